@@ -1,0 +1,816 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shuangti-cli: thin commands over src/core, for people (text) and scripts
+ * (--json). */
+#define G_LOG_DOMAIN "st-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "st-db.h"
+#include "st-demo.h"
+#include "st-divisions.h"
+#include "st-idcard.h"
+#include "st-import.h"
+#include "st-participant.h"
+
+typedef struct
+{
+  char     *db_path;
+  gboolean  json;
+} Globals;
+
+typedef int (*CommandFunc) (Globals *g, int argc, char **argv);
+
+typedef struct
+{
+  const char  *name;
+  const char  *args;      /* parameter string for --help */
+  const char  *summary;   /* untranslated */
+  CommandFunc  run;
+} Command;
+
+static void
+print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (gen, node);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
+print_error (const char *message)
+{
+  /* Translators: an error message printed by the command-line tool */
+  g_printerr (_("shuangti-cli: %s\n"), message);
+}
+
+static StDb *
+open_db (Globals *g)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g->db_path ? g_strdup (g->db_path) : st_db_default_path ();
+  StDb *db = st_db_open (path, &error);
+
+  if (db == NULL)
+    print_error (error->message);
+  return db;
+}
+
+/* Parses a command's own options; FALSE and a message when they are wrong. */
+static gboolean
+parse_options (const char    *command,
+               const char    *args,
+               const char    *summary,
+               GOptionEntry  *entries,
+               int           *argc,
+               char        ***argv)
+{
+  g_autofree char *param = g_strdup_printf ("%s %s", command, args ? args : "");
+  g_autoptr(GOptionContext) context = g_option_context_new (param);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_summary (context, _(summary));
+  if (entries)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      print_error (error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+cmd_init (Globals *g, int argc, char **argv)
+{
+  g_autoptr(StDb) db = NULL;
+
+  if (!parse_options ("init", "", N_("Create the database, or bring an existing one up to date."),
+                      NULL, &argc, &argv))
+    return 2;
+  db = open_db (g);
+  if (db == NULL)
+    return 1;
+
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "database");
+      json_builder_add_string_value (b, st_db_get_path (db));
+      json_builder_set_member_name (b, "schema");
+      json_builder_add_int_value (b, st_db_get_schema_version (db));
+      json_builder_set_member_name (b, "device");
+      json_builder_add_string_value (b, st_db_get_device_id (db));
+      json_builder_set_member_name (b, "participants");
+      json_builder_add_int_value (b, st_db_count_live (db, "participants"));
+      json_builder_end_object (b);
+      print_json (json_builder_get_root (b));
+    }
+  else
+    {
+      g_print (_("Database: %s\n"), st_db_get_path (db));
+      g_print (_("Schema version: %d\n"), st_db_get_schema_version (db));
+      g_print (_("Participants: %" G_GINT64_FORMAT "\n"), st_db_count_live (db, "participants"));
+    }
+  return 0;
+}
+
+static int
+cmd_id_check (Globals *g, int argc, char **argv)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  int status = 0;
+
+  if (!parse_options ("id-check", N_("NUMBER…"),
+                      N_("Check resident ID numbers: prints each normalised, valid or invalid with the reason. Exits with 1 if any is invalid."),
+                      NULL, &argc, &argv))
+    return 2;
+  if (argc < 2)
+    {
+      print_error (_("id-check needs at least one ID number."));
+      return 2;
+    }
+
+  json_builder_begin_array (b);
+  for (int i = 1; i < argc; i++)
+    {
+      g_autofree char *normal = st_idcard_normalize (argv[i]);
+      g_autoptr(GError) error = NULL;
+      StIdcardInfo info;
+      gboolean valid = st_idcard_parse (argv[i], NULL, &info, &error);
+
+      if (!valid)
+        status = 1;
+      if (g->json)
+        {
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "input");
+          json_builder_add_string_value (b, argv[i]);
+          json_builder_set_member_name (b, "normalized");
+          json_builder_add_string_value (b, normal);
+          json_builder_set_member_name (b, "valid");
+          json_builder_add_boolean_value (b, valid);
+          if (valid)
+            {
+              g_autofree char *birth = st_idcard_birth_date_string (&info);
+
+              json_builder_set_member_name (b, "birth_date");
+              json_builder_add_string_value (b, birth);
+              json_builder_set_member_name (b, "sex");
+              json_builder_add_string_value (b, info.sex == ST_SEX_MALE ? "male" : "female");
+              json_builder_set_member_name (b, "region");
+              json_builder_add_string_value (b, info.region);
+            }
+          else
+            {
+              json_builder_set_member_name (b, "reason");
+              json_builder_add_string_value (b, error->message);
+            }
+          json_builder_end_object (b);
+        }
+      else if (valid)
+        {
+          g_autofree char *birth = st_idcard_birth_date_string (&info);
+
+          /* Translators: "<number> valid (born <date>, <sex>)" */
+          g_print (_("%s valid (born %s, %s)\n"), normal, birth, st_sex_to_display (info.sex));
+        }
+      else
+        /* Translators: "<number> invalid: <reason>" */
+        g_print (_("%s invalid: %s\n"), *normal ? normal : argv[i], error->message);
+    }
+  json_builder_end_array (b);
+  if (g->json)
+    print_json (json_builder_get_root (b));
+  return status;
+}
+
+static void
+print_notes (const char *title,
+             GPtrArray  *notes)
+{
+  if (notes->len == 0)
+    return;
+  g_print ("%s\n", title);
+  for (guint i = 0; i < notes->len; i++)
+    {
+      StImportNote *note = g_ptr_array_index (notes, i);
+
+      /* Translators: "  row <n> (<name>): <message>" */
+      g_print (_("  row %u (%s): %s\n"), note->line, note->name ? note->name : "", note->message);
+    }
+}
+
+static void
+add_notes_json (JsonBuilder *b,
+                const char  *member,
+                GPtrArray   *notes)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < notes->len; i++)
+    {
+      StImportNote *note = g_ptr_array_index (notes, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "row");
+      json_builder_add_int_value (b, note->line);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, note->name);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, note->message);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+print_import_result (Globals        *g,
+                     StImportResult *r)
+{
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "file");
+      json_builder_add_string_value (b, r->file_name);
+      json_builder_set_member_name (b, "encoding");
+      json_builder_add_string_value (b, st_csv_encoding_to_string (r->encoding));
+      json_builder_set_member_name (b, "dry_run");
+      json_builder_add_boolean_value (b, r->dry_run);
+#define COUNT(member) json_builder_set_member_name (b, #member); json_builder_add_int_value (b, r->member);
+      COUNT (rows_read) COUNT (imported) COUNT (updated) COUNT (unchanged) COUNT (rejected)
+#undef COUNT
+      json_builder_set_member_name (b, "unknown_columns");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < r->unknown_columns->len; i++)
+        json_builder_add_string_value (b, g_ptr_array_index (r->unknown_columns, i));
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "rejects");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < r->rejects->len; i++)
+        {
+          StImportReject *rej = g_ptr_array_index (r->rejects, i);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "row");
+          json_builder_add_int_value (b, rej->line);
+          json_builder_set_member_name (b, "reason");
+          json_builder_add_string_value (b, rej->reason);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      add_notes_json (b, "warnings", r->warnings);
+      add_notes_json (b, "repeats", r->repeats);
+      json_builder_set_member_name (b, "conflicts");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < r->conflicts->len; i++)
+        {
+          StImportConflict *c = g_ptr_array_index (r->conflicts, i);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "row");
+          json_builder_add_int_value (b, c->line);
+          json_builder_set_member_name (b, "participant");
+          json_builder_add_string_value (b, c->participant_id);
+          json_builder_set_member_name (b, "field");
+          json_builder_add_string_value (b, c->field);
+          json_builder_set_member_name (b, "stored");
+          json_builder_add_string_value (b, c->stored);
+          json_builder_set_member_name (b, "offered");
+          json_builder_add_string_value (b, c->offered);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      print_json (json_builder_get_root (b));
+      return;
+    }
+
+  {
+    g_autofree char *summary = st_import_result_summary (r);
+
+    g_print (_("File: %s (%s)\n"), r->file_name, st_csv_encoding_to_string (r->encoding));
+    if (r->dry_run)
+      g_print ("%s\n", _("Dry run: nothing was written."));
+    g_print ("%s\n", summary);
+  }
+  if (r->unknown_columns->len > 0)
+    {
+      g_autoptr(GString) cols = g_string_new (NULL);
+
+      for (guint i = 0; i < r->unknown_columns->len; i++)
+        g_string_append_printf (cols, "%s%s", i ? ", " : "", (char *) g_ptr_array_index (r->unknown_columns, i));
+      g_print (_("Columns ignored: %s\n"), cols->str);
+    }
+  if (r->rejects->len > 0)
+    {
+      g_print ("%s\n", _("Rejected rows:"));
+      for (guint i = 0; i < r->rejects->len; i++)
+        {
+          StImportReject *rej = g_ptr_array_index (r->rejects, i);
+
+          g_print (_("  row %u: %s\n"), rej->line, rej->reason);
+        }
+    }
+  print_notes (_("Warnings (imported anyway):"), r->warnings);
+  print_notes (_("Repeated in the file:"), r->repeats);
+  if (r->conflicts->len > 0)
+    {
+      g_print ("%s\n", _("Conflicts (the stored value was kept):"));
+      for (guint i = 0; i < r->conflicts->len; i++)
+        {
+          StImportConflict *c = g_ptr_array_index (r->conflicts, i);
+
+          /* Translators: "  row <n> (<name>): <field> stored “<a>”, roster says “<b>”" */
+          g_print (_("  row %u (%s): %s stored “%s”, roster says “%s”\n"),
+                   c->line, c->name, c->label, c->stored, c->offered);
+        }
+    }
+}
+
+static int
+cmd_import (Globals *g, int argc, char **argv)
+{
+  gboolean dry_run = FALSE;
+  g_autofree char *rejects = NULL;
+  g_autofree char *township = NULL;
+  GOptionEntry entries[] = {
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Read and check everything, write nothing"), NULL },
+    { "rejects", 0, 0, G_OPTION_ARG_FILENAME, &rejects, N_("Write the rejected rows, with row number and reason, to FILE"), N_("FILE") },
+    { "township", 0, 0, G_OPTION_ARG_STRING, &township, N_("Township (name or code) for rows that give none"), N_("TOWNSHIP") },
+    { NULL }
+  };
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(StImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  StImportOptions options = { 0, };
+
+  if (!parse_options ("import", N_("FILE"),
+                      N_("Import a roster (CSV in UTF-8 or GB18030). Every row is imported, updated or rejected; the whole file is one transaction."),
+                      entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    {
+      print_error (_("import needs exactly one file."));
+      return 2;
+    }
+  db = open_db (g);
+  if (db == NULL)
+    return 1;
+
+  options.dry_run = dry_run;
+  options.default_township = township;
+  result = st_import_roster (db, argv[1], &options, NULL, NULL, NULL, &error);
+  if (result == NULL)
+    {
+      print_error (error->message);
+      return 1;
+    }
+  print_import_result (g, result);
+  if (rejects != NULL)
+    {
+      if (!st_import_result_write_rejects (result, rejects, &error))
+        {
+          print_error (error->message);
+          return 1;
+        }
+      if (!g->json)
+        g_print (_("Rejected rows written to %s\n"), rejects);
+    }
+  return 0;
+}
+
+static const char *
+division_name (StDivisions *divisions,
+               const char  *code)
+{
+  const StDivision *d = code ? st_divisions_lookup (divisions, code) : NULL;
+
+  return d ? d->short_name : (code ? code : "");
+}
+
+static void
+add_string_member (JsonBuilder *b,
+                   const char  *name,
+                   const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+participant_to_json (JsonBuilder   *b,
+                     StParticipant *p,
+                     StDivisions   *divisions,
+                     gboolean       full_id)
+{
+  g_autofree char *masked = st_idcard_mask (p->id_number);
+  const StParticipantField *fields;
+  guint n_fields;
+
+  json_builder_begin_object (b);
+  add_string_member (b, "id", p->id);
+  add_string_member (b, "id_number", full_id ? p->id_number : masked);
+  add_string_member (b, "sex", p->sex == ST_SEX_MALE ? "male" : "female");
+  add_string_member (b, "birth_date", p->birth_date);
+  add_string_member (b, "region_code", p->region_code);
+  fields = st_participant_fields (&n_fields);
+  for (guint i = 0; i < n_fields; i++)
+    add_string_member (b, fields[i].column, st_participant_field_get (p, &fields[i]));
+  add_string_member (b, "township", division_name (divisions, p->township_code));
+  add_string_member (b, "village", p->village_code ? division_name (divisions, p->village_code) : p->village_name);
+  json_builder_end_object (b);
+}
+
+static guint
+age_today (StParticipant *p)
+{
+  StIdcardInfo info;
+  GDate today;
+
+  g_date_clear (&today, 1);
+  g_date_set_time_t (&today, time (NULL));
+  if (!st_idcard_parse (p->id_number, NULL, &info, NULL))
+    return 0;
+  return st_idcard_age_at (&info, &today);
+}
+
+static StDivisions *
+load_divisions (StDb *db)
+{
+  g_autoptr(GError) error = NULL;
+  StDivisions *divisions = st_import_load_divisions (db, &error);
+
+  if (divisions == NULL)
+    print_error (error->message);
+  return divisions;
+}
+
+static int
+cmd_participants (Globals *g, int argc, char **argv)
+{
+  g_autofree char *township = NULL;
+  GOptionEntry entries[] = {
+    { "township", 0, 0, G_OPTION_ARG_STRING, &township, N_("Only this township (name or code)"), N_("TOWNSHIP") },
+    { NULL }
+  };
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(StDivisions) divisions = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *code = NULL;
+
+  if (!parse_options ("participants", "", N_("List participants, ID numbers masked."), entries, &argc, &argv))
+    return 2;
+  db = open_db (g);
+  if (db == NULL)
+    return 1;
+  divisions = load_divisions (db);
+  if (divisions == NULL)
+    return 1;
+  if (township != NULL)
+    {
+      const StDivision *t = st_divisions_find_township (divisions, township);
+
+      if (t == NULL)
+        {
+          g_autofree char *msg = g_strdup_printf (_("“%s” is not a township of this database’s county."), township);
+          print_error (msg);
+          return 1;
+        }
+      code = t->code;
+    }
+
+  list = st_participant_list (db, code, &error);
+  if (list == NULL)
+    {
+      print_error (error->message);
+      return 1;
+    }
+
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < list->len; i++)
+        participant_to_json (b, g_ptr_array_index (list, i), divisions, FALSE);
+      json_builder_end_array (b);
+      print_json (json_builder_get_root (b));
+      return 0;
+    }
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      StParticipant *p = g_ptr_array_index (list, i);
+      g_autofree char *masked = st_idcard_mask (p->id_number);
+
+      g_print ("%s\t%s\t%u\t%s\t%s\t%s\n", p->name, st_sex_to_display (p->sex), age_today (p),
+               division_name (divisions, p->township_code),
+               p->village_code ? division_name (divisions, p->village_code) : (p->village_name ? p->village_name : ""),
+               masked);
+    }
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%u participant\n", "%u participants\n", list->len), list->len);
+  return 0;
+}
+
+static int
+cmd_participant (Globals *g, int argc, char **argv)
+{
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(StDivisions) divisions = NULL;
+  g_autoptr(StParticipant) p = NULL;
+  g_autoptr(GError) error = NULL;
+  const StParticipantField *fields;
+  guint n_fields;
+
+  if (!parse_options ("participant", N_("show ID-NUMBER|KEY"), N_("Show one participant in full."),
+                      NULL, &argc, &argv))
+    return 2;
+  if (argc != 3 || !g_str_equal (argv[1], "show"))
+    {
+      print_error (_("usage: participant show ID-NUMBER|KEY"));
+      return 2;
+    }
+  db = open_db (g);
+  if (db == NULL)
+    return 1;
+  divisions = load_divisions (db);
+  if (divisions == NULL)
+    return 1;
+
+  if (g_uuid_string_is_valid (argv[2]))
+    p = st_participant_load (db, argv[2], &error);
+  else
+    p = st_participant_find_by_id_number (db, argv[2], &error);
+  if (p == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, ST_PARTICIPANT_ERROR, ST_PARTICIPANT_ERROR_NOT_FOUND,
+                     _("No participant has the ID number %s."), argv[2]);
+      print_error (error->message);
+      return 1;
+    }
+
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      participant_to_json (b, p, divisions, TRUE);
+      print_json (json_builder_get_root (b));
+      return 0;
+    }
+
+  g_print ("%s: %s\n", _("Name"), p->name);
+  g_print ("%s: %s\n", _("ID number"), p->id_number);
+  g_print ("%s: %s\n", _("Sex"), st_sex_to_display (p->sex));
+  g_print ("%s: %s (%u)\n", _("Birth date"), p->birth_date, age_today (p));
+  g_print ("%s: %s\n", _("Township"), division_name (divisions, p->township_code));
+  g_print ("%s: %s\n", _("Village"),
+           p->village_code ? division_name (divisions, p->village_code) : (p->village_name ? p->village_name : ""));
+  fields = st_participant_fields (&n_fields);
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const char *value = st_participant_field_get (p, &fields[i]);
+
+      if (g_str_equal (fields[i].column, "name") || g_str_has_prefix (fields[i].column, "township")
+          || g_str_has_prefix (fields[i].column, "village"))
+        continue;
+      if (g_str_equal (fields[i].column, "education"))
+        value = st_education_to_display (value);
+      else if (g_str_equal (fields[i].column, "poverty"))
+        value = st_poverty_to_display (value);
+      g_print ("%s: %s\n", _(fields[i].label), value ? value : "");
+    }
+  if (p->deleted)
+    g_print ("%s\n", _("This participant was deleted."));
+  return 0;
+}
+
+static int
+cmd_demo (Globals *g, int argc, char **argv)
+{
+  int n = 200;
+  int seed = 2023;
+  g_autofree char *csv = NULL;
+  gboolean gb18030 = FALSE;
+  GOptionEntry entries[] = {
+    { "participants", 0, 0, G_OPTION_ARG_INT, &n, N_("How many participants (default 200)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Random seed: the same seed gives the same county"), "SEED" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Write a roster CSV to FILE instead of filling the database"), N_("FILE") },
+    { "gb18030", 0, 0, G_OPTION_ARG_NONE, &gb18030, N_("Write the roster in GB18030 (as Excel on Chinese Windows does)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = NULL;
+
+  if (!parse_options ("demo", "", N_("Make a realistic synthetic county: real townships and villages, plausible people, valid ID numbers."),
+                      entries, &argc, &argv))
+    return 2;
+  if (n < 0)
+    {
+      print_error (_("--participants must be 0 or more."));
+      return 2;
+    }
+  if (csv != NULL)
+    {
+      if (!st_demo_write_roster (csv, n, seed, gb18030 ? ST_CSV_ENCODING_GB18030 : ST_CSV_ENCODING_UTF8_BOM, &error))
+        {
+          print_error (error->message);
+          return 1;
+        }
+      if (!g->json)
+        g_print (g_dngettext (GETTEXT_PACKAGE, "Wrote a roster of %d person to %s\n",
+                              "Wrote a roster of %d people to %s\n", n), n, csv);
+      return 0;
+    }
+
+  db = open_db (g);
+  if (db == NULL)
+    return 1;
+  if (!st_demo_populate (db, n, seed, &error))
+    {
+      print_error (error->message);
+      return 1;
+    }
+  if (!g->json)
+    g_print (_("The database %s now holds %" G_GINT64_FORMAT " participants.\n"),
+             st_db_get_path (db), st_db_count_live (db, "participants"));
+  return 0;
+}
+
+static int
+cmd_divisions (Globals *g, int argc, char **argv)
+{
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!parse_options ("divisions", N_("list | import FILE"),
+                      N_("List the townships and villages, or import another county’s from a CSV (code,name,parent_code,level)."),
+                      NULL, &argc, &argv))
+    return 2;
+  if (argc < 2 || (g_str_equal (argv[1], "import") && argc != 3) || (!g_str_equal (argv[1], "import") && !g_str_equal (argv[1], "list")))
+    {
+      print_error (_("usage: divisions list | divisions import FILE"));
+      return 2;
+    }
+  db = open_db (g);
+  if (db == NULL)
+    return 1;
+
+  if (g_str_equal (argv[1], "import"))
+    {
+      guint n = 0;
+
+      if (!st_import_divisions (db, argv[2], &n, &error))
+        {
+          print_error (error->message);
+          return 1;
+        }
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%u division imported\n", "%u divisions imported\n", n), n);
+      return 0;
+    }
+  else
+    {
+      g_autoptr(StDivisions) divisions = load_divisions (db);
+      g_autoptr(GPtrArray) townships = NULL;
+
+      if (divisions == NULL)
+        return 1;
+      townships = st_divisions_townships (divisions);
+      for (guint i = 0; i < townships->len; i++)
+        {
+          const StDivision *t = g_ptr_array_index (townships, i);
+          g_autoptr(GPtrArray) villages = st_divisions_villages_of (divisions, t->code);
+
+          g_print ("%s\t%s\n", t->code, t->name);
+          for (guint j = 0; j < villages->len; j++)
+            {
+              const StDivision *v = g_ptr_array_index (villages, j);
+              g_print ("  %s\t%s\n", v->code, v->name);
+            }
+        }
+      return 0;
+    }
+}
+
+static const Command commands[] = {
+  { "init", "", N_("Create or upgrade the database"), cmd_init },
+  { "id-check", N_("NUMBER…"), N_("Check resident ID numbers"), cmd_id_check },
+  { "import", N_("FILE [--dry-run] [--rejects FILE] [--township T]"), N_("Import a roster CSV"), cmd_import },
+  { "participants", N_("[--township T]"), N_("List participants"), cmd_participants },
+  { "participant", N_("show ID-NUMBER|KEY"), N_("Show one participant"), cmd_participant },
+  { "demo", N_("[--participants N] [--seed S] [--csv FILE]"), N_("Make a synthetic county"), cmd_demo },
+  { "divisions", N_("list | import FILE"), N_("Townships and villages"), cmd_divisions },
+};
+
+static void
+print_usage (void)
+{
+  g_print ("%s\n", _("Usage: shuangti-cli [--db FILE] [--json] COMMAND [OPTIONS…]"));
+  g_print ("\n%s\n", _("Keeps the records of the skills-and-degree dual upgrade program (双提升台账)."));
+  g_print ("\n%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *left = g_strdup_printf ("%s %s", commands[i].name, _(commands[i].args));
+      g_print ("  %-52s %s\n", left, _(commands[i].summary));
+    }
+  g_print ("\n%s\n", _("Options:"));
+  g_print ("  %-52s %s\n", "--db FILE", _("The database (default: ~/.local/share/shuangti/shuangti.db)"));
+  g_print ("  %-52s %s\n", "--json", _("Print JSON for scripts"));
+  g_print ("  %-52s %s\n", "--version", _("Print the version"));
+  g_print ("\n%s\n", _("Run “shuangti-cli COMMAND --help” for a command’s options."));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  Globals g = { NULL, FALSE };
+  const char *localedir = g_getenv ("ST_LOCALEDIR");
+  int first = 1;
+  int status = 2;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Global options come before the command. */
+  while (first < argc && argv[first][0] == '-')
+    {
+      if (g_str_equal (argv[first], "--json"))
+        g.json = TRUE;
+      else if (g_str_equal (argv[first], "--db") && first + 1 < argc)
+        g.db_path = g_strdup (argv[++first]);
+      else if (g_str_has_prefix (argv[first], "--db="))
+        g.db_path = g_strdup (argv[first] + 5);
+      else if (g_str_equal (argv[first], "--version"))
+        {
+          g_print ("shuangti-cli %s\n", PACKAGE_VERSION);
+          return 0;
+        }
+      else if (g_str_equal (argv[first], "--help") || g_str_equal (argv[first], "-h"))
+        {
+          print_usage ();
+          return 0;
+        }
+      else
+        {
+          g_autofree char *msg = g_strdup_printf (_("unknown option %s"), argv[first]);
+          print_error (msg);
+          print_usage ();
+          return 2;
+        }
+      first++;
+    }
+
+  if (first >= argc)
+    {
+      print_usage ();
+      return 2;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[first], commands[i].name))
+      {
+        /* A command sees itself as argv[0]; --json may also follow it. */
+        g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+        for (int a = first; a < argc; a++)
+          {
+            if (a > first && g_str_equal (argv[a], "--json"))
+              g.json = TRUE;
+            else
+              g_ptr_array_add (args, argv[a]);
+          }
+        g_ptr_array_add (args, NULL);
+        status = commands[i].run (&g, args->len - 1, (char **) args->pdata);
+        g_free (g.db_path);
+        return status;
+      }
+
+  {
+    g_autofree char *msg = g_strdup_printf (_("unknown command “%s”"), argv[first]);
+    print_error (msg);
+    print_usage ();
+  }
+  g_free (g.db_path);
+  return status;
+}

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The schema and its migrations. See docs/architecture.md, "Schema", for the
+ * tables and how to add a migration. */
+#define G_LOG_DOMAIN "st-db"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "st-db-private.h"
+#include "st-divisions.h"
+
+/* Tables that sync (SYNC.md): each has a UUID key, the HLC and device of its
+ * last change, and a tombstone flag; triggers capture every local change into
+ * the audit log and the outbox. There are no foreign keys between synced
+ * tables on purpose: pulled pages may split anywhere, so a child can arrive
+ * before its parent; the code checks references instead. */
+#define SYNC_COLUMNS \
+  "id TEXT PRIMARY KEY NOT NULL," \
+  "hlc INTEGER NOT NULL," \
+  "device TEXT NOT NULL," \
+  "deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+
+static const char *synced_tables[] = {
+  "programs", "majors", "participants", "classes", "enrolments", "sessions",
+  "attendance", "study_logs", "assignments", "assessments", "exemptions",
+  "certificates",
+};
+
+static const char schema_v1[] =
+  /* Local only. */
+  "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT);"
+  "CREATE TABLE divisions ("
+  "  code TEXT PRIMARY KEY NOT NULL CHECK (length (code) = 12),"
+  "  name TEXT NOT NULL,"
+  "  short_name TEXT NOT NULL,"
+  "  parent_code TEXT,"
+  "  level TEXT NOT NULL CHECK (level IN ('county', 'township', 'village'))"
+  ");"
+  "CREATE INDEX divisions_parent ON divisions (parent_code);"
+  /* Every change, local or synced: who, when, which device, old and new. */
+  "CREATE TABLE audit_log ("
+  "  id INTEGER PRIMARY KEY,"
+  "  at INTEGER NOT NULL,"                 /* wall clock, ms since 1970 */
+  "  actor TEXT,"
+  "  device TEXT NOT NULL,"
+  "  tbl TEXT NOT NULL,"
+  "  row_id TEXT NOT NULL,"
+  "  op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),"
+  "  hlc INTEGER NOT NULL,"
+  "  base_hlc INTEGER,"                    /* the row's clock the edit was based on */
+  "  old TEXT,"                            /* JSON of the changed fields before */
+  "  new TEXT"                             /* JSON of the changed fields after */
+  ");"
+  "CREATE INDEX audit_log_row ON audit_log (tbl, row_id);"
+  /* Local changes not yet acknowledged by the server, in client order. */
+  "CREATE TABLE outbox ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  op_id TEXT NOT NULL UNIQUE,"
+  "  audit_id INTEGER NOT NULL REFERENCES audit_log (id)"
+  ");"
+  "CREATE TABLE imports ("
+  "  id INTEGER PRIMARY KEY,"
+  "  at INTEGER NOT NULL,"
+  "  actor TEXT,"
+  "  file_name TEXT NOT NULL,"
+  "  encoding TEXT NOT NULL,"
+  "  rows_read INTEGER NOT NULL,"
+  "  imported INTEGER NOT NULL,"
+  "  updated INTEGER NOT NULL,"
+  "  unchanged INTEGER NOT NULL,"
+  "  rejected INTEGER NOT NULL"
+  ");"
+
+  /* Synced. */
+  "CREATE TABLE programs (" SYNC_COLUMNS
+  "  code TEXT NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  rules TEXT NOT NULL,"                 /* the program's JSON (docs/programs.md) */
+  "  builtin INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE TABLE majors (" SYNC_COLUMNS
+  "  name TEXT NOT NULL,"
+  "  program_code TEXT,"
+  "  sort_order INTEGER NOT NULL DEFAULT 0,"
+  "  archived INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE TABLE participants (" SYNC_COLUMNS
+  "  id_number TEXT NOT NULL CHECK (length (id_number) = 18),"
+  "  name TEXT NOT NULL,"
+  "  sex INTEGER NOT NULL CHECK (sex IN (1, 2)),"
+  "  birth_date TEXT NOT NULL,"
+  "  region_code TEXT NOT NULL,"
+  "  ethnicity TEXT,"
+  "  phone TEXT,"
+  "  township_code TEXT NOT NULL,"
+  "  village_code TEXT,"
+  "  village_name TEXT,"                   /* as the roster wrote it, when no code matched */
+  "  education TEXT CHECK (education IN ('none', 'primary', 'junior', 'senior')),"
+  "  employment TEXT,"
+  "  health TEXT,"
+  "  poverty TEXT CHECK (poverty IN ('lifted', 'monitored')),"
+  "  notes TEXT,"
+  "  merged_into TEXT"
+  ");"
+  /* Not unique: two laptops may register one person offline; the server
+   * merges them (SYNC.md, The same person twice). */
+  "CREATE INDEX participants_id_number ON participants (id_number);"
+  "CREATE INDEX participants_place ON participants (township_code, village_code);"
+  "CREATE TABLE classes (" SYNC_COLUMNS
+  "  name TEXT NOT NULL,"
+  "  program_id TEXT NOT NULL,"
+  "  major_id TEXT,"
+  "  township_code TEXT NOT NULL,"
+  "  teaching_point TEXT,"
+  "  start_date TEXT NOT NULL,"
+  "  trainers TEXT,"                       /* JSON array of account names */
+  "  notes TEXT"
+  ");"
+  "CREATE INDEX classes_township ON classes (township_code);"
+  "CREATE TABLE enrolments (" SYNC_COLUMNS  /* id = v5 (participant, class) */
+  "  participant_id TEXT NOT NULL,"
+  "  class_id TEXT NOT NULL,"
+  "  township_code TEXT NOT NULL,"         /* the class's: the sync scope */
+  "  enrolled_on TEXT NOT NULL,"
+  "  study_years INTEGER NOT NULL CHECK (study_years BETWEEN 1 AND 10),"
+  "  state TEXT NOT NULL DEFAULT 'studying' CHECK (state IN ('studying', 'graduated', 'completed', 'withdrawn')),"
+  "  state_date TEXT,"
+  "  withdraw_reason TEXT,"
+  "  early_graduation_requested_on TEXT,"
+  "  internship_done_on TEXT"
+  ");"
+  "CREATE INDEX enrolments_participant ON enrolments (participant_id);"
+  "CREATE INDEX enrolments_class ON enrolments (class_id);"
+  "CREATE TABLE sessions (" SYNC_COLUMNS
+  "  class_id TEXT NOT NULL,"
+  "  township_code TEXT NOT NULL,"
+  "  date TEXT NOT NULL,"
+  "  minutes INTEGER NOT NULL CHECK (minutes > 0 AND minutes <= 1440),"
+  "  mode TEXT NOT NULL CHECK (mode IN ('concentrated', 'online', 'practical')),"
+  "  subject TEXT NOT NULL CHECK (subject IN ('literacy', 'mandarin', 'civic', 'policy', 'skill')),"
+  "  trainer TEXT,"
+  "  place TEXT"
+  ");"
+  "CREATE INDEX sessions_class ON sessions (class_id, date);"
+  "CREATE TABLE attendance (" SYNC_COLUMNS  /* id = v5 (session, participant) */
+  "  session_id TEXT NOT NULL,"
+  "  participant_id TEXT NOT NULL,"
+  "  township_code TEXT NOT NULL,"
+  "  status TEXT NOT NULL CHECK (status IN ('present', 'absent', 'leave')),"
+  "  minutes INTEGER NOT NULL CHECK (minutes >= 0 AND minutes <= 1440)"
+  ");"
+  "CREATE INDEX attendance_session ON attendance (session_id);"
+  "CREATE INDEX attendance_participant ON attendance (participant_id);"
+  "CREATE TABLE study_logs (" SYNC_COLUMNS
+  "  participant_id TEXT NOT NULL,"
+  "  enrolment_id TEXT,"
+  "  township_code TEXT NOT NULL,"
+  "  date TEXT NOT NULL,"
+  "  minutes INTEGER NOT NULL CHECK (minutes > 0),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('self', 'online')),"
+  "  source TEXT"
+  ");"
+  "CREATE INDEX study_logs_participant ON study_logs (participant_id);"
+  "CREATE TABLE assignments (" SYNC_COLUMNS
+  "  enrolment_id TEXT NOT NULL,"
+  "  township_code TEXT NOT NULL,"
+  "  title TEXT NOT NULL,"
+  "  done INTEGER NOT NULL DEFAULT 0,"
+  "  done_on TEXT"
+  ");"
+  "CREATE INDEX assignments_enrolment ON assignments (enrolment_id);"
+  "CREATE TABLE assessments (" SYNC_COLUMNS
+  "  enrolment_id TEXT NOT NULL,"
+  "  township_code TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('culture', 'skill', 'moral')),"
+  "  result TEXT NOT NULL CHECK (result IN ('pass', 'fail')),"
+  "  date TEXT NOT NULL,"
+  "  assessor TEXT"
+  ");"
+  "CREATE INDEX assessments_enrolment ON assessments (enrolment_id);"
+  "CREATE TABLE exemptions (" SYNC_COLUMNS
+  "  enrolment_id TEXT NOT NULL,"
+  "  township_code TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('exemption', 'credit', 'internship_waiver')),"
+  "  target TEXT,"                         /* the assessment exempted: culture, skill, moral */
+  "  basis TEXT NOT NULL,"                 /* the certificate, award or work record */
+  "  credits INTEGER NOT NULL DEFAULT 0,"
+  "  date TEXT NOT NULL"
+  ");"
+  "CREATE INDEX exemptions_enrolment ON exemptions (enrolment_id);"
+  "CREATE TABLE certificates (" SYNC_COLUMNS
+  "  enrolment_id TEXT NOT NULL,"
+  "  township_code TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('graduation', 'completion', 'study_record')),"
+  "  number TEXT NOT NULL,"
+  "  issued_on TEXT NOT NULL,"
+  "  revoked_on TEXT,"
+  "  revoke_reason TEXT"
+  ");"
+  "CREATE INDEX certificates_enrolment ON certificates (enrolment_id);"
+  ;
+
+static GPtrArray *
+table_fields (StDb       *self,
+              const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA table_info (%s)", table);
+  sqlite3_stmt *stmt = NULL;
+  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
+
+  if (sqlite3_prepare_v2 (st_db_get_handle (self), sql, -1, &stmt, NULL) != SQLITE_OK)
+    return fields;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 1);
+
+      /* The clock, the device and the key describe a change; they are not
+       * fields of it. */
+      if (g_str_equal (name, "id") || g_str_equal (name, "hlc") || g_str_equal (name, "device"))
+        continue;
+      g_ptr_array_add (fields, g_strdup (name));
+    }
+  sqlite3_finalize (stmt);
+  return fields;
+}
+
+/* (Re)creates the capture triggers of @table from its current columns; a
+ * migration that adds a column calls this again. */
+static gboolean
+create_triggers (StDb        *self,
+                 const char  *table,
+                 GError     **error)
+{
+  g_autoptr(GPtrArray) fields = table_fields (self, table);
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GString) new_all = g_string_new ("json_object (");
+  g_autoptr(GString) changed = g_string_new (NULL);
+  g_autoptr(GString) old_changed = g_string_new (NULL);
+  g_autoptr(GString) new_changed = g_string_new (NULL);
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      const char *f = g_ptr_array_index (fields, i);
+
+      g_string_append_printf (new_all, "%s'%s', NEW.%s", i ? ", " : "", f, f);
+      g_string_append_printf (changed, "%sNEW.%s IS NOT OLD.%s", i ? " OR " : "", f, f);
+      g_string_append_printf (old_changed, "%sSELECT '%s' AS k, OLD.%s AS v WHERE NEW.%s IS NOT OLD.%s",
+                              i ? " UNION ALL " : "", f, f, f, f);
+      g_string_append_printf (new_changed, "%sSELECT '%s' AS k, NEW.%s AS v WHERE NEW.%s IS NOT OLD.%s",
+                              i ? " UNION ALL " : "", f, f, f, f);
+    }
+  g_string_append (new_all, ")");
+
+  g_string_append_printf (sql,
+    "DROP TRIGGER IF EXISTS %1$s_capture_insert;"
+    "DROP TRIGGER IF EXISTS %1$s_capture_update;"
+    "DROP TRIGGER IF EXISTS %1$s_guard_update;"
+    "DROP TRIGGER IF EXISTS %1$s_guard_delete;"
+    "CREATE TRIGGER %1$s_capture_insert AFTER INSERT ON %1$s WHEN NOT st_applying () BEGIN"
+    "  INSERT INTO audit_log (at, actor, device, tbl, row_id, op, hlc, base_hlc, old, new)"
+    "  VALUES (st_now_ms (), st_actor (), NEW.device, '%1$s', NEW.id, 'insert', NEW.hlc, NULL, NULL, %2$s);"
+    "  INSERT INTO outbox (op_id, audit_id) VALUES (st_uuid (), last_insert_rowid ());"
+    "END;"
+    /* A local change must carry a new stamp and this device, or sync would
+     * order it wrongly. */
+    "CREATE TRIGGER %1$s_guard_update BEFORE UPDATE ON %1$s"
+    "  WHEN NOT st_applying () AND (NEW.hlc <= OLD.hlc OR NEW.device IS NOT st_device ()) BEGIN"
+    "  SELECT RAISE (ABORT, 'a local change must carry a new clock stamp and this device');"
+    "END;"
+    "CREATE TRIGGER %1$s_capture_update AFTER UPDATE ON %1$s WHEN NOT st_applying () AND (%3$s) BEGIN"
+    "  INSERT INTO audit_log (at, actor, device, tbl, row_id, op, hlc, base_hlc, old, new)"
+    "  VALUES (st_now_ms (), st_actor (), NEW.device, '%1$s', NEW.id,"
+    "          CASE WHEN NEW.deleted AND NOT OLD.deleted THEN 'delete' ELSE 'update' END,"
+    "          NEW.hlc, OLD.hlc,"
+    "          (SELECT json_group_object (k, v) FROM (%4$s)),"
+    "          (SELECT json_group_object (k, v) FROM (%5$s)));"
+    "  INSERT INTO outbox (op_id, audit_id) VALUES (st_uuid (), last_insert_rowid ());"
+    "END;"
+    /* Deleting is a tombstone (deleted = 1), so that it reaches every replica. */
+    "CREATE TRIGGER %1$s_guard_delete BEFORE DELETE ON %1$s WHEN NOT st_applying () BEGIN"
+    "  SELECT RAISE (ABORT, 'rows are deleted by a tombstone, never removed');"
+    "END;",
+    table, new_all->str, changed->str, old_changed->str, new_changed->str);
+
+  return st_db_exec (self, sql->str, error);
+}
+
+static gboolean
+seed_divisions (StDb    *self,
+                GError **error)
+{
+  g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+  const GPtrArray *all = st_divisions_get_all (divisions);
+  sqlite3_stmt *stmt = st_db_prepare (self,
+                                      "INSERT OR REPLACE INTO divisions (code, name, short_name, parent_code, level)"
+                                      " VALUES (?, ?, ?, ?, ?)", error);
+  static const char *levels[] = { NULL, "county", "township", "village" };
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < all->len; i++)
+    {
+      const StDivision *d = g_ptr_array_index (all, i);
+      int rc;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, d->code, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, d->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, d->short_name, -1, SQLITE_STATIC);
+      st_db_bind_text (stmt, 4, d->parent_code);
+      sqlite3_bind_text (stmt, 5, levels[d->level], -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          sqlite3_reset (stmt);
+          return st_db_set_error (self, rc, _("setting up the list of townships and villages"), error);
+        }
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+migrate_to_1 (StDb    *self,
+              GError **error)
+{
+  if (!st_db_exec (self, schema_v1, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (synced_tables); i++)
+    if (!create_triggers (self, synced_tables[i], error))
+      return FALSE;
+  return seed_divisions (self, error);
+}
+
+/* Migration N brings the schema from version N-1 to N. Append, never edit a
+ * migration that has shipped. */
+static gboolean (*const migrations[]) (StDb *, GError **) = {
+  migrate_to_1,
+};
+
+int
+st_db_get_latest_schema_version (void)
+{
+  return G_N_ELEMENTS (migrations);
+}
+
+gboolean
+st_db_schema_migrate (StDb    *self,
+                      GError **error)
+{
+  int version = st_db_get_schema_version (self);
+  int latest = st_db_get_latest_schema_version ();
+
+  if (version < 0)
+    return st_db_set_error (self, sqlite3_errcode (st_db_get_handle (self)),
+                            _("opening the database"), error);
+  if (version > latest)
+    {
+      g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_NEWER_SCHEMA,
+                   _("The database %s was written by a newer version of Shuangti (schema %d; this version knows %d). Update Shuangti to open it."),
+                   st_db_get_path (self), version, latest);
+      return FALSE;
+    }
+
+  for (int v = version; v < latest; v++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+
+      g_debug ("migrating the database from schema %d to %d", v, v + 1);
+      if (!st_db_begin (self, error))
+        return FALSE;
+      if (!migrations[v] (self, error) || !st_db_exec (self, set_version, error))
+        {
+          st_db_rollback (self);
+          return FALSE;
+        }
+      if (!st_db_commit (self, error))
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-db"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "st-db-private.h"
+#include "st-hlc.h"
+#include "st-uuid.h"
+
+struct _StDb
+{
+  GObject     parent_instance;
+
+  sqlite3    *handle;
+  char       *path;
+  char       *device_id;
+  char       *actor;
+  GHashTable *statements;   /* SQL text → sqlite3_stmt */
+  gboolean    applying_remote;
+};
+
+G_DEFINE_FINAL_TYPE (StDb, st_db, G_TYPE_OBJECT)
+G_DEFINE_QUARK (st-db-error-quark, st_db_error)
+
+static void
+st_db_finalize (GObject *object)
+{
+  StDb *self = ST_DB (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->handle != NULL)
+    sqlite3_close_v2 (self->handle);
+  g_free (self->path);
+  g_free (self->device_id);
+  g_free (self->actor);
+
+  G_OBJECT_CLASS (st_db_parent_class)->finalize (object);
+}
+
+static void
+st_db_class_init (StDbClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = st_db_finalize;
+}
+
+static void
+st_db_init (StDb *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) sqlite3_finalize);
+  self->actor = g_strdup (g_get_user_name ());
+}
+
+
+/* SQL functions the triggers call (see st-db-schema.c). */
+
+static void
+fn_applying (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  StDb *self = sqlite3_user_data (ctx);
+
+  sqlite3_result_int (ctx, self->applying_remote);
+}
+
+static void
+fn_uuid (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  sqlite3_result_text (ctx, st_uuid_new (), -1, g_free);
+}
+
+static void
+fn_now_ms (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  sqlite3_result_int64 (ctx, g_get_real_time () / 1000);
+}
+
+static void
+fn_actor (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  StDb *self = sqlite3_user_data (ctx);
+
+  sqlite3_result_text (ctx, self->actor, -1, SQLITE_TRANSIENT);
+}
+
+static void
+fn_device (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  StDb *self = sqlite3_user_data (ctx);
+
+  if (self->device_id == NULL)
+    sqlite3_result_null (ctx);
+  else
+    sqlite3_result_text (ctx, self->device_id, -1, SQLITE_TRANSIENT);
+}
+
+static void
+fn_hlc (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  sqlite3_result_int64 (ctx, (sqlite3_int64) st_hlc_next (st_hlc_get_default ()));
+}
+
+static gboolean
+register_functions (StDb *self)
+{
+  static const struct {
+    const char *name;
+    void (*fn) (sqlite3_context *, int, sqlite3_value **);
+    gboolean deterministic;
+  } functions[] = {
+    { "st_applying", fn_applying, FALSE },
+    { "st_uuid", fn_uuid, FALSE },
+    { "st_now_ms", fn_now_ms, FALSE },
+    { "st_actor", fn_actor, FALSE },
+    { "st_device", fn_device, FALSE },
+    { "st_hlc", fn_hlc, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (functions); i++)
+    {
+      int rc = sqlite3_create_function_v2 (self->handle, functions[i].name, 0,
+                                           SQLITE_UTF8 | SQLITE_INNOCUOUS,
+                                           self, functions[i].fn, NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+st_db_set_error (StDb        *self,
+                 int          rc,
+                 const char  *what,
+                 GError     **error)
+{
+  const char *detail = self && self->handle ? sqlite3_errmsg (self->handle) : sqlite3_errstr (rc);
+  const char *path = self && self->path ? self->path : "";
+
+  /* Technical detail is for maintainers; the message says what to do. */
+  g_debug ("%s failed: %s (%d)", what, detail, rc);
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+      g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_FULL,
+                   _("The disk is full while %s: nothing of it was saved. Free some space on the disk and try again."),
+                   what);
+      break;
+    case SQLITE_READONLY:
+      g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_READ_ONLY,
+                   _("The database %s cannot be written while %s. Check that the disk is not read-only and that the file and its folder belong to you."),
+                   path, what);
+      break;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_OPEN,
+                   _("The database %s cannot be opened. Check that its folder exists and belongs to you."),
+                   path);
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT,
+                   _("The file %s is not a Shuangti database or is damaged. Restore it from a backup or choose another file."),
+                   path);
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_BUSY,
+                   _("The database is in use by another program while %s. Close the other Shuangti window or command and try again."),
+                   what);
+      break;
+    case SQLITE_CONSTRAINT:
+      g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_CONSTRAINT,
+                   _("Saving was refused while %s because it would break a rule of the data (%s). Nothing was saved."),
+                   what, detail);
+      break;
+    case SQLITE_IOERR:
+      g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_FAILED,
+                   _("The disk reported an error while %s: nothing of it was saved. Check the disk and try again."),
+                   what);
+      break;
+    default:
+      g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_FAILED,
+                   _("The database failed while %s (%s). Nothing of it was saved."),
+                   what, detail);
+      break;
+    }
+  return FALSE;
+}
+
+char *
+st_db_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "shuangti", "shuangti.db", NULL);
+}
+
+/* The file holds sensitive personal data: create it private to its user
+ * before SQLite opens it (SQLite gives its -wal and -shm files the same mode),
+ * and tighten a file that was made looser by hand. */
+static gboolean
+prepare_private_file (const char  *path,
+                      GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, ST_DB_ERROR,
+                   saved == EROFS || saved == EACCES ? ST_DB_ERROR_READ_ONLY : ST_DB_ERROR_OPEN,
+                   _("The folder %s for the database cannot be created: %s."),
+                   dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, ST_DB_ERROR,
+                   saved == EROFS || saved == EACCES ? ST_DB_ERROR_READ_ONLY : ST_DB_ERROR_OPEN,
+                   _("The database %s cannot be opened for writing: %s."),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  if (fchmod (fd, 0600) != 0)
+    g_debug ("cannot tighten the mode of the database: %s", g_strerror (errno));
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+ensure_device_id (StDb    *self,
+                  GError **error)
+{
+  g_autofree char *device = st_db_get_meta (self, "device_id");
+
+  if (device == NULL)
+    {
+      device = st_uuid_new ();
+      if (!st_db_set_meta (self, "device_id", device, error))
+        return FALSE;
+    }
+  self->device_id = g_steal_pointer (&device);
+  return TRUE;
+}
+
+/* Nothing this database ever stamped may be stamped again, even after the
+ * system clock went backwards. */
+static void
+observe_clock (StDb *self)
+{
+  sqlite3_stmt *stmt = st_db_prepare (self, "SELECT max(hlc) FROM audit_log", NULL);
+  g_autofree char *seen = st_db_get_meta (self, "hlc_seen");
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    st_hlc_observe (st_hlc_get_default (), (guint64) sqlite3_column_int64 (stmt, 0));
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  if (seen != NULL)
+    st_hlc_observe (st_hlc_get_default (), g_ascii_strtoull (seen, NULL, 10));
+}
+
+StDb *
+st_db_open (const char  *path,
+            GError     **error)
+{
+  g_autoptr(StDb) self = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (ST_TYPE_DB, NULL);
+  self->path = g_strdup (path);
+
+  if (!prepare_private_file (path, error))
+    return NULL;
+
+  rc = sqlite3_open_v2 (path, &self->handle,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      st_db_set_error (self, rc, _("opening the database"), error);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->handle, 1);
+  sqlite3_busy_timeout (self->handle, 5000);
+
+  if (!register_functions (self))
+    {
+      st_db_set_error (self, sqlite3_errcode (self->handle), _("opening the database"), error);
+      return NULL;
+    }
+
+  /* A file that is not a database fails here, on its first read. */
+  if (!st_db_exec (self,
+                   "PRAGMA journal_mode = WAL;"
+                   "PRAGMA synchronous = FULL;"
+                   "PRAGMA foreign_keys = ON;"
+                   "PRAGMA temp_store = MEMORY;"
+                   "PRAGMA cache_size = -16000;",
+                   error))
+    return NULL;
+
+  if (!st_db_schema_migrate (self, error))
+    return NULL;
+  if (!ensure_device_id (self, error))
+    return NULL;
+  observe_clock (self);
+
+  return g_steal_pointer (&self);
+}
+
+sqlite3 *
+st_db_get_handle (StDb *self)
+{
+  g_return_val_if_fail (ST_IS_DB (self), NULL);
+  return self->handle;
+}
+
+const char *
+st_db_get_path (StDb *self)
+{
+  g_return_val_if_fail (ST_IS_DB (self), NULL);
+  return self->path;
+}
+
+const char *
+st_db_get_device_id (StDb *self)
+{
+  g_return_val_if_fail (ST_IS_DB (self), NULL);
+  return self->device_id;
+}
+
+int
+st_db_get_schema_version (StDb *self)
+{
+  sqlite3_stmt *stmt = st_db_prepare (self, "PRAGMA user_version", NULL);
+  int version = -1;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return version;
+}
+
+void
+st_db_set_actor (StDb       *self,
+                 const char *actor)
+{
+  g_return_if_fail (ST_IS_DB (self));
+  g_free (self->actor);
+  self->actor = g_strdup (actor ? actor : g_get_user_name ());
+}
+
+const char *
+st_db_get_actor (StDb *self)
+{
+  g_return_val_if_fail (ST_IS_DB (self), NULL);
+  return self->actor;
+}
+
+void
+st_db_set_applying_remote (StDb     *self,
+                           gboolean  applying)
+{
+  g_return_if_fail (ST_IS_DB (self));
+  self->applying_remote = !!applying;
+}
+
+sqlite3_stmt *
+st_db_prepare (StDb        *self,
+               const char  *sql,
+               GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (ST_IS_DB (self), NULL);
+
+  stmt = g_hash_table_lookup (self->statements, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_critical ("cannot prepare %s: %s", sql, sqlite3_errmsg (self->handle));
+      st_db_set_error (self, rc, _("reading the database"), error);
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+gboolean
+st_db_exec (StDb        *self,
+            const char  *sql,
+            GError     **error)
+{
+  int rc = sqlite3_exec (self->handle, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return st_db_set_error (self, rc, _("writing the database"), error);
+  return TRUE;
+}
+
+gboolean
+st_db_begin (StDb    *self,
+             GError **error)
+{
+  /* IMMEDIATE: take the write lock now rather than fail halfway through. */
+  return st_db_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+st_db_commit (StDb    *self,
+              GError **error)
+{
+  int rc = sqlite3_exec (self->handle, "COMMIT", NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      st_db_set_error (self, rc, _("saving"), error);
+      st_db_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+st_db_rollback (StDb *self)
+{
+  if (!sqlite3_get_autocommit (self->handle))
+    sqlite3_exec (self->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+guint64
+st_db_next_hlc (StDb *self)
+{
+  return st_hlc_next (st_hlc_get_default ());
+}
+
+char *
+st_db_get_meta (StDb       *self,
+                const char *key)
+{
+  sqlite3_stmt *stmt = st_db_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+  char *value = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return value;
+}
+
+gboolean
+st_db_set_meta (StDb        *self,
+                const char  *key,
+                const char  *value,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (self,
+                                      "INSERT INTO meta (key, value) VALUES (?, ?) "
+                                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (self, rc, _("saving settings"), error);
+  return TRUE;
+}
+
+gint64
+st_db_count_live (StDb       *self,
+                  const char *table)
+{
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  gint64 n = -1;
+
+  /* @table is one of our own names, never user input. */
+  g_return_val_if_fail (table != NULL && strspn (table, "abcdefghijklmnopqrstuvwxyz_") == strlen (table), -1);
+
+  sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE deleted = 0", table);
+  stmt = st_db_prepare (self, sql, NULL);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return n;
+}
+
+void
+st_db_bind_text (sqlite3_stmt *stmt,
+                 int           index,
+                 const char   *value)
+{
+  if (value == NULL || *value == '\0')
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The local database: one SQLite file per user, WAL, versioned schema. */
+#pragma once
+
+#include <gio/gio.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+#define ST_DB_ERROR (st_db_error_quark ())
+
+typedef enum
+{
+  ST_DB_ERROR_OPEN,           /* cannot open or create the file */
+  ST_DB_ERROR_READ_ONLY,      /* the file or its folder cannot be written */
+  ST_DB_ERROR_FULL,           /* the disk is full */
+  ST_DB_ERROR_CORRUPT,        /* not a Shuangti database, or damaged */
+  ST_DB_ERROR_NEWER_SCHEMA,   /* written by a newer Shuangti */
+  ST_DB_ERROR_BUSY,           /* another program holds the database */
+  ST_DB_ERROR_CONSTRAINT,     /* a rule of the data was broken */
+  ST_DB_ERROR_FAILED,         /* anything else */
+} StDbError;
+
+#define ST_TYPE_DB (st_db_get_type ())
+G_DECLARE_FINAL_TYPE (StDb, st_db, ST, DB, GObject)
+
+/* Opens (creating it with mode 0600 and its folder with 0700 if needed) and
+ * migrates the database at @path. */
+StDb         *st_db_open                  (const char  *path,
+                                           GError     **error);
+/* $XDG_DATA_HOME/shuangti/shuangti.db */
+char         *st_db_default_path          (void);
+
+sqlite3      *st_db_get_handle            (StDb        *self);
+const char   *st_db_get_path              (StDb        *self);
+const char   *st_db_get_device_id         (StDb        *self);
+int           st_db_get_schema_version    (StDb        *self);
+int           st_db_get_latest_schema_version (void);
+
+/* Who the audit log names for local changes (default: the login name). */
+void          st_db_set_actor             (StDb        *self,
+                                           const char  *actor);
+const char   *st_db_get_actor             (StDb        *self);
+
+/* While set, triggers neither fill the outbox nor the audit log: for sync
+ * applying changes that came from elsewhere. */
+void          st_db_set_applying_remote   (StDb        *self,
+                                           gboolean     applying);
+
+/* A prepared statement from the connection's cache, reset and unbound. Do
+ * not finalize it. */
+sqlite3_stmt *st_db_prepare               (StDb        *self,
+                                           const char  *sql,
+                                           GError     **error);
+gboolean      st_db_exec                  (StDb        *self,
+                                           const char  *sql,
+                                           GError     **error);
+
+gboolean      st_db_begin                 (StDb        *self,
+                                           GError     **error);
+gboolean      st_db_commit                (StDb        *self,
+                                           GError     **error);
+void          st_db_rollback              (StDb        *self);
+
+/* A stamp of the process clock, for the hlc column of a local change. */
+guint64       st_db_next_hlc              (StDb        *self);
+
+/* Sets @error from the connection's last error, with a message a person
+ * can act on; @what says what was being done ("saving participant"). */
+gboolean      st_db_set_error             (StDb        *self,
+                                           int          rc,
+                                           const char  *what,
+                                           GError     **error);
+
+/* Reads and writes the local key/value table. */
+char         *st_db_get_meta              (StDb        *self,
+                                           const char  *key);
+gboolean      st_db_set_meta              (StDb        *self,
+                                           const char  *key,
+                                           const char  *value,
+                                           GError     **error);
+
+/* Counts rows of a table that are not tombstones. */
+gint64        st_db_count_live            (StDb        *self,
+                                           const char  *table);
+
+GQuark        st_db_error_quark           (void);
+
+/* Binding helpers: NULL and "" are bound as NULL. */
+void          st_db_bind_text             (sqlite3_stmt *stmt,
+                                           int           index,
+                                           const char   *value);
+
+G_END_DECLS

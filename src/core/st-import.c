@@ -1,0 +1,898 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-import"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "st-divisions.h"
+#include "st-failpoint.h"
+#include "st-idcard.h"
+#include "st-import.h"
+#include "st-participant.h"
+
+G_DEFINE_QUARK (st-import-error-quark, st_import_error)
+
+/* Header names as real rosters write them, compared after
+ * normalise_header (): no blanks, ASCII parentheses, ASCII lower case. */
+static const struct
+{
+  const char     *header;
+  StImportColumn  column;
+} header_names[] = {
+  { "姓名", ST_IMPORT_COLUMN_NAME },
+  { "学员姓名", ST_IMPORT_COLUMN_NAME },
+  { "name", ST_IMPORT_COLUMN_NAME },
+  { "身份证号", ST_IMPORT_COLUMN_ID_NUMBER },
+  { "身份证号码", ST_IMPORT_COLUMN_ID_NUMBER },
+  { "公民身份号码", ST_IMPORT_COLUMN_ID_NUMBER },
+  { "公民身份证号码", ST_IMPORT_COLUMN_ID_NUMBER },
+  { "居民身份证号码", ST_IMPORT_COLUMN_ID_NUMBER },
+  { "身份证", ST_IMPORT_COLUMN_ID_NUMBER },
+  { "证件号码", ST_IMPORT_COLUMN_ID_NUMBER },
+  { "idnumber", ST_IMPORT_COLUMN_ID_NUMBER },
+  { "id_number", ST_IMPORT_COLUMN_ID_NUMBER },
+  { "性别", ST_IMPORT_COLUMN_SEX },
+  { "sex", ST_IMPORT_COLUMN_SEX },
+  { "gender", ST_IMPORT_COLUMN_SEX },
+  { "民族", ST_IMPORT_COLUMN_ETHNICITY },
+  { "ethnicity", ST_IMPORT_COLUMN_ETHNICITY },
+  { "乡镇", ST_IMPORT_COLUMN_TOWNSHIP },
+  { "乡镇(街道)", ST_IMPORT_COLUMN_TOWNSHIP },
+  { "乡(镇)", ST_IMPORT_COLUMN_TOWNSHIP },
+  { "乡(镇、街道)", ST_IMPORT_COLUMN_TOWNSHIP },
+  { "乡镇街道", ST_IMPORT_COLUMN_TOWNSHIP },
+  { "乡镇/街道", ST_IMPORT_COLUMN_TOWNSHIP },
+  { "所属乡镇", ST_IMPORT_COLUMN_TOWNSHIP },
+  { "所在乡镇", ST_IMPORT_COLUMN_TOWNSHIP },
+  { "township", ST_IMPORT_COLUMN_TOWNSHIP },
+  { "村", ST_IMPORT_COLUMN_VILLAGE },
+  { "村(居)", ST_IMPORT_COLUMN_VILLAGE },
+  { "村(社区)", ST_IMPORT_COLUMN_VILLAGE },
+  { "村居", ST_IMPORT_COLUMN_VILLAGE },
+  { "村/居", ST_IMPORT_COLUMN_VILLAGE },
+  { "行政村", ST_IMPORT_COLUMN_VILLAGE },
+  { "所属村", ST_IMPORT_COLUMN_VILLAGE },
+  { "所在村", ST_IMPORT_COLUMN_VILLAGE },
+  { "village", ST_IMPORT_COLUMN_VILLAGE },
+  { "联系电话", ST_IMPORT_COLUMN_PHONE },
+  { "电话", ST_IMPORT_COLUMN_PHONE },
+  { "电话号码", ST_IMPORT_COLUMN_PHONE },
+  { "手机", ST_IMPORT_COLUMN_PHONE },
+  { "手机号", ST_IMPORT_COLUMN_PHONE },
+  { "手机号码", ST_IMPORT_COLUMN_PHONE },
+  { "联系方式", ST_IMPORT_COLUMN_PHONE },
+  { "phone", ST_IMPORT_COLUMN_PHONE },
+  { "文化程度", ST_IMPORT_COLUMN_EDUCATION },
+  { "学历", ST_IMPORT_COLUMN_EDUCATION },
+  { "education", ST_IMPORT_COLUMN_EDUCATION },
+  { "务工情况", ST_IMPORT_COLUMN_EMPLOYMENT },
+  { "就业情况", ST_IMPORT_COLUMN_EMPLOYMENT },
+  { "务工就业情况", ST_IMPORT_COLUMN_EMPLOYMENT },
+  { "employment", ST_IMPORT_COLUMN_EMPLOYMENT },
+  { "身体健康情况", ST_IMPORT_COLUMN_HEALTH },
+  { "健康情况", ST_IMPORT_COLUMN_HEALTH },
+  { "健康状况", ST_IMPORT_COLUMN_HEALTH },
+  { "身体状况", ST_IMPORT_COLUMN_HEALTH },
+  { "health", ST_IMPORT_COLUMN_HEALTH },
+  { "脱贫户", ST_IMPORT_COLUMN_POVERTY },
+  { "是否脱贫户", ST_IMPORT_COLUMN_POVERTY },
+  { "脱贫情况", ST_IMPORT_COLUMN_POVERTY },
+  { "户类型", ST_IMPORT_COLUMN_POVERTY },
+  { "脱贫户/监测户", ST_IMPORT_COLUMN_POVERTY },
+  { "poverty", ST_IMPORT_COLUMN_POVERTY },
+  { "备注", ST_IMPORT_COLUMN_NOTES },
+  { "notes", ST_IMPORT_COLUMN_NOTES },
+  { "序号", ST_IMPORT_COLUMN_IGNORED },
+  { "编号", ST_IMPORT_COLUMN_IGNORED },
+  { "出生日期", ST_IMPORT_COLUMN_IGNORED },
+  { "出生年月", ST_IMPORT_COLUMN_IGNORED },
+  { "年龄", ST_IMPORT_COLUMN_IGNORED },
+};
+
+static char *
+normalise_header (const char *header)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = header; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c) || c == 0x3000 || c == 0xFEFF)
+        continue;
+      if (c == 0xFF08)        /* （ */
+        c = '(';
+      else if (c == 0xFF09)   /* ） */
+        c = ')';
+      else if (c == 0x3001)   /* 、 stays, it is part of 乡(镇、街道) */
+        ;
+      else if (c == 0xFF0F)   /* ／ */
+        c = '/';
+      g_string_append_unichar (out, c < 0x80 ? g_ascii_tolower ((char) c) : c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+StImportColumn
+st_import_column_for_header (const char *header)
+{
+  g_autofree char *key = normalise_header (header ? header : "");
+
+  for (guint i = 0; i < G_N_ELEMENTS (header_names); i++)
+    if (g_str_equal (key, header_names[i].header))
+      return header_names[i].column;
+  return ST_IMPORT_COLUMN_UNKNOWN;
+}
+
+const char *
+st_import_column_label (StImportColumn column)
+{
+  switch (column)
+    {
+    case ST_IMPORT_COLUMN_NAME: return _("Name");
+    case ST_IMPORT_COLUMN_ID_NUMBER: return _("ID number");
+    case ST_IMPORT_COLUMN_SEX: return _("Sex");
+    case ST_IMPORT_COLUMN_ETHNICITY: return _("Ethnicity");
+    case ST_IMPORT_COLUMN_TOWNSHIP: return _("Township");
+    case ST_IMPORT_COLUMN_VILLAGE: return _("Village");
+    case ST_IMPORT_COLUMN_PHONE: return _("Phone");
+    case ST_IMPORT_COLUMN_EDUCATION: return _("Prior education");
+    case ST_IMPORT_COLUMN_EMPLOYMENT: return _("Employment");
+    case ST_IMPORT_COLUMN_HEALTH: return _("Health");
+    case ST_IMPORT_COLUMN_POVERTY: return _("Poverty registration");
+    case ST_IMPORT_COLUMN_NOTES: return _("Notes");
+    case ST_IMPORT_COLUMN_IGNORED: return _("Not needed");
+    case ST_IMPORT_COLUMN_UNKNOWN:
+    case ST_IMPORT_N_COLUMNS:
+    default:
+      return _("Unknown");
+    }
+}
+
+static void
+note_free (StImportNote *note)
+{
+  g_free (note->name);
+  g_free (note->message);
+  g_free (note);
+}
+
+static void
+reject_free (StImportReject *reject)
+{
+  g_strfreev (reject->fields);
+  g_free (reject->reason);
+  g_free (reject);
+}
+
+static void
+conflict_free (StImportConflict *c)
+{
+  g_free (c->participant_id);
+  g_free (c->name);
+  g_free (c->id_number);
+  g_free (c->field);
+  g_free (c->label);
+  g_free (c->stored);
+  g_free (c->offered);
+  g_free (c);
+}
+
+void
+st_import_result_free (StImportResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->file_name);
+  g_strfreev (result->header);
+  g_free (result->columns);
+  g_clear_pointer (&result->unknown_columns, g_ptr_array_unref);
+  g_clear_pointer (&result->rejects, g_ptr_array_unref);
+  g_clear_pointer (&result->warnings, g_ptr_array_unref);
+  g_clear_pointer (&result->conflicts, g_ptr_array_unref);
+  g_clear_pointer (&result->repeats, g_ptr_array_unref);
+  g_free (result);
+}
+
+static StImportResult *
+result_new (const char *path)
+{
+  StImportResult *result = g_new0 (StImportResult, 1);
+
+  result->file_name = g_strdup (path);
+  result->unknown_columns = g_ptr_array_new_with_free_func (g_free);
+  result->rejects = g_ptr_array_new_with_free_func ((GDestroyNotify) reject_free);
+  result->warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) note_free);
+  result->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) conflict_free);
+  result->repeats = g_ptr_array_new_with_free_func ((GDestroyNotify) note_free);
+  return result;
+}
+
+static char **
+strv_from_fields (const char *const *fields,
+                  guint               n)
+{
+  char **v = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    v[i] = g_strdup (fields[i]);
+  return v;
+}
+
+G_GNUC_PRINTF (4, 5)
+static void
+add_note (GPtrArray  *list,
+          guint       line,
+          const char *name,
+          const char *format,
+          ...)
+{
+  StImportNote *note = g_new0 (StImportNote, 1);
+  va_list args;
+
+  va_start (args, format);
+  note->line = line;
+  note->name = g_strdup (name);
+  note->message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (list, note);
+}
+
+static void
+add_reject (StImportResult     *result,
+            guint               line,
+            const char *const  *fields,
+            guint               n_fields,
+            const char         *reason)
+{
+  StImportReject *reject = g_new0 (StImportReject, 1);
+
+  reject->line = line;
+  reject->fields = strv_from_fields (fields, n_fields);
+  reject->reason = g_strdup (reason);
+  g_ptr_array_add (result->rejects, reject);
+  result->rejected++;
+}
+
+/* Full-width digits and blanks turn up in phone numbers typed in Chinese
+ * input methods. */
+static char *
+normalise_phone (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c >= 0xFF10 && c <= 0xFF19)
+        c = '0' + (c - 0xFF10);
+      else if (c == 0xFF0D)
+        c = '-';
+      if (g_unichar_isspace (c) || c == 0x3000)
+        continue;
+      g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static StSex
+sex_from_text (const char *text)
+{
+  if (g_str_equal (text, "男") || g_ascii_strcasecmp (text, "m") == 0 || g_ascii_strcasecmp (text, "male") == 0)
+    return ST_SEX_MALE;
+  if (g_str_equal (text, "女") || g_ascii_strcasecmp (text, "f") == 0 || g_ascii_strcasecmp (text, "female") == 0)
+    return ST_SEX_FEMALE;
+  return ST_SEX_UNKNOWN;
+}
+
+StDivisions *
+st_import_load_divisions (StDb    *db,
+                          GError **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT code, name, parent_code, level FROM divisions"
+                                          " ORDER BY CASE level WHEN 'county' THEN 0 WHEN 'township' THEN 1 ELSE 2 END, code",
+                                      error);
+  g_autoptr(GString) csv = g_string_new ("code,name,parent_code,level\n");
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *parent = (const char *) sqlite3_column_text (stmt, 2);
+
+      /* Division names hold no commas or quotes. */
+      g_string_append_printf (csv, "%s,%s,%s,%s\n",
+                              sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1),
+                              parent ? parent : "", sqlite3_column_text (stmt, 3));
+    }
+  sqlite3_reset (stmt);
+  bytes = g_string_free_to_bytes (g_steal_pointer (&csv));
+  return st_divisions_new_from_bytes (bytes, st_db_get_path (db), error);
+}
+
+gboolean
+st_import_divisions (StDb        *db,
+                     const char  *path,
+                     guint       *n_imported,
+                     GError     **error)
+{
+  g_autoptr(StDivisions) divisions = st_divisions_new_from_csv (path, error);
+  static const char *levels[] = { NULL, "county", "township", "village" };
+  const GPtrArray *all;
+  sqlite3_stmt *stmt;
+
+  if (divisions == NULL)
+    return FALSE;
+  all = st_divisions_get_all (divisions);
+  if (!st_db_begin (db, error))
+    return FALSE;
+  stmt = st_db_prepare (db, "INSERT OR REPLACE INTO divisions (code, name, short_name, parent_code, level)"
+                            " VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    {
+      st_db_rollback (db);
+      return FALSE;
+    }
+  for (guint i = 0; i < all->len; i++)
+    {
+      const StDivision *d = g_ptr_array_index (all, i);
+      int rc;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, d->code, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, d->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, d->short_name, -1, SQLITE_STATIC);
+      st_db_bind_text (stmt, 4, d->parent_code);
+      sqlite3_bind_text (stmt, 5, levels[d->level], -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          sqlite3_reset (stmt);
+          st_db_rollback (db);
+          return st_db_set_error (db, rc, _("importing townships and villages"), error);
+        }
+    }
+  sqlite3_reset (stmt);
+  if (!st_db_commit (db, error))
+    return FALSE;
+  if (n_imported)
+    *n_imported = all->len;
+  return TRUE;
+}
+
+/* Header detection: rosters exported from Excel often start with a title row
+ * ("某某镇15-59岁未上学劳动者信息名册"); the header is the first of the first
+ * rows that names both the name and the ID number columns. */
+#define MAX_TITLE_ROWS 10
+
+typedef struct
+{
+  StDb                  *db;
+  const StImportOptions *options;
+  StImportResult        *result;
+  StDivisions           *divisions;
+  const StDivision      *default_township;
+  GDate                  today;
+  int                    index[ST_IMPORT_N_COLUMNS];   /* column → field index, -1 if absent */
+  GHashTable            *seen;                         /* id number → first line */
+} ImportRun;
+
+static const char *
+field_of (ImportRun          *run,
+          const char *const  *fields,
+          guint               n_fields,
+          StImportColumn      column,
+          char              **owned)
+{
+  int i = run->index[column];
+
+  g_free (*owned);
+  *owned = NULL;
+  if (i < 0 || (guint) i >= n_fields)
+    return "";
+  *owned = g_strstrip (g_strdup (fields[i]));
+  return *owned;
+}
+
+static void
+add_conflict (ImportRun                *run,
+              guint                     line,
+              const StParticipant      *stored,
+              const StParticipantField *field,
+              const char               *offered)
+{
+  StImportConflict *c = g_new0 (StImportConflict, 1);
+
+  c->line = line;
+  c->participant_id = g_strdup (stored->id);
+  c->name = g_strdup (stored->name);
+  c->id_number = g_strdup (stored->id_number);
+  c->field = g_strdup (field->column);
+  c->label = g_strdup (_(field->label));
+  c->stored = g_strdup (st_participant_field_get (stored, field));
+  c->offered = g_strdup (offered);
+  g_ptr_array_add (run->result->conflicts, c);
+}
+
+/* Returns FALSE only for a database failure, which aborts the import. */
+static gboolean
+import_row (ImportRun          *run,
+            const char *const  *fields,
+            guint               n_fields,
+            guint               line,
+            GError            **error)
+{
+  StImportResult *result = run->result;
+  g_autoptr(StParticipant) row = st_participant_new ();
+  g_autoptr(StParticipant) existing = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *masked = NULL;
+  const StDivision *township = NULL;
+  StIdcardInfo info;
+  const char *text;
+  gpointer first_line;
+
+  /* ID number and name are what make a row a person. */
+  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_ID_NUMBER, &tmp);
+  if (*text == '\0')
+    {
+      add_reject (result, line, fields, n_fields, _("The ID number is missing."));
+      return TRUE;
+    }
+  if (!st_idcard_parse (text, &run->today, &info, &local))
+    {
+      add_reject (result, line, fields, n_fields, local->message);
+      return TRUE;
+    }
+  row->id_number = g_strdup (info.number);
+  row->sex = info.sex;
+  masked = st_idcard_mask (info.number);
+
+  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_NAME, &tmp);
+  if (*text == '\0')
+    {
+      add_reject (result, line, fields, n_fields, _("The name is missing."));
+      return TRUE;
+    }
+  row->name = g_strdup (text);
+
+  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_TOWNSHIP, &tmp);
+  if (*text != '\0')
+    {
+      township = st_divisions_find_township (run->divisions, text);
+      if (township == NULL)
+        {
+          g_autofree char *reason =
+            g_strdup_printf (_("The township “%s” is not one of the county’s townships. Correct its name."), text);
+          add_reject (result, line, fields, n_fields, reason);
+          return TRUE;
+        }
+    }
+  else if (run->default_township != NULL)
+    township = run->default_township;
+  else
+    {
+      add_reject (result, line, fields, n_fields,
+                  _("The township is missing. Fill it in, or import with a default township."));
+      return TRUE;
+    }
+  row->township_code = g_strdup (township->code);
+
+  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_VILLAGE, &tmp);
+  if (*text != '\0')
+    {
+      const StDivision *village = st_divisions_find_village (run->divisions, township->code, text);
+
+      if (village != NULL)
+        row->village_code = g_strdup (village->code);
+      else
+        {
+          row->village_name = g_strdup (text);
+          add_note (result->warnings, line, row->name,
+                    _("The village “%s” is not a village of %s; it was kept as written."),
+                    text, township->short_name);
+        }
+    }
+
+  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_SEX, &tmp);
+  if (*text != '\0')
+    {
+      StSex said = sex_from_text (text);
+
+      if (said != info.sex)
+        add_note (result->warnings, line, row->name,
+                  _("The sex is given as “%s”, but the ID number %s says %s; the ID number’s was kept."),
+                  text, masked, st_sex_to_display (info.sex));
+    }
+
+  {
+    guint age = st_idcard_age_at (&info, &run->today);
+
+    if (age < 15 || age > 59)
+      add_note (result->warnings, line, row->name,
+                _("Aged %u: outside the program’s 15–59 years."), age);
+  }
+
+  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_ETHNICITY, &tmp);
+  if (*text != '\0')
+    {
+      const char *official = st_ethnicity_normalize (text);
+
+      if (official == NULL)
+        add_note (result->warnings, line, row->name,
+                  _("The ethnicity “%s” is not one of the 56 official names; it was kept as written."), text);
+      row->ethnicity = g_strdup (official ? official : text);
+    }
+
+  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_EDUCATION, &tmp);
+  if (*text != '\0')
+    {
+      const char *code = st_education_from_text (text);
+
+      if (code == NULL)
+        add_note (result->warnings, line, row->name,
+                  _("The prior education “%s” is not one of 未上学, 小学, 初中, 高中及以上; it was left empty."), text);
+      row->education = g_strdup (code);
+    }
+
+  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_POVERTY, &tmp);
+  if (*text != '\0')
+    {
+      gboolean recognised;
+      const char *code = st_poverty_from_text (text, &recognised);
+
+      if (!recognised)
+        add_note (result->warnings, line, row->name,
+                  _("The poverty registration “%s” is neither 脱贫户 nor 监测户; it was left empty."), text);
+      row->poverty = g_strdup (code);
+    }
+
+  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_PHONE, &tmp);
+  if (*text != '\0')
+    row->phone = normalise_phone (text);
+  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_EMPLOYMENT, &tmp);
+  row->employment = *text ? g_strdup (text) : NULL;
+  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_HEALTH, &tmp);
+  row->health = *text ? g_strdup (text) : NULL;
+  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_NOTES, &tmp);
+  row->notes = *text ? g_strdup (text) : NULL;
+
+  if (g_hash_table_lookup_extended (run->seen, row->id_number, NULL, &first_line))
+    add_note (result->repeats, line, row->name,
+              _("The ID number %s was already on row %u of this file; both rows make one participant."),
+              masked, GPOINTER_TO_UINT (first_line));
+  else
+    g_hash_table_insert (run->seen, g_strdup (row->id_number), GUINT_TO_POINTER (line));
+
+  existing = st_participant_find_by_id_number (run->db, row->id_number, error);
+  if (existing == NULL && error && *error)
+    return FALSE;
+
+  if (existing == NULL)
+    {
+      if (!st_participant_insert (run->db, row, &local))
+        {
+          if (local->domain != ST_PARTICIPANT_ERROR)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          add_reject (result, line, fields, n_fields, local->message);
+          return TRUE;
+        }
+      result->imported++;
+      return TRUE;
+    }
+  else
+    {
+      g_autoptr(StParticipant) merged = st_participant_copy (existing);
+      const StParticipantField *pf;
+      guint n_pf;
+      gboolean changed = FALSE;
+
+      pf = st_participant_fields (&n_pf);
+      for (guint i = 0; i < n_pf; i++)
+        {
+          const char *have = st_participant_field_get (existing, &pf[i]);
+          const char *offered = st_participant_field_get (row, &pf[i]);
+
+          if (offered == NULL)
+            continue;
+          if (have == NULL)
+            {
+              /* The village is one fact written two ways: a matched code
+               * replaces a name kept as written, not the other way round. */
+              if (g_str_equal (pf[i].column, "village_name") && existing->village_code != NULL)
+                continue;
+              st_participant_field_set (merged, &pf[i], offered);
+              changed = TRUE;
+            }
+          else if (!g_str_equal (have, offered))
+            add_conflict (run, line, existing, &pf[i], offered);
+        }
+      if (merged->village_code != NULL && existing->village_code == NULL && merged->village_name != NULL)
+        g_clear_pointer (&merged->village_name, g_free);
+
+      if (changed && !st_participant_update (run->db, merged, &local))
+        {
+          if (local->domain != ST_PARTICIPANT_ERROR)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          add_reject (result, line, fields, n_fields, local->message);
+          return TRUE;
+        }
+      result->updated++;
+      if (!changed)
+        result->unchanged++;
+      return TRUE;
+    }
+}
+
+static gboolean
+record_import (ImportRun  *run,
+               GError    **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (run->db,
+                                      "INSERT INTO imports (at, actor, file_name, encoding, rows_read, imported,"
+                                      " updated, unchanged, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                      error);
+  g_autofree char *base = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  base = g_path_get_basename (run->result->file_name);
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / 1000);
+  sqlite3_bind_text (stmt, 2, st_db_get_actor (run->db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, base, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, st_csv_encoding_to_string (run->result->encoding), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 5, run->result->rows_read);
+  sqlite3_bind_int (stmt, 6, run->result->imported);
+  sqlite3_bind_int (stmt, 7, run->result->updated);
+  sqlite3_bind_int (stmt, 8, run->result->unchanged);
+  sqlite3_bind_int (stmt, 9, run->result->rejected);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (run->db, rc, _("recording the import"), error);
+  return TRUE;
+}
+
+static gboolean
+all_blank (const char *const *fields,
+           guint              n_fields)
+{
+  for (guint i = 0; i < n_fields; i++)
+    for (const char *p = fields[i]; *p; p = g_utf8_next_char (p))
+      {
+        gunichar c = g_utf8_get_char (p);
+
+        if (!g_unichar_isspace (c) && c != 0x3000)
+          return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+read_header (ImportRun    *run,
+             StCsvReader  *reader,
+             const char   *path,
+             GError      **error)
+{
+  StImportResult *result = run->result;
+
+  for (guint attempt = 0; attempt < MAX_TITLE_ROWS; attempt++)
+    {
+      const char *const *fields;
+      guint n_fields, line;
+      gboolean seen[ST_IMPORT_N_COLUMNS] = { FALSE, };
+
+      fields = st_csv_reader_next (reader, &n_fields, &line, error);
+      if (fields == NULL)
+        break;
+      for (guint i = 0; i < n_fields; i++)
+        seen[st_import_column_for_header (fields[i])] = TRUE;
+      if (!seen[ST_IMPORT_COLUMN_NAME] || !seen[ST_IMPORT_COLUMN_ID_NUMBER])
+        continue;
+
+      result->header = strv_from_fields (fields, n_fields);
+      result->columns = g_new0 (StImportColumn, n_fields);
+      for (guint c = 0; c < ST_IMPORT_N_COLUMNS; c++)
+        run->index[c] = -1;
+      for (guint i = 0; i < n_fields; i++)
+        {
+          StImportColumn column = st_import_column_for_header (fields[i]);
+
+          if (column == ST_IMPORT_COLUMN_UNKNOWN || (column != ST_IMPORT_COLUMN_IGNORED && run->index[column] >= 0))
+            {
+              /* Unknown, or a second column of a kind already mapped. */
+              result->columns[i] = ST_IMPORT_COLUMN_UNKNOWN;
+              if (!all_blank (&fields[i], 1))
+                g_ptr_array_add (result->unknown_columns, g_strstrip (g_strdup (fields[i])));
+              continue;
+            }
+          result->columns[i] = column;
+          if (column != ST_IMPORT_COLUMN_IGNORED)
+            run->index[column] = i;
+        }
+      return TRUE;
+    }
+
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  g_set_error (error, ST_IMPORT_ERROR, ST_IMPORT_ERROR_NO_HEADER,
+               _("%s has no header row naming the columns 姓名 (name) and 身份证号 (ID number) in its first %d rows. Add such a row above the data."),
+               path, MAX_TITLE_ROWS);
+  return FALSE;
+}
+
+StImportResult *
+st_import_roster (StDb                   *db,
+                  const char             *path,
+                  const StImportOptions  *options,
+                  GCancellable           *cancellable,
+                  StImportProgress        progress,
+                  gpointer                user_data,
+                  GError                **error)
+{
+  static const StImportOptions defaults = { FALSE, NULL, NULL };
+  g_autoptr(StImportResult) result = NULL;
+  g_autoptr(StCsvReader) reader = NULL;
+  g_autoptr(StDivisions) divisions = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  ImportRun run = { 0, };
+  const char *const *fields;
+  guint n_fields, line;
+
+  g_return_val_if_fail (ST_IS_DB (db), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (options == NULL)
+    options = &defaults;
+
+  reader = st_csv_reader_new_for_path (path, error);
+  if (reader == NULL)
+    return NULL;
+  divisions = st_import_load_divisions (db, error);
+  if (divisions == NULL)
+    return NULL;
+
+  result = result_new (path);
+  result->encoding = st_csv_reader_get_encoding (reader);
+  result->dry_run = options->dry_run;
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  run.db = db;
+  run.options = options;
+  run.result = result;
+  run.divisions = divisions;
+  run.seen = seen;
+  if (options->today != NULL)
+    run.today = *options->today;
+  else
+    {
+      g_date_clear (&run.today, 1);
+      g_date_set_time_t (&run.today, time (NULL));
+    }
+  if (options->default_township != NULL && *options->default_township != '\0')
+    {
+      run.default_township = st_divisions_find_township (divisions, options->default_township);
+      if (run.default_township == NULL)
+        {
+          g_set_error (error, ST_IMPORT_ERROR, ST_IMPORT_ERROR_NO_HEADER,
+                       _("The default township “%s” is not one of the county’s townships."),
+                       options->default_township);
+          return NULL;
+        }
+    }
+
+  if (!read_header (&run, reader, path, error))
+    return NULL;
+
+  /* One transaction: a failure, a cancel or a killed process leaves the
+   * database exactly as it was. */
+  if (!st_db_begin (db, error))
+    return NULL;
+
+  while ((fields = st_csv_reader_next (reader, &n_fields, &line, error)) != NULL)
+    {
+      if (all_blank (fields, n_fields))
+        continue;
+      result->rows_read++;
+
+      if ((result->rows_read & 1023) == 0)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            goto fail;
+          if (progress)
+            progress (st_csv_reader_get_fraction (reader), user_data);
+        }
+      st_failpoint ("import-row");
+
+      if (!import_row (&run, fields, n_fields, line, error))
+        goto fail;
+    }
+  if (error != NULL && *error != NULL)
+    goto fail;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto fail;
+
+  if (!record_import (&run, error))
+    goto fail;
+
+  if (options->dry_run)
+    st_db_rollback (db);
+  else
+    {
+      st_failpoint ("import-commit");
+      if (!st_db_commit (db, error))
+        return NULL;
+    }
+  if (progress)
+    progress (1.0, user_data);
+
+  g_debug ("imported a roster: %u rows, %u new, %u updated, %u rejected%s",
+           result->rows_read, result->imported, result->updated, result->rejected,
+           options->dry_run ? " (dry run)" : "");
+  return g_steal_pointer (&result);
+
+fail:
+  st_db_rollback (db);
+  return NULL;
+}
+
+gboolean
+st_import_result_write_rejects (StImportResult  *result,
+                                const char      *path,
+                                GError         **error)
+{
+  g_autoptr(StCsvWriter) writer = st_csv_writer_new (path, result->encoding, error);
+  g_autoptr(GPtrArray) row = g_ptr_array_new ();
+  guint n_header;
+
+  if (writer == NULL)
+    return FALSE;
+
+  n_header = result->header ? g_strv_length (result->header) : 0;
+  g_ptr_array_add (row, (gpointer) _("Row"));
+  g_ptr_array_add (row, (gpointer) _("Reason"));
+  for (guint i = 0; i < n_header; i++)
+    g_ptr_array_add (row, result->header[i]);
+  if (!st_csv_writer_write_row (writer, (const char *const *) row->pdata, row->len, error))
+    return FALSE;
+
+  for (guint r = 0; r < result->rejects->len; r++)
+    {
+      StImportReject *reject = g_ptr_array_index (result->rejects, r);
+      g_autofree char *line = g_strdup_printf ("%u", reject->line);
+      guint n = g_strv_length (reject->fields);
+
+      g_ptr_array_set_size (row, 0);
+      g_ptr_array_add (row, line);
+      g_ptr_array_add (row, reject->reason);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (row, reject->fields[i]);
+      if (!st_csv_writer_write_row (writer, (const char *const *) row->pdata, row->len, error))
+        return FALSE;
+    }
+  return st_csv_writer_close (writer, error);
+}
+
+char *
+st_import_result_summary (StImportResult *result)
+{
+  /* rows read = imported + updated + rejected, always. */
+  g_autofree char *head = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u row read", "%u rows read",
+                                                        result->rows_read),
+                                           result->rows_read);
+
+  return g_strdup_printf (_("%s: %u imported, %u updated (%u of them already up to date), %u rejected; %u warnings, %u conflicts, %u repeated in the file."),
+                          head, result->imported, result->updated, result->unchanged, result->rejected,
+                          result->warnings->len, result->conflicts->len, result->repeats->len);
+}

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shuangti-cli as a clerk or a script uses it: the real binary, real files. */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static char *db_path;
+static char *work_dir;
+
+static void
+cli (Run *r, const char *const *env, ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("ST_CLI"));
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, db_path);
+  va_start (ap, env);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  for (; env && *env; env += 2)
+    g_subprocess_launcher_setenv (launcher, env[0], env[1], TRUE);
+
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  r->status = g_subprocess_get_exit_status (proc);
+}
+
+#define CLI(r, ...) cli (r, NULL, __VA_ARGS__, NULL)
+
+static char *
+data_file (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "import", name, NULL);
+}
+
+static void
+test_help (void)
+{
+  Run r = { 0, };
+
+  CLI (&r, "--help");
+  g_assert_cmpint (r.status, ==, 0);
+  for (const char *const *c = (const char *const[]) { "init", "id-check", "import", "participants",
+                                                     "participant", "demo", "divisions", NULL }; *c; c++)
+    {
+      g_autofree char *needle = g_strdup_printf ("\n  %s ", *c);
+      g_assert_nonnull (strstr (r.out, needle));
+    }
+  run_clear (&r);
+
+  CLI (&r, "frobnicate");
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "unknown command “frobnicate”"));
+  run_clear (&r);
+}
+
+static void
+test_id_check (void)
+{
+  Run r = { 0, };
+  g_auto(GStrv) lines = NULL;
+
+  CLI (&r, "id-check", "52232719920704001x", " ５２２３２７１９８５０３１２００２８ ", "522327198503120020", "522327700815001");
+  g_assert_cmpint (r.status, ==, 1);
+  lines = g_strsplit (r.out, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "52232719920704001X valid (born 1992-07-04, Male)");
+  g_assert_cmpstr (lines[1], ==, "522327198503120028 valid (born 1985-03-12, Female)");
+  g_assert_true (g_str_has_prefix (lines[2], "522327198503120020 invalid: "));
+  g_assert_nonnull (strstr (lines[2], "8"));
+  g_assert_cmpstr (lines[3], ==, "522327197008150014 valid (born 1970-08-15, Male)");
+  g_assert_cmpstr (lines[4], ==, "");
+  run_clear (&r);
+
+  CLI (&r, "id-check", "52232719920704001X");
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+
+  CLI (&r, "--json", "id-check", "522327198503120028", "12345");
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+    JsonArray *array;
+
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+    array = json_node_get_array (json_parser_get_root (parser));
+    g_assert_cmpuint (json_array_get_length (array), ==, 2);
+    g_assert_true (json_object_get_boolean_member (json_array_get_object_element (array, 0), "valid"));
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0), "sex"), ==, "female");
+    g_assert_false (json_object_get_boolean_member (json_array_get_object_element (array, 1), "valid"));
+    g_assert_nonnull (json_object_get_string_member (json_array_get_object_element (array, 1), "reason"));
+  }
+  run_clear (&r);
+}
+
+static void
+test_import_and_list (void)
+{
+  g_autofree char *roster = data_file ("roster.csv");
+  g_autofree char *rejects = g_build_filename (work_dir, "rejects.csv", NULL);
+  Run r = { 0, };
+
+  CLI (&r, "import", roster, "--dry-run");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Dry run: nothing was written."));
+  g_assert_nonnull (strstr (r.out, "15 rows read: 9 imported, 1 updated (0 of them already up to date), 5 rejected"));
+  g_assert_nonnull (strstr (r.out, "Columns ignored: 户籍地址"));
+  run_clear (&r);
+
+  CLI (&r, "participants");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "0 participants\n");
+  run_clear (&r);
+
+  CLI (&r, "import", roster, "--rejects", rejects);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "  row 7: "));
+  g_assert_nonnull (strstr (r.out, "  row 11 (王秀英): Phone stored “13800000001”, roster says “13800009999”"));
+  g_assert_true (g_file_test (rejects, G_FILE_TEST_EXISTS));
+  run_clear (&r);
+
+  CLI (&r, "participants", "--township", "巧马镇");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "2 participants\n"));
+  g_assert_nonnull (strstr (r.out, "黄明\tMale\t"));
+  g_assert_nonnull (strstr (r.out, "522327********001X"));
+  g_assert_null (strstr (r.out, "52232719920704001X"));
+  run_clear (&r);
+
+  CLI (&r, "--json", "participants");
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+    JsonArray *array;
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+    array = json_node_get_array (json_parser_get_root (parser));
+    g_assert_cmpuint (json_array_get_length (array), ==, 9);
+    for (guint i = 0; i < 9; i++)
+      {
+        const char *number = json_object_get_string_member (json_array_get_object_element (array, i), "id_number");
+        g_assert_nonnull (strstr (number, "********"));
+      }
+  }
+  run_clear (&r);
+
+  CLI (&r, "participant", "show", "522327198503120028");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Name: 王秀英\n"));
+  g_assert_nonnull (strstr (r.out, "ID number: 522327198503120028\n"));
+  g_assert_nonnull (strstr (r.out, "Phone: 13800000001\n"));
+  g_assert_nonnull (strstr (r.out, "Village: 者楼村\n"));
+  g_assert_nonnull (strstr (r.out, "Notes: 复查\n"));
+  run_clear (&r);
+
+  CLI (&r, "participant", "show", "110101199003070011");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "No participant has the ID number"));
+  run_clear (&r);
+
+  CLI (&r, "import", "/nonexistent/roster.csv");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "/nonexistent/roster.csv"));
+  run_clear (&r);
+}
+
+static void
+test_demo (void)
+{
+  g_autofree char *csv = g_build_filename (work_dir, "demo.csv", NULL);
+  g_autofree char *contents = NULL;
+  Run r = { 0, };
+  gsize len;
+
+  CLI (&r, "demo", "--participants", "40", "--seed", "5");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "now holds 49 participants"));
+  run_clear (&r);
+
+  CLI (&r, "demo", "--participants", "25", "--csv", csv, "--gb18030");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_file_get_contents (csv, &contents, &len, NULL));
+  g_assert_false (g_utf8_validate (contents, len, NULL));
+  run_clear (&r);
+
+  CLI (&r, "import", csv, "--dry-run");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "25 rows read: 25 imported, 0 updated"));
+  g_assert_nonnull (strstr (r.out, "0 rejected"));
+  run_clear (&r);
+}
+
+static void
+test_translated (void)
+{
+  const char *env[] = { "LANGUAGE", "zh_CN", "LC_ALL", "C.UTF-8", NULL };
+  Run r = { 0, };
+
+  cli (&r, env, "id-check", "522327198503120020", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.out, "无效"));
+  g_assert_null (strstr (r.out, "invalid"));
+  run_clear (&r);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  /* The tests share one database, in order: import, then list. */
+  work_dir = g_dir_make_tmp ("st-cli-XXXXXX", NULL);
+  g_assert_nonnull (work_dir);
+  db_path = g_build_filename (work_dir, "cli.db", NULL);
+
+  g_test_add_func ("/core/cli/help", test_help);
+  g_test_add_func ("/core/cli/id-check", test_id_check);
+  g_test_add_func ("/core/cli/import-and-list", test_import_and_list);
+  g_test_add_func ("/core/cli/demo", test_demo);
+  g_test_add_func ("/core/cli/translated", test_translated);
+
+  status = g_test_run ();
+  {
+    const char *argv_rm[] = { "rm", "-rf", work_dir, NULL };
+    g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+  return status;
+}
