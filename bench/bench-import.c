@@ -81,7 +81,7 @@ main (int argc, char **argv)
 
       remove_db (bare_path);
       t0 = g_get_monotonic_time ();
-      proc = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "sqlite3", bare_path,
+      proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, "sqlite3", bare_path,
                                "-cmd", "PRAGMA journal_mode = WAL", "-cmd", ".mode csv",
                                import_cmd, NULL);
       if (proc == NULL || !g_subprocess_wait_check (proc, NULL, &error))

@@ -720,6 +720,22 @@ static const Command commands[] = {
   { "divisions", N_("list | import FILE"), N_("Townships and villages"), cmd_divisions },
 };
 
+/* Pads to a column by display width: CJK characters take two cells. */
+static void
+print_row (const char *left,
+           const char *right)
+{
+  const int column = 48;
+  int width = 0;
+
+  for (const char *p = left; *p; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  if (width >= column)
+    g_print ("  %s\n  %*s%s\n", left, column, "", right);
+  else
+    g_print ("  %s%*s%s\n", left, column - width, "", right);
+}
+
 static void
 print_usage (void)
 {
@@ -729,12 +745,12 @@ print_usage (void)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autofree char *left = g_strdup_printf ("%s %s", commands[i].name, _(commands[i].args));
-      g_print ("  %-52s %s\n", left, _(commands[i].summary));
+      print_row (left, _(commands[i].summary));
     }
   g_print ("\n%s\n", _("Options:"));
-  g_print ("  %-52s %s\n", "--db FILE", _("The database (default: ~/.local/share/shuangti/shuangti.db)"));
-  g_print ("  %-52s %s\n", "--json", _("Print JSON for scripts"));
-  g_print ("  %-52s %s\n", "--version", _("Print the version"));
+  print_row ("--db FILE", _("The database (default: ~/.local/share/shuangti/shuangti.db)"));
+  print_row ("--json", _("Print JSON for scripts"));
+  print_row ("--version", _("Print the version"));
   g_print ("\n%s\n", _("Run “shuangti-cli COMMAND --help” for a command’s options."));
 }
 
@@ -748,6 +764,7 @@ main (int    argc,
   int status = 2;
 
   setlocale (LC_ALL, "");
+  g_set_prgname ("shuangti-cli");
   bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

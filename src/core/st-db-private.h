@@ -10,4 +10,14 @@ G_BEGIN_DECLS
 gboolean st_db_schema_migrate (StDb     *self,
                                GError  **error);
 
+/* The statement that captures, in one go, the rows of @table inserted
+ * while bulk capture was on (see st_db_bulk_begin ()). */
+char    *st_db_schema_bulk_capture_sql (StDb       *self,
+                                        const char *table);
+
+/* (Re)creates the triggers that capture local changes of @table. */
+gboolean st_db_schema_create_triggers  (StDb        *self,
+                                        const char  *table,
+                                        GError     **error);
+
 G_END_DECLS

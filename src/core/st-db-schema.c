@@ -15,11 +15,14 @@
  * the audit log and the outbox. There are no foreign keys between synced
  * tables on purpose: pulled pages may split anywhere, so a child can arrive
  * before its parent; the code checks references instead. */
+/* CHECKs list values with OR, not IN (…): SQLite 3.40 builds an ephemeral
+ * table for an IN list on every statement, which made a roster import three
+ * times slower. */
 #define SYNC_COLUMNS \
   "id TEXT PRIMARY KEY NOT NULL," \
   "hlc INTEGER NOT NULL," \
   "device TEXT NOT NULL," \
-  "deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+  "deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted = 0 OR deleted = 1),"
 
 static const char *synced_tables[] = {
   "programs", "majors", "participants", "classes", "enrolments", "sessions",
@@ -35,7 +38,7 @@ static const char schema_v1[] =
   "  name TEXT NOT NULL,"
   "  short_name TEXT NOT NULL,"
   "  parent_code TEXT,"
-  "  level TEXT NOT NULL CHECK (level IN ('county', 'township', 'village'))"
+  "  level TEXT NOT NULL CHECK (level = 'county' OR level = 'township' OR level = 'village')"
   ");"
   "CREATE INDEX divisions_parent ON divisions (parent_code);"
   /* Every change, local or synced: who, when, which device, old and new. */
@@ -46,18 +49,19 @@ static const char schema_v1[] =
   "  device TEXT NOT NULL,"
   "  tbl TEXT NOT NULL,"
   "  row_id TEXT NOT NULL,"
-  "  op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),"
+  "  op TEXT NOT NULL CHECK (op = 'insert' OR op = 'update' OR op = 'delete'),"
   "  hlc INTEGER NOT NULL,"
   "  base_hlc INTEGER,"                    /* the row's clock the edit was based on */
   "  old TEXT,"                            /* JSON of the changed fields before */
   "  new TEXT"                             /* JSON of the changed fields after */
   ");"
-  "CREATE INDEX audit_log_row ON audit_log (tbl, row_id);"
-  /* Local changes not yet acknowledged by the server, in client order. */
+  "CREATE INDEX audit_log_row ON audit_log (row_id);"   /* UUIDs are unique across tables */
+  /* Local changes not yet acknowledged by the server, in client order. The
+   * audit entry's id is the client sequence number (audit entries are never
+   * deleted, so it is never reused); the op id sent to the server is derived
+   * from it and the device id (docs/architecture.md, Outbox). */
   "CREATE TABLE outbox ("
-  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-  "  op_id TEXT NOT NULL UNIQUE,"
-  "  audit_id INTEGER NOT NULL REFERENCES audit_log (id)"
+  "  audit_id INTEGER PRIMARY KEY REFERENCES audit_log (id)"
   ");"
   "CREATE TABLE imports ("
   "  id INTEGER PRIMARY KEY,"
@@ -88,7 +92,7 @@ static const char schema_v1[] =
   "CREATE TABLE participants (" SYNC_COLUMNS
   "  id_number TEXT NOT NULL CHECK (length (id_number) = 18),"
   "  name TEXT NOT NULL,"
-  "  sex INTEGER NOT NULL CHECK (sex IN (1, 2)),"
+  "  sex INTEGER NOT NULL CHECK (sex = 1 OR sex = 2),"
   "  birth_date TEXT NOT NULL,"
   "  region_code TEXT NOT NULL,"
   "  ethnicity TEXT,"
@@ -96,16 +100,16 @@ static const char schema_v1[] =
   "  township_code TEXT NOT NULL,"
   "  village_code TEXT,"
   "  village_name TEXT,"                   /* as the roster wrote it, when no code matched */
-  "  education TEXT CHECK (education IN ('none', 'primary', 'junior', 'senior')),"
+  "  education TEXT CHECK (education = 'none' OR education = 'primary' OR education = 'junior' OR education = 'senior'),"
   "  employment TEXT,"
   "  health TEXT,"
-  "  poverty TEXT CHECK (poverty IN ('lifted', 'monitored')),"
+  "  poverty TEXT CHECK (poverty = 'lifted' OR poverty = 'monitored'),"
   "  notes TEXT,"
   "  merged_into TEXT"
   ");"
   /* Not unique: two laptops may register one person offline; the server
    * merges them (SYNC.md, The same person twice). */
-  "CREATE INDEX participants_id_number ON participants (id_number);"
+  "CREATE INDEX participants_id_number ON participants (id_number, hlc);"
   "CREATE INDEX participants_place ON participants (township_code, village_code);"
   "CREATE TABLE classes (" SYNC_COLUMNS
   "  name TEXT NOT NULL,"
@@ -124,7 +128,7 @@ static const char schema_v1[] =
   "  township_code TEXT NOT NULL,"         /* the class's: the sync scope */
   "  enrolled_on TEXT NOT NULL,"
   "  study_years INTEGER NOT NULL CHECK (study_years BETWEEN 1 AND 10),"
-  "  state TEXT NOT NULL DEFAULT 'studying' CHECK (state IN ('studying', 'graduated', 'completed', 'withdrawn')),"
+  "  state TEXT NOT NULL DEFAULT 'studying' CHECK (state = 'studying' OR state = 'graduated' OR state = 'completed' OR state = 'withdrawn'),"
   "  state_date TEXT,"
   "  withdraw_reason TEXT,"
   "  early_graduation_requested_on TEXT,"
@@ -137,8 +141,8 @@ static const char schema_v1[] =
   "  township_code TEXT NOT NULL,"
   "  date TEXT NOT NULL,"
   "  minutes INTEGER NOT NULL CHECK (minutes > 0 AND minutes <= 1440),"
-  "  mode TEXT NOT NULL CHECK (mode IN ('concentrated', 'online', 'practical')),"
-  "  subject TEXT NOT NULL CHECK (subject IN ('literacy', 'mandarin', 'civic', 'policy', 'skill')),"
+  "  mode TEXT NOT NULL CHECK (mode = 'concentrated' OR mode = 'online' OR mode = 'practical'),"
+  "  subject TEXT NOT NULL CHECK (subject = 'literacy' OR subject = 'mandarin' OR subject = 'civic' OR subject = 'policy' OR subject = 'skill'),"
   "  trainer TEXT,"
   "  place TEXT"
   ");"
@@ -147,7 +151,7 @@ static const char schema_v1[] =
   "  session_id TEXT NOT NULL,"
   "  participant_id TEXT NOT NULL,"
   "  township_code TEXT NOT NULL,"
-  "  status TEXT NOT NULL CHECK (status IN ('present', 'absent', 'leave')),"
+  "  status TEXT NOT NULL CHECK (status = 'present' OR status = 'absent' OR status = 'leave'),"
   "  minutes INTEGER NOT NULL CHECK (minutes >= 0 AND minutes <= 1440)"
   ");"
   "CREATE INDEX attendance_session ON attendance (session_id);"
@@ -158,7 +162,7 @@ static const char schema_v1[] =
   "  township_code TEXT NOT NULL,"
   "  date TEXT NOT NULL,"
   "  minutes INTEGER NOT NULL CHECK (minutes > 0),"
-  "  kind TEXT NOT NULL CHECK (kind IN ('self', 'online')),"
+  "  kind TEXT NOT NULL CHECK (kind = 'self' OR kind = 'online'),"
   "  source TEXT"
   ");"
   "CREATE INDEX study_logs_participant ON study_logs (participant_id);"
@@ -173,8 +177,8 @@ static const char schema_v1[] =
   "CREATE TABLE assessments (" SYNC_COLUMNS
   "  enrolment_id TEXT NOT NULL,"
   "  township_code TEXT NOT NULL,"
-  "  kind TEXT NOT NULL CHECK (kind IN ('culture', 'skill', 'moral')),"
-  "  result TEXT NOT NULL CHECK (result IN ('pass', 'fail')),"
+  "  kind TEXT NOT NULL CHECK (kind = 'culture' OR kind = 'skill' OR kind = 'moral'),"
+  "  result TEXT NOT NULL CHECK (result = 'pass' OR result = 'fail'),"
   "  date TEXT NOT NULL,"
   "  assessor TEXT"
   ");"
@@ -182,7 +186,7 @@ static const char schema_v1[] =
   "CREATE TABLE exemptions (" SYNC_COLUMNS
   "  enrolment_id TEXT NOT NULL,"
   "  township_code TEXT NOT NULL,"
-  "  kind TEXT NOT NULL CHECK (kind IN ('exemption', 'credit', 'internship_waiver')),"
+  "  kind TEXT NOT NULL CHECK (kind = 'exemption' OR kind = 'credit' OR kind = 'internship_waiver'),"
   "  target TEXT,"                         /* the assessment exempted: culture, skill, moral */
   "  basis TEXT NOT NULL,"                 /* the certificate, award or work record */
   "  credits INTEGER NOT NULL DEFAULT 0,"
@@ -192,7 +196,7 @@ static const char schema_v1[] =
   "CREATE TABLE certificates (" SYNC_COLUMNS
   "  enrolment_id TEXT NOT NULL,"
   "  township_code TEXT NOT NULL,"
-  "  kind TEXT NOT NULL CHECK (kind IN ('graduation', 'completion', 'study_record')),"
+  "  kind TEXT NOT NULL CHECK (kind = 'graduation' OR kind = 'completion' OR kind = 'study_record'),"
   "  number TEXT NOT NULL,"
   "  issued_on TEXT NOT NULL,"
   "  revoked_on TEXT,"
@@ -227,8 +231,8 @@ table_fields (StDb       *self,
 
 /* (Re)creates the capture triggers of @table from its current columns; a
  * migration that adds a column calls this again. */
-static gboolean
-create_triggers (StDb        *self,
+gboolean
+st_db_schema_create_triggers (StDb        *self,
                  const char  *table,
                  GError     **error)
 {
@@ -260,7 +264,7 @@ create_triggers (StDb        *self,
     "CREATE TRIGGER %1$s_capture_insert AFTER INSERT ON %1$s WHEN NOT st_applying () BEGIN"
     "  INSERT INTO audit_log (at, actor, device, tbl, row_id, op, hlc, base_hlc, old, new)"
     "  VALUES (st_now_ms (), st_actor (), NEW.device, '%1$s', NEW.id, 'insert', NEW.hlc, NULL, NULL, %2$s);"
-    "  INSERT INTO outbox (op_id, audit_id) VALUES (st_uuid (), last_insert_rowid ());"
+    "  INSERT INTO outbox (audit_id) VALUES (last_insert_rowid ());"
     "END;"
     /* A local change must carry a new stamp and this device, or sync would
      * order it wrongly. */
@@ -275,7 +279,7 @@ create_triggers (StDb        *self,
     "          NEW.hlc, OLD.hlc,"
     "          (SELECT json_group_object (k, v) FROM (%4$s)),"
     "          (SELECT json_group_object (k, v) FROM (%5$s)));"
-    "  INSERT INTO outbox (op_id, audit_id) VALUES (st_uuid (), last_insert_rowid ());"
+    "  INSERT INTO outbox (audit_id) VALUES (last_insert_rowid ());"
     "END;"
     /* Deleting is a tombstone (deleted = 1), so that it reaches every replica. */
     "CREATE TRIGGER %1$s_guard_delete BEFORE DELETE ON %1$s WHEN NOT st_applying () BEGIN"
@@ -284,6 +288,28 @@ create_triggers (StDb        *self,
     table, new_all->str, changed->str, old_changed->str, new_changed->str);
 
   return st_db_exec (self, sql->str, error);
+}
+
+char *
+st_db_schema_bulk_capture_sql (StDb       *self,
+                               const char *table)
+{
+  g_autoptr(GPtrArray) fields = table_fields (self, table);
+  g_autoptr(GString) new_all = g_string_new ("json_object (");
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      const char *f = g_ptr_array_index (fields, i);
+      g_string_append_printf (new_all, "%s'%s', NEW.%s", i ? ", " : "", f, f);
+    }
+  g_string_append (new_all, ")");
+
+  /* What the insert trigger does row by row, for every row inserted after
+   * rowid ?1, in insertion order; then their outbox entries. */
+  return g_strdup_printf ("INSERT INTO audit_log (at, actor, device, tbl, row_id, op, hlc, base_hlc, old, new)"
+                          " SELECT st_now_ms (), st_actor (), NEW.device, '%1$s', NEW.id, 'insert', NEW.hlc, NULL, NULL, %2$s"
+                          " FROM %1$s AS NEW WHERE NEW.rowid > ?1 ORDER BY NEW.rowid",
+                          table, new_all->str);
 }
 
 static gboolean
@@ -328,7 +354,7 @@ migrate_to_1 (StDb    *self,
   if (!st_db_exec (self, schema_v1, error))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (synced_tables); i++)
-    if (!create_triggers (self, synced_tables[i], error))
+    if (!st_db_schema_create_triggers (self, synced_tables[i], error))
       return FALSE;
   return seed_divisions (self, error);
 }

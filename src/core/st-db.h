@@ -47,6 +47,23 @@ const char   *st_db_get_actor             (StDb        *self);
 void          st_db_set_applying_remote   (StDb        *self,
                                            gboolean     applying);
 
+/* Bulk capture, for imports: rows inserted into @table between begin and
+ * flush are written to the audit log and outbox by one set-based statement
+ * at flush instead of by the insert trigger row by row. Begin drops the
+ * insert trigger inside the transaction and end puts it back, so a rollback
+ * or a killed process restores it with everything else; without a trigger an
+ * INSERT needs no statement journal, which halves its cost. Updates are still
+ * captured by their triggers, so flush before updating a row of @table in the
+ * same transaction, to keep the outbox in the order of the changes. End
+ * (which flushes) before committing. */
+gboolean      st_db_bulk_begin            (StDb        *self,
+                                           const char  *table,
+                                           GError     **error);
+gboolean      st_db_bulk_flush            (StDb        *self,
+                                           GError     **error);
+gboolean      st_db_bulk_end              (StDb        *self,
+                                           GError     **error);
+
 /* A prepared statement from the connection's cache, reset and unbound. Do
  * not finalize it. */
 sqlite3_stmt *st_db_prepare               (StDb        *self,
@@ -86,7 +103,8 @@ gint64        st_db_count_live            (StDb        *self,
 
 GQuark        st_db_error_quark           (void);
 
-/* Binding helpers: NULL and "" are bound as NULL. */
+/* Binds @value, or NULL for NULL and "". Not copied: @value must live until
+ * the statement is reset. */
 void          st_db_bind_text             (sqlite3_stmt *stmt,
                                            int           index,
                                            const char   *value);

@@ -9,7 +9,7 @@
 #include "st-failpoint.h"
 #include "st-idcard.h"
 #include "st-import.h"
-#include "st-participant.h"
+#include "st-participant-private.h"
 
 G_DEFINE_QUARK (st-import-error-quark, st_import_error)
 
@@ -450,6 +450,8 @@ import_row (ImportRun          *run,
     }
   row->id_number = g_strdup (info.number);
   row->sex = info.sex;
+  row->birth_date = st_idcard_birth_date_string (&info);
+  row->region_code = g_strdup (info.region);
   masked = st_idcard_mask (info.number);
 
   text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_NAME, &tmp);
@@ -574,7 +576,8 @@ import_row (ImportRun          *run,
 
   if (existing == NULL)
     {
-      if (!st_participant_insert (run->db, row, &local))
+      /* Every field was checked above, and nobody holds the number. */
+      if (!st_participant_insert_checked (run->db, row, &local))
         {
           if (local->domain != ST_PARTICIPANT_ERROR)
             {
@@ -617,6 +620,10 @@ import_row (ImportRun          *run,
       if (merged->village_code != NULL && existing->village_code == NULL && merged->village_name != NULL)
         g_clear_pointer (&merged->village_name, g_free);
 
+      /* The outbox keeps the order of the changes: an insert captured in
+       * bulk goes out before an update of it. */
+      if (changed && !st_db_bulk_flush (run->db, error))
+        return FALSE;
       if (changed && !st_participant_update (run->db, merged, &local))
         {
           if (local->domain != ST_PARTICIPANT_ERROR)
@@ -676,6 +683,32 @@ all_blank (const char *const *fields,
         if (!g_unichar_isspace (c) && c != 0x3000)
           return FALSE;
       }
+  return TRUE;
+}
+
+/* No library in Debian 12 reads XLSX (libxlsxwriter only writes, freexl
+ * 1.0 reads only .xls), so a workbook gets a message saying what to do
+ * rather than an encoding error. */
+static gboolean
+refuse_workbook (const char  *path,
+                 GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
+  guchar magic[4] = { 0, };
+  gsize got = 0;
+
+  if (in == NULL)
+    return TRUE;   /* the CSV reader reports why it cannot be read */
+  g_input_stream_read_all (G_INPUT_STREAM (in), magic, sizeof magic, &got, NULL, NULL);
+  if (got == 4 && ((magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4)
+                   || (magic[0] == 0xD0 && magic[1] == 0xCF && magic[2] == 0x11 && magic[3] == 0xE0)))
+    {
+      g_set_error (error, ST_IMPORT_ERROR, ST_IMPORT_ERROR_SPREADSHEET,
+                   _("%s is an Excel workbook, not a CSV file. Open it in Excel or LibreOffice, save it as “CSV UTF-8” (or CSV), and import that file."),
+                   path);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -756,6 +789,8 @@ st_import_roster (StDb                   *db,
   if (options == NULL)
     options = &defaults;
 
+  if (!refuse_workbook (path, error))
+    return NULL;
   reader = st_csv_reader_new_for_path (path, error);
   if (reader == NULL)
     return NULL;
@@ -785,7 +820,7 @@ st_import_roster (StDb                   *db,
       run.default_township = st_divisions_find_township (divisions, options->default_township);
       if (run.default_township == NULL)
         {
-          g_set_error (error, ST_IMPORT_ERROR, ST_IMPORT_ERROR_NO_HEADER,
+          g_set_error (error, ST_IMPORT_ERROR, ST_IMPORT_ERROR_TOWNSHIP,
                        _("The default township “%s” is not one of the county’s townships."),
                        options->default_township);
           return NULL;
@@ -799,6 +834,8 @@ st_import_roster (StDb                   *db,
    * database exactly as it was. */
   if (!st_db_begin (db, error))
     return NULL;
+  if (!st_db_bulk_begin (db, "participants", error))
+    goto fail;
 
   while ((fields = st_csv_reader_next (reader, &n_fields, &line, error)) != NULL)
     {
@@ -823,6 +860,8 @@ st_import_roster (StDb                   *db,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto fail;
 
+  if (!st_db_bulk_end (db, error))
+    goto fail;
   if (!record_import (&run, error))
     goto fail;
 

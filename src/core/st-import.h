@@ -15,6 +15,8 @@ typedef enum
 {
   ST_IMPORT_ERROR_NO_HEADER,     /* no row names the name and ID number columns */
   ST_IMPORT_ERROR_CANCELLED,
+  ST_IMPORT_ERROR_SPREADSHEET,   /* an Excel workbook, not CSV: save it as CSV first */
+  ST_IMPORT_ERROR_TOWNSHIP,      /* the default township is not the county's */
 } StImportError;
 
 /* What a roster column holds. */

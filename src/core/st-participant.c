@@ -6,7 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <stddef.h>
 
-#include "st-participant.h"
+#include "st-participant-private.h"
 #include "st-uuid.h"
 
 G_DEFINE_QUARK (st-participant-error-quark, st_participant_error)
@@ -166,7 +166,7 @@ st_participant_load (StDb        *db,
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     p = participant_from_row (stmt);
@@ -287,10 +287,10 @@ bind_fields (sqlite3_stmt  *stmt,
              StParticipant *p,
              int            first)
 {
-  sqlite3_bind_text (stmt, first, p->id_number, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, first, p->id_number, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, first + 1, p->sex);
-  sqlite3_bind_text (stmt, first + 2, p->birth_date, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, first + 3, p->region_code, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, first + 2, p->birth_date, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, first + 3, p->region_code, -1, SQLITE_STATIC);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     st_db_bind_text (stmt, first + 4 + i, st_participant_field_get (p, &fields[i]));
 }
@@ -302,8 +302,6 @@ st_participant_insert (StDb           *db,
 {
   g_autoptr(StParticipant) existing = NULL;
   GError *local = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
 
   if (!validate (db, p, error))
     return FALSE;
@@ -322,6 +320,17 @@ st_participant_insert (StDb           *db,
       return FALSE;
     }
 
+  return st_participant_insert_checked (db, p, error);
+}
+
+gboolean
+st_participant_insert_checked (StDb           *db,
+                               StParticipant  *p,
+                               GError        **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
   stmt = st_db_prepare (db,
                         "INSERT INTO participants (id, hlc, device, id_number, sex, birth_date, region_code,"
                         " name, ethnicity, phone, township_code, village_code, village_name, education,"
@@ -337,9 +346,9 @@ st_participant_insert (StDb           *db,
   g_free (p->device);
   p->device = g_strdup (st_db_get_device_id (db));
 
-  sqlite3_bind_text (stmt, 1, p->id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, p->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) p->hlc);
-  sqlite3_bind_text (stmt, 3, p->device, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, p->device, -1, SQLITE_STATIC);
   bind_fields (stmt, p, 4);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -403,9 +412,9 @@ st_participant_update (StDb           *db,
   g_free (p->device);
   p->device = g_strdup (st_db_get_device_id (db));
   sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) p->hlc);
-  sqlite3_bind_text (stmt, 2, p->device, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, p->device, -1, SQLITE_STATIC);
   bind_fields (stmt, p, 3);
-  sqlite3_bind_text (stmt, 3 + 4 + G_N_ELEMENTS (fields), p->id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3 + 4 + G_N_ELEMENTS (fields), p->id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -446,7 +455,7 @@ st_participant_set_deleted (StDb        *db,
   sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) st_db_next_hlc (db));
   sqlite3_bind_text (stmt, 2, st_db_get_device_id (db), -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 3, !!deleted);
-  sqlite3_bind_text (stmt, 4, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, uuid, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)

@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 #define ST_UUID_NS_ATTENDANCE "9c3a6d2b-0f4e-4d7a-8e61-6b2f1c9d4e02"
 #define ST_UUID_NS_PROGRAM    "2e7d4c1a-6b3f-4a58-9d0c-3f8e5a1b7c03"
 
-/* A random (version 4) UUID, lower case. */
+/* A new time-ordered (version 7) UUID, lower case. */
 char     *st_uuid_new      (void);
 /* A name-based (version 5, SHA-1) UUID of @name in @namespace_uuid. */
 char     *st_uuid_v5       (const char *namespace_uuid,

@@ -50,6 +50,14 @@ take_snapshot (const char *path, Snapshot *s)
   g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
   sqlite3_reset (stmt);
 
+  /* The import suspends the insert trigger inside its transaction; a kill
+   * must bring it back with the rollback. */
+  stmt = st_db_prepare (db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+                            " AND name = 'participants_capture_insert'", NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  sqlite3_reset (stmt);
+
   stmt = st_db_prepare (db,
                         "SELECT (SELECT count(*) FROM participants), (SELECT count(*) FROM outbox),"
                         " (SELECT count(*) FROM audit_log),"

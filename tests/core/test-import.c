@@ -339,6 +339,20 @@ test_no_header (Fixture *f, gconstpointer data)
 }
 
 static void
+test_workbook (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = test_file ("roster.xlsx");
+  g_autoptr(StImportResult) r = NULL;
+
+  g_assert_true (g_file_set_contents (path, "PK\003\004\024\000\006\000rest of a zip", 20, NULL));
+  r = st_import_roster (f->db, path, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (r);
+  g_assert_error (error, ST_IMPORT_ERROR, ST_IMPORT_ERROR_SPREADSHEET);
+  g_assert_nonnull (strstr (error->message, "CSV UTF-8"));
+}
+
+static void
 test_default_township (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -417,6 +431,7 @@ main (int argc, char **argv)
   ADD ("/core/import/cancel", test_cancel);
   ADD ("/core/import/no-header", test_no_header);
   ADD ("/core/import/default-township", test_default_township);
+  ADD ("/core/import/workbook", test_workbook);
   ADD ("/core/import/full-disk", test_full_disk);
 #undef ADD
 
