@@ -121,7 +121,7 @@ cmd_init (Globals *g, int argc, char **argv)
     {
       g_print (_("Database: %s\n"), st_db_get_path (db));
       g_print (_("Schema version: %d\n"), st_db_get_schema_version (db));
-      g_print (_("Participants: %" G_GINT64_FORMAT "\n"), st_db_count_live (db, "participants"));
+      g_print (_("Participants: %lld\n"), (long long) st_db_count_live (db, "participants"));
     }
   return 0;
 }
@@ -650,8 +650,13 @@ cmd_demo (Globals *g, int argc, char **argv)
       return 1;
     }
   if (!g->json)
-    g_print (_("The database %s now holds %" G_GINT64_FORMAT " participants.\n"),
-             st_db_get_path (db), st_db_count_live (db, "participants"));
+    {
+      long long n_participants = st_db_count_live (db, "participants");
+
+      g_print (g_dngettext (GETTEXT_PACKAGE, "The database %s now holds %lld participant.\n",
+                            "The database %s now holds %lld participants.\n", n_participants),
+               st_db_get_path (db), n_participants);
+    }
   return 0;
 }
 
@@ -744,11 +749,13 @@ print_usage (void)
   g_print ("\n%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autofree char *left = g_strdup_printf ("%s %s", commands[i].name, _(commands[i].args));
+      /* gettext ("") would be the catalogue's header. */
+      const char *args = commands[i].args[0] ? _(commands[i].args) : "";
+      g_autofree char *left = g_strdup_printf ("%s %s", commands[i].name, args);
       print_row (left, _(commands[i].summary));
     }
   g_print ("\n%s\n", _("Options:"));
-  print_row ("--db FILE", _("The database (default: ~/.local/share/shuangti/shuangti.db)"));
+  print_row (_("--db FILE"), _("The database (default: ~/.local/share/shuangti/shuangti.db)"));
   print_row ("--json", _("Print JSON for scripts"));
   print_row ("--version", _("Print the version"));
   g_print ("\n%s\n", _("Run “shuangti-cli COMMAND --help” for a command’s options."));
