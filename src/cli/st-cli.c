@@ -46,6 +46,27 @@ print_json (JsonNode *node)
 }
 
 static void
+add_string_member (JsonBuilder *b,
+                   const char  *name,
+                   const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_int_member (JsonBuilder *b,
+                const char  *name,
+                gint64       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
 print_error (const char *message)
 {
   /* Translators: an error message printed by the command-line tool */
@@ -106,14 +127,10 @@ cmd_init (Globals *g, int argc, char **argv)
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "database");
-      json_builder_add_string_value (b, st_db_get_path (db));
-      json_builder_set_member_name (b, "schema");
-      json_builder_add_int_value (b, st_db_get_schema_version (db));
-      json_builder_set_member_name (b, "device");
-      json_builder_add_string_value (b, st_db_get_device_id (db));
-      json_builder_set_member_name (b, "participants");
-      json_builder_add_int_value (b, st_db_count_live (db, "participants"));
+      add_string_member (b, "database", st_db_get_path (db));
+      add_int_member (b, "schema", st_db_get_schema_version (db));
+      add_string_member (b, "device", st_db_get_device_id (db));
+      add_int_member (b, "participants", st_db_count_live (db, "participants"));
       json_builder_end_object (b);
       print_json (json_builder_get_root (b));
     }
@@ -155,27 +172,21 @@ cmd_id_check (Globals *g, int argc, char **argv)
       if (g->json)
         {
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "input");
-          json_builder_add_string_value (b, argv[i]);
-          json_builder_set_member_name (b, "normalized");
-          json_builder_add_string_value (b, normal);
+          add_string_member (b, "input", argv[i]);
+          add_string_member (b, "normalized", normal);
           json_builder_set_member_name (b, "valid");
           json_builder_add_boolean_value (b, valid);
           if (valid)
             {
               g_autofree char *birth = st_idcard_birth_date_string (&info);
 
-              json_builder_set_member_name (b, "birth_date");
-              json_builder_add_string_value (b, birth);
-              json_builder_set_member_name (b, "sex");
-              json_builder_add_string_value (b, info.sex == ST_SEX_MALE ? "male" : "female");
-              json_builder_set_member_name (b, "region");
-              json_builder_add_string_value (b, info.region);
+              add_string_member (b, "birth_date", birth);
+              add_string_member (b, "sex", info.sex == ST_SEX_MALE ? "male" : "female");
+              add_string_member (b, "region", info.region);
             }
           else
             {
-              json_builder_set_member_name (b, "reason");
-              json_builder_add_string_value (b, error->message);
+              add_string_member (b, "reason", error->message);
             }
           json_builder_end_object (b);
         }
@@ -224,12 +235,9 @@ add_notes_json (JsonBuilder *b,
       StImportNote *note = g_ptr_array_index (notes, i);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "row");
-      json_builder_add_int_value (b, note->line);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, note->name);
-      json_builder_set_member_name (b, "message");
-      json_builder_add_string_value (b, note->message);
+      add_int_member (b, "row", note->line);
+      add_string_member (b, "name", note->name);
+      add_string_member (b, "message", note->message);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -244,15 +252,15 @@ print_import_result (Globals        *g,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "file");
-      json_builder_add_string_value (b, r->file_name);
-      json_builder_set_member_name (b, "encoding");
-      json_builder_add_string_value (b, st_csv_encoding_to_string (r->encoding));
+      add_string_member (b, "file", r->file_name);
+      add_string_member (b, "encoding", st_csv_encoding_to_string (r->encoding));
       json_builder_set_member_name (b, "dry_run");
       json_builder_add_boolean_value (b, r->dry_run);
-#define COUNT(member) json_builder_set_member_name (b, #member); json_builder_add_int_value (b, r->member);
-      COUNT (rows_read) COUNT (imported) COUNT (updated) COUNT (unchanged) COUNT (rejected)
-#undef COUNT
+      add_int_member (b, "rows_read", r->rows_read);
+      add_int_member (b, "imported", r->imported);
+      add_int_member (b, "updated", r->updated);
+      add_int_member (b, "unchanged", r->unchanged);
+      add_int_member (b, "rejected", r->rejected);
       json_builder_set_member_name (b, "unknown_columns");
       json_builder_begin_array (b);
       for (guint i = 0; i < r->unknown_columns->len; i++)
@@ -265,10 +273,8 @@ print_import_result (Globals        *g,
           StImportReject *rej = g_ptr_array_index (r->rejects, i);
 
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "row");
-          json_builder_add_int_value (b, rej->line);
-          json_builder_set_member_name (b, "reason");
-          json_builder_add_string_value (b, rej->reason);
+          add_int_member (b, "row", rej->line);
+          add_string_member (b, "reason", rej->reason);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -281,16 +287,11 @@ print_import_result (Globals        *g,
           StImportConflict *c = g_ptr_array_index (r->conflicts, i);
 
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "row");
-          json_builder_add_int_value (b, c->line);
-          json_builder_set_member_name (b, "participant");
-          json_builder_add_string_value (b, c->participant_id);
-          json_builder_set_member_name (b, "field");
-          json_builder_add_string_value (b, c->field);
-          json_builder_set_member_name (b, "stored");
-          json_builder_add_string_value (b, c->stored);
-          json_builder_set_member_name (b, "offered");
-          json_builder_add_string_value (b, c->offered);
+          add_int_member (b, "row", c->line);
+          add_string_member (b, "participant", c->participant_id);
+          add_string_member (b, "field", c->field);
+          add_string_member (b, "stored", c->stored);
+          add_string_member (b, "offered", c->offered);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -400,18 +401,6 @@ division_name (StDivisions *divisions,
   const StDivision *d = code ? st_divisions_lookup (divisions, code) : NULL;
 
   return d ? d->short_name : (code ? code : "");
-}
-
-static void
-add_string_member (JsonBuilder *b,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
 }
 
 static void

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "st-db.h"
+#include "st-divisions.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +20,11 @@ char    *st_db_schema_bulk_capture_sql (StDb       *self,
 gboolean st_db_schema_create_triggers  (StDb        *self,
                                         const char  *table,
                                         GError     **error);
+
+/* Adds or replaces @divisions in the database's list (one transaction is
+ * the caller's). */
+gboolean st_db_store_divisions         (StDb         *self,
+                                        StDivisions  *divisions,
+                                        GError      **error);
 
 G_END_DECLS

@@ -312,16 +312,16 @@ st_db_schema_bulk_capture_sql (StDb       *self,
                           table, new_all->str);
 }
 
-static gboolean
-seed_divisions (StDb    *self,
-                GError **error)
+gboolean
+st_db_store_divisions (StDb         *self,
+                       StDivisions  *divisions,
+                       GError      **error)
 {
-  g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+  static const char *levels[] = { NULL, "county", "township", "village" };
   const GPtrArray *all = st_divisions_get_all (divisions);
   sqlite3_stmt *stmt = st_db_prepare (self,
                                       "INSERT OR REPLACE INTO divisions (code, name, short_name, parent_code, level)"
                                       " VALUES (?, ?, ?, ?, ?)", error);
-  static const char *levels[] = { NULL, "county", "township", "village" };
 
   if (stmt == NULL)
     return FALSE;
@@ -340,7 +340,7 @@ seed_divisions (StDb    *self,
       if (rc != SQLITE_DONE)
         {
           sqlite3_reset (stmt);
-          return st_db_set_error (self, rc, _("setting up the list of townships and villages"), error);
+          return st_db_set_error (self, rc, _("saving the list of townships and villages"), error);
         }
     }
   sqlite3_reset (stmt);
@@ -356,7 +356,11 @@ migrate_to_1 (StDb    *self,
   for (guint i = 0; i < G_N_ELEMENTS (synced_tables); i++)
     if (!st_db_schema_create_triggers (self, synced_tables[i], error))
       return FALSE;
-  return seed_divisions (self, error);
+  {
+    g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+
+    return st_db_store_divisions (self, divisions, error);
+  }
 }
 
 /* Migration N brings the schema from version N-1 to N. Append, never edit a

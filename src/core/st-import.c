@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "st-db-private.h"
 #include "st-divisions.h"
 #include "st-failpoint.h"
 #include "st-idcard.h"
@@ -320,46 +321,20 @@ st_import_divisions (StDb        *db,
                      GError     **error)
 {
   g_autoptr(StDivisions) divisions = st_divisions_new_from_csv (path, error);
-  static const char *levels[] = { NULL, "county", "township", "village" };
-  const GPtrArray *all;
-  sqlite3_stmt *stmt;
 
   if (divisions == NULL)
     return FALSE;
-  all = st_divisions_get_all (divisions);
   if (!st_db_begin (db, error))
     return FALSE;
-  stmt = st_db_prepare (db, "INSERT OR REPLACE INTO divisions (code, name, short_name, parent_code, level)"
-                            " VALUES (?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
+  if (!st_db_store_divisions (db, divisions, error))
     {
       st_db_rollback (db);
       return FALSE;
     }
-  for (guint i = 0; i < all->len; i++)
-    {
-      const StDivision *d = g_ptr_array_index (all, i);
-      int rc;
-
-      sqlite3_reset (stmt);
-      sqlite3_bind_text (stmt, 1, d->code, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, d->name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, d->short_name, -1, SQLITE_STATIC);
-      st_db_bind_text (stmt, 4, d->parent_code);
-      sqlite3_bind_text (stmt, 5, levels[d->level], -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          sqlite3_reset (stmt);
-          st_db_rollback (db);
-          return st_db_set_error (db, rc, _("importing townships and villages"), error);
-        }
-    }
-  sqlite3_reset (stmt);
   if (!st_db_commit (db, error))
     return FALSE;
   if (n_imported)
-    *n_imported = all->len;
+    *n_imported = st_divisions_get_all (divisions)->len;
   return TRUE;
 }
 

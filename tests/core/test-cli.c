@@ -219,6 +219,54 @@ test_demo (void)
 }
 
 static void
+test_divisions (void)
+{
+  g_autofree char *csv = g_build_filename (work_dir, "other-county.csv", NULL);
+  g_autofree char *broken = g_build_filename (work_dir, "broken.csv", NULL);
+  g_autofree char *roster = g_build_filename (work_dir, "other-roster.csv", NULL);
+  Run r = { 0, };
+
+  /* Another county's divisions, then a roster of it. */
+  g_assert_true (g_file_set_contents (csv,
+                                      "code,name,parent_code,level\n"
+                                      "522301000000,兴义市,,county\n"
+                                      "522301001000,黄草街道,522301000000,township\n"
+                                      "522301001201,坪东村村民委员会,522301001000,village\n",
+                                      -1, NULL));
+  CLI (&r, "divisions", "import", csv);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "3 divisions imported\n");
+  run_clear (&r);
+
+  CLI (&r, "divisions", "list");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "522327104000\t巧马镇\n"));
+  g_assert_nonnull (strstr (r.out, "522301001000\t黄草街道\n  522301001201\t坪东村村民委员会\n"));
+  run_clear (&r);
+
+  g_assert_true (g_file_set_contents (roster, "姓名,身份证号,乡镇,村\n罗明,522301199001010014,黄草街道,坪东村\n", -1, NULL));
+  CLI (&r, "import", roster);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "1 row read: 1 imported, 0 updated"));
+  run_clear (&r);
+
+  /* A broken file names the row and the field, and imports nothing. */
+  g_assert_true (g_file_set_contents (broken,
+                                      "code,name,parent_code,level\n"
+                                      "522302000000,凯里市,,county\n"
+                                      "5223020010,某街道,522302000000,township\n",
+                                      -1, NULL));
+  CLI (&r, "divisions", "import", broken);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "row 3"));
+  g_assert_nonnull (strstr (r.err, "code"));
+  run_clear (&r);
+  CLI (&r, "divisions", "list");
+  g_assert_null (strstr (r.out, "凯里市"));
+  run_clear (&r);
+}
+
+static void
 test_translated (void)
 {
   const char *env[] = { "LANGUAGE", "zh_CN", "LC_ALL", "C.UTF-8", NULL };
@@ -247,6 +295,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/cli/id-check", test_id_check);
   g_test_add_func ("/core/cli/import-and-list", test_import_and_list);
   g_test_add_func ("/core/cli/demo", test_demo);
+  g_test_add_func ("/core/cli/divisions", test_divisions);
   g_test_add_func ("/core/cli/translated", test_translated);
 
   status = g_test_run ();

@@ -9,15 +9,7 @@
 #include "st-hlc.h"
 #include "st-participant.h"
 #include "st-uuid.h"
-
-/* A file in this test's own folder (G_TEST_OPTION_ISOLATE_DIRS gives each
- * test its own, removed afterwards). */
-static char *
-test_file (const char *name)
-{
-  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
-  return g_build_filename (g_get_user_data_dir (), name, NULL);
-}
+#include "test-util.h"
 
 
 typedef struct
@@ -31,7 +23,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
-  f->path = test_file ("test.db");
+  f->path = st_test_file ("test.db");
   f->db = st_db_open (f->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (f->db);
@@ -43,32 +35,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_object (&f->db);
   g_unlink (f->path);
   g_free (f->path);
-}
-
-static gint64
-query_int (StDb *db, const char *sql)
-{
-  sqlite3_stmt *stmt = st_db_prepare (db, sql, NULL);
-  gint64 v;
-
-  g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  v = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return v;
-}
-
-static char *
-query_text (StDb *db, const char *sql)
-{
-  sqlite3_stmt *stmt = st_db_prepare (db, sql, NULL);
-  char *v;
-
-  g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  v = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  return v;
 }
 
 static StParticipant *
@@ -101,14 +67,14 @@ test_migrate_empty (Fixture *f, gconstpointer data)
                                                      "audit_log", "outbox", "divisions", "meta", NULL }; *t; t++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '%s'", *t);
-      g_assert_cmpint (query_int (f->db, sql), ==, 1);
+      g_assert_cmpint (st_test_query_int (f->db, sql), ==, 1);
     }
 
   /* The default county's divisions are seeded. */
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM divisions WHERE level = 'township'"), ==, 13);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM divisions WHERE level = 'village'"), ==, 156);
-  g_assert_cmpstr (query_text (f->db, "PRAGMA journal_mode"), ==, "wal");
-  g_assert_cmpint (query_int (f->db, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM divisions WHERE level = 'township'"), ==, 13);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM divisions WHERE level = 'village'"), ==, 156);
+  g_assert_cmpstr (st_test_query_text (f->db, "PRAGMA journal_mode"), ==, "wal");
+  g_assert_cmpint (st_test_query_int (f->db, "PRAGMA foreign_keys"), ==, 1);
 
   /* Private to its user. */
   g_assert_cmpint (g_stat (f->path, &st), ==, 0);
@@ -119,13 +85,13 @@ test_migrate_empty (Fixture *f, gconstpointer data)
   f->db = st_db_open (f->path, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (st_db_get_device_id (f->db), ==, device);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM divisions"), ==, 1 + 13 + 156);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM divisions"), ==, 1 + 13 + 156);
 }
 
 static void
 test_tightens_mode (void)
 {
-  g_autofree char *path = test_file ("loose.db");
+  g_autofree char *path = st_test_file ("loose.db");
   g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
   struct stat st;
@@ -141,7 +107,7 @@ test_tightens_mode (void)
 static void
 test_not_a_database (void)
 {
-  g_autofree char *path = test_file ("garbage.db");
+  g_autofree char *path = st_test_file ("garbage.db");
   g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = g_strnfill (8192, 'x');
@@ -151,6 +117,22 @@ test_not_a_database (void)
   g_assert_null (db);
   g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, path));
+}
+
+static void
+test_no_folder (void)
+{
+  g_autofree char *blocker = st_test_file ("not-a-folder");
+  g_autofree char *path = g_build_filename (blocker, "sub", "st.db", NULL);
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A file stands where the folder should be: a clear error, not a crash. */
+  g_assert_true (g_file_set_contents (blocker, "", 0, NULL));
+  db = st_db_open (path, &error);
+  g_assert_null (db);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_OPEN);
+  g_assert_nonnull (strstr (error->message, blocker));
 }
 
 static void
@@ -173,18 +155,18 @@ test_capture_insert (Fixture *f, gconstpointer data)
   g_autoptr(StParticipant) p = make_participant ("522327199001010018", "王明");
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *json = NULL;
+  const char *json;
   JsonObject *obj;
 
   g_assert_true (st_participant_insert (f->db, p, &error));
   g_assert_no_error (error);
 
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM outbox"), ==, 1);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM audit_log WHERE op = 'insert' AND tbl = 'participants'"), ==, 1);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM outbox o JOIN audit_log a ON a.id = o.audit_id"
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM outbox"), ==, 1);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM audit_log WHERE op = 'insert' AND tbl = 'participants'"), ==, 1);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM outbox o JOIN audit_log a ON a.id = o.audit_id"
                                      " JOIN participants p ON p.id = a.row_id AND p.hlc = a.hlc"), ==, 1);
 
-  json = query_text (f->db, "SELECT new FROM audit_log");
+  json = st_test_query_text (f->db, "SELECT new FROM audit_log");
   node = json_from_string (json, &error);
   g_assert_no_error (error);
   obj = json_node_get_object (node);
@@ -196,8 +178,8 @@ test_capture_insert (Fixture *f, gconstpointer data)
   g_assert_false (json_object_has_member (obj, "hlc"));
 
   {
-    g_autofree char *device = query_text (f->db, "SELECT device FROM audit_log");
-    g_autofree char *actor = query_text (f->db, "SELECT actor FROM audit_log");
+    const char *device = st_test_query_text (f->db, "SELECT device FROM audit_log");
+    const char *actor = st_test_query_text (f->db, "SELECT actor FROM audit_log");
     g_assert_cmpstr (device, ==, st_db_get_device_id (f->db));
     g_assert_cmpstr (actor, ==, g_get_user_name ());
   }
@@ -209,8 +191,8 @@ test_capture_update (Fixture *f, gconstpointer data)
   g_autoptr(StParticipant) p = make_participant ("522327199001010018", "王明");
   g_autoptr(StParticipant) again = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *old_json = NULL;
-  g_autofree char *new_json = NULL;
+  const char *old_json;
+  const char *new_json;
   gint64 hlc_before;
 
   st_db_set_actor (f->db, "clerk-li");
@@ -222,19 +204,19 @@ test_capture_update (Fixture *f, gconstpointer data)
   g_assert_true (st_participant_update (f->db, p, &error));
   g_assert_no_error (error);
 
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM outbox"), ==, 2);
-  old_json = query_text (f->db, "SELECT old FROM audit_log WHERE op = 'update'");
-  new_json = query_text (f->db, "SELECT new FROM audit_log WHERE op = 'update'");
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM outbox"), ==, 2);
+  old_json = st_test_query_text (f->db, "SELECT old FROM audit_log WHERE op = 'update'");
+  new_json = st_test_query_text (f->db, "SELECT new FROM audit_log WHERE op = 'update'");
   /* Only the changed field, old and new. */
   g_assert_cmpstr (old_json, ==, "{\"phone\":\"13800000000\"}");
   g_assert_cmpstr (new_json, ==, "{\"phone\":\"13912345678\"}");
-  g_assert_cmpint (query_int (f->db, "SELECT base_hlc FROM audit_log WHERE op = 'update'"), ==, hlc_before);
-  g_assert_cmpint (query_int (f->db, "SELECT hlc FROM audit_log WHERE op = 'update'"), >, hlc_before);
-  g_assert_cmpstr (query_text (f->db, "SELECT actor FROM audit_log WHERE op = 'update'"), ==, "clerk-li");
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT base_hlc FROM audit_log WHERE op = 'update'"), ==, hlc_before);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT hlc FROM audit_log WHERE op = 'update'"), >, hlc_before);
+  g_assert_cmpstr (st_test_query_text (f->db, "SELECT actor FROM audit_log WHERE op = 'update'"), ==, "clerk-li");
 
   /* Saving again without a change writes nothing. */
   g_assert_true (st_participant_update (f->db, p, &error));
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM outbox"), ==, 2);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM outbox"), ==, 2);
 
   again = st_participant_load (f->db, p->id, &error);
   g_assert_cmpstr (again->phone, ==, "13912345678");
@@ -251,11 +233,11 @@ test_capture_tombstone (Fixture *f, gconstpointer data)
   g_assert_true (st_participant_set_deleted (f->db, p->id, TRUE, &error));
   g_assert_no_error (error);
 
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM participants"), ==, 1);
-  g_assert_cmpint (query_int (f->db, "SELECT deleted FROM participants"), ==, 1);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM audit_log WHERE op = 'delete'"), ==, 1);
-  g_assert_cmpstr (query_text (f->db, "SELECT new FROM audit_log WHERE op = 'delete'"), ==, "{\"deleted\":1}");
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM outbox"), ==, 2);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM participants"), ==, 1);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT deleted FROM participants"), ==, 1);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM audit_log WHERE op = 'delete'"), ==, 1);
+  g_assert_cmpstr (st_test_query_text (f->db, "SELECT new FROM audit_log WHERE op = 'delete'"), ==, "{\"deleted\":1}");
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM outbox"), ==, 2);
 
   found = st_participant_find_by_id_number (f->db, "522327199001010018", &error);
   g_assert_null (found);
@@ -263,9 +245,9 @@ test_capture_tombstone (Fixture *f, gconstpointer data)
 
   /* Undo: restoring is an update of the tombstone flag. */
   g_assert_true (st_participant_set_deleted (f->db, p->id, FALSE, &error));
-  g_assert_cmpstr (query_text (f->db, "SELECT new FROM audit_log ORDER BY id DESC LIMIT 1"), ==, "{\"deleted\":0}");
-  g_assert_cmpstr (query_text (f->db, "SELECT op FROM audit_log ORDER BY id DESC LIMIT 1"), ==, "update");
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM outbox"), ==, 3);
+  g_assert_cmpstr (st_test_query_text (f->db, "SELECT new FROM audit_log ORDER BY id DESC LIMIT 1"), ==, "{\"deleted\":0}");
+  g_assert_cmpstr (st_test_query_text (f->db, "SELECT op FROM audit_log ORDER BY id DESC LIMIT 1"), ==, "update");
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM outbox"), ==, 3);
 }
 
 static void
@@ -284,7 +266,7 @@ test_guards (Fixture *f, gconstpointer data)
   g_assert_false (st_db_exec (f->db, "DELETE FROM participants", &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM participants WHERE deleted = 0"), ==, 1);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM participants WHERE deleted = 0"), ==, 1);
 }
 
 static void
@@ -299,8 +281,8 @@ test_applying_remote (Fixture *f, gconstpointer data)
                              " '王明', 1, '1990-01-01', '522327', '522327104000')", &error));
   g_assert_no_error (error);
   st_db_set_applying_remote (f->db, FALSE);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM outbox"), ==, 0);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM audit_log"), ==, 0);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM audit_log"), ==, 0);
 }
 
 static void
@@ -313,7 +295,7 @@ test_duplicate_id_number (Fixture *f, gconstpointer data)
   g_assert_true (st_participant_insert (f->db, a, &error));
   g_assert_false (st_participant_insert (f->db, b, &error));
   g_assert_error (error, ST_PARTICIPANT_ERROR, ST_PARTICIPANT_ERROR_DUPLICATE);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM participants"), ==, 1);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM participants"), ==, 1);
 }
 
 static void
@@ -334,8 +316,8 @@ test_invalid_participant (Fixture *f, gconstpointer data)
   bad_township->township_code = g_strdup ("110101001000");
   g_assert_false (st_participant_insert (f->db, bad_township, &error));
   g_assert_error (error, ST_PARTICIPANT_ERROR, ST_PARTICIPANT_ERROR_INVALID);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM participants"), ==, 0);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM participants"), ==, 0);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM outbox"), ==, 0);
 }
 
 static void
@@ -349,7 +331,7 @@ test_full_disk (Fixture *f, gconstpointer data)
   /* SQLite reports SQLITE_FULL when the page limit is reached, exactly as
    * when the disk is full. */
   sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
-                         query_int (f->db, "PRAGMA page_count") + 3);
+                         st_test_query_int (f->db, "PRAGMA page_count") + 3);
   g_assert_true (st_db_exec (f->db, sql, NULL));
   for (guint i = 0; i < 2000 && ok; i++)
     {
@@ -369,8 +351,8 @@ test_full_disk (Fixture *f, gconstpointer data)
   g_assert_false (ok);
   g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_FULL);
   /* What was saved before stays saved. */
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM participants"), ==, saved);
-  g_assert_cmpint (query_int (f->db, "PRAGMA integrity_check") , ==, 0);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM participants"), ==, saved);
+  g_assert_cmpint (st_test_query_int (f->db, "PRAGMA integrity_check") , ==, 0);
 }
 
 static gint64 fake_now;
@@ -435,6 +417,7 @@ main (int argc, char **argv)
   g_test_add ("/core/db/migrate-empty", Fixture, NULL, fixture_setup, test_migrate_empty, fixture_teardown);
   g_test_add_func ("/core/db/tightens-mode", test_tightens_mode);
   g_test_add_func ("/core/db/not-a-database", test_not_a_database);
+  g_test_add_func ("/core/db/no-folder", test_no_folder);
   g_test_add ("/core/db/newer-schema", Fixture, NULL, fixture_setup, test_newer_schema, fixture_teardown);
   g_test_add ("/core/db/capture/insert", Fixture, NULL, fixture_setup, test_capture_insert, fixture_teardown);
   g_test_add ("/core/db/capture/update", Fixture, NULL, fixture_setup, test_capture_update, fixture_teardown);

@@ -11,15 +11,7 @@
 
 #include "st-demo.h"
 #include "st-db.h"
-
-/* A file in this test's own folder (G_TEST_OPTION_ISOLATE_DIRS gives each
- * test its own, removed afterwards). */
-static char *
-test_file (const char *name)
-{
-  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
-  return g_build_filename (g_get_user_data_dir (), name, NULL);
-}
+#include "test-util.h"
 
 
 typedef struct
@@ -76,7 +68,7 @@ take_snapshot (const char *path, Snapshot *s)
 static char *
 prepare (const char *name, char **roster)
 {
-  g_autofree char *db_path = test_file (name);
+  g_autofree char *db_path = st_test_file (name);
   g_autoptr(GError) error = NULL;
   g_autoptr(StDb) db = st_db_open (db_path, &error);
 
@@ -85,7 +77,7 @@ prepare (const char *name, char **roster)
   g_assert_true (st_demo_populate (db, 300, 11, &error));
   g_assert_no_error (error);
 
-  *roster = test_file ("kill-roster.csv");
+  *roster = st_test_file ("kill-roster.csv");
   if (!g_file_test (*roster, G_FILE_TEST_EXISTS))
     g_assert_true (st_demo_write_roster (*roster, 20000, 12, ST_CSV_ENCODING_UTF8_BOM, &error));
   g_assert_no_error (error);

@@ -6,15 +6,7 @@
 #include "st-demo.h"
 #include "st-import.h"
 #include "st-participant.h"
-
-/* A file in this test's own folder (G_TEST_OPTION_ISOLATE_DIRS gives each
- * test its own, removed afterwards). */
-static char *
-test_file (const char *name)
-{
-  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
-  return g_build_filename (g_get_user_data_dir (), name, NULL);
-}
+#include "test-util.h"
 
 
 typedef struct
@@ -29,7 +21,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
-  f->path = test_file ("import.db");
+  f->path = st_test_file ("import.db");
   f->db = st_db_open (f->path, &error);
   g_assert_no_error (error);
   g_date_clear (&f->today, 1);
@@ -41,18 +33,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->db);
   g_free (f->path);
-}
-
-static gint64
-query_int (StDb *db, const char *sql)
-{
-  sqlite3_stmt *stmt = st_db_prepare (db, sql, NULL);
-  gint64 v;
-
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  v = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return v;
 }
 
 static StImportResult *
@@ -170,7 +150,7 @@ check_database (Fixture *f)
   g_autoptr(StParticipant) pan = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM participants"), ==, 9);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM participants"), ==, 9);
 
   wang = st_participant_find_by_id_number (f->db, "522327198503120028", &error);
   g_assert_nonnull (wang);
@@ -214,7 +194,7 @@ test_utf8 (Fixture *f, gconstpointer data)
   g_assert_cmpint (r->encoding, ==, ST_CSV_ENCODING_UTF8_BOM);
   check_messy_roster (f, r);
   check_database (f);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM imports"), ==, 1);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM imports"), ==, 1);
 }
 
 static void
@@ -238,8 +218,8 @@ test_reimport_changes_nothing (Fixture *f, gconstpointer data)
   gint64 outbox, audit;
 
   g_assert_no_error (error);
-  outbox = query_int (f->db, "SELECT count(*) FROM outbox");
-  audit = query_int (f->db, "SELECT count(*) FROM audit_log");
+  outbox = st_test_query_int (f->db, "SELECT count(*) FROM outbox");
+  audit = st_test_query_int (f->db, "SELECT count(*) FROM audit_log");
 
   second = import (f, "roster-gb18030.csv", FALSE, &error);
   g_assert_no_error (error);
@@ -248,9 +228,9 @@ test_reimport_changes_nothing (Fixture *f, gconstpointer data)
   g_assert_cmpuint (second->updated, ==, 10);
   g_assert_cmpuint (second->unchanged, ==, 10);
   g_assert_cmpuint (second->rejected, ==, 5);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM participants"), ==, 9);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM outbox"), ==, outbox);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM audit_log"), ==, audit);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM participants"), ==, 9);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM outbox"), ==, outbox);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM audit_log"), ==, audit);
 }
 
 static void
@@ -262,9 +242,9 @@ test_dry_run (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (r->dry_run);
   check_messy_roster (f, r);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM participants"), ==, 0);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM outbox"), ==, 0);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM imports"), ==, 0);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM participants"), ==, 0);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM outbox"), ==, 0);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM imports"), ==, 0);
 }
 
 static void
@@ -272,7 +252,7 @@ test_rejects_file (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(StImportResult) r = import (f, "roster-gb18030.csv", FALSE, &error);
-  g_autofree char *out = test_file ("rejects.csv");
+  g_autofree char *out = st_test_file ("rejects.csv");
   g_autofree char *raw = NULL;
   g_autofree char *utf8 = NULL;
   gsize len;
@@ -321,14 +301,14 @@ test_cancel (Fixture *f, gconstpointer data)
   r = st_import_roster (f->db, path, NULL, cancellable, NULL, NULL, &error);
   g_assert_null (r);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM participants"), ==, 0);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM participants"), ==, 0);
 }
 
 static void
 test_no_header (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = test_file ("noheader.csv");
+  g_autofree char *path = st_test_file ("noheader.csv");
   g_autoptr(StImportResult) r = NULL;
 
   g_assert_true (g_file_set_contents (path, "a,b,c\n1,2,3\n", -1, NULL));
@@ -342,7 +322,7 @@ static void
 test_workbook (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = test_file ("roster.xlsx");
+  g_autofree char *path = st_test_file ("roster.xlsx");
   g_autoptr(StImportResult) r = NULL;
 
   g_assert_true (g_file_set_contents (path, "PK\003\004\024\000\006\000rest of a zip", 20, NULL));
@@ -356,7 +336,7 @@ static void
 test_default_township (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = test_file ("nostown.csv");
+  g_autofree char *path = st_test_file ("nostown.csv");
   g_autoptr(StImportResult) r = NULL;
   StImportOptions options = { FALSE, NULL, &f->today };
   g_autoptr(StParticipant) p = NULL;
@@ -381,7 +361,7 @@ static void
 test_full_disk (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *roster = test_file ("big.csv");
+  g_autofree char *roster = st_test_file ("big.csv");
   g_autofree char *sql = NULL;
   g_autoptr(StImportResult) r = NULL;
   g_autoptr(StImportResult) small = import (f, "roster.csv", FALSE, &error);
@@ -389,7 +369,7 @@ test_full_disk (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (st_demo_write_roster (roster, 3000, 7, ST_CSV_ENCODING_UTF8, &error));
   sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
-                         query_int (f->db, "PRAGMA page_count") + 20);
+                         st_test_query_int (f->db, "PRAGMA page_count") + 20);
   g_assert_true (st_db_exec (f->db, sql, NULL));
 
   r = st_import_roster (f->db, roster, NULL, NULL, NULL, NULL, &error);
@@ -397,8 +377,8 @@ test_full_disk (Fixture *f, gconstpointer data)
   g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_FULL);
   g_assert_nonnull (strstr (error->message, "disk is full"));
   /* Nothing already saved was lost; nothing of the failed import stayed. */
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM participants"), ==, 9);
-  g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM imports"), ==, 1);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM participants"), ==, 9);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM imports"), ==, 1);
 }
 
 static void
