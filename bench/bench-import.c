@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Roster import of 100,000 rows (issue: foundation). Target: ≤ 2 s, and ≤ 5×
  * sqlite3's own .import of the same CSV into a bare table, measured in the
- * same run. Prints medians of 3 runs. ST_BENCH_ROWS changes the size. */
+ * same run. The two alternate, five times each, so that both see the same
+ * machine (a shared 2-core VM varies by ±30% from minute to minute); the
+ * figures are medians, and the ratio is the median of the five pairs.
+ * ST_BENCH_ROWS changes the size. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -9,7 +12,7 @@
 #include "st-demo.h"
 #include "st-import.h"
 
-#define RUNS 3
+#define RUNS 5
 
 static int
 compare_double (gconstpointer a, gconstpointer b)
@@ -46,7 +49,7 @@ main (int argc, char **argv)
   g_autofree char *bare_path = g_build_filename (dir, "bare.db", NULL);
   const char *rows_env = g_getenv ("ST_BENCH_ROWS");
   guint rows = rows_env ? (guint) g_ascii_strtoull (rows_env, NULL, 10) : 100000;
-  double ours[RUNS], bare[RUNS];
+  double ours[RUNS], bare[RUNS], ratio[RUNS];
   double ours_median, bare_median;
   guint imported = 0;
   gint64 t0;
@@ -60,6 +63,8 @@ main (int argc, char **argv)
     {
       g_autoptr(StDb) db = NULL;
       g_autoptr(StImportResult) result = NULL;
+      g_autoptr(GSubprocess) proc = NULL;
+      g_autofree char *import_cmd = g_strdup_printf (".import %s roster", csv);
 
       remove_db (db_path);
       db = st_db_open (db_path, &error);
@@ -72,12 +77,7 @@ main (int argc, char **argv)
       if (result == NULL)
         g_error ("%s", error->message);
       imported = result->imported;
-    }
-
-  for (guint i = 0; i < RUNS; i++)
-    {
-      g_autoptr(GSubprocess) proc = NULL;
-      g_autofree char *import_cmd = g_strdup_printf (".import %s roster", csv);
+      g_clear_object (&db);
 
       remove_db (bare_path);
       t0 = g_get_monotonic_time ();
@@ -87,6 +87,8 @@ main (int argc, char **argv)
       if (proc == NULL || !g_subprocess_wait_check (proc, NULL, &error))
         g_error ("sqlite3 .import failed: %s", error->message);
       bare[i] = (g_get_monotonic_time () - t0) / 1e6;
+      ratio[i] = ours[i] / bare[i];
+      g_print ("# run %u: %.3f s, sqlite3 %.3f s, ratio %.1fx\n", i + 1, ours[i], bare[i], ratio[i]);
     }
 
   ours_median = median (ours, RUNS);
@@ -94,8 +96,13 @@ main (int argc, char **argv)
   g_print ("import: %u rows, %u imported, median %.3f s of %d runs (%.0f rows/s)\n",
            rows, imported, ours_median, RUNS, rows / ours_median);
   g_print ("sqlite3 .import into a bare table: median %.3f s\n", bare_median);
-  g_print ("ratio: %.1fx (target <= 5x); time target <= 2 s: %s\n",
-           ours_median / bare_median, ours_median <= 2.0 ? "met" : "MISSED");
+  {
+    double ratio_median = median (ratio, RUNS);
+
+    g_print ("ratio: median %.1fx (target <= 5x): %s; time target <= 2 s: %s\n",
+             ratio_median, ratio_median <= 5.0 ? "met" : "MISSED",
+             ours_median <= 2.0 ? "met" : "MISSED");
+  }
 
   remove_db (db_path);
   remove_db (bare_path);

@@ -110,7 +110,6 @@ static const char schema_v1[] =
   /* Not unique: two laptops may register one person offline; the server
    * merges them (SYNC.md, The same person twice). */
   "CREATE INDEX participants_id_number ON participants (id_number, hlc);"
-  "CREATE INDEX participants_place ON participants (township_code, village_code);"
   "CREATE TABLE classes (" SYNC_COLUMNS
   "  name TEXT NOT NULL,"
   "  program_id TEXT NOT NULL,"
