@@ -392,48 +392,102 @@ add_conflict (ImportRun                *run,
   g_ptr_array_add (run->result->conflicts, c);
 }
 
-/* Returns FALSE only for a database failure, which aborts the import. */
 static gboolean
-import_row (ImportRun          *run,
-            const char *const  *fields,
-            guint               n_fields,
-            guint               line,
-            GError            **error)
+all_blank (const char *const *fields,
+           guint              n_fields)
 {
-  StImportResult *result = run->result;
+  for (guint i = 0; i < n_fields; i++)
+    for (const char *p = fields[i]; *p; p = g_utf8_next_char (p))
+      {
+        gunichar c = g_utf8_get_char (p);
+
+        if (!g_unichar_isspace (c) && c != 0x3000)
+          return FALSE;
+      }
+  return TRUE;
+}
+
+/* One data row, checked without the database: made on the reading thread
+ * (see st_import_roster). */
+typedef struct
+{
+  guint          line;
+  char         **fields;      /* the row as read, for the rejects file */
+  guint          n_fields;
+  double         fraction;    /* of the file read, for progress */
+  StParticipant *row;         /* NULL when rejected */
+  char          *reject;      /* why, when rejected */
+  GPtrArray     *warnings;    /* StImportNote, or NULL */
+} PreparedRow;
+
+static void
+prepared_row_free (PreparedRow *pr)
+{
+  g_strfreev (pr->fields);
+  g_clear_pointer (&pr->row, st_participant_free);
+  g_free (pr->reject);
+  g_clear_pointer (&pr->warnings, g_ptr_array_unref);
+  g_free (pr);
+}
+
+G_GNUC_PRINTF (3, 4)
+static void
+warn (PreparedRow *pr,
+      const char  *name,
+      const char  *format,
+      ...)
+{
+  StImportNote *note = g_new0 (StImportNote, 1);
+  va_list args;
+
+  if (pr->warnings == NULL)
+    pr->warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) note_free);
+  va_start (args, format);
+  note->line = pr->line;
+  note->name = g_strdup (name);
+  note->message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (pr->warnings, note);
+}
+
+/* Everything about a row that needs no database: the ID number, the name,
+ * the township and village, and the coded fields. Thread-safe: it reads only
+ * what the run holds and does not change. */
+static void
+prepare_row (ImportRun    *run,
+             PreparedRow  *pr)
+{
+  const char *const *fields = (const char *const *) pr->fields;
+  guint n_fields = pr->n_fields;
   g_autoptr(StParticipant) row = st_participant_new ();
-  g_autoptr(StParticipant) existing = NULL;
   g_autoptr(GError) local = NULL;
   g_autofree char *tmp = NULL;
-  g_autofree char *masked = NULL;
   const StDivision *township = NULL;
   StIdcardInfo info;
   const char *text;
-  gpointer first_line;
 
   /* ID number and name are what make a row a person. */
   text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_ID_NUMBER, &tmp);
   if (*text == '\0')
     {
-      add_reject (result, line, fields, n_fields, _("The ID number is missing."));
-      return TRUE;
+      pr->reject = g_strdup (_("The ID number is missing."));
+      return;
     }
   if (!st_idcard_parse (text, &run->today, &info, &local))
     {
-      add_reject (result, line, fields, n_fields, local->message);
-      return TRUE;
+      pr->reject = g_strdup (local->message);
+      return;
     }
   row->id_number = g_strdup (info.number);
   row->sex = info.sex;
   row->birth_date = st_idcard_birth_date_string (&info);
   row->region_code = g_strdup (info.region);
-  masked = st_idcard_mask (info.number);
 
   text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_NAME, &tmp);
   if (*text == '\0')
     {
-      add_reject (result, line, fields, n_fields, _("The name is missing."));
-      return TRUE;
+      pr->reject = g_strdup (_("The name is missing."));
+      return;
     }
   row->name = g_strdup (text);
 
@@ -443,19 +497,16 @@ import_row (ImportRun          *run,
       township = st_divisions_find_township (run->divisions, text);
       if (township == NULL)
         {
-          g_autofree char *reason =
-            g_strdup_printf (_("The township “%s” is not one of the county’s townships. Correct its name."), text);
-          add_reject (result, line, fields, n_fields, reason);
-          return TRUE;
+          pr->reject = g_strdup_printf (_("The township “%s” is not one of the county’s townships. Correct its name."), text);
+          return;
         }
     }
   else if (run->default_township != NULL)
     township = run->default_township;
   else
     {
-      add_reject (result, line, fields, n_fields,
-                  _("The township is missing. Fill it in, or import with a default township."));
-      return TRUE;
+      pr->reject = g_strdup (_("The township is missing. Fill it in, or import with a default township."));
+      return;
     }
   row->township_code = g_strdup (township->code);
 
@@ -469,29 +520,25 @@ import_row (ImportRun          *run,
       else
         {
           row->village_name = g_strdup (text);
-          add_note (result->warnings, line, row->name,
-                    _("The village “%s” is not a village of %s; it was kept as written."),
-                    text, township->short_name);
+          warn (pr, row->name, _("The village “%s” is not a village of %s; it was kept as written."),
+                text, township->short_name);
         }
     }
 
   text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_SEX, &tmp);
-  if (*text != '\0')
+  if (*text != '\0' && sex_from_text (text) != info.sex)
     {
-      StSex said = sex_from_text (text);
+      g_autofree char *masked = st_idcard_mask (info.number);
 
-      if (said != info.sex)
-        add_note (result->warnings, line, row->name,
-                  _("The sex is given as “%s”, but the ID number %s says %s; the ID number’s was kept."),
-                  text, masked, st_sex_to_display (info.sex));
+      warn (pr, row->name, _("The sex is given as “%s”, but the ID number %s says %s; the ID number’s was kept."),
+            text, masked, st_sex_to_display (info.sex));
     }
 
   {
     guint age = st_idcard_age_at (&info, &run->today);
 
     if (age < 15 || age > 59)
-      add_note (result->warnings, line, row->name,
-                _("Aged %u: outside the program’s 15–59 years."), age);
+      warn (pr, row->name, _("Aged %u: outside the program’s 15–59 years."), age);
   }
 
   text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_ETHNICITY, &tmp);
@@ -500,8 +547,7 @@ import_row (ImportRun          *run,
       const char *official = st_ethnicity_normalize (text);
 
       if (official == NULL)
-        add_note (result->warnings, line, row->name,
-                  _("The ethnicity “%s” is not one of the 56 official names; it was kept as written."), text);
+        warn (pr, row->name, _("The ethnicity “%s” is not one of the 56 official names; it was kept as written."), text);
       row->ethnicity = g_strdup (official ? official : text);
     }
 
@@ -511,8 +557,7 @@ import_row (ImportRun          *run,
       const char *code = st_education_from_text (text);
 
       if (code == NULL)
-        add_note (result->warnings, line, row->name,
-                  _("The prior education “%s” is not one of 未上学, 小学, 初中, 高中及以上; it was left empty."), text);
+        warn (pr, row->name, _("The prior education “%s” is not one of 未上学, 小学, 初中, 高中及以上; it was left empty."), text);
       row->education = g_strdup (code);
     }
 
@@ -523,8 +568,7 @@ import_row (ImportRun          *run,
       const char *code = st_poverty_from_text (text, &recognised);
 
       if (!recognised)
-        add_note (result->warnings, line, row->name,
-                  _("The poverty registration “%s” is neither 脱贫户 nor 监测户; it was left empty."), text);
+        warn (pr, row->name, _("The poverty registration “%s” is neither 脱贫户 nor 监测户; it was left empty."), text);
       row->poverty = g_strdup (code);
     }
 
@@ -538,20 +582,52 @@ import_row (ImportRun          *run,
   text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_NOTES, &tmp);
   row->notes = *text ? g_strdup (text) : NULL;
 
-  if (g_hash_table_lookup_extended (run->seen, row->id_number, NULL, &first_line))
-    add_note (result->repeats, line, row->name,
-              _("The ID number %s was already on row %u of this file; both rows make one participant."),
-              masked, GPOINTER_TO_UINT (first_line));
-  else
-    g_hash_table_insert (run->seen, g_strdup (row->id_number), GUINT_TO_POINTER (line));
+  pr->row = g_steal_pointer (&row);
+}
 
-  existing = st_participant_find_by_id_number (run->db, row->id_number, error);
-  if (existing == NULL && error && *error)
-    return FALSE;
+/* The database's part of a row, on the importing thread, in file order.
+ * Returns FALSE only for a database failure, which aborts the import. */
+static gboolean
+apply_row (ImportRun    *run,
+           PreparedRow  *pr,
+           GError      **error)
+{
+  StImportResult *result = run->result;
+  StParticipant *row = pr->row;
+  g_autoptr(StParticipant) existing = NULL;
+  g_autoptr(GError) local = NULL;
+  gpointer first_line;
+
+  if (pr->reject != NULL)
+    {
+      add_reject (result, pr->line, (const char *const *) pr->fields, pr->n_fields, pr->reject);
+      return TRUE;
+    }
+  if (pr->warnings != NULL)
+    g_ptr_array_extend_and_steal (result->warnings, g_steal_pointer (&pr->warnings));
+
+  if (g_hash_table_lookup_extended (run->seen, row->id_number, NULL, &first_line))
+    {
+      g_autofree char *masked = st_idcard_mask (row->id_number);
+
+      add_note (result->repeats, pr->line, row->name,
+                _("The ID number %s was already on row %u of this file; both rows make one participant."),
+                masked, GPOINTER_TO_UINT (first_line));
+    }
+  else
+    g_hash_table_insert (run->seen, g_strdup (row->id_number), GUINT_TO_POINTER (pr->line));
+
+  existing = st_participant_find_by_id_number (run->db, row->id_number, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
 
   if (existing == NULL)
     {
-      /* Every field was checked above, and nobody holds the number. */
+      /* Every field was checked by prepare_row (), and nobody holds the
+       * number. */
       if (!st_participant_insert_checked (run->db, row, &local))
         {
           if (local->domain != ST_PARTICIPANT_ERROR)
@@ -559,7 +635,7 @@ import_row (ImportRun          *run,
               g_propagate_error (error, g_steal_pointer (&local));
               return FALSE;
             }
-          add_reject (result, line, fields, n_fields, local->message);
+          add_reject (result, pr->line, (const char *const *) pr->fields, pr->n_fields, local->message);
           return TRUE;
         }
       result->imported++;
@@ -590,7 +666,7 @@ import_row (ImportRun          *run,
               changed = TRUE;
             }
           else if (!g_str_equal (have, offered))
-            add_conflict (run, line, existing, &pf[i], offered);
+            add_conflict (run, pr->line, existing, &pf[i], offered);
         }
       if (merged->village_code != NULL && existing->village_code == NULL && merged->village_name != NULL)
         g_clear_pointer (&merged->village_name, g_free);
@@ -606,7 +682,7 @@ import_row (ImportRun          *run,
               g_propagate_error (error, g_steal_pointer (&local));
               return FALSE;
             }
-          add_reject (result, line, fields, n_fields, local->message);
+          add_reject (result, pr->line, (const char *const *) pr->fields, pr->n_fields, local->message);
           return TRUE;
         }
       result->updated++;
@@ -614,6 +690,66 @@ import_row (ImportRun          *run,
         result->unchanged++;
       return TRUE;
     }
+}
+
+/* Reading and checking rows takes a third of an import's time and needs no
+ * database, so a second thread does it while this one writes: batches of
+ * prepared rows go through a queue, and a fixed number of slots keeps the
+ * reader from running far ahead (memory stays bounded on huge files). */
+#define BATCH_ROWS 256
+#define BATCH_SLOTS 8
+
+typedef struct
+{
+  ImportRun    *run;
+  StCsvReader  *reader;
+  GAsyncQueue  *batches;   /* GPtrArray of PreparedRow; an empty one ends */
+  GAsyncQueue  *slots;     /* tokens: how many batches may be in flight */
+  gint          stop;      /* set by the writer to stop the reader early */
+  GError       *error;     /* the reader's, read after the end batch */
+} Pipeline;
+
+static gpointer
+reader_thread (gpointer data)
+{
+  Pipeline *pl = data;
+  GPtrArray *batch = NULL;
+  const char *const *fields;
+  guint n_fields, line;
+
+  for (;;)
+    {
+      PreparedRow *pr;
+
+      if (g_atomic_int_get (&pl->stop))
+        break;
+      fields = st_csv_reader_next (pl->reader, &n_fields, &line, &pl->error);
+      if (fields == NULL)
+        break;
+      if (all_blank (fields, n_fields))
+        continue;
+
+      pr = g_new0 (PreparedRow, 1);
+      pr->line = line;
+      pr->fields = strv_from_fields (fields, n_fields);
+      pr->n_fields = n_fields;
+      pr->fraction = st_csv_reader_get_fraction (pl->reader);
+      prepare_row (pl->run, pr);
+
+      if (batch == NULL)
+        {
+          g_async_queue_pop (pl->slots);
+          batch = g_ptr_array_new_full (BATCH_ROWS, (GDestroyNotify) prepared_row_free);
+        }
+      g_ptr_array_add (batch, pr);
+      if (batch->len == BATCH_ROWS)
+        g_async_queue_push (pl->batches, g_steal_pointer (&batch));
+    }
+
+  if (batch != NULL)
+    g_async_queue_push (pl->batches, g_steal_pointer (&batch));
+  g_async_queue_push (pl->batches, g_ptr_array_new ());
+  return NULL;
 }
 
 static gboolean
@@ -646,20 +782,6 @@ record_import (ImportRun  *run,
   return TRUE;
 }
 
-static gboolean
-all_blank (const char *const *fields,
-           guint              n_fields)
-{
-  for (guint i = 0; i < n_fields; i++)
-    for (const char *p = fields[i]; *p; p = g_utf8_next_char (p))
-      {
-        gunichar c = g_utf8_get_char (p);
-
-        if (!g_unichar_isspace (c) && c != 0x3000)
-          return FALSE;
-      }
-  return TRUE;
-}
 
 /* No library in Debian 12 reads XLSX (libxlsxwriter only writes, freexl
  * 1.0 reads only .xls), so a workbook gets a message saying what to do
@@ -755,8 +877,6 @@ st_import_roster (StDb                   *db,
   g_autoptr(StDivisions) divisions = NULL;
   g_autoptr(GHashTable) seen = NULL;
   ImportRun run = { 0, };
-  const char *const *fields;
-  guint n_fields, line;
 
   g_return_val_if_fail (ST_IS_DB (db), NULL);
   g_return_val_if_fail (path != NULL, NULL);
@@ -812,26 +932,54 @@ st_import_roster (StDb                   *db,
   if (!st_db_bulk_begin (db, "participants", error))
     goto fail;
 
-  while ((fields = st_csv_reader_next (reader, &n_fields, &line, error)) != NULL)
-    {
-      if (all_blank (fields, n_fields))
-        continue;
-      result->rows_read++;
+  {
+    Pipeline pl = { &run, reader, g_async_queue_new (), g_async_queue_new (), 0, NULL };
+    GThread *thread;
+    gboolean ok = TRUE;
 
-      if ((result->rows_read & 1023) == 0)
-        {
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            goto fail;
-          if (progress)
-            progress (st_csv_reader_get_fraction (reader), user_data);
-        }
-      st_failpoint ("import-row");
+    for (guint i = 0; i < BATCH_SLOTS; i++)
+      g_async_queue_push (pl.slots, GUINT_TO_POINTER (1));
+    thread = g_thread_new ("st-import-reader", reader_thread, &pl);
 
-      if (!import_row (&run, fields, n_fields, line, error))
-        goto fail;
-    }
-  if (error != NULL && *error != NULL)
-    goto fail;
+    for (;;)
+      {
+        g_autoptr(GPtrArray) batch = g_async_queue_pop (pl.batches);
+
+        if (batch->len == 0)
+          break;
+        g_async_queue_push (pl.slots, GUINT_TO_POINTER (1));
+        for (guint i = 0; ok && i < batch->len; i++)
+          {
+            PreparedRow *pr = g_ptr_array_index (batch, i);
+
+            result->rows_read++;
+            if ((result->rows_read & 1023) == 0)
+              {
+                if (g_cancellable_set_error_if_cancelled (cancellable, error))
+                  ok = FALSE;
+                else if (progress)
+                  progress (pr->fraction, user_data);
+              }
+            st_failpoint ("import-row");
+            if (ok && !apply_row (&run, pr, error))
+              ok = FALSE;
+          }
+        if (!ok)
+          g_atomic_int_set (&pl.stop, 1);   /* and drain until the end batch */
+      }
+    g_thread_join (thread);
+    g_async_queue_unref (pl.batches);
+    g_async_queue_unref (pl.slots);
+
+    if (ok && pl.error != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&pl.error));
+        ok = FALSE;
+      }
+    g_clear_error (&pl.error);
+    if (!ok)
+      goto fail;
+  }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto fail;
 

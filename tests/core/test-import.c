@@ -319,6 +319,30 @@ test_no_header (Fixture *f, gconstpointer data)
 }
 
 static void
+test_broken_quote_midway (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = st_test_file ("broken.csv");
+  g_autoptr(StImportResult) r = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *contents = NULL;
+
+  /* 3000 good rows, then a quote that never closes: nothing is imported,
+   * and the message names the line. */
+  g_assert_true (st_demo_write_roster (path, 3000, 3, ST_CSV_ENCODING_UTF8, &error));
+  g_assert_true (g_file_get_contents (path, &good, NULL, NULL));
+  contents = g_strconcat (good, "9999,\"王不完,女,布依族\r\n", NULL);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+
+  r = st_import_roster (f->db, path, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (r);
+  g_assert_error (error, ST_CSV_ERROR, ST_CSV_ERROR_UNTERMINATED);
+  g_assert_nonnull (strstr (error->message, "3002"));
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM participants"), ==, 0);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM outbox"), ==, 0);
+}
+
+static void
 test_workbook (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -412,6 +436,7 @@ main (int argc, char **argv)
   ADD ("/core/import/no-header", test_no_header);
   ADD ("/core/import/default-township", test_default_township);
   ADD ("/core/import/workbook", test_workbook);
+  ADD ("/core/import/broken-quote-midway", test_broken_quote_midway);
   ADD ("/core/import/full-disk", test_full_disk);
 #undef ADD
 
