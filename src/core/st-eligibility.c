@@ -1,2 +1,630 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-eligibility"
+
 #include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+
+#include "st-eligibility.h"
+
+/* An enrolment being evaluated, with what the rules need that the result
+ * does not show. */
+typedef struct
+{
+  StEligibility    *e;
+  const StProgram  *program;
+  char             *state;
+  char             *state_date;
+  char             *early_request;
+  char             *internship_done;
+  guint             assessed;       /* StAssessmentKind bits with a result */
+  guint             passed;         /* … whose latest result is pass */
+  guint             exempted;
+  gboolean          waived;
+  int               next;           /* index of the participant's next enrolment, -1 */
+} Entry;
+
+void
+st_eligibility_free (StEligibility *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->enrolment_id);
+  g_free (e->participant_id);
+  g_free (e->class_id);
+  g_free (e->township_code);
+  g_free (e->name);
+  g_free (e->id_number);
+  g_free (e->program_code);
+  g_free (e->enrolled_on);
+  g_free (e->end_date);
+  g_clear_pointer (&e->missing, g_array_unref);
+  g_free (e);
+}
+
+char *
+st_date_add_years (const char *date,
+                   guint       years)
+{
+  guint y, m, d;
+  GDate g;
+  char buf[16];
+
+  if (date == NULL || sscanf (date, "%4u-%2u-%2u", &y, &m, &d) != 3
+      || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    return NULL;
+  g_date_clear (&g, 1);
+  g_date_set_dmy (&g, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+  g_date_add_years (&g, years);   /* clamps 29 February */
+  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &g);
+  return g_strdup (buf);
+}
+
+static char *
+format_hours (gint64 minutes)
+{
+  if (minutes % 60 == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, minutes / 60);
+  return g_strdup_printf ("%.1f", minutes / 60.0);
+}
+
+char *
+st_missing_describe (const StMissing *m)
+{
+  g_autofree char *hours = format_hours (m->amount);
+
+  switch (m->kind)
+    {
+    case ST_MISSING_CONCENTRATED:
+      /* Translators: "%s" is a number of hours (学时) */
+      return g_strdup_printf (_("%s concentrated teaching hours short"), hours);
+    case ST_MISSING_SELF_STUDY:
+      return g_strdup_printf (_("%s self-study hours short (self-study must not be less than the concentrated hours attended)"), hours);
+    case ST_MISSING_SELF_AND_ONLINE:
+      return g_strdup_printf (_("%s self-study or online hours short"), hours);
+    case ST_MISSING_ASSIGNMENTS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u practical assignment not done: no assessment until it is",
+                                           "%u practical assignments not done: no assessment until they are",
+                                           (gulong) m->amount),
+                              (guint) m->amount);
+    case ST_MISSING_ASSESSMENT:
+      /* Translators: "%s" is an assessment such as "Culture course" */
+      return g_strdup_printf (_("%s not assessed"), st_assessment_kind_to_display (m->assessment));
+    case ST_MISSING_ASSESSMENT_FAILED:
+      return g_strdup_printf (_("%s failed"), st_assessment_kind_to_display (m->assessment));
+    case ST_MISSING_INTERNSHIP:
+      return g_strdup (_("Internship not done"));
+    case ST_MISSING_STUDY_LENGTH:
+      return g_strdup (_("Study length not over, and no early graduation requested"));
+    case ST_MISSING_ATTENDED:
+      return g_strdup_printf (_("%s attended hours short"), hours);
+    default:
+      return g_strdup ("");
+    }
+}
+
+char *
+st_eligibility_describe_missing (const StEligibility *e)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < e->missing->len; i++)
+    {
+      g_autofree char *one = st_missing_describe (&g_array_index (e->missing, StMissing, i));
+
+      if (i > 0)
+        /* Translators: separates the missing items of one participant */
+        g_string_append (out, _("; "));
+      g_string_append (out, one);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+const char *
+st_outcome_to_display (StOutcome outcome)
+{
+  switch (outcome)
+    {
+    case ST_OUTCOME_STUDYING: return _("In study");
+    case ST_OUTCOME_ELIGIBLE: return _("Eligible to graduate");
+    case ST_OUTCOME_COMPLETION: return _("Completion certificate");
+    case ST_OUTCOME_STUDY_RECORD: return _("Study record (withdrawn)");
+    case ST_OUTCOME_GRADUATED: return _("Graduated");
+    case ST_OUTCOME_COMPLETED: return _("Completed");
+    default: return "";
+    }
+}
+
+const char *
+st_outcome_to_code (StOutcome outcome)
+{
+  switch (outcome)
+    {
+    case ST_OUTCOME_STUDYING: return "studying";
+    case ST_OUTCOME_ELIGIBLE: return "eligible";
+    case ST_OUTCOME_COMPLETION: return "completion";
+    case ST_OUTCOME_STUDY_RECORD: return "study_record";
+    case ST_OUTCOME_GRADUATED: return "graduated";
+    case ST_OUTCOME_COMPLETED: return "completed";
+    default: return "";
+    }
+}
+
+static void
+add_missing (StEligibility    *e,
+             StMissingKind     kind,
+             gint64            amount,
+             StAssessmentKind  assessment)
+{
+  StMissing m = { kind, amount, assessment };
+
+  g_array_append_val (e->missing, m);
+}
+
+/* The rules of SPEC §3, in its order. Each names the annex section. */
+static void
+apply_rules (Entry      *en,
+             const char *as_of)
+{
+  StEligibility *e = en->e;
+  const StProgram *p = en->program;
+  gboolean over;
+
+  /* §(七): states already decided. */
+  if (en->state_date != NULL && g_strcmp0 (en->state_date, as_of) <= 0)
+    {
+      if (g_strcmp0 (en->state, "withdrawn") == 0)
+        {
+          e->outcome = ST_OUTCOME_STUDY_RECORD;
+          return;
+        }
+      if (g_strcmp0 (en->state, "graduated") == 0)
+        {
+          e->outcome = ST_OUTCOME_GRADUATED;
+          return;
+        }
+      if (g_strcmp0 (en->state, "completed") == 0)
+        {
+          e->outcome = ST_OUTCOME_COMPLETED;
+          return;
+        }
+    }
+
+  if (p->kind == ST_PROGRAM_TRAINING)
+    {
+      if (e->attended < p->attended_min_minutes)
+        add_missing (e, ST_MISSING_ATTENDED, p->attended_min_minutes - e->attended, 0);
+    }
+  else
+    {
+      /* §(五)4: concentrated teaching, 96 hours per year of study length. */
+      e->required_concentrated = p->concentrated_minutes_per_year * e->study_years;
+      if (e->concentrated < e->required_concentrated)
+        add_missing (e, ST_MISSING_CONCENTRATED, e->required_concentrated - e->concentrated, 0);
+      /* §(五)4: self-study not less than the concentrated hours attended. */
+      if (p->self_study_at_least_concentrated && e->self_study < e->concentrated)
+        add_missing (e, ST_MISSING_SELF_STUDY, e->concentrated - e->self_study, 0);
+      /* §(五)4: self-study and online together at least 360 hours. */
+      if (e->self_study + e->online < p->self_and_online_min_minutes)
+        add_missing (e, ST_MISSING_SELF_AND_ONLINE,
+                     p->self_and_online_min_minutes - e->self_study - e->online, 0);
+      /* §(五)4: the practical assignments, or no assessment. */
+      if (p->assignments_before_assessment || p->min_assignments > 0)
+        {
+          guint needed = MAX (e->assignments_total, p->min_assignments);
+
+          if (e->assignments_done < needed)
+            add_missing (e, ST_MISSING_ASSIGNMENTS, needed - e->assignments_done, 0);
+        }
+      /* §(六)1, §(七)1: assessments passed, or exempted (§(六)2). */
+      for (StAssessmentKind k = ST_ASSESSMENT_CULTURE; k <= ST_ASSESSMENT_MORAL; k <<= 1)
+        {
+          if (!(p->required_assessments & k) || (en->exempted & k & p->exemptions_allowed))
+            continue;
+          if (!(en->assessed & k))
+            add_missing (e, ST_MISSING_ASSESSMENT, 0, k);
+          else if (!(en->passed & k))
+            add_missing (e, ST_MISSING_ASSESSMENT_FAILED, 0, k);
+        }
+      /* §(六)4: internship, waived after two years of related work. */
+      if (p->internship_required && !en->waived
+          && (en->internship_done == NULL || g_strcmp0 (en->internship_done, as_of) > 0))
+        add_missing (e, ST_MISSING_INTERNSHIP, 0, 0);
+    }
+
+  /* §(七)1–2: the outcome depends on the end of the study length. */
+  over = g_strcmp0 (as_of, e->end_date) >= 0;
+  if (e->missing->len == 0)
+    {
+      if (over)
+        e->outcome = ST_OUTCOME_ELIGIBLE;
+      else if (p->early_graduation && en->early_request != NULL && g_strcmp0 (en->early_request, as_of) <= 0)
+        e->outcome = ST_OUTCOME_ELIGIBLE;
+      else
+        {
+          e->outcome = ST_OUTCOME_STUDYING;
+          add_missing (e, ST_MISSING_STUDY_LENGTH, 0, 0);
+        }
+    }
+  else
+    e->outcome = over ? ST_OUTCOME_COMPLETION : ST_OUTCOME_STUDYING;
+}
+
+typedef struct
+{
+  char    *class_id;
+  char    *mode;
+} SessionInfo;
+
+static void
+session_info_free (SessionInfo *s)
+{
+  g_free (s->class_id);
+  g_free (s->mode);
+  g_free (s);
+}
+
+/* Binds the date and the filters as ?1 … ?4; a statement that uses fewer
+ * of them just ignores the rest (SQLITE_RANGE, harmless). */
+static void
+bind_filters (sqlite3_stmt             *stmt,
+              const StEligibilityQuery *q,
+              const char               *as_of)
+{
+  sqlite3_bind_text (stmt, 1, as_of, -1, SQLITE_TRANSIENT);
+  st_db_bind_text (stmt, 2, q->township_code);
+  st_db_bind_text (stmt, 3, q->class_id);
+  st_db_bind_text (stmt, 4, q->enrolment_id);
+}
+
+static char *
+dup_col (sqlite3_stmt *stmt,
+         int           i)
+{
+  const char *t = (const char *) sqlite3_column_text (stmt, i);
+
+  return t ? g_strdup (t) : NULL;
+}
+
+GPtrArray *
+st_eligibility_evaluate (StDb                     *db,
+                         const StEligibilityQuery *query,
+                         GError                  **error)
+{
+  static const StEligibilityQuery all = { NULL, NULL, NULL, NULL };
+  g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (Entry));
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);          /* enrolment id → index+1 */
+  g_autoptr(GHashTable) by_participant = g_hash_table_new (g_str_hash, g_str_equal); /* participant id → first index+1 */
+  g_autoptr(GHashTable) sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) session_info_free);
+  g_autoptr(GHashTable) programs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) st_program_free);
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) st_eligibility_free);
+  char as_of[16];
+  sqlite3_stmt *stmt;
+
+  if (query == NULL)
+    query = &all;
+  if (query->as_of != NULL)
+    g_date_strftime (as_of, sizeof as_of, "%Y-%m-%d", query->as_of);
+  else
+    {
+      GDate d;
+
+      g_date_clear (&d, 1);
+      g_date_set_time_t (&d, time (NULL));
+      g_date_strftime (as_of, sizeof as_of, "%Y-%m-%d", &d);
+    }
+
+  /* Enrolments. */
+  stmt = st_db_prepare (db,
+                        "SELECT e.id, e.participant_id, e.class_id, e.township_code, e.enrolled_on, e.study_years,"
+                        " e.state, e.state_date, e.early_graduation_requested_on, e.internship_done_on,"
+                        " p.name, p.id_number, c.program_id"
+                        " FROM enrolments e JOIN participants p ON p.id = e.participant_id"
+                        " JOIN classes c ON c.id = e.class_id"
+                        " WHERE e.deleted = 0 AND p.deleted = 0 AND p.merged_into IS NULL AND e.enrolled_on <= ?1"
+                        " AND (?2 IS NULL OR e.township_code = ?2) AND (?3 IS NULL OR e.class_id = ?3)"
+                        " AND (?4 IS NULL OR e.id = ?4)"
+                        " ORDER BY e.township_code, c.name, p.name, e.id",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  bind_filters (stmt, query, as_of);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      Entry en = { 0, };
+      StEligibility *e = g_new0 (StEligibility, 1);
+      const char *program_code = (const char *) sqlite3_column_text (stmt, 12);
+      gpointer first;
+
+      en.program = g_hash_table_lookup (programs, program_code);
+      if (en.program == NULL)
+        {
+          StProgram *p = st_program_load (db, program_code, error);
+
+          if (p == NULL)
+            {
+              sqlite3_reset (stmt);
+              st_eligibility_free (e);
+              for (guint i = 0; i < entries->len; i++)
+                st_eligibility_free (g_array_index (entries, Entry, i).e);
+              return NULL;
+            }
+          g_hash_table_insert (programs, g_strdup (program_code), p);
+          en.program = p;
+        }
+
+      e->enrolment_id = dup_col (stmt, 0);
+      e->participant_id = dup_col (stmt, 1);
+      e->class_id = dup_col (stmt, 2);
+      e->township_code = dup_col (stmt, 3);
+      e->enrolled_on = dup_col (stmt, 4);
+      e->study_years = sqlite3_column_int (stmt, 5);
+      en.state = dup_col (stmt, 6);
+      en.state_date = dup_col (stmt, 7);
+      en.early_request = dup_col (stmt, 8);
+      en.internship_done = dup_col (stmt, 9);
+      e->name = dup_col (stmt, 10);
+      e->id_number = dup_col (stmt, 11);
+      e->program_code = g_strdup (program_code);
+      e->end_date = st_date_add_years (e->enrolled_on, e->study_years);
+      e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
+      en.e = e;
+
+      /* The participant's enrolments form a chain through next. */
+      first = g_hash_table_lookup (by_participant, e->participant_id);
+      en.next = first ? GPOINTER_TO_INT (first) - 1 : -1;
+      g_array_append_val (entries, en);
+      g_hash_table_insert (by_participant, e->participant_id, GINT_TO_POINTER (entries->len));
+      g_hash_table_insert (by_id, e->enrolment_id, GINT_TO_POINTER (entries->len));
+    }
+  sqlite3_reset (stmt);
+
+  if (entries->len > 0)
+    {
+      /* Sessions up to the date. */
+      stmt = st_db_prepare (db,
+                            "SELECT id, class_id, mode FROM sessions WHERE deleted = 0 AND date <= ?1"
+                            " AND (?2 IS NULL OR township_code = ?2) AND (?3 IS NULL OR class_id = ?3)"
+                            " AND (?4 IS NULL OR class_id = (SELECT class_id FROM enrolments WHERE id = ?4))",
+                            error);
+      if (stmt == NULL)
+        goto fail;
+      bind_filters (stmt, query, as_of);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          SessionInfo *s = g_new0 (SessionInfo, 1);
+
+          s->class_id = dup_col (stmt, 1);
+          s->mode = dup_col (stmt, 2);
+          g_hash_table_insert (sessions, dup_col (stmt, 0), s);
+        }
+      sqlite3_reset (stmt);
+
+      /* Attendance: one pass over the table, which is the big one (30 rows
+       * per participant and year), adding each row to its enrolment. Rows
+       * come in session order, so the session is looked up once per run. */
+      /* SQLite uses no index for "?x IS NULL OR col = ?x": one statement
+       * per kind of query, so that one enrolment reads only its rows. */
+      if (query->enrolment_id != NULL)
+        stmt = st_db_prepare (db,
+                              "SELECT session_id, participant_id, minutes FROM attendance"
+                              " WHERE participant_id = (SELECT participant_id FROM enrolments WHERE id = ?4)"
+                              " AND deleted = 0 AND minutes > 0",
+                              error);
+      else if (query->class_id != NULL)
+        stmt = st_db_prepare (db,
+                              "SELECT a.session_id, a.participant_id, a.minutes FROM sessions s"
+                              " JOIN attendance a ON a.session_id = s.id"
+                              " WHERE s.class_id = ?3 AND s.deleted = 0 AND a.deleted = 0 AND a.minutes > 0",
+                              error);
+      else
+        stmt = st_db_prepare (db,
+                              "SELECT session_id, participant_id, minutes FROM attendance"
+                              " WHERE deleted = 0 AND minutes > 0 AND (?2 IS NULL OR township_code = ?2)",
+                              error);
+      if (stmt == NULL)
+        goto fail;
+      bind_filters (stmt, query, as_of);
+      {
+        char last_session[40] = "";
+        SessionInfo *session = NULL;
+
+        while (sqlite3_step (stmt) == SQLITE_ROW)
+          {
+            const char *session_id = (const char *) sqlite3_column_text (stmt, 0);
+            const char *participant_id = (const char *) sqlite3_column_text (stmt, 1);
+            gint64 minutes = sqlite3_column_int64 (stmt, 2);
+            gpointer index;
+
+            if (strncmp (session_id, last_session, sizeof last_session) != 0)
+              {
+                session = g_hash_table_lookup (sessions, session_id);
+                g_strlcpy (last_session, session_id, sizeof last_session);
+              }
+            if (session == NULL)
+              continue;   /* after the date, or deleted */
+            index = g_hash_table_lookup (by_participant, participant_id);
+            for (int i = index ? GPOINTER_TO_INT (index) - 1 : -1; i >= 0; )
+              {
+                Entry *en = &g_array_index (entries, Entry, i);
+
+                if (g_str_equal (en->e->class_id, session->class_id))
+                  {
+                    gboolean counts = g_str_equal (session->mode, "concentrated")
+                      || (g_str_equal (session->mode, "online") && en->program->online_sessions_count_as_concentrated)
+                      || (g_str_equal (session->mode, "practical") && en->program->practical_sessions_count_as_concentrated);
+
+                    en->e->attended += minutes;
+                    if (counts)
+                      en->e->concentrated += minutes;
+                    break;
+                  }
+                i = en->next;
+              }
+          }
+      }
+      sqlite3_reset (stmt);
+
+      /* Study logs: for their enrolment, or for all the participant's. */
+      stmt = st_db_prepare (db,
+                            "SELECT participant_id, enrolment_id, kind, sum (minutes) FROM study_logs"
+                            " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
+                            " AND (?4 IS NULL OR participant_id = (SELECT participant_id FROM enrolments WHERE id = ?4))"
+                            " GROUP BY participant_id, enrolment_id, kind",
+                            error);
+      if (stmt == NULL)
+        goto fail;
+      bind_filters (stmt, query, as_of);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *participant_id = (const char *) sqlite3_column_text (stmt, 0);
+          const char *enrolment_id = (const char *) sqlite3_column_text (stmt, 1);
+          gboolean self = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "self") == 0;
+          gint64 minutes = sqlite3_column_int64 (stmt, 3);
+          gpointer index = g_hash_table_lookup (by_participant, participant_id);
+
+          for (int i = index ? GPOINTER_TO_INT (index) - 1 : -1; i >= 0; )
+            {
+              Entry *en = &g_array_index (entries, Entry, i);
+
+              if (enrolment_id == NULL || g_str_equal (enrolment_id, en->e->enrolment_id))
+                {
+                  if (self)
+                    en->e->self_study += minutes;
+                  else
+                    en->e->online += minutes;
+                }
+              i = en->next;
+            }
+        }
+      sqlite3_reset (stmt);
+
+      /* Assignments. */
+      stmt = st_db_prepare (db,
+                            "SELECT enrolment_id, count (*), coalesce (sum (done = 1 AND done_on <= ?1), 0)"
+                            " FROM assignments WHERE deleted = 0 AND (?2 IS NULL OR township_code = ?2)"
+                            " AND (?4 IS NULL OR enrolment_id = ?4)"
+                            " GROUP BY enrolment_id",
+                            error);
+      if (stmt == NULL)
+        goto fail;
+      bind_filters (stmt, query, as_of);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gpointer index = g_hash_table_lookup (by_id, sqlite3_column_text (stmt, 0));
+
+          if (index != NULL)
+            {
+              Entry *en = &g_array_index (entries, Entry, GPOINTER_TO_INT (index) - 1);
+
+              en->e->assignments_total = sqlite3_column_int (stmt, 1);
+              en->e->assignments_done = sqlite3_column_int (stmt, 2);
+            }
+        }
+      sqlite3_reset (stmt);
+
+      /* Assessments: the latest result of each kind counts. */
+      stmt = st_db_prepare (db,
+                            "SELECT enrolment_id, kind, result FROM assessments"
+                            " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
+                            " AND (?4 IS NULL OR enrolment_id = ?4)"
+                            " ORDER BY date, hlc",
+                            error);
+      if (stmt == NULL)
+        goto fail;
+      bind_filters (stmt, query, as_of);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gpointer index = g_hash_table_lookup (by_id, sqlite3_column_text (stmt, 0));
+          StAssessmentKind k = st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 1));
+
+          if (index != NULL)
+            {
+              Entry *en = &g_array_index (entries, Entry, GPOINTER_TO_INT (index) - 1);
+
+              en->assessed |= k;
+              if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "pass") == 0)
+                en->passed |= k;
+              else
+                en->passed &= ~k;
+            }
+        }
+      sqlite3_reset (stmt);
+
+      /* Exemptions and the internship waiver. */
+      stmt = st_db_prepare (db,
+                            "SELECT enrolment_id, kind, target FROM exemptions"
+                            " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
+                            " AND (?4 IS NULL OR enrolment_id = ?4)",
+                            error);
+      if (stmt == NULL)
+        goto fail;
+      bind_filters (stmt, query, as_of);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gpointer index = g_hash_table_lookup (by_id, sqlite3_column_text (stmt, 0));
+          const char *kind = (const char *) sqlite3_column_text (stmt, 1);
+
+          if (index != NULL)
+            {
+              Entry *en = &g_array_index (entries, Entry, GPOINTER_TO_INT (index) - 1);
+
+              if (g_strcmp0 (kind, "exemption") == 0)
+                en->exempted |= st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 2));
+              else if (g_strcmp0 (kind, "internship_waiver") == 0)
+                en->waived = TRUE;
+            }
+        }
+      sqlite3_reset (stmt);
+    }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Entry *en = &g_array_index (entries, Entry, i);
+
+      apply_rules (en, as_of);
+      g_ptr_array_add (result, en->e);
+      g_free (en->state);
+      g_free (en->state_date);
+      g_free (en->early_request);
+      g_free (en->internship_done);
+    }
+  return g_steal_pointer (&result);
+
+fail:
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Entry *en = &g_array_index (entries, Entry, i);
+
+      st_eligibility_free (en->e);
+      g_free (en->state);
+      g_free (en->state_date);
+      g_free (en->early_request);
+      g_free (en->internship_done);
+    }
+  return NULL;
+}
+
+StEligibility *
+st_eligibility_evaluate_one (StDb         *db,
+                             const char   *enrolment_id,
+                             const GDate  *as_of,
+                             GError      **error)
+{
+  StEligibilityQuery q = { as_of, NULL, NULL, enrolment_id };
+  g_autoptr(GPtrArray) list = st_eligibility_evaluate (db, &q, error);
+
+  if (list == NULL)
+    return NULL;
+  if (list->len == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("There is no enrolment with the key %s on that date."), enrolment_id);
+      return NULL;
+    }
+  return g_ptr_array_steal_index (list, 0);
+}

@@ -2,3 +2,593 @@
 #define G_LOG_DOMAIN "st-program"
 
 #include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "st-core-resources.h"
+#include "st-program.h"
+#include "st-uuid.h"
+
+G_DEFINE_QUARK (st-program-error-quark, st_program_error)
+
+#define RESOURCE_DIR "/io/github/shuangti/Shuangti/core/programs/"
+
+static const char *const education_codes[ST_N_EDUCATION] = {
+  "none", "primary", "junior", "senior", "unknown",
+};
+
+StEducation
+st_education_from_code (const char *code)
+{
+  for (guint i = 0; i < ST_N_EDUCATION; i++)
+    if (g_strcmp0 (code, education_codes[i]) == 0)
+      return i;
+  return ST_EDUCATION_UNKNOWN;
+}
+
+const char *
+st_assessment_kind_to_code (StAssessmentKind kind)
+{
+  switch (kind)
+    {
+    case ST_ASSESSMENT_CULTURE: return "culture";
+    case ST_ASSESSMENT_SKILL: return "skill";
+    case ST_ASSESSMENT_MORAL: return "moral";
+    default: return NULL;
+    }
+}
+
+StAssessmentKind
+st_assessment_kind_from_code (const char *code)
+{
+  if (g_strcmp0 (code, "culture") == 0)
+    return ST_ASSESSMENT_CULTURE;
+  if (g_strcmp0 (code, "skill") == 0)
+    return ST_ASSESSMENT_SKILL;
+  if (g_strcmp0 (code, "moral") == 0)
+    return ST_ASSESSMENT_MORAL;
+  return 0;
+}
+
+const char *
+st_assessment_kind_to_display (StAssessmentKind kind)
+{
+  switch (kind)
+    {
+    case ST_ASSESSMENT_CULTURE: return _("Culture course");
+    case ST_ASSESSMENT_SKILL: return _("Vocational skill course");
+    case ST_ASSESSMENT_MORAL: return _("Moral evaluation");
+    default: return "";
+    }
+}
+
+void
+st_program_free (StProgram *program)
+{
+  if (program == NULL)
+    return;
+  g_free (program->code);
+  g_free (program->name);
+  g_free (program->name_en);
+  g_free (program->graduate_education_level);
+  for (guint i = 0; i < G_N_ELEMENTS (program->certificate_names); i++)
+    g_free (program->certificate_names[i]);
+  g_free (program->json);
+  g_free (program);
+}
+
+/* Field readers: each names the file and the field when it refuses. */
+
+static gboolean
+field_error (GError     **error,
+             const char  *file,
+             const char  *field,
+             const char  *what)
+{
+  g_set_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID,
+               /* Translators: "<file>: “<field>” <what is wrong>" */
+               _("%s: “%s” %s"), file, field, what);
+  return FALSE;
+}
+
+static gboolean
+read_string (JsonObject  *obj,
+             const char  *file,
+             const char  *field,
+             gboolean     required,
+             char       **out,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, field);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        return field_error (error, file, field, _("is missing"));
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING
+      || *json_node_get_string (node) == '\0')
+    return field_error (error, file, field, _("must be a text"));
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+static gboolean
+read_bool (JsonObject  *obj,
+           const char  *file,
+           const char  *field,
+           gboolean     fallback,
+           gboolean    *out,
+           GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, field);
+
+  if (node == NULL)
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return field_error (error, file, field, _("must be true or false"));
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/* A whole number in [min, max]; hours are turned into minutes by @scale. */
+static gboolean
+read_number (JsonObject  *obj,
+             const char  *file,
+             const char  *field,
+             gboolean     required,
+             gint64       min,
+             gint64       max,
+             gint64       scale,
+             gint64      *out,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, field);
+  gint64 v;
+
+  if (node == NULL)
+    {
+      if (required)
+        return field_error (error, file, field, _("is missing"));
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return field_error (error, file, field, _("must be a whole number"));
+  v = json_node_get_int (node);
+  if (v < min || v > max)
+    {
+      g_autofree char *what = g_strdup_printf (_("must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT), min, max);
+      return field_error (error, file, field, what);
+    }
+  *out = v * scale;
+  return TRUE;
+}
+
+static gboolean
+read_assessments (JsonObject  *obj,
+                  const char  *file,
+                  const char  *field,
+                  guint       *out,
+                  GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, field);
+  JsonArray *array;
+
+  *out = 0;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return field_error (error, file, field, _("must be a list such as [\"culture\", \"skill\", \"moral\"]"));
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      StAssessmentKind kind = 0;
+
+      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
+        kind = st_assessment_kind_from_code (json_node_get_string (item));
+      if (kind == 0)
+        return field_error (error, file, field, _("may hold only \"culture\", \"skill\" and \"moral\""));
+      *out |= kind;
+    }
+  return TRUE;
+}
+
+StProgram *
+st_program_new_from_data (const char  *json,
+                          gssize       length,
+                          const char  *name,
+                          GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(StProgram) p = g_new0 (StProgram, 1);
+  g_autoptr(GError) local = NULL;
+  g_autofree char *kind = NULL;
+  JsonObject *obj, *years, *names;
+  JsonNode *node;
+  gint64 v;
+
+  if (!json_parser_load_from_data (parser, json, length, &local))
+    {
+      g_set_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID,
+                   _("%s is not valid JSON: %s"), name, local->message);
+      return NULL;
+    }
+  node = json_parser_get_root (parser);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID,
+                   _("%s must hold one JSON object with the program’s fields."), name);
+      return NULL;
+    }
+  obj = json_node_get_object (node);
+  p->json = length < 0 ? g_strdup (json) : g_strndup (json, length);
+
+  if (!read_number (obj, name, "schema", TRUE, 1, 1, 1, &v, error)
+      || !read_string (obj, name, "code", TRUE, &p->code, error)
+      || !read_string (obj, name, "name", TRUE, &p->name, error)
+      || !read_string (obj, name, "name_en", FALSE, &p->name_en, error)
+      || !read_string (obj, name, "kind", TRUE, &kind, error))
+    return NULL;
+  if (strspn (p->code, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen (p->code))
+    {
+      field_error (error, name, "code", _("may hold only lower-case letters, digits and “-”"));
+      return NULL;
+    }
+  if (g_str_equal (kind, "diploma"))
+    p->kind = ST_PROGRAM_DIPLOMA;
+  else if (g_str_equal (kind, "training"))
+    p->kind = ST_PROGRAM_TRAINING;
+  else
+    {
+      field_error (error, name, "kind", _("must be \"diploma\" or \"training\""));
+      return NULL;
+    }
+
+  /* Study length by prior education (annex 6 §(五)5). */
+  node = json_object_get_member (obj, "study_years");
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      field_error (error, name, "study_years",
+                   _("must be an object of years by prior education: none, primary, junior, senior, unknown"));
+      return NULL;
+    }
+  years = json_node_get_object (node);
+  for (guint i = 0; i < ST_N_EDUCATION; i++)
+    {
+      g_autofree char *field = g_strdup_printf ("study_years.%s", education_codes[i]);
+
+      v = 0;
+      if (!json_object_has_member (years, education_codes[i]))
+        {
+          field_error (error, name, field, _("is missing"));
+          return NULL;
+        }
+      if (!read_number (years, name, education_codes[i], TRUE, 1, 10, 1, &v, error))
+        {
+          g_clear_error (error);
+          field_error (error, name, field, _("must be a whole number of years from 1 to 10"));
+          return NULL;
+        }
+      p->study_years[i] = (guint) v;
+    }
+
+  if (!read_bool (obj, name, "online_sessions_count_as_concentrated", TRUE,
+                  &p->online_sessions_count_as_concentrated, error)
+      || !read_bool (obj, name, "practical_sessions_count_as_concentrated", TRUE,
+                     &p->practical_sessions_count_as_concentrated, error))
+    return NULL;
+
+  if (p->kind == ST_PROGRAM_DIPLOMA)
+    {
+      gint64 n = 0;
+
+      if (!read_number (obj, name, "concentrated_hours_per_year", TRUE, 0, 2000, 60,
+                        &p->concentrated_minutes_per_year, error)
+          || !read_bool (obj, name, "self_study_at_least_concentrated", TRUE,
+                         &p->self_study_at_least_concentrated, error)
+          || !read_number (obj, name, "self_and_online_min_hours", TRUE, 0, 10000, 60,
+                           &p->self_and_online_min_minutes, error)
+          || !read_bool (obj, name, "assignments_before_assessment", TRUE,
+                         &p->assignments_before_assessment, error)
+          || !read_number (obj, name, "min_assignments", FALSE, 0, 100, 1, &n, error)
+          || !read_assessments (obj, name, "required_assessments", &p->required_assessments, error)
+          || !read_assessments (obj, name, "exemptions_allowed", &p->exemptions_allowed, error)
+          || !read_bool (obj, name, "internship_required", FALSE, &p->internship_required, error)
+          || !read_bool (obj, name, "early_graduation", FALSE, &p->early_graduation, error)
+          || !read_string (obj, name, "graduate_education_level", TRUE, &p->graduate_education_level, error))
+        return NULL;
+      p->min_assignments = (guint) n;
+      if (p->internship_required)
+        {
+          n = 0;
+          if (!read_number (obj, name, "internship_waiver_years", FALSE, 0, 50, 1, &n, error))
+            return NULL;
+          p->internship_waiver_years = (guint) n;
+        }
+    }
+  else if (!read_number (obj, name, "attended_min_hours", TRUE, 1, 10000, 60,
+                         &p->attended_min_minutes, error))
+    return NULL;
+
+  node = json_object_get_member (obj, "certificate_names");
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      field_error (error, name, "certificate_names",
+                   _("must be an object with the names of the graduation, completion and study_record certificates"));
+      return NULL;
+    }
+  names = json_node_get_object (node);
+  if (!read_string (names, name, "graduation", TRUE, &p->certificate_names[0], error)
+      || !read_string (names, name, "completion", TRUE, &p->certificate_names[1], error)
+      || !read_string (names, name, "study_record", TRUE, &p->certificate_names[2], error))
+    return NULL;
+
+  return g_steal_pointer (&p);
+}
+
+StProgram *
+st_program_new_from_file (const char  *path,
+                          GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  return st_program_new_from_data (contents, length, base, error);
+}
+
+const GPtrArray *
+st_programs_builtin (void)
+{
+  static gsize initialised;
+  static GPtrArray *programs;
+  static const char *const files[] = { "secondary-vocational.json", "short-training.json" };
+
+  if (g_once_init_enter (&initialised))
+    {
+      programs = g_ptr_array_new_with_free_func ((GDestroyNotify) st_program_free);
+      for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+        {
+          g_autofree char *path = g_strconcat (RESOURCE_DIR, files[i], NULL);
+          g_autoptr(GBytes) bytes = g_resource_lookup_data (st_core_get_resource (), path, 0, NULL);
+          g_autoptr(GError) error = NULL;
+          StProgram *p;
+
+          if (bytes == NULL)
+            g_error ("the built-in program %s is missing from the resources", files[i]);
+          p = st_program_new_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), files[i], &error);
+          if (p == NULL)
+            g_error ("the built-in program %s is broken: %s", files[i], error->message);
+          g_ptr_array_add (programs, p);
+        }
+      g_once_init_leave (&initialised, 1);
+    }
+  return programs;
+}
+
+static StProgram *
+copy_program (const StProgram *p)
+{
+  return st_program_new_from_data (p->json, -1, p->code, NULL);
+}
+
+StProgram *
+st_program_load (StDb        *db,
+                 const char  *code,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT rules FROM programs WHERE code = ? AND deleted = 0"
+                                          " ORDER BY hlc DESC LIMIT 1", error);
+  const GPtrArray *builtin = st_programs_builtin ();
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *rules = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+
+      sqlite3_reset (stmt);
+      return st_program_new_from_data (rules, -1, code, error);
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < builtin->len; i++)
+    {
+      const StProgram *p = g_ptr_array_index (builtin, i);
+
+      if (g_str_equal (p->code, code))
+        return copy_program (p);
+    }
+  g_set_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_NOT_FOUND,
+               _("There is no program with the code “%s”. “shuangti-cli program list” shows them."), code);
+  return NULL;
+}
+
+GPtrArray *
+st_program_list (StDb    *db,
+                 GError **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_program_free);
+  const GPtrArray *builtin = st_programs_builtin ();
+  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT DISTINCT code FROM programs WHERE deleted = 0 ORDER BY code", error);
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+
+  if (stmt == NULL)
+    return NULL;
+  for (guint i = 0; i < builtin->len; i++)
+    g_ptr_array_add (codes, g_strdup (((StProgram *) g_ptr_array_index (builtin, i))->code));
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *code = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (!g_ptr_array_find_with_equal_func (codes, code, g_str_equal, NULL))
+        g_ptr_array_add (codes, g_strdup (code));
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < codes->len; i++)
+    {
+      StProgram *p = st_program_load (db, g_ptr_array_index (codes, i), error);
+
+      if (p == NULL)
+        return NULL;
+      g_ptr_array_add (list, p);
+    }
+  return g_steal_pointer (&list);
+}
+
+gboolean
+st_program_save (StDb       *db,
+                 StProgram  *program,
+                 GError    **error)
+{
+  g_autofree char *id = st_uuid_v5 (ST_UUID_NS_PROGRAM, program->code);
+  sqlite3_stmt *stmt = st_db_prepare (db,
+                                      "INSERT INTO programs (id, hlc, device, code, name, rules, builtin)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)"
+                                      " ON CONFLICT (id) DO UPDATE SET hlc = excluded.hlc, device = excluded.device,"
+                                      " name = excluded.name, rules = excluded.rules, deleted = 0",
+                                      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) st_db_next_hlc (db));
+  sqlite3_bind_text (stmt, 3, st_db_get_device_id (db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, program->code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, program->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, program->json, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, _("saving a program"), error);
+  return TRUE;
+}
+
+guint
+st_program_study_years (const StProgram *program,
+                        const char      *education)
+{
+  return program->study_years[st_education_from_code (education)];
+}
+
+/* Majors: the annex's list is data; the table holds what a county added
+ * (archived = 0) or removed (archived = 1), keyed by the name so that two
+ * laptops adding the same major make one row. */
+
+static GPtrArray *
+builtin_majors (void)
+{
+  g_autoptr(GBytes) bytes = g_resource_lookup_data (st_core_get_resource (),
+                                                    RESOURCE_DIR "majors.json", 0, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *array;
+
+  if (bytes == NULL || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                                    g_bytes_get_size (bytes), NULL))
+    g_error ("the built-in list of majors is missing or broken");
+  array = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "majors");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (list, g_strdup (json_array_get_string_element (array, i)));
+  return list;
+}
+
+GPtrArray *
+st_majors_list (StDb    *db,
+                GError **error)
+{
+  g_autoptr(GPtrArray) list = builtin_majors ();
+  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT name, archived FROM majors WHERE deleted = 0"
+                                          " ORDER BY sort_order, hlc", error);
+
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 0);
+      gboolean archived = sqlite3_column_int (stmt, 1);
+      guint index;
+      gboolean present = g_ptr_array_find_with_equal_func (list, name, g_str_equal, &index);
+
+      if (archived && present)
+        g_ptr_array_remove_index (list, index);
+      else if (!archived && !present)
+        g_ptr_array_add (list, g_strdup (name));
+    }
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&list);
+}
+
+static gboolean
+write_major (StDb        *db,
+             const char  *name,
+             gboolean     archived,
+             GError     **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (name ? name : ""));
+  g_autofree char *id = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (*trimmed == '\0')
+    {
+      g_set_error_literal (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID, _("A major needs a name."));
+      return FALSE;
+    }
+  id = st_uuid_v5 (ST_UUID_NS_PROGRAM, trimmed);
+  stmt = st_db_prepare (db,
+                        "INSERT INTO majors (id, hlc, device, name, archived, sort_order)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, 0)"
+                        " ON CONFLICT (id) DO UPDATE SET hlc = excluded.hlc, device = excluded.device,"
+                        " archived = excluded.archived WHERE majors.archived IS NOT excluded.archived",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) st_db_next_hlc (db));
+  sqlite3_bind_text (stmt, 3, st_db_get_device_id (db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, trimmed, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 5, archived);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, _("saving the list of majors"), error);
+  return TRUE;
+}
+
+gboolean
+st_major_add (StDb        *db,
+              const char  *name,
+              GError     **error)
+{
+  return write_major (db, name, FALSE, error);
+}
+
+gboolean
+st_major_remove (StDb        *db,
+                 const char  *name,
+                 GError     **error)
+{
+  g_autoptr(GPtrArray) list = st_majors_list (db, error);
+
+  if (list == NULL)
+    return FALSE;
+  if (!g_ptr_array_find_with_equal_func (list, name, g_str_equal, NULL))
+    {
+      g_set_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_NOT_FOUND,
+                   _("“%s” is not in the list of majors."), name);
+      return FALSE;
+    }
+  return write_major (db, name, TRUE, error);
+}

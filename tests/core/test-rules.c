@@ -1,2 +1,593 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The graduation rules of SPEC §3, one group per rule, at its boundaries.
+ * Each test names the section of annex 6 (册亨县职业技能学历双提升工程实施方案)
+ * it checks. */
+#include "config.h"
+
+#include "st-eligibility.h"
+#include "st-participant.h"
+#include "st-records.h"
+#include "test-util.h"
+
+/* A participant on the diploma program with everything done, unless the
+ * scenario says otherwise. */
+typedef struct
+{
+  const char *education;          /* senior → 1 year, otherwise 3 */
+  gint64      concentrated;       /* minutes attended; -1 = exactly the requirement */
+  gint64      self_study;         /* -1 = 360 h */
+  gint64      online;
+  int         assignments;        /* done; -1 = 1 */
+  gboolean    skip_assignments_record;
+  const char *culture;            /* pass | fail | NULL (not assessed) */
+  const char *skill;
+  const char *moral;
+  gboolean    internship;
+  const char *program;
+} Scenario;
+
+static const Scenario complete = {
+  "senior", -1, -1, 0, -1, FALSE, "pass", "pass", "pass", TRUE, "secondary-vocational",
+};
+
+typedef struct
+{
+  StDb *db;
+  char *participant;
+  char *klass;
+  char *enrolment;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = st_test_file ("rules.db");
+  g_autoptr(GError) error = NULL;
+
+  f->db = st_db_open (path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->db);
+  g_free (f->participant);
+  g_free (f->klass);
+  g_free (f->enrolment);
+}
+
+static GDate *
+date (const char *iso)
+{
+  guint y, m, d;
+  GDate *g;
+
+  g_assert_cmpint (sscanf (iso, "%4u-%2u-%2u", &y, &m, &d), ==, 3);
+  g = g_date_new_dmy (d, m, y);
+  g_test_queue_destroy ((GDestroyNotify) g_date_free, g);
+  return g;
+}
+
+/* Adds sessions of at most 8 hours, one a month from the start, until
+ * @minutes are attended, everyone present. */
+static void
+add_attendance (Fixture *f, gint64 minutes)
+{
+  g_autoptr(GError) error = NULL;
+  GDate *d = date ("2024-03-01");
+  char iso[16];
+
+  while (minutes > 0)
+    {
+      g_autoptr(StSession) s = g_new0 (StSession, 1);
+      int m = (int) MIN (minutes, 480);
+
+      g_date_strftime (iso, sizeof iso, "%Y-%m-%d", d);
+      s->class_id = g_strdup (f->klass);
+      s->date = g_strdup (iso);
+      s->minutes = m;
+      s->mode = g_strdup ("concentrated");
+      s->subject = g_strdup ("literacy");
+      g_assert_true (st_session_create (f->db, s, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (st_attendance_fill_present (f->db, s->id, &error), ==, 1);
+      minutes -= m;
+      g_date_add_days (d, 7);
+    }
+}
+
+static void
+add_logs (Fixture *f, const char *kind, gint64 minutes)
+{
+  g_autoptr(GError) error = NULL;
+  /* Self-study and online on different days: with a session, at most 18
+   * hours a day. */
+  GDate *d = date (g_str_equal (kind, "self") ? "2024-03-02" : "2024-06-02");
+  char iso[16];
+
+  while (minutes > 0)
+    {
+      int m = (int) MIN (minutes, 600);
+
+      g_date_strftime (iso, sizeof iso, "%Y-%m-%d", d);
+      st_study_log_add (f->db, f->participant, NULL, iso, m, kind, "一乐之学习网", &error);
+      g_assert_no_error (error);
+      minutes -= m;
+      g_date_add_days (d, 1);
+    }
+}
+
+static void
+build (Fixture *f, const Scenario *s)
+{
+  g_autoptr(StParticipant) p = st_participant_new ();
+  g_autoptr(StClass) c = st_class_new ();
+  g_autoptr(GError) error = NULL;
+  guint years = g_str_equal (s->education, "senior") ? 1 : 3;
+  gint64 concentrated = s->concentrated >= 0 ? s->concentrated : (gint64) 96 * 60 * years;
+
+  p->id_number = g_strdup ("522327198503120028");
+  p->name = g_strdup ("王秀英");
+  p->township_code = g_strdup ("522327104000");
+  p->education = g_strdup (s->education);
+  g_assert_true (st_participant_insert (f->db, p, &error));
+  g_assert_no_error (error);
+  f->participant = g_strdup (p->id);
+
+  c->name = g_strdup ("巧马镇2024级种植班");
+  c->program_code = g_strdup (s->program);
+  c->major = g_strdup ("种植");
+  c->township_code = g_strdup ("522327104000");
+  c->start_date = g_strdup ("2024-03-01");
+  g_assert_true (st_class_create (f->db, c, &error));
+  g_assert_no_error (error);
+  f->klass = g_strdup (c->id);
+
+  f->enrolment = st_enrol (f->db, f->participant, f->klass, NULL, 0, &error);
+  g_assert_no_error (error);
+
+  add_attendance (f, concentrated);
+  add_logs (f, "self", s->self_study >= 0 ? s->self_study : 360 * 60);
+  add_logs (f, "online", s->online);
+
+  if (!s->skip_assignments_record)
+    for (int i = 0; i < (s->assignments >= 0 ? s->assignments : 1); i++)
+      {
+        g_autofree char *id = st_assignment_add (f->db, f->enrolment, "嫁接实操", "2024-06-01", &error);
+        g_assert_no_error (error);
+      }
+  if (s->culture)
+    g_assert_true (st_assessment_record (f->db, f->enrolment, "culture", s->culture, "2024-12-01", "县教育局", &error));
+  if (s->skill)
+    g_assert_true (st_assessment_record (f->db, f->enrolment, "skill", s->skill, "2024-12-01", "县中职学校", &error));
+  if (s->moral)
+    g_assert_true (st_assessment_record (f->db, f->enrolment, "moral", s->moral, "2024-12-01", "县中职学校", &error));
+  g_assert_no_error (error);
+  if (s->internship)
+    g_assert_true (st_record_internship (f->db, f->enrolment, "2024-10-01", &error));
+  g_assert_no_error (error);
+}
+
+static StEligibility *
+evaluate (Fixture *f, const char *as_of)
+{
+  g_autoptr(GError) error = NULL;
+  StEligibility *e = st_eligibility_evaluate_one (f->db, f->enrolment, date (as_of), &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (e);
+  g_test_queue_destroy ((GDestroyNotify) st_eligibility_free, e);
+  return e;
+}
+
+static void
+assert_missing (StEligibility *e, StMissingKind kind, gint64 amount)
+{
+  for (guint i = 0; i < e->missing->len; i++)
+    {
+      StMissing *m = &g_array_index (e->missing, StMissing, i);
+
+      if (m->kind == kind)
+        {
+          g_assert_cmpint (m->amount, ==, amount);
+          return;
+        }
+    }
+  g_error ("missing item %d not found in: %s", kind, st_eligibility_describe_missing (e));
+}
+
+/* §(五)5: one year for senior high school graduates, three otherwise. */
+static void
+test_study_length (Fixture *f, gconstpointer data)
+{
+  Scenario s = complete;
+  StEligibility *e;
+
+  s.education = (const char *) data;
+  build (f, &s);
+  e = evaluate (f, "2024-04-01");
+  if (g_str_equal (s.education, "senior"))
+    {
+      g_assert_cmpuint (e->study_years, ==, 1);
+      g_assert_cmpstr (e->end_date, ==, "2025-03-01");
+      g_assert_cmpint (e->required_concentrated, ==, 96 * 60);
+    }
+  else
+    {
+      g_assert_cmpuint (e->study_years, ==, 3);
+      g_assert_cmpstr (e->end_date, ==, "2027-03-01");
+      g_assert_cmpint (e->required_concentrated, ==, 3 * 96 * 60);
+    }
+}
+
+/* §(五)5: the study length can be set by hand for one participant. */
+static void
+test_study_length_override (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *again = NULL;
+  StEligibility *e;
+
+  build (f, &complete);
+  again = st_enrol (f->db, f->participant, f->klass, NULL, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, ==, f->enrolment);
+  e = evaluate (f, "2025-03-01");
+  g_assert_cmpuint (e->study_years, ==, 2);
+  g_assert_cmpstr (e->end_date, ==, "2026-03-01");
+  assert_missing (e, ST_MISSING_CONCENTRATED, 96 * 60);
+}
+
+/* §(五)4: 8 hours a month, 96 concentrated hours per year of study. */
+static void
+test_concentrated (Fixture *f, gconstpointer data)
+{
+  Scenario s = complete;
+  StEligibility *e;
+
+  s.concentrated = 96 * 60 - 60;
+  build (f, &s);
+  e = evaluate (f, "2025-03-01");
+  g_assert_cmpint (e->concentrated, ==, 95 * 60);
+  assert_missing (e, ST_MISSING_CONCENTRATED, 60);
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_COMPLETION);
+}
+
+/* §(五)4: self-study not less than the concentrated hours, at the boundary. */
+static void
+test_self_vs_concentrated (Fixture *f, gconstpointer data)
+{
+  Scenario s = complete;
+  gboolean equal = GPOINTER_TO_INT (data);
+  StEligibility *e;
+
+  s.concentrated = 200 * 60;            /* more than required */
+  s.self_study = equal ? 200 * 60 : 199 * 60;
+  s.online = 200 * 60;                  /* self + online ≥ 360 either way */
+  build (f, &s);
+  e = evaluate (f, "2025-03-01");
+  if (equal)
+    g_assert_cmpint (e->outcome, ==, ST_OUTCOME_ELIGIBLE);
+  else
+    {
+      assert_missing (e, ST_MISSING_SELF_STUDY, 60);
+      g_assert_cmpuint (e->missing->len, ==, 1);
+    }
+}
+
+/* §(五)4: self-study plus online at least 360 hours: 359 is short, 360 is
+ * enough. */
+static void
+test_self_and_online (Fixture *f, gconstpointer data)
+{
+  Scenario s = complete;
+  gint64 total = GPOINTER_TO_INT (data);
+  StEligibility *e;
+
+  s.self_study = 100 * 60;
+  s.online = (total - 100) * 60;
+  build (f, &s);
+  e = evaluate (f, "2025-03-01");
+  g_assert_cmpint (e->self_study + e->online, ==, total * 60);
+  if (total >= 360)
+    {
+      g_assert_cmpint (e->outcome, ==, ST_OUTCOME_ELIGIBLE);
+      g_assert_cmpuint (e->missing->len, ==, 0);
+    }
+  else
+    {
+      g_autofree char *text = NULL;
+
+      assert_missing (e, ST_MISSING_SELF_AND_ONLINE, (360 - total) * 60);
+      text = st_eligibility_describe_missing (e);
+      g_assert_cmpstr (text, ==, "1 self-study or online hours short");
+    }
+}
+
+/* §(七)1–2: the end of the study length decides between graduation and
+ * completion. */
+static void
+test_end_date (Fixture *f, gconstpointer data)
+{
+  Scenario s = complete;
+  StEligibility *e;
+
+  build (f, &s);
+  e = evaluate (f, "2025-02-28");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_STUDYING);
+  assert_missing (e, ST_MISSING_STUDY_LENGTH, 0);
+  e = evaluate (f, "2025-03-01");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_ELIGIBLE);
+}
+
+/* §(七)1(3): early graduation only for those who asked. */
+static void
+test_early_graduation (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  StEligibility *e;
+
+  build (f, &complete);
+  e = evaluate (f, "2025-01-15");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_STUDYING);
+  g_assert_true (st_request_early_graduation (f->db, f->enrolment, "2025-01-10", &error));
+  g_assert_no_error (error);
+  e = evaluate (f, "2025-01-15");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_ELIGIBLE);
+  /* The request counts from its date. */
+  e = evaluate (f, "2025-01-09");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_STUDYING);
+}
+
+/* §(七)2: short of hours at the end of the study length: completion. */
+static void
+test_completion (Fixture *f, gconstpointer data)
+{
+  Scenario s = complete;
+  StEligibility *e;
+
+  s.self_study = 300 * 60;
+  build (f, &s);
+  e = evaluate (f, "2025-02-28");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_STUDYING);
+  e = evaluate (f, "2025-03-01");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_COMPLETION);
+  assert_missing (e, ST_MISSING_SELF_AND_ONLINE, 60 * 60);
+}
+
+/* §(七)2: withdrawn: a factual study record, from the withdrawal date. */
+static void
+test_withdrawal (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  StEligibility *e;
+
+  build (f, &complete);
+  g_assert_false (st_withdraw (f->db, f->enrolment, "2024-09-01", "", &error));
+  g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (st_withdraw (f->db, f->enrolment, "2024-09-01", "外出务工", &error));
+  g_assert_no_error (error);
+  e = evaluate (f, "2024-08-31");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_STUDYING);
+  e = evaluate (f, "2024-09-01");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_STUDY_RECORD);
+}
+
+/* §(六)2: a qualification certificate exempts an assessment. */
+static void
+test_exemption (Fixture *f, gconstpointer data)
+{
+  Scenario s = complete;
+  g_autoptr(GError) error = NULL;
+  StEligibility *e;
+
+  s.skill = NULL;
+  build (f, &s);
+  e = evaluate (f, "2025-03-01");
+  assert_missing (e, ST_MISSING_ASSESSMENT, 0);
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_COMPLETION);
+
+  /* Moral evaluation cannot be exempted. */
+  g_assert_false (st_exemption_add (f->db, f->enrolment, "exemption", "moral", "证书", 0, "2024-05-01", &error));
+  g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_RULE);
+  g_clear_error (&error);
+  g_assert_true (st_exemption_add (f->db, f->enrolment, "exemption", "skill",
+                                   "农作物植保员职业技能等级证书（四级）", 0, "2024-05-01", &error));
+  g_assert_no_error (error);
+  e = evaluate (f, "2025-03-01");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_ELIGIBLE);
+}
+
+/* §(六)4: two years of related work waive the internship; one does not. */
+static void
+test_internship_waiver (Fixture *f, gconstpointer data)
+{
+  Scenario s = complete;
+  g_autoptr(GError) error = NULL;
+  StEligibility *e;
+
+  s.internship = FALSE;
+  build (f, &s);
+  e = evaluate (f, "2025-03-01");
+  assert_missing (e, ST_MISSING_INTERNSHIP, 0);
+  g_assert_false (st_exemption_add (f->db, f->enrolment, "internship_waiver", NULL, "合作社务工证明", 1,
+                                    "2024-05-01", &error));
+  g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_RULE);
+  g_clear_error (&error);
+  g_assert_true (st_exemption_add (f->db, f->enrolment, "internship_waiver", NULL, "合作社务工证明", 2,
+                                   "2024-05-01", &error));
+  g_assert_no_error (error);
+  e = evaluate (f, "2025-03-01");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_ELIGIBLE);
+}
+
+/* §(五)4: without the practical assignments, no assessment. */
+static void
+test_assignments_before_assessment (Fixture *f, gconstpointer data)
+{
+  Scenario s = complete;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *assignment = NULL;
+  StEligibility *e;
+
+  s.skip_assignments_record = TRUE;
+  s.culture = s.skill = s.moral = NULL;
+  build (f, &s);
+
+  assignment = st_assignment_add (f->db, f->enrolment, "刺绣作品", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (st_assessment_record (f->db, f->enrolment, "culture", "pass", "2024-12-01", "县教育局", &error));
+  g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_RULE);
+  g_clear_error (&error);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count(*) FROM assessments"), ==, 0);
+
+  e = evaluate (f, "2024-12-31");
+  assert_missing (e, ST_MISSING_ASSIGNMENTS, 1);
+  assert_missing (e, ST_MISSING_ASSESSMENT, 0);
+
+  g_assert_true (st_assignment_set_done (f->db, assignment, "2024-11-30", &error));
+  g_assert_true (st_assessment_record (f->db, f->enrolment, "culture", "pass", "2024-12-01", "县教育局", &error));
+  g_assert_no_error (error);
+}
+
+/* §(六)1: the latest result counts: a fail retaken and passed. */
+static void
+test_retaken (Fixture *f, gconstpointer data)
+{
+  Scenario s = complete;
+  g_autoptr(GError) error = NULL;
+  StEligibility *e;
+  g_autofree char *text = NULL;
+
+  s.culture = "fail";
+  build (f, &s);
+  e = evaluate (f, "2025-03-01");
+  assert_missing (e, ST_MISSING_ASSESSMENT_FAILED, 0);
+  text = st_eligibility_describe_missing (e);
+  g_assert_cmpstr (text, ==, "Culture course failed");
+  g_assert_true (st_assessment_record (f->db, f->enrolment, "culture", "pass", "2025-01-10", "县教育局", &error));
+  e = evaluate (f, "2025-03-01");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_ELIGIBLE);
+  /* As of before the retake, it is still failed. */
+  e = evaluate (f, "2025-01-09");
+  assert_missing (e, ST_MISSING_ASSESSMENT_FAILED, 0);
+}
+
+/* Short-term training: attended hours decide (annex 6 §三(三)). */
+static void
+test_training (Fixture *f, gconstpointer data)
+{
+  Scenario s = complete;
+  StEligibility *e;
+
+  s.program = "short-training";
+  s.concentrated = 39 * 60;
+  build (f, &s);
+  e = evaluate (f, "2025-03-01");
+  assert_missing (e, ST_MISSING_ATTENDED, 60);
+  g_assert_cmpuint (e->missing->len, ==, 1);
+  add_attendance (f, 60);
+  e = evaluate (f, "2025-03-01");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_ELIGIBLE);
+}
+
+/* The same data evaluated on different dates moves through the states. */
+static void
+test_as_of (Fixture *f, gconstpointer data)
+{
+  Scenario s = complete;
+  StEligibility *e;
+
+  s.culture = NULL;
+  build (f, &s);
+  g_assert_cmpuint (st_eligibility_evaluate (f->db, &(StEligibilityQuery) { date ("2024-02-01"), NULL, NULL, NULL }, NULL)->len, ==, 0);
+  e = evaluate (f, "2024-03-01");   /* first day: everything missing */
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_STUDYING);
+  g_assert_cmpint (e->concentrated, ==, 480);
+  e = evaluate (f, "2025-02-28");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_STUDYING);
+  assert_missing (e, ST_MISSING_ASSESSMENT, 0);
+  e = evaluate (f, "2025-03-01");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_COMPLETION);
+}
+
+static void
+test_broken_program (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StProgram) p = NULL;
+
+  p = st_program_new_from_data ("{\"schema\":1,\"code\":\"x\",\"name\":\"X\",\"kind\":\"diploma\","
+                                "\"study_years\":{\"none\":3,\"primary\":3,\"junior\":3,\"senior\":1,\"unknown\":3},"
+                                "\"concentrated_hours_per_year\":96,\"self_study_at_least_concentrated\":true,"
+                                "\"self_and_online_min_hours\":\"360\"}", -1, "x.json", &error);
+  g_assert_null (p);
+  g_assert_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "x.json: “self_and_online_min_hours” must be a whole number");
+  g_clear_error (&error);
+
+  p = st_program_new_from_data ("{\"schema\":1,\"code\":\"x\",\"name\":\"X\",\"kind\":\"diploma\","
+                                "\"study_years\":{\"none\":3,\"primary\":3,\"junior\":3,\"unknown\":3}}",
+                                -1, "x.json", &error);
+  g_assert_null (p);
+  g_assert_cmpstr (error->message, ==, "x.json: “study_years.senior” is missing");
+  g_clear_error (&error);
+
+  p = st_program_new_from_data ("not json", -1, "x.json", &error);
+  g_assert_null (p);
+  g_assert_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID);
+}
+
+/* Every number of SPEC §3 is a field of the built-in program. */
+static void
+test_builtin_program (void)
+{
+  const GPtrArray *all = st_programs_builtin ();
+  const StProgram *p = g_ptr_array_index (all, 0);
+
+  g_assert_cmpuint (all->len, ==, 2);
+  g_assert_cmpstr (p->code, ==, "secondary-vocational");
+  g_assert_cmpuint (p->study_years[ST_EDUCATION_SENIOR], ==, 1);
+  g_assert_cmpuint (p->study_years[ST_EDUCATION_JUNIOR], ==, 3);
+  g_assert_cmpint (p->concentrated_minutes_per_year, ==, 96 * 60);
+  g_assert_cmpint (p->self_and_online_min_minutes, ==, 360 * 60);
+  g_assert_true (p->self_study_at_least_concentrated);
+  g_assert_true (p->assignments_before_assessment);
+  g_assert_cmpuint (p->required_assessments, ==, ST_ASSESSMENT_CULTURE | ST_ASSESSMENT_SKILL | ST_ASSESSMENT_MORAL);
+  g_assert_cmpuint (p->internship_waiver_years, ==, 2);
+  g_assert_true (p->early_graduation);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/core/rules/program/builtin", test_builtin_program);
+  g_test_add_func ("/core/rules/program/broken", test_broken_program);
+#define ADD(path, data, fn) g_test_add (path, Fixture, data, fixture_setup, fn, fixture_teardown)
+  ADD ("/core/rules/study-length/senior-1-year", "senior", test_study_length);
+  ADD ("/core/rules/study-length/junior-3-years", "junior", test_study_length);
+  ADD ("/core/rules/study-length/unschooled-3-years", "none", test_study_length);
+  ADD ("/core/rules/study-length/override", NULL, test_study_length_override);
+  ADD ("/core/rules/concentrated/95-of-96", NULL, test_concentrated);
+  ADD ("/core/rules/self-study/equal-to-concentrated", GINT_TO_POINTER (TRUE), test_self_vs_concentrated);
+  ADD ("/core/rules/self-study/one-hour-less", GINT_TO_POINTER (FALSE), test_self_vs_concentrated);
+  ADD ("/core/rules/self-and-online/359", GINT_TO_POINTER (359), test_self_and_online);
+  ADD ("/core/rules/self-and-online/360", GINT_TO_POINTER (360), test_self_and_online);
+  ADD ("/core/rules/end-date", NULL, test_end_date);
+  ADD ("/core/rules/early-graduation", NULL, test_early_graduation);
+  ADD ("/core/rules/completion", NULL, test_completion);
+  ADD ("/core/rules/withdrawal", NULL, test_withdrawal);
+  ADD ("/core/rules/exemption", NULL, test_exemption);
+  ADD ("/core/rules/internship-waiver", NULL, test_internship_waiver);
+  ADD ("/core/rules/assignments-before-assessment", NULL, test_assignments_before_assessment);
+  ADD ("/core/rules/retaken-assessment", NULL, test_retaken);
+  ADD ("/core/rules/training", NULL, test_training);
+  ADD ("/core/rules/as-of", NULL, test_as_of);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Training records: classes, enrolments, sessions, attendance, study logs,
+ * practical assignments, assessments, exemptions and credits. Every write is
+ * checked, audited and captured for sync (by the tables' triggers). */
+#pragma once
+
+#include "st-db.h"
+#include "st-program.h"
+
+G_BEGIN_DECLS
+
+#define ST_RECORDS_ERROR (st_records_error_quark ())
+
+typedef enum
+{
+  ST_RECORDS_ERROR_INVALID,      /* a value is refused; the message names it and says why */
+  ST_RECORDS_ERROR_NOT_FOUND,    /* no such class, session, enrolment … */
+  ST_RECORDS_ERROR_NOT_ENROLLED, /* attendance or a log for someone not in the class */
+  ST_RECORDS_ERROR_RULE,         /* a program rule forbids it (assessing before assignments) */
+} StRecordsError;
+
+typedef struct
+{
+  char  *id;
+  char  *name;
+  char  *program_code;
+  char  *major;
+  char  *township_code;
+  char  *teaching_point;   /* 教学点 */
+  char  *start_date;       /* YYYY-MM-DD */
+  char **trainers;         /* account or person names */
+  char  *notes;
+} StClass;
+
+typedef struct
+{
+  char   *id;              /* v5 (participant, class) */
+  char   *participant_id;
+  char   *class_id;
+  char   *township_code;
+  char   *enrolled_on;
+  guint   study_years;
+  char   *state;           /* studying | graduated | completed | withdrawn */
+  char   *state_date;
+  char   *withdraw_reason;
+  char   *early_graduation_requested_on;
+  char   *internship_done_on;
+} StEnrolment;
+
+typedef struct
+{
+  char  *id;
+  char  *class_id;
+  char  *township_code;
+  char  *date;
+  int    minutes;          /* 1 … 1440 */
+  char  *mode;             /* concentrated | online | practical */
+  char  *subject;          /* literacy | mandarin | civic | policy | skill */
+  char  *trainer;
+  char  *place;
+} StSession;
+
+StClass     *st_class_new                 (void);
+void         st_class_free                (StClass      *klass);
+/* Checks program, major, township and date; gives the class an id. */
+gboolean     st_class_create              (StDb         *db,
+                                           StClass      *klass,
+                                           GError      **error);
+StClass     *st_class_load                (StDb         *db,
+                                           const char   *id,
+                                           GError      **error);
+/* Live classes, by township (NULL = all), newest first. */
+GPtrArray   *st_class_list                (StDb         *db,
+                                           const char   *township_code,
+                                           GError      **error);
+
+void         st_enrolment_free            (StEnrolment  *enrolment);
+/* Enrols a participant in a class on @enrolled_on (NULL = the class's start
+ * date). @study_years 0 takes it from the program and the participant's
+ * prior education; anything else overrides it. Enrolling again someone
+ * withdrawn puts them back in study. Returns the enrolment id. */
+char        *st_enrol                     (StDb         *db,
+                                           const char   *participant_id,
+                                           const char   *class_id,
+                                           const char   *enrolled_on,
+                                           guint         study_years,
+                                           GError      **error);
+StEnrolment *st_enrolment_load            (StDb         *db,
+                                           const char   *id,
+                                           GError      **error);
+/* The enrolment of (participant, class): its deterministic id. */
+char        *st_enrolment_id              (const char   *participant_id,
+                                           const char   *class_id);
+/* Live enrolments of a class, or of a participant (one of the two). */
+GPtrArray   *st_enrolment_list            (StDb         *db,
+                                           const char   *class_id,
+                                           const char   *participant_id,
+                                           GError      **error);
+gboolean     st_withdraw                  (StDb         *db,
+                                           const char   *enrolment_id,
+                                           const char   *date,
+                                           const char   *reason,
+                                           GError      **error);
+gboolean     st_request_early_graduation  (StDb         *db,
+                                           const char   *enrolment_id,
+                                           const char   *date,
+                                           GError      **error);
+gboolean     st_record_internship         (StDb         *db,
+                                           const char   *enrolment_id,
+                                           const char   *date,
+                                           GError      **error);
+
+void         st_session_free              (StSession    *session);
+/* Refuses a session before the class starts and minutes outside 1–1440. */
+gboolean     st_session_create            (StDb         *db,
+                                           StSession    *session,
+                                           GError      **error);
+StSession   *st_session_load              (StDb         *db,
+                                           const char   *id,
+                                           GError      **error);
+GPtrArray   *st_session_list              (StDb         *db,
+                                           const char   *class_id,
+                                           GError      **error);
+
+/* Attendance of one participant at a session: present (with @minutes
+ * credited; -1 = the session's), absent or leave (0 minutes). Refused for
+ * someone not enrolled in the class on the session's date. */
+gboolean     st_attendance_set            (StDb         *db,
+                                           const char   *session_id,
+                                           const char   *participant_id,
+                                           const char   *status,
+                                           int           minutes,
+                                           GError      **error);
+/* Everyone enrolled and in study on the session's date who has no
+ * attendance yet is marked present with the session's minutes. Returns how
+ * many rows it wrote, or -1 with @error. */
+int          st_attendance_fill_present   (StDb         *db,
+                                           const char   *session_id,
+                                           GError      **error);
+
+/* Self-study or online hours (kind self | online); @enrolment_id may be
+ * NULL (they count for every enrolment of the participant). */
+gboolean     st_study_log_add             (StDb         *db,
+                                           const char   *participant_id,
+                                           const char   *enrolment_id,
+                                           const char   *date,
+                                           int           minutes,
+                                           const char   *kind,
+                                           const char   *source,
+                                           GError      **error);
+/* The same for every participant in study in a class, except @except
+ * (participant ids, may be NULL). Returns how many logs were written. */
+int          st_study_log_add_for_class   (StDb         *db,
+                                           const char   *class_id,
+                                           const char   *date,
+                                           int           minutes,
+                                           const char   *kind,
+                                           const char   *source,
+                                           const char *const *except,
+                                           GError      **error);
+
+/* A practical assignment (实操作业), done or not. Returns its id. */
+char        *st_assignment_add            (StDb         *db,
+                                           const char   *enrolment_id,
+                                           const char   *title,
+                                           const char   *done_on,
+                                           GError      **error);
+gboolean     st_assignment_set_done       (StDb         *db,
+                                           const char   *assignment_id,
+                                           const char   *done_on,
+                                           GError      **error);
+
+/* An assessment result (kind culture | skill | moral, result pass | fail).
+ * Refused while practical assignments are not done when the program says
+ * so (annex 6 §(五)4). */
+gboolean     st_assessment_record         (StDb         *db,
+                                           const char   *enrolment_id,
+                                           const char   *kind,
+                                           const char   *result,
+                                           const char   *date,
+                                           const char   *assessor,
+                                           GError      **error);
+
+/* Exemption of an assessment by a certificate (kind exemption, @target the
+ * assessment), credits for awards and innovations (kind credit, @credits),
+ * or the internship waived for @credits years of related work (kind
+ * internship_waiver; refused below the program's years). Annex 6 §(六)2–4. */
+gboolean     st_exemption_add             (StDb         *db,
+                                           const char   *enrolment_id,
+                                           const char   *kind,
+                                           const char   *target,
+                                           const char   *basis,
+                                           int           credits,
+                                           const char   *date,
+                                           GError      **error);
+
+/* "YYYY-MM-DD" valid? */
+gboolean     st_date_is_valid             (const char   *date);
+/* Today, YYYY-MM-DD. */
+char        *st_date_today                (void);
+
+GQuark       st_records_error_quark       (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StClass, st_class_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StEnrolment, st_enrolment_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StSession, st_session_free)
+
+G_END_DECLS
