@@ -22,4 +22,23 @@ gboolean st_demo_populate     (StDb           *db,
                                guint32         seed,
                                GError        **error);
 
+typedef struct
+{
+  const GDate *today;       /* the demo's "now" (NULL = today) */
+  gboolean     approve;     /* approve what can be, in every other township */
+  gboolean     capture;     /* FALSE: as if pulled from the server — no audit, no outbox */
+  guint        class_size;  /* participants per class (0 = 40) */
+  gboolean     enrol_all;   /* everyone, not three in four */
+} StDemoTrainingOptions;
+
+/* Puts three in four participants not yet enrolled into classes of their
+ * township (mostly the diploma program, some short-term training), with
+ * monthly sessions up to today, attendance, study logs, assignments,
+ * assessments, internships, some withdrawals and exemptions — so that every
+ * eligibility state occurs. */
+gboolean st_demo_populate_training (StDb                        *db,
+                                    guint32                      seed,
+                                    const StDemoTrainingOptions *options,
+                                    GError                     **error);
+
 G_END_DECLS

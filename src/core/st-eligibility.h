@@ -72,7 +72,7 @@ typedef struct
 } StEligibilityQuery;
 
 /* Evaluates the enrolments the query selects (element-type StEligibility),
- * ordered by township, class and name. */
+ * ordered by township, class (key) and name. */
 GPtrArray     *st_eligibility_evaluate       (StDb                     *db,
                                               const StEligibilityQuery *query,
                                               GError                  **error);
