@@ -17,13 +17,7 @@
 #include "st-import.h"
 #include "st-participant.h"
 
-typedef struct
-{
-  char     *db_path;
-  gboolean  json;
-} Globals;
-
-typedef int (*CommandFunc) (Globals *g, int argc, char **argv);
+#include "st-cli-private.h"
 
 typedef struct
 {
@@ -33,8 +27,8 @@ typedef struct
   CommandFunc  run;
 } Command;
 
-static void
-print_json (JsonNode *node)
+void
+st_cli_print_json (JsonNode *node)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autofree char *text = NULL;
@@ -45,8 +39,8 @@ print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
-static void
-add_string_member (JsonBuilder *b,
+void
+st_cli_add_string (JsonBuilder *b,
                    const char  *name,
                    const char  *value)
 {
@@ -57,8 +51,8 @@ add_string_member (JsonBuilder *b,
     json_builder_add_null_value (b);
 }
 
-static void
-add_int_member (JsonBuilder *b,
+void
+st_cli_add_int (JsonBuilder *b,
                 const char  *name,
                 gint64       value)
 {
@@ -66,28 +60,28 @@ add_int_member (JsonBuilder *b,
   json_builder_add_int_value (b, value);
 }
 
-static void
-print_error (const char *message)
+void
+st_cli_error (const char *message)
 {
   /* Translators: an error message printed by the command-line tool */
   g_printerr (_("shuangti-cli: %s\n"), message);
 }
 
-static StDb *
-open_db (Globals *g)
+StDb *
+st_cli_open_db (Globals *g)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g->db_path ? g_strdup (g->db_path) : st_db_default_path ();
   StDb *db = st_db_open (path, &error);
 
   if (db == NULL)
-    print_error (error->message);
+    st_cli_error (error->message);
   return db;
 }
 
 /* Parses a command's own options; FALSE and a message when they are wrong. */
-static gboolean
-parse_options (const char    *command,
+gboolean
+st_cli_parse_options (const char    *command,
                const char    *args,
                const char    *summary,
                GOptionEntry  *entries,
@@ -104,7 +98,7 @@ parse_options (const char    *command,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      print_error (error->message);
+      st_cli_error (error->message);
       return FALSE;
     }
   return TRUE;
@@ -115,10 +109,10 @@ cmd_init (Globals *g, int argc, char **argv)
 {
   g_autoptr(StDb) db = NULL;
 
-  if (!parse_options ("init", "", N_("Create the database, or bring an existing one up to date."),
+  if (!st_cli_parse_options ("init", "", N_("Create the database, or bring an existing one up to date."),
                       NULL, &argc, &argv))
     return 2;
-  db = open_db (g);
+  db = st_cli_open_db (g);
   if (db == NULL)
     return 1;
 
@@ -127,12 +121,12 @@ cmd_init (Globals *g, int argc, char **argv)
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      add_string_member (b, "database", st_db_get_path (db));
-      add_int_member (b, "schema", st_db_get_schema_version (db));
-      add_string_member (b, "device", st_db_get_device_id (db));
-      add_int_member (b, "participants", st_db_count_live (db, "participants"));
+      st_cli_add_string (b, "database", st_db_get_path (db));
+      st_cli_add_int (b, "schema", st_db_get_schema_version (db));
+      st_cli_add_string (b, "device", st_db_get_device_id (db));
+      st_cli_add_int (b, "participants", st_db_count_live (db, "participants"));
       json_builder_end_object (b);
-      print_json (json_builder_get_root (b));
+      st_cli_print_json (json_builder_get_root (b));
     }
   else
     {
@@ -149,13 +143,13 @@ cmd_id_check (Globals *g, int argc, char **argv)
   g_autoptr(JsonBuilder) b = json_builder_new ();
   int status = 0;
 
-  if (!parse_options ("id-check", N_("NUMBER…"),
+  if (!st_cli_parse_options ("id-check", N_("NUMBER…"),
                       N_("Check resident ID numbers: prints each normalised, valid or invalid with the reason. Exits with 1 if any is invalid."),
                       NULL, &argc, &argv))
     return 2;
   if (argc < 2)
     {
-      print_error (_("id-check needs at least one ID number."));
+      st_cli_error (_("id-check needs at least one ID number."));
       return 2;
     }
 
@@ -172,21 +166,21 @@ cmd_id_check (Globals *g, int argc, char **argv)
       if (g->json)
         {
           json_builder_begin_object (b);
-          add_string_member (b, "input", argv[i]);
-          add_string_member (b, "normalized", normal);
+          st_cli_add_string (b, "input", argv[i]);
+          st_cli_add_string (b, "normalized", normal);
           json_builder_set_member_name (b, "valid");
           json_builder_add_boolean_value (b, valid);
           if (valid)
             {
               g_autofree char *birth = st_idcard_birth_date_string (&info);
 
-              add_string_member (b, "birth_date", birth);
-              add_string_member (b, "sex", info.sex == ST_SEX_MALE ? "male" : "female");
-              add_string_member (b, "region", info.region);
+              st_cli_add_string (b, "birth_date", birth);
+              st_cli_add_string (b, "sex", info.sex == ST_SEX_MALE ? "male" : "female");
+              st_cli_add_string (b, "region", info.region);
             }
           else
             {
-              add_string_member (b, "reason", error->message);
+              st_cli_add_string (b, "reason", error->message);
             }
           json_builder_end_object (b);
         }
@@ -203,7 +197,7 @@ cmd_id_check (Globals *g, int argc, char **argv)
     }
   json_builder_end_array (b);
   if (g->json)
-    print_json (json_builder_get_root (b));
+    st_cli_print_json (json_builder_get_root (b));
   return status;
 }
 
@@ -235,9 +229,9 @@ add_notes_json (JsonBuilder *b,
       StImportNote *note = g_ptr_array_index (notes, i);
 
       json_builder_begin_object (b);
-      add_int_member (b, "row", note->line);
-      add_string_member (b, "name", note->name);
-      add_string_member (b, "message", note->message);
+      st_cli_add_int (b, "row", note->line);
+      st_cli_add_string (b, "name", note->name);
+      st_cli_add_string (b, "message", note->message);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -252,15 +246,15 @@ print_import_result (Globals        *g,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      add_string_member (b, "file", r->file_name);
-      add_string_member (b, "encoding", st_csv_encoding_to_string (r->encoding));
+      st_cli_add_string (b, "file", r->file_name);
+      st_cli_add_string (b, "encoding", st_csv_encoding_to_string (r->encoding));
       json_builder_set_member_name (b, "dry_run");
       json_builder_add_boolean_value (b, r->dry_run);
-      add_int_member (b, "rows_read", r->rows_read);
-      add_int_member (b, "imported", r->imported);
-      add_int_member (b, "updated", r->updated);
-      add_int_member (b, "unchanged", r->unchanged);
-      add_int_member (b, "rejected", r->rejected);
+      st_cli_add_int (b, "rows_read", r->rows_read);
+      st_cli_add_int (b, "imported", r->imported);
+      st_cli_add_int (b, "updated", r->updated);
+      st_cli_add_int (b, "unchanged", r->unchanged);
+      st_cli_add_int (b, "rejected", r->rejected);
       json_builder_set_member_name (b, "unknown_columns");
       json_builder_begin_array (b);
       for (guint i = 0; i < r->unknown_columns->len; i++)
@@ -273,8 +267,8 @@ print_import_result (Globals        *g,
           StImportReject *rej = g_ptr_array_index (r->rejects, i);
 
           json_builder_begin_object (b);
-          add_int_member (b, "row", rej->line);
-          add_string_member (b, "reason", rej->reason);
+          st_cli_add_int (b, "row", rej->line);
+          st_cli_add_string (b, "reason", rej->reason);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -287,16 +281,16 @@ print_import_result (Globals        *g,
           StImportConflict *c = g_ptr_array_index (r->conflicts, i);
 
           json_builder_begin_object (b);
-          add_int_member (b, "row", c->line);
-          add_string_member (b, "participant", c->participant_id);
-          add_string_member (b, "field", c->field);
-          add_string_member (b, "stored", c->stored);
-          add_string_member (b, "offered", c->offered);
+          st_cli_add_int (b, "row", c->line);
+          st_cli_add_string (b, "participant", c->participant_id);
+          st_cli_add_string (b, "field", c->field);
+          st_cli_add_string (b, "stored", c->stored);
+          st_cli_add_string (b, "offered", c->offered);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
       json_builder_end_object (b);
-      print_json (json_builder_get_root (b));
+      st_cli_print_json (json_builder_get_root (b));
       return;
     }
 
@@ -359,16 +353,16 @@ cmd_import (Globals *g, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   StImportOptions options = { 0, };
 
-  if (!parse_options ("import", N_("FILE"),
+  if (!st_cli_parse_options ("import", N_("FILE"),
                       N_("Import a roster (CSV in UTF-8 or GB18030). Every row is imported, updated or rejected; the whole file is one transaction."),
                       entries, &argc, &argv))
     return 2;
   if (argc != 2)
     {
-      print_error (_("import needs exactly one file."));
+      st_cli_error (_("import needs exactly one file."));
       return 2;
     }
-  db = open_db (g);
+  db = st_cli_open_db (g);
   if (db == NULL)
     return 1;
 
@@ -377,7 +371,7 @@ cmd_import (Globals *g, int argc, char **argv)
   result = st_import_roster (db, argv[1], &options, NULL, NULL, NULL, &error);
   if (result == NULL)
     {
-      print_error (error->message);
+      st_cli_error (error->message);
       return 1;
     }
   print_import_result (g, result);
@@ -385,7 +379,7 @@ cmd_import (Globals *g, int argc, char **argv)
     {
       if (!st_import_result_write_rejects (result, rejects, &error))
         {
-          print_error (error->message);
+          st_cli_error (error->message);
           return 1;
         }
       if (!g->json)
@@ -394,8 +388,8 @@ cmd_import (Globals *g, int argc, char **argv)
   return 0;
 }
 
-static const char *
-division_name (StDivisions *divisions,
+const char *
+st_cli_division_name (StDivisions *divisions,
                const char  *code)
 {
   const StDivision *d = code ? st_divisions_lookup (divisions, code) : NULL;
@@ -414,16 +408,16 @@ participant_to_json (JsonBuilder   *b,
   guint n_fields;
 
   json_builder_begin_object (b);
-  add_string_member (b, "id", p->id);
-  add_string_member (b, "id_number", full_id ? p->id_number : masked);
-  add_string_member (b, "sex", p->sex == ST_SEX_MALE ? "male" : "female");
-  add_string_member (b, "birth_date", p->birth_date);
-  add_string_member (b, "region_code", p->region_code);
+  st_cli_add_string (b, "id", p->id);
+  st_cli_add_string (b, "id_number", full_id ? p->id_number : masked);
+  st_cli_add_string (b, "sex", p->sex == ST_SEX_MALE ? "male" : "female");
+  st_cli_add_string (b, "birth_date", p->birth_date);
+  st_cli_add_string (b, "region_code", p->region_code);
   fields = st_participant_fields (&n_fields);
   for (guint i = 0; i < n_fields; i++)
-    add_string_member (b, fields[i].column, st_participant_field_get (p, &fields[i]));
-  add_string_member (b, "township", division_name (divisions, p->township_code));
-  add_string_member (b, "village", p->village_code ? division_name (divisions, p->village_code) : p->village_name);
+    st_cli_add_string (b, fields[i].column, st_participant_field_get (p, &fields[i]));
+  st_cli_add_string (b, "township", st_cli_division_name (divisions, p->township_code));
+  st_cli_add_string (b, "village", p->village_code ? st_cli_division_name (divisions, p->village_code) : p->village_name);
   json_builder_end_object (b);
 }
 
@@ -440,14 +434,14 @@ age_today (StParticipant *p)
   return st_idcard_age_at (&info, &today);
 }
 
-static StDivisions *
-load_divisions (StDb *db)
+StDivisions *
+st_cli_load_divisions (StDb *db)
 {
   g_autoptr(GError) error = NULL;
   StDivisions *divisions = st_import_load_divisions (db, &error);
 
   if (divisions == NULL)
-    print_error (error->message);
+    st_cli_error (error->message);
   return divisions;
 }
 
@@ -465,12 +459,12 @@ cmd_participants (Globals *g, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   const char *code = NULL;
 
-  if (!parse_options ("participants", "", N_("List participants, ID numbers masked."), entries, &argc, &argv))
+  if (!st_cli_parse_options ("participants", "", N_("List participants, ID numbers masked."), entries, &argc, &argv))
     return 2;
-  db = open_db (g);
+  db = st_cli_open_db (g);
   if (db == NULL)
     return 1;
-  divisions = load_divisions (db);
+  divisions = st_cli_load_divisions (db);
   if (divisions == NULL)
     return 1;
   if (township != NULL)
@@ -480,7 +474,7 @@ cmd_participants (Globals *g, int argc, char **argv)
       if (t == NULL)
         {
           g_autofree char *msg = g_strdup_printf (_("“%s” is not a township of this database’s county."), township);
-          print_error (msg);
+          st_cli_error (msg);
           return 1;
         }
       code = t->code;
@@ -489,7 +483,7 @@ cmd_participants (Globals *g, int argc, char **argv)
   list = st_participant_list (db, code, &error);
   if (list == NULL)
     {
-      print_error (error->message);
+      st_cli_error (error->message);
       return 1;
     }
 
@@ -501,7 +495,7 @@ cmd_participants (Globals *g, int argc, char **argv)
       for (guint i = 0; i < list->len; i++)
         participant_to_json (b, g_ptr_array_index (list, i), divisions, FALSE);
       json_builder_end_array (b);
-      print_json (json_builder_get_root (b));
+      st_cli_print_json (json_builder_get_root (b));
       return 0;
     }
 
@@ -511,8 +505,8 @@ cmd_participants (Globals *g, int argc, char **argv)
       g_autofree char *masked = st_idcard_mask (p->id_number);
 
       g_print ("%s\t%s\t%u\t%s\t%s\t%s\n", p->name, st_sex_to_display (p->sex), age_today (p),
-               division_name (divisions, p->township_code),
-               p->village_code ? division_name (divisions, p->village_code) : (p->village_name ? p->village_name : ""),
+               st_cli_division_name (divisions, p->township_code),
+               p->village_code ? st_cli_division_name (divisions, p->village_code) : (p->village_name ? p->village_name : ""),
                masked);
     }
   g_print (g_dngettext (GETTEXT_PACKAGE, "%u participant\n", "%u participants\n", list->len), list->len);
@@ -529,18 +523,18 @@ cmd_participant (Globals *g, int argc, char **argv)
   const StParticipantField *fields;
   guint n_fields;
 
-  if (!parse_options ("participant", N_("show ID-NUMBER|KEY"), N_("Show one participant in full."),
+  if (!st_cli_parse_options ("participant", N_("show ID-NUMBER|KEY"), N_("Show one participant in full."),
                       NULL, &argc, &argv))
     return 2;
   if (argc != 3 || !g_str_equal (argv[1], "show"))
     {
-      print_error (_("usage: participant show ID-NUMBER|KEY"));
+      st_cli_error (_("usage: participant show ID-NUMBER|KEY"));
       return 2;
     }
-  db = open_db (g);
+  db = st_cli_open_db (g);
   if (db == NULL)
     return 1;
-  divisions = load_divisions (db);
+  divisions = st_cli_load_divisions (db);
   if (divisions == NULL)
     return 1;
 
@@ -553,7 +547,7 @@ cmd_participant (Globals *g, int argc, char **argv)
       if (error == NULL)
         g_set_error (&error, ST_PARTICIPANT_ERROR, ST_PARTICIPANT_ERROR_NOT_FOUND,
                      _("No participant has the ID number %s."), argv[2]);
-      print_error (error->message);
+      st_cli_error (error->message);
       return 1;
     }
 
@@ -562,7 +556,7 @@ cmd_participant (Globals *g, int argc, char **argv)
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       participant_to_json (b, p, divisions, TRUE);
-      print_json (json_builder_get_root (b));
+      st_cli_print_json (json_builder_get_root (b));
       return 0;
     }
 
@@ -570,9 +564,9 @@ cmd_participant (Globals *g, int argc, char **argv)
   g_print ("%s: %s\n", _("ID number"), p->id_number);
   g_print ("%s: %s\n", _("Sex"), st_sex_to_display (p->sex));
   g_print ("%s: %s (%u)\n", _("Birth date"), p->birth_date, age_today (p));
-  g_print ("%s: %s\n", _("Township"), division_name (divisions, p->township_code));
+  g_print ("%s: %s\n", _("Township"), st_cli_division_name (divisions, p->township_code));
   g_print ("%s: %s\n", _("Village"),
-           p->village_code ? division_name (divisions, p->village_code) : (p->village_name ? p->village_name : ""));
+           p->village_code ? st_cli_division_name (divisions, p->village_code) : (p->village_name ? p->village_name : ""));
   fields = st_participant_fields (&n_fields);
   for (guint i = 0; i < n_fields; i++)
     {
@@ -599,29 +593,31 @@ cmd_demo (Globals *g, int argc, char **argv)
   int seed = 2023;
   g_autofree char *csv = NULL;
   gboolean gb18030 = FALSE;
+  gboolean people_only = FALSE;
   GOptionEntry entries[] = {
     { "participants", 0, 0, G_OPTION_ARG_INT, &n, N_("How many participants (default 200)"), "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Random seed: the same seed gives the same county"), "SEED" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Write a roster CSV to FILE instead of filling the database"), N_("FILE") },
     { "gb18030", 0, 0, G_OPTION_ARG_NONE, &gb18030, N_("Write the roster in GB18030 (as Excel on Chinese Windows does)"), NULL },
+    { "people-only", 0, 0, G_OPTION_ARG_NONE, &people_only, N_("Only participants: no classes, hours or certificates"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(StDb) db = NULL;
 
-  if (!parse_options ("demo", "", N_("Make a realistic synthetic county: real townships and villages, plausible people, valid ID numbers."),
+  if (!st_cli_parse_options ("demo", "", N_("Make a realistic synthetic county: real townships and villages, plausible people, valid ID numbers."),
                       entries, &argc, &argv))
     return 2;
   if (n < 0)
     {
-      print_error (_("--participants must be 0 or more."));
+      st_cli_error (_("--participants must be 0 or more."));
       return 2;
     }
   if (csv != NULL)
     {
       if (!st_demo_write_roster (csv, n, seed, gb18030 ? ST_CSV_ENCODING_GB18030 : ST_CSV_ENCODING_UTF8_BOM, &error))
         {
-          print_error (error->message);
+          st_cli_error (error->message);
           return 1;
         }
       if (!g->json)
@@ -630,13 +626,23 @@ cmd_demo (Globals *g, int argc, char **argv)
       return 0;
     }
 
-  db = open_db (g);
+  db = st_cli_open_db (g);
   if (db == NULL)
     return 1;
   if (!st_demo_populate (db, n, seed, &error))
     {
-      print_error (error->message);
+      st_cli_error (error->message);
       return 1;
+    }
+  if (!people_only)
+    {
+      StDemoTrainingOptions training = { NULL, TRUE, TRUE, 0, FALSE };
+
+      if (!st_demo_populate_training (db, seed, &training, &error))
+        {
+          st_cli_error (error->message);
+          return 1;
+        }
     }
   if (!g->json)
     {
@@ -655,16 +661,16 @@ cmd_divisions (Globals *g, int argc, char **argv)
   g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!parse_options ("divisions", N_("list | import FILE"),
+  if (!st_cli_parse_options ("divisions", N_("list | import FILE"),
                       N_("List the townships and villages, or import another county’s from a CSV (code,name,parent_code,level)."),
                       NULL, &argc, &argv))
     return 2;
   if (argc < 2 || (g_str_equal (argv[1], "import") && argc != 3) || (!g_str_equal (argv[1], "import") && !g_str_equal (argv[1], "list")))
     {
-      print_error (_("usage: divisions list | divisions import FILE"));
+      st_cli_error (_("usage: divisions list | divisions import FILE"));
       return 2;
     }
-  db = open_db (g);
+  db = st_cli_open_db (g);
   if (db == NULL)
     return 1;
 
@@ -674,7 +680,7 @@ cmd_divisions (Globals *g, int argc, char **argv)
 
       if (!st_import_divisions (db, argv[2], &n, &error))
         {
-          print_error (error->message);
+          st_cli_error (error->message);
           return 1;
         }
       g_print (g_dngettext (GETTEXT_PACKAGE, "%u division imported\n", "%u divisions imported\n", n), n);
@@ -682,7 +688,7 @@ cmd_divisions (Globals *g, int argc, char **argv)
     }
   else
     {
-      g_autoptr(StDivisions) divisions = load_divisions (db);
+      g_autoptr(StDivisions) divisions = st_cli_load_divisions (db);
       g_autoptr(GPtrArray) townships = NULL;
 
       if (divisions == NULL)
@@ -712,6 +718,25 @@ static const Command commands[] = {
   { "participant", N_("show ID-NUMBER|KEY"), N_("Show one participant"), cmd_participant },
   { "demo", N_("[--participants N] [--seed S] [--csv FILE]"), N_("Make a synthetic county"), cmd_demo },
   { "divisions", N_("list | import FILE"), N_("Townships and villages"), cmd_divisions },
+  { "program", N_("list | show CODE | add FILE"), N_("Programs and their rules"), st_cli_program },
+  { "major", N_("list | add NAME | remove NAME"), N_("The list of majors"), st_cli_major },
+  { "class", N_("add … | list | show CLASS"), N_("Classes"), st_cli_class },
+  { "enrol", N_("CLASS ID-NUMBER…"), N_("Enrol participants"), st_cli_enrol },
+  { "withdraw", N_("ID-NUMBER --reason R"), N_("Record a withdrawal"), st_cli_withdraw },
+  { "session", N_("add CLASS … | list CLASS"), N_("Class meetings"), st_cli_session },
+  { "attend", N_("SESSION ID-NUMBER… | SESSION --all-present"), N_("Attendance"), st_cli_attend },
+  { "study-log", N_("ID-NUMBER | --class CLASS"), N_("Self-study and online hours"), st_cli_study_log },
+  { "assignment", N_("add ID-NUMBER | done KEY"), N_("Practical assignments"), st_cli_assignment },
+  { "assess", N_("ID-NUMBER… --kind K --result R"), N_("Assessments"), st_cli_assess },
+  { "exempt", N_("ID-NUMBER --kind K --basis B"), N_("Exemptions, credits, internship waiver"), st_cli_exempt },
+  { "internship", N_("ID-NUMBER"), N_("Internship done"), st_cli_internship },
+  { "early-graduation", N_("ID-NUMBER"), N_("Request early graduation"), st_cli_early },
+  { "eligibility", N_("[--as-of D] [--township T] [--class C]"), N_("Who may graduate, and what is missing"), st_cli_eligibility },
+  { "approve", N_("[ID-NUMBER…] [--class C] [--date D]"), N_("Approve and number certificates"), st_cli_approve },
+  { "certificate", N_("list | revoke NUMBER | pattern"), N_("Certificates"), st_cli_certificate },
+  { "export", N_("household | enrolments --output FILE"), N_("Lists for the agencies"), st_cli_export },
+  { "report", N_("quarterly --quarter 2025Q3"), N_("The quarterly report"), st_cli_report },
+  { "sign-in-sheet", N_("SESSION --pdf FILE"), N_("Print a session’s sign-in sheet"), st_cli_sign_in_sheet },
 };
 
 /* Pads to a column by display width: CJK characters take two cells. */
@@ -787,7 +812,7 @@ main (int    argc,
       else
         {
           g_autofree char *msg = g_strdup_printf (_("unknown option %s"), argv[first]);
-          print_error (msg);
+          st_cli_error (msg);
           print_usage ();
           return 2;
         }
@@ -821,7 +846,7 @@ main (int    argc,
 
   {
     g_autofree char *msg = g_strdup_printf (_("unknown command “%s”"), argv[first]);
-    print_error (msg);
+    st_cli_error (msg);
     print_usage ();
   }
   g_free (g.db_path);

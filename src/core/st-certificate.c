@@ -258,6 +258,9 @@ st_certificates_approve (StDb               *db,
                          GError            **error)
 {
   g_autoptr(GPtrArray) evaluated = g_ptr_array_new_with_free_func ((GDestroyNotify) st_eligibility_free);
+  g_autoptr(GPtrArray) borrowed = g_ptr_array_new ();   /* the evaluations, in the order given */
+  g_autoptr(GPtrArray) everyone = NULL;
+  g_autoptr(GHashTable) by_id = NULL;
   g_autoptr(GPtrArray) issued = g_ptr_array_new_with_free_func ((GDestroyNotify) st_certificate_free);
   g_autoptr(GString) refusals = g_string_new (NULL);
   g_autofree char *pattern = st_certificate_get_pattern (db);
@@ -273,13 +276,48 @@ st_certificates_approve (StDb               *db,
     }
   g_date_strftime (date, sizeof date, "%Y-%m-%d", as_of);
 
+  /* One evaluation of everyone is cheaper than one per enrolment for more
+   * than a handful. */
+  if (g_strv_length ((char **) enrolment_ids) > 20)
+    {
+      StEligibilityQuery q = { as_of, NULL, NULL, NULL };
+      g_autoptr(GPtrArray) all = st_eligibility_evaluate (db, &q, error);
+
+      if (all == NULL)
+        return NULL;
+      by_id = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < all->len; i++)
+        {
+          StEligibility *e = g_ptr_array_index (all, i);
+          g_hash_table_insert (by_id, e->enrolment_id, e);
+        }
+      everyone = g_steal_pointer (&all);
+    }
+
   for (guint i = 0; enrolment_ids[i] != NULL; i++)
     {
-      StEligibility *e = st_eligibility_evaluate_one (db, enrolment_ids[i], as_of, error);
+      StEligibility *e;
 
-      if (e == NULL)
-        return NULL;
-      g_ptr_array_add (evaluated, e);
+      if (by_id != NULL)
+        {
+          e = g_hash_table_lookup (by_id, enrolment_ids[i]);
+          if (e == NULL)
+            {
+              g_set_error (error, ST_CERTIFICATE_ERROR, ST_CERTIFICATE_ERROR_NOT_FOUND,
+                           _("There is no enrolment with the key %s on that date."), enrolment_ids[i]);
+              return NULL;
+            }
+          /* Owned by everyone; evaluated keeps a borrowed pointer. */
+          g_ptr_array_add (borrowed, e);
+        }
+      else
+        {
+          e = st_eligibility_evaluate_one (db, enrolment_ids[i], as_of, error);
+          if (e == NULL)
+            return NULL;
+          g_ptr_array_add (evaluated, e);
+          g_ptr_array_add (borrowed, e);
+        }
       if (e->outcome == ST_OUTCOME_STUDYING)
         {
           g_autofree char *missing = st_eligibility_describe_missing (e);
@@ -304,9 +342,9 @@ st_certificates_approve (StDb               *db,
 
   if (!st_db_begin (db, error))
     return NULL;
-  for (guint i = 0; i < evaluated->len; i++)
+  for (guint i = 0; i < borrowed->len; i++)
     {
-      StEligibility *e = g_ptr_array_index (evaluated, i);
+      StEligibility *e = g_ptr_array_index (borrowed, i);
       StCertificate *c = g_new0 (StCertificate, 1);
       const char *state = NULL;
 

@@ -312,7 +312,8 @@ compare_results (gconstpointer a,
 
 typedef struct
 {
-  const char               *path;
+  const char               *path;    /* open a connection of its own, or … */
+  StDb                     *db;      /* … use this one, on this thread */
   const StEligibilityQuery *query;
   const char               *as_of;
   GArray                   *entries;
@@ -327,7 +328,8 @@ static gpointer
 sum_study_logs (gpointer data)
 {
   LogScan *scan = data;
-  g_autoptr(StDb) db = st_db_open (scan->path, &scan->error);
+  g_autoptr(StDb) own = scan->db ? NULL : st_db_open (scan->path, &scan->error);
+  StDb *db = scan->db ? scan->db : own;
   sqlite3_stmt *stmt;
   char last[40] = "";
   int first = -1;
@@ -482,7 +484,19 @@ st_eligibility_evaluate (StDb                     *db,
       logs.query = query;
       logs.as_of = as_of;
       logs.path = st_db_get_path (db);
-      logs_thread = g_thread_new ("st-eligibility-logs", sum_study_logs, &logs);
+      /* Opening a connection costs more than a small scan saves. */
+      if (entries->len >= 2000)
+        logs_thread = g_thread_new ("st-eligibility-logs", sum_study_logs, &logs);
+      else
+        {
+          logs.db = db;
+          sum_study_logs (&logs);
+          if (logs.error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&logs.error));
+              goto fail;
+            }
+        }
 
       g_debug ("eligibility: %u enrolments loaded after %.3f s", entries->len, (g_get_monotonic_time () - started) / 1e6);
       /* Sessions up to the date. */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the command files of shuangti-cli share. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "st-db.h"
+#include "st-divisions.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char     *db_path;
+  gboolean  json;
+} Globals;
+
+typedef int (*CommandFunc) (Globals *g, int argc, char **argv);
+
+void         st_cli_print_json     (JsonNode      *node);
+void         st_cli_add_string     (JsonBuilder   *b,
+                                    const char    *name,
+                                    const char    *value);
+void         st_cli_add_int        (JsonBuilder   *b,
+                                    const char    *name,
+                                    gint64         value);
+void         st_cli_error          (const char    *message);
+StDb        *st_cli_open_db        (Globals       *g);
+gboolean     st_cli_parse_options  (const char    *command,
+                                    const char    *args,
+                                    const char    *summary,
+                                    GOptionEntry  *entries,
+                                    int           *argc,
+                                    char        ***argv);
+StDivisions *st_cli_load_divisions (StDb          *db);
+const char  *st_cli_division_name  (StDivisions   *divisions,
+                                    const char    *code);
+
+/* st-cli-records.c: training records, rules, certificates, exports, reports. */
+int st_cli_program         (Globals *g, int argc, char **argv);
+int st_cli_major           (Globals *g, int argc, char **argv);
+int st_cli_class           (Globals *g, int argc, char **argv);
+int st_cli_enrol           (Globals *g, int argc, char **argv);
+int st_cli_withdraw        (Globals *g, int argc, char **argv);
+int st_cli_session         (Globals *g, int argc, char **argv);
+int st_cli_attend          (Globals *g, int argc, char **argv);
+int st_cli_study_log       (Globals *g, int argc, char **argv);
+int st_cli_assignment      (Globals *g, int argc, char **argv);
+int st_cli_assess          (Globals *g, int argc, char **argv);
+int st_cli_exempt          (Globals *g, int argc, char **argv);
+int st_cli_internship      (Globals *g, int argc, char **argv);
+int st_cli_early           (Globals *g, int argc, char **argv);
+int st_cli_eligibility     (Globals *g, int argc, char **argv);
+int st_cli_approve         (Globals *g, int argc, char **argv);
+int st_cli_certificate     (Globals *g, int argc, char **argv);
+int st_cli_export          (Globals *g, int argc, char **argv);
+int st_cli_report          (Globals *g, int argc, char **argv);
+int st_cli_sign_in_sheet   (Globals *g, int argc, char **argv);
+
+G_END_DECLS
