@@ -121,20 +121,6 @@ st_certificate_set_pattern (StDb        *db,
   return st_db_set_meta (db, "certificate_pattern", pattern, error);
 }
 
-static char *
-county_code (StDb *db)
-{
-  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT substr (code, 1, 6) FROM divisions WHERE level = 'county'"
-                                          " ORDER BY code LIMIT 1", NULL);
-  char *code = NULL;
-
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
-  return code ? code : g_strdup ("000000");
-}
-
 static gboolean
 number_taken (StDb       *db,
               const char *number)
@@ -264,7 +250,7 @@ st_certificates_approve (StDb               *db,
   g_autoptr(GPtrArray) issued = g_ptr_array_new_with_free_func ((GDestroyNotify) st_certificate_free);
   g_autoptr(GString) refusals = g_string_new (NULL);
   g_autofree char *pattern = st_certificate_get_pattern (db);
-  g_autofree char *county = county_code (db);
+  char county[7];
   char date[16];
   GDate today;
 
@@ -370,6 +356,8 @@ st_certificates_approve (StDb               *db,
           c->kind = g_strdup ("study_record");
           break;
         }
+      /* The county of the class's township: a database may hold several. */
+      g_strlcpy (county, e->township_code, sizeof county);
       c->number = next_number (db, pattern, county, c->kind, date, error);
       if (c->number == NULL || !write_certificate (db, c, e->township_code, error)
           || (state != NULL && !set_enrolment_state (db, e->enrolment_id, state, date, error)))

@@ -162,7 +162,7 @@ read_number (JsonObject  *obj,
   v = json_node_get_int (node);
   if (v < min || v > max)
     {
-      g_autofree char *what = g_strdup_printf (_("must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT), min, max);
+      g_autofree char *what = g_strdup_printf (_("must be between %lld and %lld"), (long long) min, (long long) max);
       return field_error (error, file, field, what);
     }
   *out = v * scale;

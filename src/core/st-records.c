@@ -1122,8 +1122,8 @@ st_assessment_record (StDb        *db,
       sqlite3_reset (stmt);
       if (done < total || done < program->min_assignments)
         return refuse (error, ST_RECORDS_ERROR_RULE,
-                       _("The practical assignments are not done (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ", at least %u needed): without them there is no assessment."),
-                       done, MAX (total, (gint64) program->min_assignments), program->min_assignments);
+                       _("The practical assignments are not done (%lld of %lld, at least %u needed): without them there is no assessment."),
+                       (long long) done, (long long) MAX (total, (gint64) program->min_assignments), program->min_assignments);
     }
 
   id = st_uuid_new ();

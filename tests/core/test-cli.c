@@ -202,7 +202,26 @@ test_demo (void)
 
   CLI (&r, "demo", "--participants", "40", "--seed", "5");
   g_assert_cmpint (r.status, ==, 0);
-  g_assert_nonnull (strstr (r.out, "now holds 49 participants"));
+  /* 10 imported before (the roster and another county's) and 40 new. */
+  g_assert_nonnull (strstr (r.out, "now holds 50 participants"));
+  run_clear (&r);
+
+  /* The demo also runs classes: enrolments with hours and outcomes. */
+  CLI (&r, "--json", "eligibility");
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonArray *all;
+    guint with_hours = 0;
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (json_parser_load_from_data (parser, r.out, -1, NULL));
+    all = json_node_get_array (json_parser_get_root (parser));
+    g_assert_cmpuint (json_array_get_length (all), >, 20);
+    for (guint i = 0; i < json_array_get_length (all); i++)
+      if (json_object_get_int_member (json_array_get_object_element (all, i), "attended_minutes") > 0)
+        with_hours++;
+    g_assert_cmpuint (with_hours, >, 10);
+  }
   run_clear (&r);
 
   CLI (&r, "demo", "--participants", "25", "--csv", csv, "--gb18030");
@@ -266,6 +285,132 @@ test_divisions (void)
   run_clear (&r);
 }
 
+/* A county clerk runs a class from enrolment to certificate, as the README
+ * shows, on the participants imported by test_import_and_list. */
+static void
+test_quarter (void)
+{
+  g_autofree char *klass = NULL;
+  g_autofree char *out = g_build_filename (work_dir, "household.csv", NULL);
+  g_autofree char *pdf = g_build_filename (work_dir, "sign-in.pdf", NULL);
+  g_autofree char *session = NULL;
+  g_autofree char *contents = NULL;
+  Run r = { 0, };
+
+  CLI (&r, "class", "add", "--name", "巧马镇2024级种植班", "--major", "种植", "--township", "巧马",
+       "--start", "2024-03-01", "--trainer", "韦老师", "--teaching-point", "巧马社区讲习所");
+  g_assert_cmpint (r.status, ==, 0);
+  klass = g_strstrip (g_strdup (r.out));
+  g_assert_true (g_uuid_string_is_valid (klass));
+  run_clear (&r);
+
+  /* 黄明 (junior: 3 years) and 陆国强 (junior: 3 years). */
+  CLI (&r, "enrol", "巧马镇2024级种植班", "52232719920704001X", "522327197801010033");
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  CLI (&r, "enrol", "巧马镇2024级种植班", "110101199003070011");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "No participant has the ID number 110101199003070011"));
+  run_clear (&r);
+
+  CLI (&r, "session", "add", "巧马镇2024级种植班", "--date", "2024-02-01", "--hours", "8", "--subject", "skill");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "before the class starts on 2024-03-01"));
+  run_clear (&r);
+  CLI (&r, "session", "add", "巧马镇2024级种植班", "--date", "2024-03-10", "--hours", "25", "--subject", "skill");
+  g_assert_cmpint (r.status, ==, 1);
+  run_clear (&r);
+
+  CLI (&r, "session", "add", "巧马镇2024级种植班", "--date", "2024-03-10", "--hours", "8", "--subject", "literacy",
+       "--trainer", "韦老师", "--all-present");
+  g_assert_cmpint (r.status, ==, 0);
+  session = g_strstrip (g_strdup (r.out));
+  g_assert_nonnull (strstr (r.err, "2 participants marked present"));
+  run_clear (&r);
+  CLI (&r, "attend", session, "522327197801010033", "--status", "absent");
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+
+  CLI (&r, "study-log", "--class", "巧马镇2024级种植班", "--date", "2024-03-31", "--hours", "12", "--kind", "self",
+       "--except", "522327197801010033");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Hours recorded for 1 participant"));
+  run_clear (&r);
+  /* 12 more hours that day would make 24 for 陆国强 but 36 for 黄明:
+   * refused, for nobody. */
+  CLI (&r, "study-log", "--class", "巧马镇2024级种植班", "--date", "2024-03-31", "--hours", "12.5", "--kind", "online");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "more than 24 hours"));
+  run_clear (&r);
+
+  /* No assessment before the practical assignment. */
+  CLI (&r, "assess", "52232719920704001X", "--kind", "culture", "--result", "pass", "--date", "2024-06-01");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "practical assignments are not done"));
+  run_clear (&r);
+
+  CLI (&r, "--json", "eligibility", "--as-of", "2024-04-01", "--class", "巧马镇2024级种植班");
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *first;
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (json_parser_load_from_data (parser, r.out, -1, NULL));
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (json_parser_get_root (parser))), ==, 2);
+    first = json_array_get_object_element (json_node_get_array (json_parser_get_root (parser)), 0);
+    g_assert_cmpstr (json_object_get_string_member (first, "outcome"), ==, "studying");
+  }
+  run_clear (&r);
+  CLI (&r, "eligibility", "--as-of", "2024-04-01", "--class", "巧马镇2024级种植班");
+  g_assert_nonnull (strstr (r.out, "黄明"));
+  g_assert_nonnull (strstr (r.out, "280 concentrated teaching hours short"));
+  g_assert_nonnull (strstr (r.out, "348 self-study or online hours short"));
+  g_assert_nonnull (strstr (r.out, "2 enrolments: In study 2"));
+  run_clear (&r);
+
+  /* Nobody is eligible: approving by name is refused with the reasons. */
+  CLI (&r, "approve", "52232719920704001X", "--date", "2024-04-01");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "Nothing was approved"));
+  g_assert_nonnull (strstr (r.err, "黄明: "));
+  run_clear (&r);
+
+  /* 陆国强 withdraws: a study record, numbered. */
+  CLI (&r, "withdraw", "522327197801010033", "--date", "2024-05-01", "--reason", "外出务工");
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  CLI (&r, "approve", "--class", "巧马镇2024级种植班", "--date", "2024-05-02");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "陆国强\t5223272024X0001\tstudy record"));
+  g_assert_nonnull (strstr (r.out, "1 certificate issued"));
+  run_clear (&r);
+
+  CLI (&r, "export", "enrolments", "--output", out);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "2 rows written"));
+  g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "陆国强,男,汉族,522327197801010033"));
+  g_assert_nonnull (strstr (contents, ",退学,2024-05-01"));
+  run_clear (&r);
+
+  CLI (&r, "sign-in-sheet", session, "--pdf", pdf);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  run_clear (&r);
+
+  CLI (&r, "--json", "report", "quarterly", "--quarter", "2024Q2");
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (json_parser_load_from_data (parser, r.out, -1, NULL));
+  }
+  run_clear (&r);
+  CLI (&r, "report", "quarterly", "--quarter", "2024Q5");
+  g_assert_cmpint (r.status, ==, 1);
+  run_clear (&r);
+}
+
 static void
 test_translated (void)
 {
@@ -294,8 +439,9 @@ main (int argc, char **argv)
   g_test_add_func ("/core/cli/help", test_help);
   g_test_add_func ("/core/cli/id-check", test_id_check);
   g_test_add_func ("/core/cli/import-and-list", test_import_and_list);
-  g_test_add_func ("/core/cli/demo", test_demo);
   g_test_add_func ("/core/cli/divisions", test_divisions);
+  g_test_add_func ("/core/cli/quarter", test_quarter);
+  g_test_add_func ("/core/cli/demo", test_demo);
   g_test_add_func ("/core/cli/translated", test_translated);
 
   status = g_test_run ();
