@@ -468,6 +468,7 @@ insert_sessions_and_attendance (StDb        *db,
                                 const GDate *today,
                                 GRand       *r,
                                 gboolean     capture,
+                                guint        per_month,
                                 GError     **error)
 {
   sqlite3_stmt *session_stmt, *attendance_stmt;
@@ -484,12 +485,21 @@ insert_sessions_and_attendance (StDb        *db,
   for (guint i = 0; i < classes->len; i++)
     {
       DemoClass *c = g_ptr_array_index (classes, i);
-      DemoEnrolment *first = c->members->len ? g_ptr_array_index (c->members, 0) : NULL;
-      GDate d = c->start;
+      GDate d = c->start, end;
       guint n = 0;
 
+      /* The class meets until its longest study length is over. */
+      g_date_clear (&end, 1);
+      for (guint j = 0; j < c->members->len; j++)
+        {
+          DemoEnrolment *e = g_ptr_array_index (c->members, j);
+
+          if (!g_date_valid (&end) || g_date_compare (&e->end, &end) > 0)
+            end = e->end;
+        }
+
       g_date_add_days (&d, g_rand_int_range (r, 3, 20));
-      while (first != NULL && g_date_compare (&d, today) <= 0 && g_date_compare (&d, &first->end) < 0)
+      while (g_date_valid (&end) && g_date_compare (&d, today) <= 0 && g_date_compare (&d, &end) < 0)
         {
           g_autofree char *id = st_uuid_new ();
           char date[16];
@@ -507,7 +517,13 @@ insert_sessions_and_attendance (StDb        *db,
           if (!step_done (db, session_stmt, error))
             return FALSE;
           g_ptr_array_add (sessions, g_strdup_printf ("%s\t%u\t%s", id, i, date));
-          g_date_add_months (&d, 1);
+          if (per_month > 1 && n % per_month != per_month - 1)
+            g_date_add_days (&d, 28 / per_month);
+          else
+            {
+              g_date_add_months (&d, 1);
+              g_date_subtract_days (&d, (per_month - 1) * (28 / per_month));
+            }
           n++;
         }
     }
@@ -536,7 +552,7 @@ insert_sessions_and_attendance (StDb        *db,
           const char *status = roll < e->diligence ? "present" : roll < (1 + e->diligence) / 2 ? "leave" : "absent";
           int minutes = g_str_equal (status, "present") ? (g_rand_int_range (r, 0, 20) == 0 ? 240 : 480) : 0;
 
-          if (!in_study_on (e, &d))
+          if (!in_study_on (e, &d) || g_date_compare (&d, &e->end) >= 0)
             continue;
           id = st_uuid_v5_pair (ST_UUID_NS_ATTENDANCE, parts[0], e->participant);
           bind_row_header (db, attendance_stmt, id);
@@ -714,7 +730,7 @@ st_demo_populate_training (StDb                        *db,
                            const StDemoTrainingOptions *options,
                            GError                     **error)
 {
-  static const StDemoTrainingOptions defaults = { NULL, FALSE, TRUE, 0, FALSE };
+  static const StDemoTrainingOptions defaults = { NULL, FALSE, TRUE, 0, FALSE, 1 };
   g_autoptr(GRand) r = g_rand_new_with_seed (seed ^ 0x5eed);
   g_autoptr(GPtrArray) classes = g_ptr_array_new_with_free_func ((GDestroyNotify) demo_class_free);
   g_autoptr(GHashTable) by_township = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -815,7 +831,8 @@ st_demo_populate_training (StDb                        *db,
   ok = ok && insert_enrolments (db, classes, &today, error);
   if (ok && options->capture)
     ok = st_db_bulk_end (db, error);
-  ok = ok && insert_sessions_and_attendance (db, classes, &today, r, options->capture, error);
+  ok = ok && insert_sessions_and_attendance (db, classes, &today, r, options->capture,
+                                             MAX (options->meetings_per_month, 1), error);
   ok = ok && insert_study (db, classes, &today, r, options->capture, error);
   st_db_set_applying_remote (db, FALSE);
   if (!ok)

@@ -29,6 +29,7 @@ typedef struct
   gboolean     capture;     /* FALSE: as if pulled from the server — no audit, no outbox */
   guint        class_size;  /* participants per class (0 = 40) */
   gboolean     enrol_all;   /* everyone, not three in four */
+  guint        meetings_per_month;  /* 0 = 1, as annex 6 §(五)4 asks */
 } StDemoTrainingOptions;
 
 /* Puts three in four participants not yet enrolled into classes of their
