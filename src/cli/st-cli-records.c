@@ -1042,9 +1042,11 @@ st_cli_approve (Globals *g, int argc, char **argv)
             return fail (g_steal_pointer (&error));
           g_ptr_array_add (ids, eid);
         }
-      g_autofree char *iso = today_or (date);
+      {
+        g_autofree char *iso = today_or (date);
 
-      day = parse_date (iso, &error);
+        day = parse_date (iso, &error);
+      }
       if (day == NULL)
         return fail (g_steal_pointer (&error));
     }
