@@ -1229,6 +1229,76 @@ st_cli_export (Globals *g, int argc, char **argv)
   return 0;
 }
 
+static int
+display_width (const char *text)
+{
+  int w = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    w += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  return w;
+}
+
+static void
+print_figures_row (const char *label,
+                   JsonObject *f)
+{
+  /* Padded by display width: township names are Chinese. */
+  g_print ("%s%*s", label, MAX (1, 10 - display_width (label)), "");
+  g_print ("%7" G_GINT64_FORMAT " %7" G_GINT64_FORMAT " %7" G_GINT64_FORMAT " %7" G_GINT64_FORMAT
+           " %7" G_GINT64_FORMAT " %7" G_GINT64_FORMAT " %7" G_GINT64_FORMAT " %9.0f %9" G_GINT64_FORMAT "\n",
+           json_object_get_int_member (f, "cumulative_participants"),
+           json_object_get_int_member (f, "new_enrolments"),
+           json_object_get_int_member (f, "in_study"),
+           json_object_get_int_member (f, "graduated"),
+           json_object_get_int_member (f, "completed"),
+           json_object_get_int_member (f, "withdrawn"),
+           json_object_get_int_member (json_object_get_object_member (f, "sessions"), "total"),
+           json_object_get_int_member (json_object_get_object_member (f, "attended_minutes"), "total") / 60.0,
+           json_object_get_int_member (f, "funding_cumulative_yuan"));
+}
+
+/* The report's main table for people; the rest is in the PDF and JSON. */
+static void
+print_report (JsonNode *node)
+{
+  JsonObject *r = json_node_get_object (node);
+  JsonArray *townships = json_object_get_array_member (r, "townships");
+  JsonArray *targets = json_object_has_member (r, "targets") ? json_object_get_array_member (r, "targets") : NULL;
+
+  g_print ("%s\n%s (%s – %s)\n\n", json_object_get_string_member (r, "title"),
+           json_object_get_string_member (r, "quarter_label"), json_object_get_string_member (r, "first_day"),
+           json_object_get_string_member (r, "last_day"));
+  {
+    /* Right-aligned by display width, as the figures below them. */
+    const char *heads[] = { _("Total"), _("New"), _("Study"), _("Grad."), _("Compl."), _("Withdr."),
+                            _("Sessions"), _("Hours"), _("Yuan") };
+    const int widths[] = { 7, 8, 8, 8, 8, 8, 8, 10, 10 };
+
+    g_print ("%s", _("Township"));
+    g_print ("%*s", MAX (1, 10 - display_width (_("Township"))), "");
+    for (guint i = 0; i < G_N_ELEMENTS (heads); i++)
+      g_print ("%*s%s", MAX (1, widths[i] - display_width (heads[i])), "", heads[i]);
+    g_print ("\n");
+  }
+  for (guint i = 0; i < json_array_get_length (townships); i++)
+    {
+      JsonObject *t = json_array_get_object_element (townships, i);
+
+      print_figures_row (json_object_get_string_member (t, "short_name"), json_object_get_object_member (t, "figures"));
+    }
+  print_figures_row (_("Total"), json_object_get_object_member (r, "total"));
+  for (guint i = 0; targets && i < json_array_get_length (targets); i++)
+    {
+      JsonObject *t = json_array_get_object_element (targets, i);
+
+      g_print (_("Target %lld participants by %s: %lld (%.1f%%)\n"),
+               (long long) json_object_get_int_member (t, "participants"), json_object_get_string_member (t, "date"),
+               (long long) json_object_get_int_member (t, "cumulative_participants"),
+               json_object_get_double_member (t, "percent"));
+    }
+}
+
 /* report quarterly --quarter 2025Q3 [--township T] [--csv FILE] [--pdf FILE] */
 int
 st_cli_report (Globals *g, int argc, char **argv)
@@ -1271,11 +1341,17 @@ st_cli_report (Globals *g, int argc, char **argv)
     return fail (g_steal_pointer (&error));
   if (pdf != NULL && !st_report_write_pdf (report, pdf, &error))
     return fail (g_steal_pointer (&error));
-  if (g->json || (csv == NULL && pdf == NULL))
+  if (g->json)
     {
       g_autoptr(JsonNode) node = st_report_to_json (report);
 
       st_cli_print_json (node);
+    }
+  else if (csv == NULL && pdf == NULL)
+    {
+      g_autoptr(JsonNode) node = st_report_to_json (report);
+
+      print_report (node);
     }
   else
     {
