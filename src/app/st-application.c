@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "st-app-demo.h"
+#include "st-application.h"
+#include "st-preferences-window.h"
+#include "st-window.h"
+
+#define SCHEMA_ID "io.github.shuangti.Shuangti"
+
+struct _StApplication
+{
+  AdwApplication  parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (StApplication, st_application, ADW_TYPE_APPLICATION)
+
+GSettings *
+st_application_settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_debug ("the settings schema %s is not installed: the window size is not remembered", SCHEMA_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static StWindow *
+window_for_path (StApplication *self,
+                 const char    *path)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (ST_IS_WINDOW (l->data) && g_strcmp0 (st_db_get_path (st_window_get_db (l->data)), path) == 0)
+      return l->data;
+  return NULL;
+}
+
+/* Opens a window on the database at @path (or shows the one open);
+ * FALSE with @error when the database cannot be opened. */
+static gboolean
+open_database (StApplication  *self,
+               const char     *path,
+               gboolean        demo,
+               GError        **error)
+{
+  StWindow *window = window_for_path (self, path);
+  g_autoptr(StDb) db = NULL;
+
+  if (window == NULL)
+    {
+      db = st_db_open (path, error);
+      if (db == NULL)
+        return FALSE;
+      if (demo && !st_app_demo_prepare (db, error))
+        return FALSE;
+      window = st_window_new (ADW_APPLICATION (self), db);
+    }
+  gtk_window_present (GTK_WINDOW (window));
+  return TRUE;
+}
+
+static void
+show_open_error (StApplication *self,
+                 GError        *error)
+{
+  /* No window to show it in: a dialog of its own. */
+  GtkWidget *dialog = adw_message_dialog_new (NULL, _("The Database Cannot Be Opened"), error->message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+st_application_activate (GApplication *app)
+{
+  g_autofree char *path = st_db_default_path ();
+  g_autoptr(GError) error = NULL;
+
+  if (!open_database (ST_APPLICATION (app), path, FALSE, &error))
+    show_open_error (ST_APPLICATION (app), error);
+}
+
+static int
+st_application_command_line (GApplication            *app,
+                             GApplicationCommandLine *command_line)
+{
+  StApplication *self = ST_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_autofree char *db_arg = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean demo = FALSE;
+
+  g_variant_dict_lookup (options, "db", "^ay", &db_arg);
+  g_variant_dict_lookup (options, "demo", "b", &demo);
+
+  if (db_arg != NULL)
+    {
+      /* Relative to where the command was typed, not to the running app. */
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, db_arg);
+
+      path = g_file_get_path (file);
+    }
+  else if (demo)
+    path = st_app_demo_path ();
+  else
+    path = st_db_default_path ();
+
+  if (!open_database (self, path, demo, &error))
+    {
+      /* For whoever typed the command, and for whoever clicked. */
+      g_application_command_line_printerr (command_line, "%s\n", error->message);
+      show_open_error (self, error);
+      return 1;
+    }
+  return 0;
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  g_autolist (GtkWindow) windows = g_list_copy_deep (gtk_application_get_windows (app), (GCopyFunc) g_object_ref, NULL);
+
+  /* Closing, not destroying: the main window saves its size, an editor
+   * with unsaved changes asks first. The app ends with its last window. */
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_close (l->data);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *window = gtk_application_get_active_window (app);
+  g_autoptr(GSettings) settings = st_application_settings_new ();
+  g_autofree char *fallback = st_db_default_path ();
+  const char *path = fallback;
+  StPreferencesWindow *preferences;
+
+  while (window != NULL && !ST_IS_WINDOW (window))
+    window = gtk_window_get_transient_for (window);
+  if (window != NULL)
+    path = st_db_get_path (st_window_get_db (ST_WINDOW (window)));
+  preferences = st_preferences_window_new (window, path, settings);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  static const char *developers[] = { "Shuangti contributors", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("Shuangti"),
+                         "application-icon", "system-users-symbolic",
+                         "version", PACKAGE_VERSION,
+                         "developer-name", _("Shuangti contributors"),
+                         "developers", developers,
+                         "comments", _("Records of the skills-and-degree dual upgrade program: participants, classes, course hours, assessments and graduation. Works offline; syncs with the county server."),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+st_application_startup (GApplication *app)
+{
+  static const GActionEntry entries[] = {
+    { "quit", quit_action, NULL, NULL, NULL, { 0 } },
+    { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
+    { "about", about_action, NULL, NULL, NULL, { 0 } },
+  };
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+    { "win.new-participant", { "<Control>n", NULL } },
+    { "win.import", { "<Control>i", NULL } },
+    { "win.search", { "<Control>f", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
+  };
+
+  G_APPLICATION_CLASS (st_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);
+}
+
+static void
+st_application_class_init (StApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->startup = st_application_startup;
+  app_class->activate = st_application_activate;
+  app_class->command_line = st_application_command_line;
+}
+
+static void
+st_application_init (StApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Open the database FILE"), N_("FILE") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Open a demo database with a synthetic county (created if missing)"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Records of the skills-and-degree dual upgrade program."));
+}
+
+StApplication *
+st_application_new (void)
+{
+  return g_object_new (ST_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", "/io/github/shuangti/Shuangti",
+                       NULL);
+}

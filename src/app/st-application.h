@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define ST_TYPE_APPLICATION (st_application_get_type ())
+G_DECLARE_FINAL_TYPE (StApplication, st_application, ST, APPLICATION, AdwApplication)
+
+StApplication *st_application_new          (void);
+
+/* The app's settings, or NULL (with a debug message) when the schema is
+ * not installed: the app then runs with its defaults. */
+GSettings     *st_application_settings_new (void);
+
+G_END_DECLS

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "st-display.h"
+#include "st-idcard.h"
+#include "st-participant.h"
+
+const char *
+st_display_township (StDivisions *divisions,
+                     const char  *township_code)
+{
+  const StDivision *d;
+
+  if (township_code == NULL)
+    return "";
+  d = st_divisions_lookup (divisions, township_code);
+  return d ? d->name : township_code;
+}
+
+char *
+st_display_village (StDivisions *divisions,
+                    const char  *village_code,
+                    const char  *village_name)
+{
+  if (village_code != NULL)
+    {
+      const StDivision *d = st_divisions_lookup (divisions, village_code);
+
+      if (d != NULL)
+        return g_strdup (d->short_name);
+      return g_strdup (village_code);
+    }
+  return g_strdup (village_name ? village_name : "");
+}
+
+char *
+st_display_age (const char *birth_date)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int y, m, d, age;
+
+  if (birth_date == NULL || sscanf (birth_date, "%d-%d-%d", &y, &m, &d) != 3)
+    return g_strdup ("");
+  age = g_date_time_get_year (now) - y;
+  if (g_date_time_get_month (now) < m || (g_date_time_get_month (now) == m && g_date_time_get_day_of_month (now) < d))
+    age--;
+  return g_strdup_printf ("%d", MAX (age, 0));
+}
+
+const char *
+st_display_field_label (const char *column)
+{
+  const StParticipantField *fields;
+  guint n;
+
+  if (g_strcmp0 (column, "id_number") == 0)
+    return _("ID number");
+  if (g_strcmp0 (column, "sex") == 0)
+    return _("Sex");
+  if (g_strcmp0 (column, "birth_date") == 0)
+    return _("Birth date");
+  if (g_strcmp0 (column, "region_code") == 0)
+    return _("Region of registration");
+  if (g_strcmp0 (column, "deleted") == 0)
+    return _("Deleted");
+  if (g_strcmp0 (column, "merged_into") == 0)
+    return _("Merged into");
+  fields = st_participant_fields (&n);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (column, fields[i].column) == 0)
+      return _(fields[i].label);
+  return column;
+}
+
+char *
+st_display_field_value (StDivisions *divisions,
+                        const char  *column,
+                        const char  *value)
+{
+  if (value == NULL || *value == '\0')
+    return g_strdup ("—");
+  if (g_str_equal (column, "township_code"))
+    return g_strdup (st_display_township (divisions, value));
+  if (g_str_equal (column, "village_code"))
+    return st_display_village (divisions, value, NULL);
+  if (g_str_equal (column, "education"))
+    {
+      const char *text = st_education_to_display (value);
+      return g_strdup (text ? text : value);
+    }
+  if (g_str_equal (column, "poverty"))
+    {
+      const char *text = st_poverty_to_display (value);
+      return g_strdup (text ? text : value);
+    }
+  if (g_str_equal (column, "sex"))
+    return g_strdup (st_sex_to_display (atoi (value)));
+  if (g_str_equal (column, "deleted"))
+    return g_strdup (atoi (value) ? _("Yes") : _("No"));
+  return g_strdup (value);
+}
+
+char *
+st_display_time_ms (gint64 ms)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("");
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* How stored values read in the app: names for codes, ages from birth
+ * dates, labels for columns. */
+#pragma once
+
+#include <glib.h>
+
+#include "st-divisions.h"
+
+G_BEGIN_DECLS
+
+/* The township's official name (者楼街道), or the code when unknown. */
+const char *st_display_township     (StDivisions *divisions,
+                                     const char  *township_code);
+/* The village as people write it (者楼村), or the name kept as written, or
+ * "". Newly allocated. */
+char       *st_display_village      (StDivisions *divisions,
+                                     const char  *village_code,
+                                     const char  *village_name);
+/* Whole years today from "YYYY-MM-DD", or "" when it cannot be read. */
+char       *st_display_age          (const char  *birth_date);
+/* The translated label of a participant column (phone → 电话). */
+const char *st_display_field_label  (const char  *column);
+/* A stored value of @column as a person reads it: codes become names,
+ * education and poverty their words. Newly allocated; "—" for nothing. */
+char       *st_display_field_value  (StDivisions *divisions,
+                                     const char  *column,
+                                     const char  *value);
+/* "2024-05-01 10:22" in local time. */
+char       *st_display_time_ms      (gint64       ms);
+
+G_END_DECLS

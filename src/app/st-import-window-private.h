@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* For the tests: what the import window shows. */
+#pragma once
+
+#include "st-import-window.h"
+
+G_BEGIN_DECLS
+
+/* preview, progress, summary, list, conflict */
+const char  *st_import_window_get_page        (StImportWindow *self);
+const char  *st_import_window_get_encoding    (StImportWindow *self);
+/* imported, updated, rejected, warnings, repeats, conflicts: as shown. */
+const char  *st_import_window_get_count       (StImportWindow *self,
+                                               const char     *which);
+AdwComboRow *st_import_window_get_column_row  (StImportWindow *self,
+                                               guint           column);
+/* The lines of the list page shown last. */
+GListModel  *st_import_window_get_list        (StImportWindow *self);
+/* The last toast's title. */
+const char  *st_import_window_get_message     (StImportWindow *self);
+
+G_END_DECLS

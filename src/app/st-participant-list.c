@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-app"
+
+#include "config.h"
+
+#include "st-display.h"
+#include "st-idcard.h"
+#include "st-participant.h"
+#include "st-participant-item.h"
+#include "st-participant-list.h"
+#include "st-participant-query.h"
+
+/* A screenful is 20–40 rows; pages of 64 rows and 16 cached pages keep a
+ * thousand items around however far one scrolls. */
+#define PAGE_SIZE 64
+#define MAX_PAGES 16
+/* The first rows keep their items across a change of the list (a search,
+ * a filter): filled anew, they keep their widgets, which GTK 4.8 would
+ * otherwise make again for every keystroke. */
+#define KEEP_ROWS 128
+
+struct _StParticipantList
+{
+  GObject      parent_instance;
+
+  StDb        *db;
+  StDivisions *divisions;
+  GArray      *rowids;     /* gint64 */
+  GHashTable  *items;      /* position → StParticipantItem */
+  GHashTable  *pages;      /* page numbers read (a set) */
+  GQueue       lru;        /* page numbers, the most recent first */
+};
+
+static void st_participant_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (StParticipantList, st_participant_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, st_participant_list_model_init))
+
+/* Makes the item for @row (NULL: gone since the list was made), or fills
+ * @item with it. */
+static StParticipantItem *
+show_row (StParticipantList    *self,
+          StParticipantItem    *item,
+          gint64                rowid,
+          StParticipantSummary *row)
+{
+  g_autofree char *age = NULL;
+  g_autofree char *village = NULL;
+  g_autofree char *masked = NULL;
+  StParticipantItemText text = { rowid, NULL, "—", "", "", "", "", "", "", "" };
+
+  if (row != NULL)
+    {
+      age = st_display_age (row->birth_date);
+      village = st_display_village (self->divisions, row->village_code, row->village_name);
+      masked = st_idcard_mask (row->id_number);
+      text.uuid = row->id;
+      text.name = row->name;
+      text.sex = st_sex_to_display (row->sex);
+      text.age = age;
+      text.township = st_display_township (self->divisions, row->township_code);
+      text.village = village;
+      text.class_name = row->class_name ? row->class_name : "—";
+      text.state = st_enrolment_state_to_display (row->state);
+      text.masked_id_number = masked;
+    }
+  if (item == NULL)
+    return st_participant_item_new (&text);
+  st_participant_item_set (item, &text);
+  return item;
+}
+
+/* Reads the rows at @positions and makes or fills their items. */
+static void
+read_rows (StParticipantList *self,
+           GArray            *positions)
+{
+  g_autoptr(GArray) rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), positions->len);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (positions->len == 0)
+    return;
+  for (guint i = 0; i < positions->len; i++)
+    g_array_append_val (rowids, g_array_index (self->rowids, gint64, g_array_index (positions, guint, i)));
+  rows = st_participant_query_fetch (self->db, (const gint64 *) (gpointer) rowids->data, rowids->len, &error);
+  if (rows == NULL)
+    g_warning ("Could not read participants: %s", error->message);
+
+  for (guint i = 0; i < positions->len; i++)
+    {
+      guint position = g_array_index (positions, guint, i);
+      StParticipantItem *item = g_hash_table_lookup (self->items, GUINT_TO_POINTER (position));
+      StParticipantSummary *row = rows ? g_ptr_array_index (rows, i) : NULL;
+
+      if (item != NULL)
+        show_row (self, item, g_array_index (rowids, gint64, i), row);
+      else
+        g_hash_table_insert (self->items, GUINT_TO_POINTER (position),
+                             show_row (self, NULL, g_array_index (rowids, gint64, i), row));
+    }
+}
+
+static void
+forget_page (StParticipantList *self,
+             guint              page)
+{
+  for (guint p = page * PAGE_SIZE; p < (page + 1) * PAGE_SIZE; p++)
+    g_hash_table_remove (self->items, GUINT_TO_POINTER (p));
+  g_hash_table_remove (self->pages, GUINT_TO_POINTER (page));
+  g_queue_remove (&self->lru, GUINT_TO_POINTER (page));
+}
+
+static void
+load_page (StParticipantList *self,
+           guint              page)
+{
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint end = MIN ((page + 1) * PAGE_SIZE, self->rowids->len);
+
+  for (guint p = page * PAGE_SIZE; p < end; p++)
+    if (!g_hash_table_contains (self->items, GUINT_TO_POINTER (p)))
+      g_array_append_val (missing, p);
+  read_rows (self, missing);
+
+  if (!g_hash_table_contains (self->pages, GUINT_TO_POINTER (page)))
+    {
+      g_hash_table_add (self->pages, GUINT_TO_POINTER (page));
+      g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
+    }
+  while (g_queue_get_length (&self->lru) > MAX_PAGES)
+    forget_page (self, GPOINTER_TO_UINT (g_queue_peek_tail (&self->lru)));
+}
+
+static GType
+st_participant_list_get_item_type (GListModel *model)
+{
+  return ST_TYPE_PARTICIPANT_ITEM;
+}
+
+static guint
+st_participant_list_get_n_items (GListModel *model)
+{
+  return ST_PARTICIPANT_LIST (model)->rowids->len;
+}
+
+static gpointer
+st_participant_list_get_item (GListModel *model,
+                              guint       position)
+{
+  StParticipantList *self = ST_PARTICIPANT_LIST (model);
+  StParticipantItem *item;
+  guint page = position / PAGE_SIZE;
+
+  if (position >= self->rowids->len)
+    return NULL;
+  item = g_hash_table_lookup (self->items, GUINT_TO_POINTER (position));
+  if (item == NULL)
+    {
+      load_page (self, page);
+      item = g_hash_table_lookup (self->items, GUINT_TO_POINTER (position));
+    }
+  else if (g_queue_peek_head (&self->lru) != GUINT_TO_POINTER (page)
+           && g_hash_table_contains (self->pages, GUINT_TO_POINTER (page)))
+    {
+      g_queue_remove (&self->lru, GUINT_TO_POINTER (page));
+      g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
+    }
+  return g_object_ref (item);
+}
+
+static void
+st_participant_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = st_participant_list_get_item_type;
+  iface->get_n_items = st_participant_list_get_n_items;
+  iface->get_item = st_participant_list_get_item;
+}
+
+static void
+st_participant_list_finalize (GObject *object)
+{
+  StParticipantList *self = ST_PARTICIPANT_LIST (object);
+
+  g_clear_object (&self->db);
+  g_clear_pointer (&self->divisions, st_divisions_unref);
+  g_clear_pointer (&self->rowids, g_array_unref);
+  g_clear_pointer (&self->items, g_hash_table_unref);
+  g_clear_pointer (&self->pages, g_hash_table_unref);
+  g_queue_clear (&self->lru);
+
+  G_OBJECT_CLASS (st_participant_list_parent_class)->finalize (object);
+}
+
+static void
+st_participant_list_class_init (StParticipantListClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = st_participant_list_finalize;
+}
+
+static void
+st_participant_list_init (StParticipantList *self)
+{
+  self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->items = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->pages = g_hash_table_new (NULL, NULL);
+  g_queue_init (&self->lru);
+}
+
+StParticipantList *
+st_participant_list_new (StDb        *db,
+                         StDivisions *divisions)
+{
+  StParticipantList *self = g_object_new (ST_TYPE_PARTICIPANT_LIST, NULL);
+
+  self->db = g_object_ref (db);
+  self->divisions = st_divisions_ref (divisions);
+  return self;
+}
+
+/* Forgets the items from @position on: their rows moved. */
+static void
+forget_from (StParticipantList *self,
+             guint              position)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (GPOINTER_TO_UINT (key) >= position)
+      g_hash_table_iter_remove (&iter);
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (GPOINTER_TO_UINT (key) * PAGE_SIZE >= position)
+      {
+        g_queue_remove (&self->lru, key);
+        g_hash_table_iter_remove (&iter);
+      }
+}
+
+/* GTK 4.8 looks for the rows it tracks (the one at the top, the focused
+ * one) among the added items when they were in the removed range, asking
+ * for every added item: a cleared search would read 100,000 rows. Removed,
+ * then added, in two changes, there is nothing to look for. */
+static void
+emit_changed (StParticipantList *self,
+              GArray            *old,
+              guint              position,
+              guint              removed,
+              guint              added)
+{
+  if (removed > 0 && added > 0)
+    {
+      GArray *final = self->rowids;
+      g_autoptr(GArray) between = g_array_sized_new (FALSE, FALSE, sizeof (gint64), old->len - removed);
+
+      /* Before @position the rows are already the new ones (they were
+       * equal, or their items were filled anew). */
+      g_array_append_vals (between, final->data, position);
+      g_array_append_vals (between, &g_array_index (old, gint64, position + removed), old->len - position - removed);
+      self->rowids = between;
+      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, 0);
+      self->rowids = final;
+      forget_from (self, position);
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, added);
+    }
+  else if (removed > 0 || added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+void
+st_participant_list_set_rowids (StParticipantList *self,
+                                GArray            *rowids)
+{
+  g_autoptr(GArray) old = NULL;
+  guint prefix = 0, suffix = 0, keep;
+
+  g_return_if_fail (ST_IS_PARTICIPANT_LIST (self));
+
+  old = g_steal_pointer (&self->rowids);
+  self->rowids = rowids;
+
+  while (prefix < old->len && prefix < rowids->len
+         && g_array_index (old, gint64, prefix) == g_array_index (rowids, gint64, prefix))
+    prefix++;
+  if (prefix == old->len && prefix == rowids->len)
+    return;
+
+  keep = MIN (MIN (old->len, rowids->len), KEEP_ROWS);
+  if (prefix >= keep)
+    {
+      /* A change further down (a row gone or back): one change spanning
+       * what differs, the rows around it left alone. */
+      while (suffix < old->len - prefix && suffix < rowids->len - prefix
+             && g_array_index (old, gint64, old->len - 1 - suffix) == g_array_index (rowids, gint64, rowids->len - 1 - suffix))
+        suffix++;
+      forget_from (self, prefix);
+      emit_changed (self, old, prefix, old->len - prefix - suffix, rowids->len - prefix - suffix);
+      return;
+    }
+
+  /* The first rows are filled anew in place; the rest is replaced. */
+  {
+    g_autoptr(GArray) refill = g_array_new (FALSE, FALSE, sizeof (guint));
+
+    forget_from (self, keep);
+    for (guint p = prefix; p < keep; p++)
+      if (g_hash_table_contains (self->items, GUINT_TO_POINTER (p)))
+        g_array_append_val (refill, p);
+    read_rows (self, refill);
+  }
+  emit_changed (self, old, keep, old->len - keep, rowids->len - keep);
+}
+
+const GArray *
+st_participant_list_get_rowids (StParticipantList *self)
+{
+  g_return_val_if_fail (ST_IS_PARTICIPANT_LIST (self), NULL);
+  return self->rowids;
+}
+
+int
+st_participant_list_find (StParticipantList *self,
+                          gint64             rowid)
+{
+  for (guint i = 0; i < self->rowids->len; i++)
+    if (g_array_index (self->rowids, gint64, i) == rowid)
+      return i;
+  return -1;
+}
+
+int
+st_participant_list_refresh_row (StParticipantList *self,
+                                 gint64             rowid)
+{
+  int position = st_participant_list_find (self, rowid);
+  g_autoptr(GArray) one = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint p = position;
+
+  if (position < 0)
+    return -1;
+  /* Filled anew in place: its widget shows the change. */
+  if (g_hash_table_contains (self->items, GUINT_TO_POINTER (p)))
+    {
+      g_array_append_val (one, p);
+      read_rows (self, one);
+    }
+  return position;
+}

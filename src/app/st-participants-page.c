@@ -1,0 +1,713 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-app"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "st-participant-item.h"
+#include "st-participant-list.h"
+#include "st-participant-query.h"
+#include "st-participants-page-private.h"
+
+typedef struct
+{
+  StParticipantsPage *page;
+  StParticipantSort   sort;
+} ProbeColumn;
+
+struct _StParticipantsPage
+{
+  GtkWidget           parent_instance;
+
+  GtkWidget          *box;
+  GtkWidget          *toolbar;
+  GtkWidget          *status_bar;
+  GtkSearchEntry     *search_entry;
+  GtkDropDown        *township_dropdown;
+  GtkDropDown        *village_dropdown;
+  GtkDropDown        *state_dropdown;
+  GtkStack           *content_stack;
+  GtkColumnView      *column_view;
+  GtkLabel           *count_label;
+  GtkLabel           *index_label;
+  GtkColumnViewColumn *name_column;
+  GtkColumnViewColumn *sex_column;
+  GtkColumnViewColumn *age_column;
+  GtkColumnViewColumn *township_column;
+  GtkColumnViewColumn *village_column;
+  GtkColumnViewColumn *class_column;
+  GtkColumnViewColumn *state_column;
+  GtkColumnViewColumn *id_number_column;
+
+  StDb               *db;
+  StDivisions        *divisions;
+  StParticipantList  *list;
+  GtkSingleSelection *selection;
+  GPtrArray          *township_codes;   /* index of the dropdown - 1 → code */
+  GPtrArray          *village_codes;
+
+  GArray             *base;             /* rowids for the filters and the sort */
+  StParticipantSort   sort;
+  gboolean            descending;
+  gint64              total;            /* live participants, no filter */
+
+  /* Finding out which column the view sorts by: GTK 4.8 has no API for
+   * it, so the view's sorter compares two probe objects, and the column
+   * sorter that is asked first is the primary one. */
+  GObject            *probe_a;
+  GObject            *probe_b;
+  int                 probe_first;
+  gboolean            narrow;
+};
+
+G_DEFINE_FINAL_TYPE (StParticipantsPage, st_participants_page, GTK_TYPE_WIDGET)
+
+static const struct { const char *code; const char *label; } states[] = {
+  { NULL, N_("All states") },
+  { "studying", N_("In study") },
+  { "graduated", N_("Graduated") },
+  { "completed", N_("Completed") },
+  { "withdrawn", N_("Withdrawn") },
+  { "none", N_("Not in a class") },
+};
+
+static const char *
+selected_code (GtkDropDown *dropdown,
+               GPtrArray   *codes)
+{
+  guint i = gtk_drop_down_get_selected (dropdown);
+
+  if (codes == NULL || i == GTK_INVALID_LIST_POSITION || i == 0 || i > codes->len)
+    return NULL;
+  return g_ptr_array_index (codes, i - 1);
+}
+
+static void
+fill_query (StParticipantsPage *self,
+            StParticipantQuery *query)
+{
+  guint state = gtk_drop_down_get_selected (self->state_dropdown);
+
+  memset (query, 0, sizeof *query);
+  query->township_code = selected_code (self->township_dropdown, self->township_codes);
+  query->village_code = query->township_code ? selected_code (self->village_dropdown, self->village_codes) : NULL;
+  query->state = state < G_N_ELEMENTS (states) ? states[state].code : NULL;
+  query->sort = self->sort;
+  query->descending = self->descending;
+}
+
+static gboolean
+filtered (StParticipantsPage *self)
+{
+  StParticipantQuery query;
+
+  fill_query (self, &query);
+  return query.township_code != NULL || query.state != NULL
+    || st_participant_query_has_terms (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static void
+update_status (StParticipantsPage *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  g_autofree char *text = NULL;
+
+  /* Nothing to search or filter yet: the empty state alone says what to
+   * do. */
+  gtk_widget_set_visible (self->toolbar, self->total > 0);
+  gtk_widget_set_visible (self->status_bar, self->total > 0);
+
+  if (self->total == 0)
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, "empty");
+      text = g_strdup ("");
+    }
+  else if (shown == 0)
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, "no-results");
+      text = g_strdup_printf (ngettext ("No match among %u participant",
+                                           "No match among %u participants", (gulong) self->total),
+                              (guint) self->total);
+    }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, "list");
+      if (filtered (self))
+        /* Translators: "12 of 2000 participants" */
+        text = g_strdup_printf (ngettext ("%u of %u participant", "%u of %u participants",
+                                             (gulong) self->total),
+                                shown, (guint) self->total);
+      else
+        text = g_strdup_printf (ngettext ("%u participant", "%u participants", shown), shown);
+    }
+  gtk_label_set_text (self->count_label, text);
+}
+
+/* Filters the base list by the search: the index gives the set of matches,
+ * the base list their order. No query sorts anything here, so a keystroke
+ * costs milliseconds even against 100,000 people. */
+static void
+apply_search (StParticipantsPage *self,
+              gboolean            to_top)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autoptr(StParticipantMatches) matches = NULL;
+  g_autoptr(GError) error = NULL;
+  GArray *rowids;
+
+  if (self->db == NULL || self->base == NULL)
+    return;
+
+  if (!st_participant_query_has_terms (text))
+    rowids = g_array_copy (self->base);
+  else if ((matches = st_participant_query_match (self->db, text, &error)) != NULL)
+    rowids = st_participant_matches_filter (matches, self->base);
+  else
+    {
+      g_warning ("Search failed: %s", error->message);
+      rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    }
+  /* A new search, filter or sort starts at the top; the first items keep
+   * their objects with other people in them, so what was selected is no
+   * longer there. */
+  if (to_top)
+    {
+      gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)), 0);
+      gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+    }
+  st_participant_list_set_rowids (self->list, rowids);
+  update_status (self);
+}
+
+static void
+load_base (StParticipantsPage *self,
+           gboolean            to_top)
+{
+  StParticipantQuery query;
+  g_autoptr(GError) error = NULL;
+  GArray *base;
+
+  if (self->db == NULL)
+    return;
+  fill_query (self, &query);
+  base = st_participant_query_list (self->db, &query, &error);
+  if (base == NULL)
+    {
+      g_warning ("Could not read the participants: %s", error->message);
+      base = g_array_new (FALSE, FALSE, sizeof (gint64));
+    }
+  g_clear_pointer (&self->base, g_array_unref);
+  self->base = base;
+  /* Unfiltered, the list is everyone: no second pass over the table. */
+  if (query.township_code == NULL && query.state == NULL)
+    self->total = base->len;
+  else
+    self->total = st_participant_query_count (self->db);
+  apply_search (self, to_top);
+}
+
+void
+st_participants_page_reload (StParticipantsPage *self)
+{
+  g_return_if_fail (ST_IS_PARTICIPANTS_PAGE (self));
+  load_base (self, FALSE);
+}
+
+void
+st_participants_page_participant_changed (StParticipantsPage *self,
+                                          const char         *uuid)
+{
+  gint64 rowid;
+
+  g_return_if_fail (ST_IS_PARTICIPANTS_PAGE (self));
+  load_base (self, FALSE);
+  rowid = st_participant_query_rowid (self->db, uuid);
+  if (rowid > 0)
+    {
+      int position = st_participant_list_refresh_row (self->list, rowid);
+
+      if (position >= 0)
+        gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+    }
+}
+
+static void
+on_search_changed (StParticipantsPage *self)
+{
+  apply_search (self, TRUE);
+}
+
+/* Enter in the search opens the participant when only one is left. */
+static void
+on_search_activate (StParticipantsPage *self)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 1)
+    {
+      g_autoptr(StParticipantItem) item = g_list_model_get_item (G_LIST_MODEL (self->list), 0);
+
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.open-participant", "s",
+                                  st_participant_item_get_uuid (item));
+    }
+}
+
+static void
+fill_villages (StParticipantsPage *self)
+{
+  const char *township = selected_code (self->township_dropdown, self->township_codes);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  g_ptr_array_set_size (self->village_codes, 0);
+  gtk_string_list_append (names, _("All villages"));
+  if (township != NULL)
+    {
+      g_autoptr(GPtrArray) villages = st_divisions_villages_of (self->divisions, township);
+
+      for (guint i = 0; i < villages->len; i++)
+        {
+          const StDivision *v = g_ptr_array_index (villages, i);
+
+          gtk_string_list_append (names, v->short_name);
+          g_ptr_array_add (self->village_codes, g_strdup (v->code));
+        }
+    }
+  gtk_drop_down_set_model (self->village_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->village_dropdown, 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->village_dropdown), township != NULL);
+}
+
+static void
+on_township_selected (StParticipantsPage *self)
+{
+  if (self->divisions == NULL)
+    return;
+  g_signal_handlers_block_matched (self->village_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  fill_villages (self);
+  g_signal_handlers_unblock_matched (self->village_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  load_base (self, TRUE);
+}
+
+static void
+on_filter_selected (StParticipantsPage *self)
+{
+  load_base (self, TRUE);
+}
+
+static void
+on_row_activated (StParticipantsPage *self,
+                  guint               position)
+{
+  g_autoptr(StParticipantItem) item = g_list_model_get_item (G_LIST_MODEL (self->list), position);
+
+  if (item != NULL && st_participant_item_get_uuid (item) != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.open-participant", "s",
+                                st_participant_item_get_uuid (item));
+}
+
+/* What a column shows. The cells are plain labels set in C: a
+ * GtkBuilderListItemFactory parses its template for every cell it makes,
+ * and GTK 4.8 makes the visible rows anew at each change of the list,
+ * which cost a tenth of a second per keystroke. */
+typedef enum
+{
+  CELL_NAME,
+  CELL_SEX,
+  CELL_AGE,
+  CELL_TOWNSHIP,
+  CELL_VILLAGE,
+  CELL_CLASS,
+  CELL_STATE,
+  CELL_ID_NUMBER,
+} CellField;
+
+static void
+cell_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            StParticipantsPage       *self)
+{
+  CellField field = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "field"));
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (field == CELL_AGE || field == CELL_ID_NUMBER)
+    gtk_widget_add_css_class (label, "numeric");
+  if (field == CELL_ID_NUMBER)
+    gtk_widget_add_css_class (label, "monospace");
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+show_cell (GtkListItem *list_item)
+{
+  CellField field = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "field"));
+  StParticipantItem *item = gtk_list_item_get_item (list_item);
+  const char *text = NULL;
+
+  switch (field)
+    {
+    case CELL_NAME: text = st_participant_item_get_name (item); break;
+    case CELL_SEX: text = st_participant_item_get_sex (item); break;
+    case CELL_AGE: text = st_participant_item_get_age (item); break;
+    case CELL_TOWNSHIP: text = st_participant_item_get_township (item); break;
+    case CELL_VILLAGE: text = st_participant_item_get_village (item); break;
+    case CELL_CLASS: text = st_participant_item_get_class_name (item); break;
+    case CELL_STATE: text = st_participant_item_get_state (item); break;
+    case CELL_ID_NUMBER: text = st_participant_item_get_masked_id_number (item); break;
+    default: g_assert_not_reached ();
+    }
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), text ? text : "");
+}
+
+static void
+on_item_changed (StParticipantItem *item,
+                 GtkListItem       *list_item)
+{
+  show_cell (list_item);
+}
+
+static void
+cell_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           StParticipantsPage       *self)
+{
+  gulong handler;
+
+  g_object_set_data (G_OBJECT (list_item), "field", g_object_get_data (G_OBJECT (factory), "field"));
+  show_cell (list_item);
+  /* The list fills its first items anew when a search changes them. */
+  handler = g_signal_connect_object (gtk_list_item_get_item (list_item), "changed",
+                                     G_CALLBACK (on_item_changed), list_item, 0);
+  g_object_set_data (G_OBJECT (list_item), "changed-handler", GSIZE_TO_POINTER (handler));
+}
+
+static void
+cell_unbind (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             StParticipantsPage       *self)
+{
+  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (list_item), "changed-handler"));
+
+  if (handler != 0)
+    g_signal_handler_disconnect (gtk_list_item_get_item (list_item), handler);
+  g_object_set_data (G_OBJECT (list_item), "changed-handler", NULL);
+}
+
+static int
+probe_compare (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  ProbeColumn *column = user_data;
+
+  if (column->page->probe_first < 0)
+    column->page->probe_first = column->sort;
+  return GTK_ORDERING_SMALLER;
+}
+
+static void
+on_sorter_changed (StParticipantsPage *self,
+                   GtkSorterChange     change,
+                   GtkSorter          *sorter)
+{
+  GtkOrdering order;
+
+  self->probe_first = -1;
+  order = gtk_sorter_compare (sorter, self->probe_a, self->probe_b);
+  if (self->probe_first < 0 || order == GTK_ORDERING_EQUAL)
+    {
+      self->sort = ST_PARTICIPANT_SORT_DEFAULT;
+      self->descending = FALSE;
+    }
+  else
+    {
+      self->sort = self->probe_first;
+      self->descending = order == GTK_ORDERING_LARGER;
+    }
+  load_base (self, TRUE);
+}
+
+static void
+clear_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  StParticipantsPage *self = ST_PARTICIPANTS_PAGE (widget);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_drop_down_set_selected (self->state_dropdown, 0);
+  gtk_drop_down_set_selected (self->township_dropdown, 0);
+  apply_search (self, TRUE);
+}
+
+static void
+delete_selected_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  StParticipantsPage *self = ST_PARTICIPANTS_PAGE (widget);
+  StParticipantItem *item = gtk_single_selection_get_selected_item (self->selection);
+
+  if (item != NULL && st_participant_item_get_uuid (item) != NULL)
+    gtk_widget_activate_action (widget, "win.delete-participant", "s", st_participant_item_get_uuid (item));
+}
+
+/* A narrow window keeps the columns that tell people apart. */
+static void
+st_participants_page_size_allocate (GtkWidget *widget,
+                                    int        width,
+                                    int        height,
+                                    int        baseline)
+{
+  StParticipantsPage *self = ST_PARTICIPANTS_PAGE (widget);
+  gboolean narrow = width < 900;
+
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      gtk_column_view_column_set_visible (self->sex_column, !narrow);
+      gtk_column_view_column_set_visible (self->class_column, !narrow);
+      gtk_column_view_column_set_visible (self->state_column, !narrow);
+      gtk_widget_set_visible (GTK_WIDGET (self->village_dropdown), !narrow);
+    }
+  gtk_widget_allocate (self->box, width, height, baseline, NULL);
+}
+
+static void
+st_participants_page_measure (GtkWidget      *widget,
+                              GtkOrientation  orientation,
+                              int             for_size,
+                              int            *minimum,
+                              int            *natural,
+                              int            *minimum_baseline,
+                              int            *natural_baseline)
+{
+  StParticipantsPage *self = ST_PARTICIPANTS_PAGE (widget);
+
+  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+probe_column_free (gpointer data)
+{
+  g_free (data);
+}
+
+static void
+set_column (StParticipantsPage  *self,
+            GtkColumnViewColumn *column,
+            CellField            field,
+            StParticipantSort    sort)
+{
+  ProbeColumn *probe = g_new0 (ProbeColumn, 1);
+  g_autoptr(GtkCustomSorter) sorter = NULL;
+
+  g_object_set_data (G_OBJECT (gtk_column_view_column_get_factory (column)), "field", GINT_TO_POINTER (field));
+
+  probe->page = self;
+  probe->sort = sort;
+  sorter = gtk_custom_sorter_new (probe_compare, probe, probe_column_free);
+  gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
+}
+
+static void
+st_participants_page_dispose (GObject *object)
+{
+  StParticipantsPage *self = ST_PARTICIPANTS_PAGE (object);
+
+  if (self->column_view != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_PARTICIPANTS_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->list);
+
+  G_OBJECT_CLASS (st_participants_page_parent_class)->dispose (object);
+}
+
+static void
+st_participants_page_finalize (GObject *object)
+{
+  StParticipantsPage *self = ST_PARTICIPANTS_PAGE (object);
+
+  g_clear_object (&self->db);
+  g_clear_pointer (&self->divisions, st_divisions_unref);
+  g_clear_pointer (&self->township_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->village_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->base, g_array_unref);
+  g_clear_object (&self->probe_a);
+  g_clear_object (&self->probe_b);
+
+  G_OBJECT_CLASS (st_participants_page_parent_class)->finalize (object);
+}
+
+static void
+st_participants_page_class_init (StParticipantsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = st_participants_page_dispose;
+  object_class->finalize = st_participants_page_finalize;
+  widget_class->size_allocate = st_participants_page_size_allocate;
+  widget_class->measure = st_participants_page_measure;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-participants-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, box);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, status_bar);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, township_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, village_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, state_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, index_label);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, name_column);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, sex_column);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, age_column);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, township_column);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, village_column);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, class_column);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, state_column);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, id_number_column);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_township_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, cell_setup);
+  gtk_widget_class_bind_template_callback (widget_class, cell_bind);
+  gtk_widget_class_bind_template_callback (widget_class, cell_unbind);
+
+  gtk_widget_class_install_action (widget_class, "participants.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "participants.delete-selected", NULL, delete_selected_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "participants.delete-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "participants.delete-selected", NULL);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+st_participants_page_init (StParticipantsPage *self)
+{
+  g_autoptr(GtkStringList) state_names = gtk_string_list_new (NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->township_codes = g_ptr_array_new_with_free_func (g_free);
+  self->village_codes = g_ptr_array_new_with_free_func (g_free);
+  self->probe_a = g_object_new (G_TYPE_OBJECT, NULL);
+  self->probe_b = g_object_new (G_TYPE_OBJECT, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    gtk_string_list_append (state_names, _(states[i].label));
+  gtk_drop_down_set_model (self->state_dropdown, G_LIST_MODEL (state_names));
+
+  set_column (self, self->name_column, CELL_NAME, ST_PARTICIPANT_SORT_NAME);
+  set_column (self, self->sex_column, CELL_SEX, ST_PARTICIPANT_SORT_SEX);
+  set_column (self, self->age_column, CELL_AGE, ST_PARTICIPANT_SORT_AGE);
+  set_column (self, self->township_column, CELL_TOWNSHIP, ST_PARTICIPANT_SORT_TOWNSHIP);
+  set_column (self, self->village_column, CELL_VILLAGE, ST_PARTICIPANT_SORT_VILLAGE);
+  set_column (self, self->class_column, CELL_CLASS, ST_PARTICIPANT_SORT_CLASS);
+  set_column (self, self->state_column, CELL_STATE, ST_PARTICIPANT_SORT_STATE);
+  set_column (self, self->id_number_column, CELL_ID_NUMBER, ST_PARTICIPANT_SORT_ID_NUMBER);
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
+}
+
+void
+st_participants_page_set_db (StParticipantsPage *self,
+                             StDb               *db,
+                             StDivisions        *divisions)
+{
+  g_autoptr(GtkStringList) townships = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_return_if_fail (ST_IS_PARTICIPANTS_PAGE (self));
+  g_return_if_fail (self->db == NULL);
+
+  self->db = g_object_ref (db);
+  self->divisions = st_divisions_ref (divisions);
+  self->list = st_participant_list_new (db, divisions);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  gtk_string_list_append (townships, _("All townships"));
+  list = st_divisions_townships (divisions);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const StDivision *t = g_ptr_array_index (list, i);
+
+      gtk_string_list_append (townships, t->name);
+      g_ptr_array_add (self->township_codes, g_strdup (t->code));
+    }
+  g_signal_handlers_block_matched (self->township_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_drop_down_set_model (self->township_dropdown, G_LIST_MODEL (townships));
+  g_signal_handlers_unblock_matched (self->township_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  g_signal_handlers_block_matched (self->village_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  fill_villages (self);
+  g_signal_handlers_unblock_matched (self->village_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+
+  load_base (self, TRUE);
+}
+
+void
+st_participants_page_focus_search (StParticipantsPage *self)
+{
+  g_return_if_fail (ST_IS_PARTICIPANTS_PAGE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+st_participants_page_set_indexing (StParticipantsPage *self,
+                                   gboolean            indexing)
+{
+  g_return_if_fail (ST_IS_PARTICIPANTS_PAGE (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->index_label), indexing);
+}
+
+GtkEditable *
+st_participants_page_get_search_entry (StParticipantsPage *self)
+{
+  return GTK_EDITABLE (self->search_entry);
+}
+
+GtkLabel *
+st_participants_page_get_count_label (StParticipantsPage *self)
+{
+  return self->count_label;
+}
+
+GtkColumnView *
+st_participants_page_get_column_view (StParticipantsPage *self)
+{
+  return self->column_view;
+}
+
+GtkDropDown *
+st_participants_page_get_township_dropdown (StParticipantsPage *self)
+{
+  return self->township_dropdown;
+}
+
+GtkDropDown *
+st_participants_page_get_state_dropdown (StParticipantsPage *self)
+{
+  return self->state_dropdown;
+}
+
+const char *
+st_participants_page_get_visible_state (StParticipantsPage *self)
+{
+  return gtk_stack_get_visible_child_name (self->content_stack);
+}
+
+void
+st_participants_page_search_now (StParticipantsPage *self)
+{
+  apply_search (self, TRUE);
+}

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shuangti-screenshots OUTDIR: opens the app on a fresh demo database and
+ * saves a PNG of each page and window into OUTDIR, in the language of the
+ * environment. Run by scripts/screenshots under Xvfb; not installed. */
+#define G_LOG_DOMAIN "st-screenshots"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "st-app-demo.h"
+#include "st-application.h"
+#include "st-demo.h"
+#include "st-import-window-private.h"
+#include "st-participant.h"
+#include "st-participant-editor-private.h"
+#include "st-participant-search.h"
+#include "st-participants-page-private.h"
+#include "st-preferences-window.h"
+#include "st-window-private.h"
+
+static const char *outdir;
+
+/* Lets layout and drawing happen. */
+static void
+settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+static void
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("timed out");
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+static void
+save (GtkWidget  *window,
+      const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/%s.png", outdir, name);
+  int width, height;
+
+  settle (600);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    g_error ("Could not save %s", path);
+  g_print ("%s (%d×%d)\n", path, width, height);
+}
+
+static gboolean
+window_ready (gpointer data)
+{
+  return st_window_is_index_ready (data) && gtk_widget_get_mapped (data);
+}
+
+static gboolean
+mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+import_finished (gpointer data)
+{
+  return g_str_equal (st_import_window_get_page (data), "summary");
+}
+
+static GtkScrolledWindow *
+find_scrolled (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget) && gtk_widget_get_mapped (widget))
+    return GTK_SCROLLED_WINDOW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkScrolledWindow *found = find_scrolled (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+scroll_to_end (GtkWidget *window)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (find_scrolled (window));
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+}
+
+static StWindow *
+open_window (StDb *db,
+             int   width,
+             int   height)
+{
+  StWindow *window = st_window_new (NULL, db);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (window_ready, window);
+  return window;
+}
+
+static void
+show_page (StWindow   *window,
+           const char *page,
+           const char *name)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", page);
+  save (GTK_WIDGET (window), name);
+}
+
+static const char *
+uuid_of (StDb *db, const char *township_name, guint nth)
+{
+  g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+  const StDivision *township = st_divisions_find_township (divisions, township_name);
+  g_autoptr(GPtrArray) all = st_participant_list (db, township->code, NULL);
+  StParticipant *p = g_ptr_array_index (all, MIN (nth, all->len - 1));
+
+  return g_intern_string (p->id);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *empty_path = NULL;
+  g_autofree char *roster = NULL;
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(StDb) empty = NULL;
+  g_autoptr(StParticipant) edited = NULL;
+  StWindow *window;
+  StParticipantEditor *editor;
+  StImportWindow *import;
+  StPreferencesWindow *preferences;
+  const char *localedir = g_getenv ("ST_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc != 3)
+    {
+      g_printerr ("usage: %s OUTDIR ROSTER.csv\n", argv[0]);
+      return 2;
+    }
+  outdir = argv[1];
+  g_mkdir_with_parents (outdir, 0755);
+
+  gtk_init ();
+  adw_init ();
+
+  dir = g_dir_make_tmp ("shuangti-screenshots-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "demo.db", NULL);
+  db = st_db_open (path, &error);
+  g_assert_no_error (error);
+  st_db_set_actor (db, "韦干事");
+  g_assert_true (st_app_demo_prepare (db, &error));
+
+  /* A participant with a history: registered, then the phone corrected. */
+  edited = st_participant_load (db, uuid_of (db, "者楼街道", 3), &error);
+  g_free (edited->phone);
+  edited->phone = g_strdup ("13908591234");
+  g_assert_true (st_participant_update (db, edited, &error));
+
+  /* The pages, at the size of a 1366×768 laptop's window. */
+  window = open_window (db, 1280, 720);
+  show_page (window, "participants", "participants");
+  gtk_editable_set_text (st_participants_page_get_search_entry (st_window_get_participants_page (window)), "wxy");
+  st_participants_page_search_now (st_window_get_participants_page (window));
+  save (GTK_WIDGET (window), "participants-search");
+  gtk_editable_set_text (st_participants_page_get_search_entry (st_window_get_participants_page (window)), "");
+  st_participants_page_search_now (st_window_get_participants_page (window));
+  show_page (window, "overview", "overview");
+  show_page (window, "classes", "classes");
+  show_page (window, "graduation", "graduation");
+  show_page (window, "reports", "reports");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "participants");
+
+  /* Half the laptop's width. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 683, 720);
+  settle (500);
+  save (GTK_WIDGET (window), "narrow");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  settle (300);
+
+  /* One participant, and one whose ID number is being mistyped. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-participant", "s", edited->id);
+  editor = st_window_get_editor (window);
+  wait_until (mapped, editor);
+  save (GTK_WIDGET (editor), "participant");
+  scroll_to_end (GTK_WIDGET (editor));
+  save (GTK_WIDGET (editor), "participant-history");
+  gtk_window_destroy (GTK_WINDOW (editor));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-participant", "s", edited->id);
+  editor = st_window_get_editor (window);
+  wait_until (mapped, editor);
+  {
+    g_autofree char *wrong = g_strdup (edited->id_number);
+
+    wrong[16] = wrong[16] == '1' ? '2' : '1';
+    gtk_editable_set_text (st_participant_editor_get_id_number_entry (editor), wrong);
+    save (GTK_WIDGET (editor), "participant-invalid-id");
+  }
+  gtk_window_destroy (GTK_WINDOW (editor));
+
+  /* Importing the messy test roster: the preview, then the summary. */
+  roster = g_strdup (argv[2]);
+  st_window_import_file (window, roster);
+  import = st_window_get_import_window (window);
+  wait_until (mapped, import);
+  save (GTK_WIDGET (import), "import-preview");
+  gtk_widget_activate_action (GTK_WIDGET (import), "import.start", NULL);
+  wait_until (import_finished, import);
+  save (GTK_WIDGET (import), "import-summary");
+  gtk_widget_activate_action (GTK_WIDGET (import), "import.show-list", "s", "rejects");
+  save (GTK_WIDGET (import), "import-rejects");
+  gtk_widget_activate_action (GTK_WIDGET (import), "import.back", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (import), "import.resolve", NULL);
+  save (GTK_WIDGET (import), "import-conflict");
+  gtk_window_destroy (GTK_WINDOW (import));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = open_window (db, 1280, 720);
+  {
+    g_autoptr(GSettings) settings = st_application_settings_new ();
+
+    if (settings != NULL)
+      g_settings_set_string (settings, "server-url", "https://shuangti.ceheng.example.gov.cn");
+    preferences = st_preferences_window_new (GTK_WINDOW (window), st_db_get_path (db), settings);
+  }
+  gtk_window_present (GTK_WINDOW (preferences));
+  wait_until (mapped, preferences);
+  save (GTK_WIDGET (preferences), "preferences");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* What a new user sees. */
+  empty_path = g_build_filename (dir, "empty.db", NULL);
+  empty = st_db_open (empty_path, &error);
+  g_assert_no_error (error);
+  window = open_window (empty, 1280, 720);
+  save (GTK_WIDGET (window), "empty");
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (100);
+
+  g_clear_object (&db);
+  g_clear_object (&empty);
+  {
+    const char *files[] = { "demo.db", "demo.db-wal", "demo.db-shm", "empty.db", "empty.db-wal", "empty.db-shm" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      {
+        g_autofree char *f = g_build_filename (dir, files[i], NULL);
+        g_remove (f);
+      }
+    g_rmdir (dir);
+  }
+  return 0;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* For the tests, the benchmark and the screenshots. */
+#pragma once
+
+#include "st-import-window.h"
+#include "st-participant-editor.h"
+#include "st-participants-page.h"
+#include "st-window.h"
+
+G_BEGIN_DECLS
+
+StParticipantsPage  *st_window_get_participants_page (StWindow   *self);
+/* The editor or import window open now, or NULL. */
+StParticipantEditor *st_window_get_editor            (StWindow   *self);
+StImportWindow      *st_window_get_import_window     (StWindow   *self);
+/* Opens the import window on @path, as choosing it in the file chooser
+ * does. */
+void                 st_window_import_file           (StWindow   *self,
+                                                      const char *path);
+/* The confirmation asked last (delete), or NULL once answered. */
+AdwMessageDialog    *st_window_get_confirmation      (StWindow   *self);
+/* The title of the last toast. */
+const char          *st_window_get_last_toast        (StWindow   *self);
+/* TRUE once the search index has been brought up to date. */
+gboolean             st_window_is_index_ready        (StWindow   *self);
+
+G_END_DECLS

@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "st-application.h"
+#include "st-import.h"
+#include "st-participant.h"
+#include "st-participant-search.h"
+#include "st-participants-page.h"
+#include "st-window-private.h"
+
+struct _StWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwViewStack         *view_stack;
+  StParticipantsPage   *participants_page;
+
+  StDb                 *db;
+  StDivisions          *divisions;
+  GSettings            *settings;
+  GCancellable         *cancellable;
+  StParticipantEditor  *editor;         /* weak */
+  StImportWindow       *import_window;  /* weak */
+  AdwMessageDialog     *confirmation;   /* weak */
+  char                 *last_toast;
+  gboolean              index_ready;
+};
+
+G_DEFINE_FINAL_TYPE (StWindow, st_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+show_toast (StWindow *self,
+            AdwToast *toast)
+{
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (adw_toast_get_title (toast));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_message (StWindow   *self,
+              const char *message)
+{
+  /* Toasts read Pango markup; messages may quote what people typed. */
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  adw_toast_set_timeout (toast, 8);
+  show_toast (self, toast);
+}
+
+/* The search index reflects what others changed (shuangti-cli, sync) once
+ * it is refreshed: in a thread with its own connection, while the list,
+ * which does not need it, is shown at once. */
+static void
+index_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  db = st_db_open (task_data, &error);
+  if (db == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  n = st_participant_search_refresh (db, cancellable, NULL, NULL, &error);
+  if (n < 0)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, n);
+}
+
+static void
+index_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  StWindow *self = ST_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  gssize n = g_task_propagate_int (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->index_ready = TRUE;
+  if (self->participants_page == NULL)
+    return;
+  st_participants_page_set_indexing (self->participants_page, FALSE);
+  if (n < 0)
+    g_warning ("Could not update the search index: %s", error->message);
+  else if (n > 0)
+    st_participants_page_reload (self->participants_page);
+}
+
+static gboolean
+start_index_refresh (gpointer user_data)
+{
+  StWindow *self = user_data;
+  g_autoptr(GTask) task = NULL;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return G_SOURCE_REMOVE;
+  task = g_task_new (self, self->cancellable, index_done, NULL);
+  g_task_set_source_tag (task, start_index_refresh);
+  g_task_set_task_data (task, g_strdup (st_db_get_path (self->db)), g_free);
+  g_task_run_in_thread (task, index_thread);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_editor_saved (StWindow   *self,
+                 const char *uuid,
+                 gboolean    created)
+{
+  g_autoptr(StParticipant) p = st_participant_load (self->db, uuid, NULL);
+  g_autofree char *message = NULL;
+
+  st_participants_page_participant_changed (self->participants_page, uuid);
+  if (p != NULL)
+    message = g_strdup_printf (created ? _("%s added") : _("%s saved"), p->name);
+  show_message (self, message ? message : _("Saved"));
+}
+
+static void
+delete_participant (StWindow   *self,
+                    const char *uuid)
+{
+  g_autoptr(StParticipant) p = st_participant_load (self->db, uuid, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (p == NULL || !st_participant_set_deleted (self->db, uuid, TRUE, &error))
+    {
+      show_message (self, error ? error->message : _("This participant no longer exists."));
+      return;
+    }
+  if (!st_participant_search_refresh_one (self->db, uuid, &error))
+    g_warning ("Could not update the search index: %s", error->message);
+  if (self->editor != NULL && g_strcmp0 (st_participant_editor_get_uuid (self->editor), uuid) == 0)
+    gtk_window_destroy (GTK_WINDOW (self->editor));
+  st_participants_page_reload (self->participants_page);
+
+  title = g_markup_printf_escaped (_("%s deleted"), p->name);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (uuid));
+  adw_toast_set_timeout (toast, 10);
+  show_toast (self, toast);
+}
+
+static void
+on_delete_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    StWindow         *self)
+{
+  const char *uuid = g_object_get_data (G_OBJECT (dialog), "uuid");
+
+  if (g_strcmp0 (response, "delete") == 0)
+    delete_participant (self, uuid);
+}
+
+static void
+confirm_delete (StWindow   *self,
+                GtkWindow  *parent,
+                const char *uuid)
+{
+  g_autoptr(StParticipant) p = st_participant_load (self->db, uuid, NULL);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (p == NULL || p->deleted)
+    return;
+  heading = g_strdup_printf (_("Delete %s?"), p->name);
+  body = g_strdup (_("The participant is taken off every list. The record is kept, marked as deleted, so this can be undone."));
+  dialog = adw_message_dialog_new (parent, heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "uuid", g_strdup (uuid), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
+  g_set_weak_pointer (&self->confirmation, ADW_MESSAGE_DIALOG (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_editor_delete_requested (StWindow            *self,
+                            const char          *uuid,
+                            const char          *name,
+                            StParticipantEditor *editor)
+{
+  confirm_delete (self, GTK_WINDOW (editor), uuid);
+}
+
+static void
+open_editor (StWindow   *self,
+             const char *uuid)
+{
+  StParticipantEditor *editor;
+
+  if (self->editor != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->editor));
+  editor = st_participant_editor_new (GTK_WINDOW (self), self->db, self->divisions, uuid);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (editor, "delete-requested", G_CALLBACK (on_editor_delete_requested), self,
+                           G_CONNECT_SWAPPED);
+  g_set_weak_pointer (&self->editor, editor);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+static void
+new_participant_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  open_editor (ST_WINDOW (widget), NULL);
+}
+
+static void
+open_participant_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  open_editor (ST_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+delete_participant_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  confirm_delete (ST_WINDOW (widget), GTK_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+undo_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  StWindow *self = ST_WINDOW (widget);
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!st_participant_set_deleted (self->db, uuid, FALSE, &error))
+    {
+      show_message (self, error->message);
+      return;
+    }
+  if (!st_participant_search_refresh_one (self->db, uuid, &error))
+    g_warning ("Could not update the search index: %s", error->message);
+  st_participants_page_participant_changed (self->participants_page, uuid);
+}
+
+static void
+on_imported (StWindow *self,
+             guint     imported,
+             guint     updated)
+{
+  g_autofree char *message = NULL;
+
+  if (self->participants_page == NULL)
+    return;
+  st_participants_page_reload (self->participants_page);
+  /* Translators: "Roster imported: 120 new, 3 already registered" */
+  message = g_strdup_printf (_("Roster imported: %u new, %u already registered"), imported, updated);
+  show_message (self, message);
+}
+
+static void
+on_import_participant_changed (StWindow   *self,
+                               const char *uuid)
+{
+  st_participants_page_participant_changed (self->participants_page, uuid);
+}
+
+void
+st_window_import_file (StWindow   *self,
+                       const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  StImportWindow *window;
+
+  g_return_if_fail (ST_IS_WINDOW (self));
+
+  window = st_import_window_new (GTK_WINDOW (self), self->db, self->divisions, path, &error);
+  if (window == NULL)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("This File Cannot Be Imported"),
+                                                  error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  g_signal_connect_object (window, "imported", G_CALLBACK (on_imported), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (window, "participant-changed", G_CALLBACK (on_import_participant_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_set_weak_pointer (&self->import_window, window);
+  adw_view_stack_set_visible_child_name (self->view_stack, "participants");
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_roster_chosen (GtkNativeDialog *chooser,
+                  int              response,
+                  gpointer         user_data)
+{
+  StWindow *self = ST_WINDOW (user_data);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        st_window_import_file (self, path);
+    }
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Import Roster"), GTK_WINDOW (widget),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (csv, _("Rosters (CSV)"));
+  gtk_file_filter_add_suffix (csv, "csv");
+  gtk_file_filter_add_suffix (csv, "CSV");
+  gtk_file_filter_add_mime_type (csv, "text/csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_roster_chosen), g_object_ref (widget));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  StWindow *self = ST_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (parameter, NULL));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  StWindow *self = ST_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "participants");
+  st_participants_page_focus_search (self->participants_page);
+}
+
+static gboolean
+st_window_close_request (GtkWindow *window)
+{
+  StWindow *self = ST_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+      if (!gtk_window_is_maximized (window))
+        {
+          g_settings_set_int (self->settings, "window-width", width);
+          g_settings_set_int (self->settings, "window-height", height);
+        }
+    }
+  return GTK_WINDOW_CLASS (st_window_parent_class)->close_request (window);
+}
+
+static void
+st_window_dispose (GObject *object)
+{
+  StWindow *self = ST_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_weak_pointer (&self->editor);
+  g_clear_weak_pointer (&self->import_window);
+  g_clear_weak_pointer (&self->confirmation);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (st_window_parent_class)->dispose (object);
+}
+
+static void
+st_window_finalize (GObject *object)
+{
+  StWindow *self = ST_WINDOW (object);
+
+  g_clear_object (&self->db);
+  g_clear_pointer (&self->divisions, st_divisions_unref);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_free (self->last_toast);
+
+  G_OBJECT_CLASS (st_window_parent_class)->finalize (object);
+}
+
+static void
+st_window_class_init (StWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+  static const char *const pages[] = { "overview", "participants", "classes", "graduation", "reports" };
+
+  object_class->dispose = st_window_dispose;
+  object_class->finalize = st_window_finalize;
+  window_class->close_request = st_window_close_request;
+
+  g_type_ensure (ST_TYPE_PARTICIPANTS_PAGE);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, StWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, StWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, StWindow, participants_page);
+
+  gtk_widget_class_install_action (widget_class, "win.new-participant", NULL, new_participant_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.open-participant", "s", open_participant_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-participant", "s", delete_participant_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK, "win.show-page", "s", pages[i]);
+}
+
+static void
+st_window_init (StWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+#ifdef DEVELOPMENT_BUILD
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+}
+
+StWindow *
+st_window_new (AdwApplication *application,
+               StDb           *db)
+{
+  g_autoptr(GError) error = NULL;
+  StWindow *self = g_object_new (ST_TYPE_WINDOW, "application", application, NULL);
+
+  self->db = g_object_ref (db);
+  self->divisions = st_import_load_divisions (db, &error);
+  if (self->divisions == NULL)
+    {
+      g_warning ("Could not read the townships of the database: %s", error->message);
+      self->divisions = st_divisions_new_default ();
+    }
+
+  self->settings = st_application_settings_new ();
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+  else
+    gtk_window_set_default_size (GTK_WINDOW (self), 1180, 720);
+
+  st_participants_page_set_db (self->participants_page, db, self->divisions);
+  adw_view_stack_set_visible_child_name (self->view_stack, "participants");
+  /* After the first frame (a low-priority idle runs after drawing): the
+   * list comes first, the thread would only compete with it. */
+  st_participants_page_set_indexing (self->participants_page, TRUE);
+  g_idle_add_full (G_PRIORITY_LOW, start_index_refresh, g_object_ref (self), g_object_unref);
+  return self;
+}
+
+StDb *
+st_window_get_db (StWindow *self)
+{
+  g_return_val_if_fail (ST_IS_WINDOW (self), NULL);
+  return self->db;
+}
+
+StParticipantsPage *
+st_window_get_participants_page (StWindow *self)
+{
+  return self->participants_page;
+}
+
+StParticipantEditor *
+st_window_get_editor (StWindow *self)
+{
+  return self->editor;
+}
+
+StImportWindow *
+st_window_get_import_window (StWindow *self)
+{
+  return self->import_window;
+}
+
+AdwMessageDialog *
+st_window_get_confirmation (StWindow *self)
+{
+  return self->confirmation;
+}
+
+const char *
+st_window_get_last_toast (StWindow *self)
+{
+  return self->last_toast;
+}
+
+gboolean
+st_window_is_index_ready (StWindow *self)
+{
+  return self->index_ready;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The list of participants as the app shows it: search, filters, sort, and
+ * the rows of one screen at a time. */
+#pragma once
+
+#include "st-db.h"
+#include "st-idcard.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ST_PARTICIPANT_SORT_DEFAULT,     /* township, village, name: the roster's order */
+  ST_PARTICIPANT_SORT_NAME,        /* pinyin order */
+  ST_PARTICIPANT_SORT_SEX,
+  ST_PARTICIPANT_SORT_AGE,
+  ST_PARTICIPANT_SORT_TOWNSHIP,    /* official (code) order */
+  ST_PARTICIPANT_SORT_VILLAGE,
+  ST_PARTICIPANT_SORT_CLASS,
+  ST_PARTICIPANT_SORT_STATE,       /* in study, graduated, completed, withdrawn, none */
+  ST_PARTICIPANT_SORT_ID_NUMBER,
+} StParticipantSort;
+
+typedef struct
+{
+  /* Terms separated by blanks, all of which must match: a name or part of
+   * one (三 finds 张三), pinyin initials from the start (zs finds 张三 and
+   * 曾山), or digits of the ID number (three or more anywhere in it, one or
+   * two at its start). */
+  const char        *search;
+  const char        *township_code;   /* NULL = all */
+  const char        *village_code;    /* NULL = all */
+  const char        *state;           /* studying | graduated | completed | withdrawn | none; NULL = all */
+  StParticipantSort  sort;
+  gboolean           descending;
+} StParticipantQuery;
+
+/* One row of the list. The ID number is the full one: mask it for lists. */
+typedef struct
+{
+  gint64  rowid;
+  char   *id;
+  char   *name;
+  StSex   sex;
+  char   *birth_date;
+  char   *id_number;
+  char   *township_code;
+  char   *village_code;
+  char   *village_name;   /* as written, when no village code matched */
+  char   *class_name;     /* of the latest enrolment, or NULL */
+  char   *state;          /* of the latest enrolment, or NULL */
+} StParticipantSummary;
+
+/* The live participants that match, in order, as rowids (element type
+ * gint64): a list of 100,000 is 800 kB, and rows are read a screen at a
+ * time with st_participant_query_fetch (). */
+GArray     *st_participant_query_run     (StDb                     *db,
+                                          const StParticipantQuery *query,
+                                          GError                  **error);
+
+/* The same in two steps, for search as you type: the ordered list for the
+ * filters and sort (@query's search is not looked at), made again only
+ * when they change … */
+GArray     *st_participant_query_list    (StDb                     *db,
+                                          const StParticipantQuery *query,
+                                          GError                  **error);
+
+/* … and, at every keystroke, the set of participants whose name, initials
+ * or ID number match @search (from the search index, never a scan), and
+ * the list filtered by it, in the list's order. */
+typedef struct _StParticipantMatches StParticipantMatches;
+
+gboolean    st_participant_query_has_terms (const char             *search);
+StParticipantMatches *st_participant_query_match (StDb             *db,
+                                          const char               *search,
+                                          GError                  **error);
+GArray     *st_participant_matches_filter (const StParticipantMatches *matches,
+                                           const GArray            *list);
+void        st_participant_matches_free  (StParticipantMatches     *matches);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StParticipantMatches, st_participant_matches_free)
+
+/* The rows of @rowids, in the same order; an element is NULL where the
+ * participant is no longer there. */
+GPtrArray  *st_participant_query_fetch   (StDb                     *db,
+                                          const gint64             *rowids,
+                                          guint                     n_rowids,
+                                          GError                  **error);
+
+/* How many live participants there are (not deleted, not merged). */
+gint64      st_participant_query_count   (StDb                     *db);
+
+/* The rowid of the participant with key @uuid, or 0. */
+gint64      st_participant_query_rowid   (StDb                     *db,
+                                          const char               *uuid);
+
+/* The enrolment state of the latest live enrolment of a participant
+ * (studying | graduated | completed | withdrawn), translated; "none" and
+ * NULL give “Not in a class”. */
+const char *st_enrolment_state_to_display (const char              *state);
+
+void        st_participant_summary_free  (StParticipantSummary     *summary);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StParticipantSummary, st_participant_summary_free)
+
+G_END_DECLS

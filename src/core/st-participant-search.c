@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-search"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "st-participant-search.h"
+#include "st-pinyin.h"
+
+/* Enough spellings for a name of four polyphonic characters (2⁴). */
+#define MAX_INITIALS 16
+
+/* Bumped when the keys or the sort key are made differently: an index
+ * made by an older version is then made again. */
+#define INDEX_VERSION "1"
+
+char *
+st_participant_search_fold (const char *text)
+{
+  g_autofree char *nfkc = g_utf8_normalize (text ? text : "", -1, G_NORMALIZE_NFKC);
+  g_autofree char *lower = g_utf8_strdown (nfkc ? nfkc : "", -1);
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = lower; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isspace (c))
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The keys of a name: every suffix (so that a substring is a prefix of a
+ * key) and every spelling of its initials. */
+static GPtrArray *
+name_keys (const char *name)
+{
+  g_autofree char *folded = st_participant_search_fold (name);
+  GPtrArray *keys = st_pinyin_initials (name, MAX_INITIALS);
+
+  for (const char *p = folded; *p; p = g_utf8_next_char (p))
+    g_ptr_array_add (keys, g_strdup (p));
+  return keys;
+}
+
+typedef struct
+{
+  gint64    pid;
+  char     *uuid;
+  gint64    hlc;
+  gboolean  live;
+  char     *name;
+  char     *id_number;
+  gboolean  indexed;      /* a row of participant_search exists … */
+  gboolean  old_live;     /* … and these are what its keys were made from */
+  char     *old_name;
+  char     *old_id_number;
+} Stale;
+
+static void
+stale_clear (Stale *s)
+{
+  g_free (s->uuid);
+  g_free (s->name);
+  g_free (s->id_number);
+  g_free (s->old_name);
+  g_free (s->old_id_number);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           i)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+  return text ? g_strdup (text) : NULL;
+}
+
+#define STALE_SELECT \
+  "SELECT p.rowid, p.id, p.hlc, p.deleted = 0 AND p.merged_into IS NULL, p.name, p.id_number," \
+  " s.pid IS NOT NULL, s.live, s.name, s.id_number" \
+  " FROM participants p LEFT JOIN participant_search s ON s.pid = p.rowid"
+#define STALE_WHERE \
+  " (s.pid IS NULL OR s.hlc IS NOT p.hlc OR s.uuid IS NOT p.id)"
+
+static gboolean
+collect_stale (StDb        *db,
+               const char  *uuid,
+               GArray      *stale,
+               GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (uuid != NULL)
+    {
+      stmt = st_db_prepare (db, STALE_SELECT " WHERE p.id = ?1 AND" STALE_WHERE, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+    }
+  else
+    {
+      stmt = st_db_prepare (db, STALE_SELECT " WHERE" STALE_WHERE, error);
+      if (stmt == NULL)
+        return FALSE;
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Stale s = { 0, };
+
+      s.pid = sqlite3_column_int64 (stmt, 0);
+      s.uuid = column_dup (stmt, 1);
+      s.hlc = sqlite3_column_int64 (stmt, 2);
+      s.live = sqlite3_column_int (stmt, 3);
+      s.name = column_dup (stmt, 4);
+      s.id_number = column_dup (stmt, 5);
+      s.indexed = sqlite3_column_int (stmt, 6);
+      s.old_live = sqlite3_column_int (stmt, 7);
+      s.old_name = column_dup (stmt, 8);
+      s.old_id_number = column_dup (stmt, 9);
+      g_array_append_val (stale, s);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, _("updating the search index"), error);
+  return TRUE;
+}
+
+static gboolean
+step_done (StDb          *db,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, _("updating the search index"), error);
+  return TRUE;
+}
+
+/* Removes the keys a row was indexed with (they are known from the name
+ * and number it was indexed from, so no index on pid is needed). */
+static gboolean
+forget (StDb        *db,
+        gint64       pid,
+        const char  *name,
+        gboolean     had_keys,
+        GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!had_keys)
+    return TRUE;
+  {
+    g_autoptr(GPtrArray) keys = name_keys (name);
+
+    stmt = st_db_prepare (db, "DELETE FROM participant_search_keys WHERE key = ? AND pid = ?", error);
+    if (stmt == NULL)
+      return FALSE;
+    for (guint i = 0; i < keys->len; i++)
+      {
+        sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (stmt, 2, pid);
+        if (!step_done (db, stmt, error))
+          return FALSE;
+      }
+  }
+  stmt = st_db_prepare (db, "DELETE FROM participant_search_ids WHERE rowid = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, pid);
+  return step_done (db, stmt, error);
+}
+
+static gboolean
+index_row (StDb         *db,
+           const Stale  *s,
+           GError      **error)
+{
+  g_autofree char *sort_key = st_pinyin_sort_key (s->name);
+  sqlite3_stmt *stmt;
+
+  if (s->indexed && !forget (db, s->pid, s->old_name, s->old_live, error))
+    return FALSE;
+
+  if (s->live)
+    {
+      g_autoptr(GPtrArray) keys = name_keys (s->name);
+
+      stmt = st_db_prepare (db, "INSERT OR IGNORE INTO participant_search_keys (key, pid) VALUES (?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = 0; i < keys->len; i++)
+        {
+          sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 2, s->pid);
+          if (!step_done (db, stmt, error))
+            return FALSE;
+        }
+      stmt = st_db_prepare (db, "INSERT INTO participant_search_ids (rowid, id_number) VALUES (?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, s->pid);
+      sqlite3_bind_text (stmt, 2, s->id_number, -1, SQLITE_STATIC);
+      if (!step_done (db, stmt, error))
+        return FALSE;
+    }
+
+  stmt = st_db_prepare (db,
+                        "INSERT OR REPLACE INTO participant_search (pid, uuid, hlc, live, name, id_number, sort_key)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, s->pid);
+  sqlite3_bind_text (stmt, 2, s->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, s->hlc);
+  sqlite3_bind_int (stmt, 4, s->live);
+  st_db_bind_text (stmt, 5, s->name);
+  st_db_bind_text (stmt, 6, s->id_number);
+  sqlite3_bind_text (stmt, 7, sort_key, -1, SQLITE_STATIC);
+  return step_done (db, stmt, error);
+}
+
+/* Rows of the index whose participant is gone: only after a VACUUM
+ * renumbered the rows, since participants are tombstoned, never removed. */
+static gboolean
+forget_orphans (StDb    *db,
+                GError **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db,
+                                      "SELECT pid, live, name FROM participant_search"
+                                      " WHERE pid NOT IN (SELECT rowid FROM participants)",
+                                      error);
+  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) live = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 pid = sqlite3_column_int64 (stmt, 0);
+      gboolean l = sqlite3_column_int (stmt, 1);
+
+      g_array_append_val (pids, pid);
+      g_array_append_val (live, l);
+      g_ptr_array_add (names, column_dup (stmt, 2));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, _("updating the search index"), error);
+
+  for (guint i = 0; i < pids->len; i++)
+    {
+      gint64 pid = g_array_index (pids, gint64, i);
+
+      if (!forget (db, pid, g_ptr_array_index (names, i), g_array_index (live, gboolean, i), error))
+        return FALSE;
+      stmt = st_db_prepare (db, "DELETE FROM participant_search WHERE pid = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, pid);
+      if (!step_done (db, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+forget_all (StDb    *db,
+            GError **error)
+{
+  if (!st_db_begin (db, error))
+    return FALSE;
+  if (!st_db_exec (db,
+                   "DELETE FROM participant_search;"
+                   "DELETE FROM participant_search_keys;"
+                   "DELETE FROM participant_search_ids;",
+                   error)
+      || !st_db_set_meta (db, "search_index_version", INDEX_VERSION, error))
+    {
+      st_db_rollback (db);
+      return FALSE;
+    }
+  return st_db_commit (db, error);
+}
+
+static gint64
+count_of (StDb       *db,
+          const char *sql)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, sql, NULL);
+  gint64 n = -1;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return n;
+}
+
+static gint64
+refresh (StDb              *db,
+         const char        *uuid,
+         GCancellable      *cancellable,
+         StSearchProgress   progress,
+         gpointer           user_data,
+         GError           **error)
+{
+  g_autoptr(GArray) stale = g_array_new (FALSE, TRUE, sizeof (Stale));
+  gboolean orphans;
+
+  g_array_set_clear_func (stale, (GDestroyNotify) stale_clear);
+
+  if (uuid == NULL)
+    {
+      g_autofree char *version = st_db_get_meta (db, "search_index_version");
+
+      if (g_strcmp0 (version, INDEX_VERSION) != 0 && !forget_all (db, error))
+        return -1;
+    }
+
+  /* Read before taking the write lock: most refreshes find nothing to do,
+   * and a reader does not stop another program writing. */
+  if (!collect_stale (db, uuid, stale, error))
+    return -1;
+  orphans = uuid == NULL
+    && count_of (db, "SELECT count(*) FROM participant_search") > count_of (db, "SELECT count(*) FROM participants");
+  if (stale->len == 0 && !orphans)
+    return 0;
+
+  if (!st_db_begin (db, error))
+    return -1;
+  /* What was read may have changed before the lock was taken: read again
+   * inside the transaction. */
+  g_array_set_size (stale, 0);
+  if (!collect_stale (db, uuid, stale, error))
+    goto fail;
+
+  for (guint i = 0; i < stale->len; i++)
+    {
+      if ((i & 1023) == 0)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            goto fail;
+          if (progress != NULL)
+            progress ((double) i / stale->len, user_data);
+        }
+      if (!index_row (db, &g_array_index (stale, Stale, i), error))
+        goto fail;
+    }
+  if (orphans && !forget_orphans (db, error))
+    goto fail;
+  if (!st_db_commit (db, error))
+    return -1;
+  if (progress != NULL)
+    progress (1.0, user_data);
+  g_debug ("search index: %u participants re-indexed", stale->len);
+  return stale->len;
+
+fail:
+  st_db_rollback (db);
+  return -1;
+}
+
+gint64
+st_participant_search_refresh (StDb              *db,
+                               GCancellable      *cancellable,
+                               StSearchProgress   progress,
+                               gpointer           user_data,
+                               GError           **error)
+{
+  gint64 cache = count_of (db, "PRAGMA cache_size");
+  gint64 n;
+
+  g_return_val_if_fail (ST_IS_DB (db), -1);
+
+  /* The refresh reads every participant once: caching those pages would
+   * only cost the app memory it does not get back (16 MB at 100,000
+   * people). */
+  st_db_exec (db, "PRAGMA cache_size = -2000", NULL);
+  n = refresh (db, NULL, cancellable, progress, user_data, error);
+  {
+    g_autofree char *restore = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache);
+
+    st_db_exec (db, restore, NULL);
+  }
+  return n;
+}
+
+gboolean
+st_participant_search_refresh_one (StDb        *db,
+                                   const char  *uuid,
+                                   GError     **error)
+{
+  g_return_val_if_fail (ST_IS_DB (db), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+  return refresh (db, uuid, NULL, NULL, NULL, error) >= 0;
+}
+
+gint64
+st_participant_search_stale_count (StDb *db)
+{
+  return count_of (db,
+                   "SELECT count(*) FROM participants p LEFT JOIN participant_search s ON s.pid = p.rowid"
+                   " WHERE" STALE_WHERE);
+}
