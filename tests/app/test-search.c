@@ -383,13 +383,15 @@ test_migration (void)
   /* Back to schema 1, as a file of the first version is. */
   g_assert_true (st_db_exec (db,
                              "DROP TABLE participant_search; DROP TABLE participant_search_keys;"
-                             "DROP TABLE participant_search_ids; PRAGMA user_version = 1;",
+                             "DROP TABLE participant_search_ids; DROP INDEX attendance_totals;"
+                             "DROP INDEX study_logs_totals; DROP INDEX audit_log_hlc; PRAGMA user_version = 1;",
                              &error));
   g_object_unref (db);
 
   db = st_db_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (st_db_get_schema_version (db), ==, 2);
+  g_assert_cmpint (st_db_get_schema_version (db), ==, st_db_get_latest_schema_version ());
+  g_assert_cmpint (st_db_get_schema_version (db), >=, 2);
   g_assert_cmpint (st_db_count_live (db, "participants"), ==, 50);
   g_assert_cmpint (st_participant_search_stale_count (db), ==, 50);
   g_assert_cmpint (st_participant_search_refresh (db, NULL, NULL, NULL, &error), ==, 50);
