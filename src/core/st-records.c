@@ -217,6 +217,27 @@ column_dup (sqlite3_stmt *stmt,
   return text ? g_strdup (text) : NULL;
 }
 
+/* One row by its key through @from_row; NULL without an error when there
+ * is none. */
+static gpointer
+load_one (StDb         *db,
+          const char   *sql,
+          const char   *id,
+          gpointer    (*from_row) (sqlite3_stmt *),
+          GError      **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, sql, error);
+  gpointer row = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    row = from_row (stmt);
+  sqlite3_reset (stmt);
+  return row;
+}
+
 /* Classes */
 
 StClass *
@@ -363,18 +384,15 @@ st_class_load (StDb        *db,
                const char  *id,
                GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT " CLASS_COLUMNS " FROM classes WHERE id = ? AND deleted = 0", error);
-  StClass *c = NULL;
+  g_autoptr(GError) local = NULL;
+  StClass *row = load_one (db, "SELECT " CLASS_COLUMNS " FROM classes WHERE id = ? AND deleted = 0", id,
+                       (gpointer (*) (sqlite3_stmt *)) class_from_row, &local);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    c = class_from_row (stmt);
-  else
+  if (local != NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  else if (row == NULL)
     refuse (error, ST_RECORDS_ERROR_NOT_FOUND, _("There is no class with the key %s."), id);
-  sqlite3_reset (stmt);
-  return c;
+  return row;
 }
 
 GPtrArray *
@@ -452,18 +470,15 @@ st_enrolment_load (StDb        *db,
                    const char  *id,
                    GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT " ENROLMENT_COLUMNS " FROM enrolments WHERE id = ? AND deleted = 0", error);
-  StEnrolment *e = NULL;
+  g_autoptr(GError) local = NULL;
+  StEnrolment *row = load_one (db, "SELECT " ENROLMENT_COLUMNS " FROM enrolments WHERE id = ? AND deleted = 0", id,
+                       (gpointer (*) (sqlite3_stmt *)) enrolment_from_row, &local);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    e = enrolment_from_row (stmt);
-  else
+  if (local != NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  else if (row == NULL)
     refuse (error, ST_RECORDS_ERROR_NOT_FOUND, _("There is no enrolment with the key %s."), id);
-  sqlite3_reset (stmt);
-  return e;
+  return row;
 }
 
 GPtrArray *
@@ -710,18 +725,15 @@ st_session_load (StDb        *db,
                  const char  *id,
                  GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT " SESSION_COLUMNS " FROM sessions WHERE id = ? AND deleted = 0", error);
-  StSession *s = NULL;
+  g_autoptr(GError) local = NULL;
+  StSession *row = load_one (db, "SELECT " SESSION_COLUMNS " FROM sessions WHERE id = ? AND deleted = 0", id,
+                       (gpointer (*) (sqlite3_stmt *)) session_from_row, &local);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    s = session_from_row (stmt);
-  else
+  if (local != NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  else if (row == NULL)
     refuse (error, ST_RECORDS_ERROR_NOT_FOUND, _("There is no session with the key %s."), id);
-  sqlite3_reset (stmt);
-  return s;
+  return row;
 }
 
 GPtrArray *
