@@ -1,0 +1,909 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shuangti-server user … and audit …: what a county's IT person types. The
+ * password never comes from the command line (it would show in ps and the
+ * shell's history): from a prompt, or one line on stdin for scripts. */
+#define G_LOG_DOMAIN "st-server"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <pwd.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "st-divisions.h"
+#include "st-idcard.h"
+#include "st-server-admin.h"
+#include "st-server-auth.h"
+#include "st-store-sqlite.h"
+
+#define MIN_PASSWORD_CHARS 8
+#define MAX_PASSWORD_BYTES 1024
+
+static void
+print_error (const char *message)
+{
+  /* Translators: an error message of the server's administration commands */
+  g_printerr (_("shuangti-server: %s\n"), message);
+}
+
+/* Run as root on a file that belongs to the service's user, SQLite would
+ * leave -wal and -shm files the server cannot open. */
+static gboolean
+check_owner (const char  *path,
+             GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  GStatBuf st;
+
+  if (geteuid () != 0)
+    return TRUE;
+  if (g_stat (path, &st) != 0 && g_stat (dir, &st) != 0)
+    return TRUE;
+  if (st.st_uid != 0)
+    {
+      struct passwd *pw = getpwuid (st.st_uid);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("%s belongs to the user %s: run this command as that user (sudo -u %s shuangti-server …), or the server could no longer write its database."),
+                   path, pw ? pw->pw_name : "?", pw ? pw->pw_name : "?");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static StStore *
+open_store (const char *db_path)
+{
+  g_autoptr(GError) error = NULL;
+  StStore *store;
+
+  if (db_path == NULL)
+    {
+      print_error (_("Give the server database with --db FILE."));
+      return NULL;
+    }
+  if (!check_owner (db_path, &error))
+    {
+      print_error (error->message);
+      return NULL;
+    }
+  store = st_store_sqlite_open (db_path, &error);
+  if (store == NULL)
+    print_error (error->message);
+  return store;
+}
+
+static char *
+read_line (FILE *in)
+{
+  char *line = NULL;
+  size_t size = 0;
+  ssize_t n = getline (&line, &size, in);
+
+  if (n < 0)
+    {
+      free (line);
+      return NULL;
+    }
+  while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+    line[--n] = '\0';
+  {
+    char *copy = g_strdup (line);
+
+    sodium_memzero (line, size);
+    free (line);
+    return copy;
+  }
+}
+
+static char *
+prompt_hidden (const char *prompt)
+{
+  struct termios old, quiet;
+  gboolean hidden = tcgetattr (STDIN_FILENO, &old) == 0;
+  char *line;
+
+  g_printerr ("%s", prompt);
+  if (hidden)
+    {
+      quiet = old;
+      quiet.c_lflag &= ~(tcflag_t) ECHO;
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+  line = read_line (stdin);
+  if (hidden)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &old);
+      g_printerr ("\n");
+    }
+  return line;
+}
+
+static void
+free_secret (char *secret)
+{
+  if (secret == NULL)
+    return;
+  sodium_memzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+typedef char *StSecret;
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (StSecret, free_secret, NULL)
+
+/* The new password of @name, asked twice at a terminal, or one line of
+ * stdin. */
+static char *
+read_password (const char  *name,
+               GError     **error)
+{
+  char *password;
+
+  if (isatty (STDIN_FILENO))
+    {
+      g_autofree char *prompt = g_strdup_printf (_("New password for %s: "), name);
+      g_auto(StSecret) again = NULL;
+
+      password = prompt_hidden (prompt);
+      if (password != NULL)
+        again = prompt_hidden (_("Repeat the password: "));
+      if (password != NULL && g_strcmp0 (password, again) != 0)
+        {
+          free_secret (password);
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("The two passwords differ. Nothing was changed."));
+          return NULL;
+        }
+    }
+  else
+    password = read_line (stdin);
+
+  if (password == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("No password was given: type it at the prompt, or give it as one line on standard input."));
+      return NULL;
+    }
+  if (!g_utf8_validate (password, -1, NULL) || g_utf8_strlen (password, -1) < MIN_PASSWORD_CHARS
+      || strlen (password) > MAX_PASSWORD_BYTES)
+    {
+      free_secret (password);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("A password needs at least %d characters (and at most %d bytes). Nothing was changed."),
+                   MIN_PASSWORD_CHARS, MAX_PASSWORD_BYTES);
+      return NULL;
+    }
+  return password;
+}
+
+static gboolean
+name_is_valid (const char *name)
+{
+  if (!g_utf8_validate (name, -1, NULL) || *name == '\0' || g_utf8_strlen (name, -1) > 64)
+    return FALSE;
+  for (const char *p = name; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c) || !g_unichar_isprint (c))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A township by 12-digit code, 9-digit code or name of the default
+ * county; codes of other counties are taken as they are. */
+static char *
+resolve_township (StDivisions  *divisions,
+                  const char   *text,
+                  GError      **error)
+{
+  const StDivision *division = st_divisions_find_township (divisions, text);
+  gboolean digits = *text != '\0';
+
+  if (division != NULL)
+    return g_strdup (division->code);
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      digits = FALSE;
+  if (digits && strlen (text) == 12)
+    return g_strdup (text);
+  if (digits && strlen (text) == 9)
+    return g_strconcat (text, "000", NULL);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               _("“%s” is not a township: give its 12-digit code (such as 522327104000) or its name in the default county."),
+               text);
+  return NULL;
+}
+
+static char **
+resolve_townships (char    **texts,
+                   GError  **error)
+{
+  g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; texts != NULL && texts[i] != NULL; i++)
+    {
+      char *code = resolve_township (divisions, texts[i], error);
+
+      if (code == NULL)
+        return NULL;
+      if (g_ptr_array_find_with_equal_func (codes, code, g_str_equal, NULL))
+        g_free (code);
+      else
+        g_ptr_array_add (codes, code);
+    }
+  g_ptr_array_add (codes, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&codes), FALSE);
+}
+
+static gboolean
+check_scope (StRole   role,
+             char   **townships)
+{
+  guint n = g_strv_length (townships);
+
+  if (st_role_sees_all (role) && n > 0)
+    {
+      print_error (_("County and admin accounts see every township: leave out --township."));
+      return FALSE;
+    }
+  if (!st_role_sees_all (role) && n == 0)
+    {
+      print_error (_("Trainer and township accounts need at least one --township."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_role (const char *text,
+            StRole     *role)
+{
+  if (st_role_from_string (text, role))
+    return TRUE;
+  {
+    g_autofree char *message = g_strdup_printf (_("“%s” is not a role: give trainer, township, county or admin."), text);
+
+    print_error (message);
+  }
+  return FALSE;
+}
+
+static char *
+describe_townships (char **townships)
+{
+  g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; townships[i] != NULL; i++)
+    {
+      const StDivision *division = st_divisions_lookup (divisions, townships[i]);
+
+      if (i > 0)
+        g_string_append (out, ", ");
+      if (division != NULL)
+        g_string_append_printf (out, "%s %s", townships[i], division->name);
+      else
+        g_string_append (out, townships[i]);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Parses a command's options; FALSE (after a message) when they are wrong. */
+static gboolean
+parse_options (const char    *parameter,
+               const char    *summary,
+               GOptionEntry  *entries,
+               int           *argc,
+               char        ***argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameter);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      print_error (error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+save_account (StStore   *store,
+              StAccount *account,
+              gboolean   insert,
+              gboolean   revoke_tokens)
+{
+  g_autoptr(GError) error = NULL;
+  StStoreTxn *txn = st_store_begin (store, &error);
+  gint64 now = g_get_real_time () / 1000;
+
+  if (txn == NULL)
+    {
+      print_error (error->message);
+      return FALSE;
+    }
+  account->changed_at = now;
+  if (insert)
+    account->created_at = now;
+  if (!(insert ? st_store_account_insert (store, txn, account, &error)
+               : st_store_account_update (store, txn, account, &error))
+      || (revoke_tokens && !st_store_tokens_revoke_account (store, txn, account->id, now, &error)))
+    {
+      st_store_rollback (store, txn);
+      print_error (error->message);
+      return FALSE;
+    }
+  if (!st_store_commit (store, txn, &error))
+    {
+      print_error (error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static StAccount *
+find_account (StStore    *store,
+              const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  StAccount *account = st_store_account_find (store, NULL, name, &error);
+
+  if (error != NULL)
+    print_error (error->message);
+  else if (account == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("There is no account named “%s”; “user list” shows them."), name);
+
+      print_error (message);
+    }
+  return account;
+}
+
+static int
+user_add (const char *db_path,
+          int         argc,
+          char      **argv)
+{
+  g_autofree char *role_text = NULL;
+  g_auto(GStrv) township_args = NULL;
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_("trainer, township, county or admin"), N_("ROLE") },
+    { "township", 0, 0, G_OPTION_ARG_STRING_ARRAY, &township_args, N_("A township the account sees (repeat for several)"), N_("CODE") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(StAccount) account = st_account_new ();
+  g_autoptr(StStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(StSecret) password = NULL;
+  g_autofree char *scope = NULL;
+
+  if (!parse_options (_("NAME"), _("Create an account. The password is asked for, or read as one line from standard input."),
+                      entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    {
+      print_error (_("Give the account’s name: user add NAME --role ROLE [--township CODE …]"));
+      return 2;
+    }
+  if (role_text == NULL)
+    {
+      print_error (_("Give the account’s role with --role trainer|township|county|admin."));
+      return 2;
+    }
+  if (!name_is_valid (argv[1]))
+    {
+      print_error (_("An account name has 1 to 64 characters and no spaces."));
+      return 2;
+    }
+  if (!parse_role (role_text, &account->role))
+    return 2;
+  g_strfreev (account->townships);
+  account->townships = resolve_townships (township_args, &error);
+  if (account->townships == NULL)
+    {
+      account->townships = g_new0 (char *, 1);
+      print_error (error->message);
+      return 2;
+    }
+  if (!check_scope (account->role, account->townships))
+    return 2;
+  account->name = g_strdup (argv[1]);
+
+  store = open_store (db ? db : db_path);
+  if (store == NULL)
+    return 1;
+  {
+    g_autoptr(StAccount) existing = st_store_account_find (store, NULL, account->name, NULL);
+
+    if (existing != NULL)
+      {
+        g_autofree char *message = g_strdup_printf (_("An account named “%s” exists already."), account->name);
+
+        print_error (message);
+        return 1;
+      }
+  }
+
+  password = read_password (account->name, &error);
+  if (password == NULL)
+    {
+      print_error (error->message);
+      return 1;
+    }
+  account->password_hash = st_auth_hash_password (password);
+  if (account->password_hash == NULL)
+    {
+      print_error (_("The password could not be hashed (out of memory)."));
+      return 1;
+    }
+  if (!save_account (store, account, TRUE, FALSE))
+    return 1;
+
+  scope = st_role_sees_all (account->role) ? g_strdup (_("all townships")) : describe_townships (account->townships);
+  /* Translators: account name, role, townships */
+  g_print (_("Account %s created: %s, %s.\n"), account->name, st_role_to_string (account->role), scope);
+  return 0;
+}
+
+static int
+user_modify (const char *db_path,
+             int         argc,
+             char      **argv)
+{
+  g_autofree char *role_text = NULL;
+  g_auto(GStrv) township_args = NULL;
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_("trainer, township, county or admin"), N_("ROLE") },
+    { "township", 0, 0, G_OPTION_ARG_STRING_ARRAY, &township_args, N_("The townships the account sees, replacing the old list"), N_("CODE") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(StAccount) account = NULL;
+  g_autoptr(StStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *scope = NULL;
+
+  if (!parse_options (_("NAME"), _("Change an account’s role or townships. It takes effect at the account’s next request."),
+                      entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    {
+      print_error (_("Give the account’s name: user modify NAME [--role ROLE] [--township CODE …]"));
+      return 2;
+    }
+  store = open_store (db ? db : db_path);
+  if (store == NULL)
+    return 1;
+  account = find_account (store, argv[1]);
+  if (account == NULL)
+    return 1;
+  if (role_text != NULL && !parse_role (role_text, &account->role))
+    return 2;
+  if (township_args != NULL)
+    {
+      char **codes = resolve_townships (township_args, &error);
+
+      if (codes == NULL)
+        {
+          print_error (error->message);
+          return 2;
+        }
+      g_strfreev (account->townships);
+      account->townships = codes;
+    }
+  else if (st_role_sees_all (account->role))
+    {
+      g_strfreev (account->townships);
+      account->townships = g_new0 (char *, 1);
+    }
+  if (!check_scope (account->role, account->townships))
+    return 2;
+  if (!save_account (store, account, FALSE, FALSE))
+    return 1;
+  scope = st_role_sees_all (account->role) ? g_strdup (_("all townships")) : describe_townships (account->townships);
+  g_print (_("Account %s changed: %s, %s.\n"), account->name, st_role_to_string (account->role), scope);
+  return 0;
+}
+
+static int
+user_passwd (const char *db_path,
+             int         argc,
+             char      **argv)
+{
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(StAccount) account = NULL;
+  g_autoptr(StStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(StSecret) password = NULL;
+
+  if (!parse_options (_("NAME"), _("Set an account’s password. Its laptops must sign in again."),
+                      entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    {
+      print_error (_("Give the account’s name: user passwd NAME"));
+      return 2;
+    }
+  store = open_store (db ? db : db_path);
+  if (store == NULL)
+    return 1;
+  account = find_account (store, argv[1]);
+  if (account == NULL)
+    return 1;
+  password = read_password (account->name, &error);
+  if (password == NULL)
+    {
+      print_error (error->message);
+      return 1;
+    }
+  g_free (account->password_hash);
+  account->password_hash = st_auth_hash_password (password);
+  if (account->password_hash == NULL)
+    {
+      print_error (_("The password could not be hashed (out of memory)."));
+      return 1;
+    }
+  if (!save_account (store, account, FALSE, TRUE))
+    return 1;
+  g_print (_("The password of %s is changed; its laptops must sign in again.\n"), account->name);
+  return 0;
+}
+
+static int
+user_set_disabled (const char *db_path,
+                   int         argc,
+                   char      **argv,
+                   gboolean    disabled)
+{
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(StAccount) account = NULL;
+  g_autoptr(StStore) store = NULL;
+
+  if (!parse_options (_("NAME"),
+                      disabled ? _("Disable an account: it can no longer sign in, and its laptops are signed out at once.")
+                               : _("Enable a disabled account again."),
+                      entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    {
+      print_error (disabled ? _("Give the account’s name: user disable NAME")
+                            : _("Give the account’s name: user enable NAME"));
+      return 2;
+    }
+  store = open_store (db ? db : db_path);
+  if (store == NULL)
+    return 1;
+  account = find_account (store, argv[1]);
+  if (account == NULL)
+    return 1;
+  account->disabled = disabled;
+  if (!save_account (store, account, FALSE, disabled))
+    return 1;
+  if (disabled)
+    g_print (_("Account %s is disabled; its laptops are signed out.\n"), account->name);
+  else
+    g_print (_("Account %s is enabled again.\n"), account->name);
+  return 0;
+}
+
+static char *
+format_time (gint64 ms)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
+  g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? g_date_time_format (local, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+}
+
+static int
+user_list (const char *db_path,
+           int         argc,
+           char      **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON for scripts"), NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(StStore) store = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!parse_options ("", _("List the accounts."), entries, &argc, &argv))
+    return 2;
+  if (argc != 1)
+    {
+      print_error (_("user list takes no names."));
+      return 2;
+    }
+  store = open_store (db ? db : db_path);
+  if (store == NULL)
+    return 1;
+  accounts = st_store_account_list (store, &error);
+  if (accounts == NULL)
+    {
+      print_error (error->message);
+      return 1;
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autofree char *text = NULL;
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < accounts->len; i++)
+        {
+          const StAccount *a = g_ptr_array_index (accounts, i);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, a->name);
+          json_builder_set_member_name (b, "role");
+          json_builder_add_string_value (b, st_role_to_string (a->role));
+          json_builder_set_member_name (b, "townships");
+          json_builder_begin_array (b);
+          for (guint t = 0; a->townships[t] != NULL; t++)
+            json_builder_add_string_value (b, a->townships[t]);
+          json_builder_end_array (b);
+          json_builder_set_member_name (b, "disabled");
+          json_builder_add_boolean_value (b, a->disabled);
+          json_builder_set_member_name (b, "created_at");
+          json_builder_add_int_value (b, a->created_at);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      json_generator_set_root (generator, root);
+      json_generator_set_pretty (generator, TRUE);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+      return 0;
+    }
+
+  if (accounts->len == 0)
+    {
+      g_print (_("No accounts yet: create one with “user add NAME --role ROLE”.\n"));
+      return 0;
+    }
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      const StAccount *a = g_ptr_array_index (accounts, i);
+      g_autofree char *scope = st_role_sees_all (a->role) ? g_strdup (_("all townships")) : describe_townships (a->townships);
+      g_autofree char *created = format_time (a->created_at);
+
+      /* Translators: name, role, state, townships, creation time */
+      g_print (_("%s\t%s\t%s\t%s\tcreated %s\n"), a->name, st_role_to_string (a->role),
+               a->disabled ? _("disabled") : _("active"), scope, created);
+    }
+  return 0;
+}
+
+static void
+print_values (const char *label,
+              const char *json_text)
+{
+  g_autoptr(JsonNode) node = json_text ? json_from_string (json_text, NULL) : NULL;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      g_autofree char *text = json_to_string (value, FALSE);
+
+      g_print ("    %s %s: %s\n", label, name, text);
+    }
+}
+
+static void
+add_json_text (JsonBuilder *b,
+               const char  *name,
+               const char  *text)
+{
+  JsonNode *node = text ? json_from_string (text, NULL) : NULL;
+
+  json_builder_set_member_name (b, name);
+  if (node != NULL)
+    json_builder_add_value (b, node);
+  else
+    json_builder_add_null_value (b);
+}
+
+static int
+audit (const char *db_path,
+       int         argc,
+       char      **argv)
+{
+  g_autofree char *participant = NULL;
+  gboolean json = FALSE;
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "participant", 0, 0, G_OPTION_ARG_STRING, &participant, N_("The participant, by resident ID number or key"), N_("ID") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON for scripts"), NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(StStore) store = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  if (!parse_options ("", _("Show every change the server applied to a participant: when, by which account and laptop, old and new values."),
+                      entries, &argc, &argv))
+    return 2;
+  if (participant == NULL || argc != 1)
+    {
+      print_error (_("Give the participant: audit --participant ID-NUMBER|KEY"));
+      return 2;
+    }
+  store = open_store (db ? db : db_path);
+  if (store == NULL)
+    return 1;
+
+  if (g_uuid_string_is_valid (participant))
+    {
+      rows = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (rows, g_ascii_strdown (participant, -1));
+    }
+  else
+    {
+      g_autofree char *number = st_idcard_normalize (participant);
+
+      rows = st_store_record_ids_by_field (store, "participants", "id_number", number, &error);
+      if (rows == NULL)
+        {
+          print_error (error->message);
+          return 1;
+        }
+    }
+
+  json_builder_begin_array (b);
+  for (guint r = 0; r < rows->len; r++)
+    {
+      const char *row_id = g_ptr_array_index (rows, r);
+      g_autoptr(GPtrArray) changes = st_store_log_for_row (store, row_id, &error);
+
+      if (changes == NULL)
+        {
+          print_error (error->message);
+          return 1;
+        }
+      if (changes->len == 0)
+        continue;
+      if (!json)
+        g_print (_("Participant %s\n"), row_id);
+      for (guint i = 0; i < changes->len; i++)
+        {
+          const StLogEntry *e = &((StLogRow *) g_ptr_array_index (changes, i))->entry;
+          g_autofree char *when = format_time (e->at);
+          const char *what;
+          g_autofree char *result = NULL;
+
+          if (json)
+            {
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "row");
+              json_builder_add_string_value (b, row_id);
+              json_builder_set_member_name (b, "at");
+              json_builder_add_int_value (b, e->at);
+              json_builder_set_member_name (b, "account");
+              json_builder_add_string_value (b, e->account_name);
+              json_builder_set_member_name (b, "device");
+              json_builder_add_string_value (b, e->device);
+              json_builder_set_member_name (b, "kind");
+              json_builder_add_string_value (b, e->kind);
+              json_builder_set_member_name (b, "result");
+              json_builder_add_string_value (b, e->result);
+              json_builder_set_member_name (b, "code");
+              if (e->code)
+                json_builder_add_string_value (b, e->code);
+              else
+                json_builder_add_null_value (b);
+              json_builder_set_member_name (b, "hlc");
+              json_builder_add_int_value (b, e->hlc);
+              add_json_text (b, "old", e->old_values);
+              add_json_text (b, "new", e->new_values);
+              json_builder_end_object (b);
+              continue;
+            }
+
+          what = g_str_equal (e->kind, "insert") ? _("created")
+                 : g_str_equal (e->kind, "delete") ? _("deleted") : _("changed");
+          if (g_str_equal (e->result, "applied"))
+            result = g_strdup (_("applied"));
+          else if (g_str_equal (e->result, "conflict"))
+            result = g_strdup (g_strcmp0 (e->code, "server") == 0
+                               ? _("conflict: not applied, a newer value was kept; this one is kept for review")
+                               : _("conflict: applied over a value it had not seen; that value is kept for review"));
+          else
+            result = g_strdup_printf (_("refused (%s)"), e->code ? e->code : "?");
+          /* Translators: time, account, device, what was done, the result */
+          g_print (_("  %s  %s on laptop %.8s: %s, %s\n"), when, e->account_name, e->device, what, result);
+          print_values ("-", e->old_values);
+          print_values ("+", e->new_values);
+        }
+    }
+  json_builder_end_array (b);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (b);
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autofree char *text = NULL;
+
+      json_generator_set_root (generator, root);
+      json_generator_set_pretty (generator, TRUE);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+    }
+  else if (rows->len == 0)
+    {
+      print_error (_("The server has no participant with that ID number or key."));
+      return 1;
+    }
+  return 0;
+}
+
+int
+st_admin_run (const char  *db_path,
+              int          argc,
+              char       **argv)
+{
+  if (g_str_equal (argv[0], "audit"))
+    return audit (db_path, argc, argv);
+
+  if (g_str_equal (argv[0], "user") && argc >= 2)
+    {
+      const char *command = argv[1];
+
+      /* The subcommand sees itself as argv[0]. */
+      argc--;
+      argv++;
+      if (g_str_equal (command, "add"))
+        return user_add (db_path, argc, argv);
+      if (g_str_equal (command, "modify"))
+        return user_modify (db_path, argc, argv);
+      if (g_str_equal (command, "passwd"))
+        return user_passwd (db_path, argc, argv);
+      if (g_str_equal (command, "disable"))
+        return user_set_disabled (db_path, argc, argv, TRUE);
+      if (g_str_equal (command, "enable"))
+        return user_set_disabled (db_path, argc, argv, FALSE);
+      if (g_str_equal (command, "list"))
+        return user_list (db_path, argc, argv);
+    }
+  print_error (_("Unknown command. Commands: user add|modify|passwd|disable|enable|list, audit; see --help."));
+  return 2;
+}

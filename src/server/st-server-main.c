@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shuangti-server: the county's sync server (docs/deployment.md), and its
+ * administration commands. */
+#define G_LOG_DOMAIN "st-server"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "st-server-admin.h"
+#include "st-server-auth.h"
+#include "st-server-log.h"
+#include "st-server.h"
+
+static char *
+default_db_path (void)
+{
+  /* systemd's StateDirectory= (data/shuangti-server.service). */
+  const char *state = g_getenv ("STATE_DIRECTORY");
+  g_auto(GStrv) dirs = NULL;
+
+  if (state == NULL || *state == '\0')
+    return NULL;
+  dirs = g_strsplit (state, ":", 2);
+  return g_build_filename (dirs[0], "server.db", NULL);
+}
+
+static gboolean
+positive (gint64       value,
+          const char  *option)
+{
+  if (value > 0)
+    return TRUE;
+  {
+    /* Translators: %s is an option such as --request-timeout */
+    g_autofree char *message = g_strdup_printf (_("%s needs a number greater than 0."), option);
+
+    g_printerr (_("shuangti-server: %s\n"), message);
+  }
+  return FALSE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  StServerConfig config;
+  gint64 max_body = 0;
+  gint64 token_lifetime = 0;
+  int request_timeout = 0, max_clock_skew = -1, signin_failures = 0, signin_failures_per_address = 0;
+  int signin_lockout = 0, shutdown_timeout = 0, threads = 0;
+  gboolean quiet = FALSE, version = FALSE;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &config.db_path,
+      N_("The server database (default: $STATE_DIRECTORY/server.db under systemd)"), N_("FILE") },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &config.listen,
+      N_("Address and port to serve on (default: 0.0.0.0:8443 with TLS, 127.0.0.1:8080 without; port 0 picks one)"), N_("ADDRESS:PORT") },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &config.tls_cert, N_("The TLS certificate (PEM, with its chain)"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &config.tls_key, N_("The certificate’s private key (PEM)"), N_("FILE") },
+    { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &config.insecure_http,
+      N_("Serve plain HTTP on an address that is not loopback (only behind a TLS proxy)"), NULL },
+    { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, N_("Largest request body, in bytes (default: 8388608)"), N_("BYTES") },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout,
+      N_("Seconds a request may take to arrive, and an idle connection may stay open (default: 30)"), N_("SECONDS") },
+    { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime,
+      N_("Seconds a sign-in stays valid (default: 2592000, 30 days)"), N_("SECONDS") },
+    { "max-clock-skew", 0, 0, G_OPTION_ARG_INT, &max_clock_skew,
+      N_("How far ahead of the server’s clock a change may be stamped, in seconds (default: 300)"), N_("SECONDS") },
+    { "signin-failures", 0, 0, G_OPTION_ARG_INT, &signin_failures,
+      N_("Wrong passwords of one account before it is locked for a while (default: 5)"), N_("N") },
+    { "signin-failures-per-address", 0, 0, G_OPTION_ARG_INT, &signin_failures_per_address,
+      N_("Wrong passwords from one address before it is locked for a while (default: 20)"), N_("N") },
+    { "signin-lockout", 0, 0, G_OPTION_ARG_INT, &signin_lockout,
+      N_("Seconds of the first lock, doubled at each further failure (default: 60)"), N_("SECONDS") },
+    { "shutdown-timeout", 0, 0, G_OPTION_ARG_INT, &shutdown_timeout,
+      N_("Seconds to let requests finish after SIGTERM (default: 30)"), N_("SECONDS") },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Worker threads (default: one per processor)"), N_("N") },
+    { "quiet", 0, 0, G_OPTION_ARG_NONE, &quiet, N_("Log warnings only, not every request"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StServer) server = NULL;
+  const char *localedir = g_getenv ("ST_LOCALEDIR");
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("shuangti-server");
+
+  st_server_config_init (&config);
+  context = g_option_context_new (_("[COMMAND …]"));
+  g_option_context_set_summary (context, _("The Shuangti county server: laptops sync with it over HTTPS."));
+  g_option_context_set_description (context,
+    _("Without a command, serves until SIGTERM.\n"
+      "\n"
+      "Commands (the password is asked for, or read as one line from standard input):\n"
+      "  user add NAME --role trainer|township|county|admin [--township CODE …]\n"
+      "  user modify NAME [--role ROLE] [--township CODE …]\n"
+      "  user passwd NAME\n"
+      "  user disable NAME\n"
+      "  user enable NAME\n"
+      "  user list [--json]\n"
+      "  audit --participant ID-NUMBER|KEY [--json]\n"
+      "\n"
+      "See docs/deployment.md."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  /* Options after a command belong to the command. */
+  g_option_context_set_strict_posix (context, TRUE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr (_("shuangti-server: %s\n"), error->message);
+      st_server_config_clear (&config);
+      return 2;
+    }
+  if (version)
+    {
+      g_print ("shuangti-server %s\n", PACKAGE_VERSION);
+      st_server_config_clear (&config);
+      return 0;
+    }
+  if (!st_auth_init ())
+    {
+      g_printerr (_("shuangti-server: %s\n"), _("libsodium cannot start."));
+      st_server_config_clear (&config);
+      return 1;
+    }
+  if (config.db_path == NULL)
+    config.db_path = default_db_path ();
+
+  if (argc > 1 && !g_str_equal (argv[1], "serve"))
+    {
+      status = st_admin_run (config.db_path, argc - 1, argv + 1);
+      st_server_config_clear (&config);
+      return status;
+    }
+  if (argc > 2)
+    {
+      g_printerr (_("shuangti-server: %s\n"), _("serve takes no arguments; see --help."));
+      st_server_config_clear (&config);
+      return 2;
+    }
+
+  if ((max_body != 0 && !positive (max_body, "--max-body"))
+      || (request_timeout != 0 && !positive (request_timeout, "--request-timeout"))
+      || (token_lifetime != 0 && !positive (token_lifetime, "--token-lifetime"))
+      || (max_clock_skew != -1 && !positive (max_clock_skew + 1, "--max-clock-skew"))
+      || (signin_failures != 0 && !positive (signin_failures, "--signin-failures"))
+      || (signin_failures_per_address != 0 && !positive (signin_failures_per_address, "--signin-failures-per-address"))
+      || (signin_lockout != 0 && !positive (signin_lockout, "--signin-lockout"))
+      || (shutdown_timeout != 0 && !positive (shutdown_timeout, "--shutdown-timeout"))
+      || (threads != 0 && !positive (threads, "--threads")))
+    {
+      st_server_config_clear (&config);
+      return 2;
+    }
+  if (max_body > 0)
+    config.max_body = max_body;
+  if (request_timeout > 0)
+    config.request_timeout = (guint) request_timeout;
+  if (token_lifetime > 0)
+    config.token_lifetime = token_lifetime;
+  if (max_clock_skew >= 0)
+    config.max_clock_skew = (guint) max_clock_skew;
+  if (signin_failures > 0)
+    config.signin_failures = (guint) signin_failures;
+  if (signin_failures_per_address > 0)
+    config.signin_failures_per_address = (guint) signin_failures_per_address;
+  if (signin_lockout > 0)
+    config.signin_lockout = (guint) signin_lockout;
+  if (shutdown_timeout > 0)
+    config.shutdown_timeout = (guint) shutdown_timeout;
+  if (threads > 0)
+    config.threads = (guint) threads;
+
+  if (config.db_path == NULL)
+    {
+      g_printerr (_("shuangti-server: %s\n"), _("Give the server database with --db FILE."));
+      st_server_config_clear (&config);
+      return 2;
+    }
+  if (config.listen == NULL)
+    config.listen = g_strdup (config.tls_cert ? "0.0.0.0:8443" : "127.0.0.1:8080");
+
+  /* A client that goes away mid-answer must not end the server. */
+  signal (SIGPIPE, SIG_IGN);
+  /* Every request allocates and frees a parsed JSON tree: without this,
+   * glibc hands the memory back to the kernel after each one (madvise, a
+   * TLB flush on every core) only to ask for it again. */
+  mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+  st_server_log_init (quiet);
+
+  server = st_server_new (&config, &error);
+  if (server == NULL || !st_server_listen (server, &error))
+    {
+      g_printerr (_("shuangti-server: %s\n"), error->message);
+      st_server_config_clear (&config);
+      return 1;
+    }
+  st_server_config_clear (&config);
+  st_server_run (server);
+  return 0;
+}

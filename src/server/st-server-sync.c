@@ -1,0 +1,1284 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-server"
+
+#include "config.h"
+
+#include "st-failpoint.h"
+#include "st-hlc.h"
+#include "st-server-merge.h"
+#include "st-server-sync.h"
+#include "st-uuid.h"
+
+G_DEFINE_QUARK (st-sync-error-quark, st_sync_error)
+
+/* No laptop made a change before 2020: a stamp before it is garbage. */
+#define HLC_MIN_MS G_GINT64_CONSTANT (1577836800000)
+/* A page of the feed stops at about this size. */
+#define PULL_MAX_BYTES (1024 * 1024)
+
+typedef struct
+{
+  gint64         seq;
+  const StTable *table;
+  const char    *row;
+  const char    *kind;
+  gint64         hlc;
+  gint64         base_hlc;
+  JsonObject    *fields;
+  /* Made while the request is read, on a worker thread, so that the writer
+   * spends its time writing: the fields as JSON (for the audit), and, for a
+   * whole row, the row the server would store if it has none yet. */
+  char          *fields_text;
+  gboolean       whole;
+  char          *row_text;
+  char          *clocks_text;
+  /* The row as a reader saw it before the writer's turn (NULL: absent then);
+   * used when the row's seq has not changed since. */
+  gboolean       prefetched;
+  StRecord      *before;
+} PushChange;
+
+typedef struct
+{
+  gint64       seq;
+  const char  *result;      /* applied | duplicate | conflict | rejected */
+  char        *original;    /* duplicate: the result then */
+  guint        status;      /* rejected */
+  const char  *code;
+  char        *message;
+  gint64       server_seq;
+  const char  *winner;      /* conflict: change | server */
+  char        *review;
+} PushResult;
+
+struct _StPush
+{
+  JsonNode      *root;
+  StCredential  *credential;
+  char          *server_device;
+  gint64         epoch;
+  gint64         now;
+  GArray        *changes;     /* PushChange */
+  GArray        *results;     /* PushResult */
+  GPtrArray     *garbage;     /* records used, freed with the push, not by the writer */
+  gint64         acked_seq;
+  guint          counts[4];   /* applied, duplicate, conflict, rejected */
+};
+
+enum { COUNT_APPLIED, COUNT_DUPLICATE, COUNT_CONFLICT, COUNT_REJECTED };
+
+static void
+push_change_clear (gpointer data)
+{
+  PushChange *c = data;
+
+  g_free (c->fields_text);
+  g_free (c->row_text);
+  g_free (c->clocks_text);
+  g_clear_pointer (&c->before, st_record_free);
+}
+
+static void
+push_result_clear (gpointer data)
+{
+  PushResult *r = data;
+
+  g_free (r->original);
+  g_free (r->message);
+  g_free (r->review);
+}
+
+static StCredential *
+credential_copy (const StCredential *c)
+{
+  StCredential *copy = g_new0 (StCredential, 1);
+
+  copy->account = st_account_new ();
+  copy->account->id = c->account->id;
+  copy->account->name = g_strdup (c->account->name);
+  copy->account->role = c->account->role;
+  g_strfreev (copy->account->townships);
+  copy->account->townships = g_strdupv (c->account->townships);
+  copy->device = g_strdup (c->device);
+  copy->expires_at = c->expires_at;
+  return copy;
+}
+
+void
+st_push_free (StPush *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->root, json_node_unref);
+  st_credential_free (self->credential);
+  g_free (self->server_device);
+  g_clear_pointer (&self->changes, g_array_unref);
+  g_clear_pointer (&self->results, g_array_unref);
+  g_clear_pointer (&self->garbage, g_ptr_array_unref);
+  g_free (self);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StPush, st_push_free)
+
+
+/* Reading a push */
+
+static gboolean
+is_canonical_uuid (const char *text)
+{
+  if (text == NULL || !g_uuid_string_is_valid (text))
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if (g_ascii_isupper (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+holds_int (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
+}
+
+static gboolean
+holds_string (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+/* Fills @error for change @index, naming its seq when known. */
+G_GNUC_PRINTF (7, 8)
+static void
+change_error (StApiError *error,
+              guint       index,
+              gint64      seq,
+              const char *field,
+              guint       status,
+              const char *code,
+              const char *format,
+              ...)
+{
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (seq > 0)
+    st_api_error_set (error, status, code, "Change %u (seq %" G_GINT64_FORMAT "): %s", index + 1, seq, detail);
+  else
+    st_api_error_set (error, status, code, "Change %u: %s", index + 1, detail);
+  error->seq = seq;
+  error->field = g_strdup (field);
+}
+
+static void
+prepare_texts (PushChange *change)
+{
+  g_autoptr(GString) fields = g_string_sized_new (256);
+  GList *members = json_object_get_members (change->fields);
+
+  g_string_append_c (fields, '{');
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      if (l != members)
+        g_string_append_c (fields, ',');
+      st_json_append_string (fields, l->data);
+      g_string_append_c (fields, ':');
+      st_json_append_node (fields, json_object_get_member (change->fields, l->data));
+    }
+  g_string_append_c (fields, '}');
+  change->fields_text = g_string_free (g_steal_pointer (&fields), FALSE);
+
+  change->whole = st_merge_is_whole_row (change->table, change->fields);
+  if (change->whole)
+    {
+      /* As st_merge_change () would make it: every field in column order,
+       * null where the change says nothing, and the change's clock for all
+       * of them. */
+      g_autoptr(GString) row = g_string_sized_new (512);
+      g_autoptr(GString) clocks = g_string_sized_new (256);
+      gboolean first = TRUE;
+
+      g_string_append_c (row, '{');
+      for (guint i = 0; i < change->table->fields->len; i++)
+        {
+          const StField *field = g_ptr_array_index (change->table->fields, i);
+
+          if (g_str_equal (field->name, "deleted"))
+            continue;
+          if (!first)
+            g_string_append_c (row, ',');
+          first = FALSE;
+          st_json_append_string (row, field->name);
+          g_string_append_c (row, ':');
+          st_json_append_node (row, json_object_get_member (change->fields, field->name));
+        }
+      g_string_append_c (row, '}');
+      g_string_append_printf (clocks, "{\"*\":%" G_GINT64_FORMAT "}", change->hlc);
+      change->row_text = g_string_free (g_steal_pointer (&row), FALSE);
+      change->clocks_text = g_string_free (g_steal_pointer (&clocks), FALSE);
+    }
+  g_list_free (members);
+}
+
+static gboolean
+parse_change (StCatalog   *catalog,
+              JsonNode    *node,
+              guint        index,
+              GHashTable  *seen,
+              gint64       now_ms,
+              gint64       max_skew_ms,
+              PushChange  *change,
+              StApiError  *error)
+{
+  static const char *const members[] = { "seq", "table", "row", "kind", "hlc", "base_hlc", "fields", NULL };
+  JsonObject *object;
+  JsonNode *member;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+  gint64 seq = 0;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      change_error (error, index, 0, NULL, 400, "invalid_type", "a change must be an object");
+      return FALSE;
+    }
+  object = json_node_get_object (node);
+
+  /* seq first, so that every later message can name the change. */
+  member = json_object_get_member (object, "seq");
+  if (member == NULL)
+    {
+      change_error (error, index, 0, "seq", 400, "invalid_request", "member \"seq\" is missing");
+      return FALSE;
+    }
+  if (!holds_int (member))
+    {
+      change_error (error, index, 0, "seq", 400, "invalid_type", "\"seq\" must be an integer");
+      return FALSE;
+    }
+  seq = json_node_get_int (member);
+  if (seq < 1)
+    {
+      change_error (error, index, 0, "seq", 400, "invalid_value", "\"seq\" must be 1 or more");
+      return FALSE;
+    }
+  change->seq = seq;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (!g_strv_contains (members, name))
+      {
+        change_error (error, index, seq, name, 400, "unknown_member", "unknown member \"%s\"", name);
+        return FALSE;
+      }
+
+  if (g_hash_table_contains (seen, &change->seq))
+    {
+      change_error (error, index, seq, "seq", 400, "duplicate_seq", "this seq appears twice in the request");
+      return FALSE;
+    }
+  g_hash_table_add (seen, &change->seq);
+
+  /* table */
+  member = json_object_get_member (object, "table");
+  if (member == NULL)
+    {
+      change_error (error, index, seq, "table", 400, "invalid_request", "member \"table\" is missing");
+      return FALSE;
+    }
+  if (!holds_string (member))
+    {
+      change_error (error, index, seq, "table", 400, "invalid_type", "\"table\" must be a string");
+      return FALSE;
+    }
+  change->table = st_catalog_lookup (catalog, json_node_get_string (member));
+  if (change->table == NULL)
+    {
+      change_error (error, index, seq, "table", 400, "unknown_table", "there is no synced table \"%s\"",
+                    json_node_get_string (member));
+      return FALSE;
+    }
+
+  /* row */
+  member = json_object_get_member (object, "row");
+  if (member == NULL)
+    {
+      change_error (error, index, seq, "row", 400, "invalid_request", "member \"row\" is missing");
+      return FALSE;
+    }
+  if (!holds_string (member))
+    {
+      change_error (error, index, seq, "row", 400, "invalid_type", "\"row\" must be a string");
+      return FALSE;
+    }
+  change->row = json_node_get_string (member);
+  if (!is_canonical_uuid (change->row))
+    {
+      change_error (error, index, seq, "row", 400, "invalid_uuid", "\"row\" is not a lower-case UUID");
+      return FALSE;
+    }
+
+  /* kind */
+  member = json_object_get_member (object, "kind");
+  if (member == NULL)
+    {
+      change_error (error, index, seq, "kind", 400, "invalid_request", "member \"kind\" is missing");
+      return FALSE;
+    }
+  if (!holds_string (member))
+    {
+      change_error (error, index, seq, "kind", 400, "invalid_type", "\"kind\" must be a string");
+      return FALSE;
+    }
+  change->kind = json_node_get_string (member);
+  if (!g_str_equal (change->kind, "insert") && !g_str_equal (change->kind, "update")
+      && !g_str_equal (change->kind, "delete"))
+    {
+      change_error (error, index, seq, "kind", 400, "invalid_value",
+                    "\"kind\" must be insert, update or delete");
+      return FALSE;
+    }
+
+  /* hlc and base_hlc */
+  member = json_object_get_member (object, "hlc");
+  if (member == NULL)
+    {
+      change_error (error, index, seq, "hlc", 400, "invalid_request", "member \"hlc\" is missing");
+      return FALSE;
+    }
+  if (!holds_int (member))
+    {
+      change_error (error, index, seq, "hlc", 400, "invalid_type", "\"hlc\" must be an integer");
+      return FALSE;
+    }
+  change->hlc = json_node_get_int (member);
+  if (change->hlc <= 0 || ST_HLC_MS (change->hlc) < HLC_MIN_MS)
+    {
+      change_error (error, index, seq, "hlc", 400, "invalid_clock", "\"hlc\" is not a clock stamp");
+      return FALSE;
+    }
+  if (ST_HLC_MS (change->hlc) > now_ms + max_skew_ms)
+    {
+      change_error (error, index, seq, "hlc", 400, "clock_in_future",
+                    "\"hlc\" is %" G_GINT64_FORMAT " s ahead of the server's clock (at most %" G_GINT64_FORMAT " s allowed)",
+                    (ST_HLC_MS (change->hlc) - now_ms) / 1000, max_skew_ms / 1000);
+      return FALSE;
+    }
+  member = json_object_get_member (object, "base_hlc");
+  if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
+    {
+      if (!holds_int (member))
+        {
+          change_error (error, index, seq, "base_hlc", 400, "invalid_type", "\"base_hlc\" must be an integer or null");
+          return FALSE;
+        }
+      change->base_hlc = json_node_get_int (member);
+      if (change->base_hlc <= 0 || change->base_hlc >= change->hlc)
+        {
+          change_error (error, index, seq, "base_hlc", 400, "invalid_clock",
+                        "\"base_hlc\" must be a stamp before \"hlc\"");
+          return FALSE;
+        }
+    }
+  else if (!g_str_equal (change->kind, "insert"))
+    {
+      change_error (error, index, seq, "base_hlc", 400, "invalid_clock",
+                    "an update or delete must carry the row clock it was based on");
+      return FALSE;
+    }
+
+  /* fields */
+  member = json_object_get_member (object, "fields");
+  if (member == NULL)
+    {
+      change_error (error, index, seq, "fields", 400, "invalid_request", "member \"fields\" is missing");
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (member))
+    {
+      change_error (error, index, seq, "fields", 400, "invalid_type", "\"fields\" must be an object");
+      return FALSE;
+    }
+  change->fields = json_node_get_object (member);
+  json_object_iter_init (&iter, change->fields);
+  while (json_object_iter_next (&iter, &name, &value))
+    {
+      const StField *field = st_table_field (change->table, name);
+      g_autofree char *reason = NULL;
+
+      if (field == NULL)
+        {
+          change_error (error, index, seq, name, 400, "unknown_field", "table %s has no field \"%s\"",
+                        change->table->name, name);
+          return FALSE;
+        }
+      switch (st_field_check (field, value, &reason))
+        {
+        case ST_FIELD_OK:
+          break;
+        case ST_FIELD_WRONG_TYPE:
+          change_error (error, index, seq, name, 400, "invalid_type", "%s", reason);
+          return FALSE;
+        case ST_FIELD_BAD_VALUE:
+          change_error (error, index, seq, name, 400,
+                        field->check == ST_CHECK_UUID ? "invalid_uuid" : "invalid_value", "%s", reason);
+          return FALSE;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  if (g_str_equal (change->kind, "insert"))
+    for (guint i = 0; i < change->table->fields->len; i++)
+      {
+        const StField *field = g_ptr_array_index (change->table->fields, i);
+
+        if (field->required && !json_object_has_member (change->fields, field->name))
+          {
+            change_error (error, index, seq, field->name, 400, "missing_field",
+                          "an insert into %s must carry \"%s\"", change->table->name, field->name);
+            return FALSE;
+          }
+      }
+  if (g_str_equal (change->kind, "delete")
+      && json_object_get_int_member_with_default (change->fields, "deleted", 0) != 1)
+    {
+      change_error (error, index, seq, "deleted", 400, "missing_field", "a delete must set \"deleted\" to 1");
+      return FALSE;
+    }
+  prepare_texts (change);
+  return TRUE;
+}
+
+StPush *
+st_push_parse (StCatalog          *catalog,
+               JsonNode           *root,
+               const StCredential *credential,
+               const char         *server_device,
+               gint64              now_ms,
+               gint64              max_skew_ms,
+               StApiError         *error)
+{
+  g_autoptr(StPush) self = g_new0 (StPush, 1);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  JsonObject *object;
+  JsonNode *member;
+  JsonArray *changes;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  self->root = json_node_ref (root);
+  self->credential = credential_copy (credential);
+  self->server_device = g_strdup (server_device);
+  self->now = now_ms;
+  self->changes = g_array_new (FALSE, TRUE, sizeof (PushChange));
+  g_array_set_clear_func (self->changes, push_change_clear);
+  self->results = g_array_new (FALSE, TRUE, sizeof (PushResult));
+  g_array_set_clear_func (self->results, push_result_clear);
+  self->garbage = g_ptr_array_new_with_free_func ((GDestroyNotify) st_record_free);
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      st_api_error_set (error, 400, "invalid_request", "The body must be a JSON object.");
+      return NULL;
+    }
+  object = json_node_get_object (root);
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (!g_str_equal (name, "epoch") && !g_str_equal (name, "changes"))
+      {
+        st_api_error_set (error, 400, "unknown_member", "Unknown member \"%s\".", name);
+        error->field = g_strdup (name);
+        return NULL;
+      }
+
+  member = json_object_get_member (object, "epoch");
+  if (member != NULL)
+    {
+      if (!holds_int (member))
+        {
+          st_api_error_set (error, 400, "invalid_type", "\"epoch\" must be an integer.");
+          error->field = g_strdup ("epoch");
+          return NULL;
+        }
+      self->epoch = json_node_get_int (member);
+      if (self->epoch < 0)
+        {
+          st_api_error_set (error, 400, "invalid_value", "\"epoch\" must be 0 or more.");
+          error->field = g_strdup ("epoch");
+          return NULL;
+        }
+    }
+
+  member = json_object_get_member (object, "changes");
+  if (member == NULL)
+    {
+      st_api_error_set (error, 400, "invalid_request", "Member \"changes\" is missing.");
+      error->field = g_strdup ("changes");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (member))
+    {
+      st_api_error_set (error, 400, "invalid_type", "\"changes\" must be an array.");
+      error->field = g_strdup ("changes");
+      return NULL;
+    }
+  changes = json_node_get_array (member);
+  if (json_array_get_length (changes) > ST_PUSH_MAX_CHANGES)
+    {
+      st_api_error_set (error, 400, "too_many_changes", "A push holds at most %d changes; this one has %u.",
+                        ST_PUSH_MAX_CHANGES, json_array_get_length (changes));
+      return NULL;
+    }
+
+  g_array_set_size (self->changes, json_array_get_length (changes));
+  for (guint i = 0; i < self->changes->len; i++)
+    if (!parse_change (catalog, json_array_get_element (changes, i), i, seen, now_ms, max_skew_ms,
+                       &g_array_index (self->changes, PushChange, i), error))
+      return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+void
+st_push_prefetch (StPush  *self,
+                  StStore *store)
+{
+  g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* Reading and parsing the rows here, on a worker thread, spares the
+   * writer; it only checks that each is still the same version. Only a
+   * row's first change in the request: the later ones see the first's
+   * write. */
+  for (guint i = 0; i < self->changes->len; i++)
+    {
+      PushChange *change = &g_array_index (self->changes, PushChange, i);
+      g_autoptr(GError) error = NULL;
+
+      if (!g_hash_table_add (rows, (gpointer) change->row))
+        continue;
+      change->before = st_store_record_get (store, NULL, change->table->name, change->row, &error);
+      change->prefetched = error == NULL;
+    }
+}
+
+
+/* Applying a push */
+
+static const char *
+effective_string (JsonObject     *fields,
+                  const StRecord *stored,
+                  const char     *name)
+{
+  JsonNode *node = json_object_get_member (fields, name);
+
+  if (node != NULL)
+    return holds_string (node) ? json_node_get_string (node) : NULL;
+  if (stored != NULL)
+    return json_object_get_string_member_with_default (stored->data, name, NULL);
+  return NULL;
+}
+
+static gboolean
+class_has_trainer (const StRecord *klass,
+                   const char     *account)
+{
+  const char *trainers = json_object_get_string_member_with_default (klass->data, "trainers", NULL);
+  g_autoptr(JsonNode) node = trainers ? json_from_string (trainers, NULL) : NULL;
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (g_strcmp0 (json_array_get_string_element (array, i), account) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The class a row of @table with these values belongs to; NULL when the
+ * server cannot tell. */
+static char *
+class_of (StStore        *store,
+          StStoreTxn     *txn,
+          const StTable  *table,
+          JsonObject     *fields,
+          const StRecord *stored,
+          GError        **error)
+{
+  const char *via = table->class_via;
+  const char *key;
+  g_autoptr(StRecord) parent = NULL;
+
+  if (via == NULL)
+    return NULL;
+  key = fields ? effective_string (fields, stored, via)
+               : json_object_get_string_member_with_default (stored->data, via, NULL);
+  if (key == NULL)
+    return NULL;
+  if (g_str_equal (via, "class_id"))
+    return g_strdup (key);
+  parent = st_store_record_get (store, txn, st_catalog_parent_table (via), key, error);
+  if (parent == NULL)
+    return NULL;
+  return g_strdup (json_object_get_string_member_with_default (parent->data, "class_id", NULL));
+}
+
+/* Whether the account may write this change; FALSE with a rejection filled,
+ * or FALSE with @error set when the storage failed. */
+static gboolean
+authorize (StPush           *self,
+           StStore          *store,
+           StStoreTxn       *txn,
+           const PushChange *change,
+           const StRecord   *stored,
+           PushResult       *result,
+           GError          **error)
+{
+  const StAccount *account = self->credential->account;
+  const StTable *table = change->table;
+  static const char *const parents[] = { "class_id", "session_id", "enrolment_id" };
+
+  if (table->read_only)
+    {
+      result->status = 403;
+      result->code = "read_only_table";
+      result->message = g_strdup_printf ("Table %s is written by the server only.", table->name);
+      return FALSE;
+    }
+  if (!(table->writers & ST_ROLE_BIT (account->role)))
+    {
+      result->status = 403;
+      result->code = "role_forbidden";
+      result->message = g_strdup_printf ("Accounts of role %s may not write %s.",
+                                         st_role_to_string (account->role), table->name);
+      return FALSE;
+    }
+  if (st_role_sees_all (account->role))
+    return TRUE;
+
+  if (table->scoped)
+    {
+      const char *before = stored ? stored->township : NULL;
+      const char *after = effective_string (change->fields, stored, "township_code");
+
+      if ((before != NULL && !st_account_has_township (account, before))
+          || after == NULL || !st_account_has_township (account, after))
+        {
+          result->status = 403;
+          result->code = "out_of_scope";
+          result->message = g_strdup_printf ("Township %s is outside this account's scope.",
+                                             before && !st_account_has_township (account, before)
+                                             ? before : after ? after : "(none)");
+          return FALSE;
+        }
+    }
+
+  /* A row hangs on its parents: attaching it to another township's class,
+   * session or enrolment writes into that township. */
+  for (guint i = 0; i < G_N_ELEMENTS (parents); i++)
+    {
+      const char *keys[2] = { NULL, NULL };
+
+      if (st_table_field (table, parents[i]) == NULL)
+        continue;
+      keys[0] = effective_string (change->fields, stored, parents[i]);
+      keys[1] = stored ? json_object_get_string_member_with_default (stored->data, parents[i], NULL) : NULL;
+      for (guint k = 0; k < 2; k++)
+        {
+          g_autoptr(StRecord) parent = NULL;
+          g_autoptr(GError) local_error = NULL;
+
+          if (keys[k] == NULL || (k == 1 && g_strcmp0 (keys[0], keys[1]) == 0))
+            continue;
+          parent = st_store_record_get (store, txn, st_catalog_parent_table (parents[i]), keys[k], &local_error);
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          if (parent != NULL && parent->township != NULL && !st_account_has_township (account, parent->township))
+            {
+              result->status = 403;
+              result->code = "out_of_scope";
+              result->message = g_strdup_printf ("The %s it belongs to is in township %s, outside this account's scope.",
+                                                 parents[i], parent->township);
+              return FALSE;
+            }
+        }
+    }
+
+  if (account->role == ST_ROLE_TRAINER)
+    {
+      /* The class after the change, and before it: a trainer may not move a
+       * session out of someone else's class either. */
+      for (guint k = 0; k < (stored ? 2u : 1u); k++)
+        {
+          g_autoptr(GError) local_error = NULL;
+          g_autofree char *class_id = class_of (store, txn, table, k == 0 ? change->fields : NULL,
+                                                stored, &local_error);
+          g_autoptr(StRecord) klass = NULL;
+
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          if (class_id != NULL)
+            klass = st_store_record_get (store, txn, "classes", class_id, &local_error);
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          if (klass == NULL || !class_has_trainer (klass, account->name))
+            {
+              result->status = 403;
+              result->code = "not_your_class";
+              result->message = g_strdup (class_id == NULL
+                                          ? "A trainer writes only records of a class the server knows (a study log must name its enrolment)."
+                                          : "This account does not teach the class this record belongs to.");
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+put_review (StPush           *self,
+            StStore          *store,
+            StStoreTxn       *txn,
+            const PushChange *change,
+            const char       *township,
+            const char       *winner,
+            JsonObject       *losing,
+            gint64            loser_hlc,
+            const char       *loser_device,
+            const char       *loser_account,
+            gint64            winner_hlc,
+            const char       *winner_device,
+            const char       *winner_account,
+            PushResult       *result,
+            GError          **error)
+{
+  g_autofree char *id = st_uuid_new ();
+  g_autoptr(StRecord) review = st_record_new ("review_items", id);
+  g_autofree char *values = st_json_object_to_text (losing);
+  JsonObject *d = review->data;
+
+  json_object_set_string_member (d, "tbl", change->table->name);
+  json_object_set_string_member (d, "row_id", change->row);
+  if (township)
+    json_object_set_string_member (d, "township_code", township);
+  else
+    json_object_set_null_member (d, "township_code");
+  json_object_set_string_member (d, "winner", winner);
+  json_object_set_string_member (d, "values", values);
+  json_object_set_int_member (d, "loser_hlc", loser_hlc);
+  json_object_set_string_member (d, "loser_device", loser_device);
+  if (loser_account)
+    json_object_set_string_member (d, "loser_account", loser_account);
+  else
+    json_object_set_null_member (d, "loser_account");
+  json_object_set_int_member (d, "winner_hlc", winner_hlc);
+  json_object_set_string_member (d, "winner_device", winner_device);
+  if (winner_account)
+    json_object_set_string_member (d, "winner_account", winner_account);
+  else
+    json_object_set_null_member (d, "winner_account");
+  json_object_set_int_member (d, "created_at", self->now);
+  json_object_set_int_member (d, "resolved", 0);
+
+  review->hlc = (gint64) st_hlc_next (st_hlc_get_default ());
+  review->device = g_strdup (self->server_device);
+  review->township = g_strdup (township);
+  if (!st_store_record_put (store, txn, review, error))
+    return FALSE;
+  result->review = g_steal_pointer (&id);
+  return TRUE;
+}
+
+static gboolean
+apply_change (StPush           *self,
+              StStore          *store,
+              StStoreTxn       *txn,
+              PushChange       *change,
+              PushResult       *result,
+              GError          **error)
+{
+  const StAccount *account = self->credential->account;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(StRecord) record = NULL;
+  g_autoptr(JsonObject) old_values = NULL;
+  g_autoptr(JsonObject) losing = NULL;
+  g_autofree char *old_text = NULL;
+  g_autofree char *new_text = NULL;
+  g_autofree char *before_township = NULL;
+  g_autofree char *before_device = NULL;
+  g_autofree char *before_writer = NULL;
+  gint64 before_hlc = 0;
+  StChange merge_change = { 0, };
+  StLogEntry entry = { 0, };
+  StMergeResult merge;
+
+  if (change->prefetched)
+    {
+      gint64 seq;
+
+      if (!st_store_record_seq (store, txn, change->table->name, change->row, &seq, error))
+        return FALSE;
+      if (seq == (change->before ? change->before->seq : 0))
+        record = g_steal_pointer (&change->before);
+      else
+        g_clear_pointer (&change->before, st_record_free);
+      change->prefetched = seq == 0 || record != NULL;
+    }
+  if (!change->prefetched)
+    {
+      record = st_store_record_get (store, txn, change->table->name, change->row, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  /* A row the server has never seen must come whole: without its
+   * township there is not even a scope to check. */
+  if (record == NULL && !change->whole)
+    {
+      result->result = "rejected";
+      result->status = 409;
+      result->code = "unknown_row";
+      result->message = g_strdup ("The server does not have this row and the change is not a whole row: push the whole row as an insert.");
+    }
+  else if (!authorize (self, store, txn, change, record, result, &local_error))
+    {
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      result->result = "rejected";
+    }
+  else if (record == NULL)
+    {
+      /* A new row, the common case: stored as it was prepared. */
+      g_autoptr(StRecord) row = g_new0 (StRecord, 1);
+      JsonNode *deleted = json_object_get_member (change->fields, "deleted");
+
+      row->table = g_strdup (change->table->name);
+      row->id = g_strdup (change->row);
+      row->hlc = change->hlc;
+      row->device = g_strdup (self->credential->device);
+      row->writer = g_strdup (account->name);
+      row->deleted = deleted != NULL && json_node_get_int (deleted) != 0;
+      row->township = change->table->scoped
+                      ? g_strdup (json_object_get_string_member_with_default (change->fields, "township_code", NULL))
+                      : NULL;
+      row->data_text = g_strdup (change->row_text);
+      row->clocks_text = g_strdup (change->clocks_text);
+      if (!st_store_record_put (store, txn, row, error))
+        return FALSE;
+      result->result = "applied";
+      result->server_seq = row->seq;
+    }
+  else
+    {
+      /* What the change is about to overwrite, for the audit. */
+      if (record != NULL)
+        {
+          JsonObjectIter iter;
+          const char *name;
+          JsonNode *value;
+
+          old_values = json_object_new ();
+          json_object_iter_init (&iter, change->fields);
+          while (json_object_iter_next (&iter, &name, &value))
+            json_object_set_member (old_values, name, st_record_get_field (record, name));
+          before_township = g_strdup (record->township);
+          before_device = g_strdup (record->device);
+          before_writer = g_strdup (record->writer);
+          before_hlc = record->hlc;
+        }
+
+      merge_change.table = change->table->name;
+      merge_change.row = change->row;
+      merge_change.kind = change->kind;
+      merge_change.hlc = change->hlc;
+      merge_change.base_hlc = change->base_hlc;
+      merge_change.device = self->credential->device;
+      merge_change.writer = account->name;
+      merge_change.fields = change->fields;
+
+      merge = st_merge_change (change->table, &record, &merge_change, &losing);
+      switch (merge)
+        {
+        case ST_MERGE_INCOMPLETE:
+          result->result = "rejected";
+          result->status = 409;
+          result->code = "unknown_row";
+          result->message = g_strdup ("The server does not have this row and the change is not a whole row: push the whole row as an insert.");
+          break;
+        case ST_MERGE_UNCHANGED:
+          result->result = "applied";
+          result->server_seq = record->seq;
+          break;
+        case ST_MERGE_APPLIED:
+        case ST_MERGE_WON_CONFLICT:
+          /* The township it left hears of it first. */
+          if (before_township != NULL && g_strcmp0 (before_township, record->township) != 0
+              && !st_store_eviction_put (store, txn, change->table->name, change->row, before_township, error))
+            return FALSE;
+          if (!st_store_record_put (store, txn, record, error))
+            return FALSE;
+          result->server_seq = record->seq;
+          if (merge == ST_MERGE_APPLIED)
+            result->result = "applied";
+          else
+            {
+              result->result = "conflict";
+              result->winner = "change";
+              if (!put_review (self, store, txn, change, record->township, "change", losing,
+                               before_hlc, before_device, before_writer,
+                               change->hlc, self->credential->device, account->name, result, error))
+                return FALSE;
+            }
+          break;
+        case ST_MERGE_LOST_CONFLICT:
+          result->result = "conflict";
+          result->winner = "server";
+          result->server_seq = record->seq;
+          if (!put_review (self, store, txn, change, record->township, "server", losing,
+                           change->hlc, self->credential->device, account->name,
+                           record->hlc, record->device, record->writer, result, error))
+            return FALSE;
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  if (old_values != NULL)
+    old_text = st_json_object_to_text (old_values);
+  new_text = g_strdup (change->fields_text);
+  entry.at = self->now;
+  entry.account_id = account->id;
+  entry.account_name = account->name;
+  entry.device = self->credential->device;
+  entry.epoch = self->epoch;
+  entry.client_seq = change->seq;
+  entry.table = change->table->name;
+  entry.row_id = change->row;
+  entry.kind = change->kind;
+  entry.hlc = change->hlc;
+  entry.base_hlc = change->base_hlc;
+  entry.result = result->result;
+  entry.code = g_str_equal (result->result, "conflict") ? result->winner : result->code;
+  entry.server_seq = result->server_seq;
+  entry.old_values = old_text;
+  entry.new_values = new_text;
+  if (!st_store_log_insert (store, txn, &entry, error))
+    return FALSE;
+
+  st_hlc_observe (st_hlc_get_default (), (guint64) change->hlc);
+  /* Freed later, on the main thread, with the request. */
+  if (record != NULL)
+    g_ptr_array_add (self->garbage, g_steal_pointer (&record));
+  return TRUE;
+}
+
+gboolean
+st_push_apply (StStore     *store,
+               StStoreTxn  *txn,
+               gpointer     data,
+               GError     **error)
+{
+  StPush *self = data;
+  g_autoptr(StDevice) device = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 max_seq = 0;
+
+  /* A job runs once, but may fail and leave results behind. */
+  g_array_set_size (self->results, 0);
+  memset (self->counts, 0, sizeof self->counts);
+
+  device = st_store_device_find (store, txn, self->credential->device, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (device == NULL)
+    {
+      device = g_new0 (StDevice, 1);
+      device->id = g_strdup (self->credential->device);
+      device->registered_at = self->now;
+    }
+  if (self->epoch < device->epoch)
+    {
+      g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_STALE_EPOCH,
+                   "This device pushes under epoch %" G_GINT64_FORMAT " since; epoch %" G_GINT64_FORMAT " is over.",
+                   device->epoch, self->epoch);
+      return FALSE;
+    }
+  if (self->epoch > device->epoch)
+    {
+      device->epoch = self->epoch;
+      device->acked_seq = 0;
+    }
+
+  g_array_set_size (self->results, self->changes->len);
+  for (guint i = 0; i < self->changes->len; i++)
+    {
+      PushChange *change = &g_array_index (self->changes, PushChange, i);
+      PushResult *result = &g_array_index (self->results, PushResult, i);
+      g_autoptr(StLogRow) seen = NULL;
+
+      result->seq = change->seq;
+      max_seq = MAX (max_seq, change->seq);
+
+      seen = st_store_log_find (store, txn, device->id, self->epoch, change->seq, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (seen != NULL)
+        {
+          /* The same op id for another change: the laptop's sequence went
+           * back, as after a restore from a backup. */
+          if (seen->entry.hlc != change->hlc || g_strcmp0 (seen->entry.row_id, change->row) != 0)
+            {
+              g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SEQUENCE_REUSED,
+                           "Change %u (seq %" G_GINT64_FORMAT "): this device sent another change under the same seq"
+                           " and epoch before; push again under epoch %" G_GINT64_FORMAT ".",
+                           i + 1, change->seq, self->epoch + 1);
+              return FALSE;
+            }
+          result->result = "duplicate";
+          result->original = g_strdup (seen->entry.result);
+          self->counts[COUNT_DUPLICATE]++;
+          continue;
+        }
+
+      /* Tests kill the server here, in the middle of a request. */
+      st_failpoint ("server-apply-change");
+      if (!apply_change (self, store, txn, change, result, error))
+        return FALSE;
+      if (g_str_equal (result->result, "applied"))
+        self->counts[COUNT_APPLIED]++;
+      else if (g_str_equal (result->result, "conflict"))
+        self->counts[COUNT_CONFLICT]++;
+      else
+        self->counts[COUNT_REJECTED]++;
+    }
+
+  device->acked_seq = MAX (device->acked_seq, max_seq);
+  device->last_push_at = self->now;
+  device->account_id = self->credential->account->id;
+  if (!st_store_device_save (store, txn, device, error))
+    return FALSE;
+  self->acked_seq = device->acked_seq;
+  return TRUE;
+}
+
+GBytes *
+st_push_response (StPush  *self,
+                  gint64   now_ms,
+                  char   **summary)
+{
+  g_autoptr(GString) out = g_string_sized_new (64 + 64 * self->results->len);
+
+  g_string_append (out, "{\"results\":[");
+  for (guint i = 0; i < self->results->len; i++)
+    {
+      const PushResult *r = &g_array_index (self->results, PushResult, i);
+
+      g_string_append_printf (out, "%s{\"seq\":%" G_GINT64_FORMAT ",\"result\":\"%s\"",
+                              i ? "," : "", r->seq, r->result);
+      if (r->original)
+        {
+          g_string_append (out, ",\"original\":");
+          st_json_append_string (out, r->original);
+        }
+      if (r->status)
+        {
+          g_string_append_printf (out, ",\"status\":%u,\"code\":\"%s\",\"message\":", r->status, r->code);
+          st_json_append_string (out, r->message);
+        }
+      if (r->server_seq)
+        g_string_append_printf (out, ",\"server_seq\":%" G_GINT64_FORMAT, r->server_seq);
+      if (r->winner)
+        g_string_append_printf (out, ",\"winner\":\"%s\"", r->winner);
+      if (r->review)
+        g_string_append_printf (out, ",\"review\":\"%s\"", r->review);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_printf (out, "],\"epoch\":%" G_GINT64_FORMAT ",\"acked_seq\":%" G_GINT64_FORMAT
+                          ",\"server_time\":%" G_GINT64_FORMAT "}", self->epoch, self->acked_seq, now_ms);
+  *summary = g_strdup_printf ("changes=%u applied=%u duplicate=%u conflict=%u rejected=%u",
+                              self->changes->len, self->counts[COUNT_APPLIED],
+                              self->counts[COUNT_DUPLICATE], self->counts[COUNT_CONFLICT],
+                              self->counts[COUNT_REJECTED]);
+  return g_string_free_to_bytes (g_steal_pointer (&out));
+}
+
+
+/* Pull */
+
+static gint
+compare_strings (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Names the scope a cursor was issued for, so that a change of scope
+ * restarts the feed. */
+static char *
+scope_tag (const StAccount *account)
+{
+  g_autoptr(GString) scope = g_string_new (NULL);
+  g_autofree char **sorted = NULL;
+  g_autofree char *digest = NULL;
+  guint n;
+
+  if (st_role_sees_all (account->role))
+    g_string_append (scope, "all");
+  else
+    {
+      n = g_strv_length (account->townships);
+      sorted = g_memdup2 (account->townships, (n + 1) * sizeof (char *));
+      g_qsort_with_data (sorted, n, sizeof (char *), compare_strings, NULL);
+      for (guint i = 0; i < n; i++)
+        g_string_append_printf (scope, "%s,", sorted[i]);
+    }
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, scope->str, -1);
+  digest[8] = '\0';
+  return g_steal_pointer (&digest);
+}
+
+static gboolean
+parse_cursor (const char *text,
+              gint64     *seq,
+              char        tag[9])
+{
+  g_auto(GStrv) parts = NULL;
+  guint64 value;
+
+  if (!g_str_has_prefix (text, "c1."))
+    return FALSE;
+  parts = g_strsplit (text, ".", -1);
+  if (g_strv_length (parts) != 3 || strlen (parts[2]) != 8)
+    return FALSE;
+  if (!g_ascii_string_to_unsigned (parts[1], 10, 0, G_MAXINT64, &value, NULL))
+    return FALSE;
+  for (guint i = 0; i < 8; i++)
+    if (!g_ascii_isxdigit (parts[2][i]))
+      return FALSE;
+  *seq = (gint64) value;
+  memcpy (tag, parts[2], 9);
+  return TRUE;
+}
+
+GBytes *
+st_pull_page (StStore            *store,
+              const StCredential *credential,
+              const char         *cursor,
+              guint               limit,
+              gint64              now_ms,
+              guint              *n_entries,
+              StApiError         *error)
+{
+  const StAccount *account = credential->account;
+  gboolean all = st_role_sees_all (account->role);
+  g_autofree char *tag = scope_tag (account);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GString) out = NULL;
+  gint64 after = 0;
+  gint64 last;
+  gboolean reset = FALSE;
+  gboolean more;
+  guint included = 0;
+
+  if (cursor != NULL && *cursor != '\0')
+    {
+      char cursor_tag[9];
+
+      if (!parse_cursor (cursor, &after, cursor_tag))
+        {
+          st_api_error_set (error, 400, "invalid_cursor", "The cursor was not issued by this server.");
+          error->field = g_strdup ("cursor");
+          return NULL;
+        }
+      if (!g_str_equal (cursor_tag, tag))
+        {
+          after = 0;
+          reset = TRUE;
+        }
+    }
+
+  entries = st_store_feed_read (store, all, (const char * const *) account->townships, after, limit + 1,
+                                &local_error);
+  if (entries == NULL)
+    {
+      g_warning ("reading the feed failed: %s", local_error->message);
+      st_api_error_set (error, 503, "storage_unavailable", "The server's storage failed; nothing was read.");
+      error->retry_after = 5;
+      return NULL;
+    }
+
+  out = g_string_sized_new (4096);
+  g_string_append (out, "{\"changes\":[");
+  last = after;
+  more = entries->len > limit;
+  for (guint i = 0; i < entries->len && i < limit; i++)
+    {
+      const StFeedEntry *e = g_ptr_array_index (entries, i);
+
+      if (included > 0 && out->len > PULL_MAX_BYTES)
+        {
+          more = TRUE;
+          break;
+        }
+      if (included > 0)
+        g_string_append_c (out, ',');
+      g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT ",\"table\":", e->seq);
+      st_json_append_string (out, e->table);
+      g_string_append (out, ",\"row\":");
+      st_json_append_string (out, e->id);
+      if (e->evict)
+        g_string_append (out, ",\"evict\":true}");
+      else
+        {
+          g_string_append_printf (out, ",\"hlc\":%" G_GINT64_FORMAT ",\"device\":", e->hlc);
+          st_json_append_string (out, e->device ? e->device : "");
+          g_string_append_printf (out, ",\"deleted\":%s,\"fields\":%s}",
+                                  e->deleted ? "true" : "false", e->data ? e->data : "{}");
+        }
+      last = e->seq;
+      included++;
+    }
+  g_string_append_printf (out, "],\"cursor\":\"c1.%" G_GINT64_FORMAT ".%s\",\"more\":%s,\"reset\":%s,"
+                          "\"scope\":{\"all_townships\":%s,\"townships\":[",
+                          last, tag, more ? "true" : "false", reset ? "true" : "false",
+                          all ? "true" : "false");
+  for (guint i = 0; !all && account->townships[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      st_json_append_string (out, account->townships[i]);
+    }
+  g_string_append_printf (out, "]},\"server_time\":%" G_GINT64_FORMAT "}", now_ms);
+
+  *n_entries = included;
+  return g_string_free_to_bytes (g_steal_pointer (&out));
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-server"
+
+#include "config.h"
+
+#include "st-failpoint.h"
+#include "st-server-writer.h"
+
+/* Enough to share a flush between many requests, few enough that the first
+ * of a group does not wait long for the others. */
+#define MAX_GROUP 64
+
+typedef struct
+{
+  StWriteFunc  apply;
+  StWriteDone  done;
+  gpointer     data;
+  GError      *error;
+  gboolean     stop;
+} Job;
+
+struct _StWriter
+{
+  StStore     *store;
+  GAsyncQueue *queue;
+  GThread     *thread;
+};
+
+static void
+run_group (StWriter  *self,
+           GPtrArray *jobs)
+{
+  g_autoptr(GError) error = NULL;
+  StStoreTxn *txn = st_store_begin (self->store, &error);
+
+  if (txn != NULL)
+    {
+      for (guint i = 0; i < jobs->len; i++)
+        {
+          Job *job = g_ptr_array_index (jobs, i);
+
+          if (!st_store_savepoint (self->store, txn, &job->error))
+            continue;
+          if (job->apply (self->store, txn, job->data, &job->error))
+            {
+              if (!st_store_release (self->store, txn, &job->error))
+                st_store_rollback_to (self->store, txn);
+            }
+          else
+            st_store_rollback_to (self->store, txn);
+        }
+      /* Tests kill the server here: nothing of the group may survive. */
+      st_failpoint ("server-commit");
+      if (!st_store_commit (self->store, txn, &error))
+        g_warning ("storage commit failed: %s", error->message);
+      else
+        st_failpoint ("server-committed");
+    }
+  else
+    g_warning ("storage unavailable: %s", error->message);
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      Job *job = g_ptr_array_index (jobs, i);
+
+      if (error != NULL && job->error == NULL)
+        job->error = g_error_copy (error);
+      if (job->done)
+        job->done (job->data, job->error);
+      g_clear_error (&job->error);
+      g_free (job);
+    }
+  g_ptr_array_set_size (jobs, 0);
+}
+
+static gpointer
+writer_thread (gpointer user_data)
+{
+  StWriter *self = user_data;
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new ();
+  gboolean stop = FALSE;
+
+  while (!stop)
+    {
+      Job *job = g_async_queue_pop (self->queue);
+
+      if (job->stop)
+        {
+          g_free (job);
+          break;
+        }
+      g_ptr_array_add (jobs, job);
+      while (jobs->len < MAX_GROUP && (job = g_async_queue_try_pop (self->queue)) != NULL)
+        {
+          if (job->stop)
+            {
+              g_free (job);
+              stop = TRUE;
+              break;
+            }
+          g_ptr_array_add (jobs, job);
+        }
+      run_group (self, jobs);
+    }
+  return NULL;
+}
+
+StWriter *
+st_writer_new (StStore *store)
+{
+  StWriter *self = g_new0 (StWriter, 1);
+
+  self->store = g_object_ref (store);
+  self->queue = g_async_queue_new ();
+  self->thread = g_thread_new ("st-writer", writer_thread, self);
+  return self;
+}
+
+void
+st_writer_submit (StWriter    *self,
+                  StWriteFunc  apply,
+                  StWriteDone  done,
+                  gpointer     data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->apply = apply;
+  job->done = done;
+  job->data = data;
+  g_async_queue_push (self->queue, job);
+}
+
+void
+st_writer_free (StWriter *self)
+{
+  Job *stop;
+
+  if (self == NULL)
+    return;
+  stop = g_new0 (Job, 1);
+  stop->stop = TRUE;
+  g_async_queue_push (self->queue, stop);
+  g_thread_join (self->thread);
+  g_async_queue_unref (self->queue);
+  g_object_unref (self->store);
+  g_free (self);
+}

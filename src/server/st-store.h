@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The server's storage, behind a small interface: handlers and the sync
+ * logic call only this, so a PostgreSQL backend can sit beside the SQLite
+ * one (st-store-sqlite.c) without touching them.
+ *
+ * Threads: every method may be called from any thread. Reads outside a
+ * transaction (@txn = NULL) run on a connection of their own and see the
+ * last committed state. There is one write transaction at a time per store:
+ * st_store_begin () waits for it, and only the thread that began it may use
+ * the transaction. Savepoints nest the requests of one transaction (group
+ * commit, st-server-writer.c). */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define ST_STORE_ERROR (st_store_error_quark ())
+
+typedef enum
+{
+  ST_STORE_ERROR_FAILED,         /* the storage failed: disk, damage, anything else */
+  ST_STORE_ERROR_FULL,           /* the disk is full */
+  ST_STORE_ERROR_BUSY,           /* another process holds the database too long */
+  ST_STORE_ERROR_EXISTS,         /* an account with that name exists */
+  ST_STORE_ERROR_NEWER_SCHEMA,   /* written by a newer shuangti-server */
+  ST_STORE_ERROR_NOT_A_STORE,    /* not a shuangti-server database */
+} StStoreError;
+
+typedef enum
+{
+  ST_ROLE_TRAINER,
+  ST_ROLE_TOWNSHIP,
+  ST_ROLE_COUNTY,
+  ST_ROLE_ADMIN,
+} StRole;
+
+typedef struct
+{
+  gint64    id;
+  char     *name;
+  StRole    role;
+  char    **townships;       /* 12-digit codes; empty for county and admin */
+  char     *password_hash;   /* crypto_pwhash_str () */
+  gboolean  disabled;
+  gint64    created_at;      /* ms */
+  gint64    changed_at;
+} StAccount;
+
+/* What a token stands for. */
+typedef struct
+{
+  StAccount *account;
+  char      *device;
+  gint64     expires_at;
+  gboolean   revoked;
+} StCredential;
+
+typedef struct
+{
+  char   *id;
+  char   *name;
+  gint64  account_id;
+  gint64  registered_at;
+  gint64  epoch;
+  gint64  acked_seq;      /* highest client seq of @epoch processed */
+  gint64  last_push_at;   /* 0 = never */
+  gint64  last_pull_at;
+} StDevice;
+
+/* A synced row as the server holds it. */
+typedef struct
+{
+  char       *table;
+  char       *id;
+  gint64      seq;        /* position in the feed; set by st_store_record_put () */
+  gint64      hlc;        /* row clock: the change that last wrote it */
+  char       *device;
+  char       *writer;     /* account name of that change */
+  gboolean    deleted;
+  char       *township;   /* NULL: everyone's (programs, majors) */
+  JsonObject *data;       /* every field but deleted */
+  JsonObject *clocks;     /* field → hlc of the change that last wrote it */
+  /* When set, the serialisations of data and clocks, made beforehand (off
+   * the writer's thread); data and clocks may then be NULL. */
+  char       *data_text;
+  char       *clocks_text;
+} StRecord;
+
+/* One processed change: the audit trail and the memory of op ids. */
+typedef struct
+{
+  gint64      id;
+  gint64      at;
+  gint64      account_id;
+  const char *account_name;
+  const char *device;
+  gint64      epoch;
+  gint64      client_seq;
+  const char *table;
+  const char *row_id;
+  const char *kind;         /* insert | update | delete */
+  gint64      hlc;
+  gint64      base_hlc;     /* 0: none */
+  const char *result;       /* applied | conflict | rejected */
+  const char *code;         /* why rejected, or the conflict's winner */
+  gint64      server_seq;   /* 0: none */
+  const char *old_values;   /* JSON object text or NULL */
+  const char *new_values;
+} StLogEntry;
+
+/* An entry of the change log as read back (strings owned). */
+typedef struct
+{
+  StLogEntry  entry;
+  char       *strings[10];
+} StLogRow;
+
+/* One entry of a page of the feed. */
+typedef struct
+{
+  gint64    seq;
+  char     *table;
+  char     *id;
+  gint64    hlc;
+  char     *device;
+  gboolean  deleted;
+  gboolean  evict;
+  char     *data;       /* JSON object text; NULL for an eviction */
+} StFeedEntry;
+
+typedef struct _StStoreTxn StStoreTxn;
+
+#define ST_TYPE_STORE (st_store_get_type ())
+G_DECLARE_INTERFACE (StStore, st_store, ST, STORE, GObject)
+
+struct _StStoreInterface
+{
+  GTypeInterface parent_iface;
+
+  int           (*get_schema_version) (StStore     *self);
+  const char   *(*get_server_device)  (StStore     *self);
+  gboolean      (*check)              (StStore     *self,
+                                       GError     **error);
+
+  StStoreTxn   *(*begin)              (StStore     *self,
+                                       GError     **error);
+  gboolean      (*commit)             (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       GError     **error);
+  void          (*rollback)           (StStore     *self,
+                                       StStoreTxn  *txn);
+  gboolean      (*savepoint)          (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       GError     **error);
+  gboolean      (*release)            (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       GError     **error);
+  void          (*rollback_to)        (StStore     *self,
+                                       StStoreTxn  *txn);
+
+  StAccount    *(*account_find)       (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *name,
+                                       GError     **error);
+  GPtrArray    *(*account_list)       (StStore     *self,
+                                       GError     **error);
+  gboolean      (*account_insert)     (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       StAccount   *account,
+                                       GError     **error);
+  gboolean      (*account_update)     (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const StAccount *account,
+                                       GError     **error);
+
+  StCredential *(*credential_find)    (StStore     *self,
+                                       const char  *token_hash,
+                                       GError     **error);
+  gboolean      (*token_insert)       (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *token_hash,
+                                       gint64       account_id,
+                                       const char  *device,
+                                       gint64       created_at,
+                                       gint64       expires_at,
+                                       GError     **error);
+  gboolean      (*token_revoke)       (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *token_hash,
+                                       gint64       at,
+                                       GError     **error);
+  gboolean      (*tokens_revoke_account) (StStore  *self,
+                                       StStoreTxn  *txn,
+                                       gint64       account_id,
+                                       gint64       at,
+                                       GError     **error);
+
+  StDevice     *(*device_find)        (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *id,
+                                       GError     **error);
+  gboolean      (*device_save)        (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const StDevice *device,
+                                       GError     **error);
+
+  StRecord     *(*record_get)         (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *table,
+                                       const char  *id,
+                                       GError     **error);
+  gboolean      (*record_seq)         (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *table,
+                                       const char  *id,
+                                       gint64      *seq,
+                                       GError     **error);
+  gboolean      (*record_put)         (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       StRecord    *record,
+                                       GError     **error);
+  gboolean      (*eviction_put)       (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *table,
+                                       const char  *id,
+                                       const char  *township,
+                                       GError     **error);
+  GPtrArray    *(*record_ids_by_field) (StStore    *self,
+                                       const char  *table,
+                                       const char  *field,
+                                       const char  *value,
+                                       GError     **error);
+
+  StLogRow     *(*log_find)           (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *device,
+                                       gint64       epoch,
+                                       gint64       client_seq,
+                                       GError     **error);
+  gboolean      (*log_insert)         (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const StLogEntry *entry,
+                                       GError     **error);
+  GPtrArray    *(*log_for_row)        (StStore     *self,
+                                       const char  *row_id,
+                                       GError     **error);
+
+  GPtrArray    *(*feed_read)          (StStore     *self,
+                                       gboolean     all_townships,
+                                       const char * const *townships,
+                                       gint64       after,
+                                       guint        limit,
+                                       GError     **error);
+};
+
+GQuark        st_store_error_quark          (void);
+
+int           st_store_get_schema_version   (StStore     *self);
+/* The device id under which the server itself writes (review items). */
+const char   *st_store_get_server_device    (StStore     *self);
+/* Reads the database: TRUE when it answers. */
+gboolean      st_store_check                (StStore     *self,
+                                             GError     **error);
+
+StStoreTxn   *st_store_begin                (StStore     *self,
+                                             GError     **error);
+gboolean      st_store_commit               (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             GError     **error);
+void          st_store_rollback             (StStore     *self,
+                                             StStoreTxn  *txn);
+gboolean      st_store_savepoint            (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             GError     **error);
+gboolean      st_store_release              (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             GError     **error);
+void          st_store_rollback_to          (StStore     *self,
+                                             StStoreTxn  *txn);
+
+/* NULL without an error when there is none. */
+StAccount    *st_store_account_find         (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *name,
+                                             GError     **error);
+GPtrArray    *st_store_account_list         (StStore     *self,
+                                             GError     **error);
+/* Sets @account->id. ST_STORE_ERROR_EXISTS when the name is taken. */
+gboolean      st_store_account_insert       (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             StAccount   *account,
+                                             GError     **error);
+gboolean      st_store_account_update       (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const StAccount *account,
+                                             GError     **error);
+
+/* NULL without an error when no token has that hash. */
+StCredential *st_store_credential_find      (StStore     *self,
+                                             const char  *token_hash,
+                                             GError     **error);
+gboolean      st_store_token_insert         (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *token_hash,
+                                             gint64       account_id,
+                                             const char  *device,
+                                             gint64       created_at,
+                                             gint64       expires_at,
+                                             GError     **error);
+gboolean      st_store_token_revoke         (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *token_hash,
+                                             gint64       at,
+                                             GError     **error);
+gboolean      st_store_tokens_revoke_account (StStore    *self,
+                                             StStoreTxn  *txn,
+                                             gint64       account_id,
+                                             gint64       at,
+                                             GError     **error);
+
+StDevice     *st_store_device_find          (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *id,
+                                             GError     **error);
+/* Inserts or replaces. */
+gboolean      st_store_device_save          (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const StDevice *device,
+                                             GError     **error);
+
+StRecord     *st_store_record_get           (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *table,
+                                             const char  *id,
+                                             GError     **error);
+/* The feed position of a row (0: no such row), without reading it: every
+ * write gives a row a new seq, so an equal seq means an unchanged row. */
+gboolean      st_store_record_seq           (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *table,
+                                             const char  *id,
+                                             gint64      *seq,
+                                             GError     **error);
+/* Inserts or replaces @record and moves it to the end of the feed (sets
+ * @record->seq). */
+gboolean      st_store_record_put           (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             StRecord    *record,
+                                             GError     **error);
+/* Tells the accounts of @township that the row left it. Call before the
+ * record_put of the move, so that the eviction comes first in the feed. */
+gboolean      st_store_eviction_put         (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *table,
+                                             const char  *id,
+                                             const char  *township,
+                                             GError     **error);
+/* Keys of the rows of @table whose text field @field equals @value. */
+GPtrArray    *st_store_record_ids_by_field  (StStore     *self,
+                                             const char  *table,
+                                             const char  *field,
+                                             const char  *value,
+                                             GError     **error);
+
+StLogRow     *st_store_log_find             (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *device,
+                                             gint64       epoch,
+                                             gint64       client_seq,
+                                             GError     **error);
+gboolean      st_store_log_insert           (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const StLogEntry *entry,
+                                             GError     **error);
+/* Every logged change of the row, oldest first (element-type StLogRow). */
+GPtrArray    *st_store_log_for_row          (StStore     *self,
+                                             const char  *row_id,
+                                             GError     **error);
+
+/* Up to @limit entries after @after, in feed order (element-type
+ * StFeedEntry): rows of @townships (or all) and of everyone, and the
+ * evictions from @townships of rows now outside them. */
+GPtrArray    *st_store_feed_read            (StStore     *self,
+                                             gboolean     all_townships,
+                                             const char * const *townships,
+                                             gint64       after,
+                                             guint        limit,
+                                             GError     **error);
+
+/* JSON text of @object, quickly for the flat objects records are made of
+ * (strings, numbers, booleans, null), through json-glib for anything else. */
+char         *st_json_object_to_text        (JsonObject  *object);
+/* Appends @node as JSON. */
+void          st_json_append_node           (GString     *out,
+                                             JsonNode    *node);
+void          st_json_append_string         (GString     *out,
+                                             const char  *text);
+
+/* Plain data. */
+const char   *st_role_to_string             (StRole       role);
+gboolean      st_role_from_string           (const char  *text,
+                                             StRole      *role);
+gboolean      st_role_sees_all              (StRole       role);
+
+StAccount    *st_account_new                (void);
+void          st_account_free               (StAccount   *account);
+gboolean      st_account_has_township       (const StAccount *account,
+                                             const char  *code);
+void          st_credential_free            (StCredential *credential);
+void          st_device_free                (StDevice    *device);
+StRecord     *st_record_new                 (const char  *table,
+                                             const char  *id);
+void          st_record_free                (StRecord    *record);
+void          st_log_row_free               (StLogRow    *row);
+void          st_feed_entry_free            (StFeedEntry *entry);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StAccount, st_account_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StCredential, st_credential_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StDevice, st_device_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StRecord, st_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StLogRow, st_log_row_free)
+
+G_END_DECLS

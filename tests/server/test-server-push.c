@@ -1,0 +1,680 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Push and pull against a real shuangti-server: changes are applied,
+ * resending is harmless, concurrent edits resolve by (hlc, device) with the
+ * losing value kept for review, the feed is compacted and pages split
+ * anywhere, a restored laptop is caught, fifty laptops pushing at once lose
+ * nothing, and a restarted server still has everything. */
+#include "config.h"
+
+#include "st-test-server.h"
+#include "st-uuid.h"
+
+typedef struct
+{
+  char         *db;
+  StTestServer *server;
+  SoupSession  *session;
+  char         *county;
+  char         *county_device;
+  char         *qiaoma;
+  char         *qiaoma_device;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->db = st_test_db_path ("push.db");
+  st_test_add_user (f->db, "county", "county", NULL);
+  st_test_add_user (f->db, "qiaoma", "township", ST_TEST_TOWNSHIP_A, NULL);
+  f->server = st_test_server_start (f->db, NULL);
+  f->session = st_test_session_new ();
+  f->county_device = st_uuid_new ();
+  f->qiaoma_device = st_uuid_new ();
+  f->county = st_test_sign_in (f->session, f->server, "county", f->county_device);
+  f->qiaoma = st_test_sign_in (f->session, f->server, "qiaoma", f->qiaoma_device);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->server != NULL)
+    st_test_server_stop (f->server);
+  g_clear_pointer (&f->server, st_test_server_free);
+  g_clear_object (&f->session);
+  g_free (f->county);
+  g_free (f->county_device);
+  g_free (f->qiaoma);
+  g_free (f->qiaoma_device);
+  g_free (f->db);
+}
+
+static JsonArray *
+results_of (StTestReply *reply)
+{
+  if (reply->status != 200)
+    g_error ("push: %u %.*s", reply->status, (int) g_bytes_get_size (reply->body),
+             (const char *) g_bytes_get_data (reply->body, NULL));
+  return json_object_get_array_member (st_test_reply_object (reply), "results");
+}
+
+static const char *
+result_at (JsonArray *results,
+           guint      i)
+{
+  return json_object_get_string_member (json_array_get_object_element (results, i), "result");
+}
+
+static JsonObject *
+fields_of (JsonObject *entry)
+{
+  g_assert_nonnull (entry);
+  return json_object_get_object_member (entry, "fields");
+}
+
+static void
+test_applied_and_duplicate (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *row = st_uuid_new ();
+  gint64 t0 = st_test_hlc (0);
+  g_autofree char *changes = st_test_changes (
+    st_test_change (1, "participants", row, "insert", t0, 0, st_test_participant ("张三", ST_TEST_TOWNSHIP_A, 1)),
+    st_test_change (2, "participants", row, "update", t0 + 1, t0, g_strdup ("{\"phone\":\"13800000000\"}")),
+    st_test_change (3, "participants", row, "update", t0 + 2, t0 + 1, g_strdup ("{\"education\":\"junior\"}")),
+    NULL);
+  g_autoptr(StTestReply) first = st_test_push (f->session, f->server, f->qiaoma, 0, changes);
+  g_autoptr(StTestReply) again = st_test_push (f->session, f->server, f->qiaoma, 0, changes);
+  g_autoptr(StTestReply) status = st_test_call (f->session, f->server, "GET", "/api/v1/device", f->qiaoma, NULL);
+  g_autoptr(GPtrArray) feed = NULL;
+  JsonArray *results;
+  JsonObject *entry;
+
+  results = results_of (first);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpstr (result_at (results, i), ==, "applied");
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (results, i), "seq"), ==, i + 1);
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (results, i), "server_seq"), >, 0);
+    }
+  g_assert_cmpint (json_object_get_int_member (st_test_reply_object (first), "acked_seq"), ==, 3);
+
+  /* A retried request changes nothing and says so. */
+  results = results_of (again);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpstr (result_at (results, i), ==, "duplicate");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i), "original"),
+                       ==, "applied");
+    }
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (st_test_reply_object (status), "device"),
+                                               "acked_seq"), ==, 3);
+
+  feed = st_test_pull_all (f->session, f->server, f->county, NULL, NULL);
+  g_assert_cmpuint (feed->len, ==, 1);
+  entry = st_test_find_row (feed, row);
+  g_assert_cmpstr (json_object_get_string_member (fields_of (entry), "name"), ==, "张三");
+  g_assert_cmpstr (json_object_get_string_member (fields_of (entry), "phone"), ==, "13800000000");
+  g_assert_cmpstr (json_object_get_string_member (fields_of (entry), "education"), ==, "junior");
+  g_assert_cmpint (json_object_get_int_member (entry, "hlc"), ==, t0 + 2);
+  g_assert_cmpstr (json_object_get_string_member (entry, "device"), ==, f->qiaoma_device);
+  g_assert_false (json_object_get_boolean_member (entry, "deleted"));
+}
+
+/* Signs in another laptop of township A. */
+static char *
+laptop (Fixture  *f,
+        char    **device)
+{
+  *device = st_uuid_new ();
+  return st_test_sign_in (f->session, f->server, "qiaoma", *device);
+}
+
+static JsonObject *
+review_for (GPtrArray  *feed,
+            const char *winner)
+{
+  for (guint i = 0; i < feed->len; i++)
+    {
+      JsonObject *entry = g_ptr_array_index (feed, i);
+
+      if (g_str_equal (json_object_get_string_member (entry, "table"), "review_items")
+          && g_strcmp0 (json_object_get_string_member (fields_of (entry), "winner"), winner) == 0)
+        return fields_of (entry);
+    }
+  return NULL;
+}
+
+static void
+test_conflicts (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *row = st_uuid_new ();
+  g_autofree char *device_b = NULL;
+  g_autofree char *device_c = NULL;
+  g_autofree char *laptop_b = laptop (f, &device_b);
+  g_autofree char *laptop_c = laptop (f, &device_c);
+  gint64 t0 = st_test_hlc (-10000);
+  g_autoptr(StTestReply) r0 = NULL;
+  g_autoptr(StTestReply) rb = NULL;
+  g_autoptr(StTestReply) ra = NULL;
+  g_autoptr(StTestReply) rc = NULL;
+  g_autoptr(StTestReply) same = NULL;
+  g_autoptr(GPtrArray) feed = NULL;
+  g_autoptr(JsonNode) lost_b = NULL;
+  g_autoptr(JsonNode) lost_c = NULL;
+  JsonArray *results;
+  JsonObject *review;
+
+  r0 = st_test_push_take (f->session, f->server, f->county, 0,
+                     st_test_changes (st_test_change (1, "participants", row, "insert", t0, 0,
+                                                      st_test_participant ("李四", ST_TEST_TOWNSHIP_A, 2)), NULL));
+  g_assert_cmpstr (result_at (results_of (r0), 0), ==, "applied");
+
+  /* Three laptops change the same phone number, all from the same row. */
+  rb = st_test_push_take (f->session, f->server, laptop_b, 0,
+                     st_test_changes (st_test_change (1, "participants", row, "update", t0 + ((gint64) 2000 << 16), t0,
+                                                      g_strdup ("{\"phone\":\"13900000002\"}")), NULL));
+  g_assert_cmpstr (result_at (results_of (rb), 0), ==, "applied");
+
+  /* A later edit wins, but it had not seen B's number: B's is kept. */
+  ra = st_test_push_take (f->session, f->server, f->qiaoma, 0,
+                     st_test_changes (st_test_change (1, "participants", row, "update", t0 + ((gint64) 4000 << 16), t0,
+                                                      g_strdup ("{\"phone\":\"13900000001\"}")), NULL));
+  results = results_of (ra);
+  g_assert_cmpstr (result_at (results, 0), ==, "conflict");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "winner"), ==, "change");
+  g_assert_nonnull (json_object_get_string_member (json_array_get_object_element (results, 0), "review"));
+
+  /* An earlier edit arriving last loses, and is kept too. */
+  rc = st_test_push_take (f->session, f->server, laptop_c, 0,
+                     st_test_changes (st_test_change (1, "participants", row, "update", t0 + ((gint64) 1000 << 16), t0,
+                                                      g_strdup ("{\"phone\":\"13900000003\"}")), NULL));
+  results = results_of (rc);
+  g_assert_cmpstr (result_at (results, 0), ==, "conflict");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "winner"), ==, "server");
+
+  /* An older change that agrees with what the row says is no conflict. */
+  same = st_test_push_take (f->session, f->server, laptop_c, 0,
+                       st_test_changes (st_test_change (2, "participants", row, "update", t0 + ((gint64) 1500 << 16), t0,
+                                                        g_strdup ("{\"phone\":\"13900000001\"}")), NULL));
+  g_assert_cmpstr (result_at (results_of (same), 0), ==, "applied");
+
+  feed = st_test_pull_all (f->session, f->server, f->qiaoma, NULL, NULL);
+  g_assert_cmpstr (json_object_get_string_member (fields_of (st_test_find_row (feed, row)), "phone"), ==, "13900000001");
+  g_assert_cmpuint (st_test_count_table (feed, "review_items"), ==, 2);
+
+  review = review_for (feed, "change");
+  g_assert_nonnull (review);
+  g_assert_cmpstr (json_object_get_string_member (review, "row_id"), ==, row);
+  g_assert_cmpstr (json_object_get_string_member (review, "loser_device"), ==, device_b);
+  g_assert_cmpstr (json_object_get_string_member (review, "winner_device"), ==, f->qiaoma_device);
+  g_assert_cmpstr (json_object_get_string_member (review, "township_code"), ==, ST_TEST_TOWNSHIP_A);
+  lost_b = json_from_string (json_object_get_string_member (review, "values"), NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (lost_b), "phone"), ==, "13900000002");
+
+  review = review_for (feed, "server");
+  g_assert_nonnull (review);
+  g_assert_cmpstr (json_object_get_string_member (review, "loser_device"), ==, device_c);
+  g_assert_cmpstr (json_object_get_string_member (review, "loser_account"), ==, "qiaoma");
+  lost_c = json_from_string (json_object_get_string_member (review, "values"), NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (lost_c), "phone"), ==, "13900000003");
+}
+
+static void
+test_delete (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *row = st_uuid_new ();
+  gint64 t0 = st_test_hlc (-5000);
+  g_autoptr(StTestReply) r1 = NULL;
+  g_autoptr(StTestReply) r2 = NULL;
+  g_autoptr(GPtrArray) feed = NULL;
+  JsonObject *entry;
+
+  r1 = st_test_push_take (f->session, f->server, f->qiaoma, 0,
+                     st_test_changes (st_test_change (1, "participants", row, "insert", t0, 0,
+                                                      st_test_participant ("退学", ST_TEST_TOWNSHIP_A, 3)),
+                                      st_test_change (2, "participants", row, "delete", t0 + ((gint64) 2000 << 16), t0,
+                                                      g_strdup ("{\"deleted\":1}")),
+                                      NULL));
+  g_assert_cmpstr (result_at (results_of (r1), 1), ==, "applied");
+
+  /* An edit made elsewhere before the delete does not bring the row back. */
+  r2 = st_test_push_take (f->session, f->server, f->county, 0,
+                     st_test_changes (st_test_change (1, "participants", row, "update", t0 + ((gint64) 1000 << 16), t0,
+                                                      g_strdup ("{\"phone\":\"13700000000\"}")), NULL));
+  g_assert_cmpstr (result_at (results_of (r2), 0), ==, "conflict");
+
+  feed = st_test_pull_all (f->session, f->server, f->county, NULL, NULL);
+  entry = st_test_find_row (feed, row);
+  g_assert_true (json_object_get_boolean_member (entry, "deleted"));
+  g_assert_true (json_object_get_null_member (fields_of (entry), "phone"));
+}
+
+static void
+test_pages_and_compaction (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) changes = g_string_new ("[");
+  g_autoptr(StTestReply) pushed = NULL;
+  g_autoptr(StTestReply) updated = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *cursor = NULL;
+  g_autofree char *later = NULL;
+  g_autoptr(GPtrArray) rest = NULL;
+  gint64 t0 = st_test_hlc (-5000);
+  gint64 last_seq = 0;
+  guint pages = 0;
+  gboolean more = TRUE;
+
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *change = NULL;
+
+      g_ptr_array_add (rows, st_uuid_new ());
+      change = st_test_change (i + 1, "participants", g_ptr_array_index (rows, i), "insert", t0 + i, 0,
+                               st_test_participant ("分页", ST_TEST_TOWNSHIP_A, 100 + i));
+      g_string_append_printf (changes, "%s%s", i ? "," : "", change);
+    }
+  g_string_append_c (changes, ']');
+  pushed = st_test_push (f->session, f->server, f->county, 0, changes->str);
+  g_assert_cmpuint (pushed->status, ==, 200);
+
+  /* Pages of ten: 10, 10, 5, each entry once, in feed order. */
+  while (more)
+    {
+      g_autofree char *path = cursor ? g_strdup_printf ("/api/v1/pull?limit=10&cursor=%s", cursor)
+                                     : g_strdup ("/api/v1/pull?limit=10");
+      g_autoptr(StTestReply) page = st_test_call (f->session, f->server, "GET", path, f->qiaoma, NULL);
+      JsonObject *object = st_test_reply_object (page);
+      JsonArray *entries = json_object_get_array_member (object, "changes");
+
+      g_assert_cmpuint (page->status, ==, 200);
+      g_assert_cmpuint (json_array_get_length (entries), ==, pages < 2 ? 10 : 5);
+      for (guint i = 0; i < json_array_get_length (entries); i++)
+        {
+          JsonObject *entry = json_array_get_object_element (entries, i);
+
+          g_assert_cmpint (json_object_get_int_member (entry, "seq"), >, last_seq);
+          last_seq = json_object_get_int_member (entry, "seq");
+          g_assert_true (g_hash_table_add (seen, g_strdup (json_object_get_string_member (entry, "row"))));
+        }
+      more = json_object_get_boolean_member (object, "more");
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (object, "cursor"));
+      pages++;
+    }
+  g_assert_cmpuint (pages, ==, 3);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 25);
+
+  /* Row 3 changed twice and row 7 once since: after the cursor, each once,
+   * in its latest state. */
+  updated = st_test_push_take (f->session, f->server, f->county, 0,
+                          st_test_changes (st_test_change (26, "participants", g_ptr_array_index (rows, 3), "update",
+                                                           t0 + 100, t0 + 3, g_strdup ("{\"phone\":\"1\"}")),
+                                           st_test_change (27, "participants", g_ptr_array_index (rows, 7), "update",
+                                                           t0 + 101, t0 + 7, g_strdup ("{\"phone\":\"7\"}")),
+                                           st_test_change (28, "participants", g_ptr_array_index (rows, 3), "update",
+                                                           t0 + 102, t0 + 100, g_strdup ("{\"phone\":\"3\"}")),
+                                           NULL));
+  g_assert_cmpuint (updated->status, ==, 200);
+  rest = st_test_pull_all (f->session, f->server, f->qiaoma, cursor, &later);
+  g_assert_cmpuint (rest->len, ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (fields_of (st_test_find_row (rest, g_ptr_array_index (rows, 3))), "phone"),
+                   ==, "3");
+  g_assert_cmpstr (json_object_get_string_member (fields_of (st_test_find_row (rest, g_ptr_array_index (rows, 7))), "phone"),
+                   ==, "7");
+  /* Nothing new: an empty page. */
+  {
+    g_autoptr(GPtrArray) none = st_test_pull_all (f->session, f->server, f->qiaoma, later, NULL);
+
+    g_assert_cmpuint (none->len, ==, 0);
+  }
+}
+
+static void
+test_epochs (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *a = st_uuid_new ();
+  g_autofree char *b = st_uuid_new ();
+  gint64 t0 = st_test_hlc (-5000);
+  g_autoptr(StTestReply) first = NULL;
+  g_autoptr(StTestReply) reused = NULL;
+  g_autoptr(StTestReply) next = NULL;
+  g_autoptr(StTestReply) stale = NULL;
+  g_autoptr(StTestReply) status = NULL;
+  g_autoptr(GPtrArray) feed = NULL;
+  JsonObject *device;
+
+  first = st_test_push_take (f->session, f->server, f->qiaoma, 0,
+                        st_test_changes (st_test_change (1, "participants", a, "insert", t0, 0,
+                                                         st_test_participant ("甲", ST_TEST_TOWNSHIP_A, 31)),
+                                         NULL));
+  g_assert_cmpstr (result_at (results_of (first), 0), ==, "applied");
+
+  /* The laptop was restored from a backup and numbers a new change 1
+   * again: refused whole, nothing written, so it is not taken for a
+   * duplicate and lost. */
+  reused = st_test_push_take (f->session, f->server, f->qiaoma, 0,
+                         st_test_changes (st_test_change (1, "participants", b, "insert", t0 + 10, 0,
+                                                          st_test_participant ("乙", ST_TEST_TOWNSHIP_A, 32)),
+                                          NULL));
+  g_assert_cmpuint (reused->status, ==, 409);
+  g_assert_cmpstr (st_test_reply_code (reused), ==, "sequence_reused");
+  feed = st_test_pull_all (f->session, f->server, f->county, NULL, NULL);
+  g_assert_null (st_test_find_row (feed, b));
+
+  /* Under a new epoch it goes through. */
+  next = st_test_push_take (f->session, f->server, f->qiaoma, 1,
+                       st_test_changes (st_test_change (1, "participants", b, "insert", t0 + 10, 0,
+                                                        st_test_participant ("乙", ST_TEST_TOWNSHIP_A, 32)),
+                                        NULL));
+  g_assert_cmpstr (result_at (results_of (next), 0), ==, "applied");
+  stale = st_test_push (f->session, f->server, f->qiaoma, 0, "[]");
+  g_assert_cmpuint (stale->status, ==, 409);
+  g_assert_cmpstr (st_test_reply_code (stale), ==, "stale_epoch");
+
+  status = st_test_call (f->session, f->server, "GET", "/api/v1/device", f->qiaoma, NULL);
+  device = json_object_get_object_member (st_test_reply_object (status), "device");
+  g_assert_cmpint (json_object_get_int_member (device, "epoch"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (device, "acked_seq"), ==, 1);
+  g_assert_false (json_object_get_null_member (device, "last_push_at"));
+}
+
+static void
+test_unknown_row_and_same_key (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *row = st_uuid_new ();
+  g_autofree char *session = st_uuid_new ();
+  g_autofree char *person = st_uuid_new ();
+  g_autofree char *attendance = NULL;
+  g_autofree char *fields_a = NULL;
+  g_autofree char *fields_b = NULL;
+  gint64 t0 = st_test_hlc (-5000);
+  g_autoptr(StTestReply) partial = NULL;
+  g_autoptr(StTestReply) whole = NULL;
+  g_autoptr(StTestReply) laptop_a = NULL;
+  g_autoptr(StTestReply) laptop_b = NULL;
+  g_autoptr(GPtrArray) feed = NULL;
+  JsonObject *r;
+
+  partial = st_test_push_take (f->session, f->server, f->qiaoma, 0,
+                          st_test_changes (st_test_change (1, "participants", row, "update", t0 + 5, t0,
+                                                           g_strdup ("{\"phone\":\"1\"}")), NULL));
+  r = json_array_get_object_element (results_of (partial), 0);
+  g_assert_cmpstr (json_object_get_string_member (r, "result"), ==, "rejected");
+  g_assert_cmpint (json_object_get_int_member (r, "status"), ==, 409);
+  g_assert_cmpstr (json_object_get_string_member (r, "code"), ==, "unknown_row");
+
+  whole = st_test_push_take (f->session, f->server, f->qiaoma, 0,
+                        st_test_changes (st_test_change (2, "participants", row, "update", t0 + 6, t0,
+                                                         st_test_participant ("丙", ST_TEST_TOWNSHIP_A, 41)), NULL));
+  g_assert_cmpstr (result_at (results_of (whole), 0), ==, "applied");
+
+  /* Two laptops record the same attendance offline, differently: one row,
+   * the later stamp wins, and the other record is kept for review. */
+  attendance = st_uuid_v5_pair (ST_UUID_NS_ATTENDANCE, session, person);
+  fields_a = g_strdup_printf ("{\"session_id\":\"%s\",\"participant_id\":\"%s\",\"township_code\":\"%s\","
+                              "\"status\":\"present\",\"minutes\":480,\"deleted\":0}", session, person, ST_TEST_TOWNSHIP_A);
+  fields_b = g_strdup_printf ("{\"session_id\":\"%s\",\"participant_id\":\"%s\",\"township_code\":\"%s\","
+                              "\"status\":\"leave\",\"minutes\":0,\"deleted\":0}", session, person, ST_TEST_TOWNSHIP_A);
+  laptop_a = st_test_push_take (f->session, f->server, f->qiaoma, 0,
+                           st_test_changes (st_test_change (3, "attendance", attendance, "insert", t0 + 10, 0,
+                                                            g_strdup (fields_a)), NULL));
+  laptop_b = st_test_push_take (f->session, f->server, f->county, 0,
+                           st_test_changes (st_test_change (1, "attendance", attendance, "insert", t0 + 20, 0,
+                                                            g_strdup (fields_b)), NULL));
+  g_assert_cmpstr (result_at (results_of (laptop_a), 0), ==, "applied");
+  g_assert_cmpstr (result_at (results_of (laptop_b), 0), ==, "conflict");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results_of (laptop_b), 0), "winner"),
+                   ==, "change");
+  feed = st_test_pull_all (f->session, f->server, f->county, NULL, NULL);
+  g_assert_cmpuint (st_test_count_table (feed, "attendance"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (fields_of (st_test_find_row (feed, attendance)), "status"),
+                   ==, "leave");
+}
+
+/* Fifty laptops at once. */
+
+#define N_CLIENTS 50
+#define ROWS_PER_CLIENT 100
+#define BATCH 25
+
+typedef struct
+{
+  StTestServer *server;
+  guint         index;
+  char         *klass;
+  gint64        class_hlc;
+  char         *rows[ROWS_PER_CLIENT];
+  gint64        shared_hlc;
+  guint         applied;
+  guint         conflicts;
+  guint         other;
+} Client;
+
+static gpointer
+client_run (gpointer data)
+{
+  Client *c = data;
+  g_autoptr(SoupSession) session = st_test_session_new ();
+  g_autofree char *device = st_uuid_new ();
+  g_autofree char *token = st_test_sign_in (session, c->server, "county", device);
+  gint64 seq = 0;
+  gint64 t0 = st_test_hlc (-60000);
+
+  for (guint i = 0; i < ROWS_PER_CLIENT; i++)
+    c->rows[i] = st_uuid_new ();
+
+  /* Inserts, then an update of each row, then the shared row. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint start = 0; start < ROWS_PER_CLIENT; start += BATCH)
+      {
+        g_autoptr(GString) changes = g_string_new ("[");
+        g_autoptr(StTestReply) reply = NULL;
+        JsonArray *results;
+
+        for (guint i = start; i < start + BATCH; i++)
+          {
+            g_autofree char *change = NULL;
+            gint64 hlc = t0 + ((gint64) pass << 16) * 1000 + i;
+
+            if (pass == 0)
+              change = st_test_change (++seq, "participants", c->rows[i], "insert", hlc, 0,
+                                       st_test_participant ("并发", ST_TEST_TOWNSHIP_A, c->index * 1000 + i));
+            else
+              change = st_test_change (++seq, "participants", c->rows[i], "update", hlc, t0 + i,
+                                       g_strdup_printf ("{\"phone\":\"1%04u%06u\"}", c->index, i));
+            g_string_append_printf (changes, "%s%s", i > start ? "," : "", change);
+          }
+        g_string_append_c (changes, ']');
+        reply = st_test_push (session, c->server, token, 0, changes->str);
+        g_assert_cmpuint (reply->status, ==, 200);
+        results = json_object_get_array_member (st_test_reply_object (reply), "results");
+        g_assert_cmpuint (json_array_get_length (results), ==, BATCH);
+        for (guint i = 0; i < BATCH; i++)
+          if (g_str_equal (result_at (results, i), "applied"))
+            c->applied++;
+          else
+            c->other++;
+      }
+
+  {
+    g_autofree char *notes = g_strdup_printf ("{\"notes\":\"client %u\"}", c->index);
+    g_autoptr(StTestReply) reply = st_test_push_take (session, c->server, token, 0,
+                                                 st_test_changes (st_test_change (++seq, "classes", c->klass, "update",
+                                                                                  c->shared_hlc, c->class_hlc,
+                                                                                  g_steal_pointer (&notes)), NULL));
+    const char *result;
+
+    g_assert_cmpuint (reply->status, ==, 200);
+    result = result_at (json_object_get_array_member (st_test_reply_object (reply), "results"), 0);
+    if (g_str_equal (result, "conflict"))
+      c->conflicts++;
+    else if (g_str_equal (result, "applied"))
+      c->applied++;
+    else
+      c->other++;
+  }
+  return NULL;
+}
+
+static void
+test_concurrent_clients (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *klass = st_uuid_new ();
+  g_autofree char *program = st_uuid_new ();
+  gint64 class_hlc = st_test_hlc (-120000);
+  Client clients[N_CLIENTS] = { { 0, } };
+  GThread *threads[N_CLIENTS];
+  g_autoptr(StTestReply) created = NULL;
+  g_autoptr(GPtrArray) feed = NULL;
+  guint winner = 0, conflicts = 0;
+  gint64 started = g_get_monotonic_time ();
+
+  created = st_test_push_take (f->session, f->server, f->county, 0,
+                          st_test_changes (st_test_change (1, "classes", klass, "insert", class_hlc, 0,
+                                                           g_strdup_printf ("{\"name\":\"共享班\",\"program_id\":\"%s\","
+                                                                            "\"township_code\":\"%s\",\"start_date\":\"2025-03-01\","
+                                                                            "\"deleted\":0}", program, ST_TEST_TOWNSHIP_A)),
+                                           NULL));
+  g_assert_cmpstr (result_at (results_of (created), 0), ==, "applied");
+
+  for (guint i = 0; i < N_CLIENTS; i++)
+    {
+      clients[i].server = f->server;
+      clients[i].index = i;
+      clients[i].klass = klass;
+      clients[i].class_hlc = class_hlc;
+      /* Every laptop edits the shared row at its own moment. */
+      clients[i].shared_hlc = class_hlc + ((gint64) (1 + (i * 37) % N_CLIENTS) << 16);
+      if (clients[i].shared_hlc > clients[winner].shared_hlc)
+        winner = i;
+    }
+  for (guint i = 0; i < N_CLIENTS; i++)
+    threads[i] = g_thread_new ("client", client_run, &clients[i]);
+  for (guint i = 0; i < N_CLIENTS; i++)
+    g_thread_join (threads[i]);
+  g_test_message ("%d clients, %d changes each, in %.1f s", N_CLIENTS, 2 * ROWS_PER_CLIENT + 1,
+                  (g_get_monotonic_time () - started) / 1e6);
+
+  for (guint i = 0; i < N_CLIENTS; i++)
+    {
+      g_assert_cmpuint (clients[i].applied + clients[i].conflicts, ==, 2 * ROWS_PER_CLIENT + 1);
+      g_assert_cmpuint (clients[i].other, ==, 0);
+      conflicts += clients[i].conflicts;
+    }
+
+  /* Every write is there: each row with its last value, and the shared row
+   * with the latest edit; every edit that lost is kept for review. */
+  feed = st_test_pull_all (f->session, f->server, f->county, NULL, NULL);
+  g_assert_cmpuint (st_test_count_table (feed, "participants"), ==, N_CLIENTS * ROWS_PER_CLIENT);
+  for (guint i = 0; i < N_CLIENTS; i++)
+    for (guint r = 0; r < ROWS_PER_CLIENT; r++)
+      {
+        g_autofree char *phone = g_strdup_printf ("1%04u%06u", i, r);
+        JsonObject *entry = st_test_find_row (feed, clients[i].rows[r]);
+
+        g_assert_nonnull (entry);
+        g_assert_cmpstr (json_object_get_string_member (fields_of (entry), "phone"), ==, phone);
+      }
+  {
+    g_autofree char *notes = g_strdup_printf ("client %u", winner);
+
+    g_assert_cmpstr (json_object_get_string_member (fields_of (st_test_find_row (feed, klass)), "notes"), ==, notes);
+  }
+  g_assert_cmpuint (st_test_count_table (feed, "review_items"), ==, conflicts);
+
+  for (guint i = 0; i < N_CLIENTS; i++)
+    for (guint r = 0; r < ROWS_PER_CLIENT; r++)
+      g_free (clients[i].rows[r]);
+}
+
+static char *
+snapshot (GPtrArray *feed)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < feed->len; i++)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), g_ptr_array_index (feed, i));
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      g_string_append_printf (out, "%s\n", text);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+test_restart_keeps_everything (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GString) changes = g_string_new ("[");
+  g_autoptr(StTestReply) pushed = NULL;
+  g_autoptr(StTestReply) again = NULL;
+  g_autoptr(StTestReply) status = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autofree char *before_text = NULL;
+  g_autofree char *after_text = NULL;
+  gint64 t0 = st_test_hlc (-5000);
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *row = st_uuid_new ();
+      g_autofree char *change = st_test_change (i + 1, "participants", row, "insert", t0 + i, 0,
+                                                st_test_participant ("重启", ST_TEST_TOWNSHIP_A, 500 + i));
+
+      g_string_append_printf (changes, "%s%s", i ? "," : "", change);
+    }
+  g_string_append_c (changes, ']');
+  pushed = st_test_push (f->session, f->server, f->qiaoma, 0, changes->str);
+  g_assert_cmpuint (pushed->status, ==, 200);
+  before = st_test_pull_all (f->session, f->server, f->qiaoma, NULL, NULL);
+  g_assert_cmpuint (before->len, ==, 200);
+  before_text = snapshot (before);
+
+  st_test_server_stop (f->server);
+  g_clear_pointer (&f->server, st_test_server_free);
+  f->server = st_test_server_start (f->db, NULL);
+
+  /* Same data, same sign-in, same memory of what was pushed. */
+  after = st_test_pull_all (f->session, f->server, f->qiaoma, NULL, NULL);
+  after_text = snapshot (after);
+  g_assert_cmpstr (after_text, ==, before_text);
+  status = st_test_call (f->session, f->server, "GET", "/api/v1/device", f->qiaoma, NULL);
+  g_assert_cmpuint (status->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (st_test_reply_object (status), "device"),
+                                               "acked_seq"), ==, 200);
+  again = st_test_push (f->session, f->server, f->qiaoma, 0, changes->str);
+  g_assert_cmpstr (result_at (results_of (again), 199), ==, "duplicate");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/server/push/applied-and-duplicate", Fixture, NULL, fixture_setup, test_applied_and_duplicate,
+              fixture_teardown);
+  g_test_add ("/server/push/conflicts", Fixture, NULL, fixture_setup, test_conflicts, fixture_teardown);
+  g_test_add ("/server/push/delete", Fixture, NULL, fixture_setup, test_delete, fixture_teardown);
+  g_test_add ("/server/push/pages-and-compaction", Fixture, NULL, fixture_setup, test_pages_and_compaction,
+              fixture_teardown);
+  g_test_add ("/server/push/epochs", Fixture, NULL, fixture_setup, test_epochs, fixture_teardown);
+  g_test_add ("/server/push/unknown-row-and-same-key", Fixture, NULL, fixture_setup, test_unknown_row_and_same_key,
+              fixture_teardown);
+  g_test_add ("/server/push/50-concurrent-clients", Fixture, NULL, fixture_setup, test_concurrent_clients,
+              fixture_teardown);
+  g_test_add ("/server/push/restart-keeps-everything", Fixture, NULL, fixture_setup, test_restart_keeps_everything,
+              fixture_teardown);
+
+  return g_test_run ();
+}
