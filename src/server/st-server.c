@@ -30,6 +30,19 @@
 
 G_DEFINE_QUARK (st-server-error-quark, st_server_error)
 
+/* HTTP runs on a few I/O threads, each with its own main loop and
+ * SoupServer (libsoup objects belong to one thread): a single thread moving
+ * every byte of a hundred laptops was the server's bottleneck. The main
+ * thread accepts connections and hands them out in turn. */
+typedef struct
+{
+  StServer      *server;
+  GMainContext  *context;
+  GMainLoop     *loop;
+  GThread       *thread;
+  SoupServer    *soup;
+} IoThread;
+
 struct _StServer
 {
   GObject         parent_instance;
@@ -38,19 +51,21 @@ struct _StServer
   StStore        *store;
   StCatalog      *catalog;
   StApi          *api;
-  SoupServer     *soup;
   GTlsCertificate *certificate;    /* NULL: plain HTTP */
   GSocket        *listener;
   GSource        *accept_source;
-  guint           accept_retry_id;
+  GSource        *accept_retry;
   char           *url;
-  GMainContext   *context;
+  GMainContext   *context;         /* the main thread's */
   GMainLoop      *loop;
+  GPtrArray      *io;              /* IoThread */
+  guint           next_io;
   GThreadPool    *work_pool;
   GThreadPool    *auth_pool;
+  GThreadPool    *reaper;          /* frees finished calls off the I/O threads */
 
-  guint           in_flight;       /* requests whose headers arrived and that are not finished */
-  gboolean        stopping;
+  gint            in_flight;       /* atomic: requests whose headers arrived and that are not finished */
+  gint            stopping;        /* atomic */
   gboolean        disconnected;
   gint64          stop_deadline;
 };
@@ -58,14 +73,16 @@ struct _StServer
 G_DEFINE_FINAL_TYPE (StServer, st_server, G_TYPE_OBJECT)
 
 static void stop_accepting (StServer *self);
+static void io_thread_free (gpointer  data);
 
 /* What the server keeps about one request, attached to its message. */
 typedef struct
 {
   StServer          *server;
+  IoThread          *io;
   SoupServerMessage *msg;
   gint64             started_us;
-  guint              deadline_id;
+  GSource           *deadline;
   gboolean           counted;         /* in in_flight */
   gboolean           before_stop;     /* its headers came before the shutdown began */
   gboolean           handled;         /* the whole request arrived */
@@ -86,10 +103,38 @@ typedef struct
 typedef struct
 {
   StServer          *server;
+  IoThread          *io;
   SoupServerMessage *msg;
   StCall            *call;
   const StRoute     *route;
 } Work;
+
+/* A source on @context (NULL: the calling thread's); the caller owns the
+ * returned reference. */
+static GSource *
+attach_timeout (GMainContext *context,
+                guint         ms,
+                GSourceFunc   func,
+                gpointer      data,
+                GDestroyNotify notify)
+{
+  GSource *source = ms ? g_timeout_source_new (ms) : g_idle_source_new ();
+
+  if (ms == 0)
+    g_source_set_priority (source, G_PRIORITY_HIGH);
+  g_source_set_callback (source, func, data, notify);
+  g_source_attach (source, context ? context : g_main_context_get_thread_default ());
+  return source;
+}
+
+static void
+source_clear (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
 
 void
 st_server_config_init (StServerConfig *config)
@@ -117,7 +162,7 @@ st_server_config_clear (StServerConfig *config)
 static void
 request_free (Request *req)
 {
-  g_clear_handle_id (&req->deadline_id, g_source_remove);
+  source_clear (&req->deadline);
   g_free (req->method);
   g_free (req->path);
   g_free (req->peer);
@@ -140,7 +185,7 @@ request_uncount (Request *req)
   if (!req->counted)
     return;
   req->counted = FALSE;
-  req->server->in_flight--;
+  g_atomic_int_dec_and_test (&req->server->in_flight);
 }
 
 /* One line per request; never a name, an ID number or a token. */
@@ -174,7 +219,7 @@ typedef struct
   GIOStream    *stream;
   GSocket      *socket;
   GCancellable *cancellable;
-  guint         timeout_id;
+  GSource      *timeout;
   GBytes       *response;
   guint8        buffer[16384];
 } Linger;
@@ -182,7 +227,7 @@ typedef struct
 static void
 linger_free (Linger *linger)
 {
-  g_clear_handle_id (&linger->timeout_id, g_source_remove);
+  source_clear (&linger->timeout);
   g_clear_object (&linger->cancellable);
   g_clear_object (&linger->socket);
   g_clear_pointer (&linger->response, g_bytes_unref);
@@ -202,7 +247,7 @@ linger_closed (GObject      *source,
 static void
 linger_close (Linger *linger)
 {
-  g_clear_handle_id (&linger->timeout_id, g_source_remove);
+  source_clear (&linger->timeout);
   g_io_stream_close_async (linger->stream, G_PRIORITY_DEFAULT, NULL, linger_closed, linger);
 }
 
@@ -211,7 +256,6 @@ linger_timeout (gpointer user_data)
 {
   Linger *linger = user_data;
 
-  linger->timeout_id = 0;
   g_cancellable_cancel (linger->cancellable);
   return G_SOURCE_REMOVE;
 }
@@ -248,7 +292,7 @@ linger_written (GObject      *source,
     }
   if (linger->socket != NULL)
     g_socket_shutdown (linger->socket, FALSE, TRUE, NULL);
-  linger->timeout_id = g_timeout_add (LINGER_MS, linger_timeout, linger);
+  linger->timeout = attach_timeout (NULL, LINGER_MS, linger_timeout, linger, NULL);
   g_input_stream_read_async (g_io_stream_get_input_stream (linger->stream), linger->buffer,
                              sizeof linger->buffer, G_PRIORITY_DEFAULT, linger->cancellable,
                              linger_read, linger);
@@ -344,7 +388,7 @@ request_abort (Request    *req,
   if (req->aborting || req->handled)
     return;
   req->aborting = TRUE;
-  g_clear_handle_id (&req->deadline_id, g_source_remove);
+  source_clear (&req->deadline);
   req->status = status;
   req->abort_code = g_strdup (code);
   req->abort_message = g_strdup (message);
@@ -352,7 +396,7 @@ request_abort (Request    *req,
   /* libsoup may be in the middle of reading: stop it, and take the
    * connection once it is out of the way. */
   soup_server_message_pause (req->msg);
-  g_idle_add_full (G_PRIORITY_HIGH, abort_in_idle, g_object_ref (req->msg), g_object_unref);
+  g_source_unref (attach_timeout (req->io->context, 0, abort_in_idle, g_object_ref (req->msg), g_object_unref));
 }
 
 static gboolean
@@ -360,7 +404,8 @@ request_deadline (gpointer user_data)
 {
   Request *req = user_data;
 
-  req->deadline_id = 0;
+  /* The source is done; request_free () must not destroy it again. */
+  g_clear_pointer (&req->deadline, g_source_unref);
   if (req->handled || req->aborting)
     return G_SOURCE_REMOVE;
   if (!req->counted)
@@ -400,9 +445,9 @@ got_headers (SoupServerMessage *msg,
   if (!req->counted)
     {
       req->counted = TRUE;
-      self->in_flight++;
+      g_atomic_int_inc (&self->in_flight);
     }
-  req->before_stop = !self->stopping;
+  req->before_stop = !g_atomic_int_get (&self->stopping);
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
       && soup_message_headers_get_content_length (headers) > (goffset) self->config.max_body)
@@ -439,17 +484,19 @@ request_started (SoupServer        *soup,
                  SoupServerMessage *msg,
                  gpointer           user_data)
 {
-  StServer *self = user_data;
+  IoThread *io = user_data;
+  StServer *self = io->server;
   Request *req = g_new0 (Request, 1);
 
   req->server = self;
+  req->io = io;
   req->msg = msg;
   req->started_us = g_get_monotonic_time ();
   req->peer = g_strdup (soup_server_message_get_remote_host (msg));
   g_object_set_data_full (G_OBJECT (msg), "st-request", req, (GDestroyNotify) request_free);
 
   /* The whole request, however slowly it trickles in, must arrive in time. */
-  req->deadline_id = g_timeout_add (self->config.request_timeout * 1000, request_deadline, req);
+  req->deadline = attach_timeout (io->context, self->config.request_timeout * 1000, request_deadline, req, NULL);
 
   /* If libsoup itself refuses the request (unparsable HTTP), its answer
    * carries a JSON body too. Replaced by every real answer. */
@@ -546,6 +593,13 @@ work_free (Work *work)
   g_free (work);
 }
 
+static void
+reap (gpointer data,
+      gpointer user_data)
+{
+  st_call_free (data);
+}
+
 static gboolean
 work_back (gpointer user_data)
 {
@@ -556,6 +610,10 @@ work_back (gpointer user_data)
       respond (work->msg, work->call, NULL);
       soup_server_message_unpause (work->msg);
     }
+  /* A push's parsed JSON takes a while to free: not on the thread that
+   * answers everyone. */
+  if (work->server->reaper != NULL)
+    g_thread_pool_push (work->server->reaper, g_steal_pointer (&work->call), NULL);
   work_free (work);
   return G_SOURCE_REMOVE;
 }
@@ -567,7 +625,7 @@ call_done (StCall   *call,
 {
   Work *work = user_data;
 
-  g_main_context_invoke_full (work->server->context, G_PRIORITY_DEFAULT, work_back, work, NULL);
+  g_main_context_invoke_full (work->io->context, G_PRIORITY_DEFAULT, work_back, work, NULL);
 }
 
 static void
@@ -586,7 +644,8 @@ handle_request (SoupServer        *soup,
                 GHashTable        *query,
                 gpointer           user_data)
 {
-  StServer *self = user_data;
+  IoThread *io = user_data;
+  StServer *self = io->server;
   Request *req = request_get (msg);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *allow = NULL;
@@ -598,10 +657,10 @@ handle_request (SoupServer        *soup,
   if (req != NULL)
     {
       req->handled = TRUE;
-      g_clear_handle_id (&req->deadline_id, g_source_remove);
+      source_clear (&req->deadline);
     }
 
-  if (self->stopping && (req == NULL || !req->before_stop))
+  if (g_atomic_int_get (&self->stopping) && (req == NULL || !req->before_stop))
     {
       st_api_error_set (&error, 503, "shutting_down", "The server is shutting down; try again in a moment.");
       error.retry_after = 10;
@@ -643,6 +702,7 @@ handle_request (SoupServer        *soup,
 
   work = g_new0 (Work, 1);
   work->server = g_object_ref (self);
+  work->io = io;
   work->msg = g_object_ref (msg);
   work->call = call;
   work->route = route;
@@ -661,11 +721,13 @@ check_stopped (gpointer user_data)
 {
   StServer *self = user_data;
 
-  if (self->in_flight == 0 || g_get_monotonic_time () > self->stop_deadline)
+  gint in_flight = g_atomic_int_get (&self->in_flight);
+
+  if (in_flight == 0 || g_get_monotonic_time () > self->stop_deadline)
     {
-      if (self->in_flight > 0)
+      if (in_flight > 0)
         {
-          g_autofree char *n = g_strdup_printf ("%u", self->in_flight);
+          g_autofree char *n = g_strdup_printf ("%d", in_flight);
 
           st_server_log (G_LOG_LEVEL_WARNING, "shutdown_timeout", "in_flight", n, NULL);
         }
@@ -681,15 +743,15 @@ on_signal (gpointer user_data)
   StServer *self = user_data;
   g_autofree char *n = NULL;
 
-  if (self->stopping)
+  if (g_atomic_int_get (&self->stopping))
     {
       /* Asked twice: stop now. */
       g_main_loop_quit (self->loop);
       return G_SOURCE_CONTINUE;
     }
-  self->stopping = TRUE;
+  g_atomic_int_set (&self->stopping, TRUE);
   self->stop_deadline = g_get_monotonic_time () + (gint64) self->config.shutdown_timeout * G_USEC_PER_SEC;
-  n = g_strdup_printf ("%u", self->in_flight);
+  n = g_strdup_printf ("%d", g_atomic_int_get (&self->in_flight));
   st_server_log (G_LOG_LEVEL_MESSAGE, "shutdown", "in_flight", n, NULL);
 
   /* No new connections; those already open finish what they sent. */
@@ -779,10 +841,6 @@ st_server_new (const StServerConfig  *config,
   api_config.signin_lockout = self->config.signin_lockout;
   self->api = st_api_new (self->store, self->catalog, &api_config);
 
-  /* HTTP/1.1 only (accept_client () offers no other protocol): refusing a
-   * request mid-body (408, 413) takes its connection over, which an HTTP/2
-   * stream would not allow. */
-  self->soup = soup_server_new ("server-header", "shuangti-server", NULL);
   if (config->tls_cert != NULL)
     {
       g_autoptr(GTlsCertificate) certificate = NULL;
@@ -805,18 +863,33 @@ st_server_new (const StServerConfig  *config,
       self->certificate = g_steal_pointer (&certificate);
     }
 
-  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started), self);
-  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_done), self);
-  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_done), self);
-  soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
-
   threads = config->threads ? config->threads : MAX (2u, g_get_num_processors ());
   self->work_pool = g_thread_pool_new (work_run, NULL, (int) threads, FALSE, NULL);
   /* Password hashing takes 64 MiB and a tenth of a second each: two at a
    * time. */
   self->auth_pool = g_thread_pool_new (work_run, NULL, 2, FALSE, NULL);
+  self->reaper = g_thread_pool_new (reap, NULL, 1, FALSE, NULL);
   self->context = g_main_context_ref_thread_default ();
   self->loop = g_main_loop_new (self->context, FALSE);
+
+  self->io = g_ptr_array_new_with_free_func (io_thread_free);
+  for (guint i = 0; i < CLAMP (g_get_num_processors (), 1u, 4u); i++)
+    {
+      IoThread *io = g_new0 (IoThread, 1);
+
+      io->server = self;
+      io->context = g_main_context_new ();
+      io->loop = g_main_loop_new (io->context, FALSE);
+      /* HTTP/1.1 only (accept_client () offers no other protocol): refusing
+       * a request mid-body (408, 413) takes its connection over, which an
+       * HTTP/2 stream would not allow. */
+      io->soup = soup_server_new ("server-header", "shuangti-server", NULL);
+      g_signal_connect (io->soup, "request-started", G_CALLBACK (request_started), io);
+      g_signal_connect (io->soup, "request-finished", G_CALLBACK (request_done), io);
+      g_signal_connect (io->soup, "request-aborted", G_CALLBACK (request_done), io);
+      soup_server_add_handler (io->soup, NULL, handle_request, io, NULL);
+      g_ptr_array_add (self->io, io);
+    }
   return g_steal_pointer (&self);
 }
 
@@ -824,6 +897,34 @@ st_server_new (const StServerConfig  *config,
  * libsoup 3.2's own listener leaks a socket object per connection, listens
  * with GLib's default backlog of 10 (a hundred laptops at once would be
  * turned away), and handles no timeout before the first byte. */
+typedef struct
+{
+  IoThread       *io;
+  GIOStream      *stream;
+  GSocketAddress *local;
+  GSocketAddress *remote;
+} Accepted;
+
+static void
+accepted_free (Accepted *accepted)
+{
+  g_clear_object (&accepted->stream);
+  g_clear_object (&accepted->local);
+  g_clear_object (&accepted->remote);
+  g_free (accepted);
+}
+
+/* On the I/O thread: from now on libsoup reads and writes the connection
+ * there. */
+static gboolean
+accept_in_io (gpointer data)
+{
+  Accepted *accepted = data;
+
+  soup_server_accept_iostream (accepted->io->soup, accepted->stream, accepted->local, accepted->remote, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 accept_client (StServer *self,
                GSocket  *client)
@@ -833,6 +934,7 @@ accept_client (StServer *self,
   g_autoptr(GSocketAddress) local = NULL;
   g_autoptr(GSocketAddress) remote = NULL;
   g_autoptr(GError) error = NULL;
+  Accepted *accepted;
 
   /* Nothing for this long, reading or writing (a stalled handshake, a
    * request that never comes): the connection is closed. */
@@ -859,7 +961,14 @@ accept_client (StServer *self,
   else
     stream = G_IO_STREAM (g_object_ref (connection));
   g_object_set_data_full (G_OBJECT (stream), "st-socket", g_object_ref (client), g_object_unref);
-  soup_server_accept_iostream (self->soup, stream, local, remote, NULL);
+
+  accepted = g_new0 (Accepted, 1);
+  accepted->io = g_ptr_array_index (self->io, self->next_io++ % self->io->len);
+  accepted->stream = g_steal_pointer (&stream);
+  accepted->local = g_steal_pointer (&local);
+  accepted->remote = g_steal_pointer (&remote);
+  g_main_context_invoke_full (accepted->io->context, G_PRIORITY_DEFAULT, accept_in_io, accepted,
+                              (GDestroyNotify) accepted_free);
 }
 
 static gboolean on_incoming (GSocket      *socket,
@@ -871,8 +980,8 @@ resume_accepting (gpointer user_data)
 {
   StServer *self = user_data;
 
-  self->accept_retry_id = 0;
-  if (!self->stopping && self->listener != NULL)
+  g_clear_pointer (&self->accept_retry, g_source_unref);
+  if (!g_atomic_int_get (&self->stopping) && self->listener != NULL)
     {
       self->accept_source = g_socket_create_source (self->listener, G_IO_IN, NULL);
       g_source_set_callback (self->accept_source, G_SOURCE_FUNC (on_incoming), self, NULL);
@@ -903,7 +1012,7 @@ on_incoming (GSocket      *socket,
       /* Out of file descriptors or memory: pause rather than spin. */
       st_server_log (G_LOG_LEVEL_WARNING, "accept_failed", "error", error->message, NULL);
       g_clear_pointer (&self->accept_source, g_source_unref);
-      self->accept_retry_id = g_timeout_add (500, resume_accepting, self);
+      self->accept_retry = attach_timeout (self->context, 500, resume_accepting, self, NULL);
       return G_SOURCE_REMOVE;
     }
 }
@@ -911,7 +1020,7 @@ on_incoming (GSocket      *socket,
 static void
 stop_accepting (StServer *self)
 {
-  g_clear_handle_id (&self->accept_retry_id, g_source_remove);
+  source_clear (&self->accept_retry);
   if (self->accept_source != NULL)
     {
       g_source_destroy (self->accept_source);
@@ -996,25 +1105,74 @@ st_server_listen (StServer  *self,
   return TRUE;
 }
 
+static gpointer
+io_thread_run (gpointer data)
+{
+  IoThread *io = data;
+
+  g_main_context_push_thread_default (io->context);
+  g_main_loop_run (io->loop);
+  g_main_context_pop_thread_default (io->context);
+  return NULL;
+}
+
+static void
+io_thread_free (gpointer data)
+{
+  IoThread *io = data;
+
+  if (io->thread != NULL)
+    {
+      g_main_loop_quit (io->loop);
+      g_thread_join (g_steal_pointer (&io->thread));
+    }
+  g_clear_object (&io->soup);
+  g_clear_pointer (&io->loop, g_main_loop_unref);
+  g_clear_pointer (&io->context, g_main_context_unref);
+  g_free (io);
+}
+
 void
 st_server_run (StServer *self)
 {
   guint term = g_unix_signal_add (SIGTERM, on_signal, self);
   guint interrupt = g_unix_signal_add (SIGINT, on_signal, self);
 
+  for (guint i = 0; i < self->io->len; i++)
+    {
+      IoThread *io = g_ptr_array_index (self->io, i);
+
+      io->thread = g_thread_new ("st-http", io_thread_run, io);
+    }
+
   g_main_loop_run (self->loop);
 
   g_source_remove (term);
   g_source_remove (interrupt);
   stop_accepting (self);
+  for (guint i = 0; i < self->io->len; i++)
+    {
+      IoThread *io = g_ptr_array_index (self->io, i);
+
+      g_main_loop_quit (io->loop);
+      g_thread_join (g_steal_pointer (&io->thread));
+    }
+  /* The I/O threads are gone: what is left of them runs here. */
   self->disconnected = TRUE;
-  soup_server_disconnect (self->soup);
+  for (guint i = 0; i < self->io->len; i++)
+    soup_server_disconnect (((IoThread *) g_ptr_array_index (self->io, i))->soup);
   /* Calls still running finish; their answers go nowhere. */
   g_thread_pool_free (g_steal_pointer (&self->work_pool), FALSE, TRUE);
   g_thread_pool_free (g_steal_pointer (&self->auth_pool), FALSE, TRUE);
   g_clear_pointer (&self->api, st_api_free);
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
+  for (guint i = 0; i < self->io->len; i++)
+    {
+      IoThread *io = g_ptr_array_index (self->io, i);
+
+      while (g_main_context_iteration (io->context, FALSE))
+        ;
+    }
+  g_thread_pool_free (g_steal_pointer (&self->reaper), FALSE, TRUE);
   st_server_log (G_LOG_LEVEL_MESSAGE, "stopped", NULL);
 }
 
@@ -1027,9 +1185,11 @@ st_server_finalize (GObject *object)
     g_thread_pool_free (self->work_pool, FALSE, TRUE);
   if (self->auth_pool != NULL)
     g_thread_pool_free (self->auth_pool, FALSE, TRUE);
+  if (self->reaper != NULL)
+    g_thread_pool_free (self->reaper, FALSE, TRUE);
   g_clear_pointer (&self->api, st_api_free);
   stop_accepting (self);
-  g_clear_object (&self->soup);
+  g_clear_pointer (&self->io, g_ptr_array_unref);
   g_clear_object (&self->certificate);
   g_free (self->url);
   g_clear_object (&self->store);

@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
+
 #include "st-store.h"
 
 G_DEFINE_INTERFACE (StStore, st_store, G_TYPE_OBJECT)
@@ -370,6 +373,178 @@ st_json_append_node (GString  *out,
 
     g_string_append (out, text);
   }
+}
+
+static const char *
+skip_space (const char *p)
+{
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+    p++;
+  return p;
+}
+
+static int
+hex4 (const char *p)
+{
+  int v = 0;
+
+  for (int i = 0; i < 4; i++)
+    {
+      int d = g_ascii_xdigit_value (p[i]);
+
+      if (d < 0)
+        return -1;
+      v = v * 16 + d;
+    }
+  return v;
+}
+
+/* A JSON string at @p (after its opening quote) into @out; the position
+ * after its closing quote, or NULL. */
+static const char *
+parse_string (const char *p,
+              GString    *out)
+{
+  g_string_truncate (out, 0);
+  for (;;)
+    {
+      const char *run = p;
+
+      while (*p != '"' && *p != '\\' && (guchar) *p >= 0x20)
+        p++;
+      g_string_append_len (out, run, p - run);
+      if (*p == '"')
+        return p + 1;
+      if (*p != '\\')
+        return NULL;   /* a control character or the end */
+      p++;
+      switch (*p)
+        {
+        case '"':
+        case '\\':
+        case '/':
+          g_string_append_c (out, *p);
+          break;
+        case 'b':
+          g_string_append_c (out, '\b');
+          break;
+        case 'f':
+          g_string_append_c (out, '\f');
+          break;
+        case 'n':
+          g_string_append_c (out, '\n');
+          break;
+        case 'r':
+          g_string_append_c (out, '\r');
+          break;
+        case 't':
+          g_string_append_c (out, '\t');
+          break;
+        case 'u':
+          {
+            int c = hex4 (p + 1);
+
+            if (c < 0)
+              return NULL;
+            p += 4;
+            if (c >= 0xd800 && c < 0xdc00)
+              {
+                int low = p[1] == '\\' && p[2] == 'u' ? hex4 (p + 3) : -1;
+
+                if (low < 0xdc00 || low >= 0xe000)
+                  return NULL;
+                c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+                p += 6;
+              }
+            else if (c >= 0xdc00 && c < 0xe000)
+              return NULL;
+            g_string_append_unichar (out, (gunichar) c);
+          }
+          break;
+        default:
+          return NULL;
+        }
+      p++;
+    }
+}
+
+JsonObject *
+st_json_flat_object_parse (const char *text)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(GString) key = g_string_sized_new (32);
+  g_autoptr(GString) value = g_string_sized_new (64);
+  const char *p;
+
+  if (text == NULL)
+    return NULL;
+  p = skip_space (text);
+  if (*p++ != '{')
+    return NULL;
+  p = skip_space (p);
+  if (*p == '}')
+    return *skip_space (p + 1) == '\0' ? g_steal_pointer (&object) : NULL;
+
+  for (;;)
+    {
+      JsonNode *node;
+
+      if (*p++ != '"' || (p = parse_string (p, key)) == NULL)
+        return NULL;
+      p = skip_space (p);
+      if (*p++ != ':')
+        return NULL;
+      p = skip_space (p);
+      if (*p == '"')
+        {
+          if ((p = parse_string (p + 1, value)) == NULL || !g_utf8_validate_len (value->str, value->len, NULL))
+            return NULL;
+          node = json_node_new (JSON_NODE_VALUE);
+          json_node_set_string (node, value->str);
+        }
+      else if (*p == '-' || g_ascii_isdigit (*p))
+        {
+          char *end;
+          gint64 n;
+
+          errno = 0;
+          n = g_ascii_strtoll (p, &end, 10);
+          /* Fractions and exponents are json-glib's business. */
+          if (errno != 0 || end == p || *end == '.' || *end == 'e' || *end == 'E')
+            return NULL;
+          node = json_node_new (JSON_NODE_VALUE);
+          json_node_set_int (node, n);
+          p = end;
+        }
+      else if (strncmp (p, "null", 4) == 0)
+        {
+          node = json_node_new (JSON_NODE_NULL);
+          p += 4;
+        }
+      else if (strncmp (p, "true", 4) == 0 || strncmp (p, "false", 5) == 0)
+        {
+          node = json_node_new (JSON_NODE_VALUE);
+          json_node_set_boolean (node, *p == 't');
+          p += *p == 't' ? 4 : 5;
+        }
+      else
+        return NULL;
+      if (json_object_has_member (object, key->str))
+        {
+          json_node_unref (node);
+          return NULL;
+        }
+      json_object_set_member (object, key->str, node);
+      p = skip_space (p);
+      if (*p == ',')
+        {
+          p = skip_space (p + 1);
+          continue;
+        }
+      if (*p++ != '}')
+        return NULL;
+      return *skip_space (p) == '\0' ? g_steal_pointer (&object) : NULL;
+    }
 }
 
 char *

@@ -397,6 +397,11 @@ void          st_json_append_node           (GString     *out,
                                              JsonNode    *node);
 void          st_json_append_string         (GString     *out,
                                              const char  *text);
+/* Parses a flat JSON object (members that are strings, integers, booleans
+ * or null), as st_json_object_to_text () writes records: much cheaper than
+ * a JsonParser for the many small objects the server reads. NULL when @text
+ * is anything else (the caller then asks json-glib). */
+JsonObject   *st_json_flat_object_parse     (const char  *text);
 
 /* Plain data. */
 const char   *st_role_to_string             (StRole       role);
