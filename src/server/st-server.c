@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* libsoup on the main loop. The main thread only moves bytes: it copies a
- * finished request into an StCall, pauses the message, hands the call to a
- * worker thread, and writes the response when the call comes back. It also
- * holds every request to the limits of docs/sync-protocol.md, Transport:
- * a body over --max-body and a request that takes longer than
- * --request-timeout are answered (413, 408) and their connection closed,
- * without reading the rest. */
+/* libsoup on GLib main loops. The main thread accepts connections and
+ * handles signals; a few I/O threads, each with its own loop and
+ * SoupServer, only move bytes: each copies a finished request into an
+ * StCall, pauses the message, hands the call to a worker thread, and writes
+ * the response when the call comes back. They also hold every request to
+ * the limits of docs/sync-protocol.md, Transport: a body over --max-body and
+ * a request that takes longer than --request-timeout are answered (413,
+ * 408) and their connection closed, without reading the rest. */
 #define G_LOG_DOMAIN "st-server"
 
 #include "config.h"

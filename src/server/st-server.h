@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* shuangti-server's HTTP side: libsoup on the main loop, the limits every
- * request is held to (size, time), the worker threads, and the graceful
- * shutdown. The endpoints themselves are st-server-api.c. */
+/* shuangti-server's HTTP side: libsoup on GLib main loops (a main thread
+ * that accepts, a few I/O threads), the limits every request is held to
+ * (size, time), the worker threads, and the graceful shutdown. The
+ * endpoints themselves are st-server-api.c. */
 #pragma once
 
 #include <gio/gio.h>
