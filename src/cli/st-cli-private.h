@@ -57,4 +57,8 @@ int st_cli_export          (Globals *g, int argc, char **argv);
 int st_cli_report          (Globals *g, int argc, char **argv);
 int st_cli_sign_in_sheet   (Globals *g, int argc, char **argv);
 
+/* st-cli-sync.c: the sync engine. */
+int st_cli_sync            (Globals *g, int argc, char **argv);
+int st_cli_conflicts       (Globals *g, int argc, char **argv);
+
 G_END_DECLS

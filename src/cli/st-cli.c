@@ -737,6 +737,8 @@ static const Command commands[] = {
   { "export", N_("household | enrolments --output FILE"), N_("Lists for the agencies"), st_cli_export },
   { "report", N_("quarterly --quarter 2025Q3"), N_("The quarterly report"), st_cli_report },
   { "sign-in-sheet", N_("SESSION --pdf FILE"), N_("Print a session’s sign-in sheet"), st_cli_sign_in_sheet },
+  { "sync", N_("[status] [--server URL] [--user NAME]"), N_("Sync with the county server"), st_cli_sync },
+  { "conflicts", N_("list | resolve ID [--use-other]"), N_("Conflicts and refused changes to review"), st_cli_conflicts },
 };
 
 /* Pads to a column by display width: CJK characters take two cells. */

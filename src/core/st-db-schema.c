@@ -409,12 +409,49 @@ migrate_to_3 (StDb    *self,
                      error);
 }
 
+/* Sync (the sync-engine issue): the server's review items (conflicts and
+ * merges), kept as the feed sends them — a person resolves them here and the
+ * resolution (resolved = 1) is pushed like any change —, and the changes of
+ * this laptop the server refused, for the clerk to see. */
+static gboolean
+migrate_to_4 (StDb    *self,
+              GError **error)
+{
+  if (!st_db_exec (self,
+                   "CREATE TABLE review_items (" SYNC_COLUMNS
+                   "  tbl TEXT NOT NULL,"
+                   "  row_id TEXT NOT NULL,"
+                   "  township_code TEXT,"
+                   "  created_at INTEGER,"
+                   "  resolved INTEGER NOT NULL DEFAULT 0,"
+                   "  data TEXT NOT NULL"              /* every field, as JSON */
+                   ");"
+                   "CREATE INDEX review_items_open ON review_items (created_at) WHERE resolved = 0 AND deleted = 0;"
+                   "CREATE TABLE sync_refusals ("
+                   "  id INTEGER PRIMARY KEY,"
+                   "  at INTEGER NOT NULL,"
+                   "  seq INTEGER NOT NULL,"            /* audit_log.id of the change */
+                   "  tbl TEXT NOT NULL,"
+                   "  row_id TEXT NOT NULL,"
+                   "  township_code TEXT,"
+                   "  status INTEGER NOT NULL,"
+                   "  code TEXT NOT NULL,"
+                   "  message TEXT,"
+                   "  label TEXT,"                      /* what the clerk calls the row */
+                   "  resolved INTEGER NOT NULL DEFAULT 0"
+                   ");",
+                   error))
+    return FALSE;
+  return st_db_schema_create_triggers (self, "review_items", error);
+}
+
 /* Migration N brings the schema from version N-1 to N. Append, never edit a
  * migration that has shipped. */
 static gboolean (*const migrations[]) (StDb *, GError **) = {
   migrate_to_1,
   migrate_to_2,
   migrate_to_3,
+  migrate_to_4,
 };
 
 int

@@ -25,6 +25,7 @@ struct _StDb
   GHashTable *statements;   /* SQL text → sqlite3_stmt (owns them) */
   GHashTable *by_address;   /* address of the SQL text → sqlite3_stmt */
   gboolean    applying_remote;
+  StHlc      *clock;           /* not owned: the process clock unless a test sets one */
 
   char       *bulk_table;      /* non-NULL while bulk capture is on */
   gint64      bulk_rowid;      /* rows after this one are not captured yet */
@@ -110,7 +111,9 @@ fn_device (sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void
 fn_hlc (sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-  sqlite3_result_int64 (ctx, (sqlite3_int64) st_hlc_next (st_hlc_get_default ()));
+  StDb *self = sqlite3_user_data (ctx);
+
+  sqlite3_result_int64 (ctx, (sqlite3_int64) st_hlc_next (self->clock));
 }
 
 static gboolean
@@ -268,11 +271,18 @@ observe_clock (StDb *self)
   g_autofree char *seen = st_db_get_meta (self, "hlc_seen");
 
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    st_hlc_observe (st_hlc_get_default (), (guint64) sqlite3_column_int64 (stmt, 0));
+    st_hlc_observe (self->clock, (guint64) sqlite3_column_int64 (stmt, 0));
   if (stmt != NULL)
     sqlite3_reset (stmt);
   if (seen != NULL)
-    st_hlc_observe (st_hlc_get_default (), g_ascii_strtoull (seen, NULL, 10));
+    st_hlc_observe (self->clock, g_ascii_strtoull (seen, NULL, 10));
+  /* The server's time minus ours, as the last sync measured it. */
+  {
+    g_autofree char *offset = st_db_get_meta (self, "sync.clock_offset");
+
+    if (offset != NULL)
+      st_hlc_set_offset (self->clock, g_ascii_strtoll (offset, NULL, 10));
+  }
 }
 
 StDb *
@@ -286,6 +296,7 @@ st_db_open (const char  *path,
 
   self = g_object_new (ST_TYPE_DB, NULL);
   self->path = g_strdup (path);
+  self->clock = st_hlc_get_default ();
 
   if (!prepare_private_file (path, error))
     return NULL;
@@ -374,6 +385,22 @@ st_db_get_actor (StDb *self)
 {
   g_return_val_if_fail (ST_IS_DB (self), NULL);
   return self->actor;
+}
+
+void
+st_db_set_clock (StDb  *self,
+                 StHlc *clock)
+{
+  g_return_if_fail (ST_IS_DB (self));
+  self->clock = clock != NULL ? clock : st_hlc_get_default ();
+  observe_clock (self);
+}
+
+StHlc *
+st_db_get_clock (StDb *self)
+{
+  g_return_val_if_fail (ST_IS_DB (self), NULL);
+  return self->clock;
 }
 
 void
@@ -565,7 +592,7 @@ st_db_bulk_end (StDb    *self,
 guint64
 st_db_next_hlc (StDb *self)
 {
-  return st_hlc_next (st_hlc_get_default ());
+  return st_hlc_next (self->clock);
 }
 
 char *

@@ -5,6 +5,8 @@
 #include <gio/gio.h>
 #include <sqlite3.h>
 
+#include "st-hlc.h"
+
 G_BEGIN_DECLS
 
 #define ST_DB_ERROR (st_db_error_quark ())
@@ -79,7 +81,14 @@ gboolean      st_db_commit                (StDb        *self,
                                            GError     **error);
 void          st_db_rollback              (StDb        *self);
 
-/* A stamp of the process clock, for the hlc column of a local change. */
+/* The clock that stamps this connection's changes: the process clock
+ * (st_hlc_get_default ()) unless set, e.g. by a simulation that gives each
+ * replica a skewed clock of its own. Not owned; it must outlive @self. */
+void          st_db_set_clock             (StDb        *self,
+                                           StHlc       *clock);
+StHlc        *st_db_get_clock             (StDb        *self);
+
+/* A stamp of the connection's clock, for the hlc column of a local change. */
 guint64       st_db_next_hlc              (StDb        *self);
 
 /* Sets @error from the connection's last error, with a message a person

@@ -103,3 +103,18 @@ st_hlc_last (StHlc *self)
 
   return self->last;
 }
+
+gint64
+st_hlc_physical (StHlc *self)
+{
+  return self->clock (self->clock_data);
+}
+
+void
+st_hlc_reset (StHlc   *self,
+              guint64  stamp)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  self->last = stamp;
+}

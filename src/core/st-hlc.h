@@ -34,6 +34,13 @@ void     st_hlc_set_offset  (StHlc          *self,
                              gint64          offset_ms);
 gint64   st_hlc_get_offset  (StHlc          *self);
 guint64  st_hlc_last        (StHlc          *self);
+/* The physical clock without the offset (ms). */
+gint64   st_hlc_physical    (StHlc          *self);
+/* Sets the last stamp, even backwards: only for restamping changes that a
+ * wrong system date put into the future (the sync engine does it when the
+ * server refuses them), after which every stamp above @stamp is gone. */
+void     st_hlc_reset       (StHlc          *self,
+                             guint64         stamp);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StHlc, st_hlc_free)
 

@@ -47,8 +47,8 @@ static const struct
   { NULL, "class_id", ST_CHECK_UUID, NULL, 0, 0 },
   { NULL, "session_id", ST_CHECK_UUID, NULL, 0, 0 },
   { NULL, "enrolment_id", ST_CHECK_UUID, NULL, 0, 0 },
-  { NULL, "program_id", ST_CHECK_UUID, NULL, 0, 0 },
-  { NULL, "major_id", ST_CHECK_UUID, NULL, 0, 0 },
+  /* program_id and major_id are a program's code and a major's name (the
+   * core's st-program.c), not row keys. */
   { NULL, "merged_into", ST_CHECK_UUID, NULL, 0, 0 },
   { NULL, "date", ST_CHECK_DATE, NULL, 0, 0 },
   { "programs", "builtin", ST_CHECK_RANGE, NULL, 0, 1 },
@@ -248,7 +248,9 @@ read_laptop_schema (StCatalog  *self,
         }
       sqlite3_finalize (info);
 
-      if (sync_columns != 4)
+      /* The laptop's copy of the review items is the server's table as it
+       * reaches laptops (add_review_items () describes the server's). */
+      if (sync_columns != 4 || g_str_equal (name, "review_items"))
         {
           table_free (table);
           continue;

@@ -1,0 +1,2243 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-sync"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "st-failpoint.h"
+#include "st-participant.h"
+#include "st-sync.h"
+
+G_DEFINE_QUARK (st-sync-error-quark, st_sync_error)
+
+/* The tables the feed may carry that this laptop keeps (any other is
+ * skipped: a newer server may have more). */
+static const char *const feed_tables[] = {
+  "programs", "majors", "participants", "classes", "enrolments", "sessions",
+  "attendance", "study_logs", "assignments", "assessments", "exemptions",
+  "certificates", "review_items",
+};
+
+/* How close to the server's time a stamp must be (the server refuses more
+ * than --max-clock-skew, 5 minutes by default, ahead of its clock). */
+#define FUTURE_MARGIN_MS (60 * 1000)
+
+/* ------------------------------------------------------------------------ */
+/* Accounts                                                                 */
+
+void
+st_sync_account_free (StSyncAccount *account)
+{
+  if (account == NULL)
+    return;
+  g_free (account->server);
+  g_free (account->name);
+  g_free (account->role);
+  g_strfreev (account->townships);
+  g_free (account->token);
+  g_free (account);
+}
+
+static GStrv
+strv_from_json_text (const char *text)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL)
+      && JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    {
+      JsonArray *array = json_node_get_array (json_parser_get_root (parser));
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          const char *s = json_array_get_string_element (array, i);
+
+          if (s != NULL)
+            g_strv_builder_add (builder, s);
+        }
+    }
+  return g_strv_builder_end (builder);
+}
+
+static char *
+json_text_from_array (JsonArray *array)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_set_array (node, array);
+  return json_to_string (node, FALSE);
+}
+
+StSyncAccount *
+st_sync_account_load (StDb *db)
+{
+  g_autofree char *server = st_db_get_meta (db, "sync.server");
+  g_autofree char *name = st_db_get_meta (db, "sync.account");
+  g_autofree char *townships = NULL;
+  g_autofree char *all = NULL;
+  StSyncAccount *account;
+
+  if (server == NULL || name == NULL)
+    return NULL;
+  townships = st_db_get_meta (db, "sync.townships");
+  all = st_db_get_meta (db, "sync.all_townships");
+  account = g_new0 (StSyncAccount, 1);
+  account->server = g_steal_pointer (&server);
+  account->name = g_steal_pointer (&name);
+  account->role = st_db_get_meta (db, "sync.role");
+  account->townships = strv_from_json_text (townships);
+  account->all_townships = g_strcmp0 (all, "1") == 0;
+  return account;
+}
+
+/* Reads {"name", "role", "townships", "all_townships"} into the meta
+ * table (inside the caller's transaction). */
+static gboolean
+store_account (StDb        *db,
+               const char  *server,
+               JsonObject  *account,
+               GError     **error)
+{
+  JsonArray *townships = json_object_get_array_member (account, "townships");
+  g_autofree char *townships_text = townships != NULL ? json_text_from_array (townships) : g_strdup ("[]");
+
+  return st_db_set_meta (db, "sync.server", server, error)
+         && st_db_set_meta (db, "sync.account", json_object_get_string_member_with_default (account, "name", ""), error)
+         && st_db_set_meta (db, "sync.role", json_object_get_string_member_with_default (account, "role", ""), error)
+         && st_db_set_meta (db, "sync.townships", townships_text, error)
+         && st_db_set_meta (db, "sync.all_townships",
+                            json_object_get_boolean_member_with_default (account, "all_townships", FALSE) ? "1" : "0",
+                            error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Transport                                                                */
+
+typedef struct
+{
+  StDb                *db;
+  SoupSession         *session;
+  char                *server;
+  const char          *token;
+  StSyncOptions        options;
+  StSyncStats         *stats;
+  GCancellable        *cancellable;
+  GRand               *rand;           /* faults */
+  GBytes              *last_push;      /* for the replay fault */
+  gboolean             offset_changed;
+} Conn;
+
+typedef struct
+{
+  guint       status;
+  JsonNode   *root;      /* NULL when the body is not JSON */
+  JsonObject *object;    /* root's object, or NULL */
+  const char *code;      /* of an error body */
+  gint64      retry_after;
+} Reply;
+
+static void
+reply_clear (Reply *reply)
+{
+  g_clear_pointer (&reply->root, json_node_unref);
+  reply->object = NULL;
+  reply->code = NULL;
+}
+
+static char *
+normalize_server (const char *server)
+{
+  g_autofree char *s = g_strstrip (g_strdup (server));
+
+  while (g_str_has_suffix (s, "/"))
+    s[strlen (s) - 1] = '\0';
+  return g_steal_pointer (&s);
+}
+
+static gboolean
+crash_at (Conn       *conn,
+          const char *point,
+          GError    **error)
+{
+  st_failpoint (point);
+  if (conn->options.faults != NULL && conn->options.faults->crash != NULL
+      && conn->options.faults->crash (point, conn->options.faults->crash_data))
+    {
+      g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_KILLED, "crashed at %s", point);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+fault (Conn   *conn,
+       double  p)
+{
+  return conn->rand != NULL && p > 0 && g_rand_double (conn->rand) < p;
+}
+
+static gint64
+headers_size (SoupMessageHeaders *headers)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  gint64 size = 0;
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    size += strlen (name) + strlen (value) + 4;
+  return size;
+}
+
+/* The server's time from a response: the clock offset follows it. */
+static void
+observe_server_time (Conn       *conn,
+                     SoupMessage *msg)
+{
+  const char *header = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                     "Shuangti-Server-Time");
+  StHlc *clock = st_db_get_clock (conn->db);
+  gint64 server_time, offset;
+
+  if (header == NULL)
+    return;
+  server_time = g_ascii_strtoll (header, NULL, 10);
+  if (server_time <= 0)
+    return;
+  if (conn->stats != NULL)
+    conn->stats->server_time = server_time;
+  offset = server_time - st_hlc_physical (clock);
+  /* Ignore the jitter of a round trip. */
+  if (ABS (offset - st_hlc_get_offset (clock)) > 2000)
+    {
+      st_hlc_set_offset (clock, offset);
+      conn->offset_changed = TRUE;
+    }
+}
+
+static gboolean
+is_transient (guint status)
+{
+  return status == 408 || status == 429 || status == 502 || status == 503 || status == 504 || status == 500;
+}
+
+static void
+set_http_error (Reply       *reply,
+                GError     **error)
+{
+  const char *code = reply->code != NULL ? reply->code : "";
+  const char *message = reply->object != NULL
+                        ? json_object_get_string_member_with_default (reply->object, "message", "")
+                        : "";
+
+  if (g_str_equal (code, "bad_credentials"))
+    g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_BAD_CREDENTIALS, "%s", message);
+  else if (g_str_equal (code, "account_disabled"))
+    g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_ACCOUNT_DISABLED, "%s", message);
+  else if (reply->status == 401)
+    g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SIGN_IN_NEEDED, "%s", code);
+  else if (reply->status == 429)
+    g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_THROTTLED, "%" G_GINT64_FORMAT, reply->retry_after);
+  else if (reply->status >= 500 || reply->status == 408 || reply->object == NULL)
+    g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "HTTP %u %s %s", reply->status, code, message);
+  else
+    g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_REFUSED, "%s: %s", code, message);
+}
+
+static gboolean
+cancellable_sleep (GCancellable *cancellable,
+                   guint         ms)
+{
+  for (guint waited = 0; waited < ms; waited += 50)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      g_usleep (MIN (50, ms - waited) * 1000);
+    }
+  return !g_cancellable_is_cancelled (cancellable);
+}
+
+static GBytes *
+gzip_bytes (GBytes *bytes)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+  gsize size;
+  gconstpointer data = g_bytes_get_data (bytes, &size);
+
+  if (!g_output_stream_write_all (out, data, size, NULL, NULL, NULL)
+      || !g_output_stream_close (out, NULL, NULL))
+    return NULL;
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+/* One request, once. FALSE with @error on a network failure; otherwise
+ * TRUE and @reply holds the answer, whatever its status. */
+static gboolean
+send_once (Conn        *conn,
+           const char  *method,
+           const char  *path,
+           GBytes      *body,       /* JSON, may be NULL */
+           gboolean     gzip,
+           gboolean     authorized,
+           Reply       *reply,
+           GError     **error)
+{
+  g_autofree char *uri = g_strconcat (conn->server, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GBytes) wire = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  SoupMessageHeaders *headers;
+  const char *retry_after;
+
+  reply_clear (reply);
+  if (msg == NULL)
+    {
+      g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_OFFLINE, _("“%s” is not a server address."), conn->server);
+      return FALSE;
+    }
+  headers = soup_message_get_request_headers (msg);
+  if (authorized && conn->token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", conn->token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+  if (body != NULL)
+    {
+      if (gzip && g_bytes_get_size (body) > 512)
+        wire = gzip_bytes (body);
+      if (wire != NULL)
+        soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+      else
+        wire = g_bytes_ref (body);
+      soup_message_set_request_body_from_bytes (msg, "application/json", wire);
+    }
+
+  if (fault (conn, conn->options.faults ? conn->options.faults->drop_request : 0))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, "dropped request (simulated)");
+      return FALSE;
+    }
+
+  response = soup_session_send_and_read (conn->session, msg, conn->cancellable, error);
+  if (conn->stats != NULL)
+    {
+      conn->stats->requests++;
+      conn->stats->bytes_sent += strlen (method) + strlen (path) + 12 + headers_size (headers)
+                                 + (wire != NULL ? (gint64) g_bytes_get_size (wire) : 0);
+    }
+  if (response == NULL)
+    return FALSE;
+  if (conn->stats != NULL)
+    conn->stats->bytes_received += 16 + headers_size (soup_message_get_response_headers (msg))
+                                   + (gint64) g_bytes_get_size (response);
+  observe_server_time (conn, msg);
+
+  if (fault (conn, conn->options.faults ? conn->options.faults->drop_response : 0))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "lost response (simulated)");
+      return FALSE;
+    }
+
+  reply->status = soup_message_get_status (msg);
+  retry_after = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
+  reply->retry_after = retry_after != NULL ? g_ascii_strtoll (retry_after, NULL, 10) : 0;
+  parser = json_parser_new_immutable ();
+  if (g_bytes_get_size (response) > 0
+      && json_parser_load_from_data (parser, g_bytes_get_data (response, NULL),
+                                     (gssize) g_bytes_get_size (response), NULL)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      reply->root = json_node_ref (json_parser_get_root (parser));
+      reply->object = json_node_get_object (reply->root);
+      reply->code = json_object_get_string_member_with_default (reply->object, "code", NULL);
+    }
+  return TRUE;
+}
+
+static gboolean
+is_network_error (const GError *error)
+{
+  return error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR
+         || error->domain == SOUP_SESSION_ERROR;
+}
+
+/* A request with retries and back-off for what retrying can fix: network
+ * failures, 408, 429, 5xx. Returns TRUE with @reply set for any other
+ * status (success or not); FALSE with @error otherwise. */
+static gboolean
+request (Conn        *conn,
+         const char  *method,
+         const char  *path,
+         GBytes      *body,
+         gboolean     gzip,
+         gboolean     authorized,
+         Reply       *reply,
+         GError     **error)
+{
+  guint attempts = MAX (conn->options.attempts, 1);
+
+  for (guint attempt = 1;; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      guint wait_ms;
+
+      if (fault (conn, conn->options.faults ? conn->options.faults->duplicate : 0))
+        {
+          Reply ignored = { 0 };
+
+          /* The same request twice: the first answer is lost. */
+          send_once (conn, method, path, body, gzip, authorized, &ignored, NULL);
+          reply_clear (&ignored);
+        }
+
+      if (send_once (conn, method, path, body, gzip, authorized, reply, &local_error))
+        {
+          if (!is_transient (reply->status))
+            return TRUE;
+          if (attempt >= attempts)
+            {
+              set_http_error (reply, error);
+              return FALSE;
+            }
+          wait_ms = reply->retry_after > 0 ? (guint) MIN (reply->retry_after * 1000, 60000)
+                                           : conn->options.retry_base_ms << MIN (attempt - 1, 6);
+        }
+      else
+        {
+          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            {
+              g_set_error_literal (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CANCELLED, _("Cancelled"));
+              return FALSE;
+            }
+          if (!is_network_error (local_error) || attempt >= attempts)
+            {
+              if (local_error->domain == G_TLS_ERROR)
+                g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "%s", local_error->message);
+              else
+                g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_OFFLINE, "%s", local_error->message);
+              return FALSE;
+            }
+          wait_ms = conn->options.retry_base_ms << MIN (attempt - 1, 6);
+        }
+      g_debug ("%s %s: attempt %u failed, again in %u ms", method, path, attempt, wait_ms);
+      if (!cancellable_sleep (conn->cancellable, wait_ms))
+        {
+          g_set_error_literal (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CANCELLED, _("Cancelled"));
+          return FALSE;
+        }
+    }
+}
+
+static void
+conn_init (Conn                *conn,
+           StDb                *db,
+           const char          *server,
+           const char          *token,
+           const StSyncOptions *options,
+           StSyncStats         *stats,
+           GCancellable        *cancellable)
+{
+  memset (conn, 0, sizeof *conn);
+  conn->db = db;
+  conn->server = normalize_server (server);
+  conn->token = token;
+  if (options != NULL)
+    conn->options = *options;
+  if (conn->options.max_batch == 0)
+    conn->options.max_batch = 500;
+  if (conn->options.max_batch_bytes == 0)
+    conn->options.max_batch_bytes = 1024 * 1024;
+  if (conn->options.pull_limit == 0)
+    conn->options.pull_limit = 5000;
+  if (conn->options.attempts == 0)
+    conn->options.attempts = 4;
+  if (conn->options.retry_base_ms == 0)
+    conn->options.retry_base_ms = 1000;
+  if (conn->options.timeout_s == 0)
+    conn->options.timeout_s = 60;
+  if (conn->options.faults != NULL)
+    conn->rand = g_rand_new_with_seed (conn->options.faults->seed);
+  conn->stats = stats;
+  conn->cancellable = cancellable;
+  conn->session = soup_session_new_with_options ("timeout", conn->options.timeout_s,
+                                                 "user-agent", "Shuangti/" PACKAGE_VERSION " ",
+                                                 NULL);
+}
+
+static void
+conn_clear (Conn *conn)
+{
+  g_clear_object (&conn->session);
+  g_clear_pointer (&conn->server, g_free);
+  g_clear_pointer (&conn->rand, g_rand_free);
+  g_clear_pointer (&conn->last_push, g_bytes_unref);
+}
+
+static GBytes *
+json_body (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  gsize length;
+  char *text = json_to_string (root, FALSE);
+
+  length = strlen (text);
+  return g_bytes_new_take (text, length);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sign in and out                                                          */
+
+StSyncAccount *
+st_sync_sign_in (StDb          *db,
+                 const char    *server,
+                 const char    *user,
+                 const char    *password,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *old_server = st_db_get_meta (db, "sync.server");
+  g_autofree char *old_account = st_db_get_meta (db, "sync.account");
+  StSyncOptions options = { .attempts = 2, .retry_base_ms = 500 };
+  Reply reply = { 0 };
+  Conn conn;
+  StSyncAccount *account;
+  JsonObject *account_object;
+  gboolean ok;
+
+  g_return_val_if_fail (ST_IS_DB (db), NULL);
+  g_return_val_if_fail (server != NULL && user != NULL && password != NULL, NULL);
+
+  if (!g_str_has_prefix (server, "http://") && !g_str_has_prefix (server, "https://"))
+    {
+      g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_OFFLINE,
+                   _("“%s” is not a server address: it must begin with https://."), server);
+      return NULL;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "user");
+  json_builder_add_string_value (b, user);
+  json_builder_set_member_name (b, "password");
+  json_builder_add_string_value (b, password);
+  json_builder_set_member_name (b, "device");
+  json_builder_add_string_value (b, st_db_get_device_id (db));
+  json_builder_set_member_name (b, "device_name");
+  {
+    g_autofree char *name = g_strdup_printf ("%s@%s", g_get_user_name (), g_get_host_name ());
+
+    json_builder_add_string_value (b, name);
+  }
+  json_builder_end_object (b);
+  body = json_body (b);
+
+  conn_init (&conn, db, server, NULL, &options, NULL, cancellable);
+  ok = request (&conn, "POST", "/api/v1/sign-in", body, FALSE, FALSE, &reply, error);
+  if (ok && reply.status != 200)
+    {
+      set_http_error (&reply, error);
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      reply_clear (&reply);
+      conn_clear (&conn);
+      return NULL;
+    }
+
+  account_object = json_object_get_object_member (reply.object, "account");
+  if (account_object == NULL || !json_object_has_member (reply.object, "token"))
+    {
+      g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "sign-in answer without token or account");
+      reply_clear (&reply);
+      conn_clear (&conn);
+      return NULL;
+    }
+
+  /* Another server, or another account: the feed starts again (the rows
+   * already here stay; rows outside the new scope go at the first pull). */
+  ok = st_db_begin (db, error);
+  if (ok && (g_strcmp0 (old_server, conn.server) != 0 || g_strcmp0 (old_account, user) != 0))
+    ok = st_db_set_meta (db, "sync.cursor", NULL, error)
+         && (g_strcmp0 (old_server, conn.server) == 0 || st_db_set_meta (db, "sync.epoch", NULL, error));
+  ok = ok && store_account (db, conn.server, account_object, error);
+  if (ok && conn.offset_changed)
+    {
+      g_autofree char *offset = g_strdup_printf ("%" G_GINT64_FORMAT, st_hlc_get_offset (st_db_get_clock (db)));
+
+      ok = st_db_set_meta (db, "sync.clock_offset", offset, error);
+    }
+  if (ok)
+    ok = st_db_commit (db, error);
+  else
+    st_db_rollback (db);
+  if (!ok)
+    {
+      reply_clear (&reply);
+      conn_clear (&conn);
+      return NULL;
+    }
+
+  account = st_sync_account_load (db);
+  account->token = g_strdup (json_object_get_string_member (reply.object, "token"));
+  account->expires_at = json_object_get_int_member_with_default (reply.object, "expires_at", 0);
+  reply_clear (&reply);
+  conn_clear (&conn);
+  return account;
+}
+
+gboolean
+st_sync_sign_out (StDb          *db,
+                  const char    *token,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autofree char *server = st_db_get_meta (db, "sync.server");
+  gboolean ok;
+
+  if (server != NULL && token != NULL)
+    {
+      StSyncOptions options = { .attempts = 1, .timeout_s = 10 };
+      g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
+      Reply reply = { 0 };
+      Conn conn;
+
+      /* Best effort: a laptop without network signs out too. */
+      conn_init (&conn, db, server, token, &options, NULL, cancellable);
+      request (&conn, "POST", "/api/v1/sign-out", body, FALSE, TRUE, &reply, NULL);
+      reply_clear (&reply);
+      conn_clear (&conn);
+    }
+
+  ok = st_db_begin (db, error)
+       && st_db_set_meta (db, "sync.account", NULL, error)
+       && st_db_set_meta (db, "sync.role", NULL, error)
+       && st_db_set_meta (db, "sync.townships", NULL, error)
+       && st_db_set_meta (db, "sync.all_townships", NULL, error);
+  if (ok)
+    return st_db_commit (db, error);
+  st_db_rollback (db);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Database helpers                                                         */
+
+static gint64
+query_int (StDb       *db,
+           const char *sql,
+           gint64      fallback)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, sql, NULL);
+  gint64 value = fallback;
+
+  if (stmt == NULL)
+    return fallback;
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+static gint64
+meta_int (StDb       *db,
+          const char *key,
+          gint64      fallback)
+{
+  g_autofree char *value = st_db_get_meta (db, key);
+
+  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : fallback;
+}
+
+static gboolean
+set_meta_int (StDb        *db,
+              const char  *key,
+              gint64       value,
+              GError     **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  return st_db_set_meta (db, key, text, error);
+}
+
+gint64
+st_sync_count_pending (StDb *db)
+{
+  return query_int (db, "SELECT count(*) FROM outbox", 0);
+}
+
+gint64
+st_sync_last_sync (StDb *db)
+{
+  return meta_int (db, "sync.last_sync_at", 0);
+}
+
+static gboolean
+is_feed_table (const char *table)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (feed_tables); i++)
+    if (g_str_equal (feed_tables[i], table))
+      return TRUE;
+  return FALSE;
+}
+
+/* The columns of a synced table but its key, clock, device and tombstone. */
+typedef struct
+{
+  char      *table;
+  GPtrArray *columns;      /* char * */
+  GArray    *integer;      /* gboolean per column */
+  char      *upsert_sql;
+  gboolean   scoped;       /* has township_code */
+} TableInfo;
+
+static void
+table_info_free (TableInfo *info)
+{
+  g_free (info->table);
+  g_ptr_array_unref (info->columns);
+  g_array_unref (info->integer);
+  g_free (info->upsert_sql);
+  g_free (info);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TableInfo, table_info_free)
+
+static TableInfo *
+table_info_new (StDb       *db,
+                const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA table_info (%s)", table);
+  g_autoptr(GString) names = g_string_new ("id, hlc, device, deleted");
+  g_autoptr(GString) values = g_string_new ("?, ?, ?, ?");
+  g_autoptr(GString) set = g_string_new ("hlc = excluded.hlc, device = excluded.device, deleted = excluded.deleted");
+  TableInfo *info = g_new0 (TableInfo, 1);
+  sqlite3_stmt *stmt = NULL;
+
+  info->table = g_strdup (table);
+  info->columns = g_ptr_array_new_with_free_func (g_free);
+  info->integer = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  if (sqlite3_prepare_v2 (st_db_get_handle (db), sql, -1, &stmt, NULL) == SQLITE_OK)
+    {
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *name = (const char *) sqlite3_column_text (stmt, 1);
+          const char *type = (const char *) sqlite3_column_text (stmt, 2);
+          gboolean integer = type != NULL && strstr (type, "INT") != NULL;
+
+          if (g_str_equal (name, "id") || g_str_equal (name, "hlc")
+              || g_str_equal (name, "device") || g_str_equal (name, "deleted"))
+            continue;
+          g_ptr_array_add (info->columns, g_strdup (name));
+          g_array_append_val (info->integer, integer);
+          if (g_str_equal (name, "township_code"))
+            info->scoped = TRUE;
+          g_string_append_printf (names, ", %s", name);
+          g_string_append (values, ", ?");
+          g_string_append_printf (set, ", %s = excluded.%s", name, name);
+        }
+      sqlite3_finalize (stmt);
+    }
+  /* The remote state wins unless this laptop's row is newer: an edit made
+   * here that is not pushed yet, which the server will merge. */
+  info->upsert_sql = g_strdup_printf ("INSERT INTO %1$s (%2$s) VALUES (%3$s)"
+                                      " ON CONFLICT (id) DO UPDATE SET %4$s"
+                                      " WHERE excluded.hlc > %1$s.hlc"
+                                      "    OR (excluded.hlc = %1$s.hlc AND excluded.device >= %1$s.device)",
+                                      table, names->str, values->str, set->str);
+  return info;
+}
+
+static void
+bind_json (sqlite3_stmt *stmt,
+           int           index,
+           JsonNode     *node,
+           gboolean      integer)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      sqlite3_bind_null (stmt, index);
+      return;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+
+      if (type == G_TYPE_INT64)
+        sqlite3_bind_int64 (stmt, index, json_node_get_int (node));
+      else if (type == G_TYPE_BOOLEAN)
+        sqlite3_bind_int (stmt, index, json_node_get_boolean (node));
+      else if (type == G_TYPE_DOUBLE)
+        sqlite3_bind_double (stmt, index, json_node_get_double (node));
+      else
+        sqlite3_bind_text (stmt, index, json_node_get_string (node), -1, SQLITE_TRANSIENT);
+      return;
+    }
+  {
+    g_autofree char *text = json_to_string (node, FALSE);
+
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Restamping changes a wrong system date put into the future               */
+
+static gboolean
+restamp_future (Conn    *conn,
+                GError **error)
+{
+  StDb *db = conn->db;
+  StHlc *clock = st_db_get_clock (db);
+  gint64 server_now = st_hlc_physical (clock) + st_hlc_get_offset (clock);
+  guint64 limit = ST_HLC_PACK (server_now + FUTURE_MARGIN_MS, 0);
+  g_autoptr(GHashTable) renamed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  sqlite3_stmt *stmt;
+  guint64 high = 0;
+  gboolean ok;
+
+  g_message ("the server refused clock stamps in its future: restamping this laptop's unsent changes");
+  if (!st_db_begin (db, error))
+    return FALSE;
+
+  /* Every stamp this laptop legitimately has, the new ones must exceed. */
+  stmt = st_db_prepare (db, "SELECT max(hlc) FROM audit_log WHERE hlc < ?", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) limit);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        high = (guint64) sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+    }
+  {
+    guint64 seen = (guint64) meta_int (db, "hlc_seen", 0);
+
+    if (seen < limit)
+      high = MAX (high, seen);
+  }
+  st_hlc_reset (clock, high);
+
+  stmt = ok ? st_db_prepare (db,
+                             "SELECT a.id, a.tbl, a.row_id, a.hlc, a.base_hlc FROM outbox o"
+                             " JOIN audit_log a ON a.id = o.audit_id WHERE a.hlc >= ? ORDER BY a.id",
+                             error) : NULL;
+  ok = stmt != NULL;
+  if (ok)
+    {
+      g_autoptr(GPtrArray) updates = g_ptr_array_new_with_free_func (g_free);
+
+      sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) limit);
+      st_db_set_applying_remote (db, TRUE);
+      while (ok && sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+          const char *table = (const char *) sqlite3_column_text (stmt, 1);
+          const char *row = (const char *) sqlite3_column_text (stmt, 2);
+          gint64 old_hlc = sqlite3_column_int64 (stmt, 3);
+          gint64 base = sqlite3_column_int64 (stmt, 4);
+          gboolean has_base = sqlite3_column_type (stmt, 4) != SQLITE_NULL;
+          gint64 new_hlc = (gint64) st_hlc_next (clock);
+          gint64 *mapped = has_base ? g_hash_table_lookup (renamed, &base) : NULL;
+          g_autofree char *sql = NULL;
+          sqlite3_stmt *update;
+
+          if (!is_feed_table (table))
+            continue;
+          if (mapped != NULL)
+            base = *mapped;
+          g_hash_table_insert (renamed, g_memdup2 (&old_hlc, sizeof old_hlc), g_memdup2 (&new_hlc, sizeof new_hlc));
+          if (has_base)
+            g_ptr_array_add (updates, g_strdup_printf ("UPDATE audit_log SET hlc = %" G_GINT64_FORMAT
+                                                       ", base_hlc = %" G_GINT64_FORMAT " WHERE id = %" G_GINT64_FORMAT,
+                                                       new_hlc, base, id));
+          else
+            g_ptr_array_add (updates, g_strdup_printf ("UPDATE audit_log SET hlc = %" G_GINT64_FORMAT
+                                                       " WHERE id = %" G_GINT64_FORMAT, new_hlc, id));
+          sql = g_strdup_printf ("UPDATE %s SET hlc = ? WHERE id = ? AND hlc = ?", table);
+          update = st_db_prepare (db, sql, error);
+          ok = update != NULL;
+          if (ok)
+            {
+              sqlite3_bind_int64 (update, 1, new_hlc);
+              sqlite3_bind_text (update, 2, row, -1, SQLITE_TRANSIENT);
+              sqlite3_bind_int64 (update, 3, old_hlc);
+              ok = sqlite3_step (update) == SQLITE_DONE || st_db_set_error (db, sqlite3_errcode (st_db_get_handle (db)),
+                                                                           _("restamping changes"), error);
+              sqlite3_reset (update);
+            }
+        }
+      sqlite3_reset (stmt);
+      for (guint i = 0; ok && i < updates->len; i++)
+        ok = st_db_exec (db, g_ptr_array_index (updates, i), error);
+      st_db_set_applying_remote (db, FALSE);
+    }
+  {
+    g_autofree char *offset = g_strdup_printf ("%" G_GINT64_FORMAT, st_hlc_get_offset (clock));
+
+    ok = ok && st_db_set_meta (db, "sync.clock_offset", offset, error)
+         && set_meta_int (db, "hlc_seen", (gint64) high, error);
+  }
+  if (ok)
+    return st_db_commit (db, error);
+  st_db_rollback (db);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Push                                                                     */
+
+static void
+report (Conn        *conn,
+        StSyncPhase  phase,
+        gint64       done,
+        gint64       total)
+{
+  StSyncProgress progress = { phase, done, total };
+
+  if (conn->options.progress != NULL)
+    conn->options.progress (&progress, conn->options.progress_data);
+}
+
+/* Before the first push: is this laptop's memory of what it sent behind
+ * the server's (restored from a backup)? Then its sequence numbers may be
+ * reused: push under a new epoch. */
+static gboolean
+check_device (Conn    *conn,
+              GError **error)
+{
+  Reply reply = { 0 };
+  JsonObject *device;
+  gint64 epoch = meta_int (conn->db, "sync.epoch", 0);
+  gint64 new_epoch = epoch;
+
+  if (!request (conn, "GET", "/api/v1/device", NULL, FALSE, TRUE, &reply, error))
+    return FALSE;
+  if (reply.status != 200)
+    {
+      set_http_error (&reply, error);
+      reply_clear (&reply);
+      return FALSE;
+    }
+  device = json_object_get_object_member (reply.object, "device");
+  if (device != NULL)
+    {
+      gint64 server_epoch = json_object_get_int_member_with_default (device, "epoch", 0);
+      gint64 acked = json_object_get_int_member_with_default (device, "acked_seq", 0);
+      gint64 high = query_int (conn->db, "SELECT max(id) FROM audit_log", 0);
+
+      if (server_epoch > epoch)
+        new_epoch = server_epoch + 1;
+      else if (server_epoch == epoch && high < acked)
+        new_epoch = epoch + 1;
+    }
+  reply_clear (&reply);
+  if (new_epoch != epoch)
+    {
+      g_message ("this laptop's database is older than what the server has from it (restored from a backup?):"
+                 " sending under epoch %" G_GINT64_FORMAT, new_epoch);
+      if (!st_db_begin (conn->db, error))
+        return FALSE;
+      if (!set_meta_int (conn->db, "sync.epoch", new_epoch, error))
+        {
+          st_db_rollback (conn->db);
+          return FALSE;
+        }
+      return st_db_commit (conn->db, error);
+    }
+  return TRUE;
+}
+
+/* The next batch of the outbox after @after, as a push body. */
+static GBytes *
+build_batch (Conn     *conn,
+             gint64    after,
+             guint     max_changes,
+             gint64   *last_seq,
+             guint    *n_changes,
+             GError  **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (conn->db,
+                                      "SELECT a.id, a.tbl, a.row_id, a.op, a.hlc, a.base_hlc, a.new"
+                                      " FROM outbox o JOIN audit_log a ON a.id = o.audit_id"
+                                      " WHERE o.audit_id > ? ORDER BY o.audit_id LIMIT ?",
+                                      error);
+  GString *body;
+  guint n = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  body = g_string_sized_new (64 * 1024);
+  g_string_append_printf (body, "{\"epoch\":%" G_GINT64_FORMAT ",\"changes\":[", meta_int (conn->db, "sync.epoch", 0));
+  sqlite3_bind_int64 (stmt, 1, after);
+  sqlite3_bind_int (stmt, 2, (int) max_changes);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *table = (const char *) sqlite3_column_text (stmt, 1);
+      const char *fields = (const char *) sqlite3_column_text (stmt, 6);
+
+      if (n > 0 && body->len > conn->options.max_batch_bytes)
+        break;
+      *last_seq = sqlite3_column_int64 (stmt, 0);
+      g_string_append_printf (body, "%s{\"seq\":%" G_GINT64_FORMAT ",\"table\":\"%s\",\"row\":\"%s\",\"kind\":\"%s\","
+                              "\"hlc\":%" G_GINT64_FORMAT ",\"base_hlc\":",
+                              n ? "," : "", *last_seq, table, sqlite3_column_text (stmt, 2),
+                              sqlite3_column_text (stmt, 3), (gint64) sqlite3_column_int64 (stmt, 4));
+      if (sqlite3_column_type (stmt, 5) == SQLITE_NULL)
+        g_string_append (body, "null");
+      else
+        g_string_append_printf (body, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 5));
+      g_string_append_printf (body, ",\"fields\":%s}", fields != NULL ? fields : "{}");
+      n++;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      g_string_free (body, TRUE);
+      st_db_set_error (conn->db, rc, _("reading the changes to send"), error);
+      return NULL;
+    }
+  g_string_append (body, "]}");
+  *n_changes = n;
+  return g_string_free_to_bytes (body);
+}
+
+static char *row_label (StDb       *db,
+                        const char *table,
+                        const char *row);
+
+/* A change the server refused is undone here, so that this laptop shows
+ * what the server holds, and kept for the clerk to see. */
+static gboolean
+refuse_change (Conn        *conn,
+               gint64       seq,
+               JsonObject  *result,
+               GError     **error)
+{
+  StDb *db = conn->db;
+  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT tbl, row_id, op, hlc, base_hlc, old FROM audit_log WHERE id = ?", error);
+  g_autofree char *table = NULL;
+  g_autofree char *row = NULL;
+  g_autofree char *op = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *township = NULL;
+  g_autofree char *label = NULL;
+  gint64 hlc = 0, base = 0;
+  gboolean ok = TRUE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      table = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      row = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      op = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      hlc = sqlite3_column_int64 (stmt, 3);
+      base = sqlite3_column_int64 (stmt, 4);
+      old = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+    }
+  sqlite3_reset (stmt);
+  if (table == NULL || !is_feed_table (table))
+    return TRUE;
+
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT township_code FROM %s WHERE id = ?", table);
+    sqlite3_stmt *q = g_str_equal (table, "programs") || g_str_equal (table, "majors")
+                      ? NULL : st_db_prepare (db, sql, NULL);
+
+    if (q != NULL)
+      {
+        sqlite3_bind_text (q, 1, row, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step (q) == SQLITE_ROW && sqlite3_column_type (q, 0) != SQLITE_NULL)
+          township = g_strdup ((const char *) sqlite3_column_text (q, 0));
+        sqlite3_reset (q);
+      }
+  }
+
+  label = row_label (db, table, row);
+  stmt = st_db_prepare (db,
+                        "INSERT INTO sync_refusals (at, seq, tbl, row_id, township_code, status, code, message, label)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / 1000);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  sqlite3_bind_text (stmt, 3, table, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, row, -1, SQLITE_TRANSIENT);
+  st_db_bind_text (stmt, 5, township);
+  sqlite3_bind_int64 (stmt, 6, json_object_get_int_member_with_default (result, "status", 403));
+  sqlite3_bind_text (stmt, 7, json_object_get_string_member_with_default (result, "code", "refused"), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 8, json_object_get_string_member_with_default (result, "message", ""), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 9, label, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    ok = st_db_set_error (db, sqlite3_errcode (st_db_get_handle (db)), _("saving a refused change"), error);
+  sqlite3_reset (stmt);
+  if (!ok)
+    return FALSE;
+
+  /* Undo it, unless a later change of this laptop is on top. */
+  st_db_set_applying_remote (db, TRUE);
+  if (g_strcmp0 (op, "insert") == 0)
+    {
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ? AND hlc = ?", table);
+
+      stmt = st_db_prepare (db, sql, error);
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_text (stmt, 1, row, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int64 (stmt, 2, hlc);
+          ok = sqlite3_step (stmt) == SQLITE_DONE
+               || st_db_set_error (db, sqlite3_errcode (st_db_get_handle (db)), _("undoing a refused change"), error);
+          sqlite3_reset (stmt);
+        }
+    }
+  else if (old != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(TableInfo) info = NULL;
+
+      if (json_parser_load_from_data (parser, old, -1, NULL) && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        {
+          JsonObject *values = json_node_get_object (json_parser_get_root (parser));
+          g_autoptr(GString) sql = g_string_new (NULL);
+          g_autoptr(GPtrArray) bound = g_ptr_array_new ();
+          GList *members = json_object_get_members (values);
+
+          info = table_info_new (db, table);
+          g_string_append_printf (sql, "UPDATE %s SET hlc = ?, device = ''", table);
+          for (GList *l = members; l != NULL; l = l->next)
+            {
+              gboolean known = g_str_equal (l->data, "deleted");
+
+              for (guint i = 0; !known && i < info->columns->len; i++)
+                known = g_str_equal (g_ptr_array_index (info->columns, i), l->data);
+              if (!known)
+                continue;
+              g_string_append_printf (sql, ", %s = ?", (const char *) l->data);
+              g_ptr_array_add (bound, l->data);
+            }
+          g_string_append (sql, " WHERE id = ? AND hlc = ?");
+          stmt = st_db_prepare (db, sql->str, error);
+          ok = stmt != NULL;
+          if (ok)
+            {
+              int index = 1;
+
+              sqlite3_bind_int64 (stmt, index++, base);
+              for (guint i = 0; i < bound->len; i++)
+                bind_json (stmt, index++, json_object_get_member (values, g_ptr_array_index (bound, i)), FALSE);
+              sqlite3_bind_text (stmt, index++, row, -1, SQLITE_TRANSIENT);
+              sqlite3_bind_int64 (stmt, index++, hlc);
+              ok = sqlite3_step (stmt) == SQLITE_DONE
+                   || st_db_set_error (db, sqlite3_errcode (st_db_get_handle (db)), _("undoing a refused change"), error);
+              sqlite3_reset (stmt);
+            }
+          g_list_free (members);
+        }
+    }
+  st_db_set_applying_remote (db, FALSE);
+  return ok;
+}
+
+/* Applies the per-change results of a push: every result acknowledges its
+ * change, in one transaction. */
+static gboolean
+acknowledge (Conn       *conn,
+             JsonArray  *results,
+             GError    **error)
+{
+  StDb *db = conn->db;
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  if (!st_db_begin (db, error))
+    return FALSE;
+  stmt = st_db_prepare (db, "DELETE FROM outbox WHERE audit_id = ?", error);
+  ok = stmt != NULL;
+  for (guint i = 0; ok && i < json_array_get_length (results); i++)
+    {
+      JsonObject *result = json_array_get_object_element (results, i);
+      const char *what = result != NULL ? json_object_get_string_member_with_default (result, "result", "") : "";
+      gint64 seq = result != NULL ? json_object_get_int_member_with_default (result, "seq", -1) : -1;
+
+      if (seq < 0)
+        continue;
+      if (g_str_equal (what, "rejected") && g_strcmp0 (json_object_get_string_member_with_default (result, "code", NULL),
+                                                       "unknown_row") == 0)
+        {
+          /* The server does not have the row this change updates (it lost
+           * it, or never got it): send it again whole. */
+            {
+              sqlite3_stmt *q = st_db_prepare (db, "SELECT tbl, row_id FROM audit_log WHERE id = ?", error);
+              g_autofree char *table = NULL;
+              g_autofree char *row = NULL;
+
+              ok = q != NULL;
+              if (ok)
+                {
+                  sqlite3_bind_int64 (q, 1, seq);
+                  if (sqlite3_step (q) == SQLITE_ROW)
+                    {
+                      table = g_strdup ((const char *) sqlite3_column_text (q, 0));
+                      row = g_strdup ((const char *) sqlite3_column_text (q, 1));
+                    }
+                  sqlite3_reset (q);
+                }
+              if (ok && table != NULL && is_feed_table (table) && !g_str_equal (table, "review_items"))
+                {
+                  g_autoptr(TableInfo) info = table_info_new (db, table);
+                  g_autoptr(GString) object = g_string_new ("json_object ('deleted', deleted");
+                  g_autofree char *sql = NULL;
+
+                  for (guint c = 0; c < info->columns->len; c++)
+                    g_string_append_printf (object, ", '%s', %s", (char *) g_ptr_array_index (info->columns, c),
+                                            (char *) g_ptr_array_index (info->columns, c));
+                  g_string_append (object, ")");
+                  sql = g_strdup_printf ("INSERT INTO audit_log (at, actor, device, tbl, row_id, op, hlc, base_hlc, old, new)"
+                                         " SELECT st_now_ms (), st_actor (), st_device (), '%s', id, 'insert', hlc, NULL, NULL, %s"
+                                         " FROM %s WHERE id = ?", table, object->str, table);
+                  q = st_db_prepare (db, sql, error);
+                  ok = q != NULL;
+                  if (ok)
+                    {
+                      sqlite3_bind_text (q, 1, row, -1, SQLITE_TRANSIENT);
+                      ok = sqlite3_step (q) == SQLITE_DONE
+                           || st_db_set_error (db, sqlite3_errcode (st_db_get_handle (db)), _("saving a change to send"), error);
+                      sqlite3_reset (q);
+                    }
+                  ok = ok && st_db_exec (db, "INSERT INTO outbox (audit_id) SELECT last_insert_rowid () WHERE changes () > 0", error);
+                }
+            }
+        }
+      else if (g_str_equal (what, "rejected"))
+        {
+          if (conn->stats != NULL)
+            conn->stats->rejected++;
+          ok = refuse_change (conn, seq, result, error);
+        }
+      else if (conn->stats != NULL)
+        {
+          if (g_str_equal (what, "applied"))
+            conn->stats->applied++;
+          else if (g_str_equal (what, "duplicate"))
+            conn->stats->duplicates++;
+          else if (g_str_equal (what, "conflict"))
+            conn->stats->conflicts++;
+        }
+      if (ok)
+        {
+          sqlite3_bind_int64 (stmt, 1, seq);
+          ok = sqlite3_step (stmt) == SQLITE_DONE
+               || st_db_set_error (db, sqlite3_errcode (st_db_get_handle (db)), _("acknowledging sent changes"), error);
+          sqlite3_reset (stmt);
+          if (conn->stats != NULL)
+            conn->stats->pushed++;
+        }
+    }
+  if (ok && crash_at (conn, "sync-push-before-ack", error))
+    ok = FALSE;
+  if (ok)
+    return st_db_commit (db, error);
+  st_db_rollback (db);
+  return FALSE;
+}
+
+static gboolean
+push (Conn    *conn,
+      GError **error)
+{
+  gint64 total = st_sync_count_pending (conn->db);
+  gint64 done = 0;
+  gint64 after = 0;
+  guint max_changes = conn->options.max_batch;
+  guint restamps = 0, epochs = 0;
+
+  if (total == 0)
+    return TRUE;
+  if (!check_device (conn, error))
+    return FALSE;
+  report (conn, ST_SYNC_PHASE_PUSHING, 0, total);
+
+  for (;;)
+    {
+      g_autoptr(GBytes) body = NULL;
+      Reply reply = { 0 };
+      gint64 last = after;
+      guint n = 0;
+
+      if (g_cancellable_is_cancelled (conn->cancellable))
+        {
+          g_set_error_literal (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CANCELLED, _("Cancelled"));
+          return FALSE;
+        }
+      body = build_batch (conn, after, max_changes, &last, &n, error);
+      if (body == NULL)
+        return FALSE;
+      if (n == 0)
+        break;
+
+      if (conn->last_push != NULL && fault (conn, conn->options.faults ? conn->options.faults->replay : 0))
+        {
+          Reply ignored = { 0 };
+
+          /* An earlier request arriving late. */
+          send_once (conn, "POST", "/api/v1/push", conn->last_push, TRUE, TRUE, &ignored, NULL);
+          reply_clear (&ignored);
+        }
+      if (!request (conn, "POST", "/api/v1/push", body, TRUE, TRUE, &reply, error))
+        return FALSE;
+      g_clear_pointer (&conn->last_push, g_bytes_unref);
+      conn->last_push = g_bytes_ref (body);
+
+      if (reply.status == 200)
+        {
+          JsonArray *results = json_object_get_array_member (reply.object, "results");
+          gboolean ok = results != NULL && acknowledge (conn, results, error);
+
+          if (results == NULL)
+            g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "push answer without results");
+          reply_clear (&reply);
+          if (!ok)
+            return FALSE;
+          done += n;
+          report (conn, ST_SYNC_PHASE_PUSHING, MIN (done, total), MAX (total, done));
+          /* Changes added to the outbox meanwhile have higher sequence
+           * numbers; a change re-queued whole (unknown_row) too. */
+          after = last;
+          continue;
+        }
+
+      if (reply.status == 409 && epochs++ < 3
+          && (g_strcmp0 (reply.code, "sequence_reused") == 0 || g_strcmp0 (reply.code, "stale_epoch") == 0))
+        {
+          reply_clear (&reply);
+          g_message ("the server knows these sequence numbers from before: sending under a new epoch");
+          if (!st_db_begin (conn->db, error))
+            return FALSE;
+          if (!set_meta_int (conn->db, "sync.epoch", meta_int (conn->db, "sync.epoch", 0) + 1, error))
+            {
+              st_db_rollback (conn->db);
+              return FALSE;
+            }
+          if (!st_db_commit (conn->db, error) || !check_device (conn, error))
+            return FALSE;
+          continue;
+        }
+      if (reply.status == 400 && g_strcmp0 (reply.code, "clock_in_future") == 0 && restamps++ < 3)
+        {
+          reply_clear (&reply);
+          if (!restamp_future (conn, error))
+            return FALSE;
+          continue;
+        }
+      if (reply.status == 413 && max_changes > 1)
+        {
+          reply_clear (&reply);
+          max_changes = MAX (max_changes / 2, 1);
+          continue;
+        }
+      set_http_error (&reply, error);
+      reply_clear (&reply);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pull                                                                     */
+
+typedef struct
+{
+  GHashTable *tables;    /* name → TableInfo */
+} Applier;
+
+static TableInfo *
+applier_table (Applier    *applier,
+               StDb       *db,
+               const char *table)
+{
+  TableInfo *info = g_hash_table_lookup (applier->tables, table);
+
+  if (info == NULL && is_feed_table (table))
+    {
+      info = table_info_new (db, table);
+      g_hash_table_insert (applier->tables, info->table, info);
+    }
+  return info;
+}
+
+static gboolean
+apply_entry (Applier     *applier,
+             StDb        *db,
+             JsonObject  *entry,
+             guint64     *high,
+             gint64      *evicted,
+             GError     **error)
+{
+  const char *table = json_object_get_string_member_with_default (entry, "table", "");
+  const char *row = json_object_get_string_member_with_default (entry, "row", NULL);
+  TableInfo *info = applier_table (applier, db, table);
+  JsonObject *fields;
+  sqlite3_stmt *stmt;
+  gint64 hlc;
+  int rc, index = 1;
+
+  if (info == NULL || row == NULL)
+    return TRUE;   /* a table this version does not keep */
+
+  if (json_object_get_boolean_member_with_default (entry, "evict", FALSE))
+    {
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?", table);
+
+      stmt = st_db_prepare (db, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, row, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      (*evicted)++;
+      return rc == SQLITE_DONE || st_db_set_error (db, rc, _("applying changes from the server"), error);
+    }
+
+  fields = json_object_get_object_member (entry, "fields");
+  hlc = json_object_get_int_member_with_default (entry, "hlc", 0);
+  if (fields == NULL || hlc <= 0)
+    return TRUE;
+  if ((guint64) hlc > *high)
+    *high = (guint64) hlc;
+
+  stmt = st_db_prepare (db, info->upsert_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, index++, row, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, index++, hlc);
+  sqlite3_bind_text (stmt, index++, json_object_get_string_member_with_default (entry, "device", ""), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, index++, json_object_get_boolean_member_with_default (entry, "deleted", FALSE));
+  for (guint i = 0; i < info->columns->len; i++)
+    {
+      const char *column = g_ptr_array_index (info->columns, i);
+      gboolean integer = g_array_index (info->integer, gboolean, i);
+
+      if (g_str_equal (table, "review_items") && g_str_equal (column, "data"))
+        {
+          g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+          g_autofree char *text = NULL;
+
+          json_node_set_object (node, fields);
+          text = json_to_string (node, FALSE);
+          sqlite3_bind_text (stmt, index++, text, -1, SQLITE_TRANSIENT);
+        }
+      else if (g_str_equal (table, "review_items") && !json_object_has_member (fields, column))
+        {
+          if (g_str_equal (column, "tbl") || g_str_equal (column, "row_id"))
+            sqlite3_bind_text (stmt, index++, "", -1, SQLITE_STATIC);
+          else if (g_str_equal (column, "resolved"))
+            sqlite3_bind_int (stmt, index++, 0);
+          else
+            sqlite3_bind_null (stmt, index++);
+        }
+      else
+        bind_json (stmt, index++, json_object_get_member (fields, column), integer);
+    }
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_autofree char *what = g_strdup_printf (_("applying a change of %s from the server"), table);
+
+      return st_db_set_error (db, rc, what, error);
+    }
+  return TRUE;
+}
+
+/* A scope that shrank: rows of townships no longer in it go. */
+static gboolean
+drop_out_of_scope (Applier     *applier,
+                   StDb        *db,
+                   JsonObject  *scope,
+                   GError     **error)
+{
+  JsonArray *townships;
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  if (scope == NULL || json_object_get_boolean_member_with_default (scope, "all_townships", FALSE))
+    return TRUE;
+  townships = json_object_get_array_member (scope, "townships");
+  for (guint i = 0; townships != NULL && i < json_array_get_length (townships); i++)
+    {
+      const char *code = json_array_get_string_element (townships, i);
+      char *quoted;
+
+      if (code == NULL)
+        continue;
+      quoted = sqlite3_mprintf ("%Q", code);
+      g_string_append_printf (list, "%s%s", list->len ? ", " : "", quoted);
+      sqlite3_free (quoted);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (feed_tables); i++)
+    {
+      TableInfo *info = applier_table (applier, db, feed_tables[i]);
+      g_autofree char *sql = NULL;
+
+      if (!info->scoped)
+        continue;
+      sql = g_strdup_printf ("DELETE FROM %s WHERE township_code IS NOT NULL AND township_code NOT IN (%s)",
+                             feed_tables[i], list->str);
+      if (!st_db_exec (db, sql, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_page (Conn        *conn,
+            Applier     *applier,
+            JsonObject  *page,
+            gboolean    *more,
+            GError     **error)
+{
+  StDb *db = conn->db;
+  JsonArray *changes = json_object_get_array_member (page, "changes");
+  const char *cursor = json_object_get_string_member_with_default (page, "cursor", NULL);
+  JsonObject *scope = json_object_get_object_member (page, "scope");
+  guint64 high = (guint64) meta_int (db, "hlc_seen", 0);
+  guint64 seen_before = high;
+  gint64 evicted = 0;
+  gboolean ok;
+
+  if (changes == NULL || cursor == NULL)
+    {
+      g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "pull answer without changes or cursor");
+      return FALSE;
+    }
+  *more = json_object_get_boolean_member_with_default (page, "more", FALSE);
+
+  if (!st_db_begin (db, error))
+    return FALSE;
+  st_db_set_applying_remote (db, TRUE);
+  ok = TRUE;
+  if (json_object_get_boolean_member_with_default (page, "reset", FALSE))
+    ok = drop_out_of_scope (applier, db, scope, error);
+  for (guint i = 0; ok && i < json_array_get_length (changes); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (changes, i);
+
+      if (entry != NULL)
+        ok = apply_entry (applier, db, entry, &high, &evicted, error);
+    }
+  st_db_set_applying_remote (db, FALSE);
+
+  ok = ok && st_db_set_meta (db, "sync.cursor", cursor, error);
+  if (ok && high != seen_before)
+    ok = set_meta_int (db, "hlc_seen", (gint64) high, error);
+  if (ok && scope != NULL)
+    {
+      JsonArray *townships = json_object_get_array_member (scope, "townships");
+      g_autofree char *text = townships != NULL ? json_text_from_array (townships) : g_strdup ("[]");
+
+      ok = st_db_set_meta (db, "sync.townships", text, error)
+           && st_db_set_meta (db, "sync.all_townships",
+                              json_object_get_boolean_member_with_default (scope, "all_townships", FALSE) ? "1" : "0",
+                              error);
+    }
+  if (ok && conn->offset_changed)
+    {
+      ok = set_meta_int (db, "sync.clock_offset", st_hlc_get_offset (st_db_get_clock (db)), error);
+      conn->offset_changed = FALSE;
+    }
+  if (ok && crash_at (conn, "sync-pull-before-commit", error))
+    ok = FALSE;
+  if (!ok)
+    {
+      st_db_rollback (db);
+      return FALSE;
+    }
+  if (!st_db_commit (db, error))
+    return FALSE;
+  st_hlc_observe (st_db_get_clock (db), high);
+  if (conn->stats != NULL)
+    {
+      conn->stats->pulled += json_array_get_length (changes) - evicted;
+      conn->stats->evicted += evicted;
+    }
+  return TRUE;
+}
+
+static gboolean
+pull (Conn    *conn,
+      GError **error)
+{
+  Applier applier = { g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) table_info_free) };
+  gint64 done = 0;
+  gboolean more = TRUE;
+  gboolean ok = TRUE;
+
+  report (conn, ST_SYNC_PHASE_PULLING, 0, -1);
+  while (ok && more)
+    {
+      g_autofree char *cursor = st_db_get_meta (conn->db, "sync.cursor");
+      g_autofree char *escaped = cursor != NULL ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
+      g_autofree char *path = g_strdup_printf ("/api/v1/pull?limit=%u%s%s", conn->options.pull_limit,
+                                               escaped != NULL ? "&cursor=" : "", escaped != NULL ? escaped : "");
+      Reply reply = { 0 };
+
+      if (g_cancellable_is_cancelled (conn->cancellable))
+        {
+          g_set_error_literal (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CANCELLED, _("Cancelled"));
+          ok = FALSE;
+          break;
+        }
+      ok = request (conn, "GET", path, NULL, FALSE, TRUE, &reply, error);
+      if (ok && reply.status == 400 && g_strcmp0 (reply.code, "invalid_cursor") == 0)
+        {
+          /* Not a cursor this server issued (it was replaced or restored):
+           * read the feed from the beginning; applying rows we have is
+           * harmless. */
+          g_message ("the server does not know this laptop's place in its feed: reading it from the beginning");
+          reply_clear (&reply);
+          ok = st_db_begin (conn->db, error) && st_db_set_meta (conn->db, "sync.cursor", NULL, error)
+               && st_db_commit (conn->db, error);
+          continue;
+        }
+      if (ok && reply.status != 200)
+        {
+          set_http_error (&reply, error);
+          ok = FALSE;
+        }
+      if (ok)
+        ok = apply_page (conn, &applier, reply.object, &more, error);
+      if (ok)
+        {
+          JsonArray *changes = json_object_get_array_member (reply.object, "changes");
+
+          done += json_array_get_length (changes);
+          report (conn, ST_SYNC_PHASE_PULLING, done, -1);
+        }
+      reply_clear (&reply);
+    }
+  g_hash_table_unref (applier.tables);
+  return ok;
+}
+
+/* ------------------------------------------------------------------------ */
+/* A run                                                                    */
+
+gboolean
+st_sync_run (StDb                *db,
+             const char          *token,
+             const StSyncOptions *options,
+             StSyncStats         *stats,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  g_autofree char *server = NULL;
+  StSyncStats local_stats = { 0 };
+  Conn conn;
+  gboolean ok;
+
+  g_return_val_if_fail (ST_IS_DB (db), FALSE);
+
+  server = st_db_get_meta (db, "sync.server");
+  if (server == NULL || token == NULL)
+    {
+      g_set_error_literal (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SIGN_IN_NEEDED, _("Not signed in to a server."));
+      return FALSE;
+    }
+  if (stats == NULL)
+    stats = &local_stats;
+  memset (stats, 0, sizeof *stats);
+
+  conn_init (&conn, db, server, token, options, stats, cancellable);
+  report (&conn, ST_SYNC_PHASE_CONNECTING, 0, -1);
+  ok = push (&conn, error) && pull (&conn, error);
+  if (ok)
+    {
+      ok = st_db_begin (db, error)
+           && set_meta_int (db, "sync.last_sync_at", g_get_real_time () / 1000, error)
+           && (!conn.offset_changed
+               || set_meta_int (db, "sync.clock_offset", st_hlc_get_offset (st_db_get_clock (db)), error));
+      if (ok)
+        ok = st_db_commit (db, error);
+      else
+        st_db_rollback (db);
+    }
+  if (ok)
+    report (&conn, ST_SYNC_PHASE_DONE, stats->pushed, stats->pushed);
+  conn_clear (&conn);
+  return ok;
+}
+
+typedef struct
+{
+  char               *db_path;
+  char               *token;
+  StSyncProgressFunc  progress;
+  gpointer            progress_data;
+  GMainContext       *context;
+  StSyncStats         stats;
+} RunData;
+
+static void
+run_data_free (RunData *data)
+{
+  g_free (data->db_path);
+  g_free (data->token);
+  g_main_context_unref (data->context);
+  g_free (data);
+}
+
+typedef struct
+{
+  StSyncProgressFunc func;
+  gpointer           data;
+  StSyncProgress     progress;
+} ProgressCall;
+
+static gboolean
+progress_in_main (gpointer user_data)
+{
+  ProgressCall *call = user_data;
+
+  call->func (&call->progress, call->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_from_thread (const StSyncProgress *progress,
+                      gpointer              user_data)
+{
+  RunData *data = user_data;
+  ProgressCall *call = g_new0 (ProgressCall, 1);
+
+  call->func = data->progress;
+  call->data = data->progress_data;
+  call->progress = *progress;
+  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, progress_in_main, call, g_free);
+}
+
+static void
+run_in_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  RunData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = st_db_open (data->db_path, &error);
+  StSyncOptions options = { 0 };
+
+  if (db == NULL)
+    {
+      g_task_return_new_error (task, ST_SYNC_ERROR, ST_SYNC_ERROR_DATABASE, "%s", error->message);
+      return;
+    }
+  if (data->progress != NULL)
+    {
+      options.progress = progress_from_thread;
+      options.progress_data = data;
+    }
+  if (st_sync_run (db, data->token, &options, &data->stats, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else if (error->domain == ST_DB_ERROR)
+    g_task_return_new_error (task, ST_SYNC_ERROR, ST_SYNC_ERROR_DATABASE, "%s", error->message);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+void
+st_sync_run_async (const char          *db_path,
+                   const char          *token,
+                   StSyncProgressFunc   progress,
+                   gpointer             progress_data,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  RunData *data = g_new0 (RunData, 1);
+
+  data->db_path = g_strdup (db_path);
+  data->token = g_strdup (token);
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->context = g_main_context_ref_thread_default ();
+  g_task_set_source_tag (task, st_sync_run_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
+  g_task_run_in_thread (task, run_in_thread);
+}
+
+gboolean
+st_sync_run_finish (GAsyncResult  *result,
+                    StSyncStats   *stats,
+                    GError       **error)
+{
+  RunData *data = g_task_get_task_data (G_TASK (result));
+
+  if (stats != NULL)
+    *stats = data->stats;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Review items and refusals                                                */
+
+void
+st_sync_item_free (StSyncItem *item)
+{
+  if (item == NULL)
+    return;
+  g_free (item->id);
+  g_free (item->table);
+  g_free (item->row);
+  g_free (item->township_code);
+  g_free (item->summary);
+  g_clear_pointer (&item->data, json_object_unref);
+  g_free (item);
+}
+
+static char *
+township_name (StDb       *db,
+               const char *code)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT name FROM divisions WHERE code = ?", NULL);
+  char *name = NULL;
+
+  if (stmt != NULL && code != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, code, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+  return name != NULL ? name : g_strdup (code != NULL ? code : "?");
+}
+
+static const char *
+table_label (const char *table)
+{
+  static const struct { const char *table; const char *label; } labels[] = {
+    { "programs", N_("program") },
+    { "majors", N_("major") },
+    { "participants", N_("participant") },
+    { "classes", N_("class") },
+    { "enrolments", N_("enrolment") },
+    { "sessions", N_("class session") },
+    { "attendance", N_("attendance record") },
+    { "study_logs", N_("study log") },
+    { "assignments", N_("assignment") },
+    { "assessments", N_("assessment") },
+    { "exemptions", N_("exemption") },
+    { "certificates", N_("certificate") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].table, table) == 0)
+      return _(labels[i].label);
+  return table;
+}
+
+/* What a clerk calls the row: a participant's name, or the kind of record. */
+static char *
+row_label (StDb       *db,
+           const char *table,
+           const char *row)
+{
+  if (g_strcmp0 (table, "participants") == 0)
+    {
+      sqlite3_stmt *stmt = st_db_prepare (db, "SELECT name FROM participants WHERE id = ?", NULL);
+      char *name = NULL;
+
+      if (stmt != NULL)
+        {
+          sqlite3_bind_text (stmt, 1, row, -1, SQLITE_TRANSIENT);
+          if (sqlite3_step (stmt) == SQLITE_ROW)
+            name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          sqlite3_reset (stmt);
+        }
+      if (name != NULL)
+        return name;
+    }
+  if (g_strcmp0 (table, "classes") == 0)
+    {
+      sqlite3_stmt *stmt = st_db_prepare (db, "SELECT name FROM classes WHERE id = ?", NULL);
+      char *name = NULL;
+
+      if (stmt != NULL)
+        {
+          sqlite3_bind_text (stmt, 1, row, -1, SQLITE_TRANSIENT);
+          if (sqlite3_step (stmt) == SQLITE_ROW)
+            name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          sqlite3_reset (stmt);
+        }
+      if (name != NULL)
+        return name;
+    }
+  return g_strdup (table_label (table));
+}
+
+static const char *
+field_label (const char *field)
+{
+  guint n = 0;
+  const StParticipantField *fields = st_participant_fields (&n);
+
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (fields[i].column, field))
+      return _(fields[i].label);
+  if (g_str_equal (field, "id_number"))
+    return _("ID number");
+  if (g_str_equal (field, "deleted"))
+    return _("deletion");
+  return field;
+}
+
+static char *
+fields_of (JsonObject *values)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  GList *members = values != NULL ? json_object_get_members (values) : NULL;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    g_string_append_printf (text, "%s%s", text->len ? _(", ") : "", field_label (l->data));
+  g_list_free (members);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static JsonObject *
+object_from_text (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* The losing values of a review item: its "values" member, a JSON object
+ * or the text of one. */
+static JsonObject *
+losing_values (JsonObject *data)
+{
+  JsonNode *node = data != NULL ? json_object_get_member (data, "values") : NULL;
+
+  if (node == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return json_object_ref (json_node_get_object (node));
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return object_from_text (json_node_get_string (node));
+  return NULL;
+}
+
+static char *
+describe_refusal (StDb       *db,
+                  const char *code,
+                  const char *table,
+                  const char *what,
+                  const char *township)
+{
+  if (g_strcmp0 (code, "out_of_scope") == 0)
+    {
+      g_autofree char *place = township_name (db, township);
+
+      /* Translators: the server refused a change; "%s of %s" = "张三 of 巧马镇". */
+      return g_strdup_printf (_("The server refused: your account may not change records of %s (%s)."), place, what);
+    }
+  if (g_strcmp0 (code, "role_forbidden") == 0)
+    return g_strdup_printf (_("The server refused: your account’s role may not change this %s (%s)."),
+                            table_label (table), what);
+  if (g_strcmp0 (code, "not_your_class") == 0)
+    return g_strdup_printf (_("The server refused: you do not teach the class of this %s (%s)."),
+                            table_label (table), what);
+  if (g_strcmp0 (code, "read_only_table") == 0)
+    return g_strdup_printf (_("The server refused a change of a %s only the server may make (%s)."),
+                            table_label (table), what);
+  return g_strdup_printf (_("The server refused a change of a %s (%s)."), table_label (table), what);
+}
+
+static char *
+describe_review (StDb       *db,
+                 JsonObject *data,
+                 const char *table,
+                 const char *row,
+                 gboolean    merge)
+{
+  g_autofree char *what = row_label (db, table, row);
+  g_autoptr(JsonObject) values = losing_values (data);
+  g_autofree char *fields = fields_of (values);
+
+  if (merge)
+    return g_strdup_printf (_("%s was registered twice with one ID number; the two records were merged."), what);
+  if (fields[0] != '\0')
+    /* Translators: "张三: phone, village were changed on two laptops at once". */
+    return g_strdup_printf (_("%s: %s changed on two laptops at once; one value was kept, the other is here."),
+                            what, fields);
+  return g_strdup_printf (_("%s was changed on two laptops at once; one version was kept, the other is here."), what);
+}
+
+GPtrArray *
+st_sync_list_items (StDb    *db,
+                    GError **error)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) st_sync_item_free);
+  sqlite3_stmt *stmt;
+
+  stmt = st_db_prepare (db,
+                        "SELECT id, tbl, row_id, township_code, created_at, data FROM review_items"
+                        " WHERE resolved = 0 AND deleted = 0 ORDER BY created_at DESC", error);
+  if (stmt == NULL)
+    {
+      g_ptr_array_unref (items);
+      return NULL;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      StSyncItem *item = g_new0 (StSyncItem, 1);
+      const char *kind;
+
+      item->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      item->table = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      item->row = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      item->township_code = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      item->created_at = sqlite3_column_int64 (stmt, 4);
+      item->data = object_from_text ((const char *) sqlite3_column_text (stmt, 5));
+      kind = item->data != NULL ? json_object_get_string_member_with_default (item->data, "kind", "") : "";
+      item->kind = g_str_equal (kind, "merge") ? ST_SYNC_ITEM_MERGE : ST_SYNC_ITEM_CONFLICT;
+      g_ptr_array_add (items, item);
+    }
+  sqlite3_reset (stmt);
+  /* Summaries read other rows: after the statement is done. */
+  for (guint i = 0; i < items->len; i++)
+    {
+      StSyncItem *item = g_ptr_array_index (items, i);
+
+      item->summary = describe_review (db, item->data, item->table, item->row, item->kind == ST_SYNC_ITEM_MERGE);
+    }
+
+  stmt = st_db_prepare (db,
+                        "SELECT id, tbl, row_id, township_code, at, code, message, status, label FROM sync_refusals"
+                        " WHERE resolved = 0 ORDER BY at DESC, id DESC", error);
+  if (stmt == NULL)
+    {
+      g_ptr_array_unref (items);
+      return NULL;
+    }
+  {
+    guint first = items->len;
+
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        StSyncItem *item = g_new0 (StSyncItem, 1);
+
+        item->id = g_strdup_printf ("refused:%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 0));
+        item->kind = ST_SYNC_ITEM_REFUSED;
+        item->table = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+        item->row = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+        item->township_code = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+        item->created_at = sqlite3_column_int64 (stmt, 4);
+        item->data = json_object_new ();
+        json_object_set_string_member (item->data, "code", (const char *) sqlite3_column_text (stmt, 5));
+        json_object_set_string_member (item->data, "message", (const char *) sqlite3_column_text (stmt, 6));
+        json_object_set_int_member (item->data, "status", sqlite3_column_int64 (stmt, 7));
+        json_object_set_string_member (item->data, "label", (const char *) sqlite3_column_text (stmt, 8));
+        g_ptr_array_add (items, item);
+      }
+    sqlite3_reset (stmt);
+    for (guint i = first; i < items->len; i++)
+      {
+        StSyncItem *item = g_ptr_array_index (items, i);
+
+        const char *label = json_object_get_string_member (item->data, "label");
+
+        item->summary = describe_refusal (db, json_object_get_string_member (item->data, "code"),
+                                          item->table, label != NULL ? label : table_label (item->table),
+                                          item->township_code);
+      }
+  }
+  return items;
+}
+
+gint64
+st_sync_count_items (StDb *db)
+{
+  return query_int (db, "SELECT count(*) FROM review_items WHERE resolved = 0 AND deleted = 0", 0)
+         + query_int (db, "SELECT count(*) FROM sync_refusals WHERE resolved = 0", 0);
+}
+
+/* Writes @values to the row as a local edit (captured and pushed). */
+static gboolean
+write_values (StDb        *db,
+              const char  *table,
+              const char  *row,
+              JsonObject  *values,
+              GError     **error)
+{
+  g_autoptr(TableInfo) info = NULL;
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GPtrArray) bound = g_ptr_array_new ();
+  GList *members;
+  sqlite3_stmt *stmt;
+  int index = 1, rc;
+
+  if (!is_feed_table (table) || g_str_equal (table, "review_items"))
+    return TRUE;
+  info = table_info_new (db, table);
+  members = json_object_get_members (values);
+  g_string_append_printf (sql, "UPDATE %s SET hlc = ?, device = st_device ()", table);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      gboolean known = g_str_equal (l->data, "deleted");
+
+      for (guint i = 0; !known && i < info->columns->len; i++)
+        known = g_str_equal (g_ptr_array_index (info->columns, i), l->data);
+      if (known)
+        {
+          g_string_append_printf (sql, ", %s = ?", (const char *) l->data);
+          g_ptr_array_add (bound, l->data);
+        }
+    }
+  g_string_append (sql, " WHERE id = ?");
+  stmt = st_db_prepare (db, sql->str, error);
+  if (stmt == NULL)
+    {
+      g_list_free (members);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (stmt, index++, (sqlite3_int64) st_db_next_hlc (db));
+  for (guint i = 0; i < bound->len; i++)
+    bind_json (stmt, index++, json_object_get_member (values, g_ptr_array_index (bound, i)), FALSE);
+  sqlite3_bind_text (stmt, index++, row, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  g_list_free (members);
+  return rc == SQLITE_DONE || st_db_set_error (db, rc, _("saving the chosen value"), error);
+}
+
+gboolean
+st_sync_resolve_item (StDb        *db,
+                      const char  *id,
+                      gboolean     use_losing_values,
+                      GError     **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (ST_IS_DB (db), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  if (!st_db_begin (db, error))
+    return FALSE;
+  if (g_str_has_prefix (id, "refused:"))
+    {
+      sqlite3_stmt *stmt = st_db_prepare (db, "UPDATE sync_refusals SET resolved = 1 WHERE id = ?", error);
+
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_int64 (stmt, 1, g_ascii_strtoll (id + strlen ("refused:"), NULL, 10));
+          ok = sqlite3_step (stmt) == SQLITE_DONE
+               || st_db_set_error (db, sqlite3_errcode (st_db_get_handle (db)), _("resolving an item"), error);
+          sqlite3_reset (stmt);
+        }
+    }
+  else
+    {
+      sqlite3_stmt *stmt = st_db_prepare (db, "SELECT tbl, row_id, data FROM review_items WHERE id = ?", error);
+      g_autofree char *table = NULL;
+      g_autofree char *row = NULL;
+      g_autoptr(JsonObject) data = NULL;
+
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+          if (sqlite3_step (stmt) == SQLITE_ROW)
+            {
+              table = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+              row = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+              data = object_from_text ((const char *) sqlite3_column_text (stmt, 2));
+            }
+          sqlite3_reset (stmt);
+          if (table == NULL)
+            {
+              g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_REFUSED, _("There is no review item %s."), id);
+              ok = FALSE;
+            }
+        }
+      if (ok && use_losing_values)
+        {
+          g_autoptr(JsonObject) values = losing_values (data);
+
+          if (values != NULL)
+            ok = write_values (db, table, row, values, error);
+        }
+      if (ok)
+        {
+          stmt = st_db_prepare (db, "UPDATE review_items SET resolved = 1, hlc = max (hlc + 1, ?), device = st_device ()"
+                                    " WHERE id = ?", error);
+          ok = stmt != NULL;
+          if (ok)
+            {
+              sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) st_db_next_hlc (db));
+              sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+              ok = sqlite3_step (stmt) == SQLITE_DONE
+                   || st_db_set_error (db, sqlite3_errcode (st_db_get_handle (db)), _("resolving an item"), error);
+              sqlite3_reset (stmt);
+            }
+        }
+    }
+  if (ok)
+    return st_db_commit (db, error);
+  st_db_rollback (db);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
+
+char *
+st_sync_describe_error (const GError *error)
+{
+  if (error == NULL)
+    return g_strdup ("");
+  if (error->domain == ST_SYNC_ERROR)
+    switch ((StSyncError) error->code)
+      {
+      case ST_SYNC_ERROR_OFFLINE:
+        return g_strdup (_("The server cannot be reached. Changes are kept on this laptop and sent at the next sync."));
+      case ST_SYNC_ERROR_SIGN_IN_NEEDED:
+        return g_strdup (_("Sign in to the server again. Changes are kept on this laptop meanwhile."));
+      case ST_SYNC_ERROR_BAD_CREDENTIALS:
+        return g_strdup (_("The user name or the password is wrong."));
+      case ST_SYNC_ERROR_ACCOUNT_DISABLED:
+        return g_strdup (_("This account is disabled. Ask the county office."));
+      case ST_SYNC_ERROR_THROTTLED:
+        return g_strdup_printf (_("Too many attempts. Try again in %s seconds."), error->message);
+      case ST_SYNC_ERROR_SERVER:
+        return g_strdup (_("The server has a problem right now. Changes are kept on this laptop; try again later."));
+      case ST_SYNC_ERROR_REFUSED:
+        return g_strdup (_("The server refused the request. Ask the county office; the details say why."));
+      case ST_SYNC_ERROR_OTHER_SERVER:
+        return g_strdup (_("This laptop is signed in to another server."));
+      case ST_SYNC_ERROR_DATABASE:
+        return g_strdup_printf (_("The database on this laptop failed: %s"), error->message);
+      case ST_SYNC_ERROR_CANCELLED:
+        return g_strdup (_("The sync was stopped."));
+      case ST_SYNC_ERROR_KILLED:
+        return g_strdup ("crashed (simulated)");
+      default:
+        break;
+      }
+  return g_strdup (error->message);
+}

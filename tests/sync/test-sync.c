@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Two laptops and the real shuangti-server on 127.0.0.1, synced by the
+ * engine a clerk's laptop runs (src/core/st-sync.c). */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "st-test-replica.h"
+
+typedef struct
+{
+  StTestServer  *server;
+  char          *server_db;
+  StTestReplica *a;
+  StTestReplica *b;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->server_db = st_test_db_path ("server.db");
+  st_test_add_user (f->server_db, "county", "county", NULL);
+  st_test_add_user (f->server_db, "qiaoma", "township", ST_TEST_TOWNSHIP_A, NULL);
+  f->server = st_test_server_start (f->server_db, NULL);
+  f->a = st_test_replica_new ("laptop-a", 0);
+  f->b = st_test_replica_new ("laptop-b", 0);
+  st_test_replica_sign_in (f->a, f->server, "county");
+  st_test_replica_sign_in (f->b, f->server, "county");
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  st_test_replica_free (f->a);
+  st_test_replica_free (f->b);
+  st_test_server_stop (f->server);
+  st_test_server_free (f->server);
+  g_free (f->server_db);
+}
+
+static void
+assert_same (StTestReplica *x,
+             StTestReplica *y)
+{
+  g_autofree char *dx = st_test_digest (x->db, NULL);
+  g_autofree char *dy = st_test_digest (y->db, NULL);
+
+  g_assert_cmpstr (dx, ==, dy);
+}
+
+/* What one laptop creates reaches the other, whole. */
+static void
+test_create_reaches_other (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *p1 = st_test_replica_add_participant (f->a, 1, "张三", ST_TEST_TOWNSHIP_A);
+  g_autofree char *p2 = st_test_replica_add_participant (f->a, 2, "李四", ST_TEST_TOWNSHIP_B);
+  g_autofree char *name = NULL;
+  StSyncStats stats = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  st_test_replica_set (f->a, "participants", p1, "phone", "13800000001");
+  g_assert_cmpint (st_sync_count_pending (f->a->db), ==, 3);
+  st_test_replica_sync (f->a, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.pushed, ==, 3);
+  g_assert_cmpint (stats.applied, ==, 3);
+  g_assert_cmpint (st_sync_count_pending (f->a->db), ==, 0);
+  g_assert_cmpint (st_sync_last_sync (f->a->db), >, 0);
+
+  st_test_replica_sync (f->b, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.pulled, ==, 2);   /* a compacted feed: one entry per row */
+  name = st_test_replica_get (f->b, "participants", p1, "name");
+  g_assert_cmpstr (name, ==, "张三");
+  {
+    g_autofree char *phone = st_test_replica_get (f->b, "participants", p1, "phone");
+
+    g_assert_cmpstr (phone, ==, "13800000001");
+  }
+  /* B has nothing to send: its outbox stays empty after applying. */
+  g_assert_cmpint (st_sync_count_pending (f->b->db), ==, 0);
+  assert_same (f->a, f->b);
+}
+
+/* The same field edited on both laptops from the same value: both end with
+ * the later edit, and the earlier value is kept for review on both. */
+static void
+test_same_field_conflict (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *p = st_test_replica_add_participant (f->a, 3, "王五", ST_TEST_TOWNSHIP_A);
+  g_autofree char *phone_a = NULL;
+  g_autofree char *phone_b = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  StSyncStats stats = { 0 };
+  StSyncItem *item;
+
+  st_test_replica_sync_ok (f->a);
+  st_test_replica_sync_ok (f->b);
+
+  /* Offline, both change the phone; B later. */
+  st_test_replica_set (f->a, "participants", p, "phone", "13900000001");
+  g_usleep (5000);
+  st_test_replica_set (f->b, "participants", p, "phone", "13900000002");
+
+  st_test_replica_sync_ok (f->a);
+  st_test_replica_sync (f->b, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.conflicts, ==, 1);
+  st_test_replica_sync_ok (f->a);
+
+  phone_a = st_test_replica_get (f->a, "participants", p, "phone");
+  phone_b = st_test_replica_get (f->b, "participants", p, "phone");
+  g_assert_cmpstr (phone_a, ==, "13900000002");
+  g_assert_cmpstr (phone_b, ==, "13900000002");
+  assert_same (f->a, f->b);
+
+  /* Nobody's edit is silently dropped: A's number is in the review list. */
+  items = st_sync_list_items (f->a->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpint (item->kind, ==, ST_SYNC_ITEM_CONFLICT);
+  g_assert_cmpstr (item->row, ==, p);
+  g_assert_nonnull (strstr (item->summary, "王五"));
+  g_assert_nonnull (strstr (item->summary, "Phone"));
+  {
+    g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+    g_autofree char *text = NULL;
+
+    json_node_set_object (node, item->data);
+    text = json_to_string (node, FALSE);
+    g_assert_nonnull (strstr (text, "13900000001"));
+  }
+
+  assert_same (f->a, f->b);
+}
+
+/* A delete on one laptop reaches the other as a tombstone. */
+static void
+test_delete_reaches_other (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *p = st_test_replica_add_participant (f->a, 4, "赵六", ST_TEST_TOWNSHIP_A);
+  g_autofree char *deleted = NULL;
+
+  st_test_replica_sync_ok (f->a);
+  st_test_replica_sync_ok (f->b);
+  st_test_replica_delete (f->b, "participants", p);
+  st_test_replica_sync_ok (f->b);
+  st_test_replica_sync_ok (f->a);
+  deleted = st_test_replica_get (f->a, "participants", p, "deleted");
+  g_assert_cmpstr (deleted, ==, "1");
+  g_assert_cmpint (st_db_count_live (f->a->db, "participants"), ==, 0);
+  assert_same (f->a, f->b);
+}
+
+/* A sync with nothing to do: one round trip, small. */
+static void
+test_nothing_to_do (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *p = st_test_replica_add_participant (f->a, 5, "孙七", ST_TEST_TOWNSHIP_A);
+  StSyncStats stats = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  st_test_replica_sync_ok (f->a);
+  st_test_replica_sync (f->a, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.requests, ==, 1);
+  g_assert_cmpint (stats.pushed, ==, 0);
+  g_assert_cmpint (stats.pulled, ==, 0);
+  g_assert_cmpint (stats.bytes_sent + stats.bytes_received, <=, 2048);
+}
+
+/* A township account: rows of another township are refused by the server,
+ * undone here, and explained in words a clerk understands. */
+static void
+test_refused_out_of_scope (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(StTestReplica) t = st_test_replica_new ("township", 0);
+  g_autofree char *mine = NULL;
+  g_autofree char *theirs = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  StSyncStats stats = { 0 };
+  StSyncItem *item;
+
+  st_test_replica_sign_in (t, f->server, "qiaoma");
+  mine = st_test_replica_add_participant (t, 6, "周八", ST_TEST_TOWNSHIP_A);
+  theirs = st_test_replica_add_participant (t, 7, "吴九", ST_TEST_TOWNSHIP_B);
+  st_test_replica_sync (t, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.applied, ==, 1);
+  g_assert_cmpint (stats.rejected, ==, 1);
+  g_assert_cmpint (st_sync_count_pending (t->db), ==, 0);
+  /* Undone: this laptop shows what the server holds. */
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM participants"), ==, 1);
+
+  items = st_sync_list_items (t->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpint (item->kind, ==, ST_SYNC_ITEM_REFUSED);
+  g_assert_cmpstr (item->summary, ==, "The server refused: your account may not change records of 秧坝镇 (吴九).");
+  st_sync_resolve_item (t->db, item->id, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (st_sync_count_items (t->db), ==, 0);
+
+  /* The county laptop has everything; the township laptop its township. */
+  {
+    g_autofree char *p = st_test_replica_add_participant (f->a, 8, "郑十", ST_TEST_TOWNSHIP_B);
+
+    st_test_replica_sync_ok (f->a);
+    st_test_replica_sync_ok (t);
+    g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM participants WHERE township_code <> '"
+                                               ST_TEST_TOWNSHIP_A "'"), ==, 0);
+    {
+      g_autofree char *dt = st_test_digest (t->db, (const char * const *) t->townships);
+      g_autofree char *da = st_test_digest (f->a->db, (const char * const *) t->townships);
+
+      g_assert_cmpstr (dt, ==, da);
+    }
+  }
+}
+
+/* A participant moved to another township leaves the laptops of the old one. */
+static void
+test_move_evicts (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(StTestReplica) t = st_test_replica_new ("township", 0);
+  g_autofree char *p = st_test_replica_add_participant (f->a, 9, "钱一", ST_TEST_TOWNSHIP_A);
+  StSyncStats stats = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  st_test_replica_sign_in (t, f->server, "qiaoma");
+  st_test_replica_sync_ok (f->a);
+  st_test_replica_sync_ok (t);
+  g_assert_cmpint (st_db_count_live (t->db, "participants"), ==, 1);
+
+  st_test_replica_set (f->a, "participants", p, "township_code", ST_TEST_TOWNSHIP_B);
+  st_test_replica_sync_ok (f->a);
+  st_test_replica_sync (t, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.evicted, ==, 1);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM participants"), ==, 0);
+}
+
+/* Killed at each named point of a sync, a laptop resumes: nothing lost,
+ * nothing twice. */
+static gboolean
+crash_once (const char *point,
+            gpointer    user_data)
+{
+  const char **wanted = user_data;
+
+  if (*wanted != NULL && g_str_equal (point, *wanted))
+    {
+      *wanted = NULL;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_crash_resume (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char *const points[] = { "sync-push-before-ack", "sync-pull-before-commit" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+    {
+      const char *wanted = points[i];
+      StSyncFaults faults = { .crash = crash_once, .crash_data = &wanted };
+      StSyncOptions options = { .attempts = 2, .retry_base_ms = 10, .faults = &faults };
+      g_autoptr(GError) error = NULL;
+      StSyncStats stats = { 0 };
+
+      for (guint n = 0; n < 5; n++)
+        {
+          g_autofree char *p = st_test_replica_add_participant (f->a, 100 + i * 10 + n, "陈", ST_TEST_TOWNSHIP_A);
+        }
+      st_test_replica_sync_ok (f->b);
+      g_assert_false (st_test_replica_sync (f->a, &options, NULL, &error));
+      g_assert_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_KILLED);
+      g_clear_error (&error);
+      st_test_replica_reopen (f->a);
+
+      st_test_replica_sync (f->a, NULL, &stats, &error);
+      g_assert_no_error (error);
+      if (i == 0)
+        g_assert_cmpint (stats.duplicates, ==, 5);   /* sent again, recognised */
+      st_test_replica_sync_ok (f->b);
+      g_assert_cmpint (st_sync_count_pending (f->a->db), ==, 0);
+      assert_same (f->a, f->b);
+    }
+  g_assert_cmpint (st_db_count_live (f->b->db, "participants"), ==, 10);
+}
+
+/* A laptop restored from a backup: its sequence numbers were used before;
+ * the engine notices and sends under a new epoch, so nothing is mistaken
+ * for a duplicate. */
+static void
+test_restored_from_backup (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *backup = g_strconcat (f->a->path, ".backup", NULL);
+  g_autofree char *p1 = st_test_replica_add_participant (f->a, 20, "甲", ST_TEST_TOWNSHIP_A);
+  g_autofree char *p2 = NULL;
+  g_autofree char *p3 = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  st_test_replica_sync_ok (f->a);
+  /* The backup (a checkpointed copy of the file). */
+  g_assert_true (st_db_exec (f->a->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL));
+  g_assert_true (g_file_get_contents (f->a->path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (backup, contents, (gssize) length, NULL));
+
+  p2 = st_test_replica_add_participant (f->a, 21, "乙", ST_TEST_TOWNSHIP_A);
+  st_test_replica_sync_ok (f->a);
+
+  /* The disk dies; the backup comes back; the clerk types on. */
+  g_clear_object (&f->a->db);
+  g_unlink (f->a->path);
+  {
+    g_autofree char *wal = g_strconcat (f->a->path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (f->a->path, "-shm", NULL);
+
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_assert_true (g_file_set_contents (f->a->path, contents, (gssize) length, NULL));
+  st_test_replica_reopen (f->a);
+  p3 = st_test_replica_add_participant (f->a, 22, "丙", ST_TEST_TOWNSHIP_A);
+  st_test_replica_sync_ok (f->a);
+  st_test_replica_sync_ok (f->b);
+
+  g_assert_cmpint (st_db_count_live (f->b->db, "participants"), ==, 3);
+  {
+    g_autofree char *name = st_test_replica_get (f->b, "participants", p3, "name");
+
+    g_assert_cmpstr (name, ==, "丙");
+  }
+  /* A gets back what it lost from the server. */
+  st_test_replica_sync_ok (f->a);
+  assert_same (f->a, f->b);
+}
+
+/* A laptop whose date is three days ahead: its offline edits would be
+ * refused as stamped in the server's future; the engine restamps them, and
+ * an edit made after seeing a value still beats that value. */
+static void
+test_clock_ahead (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(StTestReplica) ahead = st_test_replica_new ("ahead", 3 * 24 * 3600 * G_GINT64_CONSTANT (1000));
+  g_autofree char *p = st_test_replica_add_participant (f->a, 30, "钟", ST_TEST_TOWNSHIP_A);
+  g_autofree char *q = NULL;
+  g_autofree char *phone = NULL;
+  g_autoptr(GError) error = NULL;
+  StSyncStats stats = { 0 };
+
+  st_test_replica_sync_ok (f->a);
+  /* Never synced: no offset known yet. */
+  q = st_test_replica_add_participant (ahead, 31, "未来", ST_TEST_TOWNSHIP_A);
+  st_test_replica_sign_in (ahead, f->server, "county");
+  st_test_replica_sync (ahead, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.applied, ==, 1);
+  g_assert_cmpint (st_sync_count_pending (ahead->db), ==, 0);
+
+  /* It saw A's value; its edit beats it although A edits "later" by the
+   * wall clock of A... */
+  st_test_replica_set (ahead, "participants", p, "phone", "13700000001");
+  st_test_replica_sync_ok (ahead);
+  st_test_replica_sync_ok (f->a);
+  phone = st_test_replica_get (f->a, "participants", p, "phone");
+  g_assert_cmpstr (phone, ==, "13700000001");
+  /* ...and A, having seen it, beats it in turn. */
+  st_test_replica_set (f->a, "participants", p, "phone", "13700000002");
+  st_test_replica_sync_ok (f->a);
+  st_test_replica_sync_ok (ahead);
+  g_free (phone);
+  phone = st_test_replica_get (ahead, "participants", p, "phone");
+  g_assert_cmpstr (phone, ==, "13700000002");
+  st_test_replica_sync_ok (f->b);
+  assert_same (f->a, ahead);
+  assert_same (f->a, f->b);
+}
+
+/* Signing out keeps the changes not yet sent; the next account sends them. */
+static void
+test_sign_out_keeps_changes (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *p = st_test_replica_add_participant (f->a, 40, "留", ST_TEST_TOWNSHIP_A);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StSyncAccount) account = NULL;
+
+  st_sync_sign_out (f->a->db, f->a->token, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (st_sync_account_load (f->a->db));
+  g_assert_cmpint (st_sync_count_pending (f->a->db), ==, 1);
+  /* The old token is revoked. */
+  g_assert_false (st_sync_run (f->a->db, f->a->token, NULL, NULL, NULL, &error));
+  g_assert_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SIGN_IN_NEEDED);
+  g_clear_error (&error);
+
+  st_test_replica_sign_in (f->a, f->server, "county");
+  st_test_replica_sync_ok (f->a);
+  g_assert_cmpint (st_sync_count_pending (f->a->db), ==, 0);
+  st_test_replica_sync_ok (f->b);
+  g_assert_cmpint (st_db_count_live (f->b->db, "participants"), ==, 1);
+}
+
+/* Wrong password and an unreachable server: errors a clerk understands. */
+static void
+test_errors (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  StSyncAccount *account;
+
+  account = st_sync_sign_in (f->a->db, f->server->url, "county", "wrong password", NULL, &error);
+  g_assert_null (account);
+  g_assert_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_BAD_CREDENTIALS);
+  text = st_sync_describe_error (error);
+  g_assert_cmpstr (text, ==, "The user name or the password is wrong.");
+  g_clear_error (&error);
+
+  account = st_sync_sign_in (f->a->db, "http://127.0.0.1:9", "county", ST_TEST_PASSWORD, NULL, &error);
+  g_assert_null (account);
+  g_assert_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_OFFLINE);
+  g_clear_error (&error);
+
+  account = st_sync_sign_in (f->a->db, "ftp://example", "county", ST_TEST_PASSWORD, NULL, &error);
+  g_assert_null (account);
+  g_assert_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_OFFLINE);
+}
+
+/* The command line, as a clerk or a script would use it: password from the
+ * environment, a JSON summary; and a process killed in the middle of a
+ * pull resumes on the next run. */
+static void
+run_cli (const char  *db_path,
+         const char  *failpoint,
+         char       **out,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("ST_CLI"));
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, (gpointer) db_path);
+  va_start (ap, first);
+  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "ST_PASSWORD", ST_TEST_PASSWORD, TRUE);
+  if (failpoint != NULL)
+    g_subprocess_launcher_setenv (launcher, "ST_FAILPOINT", failpoint, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  if (failpoint != NULL)
+    {
+      /* Wait until it stops at the point, then kill it. */
+      g_autoptr(GDataInputStream) in = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
+      g_autofree char *line = NULL;
+
+      while ((line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, NULL)) != NULL)
+        {
+          if (strstr (line, "failpoint") != NULL)
+            break;
+          g_clear_pointer (&line, g_free);
+        }
+      g_assert_nonnull (line);
+      g_subprocess_force_exit (process);
+      g_subprocess_wait (process, NULL, NULL);
+      return;
+    }
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, out, &err, &error));
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (process) != 0)
+    g_error ("shuangti-cli failed: %s", err);
+}
+
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *cli_db = st_test_db_path ("cli.db");
+  g_autofree char *out = NULL;
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint n = 0; n < 30; n++)
+    {
+      g_autofree char *p = st_test_replica_add_participant (f->a, 200 + n, "林", ST_TEST_TOWNSHIP_A);
+    }
+  st_test_replica_sync_ok (f->a);
+
+  /* Killed while applying the second page of the pull. */
+  run_cli (cli_db, "sync-pull-before-commit", NULL, "sync", "--server", f->server->url, "--user", "county", NULL);
+  db = st_db_open (cli_db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (st_db_count_live (db, "participants"), ==, 0);   /* killed before the first page committed */
+  g_clear_object (&db);
+
+  run_cli (cli_db, NULL, &out, "--json", "sync", NULL);
+  g_assert_nonnull (strstr (out, "\"ok\" : true"));
+  g_clear_pointer (&out, g_free);
+  run_cli (cli_db, NULL, &out, "--json", "sync", "status", NULL);
+  g_assert_nonnull (strstr (out, "\"pending\" : 0"));
+  g_assert_nonnull (strstr (out, "\"account\" : \"county\""));
+
+  db = st_db_open (cli_db, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *da = st_test_digest (f->a->db, NULL);
+    g_autofree char *dc = st_test_digest (db, NULL);
+
+    g_assert_cmpstr (da, ==, dc);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/sync/create-reaches-other", test_create_reaches_other);
+  ADD ("/sync/same-field-conflict", test_same_field_conflict);
+  ADD ("/sync/delete-reaches-other", test_delete_reaches_other);
+  ADD ("/sync/nothing-to-do", test_nothing_to_do);
+  ADD ("/sync/refused-out-of-scope", test_refused_out_of_scope);
+  ADD ("/sync/move-evicts", test_move_evicts);
+  ADD ("/sync/crash-resume", test_crash_resume);
+  ADD ("/sync/restored-from-backup", test_restored_from_backup);
+  ADD ("/sync/clock-ahead", test_clock_ahead);
+  ADD ("/sync/sign-out-keeps-changes", test_sign_out_keeps_changes);
+  ADD ("/sync/errors", test_errors);
+  ADD ("/sync/cli", test_cli);
+#undef ADD
+  return g_test_run ();
+}
