@@ -38,9 +38,9 @@ print_progress (const StSyncProgress *progress,
   if (!*verbose)
     return;
   if (progress->phase == ST_SYNC_PHASE_PUSHING)
-    g_printerr (_("Sending: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT "\n"), progress->done, progress->total);
+    g_printerr (_("Sending: %lld of %lld\n"), (long long) progress->done, (long long) progress->total);
   else if (progress->phase == ST_SYNC_PHASE_PULLING && progress->done > 0)
-    g_printerr (_("Receiving: %" G_GINT64_FORMAT "\n"), progress->done);
+    g_printerr (_("Receiving: %lld\n"), (long long) progress->done);
 }
 
 static int
@@ -74,10 +74,10 @@ sync_status (Globals *g,
              account->role ? account->role : "?");
   else
     g_print ("%s\n", _("Not signed in to a server."));
-  g_print (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " change waiting to be sent\n",
-                        "%" G_GINT64_FORMAT " changes waiting to be sent\n", pending), pending);
-  g_print (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " item to review\n",
-                        "%" G_GINT64_FORMAT " items to review\n", items), items);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%lld change waiting to be sent\n",
+                        "%lld changes waiting to be sent\n", (gulong) pending), (long long) pending);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%lld item to review\n",
+                        "%lld items to review\n", (gulong) items), (long long) items);
   if (last > 0)
     {
       g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (last / 1000);
@@ -193,13 +193,13 @@ st_cli_sync (Globals *g, int argc, char **argv)
     {
       gint64 items = st_sync_count_items (db);
 
-      g_print (_("Sent %" G_GINT64_FORMAT " changes (%" G_GINT64_FORMAT " applied, %" G_GINT64_FORMAT " already there, "
-                 "%" G_GINT64_FORMAT " conflicts, %" G_GINT64_FORMAT " refused); received %" G_GINT64_FORMAT ".\n"),
-               stats.pushed, stats.applied, stats.duplicates, stats.conflicts, stats.rejected, stats.pulled);
+      g_print (_("Sent %lld changes (%lld applied, %lld already there, %lld conflicts, %lld refused); received %lld.\n"),
+               (long long) stats.pushed, (long long) stats.applied, (long long) stats.duplicates,
+               (long long) stats.conflicts, (long long) stats.rejected, (long long) stats.pulled);
       if (items > 0)
         g_print (g_dngettext (GETTEXT_PACKAGE,
-                              "%" G_GINT64_FORMAT " item to review: shuangti-cli conflicts list\n",
-                              "%" G_GINT64_FORMAT " items to review: shuangti-cli conflicts list\n", items), items);
+                              "%lld item to review: shuangti-cli conflicts list\n",
+                              "%lld items to review: shuangti-cli conflicts list\n", (gulong) items), (long long) items);
     }
   if (!ok && !g->json)
     {
