@@ -1575,11 +1575,102 @@ apply_page (Conn        *conn,
   return TRUE;
 }
 
+/* The next page is fetched (and parsed) in a thread of its own while this
+ * one is applied: the server, the network and the parser work while SQLite
+ * writes. The fetch only needs the cursor of the page before, which the
+ * answer carries; the page is still applied with its cursor in one
+ * transaction. */
+typedef struct
+{
+  Conn         conn;      /* a copy with its own session, random generator and counters */
+  StSyncStats  stats;
+  char        *path;
+  Reply        reply;
+  gboolean     ok;
+  GError      *error;
+  GThread     *thread;
+} Fetch;
+
+static gpointer
+fetch_run (gpointer data)
+{
+  Fetch *fetch = data;
+
+  fetch->ok = request (&fetch->conn, "GET", fetch->path, NULL, FALSE, TRUE, &fetch->reply, &fetch->error);
+  return NULL;
+}
+
+static char *
+pull_path (Conn       *conn,
+           const char *cursor)
+{
+  g_autofree char *escaped = cursor != NULL ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
+
+  return g_strdup_printf ("/api/v1/pull?limit=%u%s%s", conn->options.pull_limit,
+                          escaped != NULL ? "&cursor=" : "", escaped != NULL ? escaped : "");
+}
+
+static Fetch *
+fetch_start (Conn       *conn,
+             const char *cursor)
+{
+  Fetch *fetch = g_new0 (Fetch, 1);
+
+  fetch->conn = *conn;
+  fetch->conn.server = g_strdup (conn->server);
+  fetch->conn.session = soup_session_new_with_options ("timeout", conn->options.timeout_s,
+                                                       "user-agent", "Shuangti/" PACKAGE_VERSION " ", NULL);
+  fetch->conn.rand = conn->rand != NULL ? g_rand_new_with_seed (g_rand_int (conn->rand)) : NULL;
+  fetch->conn.last_push = NULL;
+  fetch->conn.stats = &fetch->stats;
+  fetch->conn.offset_changed = FALSE;
+  fetch->path = pull_path (conn, cursor);
+  fetch->thread = g_thread_new ("st-sync-fetch", fetch_run, fetch);
+  return fetch;
+}
+
+/* Waits for the fetch; its answer moves to @reply. */
+static gboolean
+fetch_finish (Fetch   *fetch,
+              Conn    *conn,
+              Reply   *reply,
+              GError **error)
+{
+  gboolean ok;
+
+  g_thread_join (fetch->thread);
+  ok = fetch->ok;
+  if (ok)
+    *reply = fetch->reply;
+  else
+    {
+      reply_clear (&fetch->reply);
+      g_propagate_error (error, g_steal_pointer (&fetch->error));
+    }
+  if (conn->stats != NULL)
+    {
+      conn->stats->requests += fetch->stats.requests;
+      conn->stats->bytes_sent += fetch->stats.bytes_sent;
+      conn->stats->bytes_received += fetch->stats.bytes_received;
+      if (fetch->stats.server_time > 0)
+        conn->stats->server_time = fetch->stats.server_time;
+    }
+  conn->offset_changed |= fetch->conn.offset_changed;
+  g_clear_error (&fetch->error);
+  g_clear_object (&fetch->conn.session);
+  g_free (fetch->conn.server);
+  g_clear_pointer (&fetch->conn.rand, g_rand_free);
+  g_free (fetch->path);
+  g_free (fetch);
+  return ok;
+}
+
 static gboolean
 pull (Conn    *conn,
       GError **error)
 {
   Applier applier = { g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) table_info_free) };
+  Fetch *next = NULL;
   gint64 done = 0;
   gboolean more = TRUE;
   gboolean ok = TRUE;
@@ -1587,10 +1678,6 @@ pull (Conn    *conn,
   report (conn, ST_SYNC_PHASE_PULLING, 0, -1);
   while (ok && more)
     {
-      g_autofree char *cursor = st_db_get_meta (conn->db, "sync.cursor");
-      g_autofree char *escaped = cursor != NULL ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
-      g_autofree char *path = g_strdup_printf ("/api/v1/pull?limit=%u%s%s", conn->options.pull_limit,
-                                               escaped != NULL ? "&cursor=" : "", escaped != NULL ? escaped : "");
       Reply reply = { 0 };
 
       if (g_cancellable_is_cancelled (conn->cancellable))
@@ -1599,7 +1686,18 @@ pull (Conn    *conn,
           ok = FALSE;
           break;
         }
-      ok = request (conn, "GET", path, NULL, FALSE, TRUE, &reply, error);
+      if (next != NULL)
+        {
+          ok = fetch_finish (next, conn, &reply, error);
+          next = NULL;
+        }
+      else
+        {
+          g_autofree char *cursor = st_db_get_meta (conn->db, "sync.cursor");
+          g_autofree char *path = pull_path (conn, cursor);
+
+          ok = request (conn, "GET", path, NULL, FALSE, TRUE, &reply, error);
+        }
       if (ok && reply.status == 400 && g_strcmp0 (reply.code, "invalid_cursor") == 0)
         {
           /* Not a cursor this server issued (it was replaced or restored):
@@ -1616,6 +1714,9 @@ pull (Conn    *conn,
           set_http_error (&reply, error);
           ok = FALSE;
         }
+      if (ok && json_object_get_boolean_member_with_default (reply.object, "more", FALSE)
+          && json_object_has_member (reply.object, "cursor"))
+        next = fetch_start (conn, json_object_get_string_member (reply.object, "cursor"));
       if (ok)
         ok = apply_page (conn, &applier, reply.object, &more, error);
       if (ok)
@@ -1626,6 +1727,13 @@ pull (Conn    *conn,
           report (conn, ST_SYNC_PHASE_PULLING, done, -1);
         }
       reply_clear (&reply);
+    }
+  if (next != NULL)
+    {
+      Reply ignored = { 0 };
+
+      fetch_finish (next, conn, &ignored, NULL);
+      reply_clear (&ignored);
     }
   g_hash_table_unref (applier.tables);
   return ok;
