@@ -5,6 +5,8 @@
 #include "st-import-window.h"
 #include "st-participant-editor.h"
 #include "st-participants-page.h"
+#include "st-sync-button.h"
+#include "st-sync-controller.h"
 #include "st-window.h"
 
 G_BEGIN_DECLS
@@ -23,5 +25,7 @@ AdwMessageDialog    *st_window_get_confirmation      (StWindow   *self);
 const char          *st_window_get_last_toast        (StWindow   *self);
 /* TRUE once the search index has been brought up to date. */
 gboolean             st_window_is_index_ready        (StWindow   *self);
+StSyncController    *st_window_get_sync_controller   (StWindow   *self);
+StSyncButton        *st_window_get_sync_button       (StWindow   *self);
 
 G_END_DECLS

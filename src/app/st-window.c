@@ -10,6 +10,8 @@
 #include "st-participant.h"
 #include "st-participant-search.h"
 #include "st-participants-page.h"
+#include "st-sync-button.h"
+#include "st-sync-controller.h"
 #include "st-window-private.h"
 
 struct _StWindow
@@ -19,6 +21,8 @@ struct _StWindow
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *view_stack;
   StParticipantsPage   *participants_page;
+  StSyncButton         *sync_button;
+  StSyncController     *sync_controller;
 
   StDb                 *db;
   StDivisions          *divisions;
@@ -125,6 +129,7 @@ on_editor_saved (StWindow   *self,
   g_autofree char *message = NULL;
 
   st_participants_page_participant_changed (self->participants_page, uuid);
+  st_sync_controller_refresh (self->sync_controller);
   if (p != NULL)
     message = g_strdup_printf (created ? _("%s added") : _("%s saved"), p->name);
   show_message (self, message ? message : _("Saved"));
@@ -149,6 +154,7 @@ delete_participant (StWindow   *self,
   if (self->editor != NULL && g_strcmp0 (st_participant_editor_get_uuid (self->editor), uuid) == 0)
     gtk_window_destroy (GTK_WINDOW (self->editor));
   st_participants_page_reload (self->participants_page);
+  st_sync_controller_refresh (self->sync_controller);
 
   title = g_markup_printf_escaped (_("%s deleted"), p->name);
   toast = adw_toast_new (title);
@@ -276,6 +282,7 @@ on_imported (StWindow *self,
   if (self->participants_page == NULL)
     return;
   st_participants_page_reload (self->participants_page);
+  st_sync_controller_refresh (self->sync_controller);
   /* Translators: "Roster imported: 120 new, 3 already registered" */
   message = g_strdup_printf (_("Roster imported: %u new, %u already registered"), imported, updated);
   show_message (self, message);
@@ -379,6 +386,37 @@ search_action (GtkWidget  *widget,
   st_participants_page_focus_search (self->participants_page);
 }
 
+static void
+sync_now_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  StWindow *self = ST_WINDOW (widget);
+
+  st_sync_controller_refresh (self->sync_controller);
+  if (!st_sync_controller_is_signed_in (self->sync_controller))
+    gtk_widget_activate_action (GTK_WIDGET (self->sync_button), "sync.sign-in", NULL);
+  else
+    st_sync_controller_sync_now (self->sync_controller);
+}
+
+static void
+review_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  gtk_widget_activate_action (GTK_WIDGET (ST_WINDOW (widget)->sync_button), "sync.review", NULL);
+}
+
+/* A sync brought or refused something: what the pages show may be stale. */
+static void
+on_synced (StWindow *self)
+{
+  if (self->participants_page != NULL)
+    st_participants_page_reload (self->participants_page);
+  start_index_refresh (self);
+}
+
 static gboolean
 st_window_close_request (GtkWindow *window)
 {
@@ -418,6 +456,7 @@ st_window_finalize (GObject *object)
 {
   StWindow *self = ST_WINDOW (object);
 
+  g_clear_object (&self->sync_controller);
   g_clear_object (&self->db);
   g_clear_pointer (&self->divisions, st_divisions_unref);
   g_clear_object (&self->settings);
@@ -440,10 +479,12 @@ st_window_class_init (StWindowClass *klass)
   window_class->close_request = st_window_close_request;
 
   g_type_ensure (ST_TYPE_PARTICIPANTS_PAGE);
+  g_type_ensure (ST_TYPE_SYNC_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, StWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, StWindow, participants_page);
+  gtk_widget_class_bind_template_child (widget_class, StWindow, sync_button);
 
   gtk_widget_class_install_action (widget_class, "win.new-participant", NULL, new_participant_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
@@ -452,6 +493,9 @@ st_window_class_init (StWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.review", NULL, review_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.sync-now", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK, "win.show-page", "s", pages[i]);
@@ -495,6 +539,10 @@ st_window_new (AdwApplication *application,
     gtk_window_set_default_size (GTK_WINDOW (self), 1180, 720);
 
   st_participants_page_set_db (self->participants_page, db, self->divisions);
+  /* Tests sync when they say so: ST_SYNC_AUTOMATIC=0. */
+  self->sync_controller = st_sync_controller_new (db, g_strcmp0 (g_getenv ("ST_SYNC_AUTOMATIC"), "0") != 0);
+  g_signal_connect_object (self->sync_controller, "synced", G_CALLBACK (on_synced), self, G_CONNECT_SWAPPED);
+  st_sync_button_set_controller (self->sync_button, self->sync_controller, db, self->settings);
   adw_view_stack_set_visible_child_name (self->view_stack, "participants");
   /* After the first frame (a low-priority idle runs after drawing): the
    * list comes first, the thread would only compete with it. */
@@ -538,6 +586,18 @@ const char *
 st_window_get_last_toast (StWindow *self)
 {
   return self->last_toast;
+}
+
+StSyncController *
+st_window_get_sync_controller (StWindow *self)
+{
+  return self->sync_controller;
+}
+
+StSyncButton *
+st_window_get_sync_button (StWindow *self)
+{
+  return self->sync_button;
 }
 
 gboolean

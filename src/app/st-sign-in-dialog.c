@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "st-sign-in-dialog.h"
+
+struct _StSignInDialog
+{
+  AdwWindow         parent_instance;
+
+  AdwEntryRow      *server_row;
+  AdwEntryRow      *user_row;
+  AdwPasswordEntryRow *password_row;
+  GtkButton        *sign_in_button;
+  GtkSpinner       *spinner;
+  GtkLabel         *error_label;
+
+  StSyncController *controller;
+  GSettings        *settings;
+  GCancellable     *cancellable;
+  gboolean          busy;
+};
+
+G_DEFINE_FINAL_TYPE (StSignInDialog, st_sign_in_dialog, ADW_TYPE_WINDOW)
+
+static void
+update_sensitivity (StSignInDialog *self)
+{
+  gboolean complete = *gtk_editable_get_text (GTK_EDITABLE (self->server_row)) != '\0'
+                      && *gtk_editable_get_text (GTK_EDITABLE (self->user_row)) != '\0'
+                      && *gtk_editable_get_text (GTK_EDITABLE (self->password_row)) != '\0';
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.sign-in", complete && !self->busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->server_row), !self->busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->user_row), !self->busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !self->busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
+  gtk_spinner_set_spinning (self->spinner, self->busy);
+}
+
+static void
+on_changed (StSignInDialog *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  update_sensitivity (self);
+}
+
+static void
+signed_in (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(StSignInDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!st_sync_controller_sign_in_finish (ST_SYNC_CONTROLLER (source), result, &error))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          || g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CANCELLED))
+        return;
+      self->busy = FALSE;
+      text = st_sync_describe_error (error);
+      gtk_label_set_text (self->error_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+      update_sensitivity (self);
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+      return;
+    }
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "server-url", gtk_editable_get_text (GTK_EDITABLE (self->server_row)));
+  /* The entry gives up the focus before it goes (GTK warns otherwise). */
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  StSignInDialog *self = ST_SIGN_IN_DIALOG (widget);
+  g_autofree char *server = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_row))));
+  g_autofree char *user = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->user_row))));
+
+  if (self->busy)
+    return;
+  /* A bare host name means HTTPS. */
+  if (strstr (server, "://") == NULL)
+    {
+      char *with_scheme = g_strconcat ("https://", server, NULL);
+
+      g_free (server);
+      server = with_scheme;
+      gtk_editable_set_text (GTK_EDITABLE (self->server_row), server);
+    }
+  self->busy = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  update_sensitivity (self);
+  st_sync_controller_sign_in_async (self->controller, server, user,
+                                    gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
+                                    self->cancellable, signed_in, g_object_ref (self));
+}
+
+static void
+st_sign_in_dialog_dispose (GObject *object)
+{
+  StSignInDialog *self = ST_SIGN_IN_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_SIGN_IN_DIALOG);
+  G_OBJECT_CLASS (st_sign_in_dialog_parent_class)->dispose (object);
+}
+
+static void
+st_sign_in_dialog_finalize (GObject *object)
+{
+  StSignInDialog *self = ST_SIGN_IN_DIALOG (object);
+
+  g_clear_object (&self->controller);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (st_sign_in_dialog_parent_class)->finalize (object);
+}
+
+static void
+st_sign_in_dialog_class_init (StSignInDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = st_sign_in_dialog_dispose;
+  object_class->finalize = st_sign_in_dialog_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-sign-in-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, StSignInDialog, server_row);
+  gtk_widget_class_bind_template_child (widget_class, StSignInDialog, user_row);
+  gtk_widget_class_bind_template_child (widget_class, StSignInDialog, password_row);
+  gtk_widget_class_bind_template_child (widget_class, StSignInDialog, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, StSignInDialog, spinner);
+  gtk_widget_class_bind_template_child (widget_class, StSignInDialog, error_label);
+  gtk_widget_class_install_action (widget_class, "dialog.sign-in", NULL, sign_in_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+on_password_activated (StSignInDialog *self)
+{
+  if (gtk_widget_is_sensitive (GTK_WIDGET (self->sign_in_button)))
+    gtk_widget_activate_action (GTK_WIDGET (self), "dialog.sign-in", NULL);
+}
+
+static void
+st_sign_in_dialog_init (StSignInDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect_swapped (self->server_row, "changed", G_CALLBACK (on_changed), self);
+  g_signal_connect_swapped (self->user_row, "changed", G_CALLBACK (on_changed), self);
+  g_signal_connect_swapped (self->password_row, "changed", G_CALLBACK (on_changed), self);
+  /* Enter in the password signs in. */
+  g_signal_connect_swapped (self->password_row, "entry-activated", G_CALLBACK (on_password_activated), self);
+}
+
+StSignInDialog *
+st_sign_in_dialog_new (GtkWindow        *parent,
+                       StSyncController *controller,
+                       GSettings        *settings)
+{
+  StSignInDialog *self = g_object_new (ST_TYPE_SIGN_IN_DIALOG, "transient-for", parent, NULL);
+
+  self->controller = g_object_ref (controller);
+  self->settings = settings != NULL ? g_object_ref (settings) : NULL;
+  if (settings != NULL)
+    {
+      g_autofree char *url = g_settings_get_string (settings, "server-url");
+
+      gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
+    }
+  update_sensitivity (self);
+  gtk_widget_grab_focus (*gtk_editable_get_text (GTK_EDITABLE (self->server_row)) != '\0'
+                         ? GTK_WIDGET (self->user_row) : GTK_WIDGET (self->server_row));
+  return self;
+}

@@ -1,0 +1,559 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "st-sync-controller.h"
+#include "st-token-store.h"
+
+#define PERIOD_S (15 * 60)
+
+struct _StSyncController
+{
+  GObject        parent_instance;
+
+  StDb          *db;
+  gboolean       automatic;
+  StSyncAccount *account;      /* NULL when not signed in */
+  char          *token;
+  StSyncStatus   status;
+  char          *title;
+  char          *detail;
+  char          *error_details;
+  gint64         pending;
+  gint64         review_count;
+  gboolean       syncing;
+  gboolean       again;        /* sync once more when this one ends */
+  StSyncProgress progress;
+  GCancellable  *cancellable;
+  guint          timer;
+  guint          retry;
+  guint          retry_s;
+  GNetworkMonitor *monitor;
+};
+
+G_DEFINE_FINAL_TYPE (StSyncController, st_sync_controller, G_TYPE_OBJECT)
+
+enum { SIGNAL_CHANGED, SIGNAL_SYNCED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static char *
+format_time (gint64 ms)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (ms / 1000);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (g_date_time_get_year (when) == g_date_time_get_year (now)
+      && g_date_time_get_day_of_year (when) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (when, "%H:%M");
+  /* Translators: a date and time in the sync status, see g_date_time_format (). */
+  return g_date_time_format (when, _("%Y-%m-%d %H:%M"));
+}
+
+static void
+update_texts (StSyncController *self)
+{
+  gint64 last = st_sync_last_sync (self->db);
+  g_autofree char *last_text = last > 0 ? format_time (last) : NULL;
+  g_autofree char *last_line = last_text != NULL ? g_strdup_printf (_("Last synced at %s."), last_text)
+                                                 : g_strdup (_("Not synced yet."));
+
+  g_free (self->title);
+  g_free (self->detail);
+  switch (self->status)
+    {
+    case ST_SYNC_STATUS_NOT_SET_UP:
+      self->title = g_strdup (_("Not syncing"));
+      self->detail = g_strdup (_("Sign in to the county server to share records with the other laptops."));
+      break;
+    case ST_SYNC_STATUS_UP_TO_DATE:
+      self->title = g_strdup (_("Up to date"));
+      self->detail = g_strdup (last_line);
+      break;
+    case ST_SYNC_STATUS_WAITING:
+      self->title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld change waiting", "%lld changes waiting",
+                                                  (gulong) self->pending), (long long) self->pending);
+      self->detail = g_strdup (last_line);
+      break;
+    case ST_SYNC_STATUS_SYNCING:
+      self->title = g_strdup (_("Syncing…"));
+      if (self->progress.phase == ST_SYNC_PHASE_PUSHING && self->progress.total > 0)
+        self->detail = g_strdup_printf (_("Sending %lld of %lld changes"), (long long) self->progress.done,
+                                        (long long) self->progress.total);
+      else if (self->progress.phase == ST_SYNC_PHASE_PULLING && self->progress.done > 0)
+        self->detail = g_strdup_printf (_("Received %lld records"), (long long) self->progress.done);
+      else
+        self->detail = g_strdup (_("Connecting to the server…"));
+      break;
+    case ST_SYNC_STATUS_OFFLINE:
+      self->title = g_strdup (_("Offline"));
+      self->detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                   "The server cannot be reached. %lld change is kept on this laptop and sent when the network is back.",
+                                                   "The server cannot be reached. %lld changes are kept on this laptop and sent when the network is back.",
+                                                   (gulong) self->pending), (long long) self->pending);
+      break;
+    case ST_SYNC_STATUS_SIGN_IN_NEEDED:
+      self->title = g_strdup (_("Sign in again"));
+      self->detail = g_strdup (_("The server asks for the password again. Changes are kept on this laptop meanwhile."));
+      break;
+    case ST_SYNC_STATUS_ERROR:
+    default:
+      self->title = g_strdup (_("Sync failed"));
+      self->detail = g_strdup (self->error_details != NULL ? self->error_details : "");
+      break;
+    }
+}
+
+static void
+set_status (StSyncController *self,
+            StSyncStatus      status)
+{
+  self->status = status;
+  update_texts (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static StSyncStatus
+resting_status (StSyncController *self)
+{
+  if (self->account == NULL)
+    return ST_SYNC_STATUS_NOT_SET_UP;
+  if (self->token == NULL)
+    return ST_SYNC_STATUS_SIGN_IN_NEEDED;
+  return self->pending > 0 ? ST_SYNC_STATUS_WAITING : ST_SYNC_STATUS_UP_TO_DATE;
+}
+
+void
+st_sync_controller_refresh (StSyncController *self)
+{
+  g_return_if_fail (ST_IS_SYNC_CONTROLLER (self));
+
+  self->pending = st_sync_count_pending (self->db);
+  self->review_count = st_sync_count_items (self->db);
+  if (!self->syncing && (self->status == ST_SYNC_STATUS_UP_TO_DATE || self->status == ST_SYNC_STATUS_WAITING
+                         || self->status == ST_SYNC_STATUS_NOT_SET_UP))
+    self->status = resting_status (self);
+  update_texts (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+on_progress (const StSyncProgress *progress,
+             gpointer              user_data)
+{
+  StSyncController *self = user_data;
+
+  if (!self->syncing)
+    return;
+  self->progress = *progress;
+  set_status (self, ST_SYNC_STATUS_SYNCING);
+}
+
+static gboolean retry_sync (gpointer user_data);
+
+static void
+sync_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(StSyncController) self = user_data;
+  g_autoptr(GError) error = NULL;
+  StSyncStats stats = { 0 };
+  gboolean ok = st_sync_run_finish (result, &stats, &error);
+
+  self->syncing = FALSE;
+  g_clear_pointer (&self->error_details, g_free);
+  if (ok)
+    {
+      self->retry_s = 0;
+      self->pending = st_sync_count_pending (self->db);
+      self->review_count = st_sync_count_items (self->db);
+      set_status (self, resting_status (self));
+      if (stats.pulled > 0 || stats.evicted > 0 || stats.rejected > 0 || stats.pushed > 0)
+        g_signal_emit (self, signals[SIGNAL_SYNCED], 0);
+      if (self->again)
+        {
+          self->again = FALSE;
+          st_sync_controller_sync_now (self);
+        }
+      return;
+    }
+
+  self->again = FALSE;
+  self->pending = st_sync_count_pending (self->db);
+  if (g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CANCELLED))
+    {
+      set_status (self, resting_status (self));
+      return;
+    }
+  {
+    g_autofree char *text = st_sync_describe_error (error);
+
+    self->error_details = g_strdup_printf ("%s\n%s", text, error->message);
+    g_message ("sync failed: %s", error->message);
+  }
+  if (g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SIGN_IN_NEEDED))
+    {
+      g_clear_pointer (&self->token, g_free);
+      set_status (self, ST_SYNC_STATUS_SIGN_IN_NEEDED);
+      return;
+    }
+  set_status (self, g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_OFFLINE) ? ST_SYNC_STATUS_OFFLINE
+                                                                                  : ST_SYNC_STATUS_ERROR);
+  /* Again later, less and less often. */
+  if (self->automatic && self->retry == 0)
+    {
+      self->retry_s = self->retry_s == 0 ? 60 : MIN (self->retry_s * 2, PERIOD_S);
+      self->retry = g_timeout_add_seconds (self->retry_s, retry_sync, self);
+    }
+}
+
+void
+st_sync_controller_sync_now (StSyncController *self)
+{
+  g_return_if_fail (ST_IS_SYNC_CONTROLLER (self));
+
+  if (self->account == NULL || self->token == NULL)
+    return;
+  if (self->syncing)
+    {
+      self->again = TRUE;
+      return;
+    }
+  self->syncing = TRUE;
+  self->progress = (StSyncProgress) { ST_SYNC_PHASE_CONNECTING, 0, -1 };
+  set_status (self, ST_SYNC_STATUS_SYNCING);
+  st_sync_run_async (st_db_get_path (self->db), self->token, on_progress, self, self->cancellable,
+                     sync_done, g_object_ref (self));
+}
+
+static gboolean
+retry_sync (gpointer user_data)
+{
+  StSyncController *self = user_data;
+
+  self->retry = 0;
+  st_sync_controller_sync_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+periodic_sync (gpointer user_data)
+{
+  st_sync_controller_sync_now (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_network_changed (GNetworkMonitor  *monitor,
+                    gboolean          available,
+                    StSyncController *self)
+{
+  if (available && (self->status == ST_SYNC_STATUS_OFFLINE || self->status == ST_SYNC_STATUS_WAITING))
+    st_sync_controller_sync_now (self);
+}
+
+static void
+load_account (StSyncController *self)
+{
+  g_clear_pointer (&self->account, st_sync_account_free);
+  g_clear_pointer (&self->token, g_free);
+  self->account = st_sync_account_load (self->db);
+  if (self->account != NULL)
+    self->token = st_token_store_load (self->db, self->account->server, self->account->name);
+}
+
+static void
+st_sync_controller_dispose (GObject *object)
+{
+  StSyncController *self = ST_SYNC_CONTROLLER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_handle_id (&self->retry, g_source_remove);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  G_OBJECT_CLASS (st_sync_controller_parent_class)->dispose (object);
+}
+
+static void
+st_sync_controller_finalize (GObject *object)
+{
+  StSyncController *self = ST_SYNC_CONTROLLER (object);
+
+  g_clear_object (&self->db);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->account, st_sync_account_free);
+  g_free (self->token);
+  g_free (self->title);
+  g_free (self->detail);
+  g_free (self->error_details);
+  G_OBJECT_CLASS (st_sync_controller_parent_class)->finalize (object);
+}
+
+static void
+st_sync_controller_class_init (StSyncControllerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = st_sync_controller_dispose;
+  object_class->finalize = st_sync_controller_finalize;
+
+  /* The state or its texts changed. */
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A sync ended that changed something here: pages reload. */
+  signals[SIGNAL_SYNCED] = g_signal_new ("synced", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+st_sync_controller_init (StSyncController *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+StSyncController *
+st_sync_controller_new (StDb     *db,
+                        gboolean  automatic)
+{
+  StSyncController *self = g_object_new (ST_TYPE_SYNC_CONTROLLER, NULL);
+
+  self->db = g_object_ref (db);
+  self->automatic = automatic;
+  load_account (self);
+  self->pending = st_sync_count_pending (db);
+  self->review_count = st_sync_count_items (db);
+  self->status = resting_status (self);
+  update_texts (self);
+
+  if (automatic)
+    {
+      self->timer = g_timeout_add_seconds (PERIOD_S, periodic_sync, self);
+      self->monitor = g_network_monitor_get_default ();
+      g_signal_connect (self->monitor, "network-changed", G_CALLBACK (on_network_changed), self);
+      if (self->token != NULL)
+        self->retry = g_timeout_add_seconds (3, retry_sync, self);
+    }
+  return self;
+}
+
+StSyncStatus
+st_sync_controller_get_status (StSyncController *self)
+{
+  return self->status;
+}
+
+const char *
+st_sync_controller_get_title (StSyncController *self)
+{
+  return self->title;
+}
+
+const char *
+st_sync_controller_get_detail (StSyncController *self)
+{
+  return self->detail;
+}
+
+const char *
+st_sync_controller_get_error_details (StSyncController *self)
+{
+  return self->status == ST_SYNC_STATUS_ERROR || self->status == ST_SYNC_STATUS_OFFLINE
+         ? self->error_details : NULL;
+}
+
+gint64
+st_sync_controller_get_pending (StSyncController *self)
+{
+  return self->pending;
+}
+
+gint64
+st_sync_controller_get_review_count (StSyncController *self)
+{
+  return self->review_count;
+}
+
+char *
+st_sync_controller_dup_account_label (StSyncController *self)
+{
+  if (self->account == NULL)
+    return NULL;
+  return g_strdup_printf ("%s · %s", self->account->name, self->account->server);
+}
+
+gboolean
+st_sync_controller_is_signed_in (StSyncController *self)
+{
+  return self->account != NULL && self->token != NULL;
+}
+
+gboolean
+st_sync_controller_is_syncing (StSyncController *self)
+{
+  return self->syncing;
+}
+
+typedef struct
+{
+  char *path;
+  char *server;
+  char *user;
+  char *password;
+} SignIn;
+
+static void
+sign_in_free (SignIn *data)
+{
+  g_free (data->path);
+  g_free (data->server);
+  g_free (data->user);
+  if (data->password != NULL)
+    memset (data->password, 0, strlen (data->password));
+  g_free (data->password);
+  g_free (data);
+}
+
+static void
+sign_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SignIn *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = st_db_open (data->path, &error);
+  g_autoptr(StSyncAccount) account = NULL;
+
+  if (db == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  account = st_sync_sign_in (db, data->server, data->user, data->password, cancellable, &error);
+  if (account == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  st_token_store_save (db, account->server, account->name, account->token);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+st_sync_controller_sign_in_async (StSyncController    *self,
+                                  const char          *server,
+                                  const char          *user,
+                                  const char          *password,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  SignIn *data = g_new0 (SignIn, 1);
+
+  data->path = g_strdup (st_db_get_path (self->db));
+  data->server = g_strdup (server);
+  data->user = g_strdup (user);
+  data->password = g_strdup (password);
+  g_task_set_source_tag (task, st_sync_controller_sign_in_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) sign_in_free);
+  g_task_run_in_thread (task, sign_in_thread);
+}
+
+gboolean
+st_sync_controller_sign_in_finish (StSyncController  *self,
+                                   GAsyncResult      *result,
+                                   GError           **error)
+{
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  load_account (self);
+  self->retry_s = 0;
+  st_sync_controller_refresh (self);
+  set_status (self, resting_status (self));
+  st_sync_controller_sync_now (self);
+  return TRUE;
+}
+
+typedef struct
+{
+  char *path;
+  char *token;
+  char *server;
+  char *user;
+} SignOut;
+
+static void
+sign_out_free (SignOut *data)
+{
+  g_free (data->path);
+  g_free (data->token);
+  g_free (data->server);
+  g_free (data->user);
+  g_free (data);
+}
+
+static void
+sign_out_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  SignOut *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = st_db_open (data->path, &error);
+
+  if (db == NULL || !st_sync_sign_out (db, data->token, NULL, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (data->server != NULL)
+    st_token_store_clear (db, data->server, data->user);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+st_sync_controller_sign_out_async (StSyncController    *self,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  SignOut *data = g_new0 (SignOut, 1);
+
+  /* Stop a sync that is running; what it did so far is committed. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->syncing = FALSE;
+  g_clear_handle_id (&self->retry, g_source_remove);
+
+  data->path = g_strdup (st_db_get_path (self->db));
+  data->token = g_strdup (self->token);
+  if (self->account != NULL)
+    {
+      data->server = g_strdup (self->account->server);
+      data->user = g_strdup (self->account->name);
+    }
+  g_task_set_source_tag (task, st_sync_controller_sign_out_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) sign_out_free);
+  g_task_run_in_thread (task, sign_out_thread);
+}
+
+gboolean
+st_sync_controller_sign_out_finish (StSyncController  *self,
+                                    GAsyncResult      *result,
+                                    GError           **error)
+{
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), error);
+
+  load_account (self);
+  st_sync_controller_refresh (self);
+  set_status (self, resting_status (self));
+  return ok;
+}

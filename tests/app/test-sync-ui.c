@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Syncing from the window, as a clerk does it: the real shuangti-server on
+ * 127.0.0.1, the sign-in dialog, the indicator in the header bar, F5, the
+ * Review list, signing out. Another laptop is played by the sync engine on
+ * a database of its own. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "st-application.h"
+#include "st-participant.h"
+#include "st-review-window.h"
+#include "st-sign-in-dialog.h"
+#include "st-sync-button.h"
+#include "st-test-replica.h"
+#include "st-window-private.h"
+
+#define WAIT_UNTIL(cond) \
+  G_STMT_START { \
+    gint64 _end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC; \
+    while (!(cond)) \
+      { \
+        if (g_get_monotonic_time () > _end) \
+          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond); \
+        if (!g_main_context_iteration (NULL, FALSE)) \
+          g_usleep (2000); \
+      } \
+  } G_STMT_END
+
+static void
+settle (void)
+{
+  gint64 end = g_get_monotonic_time () + 150 * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+/* The first button under @widget whose label is @label. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+set_row (GtkWidget  *dialog,
+         const char *name,
+         const char *text)
+{
+  GtkWidget *row = GTK_WIDGET (gtk_widget_get_template_child (dialog, ST_TYPE_SIGN_IN_DIALOG, name));
+
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static char *
+phone_of (StDb       *db,
+          const char *uuid)
+{
+  g_autoptr(StParticipant) p = st_participant_load (db, uuid, NULL);
+
+  return p != NULL ? g_strdup (p->phone) : NULL;
+}
+
+static void
+test_sync_from_window (void)
+{
+  g_autofree char *server_db = st_test_db_path ("server.db");
+  g_autofree char *path = st_test_db_path ("window.db");
+  g_autoptr(StTestServer) server = NULL;
+  g_autoptr(StTestReplica) other = NULL;
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *phone = NULL;
+  StSyncController *controller;
+  StSyncButton *button;
+  GtkWidget *dialog;
+  StWindow *window;
+  GtkLabel *error_label;
+
+  st_test_add_user (server_db, "county", "county", NULL);
+  server = st_test_server_start (server_db, NULL);
+
+  /* This laptop registered someone before it was ever connected. */
+  db = st_db_open (path, &error);
+  g_assert_no_error (error);
+  {
+    StParticipant *p = st_participant_new ();
+    g_autofree char *id_number = st_test_id_number (1);
+
+    st_participant_set_id_number (p, id_number, &error);
+    g_assert_no_error (error);
+    p->name = g_strdup ("张三");
+    p->township_code = g_strdup (ST_TEST_TOWNSHIP_A);
+    p->phone = g_strdup ("13800000000");
+    g_assert_true (st_participant_insert (db, p, &error));
+    uuid = g_strdup (p->id);
+    st_participant_free (p);
+  }
+
+  window = st_window_new (NULL, db);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  controller = st_window_get_sync_controller (window);
+  button = st_window_get_sync_button (window);
+  g_assert_cmpint (st_sync_controller_get_status (controller), ==, ST_SYNC_STATUS_NOT_SET_UP);
+  g_assert_cmpstr (st_sync_button_get_icon_name (button), ==, "network-server-symbolic");
+
+  /* F5 before signing in opens the sign-in dialog. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  dialog = GTK_WIDGET (st_sync_button_get_sign_in_dialog (button));
+  g_assert_nonnull (dialog);
+  WAIT_UNTIL (gtk_widget_get_mapped (dialog));
+
+  /* A wrong password: said plainly, the dialog stays. */
+  set_row (dialog, "server_row", server->url);
+  set_row (dialog, "user_row", "county");
+  set_row (dialog, "password_row", "wrong password");
+  g_assert_true (gtk_widget_activate_action (dialog, "dialog.sign-in", NULL));
+  error_label = GTK_LABEL (gtk_widget_get_template_child (dialog, ST_TYPE_SIGN_IN_DIALOG, "error_label"));
+  WAIT_UNTIL (gtk_widget_get_visible (GTK_WIDGET (error_label)));
+  g_assert_cmpstr (gtk_label_get_text (error_label), ==, "The user name or the password is wrong.");
+
+  /* The right one: signed in, and the first sync sends what was waiting. */
+  set_row (dialog, "password_row", ST_TEST_PASSWORD);
+  g_assert_true (gtk_widget_activate_action (dialog, "dialog.sign-in", NULL));
+  WAIT_UNTIL (st_sync_button_get_sign_in_dialog (button) == NULL);
+  WAIT_UNTIL (st_sync_controller_get_status (controller) == ST_SYNC_STATUS_UP_TO_DATE);
+  g_assert_cmpstr (st_sync_button_get_icon_name (button), ==, "emblem-ok-symbolic");
+  g_assert_cmpstr (st_sync_controller_get_title (controller), ==, "Up to date");
+  g_assert_cmpint (st_sync_count_pending (db), ==, 0);
+
+  /* Another laptop has it now. */
+  other = st_test_replica_new ("other", 0);
+  st_test_replica_sign_in (other, server, "county");
+  st_test_replica_sync_ok (other);
+  g_assert_cmpint (st_db_count_live (other->db, "participants"), ==, 1);
+
+  /* Both change the phone number offline; the other laptop later, and it
+   * syncs first. */
+  {
+    g_autoptr(StParticipant) p = st_participant_load (db, uuid, &error);
+
+    g_free (p->phone);
+    p->phone = g_strdup ("13811111111");
+    g_assert_true (st_participant_update (db, p, &error));
+  }
+  st_sync_controller_refresh (controller);
+  g_assert_cmpint (st_sync_controller_get_status (controller), ==, ST_SYNC_STATUS_WAITING);
+  g_assert_cmpstr (st_sync_controller_get_title (controller), ==, "1 change waiting");
+  g_usleep (5000);
+  st_test_replica_set (other, "participants", uuid, "phone", "13822222222");
+  st_test_replica_sync_ok (other);
+
+  /* F5: the window gets the later number, and the clerk's own number is
+   * kept for review, not dropped. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  WAIT_UNTIL (!st_sync_controller_is_syncing (controller)
+              && st_sync_controller_get_status (controller) == ST_SYNC_STATUS_UP_TO_DATE);
+  phone = phone_of (db, uuid);
+  g_assert_cmpstr (phone, ==, "13822222222");
+  g_assert_cmpint (st_sync_controller_get_review_count (controller), ==, 1);
+
+  /* The Review list shows both numbers and who made them; the clerk
+   * chooses theirs. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.review", NULL));
+  {
+    GtkWindow *review = st_sync_button_get_review_window (button);
+    GtkWidget *use_other;
+
+    g_assert_nonnull (review);
+    WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (review)));
+    g_assert_cmpuint (st_review_window_get_n_items (ST_REVIEW_WINDOW (review)), ==, 1);
+    use_other = find_button (GTK_WIDGET (review), "_Use Other Value");
+    g_assert_nonnull (use_other);
+    g_signal_emit_by_name (use_other, "clicked");
+    settle ();
+    g_assert_cmpuint (st_review_window_get_n_items (ST_REVIEW_WINDOW (review)), ==, 0);
+    gtk_window_destroy (review);
+  }
+  g_free (phone);
+  phone = phone_of (db, uuid);
+  g_assert_cmpstr (phone, ==, "13811111111");
+
+  /* Synced, the choice reaches the other laptop. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  WAIT_UNTIL (!st_sync_controller_is_syncing (controller) && st_sync_controller_get_pending (controller) == 0);
+  st_test_replica_sync_ok (other);
+  g_free (phone);
+  phone = st_test_replica_get (other, "participants", uuid, "phone");
+  g_assert_cmpstr (phone, ==, "13811111111");
+
+  /* Signing out with a change not sent: the dialog says it stays. */
+  {
+    g_autoptr(StParticipant) p = st_participant_load (db, uuid, &error);
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    AdwMessageDialog *question = NULL;
+
+    g_free (p->notes);
+    p->notes = g_strdup ("离线修改");
+    g_assert_true (st_participant_update (db, p, &error));
+    st_sync_controller_refresh (controller);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (button), "sync.sign-out", NULL));
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (w))
+          question = ADW_MESSAGE_DIALOG (w);
+      }
+    g_assert_nonnull (question);
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "1 change made on this laptop is not sent yet"));
+    adw_message_dialog_response (question, "sign-out");
+    WAIT_UNTIL (st_sync_controller_get_status (controller) == ST_SYNC_STATUS_NOT_SET_UP);
+    g_assert_cmpint (st_sync_count_pending (db), ==, 1);
+    g_assert_null (st_sync_account_load (db));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+  st_test_server_stop (server);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* Databases in a folder of our own; the rest of the environment as the
+   * app sees it (icons, schemas). */
+  g_autofree char *root = g_dir_make_tmp ("test-sync-ui-XXXXXX", NULL);
+  int status;
+
+  g_assert_nonnull (root);
+  g_setenv ("XDG_DATA_HOME", root, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add_func ("/app/sync/from-window", test_sync_from_window);
+  status = g_test_run ();
+  remove_tree (root);
+  return status;
+}
