@@ -26,6 +26,7 @@ struct _StSyncController
   gint64         pending;
   gint64         review_count;
   gboolean       syncing;
+  gint64         last_rejected;
   gboolean       again;        /* sync once more when this one ends */
   StSyncProgress progress;
   GCancellable  *cancellable;
@@ -166,6 +167,7 @@ sync_done (GObject      *source,
 
   self->syncing = FALSE;
   g_clear_pointer (&self->error_details, g_free);
+  self->last_rejected = stats.rejected;
   if (ok)
     {
       self->retry_s = 0;
@@ -390,6 +392,12 @@ gboolean
 st_sync_controller_is_signed_in (StSyncController *self)
 {
   return self->account != NULL && self->token != NULL;
+}
+
+gint64
+st_sync_controller_get_last_rejected (StSyncController *self)
+{
+  return self->last_rejected;
 }
 
 gboolean

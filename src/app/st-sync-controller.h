@@ -42,6 +42,8 @@ gint64            st_sync_controller_get_review_count (StSyncController *self);
 char             *st_sync_controller_dup_account_label (StSyncController *self);
 gboolean          st_sync_controller_is_signed_in (StSyncController *self);
 gboolean          st_sync_controller_is_syncing   (StSyncController *self);
+/* Changes the server refused in the last sync. */
+gint64            st_sync_controller_get_last_rejected (StSyncController *self);
 
 void              st_sync_controller_sync_now     (StSyncController *self);
 /* Re-reads the counts after a local change. */

@@ -412,9 +412,24 @@ review_action (GtkWidget  *widget,
 static void
 on_synced (StWindow *self)
 {
+  gint64 rejected = st_sync_controller_get_last_rejected (self->sync_controller);
+
   if (self->participants_page != NULL)
     st_participants_page_reload (self->participants_page);
   start_index_refresh (self);
+  if (rejected > 0)
+    {
+      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "The server refused %lld change",
+                                                             "The server refused %lld changes",
+                                                             (gulong) rejected), (long long) rejected);
+      AdwToast *toast = adw_toast_new (title);
+
+      adw_toast_set_button_label (toast, _("_Review"));
+      adw_toast_set_action_name (toast, "win.review");
+      adw_toast_set_timeout (toast, 0);
+      show_toast (self, toast);
+    }
 }
 
 static gboolean

@@ -392,6 +392,55 @@ test_hlc (void)
   g_assert_cmpuint (st_hlc_next (hlc), ==, ST_HLC_PACK (11000, 0));
 }
 
+/* 65,536 stamps in one millisecond carry into the next and stay ordered;
+ * a stamp far in the future (a laptop whose date was days ahead) drags the
+ * clock along until the sync engine resets it after restamping. */
+static void
+test_hlc_carry_and_reset (void)
+{
+  g_autoptr(StHlc) hlc = st_hlc_new (fake_clock, NULL);
+  guint64 last = 0;
+
+  fake_now = 2000;
+  for (guint i = 0; i < 70000; i++)
+    {
+      guint64 stamp = st_hlc_next (hlc);
+
+      g_assert_cmpuint (stamp, >, last);
+      last = stamp;
+    }
+  g_assert_cmpint (ST_HLC_MS (last), ==, 2001);
+
+  st_hlc_observe (hlc, ST_HLC_PACK (fake_now + 3 * 24 * 3600 * 1000LL, 0));
+  g_assert_cmpint (ST_HLC_MS (st_hlc_next (hlc)), ==, fake_now + 3 * 24 * 3600 * 1000LL);
+  st_hlc_reset (hlc, last);
+  g_assert_cmpuint (st_hlc_next (hlc), >, last);
+  g_assert_cmpint (ST_HLC_MS (st_hlc_next (hlc)), <, fake_now + 1000);
+  g_assert_cmpint (st_hlc_physical (hlc), ==, fake_now);
+}
+
+/* A database remembers the highest stamp it pulled (meta hlc_seen): reopened
+ * by a process whose clock is behind, it still stamps after it. */
+static void
+test_hlc_seen (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "seen.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StHlc) hlc = st_hlc_new (fake_clock, NULL);
+  g_autoptr(StDb) db = NULL;
+  guint64 seen = ST_HLC_PACK (9000000, 3);
+
+  fake_now = 1000;
+  db = st_db_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (st_db_set_meta (db, "hlc_seen", "589824000003", &error));   /* ST_HLC_PACK (9000000, 3) */
+  g_clear_object (&db);
+  db = st_db_open (path, &error);
+  g_assert_no_error (error);
+  st_db_set_clock (db, hlc);
+  g_assert_cmpuint (st_db_next_hlc (db), >, seen);
+}
+
 static void
 test_uuid (void)
 {
@@ -416,6 +465,8 @@ main (int argc, char **argv)
 
   g_test_add ("/core/db/migrate-empty", Fixture, NULL, fixture_setup, test_migrate_empty, fixture_teardown);
   g_test_add_func ("/core/db/tightens-mode", test_tightens_mode);
+  g_test_add_func ("/core/hlc/carry-and-reset", test_hlc_carry_and_reset);
+  g_test_add_func ("/core/hlc/seen", test_hlc_seen);
   g_test_add_func ("/core/db/not-a-database", test_not_a_database);
   g_test_add_func ("/core/db/no-folder", test_no_folder);
   g_test_add ("/core/db/newer-schema", Fixture, NULL, fixture_setup, test_newer_schema, fixture_teardown);
