@@ -218,6 +218,14 @@ resolve (StReviewWindow *self,
   st_review_window_reload (self);
 }
 
+void
+st_review_window_expand (StReviewWindow *self,
+                         guint           index)
+{
+  if (index < self->rows->len)
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (g_ptr_array_index (self->rows, index)), TRUE);
+}
+
 guint
 st_review_window_get_n_items (StReviewWindow *self)
 {

@@ -16,6 +16,9 @@ G_DECLARE_FINAL_TYPE (StReviewWindow, st_review_window, ST, REVIEW_WINDOW, AdwWi
 StReviewWindow *st_review_window_new    (GtkWindow      *parent,
                                          StDb           *db);
 void            st_review_window_reload (StReviewWindow *self);
+/* Opens the @index-th item to show its values. */
+void            st_review_window_expand (StReviewWindow *self,
+                                         guint           index);
 /* For tests: how many items are listed. */
 guint           st_review_window_get_n_items (StReviewWindow *self);
 

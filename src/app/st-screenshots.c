@@ -20,6 +20,9 @@
 #include "st-participant-search.h"
 #include "st-participants-page-private.h"
 #include "st-preferences-window.h"
+#include "st-review-window.h"
+#include "st-sign-in-dialog.h"
+#include "st-sync-button.h"
 #include "st-window-private.h"
 
 static const char *outdir;
@@ -136,6 +139,27 @@ show_page (StWindow   *window,
   save (GTK_WIDGET (window), name);
 }
 
+/* The whole screen, as X shows it (a popover is a surface of its own, which
+ * a window's snapshot leaves out), cropped to @window. */
+static void
+save_screen (GtkWidget  *window,
+             const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s.png", outdir, name);
+  g_autofree char *crop = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  settle (800);
+  crop = g_strdup_printf ("%dx%d+0+0", gtk_widget_get_width (window), gtk_widget_get_height (window));
+  if (!g_spawn_sync (NULL, (char *[]) { (char *) "import", (char *) "-window", (char *) "root", (char *) "-crop", crop,
+                                        path, NULL },
+                     NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("Could not save %s: %s", path, error->message);
+  g_print ("%s (screen)\n", path);
+}
+
 static const char *
 uuid_of (StDb *db, const char *township_name, guint nth)
 {
@@ -145,6 +169,89 @@ uuid_of (StDb *db, const char *township_name, guint nth)
   StParticipant *p = g_ptr_array_index (all, MIN (nth, all->len - 1));
 
   return g_intern_string (p->id);
+}
+
+/* Sync as a clerk sees it, without a server: an account signed in, a few
+ * changes waiting, a conflict and a refused change to review. */
+static void
+sync_screenshots (StDb *db)
+{
+  g_autoptr(GError) error = NULL;
+  StSyncButton *button;
+  StWindow *window;
+  const char *uuid = uuid_of (db, "者楼街道", 3);
+  g_autoptr(StParticipant) p = st_participant_load (db, uuid, &error);
+  g_autofree char *data = NULL;
+  gint64 now = g_get_real_time () / 1000;
+
+  g_assert_true (st_db_set_meta (db, "sync.server", "https://shuangti.ceheng.example.gov.cn", &error));
+  g_assert_true (st_db_set_meta (db, "sync.account", "zhelou", &error));
+  g_assert_true (st_db_set_meta (db, "sync.role", "township", &error));
+  g_assert_true (st_db_set_meta (db, "sync.townships", "[\"522327001000\"]", &error));
+  g_assert_true (st_db_set_meta (db, "sync.token", "st1.screenshot", &error));
+  {
+    g_autofree char *last = g_strdup_printf ("%" G_GINT64_FORMAT, now - 95 * 60 * 1000);
+
+    g_assert_true (st_db_set_meta (db, "sync.last_sync_at", last, &error));
+  }
+  /* The demo's records went to the server long ago; three edits since. */
+  g_assert_true (st_db_exec (db, "DELETE FROM outbox WHERE audit_id NOT IN"
+                                 " (SELECT audit_id FROM outbox ORDER BY audit_id DESC LIMIT 3)", &error));
+  data = g_strdup_printf ("{\"tbl\":\"participants\",\"row_id\":\"%s\",\"township_code\":\"%s\",\"winner\":\"server\","
+                          "\"values\":\"{\\\"phone\\\":\\\"13985550123\\\"}\",\"loser_account\":\"zhelou\",\"loser_hlc\":%" G_GINT64_FORMAT ","
+                          "\"winner_account\":\"wei.trainer\",\"winner_hlc\":%" G_GINT64_FORMAT ",\"created_at\":%" G_GINT64_FORMAT ","
+                          "\"resolved\":0}",
+                          uuid, p->township_code, (now - 7200000) << 16, (now - 3600000) << 16, now - 3000000);
+  {
+    g_autofree char *refusal = NULL;
+    sqlite3_stmt *stmt;
+
+    st_db_set_applying_remote (db, TRUE);
+    stmt = st_db_prepare (db, "INSERT INTO review_items (id, hlc, device, tbl, row_id, township_code, created_at, data)"
+                              " VALUES ('0192f7d0-0000-7000-8000-000000000001', 1, 'server', 'participants', ?, ?, ?, ?)", &error);
+    sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text (stmt, 2, p->township_code, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 3, now - 3000000);
+    sqlite3_bind_text (stmt, 4, data, -1, SQLITE_STATIC);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+    sqlite3_reset (stmt);
+    st_db_set_applying_remote (db, FALSE);
+    refusal = g_strdup_printf ("INSERT INTO sync_refusals (at, seq, tbl, row_id, township_code, status, code, message, label)"
+                                                " VALUES (%" G_GINT64_FORMAT ", 1, 'participants', 'x', '522327104000', 403, 'out_of_scope',"
+                                                " 'Township 522327104000 is outside this account''s scope.', '韦小宝')", now - 1800000);
+
+    g_assert_true (st_db_exec (db, refusal, &error));
+  }
+
+  window = open_window (db, 1280, 720);
+  button = st_window_get_sync_button (window);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_first_child (GTK_WIDGET (button))));
+  wait_until (mapped, st_sync_button_get_popover (button));
+  save_screen (GTK_WIDGET (window), "sync");
+  gtk_popover_popdown (st_sync_button_get_popover (button));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.review", NULL);
+  wait_until (mapped, st_sync_button_get_review_window (button));
+  {
+    GtkWidget *review = GTK_WIDGET (st_sync_button_get_review_window (button));
+
+    st_review_window_expand (ST_REVIEW_WINDOW (review), 0);
+    save (review, "sync-review");
+    gtk_window_destroy (GTK_WINDOW (review));
+  }
+
+  g_assert_true (st_db_set_meta (db, "sync.account", NULL, &error));
+  g_assert_true (st_db_set_meta (db, "sync.token", NULL, &error));
+  {
+    g_autoptr(GSettings) settings = st_application_settings_new ();
+    StSignInDialog *dialog = st_sign_in_dialog_new (GTK_WINDOW (window), st_window_get_sync_controller (window), settings);
+
+    gtk_window_present (GTK_WINDOW (dialog));
+    wait_until (mapped, dialog);
+    save (GTK_WIDGET (dialog), "sync-sign-in");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 int
@@ -165,6 +272,9 @@ main (int   argc,
   StPreferencesWindow *preferences;
   const char *localedir = g_getenv ("ST_LOCALEDIR");
 
+  /* The screenshots show sync without a server: no automatic attempts. */
+  g_setenv ("ST_SYNC_AUTOMATIC", "0", TRUE);
+  g_setenv ("ST_TOKEN_STORE", "database", TRUE);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -266,6 +376,8 @@ main (int   argc,
   save (GTK_WIDGET (preferences), "preferences");
   gtk_window_destroy (GTK_WINDOW (preferences));
   gtk_window_destroy (GTK_WINDOW (window));
+
+  sync_screenshots (db);
 
   /* What a new user sees. */
   empty_path = g_build_filename (dir, "empty.db", NULL);

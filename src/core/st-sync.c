@@ -1995,8 +1995,8 @@ row_label (StDb       *db,
   return g_strdup (table_label (table));
 }
 
-static const char *
-field_label (const char *field)
+const char *
+st_sync_field_label (const char *field)
 {
   guint n = 0;
   const StParticipantField *fields = st_participant_fields (&n);
@@ -2018,7 +2018,7 @@ fields_of (JsonObject *values)
   GList *members = values != NULL ? json_object_get_members (values) : NULL;
 
   for (GList *l = members; l != NULL; l = l->next)
-    g_string_append_printf (text, "%s%s", text->len ? _(", ") : "", field_label (l->data));
+    g_string_append_printf (text, "%s%s", text->len ? _(", ") : "", st_sync_field_label (l->data));
   g_list_free (members);
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -2310,6 +2310,42 @@ st_sync_resolve_item (StDb        *db,
     return st_db_commit (db, error);
   st_db_rollback (db);
   return FALSE;
+}
+
+char *
+st_sync_current_value (StDb       *db,
+                       const char *table,
+                       const char *row,
+                       const char *field)
+{
+  g_autoptr(TableInfo) info = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  gboolean known = g_strcmp0 (field, "deleted") == 0;
+  char *value = NULL;
+
+  if (table == NULL || row == NULL || field == NULL || !is_feed_table (table))
+    return NULL;
+  info = table_info_new (db, table);
+  for (guint i = 0; !known && i < info->columns->len; i++)
+    known = g_str_equal (g_ptr_array_index (info->columns, i), field);
+  if (!known)
+    return NULL;
+  sql = g_strdup_printf ("SELECT %s FROM %s WHERE id = ?", field, table);
+  stmt = st_db_prepare (db, sql, NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, row, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return value;
+}
+
+JsonObject *
+st_sync_item_values (const StSyncItem *item)
+{
+  return item != NULL ? losing_values (item->data) : NULL;
 }
 
 /* ------------------------------------------------------------------------ */

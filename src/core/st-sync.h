@@ -189,6 +189,16 @@ gboolean       st_sync_resolve_item  (StDb          *db,
                                       gboolean       use_losing_values,
                                       GError       **error);
 
+/* For showing an item: a field's label for a clerk, and a row's current
+ * value of a field (NULL when the table, row or field does not exist). */
+const char    *st_sync_field_label   (const char    *field);
+char          *st_sync_current_value (StDb          *db,
+                                      const char    *table,
+                                      const char    *row,
+                                      const char    *field);
+/* The losing values of a review item (field → value), or NULL. */
+JsonObject    *st_sync_item_values   (const StSyncItem *item);
+
 /* A sentence for a clerk for an error of this module. */
 char          *st_sync_describe_error (const GError *error);
 
