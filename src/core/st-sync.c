@@ -1676,6 +1676,10 @@ pull (Conn    *conn,
   gboolean ok = TRUE;
 
   report (conn, ST_SYNC_PHASE_PULLING, 0, -1);
+  /* What a pull writes can be pulled again: a page lost to a power cut
+   * (possible with NORMAL in WAL mode; never a damaged file) went with its
+   * cursor, so the next sync fetches it again. Local edits keep FULL. */
+  st_db_exec (conn->db, "PRAGMA synchronous = NORMAL", NULL);
   while (ok && more)
     {
       Reply reply = { 0 };
@@ -1736,6 +1740,7 @@ pull (Conn    *conn,
       reply_clear (&ignored);
     }
   g_hash_table_unref (applier.tables);
+  st_db_exec (conn->db, "PRAGMA synchronous = FULL", NULL);
   return ok;
 }
 
