@@ -99,7 +99,7 @@ item_row (StReviewWindow *self,
   GtkWidget *keep;
   g_autofree char *title = g_markup_escape_text (item->summary, -1);
   g_autofree char *when = format_ms (item->created_at);
-  const char *kinds[] = { N_("Conflict"), N_("Merged"), N_("Refused by the server") };
+  const char *kinds[] = { N_("Conflict"), N_("Merged"), N_("Refused by the server"), N_("Delete refused") };
   g_autofree char *subtitle = g_strdup_printf ("%s · %s", _(kinds[item->kind]), when);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -139,6 +139,20 @@ item_row (StReviewWindow *self,
         gtk_box_append (GTK_BOX (buttons), use_other);
       }
       keep = gtk_button_new_with_mnemonic (_("_Keep Current"));
+    }
+  else if (item->kind == ST_SYNC_ITEM_DELETE)
+    {
+      g_autofree char *deleted_by = who_and_when (item->data, "loser");
+      GtkWidget *delete_anyway = gtk_button_new_with_mnemonic (_("_Delete It"));
+
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row),
+                                value_row (_("Deleted by"), deleted_by,
+                                           _("The delete had not seen a change made on another laptop, so the record was kept.")));
+      g_object_set_data (G_OBJECT (delete_anyway), "index", GUINT_TO_POINTER (index));
+      g_signal_connect (delete_anyway, "clicked", G_CALLBACK (on_use_other_clicked), self);
+      gtk_widget_add_css_class (delete_anyway, "destructive-action");
+      gtk_box_append (GTK_BOX (buttons), delete_anyway);
+      keep = gtk_button_new_with_mnemonic (_("_Keep It"));
     }
   else
     {

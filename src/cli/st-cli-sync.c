@@ -259,7 +259,7 @@ st_cli_conflicts (Globals *g, int argc, char **argv)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       g_autoptr(JsonNode) root = NULL;
-      static const char *const kinds[] = { "conflict", "merge", "refused" };
+      static const char *const kinds[] = { "conflict", "merge", "refused", "delete" };
 
       json_builder_begin_array (b);
       for (guint i = 0; i < items->len; i++)

@@ -2082,18 +2082,20 @@ describe_refusal (StDb       *db,
 }
 
 static char *
-describe_review (StDb       *db,
-                 JsonObject *data,
-                 const char *table,
-                 const char *row,
-                 gboolean    merge)
+describe_review (StDb           *db,
+                 JsonObject     *data,
+                 const char     *table,
+                 const char     *row,
+                 StSyncItemKind  kind)
 {
   g_autofree char *what = row_label (db, table, row);
   g_autoptr(JsonObject) values = losing_values (data);
   g_autofree char *fields = fields_of (values);
 
-  if (merge)
+  if (kind == ST_SYNC_ITEM_MERGE)
     return g_strdup_printf (_("%s was registered twice with one ID number; the two records were merged."), what);
+  if (kind == ST_SYNC_ITEM_DELETE)
+    return g_strdup_printf (_("%s was deleted on one laptop while another changed it; the record was kept."), what);
   if (fields[0] != '\0')
     /* Translators: "张三: phone, village were changed on two laptops at once". */
     return g_strdup_printf (_("%s: %s changed on two laptops at once; one value was kept, the other is here."),
@@ -2128,7 +2130,8 @@ st_sync_list_items (StDb    *db,
       item->created_at = sqlite3_column_int64 (stmt, 4);
       item->data = object_from_text ((const char *) sqlite3_column_text (stmt, 5));
       kind = item->data != NULL ? json_object_get_string_member_with_default (item->data, "kind", "") : "";
-      item->kind = g_str_equal (kind, "merge") ? ST_SYNC_ITEM_MERGE : ST_SYNC_ITEM_CONFLICT;
+      item->kind = g_str_equal (kind, "merge") ? ST_SYNC_ITEM_MERGE
+                   : g_str_equal (kind, "delete") ? ST_SYNC_ITEM_DELETE : ST_SYNC_ITEM_CONFLICT;
       g_ptr_array_add (items, item);
     }
   sqlite3_reset (stmt);
@@ -2137,7 +2140,7 @@ st_sync_list_items (StDb    *db,
     {
       StSyncItem *item = g_ptr_array_index (items, i);
 
-      item->summary = describe_review (db, item->data, item->table, item->row, item->kind == ST_SYNC_ITEM_MERGE);
+      item->summary = describe_review (db, item->data, item->table, item->row, item->kind);
     }
 
   stmt = st_db_prepare (db,

@@ -162,6 +162,7 @@ typedef enum
   ST_SYNC_ITEM_CONFLICT,   /* from the server: both values of a concurrent edit */
   ST_SYNC_ITEM_MERGE,      /* from the server: one person registered twice */
   ST_SYNC_ITEM_REFUSED,    /* a change of this laptop the server refused */
+  ST_SYNC_ITEM_DELETE,     /* from the server: a delete refused because it had not seen an edit */
 } StSyncItemKind;
 
 typedef struct
