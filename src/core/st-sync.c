@@ -1505,6 +1505,7 @@ static gboolean
 apply_page (Conn        *conn,
             Applier     *applier,
             JsonObject  *page,
+            gboolean     from_start,
             gboolean    *more,
             GError     **error)
 {
@@ -1528,7 +1529,10 @@ apply_page (Conn        *conn,
     return FALSE;
   st_db_set_applying_remote (db, TRUE);
   ok = TRUE;
-  if (json_object_get_boolean_member_with_default (page, "reset", FALSE))
+  /* The feed read from its beginning (a new account on this laptop, or a
+   * scope that changed) holds everything in scope: rows of other townships
+   * are another account's and go. */
+  if (from_start || json_object_get_boolean_member_with_default (page, "reset", FALSE))
     ok = drop_out_of_scope (applier, db, scope, error);
   for (guint i = 0; ok && i < json_array_get_length (changes); i++)
     {
@@ -1671,10 +1675,16 @@ pull (Conn    *conn,
 {
   Applier applier = { g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) table_info_free) };
   Fetch *next = NULL;
+  gboolean from_start;
   gint64 done = 0;
   gboolean more = TRUE;
   gboolean ok = TRUE;
 
+  {
+    g_autofree char *cursor = st_db_get_meta (conn->db, "sync.cursor");
+
+    from_start = cursor == NULL;
+  }
   report (conn, ST_SYNC_PHASE_PULLING, 0, -1);
   /* What a pull writes can be pulled again: a page lost to a power cut
    * (possible with NORMAL in WAL mode; never a damaged file) went with its
@@ -1711,6 +1721,7 @@ pull (Conn    *conn,
           reply_clear (&reply);
           ok = st_db_begin (conn->db, error) && st_db_set_meta (conn->db, "sync.cursor", NULL, error)
                && st_db_commit (conn->db, error);
+          from_start = TRUE;
           continue;
         }
       if (ok && reply.status != 200)
@@ -1722,7 +1733,10 @@ pull (Conn    *conn,
           && json_object_has_member (reply.object, "cursor"))
         next = fetch_start (conn, json_object_get_string_member (reply.object, "cursor"));
       if (ok)
-        ok = apply_page (conn, &applier, reply.object, &more, error);
+        {
+          ok = apply_page (conn, &applier, reply.object, from_start, &more, error);
+          from_start = FALSE;
+        }
       if (ok)
         {
           JsonArray *changes = json_object_get_array_member (reply.object, "changes");

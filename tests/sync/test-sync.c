@@ -421,6 +421,32 @@ test_sign_out_keeps_changes (Fixture       *f,
   g_assert_cmpint (st_db_count_live (f->b->db, "participants"), ==, 1);
 }
 
+/* Another account on the same laptop: what the first could see and the
+ * second may not leaves with the first sync. */
+static void
+test_switch_account (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *a = st_test_replica_add_participant (f->a, 50, "甲乙", ST_TEST_TOWNSHIP_A);
+  g_autofree char *b = st_test_replica_add_participant (f->a, 51, "丙丁", ST_TEST_TOWNSHIP_B);
+  g_autoptr(GError) error = NULL;
+
+  st_test_replica_sync_ok (f->a);
+  st_test_replica_sync_ok (f->b);
+  g_assert_cmpint (st_db_count_live (f->b->db, "participants"), ==, 2);
+
+  st_sync_sign_out (f->b->db, f->b->token, NULL, &error);
+  g_assert_no_error (error);
+  st_test_replica_sign_in (f->b, f->server, "qiaoma");
+  st_test_replica_sync_ok (f->b);
+  g_assert_cmpint (st_test_replica_count (f->b, "SELECT count(*) FROM participants"), ==, 1);
+  {
+    g_autofree char *name = st_test_replica_get (f->b, "participants", a, "name");
+
+    g_assert_cmpstr (name, ==, "甲乙");
+  }
+}
+
 /* Wrong password and an unreachable server: errors a clerk understands. */
 static void
 test_errors (Fixture       *f,
@@ -560,6 +586,7 @@ main (int    argc,
   ADD ("/sync/restored-from-backup", test_restored_from_backup);
   ADD ("/sync/clock-ahead", test_clock_ahead);
   ADD ("/sync/sign-out-keeps-changes", test_sign_out_keeps_changes);
+  ADD ("/sync/switch-account", test_switch_account);
   ADD ("/sync/errors", test_errors);
   ADD ("/sync/cli", test_cli);
 #undef ADD
