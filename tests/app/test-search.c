@@ -384,7 +384,8 @@ test_migration (void)
   g_assert_true (st_db_exec (db,
                              "DROP TABLE participant_search; DROP TABLE participant_search_keys;"
                              "DROP TABLE participant_search_ids; DROP INDEX attendance_totals;"
-                             "DROP INDEX study_logs_totals; DROP INDEX audit_log_hlc; PRAGMA user_version = 1;",
+                             "DROP INDEX study_logs_totals; DROP INDEX audit_log_hlc;"
+                             "DROP TABLE review_items; DROP TABLE sync_refusals; PRAGMA user_version = 1;",
                              &error));
   g_object_unref (db);
 
