@@ -25,7 +25,7 @@ typedef struct
 {
   TermKind  kind;
   char     *text;
-  char     *upper;    /* TERM_NAME, TERM_ID_SHORT: the end of the prefix range */
+  char     *upper;    /* the end of the prefix range */
 } Term;
 
 static void
@@ -91,13 +91,8 @@ parse_terms (const char *search)
 
           g_free (t.text);
           t.text = up;
-          if (strlen (t.text) >= 3)
-            t.kind = TERM_ID;
-          else
-            {
-              t.kind = TERM_ID_SHORT;
-              t.upper = prefix_upper (t.text);
-            }
+          t.kind = strlen (t.text) >= 3 ? TERM_ID : TERM_ID_SHORT;
+          t.upper = prefix_upper (t.text);
         }
       else
         {
@@ -291,7 +286,9 @@ match_term (StDb        *db,
       stmt = st_db_prepare (db, "SELECT rowid FROM participants WHERE id_number >= ? AND id_number < ?", error);
       break;
     case TERM_ID:
-      stmt = st_db_prepare (db, "SELECT rowid FROM participant_search_ids WHERE participant_search_ids MATCH ?", error);
+      /* Every suffix of every number is a key: a fragment anywhere is a
+       * prefix of one. */
+      stmt = st_db_prepare (db, "SELECT pid FROM participant_search_id_keys WHERE key >= ? AND key < ?", error);
       break;
     default:
       g_assert_not_reached ();
@@ -299,16 +296,8 @@ match_term (StDb        *db,
   if (stmt == NULL)
     return NULL;
 
-  if (t->kind == TERM_ID)
-    {
-      /* A quoted phrase: digits and X only, nothing to escape. */
-      sqlite3_bind_text (stmt, 1, g_strdup_printf ("\"%s\"", t->text), -1, g_free);
-    }
-  else
-    {
-      sqlite3_bind_text (stmt, 1, t->text, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, t->upper, -1, SQLITE_STATIC);
-    }
+  sqlite3_bind_text (stmt, 1, t->text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, t->upper, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     matches_add (m, sqlite3_column_int64 (stmt, 0));
   sqlite3_reset (stmt);

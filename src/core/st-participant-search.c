@@ -8,12 +8,14 @@
 #include "st-participant-search.h"
 #include "st-pinyin.h"
 
+#include <string.h>
+
 /* Enough spellings for a name of four polyphonic characters (2⁴). */
 #define MAX_INITIALS 16
 
 /* Bumped when the keys or the sort key are made differently: an index
  * made by an older version is then made again. */
-#define INDEX_VERSION "1"
+#define INDEX_VERSION "2"
 
 char *
 st_participant_search_fold (const char *text)
@@ -42,6 +44,20 @@ name_keys (const char *name)
 
   for (const char *p = folded; *p; p = g_utf8_next_char (p))
     g_ptr_array_add (keys, g_strdup (p));
+  return keys;
+}
+
+/* The keys of an ID number: every suffix of three characters or more, so
+ * that a fragment found anywhere is the prefix of one (a range of the
+ * index, like a name's). */
+static GPtrArray *
+id_keys (const char *id_number)
+{
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  gsize n = id_number != NULL ? strlen (id_number) : 0;
+
+  for (gsize i = 0; i + 3 <= n; i++)
+    g_ptr_array_add (keys, g_strdup (id_number + i));
   return keys;
 }
 
@@ -149,6 +165,7 @@ static gboolean
 forget (StDb        *db,
         gint64       pid,
         const char  *name,
+        const char  *id_number,
         gboolean     had_keys,
         GError     **error)
 {
@@ -170,11 +187,21 @@ forget (StDb        *db,
           return FALSE;
       }
   }
-  stmt = st_db_prepare (db, "DELETE FROM participant_search_ids WHERE rowid = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, pid);
-  return step_done (db, stmt, error);
+  {
+    g_autoptr(GPtrArray) keys = id_keys (id_number);
+
+    stmt = st_db_prepare (db, "DELETE FROM participant_search_id_keys WHERE key = ? AND pid = ?", error);
+    if (stmt == NULL)
+      return FALSE;
+    for (guint i = 0; i < keys->len; i++)
+      {
+        sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
+        sqlite3_bind_int64 (stmt, 2, pid);
+        if (!step_done (db, stmt, error))
+          return FALSE;
+      }
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -185,7 +212,7 @@ index_row (StDb         *db,
   g_autofree char *sort_key = st_pinyin_sort_key (s->name);
   sqlite3_stmt *stmt;
 
-  if (s->indexed && !forget (db, s->pid, s->old_name, s->old_live, error))
+  if (s->indexed && !forget (db, s->pid, s->old_name, s->old_id_number, s->old_live, error))
     return FALSE;
 
   if (s->live)
@@ -202,13 +229,18 @@ index_row (StDb         *db,
           if (!step_done (db, stmt, error))
             return FALSE;
         }
-      stmt = st_db_prepare (db, "INSERT INTO participant_search_ids (rowid, id_number) VALUES (?, ?)", error);
+      g_ptr_array_unref (keys);
+      keys = id_keys (s->id_number);
+      stmt = st_db_prepare (db, "INSERT OR IGNORE INTO participant_search_id_keys (key, pid) VALUES (?, ?)", error);
       if (stmt == NULL)
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, s->pid);
-      sqlite3_bind_text (stmt, 2, s->id_number, -1, SQLITE_STATIC);
-      if (!step_done (db, stmt, error))
-        return FALSE;
+      for (guint i = 0; i < keys->len; i++)
+        {
+          sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 2, s->pid);
+          if (!step_done (db, stmt, error))
+            return FALSE;
+        }
     }
 
   stmt = st_db_prepare (db,
@@ -234,11 +266,12 @@ forget_orphans (StDb    *db,
                 GError **error)
 {
   sqlite3_stmt *stmt = st_db_prepare (db,
-                                      "SELECT pid, live, name FROM participant_search"
+                                      "SELECT pid, live, name, id_number FROM participant_search"
                                       " WHERE pid NOT IN (SELECT rowid FROM participants)",
                                       error);
   g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) numbers = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) live = g_array_new (FALSE, FALSE, sizeof (gboolean));
   int rc;
 
@@ -252,6 +285,7 @@ forget_orphans (StDb    *db,
       g_array_append_val (pids, pid);
       g_array_append_val (live, l);
       g_ptr_array_add (names, column_dup (stmt, 2));
+      g_ptr_array_add (numbers, column_dup (stmt, 3));
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -261,7 +295,8 @@ forget_orphans (StDb    *db,
     {
       gint64 pid = g_array_index (pids, gint64, i);
 
-      if (!forget (db, pid, g_ptr_array_index (names, i), g_array_index (live, gboolean, i), error))
+      if (!forget (db, pid, g_ptr_array_index (names, i), g_ptr_array_index (numbers, i),
+                   g_array_index (live, gboolean, i), error))
         return FALSE;
       stmt = st_db_prepare (db, "DELETE FROM participant_search WHERE pid = ?", error);
       if (stmt == NULL)
@@ -282,7 +317,7 @@ forget_all (StDb    *db,
   if (!st_db_exec (db,
                    "DELETE FROM participant_search;"
                    "DELETE FROM participant_search_keys;"
-                   "DELETE FROM participant_search_ids;",
+                   "DELETE FROM participant_search_id_keys;",
                    error)
       || !st_db_set_meta (db, "search_index_version", INDEX_VERSION, error))
     {

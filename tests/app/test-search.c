@@ -383,7 +383,7 @@ test_migration (void)
   /* Back to schema 1, as a file of the first version is. */
   g_assert_true (st_db_exec (db,
                              "DROP TABLE participant_search; DROP TABLE participant_search_keys;"
-                             "DROP TABLE participant_search_ids; DROP INDEX attendance_totals;"
+                             "DROP TABLE participant_search_id_keys; DROP INDEX attendance_totals;"
                              "DROP INDEX study_logs_totals; DROP INDEX audit_log_hlc;"
                              "DROP TABLE review_items; DROP TABLE sync_refusals; PRAGMA user_version = 1;",
                              &error));
