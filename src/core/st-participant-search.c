@@ -204,9 +204,36 @@ forget (StDb        *db,
   return TRUE;
 }
 
+typedef struct
+{
+  char   *key;
+  gint64  pid;
+} Key;
+
+static void
+key_clear (Key *k)
+{
+  g_free (k->key);
+}
+
+static int
+key_compare (gconstpointer a,
+             gconstpointer b)
+{
+  const Key *x = a, *y = b;
+  int c = strcmp (x->key, y->key);
+
+  return c != 0 ? c : (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* @deferred (may be NULL): the ID keys go there, to be inserted in key
+ * order at the end — a whole county's 1.6 million keys inserted at random
+ * places in the index would read and write most of its pages again and
+ * again. */
 static gboolean
 index_row (StDb         *db,
            const Stale  *s,
+           GArray       *deferred,
            GError      **error)
 {
   g_autofree char *sort_key = st_pinyin_sort_key (s->name);
@@ -231,6 +258,17 @@ index_row (StDb         *db,
         }
       g_ptr_array_unref (keys);
       keys = id_keys (s->id_number);
+      if (deferred != NULL)
+        {
+          for (guint i = 0; i < keys->len; i++)
+            {
+              Key k = { g_strdup (g_ptr_array_index (keys, i)), s->pid };
+
+              g_array_append_val (deferred, k);
+            }
+        }
+      else
+        {
       stmt = st_db_prepare (db, "INSERT OR IGNORE INTO participant_search_id_keys (key, pid) VALUES (?, ?)", error);
       if (stmt == NULL)
         return FALSE;
@@ -240,6 +278,7 @@ index_row (StDb         *db,
           sqlite3_bind_int64 (stmt, 2, s->pid);
           if (!step_done (db, stmt, error))
             return FALSE;
+        }
         }
     }
 
@@ -341,6 +380,34 @@ count_of (StDb       *db,
   return n;
 }
 
+/* Keys held back at most: each batch goes into the index in key order, a
+ * pass from one end to the other, in a few megabytes. */
+#define FLUSH_KEYS 65536
+
+static gboolean
+flush_keys (StDb     *db,
+            GArray   *keys,
+            GError  **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, "INSERT OR IGNORE INTO participant_search_id_keys (key, pid) VALUES (?, ?)",
+                                      error);
+
+  if (stmt == NULL)
+    return FALSE;
+  g_array_sort (keys, key_compare);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      Key *k = &g_array_index (keys, Key, i);
+
+      sqlite3_bind_text (stmt, 1, k->key, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, k->pid);
+      if (!step_done (db, stmt, error))
+        return FALSE;
+    }
+  g_array_set_size (keys, 0);
+  return TRUE;
+}
+
 static gint64
 refresh (StDb              *db,
          const char        *uuid,
@@ -350,6 +417,7 @@ refresh (StDb              *db,
          GError           **error)
 {
   g_autoptr(GArray) stale = g_array_new (FALSE, TRUE, sizeof (Stale));
+  g_autoptr(GArray) deferred = NULL;
   gboolean orphans;
 
   g_array_set_clear_func (stale, (GDestroyNotify) stale_clear);
@@ -379,6 +447,11 @@ refresh (StDb              *db,
   if (!collect_stale (db, uuid, stale, error))
     goto fail;
 
+  if (stale->len > 1000)
+    {
+      deferred = g_array_new (FALSE, FALSE, sizeof (Key));
+      g_array_set_clear_func (deferred, (GDestroyNotify) key_clear);
+    }
   for (guint i = 0; i < stale->len; i++)
     {
       if ((i & 1023) == 0)
@@ -388,9 +461,13 @@ refresh (StDb              *db,
           if (progress != NULL)
             progress ((double) i / stale->len, user_data);
         }
-      if (!index_row (db, &g_array_index (stale, Stale, i), error))
+      if (!index_row (db, &g_array_index (stale, Stale, i), deferred, error))
+        goto fail;
+      if (deferred != NULL && deferred->len >= FLUSH_KEYS && !flush_keys (db, deferred, error))
         goto fail;
     }
+  if (deferred != NULL && !flush_keys (db, deferred, error))
+    goto fail;
   if (orphans && !forget_orphans (db, error))
     goto fail;
   if (!st_db_commit (db, error))
