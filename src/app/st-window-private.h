@@ -2,6 +2,7 @@
 /* For the tests, the benchmark and the screenshots. */
 #pragma once
 
+#include "st-classes-page.h"
 #include "st-import-window.h"
 #include "st-participant-editor.h"
 #include "st-participants-page.h"
@@ -12,6 +13,7 @@
 G_BEGIN_DECLS
 
 StParticipantsPage  *st_window_get_participants_page (StWindow   *self);
+StClassesPage       *st_window_get_classes_page      (StWindow   *self);
 /* The editor or import window open now, or NULL. */
 StParticipantEditor *st_window_get_editor            (StWindow   *self);
 StImportWindow      *st_window_get_import_window     (StWindow   *self);

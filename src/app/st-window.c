@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "st-application.h"
+#include "st-classes-page.h"
 #include "st-import.h"
 #include "st-participant.h"
 #include "st-participant-search.h"
@@ -23,6 +24,7 @@ struct _StWindow
   StParticipantsPage   *participants_page;
   StSyncButton         *sync_button;
   StSyncController     *sync_controller;
+  StClassesPage        *classes_page;
 
   StDb                 *db;
   StDivisions          *divisions;
@@ -495,11 +497,13 @@ st_window_class_init (StWindowClass *klass)
 
   g_type_ensure (ST_TYPE_PARTICIPANTS_PAGE);
   g_type_ensure (ST_TYPE_SYNC_BUTTON);
+  g_type_ensure (ST_TYPE_CLASSES_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, StWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, StWindow, participants_page);
   gtk_widget_class_bind_template_child (widget_class, StWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, StWindow, classes_page);
 
   gtk_widget_class_install_action (widget_class, "win.new-participant", NULL, new_participant_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
@@ -558,6 +562,7 @@ st_window_new (AdwApplication *application,
   self->sync_controller = st_sync_controller_new (db, g_strcmp0 (g_getenv ("ST_SYNC_AUTOMATIC"), "0") != 0);
   g_signal_connect_object (self->sync_controller, "synced", G_CALLBACK (on_synced), self, G_CONNECT_SWAPPED);
   st_sync_button_set_controller (self->sync_button, self->sync_controller, db, self->settings);
+  st_classes_page_set_db (self->classes_page, db, self->divisions);
   adw_view_stack_set_visible_child_name (self->view_stack, "participants");
   /* After the first frame (a low-priority idle runs after drawing): the
    * list comes first, the thread would only compete with it. */
@@ -577,6 +582,12 @@ StParticipantsPage *
 st_window_get_participants_page (StWindow *self)
 {
   return self->participants_page;
+}
+
+StClassesPage *
+st_window_get_classes_page (StWindow *self)
+{
+  return self->classes_page;
 }
 
 StParticipantEditor *

@@ -1,0 +1,813 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-app"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "st-class-util.h"
+#include "st-classes-page-private.h"
+#include "st-display.h"
+#include "st-participant.h"
+#include "st-program.h"
+#include "st-records.h"
+#include "st-signin.h"
+#include "st-signin-print.h"
+
+struct _StClassesPage
+{
+  GtkWidget          parent_instance;
+
+  GtkStack          *stack;
+  GtkDropDown       *township_dropdown;
+  GtkDropDown       *program_dropdown;
+  GtkDropDown       *major_dropdown;
+  GtkStack          *list_stack;
+  GtkListBox        *class_list;
+  GtkLabel          *count_label;
+  StClassView       *class_view;
+  StAttendanceSheet *sheet;
+
+  StDb              *db;
+  StDivisions       *divisions;
+  GPtrArray         *township_codes;   /* NULL first: all */
+  GPtrArray         *program_codes;
+  GPtrArray         *majors;
+  GtkWindow         *dialog;           /* weak */
+  char              *last_toast;
+  gboolean           filling;
+};
+
+G_DEFINE_FINAL_TYPE (StClassesPage, st_classes_page, GTK_TYPE_WIDGET)
+
+static void
+toast (StClassesPage *self,
+       const char    *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (message);
+  if (overlay != NULL)
+    {
+      AdwToast *t = adw_toast_new (escaped);
+
+      adw_toast_set_timeout (t, 6);
+      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), t);
+    }
+}
+
+static GtkWindow *
+parent_window (StClassesPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+present_dialog (StClassesPage *self,
+                GtkWindow     *dialog)
+{
+  if (self->dialog != NULL)
+    gtk_window_destroy (self->dialog);
+  g_set_weak_pointer (&self->dialog, dialog);
+  gtk_window_present (dialog);
+}
+
+static const char *
+selected_code (GtkDropDown *dropdown,
+               GPtrArray   *codes)
+{
+  guint i = gtk_drop_down_get_selected (dropdown);
+
+  return codes != NULL && i < codes->len ? g_ptr_array_index (codes, i) : NULL;
+}
+
+static void
+fill_list (StClassesPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) classes = NULL;
+  const char *township, *program, *major;
+  GtkWidget *child;
+  guint shown = 0;
+  g_autofree char *count = NULL;
+
+  if (self->db == NULL || self->filling)
+    return;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->class_list))) != NULL)
+    gtk_list_box_remove (self->class_list, child);
+
+  township = selected_code (self->township_dropdown, self->township_codes);
+  program = selected_code (self->program_dropdown, self->program_codes);
+  major = selected_code (self->major_dropdown, self->majors);
+  classes = st_class_list (self->db, NULL, &error);
+  if (classes == NULL)
+    {
+      g_warning ("Could not read the classes: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < classes->len; i++)
+    {
+      StClass *c = g_ptr_array_index (classes, i);
+      g_autoptr(GPtrArray) enrolments = NULL;
+      g_autoptr(StProgram) p = NULL;
+      g_autoptr(GString) subtitle = g_string_new (NULL);
+      g_autofree char *title = NULL;
+      g_autofree char *escaped = NULL;
+      GtkWidget *row;
+      guint studying = 0;
+
+      if ((township != NULL && g_strcmp0 (c->township_code, township) != 0)
+          || (program != NULL && g_strcmp0 (c->program_code, program) != 0)
+          || (major != NULL && g_strcmp0 (c->major, major) != 0))
+        continue;
+      enrolments = st_enrolment_list (self->db, c->id, NULL, NULL);
+      for (guint e = 0; enrolments != NULL && e < enrolments->len; e++)
+        studying += g_strcmp0 (((StEnrolment *) g_ptr_array_index (enrolments, e))->state, "studying") == 0;
+      p = st_program_load (self->db, c->program_code, NULL);
+      g_string_append (subtitle, st_display_township (self->divisions, c->township_code));
+      if (c->major != NULL)
+        g_string_append_printf (subtitle, " · %s", c->major);
+      g_string_append_printf (subtitle, " · %s", p ? st_class_program_name (p) : c->program_code);
+      g_string_append (subtitle, " · ");
+      g_string_append_printf (subtitle, _("since %s"), c->start_date);
+      g_string_append (subtitle, " · ");
+      /* Translators: how many participants of a class are in study */
+      g_string_append_printf (subtitle, ngettext ("%u in study", "%u in study", studying), studying);
+
+      row = adw_action_row_new ();
+      title = g_markup_escape_text (c->name, -1);
+      escaped = g_markup_escape_text (subtitle->str, -1);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "classes.open-class");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), g_variant_new_string (c->id));
+      gtk_list_box_append (self->class_list, row);
+      shown++;
+    }
+  gtk_stack_set_visible_child_name (self->list_stack,
+                                    shown > 0 ? "classes" : classes->len == 0 ? "empty" : "no-match");
+  if (shown == classes->len)
+    count = g_strdup_printf (ngettext ("%u class", "%u classes", shown), shown);
+  else
+    /* Translators: "3 of 12 classes" */
+    count = g_strdup_printf (ngettext ("%u of %u class", "%u of %u classes", classes->len), shown, classes->len);
+  gtk_label_set_text (self->count_label, count);
+}
+
+static void
+on_filter_changed (StClassesPage *self)
+{
+  fill_list (self);
+}
+
+static void
+fill_filters (StClassesPage *self)
+{
+  g_autoptr(GtkStringList) townships = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) programs = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) majors = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) township_list = st_divisions_townships (self->divisions);
+  g_autoptr(GPtrArray) program_list = st_program_list (self->db, NULL);
+  g_autoptr(GPtrArray) major_list = st_majors_list (self->db, NULL);
+
+  self->filling = TRUE;
+  g_ptr_array_set_size (self->township_codes, 0);
+  g_ptr_array_set_size (self->program_codes, 0);
+  g_ptr_array_set_size (self->majors, 0);
+  gtk_string_list_append (townships, _("All townships"));
+  g_ptr_array_add (self->township_codes, NULL);
+  for (guint i = 0; township_list != NULL && i < township_list->len; i++)
+    {
+      const StDivision *d = g_ptr_array_index (township_list, i);
+
+      gtk_string_list_append (townships, d->name);
+      g_ptr_array_add (self->township_codes, g_strdup (d->code));
+    }
+  gtk_string_list_append (programs, _("All programs"));
+  g_ptr_array_add (self->program_codes, NULL);
+  for (guint i = 0; program_list != NULL && i < program_list->len; i++)
+    {
+      StProgram *p = g_ptr_array_index (program_list, i);
+
+      gtk_string_list_append (programs, st_class_program_name (p));
+      g_ptr_array_add (self->program_codes, g_strdup (p->code));
+    }
+  gtk_string_list_append (majors, _("All majors"));
+  g_ptr_array_add (self->majors, NULL);
+  for (guint i = 0; major_list != NULL && i < major_list->len; i++)
+    {
+      gtk_string_list_append (majors, g_ptr_array_index (major_list, i));
+      g_ptr_array_add (self->majors, g_strdup (g_ptr_array_index (major_list, i)));
+    }
+  gtk_drop_down_set_model (self->township_dropdown, G_LIST_MODEL (townships));
+  gtk_drop_down_set_model (self->program_dropdown, G_LIST_MODEL (programs));
+  gtk_drop_down_set_model (self->major_dropdown, G_LIST_MODEL (majors));
+  gtk_drop_down_set_selected (self->township_dropdown, 0);
+  gtk_drop_down_set_selected (self->program_dropdown, 0);
+  gtk_drop_down_set_selected (self->major_dropdown, 0);
+  self->filling = FALSE;
+}
+
+void
+st_classes_page_set_db (StClassesPage *self,
+                        StDb          *db,
+                        StDivisions   *divisions)
+{
+  g_return_if_fail (ST_IS_CLASSES_PAGE (self));
+
+  g_set_object (&self->db, db);
+  g_clear_pointer (&self->divisions, st_divisions_unref);
+  self->divisions = st_divisions_ref (divisions);
+  fill_filters (self);
+  fill_list (self);
+}
+
+void
+st_classes_page_reload (StClassesPage *self)
+{
+  g_return_if_fail (ST_IS_CLASSES_PAGE (self));
+
+  fill_list (self);
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "class"))
+    st_class_view_reload (self->class_view);
+}
+
+/* Navigation */
+
+/* The class open on the page, or NULL while the list is shown. */
+static const StClass *
+current_class (StClassesPage *self)
+{
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "list"))
+    return NULL;
+  return st_class_view_get_class (self->class_view);
+}
+
+static void
+open_class (StClassesPage *self,
+            const char    *class_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!st_class_view_set_class (self->class_view, self->db, self->divisions, class_id, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, "class");
+}
+
+static void
+open_class_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  open_class (ST_CLASSES_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+open_session (StClassesPage *self,
+              const char    *session_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!st_attendance_sheet_load (self->sheet, self->db, session_id, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, "sheet");
+  st_attendance_sheet_focus (self->sheet);
+}
+
+static void
+open_session_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  open_session (ST_CLASSES_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+leave_sheet (StClassesPage *self)
+{
+  gtk_stack_set_visible_child_name (self->stack, "class");
+  st_class_view_show_tab (self->class_view, "sessions");
+}
+
+static void
+on_unsaved_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     StClassesPage    *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "save") == 0)
+    {
+      if (!st_attendance_sheet_save (self->sheet, &error))
+        {
+          toast (self, error->message);
+          return;
+        }
+      leave_sheet (self);
+    }
+  else if (g_strcmp0 (response, "discard") == 0)
+    leave_sheet (self);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (widget);
+  const char *visible = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_str_equal (visible, "sheet"))
+    {
+      GtkWidget *dialog;
+
+      if (!st_attendance_sheet_get_dirty (self->sheet))
+        {
+          leave_sheet (self);
+          return;
+        }
+      dialog = adw_message_dialog_new (parent_window (self), _("Save the Attendance?"),
+                                       _("The attendance sheet has changes that are not saved yet."));
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "cancel", _("_Cancel"),
+                                        "discard", _("_Discard"),
+                                        "save", _("_Save"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_unsaved_response), self, 0);
+      present_dialog (self, GTK_WINDOW (dialog));
+    }
+  else if (g_str_equal (visible, "class"))
+    {
+      fill_list (self);
+      gtk_stack_set_visible_child_name (self->stack, "list");
+    }
+}
+
+static void
+clear_filters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (widget);
+
+  self->filling = TRUE;
+  gtk_drop_down_set_selected (self->township_dropdown, 0);
+  gtk_drop_down_set_selected (self->program_dropdown, 0);
+  gtk_drop_down_set_selected (self->major_dropdown, 0);
+  self->filling = FALSE;
+  fill_list (self);
+}
+
+/* After a dialog changed the class: its lists, its progress, the counts. */
+static void
+on_class_changed (StClassesPage *self,
+                  const char    *message)
+{
+  st_class_view_reload (self->class_view);
+  fill_list (self);
+  if (message != NULL)
+    toast (self, message);
+}
+
+static void
+on_class_created (StClassesPage *self,
+                  const char    *class_id)
+{
+  g_autoptr(StClass) c = st_class_load (self->db, class_id, NULL);
+  g_autofree char *message = NULL;
+
+  fill_list (self);
+  open_class (self, class_id);
+  /* Translators: "<class name> created" */
+  message = g_strdup_printf (_("%s created"), c ? c->name : class_id);
+  toast (self, message);
+}
+
+static void
+new_class_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (widget);
+  StClassDialog *dialog;
+
+  if (self->db == NULL)
+    return;
+  dialog = st_class_dialog_new (parent_window (self), self->db, self->divisions,
+                                selected_code (self->township_dropdown, self->township_codes));
+  g_signal_connect_object (dialog, "created", G_CALLBACK (on_class_created), self, G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WINDOW (dialog));
+}
+
+/* Sessions */
+
+/* What a new session of the class starts from: its last session, else the
+ * class's trainer and teaching point, a day of 8 hours, literacy. */
+static StSession *
+session_template (StClassesPage *self,
+                  const StClass *c)
+{
+  g_autoptr(GPtrArray) sessions = st_session_list (self->db, c->id, NULL);
+  StSession *s = g_new0 (StSession, 1);
+
+  s->class_id = g_strdup (c->id);
+  s->date = st_date_today ();
+  if (sessions != NULL && sessions->len > 0)
+    {
+      StSession *last = g_ptr_array_index (sessions, sessions->len - 1);
+
+      s->minutes = last->minutes;
+      s->mode = g_strdup (last->mode);
+      s->subject = g_strdup (last->subject);
+      s->trainer = g_strdup (last->trainer);
+      s->place = g_strdup (last->place);
+    }
+  else
+    {
+      s->minutes = 8 * 60;
+      s->mode = g_strdup ("concentrated");
+      s->subject = g_strdup ("literacy");
+      s->trainer = g_strdup (c->trainers != NULL ? c->trainers[0] : NULL);
+      s->place = g_strdup (c->teaching_point);
+    }
+  return s;
+}
+
+static void
+on_session_created (StClassesPage *self,
+                    const char    *session_id)
+{
+  st_class_view_reload (self->class_view);
+  open_session (self, session_id);
+}
+
+static void
+new_session_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (widget);
+  const StClass *c = current_class (self);
+  g_autoptr(StSession) prefill = NULL;
+  StSessionDialog *dialog;
+
+  if (c == NULL)
+    return;
+  prefill = session_template (self, c);
+  dialog = st_session_dialog_new (parent_window (self), self->db, prefill);
+  g_signal_connect_object (dialog, "created", G_CALLBACK (on_session_created), self, G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WINDOW (dialog));
+}
+
+static void
+today_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (widget);
+  const StClass *c = current_class (self);
+  g_autoptr(GPtrArray) sessions = NULL;
+  g_autoptr(StSession) s = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = st_date_today ();
+  g_autofree char *hours = NULL;
+  g_autofree char *message = NULL;
+
+  if (c == NULL)
+    return;
+  sessions = st_session_list (self->db, c->id, NULL);
+  for (guint i = sessions ? sessions->len : 0; i-- > 0;)
+    {
+      StSession *existing = g_ptr_array_index (sessions, i);
+
+      if (g_strcmp0 (existing->date, today) == 0)
+        {
+          open_session (self, existing->id);
+          return;
+        }
+    }
+  /* None today: made like the last one, in one click; the toast says what. */
+  s = session_template (self, c);
+  if (!st_session_create (self->db, s, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  st_class_view_reload (self->class_view);
+  open_session (self, s->id);
+  hours = st_class_format_hours (s->minutes);
+  /* Translators: "Today’s session: 8 h, Literacy and numeracy" */
+  message = g_strdup_printf (_("Today’s session: %s h, %s"), hours, st_session_subject_to_display (s->subject));
+  toast (self, message);
+}
+
+static void
+on_sheet_saved (StClassesPage *self)
+{
+  g_autofree char *message = NULL;
+
+  /* Translators: "Attendance saved: 38 / 40 present" */
+  message = g_strdup_printf (_("Attendance saved: %u / %u present"), st_attendance_sheet_get_present (self->sheet),
+                             st_attendance_sheet_get_total (self->sheet));
+  on_class_changed (self, message);
+}
+
+/* Participants and their records */
+
+static void
+on_enrolled (StClassesPage *self,
+             const char    *message)
+{
+  on_class_changed (self, message);
+}
+
+static void
+enrol_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (widget);
+  const StClass *c = current_class (self);
+  StEnrolDialog *dialog;
+
+  if (c == NULL)
+    return;
+  dialog = st_enrol_dialog_new (parent_window (self), self->db, self->divisions, c->id);
+  g_signal_connect_object (dialog, "enrolled", G_CALLBACK (on_enrolled), self, G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WINDOW (dialog));
+}
+
+static void
+open_records_dialog (StClassesPage       *self,
+                     StRecordsDialogKind  kind,
+                     const char          *participant_id)
+{
+  const StClass *c = current_class (self);
+  StRecordsDialog *dialog;
+
+  if (c == NULL)
+    return;
+  dialog = st_records_dialog_new (parent_window (self), self->db, c->id, kind,
+                                  st_class_view_get_enrolments (self->class_view), participant_id);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_class_changed), self, G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WINDOW (dialog));
+}
+
+static void
+records_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (widget);
+  const char *participant = parameter ? g_variant_get_string (parameter, NULL) : NULL;
+
+  if (g_str_equal (action_name, "classes.study-hours") || g_str_equal (action_name, "classes.participant-hours"))
+    open_records_dialog (self, ST_RECORDS_DIALOG_HOURS, participant);
+  else
+    open_records_dialog (self, ST_RECORDS_DIALOG_ASSIGNMENT, participant);
+}
+
+static void
+withdraw_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (widget);
+  const StClass *c = current_class (self);
+  const char *participant_id = g_variant_get_string (parameter, NULL);
+  g_autoptr(StParticipant) p = st_participant_load (self->db, participant_id, NULL);
+  g_autofree char *enrolment = NULL;
+  StWithdrawDialog *dialog;
+
+  if (c == NULL || p == NULL)
+    return;
+  enrolment = st_enrolment_id (participant_id, c->id);
+  dialog = st_withdraw_dialog_new (parent_window (self), self->db, enrolment, p->name);
+  g_signal_connect_object (dialog, "withdrawn", G_CALLBACK (on_class_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "refused", G_CALLBACK (toast), self, G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WINDOW (dialog));
+}
+
+/* The sign-in sheet */
+
+static void
+print_signin_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!st_signin_print (parent_window (self), self->db, g_variant_get_string (parameter, NULL), &error))
+    toast (self, error->message);
+}
+
+static void
+on_pdf_chosen (GtkNativeDialog *chooser,
+               int              response,
+               gpointer         user_data)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (user_data);
+  const char *session_id = g_object_get_data (G_OBJECT (chooser), "session");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autoptr(StSigninSheet) sheet = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL)
+        {
+          sheet = st_signin_sheet_new (self->db, session_id, &error);
+          if (sheet == NULL || !st_signin_sheet_write_pdf (sheet, path, &error))
+            toast (self, error->message);
+          else
+            {
+              g_autofree char *basename = g_path_get_basename (path);
+              /* Translators: "Sign-in sheet saved as 签到表.pdf" */
+              g_autofree char *message = g_strdup_printf (_("Sign-in sheet saved as %s"), basename);
+
+              toast (self, message);
+            }
+        }
+    }
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+save_signin_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (widget);
+  const char *session_id = g_variant_get_string (parameter, NULL);
+  g_autoptr(StSession) s = st_session_load (self->db, session_id, NULL);
+  g_autoptr(StClass) c = s ? st_class_load (self->db, s->class_id, NULL) : NULL;
+  g_autoptr(GtkFileFilter) pdf = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *chooser;
+
+  if (c == NULL)
+    return;
+  /* GtkFileChooserNative: GtkFileDialog needs GTK 4.10, newer than Debian 12's. */
+  chooser = gtk_file_chooser_native_new (_("Save Sign-in Sheet"), parent_window (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_filter_set_name (pdf, _("PDF documents"));
+  gtk_file_filter_add_suffix (pdf, "pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf);
+  /* Translators: the file name offered: "签到表 2025-03-08 <class>.pdf" */
+  name = g_strdup_printf (_("Sign-in sheet %s %s.pdf"), s->date, c->name);
+  g_strdelimit (name, "/\\", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_object_set_data_full (G_OBJECT (chooser), "session", g_strdup (session_id), g_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_pdf_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* For the tests */
+
+StClassView *
+st_classes_page_get_class_view (StClassesPage *self)
+{
+  return self->class_view;
+}
+
+StAttendanceSheet *
+st_classes_page_get_sheet (StClassesPage *self)
+{
+  return self->sheet;
+}
+
+const char *
+st_classes_page_get_visible (StClassesPage *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+GtkLabel *
+st_classes_page_get_count_label (StClassesPage *self)
+{
+  return self->count_label;
+}
+
+GtkDropDown *
+st_classes_page_get_township_dropdown (StClassesPage *self)
+{
+  return self->township_dropdown;
+}
+
+const char *
+st_classes_page_get_list_state (StClassesPage *self)
+{
+  return gtk_stack_get_visible_child_name (self->list_stack);
+}
+
+GtkWindow *
+st_classes_page_get_dialog (StClassesPage *self)
+{
+  return self->dialog;
+}
+
+const char *
+st_classes_page_get_last_toast (StClassesPage *self)
+{
+  return self->last_toast;
+}
+
+static void
+st_classes_page_dispose (GObject *object)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (object);
+
+  if (self->dialog != NULL)
+    gtk_window_destroy (self->dialog);
+  g_clear_weak_pointer (&self->dialog);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_CLASSES_PAGE);
+  g_clear_object (&self->db);
+  g_clear_pointer (&self->divisions, st_divisions_unref);
+  g_clear_pointer (&self->township_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->program_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->majors, g_ptr_array_unref);
+  g_clear_pointer (&self->last_toast, g_free);
+
+  G_OBJECT_CLASS (st_classes_page_parent_class)->dispose (object);
+}
+
+static void
+st_classes_page_class_init (StClassesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = st_classes_page_dispose;
+
+  g_type_ensure (ST_TYPE_CLASS_VIEW);
+  g_type_ensure (ST_TYPE_ATTENDANCE_SHEET);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-classes-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, StClassesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, StClassesPage, township_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StClassesPage, program_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StClassesPage, major_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StClassesPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, StClassesPage, class_list);
+  gtk_widget_class_bind_template_child (widget_class, StClassesPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, StClassesPage, class_view);
+  gtk_widget_class_bind_template_child (widget_class, StClassesPage, sheet);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_sheet_saved);
+
+  gtk_widget_class_install_action (widget_class, "classes.new-class", NULL, new_class_action);
+  gtk_widget_class_install_action (widget_class, "classes.clear-filters", NULL, clear_filters_action);
+  gtk_widget_class_install_action (widget_class, "classes.open-class", "s", open_class_action);
+  gtk_widget_class_install_action (widget_class, "classes.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "classes.open-session", "s", open_session_action);
+  gtk_widget_class_install_action (widget_class, "classes.today", NULL, today_action);
+  gtk_widget_class_install_action (widget_class, "classes.new-session", NULL, new_session_action);
+  gtk_widget_class_install_action (widget_class, "classes.enrol", NULL, enrol_action);
+  gtk_widget_class_install_action (widget_class, "classes.study-hours", NULL, records_action);
+  gtk_widget_class_install_action (widget_class, "classes.assignment", NULL, records_action);
+  gtk_widget_class_install_action (widget_class, "classes.participant-hours", "s", records_action);
+  gtk_widget_class_install_action (widget_class, "classes.participant-assignment", "s", records_action);
+  gtk_widget_class_install_action (widget_class, "classes.withdraw", "s", withdraw_action);
+  gtk_widget_class_install_action (widget_class, "classes.print-signin", "s", print_signin_action);
+  gtk_widget_class_install_action (widget_class, "classes.save-signin", "s", save_signin_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "classes.new-class", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "classes.today", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "classes.enrol", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "classes.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, GDK_ALT_MASK, "classes.back", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+st_classes_page_init (StClassesPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->township_codes = g_ptr_array_new_with_free_func (g_free);
+  self->program_codes = g_ptr_array_new_with_free_func (g_free);
+  self->majors = g_ptr_array_new_with_free_func (g_free);
+}

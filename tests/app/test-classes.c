@@ -1,0 +1,619 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Classes page driven through its real widgets under Xvfb: classes
+ * listed and filtered, the attendance sheet marked with the keys a trainer
+ * presses, the class's progress read back, study hours in bulk, the sheet
+ * read again from a reopened database, the sign-in sheet printed to PDF. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "st-application.h"
+#include "st-classes-page-private.h"
+#include "st-classwork.h"
+#include "st-eligibility.h"
+#include "st-idcard.h"
+#include "st-participant.h"
+#include "st-program.h"
+#include "st-records.h"
+#include "st-signin-print.h"
+#include "st-window-private.h"
+
+#define WAIT_UNTIL(cond) \
+  G_STMT_START { \
+    gint64 _end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC; \
+    while (!(cond)) \
+      { \
+        if (g_get_monotonic_time () > _end) \
+          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond); \
+        if (!g_main_context_iteration (NULL, FALSE)) \
+          g_usleep (2000); \
+      } \
+  } G_STMT_END
+
+static void
+settle (void)
+{
+  gint64 end = g_get_monotonic_time () + 150 * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+/* Sorted as the sheet sorts them: no village, so by name (code points in
+ * C.UTF-8: 王 < 覃 < 陈 < 韦? no — the test reads the order back). */
+static const struct { const char *name; const char *id17; } people[] = {
+  { "韦小芳", "52232719900101002" },
+  { "王秀英", "52232719880808024" },
+  { "陈明", "52232719930303004" },
+};
+
+typedef struct
+{
+  char      *path;
+  StDb      *db;
+  StWindow  *window;
+  char      *class_id;
+  char      *ids[G_N_ELEMENTS (people)];
+} Fixture;
+
+static StWindow *
+open_window (StDb *db)
+{
+  StWindow *window = st_window_new (NULL, db);
+
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_UNTIL (st_window_is_index_ready (window) && gtk_widget_get_mapped (GTK_WIDGET (window)));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "classes");
+  settle ();
+  return window;
+}
+
+static void
+close_window (StWindow **window)
+{
+  if (*window != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (*window));
+      *window = NULL;
+      settle ();
+    }
+}
+
+/* A program as data, like a county would add: 20 self-study or online
+ * hours, so that one bulk entry settles them. */
+static const char pilot_program[] =
+  "{ \"schema\": 1, \"code\": \"pilot\", \"name\": \"试点班\", \"name_en\": \"Pilot\", \"kind\": \"diploma\","
+  "  \"study_years\": { \"none\": 1, \"primary\": 1, \"junior\": 1, \"senior\": 1, \"unknown\": 1 },"
+  "  \"concentrated_hours_per_year\": 16, \"online_sessions_count_as_concentrated\": true,"
+  "  \"practical_sessions_count_as_concentrated\": true, \"self_study_at_least_concentrated\": false,"
+  "  \"self_and_online_min_hours\": 20, \"assignments_before_assessment\": false, \"min_assignments\": 0,"
+  "  \"required_assessments\": [], \"exemptions_allowed\": [], \"internship_required\": false,"
+  "  \"internship_waiver_years\": 2, \"early_graduation\": true, \"graduate_education_level\": \"中专\","
+  "  \"certificate_names\": { \"graduation\": \"毕业证书\", \"completion\": \"结业证书\", \"study_record\": \"写实性学习证明\" } }";
+
+static char *
+make_class (StDb       *db,
+            const char *name,
+            const char *program,
+            const char *township)
+{
+  g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+  g_autoptr(StClass) klass = st_class_new ();
+  g_autoptr(GError) error = NULL;
+
+  klass->name = g_strdup (name);
+  klass->program_code = g_strdup (program);
+  klass->major = g_strdup ("种植");
+  klass->township_code = g_strdup (st_divisions_find_township (divisions, township)->code);
+  klass->start_date = g_strdup ("2025-03-01");
+  klass->teaching_point = g_strdup ("者楼村委会");
+  klass->trainers = g_strsplit ("韦老师", ",", -1);
+  g_assert_true (st_class_create (db, klass, &error));
+  g_assert_no_error (error);
+  return g_strdup (klass->id);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+  g_autoptr(StProgram) pilot = NULL;
+  static guint n_databases;
+
+  f->path = g_strdup_printf ("%s/classes-%u.db", g_get_user_data_dir (), ++n_databases);
+  f->db = st_db_open (f->path, &error);
+  g_assert_no_error (error);
+  pilot = st_program_new_from_data (pilot_program, -1, "pilot.json", &error);
+  g_assert_no_error (error);
+  g_assert_true (st_program_save (f->db, pilot, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      g_autoptr(StParticipant) p = st_participant_new ();
+
+      p->id_number = g_strdup_printf ("%s%c", people[i].id17, st_idcard_check_character (people[i].id17));
+      p->name = g_strdup (people[i].name);
+      p->township_code = g_strdup (st_divisions_find_township (divisions, "者楼街道")->code);
+      g_assert_true (st_participant_insert (f->db, p, &error));
+      f->ids[i] = g_strdup (p->id);
+    }
+  if (data == NULL)
+    {
+      f->class_id = make_class (f->db, "者楼街道 2025 级种植班", "pilot", "者楼街道");
+      for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+        {
+          g_autofree char *e = st_enrol (f->db, f->ids[i], f->class_id, NULL, 0, &error);
+
+          g_assert_no_error (error);
+        }
+    }
+  f->window = open_window (f->db);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  close_window (&f->window);
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (window);
+    }
+  settle ();
+  g_clear_object (&f->db);
+  g_free (f->path);
+  g_free (f->class_id);
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    g_free (f->ids[i]);
+}
+
+static StClassesPage *
+page_of (Fixture *f)
+{
+  return st_window_get_classes_page (f->window);
+}
+
+static StClassView *
+open_class (Fixture *f)
+{
+  StClassView *view = st_classes_page_get_class_view (page_of (f));
+
+  gtk_widget_activate_action (GTK_WIDGET (page_of (f)), "classes.open-class", "s", f->class_id);
+  g_assert_cmpstr (st_classes_page_get_visible (page_of (f)), ==, "class");
+  WAIT_UNTIL (st_class_view_is_progress_ready (view));
+  return view;
+}
+
+static const char *
+progress_of (Fixture *f, guint person)
+{
+  const char *text = st_class_view_get_progress_text (st_classes_page_get_class_view (page_of (f)), f->ids[person]);
+
+  g_assert_nonnull (text);
+  return text;
+}
+
+static char *
+add_session (Fixture *f, const char *date, int minutes)
+{
+  g_autoptr(StSession) s = g_new0 (StSession, 1);
+  g_autoptr(GError) error = NULL;
+
+  s->class_id = g_strdup (f->class_id);
+  s->date = g_strdup (date);
+  s->minutes = minutes;
+  s->mode = g_strdup ("concentrated");
+  s->subject = g_strdup ("skill");
+  g_assert_true (st_session_create (f->db, s, &error));
+  g_assert_no_error (error);
+  return g_strdup (s->id);
+}
+
+/* Which person is on line @line of the sheet. */
+static guint
+person_on_line (StAttendanceSheet *sheet, guint line)
+{
+  StAttendanceEntry *e = st_attendance_row_get_entry (st_attendance_sheet_get_row (sheet, line));
+
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    if (g_str_equal (e->name, people[i].name))
+      return i;
+  g_assert_not_reached ();
+}
+
+static void
+press (StAttendanceSheet *sheet, guint keyval)
+{
+  g_assert_true (st_attendance_sheet_handle_key (sheet, keyval, 0));
+}
+
+static const char *
+count_of (StAttendanceSheet *sheet)
+{
+  return gtk_label_get_text (st_attendance_sheet_get_count_label (sheet));
+}
+
+static void
+test_list (Fixture *f, gconstpointer data)
+{
+  StClassesPage *page = page_of (f);
+  g_autofree char *other = NULL;
+  GtkDropDown *township = st_classes_page_get_township_dropdown (page);
+
+  /* Nothing yet: the page says what to do. */
+  g_assert_cmpstr (st_classes_page_get_list_state (page), ==, "empty");
+  g_assert_cmpstr (gtk_label_get_text (st_classes_page_get_count_label (page)), ==, "0 classes");
+
+  f->class_id = make_class (f->db, "者楼街道 2025 级种植班", "secondary-vocational", "者楼街道");
+  other = make_class (f->db, "巧马镇 2025 级种植班", "secondary-vocational", "巧马镇");
+  st_classes_page_reload (page);
+  g_assert_cmpstr (st_classes_page_get_list_state (page), ==, "classes");
+  g_assert_cmpstr (gtk_label_get_text (st_classes_page_get_count_label (page)), ==, "2 classes");
+
+  /* Township filter: the second entry is 者楼街道 (code order), first of the county. */
+  for (guint i = 1; i < g_list_model_get_n_items (gtk_drop_down_get_model (township)); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (gtk_drop_down_get_model (township), i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), "巧马镇"))
+        gtk_drop_down_set_selected (township, i);
+    }
+  g_assert_cmpstr (gtk_label_get_text (st_classes_page_get_count_label (page)), ==, "1 of 2 classes");
+
+  /* A class with nobody: the class page asks for enrolments, and the
+   * enrol dialog searches the register. */
+  gtk_drop_down_set_selected (township, 0);
+  open_class (f);
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.enrol", NULL);
+  {
+    StEnrolDialog *dialog = ST_ENROL_DIALOG (st_classes_page_get_dialog (page));
+    g_autoptr(GError) error = NULL;
+
+    g_assert_nonnull (dialog);
+    st_enrol_dialog_search (dialog, "wxy");
+    g_assert_cmpuint (st_enrol_dialog_get_n_results (dialog), ==, 1);
+    g_assert_true (st_enrol_dialog_enrol (dialog, f->ids[1], &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "王秀英 enrolled");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (page)));
+  g_assert_true (g_str_has_prefix (progress_of (f, 1), "Concentrated 0 / 288 h"));
+
+  /* Withdrawal: date and reason, and the line says so. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.withdraw", "s", f->ids[1]);
+  {
+    StWithdrawDialog *dialog = ST_WITHDRAW_DIALOG (st_classes_page_get_dialog (page));
+
+    g_assert_false (st_withdraw_dialog_submit (dialog, "2025-06-30", "  "));
+    g_assert_true (st_withdraw_dialog_submit (dialog, "2025-06-30", "外出务工"));
+  }
+  g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "王秀英 withdrew on 2025-06-30");
+  WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (page)));
+  g_assert_null (st_class_view_get_progress_text (st_classes_page_get_class_view (page), f->ids[1]));
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.back", NULL);
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "list");
+}
+
+static void
+test_attendance_keyboard (Fixture *f, gconstpointer data)
+{
+  StClassesPage *page = page_of (f);
+  StAttendanceSheet *sheet = st_classes_page_get_sheet (page);
+  g_autofree char *session = add_session (f, "2025-03-08", 480);
+  guint first, second, third;
+
+  open_class (f);
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    g_assert_true (g_str_has_prefix (progress_of (f, i), "Concentrated 0 / 16 h"));
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.open-session", "s", session);
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "sheet");
+  /* Everyone present until marked otherwise, not saved yet. */
+  g_assert_cmpstr (count_of (sheet), ==, "3 / 3 present");
+  g_assert_true (st_attendance_sheet_get_dirty (sheet));
+  first = person_on_line (sheet, 0);
+  second = person_on_line (sheet, 1);
+  third = person_on_line (sheet, 2);
+
+  /* ↓ Space: the second absent. */
+  press (sheet, GDK_KEY_Down);
+  g_assert_cmpuint (st_attendance_sheet_get_cursor (sheet), ==, 1);
+  press (sheet, GDK_KEY_space);
+  g_assert_cmpstr (count_of (sheet), ==, "2 / 3 present");
+  /* ↓ 9 0 Enter: the third present for 90 minutes. */
+  press (sheet, GDK_KEY_Down);
+  press (sheet, GDK_KEY_9);
+  press (sheet, GDK_KEY_0);
+  press (sheet, GDK_KEY_Return);
+  g_assert_cmpint (st_attendance_row_get_entry (st_attendance_sheet_get_row (sheet, 2))->minutes, ==, 90);
+  /* ↑ ↑ L: the first on leave; L again puts them back. */
+  press (sheet, GDK_KEY_Up);
+  press (sheet, GDK_KEY_Up);
+  g_assert_cmpuint (st_attendance_sheet_get_cursor (sheet), ==, 0);
+  press (sheet, GDK_KEY_l);
+  g_assert_cmpstr (count_of (sheet), ==, "1 / 3 present");
+  press (sheet, GDK_KEY_L);
+  g_assert_cmpstr (count_of (sheet), ==, "2 / 3 present");
+  /* Ctrl+S is not the sheet's to eat: it reaches the Save binding. */
+  g_assert_false (st_attendance_sheet_handle_key (sheet, GDK_KEY_s, GDK_CONTROL_MASK));
+  gtk_widget_activate_action (GTK_WIDGET (sheet), "sheet.save", NULL);
+  g_assert_false (st_attendance_sheet_get_dirty (sheet));
+  g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "Attendance saved: 2 / 3 present");
+
+  /* The class's progress follows. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.back", NULL);
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
+  WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (page)));
+  g_assert_true (g_str_has_prefix (progress_of (f, first), "Concentrated 8 / 16 h"));
+  g_assert_true (g_str_has_prefix (progress_of (f, second), "Concentrated 0 / 16 h"));
+  g_assert_true (g_str_has_prefix (progress_of (f, third), "Concentrated 1.5 / 16 h"));
+  g_assert_nonnull (strstr (progress_of (f, third), "14.5 concentrated teaching hours short"));
+
+  /* Reopened: the database holds it. */
+  close_window (&f->window);
+  g_clear_object (&f->db);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) entries = NULL;
+
+    f->db = st_db_open (f->path, &error);
+    g_assert_no_error (error);
+    entries = st_attendance_load_sheet (f->db, session, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (entries->len, ==, 3);
+    for (guint i = 0; i < entries->len; i++)
+      {
+        StAttendanceEntry *e = g_ptr_array_index (entries, i);
+
+        if (g_str_equal (e->name, people[second].name))
+          g_assert_cmpstr (e->status, ==, "absent");
+        else
+          g_assert_cmpstr (e->status, ==, "present");
+        if (g_str_equal (e->name, people[third].name))
+          g_assert_cmpint (e->minutes, ==, 90);
+      }
+  }
+  f->window = open_window (f->db);
+  page = page_of (f);
+  sheet = st_classes_page_get_sheet (page);
+  open_class (f);
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.open-session", "s", session);
+  g_assert_cmpstr (count_of (sheet), ==, "2 / 3 present");
+  g_assert_false (st_attendance_sheet_get_dirty (sheet));
+}
+
+static void
+test_today (Fixture *f, gconstpointer data)
+{
+  StClassesPage *page = page_of (f);
+  StClassView *view = open_class (f);
+  StAttendanceSheet *sheet = st_classes_page_get_sheet (page);
+  g_autofree char *session = NULL;
+  g_autofree char *today = st_date_today ();
+  g_autoptr(StSession) s = NULL;
+
+  g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 0);
+  /* One click: made, prefilled from the class, and its sheet open. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.today", NULL);
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "sheet");
+  g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 1);
+  session = g_strdup (st_attendance_sheet_get_session_id (sheet));
+  s = st_session_load (f->db, session, NULL);
+  g_assert_cmpstr (s->date, ==, today);
+  g_assert_cmpstr (s->trainer, ==, "韦老师");
+  g_assert_cmpstr (s->place, ==, "者楼村委会");
+  g_assert_cmpint (s->minutes, ==, 480);
+  /* Leaving unsaved asks first. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.back", NULL);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (st_classes_page_get_dialog (page)));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (st_classes_page_get_dialog (page)), "save");
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
+  /* The second click opens the same session. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.today", NULL);
+  g_assert_cmpstr (st_attendance_sheet_get_session_id (sheet), ==, session);
+  g_assert_false (st_attendance_sheet_get_dirty (sheet));
+  g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 1);
+}
+
+static void
+test_bulk_hours (Fixture *f, gconstpointer data)
+{
+  StClassesPage *page = page_of (f);
+  StRecordsDialog *dialog;
+
+  open_class (f);
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    g_assert_nonnull (strstr (progress_of (f, i), "20 self-study or online hours short"));
+
+  /* Everyone 20 hours in March, except the last. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.study-hours", NULL);
+  dialog = ST_RECORDS_DIALOG (st_classes_page_get_dialog (page));
+  g_assert_cmpuint (st_records_dialog_get_n_checked (dialog), ==, 3);
+  st_records_dialog_set_hours (dialog, 20);
+  st_records_dialog_set_date (dialog, "2025-03-31");
+  g_assert_true (st_records_dialog_set_checked (dialog, f->ids[2], FALSE));
+  g_assert_cmpuint (st_records_dialog_get_n_checked (dialog), ==, 2);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "20 hours each for 2 participants");
+  WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (page)));
+  g_assert_null (strstr (progress_of (f, 0), "self-study or online hours short"));
+  g_assert_nonnull (strstr (progress_of (f, 0), "self-study and online 20 / 20 h"));
+  g_assert_null (strstr (progress_of (f, 1), "self-study or online hours short"));
+  g_assert_nonnull (strstr (progress_of (f, 2), "20 self-study or online hours short"));
+
+  /* For one participant: their own dialog, and a bad date is refused in it. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.participant-hours", "s", f->ids[2]);
+  dialog = ST_RECORDS_DIALOG (st_classes_page_get_dialog (page));
+  st_records_dialog_set_hours (dialog, 12.5);
+  st_records_dialog_set_date (dialog, "2025-04-31");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  g_assert_true (st_classes_page_get_dialog (page) == GTK_WINDOW (dialog));
+  st_records_dialog_set_date (dialog, "2025-04-30");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "12.5 hours each for 1 participant");
+  WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (page)));
+  g_assert_nonnull (strstr (progress_of (f, 2), "7.5 self-study or online hours short"));
+
+  /* An assignment for the class. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.assignment", NULL);
+  dialog = ST_RECORDS_DIALOG (st_classes_page_get_dialog (page));
+  st_records_dialog_set_title (dialog, "嫁接实操");
+  st_records_dialog_set_date (dialog, "2025-04-15");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "Assignment recorded for 3 participants");
+  {
+    g_autofree char *enrolment = st_enrolment_id (f->ids[0], f->class_id);
+    g_autoptr(GPtrArray) assignments = st_assignment_list (f->db, enrolment, NULL);
+
+    g_assert_cmpuint (assignments->len, ==, 1);
+    g_assert_cmpstr (((StAssignment *) g_ptr_array_index (assignments, 0))->done_on, ==, "2025-04-15");
+  }
+}
+
+static void
+test_signin_print (Fixture *f, gconstpointer data)
+{
+  g_autofree char *session = add_session (f, "2025-03-08", 480);
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "signin.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  /* The print operation's own pages, exported without a dialog: the
+   * core's sheet, with everyone on it. */
+  g_assert_true (st_signin_print_export (GTK_WINDOW (f->window), f->db, session, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  if (g_find_program_in_path ("pdftotext") == NULL)
+    {
+      g_test_skip ("poppler-utils (pdftotext) is not installed");
+      g_remove (path);
+      return;
+    }
+  {
+    const char *argv[] = { "pdftotext", "-layout", "-enc", "UTF-8", path, "-", NULL };
+    g_autofree char *text = NULL;
+    int status;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &text, NULL,
+                                 &status, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (text, "Sign-in Sheet"));
+    g_assert_nonnull (strstr (text, "Date: 2025-03-08"));
+    for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+      g_assert_nonnull (strstr (text, people[i].name));
+    /* ID numbers masked, as in every list. */
+    g_assert_nonnull (strstr (text, "522327********"));
+    g_assert_null (strstr (text, people[0].id17));
+    g_assert_nonnull (strstr (text, "Page 1 of 1"));
+  }
+  g_remove (path);
+}
+
+static const char *const my_prefixes[] = { "classes.", "sheet.", "dialog." };
+
+static gboolean
+has_name (GtkWidget *widget)
+{
+  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL)
+    || gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+static guint
+check_names (GtkWidget *widget)
+{
+  guint checked = 0;
+  const char *action = GTK_IS_ACTIONABLE (widget) ? gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) : NULL;
+  gboolean mine = FALSE;
+
+  for (guint i = 0; action && i < G_N_ELEMENTS (my_prefixes); i++)
+    mine |= g_str_has_prefix (action, my_prefixes[i]);
+  if (GTK_IS_MENU_BUTTON (widget))
+    {
+      if (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) == NULL && !has_name (widget))
+        g_error ("a menu button in a %s has no accessible name", G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+      return 1;
+    }
+  if (GTK_IS_BUTTON (widget) && mine && gtk_button_get_label (GTK_BUTTON (widget)) == NULL && !has_name (widget))
+    g_error ("the button for %s has no accessible name", action);
+  if (GTK_IS_BUTTON (widget) && mine)
+    checked++;
+  if (GTK_IS_DROP_DOWN (widget) || GTK_IS_LIST_BOX (widget) || GTK_IS_SPIN_BUTTON (widget)
+      || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_SEARCH_ENTRY (widget))
+    {
+      if (!has_name (widget) && !ADW_IS_ACTION_ROW (gtk_widget_get_ancestor (widget, ADW_TYPE_ACTION_ROW)))
+        g_error ("a %s in a %s has no accessible name", G_OBJECT_TYPE_NAME (widget),
+                 G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)));
+      checked++;
+    }
+  if (GTK_IS_DROP_DOWN (widget) || ADW_IS_COMBO_ROW (widget) || ADW_IS_ENTRY_ROW (widget)
+      || GTK_IS_SPIN_BUTTON (widget) || GTK_IS_SEARCH_ENTRY (widget))
+    return checked;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    checked += check_names (child);
+  return checked;
+}
+
+static void
+test_accessible_names (Fixture *f, gconstpointer data)
+{
+  StClassesPage *page = page_of (f);
+  g_autofree char *session = add_session (f, "2025-03-08", 480);
+  GtkWindow *dialog;
+
+  open_class (f);
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.open-session", "s", session);
+  g_assert_cmpuint (check_names (GTK_WIDGET (page)), >=, 20);
+  {
+    const char *kinds[] = { "classes.study-hours", "classes.assignment", "classes.enrol", "classes.new-session",
+                            "classes.new-class" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+      {
+        gtk_widget_activate_action (GTK_WIDGET (page), kinds[i], NULL);
+        dialog = st_classes_page_get_dialog (page);
+        g_assert_nonnull (dialog);
+        gtk_window_present (dialog);
+        check_names (GTK_WIDGET (dialog));
+        gtk_window_destroy (dialog);
+      }
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *root = g_dir_make_tmp ("shuangti-test-classes-XXXXXX", NULL);
+  static const char *const dirs[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+                                      "XDG_STATE_HOME", "XDG_RUNTIME_DIR" };
+
+  g_assert_nonnull (root);
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, dirs[i], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (dirs[i], dir, TRUE);
+    }
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add ("/app/classes/list", Fixture, GINT_TO_POINTER (1), fixture_setup, test_list, fixture_teardown);
+  g_test_add ("/app/classes/attendance-keyboard", Fixture, NULL, fixture_setup, test_attendance_keyboard,
+              fixture_teardown);
+  g_test_add ("/app/classes/today", Fixture, NULL, fixture_setup, test_today, fixture_teardown);
+  g_test_add ("/app/classes/bulk-hours", Fixture, NULL, fixture_setup, test_bulk_hours, fixture_teardown);
+  g_test_add ("/app/classes/signin-print", Fixture, NULL, fixture_setup, test_signin_print, fixture_teardown);
+  g_test_add ("/app/classes/accessible-names", Fixture, NULL, fixture_setup, test_accessible_names,
+              fixture_teardown);
+  return g_test_run ();
+}
