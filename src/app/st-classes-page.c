@@ -35,6 +35,7 @@ struct _StClassesPage
   GPtrArray         *program_codes;
   GPtrArray         *majors;
   GtkWindow         *dialog;           /* weak */
+  gboolean           class_stale;      /* the class view is older than the sheet saved */
   char              *last_toast;
   gboolean           filling;
 };
@@ -298,6 +299,11 @@ open_session_action (GtkWidget  *widget,
 static void
 leave_sheet (StClassesPage *self)
 {
+  if (self->class_stale)
+    {
+      self->class_stale = FALSE;
+      st_class_view_reload (self->class_view);
+    }
   gtk_stack_set_visible_child_name (self->stack, "class");
   st_class_view_show_tab (self->class_view, "sessions");
 }
@@ -380,6 +386,7 @@ static void
 on_class_changed (StClassesPage *self,
                   const char    *message)
 {
+  self->class_stale = FALSE;
   st_class_view_reload (self->class_view);
   fill_list (self);
   if (message != NULL)
@@ -526,7 +533,10 @@ on_sheet_saved (StClassesPage *self)
   /* Translators: "Attendance saved: 38 / 40 present" */
   message = g_strdup_printf (_("Attendance saved: %u / %u present"), st_attendance_sheet_get_present (self->sheet),
                              st_attendance_sheet_get_total (self->sheet));
-  on_class_changed (self, message);
+  /* The trainer waits for Save: the class view is read again when they go
+   * back to it, not now. */
+  self->class_stale = TRUE;
+  toast (self, message);
 }
 
 /* Participants and their records */
