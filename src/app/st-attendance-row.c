@@ -187,7 +187,7 @@ st_attendance_row_new (StAttendanceEntry *entry,
   gtk_label_set_text (self->number_label, n);
   gtk_label_set_text (self->name_label, entry->name);
   detail = entry->village != NULL && *entry->village != '\0'
-           ? g_strdup_printf ("%s · %s", entry->village, masked) : g_strdup (masked);
+           ? g_strdup_printf ("%s · %s", masked, entry->village) : g_strdup (masked);
   gtk_label_set_text (self->detail_label, detail);
 
   /* Translators: accessible names of a row's controls: "张三: present" */

@@ -13,6 +13,8 @@
 
 #include "st-app-demo.h"
 #include "st-application.h"
+#include "st-classes-page-private.h"
+#include "st-records.h"
 #include "st-demo.h"
 #include "st-import-window-private.h"
 #include "st-participant.h"
@@ -254,6 +256,94 @@ sync_screenshots (StDb *db)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+progress_ready (gpointer data)
+{
+  return st_class_view_is_progress_ready (data);
+}
+
+/* The Classes page: a class with a few sessions behind it, its progress,
+ * the attendance sheet being taken, and study hours for the class. */
+static void
+shoot_classes (StWindow *window,
+               StDb     *db)
+{
+  StClassesPage *page = st_window_get_classes_page (window);
+  g_autoptr(GPtrArray) classes = st_class_list (db, NULL, NULL);
+  StClass *klass = NULL;
+  g_autofree char *last = NULL;
+  StAttendanceSheet *sheet;
+  static const char *const subjects[] = { "literacy", "skill", "mandarin", "skill" };
+
+  for (guint i = 0; i < classes->len; i++)
+    if (strstr (((StClass *) g_ptr_array_index (classes, i))->name, "种植") != NULL)
+      klass = g_ptr_array_index (classes, i);
+  g_assert_nonnull (klass);
+  for (guint i = 0; i < G_N_ELEMENTS (subjects); i++)
+    {
+      g_autoptr(StSession) s = g_new0 (StSession, 1);
+      g_autoptr(GError) error = NULL;
+
+      s->class_id = g_strdup (klass->id);
+      s->date = g_strdup_printf ("2024-0%u-12", i + 3);
+      s->minutes = 480;
+      s->mode = g_strdup ("concentrated");
+      s->subject = g_strdup (subjects[i]);
+      s->trainer = g_strdup ("韦老师");
+      s->place = g_strdup ("者楼村委会");
+      g_assert_true (st_session_create (db, s, &error));
+      if (i + 1 < G_N_ELEMENTS (subjects))
+        g_assert_cmpint (st_attendance_fill_present (db, s->id, &error), >, 0);
+      g_free (last);
+      last = g_strdup (s->id);
+    }
+  g_assert_cmpint (st_study_log_add_for_class (db, klass->id, "2024-03-31", 20 * 60, "self", NULL, NULL, NULL), >, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "classes");
+  settle (300);
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.open-class", "s", klass->id);
+  wait_until (progress_ready, st_classes_page_get_class_view (page));
+  /* Rows for the whole class are laid out first. */
+  settle (700);
+  save (GTK_WIDGET (window), "class");
+
+  /* The trainer's keys: ↓ Space (absent), ↓ ↓ L (leave), ↓ 2 4 0 Enter. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.open-session", "s", last);
+  sheet = st_classes_page_get_sheet (page);
+  {
+    const guint keys[] = { GDK_KEY_Down, GDK_KEY_space, GDK_KEY_Down, GDK_KEY_Down, GDK_KEY_l, GDK_KEY_Down,
+                           GDK_KEY_2, GDK_KEY_4, GDK_KEY_0, GDK_KEY_Return };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      st_attendance_sheet_handle_key (sheet, keys[i], 0);
+  }
+  save (GTK_WIDGET (window), "attendance");
+  gtk_window_set_default_size (GTK_WINDOW (window), 683, 720);
+  settle (500);
+  save (GTK_WIDGET (window), "attendance-narrow");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  settle (300);
+  gtk_widget_activate_action (GTK_WIDGET (sheet), "sheet.save", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.back", NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.study-hours", NULL);
+  {
+    GtkWindow *dialog = st_classes_page_get_dialog (page);
+    GPtrArray *enrolments = st_class_view_get_enrolments (st_classes_page_get_class_view (page));
+    guint unchecked = 0;
+
+    st_records_dialog_set_date (ST_RECORDS_DIALOG (dialog), "2024-06-30");
+    for (guint i = 1; i < enrolments->len && unchecked < 3; i += 3)
+      unchecked += st_records_dialog_set_checked (ST_RECORDS_DIALOG (dialog),
+                                                  ((StEnrolment *) g_ptr_array_index (enrolments, i))->participant_id,
+                                                  FALSE);
+    wait_until (mapped, dialog);
+    save (GTK_WIDGET (dialog), "bulk-hours");
+    gtk_window_destroy (dialog);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.back", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -290,6 +380,14 @@ main (int   argc,
 
   gtk_init ();
   adw_init ();
+  {
+    /* What AdwApplication loads for the app itself. */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/shuangti/Shuangti/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
   dir = g_dir_make_tmp ("shuangti-screenshots-XXXXXX", &error);
   g_assert_no_error (error);
@@ -317,6 +415,7 @@ main (int   argc,
   show_page (window, "classes", "classes");
   show_page (window, "graduation", "graduation");
   show_page (window, "reports", "reports");
+  shoot_classes (window, db);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "participants");
 
   /* Half the laptop's width. */
