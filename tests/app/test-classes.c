@@ -476,6 +476,65 @@ test_bulk_hours (Fixture *f, gconstpointer data)
   }
 }
 
+
+/* The entry row titled @title in @widget, as a person finds it by its
+ * label. */
+static GtkEditable *
+find_entry_row (GtkWidget  *widget,
+                const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (widget) && g_str_equal (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title))
+    return GTK_EDITABLE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found = find_entry_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_dialogs (Fixture *f, gconstpointer data)
+{
+  StClassesPage *page = page_of (f);
+  GtkWindow *dialog;
+  StClassView *view;
+
+  /* New class: the core's refusal shown in the dialog, then created. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.new-class", NULL);
+  dialog = st_classes_page_get_dialog (page);
+  g_assert_true (ST_IS_CLASS_DIALOG (dialog));
+  gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Name"), "者楼街道 2026 级电商班");
+  gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Start date (2025-03-01)"), "2026-02-30");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.create", NULL);
+  g_assert_true (st_classes_page_get_dialog (page) == dialog);
+  gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Start date (2025-03-01)"), "2026-03-01");
+  gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Trainers (separated by commas)"), "韦老师、王老师");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.create", NULL);
+  g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "者楼街道 2026 级电商班 created");
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
+  view = st_classes_page_get_class_view (page);
+  g_assert_cmpstr (st_class_view_get_class (view)->name, ==, "者楼街道 2026 级电商班");
+  g_assert_cmpuint (g_strv_length (st_class_view_get_class (view)->trainers), ==, 2);
+
+  /* New session, filled in from the class; a date before it starts is refused. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.new-session", NULL);
+  dialog = st_classes_page_get_dialog (page);
+  g_assert_true (ST_IS_SESSION_DIALOG (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (find_entry_row (GTK_WIDGET (dialog), "Trainer")), ==, "韦老师");
+  gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Date (2025-03-08)"), "2026-02-01");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.create", NULL);
+  g_assert_true (st_classes_page_get_dialog (page) == dialog);
+  gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Date (2025-03-08)"), "2026-03-07");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.create", NULL);
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "sheet");
+  g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 1);
+  /* Nobody enrolled yet: an empty sheet. */
+  g_assert_cmpstr (count_of (st_classes_page_get_sheet (page)), ==, "0 / 0 present");
+}
+
 static void
 test_signin_print (Fixture *f, gconstpointer data)
 {
@@ -612,6 +671,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/app/classes/today", Fixture, NULL, fixture_setup, test_today, fixture_teardown);
   g_test_add ("/app/classes/bulk-hours", Fixture, NULL, fixture_setup, test_bulk_hours, fixture_teardown);
+  g_test_add ("/app/classes/dialogs", Fixture, NULL, fixture_setup, test_dialogs, fixture_teardown);
   g_test_add ("/app/classes/signin-print", Fixture, NULL, fixture_setup, test_signin_print, fixture_teardown);
   g_test_add ("/app/classes/accessible-names", Fixture, NULL, fixture_setup, test_accessible_names,
               fixture_teardown);
