@@ -44,9 +44,9 @@ in_this_class (StEnrolDialog *self,
   return e != NULL && g_strcmp0 (e->state, "studying") == 0;
 }
 
-void
-st_enrol_dialog_search (StEnrolDialog *self,
-                        const char    *text)
+static void
+run_search (StEnrolDialog *self,
+            const char    *text)
 {
   StParticipantQuery query = { .search = text };
   g_autoptr(GError) error = NULL;
@@ -121,6 +121,15 @@ st_enrol_dialog_search (StEnrolDialog *self,
     gtk_label_set_text (self->message_label, "");
 }
 
+void
+st_enrol_dialog_search (StEnrolDialog *self,
+                        const char    *text)
+{
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  run_search (self, text);
+}
+
 guint
 st_enrol_dialog_get_n_results (StEnrolDialog *self)
 {
@@ -143,7 +152,7 @@ st_enrol_dialog_enrol (StEnrolDialog  *self,
   /* Translators: "张三 enrolled" */
   message = g_strdup_printf (_("%s enrolled"), p ? p->name : participant_id);
   g_signal_emit (self, signals[ENROLLED], 0, message);
-  st_enrol_dialog_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  run_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   gtk_label_set_text (self->message_label, message);
   return TRUE;
 }
@@ -163,7 +172,7 @@ enrol_action (GtkWidget  *widget,
 static void
 on_search_changed (StEnrolDialog *self)
 {
-  st_enrol_dialog_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  run_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
 static void
@@ -231,7 +240,7 @@ st_enrol_dialog_new (GtkWindow   *parent,
   self->divisions = st_divisions_ref (divisions);
   self->class_id = g_strdup (class_id);
   gtk_editable_set_text (GTK_EDITABLE (self->date_row), klass ? klass->start_date : "");
-  st_enrol_dialog_search (self, "");
+  run_search (self, "");
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
   return self;
 }

@@ -18,7 +18,8 @@ StEnrolDialog *st_enrol_dialog_new    (GtkWindow     *parent,
                                        StDb          *db,
                                        StDivisions   *divisions,
                                        const char    *class_id);
-/* For the tests: searches @text now, and enrols the @nth result. */
+/* For the tests and the screenshots: types @text into the search and
+ * searches at once; enrols one of the results. */
 void           st_enrol_dialog_search (StEnrolDialog *self,
                                        const char    *text);
 guint          st_enrol_dialog_get_n_results (StEnrolDialog *self);

@@ -341,7 +341,22 @@ shoot_classes (StWindow *window,
     save (GTK_WIDGET (dialog), "bulk-hours");
     gtk_window_destroy (dialog);
   }
+  st_class_view_show_tab (st_classes_page_get_class_view (page), "sessions");
+  save (GTK_WIDGET (window), "class-sessions");
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.enrol", NULL);
+  {
+    StEnrolDialog *dialog = ST_ENROL_DIALOG (st_classes_page_get_dialog (page));
+
+    st_enrol_dialog_search (dialog, "wx");
+    wait_until (mapped, dialog);
+    save (GTK_WIDGET (dialog), "enrol");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
   gtk_widget_activate_action (GTK_WIDGET (page), "classes.back", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.new-class", NULL);
+  wait_until (mapped, st_classes_page_get_dialog (page));
+  save (GTK_WIDGET (st_classes_page_get_dialog (page)), "new-class");
+  gtk_window_destroy (st_classes_page_get_dialog (page));
 }
 
 int
