@@ -251,6 +251,21 @@ current_class (StClassesPage *self)
   return st_class_view_get_class (self->class_view);
 }
 
+/* Where the keyboard starts on what is shown, so that the page's keys
+ * (Ctrl+T, Ctrl+E, Alt+←) work without a click first. */
+static void
+focus_visible (StClassesPage *self)
+{
+  const char *visible = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_str_equal (visible, "sheet"))
+    st_attendance_sheet_focus (self->sheet);
+  else if (g_str_equal (visible, "class"))
+    gtk_widget_child_focus (GTK_WIDGET (self->class_view), GTK_DIR_TAB_FORWARD);
+  else if (!gtk_widget_child_focus (GTK_WIDGET (self->class_list), GTK_DIR_TAB_FORWARD))
+    gtk_widget_child_focus (gtk_stack_get_visible_child (self->list_stack), GTK_DIR_TAB_FORWARD);
+}
+
 static void
 open_class (StClassesPage *self,
             const char    *class_id)
@@ -263,6 +278,7 @@ open_class (StClassesPage *self,
       return;
     }
   gtk_stack_set_visible_child_name (self->stack, "class");
+  focus_visible (self);
 }
 
 static void
@@ -306,6 +322,7 @@ leave_sheet (StClassesPage *self)
     }
   gtk_stack_set_visible_child_name (self->stack, "class");
   st_class_view_show_tab (self->class_view, "sessions");
+  focus_visible (self);
 }
 
 static void
@@ -363,6 +380,7 @@ back_action (GtkWidget  *widget,
     {
       fill_list (self);
       gtk_stack_set_visible_child_name (self->stack, "list");
+      focus_visible (self);
     }
 }
 
@@ -817,6 +835,7 @@ static void
 st_classes_page_init (StClassesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (focus_visible), NULL);
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
   self->program_codes = g_ptr_array_new_with_free_func (g_free);
   self->majors = g_ptr_array_new_with_free_func (g_free);

@@ -388,6 +388,39 @@ test_attendance_keyboard (Fixture *f, gconstpointer data)
   g_assert_false (st_attendance_sheet_get_dirty (sheet));
 }
 
+/* From the window to the sheet without a mouse: the Classes page puts the
+ * keyboard on the first class, Enter opens it, and the page's keys reach it
+ * from there. */
+static void
+test_keyboard_path (Fixture *f, gconstpointer data)
+{
+  StClassesPage *page = page_of (f);
+  GtkWidget *focus;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "participants");
+  settle ();
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "classes");
+  settle ();
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (GTK_IS_LIST_BOX_ROW (focus));
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (page)));
+  gtk_widget_activate (focus);
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (st_classes_page_get_class_view (page))));
+  /* Ctrl+T from there, then the sheet has the keyboard on its first line. */
+  gtk_widget_activate_action (focus, "classes.today", NULL);
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "sheet");
+  settle ();
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_true (ST_IS_ATTENDANCE_ROW (focus));
+  g_assert_true (focus == GTK_WIDGET (st_attendance_sheet_get_row (st_classes_page_get_sheet (page), 0)));
+  /* Ctrl+S from the line: the sheet's binding. */
+  gtk_widget_activate_action (focus, "sheet.save", NULL);
+  g_assert_false (st_attendance_sheet_get_dirty (st_classes_page_get_sheet (page)));
+}
+
 static void
 test_today (Fixture *f, gconstpointer data)
 {
@@ -669,6 +702,7 @@ main (int argc, char **argv)
   g_test_add ("/app/classes/list", Fixture, GINT_TO_POINTER (1), fixture_setup, test_list, fixture_teardown);
   g_test_add ("/app/classes/attendance-keyboard", Fixture, NULL, fixture_setup, test_attendance_keyboard,
               fixture_teardown);
+  g_test_add ("/app/classes/keyboard-path", Fixture, NULL, fixture_setup, test_keyboard_path, fixture_teardown);
   g_test_add ("/app/classes/today", Fixture, NULL, fixture_setup, test_today, fixture_teardown);
   g_test_add ("/app/classes/bulk-hours", Fixture, NULL, fixture_setup, test_bulk_hours, fixture_teardown);
   g_test_add ("/app/classes/dialogs", Fixture, NULL, fixture_setup, test_dialogs, fixture_teardown);
