@@ -507,6 +507,23 @@ test_bulk_hours (Fixture *f, gconstpointer data)
     g_assert_cmpuint (assignments->len, ==, 1);
     g_assert_cmpstr (((StAssignment *) g_ptr_array_index (assignments, 0))->done_on, ==, "2025-04-15");
   }
+
+  /* One person's assignment not done yet, marked done in their dialog. */
+  {
+    g_autofree char *enrolment = st_enrolment_id (f->ids[1], f->class_id);
+    g_autofree char *pending = st_assignment_add (f->db, enrolment, "修剪实操", NULL, NULL);
+    g_autoptr(GPtrArray) assignments = NULL;
+
+    g_assert_nonnull (pending);
+    gtk_widget_activate_action (GTK_WIDGET (page), "classes.participant-assignment", "s", f->ids[1]);
+    dialog = ST_RECORDS_DIALOG (st_classes_page_get_dialog (page));
+    st_records_dialog_set_date (dialog, "2025-05-20");
+    gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.mark-done", "s", pending);
+    g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "Assignment marked done");
+    assignments = st_assignment_list (f->db, enrolment, NULL);
+    g_assert_cmpuint (assignments->len, ==, 2);
+    g_assert_cmpstr (((StAssignment *) g_ptr_array_index (assignments, 1))->done_on, ==, "2025-05-20");
+  }
 }
 
 
