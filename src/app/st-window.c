@@ -418,6 +418,8 @@ on_synced (StWindow *self)
 
   if (self->participants_page != NULL)
     st_participants_page_reload (self->participants_page);
+  if (self->classes_page != NULL)
+    st_classes_page_reload (self->classes_page);
   start_index_refresh (self);
   if (rejected > 0)
     {
