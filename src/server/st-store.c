@@ -255,6 +255,20 @@ st_store_record_ids_by_field (StStore     *self,
   return IFACE (self)->record_ids_by_field (self, table, field, value, error);
 }
 
+GPtrArray *
+st_store_records_by_field (StStore     *self,
+                           StStoreTxn  *txn,
+                           const char  *table,
+                           const char  *field,
+                           const char  *value,
+                           gboolean     live_only,
+                           GError     **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  return IFACE (self)->records_by_field (self, txn, table, field, value, live_only, error);
+}
+
 StLogRow *
 st_store_log_find (StStore     *self,
                    StStoreTxn  *txn,

@@ -233,6 +233,14 @@ struct _StStoreInterface
                                        const char  *value,
                                        GError     **error);
 
+  GPtrArray    *(*records_by_field)   (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *table,
+                                       const char  *field,
+                                       const char  *value,
+                                       gboolean     live_only,
+                                       GError     **error);
+
   StLogRow     *(*log_find)           (StStore     *self,
                                        StStoreTxn  *txn,
                                        const char  *device,
@@ -362,6 +370,19 @@ GPtrArray    *st_store_record_ids_by_field  (StStore     *self,
                                              const char  *table,
                                              const char  *field,
                                              const char  *value,
+                                             GError     **error);
+
+/* The rows of @table (element-type StRecord, in feed order) whose text
+ * field @field equals @value; only those not deleted when @live_only. Fast
+ * for participants.id_number, the participant_id of enrolments, attendance
+ * and study logs, and the enrolment_id of the tables that hang on an
+ * enrolment. */
+GPtrArray    *st_store_records_by_field     (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *table,
+                                             const char  *field,
+                                             const char  *value,
+                                             gboolean     live_only,
                                              GError     **error);
 
 StLogRow     *st_store_log_find             (StStore     *self,
