@@ -22,10 +22,22 @@ static const struct
   const char *table;
   const char *other;
   const char *ns;
+  gboolean    person_first;
 } keyed_children[] = {
-  { "enrolments", "class_id", ST_UUID_NS_ENROLMENT },
-  { "attendance", "session_id", ST_UUID_NS_ATTENDANCE },
+  { "enrolments", "class_id", ST_UUID_NS_ENROLMENT, TRUE },        /* v5 (participant, class) */
+  { "attendance", "session_id", ST_UUID_NS_ATTENDANCE, FALSE },    /* v5 (session, participant) */
 };
+
+/* The key a row of keyed_children[@t] has for @person. */
+static char *
+child_key (guint       t,
+           const char *person,
+           const char *other)
+{
+  return keyed_children[t].person_first
+         ? st_uuid_v5_pair (keyed_children[t].ns, person, other)
+         : st_uuid_v5_pair (keyed_children[t].ns, other, person);
+}
 
 /* Tables whose rows point at an enrolment (and study logs at a participant
  * too) by a plain field, moved in place. */
@@ -344,7 +356,7 @@ move_children (StServerWrite  *ctx,
 
           if (other == NULL)
             continue;
-          target = st_uuid_v5_pair (keyed_children[t].ns, to, other);
+          target = child_key (t, to, other);
           if (!move_row (ctx, row, target, "participant_id", to, error))
             return FALSE;
           if (g_str_equal (keyed_children[t].table, "enrolments")
@@ -618,7 +630,7 @@ st_people_after_write (StServerWrite  *ctx,
           return FALSE;
         if (g_str_equal (target_person, person))
           return TRUE;
-        target = st_uuid_v5_pair (keyed_children[t].ns, target_person, other);
+        target = child_key (t, target_person, other);
         if (g_str_equal (target, record->id))
           return TRUE;
         row = reread (ctx, record, error);

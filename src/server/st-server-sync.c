@@ -1009,6 +1009,20 @@ apply_change (StPush           *self,
           break;
         case ST_MERGE_LOST_CONFLICT:
           result->server_seq = record->seq;
+          /* The same change again, from a laptop restored from a backup
+           * that pushes it under a new epoch: it lost before, and its
+           * values are in a review item already. */
+          {
+            int seen = st_store_log_seen (store, txn, change->row, self->credential->device, change->hlc, error);
+
+            if (seen < 0)
+              return FALSE;
+            if (seen)
+              {
+                result->result = "applied";
+                break;
+              }
+          }
           if (!put_review (self, change, record->township, conflict, result, error))
             return FALSE;
           break;

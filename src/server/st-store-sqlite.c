@@ -1463,6 +1463,41 @@ sqlite_log_find (StStore     *store,
   return row;
 }
 
+static int
+sqlite_log_seen (StStore     *store,
+                 StStoreTxn  *txn,
+                 const char  *row_id,
+                 const char  *device,
+                 gint64       hlc,
+                 GError     **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  Conn *conn = conn_for (self, txn, error);
+  sqlite3_stmt *stmt;
+  int seen = -1;
+  int rc;
+
+  if (conn == NULL)
+    return -1;
+  stmt = conn_prepare (self, conn,
+                       "SELECT 1 FROM changes WHERE row_id = ? AND device = ? AND hlc = ? AND result != 'rejected' LIMIT 1",
+                       error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, device, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 3, hlc);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        seen = rc == SQLITE_ROW;
+      else
+        set_error (self, conn->db, rc, error);
+      sqlite3_reset (stmt);
+    }
+  conn_done (self, txn, conn);
+  return seen;
+}
+
 static gboolean
 sqlite_log_insert (StStore           *store,
                    StStoreTxn        *txn,
@@ -1721,6 +1756,7 @@ st_store_sqlite_iface_init (StStoreInterface *iface)
   iface->record_ids_by_field = sqlite_record_ids_by_field;
   iface->records_by_field = sqlite_records_by_field;
   iface->log_find = sqlite_log_find;
+  iface->log_seen = sqlite_log_seen;
   iface->log_insert = sqlite_log_insert;
   iface->log_for_row = sqlite_log_for_row;
   iface->feed_read = sqlite_feed_read;

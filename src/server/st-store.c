@@ -281,6 +281,18 @@ st_store_log_find (StStore     *self,
   return IFACE (self)->log_find (self, txn, device, epoch, client_seq, error);
 }
 
+int
+st_store_log_seen (StStore     *self,
+                   StStoreTxn  *txn,
+                   const char  *row_id,
+                   const char  *device,
+                   gint64       hlc,
+                   GError     **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), -1);
+  return IFACE (self)->log_seen (self, txn, row_id, device, hlc, error);
+}
+
 gboolean
 st_store_log_insert (StStore           *self,
                      StStoreTxn        *txn,

@@ -247,6 +247,12 @@ struct _StStoreInterface
                                        gint64       epoch,
                                        gint64       client_seq,
                                        GError     **error);
+  int           (*log_seen)           (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *row_id,
+                                       const char  *device,
+                                       gint64       hlc,
+                                       GError     **error);
   gboolean      (*log_insert)         (StStore     *self,
                                        StStoreTxn  *txn,
                                        const StLogEntry *entry,
@@ -390,6 +396,14 @@ StLogRow     *st_store_log_find             (StStore     *self,
                                              const char  *device,
                                              gint64       epoch,
                                              gint64       client_seq,
+                                             GError     **error);
+/* Whether a change of @row_id with this clock was processed before (under
+ * any epoch): 1 yes, 0 no, -1 with @error set. */
+int           st_store_log_seen             (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *row_id,
+                                             const char  *device,
+                                             gint64       hlc,
                                              GError     **error);
 gboolean      st_store_log_insert           (StStore     *self,
                                              StStoreTxn  *txn,
