@@ -565,6 +565,7 @@ gboolean
 st_people_after_write (StServerWrite  *ctx,
                        StRecord       *record,
                        const StRecord *before,
+                       gboolean        is_new,
                        GError        **error)
 {
   const char *table = record->table;
@@ -573,7 +574,7 @@ st_people_after_write (StServerWrite  *ctx,
     {
       if (!record->deleted)
         {
-          if (before == NULL || before->deleted || changed_text (before, record, "id_number"))
+          if (is_new || (before != NULL && (before->deleted || changed_text (before, record, "id_number"))))
             return merge_same_person (ctx, record, error);
           return TRUE;
         }

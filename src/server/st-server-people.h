@@ -46,11 +46,13 @@ gboolean  st_review_put          (StServerWrite  *ctx,
 /* To call after a change wrote @record (a participant or a row that hangs on
  * one): merges the same person registered twice, moves rows that hang on a
  * merged participant to the one that stays, and fills the one that stays
- * from a merged participant's later edits. @before: the row before the
- * change (NULL: new). */
+ * from a merged participant's later edits. @is_new: the change made the
+ * row. @before: the row before the change, when it was deleted or the
+ * change sets id_number or deleted (else NULL). */
 gboolean  st_people_after_write  (StServerWrite  *ctx,
                                   StRecord       *record,
                                   const StRecord *before,
+                                  gboolean        is_new,
                                   GError        **error);
 
 G_END_DECLS

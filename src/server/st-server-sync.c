@@ -941,7 +941,7 @@ apply_change (StPush           *self,
           /* The rules of the same person twice read only the keys. */
           row->data = json_object_ref (change->fields);
           row->clocks = json_object_new ();
-          if (!st_people_after_write (&self->write, row, NULL, error))
+          if (!st_people_after_write (&self->write, row, NULL, TRUE, error))
             return FALSE;
         }
     }
@@ -1004,7 +1004,7 @@ apply_change (StPush           *self,
               && !put_review (self, change, record->township, conflict, result, error))
             return FALSE;
           if (concerns_people (change->table)
-              && !st_people_after_write (&self->write, record, before, error))
+              && !st_people_after_write (&self->write, record, before, FALSE, error))
             return FALSE;
           break;
         case ST_MERGE_LOST_CONFLICT:

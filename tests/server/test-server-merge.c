@@ -612,7 +612,7 @@ run_same_person (const Keys *k,
                  Outcome    *o)
 {
   g_autoptr(Server) s = server_new (k, a_first ? "person-ab.db" : "person-ba.db");
-  g_autoptr(StTestReply) r0 = NULL, r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, r6 = NULL;
+  g_autoptr(StTestReply) r0 = NULL, r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, r6 = NULL, r7 = NULL;
   g_autoptr(GPtrArray) feed = NULL;
   g_autoptr(GPtrArray) feed_again = NULL;
   g_autoptr(GPtrArray) items = NULL;
@@ -712,6 +712,22 @@ run_same_person (const Keys *k,
   g_assert_cmpstr (field (feed_again, moved_attendance, "participant_id"), ==, winner);
   g_assert_cmpuint (count_live (feed_again, "attendance"), ==, 2);
   g_assert_cmpuint (count_live (feed_again, "enrolments"), ==, 1);
+  g_assert_cmpuint (count_live (feed_again, "participants"), ==, 1);
+
+  /* B edits its own (merged) person: the edit is kept on it, and the one
+   * that stays takes what it lacks, not what it has. */
+  g_clear_pointer (&feed_again, g_ptr_array_unref);
+  results = push (s, s->laptop_b, 1,
+                  st_test_changes (st_test_change (11, "participants", loser, "update", k->t0 + 32 * SECOND,
+                                                   k->t0 + 20 * SECOND,
+                                                   g_strdup ("{\"education\":\"senior\",\"phone\":\"13500000002\"}")),
+                                   NULL), &r7);
+  g_assert_cmpstr (result_of (results, 0), ==, "applied");
+  feed_again = feed_of (s);
+  g_assert_true (is_deleted (feed_again, loser));
+  g_assert_cmpstr (field (feed_again, loser, "phone"), ==, "13500000002");
+  g_assert_cmpstr (field (feed_again, winner, "education"), ==, "senior");
+  g_assert_cmpstr (field (feed_again, winner, "phone"), ==, "13500000001");
   g_assert_cmpuint (count_live (feed_again, "participants"), ==, 1);
 }
 
