@@ -996,6 +996,15 @@ apply_change (StPush           *self,
           if (before_township != NULL && g_strcmp0 (before_township, record->township) != 0
               && !st_store_eviction_put (store, txn, change->table->name, change->row, before_township, error))
             return FALSE;
+          /* A refused delete, or a row brought back, is the server's
+           * decision: a clock of its own says so to every laptop, the one
+           * that deleted included. */
+          if (conflict != NULL && g_str_equal (conflict->kind, "delete"))
+            {
+              StClock clock = { (gint64) st_hlc_next (st_hlc_get_default ()), self->server_device, NULL };
+
+              st_record_advance (record, &clock);
+            }
           if (!st_store_record_put (store, txn, record, error))
             return FALSE;
           result->server_seq = record->seq;
