@@ -512,6 +512,15 @@ merge_same_person (StServerWrite  *ctx,
 
   if (number == NULL)
     return TRUE;
+  /* The common case, one person with the number, from the index alone. */
+  {
+    gint64 n = st_store_count_by_field (ctx->store, ctx->txn, "participants", "id_number", number, error);
+
+    if (n < 0)
+      return FALSE;
+    if (n < 2)
+      return TRUE;
+  }
   all = st_store_records_by_field (ctx->store, ctx->txn, "participants", "id_number", number, FALSE, error);
   if (all == NULL)
     return FALSE;

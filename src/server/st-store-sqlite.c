@@ -473,7 +473,7 @@ migrate_to_1 (StStoreSqlite  *self,
  * for the index of its own table. The expressions must read exactly as in
  * sqlite_records_by_field (). */
 static const char schema_v2[] =
-  "CREATE INDEX records_participants_id_number ON records (json_extract (data, '$.id_number'))"
+  "CREATE INDEX records_participants_id_number ON records (json_extract (data, '$.id_number'), deleted)"
   " WHERE tbl = 'participants';"
   "CREATE INDEX records_enrolments_participant_id ON records (json_extract (data, '$.participant_id'))"
   " WHERE tbl = 'enrolments';"
@@ -1399,6 +1399,42 @@ sqlite_records_by_field (StStore     *store,
   return ok ? g_steal_pointer (&records) : NULL;
 }
 
+static gint64
+sqlite_count_by_field (StStore     *store,
+                       StStoreTxn  *txn,
+                       const char  *table,
+                       const char  *field,
+                       const char  *value,
+                       GError     **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  g_autofree char *sql = NULL;
+  Conn *conn;
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+  int rc;
+
+  g_return_val_if_fail (is_identifier (table) && is_identifier (field), -1);
+  sql = g_strdup_printf ("SELECT count(*) FROM records WHERE tbl = '%s' AND json_extract (data, '$.%s') = ?1"
+                         " AND deleted = 0", table, field);
+  conn = conn_for (self, txn, error);
+  if (conn == NULL)
+    return -1;
+  stmt = conn_prepare (self, conn, sql, error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, value, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        count = sqlite3_column_int64 (stmt, 0);
+      else
+        set_error (self, conn->db, rc, error);
+      sqlite3_reset (stmt);
+    }
+  conn_done (self, txn, conn);
+  return count;
+}
+
 #define LOG_COLUMNS "id, at, account_id, account_name, device, epoch, client_seq, tbl, row_id, kind," \
                     " hlc, base_hlc, result, code, server_seq, old, new"
 
@@ -1755,6 +1791,7 @@ st_store_sqlite_iface_init (StStoreInterface *iface)
   iface->eviction_put = sqlite_eviction_put;
   iface->record_ids_by_field = sqlite_record_ids_by_field;
   iface->records_by_field = sqlite_records_by_field;
+  iface->count_by_field = sqlite_count_by_field;
   iface->log_find = sqlite_log_find;
   iface->log_seen = sqlite_log_seen;
   iface->log_insert = sqlite_log_insert;

@@ -269,6 +269,18 @@ st_store_records_by_field (StStore     *self,
   return IFACE (self)->records_by_field (self, txn, table, field, value, live_only, error);
 }
 
+gint64
+st_store_count_by_field (StStore     *self,
+                         StStoreTxn  *txn,
+                         const char  *table,
+                         const char  *field,
+                         const char  *value,
+                         GError     **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), -1);
+  return IFACE (self)->count_by_field (self, txn, table, field, value, error);
+}
+
 StLogRow *
 st_store_log_find (StStore     *self,
                    StStoreTxn  *txn,

@@ -241,6 +241,13 @@ struct _StStoreInterface
                                        gboolean     live_only,
                                        GError     **error);
 
+  gint64        (*count_by_field)     (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *table,
+                                       const char  *field,
+                                       const char  *value,
+                                       GError     **error);
+
   StLogRow     *(*log_find)           (StStore     *self,
                                        StStoreTxn  *txn,
                                        const char  *device,
@@ -389,6 +396,15 @@ GPtrArray    *st_store_records_by_field     (StStore     *self,
                                              const char  *field,
                                              const char  *value,
                                              gboolean     live_only,
+                                             GError     **error);
+
+/* How many live rows st_store_records_by_field () would return; -1 with
+ * @error set. */
+gint64        st_store_count_by_field       (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *table,
+                                             const char  *field,
+                                             const char  *value,
                                              GError     **error);
 
 StLogRow     *st_store_log_find             (StStore     *self,
