@@ -557,12 +557,13 @@ laptop_changes (const Keys *k,
   g_autofree char *enrolment = st_uuid_v5_pair (ST_UUID_NS_ENROLMENT, person, k->rows[1]);
   g_autofree char *attendance = st_uuid_v5_pair (ST_UUID_NS_ATTENDANCE, k->rows[2], person);
   g_autofree char *fields = NULL;
+  g_autofree char *person_fields = st_test_participant ("孙八", ST_TEST_TOWNSHIP_A, 24);
   g_autoptr(JsonNode) node = NULL;
   JsonObject *object;
 
   /* One person, registered on both laptops with one ID number: A with a
    * phone, B with notes. */
-  node = json_from_string (st_test_participant ("孙八", ST_TEST_TOWNSHIP_A, 24), NULL);
+  node = json_from_string (person_fields, NULL);
   object = json_node_get_object (node);
   if (on_a)
     json_object_set_string_member (object, "phone", "13500000001");
