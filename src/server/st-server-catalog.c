@@ -269,7 +269,7 @@ add_review_items (StCatalog *self)
 {
   static const char *const text_fields[] = {
     "kind", "tbl", "row_id", "township_code", "winner", "values", "kept", "detail",
-    "merged_into", "loser_device", "loser_account", "winner_device", "winner_account",
+    "merged_from", "merged_into", "loser_device", "loser_account", "winner_device", "winner_account",
     "resolved_by",
   };
   static const char *const integer_fields[] = {

@@ -108,7 +108,7 @@ st_review_put (StServerWrite  *ctx,
                StConflict     *conflict,
                const StClock  *winner,
                const StClock  *loser,
-               const char     *merged_into,
+               const char     *merged_from,
                char          **id,
                GError        **error)
 {
@@ -129,7 +129,8 @@ st_review_put (StServerWrite  *ctx,
   json_object_set_string_member (d, "values", values);
   json_object_set_string_member (d, "kept", kept);
   json_object_set_string_member (d, "detail", detail);
-  set_text_or_null (d, "merged_into", merged_into);
+  set_text_or_null (d, "merged_from", merged_from);
+  set_text_or_null (d, "merged_into", merged_from ? row : NULL);
   json_object_set_int_member (d, "loser_hlc", loser->hlc);
   json_object_set_string_member (d, "loser_device", loser->device ? loser->device : "");
   set_text_or_null (d, "loser_account", loser->account);
@@ -487,13 +488,14 @@ merge_person (StServerWrite  *ctx,
   if (!move_children (ctx, loser->id, winner->id, error))
     return FALSE;
 
-  /* The clerks of both townships see it. */
-  if (!st_review_put (ctx, "participants", loser->id, winner_township, conflict,
-                      &winner_made, &loser_made, winner->id, NULL, error))
+  /* The clerks of both townships see it. Like every review item it is
+   * about the row that holds the kept values: the one that stays. */
+  if (!st_review_put (ctx, "participants", winner->id, winner_township, conflict,
+                      &winner_made, &loser_made, loser->id, NULL, error))
     return FALSE;
   if (g_strcmp0 (loser->township, winner_township) != 0
-      && !st_review_put (ctx, "participants", loser->id, loser->township, conflict,
-                         &winner_made, &loser_made, winner->id, NULL, error))
+      && !st_review_put (ctx, "participants", winner->id, loser->township, conflict,
+                         &winner_made, &loser_made, loser->id, NULL, error))
     return FALSE;
   return TRUE;
 }

@@ -29,9 +29,10 @@ void      st_server_write_init   (StServerWrite  *ctx,
                                   gint64          now);
 void      st_server_write_clear  (StServerWrite  *ctx);
 
-/* A review item of @conflict about @row of @table, in @township, between
- * @winner and @loser; *@id its key (may be NULL). @merged_into: for a merge,
- * the participant that stays. */
+/* A review item of @conflict about @row of @table (the row that holds the
+ * kept values), in @township, between @winner and @loser; *@id its key (may
+ * be NULL). @merged_from: for a merge, the participant that went (@row is
+ * the one that stays). */
 gboolean  st_review_put          (StServerWrite  *ctx,
                                   const char     *table,
                                   const char     *row,
@@ -39,7 +40,7 @@ gboolean  st_review_put          (StServerWrite  *ctx,
                                   StConflict     *conflict,
                                   const StClock  *winner,
                                   const StClock  *loser,
-                                  const char     *merged_into,
+                                  const char     *merged_from,
                                   char          **id,
                                   GError        **error);
 
