@@ -268,11 +268,12 @@ static void
 add_review_items (StCatalog *self)
 {
   static const char *const text_fields[] = {
-    "tbl", "row_id", "township_code", "winner", "values", "loser_device",
-    "loser_account", "winner_device", "winner_account",
+    "kind", "tbl", "row_id", "township_code", "winner", "values", "kept", "detail",
+    "merged_from", "merged_into", "loser_device", "loser_account", "winner_device", "winner_account",
+    "resolved_by",
   };
   static const char *const integer_fields[] = {
-    "loser_hlc", "winner_hlc", "created_at", "resolved",
+    "loser_hlc", "winner_hlc", "created_at", "resolved", "resolved_at",
   };
   StTable *table = table_new ("review_items");
 

@@ -6,6 +6,7 @@
 #include "st-failpoint.h"
 #include "st-hlc.h"
 #include "st-server-merge.h"
+#include "st-server-people.h"
 #include "st-server-sync.h"
 #include "st-uuid.h"
 
@@ -54,6 +55,7 @@ typedef struct
 struct _StPush
 {
   JsonNode      *root;
+  StCatalog     *catalog;
   StCredential  *credential;
   char          *server_device;
   gint64         epoch;
@@ -63,6 +65,7 @@ struct _StPush
   GPtrArray     *garbage;     /* records used, freed with the push, not by the writer */
   gint64         acked_seq;
   guint          counts[4];   /* applied, duplicate, conflict, rejected */
+  StServerWrite  write;       /* during st_push_apply () */
 };
 
 enum { COUNT_APPLIED, COUNT_DUPLICATE, COUNT_CONFLICT, COUNT_REJECTED };
@@ -115,6 +118,7 @@ st_push_free (StPush *self)
   g_clear_pointer (&self->changes, g_array_unref);
   g_clear_pointer (&self->results, g_array_unref);
   g_clear_pointer (&self->garbage, g_ptr_array_unref);
+  st_server_write_clear (&self->write);
   g_free (self);
 }
 
@@ -173,7 +177,9 @@ change_error (StApiError *error,
 }
 
 static void
-prepare_texts (PushChange *change)
+prepare_texts (PushChange *change,
+               const char *device,
+               const char *account)
 {
   g_autoptr(GString) fields = g_string_sized_new (256);
   GList *members = json_object_get_members (change->fields);
@@ -215,7 +221,11 @@ prepare_texts (PushChange *change)
           st_json_append_node (row, json_object_get_member (change->fields, field->name));
         }
       g_string_append_c (row, '}');
-      g_string_append_printf (clocks, "{\"*\":%" G_GINT64_FORMAT "}", change->hlc);
+      g_string_append_printf (clocks, "{\"*\":%" G_GINT64_FORMAT ",\"*@\":", change->hlc);
+      st_json_append_string (clocks, device);
+      g_string_append (clocks, ",\"*#\":");
+      st_json_append_string (clocks, account);
+      g_string_append_c (clocks, '}');
       change->row_text = g_string_free (g_steal_pointer (&row), FALSE);
       change->clocks_text = g_string_free (g_steal_pointer (&clocks), FALSE);
     }
@@ -449,7 +459,6 @@ parse_change (StCatalog   *catalog,
       change_error (error, index, seq, "deleted", 400, "missing_field", "a delete must set \"deleted\" to 1");
       return FALSE;
     }
-  prepare_texts (change);
   return TRUE;
 }
 
@@ -472,6 +481,7 @@ st_push_parse (StCatalog          *catalog,
   JsonNode *value;
 
   self->root = json_node_ref (root);
+  self->catalog = catalog;
   self->credential = credential_copy (credential);
   self->server_device = g_strdup (server_device);
   self->now = now_ms;
@@ -537,9 +547,14 @@ st_push_parse (StCatalog          *catalog,
 
   g_array_set_size (self->changes, json_array_get_length (changes));
   for (guint i = 0; i < self->changes->len; i++)
-    if (!parse_change (catalog, json_array_get_element (changes, i), i, seen, now_ms, max_skew_ms,
-                       &g_array_index (self->changes, PushChange, i), error))
-      return NULL;
+    {
+      PushChange *change = &g_array_index (self->changes, PushChange, i);
+
+      if (!parse_change (catalog, json_array_get_element (changes, i), i, seen, now_ms, max_skew_ms,
+                         change, error))
+        return NULL;
+      prepare_texts (change, credential->device, credential->account->name);
+    }
 
   return g_steal_pointer (&self);
 }
@@ -749,58 +764,91 @@ authorize (StPush           *self,
   return TRUE;
 }
 
+/* The review item of a change's conflict. */
 static gboolean
 put_review (StPush           *self,
-            StStore          *store,
-            StStoreTxn       *txn,
             const PushChange *change,
             const char       *township,
-            const char       *winner,
-            JsonObject       *losing,
-            gint64            loser_hlc,
-            const char       *loser_device,
-            const char       *loser_account,
-            gint64            winner_hlc,
-            const char       *winner_device,
-            const char       *winner_account,
+            StConflict       *conflict,
             PushResult       *result,
             GError          **error)
 {
-  g_autofree char *id = st_uuid_new ();
-  g_autoptr(StRecord) review = st_record_new ("review_items", id);
-  g_autofree char *values = st_json_object_to_text (losing);
-  JsonObject *d = review->data;
+  StClock mine = { change->hlc, self->credential->device, self->credential->account->name };
+  const char *winner = st_conflict_winner (conflict);
+  gboolean change_won = !g_str_equal (winner, "server");
 
-  json_object_set_string_member (d, "tbl", change->table->name);
-  json_object_set_string_member (d, "row_id", change->row);
-  if (township)
-    json_object_set_string_member (d, "township_code", township);
-  else
-    json_object_set_null_member (d, "township_code");
-  json_object_set_string_member (d, "winner", winner);
-  json_object_set_string_member (d, "values", values);
-  json_object_set_int_member (d, "loser_hlc", loser_hlc);
-  json_object_set_string_member (d, "loser_device", loser_device);
-  if (loser_account)
-    json_object_set_string_member (d, "loser_account", loser_account);
-  else
-    json_object_set_null_member (d, "loser_account");
-  json_object_set_int_member (d, "winner_hlc", winner_hlc);
-  json_object_set_string_member (d, "winner_device", winner_device);
-  if (winner_account)
-    json_object_set_string_member (d, "winner_account", winner_account);
-  else
-    json_object_set_null_member (d, "winner_account");
-  json_object_set_int_member (d, "created_at", self->now);
-  json_object_set_int_member (d, "resolved", 0);
+  result->result = "conflict";
+  result->winner = winner;
+  return st_review_put (&self->write, change->table->name, change->row, township, conflict,
+                        change_won ? &mine : &conflict->other, change_won ? &conflict->other : &mine,
+                        NULL, &result->review, error);
+}
 
-  review->hlc = (gint64) st_hlc_next (st_hlc_get_default ());
-  review->device = g_strdup (self->server_device);
-  review->township = g_strdup (township);
-  if (!st_store_record_put (store, txn, review, error))
+/* A clerk marks a review item resolved: the only change a laptop may make
+ * to a review item (docs/sync-protocol.md, Review items). */
+static gboolean
+resolve_review (StPush      *self,
+                StStore     *store,
+                StStoreTxn  *txn,
+                PushChange  *change,
+                StRecord    *record,
+                PushResult  *result,
+                GError     **error)
+{
+  const StAccount *account = self->credential->account;
+  JsonNode *resolved = json_object_get_member (change->fields, "resolved");
+  StClock mine = { change->hlc, self->credential->device, account->name };
+
+  if (!g_str_equal (change->kind, "update") || json_object_get_size (change->fields) != 1
+      || resolved == NULL || !JSON_NODE_HOLDS_VALUE (resolved) || json_node_get_int (resolved) != 1)
+    {
+      result->result = "rejected";
+      result->status = 403;
+      result->code = "read_only_table";
+      result->message = g_strdup ("Review items are written by the server; a laptop may only set \"resolved\" to 1.");
+      return TRUE;
+    }
+  if (record == NULL)
+    {
+      result->result = "rejected";
+      result->status = 409;
+      result->code = "unknown_row";
+      result->message = g_strdup ("The server has no such review item.");
+      return TRUE;
+    }
+  if (!st_role_sees_all (account->role)
+      && (record->township == NULL || !st_account_has_township (account, record->township)))
+    {
+      result->result = "rejected";
+      result->status = 403;
+      result->code = "out_of_scope";
+      result->message = g_strdup_printf ("Township %s is outside this account's scope.",
+                                         record->township ? record->township : "(none)");
+      return TRUE;
+    }
+  result->result = "applied";
+  if (json_object_get_int_member_with_default (record->data, "resolved", 0) == 1)
+    {
+      /* Resolved already: the first to resolve it is kept. */
+      result->server_seq = record->seq;
+      return TRUE;
+    }
+  json_object_set_int_member (record->data, "resolved", 1);
+  json_object_set_string_member (record->data, "resolved_by", account->name);
+  json_object_set_int_member (record->data, "resolved_at", self->now);
+  st_record_set_field_clock (record, "resolved", &mine);
+  st_record_advance (record, &mine);
+  if (!st_store_record_put (store, txn, record, error))
     return FALSE;
-  result->review = g_steal_pointer (&id);
+  result->server_seq = record->seq;
   return TRUE;
+}
+
+/* Whether rows of @table take part in merges of people. */
+static gboolean
+concerns_people (const StTable *table)
+{
+  return table->class_via != NULL || g_str_equal (table->name, "participants");
 }
 
 static gboolean
@@ -815,13 +863,9 @@ apply_change (StPush           *self,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(StRecord) record = NULL;
   g_autoptr(JsonObject) old_values = NULL;
-  g_autoptr(JsonObject) losing = NULL;
   g_autofree char *old_text = NULL;
   g_autofree char *new_text = NULL;
   g_autofree char *before_township = NULL;
-  g_autofree char *before_device = NULL;
-  g_autofree char *before_writer = NULL;
-  gint64 before_hlc = 0;
   StChange merge_change = { 0, };
   StLogEntry entry = { 0, };
   StMergeResult merge;
@@ -850,7 +894,12 @@ apply_change (StPush           *self,
 
   /* A row the server has never seen must come whole: without its
    * township there is not even a scope to check. */
-  if (record == NULL && !change->whole)
+  if (change->table->read_only)
+    {
+      if (!resolve_review (self, store, txn, change, record, result, error))
+        return FALSE;
+    }
+  else if (record == NULL && !change->whole)
     {
       result->result = "rejected";
       result->status = 409;
@@ -887,25 +936,37 @@ apply_change (StPush           *self,
         return FALSE;
       result->result = "applied";
       result->server_seq = row->seq;
+      if (concerns_people (change->table) && !row->deleted)
+        {
+          /* The rules of the same person twice read only the keys. */
+          row->data = json_object_ref (change->fields);
+          row->clocks = json_object_new ();
+          if (!st_people_after_write (&self->write, row, NULL, TRUE, error))
+            return FALSE;
+        }
     }
   else
     {
-      /* What the change is about to overwrite, for the audit. */
-      if (record != NULL)
-        {
-          JsonObjectIter iter;
-          const char *name;
-          JsonNode *value;
+      g_autoptr(StRecord) before = NULL;
+      g_autoptr(StConflict) conflict = NULL;
 
-          old_values = json_object_new ();
-          json_object_iter_init (&iter, change->fields);
-          while (json_object_iter_next (&iter, &name, &value))
-            json_object_set_member (old_values, name, st_record_get_field (record, name));
-          before_township = g_strdup (record->township);
-          before_device = g_strdup (record->device);
-          before_writer = g_strdup (record->writer);
-          before_hlc = record->hlc;
-        }
+      /* What the change is about to overwrite, for the audit. */
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *value;
+
+        old_values = json_object_new ();
+        json_object_iter_init (&iter, change->fields);
+        while (json_object_iter_next (&iter, &name, &value))
+          json_object_set_member (old_values, name, st_record_get_field (record, name));
+        before_township = g_strdup (record->township);
+      }
+      /* The row before, when the rules of the same person twice need it. */
+      if (concerns_people (change->table)
+          && (record->deleted || json_object_has_member (change->fields, "id_number")
+              || json_object_has_member (change->fields, "deleted")))
+        before = st_record_copy (record);
 
       merge_change.table = change->table->name;
       merge_change.row = change->row;
@@ -916,7 +977,7 @@ apply_change (StPush           *self,
       merge_change.writer = account->name;
       merge_change.fields = change->fields;
 
-      merge = st_merge_change (change->table, &record, &merge_change, &losing);
+      merge = st_merge_change (change->table, &record, &merge_change, &conflict);
       switch (merge)
         {
         case ST_MERGE_INCOMPLETE:
@@ -935,28 +996,43 @@ apply_change (StPush           *self,
           if (before_township != NULL && g_strcmp0 (before_township, record->township) != 0
               && !st_store_eviction_put (store, txn, change->table->name, change->row, before_township, error))
             return FALSE;
+          /* A refused delete, or a row brought back, is the server's
+           * decision: a clock of its own says so to every laptop, the one
+           * that deleted included. */
+          if (conflict != NULL && g_str_equal (conflict->kind, "delete"))
+            {
+              StClock clock = { (gint64) st_hlc_next (st_hlc_get_default ()), self->server_device, NULL };
+
+              st_record_advance (record, &clock);
+            }
           if (!st_store_record_put (store, txn, record, error))
             return FALSE;
           result->server_seq = record->seq;
-          if (merge == ST_MERGE_APPLIED)
-            result->result = "applied";
-          else
-            {
-              result->result = "conflict";
-              result->winner = "change";
-              if (!put_review (self, store, txn, change, record->township, "change", losing,
-                               before_hlc, before_device, before_writer,
-                               change->hlc, self->credential->device, account->name, result, error))
-                return FALSE;
-            }
+          result->result = "applied";
+          if (merge == ST_MERGE_WON_CONFLICT
+              && !put_review (self, change, record->township, conflict, result, error))
+            return FALSE;
+          if (concerns_people (change->table)
+              && !st_people_after_write (&self->write, record, before, FALSE, error))
+            return FALSE;
           break;
         case ST_MERGE_LOST_CONFLICT:
-          result->result = "conflict";
-          result->winner = "server";
           result->server_seq = record->seq;
-          if (!put_review (self, store, txn, change, record->township, "server", losing,
-                           change->hlc, self->credential->device, account->name,
-                           record->hlc, record->device, record->writer, result, error))
+          /* The same change again, from a laptop restored from a backup
+           * that pushes it under a new epoch: it lost before, and its
+           * values are in a review item already. */
+          {
+            int seen = st_store_log_seen (store, txn, change->row, self->credential->device, change->hlc, error);
+
+            if (seen < 0)
+              return FALSE;
+            if (seen)
+              {
+                result->result = "applied";
+                break;
+              }
+          }
+          if (!put_review (self, change, record->township, conflict, result, error))
             return FALSE;
           break;
         default:
@@ -1006,6 +1082,8 @@ st_push_apply (StStore     *store,
 
   /* A job runs once, but may fail and leave results behind. */
   g_array_set_size (self->results, 0);
+  st_server_write_clear (&self->write);
+  st_server_write_init (&self->write, store, txn, self->catalog, self->server_device, self->now);
   memset (self->counts, 0, sizeof self->counts);
 
   device = st_store_device_find (store, txn, self->credential->device, &local_error);

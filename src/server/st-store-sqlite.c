@@ -468,9 +468,42 @@ migrate_to_1 (StStoreSqlite  *self,
   return step_done (self, self->writer, stmt, error);
 }
 
+/* Finding the same person twice and the rows that hang on a person or an
+ * enrolment (st-server-people.c): partial indexes, so that a row pays only
+ * for the index of its own table. The expressions must read exactly as in
+ * sqlite_records_by_field (). */
+static const char schema_v2[] =
+  "CREATE INDEX records_participants_id_number ON records (json_extract (data, '$.id_number'), deleted)"
+  " WHERE tbl = 'participants';"
+  "CREATE INDEX records_enrolments_participant_id ON records (json_extract (data, '$.participant_id'))"
+  " WHERE tbl = 'enrolments';"
+  "CREATE INDEX records_attendance_participant_id ON records (json_extract (data, '$.participant_id'))"
+  " WHERE tbl = 'attendance';"
+  "CREATE INDEX records_study_logs_participant_id ON records (json_extract (data, '$.participant_id'))"
+  " WHERE tbl = 'study_logs';"
+  "CREATE INDEX records_study_logs_enrolment_id ON records (json_extract (data, '$.enrolment_id'))"
+  " WHERE tbl = 'study_logs';"
+  "CREATE INDEX records_assignments_enrolment_id ON records (json_extract (data, '$.enrolment_id'))"
+  " WHERE tbl = 'assignments';"
+  "CREATE INDEX records_assessments_enrolment_id ON records (json_extract (data, '$.enrolment_id'))"
+  " WHERE tbl = 'assessments';"
+  "CREATE INDEX records_exemptions_enrolment_id ON records (json_extract (data, '$.enrolment_id'))"
+  " WHERE tbl = 'exemptions';"
+  "CREATE INDEX records_certificates_enrolment_id ON records (json_extract (data, '$.enrolment_id'))"
+  " WHERE tbl = 'certificates';"
+  ;
+
+static gboolean
+migrate_to_2 (StStoreSqlite  *self,
+              GError        **error)
+{
+  return conn_exec (self, self->writer, schema_v2, error);
+}
+
 /* Migration N brings version N-1 to N. Append; never edit a shipped one. */
 static gboolean (*const migrations[]) (StStoreSqlite *, GError **) = {
   migrate_to_1,
+  migrate_to_2,
 };
 
 static int
@@ -1297,6 +1330,111 @@ sqlite_record_ids_by_field (StStore     *store,
   return ok ? g_steal_pointer (&ids) : NULL;
 }
 
+static gboolean
+is_identifier (const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if (!(g_ascii_islower (*p) || *p == '_'))
+      return FALSE;
+  return TRUE;
+}
+
+static GPtrArray *
+sqlite_records_by_field (StStore     *store,
+                         StStoreTxn  *txn,
+                         const char  *table,
+                         const char  *field,
+                         const char  *value,
+                         gboolean     live_only,
+                         GError     **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) st_record_free);
+  g_autofree char *sql = NULL;
+  Conn *conn;
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (is_identifier (table) && is_identifier (field), NULL);
+  /* Table and field as literals: a partial index on an expression is used
+   * only when the query says the same. */
+  sql = g_strdup_printf ("SELECT id, seq, hlc, device, writer, deleted, township, data, clocks FROM records"
+                         " WHERE tbl = '%s' AND json_extract (data, '$.%s') = ?1%s ORDER BY seq",
+                         table, field, live_only ? " AND deleted = 0" : "");
+  conn = conn_for (self, txn, error);
+  if (conn == NULL)
+    return NULL;
+  stmt = conn_prepare (self, conn, sql, error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, value, -1, SQLITE_TRANSIENT);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_autoptr(StRecord) record = g_new0 (StRecord, 1);
+
+          record->table = g_strdup (table);
+          record->id = column_dup (stmt, 0);
+          record->seq = sqlite3_column_int64 (stmt, 1);
+          record->hlc = sqlite3_column_int64 (stmt, 2);
+          record->device = column_dup (stmt, 3);
+          record->writer = column_dup (stmt, 4);
+          record->deleted = sqlite3_column_int (stmt, 5) != 0;
+          record->township = column_dup (stmt, 6);
+          record->data = object_from_text (conn, (const char *) sqlite3_column_text (stmt, 7), error);
+          record->clocks = record->data ? object_from_text (conn, (const char *) sqlite3_column_text (stmt, 8), error) : NULL;
+          if (record->data == NULL || record->clocks == NULL)
+            {
+              rc = SQLITE_ERROR;
+              break;
+            }
+          g_ptr_array_add (records, g_steal_pointer (&record));
+        }
+      ok = rc == SQLITE_DONE || (rc != SQLITE_ERROR && set_error (self, conn->db, rc, error));
+      sqlite3_reset (stmt);
+    }
+  conn_done (self, txn, conn);
+  return ok ? g_steal_pointer (&records) : NULL;
+}
+
+static gint64
+sqlite_count_by_field (StStore     *store,
+                       StStoreTxn  *txn,
+                       const char  *table,
+                       const char  *field,
+                       const char  *value,
+                       GError     **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  g_autofree char *sql = NULL;
+  Conn *conn;
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+  int rc;
+
+  g_return_val_if_fail (is_identifier (table) && is_identifier (field), -1);
+  sql = g_strdup_printf ("SELECT count(*) FROM records WHERE tbl = '%s' AND json_extract (data, '$.%s') = ?1"
+                         " AND deleted = 0", table, field);
+  conn = conn_for (self, txn, error);
+  if (conn == NULL)
+    return -1;
+  stmt = conn_prepare (self, conn, sql, error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, value, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        count = sqlite3_column_int64 (stmt, 0);
+      else
+        set_error (self, conn->db, rc, error);
+      sqlite3_reset (stmt);
+    }
+  conn_done (self, txn, conn);
+  return count;
+}
+
 #define LOG_COLUMNS "id, at, account_id, account_name, device, epoch, client_seq, tbl, row_id, kind," \
                     " hlc, base_hlc, result, code, server_seq, old, new"
 
@@ -1359,6 +1497,41 @@ sqlite_log_find (StStore     *store,
     }
   conn_done (self, txn, conn);
   return row;
+}
+
+static int
+sqlite_log_seen (StStore     *store,
+                 StStoreTxn  *txn,
+                 const char  *row_id,
+                 const char  *device,
+                 gint64       hlc,
+                 GError     **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  Conn *conn = conn_for (self, txn, error);
+  sqlite3_stmt *stmt;
+  int seen = -1;
+  int rc;
+
+  if (conn == NULL)
+    return -1;
+  stmt = conn_prepare (self, conn,
+                       "SELECT 1 FROM changes WHERE row_id = ? AND device = ? AND hlc = ? AND result != 'rejected' LIMIT 1",
+                       error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, device, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 3, hlc);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        seen = rc == SQLITE_ROW;
+      else
+        set_error (self, conn->db, rc, error);
+      sqlite3_reset (stmt);
+    }
+  conn_done (self, txn, conn);
+  return seen;
 }
 
 static gboolean
@@ -1617,7 +1790,10 @@ st_store_sqlite_iface_init (StStoreInterface *iface)
   iface->record_put = sqlite_record_put;
   iface->eviction_put = sqlite_eviction_put;
   iface->record_ids_by_field = sqlite_record_ids_by_field;
+  iface->records_by_field = sqlite_records_by_field;
+  iface->count_by_field = sqlite_count_by_field;
   iface->log_find = sqlite_log_find;
+  iface->log_seen = sqlite_log_seen;
   iface->log_insert = sqlite_log_insert;
   iface->log_for_row = sqlite_log_for_row;
   iface->feed_read = sqlite_feed_read;

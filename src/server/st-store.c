@@ -255,6 +255,32 @@ st_store_record_ids_by_field (StStore     *self,
   return IFACE (self)->record_ids_by_field (self, table, field, value, error);
 }
 
+GPtrArray *
+st_store_records_by_field (StStore     *self,
+                           StStoreTxn  *txn,
+                           const char  *table,
+                           const char  *field,
+                           const char  *value,
+                           gboolean     live_only,
+                           GError     **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  return IFACE (self)->records_by_field (self, txn, table, field, value, live_only, error);
+}
+
+gint64
+st_store_count_by_field (StStore     *self,
+                         StStoreTxn  *txn,
+                         const char  *table,
+                         const char  *field,
+                         const char  *value,
+                         GError     **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), -1);
+  return IFACE (self)->count_by_field (self, txn, table, field, value, error);
+}
+
 StLogRow *
 st_store_log_find (StStore     *self,
                    StStoreTxn  *txn,
@@ -265,6 +291,18 @@ st_store_log_find (StStore     *self,
 {
   g_return_val_if_fail (ST_IS_STORE (self), NULL);
   return IFACE (self)->log_find (self, txn, device, epoch, client_seq, error);
+}
+
+int
+st_store_log_seen (StStore     *self,
+                   StStoreTxn  *txn,
+                   const char  *row_id,
+                   const char  *device,
+                   gint64       hlc,
+                   GError     **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), -1);
+  return IFACE (self)->log_seen (self, txn, row_id, device, hlc, error);
 }
 
 gboolean

@@ -233,11 +233,32 @@ struct _StStoreInterface
                                        const char  *value,
                                        GError     **error);
 
+  GPtrArray    *(*records_by_field)   (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *table,
+                                       const char  *field,
+                                       const char  *value,
+                                       gboolean     live_only,
+                                       GError     **error);
+
+  gint64        (*count_by_field)     (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *table,
+                                       const char  *field,
+                                       const char  *value,
+                                       GError     **error);
+
   StLogRow     *(*log_find)           (StStore     *self,
                                        StStoreTxn  *txn,
                                        const char  *device,
                                        gint64       epoch,
                                        gint64       client_seq,
+                                       GError     **error);
+  int           (*log_seen)           (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *row_id,
+                                       const char  *device,
+                                       gint64       hlc,
                                        GError     **error);
   gboolean      (*log_insert)         (StStore     *self,
                                        StStoreTxn  *txn,
@@ -364,11 +385,41 @@ GPtrArray    *st_store_record_ids_by_field  (StStore     *self,
                                              const char  *value,
                                              GError     **error);
 
+/* The rows of @table (element-type StRecord, in feed order) whose text
+ * field @field equals @value; only those not deleted when @live_only. Fast
+ * for participants.id_number, the participant_id of enrolments, attendance
+ * and study logs, and the enrolment_id of the tables that hang on an
+ * enrolment. */
+GPtrArray    *st_store_records_by_field     (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *table,
+                                             const char  *field,
+                                             const char  *value,
+                                             gboolean     live_only,
+                                             GError     **error);
+
+/* How many live rows st_store_records_by_field () would return; -1 with
+ * @error set. */
+gint64        st_store_count_by_field       (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *table,
+                                             const char  *field,
+                                             const char  *value,
+                                             GError     **error);
+
 StLogRow     *st_store_log_find             (StStore     *self,
                                              StStoreTxn  *txn,
                                              const char  *device,
                                              gint64       epoch,
                                              gint64       client_seq,
+                                             GError     **error);
+/* Whether a change of @row_id with this clock was processed before (under
+ * any epoch): 1 yes, 0 no, -1 with @error set. */
+int           st_store_log_seen             (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *row_id,
+                                             const char  *device,
+                                             gint64       hlc,
                                              GError     **error);
 gboolean      st_store_log_insert           (StStore     *self,
                                              StStoreTxn  *txn,
