@@ -829,7 +829,14 @@ resolve_review (StPush      *self,
   result->result = "applied";
   if (json_object_get_int_member_with_default (record->data, "resolved", 0) == 1)
     {
-      /* Resolved already: the first to resolve it is kept. */
+      /* Resolved already: the first to resolve it is kept; the row takes
+       * the later clock, as the laptop's copy has it. */
+      if (st_merge_clock_compare (mine.hlc, mine.device, record->hlc, record->device) > 0)
+        {
+          st_record_advance (record, &mine);
+          if (!st_store_record_put (store, txn, record, error))
+            return FALSE;
+        }
       result->server_seq = record->seq;
       return TRUE;
     }
@@ -987,6 +994,20 @@ apply_change (StPush           *self,
           result->message = g_strdup ("The server does not have this row and the change is not a whole row: push the whole row as an insert.");
           break;
         case ST_MERGE_UNCHANGED:
+          /* Nothing to write, but the laptop's copy now carries this
+           * change's clock: if it is the later one, the server's row takes
+           * it too (and goes out in the feed), or the two would disagree
+           * for ever on which copy is newer. */
+          {
+            StClock clock = { change->hlc, self->credential->device, account->name };
+
+            if (st_merge_clock_compare (clock.hlc, clock.device, record->hlc, record->device) > 0)
+              {
+                st_record_advance (record, &clock);
+                if (!st_store_record_put (store, txn, record, error))
+                  return FALSE;
+              }
+          }
           result->result = "applied";
           result->server_seq = record->seq;
           break;

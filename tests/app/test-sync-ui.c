@@ -203,6 +203,9 @@ test_sync_from_window (void)
   g_free (phone);
   phone = st_test_replica_get (other, "participants", uuid, "phone");
   g_assert_cmpstr (phone, ==, "13811111111");
+  /* … and the item is resolved everywhere. */
+  g_assert_cmpint (st_sync_controller_get_review_count (controller), ==, 0);
+  g_assert_cmpint (st_sync_count_items (other->db), ==, 0);
 
   /* Signing out with a change not sent: the dialog says it stays. */
   {

@@ -42,6 +42,8 @@ typedef struct
   GPtrArray      *ops;         /* Op */
   GHashTable     *seen_deleted;  /* row ids the observer saw deleted */
   guint           next_person;
+  GArray         *people;      /* the person numbers registered so far */
+  gint64          twins;       /* one person registered on two laptops */
   gint64          crashes;
   gint64          refusals;
   StSyncFaults    faults;
@@ -146,15 +148,55 @@ record_op (Sim        *sim,
   g_ptr_array_add (sim->ops, op);
 }
 
+/* Someone new; now and then someone another laptop registered already
+ * (the same person twice, which the server merges). */
 static void
 do_create (Sim  *sim,
            guint index)
 {
   StTestReplica *r = g_ptr_array_index (sim->replicas, index);
-  g_autofree char *name = g_strdup_printf ("学员%u", sim->next_person);
-  g_autofree char *p = st_test_replica_add_participant (r, sim->next_person++, name, pick_township (sim, r));
+  guint person = sim->next_person;
+  g_autofree char *name = NULL;
+  g_autofree char *p = NULL;
 
+  if (sim->people->len > 0 && g_rand_int_range (sim->rand, 0, 6) == 0)
+    {
+      g_autofree char *id_number = NULL;
+      g_autofree char *sql = NULL;
+
+      person = g_array_index (sim->people, guint, g_rand_int_range (sim->rand, 0, sim->people->len));
+      id_number = st_test_id_number (person);
+      sql = g_strdup_printf ("SELECT count(*) FROM participants WHERE id_number = '%s' AND deleted = 0", id_number);
+      if (st_test_replica_count (r, sql) > 0)
+        return;   /* this laptop knows them: a clerk would not register them again */
+      sim->twins++;
+    }
+  else
+    {
+      sim->next_person++;
+      g_array_append_val (sim->people, person);
+    }
+  name = g_strdup_printf ("学员%u", person);
+  p = st_test_replica_add_participant (r, person, name, pick_township (sim, r));
   record_op (sim, index, "participants", p, "name", name, 0);
+}
+
+/* A clerk looks at the Review list and decides one item. */
+static void
+do_review (Sim  *sim,
+           guint index)
+{
+  StTestReplica *r = g_ptr_array_index (sim->replicas, index);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = st_sync_list_items (r->db, &error);
+  StSyncItem *item;
+
+  g_assert_no_error (error);
+  if (items->len == 0)
+    return;
+  item = g_ptr_array_index (items, g_rand_int_range (sim->rand, 0, items->len));
+  st_sync_resolve_item (r->db, item->id, g_rand_boolean (sim->rand), &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -391,9 +433,9 @@ check_invariants (Sim *sim)
                  sim->seed, op->table, op->field, op->row, value, op->value);
     }
 
-  /* 4. No deleted row comes back — unless the delete had not seen an edit
-   * (docs/sync-protocol.md, Deletes): then the server refused it, and a
-   * review item of kind "delete" says so. */
+  /* 4. No deleted row comes back — except through an edit the delete had
+   * not seen (SYNC.md: a delete wins only over edits it has seen), which
+   * the server records as a review item of kind "delete" for a person. */
   {
     GHashTableIter iter;
     gpointer key;
@@ -402,10 +444,10 @@ check_invariants (Sim *sim)
     while (g_hash_table_iter_next (&iter, &key, NULL))
       {
         g_autofree char *deleted = st_test_replica_get (obs, "participants", key, "deleted");
-        g_autofree char *refused = g_strdup_printf ("SELECT count(*) FROM review_items WHERE row_id = '%s'"
-                                                    " AND json_extract (data, '$.kind') = 'delete'", (char *) key);
+        g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM review_items WHERE row_id = '%s'"
+                                                " AND json_extract (data, '$.kind') = 'delete'", (char *) key);
 
-        if (g_strcmp0 (deleted, "1") != 0 && st_test_replica_count (obs, refused) == 0)
+        if (g_strcmp0 (deleted, "1") != 0 && st_test_replica_count (obs, sql) == 0)
           g_error ("seed %u: invariant 4: participant %s was deleted and came back", sim->seed, (char *) key);
       }
   }
@@ -482,6 +524,7 @@ run_seed (guint32 seed)
   sim.ops = g_ptr_array_new_with_free_func ((GDestroyNotify) op_free);
   sim.seen_deleted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sim.next_person = seed * 1000;
+  sim.people = g_array_new (FALSE, FALSE, sizeof (guint));
   sim.faults = (StSyncFaults) { .drop_request = 0.05, .drop_response = 0.05, .duplicate = 0.05, .replay = 0.1,
                                 .crash = crash_sometimes, .crash_data = &sim };
 
@@ -527,8 +570,10 @@ run_seed (guint32 seed)
         do_delete (&sim, index);
       else if (dice < 55)
         do_move (&sim, index);
-      else if (dice < 68)
+      else if (dice < 65)
         do_class (&sim, index);
+      else if (dice < 68)
+        do_review (&sim, index);
       else if (dice < 93)
         {
           if (!sim.offline[index])
@@ -542,8 +587,10 @@ run_seed (guint32 seed)
 
   quiesce (&sim);
   check_invariants (&sim);
-  g_test_message ("seed %u: %u laptops, %u changes, %" G_GINT64_FORMAT " crashes, %" G_GINT64_FORMAT " live participants",
-                  seed, n_replicas, sim.ops->len, sim.crashes, st_db_count_live (sim.observer->db, "participants"));
+  g_test_message ("seed %u: %u laptops, %u changes, %" G_GINT64_FORMAT " crashes, %" G_GINT64_FORMAT
+                  " people registered twice, %" G_GINT64_FORMAT " live participants, %" G_GINT64_FORMAT " review items",
+                  seed, n_replicas, sim.ops->len, sim.crashes, sim.twins,
+                  st_db_count_live (sim.observer->db, "participants"), st_db_count_live (sim.observer->db, "review_items"));
 
   st_test_replica_free (sim.observer);
   g_ptr_array_unref (sim.replicas);
@@ -553,6 +600,7 @@ run_seed (guint32 seed)
   g_free (sim.server_db);
   g_ptr_array_unref (sim.ops);
   g_hash_table_unref (sim.seen_deleted);
+  g_array_unref (sim.people);
   g_rand_free (sim.rand);
 }
 

@@ -138,6 +138,19 @@ test_same_field_conflict (Fixture       *f,
     g_assert_nonnull (strstr (text, "13900000001"));
   }
 
+  /* A clerk on A chooses the losing number: it becomes the value
+   * everywhere, and the item is resolved everywhere. */
+  st_sync_resolve_item (f->a->db, item->id, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (st_sync_count_items (f->a->db), ==, 0);
+  st_test_replica_sync (f->a, NULL, &stats, &error);
+  g_assert_no_error (error);
+  st_test_replica_sync_ok (f->b);
+  g_free (phone_b);
+  phone_b = st_test_replica_get (f->b, "participants", p, "phone");
+  g_assert_cmpstr (phone_b, ==, "13900000001");
+  g_assert_cmpint (st_sync_count_items (f->b->db), ==, 0);
+
   assert_same (f->a, f->b);
 }
 
