@@ -2218,15 +2218,17 @@ write_values (StDb        *db,
   g_autoptr(TableInfo) info = NULL;
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GPtrArray) bound = g_ptr_array_new ();
+  g_autoptr(GString) differs = g_string_new (NULL);
   GList *members;
   sqlite3_stmt *stmt;
-  int index = 1, rc;
+  int rc;
 
   if (!is_feed_table (table) || g_str_equal (table, "review_items"))
     return TRUE;
   info = table_info_new (db, table);
   members = json_object_get_members (values);
-  g_string_append_printf (sql, "UPDATE %s SET hlc = ?, device = st_device ()", table);
+
+  g_string_append_printf (sql, "UPDATE %s SET hlc = ?1, device = st_device ()", table);
   for (GList *l = members; l != NULL; l = l->next)
     {
       gboolean known = g_str_equal (l->data, "deleted");
@@ -2235,21 +2237,31 @@ write_values (StDb        *db,
         known = g_str_equal (g_ptr_array_index (info->columns, i), l->data);
       if (known)
         {
-          g_string_append_printf (sql, ", %s = ?", (const char *) l->data);
           g_ptr_array_add (bound, l->data);
+          g_string_append_printf (sql, ", %s = ?%u", (const char *) l->data, bound->len + 2);
+          g_string_append_printf (differs, "%s%s IS NOT ?%u", differs->len ? " OR " : "",
+                                  (const char *) l->data, bound->len + 2);
         }
     }
-  g_string_append (sql, " WHERE id = ?");
+  if (bound->len == 0)
+    {
+      g_list_free (members);
+      return TRUE;
+    }
+  /* Only if a value differs: an update that changes nothing but the clock
+   * would not be captured, and this copy's clock would run ahead of the
+   * server's for ever. */
+  g_string_append_printf (sql, " WHERE id = ?2 AND (%s)", differs->str);
   stmt = st_db_prepare (db, sql->str, error);
   if (stmt == NULL)
     {
       g_list_free (members);
       return FALSE;
     }
-  sqlite3_bind_int64 (stmt, index++, (sqlite3_int64) st_db_next_hlc (db));
+  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) st_db_next_hlc (db));
+  sqlite3_bind_text (stmt, 2, row, -1, SQLITE_TRANSIENT);
   for (guint i = 0; i < bound->len; i++)
-    bind_json (stmt, index++, json_object_get_member (values, g_ptr_array_index (bound, i)), FALSE);
-  sqlite3_bind_text (stmt, index++, row, -1, SQLITE_TRANSIENT);
+    bind_json (stmt, (int) i + 3, json_object_get_member (values, g_ptr_array_index (bound, i)), FALSE);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   g_list_free (members);

@@ -877,6 +877,10 @@ apply_change (StPush           *self,
   StLogEntry entry = { 0, };
   StMergeResult merge;
 
+  /* Before anything: a write of the server's own that this change causes
+   * (a merge, a refused delete) must stamp later than the change itself. */
+  st_hlc_observe (st_hlc_get_default (), (guint64) change->hlc);
+
   if (change->prefetched)
     {
       gint64 seq;
@@ -1083,7 +1087,6 @@ apply_change (StPush           *self,
   if (!st_store_log_insert (store, txn, &entry, error))
     return FALSE;
 
-  st_hlc_observe (st_hlc_get_default (), (guint64) change->hlc);
   /* Freed later, on the main thread, with the request. */
   if (record != NULL)
     g_ptr_array_add (self->garbage, g_steal_pointer (&record));
