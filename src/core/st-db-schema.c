@@ -272,10 +272,10 @@ st_db_schema_create_triggers (StDb        *self,
     "  SELECT RAISE (ABORT, 'a local change must carry a new clock stamp and this device');"
     "END;"
     "CREATE TRIGGER %1$s_capture_update AFTER UPDATE ON %1$s WHEN NOT st_applying () AND (%3$s) BEGIN"
-    "  INSERT INTO audit_log (at, actor, device, tbl, row_id, op, hlc, base_hlc, old, new)"
+    "  INSERT INTO audit_log (at, actor, device, tbl, row_id, op, hlc, base_hlc, base_device, old, new)"
     "  VALUES (st_now_ms (), st_actor (), NEW.device, '%1$s', NEW.id,"
     "          CASE WHEN NEW.deleted AND NOT OLD.deleted THEN 'delete' ELSE 'update' END,"
-    "          NEW.hlc, OLD.hlc,"
+    "          NEW.hlc, OLD.hlc, OLD.device,"
     "          (SELECT json_group_object (k, v) FROM (%4$s)),"
     "          (SELECT json_group_object (k, v) FROM (%5$s)));"
     "  INSERT INTO outbox (audit_id) VALUES (last_insert_rowid ());"
@@ -464,6 +464,26 @@ migrate_to_5 (StDb    *self,
                      error);
 }
 
+/* The device of the row clock an edit was based on (with base_hlc), so
+ * that a change the server refuses can be undone exactly: the row goes back
+ * to the clock the server holds. Every synced table's triggers write it. */
+static gboolean
+migrate_to_6 (StDb    *self,
+              GError **error)
+{
+  g_autoptr(GPtrArray) columns = table_fields (self, "audit_log");
+  gboolean present = FALSE;
+
+  for (guint i = 0; i < columns->len; i++)
+    present |= g_str_equal (g_ptr_array_index (columns, i), "base_device");
+  if (!present && !st_db_exec (self, "ALTER TABLE audit_log ADD COLUMN base_device TEXT;", error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (synced_tables); i++)
+    if (!st_db_schema_create_triggers (self, synced_tables[i], error))
+      return FALSE;
+  return st_db_schema_create_triggers (self, "review_items", error);
+}
+
 /* Migration N brings the schema from version N-1 to N. Append, never edit a
  * migration that has shipped. */
 static gboolean (*const migrations[]) (StDb *, GError **) = {
@@ -472,6 +492,7 @@ static gboolean (*const migrations[]) (StDb *, GError **) = {
   migrate_to_3,
   migrate_to_4,
   migrate_to_5,
+  migrate_to_6,
 };
 
 int

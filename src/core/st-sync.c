@@ -1025,13 +1025,15 @@ refuse_change (Conn        *conn,
                GError     **error)
 {
   StDb *db = conn->db;
-  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT tbl, row_id, op, hlc, base_hlc, old FROM audit_log WHERE id = ?", error);
+  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT tbl, row_id, op, hlc, base_hlc, old, base_device FROM audit_log WHERE id = ?",
+                                      error);
   g_autofree char *table = NULL;
   g_autofree char *row = NULL;
   g_autofree char *op = NULL;
   g_autofree char *old = NULL;
   g_autofree char *township = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *base_device = NULL;
   gint64 hlc = 0, base = 0;
   gboolean ok = TRUE;
 
@@ -1046,6 +1048,7 @@ refuse_change (Conn        *conn,
       hlc = sqlite3_column_int64 (stmt, 3);
       base = sqlite3_column_int64 (stmt, 4);
       old = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      base_device = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
     }
   sqlite3_reset (stmt);
   if (table == NULL || !is_feed_table (table))
@@ -1116,7 +1119,7 @@ refuse_change (Conn        *conn,
           GList *members = json_object_get_members (values);
 
           info = table_info_new (db, table);
-          g_string_append_printf (sql, "UPDATE %s SET hlc = ?, device = ''", table);
+          g_string_append_printf (sql, "UPDATE %s SET hlc = ?, device = ?", table);
           for (GList *l = members; l != NULL; l = l->next)
             {
               gboolean known = g_str_equal (l->data, "deleted");
@@ -1136,6 +1139,8 @@ refuse_change (Conn        *conn,
               int index = 1;
 
               sqlite3_bind_int64 (stmt, index++, base);
+              /* The clock the server holds: the row's before this change. */
+              sqlite3_bind_text (stmt, index++, base_device != NULL ? base_device : "", -1, SQLITE_TRANSIENT);
               for (guint i = 0; i < bound->len; i++)
                 bind_json (stmt, index++, json_object_get_member (values, g_ptr_array_index (bound, i)), FALSE);
               sqlite3_bind_text (stmt, index++, row, -1, SQLITE_TRANSIENT);
