@@ -180,7 +180,7 @@ about_action (GSimpleAction *action,
 
   adw_show_about_window (gtk_application_get_active_window (app),
                          "application-name", _("Shuangti"),
-                         "application-icon", "system-users-symbolic",
+                         "application-icon", "io.github.shuangti.Shuangti",
                          "version", PACKAGE_VERSION,
                          "developer-name", _("Shuangti contributors"),
                          "developers", developers,
