@@ -25,7 +25,7 @@ fail() { echo "not ok - $*"; exit 1; }
 
 # --- install ---------------------------------------------------------------
 meson install -C "$build" --no-rebuild --quiet --destdir "$tmp/dest" >"$tmp/install.log" 2>&1 \
-  || { cat "$tmp/install.log"; fail "meson install"; }
+  || { sed 's/^/# /' "$tmp/install.log"; fail "meson install"; }
 prefix=$(meson introspect "$build" --buildoptions |
          python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
 root=$tmp/dest$prefix
