@@ -7,6 +7,7 @@
 
 #include "st-app-demo.h"
 #include "st-application.h"
+#include "st-help.h"
 #include "st-preferences-window.h"
 #include "st-window.h"
 
@@ -162,6 +163,14 @@ preferences_action (GSimpleAction *action,
 }
 
 static void
+help_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  st_help_show (gtk_application_get_active_window (GTK_APPLICATION (user_data)));
+}
+
+static void
 about_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
@@ -171,7 +180,7 @@ about_action (GSimpleAction *action,
 
   adw_show_about_window (gtk_application_get_active_window (app),
                          "application-name", _("Shuangti"),
-                         "application-icon", "system-users-symbolic",
+                         "application-icon", "io.github.shuangti.Shuangti",
                          "version", PACKAGE_VERSION,
                          "developer-name", _("Shuangti contributors"),
                          "developers", developers,
@@ -187,11 +196,13 @@ st_application_startup (GApplication *app)
   static const GActionEntry entries[] = {
     { "quit", quit_action, NULL, NULL, NULL, { 0 } },
     { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
+    { "help", help_action, NULL, NULL, NULL, { 0 } },
     { "about", about_action, NULL, NULL, NULL, { 0 } },
   };
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },
+    { "app.help", { "F1", NULL } },
     { "window.close", { "<Control>w", NULL } },
     { "win.new-participant", { "<Control>n", NULL } },
     { "win.import", { "<Control>i", NULL } },
