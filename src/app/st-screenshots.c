@@ -460,6 +460,12 @@ main (int   argc,
   wait_until (overview_loaded, st_window_get_overview_page (window));
   save (GTK_WIDGET (window), "overview");
   show_page (window, "classes", "classes");
+  /* A quarter the demo county was busy in. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "reports");
+  st_reports_page_set_quarter (st_window_get_reports_page (window), "2025Q3");
+  settle (100);
+  wait_until (reports_loaded, st_window_get_reports_page (window));
+  save (GTK_WIDGET (window), "reports");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "graduation");
   wait_until (graduation_loaded, st_window_get_graduation_page (window));
   save (GTK_WIDGET (window), "graduation");
@@ -491,9 +497,6 @@ main (int   argc,
     save (GTK_WIDGET (st_graduation_page_get_assessment_sheet (page)), "assessment-sheet");
     gtk_window_destroy (st_graduation_page_get_assessment_sheet (page));
   }
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "reports");
-  wait_until (reports_loaded, st_window_get_reports_page (window));
-  save (GTK_WIDGET (window), "reports");
   shoot_classes (window, db);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "participants");
 
@@ -546,13 +549,31 @@ main (int   argc,
     g_autoptr(GSettings) settings = st_application_settings_new ();
 
     if (settings != NULL)
-      g_settings_set_string (settings, "server-url", "https://shuangti.ceheng.example.gov.cn");
+      {
+        const char *townships[] = { "522327104000", NULL };
+
+        g_settings_set_string (settings, "server-url", "https://shuangti.ceheng.example.gov.cn");
+        /* The local role, as a township office would set it. */
+        g_settings_set_string (settings, "local-role", "township");
+        g_settings_set_strv (settings, "local-townships", townships);
+      }
     preferences = st_preferences_window_new (GTK_WINDOW (window), st_db_get_path (db), settings);
     st_preferences_window_set_role (preferences, st_window_get_role (window), st_window_get_divisions (window));
   }
   gtk_window_present (GTK_WINDOW (preferences));
   wait_until (mapped, preferences);
   save (GTK_WIDGET (preferences), "preferences");
+  scroll_to_end (GTK_WIDGET (preferences));
+  save (GTK_WIDGET (preferences), "preferences-role");
+  {
+    g_autoptr(GSettings) settings = st_application_settings_new ();
+
+    if (settings != NULL)
+      {
+        g_settings_reset (settings, "local-role");
+        g_settings_reset (settings, "local-townships");
+      }
+  }
   gtk_window_destroy (GTK_WINDOW (preferences));
   gtk_window_destroy (GTK_WINDOW (window));
 
