@@ -9,6 +9,7 @@
 #include "st-application.h"
 #include "st-help.h"
 #include "st-preferences-window.h"
+#include "st-window-private.h"
 #include "st-window.h"
 
 #define SCHEMA_ID "io.github.shuangti.Shuangti"
@@ -159,6 +160,9 @@ preferences_action (GSimpleAction *action,
   if (window != NULL)
     path = st_db_get_path (st_window_get_db (ST_WINDOW (window)));
   preferences = st_preferences_window_new (window, path, settings);
+  if (window != NULL)
+    st_preferences_window_set_role (preferences, st_window_get_role (ST_WINDOW (window)),
+                                    st_window_get_divisions (ST_WINDOW (window)));
   gtk_window_present (GTK_WINDOW (preferences));
 }
 

@@ -43,9 +43,11 @@ struct _StParticipantsPage
 
   StDb               *db;
   StDivisions        *divisions;
+  StRole             *role;
   StParticipantList  *list;
   GtkSingleSelection *selection;
-  GPtrArray          *township_codes;   /* index of the dropdown - 1 → code */
+  GPtrArray          *township_codes;   /* index of the dropdown - township_offset → code */
+  guint               township_offset;  /* 1 after "All townships", 0 when the role may not see all */
   GPtrArray          *village_codes;
 
   GArray             *base;             /* rowids for the filters and the sort */
@@ -74,14 +76,21 @@ static const struct { const char *code; const char *label; } states[] = {
 };
 
 static const char *
-selected_code (GtkDropDown *dropdown,
-               GPtrArray   *codes)
+selected_code_at (GtkDropDown *dropdown,
+                  GPtrArray   *codes,
+                  guint        offset)
 {
   guint i = gtk_drop_down_get_selected (dropdown);
 
-  if (codes == NULL || i == GTK_INVALID_LIST_POSITION || i == 0 || i > codes->len)
+  if (codes == NULL || i == GTK_INVALID_LIST_POSITION || i < offset || i - offset >= codes->len)
     return NULL;
-  return g_ptr_array_index (codes, i - 1);
+  return g_ptr_array_index (codes, i - offset);
+}
+
+static const char *
+selected_township (StParticipantsPage *self)
+{
+  return selected_code_at (self->township_dropdown, self->township_codes, self->township_offset);
 }
 
 static void
@@ -91,8 +100,8 @@ fill_query (StParticipantsPage *self,
   guint state = gtk_drop_down_get_selected (self->state_dropdown);
 
   memset (query, 0, sizeof *query);
-  query->township_code = selected_code (self->township_dropdown, self->township_codes);
-  query->village_code = query->township_code ? selected_code (self->village_dropdown, self->village_codes) : NULL;
+  query->township_code = selected_township (self);
+  query->village_code = query->township_code ? selected_code_at (self->village_dropdown, self->village_codes, 1) : NULL;
   query->state = state < G_N_ELEMENTS (states) ? states[state].code : NULL;
   query->sort = self->sort;
   query->descending = self->descending;
@@ -255,7 +264,7 @@ on_search_activate (StParticipantsPage *self)
 static void
 fill_villages (StParticipantsPage *self)
 {
-  const char *township = selected_code (self->township_dropdown, self->township_codes);
+  const char *township = selected_township (self);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
 
   g_ptr_array_set_size (self->village_codes, 0);
@@ -518,6 +527,8 @@ st_participants_page_dispose (GObject *object)
 
   if (self->column_view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
+  if (self->role != NULL)
+    g_signal_handlers_disconnect_by_data (self->role, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_PARTICIPANTS_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
@@ -531,6 +542,7 @@ st_participants_page_finalize (GObject *object)
   StParticipantsPage *self = ST_PARTICIPANTS_PAGE (object);
 
   g_clear_object (&self->db);
+  g_clear_object (&self->role);
   g_clear_pointer (&self->divisions, st_divisions_unref);
   g_clear_pointer (&self->township_codes, g_ptr_array_unref);
   g_clear_pointer (&self->village_codes, g_ptr_array_unref);
@@ -597,6 +609,7 @@ st_participants_page_init (StParticipantsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
+  self->township_offset = 1;
   self->village_codes = g_ptr_array_new_with_free_func (g_free);
   self->probe_a = g_object_new (G_TYPE_OBJECT, NULL);
   self->probe_b = g_object_new (G_TYPE_OBJECT, NULL);
@@ -617,14 +630,65 @@ st_participants_page_init (StParticipantsPage *self)
                            G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
 }
 
+/* The township filter offers what the role sees (st-role.h): everything,
+ * or its own townships only, the first chosen. */
+static void
+fill_townships (StParticipantsPage *self)
+{
+  g_autoptr(GtkStringList) townships = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) list = st_divisions_townships (self->divisions);
+  gboolean all = self->role == NULL || st_role_can (self->role, ST_PERMISSION_ALL_TOWNSHIPS);
+
+  g_ptr_array_set_size (self->township_codes, 0);
+  self->township_offset = all ? 1 : 0;
+  if (all)
+    gtk_string_list_append (townships, _("All townships"));
+  for (guint i = 0; i < list->len; i++)
+    {
+      const StDivision *t = g_ptr_array_index (list, i);
+
+      if (!all && !st_role_sees_township (self->role, t->code))
+        continue;
+      gtk_string_list_append (townships, t->name);
+      g_ptr_array_add (self->township_codes, g_strdup (t->code));
+    }
+  g_signal_handlers_block_matched (self->township_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_drop_down_set_model (self->township_dropdown, G_LIST_MODEL (townships));
+  gtk_drop_down_set_selected (self->township_dropdown, 0);
+  g_signal_handlers_unblock_matched (self->township_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->township_dropdown), all || self->township_codes->len > 1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->township_dropdown),
+                               all ? _("Township") : st_role_why_not (self->role, ST_PERMISSION_ALL_TOWNSHIPS));
+  g_signal_handlers_block_matched (self->village_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  fill_villages (self);
+  g_signal_handlers_unblock_matched (self->village_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+}
+
+static void
+on_role_changed (StParticipantsPage *self)
+{
+  fill_townships (self);
+  load_base (self, TRUE);
+}
+
+void
+st_participants_page_set_role (StParticipantsPage *self,
+                               StRole             *role)
+{
+  g_return_if_fail (ST_IS_PARTICIPANTS_PAGE (self));
+  g_return_if_fail (self->role == NULL);
+
+  self->role = g_object_ref (role);
+  g_signal_connect_object (role, "changed", G_CALLBACK (on_role_changed), self, G_CONNECT_SWAPPED);
+  if (self->db != NULL)
+    on_role_changed (self);
+}
+
 void
 st_participants_page_set_db (StParticipantsPage *self,
                              StDb               *db,
                              StDivisions        *divisions)
 {
-  g_autoptr(GtkStringList) townships = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) list = NULL;
-
   g_return_if_fail (ST_IS_PARTICIPANTS_PAGE (self));
   g_return_if_fail (self->db == NULL);
 
@@ -636,22 +700,7 @@ st_participants_page_set_db (StParticipantsPage *self,
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
-  gtk_string_list_append (townships, _("All townships"));
-  list = st_divisions_townships (divisions);
-  for (guint i = 0; i < list->len; i++)
-    {
-      const StDivision *t = g_ptr_array_index (list, i);
-
-      gtk_string_list_append (townships, t->name);
-      g_ptr_array_add (self->township_codes, g_strdup (t->code));
-    }
-  g_signal_handlers_block_matched (self->township_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  gtk_drop_down_set_model (self->township_dropdown, G_LIST_MODEL (townships));
-  g_signal_handlers_unblock_matched (self->township_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  g_signal_handlers_block_matched (self->village_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  fill_villages (self);
-  g_signal_handlers_unblock_matched (self->village_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-
+  fill_townships (self);
   load_base (self, TRUE);
 }
 

@@ -7,6 +7,7 @@
 
 #include "st-db.h"
 #include "st-divisions.h"
+#include "st-role.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,10 @@ G_DECLARE_FINAL_TYPE (StParticipantsPage, st_participants_page, ST, PARTICIPANTS
 void        st_participants_page_set_db           (StParticipantsPage *self,
                                                    StDb               *db,
                                                    StDivisions        *divisions);
+/* Limits the township filter to what @role sees, and follows its
+ * changes. */
+void        st_participants_page_set_role         (StParticipantsPage *self,
+                                                   StRole             *role);
 /* Reads the list again (after an import, a delete, an undo); keeps the
  * search, the filters and the sort. */
 void        st_participants_page_reload           (StParticipantsPage *self);

@@ -13,6 +13,12 @@ struct _StPreferencesWindow
 
   AdwActionRow         *database_row;
   AdwEntryRow          *server_row;
+  AdwPreferencesGroup  *role_group;
+  AdwComboRow          *role_row;
+  AdwExpanderRow       *townships_row;
+  AdwEntryRow          *trainer_row;
+  GPtrArray            *township_checks;   /* GtkCheckButton, with "code" */
+  StRole               *role;
 
   char                 *database_path;
   GSettings            *settings;
@@ -60,6 +66,129 @@ on_server_apply (StPreferencesWindow *self)
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Server address saved")));
 }
 
+static const char *const role_codes[] = { "trainer", "township", "county" };
+
+static void
+update_role_rows (StPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->role_row);
+  gboolean local = self->role == NULL || !st_role_is_signed_in (self->role);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->townships_row), selected != ST_ROLE_COUNTY);
+  gtk_widget_set_visible (GTK_WIDGET (self->trainer_row), selected == ST_ROLE_TRAINER);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->role_row), local && self->settings != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->townships_row), local && self->settings != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->trainer_row), local && self->settings != NULL);
+}
+
+static void
+on_role_selected (StPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->role_row);
+
+  if (self->settings != NULL && selected < G_N_ELEMENTS (role_codes) && (self->role == NULL || !st_role_is_signed_in (self->role)))
+    g_settings_set_string (self->settings, "local-role", role_codes[selected]);
+  update_role_rows (self);
+}
+
+static void
+on_township_toggled (StPreferencesWindow *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) codes = NULL;
+  guint n = 0;
+
+  for (guint i = 0; i < self->township_checks->len; i++)
+    {
+      GtkCheckButton *check = g_ptr_array_index (self->township_checks, i);
+
+      if (gtk_check_button_get_active (check))
+        {
+          g_strv_builder_add (builder, g_object_get_data (G_OBJECT (check), "code"));
+          n++;
+        }
+    }
+  codes = g_strv_builder_end (builder);
+  if (self->settings != NULL)
+    g_settings_set_strv (self->settings, "local-townships", (const char *const *) codes);
+  {
+    /* Translators: the subtitle of the townships row */
+    g_autofree char *subtitle = n == 0 ? g_strdup (_("All townships"))
+                                       : g_strdup_printf (ngettext ("%u township", "%u townships", n), n);
+
+    adw_expander_row_set_subtitle (self->townships_row, subtitle);
+  }
+}
+
+static void
+on_trainer_apply (StPreferencesWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->trainer_row))));
+
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "local-trainer", text);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Name saved")));
+}
+
+void
+st_preferences_window_set_role (StPreferencesWindow *self,
+                                StRole              *role,
+                                StDivisions         *divisions)
+{
+  g_autoptr(GPtrArray) townships = st_divisions_townships (divisions);
+  g_auto(GStrv) chosen = self->settings ? g_settings_get_strv (self->settings, "local-townships") : NULL;
+
+  g_return_if_fail (ST_IS_PREFERENCES_WINDOW (self));
+  g_set_object (&self->role, role);
+
+  /* The rows are the county's townships: one check button each. */
+  for (guint i = 0; i < townships->len; i++)
+    {
+      const StDivision *t = g_ptr_array_index (townships, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), t->name);
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                                   chosen != NULL && g_strv_contains ((const char *const *) chosen, t->code));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, t->name, -1);
+      g_object_set_data_full (G_OBJECT (check), "code", g_strdup (t->code), g_free);
+      g_signal_connect_object (check, "toggled", G_CALLBACK (on_township_toggled), self, G_CONNECT_SWAPPED);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      adw_expander_row_add_row (self->townships_row, row);
+      g_ptr_array_add (self->township_checks, check);
+    }
+
+  g_signal_handlers_block_by_func (self->role_row, on_role_selected, self);
+  adw_combo_row_set_selected (self->role_row, st_role_get_kind (role));
+  g_signal_handlers_unblock_by_func (self->role_row, on_role_selected, self);
+  if (self->settings != NULL)
+    {
+      g_autofree char *trainer = g_settings_get_string (self->settings, "local-trainer");
+
+      gtk_editable_set_text (GTK_EDITABLE (self->trainer_row), trainer);
+    }
+  if (st_role_is_signed_in (role))
+    {
+      /* Translators: "Signed in as qiaoma (Township office): the county server decides what this laptop offers." */
+      g_autofree char *text = g_strdup_printf (_("Signed in as %s (%s): the county server decides what this laptop offers."),
+                                               st_role_get_account (role) ? st_role_get_account (role) : "—",
+                                               st_role_kind_to_display (st_role_get_kind (role)));
+
+      adw_preferences_group_set_description (self->role_group, text);
+    }
+  {
+    guint n = chosen ? g_strv_length (chosen) : 0;
+    g_autofree char *subtitle = n == 0 ? g_strdup (_("All townships"))
+                                       : g_strdup_printf (ngettext ("%u township", "%u townships", n), n);
+
+    adw_expander_row_set_subtitle (self->townships_row, subtitle);
+  }
+  update_role_rows (self);
+}
+
 static void
 open_folder_action (GtkWidget  *widget,
                     const char *action_name,
@@ -80,6 +209,8 @@ st_preferences_window_finalize (GObject *object)
 
   g_free (self->database_path);
   g_clear_object (&self->settings);
+  g_clear_object (&self->role);
+  g_clear_pointer (&self->township_checks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (st_preferences_window_parent_class)->finalize (object);
 }
@@ -97,14 +228,33 @@ st_preferences_window_class_init (StPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StPreferencesWindow, server_row);
   gtk_widget_class_bind_template_callback (widget_class, on_server_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_server_apply);
+  gtk_widget_class_bind_template_child (widget_class, StPreferencesWindow, role_group);
+  gtk_widget_class_bind_template_child (widget_class, StPreferencesWindow, role_row);
+  gtk_widget_class_bind_template_child (widget_class, StPreferencesWindow, townships_row);
+  gtk_widget_class_bind_template_child (widget_class, StPreferencesWindow, trainer_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_role_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_trainer_apply);
 
   gtk_widget_class_install_action (widget_class, "prefs.open-folder", NULL, open_folder_action);
+}
+
+/* libadwaita's lists inside the expander row, named for screen readers. */
+static void
+name_list_boxes (GtkWidget  *widget,
+                 const char *name)
+{
+  if (GTK_IS_LIST_BOX (widget))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    name_list_boxes (child, name);
 }
 
 static void
 st_preferences_window_init (StPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_list_boxes (GTK_WIDGET (self->townships_row), _("Townships you work in"));
+  self->township_checks = g_ptr_array_new ();
 }
 
 StPreferencesWindow *
@@ -126,5 +276,16 @@ st_preferences_window_new (GtkWindow  *parent,
     }
   else
     gtk_widget_set_sensitive (GTK_WIDGET (self->server_row), FALSE);
+  if (settings != NULL)
+    {
+      g_autofree char *local = g_settings_get_string (settings, "local-role");
+
+      g_signal_handlers_block_by_func (self->role_row, on_role_selected, self);
+      adw_combo_row_set_selected (self->role_row, st_role_kind_from_code (local));
+      g_signal_handlers_unblock_by_func (self->role_row, on_role_selected, self);
+    }
+  /* Without a window's role (no township list), only the role. */
+  gtk_widget_set_visible (GTK_WIDGET (self->townships_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->trainer_row), FALSE);
   return self;
 }

@@ -4,6 +4,9 @@
 
 #include <adwaita.h>
 
+#include "st-divisions.h"
+#include "st-role.h"
+
 G_BEGIN_DECLS
 
 #define ST_TYPE_PREFERENCES_WINDOW (st_preferences_window_get_type ())
@@ -13,5 +16,11 @@ G_DECLARE_FINAL_TYPE (StPreferencesWindow, st_preferences_window, ST, PREFERENCE
 StPreferencesWindow *st_preferences_window_new (GtkWindow  *parent,
                                                 const char *database_path,
                                                 GSettings  *settings);
+
+/* Shows the role (st-role.h) and lets a laptop that has not signed in
+ * choose its local role and townships. */
+void                 st_preferences_window_set_role (StPreferencesWindow *self,
+                                                     StRole              *role,
+                                                     StDivisions         *divisions);
 
 G_END_DECLS

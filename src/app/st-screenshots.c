@@ -21,6 +21,11 @@
 #include "st-participant-editor-private.h"
 #include "st-participant-search.h"
 #include "st-participants-page-private.h"
+#include "st-assessment-row.h"
+#include "st-assessment-sheet.h"
+#include "st-graduation-page-private.h"
+#include "st-overview-page-private.h"
+#include "st-reports-page-private.h"
 #include "st-preferences-window.h"
 #include "st-review-window.h"
 #include "st-sign-in-dialog.h"
@@ -160,6 +165,24 @@ save_screen (GtkWidget  *window,
       || !g_spawn_check_wait_status (status, &error))
     g_error ("Could not save %s: %s", path, error->message);
   g_print ("%s (screen)\n", path);
+}
+
+static gboolean
+overview_loaded (gpointer data)
+{
+  return !st_overview_page_is_loading (data);
+}
+
+static gboolean
+graduation_loaded (gpointer data)
+{
+  return !st_graduation_page_is_evaluating (data) && st_graduation_page_get_n_rows (data) > 0;
+}
+
+static gboolean
+reports_loaded (gpointer data)
+{
+  return !st_reports_page_is_loading (data);
 }
 
 static const char *
@@ -411,6 +434,13 @@ main (int   argc,
   g_assert_no_error (error);
   st_db_set_actor (db, "韦干事");
   g_assert_true (st_app_demo_prepare (db, &error));
+  /* Classes with their hours, so that graduation, reports and overview
+   * have something to say; nothing approved yet in half the townships. */
+  {
+    StDemoTrainingOptions training = { NULL, TRUE, TRUE, 40, FALSE, 1 };
+
+    g_assert_true (st_demo_populate_training (db, 7, &training, &error));
+  }
 
   /* A participant with a history: registered, then the phone corrected. */
   edited = st_participant_load (db, uuid_of (db, "者楼街道", 3), &error);
@@ -426,10 +456,47 @@ main (int   argc,
   save (GTK_WIDGET (window), "participants-search");
   gtk_editable_set_text (st_participants_page_get_search_entry (st_window_get_participants_page (window)), "");
   st_participants_page_search_now (st_window_get_participants_page (window));
-  show_page (window, "overview", "overview");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "overview");
+  wait_until (overview_loaded, st_window_get_overview_page (window));
+  save (GTK_WIDGET (window), "overview");
   show_page (window, "classes", "classes");
-  show_page (window, "graduation", "graduation");
-  show_page (window, "reports", "reports");
+  /* A quarter the demo county was busy in. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "reports");
+  st_reports_page_set_quarter (st_window_get_reports_page (window), "2025Q3");
+  settle (100);
+  wait_until (reports_loaded, st_window_get_reports_page (window));
+  save (GTK_WIDGET (window), "reports");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "graduation");
+  wait_until (graduation_loaded, st_window_get_graduation_page (window));
+  save (GTK_WIDGET (window), "graduation");
+  /* County staff: those who can be approved, selected, and the question. */
+  {
+    StGraduationPage *page = st_window_get_graduation_page (window);
+
+    st_graduation_page_filter_state (page, "eligible");
+    gtk_widget_activate_action (GTK_WIDGET (page), "graduation.select-approvable", NULL);
+    save (GTK_WIDGET (window), "graduation-selected");
+    gtk_widget_activate_action (GTK_WIDGET (page), "graduation.approve", NULL);
+    wait_until (mapped, st_graduation_page_get_confirmation (page));
+    save (GTK_WIDGET (st_graduation_page_get_confirmation (page)), "graduation-approve");
+    adw_message_dialog_response (st_graduation_page_get_confirmation (page), "approve");
+    settle (300);
+    save (GTK_WIDGET (window), "graduation-approved");
+    st_graduation_page_filter_state (page, NULL);
+    gtk_widget_activate_action (GTK_WIDGET (page), "graduation.assess", NULL);
+    wait_until (mapped, st_graduation_page_get_assessment_sheet (page));
+    {
+      GtkListBox *rows = st_assessment_sheet_get_list_box (ST_ASSESSMENT_SHEET (st_graduation_page_get_assessment_sheet (page)));
+      guint i = 0;
+
+      /* A few marked by keyboard, as a clerk would. */
+      for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (rows)); row && i < 6;
+           row = gtk_widget_get_next_sibling (row), i++)
+        st_assessment_row_set_result (ST_ASSESSMENT_ROW (row), i == 3 ? "fail" : "pass");
+    }
+    save (GTK_WIDGET (st_graduation_page_get_assessment_sheet (page)), "assessment-sheet");
+    gtk_window_destroy (st_graduation_page_get_assessment_sheet (page));
+  }
   shoot_classes (window, db);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "participants");
 
@@ -482,12 +549,31 @@ main (int   argc,
     g_autoptr(GSettings) settings = st_application_settings_new ();
 
     if (settings != NULL)
-      g_settings_set_string (settings, "server-url", "https://shuangti.ceheng.example.gov.cn");
+      {
+        const char *townships[] = { "522327104000", NULL };
+
+        g_settings_set_string (settings, "server-url", "https://shuangti.ceheng.example.gov.cn");
+        /* The local role, as a township office would set it. */
+        g_settings_set_string (settings, "local-role", "township");
+        g_settings_set_strv (settings, "local-townships", townships);
+      }
     preferences = st_preferences_window_new (GTK_WINDOW (window), st_db_get_path (db), settings);
+    st_preferences_window_set_role (preferences, st_window_get_role (window), st_window_get_divisions (window));
   }
   gtk_window_present (GTK_WINDOW (preferences));
   wait_until (mapped, preferences);
   save (GTK_WIDGET (preferences), "preferences");
+  scroll_to_end (GTK_WIDGET (preferences));
+  save (GTK_WIDGET (preferences), "preferences-role");
+  {
+    g_autoptr(GSettings) settings = st_application_settings_new ();
+
+    if (settings != NULL)
+      {
+        g_settings_reset (settings, "local-role");
+        g_settings_reset (settings, "local-townships");
+      }
+  }
   gtk_window_destroy (GTK_WINDOW (preferences));
   gtk_window_destroy (GTK_WINDOW (window));
 

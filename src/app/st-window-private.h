@@ -3,7 +3,11 @@
 #pragma once
 
 #include "st-classes-page.h"
+#include "st-graduation-page.h"
 #include "st-import-window.h"
+#include "st-overview-page.h"
+#include "st-reports-page.h"
+#include "st-role.h"
 #include "st-participant-editor.h"
 #include "st-participants-page.h"
 #include "st-sync-button.h"
@@ -14,6 +18,12 @@ G_BEGIN_DECLS
 
 StParticipantsPage  *st_window_get_participants_page (StWindow   *self);
 StClassesPage       *st_window_get_classes_page      (StWindow   *self);
+StOverviewPage      *st_window_get_overview_page     (StWindow   *self);
+StGraduationPage    *st_window_get_graduation_page   (StWindow   *self);
+StReportsPage       *st_window_get_reports_page      (StWindow   *self);
+/* What the user may do (st-role.h); the pages follow its changes. */
+StRole              *st_window_get_role              (StWindow   *self);
+StDivisions         *st_window_get_divisions         (StWindow   *self);
 /* The editor or import window open now, or NULL. */
 StParticipantEditor *st_window_get_editor            (StWindow   *self);
 StImportWindow      *st_window_get_import_window     (StWindow   *self);

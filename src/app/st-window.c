@@ -7,7 +7,11 @@
 
 #include "st-application.h"
 #include "st-classes-page.h"
+#include "st-graduation-page.h"
 #include "st-import.h"
+#include "st-overview-page.h"
+#include "st-reports-page.h"
+#include "st-role.h"
 #include "st-participant.h"
 #include "st-participant-search.h"
 #include "st-participants-page.h"
@@ -25,6 +29,10 @@ struct _StWindow
   StSyncButton         *sync_button;
   StSyncController     *sync_controller;
   StClassesPage        *classes_page;
+  StOverviewPage       *overview_page;
+  StGraduationPage     *graduation_page;
+  StReportsPage        *reports_page;
+  StRole               *role;
 
   StDb                 *db;
   StDivisions          *divisions;
@@ -479,6 +487,7 @@ st_window_finalize (GObject *object)
   g_clear_object (&self->db);
   g_clear_pointer (&self->divisions, st_divisions_unref);
   g_clear_object (&self->settings);
+  g_clear_object (&self->role);
   g_clear_object (&self->cancellable);
   g_free (self->last_toast);
 
@@ -500,12 +509,18 @@ st_window_class_init (StWindowClass *klass)
   g_type_ensure (ST_TYPE_PARTICIPANTS_PAGE);
   g_type_ensure (ST_TYPE_SYNC_BUTTON);
   g_type_ensure (ST_TYPE_CLASSES_PAGE);
+  g_type_ensure (ST_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (ST_TYPE_GRADUATION_PAGE);
+  g_type_ensure (ST_TYPE_REPORTS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, StWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, StWindow, participants_page);
   gtk_widget_class_bind_template_child (widget_class, StWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, StWindow, classes_page);
+  gtk_widget_class_bind_template_child (widget_class, StWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, StWindow, graduation_page);
+  gtk_widget_class_bind_template_child (widget_class, StWindow, reports_page);
 
   gtk_widget_class_install_action (widget_class, "win.new-participant", NULL, new_participant_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
@@ -559,12 +574,19 @@ st_window_new (AdwApplication *application,
   else
     gtk_window_set_default_size (GTK_WINDOW (self), 1180, 720);
 
+  self->role = st_role_new_for_db (db, self->settings);
   st_participants_page_set_db (self->participants_page, db, self->divisions);
   /* Tests sync when they say so: ST_SYNC_AUTOMATIC=0. */
   self->sync_controller = st_sync_controller_new (db, g_strcmp0 (g_getenv ("ST_SYNC_AUTOMATIC"), "0") != 0);
   g_signal_connect_object (self->sync_controller, "synced", G_CALLBACK (on_synced), self, G_CONNECT_SWAPPED);
+  /* Signing in or out changes what the user may do. */
+  g_signal_connect_object (self->sync_controller, "changed", G_CALLBACK (st_role_reload), self->role, G_CONNECT_SWAPPED);
   st_sync_button_set_controller (self->sync_button, self->sync_controller, db, self->settings);
   st_classes_page_set_db (self->classes_page, db, self->divisions);
+  st_participants_page_set_role (self->participants_page, self->role);
+  st_overview_page_set_db (self->overview_page, db, self->divisions, self->role);
+  st_graduation_page_set_db (self->graduation_page, db, self->divisions, self->role);
+  st_reports_page_set_db (self->reports_page, db, self->divisions, self->role);
   adw_view_stack_set_visible_child_name (self->view_stack, "participants");
   /* After the first frame (a low-priority idle runs after drawing): the
    * list comes first, the thread would only compete with it. */
@@ -590,6 +612,36 @@ StClassesPage *
 st_window_get_classes_page (StWindow *self)
 {
   return self->classes_page;
+}
+
+StOverviewPage *
+st_window_get_overview_page (StWindow *self)
+{
+  return self->overview_page;
+}
+
+StGraduationPage *
+st_window_get_graduation_page (StWindow *self)
+{
+  return self->graduation_page;
+}
+
+StReportsPage *
+st_window_get_reports_page (StWindow *self)
+{
+  return self->reports_page;
+}
+
+StRole *
+st_window_get_role (StWindow *self)
+{
+  return self->role;
+}
+
+StDivisions *
+st_window_get_divisions (StWindow *self)
+{
+  return self->divisions;
 }
 
 StParticipantEditor *

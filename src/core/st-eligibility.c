@@ -376,10 +376,29 @@ sum_study_logs (gpointer data)
   return NULL;
 }
 
+#define PROGRESS(fraction) \
+  G_STMT_START { \
+    if (progress != NULL) \
+      progress ((fraction), progress_data); \
+    if (g_cancellable_set_error_if_cancelled (cancellable, error)) \
+      goto fail; \
+  } G_STMT_END
+
 GPtrArray *
 st_eligibility_evaluate (StDb                     *db,
                          const StEligibilityQuery *query,
                          GError                  **error)
+{
+  return st_eligibility_evaluate_full (db, query, NULL, NULL, NULL, error);
+}
+
+GPtrArray *
+st_eligibility_evaluate_full (StDb                     *db,
+                              const StEligibilityQuery *query,
+                              StEligibilityProgress     progress,
+                              gpointer                  progress_data,
+                              GCancellable             *cancellable,
+                              GError                  **error)
 {
   static const StEligibilityQuery all = { NULL, NULL, NULL, NULL };
   g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (Entry));
@@ -499,6 +518,7 @@ st_eligibility_evaluate (StDb                     *db,
         }
 
       g_debug ("eligibility: %u enrolments loaded after %.3f s", entries->len, (g_get_monotonic_time () - started) / 1e6);
+      PROGRESS (0.15);
       /* Sessions up to the date. */
       stmt = st_db_prepare (db,
                             "SELECT id, class_id, mode FROM sessions WHERE deleted = 0 AND date <= ?1"
@@ -542,10 +562,15 @@ st_eligibility_evaluate (StDb                     *db,
                               error);
       if (stmt == NULL)
         goto fail;
+      PROGRESS (0.2);
       bind_filters (stmt, query, as_of);
       {
         char last_session[40] = "";
         SessionInfo *session = NULL;
+        guint64 n_rows = 0;
+        /* About 30 attendance rows per enrolment and year (a monthly day of
+         * class): enough to move a progress bar, not a promise. */
+        double expected = MAX (1.0, entries->len * 30.0);
 
         while (sqlite3_step (stmt) == SQLITE_ROW)
           {
@@ -554,6 +579,13 @@ st_eligibility_evaluate (StDb                     *db,
             gint64 minutes = sqlite3_column_int64 (stmt, 2);
             gpointer index;
 
+            if ((++n_rows & 0xffff) == 0)
+              {
+                if (progress != NULL)
+                  progress (0.2 + 0.55 * MIN (1.0, n_rows / expected), progress_data);
+                if (g_cancellable_is_cancelled (cancellable))
+                  break;
+              }
             if (strncmp (session_id, last_session, sizeof last_session) != 0)
               {
                 session = g_hash_table_lookup (sessions, session_id);
@@ -584,6 +616,7 @@ st_eligibility_evaluate (StDb                     *db,
       sqlite3_reset (stmt);
 
       g_debug ("eligibility: attendance summed after %.3f s", (g_get_monotonic_time () - started) / 1e6);
+      PROGRESS (0.75);
       /* Assignments. */
       stmt = st_db_prepare (db,
                             "SELECT enrolment_id, count (*), coalesce (sum (done = 1 AND done_on <= ?1), 0)"
@@ -672,6 +705,8 @@ st_eligibility_evaluate (StDb                     *db,
     }
 
   g_debug ("eligibility: everything but the study logs after %.3f s", (g_get_monotonic_time () - started) / 1e6);
+  if (entries->len > 0)
+    PROGRESS (0.85);
   if (logs_thread != NULL)
     {
       g_thread_join (g_steal_pointer (&logs_thread));
@@ -682,6 +717,8 @@ st_eligibility_evaluate (StDb                     *db,
           goto fail;
         }
     }
+  if (entries->len > 0)
+    PROGRESS (0.95);
 
   for (guint i = 0; i < entries->len; i++)
     {
@@ -696,6 +733,8 @@ st_eligibility_evaluate (StDb                     *db,
     }
   /* Sorted here: an ORDER BY sorted every row with its text in SQLite. */
   g_ptr_array_sort (result, compare_results);
+  if (progress != NULL)
+    progress (1.0, progress_data);
   return g_steal_pointer (&result);
 
 fail:
@@ -713,6 +752,74 @@ fail:
       g_free (en->internship_done);
     }
   return NULL;
+}
+
+GPtrArray *
+st_eligibility_list (StDb                     *db,
+                     const StEligibilityQuery *query,
+                     GError                  **error)
+{
+  static const StEligibilityQuery all = { NULL, NULL, NULL, NULL };
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) st_eligibility_free);
+  char as_of[16];
+  sqlite3_stmt *stmt;
+
+  if (query == NULL)
+    query = &all;
+  if (query->as_of != NULL)
+    g_date_strftime (as_of, sizeof as_of, "%Y-%m-%d", query->as_of);
+  else
+    {
+      GDate d;
+
+      g_date_clear (&d, 1);
+      g_date_set_time_t (&d, time (NULL));
+      g_date_strftime (as_of, sizeof as_of, "%Y-%m-%d", &d);
+    }
+  /* The same selection as st_eligibility_evaluate's first statement. */
+  stmt = st_db_prepare (db,
+                        "SELECT e.id, e.participant_id, e.class_id, e.township_code, e.enrolled_on, e.study_years,"
+                        " e.state, e.state_date, p.name, p.id_number, c.program_id"
+                        " FROM enrolments e JOIN participants p ON p.id = e.participant_id"
+                        " JOIN classes c ON c.id = e.class_id"
+                        " WHERE e.deleted = 0 AND p.deleted = 0 AND p.merged_into IS NULL AND e.enrolled_on <= ?1"
+                        " AND (?2 IS NULL OR e.township_code = ?2) AND (?3 IS NULL OR e.class_id = ?3)"
+                        " AND (?4 IS NULL OR e.id = ?4)",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  bind_filters (stmt, query, as_of);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      StEligibility *e = g_new0 (StEligibility, 1);
+      const char *state = (const char *) sqlite3_column_text (stmt, 6);
+      const char *state_date = (const char *) sqlite3_column_text (stmt, 7);
+      gboolean decided = state_date != NULL && strcmp (state_date, as_of) <= 0;
+
+      e->enrolment_id = dup_col (stmt, 0);
+      e->participant_id = dup_col (stmt, 1);
+      e->class_id = dup_col (stmt, 2);
+      e->township_code = dup_col (stmt, 3);
+      e->enrolled_on = dup_col (stmt, 4);
+      e->study_years = sqlite3_column_int (stmt, 5);
+      e->name = dup_col (stmt, 8);
+      e->id_number = dup_col (stmt, 9);
+      e->program_code = dup_col (stmt, 10);
+      e->end_date = st_date_add_years (e->enrolled_on, e->study_years);
+      e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
+      if (decided && g_strcmp0 (state, "withdrawn") == 0)
+        e->outcome = ST_OUTCOME_STUDY_RECORD;
+      else if (decided && g_strcmp0 (state, "graduated") == 0)
+        e->outcome = ST_OUTCOME_GRADUATED;
+      else if (decided && g_strcmp0 (state, "completed") == 0)
+        e->outcome = ST_OUTCOME_COMPLETED;
+      else
+        e->outcome = ST_OUTCOME_STUDYING;
+      g_ptr_array_add (result, e);
+    }
+  sqlite3_reset (stmt);
+  g_ptr_array_sort (result, compare_results);
+  return g_steal_pointer (&result);
 }
 
 StEligibility *

@@ -76,6 +76,25 @@ typedef struct
 GPtrArray     *st_eligibility_evaluate       (StDb                     *db,
                                               const StEligibilityQuery *query,
                                               GError                  **error);
+/* Called now and then from the thread that evaluates, with how far it got
+ * (0 … 1; a guess within the big scans). */
+typedef void (*StEligibilityProgress) (double   fraction,
+                                       gpointer user_data);
+/* The same, reporting progress and stopping with G_IO_ERROR_CANCELLED when
+ * @cancellable is cancelled (for the app's background evaluation). */
+GPtrArray     *st_eligibility_evaluate_full  (StDb                     *db,
+                                              const StEligibilityQuery *query,
+                                              StEligibilityProgress     progress,
+                                              gpointer                  progress_data,
+                                              GCancellable             *cancellable,
+                                              GError                  **error);
+/* The enrolments the query selects, in the same order, before any hours are
+ * summed: the outcome from the stored state alone (graduated, completed,
+ * withdrawn → study record; otherwise in study), figures 0, nothing
+ * missing. One indexed read: rows to show while the evaluation runs. */
+GPtrArray     *st_eligibility_list           (StDb                     *db,
+                                              const StEligibilityQuery *query,
+                                              GError                  **error);
 StEligibility *st_eligibility_evaluate_one   (StDb                     *db,
                                               const char               *enrolment_id,
                                               const GDate              *as_of,

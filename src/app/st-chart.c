@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-app"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "st-chart.h"
+
+void
+st_chart_bar_clear (StChartBar *bar)
+{
+  g_clear_pointer (&bar->label, g_free);
+}
+
+static double
+nice_step (double max)
+{
+  double raw = max / 4, magnitude, residual;
+
+  if (raw <= 0)
+    return 1;
+  magnitude = pow (10, floor (log10 (raw)));
+  residual = raw / magnitude;
+  return magnitude * (residual > 5 ? 10 : residual > 2 ? 5 : residual > 1 ? 2 : 1);
+}
+
+static void
+show_text (GtkWidget     *widget,
+           cairo_t       *cr,
+           const char    *text,
+           double         x,
+           double         y,
+           double         xalign,
+           gboolean       small)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  int w, h;
+
+  if (small)
+    {
+      PangoAttrList *attrs = pango_attr_list_new ();
+
+      pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
+      pango_layout_set_attributes (layout, attrs);
+      pango_attr_list_unref (attrs);
+    }
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x - w * xalign, y - h / 2.0);
+  pango_cairo_show_layout (cr, layout);
+}
+
+void
+st_chart_draw (GtkWidget        *widget,
+               cairo_t          *cr,
+               int               width,
+               int               height,
+               const StChartBar *bars,
+               guint             n_bars,
+               const char       *value_legend,
+               const char       *target_legend)
+{
+  GdkRGBA fg;
+  double max = 0, step, left = 56, right = 12, top = 28, bottom = 40, plot_w, plot_h, slot;
+  gboolean any_target = FALSE;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  for (guint i = 0; i < n_bars; i++)
+    {
+      max = MAX (max, bars[i].value);
+      if (bars[i].target >= 0)
+        {
+          max = MAX (max, bars[i].target);
+          any_target = TRUE;
+        }
+    }
+  if (n_bars == 0 || width < left + right + 20 || height < top + bottom + 20)
+    return;
+  step = nice_step (max);
+  max = MAX (step, ceil (max / step) * step);
+  plot_w = width - left - right;
+  plot_h = height - top - bottom;
+  slot = plot_w / n_bars;
+
+  /* Grid lines and their values. */
+  cairo_set_line_width (cr, 1);
+  for (double v = 0; v <= max + step / 2; v += step)
+    {
+      double y = top + plot_h - v / max * plot_h;
+      g_autofree char *text = g_strdup_printf ("%.0f", v);
+
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.15);
+      cairo_move_to (cr, left, floor (y) + 0.5);
+      cairo_line_to (cr, left + plot_w, floor (y) + 0.5);
+      cairo_stroke (cr);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
+      show_text (widget, cr, text, left - 6, y, 1.0, TRUE);
+    }
+
+  /* The bars, the value above each, the label under it. Labels that would
+   * overlap are shown for every other bar only. */
+  for (guint i = 0; i < n_bars; i++)
+    {
+      double x = left + i * slot + slot * 0.2;
+      double w = slot * 0.6;
+      double h = bars[i].value / max * plot_h;
+      g_autofree char *value = g_strdup_printf ("%.0f", bars[i].value);
+      guint every = slot < 48 ? (guint) ceil (48 / slot) : 1;
+
+      cairo_set_source_rgb (cr, 0x35 / 255.0, 0x84 / 255.0, 0xe4 / 255.0);
+      cairo_rectangle (cr, x, top + plot_h - h, w, h);
+      cairo_fill (cr);
+      if (bars[i].target >= 0)
+        {
+          double ty = top + plot_h - bars[i].target / max * plot_h;
+
+          cairo_set_source_rgb (cr, 0xe0 / 255.0, 0x1b / 255.0, 0x24 / 255.0);
+          cairo_set_line_width (cr, 2.5);
+          cairo_move_to (cr, x - slot * 0.1, ty);
+          cairo_line_to (cr, x + w + slot * 0.1, ty);
+          cairo_stroke (cr);
+        }
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
+      if (slot >= 30)
+        show_text (widget, cr, value, x + w / 2, top + plot_h - h - 9, 0.5, TRUE);
+      if (i % every == 0 && bars[i].label != NULL)
+        show_text (widget, cr, bars[i].label, x + w / 2, top + plot_h + 12, 0.5, TRUE);
+    }
+
+  /* Legend, top left. */
+  cairo_set_source_rgb (cr, 0x35 / 255.0, 0x84 / 255.0, 0xe4 / 255.0);
+  cairo_rectangle (cr, left, 6, 12, 12);
+  cairo_fill (cr);
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
+  show_text (widget, cr, value_legend, left + 18, 12, 0, TRUE);
+  if (any_target && target_legend != NULL)
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, value_legend);
+      int w, h;
+      double x;
+
+      pango_layout_get_pixel_size (layout, &w, &h);
+      x = left + 18 + w * 0.85 + 24;
+      cairo_set_source_rgb (cr, 0xe0 / 255.0, 0x1b / 255.0, 0x24 / 255.0);
+      cairo_set_line_width (cr, 2.5);
+      cairo_move_to (cr, x, 12);
+      cairo_line_to (cr, x + 14, 12);
+      cairo_stroke (cr);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
+      show_text (widget, cr, target_legend, x + 20, 12, 0, TRUE);
+    }
+}
+
+/* StTableRow */
+
+struct _StTableRow
+{
+  GObject   parent_instance;
+  GStrv     cells;
+  gboolean  bold;
+};
+
+G_DEFINE_FINAL_TYPE (StTableRow, st_table_row, G_TYPE_OBJECT)
+
+static void
+st_table_row_finalize (GObject *object)
+{
+  g_strfreev (ST_TABLE_ROW (object)->cells);
+  G_OBJECT_CLASS (st_table_row_parent_class)->finalize (object);
+}
+
+static void
+st_table_row_class_init (StTableRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = st_table_row_finalize;
+}
+
+static void
+st_table_row_init (StTableRow *self)
+{
+}
+
+StTableRow *
+st_table_row_new (GStrv    cells,
+                  gboolean bold)
+{
+  StTableRow *self = g_object_new (ST_TYPE_TABLE_ROW, NULL);
+
+  self->cells = cells;
+  self->bold = bold;
+  return self;
+}
+
+const char *
+st_table_row_get_cell (StTableRow *self,
+                       guint       column)
+{
+  return self->cells != NULL && column < g_strv_length (self->cells) ? self->cells[column] : NULL;
+}
+
+gboolean
+st_table_row_get_bold (StTableRow *self)
+{
+  return self->bold;
+}
+
+static void
+table_setup (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  numeric)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1 : 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+table_bind (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            gpointer                  numeric)
+{
+  StTableRow *row = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
+  const char *text = st_table_row_get_cell (row, column);
+
+  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+  if (st_table_row_get_bold (row))
+    gtk_widget_add_css_class (label, "heading");
+  else
+    gtk_widget_remove_css_class (label, "heading");
+}
+
+void
+st_table_add_column (GtkColumnView *view,
+                     const char    *title,
+                     guint          column,
+                     gboolean       numeric,
+                     gboolean       expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) c = NULL;
+
+  g_object_set_data (G_OBJECT (factory), "column", GUINT_TO_POINTER (column));
+  g_signal_connect (factory, "setup", G_CALLBACK (table_setup), GINT_TO_POINTER (numeric));
+  g_signal_connect (factory, "bind", G_CALLBACK (table_bind), GINT_TO_POINTER (numeric));
+  c = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (c, expand);
+  gtk_column_view_column_set_resizable (c, TRUE);
+  gtk_column_view_append_column (view, c);
+}

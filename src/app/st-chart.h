@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Bar charts drawn with cairo in a GtkDrawingArea (the Overview and
+ * Reports pages), and StTableRow, a row of text cells for their tables. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char   *label;
+  double  value;
+  double  target;    /* < 0: none */
+} StChartBar;
+
+/* Bars with their labels under them, the value above each, the target as a
+ * red mark across its bar; a legend naming both. */
+void st_chart_draw (GtkWidget        *widget,
+                    cairo_t          *cr,
+                    int               width,
+                    int               height,
+                    const StChartBar *bars,
+                    guint             n_bars,
+                    const char       *value_legend,
+                    const char       *target_legend);
+
+void st_chart_bar_clear (StChartBar *bar);
+
+#define ST_TYPE_TABLE_ROW (st_table_row_get_type ())
+G_DECLARE_FINAL_TYPE (StTableRow, st_table_row, ST, TABLE_ROW, GObject)
+
+/* Takes @cells. @bold for a total. */
+StTableRow         *st_table_row_new       (GStrv       cells,
+                                            gboolean    bold);
+const char         *st_table_row_get_cell  (StTableRow *self,
+                                            guint       column);
+gboolean            st_table_row_get_bold  (StTableRow *self);
+
+/* Adds a column showing cell @column of each StTableRow, right-aligned
+ * when @numeric. */
+void                st_table_add_column    (GtkColumnView *view,
+                                            const char    *title,
+                                            guint          column,
+                                            gboolean       numeric,
+                                            gboolean       expand);
+
+G_END_DECLS

@@ -1,0 +1,1729 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-app"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "st-assessment-sheet.h"
+#include "st-certificate.h"
+#include "st-certificate-doc.h"
+#include "st-display.h"
+#include "st-eligibility.h"
+#include "st-export.h"
+#include "st-graduation-item.h"
+#include "st-graduation-page-private.h"
+#include "st-idcard.h"
+#include "st-program.h"
+#include "st-records.h"
+
+struct _StGraduationPage
+{
+  GtkWidget           parent_instance;
+
+  GtkWidget          *box;
+  GtkWidget          *toolbar;
+  GtkWidget          *status_bar;
+  GtkDropDown        *township_dropdown;
+  GtkDropDown        *class_dropdown;
+  GtkDropDown        *state_dropdown;
+  GtkWidget          *assess_button;
+  GtkWidget          *approve_button;
+  GtkMenuButton      *documents_button;
+  GtkRevealer        *progress_revealer;
+  GtkLabel           *progress_label;
+  GtkProgressBar     *progress_bar;
+  GtkStack           *content_stack;
+  GtkColumnView      *column_view;
+  GtkColumnViewColumn *name_column;
+  GtkColumnViewColumn *id_number_column;
+  GtkColumnViewColumn *class_column;
+  GtkColumnViewColumn *end_column;
+  GtkColumnViewColumn *state_column;
+  GtkColumnViewColumn *missing_column;
+  GtkColumnViewColumn *certificate_column;
+  GtkLabel           *counts_label;
+  GtkLabel           *selection_label;
+  GMenuModel         *documents_menu;
+
+  StDb               *db;
+  StDivisions        *divisions;
+  StRole             *role;
+  GPtrArray          *items;            /* StGraduationItem the role sees */
+  GHashTable         *by_enrolment;     /* enrolment id → item */
+  GHashTable         *class_names;      /* class id → name */
+  GHashTable         *role_classes;     /* ids of the classes the role sees */
+  GPtrArray          *class_order;      /* … in the list's order: township, key */
+  GPtrArray          *township_codes;   /* dropdown position → code (NULL = all) */
+  GPtrArray          *class_ids;        /* dropdown position → id (NULL = all) */
+  GListStore         *store;
+  GtkMultiSelection  *selection;
+  GCancellable       *cancellable;
+  AdwMessageDialog   *confirmation;     /* weak */
+  GtkWindow          *sheet;            /* weak */
+  char               *last_message;
+  double              fraction;         /* written by the thread */
+  gboolean            evaluating;
+  gboolean            loaded;
+  gboolean            narrow;
+  GMenuModel         *menu_county;
+  GMenuModel         *menu_local;
+};
+
+G_DEFINE_FINAL_TYPE (StGraduationPage, st_graduation_page, GTK_TYPE_WIDGET)
+
+/* The state filter: "all", then the outcomes in the engine's order. */
+static const struct { const char *code; const char *label; } states[] = {
+  { NULL, N_("All states") },
+  { "studying", N_("In study") },
+  { "eligible", N_("Eligible to graduate") },
+  { "completion", N_("Completion certificate") },
+  { "study_record", N_("Study record (withdrawn)") },
+  { "graduated", N_("Graduated") },
+  { "completed", N_("Completed") },
+};
+
+static void
+show_message (StGraduationPage *self,
+              const char       *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  if (overlay != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (message, -1);
+      AdwToast *toast = adw_toast_new (escaped);
+
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+    }
+}
+
+static char *
+today_iso (void)
+{
+  return st_date_today ();
+}
+
+static GDate *
+today_date (void)
+{
+  GDate *d = g_date_new ();
+
+  g_date_set_time_t (d, time (NULL));
+  return d;
+}
+
+static const char *
+selected_entry (GtkDropDown *dropdown,
+                GPtrArray   *values)
+{
+  guint i = gtk_drop_down_get_selected (dropdown);
+
+  if (values == NULL || i == GTK_INVALID_LIST_POSITION || i >= values->len)
+    return NULL;
+  return g_ptr_array_index (values, i);
+}
+
+static const char *
+selected_state (StGraduationPage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->state_dropdown);
+
+  return i < G_N_ELEMENTS (states) ? states[i].code : NULL;
+}
+
+/* The filters */
+
+static void
+update_selection_label (StGraduationPage *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  guint64 n = gtk_bitset_get_size (selected);
+  guint approvable = 0;
+  GtkBitsetIter iter;
+  guint position;
+  g_autofree char *text = NULL;
+
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr(StGraduationItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), position);
+
+      if (item != NULL && st_graduation_item_can_approve (item))
+        approvable++;
+    }
+  if (n > 0)
+    /* Translators: "12 selected, 10 of them can be approved" */
+    text = g_strdup_printf (ngettext ("%u selected, %u of them can be approved",
+                                      "%u selected, %u of them can be approved", (gulong) n),
+                            (guint) n, approvable);
+  gtk_label_set_text (self->selection_label, text ? text : "");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "graduation.approve",
+                                 approvable > 0 && st_role_can (self->role, ST_PERMISSION_APPROVE));
+}
+
+static gboolean
+item_matches (StGraduationPage *self,
+              StGraduationItem *item,
+              const char       *township,
+              const char       *klass,
+              const char       *state)
+{
+  const StEligibility *e = st_graduation_item_get_eligibility (item);
+
+  if (township != NULL && g_strcmp0 (township, e->township_code) != 0)
+    return FALSE;
+  if (klass != NULL && g_strcmp0 (klass, e->class_id) != 0)
+    return FALSE;
+  if (state != NULL && !g_str_equal (state, st_outcome_to_code (e->outcome)))
+    return FALSE;
+  return TRUE;
+}
+
+static void
+update_counts (StGraduationPage *self)
+{
+  const char *township = selected_entry (self->township_dropdown, self->township_codes);
+  const char *klass = selected_entry (self->class_dropdown, self->class_ids);
+  guint counts[ST_OUTCOME_COMPLETED + 1] = { 0, };
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint total = 0;
+
+  for (guint i = 0; self->items != NULL && i < self->items->len; i++)
+    {
+      StGraduationItem *item = g_ptr_array_index (self->items, i);
+
+      if (item_matches (self, item, township, klass, NULL))
+        {
+          counts[st_graduation_item_get_eligibility (item)->outcome]++;
+          total++;
+        }
+    }
+  /* Translators: the counts per graduation state under the list */
+  g_string_append_printf (text, ngettext ("%u enrolment", "%u enrolments", total), total);
+  if (self->evaluating)
+    {
+      g_string_append (text, " · ");
+      g_string_append (text, _("checking the rules…"));
+    }
+  else
+    for (StOutcome o = ST_OUTCOME_STUDYING; o <= ST_OUTCOME_COMPLETED; o++)
+      /* Translators: "In study 120", one state and its count */
+      g_string_append_printf (text, _(" · %s %u"), st_outcome_to_display (o), counts[o]);
+  gtk_label_set_text (self->counts_label, text->str);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->counts_label), text->str);
+}
+
+static void
+refill (StGraduationPage *self)
+{
+  const char *township = selected_entry (self->township_dropdown, self->township_codes);
+  const char *klass = selected_entry (self->class_dropdown, self->class_ids);
+  const char *state = selected_state (self);
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+
+  if (self->items == NULL)
+    return;
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      StGraduationItem *item = g_ptr_array_index (self->items, i);
+
+      if (item_matches (self, item, township, klass, state))
+        g_ptr_array_add (shown, item);
+    }
+  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                       shown->pdata, shown->len);
+  if (self->items->len == 0)
+    gtk_stack_set_visible_child_name (self->content_stack, "empty");
+  else if (shown->len == 0)
+    gtk_stack_set_visible_child_name (self->content_stack, "no-results");
+  else
+    gtk_stack_set_visible_child_name (self->content_stack, "list");
+  gtk_widget_set_visible (self->status_bar, self->items->len > 0);
+  update_counts (self);
+  update_selection_label (self);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+static gboolean
+str_equal0 (gconstpointer a,
+            gconstpointer b)
+{
+  return g_strcmp0 (a, b) == 0;
+}
+
+static void
+fill_classes (StGraduationPage *self)
+{
+  const char *township = selected_entry (self->township_dropdown, self->township_codes);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) classes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_set_size (self->class_ids, 0);
+  g_hash_table_remove_all (self->class_names);
+  g_hash_table_remove_all (self->role_classes);
+  g_ptr_array_set_size (self->class_order, 0);
+  gtk_string_list_append (names, _("All classes"));
+  g_ptr_array_add (self->class_ids, NULL);
+  classes = st_class_list (self->db, NULL, &error);
+  if (classes == NULL)
+    g_warning ("Could not read the classes: %s", error->message);
+  for (guint i = 0; classes != NULL && i < classes->len; i++)
+    {
+      StClass *c = g_ptr_array_index (classes, i);
+
+      g_hash_table_insert (self->class_names, g_strdup (c->id), g_strdup (c->name));
+      if (!st_role_sees_class (self->role, c))
+        continue;
+      g_hash_table_add (self->role_classes, g_strdup (c->id));
+      g_ptr_array_add (self->class_order, g_strconcat (c->township_code, " ", c->id, NULL));
+      if (township != NULL && g_strcmp0 (township, c->township_code) != 0)
+        continue;
+      gtk_string_list_append (names, c->name);
+      g_ptr_array_add (self->class_ids, g_strdup (c->id));
+    }
+  g_ptr_array_sort (self->class_order, compare_strings);
+  g_signal_handlers_block_matched (self->class_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_drop_down_set_model (self->class_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->class_dropdown, 0);
+  g_signal_handlers_unblock_matched (self->class_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+}
+
+static void
+fill_townships (StGraduationPage *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) list = st_divisions_townships (self->divisions);
+  gboolean all = st_role_can (self->role, ST_PERMISSION_ALL_TOWNSHIPS);
+
+  g_ptr_array_set_size (self->township_codes, 0);
+  if (all)
+    {
+      gtk_string_list_append (names, _("All townships"));
+      g_ptr_array_add (self->township_codes, NULL);
+    }
+  for (guint i = 0; i < list->len; i++)
+    {
+      const StDivision *t = g_ptr_array_index (list, i);
+
+      if (!st_role_sees_township (self->role, t->code))
+        continue;
+      gtk_string_list_append (names, t->name);
+      g_ptr_array_add (self->township_codes, g_strdup (t->code));
+    }
+  g_signal_handlers_block_matched (self->township_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_drop_down_set_model (self->township_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->township_dropdown, 0);
+  g_signal_handlers_unblock_matched (self->township_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  /* One township: nothing to choose, but it says which. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->township_dropdown), self->township_codes->len > 1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->township_dropdown),
+                               all ? _("Township") : st_role_why_not (self->role, ST_PERMISSION_ALL_TOWNSHIPS));
+}
+
+static void
+on_township_selected (StGraduationPage *self)
+{
+  if (self->db == NULL)
+    return;
+  fill_classes (self);
+  refill (self);
+}
+
+static void
+on_filter_selected (StGraduationPage *self)
+{
+  if (self->db == NULL)
+    return;
+  refill (self);
+}
+
+/* Loading: rows at once, the rules in the background */
+
+typedef struct
+{
+  char             *path;
+  GDate            *as_of;
+  GStrv             first_classes;  /* the first classes in the list's order */
+  StGraduationPage *page;         /* a reference, for the first rows */
+  GCancellable     *cancellable;
+  GMainContext     *context;
+} Load;
+
+static void
+load_free (Load *load)
+{
+  g_free (load->path);
+  g_date_free (load->as_of);
+  g_strfreev (load->first_classes);
+  g_clear_object (&load->page);
+  g_clear_object (&load->cancellable);
+  g_main_context_unref (load->context);
+  g_free (load);
+}
+
+/* The evaluation waits until the first rows are on screen: on a laptop's
+ * two cores, it would otherwise slow down showing them. */
+typedef struct
+{
+  GMutex   mutex;
+  GCond    cond;
+  gboolean open;
+} Gate;
+
+static void
+gate_clear (Gate *gate)
+{
+  g_mutex_clear (&gate->mutex);
+  g_cond_clear (&gate->cond);
+}
+
+static Gate *
+gate_new (void)
+{
+  Gate *gate = g_atomic_rc_box_new0 (Gate);
+
+  g_mutex_init (&gate->mutex);
+  g_cond_init (&gate->cond);
+  return gate;
+}
+
+static void
+gate_unref (Gate *gate)
+{
+  g_atomic_rc_box_release_full (gate, (GDestroyNotify) gate_clear);
+}
+
+static gboolean
+gate_open (gpointer data)
+{
+  Gate *gate = data;
+
+  g_mutex_lock (&gate->mutex);
+  gate->open = TRUE;
+  g_cond_signal (&gate->cond);
+  g_mutex_unlock (&gate->mutex);
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits until the gate opens, at most 2 s, checking @cancellable. */
+static void
+gate_wait (Gate         *gate,
+           GCancellable *cancellable)
+{
+  gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  g_mutex_lock (&gate->mutex);
+  while (!gate->open && !g_cancellable_is_cancelled (cancellable) && g_get_monotonic_time () < end)
+    g_cond_wait_until (&gate->cond, &gate->mutex, MIN (end, g_get_monotonic_time () + 50 * 1000));
+  g_mutex_unlock (&gate->mutex);
+}
+
+typedef struct
+{
+  StGraduationPage *page;
+  GCancellable     *cancellable;
+  GPtrArray        *list;
+  GHashTable       *certificates;
+  Gate             *gate;
+  gboolean          partial;        /* one class only: the rest follows */
+} Rows;
+
+static void
+rows_free (Rows *rows)
+{
+  /* Opened whatever happened, so that the thread goes on. */
+  gate_open (rows->gate);
+  gate_unref (rows->gate);
+  g_clear_object (&rows->page);
+  g_clear_object (&rows->cancellable);
+  g_clear_pointer (&rows->list, g_ptr_array_unref);
+  g_clear_pointer (&rows->certificates, g_hash_table_unref);
+  g_free (rows);
+}
+
+/* enrolment id → the number of its certificate that stands. */
+static GHashTable *
+read_certificates (StDb *db)
+{
+  GHashTable *map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) list = st_certificate_list (db, NULL, NULL);
+
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      StCertificate *c = g_ptr_array_index (list, i);
+
+      if (c->revoked_on == NULL)
+        g_hash_table_insert (map, g_strdup (c->enrolment_id), g_strdup (c->number));
+    }
+  return map;
+}
+
+static void
+set_items (StGraduationPage *self,
+           GPtrArray        *list,
+           GHashTable       *certificates,
+           gboolean          evaluated)
+{
+  g_ptr_array_set_size (self->items, 0);
+  g_hash_table_remove_all (self->by_enrolment);
+  for (guint i = 0; i < list->len; i++)
+    {
+      StEligibility *e = g_ptr_array_index (list, i);
+      StGraduationItem *item;
+
+      if (!st_role_sees_township (self->role, e->township_code))
+        continue;
+      /* A trainer sees the enrolments of its classes. */
+      if (!g_hash_table_contains (self->role_classes, e->class_id))
+        continue;
+      list->pdata[i] = NULL;
+      item = st_graduation_item_new (e);
+      st_graduation_item_set_evaluated (item, evaluated);
+      st_graduation_item_set_certificate (item, g_hash_table_lookup (certificates, e->enrolment_id));
+      g_ptr_array_add (self->items, item);
+      g_hash_table_insert (self->by_enrolment, e->enrolment_id, item);
+    }
+}
+
+/* Runs @func in the main thread. Not g_main_context_invoke (): from a
+ * thread, it runs @func right there whenever the main context happens to
+ * be free. */
+static void
+run_in_main (GMainContext   *context,
+             int             priority,
+             GSourceFunc     func,
+             gpointer        data,
+             GDestroyNotify  notify)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, priority);
+  g_source_set_callback (source, func, data, notify);
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
+static gboolean
+show_first_rows (gpointer data)
+{
+  Rows *rows = data;
+  StGraduationPage *self = rows->page;
+
+  gint64 started = g_get_monotonic_time ();
+
+  if (g_cancellable_is_cancelled (rows->cancellable))
+    return G_SOURCE_REMOVE;
+  g_ptr_array_set_free_func (rows->list, NULL);
+  set_items (self, rows->list, rows->certificates, FALSE);
+  g_ptr_array_set_free_func (rows->list, (GDestroyNotify) st_eligibility_free);
+  g_debug ("graduation: items made in %.3f s", (g_get_monotonic_time () - started) / 1e6);
+  refill (self);
+  g_debug ("graduation: list filled in %.3f s", (g_get_monotonic_time () - started) / 1e6);
+  /* A low-priority idle runs once the frame with the rows is drawn. */
+  if (!rows->partial)
+    g_idle_add_full (G_PRIORITY_LOW, gate_open, g_atomic_rc_box_acquire (rows->gate), (GDestroyNotify) gate_unref);
+  g_debug ("graduation: %u rows in the list", self->items->len);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+show_progress (gpointer data)
+{
+  StGraduationPage *self = data;
+
+  if (self->evaluating)
+    gtk_progress_bar_set_fraction (self->progress_bar, self->fraction);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_progress (double   fraction,
+             gpointer user_data)
+{
+  Load *load = user_data;
+
+  /* Read by show_progress in the main thread: a double, written whole
+   * enough for a progress bar. */
+  load->page->fraction = fraction;
+  run_in_main (load->context, G_PRIORITY_DEFAULT_IDLE, show_progress, g_object_ref (load->page), g_object_unref);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Load *load = task_data;
+  StEligibilityQuery q = { load->as_of, NULL, NULL, NULL };
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *full;
+  Rows *rows;
+  Gate *gate;
+  gint64 started = g_get_monotonic_time ();
+
+  db = st_db_open (load->path, &error);
+  if (db == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_debug ("graduation: database opened after %.3f s", (g_get_monotonic_time () - started) / 1e6);
+
+  /* A screenful first: the first class in the list's order, read alone,
+   * before the whole county. */
+  for (guint i = 0; load->first_classes[i] != NULL; i++)
+    {
+      StEligibilityQuery first = { load->as_of, NULL, load->first_classes[i], NULL };
+      GPtrArray *list = st_eligibility_list (db, &first, NULL);
+
+      if (list == NULL || list->len == 0)
+        {
+          g_clear_pointer (&list, g_ptr_array_unref);
+          continue;
+        }
+      rows = g_new0 (Rows, 1);
+      rows->list = list;
+      rows->certificates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      rows->page = g_object_ref (load->page);
+      rows->cancellable = g_object_ref (cancellable);
+      rows->gate = gate_new ();
+      rows->partial = TRUE;
+      run_in_main (load->context, G_PRIORITY_DEFAULT, show_first_rows, rows, (GDestroyNotify) rows_free);
+      g_debug ("graduation: first class listed after %.3f s", (g_get_monotonic_time () - started) / 1e6);
+      break;
+    }
+
+  rows = g_new0 (Rows, 1);
+  rows->list = st_eligibility_list (db, &q, &error);
+  g_debug ("graduation: %u enrolments listed after %.3f s", rows->list ? rows->list->len : 0,
+           (g_get_monotonic_time () - started) / 1e6);
+  if (rows->list == NULL)
+    {
+      rows_free (rows);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  rows->certificates = read_certificates (db);
+  g_debug ("graduation: certificates read after %.3f s", (g_get_monotonic_time () - started) / 1e6);
+  rows->page = g_object_ref (load->page);
+  rows->cancellable = g_object_ref (cancellable);
+  rows->gate = gate_new ();
+  gate = g_atomic_rc_box_acquire (rows->gate);
+  run_in_main (load->context, G_PRIORITY_DEFAULT, show_first_rows, rows, (GDestroyNotify) rows_free);
+  gate_wait (gate, cancellable);
+  gate_unref (gate);
+
+  full = st_eligibility_evaluate_full (db, &q, on_progress, load, cancellable, &error);
+  if (full == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, full, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+set_evaluating (StGraduationPage *self,
+                gboolean          evaluating)
+{
+  self->evaluating = evaluating;
+  gtk_revealer_set_reveal_child (self->progress_revealer, evaluating);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "graduation.stop", evaluating);
+  if (evaluating)
+    {
+      gtk_progress_bar_set_fraction (self->progress_bar, 0);
+      gtk_label_set_text (self->progress_label, _("Checking the graduation rules…"));
+    }
+}
+
+static void
+load_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) full = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (!g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))) || self->db == NULL)
+        return;
+      /* Stopped by the person: the rows keep their stored states. */
+      if (g_task_get_cancellable (G_TASK (result)) == self->cancellable)
+        {
+          set_evaluating (self, FALSE);
+          update_counts (self);
+        }
+      return;
+    }
+  if (g_task_get_cancellable (G_TASK (result)) != self->cancellable)
+    return;
+  set_evaluating (self, FALSE);
+  if (full == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The graduation rules could not be checked: %s"), error->message);
+
+      show_message (self, message);
+      update_counts (self);
+      return;
+    }
+  for (guint i = 0; i < full->len; i++)
+    {
+      StEligibility *e = g_ptr_array_index (full, i);
+      StGraduationItem *item = g_hash_table_lookup (self->by_enrolment, e->enrolment_id);
+
+      if (item == NULL)
+        continue;
+      /* The item's key is the eligibility it holds: swap the key too. */
+      g_hash_table_steal (self->by_enrolment, e->enrolment_id);
+      full->pdata[i] = NULL;
+      st_graduation_item_set_eligibility (item, e);
+      st_graduation_item_set_evaluated (item, TRUE);
+      g_hash_table_insert (self->by_enrolment, e->enrolment_id, item);
+    }
+  g_ptr_array_set_free_func (full, NULL);
+  g_ptr_array_set_size (full, 0);
+  g_ptr_array_set_free_func (full, (GDestroyNotify) st_eligibility_free);
+  refill (self);
+}
+
+void
+st_graduation_page_reload (StGraduationPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Load *load;
+
+  g_return_if_fail (ST_IS_GRADUATION_PAGE (self));
+  if (self->db == NULL)
+    return;
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->loaded = TRUE;
+
+  /* Classes may have come since (the Classes page, sync): the filter keeps
+   * the class chosen. */
+  {
+    g_autofree char *chosen = g_strdup (selected_entry (self->class_dropdown, self->class_ids));
+    guint position;
+
+    fill_classes (self);
+    if (chosen != NULL && g_ptr_array_find_with_equal_func (self->class_ids, chosen, str_equal0, &position))
+      gtk_drop_down_set_selected (self->class_dropdown, position);
+  }
+
+  load = g_new0 (Load, 1);
+  load->path = g_strdup (st_db_get_path (self->db));
+  load->as_of = today_date ();
+  {
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+    for (guint i = 0; i < MIN (3, self->class_order->len); i++)
+      g_strv_builder_add (builder, strchr (g_ptr_array_index (self->class_order, i), ' ') + 1);
+    load->first_classes = g_strv_builder_end (builder);
+  }
+  load->page = g_object_ref (self);
+  load->cancellable = g_object_ref (self->cancellable);
+  load->context = g_main_context_ref_thread_default ();
+  if (self->items->len == 0)
+    gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  set_evaluating (self, TRUE);
+  update_counts (self);
+
+  task = g_task_new (self, self->cancellable, load_done, NULL);
+  g_task_set_source_tag (task, st_graduation_page_reload);
+  g_task_set_task_data (task, load, (GDestroyNotify) load_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
+
+  g_cancellable_cancel (self->cancellable);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  st_graduation_page_reload (ST_GRADUATION_PAGE (widget));
+}
+
+static void
+clear_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
+
+  gtk_drop_down_set_selected (self->state_dropdown, 0);
+  gtk_drop_down_set_selected (self->class_dropdown, 0);
+  if (self->township_codes->len > 1)
+    gtk_drop_down_set_selected (self->township_dropdown, 0);
+}
+
+/* Cells */
+
+typedef enum
+{
+  CELL_NAME,
+  CELL_ID_NUMBER,
+  CELL_CLASS,
+  CELL_END,
+  CELL_STATE,
+  CELL_MISSING,
+  CELL_CERTIFICATE,
+} CellField;
+
+static void
+cell_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            StGraduationPage         *self)
+{
+  CellField field = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "field"));
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (field == CELL_ID_NUMBER || field == CELL_CERTIFICATE || field == CELL_END)
+    gtk_widget_add_css_class (label, "numeric");
+  if (field == CELL_ID_NUMBER || field == CELL_CERTIFICATE)
+    gtk_widget_add_css_class (label, "monospace");
+  g_object_set_data (G_OBJECT (list_item), "field", GINT_TO_POINTER (field));
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+show_cell (GtkListItem      *list_item,
+           StGraduationPage *self)
+{
+  CellField field = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "field"));
+  StGraduationItem *item = gtk_list_item_get_item (list_item);
+  const StEligibility *e = st_graduation_item_get_eligibility (item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  g_autofree char *owned = NULL;
+  const char *text = NULL;
+  gboolean evaluated = st_graduation_item_get_evaluated (item);
+
+  gtk_widget_remove_css_class (label, "success");
+  gtk_widget_remove_css_class (label, "warning");
+  gtk_widget_remove_css_class (label, "dim-label");
+  gtk_widget_set_tooltip_text (label, NULL);
+  switch (field)
+    {
+    case CELL_NAME:
+      text = e->name;
+      break;
+    case CELL_ID_NUMBER:
+      text = owned = st_idcard_mask (e->id_number);
+      break;
+    case CELL_CLASS:
+      text = g_hash_table_lookup (self->class_names, e->class_id);
+      break;
+    case CELL_END:
+      text = e->end_date;
+      break;
+    case CELL_STATE:
+      text = st_outcome_to_display (e->outcome);
+      if (e->outcome == ST_OUTCOME_ELIGIBLE || e->outcome == ST_OUTCOME_GRADUATED)
+        gtk_widget_add_css_class (label, "success");
+      else if (e->outcome == ST_OUTCOME_COMPLETION)
+        gtk_widget_add_css_class (label, "warning");
+      else if (!evaluated)
+        gtk_widget_add_css_class (label, "dim-label");
+      break;
+    case CELL_MISSING:
+      if (!evaluated && (e->outcome == ST_OUTCOME_STUDYING))
+        {
+          text = _("Checking…");
+          gtk_widget_add_css_class (label, "dim-label");
+        }
+      else
+        {
+          text = owned = st_eligibility_describe_missing (e);
+          gtk_widget_set_tooltip_text (label, text);
+        }
+      break;
+    case CELL_CERTIFICATE:
+      text = st_graduation_item_get_certificate (item);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+}
+
+static void
+on_item_changed (GtkListItem *list_item)
+{
+  StGraduationPage *self = g_object_get_data (G_OBJECT (list_item), "page");
+
+  if (gtk_list_item_get_item (list_item) != NULL)
+    show_cell (list_item, self);
+}
+
+static void
+cell_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           StGraduationPage         *self)
+{
+  GObject *item = gtk_list_item_get_item (list_item);
+  GObject *previous = g_object_get_data (G_OBJECT (list_item), "bound");
+
+  /* The same list item is bound to another row as the view scrolls: follow
+   * the row it shows now. */
+  if (previous != NULL)
+    g_signal_handlers_disconnect_by_data (previous, list_item);
+  g_object_set_data (G_OBJECT (list_item), "page", self);
+  g_object_set_data_full (G_OBJECT (list_item), "bound", g_object_ref (item), g_object_unref);
+  g_signal_connect_object (item, "changed", G_CALLBACK (on_item_changed), list_item, G_CONNECT_SWAPPED);
+  show_cell (list_item, self);
+}
+
+/* Approval */
+
+static GPtrArray *
+selected_items (StGraduationPage *self,
+                gboolean          approvable_only)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      StGraduationItem *item = g_list_model_get_item (G_LIST_MODEL (self->store), position);
+
+      if (item != NULL && (!approvable_only || st_graduation_item_can_approve (item)))
+        g_ptr_array_add (items, item);
+      else
+        g_clear_object (&item);
+    }
+  return items;
+}
+
+static void
+approve (StGraduationPage *self)
+{
+  g_autoptr(GPtrArray) items = selected_items (self, TRUE);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) issued = NULL;
+  g_autoptr(GDate) today = today_date ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  const char *first = NULL, *last = NULL;
+
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (ids, (gpointer) st_graduation_item_get_eligibility (g_ptr_array_index (items, i))->enrolment_id);
+  g_ptr_array_add (ids, NULL);
+  if (ids->len == 1)
+    return;
+  issued = st_certificates_approve (self->db, (const char *const *) ids->pdata, today, &error);
+  if (issued == NULL)
+    {
+      show_message (self, error->message);
+      return;
+    }
+  for (guint i = 0; i < issued->len; i++)
+    {
+      StCertificate *c = g_ptr_array_index (issued, i);
+      StGraduationItem *item = g_hash_table_lookup (self->by_enrolment, c->enrolment_id);
+      StEligibility *e;
+
+      if (first == NULL)
+        first = c->number;
+      last = c->number;
+      if (item == NULL)
+        continue;
+      st_graduation_item_set_certificate (item, c->number);
+      e = st_eligibility_evaluate_one (self->db, c->enrolment_id, today, NULL);
+      if (e != NULL)
+        {
+          g_hash_table_steal (self->by_enrolment, c->enrolment_id);
+          st_graduation_item_set_eligibility (item, e);
+          g_hash_table_insert (self->by_enrolment, e->enrolment_id, item);
+        }
+    }
+  if (issued->len == 1)
+    message = g_strdup_printf (_("Certificate %s issued"), first);
+  else
+    /* Translators: "12 certificates issued: 5223272026B0001 … 5223272026B0012" */
+    message = g_strdup_printf (ngettext ("%u certificate issued: %s … %s", "%u certificates issued: %s … %s",
+                                         issued->len),
+                               issued->len, first, last);
+  show_message (self, message);
+  update_counts (self);
+  update_selection_label (self);
+}
+
+static void
+on_approve_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     StGraduationPage *self)
+{
+  if (g_strcmp0 (response, "approve") == 0)
+    approve (self);
+}
+
+static void
+approve_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
+  g_autoptr(GPtrArray) items = NULL;
+  guint kinds[3] = { 0, };
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  if (!st_role_can (self->role, ST_PERMISSION_APPROVE))
+    return;
+  items = selected_items (self, TRUE);
+  if (items->len == 0)
+    {
+      show_message (self, _("Select enrolments that can be approved: eligible to graduate, completion, or withdrawn, without a certificate."));
+      return;
+    }
+  for (guint i = 0; i < items->len; i++)
+    {
+      StOutcome o = st_graduation_item_get_eligibility (g_ptr_array_index (items, i))->outcome;
+
+      kinds[o == ST_OUTCOME_ELIGIBLE ? 0 : o == ST_OUTCOME_COMPLETION ? 1 : 2]++;
+    }
+  heading = g_strdup_printf (ngettext ("Approve %u Enrolment?", "Approve %u Enrolments?", items->len), items->len);
+  if (kinds[0] > 0)
+    g_string_append_printf (body, ngettext ("%u graduation certificate\n", "%u graduation certificates\n", kinds[0]),
+                            kinds[0]);
+  if (kinds[1] > 0)
+    g_string_append_printf (body, ngettext ("%u completion certificate\n", "%u completion certificates\n", kinds[1]),
+                            kinds[1]);
+  if (kinds[2] > 0)
+    g_string_append_printf (body, ngettext ("%u study record\n", "%u study records\n", kinds[2]), kinds[2]);
+  g_string_append (body, _("will be numbered and issued today. A certificate can be revoked later; its number is never given again."));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading, body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "approve", _("_Approve and Number"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "approve", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "approve");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_approve_response), self, 0);
+  g_set_weak_pointer (&self->confirmation, ADW_MESSAGE_DIALOG (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+select_approvable_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
+  g_autoptr(GtkBitset) positions = gtk_bitset_new_empty ();
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(StGraduationItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+      if (st_graduation_item_can_approve (item))
+        gtk_bitset_add (positions, i);
+    }
+  gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), positions,
+                                     gtk_bitset_new_range (0, n));
+  if (gtk_bitset_is_empty (positions))
+    show_message (self, self->evaluating ? _("The rules are still being checked; try again in a moment.")
+                                         : _("Nobody shown can be approved."));
+}
+
+static void
+on_selection_changed (StGraduationPage *self)
+{
+  update_selection_label (self);
+}
+
+/* Assessments */
+
+static void
+on_assessments_saved (StGraduationPage *self,
+                      guint             n)
+{
+  g_autofree char *message = g_strdup_printf (ngettext ("%u assessment result saved", "%u assessment results saved", n), n);
+
+  show_message (self, message);
+  st_graduation_page_reload (self);
+}
+
+static void
+assess_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
+  StAssessmentSheet *sheet;
+  g_autoptr(GPtrArray) classes = g_ptr_array_new ();
+  const char *first;
+
+  if (!st_role_can (self->role, ST_PERMISSION_ASSESS))
+    return;
+  if (self->sheet != NULL)
+    {
+      gtk_window_present (self->sheet);
+      return;
+    }
+  /* The classes of programs that assess (short-term training does not). */
+  for (guint i = 1; i < self->class_ids->len; i++)
+    {
+      g_autoptr(StClass) c = st_class_load (self->db, g_ptr_array_index (self->class_ids, i), NULL);
+      g_autoptr(StProgram) p = c ? st_program_load (self->db, c->program_code, NULL) : NULL;
+
+      if (p != NULL && p->required_assessments != 0)
+        g_ptr_array_add (classes, g_ptr_array_index (self->class_ids, i));
+    }
+  if (classes->len == 0)
+    {
+      show_message (self, _("There is no class to assess yet."));
+      return;
+    }
+  /* Without a class chosen, the one with the most people an assessment is
+   * still missing for (and whose assignments are done). */
+  first = selected_entry (self->class_dropdown, self->class_ids);
+  if (first == NULL)
+    {
+      g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+      guint best = 0;
+
+      for (guint i = 0; i < self->items->len; i++)
+        {
+          const StEligibility *e = st_graduation_item_get_eligibility (g_ptr_array_index (self->items, i));
+          gboolean waiting = FALSE, blocked = FALSE;
+          guint n;
+
+          for (guint m = 0; m < e->missing->len; m++)
+            {
+              StMissingKind k = g_array_index (e->missing, StMissing, m).kind;
+
+              waiting |= k == ST_MISSING_ASSESSMENT;
+              blocked |= k == ST_MISSING_ASSIGNMENTS;
+            }
+          if (!waiting || blocked)
+            continue;
+          n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, e->class_id)) + 1;
+          g_hash_table_insert (counts, e->class_id, GUINT_TO_POINTER (n));
+          if (n > best && g_ptr_array_find_with_equal_func (classes, e->class_id, g_str_equal, NULL))
+            {
+              best = n;
+              first = e->class_id;
+            }
+        }
+    }
+  g_ptr_array_add (classes, NULL);
+  sheet = st_assessment_sheet_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->db,
+                                   (const char *const *) classes->pdata, first);
+  g_signal_connect_object (sheet, "saved", G_CALLBACK (on_assessments_saved), self, G_CONNECT_SWAPPED);
+  g_set_weak_pointer (&self->sheet, GTK_WINDOW (sheet));
+  gtk_window_present (GTK_WINDOW (sheet));
+}
+
+/* Exports */
+
+int
+st_graduation_page_export (StGraduationPage *self,
+                           const char       *kind,
+                           const char       *path,
+                           StCsvEncoding     encoding,
+                           GError          **error)
+{
+  const char *township;
+
+  g_return_val_if_fail (ST_IS_GRADUATION_PAGE (self), -1);
+  if (!st_role_can (self->role, ST_PERMISSION_EXPORT))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, st_role_why_not (self->role, ST_PERMISSION_EXPORT));
+      return -1;
+    }
+  township = selected_entry (self->township_dropdown, self->township_codes);
+  if (g_strcmp0 (kind, "household") == 0)
+    return st_export_household_registration (self->db, path, encoding, township, error);
+  return st_export_enrolments (self->db, path, encoding, township, error);
+}
+
+static void
+on_export_chosen (GtkNativeDialog *chooser,
+                  int              response,
+                  gpointer         user_data)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (user_data);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      const char *choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "encoding");
+      StCsvEncoding encoding = g_strcmp0 (choice, "gb18030") == 0 ? ST_CSV_ENCODING_GB18030 : ST_CSV_ENCODING_UTF8_BOM;
+      const char *kind = g_object_get_data (G_OBJECT (chooser), "kind");
+      g_autoptr(GError) error = NULL;
+      int n;
+
+      if (path != NULL)
+        {
+          g_autofree char *message = NULL;
+          g_autofree char *base = g_path_get_basename (path);
+
+          n = st_graduation_page_export (self, kind, path, encoding, &error);
+          if (n < 0)
+            message = g_strdup (error->message);
+          else
+            message = g_strdup_printf (ngettext ("%d row written to %s", "%d rows written to %s", n), n, base);
+          show_message (self, message);
+        }
+    }
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
+  const char *kind = g_variant_get_string (parameter, NULL);
+  gboolean household = g_str_equal (kind, "household");
+  static const char *ids[] = { "utf8", "gb18030", NULL };
+  const char *labels[] = { _("UTF-8 (Excel 2016 and later, WPS)"), _("GB18030 (older Excel on Chinese Windows)"), NULL };
+  g_autofree char *today = today_iso ();
+  g_autofree char *name = NULL;
+  g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  if (!st_role_can (self->role, ST_PERMISSION_EXPORT))
+    return;
+  chooser = gtk_file_chooser_native_new (household ? _("Export for the Household Registration Update")
+                                                   : _("Export for the Provincial Registry"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  /* Translators: file names; keep the %s (the date) */
+  name = g_strdup_printf (household ? _("household-registration-%s.csv") : _("provincial-registry-%s.csv"), today);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "encoding", _("Encoding"), ids, labels);
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "encoding", "utf8");
+  gtk_file_filter_set_name (csv, _("CSV for Excel"));
+  gtk_file_filter_add_suffix (csv, "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_object_set_data_full (G_OBJECT (chooser), "kind", g_strdup (kind), g_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Certificates as documents */
+
+static GPtrArray *
+selected_certificates (StGraduationPage *self)
+{
+  g_autoptr(GPtrArray) items = selected_items (self, FALSE);
+  GPtrArray *numbers = g_ptr_array_new ();
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *number = st_graduation_item_get_certificate (g_ptr_array_index (items, i));
+
+      if (number != NULL)
+        g_ptr_array_add (numbers, g_strdup (number));
+    }
+  g_ptr_array_set_free_func (numbers, g_free);
+  return numbers;
+}
+
+gboolean
+st_graduation_page_save_certificates (StGraduationPage  *self,
+                                      const char        *path,
+                                      GError           **error)
+{
+  g_autoptr(GPtrArray) numbers = selected_certificates (self);
+
+  g_return_val_if_fail (ST_IS_GRADUATION_PAGE (self), FALSE);
+  if (numbers->len == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Select enrolments that have a certificate number."));
+      return FALSE;
+    }
+  g_ptr_array_add (numbers, NULL);
+  return st_certificate_doc_write_pdf (self->db, (const char *const *) numbers->pdata, path, error);
+}
+
+static void
+on_certificates_chosen (GtkNativeDialog *chooser,
+                        int              response,
+                        gpointer         user_data)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (user_data);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL)
+        {
+          g_autofree char *base = g_path_get_basename (path);
+          g_autofree char *message = NULL;
+
+          if (st_graduation_page_save_certificates (self, path, &error))
+            message = g_strdup_printf (_("Saved as %s"), base);
+          else
+            message = g_strdup (error->message);
+          show_message (self, message);
+        }
+    }
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+save_certificates_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
+  GPtrArray *numbers = selected_certificates (self);
+  g_autoptr(GtkFileFilter) pdf = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *chooser;
+
+  if (numbers->len == 0)
+    {
+      g_ptr_array_unref (numbers);
+      show_message (self, _("Select enrolments that have a certificate number."));
+      return;
+    }
+  chooser = gtk_file_chooser_native_new (_("Save Certificates as PDF"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  /* Translators: a file name; keep the %s (the first certificate number) */
+  name = g_strdup_printf (_("certificates-%s.pdf"), (const char *) g_ptr_array_index (numbers, 0));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_file_filter_set_name (pdf, _("PDF documents"));
+  gtk_file_filter_add_suffix (pdf, "pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_ptr_array_unref (numbers);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_certificates_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+print_draw_page (GtkPrintOperation *operation,
+                 GtkPrintContext   *context,
+                 int                page_nr,
+                 GPtrArray         *numbers)
+{
+  StGraduationPage *self = g_object_get_data (G_OBJECT (operation), "page");
+  g_autoptr(GError) error = NULL;
+
+  if (!st_certificate_doc_draw (self->db, g_ptr_array_index (numbers, page_nr), gtk_print_context_get_cairo_context (context),
+                                gtk_print_context_get_width (context), gtk_print_context_get_height (context), &error))
+    g_warning ("Could not draw a certificate: %s", error->message);
+}
+
+static void
+print_certificates_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
+  g_autoptr(GPtrArray) numbers = selected_certificates (self);
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+  g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
+  g_autoptr(GError) error = NULL;
+
+  if (numbers->len == 0)
+    {
+      show_message (self, _("Select enrolments that have a certificate number."));
+      return;
+    }
+  operation = gtk_print_operation_new ();
+  gtk_page_setup_set_paper_size (setup, a4);
+  gtk_print_operation_set_default_page_setup (operation, setup);
+  gtk_print_operation_set_n_pages (operation, numbers->len);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  g_object_set_data (G_OBJECT (operation), "page", self);
+  g_signal_connect_data (operation, "draw-page", G_CALLBACK (print_draw_page), g_ptr_array_ref (numbers),
+                         (GClosureNotify) (void (*) (void)) g_ptr_array_unref, 0);
+  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                               GTK_WINDOW (gtk_widget_get_root (widget)), &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
+    show_message (self, error->message);
+}
+
+/* Role */
+
+static void
+apply_role (StGraduationPage *self)
+{
+  gboolean county = st_role_can (self->role, ST_PERMISSION_APPROVE);
+
+  /* What the role may not do is not offered. */
+  st_role_apply_to_widget (self->role, ST_PERMISSION_APPROVE, self->approve_button, TRUE, NULL);
+  st_role_apply_to_widget (self->role, ST_PERMISSION_ASSESS, self->assess_button, TRUE, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "graduation.assess", st_role_can (self->role, ST_PERMISSION_ASSESS));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "graduation.export", st_role_can (self->role, ST_PERMISSION_EXPORT));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "graduation.select-approvable", county);
+  gtk_menu_button_set_menu_model (self->documents_button, county ? self->menu_county : self->menu_local);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+}
+
+static void
+on_role_changed (StGraduationPage *self)
+{
+  fill_townships (self);
+  fill_classes (self);
+  apply_role (self);
+  if (self->loaded)
+    st_graduation_page_reload (self);
+}
+
+static void
+on_map (StGraduationPage *self)
+{
+  /* The page reads nothing until it is first shown. */
+  if (!self->loaded && self->db != NULL)
+    st_graduation_page_reload (self);
+}
+
+/* Layout */
+
+static void
+st_graduation_page_size_allocate (GtkWidget *widget,
+                                  int        width,
+                                  int        height,
+                                  int        baseline)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
+  gboolean narrow = width < 900;
+
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      gtk_column_view_column_set_visible (self->id_number_column, !narrow);
+      gtk_column_view_column_set_visible (self->end_column, !narrow);
+      gtk_column_view_column_set_visible (self->class_column, !narrow);
+    }
+  gtk_widget_allocate (self->box, width, height, baseline, NULL);
+}
+
+static void
+st_graduation_page_measure (GtkWidget      *widget,
+                            GtkOrientation  orientation,
+                            int             for_size,
+                            int            *minimum,
+                            int            *natural,
+                            int            *minimum_baseline,
+                            int            *natural_baseline)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
+
+  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+st_graduation_page_dispose (GObject *object)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->role != NULL)
+    g_signal_handlers_disconnect_by_data (self->role, self);
+  g_clear_weak_pointer (&self->confirmation);
+  if (self->sheet != NULL)
+    gtk_window_destroy (self->sheet);
+  g_clear_weak_pointer (&self->sheet);
+  if (self->column_view != NULL)
+    gtk_column_view_set_model (self->column_view, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_GRADUATION_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (st_graduation_page_parent_class)->dispose (object);
+}
+
+static void
+st_graduation_page_finalize (GObject *object)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->db);
+  g_clear_object (&self->role);
+  g_clear_pointer (&self->divisions, st_divisions_unref);
+  g_clear_pointer (&self->by_enrolment, g_hash_table_unref);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->class_names, g_hash_table_unref);
+  g_clear_pointer (&self->role_classes, g_hash_table_unref);
+  g_clear_pointer (&self->class_order, g_ptr_array_unref);
+  g_clear_pointer (&self->township_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->class_ids, g_ptr_array_unref);
+  g_clear_object (&self->menu_county);
+  g_clear_object (&self->menu_local);
+  g_free (self->last_message);
+
+  G_OBJECT_CLASS (st_graduation_page_parent_class)->finalize (object);
+}
+
+static void
+st_graduation_page_class_init (StGraduationPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = st_graduation_page_dispose;
+  object_class->finalize = st_graduation_page_finalize;
+  widget_class->size_allocate = st_graduation_page_size_allocate;
+  widget_class->measure = st_graduation_page_measure;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-graduation-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, box);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, status_bar);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, township_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, class_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, state_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, assess_button);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, approve_button);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, documents_button);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, documents_menu);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, name_column);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, id_number_column);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, class_column);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, end_column);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, state_column);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, missing_column);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, certificate_column);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, counts_label);
+  gtk_widget_class_bind_template_child (widget_class, StGraduationPage, selection_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_township_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_selected);
+  gtk_widget_class_bind_template_callback (widget_class, cell_setup);
+  gtk_widget_class_bind_template_callback (widget_class, cell_bind);
+
+  gtk_widget_class_install_action (widget_class, "graduation.approve", NULL, approve_action);
+  gtk_widget_class_install_action (widget_class, "graduation.select-approvable", NULL, select_approvable_action);
+  gtk_widget_class_install_action (widget_class, "graduation.assess", NULL, assess_action);
+  gtk_widget_class_install_action (widget_class, "graduation.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "graduation.save-certificates", NULL, save_certificates_action);
+  gtk_widget_class_install_action (widget_class, "graduation.print-certificates", NULL, print_certificates_action);
+  gtk_widget_class_install_action (widget_class, "graduation.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "graduation.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "graduation.clear", NULL, clear_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "graduation.approve", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "graduation.approve", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "graduation.assess", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "graduation.select-approvable", NULL);
+  /* F5 is the window's Sync Now. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "graduation.refresh", NULL);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+/* A copy of the documents menu without what only the county does. */
+static GMenuModel *
+local_menu (GMenuModel *full)
+{
+  GMenu *menu = g_menu_new ();
+  g_autoptr(GMenuModel) first = g_menu_model_get_item_link (full, 0, G_MENU_LINK_SECTION);
+  GMenu *section = g_menu_new ();
+
+  for (int i = 0; i < g_menu_model_get_n_items (first); i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new_from_model (first, i);
+      g_autoptr(GVariant) action = g_menu_item_get_attribute_value (item, G_MENU_ATTRIBUTE_ACTION, G_VARIANT_TYPE_STRING);
+
+      if (action != NULL && g_str_equal (g_variant_get_string (action, NULL), "graduation.select-approvable"))
+        continue;
+      g_menu_append_item (section, item);
+    }
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  g_object_unref (section);
+  return G_MENU_MODEL (menu);
+}
+
+static void
+st_graduation_page_init (StGraduationPage *self)
+{
+  g_autoptr(GtkStringList) state_names = gtk_string_list_new (NULL);
+  static const CellField fields[] = { CELL_NAME, CELL_ID_NUMBER, CELL_CLASS, CELL_END, CELL_STATE, CELL_MISSING,
+                                      CELL_CERTIFICATE };
+  GtkColumnViewColumn *columns[G_N_ELEMENTS (fields)];
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  columns[0] = self->name_column;
+  columns[1] = self->id_number_column;
+  columns[2] = self->class_column;
+  columns[3] = self->end_column;
+  columns[4] = self->state_column;
+  columns[5] = self->missing_column;
+  columns[6] = self->certificate_column;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_object_set_data (G_OBJECT (gtk_column_view_column_get_factory (columns[i])), "field", GINT_TO_POINTER (fields[i]));
+
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_enrolment = g_hash_table_new (g_str_hash, g_str_equal);
+  self->class_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->role_classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->class_order = g_ptr_array_new_with_free_func (g_free);
+  self->township_codes = g_ptr_array_new_with_free_func (g_free);
+  self->class_ids = g_ptr_array_new_with_free_func (g_free);
+  self->store = g_list_store_new (ST_TYPE_GRADUATION_ITEM);
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->store)));
+  g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self,
+                           G_CONNECT_SWAPPED);
+  self->menu_county = g_object_ref (self->documents_menu);
+  self->menu_local = local_menu (self->documents_menu);
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    gtk_string_list_append (state_names, _(states[i].label));
+  gtk_drop_down_set_model (self->state_dropdown, G_LIST_MODEL (state_names));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "graduation.approve", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "graduation.stop", FALSE);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+}
+
+void
+st_graduation_page_set_db (StGraduationPage *self,
+                           StDb             *db,
+                           StDivisions      *divisions,
+                           StRole           *role)
+{
+  g_return_if_fail (ST_IS_GRADUATION_PAGE (self));
+  g_return_if_fail (self->db == NULL);
+
+  self->db = g_object_ref (db);
+  self->divisions = st_divisions_ref (divisions);
+  self->role = g_object_ref (role);
+  g_signal_connect_object (role, "changed", G_CALLBACK (on_role_changed), self, G_CONNECT_SWAPPED);
+  fill_townships (self);
+  fill_classes (self);
+  apply_role (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    st_graduation_page_reload (self);
+}
+
+GtkColumnView *
+st_graduation_page_get_column_view (StGraduationPage *self)
+{
+  return self->column_view;
+}
+
+GtkDropDown *
+st_graduation_page_get_township_dropdown (StGraduationPage *self)
+{
+  return self->township_dropdown;
+}
+
+GtkDropDown *
+st_graduation_page_get_class_dropdown (StGraduationPage *self)
+{
+  return self->class_dropdown;
+}
+
+GtkDropDown *
+st_graduation_page_get_state_dropdown (StGraduationPage *self)
+{
+  return self->state_dropdown;
+}
+
+GtkLabel *
+st_graduation_page_get_counts_label (StGraduationPage *self)
+{
+  return self->counts_label;
+}
+
+GtkWidget *
+st_graduation_page_get_approve_button (StGraduationPage *self)
+{
+  return self->approve_button;
+}
+
+GtkWidget *
+st_graduation_page_get_assess_button (StGraduationPage *self)
+{
+  return self->assess_button;
+}
+
+GtkWidget *
+st_graduation_page_get_documents_button (StGraduationPage *self)
+{
+  return GTK_WIDGET (self->documents_button);
+}
+
+guint
+st_graduation_page_get_n_rows (StGraduationPage *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->store));
+}
+
+gboolean
+st_graduation_page_is_evaluating (StGraduationPage *self)
+{
+  return self->evaluating;
+}
+
+AdwMessageDialog *
+st_graduation_page_get_confirmation (StGraduationPage *self)
+{
+  return self->confirmation;
+}
+
+GtkWindow *
+st_graduation_page_get_assessment_sheet (StGraduationPage *self)
+{
+  return self->sheet;
+}
+
+const char *
+st_graduation_page_get_last_message (StGraduationPage *self)
+{
+  return self->last_message;
+}
+
+void
+st_graduation_page_filter_state (StGraduationPage *self,
+                                 const char       *outcome_code)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    if (g_strcmp0 (states[i].code, outcome_code) == 0)
+      gtk_drop_down_set_selected (self->state_dropdown, i);
+}

@@ -1,0 +1,719 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-app"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "st-records.h"
+#include "st-reports-page-private.h"
+
+struct _StReportsPage
+{
+  GtkWidget       parent_instance;
+
+  GtkWidget      *box;
+  GtkDropDown    *quarter_dropdown;
+  GtkDropDown    *township_dropdown;
+  GtkSpinner     *spinner;
+  GtkStack       *content_stack;
+  GtkLabel       *title_label;
+  GtkLabel       *period_label;
+  GtkLabel       *summary_label;
+  GtkDrawingArea *chart;
+  GtkColumnView  *townships_view;
+  GtkColumnView  *targets_view;
+  GtkLabel       *notes_label;
+  AdwStatusPage  *error_page;
+
+  StDb           *db;
+  StDivisions    *divisions;
+  StRole         *role;
+  GPtrArray      *quarters;         /* dropdown position → "2025Q3" */
+  GPtrArray      *township_codes;   /* dropdown position → code, NULL = county */
+  GListStore     *townships;
+  GListStore     *targets;
+  StReport       *report;
+  GArray         *bars;             /* StChartBar */
+  GCancellable   *cancellable;
+  char           *last_message;
+  gboolean        loaded;
+  gboolean        loading;
+};
+
+G_DEFINE_FINAL_TYPE (StReportsPage, st_reports_page, GTK_TYPE_WIDGET)
+
+static void
+show_message (StReportsPage *self,
+              const char    *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  g_free (self->last_message);
+  self->last_message = g_strdup (message);
+  if (overlay != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (message, -1);
+      AdwToast *toast = adw_toast_new (escaped);
+
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+    }
+}
+
+static const char *
+selected_entry (GtkDropDown *dropdown,
+                GPtrArray   *values)
+{
+  guint i = gtk_drop_down_get_selected (dropdown);
+
+  if (values == NULL || i == GTK_INVALID_LIST_POSITION || i >= values->len)
+    return NULL;
+  return g_ptr_array_index (values, i);
+}
+
+static gint64
+member_int (JsonObject *o,
+            const char *name)
+{
+  JsonNode *node = o ? json_object_get_member (o, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0;
+  return json_node_get_int (node);
+}
+
+static gint64
+member_total (JsonObject *o,
+              const char *name)
+{
+  JsonObject *by_mode = o && json_object_has_member (o, name) ? json_object_get_object_member (o, name) : NULL;
+
+  return member_int (by_mode, "total");
+}
+
+static char *
+count_text (gint64 n)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+}
+
+static char *
+hours_text (gint64 minutes)
+{
+  if (minutes % 60 == 0)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, minutes / 60);
+  return g_strdup_printf ("%.1f", minutes / 60.0);
+}
+
+static GStrv
+figures_row (const char *name,
+             JsonObject *f)
+{
+  GStrv cells = g_new0 (char *, ST_REPORT_N_COLUMNS + 1);
+
+  cells[ST_REPORT_COLUMN_TOWNSHIP] = g_strdup (name);
+  cells[ST_REPORT_COLUMN_NEW_ENROLMENTS] = count_text (member_int (f, "new_enrolments"));
+  cells[ST_REPORT_COLUMN_CUMULATIVE] = count_text (member_int (f, "cumulative_participants"));
+  cells[ST_REPORT_COLUMN_IN_STUDY] = count_text (member_int (f, "in_study"));
+  cells[ST_REPORT_COLUMN_GRADUATED] = count_text (member_int (f, "graduated"));
+  cells[ST_REPORT_COLUMN_COMPLETED] = count_text (member_int (f, "completed"));
+  cells[ST_REPORT_COLUMN_WITHDRAWN] = count_text (member_int (f, "withdrawn"));
+  cells[ST_REPORT_COLUMN_SESSIONS] = count_text (member_total (f, "sessions"));
+  cells[ST_REPORT_COLUMN_SESSION_HOURS] = hours_text (member_total (f, "session_minutes"));
+  cells[ST_REPORT_COLUMN_FINISHED] = count_text (member_int (f, "finished_cumulative"));
+  return cells;
+}
+
+static void
+clear_bars (StReportsPage *self)
+{
+  for (guint i = 0; i < self->bars->len; i++)
+    st_chart_bar_clear (&g_array_index (self->bars, StChartBar, i));
+  g_array_set_size (self->bars, 0);
+}
+
+static void
+show_report (StReportsPage *self,
+             JsonNode      *root)
+{
+  JsonObject *o = json_node_get_object (root);
+  JsonObject *total = json_object_get_object_member (o, "total");
+  JsonArray *townships = json_object_get_array_member (o, "townships");
+  JsonArray *targets = json_object_get_array_member (o, "targets");
+  JsonArray *progress = json_object_get_array_member (o, "progress");
+  JsonArray *notes = json_object_get_array_member (o, "notes");
+  JsonObject *scope = json_object_get_object_member (o, "scope");
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *period = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *funding = NULL;
+
+  gtk_label_set_text (self->title_label, json_object_get_string_member (o, "title"));
+  /* Translators: "2025年第三季度 (2025-07-01 – 2025-09-30), 册亨县" */
+  period = g_strdup_printf (_("%s (%s – %s), %s"), json_object_get_string_member (o, "quarter_label"),
+                            json_object_get_string_member (o, "first_day"), json_object_get_string_member (o, "last_day"),
+                            json_object_get_string_member (scope, "name"));
+  gtk_label_set_text (self->period_label, period);
+  funding = count_text (member_int (total, "funding_cumulative_yuan"));
+  /* Translators: the report's summary line */
+  summary = g_strdup_printf (_("%d participants so far, %d new enrolments this quarter; %d finished training (funding: %s yuan)."),
+                             (int) member_int (total, "cumulative_participants"), (int) member_int (total, "new_enrolments"),
+                             (int) member_int (total, "finished_cumulative"), funding);
+  gtk_label_set_text (self->summary_label, summary);
+
+  g_list_store_remove_all (self->townships);
+  for (guint i = 0; i < json_array_get_length (townships); i++)
+    {
+      JsonObject *t = json_array_get_object_element (townships, i);
+      g_autoptr(StTableRow) row = st_table_row_new (figures_row (json_object_get_string_member (t, "name"),
+                                                                 json_object_get_object_member (t, "figures")),
+                                                    FALSE);
+
+      g_list_store_append (self->townships, row);
+    }
+  {
+    g_autoptr(StTableRow) row = st_table_row_new (figures_row (_("Total"), total), TRUE);
+
+    g_list_store_append (self->townships, row);
+  }
+
+  g_list_store_remove_all (self->targets);
+  for (guint i = 0; i < json_array_get_length (targets); i++)
+    {
+      JsonObject *t = json_array_get_object_element (targets, i);
+      GStrv cells = g_new0 (char *, 5);
+      g_autoptr(StTableRow) row = NULL;
+
+      cells[0] = g_strdup (json_object_get_string_member (t, "date"));
+      cells[1] = count_text (member_int (t, "participants"));
+      cells[2] = count_text (member_int (t, "cumulative_participants"));
+      cells[3] = g_strdup_printf ("%.1f%%", json_object_get_double_member (t, "percent"));
+      row = st_table_row_new (cells, FALSE);
+      g_list_store_append (self->targets, row);
+    }
+
+  clear_bars (self);
+  for (guint i = 0; i < json_array_get_length (progress); i++)
+    {
+      JsonObject *p = json_array_get_object_element (progress, i);
+      JsonNode *target = json_object_get_member (p, "target");
+      StChartBar bar = { 0, };
+
+      bar.label = g_strdup (json_object_get_string_member (p, "quarter"));
+      bar.value = member_int (p, "cumulative_participants");
+      bar.target = target && !json_node_is_null (target) ? json_node_get_int (target) : -1;
+      g_array_append_val (self->bars, bar);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self->chart));
+
+  for (guint i = 0; i < json_array_get_length (notes); i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, json_array_get_string_element (notes, i));
+    }
+  gtk_label_set_text (self->notes_label, text->str);
+  gtk_stack_set_visible_child_name (self->content_stack, "report");
+}
+
+static void
+draw_chart (GtkDrawingArea *area,
+            cairo_t        *cr,
+            int             width,
+            int             height,
+            gpointer        user_data)
+{
+  StReportsPage *self = user_data;
+
+  st_chart_draw (GTK_WIDGET (area), cr, width, height, (StChartBar *) self->bars->data, self->bars->len,
+                 _("Cumulative participants"), _("Target"));
+}
+
+/* Counting in the background */
+
+typedef struct
+{
+  char      *path;
+  StQuarter  quarter;
+  char      *township;
+  char      *language;
+} Job;
+
+typedef struct
+{
+  StReport *report;
+  JsonNode *json;
+} Result;
+
+static void
+job_free (Job *job)
+{
+  g_free (job->path);
+  g_free (job->township);
+  g_free (job);
+}
+
+static void
+result_free (Result *result)
+{
+  g_clear_pointer (&result->report, st_report_free);
+  g_clear_pointer (&result->json, json_node_unref);
+  g_free (result);
+}
+
+static void
+report_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(StDb) db = st_db_open (job->path, NULL);
+  g_autoptr(GError) error = NULL;
+  Result *result;
+  StReport *report;
+
+  if (db == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, _("The database could not be opened."));
+      return;
+    }
+  report = st_report_quarterly (db, &job->quarter, job->township, &error);
+  if (report == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  result = g_new0 (Result, 1);
+  result->report = report;
+  result->json = st_report_to_json (report);
+  g_task_return_pointer (task, result, (GDestroyNotify) result_free);
+}
+
+static void
+report_done (GObject      *source,
+             GAsyncResult *res,
+             gpointer      user_data)
+{
+  StReportsPage *self = ST_REPORTS_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  Result *result = g_task_propagate_pointer (G_TASK (res), &error);
+
+  if (g_task_get_cancellable (G_TASK (res)) != self->cancellable)
+    {
+      g_clear_pointer (&result, result_free);
+      return;
+    }
+  self->loading = FALSE;
+  gtk_spinner_stop (self->spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+  if (result == NULL)
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->content_stack, "error");
+      return;
+    }
+  g_clear_pointer (&self->report, st_report_free);
+  self->report = g_steal_pointer (&result->report);
+  show_report (self, result->json);
+  result_free (result);
+}
+
+void
+st_reports_page_reload (StReportsPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  const char *code = selected_entry (self->quarter_dropdown, self->quarters);
+  Job *job;
+
+  g_return_if_fail (ST_IS_REPORTS_PAGE (self));
+  if (self->db == NULL || code == NULL)
+    return;
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->loaded = TRUE;
+  self->loading = TRUE;
+
+  job = g_new0 (Job, 1);
+  job->path = g_strdup (st_db_get_path (self->db));
+  st_quarter_parse (code, &job->quarter, NULL);
+  job->township = g_strdup (selected_entry (self->township_dropdown, self->township_codes));
+  if (self->report == NULL)
+    gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
+  gtk_spinner_start (self->spinner);
+
+  task = g_task_new (self, self->cancellable, report_done, NULL);
+  g_task_set_source_tag (task, st_reports_page_reload);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, report_thread);
+}
+
+static void
+on_selection_changed (StReportsPage *self)
+{
+  if (self->db != NULL && self->loaded)
+    st_reports_page_reload (self);
+}
+
+static void
+on_map (StReportsPage *self)
+{
+  if (!self->loaded && self->db != NULL)
+    st_reports_page_reload (self);
+}
+
+gboolean
+st_reports_page_set_quarter (StReportsPage *self,
+                             const char    *quarter)
+{
+  for (guint i = 0; i < self->quarters->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->quarters, i), quarter))
+      {
+        gtk_drop_down_set_selected (self->quarter_dropdown, i);
+        if (!self->loaded)
+          st_reports_page_reload (self);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Export */
+
+gboolean
+st_reports_page_export (StReportsPage  *self,
+                        const char     *format,
+                        const char     *path,
+                        StCsvEncoding   encoding,
+                        GError        **error)
+{
+  g_return_val_if_fail (ST_IS_REPORTS_PAGE (self), FALSE);
+  if (self->report == NULL || self->loading)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING, _("The report is still being counted."));
+      return FALSE;
+    }
+  if (g_strcmp0 (format, "pdf") == 0)
+    return st_report_write_pdf (self->report, path, error);
+  return st_report_write_csv (self->report, path, encoding, error);
+}
+
+static void
+on_export_chosen (GtkNativeDialog *chooser,
+                  int              response,
+                  gpointer         user_data)
+{
+  StReportsPage *self = ST_REPORTS_PAGE (user_data);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+      const char *format = g_object_get_data (G_OBJECT (chooser), "format");
+      const char *choice = g_str_equal (format, "csv")
+        ? gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "encoding") : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL)
+        {
+          g_autofree char *base = g_path_get_basename (path);
+          g_autofree char *message = NULL;
+
+          if (st_reports_page_export (self, format, path,
+                                      g_strcmp0 (choice, "gb18030") == 0 ? ST_CSV_ENCODING_GB18030
+                                                                         : ST_CSV_ENCODING_UTF8_BOM,
+                                      &error))
+            message = g_strdup_printf (_("Saved as %s"), base);
+          else
+            message = g_strdup (error->message);
+          show_message (self, message);
+        }
+    }
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  StReportsPage *self = ST_REPORTS_PAGE (widget);
+  const char *format = g_variant_get_string (parameter, NULL);
+  gboolean pdf = g_str_equal (format, "pdf");
+  const char *quarter = selected_entry (self->quarter_dropdown, self->quarters);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *chooser;
+
+  if (self->report == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (pdf ? _("Export the Report as PDF") : _("Export the Report as CSV"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  /* Translators: a file name; %s is the quarter (2025Q3), then the extension */
+  name = g_strdup_printf (_("quarterly-report-%s.%s"), quarter, pdf ? "pdf" : "csv");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  if (!pdf)
+    {
+      static const char *ids[] = { "utf8", "gb18030", NULL };
+      const char *labels[] = { _("UTF-8 (Excel 2016 and later, WPS)"), _("GB18030 (older Excel on Chinese Windows)"), NULL };
+
+      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "encoding", _("Encoding"), ids, labels);
+      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "encoding", "utf8");
+    }
+  gtk_file_filter_set_name (filter, pdf ? _("PDF documents") : _("CSV for Excel"));
+  gtk_file_filter_add_suffix (filter, pdf ? "pdf" : "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_object_set_data_full (G_OBJECT (chooser), "format", g_strdup (format), g_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  st_reports_page_reload (ST_REPORTS_PAGE (widget));
+}
+
+/* Pickers */
+
+static void
+fill_quarters (StReportsPage *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int year = g_date_time_get_year (now);
+  int quarter = (g_date_time_get_month (now) - 1) / 3 + 1;
+  /* From the program's start (annex 6: targets from 2023), or two years
+   * back at least. */
+  int first_year = MIN (2023, year - 2);
+
+  g_ptr_array_set_size (self->quarters, 0);
+  for (int y = year, q = quarter; y > first_year || (y == first_year && q >= 1); )
+    {
+      /* Translators: "2025 Q3", a quarter in the picker */
+      g_autofree char *label = g_strdup_printf (_("%d Q%d"), y, q);
+
+      gtk_string_list_append (names, label);
+      g_ptr_array_add (self->quarters, g_strdup_printf ("%dQ%d", y, q));
+      if (--q == 0)
+        {
+          q = 4;
+          y--;
+        }
+    }
+  gtk_drop_down_set_model (self->quarter_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->quarter_dropdown, 0);
+}
+
+static void
+fill_townships (StReportsPage *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) list = st_divisions_townships (self->divisions);
+  gboolean all = st_role_can (self->role, ST_PERMISSION_ALL_TOWNSHIPS);
+
+  g_ptr_array_set_size (self->township_codes, 0);
+  if (all)
+    {
+      gtk_string_list_append (names, _("Whole county"));
+      g_ptr_array_add (self->township_codes, NULL);
+    }
+  for (guint i = 0; i < list->len; i++)
+    {
+      const StDivision *t = g_ptr_array_index (list, i);
+
+      if (!st_role_sees_township (self->role, t->code))
+        continue;
+      gtk_string_list_append (names, t->name);
+      g_ptr_array_add (self->township_codes, g_strdup (t->code));
+    }
+  gtk_drop_down_set_model (self->township_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->township_dropdown, 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->township_dropdown), self->township_codes->len > 1);
+}
+
+static void
+on_role_changed (StReportsPage *self)
+{
+  g_signal_handlers_block_by_func (self->township_dropdown, on_selection_changed, self);
+  fill_townships (self);
+  g_signal_handlers_unblock_by_func (self->township_dropdown, on_selection_changed, self);
+  if (self->loaded)
+    st_reports_page_reload (self);
+}
+
+static void
+st_reports_page_dispose (GObject *object)
+{
+  StReportsPage *self = ST_REPORTS_PAGE (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->role != NULL)
+    g_signal_handlers_disconnect_by_data (self->role, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_REPORTS_PAGE);
+
+  G_OBJECT_CLASS (st_reports_page_parent_class)->dispose (object);
+}
+
+static void
+st_reports_page_finalize (GObject *object)
+{
+  StReportsPage *self = ST_REPORTS_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->db);
+  g_clear_object (&self->role);
+  g_clear_pointer (&self->divisions, st_divisions_unref);
+  g_clear_pointer (&self->quarters, g_ptr_array_unref);
+  g_clear_pointer (&self->township_codes, g_ptr_array_unref);
+  g_clear_object (&self->townships);
+  g_clear_object (&self->targets);
+  g_clear_pointer (&self->report, st_report_free);
+  clear_bars (self);
+  g_clear_pointer (&self->bars, g_array_unref);
+  g_free (self->last_message);
+
+  G_OBJECT_CLASS (st_reports_page_parent_class)->finalize (object);
+}
+
+static void
+st_reports_page_class_init (StReportsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = st_reports_page_dispose;
+  object_class->finalize = st_reports_page_finalize;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-reports-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, StReportsPage, box);
+  gtk_widget_class_bind_template_child (widget_class, StReportsPage, quarter_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StReportsPage, township_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StReportsPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, StReportsPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, StReportsPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, StReportsPage, period_label);
+  gtk_widget_class_bind_template_child (widget_class, StReportsPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, StReportsPage, chart);
+  gtk_widget_class_bind_template_child (widget_class, StReportsPage, townships_view);
+  gtk_widget_class_bind_template_child (widget_class, StReportsPage, targets_view);
+  gtk_widget_class_bind_template_child (widget_class, StReportsPage, notes_label);
+  gtk_widget_class_bind_template_child (widget_class, StReportsPage, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
+
+  gtk_widget_class_install_action (widget_class, "reports.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "reports.refresh", NULL, refresh_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "reports.export", "s", "pdf");
+  /* F5 is the window's Sync Now. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "reports.refresh", NULL);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+st_reports_page_init (StReportsPage *self)
+{
+  g_autoptr(GtkNoSelection) townships = NULL;
+  g_autoptr(GtkNoSelection) targets = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->quarters = g_ptr_array_new_with_free_func (g_free);
+  self->township_codes = g_ptr_array_new_with_free_func (g_free);
+  self->townships = g_list_store_new (ST_TYPE_TABLE_ROW);
+  self->targets = g_list_store_new (ST_TYPE_TABLE_ROW);
+  self->bars = g_array_new (FALSE, TRUE, sizeof (StChartBar));
+
+  townships = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->townships)));
+  gtk_column_view_set_model (self->townships_view, GTK_SELECTION_MODEL (townships));
+  st_table_add_column (self->townships_view, _("Township"), ST_REPORT_COLUMN_TOWNSHIP, FALSE, TRUE);
+  st_table_add_column (self->townships_view, _("New Enrolments"), ST_REPORT_COLUMN_NEW_ENROLMENTS, TRUE, FALSE);
+  st_table_add_column (self->townships_view, _("Participants So Far"), ST_REPORT_COLUMN_CUMULATIVE, TRUE, FALSE);
+  st_table_add_column (self->townships_view, _("In Study"), ST_REPORT_COLUMN_IN_STUDY, TRUE, FALSE);
+  st_table_add_column (self->townships_view, _("Graduated"), ST_REPORT_COLUMN_GRADUATED, TRUE, FALSE);
+  st_table_add_column (self->townships_view, _("Completed"), ST_REPORT_COLUMN_COMPLETED, TRUE, FALSE);
+  st_table_add_column (self->townships_view, _("Withdrawn"), ST_REPORT_COLUMN_WITHDRAWN, TRUE, FALSE);
+  st_table_add_column (self->townships_view, _("Sessions"), ST_REPORT_COLUMN_SESSIONS, TRUE, FALSE);
+  st_table_add_column (self->townships_view, _("Session Hours"), ST_REPORT_COLUMN_SESSION_HOURS, TRUE, FALSE);
+  st_table_add_column (self->townships_view, _("Finished (Funded)"), ST_REPORT_COLUMN_FINISHED, TRUE, FALSE);
+
+  targets = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->targets)));
+  gtk_column_view_set_model (self->targets_view, GTK_SELECTION_MODEL (targets));
+  st_table_add_column (self->targets_view, _("By"), 0, FALSE, TRUE);
+  st_table_add_column (self->targets_view, _("Target"), 1, TRUE, FALSE);
+  st_table_add_column (self->targets_view, _("Participants"), 2, TRUE, FALSE);
+  st_table_add_column (self->targets_view, _("Reached"), 3, TRUE, FALSE);
+
+  gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+}
+
+void
+st_reports_page_set_db (StReportsPage *self,
+                        StDb          *db,
+                        StDivisions   *divisions,
+                        StRole        *role)
+{
+  g_return_if_fail (ST_IS_REPORTS_PAGE (self));
+  g_return_if_fail (self->db == NULL);
+
+  self->db = g_object_ref (db);
+  self->divisions = st_divisions_ref (divisions);
+  self->role = g_object_ref (role);
+  g_signal_connect_object (role, "changed", G_CALLBACK (on_role_changed), self, G_CONNECT_SWAPPED);
+  g_signal_handlers_block_by_func (self->quarter_dropdown, on_selection_changed, self);
+  g_signal_handlers_block_by_func (self->township_dropdown, on_selection_changed, self);
+  fill_quarters (self);
+  fill_townships (self);
+  g_signal_handlers_unblock_by_func (self->quarter_dropdown, on_selection_changed, self);
+  g_signal_handlers_unblock_by_func (self->township_dropdown, on_selection_changed, self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    st_reports_page_reload (self);
+}
+
+gboolean
+st_reports_page_is_loading (StReportsPage *self)
+{
+  return self->loading || !self->loaded;
+}
+
+GListModel *
+st_reports_page_get_townships (StReportsPage *self)
+{
+  return G_LIST_MODEL (self->townships);
+}
+
+GListModel *
+st_reports_page_get_targets (StReportsPage *self)
+{
+  return G_LIST_MODEL (self->targets);
+}
+
+GtkLabel *
+st_reports_page_get_summary_label (StReportsPage *self)
+{
+  return self->summary_label;
+}
+
+GtkDropDown *
+st_reports_page_get_quarter_dropdown (StReportsPage *self)
+{
+  return self->quarter_dropdown;
+}
+
+const char *
+st_reports_page_get_last_message (StReportsPage *self)
+{
+  return self->last_message;
+}

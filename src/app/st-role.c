@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "st-role.h"
+
+struct _StRole
+{
+  GObject     parent_instance;
+
+  StDb       *db;          /* NULL for a fixed role */
+  GSettings  *settings;
+  StRoleKind  kind;
+  gboolean    signed_in;
+  char       *account;
+  GStrv       townships;   /* NULL = all */
+};
+
+G_DEFINE_FINAL_TYPE (StRole, st_role, G_TYPE_OBJECT)
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+StRoleKind
+st_role_kind_from_code (const char *code)
+{
+  if (g_strcmp0 (code, "trainer") == 0)
+    return ST_ROLE_TRAINER;
+  if (g_strcmp0 (code, "township") == 0)
+    return ST_ROLE_TOWNSHIP;
+  /* county, admin, and anything unknown from a newer server: the server
+   * decides what reaches this laptop anyway. */
+  return ST_ROLE_COUNTY;
+}
+
+const char *
+st_role_kind_to_display (StRoleKind kind)
+{
+  switch (kind)
+    {
+    case ST_ROLE_TRAINER: return _("Trainer");
+    case ST_ROLE_TOWNSHIP: return _("Township office");
+    case ST_ROLE_COUNTY: return _("County staff");
+    default: return "";
+    }
+}
+
+/* A JSON array of 12-digit codes; NULL when there is none or it is not
+ * one. */
+static GStrv
+parse_townships (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array;
+  guint n = 0;
+
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL)
+      || !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    return NULL;
+  array = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      const char *code = json_array_get_string_element (array, i);
+
+      if (code != NULL && strlen (code) == 12)
+        {
+          g_strv_builder_add (builder, code);
+          n++;
+        }
+    }
+  return n > 0 ? g_strv_builder_end (builder) : NULL;
+}
+
+static gboolean
+strv_equal0 (GStrv a,
+             GStrv b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_strv_equal ((const char *const *) a, (const char *const *) b);
+}
+
+void
+st_role_reload (StRole *self)
+{
+  g_autofree char *role = NULL;
+  g_autofree char *account = NULL;
+  g_auto(GStrv) townships = NULL;
+  StRoleKind kind = ST_ROLE_COUNTY;
+  gboolean signed_in = FALSE;
+
+  g_return_if_fail (ST_IS_ROLE (self));
+  if (self->db == NULL)
+    return;
+
+  role = st_db_get_meta (self->db, "sync.role");
+  if (role != NULL && *role != '\0')
+    {
+      g_autofree char *json = st_db_get_meta (self->db, "sync.townships");
+
+      signed_in = TRUE;
+      kind = st_role_kind_from_code (role);
+      account = st_db_get_meta (self->db, "sync.account");
+      townships = kind == ST_ROLE_COUNTY ? NULL : parse_townships (json);
+    }
+  else if (self->settings != NULL)
+    {
+      g_autofree char *local = g_settings_get_string (self->settings, "local-role");
+      g_auto(GStrv) codes = g_settings_get_strv (self->settings, "local-townships");
+
+      kind = st_role_kind_from_code (local);
+      account = g_settings_get_string (self->settings, "local-trainer");
+      if (kind != ST_ROLE_COUNTY && codes != NULL && codes[0] != NULL)
+        townships = g_steal_pointer (&codes);
+    }
+  if (account != NULL && *account == '\0')
+    g_clear_pointer (&account, g_free);
+
+  if (kind == self->kind && signed_in == self->signed_in && g_strcmp0 (account, self->account) == 0
+      && strv_equal0 (townships, self->townships))
+    return;
+  self->kind = kind;
+  self->signed_in = signed_in;
+  g_free (self->account);
+  self->account = g_steal_pointer (&account);
+  g_strfreev (self->townships);
+  self->townships = g_steal_pointer (&townships);
+  g_debug ("role: %d, %s", kind, signed_in ? "signed in" : "local");
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+on_settings_changed (StRole *self)
+{
+  st_role_reload (self);
+}
+
+static void
+st_role_finalize (GObject *object)
+{
+  StRole *self = ST_ROLE (object);
+
+  g_clear_object (&self->db);
+  g_clear_object (&self->settings);
+  g_free (self->account);
+  g_strfreev (self->townships);
+
+  G_OBJECT_CLASS (st_role_parent_class)->finalize (object);
+}
+
+static void
+st_role_class_init (StRoleClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = st_role_finalize;
+
+  /* The role, its townships or its account changed. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+st_role_init (StRole *self)
+{
+  self->kind = ST_ROLE_COUNTY;
+}
+
+StRole *
+st_role_new_for_db (StDb      *db,
+                    GSettings *settings)
+{
+  StRole *self = g_object_new (ST_TYPE_ROLE, NULL);
+
+  g_return_val_if_fail (ST_IS_DB (db), NULL);
+  self->db = g_object_ref (db);
+  if (settings != NULL)
+    {
+      self->settings = g_object_ref (settings);
+      g_signal_connect_object (settings, "changed::local-role", G_CALLBACK (on_settings_changed), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (settings, "changed::local-townships", G_CALLBACK (on_settings_changed), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (settings, "changed::local-trainer", G_CALLBACK (on_settings_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
+  /* Quietly: nobody listens yet. */
+  self->kind = (StRoleKind) -1;
+  st_role_reload (self);
+  return self;
+}
+
+StRole *
+st_role_new (StRoleKind         kind,
+             const char *const *townships,
+             const char        *account)
+{
+  StRole *self = g_object_new (ST_TYPE_ROLE, NULL);
+
+  self->kind = kind;
+  self->townships = townships && townships[0] && kind != ST_ROLE_COUNTY ? g_strdupv ((GStrv) townships) : NULL;
+  self->account = g_strdup (account);
+  return self;
+}
+
+StRoleKind
+st_role_get_kind (StRole *self)
+{
+  g_return_val_if_fail (ST_IS_ROLE (self), ST_ROLE_COUNTY);
+  return self->kind;
+}
+
+gboolean
+st_role_is_signed_in (StRole *self)
+{
+  g_return_val_if_fail (ST_IS_ROLE (self), FALSE);
+  return self->signed_in;
+}
+
+const char *
+st_role_get_account (StRole *self)
+{
+  g_return_val_if_fail (ST_IS_ROLE (self), NULL);
+  return self->account;
+}
+
+const char *const *
+st_role_get_townships (StRole *self)
+{
+  g_return_val_if_fail (ST_IS_ROLE (self), NULL);
+  return (const char *const *) self->townships;
+}
+
+gboolean
+st_role_sees_township (StRole     *self,
+                       const char *township_code)
+{
+  g_return_val_if_fail (ST_IS_ROLE (self), FALSE);
+  if (self->kind == ST_ROLE_COUNTY || self->townships == NULL)
+    return TRUE;
+  return township_code != NULL && g_strv_contains ((const char *const *) self->townships, township_code);
+}
+
+gboolean
+st_role_sees_class (StRole        *self,
+                    const StClass *klass)
+{
+  g_return_val_if_fail (ST_IS_ROLE (self), FALSE);
+  g_return_val_if_fail (klass != NULL, FALSE);
+  if (!st_role_sees_township (self, klass->township_code))
+    return FALSE;
+  /* A trainer without a name (a local role with none set) sees the
+   * classes of its townships. */
+  if (self->kind != ST_ROLE_TRAINER || self->account == NULL)
+    return TRUE;
+  return klass->trainers != NULL && g_strv_contains ((const char *const *) klass->trainers, self->account);
+}
+
+gboolean
+st_role_can (StRole       *self,
+             StPermission  permission)
+{
+  g_return_val_if_fail (ST_IS_ROLE (self), FALSE);
+  switch (permission)
+    {
+    case ST_PERMISSION_APPROVE:
+    case ST_PERMISSION_ASSESS:
+    case ST_PERMISSION_EXPORT:
+      return self->kind == ST_ROLE_COUNTY;
+    case ST_PERMISSION_ALL_TOWNSHIPS:
+      return self->kind == ST_ROLE_COUNTY || self->townships == NULL;
+    default:
+      return FALSE;
+    }
+}
+
+const char *
+st_role_why_not (StRole       *self,
+                 StPermission  permission)
+{
+  if (st_role_can (self, permission))
+    return NULL;
+  switch (permission)
+    {
+    case ST_PERMISSION_APPROVE: return _("Only county staff approve graduations and number certificates");
+    case ST_PERMISSION_ASSESS: return _("Only county staff record assessment results");
+    case ST_PERMISSION_EXPORT: return _("Only county staff export lists for the agencies");
+    case ST_PERMISSION_ALL_TOWNSHIPS: return _("Your account sees only its own townships");
+    default: return NULL;
+    }
+}
+
+void
+st_role_apply_to_widget (StRole       *self,
+                         StPermission  permission,
+                         GtkWidget    *widget,
+                         gboolean      hide,
+                         const char   *tooltip)
+{
+  gboolean can = st_role_can (self, permission);
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  if (hide)
+    {
+      gtk_widget_set_visible (widget, can);
+      return;
+    }
+  gtk_widget_set_visible (widget, TRUE);
+  gtk_widget_set_sensitive (widget, can);
+  gtk_widget_set_tooltip_text (widget, can ? tooltip : st_role_why_not (self, permission));
+}

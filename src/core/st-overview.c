@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-overview"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "st-overview.h"
+
+void
+st_overview_township_free (StOverviewTownship *t)
+{
+  if (t == NULL)
+    return;
+  g_free (t->township_code);
+  g_free (t);
+}
+
+static StOverviewTownship *
+township_for (GHashTable *by_code,
+              GPtrArray  *list,
+              const char *code)
+{
+  StOverviewTownship *t = g_hash_table_lookup (by_code, code);
+
+  if (t == NULL)
+    {
+      t = g_new0 (StOverviewTownship, 1);
+      t->township_code = g_strdup (code);
+      g_ptr_array_add (list, t);
+      g_hash_table_insert (by_code, t->township_code, t);
+    }
+  return t;
+}
+
+static int
+compare_townships (gconstpointer a,
+                   gconstpointer b)
+{
+  const StOverviewTownship *x = *(StOverviewTownship **) a;
+  const StOverviewTownship *y = *(StOverviewTownship **) b;
+
+  return strcmp (x->township_code, y->township_code);
+}
+
+GPtrArray *
+st_overview_townships (StDb        *db,
+                       const char  *month,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_overview_township_free);
+  g_autoptr(GHashTable) by_code = g_hash_table_new (g_str_hash, g_str_equal);
+  char first[11], last[11];
+  guint y, m, d;
+  sqlite3_stmt *stmt;
+
+  if (month == NULL || sscanf (month, "%4u-%2u-%2u", &y, &m, &d) != 3 || m < 1 || m > 12)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not a date: %s", month ? month : "");
+      return NULL;
+    }
+  g_snprintf (first, sizeof first, "%04u-%02u-01", y, m);
+  g_snprintf (last, sizeof last, "%04u-%02u-%02u", y, m, g_date_get_days_in_month ((GDateMonth) m, (GDateYear) y));
+
+  /* An incomplete record lacks what the county's roster asks for and the
+   * import may have left empty. */
+  stmt = st_db_prepare (db,
+                        "SELECT township_code, count (*),"
+                        " sum (coalesce (phone, '') = '' OR (village_code IS NULL AND coalesce (village_name, '') = '')"
+                        "      OR education IS NULL OR coalesce (ethnicity, '') = '')"
+                        " FROM participants WHERE deleted = 0 AND merged_into IS NULL GROUP BY township_code",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      StOverviewTownship *t = township_for (by_code, list, (const char *) sqlite3_column_text (stmt, 0));
+
+      t->participants = sqlite3_column_int64 (stmt, 1);
+      t->incomplete = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+
+  /* Classes that still teach someone, and whether they met this month. */
+  stmt = st_db_prepare (db,
+                        "SELECT c.township_code, count (*),"
+                        " sum (NOT EXISTS (SELECT 1 FROM sessions s WHERE s.class_id = c.id AND s.deleted = 0"
+                        "                  AND s.date BETWEEN ?1 AND ?2))"
+                        " FROM classes c WHERE c.deleted = 0"
+                        " AND EXISTS (SELECT 1 FROM enrolments e WHERE e.class_id = c.id AND e.deleted = 0"
+                        "             AND e.state = 'studying')"
+                        " GROUP BY c.township_code",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, first, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, last, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      StOverviewTownship *t = township_for (by_code, list, (const char *) sqlite3_column_text (stmt, 0));
+
+      t->classes = sqlite3_column_int64 (stmt, 1);
+      t->classes_without_session = sqlite3_column_int64 (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  g_ptr_array_sort (list, compare_townships);
+  return g_steal_pointer (&list);
+}
+
+gint64
+st_overview_review_items (StDb *db)
+{
+  sqlite3_stmt *stmt;
+  gboolean exists;
+  gint64 n = -1;
+
+  /* The table comes with sync; before it, there is nothing to review. */
+  stmt = st_db_prepare (db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'review_items'", NULL);
+  if (stmt == NULL)
+    return -1;
+  exists = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  if (!exists)
+    return -1;
+  /* Items deleted (tombstoned by sync) are not waiting for anyone. */
+  stmt = st_db_prepare (db, "SELECT count (*) FROM review_items WHERE resolved = 0 AND deleted = 0", NULL);
+  if (stmt == NULL)
+    {
+      g_debug ("review_items cannot be counted: %s", sqlite3_errmsg (st_db_get_handle (db)));
+      return -1;
+    }
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+gboolean
+st_overview_near_end_short (const StEligibility *e,
+                            const char          *today,
+                            guint                days)
+{
+  GDate date;
+  guint y, m, d;
+  char buf[16];
+
+  if (e->outcome != ST_OUTCOME_STUDYING || e->end_date == NULL || e->missing == NULL
+      || sscanf (today, "%4u-%2u-%2u", &y, &m, &d) != 3)
+    return FALSE;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+  g_date_add_days (&date, days);
+  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &date);
+  if (strcmp (e->end_date, buf) > 0)
+    return FALSE;
+  for (guint i = 0; i < e->missing->len; i++)
+    {
+      StMissingKind kind = g_array_index (e->missing, StMissing, i).kind;
+
+      if (kind == ST_MISSING_CONCENTRATED || kind == ST_MISSING_SELF_STUDY || kind == ST_MISSING_SELF_AND_ONLINE
+          || kind == ST_MISSING_ATTENDED)
+        return TRUE;
+    }
+  return FALSE;
+}
