@@ -28,6 +28,7 @@ struct _StClassesPage
   GtkLabel          *count_label;
   StClassView       *class_view;
   StAttendanceSheet *sheet;
+  StRole            *role;        /* what the user may see; NULL = everything */
 
   StDb              *db;
   StDivisions       *divisions;
@@ -122,7 +123,8 @@ fill_list (StClassesPage *self)
       GtkWidget *row;
       guint studying = 0;
 
-      if ((township != NULL && g_strcmp0 (c->township_code, township) != 0)
+      if ((self->role != NULL && !st_role_sees_class (self->role, c))
+          || (township != NULL && g_strcmp0 (c->township_code, township) != 0)
           || (program != NULL && g_strcmp0 (c->program_code, program) != 0)
           || (major != NULL && g_strcmp0 (c->major, major) != 0))
         continue;
@@ -214,6 +216,26 @@ fill_filters (StClassesPage *self)
   gtk_drop_down_set_selected (self->program_dropdown, 0);
   gtk_drop_down_set_selected (self->major_dropdown, 0);
   self->filling = FALSE;
+}
+
+static void
+on_role_changed (StClassesPage *self)
+{
+  fill_list (self);
+}
+
+void
+st_classes_page_set_role (StClassesPage *self,
+                          StRole        *role)
+{
+  g_return_if_fail (ST_IS_CLASSES_PAGE (self));
+
+  if (self->role != NULL)
+    g_signal_handlers_disconnect_by_data (self->role, self);
+  g_set_object (&self->role, role);
+  if (role != NULL)
+    g_signal_connect_object (role, "changed", G_CALLBACK (on_role_changed), self, G_CONNECT_SWAPPED);
+  fill_list (self);
 }
 
 void
@@ -772,6 +794,7 @@ st_classes_page_dispose (GObject *object)
   g_clear_weak_pointer (&self->dialog);
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_CLASSES_PAGE);
   g_clear_object (&self->db);
+  g_clear_object (&self->role);
   g_clear_pointer (&self->divisions, st_divisions_unref);
   g_clear_pointer (&self->township_codes, g_ptr_array_unref);
   g_clear_pointer (&self->program_codes, g_ptr_array_unref);

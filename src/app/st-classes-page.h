@@ -8,6 +8,7 @@
 
 #include "st-db.h"
 #include "st-divisions.h"
+#include "st-role.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,9 @@ G_DECLARE_FINAL_TYPE (StClassesPage, st_classes_page, ST, CLASSES_PAGE, GtkWidge
 void st_classes_page_set_db (StClassesPage *self,
                              StDb          *db,
                              StDivisions   *divisions);
+/* Lists only the classes @role sees (a trainer's own, a township's). */
+void st_classes_page_set_role (StClassesPage *self,
+                               StRole        *role);
 /* Reads the classes again (after a sync, an import). */
 void st_classes_page_reload (StClassesPage *self);
 

@@ -583,6 +583,7 @@ st_window_new (AdwApplication *application,
   g_signal_connect_object (self->sync_controller, "changed", G_CALLBACK (st_role_reload), self->role, G_CONNECT_SWAPPED);
   st_sync_button_set_controller (self->sync_button, self->sync_controller, db, self->settings);
   st_classes_page_set_db (self->classes_page, db, self->divisions);
+  st_classes_page_set_role (self->classes_page, self->role);
   st_participants_page_set_role (self->participants_page, self->role);
   st_overview_page_set_db (self->overview_page, db, self->divisions, self->role);
   st_graduation_page_set_db (self->graduation_page, db, self->divisions, self->role);
