@@ -497,6 +497,9 @@ main (int   argc,
     save (GTK_WIDGET (st_graduation_page_get_assessment_sheet (page)), "assessment-sheet");
     gtk_window_destroy (st_graduation_page_get_assessment_sheet (page));
   }
+  /* A fresh window: the approval's toast would show on the next pages. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  window = open_window (db, 1280, 720);
   shoot_classes (window, db);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "participants");
 
