@@ -303,25 +303,10 @@ fill_classes (StGraduationPage *self)
 static void
 fill_townships (StGraduationPage *self)
 {
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) list = st_divisions_townships (self->divisions);
+  g_autoptr(GtkStringList) names = st_role_township_choices (self->role, self->divisions, _("All townships"),
+                                                              self->township_codes);
   gboolean all = st_role_can (self->role, ST_PERMISSION_ALL_TOWNSHIPS);
 
-  g_ptr_array_set_size (self->township_codes, 0);
-  if (all)
-    {
-      gtk_string_list_append (names, _("All townships"));
-      g_ptr_array_add (self->township_codes, NULL);
-    }
-  for (guint i = 0; i < list->len; i++)
-    {
-      const StDivision *t = g_ptr_array_index (list, i);
-
-      if (!st_role_sees_township (self->role, t->code))
-        continue;
-      gtk_string_list_append (names, t->name);
-      g_ptr_array_add (self->township_codes, g_strdup (t->code));
-    }
   g_signal_handlers_block_matched (self->township_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
   gtk_drop_down_set_model (self->township_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->township_dropdown, 0);

@@ -517,25 +517,9 @@ fill_quarters (StReportsPage *self)
 static void
 fill_townships (StReportsPage *self)
 {
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) list = st_divisions_townships (self->divisions);
-  gboolean all = st_role_can (self->role, ST_PERMISSION_ALL_TOWNSHIPS);
+  g_autoptr(GtkStringList) names = st_role_township_choices (self->role, self->divisions, _("Whole county"),
+                                                              self->township_codes);
 
-  g_ptr_array_set_size (self->township_codes, 0);
-  if (all)
-    {
-      gtk_string_list_append (names, _("Whole county"));
-      g_ptr_array_add (self->township_codes, NULL);
-    }
-  for (guint i = 0; i < list->len; i++)
-    {
-      const StDivision *t = g_ptr_array_index (list, i);
-
-      if (!st_role_sees_township (self->role, t->code))
-        continue;
-      gtk_string_list_append (names, t->name);
-      g_ptr_array_add (self->township_codes, g_strdup (t->code));
-    }
   gtk_drop_down_set_model (self->township_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_selected (self->township_dropdown, 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->township_dropdown), self->township_codes->len > 1);

@@ -314,3 +314,32 @@ st_role_apply_to_widget (StRole       *self,
   gtk_widget_set_sensitive (widget, can);
   gtk_widget_set_tooltip_text (widget, can ? tooltip : st_role_why_not (self, permission));
 }
+
+GtkStringList *
+st_role_township_choices (StRole      *self,
+                          StDivisions *divisions,
+                          const char  *all_label,
+                          GPtrArray   *codes)
+{
+  GtkStringList *names = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) list = st_divisions_townships (divisions);
+
+  g_return_val_if_fail (ST_IS_ROLE (self), names);
+
+  g_ptr_array_set_size (codes, 0);
+  if (st_role_can (self, ST_PERMISSION_ALL_TOWNSHIPS))
+    {
+      gtk_string_list_append (names, all_label);
+      g_ptr_array_add (codes, NULL);
+    }
+  for (guint i = 0; i < list->len; i++)
+    {
+      const StDivision *t = g_ptr_array_index (list, i);
+
+      if (!st_role_sees_township (self, t->code))
+        continue;
+      gtk_string_list_append (names, t->name);
+      g_ptr_array_add (codes, g_strdup (t->code));
+    }
+  return names;
+}

@@ -38,6 +38,7 @@
 #include <gtk/gtk.h>
 
 #include "st-db.h"
+#include "st-divisions.h"
 #include "st-records.h"
 
 G_BEGIN_DECLS
@@ -89,6 +90,13 @@ const char         *st_role_why_not          (StRole        *self,
                                               StPermission   permission);
 /* Hides @widget (@hide) or makes it insensitive with the reason as tooltip
  * when the role may not; shows it, sensitive, with @tooltip otherwise. */
+/* The townships the role sees, for a dropdown: their names, first
+ * @all_label when the role sees the whole county; @codes is filled with
+ * their codes, NULL for @all_label. */
+GtkStringList      *st_role_township_choices (StRole        *self,
+                                              StDivisions   *divisions,
+                                              const char    *all_label,
+                                              GPtrArray     *codes);
 void                st_role_apply_to_widget  (StRole        *self,
                                               StPermission   permission,
                                               GtkWidget     *widget,
