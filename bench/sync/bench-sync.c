@@ -6,7 +6,13 @@
  *   - a sync with nothing to do (target: one round trip, ≤ 2 KB, ≤ 50 ms),
  *     median of 20.
  *
- *   bench-sync [--participants N] [--sessions N] SERVER-BINARY
+ *   bench-sync [--participants N] [--sessions N] [--keep DIR] SERVER-BINARY
+ *   bench-sync --from DIR [--rounds N] SERVER-BINARY
+ *
+ * --keep leaves the county's server database in DIR; --from starts the
+ * server on it and measures only the initial sync of everything, @rounds
+ * times on fresh laptops (the median is printed): the setup takes minutes,
+ * this measurement half a minute.
  */
 #include "config.h"
 
@@ -20,6 +26,9 @@
 
 static int n_participants = 100000;
 static int n_sessions = 10;      /* attended by everyone: participants × sessions rows */
+static char *keep_dir = NULL;
+static char *from_dir = NULL;
+static int n_rounds = 3;
 
 static int
 compare_double (gconstpointer a,
@@ -53,6 +62,21 @@ laptop (const char   *dir,
   g_assert_no_error (error);
   *token = g_strdup (account->token);
   return db;
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
 }
 
 static double
@@ -97,6 +121,38 @@ add_attendance (StDb *db)
   g_assert_no_error (error);
 }
 
+/* Only the initial sync of everything, on a county server kept by --keep. */
+static int
+initial_sync_only (void)
+{
+  g_autofree char *server_db = g_build_filename (from_dir, "server.db", NULL);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  StTestServer *server = st_test_server_start (server_db, NULL);
+  StSyncStats stats = { 0 };
+
+  for (int round = 0; round < n_rounds; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *dir = g_dir_make_tmp ("bench-sync-XXXXXX", &error);
+      g_autofree char *token = NULL;
+      StDb *db;
+      double t;
+
+      g_assert_no_error (error);
+      db = laptop (dir, "b.db", server, &token);
+      t = timed_sync (db, token, &stats);
+      g_print ("initial sync, %" G_GINT64_FORMAT " rows: %.2f s (%.0f rows/s, %u requests, %.1f MB received)\n",
+               stats.pulled, t, stats.pulled / t, stats.requests, stats.bytes_received / 1e6);
+      g_array_append_val (times, t);
+      g_object_unref (db);
+      remove_dir (dir);
+    }
+  g_print ("initial sync of everything: median %.2f s (%d rounds) — target ≤ 30 s\n", median (times), n_rounds);
+  st_test_server_stop (server);
+  st_test_server_free (server);
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -104,6 +160,9 @@ main (int    argc,
   GOptionEntry entries[] = {
     { "participants", 0, 0, G_OPTION_ARG_INT, &n_participants, "Participants (default 100000)", "N" },
     { "sessions", 0, 0, G_OPTION_ARG_INT, &n_sessions, "Sessions everyone attends (default 10)", "N" },
+    { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep_dir, "Keep the server database in DIR", "DIR" },
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from_dir, "Only the initial sync, from the server database kept in DIR", "DIR" },
+    { "rounds", 0, 0, G_OPTION_ARG_INT, &n_rounds, "Rounds of --from (default 3)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("SERVER-BINARY");
@@ -125,10 +184,13 @@ main (int    argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 2)
     {
-      g_printerr ("usage: bench-sync [--participants N] [--sessions N] SERVER-BINARY\n");
+      g_printerr ("usage: bench-sync [--participants N] [--sessions N] [--keep DIR] SERVER-BINARY\n"
+                  "       bench-sync --from DIR [--rounds N] SERVER-BINARY\n");
       return 2;
     }
   st_test_set_server_binary (argv[1]);
+  if (from_dir != NULL)
+    return initial_sync_only ();
 
   dir = g_dir_make_tmp ("bench-sync-XXXXXX", &error);
   g_assert_no_error (error);
@@ -213,17 +275,14 @@ main (int    argc,
   g_clear_object (&a);
   g_clear_object (&b);
   g_clear_object (&c);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
+  if (keep_dir != NULL)
+    {
+      g_autofree char *kept = g_build_filename (keep_dir, "server.db", NULL);
 
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-
-        g_unlink (path);
-      }
-    g_rmdir (dir);
-  }
+      g_mkdir_with_parents (keep_dir, 0700);
+      g_assert_cmpint (g_rename (server_db, kept), ==, 0);
+      g_print ("the server database is kept in %s\n", kept);
+    }
+  remove_dir (dir);
   return 0;
 }

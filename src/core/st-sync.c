@@ -695,9 +695,9 @@ typedef struct
 {
   char      *table;
   GPtrArray *columns;      /* char * */
-  GArray    *integer;      /* gboolean per column */
   char      *upsert_sql;
   gboolean   scoped;       /* has township_code */
+  gboolean   review_items;
 } TableInfo;
 
 static void
@@ -705,7 +705,6 @@ table_info_free (TableInfo *info)
 {
   g_free (info->table);
   g_ptr_array_unref (info->columns);
-  g_array_unref (info->integer);
   g_free (info->upsert_sql);
   g_free (info);
 }
@@ -725,20 +724,17 @@ table_info_new (StDb       *db,
 
   info->table = g_strdup (table);
   info->columns = g_ptr_array_new_with_free_func (g_free);
-  info->integer = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  info->review_items = g_str_equal (table, "review_items");
   if (sqlite3_prepare_v2 (st_db_get_handle (db), sql, -1, &stmt, NULL) == SQLITE_OK)
     {
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
           const char *name = (const char *) sqlite3_column_text (stmt, 1);
-          const char *type = (const char *) sqlite3_column_text (stmt, 2);
-          gboolean integer = type != NULL && strstr (type, "INT") != NULL;
 
           if (g_str_equal (name, "id") || g_str_equal (name, "hlc")
               || g_str_equal (name, "device") || g_str_equal (name, "deleted"))
             continue;
           g_ptr_array_add (info->columns, g_strdup (name));
-          g_array_append_val (info->integer, integer);
           if (g_str_equal (name, "township_code"))
             info->scoped = TRUE;
           g_string_append_printf (names, ", %s", name);
@@ -760,8 +756,7 @@ table_info_new (StDb       *db,
 static void
 bind_json (sqlite3_stmt *stmt,
            int           index,
-           JsonNode     *node,
-           gboolean      integer)
+           JsonNode     *node)
 {
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
@@ -1142,7 +1137,7 @@ refuse_change (Conn        *conn,
               /* The clock the server holds: the row's before this change. */
               sqlite3_bind_text (stmt, index++, base_device != NULL ? base_device : "", -1, SQLITE_TRANSIENT);
               for (guint i = 0; i < bound->len; i++)
-                bind_json (stmt, index++, json_object_get_member (values, g_ptr_array_index (bound, i)), FALSE);
+                bind_json (stmt, index++, json_object_get_member (values, g_ptr_array_index (bound, i)));
               sqlite3_bind_text (stmt, index++, row, -1, SQLITE_TRANSIENT);
               sqlite3_bind_int64 (stmt, index++, hlc);
               ok = sqlite3_step (stmt) == SQLITE_DONE
@@ -1383,84 +1378,301 @@ applier_table (Applier    *applier,
   return info;
 }
 
-static gboolean
-apply_entry (Applier     *applier,
-             StDb        *db,
-             JsonObject  *entry,
-             guint64     *high,
-             gint64      *evicted,
-             GError     **error)
+/* A pull page read into flat arrays, in the thread that fetched it: the
+ * applying thread then only binds values. Reading a page of 3,000 rows into
+ * a JSON tree, walking it and freeing it in the applying thread was more
+ * than half of a county's first sync. */
+typedef struct
 {
-  const char *table = json_object_get_string_member_with_default (entry, "table", "");
-  const char *row = json_object_get_string_member_with_default (entry, "row", NULL);
-  TableInfo *info = applier_table (applier, db, table);
-  JsonObject *fields;
+  int         type;      /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT or SQLITE_TEXT */
+  gint64      integer;
+  double      real;
+  const char *text;
+} PageValue;
+
+typedef struct
+{
+  const char *name;      /* interned in the page's chunk */
+  PageValue   value;
+} PageField;
+
+typedef struct
+{
+  const char *table;
+  const char *row;
+  const char *device;
+  const char *fields_json;   /* review items keep their fields whole */
+  gint64      hlc;
+  gboolean    deleted;
+  gboolean    evict;
+  gboolean    has_fields;
+  guint       first_field;
+  guint       n_fields;
+} PageEntry;
+
+typedef struct
+{
+  GStringChunk *chunk;
+  GArray       *entries;  /* PageEntry */
+  GArray       *fields;   /* PageField */
+  char         *cursor;
+  gboolean      more;
+  gboolean      reset;
+  JsonObject   *scope;    /* NULL when the page has none */
+} Page;
+
+static void
+page_free (Page *page)
+{
+  if (page == NULL)
+    return;
+  g_string_chunk_free (page->chunk);
+  g_array_unref (page->entries);
+  g_array_unref (page->fields);
+  g_free (page->cursor);
+  g_clear_pointer (&page->scope, json_object_unref);
+  g_free (page);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Page, page_free)
+
+static const char *
+page_text (Page       *page,
+           const char *text)
+{
+  return text != NULL ? g_string_chunk_insert (page->chunk, text) : NULL;
+}
+
+static void
+page_value (Page      *page,
+            JsonNode  *node,
+            PageValue *value)
+{
+  memset (value, 0, sizeof *value);
+  value->type = SQLITE_NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return;
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+
+      if (type == G_TYPE_INT64 || type == G_TYPE_BOOLEAN)
+        {
+          value->type = SQLITE_INTEGER;
+          value->integer = type == G_TYPE_INT64 ? json_node_get_int (node) : json_node_get_boolean (node);
+        }
+      else if (type == G_TYPE_DOUBLE)
+        {
+          value->type = SQLITE_FLOAT;
+          value->real = json_node_get_double (node);
+        }
+      else
+        {
+          value->type = SQLITE_TEXT;
+          value->text = page_text (page, json_node_get_string (node));
+        }
+      return;
+    }
+  {
+    g_autofree char *text = json_to_string (node, FALSE);
+
+    value->type = SQLITE_TEXT;
+    value->text = page_text (page, text);
+  }
+}
+
+/* @object's member @name if it holds a @type, else NULL (a server's answer
+ * is read without trusting its shape). */
+static JsonNode *
+member_holding (JsonObject   *object,
+                const char   *name,
+                JsonNodeType  type)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_TYPE (node) == type ? node : NULL;
+}
+
+/* A 200 answer of /pull read into a Page; NULL with @error if it is not one. */
+static Page *
+page_read (JsonObject  *object,
+           GError     **error)
+{
+  JsonNode *changes_node = member_holding (object, "changes", JSON_NODE_ARRAY);
+  JsonNode *cursor_node = member_holding (object, "cursor", JSON_NODE_VALUE);
+  JsonNode *scope = member_holding (object, "scope", JSON_NODE_OBJECT);
+  JsonArray *changes = changes_node != NULL ? json_node_get_array (changes_node) : NULL;
+  const char *cursor = cursor_node != NULL ? json_node_get_string (cursor_node) : NULL;
+  g_autoptr(Page) page = NULL;
+  guint n;
+
+  if (changes == NULL || cursor == NULL)
+    {
+      g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "pull answer without changes or cursor");
+      return NULL;
+    }
+  n = json_array_get_length (changes);
+  page = g_new0 (Page, 1);
+  page->chunk = g_string_chunk_new (64 * 1024);
+  page->entries = g_array_sized_new (FALSE, TRUE, sizeof (PageEntry), n);
+  page->fields = g_array_sized_new (FALSE, TRUE, sizeof (PageField), n * 8);
+  page->cursor = g_strdup (cursor);
+  page->more = json_object_get_boolean_member_with_default (object, "more", FALSE);
+  page->reset = json_object_get_boolean_member_with_default (object, "reset", FALSE);
+  page->scope = scope != NULL ? json_object_ref (json_node_get_object (scope)) : NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e_node = json_array_get_element (changes, i);
+      JsonObject *e = JSON_NODE_HOLDS_OBJECT (e_node) ? json_node_get_object (e_node) : NULL;
+      JsonNode *fields_node = member_holding (e, "fields", JSON_NODE_OBJECT);
+      JsonObject *fields = fields_node != NULL ? json_node_get_object (fields_node) : NULL;
+      PageEntry entry = { 0 };
+
+      if (e == NULL)
+        continue;
+      entry.table = g_string_chunk_insert_const (page->chunk, json_object_get_string_member_with_default (e, "table", ""));
+      entry.row = page_text (page, json_object_get_string_member_with_default (e, "row", NULL));
+      entry.evict = json_object_get_boolean_member_with_default (e, "evict", FALSE);
+      entry.hlc = json_object_get_int_member_with_default (e, "hlc", 0);
+      entry.device = page_text (page, json_object_get_string_member_with_default (e, "device", ""));
+      entry.deleted = json_object_get_boolean_member_with_default (e, "deleted", FALSE);
+      entry.has_fields = fields != NULL;
+      entry.first_field = page->fields->len;
+      if (fields != NULL)
+        {
+          JsonObjectIter iter;
+          const char *name;
+          JsonNode *node;
+
+          json_object_iter_init (&iter, fields);
+          while (json_object_iter_next (&iter, &name, &node))
+            {
+              PageField field;
+
+              field.name = g_string_chunk_insert_const (page->chunk, name);
+              page_value (page, node, &field.value);
+              g_array_append_val (page->fields, field);
+            }
+          if (g_str_equal (entry.table, "review_items"))
+            {
+              g_autoptr(JsonNode) whole = json_node_new (JSON_NODE_OBJECT);
+              g_autofree char *text = NULL;
+
+              json_node_set_object (whole, fields);
+              text = json_to_string (whole, FALSE);
+              entry.fields_json = page_text (page, text);
+            }
+        }
+      entry.n_fields = page->fields->len - entry.first_field;
+      g_array_append_val (page->entries, entry);
+    }
+  return g_steal_pointer (&page);
+}
+
+/* The field @name of @entry; the server sends them in column order, so
+ * the one at @hint is tried first. */
+static const PageValue *
+page_entry_field (const Page      *page,
+                  const PageEntry *entry,
+                  const char      *name,
+                  guint            hint)
+{
+  const PageField *fields = &g_array_index (page->fields, PageField, entry->first_field);
+
+  if (hint < entry->n_fields && strcmp (fields[hint].name, name) == 0)
+    return &fields[hint].value;
+  for (guint i = 0; i < entry->n_fields; i++)
+    if (strcmp (fields[i].name, name) == 0)
+      return &fields[i].value;
+  return NULL;
+}
+
+static void
+bind_page_value (sqlite3_stmt    *stmt,
+                 int              index,
+                 const PageValue *value)
+{
+  switch (value != NULL ? value->type : SQLITE_NULL)
+    {
+    case SQLITE_INTEGER:
+      sqlite3_bind_int64 (stmt, index, value->integer);
+      break;
+    case SQLITE_FLOAT:
+      sqlite3_bind_double (stmt, index, value->real);
+      break;
+    case SQLITE_TEXT:
+      sqlite3_bind_text (stmt, index, value->text, -1, SQLITE_STATIC);
+      break;
+    default:
+      sqlite3_bind_null (stmt, index);
+      break;
+    }
+}
+
+static gboolean
+apply_entry (Applier          *applier,
+             StDb             *db,
+             const Page       *page,
+             const PageEntry  *entry,
+             guint64          *high,
+             gint64           *evicted,
+             GError          **error)
+{
+  TableInfo *info = applier_table (applier, db, entry->table);
   sqlite3_stmt *stmt;
-  gint64 hlc;
   int rc, index = 1;
 
-  if (info == NULL || row == NULL)
+  if (info == NULL || entry->row == NULL)
     return TRUE;   /* a table this version does not keep */
 
-  if (json_object_get_boolean_member_with_default (entry, "evict", FALSE))
+  if (entry->evict)
     {
-      g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?", table);
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?", info->table);
 
       stmt = st_db_prepare (db, sql, error);
       if (stmt == NULL)
         return FALSE;
-      sqlite3_bind_text (stmt, 1, row, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 1, entry->row, -1, SQLITE_STATIC);
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       (*evicted)++;
       return rc == SQLITE_DONE || st_db_set_error (db, rc, _("applying changes from the server"), error);
     }
 
-  fields = json_object_get_object_member (entry, "fields");
-  hlc = json_object_get_int_member_with_default (entry, "hlc", 0);
-  if (fields == NULL || hlc <= 0)
+  if (!entry->has_fields || entry->hlc <= 0)
     return TRUE;
-  if ((guint64) hlc > *high)
-    *high = (guint64) hlc;
+  if ((guint64) entry->hlc > *high)
+    *high = (guint64) entry->hlc;
 
   stmt = st_db_prepare (db, info->upsert_sql, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, index++, row, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, index++, hlc);
-  sqlite3_bind_text (stmt, index++, json_object_get_string_member_with_default (entry, "device", ""), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, index++, json_object_get_boolean_member_with_default (entry, "deleted", FALSE));
+  sqlite3_bind_text (stmt, index++, entry->row, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, index++, entry->hlc);
+  sqlite3_bind_text (stmt, index++, entry->device, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, index++, entry->deleted);
   for (guint i = 0; i < info->columns->len; i++)
     {
       const char *column = g_ptr_array_index (info->columns, i);
-      gboolean integer = g_array_index (info->integer, gboolean, i);
+      const PageValue *value = page_entry_field (page, entry, column, i);
 
-      if (g_str_equal (table, "review_items") && g_str_equal (column, "data"))
-        {
-          g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-          g_autofree char *text = NULL;
-
-          json_node_set_object (node, fields);
-          text = json_to_string (node, FALSE);
-          sqlite3_bind_text (stmt, index++, text, -1, SQLITE_TRANSIENT);
-        }
-      else if (g_str_equal (table, "review_items") && !json_object_has_member (fields, column))
-        {
-          if (g_str_equal (column, "tbl") || g_str_equal (column, "row_id"))
-            sqlite3_bind_text (stmt, index++, "", -1, SQLITE_STATIC);
-          else if (g_str_equal (column, "resolved"))
-            sqlite3_bind_int (stmt, index++, 0);
-          else
-            sqlite3_bind_null (stmt, index++);
-        }
+      if (info->review_items && g_str_equal (column, "data"))
+        sqlite3_bind_text (stmt, index++, entry->fields_json, -1, SQLITE_STATIC);
+      else if (info->review_items && value == NULL
+               && (g_str_equal (column, "tbl") || g_str_equal (column, "row_id")))
+        sqlite3_bind_text (stmt, index++, "", -1, SQLITE_STATIC);
+      else if (info->review_items && value == NULL && g_str_equal (column, "resolved"))
+        sqlite3_bind_int (stmt, index++, 0);
       else
-        bind_json (stmt, index++, json_object_get_member (fields, column), integer);
+        bind_page_value (stmt, index++, value);
     }
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
   if (rc != SQLITE_DONE)
     {
-      g_autofree char *what = g_strdup_printf (_("applying a change of %s from the server"), table);
+      g_autofree char *what = g_strdup_printf (_("applying a change of %s from the server"), info->table);
 
       return st_db_set_error (db, rc, what, error);
     }
@@ -1509,26 +1721,15 @@ drop_out_of_scope (Applier     *applier,
 static gboolean
 apply_page (Conn        *conn,
             Applier     *applier,
-            JsonObject  *page,
+            const Page  *page,
             gboolean     from_start,
-            gboolean    *more,
             GError     **error)
 {
   StDb *db = conn->db;
-  JsonArray *changes = json_object_get_array_member (page, "changes");
-  const char *cursor = json_object_get_string_member_with_default (page, "cursor", NULL);
-  JsonObject *scope = json_object_get_object_member (page, "scope");
   guint64 high = (guint64) meta_int (db, "hlc_seen", 0);
   guint64 seen_before = high;
   gint64 evicted = 0;
   gboolean ok;
-
-  if (changes == NULL || cursor == NULL)
-    {
-      g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "pull answer without changes or cursor");
-      return FALSE;
-    }
-  *more = json_object_get_boolean_member_with_default (page, "more", FALSE);
 
   if (!st_db_begin (db, error))
     return FALSE;
@@ -1537,28 +1738,23 @@ apply_page (Conn        *conn,
   /* The feed read from its beginning (a new account on this laptop, or a
    * scope that changed) holds everything in scope: rows of other townships
    * are another account's and go. */
-  if (from_start || json_object_get_boolean_member_with_default (page, "reset", FALSE))
-    ok = drop_out_of_scope (applier, db, scope, error);
-  for (guint i = 0; ok && i < json_array_get_length (changes); i++)
-    {
-      JsonObject *entry = json_array_get_object_element (changes, i);
-
-      if (entry != NULL)
-        ok = apply_entry (applier, db, entry, &high, &evicted, error);
-    }
+  if (from_start || page->reset)
+    ok = drop_out_of_scope (applier, db, page->scope, error);
+  for (guint i = 0; ok && i < page->entries->len; i++)
+    ok = apply_entry (applier, db, page, &g_array_index (page->entries, PageEntry, i), &high, &evicted, error);
   st_db_set_applying_remote (db, FALSE);
 
-  ok = ok && st_db_set_meta (db, "sync.cursor", cursor, error);
+  ok = ok && st_db_set_meta (db, "sync.cursor", page->cursor, error);
   if (ok && high != seen_before)
     ok = set_meta_int (db, "hlc_seen", (gint64) high, error);
-  if (ok && scope != NULL)
+  if (ok && page->scope != NULL)
     {
-      JsonArray *townships = json_object_get_array_member (scope, "townships");
+      JsonArray *townships = json_object_get_array_member (page->scope, "townships");
       g_autofree char *text = townships != NULL ? json_text_from_array (townships) : g_strdup ("[]");
 
       ok = st_db_set_meta (db, "sync.townships", text, error)
            && st_db_set_meta (db, "sync.all_townships",
-                              json_object_get_boolean_member_with_default (scope, "all_townships", FALSE) ? "1" : "0",
+                              json_object_get_boolean_member_with_default (page->scope, "all_townships", FALSE) ? "1" : "0",
                               error);
     }
   if (ok && conn->offset_changed)
@@ -1578,7 +1774,7 @@ apply_page (Conn        *conn,
   st_hlc_observe (st_db_get_clock (db), high);
   if (conn->stats != NULL)
     {
-      conn->stats->pulled += json_array_get_length (changes) - evicted;
+      conn->stats->pulled += page->entries->len - evicted;
       conn->stats->evicted += evicted;
     }
   return TRUE;
@@ -1595,17 +1791,36 @@ typedef struct
   StSyncStats  stats;
   char        *path;
   Reply        reply;
+  Page        *page;
   gboolean     ok;
   GError      *error;
   GThread     *thread;
 } Fetch;
+
+/* Gets a page: a 200 answer is read into @page (and its JSON freed, in the
+ * thread that parsed it); any other answer stays in @reply. */
+static gboolean
+fetch_page (Conn        *conn,
+            const char  *path,
+            Reply       *reply,
+            Page       **page,
+            GError     **error)
+{
+  if (!request (conn, "GET", path, NULL, FALSE, TRUE, reply, error))
+    return FALSE;
+  if (reply->status != SOUP_STATUS_OK)
+    return TRUE;
+  *page = page_read (reply->object, error);
+  reply_clear (reply);
+  return *page != NULL;
+}
 
 static gpointer
 fetch_run (gpointer data)
 {
   Fetch *fetch = data;
 
-  fetch->ok = request (&fetch->conn, "GET", fetch->path, NULL, FALSE, TRUE, &fetch->reply, &fetch->error);
+  fetch->ok = fetch_page (&fetch->conn, fetch->path, &fetch->reply, &fetch->page, &fetch->error);
   return NULL;
 }
 
@@ -1638,11 +1853,12 @@ fetch_start (Conn       *conn,
   return fetch;
 }
 
-/* Waits for the fetch; its answer moves to @reply. */
+/* Waits for the fetch; its answer moves to @reply and @page. */
 static gboolean
 fetch_finish (Fetch   *fetch,
               Conn    *conn,
               Reply   *reply,
+              Page   **page,
               GError **error)
 {
   gboolean ok;
@@ -1650,10 +1866,14 @@ fetch_finish (Fetch   *fetch,
   g_thread_join (fetch->thread);
   ok = fetch->ok;
   if (ok)
-    *reply = fetch->reply;
+    {
+      *reply = fetch->reply;
+      *page = fetch->page;
+    }
   else
     {
       reply_clear (&fetch->reply);
+      page_free (fetch->page);
       g_propagate_error (error, g_steal_pointer (&fetch->error));
     }
   if (conn->stats != NULL)
@@ -1703,6 +1923,7 @@ pull (Conn    *conn,
   while (ok && more)
     {
       Reply reply = { 0 };
+      Page *page = NULL;
 
       if (g_cancellable_is_cancelled (conn->cancellable))
         {
@@ -1712,7 +1933,7 @@ pull (Conn    *conn,
         }
       if (next != NULL)
         {
-          ok = fetch_finish (next, conn, &reply, error);
+          ok = fetch_finish (next, conn, &reply, &page, error);
           next = NULL;
         }
       else
@@ -1720,7 +1941,7 @@ pull (Conn    *conn,
           g_autofree char *cursor = st_db_get_meta (conn->db, "sync.cursor");
           g_autofree char *path = pull_path (conn, cursor);
 
-          ok = request (conn, "GET", path, NULL, FALSE, TRUE, &reply, error);
+          ok = fetch_page (conn, path, &reply, &page, error);
         }
       if (ok && reply.status == 400 && g_strcmp0 (reply.code, "invalid_cursor") == 0)
         {
@@ -1734,33 +1955,34 @@ pull (Conn    *conn,
           from_start = TRUE;
           continue;
         }
-      if (ok && reply.status != 200)
+      if (ok && reply.status != SOUP_STATUS_OK)
         {
           set_http_error (&reply, error);
           ok = FALSE;
         }
-      if (ok && json_object_get_boolean_member_with_default (reply.object, "more", FALSE)
-          && json_object_has_member (reply.object, "cursor"))
-        next = fetch_start (conn, json_object_get_string_member (reply.object, "cursor"));
+      if (ok && page->more)
+        next = fetch_start (conn, page->cursor);
       if (ok)
         {
-          ok = apply_page (conn, &applier, reply.object, from_start, &more, error);
+          ok = apply_page (conn, &applier, page, from_start, error);
           from_start = FALSE;
+          more = page->more;
         }
       if (ok)
         {
-          JsonArray *changes = json_object_get_array_member (reply.object, "changes");
-
-          done += json_array_get_length (changes);
+          done += page->entries->len;
           report (conn, ST_SYNC_PHASE_PULLING, done, -1);
         }
+      page_free (page);
       reply_clear (&reply);
     }
   if (next != NULL)
     {
       Reply ignored = { 0 };
+      Page *unused = NULL;
 
-      fetch_finish (next, conn, &ignored, NULL);
+      fetch_finish (next, conn, &ignored, &unused, NULL);
+      page_free (unused);
       reply_clear (&ignored);
     }
   g_hash_table_unref (applier.tables);
@@ -2273,7 +2495,7 @@ write_values (StDb        *db,
   sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) st_db_next_hlc (db));
   sqlite3_bind_text (stmt, 2, row, -1, SQLITE_TRANSIENT);
   for (guint i = 0; i < bound->len; i++)
-    bind_json (stmt, (int) i + 3, json_object_get_member (values, g_ptr_array_index (bound, i)), FALSE);
+    bind_json (stmt, (int) i + 3, json_object_get_member (values, g_ptr_array_index (bound, i)));
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   g_list_free (members);
