@@ -202,6 +202,20 @@ st_test_replica_count (StTestReplica *r,
 }
 
 char *
+st_test_replica_get_text (StTestReplica *r,
+                          const char    *sql)
+{
+  sqlite3_stmt *stmt = st_db_prepare (r->db, sql, NULL);
+  char *text = NULL;
+
+  g_assert_nonnull (stmt);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return text;
+}
+
+char *
 st_test_digest (StDb               *db,
                 const char * const *townships)
 {

@@ -59,6 +59,9 @@ char          *st_test_replica_get        (StTestReplica *r,
                                            const char    *field);
 gint64         st_test_replica_count      (StTestReplica *r,
                                            const char    *sql);
+/* The text of the first column of @sql's first row, or NULL. */
+char          *st_test_replica_get_text   (StTestReplica *r,
+                                           const char    *sql);
 
 /* Every synced row of @db (key, clock, device, tombstone, fields), sorted;
  * rows of townships outside @townships left out (NULL = all). */

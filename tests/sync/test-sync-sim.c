@@ -428,9 +428,20 @@ check_invariants (Sim *sim)
       if (now_hlc == 0)
         g_error ("seed %u: invariant 2: %s %s (from %s) is missing on the server", sim->seed, op->table, op->row, r->name);
       value = st_test_replica_get (obs, op->table, op->row, op->field);
-      if (g_strcmp0 (value, op->value) != 0 && now_hlc <= op_hlc)
-        g_error ("seed %u: invariant 2: %s.%s of %s is %s, not %s, though nothing later changed it",
-                 sim->seed, op->table, op->field, op->row, value, op->value);
+      if (g_strcmp0 (value, op->value) != 0)
+        {
+          /* Clocks are ordered by (hlc, device): two laptops can stamp
+           * the same hlc in the same millisecond. */
+          g_autofree char *device_sql = g_strdup_printf ("SELECT device FROM audit_log WHERE id = %" G_GINT64_FORMAT, op->seq);
+          g_autofree char *op_device = st_test_replica_get_text (r, device_sql);
+          g_autofree char *now_device = st_test_replica_get (obs, op->table, op->row, "device");
+
+          if (now_hlc < op_hlc || (now_hlc == op_hlc && g_strcmp0 (now_device, op_device) <= 0))
+            g_error ("seed %u: invariant 2: %s.%s of %s is %s, not %s, though nothing later changed it"
+                     " (clock of the change %" G_GUINT64_FORMAT " %s, of the row %" G_GUINT64_FORMAT " %s)",
+                     sim->seed, op->table, op->field, op->row, value, op->value,
+                     op_hlc, op_device, now_hlc, now_device);
+        }
     }
 
   /* 4. No deleted row comes back — except through an edit the delete had
