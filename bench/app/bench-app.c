@@ -47,6 +47,53 @@ wait_for_frame (GtkWidget *widget)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* The largest parts of the resident memory, by mapping. */
+static void
+print_mappings (void)
+{
+  g_autofree char *smaps = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GList) keys = NULL;
+  const char *current = "[anonymous]";
+  g_autofree char *current_owned = NULL;
+
+  if (!g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL))
+    return;
+  lines = g_strsplit (smaps, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      if (g_ascii_isxdigit (lines[i][0]) && strchr (lines[i], '-') != NULL && strchr (lines[i], ' ') != NULL)
+        {
+          g_auto(GStrv) parts = g_strsplit_set (lines[i], " ", -1);
+          guint n = g_strv_length (parts);
+
+          g_free (current_owned);
+          current_owned = g_strdup (n > 5 && *parts[n - 1] ? parts[n - 1] : "[anonymous]");
+          current = current_owned;
+        }
+      else if (g_str_has_prefix (lines[i], "Rss:"))
+        {
+          guint64 kb = g_ascii_strtoull (lines[i] + 4, NULL, 10);
+          gpointer old = g_hash_table_lookup (sizes, current);
+
+          g_hash_table_insert (sizes, g_strdup (current), GSIZE_TO_POINTER (GPOINTER_TO_SIZE (old) + kb));
+        }
+    }
+  keys = g_hash_table_get_keys (sizes);
+  for (guint shown = 0; shown < 6 && keys != NULL; shown++)
+    {
+      GList *best = keys;
+
+      for (GList *l = keys; l; l = l->next)
+        if (GPOINTER_TO_SIZE (g_hash_table_lookup (sizes, l->data)) > GPOINTER_TO_SIZE (g_hash_table_lookup (sizes, best->data)))
+          best = l;
+      g_print ("    %6.1f MB  %s\n", GPOINTER_TO_SIZE (g_hash_table_lookup (sizes, best->data)) / 1024.0,
+               (char *) best->data);
+      keys = g_list_delete_link (keys, best);
+    }
+}
+
 static void
 print_memory (const char *when)
 {
@@ -167,6 +214,7 @@ run_child (const char *path)
            gtk_label_get_text (st_participants_page_get_count_label (page)));
   fflush (stdout);
   print_memory ("after the first frame");
+  print_mappings ();
 
   while (!st_window_is_index_ready (window))
     g_main_context_iteration (NULL, TRUE);
@@ -197,6 +245,7 @@ run_child (const char *path)
     }
   report ("scrolling, ten screens per frame, top to bottom", frames, "(a frame at 60 Hz is 16.7 ms)");
   print_memory ("after searching and scrolling to the end");
+  print_mappings ();
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
