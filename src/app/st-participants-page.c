@@ -51,6 +51,8 @@ struct _StParticipantsPage
   GPtrArray          *village_codes;
 
   GArray             *base;             /* rowids for the filters and the sort */
+  gboolean            partial;          /* base holds the first rows only, the rest comes */
+  guint               rest_source;
   StParticipantSort   sort;
   gboolean            descending;
   gint64              total;            /* live participants, no filter */
@@ -122,6 +124,10 @@ update_status (StParticipantsPage *self)
 {
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->list));
   g_autofree char *text = NULL;
+
+  /* The first rows are on screen, the rest is on its way: everyone. */
+  if (self->partial && !filtered (self))
+    shown = (guint) self->total;
 
   /* Nothing to search or filter yet: the empty state alone says what to
    * do. */
@@ -200,6 +206,8 @@ load_base (StParticipantsPage *self,
 
   if (self->db == NULL)
     return;
+  g_clear_handle_id (&self->rest_source, g_source_remove);
+  self->partial = FALSE;
   fill_query (self, &query);
   base = st_participant_query_list (self->db, &query, &error);
   if (base == NULL)
@@ -215,6 +223,52 @@ load_base (StParticipantsPage *self,
   else
     self->total = st_participant_query_count (self->db);
   apply_search (self, to_top);
+}
+
+static gboolean
+load_rest (gpointer user_data)
+{
+  StParticipantsPage *self = user_data;
+
+  self->rest_source = 0;
+  load_base (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Opening the window on a county of 100,000 people: the first screens are
+ * read and shown at once (the database sorts for the first rows without
+ * sorting everyone), the whole list right after the first frame is drawn
+ * (a low-priority idle runs after drawing). The rows kept their order, so
+ * the ones on screen stay. */
+#define FIRST_ROWS 200
+
+static void
+load_first_rows (StParticipantsPage *self)
+{
+  StParticipantQuery query;
+  g_autoptr(GError) error = NULL;
+  GArray *base;
+
+  fill_query (self, &query);
+  if (query.township_code != NULL || query.state != NULL)
+    {
+      load_base (self, TRUE);
+      return;
+    }
+  query.limit = FIRST_ROWS;
+  base = st_participant_query_list (self->db, &query, &error);
+  if (base == NULL || base->len < FIRST_ROWS)
+    {
+      g_clear_pointer (&base, g_array_unref);
+      load_base (self, TRUE);
+      return;
+    }
+  g_clear_pointer (&self->base, g_array_unref);
+  self->base = base;
+  self->partial = TRUE;
+  self->total = st_participant_query_count (self->db);
+  apply_search (self, TRUE);
+  self->rest_source = g_idle_add_full (G_PRIORITY_LOW, load_rest, self, NULL);
 }
 
 void
@@ -529,6 +583,7 @@ st_participants_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->column_view), self);
   if (self->role != NULL)
     g_signal_handlers_disconnect_by_data (self->role, self);
+  g_clear_handle_id (&self->rest_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_PARTICIPANTS_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
@@ -701,7 +756,7 @@ st_participants_page_set_db (StParticipantsPage *self,
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   fill_townships (self);
-  load_base (self, TRUE);
+  load_first_rows (self);
 }
 
 void

@@ -194,6 +194,8 @@ st_participant_query_list (StDb                      *db,
   if (query->sort != ST_PARTICIPANT_SORT_DEFAULT)
     append_order (sql, ST_PARTICIPANT_SORT_DEFAULT, FALSE);
   g_string_append (sql, "coalesce (s.sort_key, p.name), p.rowid");
+  if (query->limit > 0)
+    g_string_append (sql, " LIMIT ?");
 
   stmt = st_db_prepare (db, sql->str, error);
   if (stmt == NULL)
@@ -204,6 +206,8 @@ st_participant_query_list (StDb                      *db,
     sqlite3_bind_text (stmt, param++, query->village_code, -1, SQLITE_STATIC);
   if (query->state != NULL)
     sqlite3_bind_text (stmt, param++, query->state, -1, SQLITE_STATIC);
+  if (query->limit > 0)
+    sqlite3_bind_int64 (stmt, param++, query->limit);
 
   rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

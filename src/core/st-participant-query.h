@@ -33,6 +33,7 @@ typedef struct
   const char        *state;           /* studying | graduated | completed | withdrawn | none; NULL = all */
   StParticipantSort  sort;
   gboolean           descending;
+  guint              limit;           /* the first rows only; 0 = all */
 } StParticipantQuery;
 
 /* One row of the list. The ID number is the full one: mask it for lists. */

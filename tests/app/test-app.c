@@ -152,6 +152,20 @@ count_text (Fixture *f)
   return gtk_label_get_text (st_participants_page_get_count_label (page_of (f)));
 }
 
+static char *
+names_of (GListModel *list)
+{
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(StParticipantItem) item = g_list_model_get_item (list, i);
+
+      g_string_append_printf (names, "%s%s", i ? " " : "", st_participant_item_get_name (item));
+    }
+  return g_string_free (names, FALSE);
+}
+
 static GListModel *
 list_of (Fixture *f)
 {
@@ -275,6 +289,69 @@ test_demo_count (Fixture *f, gconstpointer data)
   /* Masked in the list: the region, eight stars, the last four. */
   g_assert_true (g_regex_match_simple ("^522327\\*{8}[0-9]{3}[0-9X]$",
                                        st_participant_item_get_masked_id_number (first), 0, 0));
+}
+
+/* A county opens on its first screens at once, everyone right after; the
+ * people on screen stay where they are. */
+static void
+test_first_rows (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  StParticipantQuery all = { NULL, NULL, NULL, NULL, ST_PARTICIPANT_SORT_DEFAULT, FALSE };
+  g_autoptr(GArray) everyone = NULL;
+  g_autofree char *first_names = NULL;
+  g_autofree char *expected = NULL;
+  GListModel *list;
+
+  g_assert_true (st_app_demo_prepare (f->db, &error));
+  g_assert_no_error (error);
+  everyone = st_participant_query_run (f->db, &all, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (everyone->len, ==, 2000);
+
+  /* Before the main loop has run: the first rows, and the count of all. */
+  f->window = st_window_new (NULL, f->db);
+  gtk_window_present (GTK_WINDOW (f->window));
+  list = list_of (f);
+  g_assert_cmpuint (g_list_model_get_n_items (list), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (list), <, 2000);
+  g_assert_cmpstr (count_text (f), ==, "2000 participants");
+  first_names = names_of (list);
+
+  /* Then everyone, in the same order: the first ones did not move. */
+  WAIT_UNTIL (g_list_model_get_n_items (list) == 2000);
+  for (guint i = 0; i < 2000; i += 199)
+    {
+      g_autoptr(StParticipantItem) item = g_list_model_get_item (list, i);
+      g_autoptr(StParticipant) p = st_participant_load (f->db, st_participant_item_get_uuid (item), &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (st_participant_query_rowid (f->db, p->id), ==, g_array_index (everyone, gint64, i));
+    }
+  {
+    g_autofree char *now = names_of (list);
+
+    g_assert_true (g_str_has_prefix (now, first_names));
+  }
+  g_assert_cmpstr (count_text (f), ==, "2000 participants");
+  WAIT_UNTIL (st_window_is_index_ready (f->window));
+
+  /* A search typed while the rest was coming finds everyone it should. */
+  close_window (&f->window);
+  f->window = st_window_new (NULL, f->db);
+  gtk_window_present (GTK_WINDOW (f->window));
+  gtk_editable_set_text (st_participants_page_get_search_entry (page_of (f)), "王");
+  st_participants_page_search_now (page_of (f));
+  WAIT_UNTIL (st_window_is_index_ready (f->window));
+  settle ();
+  {
+    StParticipantQuery wang = { "王", NULL, NULL, NULL, ST_PARTICIPANT_SORT_DEFAULT, FALSE };
+    g_autoptr(GArray) matches = st_participant_query_run (f->db, &wang, &error);
+
+    g_assert_cmpuint (matches->len, >, 0);
+    expected = g_strdup_printf ("%u of 2000 participants", matches->len);
+    g_assert_cmpstr (count_text (f), ==, expected);
+  }
 }
 
 /* A new user sees what to do: import the roster or add someone. */
@@ -632,20 +709,6 @@ on_items_changed (GListModel *list,
   g_assert_cmpuint (*n, ==, g_list_model_get_n_items (list));
 }
 
-static char *
-names_of (GListModel *list)
-{
-  GString *names = g_string_new (NULL);
-
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(StParticipantItem) item = g_list_model_get_item (list, i);
-
-      g_string_append_printf (names, "%s%s", i ? " " : "", st_participant_item_get_name (item));
-    }
-  return g_string_free (names, FALSE);
-}
-
 /* The lazy list: rows read when asked for, the first items kept (and
  * filled anew) across changes, every change consistent. */
 static void
@@ -862,6 +925,7 @@ main (int argc, char **argv)
   adw_init ();
 
   g_test_add ("/app/window/demo-count", Fixture, GINT_TO_POINTER (1), fixture_setup, test_demo_count, fixture_teardown);
+  g_test_add ("/app/window/first-rows", Fixture, GINT_TO_POINTER (1), fixture_setup, test_first_rows, fixture_teardown);
   g_test_add ("/app/window/empty-state", Fixture, GINT_TO_POINTER (1), fixture_setup, test_empty_state, fixture_teardown);
   g_test_add ("/app/window/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
   g_test_add ("/app/window/size-remembered", Fixture, NULL, fixture_setup, test_size_remembered, fixture_teardown);
