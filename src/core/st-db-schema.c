@@ -294,7 +294,7 @@ st_db_schema_bulk_capture_sql (StDb       *self,
                                const char *table)
 {
   g_autoptr(GPtrArray) fields = table_fields (self, table);
-  g_autoptr(GString) new_all = g_string_new ("json_object (");
+  g_autoptr(GString) new_all = g_string_new ("st_json_sparse (");
 
   for (guint i = 0; i < fields->len; i++)
     {

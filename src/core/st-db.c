@@ -116,6 +116,71 @@ fn_hlc (sqlite3_context *ctx, int argc, sqlite3_value **argv)
   sqlite3_result_int64 (ctx, (sqlite3_int64) st_hlc_next (self->clock));
 }
 
+/* A JSON string for @text: quotes, backslashes and control characters
+ * escaped, UTF-8 as it is. */
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) c);
+        }
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* st_json_sparse (key, value, …): json_object () without the members whose
+ * value is NULL. What an insert records in the audit log and sends: a
+ * roster's empty columns cost nothing (a missing member is NULL). */
+static void
+fn_json_sparse (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  GString *out = g_string_sized_new (256);
+
+  g_string_append_c (out, '{');
+  for (int i = 0; i + 1 < argc; i += 2)
+    {
+      const char *key = (const char *) sqlite3_value_text (argv[i]);
+
+      if (key == NULL || sqlite3_value_type (argv[i + 1]) == SQLITE_NULL)
+        continue;
+      if (out->len > 1)
+        g_string_append_c (out, ',');
+      append_json_string (out, key);
+      g_string_append_c (out, ':');
+      switch (sqlite3_value_type (argv[i + 1]))
+        {
+        case SQLITE_INTEGER:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_value_int64 (argv[i + 1]));
+          break;
+        case SQLITE_FLOAT:
+          {
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_string_append (out, g_ascii_dtostr (buf, sizeof buf, sqlite3_value_double (argv[i + 1])));
+          }
+          break;
+        default:
+          append_json_string (out, (const char *) sqlite3_value_text (argv[i + 1]));
+          break;
+        }
+    }
+  g_string_append_c (out, '}');
+  sqlite3_result_text (ctx, out->str, (int) out->len, g_free);
+  g_string_free (out, FALSE);
+}
+
 static gboolean
 register_functions (StDb *self)
 {
@@ -140,7 +205,9 @@ register_functions (StDb *self)
       if (rc != SQLITE_OK)
         return FALSE;
     }
-  return TRUE;
+  return sqlite3_create_function_v2 (self->handle, "st_json_sparse", -1,
+                                     SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC,
+                                     NULL, fn_json_sparse, NULL, NULL, NULL) == SQLITE_OK;
 }
 
 gboolean
@@ -319,7 +386,13 @@ st_db_open (const char  *path,
     }
 
   /* A file that is not a database fails here, on its first read. */
+  /* 8 KiB pages (a new file only; an existing one keeps its size): a
+   * county's tables split half as often and are written in half as many
+   * calls (a 100,000-row import: 1.34 s instead of 1.55 s). 16 KiB made
+   * the import faster still but a first sync's scattered updates of the
+   * attendance indexes slower (32 s instead of 28 s). */
   if (!st_db_exec (self,
+                   "PRAGMA page_size = 8192;"
                    "PRAGMA journal_mode = WAL;"
                    "PRAGMA synchronous = FULL;"
                    "PRAGMA foreign_keys = ON;"

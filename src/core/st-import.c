@@ -353,6 +353,7 @@ typedef struct
   GDate                  today;
   int                    index[ST_IMPORT_N_COLUMNS];   /* column → field index, -1 if absent */
   GHashTable            *seen;                         /* id number → first line */
+  gboolean               none_before;                  /* no live participant before the import */
 } ImportRun;
 
 static const char *
@@ -597,6 +598,7 @@ apply_row (ImportRun    *run,
   g_autoptr(StParticipant) existing = NULL;
   g_autoptr(GError) local = NULL;
   gpointer first_line;
+  gboolean repeat;
 
   if (pr->reject != NULL)
     {
@@ -606,7 +608,8 @@ apply_row (ImportRun    *run,
   if (pr->warnings != NULL)
     g_ptr_array_extend_and_steal (result->warnings, g_steal_pointer (&pr->warnings));
 
-  if (g_hash_table_lookup_extended (run->seen, row->id_number, NULL, &first_line))
+  repeat = g_hash_table_lookup_extended (run->seen, row->id_number, NULL, &first_line);
+  if (repeat)
     {
       g_autofree char *masked = st_idcard_mask (row->id_number);
 
@@ -617,7 +620,11 @@ apply_row (ImportRun    *run,
   else
     g_hash_table_insert (run->seen, g_strdup (row->id_number), GUINT_TO_POINTER (pr->line));
 
-  existing = st_participant_find_by_id_number (run->db, row->id_number, &local);
+  /* Into a database without anyone yet, only a number seen earlier in the
+   * file can be known: the first roster of a county is not looked up row
+   * by row. */
+  if (repeat || !run->none_before)
+    existing = st_participant_find_by_id_number (run->db, row->id_number, &local);
   if (local != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local));
@@ -698,13 +705,15 @@ apply_row (ImportRun    *run,
  * reader from running far ahead (memory stays bounded on huge files). */
 #define BATCH_ROWS 256
 #define BATCH_SLOTS 8
+#define SLOT_FREE GUINT_TO_POINTER (1)
 
 typedef struct
 {
   ImportRun    *run;
   StCsvReader  *reader;
   GAsyncQueue  *batches;   /* GPtrArray of PreparedRow; an empty one ends */
-  GAsyncQueue  *slots;     /* tokens: how many batches may be in flight */
+  GAsyncQueue  *slots;     /* how many batches may be in flight: SLOT_FREE, or a
+                            * batch the writer is done with, freed by the reader */
   gint          stop;      /* set by the writer to stop the reader early */
   GError       *error;     /* the reader's, read after the end batch */
 } Pipeline;
@@ -738,7 +747,12 @@ reader_thread (gpointer data)
 
       if (batch == NULL)
         {
-          g_async_queue_pop (pl->slots);
+          gpointer slot = g_async_queue_pop (pl->slots);
+
+          /* Freeing a batch's rows is this thread's work, not the
+           * writer's. */
+          if (slot != SLOT_FREE)
+            g_ptr_array_unref (slot);
           batch = g_ptr_array_new_full (BATCH_ROWS, (GDestroyNotify) prepared_row_free);
         }
       g_ptr_array_add (batch, pr);
@@ -931,6 +945,15 @@ st_import_roster (StDb                   *db,
     return NULL;
   if (!st_db_bulk_begin (db, "participants", error))
     goto fail;
+  {
+    sqlite3_stmt *stmt = st_db_prepare (db, "SELECT NOT EXISTS (SELECT 1 FROM participants"
+                                            " WHERE deleted = 0 AND merged_into IS NULL)", error);
+
+    if (stmt == NULL)
+      goto fail;
+    run.none_before = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) == 1;
+    sqlite3_reset (stmt);
+  }
 
   {
     Pipeline pl = { &run, reader, g_async_queue_new (), g_async_queue_new (), 0, NULL };
@@ -938,16 +961,18 @@ st_import_roster (StDb                   *db,
     gboolean ok = TRUE;
 
     for (guint i = 0; i < BATCH_SLOTS; i++)
-      g_async_queue_push (pl.slots, GUINT_TO_POINTER (1));
+      g_async_queue_push (pl.slots, SLOT_FREE);
     thread = g_thread_new ("st-import-reader", reader_thread, &pl);
 
     for (;;)
       {
-        g_autoptr(GPtrArray) batch = g_async_queue_pop (pl.batches);
+        GPtrArray *batch = g_async_queue_pop (pl.batches);
 
         if (batch->len == 0)
-          break;
-        g_async_queue_push (pl.slots, GUINT_TO_POINTER (1));
+          {
+            g_ptr_array_unref (batch);
+            break;
+          }
         for (guint i = 0; ok && i < batch->len; i++)
           {
             PreparedRow *pr = g_ptr_array_index (batch, i);
@@ -964,10 +989,18 @@ st_import_roster (StDb                   *db,
             if (ok && !apply_row (&run, pr, error))
               ok = FALSE;
           }
+        g_async_queue_push (pl.slots, batch);
         if (!ok)
           g_atomic_int_set (&pl.stop, 1);   /* and drain until the end batch */
       }
     g_thread_join (thread);
+    {
+      gpointer slot;
+
+      while ((slot = g_async_queue_try_pop (pl.slots)) != NULL)
+        if (slot != SLOT_FREE)
+          g_ptr_array_unref (slot);
+    }
     g_async_queue_unref (pl.batches);
     g_async_queue_unref (pl.slots);
 
