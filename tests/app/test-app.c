@@ -20,30 +20,7 @@
 #include "st-participants-page-private.h"
 #include "st-preferences-window.h"
 #include "st-window-private.h"
-
-/* Runs the main loop until @cond holds, failing after 30 s. */
-#define WAIT_UNTIL(cond) \
-  G_STMT_START { \
-    gint64 _end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC; \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > _end) \
-          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond); \
-        if (!g_main_context_iteration (NULL, FALSE)) \
-          g_usleep (2000); \
-      } \
-  } G_STMT_END
-
-/* Lets pending events, layout and drawing happen. */
-static void
-settle (void)
-{
-  gint64 end = g_get_monotonic_time () + 150 * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
+#include "st-test-ui.h"
 
 static const struct { const char *name; const char *id17; const char *township; const char *phone; } people[] = {
   { "张三", "52232719850312001", "者楼街道", "13800000001" },

@@ -18,28 +18,7 @@
 #include "st-records.h"
 #include "st-signin-print.h"
 #include "st-window-private.h"
-
-#define WAIT_UNTIL(cond) \
-  G_STMT_START { \
-    gint64 _end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC; \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > _end) \
-          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond); \
-        if (!g_main_context_iteration (NULL, FALSE)) \
-          g_usleep (2000); \
-      } \
-  } G_STMT_END
-
-static void
-settle (void)
-{
-  gint64 end = g_get_monotonic_time () + 150 * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
+#include "st-test-ui.h"
 
 /* Sorted as the sheet sorts them: no village, so by name (code points in
  * C.UTF-8: 王 < 覃 < 陈 < 韦? no — the test reads the order back). */
