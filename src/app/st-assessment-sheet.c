@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "st-display.h"
 #include "st-assessment-row.h"
 #include "st-assessment-sheet.h"
 #include "st-eligibility.h"
@@ -38,9 +39,7 @@ static void
 toast (StAssessmentSheet *self,
        const char        *message)
 {
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
-
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  st_display_toast (self->toast_overlay, message, 0);
 }
 
 static void

@@ -47,18 +47,9 @@ static void
 toast (StClassesPage *self,
        const char    *message)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
-
   g_free (self->last_toast);
   self->last_toast = g_strdup (message);
-  if (overlay != NULL)
-    {
-      AdwToast *t = adw_toast_new (escaped);
-
-      adw_toast_set_timeout (t, 6);
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), t);
-    }
+  st_display_toast_near (GTK_WIDGET (self), message, 6);
 }
 
 static GtkWindow *

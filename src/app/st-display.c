@@ -114,3 +114,27 @@ st_display_time_ms (gint64 ms)
 
   return local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("");
 }
+
+void
+st_display_toast (AdwToastOverlay *overlay,
+                  const char      *message,
+                  guint            timeout_s)
+{
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
+
+  if (timeout_s > 0)
+    adw_toast_set_timeout (toast, timeout_s);
+  adw_toast_overlay_add_toast (overlay, toast);
+}
+
+void
+st_display_toast_near (GtkWidget  *widget,
+                       const char *message,
+                       guint       timeout_s)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    st_display_toast (ADW_TOAST_OVERLAY (overlay), message, timeout_s);
+}

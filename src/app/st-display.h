@@ -3,7 +3,7 @@
  * dates, labels for columns. */
 #pragma once
 
-#include <glib.h>
+#include <adwaita.h>
 
 #include "st-divisions.h"
 
@@ -28,5 +28,16 @@ char       *st_display_field_value  (StDivisions *divisions,
                                      const char  *value);
 /* "2024-05-01 10:22" in local time. */
 char       *st_display_time_ms      (gint64       ms);
+
+/* Shows @message as a toast in @overlay: as plain text (toasts read Pango
+ * markup, and messages quote what people typed), for @timeout_s seconds
+ * (0: libadwaita's default). */
+void        st_display_toast        (AdwToastOverlay *overlay,
+                                     const char      *message,
+                                     guint            timeout_s);
+/* The same in the toast overlay around @widget; nothing if there is none. */
+void        st_display_toast_near   (GtkWidget       *widget,
+                                     const char      *message,
+                                     guint            timeout_s);
 
 G_END_DECLS

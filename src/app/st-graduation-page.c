@@ -88,18 +88,9 @@ static void
 show_message (StGraduationPage *self,
               const char       *message)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
   g_free (self->last_message);
   self->last_message = g_strdup (message);
-  if (overlay != NULL)
-    {
-      g_autofree char *escaped = g_markup_escape_text (message, -1);
-      AdwToast *toast = adw_toast_new (escaped);
-
-      adw_toast_set_timeout (toast, 8);
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-    }
+  st_display_toast_near (GTK_WIDGET (self), message, 8);
 }
 
 static char *

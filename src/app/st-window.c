@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "st-display.h"
 #include "st-application.h"
 #include "st-classes-page.h"
 #include "st-graduation-page.h"
@@ -60,12 +61,9 @@ static void
 show_message (StWindow   *self,
               const char *message)
 {
-  /* Toasts read Pango markup; messages may quote what people typed. */
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
-  AdwToast *toast = adw_toast_new (escaped);
-
-  adw_toast_set_timeout (toast, 8);
-  show_toast (self, toast);
+  g_free (self->last_toast);
+  self->last_toast = g_markup_escape_text (message, -1);   /* the toast's title, as show_toast () keeps it */
+  st_display_toast (self->toast_overlay, message, 8);
 }
 
 /* The search index reflects what others changed (shuangti-cli, sync) once
