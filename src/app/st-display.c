@@ -42,8 +42,15 @@ st_display_village (StDivisions *divisions,
 char *
 st_display_age (const char *birth_date)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  /* Read once: every row of a list shows an age, and finding the local
+   * time zone reads /etc/localtime each time. */
+  static GTimeZone *local;
+  g_autoptr(GDateTime) now = NULL;
   int y, m, d, age;
+
+  if (g_once_init_enter (&local))
+    g_once_init_leave (&local, g_time_zone_new_local ());
+  now = g_date_time_new_now (local);
 
   if (birth_date == NULL || sscanf (birth_date, "%d-%d-%d", &y, &m, &d) != 3)
     return g_strdup ("");
