@@ -29,6 +29,7 @@ struct _StDb
 
   char       *bulk_table;      /* non-NULL while bulk capture is on */
   gint64      bulk_rowid;      /* rows after this one are not captured yet */
+  GPtrArray  *suspended;       /* tables whose triggers are dropped in this transaction */
 };
 
 G_DEFINE_FINAL_TYPE (StDb, st_db, G_TYPE_OBJECT)
@@ -47,6 +48,7 @@ st_db_finalize (GObject *object)
   g_free (self->device_id);
   g_free (self->actor);
   g_free (self->bulk_table);
+  g_clear_pointer (&self->suspended, g_ptr_array_unref);
 
   G_OBJECT_CLASS (st_db_parent_class)->finalize (object);
 }
@@ -565,6 +567,8 @@ void
 st_db_rollback (StDb *self)
 {
   g_clear_pointer (&self->bulk_table, g_free);
+  if (self->suspended != NULL)
+    g_ptr_array_set_size (self->suspended, 0);   /* the rollback puts them back */
   if (!sqlite3_get_autocommit (self->handle))
     sqlite3_exec (self->handle, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -660,6 +664,62 @@ st_db_bulk_end (StDb    *self,
     return FALSE;
   table = g_steal_pointer (&self->bulk_table);
   return st_db_schema_create_triggers (self, table, error);
+}
+
+gboolean
+st_db_triggers_suspend (StDb        *self,
+                        const char  *table,
+                        GError     **error)
+{
+  static const char *const kinds[] = { "capture_insert", "capture_update", "guard_update", "guard_delete" };
+  sqlite3_stmt *stmt;
+  gboolean has;
+
+  g_return_val_if_fail (ST_IS_DB (self), FALSE);
+  g_return_val_if_fail (self->applying_remote, FALSE);
+  g_return_val_if_fail (!sqlite3_get_autocommit (self->handle), FALSE);
+
+  if (self->suspended == NULL)
+    self->suspended = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < self->suspended->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->suspended, i), table))
+      return TRUE;
+
+  stmt = st_db_prepare (self, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ? || '_capture_insert'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  has = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  if (!has)
+    return TRUE;   /* a table without capture (none of the synced ones today) */
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *drop = g_strdup_printf ("DROP TRIGGER IF EXISTS %s_%s", table, kinds[i]);
+
+      if (!st_db_exec (self, drop, error))
+        return FALSE;
+    }
+  g_ptr_array_add (self->suspended, g_strdup (table));
+  return TRUE;
+}
+
+gboolean
+st_db_triggers_restore (StDb    *self,
+                        GError **error)
+{
+  g_return_val_if_fail (ST_IS_DB (self), FALSE);
+
+  while (self->suspended != NULL && self->suspended->len > 0)
+    {
+      const char *table = g_ptr_array_index (self->suspended, self->suspended->len - 1);
+
+      if (!st_db_schema_create_triggers (self, table, error))
+        return FALSE;
+      g_ptr_array_set_size (self->suspended, self->suspended->len - 1);
+    }
+  return TRUE;
 }
 
 guint64

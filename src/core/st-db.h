@@ -66,6 +66,19 @@ gboolean      st_db_bulk_flush            (StDb        *self,
 gboolean      st_db_bulk_end              (StDb        *self,
                                            GError     **error);
 
+/* While changes from the server are applied (st_db_set_applying_remote ()),
+ * inside the transaction that applies them: the capture and guard triggers
+ * of @table are dropped until st_db_triggers_restore () puts them back
+ * (before the commit). They do nothing while applying, but a table with
+ * triggers makes SQLite keep a statement journal, a copy of every page each
+ * INSERT touches, which doubles its cost. A rollback or a killed process
+ * restores them with everything else. Suspending a table twice is harmless. */
+gboolean      st_db_triggers_suspend      (StDb        *self,
+                                           const char  *table,
+                                           GError     **error);
+gboolean      st_db_triggers_restore      (StDb        *self,
+                                           GError     **error);
+
 /* A prepared statement from the connection's cache, reset and unbound. Do
  * not finalize it. */
 sqlite3_stmt *st_db_prepare               (StDb        *self,
