@@ -10,6 +10,7 @@
 #include "st-failpoint.h"
 #include "st-participant.h"
 #include "st-sync.h"
+#include "st-sync-page.h"
 
 G_DEFINE_QUARK (st-sync-error-quark, st_sync_error)
 
@@ -138,12 +139,15 @@ typedef struct
   JsonObject *object;    /* root's object, or NULL */
   const char *code;      /* of an error body */
   gint64      retry_after;
+  gboolean    raw;       /* set by the caller: a 200 answer's body is kept in @body, not parsed */
+  GBytes     *body;
 } Reply;
 
 static void
 reply_clear (Reply *reply)
 {
   g_clear_pointer (&reply->root, json_node_unref);
+  g_clear_pointer (&reply->body, g_bytes_unref);
   reply->object = NULL;
   reply->code = NULL;
 }
@@ -349,6 +353,11 @@ send_once (Conn        *conn,
   reply->status = soup_message_get_status (msg);
   retry_after = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
   reply->retry_after = retry_after != NULL ? g_ascii_strtoll (retry_after, NULL, 10) : 0;
+  if (reply->raw && reply->status == SOUP_STATUS_OK)
+    {
+      reply->body = g_steal_pointer (&response);
+      return TRUE;
+    }
   parser = json_parser_new_immutable ();
   if (g_bytes_get_size (response) > 0
       && json_parser_load_from_data (parser, g_bytes_get_data (response, NULL),
@@ -1378,220 +1387,10 @@ applier_table (Applier    *applier,
   return info;
 }
 
-/* A pull page read into flat arrays, in the thread that fetched it: the
- * applying thread then only binds values. Reading a page of 3,000 rows into
- * a JSON tree, walking it and freeing it in the applying thread was more
- * than half of a county's first sync. */
-typedef struct
-{
-  int         type;      /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT or SQLITE_TEXT */
-  gint64      integer;
-  double      real;
-  const char *text;
-} PageValue;
-
-typedef struct
-{
-  const char *name;      /* interned in the page's chunk */
-  PageValue   value;
-} PageField;
-
-typedef struct
-{
-  const char *table;
-  const char *row;
-  const char *device;
-  const char *fields_json;   /* review items keep their fields whole */
-  gint64      hlc;
-  gboolean    deleted;
-  gboolean    evict;
-  gboolean    has_fields;
-  guint       first_field;
-  guint       n_fields;
-} PageEntry;
-
-typedef struct
-{
-  GStringChunk *chunk;
-  GArray       *entries;  /* PageEntry */
-  GArray       *fields;   /* PageField */
-  char         *cursor;
-  gboolean      more;
-  gboolean      reset;
-  JsonObject   *scope;    /* NULL when the page has none */
-} Page;
-
-static void
-page_free (Page *page)
-{
-  if (page == NULL)
-    return;
-  g_string_chunk_free (page->chunk);
-  g_array_unref (page->entries);
-  g_array_unref (page->fields);
-  g_free (page->cursor);
-  g_clear_pointer (&page->scope, json_object_unref);
-  g_free (page);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Page, page_free)
-
-static const char *
-page_text (Page       *page,
-           const char *text)
-{
-  return text != NULL ? g_string_chunk_insert (page->chunk, text) : NULL;
-}
-
-static void
-page_value (Page      *page,
-            JsonNode  *node,
-            PageValue *value)
-{
-  memset (value, 0, sizeof *value);
-  value->type = SQLITE_NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return;
-  if (JSON_NODE_HOLDS_VALUE (node))
-    {
-      GType type = json_node_get_value_type (node);
-
-      if (type == G_TYPE_INT64 || type == G_TYPE_BOOLEAN)
-        {
-          value->type = SQLITE_INTEGER;
-          value->integer = type == G_TYPE_INT64 ? json_node_get_int (node) : json_node_get_boolean (node);
-        }
-      else if (type == G_TYPE_DOUBLE)
-        {
-          value->type = SQLITE_FLOAT;
-          value->real = json_node_get_double (node);
-        }
-      else
-        {
-          value->type = SQLITE_TEXT;
-          value->text = page_text (page, json_node_get_string (node));
-        }
-      return;
-    }
-  {
-    g_autofree char *text = json_to_string (node, FALSE);
-
-    value->type = SQLITE_TEXT;
-    value->text = page_text (page, text);
-  }
-}
-
-/* @object's member @name if it holds a @type, else NULL (a server's answer
- * is read without trusting its shape). */
-static JsonNode *
-member_holding (JsonObject   *object,
-                const char   *name,
-                JsonNodeType  type)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_TYPE (node) == type ? node : NULL;
-}
-
-/* A 200 answer of /pull read into a Page; NULL with @error if it is not one. */
-static Page *
-page_read (JsonObject  *object,
-           GError     **error)
-{
-  JsonNode *changes_node = member_holding (object, "changes", JSON_NODE_ARRAY);
-  JsonNode *cursor_node = member_holding (object, "cursor", JSON_NODE_VALUE);
-  JsonNode *scope = member_holding (object, "scope", JSON_NODE_OBJECT);
-  JsonArray *changes = changes_node != NULL ? json_node_get_array (changes_node) : NULL;
-  const char *cursor = cursor_node != NULL ? json_node_get_string (cursor_node) : NULL;
-  g_autoptr(Page) page = NULL;
-  guint n;
-
-  if (changes == NULL || cursor == NULL)
-    {
-      g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "pull answer without changes or cursor");
-      return NULL;
-    }
-  n = json_array_get_length (changes);
-  page = g_new0 (Page, 1);
-  page->chunk = g_string_chunk_new (64 * 1024);
-  page->entries = g_array_sized_new (FALSE, TRUE, sizeof (PageEntry), n);
-  page->fields = g_array_sized_new (FALSE, TRUE, sizeof (PageField), n * 8);
-  page->cursor = g_strdup (cursor);
-  page->more = json_object_get_boolean_member_with_default (object, "more", FALSE);
-  page->reset = json_object_get_boolean_member_with_default (object, "reset", FALSE);
-  page->scope = scope != NULL ? json_object_ref (json_node_get_object (scope)) : NULL;
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *e_node = json_array_get_element (changes, i);
-      JsonObject *e = JSON_NODE_HOLDS_OBJECT (e_node) ? json_node_get_object (e_node) : NULL;
-      JsonNode *fields_node = member_holding (e, "fields", JSON_NODE_OBJECT);
-      JsonObject *fields = fields_node != NULL ? json_node_get_object (fields_node) : NULL;
-      PageEntry entry = { 0 };
-
-      if (e == NULL)
-        continue;
-      entry.table = g_string_chunk_insert_const (page->chunk, json_object_get_string_member_with_default (e, "table", ""));
-      entry.row = page_text (page, json_object_get_string_member_with_default (e, "row", NULL));
-      entry.evict = json_object_get_boolean_member_with_default (e, "evict", FALSE);
-      entry.hlc = json_object_get_int_member_with_default (e, "hlc", 0);
-      entry.device = page_text (page, json_object_get_string_member_with_default (e, "device", ""));
-      entry.deleted = json_object_get_boolean_member_with_default (e, "deleted", FALSE);
-      entry.has_fields = fields != NULL;
-      entry.first_field = page->fields->len;
-      if (fields != NULL)
-        {
-          JsonObjectIter iter;
-          const char *name;
-          JsonNode *node;
-
-          json_object_iter_init (&iter, fields);
-          while (json_object_iter_next (&iter, &name, &node))
-            {
-              PageField field;
-
-              field.name = g_string_chunk_insert_const (page->chunk, name);
-              page_value (page, node, &field.value);
-              g_array_append_val (page->fields, field);
-            }
-          if (g_str_equal (entry.table, "review_items"))
-            {
-              g_autoptr(JsonNode) whole = json_node_new (JSON_NODE_OBJECT);
-              g_autofree char *text = NULL;
-
-              json_node_set_object (whole, fields);
-              text = json_to_string (whole, FALSE);
-              entry.fields_json = page_text (page, text);
-            }
-        }
-      entry.n_fields = page->fields->len - entry.first_field;
-      g_array_append_val (page->entries, entry);
-    }
-  return g_steal_pointer (&page);
-}
-
-/* The field @name of @entry; the server sends them in column order, so
- * the one at @hint is tried first. */
-static const PageValue *
-page_entry_field (const Page      *page,
-                  const PageEntry *entry,
-                  const char      *name,
-                  guint            hint)
-{
-  const PageField *fields = &g_array_index (page->fields, PageField, entry->first_field);
-
-  if (hint < entry->n_fields && strcmp (fields[hint].name, name) == 0)
-    return &fields[hint].value;
-  for (guint i = 0; i < entry->n_fields; i++)
-    if (strcmp (fields[i].name, name) == 0)
-      return &fields[i].value;
-  return NULL;
-}
-
 static void
 bind_page_value (sqlite3_stmt    *stmt,
                  int              index,
-                 const PageValue *value)
+                 const StPageValue *value)
 {
   switch (value != NULL ? value->type : SQLITE_NULL)
     {
@@ -1613,8 +1412,8 @@ bind_page_value (sqlite3_stmt    *stmt,
 static gboolean
 apply_entry (Applier          *applier,
              StDb             *db,
-             const Page       *page,
-             const PageEntry  *entry,
+             const StPage     *page,
+             const StPageEntry *entry,
              guint64          *high,
              gint64           *evicted,
              GError          **error)
@@ -1655,7 +1454,7 @@ apply_entry (Applier          *applier,
   for (guint i = 0; i < info->columns->len; i++)
     {
       const char *column = g_ptr_array_index (info->columns, i);
-      const PageValue *value = page_entry_field (page, entry, column, i);
+      const StPageValue *value = st_page_entry_field (page, entry, column, i);
 
       if (info->review_items && g_str_equal (column, "data"))
         sqlite3_bind_text (stmt, index++, entry->fields_json, -1, SQLITE_STATIC);
@@ -1721,7 +1520,7 @@ drop_out_of_scope (Applier     *applier,
 static gboolean
 apply_page (Conn        *conn,
             Applier     *applier,
-            const Page  *page,
+            const StPage *page,
             gboolean     from_start,
             GError     **error)
 {
@@ -1744,15 +1543,15 @@ apply_page (Conn        *conn,
    * nothing while applying, but cost each INSERT a statement journal. */
   for (guint i = 0, prev = 0; ok && i < page->entries->len; i++)
     {
-      const PageEntry *entry = &g_array_index (page->entries, PageEntry, i);
+      const StPageEntry *entry = &g_array_index (page->entries, StPageEntry, i);
 
-      if ((i == 0 || strcmp (entry->table, g_array_index (page->entries, PageEntry, prev).table) != 0)
+      if ((i == 0 || strcmp (entry->table, g_array_index (page->entries, StPageEntry, prev).table) != 0)
           && applier_table (applier, db, entry->table) != NULL)
         ok = st_db_triggers_suspend (db, entry->table, error);
       prev = i;
     }
   for (guint i = 0; ok && i < page->entries->len; i++)
-    ok = apply_entry (applier, db, page, &g_array_index (page->entries, PageEntry, i), &high, &evicted, error);
+    ok = apply_entry (applier, db, page, &g_array_index (page->entries, StPageEntry, i), &high, &evicted, error);
   ok = ok && st_db_triggers_restore (db, error);
   st_db_set_applying_remote (db, FALSE);
 
@@ -1803,26 +1602,27 @@ typedef struct
   StSyncStats  stats;
   char        *path;
   Reply        reply;
-  Page        *page;
+  StPage      *page;
   gboolean     ok;
   GError      *error;
   GThread     *thread;
 } Fetch;
 
-/* Gets a page: a 200 answer is read into @page (and its JSON freed, in the
- * thread that parsed it); any other answer stays in @reply. */
+/* Gets a page: a 200 answer is read into @page (st_page_read ()); any
+ * other answer stays in @reply. */
 static gboolean
 fetch_page (Conn        *conn,
             const char  *path,
             Reply       *reply,
-            Page       **page,
+            StPage     **page,
             GError     **error)
 {
+  reply->raw = TRUE;
   if (!request (conn, "GET", path, NULL, FALSE, TRUE, reply, error))
     return FALSE;
   if (reply->status != SOUP_STATUS_OK)
     return TRUE;
-  *page = page_read (reply->object, error);
+  *page = st_page_read (g_bytes_get_data (reply->body, NULL), g_bytes_get_size (reply->body), error);
   reply_clear (reply);
   return *page != NULL;
 }
@@ -1870,7 +1670,7 @@ static gboolean
 fetch_finish (Fetch   *fetch,
               Conn    *conn,
               Reply   *reply,
-              Page   **page,
+              StPage **page,
               GError **error)
 {
   gboolean ok;
@@ -1885,7 +1685,7 @@ fetch_finish (Fetch   *fetch,
   else
     {
       reply_clear (&fetch->reply);
-      page_free (fetch->page);
+      st_page_free (fetch->page);
       g_propagate_error (error, g_steal_pointer (&fetch->error));
     }
   if (conn->stats != NULL)
@@ -1935,7 +1735,7 @@ pull (Conn    *conn,
   while (ok && more)
     {
       Reply reply = { 0 };
-      Page *page = NULL;
+      StPage *page = NULL;
 
       if (g_cancellable_is_cancelled (conn->cancellable))
         {
@@ -1985,16 +1785,16 @@ pull (Conn    *conn,
           done += page->entries->len;
           report (conn, ST_SYNC_PHASE_PULLING, done, -1);
         }
-      page_free (page);
+      st_page_free (page);
       reply_clear (&reply);
     }
   if (next != NULL)
     {
       Reply ignored = { 0 };
-      Page *unused = NULL;
+      StPage *unused = NULL;
 
       fetch_finish (next, conn, &ignored, &unused, NULL);
-      page_free (unused);
+      st_page_free (unused);
       reply_clear (&ignored);
     }
   g_hash_table_unref (applier.tables);

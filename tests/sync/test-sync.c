@@ -51,6 +51,20 @@ assert_same (StTestReplica *x,
   g_assert_cmpstr (dx, ==, dy);
 }
 
+static int
+count_triggers (StDb *db)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT count (*) FROM sqlite_schema WHERE type = 'trigger'", NULL);
+  int n;
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  g_assert_cmpint (n, >, 20);
+  return n;
+}
+
 /* What one laptop creates reaches the other, whole. */
 static void
 test_create_reaches_other (Fixture       *f,
@@ -84,6 +98,15 @@ test_create_reaches_other (Fixture       *f,
   /* B has nothing to send: its outbox stays empty after applying. */
   g_assert_cmpint (st_sync_count_pending (f->b->db), ==, 0);
   assert_same (f->a, f->b);
+
+  /* The pull dropped B's triggers for its transactions and put them back:
+   * B's own edit of a row it pulled is captured, and a change without a new
+   * clock stamp is refused. */
+  g_assert_cmpint (count_triggers (f->b->db), ==, count_triggers (f->a->db));
+  st_test_replica_set (f->b, "participants", p1, "phone", "13800000002");
+  g_assert_cmpint (st_sync_count_pending (f->b->db), ==, 1);
+  g_assert_false (st_db_exec (f->b->db, "UPDATE participants SET phone = '1'", &error));
+  g_assert_nonnull (error);
 }
 
 /* The same field edited on both laptops from the same value: both end with
