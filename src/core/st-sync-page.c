@@ -129,25 +129,14 @@ scalar (Reader            *r,
     }
   if (r->in_entry && r->depth == DEPTH_ENTRY)
     {
-      switch (r->entry_key)
-        {
-        case KEY_TABLE:   /* read by on_string () */
-          break;
-        case KEY_ROW:
-          if (value->type == SQLITE_TEXT)
-            r->entry.row = value->text;
-          break;
-        case KEY_DEVICE:
-          if (value->type == SQLITE_TEXT)
-            r->entry.device = value->text;
-          break;
-        case KEY_HLC:
-          if (value->type == SQLITE_INTEGER)
-            r->entry.hlc = value->integer;
-          break;
-        default:
-          break;
-        }
+      if (r->entry_key == KEY_ROW && value->type == SQLITE_TEXT)
+        r->entry.row = value->text;
+      else if (r->entry_key == KEY_DEVICE && value->type == SQLITE_TEXT)
+        r->entry.device = value->text;
+      else if (r->entry_key == KEY_HLC && value->type == SQLITE_INTEGER)
+        r->entry.hlc = value->integer;
+      /* "table" is read by on_string (); "deleted" and "evict" by
+       * boolean_member (). */
       r->entry_key = KEY_OTHER;
       return;
     }
