@@ -56,6 +56,7 @@ struct _StParticipantsPage
   GArray             *base;             /* rowids for the filters and the sort */
   gboolean            partial;          /* base holds the first rows only, the rest comes */
   guint               rest_source;
+  gboolean            no_match;      /* the list keeps its last rows out of sight */
   StParticipantSort   sort;
   gboolean            descending;
   gint64              total;            /* live participants, no filter */
@@ -125,7 +126,7 @@ filtered (StParticipantsPage *self)
 static void
 update_status (StParticipantsPage *self)
 {
-  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  guint shown = self->no_match ? 0 : g_list_model_get_n_items (G_LIST_MODEL (self->list));
   g_autofree char *text = NULL;
 
   /* The first rows are on screen, the rest is on its way: everyone. */
@@ -186,6 +187,18 @@ apply_search (StParticipantsPage *self,
     {
       g_warning ("Search failed: %s", error->message);
       rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    }
+  /* No match: the status page stands in for the list, which keeps its
+   * last rows out of sight. Emptied, GTK 4.8 would destroy the widgets of
+   * every row on screen, and make them again at the next keystroke that
+   * matches: a tenth of a second each way at 100,000 people. */
+  self->no_match = rowids->len == 0 && self->total > 0;
+  if (self->no_match)
+    {
+      g_array_unref (rowids);
+      gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+      update_status (self);
+      return;
     }
   /* A new search, filter or sort starts at the top; the first items keep
    * their objects with other people in them, so what was selected is no
@@ -314,7 +327,7 @@ on_search_changed (StParticipantsPage *self)
 static void
 on_search_activate (StParticipantsPage *self)
 {
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 1)
+  if (!self->no_match && g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 1)
     {
       g_autoptr(StParticipantItem) item = g_list_model_get_item (G_LIST_MODEL (self->list), 0);
 
