@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "st-application.h"
 #include "st-demo.h"
 #include "st-participant-search.h"
 #include "st-participants-page-private.h"
@@ -208,6 +209,7 @@ run_child (const char *path)
     "王秀英", "wxy", "zs", "韦", "1234", "19850312", "522327198503120028",
   };
 
+  st_application_tune_memory ();   /* as main () does */
   gtk_init ();
   adw_init ();
   db = st_db_open (path, &error);

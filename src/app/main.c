@@ -14,6 +14,7 @@ main (int   argc,
   /* scripts/run and the tests use the translations of the build tree. */
   const char *localedir = g_getenv ("ST_LOCALEDIR");
 
+  st_application_tune_memory ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

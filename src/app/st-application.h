@@ -10,6 +10,10 @@ G_DECLARE_FINAL_TYPE (StApplication, st_application, ST, APPLICATION, AdwApplica
 
 StApplication *st_application_new          (void);
 
+/* Called first thing in main (): the process's memory allocator tuned for
+ * a desktop app (glibc only). */
+void           st_application_tune_memory  (void);
+
 /* The app's settings, or NULL (with a debug message) when the schema is
  * not installed: the app then runs with its defaults. */
 GSettings     *st_application_settings_new (void);
