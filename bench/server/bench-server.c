@@ -129,21 +129,6 @@ percentile (GArray  *sorted,
   return g_array_index (sorted, gdouble, MIN (i, sorted->len - 1));
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -267,6 +252,6 @@ main (int    argc,
     }
   g_free (clients);
   g_free (threads);
-  remove_dir (dir);
+  st_test_remove_dir (dir);
   return lost == 0 && failed == 0 ? 0 : 1;
 }

@@ -64,21 +64,6 @@ laptop (const char   *dir,
   return db;
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 static double
 timed_sync (StDb        *db,
             const char  *token,
@@ -145,7 +130,7 @@ initial_sync_only (void)
                stats.pulled, t, stats.pulled / t, stats.requests, stats.bytes_received / 1e6);
       g_array_append_val (times, t);
       g_object_unref (db);
-      remove_dir (dir);
+      st_test_remove_dir (dir);
     }
   g_print ("initial sync of everything: median %.2f s (%d rounds) — target ≤ 30 s\n", median (times), n_rounds);
   st_test_server_stop (server);
@@ -283,6 +268,6 @@ main (int    argc,
       g_assert_cmpint (g_rename (server_db, kept), ==, 0);
       g_print ("the server database is kept in %s\n", kept);
     }
-  remove_dir (dir);
+  st_test_remove_dir (dir);
   return 0;
 }

@@ -35,6 +35,21 @@ st_test_db_path (const char *name)
   return g_build_filename (g_get_user_data_dir (), name, NULL);
 }
 
+void
+st_test_remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 static gboolean
 under_valgrind (void)
 {

@@ -30,6 +30,8 @@ void          st_test_set_server_binary (const char   *path);
 const char   *st_test_server_binary     (void);
 /* A file in this test's own folder (G_TEST_OPTION_ISOLATE_DIRS). */
 char         *st_test_db_path           (const char   *name);
+/* Removes @dir and the files in it (benchmarks' temporary folders). */
+void          st_test_remove_dir        (const char   *dir);
 /* Slower under valgrind: tests scale their waits by this. */
 guint         st_test_slowness          (void);
 
