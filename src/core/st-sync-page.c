@@ -103,6 +103,18 @@ chunk_text (Reader     *r,
   return g_string_chunk_insert_len (r->page->chunk, text, (gssize) length);
 }
 
+/* @text (not NUL-terminated) kept once in the page's chunk, however often
+ * it comes: table and field names. */
+static const char *
+intern (Reader     *r,
+        const char *text,
+        gsize       length)
+{
+  g_string_truncate (r->scratch, 0);
+  g_string_append_len (r->scratch, text, (gssize) length);
+  return g_string_chunk_insert_const (r->page->chunk, r->scratch->str);
+}
+
 static void
 add_field (Reader            *r,
            const StPageValue *value)
@@ -234,10 +246,7 @@ on_string (void                *data,
     return 1;
   if (r->in_entry && r->depth == DEPTH_ENTRY && r->entry_key == KEY_TABLE)
     {
-      /* Table names are few: kept once each. */
-      g_string_truncate (r->scratch, 0);
-      g_string_append_len (r->scratch, (const char *) text, (gssize) length);
-      r->entry.table = g_string_chunk_insert_const (r->page->chunk, r->scratch->str);
+      r->entry.table = intern (r, (const char *) text, length);
       r->entry_key = KEY_OTHER;
       return 1;
     }
@@ -257,9 +266,7 @@ on_key (void                *data,
     return 1;
   if (r->in_fields && r->depth == DEPTH_FIELDS)
     {
-      g_string_truncate (r->scratch, 0);
-      g_string_append_len (r->scratch, (const char *) key, (gssize) length);
-      r->field_name = g_string_chunk_insert_const (r->page->chunk, r->scratch->str);
+      r->field_name = intern (r, (const char *) key, length);
     }
   else if (r->in_entry && r->depth == DEPTH_ENTRY)
     r->entry_key = key_of (key, length);
