@@ -25,6 +25,7 @@ struct _StDb
   GHashTable *statements;   /* SQL text → sqlite3_stmt (owns them) */
   GHashTable *by_address;   /* address of the SQL text → sqlite3_stmt */
   gboolean    applying_remote;
+  gboolean    read_only;       /* the user may not write the file or its folder */
   StHlc      *clock;           /* not owned: the process clock unless a test sets one */
 
   char       *bulk_table;      /* non-NULL while bulk capture is on */
@@ -232,9 +233,14 @@ st_db_set_error (StDb        *self,
                    what);
       break;
     case SQLITE_READONLY:
-      g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_READ_ONLY,
-                   _("The database %s cannot be written while %s. Check that the disk is not read-only and that the file and its folder belong to you."),
-                   path, what);
+      if (self != NULL && self->read_only)
+        g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_READ_ONLY,
+                     _("Nothing was saved: the database %s is read-only for you, so %s is not possible. Open a copy that you may change, or ask the owner of the file."),
+                     path, what);
+      else
+        g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_READ_ONLY,
+                     _("Nothing was saved: the database %s or its folder cannot be written, so %s is not possible. Check that the disk is not write-protected and that the file and its folder belong to you."),
+                     path, what);
       break;
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
@@ -251,7 +257,7 @@ st_db_set_error (StDb        *self,
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_BUSY,
-                   _("The database is in use by another program while %s. Close the other Shuangti window or command and try again."),
+                   _("Another program kept the database busy for too long, so %s was stopped and nothing of it was saved. Close the other Shuangti window or command, or wait until it has finished, and try again."),
                    what);
       break;
     case SQLITE_CONSTRAINT:
@@ -279,15 +285,12 @@ st_db_default_path (void)
   return g_build_filename (g_get_user_data_dir (), "shuangti", "shuangti.db", NULL);
 }
 
-/* The file holds sensitive personal data: create it private to its user
- * before SQLite opens it (SQLite gives its -wal and -shm files the same mode),
- * and tighten a file that was made looser by hand. */
+/* The folder of a new database: private to its user (0700). */
 static gboolean
-prepare_private_file (const char  *path,
-                      GError     **error)
+ensure_folder (const char  *path,
+               GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
-  int fd;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -298,20 +301,150 @@ prepare_private_file (const char  *path,
                    dir, g_strerror (saved));
       return FALSE;
     }
+  return TRUE;
+}
 
-  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
+/* Whether SQLite can write the database at @path: the file, and the folder
+ * for its -wal and -shm (or those two, when they are there already).
+ * access () opens nothing. */
+static gboolean
+can_write (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  if (g_access (path, W_OK) != 0)
+    return FALSE;
+  if (g_access (dir, W_OK) == 0)
+    return TRUE;
+  return g_access (wal, W_OK) == 0 && g_access (shm, W_OK) == 0;
+}
+
+/* A file of ours that was made looser by hand (the database, its -wal and
+ * -shm) is made private again, by path: chmod () opens nothing. */
+static void
+tighten_mode (const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
-      int saved = errno;
-      g_set_error (error, ST_DB_ERROR,
-                   saved == EROFS || saved == EACCES ? ST_DB_ERROR_READ_ONLY : ST_DB_ERROR_OPEN,
-                   _("The database %s cannot be opened for writing: %s."),
-                   path, g_strerror (saved));
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      GStatBuf st;
+
+      if (g_stat (file, &st) == 0 && st.st_uid == geteuid () && (st.st_mode & 077) != 0
+          && g_chmod (file, st.st_mode & 0700) != 0)
+        g_debug ("cannot tighten the mode of %s: %s", file, g_strerror (errno));
+    }
+}
+
+/* Only SQLite opens and closes a database file. Closing any descriptor of
+ * a file drops every POSIX lock the process holds on it, those of its
+ * other connections included (SQLite's "How To Corrupt An SQLite Database
+ * File", 2.2): another process then believes it is alone, checkpoints and
+ * deletes the WAL this process still writes to. So the mode of a new file
+ * comes from the umask around the open that creates it: SQLite creates the
+ * main file with 0644 less the umask, and gives -wal and -shm the mode of
+ * the main file. The umask is the process's, hence the lock: no other
+ * connection of ours changes it meanwhile. An existing file of ours made
+ * looser by hand is tightened by path. */
+int
+st_db_sqlite_open (const char  *path,
+                   int          flags,
+                   sqlite3    **handle)
+{
+  static GMutex umask_lock;
+  mode_t saved;
+  int rc;
+
+  if (!(flags & SQLITE_OPEN_CREATE) || g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      if (flags & SQLITE_OPEN_READWRITE)
+        tighten_mode (path);
+      return sqlite3_open_v2 (path, handle, flags, NULL);
+    }
+  g_mutex_lock (&umask_lock);
+  saved = umask (077);
+  rc = sqlite3_open_v2 (path, handle, flags, NULL);
+  umask (saved);
+  g_mutex_unlock (&umask_lock);
+  return rc;
+}
+
+/* A database the user may not write (another user's file, a read-only
+ * disk, a folder that cannot hold -wal and -shm) is opened read-only. A
+ * WAL database whose -shm cannot be made is read as immutable when no -wal
+ * is beside it: nothing waits to be folded in, and nobody who may write
+ * it seems to be using it. */
+static int
+open_read_only (StDb *self)
+{
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+  g_autofree char *escaped = NULL;
+  g_autofree char *uri = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (self->path, &self->handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (self->handle, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+  if (rc == SQLITE_OK || g_file_test (wal, G_FILE_TEST_EXISTS))
+    return rc;
+  if ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN)
+    return rc;
+
+  g_debug ("reading %s as immutable: %s", self->path, sqlite3_errstr (rc));
+  g_clear_pointer (&self->handle, sqlite3_close_v2);
+  escaped = g_uri_escape_string (self->path, "/", FALSE);
+  uri = g_strconcat ("file:", escaped, "?immutable=1", NULL);
+  return sqlite3_open_v2 (uri, &self->handle,
+                          SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+}
+
+/* The schema version, or an error: a file that is not a database fails
+ * here, on its first read, and a database of another program is refused
+ * before a migration writes our tables into it. */
+static gboolean
+check_schema (StDb    *self,
+              GError **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (self, "PRAGMA user_version", error);
+  int version, rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  version = rc == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : -1;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return st_db_set_error (self, rc, _("opening the database"), error);
+
+  if (version == 0)
+    {
+      stmt = st_db_prepare (self, "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'", error);
+      if (stmt == NULL)
+        return FALSE;
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > 0)
+        version = -1;
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        return st_db_set_error (self, rc, _("opening the database"), error);
+    }
+  if (version < 0)
+    {
+      g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT,
+                   _("The file %s is not a Shuangti database. Choose the database file of Shuangti (by default shuangti.db) or a backup of it."),
+                   self->path);
       return FALSE;
     }
-  if (fchmod (fd, 0600) != 0)
-    g_debug ("cannot tighten the mode of the database: %s", g_strerror (errno));
-  close (fd);
+  if (self->read_only && version < st_db_get_latest_schema_version ())
+    {
+      g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_READ_ONLY,
+                   _("The database %s was written by an older version of Shuangti and must be updated before it can be read, but it is read-only. Open a copy that you may change."),
+                   self->path);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -321,7 +454,7 @@ ensure_device_id (StDb    *self,
 {
   g_autofree char *device = st_db_get_meta (self, "device_id");
 
-  if (device == NULL)
+  if (device == NULL && !self->read_only)
     {
       device = st_uuid_new ();
       if (!st_db_set_meta (self, "device_id", device, error))
@@ -367,12 +500,23 @@ st_db_open (const char  *path,
   self->path = g_strdup (path);
   self->clock = st_hlc_get_default ();
 
-  if (!prepare_private_file (path, error))
-    return NULL;
-
-  rc = sqlite3_open_v2 (path, &self->handle,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL);
+  /* stat () and access () open nothing (see st_db_sqlite_open ()). */
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      if (!ensure_folder (path, error))
+        return NULL;
+      rc = st_db_sqlite_open (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                              &self->handle);
+    }
+  else if (can_write (path))
+    rc = st_db_sqlite_open (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, &self->handle);
+  else
+    {
+      self->read_only = TRUE;
+      rc = open_read_only (self);
+    }
+  if (rc == SQLITE_OK && sqlite3_db_readonly (self->handle, "main") == 1)
+    self->read_only = TRUE;
   if (rc != SQLITE_OK)
     {
       st_db_set_error (self, rc, _("opening the database"), error);
@@ -393,16 +537,22 @@ st_db_open (const char  *path,
    * calls (a 100,000-row import: 1.34 s instead of 1.55 s). 16 KiB made
    * the import faster still but a first sync's scattered updates of the
    * attendance indexes slower (32 s instead of 28 s). */
+  if (!self->read_only
+      && !st_db_exec (self,
+                      "PRAGMA page_size = 8192;"
+                      "PRAGMA journal_mode = WAL;"
+                      "PRAGMA synchronous = FULL;",
+                      error))
+    return NULL;
   if (!st_db_exec (self,
-                   "PRAGMA page_size = 8192;"
-                   "PRAGMA journal_mode = WAL;"
-                   "PRAGMA synchronous = FULL;"
                    "PRAGMA foreign_keys = ON;"
                    "PRAGMA temp_store = MEMORY;"
                    "PRAGMA cache_size = -16000;",
                    error))
     return NULL;
 
+  if (!check_schema (self, error))
+    return NULL;
   if (!st_db_schema_migrate (self, error))
     return NULL;
   if (!ensure_device_id (self, error))
@@ -410,6 +560,13 @@ st_db_open (const char  *path,
   observe_clock (self);
 
   return g_steal_pointer (&self);
+}
+
+gboolean
+st_db_is_read_only (StDb *self)
+{
+  g_return_val_if_fail (ST_IS_DB (self), TRUE);
+  return self->read_only;
 }
 
 sqlite3 *

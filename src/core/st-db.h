@@ -27,9 +27,22 @@ typedef enum
 G_DECLARE_FINAL_TYPE (StDb, st_db, ST, DB, GObject)
 
 /* Opens (creating it with mode 0600 and its folder with 0700 if needed) and
- * migrates the database at @path. */
+ * migrates the database at @path. A file the user may not write is opened
+ * read-only (st_db_is_read_only ()). Nothing but SQLite opens the file or
+ * its -wal and -shm: see docs/architecture.md, "Only SQLite touches a
+ * database file". */
 StDb         *st_db_open                  (const char  *path,
                                            GError     **error);
+/* sqlite3_open_v2 () for every SQLite file of the project (the server's
+ * too): a file it creates is private to its user (0600, and so are its
+ * -wal and -shm), an existing file of ours opened for writing with a
+ * looser mode is tightened by path. Nothing but SQLite opens the file. */
+int           st_db_sqlite_open           (const char  *path,
+                                           int          flags,
+                                           sqlite3    **handle);
+/* TRUE when the user may not write the file (or its folder): it was
+ * opened read-only, and every write fails with ST_DB_ERROR_READ_ONLY. */
+gboolean      st_db_is_read_only          (StDb        *self);
 /* $XDG_DATA_HOME/shuangti/shuangti.db */
 char         *st_db_default_path          (void);
 

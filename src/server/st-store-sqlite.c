@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "st-db.h"
 #include "st-store-sqlite.h"
 #include "st-uuid.h"
 
@@ -138,7 +139,7 @@ conn_open (StStoreSqlite  *self,
   conn->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) sqlite3_finalize);
   conn->parser = json_parser_new_immutable ();
-  rc = sqlite3_open_v2 (self->path, &conn->db, flags, NULL);
+  rc = st_db_sqlite_open (self->path, flags, &conn->db);
   if (rc != SQLITE_OK)
     {
       set_error (self, conn->db, rc, error);
@@ -597,14 +598,15 @@ migrate (StStoreSqlite  *self,
   return TRUE;
 }
 
-/* The file holds ID numbers and password hashes: private to its user from
- * the start (SQLite gives -wal and -shm the same mode). */
+/* The file holds ID numbers and password hashes: its folder is made
+ * private here, the file by st_db_sqlite_open (), which alone opens it
+ * (closing a descriptor of our own would drop the locks of the
+ * connections). */
 static gboolean
 prepare_private_file (StStoreSqlite  *self,
                       GError        **error)
 {
   g_autofree char *dir = g_path_get_dirname (self->path);
-  int fd;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -615,19 +617,6 @@ prepare_private_file (StStoreSqlite  *self,
                    dir, g_strerror (saved));
       return FALSE;
     }
-  fd = g_open (self->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
-                   _("The server database %s cannot be opened for writing: %s."),
-                   self->path, g_strerror (saved));
-      return FALSE;
-    }
-  if (fchmod (fd, 0600) != 0)
-    g_debug ("cannot tighten the mode of the database: %s", g_strerror (errno));
-  close (fd);
   return TRUE;
 }
 
