@@ -83,7 +83,8 @@ update_counts (StAttendanceSheet *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");
       gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "warning");
     }
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sheet.save", self->entries != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sheet.save",
+                                 self->entries != NULL && self->db != NULL && !st_db_is_read_only (self->db));
 }
 
 static void

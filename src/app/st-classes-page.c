@@ -239,6 +239,17 @@ st_classes_page_set_db (StClassesPage *self,
   g_set_object (&self->db, db);
   g_clear_pointer (&self->divisions, st_divisions_unref);
   self->divisions = st_divisions_ref (divisions);
+  {
+    /* A read-only database: classes, sessions and sheets are read and
+     * printed, nothing offers a change. */
+    static const char *const writing[] = { "classes.new-class", "classes.new-session", "classes.enrol",
+                                            "classes.study-hours", "classes.assignment",
+                                            "classes.participant-hours", "classes.participant-assignment",
+                                            "classes.withdraw" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (writing); i++)
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), writing[i], !st_db_is_read_only (db));
+  }
   fill_filters (self);
   fill_list (self);
 }

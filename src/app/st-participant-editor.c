@@ -201,7 +201,8 @@ validate (StParticipantEditor *self)
   /* Name is only called missing once something else was touched. */
   show_error (self, self->dirty || self->stored ? problem : NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
-                                 self->id_problem == NULL && problem == NULL && self->dirty);
+                                 self->id_problem == NULL && problem == NULL && self->dirty
+                                 && !st_db_is_read_only (self->db));
 }
 
 static void

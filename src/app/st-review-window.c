@@ -171,6 +171,11 @@ item_row (StReviewWindow *self,
   gtk_widget_set_margin_top (buttons, 6);
   gtk_widget_set_margin_bottom (buttons, 6);
   gtk_widget_set_margin_end (buttons, 6);
+  if (st_db_is_read_only (self->db))
+    {
+      gtk_widget_set_sensitive (buttons, FALSE);
+      gtk_widget_set_tooltip_text (buttons, _("The database is read-only: changes cannot be saved"));
+    }
   {
     GtkWidget *holder = gtk_list_box_row_new ();
 

@@ -270,6 +270,7 @@ st_role_can (StRole       *self,
     {
     case ST_PERMISSION_APPROVE:
     case ST_PERMISSION_ASSESS:
+      return self->kind == ST_ROLE_COUNTY && (self->db == NULL || !st_db_is_read_only (self->db));
     case ST_PERMISSION_EXPORT:
       return self->kind == ST_ROLE_COUNTY;
     case ST_PERMISSION_ALL_TOWNSHIPS:
@@ -285,6 +286,9 @@ st_role_why_not (StRole       *self,
 {
   if (st_role_can (self, permission))
     return NULL;
+  if ((permission == ST_PERMISSION_APPROVE || permission == ST_PERMISSION_ASSESS)
+      && self->kind == ST_ROLE_COUNTY)
+    return _("The database is read-only: changes cannot be saved");
   switch (permission)
     {
     case ST_PERMISSION_APPROVE: return _("Only county staff approve graduations and number certificates");

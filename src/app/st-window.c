@@ -33,6 +33,7 @@ struct _StWindow
   StOverviewPage       *overview_page;
   StGraduationPage     *graduation_page;
   StReportsPage        *reports_page;
+  GtkLabel             *read_only_banner;
   StRole               *role;
 
   StDb                 *db;
@@ -519,6 +520,7 @@ st_window_class_init (StWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, StWindow, graduation_page);
   gtk_widget_class_bind_template_child (widget_class, StWindow, reports_page);
+  gtk_widget_class_bind_template_child (widget_class, StWindow, read_only_banner);
 
   gtk_widget_class_install_action (widget_class, "win.new-participant", NULL, new_participant_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
@@ -584,7 +586,8 @@ st_window_new (AdwApplication *application,
   st_participants_page_set_role (self->participants_page, self->role);
   st_participants_page_set_db (self->participants_page, db, self->divisions);
   /* Tests sync when they say so: ST_SYNC_AUTOMATIC=0. */
-  self->sync_controller = st_sync_controller_new (db, g_strcmp0 (g_getenv ("ST_SYNC_AUTOMATIC"), "0") != 0);
+  self->sync_controller = st_sync_controller_new (db, g_strcmp0 (g_getenv ("ST_SYNC_AUTOMATIC"), "0") != 0
+                                                      && !st_db_is_read_only (db));
   g_signal_connect_object (self->sync_controller, "synced", G_CALLBACK (on_synced), self, G_CONNECT_SWAPPED);
   /* Signing in or out changes what the user may do. */
   g_signal_connect_object (self->sync_controller, "changed", G_CALLBACK (st_role_reload), self->role, G_CONNECT_SWAPPED);
@@ -595,6 +598,24 @@ st_window_new (AdwApplication *application,
   st_graduation_page_set_db (self->graduation_page, db, self->divisions, self->role);
   st_reports_page_set_db (self->reports_page, db, self->divisions, self->role);
   adw_view_stack_set_visible_child_name (self->view_stack, "participants");
+  if (st_db_is_read_only (db))
+    {
+      /* Everything can be read; nothing offers a change that could not be
+       * saved (the pages ask st_db_is_read_only () for their own). A sync
+       * writes what it pulls, so there is none either. */
+      static const char *const writing[] = { "win.new-participant", "win.import", "win.delete-participant",
+                                              "win.undo-delete", "win.sync-now" };
+
+      gtk_widget_set_visible (GTK_WIDGET (self->read_only_banner), TRUE);
+      for (guint i = 0; i < G_N_ELEMENTS (writing); i++)
+        gtk_widget_action_set_enabled (GTK_WIDGET (self), writing[i], FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), FALSE);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button),
+                                   _("The database is read-only: nothing can be synced into it"));
+      /* The search index is read as it is: updating it would write. */
+      self->index_ready = TRUE;
+      return self;
+    }
   /* After the first frame (a low-priority idle runs after drawing): the
    * list comes first, the thread would only compete with it. */
   st_participants_page_set_indexing (self->participants_page, TRUE);
