@@ -254,6 +254,49 @@ test_loose_file_tightened (void)
   }
 }
 
+/* A file of another program, or one whose user_version was set to -1, is
+ * "not a Shuangti database": said so, and nothing is written into it. */
+static void
+test_foreign_file (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "foreign", NULL);
+  static const char *const setups[] = {
+    "CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('x');",
+    "PRAGMA user_version = -1;",
+    "CREATE TABLE t (x); PRAGMA user_version = -1;",
+  };
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (setups); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("other-%u.db", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(StDb) db = NULL;
+      sqlite3 *other = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_open (path, &other), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (other, setups[i], NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (other);
+
+      db = st_db_open (path, &error);
+      g_assert_null (db);
+      g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+      g_assert_nonnull (strstr (error->message, "not a Shuangti database"));
+      g_assert_null (strstr (error->message, "not an error"));
+
+      /* None of our tables went into it. */
+      g_assert_cmpint (sqlite3_open (path, &other), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_prepare_v2 (other, "SELECT count(*) FROM sqlite_schema WHERE name = 'participants'",
+                                           -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+      sqlite3_finalize (stmt);
+      sqlite3_close (other);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -264,5 +307,6 @@ main (int argc, char **argv)
   g_test_add_func ("/db/share/cli-beside-writer", test_cli_beside_writer);
   g_test_add_func ("/db/share/new-file-private", test_new_file_private);
   g_test_add_func ("/db/share/loose-file-tightened", test_loose_file_tightened);
+  g_test_add_func ("/db/open/foreign-file", test_foreign_file);
   return g_test_run ();
 }
