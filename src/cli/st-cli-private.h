@@ -26,6 +26,9 @@ void         st_cli_add_int        (JsonBuilder   *b,
                                     gint64         value);
 void         st_cli_error          (const char    *message);
 StDb        *st_cli_open_db        (Globals       *g);
+/* Prints why @db could not be read (its last error) and returns 1: for
+ * functions that report an unreadable database as -1. */
+int          st_cli_db_failed      (StDb          *db);
 gboolean     st_cli_parse_options  (const char    *command,
                                     const char    *args,
                                     const char    *summary,

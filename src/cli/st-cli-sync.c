@@ -52,6 +52,8 @@ sync_status (Globals *g,
   gint64 items = st_sync_count_items (db);
   gint64 last = st_sync_last_sync (db);
 
+  if (pending < 0 || items < 0)
+    return st_cli_db_failed (db);
   if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();

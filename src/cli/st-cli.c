@@ -67,6 +67,16 @@ st_cli_error (const char *message)
   g_printerr (_("shuangti-cli: %s\n"), message);
 }
 
+int
+st_cli_db_failed (StDb *db)
+{
+  g_autoptr(GError) error = NULL;
+
+  st_db_set_error (db, sqlite3_errcode (st_db_get_handle (db)), _("reading the database"), &error);
+  st_cli_error (error->message);
+  return 1;
+}
+
 StDb *
 st_cli_open_db (Globals *g)
 {
@@ -108,6 +118,7 @@ static int
 cmd_init (Globals *g, int argc, char **argv)
 {
   g_autoptr(StDb) db = NULL;
+  gint64 n_participants;
 
   if (!st_cli_parse_options ("init", "", N_("Create the database, or bring an existing one up to date."),
                       NULL, &argc, &argv))
@@ -115,6 +126,9 @@ cmd_init (Globals *g, int argc, char **argv)
   db = st_cli_open_db (g);
   if (db == NULL)
     return 1;
+  n_participants = st_db_count_live (db, "participants");
+  if (n_participants < 0)
+    return st_cli_db_failed (db);
 
   if (g->json)
     {
@@ -124,7 +138,7 @@ cmd_init (Globals *g, int argc, char **argv)
       st_cli_add_string (b, "database", st_db_get_path (db));
       st_cli_add_int (b, "schema", st_db_get_schema_version (db));
       st_cli_add_string (b, "device", st_db_get_device_id (db));
-      st_cli_add_int (b, "participants", st_db_count_live (db, "participants"));
+      st_cli_add_int (b, "participants", n_participants);
       json_builder_end_object (b);
       st_cli_print_json (json_builder_get_root (b));
     }
@@ -132,7 +146,7 @@ cmd_init (Globals *g, int argc, char **argv)
     {
       g_print (_("Database: %s\n"), st_db_get_path (db));
       g_print (_("Schema version: %d\n"), st_db_get_schema_version (db));
-      g_print (_("Participants: %lld\n"), (long long) st_db_count_live (db, "participants"));
+      g_print (_("Participants: %lld\n"), (long long) n_participants);
     }
   return 0;
 }
@@ -648,6 +662,8 @@ cmd_demo (Globals *g, int argc, char **argv)
     {
       long long n_participants = st_db_count_live (db, "participants");
 
+      if (n_participants < 0)
+        return st_cli_db_failed (db);
       g_print (g_dngettext (GETTEXT_PACKAGE, "The database %s now holds %lld participant.\n",
                             "The database %s now holds %lld participants.\n", n_participants),
                st_db_get_path (db), n_participants);

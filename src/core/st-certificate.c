@@ -121,17 +121,27 @@ st_certificate_set_pattern (StDb        *db,
   return st_db_set_meta (db, "certificate_pattern", pattern, error);
 }
 
-static gboolean
-number_taken (StDb       *db,
-              const char *number)
+/* 1 when a certificate has @number, 0 when none, -1 with @error set when
+ * the database cannot say. */
+static int
+number_taken (StDb        *db,
+              const char  *number,
+              GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT 1 FROM certificates WHERE number = ?", NULL);
-  gboolean taken;
+  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT 1 FROM certificates WHERE number = ?", error);
+  int rc;
 
+  if (stmt == NULL)
+    return -1;
   sqlite3_bind_text (stmt, 1, number, -1, SQLITE_STATIC);
-  taken = sqlite3_step (stmt) == SQLITE_ROW;
+  rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
-  return taken;
+  if (rc == SQLITE_ROW)
+    return 1;
+  if (rc == SQLITE_DONE)
+    return 0;
+  st_db_set_error (db, rc, _("reading the certificates"), error);
+  return -1;
 }
 
 /* The next number of its kind and year. Every certificate ever issued stays
@@ -149,23 +159,35 @@ next_number (StDb        *db,
                                       error);
   char year[5];
   guint seq;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   g_strlcpy (year, issued_on, sizeof year);
   sqlite3_bind_text (stmt, 1, kind, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, year, -1, SQLITE_STATIC);
-  sqlite3_step (stmt);
-  seq = (guint) sqlite3_column_int (stmt, 0);
+  rc = sqlite3_step (stmt);
+  seq = rc == SQLITE_ROW ? (guint) sqlite3_column_int (stmt, 0) : 0;
   sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      st_db_set_error (db, rc, _("reading the certificates"), error);
+      return NULL;
+    }
 
   for (;;)
     {
       char *number = st_certificate_format_number (pattern, county, atoi (year), kind, ++seq, error);
+      int taken;
 
-      if (number == NULL || !number_taken (db, number))
+      if (number == NULL)
+        return NULL;
+      taken = number_taken (db, number, error);
+      if (taken == 0)
         return number;
       g_free (number);
+      if (taken < 0)
+        return NULL;
     }
 }
 
@@ -223,18 +245,27 @@ set_enrolment_state (StDb        *db,
   return TRUE;
 }
 
-static gboolean
-has_live_certificate (StDb       *db,
-                      const char *enrolment_id)
+/* 1, 0, or -1 with @error set when the database cannot say. */
+static int
+has_live_certificate (StDb        *db,
+                      const char  *enrolment_id,
+                      GError     **error)
 {
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT 1 FROM certificates WHERE enrolment_id = ? AND deleted = 0"
-                                          " AND revoked_on IS NULL", NULL);
-  gboolean found;
+                                          " AND revoked_on IS NULL", error);
+  int rc;
 
+  if (stmt == NULL)
+    return -1;
   sqlite3_bind_text (stmt, 1, enrolment_id, -1, SQLITE_STATIC);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
+  rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
-  return found;
+  if (rc == SQLITE_ROW)
+    return 1;
+  if (rc == SQLITE_DONE)
+    return 0;
+  st_db_set_error (db, rc, _("reading the certificates"), error);
+  return -1;
 }
 
 GPtrArray *
@@ -253,6 +284,7 @@ st_certificates_approve (StDb               *db,
   char county[7];
   char date[16];
   GDate today;
+  int certified;
 
   if (as_of == NULL)
     {
@@ -304,6 +336,9 @@ st_certificates_approve (StDb               *db,
           g_ptr_array_add (evaluated, e);
           g_ptr_array_add (borrowed, e);
         }
+      certified = e->outcome == ST_OUTCOME_STUDYING ? 0 : has_live_certificate (db, e->enrolment_id, error);
+      if (certified < 0)
+        return NULL;
       if (e->outcome == ST_OUTCOME_STUDYING)
         {
           g_autofree char *missing = st_eligibility_describe_missing (e);
@@ -312,8 +347,7 @@ st_certificates_approve (StDb               *db,
           g_string_append_printf (refusals, _("%s: %s"), e->name, missing);
           g_string_append_c (refusals, '\n');
         }
-      else if (e->outcome == ST_OUTCOME_GRADUATED || e->outcome == ST_OUTCOME_COMPLETED
-               || has_live_certificate (db, e->enrolment_id))
+      else if (e->outcome == ST_OUTCOME_GRADUATED || e->outcome == ST_OUTCOME_COMPLETED || certified)
         {
           g_string_append_printf (refusals, _("%s: already has a certificate"), e->name);
           g_string_append_c (refusals, '\n');
@@ -395,14 +429,21 @@ st_certificate_list (StDb        *db,
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT " CERT_COLUMNS " FROM certificates WHERE deleted = 0"
                                           " AND (?1 IS NULL OR enrolment_id = ?1) ORDER BY issued_on, number", error);
   GPtrArray *list;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   st_db_bind_text (stmt, 1, enrolment_id);
   list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_certificate_free);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (list, certificate_from_row (stmt));
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the certificates"), error);
+      g_ptr_array_unref (list);
+      return NULL;
+    }
   return list;
 }
 
@@ -422,9 +463,12 @@ st_certificate_revoke (StDb        *db,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, number, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     c = certificate_from_row (stmt);
   sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, _("revoking a certificate"), error);
   if (c == NULL)
     {
       g_set_error (error, ST_CERTIFICATE_ERROR, ST_CERTIFICATE_ERROR_NOT_FOUND,

@@ -45,6 +45,27 @@ struct _StCsvWriter
   gboolean       failed;
 };
 
+/* Spreadsheet formulas. Excel and LibreOffice take a cell that begins
+ * with one of these for a formula (a tab or a carriage return before one
+ * still counts): =HYPERLINK (…) or =cmd|' /C calc'!A0 in a name would run
+ * when the file is opened. The writer puts a ' before such a cell, which
+ * makes it text, and before a cell that begins with quotes and one of
+ * these ('=…, ''=…), so that the reader can drop exactly one ' from a cell
+ * of one or more quotes and one of these and give back what was written. */
+static inline gboolean
+starts_formula (const char *field)
+{
+  while (*field == '\'')
+    field++;
+  return field[0] != '\0' && strchr ("=+-@\t\r", field[0]) != NULL;
+}
+
+static inline gboolean
+escaped_formula (const char *field)
+{
+  return field[0] == '\'' && starts_formula (field);
+}
+
 /* Reader */
 
 static gboolean
@@ -297,7 +318,8 @@ st_csv_reader_next (StCsvReader  *self,
           *p = '\0';
         }
 
-      g_ptr_array_add (self->fields, field);
+      /* The writer's ' before a formula (see starts_formula ()). */
+      g_ptr_array_add (self->fields, escaped_formula (field) ? field + 1 : field);
 
       if (separator == ',')
         {
@@ -423,17 +445,52 @@ needs_quotes (const char *field)
   return strpbrk (field, ",\"\r\n") != NULL;
 }
 
-static void
-append_field (GString    *row,
-              const char *field)
+/* "-3", "7.5", "120": what Excel reads as a number, not a formula. */
+static gboolean
+is_plain_number (const char *field)
 {
-  if (!needs_quotes (field))
+  const char *p = field;
+
+  if (*p == '-')
+    p++;
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  while (g_ascii_isdigit (*p))
+    p++;
+  if (*p == '.')
     {
+      p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  return *p == '\0';
+}
+
+static void
+append_field (GString        *row,
+              const char     *field,
+              StCsvFieldKind  kind)
+{
+  gboolean quote = needs_quotes (field);
+  /* A number stays a number; anything else is made text. */
+  gboolean text = starts_formula (field) && (kind != ST_CSV_FIELD_NUMBER || !is_plain_number (field));
+
+  /* Past the ', a leading tab is no blank to protect. */
+  if (text)
+    quote = strpbrk (field, ",\"\r\n") != NULL || g_ascii_isspace (field[strlen (field) - 1]);
+  if (!quote)
+    {
+      if (text)
+        g_string_append_c (row, '\'');
       g_string_append (row, field);
       return;
     }
 
   g_string_append_c (row, '"');
+  if (text)
+    g_string_append_c (row, '\'');
   for (const char *p = field; *p != '\0'; p++)
     {
       if (*p == '"')
@@ -470,6 +527,16 @@ st_csv_writer_write_row (StCsvWriter        *self,
                          guint               n_fields,
                          GError            **error)
 {
+  return st_csv_writer_write_row_kinds (self, fields, NULL, n_fields, error);
+}
+
+gboolean
+st_csv_writer_write_row_kinds (StCsvWriter           *self,
+                               const char *const     *fields,
+                               const StCsvFieldKind  *kinds,
+                               guint                  n_fields,
+                               GError               **error)
+{
   guint row_number;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -493,7 +560,7 @@ st_csv_writer_write_row (StCsvWriter        *self,
 
       if (i > 0)
         g_string_append_c (self->row, ',');
-      append_field (self->row, field);
+      append_field (self->row, field, kinds != NULL ? kinds[i] : ST_CSV_FIELD_TEXT);
     }
   /* A row of one empty field would be a blank line, which readers skip. */
   if (n_fields == 1 && self->row->len == 0)

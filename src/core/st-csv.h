@@ -46,8 +46,11 @@ StCsvEncoding  st_csv_reader_get_encoding  (StCsvReader    *reader);
 /* Returns the next record as a NULL-terminated array of UTF-8 fields (owned
  * by the reader and valid until the next call), with *n_fields set and
  * *line set to the 1-based physical line on which the record starts (either
- * may be NULL). Fields are returned exactly as in the file but unquoted;
- * callers trim. Completely empty lines are skipped; a line of only commas is
+ * may be NULL). Fields are returned exactly as in the file but unquoted,
+ * and without the ' that the writer puts before a formula (a field that
+ * begins with ' followed by =, +, -, @, a tab or a carriage return loses
+ * that one '), so that what the writer wrote reads back the same; callers
+ * trim. Completely empty lines are skipped; a line of only commas is
  * a record of empty fields. Returns NULL at the end of the input, or on a
  * malformed record (unterminated quote) with @error set naming the line the
  * quoted field starts on; after an error the reader is at its end. */
@@ -67,7 +70,14 @@ typedef struct _StCsvWriter StCsvWriter;
  * the old file or the complete new one; UTF-8 with BOM is what opens
  * correctly in Excel. Fields are quoted when they hold a comma, quote, CR or
  * LF, or start or end with white space. Lines end in CRLF as Excel writes
- * them. Fields must be UTF-8 (a NULL field is written empty). */
+ * them. Fields must be UTF-8 (a NULL field is written empty).
+ *
+ * Safe to open in a spreadsheet: a field that begins with =, +, -, @, a
+ * tab or a carriage return, which Excel would run as a formula, is written
+ * with a leading ' (and so is one that begins with quotes and one of
+ * those, so that the reader gives back exactly what was written); except a
+ * field of kind ST_CSV_FIELD_NUMBER that is a plain decimal number ("-3",
+ * "7.5"). */
 StCsvWriter   *st_csv_writer_new           (const char     *path,
                                             StCsvEncoding   encoding,
                                             GError        **error);
@@ -75,6 +85,17 @@ gboolean       st_csv_writer_write_row     (StCsvWriter    *writer,
                                             const char *const *fields,
                                             guint           n_fields,
                                             GError        **error);
+typedef enum
+{
+  ST_CSV_FIELD_TEXT,
+  ST_CSV_FIELD_NUMBER,    /* written as it is when it is a plain number */
+} StCsvFieldKind;
+/* The same with the kind of each field (@kinds NULL: all text). */
+gboolean       st_csv_writer_write_row_kinds (StCsvWriter          *writer,
+                                              const char *const    *fields,
+                                              const StCsvFieldKind *kinds,
+                                              guint                 n_fields,
+                                              GError              **error);
 /* Flushes and atomically moves the file into place. */
 gboolean       st_csv_writer_close         (StCsvWriter    *writer,
                                             GError        **error);

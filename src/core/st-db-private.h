@@ -12,7 +12,8 @@ gboolean st_db_schema_migrate (StDb     *self,
                                GError  **error);
 
 /* The statement that captures, in one go, the rows of @table inserted
- * while bulk capture was on (see st_db_bulk_begin ()). */
+ * while bulk capture was on (see st_db_bulk_begin ()); NULL when the
+ * table's columns cannot be read. */
 char    *st_db_schema_bulk_capture_sql (StDb       *self,
                                         const char *table);
 

@@ -204,17 +204,25 @@ static const char schema_v1[] =
   "CREATE INDEX certificates_enrolment ON certificates (enrolment_id);"
   ;
 
+/* The fields of @table, or NULL with @error set: triggers built from a
+ * short list would capture changes without some of their fields. */
 static GPtrArray *
-table_fields (StDb       *self,
-              const char *table)
+table_fields (StDb        *self,
+              const char  *table,
+              GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("PRAGMA table_info (%s)", table);
   sqlite3_stmt *stmt = NULL;
-  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+  int rc;
 
-  if (sqlite3_prepare_v2 (st_db_get_handle (self), sql, -1, &stmt, NULL) != SQLITE_OK)
-    return fields;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_prepare_v2 (st_db_get_handle (self), sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      st_db_set_error (self, rc, _("reading the laptop schema"), error);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *name = (const char *) sqlite3_column_text (stmt, 1);
 
@@ -225,7 +233,12 @@ table_fields (StDb       *self,
       g_ptr_array_add (fields, g_strdup (name));
     }
   sqlite3_finalize (stmt);
-  return fields;
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (self, rc, _("reading the laptop schema"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&fields);
 }
 
 /* (Re)creates the capture triggers of @table from its current columns; a
@@ -235,13 +248,15 @@ st_db_schema_create_triggers (StDb        *self,
                  const char  *table,
                  GError     **error)
 {
-  g_autoptr(GPtrArray) fields = table_fields (self, table);
+  g_autoptr(GPtrArray) fields = table_fields (self, table, error);
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GString) new_all = g_string_new ("json_object (");
   g_autoptr(GString) changed = g_string_new (NULL);
   g_autoptr(GString) old_changed = g_string_new (NULL);
   g_autoptr(GString) new_changed = g_string_new (NULL);
 
+  if (fields == NULL)
+    return FALSE;
   for (guint i = 0; i < fields->len; i++)
     {
       const char *f = g_ptr_array_index (fields, i);
@@ -293,9 +308,11 @@ char *
 st_db_schema_bulk_capture_sql (StDb       *self,
                                const char *table)
 {
-  g_autoptr(GPtrArray) fields = table_fields (self, table);
+  g_autoptr(GPtrArray) fields = table_fields (self, table, NULL);
   g_autoptr(GString) new_all = g_string_new ("st_json_sparse (");
 
+  if (fields == NULL)
+    return NULL;
   for (guint i = 0; i < fields->len; i++)
     {
       const char *f = g_ptr_array_index (fields, i);
@@ -471,9 +488,11 @@ static gboolean
 migrate_to_6 (StDb    *self,
               GError **error)
 {
-  g_autoptr(GPtrArray) columns = table_fields (self, "audit_log");
+  g_autoptr(GPtrArray) columns = table_fields (self, "audit_log", error);
   gboolean present = FALSE;
 
+  if (columns == NULL)
+    return FALSE;
   for (guint i = 0; i < columns->len; i++)
     present |= g_str_equal (g_ptr_array_index (columns, i), "base_device");
   if (!present && !st_db_exec (self, "ALTER TABLE audit_log ADD COLUMN base_device TEXT;", error))

@@ -249,6 +249,10 @@ st_db_set_error (StDb        *self,
                    path);
       break;
     case SQLITE_CORRUPT:
+      g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT,
+                   _("The database %s is damaged (found while %s). Restore it from a backup (see Help, “Backups”)."),
+                   path, what);
+      break;
     case SQLITE_NOTADB:
       g_set_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT,
                    _("The file %s is not a Shuangti database or is damaged. Restore it from a backup or choose another file."),
@@ -472,10 +476,16 @@ observe_clock (StDb *self)
   sqlite3_stmt *stmt = st_db_prepare (self, "SELECT max(hlc) FROM audit_log", NULL);
   g_autofree char *seen = st_db_get_meta (self, "hlc_seen");
 
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    st_hlc_observe (self->clock, (guint64) sqlite3_column_int64 (stmt, 0));
   if (stmt != NULL)
-    sqlite3_reset (stmt);
+    {
+      int rc = sqlite3_step (stmt);
+
+      if (rc == SQLITE_ROW)
+        st_hlc_observe (self->clock, (guint64) sqlite3_column_int64 (stmt, 0));
+      else
+        g_warning ("The change history of %s cannot be read: %s", self->path, sqlite3_errstr (rc));
+      sqlite3_reset (stmt);
+    }
   if (seen != NULL)
     st_hlc_observe (self->clock, g_ascii_strtoull (seen, NULL, 10));
   /* The server's time minus ours, as the last sync measured it. */
@@ -730,18 +740,26 @@ st_db_rollback (StDb *self)
     sqlite3_exec (self->handle, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* -1 with @error set when it cannot be read: 0 would capture every row of
+ * the table again. */
 static gint64
-max_rowid (StDb       *self,
-           const char *table)
+max_rowid (StDb        *self,
+           const char  *table,
+           GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT coalesce (max (rowid), 0) FROM %s", table);
-  sqlite3_stmt *stmt = st_db_prepare (self, sql, NULL);
-  gint64 v = 0;
+  sqlite3_stmt *stmt = st_db_prepare (self, sql, error);
+  gint64 v = -1;
+  int rc;
 
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+  if (stmt == NULL)
+    return -1;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     v = sqlite3_column_int64 (stmt, 0);
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    st_db_set_error (self, rc, _("recording the changes"), error);
   return v;
 }
 
@@ -760,7 +778,9 @@ st_db_bulk_begin (StDb        *self,
     if (!st_db_exec (self, drop, error))
       return FALSE;
   }
-  self->bulk_rowid = max_rowid (self, table);
+  self->bulk_rowid = max_rowid (self, table, error);
+  if (self->bulk_rowid < 0)
+    return FALSE;
   self->bulk_table = g_strdup (table);
   return TRUE;
 }
@@ -781,11 +801,15 @@ st_db_bulk_flush (StDb    *self,
   stmt = st_db_prepare (self, "SELECT coalesce (max (id), 0) FROM audit_log", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_step (stmt);
-  audit_before = sqlite3_column_int64 (stmt, 0);
+  rc = sqlite3_step (stmt);
+  audit_before = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
   sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return st_db_set_error (self, rc, _("recording the changes"), error);
 
   capture = st_db_schema_bulk_capture_sql (self, self->bulk_table);
+  if (capture == NULL)
+    return st_db_set_error (self, sqlite3_errcode (self->handle), _("recording the changes"), error);
   stmt = st_db_prepare (self, capture, error);
   if (stmt == NULL)
     return FALSE;
@@ -805,8 +829,8 @@ st_db_bulk_flush (StDb    *self,
   if (rc != SQLITE_DONE)
     return st_db_set_error (self, rc, _("recording the changes"), error);
 
-  self->bulk_rowid = max_rowid (self, self->bulk_table);
-  return TRUE;
+  self->bulk_rowid = max_rowid (self, self->bulk_table, error);
+  return self->bulk_rowid >= 0;
 }
 
 gboolean
@@ -831,6 +855,7 @@ st_db_triggers_suspend (StDb        *self,
   static const char *const kinds[] = { "capture_insert", "capture_update", "guard_update", "guard_delete" };
   sqlite3_stmt *stmt;
   gboolean has;
+  int rc;
 
   g_return_val_if_fail (ST_IS_DB (self), FALSE);
   g_return_val_if_fail (self->applying_remote, FALSE);
@@ -846,8 +871,11 @@ st_db_triggers_suspend (StDb        *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
-  has = sqlite3_step (stmt) == SQLITE_ROW;
+  rc = sqlite3_step (stmt);
+  has = rc == SQLITE_ROW;
   sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return st_db_set_error (self, rc, _("applying changes from the server"), error);
   if (!has)
     return TRUE;   /* a table without capture (none of the synced ones today) */
 
@@ -891,13 +919,19 @@ st_db_get_meta (StDb       *self,
 {
   sqlite3_stmt *stmt = st_db_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
   char *value = NULL;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
     value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_reset (stmt);
+  /* Not silently absent: the file's first pages are read at opening, so
+   * this is rare, and whoever looks at the log learns why. */
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    g_warning ("The setting %s cannot be read from %s: %s", key, self->path, sqlite3_errstr (rc));
   return value;
 }
 
@@ -937,10 +971,13 @@ st_db_count_live (StDb       *self,
 
   sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE deleted = 0", table);
   stmt = st_db_prepare (self, sql, NULL);
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
     n = sqlite3_column_int64 (stmt, 0);
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
+  else
+    n = -1;
+  sqlite3_reset (stmt);
   return n;
 }
 

@@ -132,7 +132,8 @@ gboolean      st_db_set_meta              (StDb        *self,
                                            const char  *value,
                                            GError     **error);
 
-/* Counts rows of a table that are not tombstones. */
+/* Counts rows of a table that are not tombstones; -1 when they cannot be
+ * read. */
 gint64        st_db_count_live            (StDb        *self,
                                            const char  *table);
 

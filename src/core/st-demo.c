@@ -741,6 +741,7 @@ st_demo_populate_training (StDb                        *db,
   GDate today;
   gboolean ok;
   guint size;
+  int rc;
 
   if (options == NULL)
     options = &defaults;
@@ -758,7 +759,7 @@ st_demo_populate_training (StDb                        *db,
                             " ORDER BY township_code, id", error);
   if (stmt == NULL)
     return FALSE;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *township = (const char *) sqlite3_column_text (stmt, 1);
       GPtrArray *list = g_hash_table_lookup (by_township, township);
@@ -771,6 +772,8 @@ st_demo_populate_training (StDb                        *db,
       g_ptr_array_add (list, g_strdup_printf ("%s\t%s", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 2)));
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, _("making the demo data"), error);
 
   /* Classes of about @size, starting between March 2022 and last month. */
   g_hash_table_iter_init (&iter, by_township);

@@ -333,6 +333,7 @@ sum_study_logs (gpointer data)
   sqlite3_stmt *stmt;
   char last[40] = "";
   int first = -1;
+  int rc;
 
   if (db == NULL)
     return NULL;
@@ -344,7 +345,7 @@ sum_study_logs (gpointer data)
   if (stmt == NULL)
     return NULL;
   bind_filters (stmt, scan->query, scan->as_of);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *participant_id = (const char *) sqlite3_column_text (stmt, 0);
       const char *enrolment_id = (const char *) sqlite3_column_text (stmt, 1);
@@ -373,6 +374,9 @@ sum_study_logs (gpointer data)
         }
     }
   sqlite3_reset (stmt);
+  /* A damaged page ends the scan early: hours short that are not. */
+  if (rc != SQLITE_DONE)
+    st_db_set_error (db, rc, _("reading the study logs"), &scan->error);
   return NULL;
 }
 
@@ -414,6 +418,7 @@ st_eligibility_evaluate_full (StDb                     *db,
   LogScan logs = { 0, };
   GThread *logs_thread = NULL;
   gint64 started = g_get_monotonic_time ();
+  int rc;
 
   if (query == NULL)
     query = &all;
@@ -442,7 +447,7 @@ st_eligibility_evaluate_full (StDb                     *db,
   if (stmt == NULL)
     return NULL;
   bind_filters (stmt, query, as_of);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Entry en = { 0, };
       StEligibility *e = g_new0 (StEligibility, 1);
@@ -491,6 +496,11 @@ st_eligibility_evaluate_full (StDb                     *db,
       g_hash_table_insert (by_id, e->enrolment_id, GINT_TO_POINTER (entries->len));
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the enrolments"), error);
+      goto fail;
+    }
 
   if (entries->len > 0)
     {
@@ -528,7 +538,7 @@ st_eligibility_evaluate_full (StDb                     *db,
       if (stmt == NULL)
         goto fail;
       bind_filters (stmt, query, as_of);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           SessionInfo *s = g_new0 (SessionInfo, 1);
 
@@ -537,6 +547,11 @@ st_eligibility_evaluate_full (StDb                     *db,
           g_hash_table_insert (sessions, dup_col (stmt, 0), s);
         }
       sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          st_db_set_error (db, rc, _("reading the class sessions"), error);
+          goto fail;
+        }
 
       /* Attendance: one pass over the table, which is the big one (30 rows
        * per participant and year), adding each row to its enrolment. Rows
@@ -572,7 +587,7 @@ st_eligibility_evaluate_full (StDb                     *db,
          * class): enough to move a progress bar, not a promise. */
         double expected = MAX (1.0, entries->len * 30.0);
 
-        while (sqlite3_step (stmt) == SQLITE_ROW)
+        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
           {
             const char *session_id = (const char *) sqlite3_column_text (stmt, 0);
             const char *participant_id = (const char *) sqlite3_column_text (stmt, 1);
@@ -584,7 +599,10 @@ st_eligibility_evaluate_full (StDb                     *db,
                 if (progress != NULL)
                   progress (0.2 + 0.55 * MIN (1.0, n_rows / expected), progress_data);
                 if (g_cancellable_is_cancelled (cancellable))
-                  break;
+                  {
+                    rc = SQLITE_DONE;   /* PROGRESS () below says cancelled */
+                    break;
+                  }
               }
             if (strncmp (session_id, last_session, sizeof last_session) != 0)
               {
@@ -614,6 +632,11 @@ st_eligibility_evaluate_full (StDb                     *db,
           }
       }
       sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          st_db_set_error (db, rc, _("reading the attendance"), error);
+          goto fail;
+        }
 
       g_debug ("eligibility: attendance summed after %.3f s", (g_get_monotonic_time () - started) / 1e6);
       PROGRESS (0.75);
@@ -627,7 +650,7 @@ st_eligibility_evaluate_full (StDb                     *db,
       if (stmt == NULL)
         goto fail;
       bind_filters (stmt, query, as_of);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           gpointer index = g_hash_table_lookup (by_id, sqlite3_column_text (stmt, 0));
 
@@ -640,6 +663,11 @@ st_eligibility_evaluate_full (StDb                     *db,
             }
         }
       sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          st_db_set_error (db, rc, _("reading the assignments"), error);
+          goto fail;
+        }
 
       /* Assessments: the latest result of each kind counts. Ordered by
        * (date, hlc) here, for the same reason as the study logs. */
@@ -651,7 +679,7 @@ st_eligibility_evaluate_full (StDb                     *db,
       if (stmt == NULL)
         goto fail;
       bind_filters (stmt, query, as_of);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           gpointer index = g_hash_table_lookup (by_id, sqlite3_column_text (stmt, 0));
           StAssessmentKind k = st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 1));
@@ -676,6 +704,11 @@ st_eligibility_evaluate_full (StDb                     *db,
             }
         }
       sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          st_db_set_error (db, rc, _("reading the assessments"), error);
+          goto fail;
+        }
 
       /* Exemptions and the internship waiver. */
       stmt = st_db_prepare (db,
@@ -686,7 +719,7 @@ st_eligibility_evaluate_full (StDb                     *db,
       if (stmt == NULL)
         goto fail;
       bind_filters (stmt, query, as_of);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           gpointer index = g_hash_table_lookup (by_id, sqlite3_column_text (stmt, 0));
           const char *kind = (const char *) sqlite3_column_text (stmt, 1);
@@ -702,6 +735,11 @@ st_eligibility_evaluate_full (StDb                     *db,
             }
         }
       sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          st_db_set_error (db, rc, _("reading the exemptions"), error);
+          goto fail;
+        }
     }
 
   g_debug ("eligibility: everything but the study logs after %.3f s", (g_get_monotonic_time () - started) / 1e6);
@@ -763,6 +801,7 @@ st_eligibility_list (StDb                     *db,
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) st_eligibility_free);
   char as_of[16];
   sqlite3_stmt *stmt;
+  int rc;
 
   if (query == NULL)
     query = &all;
@@ -789,7 +828,7 @@ st_eligibility_list (StDb                     *db,
   if (stmt == NULL)
     return NULL;
   bind_filters (stmt, query, as_of);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       StEligibility *e = g_new0 (StEligibility, 1);
       const char *state = (const char *) sqlite3_column_text (stmt, 6);
@@ -818,6 +857,11 @@ st_eligibility_list (StDb                     *db,
       g_ptr_array_add (result, e);
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the enrolments"), error);
+      return NULL;
+    }
   g_ptr_array_sort (result, compare_results);
   return g_steal_pointer (&result);
 }

@@ -63,8 +63,15 @@ st_export_household_registration (StDb          *db,
 
       if (level == NULL)
         {
-          g_autoptr(StProgram) p = st_program_load (db, program, NULL);
+          g_autoptr(GError) local_error = NULL;
+          g_autoptr(StProgram) p = st_program_load (db, program, &local_error);
 
+          if (p == NULL && local_error->domain == ST_DB_ERROR)
+            {
+              sqlite3_reset (stmt);
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return -1;
+            }
           level = p && p->graduate_education_level ? p->graduate_education_level : "";
           g_hash_table_insert (levels, g_strdup (program), g_strdup (level));
           level = g_hash_table_lookup (levels, program);
@@ -163,8 +170,17 @@ st_export_enrolments (StDb          *db,
 
       if (program_name == NULL)
         {
-          g_autoptr(StProgram) p = st_program_load (db, program, NULL);
+          g_autoptr(GError) local_error = NULL;
+          g_autoptr(StProgram) p = st_program_load (db, program, &local_error);
 
+          /* An unknown program is named by its code; an unreadable one is
+           * an error, not a file with a wrong column. */
+          if (p == NULL && local_error->domain == ST_DB_ERROR)
+            {
+              sqlite3_reset (stmt);
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return -1;
+            }
           g_hash_table_insert (names, g_strdup (program), g_strdup (p ? p->name : program));
           program_name = g_hash_table_lookup (names, program);
         }

@@ -297,10 +297,11 @@ st_import_load_divisions (StDb    *db,
                                       error);
   g_autoptr(GString) csv = g_string_new ("code,name,parent_code,level\n");
   g_autoptr(GBytes) bytes = NULL;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *parent = (const char *) sqlite3_column_text (stmt, 2);
 
@@ -310,6 +311,11 @@ st_import_load_divisions (StDb    *db,
                               parent ? parent : "", sqlite3_column_text (stmt, 3));
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the list of townships and villages"), error);
+      return NULL;
+    }
   bytes = g_string_free_to_bytes (g_steal_pointer (&csv));
   return st_divisions_new_from_bytes (bytes, st_db_get_path (db), error);
 }
@@ -949,10 +955,18 @@ st_import_roster (StDb                   *db,
     sqlite3_stmt *stmt = st_db_prepare (db, "SELECT NOT EXISTS (SELECT 1 FROM participants"
                                             " WHERE deleted = 0 AND merged_into IS NULL)", error);
 
+    int rc;
+
     if (stmt == NULL)
       goto fail;
-    run.none_before = sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int (stmt, 0) == 1;
+    rc = sqlite3_step (stmt);
+    run.none_before = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) == 1;
     sqlite3_reset (stmt);
+    if (rc != SQLITE_ROW)
+      {
+        st_db_set_error (db, rc, _("reading participants"), error);
+        goto fail;
+      }
   }
 
   {

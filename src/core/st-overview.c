@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "st-overview.h"
 
 void
@@ -54,6 +56,7 @@ st_overview_townships (StDb        *db,
   char first[11], last[11];
   guint y, m, d;
   sqlite3_stmt *stmt;
+  int rc;
 
   if (month == NULL || sscanf (month, "%4u-%2u-%2u", &y, &m, &d) != 3 || m < 1 || m > 12)
     {
@@ -73,7 +76,7 @@ st_overview_townships (StDb        *db,
                         error);
   if (stmt == NULL)
     return NULL;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       StOverviewTownship *t = township_for (by_code, list, (const char *) sqlite3_column_text (stmt, 0));
 
@@ -81,6 +84,11 @@ st_overview_townships (StDb        *db,
       t->incomplete = sqlite3_column_int64 (stmt, 2);
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading participants"), error);
+      return NULL;
+    }
 
   /* Classes that still teach someone, and whether they met this month. */
   stmt = st_db_prepare (db,
@@ -96,7 +104,7 @@ st_overview_townships (StDb        *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, first, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, last, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       StOverviewTownship *t = township_for (by_code, list, (const char *) sqlite3_column_text (stmt, 0));
 
@@ -104,6 +112,11 @@ st_overview_townships (StDb        *db,
       t->classes_without_session = sqlite3_column_int64 (stmt, 2);
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the classes"), error);
+      return NULL;
+    }
   g_ptr_array_sort (list, compare_townships);
   return g_steal_pointer (&list);
 }
@@ -114,13 +127,17 @@ st_overview_review_items (StDb *db)
   sqlite3_stmt *stmt;
   gboolean exists;
   gint64 n = -1;
+  int rc;
 
   /* The table comes with sync; before it, there is nothing to review. */
   stmt = st_db_prepare (db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'review_items'", NULL);
   if (stmt == NULL)
     return -1;
-  exists = sqlite3_step (stmt) == SQLITE_ROW;
+  rc = sqlite3_step (stmt);
+  exists = rc == SQLITE_ROW;
   sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    g_warning ("The review items cannot be counted: %s", sqlite3_errstr (rc));
   if (!exists)
     return -1;
   /* Items deleted (tombstoned by sync) are not waiting for anyone. */
@@ -130,8 +147,11 @@ st_overview_review_items (StDb *db)
       g_debug ("review_items cannot be counted: %s", sqlite3_errmsg (st_db_get_handle (db)));
       return -1;
     }
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     n = sqlite3_column_int64 (stmt, 0);
+  else
+    g_warning ("The review items cannot be counted: %s", sqlite3_errstr (rc));
   sqlite3_reset (stmt);
   return n;
 }

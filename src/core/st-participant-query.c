@@ -480,10 +480,15 @@ st_participant_query_count (StDb *db)
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT count(*) FROM participants WHERE deleted = 0 AND merged_into IS NULL", NULL);
   gint64 n = -1;
 
+  int rc;
+
   if (stmt == NULL)
     return -1;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     n = sqlite3_column_int64 (stmt, 0);
+  else
+    g_debug ("counting participants failed: %s", sqlite3_errstr (rc));
   sqlite3_reset (stmt);
   return n;
 }
@@ -495,11 +500,16 @@ st_participant_query_rowid (StDb       *db,
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT rowid FROM participants WHERE id = ?", NULL);
   gint64 rowid = 0;
 
+  int rc;
+
   if (stmt == NULL)
     return 0;
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     rowid = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    g_debug ("looking up a participant failed: %s", sqlite3_errstr (rc));
   sqlite3_reset (stmt);
   return rowid;
 }

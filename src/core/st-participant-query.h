@@ -88,10 +88,12 @@ GPtrArray  *st_participant_query_fetch   (StDb                     *db,
                                           guint                     n_rowids,
                                           GError                  **error);
 
-/* How many live participants there are (not deleted, not merged). */
+/* How many live participants there are (not deleted, not merged), or -1
+ * when the database cannot be read. */
 gint64      st_participant_query_count   (StDb                     *db);
 
-/* The rowid of the participant with key @uuid, or 0. */
+/* The rowid of the participant with key @uuid, or 0 (also when the
+ * database cannot be read: only to select a row that is shown). */
 gint64      st_participant_query_rowid   (StDb                     *db,
                                           const char               *uuid);
 

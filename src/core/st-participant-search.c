@@ -366,18 +366,24 @@ forget_all (StDb    *db,
   return st_db_commit (db, error);
 }
 
-static gint64
-count_of (StDb       *db,
-          const char *sql)
+static gboolean
+count_of (StDb        *db,
+          const char  *sql,
+          gint64      *n,
+          GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (db, sql, NULL);
-  gint64 n = -1;
+  sqlite3_stmt *stmt = st_db_prepare (db, sql, error);
+  int rc;
 
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
-  return n;
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return st_db_set_error (db, rc, _("updating the search index"), error);
+  return TRUE;
 }
 
 /* Keys held back at most: each batch goes into the index in key order, a
@@ -434,8 +440,17 @@ refresh (StDb              *db,
    * and a reader does not stop another program writing. */
   if (!collect_stale (db, uuid, stale, error))
     return -1;
-  orphans = uuid == NULL
-    && count_of (db, "SELECT count(*) FROM participant_search") > count_of (db, "SELECT count(*) FROM participants");
+  if (uuid == NULL)
+    {
+      gint64 indexed = 0, people = 0;
+
+      if (!count_of (db, "SELECT count(*) FROM participant_search", &indexed, error)
+          || !count_of (db, "SELECT count(*) FROM participants", &people, error))
+        return -1;
+      orphans = indexed > people;
+    }
+  else
+    orphans = FALSE;
   if (stale->len == 0 && !orphans)
     return 0;
 
@@ -489,10 +504,12 @@ st_participant_search_refresh (StDb              *db,
                                gpointer           user_data,
                                GError           **error)
 {
-  gint64 cache = count_of (db, "PRAGMA cache_size");
+  gint64 cache = 0;
   gint64 n;
 
   g_return_val_if_fail (ST_IS_DB (db), -1);
+  if (!count_of (db, "PRAGMA cache_size", &cache, error))
+    return -1;
 
   /* The refresh reads every participant once: caching those pages would
    * only cost the app memory it does not get back (16 MB at 100,000
@@ -520,7 +537,12 @@ st_participant_search_refresh_one (StDb        *db,
 gint64
 st_participant_search_stale_count (StDb *db)
 {
-  return count_of (db,
-                   "SELECT count(*) FROM participants p LEFT JOIN participant_search s ON s.pid = p.rowid"
-                   " WHERE" STALE_WHERE);
+  gint64 n = -1;
+
+  if (!count_of (db,
+                 "SELECT count(*) FROM participants p LEFT JOIN participant_search s ON s.pid = p.rowid"
+                 " WHERE" STALE_WHERE,
+                 &n, NULL))
+    return -1;
+  return n;
 }

@@ -28,7 +28,8 @@ gboolean  st_participant_search_refresh_one (StDb             *db,
                                              GError          **error);
 
 /* How many participants the index does not reflect yet (a cheap check for
- * tests and the benchmark; it scans the participants). */
+ * tests and the benchmark; it scans the participants), or -1 when the
+ * database cannot be read. */
 gint64    st_participant_search_stale_count (StDb             *db);
 
 /* How names and search terms are compared: NFKC (full-width letters and

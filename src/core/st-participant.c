@@ -205,21 +205,29 @@ st_participant_find_by_id_number (StDb        *db,
   return p;
 }
 
-static gboolean
-division_exists (StDb       *db,
-                 const char *code,
-                 const char *level)
+/* 1 when the division exists, 0 when not, -1 with @error set when the
+ * database cannot say (not "no such township" for a damaged page). */
+static int
+division_exists (StDb        *db,
+                 const char  *code,
+                 const char  *level,
+                 GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT 1 FROM divisions WHERE code = ? AND level = ?", NULL);
-  gboolean found;
+  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT 1 FROM divisions WHERE code = ? AND level = ?", error);
+  int rc;
 
   if (stmt == NULL)
-    return FALSE;
+    return -1;
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, level, -1, SQLITE_STATIC);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
+  rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
-  return found;
+  if (rc == SQLITE_ROW)
+    return 1;
+  if (rc == SQLITE_DONE)
+    return 0;
+  st_db_set_error (db, rc, _("reading the list of townships and villages"), error);
+  return -1;
 }
 
 static gboolean
@@ -228,6 +236,7 @@ validate (StDb           *db,
           GError        **error)
 {
   StIdcardInfo info;
+  int found;
 
   if (p->id_number == NULL || !st_idcard_parse (p->id_number, NULL, &info, NULL))
     {
@@ -245,14 +254,20 @@ validate (StDb           *db,
                            _("Name: a participant needs a name."));
       return FALSE;
     }
-  if (p->township_code == NULL || !division_exists (db, p->township_code, "township"))
+  found = p->township_code != NULL ? division_exists (db, p->township_code, "township", error) : 0;
+  if (found < 0)
+    return FALSE;
+  if (found == 0)
     {
       g_set_error (error, ST_PARTICIPANT_ERROR, ST_PARTICIPANT_ERROR_INVALID,
                    _("Township: “%s” is not a township of this database’s county."),
                    p->township_code ? p->township_code : "");
       return FALSE;
     }
-  if (p->village_code != NULL && !division_exists (db, p->village_code, "village"))
+  found = p->village_code != NULL ? division_exists (db, p->village_code, "village", error) : 1;
+  if (found < 0)
+    return FALSE;
+  if (found == 0)
     {
       g_set_error (error, ST_PARTICIPANT_ERROR, ST_PARTICIPANT_ERROR_INVALID,
                    _("Village: “%s” is not a village of this database’s county."), p->village_code);

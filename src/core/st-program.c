@@ -388,11 +388,13 @@ st_program_load (StDb        *db,
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT rules FROM programs WHERE code = ? AND deleted = 0"
                                           " ORDER BY hlc DESC LIMIT 1", error);
   const GPtrArray *builtin = st_programs_builtin ();
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     {
       g_autofree char *rules = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 
@@ -400,6 +402,12 @@ st_program_load (StDb        *db,
       return st_program_new_from_data (rules, -1, code, error);
     }
   sqlite3_reset (stmt);
+  /* Not the built-in rules in place of the county's own: an error. */
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading a program"), error);
+      return NULL;
+    }
 
   for (guint i = 0; i < builtin->len; i++)
     {
@@ -421,12 +429,13 @@ st_program_list (StDb    *db,
   const GPtrArray *builtin = st_programs_builtin ();
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT DISTINCT code FROM programs WHERE deleted = 0 ORDER BY code", error);
   g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   for (guint i = 0; i < builtin->len; i++)
     g_ptr_array_add (codes, g_strdup (((StProgram *) g_ptr_array_index (builtin, i))->code));
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *code = (const char *) sqlite3_column_text (stmt, 0);
 
@@ -434,6 +443,11 @@ st_program_list (StDb    *db,
         g_ptr_array_add (codes, g_strdup (code));
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the programs"), error);
+      return NULL;
+    }
 
   for (guint i = 0; i < codes->len; i++)
     {
@@ -511,10 +525,11 @@ st_majors_list (StDb    *db,
   g_autoptr(GPtrArray) list = builtin_majors ();
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT name, archived FROM majors WHERE deleted = 0"
                                           " ORDER BY sort_order, hlc", error);
+  int rc;
 
   if (stmt == NULL)
     return NULL;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *name = (const char *) sqlite3_column_text (stmt, 0);
       gboolean archived = sqlite3_column_int (stmt, 1);
@@ -527,6 +542,11 @@ st_majors_list (StDb    *db,
         g_ptr_array_add (list, g_strdup (name));
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the list of majors"), error);
+      return NULL;
+    }
   return g_steal_pointer (&list);
 }
 

@@ -228,13 +228,18 @@ load_one (StDb         *db,
 {
   sqlite3_stmt *stmt = st_db_prepare (db, sql, error);
   gpointer row = NULL;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     row = from_row (stmt);
   sqlite3_reset (stmt);
+  /* Absent is NULL alone; unreadable is NULL with @error set. */
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    st_db_set_error (db, rc, _("reading the database"), error);
   return row;
 }
 
@@ -263,19 +268,30 @@ st_class_free (StClass *c)
   g_free (c);
 }
 
-static gboolean
-township_exists (StDb       *db,
-                 const char *code)
+/* 1 when it is a township of the county, 0 when not, -1 with @error set
+ * when the database cannot say. */
+static int
+township_exists (StDb        *db,
+                 const char  *code,
+                 GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT 1 FROM divisions WHERE code = ? AND level = 'township'", NULL);
-  gboolean found;
+  sqlite3_stmt *stmt;
+  int rc;
 
-  if (stmt == NULL || code == NULL)
-    return FALSE;
+  if (code == NULL)
+    return 0;
+  stmt = st_db_prepare (db, "SELECT 1 FROM divisions WHERE code = ? AND level = 'township'", error);
+  if (stmt == NULL)
+    return -1;
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
+  rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
-  return found;
+  if (rc == SQLITE_ROW)
+    return 1;
+  if (rc == SQLITE_DONE)
+    return 0;
+  st_db_set_error (db, rc, _("reading the list of townships and villages"), error);
+  return -1;
 }
 
 static char *
@@ -323,6 +339,7 @@ st_class_create (StDb     *db,
 {
   g_autoptr(StProgram) program = NULL;
   g_autofree char *trainers = NULL;
+  int found;
 
   if (c->name == NULL || *g_strstrip (c->name) == '\0')
     return refuse (error, ST_RECORDS_ERROR_INVALID, _("Class: a class needs a name."));
@@ -339,7 +356,10 @@ st_class_create (StDb     *db,
         return refuse (error, ST_RECORDS_ERROR_INVALID,
                        _("Major: “%s” is not in the list of majors. Add it first (shuangti-cli major add)."), c->major);
     }
-  if (!township_exists (db, c->township_code))
+  found = township_exists (db, c->township_code, error);
+  if (found < 0)
+    return FALSE;
+  if (found == 0)
     return refuse (error, ST_RECORDS_ERROR_INVALID,
                    _("Township: “%s” is not a township of this database’s county."),
                    c->township_code ? c->township_code : "");
@@ -404,14 +424,21 @@ st_class_list (StDb        *db,
                                           " AND (?1 IS NULL OR township_code = ?1)"
                                           " ORDER BY start_date DESC, name", error);
   GPtrArray *list;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   st_db_bind_text (stmt, 1, township_code);
   list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_class_free);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (list, class_from_row (stmt));
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the classes"), error);
+      g_ptr_array_unref (list);
+      return NULL;
+    }
   return list;
 }
 
@@ -491,15 +518,22 @@ st_enrolment_list (StDb        *db,
                                           " AND (?1 IS NULL OR class_id = ?1) AND (?2 IS NULL OR participant_id = ?2)"
                                           " ORDER BY enrolled_on, id", error);
   GPtrArray *list;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   st_db_bind_text (stmt, 1, class_id);
   st_db_bind_text (stmt, 2, participant_id);
   list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_enrolment_free);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (list, enrolment_from_row (stmt));
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the enrolments"), error);
+      g_ptr_array_unref (list);
+      return NULL;
+    }
   return list;
 }
 
@@ -744,14 +778,21 @@ st_session_list (StDb        *db,
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT " SESSION_COLUMNS " FROM sessions WHERE deleted = 0"
                                           " AND class_id = ? ORDER BY date, id", error);
   GPtrArray *list;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, class_id, -1, SQLITE_STATIC);
   list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_session_free);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (list, session_from_row (stmt));
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the class sessions"), error);
+      g_ptr_array_unref (list);
+      return NULL;
+    }
   return list;
 }
 
@@ -767,10 +808,16 @@ enrolment_on (StDb        *db,
               GError     **error)
 {
   g_autofree char *id = st_enrolment_id (participant_id, class_id);
-  g_autoptr(StEnrolment) e = st_enrolment_load (db, id, NULL);
+  g_autoptr(GError) local = NULL;
+  g_autoptr(StEnrolment) e = st_enrolment_load (db, id, &local);
   g_autoptr(StParticipant) p = st_participant_load (db, participant_id, NULL);
   const char *name = p ? p->name : participant_id;
 
+  if (e == NULL && local->domain == ST_DB_ERROR)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
   if (e == NULL)
     {
       refuse (error, ST_RECORDS_ERROR_NOT_ENROLLED, _("%s is not enrolled in this class."), name);
@@ -794,10 +841,11 @@ enrolment_on (StDb        *db,
 /* Minutes already on the participant's record for @date, other than the
  * attendance @except_id. */
 static gint64
-minutes_on_day (StDb       *db,
-                const char *participant_id,
-                const char *date,
-                const char *except_id)
+minutes_on_day (StDb        *db,
+                const char  *participant_id,
+                const char  *date,
+                const char  *except_id,
+                GError     **error)
 {
   sqlite3_stmt *stmt = st_db_prepare (db,
                                       "SELECT coalesce ((SELECT sum (a.minutes) FROM attendance a JOIN sessions s ON s.id = a.session_id"
@@ -805,17 +853,24 @@ minutes_on_day (StDb       *db,
                                       "  AND a.id IS NOT ?3), 0)"
                                       " + coalesce ((SELECT sum (minutes) FROM study_logs"
                                       "  WHERE participant_id = ?1 AND date = ?2 AND deleted = 0), 0)",
-                                      NULL);
+                                      error);
   gint64 n = 0;
+  int rc;
 
   if (stmt == NULL)
-    return 0;
+    return -1;
   sqlite3_bind_text (stmt, 1, participant_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, date, -1, SQLITE_STATIC);
   st_db_bind_text (stmt, 3, except_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     n = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      st_db_set_error (db, rc, _("reading the hours of the day"), error);
+      return -1;
+    }
   return n;
 }
 
@@ -848,6 +903,7 @@ st_attendance_set (StDb        *db,
   g_autoptr(StSession) s = st_session_load (db, session_id, error);
   g_autoptr(StEnrolment) e = NULL;
   g_autofree char *id = NULL;
+  gint64 day;
 
   if (s == NULL)
     return FALSE;
@@ -870,7 +926,10 @@ st_attendance_set (StDb        *db,
                    _("Hours: someone present is credited more than 0 minutes; mark them absent instead."));
 
   id = st_uuid_v5_pair (ST_UUID_NS_ATTENDANCE, s->id, participant_id);
-  if (minutes_on_day (db, participant_id, s->date, id) + minutes > 24 * 60)
+  day = minutes_on_day (db, participant_id, s->date, id, error);
+  if (day < 0)
+    return FALSE;
+  if (day + minutes > 24 * 60)
     return refuse (error, ST_RECORDS_ERROR_INVALID,
                    _("Hours: this would credit more than 24 hours on %s."), s->date);
   return write_attendance (db, s, participant_id, status, minutes, error);
@@ -885,6 +944,7 @@ st_attendance_fill_present (StDb        *db,
   g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
   gboolean ok = TRUE;
+  int rc;
   Tx tx;
 
   if (s == NULL)
@@ -901,9 +961,14 @@ st_attendance_fill_present (StDb        *db,
   sqlite3_bind_text (stmt, 1, s->class_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, s->date, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, s->id, -1, SQLITE_STATIC);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (missing, column_dup (stmt, 0));
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the participants of the class"), error);
+      return -1;
+    }
 
   if (!tx_begin (&tx, db, error))
     return -1;
@@ -968,6 +1033,7 @@ st_study_log_add (StDb        *db,
                   GError     **error)
 {
   g_autoptr(StParticipant) p = st_participant_load (db, participant_id, error);
+  gint64 day;
 
   if (p == NULL || !check_study_log (date, minutes, kind, error))
     return FALSE;
@@ -981,7 +1047,10 @@ st_study_log_add (StDb        *db,
         return refuse (error, ST_RECORDS_ERROR_NOT_ENROLLED,
                        _("The enrolment %s is not %s’s."), enrolment_id, p->name);
     }
-  if (minutes_on_day (db, participant_id, date, NULL) + minutes > 24 * 60)
+  day = minutes_on_day (db, participant_id, date, NULL, error);
+  if (day < 0)
+    return FALSE;
+  if (day + minutes > 24 * 60)
     return refuse (error, ST_RECORDS_ERROR_INVALID,
                    _("Hours: this would credit %s with more than 24 hours on %s."), p->name, date);
   return write_study_log (db, participant_id, enrolment_id, p->township_code, date, minutes, kind, source, error);
@@ -1001,6 +1070,7 @@ st_study_log_add_for_class (StDb               *db,
   g_autoptr(GPtrArray) enrolments = NULL;
   gboolean ok = TRUE;
   int written = 0;
+  gint64 day;
   Tx tx;
 
   if (c == NULL || !check_study_log (date, minutes, kind, error))
@@ -1017,7 +1087,13 @@ st_study_log_add_for_class (StDb               *db,
       if (g_strcmp0 (e->enrolled_on, date) > 0
           || (!g_str_equal (e->state, "studying") && g_strcmp0 (e->state_date, date) < 0))
         continue;
-      if (minutes_on_day (db, e->participant_id, date, NULL) + minutes > 24 * 60)
+      day = minutes_on_day (db, e->participant_id, date, NULL, error);
+      if (day < 0)
+        {
+          ok = FALSE;
+          break;
+        }
+      if (day + minutes > 24 * 60)
         {
           g_autoptr(StParticipant) p = st_participant_load (db, e->participant_id, NULL);
 
@@ -1123,15 +1199,18 @@ st_assessment_record (StDb        *db,
                                           " FROM assignments WHERE enrolment_id = ?1 AND deleted = 0",
                                           error);
       gint64 total, done;
+      int rc;
 
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, 1, enrolment_id, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, date, -1, SQLITE_STATIC);
-      sqlite3_step (stmt);
-      total = sqlite3_column_int64 (stmt, 0);
-      done = sqlite3_column_int64 (stmt, 1);
+      rc = sqlite3_step (stmt);
+      total = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+      done = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 1) : 0;
       sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        return st_db_set_error (db, rc, _("reading the assignments"), error);
       if (done < total || done < program->min_assignments)
         return refuse (error, ST_RECORDS_ERROR_RULE,
                        _("The practical assignments are not done (%lld of %lld, at least %u needed): without them there is no assessment."),

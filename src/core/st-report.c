@@ -1600,28 +1600,46 @@ typedef struct
   StCsvWriter *writer;
   GPtrArray   *row;
   GError      *error;   /* the first failure; later rows are skipped */
+  GArray      *kinds;   /* StCsvFieldKind of each field of row */
 } Csv;
-
-static void
-csv_add (Csv        *csv,
-         const char *text)
-{
-  g_ptr_array_add (csv->row, g_strdup (text));
-}
 
 static void
 csv_take (Csv  *csv,
           char *text)
 {
+  StCsvFieldKind kind = ST_CSV_FIELD_TEXT;
+
   g_ptr_array_add (csv->row, text);
+  g_array_append_val (csv->kinds, kind);
+}
+
+static void
+csv_add (Csv        *csv,
+         const char *text)
+{
+  csv_take (csv, g_strdup (text));
+}
+
+/* A figure: written as a number, never taken for a formula (the CSV
+ * writer puts a ' before text that begins with - or +). */
+static void
+csv_number (Csv  *csv,
+            char *text)
+{
+  StCsvFieldKind kind = ST_CSV_FIELD_NUMBER;
+
+  g_ptr_array_add (csv->row, text);
+  g_array_append_val (csv->kinds, kind);
 }
 
 static void
 csv_end_row (Csv *csv)
 {
   if (csv->error == NULL)
-    st_csv_writer_write_row (csv->writer, (const char *const *) csv->row->pdata, csv->row->len, &csv->error);
+    st_csv_writer_write_row_kinds (csv->writer, (const char *const *) csv->row->pdata,
+                                   (const StCsvFieldKind *) (gpointer) csv->kinds->data, csv->row->len, &csv->error);
   g_ptr_array_set_size (csv->row, 0);
+  g_array_set_size (csv->kinds, 0);
 }
 
 static void
@@ -1638,26 +1656,26 @@ csv_figures (Csv            *csv,
              const StReport *report,
              const Figures  *f)
 {
-  csv_take (csv, format_count (f->new_enrolments));
-  csv_take (csv, format_count (f->new_participants));
-  csv_take (csv, format_count (f->cumulative_participants));
-  csv_take (csv, format_count (f->cumulative_enrolments));
-  csv_take (csv, format_count (f->in_study));
-  csv_take (csv, format_count (f->graduated));
-  csv_take (csv, format_count (f->completed));
-  csv_take (csv, format_count (f->withdrawn));
-  csv_take (csv, format_count (sum_of (f->sessions, N_MODES)));
+  csv_number (csv, format_count (f->new_enrolments));
+  csv_number (csv, format_count (f->new_participants));
+  csv_number (csv, format_count (f->cumulative_participants));
+  csv_number (csv, format_count (f->cumulative_enrolments));
+  csv_number (csv, format_count (f->in_study));
+  csv_number (csv, format_count (f->graduated));
+  csv_number (csv, format_count (f->completed));
+  csv_number (csv, format_count (f->withdrawn));
+  csv_number (csv, format_count (sum_of (f->sessions, N_MODES)));
   for (guint m = 0; m < N_MODES; m++)
-    csv_take (csv, format_hours (f->session_minutes[m]));
-  csv_take (csv, format_hours (sum_of (f->session_minutes, N_MODES)));
-  csv_take (csv, format_count (sum_of (f->attendances, N_MODES)));
+    csv_number (csv, format_hours (f->session_minutes[m]));
+  csv_number (csv, format_hours (sum_of (f->session_minutes, N_MODES)));
+  csv_number (csv, format_count (sum_of (f->attendances, N_MODES)));
   for (guint m = 0; m < N_MODES; m++)
-    csv_take (csv, format_hours (f->attended_minutes[m]));
-  csv_take (csv, format_hours (sum_of (f->attended_minutes, N_MODES)));
-  csv_take (csv, format_count (f->finished_in_quarter));
-  csv_take (csv, format_yuan (report, f->finished_in_quarter));
-  csv_take (csv, format_count (f->finished_cumulative));
-  csv_take (csv, format_yuan (report, f->finished_cumulative));
+    csv_number (csv, format_hours (f->attended_minutes[m]));
+  csv_number (csv, format_hours (sum_of (f->attended_minutes, N_MODES)));
+  csv_number (csv, format_count (f->finished_in_quarter));
+  csv_number (csv, format_yuan (report, f->finished_in_quarter));
+  csv_number (csv, format_count (f->finished_cumulative));
+  csv_number (csv, format_yuan (report, f->finished_cumulative));
   csv_end_row (csv);
 }
 
@@ -1673,7 +1691,8 @@ st_report_write_csv (StReport       *report,
   g_autoptr(GError) local = NULL;
   g_autofree char *title = report_title (report);
   g_autofree char *period = report_period (report);
-  Csv csv = { NULL, row, NULL };
+  g_autoptr(GArray) kinds = g_array_new (FALSE, FALSE, sizeof (StCsvFieldKind));
+  Csv csv = { NULL, row, NULL, kinds };
 
   writer = st_csv_writer_new (path, encoding, &local);
   if (writer == NULL)
@@ -1745,8 +1764,8 @@ st_report_write_csv (StReport       *report,
           const Target *t = &g_array_index (report->targets, Target, i);
 
           csv_add (&csv, t->date);
-          csv_take (&csv, format_count (t->participants));
-          csv_take (&csv, format_count (t->achieved));
+          csv_number (&csv, format_count (t->participants));
+          csv_number (&csv, format_count (t->achieved));
           csv_take (&csv, format_percent (t->achieved, t->participants));
           csv_add (&csv, target_status (report, t));
           csv_end_row (&csv);
@@ -1766,7 +1785,7 @@ st_report_write_csv (StReport       *report,
 
       csv_take (&csv, quarter_code (&point->quarter));
       csv_take (&csv, st_quarter_last_day (&point->quarter));
-      csv_take (&csv, format_count (point->cumulative));
+      csv_number (&csv, format_count (point->cumulative));
       csv_take (&csv, point->target > 0 ? format_count (point->target) : g_strdup (""));
       csv_end_row (&csv);
     }
@@ -1783,7 +1802,7 @@ st_report_write_csv (StReport       *report,
           const Item *item = g_ptr_array_index (report->breakdowns[b], i);
 
           csv_add (&csv, item->label);
-          csv_take (&csv, format_count (item->participants));
+          csv_number (&csv, format_count (item->participants));
           csv_take (&csv, format_percent (item->participants, report->total.cumulative_participants));
           csv_end_row (&csv);
         }

@@ -134,21 +134,32 @@ format_hours (int minutes)
   return g_strdup_printf ("%d.%02d", hundredths / 100, hundredths % 100);
 }
 
-static char *
-lookup_text (StDb       *db,
-             const char *sql,
-             const char *key)
+/* Sets *@text to the first column of the row for @key, or NULL when there
+ * is none; FALSE with @error set when the database cannot say. */
+static gboolean
+lookup_text (StDb        *db,
+             const char  *sql,
+             const char  *key,
+             char       **text,
+             GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (db, sql, NULL);
-  char *text = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
 
-  if (stmt == NULL || key == NULL)
-    return NULL;
+  *text = NULL;
+  if (key == NULL)
+    return TRUE;
+  stmt = st_db_prepare (db, sql, error);
+  if (stmt == NULL)
+    return FALSE;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
-    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    *text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_reset (stmt);
-  return text;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, _("reading the sign-in sheet"), error);
+  return TRUE;
 }
 
 static int
@@ -198,13 +209,17 @@ st_signin_sheet_new (StDb        *db,
     return NULL;
 
   sheet->class_name = g_strdup (klass->name);
-  sheet->township = lookup_text (db, "SELECT name FROM divisions WHERE code = ?1", klass->township_code);
+  if (!lookup_text (db, "SELECT name FROM divisions WHERE code = ?1", klass->township_code,
+                    &sheet->township, error))
+    return NULL;
   if (sheet->township == NULL)
     sheet->township = g_strdup (klass->township_code);
   if (klass->major != NULL && *klass->major != '\0')
     {
       /* classes.major_id holds a major's id or its name. */
-      sheet->major = lookup_text (db, "SELECT name FROM majors WHERE id = ?1 AND deleted = 0", klass->major);
+      if (!lookup_text (db, "SELECT name FROM majors WHERE id = ?1 AND deleted = 0", klass->major,
+                        &sheet->major, error))
+        return NULL;
       if (sheet->major == NULL)
         sheet->major = g_strdup (klass->major);
     }

@@ -641,20 +641,26 @@ st_sync_sign_out (StDb          *db,
 /* ------------------------------------------------------------------------ */
 /* Database helpers                                                         */
 
-static gint64
-query_int (StDb       *db,
-           const char *sql,
-           gint64      fallback)
+/* Sets *@value to the first column of the first row unless it is NULL or
+ * there is none; FALSE with @error set when it cannot be read. */
+static gboolean
+query_int (StDb        *db,
+           const char  *sql,
+           gint64      *value,
+           GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (db, sql, NULL);
-  gint64 value = fallback;
+  sqlite3_stmt *stmt = st_db_prepare (db, sql, error);
+  int rc;
 
   if (stmt == NULL)
-    return fallback;
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    value = sqlite3_column_int64 (stmt, 0);
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    *value = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
-  return value;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, _("reading the database"), error);
+  return TRUE;
 }
 
 static gint64
@@ -681,7 +687,11 @@ set_meta_int (StDb        *db,
 gint64
 st_sync_count_pending (StDb *db)
 {
-  return query_int (db, "SELECT count(*) FROM outbox", 0);
+  gint64 n = 0;
+
+  if (!query_int (db, "SELECT count(*) FROM outbox", &n, NULL))
+    return -1;
+  return n;
 }
 
 gint64
@@ -720,23 +730,28 @@ table_info_free (TableInfo *info)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TableInfo, table_info_free)
 
+/* NULL with @error set when the table's columns cannot be read: a short
+ * list would apply changes without some of their fields. */
 static TableInfo *
-table_info_new (StDb       *db,
-                const char *table)
+table_info_new (StDb        *db,
+                const char  *table,
+                GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("PRAGMA table_info (%s)", table);
   g_autoptr(GString) names = g_string_new ("id, hlc, device, deleted");
   g_autoptr(GString) values = g_string_new ("?, ?, ?, ?");
   g_autoptr(GString) set = g_string_new ("hlc = excluded.hlc, device = excluded.device, deleted = excluded.deleted");
-  TableInfo *info = g_new0 (TableInfo, 1);
+  g_autoptr(TableInfo) info = g_new0 (TableInfo, 1);
   sqlite3_stmt *stmt = NULL;
+  int rc;
 
   info->table = g_strdup (table);
   info->columns = g_ptr_array_new_with_free_func (g_free);
   info->review_items = g_str_equal (table, "review_items");
-  if (sqlite3_prepare_v2 (st_db_get_handle (db), sql, -1, &stmt, NULL) == SQLITE_OK)
+  rc = sqlite3_prepare_v2 (st_db_get_handle (db), sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
     {
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           const char *name = (const char *) sqlite3_column_text (stmt, 1);
 
@@ -752,6 +767,11 @@ table_info_new (StDb       *db,
         }
       sqlite3_finalize (stmt);
     }
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the laptop schema"), error);
+      return NULL;
+    }
   /* The remote state wins unless this laptop's row is newer: an edit made
    * here that is not pushed yet, which the server will merge. */
   info->upsert_sql = g_strdup_printf ("INSERT INTO %1$s (%2$s) VALUES (%3$s)"
@@ -759,7 +779,7 @@ table_info_new (StDb       *db,
                                       " WHERE excluded.hlc > %1$s.hlc"
                                       "    OR (excluded.hlc = %1$s.hlc AND excluded.device >= %1$s.device)",
                                       table, names->str, values->str, set->str);
-  return info;
+  return g_steal_pointer (&info);
 }
 
 static void
@@ -818,10 +838,15 @@ restamp_future (Conn    *conn,
   ok = stmt != NULL;
   if (ok)
     {
+      int rc;
+
       sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) limit);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
         high = (guint64) sqlite3_column_int64 (stmt, 0);
       sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        ok = st_db_set_error (db, rc, _("restamping changes"), error);
     }
   {
     guint64 seen = (guint64) meta_int (db, "hlc_seen", 0);
@@ -839,10 +864,11 @@ restamp_future (Conn    *conn,
   if (ok)
     {
       g_autoptr(GPtrArray) updates = g_ptr_array_new_with_free_func (g_free);
+      int rc = SQLITE_DONE;
 
       sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) limit);
       st_db_set_applying_remote (db, TRUE);
-      while (ok && sqlite3_step (stmt) == SQLITE_ROW)
+      while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           gint64 id = sqlite3_column_int64 (stmt, 0);
           const char *table = (const char *) sqlite3_column_text (stmt, 1);
@@ -881,6 +907,9 @@ restamp_future (Conn    *conn,
             }
         }
       sqlite3_reset (stmt);
+      /* An unreadable outbox is not an outbox restamped. */
+      if (ok && rc != SQLITE_DONE)
+        ok = st_db_set_error (db, rc, _("restamping changes"), error);
       for (guint i = 0; ok && i < updates->len; i++)
         ok = st_db_exec (db, g_ptr_array_index (updates, i), error);
       st_db_set_applying_remote (db, FALSE);
@@ -937,8 +966,13 @@ check_device (Conn    *conn,
     {
       gint64 server_epoch = json_object_get_int_member_with_default (device, "epoch", 0);
       gint64 acked = json_object_get_int_member_with_default (device, "acked_seq", 0);
-      gint64 high = query_int (conn->db, "SELECT max(id) FROM audit_log", 0);
+      gint64 high = 0;
 
+      if (!query_int (conn->db, "SELECT max(id) FROM audit_log", &high, error))
+        {
+          reply_clear (&reply);
+          return FALSE;
+        }
       if (server_epoch > epoch)
         new_epoch = server_epoch + 1;
       else if (server_epoch == epoch && high < acked)
@@ -1040,11 +1074,13 @@ refuse_change (Conn        *conn,
   g_autofree char *base_device = NULL;
   gint64 hlc = 0, base = 0;
   gboolean ok = TRUE;
+  int rc;
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, seq);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     {
       table = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       row = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
@@ -1055,6 +1091,8 @@ refuse_change (Conn        *conn,
       base_device = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, _("saving a refused change"), error);
   if (table == NULL || !is_feed_table (table))
     return TRUE;
 
@@ -1066,9 +1104,12 @@ refuse_change (Conn        *conn,
     if (q != NULL)
       {
         sqlite3_bind_text (q, 1, row, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step (q) == SQLITE_ROW && sqlite3_column_type (q, 0) != SQLITE_NULL)
+        rc = sqlite3_step (q);
+        if (rc == SQLITE_ROW && sqlite3_column_type (q, 0) != SQLITE_NULL)
           township = g_strdup ((const char *) sqlite3_column_text (q, 0));
         sqlite3_reset (q);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+          return st_db_set_error (db, rc, _("saving a refused change"), error);
       }
   }
 
@@ -1122,7 +1163,13 @@ refuse_change (Conn        *conn,
           g_autoptr(GPtrArray) bound = g_ptr_array_new ();
           GList *members = json_object_get_members (values);
 
-          info = table_info_new (db, table);
+          info = table_info_new (db, table, error);
+          if (info == NULL)
+            {
+              g_list_free (members);
+              st_db_set_applying_remote (db, FALSE);
+              return FALSE;
+            }
           g_string_append_printf (sql, "UPDATE %s SET hlc = ?, device = ?", table);
           for (GList *l = members; l != NULL; l = l->next)
             {
@@ -1196,28 +1243,34 @@ acknowledge (Conn       *conn,
               ok = q != NULL;
               if (ok)
                 {
+                  int rc;
+
                   sqlite3_bind_int64 (q, 1, seq);
-                  if (sqlite3_step (q) == SQLITE_ROW)
+                  rc = sqlite3_step (q);
+                  if (rc == SQLITE_ROW)
                     {
                       table = g_strdup ((const char *) sqlite3_column_text (q, 0));
                       row = g_strdup ((const char *) sqlite3_column_text (q, 1));
                     }
                   sqlite3_reset (q);
+                  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                    ok = st_db_set_error (db, rc, _("saving a change to send"), error);
                 }
               if (ok && table != NULL && is_feed_table (table) && !g_str_equal (table, "review_items"))
                 {
-                  g_autoptr(TableInfo) info = table_info_new (db, table);
+                  g_autoptr(TableInfo) info = table_info_new (db, table, error);
                   g_autoptr(GString) object = g_string_new ("json_object ('deleted', deleted");
                   g_autofree char *sql = NULL;
 
-                  for (guint c = 0; c < info->columns->len; c++)
+                  ok = info != NULL;
+                  for (guint c = 0; ok && c < info->columns->len; c++)
                     g_string_append_printf (object, ", '%s', %s", (char *) g_ptr_array_index (info->columns, c),
                                             (char *) g_ptr_array_index (info->columns, c));
                   g_string_append (object, ")");
-                  sql = g_strdup_printf ("INSERT INTO audit_log (at, actor, device, tbl, row_id, op, hlc, base_hlc, old, new)"
+                  sql = !ok ? NULL : g_strdup_printf ("INSERT INTO audit_log (at, actor, device, tbl, row_id, op, hlc, base_hlc, old, new)"
                                          " SELECT st_now_ms (), st_actor (), st_device (), '%s', id, 'insert', hlc, NULL, NULL, %s"
                                          " FROM %s WHERE id = ?", table, object->str, table);
-                  q = st_db_prepare (db, sql, error);
+                  q = ok ? st_db_prepare (db, sql, error) : NULL;
                   ok = q != NULL;
                   if (ok)
                     {
@@ -1372,17 +1425,21 @@ typedef struct
   GHashTable *tables;    /* name → TableInfo */
 } Applier;
 
+/* NULL for a table this version does not keep, and NULL with @error set
+ * when its columns cannot be read. */
 static TableInfo *
-applier_table (Applier    *applier,
-               StDb       *db,
-               const char *table)
+applier_table (Applier     *applier,
+               StDb        *db,
+               const char  *table,
+               GError     **error)
 {
   TableInfo *info = g_hash_table_lookup (applier->tables, table);
 
   if (info == NULL && is_feed_table (table))
     {
-      info = table_info_new (db, table);
-      g_hash_table_insert (applier->tables, info->table, info);
+      info = table_info_new (db, table, error);
+      if (info != NULL)
+        g_hash_table_insert (applier->tables, info->table, info);
     }
   return info;
 }
@@ -1418,12 +1475,15 @@ apply_entry (Applier          *applier,
              gint64           *evicted,
              GError          **error)
 {
-  TableInfo *info = applier_table (applier, db, entry->table);
+  TableInfo *info;
   sqlite3_stmt *stmt;
   int rc, index = 1;
 
-  if (info == NULL || entry->row == NULL)
+  if (!is_feed_table (entry->table) || entry->row == NULL)
     return TRUE;   /* a table this version does not keep */
+  info = applier_table (applier, db, entry->table, error);
+  if (info == NULL)
+    return FALSE;
 
   if (entry->evict)
     {
@@ -1504,9 +1564,11 @@ drop_out_of_scope (Applier     *applier,
     }
   for (guint i = 0; i < G_N_ELEMENTS (feed_tables); i++)
     {
-      TableInfo *info = applier_table (applier, db, feed_tables[i]);
+      TableInfo *info = applier_table (applier, db, feed_tables[i], error);
       g_autofree char *sql = NULL;
 
+      if (info == NULL)
+        return FALSE;
       if (!info->scoped)
         continue;
       sql = g_strdup_printf ("DELETE FROM %s WHERE township_code IS NOT NULL AND township_code NOT IN (%s)",
@@ -1546,8 +1608,9 @@ apply_page (Conn        *conn,
       const StPageEntry *entry = &g_array_index (page->entries, StPageEntry, i);
 
       if ((i == 0 || strcmp (entry->table, g_array_index (page->entries, StPageEntry, prev).table) != 0)
-          && applier_table (applier, db, entry->table) != NULL)
-        ok = st_db_triggers_suspend (db, entry->table, error);
+          && is_feed_table (entry->table))
+        ok = applier_table (applier, db, entry->table, error) != NULL
+             && st_db_triggers_suspend (db, entry->table, error);
       prev = i;
     }
   for (guint i = 0; ok && i < page->entries->len; i++)
@@ -1989,9 +2052,14 @@ township_name (StDb       *db,
 
   if (stmt != NULL && code != NULL)
     {
+      int rc;
+
       sqlite3_bind_text (stmt, 1, code, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
         name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      else if (rc != SQLITE_DONE)
+        g_warning ("The name of the township %s cannot be read: %s", code, sqlite3_errstr (rc));
       sqlite3_reset (stmt);
     }
   return name != NULL ? name : g_strdup (code != NULL ? code : "?");
@@ -2034,9 +2102,14 @@ row_label (StDb       *db,
 
       if (stmt != NULL)
         {
+          int rc;
+
           sqlite3_bind_text (stmt, 1, row, -1, SQLITE_TRANSIENT);
-          if (sqlite3_step (stmt) == SQLITE_ROW)
+          rc = sqlite3_step (stmt);
+          if (rc == SQLITE_ROW)
             name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          else if (rc != SQLITE_DONE)
+            g_warning ("The name of %s %s cannot be read: %s", table, row, sqlite3_errstr (rc));
           sqlite3_reset (stmt);
         }
       if (name != NULL)
@@ -2049,9 +2122,14 @@ row_label (StDb       *db,
 
       if (stmt != NULL)
         {
+          int rc;
+
           sqlite3_bind_text (stmt, 1, row, -1, SQLITE_TRANSIENT);
-          if (sqlite3_step (stmt) == SQLITE_ROW)
+          rc = sqlite3_step (stmt);
+          if (rc == SQLITE_ROW)
             name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          else if (rc != SQLITE_DONE)
+            g_warning ("The name of %s %s cannot be read: %s", table, row, sqlite3_errstr (rc));
           sqlite3_reset (stmt);
         }
       if (name != NULL)
@@ -2169,6 +2247,7 @@ st_sync_list_items (StDb    *db,
 {
   GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) st_sync_item_free);
   sqlite3_stmt *stmt;
+  int rc;
 
   stmt = st_db_prepare (db,
                         "SELECT id, tbl, row_id, township_code, created_at, data FROM review_items"
@@ -2178,7 +2257,7 @@ st_sync_list_items (StDb    *db,
       g_ptr_array_unref (items);
       return NULL;
     }
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       StSyncItem *item = g_new0 (StSyncItem, 1);
       const char *kind;
@@ -2195,6 +2274,12 @@ st_sync_list_items (StDb    *db,
       g_ptr_array_add (items, item);
     }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the items to review"), error);
+      g_ptr_array_unref (items);
+      return NULL;
+    }
   /* Summaries read other rows: after the statement is done. */
   for (guint i = 0; i < items->len; i++)
     {
@@ -2214,7 +2299,7 @@ st_sync_list_items (StDb    *db,
   {
     guint first = items->len;
 
-    while (sqlite3_step (stmt) == SQLITE_ROW)
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       {
         StSyncItem *item = g_new0 (StSyncItem, 1);
 
@@ -2232,6 +2317,12 @@ st_sync_list_items (StDb    *db,
         g_ptr_array_add (items, item);
       }
     sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE)
+      {
+        st_db_set_error (db, rc, _("reading the items to review"), error);
+        g_ptr_array_unref (items);
+        return NULL;
+      }
     for (guint i = first; i < items->len; i++)
       {
         StSyncItem *item = g_ptr_array_index (items, i);
@@ -2249,8 +2340,12 @@ st_sync_list_items (StDb    *db,
 gint64
 st_sync_count_items (StDb *db)
 {
-  return query_int (db, "SELECT count(*) FROM review_items WHERE resolved = 0 AND deleted = 0", 0)
-         + query_int (db, "SELECT count(*) FROM sync_refusals WHERE resolved = 0", 0);
+  gint64 items = 0, refusals = 0;
+
+  if (!query_int (db, "SELECT count(*) FROM review_items WHERE resolved = 0 AND deleted = 0", &items, NULL)
+      || !query_int (db, "SELECT count(*) FROM sync_refusals WHERE resolved = 0", &refusals, NULL))
+    return -1;
+  return items + refusals;
 }
 
 /* Writes @values to the row as a local edit (captured and pushed). */
@@ -2271,7 +2366,9 @@ write_values (StDb        *db,
 
   if (!is_feed_table (table) || g_str_equal (table, "review_items"))
     return TRUE;
-  info = table_info_new (db, table);
+  info = table_info_new (db, table, error);
+  if (info == NULL)
+    return FALSE;
   members = json_object_get_members (values);
 
   g_string_append_printf (sql, "UPDATE %s SET hlc = ?1, device = st_device ()", table);
@@ -2350,15 +2447,20 @@ st_sync_resolve_item (StDb        *db,
       ok = stmt != NULL;
       if (ok)
         {
+          int rc;
+
           sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-          if (sqlite3_step (stmt) == SQLITE_ROW)
+          rc = sqlite3_step (stmt);
+          if (rc == SQLITE_ROW)
             {
               table = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
               row = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
               data = object_from_text ((const char *) sqlite3_column_text (stmt, 2));
             }
           sqlite3_reset (stmt);
-          if (table == NULL)
+          if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            ok = st_db_set_error (db, rc, _("resolving an item"), error);
+          else if (table == NULL)
             {
               g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_REFUSED, _("There is no review item %s."), id);
               ok = FALSE;
@@ -2403,10 +2505,13 @@ st_sync_current_value (StDb       *db,
   sqlite3_stmt *stmt;
   gboolean known = g_strcmp0 (field, "deleted") == 0;
   char *value = NULL;
+  int rc;
 
   if (table == NULL || row == NULL || field == NULL || !is_feed_table (table))
     return NULL;
-  info = table_info_new (db, table);
+  info = table_info_new (db, table, NULL);
+  if (info == NULL)
+    return NULL;
   for (guint i = 0; !known && i < info->columns->len; i++)
     known = g_str_equal (g_ptr_array_index (info->columns, i), field);
   if (!known)
@@ -2416,9 +2521,12 @@ st_sync_current_value (StDb       *db,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, row, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
     value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    g_warning ("The value of %s.%s cannot be read: %s", table, field, sqlite3_errstr (rc));
   return value;
 }
 

@@ -211,12 +211,13 @@ read_laptop_schema (StCatalog  *self,
 {
   sqlite3 *handle = st_db_get_handle (db);
   sqlite3_stmt *tables = NULL;
+  int rc;
 
   if (sqlite3_prepare_v2 (handle, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name",
                           -1, &tables, NULL) != SQLITE_OK)
     return st_db_set_error (db, sqlite3_errcode (handle), _("reading the laptop schema"), error);
 
-  while (sqlite3_step (tables) == SQLITE_ROW)
+  while ((rc = sqlite3_step (tables)) == SQLITE_ROW)
     {
       const char *name = (const char *) sqlite3_column_text (tables, 0);
       g_autofree char *sql = g_strdup_printf ("PRAGMA table_info (\"%s\")", name);
@@ -230,7 +231,7 @@ read_laptop_schema (StCatalog  *self,
           sqlite3_finalize (tables);
           return st_db_set_error (db, sqlite3_errcode (handle), _("reading the laptop schema"), error);
         }
-      while (sqlite3_step (info) == SQLITE_ROW)
+      while ((rc = sqlite3_step (info)) == SQLITE_ROW)
         {
           const char *column = (const char *) sqlite3_column_text (info, 1);
           const char *type = (const char *) sqlite3_column_text (info, 2);
@@ -247,6 +248,14 @@ read_laptop_schema (StCatalog  *self,
                            not_null, has_default);
         }
       sqlite3_finalize (info);
+      /* A table read in part would make the server refuse fields laptops
+       * send. */
+      if (rc != SQLITE_DONE)
+        {
+          table_free (table);
+          sqlite3_finalize (tables);
+          return st_db_set_error (db, rc, _("reading the laptop schema"), error);
+        }
 
       /* The laptop's copy of the review items is the server's table as it
        * reaches laptops (add_review_items () describes the server's). */
@@ -259,6 +268,8 @@ read_laptop_schema (StCatalog  *self,
       g_hash_table_insert (self->tables, table->name, table);
     }
   sqlite3_finalize (tables);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, _("reading the laptop schema"), error);
   return TRUE;
 }
 

@@ -507,6 +507,7 @@ static gboolean (*const migrations[]) (StStoreSqlite *, GError **) = {
   migrate_to_2,
 };
 
+/* -1 when it cannot be read (sqlite3_errcode () says why). */
 static int
 query_int (StStoreSqlite *self,
            const char    *sql)
@@ -521,18 +522,24 @@ query_int (StStoreSqlite *self,
   return v;
 }
 
+/* NULL when there is no such key, or (with a message in the log) when it
+ * cannot be read: the callers refuse to start either way. */
 static char *
 meta_get (StStoreSqlite *self,
           const char    *key)
 {
   sqlite3_stmt *stmt = conn_prepare (self, self->writer, "SELECT value FROM meta WHERE key = ?", NULL);
   char *value = NULL;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     value = column_dup (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    g_warning ("%s: the setting %s cannot be read: %s", self->path, key, sqlite3_errmsg (self->writer->db));
   sqlite3_reset (stmt);
   return value;
 }
@@ -543,6 +550,7 @@ migrate (StStoreSqlite  *self,
 {
   int latest = G_N_ELEMENTS (migrations);
   int version;
+  int n_schema;
 
   if (!conn_exec (self, self->writer, "BEGIN IMMEDIATE", error))
     return FALSE;
@@ -553,9 +561,17 @@ migrate (StStoreSqlite  *self,
       return set_error (self, self->writer->db, sqlite3_errcode (self->writer->db), error);
     }
 
-  /* Never write into a laptop's database or anyone else's file. */
-  if ((version == 0 && query_int (self, "SELECT count(*) FROM sqlite_schema") > 0)
-      || version > 0)
+  /* Never write into a laptop's database or anyone else's file; nor take
+   * a file whose schema cannot be read for an empty one. */
+  n_schema = query_int (self, "SELECT count(*) FROM sqlite_schema");
+  if (n_schema < 0)
+    {
+      int rc = sqlite3_errcode (self->writer->db);
+
+      conn_exec (self, self->writer, "ROLLBACK", NULL);
+      return set_error (self, self->writer->db, rc, error);
+    }
+  if ((version == 0 && n_schema > 0) || version > 0)
     {
       g_autofree char *kind = version > 0 && query_int (self, "SELECT count(*) FROM sqlite_schema"
                                                               " WHERE name = 'meta'") == 1

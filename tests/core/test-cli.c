@@ -411,6 +411,89 @@ test_quarter (void)
   run_clear (&r);
 }
 
+/* Issue 14: a roster with formulas in its cells (a name, a village, the
+ * notes), imported and exported: every CSV the tool writes has them as
+ * text (a leading '), and a rejects file fixed and imported again gives
+ * back the cells as they were. */
+static void
+test_formulas (void)
+{
+  g_autofree char *saved_db = db_path;
+  g_autofree char *roster = g_build_filename (work_dir, "formulas.csv", NULL);
+  g_autofree char *rejects = g_build_filename (work_dir, "formulas-rejects.csv", NULL);
+  g_autofree char *fixed = g_build_filename (work_dir, "formulas-fixed.csv", NULL);
+  g_autofree char *export = g_build_filename (work_dir, "formulas-enrolments.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) edited = NULL;
+  g_autoptr(GError) error = NULL;
+  const char roster_text[] =
+    "序号,姓名,性别,民族,身份证号码,乡镇（街道）,村（居）,联系电话,文化程度,备注\r\n"
+    "1,\"=cmd|' /C calc'!A0\",男,汉族,52232719920704001X,巧马镇,\"=HYPERLINK(\"\"http://evil.example/v\"\",\"\"点击\"\")\",,小学,\"@SUM(1+1)\"\r\n"
+    "2,\"=HYPERLINK(\"\"http://evil.example/n\"\")\",女,汉族,522327198503120020,巧马镇,巧马社区,,小学,-1+1\r\n";
+  Run r = { 0, };
+
+  db_path = g_build_filename (work_dir, "formulas.db", NULL);
+  g_assert_true (g_file_set_contents (roster, roster_text, -1, &error));
+  g_assert_no_error (error);
+
+  CLI (&r, "import", roster, "--rejects", rejects);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "1 imported"));
+  run_clear (&r);
+
+  /* The rejected row (a wrong check digit) keeps its cells, as text. */
+  g_assert_true (g_file_get_contents (rejects, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (contents, ",\"'=HYPERLINK(\"\"http://evil.example/n\"\")\","));
+  g_assert_nonnull (strstr (contents, ",'-1+1\r\n"));
+  g_assert_null (strstr (contents, ",=HYPERLINK"));
+  g_assert_null (strstr (contents, ",\"=HYPERLINK"));
+
+  CLI (&r, "class", "add", "--name", "巧马镇公式班", "--major", "种植", "--township", "巧马",
+       "--start", "2024-03-01", "--teaching-point", "=HYPERLINK(\"http://evil.example/t\")");
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  CLI (&r, "enrol", "巧马镇公式班", "52232719920704001X");
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+
+  CLI (&r, "export", "enrolments", "--output", export);
+  g_assert_cmpint (r.status, ==, 0);
+  run_clear (&r);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (export, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", contents);
+  g_assert_nonnull (strstr (contents, "\n'=cmd|' /C calc'!A0,"));
+  g_assert_nonnull (strstr (contents, ",\"'=HYPERLINK(\"\"http://evil.example/v\"\",\"\"点击\"\")\","));
+  g_assert_nonnull (strstr (contents, ",\"'=HYPERLINK(\"\"http://evil.example/t\"\")\","));
+  g_assert_null (strstr (contents, ",="));
+  g_assert_null (strstr (contents, "\n="));
+  g_assert_null (strstr (contents, ",\"="));
+
+  /* The rejects file fixed (the right check digit) and imported again:
+   * the name is the one of the roster, without the '. */
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (rejects, &contents, NULL, &error));
+  g_assert_no_error (error);
+  edited = g_string_new (contents);
+  g_assert_cmpuint (g_string_replace (edited, "522327198503120020", "522327198503120028", 0), ==, 1);
+  g_assert_true (g_file_set_contents (fixed, edited->str, edited->len, &error));
+  g_assert_no_error (error);
+  CLI (&r, "import", fixed);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "1 imported"));
+  run_clear (&r);
+  CLI (&r, "participant", "show", "522327198503120028");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Name: =HYPERLINK(\"http://evil.example/n\")\n"));
+  g_assert_nonnull (strstr (r.out, "Notes: -1+1\n"));
+  run_clear (&r);
+
+  g_free (db_path);
+  db_path = g_steal_pointer (&saved_db);
+}
+
 static void
 test_translated (void)
 {
@@ -443,6 +526,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/cli/quarter", test_quarter);
   g_test_add_func ("/core/cli/demo", test_demo);
   g_test_add_func ("/core/cli/translated", test_translated);
+  g_test_add_func ("/core/cli/formulas", test_formulas);
 
   status = g_test_run ();
   {

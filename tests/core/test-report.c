@@ -735,6 +735,39 @@ check_csv (Csv *csv)
                                    "Finished training, for funding"));
 }
 
+/* A township named like a formula (divisions can be imported from a file):
+ * written as text, the figures as numbers, and read back as it was. */
+static void
+test_csv_formulas (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *name = "=HYPERLINK(\"http://evil.example/\",\"巧马\")";
+  g_autoptr(StReport) report = NULL;
+  g_autofree char *path = st_test_file ("report.csv");
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = st_db_prepare (f->db, "UPDATE divisions SET name = ?1 WHERE name = '巧马镇'", &error);
+
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_reset (stmt);
+  g_assert_cmpint (sqlite3_changes (st_db_get_handle (f->db)), ==, 1);
+
+  report = report_for (f, "2025Q3", NULL);
+  g_assert_true (st_report_write_csv (report, path, ST_CSV_ENCODING_UTF8, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, ",\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"巧马\"\")\","));
+  g_assert_null (strstr (contents, ",\"=HYPERLINK"));
+  {
+    g_autoptr(Csv) csv = read_csv (path, ST_CSV_ENCODING_UTF8);
+
+    g_assert_cmpstr (csv_cell (csv, name, "Session hours"), ==, "8");
+    g_assert_cmpstr (csv_cell (csv, name, "Funding due, cumulative (yuan)"), ==, "1500");
+  }
+}
+
 static void
 test_csv (Fixture       *f,
           gconstpointer  data)
@@ -1079,6 +1112,7 @@ main (int    argc,
   ADD ("/core/report/township-scope", test_township_scope);
   ADD ("/core/report/unknown-township", test_unknown_township);
   ADD ("/core/report/csv", test_csv);
+  ADD ("/core/report/csv-formulas", test_csv_formulas);
   ADD_PDF ("/core/report/pdf", test_pdf);
   ADD_PDF ("/core/report/pdf-chinese-catalog", test_pdf_chinese_catalog);
   ADD_PDF ("/core/report/pdf-follows-language", test_pdf_follows_language);

@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A database damaged on purpose (issue 14, "errors are never answers"):
+ * pages of one table's b-tree overwritten, as a failing disk or a copy cut
+ * short does. Whatever reads them must say the database is damaged, never
+ * answer with what it could read (hours short that are not, a report or an
+ * export with the built-in rules instead of the county's, a short list). */
+#include "config.h"
+
+#include <fcntl.h>
+#include <locale.h>
+#include <unistd.h>
+#include <json-glib/json-glib.h>
+
+#include "st-demo.h"
+#include "st-eligibility.h"
+#include "st-export.h"
+#include "st-participant.h"
+#include "st-participant-query.h"
+#include "st-program.h"
+#include "st-report.h"
+#include "test-util.h"
+
+/* A demo county made once, copied for each test. */
+static char *template_dir;
+static char *template_path;
+
+typedef struct
+{
+  char *path;
+} Fixture;
+
+/* The county renamed its programs: a report or an export that fell back to
+ * the built-in rules would show the built-in names. */
+static void
+customise_programs (StDb *db)
+{
+  const GPtrArray *builtin = st_programs_builtin ();
+
+  for (guint i = 0; i < builtin->len; i++)
+    {
+      const StProgram *p = g_ptr_array_index (builtin, i);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(StProgram) custom = NULL;
+      g_autofree char *name = g_strdup_printf ("%s（县定）", p->name);
+      g_autofree char *json = NULL;
+
+      g_assert_true (json_parser_load_from_data (parser, p->json, -1, &error));
+      g_assert_no_error (error);
+      json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)), "name", name);
+      json_generator_set_root (gen, json_parser_get_root (parser));
+      json = json_generator_to_data (gen, NULL);
+      custom = st_program_new_from_data (json, -1, p->code, &error);
+      g_assert_no_error (error);
+      g_assert_true (st_program_save (db, custom, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+make_template (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = NULL;
+  StDemoTrainingOptions options = { 0, };
+
+  template_dir = g_dir_make_tmp ("st-damage-XXXXXX", &error);
+  g_assert_no_error (error);
+  template_path = g_build_filename (template_dir, "template.db", NULL);
+  db = st_db_open (template_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (st_demo_populate (db, 300, 14, &error));
+  g_assert_no_error (error);
+  options.enrol_all = TRUE;
+  options.approve = TRUE;
+  g_assert_true (st_demo_populate_training (db, 14, &options, &error));
+  g_assert_no_error (error);
+  g_assert_true (st_db_begin (db, &error));
+  customise_programs (db);
+  g_assert_true (st_db_commit (db, &error));
+  g_assert_no_error (error);
+  /* Everything into the main file: the copies are made with plain I/O. */
+  g_assert_true (st_db_exec (db, "PRAGMA wal_checkpoint (TRUNCATE)", &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) from = g_file_new_for_path (template_path);
+  g_autoptr(GFile) to = NULL;
+
+  f->path = st_test_file ("damaged.db");
+  to = g_file_new_for_path (f->path);
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+
+  g_unlink (f->path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_free (f->path);
+}
+
+/* Overwrites with zeros the leaf pages of @table and of its indexes but the
+ * first of each (so that a scan reads some rows before the damage, as a
+ * disk that fails in places does). No connection of this process is open
+ * on the file while it is written. Returns how many pages were damaged. */
+static guint
+damage_table (const char *path,
+              const char *table)
+{
+  sqlite3 *handle = NULL;
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GArray) pages = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *last_name = NULL;
+  g_autofree guint8 *zeros = NULL;
+  gint64 page_size = 0;
+  gboolean first = TRUE;
+  int fd;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &handle, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, "PRAGMA wal_checkpoint (TRUNCATE)", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, "PRAGMA page_size", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  page_size = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  /* dbstat (compiled into Debian's SQLite) names the pages of each b-tree;
+   * the pages of a table's rows and of its indexes' entries. */
+  g_assert_cmpint (sqlite3_prepare_v2 (handle,
+                                       "SELECT name, pageno, (SELECT count (*) FROM dbstat d2"
+                                       "  WHERE d2.name = d.name AND d2.pagetype = 'leaf') FROM dbstat d"
+                                       " WHERE pagetype = 'leaf' AND (name = ?1 OR name IN"
+                                       "  (SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1))"
+                                       " ORDER BY name, path",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 0);
+      gint64 page = sqlite3_column_int64 (stmt, 1);
+      gint64 n_leaves = sqlite3_column_int64 (stmt, 2);
+
+      first = g_strcmp0 (name, last_name) != 0;
+      if (first)
+        {
+          g_free (last_name);
+          last_name = g_strdup (name);
+        }
+      /* A b-tree of one page is damaged whole. */
+      if (!first || n_leaves == 1)
+        g_array_append_val (pages, page);
+    }
+  g_assert_cmpint (sqlite3_finalize (stmt), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (handle), ==, SQLITE_OK);
+  g_assert_cmpuint (pages->len, >, 0);
+
+  zeros = g_malloc0 (page_size);
+  fd = g_open (path, O_WRONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      gint64 page = g_array_index (pages, gint64, i);
+
+      g_assert_cmpint (pwrite (fd, zeros, page_size, (page - 1) * page_size), ==, page_size);
+    }
+  g_assert_cmpint (fsync (fd), ==, 0);
+  g_assert_cmpint (close (fd), ==, 0);
+  return pages->len;
+}
+
+static StDb *
+open_damaged (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  StDb *db = st_db_open (f->path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (db);
+  return db;
+}
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static void
+cli (Run        *r,
+     const char *db_path,
+     ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("ST_CLI"));
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, (gpointer) db_path);
+  va_start (ap, db_path);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  r->status = g_subprocess_get_exit_status (proc);
+}
+
+/* The command fails with the message that says what to do. */
+static void
+assert_cli_damaged (Run *r)
+{
+  g_test_message ("exit %d; stdout: %s; stderr: %s", r->status, r->out, r->err);
+  g_assert_cmpint (r->status, !=, 0);
+  g_assert_nonnull (strstr (r->err, "is damaged"));
+  g_assert_nonnull (strstr (r->err, "Restore it from a backup"));
+}
+
+/* The bug of the issue: damaged study-log pages, and eligibility reported
+ * self-study hours short for people who have them. */
+static void
+test_eligibility (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(StEligibility) one = NULL;
+  g_autofree char *enrolment_id = NULL;
+  g_autoptr(StDb) db = open_damaged (f);
+
+  before = st_eligibility_evaluate (db, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (before->len, >, 0);
+  enrolment_id = g_strdup (((StEligibility *) g_ptr_array_index (before, before->len / 2))->enrolment_id);
+  g_clear_object (&db);
+
+  g_assert_cmpuint (damage_table (f->path, "study_logs"), >, 0);
+  db = open_damaged (f);
+  after = st_eligibility_evaluate (db, NULL, &error);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+  g_assert_null (after);
+  g_clear_error (&error);
+
+  one = st_eligibility_evaluate_one (db, enrolment_id, NULL, &error);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+  g_assert_null (one);
+}
+
+static void
+test_eligibility_cli (Fixture       *f,
+                      gconstpointer  data)
+{
+  Run r = { 0, };
+
+  damage_table (f->path, "study_logs");
+  cli (&r, f->path, "eligibility", NULL);
+  assert_cli_damaged (&r);
+  g_assert_null (strstr (r.out, "short"));
+  run_clear (&r);
+
+  cli (&r, f->path, "--json", "eligibility", NULL);
+  assert_cli_damaged (&r);
+  run_clear (&r);
+}
+
+static void
+this_quarter (StQuarter *q)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  q->year = g_date_time_get_year (now);
+  q->quarter = (g_date_time_get_month (now) - 1) / 3 + 1;
+}
+
+/* The county's programs damaged: the report must not fall back to the
+ * built-in rules. */
+static void
+test_report (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = NULL;
+  StReport *report;
+  StQuarter q;
+  g_autofree char *quarter = NULL;
+  Run r = { 0, };
+
+  this_quarter (&q);
+  quarter = g_strdup_printf ("%dQ%d", q.year, q.quarter);
+  db = open_damaged (f);
+  report = st_report_quarterly (db, &q, NULL, &error);
+  g_assert_no_error (error);
+  st_report_free (report);
+  g_clear_object (&db);
+
+  damage_table (f->path, "programs");
+  db = open_damaged (f);
+  report = st_report_quarterly (db, &q, NULL, &error);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+  g_assert_null (report);
+  g_clear_object (&db);
+
+  cli (&r, f->path, "report", "quarterly", "--quarter", quarter, NULL);
+  assert_cli_damaged (&r);
+  run_clear (&r);
+}
+
+/* Damaged attendance pages: the report's figures would be short. */
+static void
+test_report_attendance (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = NULL;
+  StReport *report;
+  StQuarter q;
+
+  this_quarter (&q);
+  damage_table (f->path, "attendance");
+  db = open_damaged (f);
+  report = st_report_quarterly (db, &q, NULL, &error);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+  g_assert_null (report);
+}
+
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = NULL;
+  g_autofree char *out = st_test_file ("enrolments.csv");
+  g_autofree char *household = st_test_file ("household.csv");
+  g_autofree char *contents = NULL;
+  Run r = { 0, };
+  int n;
+
+  /* Undamaged, the export names the county's programs. */
+  db = open_damaged (f);
+  n = st_export_enrolments (db, out, ST_CSV_ENCODING_UTF8, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, >, 0);
+  g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "（县定）"));
+  g_unlink (out);
+  n = st_export_household_registration (db, household, ST_CSV_ENCODING_UTF8, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, >, 0);
+  g_unlink (household);
+  g_clear_object (&db);
+
+  damage_table (f->path, "programs");
+  db = open_damaged (f);
+  n = st_export_enrolments (db, out, ST_CSV_ENCODING_UTF8, NULL, &error);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+  g_assert_cmpint (n, <, 0);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  n = st_export_household_registration (db, household, ST_CSV_ENCODING_UTF8, NULL, &error);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+  g_assert_cmpint (n, <, 0);
+  g_assert_false (g_file_test (household, G_FILE_TEST_EXISTS));
+  g_clear_object (&db);
+
+  cli (&r, f->path, "export", "enrolments", "--output", out, NULL);
+  assert_cli_damaged (&r);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  run_clear (&r);
+}
+
+/* Damaged enrolment pages: the export would leave people out. */
+static void
+test_export_enrolments_table (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = NULL;
+  g_autofree char *out = st_test_file ("enrolments.csv");
+  int n;
+
+  damage_table (f->path, "enrolments");
+  db = open_damaged (f);
+  n = st_export_enrolments (db, out, ST_CSV_ENCODING_UTF8, NULL, &error);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+  g_assert_cmpint (n, <, 0);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
+/* The participant list and its search: an error, not a short list. */
+static void
+test_participants (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(GArray) rowids = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  StParticipantQuery query = { 0, };
+  Run r = { 0, };
+
+  damage_table (f->path, "participants");
+  db = open_damaged (f);
+
+  rowids = st_participant_query_list (db, &query, &error);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+  g_assert_null (rowids);
+  g_clear_error (&error);
+
+  list = st_participant_list (db, NULL, &error);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+  g_assert_null (list);
+  g_clear_error (&error);
+
+  g_assert_cmpint (st_participant_query_count (db), ==, -1);
+  g_clear_object (&db);
+
+  cli (&r, f->path, "participants", NULL);
+  assert_cli_damaged (&r);
+  run_clear (&r);
+  cli (&r, f->path, "init", NULL);
+  assert_cli_damaged (&r);
+  run_clear (&r);
+}
+
+static void
+test_search (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(StParticipantMatches) matches = NULL;
+
+  damage_table (f->path, "participant_search_keys");
+  db = open_damaged (f);
+  /* Every name starts with one of a few hundred surnames: "王" reads
+   * many pages of the index. */
+  matches = st_participant_query_match (db, "王", &error);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+  g_assert_null (matches);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  make_template ();
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/core/damage/eligibility", test_eligibility);
+  ADD ("/core/damage/eligibility-cli", test_eligibility_cli);
+  ADD ("/core/damage/report-programs", test_report);
+  ADD ("/core/damage/report-attendance", test_report_attendance);
+  ADD ("/core/damage/export-programs", test_export);
+  ADD ("/core/damage/export-enrolments", test_export_enrolments_table);
+  ADD ("/core/damage/participants", test_participants);
+  ADD ("/core/damage/search", test_search);
+#undef ADD
+
+  status = g_test_run ();
+  {
+    g_autofree char *wal = g_strconcat (template_path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (template_path, "-shm", NULL);
+
+    g_unlink (template_path);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_rmdir (template_dir);
+  }
+  g_free (template_path);
+  g_free (template_dir);
+  return status;
+}
