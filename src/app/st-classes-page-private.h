@@ -14,6 +14,7 @@
 G_BEGIN_DECLS
 
 StClassView       *st_classes_page_get_class_view  (StClassesPage *self);
+GtkListView       *st_classes_page_get_class_list  (StClassesPage *self);
 StAttendanceSheet *st_classes_page_get_sheet       (StClassesPage *self);
 /* "list", "class" or "sheet". */
 const char        *st_classes_page_get_visible     (StClassesPage *self);

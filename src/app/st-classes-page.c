@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "st-class-item.h"
 #include "st-class-util.h"
 #include "st-classes-page-private.h"
 #include "st-display.h"
@@ -24,7 +25,8 @@ struct _StClassesPage
   GtkDropDown       *program_dropdown;
   GtkDropDown       *major_dropdown;
   GtkStack          *list_stack;
-  GtkListBox        *class_list;
+  GtkListView       *class_list;
+  GtkSpinner        *spinner;
   GtkLabel          *count_label;
   StClassView       *class_view;
   StAttendanceSheet *sheet;
@@ -39,6 +41,15 @@ struct _StClassesPage
   gboolean           class_stale;      /* the class view is older than the sheet saved */
   char              *last_toast;
   gboolean           filling;
+
+  GListStore        *classes;          /* of StClassItem: every class read */
+  GtkFilterListModel *filtered;        /* those the filters and the role let through */
+  GtkCustomFilter   *filter;
+  GHashTable        *program_names;    /* program code → name shown */
+  GCancellable      *cancellable;
+  gboolean           loaded;
+  gboolean           loading;
+  gboolean           load_again;
 };
 
 G_DEFINE_FINAL_TYPE (StClassesPage, st_classes_page, GTK_TYPE_WIDGET)
@@ -70,6 +81,9 @@ present_dialog (StClassesPage *self,
   gtk_window_present (dialog);
 }
 
+static void fill_list (StClassesPage *self);
+static void focus_visible (StClassesPage *self);
+
 static const char *
 selected_code (GtkDropDown *dropdown,
                GPtrArray   *codes)
@@ -79,86 +93,194 @@ selected_code (GtkDropDown *dropdown,
   return codes != NULL && i < codes->len ? g_ptr_array_index (codes, i) : NULL;
 }
 
-static void
-fill_list (StClassesPage *self)
+/* The list of classes. A worker reads every class with its number in
+ * study (one query, its own connection), the page turns them into items;
+ * the filters and the role only filter those items, in memory, so that a
+ * filter change redraws at once. The list view makes widgets only for the
+ * rows in sight. The list is read when the page is first shown, and again
+ * when something changed a class (fill_list ()). */
+
+typedef struct
 {
+  char      *path;
+  GPtrArray *summaries;    /* of StClassSummary */
+} LoadJob;
+
+static void
+load_job_free (LoadJob *job)
+{
+  g_free (job->path);
+  g_clear_pointer (&job->summaries, g_ptr_array_unref);
+  g_free (job);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadJob *job = task_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) classes = NULL;
-  const char *township, *program, *major;
-  GtkWidget *child;
-  guint shown = 0;
+  g_autoptr(StDb) db = st_db_open (job->path, &error);
+
+  if (db != NULL)
+    job->summaries = st_class_summaries (db, &error);
+  if (job->summaries == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+class_visible (gpointer item,
+               gpointer user_data)
+{
+  StClassesPage *self = user_data;
+  const StClass *c = st_class_item_get_class (item);
+  const char *township = selected_code (self->township_dropdown, self->township_codes);
+  const char *program = selected_code (self->program_dropdown, self->program_codes);
+  const char *major = selected_code (self->major_dropdown, self->majors);
+
+  return (self->role == NULL || st_role_sees_class (self->role, c))
+         && (township == NULL || g_strcmp0 (c->township_code, township) == 0)
+         && (program == NULL || g_strcmp0 (c->program_code, program) == 0)
+         && (major == NULL || g_strcmp0 (c->major, major) == 0);
+}
+
+/* The count and the list's state after the items or a filter changed. */
+static void
+show_list_state (StClassesPage *self)
+{
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->classes));
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
   g_autofree char *count = NULL;
 
-  if (self->db == NULL || self->filling)
+  if (!self->loaded)
     return;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->class_list))) != NULL)
-    gtk_list_box_remove (self->class_list, child);
-
-  township = selected_code (self->township_dropdown, self->township_codes);
-  program = selected_code (self->program_dropdown, self->program_codes);
-  major = selected_code (self->major_dropdown, self->majors);
-  classes = st_class_list (self->db, NULL, &error);
-  if (classes == NULL)
-    {
-      g_warning ("Could not read the classes: %s", error->message);
-      return;
-    }
-  for (guint i = 0; i < classes->len; i++)
-    {
-      StClass *c = g_ptr_array_index (classes, i);
-      g_autoptr(GPtrArray) enrolments = NULL;
-      g_autoptr(StProgram) p = NULL;
-      g_autoptr(GString) subtitle = g_string_new (NULL);
-      g_autofree char *title = NULL;
-      g_autofree char *escaped = NULL;
-      GtkWidget *row;
-      guint studying = 0;
-
-      if ((self->role != NULL && !st_role_sees_class (self->role, c))
-          || (township != NULL && g_strcmp0 (c->township_code, township) != 0)
-          || (program != NULL && g_strcmp0 (c->program_code, program) != 0)
-          || (major != NULL && g_strcmp0 (c->major, major) != 0))
-        continue;
-      enrolments = st_enrolment_list (self->db, c->id, NULL, NULL);
-      for (guint e = 0; enrolments != NULL && e < enrolments->len; e++)
-        studying += g_strcmp0 (((StEnrolment *) g_ptr_array_index (enrolments, e))->state, "studying") == 0;
-      p = st_program_load (self->db, c->program_code, NULL);
-      g_string_append (subtitle, st_display_township (self->divisions, c->township_code));
-      if (c->major != NULL)
-        g_string_append_printf (subtitle, " · %s", c->major);
-      g_string_append_printf (subtitle, " · %s", p ? st_class_program_name (p) : c->program_code);
-      g_string_append (subtitle, " · ");
-      g_string_append_printf (subtitle, _("since %s"), c->start_date);
-      g_string_append (subtitle, " · ");
-      /* Translators: how many participants of a class are in study */
-      g_string_append_printf (subtitle, ngettext ("%u in study", "%u in study", studying), studying);
-
-      row = adw_action_row_new ();
-      title = g_markup_escape_text (c->name, -1);
-      escaped = g_markup_escape_text (subtitle->str, -1);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "classes.open-class");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), g_variant_new_string (c->id));
-      gtk_list_box_append (self->class_list, row);
-      shown++;
-    }
   gtk_stack_set_visible_child_name (self->list_stack,
-                                    shown > 0 ? "classes" : classes->len == 0 ? "empty" : "no-match");
-  if (shown == classes->len)
+                                    shown > 0 ? "classes" : total == 0 ? "empty" : "no-match");
+  if (shown == total)
     count = g_strdup_printf (ngettext ("%u class", "%u classes", shown), shown);
   else
     /* Translators: "3 of 12 classes" */
-    count = g_strdup_printf (ngettext ("%u of %u class", "%u of %u classes", classes->len), shown, classes->len);
+    count = g_strdup_printf (ngettext ("%u of %u class", "%u of %u classes", total), shown, total);
   gtk_label_set_text (self->count_label, count);
+}
+
+static void
+refilter (StClassesPage *self)
+{
+  if (self->filling)
+    return;
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  show_list_state (self);
+}
+
+static char *
+class_subtitle (StClassesPage        *self,
+                const StClassSummary *summary)
+{
+  const StClass *c = summary->klass;
+  const char *program = g_hash_table_lookup (self->program_names, c->program_code);
+  GString *subtitle = g_string_new (st_display_township (self->divisions, c->township_code));
+
+  if (c->major != NULL)
+    g_string_append_printf (subtitle, " · %s", c->major);
+  g_string_append_printf (subtitle, " · %s", program != NULL ? program : c->program_code);
+  g_string_append (subtitle, " · ");
+  g_string_append_printf (subtitle, _("since %s"), c->start_date);
+  g_string_append (subtitle, " · ");
+  /* Translators: how many participants of a class are in study */
+  g_string_append_printf (subtitle, ngettext ("%u in study", "%u in study", summary->studying),
+                          summary->studying);
+  return g_string_free (subtitle, FALSE);
+}
+
+static void
+load_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (source);
+  LoadJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  gboolean first;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->loading = FALSE;
+      gtk_spinner_stop (self->spinner);
+      toast (self, error->message);
+      return;
+    }
+  self->loading = FALSE;
+  gtk_spinner_stop (self->spinner);
+  items = g_ptr_array_new_full (job->summaries->len, g_object_unref);
+  for (guint i = 0; i < job->summaries->len; i++)
+    {
+      StClassSummary *summary = g_ptr_array_index (job->summaries, i);
+      g_autofree char *subtitle = class_subtitle (self, summary);
+
+      g_ptr_array_add (items, st_class_item_new (g_steal_pointer (&summary->klass), subtitle));
+    }
+  g_list_store_splice (self->classes, 0, g_list_model_get_n_items (G_LIST_MODEL (self->classes)),
+                       items->pdata, items->len);
+  first = !self->loaded;
+  self->loaded = TRUE;
+  show_list_state (self);
+  /* Shown while it was read: the keyboard goes to the first class now. */
+  if (first && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    focus_visible (self);
+  if (self->load_again)
+    fill_list (self);
+}
+
+static void
+fill_list (StClassesPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadJob *job;
+
+  if (self->db == NULL)
+    return;
+  if (self->loading)
+    {
+      /* Read again once the reading under way is done: it may have begun
+       * before the change. */
+      self->load_again = TRUE;
+      return;
+    }
+  self->loading = TRUE;
+  self->load_again = FALSE;
+  if (!self->loaded)
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, "loading");
+      gtk_spinner_start (self->spinner);
+    }
+  job = g_new0 (LoadJob, 1);
+  job->path = g_strdup (st_db_get_path (self->db));
+  task = g_task_new (self, self->cancellable, load_done, NULL);
+  g_task_set_source_tag (task, fill_list);
+  g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/* The list is first read when the page is shown. */
+static void
+on_map (StClassesPage *self)
+{
+  if (!self->loaded && !self->loading)
+    fill_list (self);
 }
 
 static void
 on_filter_changed (StClassesPage *self)
 {
-  fill_list (self);
+  refilter (self);
 }
 
 static void
@@ -192,6 +314,7 @@ fill_filters (StClassesPage *self)
 
       gtk_string_list_append (programs, st_class_program_name (p));
       g_ptr_array_add (self->program_codes, g_strdup (p->code));
+      g_hash_table_replace (self->program_names, g_strdup (p->code), g_strdup (st_class_program_name (p)));
     }
   gtk_string_list_append (majors, _("All majors"));
   g_ptr_array_add (self->majors, NULL);
@@ -212,7 +335,7 @@ fill_filters (StClassesPage *self)
 static void
 on_role_changed (StClassesPage *self)
 {
-  fill_list (self);
+  refilter (self);
 }
 
 void
@@ -226,7 +349,7 @@ st_classes_page_set_role (StClassesPage *self,
   g_set_object (&self->role, role);
   if (role != NULL)
     g_signal_connect_object (role, "changed", G_CALLBACK (on_role_changed), self, G_CONNECT_SWAPPED);
-  fill_list (self);
+  refilter (self);
 }
 
 void
@@ -251,7 +374,9 @@ st_classes_page_set_db (StClassesPage *self,
       gtk_widget_action_set_enabled (GTK_WIDGET (self), writing[i], !st_db_is_read_only (db));
   }
   fill_filters (self);
-  fill_list (self);
+  self->loaded = FALSE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    fill_list (self);
 }
 
 void
@@ -311,6 +436,17 @@ open_class_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   open_class (ST_CLASSES_PAGE (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* A row clicked, or Enter on it. */
+static void
+on_class_activated (StClassesPage *self,
+                    guint          position)
+{
+  g_autoptr(StClassItem) item = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+
+  if (item != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "classes.open-class", "s", st_class_item_get_id (item));
 }
 
 static void
@@ -420,7 +556,7 @@ clear_filters_action (GtkWidget  *widget,
   gtk_drop_down_set_selected (self->program_dropdown, 0);
   gtk_drop_down_set_selected (self->major_dropdown, 0);
   self->filling = FALSE;
-  fill_list (self);
+  refilter (self);
 }
 
 /* After a dialog changed the class: its lists, its progress, the counts. */
@@ -768,6 +904,12 @@ st_classes_page_get_township_dropdown (StClassesPage *self)
   return self->township_dropdown;
 }
 
+GtkListView *
+st_classes_page_get_class_list (StClassesPage *self)
+{
+  return self->class_list;
+}
+
 const char *
 st_classes_page_get_list_state (StClassesPage *self)
 {
@@ -794,7 +936,12 @@ st_classes_page_dispose (GObject *object)
   if (self->dialog != NULL)
     gtk_window_destroy (self->dialog);
   g_clear_weak_pointer (&self->dialog);
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_CLASSES_PAGE);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->classes);
+  g_clear_object (&self->filtered);
+  g_clear_pointer (&self->program_names, g_hash_table_unref);
   g_clear_object (&self->db);
   g_clear_object (&self->role);
   g_clear_pointer (&self->divisions, st_divisions_unref);
@@ -815,6 +962,7 @@ st_classes_page_class_init (StClassesPageClass *klass)
   object_class->dispose = st_classes_page_dispose;
 
   g_type_ensure (ST_TYPE_CLASS_VIEW);
+  g_type_ensure (ST_TYPE_CLASS_ITEM);
   g_type_ensure (ST_TYPE_ATTENDANCE_SHEET);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-classes-page.ui");
   gtk_widget_class_bind_template_child (widget_class, StClassesPage, stack);
@@ -823,6 +971,7 @@ st_classes_page_class_init (StClassesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StClassesPage, major_dropdown);
   gtk_widget_class_bind_template_child (widget_class, StClassesPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, StClassesPage, class_list);
+  gtk_widget_class_bind_template_child (widget_class, StClassesPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, StClassesPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, StClassesPage, class_view);
   gtk_widget_class_bind_template_child (widget_class, StClassesPage, sheet);
@@ -860,7 +1009,17 @@ static void
 st_classes_page_init (StClassesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   g_signal_connect (self, "map", G_CALLBACK (focus_visible), NULL);
+  self->cancellable = g_cancellable_new ();
+  self->program_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->classes = g_list_store_new (ST_TYPE_CLASS_ITEM);
+  self->filter = gtk_custom_filter_new (class_visible, self, NULL);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->classes)),
+                                              GTK_FILTER (self->filter));
+  gtk_list_view_set_model (self->class_list,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)))));
+  g_signal_connect_swapped (self->class_list, "activate", G_CALLBACK (on_class_activated), self);
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
   self->program_codes = g_ptr_array_new_with_free_func (g_free);
   self->majors = g_ptr_array_new_with_free_func (g_free);

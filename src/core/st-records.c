@@ -442,6 +442,48 @@ st_class_list (StDb        *db,
   return list;
 }
 
+void
+st_class_summary_free (StClassSummary *summary)
+{
+  if (summary == NULL)
+    return;
+  st_class_free (summary->klass);
+  g_free (summary);
+}
+
+GPtrArray *
+st_class_summaries (StDb     *db,
+                    GError  **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT " CLASS_COLUMNS ","
+                                          " (SELECT count(*) FROM enrolments e WHERE e.class_id = classes.id"
+                                          "  AND e.deleted = 0 AND e.state = 'studying')"
+                                          " FROM classes WHERE deleted = 0"
+                                          " ORDER BY start_date DESC, name", error);
+  GPtrArray *list;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_class_summary_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      StClassSummary *summary = g_new0 (StClassSummary, 1);
+
+      summary->klass = class_from_row (stmt);
+      summary->studying = (guint) sqlite3_column_int64 (stmt, 9);
+      g_ptr_array_add (list, summary);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the classes"), error);
+      g_ptr_array_unref (list);
+      return NULL;
+    }
+  return list;
+}
+
 /* Enrolments */
 
 void
