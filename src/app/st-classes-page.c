@@ -101,6 +101,8 @@ fill_list (StClassesPage *self)
   if (classes == NULL)
     {
       g_warning ("Could not read the classes: %s", error->message);
+      toast (self, error->message);
+      gtk_label_set_text (self->count_label, "");
       return;
     }
   for (guint i = 0; i < classes->len; i++)
@@ -119,10 +121,19 @@ fill_list (StClassesPage *self)
           || (program != NULL && g_strcmp0 (c->program_code, program) != 0)
           || (major != NULL && g_strcmp0 (c->major, major) != 0))
         continue;
-      enrolments = st_enrolment_list (self->db, c->id, NULL, NULL);
-      for (guint e = 0; enrolments != NULL && e < enrolments->len; e++)
+      /* Not "0 in study" for a class whose enrolments cannot be read. */
+      enrolments = st_enrolment_list (self->db, c->id, NULL, &error);
+      if (enrolments != NULL)
+        p = st_program_load (self->db, c->program_code, &error);
+      if (enrolments == NULL || (p == NULL && error->domain == ST_DB_ERROR))
+        {
+          toast (self, error->message);
+          gtk_label_set_text (self->count_label, "");
+          return;
+        }
+      g_clear_error (&error);
+      for (guint e = 0; e < enrolments->len; e++)
         studying += g_strcmp0 (((StEnrolment *) g_ptr_array_index (enrolments, e))->state, "studying") == 0;
-      p = st_program_load (self->db, c->program_code, NULL);
       g_string_append (subtitle, st_display_township (self->divisions, c->township_code));
       if (c->major != NULL)
         g_string_append_printf (subtitle, " · %s", c->major);
