@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <unistd.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "st-demo.h"
 #include "st-eligibility.h"
@@ -18,6 +19,7 @@
 #include "st-participant-query.h"
 #include "st-program.h"
 #include "st-report.h"
+#include "st-sync.h"
 #include "test-util.h"
 
 /* A demo county made once, copied for each test. */
@@ -440,7 +442,9 @@ test_participants (Fixture       *f,
   g_assert_null (list);
   g_clear_error (&error);
 
-  g_assert_cmpint (st_participant_query_count (db), ==, -1);
+  g_assert_cmpint (st_participant_query_count (db, &error), ==, -1);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+  g_clear_error (&error);
   g_clear_object (&db);
 
   cli (&r, f->path, "participants", NULL);
@@ -468,6 +472,147 @@ test_search (Fixture       *f,
   g_assert_null (matches);
 }
 
+/* A county server that answers /api/v1/pull with one page, in a thread of
+ * its own. */
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+  char         *page;
+  char         *url;
+  GMutex        lock;
+  GCond         ready;
+} FakeServer;
+
+static void
+pull_handler (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  FakeServer *fs = user_data;
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, fs->page, strlen (fs->page));
+}
+
+static gpointer
+fake_server_run (gpointer data)
+{
+  FakeServer *fs = data;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (fs->context);
+  server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server, "/api/v1/pull", pull_handler, fs, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  g_mutex_lock (&fs->lock);
+  fs->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_cond_signal (&fs->ready);
+  g_mutex_unlock (&fs->lock);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_main_loop_run (fs->loop);
+  soup_server_disconnect (server);
+  g_main_context_pop_thread_default (fs->context);
+  return NULL;
+}
+
+static void
+fake_server_start (FakeServer *fs,
+                   const char *page)
+{
+  fs->context = g_main_context_new ();
+  fs->loop = g_main_loop_new (fs->context, FALSE);
+  fs->page = g_strdup (page);
+  g_mutex_init (&fs->lock);
+  g_cond_init (&fs->ready);
+  g_mutex_lock (&fs->lock);
+  fs->thread = g_thread_new ("fake-server", fake_server_run, fs);
+  while (fs->url == NULL)
+    g_cond_wait (&fs->ready, &fs->lock);
+  g_mutex_unlock (&fs->lock);
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fake_server_stop (FakeServer *fs)
+{
+  g_main_context_invoke (fs->context, quit_loop, fs->loop);
+  g_thread_join (fs->thread);
+  g_main_loop_unref (fs->loop);
+  g_main_context_unref (fs->context);
+  g_mutex_clear (&fs->lock);
+  g_cond_clear (&fs->ready);
+  g_free (fs->page);
+  g_free (fs->url);
+}
+
+/* A page pulled from the server, applied to a database whose participants
+ * are damaged: an error, and nothing of the page kept (the cursor stays,
+ * so the next sync fetches the page again). */
+static void
+test_apply_page (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = open_damaged (f);
+  g_autofree char *row = NULL;
+  g_autofree char *fields = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *cursor = NULL;
+  StSyncOptions options = { .attempts = 1 };
+  FakeServer fs = { 0, };
+  sqlite3_stmt *stmt;
+  gint64 hlc;
+  gboolean ok;
+
+  /* The participant stored last (in the last pages of the table and of
+   * its key's index), sent back by the server with a newer clock. */
+  stmt = st_db_prepare (db, "SELECT p.id, a.new, p.hlc FROM participants p JOIN audit_log a"
+                            " ON a.tbl = 'participants' AND a.row_id = p.id AND a.op = 'insert'"
+                            " ORDER BY p.rowid DESC LIMIT 1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  row = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  fields = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  hlc = sqlite3_column_int64 (stmt, 2) + 1000;
+  sqlite3_reset (stmt);
+  g_assert_true (st_db_exec (db, "DELETE FROM outbox", &error));
+  g_assert_true (st_db_set_meta (db, "sync.cursor", "c0", &error));
+  g_assert_no_error (error);
+  g_clear_object (&db);
+
+  damage_table (f->path, "participants");
+  page = g_strdup_printf ("{\"changes\":[{\"seq\":1,\"table\":\"participants\",\"row\":\"%s\","
+                          "\"hlc\":%" G_GINT64_FORMAT ",\"device\":\"server\",\"deleted\":false,\"fields\":%s}],"
+                          "\"cursor\":\"c1\",\"more\":false}",
+                          row, hlc, fields);
+  fake_server_start (&fs, page);
+  db = open_damaged (f);
+  g_assert_true (st_db_set_meta (db, "sync.server", fs.url, &error));
+  g_assert_no_error (error);
+  ok = st_sync_run (db, "0123456789abcdef0123456789abcdef", &options, NULL, NULL, &error);
+  fake_server_stop (&fs);
+  g_test_message ("%s", error ? error->message : "no error");
+  g_assert_false (ok);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+
+  cursor = st_db_get_meta (db, "sync.cursor");
+  g_assert_cmpstr (cursor, ==, "c0");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -475,6 +620,8 @@ main (int    argc,
   int status;
 
   setlocale (LC_ALL, "");
+  /* The sync client on 127.0.0.1: no system proxy settings to read. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   make_template ();
 
@@ -487,6 +634,7 @@ main (int    argc,
   ADD ("/core/damage/export-enrolments", test_export_enrolments_table);
   ADD ("/core/damage/participants", test_participants);
   ADD ("/core/damage/search", test_search);
+  ADD ("/core/damage/apply-page", test_apply_page);
 #undef ADD
 
   status = g_test_run ();
