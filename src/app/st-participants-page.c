@@ -184,7 +184,8 @@ static void
 set_read_error (StParticipantsPage *self,
                 const GError       *error)
 {
-  g_warning ("Could not read the participants: %s", error->message);
+  /* Shown to the person: a message for the log, not a warning. */
+  g_message ("Could not read the participants: %s", error->message);
   if (g_strcmp0 (self->read_error, error->message) != 0)
     st_display_toast_near (GTK_WIDGET (self), error->message, 0);
   g_free (self->read_error);
@@ -868,6 +869,13 @@ GtkDropDown *
 st_participants_page_get_state_dropdown (StParticipantsPage *self)
 {
   return self->state_dropdown;
+}
+
+const char *
+st_participants_page_get_read_error (StParticipantsPage *self)
+{
+  g_return_val_if_fail (ST_IS_PARTICIPANTS_PAGE (self), NULL);
+  return self->read_error;
 }
 
 const char *
