@@ -409,12 +409,22 @@ st_class_view_set_class (StClassView  *self,
                          GError      **error)
 {
   g_autoptr(StClass) klass = NULL;
+  g_autoptr(StProgram) program = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (ST_IS_CLASS_VIEW (self), FALSE);
 
   klass = st_class_load (db, class_id, error);
   if (klass == NULL)
     return FALSE;
+  /* A program that is not known shows its code; one that cannot be read
+   * is an error, not a view with the wrong hours needed. */
+  program = st_program_load (db, klass->program_code, &local_error);
+  if (program == NULL && local_error->domain == ST_DB_ERROR)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   g_set_object (&self->db, db);
   if (self->divisions != divisions)
     {
@@ -424,7 +434,7 @@ st_class_view_set_class (StClassView  *self,
   g_clear_pointer (&self->klass, st_class_free);
   self->klass = g_steal_pointer (&klass);
   g_clear_pointer (&self->program, st_program_free);
-  self->program = st_program_load (db, self->klass->program_code, NULL);
+  self->program = g_steal_pointer (&program);
   gtk_stack_set_visible_child_name (self->stack, "participants");
   fill (self);
   return TRUE;

@@ -214,6 +214,8 @@ load_done (GObject      *source,
         return;
       self->loading = FALSE;
       gtk_spinner_stop (self->spinner);
+      /* Not "0 classes" for classes that cannot be read. */
+      gtk_label_set_text (self->count_label, "");
       toast (self, error->message);
       return;
     }

@@ -429,14 +429,19 @@ rows_free (Rows *rows)
   g_free (rows);
 }
 
-/* enrolment id → the number of its certificate that stands. */
+/* enrolment id → the number of its certificate that stands; NULL with
+ * @error set when the certificates cannot be read (not "none issued"). */
 static GHashTable *
-read_certificates (StDb *db)
+read_certificates (StDb    *db,
+                   GError **error)
 {
-  GHashTable *map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GPtrArray) list = st_certificate_list (db, NULL, NULL);
+  GHashTable *map;
+  g_autoptr(GPtrArray) list = st_certificate_list (db, NULL, error);
 
-  for (guint i = 0; list != NULL && i < list->len; i++)
+  if (list == NULL)
+    return NULL;
+  map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < list->len; i++)
     {
       StCertificate *c = g_ptr_array_index (list, i);
 
@@ -593,7 +598,13 @@ load_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  rows->certificates = read_certificates (db);
+  rows->certificates = read_certificates (db, &error);
+  if (rows->certificates == NULL)
+    {
+      rows_free (rows);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   g_debug ("graduation: certificates read after %.3f s", (g_get_monotonic_time () - started) / 1e6);
   rows->page = g_object_ref (load->page);
   rows->cancellable = g_object_ref (cancellable);
@@ -1072,9 +1083,16 @@ assess_action (GtkWidget  *widget,
   /* The classes of programs that assess (short-term training does not). */
   for (guint i = 1; i < self->class_ids->len; i++)
     {
-      g_autoptr(StClass) c = st_class_load (self->db, g_ptr_array_index (self->class_ids, i), NULL);
-      g_autoptr(StProgram) p = c ? st_program_load (self->db, c->program_code, NULL) : NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(StClass) c = st_class_load (self->db, g_ptr_array_index (self->class_ids, i), &error);
+      g_autoptr(StProgram) p = c ? st_program_load (self->db, c->program_code, &error) : NULL;
 
+      /* Not "no class to assess" when they cannot be read. */
+      if (p == NULL && error->domain == ST_DB_ERROR)
+        {
+          show_message (self, error->message);
+          return;
+        }
       if (p != NULL && p->required_assessments != 0)
         g_ptr_array_add (classes, g_ptr_array_index (self->class_ids, i));
     }

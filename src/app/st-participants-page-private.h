@@ -13,6 +13,8 @@ GtkColumnView *st_participants_page_get_column_view   (StParticipantsPage *self)
 GtkDropDown  *st_participants_page_get_township_dropdown (StParticipantsPage *self);
 GtkDropDown  *st_participants_page_get_state_dropdown (StParticipantsPage *self);
 const char   *st_participants_page_get_visible_state  (StParticipantsPage *self);
+/* Why the list cannot be read ("error" state), or NULL. */
+const char   *st_participants_page_get_read_error     (StParticipantsPage *self);
 /* Runs the search for the entry's text now, without the typing delay. */
 void          st_participants_page_search_now         (StParticipantsPage *self);
 

@@ -9,6 +9,7 @@
 #include <malloc.h>
 #endif
 
+#include "st-display.h"
 #include "st-participant-item.h"
 #include "st-participant-list.h"
 #include "st-participant-query.h"
@@ -43,6 +44,7 @@ struct _StParticipantsPage
   GtkColumnViewColumn *class_column;
   GtkColumnViewColumn *state_column;
   GtkColumnViewColumn *id_number_column;
+  AdwStatusPage       *error_page;
 
   StDb               *db;
   StDivisions        *divisions;
@@ -60,6 +62,7 @@ struct _StParticipantsPage
   StParticipantSort   sort;
   gboolean            descending;
   gint64              total;            /* live participants, no filter */
+  char               *read_error;       /* why the list cannot be read, shown instead of it */
 
   /* Finding out which column the view sorts by: GTK 4.8 has no API for
    * it, so the view's sorter compares two probe objects, and the column
@@ -129,6 +132,18 @@ update_status (StParticipantsPage *self)
   guint shown = self->no_match ? 0 : g_list_model_get_n_items (G_LIST_MODEL (self->list));
   g_autofree char *text = NULL;
 
+  /* A database that cannot be read is not an empty one, nor a search
+   * without a match: the message, and no count. */
+  if (self->read_error != NULL)
+    {
+      adw_status_page_set_description (self->error_page, self->read_error);
+      gtk_stack_set_visible_child_name (self->content_stack, "error");
+      gtk_widget_set_visible (self->toolbar, TRUE);
+      gtk_widget_set_visible (self->status_bar, FALSE);
+      gtk_label_set_text (self->count_label, "");
+      return;
+    }
+
   /* The first rows are on screen, the rest is on its way: everyone. */
   if (self->partial && !filtered (self))
     shown = (guint) self->total;
@@ -164,6 +179,19 @@ update_status (StParticipantsPage *self)
   gtk_label_set_text (self->count_label, text);
 }
 
+/* Shows @error in place of the list (and once as a toast). */
+static void
+set_read_error (StParticipantsPage *self,
+                const GError       *error)
+{
+  /* Shown to the person: a message for the log, not a warning. */
+  g_message ("Could not read the participants: %s", error->message);
+  if (g_strcmp0 (self->read_error, error->message) != 0)
+    st_display_toast_near (GTK_WIDGET (self), error->message, 0);
+  g_free (self->read_error);
+  self->read_error = g_strdup (error->message);
+}
+
 /* Filters the base list by the search: the index gives the set of matches,
  * the base list their order. No query sorts anything here, so a keystroke
  * costs milliseconds even against 100,000 people. */
@@ -185,8 +213,9 @@ apply_search (StParticipantsPage *self,
     rowids = st_participant_matches_filter (matches, self->base);
   else
     {
-      g_warning ("Search failed: %s", error->message);
-      rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      set_read_error (self, error);
+      update_status (self);
+      return;
     }
   /* No match: the status page stands in for the list, which keeps its
    * last rows out of sight. Emptied, GTK 4.8 would destroy the widgets of
@@ -228,8 +257,9 @@ load_base (StParticipantsPage *self,
   base = st_participant_query_list (self->db, &query, &error);
   if (base == NULL)
     {
-      g_warning ("Could not read the participants: %s", error->message);
-      base = g_array_new (FALSE, FALSE, sizeof (gint64));
+      set_read_error (self, error);
+      update_status (self);
+      return;
     }
   g_clear_pointer (&self->base, g_array_unref);
   self->base = base;
@@ -237,7 +267,14 @@ load_base (StParticipantsPage *self,
   if (query.township_code == NULL && query.state == NULL)
     self->total = base->len;
   else
-    self->total = st_participant_query_count (self->db);
+    self->total = st_participant_query_count (self->db, &error);
+  if (self->total < 0)
+    {
+      set_read_error (self, error);
+      update_status (self);
+      return;
+    }
+  g_clear_pointer (&self->read_error, g_free);
   apply_search (self, to_top);
 }
 
@@ -287,7 +324,14 @@ load_first_rows (StParticipantsPage *self)
   g_clear_pointer (&self->base, g_array_unref);
   self->base = base;
   self->partial = TRUE;
-  self->total = st_participant_query_count (self->db);
+  self->total = st_participant_query_count (self->db, &error);
+  if (self->total < 0)
+    {
+      set_read_error (self, error);
+      update_status (self);
+      return;
+    }
+  g_clear_pointer (&self->read_error, g_free);
   apply_search (self, TRUE);
   self->rest_source = g_idle_add_full (G_PRIORITY_LOW, load_rest, self, NULL);
 }
@@ -623,6 +667,7 @@ st_participants_page_finalize (GObject *object)
   g_clear_pointer (&self->township_codes, g_ptr_array_unref);
   g_clear_pointer (&self->village_codes, g_ptr_array_unref);
   g_clear_pointer (&self->base, g_array_unref);
+  g_clear_pointer (&self->read_error, g_free);
   g_clear_object (&self->probe_a);
   g_clear_object (&self->probe_b);
 
@@ -660,6 +705,7 @@ st_participants_page_class_init (StParticipantsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, class_column);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, state_column);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, id_number_column);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_township_selected);
@@ -823,6 +869,13 @@ GtkDropDown *
 st_participants_page_get_state_dropdown (StParticipantsPage *self)
 {
   return self->state_dropdown;
+}
+
+const char *
+st_participants_page_get_read_error (StParticipantsPage *self)
+{
+  g_return_val_if_fail (ST_IS_PARTICIPANTS_PAGE (self), NULL);
+  return self->read_error;
 }
 
 const char *

@@ -117,6 +117,20 @@ set_status (StSyncController *self,
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
+/* An outbox that cannot be read is not an empty one: not "up to date". */
+static void
+count_pending (StSyncController *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->pending = st_sync_count_pending_full (self->db, &error);
+  if (self->pending < 0)
+    {
+      g_free (self->error_details);
+      self->error_details = g_strdup (error->message);
+    }
+}
+
 static StSyncStatus
 resting_status (StSyncController *self)
 {
@@ -124,6 +138,8 @@ resting_status (StSyncController *self)
     return ST_SYNC_STATUS_NOT_SET_UP;
   if (self->token == NULL)
     return ST_SYNC_STATUS_SIGN_IN_NEEDED;
+  if (self->pending < 0)
+    return ST_SYNC_STATUS_ERROR;
   return self->pending > 0 ? ST_SYNC_STATUS_WAITING : ST_SYNC_STATUS_UP_TO_DATE;
 }
 
@@ -132,7 +148,7 @@ st_sync_controller_refresh (StSyncController *self)
 {
   g_return_if_fail (ST_IS_SYNC_CONTROLLER (self));
 
-  self->pending = st_sync_count_pending (self->db);
+  count_pending (self);
   self->review_count = st_sync_count_items (self->db);
   if (!self->syncing && (self->status == ST_SYNC_STATUS_UP_TO_DATE || self->status == ST_SYNC_STATUS_WAITING
                          || self->status == ST_SYNC_STATUS_NOT_SET_UP))
@@ -171,7 +187,7 @@ sync_done (GObject      *source,
   if (ok)
     {
       self->retry_s = 0;
-      self->pending = st_sync_count_pending (self->db);
+      count_pending (self);
       self->review_count = st_sync_count_items (self->db);
       set_status (self, resting_status (self));
       if (stats.pulled > 0 || stats.evicted > 0 || stats.rejected > 0 || stats.pushed > 0)
@@ -185,7 +201,7 @@ sync_done (GObject      *source,
     }
 
   self->again = FALSE;
-  self->pending = st_sync_count_pending (self->db);
+  count_pending (self);
   if (g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CANCELLED))
     {
       set_status (self, resting_status (self));
@@ -327,7 +343,7 @@ st_sync_controller_new (StDb     *db,
   self->db = g_object_ref (db);
   self->automatic = automatic;
   load_account (self);
-  self->pending = st_sync_count_pending (db);
+  count_pending (self);
   self->review_count = st_sync_count_items (db);
   self->status = resting_status (self);
   update_texts (self);

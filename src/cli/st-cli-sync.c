@@ -48,11 +48,17 @@ sync_status (Globals *g,
              StDb    *db)
 {
   g_autoptr(StSyncAccount) account = st_sync_account_load (db);
-  gint64 pending = st_sync_count_pending (db);
-  gint64 items = st_sync_count_items (db);
+  g_autoptr(GError) error = NULL;
+  gint64 pending = st_sync_count_pending_full (db, &error);
+  gint64 items = pending >= 0 ? st_sync_count_items (db) : -1;
   gint64 last = st_sync_last_sync (db);
 
-  if (pending < 0 || items < 0)
+  if (pending < 0)
+    {
+      st_cli_error (error->message);
+      return 1;
+    }
+  if (items < 0)
     return st_cli_db_failed (db);
   if (g->json)
     {

@@ -475,9 +475,10 @@ st_participant_query_fetch (StDb          *db,
 }
 
 gint64
-st_participant_query_count (StDb *db)
+st_participant_query_count (StDb    *db,
+                            GError **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT count(*) FROM participants WHERE deleted = 0 AND merged_into IS NULL", NULL);
+  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT count(*) FROM participants WHERE deleted = 0 AND merged_into IS NULL", error);
   gint64 n = -1;
 
   int rc;
@@ -487,9 +488,9 @@ st_participant_query_count (StDb *db)
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     n = sqlite3_column_int64 (stmt, 0);
-  else
-    g_debug ("counting participants failed: %s", sqlite3_errstr (rc));
   sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    st_db_set_error (db, rc, _("reading participants"), error);
   return n;
 }
 

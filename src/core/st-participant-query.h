@@ -89,8 +89,9 @@ GPtrArray  *st_participant_query_fetch   (StDb                     *db,
                                           GError                  **error);
 
 /* How many live participants there are (not deleted, not merged), or -1
- * when the database cannot be read. */
-gint64      st_participant_query_count   (StDb                     *db);
+ * with @error set when the database cannot be read. */
+gint64      st_participant_query_count   (StDb                     *db,
+                                          GError                  **error);
 
 /* The rowid of the participant with key @uuid, or 0 (also when the
  * database cannot be read: only to select a row that is shown). */

@@ -629,11 +629,13 @@ release (StDb *db)
     {
       sqlite3_stmt *stmt = st_db_prepare (db, statements[i], NULL);
 
+      /* Left behind, the rows stay in this connection's memory until the
+       * next report empties the tables: worth a line in the log. */
+      if (stmt != NULL && sqlite3_step (stmt) != SQLITE_DONE)
+        g_warning ("The report's working rows could not be emptied: %s",
+                   sqlite3_errmsg (st_db_get_handle (db)));
       if (stmt != NULL)
-        {
-          sqlite3_step (stmt);
-          sqlite3_reset (stmt);
-        }
+        sqlite3_reset (stmt);
     }
 }
 

@@ -687,9 +687,16 @@ set_meta_int (StDb        *db,
 gint64
 st_sync_count_pending (StDb *db)
 {
+  return st_sync_count_pending_full (db, NULL);
+}
+
+gint64
+st_sync_count_pending_full (StDb    *db,
+                            GError **error)
+{
   gint64 n = 0;
 
-  if (!query_int (db, "SELECT count(*) FROM outbox", &n, NULL))
+  if (!query_int (db, "SELECT count(*) FROM outbox", &n, error))
     return -1;
   return n;
 }
@@ -1320,12 +1327,14 @@ static gboolean
 push (Conn    *conn,
       GError **error)
 {
-  gint64 total = st_sync_count_pending (conn->db);
+  gint64 total = st_sync_count_pending_full (conn->db, error);
   gint64 done = 0;
   gint64 after = 0;
   guint max_changes = conn->options.max_batch;
   guint restamps = 0, epochs = 0;
 
+  if (total < 0)
+    return FALSE;
   if (total == 0)
     return TRUE;
   if (!check_device (conn, error))

@@ -151,8 +151,11 @@ gboolean       st_sync_run_finish    (GAsyncResult        *result,
                                       StSyncStats         *stats,
                                       GError             **error);
 
-/* Changes waiting to be pushed. */
+/* Changes waiting to be pushed; -1 (with @error set) when the outbox
+ * cannot be read. */
 gint64         st_sync_count_pending (StDb          *db);
+gint64         st_sync_count_pending_full (StDb     *db,
+                                           GError  **error);
 /* When the last sync finished (ms), or 0. */
 gint64         st_sync_last_sync     (StDb          *db);
 
@@ -181,6 +184,7 @@ void           st_sync_item_free     (StSyncItem    *item);
 /* Unresolved items, newest first. */
 GPtrArray     *st_sync_list_items    (StDb          *db,
                                       GError       **error);
+/* Unresolved items and refusals; -1 when they cannot be read. */
 gint64         st_sync_count_items   (StDb          *db);
 /* Marks an item resolved. A review item's resolution is pushed to the
  * server; when @use_losing_values, the values that lost are written to the

@@ -21,6 +21,7 @@
 #include "st-preferences-window.h"
 #include "st-window-private.h"
 #include "st-test-ui.h"
+#include "../core/test-util.h"
 
 static const struct { const char *name; const char *id17; const char *township; const char *phone; } people[] = {
   { "张三", "52232719850312001", "者楼街道", "13800000001" },
@@ -329,6 +330,36 @@ test_first_rows (Fixture *f, gconstpointer data)
     expected = g_strdup_printf ("%u of 2000 participants", matches->len);
     g_assert_cmpstr (count_text (f), ==, expected);
   }
+}
+
+/* A damaged database (issue 14): the participant list says so and what to
+ * do, instead of showing no one, or the people it could read. */
+static void
+test_damaged (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  StParticipantsPage *page;
+  GLogLevelFlags fatal;
+
+  g_assert_true (st_app_demo_prepare (f->db, &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->db);
+  g_assert_cmpuint (st_test_damage_table (f->path, "participants"), >, 0);
+  f->db = st_db_open (f->path, &error);
+  g_assert_no_error (error);
+
+  /* The background work (the search index) logs its failures as
+   * warnings: expected here. */
+  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  f->window = st_window_new (NULL, f->db);
+  gtk_window_present (GTK_WINDOW (f->window));
+  page = page_of (f);
+  WAIT_UNTIL (g_strcmp0 (st_participants_page_get_visible_state (page), "error") == 0);
+  g_assert_nonnull (strstr (st_participants_page_get_read_error (page), "is damaged"));
+  g_assert_nonnull (strstr (st_participants_page_get_read_error (page), "Restore it from a backup"));
+  g_assert_cmpstr (count_text (f), ==, "");
+  close_window (&f->window);
+  g_log_set_always_fatal (fatal);
 }
 
 /* A new user sees what to do: import the roster or add someone. */
@@ -923,6 +954,7 @@ main (int argc, char **argv)
   g_test_add ("/app/window/demo-count", Fixture, GINT_TO_POINTER (1), fixture_setup, test_demo_count, fixture_teardown);
   g_test_add ("/app/window/first-rows", Fixture, GINT_TO_POINTER (1), fixture_setup, test_first_rows, fixture_teardown);
   g_test_add ("/app/window/empty-state", Fixture, GINT_TO_POINTER (1), fixture_setup, test_empty_state, fixture_teardown);
+  g_test_add ("/app/window/damaged", Fixture, GINT_TO_POINTER (1), fixture_setup, test_damaged, fixture_teardown);
   g_test_add ("/app/window/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
   g_test_add ("/app/window/size-remembered", Fixture, NULL, fixture_setup, test_size_remembered, fixture_teardown);
   g_test_add ("/app/window/accessible-names", Fixture, NULL, fixture_setup, test_accessible_names, fixture_teardown);

@@ -507,6 +507,39 @@ test_roster_headerless (Fixture *f, gconstpointer data)
   g_assert_cmpuint (result->imported, ==, 1);
 }
 
+/* The copy a column mapping makes is a CSV the project writes: formula
+ * cells in it are text ('), and the import reads them back as they were
+ * in the person's roster (issue 14). */
+static void
+test_roster_formulas (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "formulas.csv", NULL);
+  g_autofree char *zhang = id_number ("52232719700101011");
+  g_autofree char *text = g_strdup_printf ("\"=HYPERLINK(\"\"http://evil.example/\"\")\",%s,者楼街道\r\n", zhang);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StRosterPreview) preview = NULL;
+  StImportColumn columns[3] = { ST_IMPORT_COLUMN_NAME, ST_IMPORT_COLUMN_ID_NUMBER, ST_IMPORT_COLUMN_TOWNSHIP };
+  g_autofree char *copy = NULL;
+  g_autofree char *written = NULL;
+  g_autoptr(StImportResult) result = NULL;
+  g_autoptr(StParticipant) p = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  preview = st_roster_preview_new (path, 4, &error);
+  g_assert_no_error (error);
+  copy = st_roster_apply_mapping (preview, columns, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (copy, &written, NULL, &error));
+  g_assert_nonnull (strstr (written, "\"'=HYPERLINK(\"\"http://evil.example/\"\")\","));
+  result = st_import_roster (f->db, copy, NULL, NULL, NULL, NULL, &error);
+  st_roster_delete_copy (preview, copy);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->imported, ==, 1);
+  p = st_participant_find_by_id_number (f->db, zhang, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (p->name, ==, "=HYPERLINK(\"http://evil.example/\")");
+}
+
 static void
 test_roster_workbook (void)
 {
@@ -550,6 +583,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/roster/preview", test_roster_preview);
   g_test_add ("/core/roster/mapping", Fixture, NULL, fixture_setup, test_roster_mapping, fixture_teardown);
   g_test_add ("/core/roster/headerless", Fixture, NULL, fixture_setup, test_roster_headerless, fixture_teardown);
+  g_test_add ("/core/roster/formulas", Fixture, NULL, fixture_setup, test_roster_formulas, fixture_teardown);
   g_test_add_func ("/core/roster/workbook", test_roster_workbook);
   g_test_add_func ("/core/roster/header-names", test_header_names);
 

@@ -6,11 +6,11 @@
  * export with the built-in rules instead of the county's, a short list). */
 #include "config.h"
 
-#include <fcntl.h>
 #include <locale.h>
-#include <unistd.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
+#include "st-certificate.h"
 #include "st-demo.h"
 #include "st-eligibility.h"
 #include "st-export.h"
@@ -18,6 +18,7 @@
 #include "st-participant-query.h"
 #include "st-program.h"
 #include "st-report.h"
+#include "st-sync.h"
 #include "test-util.h"
 
 /* A demo county made once, copied for each test. */
@@ -76,6 +77,27 @@ make_template (void)
   options.approve = TRUE;
   g_assert_true (st_demo_populate_training (db, 14, &options, &error));
   g_assert_no_error (error);
+  /* Graduates for the household export, whatever the demo approved. */
+  if (st_test_query_int (db, "SELECT count (*) FROM certificates WHERE kind = 'graduation'") == 0)
+    {
+      g_autoptr(GPtrArray) all = st_eligibility_evaluate (db, NULL, &error);
+      g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+      g_autoptr(GPtrArray) issued = NULL;
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < all->len; i++)
+        {
+          StEligibility *e = g_ptr_array_index (all, i);
+
+          if (e->outcome == ST_OUTCOME_ELIGIBLE)
+            g_ptr_array_add (ids, e->enrolment_id);
+        }
+      g_assert_cmpuint (ids->len, >, 0);
+      g_ptr_array_add (ids, NULL);
+      issued = st_certificates_approve (db, (const char *const *) ids->pdata, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (st_test_query_int (db, "SELECT count (*) FROM certificates WHERE kind = 'graduation'"), >, 0);
   g_assert_true (st_db_begin (db, &error));
   customise_programs (db);
   g_assert_true (st_db_commit (db, &error));
@@ -110,73 +132,6 @@ fixture_teardown (Fixture       *f,
   g_unlink (wal);
   g_unlink (shm);
   g_free (f->path);
-}
-
-/* Overwrites with zeros the leaf pages of @table and of its indexes but the
- * first of each (so that a scan reads some rows before the damage, as a
- * disk that fails in places does). No connection of this process is open
- * on the file while it is written. Returns how many pages were damaged. */
-static guint
-damage_table (const char *path,
-              const char *table)
-{
-  sqlite3 *handle = NULL;
-  sqlite3_stmt *stmt = NULL;
-  g_autoptr(GArray) pages = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree char *last_name = NULL;
-  g_autofree guint8 *zeros = NULL;
-  gint64 page_size = 0;
-  gboolean first = TRUE;
-  int fd;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &handle, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (handle, "PRAGMA wal_checkpoint (TRUNCATE)", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (handle, "PRAGMA page_size", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  page_size = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  /* dbstat (compiled into Debian's SQLite) names the pages of each b-tree;
-   * the pages of a table's rows and of its indexes' entries. */
-  g_assert_cmpint (sqlite3_prepare_v2 (handle,
-                                       "SELECT name, pageno, (SELECT count (*) FROM dbstat d2"
-                                       "  WHERE d2.name = d.name AND d2.pagetype = 'leaf') FROM dbstat d"
-                                       " WHERE pagetype = 'leaf' AND (name = ?1 OR name IN"
-                                       "  (SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1))"
-                                       " ORDER BY name, path",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      const char *name = (const char *) sqlite3_column_text (stmt, 0);
-      gint64 page = sqlite3_column_int64 (stmt, 1);
-      gint64 n_leaves = sqlite3_column_int64 (stmt, 2);
-
-      first = g_strcmp0 (name, last_name) != 0;
-      if (first)
-        {
-          g_free (last_name);
-          last_name = g_strdup (name);
-        }
-      /* A b-tree of one page is damaged whole. */
-      if (!first || n_leaves == 1)
-        g_array_append_val (pages, page);
-    }
-  g_assert_cmpint (sqlite3_finalize (stmt), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_close (handle), ==, SQLITE_OK);
-  g_assert_cmpuint (pages->len, >, 0);
-
-  zeros = g_malloc0 (page_size);
-  fd = g_open (path, O_WRONLY, 0);
-  g_assert_cmpint (fd, >=, 0);
-  for (guint i = 0; i < pages->len; i++)
-    {
-      gint64 page = g_array_index (pages, gint64, i);
-
-      g_assert_cmpint (pwrite (fd, zeros, page_size, (page - 1) * page_size), ==, page_size);
-    }
-  g_assert_cmpint (fsync (fd), ==, 0);
-  g_assert_cmpint (close (fd), ==, 0);
-  return pages->len;
 }
 
 static StDb *
@@ -262,7 +217,7 @@ test_eligibility (Fixture       *f,
   enrolment_id = g_strdup (((StEligibility *) g_ptr_array_index (before, before->len / 2))->enrolment_id);
   g_clear_object (&db);
 
-  g_assert_cmpuint (damage_table (f->path, "study_logs"), >, 0);
+  g_assert_cmpuint (st_test_damage_table (f->path, "study_logs"), >, 0);
   db = open_damaged (f);
   after = st_eligibility_evaluate (db, NULL, &error);
   g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
@@ -280,7 +235,7 @@ test_eligibility_cli (Fixture       *f,
 {
   Run r = { 0, };
 
-  damage_table (f->path, "study_logs");
+  st_test_damage_table (f->path, "study_logs");
   cli (&r, f->path, "eligibility", NULL);
   assert_cli_damaged (&r);
   g_assert_null (strstr (r.out, "short"));
@@ -321,7 +276,7 @@ test_report (Fixture       *f,
   st_report_free (report);
   g_clear_object (&db);
 
-  damage_table (f->path, "programs");
+  st_test_damage_table (f->path, "programs");
   db = open_damaged (f);
   report = st_report_quarterly (db, &q, NULL, &error);
   g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
@@ -344,7 +299,7 @@ test_report_attendance (Fixture       *f,
   StQuarter q;
 
   this_quarter (&q);
-  damage_table (f->path, "attendance");
+  st_test_damage_table (f->path, "attendance");
   db = open_damaged (f);
   report = st_report_quarterly (db, &q, NULL, &error);
   g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
@@ -377,7 +332,7 @@ test_export (Fixture       *f,
   g_unlink (household);
   g_clear_object (&db);
 
-  damage_table (f->path, "programs");
+  st_test_damage_table (f->path, "programs");
   db = open_damaged (f);
   n = st_export_enrolments (db, out, ST_CSV_ENCODING_UTF8, NULL, &error);
   g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
@@ -407,7 +362,7 @@ test_export_enrolments_table (Fixture       *f,
   g_autofree char *out = st_test_file ("enrolments.csv");
   int n;
 
-  damage_table (f->path, "enrolments");
+  st_test_damage_table (f->path, "enrolments");
   db = open_damaged (f);
   n = st_export_enrolments (db, out, ST_CSV_ENCODING_UTF8, NULL, &error);
   g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
@@ -427,7 +382,7 @@ test_participants (Fixture       *f,
   StParticipantQuery query = { 0, };
   Run r = { 0, };
 
-  damage_table (f->path, "participants");
+  st_test_damage_table (f->path, "participants");
   db = open_damaged (f);
 
   rowids = st_participant_query_list (db, &query, &error);
@@ -440,7 +395,9 @@ test_participants (Fixture       *f,
   g_assert_null (list);
   g_clear_error (&error);
 
-  g_assert_cmpint (st_participant_query_count (db), ==, -1);
+  g_assert_cmpint (st_participant_query_count (db, &error), ==, -1);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+  g_clear_error (&error);
   g_clear_object (&db);
 
   cli (&r, f->path, "participants", NULL);
@@ -459,13 +416,154 @@ test_search (Fixture       *f,
   g_autoptr(StDb) db = NULL;
   g_autoptr(StParticipantMatches) matches = NULL;
 
-  damage_table (f->path, "participant_search_keys");
+  st_test_damage_table (f->path, "participant_search_keys");
   db = open_damaged (f);
   /* Every name starts with one of a few hundred surnames: "王" reads
    * many pages of the index. */
   matches = st_participant_query_match (db, "王", &error);
   g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
   g_assert_null (matches);
+}
+
+/* A county server that answers /api/v1/pull with one page, in a thread of
+ * its own. */
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+  char         *page;
+  char         *url;
+  GMutex        lock;
+  GCond         ready;
+} FakeServer;
+
+static void
+pull_handler (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  FakeServer *fs = user_data;
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, fs->page, strlen (fs->page));
+}
+
+static gpointer
+fake_server_run (gpointer data)
+{
+  FakeServer *fs = data;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (fs->context);
+  server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server, "/api/v1/pull", pull_handler, fs, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  g_mutex_lock (&fs->lock);
+  fs->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_cond_signal (&fs->ready);
+  g_mutex_unlock (&fs->lock);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_main_loop_run (fs->loop);
+  soup_server_disconnect (server);
+  g_main_context_pop_thread_default (fs->context);
+  return NULL;
+}
+
+static void
+fake_server_start (FakeServer *fs,
+                   const char *page)
+{
+  fs->context = g_main_context_new ();
+  fs->loop = g_main_loop_new (fs->context, FALSE);
+  fs->page = g_strdup (page);
+  g_mutex_init (&fs->lock);
+  g_cond_init (&fs->ready);
+  g_mutex_lock (&fs->lock);
+  fs->thread = g_thread_new ("fake-server", fake_server_run, fs);
+  while (fs->url == NULL)
+    g_cond_wait (&fs->ready, &fs->lock);
+  g_mutex_unlock (&fs->lock);
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fake_server_stop (FakeServer *fs)
+{
+  g_main_context_invoke (fs->context, quit_loop, fs->loop);
+  g_thread_join (fs->thread);
+  g_main_loop_unref (fs->loop);
+  g_main_context_unref (fs->context);
+  g_mutex_clear (&fs->lock);
+  g_cond_clear (&fs->ready);
+  g_free (fs->page);
+  g_free (fs->url);
+}
+
+/* A page pulled from the server, applied to a database whose participants
+ * are damaged: an error, and nothing of the page kept (the cursor stays,
+ * so the next sync fetches the page again). */
+static void
+test_apply_page (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = open_damaged (f);
+  g_autofree char *row = NULL;
+  g_autofree char *fields = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *cursor = NULL;
+  StSyncOptions options = { .attempts = 1 };
+  FakeServer fs = { 0, };
+  sqlite3_stmt *stmt;
+  gint64 hlc;
+  gboolean ok;
+
+  /* The participant stored last (in the last pages of the table and of
+   * its key's index), sent back by the server with a newer clock. */
+  stmt = st_db_prepare (db, "SELECT p.id, a.new, p.hlc FROM participants p JOIN audit_log a"
+                            " ON a.tbl = 'participants' AND a.row_id = p.id AND a.op = 'insert'"
+                            " ORDER BY p.rowid DESC LIMIT 1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  row = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  fields = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  hlc = sqlite3_column_int64 (stmt, 2) + 1000;
+  sqlite3_reset (stmt);
+  g_assert_true (st_db_exec (db, "DELETE FROM outbox", &error));
+  g_assert_true (st_db_set_meta (db, "sync.cursor", "c0", &error));
+  g_assert_no_error (error);
+  g_clear_object (&db);
+
+  st_test_damage_table (f->path, "participants");
+  page = g_strdup_printf ("{\"changes\":[{\"seq\":1,\"table\":\"participants\",\"row\":\"%s\","
+                          "\"hlc\":%" G_GINT64_FORMAT ",\"device\":\"server\",\"deleted\":false,\"fields\":%s}],"
+                          "\"cursor\":\"c1\",\"more\":false}",
+                          row, hlc, fields);
+  fake_server_start (&fs, page);
+  db = open_damaged (f);
+  g_assert_true (st_db_set_meta (db, "sync.server", fs.url, &error));
+  g_assert_no_error (error);
+  ok = st_sync_run (db, "0123456789abcdef0123456789abcdef", &options, NULL, NULL, &error);
+  fake_server_stop (&fs);
+  g_test_message ("%s", error ? error->message : "no error");
+  g_assert_false (ok);
+  g_assert_error (error, ST_DB_ERROR, ST_DB_ERROR_CORRUPT);
+
+  cursor = st_db_get_meta (db, "sync.cursor");
+  g_assert_cmpstr (cursor, ==, "c0");
 }
 
 int
@@ -475,6 +573,8 @@ main (int    argc,
   int status;
 
   setlocale (LC_ALL, "");
+  /* The sync client on 127.0.0.1: no system proxy settings to read. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   make_template ();
 
@@ -487,6 +587,7 @@ main (int    argc,
   ADD ("/core/damage/export-enrolments", test_export_enrolments_table);
   ADD ("/core/damage/participants", test_participants);
   ADD ("/core/damage/search", test_search);
+  ADD ("/core/damage/apply-page", test_apply_page);
 #undef ADD
 
   status = g_test_run ();

@@ -9,6 +9,7 @@
 
 #include "st-test-server.h"
 #include "st-uuid.h"
+#include "../core/test-util.h"
 
 #define MAX_BODY 200000
 
@@ -671,6 +672,50 @@ test_fuzz (Fixture       *f,
   }
 }
 
+/* A server database damaged on purpose (pages of its records overwritten,
+ * issue 14): a pull is 503 storage_unavailable, never a page that is short
+ * of what the server holds. */
+static void
+test_damaged_store (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GString) changes = g_string_new ("[");
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(StTestReply) push = NULL;
+  g_autoptr(StTestReply) pull = NULL;
+  g_autofree char *timeout = g_strdup_printf ("%u", f->timeout_s);
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *row = st_uuid_new ();
+      g_autofree char *change = st_test_change (i + 1, "participants", row, "insert", st_test_hlc (0), 0,
+                                                st_test_participant ("王五", ST_TEST_TOWNSHIP_A, i + 1));
+
+      g_string_append_printf (changes, "%s%s", i > 0 ? "," : "", change);
+    }
+  g_string_append (changes, "]");
+  push = st_test_push (f->session, f->server, f->token, 0, changes->str);
+  g_assert_cmpuint (push->status, ==, 200);
+  all = st_test_pull_all (f->session, f->server, f->county, NULL, NULL);
+  g_assert_cmpuint (all->len, ==, 300);
+
+  st_test_server_stop (f->server);
+  g_clear_pointer (&f->server, st_test_server_free);
+  g_assert_cmpuint (st_test_damage_table (f->db, "records"), >, 0);
+  f->server = st_test_server_start (f->db, "--request-timeout", timeout, NULL);
+
+  pull = st_test_call (f->session, f->server, "GET", "/api/v1/pull?limit=5000", f->county, NULL);
+  g_assert_cmpuint (pull->status, ==, 503);
+  g_assert_cmpstr (st_test_reply_code (pull), ==, "storage_unavailable");
+  /* The log says why, for whoever runs the server. */
+  {
+    g_autofree char *log = st_test_server_log (f->server);
+
+    g_test_message ("%s", log);
+    g_assert_nonnull (strstr (log, "damaged"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -694,6 +739,7 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/server/bad/pull-and-sign-in", Fixture, NULL, fixture_setup, test_bad_pull_and_sign_in,
               fixture_teardown);
+  g_test_add ("/server/bad/damaged-store", Fixture, NULL, fixture_setup, test_damaged_store, fixture_teardown);
   g_test_add ("/server/bad/http", Fixture, NULL, fixture_setup, test_bad_http, fixture_teardown);
   g_test_add ("/server/bad/fuzz", Fixture, NULL, fixture_setup, test_fuzz, fixture_teardown);
 

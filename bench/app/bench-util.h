@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the app benchmarks share: timing to a painted frame, resident
+ * memory by mapping (the GL driver's share apart), and summaries of
+ * samples. Printed, never asserted. */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <string.h>
+
+static gboolean bench_painted;
+
+static inline double
+bench_ms_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static void
+bench_on_after_paint (GdkFrameClock *clock,
+                      gpointer       user_data)
+{
+  bench_painted = TRUE;
+}
+
+/* Counts painted frames of @widget's window from now on. */
+static inline void
+bench_watch_frames (GtkWidget *widget)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint", G_CALLBACK (bench_on_after_paint), NULL);
+}
+
+/* Runs the loop until the next frame has been painted. */
+static inline void
+bench_wait_for_frame (GtkWidget *widget)
+{
+  bench_painted = FALSE;
+  gtk_widget_queue_draw (widget);
+  while (!bench_painted)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The largest parts of the resident memory, by mapping. */
+static inline void
+bench_print_mappings (void)
+{
+  g_autofree char *smaps = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GList) keys = NULL;
+  const char *current = "[anonymous]";
+  g_autofree char *current_owned = NULL;
+
+  if (!g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL))
+    return;
+  lines = g_strsplit (smaps, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      if (g_ascii_isxdigit (lines[i][0]) && strchr (lines[i], '-') != NULL && strchr (lines[i], ' ') != NULL)
+        {
+          g_auto(GStrv) parts = g_strsplit_set (lines[i], " ", -1);
+          guint n = g_strv_length (parts);
+
+          g_free (current_owned);
+          current_owned = g_strdup (n > 5 && *parts[n - 1] ? parts[n - 1] : "[anonymous]");
+          current = current_owned;
+        }
+      else if (g_str_has_prefix (lines[i], "Rss:"))
+        {
+          guint64 kb = g_ascii_strtoull (lines[i] + 4, NULL, 10);
+          gpointer old = g_hash_table_lookup (sizes, current);
+
+          g_hash_table_insert (sizes, g_strdup (current), GSIZE_TO_POINTER (GPOINTER_TO_SIZE (old) + kb));
+        }
+    }
+  {
+    guint64 gl = 0;
+    GHashTableIter iter;
+    gpointer key, value;
+
+    /* GDK 4.8 on X11 opens GL when it opens the display (to choose a
+     * visual), whatever the renderer: under Xvfb that is Mesa's software
+     * driver and LLVM. Shown apart, as the figure to compare with a
+     * laptop's GPU driver. */
+    g_hash_table_iter_init (&iter, sizes);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      if (strstr (key, "libLLVM") != NULL || g_str_has_suffix (key, "_dri.so") || strstr (key, "libgallium") != NULL)
+        gl += GPOINTER_TO_SIZE (value);
+    g_print ("    %6.1f MB  of it the GL driver (Mesa, LLVM)\n", gl / 1024.0);
+  }
+  keys = g_hash_table_get_keys (sizes);
+  for (guint shown = 0; shown < 6 && keys != NULL; shown++)
+    {
+      GList *best = keys;
+
+      for (GList *l = keys; l; l = l->next)
+        if (GPOINTER_TO_SIZE (g_hash_table_lookup (sizes, l->data)) > GPOINTER_TO_SIZE (g_hash_table_lookup (sizes, best->data)))
+          best = l;
+      g_print ("    %6.1f MB  %s\n", GPOINTER_TO_SIZE (g_hash_table_lookup (sizes, best->data)) / 1024.0,
+               (char *) best->data);
+      keys = g_list_delete_link (keys, best);
+    }
+}
+
+static inline void
+bench_print_memory (const char *when)
+{
+  g_autofree char *status = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return;
+  lines = g_strsplit (status, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], "VmRSS:") || g_str_has_prefix (lines[i], "VmHWM:"))
+      {
+        g_autofree char *value = g_strstrip (g_strdup (lines[i] + 6));
+        guint64 kb = g_ascii_strtoull (value, NULL, 10);
+
+        g_print ("resident memory %s (%s): %.1f MB (target <= 150 MB)\n",
+                 when, g_str_has_prefix (lines[i], "VmRSS:") ? "now" : "peak", kb / 1024.0);
+      }
+}
+
+static int
+bench_compare_doubles (gconstpointer a,
+                       gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Mean, median, 95th percentile and maximum of @times (sorted here). */
+static inline void
+bench_report (const char *what,
+              GArray     *times,
+              const char *target)
+{
+  double sum = 0;
+
+  if (times->len == 0)
+    return;
+  g_array_sort (times, bench_compare_doubles);
+  for (guint i = 0; i < times->len; i++)
+    sum += g_array_index (times, double, i);
+  g_print ("%s: %u samples, mean %.1f ms, median %.1f ms, p95 %.1f ms, max %.1f ms%s%s\n", what, times->len,
+           sum / times->len, g_array_index (times, double, times->len / 2),
+           g_array_index (times, double, MIN (times->len - 1, (guint) (times->len * 0.95))),
+           g_array_index (times, double, times->len - 1), target ? " " : "", target ? target : "");
+}
