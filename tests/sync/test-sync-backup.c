@@ -251,6 +251,63 @@ test_restore_no_sequence_reused (Fixture       *f,
   assert_same (f->a, f->b);
 }
 
+typedef struct
+{
+  StTestReplica *r;
+  const char    *backup;
+  gboolean       restored;
+} RestoreMidway;
+
+/* After the first pulled page: the clerk restores from another program. */
+static void
+restore_midway (const StSyncProgress *progress,
+                gpointer              user_data)
+{
+  RestoreMidway *m = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StBackupInfo) info = NULL;
+
+  if (m->restored || progress->phase != ST_SYNC_PHASE_PULLING || progress->done == 0)
+    return;
+  m->restored = TRUE;
+  info = st_restore (m->r->path, m->backup, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* A restore while a sync runs (shuangti-cli restore beside the app): the
+ * run stops instead of writing its next pages and cursor into the restored
+ * database, which would then lack the pages applied before the restore for
+ * good; the next sync pulls them again. */
+static void
+test_restore_during_sync (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *backup = st_test_db_path ("laptop-a.backup");
+  StSyncOptions options = { .attempts = 3, .retry_base_ms = 20, .pull_limit = 2 };
+  RestoreMidway midway = { f->a, backup, FALSE };
+  g_autoptr(GError) error = NULL;
+
+  g_free (st_test_replica_add_participant (f->a, 70, "一", ST_TEST_TOWNSHIP_A));
+  st_test_replica_sync_ok (f->a);
+  g_assert_true (st_backup (f->a->db, backup, ST_BACKUP_FLAGS_NONE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 6; i++)
+    g_free (st_test_replica_add_participant (f->b, 71 + i, "乙", ST_TEST_TOWNSHIP_A));
+  st_test_replica_sync_ok (f->b);
+
+  options.progress = restore_midway;
+  options.progress_data = &midway;
+  g_assert_false (st_test_replica_sync (f->a, &options, NULL, &error));
+  g_assert_true (midway.restored);
+  g_assert_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_DATABASE);
+  g_assert_nonnull (strstr (error->message, "restored from a backup during the sync"));
+  g_clear_error (&error);
+
+  st_test_replica_sync_ok (f->a);
+  g_assert_cmpint (st_db_count_live (f->a->db, "participants"), ==, 7);
+  assert_same (f->a, f->b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -259,6 +316,8 @@ main (int argc, char **argv)
 
   g_test_add ("/sync/backup/restore-then-sync", Fixture, NULL, fixture_set_up, test_backup_restore_sync, fixture_tear_down);
   g_test_add ("/sync/backup/no-sequence-reused", Fixture, NULL, fixture_set_up, test_restore_no_sequence_reused,
+              fixture_tear_down);
+  g_test_add ("/sync/backup/restore-during-sync", Fixture, NULL, fixture_set_up, test_restore_during_sync,
               fixture_tear_down);
 
   return g_test_run ();
