@@ -86,6 +86,8 @@ st_cli_backup (Globals *g, int argc, char **argv)
     {
       end_progress (terminal);
       st_cli_error (error->message);
+      if (g_error_matches (error, ST_BACKUP_ERROR, ST_BACKUP_ERROR_EXISTS) && !force)
+        g_printerr ("%s\n", _("Add --force to replace it."));
       return 1;
     }
   end_progress (terminal);

@@ -110,6 +110,7 @@ test_backup (void)
   CLI (&r, "backup", file);
   g_assert_cmpint (r.status, ==, 1);
   assert_contains (r.err, "exists already");
+  assert_contains (r.err, "Add --force to replace it.");
 
   CLI (&r, "backup", file, "--force");
   g_assert_cmpint (r.status, ==, 0);
