@@ -477,6 +477,34 @@ test_restore_over_damaged (Fixture       *f,
   g_assert_cmpint (st_db_count_live (db, "participants"), ==, 400);
 }
 
+/* A damaged database: no backup is written (it would hide the damage in a
+ * file that looks good), and the message says what to do. */
+static void
+test_backup_damaged (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *listing = NULL;
+  gsize length;
+
+  g_assert_true (st_db_exec (f->db, "PRAGMA wal_checkpoint(TRUNCATE)", &error));
+  g_clear_object (&f->db);
+  g_assert_true (g_file_get_contents (f->path, &contents, &length, NULL));
+  memset (contents + length / 2, 0x5a, 4 * 8192);
+  g_assert_true (g_file_set_contents (f->path, contents, (gssize) length, NULL));
+  f->db = st_db_open (f->path, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (st_backup (f->db, f->backup, ST_BACKUP_FLAGS_NONE, NULL, NULL, NULL, &error));
+  g_assert_error (error, ST_BACKUP_ERROR, ST_BACKUP_ERROR_DAMAGED);
+  g_assert_nonnull (strstr (error->message, "Backups"));
+  g_assert_false (g_file_test (f->backup, G_FILE_TEST_EXISTS));
+  listing = folder_listing (dir);
+  g_assert_null (strstr (listing, ".part"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -485,6 +513,7 @@ main (int argc, char **argv)
   g_test_add ("/core/backup/copy", Fixture, NULL, fixture_setup, test_backup_copy, fixture_teardown);
   g_test_add ("/core/backup/exists", Fixture, NULL, fixture_setup, test_backup_exists, fixture_teardown);
   g_test_add ("/core/backup/cancel", Fixture, NULL, fixture_setup, test_backup_cancel, fixture_teardown);
+  g_test_add ("/core/backup/damaged", Fixture, NULL, fixture_setup, test_backup_damaged, fixture_teardown);
   g_test_add ("/core/backup/async", Fixture, NULL, fixture_setup, test_backup_async, fixture_teardown);
   g_test_add ("/core/restore/restore", Fixture, NULL, fixture_setup, test_restore, fixture_teardown);
   g_test_add ("/core/restore/new-laptop", Fixture, NULL, fixture_setup, test_restore_new_laptop, fixture_teardown);
