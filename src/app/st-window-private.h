@@ -40,4 +40,17 @@ gboolean             st_window_is_index_ready        (StWindow   *self);
 StSyncController    *st_window_get_sync_controller   (StWindow   *self);
 StSyncButton        *st_window_get_sync_button       (StWindow   *self);
 
+/* Backs up the database to @path (replacing it), or checks the backup at
+ * @path and asks whether to restore it: what the file choosers' answers
+ * do. A restore replaces the window with a new one on the restored
+ * database. */
+void                 st_window_backup_to             (StWindow   *self,
+                                                      const char *path);
+void                 st_window_restore_from          (StWindow   *self,
+                                                      const char *path);
+/* The backup or restore file chooser open last (NULL once answered). */
+GtkFileChooserNative *st_window_get_file_chooser     (StWindow   *self);
+/* TRUE while a backup or restore runs (or a backup is being checked). */
+gboolean             st_window_is_busy               (StWindow   *self);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include "st-display.h"
 #include "st-application.h"
+#include "st-backup.h"
 #include "st-classes-page.h"
 #include "st-graduation-page.h"
 #include "st-import.h"
@@ -45,6 +46,12 @@ struct _StWindow
   AdwMessageDialog     *confirmation;   /* weak */
   char                 *last_toast;
   gboolean              index_ready;
+
+  /* Backup and restore */
+  GtkFileChooserNative *chooser;        /* weak */
+  AdwToast             *progress_toast; /* while one runs */
+  char                 *backup_path;    /* the file of the one running */
+  gboolean              busy;
 };
 
 G_DEFINE_FINAL_TYPE (StWindow, st_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -443,6 +450,433 @@ on_synced (StWindow *self)
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* Backup and restore (docs/architecture.md, Backup and restore)            */
+
+static void
+set_busy (StWindow *self,
+          gboolean  busy)
+{
+  self->busy = busy;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.backup", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", !busy);
+}
+
+static void
+on_progress_toast_dismissed (AdwToast *toast,
+                             StWindow *self)
+{
+  if (self->progress_toast == toast)
+    g_clear_object (&self->progress_toast);
+}
+
+/* A toast that stays, its title updated by the progress. */
+static void
+show_progress_toast (StWindow   *self,
+                     const char *title)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_progress_toast_dismissed), self, 0);
+  g_set_object (&self->progress_toast, toast);
+  show_toast (self, toast);
+}
+
+static void
+end_progress_toast (StWindow *self)
+{
+  g_autoptr(AdwToast) toast = g_steal_pointer (&self->progress_toast);
+
+  if (toast != NULL)
+    adw_toast_dismiss (toast);
+}
+
+static void
+on_backup_progress (double   fraction,
+                    gpointer user_data)
+{
+  StWindow *self = user_data;
+  g_autofree char *title = NULL;
+
+  if (self->progress_toast == NULL)
+    return;
+  /* Translators: a progress; %d is a percentage, %% the percent sign */
+  title = g_strdup_printf (_("Backing up the database… %d%%"), (int) (fraction * 100 + 0.5));
+  adw_toast_set_title (self->progress_toast, title);
+}
+
+static void
+show_error_dialog (StWindow   *self,
+                   const char *heading,
+                   const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  g_set_weak_pointer (&self->confirmation, ADW_MESSAGE_DIALOG (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+backup_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(StWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_steal_pointer (&self->backup_path);
+
+  end_progress_toast (self);
+  set_busy (self, FALSE);
+  if (!st_backup_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error_dialog (self, _("The Backup Was Not Made"), error->message);
+      return;
+    }
+  {
+    g_autofree char *base = g_path_get_basename (path);
+    /* Translators: %s is the backup's file name */
+    g_autofree char *message = g_strdup_printf (_("Backup saved: %s"), base);
+
+    show_message (self, message);
+  }
+}
+
+void
+st_window_backup_to (StWindow   *self,
+                     const char *path)
+{
+  g_return_if_fail (ST_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  if (self->busy)
+    return;
+  set_busy (self, TRUE);
+  g_free (self->backup_path);
+  self->backup_path = g_strdup (path);
+  show_progress_toast (self, _("Backing up the database…"));
+  /* The file chooser asked before replacing a file. */
+  st_backup_async (st_db_get_path (self->db), path, ST_BACKUP_FLAGS_REPLACE, on_backup_progress, self,
+                   self->cancellable, backup_done, g_object_ref (self));
+}
+
+static char *
+chosen_path (GtkNativeDialog *chooser,
+             int              response)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    return NULL;
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  return file != NULL ? g_file_get_path (file) : NULL;
+}
+
+static void
+on_backup_chosen (GtkNativeDialog *chooser,
+                  int              response,
+                  gpointer         user_data)
+{
+  g_autoptr(StWindow) self = user_data;
+  g_autofree char *path = chosen_path (chooser, response);
+
+  if (path != NULL)
+    st_window_backup_to (self, path);
+  g_object_unref (chooser);
+}
+
+static GtkFileFilter *
+backup_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Shuangti backups"));
+  gtk_file_filter_add_suffix (filter, "db");
+  gtk_file_filter_add_mime_type (filter, "application/vnd.sqlite3");
+  gtk_file_filter_add_mime_type (filter, "application/x-sqlite3");
+  return filter;
+}
+
+/* GTK 4.8 has no GtkFileDialog; GtkFileChooserNative uses the desktop's
+ * own chooser (the portal, in a Flatpak). */
+static void
+backup_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  StWindow *self = ST_WINDOW (widget);
+  g_autoptr(GtkFileFilter) filter = backup_filter ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *chooser;
+
+  if (self->busy)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Back Up Database"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Back Up"), _("_Cancel"));
+  /* Translators: a file name; keep the %s (the date) and .db */
+  name = g_strdup_printf (_("shuangti-backup-%s.db"), date);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_backup_chosen), g_object_ref (self));
+  g_set_weak_pointer (&self->chooser, chooser);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+typedef struct
+{
+  char         *db_path;
+  char         *path;
+  StBackupInfo *info;
+  gint64        lost;
+} RestorePlan;
+
+static void
+restore_plan_free (RestorePlan *plan)
+{
+  g_free (plan->db_path);
+  g_free (plan->path);
+  st_backup_info_free (plan->info);
+  g_free (plan);
+}
+
+static void
+on_restore_progress (double   fraction,
+                     gpointer user_data)
+{
+  StWindow *self = user_data;
+  g_autofree char *title = NULL;
+
+  if (self->progress_toast == NULL)
+    return;
+  /* Translators: a progress; %d is a percentage, %% the percent sign */
+  title = g_strdup_printf (_("Restoring the backup… %d%%"), (int) (fraction * 100 + 0.5));
+  adw_toast_set_title (self->progress_toast, title);
+}
+
+/* The pages, the sync and the search index start again on the restored
+ * database: a new window with connections of its own takes this one's
+ * place. */
+static void
+restore_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(StWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StBackupInfo) info = st_restore_finish (result, &error);
+  g_autofree char *path = g_steal_pointer (&self->backup_path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *message = NULL;
+  g_autoptr(StDb) db = NULL;
+  GtkApplication *application;
+  StWindow *window;
+
+  end_progress_toast (self);
+  set_busy (self, FALSE);
+  if (info == NULL)
+    {
+      show_error_dialog (self, _("The Backup Was Not Restored"), error->message);
+      return;
+    }
+  db = st_db_open (st_db_get_path (self->db), &error);
+  if (db == NULL)
+    {
+      show_error_dialog (self, _("The Restored Database Cannot Be Opened"), error->message);
+      return;
+    }
+
+  application = gtk_window_get_application (GTK_WINDOW (self));
+  window = st_window_new (application != NULL ? ADW_APPLICATION (application) : NULL, db);
+  gtk_window_present (GTK_WINDOW (window));
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Restored from %s: %lld participant. Sync to bring back what the server has received since the backup.",
+                                          "Restored from %s: %lld participants. Sync to bring back what the server has received since the backup.",
+                                          (gulong) info->participants),
+                             base, (long long) info->participants);
+  show_message (window, message);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+start_restore (StWindow   *self,
+               const char *path)
+{
+  if (self->busy)
+    return;
+  /* A sync running would write its cursor into the restored database. */
+  if (st_sync_controller_is_syncing (self->sync_controller))
+    {
+      show_message (self, _("A sync is running. Restore the backup when it has finished."));
+      return;
+    }
+  if (self->editor != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->editor));
+  if (self->import_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->import_window));
+  set_busy (self, TRUE);
+  g_free (self->backup_path);
+  self->backup_path = g_strdup (path);
+  show_progress_toast (self, _("Restoring the backup…"));
+  st_restore_async (st_db_get_path (self->db), path, on_restore_progress, self, NULL, restore_done,
+                    g_object_ref (self));
+}
+
+static void
+on_restore_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     StWindow         *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+
+  if (g_strcmp0 (response, "restore") == 0)
+    start_restore (self, path);
+}
+
+static void
+inspect_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  RestorePlan *plan = task_data;
+  GError *error = NULL;
+
+  plan->info = st_backup_inspect (plan->path, &error);
+  if (plan->info == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  plan->lost = st_restore_count_lost (plan->db_path, plan->info);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+inspect_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  StWindow *self = ST_WINDOW (source);
+  RestorePlan *plan = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *base = g_path_get_basename (plan->path);
+  g_autofree char *made = NULL;
+  GtkWidget *dialog;
+
+  set_busy (self, FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error_dialog (self, _("This Backup Cannot Be Restored"), error->message);
+      return;
+    }
+
+  if (plan->info->made_at > 0)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (plan->info->made_at / 1000);
+
+      made = g_date_time_format (dt, "%Y-%m-%d %H:%M");
+    }
+  g_string_append_printf (body,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "Every record on this computer will be replaced by the backup “%s” (made %s, %lld participant).",
+                                       "Every record on this computer will be replaced by the backup “%s” (made %s, %lld participants).",
+                                       (gulong) plan->info->participants),
+                          base, made != NULL ? made : _("at an unknown time"), (long long) plan->info->participants);
+  g_string_append (body, " ");
+  g_string_append (body, _("What this computer has sent to the server since the backup comes back at the next sync."));
+  if (plan->lost > 0)
+    {
+      g_string_append (body, "\n\n");
+      g_string_append_printf (body,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "%lld change made on this computer has not reached the server and is not in the backup: it will be lost.",
+                                           "%lld changes made on this computer have not reached the server and are not in the backup: they will be lost.",
+                                           (gulong) plan->lost),
+                              (long long) plan->lost);
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Replace All Records With the Backup?"), body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "restore", _("_Replace"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restore", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (plan->path), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_restore_response), self, 0);
+  g_set_weak_pointer (&self->confirmation, ADW_MESSAGE_DIALOG (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+st_window_restore_from (StWindow   *self,
+                        const char *path)
+{
+  g_autoptr(GTask) task = NULL;
+  RestorePlan *plan;
+
+  g_return_if_fail (ST_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  if (self->busy)
+    return;
+  /* The backup is checked (integrity_check reads all of it) before asking. */
+  set_busy (self, TRUE);
+  plan = g_new0 (RestorePlan, 1);
+  plan->db_path = g_strdup (st_db_get_path (self->db));
+  plan->path = g_strdup (path);
+  task = g_task_new (self, self->cancellable, inspect_done, NULL);
+  g_task_set_source_tag (task, st_window_restore_from);
+  g_task_set_task_data (task, plan, (GDestroyNotify) restore_plan_free);
+  g_task_run_in_thread (task, inspect_thread);
+}
+
+static void
+on_restore_chosen (GtkNativeDialog *chooser,
+                   int              response,
+                   gpointer         user_data)
+{
+  g_autoptr(StWindow) self = user_data;
+  g_autofree char *path = chosen_path (chooser, response);
+
+  if (path != NULL)
+    st_window_restore_from (self, path);
+  g_object_unref (chooser);
+}
+
+static void
+restore_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  StWindow *self = ST_WINDOW (widget);
+  g_autoptr(GtkFileFilter) filter = backup_filter ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+
+  if (self->busy)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Restore from Backup"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Restore"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_restore_chosen), g_object_ref (self));
+  g_set_weak_pointer (&self->chooser, chooser);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static gboolean
 st_window_close_request (GtkWindow *window)
 {
@@ -472,6 +906,10 @@ st_window_dispose (GObject *object)
   g_clear_weak_pointer (&self->editor);
   g_clear_weak_pointer (&self->import_window);
   g_clear_weak_pointer (&self->confirmation);
+  g_clear_weak_pointer (&self->chooser);
+  if (self->progress_toast != NULL)
+    g_signal_handlers_disconnect_by_data (self->progress_toast, self);
+  g_clear_object (&self->progress_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_WINDOW);
 
   G_OBJECT_CLASS (st_window_parent_class)->dispose (object);
@@ -489,6 +927,7 @@ st_window_finalize (GObject *object)
   g_clear_object (&self->role);
   g_clear_object (&self->cancellable);
   g_free (self->last_toast);
+  g_free (self->backup_path);
 
   G_OBJECT_CLASS (st_window_parent_class)->finalize (object);
 }
@@ -531,6 +970,8 @@ st_window_class_init (StWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.review", NULL, review_action);
+  gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
+  gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.sync-now", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -706,6 +1147,18 @@ StSyncButton *
 st_window_get_sync_button (StWindow *self)
 {
   return self->sync_button;
+}
+
+GtkFileChooserNative *
+st_window_get_file_chooser (StWindow *self)
+{
+  return self->chooser;
+}
+
+gboolean
+st_window_is_busy (StWindow *self)
+{
+  return self->busy;
 }
 
 gboolean

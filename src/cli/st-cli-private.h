@@ -64,4 +64,8 @@ int st_cli_sign_in_sheet   (Globals *g, int argc, char **argv);
 int st_cli_sync            (Globals *g, int argc, char **argv);
 int st_cli_conflicts       (Globals *g, int argc, char **argv);
 
+/* st-cli-backup.c: backup and restore. */
+int st_cli_backup          (Globals *g, int argc, char **argv);
+int st_cli_restore         (Globals *g, int argc, char **argv);
+
 G_END_DECLS

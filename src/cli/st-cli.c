@@ -755,6 +755,8 @@ static const Command commands[] = {
   { "sign-in-sheet", N_("SESSION --pdf FILE"), N_("Print a session’s sign-in sheet"), st_cli_sign_in_sheet },
   { "sync", N_("[status] [--server URL] [--user NAME]"), N_("Sync with the county server"), st_cli_sync },
   { "conflicts", N_("list | resolve ID [--use-other]"), N_("Conflicts and refused changes to review"), st_cli_conflicts },
+  { "backup", N_("FILE [--force]"), N_("Back up the database to FILE"), st_cli_backup },
+  { "restore", N_("FILE [--yes]"), N_("Replace the database with a backup"), st_cli_restore },
 };
 
 /* Pads to a column by display width: CJK characters take two cells. */

@@ -130,6 +130,7 @@ typedef struct
   GRand               *rand;           /* faults */
   GBytes              *last_push;      /* for the replay fault */
   gboolean             offset_changed;
+  char                *restore_mark;   /* restore_mark () when the run began */
 } Conn;
 
 typedef struct
@@ -445,6 +446,37 @@ request (Conn        *conn,
     }
 }
 
+/* What changes when the database is restored from a backup (st-backup.c):
+ * the backup's time and the restore's. */
+static char *
+restore_mark (StDb *db)
+{
+  g_autofree char *made = st_db_get_meta (db, "backup.made_at");
+  g_autofree char *restored = st_db_get_meta (db, "sync.restored_at");
+
+  return g_strdup_printf ("%s/%s", made ? made : "", restored ? restored : "");
+}
+
+/* Inside each transaction that writes sync bookkeeping: a restore during
+ * the run replaced the outbox and the cursor this run works from, and its
+ * acknowledgements or pages would go into another database (deleting
+ * unsent changes that have the same sequence numbers, moving the cursor
+ * past changes the restored database lacks). Rolls back and fails then;
+ * the next run starts from the restored database's own state. */
+static gboolean
+check_not_restored (Conn    *conn,
+                    GError **error)
+{
+  g_autofree char *mark = restore_mark (conn->db);
+
+  if (g_strcmp0 (mark, conn->restore_mark) == 0)
+    return TRUE;
+  st_db_rollback (conn->db);
+  g_set_error_literal (error, ST_SYNC_ERROR, ST_SYNC_ERROR_DATABASE,
+                       _("The database was restored from a backup during the sync. Sync again."));
+  return FALSE;
+}
+
 static void
 conn_init (Conn                *conn,
            StDb                *db,
@@ -456,6 +488,7 @@ conn_init (Conn                *conn,
 {
   memset (conn, 0, sizeof *conn);
   conn->db = db;
+  conn->restore_mark = restore_mark (db);
   conn->server = normalize_server (server);
   conn->token = token;
   if (options != NULL)
@@ -488,6 +521,7 @@ conn_clear (Conn *conn)
   g_clear_pointer (&conn->server, g_free);
   g_clear_pointer (&conn->rand, g_rand_free);
   g_clear_pointer (&conn->last_push, g_bytes_unref);
+  g_clear_pointer (&conn->restore_mark, g_free);
 }
 
 static GBytes *
@@ -837,7 +871,7 @@ restamp_future (Conn    *conn,
   gboolean ok;
 
   g_message ("the server refused clock stamps in its future: restamping this laptop's unsent changes");
-  if (!st_db_begin (db, error))
+  if (!st_db_begin (db, error) || !check_not_restored (conn, error))
     return FALSE;
 
   /* Every stamp this laptop legitimately has, the new ones must exceed. */
@@ -990,7 +1024,7 @@ check_device (Conn    *conn,
     {
       g_message ("this laptop's database is older than what the server has from it (restored from a backup?):"
                  " sending under epoch %" G_GINT64_FORMAT, new_epoch);
-      if (!st_db_begin (conn->db, error))
+      if (!st_db_begin (conn->db, error) || !check_not_restored (conn, error))
         return FALSE;
       if (!set_meta_int (conn->db, "sync.epoch", new_epoch, error))
         {
@@ -1225,7 +1259,7 @@ acknowledge (Conn       *conn,
   sqlite3_stmt *stmt;
   gboolean ok;
 
-  if (!st_db_begin (db, error))
+  if (!st_db_begin (db, error) || !check_not_restored (conn, error))
     return FALSE;
   stmt = st_db_prepare (db, "DELETE FROM outbox WHERE audit_id = ?", error);
   ok = stmt != NULL;
@@ -1395,7 +1429,7 @@ push (Conn    *conn,
         {
           reply_clear (&reply);
           g_message ("the server knows these sequence numbers from before: sending under a new epoch");
-          if (!st_db_begin (conn->db, error))
+          if (!st_db_begin (conn->db, error) || !check_not_restored (conn, error))
             return FALSE;
           if (!set_meta_int (conn->db, "sync.epoch", meta_int (conn->db, "sync.epoch", 0) + 1, error))
             {
@@ -1601,7 +1635,7 @@ apply_page (Conn        *conn,
   gint64 evicted = 0;
   gboolean ok;
 
-  if (!st_db_begin (db, error))
+  if (!st_db_begin (db, error) || !check_not_restored (conn, error))
     return FALSE;
   st_db_set_applying_remote (db, TRUE);
   ok = TRUE;

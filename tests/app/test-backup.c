@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Back Up Database… and Restore from Backup… in the main menu, driven
+ * through the real widgets under Xvfb: the menu opened and its row
+ * clicked, the file chosen in the file chooser, the confirmation answered
+ * by its button. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
+#include "st-backup.h"
+#include "st-demo.h"
+#include "st-participant.h"
+#include "st-participants-page-private.h"
+#include "st-window-private.h"
+#include "st-test-ui.h"
+
+typedef struct
+{
+  char     *path;
+  StDb     *db;
+  StWindow *window;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  static guint n;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  f->path = g_strdup_printf ("%s/backup-%u.db", g_get_user_data_dir (), ++n);
+  f->db = st_db_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (st_demo_populate (f->db, 30, 3, &error));
+  f->window = st_window_new (NULL, f->db);
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_UNTIL (st_window_is_index_ready (f->window) && gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  settle ();
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (window);
+    }
+  settle ();
+  g_clear_object (&f->db);
+  g_free (f->path);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             gboolean (*match) (GtkWidget *, gconstpointer),
+             gconstpointer data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_primary_menu_button (GtkWidget     *widget,
+                        gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget));
+}
+
+/* A row of a GtkPopoverMenu (a GtkModelButton) by its text (without the
+ * mnemonic's underscore). */
+static gboolean
+is_menu_row (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
+    return FALSE;
+  g_object_get (widget, "text", &text, NULL);
+  return g_strcmp0 (text, data) == 0;
+}
+
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
+}
+
+/* Opens the main menu by its button and clicks the row @text. */
+static void
+click_menu_row (StWindow   *window,
+                const char *text)
+{
+  GtkWidget *button = find_widget (GTK_WIDGET (window), is_primary_menu_button, NULL);
+  GtkWidget *popover;
+  GtkWidget *row;
+
+  g_assert_nonnull (button);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  WAIT_UNTIL (gtk_widget_get_mapped (popover));
+  row = find_widget (popover, is_menu_row, text);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_is_sensitive (row));
+  g_signal_emit_by_name (row, "clicked");
+  settle ();
+  WAIT_UNTIL (!gtk_widget_get_mapped (popover));
+}
+
+/* GTK's own file chooser dialog, shown. */
+static GtkWidget *
+chooser_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_mapped (GTK_WIDGET (w)))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+static gboolean
+is_chooser_widget (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_FILE_CHOOSER_WIDGET (widget);
+}
+
+/* The file chooser the menu row opened: without a portal, GTK shows its own
+ * dialog, where the file is chosen and the accept button pressed. */
+static void
+choose_file (StWindow   *window,
+             const char *path)
+{
+  GtkWidget *dialog = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GError) error = NULL;
+
+  WAIT_UNTIL (st_window_get_file_chooser (window) != NULL);
+  WAIT_UNTIL ((dialog = chooser_dialog ()) != NULL);
+  settle ();
+  if (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)) == GTK_FILE_CHOOSER_ACTION_SAVE)
+    {
+      g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, &error));
+      g_assert_no_error (error);
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), base);
+    }
+  else
+    {
+      /* What typing the path does: the location entry, filled. */
+      GtkWidget *widget = find_widget (dialog, is_chooser_widget, NULL);
+
+      g_assert_nonnull (widget);
+      g_signal_emit_by_name (widget, "location-popup", path);
+    }
+  settle ();
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  WAIT_UNTIL (st_window_get_file_chooser (window) == NULL);
+}
+
+static const char *
+dialog_body (AdwMessageDialog *dialog)
+{
+  return adw_message_dialog_get_body (dialog);
+}
+
+static void
+test_backup_menu (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *backup = g_build_filename (g_get_user_data_dir (), "office-backup.db", NULL);
+  g_autoptr(StBackupInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  click_menu_row (f->window, "Back Up Database…");
+  choose_file (f->window, backup);
+  WAIT_UNTIL (!st_window_is_busy (f->window));
+
+  g_assert_cmpstr (st_window_get_last_toast (f->window), ==, "Backup saved: office-backup.db");
+  g_assert_cmpint (g_stat (backup, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  info = st_backup_inspect (backup, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (info->participants, ==, 30);
+}
+
+static StWindow *
+other_window (StWindow *old)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ST_IS_WINDOW (w) && ST_WINDOW (w) != old)
+        return ST_WINDOW (w);
+    }
+  return NULL;
+}
+
+/* Restore: the confirmation says what is replaced and what is lost; the
+ * window then shows the restored records. */
+static void
+test_restore_menu (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *backup = g_build_filename (g_get_user_data_dir (), "office-backup.db", NULL);
+  g_autoptr(GError) error = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *replace;
+  StWindow *restored = NULL;
+  GtkWidget *old_widget = GTK_WIDGET (f->window);
+
+  g_assert_true (st_backup (f->db, backup, ST_BACKUP_FLAGS_REPLACE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  /* Two more people after the backup, never synced. */
+  g_assert_true (st_demo_populate (f->db, 2, 4, &error));
+  st_participants_page_reload (st_window_get_participants_page (f->window));
+  g_assert_cmpint (st_db_count_live (f->db, "participants"), ==, 32);
+
+  click_menu_row (f->window, "Restore from Backup…");
+  choose_file (f->window, backup);
+  WAIT_UNTIL ((dialog = st_window_get_confirmation (f->window)) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Replace All Records With the Backup?");
+  g_assert_nonnull (strstr (dialog_body (dialog), "replaced by the backup “office-backup.db”"));
+  g_assert_nonnull (strstr (dialog_body (dialog), "30 participants"));
+  g_assert_nonnull (strstr (dialog_body (dialog), "2 changes made on this computer have not reached the server"));
+
+  replace = find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Replace");
+  g_assert_nonnull (replace);
+  g_object_add_weak_pointer (G_OBJECT (old_widget), (gpointer *) &old_widget);
+  g_signal_emit_by_name (replace, "clicked");
+  WAIT_UNTIL ((restored = other_window (f->window)) != NULL);
+  WAIT_UNTIL (old_widget == NULL);
+  f->window = restored;
+  WAIT_UNTIL (st_window_is_index_ready (restored));
+
+  g_assert_cmpint (st_db_count_live (st_window_get_db (restored), "participants"), ==, 30);
+  g_assert_nonnull (strstr (st_window_get_last_toast (restored), "Restored from office-backup.db: 30 participants"));
+  /* The connection the test kept sees the restored records too. */
+  g_assert_cmpint (st_db_count_live (f->db, "participants"), ==, 30);
+}
+
+/* A file that is not a backup: refused, the window as it was. */
+static void
+test_restore_refused (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *text = g_build_filename (g_get_user_data_dir (), "roster.db", NULL);
+  AdwMessageDialog *dialog;
+
+  g_assert_true (g_file_set_contents (text, "姓名,身份证号\n", -1, NULL));
+  click_menu_row (f->window, "Restore from Backup…");
+  choose_file (f->window, text);
+  WAIT_UNTIL ((dialog = st_window_get_confirmation (f->window)) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "This Backup Cannot Be Restored");
+  g_assert_nonnull (strstr (dialog_body (dialog), "is not a Shuangti database"));
+  g_assert_false (st_window_is_busy (f->window));
+  g_assert_cmpint (st_db_count_live (f->db, "participants"), ==, 30);
+}
+
+int
+main (int argc, char **argv)
+{
+  /* Folders of our own, but the system's XDG_DATA_DIRS kept (the MIME
+   * database, for GTK's icons), as in test-app.c. */
+  g_autofree char *root = g_dir_make_tmp ("shuangti-test-backup-XXXXXX", NULL);
+  static const char *const dirs[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+                                      "XDG_STATE_HOME", "XDG_RUNTIME_DIR" };
+  int status;
+
+  g_assert_nonnull (root);
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, dirs[i], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (dirs[i], dir, TRUE);
+    }
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add ("/app/backup/menu", Fixture, NULL, fixture_setup, test_backup_menu, fixture_teardown);
+  g_test_add ("/app/restore/menu", Fixture, NULL, fixture_setup, test_restore_menu, fixture_teardown);
+  g_test_add ("/app/restore/refused", Fixture, NULL, fixture_setup, test_restore_refused, fixture_teardown);
+
+  status = g_test_run ();
+  {
+    const char *argv_rm[] = { "rm", "-rf", root, NULL };
+
+    g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+  return status;
+}
