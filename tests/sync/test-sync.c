@@ -641,6 +641,22 @@ test_refused_set_aside (Fixture       *f,
   st_test_replica_set (f->a, "participants", p2, "phone", "13800000002");
   p3 = st_test_replica_add_participant (f->a, 13, "王五", ST_TEST_TOWNSHIP_A);
   g_assert_cmpint (st_sync_count_pending (f->a->db), ==, 3);
+
+  /* Killed while setting it aside: still in the outbox, not yet an item
+   * (one transaction). */
+  {
+    const char *wanted = "sync-set-aside-before-commit";
+    StSyncFaults faults = { .crash = crash_once, .crash_data = &wanted };
+    StSyncOptions options = { .attempts = 2, .retry_base_ms = 10, .faults = &faults };
+
+    g_assert_false (st_test_replica_sync (f->a, &options, NULL, &error));
+    g_assert_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_KILLED);
+    g_clear_error (&error);
+    st_test_replica_reopen (f->a);
+    g_assert_cmpint (st_sync_count_pending (f->a->db), ==, 3);
+    g_assert_cmpint (st_sync_count_items (f->a->db), ==, 0);
+  }
+
   st_test_replica_sync (f->a, NULL, &stats, &error);
   g_assert_no_error (error);
   g_assert_cmpint (stats.applied, ==, 2);
