@@ -1289,15 +1289,22 @@ query_int_2 (StDb       *db,
   return value;
 }
 
-/* A request the server refuses for what it holds (docs/sync-protocol.md):
- * sending it again cannot help, and with a single change in it, that change
- * is the reason. A clock in the server's future is corrected instead. */
+/* A request the server refuses for what its changes hold
+ * (docs/sync-protocol.md): sending it again cannot help, and with a single
+ * change in it, that change is the reason. A 400 names the change by its
+ * seq, except when the body is not JSON (bytes that are not UTF-8 in a
+ * value); a 400 about the request as a whole (a member this client should
+ * not send) is a bug that no change should be set aside for, and a clock in
+ * the server's future is corrected instead. */
 static gboolean
 refused_for_good (const Reply *reply)
 {
   if (reply->status == 413 || reply->status == 422)
     return TRUE;
-  return reply->status == 400 && g_strcmp0 (reply->code, "clock_in_future") != 0;
+  if (reply->status != 400 || g_strcmp0 (reply->code, "clock_in_future") == 0)
+    return FALSE;
+  return (reply->object != NULL && json_object_get_int_member_with_default (reply->object, "seq", -1) > 0)
+         || g_strcmp0 (reply->code, "malformed_json") == 0;
 }
 
 /* The change @seq, refused alone for good, leaves the outbox and becomes a

@@ -734,6 +734,24 @@ test_refused_set_aside (Fixture       *f,
   g_assert_true (st_sync_resolve_item (f->a->db, item->id, FALSE, &error));
   g_assert_no_error (error);
   g_assert_cmpint (st_sync_count_items (f->a->db), ==, 1);
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* Bytes that are not UTF-8 in a name make the body no JSON for the
+   * server (400 malformed_json, no seq): set aside as well. */
+  st_test_replica_set (f->a, "participants", p3, "name", "王\xff\xfe");
+  st_test_replica_set (f->a, "participants", p2, "phone", "13800000022");
+  memset (&stats, 0, sizeof stats);
+  st_test_replica_sync (f->a, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.applied, ==, 1);
+  g_assert_cmpint (stats.rejected, ==, 1);
+  items = st_sync_list_items (f->a->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 2);
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpstr (item->row, ==, p3);
+  g_assert_true (g_utf8_validate (item->summary, -1, NULL));
+  g_assert_nonnull (strstr (item->summary, "(malformed_json), kept on this laptop"));
 }
 
 int
