@@ -112,7 +112,9 @@ set_text_entry (AdwEntryRow *row,
     }
   else
     {
-      set_entry (row, text);
+      g_autofree char *valid = text != NULL && !g_utf8_validate (text, -1, NULL) ? g_utf8_make_valid (text, -1) : NULL;
+
+      set_entry (row, valid != NULL ? valid : text);
       g_object_set_data (G_OBJECT (row), "st-loaded-text", NULL);
       g_object_set_data (G_OBJECT (row), "st-loaded-problem", NULL);
     }
@@ -495,7 +497,9 @@ load (StParticipantEditor *self)
 
   if (p != NULL)
     {
-      adw_window_title_set_title (self->window_title, p->name);
+      g_autofree char *title = shortened (g_utf8_make_valid (p->name, -1));
+
+      adw_window_title_set_title (self->window_title, title);
       set_entry (self->id_number_row, p->id_number);
       set_text_entry (self->name_row, "name", N_("Name"), p->name);
       set_text_entry (self->ethnicity_row, "ethnicity", N_("Ethnicity"), p->ethnicity);
