@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 GtkEditable *st_participant_editor_get_id_number_entry (StParticipantEditor *self);
 GtkEditable *st_participant_editor_get_name_entry      (StParticipantEditor *self);
 GtkEditable *st_participant_editor_get_phone_entry     (StParticipantEditor *self);
+GtkEditable *st_participant_editor_get_notes_entry     (StParticipantEditor *self);
 /* The reason an ID number is refused, as shown; NULL while it is valid. */
 const char  *st_participant_editor_get_id_problem      (StParticipantEditor *self);
 /* Birth date, sex and age as shown. */

@@ -8,6 +8,7 @@
 #include "st-audit.h"
 #include "st-display.h"
 #include "st-idcard.h"
+#include "st-limits.h"
 #include "st-participant.h"
 #include "st-participant-editor-private.h"
 #include "st-participant-search.h"
@@ -82,6 +83,55 @@ set_entry (AdwEntryRow *row,
            const char  *text)
 {
   gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
+}
+
+/* A stored value longer than its field takes (written before the limits,
+ * or by another program) is shown by its beginning only: an entry holds at
+ * most 65,535 bytes, and lays out a long line slowly. Until the row is
+ * edited its problem is the stored value's, so that saving never shortens
+ * it silently. */
+#define PREVIEW_CHARS 1000
+
+static void
+set_text_entry (AdwEntryRow *row,
+                const char  *column,
+                const char  *label,
+                const char  *text)
+{
+  char *problem = st_field_limit_problem ("participants", column, _(label), text);
+
+  if (problem != NULL)
+    {
+      g_autofree char *valid = g_utf8_make_valid (text, -1);
+      g_autofree char *preview = g_utf8_substring (valid, 0, MIN (st_field_limit_chars ("participants", column),
+                                                                  PREVIEW_CHARS));
+
+      set_entry (row, preview);
+      g_object_set_data_full (G_OBJECT (row), "st-loaded-text", g_strdup (entry_text (row)), g_free);
+      g_object_set_data_full (G_OBJECT (row), "st-loaded-problem", problem, g_free);
+    }
+  else
+    {
+      g_autofree char *valid = text != NULL && !g_utf8_validate (text, -1, NULL) ? g_utf8_make_valid (text, -1) : NULL;
+
+      set_entry (row, valid != NULL ? valid : text);
+      g_object_set_data (G_OBJECT (row), "st-loaded-text", NULL);
+      g_object_set_data (G_OBJECT (row), "st-loaded-problem", NULL);
+    }
+}
+
+static char *
+text_entry_problem (AdwEntryRow *row,
+                    const char  *column,
+                    const char  *label)
+{
+  const char *loaded = g_object_get_data (G_OBJECT (row), "st-loaded-text");
+  g_autofree char *text = NULL;
+
+  if (loaded != NULL && g_str_equal (loaded, entry_text (row)))
+    return g_strdup (g_object_get_data (G_OBJECT (row), "st-loaded-problem"));
+  text = trimmed (row);
+  return st_field_limit_problem ("participants", column, _(label), text);
 }
 
 static void
@@ -178,6 +228,29 @@ field_problem (StParticipantEditor *self)
   g_autofree char *ethnicity = trimmed (self->ethnicity_row);
   g_autofree char *phone = trimmed (self->phone_row);
 
+  /* The rows with a length (st-limits.c), in the order of the form. */
+  const struct { AdwEntryRow *row; const char *column; const char *label; } texts[] = {
+    { self->name_row, "name", N_("Name") },
+    { self->ethnicity_row, "ethnicity", N_("Ethnicity") },
+    { self->phone_row, "phone", N_("Phone") },
+    { self->employment_row, "employment", N_("Employment") },
+    { self->health_row, "health", N_("Health") },
+    { self->notes_row, "notes", N_("Notes") },
+  };
+  char *too_long = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      char *problem = text_entry_problem (texts[i].row, texts[i].column, texts[i].label);
+
+      set_row_error (GTK_WIDGET (texts[i].row), problem != NULL);
+      if (too_long == NULL)
+        too_long = problem;
+      else
+        g_free (problem);
+    }
+  if (too_long != NULL)
+    return too_long;
   set_row_error (GTK_WIDGET (self->ethnicity_row), *ethnicity && !st_ethnicity_normalize (ethnicity));
   set_row_error (GTK_WIDGET (self->phone_row), !phone_is_valid (phone));
   if (*name == '\0')
@@ -283,6 +356,23 @@ index_of (const char *const *codes,
   return 0;
 }
 
+/* A value in the history, at most a line long: a value of megabytes (old
+ * data, before the limits) would take the layout seconds. */
+#define HISTORY_VALUE_CHARS 80
+
+static char *
+shortened (char *value)
+{
+  g_autofree char *cut = NULL;
+
+  if (value == NULL || strlen (value) <= HISTORY_VALUE_CHARS
+      || g_utf8_strlen (value, -1) <= HISTORY_VALUE_CHARS)
+    return value;
+  cut = g_utf8_substring (value, 0, HISTORY_VALUE_CHARS);
+  g_free (value);
+  return g_strconcat (cut, "…", NULL);
+}
+
 static char *
 describe_entry (StParticipantEditor *self,
                 StAuditEntry        *entry)
@@ -313,8 +403,8 @@ describe_entry (StParticipantEditor *self,
       if (id_changed && (g_str_equal (c->field, "sex") || g_str_equal (c->field, "birth_date")
                          || g_str_equal (c->field, "region_code")))
         continue;
-      old_value = st_display_field_value (self->divisions, c->field, c->old_value);
-      new_value = st_display_field_value (self->divisions, c->field, c->new_value);
+      old_value = shortened (st_display_field_value (self->divisions, c->field, c->old_value));
+      new_value = shortened (st_display_field_value (self->divisions, c->field, c->new_value));
       /* Translators: a change in the history: "Phone: 138… → 139…" */
       g_string_append_printf (text, _("%s%s: %s → %s"), text->len ? "; " : "",
                               st_display_field_label (c->field), old_value, new_value);
@@ -408,14 +498,16 @@ load (StParticipantEditor *self)
 
   if (p != NULL)
     {
-      adw_window_title_set_title (self->window_title, p->name);
+      g_autofree char *title = shortened (g_utf8_make_valid (p->name, -1));
+
+      adw_window_title_set_title (self->window_title, title);
       set_entry (self->id_number_row, p->id_number);
-      set_entry (self->name_row, p->name);
-      set_entry (self->ethnicity_row, p->ethnicity);
-      set_entry (self->phone_row, p->phone);
-      set_entry (self->employment_row, p->employment);
-      set_entry (self->health_row, p->health);
-      set_entry (self->notes_row, p->notes);
+      set_text_entry (self->name_row, "name", N_("Name"), p->name);
+      set_text_entry (self->ethnicity_row, "ethnicity", N_("Ethnicity"), p->ethnicity);
+      set_text_entry (self->phone_row, "phone", N_("Phone"), p->phone);
+      set_text_entry (self->employment_row, "employment", N_("Employment"), p->employment);
+      set_text_entry (self->health_row, "health", N_("Health"), p->health);
+      set_text_entry (self->notes_row, "notes", N_("Notes"), p->notes);
       adw_combo_row_set_selected (self->education_row,
                                   index_of (education_codes, G_N_ELEMENTS (education_codes), p->education));
       adw_combo_row_set_selected (self->poverty_row,
@@ -700,6 +792,12 @@ GtkEditable *
 st_participant_editor_get_phone_entry (StParticipantEditor *self)
 {
   return GTK_EDITABLE (self->phone_row);
+}
+
+GtkEditable *
+st_participant_editor_get_notes_entry (StParticipantEditor *self)
+{
+  return GTK_EDITABLE (self->notes_row);
 }
 
 const char *

@@ -36,7 +36,21 @@ st_cli_print_json (JsonNode *node)
   json_generator_set_root (gen, node);
   json_generator_set_pretty (gen, TRUE);
   text = json_generator_to_data (gen, NULL);
-  g_print ("%s\n", text);
+  /* json-glib copies the bytes of strings as they are: a name read from a
+   * damaged roster or database may hold bytes that are not UTF-8. They can
+   * only be inside strings (the rest is ASCII), where U+FFFD replaces them,
+   * so that the output is JSON whatever the input. */
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (text, -1);
+
+      g_free (text);
+      text = valid;
+    }
+  /* As UTF-8 whatever the locale (g_print () would convert). */
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
 }
 
 void
@@ -398,6 +412,14 @@ cmd_import (Globals *g, int argc, char **argv)
         }
       if (!g->json)
         g_print (_("Rejected rows written to %s\n"), rejects);
+    }
+  /* A script must notice an import that took nothing; one that took some
+   * rows succeeded, and the rejects say what is left to fix. */
+  if (result->imported + result->updated == 0)
+    {
+      st_cli_error (result->rows_read > 0 ? _("No row could be imported: every row was rejected.")
+                                          : _("No row could be imported: the file holds no rows."));
+      return 1;
     }
   return 0;
 }

@@ -376,24 +376,13 @@ backup_handle (sqlite3           *src,
 
   start = g_get_monotonic_time ();
   tmp = temporary_name (path);
-  rc = sqlite3_open_v2 (tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  /* Private (0600) from its creation, its journal too: st_db_sqlite_open (). */
+  rc = st_db_sqlite_open (tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, &dst);
   if (rc != SQLITE_OK)
     {
       close_handle (&dst);
       remove_temporary (tmp);
       return set_error (rc, path, TRUE, error);
-    }
-  /* Private before anything is written into it (it is empty now); SQLite
-   * gives its journal the same mode. By path: this opens nothing. */
-  if (g_chmod (tmp, 0600) != 0)
-    {
-      int saved = errno;
-
-      close_handle (&dst);
-      remove_temporary (tmp);
-      g_set_error (error, ST_BACKUP_ERROR, ST_BACKUP_ERROR_WRITE,
-                   _("%s cannot be made private to you: %s."), path, g_strerror (saved));
-      return FALSE;
     }
   sqlite3_extended_result_codes (dst, 1);
   sqlite3_busy_timeout (dst, 5000);
@@ -781,11 +770,8 @@ st_restore (const char        *db_path,
           return NULL;
         }
     }
-  rc = sqlite3_open_v2 (db_path, &live, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-  /* A new file: private before anything is in it. By path: this opens
-   * nothing, and no connection of this process had the file before. */
-  if (rc == SQLITE_OK && !existed && g_chmod (db_path, 0600) != 0)
-    g_debug ("cannot make %s private: %s", db_path, g_strerror (errno));
+  /* A new file is private from its creation: st_db_sqlite_open (). */
+  rc = st_db_sqlite_open (db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, &live);
   if (rc != SQLITE_OK)
     {
       close_handle (&live);

@@ -7,6 +7,7 @@
 
 #include "st-certificate.h"
 #include "st-eligibility.h"
+#include "st-limits.h"
 #include "st-uuid.h"
 
 G_DEFINE_QUARK (st-certificate-error-quark, st_certificate_error)
@@ -487,6 +488,15 @@ st_certificate_revoke (StDb        *db,
                            _("Give the reason for revoking the certificate."));
       return FALSE;
     }
+  {
+    g_autofree char *problem = st_field_limit_problem ("certificates", "revoke_reason", _("Reason"), why);
+
+    if (problem != NULL)
+      {
+        g_set_error_literal (error, ST_CERTIFICATE_ERROR, ST_CERTIFICATE_ERROR_NOT_FOUND, problem);
+        return FALSE;
+      }
+  }
   if (!st_db_begin (db, error))
     return FALSE;
   stmt = st_db_prepare (db, "UPDATE certificates SET hlc = ?, device = ?, revoked_on = ?, revoke_reason = ? WHERE id = ?",

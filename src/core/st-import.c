@@ -589,6 +589,12 @@ prepare_row (ImportRun    *run,
   text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_NOTES, &tmp);
   row->notes = *text ? g_strdup (text) : NULL;
 
+  /* A text longer than a field takes (st-limits.c) is not cut: the row is
+   * refused with the reason, to be fixed in the roster. */
+  pr->reject = st_participant_length_problem (row);
+  if (pr->reject != NULL)
+    return;
+
   pr->row = g_steal_pointer (&row);
 }
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <stddef.h>
 
+#include "st-limits.h"
 #include "st-participant-private.h"
 #include "st-uuid.h"
 
@@ -230,6 +231,20 @@ division_exists (StDb        *db,
   return -1;
 }
 
+char *
+st_participant_length_problem (const StParticipant *p)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      char *problem = st_field_limit_problem ("participants", fields[i].column, _(fields[i].label),
+                                              st_participant_field_get (p, &fields[i]));
+
+      if (problem != NULL)
+        return problem;
+    }
+  return NULL;
+}
+
 static gboolean
 validate (StDb           *db,
           StParticipant  *p,
@@ -254,6 +269,17 @@ validate (StDb           *db,
                            _("Name: a participant needs a name."));
       return FALSE;
     }
+  /* Every text field within its length (st-limits.c), so that the server
+   * never refuses the record for its size. */
+  {
+    g_autofree char *problem = st_participant_length_problem (p);
+
+    if (problem != NULL)
+      {
+        g_set_error_literal (error, ST_PARTICIPANT_ERROR, ST_PARTICIPANT_ERROR_INVALID, problem);
+        return FALSE;
+      }
+  }
   found = p->township_code != NULL ? division_exists (db, p->township_code, "township", error) : 0;
   if (found < 0)
     return FALSE;

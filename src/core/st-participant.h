@@ -65,6 +65,10 @@ gboolean       st_participant_set_id_number      (StParticipant  *p,
                                                   const char     *id_number,
                                                   GError        **error);
 
+/* NULL when every text field of @p is within its length (st-limits.h);
+ * otherwise the first field's problem, one translated sentence. */
+char          *st_participant_length_problem     (const StParticipant *p);
+
 StParticipant *st_participant_load               (StDb           *db,
                                                   const char     *uuid,
                                                   GError        **error);

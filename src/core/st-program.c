@@ -7,6 +7,8 @@
 #include <json-glib/json-glib.h>
 
 #include "st-core-resources.h"
+#include "st-json-guard.h"
+#include "st-limits.h"
 #include "st-program.h"
 #include "st-uuid.h"
 
@@ -213,6 +215,13 @@ st_program_new_from_data (const char  *json,
   JsonNode *node;
   gint64 v;
 
+  /* json-glib recurses once per level: 100,000 “[” would overflow the
+   * stack. Size and depth are checked before it sees the text. */
+  if (!st_json_check_limits (json, length, ST_JSON_MAX_DEPTH, ST_PROGRAM_MAX_BYTES, &local))
+    {
+      g_set_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID, _("%s: %s"), name, local->message);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, json, length, &local))
     {
       g_set_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID,
@@ -240,6 +249,17 @@ st_program_new_from_data (const char  *json,
       field_error (error, name, "code", _("may hold only lower-case letters, digits and “-”"));
       return NULL;
     }
+  {
+    g_autofree char *problem = st_field_limit_problem ("programs", "code", "code", p->code);
+
+    if (problem == NULL)
+      problem = st_field_limit_problem ("programs", "name", "name", p->name);
+    if (problem != NULL)
+      {
+        g_set_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID, _("%s: %s"), name, problem);
+        return NULL;
+      }
+  }
   if (g_str_equal (kind, "diploma"))
     p->kind = ST_PROGRAM_DIPLOMA;
   else if (g_str_equal (kind, "training"))
@@ -338,8 +358,21 @@ st_program_new_from_file (const char  *path,
 {
   g_autofree char *contents = NULL;
   g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInfo) info = NULL;
   gsize length;
 
+  /* Not read at all when it is larger than a program can be. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info != NULL && g_file_info_get_size (info) > ST_PROGRAM_MAX_BYTES)
+    {
+      g_autofree char *limit = g_format_size_full (ST_PROGRAM_MAX_BYTES, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID,
+                   _("%s is %lu bytes long; a program’s rules file is at most %s (%d bytes)."),
+                   base, (gulong) g_file_info_get_size (info), limit, ST_PROGRAM_MAX_BYTES);
+      return NULL;
+    }
   if (!g_file_get_contents (path, &contents, &length, error))
     return NULL;
   return st_program_new_from_data (contents, length, base, error);
@@ -566,6 +599,15 @@ write_major (StDb        *db,
       g_set_error_literal (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID, _("A major needs a name."));
       return FALSE;
     }
+  {
+    g_autofree char *problem = st_field_limit_problem ("majors", "name", _("Major"), trimmed);
+
+    if (problem != NULL)
+      {
+        g_set_error_literal (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID, problem);
+        return FALSE;
+      }
+  }
   id = st_uuid_v5 (ST_UUID_NS_PROGRAM, trimmed);
   stmt = st_db_prepare (db,
                         "INSERT INTO majors (id, hlc, device, name, archived, sort_order)"

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "st-participant.h"
+#include "st-limits.h"
 #include "st-records.h"
 #include "st-uuid.h"
 
@@ -208,6 +209,21 @@ check_date (const char  *date,
                  _("%s: “%s” is not a date; write it as 2025-03-01."), label, date ? date : "");
 }
 
+/* A text within its field's length (st-limits.c); @text may be NULL. */
+static gboolean
+check_length (const char  *table,
+              const char  *column,
+              const char  *label,
+              const char  *text,
+              GError     **error)
+{
+  g_autofree char *problem = st_field_limit_problem (table, column, label, text);
+
+  if (problem == NULL)
+    return TRUE;
+  return refuse (error, ST_RECORDS_ERROR_INVALID, "%s", problem);
+}
+
 static char *
 column_dup (sqlite3_stmt *stmt,
             int           i)
@@ -343,6 +359,13 @@ st_class_create (StDb     *db,
 
   if (c->name == NULL || *g_strstrip (c->name) == '\0')
     return refuse (error, ST_RECORDS_ERROR_INVALID, _("Class: a class needs a name."));
+  if (!check_length ("classes", "name", _("Class name"), c->name, error)
+      || !check_length ("classes", "teaching_point", _("Teaching point"), c->teaching_point, error)
+      || !check_length ("classes", "notes", _("Notes"), c->notes, error))
+    return FALSE;
+  for (guint i = 0; c->trainers != NULL && c->trainers[i] != NULL; i++)
+    if (!check_length ("sessions", "trainer", _("Trainer"), c->trainers[i], error))
+      return FALSE;
   program = st_program_load (db, c->program_code ? c->program_code : "", error);
   if (program == NULL)
     return FALSE;
@@ -369,6 +392,8 @@ st_class_create (StDb     *db,
   if (c->id == NULL)
     c->id = st_uuid_new ();
   trainers = trainers_to_json (c->trainers);
+  if (!check_length ("classes", "trainers", _("Trainers"), trainers, error))
+    return FALSE;
   {
     const Col cols[] = {
       TEXT ("name", c->name), TEXT ("program_id", program->code), TEXT ("major_id", c->major),
@@ -671,6 +696,8 @@ st_withdraw (StDb        *db,
                    _("Withdrawal date: %s is before the enrolment on %s."), date, e->enrolled_on);
   if (*why == '\0')
     return refuse (error, ST_RECORDS_ERROR_INVALID, _("Withdrawal: give the reason."));
+  if (!check_length ("enrolments", "withdraw_reason", _("Reason"), why, error))
+    return FALSE;
   {
     const Col cols[] = { TEXT ("state", "withdrawn"), TEXT ("state_date", date), TEXT ("withdraw_reason", why) };
     return update (db, "enrolments", enrolment_id, cols, G_N_ELEMENTS (cols), _("recording a withdrawal"), error);
@@ -762,6 +789,9 @@ st_session_create (StDb       *db,
   if (!one_of (s->subject, subjects))
     return refuse (error, ST_RECORDS_ERROR_INVALID,
                    _("Subject: “%s” is not literacy, mandarin, civic, policy or skill."), s->subject ? s->subject : "");
+  if (!check_length ("sessions", "trainer", _("Trainer"), s->trainer, error)
+      || !check_length ("sessions", "place", _("Place"), s->place, error))
+    return FALSE;
 
   if (s->id == NULL)
     s->id = st_uuid_new ();
@@ -1077,7 +1107,8 @@ st_study_log_add (StDb        *db,
   g_autoptr(StParticipant) p = st_participant_load (db, participant_id, error);
   gint64 day;
 
-  if (p == NULL || !check_study_log (date, minutes, kind, error))
+  if (p == NULL || !check_study_log (date, minutes, kind, error)
+      || !check_length ("study_logs", "source", _("Source"), source, error))
     return FALSE;
   if (enrolment_id != NULL)
     {
@@ -1115,7 +1146,8 @@ st_study_log_add_for_class (StDb               *db,
   gint64 day;
   Tx tx;
 
-  if (c == NULL || !check_study_log (date, minutes, kind, error))
+  if (c == NULL || !check_study_log (date, minutes, kind, error)
+      || !check_length ("study_logs", "source", _("Source"), source, error))
     return -1;
   enrolments = st_enrolment_list (db, class_id, NULL, error);
   if (enrolments == NULL || !tx_begin (&tx, db, error))
@@ -1172,6 +1204,8 @@ st_assignment_add (StDb        *db,
       refuse (error, ST_RECORDS_ERROR_INVALID, _("Assignment: give it a title."));
       return NULL;
     }
+  if (!check_length ("assignments", "title", _("Title"), t, error))
+    return NULL;
   if (done_on != NULL && !check_date (done_on, _("Done on"), error))
     return NULL;
   id = st_uuid_new ();
@@ -1224,6 +1258,8 @@ st_assessment_record (StDb        *db,
   if (!one_of (result, results))
     return refuse (error, ST_RECORDS_ERROR_INVALID,
                    _("Result: “%s” is not pass or fail."), result ? result : "");
+  if (!check_length ("assessments", "assessor", _("Assessor"), assessor, error))
+    return FALSE;
   if (!check_date (date, _("Assessment date"), error))
     return FALSE;
   if (g_strcmp0 (date, e->enrolled_on) < 0)
@@ -1297,6 +1333,8 @@ st_exemption_add (StDb        *db,
   if (*why == '\0')
     return refuse (error, ST_RECORDS_ERROR_INVALID,
                    _("Basis: name the certificate, award or work record it rests on."));
+  if (!check_length ("exemptions", "basis", _("Basis"), why, error))
+    return FALSE;
   if (!check_date (date, _("Date"), error))
     return FALSE;
 

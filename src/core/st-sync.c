@@ -9,6 +9,7 @@
 
 #include "st-failpoint.h"
 #include "st-participant.h"
+#include "st-limits.h"
 #include "st-sync.h"
 #include "st-sync-page.h"
 
@@ -1065,7 +1066,10 @@ build_batch (Conn     *conn,
       const char *table = (const char *) sqlite3_column_text (stmt, 1);
       const char *fields = (const char *) sqlite3_column_text (stmt, 6);
 
-      if (n > 0 && body->len > conn->options.max_batch_bytes)
+      /* A change that would take the batch over its size waits for the
+       * next one: so a change larger than a batch goes alone, and a server
+       * that refuses it (413) refuses nothing else with it. */
+      if (n > 0 && body->len + (fields != NULL ? strlen (fields) : 0) > conn->options.max_batch_bytes)
         break;
       *last_seq = sqlite3_column_int64 (stmt, 0);
       g_string_append_printf (body, "%s{\"seq\":%" G_GINT64_FORMAT ",\"table\":\"%s\",\"row\":\"%s\",\"kind\":\"%s\","
@@ -1095,12 +1099,15 @@ static char *row_label (StDb       *db,
                         const char *table,
                         const char *row);
 
-/* A change the server refused is undone here, so that this laptop shows
- * what the server holds, and kept for the clerk to see. */
+/* A change the server refused is kept for the clerk to see, and undone
+ * here so that this laptop shows what the server holds, unless @keep: a
+ * change refused for good for what it holds (too large, a value the server
+ * does not take) keeps its values on this laptop, to be dealt with. */
 static gboolean
 refuse_change (Conn        *conn,
                gint64       seq,
                JsonObject  *result,
+               gboolean     keep,
                GError     **error)
 {
   StDb *db = conn->db;
@@ -1172,8 +1179,8 @@ refuse_change (Conn        *conn,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     ok = st_db_set_error (db, sqlite3_errcode (st_db_get_handle (db)), _("saving a refused change"), error);
   sqlite3_reset (stmt);
-  if (!ok)
-    return FALSE;
+  if (!ok || keep)
+    return ok;
 
   /* Undo it, unless a later change of this laptop is on top. */
   st_db_set_applying_remote (db, TRUE);
@@ -1328,7 +1335,7 @@ acknowledge (Conn       *conn,
         {
           if (conn->stats != NULL)
             conn->stats->rejected++;
-          ok = refuse_change (conn, seq, result, error);
+          ok = refuse_change (conn, seq, result, FALSE, error);
         }
       else if (conn->stats != NULL)
         {
@@ -1355,6 +1362,97 @@ acknowledge (Conn       *conn,
     return st_db_commit (db, error);
   st_db_rollback (db);
   return FALSE;
+}
+
+static gint64
+query_int_2 (StDb       *db,
+             const char *sql,
+             gint64      a,
+             gint64      b)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, sql, NULL);
+  gint64 value = -1;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, a);
+  sqlite3_bind_int64 (stmt, 2, b);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+/* A request the server refuses for what its changes hold
+ * (docs/sync-protocol.md): sending it again cannot help, and with a single
+ * change in it, that change is the reason. A 400 names the change by its
+ * seq, except when the body is not JSON (bytes that are not UTF-8 in a
+ * value); a 400 about the request as a whole (a member this client should
+ * not send) is a bug that no change should be set aside for, and a clock in
+ * the server's future is corrected instead. */
+static gboolean
+refused_for_good (const Reply *reply)
+{
+  if (reply->status == 413 || reply->status == 422)
+    return TRUE;
+  if (reply->status != 400 || g_strcmp0 (reply->code, "clock_in_future") == 0)
+    return FALSE;
+  return (reply->object != NULL && json_object_get_int_member_with_default (reply->object, "seq", -1) > 0)
+         || g_strcmp0 (reply->code, "malformed_json") == 0;
+}
+
+/* The change @seq, refused alone for good, leaves the outbox and becomes a
+ * review item, in one transaction; its values stay on this laptop. */
+static gboolean
+set_aside (Conn         *conn,
+           gint64        seq,
+           const Reply  *reply,
+           GError      **error)
+{
+  g_autoptr(JsonObject) result = json_object_new ();
+  const char *message = reply->object != NULL
+                        ? json_object_get_string_member_with_default (reply->object, "message", "") : "";
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_message ("the server refused change %" G_GINT64_FORMAT " for good (%u %s): set aside for review",
+             seq, reply->status, reply->code != NULL ? reply->code : "");
+  json_object_set_int_member (result, "status", reply->status);
+  json_object_set_string_member (result, "code", reply->code != NULL ? reply->code
+                                                 : reply->status == 413 ? "body_too_large" : "refused");
+  json_object_set_string_member (result, "message", message);
+
+  if (!st_db_begin (conn->db, error))
+    return FALSE;
+  ok = refuse_change (conn, seq, result, TRUE, error);
+  if (ok)
+    {
+      stmt = st_db_prepare (conn->db, "DELETE FROM outbox WHERE audit_id = ?", error);
+      ok = stmt != NULL;
+      if (ok)
+        {
+          sqlite3_bind_int64 (stmt, 1, seq);
+          ok = sqlite3_step (stmt) == SQLITE_DONE
+               || st_db_set_error (conn->db, sqlite3_errcode (st_db_get_handle (conn->db)),
+                                   _("acknowledging sent changes"), error);
+          sqlite3_reset (stmt);
+        }
+    }
+  if (ok && crash_at (conn, "sync-set-aside-before-commit", error))
+    ok = FALSE;
+  if (!ok)
+    {
+      st_db_rollback (conn->db);
+      return FALSE;
+    }
+  if (!st_db_commit (conn->db, error))
+    return FALSE;
+  if (conn->stats != NULL)
+    {
+      conn->stats->pushed++;
+      conn->stats->rejected++;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1447,10 +1545,37 @@ push (Conn    *conn,
             return FALSE;
           continue;
         }
-      if (reply.status == 413 && max_changes > 1)
+      if (refused_for_good (&reply))
         {
+          gint64 named = reply.object != NULL ? json_object_get_int_member_with_default (reply.object, "seq", -1) : -1;
+          gint64 position = -1;
+
+          if (n == 1)
+            {
+              /* Refused alone: it never blocks the changes after it. */
+              gboolean ok = set_aside (conn, last, &reply, error);
+
+              reply_clear (&reply);
+              if (!ok)
+                return FALSE;
+              done += 1;
+              report (conn, ST_SYNC_PHASE_PUSHING, MIN (done, total), MAX (total, done));
+              after = last;
+              max_changes = conn->options.max_batch;
+              continue;
+            }
+          /* Send the changes before the one the server names, then that one
+           * alone; without a name (413), halve the batch until it is alone. */
+          if (named > after && named <= last)
+            position = query_int_2 (conn->db, "SELECT count(*) FROM outbox WHERE audit_id > ? AND audit_id < ?",
+                                    after, named);
           reply_clear (&reply);
-          max_changes = MAX (max_changes / 2, 1);
+          if (position == 0)
+            max_changes = 1;
+          else if (position > 0 && position < n)
+            max_changes = (guint) position;
+          else
+            max_changes = MAX (MIN (max_changes, n) / 2, 1);
           continue;
         }
       set_http_error (&reply, error);
@@ -2132,6 +2257,26 @@ table_label (const char *table)
   return table;
 }
 
+/* A name as a label: at most a line, and UTF-8 (a name of megabytes, or of
+ * bytes that are no text, written before the limits). */
+#define LABEL_CHARS 20
+
+static char *
+label_of (char *name)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *cut = NULL;
+
+  if (name == NULL || (strlen (name) <= LABEL_CHARS && g_utf8_validate (name, -1, NULL)))
+    return name;
+  valid = g_utf8_make_valid (name, -1);
+  g_free (name);
+  if (g_utf8_strlen (valid, -1) <= LABEL_CHARS)
+    return g_steal_pointer (&valid);
+  cut = g_utf8_substring (valid, 0, LABEL_CHARS);
+  return g_strconcat (cut, "…", NULL);
+}
+
 /* What a clerk calls the row: a participant's name, or the kind of record. */
 static char *
 row_label (StDb       *db,
@@ -2156,7 +2301,7 @@ row_label (StDb       *db,
           sqlite3_reset (stmt);
         }
       if (name != NULL)
-        return name;
+        return label_of (name);
     }
   if (g_strcmp0 (table, "classes") == 0)
     {
@@ -2176,7 +2321,7 @@ row_label (StDb       *db,
           sqlite3_reset (stmt);
         }
       if (name != NULL)
-        return name;
+        return label_of (name);
     }
   return g_strdup (table_label (table));
 }
@@ -2262,6 +2407,46 @@ describe_refusal (StDb       *db,
   return g_strdup_printf (_("The server refused a change of a %s (%s)."), table_label (table), what);
 }
 
+/* A change refused for good and kept here (set_aside ()): the field it was
+ * refused for, read from the change itself: the largest text it holds. */
+static char *
+describe_set_aside (StDb       *db,
+                    gint64      seq,
+                    const char *code,
+                    const char *table,
+                    const char *what,
+                    char      **field_out)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db,
+                                      "SELECT j.key, length (CAST (j.value AS BLOB)) FROM audit_log a, json_each (a.new) j"
+                                      " WHERE a.id = ? AND j.type = 'text' ORDER BY 2 DESC LIMIT 1", NULL);
+  g_autofree char *field = NULL;
+  gint64 size = 0;
+
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, seq);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          field = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          size = sqlite3_column_int64 (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+    }
+  if (field != NULL && (size > ST_SERVER_MAX_TEXT_BYTES || g_strcmp0 (code, "body_too_large") == 0))
+    {
+      g_autofree char *bytes = g_format_size ((guint64) size);
+
+      *field_out = g_strdup (field);
+      /* Translators: "participant 张三: Notes too long (17.8 MB); …". */
+      return g_strdup_printf (_("%s %s: %s too long (%s); refused by the server, kept on this laptop to be dealt with."),
+                              table_label (table), what, st_sync_field_label (field), bytes);
+    }
+  /* Translators: the last %s is the server's code, as invalid_value. */
+  return g_strdup_printf (_("%s %s: a change refused by the server for what it holds (%s), kept on this laptop to be dealt with."),
+                          table_label (table), what, code != NULL ? code : "");
+}
+
 static char *
 describe_review (StDb           *db,
                  JsonObject     *data,
@@ -2332,7 +2517,7 @@ st_sync_list_items (StDb    *db,
     }
 
   stmt = st_db_prepare (db,
-                        "SELECT id, tbl, row_id, township_code, at, code, message, status, label FROM sync_refusals"
+                        "SELECT id, tbl, row_id, township_code, at, code, message, status, label, seq FROM sync_refusals"
                         " WHERE resolved = 0 ORDER BY at DESC, id DESC", error);
   if (stmt == NULL)
     {
@@ -2357,6 +2542,7 @@ st_sync_list_items (StDb    *db,
         json_object_set_string_member (item->data, "message", (const char *) sqlite3_column_text (stmt, 6));
         json_object_set_int_member (item->data, "status", sqlite3_column_int64 (stmt, 7));
         json_object_set_string_member (item->data, "label", (const char *) sqlite3_column_text (stmt, 8));
+        json_object_set_int_member (item->data, "seq", sqlite3_column_int64 (stmt, 9));
         g_ptr_array_add (items, item);
       }
     sqlite3_reset (stmt);
@@ -2371,10 +2557,23 @@ st_sync_list_items (StDb    *db,
         StSyncItem *item = g_ptr_array_index (items, i);
 
         const char *label = json_object_get_string_member (item->data, "label");
+        gint64 status = json_object_get_int_member (item->data, "status");
 
-        item->summary = describe_refusal (db, json_object_get_string_member (item->data, "code"),
-                                          item->table, label != NULL ? label : table_label (item->table),
-                                          item->township_code);
+        /* Set aside for what it holds (400, 413, 422): its values are here. */
+        if (status == 400 || status == 413 || status == 422)
+          {
+            g_autofree char *field = NULL;
+
+            item->summary = describe_set_aside (db, json_object_get_int_member (item->data, "seq"),
+                                                json_object_get_string_member (item->data, "code"), item->table,
+                                                label != NULL ? label : table_label (item->table), &field);
+            if (field != NULL)
+              json_object_set_string_member (item->data, "field", field);
+          }
+        else
+          item->summary = describe_refusal (db, json_object_get_string_member (item->data, "code"),
+                                            item->table, label != NULL ? label : table_label (item->table),
+                                            item->township_code);
       }
   }
   return items;

@@ -523,6 +523,109 @@ test_invalid_id (Fixture *f, gconstpointer data)
   g_assert_cmpstr (stored->id_number, ==, good);
 }
 
+/* Types @text at the end of @entry, one character at a time, as keystrokes
+ * do. */
+static void
+type_into (GtkEditable *entry,
+           const char  *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      int end = g_utf8_strlen (gtk_editable_get_text (entry), -1);
+
+      gtk_editable_insert_text (entry, p, g_utf8_next_char (p) - p, &end);
+      g_main_context_iteration (NULL, FALSE);
+    }
+}
+
+/* Backspace at the end of @entry: the key's binding on the entry's text. */
+static void
+press_backspace (GtkEditable *entry)
+{
+  GtkEditable *text = gtk_editable_get_delegate (entry);
+
+  gtk_editable_set_position (entry, -1);
+  g_signal_emit_by_name (text != NULL ? text : entry, "backspace");
+  g_main_context_iteration (NULL, FALSE);
+}
+
+/* The lengths of st-limits.c in the form: a name of 50 characters is
+ * saved; the 51st is said at once, on the row and above the form, and Save
+ * is off (and refused when asked anyway); notes count bytes, up to the
+ * server's 65,536. */
+static void
+test_field_limits (Fixture *f, gconstpointer data)
+{
+  StParticipantEditor *editor = open_editor (f, "张三");
+  GtkEditable *name = st_participant_editor_get_name_entry (editor);
+  g_autoptr(GString) fifty = g_string_new (NULL);
+  g_autoptr(StParticipant) stored = NULL;
+
+  for (guint i = 0; i < 50; i++)
+    g_string_append (fifty, i % 2 ? "三" : "张");
+  gtk_editable_set_text (name, "");
+  type_into (name, fifty->str);
+  g_assert_cmpint (g_utf8_strlen (gtk_editable_get_text (name), -1), ==, 50);
+  g_assert_null (st_participant_editor_get_error (editor));
+  g_assert_true (st_participant_editor_can_save (editor));
+
+  type_into (name, "张");
+  g_assert_cmpstr (st_participant_editor_get_error (editor), ==, "Name is longer than 50 characters (51).");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (name), "error"));
+  g_assert_false (st_participant_editor_can_save (editor));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  settle ();
+  g_assert_true (st_window_get_editor (f->window) == editor);
+  stored = st_participant_load (f->db, uuid_of (f, "张三"), NULL);
+  g_assert_nonnull (stored);
+  g_clear_pointer (&stored, st_participant_free);
+
+  press_backspace (name);
+  g_assert_cmpstr (gtk_editable_get_text (name), ==, fifty->str);
+  g_assert_null (st_participant_editor_get_error (editor));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (name), "error"));
+  g_assert_true (st_participant_editor_can_save (editor));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  WAIT_UNTIL (st_window_get_editor (f->window) == NULL);
+  stored = st_participant_load (f->db, uuid_of (f, fifty->str), NULL);
+  g_assert_cmpstr (stored->name, ==, fifty->str);
+}
+
+/* Notes longer than the server's 65,536 bytes, stored before the limits:
+ * the entry cannot hold them whole, so the form says so and does not save
+ * them cut short, until the notes are edited. */
+static void
+test_field_limits_stored (Fixture *f, gconstpointer data)
+{
+  g_autoptr(StParticipant) p = st_participant_load (f->db, uuid_of (f, "张三"), NULL);
+  g_autoptr(StParticipant) stored = NULL;
+  g_autofree char *sql = NULL;
+  StParticipantEditor *editor;
+  GtkEditable *notes;
+
+  g_assert_nonnull (p);
+  sql = g_strdup_printf ("UPDATE participants SET notes = printf ('%%.100000c', 'x'), hlc = hlc + 1 WHERE id = '%s'", p->id);
+  g_assert_true (st_db_exec (f->db, sql, NULL));
+  editor = open_editor (f, "张三");
+  notes = st_participant_editor_get_notes_entry (editor);
+  g_assert_cmpstr (st_participant_editor_get_error (editor), ==, "Notes is longer than 65536 bytes (100000).");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (notes), "error"));
+  gtk_editable_set_text (st_participant_editor_get_phone_entry (editor), "13912345678");
+  g_assert_false (st_participant_editor_can_save (editor));
+
+  /* Edited: what the entry holds is what would be saved, and it fits. */
+  press_backspace (notes);
+  g_assert_null (st_participant_editor_get_error (editor));
+  g_assert_true (st_participant_editor_can_save (editor));
+  gtk_editable_set_text (notes, "短");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  WAIT_UNTIL (st_window_get_editor (f->window) == NULL);
+  stored = st_participant_load (f->db, p->id, NULL);
+  g_assert_cmpstr (stored->notes, ==, "短");
+  g_assert_cmpstr (stored->phone, ==, "13912345678");
+}
+
 /* Ctrl+N: a new participant from an empty form. */
 static void
 test_new_participant (Fixture *f, gconstpointer data)
@@ -965,6 +1068,8 @@ main (int argc, char **argv)
   g_test_add ("/app/participants/delete-undo", Fixture, NULL, fixture_setup, test_delete_undo, fixture_teardown);
   g_test_add ("/app/editor/edit-phone", Fixture, NULL, fixture_setup, test_edit_phone, fixture_teardown);
   g_test_add ("/app/editor/invalid-id", Fixture, NULL, fixture_setup, test_invalid_id, fixture_teardown);
+  g_test_add ("/app/editor/field-limits", Fixture, NULL, fixture_setup, test_field_limits, fixture_teardown);
+  g_test_add ("/app/editor/field-limits-stored", Fixture, NULL, fixture_setup, test_field_limits_stored, fixture_teardown);
   g_test_add ("/app/editor/new-participant", Fixture, NULL, fixture_setup, test_new_participant, fixture_teardown);
   g_test_add ("/app/import/summary", Fixture, NULL, fixture_setup, test_import_summary, fixture_teardown);
   g_test_add ("/app/import/cancel", Fixture, NULL, fixture_setup, test_import_cancel, fixture_teardown);

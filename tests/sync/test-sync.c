@@ -615,6 +615,145 @@ test_cli (Fixture       *f,
   }
 }
 
+/* A change the server refuses for good, alone (a 413 for a body it will not
+ * take, a 400 for a field over its 65,536 bytes), never blocks the outbox:
+ * it is set aside as a review item naming the record and the field, its
+ * value stays on this laptop, and every change after it syncs. Old data,
+ * written before the limits, is made here by writing straight into rows. */
+static void
+test_refused_set_aside (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *p1 = st_test_replica_add_participant (f->a, 11, "张三", ST_TEST_TOWNSHIP_A);
+  g_autofree char *p2 = st_test_replica_add_participant (f->a, 12, "李四", ST_TEST_TOWNSHIP_A);
+  g_autofree char *p3 = NULL;
+  g_autofree char *huge = g_strnfill (17800000, 'x');
+  g_autofree char *large = g_strnfill (100000, 'y');
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  StSyncStats stats = { 0 };
+  StSyncItem *item;
+
+  st_test_replica_sync_ok (f->a);
+
+  /* 17.8 MB of notes, then two changes after it. */
+  st_test_replica_set (f->a, "participants", p1, "notes", huge);
+  st_test_replica_set (f->a, "participants", p2, "phone", "13800000002");
+  p3 = st_test_replica_add_participant (f->a, 13, "王五", ST_TEST_TOWNSHIP_A);
+  g_assert_cmpint (st_sync_count_pending (f->a->db), ==, 3);
+
+  /* Killed while setting it aside: still in the outbox, not yet an item
+   * (one transaction). */
+  {
+    const char *wanted = "sync-set-aside-before-commit";
+    StSyncFaults faults = { .crash = crash_once, .crash_data = &wanted };
+    StSyncOptions options = { .attempts = 2, .retry_base_ms = 10, .faults = &faults };
+
+    g_assert_false (st_test_replica_sync (f->a, &options, NULL, &error));
+    g_assert_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_KILLED);
+    g_clear_error (&error);
+    st_test_replica_reopen (f->a);
+    g_assert_cmpint (st_sync_count_pending (f->a->db), ==, 3);
+    g_assert_cmpint (st_sync_count_items (f->a->db), ==, 0);
+  }
+
+  st_test_replica_sync (f->a, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.applied, ==, 2);
+  g_assert_cmpint (stats.rejected, ==, 1);
+  g_assert_cmpint (st_sync_count_pending (f->a->db), ==, 0);
+  /* Nothing lost: the value stays here. */
+  g_assert_cmpint (st_test_replica_count (f->a, "SELECT length (notes) FROM participants WHERE name = '张三'"),
+                   ==, 17800000);
+
+  items = st_sync_list_items (f->a->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpint (item->kind, ==, ST_SYNC_ITEM_REFUSED);
+  g_assert_cmpstr (item->row, ==, p1);
+  g_assert_cmpstr (item->summary, ==,
+                   "participant 张三: Notes too long (17.8\xc2\xa0MB); refused by the server, kept on this laptop to be dealt with.");
+  g_assert_cmpstr (json_object_get_string_member (item->data, "field"), ==, "notes");
+  g_assert_cmpint (json_object_get_int_member (item->data, "status"), ==, 413);
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* Everything after it reached the other laptop. */
+  st_test_replica_sync_ok (f->b);
+  {
+    g_autofree char *phone = st_test_replica_get (f->b, "participants", p2, "phone");
+    g_autofree char *name = st_test_replica_get (f->b, "participants", p3, "name");
+    g_autofree char *notes = st_test_replica_get (f->b, "participants", p1, "notes");
+
+    g_assert_cmpstr (phone, ==, "13800000002");
+    g_assert_cmpstr (name, ==, "王五");
+    g_assert_null (notes);
+  }
+
+  /* A second sync does nothing more. */
+  memset (&stats, 0, sizeof stats);
+  st_test_replica_sync (f->a, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.pushed, ==, 0);
+  g_assert_cmpint (stats.rejected, ==, 0);
+  g_assert_cmpint (st_sync_count_items (f->a->db), ==, 1);
+
+  /* Later, a field over the server's 65,536 bytes between two good changes,
+   * in one batch: the server names it (400), the others go through. */
+  st_test_replica_set (f->a, "participants", p3, "phone", "13900000003");
+  st_test_replica_set (f->a, "participants", p2, "notes", large);
+  st_test_replica_set (f->a, "participants", p3, "health", "良好");
+  memset (&stats, 0, sizeof stats);
+  st_test_replica_sync (f->a, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.applied, ==, 2);
+  g_assert_cmpint (stats.rejected, ==, 1);
+  g_assert_cmpint (st_sync_count_pending (f->a->db), ==, 0);
+  items = st_sync_list_items (f->a->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 2);
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpstr (item->row, ==, p2);
+  g_assert_cmpstr (item->summary, ==,
+                   "participant 李四: Notes too long (100.0\xc2\xa0kB); refused by the server, kept on this laptop to be dealt with.");
+  g_assert_cmpint (json_object_get_int_member (item->data, "status"), ==, 400);
+  g_assert_cmpstr (st_test_replica_get_text (f->a, "SELECT length (notes) FROM participants WHERE name = '李四'"), ==, "100000");
+
+  st_test_replica_sync_ok (f->b);
+  {
+    g_autofree char *phone = st_test_replica_get (f->b, "participants", p3, "phone");
+    g_autofree char *health = st_test_replica_get (f->b, "participants", p3, "health");
+    g_autofree char *notes = st_test_replica_get (f->b, "participants", p2, "notes");
+
+    g_assert_cmpstr (phone, ==, "13900000003");
+    g_assert_cmpstr (health, ==, "良好");
+    g_assert_null (notes);
+  }
+
+  /* Dismissed once dealt with. */
+  g_assert_true (st_sync_resolve_item (f->a->db, item->id, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (st_sync_count_items (f->a->db), ==, 1);
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* Bytes that are not UTF-8 in a name make the body no JSON for the
+   * server (400 malformed_json, no seq): set aside as well. */
+  st_test_replica_set (f->a, "participants", p3, "name", "王\xff\xfe");
+  st_test_replica_set (f->a, "participants", p2, "phone", "13800000022");
+  memset (&stats, 0, sizeof stats);
+  st_test_replica_sync (f->a, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.applied, ==, 1);
+  g_assert_cmpint (stats.rejected, ==, 1);
+  items = st_sync_list_items (f->a->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 2);
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpstr (item->row, ==, p3);
+  g_assert_true (g_utf8_validate (item->summary, -1, NULL));
+  g_assert_nonnull (strstr (item->summary, "(malformed_json), kept on this laptop"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -636,6 +775,7 @@ main (int    argc,
   ADD ("/sync/switch-account", test_switch_account);
   ADD ("/sync/errors", test_errors);
   ADD ("/sync/cli", test_cli);
+  ADD ("/sync/refused-set-aside", test_refused_set_aside);
 #undef ADD
   return g_test_run ();
 }

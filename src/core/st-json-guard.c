@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-json"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "st-json-guard.h"
+
+G_DEFINE_QUARK (st-json-guard-error-quark, st_json_guard_error)
+
+gboolean
+st_json_check_limits (const char  *text,
+                      gssize       len,
+                      guint        max_depth,
+                      gsize        max_size,
+                      GError     **error)
+{
+  gsize size;
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+  guint depth = 0;
+
+  g_return_val_if_fail (text != NULL || len == 0, FALSE);
+
+  size = len < 0 ? strlen (text) : (gsize) len;
+  if (max_size > 0 && size > max_size)
+    {
+      g_autofree char *limit = g_format_size_full (max_size, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, ST_JSON_GUARD_ERROR, ST_JSON_GUARD_ERROR_TOO_LARGE,
+                   _("The JSON text is %lu bytes long; at most %s (%lu bytes) is accepted."),
+                   (gulong) size, limit, (gulong) max_size);
+      return FALSE;
+    }
+  for (gsize i = 0; i < size; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            {
+              g_set_error (error, ST_JSON_GUARD_ERROR, ST_JSON_GUARD_ERROR_TOO_DEEP,
+                           _("The JSON text nests arrays and objects deeper than %u levels."), max_depth);
+              return FALSE;
+            }
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A check of a JSON text's size and nesting before it reaches json-glib,
+ * whose parser recurses once per level: 100,000 “[” overflow the stack. Every
+ * JSON text that comes from outside (a program's rules file, a request to the
+ * server) goes through it first. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define ST_JSON_GUARD_ERROR (st_json_guard_error_quark ())
+
+typedef enum
+{
+  ST_JSON_GUARD_ERROR_TOO_LARGE,   /* more than max_size bytes */
+  ST_JSON_GUARD_ERROR_TOO_DEEP,    /* arrays and objects nested deeper than max_depth */
+} StJsonGuardError;
+
+/* Scans @len bytes of @text (a @len of -1: up to its NUL) once, counting the
+ * depth of “[” and “{” outside strings. FALSE with @error when the text is
+ * longer than @max_size bytes (0: no limit) or nests deeper than @max_depth
+ * levels (the outermost array or object is level 1). Says nothing else about
+ * the text: json-glib judges whether it is JSON. */
+gboolean st_json_check_limits      (const char  *text,
+                                    gssize       len,
+                                    guint        max_depth,
+                                    gsize        max_size,
+                                    GError     **error);
+
+GQuark   st_json_guard_error_quark (void);
+
+G_END_DECLS
