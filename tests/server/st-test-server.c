@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "st-hlc.h"
 #include "st-idcard.h"
@@ -237,8 +238,7 @@ st_test_admin (const char  *db_path,
                char       **err,
                ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                                          | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                                           | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocess) process = NULL;
@@ -257,11 +257,22 @@ st_test_admin (const char  *db_path,
   va_end (ap);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (process, input ? input : "", NULL,
-                                                &stdout_text, &stderr_text, &error));
-  g_assert_no_error (error);
+  /* The input comes from a file, not a pipe: a command that exits without
+   * reading it (a refusal) would make writing to a pipe fail (EPIPE). */
+  {
+    g_autofree char *input_path = NULL;
+    int fd = g_file_open_tmp ("shuangti-admin-input-XXXXXX", &input_path, &error);
+
+    g_assert_no_error (error);
+    close (fd);
+    g_assert_true (g_file_set_contents (input_path, input ? input : "", -1, &error));
+    g_subprocess_launcher_set_stdin_file_path (launcher, input_path);
+    process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_text, &stderr_text, &error));
+    g_assert_no_error (error);
+    g_unlink (input_path);
+  }
   if (out)
     *out = g_steal_pointer (&stdout_text);
   if (err)
