@@ -107,6 +107,20 @@ flow (const char *name)
   g_mutex_unlock (&watch_lock);
 }
 
+/* ST_BENCH_FLOWS=classes,graduation runs only those groups of flows
+ * (participants, overview, classes, graduation, reports), for profiling. */
+static gboolean
+wanted (const char *group)
+{
+  const char *only = g_getenv ("ST_BENCH_FLOWS");
+  g_auto(GStrv) groups = NULL;
+
+  if (only == NULL || *only == '\0')
+    return TRUE;
+  groups = g_strsplit (only, ",", -1);
+  return g_strv_contains ((const char *const *) groups, group);
+}
+
 /* Runs the loop until @ready (polled after every iteration) or 60 s. */
 static gboolean
 run_until (gboolean (*ready) (gpointer), gpointer data)
@@ -274,49 +288,13 @@ largest_class (const char  *path,
   g_print ("the largest class: %d participants, %u sessions\n", n, sessions ? sessions->len : 0);
 }
 
-static int
-run_child (const char *path,
-           const char *class_id,
-           const char *session_id)
+static void
+walk_participants (StWindow *window,
+                   GArray   *filter_times)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(StDb) db = NULL;
+  StParticipantsPage *participants = st_window_get_participants_page (window);
   g_autoptr(GArray) keystrokes = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) filter_times = g_array_new (FALSE, FALSE, sizeof (double));
-  StParticipantsPage *participants;
-  StClassesPage *classes;
-  StWindow *window;
-  GThread *watchdog;
   static const char *const searches[] = { "王", "王秀英", "wxy", "zs", "韦", "1234", "19850312" };
-
-  setvbuf (stdout, NULL, _IOLBF, 0);
-  st_application_tune_memory ();   /* as main () does */
-  watchdog = g_thread_new ("watchdog", watch_thread, NULL);
-  gtk_init ();
-  adw_init ();
-  db = st_db_open (path, &error);
-  if (db == NULL)
-    g_error ("%s", error->message);
-  window = st_window_new (NULL, db);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
-  gtk_window_present (GTK_WINDOW (window));
-  participants = st_window_get_participants_page (window);
-  classes = st_window_get_classes_page (window);
-
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
-  bench_watch_frames (GTK_WIDGET (window));
-  bench_painted = FALSE;
-  while (!bench_painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_print ("first-frame %.0f %s\n", bench_ms_since (child_start),
-           gtk_label_get_text (st_participants_page_get_count_label (participants)));
-  fflush (stdout);
-  bench_print_memory ("after the first frame");
-
-  flow ("waiting for the search index");
-  while (!st_window_is_index_ready (window))
-    g_main_context_iteration (NULL, TRUE);
 
   flow ("Participants: search as you type");
   for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
@@ -331,60 +309,122 @@ run_child (const char *path,
   flow ("Participants: state filter");
   filters (window, "Participants: state filter, to its frame",
            st_participants_page_get_state_dropdown (participants), NULL, NULL, filter_times);
+}
 
-  visit (window, "overview", "Overview", overview_ready, st_window_get_overview_page (window));
-  bench_print_memory ("after Overview");
+static void
+walk_classes (StWindow   *window,
+              const char *class_id,
+              const char *session_id,
+              GArray     *filter_times)
+{
+  StClassesPage *classes = st_window_get_classes_page (window);
+  gint64 start;
 
   visit (window, "classes", "Classes", classes_ready, classes);
   flow ("Classes: township filter");
   filters (window, "Classes: township filter, to its frame",
            st_classes_page_get_township_dropdown (classes), NULL, NULL, filter_times);
 
-  {
-    gint64 start = g_get_monotonic_time ();
-    StClassView *view = st_classes_page_get_class_view (classes);
+  flow ("a class");
+  start = g_get_monotonic_time ();
+  gtk_widget_activate_action (GTK_WIDGET (classes), "classes.open-class", "s", class_id);
+  bench_wait_for_frame (GTK_WIDGET (window));
+  g_print ("the largest class: first frame %.0f ms (target <= 1000 ms)", bench_ms_since (start));
+  run_until (class_ready, st_classes_page_get_class_view (classes));
+  g_print (", complete %.0f ms (target <= 3000 ms)\n", bench_ms_since (start));
 
-    flow ("a class");
-    gtk_widget_activate_action (GTK_WIDGET (classes), "classes.open-class", "s", class_id);
-    bench_wait_for_frame (GTK_WIDGET (window));
-    g_print ("the largest class: first frame %.0f ms (target <= 1000 ms)", bench_ms_since (start));
-    run_until (class_ready, view);
-    g_print (", complete %.0f ms (target <= 3000 ms)\n", bench_ms_since (start));
-  }
   if (*session_id != '\0')
     {
-      gint64 start = g_get_monotonic_time ();
-
       flow ("its attendance sheet");
+      start = g_get_monotonic_time ();
       gtk_widget_activate_action (GTK_WIDGET (classes), "classes.open-session", "s", session_id);
       bench_wait_for_frame (GTK_WIDGET (window));
       g_print ("its attendance sheet (%s): first frame %.0f ms (target <= 1000 ms)\n",
                gtk_label_get_text (st_attendance_sheet_get_count_label (st_classes_page_get_sheet (classes))),
                bench_ms_since (start));
     }
-  bench_print_memory ("after Classes");
+}
 
-  {
-    StGraduationPage *graduation = st_window_get_graduation_page (window);
-    gint64 start = g_get_monotonic_time ();
+static void
+walk_graduation (StWindow *window,
+                 GArray   *filter_times)
+{
+  StGraduationPage *graduation = st_window_get_graduation_page (window);
+  gint64 start = g_get_monotonic_time ();
 
-    flow ("Graduation");
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "graduation");
-    bench_wait_for_frame (GTK_WIDGET (window));
-    g_print ("Graduation: first frame %.0f ms (target <= 1000 ms)", bench_ms_since (start));
-    run_until (graduation_first_rows, graduation);
-    g_print (", first rows %.0f ms", bench_ms_since (start));
-    run_until (graduation_complete, graduation);
-    g_print (", every rule checked %.0f ms (%u rows; with a progress bar)\n", bench_ms_since (start),
-             st_graduation_page_get_n_rows (graduation));
-    flow ("Graduation: township filter");
-    filters (window, "Graduation: township filter, to its frame",
-             st_graduation_page_get_township_dropdown (graduation), graduation_complete, graduation, filter_times);
-  }
-  bench_print_memory ("after Graduation");
+  flow ("Graduation");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "graduation");
+  bench_wait_for_frame (GTK_WIDGET (window));
+  g_print ("Graduation: first frame %.0f ms (target <= 1000 ms)", bench_ms_since (start));
+  run_until (graduation_first_rows, graduation);
+  g_print (", first rows %.0f ms", bench_ms_since (start));
+  run_until (graduation_complete, graduation);
+  g_print (", every rule checked %.0f ms (%u rows; with a progress bar)\n", bench_ms_since (start),
+           st_graduation_page_get_n_rows (graduation));
+  flow ("Graduation: township filter");
+  filters (window, "Graduation: township filter, to its frame",
+           st_graduation_page_get_township_dropdown (graduation), graduation_complete, graduation, filter_times);
+}
 
-  visit (window, "reports", "Reports", reports_ready, st_window_get_reports_page (window));
-  bench_print_memory ("after Reports");
+static int
+run_child (const char *path,
+           const char *class_id,
+           const char *session_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(GArray) filter_times = g_array_new (FALSE, FALSE, sizeof (double));
+  StWindow *window;
+  GThread *watchdog;
+
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  st_application_tune_memory ();   /* as main () does */
+  watchdog = g_thread_new ("watchdog", watch_thread, NULL);
+  gtk_init ();
+  adw_init ();
+  db = st_db_open (path, &error);
+  if (db == NULL)
+    g_error ("%s", error->message);
+  window = st_window_new (NULL, db);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  gtk_window_present (GTK_WINDOW (window));
+
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  bench_watch_frames (GTK_WIDGET (window));
+  bench_painted = FALSE;
+  while (!bench_painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_print ("first-frame %.0f %s\n", bench_ms_since (child_start),
+           gtk_label_get_text (st_participants_page_get_count_label (st_window_get_participants_page (window))));
+  bench_print_memory ("after the first frame");
+
+  flow ("waiting for the search index");
+  while (!st_window_is_index_ready (window))
+    g_main_context_iteration (NULL, TRUE);
+
+  if (wanted ("participants"))
+    walk_participants (window, filter_times);
+  if (wanted ("overview"))
+    {
+      visit (window, "overview", "Overview", overview_ready, st_window_get_overview_page (window));
+      bench_print_memory ("after Overview");
+    }
+  if (wanted ("classes"))
+    {
+      walk_classes (window, class_id, session_id, filter_times);
+      bench_print_memory ("after Classes");
+    }
+  if (wanted ("graduation"))
+    {
+      walk_graduation (window, filter_times);
+      bench_print_memory ("after Graduation");
+    }
+  if (wanted ("reports"))
+    {
+      visit (window, "reports", "Reports", reports_ready, st_window_get_reports_page (window));
+      bench_print_memory ("after Reports");
+    }
 
   flow ("");
   bench_report ("every filter change, to its frame", filter_times, "(target <= 100 ms)");
@@ -500,7 +540,8 @@ main (int   argc,
     return run_child (argv[2], argv[3], argv[4]);
 
   path = county_fixture ();
-  print_sizes (path);
+  if (g_getenv ("ST_BENCH_FLOWS") == NULL)
+    print_sizes (path);
   largest_class (path, &class_id, &session_id);
 
   /* The first frame, timed from before the process exists. */

@@ -42,9 +42,8 @@ struct _StClassesPage
   char              *last_toast;
   gboolean           filling;
 
-  GListStore        *classes;          /* of StClassItem: every class read */
-  GtkFilterListModel *filtered;        /* those the filters and the role let through */
-  GtkCustomFilter   *filter;
+  GPtrArray         *rows;             /* of StClassRow: every class read */
+  GListStore        *shown;            /* of StClassItem: those the filters and the role let through */
   GHashTable        *program_names;    /* program code → name shown */
   GCancellable      *cancellable;
   gboolean           loaded;
@@ -94,11 +93,11 @@ selected_code (GtkDropDown *dropdown,
 }
 
 /* The list of classes. A worker reads every class with its number in
- * study (one query, its own connection), the page turns them into items;
- * the filters and the role only filter those items, in memory, so that a
- * filter change redraws at once. The list view makes widgets only for the
- * rows in sight. The list is read when the page is first shown, and again
- * when something changed a class (fill_list ()). */
+ * study (one query, its own connection), the page turns them into rows;
+ * the filters and the role choose among those rows, in memory, and the
+ * items of the list shown are given the rows chosen (see st-class-item.h:
+ * the list view keeps its row widgets). The list is read when the page is
+ * first shown, and again when something changed a class (fill_list ()). */
 
 typedef struct
 {
@@ -133,15 +132,12 @@ load_thread (GTask        *task,
 }
 
 static gboolean
-class_visible (gpointer item,
-               gpointer user_data)
+class_visible (StClassesPage *self,
+               const StClass *c,
+               const char    *township,
+               const char    *program,
+               const char    *major)
 {
-  StClassesPage *self = user_data;
-  const StClass *c = st_class_item_get_class (item);
-  const char *township = selected_code (self->township_dropdown, self->township_codes);
-  const char *program = selected_code (self->program_dropdown, self->program_codes);
-  const char *major = selected_code (self->major_dropdown, self->majors);
-
   return (self->role == NULL || st_role_sees_class (self->role, c))
          && (township == NULL || g_strcmp0 (c->township_code, township) == 0)
          && (program == NULL || g_strcmp0 (c->program_code, program) == 0)
@@ -152,8 +148,8 @@ class_visible (gpointer item,
 static void
 show_list_state (StClassesPage *self)
 {
-  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->classes));
-  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint total = self->rows->len;
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
   g_autofree char *count = NULL;
 
   if (!self->loaded)
@@ -168,12 +164,40 @@ show_list_state (StClassesPage *self)
   gtk_label_set_text (self->count_label, count);
 }
 
+/* Gives the list's items the rows the filters and the role let through,
+ * adding or removing items only at the end. */
 static void
 refilter (StClassesPage *self)
 {
+  const char *township = selected_code (self->township_dropdown, self->township_codes);
+  const char *program = selected_code (self->program_dropdown, self->program_codes);
+  const char *major = selected_code (self->major_dropdown, self->majors);
+  guint had = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = 0;
+
   if (self->filling)
     return;
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      StClassRow *row = g_ptr_array_index (self->rows, i);
+
+      if (!class_visible (self, row->klass, township, program, major))
+        continue;
+      if (n < had)
+        {
+          g_autoptr(StClassItem) item = g_list_model_get_item (G_LIST_MODEL (self->shown), n);
+
+          st_class_item_set_row (item, row);
+        }
+      else
+        g_ptr_array_add (added, st_class_item_new (row));
+      n++;
+    }
+  if (n < had)
+    g_list_store_splice (self->shown, n, had - n, NULL, 0);
+  else if (added->len > 0)
+    g_list_store_splice (self->shown, had, 0, added->pdata, added->len);
   show_list_state (self);
 }
 
@@ -205,7 +229,6 @@ load_done (GObject      *source,
   StClassesPage *self = ST_CLASSES_PAGE (source);
   LoadJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = NULL;
   gboolean first;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -221,19 +244,17 @@ load_done (GObject      *source,
     }
   self->loading = FALSE;
   gtk_spinner_stop (self->spinner);
-  items = g_ptr_array_new_full (job->summaries->len, g_object_unref);
+  g_ptr_array_set_size (self->rows, 0);
   for (guint i = 0; i < job->summaries->len; i++)
     {
       StClassSummary *summary = g_ptr_array_index (job->summaries, i);
       g_autofree char *subtitle = class_subtitle (self, summary);
 
-      g_ptr_array_add (items, st_class_item_new (g_steal_pointer (&summary->klass), subtitle));
+      g_ptr_array_add (self->rows, st_class_row_new (g_steal_pointer (&summary->klass), subtitle));
     }
-  g_list_store_splice (self->classes, 0, g_list_model_get_n_items (G_LIST_MODEL (self->classes)),
-                       items->pdata, items->len);
   first = !self->loaded;
   self->loaded = TRUE;
-  show_list_state (self);
+  refilter (self);
   /* Shown while it was read: the keyboard goes to the first class now. */
   if (first && gtk_widget_get_mapped (GTK_WIDGET (self)))
     focus_visible (self);
@@ -445,7 +466,7 @@ static void
 on_class_activated (StClassesPage *self,
                     guint          position)
 {
-  g_autoptr(StClassItem) item = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+  g_autoptr(StClassItem) item = g_list_model_get_item (G_LIST_MODEL (self->shown), position);
 
   if (item != NULL)
     gtk_widget_activate_action (GTK_WIDGET (self), "classes.open-class", "s", st_class_item_get_id (item));
@@ -941,8 +962,8 @@ st_classes_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_CLASSES_PAGE);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->classes);
-  g_clear_object (&self->filtered);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_object (&self->shown);
   g_clear_pointer (&self->program_names, g_hash_table_unref);
   g_clear_object (&self->db);
   g_clear_object (&self->role);
@@ -1015,12 +1036,10 @@ st_classes_page_init (StClassesPage *self)
   g_signal_connect (self, "map", G_CALLBACK (focus_visible), NULL);
   self->cancellable = g_cancellable_new ();
   self->program_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->classes = g_list_store_new (ST_TYPE_CLASS_ITEM);
-  self->filter = gtk_custom_filter_new (class_visible, self, NULL);
-  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->classes)),
-                                              GTK_FILTER (self->filter));
+  self->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) st_class_row_unref);
+  self->shown = g_list_store_new (ST_TYPE_CLASS_ITEM);
   gtk_list_view_set_model (self->class_list,
-                           GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)))));
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->shown)))));
   g_signal_connect_swapped (self->class_list, "activate", G_CALLBACK (on_class_activated), self);
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
   self->program_codes = g_ptr_array_new_with_free_func (g_free);
