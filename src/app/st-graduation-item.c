@@ -107,3 +107,60 @@ st_graduation_item_can_approve (StGraduationItem *self)
   return self->e->outcome == ST_OUTCOME_ELIGIBLE || self->e->outcome == ST_OUTCOME_COMPLETION
     || self->e->outcome == ST_OUTCOME_STUDY_RECORD;
 }
+
+struct _StGraduationSlot
+{
+  GObject           parent_instance;
+
+  StGraduationItem *item;
+};
+
+G_DEFINE_FINAL_TYPE (StGraduationSlot, st_graduation_slot, G_TYPE_OBJECT)
+
+enum { RETARGETED, N_SLOT_SIGNALS };
+static guint slot_signals[N_SLOT_SIGNALS];
+
+static void
+st_graduation_slot_finalize (GObject *object)
+{
+  g_clear_object (&ST_GRADUATION_SLOT (object)->item);
+  G_OBJECT_CLASS (st_graduation_slot_parent_class)->finalize (object);
+}
+
+static void
+st_graduation_slot_class_init (StGraduationSlotClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = st_graduation_slot_finalize;
+  slot_signals[RETARGETED] = g_signal_new ("retargeted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+st_graduation_slot_init (StGraduationSlot *self)
+{
+}
+
+StGraduationSlot *
+st_graduation_slot_new (StGraduationItem *item)
+{
+  StGraduationSlot *self = g_object_new (ST_TYPE_GRADUATION_SLOT, NULL);
+
+  self->item = g_object_ref (item);
+  return self;
+}
+
+StGraduationItem *
+st_graduation_slot_get_item (StGraduationSlot *self)
+{
+  return self->item;
+}
+
+void
+st_graduation_slot_set_item (StGraduationSlot *self,
+                             StGraduationItem *item)
+{
+  if (self->item == item)
+    return;
+  g_set_object (&self->item, item);
+  g_signal_emit (self, slot_signals[RETARGETED], 0);
+}

@@ -53,12 +53,14 @@ struct _StGraduationPage
   GPtrArray          *items;            /* StGraduationItem the role sees */
   GHashTable         *by_enrolment;     /* enrolment id → item */
   GHashTable         *class_names;      /* class id → name */
+  GPtrArray          *all_classes;      /* of StClass, as last read */
   GHashTable         *role_classes;     /* ids of the classes the role sees */
   GPtrArray          *class_order;      /* … in the list's order: township, key */
   GPtrArray          *township_codes;   /* dropdown position → code (NULL = all) */
   GPtrArray          *class_ids;        /* dropdown position → id (NULL = all) */
   GListStore         *store;
   GtkMultiSelection  *selection;
+  GPtrArray          *slots;            /* the store's slots, by position, for retargeting them fast */
   GCancellable       *cancellable;
   AdwMessageDialog   *confirmation;     /* weak */
   GtkWindow          *sheet;            /* weak */
@@ -142,9 +144,9 @@ update_selection_label (StGraduationPage *self)
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
        ok = gtk_bitset_iter_next (&iter, &position))
     {
-      g_autoptr(StGraduationItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), position);
+      g_autoptr(StGraduationSlot) slot = g_list_model_get_item (G_LIST_MODEL (self->store), position);
 
-      if (item != NULL && st_graduation_item_can_approve (item))
+      if (slot != NULL && st_graduation_item_can_approve (st_graduation_slot_get_item (slot)))
         approvable++;
     }
   if (n > 0)
@@ -215,22 +217,42 @@ refill (StGraduationPage *self)
   const char *township = selected_entry (self->township_dropdown, self->township_codes);
   const char *klass = selected_entry (self->class_dropdown, self->class_ids);
   const char *state = selected_state (self);
-  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  guint had = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = 0;
 
   if (self->items == NULL)
     return;
+  /* Another list: what was selected is not in it at the same places. */
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  /* The slots keep their places and are given other items; only the end
+   * of the list grows or shrinks (see st-graduation-item.h). */
   for (guint i = 0; i < self->items->len; i++)
     {
       StGraduationItem *item = g_ptr_array_index (self->items, i);
 
-      if (item_matches (self, item, township, klass, state))
-        g_ptr_array_add (shown, item);
+      if (!item_matches (self, item, township, klass, state))
+        continue;
+      if (n < had)
+        st_graduation_slot_set_item (g_ptr_array_index (self->slots, n), item);
+      else
+        g_ptr_array_add (added, st_graduation_slot_new (item));
+      n++;
     }
-  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
-                       shown->pdata, shown->len);
+  if (n < had)
+    {
+      g_list_store_splice (self->store, n, had - n, NULL, 0);
+      g_ptr_array_set_size (self->slots, n);
+    }
+  else if (added->len > 0)
+    {
+      g_list_store_splice (self->store, had, 0, added->pdata, added->len);
+      for (guint i = 0; i < added->len; i++)
+        g_ptr_array_add (self->slots, g_object_ref (g_ptr_array_index (added, i)));
+    }
   if (self->items->len == 0)
     gtk_stack_set_visible_child_name (self->content_stack, "empty");
-  else if (shown->len == 0)
+  else if (n == 0)
     gtk_stack_set_visible_child_name (self->content_stack, "no-results");
   else
     gtk_stack_set_visible_child_name (self->content_stack, "list");
@@ -253,12 +275,16 @@ str_equal0 (gconstpointer a,
   return g_strcmp0 (a, b) == 0;
 }
 
+/* The class filter's entries, for the township chosen. The classes are
+ * read from the database when @read (a reload, another role), otherwise
+ * taken from the last reading: a township chosen costs no query. */
 static void
-fill_classes (StGraduationPage *self)
+fill_classes (StGraduationPage *self,
+              gboolean          read)
 {
   const char *township = selected_entry (self->township_dropdown, self->township_codes);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) classes = NULL;
+  GPtrArray *classes;
   g_autoptr(GError) error = NULL;
 
   g_ptr_array_set_size (self->class_ids, 0);
@@ -267,9 +293,14 @@ fill_classes (StGraduationPage *self)
   g_ptr_array_set_size (self->class_order, 0);
   gtk_string_list_append (names, _("All classes"));
   g_ptr_array_add (self->class_ids, NULL);
-  classes = st_class_list (self->db, NULL, &error);
-  if (classes == NULL)
-    g_warning ("Could not read the classes: %s", error->message);
+  if (read || self->all_classes == NULL)
+    {
+      g_clear_pointer (&self->all_classes, g_ptr_array_unref);
+      self->all_classes = st_class_list (self->db, NULL, &error);
+      if (self->all_classes == NULL)
+        show_message (self, error->message);
+    }
+  classes = self->all_classes;
   for (guint i = 0; classes != NULL && i < classes->len; i++)
     {
       StClass *c = g_ptr_array_index (classes, i);
@@ -313,7 +344,7 @@ on_township_selected (StGraduationPage *self)
 {
   if (self->db == NULL)
     return;
-  fill_classes (self);
+  fill_classes (self, FALSE);
   refill (self);
 }
 
@@ -708,7 +739,7 @@ st_graduation_page_reload (StGraduationPage *self)
     g_autofree char *chosen = g_strdup (selected_entry (self->class_dropdown, self->class_ids));
     guint position;
 
-    fill_classes (self);
+    fill_classes (self, TRUE);
     if (chosen != NULL && g_ptr_array_find_with_equal_func (self->class_ids, chosen, str_equal0, &position))
       gtk_drop_down_set_selected (self->class_dropdown, position);
   }
@@ -804,7 +835,7 @@ show_cell (GtkListItem      *list_item,
            StGraduationPage *self)
 {
   CellField field = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (list_item), "field"));
-  StGraduationItem *item = gtk_list_item_get_item (list_item);
+  StGraduationItem *item = st_graduation_slot_get_item (gtk_list_item_get_item (list_item));
   const StEligibility *e = st_graduation_item_get_eligibility (item);
   GtkWidget *label = gtk_list_item_get_child (list_item);
   g_autofree char *owned = NULL;
@@ -868,21 +899,48 @@ on_item_changed (GtkListItem *list_item)
     show_cell (list_item, self);
 }
 
+/* The cell follows the item its slot shows. */
+static void
+follow_item (GtkListItem *list_item)
+{
+  StGraduationSlot *slot = gtk_list_item_get_item (list_item);
+  GObject *previous = g_object_get_data (G_OBJECT (list_item), "item");
+  StGraduationItem *item = slot != NULL ? st_graduation_slot_get_item (slot) : NULL;
+
+  if (previous != NULL)
+    g_signal_handlers_disconnect_by_data (previous, list_item);
+  if (item == NULL)
+    {
+      g_object_set_data (G_OBJECT (list_item), "item", NULL);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (list_item), "item", g_object_ref (item), g_object_unref);
+  g_signal_connect_object (item, "changed", G_CALLBACK (on_item_changed), list_item, G_CONNECT_SWAPPED);
+}
+
+static void
+on_slot_retargeted (GtkListItem *list_item)
+{
+  follow_item (list_item);
+  on_item_changed (list_item);
+}
+
 static void
 cell_bind (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
            StGraduationPage         *self)
 {
-  GObject *item = gtk_list_item_get_item (list_item);
-  GObject *previous = g_object_get_data (G_OBJECT (list_item), "bound");
+  GObject *slot = gtk_list_item_get_item (list_item);
+  GObject *previous = g_object_get_data (G_OBJECT (list_item), "slot");
 
-  /* The same list item is bound to another row as the view scrolls: follow
-   * the row it shows now. */
+  /* The same list item is bound to another slot as the view scrolls:
+   * follow the slot it shows now, and the item the slot shows. */
   if (previous != NULL)
     g_signal_handlers_disconnect_by_data (previous, list_item);
   g_object_set_data (G_OBJECT (list_item), "page", self);
-  g_object_set_data_full (G_OBJECT (list_item), "bound", g_object_ref (item), g_object_unref);
-  g_signal_connect_object (item, "changed", G_CALLBACK (on_item_changed), list_item, G_CONNECT_SWAPPED);
+  g_object_set_data_full (G_OBJECT (list_item), "slot", g_object_ref (slot), g_object_unref);
+  g_signal_connect_object (slot, "retargeted", G_CALLBACK (on_slot_retargeted), list_item, G_CONNECT_SWAPPED);
+  follow_item (list_item);
   show_cell (list_item, self);
 }
 
@@ -900,12 +958,11 @@ selected_items (StGraduationPage *self,
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
        ok = gtk_bitset_iter_next (&iter, &position))
     {
-      StGraduationItem *item = g_list_model_get_item (G_LIST_MODEL (self->store), position);
+      g_autoptr(StGraduationSlot) slot = g_list_model_get_item (G_LIST_MODEL (self->store), position);
+      StGraduationItem *item = slot != NULL ? st_graduation_slot_get_item (slot) : NULL;
 
       if (item != NULL && (!approvable_only || st_graduation_item_can_approve (item)))
-        g_ptr_array_add (items, item);
-      else
-        g_clear_object (&item);
+        g_ptr_array_add (items, g_object_ref (item));
     }
   return items;
 }
@@ -1033,9 +1090,9 @@ select_approvable_action (GtkWidget  *widget,
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(StGraduationItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      StGraduationSlot *slot = g_ptr_array_index (self->slots, i);
 
-      if (st_graduation_item_can_approve (item))
+      if (st_graduation_item_can_approve (st_graduation_slot_get_item (slot)))
         gtk_bitset_add (positions, i);
     }
   gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), positions,
@@ -1396,7 +1453,7 @@ static void
 on_role_changed (StGraduationPage *self)
 {
   fill_townships (self);
-  fill_classes (self);
+  fill_classes (self, TRUE);
   apply_role (self);
   if (self->loaded)
     st_graduation_page_reload (self);
@@ -1463,6 +1520,7 @@ st_graduation_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_GRADUATION_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->slots, g_ptr_array_unref);
 
   G_OBJECT_CLASS (st_graduation_page_parent_class)->dispose (object);
 }
@@ -1479,6 +1537,7 @@ st_graduation_page_finalize (GObject *object)
   g_clear_pointer (&self->by_enrolment, g_hash_table_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->class_names, g_hash_table_unref);
+  g_clear_pointer (&self->all_classes, g_ptr_array_unref);
   g_clear_pointer (&self->role_classes, g_hash_table_unref);
   g_clear_pointer (&self->class_order, g_ptr_array_unref);
   g_clear_pointer (&self->township_codes, g_ptr_array_unref);
@@ -1600,7 +1659,8 @@ st_graduation_page_init (StGraduationPage *self)
   self->class_order = g_ptr_array_new_with_free_func (g_free);
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
   self->class_ids = g_ptr_array_new_with_free_func (g_free);
-  self->store = g_list_store_new (ST_TYPE_GRADUATION_ITEM);
+  self->store = g_list_store_new (ST_TYPE_GRADUATION_SLOT);
+  self->slots = g_ptr_array_new_with_free_func (g_object_unref);
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->store)));
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self,
                            G_CONNECT_SWAPPED);
@@ -1629,7 +1689,7 @@ st_graduation_page_set_db (StGraduationPage *self,
   self->role = g_object_ref (role);
   g_signal_connect_object (role, "changed", G_CALLBACK (on_role_changed), self, G_CONNECT_SWAPPED);
   fill_townships (self);
-  fill_classes (self);
+  fill_classes (self, TRUE);
   apply_role (self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     st_graduation_page_reload (self);

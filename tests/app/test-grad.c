@@ -152,7 +152,8 @@ test_approve_export (Fixture *f, gconstpointer data)
   /* Every approved row shows its number and is graduated. */
   for (guint i = 0; i < eligible; i++)
     {
-      g_autoptr(StGraduationItem) item = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autoptr(StGraduationSlot) slot = g_list_model_get_item (G_LIST_MODEL (model), i);
+      StGraduationItem *item = st_graduation_slot_get_item (slot);
       const char *number = st_graduation_item_get_certificate (item);
 
       g_assert_nonnull (number);
@@ -329,7 +330,8 @@ test_role_township (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n, >, 0);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(StGraduationItem) item = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autoptr(StGraduationSlot) slot = g_list_model_get_item (G_LIST_MODEL (model), i);
+      StGraduationItem *item = st_graduation_slot_get_item (slot);
 
       g_assert_cmpstr (st_graduation_item_get_eligibility (item)->township_code, ==, township);
     }
@@ -378,7 +380,8 @@ test_role_trainer (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n, >, 0);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(StGraduationItem) item = g_list_model_get_item (model, i);
+      g_autoptr(StGraduationSlot) slot = g_list_model_get_item (model, i);
+      StGraduationItem *item = st_graduation_slot_get_item (slot);
 
       g_assert_true (g_hash_table_contains (theirs, st_graduation_item_get_eligibility (item)->class_id));
     }
