@@ -31,6 +31,7 @@ struct _StDb
   char       *bulk_table;      /* non-NULL while bulk capture is on */
   gint64      bulk_rowid;      /* rows after this one are not captured yet */
   GPtrArray  *suspended;       /* tables whose triggers are dropped in this transaction */
+  gint64      slow_ns;         /* statements longer than this are reported; 0: none */
 };
 
 G_DEFINE_FINAL_TYPE (StDb, st_db, G_TYPE_OBJECT)
@@ -570,6 +571,31 @@ st_db_open (const char  *path,
   observe_clock (self);
 
   return g_steal_pointer (&self);
+}
+
+static int
+on_profile (unsigned int  type,
+            void         *data,
+            void         *statement,
+            void         *elapsed)
+{
+  StDb *self = data;
+  gint64 ns = *(sqlite3_int64 *) elapsed;
+
+  /* The statement's text, never its values: they may be ID numbers. */
+  if (type == SQLITE_TRACE_PROFILE && ns > self->slow_ns)
+    g_critical ("a statement took %.0f ms on a connection where nothing may take long: %s",
+                ns / 1e6, sqlite3_sql (statement));
+  return 0;
+}
+
+void
+st_db_set_slow_statement_limit (StDb  *self,
+                                guint  ms)
+{
+  g_return_if_fail (ST_IS_DB (self));
+  self->slow_ns = (gint64) ms * 1000000;
+  sqlite3_trace_v2 (self->handle, ms > 0 ? SQLITE_TRACE_PROFILE : 0, ms > 0 ? on_profile : NULL, self);
 }
 
 gboolean

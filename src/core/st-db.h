@@ -40,6 +40,13 @@ StDb         *st_db_open                  (const char  *path,
 int           st_db_sqlite_open           (const char  *path,
                                            int          flags,
                                            sqlite3    **handle);
+/* Reports with g_critical () every statement of this connection that runs
+ * longer than @ms (0: none), naming its SQL (never its values). For tests
+ * and benchmarks: the app's window sets it on its own connection, the
+ * main thread's, when ST_SLOW_MAIN_MS is set; a read that long belongs in
+ * a worker. */
+void          st_db_set_slow_statement_limit (StDb     *self,
+                                              guint     ms);
 /* TRUE when the user may not write the file (or its folder): it was
  * opened read-only, and every write fails with ST_DB_ERROR_READ_ONLY. */
 gboolean      st_db_is_read_only          (StDb        *self);

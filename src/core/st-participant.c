@@ -236,11 +236,22 @@ st_participant_length_problem (const StParticipant *p)
 {
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
-      char *problem = st_field_limit_problem ("participants", fields[i].column, _(fields[i].label),
-                                              st_participant_field_get (p, &fields[i]));
+      const char *text = st_participant_field_get (p, &fields[i]);
+      const StFieldLimit *limit;
 
-      if (problem != NULL)
-        return problem;
+      /* Most fields are far shorter than their limit in bytes: no lookup
+       * of the label's translation for them (an import checks every field
+       * of 100,000 rows). */
+      if (text == NULL || strlen (text) <= 20)
+        continue;
+      limit = st_field_limit_lookup ("participants", fields[i].column);
+      if (limit != NULL && strlen (text) > limit->max)
+        {
+          char *problem = st_field_limit_problem ("participants", fields[i].column, _(fields[i].label), text);
+
+          if (problem != NULL)
+            return problem;
+        }
     }
   return NULL;
 }
