@@ -474,6 +474,122 @@ st_participant_query_fetch (StDb          *db,
   return g_steal_pointer (&rows);
 }
 
+struct _StParticipantFacets
+{
+  guint32 *township;   /* by rowid: a GQuark of the code, 0 for none or not live */
+  guint32 *village;
+  guint8  *state;      /* by rowid: an index into facet_states + 1, 0 for not live */
+  gsize    n;          /* rowids below this */
+  guint    count;
+};
+
+static const char *const facet_states[] = { "studying", "graduated", "completed", "withdrawn", "none" };
+
+static guint8
+facet_state (const char *state)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (facet_states); i++)
+    if (g_strcmp0 (state, facet_states[i]) == 0)
+      return (guint8) (i + 1);
+  return G_N_ELEMENTS (facet_states);   /* "none" */
+}
+
+StParticipantFacets *
+st_participant_facets_read (StDb    *db,
+                            GError **error)
+{
+  g_autoptr(StParticipantFacets) facets = g_new0 (StParticipantFacets, 1);
+  sqlite3_stmt *stmt;
+  gint64 max = 0;
+  int rc;
+
+  stmt = st_db_prepare (db, "SELECT coalesce (max (rowid), 0) FROM participants", error);
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    max = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      st_db_set_error (db, rc, _("reading participants"), error);
+      return NULL;
+    }
+  facets->n = (gsize) max + 1;
+  facets->township = g_new0 (guint32, facets->n);
+  facets->village = g_new0 (guint32, facets->n);
+  facets->state = g_new0 (guint8, facets->n);
+
+  stmt = st_db_prepare (db, "SELECT p.rowid, p.township_code, p.village_code, " LATEST_ENROLMENT ("state")
+                            " FROM participants p WHERE p.deleted = 0 AND p.merged_into IS NULL", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+      /* A row added since the count: read again next time. */
+      if (rowid < 0 || (gsize) rowid >= facets->n)
+        continue;
+      facets->township[rowid] = g_quark_from_string ((const char *) sqlite3_column_text (stmt, 1));
+      facets->village[rowid] = g_quark_from_string ((const char *) sqlite3_column_text (stmt, 2));
+      facets->state[rowid] = facet_state ((const char *) sqlite3_column_text (stmt, 3));
+      facets->count++;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading participants"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&facets);
+}
+
+GArray *
+st_participant_facets_filter (const StParticipantFacets *facets,
+                              const GArray             *ordered,
+                              const StParticipantQuery *query)
+{
+  /* try_string: a code never seen is no quark, and matches nobody. */
+  GQuark township = query->township_code ? g_quark_try_string (query->township_code) : 0;
+  GQuark village = query->village_code ? g_quark_try_string (query->village_code) : 0;
+  guint8 state = query->state ? facet_state (query->state) : 0;
+  GArray *rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), ordered->len);
+
+  if ((query->township_code != NULL && township == 0) || (query->village_code != NULL && village == 0))
+    return rowids;
+  for (guint i = 0; i < ordered->len; i++)
+    {
+      gint64 rowid = g_array_index (ordered, gint64, i);
+
+      if (rowid < 0 || (gsize) rowid >= facets->n || facets->state[rowid] == 0)
+        continue;
+      if ((township != 0 && facets->township[rowid] != township)
+          || (village != 0 && facets->village[rowid] != village)
+          || (state != 0 && facets->state[rowid] != state))
+        continue;
+      g_array_append_val (rowids, rowid);
+    }
+  return rowids;
+}
+
+guint
+st_participant_facets_count (const StParticipantFacets *facets)
+{
+  return facets->count;
+}
+
+void
+st_participant_facets_free (StParticipantFacets *facets)
+{
+  if (facets == NULL)
+    return;
+  g_free (facets->township);
+  g_free (facets->village);
+  g_free (facets->state);
+  g_free (facets);
+}
+
 gint64
 st_participant_query_count (StDb    *db,
                             GError **error)

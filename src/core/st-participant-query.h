@@ -81,6 +81,27 @@ void        st_participant_matches_free  (StParticipantMatches     *matches);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StParticipantMatches, st_participant_matches_free)
 
+/* What the filters look at, for every live participant: its township,
+ * village and enrolment state, by rowid. Read once, in a worker (about
+ * 0.2 s for 100,000 people); a filter is then a pass over the ordered
+ * list in memory (a millisecond) instead of a query that sorts everyone
+ * on the main thread (0.1–0.2 s at every choice). */
+typedef struct _StParticipantFacets StParticipantFacets;
+
+StParticipantFacets *st_participant_facets_read (StDb             *db,
+                                          GError                  **error);
+/* The rowids of @ordered (st_participant_query_list () without filters)
+ * that pass @query's township, village and state, in order; its search and
+ * sort are not looked at. */
+GArray     *st_participant_facets_filter (const StParticipantFacets *facets,
+                                          const GArray             *ordered,
+                                          const StParticipantQuery *query);
+/* How many live participants were read. */
+guint       st_participant_facets_count  (const StParticipantFacets *facets);
+void        st_participant_facets_free   (StParticipantFacets      *facets);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StParticipantFacets, st_participant_facets_free)
+
 /* The rows of @rowids, in the same order; an element is NULL where the
  * participant is no longer there. */
 GPtrArray  *st_participant_query_fetch   (StDb                     *db,
