@@ -564,6 +564,66 @@ test_header_names (void)
   g_assert_cmpint (st_import_column_for_header ("#姓名"), ==, ST_IMPORT_COLUMN_UNKNOWN);
 }
 
+/* The filters in memory give exactly what the query gives, in the same
+ * order, for every township, some villages, every state and every sort, on
+ * a demo county with classes, withdrawals and graduates. */
+static void
+test_facets (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "facets.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+  g_autoptr(GPtrArray) townships = st_divisions_townships (divisions);
+  g_autoptr(StParticipantFacets) facets = NULL;
+  StDemoTrainingOptions training = { NULL, TRUE, TRUE, 0, FALSE };
+  static const char *const states[] = { NULL, "studying", "graduated", "completed", "withdrawn", "none" };
+  guint compared = 0, nonempty = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  db = st_db_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (st_demo_populate (db, 600, 11, &error));
+  g_assert_true (st_demo_populate_training (db, 11, &training, &error));
+  g_assert_no_error (error);
+  facets = st_participant_facets_read (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (st_participant_facets_count (facets), ==, st_participant_query_count (db, NULL));
+
+  for (int sort = ST_PARTICIPANT_SORT_DEFAULT; sort <= ST_PARTICIPANT_SORT_ID_NUMBER; sort += 3)
+    {
+      StParticipantQuery all = { .sort = sort, .descending = sort % 2 };
+      g_autoptr(GArray) ordered = st_participant_query_list (db, &all, &error);
+
+      g_assert_no_error (error);
+      for (guint t = 0; t <= townships->len; t++)
+        for (guint st = 0; st < G_N_ELEMENTS (states); st++)
+          {
+            const StDivision *township = t < townships->len ? g_ptr_array_index (townships, t) : NULL;
+            g_autoptr(GPtrArray) villages = township ? st_divisions_villages_of (divisions, township->code) : NULL;
+            StParticipantQuery query = all;
+            g_autoptr(GArray) by_query = NULL;
+            g_autoptr(GArray) in_memory = NULL;
+
+            query.township_code = township ? township->code : NULL;
+            query.state = states[st];
+            /* The first village of the township too, once per township. */
+            if (villages != NULL && villages->len > 0 && st == 0 && sort == 0)
+              query.village_code = ((const StDivision *) g_ptr_array_index (villages, 0))->code;
+            by_query = st_participant_query_list (db, &query, &error);
+            g_assert_no_error (error);
+            in_memory = st_participant_facets_filter (facets, ordered, &query);
+            g_assert_cmpuint (in_memory->len, ==, by_query->len);
+            g_assert_cmpmem (in_memory->data, in_memory->len * sizeof (gint64),
+                             by_query->data, by_query->len * sizeof (gint64));
+            compared++;
+            nonempty += by_query->len > 0;
+          }
+    }
+  /* Not a comparison of empty lists. */
+  g_assert_cmpuint (nonempty, >, compared / 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -578,6 +638,7 @@ main (int argc, char **argv)
   g_test_add ("/core/search/follows-changes", Fixture, NULL, fixture_setup, test_search_follows_changes, fixture_teardown);
   g_test_add ("/core/search/cancel", Fixture, NULL, fixture_setup, test_search_cancel, fixture_teardown);
   g_test_add ("/core/search/sort-filter", Fixture, NULL, fixture_setup, test_query_sort_filter, fixture_teardown);
+  g_test_add_func ("/core/search/facets", test_facets);
   g_test_add_func ("/core/search/migration", test_migration);
   g_test_add ("/core/audit/history", Fixture, NULL, fixture_setup, test_audit_history, fixture_teardown);
   g_test_add_func ("/core/roster/preview", test_roster_preview);
