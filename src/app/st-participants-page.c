@@ -72,6 +72,8 @@ struct _StParticipantsPage
   StParticipantFacets *facets;
   gboolean            facets_stale;
   gboolean            facets_loading;
+  gboolean            facets_failed;    /* no more workers: queries only */
+  gint64              select_rowid;     /* saved, to select when the list has followed */
   GCancellable       *cancellable;
   char               *read_error;       /* why the list cannot be read, shown instead of it */
 
@@ -291,7 +293,7 @@ load_base (StParticipantsPage *self,
     }
   /* Another sort, or the data changed: read by a query now, and the
    * worker reads for the next filters. */
-  if (!self->facets_loading)
+  if (!self->facets_loading && !self->facets_failed)
     facets_refresh (self);
   base = st_participant_query_list (self->db, &query, &error);
   if (base == NULL)
@@ -315,6 +317,19 @@ load_base (StParticipantsPage *self,
     }
   g_clear_pointer (&self->read_error, g_free);
   apply_search (self, to_top);
+}
+
+/* The row of the participant last saved, read again and selected. */
+static void
+select_changed (StParticipantsPage *self)
+{
+  int position;
+
+  if (self->select_rowid <= 0)
+    return;
+  position = st_participant_list_refresh_row (self->list, self->select_rowid);
+  if (position >= 0)
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
 }
 
 /* The worker: everyone in the order of the sort, and the facets. */
@@ -371,15 +386,16 @@ facets_done (GObject      *source,
   FacetsJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   StParticipantQuery query;
-  gboolean was_partial = self->partial;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       self->facets_loading = FALSE;
-      /* The queries stay: the list is right, only slower to filter. */
+      self->facets_failed = TRUE;
+      /* Queries from now on: the list is right, only slower to filter. */
       g_message ("Could not read the participants for the filters: %s", error->message);
+      load_base (self, FALSE);
       return;
     }
   self->facets_loading = FALSE;
@@ -397,9 +413,11 @@ facets_done (GObject      *source,
       facets_refresh (self);
       return;
     }
-  /* The first rows were on screen: everyone now, in memory. */
-  if (was_partial)
-    load_base (self, FALSE);
+  /* The first rows were on screen, or the data changed: the list now, in
+   * memory (the rows on screen stay when their order did). */
+  load_base (self, FALSE);
+  select_changed (self);
+  self->select_rowid = 0;
 }
 
 static void
@@ -422,17 +440,22 @@ facets_refresh (StParticipantsPage *self)
   g_task_run_in_thread (task, facets_thread);
 }
 
-/* Data changed: the facets are read again; until then, queries. */
+/* Data changed: the worker reads the list and the facets again, and the
+ * list follows when it is done; the main thread reads nothing meanwhile
+ * (a county's list is a 0.1 s query). Without a worker (it failed), a
+ * query now. */
 static void
 facets_invalidate (StParticipantsPage *self)
 {
+  if (self->facets_failed)
+    {
+      load_base (self, FALSE);
+      return;
+    }
   if (self->facets_loading)
     self->facets_stale = TRUE;
   else
-    {
-      g_clear_pointer (&self->facets, st_participant_facets_free);
-      g_clear_pointer (&self->ordered, g_array_unref);
-    }
+    facets_refresh (self);
 }
 
 static gboolean
@@ -495,7 +518,6 @@ st_participants_page_reload (StParticipantsPage *self)
 {
   g_return_if_fail (ST_IS_PARTICIPANTS_PAGE (self));
   facets_invalidate (self);
-  load_base (self, FALSE);
 }
 
 void
@@ -505,16 +527,12 @@ st_participants_page_participant_changed (StParticipantsPage *self,
   gint64 rowid;
 
   g_return_if_fail (ST_IS_PARTICIPANTS_PAGE (self));
-  facets_invalidate (self);
-  load_base (self, FALSE);
   rowid = st_participant_query_rowid (self->db, uuid);
-  if (rowid > 0)
-    {
-      int position = st_participant_list_refresh_row (self->list, rowid);
-
-      if (position >= 0)
-        gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-    }
+  /* Shown and selected now if listed; again once the list has followed
+   * (a new person, or one whose place in the order changed). */
+  self->select_rowid = rowid;
+  select_changed (self);
+  facets_invalidate (self);
 }
 
 static void

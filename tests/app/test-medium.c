@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Every page on a medium county (20,000 participants with classes, hours,
+ * assessments and certificates, as `shuangti-cli demo` makes them): no
+ * read on the main thread takes longer than ST_SLOW_MAIN_MS (50 ms here).
+ * The window's connection reports a slower statement as a critical, which
+ * fails the test (G_DEBUG=fatal-criticals); reading that long belongs in a
+ * worker with its own connection. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "st-attendance-sheet-private.h"
+#include "st-demo.h"
+#include "st-class-view-private.h"
+#include "st-classes-page-private.h"
+#include "st-graduation-page-private.h"
+#include "st-overview-page-private.h"
+#include "st-participants-page-private.h"
+#include "st-records.h"
+#include "st-reports-page-private.h"
+#include "st-window-private.h"
+#include "st-test-ui.h"
+
+static char *db_path;
+
+static void
+choose (GtkDropDown *dropdown,
+        guint        index)
+{
+  gtk_drop_down_set_selected (dropdown, index);
+  settle ();
+}
+
+static void
+type_search (StParticipantsPage *page,
+             const char         *text)
+{
+  GtkEditable *entry = st_participants_page_get_search_entry (page);
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      int end = g_utf8_strlen (gtk_editable_get_text (entry), -1);
+
+      gtk_editable_insert_text (entry, p, g_utf8_next_char (p) - p, &end);
+      st_participants_page_search_now (page);
+      settle ();
+    }
+}
+
+/* The county, as a person makes it. */
+static void
+make_county (void)
+{
+  const char *argv_cli[] = { g_getenv ("ST_CLI"), "--db", db_path, "demo", "--participants", "20000", NULL };
+  g_autoptr(GError) error = NULL;
+  int wait_status;
+
+  g_assert_nonnull (argv_cli[0]);
+  g_spawn_sync (NULL, (char **) argv_cli, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+}
+
+static void
+test_every_page (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = NULL;
+  g_autofree char *class_id = NULL;
+  g_autofree char *session_id = NULL;
+  StWindow *window;
+  StParticipantsPage *participants;
+  StClassesPage *classes;
+  StGraduationPage *graduation;
+
+  make_county ();
+  db = st_db_open (db_path, &error);
+  g_assert_no_error (error);
+  {
+    sqlite3_stmt *stmt = st_db_prepare (db, "SELECT class_id FROM enrolments WHERE deleted = 0"
+                                            " GROUP BY class_id ORDER BY count(*) DESC LIMIT 1", &error);
+    g_autoptr(GPtrArray) sessions = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    class_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_reset (stmt);
+    sessions = st_session_list (db, class_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (sessions->len, >, 0);
+    session_id = g_strdup (((StSession *) g_ptr_array_index (sessions, sessions->len - 1))->id);
+  }
+
+  /* From here every statement of the window's connection is timed. */
+  window = st_window_new (NULL, db);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_UNTIL (st_window_is_index_ready (window) && gtk_widget_get_mapped (GTK_WIDGET (window)));
+  settle ();
+
+  participants = st_window_get_participants_page (window);
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (st_participants_page_get_count_label (participants)),
+                                   "participants"));
+  type_search (participants, "王秀");
+  gtk_editable_set_text (st_participants_page_get_search_entry (participants), "");
+  st_participants_page_search_now (participants);
+  for (guint i = 1; i < 4; i++)
+    choose (st_participants_page_get_township_dropdown (participants), i);
+  choose (st_participants_page_get_township_dropdown (participants), 0);
+  for (guint i = 1; i < 4; i++)
+    choose (st_participants_page_get_state_dropdown (participants), i);
+  choose (st_participants_page_get_state_dropdown (participants), 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "overview");
+  WAIT_UNTIL (!st_overview_page_is_loading (st_window_get_overview_page (window)));
+
+  classes = st_window_get_classes_page (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "classes");
+  WAIT_UNTIL (!g_str_equal (st_classes_page_get_list_state (classes), "loading"));
+  g_assert_cmpstr (st_classes_page_get_list_state (classes), ==, "classes");
+  for (guint i = 1; i < 4; i++)
+    choose (st_classes_page_get_township_dropdown (classes), i);
+  choose (st_classes_page_get_township_dropdown (classes), 0);
+  gtk_widget_activate_action (GTK_WIDGET (classes), "classes.open-class", "s", class_id);
+  WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (classes)));
+  gtk_widget_activate_action (GTK_WIDGET (classes), "classes.open-session", "s", session_id);
+  settle ();
+  g_assert_cmpstr (st_classes_page_get_visible (classes), ==, "sheet");
+
+  graduation = st_window_get_graduation_page (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "graduation");
+  WAIT_UNTIL (st_graduation_page_get_n_rows (graduation) > 0 && !st_graduation_page_is_evaluating (graduation));
+  for (guint i = 1; i < 4; i++)
+    choose (st_graduation_page_get_township_dropdown (graduation), i);
+  choose (st_graduation_page_get_township_dropdown (graduation), 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "reports");
+  WAIT_UNTIL (!st_reports_page_is_loading (st_window_get_reports_page (window)));
+  settle ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
+/* The watch itself: a read longer than the limit on the window's
+ * connection fails, naming the statement and not its values. */
+static void
+test_slow_read_caught (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(StDb) db = st_db_open (db_path, &error);
+      StDemoTrainingOptions training = { NULL, FALSE, FALSE, 0, FALSE };
+
+      g_assert_no_error (error);
+      g_assert_true (st_demo_populate (db, 300, 3, &error));
+      g_assert_true (st_demo_populate_training (db, 3, &training, &error));
+      st_db_set_slow_statement_limit (db, 1);
+      /* Every attendance row against every session of its class: well
+       * over a millisecond. */
+      st_db_exec (db, "SELECT count(*) FROM attendance a JOIN sessions s ON s.class_id IN"
+                      " (SELECT class_id FROM sessions WHERE id = a.session_id)", NULL);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*a statement took * ms on a connection where nothing may take long: SELECT count(*) FROM attendance*");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *root = g_dir_make_tmp ("shuangti-test-medium-XXXXXX", NULL);
+  static const char *const dirs[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+                                      "XDG_STATE_HOME", "XDG_RUNTIME_DIR" };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_nonnull (root);
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, dirs[i], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (dirs[i], dir, TRUE);
+    }
+  g_setenv ("ST_SLOW_MAIN_MS", "50", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  db_path = g_build_filename (root, "medium.db", NULL);
+  g_test_add_func ("/app/medium/slow-read-caught", test_slow_read_caught);
+  g_test_add_func ("/app/medium/every-page", test_every_page);
+  status = g_test_run ();
+  g_spawn_sync (NULL, (char **) (const char *const[]) { "rm", "-rf", root, NULL }, NULL, G_SPAWN_SEARCH_PATH,
+                NULL, NULL, NULL, NULL, NULL, NULL);
+  g_free (db_path);
+  return status;
+}
