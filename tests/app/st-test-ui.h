@@ -29,3 +29,35 @@ settle (void)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (2000);
 }
+
+/* Folders of the test's own for home, data, settings, cache, state and
+ * runtime, made under a new temporary folder whose path is returned; the
+ * system's XDG_DATA_DIRS are kept (GTK reads its SVG icons through the MIME
+ * database there, which G_TEST_OPTION_ISOLATE_DIRS would hide). */
+static inline char *
+st_test_ui_private_dirs (const char *name)
+{
+  static const char *const dirs[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+                                      "XDG_STATE_HOME", "XDG_RUNTIME_DIR" };
+  g_autofree char *template = g_strconcat (name, "-XXXXXX", NULL);
+  char *root = g_dir_make_tmp (template, NULL);
+
+  g_assert_nonnull (root);
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, dirs[i], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (dirs[i], dir, TRUE);
+    }
+  return root;
+}
+
+/* Removes @root and everything in it. */
+static inline void
+st_test_ui_remove_dirs (const char *root)
+{
+  const char *argv[] = { "rm", "-rf", root, NULL };
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}

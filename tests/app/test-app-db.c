@@ -343,24 +343,12 @@ int
 main (int argc, char **argv)
 {
   g_autofree char *root = NULL;
-  static const char *const dirs[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
-                                      "XDG_STATE_HOME", "XDG_RUNTIME_DIR" };
   int status;
 
   if (argc == 3 && g_str_equal (argv[1], "--app"))
     return run_app (argv[2]);
 
-  /* Folders of our own, but the system's XDG_DATA_DIRS kept (GTK's icons
-   * need the MIME database). */
-  root = g_dir_make_tmp ("shuangti-test-app-db-XXXXXX", NULL);
-  g_assert_nonnull (root);
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *dir = g_build_filename (root, dirs[i], NULL);
-
-      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-      g_setenv (dirs[i], dir, TRUE);
-    }
+  root = st_test_ui_private_dirs ("shuangti-test-app-db");
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
@@ -368,7 +356,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/db/read-only-window", test_read_only_window);
   g_test_add_func ("/app/db/writable-window", test_writable_window);
   status = g_test_run ();
-  g_spawn_sync (NULL, (char **) (const char *const[]) { "rm", "-rf", root, NULL }, NULL, G_SPAWN_SEARCH_PATH,
-                NULL, NULL, NULL, NULL, NULL, NULL);
+  st_test_ui_remove_dirs (root);
   return status;
 }

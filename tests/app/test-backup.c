@@ -287,21 +287,8 @@ test_restore_refused (Fixture       *f,
 int
 main (int argc, char **argv)
 {
-  /* Folders of our own, but the system's XDG_DATA_DIRS kept (the MIME
-   * database, for GTK's icons), as in test-app.c. */
-  g_autofree char *root = g_dir_make_tmp ("shuangti-test-backup-XXXXXX", NULL);
-  static const char *const dirs[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
-                                      "XDG_STATE_HOME", "XDG_RUNTIME_DIR" };
+  g_autofree char *root = st_test_ui_private_dirs ("shuangti-test-backup");
   int status;
-
-  g_assert_nonnull (root);
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *dir = g_build_filename (root, dirs[i], NULL);
-
-      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-      g_setenv (dirs[i], dir, TRUE);
-    }
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
@@ -311,10 +298,6 @@ main (int argc, char **argv)
   g_test_add ("/app/restore/refused", Fixture, NULL, fixture_setup, test_restore_refused, fixture_teardown);
 
   status = g_test_run ();
-  {
-    const char *argv_rm[] = { "rm", "-rf", root, NULL };
-
-    g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-  }
+  st_test_ui_remove_dirs (root);
   return status;
 }

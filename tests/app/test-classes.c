@@ -704,18 +704,7 @@ test_accessible_names (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *root = g_dir_make_tmp ("shuangti-test-classes-XXXXXX", NULL);
-  static const char *const dirs[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
-                                      "XDG_STATE_HOME", "XDG_RUNTIME_DIR" };
-
-  g_assert_nonnull (root);
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *dir = g_build_filename (root, dirs[i], NULL);
-
-      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-      g_setenv (dirs[i], dir, TRUE);
-    }
+  g_autofree char *root = st_test_ui_private_dirs ("shuangti-test-classes");
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();

@@ -628,43 +628,11 @@ test_assessment_sheet (Fixture *f, gconstpointer data)
   graduation_ready (f);
 }
 
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-
-      remove_tree (child);
-      g_object_unref (info);
-    }
-  g_file_delete (file, NULL, NULL);
-}
-
 int
 main (int argc, char **argv)
 {
-  /* Folders of our own for home, data, settings and cache, but the
-   * system's XDG_DATA_DIRS kept (as test-app does): without the MIME
-   * database GTK's SVG icons cannot be read. */
-  g_autofree char *root = g_dir_make_tmp ("shuangti-test-grad-XXXXXX", NULL);
-  static const char *const dirs[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
-                                      "XDG_STATE_HOME", "XDG_RUNTIME_DIR" };
-  g_autoptr(GFile) root_file = NULL;
+  g_autofree char *root = st_test_ui_private_dirs ("shuangti-test-grad");
   int status;
-
-  g_assert_nonnull (root);
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *dir = g_build_filename (root, dirs[i], NULL);
-
-      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-      g_setenv (dirs[i], dir, TRUE);
-    }
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
@@ -678,7 +646,6 @@ main (int argc, char **argv)
   g_test_add ("/app/role/trainer-account", Fixture, NULL, fixture_setup, test_role_trainer, fixture_teardown);
   g_test_add ("/app/role/local", Fixture, NULL, fixture_setup, test_role_local, fixture_teardown);
   status = g_test_run ();
-  root_file = g_file_new_for_path (root);
-  remove_tree (root_file);
+  st_test_ui_remove_dirs (root);
   return status;
 }

@@ -172,20 +172,9 @@ test_slow_read_caught (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *root = g_dir_make_tmp ("shuangti-test-medium-XXXXXX", NULL);
-  static const char *const dirs[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
-                                      "XDG_STATE_HOME", "XDG_RUNTIME_DIR" };
-  g_autoptr(GError) error = NULL;
+  g_autofree char *root = st_test_ui_private_dirs ("shuangti-test-medium");
   int status;
 
-  g_assert_nonnull (root);
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *dir = g_build_filename (root, dirs[i], NULL);
-
-      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-      g_setenv (dirs[i], dir, TRUE);
-    }
   g_setenv ("ST_SLOW_MAIN_MS", "50", TRUE);
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
@@ -195,8 +184,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/medium/slow-read-caught", test_slow_read_caught);
   g_test_add_func ("/app/medium/every-page", test_every_page);
   status = g_test_run ();
-  g_spawn_sync (NULL, (char **) (const char *const[]) { "rm", "-rf", root, NULL }, NULL, G_SPAWN_SEARCH_PATH,
-                NULL, NULL, NULL, NULL, NULL, NULL);
+  st_test_ui_remove_dirs (root);
   g_free (db_path);
   return status;
 }

@@ -217,24 +217,6 @@ test_sync_from_window (void)
   st_test_server_stop (server);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -255,6 +237,6 @@ main (int    argc,
 
   g_test_add_func ("/app/sync/from-window", test_sync_from_window);
   status = g_test_run ();
-  remove_tree (root);
+  st_test_ui_remove_dirs (root);
   return status;
 }
