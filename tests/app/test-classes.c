@@ -705,6 +705,7 @@ int
 main (int argc, char **argv)
 {
   g_autofree char *root = st_test_ui_private_dirs ("shuangti-test-classes");
+  int status;
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
@@ -720,5 +721,7 @@ main (int argc, char **argv)
   g_test_add ("/app/classes/signin-print", Fixture, NULL, fixture_setup, test_signin_print, fixture_teardown);
   g_test_add ("/app/classes/accessible-names", Fixture, NULL, fixture_setup, test_accessible_names,
               fixture_teardown);
-  return g_test_run ();
+  status = g_test_run ();
+  st_test_ui_remove_dirs (root);
+  return status;
 }
