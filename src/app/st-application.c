@@ -39,6 +39,18 @@ st_application_tune_memory (void)
 #endif
 }
 
+void
+st_application_give_back_memory (void)
+{
+#ifdef __GLIBC__
+  /* glibc keeps what a thread freed for the process; a worker that read a
+   * county (every enrolment's eligibility: about 100 MB) gives it back to
+   * the system when it is done. In the worker: trimming walks the free
+   * memory, which is not for the main thread to wait on. */
+  malloc_trim (0);
+#endif
+}
+
 GSettings *
 st_application_settings_new (void)
 {

@@ -13,6 +13,9 @@ StApplication *st_application_new          (void);
 /* Called first thing in main (): the process's memory allocator tuned for
  * a desktop app (glibc only). */
 void           st_application_tune_memory  (void);
+/* Gives memory the process freed back to the system (glibc only); for a
+ * worker thread, at its end. */
+void           st_application_give_back_memory (void);
 
 /* The app's settings, or NULL (with a debug message) when the schema is
  * not installed: the app then runs with its defaults. */

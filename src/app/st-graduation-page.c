@@ -13,6 +13,7 @@
 #include "st-eligibility.h"
 #include "st-export.h"
 #include "st-graduation-item.h"
+#include "st-application.h"
 #include "st-graduation-page-private.h"
 #include "st-idcard.h"
 #include "st-program.h"
@@ -646,6 +647,8 @@ load_thread (GTask        *task,
   gate_unref (gate);
 
   full = st_eligibility_evaluate_full (db, &q, on_progress, load, cancellable, &error);
+  /* The sums of a county's hours are freed: back to the system. */
+  st_application_give_back_memory ();
   if (full == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else

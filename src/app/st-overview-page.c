@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "st-application.h"
 #include "st-display.h"
 #include "st-eligibility.h"
 #include "st-overview.h"
@@ -124,6 +125,9 @@ overview_thread (GTask        *task,
           g_hash_table_replace (r->near_end, g_strdup (e->township_code), GSIZE_TO_POINTER (GPOINTER_TO_SIZE (n) + 1));
         }
     }
+  g_clear_pointer (&eligibility, g_ptr_array_unref);
+  g_clear_object (&db);
+  st_application_give_back_memory ();
   g_task_return_pointer (task, r, (GDestroyNotify) result_free);
 }
 

@@ -8,6 +8,7 @@
 
 #include "st-display.h"
 #include "st-records.h"
+#include "st-application.h"
 #include "st-reports-page-private.h"
 
 struct _StReportsPage
@@ -281,6 +282,8 @@ report_thread (GTask        *task,
   result = g_new0 (Result, 1);
   result->report = report;
   result->json = st_report_to_json (report);
+  g_clear_object (&db);
+  st_application_give_back_memory ();
   g_task_return_pointer (task, result, (GDestroyNotify) result_free);
 }
 
