@@ -833,6 +833,8 @@ cell_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, label);
 }
 
+static const char *const cell_styles[] = { "success", "warning", "dim-label" };
+
 static void
 show_cell (GtkListItem      *list_item,
            StGraduationPage *self)
@@ -845,10 +847,9 @@ show_cell (GtkListItem      *list_item,
   const char *text = NULL;
   gboolean evaluated = st_graduation_item_get_evaluated (item);
 
-  gtk_widget_remove_css_class (label, "success");
-  gtk_widget_remove_css_class (label, "warning");
-  gtk_widget_remove_css_class (label, "dim-label");
-  gtk_widget_set_tooltip_text (label, NULL);
+  const char *style = NULL;
+  const char *tooltip = NULL;
+
   switch (field)
     {
     case CELL_NAME:
@@ -866,22 +867,22 @@ show_cell (GtkListItem      *list_item,
     case CELL_STATE:
       text = st_outcome_to_display (e->outcome);
       if (e->outcome == ST_OUTCOME_ELIGIBLE || e->outcome == ST_OUTCOME_GRADUATED)
-        gtk_widget_add_css_class (label, "success");
+        style = "success";
       else if (e->outcome == ST_OUTCOME_COMPLETION)
-        gtk_widget_add_css_class (label, "warning");
+        style = "warning";
       else if (!evaluated)
-        gtk_widget_add_css_class (label, "dim-label");
+        style = "dim-label";
       break;
     case CELL_MISSING:
       if (!evaluated && (e->outcome == ST_OUTCOME_STUDYING))
         {
           text = _("Checking…");
-          gtk_widget_add_css_class (label, "dim-label");
+          style = "dim-label";
         }
       else
         {
           text = owned = st_eligibility_describe_missing (e);
-          gtk_widget_set_tooltip_text (label, text);
+          tooltip = text;
         }
       break;
     case CELL_CERTIFICATE:
@@ -890,6 +891,22 @@ show_cell (GtkListItem      *list_item,
     default:
       g_assert_not_reached ();
     }
+  /* Only what changed: a style class added or removed restyles the label,
+   * and the cells of 200 rows are shown anew at every filter change. */
+  for (guint i = 0; i < G_N_ELEMENTS (cell_styles); i++)
+    {
+      gboolean want = g_strcmp0 (style, cell_styles[i]) == 0;
+
+      if (want != gtk_widget_has_css_class (label, cell_styles[i]))
+        {
+          if (want)
+            gtk_widget_add_css_class (label, cell_styles[i]);
+          else
+            gtk_widget_remove_css_class (label, cell_styles[i]);
+        }
+    }
+  if (g_strcmp0 (tooltip, gtk_widget_get_tooltip_text (label)) != 0)
+    gtk_widget_set_tooltip_text (label, tooltip);
   gtk_label_set_text (GTK_LABEL (label), text ? text : "");
 }
 
