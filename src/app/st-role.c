@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "st-json-guard.h"
 #include "st-role.h"
 
 struct _StRole
@@ -59,7 +60,7 @@ parse_townships (const char *json)
   JsonArray *array;
   guint n = 0;
 
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL)
+  if (json == NULL || !st_json_parser_load (parser, json, -1, NULL)
       || !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
     return NULL;
   array = json_node_get_array (json_parser_get_root (parser));

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "st-audit.h"
+#include "st-json-guard.h"
 
 static void
 change_free (StAuditChange *change)
@@ -60,7 +61,7 @@ parse_object (JsonParser *parser,
 {
   JsonNode *root;
 
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
+  if (text == NULL || !st_json_parser_load (parser, text, -1, NULL))
     return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))

@@ -63,3 +63,23 @@ st_json_check_limits (const char  *text,
     }
   return TRUE;
 }
+
+JsonNode *
+st_json_from_string (const char  *text,
+                     GError     **error)
+{
+  if (!st_json_check_limits (text, -1, ST_JSON_MAX_DEPTH, 0, error))
+    return NULL;
+  return json_from_string (text, error);
+}
+
+gboolean
+st_json_parser_load (JsonParser  *parser,
+                     const char  *text,
+                     gssize       len,
+                     GError     **error)
+{
+  if (!st_json_check_limits (text, len, ST_JSON_MAX_DEPTH, 0, error))
+    return FALSE;
+  return json_parser_load_from_data (parser, text, len, error);
+}

@@ -5,7 +5,7 @@
  * server) goes through it first. */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -27,6 +27,20 @@ gboolean st_json_check_limits      (const char  *text,
                                     guint        max_depth,
                                     gsize        max_size,
                                     GError     **error);
+
+/* How deep any JSON text of the project may nest: a program's rules need
+ * about six levels. */
+#define ST_JSON_MAX_DEPTH 64
+
+/* The one way a JSON text is parsed, in core, CLI, app and server: the
+ * depth is checked (ST_JSON_MAX_DEPTH) before json-glib sees the text.
+ * Sizes are checked where a text comes in (a request's body, a file). */
+JsonNode *st_json_from_string       (const char  *text,
+                                     GError     **error);
+gboolean  st_json_parser_load       (JsonParser  *parser,
+                                     const char  *text,
+                                     gssize       len,
+                                     GError     **error);
 
 GQuark   st_json_guard_error_quark (void);
 

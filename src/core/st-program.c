@@ -222,7 +222,7 @@ st_program_new_from_data (const char  *json,
       g_set_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID, _("%s: %s"), name, local->message);
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, json, length, &local))
+  if (!st_json_parser_load (parser, json, length, &local))
     {
       g_set_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID,
                    _("%s is not valid JSON: %s"), name, local->message);
@@ -542,7 +542,7 @@ builtin_majors (void)
   GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
   JsonArray *array;
 
-  if (bytes == NULL || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+  if (bytes == NULL || !st_json_parser_load (parser, g_bytes_get_data (bytes, NULL),
                                                     g_bytes_get_size (bytes), NULL))
     g_error ("the built-in list of majors is missing or broken");
   array = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "majors");

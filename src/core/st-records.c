@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <json-glib/json-glib.h>
 
+#include "st-json-guard.h"
 #include "st-participant.h"
 #include "st-limits.h"
 #include "st-records.h"
@@ -331,7 +332,7 @@ trainers_from_json (const char *json)
   g_autoptr(GPtrArray) out = g_ptr_array_new ();
   JsonNode *root;
 
-  if (json != NULL && json_parser_load_from_data (parser, json, -1, NULL)
+  if (json != NULL && st_json_parser_load (parser, json, -1, NULL)
       && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_ARRAY (root))
     {
       JsonArray *array = json_node_get_array (root);

@@ -48,6 +48,7 @@
 #include <pango/pangocairo.h>
 
 #include "st-core-resources.h"
+#include "st-json-guard.h"
 #include "st-participant.h"
 #include "st-program.h"
 #include "st-report.h"
@@ -346,7 +347,7 @@ load_targets (StReport  *report,
 
   if (bytes == NULL)
     return targets_refuse (error, "targets.json is missing");
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL)
+  if (!st_json_parser_load (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return targets_refuse (error, "not a JSON object");
   root = json_node_get_object (json_parser_get_root (parser));
@@ -1575,7 +1576,7 @@ st_report_to_json (StReport *report)
     json_builder_add_string_value (b, report->funded_kinds[i]);
   json_builder_end_array (b);
   json_builder_set_member_name (b, "programs");
-  json_builder_add_value (b, json_from_string (report->funded_json, NULL));
+  json_builder_add_value (b, st_json_from_string (report->funded_json, NULL));
   json_builder_set_member_name (b, "finished_states");
   json_builder_begin_array (b);
   json_builder_add_string_value (b, "graduated");

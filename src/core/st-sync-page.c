@@ -15,6 +15,7 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
+#include "st-json-guard.h"
 #include "st-sync.h"
 #include "st-sync-page.h"
 
@@ -444,7 +445,7 @@ st_page_read (const char  *json,
     }
   else if (r.scope_text != NULL)
     {
-      g_autoptr(JsonNode) scope = json_from_string (r.scope_text, NULL);
+      g_autoptr(JsonNode) scope = st_json_from_string (r.scope_text, NULL);
 
       if (scope != NULL && JSON_NODE_HOLDS_OBJECT (scope))
         page->scope = json_object_ref (json_node_get_object (scope));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "st-failpoint.h"
+#include "st-json-guard.h"
 #include "st-participant.h"
 #include "st-limits.h"
 #include "st-sync.h"
@@ -49,7 +50,7 @@ strv_from_json_text (const char *text)
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(JsonParser) parser = json_parser_new ();
 
-  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL)
+  if (text != NULL && st_json_parser_load (parser, text, -1, NULL)
       && JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
     {
       JsonArray *array = json_node_get_array (json_parser_get_root (parser));
@@ -362,7 +363,7 @@ send_once (Conn        *conn,
     }
   parser = json_parser_new_immutable ();
   if (g_bytes_get_size (response) > 0
-      && json_parser_load_from_data (parser, g_bytes_get_data (response, NULL),
+      && st_json_parser_load (parser, g_bytes_get_data (response, NULL),
                                      (gssize) g_bytes_get_size (response), NULL)
       && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
@@ -1204,7 +1205,7 @@ refuse_change (Conn        *conn,
       g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(TableInfo) info = NULL;
 
-      if (json_parser_load_from_data (parser, old, -1, NULL) && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      if (st_json_parser_load (parser, old, -1, NULL) && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         {
           JsonObject *values = json_node_get_object (json_parser_get_root (parser));
           g_autoptr(GString) sql = g_string_new (NULL);
@@ -2359,7 +2360,7 @@ object_from_text (const char *text)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
 
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL)
+  if (text == NULL || !st_json_parser_load (parser, text, -1, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return NULL;
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));

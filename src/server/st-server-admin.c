@@ -19,6 +19,7 @@
 
 #include "st-divisions.h"
 #include "st-idcard.h"
+#include "st-json-guard.h"
 #include "st-server-admin.h"
 #include "st-server-auth.h"
 #include "st-store-sqlite.h"
@@ -711,7 +712,7 @@ static void
 print_values (const char *label,
               const char *json_text)
 {
-  g_autoptr(JsonNode) node = json_text ? json_from_string (json_text, NULL) : NULL;
+  g_autoptr(JsonNode) node = json_text ? st_json_from_string (json_text, NULL) : NULL;
   JsonObjectIter iter;
   const char *name;
   JsonNode *value;
@@ -732,7 +733,7 @@ add_json_text (JsonBuilder *b,
                const char  *name,
                const char  *text)
 {
-  JsonNode *node = text ? json_from_string (text, NULL) : NULL;
+  JsonNode *node = text ? st_json_from_string (text, NULL) : NULL;
 
   json_builder_set_member_name (b, name);
   if (node != NULL)

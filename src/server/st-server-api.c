@@ -9,6 +9,7 @@
 #include <libdeflate.h>
 #include <string.h>
 
+#include "st-json-guard.h"
 #include "st-server-api.h"
 #include "st-server-auth.h"
 #include "st-server-log.h"
@@ -17,7 +18,6 @@
 
 /* JSON nested deeper than this is refused before it is parsed: the parser
  * recurses, and a body of brackets must not exhaust a thread's stack. */
-#define MAX_JSON_DEPTH 64
 /* Responses at least this long are gzipped when the client accepts it. */
 #define GZIP_MIN_BYTES 1024
 /* last_pull_at is saved at most this often per device. */
@@ -274,40 +274,6 @@ fail_storage (StCall       *call,
 /* Requests */
 
 static gboolean
-json_depth_ok (const char *data,
-               gsize       size)
-{
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  int depth = 0;
-
-  for (gsize i = 0; i < size; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MAX_JSON_DEPTH)
-            return FALSE;
-        }
-      else if (c == ']' || c == '}')
-        depth--;
-    }
-  return TRUE;
-}
-
-static gboolean
 content_type_is_json (const char *content_type)
 {
   g_auto(GStrv) parts = NULL;
@@ -428,13 +394,13 @@ read_body (StApi      *self,
       st_api_error_set (error, 400, "malformed_json", "The body is not UTF-8 text.");
       return NULL;
     }
-  if (!json_depth_ok (data, size))
+  if (!st_json_check_limits (data, (gssize) size, ST_JSON_MAX_DEPTH, 0, NULL))
     {
-      st_api_error_set (error, 400, "malformed_json", "The body nests deeper than %d levels.", MAX_JSON_DEPTH);
+      st_api_error_set (error, 400, "malformed_json", "The body nests deeper than %d levels.", ST_JSON_MAX_DEPTH);
       return NULL;
     }
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) size, &parse_error))
+  if (!st_json_parser_load (parser, data, (gssize) size, &parse_error))
     {
       st_api_error_set (error, 400, "malformed_json", "The body is not JSON: %s", parse_error->message);
       return NULL;

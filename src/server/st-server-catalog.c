@@ -8,6 +8,7 @@
 
 #include "st-db.h"
 #include "st-idcard.h"
+#include "st-json-guard.h"
 #include "st-server-catalog.h"
 
 struct _StCatalog
@@ -417,7 +418,7 @@ is_digits (const char *text,
 static gboolean
 is_name_list (const char *text)
 {
-  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+  g_autoptr(JsonNode) node = st_json_from_string (text, NULL);
   JsonArray *array;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
@@ -436,7 +437,7 @@ is_name_list (const char *text)
 static gboolean
 is_json_object (const char *text)
 {
-  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+  g_autoptr(JsonNode) node = st_json_from_string (text, NULL);
 
   return node != NULL && JSON_NODE_HOLDS_OBJECT (node);
 }

@@ -5,6 +5,7 @@
 
 #include "st-failpoint.h"
 #include "st-hlc.h"
+#include "st-json-guard.h"
 #include "st-server-merge.h"
 #include "st-server-people.h"
 #include "st-server-sync.h"
@@ -603,7 +604,7 @@ class_has_trainer (const StRecord *klass,
                    const char     *account)
 {
   const char *trainers = json_object_get_string_member_with_default (klass->data, "trainers", NULL);
-  g_autoptr(JsonNode) node = trainers ? json_from_string (trainers, NULL) : NULL;
+  g_autoptr(JsonNode) node = trainers ? st_json_from_string (trainers, NULL) : NULL;
   JsonArray *array;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))

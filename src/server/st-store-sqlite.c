@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "st-db.h"
+#include "st-json-guard.h"
 #include "st-store-sqlite.h"
 #include "st-uuid.h"
 
@@ -316,7 +317,7 @@ object_from_text (Conn        *conn,
   /* Records are flat objects this server wrote: the quick way first. */
   if (flat != NULL)
     return flat;
-  if (!json_parser_load_from_data (conn->parser, text ? text : "{}", -1, error))
+  if (!st_json_parser_load (conn->parser, text ? text : "{}", -1, error))
     return NULL;
   node = json_parser_steal_root (conn->parser);
   if (node == NULL)
@@ -337,7 +338,7 @@ object_from_text (Conn        *conn,
 static char **
 townships_from_text (const char *text)
 {
-  g_autoptr(JsonNode) node = json_from_string (text ? text : "[]", NULL);
+  g_autoptr(JsonNode) node = st_json_from_string (text ? text : "[]", NULL);
   g_autoptr(GPtrArray) codes = g_ptr_array_new ();
 
   if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))

@@ -675,6 +675,36 @@ test_fuzz (Fixture       *f,
 /* A server database damaged on purpose (pages of its records overwritten,
  * issue 14): a pull is 503 storage_unavailable, never a page that is short
  * of what the server holds. */
+/* JSON held inside a field, nested 75,000 levels deep (an 80 KB body that
+ * is not deep itself): refused, and the server stays up for everyone. It
+ * crashed with a stack overflow in json-glib (issue 16). */
+static void
+test_deep_json_in_field (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *program = st_uuid_new ();
+  g_autofree char *deep = g_strnfill (75000, '[');
+  g_autofree char *fields = g_strdup_printf ("{\"code\":\"deep\",\"name\":\"Deep\",\"rules\":\"%s\",\"deleted\":0}", deep);
+  g_autofree char *change = st_test_change (1, "programs", program, "insert", st_test_hlc (0), 0, g_steal_pointer (&fields));
+  g_autofree char *body = g_strdup_printf ("{\"changes\":[%s]}", change);
+  g_autoptr(StTestReply) reply = st_test_call (f->session, f->server, "POST", "/api/v1/push", f->token, body);
+  g_autoptr(StTestReply) health = NULL;
+
+  /* Refused, as a whole or as the one change: never applied. */
+  if (reply->status == 200)
+    {
+      JsonArray *results = json_object_get_array_member (st_test_reply_object (reply), "results");
+
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "result"), ==,
+                       "rejected");
+    }
+  else
+    g_assert_cmpuint (reply->status / 100, ==, 4);
+  health = st_test_call (f->session, f->server, "GET", "/api/v1/health", NULL, NULL);
+  g_assert_cmpuint (health->status, ==, 200);
+  assert_nothing_written (f);
+}
+
 static void
 test_damaged_store (Fixture       *f,
                     gconstpointer  data)
@@ -723,6 +753,8 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add ("/server/bad/malformed-json", Fixture, NULL, fixture_setup, test_malformed_json, fixture_teardown);
+  g_test_add ("/server/bad/deep-json-in-field", Fixture, NULL, fixture_setup, test_deep_json_in_field,
+              fixture_teardown);
   g_test_add ("/server/bad/wrong-types", Fixture, NULL, fixture_setup, test_wrong_types, fixture_teardown);
   g_test_add ("/server/bad/unknown-names", Fixture, NULL, fixture_setup, test_unknown_names, fixture_teardown);
   g_test_add ("/server/bad/invalid-uuids", Fixture, NULL, fixture_setup, test_invalid_uuids, fixture_teardown);
