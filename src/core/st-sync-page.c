@@ -436,12 +436,12 @@ st_page_read (const char  *json,
       g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "pull answer is not a JSON object: %s",
                    g_strchomp ((char *) message));
       yajl_free_error (r.handle, message);
-      page = NULL;
+      g_clear_pointer (&page, st_page_free);
     }
   else if (!r.changes_seen || page->cursor == NULL)
     {
       g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "pull answer without changes or cursor");
-      page = NULL;
+      g_clear_pointer (&page, st_page_free);
     }
   else if (r.scope_text != NULL)
     {

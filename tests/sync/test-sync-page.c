@@ -272,6 +272,46 @@ test_deep (void)
   g_assert_cmpuint (strlen (field (page, 0, "deep")->text), ==, 2 * (gsize) depth);
 }
 
+static gint64
+resident_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmRSS:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoll (line + 6, NULL, 10);
+}
+
+/* An answer that is not a page leaves nothing behind: each one leaked the
+ * page's buffers (about 300 kB), so a proxy answering HTML to every retry
+ * would have grown the laptop's memory without end (found by fuzzing). */
+static void
+test_no_leak_on_error (void)
+{
+  static const char *const answers[] = { "<html>proxy</html>", "{\"changes\":[]}", "{\"cursor\":\"c\"}" };
+  gint64 before;
+
+  /* Warm up: the allocator's own first blocks. */
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (st_page_read (answers[i % 3], strlen (answers[i % 3]), &error));
+    }
+  before = resident_kb ();
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (st_page_read (answers[i % 3], strlen (answers[i % 3]), &error));
+      g_assert_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER);
+    }
+  /* 2,000 leaks of 300 kB would be 600 MB. */
+  g_assert_cmpint (resident_kb () - before, <, 64 * 1024);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -283,5 +323,6 @@ main (int    argc,
   g_test_add_func ("/sync/page/wrong-types", test_wrong_types);
   g_test_add_func ("/sync/page/not-a-page", test_not_a_page);
   g_test_add_func ("/sync/page/deep", test_deep);
+  g_test_add_func ("/sync/page/no-leak-on-error", test_no_leak_on_error);
   return g_test_run ();
 }
