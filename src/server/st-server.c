@@ -189,6 +189,20 @@ request_uncount (Request *req)
   g_atomic_int_dec_and_test (&req->server->in_flight);
 }
 
+/* The path as the log shows it: one of the API's own paths, or only how
+ * long it was. A path is whatever the client sent, an ID number or a name
+ * in it included (issue 16). */
+static char *
+loggable_path (const char *path,
+               const char *method)
+{
+  const char *allow = NULL;
+
+  if (path != NULL && (st_api_find_route (path, method, &allow) != NULL || allow != NULL))
+    return g_strdup (path);
+  return g_strdup_printf ("other(%zu)", path ? strlen (path) : 0);
+}
+
 /* One line per request; never a name, an ID number or a token. */
 static void
 request_log (Request    *req,
@@ -442,7 +456,7 @@ got_headers (SoupServerMessage *msg,
   g_free (req->method);
   req->method = g_strdup (soup_server_message_get_method (msg));
   g_free (req->path);
-  req->path = g_strdup (g_uri_get_path (soup_server_message_get_uri (msg)));
+  req->path = loggable_path (g_uri_get_path (soup_server_message_get_uri (msg)), req->method);
   if (!req->counted)
     {
       req->counted = TRUE;

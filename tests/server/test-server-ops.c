@@ -134,9 +134,19 @@ test_logs_are_private (void)
   wrong = st_test_call (session, server, "POST", "/api/v1/sign-in", NULL,
                         "{\"user\":\"qiaoma\",\"password\":\"wrong password\",\"device\":\"0192f7c4-5a6e-7b3c-8d9e-0f1a2b3c4d5e\"}");
   g_assert_cmpuint (wrong->status, ==, 401);
+  /* A path is what the client sent: an ID number or a name in it. */
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/participants/%s", id_number);
+    g_autoptr(StTestReply) unknown = st_test_call (session, server, "GET", path, token, NULL);
+    g_autoptr(StTestReply) named = st_test_call (session, server, "GET", "/%E7%8E%8B%E5%B0%8F%E6%98%8E", token, NULL);
+
+    g_assert_cmpuint (unknown->status, ==, 404);
+    g_assert_cmpuint (named->status, ==, 404);
+  }
   st_test_server_stop (server);
 
   log = st_test_server_log (server);
+  g_assert_nonnull (strstr (log, "path=other(39) status=404"));
   /* The log says what happened… */
   g_assert_nonnull (strstr (log, "path=/api/v1/push status=200"));
   g_assert_nonnull (strstr (log, "changes=1 applied=1"));
@@ -144,6 +154,7 @@ test_logs_are_private (void)
   g_assert_nonnull (strstr (log, "signin_failed"));
   /* …and nothing of who. */
   g_assert_null (strstr (log, "王小明"));
+  g_assert_null (strstr (log, "%E7%8E%8B"));
   g_assert_null (strstr (log, id_number));
   g_assert_null (strstr (log, token));
   g_assert_null (strstr (log, token + 4));
