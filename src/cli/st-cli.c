@@ -15,6 +15,7 @@
 #include "st-divisions.h"
 #include "st-idcard.h"
 #include "st-import.h"
+#include "st-locale.h"
 #include "st-participant.h"
 
 #include "st-cli-private.h"
@@ -826,7 +827,7 @@ main (int    argc,
   int first = 1;
   int status = 2;
 
-  setlocale (LC_ALL, "");
+  st_locale_init ();
   g_set_prgname ("shuangti-cli");
   bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

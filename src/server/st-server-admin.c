@@ -214,10 +214,15 @@ resolve_township (StDivisions  *divisions,
   for (const char *p = text; *p; p++)
     if (!g_ascii_isdigit (*p))
       digits = FALSE;
-  if (digits && strlen (text) == 12)
-    return g_strdup (text);
-  if (digits && strlen (text) == 9)
-    return g_strconcat (text, "000", NULL);
+  if (digits && (strlen (text) == 12 || strlen (text) == 9))
+    {
+      g_autofree char *code = strlen (text) == 12 ? g_strdup (text) : g_strconcat (text, "000", NULL);
+      const StDivision *known = st_divisions_lookup (divisions, code);
+
+      /* A code of no township would give an account that sees nothing. */
+      if (known != NULL && known->level == ST_DIVISION_TOWNSHIP)
+        return g_steal_pointer (&code);
+    }
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                _("“%s” is not a township: give its 12-digit code (such as 522327104000) or its name in the default county."),
                text);

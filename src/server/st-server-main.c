@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "st-locale.h"
 #include "st-server-admin.h"
 #include "st-server-auth.h"
 #include "st-server-log.h"
@@ -89,7 +90,7 @@ main (int    argc,
   const char *localedir = g_getenv ("ST_LOCALEDIR");
   int status;
 
-  setlocale (LC_ALL, "");
+  st_locale_init ();
   bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -912,10 +912,29 @@ sqlite_account_insert (StStore     *store,
   sqlite3_stmt *stmt = conn_prepare (self, txn->conn,
                                      "INSERT INTO accounts (name, role, townships, password_hash, disabled, created_at, changed_at)"
                                      " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  sqlite3_stmt *same;
   int rc;
 
   if (stmt == NULL)
     return FALSE;
+  /* Names differ by more than case: "Qiaoma" is not a second qiaoma (a
+   * person types either when signing in on another laptop). NOCASE folds
+   * ASCII letters, the only ones that have a case in account names here. */
+  same = conn_prepare (self, txn->conn, "SELECT name FROM accounts WHERE name = ? COLLATE NOCASE", error);
+  if (same == NULL)
+    return FALSE;
+  sqlite3_bind_text (same, 1, account->name, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (same);
+  if (rc == SQLITE_ROW)
+    {
+      g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_EXISTS,
+                   _("An account named “%s” exists already."), (const char *) sqlite3_column_text (same, 0));
+      sqlite3_reset (same);
+      return FALSE;
+    }
+  sqlite3_reset (same);
+  if (rc != SQLITE_DONE)
+    return set_error (self, txn->conn->db, rc, error);
   sqlite3_bind_text (stmt, 1, account->name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, st_role_to_string (account->role), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, townships, -1, SQLITE_TRANSIENT);

@@ -332,6 +332,34 @@ test_admin_commands (void)
   g_assert_cmpint (st_test_admin (db, "long enough\n", NULL, NULL, "user", "add", "county", "--role", "county", NULL), ==, 0);
   /* The same name twice is refused. */
   g_assert_cmpint (st_test_admin (db, "long enough\n", NULL, NULL, "user", "add", "county", "--role", "county", NULL), ==, 1);
+  /* …and so is the same name in other letter case, and a code that is no
+   * township's (an account that would see nothing). */
+  g_assert_cmpint (st_test_admin (db, "long enough\n", NULL, &err, "user", "add", "Qiaoma", "--role", "township",
+                                  "--township", "巧马镇", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "“qiaoma” exists already"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (st_test_admin (db, "long enough\n", NULL, &err, "user", "add", "nowhere", "--role", "township",
+                                  "--township", "999999999999", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "is not a township"));
+  g_clear_pointer (&err, g_free);
+  /* A township by name in the C locale (a systemd unit, a cron job). */
+  {
+    g_autofree char *input = g_build_filename (g_get_user_data_dir (), "password", NULL);
+    g_autofree char *c_db = st_test_db_path ("admin-c.db");
+    g_autofree char *command = g_strdup_printf ("LC_ALL=C LANG= ST_SERVER_CHEAP_HASH=1 '%s' --db '%s' user add cmode"
+                                                " --role township --township 巧马镇 < '%s'",
+                                                st_test_server_binary (), c_db, input);
+    g_autofree char *c_out = NULL;
+    g_autofree char *c_err = NULL;
+    int status;
+
+    g_assert_true (g_file_set_contents (input, "long enough\n", -1, NULL));
+    g_assert_true (g_spawn_sync (NULL, (char **) (const char *const[]) { "/bin/sh", "-c", command, NULL }, NULL,
+                                 G_SPAWN_DEFAULT, NULL, NULL, &c_out, &c_err, &status, NULL));
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("user add in the C locale: %s", c_err);
+    g_assert_nonnull (strstr (c_out, ST_TEST_TOWNSHIP_A));
+  }
   g_assert_cmpint (st_test_admin (db, NULL, NULL, NULL, "user", "disable", "county", NULL), ==, 0);
 
   g_assert_cmpint (st_test_admin (db, NULL, &list, NULL, "user", "list", "--json", NULL), ==, 0);
