@@ -333,6 +333,26 @@ gunzip_bytes (GBytes   *in,
 
 /* The request body as JSON; NULL with @error filled. @optional: an empty
  * body is an empty object. */
+/* Whether a string of the JSON text holds \u0000: a NUL would cut a name
+ * short where C reads it, and no field of ours holds one. An escape is one
+ * when an odd number of backslashes stands before its u ("\\u0000" is the
+ * six characters \u0000, not a NUL). */
+static gboolean
+has_nul_escape (const char *data,
+                gsize       size)
+{
+  for (const char *p = data; (p = g_strstr_len (p, (gssize) (data + size - p), "u0000")) != NULL; p++)
+    {
+      gsize backslashes = 0;
+
+      while (p - (gssize) backslashes > data && p[-1 - (gssize) backslashes] == '\\')
+        backslashes++;
+      if (backslashes % 2 == 1)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static JsonNode *
 read_body (StApi      *self,
            StCall     *call,
@@ -392,6 +412,11 @@ read_body (StApi      *self,
   if (!g_utf8_validate_len (data, size, NULL))
     {
       st_api_error_set (error, 400, "malformed_json", "The body is not UTF-8 text.");
+      return NULL;
+    }
+  if (has_nul_escape (data, size))
+    {
+      st_api_error_set (error, 400, "malformed_json", "The body holds a NUL character (\\u0000).");
       return NULL;
     }
   if (!st_json_check_limits (data, (gssize) size, ST_JSON_MAX_DEPTH, 0, NULL))

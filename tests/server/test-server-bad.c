@@ -141,6 +141,16 @@ test_malformed_json (Fixture       *f,
   expect_body_refused (f, "{\"changes\":[], \"x\":\"\xff\xfe\"}", -1, 400, "malformed_json");
   /* A NUL inside. */
   expect_body_refused (f, "{\"changes\":[]}\0{}", 16, 400, "malformed_json");
+  /* A NUL escaped inside a name: it would have cut 王五 to 王. */
+  {
+    g_autofree char *first = valid_change ();
+    g_autofree char *row = st_uuid_new ();
+    g_autofree char *named = st_test_change (2, "participants", row, "insert", st_test_hlc (0), 0,
+                                             st_test_participant ("王\\u0000五", ST_TEST_TOWNSHIP_A, 2));
+    g_autofree char *body = g_strdup_printf ("{\"changes\":[%s,%s]}", first, named);
+
+    expect_body_refused (f, body, -1, 400, "malformed_json");
+  }
   /* Nested deep enough to exhaust a parser's stack. */
   for (guint i = 0; i < 100000; i++)
     g_string_append_c (deep, '[');
