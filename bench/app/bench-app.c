@@ -157,10 +157,7 @@ main (int   argc,
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autoptr(StDb) db = NULL;
-  g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   gint64 start;
-  char *line;
 
   child_start = g_get_monotonic_time ();
   if (argc == 3 && g_str_equal (argv[1], "--child"))
@@ -184,27 +181,7 @@ main (int   argc,
   g_clear_object (&db);
 
   /* The first frame, timed from before the process exists. */
-  start = g_get_monotonic_time ();
-  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, argv[0], "--child", path, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
-  while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error)) != NULL)
-    {
-      if (g_str_has_prefix (line, "first-frame "))
-        {
-          char *label;
-          double in_main = g_ascii_strtod (line + strlen ("first-frame "), &label);
-
-          g_print ("start to first frame with the list shown (%s): %.0f ms from starting the process,"
-                   " %.0f ms of them after main () (target <= 1000 ms)\n",
-                   g_strstrip (label), bench_ms_since (start), in_main);
-        }
-      else
-        g_print ("%s\n", line);
-      g_free (line);
-    }
-  g_subprocess_wait_check (child, NULL, &error);
-  g_assert_no_error (error);
+  bench_run_child ((const char *const[]) { argv[0], "--child", path, NULL });
 
   {
     const char *files[] = { "bench.db", "bench.db-wal", "bench.db-shm" };

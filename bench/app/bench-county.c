@@ -526,14 +526,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *path = NULL;
   g_autofree char *class_id = NULL;
   g_autofree char *session_id = NULL;
-  gint64 start;
-  char *line;
 
   child_start = g_get_monotonic_time ();
   if (argc == 5 && g_str_equal (argv[1], "--child"))
@@ -545,26 +540,6 @@ main (int   argc,
   largest_class (path, &class_id, &session_id);
 
   /* The first frame, timed from before the process exists. */
-  start = g_get_monotonic_time ();
-  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, argv[0], "--child", path, class_id, session_id, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
-  while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error)) != NULL)
-    {
-      if (g_str_has_prefix (line, "first-frame "))
-        {
-          char *label;
-          double in_main = g_ascii_strtod (line + strlen ("first-frame "), &label);
-
-          g_print ("start to first frame with the list shown (%s): %.0f ms from starting the process,"
-                   " %.0f ms of them after main () (target <= 1000 ms)\n",
-                   g_strstrip (label), bench_ms_since (start), in_main);
-        }
-      else
-        g_print ("%s\n", line);
-      g_free (line);
-    }
-  g_subprocess_wait_check (child, NULL, &error);
-  g_assert_no_error (error);
+  bench_run_child ((const char *const[]) { argv[0], "--child", path, class_id, session_id, NULL });
   return 0;
 }
