@@ -3,7 +3,8 @@
  * thing the demo makes — classes, sessions, attendance, study logs,
  * assessments, certificates, the audit log —, made once by
  * `shuangti-cli demo --participants 100000` and kept in the cache folder
- * under the version of the demo code (ST_BENCH_COUNTY=FILE uses another).
+ * under the version of the demo code (ST_BENCH_COUNTY=FILE uses another);
+ * with ST_BENCH_FIXTURE=township, a township laptop's share of it.
  * It prints the size of each table, then walks every page as a person
  * does and prints each figure beside its target:
  *   - process start to the first frame with the participant list;
@@ -462,7 +463,7 @@ print_sizes (const char *path)
   stmt = st_db_prepare (db, "SELECT name, sum (pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC", &error);
   if (stmt == NULL)
     g_error ("%s", error->message);
-  g_print ("the county fixture, by table and index:\n");
+  g_print ("the fixture, by table and index:\n");
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       const char *name = (const char *) sqlite3_column_text (stmt, 0);
@@ -522,6 +523,89 @@ county_fixture (void)
   return g_steal_pointer (&path);
 }
 
+/* A township laptop's share of the county, the second fixture
+ * (ST_BENCH_FIXTURE=township): a copy of the county through SQLite's backup
+ * API, without what lies outside one township (the synced tables by their
+ * township, the audit log and outbox of those rows, the search index of
+ * those people), then vacuumed. Made once beside the county. */
+static char *
+township_fixture (const char *county)
+{
+  static const char *const scoped[] = { "participants", "classes", "enrolments", "sessions", "attendance",
+                                        "study_logs", "assignments", "assessments", "exemptions", "certificates" };
+  g_autofree char *base = g_strndup (county, strlen (county) - strlen (".db"));
+  g_autofree char *path = g_strconcat (base, "-township.db", NULL);
+  g_autofree char *part = g_strconcat (path, ".part", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) kept = g_string_new ("CREATE TEMP TABLE kept (id TEXT PRIMARY KEY) WITHOUT ROWID; INSERT OR IGNORE INTO kept ");
+  gint64 start = g_get_monotonic_time ();
+  const char *township;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_print ("the township fixture: %s (kept)\n", path);
+      return g_steal_pointer (&path);
+    }
+  {
+    sqlite3 *src = NULL, *dst = NULL;
+    sqlite3_backup *backup;
+
+    g_remove (part);
+    if (st_db_sqlite_open (county, SQLITE_OPEN_READONLY, &src) != SQLITE_OK
+        || st_db_sqlite_open (part, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &dst) != SQLITE_OK
+        || (backup = sqlite3_backup_init (dst, "main", src, "main")) == NULL)
+      g_error ("cannot copy the county: %s", dst ? sqlite3_errmsg (dst) : "?");
+    sqlite3_backup_step (backup, -1);
+    if (sqlite3_backup_finish (backup) != SQLITE_OK)
+      g_error ("cannot copy the county: %s", sqlite3_errmsg (dst));
+    sqlite3_close (src);
+    sqlite3_close (dst);
+  }
+  {
+    g_autoptr(StDb) db = st_db_open (part, &error);
+    sqlite3_stmt *stmt;
+
+    if (db == NULL)
+      g_error ("%s", error->message);
+    /* The township with the most people, as a busy township office. */
+    stmt = st_db_prepare (db, "SELECT township_code FROM participants GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", &error);
+    if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+      g_error ("no township in the county");
+    township = g_intern_string ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_reset (stmt);
+    /* What sync applies is not captured; the guards let it delete. */
+    st_db_set_applying_remote (db, TRUE);
+    if (!st_db_begin (db, &error))
+      g_error ("%s", error->message);
+    for (guint i = 0; i < G_N_ELEMENTS (scoped); i++)
+      {
+        g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE township_code IS NOT '%s'", scoped[i], township);
+
+        if (!st_db_exec (db, sql, &error))
+          g_error ("%s", error->message);
+        g_string_append_printf (kept, "%sSELECT id FROM %s", i ? " UNION ALL " : "", scoped[i]);
+      }
+    g_string_append (kept, ";"
+                     "DELETE FROM outbox WHERE audit_id IN"
+                     " (SELECT id FROM audit_log WHERE row_id NOT IN (SELECT id FROM kept));"
+                     "DELETE FROM audit_log WHERE row_id NOT IN (SELECT id FROM kept);"
+                     "DELETE FROM participant_search WHERE pid NOT IN (SELECT rowid FROM participants);"
+                     "DELETE FROM participant_search_keys WHERE pid NOT IN (SELECT rowid FROM participants);"
+                     "DELETE FROM participant_search_id_keys WHERE pid NOT IN (SELECT rowid FROM participants);"
+                     "DROP TABLE kept;");
+    if (!st_db_exec (db, kept->str, &error) || !st_db_commit (db, &error))
+      g_error ("%s", error->message);
+    st_db_set_applying_remote (db, FALSE);
+    if (!st_db_exec (db, "VACUUM", &error))
+      g_error ("%s", error->message);
+  }
+  /* Every connection to it is closed: renamed whole. */
+  if (g_rename (part, path) != 0)
+    g_error ("cannot rename %s: %s", part, g_strerror (errno));
+  g_print ("the township fixture: %s, township %s, made in %.0f s\n", path, township, bench_ms_since (start) / 1000);
+  return g_steal_pointer (&path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -535,6 +619,12 @@ main (int   argc,
     return run_child (argv[2], argv[3], argv[4]);
 
   path = county_fixture ();
+  if (g_strcmp0 (g_getenv ("ST_BENCH_FIXTURE"), "township") == 0)
+    {
+      g_autofree char *county = g_steal_pointer (&path);
+
+      path = township_fixture (county);
+    }
   if (g_getenv ("ST_BENCH_FLOWS") == NULL)
     print_sizes (path);
   largest_class (path, &class_id, &session_id);
