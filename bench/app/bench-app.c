@@ -67,7 +67,6 @@ type (StParticipantsPage *page,
 static int
 run_child (const char *path)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(StDb) db = NULL;
   g_autoptr(GArray) keystrokes = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) frames = g_array_new (FALSE, FALSE, sizeof (double));
@@ -80,22 +79,8 @@ run_child (const char *path)
   };
 
   st_application_tune_memory ();   /* as main () does */
-  gtk_init ();
-  adw_init ();
-  db = st_db_open (path, &error);
-  if (db == NULL)
-    g_error ("%s", error->message);
-  window = st_window_new (NULL, db);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
-  gtk_window_present (GTK_WINDOW (window));
+  window = bench_open_window (path, &db);
   page = st_window_get_participants_page (window);
-
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
-  bench_watch_frames (GTK_WIDGET (window));
-  bench_painted = FALSE;
-  while (!bench_painted)
-    g_main_context_iteration (NULL, TRUE);
   /* The parent reads this line: the list is on screen. */
   g_print ("first-frame %.0f %s\n", bench_ms_since (child_start),
            gtk_label_get_text (st_participants_page_get_count_label (page)));

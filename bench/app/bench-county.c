@@ -372,7 +372,6 @@ run_child (const char *path,
            const char *class_id,
            const char *session_id)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(StDb) db = NULL;
   g_autoptr(GArray) filter_times = g_array_new (FALSE, FALSE, sizeof (double));
   StWindow *window;
@@ -381,21 +380,7 @@ run_child (const char *path,
   setvbuf (stdout, NULL, _IOLBF, 0);
   st_application_tune_memory ();   /* as main () does */
   watchdog = g_thread_new ("watchdog", watch_thread, NULL);
-  gtk_init ();
-  adw_init ();
-  db = st_db_open (path, &error);
-  if (db == NULL)
-    g_error ("%s", error->message);
-  window = st_window_new (NULL, db);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
-  gtk_window_present (GTK_WINDOW (window));
-
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
-  bench_watch_frames (GTK_WIDGET (window));
-  bench_painted = FALSE;
-  while (!bench_painted)
-    g_main_context_iteration (NULL, TRUE);
+  window = bench_open_window (path, &db);
   g_print ("first-frame %.0f %s\n", bench_ms_since (child_start),
            gtk_label_get_text (st_participants_page_get_count_label (st_window_get_participants_page (window))));
   bench_print_memory ("after the first frame");

@@ -4,8 +4,12 @@
  * samples. Printed, never asserted. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 #include <string.h>
+
+#include "st-application.h"
+#include "st-db.h"
+#include "st-window-private.h"
 
 static gboolean bench_painted;
 
@@ -181,4 +185,31 @@ bench_run_child (const char *const *argv)
     }
   g_subprocess_wait_check (child, NULL, &error);
   g_assert_no_error (error);
+}
+
+/* The window as main () makes it (after st_application_tune_memory ()),
+ * on the database at @path (its connection in *@db), 1280×720; returns
+ * once its first frame is painted, with frames counted from then on. */
+static inline StWindow *
+bench_open_window (const char  *path,
+                   StDb       **db)
+{
+  g_autoptr(GError) error = NULL;
+  StWindow *window;
+
+  gtk_init ();
+  adw_init ();
+  *db = st_db_open (path, &error);
+  if (*db == NULL)
+    g_error ("%s", error->message);
+  window = st_window_new (NULL, *db);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  bench_watch_frames (GTK_WIDGET (window));
+  bench_painted = FALSE;
+  while (!bench_painted)
+    g_main_context_iteration (NULL, TRUE);
+  return window;
 }
