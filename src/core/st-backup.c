@@ -479,6 +479,51 @@ st_backup (StDb              *db,
                         progress, progress_data, cancellable, error);
 }
 
+gboolean
+st_backup_sqlite (sqlite3       *src,
+                  const char    *src_path,
+                  const char    *path,
+                  StBackupFlags  flags,
+                  GError       **error)
+{
+  g_return_val_if_fail (src != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  return backup_handle (src, src_path, path, flags, NULL, NULL, NULL, error);
+}
+
+gboolean
+st_backup_copy_sqlite (sqlite3     *dst,
+                       sqlite3     *src,
+                       const char  *dst_path,
+                       GError     **error)
+{
+  int rc = copy_pages (dst, src, NULL, NULL, NULL);
+
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  return set_error (rc, dst_path, TRUE, error);
+}
+
+gboolean
+st_backup_integrity_ok (sqlite3     *handle,
+                        const char  *path,
+                        GError     **error)
+{
+  gboolean sound = FALSE;
+  int rc = integrity_check (handle, &sound);
+
+  if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB)
+    return set_error (rc, path, FALSE, error);
+  if (rc != SQLITE_OK || !sound)
+    {
+      g_set_error (error, ST_BACKUP_ERROR, ST_BACKUP_ERROR_DAMAGED,
+                   _("%s is damaged or is not a Shuangti database."), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------------ */
 /* What a backup holds                                                      */
 

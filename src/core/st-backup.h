@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <sqlite3.h>
 
 #include "st-db.h"
 
@@ -111,6 +112,25 @@ StBackupInfo *st_restore_finish      (GAsyncResult       *result,
  * cannot be read. */
 gint64        st_restore_count_lost  (const char         *db_path,
                                       const StBackupInfo *backup);
+
+/* The same copy for a database that is not a laptop's (shuangti-server's):
+ * @src is copied into a new file @path (mode 0600, journal_mode DELETE,
+ * checked by PRAGMA integrity_check before it is moved into place). */
+gboolean      st_backup_sqlite       (sqlite3            *src,
+                                      const char         *src_path,
+                                      const char         *path,
+                                      StBackupFlags       flags,
+                                      GError            **error);
+/* Copies every page of @src into @dst in one transaction of @dst (SQLite's
+ * online backup API): other connections to @dst see all of it at once. */
+gboolean      st_backup_copy_sqlite  (sqlite3            *dst,
+                                      sqlite3            *src,
+                                      const char         *dst_path,
+                                      GError            **error);
+/* PRAGMA integrity_check says "ok"; ST_BACKUP_ERROR_DAMAGED otherwise. */
+gboolean      st_backup_integrity_ok (sqlite3            *handle,
+                                      const char         *path,
+                                      GError            **error);
 
 GQuark        st_backup_error_quark  (void);
 

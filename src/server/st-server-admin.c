@@ -21,14 +21,15 @@
 #include "st-idcard.h"
 #include "st-json-guard.h"
 #include "st-server-admin.h"
+#include "st-server-admin-private.h"
 #include "st-server-auth.h"
 #include "st-store-sqlite.h"
 
 #define MIN_PASSWORD_CHARS 8
 #define MAX_PASSWORD_BYTES 1024
 
-static void
-print_error (const char *message)
+void
+st_admin_print_error (const char *message)
 {
   /* Translators: an error message of the server's administration commands */
   g_printerr (_("shuangti-server: %s\n"), message);
@@ -36,8 +37,8 @@ print_error (const char *message)
 
 /* Run as root on a file that belongs to the service's user, SQLite would
  * leave -wal and -shm files the server cannot open. */
-static gboolean
-check_owner (const char  *path,
+gboolean
+st_admin_check_owner (const char  *path,
              GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
@@ -59,25 +60,25 @@ check_owner (const char  *path,
   return TRUE;
 }
 
-static StStore *
-open_store (const char *db_path)
+StStore *
+st_admin_open_store (const char *db_path)
 {
   g_autoptr(GError) error = NULL;
   StStore *store;
 
   if (db_path == NULL)
     {
-      print_error (_("Give the server database with --db FILE."));
+      st_admin_print_error (_("Give the server database with --db FILE."));
       return NULL;
     }
-  if (!check_owner (db_path, &error))
+  if (!st_admin_check_owner (db_path, &error))
     {
-      print_error (error->message);
+      st_admin_print_error (error->message);
       return NULL;
     }
   store = st_store_sqlite_open (db_path, &error);
   if (store == NULL)
-    print_error (error->message);
+    st_admin_print_error (error->message);
   return store;
 }
 
@@ -259,12 +260,12 @@ check_scope (StRole   role,
 
   if (st_role_sees_all (role) && n > 0)
     {
-      print_error (_("County and admin accounts see every township: leave out --township."));
+      st_admin_print_error (_("County and admin accounts see every township: leave out --township."));
       return FALSE;
     }
   if (!st_role_sees_all (role) && n == 0)
     {
-      print_error (_("Trainer and township accounts need at least one --township."));
+      st_admin_print_error (_("Trainer and township accounts need at least one --township."));
       return FALSE;
     }
   return TRUE;
@@ -279,7 +280,7 @@ parse_role (const char *text,
   {
     g_autofree char *message = g_strdup_printf (_("“%s” is not a role: give trainer, township, county or admin."), text);
 
-    print_error (message);
+    st_admin_print_error (message);
   }
   return FALSE;
 }
@@ -305,8 +306,8 @@ describe_townships (char **townships)
 }
 
 /* Parses a command's options; FALSE (after a message) when they are wrong. */
-static gboolean
-parse_options (const char    *parameter,
+gboolean
+st_admin_parse_options (const char    *parameter,
                const char    *summary,
                GOptionEntry  *entries,
                int           *argc,
@@ -320,7 +321,7 @@ parse_options (const char    *parameter,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      print_error (error->message);
+      st_admin_print_error (error->message);
       return FALSE;
     }
   return TRUE;
@@ -338,7 +339,7 @@ save_account (StStore   *store,
 
   if (txn == NULL)
     {
-      print_error (error->message);
+      st_admin_print_error (error->message);
       return FALSE;
     }
   account->changed_at = now;
@@ -349,12 +350,12 @@ save_account (StStore   *store,
       || (revoke_tokens && !st_store_tokens_revoke_account (store, txn, account->id, now, &error)))
     {
       st_store_rollback (store, txn);
-      print_error (error->message);
+      st_admin_print_error (error->message);
       return FALSE;
     }
   if (!st_store_commit (store, txn, &error))
     {
-      print_error (error->message);
+      st_admin_print_error (error->message);
       return FALSE;
     }
   return TRUE;
@@ -368,12 +369,12 @@ find_account (StStore    *store,
   StAccount *account = st_store_account_find (store, NULL, name, &error);
 
   if (error != NULL)
-    print_error (error->message);
+    st_admin_print_error (error->message);
   else if (account == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("There is no account named “%s”; “user list” shows them."), name);
 
-      print_error (message);
+      st_admin_print_error (message);
     }
   return account;
 }
@@ -398,22 +399,22 @@ user_add (const char *db_path,
   g_auto(StSecret) password = NULL;
   g_autofree char *scope = NULL;
 
-  if (!parse_options (_("NAME"), _("Create an account. The password is asked for, or read as one line from standard input."),
+  if (!st_admin_parse_options (_("NAME"), _("Create an account. The password is asked for, or read as one line from standard input."),
                       entries, &argc, &argv))
     return 2;
   if (argc != 2)
     {
-      print_error (_("Give the account’s name: user add NAME --role ROLE [--township CODE …]"));
+      st_admin_print_error (_("Give the account’s name: user add NAME --role ROLE [--township CODE …]"));
       return 2;
     }
   if (role_text == NULL)
     {
-      print_error (_("Give the account’s role with --role trainer|township|county|admin."));
+      st_admin_print_error (_("Give the account’s role with --role trainer|township|county|admin."));
       return 2;
     }
   if (!name_is_valid (argv[1]))
     {
-      print_error (_("An account name has 1 to 64 characters and no spaces."));
+      st_admin_print_error (_("An account name has 1 to 64 characters and no spaces."));
       return 2;
     }
   if (!parse_role (role_text, &account->role))
@@ -423,14 +424,14 @@ user_add (const char *db_path,
   if (account->townships == NULL)
     {
       account->townships = g_new0 (char *, 1);
-      print_error (error->message);
+      st_admin_print_error (error->message);
       return 2;
     }
   if (!check_scope (account->role, account->townships))
     return 2;
   account->name = g_strdup (argv[1]);
 
-  store = open_store (db ? db : db_path);
+  store = st_admin_open_store (db ? db : db_path);
   if (store == NULL)
     return 1;
   {
@@ -440,7 +441,7 @@ user_add (const char *db_path,
       {
         g_autofree char *message = g_strdup_printf (_("An account named “%s” exists already."), account->name);
 
-        print_error (message);
+        st_admin_print_error (message);
         return 1;
       }
   }
@@ -448,13 +449,13 @@ user_add (const char *db_path,
   password = read_password (account->name, &error);
   if (password == NULL)
     {
-      print_error (error->message);
+      st_admin_print_error (error->message);
       return 1;
     }
   account->password_hash = st_auth_hash_password (password);
   if (account->password_hash == NULL)
     {
-      print_error (_("The password could not be hashed (out of memory)."));
+      st_admin_print_error (_("The password could not be hashed (out of memory)."));
       return 1;
     }
   if (!save_account (store, account, TRUE, FALSE))
@@ -485,15 +486,15 @@ user_modify (const char *db_path,
   g_autoptr(GError) error = NULL;
   g_autofree char *scope = NULL;
 
-  if (!parse_options (_("NAME"), _("Change an account’s role or townships. It takes effect at the account’s next request."),
+  if (!st_admin_parse_options (_("NAME"), _("Change an account’s role or townships. It takes effect at the account’s next request."),
                       entries, &argc, &argv))
     return 2;
   if (argc != 2)
     {
-      print_error (_("Give the account’s name: user modify NAME [--role ROLE] [--township CODE …]"));
+      st_admin_print_error (_("Give the account’s name: user modify NAME [--role ROLE] [--township CODE …]"));
       return 2;
     }
-  store = open_store (db ? db : db_path);
+  store = st_admin_open_store (db ? db : db_path);
   if (store == NULL)
     return 1;
   account = find_account (store, argv[1]);
@@ -507,7 +508,7 @@ user_modify (const char *db_path,
 
       if (codes == NULL)
         {
-          print_error (error->message);
+          st_admin_print_error (error->message);
           return 2;
         }
       g_strfreev (account->townships);
@@ -542,15 +543,15 @@ user_passwd (const char *db_path,
   g_autoptr(GError) error = NULL;
   g_auto(StSecret) password = NULL;
 
-  if (!parse_options (_("NAME"), _("Set an account’s password. Its laptops must sign in again."),
+  if (!st_admin_parse_options (_("NAME"), _("Set an account’s password. Its laptops must sign in again."),
                       entries, &argc, &argv))
     return 2;
   if (argc != 2)
     {
-      print_error (_("Give the account’s name: user passwd NAME"));
+      st_admin_print_error (_("Give the account’s name: user passwd NAME"));
       return 2;
     }
-  store = open_store (db ? db : db_path);
+  store = st_admin_open_store (db ? db : db_path);
   if (store == NULL)
     return 1;
   account = find_account (store, argv[1]);
@@ -559,14 +560,14 @@ user_passwd (const char *db_path,
   password = read_password (account->name, &error);
   if (password == NULL)
     {
-      print_error (error->message);
+      st_admin_print_error (error->message);
       return 1;
     }
   g_free (account->password_hash);
   account->password_hash = st_auth_hash_password (password);
   if (account->password_hash == NULL)
     {
-      print_error (_("The password could not be hashed (out of memory)."));
+      st_admin_print_error (_("The password could not be hashed (out of memory)."));
       return 1;
     }
   if (!save_account (store, account, FALSE, TRUE))
@@ -589,18 +590,18 @@ user_set_disabled (const char *db_path,
   g_autoptr(StAccount) account = NULL;
   g_autoptr(StStore) store = NULL;
 
-  if (!parse_options (_("NAME"),
+  if (!st_admin_parse_options (_("NAME"),
                       disabled ? _("Disable an account: it can no longer sign in, and its laptops are signed out at once.")
                                : _("Enable a disabled account again."),
                       entries, &argc, &argv))
     return 2;
   if (argc != 2)
     {
-      print_error (disabled ? _("Give the account’s name: user disable NAME")
+      st_admin_print_error (disabled ? _("Give the account’s name: user disable NAME")
                             : _("Give the account’s name: user enable NAME"));
       return 2;
     }
-  store = open_store (db ? db : db_path);
+  store = st_admin_open_store (db ? db : db_path);
   if (store == NULL)
     return 1;
   account = find_account (store, argv[1]);
@@ -616,8 +617,8 @@ user_set_disabled (const char *db_path,
   return 0;
 }
 
-static char *
-format_time (gint64 ms)
+char *
+st_admin_format_time (gint64 ms)
 {
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
   g_autoptr(GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
@@ -641,20 +642,20 @@ user_list (const char *db_path,
   g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!parse_options ("", _("List the accounts."), entries, &argc, &argv))
+  if (!st_admin_parse_options ("", _("List the accounts."), entries, &argc, &argv))
     return 2;
   if (argc != 1)
     {
-      print_error (_("user list takes no names."));
+      st_admin_print_error (_("user list takes no names."));
       return 2;
     }
-  store = open_store (db ? db : db_path);
+  store = st_admin_open_store (db ? db : db_path);
   if (store == NULL)
     return 1;
   accounts = st_store_account_list (store, &error);
   if (accounts == NULL)
     {
-      print_error (error->message);
+      st_admin_print_error (error->message);
       return 1;
     }
 
@@ -704,7 +705,7 @@ user_list (const char *db_path,
     {
       const StAccount *a = g_ptr_array_index (accounts, i);
       g_autofree char *scope = st_role_sees_all (a->role) ? g_strdup (_("all townships")) : describe_townships (a->townships);
-      g_autofree char *created = format_time (a->created_at);
+      g_autofree char *created = st_admin_format_time (a->created_at);
 
       /* Translators: name, role, state, townships, creation time */
       g_print (_("%s\t%s\t%s\t%s\tcreated %s\n"), a->name, st_role_to_string (a->role),
@@ -766,15 +767,15 @@ audit (const char *db_path,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
-  if (!parse_options ("", _("Show every change the server applied to a participant: when, by which account and laptop, old and new values."),
+  if (!st_admin_parse_options ("", _("Show every change the server applied to a participant: when, by which account and laptop, old and new values."),
                       entries, &argc, &argv))
     return 2;
   if (participant == NULL || argc != 1)
     {
-      print_error (_("Give the participant: audit --participant ID-NUMBER|KEY"));
+      st_admin_print_error (_("Give the participant: audit --participant ID-NUMBER|KEY"));
       return 2;
     }
-  store = open_store (db ? db : db_path);
+  store = st_admin_open_store (db ? db : db_path);
   if (store == NULL)
     return 1;
 
@@ -790,7 +791,7 @@ audit (const char *db_path,
       rows = st_store_record_ids_by_field (store, "participants", "id_number", number, &error);
       if (rows == NULL)
         {
-          print_error (error->message);
+          st_admin_print_error (error->message);
           return 1;
         }
     }
@@ -803,7 +804,7 @@ audit (const char *db_path,
 
       if (changes == NULL)
         {
-          print_error (error->message);
+          st_admin_print_error (error->message);
           return 1;
         }
       if (changes->len == 0)
@@ -813,7 +814,7 @@ audit (const char *db_path,
       for (guint i = 0; i < changes->len; i++)
         {
           const StLogEntry *e = &((StLogRow *) g_ptr_array_index (changes, i))->entry;
-          g_autofree char *when = format_time (e->at);
+          g_autofree char *when = st_admin_format_time (e->at);
           const char *what;
           g_autofree char *result = NULL;
 
@@ -876,7 +877,7 @@ audit (const char *db_path,
     }
   else if (rows->len == 0)
     {
-      print_error (_("The server has no participant with that ID number or key."));
+      st_admin_print_error (_("The server has no participant with that ID number or key."));
       return 1;
     }
   return 0;
@@ -889,6 +890,12 @@ st_admin_run (const char  *db_path,
 {
   if (g_str_equal (argv[0], "audit"))
     return audit (db_path, argc, argv);
+  if (g_str_equal (argv[0], "backup"))
+    return st_admin_backup (db_path, argc, argv);
+  if (g_str_equal (argv[0], "restore"))
+    return st_admin_restore (db_path, argc, argv);
+  if (g_str_equal (argv[0], "compact"))
+    return st_admin_compact (db_path, argc, argv);
 
   if (g_str_equal (argv[0], "user") && argc >= 2)
     {
@@ -910,6 +917,6 @@ st_admin_run (const char  *db_path,
       if (g_str_equal (command, "list"))
         return user_list (db_path, argc, argv);
     }
-  print_error (_("Unknown command. Commands: user add|modify|passwd|disable|enable|list, audit; see --help."));
+  st_admin_print_error (_("Unknown command. Commands: user add|modify|passwd|disable|enable|list, audit, backup, restore, compact; see --help."));
   return 2;
 }

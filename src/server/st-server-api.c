@@ -14,6 +14,7 @@
 #include "st-server-auth.h"
 #include "st-server-log.h"
 #include "st-server-sync.h"
+#include "st-server-version.h"
 #include "st-server-writer.h"
 
 /* JSON nested deeper than this is refused before it is parsed: the parser
@@ -90,6 +91,7 @@ st_api_error_clear (StApiError *error)
   g_clear_pointer (&error->code, g_free);
   g_clear_pointer (&error->message, g_free);
   g_clear_pointer (&error->field, g_free);
+  g_clear_pointer (&error->extra, json_object_unref);
   error->status = 0;
   error->seq = 0;
   error->retry_after = 0;
@@ -107,6 +109,7 @@ st_call_free (StCall *call)
   g_free (call->content_type);
   g_free (call->content_encoding);
   g_free (call->peer);
+  g_free (call->client_version);
   g_clear_pointer (&call->response.body, g_bytes_unref);
   g_free (call->device);
   g_free (call->summary);
@@ -208,6 +211,19 @@ respond_error_at (StCall     *call,
     {
       json_builder_set_member_name (b, "retry_after");
       json_builder_add_int_value (b, error->retry_after);
+    }
+  if (error->extra != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, error->extra);
+      while (json_object_iter_next (&iter, &name, &value))
+        {
+          json_builder_set_member_name (b, name);
+          json_builder_add_value (b, json_node_copy (value));
+        }
     }
   json_builder_end_object (b);
   body = builder_to_bytes (b);
@@ -521,6 +537,24 @@ add_account (JsonBuilder     *b,
   json_builder_end_object (b);
 }
 
+/* "server": the database's identity and restore generation. */
+static void
+add_server (JsonBuilder *b,
+            StStore     *store)
+{
+  json_builder_set_member_name (b, "server");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, st_store_get_identity (store));
+  json_builder_set_member_name (b, "generation");
+  json_builder_add_int_value (b, st_store_get_generation (store));
+  json_builder_set_member_name (b, "protocol");
+  json_builder_add_int_value (b, ST_PROTOCOL_VERSION);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, PACKAGE_VERSION);
+  json_builder_end_object (b);
+}
+
 static void
 add_int_or_null (JsonBuilder *b,
                  const char  *name,
@@ -698,6 +732,7 @@ sign_in_done (gpointer      data,
   json_builder_add_int_value (b, ST_API_VERSION);
   json_builder_set_member_name (b, "schema");
   json_builder_add_int_value (b, st_catalog_get_client_schema (job->api->catalog));
+  add_server (b, job->api->store);
   json_builder_set_member_name (b, "server_time");
   json_builder_add_int_value (b, now);
   json_builder_end_object (b);
@@ -1079,6 +1114,7 @@ handle_pull (StApi  *self,
   g_autoptr(StCredential) credential = NULL;
   g_autoptr(GBytes) body = NULL;
   const char *cursor = NULL;
+  gboolean fresh = FALSE;
   guint limit = ST_PULL_DEFAULT_LIMIT;
   guint n_entries = 0;
   gint64 now = st_now_ms ();
@@ -1098,6 +1134,15 @@ handle_pull (StApi  *self,
         {
           if (g_str_equal (key, "cursor"))
             cursor = value;
+          else if (g_str_equal (key, "fresh"))
+            {
+              if (!g_str_equal (value, "0") && !g_str_equal (value, "1"))
+                {
+                  fail (call, 400, "invalid_parameter", "\"fresh\" must be 0 or 1.");
+                  return;
+                }
+              fresh = g_str_equal (value, "1");
+            }
           else if (g_str_equal (key, "limit"))
             {
               guint64 n;
@@ -1117,7 +1162,8 @@ handle_pull (StApi  *self,
         }
     }
 
-  body = st_pull_page (self->store, credential, cursor, limit, now, &n_entries, &error);
+  body = st_pull_page (self->store, credential, cursor, fresh, call->client_protocol, limit, now,
+                       &n_entries, &error);
   if (body == NULL)
     {
       finish_error (call, &error);
@@ -1181,6 +1227,7 @@ handle_device (StApi  *self,
   json_builder_set_member_name (b, "expires_at");
   json_builder_add_int_value (b, credential->expires_at);
   json_builder_end_object (b);
+  add_server (b, self->store);
   json_builder_set_member_name (b, "server_time");
   json_builder_add_int_value (b, now);
   json_builder_end_object (b);
@@ -1284,6 +1331,14 @@ st_api_handle (StApi         *self,
                const StRoute *route,
                StCall        *call)
 {
+  StApiError error = { 0, };
+
+  /* Health answers anyone: it is how a laptop learns the versions. */
+  if (route->id != ST_ROUTE_HEALTH && !st_version_check (call, &error))
+    {
+      finish_error (call, &error);
+      return;
+    }
   switch (route->id)
     {
     case ST_ROUTE_SIGN_IN:

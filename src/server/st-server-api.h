@@ -23,6 +23,7 @@ typedef struct
   gint64  seq;       /* 0: none */
   char   *field;
   guint   retry_after;
+  JsonObject *extra;   /* more members of the body, or NULL */
 } StApiError;
 
 void st_api_error_set   (StApiError *error,
@@ -59,6 +60,11 @@ struct _StCall
   char        *content_encoding;
   gboolean     accept_gzip;
   char        *peer;             /* the client's address */
+  /* What the laptop states (st-server-version.h): 0 when it does not,
+   * -1 when not a number. */
+  int          client_protocol;
+  int          client_schema;
+  char        *client_version;
 
   /* The answer, and what the request log says of it. */
   StResponse   response;

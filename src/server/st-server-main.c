@@ -14,6 +14,7 @@
 #include "st-locale.h"
 #include "st-server-admin.h"
 #include "st-server-auth.h"
+#include "st-server-lock.h"
 #include "st-server-log.h"
 #include "st-server.h"
 
@@ -110,6 +111,9 @@ main (int    argc,
       "  user enable NAME\n"
       "  user list [--json]\n"
       "  audit --participant ID-NUMBER|KEY [--json]\n"
+      "  backup FILE [--replace]\n"
+      "  restore FILE   (with the server stopped)\n"
+      "  compact --older-than DAYS [--vacuum]\n"
       "\n"
       "See docs/deployment.md."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -199,6 +203,13 @@ main (int    argc,
   mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
   st_server_log_init (quiet);
 
+  /* Held until the end: a restore waits for the server to stop. */
+  if (st_server_lock (config.db_path, FALSE, &error) < 0)
+    {
+      g_printerr (_("shuangti-server: %s\n"), error->message);
+      st_server_config_clear (&config);
+      return 1;
+    }
   server = st_server_new (&config, &error);
   if (server == NULL || !st_server_listen (server, &error))
     {

@@ -9,6 +9,7 @@
 #include "st-server-merge.h"
 #include "st-server-people.h"
 #include "st-server-sync.h"
+#include "st-server-version.h"
 #include "st-uuid.h"
 
 G_DEFINE_QUARK (st-sync-error-quark, st_sync_error)
@@ -57,6 +58,7 @@ struct _StPush
 {
   JsonNode      *root;
   StCatalog     *catalog;
+  StStore       *store;          /* set by st_push_apply () */
   StCredential  *credential;
   char          *server_device;
   gint64         epoch;
@@ -1105,6 +1107,7 @@ st_push_apply (StStore     *store,
   g_autoptr(GError) local_error = NULL;
   gint64 max_seq = 0;
 
+  self->store = store;
   /* A job runs once, but may fail and leave results behind. */
   g_array_set_size (self->results, 0);
   st_server_write_clear (&self->write);
@@ -1223,8 +1226,10 @@ st_push_response (StPush  *self,
         g_string_append_printf (out, ",\"review\":\"%s\"", r->review);
       g_string_append_c (out, '}');
     }
-  g_string_append_printf (out, "],\"epoch\":%" G_GINT64_FORMAT ",\"acked_seq\":%" G_GINT64_FORMAT
-                          ",\"server_time\":%" G_GINT64_FORMAT "}", self->epoch, self->acked_seq, now_ms);
+  g_string_append_printf (out, "],\"epoch\":%" G_GINT64_FORMAT ",\"acked_seq\":%" G_GINT64_FORMAT ",",
+                          self->epoch, self->acked_seq);
+  st_server_origin_append (out, self->store);
+  g_string_append_printf (out, ",\"server_time\":%" G_GINT64_FORMAT "}", now_ms);
   *summary = g_strdup_printf ("changes=%u applied=%u duplicate=%u conflict=%u rejected=%u",
                               self->changes->len, self->counts[COUNT_APPLIED],
                               self->counts[COUNT_DUPLICATE], self->counts[COUNT_CONFLICT],
@@ -1268,33 +1273,99 @@ scope_tag (const StAccount *account)
   return g_steal_pointer (&digest);
 }
 
-static gboolean
-parse_cursor (const char *text,
-              gint64     *seq,
-              char        tag[9])
+/* A cursor: "c2.<identity>.<generation>.<seq>.<skip>.<scope>", the first
+ * 8 hex digits of the database's identity, its restore generation, the
+ * feed position, the position up to which this pass skips tombstones (a
+ * fresh pull's), and the scope's tag. Protocol 1 servers issued
+ * "c1.<seq>.<scope>": generation 0 of this database. */
+typedef struct
 {
-  g_auto(GStrv) parts = NULL;
-  guint64 value;
+  char   identity[9];
+  gint64 generation;
+  gint64 seq;
+  gint64 skip;
+  char   tag[9];
+} Cursor;
 
-  if (!g_str_has_prefix (text, "c1."))
-    return FALSE;
-  parts = g_strsplit (text, ".", -1);
-  if (g_strv_length (parts) != 3 || strlen (parts[2]) != 8)
-    return FALSE;
-  if (!g_ascii_string_to_unsigned (parts[1], 10, 0, G_MAXINT64, &value, NULL))
+static gboolean
+is_hex8 (const char *text)
+{
+  if (strlen (text) != 8)
     return FALSE;
   for (guint i = 0; i < 8; i++)
-    if (!g_ascii_isxdigit (parts[2][i]))
+    if (!g_ascii_isxdigit (text[i]))
       return FALSE;
-  *seq = (gint64) value;
-  memcpy (tag, parts[2], 9);
   return TRUE;
+}
+
+static gboolean
+parse_number (const char *text,
+              gint64     *value)
+{
+  guint64 v;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &v, NULL))
+    return FALSE;
+  *value = (gint64) v;
+  return TRUE;
+}
+
+static gboolean
+parse_cursor (const char *text,
+              const char *identity,
+              Cursor     *cursor)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ".", -1);
+  guint n = g_strv_length (parts);
+
+  memset (cursor, 0, sizeof *cursor);
+  if (n == 3 && g_str_equal (parts[0], "c1"))
+    {
+      if (!parse_number (parts[1], &cursor->seq) || !is_hex8 (parts[2]))
+        return FALSE;
+      g_strlcpy (cursor->identity, identity, sizeof cursor->identity);
+      memcpy (cursor->tag, parts[2], 9);
+      return TRUE;
+    }
+  if (n == 6 && g_str_equal (parts[0], "c2"))
+    {
+      if (!is_hex8 (parts[1]) || !parse_number (parts[2], &cursor->generation)
+          || !parse_number (parts[3], &cursor->seq) || !parse_number (parts[4], &cursor->skip)
+          || !is_hex8 (parts[5]))
+        return FALSE;
+      memcpy (cursor->identity, parts[1], 9);
+      memcpy (cursor->tag, parts[5], 9);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+storage_failed (StApiError *error,
+                GError     *local_error)
+{
+  g_warning ("reading the feed failed: %s", local_error->message);
+  st_api_error_set (error, 503, "storage_unavailable", "The server's storage failed; nothing was read.");
+  error->retry_after = 5;
+  return FALSE;
+}
+
+void
+st_server_origin_append (GString *out,
+                         StStore *store)
+{
+  g_string_append (out, "\"server\":{\"id\":");
+  st_json_append_string (out, st_store_get_identity (store));
+  g_string_append_printf (out, ",\"generation\":%" G_GINT64_FORMAT ",\"protocol\":%d}",
+                          st_store_get_generation (store), ST_PROTOCOL_VERSION);
 }
 
 GBytes *
 st_pull_page (StStore            *store,
               const StCredential *credential,
-              const char         *cursor,
+              const char         *cursor_text,
+              gboolean            fresh,
+              int                 client_protocol,
               guint               limit,
               gint64              now_ms,
               guint              *n_entries,
@@ -1306,36 +1377,75 @@ st_pull_page (StStore            *store,
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GString) out = NULL;
-  gint64 after = 0;
+  char identity[9];
+  gint64 generation = st_store_get_generation (store);
+  gint64 after = 0, skip = 0;
   gint64 last;
-  gboolean reset = FALSE;
+  gboolean reset = FALSE, rebuild = FALSE;
   gboolean more;
   guint included = 0;
 
-  if (cursor != NULL && *cursor != '\0')
+  g_strlcpy (identity, st_store_get_identity (store), sizeof identity);
+  if (cursor_text != NULL && *cursor_text != '\0')
     {
-      char cursor_tag[9];
+      Cursor cursor;
+      gint64 compacted;
 
-      if (!parse_cursor (cursor, &after, cursor_tag))
+      if (!parse_cursor (cursor_text, identity, &cursor))
         {
           st_api_error_set (error, 400, "invalid_cursor", "The cursor was not issued by this server.");
           error->field = g_strdup ("cursor");
           return NULL;
         }
-      if (!g_str_equal (cursor_tag, tag))
+      compacted = st_store_get_compacted_seq (store, &local_error);
+      if (compacted < 0)
         {
-          after = 0;
+          storage_failed (error, local_error);
+          return NULL;
+        }
+      if (g_ascii_strcasecmp (cursor.identity, identity) != 0 || cursor.generation != generation)
+        {
+          /* Another database, or this one restored from a backup: its
+           * positions mean nothing here. From the beginning, tombstones
+           * and all: the laptop keeps what it has. */
           reset = TRUE;
+        }
+      else if (!g_str_equal (cursor.tag, tag))
+        reset = TRUE;
+      else if (cursor.seq < compacted)
+        {
+          /* Evictions and resolved review items this laptop has not seen
+           * are gone: it starts again from an empty copy (protocol 2), or
+           * reads everything again (protocol 1). */
+          reset = TRUE;
+          rebuild = client_protocol >= 2;
+        }
+      else
+        {
+          after = cursor.seq;
+          skip = cursor.skip;
+        }
+    }
+  else
+    rebuild = fresh;
+
+  if (rebuild)
+    {
+      /* Tombstones and evictions written before this pass began concern
+       * no row an empty laptop has. */
+      skip = st_store_get_feed_high (store, &local_error);
+      if (skip < 0)
+        {
+          storage_failed (error, local_error);
+          return NULL;
         }
     }
 
-  entries = st_store_feed_read (store, all, (const char * const *) account->townships, after, limit + 1,
-                                &local_error);
+  entries = st_store_feed_read (store, all, (const char * const *) account->townships, after, skip,
+                                limit + 1, &local_error);
   if (entries == NULL)
     {
-      g_warning ("reading the feed failed: %s", local_error->message);
-      st_api_error_set (error, 503, "storage_unavailable", "The server's storage failed; nothing was read.");
-      error->retry_after = 5;
+      storage_failed (error, local_error);
       return NULL;
     }
 
@@ -1370,9 +1480,14 @@ st_pull_page (StStore            *store,
       last = e->seq;
       included++;
     }
-  g_string_append_printf (out, "],\"cursor\":\"c1.%" G_GINT64_FORMAT ".%s\",\"more\":%s,\"reset\":%s,"
+  /* At the end of a fresh pass, what it skipped lies behind the cursor. */
+  if (!more && skip > last)
+    last = skip;
+  g_string_append_printf (out, "],\"cursor\":\"c2.%s.%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT
+                          ".%s\",\"more\":%s,\"reset\":%s,\"rebuild\":%s,"
                           "\"scope\":{\"all_townships\":%s,\"townships\":[",
-                          last, tag, more ? "true" : "false", reset ? "true" : "false",
+                          identity, generation, last, more ? skip : 0, tag, more ? "true" : "false",
+                          reset ? "true" : "false", rebuild && reset ? "true" : "false",
                           all ? "true" : "false");
   for (guint i = 0; !all && account->townships[i] != NULL; i++)
     {
@@ -1380,7 +1495,9 @@ st_pull_page (StStore            *store,
         g_string_append_c (out, ',');
       st_json_append_string (out, account->townships[i]);
     }
-  g_string_append_printf (out, "]},\"server_time\":%" G_GINT64_FORMAT "}", now_ms);
+  g_string_append (out, "]},");
+  st_server_origin_append (out, store);
+  g_string_append_printf (out, ",\"server_time\":%" G_GINT64_FORMAT "}", now_ms);
 
   *n_entries = included;
   return g_string_free_to_bytes (g_steal_pointer (&out));

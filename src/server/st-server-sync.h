@@ -50,14 +50,22 @@ GBytes  *st_push_response   (StPush             *self,
                              char              **summary);
 void     st_push_free       (StPush             *self);
 
-/* A page of the feed after @cursor (NULL or "" = the beginning), as the
- * 200 body; NULL with @error filled. */
+/* A page of the feed after @cursor (NULL or "" = the beginning; @fresh:
+ * the laptop has no row yet, so tombstones are left out), as the 200 body;
+ * NULL with @error filled. */
 GBytes  *st_pull_page       (StStore            *store,
                              const StCredential *credential,
                              const char         *cursor,
+                             gboolean            fresh,
+                             int                 client_protocol,
                              guint               limit,
                              gint64              now_ms,
                              guint              *n_entries,
                              StApiError         *error);
+
+/* Appends "server":{"id","generation","protocol"}: the database's identity
+ * and restore generation, which a laptop compares with what it saw last. */
+void     st_server_origin_append (GString       *out,
+                                  StStore       *store);
 
 G_END_DECLS

@@ -20,6 +20,7 @@
 
 #include "st-server-api.h"
 #include "st-server-catalog.h"
+#include "st-server-version.h"
 #include "st-server-log.h"
 #include "st-server.h"
 #include "st-store-sqlite.h"
@@ -570,6 +571,13 @@ respond (SoupServerMessage *msg,
   soup_message_body_truncate (soup_server_message_get_response_body (msg));
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, data ? data : "", size);
   soup_message_headers_replace (headers, SERVER_TIME_HEADER, time);
+  {
+    g_autofree char *schema = g_strdup_printf ("%d", st_version_get_server_schema ());
+
+    soup_message_headers_replace (headers, ST_HEADER_PROTOCOL, G_STRINGIFY (ST_PROTOCOL_VERSION));
+    soup_message_headers_replace (headers, ST_HEADER_SCHEMA, schema);
+    soup_message_headers_replace (headers, ST_HEADER_SERVER_VERSION, PACKAGE_VERSION);
+  }
   if (r->gzip)
     soup_message_headers_replace (headers, "Content-Encoding", "gzip");
   if (r->retry_after > 0)
@@ -711,6 +719,22 @@ handle_request (SoupServer        *soup,
   call->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
   call->content_encoding = g_strdup (soup_message_headers_get_one (headers, "Content-Encoding"));
   call->accept_gzip = soup_message_headers_header_contains (headers, "Accept-Encoding", "gzip");
+  call->client_protocol = st_version_parse (soup_message_headers_get_one (headers, ST_HEADER_PROTOCOL));
+  call->client_schema = st_version_parse (soup_message_headers_get_one (headers, ST_HEADER_SCHEMA));
+  {
+    const char *version = soup_message_headers_get_one (headers, ST_HEADER_CLIENT_VERSION);
+
+    /* Only a short, printable version goes into an answer. */
+    if (version != NULL && strlen (version) <= 32 && g_str_is_ascii (version))
+      {
+        gboolean printable = TRUE;
+
+        for (const char *p = version; *p; p++)
+          printable = printable && g_ascii_isgraph (*p);
+        if (printable)
+          call->client_version = g_strdup (version);
+      }
+  }
   call->peer = g_strdup (soup_server_message_get_remote_host (msg));
   if (req != NULL)
     req->body_bytes = (gint64) g_bytes_get_size (call->body);
@@ -842,6 +866,8 @@ st_server_new (const StServerConfig  *config,
     }
 
   self->catalog = st_catalog_new (error);
+  if (self->catalog != NULL)
+    st_version_set_server_schema (st_catalog_get_client_schema (self->catalog));
   if (self->catalog == NULL)
     return NULL;
   self->store = st_store_sqlite_open (config->db_path, error);

@@ -42,6 +42,8 @@ struct _StStoreSqlite
 
   char        *path;
   char        *server_device;
+  char        *identity;
+  gint64       generation;
   int          schema_version;
 
   GMutex       write_lock;
@@ -502,11 +504,39 @@ migrate_to_2 (StStoreSqlite  *self,
   return conn_exec (self, self->writer, schema_v2, error);
 }
 
+/* The database's identity and restore generation (docs/sync-protocol.md,
+ * The server's identity), the horizon of the last compaction, and an index
+ * for compaction and the audit by time. */
+static gboolean
+migrate_to_3 (StStoreSqlite  *self,
+              GError        **error)
+{
+  g_autofree char *identity = st_uuid_new ();
+  sqlite3_stmt *stmt;
+
+  if (!conn_exec (self, self->writer, "CREATE INDEX changes_at ON changes (at);", error))
+    return FALSE;
+  stmt = conn_prepare (self, self->writer,
+                       "INSERT INTO meta (key, value) VALUES ('identity', ?), ('generation', '0'),"
+                       " ('compacted_seq', '0')", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, identity, -1, SQLITE_TRANSIENT);
+  return step_done (self, self->writer, stmt, error);
+}
+
 /* Migration N brings version N-1 to N. Append; never edit a shipped one. */
 static gboolean (*const migrations[]) (StStoreSqlite *, GError **) = {
   migrate_to_1,
   migrate_to_2,
+  migrate_to_3,
 };
+
+int
+st_store_sqlite_latest_schema (void)
+{
+  return G_N_ELEMENTS (migrations);
+}
 
 /* -1 when it cannot be read (sqlite3_errcode () says why). */
 static int
@@ -688,6 +718,19 @@ st_store_sqlite_open (const char  *path,
                    self->path);
       return NULL;
     }
+  self->identity = meta_get (self, "identity");
+  {
+    g_autofree char *generation = meta_get (self, "generation");
+
+    self->generation = generation ? g_ascii_strtoll (generation, NULL, 10) : 0;
+  }
+  if (self->identity == NULL)
+    {
+      g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_NOT_A_STORE,
+                   _("The file %s is not a shuangti-server database or is damaged. Restore it from a backup."),
+                   self->path);
+      return NULL;
+    }
   self->txn.conn = self->writer;
   self->checkpoint_conn = conn_open (self, TRUE, error);
   if (self->checkpoint_conn == NULL)
@@ -709,6 +752,207 @@ static const char *
 sqlite_get_server_device (StStore *store)
 {
   return ST_STORE_SQLITE (store)->server_device;
+}
+
+static const char *
+sqlite_get_identity (StStore *store)
+{
+  return ST_STORE_SQLITE (store)->identity;
+}
+
+static gint64
+sqlite_get_generation (StStore *store)
+{
+  return ST_STORE_SQLITE (store)->generation;
+}
+
+static gint64
+sqlite_get_compacted_seq (StStore  *store,
+                          GError  **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  Conn *conn = reader_acquire (self, error);
+  sqlite3_stmt *stmt;
+  gint64 seq = -1;
+  int rc;
+
+  if (conn == NULL)
+    return -1;
+  stmt = conn_prepare (self, conn, "SELECT value FROM meta WHERE key = 'compacted_seq'", error);
+  if (stmt != NULL)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        seq = sqlite3_column_int64 (stmt, 0);
+      else if (rc == SQLITE_DONE)
+        seq = 0;
+      else
+        set_error (self, conn->db, rc, error);
+      sqlite3_reset (stmt);
+    }
+  reader_release (self, conn);
+  return seq;
+}
+
+static gint64
+sqlite_get_feed_high (StStore  *store,
+                      GError  **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  Conn *conn = reader_acquire (self, error);
+  sqlite3_stmt *stmt;
+  gint64 seq = -1;
+  int rc;
+
+  if (conn == NULL)
+    return -1;
+  stmt = conn_prepare (self, conn,
+                       "SELECT max (coalesce ((SELECT max (seq) FROM records), 0),"
+                       " coalesce ((SELECT max (seq) FROM evictions), 0))", error);
+  if (stmt != NULL)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        seq = sqlite3_column_int64 (stmt, 0);
+      else
+        set_error (self, conn->db, rc, error);
+      sqlite3_reset (stmt);
+    }
+  reader_release (self, conn);
+  return seq;
+}
+
+static gboolean
+set_meta_text (StStoreSqlite  *self,
+               const char     *key,
+               const char     *value,
+               GError        **error)
+{
+  sqlite3_stmt *stmt = conn_prepare (self, self->writer,
+                                     "INSERT INTO meta (key, value) VALUES (?, ?)"
+                                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+  return step_done (self, self->writer, stmt, error);
+}
+
+static gboolean
+set_meta_int64 (StStoreSqlite  *self,
+                const char     *key,
+                gint64          value,
+                GError        **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  return set_meta_text (self, key, text, error);
+}
+
+static gboolean
+sqlite_set_origin (StStore     *store,
+                   const char  *identity,
+                   gint64       generation,
+                   GError     **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  StStoreTxn *txn = st_store_begin (store, error);
+
+  if (txn == NULL)
+    return FALSE;
+  if (!set_meta_text (self, "identity", identity, error)
+      || !set_meta_int64 (self, "generation", generation, error))
+    {
+      st_store_rollback (store, txn);
+      return FALSE;
+    }
+  if (!st_store_commit (store, txn, error))
+    return FALSE;
+  g_free (self->identity);
+  self->identity = g_strdup (identity);
+  self->generation = generation;
+  return TRUE;
+}
+
+/* Runs @sql (with ?1 bound to @value) in the writer's transaction; the
+ * number of rows it changed, -1 with @error set. */
+static gint64
+exec_count (StStoreSqlite  *self,
+            const char     *sql,
+            gint64          value,
+            GError        **error)
+{
+  sqlite3_stmt *stmt = conn_prepare (self, self->writer, sql, error);
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, value);
+  if (!step_done (self, self->writer, stmt, error))
+    return -1;
+  return sqlite3_changes64 (self->writer->db);
+}
+
+static gboolean
+sqlite_compact (StStore         *store,
+                gint64           before_ms,
+                StCompactStats  *stats,
+                GError         **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  StStoreTxn *txn;
+  sqlite3_stmt *stmt;
+  gint64 horizon = 0, previous = 0;
+  int rc;
+
+  memset (stats, 0, sizeof *stats);
+  txn = st_store_begin (store, error);
+  if (txn == NULL)
+    return FALSE;
+  /* The feed position the last change before the horizon reached: what
+   * the server wrote on its own in between lies below the next one. */
+  stmt = conn_prepare (self, self->writer,
+                       "SELECT coalesce ((SELECT max (server_seq) FROM changes WHERE at < ?1), 0),"
+                       " coalesce ((SELECT CAST (value AS INTEGER) FROM meta WHERE key = 'compacted_seq'), 0)",
+                       error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, before_ms);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      horizon = sqlite3_column_int64 (stmt, 0);
+      previous = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_error (self, self->writer->db, rc, error);
+      goto fail;
+    }
+  stats->horizon_seq = MAX (horizon, previous);
+
+  stats->changes_slimmed = exec_count (self, "UPDATE changes SET old = NULL, new = NULL"
+                                             " WHERE at < ?1 AND (old IS NOT NULL OR new IS NOT NULL)",
+                                       before_ms, error);
+  if (stats->changes_slimmed < 0)
+    goto fail;
+  stats->evictions = exec_count (self, "DELETE FROM evictions WHERE seq <= ?1", stats->horizon_seq, error);
+  if (stats->evictions < 0)
+    goto fail;
+  stats->review_items = exec_count (self, "DELETE FROM records WHERE tbl = 'review_items' AND seq <= ?1"
+                                          " AND json_extract (data, '$.resolved') = 1",
+                                    stats->horizon_seq, error);
+  if (stats->review_items < 0)
+    goto fail;
+  if (!set_meta_int64 (self, "compacted_seq", stats->horizon_seq, error)
+      || !set_meta_int64 (self, "compacted_at", g_get_real_time () / 1000, error))
+    goto fail;
+  return st_store_commit (store, txn, error);
+
+fail:
+  st_store_rollback (store, txn);
+  return FALSE;
 }
 
 static gboolean
@@ -1637,6 +1881,7 @@ sqlite_feed_read (StStore             *store,
                   gboolean             all_townships,
                   const char * const  *townships,
                   gint64               after,
+                  gint64               skip_deleted_until,
                   guint                limit,
                   GError             **error)
 {
@@ -1672,9 +1917,10 @@ sqlite_feed_read (StStore             *store,
   stmt = conn_prepare (self, conn,
                        all_townships
                        ? "SELECT seq, tbl, id, hlc, device, deleted, data FROM records"
-                         " WHERE seq > ?1 ORDER BY seq LIMIT ?3"
+                         " WHERE seq > ?1 AND NOT (deleted AND seq <= ?4) ORDER BY seq LIMIT ?3"
                        : "SELECT seq, tbl, id, hlc, device, deleted, data FROM records"
-                         " WHERE seq > ?1 AND (township IS NULL OR township IN (SELECT value FROM json_each (?2)))"
+                         " WHERE seq > ?1 AND NOT (deleted AND seq <= ?4)"
+                         " AND (township IS NULL OR township IN (SELECT value FROM json_each (?2)))"
                          " ORDER BY seq LIMIT ?3",
                        error);
   if (stmt != NULL)
@@ -1683,6 +1929,7 @@ sqlite_feed_read (StStore             *store,
       if (scope)
         sqlite3_bind_text (stmt, 2, scope, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 3, limit);
+      sqlite3_bind_int64 (stmt, 4, skip_deleted_until);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           StFeedEntry *entry = g_new0 (StFeedEntry, 1);
@@ -1706,7 +1953,7 @@ sqlite_feed_read (StStore             *store,
       ok = FALSE;
       stmt = conn_prepare (self, conn,
                            "SELECT e.seq, e.tbl, e.id FROM evictions AS e"
-                           " WHERE e.seq > ?1 AND e.township IN (SELECT value FROM json_each (?2))"
+                           " WHERE e.seq > ?1 AND e.seq > ?4 AND e.township IN (SELECT value FROM json_each (?2))"
                            " AND NOT EXISTS (SELECT 1 FROM records AS r WHERE r.tbl = e.tbl AND r.id = e.id"
                            "   AND (r.township IS NULL OR r.township IN (SELECT value FROM json_each (?2))))"
                            " ORDER BY e.seq LIMIT ?3",
@@ -1716,6 +1963,7 @@ sqlite_feed_read (StStore             *store,
           sqlite3_bind_int64 (stmt, 1, after);
           sqlite3_bind_text (stmt, 2, scope, -1, SQLITE_STATIC);
           sqlite3_bind_int64 (stmt, 3, limit);
+          sqlite3_bind_int64 (stmt, 4, skip_deleted_until);
           while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
             {
               StFeedEntry *entry = g_new0 (StFeedEntry, 1);
@@ -1767,6 +2015,7 @@ st_store_sqlite_finalize (GObject *object)
   g_cond_clear (&self->checkpoint_cond);
   g_free (self->path);
   g_free (self->server_device);
+  g_free (self->identity);
 
   G_OBJECT_CLASS (st_store_sqlite_parent_class)->finalize (object);
 }
@@ -1793,6 +2042,12 @@ st_store_sqlite_iface_init (StStoreInterface *iface)
 {
   iface->get_schema_version = sqlite_get_schema_version;
   iface->get_server_device = sqlite_get_server_device;
+  iface->get_identity = sqlite_get_identity;
+  iface->get_generation = sqlite_get_generation;
+  iface->get_compacted_seq = sqlite_get_compacted_seq;
+  iface->get_feed_high = sqlite_get_feed_high;
+  iface->set_origin = sqlite_set_origin;
+  iface->compact = sqlite_compact;
   iface->check = sqlite_check;
   iface->begin = sqlite_begin;
   iface->commit = sqlite_commit;

@@ -15,4 +15,7 @@ G_DECLARE_FINAL_TYPE (StStoreSqlite, st_store_sqlite, ST, STORE_SQLITE, GObject)
 StStore *st_store_sqlite_open (const char  *path,
                                GError     **error);
 
+/* The storage schema this build writes (PRAGMA user_version). */
+int      st_store_sqlite_latest_schema (void);
+
 G_END_DECLS

@@ -32,6 +32,56 @@ st_store_get_server_device (StStore *self)
   return IFACE (self)->get_server_device (self);
 }
 
+const char *
+st_store_get_identity (StStore *self)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), NULL);
+  return IFACE (self)->get_identity (self);
+}
+
+gint64
+st_store_get_generation (StStore *self)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), 0);
+  return IFACE (self)->get_generation (self);
+}
+
+gint64
+st_store_get_compacted_seq (StStore  *self,
+                            GError  **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), -1);
+  return IFACE (self)->get_compacted_seq (self, error);
+}
+
+gint64
+st_store_get_feed_high (StStore  *self,
+                        GError  **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), -1);
+  return IFACE (self)->get_feed_high (self, error);
+}
+
+gboolean
+st_store_set_origin (StStore     *self,
+                     const char  *identity,
+                     gint64       generation,
+                     GError     **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), FALSE);
+  return IFACE (self)->set_origin (self, identity, generation, error);
+}
+
+gboolean
+st_store_compact (StStore         *self,
+                  gint64           before_ms,
+                  StCompactStats  *stats,
+                  GError         **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), FALSE);
+  return IFACE (self)->compact (self, before_ms, stats, error);
+}
+
 gboolean
 st_store_check (StStore  *self,
                 GError  **error)
@@ -330,11 +380,12 @@ st_store_feed_read (StStore             *self,
                     gboolean             all_townships,
                     const char * const  *townships,
                     gint64               after,
+                    gint64               skip_deleted_until,
                     guint                limit,
                     GError             **error)
 {
   g_return_val_if_fail (ST_IS_STORE (self), NULL);
-  return IFACE (self)->feed_read (self, all_townships, townships, after, limit, error);
+  return IFACE (self)->feed_read (self, all_townships, townships, after, skip_deleted_until, limit, error);
 }
 
 

@@ -132,6 +132,15 @@ typedef struct
 
 typedef struct _StStoreTxn StStoreTxn;
 
+/* What st_store_compact () dropped. */
+typedef struct
+{
+  gint64 horizon_seq;       /* feed positions up to this one lost details */
+  gint64 changes_slimmed;   /* change-log entries whose old and new values went */
+  gint64 evictions;         /* evictions dropped */
+  gint64 review_items;      /* resolved review items dropped */
+} StCompactStats;
+
 #define ST_TYPE_STORE (st_store_get_type ())
 G_DECLARE_INTERFACE (StStore, st_store, ST, STORE, GObject)
 
@@ -141,6 +150,20 @@ struct _StStoreInterface
 
   int           (*get_schema_version) (StStore     *self);
   const char   *(*get_server_device)  (StStore     *self);
+  const char   *(*get_identity)       (StStore     *self);
+  gint64        (*get_generation)     (StStore     *self);
+  gint64        (*get_compacted_seq)  (StStore     *self,
+                                       GError     **error);
+  gint64        (*get_feed_high)      (StStore     *self,
+                                       GError     **error);
+  gboolean      (*set_origin)         (StStore     *self,
+                                       const char  *identity,
+                                       gint64       generation,
+                                       GError     **error);
+  gboolean      (*compact)            (StStore     *self,
+                                       gint64       before_ms,
+                                       StCompactStats *stats,
+                                       GError     **error);
   gboolean      (*check)              (StStore     *self,
                                        GError     **error);
 
@@ -272,6 +295,7 @@ struct _StStoreInterface
                                        gboolean     all_townships,
                                        const char * const *townships,
                                        gint64       after,
+                                       gint64       skip_deleted_until,
                                        guint        limit,
                                        GError     **error);
 };
@@ -281,6 +305,33 @@ GQuark        st_store_error_quark          (void);
 int           st_store_get_schema_version   (StStore     *self);
 /* The device id under which the server itself writes (review items). */
 const char   *st_store_get_server_device    (StStore     *self);
+/* The database's identity, a UUID made when it was created; it travels
+ * with its backups. */
+const char   *st_store_get_identity         (StStore     *self);
+/* How many times the database was restored from a backup (0 at first):
+ * the feed positions of one generation mean nothing in another. */
+gint64        st_store_get_generation       (StStore     *self);
+/* The feed position up to which st_store_compact () dropped evictions and
+ * resolved review items (0: never); a cursor before it must start again.
+ * Read afresh: compaction runs beside the server. -1 with @error set. */
+gint64        st_store_get_compacted_seq    (StStore     *self,
+                                             GError     **error);
+/* The last feed position given (0: none); -1 with @error set. */
+gint64        st_store_get_feed_high        (StStore     *self,
+                                             GError     **error);
+/* After a restore: sets the identity and generation (its own transaction). */
+gboolean      st_store_set_origin           (StStore     *self,
+                                             const char  *identity,
+                                             gint64       generation,
+                                             GError     **error);
+/* Drops what no laptop needs any more of what is older than @before_ms:
+ * the old and new values of the change log (the op ids stay, so that a
+ * resent change is still known), evictions and resolved review items; and
+ * remembers the horizon (st_store_get_compacted_seq ()). One transaction. */
+gboolean      st_store_compact              (StStore     *self,
+                                             gint64       before_ms,
+                                             StCompactStats *stats,
+                                             GError     **error);
 /* Reads the database: TRUE when it answers. */
 gboolean      st_store_check                (StStore     *self,
                                              GError     **error);
@@ -432,11 +483,14 @@ GPtrArray    *st_store_log_for_row          (StStore     *self,
 
 /* Up to @limit entries after @after, in feed order (element-type
  * StFeedEntry): rows of @townships (or all) and of everyone, and the
- * evictions from @townships of rows now outside them. */
+ * evictions from @townships of rows now outside them; but no tombstone and
+ * no eviction at or before @skip_deleted_until (a laptop that starts empty
+ * needs neither). */
 GPtrArray    *st_store_feed_read            (StStore     *self,
                                              gboolean     all_townships,
                                              const char * const *townships,
                                              gint64       after,
+                                             gint64       skip_deleted_until,
                                              guint        limit,
                                              GError     **error);
 

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the administration commands share (st-server-admin*.c). */
+#pragma once
+
+#include <glib.h>
+
+#include "st-store.h"
+
+G_BEGIN_DECLS
+
+/* "shuangti-server: MESSAGE" on stderr. */
+void      st_admin_print_error    (const char    *message);
+/* Refuses (FALSE, @error) when run as root on a file of the service's user. */
+gboolean  st_admin_check_owner    (const char    *path,
+                                   GError       **error);
+/* The store at @db_path, or NULL after a message. */
+StStore  *st_admin_open_store     (const char    *db_path);
+/* Parses a command's options; FALSE (after a message) when they are wrong. */
+gboolean  st_admin_parse_options  (const char    *parameter,
+                                   const char    *summary,
+                                   GOptionEntry  *entries,
+                                   int           *argc,
+                                   char        ***argv);
+/* Local time, "YYYY-MM-DD HH:MM:SS". */
+char     *st_admin_format_time    (gint64         ms);
+
+/* The commands of st-server-admin-data.c. */
+int       st_admin_backup         (const char    *db_path,
+                                   int            argc,
+                                   char         **argv);
+int       st_admin_restore        (const char    *db_path,
+                                   int            argc,
+                                   char         **argv);
+int       st_admin_compact        (const char    *db_path,
+                                   int            argc,
+                                   char         **argv);
+
+G_END_DECLS
