@@ -27,7 +27,9 @@ typedef enum
   KEY_CURSOR,
   KEY_MORE,
   KEY_RESET,
+  KEY_REBUILD,
   KEY_SCOPE,
+  KEY_SERVER,
   KEY_TABLE,
   KEY_ROW,
   KEY_HLC,
@@ -46,6 +48,7 @@ typedef enum
 {
   OPAQUE_SKIP,
   OPAQUE_SCOPE,
+  OPAQUE_SERVER,
   OPAQUE_FIELD,
 } Opaque;
 
@@ -69,6 +72,7 @@ typedef struct
   gsize        fields_end;
   StPageEntry  entry;
   char        *scope_text;
+  char        *server_text;
   GString     *scratch;
 } Reader;
 
@@ -78,7 +82,8 @@ key_of (const unsigned char *key,
 {
   static const struct { const char *name; Key key; } keys[] = {
     { "changes", KEY_CHANGES }, { "cursor", KEY_CURSOR }, { "more", KEY_MORE },
-    { "reset", KEY_RESET }, { "scope", KEY_SCOPE }, { "table", KEY_TABLE },
+    { "reset", KEY_RESET }, { "rebuild", KEY_REBUILD }, { "scope", KEY_SCOPE },
+    { "server", KEY_SERVER }, { "table", KEY_TABLE },
     { "row", KEY_ROW }, { "hlc", KEY_HLC }, { "device", KEY_DEVICE },
     { "deleted", KEY_DELETED }, { "evict", KEY_EVICT }, { "fields", KEY_FIELDS },
   };
@@ -181,6 +186,8 @@ boolean_member (Reader   *r,
         r->page->more = value;
       else if (r->root_key == KEY_RESET)
         r->page->reset = value;
+      else if (r->root_key == KEY_REBUILD)
+        r->page->rebuild = value;
     }
 }
 
@@ -325,6 +332,8 @@ open_container (Reader   *r,
     r->opaque = OPAQUE_FIELD;
   else if (parent == DEPTH_ROOT && r->root_key == KEY_SCOPE && is_map)
     r->opaque = OPAQUE_SCOPE;
+  else if (parent == DEPTH_ROOT && r->root_key == KEY_SERVER && is_map)
+    r->opaque = OPAQUE_SERVER;
   else
     r->opaque = OPAQUE_SKIP;
   return 1;
@@ -355,6 +364,11 @@ close_container (Reader *r)
             {
               g_free (r->scope_text);
               r->scope_text = g_strndup (text, length);
+            }
+          else if (r->opaque == OPAQUE_SERVER)
+            {
+              g_free (r->server_text);
+              r->server_text = g_strndup (text, length);
             }
           r->root_key = KEY_OTHER;
           r->entry_key = KEY_OTHER;
@@ -443,16 +457,27 @@ st_page_read (const char  *json,
       g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "pull answer without changes or cursor");
       g_clear_pointer (&page, st_page_free);
     }
-  else if (r.scope_text != NULL)
+  else
     {
-      g_autoptr(JsonNode) scope = st_json_from_string (r.scope_text, NULL);
+      if (r.scope_text != NULL)
+        {
+          g_autoptr(JsonNode) scope = st_json_from_string (r.scope_text, NULL);
 
-      if (scope != NULL && JSON_NODE_HOLDS_OBJECT (scope))
-        page->scope = json_object_ref (json_node_get_object (scope));
+          if (scope != NULL && JSON_NODE_HOLDS_OBJECT (scope))
+            page->scope = json_object_ref (json_node_get_object (scope));
+        }
+      if (r.server_text != NULL)
+        {
+          g_autoptr(JsonNode) server = st_json_from_string (r.server_text, NULL);
+
+          if (server != NULL && JSON_NODE_HOLDS_OBJECT (server))
+            page->server = json_object_ref (json_node_get_object (server));
+        }
     }
   yajl_free (r.handle);
   g_string_free (r.scratch, TRUE);
   g_free (r.scope_text);
+  g_free (r.server_text);
   return g_steal_pointer (&page);
 }
 
@@ -466,6 +491,7 @@ st_page_free (StPage *page)
   g_array_unref (page->fields);
   g_free (page->cursor);
   g_clear_pointer (&page->scope, json_object_unref);
+  g_clear_pointer (&page->server, json_object_unref);
   g_free (page);
 }
 

@@ -46,7 +46,9 @@ typedef struct
   char         *cursor;
   gboolean      more;
   gboolean      reset;
+  gboolean      rebuild;  /* start again from an empty copy (after a compaction) */
   JsonObject   *scope;    /* NULL when the page has none */
+  JsonObject   *server;   /* the server's identity and generation, or NULL */
 } StPage;
 
 /* The body of a 200 answer of /pull; NULL with @error (ST_SYNC_ERROR_SERVER)

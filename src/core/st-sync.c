@@ -12,6 +12,7 @@
 #include "st-participant.h"
 #include "st-limits.h"
 #include "st-sync.h"
+#include "st-sync-origin.h"
 #include "st-sync-page.h"
 
 G_DEFINE_QUARK (st-sync-error-quark, st_sync_error)
@@ -133,6 +134,10 @@ typedef struct
   GBytes              *last_push;      /* for the replay fault */
   gboolean             offset_changed;
   char                *restore_mark;   /* restore_mark () when the run began */
+  int                  server_protocol; /* from the answers' headers; 0: not stated (protocol 1) */
+  int                  server_schema;   /* -1: not stated */
+  char                *server_version;
+  gboolean             origin_changed;  /* a pull met a restored or another server database */
 } Conn;
 
 typedef struct
@@ -226,6 +231,27 @@ observe_server_time (Conn       *conn,
     }
 }
 
+/* What the server states of itself in every answer (protocol 2 on). */
+static void
+observe_versions (Conn        *conn,
+                  SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  const char *protocol = soup_message_headers_get_one (headers, "Shuangti-Protocol");
+  const char *schema = soup_message_headers_get_one (headers, "Shuangti-Schema");
+  const char *version = soup_message_headers_get_one (headers, "Shuangti-Server-Version");
+
+  if (protocol != NULL)
+    conn->server_protocol = (int) g_ascii_strtoll (protocol, NULL, 10);
+  if (schema != NULL)
+    conn->server_schema = (int) g_ascii_strtoll (schema, NULL, 10);
+  if (version != NULL && g_strcmp0 (version, conn->server_version) != 0)
+    {
+      g_free (conn->server_version);
+      conn->server_version = g_strdup (version);
+    }
+}
+
 static gboolean
 is_transient (guint status)
 {
@@ -241,7 +267,13 @@ set_http_error (Reply       *reply,
                         ? json_object_get_string_member_with_default (reply->object, "message", "")
                         : "";
 
-  if (g_str_equal (code, "bad_credentials"))
+  if (g_str_equal (code, "server_too_old") && reply->object != NULL)
+    st_sync_set_too_old (error,
+                         json_object_get_string_member_with_default (reply->object, "server_version", "?"),
+                         (int) json_object_get_int_member_with_default (reply->object, "server_schema", 0),
+                         (int) json_object_get_int_member_with_default (reply->object, "server_protocol", 1),
+                         (int) json_object_get_int_member_with_default (reply->object, "client_schema", 0));
+  else if (g_str_equal (code, "bad_credentials"))
     g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_BAD_CREDENTIALS, "%s", message);
   else if (g_str_equal (code, "account_disabled"))
     g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_ACCOUNT_DISABLED, "%s", message);
@@ -310,6 +342,15 @@ send_once (Conn        *conn,
       return FALSE;
     }
   headers = soup_message_get_request_headers (msg);
+  /* What this laptop speaks, on every request: a server older than it
+   * refuses it by name instead of refusing its changes one by one. */
+  {
+    g_autofree char *schema = g_strdup_printf ("%d", st_db_get_schema_version (conn->db));
+
+    soup_message_headers_replace (headers, "Shuangti-Protocol", G_STRINGIFY (ST_SYNC_PROTOCOL));
+    soup_message_headers_replace (headers, "Shuangti-Schema", schema);
+    soup_message_headers_replace (headers, "Shuangti-Version", PACKAGE_VERSION);
+  }
   if (authorized && conn->token != NULL)
     {
       g_autofree char *value = g_strconcat ("Bearer ", conn->token, NULL);
@@ -346,6 +387,7 @@ send_once (Conn        *conn,
     conn->stats->bytes_received += 16 + headers_size (soup_message_get_response_headers (msg))
                                    + (gint64) g_bytes_get_size (response);
   observe_server_time (conn, msg);
+  observe_versions (conn, msg);
 
   if (fault (conn, conn->options.faults ? conn->options.faults->drop_response : 0))
     {
@@ -479,6 +521,43 @@ check_not_restored (Conn    *conn,
   return FALSE;
 }
 
+static gint64
+meta_int_early (StDb       *db,
+                const char *key,
+                gint64      fallback)
+{
+  g_autofree char *value = st_db_get_meta (db, key);
+
+  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : fallback;
+}
+
+static gboolean
+set_meta_int_early (StDb        *db,
+                    const char  *key,
+                    gint64       value,
+                    GError     **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  return st_db_set_meta (db, key, text, error);
+}
+
+/* A server that states no version (protocol 1) said its schema at sign-in:
+ * one older than this laptop's is refused here, by name. */
+static gboolean
+check_server_schema (Conn    *conn,
+                     GError **error)
+{
+  int laptop = st_db_get_schema_version (conn->db);
+  int server = conn->server_schema >= 0 ? conn->server_schema
+                                        : (int) meta_int_early (conn->db, "sync.server_schema", laptop);
+
+  if (server >= laptop)
+    return TRUE;
+  st_sync_set_too_old (error, conn->server_version, server, MAX (conn->server_protocol, 1), laptop);
+  return FALSE;
+}
+
 static void
 conn_init (Conn                *conn,
            StDb                *db,
@@ -511,6 +590,8 @@ conn_init (Conn                *conn,
     conn->rand = g_rand_new_with_seed (conn->options.faults->seed);
   conn->stats = stats;
   conn->cancellable = cancellable;
+  conn->server_protocol = (int) meta_int_early (db, "sync.server_protocol", 0);
+  conn->server_schema = -1;
   conn->session = soup_session_new_with_options ("timeout", conn->options.timeout_s,
                                                  "user-agent", "Shuangti/" PACKAGE_VERSION " ",
                                                  NULL);
@@ -524,6 +605,7 @@ conn_clear (Conn *conn)
   g_clear_pointer (&conn->rand, g_rand_free);
   g_clear_pointer (&conn->last_push, g_bytes_unref);
   g_clear_pointer (&conn->restore_mark, g_free);
+  g_clear_pointer (&conn->server_version, g_free);
 }
 
 static GBytes *
@@ -607,14 +689,27 @@ st_sync_sign_in (StDb          *db,
       conn_clear (&conn);
       return NULL;
     }
+  /* A server older than this laptop would refuse its changes: say so now. */
+  if (conn.server_schema < 0)
+    conn.server_schema = (int) json_object_get_int_member_with_default (reply.object, "schema",
+                                                                        st_db_get_schema_version (db));
+  if (!check_server_schema (&conn, error))
+    {
+      reply_clear (&reply);
+      conn_clear (&conn);
+      return NULL;
+    }
 
   /* Another server, or another account: the feed starts again (the rows
    * already here stay; rows outside the new scope go at the first pull). */
   ok = st_db_begin (db, error);
   if (ok && (g_strcmp0 (old_server, conn.server) != 0 || g_strcmp0 (old_account, user) != 0))
     ok = st_db_set_meta (db, "sync.cursor", NULL, error)
-         && (g_strcmp0 (old_server, conn.server) == 0 || st_db_set_meta (db, "sync.epoch", NULL, error));
-  ok = ok && store_account (db, conn.server, account_object, error);
+         && (g_strcmp0 (old_server, conn.server) == 0
+             || (st_db_set_meta (db, "sync.epoch", NULL, error) && st_sync_origin_forget (db, error)));
+  ok = ok && store_account (db, conn.server, account_object, error)
+       && set_meta_int_early (db, "sync.server_schema", conn.server_schema, error)
+       && set_meta_int_early (db, "sync.server_protocol", MAX (conn.server_protocol, 1), error);
   if (ok && conn.offset_changed)
     {
       g_autofree char *offset = g_strdup_printf ("%" G_GINT64_FORMAT, st_hlc_get_offset (st_db_get_clock (db)));
@@ -984,6 +1079,15 @@ report (Conn        *conn,
     conn->options.progress (&progress, conn->options.progress_data);
 }
 
+static gboolean
+has_meta (StDb       *db,
+          const char *key)
+{
+  g_autofree char *value = st_db_get_meta (db, key);
+
+  return value != NULL;
+}
+
 /* Before the first push: is this laptop's memory of what it sent behind
  * the server's (restored from a backup)? Then its sequence numbers may be
  * reused: push under a new epoch. */
@@ -996,6 +1100,10 @@ check_device (Conn    *conn,
   gint64 epoch = meta_int (conn->db, "sync.epoch", 0);
   gint64 new_epoch = epoch;
 
+  JsonObject *origin;
+  gboolean origin_changed;
+  gint64 replay_after = -1;
+
   if (!request (conn, "GET", "/api/v1/device", NULL, FALSE, TRUE, &reply, error))
     return FALSE;
   if (reply.status != 200)
@@ -1004,6 +1112,13 @@ check_device (Conn    *conn,
       reply_clear (&reply);
       return FALSE;
     }
+  if (!check_server_schema (conn, error))
+    {
+      reply_clear (&reply);
+      return FALSE;
+    }
+  origin = json_object_get_object_member (reply.object, "server");
+  origin_changed = st_sync_origin_changed (conn->db, origin) || conn->origin_changed;
   device = json_object_get_object_member (reply.object, "device");
   if (device != NULL)
     {
@@ -1020,21 +1135,52 @@ check_device (Conn    *conn,
         new_epoch = server_epoch + 1;
       else if (server_epoch == epoch && high < acked)
         new_epoch = epoch + 1;
+      /* The server was restored from a backup (or is another database):
+       * what it acknowledged since that backup is gone. It still has what
+       * it acknowledged up to acked_seq of this epoch; the rest of this
+       * laptop's history goes again (the server knows a change it has by
+       * its row, device and clock: nothing is applied twice). */
+      if (origin_changed)
+        replay_after = server_epoch == epoch && new_epoch == epoch ? acked : 0;
     }
-  reply_clear (&reply);
-  if (new_epoch != epoch)
+  else if (origin_changed)
+    replay_after = 0;
+  if (new_epoch != epoch || replay_after >= 0
+      || (origin != NULL && !has_meta (conn->db, "sync.server_id")))
     {
-      g_message ("this laptop's database is older than what the server has from it (restored from a backup?):"
-                 " sending under epoch %" G_GINT64_FORMAT, new_epoch);
+      gboolean ok;
+
+      if (new_epoch != epoch)
+        g_message ("this laptop's database is older than what the server has from it (restored from a backup?):"
+                   " sending under epoch %" G_GINT64_FORMAT, new_epoch);
       if (!st_db_begin (conn->db, error) || !check_not_restored (conn, error))
-        return FALSE;
-      if (!set_meta_int (conn->db, "sync.epoch", new_epoch, error))
+        {
+          reply_clear (&reply);
+          return FALSE;
+        }
+      ok = new_epoch == epoch || set_meta_int (conn->db, "sync.epoch", new_epoch, error);
+      if (ok && replay_after >= 0)
+        {
+          gint64 queued = st_sync_requeue_own (conn->db, replay_after, error);
+
+          ok = queued >= 0;
+          if (ok)
+            g_message ("the server was restored from a backup: sending again %" G_GINT64_FORMAT
+                       " changes of this laptop it may have lost", queued);
+        }
+      ok = ok && st_sync_origin_store (conn->db, origin, error);
+      reply_clear (&reply);
+      if (!ok)
         {
           st_db_rollback (conn->db);
           return FALSE;
         }
-      return st_db_commit (conn->db, error);
+      if (!st_db_commit (conn->db, error))
+        return FALSE;
+      conn->origin_changed = FALSE;
+      return TRUE;
     }
+  reply_clear (&reply);
   return TRUE;
 }
 
@@ -1770,6 +1916,16 @@ apply_page (Conn        *conn,
    * are another account's and go. */
   if (from_start || page->reset)
     ok = drop_out_of_scope (applier, db, page->scope, error);
+  /* The server dropped what this laptop had not seen yet (a compaction
+   * since its last sync): it starts again from an empty copy, keeping
+   * only its own changes not sent yet. */
+  if (ok && page->rebuild)
+    {
+      g_message ("the server has compacted its feed since this laptop last synced: reading it again from the beginning");
+      ok = st_sync_drop_synced (db, error);
+    }
+  if (ok && page->server != NULL && !has_meta (db, "sync.server_id"))
+    ok = st_sync_origin_store (db, page->server, error);
   /* The triggers of the tables written go for the transaction: they do
    * nothing while applying, but cost each INSERT a statement journal. */
   for (guint i = 0, prev = 0; ok && i < page->entries->len; i++)
@@ -1870,12 +2026,14 @@ fetch_run (gpointer data)
 
 static char *
 pull_path (Conn       *conn,
-           const char *cursor)
+           const char *cursor,
+           gboolean    fresh)
 {
   g_autofree char *escaped = cursor != NULL ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
 
-  return g_strdup_printf ("/api/v1/pull?limit=%u%s%s", conn->options.pull_limit,
-                          escaped != NULL ? "&cursor=" : "", escaped != NULL ? escaped : "");
+  return g_strdup_printf ("/api/v1/pull?limit=%u%s%s%s", conn->options.pull_limit,
+                          escaped != NULL ? "&cursor=" : "", escaped != NULL ? escaped : "",
+                          fresh && escaped == NULL ? "&fresh=1" : "");
 }
 
 static Fetch *
@@ -1892,7 +2050,7 @@ fetch_start (Conn       *conn,
   fetch->conn.last_push = NULL;
   fetch->conn.stats = &fetch->stats;
   fetch->conn.offset_changed = FALSE;
-  fetch->path = pull_path (conn, cursor);
+  fetch->path = pull_path (conn, cursor, FALSE);
   fetch->thread = g_thread_new ("st-sync-fetch", fetch_run, fetch);
   return fetch;
 }
@@ -1983,9 +2141,19 @@ pull (Conn    *conn,
       else
         {
           g_autofree char *cursor = st_db_get_meta (conn->db, "sync.cursor");
-          g_autofree char *path = pull_path (conn, cursor);
+          gboolean fresh = FALSE;
+          g_autofree char *path = NULL;
 
-          ok = fetch_page (conn, path, &reply, &page, error);
+          /* A laptop with no synced row needs no tombstone (protocol 2). */
+          if (cursor == NULL && conn->server_protocol >= 2)
+            {
+              int has = st_sync_has_synced_rows (conn->db, error);
+
+              ok = has >= 0;
+              fresh = has == 0;
+            }
+          path = pull_path (conn, cursor, fresh);
+          ok = ok && fetch_page (conn, path, &reply, &page, error);
         }
       if (ok && reply.status == 400 && g_strcmp0 (reply.code, "invalid_cursor") == 0)
         {
@@ -2003,6 +2171,16 @@ pull (Conn    *conn,
         {
           set_http_error (&reply, error);
           ok = FALSE;
+        }
+      if (ok && st_sync_origin_changed (conn->db, page->server))
+        {
+          /* The server was restored from a backup: first send again what
+           * it may have lost (st_sync_run ()), then read it afresh. */
+          g_message ("the server was restored from a backup or replaced since the last sync");
+          conn->origin_changed = TRUE;
+          st_page_free (page);
+          reply_clear (&reply);
+          break;
         }
       if (ok && page->more)
         next = fetch_start (conn, page->cursor);
@@ -2067,6 +2245,10 @@ st_sync_run (StDb                *db,
   conn_init (&conn, db, server, token, options, stats, cancellable);
   report (&conn, ST_SYNC_PHASE_CONNECTING, 0, -1);
   ok = push (&conn, error) && pull (&conn, error);
+  /* A restored server met by the pull: its lost changes go again, then
+   * the feed is read from its beginning. */
+  if (ok && conn.origin_changed)
+    ok = check_device (&conn, error) && push (&conn, error) && pull (&conn, error);
   if (ok)
     {
       ok = st_db_begin (db, error)
@@ -2811,6 +2993,8 @@ st_sync_describe_error (const GError *error)
         return g_strdup (_("The sync was stopped."));
       case ST_SYNC_ERROR_KILLED:
         return g_strdup ("crashed (simulated)");
+      case ST_SYNC_ERROR_SERVER_TOO_OLD:
+        return g_strdup (error->message);
       default:
         break;
       }

@@ -32,7 +32,12 @@ typedef enum
   ST_SYNC_ERROR_DATABASE,         /* the local database failed (disk full …) */
   ST_SYNC_ERROR_CANCELLED,
   ST_SYNC_ERROR_KILLED,           /* a simulated crash (tests) */
+  ST_SYNC_ERROR_SERVER_TOO_OLD,   /* the server is older than this laptop: the message names both versions */
 } StSyncError;
+
+/* The protocol revision this laptop speaks (docs/sync-protocol.md,
+ * Versions), stated in the header Shuangti-Protocol of every request. */
+#define ST_SYNC_PROTOCOL 2
 
 /* What the server says about the signed-in account. */
 typedef struct

@@ -320,9 +320,9 @@ st_admin_compact (const char *db_path,
     return 2;
   if (db != NULL)
     db_path = db;
-  if (argc != 1 || days < 1)
+  if (argc != 1 || days < 0)
     {
-      st_admin_print_error (_("Give the age in days: compact --older-than DAYS (at least 1)."));
+      st_admin_print_error (_("Give the age in days: compact --older-than DAYS."));
       return 2;
     }
   store = st_admin_open_store (db_path);

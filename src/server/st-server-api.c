@@ -1276,6 +1276,8 @@ handle_health (StApi  *self,
   json_builder_add_int_value (b, ST_API_VERSION);
   json_builder_set_member_name (b, "schema");
   json_builder_add_int_value (b, st_catalog_get_client_schema (self->catalog));
+  json_builder_set_member_name (b, "protocol");
+  json_builder_add_int_value (b, ST_PROTOCOL_VERSION);
   json_builder_set_member_name (b, "storage_schema");
   json_builder_add_int_value (b, st_store_get_schema_version (self->store));
   json_builder_set_member_name (b, "database");
