@@ -158,7 +158,8 @@ st_cli_sync (Globals *g, int argc, char **argv)
       g_autofree char *text = st_sync_describe_error (error);
 
       st_cli_error (text);
-      g_printerr ("(%s)\n", error->message);
+      if (g_strcmp0 (text, error->message) != 0)
+        g_printerr ("(%s)\n", error->message);
       return 1;
     }
 
@@ -214,7 +215,8 @@ st_cli_sync (Globals *g, int argc, char **argv)
       g_autofree char *text = st_sync_describe_error (error);
 
       st_cli_error (text);
-      g_printerr ("(%s)\n", error->message);
+      if (g_strcmp0 (text, error->message) != 0)
+        g_printerr ("(%s)\n", error->message);
     }
   return ok ? 0 : 1;
 }

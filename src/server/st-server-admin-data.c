@@ -281,9 +281,9 @@ st_admin_restore (const char *db_path,
   }
   close (lock);
   /* Translators: the database, the backup, the new generation number */
-  g_print (_("%s is restored from %s (generation %" G_GINT64_FORMAT "). Start the server: at their next sync, "
+  g_print (_("%s is restored from %s (generation %lld). Start the server: at their next sync, "
              "laptops send again what the server lost and read its data from the beginning.\n"),
-           db_path, path, generation + 1);
+           db_path, path, (long long) (generation + 1));
   return 0;
 
 fail:
@@ -357,9 +357,10 @@ st_admin_compact (const char *db_path,
       close_handle (&handle);
     }
   /* Translators: numbers of change-log entries, evictions, review items, a feed position */
-  g_print (_("Compacted: the values of %" G_GINT64_FORMAT " changes, %" G_GINT64_FORMAT " evictions and %"
-             G_GINT64_FORMAT " resolved review items dropped (feed positions up to %" G_GINT64_FORMAT ").\n"),
-           stats.changes_slimmed, stats.evictions, stats.review_items, stats.horizon_seq);
+  g_print (_("Compacted: the values of %lld changes, %lld evictions and %lld resolved review items dropped"
+             " (feed positions up to %lld).\n"),
+           (long long) stats.changes_slimmed, (long long) stats.evictions, (long long) stats.review_items,
+           (long long) stats.horizon_seq);
   print_size (_("After"), db_path);
   return 0;
 }

@@ -731,7 +731,7 @@ sign_in_done (gpointer      data,
   json_builder_set_member_name (b, "api");
   json_builder_add_int_value (b, ST_API_VERSION);
   json_builder_set_member_name (b, "schema");
-  json_builder_add_int_value (b, st_catalog_get_client_schema (job->api->catalog));
+  json_builder_add_int_value (b, st_version_get_server_schema ());
   add_server (b, job->api->store);
   json_builder_set_member_name (b, "server_time");
   json_builder_add_int_value (b, now);
@@ -1275,7 +1275,7 @@ handle_health (StApi  *self,
   json_builder_set_member_name (b, "api");
   json_builder_add_int_value (b, ST_API_VERSION);
   json_builder_set_member_name (b, "schema");
-  json_builder_add_int_value (b, st_catalog_get_client_schema (self->catalog));
+  json_builder_add_int_value (b, st_version_get_server_schema ());
   json_builder_set_member_name (b, "protocol");
   json_builder_add_int_value (b, ST_PROTOCOL_VERSION);
   json_builder_set_member_name (b, "storage_schema");

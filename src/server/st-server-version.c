@@ -45,13 +45,20 @@ st_version_check (const StCall *call,
     }
   if (call->client_protocol <= ST_PROTOCOL_VERSION && call->client_schema <= server_schema)
     return TRUE;
-  st_api_error_set (error, 409, "server_too_old",
-                    "This laptop (Shuangti %s, protocol %d, schema %d) is newer than this server"
-                    " (shuangti-server %s, protocol %d, schema %d): ask the county office to update"
-                    " the server to Shuangti %s or later.",
-                    call->client_version ? call->client_version : "?", call->client_protocol,
-                    call->client_schema, PACKAGE_VERSION, ST_PROTOCOL_VERSION, server_schema,
-                    call->client_version ? call->client_version : "?");
+  if (call->client_version != NULL)
+    st_api_error_set (error, 409, "server_too_old",
+                      "This laptop (Shuangti %s, protocol %d, schema %d) is newer than this server"
+                      " (shuangti-server %s, protocol %d, schema %d): ask the county office to update"
+                      " the server to Shuangti %s or later.",
+                      call->client_version, call->client_protocol, call->client_schema,
+                      PACKAGE_VERSION, ST_PROTOCOL_VERSION, server_schema, call->client_version);
+  else
+    st_api_error_set (error, 409, "server_too_old",
+                      "This laptop (protocol %d, schema %d) is newer than this server"
+                      " (shuangti-server %s, protocol %d, schema %d): ask the county office to update"
+                      " the server to the laptop's version or later.",
+                      call->client_protocol, call->client_schema,
+                      PACKAGE_VERSION, ST_PROTOCOL_VERSION, server_schema);
   extra = json_object_new ();
   json_object_set_string_member (extra, "server_version", PACKAGE_VERSION);
   json_object_set_int_member (extra, "server_protocol", ST_PROTOCOL_VERSION);
