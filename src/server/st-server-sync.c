@@ -1273,10 +1273,11 @@ scope_tag (const StAccount *account)
   return g_steal_pointer (&digest);
 }
 
-/* A cursor: "c2.<identity>.<generation>.<seq>.<skip>.<scope>", the first
- * 8 hex digits of the database's identity, its restore generation, the
- * feed position, the position up to which this pass skips tombstones (a
- * fresh pull's), and the scope's tag. Protocol 1 servers issued
+/* A cursor: "c2.<identity>.<generation>.<seq>.<skip>.<base>.<scope>", the
+ * first 8 hex digits of the database's identity, its restore generation,
+ * the feed position, the position up to which this pass skips tombstones
+ * (a fresh pull's), the compaction horizon when the laptop's copy began
+ * (its pass from the beginning), and the scope's tag. Protocol 1 servers issued
  * "c1.<seq>.<scope>": generation 0 of this database. */
 typedef struct
 {
@@ -1284,6 +1285,7 @@ typedef struct
   gint64 generation;
   gint64 seq;
   gint64 skip;
+  gint64 base;
   char   tag[9];
 } Cursor;
 
@@ -1327,14 +1329,14 @@ parse_cursor (const char *text,
       memcpy (cursor->tag, parts[2], 9);
       return TRUE;
     }
-  if (n == 6 && g_str_equal (parts[0], "c2"))
+  if (n == 7 && g_str_equal (parts[0], "c2"))
     {
       if (!is_hex8 (parts[1]) || !parse_number (parts[2], &cursor->generation)
           || !parse_number (parts[3], &cursor->seq) || !parse_number (parts[4], &cursor->skip)
-          || !is_hex8 (parts[5]))
+          || !parse_number (parts[5], &cursor->base) || !is_hex8 (parts[6]))
         return FALSE;
       memcpy (cursor->identity, parts[1], 9);
-      memcpy (cursor->tag, parts[5], 9);
+      memcpy (cursor->tag, parts[6], 9);
       return TRUE;
     }
   return FALSE;
@@ -1379,28 +1381,30 @@ st_pull_page (StStore            *store,
   g_autoptr(GString) out = NULL;
   char identity[9];
   gint64 generation = st_store_get_generation (store);
-  gint64 after = 0, skip = 0;
+  gint64 after = 0, skip = 0, base;
+  gint64 compacted;
   gint64 last;
   gboolean reset = FALSE, rebuild = FALSE;
   gboolean more;
   guint included = 0;
 
   g_strlcpy (identity, st_store_get_identity (store), sizeof identity);
+  compacted = st_store_get_compacted_seq (store, &local_error);
+  if (compacted < 0)
+    {
+      storage_failed (error, local_error);
+      return NULL;
+    }
+  /* A pass from the beginning misses nothing a compaction dropped. */
+  base = compacted;
   if (cursor_text != NULL && *cursor_text != '\0')
     {
       Cursor cursor;
-      gint64 compacted;
 
       if (!parse_cursor (cursor_text, identity, &cursor))
         {
           st_api_error_set (error, 400, "invalid_cursor", "The cursor was not issued by this server.");
           error->field = g_strdup ("cursor");
-          return NULL;
-        }
-      compacted = st_store_get_compacted_seq (store, &local_error);
-      if (compacted < 0)
-        {
-          storage_failed (error, local_error);
           return NULL;
         }
       if (g_ascii_strcasecmp (cursor.identity, identity) != 0 || cursor.generation != generation)
@@ -1412,7 +1416,7 @@ st_pull_page (StStore            *store,
         }
       else if (!g_str_equal (cursor.tag, tag))
         reset = TRUE;
-      else if (cursor.seq < compacted)
+      else if (cursor.seq < compacted && cursor.base < compacted)
         {
           /* Evictions and resolved review items this laptop has not seen
            * are gone: it starts again from an empty copy (protocol 2), or
@@ -1424,6 +1428,7 @@ st_pull_page (StStore            *store,
         {
           after = cursor.seq;
           skip = cursor.skip;
+          base = cursor.base;
         }
     }
   else
@@ -1484,9 +1489,9 @@ st_pull_page (StStore            *store,
   if (!more && skip > last)
     last = skip;
   g_string_append_printf (out, "],\"cursor\":\"c2.%s.%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT
-                          ".%s\",\"more\":%s,\"reset\":%s,\"rebuild\":%s,"
+                          ".%" G_GINT64_FORMAT ".%s\",\"more\":%s,\"reset\":%s,\"rebuild\":%s,"
                           "\"scope\":{\"all_townships\":%s,\"townships\":[",
-                          identity, generation, last, more ? skip : 0, tag, more ? "true" : "false",
+                          identity, generation, last, more ? skip : 0, base, tag, more ? "true" : "false",
                           reset ? "true" : "false", rebuild && reset ? "true" : "false",
                           all ? "true" : "false");
   for (guint i = 0; !all && account->townships[i] != NULL; i++)
