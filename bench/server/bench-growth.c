@@ -199,20 +199,26 @@ bench_growth (void)
       g_ptr_array_unref (g_steal_pointer (&items));
       st_test_replica_sync_ok (county);
       st_test_replica_sync_ok (other);
-      st_test_replica_sync_ok (township);
+      /* The township laptop sleeps through the last month. */
+      if (month < n_months - 1)
+        st_test_replica_sync_ok (township);
     }
   g_print ("%d months of activity (%.0f s in all)\n", n_months, (g_get_monotonic_time () - start) / 1e6);
 
   report ("after three years:", db);
   compact (db, FALSE);
   report ("compact --older-than 0:", db);
-  st_test_server_stop (server);
-  st_test_server_free (g_steal_pointer (&server));
-  compact (db, TRUE);
-  report ("compact … --vacuum:", db);
+  {
+    g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", server->port);
+
+    st_test_server_stop (server);
+    st_test_server_free (g_steal_pointer (&server));
+    compact (db, TRUE);
+    report ("compact ... --vacuum:", db);
+    server = st_test_server_start (db, "--listen", listen, NULL);
+  }
 
   /* A new laptop's first pull, without tombstones. */
-  server = st_test_server_start (db, NULL);
   fresh = st_test_replica_new ("fresh", 0);
   st_test_replica_sign_in (fresh, server, "county");
   g_assert_true (st_test_replica_sync (fresh, NULL, &stats, &error));
@@ -221,9 +227,12 @@ bench_growth (void)
            ", of them %" G_GINT64_FORMAT " tombstones)\n",
            stats.pulled, server_count (db, "SELECT count(*) FROM records"),
            server_count (db, "SELECT count(*) FROM records WHERE deleted = 1"));
-  /* The township laptop, synced before the compaction, starts again. */
+  /* The township laptop, asleep since before the last month's changes,
+   * starts again from an empty copy. */
   g_assert_true (st_test_replica_sync (township, NULL, &stats, &error));
   g_assert_no_error (error);
+  g_print ("the township laptop, synced before the compaction, read its township again: %" G_GINT64_FORMAT " rows\n",
+           stats.pulled);
   st_test_server_stop (server);
 }
 
