@@ -24,6 +24,24 @@ gboolean  st_admin_parse_options  (const char    *parameter,
 /* Local time, "YYYY-MM-DD HH:MM:SS". */
 char     *st_admin_format_time    (gint64         ms);
 
+/* Who runs the command: SUDO_USER, or the user. */
+const char *st_admin_os_user      (void);
+/* Records an administration command in @txn (the audit of admin_log). */
+gboolean  st_admin_log            (StStore       *store,
+                                   StStoreTxn    *txn,
+                                   const char    *command,
+                                   const char    *target,
+                                   const char    *detail,
+                                   GError       **error);
+
+/* The commands of st-server-admin-device.c and -audit.c. */
+int       st_admin_device         (const char    *db_path,
+                                   int            argc,
+                                   char         **argv);
+int       st_admin_audit          (const char    *db_path,
+                                   int            argc,
+                                   char         **argv);
+
 /* The commands of st-server-admin-data.c. */
 int       st_admin_backup         (const char    *db_path,
                                    int            argc,

@@ -18,8 +18,6 @@
 #include <unistd.h>
 
 #include "st-divisions.h"
-#include "st-idcard.h"
-#include "st-json-guard.h"
 #include "st-server-admin.h"
 #include "st-server-admin-private.h"
 #include "st-server-auth.h"
@@ -327,15 +325,55 @@ st_admin_parse_options (const char    *parameter,
   return TRUE;
 }
 
+const char *
+st_admin_os_user (void)
+{
+  const char *sudo = g_getenv ("SUDO_USER");
+
+  /* sudo -u shuangti …: the person, not the service's user. */
+  return sudo != NULL && *sudo != '\0' ? sudo : g_get_user_name ();
+}
+
+gboolean
+st_admin_log (StStore     *store,
+              StStoreTxn  *txn,
+              const char  *command,
+              const char  *target,
+              const char  *detail,
+              GError     **error)
+{
+  StAdminEntry entry = {
+    .at = g_get_real_time () / 1000,
+    .os_user = st_admin_os_user (),
+    .command = command,
+    .target = target,
+    .detail = detail,
+  };
+
+  return st_store_admin_log_insert (store, txn, &entry, error);
+}
+
+/* What the audit keeps of an account's change: never its password. */
+static char *
+account_detail (const StAccount *account)
+{
+  g_autofree char *townships = g_strjoinv (",", account->townships);
+
+  return g_strdup_printf ("role=%s townships=%s%s", st_role_to_string (account->role),
+                          *townships ? townships : "-", account->disabled ? " disabled" : "");
+}
+
 static gboolean
-save_account (StStore   *store,
-              StAccount *account,
-              gboolean   insert,
-              gboolean   revoke_tokens)
+save_account (StStore    *store,
+              StAccount  *account,
+              gboolean    insert,
+              gboolean    revoke_tokens,
+              const char *command)
 {
   g_autoptr(GError) error = NULL;
   StStoreTxn *txn = st_store_begin (store, &error);
   gint64 now = g_get_real_time () / 1000;
+  g_autofree char *detail = account_detail (account);
 
   if (txn == NULL)
     {
@@ -347,7 +385,8 @@ save_account (StStore   *store,
     account->created_at = now;
   if (!(insert ? st_store_account_insert (store, txn, account, &error)
                : st_store_account_update (store, txn, account, &error))
-      || (revoke_tokens && !st_store_tokens_revoke_account (store, txn, account->id, now, &error)))
+      || (revoke_tokens && !st_store_tokens_revoke_account (store, txn, account->id, now, &error))
+      || !st_admin_log (store, txn, command, account->name, detail, &error))
     {
       st_store_rollback (store, txn);
       st_admin_print_error (error->message);
@@ -458,7 +497,7 @@ user_add (const char *db_path,
       st_admin_print_error (_("The password could not be hashed (out of memory)."));
       return 1;
     }
-  if (!save_account (store, account, TRUE, FALSE))
+  if (!save_account (store, account, TRUE, FALSE, "user add"))
     return 1;
 
   scope = st_role_sees_all (account->role) ? g_strdup (_("all townships")) : describe_townships (account->townships);
@@ -521,7 +560,7 @@ user_modify (const char *db_path,
     }
   if (!check_scope (account->role, account->townships))
     return 2;
-  if (!save_account (store, account, FALSE, FALSE))
+  if (!save_account (store, account, FALSE, FALSE, "user modify"))
     return 1;
   scope = st_role_sees_all (account->role) ? g_strdup (_("all townships")) : describe_townships (account->townships);
   g_print (_("Account %s changed: %s, %s.\n"), account->name, st_role_to_string (account->role), scope);
@@ -570,7 +609,7 @@ user_passwd (const char *db_path,
       st_admin_print_error (_("The password could not be hashed (out of memory)."));
       return 1;
     }
-  if (!save_account (store, account, FALSE, TRUE))
+  if (!save_account (store, account, FALSE, TRUE, "user passwd"))
     return 1;
   g_print (_("The password of %s is changed; its laptops must sign in again.\n"), account->name);
   return 0;
@@ -608,7 +647,7 @@ user_set_disabled (const char *db_path,
   if (account == NULL)
     return 1;
   account->disabled = disabled;
-  if (!save_account (store, account, FALSE, disabled))
+  if (!save_account (store, account, FALSE, disabled, disabled ? "user disable" : "user enable"))
     return 1;
   if (disabled)
     g_print (_("Account %s is disabled; its laptops are signed out.\n"), account->name);
@@ -714,182 +753,15 @@ user_list (const char *db_path,
   return 0;
 }
 
-static void
-print_values (const char *label,
-              const char *json_text)
-{
-  g_autoptr(JsonNode) node = json_text ? st_json_from_string (json_text, NULL) : NULL;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return;
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &name, &value))
-    {
-      g_autofree char *text = json_to_string (value, FALSE);
-
-      g_print ("    %s %s: %s\n", label, name, text);
-    }
-}
-
-static void
-add_json_text (JsonBuilder *b,
-               const char  *name,
-               const char  *text)
-{
-  JsonNode *node = text ? st_json_from_string (text, NULL) : NULL;
-
-  json_builder_set_member_name (b, name);
-  if (node != NULL)
-    json_builder_add_value (b, node);
-  else
-    json_builder_add_null_value (b);
-}
-
-static int
-audit (const char *db_path,
-       int         argc,
-       char      **argv)
-{
-  g_autofree char *participant = NULL;
-  gboolean json = FALSE;
-  g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "participant", 0, 0, G_OPTION_ARG_STRING, &participant, N_("The participant, by resident ID number or key"), N_("ID") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON for scripts"), NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
-    { NULL }
-  };
-  g_autoptr(StStore) store = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  if (!st_admin_parse_options ("", _("Show every change the server applied to a participant: when, by which account and laptop, old and new values."),
-                      entries, &argc, &argv))
-    return 2;
-  if (participant == NULL || argc != 1)
-    {
-      st_admin_print_error (_("Give the participant: audit --participant ID-NUMBER|KEY"));
-      return 2;
-    }
-  store = st_admin_open_store (db ? db : db_path);
-  if (store == NULL)
-    return 1;
-
-  if (g_uuid_string_is_valid (participant))
-    {
-      rows = g_ptr_array_new_with_free_func (g_free);
-      g_ptr_array_add (rows, g_ascii_strdown (participant, -1));
-    }
-  else
-    {
-      g_autofree char *number = st_idcard_normalize (participant);
-
-      rows = st_store_record_ids_by_field (store, "participants", "id_number", number, &error);
-      if (rows == NULL)
-        {
-          st_admin_print_error (error->message);
-          return 1;
-        }
-    }
-
-  json_builder_begin_array (b);
-  for (guint r = 0; r < rows->len; r++)
-    {
-      const char *row_id = g_ptr_array_index (rows, r);
-      g_autoptr(GPtrArray) changes = st_store_log_for_row (store, row_id, &error);
-
-      if (changes == NULL)
-        {
-          st_admin_print_error (error->message);
-          return 1;
-        }
-      if (changes->len == 0)
-        continue;
-      if (!json)
-        g_print (_("Participant %s\n"), row_id);
-      for (guint i = 0; i < changes->len; i++)
-        {
-          const StLogEntry *e = &((StLogRow *) g_ptr_array_index (changes, i))->entry;
-          g_autofree char *when = st_admin_format_time (e->at);
-          const char *what;
-          g_autofree char *result = NULL;
-
-          if (json)
-            {
-              json_builder_begin_object (b);
-              json_builder_set_member_name (b, "row");
-              json_builder_add_string_value (b, row_id);
-              json_builder_set_member_name (b, "at");
-              json_builder_add_int_value (b, e->at);
-              json_builder_set_member_name (b, "account");
-              json_builder_add_string_value (b, e->account_name);
-              json_builder_set_member_name (b, "device");
-              json_builder_add_string_value (b, e->device);
-              json_builder_set_member_name (b, "kind");
-              json_builder_add_string_value (b, e->kind);
-              json_builder_set_member_name (b, "result");
-              json_builder_add_string_value (b, e->result);
-              json_builder_set_member_name (b, "code");
-              if (e->code)
-                json_builder_add_string_value (b, e->code);
-              else
-                json_builder_add_null_value (b);
-              json_builder_set_member_name (b, "hlc");
-              json_builder_add_int_value (b, e->hlc);
-              add_json_text (b, "old", e->old_values);
-              add_json_text (b, "new", e->new_values);
-              json_builder_end_object (b);
-              continue;
-            }
-
-          what = g_str_equal (e->kind, "insert") ? _("created")
-                 : g_str_equal (e->kind, "delete") ? _("deleted") : _("changed");
-          if (g_str_equal (e->result, "applied"))
-            result = g_strdup (_("applied"));
-          else if (g_str_equal (e->result, "conflict"))
-            result = g_strdup (g_strcmp0 (e->code, "server") == 0
-                               ? _("conflict: not applied, a newer value was kept; this one is kept for review")
-                               : _("conflict: applied over a value it had not seen; that value is kept for review"));
-          else
-            result = g_strdup_printf (_("refused (%s)"), e->code ? e->code : "?");
-          /* Translators: time, account, device, what was done, the result */
-          g_print (_("  %s  %s on laptop %.8s: %s, %s\n"), when, e->account_name, e->device, what, result);
-          print_values ("-", e->old_values);
-          print_values ("+", e->new_values);
-        }
-    }
-  json_builder_end_array (b);
-
-  if (json)
-    {
-      g_autoptr(JsonNode) root = json_builder_get_root (b);
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autofree char *text = NULL;
-
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", text);
-    }
-  else if (rows->len == 0)
-    {
-      st_admin_print_error (_("The server has no participant with that ID number or key."));
-      return 1;
-    }
-  return 0;
-}
-
 int
 st_admin_run (const char  *db_path,
               int          argc,
               char       **argv)
 {
   if (g_str_equal (argv[0], "audit"))
-    return audit (db_path, argc, argv);
+    return st_admin_audit (db_path, argc, argv);
+  if (g_str_equal (argv[0], "device"))
+    return st_admin_device (db_path, argc, argv);
   if (g_str_equal (argv[0], "backup"))
     return st_admin_backup (db_path, argc, argv);
   if (g_str_equal (argv[0], "restore"))
@@ -917,6 +789,6 @@ st_admin_run (const char  *db_path,
       if (g_str_equal (command, "list"))
         return user_list (db_path, argc, argv);
     }
-  st_admin_print_error (_("Unknown command. Commands: user add|modify|passwd|disable|enable|list, audit, backup, restore, compact; see --help."));
+  st_admin_print_error (_("Unknown command. Commands: user add|modify|passwd|disable|enable|list, device list|revoke, audit, backup, restore, compact; see --help."));
   return 2;
 }

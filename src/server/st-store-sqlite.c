@@ -514,7 +514,20 @@ migrate_to_3 (StStoreSqlite  *self,
   g_autofree char *identity = st_uuid_new ();
   sqlite3_stmt *stmt;
 
-  if (!conn_exec (self, self->writer, "CREATE INDEX changes_at ON changes (at);", error))
+  if (!conn_exec (self, self->writer,
+                  "CREATE INDEX changes_at ON changes (at);"
+                  /* device revoke: until the device signs in again. */
+                  "ALTER TABLE devices ADD COLUMN revoked_at INTEGER;"
+                  /* Who ran which administration command, and when. */
+                  "CREATE TABLE admin_log ("
+                  "  id INTEGER PRIMARY KEY,"
+                  "  at INTEGER NOT NULL,"
+                  "  os_user TEXT,"
+                  "  command TEXT NOT NULL,"
+                  "  target TEXT,"
+                  "  detail TEXT"
+                  ");",
+                  error))
     return FALSE;
   stmt = conn_prepare (self, self->writer,
                        "INSERT INTO meta (key, value) VALUES ('identity', ?), ('generation', '0'),"
@@ -1378,7 +1391,7 @@ sqlite_device_save (StStore         *store,
                                      " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
                                      " account_id = excluded.account_id, epoch = excluded.epoch,"
                                      " acked_seq = excluded.acked_seq, last_push_at = excluded.last_push_at,"
-                                     " last_pull_at = excluded.last_pull_at", error);
+                                     " last_pull_at = excluded.last_pull_at, revoked_at = NULL", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -1391,6 +1404,164 @@ sqlite_device_save (StStore         *store,
   bind_int_or_null (stmt, 7, device->last_push_at);
   bind_int_or_null (stmt, 8, device->last_pull_at);
   return step_done (self, txn->conn, stmt, error);
+}
+
+static GPtrArray *
+sqlite_device_list (StStore  *store,
+                    gint64    now,
+                    GError  **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) st_device_info_free);
+  Conn *conn = reader_acquire (self, error);
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (conn == NULL)
+    return NULL;
+  stmt = conn_prepare (self, conn,
+                       "SELECT d.id, d.name, d.account_id, d.registered_at, d.epoch, d.acked_seq, d.last_push_at,"
+                       " d.last_pull_at, a.name, d.revoked_at,"
+                       " (SELECT count(*) FROM tokens AS t WHERE t.device = d.id AND t.revoked_at IS NULL"
+                       "  AND t.expires_at > ?1)"
+                       " FROM devices AS d LEFT JOIN accounts AS a ON a.id = d.account_id"
+                       " ORDER BY max (coalesce (d.last_push_at, 0), coalesce (d.last_pull_at, 0), d.registered_at) DESC",
+                       error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, now);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          StDeviceInfo *info = g_new0 (StDeviceInfo, 1);
+
+          info->device.id = column_dup (stmt, 0);
+          info->device.name = column_dup (stmt, 1);
+          info->device.account_id = sqlite3_column_int64 (stmt, 2);
+          info->device.registered_at = sqlite3_column_int64 (stmt, 3);
+          info->device.epoch = sqlite3_column_int64 (stmt, 4);
+          info->device.acked_seq = sqlite3_column_int64 (stmt, 5);
+          info->device.last_push_at = sqlite3_column_int64 (stmt, 6);
+          info->device.last_pull_at = sqlite3_column_int64 (stmt, 7);
+          info->account_name = column_dup (stmt, 8);
+          info->revoked_at = sqlite3_column_int64 (stmt, 9);
+          info->active_tokens = sqlite3_column_int64 (stmt, 10);
+          g_ptr_array_add (devices, info);
+        }
+      ok = rc == SQLITE_DONE || set_error (self, conn->db, rc, error);
+      sqlite3_reset (stmt);
+    }
+  reader_release (self, conn);
+  return ok ? g_steal_pointer (&devices) : NULL;
+}
+
+static gint64
+sqlite_device_revoke (StStore     *store,
+                      StStoreTxn  *txn,
+                      const char  *id,
+                      gint64       at,
+                      GError     **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  sqlite3_stmt *stmt = conn_prepare (self, txn->conn, "UPDATE devices SET revoked_at = ? WHERE id = ?", error);
+  gint64 revoked;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, at);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  if (!step_done (self, txn->conn, stmt, error))
+    return -1;
+  if (sqlite3_changes (txn->conn->db) == 0)
+    return -2;
+  stmt = conn_prepare (self, txn->conn,
+                       "UPDATE tokens SET revoked_at = ? WHERE device = ? AND revoked_at IS NULL", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, at);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  if (!step_done (self, txn->conn, stmt, error))
+    return -1;
+  revoked = sqlite3_changes64 (txn->conn->db);
+  return revoked;
+}
+
+static gboolean
+sqlite_admin_log_insert (StStore             *store,
+                         StStoreTxn          *txn,
+                         const StAdminEntry  *e,
+                         GError             **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  sqlite3_stmt *stmt = conn_prepare (self, txn->conn,
+                                     "INSERT INTO admin_log (at, os_user, command, target, detail) VALUES (?, ?, ?, ?, ?)",
+                                     error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, e->at);
+  bind_text (stmt, 2, e->os_user);
+  sqlite3_bind_text (stmt, 3, e->command, -1, SQLITE_TRANSIENT);
+  bind_text (stmt, 4, e->target);
+  bind_text (stmt, 5, e->detail);
+  return step_done (self, txn->conn, stmt, error);
+}
+
+/* Binds the members of @q that the statement names (?1 account, ?2 device
+ * prefix, ?3 table, ?4 row, ?5 since, ?6 until, ?7 limit); a NULL member
+ * matches everything. */
+static void
+bind_query (sqlite3_stmt     *stmt,
+            const StLogQuery *q)
+{
+  bind_text (stmt, 1, q->account);
+  bind_text (stmt, 2, q->device);
+  bind_text (stmt, 3, q->table);
+  bind_text (stmt, 4, q->row_id);
+  sqlite3_bind_int64 (stmt, 5, q->since);
+  sqlite3_bind_int64 (stmt, 6, q->until > 0 ? q->until : G_MAXINT64);
+  sqlite3_bind_int64 (stmt, 7, q->limit > 0 ? (gint64) q->limit : -1);
+}
+
+static GPtrArray *
+sqlite_admin_log_search (StStore           *store,
+                         const StLogQuery  *q,
+                         GError           **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) st_admin_row_free);
+  Conn *conn = reader_acquire (self, error);
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (conn == NULL)
+    return NULL;
+  stmt = conn_prepare (self, conn,
+                       "SELECT id, at, os_user, command, target, detail FROM admin_log"
+                       " WHERE (?1 IS NULL OR target = ?1) AND (?2 IS NULL OR substr (target, 1, length (?2)) = ?2)"
+                       " AND (?3 IS NULL OR ?3 = '') AND (?4 IS NULL OR ?4 = '')"
+                       " AND at >= ?5 AND at < ?6 ORDER BY id LIMIT ?7", error);
+  if (stmt != NULL)
+    {
+      bind_query (stmt, q);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          StAdminRow *row = g_new0 (StAdminRow, 1);
+
+          row->entry.id = sqlite3_column_int64 (stmt, 0);
+          row->entry.at = sqlite3_column_int64 (stmt, 1);
+          row->entry.os_user = row->strings[0] = column_dup (stmt, 2);
+          row->entry.command = row->strings[1] = column_dup (stmt, 3);
+          row->entry.target = row->strings[2] = column_dup (stmt, 4);
+          row->entry.detail = row->strings[3] = column_dup (stmt, 5);
+          g_ptr_array_add (rows, row);
+        }
+      ok = rc == SQLITE_DONE || set_error (self, conn->db, rc, error);
+      sqlite3_reset (stmt);
+    }
+  reader_release (self, conn);
+  return ok ? g_steal_pointer (&rows) : NULL;
 }
 
 static StRecord *
@@ -1866,6 +2037,37 @@ sqlite_log_for_row (StStore     *store,
   return ok ? g_steal_pointer (&rows) : NULL;
 }
 
+static GPtrArray *
+sqlite_log_search (StStore           *store,
+                   const StLogQuery  *q,
+                   GError           **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) st_log_row_free);
+  Conn *conn = reader_acquire (self, error);
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (conn == NULL)
+    return NULL;
+  stmt = conn_prepare (self, conn,
+                       "SELECT " LOG_COLUMNS " FROM changes"
+                       " WHERE (?1 IS NULL OR account_name = ?1) AND (?2 IS NULL OR substr (device, 1, length (?2)) = ?2)"
+                       " AND (?3 IS NULL OR tbl = ?3) AND (?4 IS NULL OR row_id = ?4)"
+                       " AND at >= ?5 AND at < ?6 ORDER BY id LIMIT ?7", error);
+  if (stmt != NULL)
+    {
+      bind_query (stmt, q);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_ptr_array_add (rows, log_row_from_stmt (stmt));
+      ok = rc == SQLITE_DONE || set_error (self, conn->db, rc, error);
+      sqlite3_reset (stmt);
+    }
+  reader_release (self, conn);
+  return ok ? g_steal_pointer (&rows) : NULL;
+}
+
 static gint
 feed_entry_compare (gconstpointer a,
                     gconstpointer b)
@@ -2065,6 +2267,11 @@ st_store_sqlite_iface_init (StStoreInterface *iface)
   iface->tokens_revoke_account = sqlite_tokens_revoke_account;
   iface->device_find = sqlite_device_find;
   iface->device_save = sqlite_device_save;
+  iface->device_list = sqlite_device_list;
+  iface->device_revoke = sqlite_device_revoke;
+  iface->admin_log_insert = sqlite_admin_log_insert;
+  iface->admin_log_search = sqlite_admin_log_search;
+  iface->log_search = sqlite_log_search;
   iface->record_get = sqlite_record_get;
   iface->record_seq = sqlite_record_seq;
   iface->record_put = sqlite_record_put;

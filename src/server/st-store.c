@@ -82,6 +82,75 @@ st_store_compact (StStore         *self,
   return IFACE (self)->compact (self, before_ms, stats, error);
 }
 
+GPtrArray *
+st_store_device_list (StStore  *self,
+                      gint64    now,
+                      GError  **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), NULL);
+  return IFACE (self)->device_list (self, now, error);
+}
+
+gint64
+st_store_device_revoke (StStore     *self,
+                        StStoreTxn  *txn,
+                        const char  *id,
+                        gint64       at,
+                        GError     **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), -1);
+  return IFACE (self)->device_revoke (self, txn, id, at, error);
+}
+
+gboolean
+st_store_admin_log_insert (StStore            *self,
+                           StStoreTxn         *txn,
+                           const StAdminEntry *entry,
+                           GError            **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), FALSE);
+  return IFACE (self)->admin_log_insert (self, txn, entry, error);
+}
+
+GPtrArray *
+st_store_admin_log_search (StStore           *self,
+                           const StLogQuery  *query,
+                           GError           **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), NULL);
+  return IFACE (self)->admin_log_search (self, query, error);
+}
+
+GPtrArray *
+st_store_log_search (StStore           *self,
+                     const StLogQuery  *query,
+                     GError           **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), NULL);
+  return IFACE (self)->log_search (self, query, error);
+}
+
+void
+st_device_info_free (StDeviceInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->device.id);
+  g_free (info->device.name);
+  g_free (info->account_name);
+  g_free (info);
+}
+
+void
+st_admin_row_free (StAdminRow *row)
+{
+  if (row == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (row->strings); i++)
+    g_free (row->strings[i]);
+  g_free (row);
+}
+
 gboolean
 st_store_check (StStore  *self,
                 GError  **error)

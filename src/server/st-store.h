@@ -69,6 +69,45 @@ typedef struct
   gint64  last_pull_at;
 } StDevice;
 
+/* A device as `device list` shows it. */
+typedef struct
+{
+  StDevice  device;
+  char     *account_name;    /* of the last account signed in on it, or NULL */
+  gint64    revoked_at;      /* 0: not revoked since its last sign-in */
+  gint64    active_tokens;   /* tokens neither revoked nor expired */
+} StDeviceInfo;
+
+/* What `audit` looks for; NULL or 0 members match everything. */
+typedef struct
+{
+  const char *account;       /* account name */
+  const char *device;        /* a prefix of the device id */
+  const char *table;
+  const char *row_id;
+  gint64      since;         /* ms, inclusive */
+  gint64      until;         /* ms, exclusive */
+  guint       limit;         /* 0: no limit */
+} StLogQuery;
+
+/* One administration command, for the audit. */
+typedef struct
+{
+  gint64      id;
+  gint64      at;
+  const char *os_user;       /* who ran it (SUDO_USER, or the user) */
+  const char *command;       /* "user add", "device revoke" … */
+  const char *target;        /* the account or device */
+  const char *detail;        /* what changed, never a password */
+} StAdminEntry;
+
+/* An administration command as read back (strings owned). */
+typedef struct
+{
+  StAdminEntry  entry;
+  char         *strings[4];
+} StAdminRow;
+
 /* A synced row as the server holds it. */
 typedef struct
 {
@@ -227,6 +266,24 @@ struct _StStoreInterface
   gboolean      (*device_save)        (StStore     *self,
                                        StStoreTxn  *txn,
                                        const StDevice *device,
+                                       GError     **error);
+  GPtrArray    *(*device_list)        (StStore     *self,
+                                       gint64       now,
+                                       GError     **error);
+  gint64        (*device_revoke)      (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *id,
+                                       gint64       at,
+                                       GError     **error);
+  gboolean      (*admin_log_insert)   (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const StAdminEntry *entry,
+                                       GError     **error);
+  GPtrArray    *(*admin_log_search)   (StStore     *self,
+                                       const StLogQuery *query,
+                                       GError     **error);
+  GPtrArray    *(*log_search)         (StStore     *self,
+                                       const StLogQuery *query,
                                        GError     **error);
 
   StRecord     *(*record_get)         (StStore     *self,
@@ -396,10 +453,36 @@ StDevice     *st_store_device_find          (StStore     *self,
                                              StStoreTxn  *txn,
                                              const char  *id,
                                              GError     **error);
-/* Inserts or replaces. */
+/* Inserts or replaces; a device saved is no longer revoked. */
 gboolean      st_store_device_save          (StStore     *self,
                                              StStoreTxn  *txn,
                                              const StDevice *device,
+                                             GError     **error);
+/* Every device (element-type StDeviceInfo), the latest used first. */
+GPtrArray    *st_store_device_list          (StStore     *self,
+                                             gint64       now,
+                                             GError     **error);
+/* Revokes every token of the device @id at once and marks it revoked:
+ * the number of tokens revoked, -1 with @error set, -2 when there is no
+ * such device. */
+gint64        st_store_device_revoke        (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *id,
+                                             gint64       at,
+                                             GError     **error);
+gboolean      st_store_admin_log_insert     (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const StAdminEntry *entry,
+                                             GError     **error);
+/* Administration commands matching @query (its account matches the
+ * target; its device and table nothing), oldest first (element-type
+ * StAdminRow). */
+GPtrArray    *st_store_admin_log_search     (StStore     *self,
+                                             const StLogQuery *query,
+                                             GError     **error);
+/* Logged changes matching @query, oldest first (element-type StLogRow). */
+GPtrArray    *st_store_log_search           (StStore     *self,
+                                             const StLogQuery *query,
                                              GError     **error);
 
 StRecord     *st_store_record_get           (StStore     *self,
@@ -520,6 +603,8 @@ gboolean      st_account_has_township       (const StAccount *account,
                                              const char  *code);
 void          st_credential_free            (StCredential *credential);
 void          st_device_free                (StDevice    *device);
+void          st_device_info_free           (StDeviceInfo *info);
+void          st_admin_row_free             (StAdminRow  *row);
 StRecord     *st_record_new                 (const char  *table,
                                              const char  *id);
 void          st_record_free                (StRecord    *record);

@@ -282,6 +282,31 @@ test_server_compact (Fixture       *f,
   g_assert_cmpint (st_db_count_live (fresh->db, "participants"), ==, 2);
 }
 
+/* A laptop revoked by the county office is told to sign in again; its
+ * unsent changes wait, and go once it has. */
+static void
+test_device_revoked (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *p1 = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  st_test_replica_sync_ok (f->t);
+  admin_ok (f, &out, "device", "revoke", st_db_get_device_id (f->t->db), NULL);
+  p1 = st_test_replica_add_participant (f->t, 90, "庚", ST_TEST_TOWNSHIP_A);
+  g_assert_false (st_test_replica_sync (f->t, NULL, NULL, &error));
+  g_assert_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SIGN_IN_NEEDED);
+  text = st_sync_describe_error (error);
+  g_assert_nonnull (strstr (text, "Sign in to the server again"));
+  g_assert_cmpint (st_sync_count_pending (f->t->db), ==, 1);
+
+  st_test_replica_sign_in (f->t, f->server, "qiaoma");
+  st_test_replica_sync_ok (f->t);
+  g_assert_cmpint (st_sync_count_pending (f->t->db), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -290,5 +315,6 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add ("/sync/server-restore", Fixture, NULL, fixture_set_up, test_server_restore, fixture_tear_down);
   g_test_add ("/sync/server-compact", Fixture, NULL, fixture_set_up, test_server_compact, fixture_tear_down);
+  g_test_add ("/sync/device-revoked", Fixture, NULL, fixture_set_up, test_device_revoked, fixture_tear_down);
   return g_test_run ();
 }
