@@ -8,6 +8,7 @@
 #include "st-json-guard.h"
 #include "st-server-merge.h"
 #include "st-server-people.h"
+#include "st-server-cursor.h"
 #include "st-server-sync.h"
 #include "st-server-version.h"
 #include "st-uuid.h"
@@ -1273,75 +1274,6 @@ scope_tag (const StAccount *account)
   return g_steal_pointer (&digest);
 }
 
-/* A cursor: "c2.<identity>.<generation>.<seq>.<skip>.<base>.<scope>", the
- * first 8 hex digits of the database's identity, its restore generation,
- * the feed position, the position up to which this pass skips tombstones
- * (a fresh pull's), the compaction horizon when the laptop's copy began
- * (its pass from the beginning), and the scope's tag. Protocol 1 servers issued
- * "c1.<seq>.<scope>": generation 0 of this database. */
-typedef struct
-{
-  char   identity[9];
-  gint64 generation;
-  gint64 seq;
-  gint64 skip;
-  gint64 base;
-  char   tag[9];
-} Cursor;
-
-static gboolean
-is_hex8 (const char *text)
-{
-  if (strlen (text) != 8)
-    return FALSE;
-  for (guint i = 0; i < 8; i++)
-    if (!g_ascii_isxdigit (text[i]))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-parse_number (const char *text,
-              gint64     *value)
-{
-  guint64 v;
-
-  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &v, NULL))
-    return FALSE;
-  *value = (gint64) v;
-  return TRUE;
-}
-
-static gboolean
-parse_cursor (const char *text,
-              const char *identity,
-              Cursor     *cursor)
-{
-  g_auto(GStrv) parts = g_strsplit (text, ".", -1);
-  guint n = g_strv_length (parts);
-
-  memset (cursor, 0, sizeof *cursor);
-  if (n == 3 && g_str_equal (parts[0], "c1"))
-    {
-      if (!parse_number (parts[1], &cursor->seq) || !is_hex8 (parts[2]))
-        return FALSE;
-      g_strlcpy (cursor->identity, identity, sizeof cursor->identity);
-      memcpy (cursor->tag, parts[2], 9);
-      return TRUE;
-    }
-  if (n == 7 && g_str_equal (parts[0], "c2"))
-    {
-      if (!is_hex8 (parts[1]) || !parse_number (parts[2], &cursor->generation)
-          || !parse_number (parts[3], &cursor->seq) || !parse_number (parts[4], &cursor->skip)
-          || !parse_number (parts[5], &cursor->base) || !is_hex8 (parts[6]))
-        return FALSE;
-      memcpy (cursor->identity, parts[1], 9);
-      memcpy (cursor->tag, parts[6], 9);
-      return TRUE;
-    }
-  return FALSE;
-}
-
 static gboolean
 storage_failed (StApiError *error,
                 GError     *local_error)
@@ -1399,9 +1331,9 @@ st_pull_page (StStore            *store,
   base = compacted;
   if (cursor_text != NULL && *cursor_text != '\0')
     {
-      Cursor cursor;
+      StCursor cursor;
 
-      if (!parse_cursor (cursor_text, identity, &cursor))
+      if (!st_cursor_parse (cursor_text, identity, &cursor))
         {
           st_api_error_set (error, 400, "invalid_cursor", "The cursor was not issued by this server.");
           error->field = g_strdup ("cursor");
