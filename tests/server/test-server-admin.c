@@ -5,6 +5,7 @@
  * searched by account, laptop, time and table. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <locale.h>
 
 #include "st-test-server.h"
@@ -247,6 +248,68 @@ test_audit_search (void)
   st_test_server_stop (server);
 }
 
+static gint64
+generation_of (SoupSession  *session,
+               StTestServer *server)
+{
+  g_autofree char *token = st_test_sign_in (session, server, "county", "0192f7c4-5a6e-7b3c-8d9e-0f1a2b3c4d5e");
+  g_autoptr(StTestReply) reply = st_test_call (session, server, "GET", "/api/v1/device", token, NULL);
+
+  g_assert_cmpuint (reply->status, ==, 200);
+  return json_object_get_int_member (json_object_get_object_member (st_test_reply_object (reply), "server"),
+                                     "generation");
+}
+
+/* backup and restore refuse what would lose something, and say why. */
+static void
+test_backup_restore_checks (void)
+{
+  g_autofree char *db = st_test_db_path ("county.db");
+  g_autofree char *backup = st_test_db_path ("county-backup.db");
+  g_autofree char *garbage = st_test_db_path ("garbage.db");
+  g_autofree char *fresh = st_test_db_path ("new-disk/county.db");
+  g_autofree char *err = NULL, *out = NULL;
+  g_autoptr(SoupSession) session = st_test_session_new ();
+  g_autoptr(StTestServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  st_test_add_user (db, "county", "county", NULL);
+  g_assert_cmpint (st_test_admin (db, NULL, NULL, NULL, "backup", backup, NULL), ==, 0);
+  g_assert_cmpint (g_stat (backup, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  {
+    g_autofree char *check = st_test_integrity_check (backup);
+
+    g_assert_cmpstr (check, ==, "ok");
+  }
+  /* An existing file is kept unless --replace. */
+  g_assert_cmpint (st_test_admin (db, NULL, NULL, &err, "backup", backup, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "exists already"));
+  g_assert_cmpint (st_test_admin (db, NULL, NULL, NULL, "backup", backup, "--replace", NULL), ==, 0);
+
+  /* Not a server database: refused, the database untouched. */
+  g_assert_true (g_file_set_contents (garbage, "not a database at all", -1, &error));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (st_test_admin (db, NULL, NULL, &err, "restore", garbage, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "not a shuangti-server database"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (st_test_admin (db, NULL, &out, NULL, "user", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "county"));
+
+  /* Twice restored: generation 2; onto a new disk: generation 1. */
+  g_assert_cmpint (st_test_admin (db, NULL, NULL, NULL, "restore", backup, NULL), ==, 0);
+  g_assert_cmpint (st_test_admin (db, NULL, NULL, NULL, "restore", backup, NULL), ==, 0);
+  server = st_test_server_start (db, NULL);
+  g_assert_cmpint (generation_of (session, server), ==, 2);
+  st_test_server_stop (server);
+  g_clear_pointer (&server, st_test_server_free);
+  g_assert_cmpint (st_test_admin (fresh, NULL, NULL, NULL, "restore", backup, NULL), ==, 0);
+  server = st_test_server_start (fresh, NULL);
+  g_assert_cmpint (generation_of (session, server), ==, 1);
+  st_test_server_stop (server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -256,5 +319,6 @@ main (int    argc,
   g_test_add_func ("/server/admin/device-revoke", test_device_revoke);
   g_test_add_func ("/server/admin/admin-audit", test_admin_audit);
   g_test_add_func ("/server/admin/audit-search", test_audit_search);
+  g_test_add_func ("/server/admin/backup-restore-checks", test_backup_restore_checks);
   return g_test_run ();
 }
