@@ -96,6 +96,7 @@ admin_ok (Fixture     *f,
   g_autofree char *err = NULL;
   va_list ap;
 
+  g_clear_pointer (out, g_free);
   g_ptr_array_add (args, (gpointer) st_test_server_binary ());
   g_ptr_array_add (args, (gpointer) "--db");
   g_ptr_array_add (args, f->server_db);
