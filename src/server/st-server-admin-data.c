@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -208,6 +209,18 @@ st_admin_restore (const char *db_path,
       st_admin_print_error (error->message);
       return 1;
     }
+  {
+    GStatBuf a, b;
+
+    /* Asks the file system by path; opens nothing. */
+    if (g_stat (path, &a) == 0 && g_stat (db_path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+      {
+        g_autofree char *message = g_strdup_printf (_("%s is the database itself. Give a backup file."), path);
+
+        st_admin_print_error (message);
+        return 1;
+      }
+  }
   lock = st_server_lock (db_path, TRUE, &error);
   if (lock < 0)
     {

@@ -297,6 +297,11 @@ test_backup_restore_checks (void)
   g_assert_cmpint (st_test_admin (db, NULL, &out, NULL, "user", "list", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "county"));
 
+  /* The database itself. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (st_test_admin (db, NULL, NULL, &err, "restore", db, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "the database itself"));
+
   /* Twice restored: generation 2; onto a new disk: generation 1. */
   g_assert_cmpint (st_test_admin (db, NULL, NULL, NULL, "restore", backup, NULL), ==, 0);
   g_assert_cmpint (st_test_admin (db, NULL, NULL, NULL, "restore", backup, NULL), ==, 0);
