@@ -5,6 +5,9 @@
 #pragma once
 
 #include <adwaita.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 
 #include "st-application.h"
@@ -123,6 +126,15 @@ bench_print_memory (const char *when)
         g_print ("resident memory %s (%s): %.1f MB (target <= 150 MB)\n",
                  when, g_str_has_prefix (lines[i], "VmRSS:") ? "now" : "peak", kb / 1024.0);
       }
+#ifdef __GLIBC__
+  {
+    /* What malloc holds: in use by the program, and free but kept. */
+    struct mallinfo2 info = mallinfo2 ();
+
+    g_print ("      %.1f MB in use from malloc, %.1f MB free in its arenas\n",
+             (info.uordblks + info.hblkhd) / 1048576.0, info.fordblks / 1048576.0);
+  }
+#endif
 }
 
 static int

@@ -1657,6 +1657,21 @@ st_graduation_page_init (StGraduationPage *self)
   columns[6] = self->certificate_column;
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     g_object_set_data (G_OBJECT (gtk_column_view_column_get_factory (columns[i])), "field", GINT_TO_POINTER (fields[i]));
+  {
+    const char *outcomes[ST_OUTCOME_COMPLETED + 2] = { NULL, };
+
+    for (StOutcome o = ST_OUTCOME_STUDYING; o <= ST_OUTCOME_COMPLETED; o++)
+      outcomes[o - ST_OUTCOME_STUDYING] = st_outcome_to_display (o);
+    /* Widths from what the cells show at most (names, classes as the demo
+     * and the counties name them). */
+    st_display_fit_column (self->name_column, GTK_WIDGET (self), (const char *[]) { "欧阳娜娜娜", NULL }, FALSE);
+    st_display_fit_column (self->id_number_column, GTK_WIDGET (self), (const char *[]) { "522327********0000", NULL }, TRUE);
+    st_display_fit_column (self->class_column, GTK_WIDGET (self), (const char *[]) { "者楼街道2026级电子商务1班", NULL }, FALSE);
+    st_display_fit_column (self->end_column, GTK_WIDGET (self), (const char *[]) { "2026-12-31", NULL }, FALSE);
+    st_display_fit_column (self->state_column, GTK_WIDGET (self), outcomes, FALSE);
+    st_display_fit_column (self->missing_column, GTK_WIDGET (self), NULL, FALSE);
+    st_display_fit_column (self->certificate_column, GTK_WIDGET (self), (const char *[]) { "5223272026B0001", NULL }, TRUE);
+  }
 
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->class_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
