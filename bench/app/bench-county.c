@@ -32,6 +32,7 @@
 #include "st-overview-page-private.h"
 #include "st-participants-page-private.h"
 #include "st-records.h"
+#include "st-sync.h"
 #include "st-reports-page-private.h"
 #include "st-window-private.h"
 #include "bench-util.h"
@@ -471,6 +472,22 @@ print_sizes (const char *path)
     }
   sqlite3_reset (stmt);
   g_print ("  %-24s %8.1f MB\n", "all", total);
+
+  /* What the change history and the outbox cost (issue 15, item 4). */
+  stmt = st_db_prepare (db, "SELECT sum (d.pgsize) FILTER (WHERE s.tbl_name = 'audit_log'),"
+                            " sum (d.pgsize) FILTER (WHERE s.tbl_name = 'outbox')"
+                            " FROM dbstat AS d JOIN sqlite_schema AS s ON d.name = s.name", &error);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      double history = sqlite3_column_int64 (stmt, 0) / 1048576.0;
+      double outbox = sqlite3_column_int64 (stmt, 1) / 1048576.0;
+
+      g_print ("the change history (audit_log and its indexes): %.1f MB, %.0f%% of the file;"
+               " the outbox (changes not yet acknowledged): %.1f MB, %" G_GINT64_FORMAT " entries\n",
+               history, 100 * history / total, outbox, st_sync_count_pending (db));
+    }
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
 }
 
 /* The fixture: made once, kept under the demo code's version. */
