@@ -44,7 +44,11 @@ static gint64 child_start;
 /* The watchdog. */
 
 static GMutex watch_lock;
-static const char *watch_flow = "start";   /* what the main loop is doing */
+/* What the main loop is doing. The start, until the window's first frame,
+ * is one stretch without a window to answer: it is timed by the first
+ * frame's target, and printed apart from the stalls of the window. */
+static const char start_flow[] = "start, until the first frame";
+static const char *watch_flow = start_flow;
 static double watch_flow_max;             /* the longest stall of the flow */
 static double watch_all_max;
 static const char *watch_all_flow = "";
@@ -84,7 +88,7 @@ watch_thread (gpointer data)
       waited = bench_ms_since (asked);
       if (waited > watch_flow_max)
         watch_flow_max = waited;
-      if (waited > watch_all_max)
+      if (waited > watch_all_max && watch_flow != start_flow)
         {
           watch_all_max = waited;
           watch_all_flow = watch_flow;
@@ -102,7 +106,10 @@ static void
 flow (const char *name)
 {
   g_mutex_lock (&watch_lock);
-  if (watch_flow != NULL && *watch_flow)
+  if (watch_flow == start_flow)
+    g_print ("  longest main-loop stall in \"%s\": %.0f ms (no window yet: the target is the first frame's)\n",
+             watch_flow, watch_flow_max);
+  else if (watch_flow != NULL && *watch_flow)
     g_print ("  longest main-loop stall in \"%s\": %.0f ms (target <= 100 ms)\n", watch_flow, watch_flow_max);
   watch_flow = name;
   watch_flow_max = 0;
@@ -415,7 +422,8 @@ run_child (const char *path,
 
   flow ("");
   bench_report ("every filter change, to its frame", filter_times, "(target <= 100 ms)");
-  g_print ("longest main-loop stall of all: %.0f ms, in \"%s\" (target <= 100 ms)\n", watch_all_max, watch_all_flow);
+  g_print ("longest main-loop stall of all, once the window is shown: %.0f ms, in \"%s\" (target <= 100 ms)\n",
+           watch_all_max, watch_all_flow);
   {
     gint64 until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
 
