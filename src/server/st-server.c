@@ -20,6 +20,7 @@
 
 #include "st-server-api.h"
 #include "st-server-catalog.h"
+#include "st-server-conns.h"
 #include "st-server-log.h"
 #include "st-server.h"
 #include "st-store-sqlite.h"
@@ -64,6 +65,8 @@ struct _StServer
   GThreadPool    *work_pool;
   GThreadPool    *auth_pool;
   GThreadPool    *reaper;          /* frees finished calls off the I/O threads */
+  StConnTable    *conns;
+  gssize          body_memory;     /* atomic: bytes of request bodies held */
 
   gint            in_flight;       /* atomic: requests whose headers arrived and that are not finished */
   gint            stopping;        /* atomic */
@@ -84,6 +87,8 @@ typedef struct
   SoupServerMessage *msg;
   gint64             started_us;
   GSource           *deadline;
+  GSource           *idle;            /* until the headers come */
+  GSocketAddress    *remote;
   gboolean           counted;         /* in in_flight */
   gboolean           before_stop;     /* its headers came before the shutdown began */
   gboolean           handled;         /* the whole request arrived */
@@ -149,6 +154,9 @@ st_server_config_init (StServerConfig *config)
   config->signin_failures_per_address = 20;
   config->signin_lockout = 60;
   config->shutdown_timeout = 30;
+  config->max_connections = 1000;
+  config->idle_timeout = 10;
+  config->max_body_memory = 256 * 1024 * 1024;
 }
 
 void
@@ -164,6 +172,12 @@ static void
 request_free (Request *req)
 {
   source_clear (&req->deadline);
+  source_clear (&req->idle);
+  if (req->body_bytes > 0)
+    g_atomic_pointer_add (&req->server->body_memory, -(gssize) req->body_bytes);
+  if (req->counted && req->remote != NULL)
+    st_conn_table_set_busy (req->server->conns, req->remote, FALSE);
+  g_clear_object (&req->remote);
   g_free (req->method);
   g_free (req->path);
   g_free (req->peer);
@@ -414,6 +428,30 @@ request_abort (Request    *req,
   g_source_unref (attach_timeout (req->io->context, 0, abort_in_idle, g_object_ref (req->msg), g_object_unref));
 }
 
+/* Nothing or only part of the headers came: there is no request to
+ * answer, only a connection to close. */
+static void
+close_unstarted (Request *req)
+{
+  GIOStream *stream = soup_server_message_steal_connection (req->msg);
+
+  if (stream != NULL)
+    g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, stolen_closed, NULL);
+}
+
+/* A connection that sends no request's headers within the idle timeout (a
+ * laptop's connection left open, a stranger holding sockets) is closed. */
+static gboolean
+request_idle (gpointer user_data)
+{
+  Request *req = user_data;
+
+  g_clear_pointer (&req->idle, g_source_unref);
+  if (!req->counted && !req->handled && !req->aborting)
+    close_unstarted (req);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 request_deadline (gpointer user_data)
 {
@@ -425,12 +463,7 @@ request_deadline (gpointer user_data)
     return G_SOURCE_REMOVE;
   if (!req->counted)
     {
-      /* Nothing or only part of the headers came: there is no request to
-       * answer, only a connection to close. */
-      GIOStream *stream = soup_server_message_steal_connection (req->msg);
-
-      if (stream != NULL)
-        g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, stolen_closed, NULL);
+      close_unstarted (req);
       return G_SOURCE_REMOVE;
     }
   {
@@ -461,6 +494,9 @@ got_headers (SoupServerMessage *msg,
     {
       req->counted = TRUE;
       g_atomic_int_inc (&self->in_flight);
+      source_clear (&req->idle);
+      if (req->remote != NULL)
+        st_conn_table_set_busy (self->conns, req->remote, TRUE);
     }
   req->before_stop = !g_atomic_int_get (&self->stopping);
 
@@ -480,15 +516,25 @@ got_chunk (SoupServerMessage *msg,
            gpointer           user_data)
 {
   Request *req = request_get (msg);
+  StServer *self = req->server;
+  gssize size = g_bytes_get_size (chunk);
+  gssize held;
 
-  req->body_bytes += g_bytes_get_size (chunk);
-  if (req->body_bytes > req->server->config.max_body)
+  req->body_bytes += size;
+  held = g_atomic_pointer_add (&self->body_memory, size) + size;
+  if (req->body_bytes > self->config.max_body)
     {
       g_autofree char *message = g_strdup_printf ("The body is larger than %" G_GINT64_FORMAT " bytes.",
-                                                  req->server->config.max_body);
+                                                  self->config.max_body);
 
       request_abort (req, 413, "body_too_large", message);
+      return;
     }
+  /* Bodies held at once, over every connection: past the budget, a body
+   * is refused for now (the laptop retries later) rather than the server
+   * running out of memory. */
+  if (held > self->config.max_body_memory)
+    request_abort (req, 503, "busy", "The server holds too many requests at once; try again in a minute.");
 }
 
 static const char bad_http_body[] =
@@ -510,8 +556,14 @@ request_started (SoupServer        *soup,
   req->peer = g_strdup (soup_server_message_get_remote_host (msg));
   g_object_set_data_full (G_OBJECT (msg), "st-request", req, (GDestroyNotify) request_free);
 
-  /* The whole request, however slowly it trickles in, must arrive in time. */
+  /* The whole request, however slowly it trickles in, must arrive in time;
+   * its headers within the idle timeout. */
   req->deadline = attach_timeout (io->context, self->config.request_timeout * 1000, request_deadline, req, NULL);
+  if (self->config.idle_timeout < self->config.request_timeout)
+    req->idle = attach_timeout (io->context, self->config.idle_timeout * 1000, request_idle, req, NULL);
+  req->remote = soup_server_message_get_remote_address (msg);
+  if (req->remote != NULL)
+    g_object_ref (req->remote);
 
   /* If libsoup itself refuses the request (unparsable HTTP), its answer
    * carries a JSON body too. Replaced by every real answer. */
@@ -888,6 +940,7 @@ st_server_new (const StServerConfig  *config,
   self->loop = g_main_loop_new (self->context, FALSE);
 
   self->io = g_ptr_array_new_with_free_func (io_thread_free);
+  self->conns = st_conn_table_new (self->config.max_connections);
   for (guint i = 0; i < CLAMP (g_get_num_processors (), 1u, 4u); i++)
     {
       IoThread *io = g_new0 (IoThread, 1);
@@ -976,6 +1029,11 @@ accept_client (StServer *self,
   else
     stream = G_IO_STREAM (g_object_ref (connection));
   g_object_set_data_full (G_OBJECT (stream), "st-socket", g_object_ref (client), g_object_unref);
+  if (!st_conn_table_admit (self->conns, client, remote, stream))
+    {
+      g_socket_close (client, NULL);
+      return;
+    }
 
   accepted = g_new0 (Accepted, 1);
   accepted->io = g_ptr_array_index (self->io, self->next_io++ % self->io->len);
@@ -1204,6 +1262,7 @@ st_server_finalize (GObject *object)
     g_thread_pool_free (self->reaper, FALSE, TRUE);
   g_clear_pointer (&self->api, st_api_free);
   stop_accepting (self);
+  g_clear_pointer (&self->conns, st_conn_table_free);
   g_clear_pointer (&self->io, g_ptr_array_unref);
   g_clear_object (&self->certificate);
   g_free (self->url);
