@@ -92,6 +92,39 @@ same_address (GSocketAddress *a,
                              g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (b)));
 }
 
+/* Under the lock: the oldest connection without a request, shut down and
+ * out of the table (its I/O thread reads the end of the stream and lets it
+ * go); FALSE if there is none. */
+static gboolean
+evict_one (StConnTable *self)
+{
+  for (GList *l = self->conns.head; l != NULL; l = l->next)
+    {
+      Conn *conn = l->data;
+
+      if (!conn->busy)
+        {
+          unlist (self, conn);
+          g_socket_shutdown (conn->socket, TRUE, TRUE, NULL);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+guint
+st_conn_table_evict (StConnTable *self,
+                     guint        n)
+{
+  guint done = 0;
+
+  g_mutex_lock (&self->lock);
+  while (done < n && evict_one (self))
+    done++;
+  g_mutex_unlock (&self->lock);
+  return done;
+}
+
 gboolean
 st_conn_table_admit (StConnTable    *self,
                      GSocket        *client,
@@ -101,22 +134,11 @@ st_conn_table_admit (StConnTable    *self,
   Conn *conn;
 
   g_mutex_lock (&self->lock);
-  if (self->conns.length >= self->max)
+  if (self->conns.length >= self->max && !evict_one (self))
     {
-      Conn *idle = NULL;
-
-      for (GList *l = self->conns.head; l != NULL && idle == NULL; l = l->next)
-        if (!((Conn *) l->data)->busy)
-          idle = l->data;
-      if (idle == NULL)
-        {
-          g_mutex_unlock (&self->lock);
-          st_server_log (G_LOG_LEVEL_WARNING, "connection_refused", "reason", "every connection busy", NULL);
-          return FALSE;
-        }
-      /* Its I/O thread reads the end of the stream and lets it go. */
-      unlist (self, idle);
-      g_socket_shutdown (idle->socket, TRUE, TRUE, NULL);
+      g_mutex_unlock (&self->lock);
+      st_server_log (G_LOG_LEVEL_WARNING, "connection_refused", "reason", "every connection busy", NULL);
+      return FALSE;
     }
   conn = g_new0 (Conn, 1);
   conn->table = self;

@@ -29,5 +29,9 @@ void         st_conn_table_set_busy (StConnTable    *self,
                                      GSocketAddress *remote,
                                      gboolean        busy);
 guint        st_conn_table_count   (StConnTable    *self);
+/* Shuts down up to @n of the oldest connections without a request (the
+ * process is out of files); how many. */
+guint        st_conn_table_evict   (StConnTable    *self,
+                                    guint           n);
 
 G_END_DECLS

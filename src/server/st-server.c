@@ -1082,10 +1082,18 @@ on_incoming (GSocket      *socket,
         }
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         return G_SOURCE_CONTINUE;
-      /* Out of file descriptors or memory: pause rather than spin. */
-      st_server_log (G_LOG_LEVEL_WARNING, "accept_failed", "error", error->message, NULL);
-      g_clear_pointer (&self->accept_source, g_source_unref);
-      self->accept_retry = attach_timeout (self->context, 500, resume_accepting, self, NULL);
+      /* Out of file descriptors: idle connections make room, and accepting
+       * goes on as soon as they are closed. Out of memory: pause rather
+       * than spin. */
+      {
+        gboolean room = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES)
+                        && st_conn_table_evict (self->conns, 32) > 0;
+
+        if (!room)
+          st_server_log (G_LOG_LEVEL_WARNING, "accept_failed", "error", error->message, NULL);
+        g_clear_pointer (&self->accept_source, g_source_unref);
+        self->accept_retry = attach_timeout (self->context, room ? 20 : 500, resume_accepting, self, NULL);
+      }
       return G_SOURCE_REMOVE;
     }
 }
