@@ -73,6 +73,8 @@ main (int    argc,
       N_("Seconds a connection may stay open without a request’s headers (default: 10)"), N_("SECONDS") },
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
       N_("Connections open at once; past it, the oldest without a request is closed (default: 1000)"), N_("N") },
+    { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &config.trusted_proxies,
+      N_("A reverse proxy whose X-Forwarded-For names the client (repeat for several)"), N_("ADDRESS") },
     { "max-body-memory", 0, 0, G_OPTION_ARG_INT64, &max_body_memory,
       N_("Bytes of request bodies held at once; past it, requests are answered 503 (default: 268435456)"), N_("BYTES") },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime,
@@ -173,6 +175,21 @@ main (int    argc,
     {
       st_server_config_clear (&config);
       return 2;
+    }
+  for (guint i = 0; config.trusted_proxies != NULL && config.trusted_proxies[i] != NULL; i++)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (config.trusted_proxies[i]);
+
+      if (address == NULL)
+        {
+          /* Translators: %s is what was given after --trusted-proxy */
+          g_autofree char *message = g_strdup_printf (_("--trusted-proxy needs an IP address, not “%s”."),
+                                                      config.trusted_proxies[i]);
+
+          g_printerr (_("shuangti-server: %s\n"), message);
+          st_server_config_clear (&config);
+          return 2;
+        }
     }
   if (max_body > 0)
     config.max_body = max_body;

@@ -166,6 +166,7 @@ st_server_config_clear (StServerConfig *config)
   g_clear_pointer (&config->listen, g_free);
   g_clear_pointer (&config->tls_cert, g_free);
   g_clear_pointer (&config->tls_key, g_free);
+  g_clear_pointer (&config->trusted_proxies, g_strfreev);
 }
 
 static void
@@ -476,6 +477,55 @@ request_deadline (gpointer user_data)
 }
 
 
+/* The address the request comes from: the peer's, or, when the peer is
+ * one of the --trusted-proxy addresses, the last address before it in
+ * X-Forwarded-For that is not a trusted proxy too. Anyone can write the
+ * header: it is read only from a proxy the county named. */
+static gboolean
+is_trusted_proxy (StServer   *self,
+                  const char *address)
+{
+  g_autoptr(GInetAddress) parsed = address != NULL ? g_inet_address_new_from_string (address) : NULL;
+
+  if (parsed == NULL || self->config.trusted_proxies == NULL)
+    return FALSE;
+  for (guint i = 0; self->config.trusted_proxies[i] != NULL; i++)
+    {
+      g_autoptr(GInetAddress) trusted = g_inet_address_new_from_string (self->config.trusted_proxies[i]);
+
+      if (trusted != NULL && g_inet_address_equal (trusted, parsed))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+client_address (StServer          *self,
+                SoupServerMessage *msg)
+{
+  const char *peer = soup_server_message_get_remote_host (msg);
+  const char *forwarded;
+  g_auto(GStrv) hops = NULL;
+
+  if (!is_trusted_proxy (self, peer))
+    return g_strdup (peer);
+  forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "X-Forwarded-For");
+  if (forwarded == NULL)
+    return g_strdup (peer);
+  hops = g_strsplit (forwarded, ",", -1);
+  for (guint i = g_strv_length (hops); i-- > 0;)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (g_strstrip (hops[i]));
+
+      if (address == NULL)
+        break;   /* not an address: trust nothing further left */
+      if (!is_trusted_proxy (self, hops[i]))
+        return g_inet_address_to_string (address);
+    }
+  return g_strdup (peer);
+}
+
+
 /* The life of a request */
 
 static void
@@ -499,6 +549,8 @@ got_headers (SoupServerMessage *msg,
         st_conn_table_set_busy (self->conns, req->remote, TRUE);
     }
   req->before_stop = !g_atomic_int_get (&self->stopping);
+  g_free (req->peer);
+  req->peer = client_address (self, msg);
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
       && soup_message_headers_get_content_length (headers) > (goffset) self->config.max_body)
@@ -763,7 +815,7 @@ handle_request (SoupServer        *soup,
   call->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
   call->content_encoding = g_strdup (soup_message_headers_get_one (headers, "Content-Encoding"));
   call->accept_gzip = soup_message_headers_header_contains (headers, "Accept-Encoding", "gzip");
-  call->peer = g_strdup (soup_server_message_get_remote_host (msg));
+  call->peer = client_address (self, msg);
   if (req != NULL)
     req->body_bytes = (gint64) g_bytes_get_size (call->body);
 
@@ -884,6 +936,7 @@ st_server_new (const StServerConfig  *config,
   self->config.listen = g_strdup (config->listen);
   self->config.tls_cert = g_strdup (config->tls_cert);
   self->config.tls_key = g_strdup (config->tls_key);
+  self->config.trusted_proxies = g_strdupv (config->trusted_proxies);
   self->config.request_timeout = MAX (self->config.request_timeout, 1);
 
   if ((config->tls_cert == NULL) != (config->tls_key == NULL))

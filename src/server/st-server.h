@@ -28,6 +28,7 @@ typedef struct
   guint     max_connections;              /* open at once */
   guint     idle_timeout;                 /* seconds to a request's headers */
   gint64    max_body_memory;              /* bytes of bodies held at once */
+  char    **trusted_proxies;              /* addresses whose X-Forwarded-For is believed */
 } StServerConfig;
 
 /* The defaults of docs/deployment.md. */
