@@ -536,23 +536,6 @@ test_bulk_hours (Fixture *f, gconstpointer data)
 
 /* The entry row titled @title in @widget, as a person finds it by its
  * label. */
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             gboolean (*match) (GtkWidget *, gconstpointer),
-             gconstpointer data)
-{
-  if (match (widget, data))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 is_row_titled (GtkWidget     *widget,
                gconstpointer  data)
@@ -583,18 +566,6 @@ is_menu_button (GtkWidget     *widget,
   return GTK_IS_MENU_BUTTON (widget);
 }
 
-static gboolean
-is_menu_row (GtkWidget     *widget,
-             gconstpointer  data)
-{
-  g_autofree char *text = NULL;
-
-  if (!g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
-    return FALSE;
-  g_object_get (widget, "text", &text, NULL);
-  return g_strcmp0 (text, data) == 0;
-}
-
 /* A class of 40: every person gets a row (the rows past the first screen
  * come right after the first frame), and the menu of the last one opens
  * and acts on that person. */
@@ -623,8 +594,8 @@ test_large_class (Fixture *f, gconstpointer data)
     }
   view = open_class (f);
   /* Shown a few frames after the first. */
-  WAIT_UNTIL ((row = find_widget (GTK_WIDGET (view), is_row_titled, "黄36号")) != NULL);
-  button = find_widget (row, is_menu_button, NULL);
+  WAIT_UNTIL ((row = st_test_ui_find_widget (GTK_WIDGET (view), is_row_titled, "黄36号")) != NULL);
+  button = st_test_ui_find_widget (row, is_menu_button, NULL);
   g_assert_nonnull (button);
   /* A person clicks it once it is on screen: scrolled to, drawn. */
   gtk_widget_grab_focus (button);
@@ -634,7 +605,7 @@ test_large_class (Fixture *f, gconstpointer data)
   popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
   g_assert_nonnull (popover);
   WAIT_UNTIL (gtk_widget_get_mapped (popover));
-  item = find_widget (popover, is_menu_row, "Withdraw…");
+  item = st_test_ui_find_widget (popover, st_test_ui_is_menu_row, "Withdraw…");
   g_assert_nonnull (item);
   g_signal_emit_by_name (item, "clicked");
   settle ();
@@ -642,7 +613,7 @@ test_large_class (Fixture *f, gconstpointer data)
   g_assert_true (ST_IS_WITHDRAW_DIALOG (dialog));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   /* It is that person's withdrawal. */
-  g_assert_nonnull (find_widget (GTK_WIDGET (dialog), shows_text, "黄36号"));
+  g_assert_nonnull (st_test_ui_find_widget (GTK_WIDGET (dialog), shows_text, "黄36号"));
 }
 
 static GtkEditable *
