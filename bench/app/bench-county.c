@@ -32,6 +32,7 @@
 #include "st-overview-page-private.h"
 #include "st-participants-page-private.h"
 #include "st-records.h"
+#include "st-sync.h"
 #include "st-reports-page-private.h"
 #include "st-window-private.h"
 #include "bench-util.h"
@@ -43,7 +44,11 @@ static gint64 child_start;
 /* The watchdog. */
 
 static GMutex watch_lock;
-static const char *watch_flow = "start";   /* what the main loop is doing */
+/* What the main loop is doing. The start, until the window's first frame,
+ * is one stretch without a window to answer: it is timed by the first
+ * frame's target, and printed apart from the stalls of the window. */
+static const char start_flow[] = "start, until the first frame";
+static const char *watch_flow = start_flow;
 static double watch_flow_max;             /* the longest stall of the flow */
 static double watch_all_max;
 static const char *watch_all_flow = "";
@@ -83,7 +88,7 @@ watch_thread (gpointer data)
       waited = bench_ms_since (asked);
       if (waited > watch_flow_max)
         watch_flow_max = waited;
-      if (waited > watch_all_max)
+      if (waited > watch_all_max && watch_flow != start_flow)
         {
           watch_all_max = waited;
           watch_all_flow = watch_flow;
@@ -101,7 +106,10 @@ static void
 flow (const char *name)
 {
   g_mutex_lock (&watch_lock);
-  if (watch_flow != NULL && *watch_flow)
+  if (watch_flow == start_flow)
+    g_print ("  longest main-loop stall in \"%s\": %.0f ms (no window yet: the target is the first frame's)\n",
+             watch_flow, watch_flow_max);
+  else if (watch_flow != NULL && *watch_flow)
     g_print ("  longest main-loop stall in \"%s\": %.0f ms (target <= 100 ms)\n", watch_flow, watch_flow_max);
   watch_flow = name;
   watch_flow_max = 0;
@@ -414,7 +422,8 @@ run_child (const char *path,
 
   flow ("");
   bench_report ("every filter change, to its frame", filter_times, "(target <= 100 ms)");
-  g_print ("longest main-loop stall of all: %.0f ms, in \"%s\" (target <= 100 ms)\n", watch_all_max, watch_all_flow);
+  g_print ("longest main-loop stall of all, once the window is shown: %.0f ms, in \"%s\" (target <= 100 ms)\n",
+           watch_all_max, watch_all_flow);
   {
     gint64 until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
 
@@ -471,6 +480,22 @@ print_sizes (const char *path)
     }
   sqlite3_reset (stmt);
   g_print ("  %-24s %8.1f MB\n", "all", total);
+
+  /* What the change history and the outbox cost (issue 15, item 4). */
+  stmt = st_db_prepare (db, "SELECT sum (d.pgsize) FILTER (WHERE s.tbl_name = 'audit_log'),"
+                            " sum (d.pgsize) FILTER (WHERE s.tbl_name = 'outbox')"
+                            " FROM dbstat AS d JOIN sqlite_schema AS s ON d.name = s.name", &error);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      double history = sqlite3_column_int64 (stmt, 0) / 1048576.0;
+      double outbox = sqlite3_column_int64 (stmt, 1) / 1048576.0;
+
+      g_print ("the change history (audit_log and its indexes): %.1f MB, %.0f%% of the file;"
+               " the outbox (changes not yet acknowledged): %.1f MB, %" G_GINT64_FORMAT " entries\n",
+               history, 100 * history / total, outbox, st_sync_count_pending (db));
+    }
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
 }
 
 /* The fixture: made once, kept under the demo code's version. */

@@ -5,6 +5,9 @@
 #pragma once
 
 #include <adwaita.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 
 #include "st-application.h"
@@ -123,6 +126,15 @@ bench_print_memory (const char *when)
         g_print ("resident memory %s (%s): %.1f MB (target <= 150 MB)\n",
                  when, g_str_has_prefix (lines[i], "VmRSS:") ? "now" : "peak", kb / 1024.0);
       }
+#ifdef __GLIBC__
+  {
+    /* What malloc holds: in use by the program, and free but kept. */
+    struct mallinfo2 info = mallinfo2 ();
+
+    g_print ("      %.1f MB in use from malloc, %.1f MB free in its arenas\n",
+             (info.uordblks + info.hblkhd) / 1048576.0, info.fordblks / 1048576.0);
+  }
+#endif
 }
 
 static int
@@ -163,9 +175,20 @@ bench_run_child (const char *const *argv)
   g_autoptr(GSubprocess) child = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   gint64 start = g_get_monotonic_time ();
+  g_autoptr(GStrvBuilder) command = g_strv_builder_new ();
+  g_auto(GStrv) args = NULL;
   char *line;
 
-  child = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  /* ST_BENCH_WRAP="heaptrack -o /tmp/ht" runs the child under a tool. */
+  if (g_getenv ("ST_BENCH_WRAP") != NULL)
+    {
+      g_auto(GStrv) wrap = g_strsplit (g_getenv ("ST_BENCH_WRAP"), " ", -1);
+
+      g_strv_builder_addv (command, (const char **) wrap);
+    }
+  g_strv_builder_addv (command, (const char **) argv);
+  args = g_strv_builder_end (command);
+  child = g_subprocess_newv ((const char *const *) args, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
   while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error)) != NULL)

@@ -145,3 +145,36 @@ st_display_toast_near (GtkWidget  *widget,
   if (overlay != NULL)
     st_display_toast (ADW_TOAST_OVERLAY (overlay), message, timeout_s);
 }
+
+static int
+text_width (GtkWidget  *widget,
+            const char *text,
+            gboolean    monospace)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  int width;
+
+  if (monospace)
+    {
+      g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("monospace");
+
+      pango_layout_set_font_description (layout, font);
+    }
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  return width;
+}
+
+void
+st_display_fit_column (GtkColumnViewColumn *column,
+                       GtkWidget           *widget,
+                       const char *const   *samples,
+                       gboolean             monospace)
+{
+  /* A cell's padding and a header's, with its sort arrow. */
+  const int padding = 24;
+  int width = text_width (widget, gtk_column_view_column_get_title (column), FALSE);
+
+  for (guint i = 0; samples != NULL && samples[i] != NULL; i++)
+    width = MAX (width, text_width (widget, samples[i], monospace));
+  gtk_column_view_column_set_fixed_width (column, width + padding);
+}

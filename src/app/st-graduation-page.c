@@ -12,7 +12,7 @@
 #include "st-display.h"
 #include "st-eligibility.h"
 #include "st-export.h"
-#include "st-graduation-item.h"
+#include "st-graduation-list.h"
 #include "st-application.h"
 #include "st-graduation-page-private.h"
 #include "st-idcard.h"
@@ -52,16 +52,14 @@ struct _StGraduationPage
   StDivisions        *divisions;
   StRole             *role;
   GPtrArray          *items;            /* StGraduationItem the role sees */
-  GHashTable         *by_enrolment;     /* enrolment id → item */
   GHashTable         *class_names;      /* class id → name */
   GPtrArray          *all_classes;      /* of StClass, as last read */
   GHashTable         *role_classes;     /* ids of the classes the role sees */
   GPtrArray          *class_order;      /* … in the list's order: township, key */
   GPtrArray          *township_codes;   /* dropdown position → code (NULL = all) */
   GPtrArray          *class_ids;        /* dropdown position → id (NULL = all) */
-  GListStore         *store;
+  StGraduationList   *list;             /* the rows the filters let through */
   GtkMultiSelection  *selection;
-  GPtrArray          *slots;            /* the store's slots, by position, for retargeting them fast */
   GCancellable       *cancellable;
   AdwMessageDialog   *confirmation;     /* weak */
   GtkWindow          *sheet;            /* weak */
@@ -145,9 +143,9 @@ update_selection_label (StGraduationPage *self)
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
        ok = gtk_bitset_iter_next (&iter, &position))
     {
-      g_autoptr(StGraduationSlot) slot = g_list_model_get_item (G_LIST_MODEL (self->store), position);
+      StGraduationItem *item = st_graduation_list_get_row (self->list, position);
 
-      if (slot != NULL && st_graduation_item_can_approve (st_graduation_slot_get_item (slot)))
+      if (item != NULL && st_graduation_item_can_approve (item))
         approvable++;
     }
   if (n > 0)
@@ -218,39 +216,19 @@ refill (StGraduationPage *self)
   const char *township = selected_entry (self->township_dropdown, self->township_codes);
   const char *klass = selected_entry (self->class_dropdown, self->class_ids);
   const char *state = selected_state (self);
-  guint had = g_list_model_get_n_items (G_LIST_MODEL (self->store));
-  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n = 0;
+  GArray *shown;
+  guint n;
 
   if (self->items == NULL)
     return;
   /* Another list: what was selected is not in it at the same places. */
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
-  /* The slots keep their places and are given other items; only the end
-   * of the list grows or shrinks (see st-graduation-item.h). */
+  shown = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->items->len);
   for (guint i = 0; i < self->items->len; i++)
-    {
-      StGraduationItem *item = g_ptr_array_index (self->items, i);
-
-      if (!item_matches (self, item, township, klass, state))
-        continue;
-      if (n < had)
-        st_graduation_slot_set_item (g_ptr_array_index (self->slots, n), item);
-      else
-        g_ptr_array_add (added, st_graduation_slot_new (item));
-      n++;
-    }
-  if (n < had)
-    {
-      g_list_store_splice (self->store, n, had - n, NULL, 0);
-      g_ptr_array_set_size (self->slots, n);
-    }
-  else if (added->len > 0)
-    {
-      g_list_store_splice (self->store, had, 0, added->pdata, added->len);
-      for (guint i = 0; i < added->len; i++)
-        g_ptr_array_add (self->slots, g_object_ref (g_ptr_array_index (added, i)));
-    }
+    if (item_matches (self, g_ptr_array_index (self->items, i), township, klass, state))
+      g_array_append_val (shown, i);
+  n = shown->len;
+  st_graduation_list_set (self->list, self->items, shown);
   if (self->items->len == 0)
     gtk_stack_set_visible_child_name (self->content_stack, "empty");
   else if (n == 0)
@@ -276,51 +254,61 @@ str_equal0 (gconstpointer a,
   return g_strcmp0 (a, b) == 0;
 }
 
-/* The class filter's entries, for the township chosen. The classes are
- * read from the database when @read (a reload, another role), otherwise
- * taken from the last reading: a township chosen costs no query. */
+/* The class filter's entries, for the township chosen, from the classes
+ * last read: a township chosen costs no query and no pass over the
+ * county's classes beyond this one. */
 static void
-fill_classes (StGraduationPage *self,
-              gboolean          read)
+fill_class_choices (StGraduationPage *self)
 {
   const char *township = selected_entry (self->township_dropdown, self->township_codes);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  GPtrArray *classes;
-  g_autoptr(GError) error = NULL;
 
   g_ptr_array_set_size (self->class_ids, 0);
+  gtk_string_list_append (names, _("All classes"));
+  g_ptr_array_add (self->class_ids, NULL);
+  for (guint i = 0; self->all_classes != NULL && i < self->all_classes->len; i++)
+    {
+      StClass *c = g_ptr_array_index (self->all_classes, i);
+
+      if (township != NULL && g_strcmp0 (township, c->township_code) != 0)
+        continue;
+      if (!g_hash_table_contains (self->role_classes, c->id))
+        continue;
+      gtk_string_list_append (names, c->name);
+      g_ptr_array_add (self->class_ids, g_strdup (c->id));
+    }
+  g_signal_handlers_block_matched (self->class_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_drop_down_set_model (self->class_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->class_dropdown, 0);
+  g_signal_handlers_unblock_matched (self->class_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+}
+
+/* Reads the classes (a reload, another role): their names, those the role
+ * sees, their order, and the class filter's entries. */
+static void
+fill_classes (StGraduationPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
   g_hash_table_remove_all (self->class_names);
   g_hash_table_remove_all (self->role_classes);
   g_ptr_array_set_size (self->class_order, 0);
-  gtk_string_list_append (names, _("All classes"));
-  g_ptr_array_add (self->class_ids, NULL);
-  if (read || self->all_classes == NULL)
+  g_clear_pointer (&self->all_classes, g_ptr_array_unref);
+  self->all_classes = st_class_list (self->db, NULL, &error);
+  if (self->all_classes == NULL)
+    show_message (self, error->message);
+  for (guint i = 0; self->all_classes != NULL && i < self->all_classes->len; i++)
     {
-      g_clear_pointer (&self->all_classes, g_ptr_array_unref);
-      self->all_classes = st_class_list (self->db, NULL, &error);
-      if (self->all_classes == NULL)
-        show_message (self, error->message);
-    }
-  classes = self->all_classes;
-  for (guint i = 0; classes != NULL && i < classes->len; i++)
-    {
-      StClass *c = g_ptr_array_index (classes, i);
+      StClass *c = g_ptr_array_index (self->all_classes, i);
 
       g_hash_table_insert (self->class_names, g_strdup (c->id), g_strdup (c->name));
       if (!st_role_sees_class (self->role, c))
         continue;
       g_hash_table_add (self->role_classes, g_strdup (c->id));
       g_ptr_array_add (self->class_order, g_strconcat (c->township_code, " ", c->id, NULL));
-      if (township != NULL && g_strcmp0 (township, c->township_code) != 0)
-        continue;
-      gtk_string_list_append (names, c->name);
-      g_ptr_array_add (self->class_ids, g_strdup (c->id));
     }
   g_ptr_array_sort (self->class_order, compare_strings);
-  g_signal_handlers_block_matched (self->class_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  gtk_drop_down_set_model (self->class_dropdown, G_LIST_MODEL (names));
-  gtk_drop_down_set_selected (self->class_dropdown, 0);
-  g_signal_handlers_unblock_matched (self->class_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  fill_class_choices (self);
 }
 
 static void
@@ -345,7 +333,7 @@ on_township_selected (StGraduationPage *self)
 {
   if (self->db == NULL)
     return;
-  fill_classes (self, FALSE);
+  fill_class_choices (self);
   refill (self);
 }
 
@@ -442,8 +430,7 @@ typedef struct
 {
   StGraduationPage *page;
   GCancellable     *cancellable;
-  GPtrArray        *list;
-  GHashTable       *certificates;
+  GPtrArray        *items;          /* StGraduationItem */
   Gate             *gate;
   gboolean          partial;        /* one class only: the rest follows */
 } Rows;
@@ -456,8 +443,7 @@ rows_free (Rows *rows)
   gate_unref (rows->gate);
   g_clear_object (&rows->page);
   g_clear_object (&rows->cancellable);
-  g_clear_pointer (&rows->list, g_ptr_array_unref);
-  g_clear_pointer (&rows->certificates, g_hash_table_unref);
+  g_clear_pointer (&rows->items, g_ptr_array_unref);
   g_free (rows);
 }
 
@@ -483,30 +469,48 @@ read_certificates (StDb    *db,
   return map;
 }
 
-static void
-set_items (StGraduationPage *self,
-           GPtrArray        *list,
-           GHashTable       *certificates,
-           gboolean          evaluated)
+/* In the thread: the rows of @list (StEligibility; taken), packed. */
+static GPtrArray *
+make_items (GPtrArray  *list,
+            GHashTable *certificates,
+            gboolean    evaluated)
 {
-  g_ptr_array_set_size (self->items, 0);
-  g_hash_table_remove_all (self->by_enrolment);
+  GPtrArray *items = g_ptr_array_new_full (list->len, g_object_unref);
+
+  g_ptr_array_set_free_func (list, NULL);
   for (guint i = 0; i < list->len; i++)
     {
       StEligibility *e = g_ptr_array_index (list, i);
       StGraduationItem *item;
+      const char *number = certificates != NULL ? g_hash_table_lookup (certificates, e->enrolment_id) : NULL;
+
+      item = st_graduation_item_new (e);
+      st_graduation_item_set_evaluated (item, evaluated);
+      st_graduation_item_set_certificate (item, number);
+      g_ptr_array_add (items, item);
+    }
+  g_ptr_array_unref (list);
+  return items;
+}
+
+/* The page's rows: those of @items the role sees. */
+static void
+set_items (StGraduationPage *self,
+           GPtrArray        *items)
+{
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  self->items = g_ptr_array_new_full (items->len, g_object_unref);
+  for (guint i = 0; i < items->len; i++)
+    {
+      StGraduationItem *item = g_ptr_array_index (items, i);
+      const StEligibility *e = st_graduation_item_get_eligibility (item);
 
       if (!st_role_sees_township (self->role, e->township_code))
         continue;
       /* A trainer sees the enrolments of its classes. */
       if (!g_hash_table_contains (self->role_classes, e->class_id))
         continue;
-      list->pdata[i] = NULL;
-      item = st_graduation_item_new (e);
-      st_graduation_item_set_evaluated (item, evaluated);
-      st_graduation_item_set_certificate (item, g_hash_table_lookup (certificates, e->enrolment_id));
-      g_ptr_array_add (self->items, item);
-      g_hash_table_insert (self->by_enrolment, e->enrolment_id, item);
+      g_ptr_array_add (self->items, g_object_ref (item));
     }
 }
 
@@ -538,10 +542,8 @@ show_first_rows (gpointer data)
 
   if (g_cancellable_is_cancelled (rows->cancellable))
     return G_SOURCE_REMOVE;
-  g_ptr_array_set_free_func (rows->list, NULL);
-  set_items (self, rows->list, rows->certificates, FALSE);
-  g_ptr_array_set_free_func (rows->list, (GDestroyNotify) st_eligibility_free);
-  g_debug ("graduation: items made in %.3f s", (g_get_monotonic_time () - started) / 1e6);
+  set_items (self, rows->items);
+  g_debug ("graduation: rows chosen in %.3f s", (g_get_monotonic_time () - started) / 1e6);
   refill (self);
   g_debug ("graduation: list filled in %.3f s", (g_get_monotonic_time () - started) / 1e6);
   /* A low-priority idle runs once the frame with the rows is drawn. */
@@ -583,7 +585,9 @@ load_thread (GTask        *task,
   StEligibilityQuery q = { load->as_of, NULL, NULL, NULL };
   g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) certificates = NULL;
   GPtrArray *full;
+  GPtrArray *list;
   Rows *rows;
   Gate *gate;
   gint64 started = g_get_monotonic_time ();
@@ -601,16 +605,15 @@ load_thread (GTask        *task,
   for (guint i = 0; load->first_classes[i] != NULL; i++)
     {
       StEligibilityQuery first = { load->as_of, NULL, load->first_classes[i], NULL };
-      GPtrArray *list = st_eligibility_list (db, &first, NULL);
+      GPtrArray *one = st_eligibility_list (db, &first, NULL);
 
-      if (list == NULL || list->len == 0)
+      if (one == NULL || one->len == 0)
         {
-          g_clear_pointer (&list, g_ptr_array_unref);
+          g_clear_pointer (&one, g_ptr_array_unref);
           continue;
         }
       rows = g_new0 (Rows, 1);
-      rows->list = list;
-      rows->certificates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      rows->items = make_items (one, NULL, FALSE);
       rows->page = g_object_ref (load->page);
       rows->cancellable = g_object_ref (cancellable);
       rows->gate = gate_new ();
@@ -620,24 +623,23 @@ load_thread (GTask        *task,
       break;
     }
 
-  rows = g_new0 (Rows, 1);
-  rows->list = st_eligibility_list (db, &q, &error);
-  g_debug ("graduation: %u enrolments listed after %.3f s", rows->list ? rows->list->len : 0,
+  certificates = read_certificates (db, &error);
+  if (certificates == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  list = st_eligibility_list (db, &q, &error);
+  g_debug ("graduation: %u enrolments listed after %.3f s", list ? list->len : 0,
            (g_get_monotonic_time () - started) / 1e6);
-  if (rows->list == NULL)
+  if (list == NULL)
     {
-      rows_free (rows);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  rows->certificates = read_certificates (db, &error);
-  if (rows->certificates == NULL)
-    {
-      rows_free (rows);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_debug ("graduation: certificates read after %.3f s", (g_get_monotonic_time () - started) / 1e6);
+  rows = g_new0 (Rows, 1);
+  rows->items = make_items (list, certificates, FALSE);
+  g_debug ("graduation: rows made after %.3f s", (g_get_monotonic_time () - started) / 1e6);
   rows->page = g_object_ref (load->page);
   rows->cancellable = g_object_ref (cancellable);
   rows->gate = gate_new ();
@@ -647,6 +649,8 @@ load_thread (GTask        *task,
   gate_unref (gate);
 
   full = st_eligibility_evaluate_full (db, &q, on_progress, load, cancellable, &error);
+  if (full != NULL)
+    full = make_items (full, certificates, TRUE);
   /* The sums of a county's hours are freed: back to the system. */
   st_application_give_back_memory ();
   if (full == NULL)
@@ -701,23 +705,7 @@ load_done (GObject      *source,
       update_counts (self);
       return;
     }
-  for (guint i = 0; i < full->len; i++)
-    {
-      StEligibility *e = g_ptr_array_index (full, i);
-      StGraduationItem *item = g_hash_table_lookup (self->by_enrolment, e->enrolment_id);
-
-      if (item == NULL)
-        continue;
-      /* The item's key is the eligibility it holds: swap the key too. */
-      g_hash_table_steal (self->by_enrolment, e->enrolment_id);
-      full->pdata[i] = NULL;
-      st_graduation_item_set_eligibility (item, e);
-      st_graduation_item_set_evaluated (item, TRUE);
-      g_hash_table_insert (self->by_enrolment, e->enrolment_id, item);
-    }
-  g_ptr_array_set_free_func (full, NULL);
-  g_ptr_array_set_size (full, 0);
-  g_ptr_array_set_free_func (full, (GDestroyNotify) st_eligibility_free);
+  set_items (self, full);
   refill (self);
 }
 
@@ -742,7 +730,7 @@ st_graduation_page_reload (StGraduationPage *self)
     g_autofree char *chosen = g_strdup (selected_entry (self->class_dropdown, self->class_ids));
     guint position;
 
-    fill_classes (self, TRUE);
+    fill_classes (self);
     if (chosen != NULL && g_ptr_array_find_with_equal_func (self->class_ids, chosen, str_equal0, &position))
       gtk_drop_down_set_selected (self->class_dropdown, position);
   }
@@ -978,8 +966,7 @@ selected_items (StGraduationPage *self,
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
        ok = gtk_bitset_iter_next (&iter, &position))
     {
-      g_autoptr(StGraduationSlot) slot = g_list_model_get_item (G_LIST_MODEL (self->store), position);
-      StGraduationItem *item = slot != NULL ? st_graduation_slot_get_item (slot) : NULL;
+      StGraduationItem *item = st_graduation_list_get_row (self->list, position);
 
       if (item != NULL && (!approvable_only || st_graduation_item_can_approve (item)))
         g_ptr_array_add (items, g_object_ref (item));
@@ -993,13 +980,20 @@ approve (StGraduationPage *self)
   g_autoptr(GPtrArray) items = selected_items (self, TRUE);
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
   g_autoptr(GPtrArray) issued = NULL;
+  g_autoptr(GHashTable) by_enrolment = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GDate) today = today_date ();
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   const char *first = NULL, *last = NULL;
 
   for (guint i = 0; i < items->len; i++)
-    g_ptr_array_add (ids, (gpointer) st_graduation_item_get_eligibility (g_ptr_array_index (items, i))->enrolment_id);
+    {
+      StGraduationItem *item = g_ptr_array_index (items, i);
+      const char *id = st_graduation_item_get_eligibility (item)->enrolment_id;
+
+      g_ptr_array_add (ids, (gpointer) id);
+      g_hash_table_insert (by_enrolment, (gpointer) id, item);
+    }
   g_ptr_array_add (ids, NULL);
   if (ids->len == 1)
     return;
@@ -1012,7 +1006,7 @@ approve (StGraduationPage *self)
   for (guint i = 0; i < issued->len; i++)
     {
       StCertificate *c = g_ptr_array_index (issued, i);
-      StGraduationItem *item = g_hash_table_lookup (self->by_enrolment, c->enrolment_id);
+      StGraduationItem *item = g_hash_table_lookup (by_enrolment, c->enrolment_id);
       StEligibility *e;
 
       if (first == NULL)
@@ -1023,11 +1017,7 @@ approve (StGraduationPage *self)
       st_graduation_item_set_certificate (item, c->number);
       e = st_eligibility_evaluate_one (self->db, c->enrolment_id, today, NULL);
       if (e != NULL)
-        {
-          g_hash_table_steal (self->by_enrolment, c->enrolment_id);
-          st_graduation_item_set_eligibility (item, e);
-          g_hash_table_insert (self->by_enrolment, e->enrolment_id, item);
-        }
+        st_graduation_item_set_eligibility (item, e);
     }
   if (issued->len == 1)
     message = g_strdup_printf (_("Certificate %s issued"), first);
@@ -1106,13 +1096,11 @@ select_approvable_action (GtkWidget  *widget,
 {
   StGraduationPage *self = ST_GRADUATION_PAGE (widget);
   g_autoptr(GtkBitset) positions = gtk_bitset_new_empty ();
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
 
   for (guint i = 0; i < n; i++)
     {
-      StGraduationSlot *slot = g_ptr_array_index (self->slots, i);
-
-      if (st_graduation_item_can_approve (st_graduation_slot_get_item (slot)))
+      if (st_graduation_item_can_approve (st_graduation_list_get_row (self->list, i)))
         gtk_bitset_add (positions, i);
     }
   gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), positions,
@@ -1473,7 +1461,7 @@ static void
 on_role_changed (StGraduationPage *self)
 {
   fill_townships (self);
-  fill_classes (self, TRUE);
+  fill_classes (self);
   apply_role (self);
   if (self->loaded)
     st_graduation_page_reload (self);
@@ -1539,8 +1527,7 @@ st_graduation_page_dispose (GObject *object)
     gtk_column_view_set_model (self->column_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_GRADUATION_PAGE);
   g_clear_object (&self->selection);
-  g_clear_object (&self->store);
-  g_clear_pointer (&self->slots, g_ptr_array_unref);
+  g_clear_object (&self->list);
 
   G_OBJECT_CLASS (st_graduation_page_parent_class)->dispose (object);
 }
@@ -1554,7 +1541,6 @@ st_graduation_page_finalize (GObject *object)
   g_clear_object (&self->db);
   g_clear_object (&self->role);
   g_clear_pointer (&self->divisions, st_divisions_unref);
-  g_clear_pointer (&self->by_enrolment, g_hash_table_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->class_names, g_hash_table_unref);
   g_clear_pointer (&self->all_classes, g_ptr_array_unref);
@@ -1671,17 +1657,30 @@ st_graduation_page_init (StGraduationPage *self)
   columns[6] = self->certificate_column;
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     g_object_set_data (G_OBJECT (gtk_column_view_column_get_factory (columns[i])), "field", GINT_TO_POINTER (fields[i]));
+  {
+    const char *outcomes[ST_OUTCOME_COMPLETED + 2] = { NULL, };
+
+    for (StOutcome o = ST_OUTCOME_STUDYING; o <= ST_OUTCOME_COMPLETED; o++)
+      outcomes[o - ST_OUTCOME_STUDYING] = st_outcome_to_display (o);
+    /* Widths from what the cells show at most (names, classes as the demo
+     * and the counties name them). */
+    st_display_fit_column (self->name_column, GTK_WIDGET (self), (const char *[]) { "欧阳娜娜娜", NULL }, FALSE);
+    st_display_fit_column (self->id_number_column, GTK_WIDGET (self), (const char *[]) { "522327********0000", NULL }, TRUE);
+    st_display_fit_column (self->class_column, GTK_WIDGET (self), (const char *[]) { "者楼街道2026级电子商务1班", NULL }, FALSE);
+    st_display_fit_column (self->end_column, GTK_WIDGET (self), (const char *[]) { "2026-12-31", NULL }, FALSE);
+    st_display_fit_column (self->state_column, GTK_WIDGET (self), outcomes, FALSE);
+    st_display_fit_column (self->missing_column, GTK_WIDGET (self), NULL, FALSE);
+    st_display_fit_column (self->certificate_column, GTK_WIDGET (self), (const char *[]) { "5223272026B0001", NULL }, TRUE);
+  }
 
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
-  self->by_enrolment = g_hash_table_new (g_str_hash, g_str_equal);
   self->class_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->role_classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->class_order = g_ptr_array_new_with_free_func (g_free);
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
   self->class_ids = g_ptr_array_new_with_free_func (g_free);
-  self->store = g_list_store_new (ST_TYPE_GRADUATION_SLOT);
-  self->slots = g_ptr_array_new_with_free_func (g_object_unref);
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->store)));
+  self->list = st_graduation_list_new ();
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self,
                            G_CONNECT_SWAPPED);
   self->menu_county = g_object_ref (self->documents_menu);
@@ -1709,7 +1708,7 @@ st_graduation_page_set_db (StGraduationPage *self,
   self->role = g_object_ref (role);
   g_signal_connect_object (role, "changed", G_CALLBACK (on_role_changed), self, G_CONNECT_SWAPPED);
   fill_townships (self);
-  fill_classes (self, TRUE);
+  fill_classes (self);
   apply_role (self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     st_graduation_page_reload (self);
@@ -1766,7 +1765,7 @@ st_graduation_page_get_documents_button (StGraduationPage *self)
 guint
 st_graduation_page_get_n_rows (StGraduationPage *self)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  return g_list_model_get_n_items (G_LIST_MODEL (self->list));
 }
 
 gboolean

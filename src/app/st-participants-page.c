@@ -12,6 +12,7 @@
 #include "st-display.h"
 #include "st-participant-item.h"
 #include "st-participant-list.h"
+#include "st-participant.h"
 #include "st-participant-query.h"
 #include "st-participants-page-private.h"
 
@@ -929,6 +930,23 @@ st_participants_page_init (StParticipantsPage *self)
   set_column (self, self->id_number_column, CELL_ID_NUMBER, ST_PARTICIPANT_SORT_ID_NUMBER);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
+  {
+    const char *sexes[] = { st_sex_to_display (ST_SEX_MALE), st_sex_to_display (ST_SEX_FEMALE), NULL };
+    const char *enrolment_states[G_N_ELEMENTS (states) + 1] = { NULL, };
+
+    for (guint i = 1; i < G_N_ELEMENTS (states); i++)
+      enrolment_states[i - 1] = st_enrolment_state_to_display (states[i].code);
+    /* Widths from what the cells show at most (names, townships, villages
+     * and classes as the counties name them). */
+    st_display_fit_column (self->name_column, GTK_WIDGET (self), (const char *[]) { "欧阳娜娜娜", NULL }, FALSE);
+    st_display_fit_column (self->sex_column, GTK_WIDGET (self), sexes, FALSE);
+    st_display_fit_column (self->age_column, GTK_WIDGET (self), (const char *[]) { "100", NULL }, FALSE);
+    st_display_fit_column (self->township_column, GTK_WIDGET (self), (const char *[]) { "者楼街道", NULL }, FALSE);
+    st_display_fit_column (self->village_column, GTK_WIDGET (self), (const char *[]) { "者楼街道办事处居委会", NULL }, FALSE);
+    st_display_fit_column (self->class_column, GTK_WIDGET (self), (const char *[]) { "者楼街道2026级电子商务1班", NULL }, FALSE);
+    st_display_fit_column (self->state_column, GTK_WIDGET (self), enrolment_states, FALSE);
+    st_display_fit_column (self->id_number_column, GTK_WIDGET (self), (const char *[]) { "522327********0000", NULL }, TRUE);
+  }
 }
 
 /* The township filter offers what the role sees (st-role.h): everything,

@@ -30,8 +30,16 @@ struct _StApi
   StCatalog   *catalog;
   StApiConfig  config;
   StWriter    *writer;
-  StThrottle  *account_throttle;
+  /* Wrong passwords are counted per account and address (a stranger's
+   * guesses lock the stranger, not the county clerk at the office), per
+   * address (one address guessing many names), and per account from
+   * addresses it never signed in from (many addresses guessing one
+   * account's password: they are locked, the addresses it uses are not). */
+  StThrottle  *pair_throttle;
   StThrottle  *address_throttle;
+  StThrottle  *account_throttle;
+  GMutex       known_lock;
+  GHashTable  *known_pairs;   /* "account|address" that signed in */
 
   GMutex       touch_lock;
   GHashTable  *touched;       /* device id → gint64 ms of the last saved pull */
@@ -755,9 +763,11 @@ handle_sign_in (StApi  *self,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *account_key = NULL;
   g_autofree char *address_key = NULL;
+  g_autofree char *pair_key = NULL;
   const char *user, *password, *device, *device_name;
   JsonObject *object;
   gint64 now = st_now_ms ();
+  gboolean known;
   guint retry;
   SignIn *job;
 
@@ -807,9 +817,15 @@ handle_sign_in (StApi  *self,
 
     account_key = g_strconcat ("account:", folded, NULL);
     address_key = g_strconcat ("address:", call->peer ? call->peer : "", NULL);
+    pair_key = g_strconcat (folded, "|", call->peer ? call->peer : "", NULL);
   }
-  retry = MAX (st_throttle_retry_after (self->account_throttle, account_key),
+  g_mutex_lock (&self->known_lock);
+  known = g_hash_table_contains (self->known_pairs, pair_key);
+  g_mutex_unlock (&self->known_lock);
+  retry = MAX (st_throttle_retry_after (self->pair_throttle, pair_key),
                st_throttle_retry_after (self->address_throttle, address_key));
+  if (!known)
+    retry = MAX (retry, st_throttle_retry_after (self->account_throttle, account_key));
   if (retry > 0)
     {
       StApiError throttled = { 0, };
@@ -834,8 +850,9 @@ handle_sign_in (StApi  *self,
     {
       g_autofree char *id = account ? g_strdup_printf ("%" G_GINT64_FORMAT, account->id) : NULL;
 
-      st_throttle_fail (self->account_throttle, account_key);
+      st_throttle_fail (self->pair_throttle, pair_key);
       st_throttle_fail (self->address_throttle, address_key);
+      st_throttle_fail (self->account_throttle, account_key);
       st_server_log (G_LOG_LEVEL_WARNING, "signin_failed", "account", id ? id : "unknown",
                      "peer", call->peer, NULL);
       call->account_id = account ? account->id : 0;
@@ -848,7 +865,13 @@ handle_sign_in (StApi  *self,
       fail (call, 403, "account_disabled", "This account is disabled; ask the county's administrator.");
       return;
     }
-  st_throttle_clear (self->account_throttle, account_key);
+  st_throttle_clear (self->pair_throttle, pair_key);
+  g_mutex_lock (&self->known_lock);
+  /* Addresses that sign in once and leave must not fill the memory. */
+  if (g_hash_table_size (self->known_pairs) > 100000)
+    g_hash_table_remove_all (self->known_pairs);
+  g_hash_table_add (self->known_pairs, g_strdup (pair_key));
+  g_mutex_unlock (&self->known_lock);
 
   job = g_new0 (SignIn, 1);
   job->api = self;
@@ -1305,8 +1328,11 @@ st_api_new (StStore           *store,
   self->catalog = catalog;
   self->config = *config;
   self->writer = st_writer_new (store);
-  self->account_throttle = st_throttle_new (config->signin_failures, config->signin_lockout);
+  self->pair_throttle = st_throttle_new (config->signin_failures, config->signin_lockout);
   self->address_throttle = st_throttle_new (config->signin_failures_per_address, config->signin_lockout);
+  self->account_throttle = st_throttle_new (config->signin_failures * 10, config->signin_lockout);
+  g_mutex_init (&self->known_lock);
+  self->known_pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_mutex_init (&self->touch_lock);
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   /* Made now, not on the first unknown user's sign-in. */
@@ -1320,8 +1346,11 @@ st_api_free (StApi *self)
   if (self == NULL)
     return;
   st_writer_free (self->writer);
-  st_throttle_free (self->account_throttle);
+  st_throttle_free (self->pair_throttle);
   st_throttle_free (self->address_throttle);
+  st_throttle_free (self->account_throttle);
+  g_hash_table_unref (self->known_pairs);
+  g_mutex_clear (&self->known_lock);
   g_hash_table_unref (self->touched);
   g_mutex_clear (&self->touch_lock);
   g_object_unref (self->store);

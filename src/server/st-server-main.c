@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <malloc.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 
 #include "st-locale.h"
@@ -54,7 +55,8 @@ main (int    argc,
   gint64 max_body = 0;
   gint64 token_lifetime = 0;
   int request_timeout = 0, max_clock_skew = -1, signin_failures = 0, signin_failures_per_address = 0;
-  int signin_lockout = 0, shutdown_timeout = 0, threads = 0;
+  int signin_lockout = 0, shutdown_timeout = 0, threads = 0, max_connections = 0, idle_timeout = 0;
+  gint64 max_body_memory = 0;
   gboolean quiet = FALSE, version = FALSE;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &config.db_path,
@@ -68,6 +70,14 @@ main (int    argc,
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, N_("Largest request body, in bytes (default: 8388608)"), N_("BYTES") },
     { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout,
       N_("Seconds a request may take to arrive, and an idle connection may stay open (default: 30)"), N_("SECONDS") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+      N_("Seconds a connection may stay open without a request’s headers (default: 10)"), N_("SECONDS") },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
+      N_("Connections open at once; past it, the oldest without a request is closed (default: 1000)"), N_("N") },
+    { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &config.trusted_proxies,
+      N_("A reverse proxy whose X-Forwarded-For names the client (repeat for several)"), N_("ADDRESS") },
+    { "max-body-memory", 0, 0, G_OPTION_ARG_INT64, &max_body_memory,
+      N_("Bytes of request bodies held at once; past it, requests are answered 503 (default: 268435456)"), N_("BYTES") },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime,
       N_("Seconds a sign-in stays valid (default: 2592000, 30 days)"), N_("SECONDS") },
     { "max-clock-skew", 0, 0, G_OPTION_ARG_INT, &max_clock_skew,
@@ -165,10 +175,28 @@ main (int    argc,
       || (signin_failures_per_address != 0 && !positive (signin_failures_per_address, "--signin-failures-per-address"))
       || (signin_lockout != 0 && !positive (signin_lockout, "--signin-lockout"))
       || (shutdown_timeout != 0 && !positive (shutdown_timeout, "--shutdown-timeout"))
-      || (threads != 0 && !positive (threads, "--threads")))
+      || (threads != 0 && !positive (threads, "--threads"))
+      || (max_connections != 0 && !positive (max_connections, "--max-connections"))
+      || (idle_timeout != 0 && !positive (idle_timeout, "--idle-timeout"))
+      || (max_body_memory != 0 && !positive (max_body_memory, "--max-body-memory")))
     {
       st_server_config_clear (&config);
       return 2;
+    }
+  for (guint i = 0; config.trusted_proxies != NULL && config.trusted_proxies[i] != NULL; i++)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (config.trusted_proxies[i]);
+
+      if (address == NULL)
+        {
+          /* Translators: %s is what was given after --trusted-proxy */
+          g_autofree char *message = g_strdup_printf (_("--trusted-proxy needs an IP address, not “%s”."),
+                                                      config.trusted_proxies[i]);
+
+          g_printerr (_("shuangti-server: %s\n"), message);
+          st_server_config_clear (&config);
+          return 2;
+        }
     }
   if (max_body > 0)
     config.max_body = max_body;
@@ -188,6 +216,12 @@ main (int    argc,
     config.shutdown_timeout = (guint) shutdown_timeout;
   if (threads > 0)
     config.threads = (guint) threads;
+  if (max_connections > 0)
+    config.max_connections = (guint) max_connections;
+  if (idle_timeout > 0)
+    config.idle_timeout = (guint) idle_timeout;
+  if (max_body_memory > 0)
+    config.max_body_memory = max_body_memory;
 
   if (config.db_path == NULL)
     {
@@ -200,6 +234,17 @@ main (int    argc,
 
   /* A client that goes away mid-answer must not end the server. */
   signal (SIGPIPE, SIG_IGN);
+  /* Each connection is a file: the soft limit (often 1024) up to the hard
+   * one, which the unit sets (LimitNOFILE); --max-connections stays below. */
+  {
+    struct rlimit files;
+
+    if (getrlimit (RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max)
+      {
+        files.rlim_cur = files.rlim_max;
+        setrlimit (RLIMIT_NOFILE, &files);
+      }
+  }
   /* Every request allocates and frees a parsed JSON tree: without this,
    * glibc hands the memory back to the kernel after each one (madvise, a
    * TLB flush on every core) only to ask for it again. */

@@ -21,6 +21,7 @@
 
 #include "st-server-api.h"
 #include "st-server-catalog.h"
+#include "st-server-conns.h"
 #include "st-server-version.h"
 #include "st-server-log.h"
 #include "st-server.h"
@@ -66,6 +67,8 @@ struct _StServer
   GThreadPool    *work_pool;
   GThreadPool    *auth_pool;
   GThreadPool    *reaper;          /* frees finished calls off the I/O threads */
+  StConnTable    *conns;
+  gssize          body_memory;     /* atomic: bytes of request bodies held */
 
   gint            in_flight;       /* atomic: requests whose headers arrived and that are not finished */
   gint            stopping;        /* atomic */
@@ -86,6 +89,8 @@ typedef struct
   SoupServerMessage *msg;
   gint64             started_us;
   GSource           *deadline;
+  GSource           *idle;            /* until the headers come */
+  GSocketAddress    *remote;
   gboolean           counted;         /* in in_flight */
   gboolean           before_stop;     /* its headers came before the shutdown began */
   gboolean           handled;         /* the whole request arrived */
@@ -151,6 +156,9 @@ st_server_config_init (StServerConfig *config)
   config->signin_failures_per_address = 20;
   config->signin_lockout = 60;
   config->shutdown_timeout = 30;
+  config->max_connections = 1000;
+  config->idle_timeout = 10;
+  config->max_body_memory = 256 * 1024 * 1024;
 }
 
 void
@@ -160,12 +168,19 @@ st_server_config_clear (StServerConfig *config)
   g_clear_pointer (&config->listen, g_free);
   g_clear_pointer (&config->tls_cert, g_free);
   g_clear_pointer (&config->tls_key, g_free);
+  g_clear_pointer (&config->trusted_proxies, g_strfreev);
 }
 
 static void
 request_free (Request *req)
 {
   source_clear (&req->deadline);
+  source_clear (&req->idle);
+  if (req->body_bytes > 0)
+    g_atomic_pointer_add (&req->server->body_memory, -(gssize) req->body_bytes);
+  if (req->counted && req->remote != NULL)
+    st_conn_table_set_busy (req->server->conns, req->remote, FALSE);
+  g_clear_object (&req->remote);
   g_free (req->method);
   g_free (req->path);
   g_free (req->peer);
@@ -416,6 +431,30 @@ request_abort (Request    *req,
   g_source_unref (attach_timeout (req->io->context, 0, abort_in_idle, g_object_ref (req->msg), g_object_unref));
 }
 
+/* Nothing or only part of the headers came: there is no request to
+ * answer, only a connection to close. */
+static void
+close_unstarted (Request *req)
+{
+  GIOStream *stream = soup_server_message_steal_connection (req->msg);
+
+  if (stream != NULL)
+    g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, stolen_closed, NULL);
+}
+
+/* A connection that sends no request's headers within the idle timeout (a
+ * laptop's connection left open, a stranger holding sockets) is closed. */
+static gboolean
+request_idle (gpointer user_data)
+{
+  Request *req = user_data;
+
+  g_clear_pointer (&req->idle, g_source_unref);
+  if (!req->counted && !req->handled && !req->aborting)
+    close_unstarted (req);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 request_deadline (gpointer user_data)
 {
@@ -427,12 +466,7 @@ request_deadline (gpointer user_data)
     return G_SOURCE_REMOVE;
   if (!req->counted)
     {
-      /* Nothing or only part of the headers came: there is no request to
-       * answer, only a connection to close. */
-      GIOStream *stream = soup_server_message_steal_connection (req->msg);
-
-      if (stream != NULL)
-        g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, stolen_closed, NULL);
+      close_unstarted (req);
       return G_SOURCE_REMOVE;
     }
   {
@@ -442,6 +476,55 @@ request_deadline (gpointer user_data)
     request_abort (req, 408, "request_timeout", message);
   }
   return G_SOURCE_REMOVE;
+}
+
+
+/* The address the request comes from: the peer's, or, when the peer is
+ * one of the --trusted-proxy addresses, the last address before it in
+ * X-Forwarded-For that is not a trusted proxy too. Anyone can write the
+ * header: it is read only from a proxy the county named. */
+static gboolean
+is_trusted_proxy (StServer   *self,
+                  const char *address)
+{
+  g_autoptr(GInetAddress) parsed = address != NULL ? g_inet_address_new_from_string (address) : NULL;
+
+  if (parsed == NULL || self->config.trusted_proxies == NULL)
+    return FALSE;
+  for (guint i = 0; self->config.trusted_proxies[i] != NULL; i++)
+    {
+      g_autoptr(GInetAddress) trusted = g_inet_address_new_from_string (self->config.trusted_proxies[i]);
+
+      if (trusted != NULL && g_inet_address_equal (trusted, parsed))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+client_address (StServer          *self,
+                SoupServerMessage *msg)
+{
+  const char *peer = soup_server_message_get_remote_host (msg);
+  const char *forwarded;
+  g_auto(GStrv) hops = NULL;
+
+  if (!is_trusted_proxy (self, peer))
+    return g_strdup (peer);
+  forwarded = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "X-Forwarded-For");
+  if (forwarded == NULL)
+    return g_strdup (peer);
+  hops = g_strsplit (forwarded, ",", -1);
+  for (guint i = g_strv_length (hops); i-- > 0;)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (g_strstrip (hops[i]));
+
+      if (address == NULL)
+        break;   /* not an address: trust nothing further left */
+      if (!is_trusted_proxy (self, hops[i]))
+        return g_inet_address_to_string (address);
+    }
+  return g_strdup (peer);
 }
 
 
@@ -463,8 +546,13 @@ got_headers (SoupServerMessage *msg,
     {
       req->counted = TRUE;
       g_atomic_int_inc (&self->in_flight);
+      source_clear (&req->idle);
+      if (req->remote != NULL)
+        st_conn_table_set_busy (self->conns, req->remote, TRUE);
     }
   req->before_stop = !g_atomic_int_get (&self->stopping);
+  g_free (req->peer);
+  req->peer = client_address (self, msg);
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
       && soup_message_headers_get_content_length (headers) > (goffset) self->config.max_body)
@@ -482,15 +570,25 @@ got_chunk (SoupServerMessage *msg,
            gpointer           user_data)
 {
   Request *req = request_get (msg);
+  StServer *self = req->server;
+  gssize size = g_bytes_get_size (chunk);
+  gssize held;
 
-  req->body_bytes += g_bytes_get_size (chunk);
-  if (req->body_bytes > req->server->config.max_body)
+  req->body_bytes += size;
+  held = g_atomic_pointer_add (&self->body_memory, size) + size;
+  if (req->body_bytes > self->config.max_body)
     {
       g_autofree char *message = g_strdup_printf ("The body is larger than %" G_GINT64_FORMAT " bytes.",
-                                                  req->server->config.max_body);
+                                                  self->config.max_body);
 
       request_abort (req, 413, "body_too_large", message);
+      return;
     }
+  /* Bodies held at once, over every connection: past the budget, a body
+   * is refused for now (the laptop retries later) rather than the server
+   * running out of memory. */
+  if (held > self->config.max_body_memory)
+    request_abort (req, 503, "busy", "The server holds too many requests at once; try again in a minute.");
 }
 
 static const char bad_http_body[] =
@@ -512,8 +610,14 @@ request_started (SoupServer        *soup,
   req->peer = g_strdup (soup_server_message_get_remote_host (msg));
   g_object_set_data_full (G_OBJECT (msg), "st-request", req, (GDestroyNotify) request_free);
 
-  /* The whole request, however slowly it trickles in, must arrive in time. */
+  /* The whole request, however slowly it trickles in, must arrive in time;
+   * its headers within the idle timeout. */
   req->deadline = attach_timeout (io->context, self->config.request_timeout * 1000, request_deadline, req, NULL);
+  if (self->config.idle_timeout < self->config.request_timeout)
+    req->idle = attach_timeout (io->context, self->config.idle_timeout * 1000, request_idle, req, NULL);
+  req->remote = soup_server_message_get_remote_address (msg);
+  if (req->remote != NULL)
+    g_object_ref (req->remote);
 
   /* If libsoup itself refuses the request (unparsable HTTP), its answer
    * carries a JSON body too. Replaced by every real answer. */
@@ -736,7 +840,7 @@ handle_request (SoupServer        *soup,
           call->client_version = g_strdup (version);
       }
   }
-  call->peer = g_strdup (soup_server_message_get_remote_host (msg));
+  call->peer = client_address (self, msg);
   if (req != NULL)
     req->body_bytes = (gint64) g_bytes_get_size (call->body);
 
@@ -857,6 +961,7 @@ st_server_new (const StServerConfig  *config,
   self->config.listen = g_strdup (config->listen);
   self->config.tls_cert = g_strdup (config->tls_cert);
   self->config.tls_key = g_strdup (config->tls_key);
+  self->config.trusted_proxies = g_strdupv (config->trusted_proxies);
   self->config.request_timeout = MAX (self->config.request_timeout, 1);
 
   if ((config->tls_cert == NULL) != (config->tls_key == NULL))
@@ -921,6 +1026,7 @@ st_server_new (const StServerConfig  *config,
   self->loop = g_main_loop_new (self->context, FALSE);
 
   self->io = g_ptr_array_new_with_free_func (io_thread_free);
+  self->conns = st_conn_table_new (self->config.max_connections);
   for (guint i = 0; i < CLAMP (g_get_num_processors (), 1u, 4u); i++)
     {
       IoThread *io = g_new0 (IoThread, 1);
@@ -1009,6 +1115,11 @@ accept_client (StServer *self,
   else
     stream = G_IO_STREAM (g_object_ref (connection));
   g_object_set_data_full (G_OBJECT (stream), "st-socket", g_object_ref (client), g_object_unref);
+  if (!st_conn_table_admit (self->conns, client, remote, stream))
+    {
+      g_socket_close (client, NULL);
+      return;
+    }
 
   accepted = g_new0 (Accepted, 1);
   accepted->io = g_ptr_array_index (self->io, self->next_io++ % self->io->len);
@@ -1057,10 +1168,18 @@ on_incoming (GSocket      *socket,
         }
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         return G_SOURCE_CONTINUE;
-      /* Out of file descriptors or memory: pause rather than spin. */
-      st_server_log (G_LOG_LEVEL_WARNING, "accept_failed", "error", error->message, NULL);
-      g_clear_pointer (&self->accept_source, g_source_unref);
-      self->accept_retry = attach_timeout (self->context, 500, resume_accepting, self, NULL);
+      /* Out of file descriptors: idle connections make room, and accepting
+       * goes on as soon as they are closed. Out of memory: pause rather
+       * than spin. */
+      {
+        gboolean room = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES)
+                        && st_conn_table_evict (self->conns, 32) > 0;
+
+        if (!room)
+          st_server_log (G_LOG_LEVEL_WARNING, "accept_failed", "error", error->message, NULL);
+        g_clear_pointer (&self->accept_source, g_source_unref);
+        self->accept_retry = attach_timeout (self->context, room ? 20 : 500, resume_accepting, self, NULL);
+      }
       return G_SOURCE_REMOVE;
     }
 }
@@ -1237,6 +1356,7 @@ st_server_finalize (GObject *object)
     g_thread_pool_free (self->reaper, FALSE, TRUE);
   g_clear_pointer (&self->api, st_api_free);
   stop_accepting (self);
+  g_clear_pointer (&self->conns, st_conn_table_free);
   g_clear_pointer (&self->io, g_ptr_array_unref);
   g_clear_object (&self->certificate);
   g_free (self->url);

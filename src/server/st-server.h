@@ -25,6 +25,10 @@ typedef struct
   guint     signin_lockout;               /* seconds */
   guint     shutdown_timeout;             /* seconds */
   guint     threads;                      /* 0: as many as processors */
+  guint     max_connections;              /* open at once */
+  guint     idle_timeout;                 /* seconds to a request's headers */
+  gint64    max_body_memory;              /* bytes of bodies held at once */
+  char    **trusted_proxies;              /* addresses whose X-Forwarded-For is believed */
 } StServerConfig;
 
 /* The defaults of docs/deployment.md. */

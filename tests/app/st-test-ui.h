@@ -30,6 +30,39 @@ settle (void)
       g_usleep (2000);
 }
 
+/* The first widget under @widget (itself included, depth first) that
+ * @match accepts. */
+static inline GtkWidget *
+st_test_ui_find_widget (GtkWidget *widget,
+                        gboolean (*match) (GtkWidget *, gconstpointer),
+                        gconstpointer data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = st_test_ui_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A row of a GtkPopoverMenu (a GtkModelButton) by its text (without the
+ * mnemonic's underscore). */
+static inline gboolean
+st_test_ui_is_menu_row (GtkWidget     *widget,
+                        gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
+    return FALSE;
+  g_object_get (widget, "text", &text, NULL);
+  return g_strcmp0 (text, data) == 0;
+}
+
 /* Folders of the test's own for home, data, settings, cache, state and
  * runtime, made under a new temporary folder whose path is returned; the
  * system's XDG_DATA_DIRS are kept (GTK reads its SVG icons through the MIME

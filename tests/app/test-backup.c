@@ -58,42 +58,11 @@ fixture_teardown (Fixture       *f,
   g_free (f->path);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             gboolean (*match) (GtkWidget *, gconstpointer),
-             gconstpointer data)
-{
-  if (match (widget, data))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 is_primary_menu_button (GtkWidget     *widget,
                         gconstpointer  data)
 {
   return GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget));
-}
-
-/* A row of a GtkPopoverMenu (a GtkModelButton) by its text (without the
- * mnemonic's underscore). */
-static gboolean
-is_menu_row (GtkWidget     *widget,
-             gconstpointer  data)
-{
-  g_autofree char *text = NULL;
-
-  if (!g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
-    return FALSE;
-  g_object_get (widget, "text", &text, NULL);
-  return g_strcmp0 (text, data) == 0;
 }
 
 static gboolean
@@ -108,7 +77,7 @@ static void
 click_menu_row (StWindow   *window,
                 const char *text)
 {
-  GtkWidget *button = find_widget (GTK_WIDGET (window), is_primary_menu_button, NULL);
+  GtkWidget *button = st_test_ui_find_widget (GTK_WIDGET (window), is_primary_menu_button, NULL);
   GtkWidget *popover;
   GtkWidget *row;
 
@@ -116,7 +85,7 @@ click_menu_row (StWindow   *window,
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));
   popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
   WAIT_UNTIL (gtk_widget_get_mapped (popover));
-  row = find_widget (popover, is_menu_row, text);
+  row = st_test_ui_find_widget (popover, st_test_ui_is_menu_row, text);
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_is_sensitive (row));
   g_signal_emit_by_name (row, "clicked");
@@ -171,7 +140,7 @@ choose_file (StWindow   *window,
   else
     {
       /* What typing the path does: the location entry, filled. */
-      GtkWidget *widget = find_widget (dialog, is_chooser_widget, NULL);
+      GtkWidget *widget = st_test_ui_find_widget (dialog, is_chooser_widget, NULL);
 
       g_assert_nonnull (widget);
       g_signal_emit_by_name (widget, "location-popup", path);
@@ -251,7 +220,7 @@ test_restore_menu (Fixture       *f,
   g_assert_nonnull (strstr (dialog_body (dialog), "30 participants"));
   g_assert_nonnull (strstr (dialog_body (dialog), "2 changes made on this computer have not reached the server"));
 
-  replace = find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Replace");
+  replace = st_test_ui_find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Replace");
   g_assert_nonnull (replace);
   g_object_add_weak_pointer (G_OBJECT (old_widget), (gpointer *) &old_widget);
   g_signal_emit_by_name (replace, "clicked");

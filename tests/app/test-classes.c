@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "st-application.h"
 #include "st-classes-page-private.h"
@@ -17,6 +18,7 @@
 #include "st-program.h"
 #include "st-records.h"
 #include "st-signin-print.h"
+#include "st-withdraw-dialog.h"
 #include "st-window-private.h"
 #include "st-test-ui.h"
 
@@ -534,6 +536,86 @@ test_bulk_hours (Fixture *f, gconstpointer data)
 
 /* The entry row titled @title in @widget, as a person finds it by its
  * label. */
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  data)
+{
+  return ADW_IS_ACTION_ROW (widget) && gtk_widget_get_visible (widget)
+    && g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), data);
+}
+
+static gboolean
+shows_text (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  const char *text = NULL;
+
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_text (GTK_LABEL (widget));
+  else if (ADW_IS_PREFERENCES_ROW (widget))
+    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  else if (ADW_IS_WINDOW_TITLE (widget))
+    text = adw_window_title_get_title (ADW_WINDOW_TITLE (widget));
+  return text != NULL && strstr (text, data) != NULL;
+}
+
+static gboolean
+is_menu_button (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget);
+}
+
+/* A class of 40: every person gets a row (the rows past the first screen
+ * come right after the first frame), and the menu of the last one opens
+ * and acts on that person. */
+static void
+test_large_class (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+  StClassView *view;
+  GtkWidget *row, *button, *popover, *item;
+  GtkWindow *dialog;
+
+  for (guint i = 0; i < 37; i++)
+    {
+      g_autoptr(StParticipant) p = st_participant_new ();
+      g_autofree char *id17 = g_strdup_printf ("522327199001%02u%03u", 10 + i % 18, 100 + i);
+      g_autofree char *e = NULL;
+
+      p->id_number = g_strdup_printf ("%s%c", id17, st_idcard_check_character (id17));
+      /* 黄 sorts after the fixture's three people. */
+      p->name = g_strdup_printf ("黄%02u号", i);
+      p->township_code = g_strdup (st_divisions_find_township (divisions, "者楼街道")->code);
+      g_assert_true (st_participant_insert (f->db, p, &error));
+      e = st_enrol (f->db, p->id, f->class_id, NULL, 0, &error);
+      g_assert_no_error (error);
+    }
+  view = open_class (f);
+  /* Shown a few frames after the first. */
+  WAIT_UNTIL ((row = st_test_ui_find_widget (GTK_WIDGET (view), is_row_titled, "黄36号")) != NULL);
+  button = st_test_ui_find_widget (row, is_menu_button, NULL);
+  g_assert_nonnull (button);
+  /* A person clicks it once it is on screen: scrolled to, drawn. */
+  gtk_widget_grab_focus (button);
+  WAIT_UNTIL (gtk_widget_get_mapped (button) && gtk_widget_get_width (button) > 0);
+  settle ();
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  g_assert_nonnull (popover);
+  WAIT_UNTIL (gtk_widget_get_mapped (popover));
+  item = st_test_ui_find_widget (popover, st_test_ui_is_menu_row, "Withdraw…");
+  g_assert_nonnull (item);
+  g_signal_emit_by_name (item, "clicked");
+  settle ();
+  dialog = st_classes_page_get_dialog (page_of (f));
+  g_assert_true (ST_IS_WITHDRAW_DIALOG (dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  /* It is that person's withdrawal. */
+  g_assert_nonnull (st_test_ui_find_widget (GTK_WIDGET (dialog), shows_text, "黄36号"));
+}
+
 static GtkEditable *
 find_entry_row (GtkWidget  *widget,
                 const char *title)
@@ -718,6 +800,7 @@ main (int argc, char **argv)
   g_test_add ("/app/classes/today", Fixture, NULL, fixture_setup, test_today, fixture_teardown);
   g_test_add ("/app/classes/bulk-hours", Fixture, NULL, fixture_setup, test_bulk_hours, fixture_teardown);
   g_test_add ("/app/classes/dialogs", Fixture, NULL, fixture_setup, test_dialogs, fixture_teardown);
+  g_test_add ("/app/classes/large-class", Fixture, NULL, fixture_setup, test_large_class, fixture_teardown);
   g_test_add ("/app/classes/signin-print", Fixture, NULL, fixture_setup, test_signin_print, fixture_teardown);
   g_test_add ("/app/classes/accessible-names", Fixture, NULL, fixture_setup, test_accessible_names,
               fixture_teardown);

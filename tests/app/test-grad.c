@@ -14,7 +14,7 @@
 #include "st-certificate.h"
 #include "st-demo.h"
 #include "st-eligibility.h"
-#include "st-graduation-item.h"
+#include "st-graduation-list.h"
 #include "st-graduation-page-private.h"
 #include "st-overview.h"
 #include "st-overview-page-private.h"
@@ -440,6 +440,70 @@ count (StDb       *db,
   return n;
 }
 
+/* The mapped labels under @widget whose text is a key of @names. */
+static void
+shown_names (GtkWidget  *widget,
+             GHashTable *names,
+             GPtrArray  *found)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && g_hash_table_contains (names, gtk_label_get_text (GTK_LABEL (widget))))
+    g_ptr_array_add (found, (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    shown_names (child, names, found);
+}
+
+/* Choosing a township shows its rows in the rows on screen (the rows keep
+ * their widgets and are given other enrolments), and all of them again. */
+static void
+test_filter_rows_shown (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) classes = st_class_list (f->db, NULL, NULL);
+  g_autoptr(GHashTable) township_of = g_hash_table_new (g_str_hash, g_str_equal);
+  StGraduationPage *page;
+  GtkDropDown *dropdown;
+  guint all;
+
+  for (guint i = 0; i < classes->len; i++)
+    {
+      StClass *c = g_ptr_array_index (classes, i);
+
+      g_hash_table_insert (township_of, c->name, c->township_code);
+    }
+  open_window (f, "graduation");
+  page = graduation_ready (f);
+  all = st_graduation_page_get_n_rows (page);
+  dropdown = st_graduation_page_get_township_dropdown (page);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)), >, 2);
+  for (guint t = 1; t <= 2; t++)
+    {
+      g_autoptr(GPtrArray) found = g_ptr_array_new ();
+      const char *township = NULL;
+
+      gtk_drop_down_set_selected (dropdown, t);
+      settle ();
+      g_assert_cmpuint (st_graduation_page_get_n_rows (page), <, all);
+      shown_names (GTK_WIDGET (st_graduation_page_get_column_view (page)), township_of, found);
+      g_assert_cmpuint (found->len, >, 0);
+      for (guint i = 0; i < found->len; i++)
+        {
+          const char *here = g_hash_table_lookup (township_of, g_ptr_array_index (found, i));
+
+          if (township == NULL)
+            township = here;
+          /* Every class on screen is of one township, and the next
+           * township chosen shows another. */
+          g_assert_cmpstr (here, ==, township);
+        }
+      g_assert_true (t == 1 || g_strcmp0 (township, g_object_get_data (G_OBJECT (page), "test-township")) != 0);
+      g_object_set_data_full (G_OBJECT (page), "test-township", g_strdup (township), g_free);
+    }
+  gtk_drop_down_set_selected (dropdown, 0);
+  settle ();
+  g_assert_cmpuint (st_graduation_page_get_n_rows (page), ==, all);
+}
+
 static void
 assert_label (GtkLabel *label,
               gint64    expected)
@@ -638,6 +702,7 @@ main (int argc, char **argv)
   adw_init ();
 
   g_test_add ("/app/graduation/approve-export", Fixture, NULL, fixture_setup, test_approve_export, fixture_teardown);
+  g_test_add ("/app/graduation/filter-rows-shown", Fixture, NULL, fixture_setup, test_filter_rows_shown, fixture_teardown);
   g_test_add ("/app/graduation/assessment-sheet", Fixture, NULL, fixture_setup, test_assessment_sheet, fixture_teardown);
   g_test_add ("/app/reports/totals-match-cli", Fixture, NULL, fixture_setup, test_report_totals, fixture_teardown);
   g_test_add ("/app/overview/counts", Fixture, NULL, fixture_setup, test_overview_counts, fixture_teardown);

@@ -169,6 +169,98 @@ test_throttled_address (Fixture       *f,
   g_assert_nonnull (soup_message_headers_get_one (locked->headers, "Retry-After"));
 }
 
+/* The address a request says it comes from (X-Forwarded-For), as a
+ * county's reverse proxy would write it; NULL: none. */
+static const char *forwarded_for;
+
+static void
+add_forwarded_for (SoupSession *session,
+                   SoupMessage *msg)
+{
+  if (forwarded_for != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Forwarded-For", forwarded_for);
+}
+
+static StTestReply *
+sign_in_from (Fixture    *f,
+              const char *address,
+              const char *password)
+{
+  forwarded_for = address;
+  if (g_object_get_data (G_OBJECT (f->session), "forwarding") == NULL)
+    {
+      g_signal_connect (f->session, "request-queued", G_CALLBACK (add_forwarded_for), NULL);
+      g_object_set_data (G_OBJECT (f->session), "forwarding", GINT_TO_POINTER (TRUE));
+    }
+  return sign_in (f, "qiaoma", password);
+}
+
+static const char *proxy_args[] = { "--trusted-proxy", "127.0.0.1", "--signin-failures", "3",
+                                    "--signin-lockout", "60", NULL };
+
+/* Behind the county's proxy: strangers at a dozen addresses guessing the
+ * clerk's password lock themselves and, past 30 guesses, the account for
+ * new addresses; the clerk at the office address signs in all along. */
+static void
+test_stranger_cannot_lock_owner (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(StTestReply) office = sign_in_from (f, "10.20.0.5", ST_TEST_PASSWORD);
+  g_autoptr(StTestReply) again = NULL;
+  g_autoptr(StTestReply) stranger = NULL;
+  g_autoptr(StTestReply) newcomer = NULL;
+  guint guesses = 0;
+
+  g_assert_cmpuint (office->status, ==, 200);
+  for (guint a = 0; a < 12; a++)
+    {
+      /* The proxy appends the address it saw: the client is the last one
+       * before the proxy; what the stranger wrote to the left is ignored. */
+      g_autofree char *chain = g_strdup_printf ("10.20.0.5, 203.0.113.%u", a + 1);
+
+      for (guint i = 0; i < 3; i++)
+        {
+          g_autoptr(StTestReply) wrong = sign_in_from (f, chain, "guess");
+
+          g_assert_true (wrong->status == 401 || wrong->status == 429);
+          guesses += wrong->status == 401;
+        }
+    }
+  /* Three guesses an address, thirty an account: then nobody new guesses. */
+  g_assert_cmpuint (guesses, ==, 30);
+  stranger = sign_in_from (f, "203.0.113.1", ST_TEST_PASSWORD);
+  g_assert_cmpuint (stranger->status, ==, 429);
+  /* An address the account never used waits too… */
+  newcomer = sign_in_from (f, "198.51.100.7", ST_TEST_PASSWORD);
+  g_assert_cmpuint (newcomer->status, ==, 429);
+  /* …but the office signs in. */
+  again = sign_in_from (f, "10.20.0.5", ST_TEST_PASSWORD);
+  g_assert_cmpuint (again->status, ==, 200);
+  forwarded_for = NULL;
+}
+
+static const char *no_proxy_args[] = { "--signin-failures-per-address", "4", "--signin-lockout", "30", NULL };
+
+/* Without --trusted-proxy, X-Forwarded-For is anyone's to write: it does
+ * not get a guesser past the limit of its address. */
+static void
+test_forwarded_for_untrusted (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(StTestReply) locked = NULL;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("192.0.2.%u", i + 1);
+      g_autoptr(StTestReply) wrong = sign_in_from (f, address, "guess");
+
+      g_assert_cmpuint (wrong->status, ==, 401);
+    }
+  locked = sign_in_from (f, "192.0.2.99", ST_TEST_PASSWORD);
+  g_assert_cmpuint (locked->status, ==, 429);
+  forwarded_for = NULL;
+}
+
 static void
 test_disabled (Fixture       *f,
                gconstpointer  data)
@@ -389,6 +481,10 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/server/auth/throttled-address", Fixture, address_args, fixture_setup, test_throttled_address,
               fixture_teardown);
+  g_test_add ("/server/auth/stranger-cannot-lock-owner", Fixture, proxy_args, fixture_setup,
+              test_stranger_cannot_lock_owner, fixture_teardown);
+  g_test_add ("/server/auth/forwarded-for-untrusted", Fixture, no_proxy_args, fixture_setup,
+              test_forwarded_for_untrusted, fixture_teardown);
   g_test_add ("/server/auth/disabled", Fixture, NULL, fixture_setup, test_disabled, fixture_teardown);
   g_test_add ("/server/auth/expired", Fixture, st_test_slowness () > 1 ? expiry_args_slow : expiry_args_fast,
               fixture_setup, test_expired, fixture_teardown);

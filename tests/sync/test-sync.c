@@ -100,6 +100,11 @@ test_create_reaches_other (Fixture       *f,
   /* B has nothing to send: its outbox stays empty after applying. */
   g_assert_cmpint (st_sync_count_pending (f->b->db), ==, 0);
   assert_same (f->a, f->b);
+  /* What B received is kept once, in its rows: not again in its change
+   * history (the county's history of those changes is the server's); and
+   * A keeps no outbox entry the server acknowledged. */
+  g_assert_cmpint (st_test_replica_count (f->b, "SELECT count(*) FROM audit_log"), ==, 0);
+  g_assert_cmpint (st_test_replica_count (f->a, "SELECT count(*) FROM outbox"), ==, 0);
 
   /* The pull dropped B's triggers for its transactions and put them back:
    * B's own edit of a row it pulled is captured, and a change without a new

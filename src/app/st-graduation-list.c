@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-app"
+
+#include "config.h"
+
+#include "st-graduation-list.h"
+
+struct _StGraduationSlot
+{
+  GObject           parent_instance;
+
+  StGraduationItem *item;
+  StGraduationList *list;       /* weak: it clears this when it goes */
+  guint             position;
+};
+
+struct _StGraduationList
+{
+  GObject           parent_instance;
+
+  GPtrArray        *items;      /* StGraduationItem */
+  GArray           *shown;      /* guint: indexes into items */
+  GHashTable       *slots;      /* position → StGraduationSlot GTK holds (weak) */
+};
+
+static void st_graduation_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE (StGraduationSlot, st_graduation_slot, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE_WITH_CODE (StGraduationList, st_graduation_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, st_graduation_list_model_init))
+
+enum { RETARGETED, N_SLOT_SIGNALS };
+static guint slot_signals[N_SLOT_SIGNALS];
+
+static void
+st_graduation_slot_finalize (GObject *object)
+{
+  StGraduationSlot *self = ST_GRADUATION_SLOT (object);
+
+  /* GTK let go of it: the list makes another if it is asked again. */
+  if (self->list != NULL
+      && g_hash_table_lookup (self->list->slots, GUINT_TO_POINTER (self->position)) == self)
+    g_hash_table_remove (self->list->slots, GUINT_TO_POINTER (self->position));
+  g_clear_object (&self->item);
+  G_OBJECT_CLASS (st_graduation_slot_parent_class)->finalize (object);
+}
+
+static void
+st_graduation_slot_class_init (StGraduationSlotClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = st_graduation_slot_finalize;
+  /* It shows another row. */
+  slot_signals[RETARGETED] = g_signal_new ("retargeted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+st_graduation_slot_init (StGraduationSlot *self)
+{
+}
+
+StGraduationItem *
+st_graduation_slot_get_item (StGraduationSlot *self)
+{
+  g_return_val_if_fail (ST_IS_GRADUATION_SLOT (self), NULL);
+  return self->item;
+}
+
+static StGraduationItem *
+row_at (StGraduationList *self,
+        guint             position)
+{
+  if (self->shown == NULL || position >= self->shown->len)
+    return NULL;
+  return g_ptr_array_index (self->items, g_array_index (self->shown, guint, position));
+}
+
+static GType
+get_item_type (GListModel *model)
+{
+  return ST_TYPE_GRADUATION_SLOT;
+}
+
+static guint
+get_n_items (GListModel *model)
+{
+  StGraduationList *self = ST_GRADUATION_LIST (model);
+
+  return self->shown != NULL ? self->shown->len : 0;
+}
+
+static gpointer
+get_item (GListModel *model,
+          guint       position)
+{
+  StGraduationList *self = ST_GRADUATION_LIST (model);
+  StGraduationItem *item = row_at (self, position);
+  StGraduationSlot *slot;
+
+  if (item == NULL)
+    return NULL;
+  slot = g_hash_table_lookup (self->slots, GUINT_TO_POINTER (position));
+  if (slot != NULL)
+    return g_object_ref (slot);
+  slot = g_object_new (ST_TYPE_GRADUATION_SLOT, NULL);
+  slot->item = g_object_ref (item);
+  slot->list = self;
+  slot->position = position;
+  g_hash_table_insert (self->slots, GUINT_TO_POINTER (position), slot);
+  return slot;
+}
+
+static void
+st_graduation_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+static void
+forget_slots (StGraduationList *self)
+{
+  GHashTableIter iter;
+  StGraduationSlot *slot;
+
+  g_hash_table_iter_init (&iter, self->slots);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &slot))
+    slot->list = NULL;
+  g_hash_table_remove_all (self->slots);
+}
+
+static void
+st_graduation_list_finalize (GObject *object)
+{
+  StGraduationList *self = ST_GRADUATION_LIST (object);
+
+  forget_slots (self);
+  g_hash_table_unref (self->slots);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->shown, g_array_unref);
+  G_OBJECT_CLASS (st_graduation_list_parent_class)->finalize (object);
+}
+
+static void
+st_graduation_list_class_init (StGraduationListClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = st_graduation_list_finalize;
+}
+
+static void
+st_graduation_list_init (StGraduationList *self)
+{
+  self->slots = g_hash_table_new (NULL, NULL);
+}
+
+StGraduationList *
+st_graduation_list_new (void)
+{
+  return g_object_new (ST_TYPE_GRADUATION_LIST, NULL);
+}
+
+void
+st_graduation_list_set (StGraduationList *self,
+                        GPtrArray        *items,
+                        GArray           *shown)
+{
+  guint had, n;
+  GHashTableIter iter;
+  gpointer key;
+  StGraduationSlot *slot;
+  g_autoptr(GPtrArray) retargeted = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_if_fail (ST_IS_GRADUATION_LIST (self));
+  had = get_n_items (G_LIST_MODEL (self));
+  if (items != self->items)
+    {
+      g_clear_pointer (&self->items, g_ptr_array_unref);
+      self->items = g_ptr_array_ref (items);
+    }
+  g_clear_pointer (&self->shown, g_array_unref);
+  self->shown = shown;
+  n = shown->len;
+
+  /* The slots in sight show the rows now at their places; those past the
+   * end are no longer the list's. */
+  g_hash_table_iter_init (&iter, self->slots);
+  while (g_hash_table_iter_next (&iter, &key, (gpointer *) &slot))
+    {
+      StGraduationItem *item = row_at (self, GPOINTER_TO_UINT (key));
+
+      if (item == NULL)
+        {
+          slot->list = NULL;
+          g_hash_table_iter_remove (&iter);
+        }
+      else if (item != slot->item)
+        {
+          g_set_object (&slot->item, item);
+          g_ptr_array_add (retargeted, g_object_ref (slot));
+        }
+    }
+  for (guint i = 0; i < retargeted->len; i++)
+    g_signal_emit (g_ptr_array_index (retargeted, i), slot_signals[RETARGETED], 0);
+  /* Every slot anyone holds shows its new row: the positions before the
+   * end are the same objects, only the end of the list changed. */
+  if (n < had)
+    g_list_model_items_changed (G_LIST_MODEL (self), n, had - n, 0);
+  else if (n > had)
+    g_list_model_items_changed (G_LIST_MODEL (self), had, 0, n - had);
+}
+
+StGraduationItem *
+st_graduation_list_get_row (StGraduationList *self,
+                            guint             position)
+{
+  g_return_val_if_fail (ST_IS_GRADUATION_LIST (self), NULL);
+  return row_at (self, position);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Graduation page's list: the rows the filters let through, out of
+ * the items the page holds (a county: 75,000).
+ *
+ * Its items are StGraduationSlot: one position of the list, showing a row,
+ * made when GTK asks for that position (the rows in sight) and kept only
+ * while GTK holds it. When the filters change, the slots in sight are
+ * given the rows now at their positions ("retargeted") before the list
+ * says it changed, so that GTK 4.8 keeps the row widgets it made instead of
+ * destroying and making anew those of every row in sight (see
+ * st-class-item.h). A filter change costs one pass over the row numbers,
+ * not a list store of 75,000 slots spliced. A cell follows its slot's
+ * "retargeted" and its item's "changed". */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "st-graduation-item.h"
+
+G_BEGIN_DECLS
+
+#define ST_TYPE_GRADUATION_SLOT (st_graduation_slot_get_type ())
+G_DECLARE_FINAL_TYPE (StGraduationSlot, st_graduation_slot, ST, GRADUATION_SLOT, GObject)
+
+StGraduationItem    *st_graduation_slot_get_item        (StGraduationSlot *self);
+
+#define ST_TYPE_GRADUATION_LIST (st_graduation_list_get_type ())
+G_DECLARE_FINAL_TYPE (StGraduationList, st_graduation_list, ST, GRADUATION_LIST, GObject)
+
+StGraduationList    *st_graduation_list_new             (void);
+/* Shows the rows of @items (StGraduationItem) at @shown (guint indexes
+ * into @items, in the order shown; taken). */
+void                 st_graduation_list_set             (StGraduationList *self,
+                                                         GPtrArray        *items,
+                                                         GArray           *shown);
+/* The row at @position (not a new reference), NULL past the end. */
+StGraduationItem    *st_graduation_list_get_row         (StGraduationList *self,
+                                                         guint             position);
+
+G_END_DECLS
