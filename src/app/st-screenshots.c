@@ -96,6 +96,12 @@ mapped (gpointer data)
 }
 
 static gboolean
+label_shown (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+static gboolean
 import_finished (gpointer data)
 {
   return g_str_equal (st_import_window_get_page (data), "summary");
@@ -274,6 +280,16 @@ sync_screenshots (StDb *db)
     gtk_window_present (GTK_WINDOW (dialog));
     wait_until (mapped, dialog);
     save (GTK_WIDGET (dialog), "sync-sign-in");
+    /* A name that does not resolve: what is wrong, and what to do. */
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), ST_TYPE_SIGN_IN_DIALOG, "server_row")),
+                           "https://shuangti.nonexistent.invalid");
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), ST_TYPE_SIGN_IN_DIALOG, "user_row")),
+                           "ceheng");
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), ST_TYPE_SIGN_IN_DIALOG, "password_row")),
+                           "password");
+    gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.sign-in", NULL);
+    wait_until (label_shown, gtk_widget_get_template_child (GTK_WIDGET (dialog), ST_TYPE_SIGN_IN_DIALOG, "error_label"));
+    save (GTK_WIDGET (dialog), "sync-sign-in-error");
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
   gtk_window_destroy (GTK_WINDOW (window));
