@@ -391,6 +391,35 @@ show_page_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (parameter, NULL));
 }
 
+/* A row of Overview's "Needs attention": the page with exactly the list
+ * the row counts. */
+static void
+open_list_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  StWindow *self = ST_WINDOW (widget);
+  const char *which = g_variant_get_string (parameter, NULL);
+
+  if (g_str_equal (which, "near-end"))
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "graduation");
+      st_graduation_page_show_state (self->graduation_page, "near_end");
+    }
+  else if (g_str_equal (which, "no-session") && st_overview_page_get_without_session (self->overview_page))
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "classes");
+      st_classes_page_show_only (self->classes_page, st_overview_page_get_without_session (self->overview_page),
+                                 _("Only the classes with someone in study and no session this month"));
+    }
+  else if (g_str_equal (which, "incomplete") && st_overview_page_get_incomplete (self->overview_page))
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "participants");
+      st_participants_page_show_only (self->participants_page, st_overview_page_get_incomplete (self->overview_page),
+                                      _("Only the participants with an incomplete record: no phone, village, prior education or ethnicity"));
+    }
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
@@ -967,6 +996,7 @@ st_window_class_init (StWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.delete-participant", "s", delete_participant_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.open-list", "s", open_list_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.review", NULL, review_action);

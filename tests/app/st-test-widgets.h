@@ -24,6 +24,33 @@ st_test_find_actionable (GtkWidget  *root,
   return NULL;
 }
 
+/* The first widget under @root, in a visible branch, whose action is
+ * @action with the string target @target. */
+static inline GtkWidget *
+st_test_find_action_target (GtkWidget  *root,
+                            const char *action,
+                            const char *target)
+{
+  if (!gtk_widget_get_visible (root))
+    return NULL;
+  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    {
+      GVariant *value = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (root));
+
+      if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+          && g_strcmp0 (g_variant_get_string (value, NULL), target) == 0)
+        return root;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = st_test_find_action_target (child, action, target);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The first label under @root, in a visible branch, whose text contains
  * @text. */
 static inline GtkWidget *

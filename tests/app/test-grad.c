@@ -23,6 +23,9 @@
 #include "st-reports-page-private.h"
 #include "st-window-private.h"
 #include "st-test-ui.h"
+#include "st-test-widgets.h"
+#include "st-classes-page-private.h"
+#include "st-filter-chip.h"
 
 typedef struct
 {
@@ -522,6 +525,100 @@ test_overview_counts (Fixture *f, gconstpointer data)
   assert_cell (total, ST_OVERVIEW_COLUMN_NO_SESSION, no_session);
 }
 
+static guint
+label_number (GtkLabel *label)
+{
+  return (guint) g_ascii_strtoull (gtk_label_get_text (label), NULL, 10);
+}
+
+/* The first StFilterChip under @root. */
+static StFilterChip *
+find_chip (GtkWidget *root)
+{
+  if (ST_IS_FILTER_CHIP (root))
+    return ST_FILTER_CHIP (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      StFilterChip *found = find_chip (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Each "Needs attention" row, clicked, opens the list it counts: as many
+ * rows there as the figure says, and a way back to everything. */
+static void
+test_overview_attention_lists (Fixture *f, gconstpointer data)
+{
+  StOverviewPage *overview;
+  StGraduationPage *graduation;
+  StClassesPage *classes;
+  StParticipantsPage *participants;
+  StFilterChip *chip;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  guint near_end, no_session, incomplete;
+
+  /* Two people without a phone. */
+  g_assert_true (st_db_exec (f->db, "UPDATE participants SET phone = NULL, hlc = st_hlc (), device = st_device ()"
+                                    " WHERE rowid IN (1, 2)", &error));
+  open_window (f, "overview");
+  overview = st_window_get_overview_page (f->window);
+  WAIT_UNTIL (!st_overview_page_is_loading (overview));
+  near_end = label_number (st_overview_page_get_near_end_label (overview));
+  no_session = label_number (st_overview_page_get_no_session_label (overview));
+  incomplete = label_number (st_overview_page_get_incomplete_label (overview));
+  g_assert_cmpuint (near_end, >, 0);
+  g_assert_cmpuint (no_session, >, 0);
+  g_assert_cmpuint (incomplete, >=, 2);
+
+  /* Near the end: the Graduation page, filtered to exactly those. */
+  st_test_click (st_test_find_action_target (GTK_WIDGET (overview), "win.open-list", "near-end"));
+  graduation = st_window_get_graduation_page (f->window);
+  settle ();
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (graduation)));
+  WAIT_UNTIL (!st_graduation_page_is_evaluating (graduation) && st_graduation_page_get_n_rows (graduation) > 0);
+  g_assert_cmpuint (st_graduation_page_get_n_rows (graduation), ==, near_end);
+  g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (st_graduation_page_get_state_dropdown (graduation))),
+                   ==, "Near the end, hours short");
+
+  /* Without a session this month: the Classes page with only those. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "overview");
+  settle ();
+  st_test_click (st_test_find_action_target (GTK_WIDGET (overview), "win.open-list", "no-session"));
+  classes = st_window_get_classes_page (f->window);
+  settle ();
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (classes)));
+  WAIT_UNTIL (strstr (gtk_label_get_text (st_classes_page_get_count_label (classes)), " of ") != NULL);
+  expected = g_strdup_printf ("%u of ", no_session);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (st_classes_page_get_count_label (classes)), expected));
+  chip = find_chip (GTK_WIDGET (classes));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (chip)));
+  g_assert_cmpstr (st_filter_chip_get_label (chip), ==, "Only the classes with someone in study and no session this month");
+  /* Show All: every class again. */
+  st_test_click (st_filter_chip_get_button (chip));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (chip)));
+  g_assert_null (strstr (gtk_label_get_text (st_classes_page_get_count_label (classes)), " of "));
+
+  /* Incomplete records: the Participants page with only those. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "overview");
+  settle ();
+  st_test_click (st_test_find_action_target (GTK_WIDGET (overview), "win.open-list", "incomplete"));
+  participants = st_window_get_participants_page (f->window);
+  settle ();
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (participants)));
+  g_free (expected);
+  expected = g_strdup_printf ("%u of ", incomplete);
+  WAIT_UNTIL (g_str_has_prefix (gtk_label_get_text (st_participants_page_get_count_label (participants)), expected));
+  chip = find_chip (GTK_WIDGET (participants));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (chip)));
+  st_test_click (st_filter_chip_get_button (chip));
+  WAIT_UNTIL (strstr (gtk_label_get_text (st_participants_page_get_count_label (participants)), " of ") == NULL);
+  g_assert_cmpstr (gtk_label_get_text (st_participants_page_get_count_label (participants)), ==, "400 participants");
+}
+
 /* Nothing to review: the row says 0, without the warning colour. */
 static void
 test_overview_no_review (Fixture *f, gconstpointer data)
@@ -641,6 +738,7 @@ main (int argc, char **argv)
   g_test_add ("/app/graduation/assessment-sheet", Fixture, NULL, fixture_setup, test_assessment_sheet, fixture_teardown);
   g_test_add ("/app/reports/totals-match-cli", Fixture, NULL, fixture_setup, test_report_totals, fixture_teardown);
   g_test_add ("/app/overview/counts", Fixture, NULL, fixture_setup, test_overview_counts, fixture_teardown);
+  g_test_add ("/app/overview/attention-lists", Fixture, NULL, fixture_setup, test_overview_attention_lists, fixture_teardown);
   g_test_add ("/app/overview/nothing-to-review", Fixture, NULL, fixture_setup, test_overview_no_review, fixture_teardown);
   g_test_add ("/app/role/township-account", Fixture, NULL, fixture_setup, test_role_township, fixture_teardown);
   g_test_add ("/app/role/trainer-account", Fixture, NULL, fixture_setup, test_role_trainer, fixture_teardown);
