@@ -41,6 +41,7 @@ struct _StWindow
   StDivisions          *divisions;
   GSettings            *settings;
   GCancellable         *cancellable;
+  GHashTable           *stale;          /* names of the pages whose data changed while hidden */
   StParticipantEditor  *editor;         /* weak */
   StImportWindow       *import_window;  /* weak */
   AdwMessageDialog     *confirmation;   /* weak */
@@ -453,12 +454,93 @@ review_action (GtkWidget  *widget,
   gtk_widget_activate_action (GTK_WIDGET (ST_WINDOW (widget)->sync_button), "sync.review", NULL);
 }
 
+/* Figures follow the data. The database says which tables each commit
+ * changed (st_db_follow_changes ()); a page that shows them is read again
+ * when it is shown next, or at once when it is on screen and only reads
+ * (Overview, Reports: in the background). Pages that write show their own
+ * changes; what a sync brings, on_synced () reloads. */
+
+static const char *const training_tables[] = {
+  "participants", "classes", "enrolments", "sessions", "attendance", "study_logs", "assignments",
+  "assessments", "exemptions", "certificates", "programs", "majors", "review_items", NULL
+};
+static const char *const participants_tables[] = { "participants", "enrolments", "classes", NULL };
+static const char *const classes_tables[] = {
+  "classes", "enrolments", "sessions", "attendance", "study_logs", "participants", "programs", "majors", NULL
+};
+
+static const struct { const char *page; const char *const *tables; gboolean reads_only; } followers[] = {
+  { "overview", training_tables, TRUE },
+  { "reports", training_tables, TRUE },
+  { "graduation", training_tables, FALSE },
+  { "participants", participants_tables, FALSE },
+  { "classes", classes_tables, FALSE },
+};
+
+static void
+reload_page (StWindow   *self,
+             const char *page)
+{
+  if (g_str_equal (page, "overview"))
+    st_overview_page_reload (self->overview_page);
+  else if (g_str_equal (page, "reports"))
+    st_reports_page_reload (self->reports_page);
+  else if (g_str_equal (page, "graduation"))
+    st_graduation_page_reload (self->graduation_page);
+  else if (g_str_equal (page, "participants"))
+    st_participants_page_reload (self->participants_page);
+  else if (g_str_equal (page, "classes"))
+    st_classes_page_reload (self->classes_page);
+}
+
+static void
+on_tables_changed (StWindow           *self,
+                   const char * const *tables,
+                   StDb               *db)
+{
+  const char *visible = self->view_stack ? adw_view_stack_get_visible_child_name (self->view_stack) : NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (followers); i++)
+    {
+      gboolean depends = FALSE;
+
+      for (guint t = 0; tables[t] != NULL && !depends; t++)
+        depends = g_strv_contains (followers[i].tables, tables[t]);
+      if (!depends)
+        continue;
+      if (g_strcmp0 (visible, followers[i].page) != 0)
+        g_hash_table_add (self->stale, (gpointer) followers[i].page);
+      else if (followers[i].reads_only)
+        reload_page (self, followers[i].page);
+    }
+}
+
+static void
+on_visible_page (StWindow *self)
+{
+  const char *visible;
+
+  if (self->view_stack == NULL)
+    return;
+  visible = adw_view_stack_get_visible_child_name (self->view_stack);
+  if (visible != NULL && g_hash_table_remove (self->stale, visible))
+    reload_page (self, visible);
+}
+
 /* A sync brought or refused something: what the pages show may be stale. */
 static void
 on_synced (StWindow *self)
 {
   gint64 rejected = st_sync_controller_get_last_rejected (self->sync_controller);
+  const char *visible = adw_view_stack_get_visible_child_name (self->view_stack);
 
+  /* The figures pages on screen too: the sync wrote, not the page. */
+  if (g_strcmp0 (visible, "overview") == 0 || g_strcmp0 (visible, "reports") == 0
+      || g_strcmp0 (visible, "graduation") == 0)
+    {
+      g_hash_table_remove (self->stale, visible);
+      reload_page (self, visible);
+    }
   if (self->participants_page != NULL)
     st_participants_page_reload (self->participants_page);
   if (self->classes_page != NULL)
@@ -957,6 +1039,7 @@ st_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->last_toast);
   g_free (self->backup_path);
+  g_clear_pointer (&self->stale, g_hash_table_unref);
 
   G_OBJECT_CLASS (st_window_parent_class)->finalize (object);
 }
@@ -1013,6 +1096,7 @@ st_window_init (StWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->stale = g_hash_table_new (g_str_hash, g_str_equal);
 #ifdef DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
@@ -1072,6 +1156,10 @@ st_window_new (AdwApplication *application,
   st_graduation_page_set_db (self->graduation_page, db, self->divisions, self->role);
   st_reports_page_set_db (self->reports_page, db, self->divisions, self->role);
   adw_view_stack_set_visible_child_name (self->view_stack, "participants");
+  st_db_follow_changes (db);
+  g_signal_connect_object (db, "tables-changed", G_CALLBACK (on_tables_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (on_visible_page), self,
+                           G_CONNECT_SWAPPED);
   if (st_db_is_read_only (db))
     {
       /* Everything can be read; nothing offers a change that could not be

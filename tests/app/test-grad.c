@@ -619,6 +619,72 @@ test_overview_attention_lists (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_label_get_text (st_participants_page_get_count_label (participants)), ==, "400 participants");
 }
 
+static gint64
+report_total (StReportsPage *page,
+              guint          column)
+{
+  GListModel *rows = st_reports_page_get_townships (page);
+  g_autoptr(StTableRow) total = g_list_model_get_item (rows, g_list_model_get_n_items (rows) - 1);
+
+  return g_ascii_strtoll (st_table_row_get_cell (total, column), NULL, 10);
+}
+
+/* Figures follow the data: certificates approved on the Graduation page
+ * are in the Reports page and the Overview when the clerk goes there,
+ * without Ctrl+R. */
+static void
+test_figures_follow (Fixture *f, gconstpointer data)
+{
+  StReportsPage *reports;
+  StOverviewPage *overview;
+  StGraduationPage *graduation;
+  GListModel *rows;
+  g_autoptr(StTableRow) before_row = NULL;
+  g_autoptr(StTableRow) after_row = NULL;
+  gint64 graduated, overview_graduated;
+  guint eligible;
+
+  open_window (f, "reports");
+  reports = st_window_get_reports_page (f->window);
+  settle ();
+  WAIT_UNTIL (!st_reports_page_is_loading (reports));
+  graduated = report_total (reports, ST_REPORT_COLUMN_GRADUATED);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "overview");
+  overview = st_window_get_overview_page (f->window);
+  settle ();
+  WAIT_UNTIL (!st_overview_page_is_loading (overview));
+  rows = st_overview_page_get_townships (overview);
+  before_row = g_list_model_get_item (rows, g_list_model_get_n_items (rows) - 1);
+  overview_graduated = g_ascii_strtoll (st_table_row_get_cell (before_row, ST_OVERVIEW_COLUMN_GRADUATED), NULL, 10);
+
+  /* The clerk approves everyone who can be. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "graduation");
+  graduation = graduation_ready (f);
+  st_graduation_page_filter_state (graduation, "eligible");
+  eligible = st_graduation_page_get_n_rows (graduation);
+  g_assert_cmpuint (eligible, >, 0);
+  gtk_widget_activate_action (GTK_WIDGET (graduation), "graduation.select-approvable", NULL);
+  st_test_click (st_graduation_page_get_approve_button (graduation));
+  WAIT_UNTIL (st_graduation_page_get_confirmation (graduation) != NULL);
+  adw_message_dialog_response (st_graduation_page_get_confirmation (graduation), "approve");
+  settle ();
+
+  /* Reports: the new graduates, at once. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "reports");
+  settle ();
+  WAIT_UNTIL (!st_reports_page_is_loading (reports));
+  g_assert_cmpint (report_total (reports, ST_REPORT_COLUMN_GRADUATED), ==, graduated + eligible);
+
+  /* Overview too. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "overview");
+  settle ();
+  WAIT_UNTIL (!st_overview_page_is_loading (overview));
+  rows = st_overview_page_get_townships (overview);
+  after_row = g_list_model_get_item (rows, g_list_model_get_n_items (rows) - 1);
+  g_assert_cmpint (g_ascii_strtoll (st_table_row_get_cell (after_row, ST_OVERVIEW_COLUMN_GRADUATED), NULL, 10),
+                   ==, overview_graduated + eligible);
+}
+
 /* Nothing to review: the row says 0, without the warning colour. */
 static void
 test_overview_no_review (Fixture *f, gconstpointer data)
@@ -739,6 +805,7 @@ main (int argc, char **argv)
   g_test_add ("/app/reports/totals-match-cli", Fixture, NULL, fixture_setup, test_report_totals, fixture_teardown);
   g_test_add ("/app/overview/counts", Fixture, NULL, fixture_setup, test_overview_counts, fixture_teardown);
   g_test_add ("/app/overview/attention-lists", Fixture, NULL, fixture_setup, test_overview_attention_lists, fixture_teardown);
+  g_test_add ("/app/figures/follow-the-data", Fixture, NULL, fixture_setup, test_figures_follow, fixture_teardown);
   g_test_add ("/app/overview/nothing-to-review", Fixture, NULL, fixture_setup, test_overview_no_review, fixture_teardown);
   g_test_add ("/app/role/township-account", Fixture, NULL, fixture_setup, test_role_township, fixture_teardown);
   g_test_add ("/app/role/trainer-account", Fixture, NULL, fixture_setup, test_role_trainer, fixture_teardown);
