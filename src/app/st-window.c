@@ -1095,6 +1095,7 @@ static void
 st_window_init (StWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  st_display_fit_tooltips (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->stale = g_hash_table_new (g_str_hash, g_str_equal);
 #ifdef DEVELOPMENT_BUILD

@@ -775,6 +775,36 @@ test_import_summary (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The keyboard shortcuts fit a 1366×768 screen, in English (the longer
+ * language), with room for the panel. */
+/* GTK 4.8's shortcuts window measures one of its own labels at -3 px and
+ * warns about it: nothing of ours, so warnings are not fatal while it is
+ * open. */
+static void
+test_shortcuts_fit (Fixture *f, gconstpointer data)
+{
+  /* What GtkApplication shows for Ctrl+?: the window of that resource. */
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/shuangti/Shuangti/gtk/help-overlay.ui");
+  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  int natural = 0;
+  GLogLevelFlags old_fatal;
+
+  g_assert_nonnull (shortcuts);
+  old_fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (f->window));
+  gtk_window_present (shortcuts);
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (shortcuts)));
+  settle ();
+  gtk_widget_measure (GTK_WIDGET (shortcuts), GTK_ORIENTATION_VERTICAL, -1, NULL, &natural, NULL, NULL);
+  g_test_message ("shortcuts window: %d px tall, %d natural", gtk_widget_get_height (GTK_WIDGET (shortcuts)), natural);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (shortcuts)), <=, 720);
+  g_assert_cmpint (natural, <=, 720);
+  /* In more columns, but no wider than the screen. */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (shortcuts)), <=, 1300);
+  gtk_window_destroy (shortcuts);
+  g_log_set_always_fatal (old_fatal);
+}
+
 /* A roster that disagrees with the database on two people: each person's
  * fields side by side, kept or replaced one by one. */
 static void
@@ -1116,6 +1146,7 @@ main (int argc, char **argv)
   g_test_add ("/app/editor/field-limits-stored", Fixture, NULL, fixture_setup, test_field_limits_stored, fixture_teardown);
   g_test_add ("/app/editor/new-participant", Fixture, NULL, fixture_setup, test_new_participant, fixture_teardown);
   g_test_add ("/app/import/summary", Fixture, NULL, fixture_setup, test_import_summary, fixture_teardown);
+  g_test_add ("/app/window/shortcuts-fit", Fixture, NULL, fixture_setup, test_shortcuts_fit, fixture_teardown);
   g_test_add ("/app/import/conflicts", Fixture, NULL, fixture_setup, test_import_conflicts, fixture_teardown);
   g_test_add ("/app/import/cancel", Fixture, NULL, fixture_setup, test_import_cancel, fixture_teardown);
   g_test_add ("/app/import/mapping", Fixture, NULL, fixture_setup, test_import_mapping, fixture_teardown);
