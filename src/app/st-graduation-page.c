@@ -1821,3 +1821,9 @@ st_graduation_page_filter_state (StGraduationPage *self,
     if (g_strcmp0 (states[i].code, outcome_code) == 0)
       gtk_drop_down_set_selected (self->state_dropdown, i);
 }
+
+GtkLabel *
+st_graduation_page_get_selection_label (StGraduationPage *self)
+{
+  return self->selection_label;
+}

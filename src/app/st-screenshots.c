@@ -475,6 +475,18 @@ main (int   argc,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "overview");
   wait_until (overview_loaded, st_window_get_overview_page (window));
   save (GTK_WIDGET (window), "overview");
+  /* A whole 1366×768 screen: the townships' table, every column. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  settle (500);
+  scroll_to_end (GTK_WIDGET (window));
+  save (GTK_WIDGET (window), "overview-1366");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  settle (300);
+  /* "Needs attention": a row opens the list it counts. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-list", "s", "no-session");
+  settle (500);
+  save (GTK_WIDGET (window), "classes-no-session");
+  st_classes_page_show_only (st_window_get_classes_page (window), NULL, NULL);
   show_page (window, "classes", "classes");
   /* A quarter the demo county was busy in. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "reports");
@@ -485,6 +497,16 @@ main (int   argc,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "graduation");
   wait_until (graduation_loaded, st_window_get_graduation_page (window));
   save (GTK_WIDGET (window), "graduation");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-list", "s", "near-end");
+  settle (300);
+  save (GTK_WIDGET (window), "graduation-near-end");
+  gtk_window_set_default_size (GTK_WINDOW (window), 683, 720);
+  gtk_widget_activate_action (GTK_WIDGET (st_window_get_graduation_page (window)), "graduation.select-approvable", NULL);
+  settle (500);
+  save (GTK_WIDGET (window), "graduation-narrow");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  st_graduation_page_filter_state (st_window_get_graduation_page (window), NULL);
+  settle (300);
   /* County staff: those who can be approved, selected, and the question. */
   {
     StGraduationPage *page = st_window_get_graduation_page (window);

@@ -685,6 +685,88 @@ test_figures_follow (Fixture *f, gconstpointer data)
                    ==, overview_graduated + eligible);
 }
 
+/* The first widget of @type under @root. */
+static GtkWidget *
+find_type (GtkWidget *root,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* At 1366 px, in English, the townships' table is whole: every column
+ * (the last one too) without scrolling sideways. */
+static void
+test_overview_table_fits (Fixture *f, gconstpointer data)
+{
+  StOverviewPage *page;
+  GtkWidget *table;
+  int needed = 0;
+
+  f->window = st_window_new (NULL, f->db);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 740);
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (f->window)) && st_window_is_index_ready (f->window));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "overview");
+  page = st_window_get_overview_page (f->window);
+  settle ();
+  WAIT_UNTIL (!st_overview_page_is_loading (page));
+  settle ();
+  table = find_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW);
+  g_assert_nonnull (table);
+  gtk_widget_measure (table, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &needed, NULL, NULL);
+  g_test_message ("townships table: %d px wide, %d needed", gtk_widget_get_width (gtk_widget_get_parent (table)), needed);
+  g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_parent (table)), >=, needed);
+}
+
+/* @label shows all its text: not ellipsized, as tall as its lines. */
+static void
+assert_whole (GtkLabel *label)
+{
+  int natural = 0;
+
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (label)));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (label)));
+  gtk_widget_measure (GTK_WIDGET (label), GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (GTK_WIDGET (label)),
+                      NULL, &natural, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (label)), >=, natural);
+}
+
+/* At half a laptop's width (683 px) the Graduation page's counts and what
+ * is selected are whole, and the buttons beside them inside the window. */
+static void
+test_graduation_narrow (Fixture *f, gconstpointer data)
+{
+  StGraduationPage *page;
+  GtkWidget *approve;
+  graphene_rect_t bounds;
+
+  f->window = st_window_new (NULL, f->db);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 683, 740);
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (f->window)) && st_window_is_index_ready (f->window));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "graduation");
+  page = graduation_ready (f);
+  gtk_widget_activate_action (GTK_WIDGET (page), "graduation.select-approvable", NULL);
+  settle ();
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 700);
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (st_graduation_page_get_counts_label (page)), "Completed 0"));
+  assert_whole (st_graduation_page_get_counts_label (page));
+  g_assert_nonnull (strstr (gtk_label_get_text (st_graduation_page_get_selection_label (page)), "can be approved"));
+  assert_whole (st_graduation_page_get_selection_label (page));
+  approve = st_graduation_page_get_approve_button (page);
+  g_assert_true (gtk_widget_compute_bounds (approve, GTK_WIDGET (f->window), &bounds));
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (f->window)));
+}
+
 /* Nothing to review: the row says 0, without the warning colour. */
 static void
 test_overview_no_review (Fixture *f, gconstpointer data)
@@ -806,6 +888,8 @@ main (int argc, char **argv)
   g_test_add ("/app/overview/counts", Fixture, NULL, fixture_setup, test_overview_counts, fixture_teardown);
   g_test_add ("/app/overview/attention-lists", Fixture, NULL, fixture_setup, test_overview_attention_lists, fixture_teardown);
   g_test_add ("/app/figures/follow-the-data", Fixture, NULL, fixture_setup, test_figures_follow, fixture_teardown);
+  g_test_add ("/app/overview/table-fits", Fixture, NULL, fixture_setup, test_overview_table_fits, fixture_teardown);
+  g_test_add ("/app/graduation/narrow", Fixture, NULL, fixture_setup, test_graduation_narrow, fixture_teardown);
   g_test_add ("/app/overview/nothing-to-review", Fixture, NULL, fixture_setup, test_overview_no_review, fixture_teardown);
   g_test_add ("/app/role/township-account", Fixture, NULL, fixture_setup, test_role_township, fixture_teardown);
   g_test_add ("/app/role/trainer-account", Fixture, NULL, fixture_setup, test_role_trainer, fixture_teardown);
