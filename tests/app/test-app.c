@@ -19,6 +19,7 @@
 #include "st-participant-query.h"
 #include "st-participants-page-private.h"
 #include "st-preferences-window.h"
+#include "st-help.h"
 #include "st-window-private.h"
 #include "st-test-ui.h"
 #include "st-test-widgets.h"
@@ -805,6 +806,50 @@ test_shortcuts_fit (Fixture *f, gconstpointer data)
   g_log_set_always_fatal (old_fatal);
 }
 
+/* F1 on a desktop whose only browser runs in a terminal (and no help
+ * viewer): the message says what to install and where the pages are, not
+ * GLib's "Unable to find terminal required for application". */
+static void
+test_help_nothing_to_show (Fixture *f, gconstpointer data)
+{
+  g_autofree char *html_dir = g_build_filename (g_get_user_data_dir (), "shuangti", "html", "C", NULL);
+  g_autofree char *html = g_build_filename (html_dir, "index.html", NULL);
+  g_autofree char *apps = g_build_filename (g_get_user_data_dir (), "applications", NULL);
+  g_autofree char *desktop = g_build_filename (apps, "st-test-w3m.desktop", NULL);
+  g_autofree char *mimeapps = g_build_filename (g_get_user_config_dir (), "mimeapps.list", NULL);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *message = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (html_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (html, "<html><body>help</body></html>", -1, NULL));
+  g_assert_true (g_file_set_contents (desktop,
+                                      "[Desktop Entry]\nType=Application\nName=w3m\nExec=true %u\n"
+                                      "Terminal=true\nMimeType=text/html;\n", -1, NULL));
+  g_assert_true (g_file_set_contents (mimeapps,
+                                      "[Default Applications]\ntext/html=st-test-w3m.desktop\n", -1, NULL));
+
+  /* What F1 (app.help) does. */
+  st_help_show (GTK_WINDOW (f->window));
+  settle ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w))
+        message = ADW_MESSAGE_DIALOG (w);
+    }
+  g_assert_nonnull (message);
+  g_assert_cmpstr (adw_message_dialog_get_heading (message), ==, "Nothing Can Show the Help");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "Install “yelp” (GNOME Help) or a web browser such as Firefox"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), html_dir));
+  g_assert_null (strstr (adw_message_dialog_get_body (message), "terminal"));
+  gtk_window_destroy (GTK_WINDOW (message));
+  g_unlink (mimeapps);
+  g_unlink (desktop);
+  g_unlink (html);
+}
+
 /* A roster that disagrees with the database on two people: each person's
  * fields side by side, kept or replaced one by one. */
 static void
@@ -1147,6 +1192,7 @@ main (int argc, char **argv)
   g_test_add ("/app/editor/new-participant", Fixture, NULL, fixture_setup, test_new_participant, fixture_teardown);
   g_test_add ("/app/import/summary", Fixture, NULL, fixture_setup, test_import_summary, fixture_teardown);
   g_test_add ("/app/window/shortcuts-fit", Fixture, NULL, fixture_setup, test_shortcuts_fit, fixture_teardown);
+  g_test_add ("/app/window/help-nothing-to-show", Fixture, NULL, fixture_setup, test_help_nothing_to_show, fixture_teardown);
   g_test_add ("/app/import/conflicts", Fixture, NULL, fixture_setup, test_import_conflicts, fixture_teardown);
   g_test_add ("/app/import/cancel", Fixture, NULL, fixture_setup, test_import_cancel, fixture_teardown);
   g_test_add ("/app/import/mapping", Fixture, NULL, fixture_setup, test_import_mapping, fixture_teardown);
