@@ -30,6 +30,7 @@ struct _StClassesPage
   GtkSpinner        *spinner;
   GtkLabel          *count_label;
   StFilterChip      *only_chip;
+  char              *made_session;     /* made by Today's Session, no attendance saved yet */
   GHashTable        *only;             /* class ids another page asked for, or NULL */
   StClassView       *class_view;
   StAttendanceSheet *sheet;
@@ -502,6 +503,22 @@ open_session_action (GtkWidget  *widget,
 static void
 leave_sheet (StClassesPage *self)
 {
+  /* Today's session, left without its attendance: not kept as a session
+   * nobody attended. */
+  if (self->made_session != NULL)
+    {
+      g_autofree char *id = g_steal_pointer (&self->made_session);
+      g_autoptr(GError) error = NULL;
+      gboolean discarded = FALSE;
+
+      if (!st_session_discard_unattended (self->db, id, &discarded, &error))
+        toast (self, error->message);
+      else if (discarded)
+        {
+          self->class_stale = TRUE;
+          toast (self, _("Today’s session removed: no attendance was saved."));
+        }
+    }
   if (self->class_stale)
     {
       self->class_stale = FALSE;
@@ -772,6 +789,8 @@ today_action (GtkWidget  *widget,
     }
   st_class_view_reload (self->class_view);
   open_session (self, s->id);
+  g_free (self->made_session);
+  self->made_session = g_strdup (s->id);
   hours = st_class_format_hours (s->minutes);
   /* Translators: "Today’s session: 8 h, Literacy and numeracy" */
   message = g_strdup_printf (_("Today’s session: %s h, %s"), hours, st_session_subject_to_display (s->subject));
@@ -786,6 +805,7 @@ on_sheet_saved (StClassesPage *self)
   /* Translators: "Attendance saved: 38 / 40 present" */
   message = g_strdup_printf (_("Attendance saved: %u / %u present"), st_attendance_sheet_get_present (self->sheet),
                              st_attendance_sheet_get_total (self->sheet));
+  g_clear_pointer (&self->made_session, g_free);
   /* The trainer waits for Save: the class view is read again when they go
    * back to it, not now. */
   self->class_stale = TRUE;
@@ -1025,6 +1045,7 @@ st_classes_page_dispose (GObject *object)
   g_clear_pointer (&self->majors, g_ptr_array_unref);
   g_clear_pointer (&self->last_toast, g_free);
   g_clear_pointer (&self->only, g_hash_table_unref);
+  g_clear_pointer (&self->made_session, g_free);
 
   G_OBJECT_CLASS (st_classes_page_parent_class)->dispose (object);
 }

@@ -501,6 +501,7 @@ main (int   argc,
   settle (300);
   save (GTK_WIDGET (window), "graduation-near-end");
   gtk_window_set_default_size (GTK_WINDOW (window), 683, 720);
+  st_graduation_page_filter_state (st_window_get_graduation_page (window), "eligible");
   gtk_widget_activate_action (GTK_WIDGET (st_window_get_graduation_page (window)), "graduation.select-approvable", NULL);
   settle (500);
   save (GTK_WIDGET (window), "graduation-narrow");

@@ -35,6 +35,7 @@ struct _StWindow
   StGraduationPage     *graduation_page;
   StReportsPage        *reports_page;
   GtkLabel             *read_only_banner;
+  GtkWidget            *new_button;
   StRole               *role;
 
   StDb                 *db;
@@ -523,6 +524,12 @@ on_visible_page (StWindow *self)
   if (self->view_stack == NULL)
     return;
   visible = adw_view_stack_get_visible_child_name (self->view_stack);
+  /* The header's "+" adds a participant: beside the Classes page's own
+   * "+" (a class) it read as a second one of those. Ctrl+N and the menu
+   * add a participant from any page. */
+  if (self->new_button != NULL)
+    gtk_widget_set_visible (self->new_button,
+                            g_strcmp0 (visible, "participants") == 0 || g_strcmp0 (visible, "overview") == 0);
   if (visible != NULL && g_hash_table_remove (self->stale, visible))
     reload_page (self, visible);
 }
@@ -1065,6 +1072,7 @@ st_window_class_init (StWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, StWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, StWindow, new_button);
   gtk_widget_class_bind_template_child (widget_class, StWindow, participants_page);
   gtk_widget_class_bind_template_child (widget_class, StWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, StWindow, classes_page);

@@ -10,7 +10,8 @@ static inline GtkWidget *
 st_test_find_actionable (GtkWidget  *root,
                          const char *action)
 {
-  if (!gtk_widget_get_visible (root))
+  /* A stack's pages not shown are visible but not child-visible. */
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
     return NULL;
   if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
     return root;
@@ -31,7 +32,8 @@ st_test_find_action_target (GtkWidget  *root,
                             const char *action,
                             const char *target)
 {
-  if (!gtk_widget_get_visible (root))
+  /* A stack's pages not shown are visible but not child-visible. */
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
     return NULL;
   if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
     {
@@ -57,7 +59,8 @@ static inline GtkWidget *
 st_test_find_label (GtkWidget  *root,
                     const char *text)
 {
-  if (!gtk_widget_get_visible (root))
+  /* A stack's pages not shown are visible but not child-visible. */
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
     return NULL;
   if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
     return root;
@@ -97,7 +100,7 @@ static inline void
 st_test_collect_text (GtkWidget *root,
                       GString   *out)
 {
-  if (!gtk_widget_get_visible (root))
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
     return;
   if (GTK_IS_LABEL (root))
     {
