@@ -283,6 +283,79 @@ test_report_totals (Fixture *f, gconstpointer data)
   }
 }
 
+/* The number of pages of a PDF file, as pdfinfo (poppler-utils) reads it,
+ * or 0 without pdfinfo. */
+static guint
+pdf_pages (const char *path)
+{
+  g_autofree char *pdfinfo = g_find_program_in_path ("pdfinfo");
+  const char *argv[] = { pdfinfo, path, NULL };
+  g_autofree char *out = NULL;
+  const char *line;
+  int status = 0;
+
+  if (pdfinfo == NULL)
+    return 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  line = strstr (out, "Pages:");
+  g_assert_nonnull (line);
+  return (guint) g_ascii_strtoull (line + 6, NULL, 10);
+}
+
+/* Print… opens the print dialog (with its preview); the pages the printer
+ * gets are the report's, as many as in its PDF. */
+static void
+test_report_print (Fixture *f, gconstpointer data)
+{
+  StReportsPage *page;
+  g_autofree char *printed = g_build_filename (g_get_user_data_dir (), "printed.pdf", NULL);
+  g_autofree char *exported = g_build_filename (g_get_user_data_dir (), "exported.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *dialog = NULL;
+  guint pages;
+
+  open_window (f, "reports");
+  page = st_window_get_reports_page (f->window);
+  settle ();
+  WAIT_UNTIL (!st_reports_page_is_loading (page));
+
+  g_assert_true (st_reports_page_export (page, "pdf", exported, ST_CSV_ENCODING_UTF8_BOM, &error));
+  g_assert_true (st_reports_page_print_to_file (page, printed, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *head = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (printed, &head, &length, NULL));
+    g_assert_true (length > 1000 && g_str_has_prefix (head, "%PDF"));
+  }
+  pages = pdf_pages (exported);
+  if (pages > 0)
+    {
+      g_assert_cmpuint (pages, >=, 2);
+      g_assert_cmpuint (pdf_pages (printed), ==, pages);
+    }
+  else
+    g_test_message ("pdfinfo is not installed: the pages are not counted");
+
+  /* The button a clerk presses: the print dialog. */
+  st_test_click (st_test_find_actionable (GTK_WIDGET (page), "reports.print"));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (w), "GtkPrintUnixDialog"))
+        dialog = w;
+    }
+  g_assert_nonnull (dialog);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  settle ();
+  g_unlink (printed);
+  g_unlink (exported);
+}
+
 static const char *
 first_township (StDb *db)
 {
@@ -884,6 +957,7 @@ main (int argc, char **argv)
 
   g_test_add ("/app/graduation/approve-export", Fixture, NULL, fixture_setup, test_approve_export, fixture_teardown);
   g_test_add ("/app/graduation/assessment-sheet", Fixture, NULL, fixture_setup, test_assessment_sheet, fixture_teardown);
+  g_test_add ("/app/reports/print", Fixture, NULL, fixture_setup, test_report_print, fixture_teardown);
   g_test_add ("/app/reports/totals-match-cli", Fixture, NULL, fixture_setup, test_report_totals, fixture_teardown);
   g_test_add ("/app/overview/counts", Fixture, NULL, fixture_setup, test_overview_counts, fixture_teardown);
   g_test_add ("/app/overview/attention-lists", Fixture, NULL, fixture_setup, test_overview_attention_lists, fixture_teardown);

@@ -143,6 +143,8 @@ test_sync_from_window (void)
   st_sync_controller_refresh (controller);
   g_assert_cmpint (st_sync_controller_get_status (controller), ==, ST_SYNC_STATUS_WAITING);
   g_assert_cmpstr (st_sync_controller_get_title (controller), ==, "1 change waiting");
+  /* The sync menu says it too, on the button that sends it. */
+  g_assert_nonnull (find_button (GTK_WIDGET (button), "_Sync Now: 1 Change Waiting"));
   g_usleep (5000);
   st_test_replica_set (other, "participants", uuid, "phone", "13822222222");
   st_test_replica_sync_ok (other);
