@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "st-sign-in-dialog.h"
+#include "st-sync-problem.h"
 
 struct _StSignInDialog
 {
@@ -16,6 +17,8 @@ struct _StSignInDialog
   AdwEntryRow      *user_row;
   AdwPasswordEntryRow *password_row;
   GtkButton        *sign_in_button;
+  GtkButton        *cancel_button;
+  GtkBox           *status_box;
   GtkSpinner       *spinner;
   GtkLabel         *error_label;
 
@@ -23,6 +26,7 @@ struct _StSignInDialog
   GSettings        *settings;
   GCancellable     *cancellable;
   gboolean          busy;
+  gboolean          signed_in;
 };
 
 G_DEFINE_FINAL_TYPE (StSignInDialog, st_sign_in_dialog, ADW_TYPE_WINDOW)
@@ -34,17 +38,36 @@ update_sensitivity (StSignInDialog *self)
                       && *gtk_editable_get_text (GTK_EDITABLE (self->user_row)) != '\0'
                       && *gtk_editable_get_text (GTK_EDITABLE (self->password_row)) != '\0';
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.sign-in", complete && !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.sign-in", complete && !self->busy && !self->signed_in);
   gtk_widget_set_sensitive (GTK_WIDGET (self->server_row), !self->busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->user_row), !self->busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !self->busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
   gtk_spinner_set_spinning (self->spinner, self->busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_box),
+                          self->busy || gtk_widget_get_visible (GTK_WIDGET (self->error_label)));
+}
+
+/* What is wrong and what to do, above the form. */
+static void
+show_message (StSignInDialog *self,
+              const char     *text,
+              gboolean        error)
+{
+  gtk_label_set_text (self->error_label, text);
+  if (error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->error_label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  update_sensitivity (self);
 }
 
 static void
 on_changed (StSignInDialog *self)
 {
+  if (self->signed_in)
+    return;
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
   update_sensitivity (self);
 }
@@ -65,15 +88,38 @@ signed_in (GObject      *source,
           || g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CANCELLED))
         return;
       self->busy = FALSE;
-      text = st_sync_describe_error (error);
-      gtk_label_set_text (self->error_label, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
-      update_sensitivity (self);
-      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+      text = st_sync_problem_describe_error (error, gtk_editable_get_text (GTK_EDITABLE (self->server_row)));
+      show_message (self, text, TRUE);
+      /* The field to correct: the password after a wrong one, the address
+       * after a network problem. */
+      if (error->domain == ST_SYNC_PROBLEM
+          || g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_OFFLINE))
+        gtk_widget_grab_focus (GTK_WIDGET (self->server_row));
+      else
+        gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
       return;
     }
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "server-url", gtk_editable_get_text (GTK_EDITABLE (self->server_row)));
+  /* Signed in, but a clock far off would date the records wrongly: said
+   * before the dialog goes. */
+  {
+    g_autofree char *clock = st_sync_problem_describe_clock (st_sync_controller_get_clock_offset (ST_SYNC_CONTROLLER (source)));
+
+    if (clock != NULL)
+      {
+        self->busy = FALSE;
+        self->signed_in = TRUE;
+        show_message (self, clock, FALSE);
+        gtk_widget_set_visible (GTK_WIDGET (self->sign_in_button), FALSE);
+        gtk_button_set_label (self->cancel_button, _("_Close"));
+        gtk_widget_set_sensitive (GTK_WIDGET (self->server_row), FALSE);
+        gtk_widget_set_sensitive (GTK_WIDGET (self->user_row), FALSE);
+        gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), FALSE);
+        gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+        return;
+      }
+  }
   /* The entry gives up the focus before it goes (GTK warns otherwise). */
   gtk_window_set_focus (GTK_WINDOW (self), NULL);
   gtk_window_destroy (GTK_WINDOW (self));
@@ -88,7 +134,7 @@ sign_in_action (GtkWidget  *widget,
   g_autofree char *server = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_row))));
   g_autofree char *user = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->user_row))));
 
-  if (self->busy)
+  if (self->busy || self->signed_in)
     return;
   /* A bare host name means HTTPS. */
   if (strstr (server, "://") == NULL)
@@ -143,6 +189,8 @@ st_sign_in_dialog_class_init (StSignInDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StSignInDialog, password_row);
   gtk_widget_class_bind_template_child (widget_class, StSignInDialog, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, StSignInDialog, spinner);
+  gtk_widget_class_bind_template_child (widget_class, StSignInDialog, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, StSignInDialog, status_box);
   gtk_widget_class_bind_template_child (widget_class, StSignInDialog, error_label);
   gtk_widget_class_install_action (widget_class, "dialog.sign-in", NULL, sign_in_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);

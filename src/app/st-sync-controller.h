@@ -68,4 +68,8 @@ gboolean          st_sync_controller_sign_out_finish (StSyncController    *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
+/* How far the server's clock is ahead of this laptop's, in ms, as last
+ * seen (0 before the first sign-in). */
+gint64        st_sync_controller_get_clock_offset (StSyncController *self);
+
 G_END_DECLS

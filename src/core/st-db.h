@@ -47,6 +47,11 @@ int           st_db_sqlite_open           (const char  *path,
  * a worker. */
 void          st_db_set_slow_statement_limit (StDb     *self,
                                               guint     ms);
+/* Makes @self emit "tables-changed" (a NULL-terminated array of table
+ * names) in the calling thread's main context after every commit to its
+ * file by any connection of this process — its own, a worker's, a sync
+ * pull's — so that what shows figures can follow the data. */
+void          st_db_follow_changes        (StDb        *self);
 /* TRUE when the user may not write the file (or its folder): it was
  * opened read-only, and every write fails with ST_DB_ERROR_READ_ONLY. */
 gboolean      st_db_is_read_only          (StDb        *self);

@@ -46,6 +46,95 @@ compare_townships (gconstpointer a,
   return strcmp (x->township_code, y->township_code);
 }
 
+/* An incomplete record lacks what the county's roster asks for and the
+ * import may have left empty. */
+#define INCOMPLETE \
+  "coalesce (phone, '') = '' OR (village_code IS NULL AND coalesce (village_name, '') = '')" \
+  " OR education IS NULL OR coalesce (ethnicity, '') = ''"
+/* Classes c that still teach someone … */
+#define TEACHING \
+  "c.deleted = 0 AND EXISTS (SELECT 1 FROM enrolments e WHERE e.class_id = c.id AND e.deleted = 0" \
+  " AND e.state = 'studying')"
+/* … and did not meet between ?1 and ?2. */
+#define WITHOUT_SESSION \
+  "NOT EXISTS (SELECT 1 FROM sessions s WHERE s.class_id = c.id AND s.deleted = 0" \
+  " AND s.date BETWEEN ?1 AND ?2)"
+
+/* The first and last day of @month's month, as "YYYY-MM-DD". */
+static gboolean
+month_bounds (const char  *month,
+              char         first[11],
+              char         last[11],
+              GError     **error)
+{
+  guint y, m, d;
+
+  if (month == NULL || sscanf (month, "%4u-%2u-%2u", &y, &m, &d) != 3 || m < 1 || m > 12)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not a date: %s", month ? month : "");
+      return FALSE;
+    }
+  g_snprintf (first, 11, "%04u-%02u-01", y, m);
+  g_snprintf (last, 11, "%04u-%02u-%02u", y, m, g_date_get_days_in_month ((GDateMonth) m, (GDateYear) y));
+  return TRUE;
+}
+
+GArray *
+st_overview_incomplete (StDb    *db,
+                        GError **error)
+{
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = st_db_prepare (db,
+                        "SELECT rowid FROM participants WHERE deleted = 0 AND merged_into IS NULL AND (" INCOMPLETE ")",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (rowids, rowid);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading participants"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&rowids);
+}
+
+GStrv
+st_overview_without_session (StDb        *db,
+                             const char  *month,
+                             GError     **error)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  char first[11], last[11];
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!month_bounds (month, first, last, error))
+    return NULL;
+  stmt = st_db_prepare (db, "SELECT c.id FROM classes c WHERE " TEACHING " AND " WITHOUT_SESSION, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, first, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, last, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (ids, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the classes"), error);
+      return NULL;
+    }
+  return g_strv_builder_end (ids);
+}
+
 GPtrArray *
 st_overview_townships (StDb        *db,
                        const char  *month,
@@ -54,24 +143,14 @@ st_overview_townships (StDb        *db,
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_overview_township_free);
   g_autoptr(GHashTable) by_code = g_hash_table_new (g_str_hash, g_str_equal);
   char first[11], last[11];
-  guint y, m, d;
   sqlite3_stmt *stmt;
   int rc;
 
-  if (month == NULL || sscanf (month, "%4u-%2u-%2u", &y, &m, &d) != 3 || m < 1 || m > 12)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not a date: %s", month ? month : "");
-      return NULL;
-    }
-  g_snprintf (first, sizeof first, "%04u-%02u-01", y, m);
-  g_snprintf (last, sizeof last, "%04u-%02u-%02u", y, m, g_date_get_days_in_month ((GDateMonth) m, (GDateYear) y));
+  if (!month_bounds (month, first, last, error))
+    return NULL;
 
-  /* An incomplete record lacks what the county's roster asks for and the
-   * import may have left empty. */
   stmt = st_db_prepare (db,
-                        "SELECT township_code, count (*),"
-                        " sum (coalesce (phone, '') = '' OR (village_code IS NULL AND coalesce (village_name, '') = '')"
-                        "      OR education IS NULL OR coalesce (ethnicity, '') = '')"
+                        "SELECT township_code, count (*), sum (" INCOMPLETE ")"
                         " FROM participants WHERE deleted = 0 AND merged_into IS NULL GROUP BY township_code",
                         error);
   if (stmt == NULL)
@@ -92,13 +171,8 @@ st_overview_townships (StDb        *db,
 
   /* Classes that still teach someone, and whether they met this month. */
   stmt = st_db_prepare (db,
-                        "SELECT c.township_code, count (*),"
-                        " sum (NOT EXISTS (SELECT 1 FROM sessions s WHERE s.class_id = c.id AND s.deleted = 0"
-                        "                  AND s.date BETWEEN ?1 AND ?2))"
-                        " FROM classes c WHERE c.deleted = 0"
-                        " AND EXISTS (SELECT 1 FROM enrolments e WHERE e.class_id = c.id AND e.deleted = 0"
-                        "             AND e.state = 'studying')"
-                        " GROUP BY c.township_code",
+                        "SELECT c.township_code, count (*), sum (" WITHOUT_SESSION ")"
+                        " FROM classes c WHERE " TEACHING " GROUP BY c.township_code",
                         error);
   if (stmt == NULL)
     return NULL;

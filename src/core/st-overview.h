@@ -26,10 +26,23 @@ GPtrArray *st_overview_townships        (StDb                *db,
                                          GError             **error);
 void       st_overview_township_free    (StOverviewTownship  *t);
 
+/* What the townships' counts count, to be listed: the rowids of the live
+ * participants with an incomplete record (element type gint64), and the
+ * ids of the classes with someone in study and no session in @month. */
+GArray    *st_overview_incomplete       (StDb                *db,
+                                         GError             **error);
+GStrv      st_overview_without_session  (StDb                *db,
+                                         const char          *month,
+                                         GError             **error);
+
 /* Conflicts waiting for a person: the live rows of the review_items table
  * (schema 4, sync) with resolved = 0, or -1 when the database has no such
  * table. */
 gint64     st_overview_review_items     (StDb                *db);
+
+/* "Near the end of the study length": within this many days (Overview's
+ * "Needs attention" and the Graduation page's filter of the same name). */
+#define ST_OVERVIEW_NEAR_END_DAYS 90
 
 /* In study, the study length ending within @days after @today (or already
  * over), and hours still short: concentrated, self-study, online or

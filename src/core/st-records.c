@@ -808,6 +808,35 @@ st_session_create (StDb       *db,
   }
 }
 
+gboolean
+st_session_discard_unattended (StDb        *db,
+                               const char  *id,
+                               gboolean    *discarded,
+                               GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db,
+                                      "UPDATE sessions SET hlc = ?1, device = ?2, deleted = 1"
+                                      " WHERE id = ?3 AND deleted = 0"
+                                      " AND NOT EXISTS (SELECT 1 FROM attendance WHERE session_id = ?3 AND deleted = 0)",
+                                      error);
+  int rc;
+
+  if (discarded != NULL)
+    *discarded = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) st_db_next_hlc (db));
+  sqlite3_bind_text (stmt, 2, st_db_get_device_id (db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, _("saving a session"), error);
+  if (discarded != NULL)
+    *discarded = sqlite3_changes (st_db_get_handle (db)) > 0;
+  return TRUE;
+}
+
 #define SESSION_COLUMNS "id, class_id, township_code, date, minutes, mode, subject, trainer, place"
 
 static StSession *

@@ -135,6 +135,12 @@ StSession   *st_session_load              (StDb         *db,
 GPtrArray   *st_session_list              (StDb         *db,
                                            const char   *class_id,
                                            GError      **error);
+/* Deletes session @id if no attendance was taken at it (a session made by
+ * "Today's Session" and left unsaved); *@discarded says whether it was. */
+gboolean     st_session_discard_unattended (StDb        *db,
+                                           const char   *id,
+                                           gboolean     *discarded,
+                                           GError      **error);
 
 /* Attendance of one participant at a session: present (with @minutes
  * credited; -1 = the session's), absent or leave (0 minutes). Refused for

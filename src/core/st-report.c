@@ -1852,6 +1852,7 @@ typedef struct
   char         *footer;
   char         *running_head;
   gboolean      chinese;    /* the UI language, for typography */
+  int           print_page; /* 1-based: draw this page only (printing); 0: every page */
 } Doc;
 
 typedef struct
@@ -1964,10 +1965,31 @@ doc_page_start (Doc *doc)
   doc->y = doc->top;
 }
 
+/* The end of a page: the next one on a PDF; when printing one page, the
+ * others are drawn into a group that is thrown away. */
+static void
+doc_page_end (Doc      *doc,
+              gboolean  last)
+{
+  if (doc->print_page == 0)
+    cairo_show_page (doc->cr);
+  else if (doc->page == doc->print_page)
+    {
+      if (!last)
+        cairo_push_group (doc->cr);
+    }
+  else
+    {
+      cairo_pattern_destroy (cairo_pop_group (doc->cr));
+      if (!last && doc->page + 1 != doc->print_page)
+        cairo_push_group (doc->cr);
+    }
+}
+
 static void
 doc_page_break (Doc *doc)
 {
-  cairo_show_page (doc->cr);
+  doc_page_end (doc, FALSE);
   doc->page++;
   doc_page_start (doc);
 }
@@ -2685,7 +2707,7 @@ render (Doc *doc)
       doc_paragraph (doc, text, 8, FALSE, PANGO_ALIGN_LEFT, 3);
     }
 
-  cairo_show_page (doc->cr);
+  doc_page_end (doc, TRUE);
 }
 
 static cairo_status_t
@@ -2708,11 +2730,11 @@ append_bytes (void                *closure,
 /* Lays the report out on @surface and returns the number of pages; with
  * @n_pages 0 the footers say "page N of N", which measures the same. */
 static int
-render_to (StReport        *report,
-           cairo_surface_t *surface,
-           int              n_pages)
+render_on (StReport *report,
+           cairo_t  *cr,
+           int       n_pages,
+           int       print_page)
 {
-  cairo_t *cr = cairo_create (surface);
   cairo_font_options_t *options = cairo_font_options_create ();
   g_autofree char *label = quarter_label (&report->quarter);
   Doc doc = { 0, };
@@ -2735,14 +2757,50 @@ render_to (StReport        *report,
   doc.chinese = ui_is_chinese ();
   doc.footer = funding_definition (report);
   doc.running_head = g_strdup_printf ("%s  %s", report->scope_name, label);
+  doc.print_page = print_page;
+  if (print_page > 1)
+    cairo_push_group (cr);
 
   render (&doc);
 
   g_free (doc.footer);
   g_free (doc.running_head);
   g_object_unref (doc.pango);
-  cairo_destroy (cr);
   return doc.page;
+}
+
+static int
+render_to (StReport        *report,
+           cairo_surface_t *surface,
+           int              n_pages)
+{
+  cairo_t *cr = cairo_create (surface);
+  int pages = render_on (report, cr, n_pages, 0);
+
+  cairo_destroy (cr);
+  return pages;
+}
+
+int
+st_report_count_pages (StReport *report)
+{
+  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (discard_bytes, NULL, A4_WIDTH, A4_HEIGHT);
+  int n_pages = render_to (report, surface, 0);
+
+  cairo_surface_destroy (surface);
+  return n_pages;
+}
+
+void
+st_report_draw_page (StReport *report,
+                     cairo_t  *cr,
+                     int       page,
+                     int       n_pages)
+{
+  g_return_if_fail (report != NULL && cr != NULL && page >= 0);
+  cairo_save (cr);
+  render_on (report, cr, n_pages, page + 1);
+  cairo_restore (cr);
 }
 
 gboolean

@@ -21,6 +21,7 @@
 #include "st-withdraw-dialog.h"
 #include "st-window-private.h"
 #include "st-test-ui.h"
+#include "st-test-widgets.h"
 
 /* Sorted as the sheet sorts them: no village, so by name (code points in
  * C.UTF-8: 王 < 覃 < 陈 < 韦? no — the test reads the order back). */
@@ -461,6 +462,40 @@ test_today (Fixture *f, gconstpointer data)
   g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 1);
 }
 
+/* One "+" on the Classes page: its own, for a class; the header's (a new
+ * participant) is on the Participants page. */
+static void
+test_one_add_button (Fixture *f, gconstpointer data)
+{
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "classes");
+  settle ();
+  g_assert_null (st_test_find_actionable (GTK_WIDGET (f->window), "win.new-participant"));
+  g_assert_nonnull (st_test_find_actionable (GTK_WIDGET (f->window), "classes.new-class"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "participants");
+  settle ();
+  g_assert_nonnull (st_test_find_actionable (GTK_WIDGET (f->window), "win.new-participant"));
+}
+
+/* Today's session, then Discard: no empty "not taken" session is left. */
+static void
+test_today_discarded (Fixture *f, gconstpointer data)
+{
+  StClassesPage *page = page_of (f);
+  StClassView *view = open_class (f);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.today", NULL);
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "sheet");
+  g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 1);
+  /* Alt+←, and Discard. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.back", NULL);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (st_classes_page_get_dialog (page)));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (st_classes_page_get_dialog (page)), "discard");
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
+  g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 0);
+  g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "Today’s session removed: no attendance was saved.");
+  g_assert_cmpint (st_db_count_live (f->db, "sessions"), ==, 0);
+}
+
 static void
 test_bulk_hours (Fixture *f, gconstpointer data)
 {
@@ -798,6 +833,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/app/classes/keyboard-path", Fixture, NULL, fixture_setup, test_keyboard_path, fixture_teardown);
   g_test_add ("/app/classes/today", Fixture, NULL, fixture_setup, test_today, fixture_teardown);
+  g_test_add ("/app/classes/one-add-button", Fixture, NULL, fixture_setup, test_one_add_button, fixture_teardown);
+  g_test_add ("/app/classes/today-discarded", Fixture, NULL, fixture_setup, test_today_discarded, fixture_teardown);
   g_test_add ("/app/classes/bulk-hours", Fixture, NULL, fixture_setup, test_bulk_hours, fixture_teardown);
   g_test_add ("/app/classes/dialogs", Fixture, NULL, fixture_setup, test_dialogs, fixture_teardown);
   g_test_add ("/app/classes/large-class", Fixture, NULL, fixture_setup, test_large_class, fixture_teardown);
