@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "st-sign-in-dialog.h"
+#include "st-sync-pin.h"
 #include "st-sync-problem.h"
 
 struct _StSignInDialog
@@ -21,10 +22,14 @@ struct _StSignInDialog
   GtkBox           *status_box;
   GtkSpinner       *spinner;
   GtkLabel         *error_label;
+  GtkBox           *certificate_box;
+  GtkLabel         *fingerprint_label;
+  GtkButton        *trust_button;
 
   StSyncController *controller;
   GSettings        *settings;
   GCancellable     *cancellable;
+  char             *shown_pin;        /* the untrusted certificate's, while offered */
   gboolean          busy;
   gboolean          signed_in;
 };
@@ -63,12 +68,34 @@ show_message (StSignInDialog *self,
   update_sensitivity (self);
 }
 
+/* The certificate the server showed, offered to be accepted; NULL hides
+ * the offer. */
+static void
+offer_certificate (StSignInDialog *self,
+                   const char     *pin,
+                   gboolean        renewal)
+{
+  g_free (self->shown_pin);
+  self->shown_pin = g_strdup (pin);
+  gtk_widget_set_visible (GTK_WIDGET (self->certificate_box), pin != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.trust-certificate", pin != NULL);
+  if (pin == NULL)
+    return;
+  {
+    g_autofree char *shown = st_sync_pin_display (pin);
+
+    gtk_label_set_text (self->fingerprint_label, shown);
+  }
+  gtk_button_set_label (self->trust_button, renewal ? _("_Accept the Renewed Certificate") : _("_Accept This Certificate"));
+}
+
 static void
 on_changed (StSignInDialog *self)
 {
   if (self->signed_in)
     return;
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  offer_certificate (self, NULL, FALSE);
   update_sensitivity (self);
 }
 
@@ -90,6 +117,17 @@ signed_in (GObject      *source,
       self->busy = FALSE;
       text = st_sync_problem_describe_error (error, gtk_editable_get_text (GTK_EDITABLE (self->server_row)));
       show_message (self, text, TRUE);
+      {
+        g_autofree char *pin = st_sync_pin_from_error (error);
+
+        offer_certificate (self, pin, g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CERTIFICATE_CHANGED));
+        if (pin != NULL)
+          {
+            /* Compare, then accept: the button, not the password. */
+            gtk_widget_grab_focus (GTK_WIDGET (self->trust_button));
+            return;
+          }
+      }
       /* The field to correct: the password after a wrong one, the address
        * after a network problem. */
       if (error->domain == ST_SYNC_PROBLEM
@@ -153,6 +191,28 @@ sign_in_action (GtkWidget  *widget,
                                     self->cancellable, signed_in, g_object_ref (self));
 }
 
+/* The person compared the fingerprint with the county office's: it is
+ * pinned for this server, and the sign-in tried again. */
+static void
+trust_certificate_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  StSignInDialog *self = ST_SIGN_IN_DIALOG (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->shown_pin == NULL || self->busy)
+    return;
+  if (!st_sync_controller_trust_certificate (self->controller, gtk_editable_get_text (GTK_EDITABLE (self->server_row)),
+                                             self->shown_pin, &error))
+    {
+      show_message (self, error->message, TRUE);
+      return;
+    }
+  offer_certificate (self, NULL, FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (self), "dialog.sign-in", NULL);
+}
+
 static void
 st_sign_in_dialog_dispose (GObject *object)
 {
@@ -171,6 +231,7 @@ st_sign_in_dialog_finalize (GObject *object)
   g_clear_object (&self->controller);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_free (self->shown_pin);
   G_OBJECT_CLASS (st_sign_in_dialog_parent_class)->finalize (object);
 }
 
@@ -192,7 +253,11 @@ st_sign_in_dialog_class_init (StSignInDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StSignInDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, StSignInDialog, status_box);
   gtk_widget_class_bind_template_child (widget_class, StSignInDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, StSignInDialog, certificate_box);
+  gtk_widget_class_bind_template_child (widget_class, StSignInDialog, fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, StSignInDialog, trust_button);
   gtk_widget_class_install_action (widget_class, "dialog.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "dialog.trust-certificate", NULL, trust_certificate_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -208,6 +273,7 @@ st_sign_in_dialog_init (StSignInDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.trust-certificate", FALSE);
   g_signal_connect_swapped (self->server_row, "changed", G_CALLBACK (on_changed), self);
   g_signal_connect_swapped (self->user_row, "changed", G_CALLBACK (on_changed), self);
   g_signal_connect_swapped (self->password_row, "changed", G_CALLBACK (on_changed), self);

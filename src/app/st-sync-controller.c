@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "st-sync-controller.h"
+#include "st-sync-pin.h"
 #include "st-sync-problem.h"
 #include "st-token-store.h"
 
@@ -274,7 +275,12 @@ sync_done (GObject      *source,
     self->error_details = g_strdup_printf ("%s\n%s", text, error->message);
     g_message ("sync failed: %s", error->message);
   }
-  if (g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SIGN_IN_NEEDED))
+  /* The server's certificate changed (or is no longer trusted): nothing is
+   * sent until a person compares the new one and accepts it, which the
+   * sign-in dialog offers. */
+  if (g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SIGN_IN_NEEDED)
+      || g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CERTIFICATE_CHANGED)
+      || g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CERTIFICATE))
     {
       g_clear_pointer (&self->token, g_free);
       set_status (self, ST_SYNC_STATUS_SIGN_IN_NEEDED);
@@ -657,4 +663,14 @@ st_sync_controller_get_clock_offset (StSyncController *self)
   g_return_val_if_fail (ST_IS_SYNC_CONTROLLER (self), 0);
   offset = st_db_get_meta (self->db, "sync.clock_offset");
   return offset != NULL ? g_ascii_strtoll (offset, NULL, 10) : 0;
+}
+
+gboolean
+st_sync_controller_trust_certificate (StSyncController  *self,
+                                      const char        *server,
+                                      const char        *pin,
+                                      GError           **error)
+{
+  g_return_val_if_fail (ST_IS_SYNC_CONTROLLER (self), FALSE);
+  return st_sync_set_pin (self->db, server, pin, error);
 }

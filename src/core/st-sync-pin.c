@@ -173,3 +173,42 @@ st_sync_server_pin (const char    *server,
     }
   return st_sync_pin_of (certificate);
 }
+
+char *
+st_sync_pin_from_error (const GError *error)
+{
+  const char *found = NULL;
+
+  if (error == NULL || error->domain != ST_SYNC_ERROR
+      || (error->code != ST_SYNC_ERROR_CERTIFICATE && error->code != ST_SYNC_ERROR_CERTIFICATE_CHANGED))
+    return NULL;
+  /* The message names the shown fingerprint last (st-sync.c). */
+  for (const char *p = strstr (error->message, "sha256:"); p != NULL; p = strstr (p + 1, "sha256:"))
+    {
+      g_autofree char *candidate = g_strndup (p, 7 + 64);
+
+      if (st_sync_pin_parse (candidate, NULL))
+        found = p;
+    }
+  return found != NULL ? g_strndup (found, 7 + 64) : NULL;
+}
+
+char *
+st_sync_pin_display (const char *pin)
+{
+  g_autofree char *normal = NULL;
+  GString *text;
+  const char *hex;
+
+  if (!st_sync_pin_parse (pin, &normal))
+    return g_strdup (pin);
+  text = g_string_new ("SHA-256\n");
+  hex = normal + 7;
+  for (guint i = 0; i < 64; i += 4)
+    {
+      g_string_append_len (text, hex + i, 4);
+      if (i + 4 < 64)
+        g_string_append_c (text, (i + 4) % 32 == 0 ? '\n' : ' ');
+    }
+  return g_string_free (text, FALSE);
+}

@@ -43,5 +43,10 @@ gboolean  st_sync_set_ca_file         (StDb            *db,
                                        const char      *path,
                                        GError         **error);
 char     *st_sync_get_ca_file         (StDb            *db);
+/* The fingerprint the server showed, from an ST_SYNC_ERROR_CERTIFICATE or
+ * _CERTIFICATE_CHANGED error; NULL for any other. */
+char     *st_sync_pin_from_error      (const GError    *error);
+/* @pin as a person compares it: blocks of four, eight to a line. */
+char     *st_sync_pin_display         (const char      *pin);
 
 G_END_DECLS
