@@ -501,8 +501,9 @@ main (int   argc,
   settle (300);
   save (GTK_WIDGET (window), "graduation-near-end");
   gtk_window_set_default_size (GTK_WINDOW (window), 683, 720);
-  st_graduation_page_filter_state (st_window_get_graduation_page (window), "eligible");
-  gtk_widget_activate_action (GTK_WIDGET (st_window_get_graduation_page (window)), "graduation.select-approvable", NULL);
+  /* Rows selected: the selection's count beside the buttons. */
+  st_graduation_page_filter_state (st_window_get_graduation_page (window), NULL);
+  gtk_selection_model_select_all (gtk_column_view_get_model (st_graduation_page_get_column_view (st_window_get_graduation_page (window))));
   settle (500);
   save (GTK_WIDGET (window), "graduation-narrow");
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);

@@ -904,6 +904,46 @@ test_graduation_narrow (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (f->window)));
 }
 
+/* The participant window shows the person's classes: the class, the
+ * state, the hours and what is missing, as the Graduation page has them. */
+static void
+test_participant_classes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = st_db_prepare (f->db, "SELECT e.participant_id, e.id, c.name FROM enrolments e"
+                                             " JOIN classes c ON c.id = e.class_id"
+                                             " WHERE e.deleted = 0 AND e.state = 'studying' LIMIT 1", &error);
+  g_autofree char *uuid = NULL;
+  g_autofree char *enrolment = NULL;
+  g_autofree char *class_name = NULL;
+  g_autoptr(StEligibility) e = NULL;
+  g_autofree char *missing = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkWidget *editor;
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  enrolment = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  class_name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  sqlite3_reset (stmt);
+  e = st_eligibility_evaluate_one (f->db, enrolment, NULL, &error);
+  g_assert_no_error (error);
+  missing = st_eligibility_describe_missing (e);
+
+  open_window (f, "participants");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-participant", "s", uuid);
+  editor = GTK_WIDGET (st_window_get_editor (f->window));
+  g_assert_nonnull (editor);
+  WAIT_UNTIL (st_test_find_label (editor, class_name) != NULL);
+  settle ();
+  st_test_collect_text (editor, text);
+  g_assert_nonnull (strstr (text->str, "In study · "));
+  g_assert_nonnull (strstr (text->str, "concentrated hours"));
+  if (*missing)
+    g_assert_nonnull (strstr (text->str, missing));
+}
+
 /* Nothing to review: the row says 0, without the warning colour. */
 static void
 test_overview_no_review (Fixture *f, gconstpointer data)
@@ -1029,6 +1069,7 @@ main (int argc, char **argv)
   g_test_add ("/app/figures/follow-the-data", Fixture, NULL, fixture_setup, test_figures_follow, fixture_teardown);
   g_test_add ("/app/overview/table-fits", Fixture, NULL, fixture_setup, test_overview_table_fits, fixture_teardown);
   g_test_add ("/app/graduation/narrow", Fixture, NULL, fixture_setup, test_graduation_narrow, fixture_teardown);
+  g_test_add ("/app/participants/classes", Fixture, NULL, fixture_setup, test_participant_classes, fixture_teardown);
   g_test_add ("/app/overview/nothing-to-review", Fixture, NULL, fixture_setup, test_overview_no_review, fixture_teardown);
   g_test_add ("/app/role/township-account", Fixture, NULL, fixture_setup, test_role_township, fixture_teardown);
   g_test_add ("/app/role/trainer-account", Fixture, NULL, fixture_setup, test_role_trainer, fixture_teardown);
