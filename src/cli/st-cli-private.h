@@ -53,6 +53,7 @@ int st_cli_assess          (Globals *g, int argc, char **argv);
 int st_cli_exempt          (Globals *g, int argc, char **argv);
 int st_cli_internship      (Globals *g, int argc, char **argv);
 int st_cli_early           (Globals *g, int argc, char **argv);
+int st_cli_extend          (Globals *g, int argc, char **argv);
 int st_cli_eligibility     (Globals *g, int argc, char **argv);
 int st_cli_approve         (Globals *g, int argc, char **argv);
 int st_cli_certificate     (Globals *g, int argc, char **argv);

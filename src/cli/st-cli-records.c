@@ -869,6 +869,36 @@ st_cli_early (Globals *g, int argc, char **argv)
                                  st_request_early_graduation);
 }
 
+/* extend ID-NUMBER --years N [--class C] */
+int
+st_cli_extend (Globals *g, int argc, char **argv)
+{
+  g_autofree char *klass = NULL;
+  int years = -1;
+  GOptionEntry entries[] = {
+    { "class", 0, 0, G_OPTION_ARG_STRING, &klass, N_("The class (if the participant is in several)"), N_("CLASS") },
+    { "years", 0, 0, G_OPTION_ARG_INT, &years, N_("Years added to the study length (0 takes an extension back)"), "N" },
+    { NULL }
+  };
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *eid = NULL;
+
+  if (!st_cli_parse_options ("extend", N_("ID-NUMBER --years N"),
+                             N_("Record an approved extension of the study length, when the program allows one (annex 6 §(七)1(2))."),
+                             entries, &argc, &argv))
+    return 2;
+  if (argc != 2 || years < 0)
+    return usage ("extend ID-NUMBER --years N [--class CLASS]");
+  db = st_cli_open_db (g);
+  if (db == NULL)
+    return 1;
+  eid = resolve_enrolment (db, klass, argv[1], &error);
+  if (eid == NULL || !st_extend_study (db, eid, (guint) years, &error))
+    return fail (g_steal_pointer (&error));
+  return 0;
+}
+
 static void
 eligibility_to_json (JsonBuilder   *b,
                      StEligibility *e)
@@ -886,6 +916,7 @@ eligibility_to_json (JsonBuilder   *b,
   st_cli_add_string (b, "enrolled_on", e->enrolled_on);
   st_cli_add_string (b, "end_date", e->end_date);
   st_cli_add_int (b, "study_years", e->study_years);
+  st_cli_add_int (b, "extension_years", e->extension_years);
   st_cli_add_string (b, "outcome", st_outcome_to_code (e->outcome));
   st_cli_add_int (b, "concentrated_minutes", e->concentrated);
   st_cli_add_int (b, "required_concentrated_minutes", e->required_concentrated);

@@ -770,6 +770,7 @@ static const Command commands[] = {
   { "exempt", N_("ID-NUMBER --kind K --basis B"), N_("Exemptions, credits, internship waiver"), st_cli_exempt },
   { "internship", N_("ID-NUMBER"), N_("Internship done"), st_cli_internship },
   { "early-graduation", N_("ID-NUMBER"), N_("Request early graduation"), st_cli_early },
+  { "extend", N_("ID-NUMBER --years N"), N_("Extend the study length (when the program allows)"), st_cli_extend },
   { "eligibility", N_("[--as-of D] [--township T] [--class C]"), N_("Who may graduate, and what is missing"), st_cli_eligibility },
   { "approve", N_("[ID-NUMBER…] [--class C] [--date D]"), N_("Approve and number certificates"), st_cli_approve },
   { "certificate", N_("list | revoke NUMBER | pattern"), N_("Certificates"), st_cli_certificate },

@@ -18,6 +18,9 @@ typedef struct
   char             *state_date;
   char             *early_request;
   char             *internship_done;
+  /* What is dated on or before it counts: the date evaluated, or the end
+   * of the study length if earlier (annex 6 §(七)1(2), §(七)2). */
+  char              cutoff[11];
   guint             assessed;       /* StAssessmentKind bits with a result */
   guint             passed;         /* … whose latest result is pass */
   guint             exempted;
@@ -43,27 +46,6 @@ st_eligibility_free (StEligibility *e)
   g_free (e->end_date);
   g_clear_pointer (&e->missing, g_array_unref);
   g_free (e);
-}
-
-char *
-st_date_add_years (const char *date,
-                   guint       years)
-{
-  guint y, m, d;
-  GDate g;
-  char buf[16];
-
-  if (date == NULL || sscanf (date, "%4u-%2u-%2u", &y, &m, &d) != 3
-      || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
-    return NULL;
-  g_date_clear (&g, 1);
-  g_date_set_dmy (&g, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
-  g_date_add_years (&g, years);   /* clamps 29 February */
-  /* Not g_date_strftime (): it converts through the locale's encoding, and
-   * this runs for every enrolment. */
-  g_snprintf (buf, sizeof buf, "%04u-%02u-%02u", g_date_get_year (&g), g_date_get_month (&g),
-              g_date_get_day (&g));
-  return g_strdup (buf);
 }
 
 static char *
@@ -235,7 +217,7 @@ apply_rules (Entry      *en,
         }
       /* §(六)4: internship, waived after two years of related work. */
       if (p->internship_required && !en->waived
-          && (en->internship_done == NULL || g_strcmp0 (en->internship_done, as_of) > 0))
+          && (en->internship_done == NULL || g_strcmp0 (en->internship_done, en->cutoff) > 0))
         add_missing (e, ST_MISSING_INTERNSHIP, 0, 0);
     }
 
@@ -243,7 +225,9 @@ apply_rules (Entry      *en,
   over = g_strcmp0 (as_of, e->end_date) >= 0;
   if (e->missing->len == 0)
     {
-      if (over)
+      /* A training is completed as soon as its hours are in (within its
+       * length: nothing later counts). */
+      if (over || p->kind == ST_PROGRAM_TRAINING)
         e->outcome = ST_OUTCOME_ELIGIBLE;
       else if (p->early_graduation && en->early_request != NULL && g_strcmp0 (en->early_request, as_of) <= 0)
         e->outcome = ST_OUTCOME_ELIGIBLE;
@@ -261,6 +245,7 @@ typedef struct
 {
   char    *class_id;
   char    *mode;
+  char     date[11];
 } SessionInfo;
 
 static void
@@ -338,7 +323,7 @@ sum_study_logs (gpointer data)
   if (db == NULL)
     return NULL;
   stmt = st_db_prepare (db,
-                        "SELECT participant_id, enrolment_id, kind = 'self', minutes FROM study_logs"
+                        "SELECT participant_id, enrolment_id, kind = 'self', minutes, date FROM study_logs"
                         " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
                         " AND (?4 IS NULL OR participant_id = (SELECT participant_id FROM enrolments WHERE id = ?4))",
                         &scan->error);
@@ -351,6 +336,7 @@ sum_study_logs (gpointer data)
       const char *enrolment_id = (const char *) sqlite3_column_text (stmt, 1);
       gboolean self = sqlite3_column_int (stmt, 2);
       gint64 minutes = sqlite3_column_int64 (stmt, 3);
+      const char *date = (const char *) sqlite3_column_text (stmt, 4);
 
       if (strncmp (participant_id, last, sizeof last) != 0)
         {
@@ -363,7 +349,8 @@ sum_study_logs (gpointer data)
         {
           Entry *en = &g_array_index (scan->entries, Entry, i);
 
-          if (enrolment_id == NULL || g_str_equal (enrolment_id, en->e->enrolment_id))
+          if ((enrolment_id == NULL || g_str_equal (enrolment_id, en->e->enrolment_id))
+              && strcmp (date, en->cutoff) <= 0)
             {
               if (self)
                 en->e->self_study += minutes;
@@ -378,6 +365,36 @@ sum_study_logs (gpointer data)
   if (rc != SQLITE_DONE)
     st_db_set_error (db, rc, _("reading the study logs"), &scan->error);
   return NULL;
+}
+
+/* The enrolments a query selects, for st_eligibility_evaluate () and
+ * st_eligibility_list () alike. */
+#define ENROLMENTS_SQL \
+  "SELECT e.id, e.participant_id, e.class_id, e.township_code, e.enrolled_on, e.study_years," \
+  " e.state, e.state_date, e.early_graduation_requested_on, e.internship_done_on," \
+  " p.name, p.id_number, c.program_id, e.extension_years" \
+  " FROM enrolments e JOIN participants p ON p.id = e.participant_id" \
+  " JOIN classes c ON c.id = e.class_id" \
+  " WHERE e.deleted = 0 AND p.deleted = 0 AND p.merged_into IS NULL AND e.enrolled_on <= ?1" \
+  " AND (?2 IS NULL OR e.township_code = ?2) AND (?3 IS NULL OR e.class_id = ?3)" \
+  " AND (?4 IS NULL OR e.id = ?4)"
+
+/* The program of @code, loaded once per evaluation into @programs. */
+static const StProgram *
+cached_program (StDb        *db,
+                GHashTable  *programs,
+                const char  *code,
+                GError     **error)
+{
+  StProgram *p = g_hash_table_lookup (programs, code);
+
+  if (p == NULL)
+    {
+      p = st_program_load (db, code, error);
+      if (p != NULL)
+        g_hash_table_insert (programs, g_strdup (code), p);
+    }
+  return p;
 }
 
 #define PROGRESS(fraction) \
@@ -435,14 +452,7 @@ st_eligibility_evaluate_full (StDb                     *db,
 
   /* Enrolments. */
   stmt = st_db_prepare (db,
-                        "SELECT e.id, e.participant_id, e.class_id, e.township_code, e.enrolled_on, e.study_years,"
-                        " e.state, e.state_date, e.early_graduation_requested_on, e.internship_done_on,"
-                        " p.name, p.id_number, c.program_id"
-                        " FROM enrolments e JOIN participants p ON p.id = e.participant_id"
-                        " JOIN classes c ON c.id = e.class_id"
-                        " WHERE e.deleted = 0 AND p.deleted = 0 AND p.merged_into IS NULL AND e.enrolled_on <= ?1"
-                        " AND (?2 IS NULL OR e.township_code = ?2) AND (?3 IS NULL OR e.class_id = ?3)"
-                        " AND (?4 IS NULL OR e.id = ?4)",
+                        ENROLMENTS_SQL,
                         error);
   if (stmt == NULL)
     return NULL;
@@ -454,21 +464,14 @@ st_eligibility_evaluate_full (StDb                     *db,
       const char *program_code = (const char *) sqlite3_column_text (stmt, 12);
       gpointer first;
 
-      en.program = g_hash_table_lookup (programs, program_code);
+      en.program = cached_program (db, programs, program_code, error);
       if (en.program == NULL)
         {
-          StProgram *p = st_program_load (db, program_code, error);
-
-          if (p == NULL)
-            {
-              sqlite3_reset (stmt);
-              st_eligibility_free (e);
-              for (guint i = 0; i < entries->len; i++)
-                st_eligibility_free (g_array_index (entries, Entry, i).e);
-              return NULL;
-            }
-          g_hash_table_insert (programs, g_strdup (program_code), p);
-          en.program = p;
+          sqlite3_reset (stmt);
+          st_eligibility_free (e);
+          for (guint i = 0; i < entries->len; i++)
+            st_eligibility_free (g_array_index (entries, Entry, i).e);
+          return NULL;
         }
 
       e->enrolment_id = dup_col (stmt, 0);
@@ -484,8 +487,11 @@ st_eligibility_evaluate_full (StDb                     *db,
       e->name = dup_col (stmt, 10);
       e->id_number = dup_col (stmt, 11);
       e->program_code = g_strdup (program_code);
-      e->end_date = st_date_add_years (e->enrolled_on, e->study_years);
+      e->extension_years = sqlite3_column_int (stmt, 13);
+      e->end_date = st_program_end_date (en.program, e->enrolled_on, e->study_years, e->extension_years);
       e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
+      g_strlcpy (en.cutoff, e->end_date != NULL && strcmp (e->end_date, as_of) < 0 ? e->end_date : as_of,
+                 sizeof en.cutoff);
       en.e = e;
 
       /* The participant's enrolments form a chain through next. */
@@ -531,7 +537,7 @@ st_eligibility_evaluate_full (StDb                     *db,
       PROGRESS (0.15);
       /* Sessions up to the date. */
       stmt = st_db_prepare (db,
-                            "SELECT id, class_id, mode FROM sessions WHERE deleted = 0 AND date <= ?1"
+                            "SELECT id, class_id, mode, date FROM sessions WHERE deleted = 0 AND date <= ?1"
                             " AND (?2 IS NULL OR township_code = ?2) AND (?3 IS NULL OR class_id = ?3)"
                             " AND (?4 IS NULL OR class_id = (SELECT class_id FROM enrolments WHERE id = ?4))",
                             error);
@@ -544,6 +550,7 @@ st_eligibility_evaluate_full (StDb                     *db,
 
           s->class_id = dup_col (stmt, 1);
           s->mode = dup_col (stmt, 2);
+          g_strlcpy (s->date, (const char *) sqlite3_column_text (stmt, 3), sizeof s->date);
           g_hash_table_insert (sessions, dup_col (stmt, 0), s);
         }
       sqlite3_reset (stmt);
@@ -618,6 +625,8 @@ st_eligibility_evaluate_full (StDb                     *db,
 
                 if (g_str_equal (en->e->class_id, session->class_id))
                   {
+                    if (strcmp (session->date, en->cutoff) > 0)
+                      break;   /* after the study length */
                     gboolean counts = g_str_equal (session->mode, "concentrated")
                       || (g_str_equal (session->mode, "online") && en->program->online_sessions_count_as_concentrated)
                       || (g_str_equal (session->mode, "practical") && en->program->practical_sessions_count_as_concentrated);
@@ -642,10 +651,9 @@ st_eligibility_evaluate_full (StDb                     *db,
       PROGRESS (0.75);
       /* Assignments. */
       stmt = st_db_prepare (db,
-                            "SELECT enrolment_id, count (*), coalesce (sum (done = 1 AND done_on <= ?1), 0)"
+                            "SELECT enrolment_id, done = 1 AND done_on <= ?1, done_on"
                             " FROM assignments WHERE deleted = 0 AND (?2 IS NULL OR township_code = ?2)"
-                            " AND (?4 IS NULL OR enrolment_id = ?4)"
-                            " GROUP BY enrolment_id",
+                            " AND (?4 IS NULL OR enrolment_id = ?4)",
                             error);
       if (stmt == NULL)
         goto fail;
@@ -658,8 +666,11 @@ st_eligibility_evaluate_full (StDb                     *db,
             {
               Entry *en = &g_array_index (entries, Entry, GPOINTER_TO_INT (index) - 1);
 
-              en->e->assignments_total = sqlite3_column_int (stmt, 1);
-              en->e->assignments_done = sqlite3_column_int (stmt, 2);
+              const char *done_on = (const char *) sqlite3_column_text (stmt, 2);
+
+              en->e->assignments_total++;
+              if (sqlite3_column_int (stmt, 1) && strcmp (done_on, en->cutoff) <= 0)
+                en->e->assignments_done++;
             }
         }
       sqlite3_reset (stmt);
@@ -692,7 +703,8 @@ st_eligibility_evaluate_full (StDb                     *db,
               int slot = k == ST_ASSESSMENT_CULTURE ? 0 : k == ST_ASSESSMENT_SKILL ? 1 : 2;
               int order = (en->assessed & k) ? strcmp (date, en->latest_date[slot]) : 1;
 
-              if (k == 0 || order < 0 || (order == 0 && hlc < en->latest_hlc[slot]))
+              if (k == 0 || strcmp (date, en->cutoff) > 0 || order < 0
+                  || (order == 0 && hlc < en->latest_hlc[slot]))
                 continue;
               g_strlcpy (en->latest_date[slot], date, sizeof en->latest_date[slot]);
               en->latest_hlc[slot] = hlc;
@@ -712,7 +724,7 @@ st_eligibility_evaluate_full (StDb                     *db,
 
       /* Exemptions and the internship waiver. */
       stmt = st_db_prepare (db,
-                            "SELECT enrolment_id, kind, target FROM exemptions"
+                            "SELECT enrolment_id, kind, target, date FROM exemptions"
                             " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
                             " AND (?4 IS NULL OR enrolment_id = ?4)",
                             error);
@@ -728,6 +740,8 @@ st_eligibility_evaluate_full (StDb                     *db,
             {
               Entry *en = &g_array_index (entries, Entry, GPOINTER_TO_INT (index) - 1);
 
+              if (strcmp ((const char *) sqlite3_column_text (stmt, 3), en->cutoff) > 0)
+                continue;
               if (g_strcmp0 (kind, "exemption") == 0)
                 en->exempted |= st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 2));
               else if (g_strcmp0 (kind, "internship_waiver") == 0)
@@ -799,6 +813,8 @@ st_eligibility_list (StDb                     *db,
 {
   static const StEligibilityQuery all = { NULL, NULL, NULL, NULL };
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) st_eligibility_free);
+  g_autoptr(GHashTable) programs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) st_program_free);
   char as_of[16];
   sqlite3_stmt *stmt;
   int rc;
@@ -817,13 +833,7 @@ st_eligibility_list (StDb                     *db,
     }
   /* The same selection as st_eligibility_evaluate's first statement. */
   stmt = st_db_prepare (db,
-                        "SELECT e.id, e.participant_id, e.class_id, e.township_code, e.enrolled_on, e.study_years,"
-                        " e.state, e.state_date, p.name, p.id_number, c.program_id"
-                        " FROM enrolments e JOIN participants p ON p.id = e.participant_id"
-                        " JOIN classes c ON c.id = e.class_id"
-                        " WHERE e.deleted = 0 AND p.deleted = 0 AND p.merged_into IS NULL AND e.enrolled_on <= ?1"
-                        " AND (?2 IS NULL OR e.township_code = ?2) AND (?3 IS NULL OR e.class_id = ?3)"
-                        " AND (?4 IS NULL OR e.id = ?4)",
+                        ENROLMENTS_SQL,
                         error);
   if (stmt == NULL)
     return NULL;
@@ -841,10 +851,14 @@ st_eligibility_list (StDb                     *db,
       e->township_code = dup_col (stmt, 3);
       e->enrolled_on = dup_col (stmt, 4);
       e->study_years = sqlite3_column_int (stmt, 5);
-      e->name = dup_col (stmt, 8);
-      e->id_number = dup_col (stmt, 9);
-      e->program_code = dup_col (stmt, 10);
-      e->end_date = st_date_add_years (e->enrolled_on, e->study_years);
+      e->name = dup_col (stmt, 10);
+      e->id_number = dup_col (stmt, 11);
+      e->program_code = dup_col (stmt, 12);
+      e->extension_years = sqlite3_column_int (stmt, 13);
+      /* A program that cannot be read is counted in years here; the
+       * evaluation names the problem. */
+      e->end_date = st_program_end_date (cached_program (db, programs, e->program_code, NULL),
+                                         e->enrolled_on, e->study_years, e->extension_years);
       e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
       if (decided && g_strcmp0 (state, "withdrawn") == 0)
         e->outcome = ST_OUTCOME_STUDY_RECORD;

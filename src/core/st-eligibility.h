@@ -4,6 +4,7 @@
  * missing. One engine for the CLI, the reports and the app. */
 #pragma once
 
+#include "st-date.h"
 #include "st-db.h"
 #include "st-program.h"
 
@@ -49,8 +50,9 @@ typedef struct
   char      *id_number;
   char      *program_code;
   char      *enrolled_on;
-  char      *end_date;              /* enrolled_on + study length */
+  char      *end_date;              /* enrolled_on + study length (+ extension): nothing later counts */
   guint      study_years;
+  guint      extension_years;       /* approved extension of the study length */
   StOutcome  outcome;
   /* Minutes up to the date. */
   gint64     concentrated;          /* class sessions that count as concentrated */
@@ -107,10 +109,6 @@ char          *st_missing_describe           (const StMissing          *m);
 char          *st_eligibility_describe_missing (const StEligibility    *e);
 const char    *st_outcome_to_display         (StOutcome                 outcome);
 const char    *st_outcome_to_code            (StOutcome                 outcome);
-
-/* "YYYY-MM-DD" plus @years years (29 February → 28 February). */
-char          *st_date_add_years             (const char               *date,
-                                              guint                     years);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StEligibility, st_eligibility_free)
 

@@ -46,6 +46,12 @@ typedef struct
   char          *name_en;
   StProgramKind  kind;
   guint          study_years[ST_N_EDUCATION];
+  /* A training's length in days ("study_length": days, or weeks × 7), the
+   * same for everyone; 0 = the study years above. */
+  guint          study_days;
+  /* Years the study length may be extended by an approved extension
+   * (0 = none, the default). */
+  guint          max_extension_years;
   /* Minutes, as the database keeps hours. */
   gint64         concentrated_minutes_per_year;
   gboolean       online_sessions_count_as_concentrated;
@@ -93,6 +99,17 @@ gboolean         st_program_save            (StDb         *db,
 
 guint            st_program_study_years     (const StProgram *program,
                                              const char      *education);
+/* The day the study length of an enrolment on @program ends: @enrolled_on
+ * plus the program's days (a training given in days or weeks), or plus
+ * @study_years + @extension_years years. What is dated on or before it
+ * counts (annex 6 §(七)1(2), §(七)2). NULL for a broken date. */
+char            *st_program_end_date        (const StProgram *program,
+                                             const char      *enrolled_on,
+                                             guint            study_years,
+                                             guint            extension_years);
+/* "5 days", "2 weeks", "3 years" — translated. */
+char            *st_program_describe_length (const StProgram *program,
+                                             guint            study_years);
 StEducation      st_education_from_code     (const char   *code);
 
 const char      *st_assessment_kind_to_code (StAssessmentKind kind);

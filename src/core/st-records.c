@@ -737,6 +737,44 @@ st_record_internship (StDb        *db,
   }
 }
 
+gboolean
+st_extend_study (StDb        *db,
+                 const char  *enrolment_id,
+                 guint        years,
+                 GError     **error)
+{
+  g_autoptr(StEnrolment) e = load_studying (db, enrolment_id, error);
+  g_autoptr(StClass) c = NULL;
+  g_autoptr(StProgram) program = NULL;
+
+  if (e == NULL)
+    return FALSE;
+  c = st_class_load (db, e->class_id, error);
+  if (c == NULL)
+    return FALSE;
+  program = st_program_load (db, c->program_code, error);
+  if (program == NULL)
+    return FALSE;
+  if (years > program->max_extension_years)
+    {
+      if (program->max_extension_years == 0)
+        refuse (error, ST_RECORDS_ERROR_RULE,
+                _("The program “%s” does not allow the study length to be extended."), program->name);
+      else
+        refuse (error, ST_RECORDS_ERROR_RULE,
+                g_dngettext (GETTEXT_PACKAGE,
+                             "The program “%s” allows an extension of at most %u year.",
+                             "The program “%s” allows an extension of at most %u years.",
+                             program->max_extension_years),
+                program->name, program->max_extension_years);
+      return FALSE;
+    }
+  {
+    const Col cols[] = { INT ("extension_years", years) };
+    return update (db, "enrolments", enrolment_id, cols, 1, _("recording the extension"), error);
+  }
+}
+
 /* Sessions */
 
 void

@@ -123,6 +123,13 @@ gboolean     st_record_internship         (StDb         *db,
                                            const char   *enrolment_id,
                                            const char   *date,
                                            GError      **error);
+/* An approved extension of the study length by @years (0 takes it back):
+ * refused when the class's program allows none or fewer years
+ * ("max_extension_years", docs/programs.md). */
+gboolean     st_extend_study              (StDb         *db,
+                                           const char   *enrolment_id,
+                                           guint         years,
+                                           GError      **error);
 
 void         st_session_free              (StSession    *session);
 /* Refuses a session before the class starts and minutes outside 1–1440. */

@@ -68,6 +68,7 @@ static const struct
   { "enrolments", "state_date", ST_CHECK_DATE, NULL, 0, 0 },
   { "enrolments", "early_graduation_requested_on", ST_CHECK_DATE, NULL, 0, 0 },
   { "enrolments", "internship_done_on", ST_CHECK_DATE, NULL, 0, 0 },
+  { "enrolments", "extension_years", ST_CHECK_RANGE, NULL, 0, 10 },
   { "sessions", "minutes", ST_CHECK_RANGE, NULL, 1, 1440 },
   { "sessions", "mode", ST_CHECK_ENUM, mode_values, 0, 0 },
   { "sessions", "subject", ST_CHECK_ENUM, subject_values, 0, 0 },

@@ -513,6 +513,154 @@ test_as_of (Fixture *f, gconstpointer data)
   g_assert_cmpint (e->outcome, ==, ST_OUTCOME_COMPLETION);
 }
 
+/* A class meeting of @minutes on @date, everyone present. */
+static void
+add_session (Fixture *f, const char *day, int minutes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StSession) s = g_new0 (StSession, 1);
+
+  s->class_id = g_strdup (f->klass);
+  s->date = g_strdup (day);
+  s->minutes = minutes;
+  s->mode = g_strdup ("concentrated");
+  s->subject = g_strdup ("skill");
+  g_assert_true (st_session_create (f->db, s, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (st_attendance_fill_present (f->db, s->id, &error), ==, 1);
+}
+
+/* §(七)1(2), §(七)2: "在修业年限内 / 在规定的学习年限内": only what is dated
+ * on or before the day the study length ends counts. One thing is missing
+ * until the end; it is made up on the last day (it counts) or the day after
+ * (it does not, and the completion stands months later). */
+typedef struct
+{
+  const char *what;       /* what is made up late */
+  const char *day;        /* its date */
+  StOutcome   outcome;    /* as of half a year after the end */
+} WindowCase;
+
+static const WindowCase window_cases[] = {
+  { "online", "2025-03-01", ST_OUTCOME_ELIGIBLE },
+  { "online", "2025-03-02", ST_OUTCOME_COMPLETION },
+  { "self", "2025-03-01", ST_OUTCOME_ELIGIBLE },
+  { "self", "2025-03-02", ST_OUTCOME_COMPLETION },
+  { "session", "2025-03-01", ST_OUTCOME_ELIGIBLE },
+  { "session", "2025-03-02", ST_OUTCOME_COMPLETION },
+  { "assessment", "2025-03-01", ST_OUTCOME_ELIGIBLE },
+  { "assessment", "2025-03-02", ST_OUTCOME_COMPLETION },
+  { "assignment", "2025-03-01", ST_OUTCOME_ELIGIBLE },
+  { "assignment", "2025-03-02", ST_OUTCOME_COMPLETION },
+  { "internship", "2025-03-01", ST_OUTCOME_ELIGIBLE },
+  { "internship", "2025-03-02", ST_OUTCOME_COMPLETION },
+  { "exemption", "2025-03-01", ST_OUTCOME_ELIGIBLE },
+  { "exemption", "2025-03-02", ST_OUTCOME_COMPLETION },
+};
+
+static void
+test_study_window (Fixture *f, gconstpointer data)
+{
+  const WindowCase *c = data;
+  Scenario s = complete;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *assignment = NULL;
+  StEligibility *e;
+
+  if (g_str_equal (c->what, "online"))
+    s.self_study = 359 * 60;
+  else if (g_str_equal (c->what, "self"))
+    {
+      /* Self-study short of the concentrated hours, not of 360. */
+      s.concentrated = 200 * 60;
+      s.self_study = 199 * 60;
+      s.online = 200 * 60;
+    }
+  else if (g_str_equal (c->what, "session"))
+    s.concentrated = 95 * 60;
+  else if (g_str_equal (c->what, "assessment"))
+    s.culture = NULL;
+  else if (g_str_equal (c->what, "internship"))
+    s.internship = FALSE;
+  else if (g_str_equal (c->what, "exemption"))
+    s.skill = NULL;
+  build (f, &s);
+  if (g_str_equal (c->what, "assignment"))
+    {
+      assignment = st_assignment_add (f->db, f->enrolment, "嫁接实操（二）", NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  e = evaluate (f, "2025-02-28");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_STUDYING);
+  g_assert_cmpuint (e->missing->len, ==, 1);
+
+  if (g_str_equal (c->what, "online") || g_str_equal (c->what, "self"))
+    g_assert_true (st_study_log_add (f->db, f->participant, NULL, c->day, 60, c->what, "一乐之学习网", &error));
+  else if (g_str_equal (c->what, "session"))
+    add_session (f, c->day, 60);
+  else if (g_str_equal (c->what, "assessment"))
+    g_assert_true (st_assessment_record (f->db, f->enrolment, "culture", "pass", c->day, "县教育局", &error));
+  else if (g_str_equal (c->what, "assignment"))
+    g_assert_true (st_assignment_set_done (f->db, assignment, c->day, &error));
+  else if (g_str_equal (c->what, "internship"))
+    g_assert_true (st_record_internship (f->db, f->enrolment, c->day, &error));
+  else if (g_str_equal (c->what, "exemption"))
+    g_assert_true (st_exemption_add (f->db, f->enrolment, "exemption", "skill", "农作物植保员职业技能等级证书（四级）",
+                                     0, c->day, &error));
+  g_assert_no_error (error);
+
+  e = evaluate (f, "2025-09-01");
+  g_assert_cmpstr (e->end_date, ==, "2025-03-01");
+  g_assert_cmpint (e->outcome, ==, c->outcome);
+  if (c->outcome == ST_OUTCOME_COMPLETION)
+    g_assert_cmpuint (e->missing->len, ==, 1);
+}
+
+/* §(七)1(2): an approved extension moves the end, when the program allows
+ * one; the built-in diploma allows none. */
+static void
+test_study_extension (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StProgram) p = NULL;
+  g_autofree char *json = NULL;
+  Scenario s = complete;
+  StEligibility *e;
+
+  s.self_study = 359 * 60;
+  build (f, &s);
+  g_assert_false (st_extend_study (f->db, f->enrolment, 1, &error));
+  g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_RULE);
+  g_clear_error (&error);
+
+  /* The county's own copy of the diploma, allowing one year. */
+  p = st_program_load (f->db, "secondary-vocational", &error);
+  g_assert_no_error (error);
+  json = g_strdup_printf ("{\"max_extension_years\": 1, %s", strchr (p->json, '{') + 1);
+  g_clear_pointer (&p, st_program_free);
+  p = st_program_new_from_data (json, -1, "secondary-vocational.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (p->max_extension_years, ==, 1);
+  g_assert_true (st_program_save (f->db, p, &error));
+
+  g_assert_false (st_extend_study (f->db, f->enrolment, 2, &error));
+  g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_RULE);
+  g_assert_cmpstr (error->message, ==, "The program “中职非全日制学历教育” allows an extension of at most 1 year.");
+  g_clear_error (&error);
+  g_assert_true (st_extend_study (f->db, f->enrolment, 1, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (st_study_log_add (f->db, f->participant, NULL, "2025-03-02", 60, "online", "一乐之学习网", &error));
+  g_assert_no_error (error);
+  e = evaluate (f, "2025-03-01");
+  g_assert_cmpstr (e->end_date, ==, "2026-03-01");
+  g_assert_cmpuint (e->extension_years, ==, 1);
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_STUDYING);
+  e = evaluate (f, "2026-03-01");
+  g_assert_cmpint (e->outcome, ==, ST_OUTCOME_ELIGIBLE);
+}
+
 static void
 test_broken_program (void)
 {
@@ -587,6 +735,14 @@ main (int argc, char **argv)
   ADD ("/core/rules/retaken-assessment", NULL, test_retaken);
   ADD ("/core/rules/training", NULL, test_training);
   ADD ("/core/rules/as-of", NULL, test_as_of);
+  for (guint i = 0; i < G_N_ELEMENTS (window_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/rules/study-window/%s-%s", window_cases[i].what,
+                                               window_cases[i].day);
+
+      ADD (path, &window_cases[i], test_study_window);
+    }
+  ADD ("/core/rules/study-window/extension", NULL, test_study_extension);
 #undef ADD
 
   return g_test_run ();
