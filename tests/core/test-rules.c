@@ -661,6 +661,140 @@ test_study_extension (Fixture *f, gconstpointer data)
   g_assert_cmpint (e->outcome, ==, ST_OUTCOME_ELIGIBLE);
 }
 
+/* Training programs (§三(三) 长训短培): a county's own, added from the
+ * example files of docs/programs/. Completed as soon as the hours are in;
+ * within the length only; a length in days or years. */
+typedef struct
+{
+  const char *name;
+  const char *file;         /* docs/programs/… */
+  const char *start;        /* the class starts, everyone enrols */
+  int         every;        /* days between 8-hour meetings */
+  int         meetings;
+  int         short_by;     /* minutes taken from the last meeting */
+  const char *extra_day;    /* one more meeting of 8 hours, or NULL */
+  const char *as_of;
+  const char *end_date;
+  StOutcome   outcome;
+  gint64      missing;      /* attended minutes short */
+} TrainingCase;
+
+static const TrainingCase training_cases[] = {
+  /* 5 days, 40 hours: 2026-03-02 + 5 days = 2026-03-07. */
+  { "5-days/40-hours-done-early", "five-day-training.json", "2026-03-02", 1, 5, 0, NULL,
+    "2026-03-06", "2026-03-07", ST_OUTCOME_ELIGIBLE, 0 },
+  { "5-days/39-hours-in-study", "five-day-training.json", "2026-03-02", 1, 5, 60, NULL,
+    "2026-03-06", "2026-03-07", ST_OUTCOME_STUDYING, 60 },
+  { "5-days/39-hours-at-the-end", "five-day-training.json", "2026-03-02", 1, 5, 60, NULL,
+    "2026-03-07", "2026-03-07", ST_OUTCOME_COMPLETION, 60 },
+  { "5-days/last-8-on-the-end-day", "five-day-training.json", "2026-03-02", 1, 4, 0, "2026-03-07",
+    "2026-03-07", "2026-03-07", ST_OUTCOME_ELIGIBLE, 0 },
+  { "5-days/last-8-the-day-after", "five-day-training.json", "2026-03-02", 1, 4, 0, "2026-03-08",
+    "2026-04-01", "2026-03-07", ST_OUTCOME_COMPLETION, 8 * 60 },
+  /* 5 years, 360 hours: 45 weekly meetings of 8 hours in the first year. */
+  { "5-years/360-hours-in-year-1", "teacher-training.json", "2024-03-01", 7, 45, 0, NULL,
+    "2025-03-01", "2029-03-01", ST_OUTCOME_ELIGIBLE, 0 },
+  { "5-years/359-hours-in-study", "teacher-training.json", "2024-03-01", 7, 45, 60, NULL,
+    "2028-12-31", "2029-03-01", ST_OUTCOME_STUDYING, 60 },
+  { "5-years/359-hours-at-the-end", "teacher-training.json", "2024-03-01", 7, 45, 60, NULL,
+    "2029-03-01", "2029-03-01", ST_OUTCOME_COMPLETION, 60 },
+  { "5-years/last-8-on-the-end-day", "teacher-training.json", "2024-03-01", 7, 44, 0, "2029-03-01",
+    "2029-03-01", "2029-03-01", ST_OUTCOME_ELIGIBLE, 0 },
+  { "5-years/last-8-the-day-after", "teacher-training.json", "2024-03-01", 7, 44, 0, "2029-03-02",
+    "2029-06-01", "2029-03-01", ST_OUTCOME_COMPLETION, 8 * 60 },
+};
+
+static void
+test_training_program (Fixture *f, gconstpointer data)
+{
+  const TrainingCase *c = data;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "docs", "programs", c->file, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StProgram) program = st_program_new_from_file (path, &error);
+  g_autoptr(StParticipant) p = st_participant_new ();
+  g_autoptr(StClass) k = st_class_new ();
+  GDate *day = date (c->start);
+  char iso[16];
+  StEligibility *e;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (program->kind, ==, ST_PROGRAM_TRAINING);
+  g_assert_true (st_program_save (f->db, program, &error));
+  g_assert_no_error (error);
+
+  p->id_number = g_strdup ("522327198503120028");
+  p->name = g_strdup ("王秀英");
+  p->township_code = g_strdup ("522327104000");
+  p->education = g_strdup ("junior");
+  g_assert_true (st_participant_insert (f->db, p, &error));
+  f->participant = g_strdup (p->id);
+  k->name = g_strdup ("巧马镇培训班");
+  k->program_code = g_strdup (program->code);
+  k->major = g_strdup ("电子商务");
+  k->township_code = g_strdup ("522327104000");
+  k->start_date = g_strdup (c->start);
+  g_assert_true (st_class_create (f->db, k, &error));
+  g_assert_no_error (error);
+  f->klass = g_strdup (k->id);
+  f->enrolment = st_enrol (f->db, f->participant, f->klass, NULL, 0, &error);
+  g_assert_no_error (error);
+
+  for (int i = 0; i < c->meetings; i++)
+    {
+      g_date_strftime (iso, sizeof iso, "%Y-%m-%d", day);
+      add_session (f, iso, i == c->meetings - 1 ? 480 - c->short_by : 480);
+      g_date_add_days (day, c->every);
+    }
+  if (c->extra_day != NULL)
+    add_session (f, c->extra_day, 480);
+
+  e = evaluate (f, c->as_of);
+  g_assert_cmpstr (e->end_date, ==, c->end_date);
+  g_assert_cmpint (e->outcome, ==, c->outcome);
+  if (c->missing > 0)
+    {
+      assert_missing (e, ST_MISSING_ATTENDED, c->missing);
+      g_assert_cmpuint (e->missing->len, ==, 1);
+    }
+  else
+    g_assert_cmpuint (e->missing->len, ==, 0);
+}
+
+static void
+test_study_length_field (void)
+{
+  static const struct { const char *length; const char *error; guint days; guint years; } cases[] = {
+    { "{\"days\": 5}", NULL, 5, 1 },
+    { "{\"weeks\": 2}", NULL, 14, 1 },
+    { "{\"years\": 5}", NULL, 0, 5 },
+    { "{\"days\": 0}", "x.json: “study_length.days” must be a whole number from 1 to 3650", 0, 0 },
+    { "{\"years\": 11}", "x.json: “study_length.years” must be a whole number from 1 to 10", 0, 0 },
+    { "{\"weeks\": 2, \"days\": 3}", "x.json: “study_length” must be an object with one of “days”, “weeks” or “years”, such as {\"days\": 5}", 0, 0 },
+    { "{\"months\": 2}", "x.json: “study_length” must be an object with one of “days”, “weeks” or “years”, such as {\"days\": 5}", 0, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *json = g_strdup_printf ("{\"schema\":1,\"code\":\"x\",\"name\":\"X\",\"kind\":\"training\","
+                                               "\"study_length\":%s,\"attended_min_hours\":40,"
+                                               "\"certificate_names\":{\"graduation\":\"a\",\"completion\":\"b\","
+                                               "\"study_record\":\"c\"}}", cases[i].length);
+      g_autoptr(StProgram) p = st_program_new_from_data (json, -1, "x.json", &error);
+
+      if (cases[i].error != NULL)
+        {
+          g_assert_null (p);
+          g_assert_cmpstr (error->message, ==, cases[i].error);
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_cmpuint (p->study_days, ==, cases[i].days);
+      g_assert_cmpuint (p->study_years[ST_EDUCATION_NONE], ==, cases[i].years);
+      g_assert_cmpuint (p->study_years[ST_EDUCATION_SENIOR], ==, cases[i].years);
+    }
+}
+
 static void
 test_broken_program (void)
 {
@@ -715,6 +849,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/core/rules/program/builtin", test_builtin_program);
   g_test_add_func ("/core/rules/program/broken", test_broken_program);
+  g_test_add_func ("/core/rules/program/study-length", test_study_length_field);
 #define ADD(path, data, fn) g_test_add (path, Fixture, data, fixture_setup, fn, fixture_teardown)
   ADD ("/core/rules/study-length/senior-1-year", "senior", test_study_length);
   ADD ("/core/rules/study-length/junior-3-years", "junior", test_study_length);
@@ -743,6 +878,12 @@ main (int argc, char **argv)
       ADD (path, &window_cases[i], test_study_window);
     }
   ADD ("/core/rules/study-window/extension", NULL, test_study_extension);
+  for (guint i = 0; i < G_N_ELEMENTS (training_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/rules/training-program/%s", training_cases[i].name);
+
+      ADD (path, &training_cases[i], test_training_program);
+    }
 #undef ADD
 
   return g_test_run ();
