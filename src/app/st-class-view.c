@@ -120,8 +120,17 @@ show_progress (StClassView *self,
           g_hash_table_insert (self->progress, g_strdup (e->participant_id), g_strdup (text));
         }
     }
-  /* Translators: the class's progress: "12 short of hours · 3 eligible to graduate" */
-  summary = g_strdup_printf (_("%u short of hours · %u eligible to graduate"), short_of_hours, eligible);
+  {
+    /* Translators: the class's progress, first part: "12 short of hours" */
+    g_autofree char *short_text = g_strdup_printf (ngettext ("%u short of hours", "%u short of hours", short_of_hours),
+                                                   short_of_hours);
+    /* Translators: the class's progress, second part: "3 eligible to graduate" */
+    g_autofree char *eligible_text = g_strdup_printf (ngettext ("%u eligible to graduate", "%u eligible to graduate",
+                                                                eligible), eligible);
+
+    /* Translators: the two parts of a class's progress */
+    summary = g_strdup_printf (_("%s · %s"), short_text, eligible_text);
+  }
   gtk_label_set_text (self->progress_label, summary);
 }
 

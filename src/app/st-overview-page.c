@@ -511,7 +511,7 @@ st_overview_page_init (StOverviewPage *self)
   st_table_add_column (self->townships_view, _("Enrolled So Far"), ST_OVERVIEW_COLUMN_ENROLLED, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("In Study"), ST_OVERVIEW_COLUMN_IN_STUDY, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Graduated"), ST_OVERVIEW_COLUMN_GRADUATED, TRUE, FALSE);
-  st_table_add_column (self->townships_view, _("Completed"), ST_OVERVIEW_COLUMN_COMPLETED, TRUE, FALSE);
+  st_table_add_column (self->townships_view, C_("enrolment state", "Completed"), ST_OVERVIEW_COLUMN_COMPLETED, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Withdrawn"), ST_OVERVIEW_COLUMN_WITHDRAWN, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Classes"), ST_OVERVIEW_COLUMN_CLASSES, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Not Met This Month"), ST_OVERVIEW_COLUMN_NO_SESSION, TRUE, FALSE);

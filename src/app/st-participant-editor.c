@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
 #include "st-audit.h"
 #include "st-display.h"
@@ -179,7 +180,8 @@ show_derived (StParticipantEditor *self)
     {
       g_autofree char *birth = st_idcard_birth_date_string (&info);
       g_autofree char *age = st_display_age (birth);
-      g_autofree char *age_text = g_strdup_printf (_("%s years"), age);
+      /* Translators: an age, "35 years" */
+      g_autofree char *age_text = g_strdup_printf (ngettext ("%s year", "%s years", (gulong) atoi (age)), age);
 
       gtk_label_set_text (self->birth_date_label, birth);
       gtk_label_set_text (self->sex_label, st_sex_to_display (info.sex));

@@ -620,7 +620,7 @@ st_reports_page_init (StReportsPage *self)
   st_table_add_column (self->townships_view, _("Participants So Far"), ST_REPORT_COLUMN_CUMULATIVE, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("In Study"), ST_REPORT_COLUMN_IN_STUDY, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Graduated"), ST_REPORT_COLUMN_GRADUATED, TRUE, FALSE);
-  st_table_add_column (self->townships_view, _("Completed"), ST_REPORT_COLUMN_COMPLETED, TRUE, FALSE);
+  st_table_add_column (self->townships_view, C_("enrolment state", "Completed"), ST_REPORT_COLUMN_COMPLETED, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Withdrawn"), ST_REPORT_COLUMN_WITHDRAWN, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Sessions"), ST_REPORT_COLUMN_SESSIONS, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Session Hours"), ST_REPORT_COLUMN_SESSION_HOURS, TRUE, FALSE);

@@ -1366,7 +1366,7 @@ print_report (JsonNode *node)
            json_object_get_string_member (r, "last_day"));
   {
     /* Right-aligned by display width, as the figures below them. */
-    const char *heads[] = { _("Total"), _("New"), _("Study"), _("Grad."), _("Compl."), _("Withdr."),
+    const char *heads[] = { _("Total"), _("New"), _("Study"), _("Grad."), C_("enrolment state", "Compl."), _("Withdr."),
                             _("Sessions"), _("Hours"), _("Yuan") };
     const int widths[] = { 7, 8, 8, 8, 8, 8, 8, 10, 10 };
 

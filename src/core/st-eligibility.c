@@ -56,20 +56,36 @@ format_hours (gint64 minutes)
   return g_strdup_printf ("%.1f", minutes / 60.0);
 }
 
+/* The number that picks the plural form of @minutes as hours: the hours
+ * when whole; a fraction ("0.5", "1.5") takes the form of "many". */
+static gulong
+hours_plural (gint64 minutes)
+{
+  if (minutes % 60 == 0)
+    return (gulong) (minutes / 60);
+  return (gulong) MAX (2, minutes / 60 + 1);
+}
+
 char *
 st_missing_describe (const StMissing *m)
 {
   g_autofree char *hours = format_hours (m->amount);
+  gulong n = hours_plural (m->amount);
 
   switch (m->kind)
     {
     case ST_MISSING_CONCENTRATED:
       /* Translators: "%s" is a number of hours (学时) */
-      return g_strdup_printf (_("%s concentrated teaching hours short"), hours);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s concentrated teaching hour short",
+                                           "%s concentrated teaching hours short", n), hours);
     case ST_MISSING_SELF_STUDY:
-      return g_strdup_printf (_("%s self-study hours short (self-study must not be less than the concentrated hours attended)"), hours);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%s self-study hour short (self-study must not be less than the concentrated hours attended)",
+                                           "%s self-study hours short (self-study must not be less than the concentrated hours attended)",
+                                           n), hours);
     case ST_MISSING_SELF_AND_ONLINE:
-      return g_strdup_printf (_("%s self-study or online hours short"), hours);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s self-study or online hour short",
+                                           "%s self-study or online hours short", n), hours);
     case ST_MISSING_ASSIGNMENTS:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "%u practical assignment not done: no assessment until it is",
@@ -86,7 +102,8 @@ st_missing_describe (const StMissing *m)
     case ST_MISSING_STUDY_LENGTH:
       return g_strdup (_("Study length not over, and no early graduation requested"));
     case ST_MISSING_ATTENDED:
-      return g_strdup_printf (_("%s attended hours short"), hours);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s attended hour short",
+                                           "%s attended hours short", n), hours);
     default:
       return g_strdup ("");
     }
@@ -116,12 +133,25 @@ st_outcome_to_display (StOutcome outcome)
     {
     case ST_OUTCOME_STUDYING: return _("In study");
     case ST_OUTCOME_ELIGIBLE: return _("Eligible to graduate");
-    case ST_OUTCOME_COMPLETION: return _("Completion certificate");
+    /* Translators: the study length is over with something short: a
+     * completion certificate (结业证书) is due — not yet issued */
+    case ST_OUTCOME_COMPLETION: return _("Completion certificate due");
     case ST_OUTCOME_STUDY_RECORD: return _("Study record (withdrawn)");
     case ST_OUTCOME_GRADUATED: return _("Graduated");
-    case ST_OUTCOME_COMPLETED: return _("Completed");
+    /* Translators: the completion certificate was issued (已结业), apart
+     * from "Completion certificate due" */
+    case ST_OUTCOME_COMPLETED: return C_("enrolment state", "Completed");
     default: return "";
     }
+}
+
+StOutcome
+st_outcome_from_code (const char *code)
+{
+  for (StOutcome o = ST_OUTCOME_STUDYING; o <= ST_OUTCOME_COMPLETED; o++)
+    if (g_strcmp0 (code, st_outcome_to_code (o)) == 0)
+      return o;
+  return ST_OUTCOME_STUDYING;
 }
 
 const char *
@@ -625,11 +655,12 @@ st_eligibility_evaluate_full (StDb                     *db,
 
                 if (g_str_equal (en->e->class_id, session->class_id))
                   {
-                    if (strcmp (session->date, en->cutoff) > 0)
-                      break;   /* after the study length */
                     gboolean counts = g_str_equal (session->mode, "concentrated")
                       || (g_str_equal (session->mode, "online") && en->program->online_sessions_count_as_concentrated)
                       || (g_str_equal (session->mode, "practical") && en->program->practical_sessions_count_as_concentrated);
+
+                    if (strcmp (session->date, en->cutoff) > 0)
+                      break;   /* after the study length */
 
                     en->e->attended += minutes;
                     if (counts)

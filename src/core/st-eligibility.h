@@ -109,6 +109,8 @@ char          *st_missing_describe           (const StMissing          *m);
 char          *st_eligibility_describe_missing (const StEligibility    *e);
 const char    *st_outcome_to_display         (StOutcome                 outcome);
 const char    *st_outcome_to_code            (StOutcome                 outcome);
+/* The outcome of a code of st_outcome_to_code (); studying if unknown. */
+StOutcome      st_outcome_from_code          (const char               *code);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StEligibility, st_eligibility_free)
 

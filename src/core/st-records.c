@@ -641,7 +641,9 @@ st_enrol (StDb        *db,
     study_years = st_program_study_years (program, p->education);
   if (study_years > 10)
     {
-      refuse (error, ST_RECORDS_ERROR_INVALID, _("Study length: %u years is more than 10."), study_years);
+      refuse (error, ST_RECORDS_ERROR_INVALID,
+              g_dngettext (GETTEXT_PACKAGE, "Study length: %u year is more than 10.",
+                           "Study length: %u years is more than 10.", study_years), study_years);
       return NULL;
     }
 
@@ -820,7 +822,10 @@ st_session_create (StDb       *db,
                    _("Session date: %s is before the class starts on %s."), s->date, c->start_date);
   if (s->minutes <= 0 || s->minutes > 24 * 60)
     return refuse (error, ST_RECORDS_ERROR_INVALID,
-                   _("Hours: a session lasts more than 0 and at most 24 hours; %d minutes is not possible."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Hours: a session lasts more than 0 and at most 24 hours; %d minute is not possible.",
+                                "Hours: a session lasts more than 0 and at most 24 hours; %d minutes is not possible.",
+                                (gulong) ABS (s->minutes)),
                    s->minutes);
   if (!one_of (s->mode, modes))
     return refuse (error, ST_RECORDS_ERROR_INVALID,
@@ -1031,7 +1036,9 @@ st_attendance_set (StDb        *db,
     minutes = s->minutes;
   if (minutes > s->minutes)
     return refuse (error, ST_RECORDS_ERROR_INVALID,
-                   _("Hours: %d minutes credited is more than the session’s %d."), minutes, s->minutes);
+                   g_dngettext (GETTEXT_PACKAGE, "Hours: %d minute credited is more than the session’s %d.",
+                                "Hours: %d minutes credited is more than the session’s %d.", (gulong) ABS (minutes)),
+                   minutes, s->minutes);
   if (g_str_equal (status, "present") && minutes == 0)
     return refuse (error, ST_RECORDS_ERROR_INVALID,
                    _("Hours: someone present is credited more than 0 minutes; mark them absent instead."));
@@ -1125,7 +1132,10 @@ check_study_log (const char  *date,
     return FALSE;
   if (minutes <= 0 || minutes > 24 * 60)
     return refuse (error, ST_RECORDS_ERROR_INVALID,
-                   _("Hours: study hours on one day are more than 0 and at most 24; %d minutes is not possible."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Hours: study hours on one day are more than 0 and at most 24; %d minute is not possible.",
+                                "Hours: study hours on one day are more than 0 and at most 24; %d minutes is not possible.",
+                                (gulong) ABS (minutes)),
                    minutes);
   if (!one_of (kind, kinds))
     return refuse (error, ST_RECORDS_ERROR_INVALID,
@@ -1397,7 +1407,10 @@ st_exemption_add (StDb        *db,
         return refuse (error, ST_RECORDS_ERROR_RULE, _("This program has no internship to waive."));
       if (credits < (int) program->internship_waiver_years)
         return refuse (error, ST_RECORDS_ERROR_RULE,
-                       _("Internship waiver: %d years of related work is less than the %u the program asks (annex 6 §(六)4)."),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "Internship waiver: %d year of related work is less than the %u the program asks (annex 6 §(六)4).",
+                                    "Internship waiver: %d years of related work is less than the %u the program asks (annex 6 §(六)4).",
+                                    (gulong) ABS (credits)),
                        credits, program->internship_waiver_years);
       target = NULL;
     }

@@ -4,7 +4,11 @@
  * it checks. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+
 #include "st-eligibility.h"
+#include "st-participant-query.h"
 #include "st-participant.h"
 #include "st-records.h"
 #include "test-util.h"
@@ -301,7 +305,7 @@ test_self_and_online (Fixture *f, gconstpointer data)
 
       assert_missing (e, ST_MISSING_SELF_AND_ONLINE, (360 - total) * 60);
       text = st_eligibility_describe_missing (e);
-      g_assert_cmpstr (text, ==, "1 self-study or online hours short");
+      g_assert_cmpstr (text, ==, "1 self-study or online hour short");
     }
 }
 
@@ -795,6 +799,75 @@ test_study_length_field (void)
     }
 }
 
+/* Messages with a count take its plural form; a fraction of an hour is
+ * "hours". */
+static void
+test_plural_forms (void)
+{
+  static const struct { StMissingKind kind; gint64 minutes; const char *text; } cases[] = {
+    { ST_MISSING_SELF_AND_ONLINE, 60, "1 self-study or online hour short" },
+    { ST_MISSING_SELF_AND_ONLINE, 120, "2 self-study or online hours short" },
+    { ST_MISSING_SELF_AND_ONLINE, 30, "0.5 self-study or online hours short" },
+    { ST_MISSING_SELF_AND_ONLINE, 90, "1.5 self-study or online hours short" },
+    { ST_MISSING_CONCENTRATED, 60, "1 concentrated teaching hour short" },
+    { ST_MISSING_CONCENTRATED, 96 * 60, "96 concentrated teaching hours short" },
+    { ST_MISSING_ATTENDED, 60, "1 attended hour short" },
+    { ST_MISSING_ATTENDED, 40 * 60, "40 attended hours short" },
+    { ST_MISSING_ASSIGNMENTS, 1, "1 practical assignment not done: no assessment until it is" },
+    { ST_MISSING_ASSIGNMENTS, 2, "2 practical assignments not done: no assessment until they are" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      StMissing m = { cases[i].kind, cases[i].minutes, 0 };
+      g_autofree char *text = st_missing_describe (&m);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+/* "结业" named two states: the certificate due (可发结业证书) and issued
+ * (已结业). Every outcome has a name of its own, in English and Chinese. */
+static void
+test_outcome_names (void)
+{
+  const char *localedir = g_getenv ("ST_LOCALEDIR");
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+      if (pass == 1)
+        {
+          if (localedir == NULL)
+            {
+              g_test_message ("ST_LOCALEDIR is not set: the Chinese names were not checked");
+              break;
+            }
+          g_setenv ("LANGUAGE", "zh_CN", TRUE);
+          bindtextdomain (GETTEXT_PACKAGE, localedir);
+          bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+          setlocale (LC_ALL, "");
+        }
+      for (StOutcome o = ST_OUTCOME_STUDYING; o <= ST_OUTCOME_COMPLETED; o++)
+        {
+          const char *name = st_outcome_to_display (o);
+
+          g_assert_false (g_hash_table_contains (seen, name));
+          g_hash_table_add (seen, (gpointer) name);
+          g_assert_cmpint (st_outcome_from_code (st_outcome_to_code (o)), ==, o);
+        }
+      if (pass == 1)
+        {
+          g_assert_cmpstr (st_outcome_to_display (ST_OUTCOME_COMPLETION), ==, "可发结业证书");
+          g_assert_cmpstr (st_outcome_to_display (ST_OUTCOME_COMPLETED), ==, "已结业");
+          g_assert_cmpstr (st_enrolment_state_to_display ("completed"), ==, "已结业");
+          g_setenv ("LANGUAGE", "", TRUE);
+          setlocale (LC_ALL, "");
+        }
+    }
+}
+
 static void
 test_broken_program (void)
 {
@@ -850,6 +923,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/rules/program/builtin", test_builtin_program);
   g_test_add_func ("/core/rules/program/broken", test_broken_program);
   g_test_add_func ("/core/rules/program/study-length", test_study_length_field);
+  g_test_add_func ("/core/rules/words/plural-forms", test_plural_forms);
+  g_test_add_func ("/core/rules/words/outcome-names", test_outcome_names);
 #define ADD(path, data, fn) g_test_add (path, Fixture, data, fixture_setup, fn, fixture_teardown)
   ADD ("/core/rules/study-length/senior-1-year", "senior", test_study_length);
   ADD ("/core/rules/study-length/junior-3-years", "junior", test_study_length);
