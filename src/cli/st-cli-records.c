@@ -343,6 +343,17 @@ st_cli_major (Globals *g, int argc, char **argv)
 
       if (list == NULL)
         return fail (g_steal_pointer (&error));
+      if (g->json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+
+          json_builder_begin_array (b);
+          for (guint i = 0; i < list->len; i++)
+            json_builder_add_string_value (b, g_ptr_array_index (list, i));
+          json_builder_end_array (b);
+          st_cli_print_json (json_builder_get_root (b));
+          return 0;
+        }
       for (guint i = 0; i < list->len; i++)
         g_print ("%s\n", (char *) g_ptr_array_index (list, i));
       return 0;
@@ -354,6 +365,22 @@ st_cli_major (Globals *g, int argc, char **argv)
   if (!g_str_equal (argv[1], "add") && !g_str_equal (argv[1], "remove"))
     return usage ("major list | major add NAME | major remove NAME");
   return 0;
+}
+
+static void
+session_to_json (JsonBuilder *b,
+                 StSession   *s)
+{
+  json_builder_begin_object (b);
+  st_cli_add_string (b, "id", s->id);
+  st_cli_add_string (b, "class", s->class_id);
+  st_cli_add_string (b, "date", s->date);
+  st_cli_add_int (b, "minutes", s->minutes);
+  st_cli_add_string (b, "mode", s->mode);
+  st_cli_add_string (b, "subject", s->subject);
+  st_cli_add_string (b, "trainer", s->trainer);
+  st_cli_add_string (b, "place", s->place);
+  json_builder_end_object (b);
 }
 
 static void
@@ -475,6 +502,40 @@ st_cli_class (Globals *g, int argc, char **argv)
           || (enrolments = st_enrolment_list (db, id, NULL, &error)) == NULL
           || (sessions = st_session_list (db, id, &error)) == NULL)
         return fail (g_steal_pointer (&error));
+      if (g->json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "class");
+          class_to_json (b, c);
+          json_builder_set_member_name (b, "enrolments");
+          json_builder_begin_array (b);
+          for (guint i = 0; i < enrolments->len; i++)
+            {
+              StEnrolment *e = g_ptr_array_index (enrolments, i);
+              g_autoptr(StParticipant) p = st_participant_load (db, e->participant_id, NULL);
+              g_autofree char *masked = st_idcard_mask (p ? p->id_number : "");
+
+              json_builder_begin_object (b);
+              st_cli_add_string (b, "enrolment", e->id);
+              st_cli_add_string (b, "participant", e->participant_id);
+              st_cli_add_string (b, "name", p ? p->name : NULL);
+              st_cli_add_string (b, "id_number", masked);
+              st_cli_add_string (b, "enrolled_on", e->enrolled_on);
+              st_cli_add_string (b, "state", e->state);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+          json_builder_set_member_name (b, "sessions");
+          json_builder_begin_array (b);
+          for (guint i = 0; i < sessions->len; i++)
+            session_to_json (b, g_ptr_array_index (sessions, i));
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+          st_cli_print_json (json_builder_get_root (b));
+          return 0;
+        }
       g_print ("%s (%s, %s, %s)\n", c->name, c->major ? c->major : "",
                st_cli_division_name (divisions, c->township_code), c->start_date);
       g_print (g_dngettext (GETTEXT_PACKAGE, "%u participant enrolled:\n", "%u participants enrolled:\n",
@@ -512,6 +573,7 @@ st_cli_enrol (Globals *g, int argc, char **argv)
   };
   g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *cid = NULL;
 
   if (!st_cli_parse_options ("enrol", N_("CLASS ID-NUMBER…"), N_("Enrol participants in a class."),
@@ -525,6 +587,7 @@ st_cli_enrol (Globals *g, int argc, char **argv)
   cid = resolve_class (db, argv[1], &error);
   if (cid == NULL)
     return fail (g_steal_pointer (&error));
+  json_builder_begin_array (b);
   for (int i = 2; i < argc; i++)
     {
       g_autofree char *pid = resolve_participant (db, argv[i], &error);
@@ -532,8 +595,19 @@ st_cli_enrol (Globals *g, int argc, char **argv)
 
       if (pid == NULL || (eid = st_enrol (db, pid, cid, date, (guint) years, &error)) == NULL)
         return fail (g_steal_pointer (&error));
-      g_print ("%s\n", eid);
+      if (g->json)
+        {
+          json_builder_begin_object (b);
+          st_cli_add_string (b, "enrolment", eid);
+          st_cli_add_string (b, "participant", pid);
+          json_builder_end_object (b);
+        }
+      else
+        g_print ("%s\n", eid);
     }
+  json_builder_end_array (b);
+  if (g->json)
+    st_cli_print_json (json_builder_get_root (b));
   return 0;
 }
 
@@ -586,6 +660,7 @@ st_cli_session (Globals *g, int argc, char **argv)
   };
   g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
+  int n = 0;
   g_autofree char *cid = NULL;
 
   if (!st_cli_parse_options ("session", N_("add CLASS --hours H --subject S … | list CLASS"),
@@ -614,14 +689,26 @@ st_cli_session (Globals *g, int argc, char **argv)
       s->place = g_strdup (place);
       if (!st_session_create (db, s, &error))
         return fail (g_steal_pointer (&error));
-      g_print ("%s\n", s->id);
+      if (!g->json)
+        g_print ("%s\n", s->id);
       if (all_present)
         {
-          int n = st_attendance_fill_present (db, s->id, &error);
+          n = st_attendance_fill_present (db, s->id, &error);
 
           if (n < 0)
             return fail (g_steal_pointer (&error));
           if (!g->json)
+            g_printerr (g_dngettext (GETTEXT_PACKAGE, "%d participant marked present\n",
+                                     "%d participants marked present\n", n), n);
+        }
+      if (g->json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+
+          session_to_json (b, s);
+          st_cli_print_json (json_builder_get_root (b));
+          /* (the count, for a script, as the text says it) */
+          if (all_present)
             g_printerr (g_dngettext (GETTEXT_PACKAGE, "%d participant marked present\n",
                                      "%d participants marked present\n", n), n);
         }
@@ -633,6 +720,17 @@ st_cli_session (Globals *g, int argc, char **argv)
 
       if (list == NULL)
         return fail (g_steal_pointer (&error));
+      if (g->json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+
+          json_builder_begin_array (b);
+          for (guint i = 0; i < list->len; i++)
+            session_to_json (b, g_ptr_array_index (list, i));
+          json_builder_end_array (b);
+          st_cli_print_json (json_builder_get_root (b));
+          return 0;
+        }
       for (guint i = 0; i < list->len; i++)
         {
           StSession *s = g_ptr_array_index (list, i);
@@ -660,6 +758,7 @@ st_cli_attend (Globals *g, int argc, char **argv)
   g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
   int minutes = -1;
+  g_autofree char *message = NULL;
 
   if (!st_cli_parse_options ("attend", N_("SESSION [ID-NUMBER…]"), N_("Record attendance (考勤) at a session."),
                              entries, &argc, &argv))
@@ -684,8 +783,10 @@ st_cli_attend (Globals *g, int argc, char **argv)
 
       if (n < 0)
         return fail (g_steal_pointer (&error));
-      g_print (g_dngettext (GETTEXT_PACKAGE, "%d participant marked present\n",
-                            "%d participants marked present\n", n), n);
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d participant marked present\n",
+                                              "%d participants marked present\n", n), n);
+      g_strchomp (message);
+      st_cli_print_result (g, message, "session", argv[1], "#marked_present", (gint64) n, NULL);
     }
   return 0;
 }
@@ -750,8 +851,13 @@ st_cli_study_log (Globals *g, int argc, char **argv)
       n = st_study_log_add_for_class (db, cid, day, minutes, kind, source, (const char *const *) skip->pdata, &error);
       if (n < 0)
         return fail (g_steal_pointer (&error));
-      g_print (g_dngettext (GETTEXT_PACKAGE, "Hours recorded for %d participant\n",
-                            "Hours recorded for %d participants\n", n), n);
+      {
+        g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Hours recorded for %d participant\n",
+                                                                 "Hours recorded for %d participants\n", n), n);
+
+        g_strchomp (message);
+        st_cli_print_result (g, message, "date", day, "#minutes", (gint64) minutes, "#participants", (gint64) n, NULL);
+      }
       return 0;
     }
 }
@@ -786,7 +892,7 @@ st_cli_assignment (Globals *g, int argc, char **argv)
 
       if (eid == NULL || (id = st_assignment_add (db, eid, title, done, &error)) == NULL)
         return fail (g_steal_pointer (&error));
-      g_print ("%s\n", id);
+      st_cli_print_result (g, id, "id", id, "enrolment", eid, NULL);
       return 0;
     }
   if (g_str_equal (argv[1], "done"))
@@ -1170,7 +1276,11 @@ st_cli_approve (Globals *g, int argc, char **argv)
   g_ptr_array_add (ids, NULL);
   if (ids->len == 1)
     {
-      g_print ("%s\n", _("Nobody in the selection can be approved."));
+      /* --json: the certificates issued, none. */
+      if (g->json)
+        g_print ("[]\n");
+      else
+        g_print ("%s\n", _("Nobody in the selection can be approved."));
       return 0;
     }
 
@@ -1221,6 +1331,7 @@ st_cli_certificate (Globals *g, int argc, char **argv)
   };
   g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
 
   if (!st_cli_parse_options ("certificate", N_("list | revoke NUMBER --reason R | pattern [PATTERN]"),
                              N_("Certificates and their numbering: {county}{year}{kind}{seq:04} by default."),
@@ -1237,15 +1348,34 @@ st_cli_certificate (Globals *g, int argc, char **argv)
 
       if (list == NULL)
         return fail (g_steal_pointer (&error));
+      json_builder_begin_array (b);
       for (guint i = 0; i < list->len; i++)
         {
           StCertificate *c = g_ptr_array_index (list, i);
           g_autoptr(StEnrolment) e = st_enrolment_load (db, c->enrolment_id, NULL);
           g_autoptr(StParticipant) p = e ? st_participant_load (db, e->participant_id, NULL) : NULL;
 
-          g_print ("%s\t%s\t%s\t%s\t%s\n", c->number, c->kind, c->issued_on, p ? p->name : "",
-                   c->revoked_on ? c->revoked_on : "");
+          if (g->json)
+            {
+              g_autofree char *masked = st_idcard_mask (p ? p->id_number : "");
+
+              json_builder_begin_object (b);
+              st_cli_add_string (b, "number", c->number);
+              st_cli_add_string (b, "kind", c->kind);
+              st_cli_add_string (b, "issued_on", c->issued_on);
+              st_cli_add_string (b, "revoked_on", c->revoked_on);
+              st_cli_add_string (b, "enrolment", c->enrolment_id);
+              st_cli_add_string (b, "name", p ? p->name : NULL);
+              st_cli_add_string (b, "id_number", masked);
+              json_builder_end_object (b);
+            }
+          else
+            g_print ("%s\t%s\t%s\t%s\t%s\n", c->number, c->kind, c->issued_on, p ? p->name : "",
+                     c->revoked_on ? c->revoked_on : "");
         }
+      json_builder_end_array (b);
+      if (g->json)
+        st_cli_print_json (json_builder_get_root (b));
       return 0;
     }
   if (g_str_equal (argv[1], "revoke") && argc == 3)
@@ -1263,7 +1393,7 @@ st_cli_certificate (Globals *g, int argc, char **argv)
       if (argc == 3 && !st_certificate_set_pattern (db, argv[2], &error))
         return fail (g_steal_pointer (&error));
       pattern = st_certificate_get_pattern (db);
-      g_print ("%s\n", pattern);
+      st_cli_print_result (g, pattern, "pattern", pattern, NULL);
       return 0;
     }
   return usage ("certificate list | certificate revoke NUMBER --reason TEXT | certificate pattern [PATTERN]");
@@ -1320,7 +1450,13 @@ st_cli_export (Globals *g, int argc, char **argv)
     return usage ("export household|enrolments --output FILE");
   if (n < 0)
     return fail (g_steal_pointer (&error));
-  g_print (g_dngettext (GETTEXT_PACKAGE, "%d row written to %s\n", "%d rows written to %s\n", n), n, output);
+  {
+    g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d row written to %s\n",
+                                                             "%d rows written to %s\n", n), n, output);
+
+    g_strchomp (message);
+    st_cli_print_result (g, message, "list", argv[1], "output", output, "#rows", (gint64) n, NULL);
+  }
   return 0;
 }
 
@@ -1482,6 +1618,11 @@ st_cli_sign_in_sheet (Globals *g, int argc, char **argv)
   sheet = st_signin_sheet_new (db, argv[1], &error);
   if (sheet == NULL || !st_signin_sheet_write_pdf (sheet, pdf, &error))
     return fail (g_steal_pointer (&error));
-  g_print (_("Sign-in sheet written to %s\n"), pdf);
+  {
+    g_autofree char *message = g_strdup_printf (_("Sign-in sheet written to %s\n"), pdf);
+
+    g_strchomp (message);
+    st_cli_print_result (g, message, "session", argv[1], "pdf", pdf, NULL);
+  }
   return 0;
 }

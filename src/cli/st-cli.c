@@ -29,6 +29,35 @@ typedef struct
 } Command;
 
 void
+st_cli_print_result (Globals    *g,
+                     const char *text,
+                     ...)
+{
+  g_autoptr(JsonBuilder) b = NULL;
+  const char *name;
+  va_list ap;
+
+  if (!g->json)
+    {
+      g_print ("%s\n", text);
+      return;
+    }
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  va_start (ap, text);
+  while ((name = va_arg (ap, const char *)) != NULL)
+    {
+      if (name[0] == '#')
+        st_cli_add_int (b, name + 1, va_arg (ap, gint64));
+      else
+        st_cli_add_string (b, name, va_arg (ap, const char *));
+    }
+  va_end (ap);
+  json_builder_end_object (b);
+  st_cli_print_json (json_builder_get_root (b));
+}
+
+void
 st_cli_print_json (JsonNode *node)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -434,8 +463,8 @@ st_cli_division_name (StDivisions *divisions,
   return d ? d->short_name : (code ? code : "");
 }
 
-static void
-participant_to_json (JsonBuilder   *b,
+void
+st_cli_participant_to_json (JsonBuilder   *b,
                      StParticipant *p,
                      StDivisions   *divisions,
                      gboolean       full_id)
@@ -530,7 +559,7 @@ cmd_participants (Globals *g, int argc, char **argv)
 
       json_builder_begin_array (b);
       for (guint i = 0; i < list->len; i++)
-        participant_to_json (b, g_ptr_array_index (list, i), divisions, FALSE);
+        st_cli_participant_to_json (b, g_ptr_array_index (list, i), divisions, FALSE);
       json_builder_end_array (b);
       st_cli_print_json (json_builder_get_root (b));
       return 0;
@@ -560,12 +589,20 @@ cmd_participant (Globals *g, int argc, char **argv)
   const StParticipantField *fields;
   guint n_fields;
 
+  /* edit, delete and restore have options of their own
+   * (st-cli-participant.c). */
+  if (argc >= 2 && g_str_equal (argv[1], "edit"))
+    return st_cli_participant_edit (g, argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "delete"))
+    return st_cli_participant_delete (g, argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "restore"))
+    return st_cli_participant_restore (g, argc - 1, argv + 1);
   if (!st_cli_parse_options ("participant", N_("show ID-NUMBER|KEY"), N_("Show one participant in full."),
                       NULL, &argc, &argv))
     return 2;
   if (argc != 3 || !g_str_equal (argv[1], "show"))
     {
-      st_cli_error (_("usage: participant show ID-NUMBER|KEY"));
+      st_cli_error (_("usage: participant show|edit|delete|restore ID-NUMBER|KEY"));
       return 2;
     }
   db = st_cli_open_db (g);
@@ -592,7 +629,7 @@ cmd_participant (Globals *g, int argc, char **argv)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
-      participant_to_json (b, p, divisions, TRUE);
+      st_cli_participant_to_json (b, p, divisions, TRUE);
       st_cli_print_json (json_builder_get_root (b));
       return 0;
     }
@@ -722,29 +759,63 @@ cmd_divisions (Globals *g, int argc, char **argv)
           st_cli_error (error->message);
           return 1;
         }
-      g_print (g_dngettext (GETTEXT_PACKAGE, "%u division imported\n", "%u divisions imported\n", n), n);
+      {
+        g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u division imported\n",
+                                                                 "%u divisions imported\n", n), n);
+
+        g_strchomp (message);
+        st_cli_print_result (g, message, "#imported", (gint64) n, NULL);
+      }
       return 0;
     }
   else
     {
       g_autoptr(StDivisions) divisions = st_cli_load_divisions (db);
       g_autoptr(GPtrArray) townships = NULL;
+      g_autoptr(JsonBuilder) b = json_builder_new ();
 
       if (divisions == NULL)
         return 1;
       townships = st_divisions_townships (divisions);
+      json_builder_begin_array (b);
       for (guint i = 0; i < townships->len; i++)
         {
           const StDivision *t = g_ptr_array_index (townships, i);
           g_autoptr(GPtrArray) villages = st_divisions_villages_of (divisions, t->code);
 
-          g_print ("%s\t%s\n", t->code, t->name);
+          if (g->json)
+            {
+              json_builder_begin_object (b);
+              st_cli_add_string (b, "code", t->code);
+              st_cli_add_string (b, "name", t->name);
+              json_builder_set_member_name (b, "villages");
+              json_builder_begin_array (b);
+            }
+          else
+            g_print ("%s\t%s\n", t->code, t->name);
           for (guint j = 0; j < villages->len; j++)
             {
               const StDivision *v = g_ptr_array_index (villages, j);
-              g_print ("  %s\t%s\n", v->code, v->name);
+
+              if (g->json)
+                {
+                  json_builder_begin_object (b);
+                  st_cli_add_string (b, "code", v->code);
+                  st_cli_add_string (b, "name", v->name);
+                  json_builder_end_object (b);
+                }
+              else
+                g_print ("  %s\t%s\n", v->code, v->name);
+            }
+          if (g->json)
+            {
+              json_builder_end_array (b);
+              json_builder_end_object (b);
             }
         }
+      json_builder_end_array (b);
+      if (g->json)
+        st_cli_print_json (json_builder_get_root (b));
       return 0;
     }
 }
@@ -754,7 +825,7 @@ static const Command commands[] = {
   { "id-check", N_("NUMBER…"), N_("Check resident ID numbers"), cmd_id_check },
   { "import", N_("FILE [--dry-run] [--rejects FILE] [--township T]"), N_("Import a roster CSV"), cmd_import },
   { "participants", N_("[--township T]"), N_("List participants"), cmd_participants },
-  { "participant", N_("show ID-NUMBER|KEY"), N_("Show one participant"), cmd_participant },
+  { "participant", N_("show|edit|delete|restore ID-NUMBER"), N_("Show, edit or delete one participant"), cmd_participant },
   { "demo", N_("[--participants N] [--seed S] [--csv FILE]"), N_("Make a synthetic county"), cmd_demo },
   { "divisions", N_("list | import FILE"), N_("Townships and villages"), cmd_divisions },
   { "program", N_("list | show CODE | add FILE"), N_("Programs and their rules"), st_cli_program },
