@@ -15,6 +15,7 @@
 #include "st-participant.h"
 #include "st-participant-query.h"
 #include "st-program.h"
+#include "st-schedule.h"
 
 struct _StClassView
 {
@@ -402,6 +403,27 @@ fill (StClassView *self)
       g_autofree char *trainers = g_strjoinv (_(", "), self->klass->trainers);
 
       g_string_append_printf (subtitle, " · %s", trainers);
+    }
+  /* Annex 6 §(五)4: the class's schedule of concentrated teaching, and
+   * whether it is kept (as of today). */
+  if (self->program != NULL && self->program->kind == ST_PROGRAM_DIPLOMA)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+      StScheduleStatus status;
+
+      if (st_class_schedule_status (self->db, self->klass->id, today, &status, &error))
+        {
+          g_autofree char *kind = st_schedule_describe (self->program, status.schedule);
+          g_autofree char *held = st_schedule_status_describe (self->program, &status);
+
+          g_string_append (subtitle, "\n");
+          /* Translators: "Schedule: A day of 8 hours each month — 0 of 8 hours this month, behind" */
+          g_string_append_printf (subtitle, status.behind ? _("Schedule: %s — %s, behind") : _("Schedule: %s — %s"),
+                                  kind, held);
+        }
+      else
+        g_clear_error (&error);
     }
   gtk_label_set_text (self->subtitle_label, subtitle->str);
 

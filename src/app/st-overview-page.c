@@ -247,7 +247,7 @@ show_result (StOverviewPage *self,
       row->participants = t->participants;
       row->incomplete = t->incomplete;
       row->classes = t->classes;
-      row->without_session = t->classes_without_session;
+      row->without_session = t->classes_behind_schedule;
     }
   g_ptr_array_sort (order, compare_codes);
 
@@ -514,7 +514,7 @@ st_overview_page_init (StOverviewPage *self)
   st_table_add_column (self->townships_view, C_("enrolment state", "Completed"), ST_OVERVIEW_COLUMN_COMPLETED, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Withdrawn"), ST_OVERVIEW_COLUMN_WITHDRAWN, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Classes"), ST_OVERVIEW_COLUMN_CLASSES, TRUE, FALSE);
-  st_table_add_column (self->townships_view, _("Not Met This Month"), ST_OVERVIEW_COLUMN_NO_SESSION, TRUE, FALSE);
+  st_table_add_column (self->townships_view, _("Behind Schedule"), ST_OVERVIEW_COLUMN_NO_SESSION, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Hours Short"), ST_OVERVIEW_COLUMN_NEAR_END, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Incomplete Records"), ST_OVERVIEW_COLUMN_INCOMPLETE, TRUE, FALSE);
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);

@@ -18,6 +18,7 @@
 #include "st-program.h"
 #include "st-records.h"
 #include "st-report.h"
+#include "st-schedule.h"
 #include "st-signin.h"
 
 /* Shared parsing */
@@ -395,6 +396,7 @@ class_to_json (JsonBuilder *b,
   st_cli_add_string (b, "township_code", c->township_code);
   st_cli_add_string (b, "teaching_point", c->teaching_point);
   st_cli_add_string (b, "start_date", c->start_date);
+  st_cli_add_string (b, "schedule", c->schedule);
   json_builder_set_member_name (b, "trainers");
   json_builder_begin_array (b);
   for (guint i = 0; c->trainers && c->trainers[i]; i++)
@@ -408,9 +410,11 @@ int
 st_cli_class (Globals *g, int argc, char **argv)
 {
   g_autofree char *name = NULL, *program = NULL, *major = NULL, *township = NULL;
-  g_autofree char *point = NULL, *start = NULL, *notes = NULL;
+  g_autofree char *point = NULL, *start = NULL, *notes = NULL, *schedule = NULL;
   g_auto(GStrv) trainers = NULL;
   GOptionEntry entries[] = {
+    { "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule,
+      N_("Concentrated teaching: monthly (a day a month) or blocks (twice a year); default the program’s"), N_("SCHEDULE") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Name of the class"), N_("NAME") },
     { "program", 0, 0, G_OPTION_ARG_STRING, &program, N_("Program code (default secondary-vocational)"), N_("CODE") },
     { "major", 0, 0, G_OPTION_ARG_STRING, &major, N_("Major"), N_("MAJOR") },
@@ -452,6 +456,7 @@ st_cli_class (Globals *g, int argc, char **argv)
       c->start_date = g_strdup (start);
       c->trainers = g_steal_pointer (&trainers);
       c->notes = g_strdup (notes);
+      c->schedule = g_strdup (schedule);
       if (!st_class_create (db, c, &error))
         return fail (g_steal_pointer (&error));
       if (g->json)
@@ -497,11 +502,31 @@ st_cli_class (Globals *g, int argc, char **argv)
       g_autoptr(StClass) c = NULL;
       g_autoptr(GPtrArray) enrolments = NULL;
       g_autoptr(GPtrArray) sessions = NULL;
+      g_autofree char *schedule_text = NULL;
+      StScheduleStatus status = { 0, };
+      gboolean has_schedule = FALSE;
 
       if (id == NULL || (c = st_class_load (db, id, &error)) == NULL
           || (enrolments = st_enrolment_list (db, id, NULL, &error)) == NULL
           || (sessions = st_session_list (db, id, &error)) == NULL)
         return fail (g_steal_pointer (&error));
+      {
+        g_autoptr(StProgram) rules = st_program_load (db, c->program_code, NULL);
+        g_autofree char *today = today_or (NULL);
+
+        if (rules != NULL && rules->kind == ST_PROGRAM_DIPLOMA
+            && !st_class_schedule_status (db, c->id, today, &status, &error))
+          return fail (g_steal_pointer (&error));
+        if (rules != NULL && rules->kind == ST_PROGRAM_DIPLOMA)
+          {
+            g_autofree char *kind = st_schedule_describe (rules, status.schedule);
+            g_autofree char *held = st_schedule_status_describe (rules, &status);
+
+            schedule_text = g_strdup_printf (status.behind ? _("Schedule: %s — %s, behind") : _("Schedule: %s — %s"),
+                                             kind, held);
+            has_schedule = TRUE;
+          }
+      }
       if (g->json)
         {
           g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -509,6 +534,19 @@ st_cli_class (Globals *g, int argc, char **argv)
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "class");
           class_to_json (b, c);
+          if (has_schedule)
+            {
+              json_builder_set_member_name (b, "schedule");
+              json_builder_begin_object (b);
+              st_cli_add_string (b, "schedule", st_schedule_to_code (status.schedule));
+              json_builder_set_member_name (b, "behind");
+              json_builder_add_boolean_value (b, status.behind);
+              st_cli_add_int (b, "month_minutes", status.month_minutes);
+              st_cli_add_int (b, "months_short", status.months_short);
+              st_cli_add_int (b, "blocks_held", status.blocks_held);
+              st_cli_add_int (b, "blocks_expected", status.blocks_expected);
+              json_builder_end_object (b);
+            }
           json_builder_set_member_name (b, "enrolments");
           json_builder_begin_array (b);
           for (guint i = 0; i < enrolments->len; i++)
@@ -538,6 +576,8 @@ st_cli_class (Globals *g, int argc, char **argv)
         }
       g_print ("%s (%s, %s, %s)\n", c->name, c->major ? c->major : "",
                st_cli_division_name (divisions, c->township_code), c->start_date);
+      if (schedule_text != NULL)
+        g_print ("%s\n", schedule_text);
       g_print (g_dngettext (GETTEXT_PACKAGE, "%u participant enrolled:\n", "%u participants enrolled:\n",
                             enrolments->len), enrolments->len);
       for (guint i = 0; i < enrolments->len; i++)

@@ -526,14 +526,19 @@ add_column (StDb        *self,
 }
 
 /* Annex 6 at its edges (issue 17): an approved extension of the study
- * length, in years, when the program allows one (§(七)1(2)). */
+ * length, in years, when the program allows one (§(七)1(2)); the schedule
+ * of a class's concentrated teaching, monthly or in blocks (§(五)4; NULL =
+ * the program's default). */
 static gboolean
 migrate_to_7 (StDb    *self,
               GError **error)
 {
   return add_column (self, "enrolments", "extension_years",
                      "INTEGER NOT NULL DEFAULT 0 CHECK (extension_years BETWEEN 0 AND 10)", error)
-         && st_db_schema_create_triggers (self, "enrolments", error);
+         && st_db_schema_create_triggers (self, "enrolments", error)
+         && add_column (self, "classes", "schedule",
+                        "TEXT CHECK (schedule IS NULL OR schedule = 'monthly' OR schedule = 'blocks')", error)
+         && st_db_schema_create_triggers (self, "classes", error);
 }
 
 /* Migration N brings the schema from version N-1 to N. Append, never edit a

@@ -21,6 +21,7 @@ typedef struct
   /* What is dated on or before it counts: the date evaluated, or the end
    * of the study length if earlier (annex 6 §(七)1(2), §(七)2). */
   char              cutoff[11];
+  gint64            online_concentrated;   /* online class minutes counted as concentrated */
   guint             assessed;       /* StAssessmentKind bits with a result */
   guint             passed;         /* … whose latest result is pass */
   guint             exempted;
@@ -216,8 +217,18 @@ apply_rules (Entry      *en,
     }
   else
     {
-      /* §(五)4: concentrated teaching, 96 hours per year of study length. */
-      e->required_concentrated = p->concentrated_minutes_per_year * e->study_years;
+      /* §(五)4: concentrated teaching per year of study length, as the
+       * class's schedule has it: 96 hours (a day a month), or 2 blocks of
+       * 120 hours. */
+      e->required_concentrated = st_program_concentrated_per_year (p, e->schedule) * e->study_years;
+      /* §(五)4 集中授课部分课时可采取线上教学: a part, when the program caps it. */
+      if (p->online_concentrated_max_percent >= 0)
+        {
+          gint64 allowed = e->required_concentrated * p->online_concentrated_max_percent / 100;
+
+          if (en->online_concentrated > allowed)
+            e->concentrated -= en->online_concentrated - allowed;
+        }
       if (e->concentrated < e->required_concentrated)
         add_missing (e, ST_MISSING_CONCENTRATED, e->required_concentrated - e->concentrated, 0);
       /* §(五)4: self-study not less than the concentrated hours attended. */
@@ -402,7 +413,7 @@ sum_study_logs (gpointer data)
 #define ENROLMENTS_SQL \
   "SELECT e.id, e.participant_id, e.class_id, e.township_code, e.enrolled_on, e.study_years," \
   " e.state, e.state_date, e.early_graduation_requested_on, e.internship_done_on," \
-  " p.name, p.id_number, c.program_id, e.extension_years" \
+  " p.name, p.id_number, c.program_id, e.extension_years, c.schedule" \
   " FROM enrolments e JOIN participants p ON p.id = e.participant_id" \
   " JOIN classes c ON c.id = e.class_id" \
   " WHERE e.deleted = 0 AND p.deleted = 0 AND p.merged_into IS NULL AND e.enrolled_on <= ?1" \
@@ -518,6 +529,7 @@ st_eligibility_evaluate_full (StDb                     *db,
       e->id_number = dup_col (stmt, 11);
       e->program_code = g_strdup (program_code);
       e->extension_years = sqlite3_column_int (stmt, 13);
+      e->schedule = st_program_schedule (en.program, (const char *) sqlite3_column_text (stmt, 14));
       e->end_date = st_program_end_date (en.program, e->enrolled_on, e->study_years, e->extension_years);
       e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
       g_strlcpy (en.cutoff, e->end_date != NULL && strcmp (e->end_date, as_of) < 0 ? e->end_date : as_of,
@@ -665,6 +677,8 @@ st_eligibility_evaluate_full (StDb                     *db,
                     en->e->attended += minutes;
                     if (counts)
                       en->e->concentrated += minutes;
+                    if (counts && g_str_equal (session->mode, "online"))
+                      en->online_concentrated += minutes;
                     break;
                   }
                 i = en->next;
@@ -888,8 +902,13 @@ st_eligibility_list (StDb                     *db,
       e->extension_years = sqlite3_column_int (stmt, 13);
       /* A program that cannot be read is counted in years here; the
        * evaluation names the problem. */
-      e->end_date = st_program_end_date (cached_program (db, programs, e->program_code, NULL),
-                                         e->enrolled_on, e->study_years, e->extension_years);
+      {
+        const StProgram *program = cached_program (db, programs, e->program_code, NULL);
+
+        e->end_date = st_program_end_date (program, e->enrolled_on, e->study_years, e->extension_years);
+        if (program != NULL)
+          e->schedule = st_program_schedule (program, (const char *) sqlite3_column_text (stmt, 14));
+      }
       e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
       if (decided && g_strcmp0 (state, "withdrawn") == 0)
         e->outcome = ST_OUTCOME_STUDY_RECORD;

@@ -53,6 +53,7 @@ typedef struct
   char      *end_date;              /* enrolled_on + study length (+ extension): nothing later counts */
   guint      study_years;
   guint      extension_years;       /* approved extension of the study length */
+  StSchedule schedule;              /* the class's concentrated-teaching schedule */
   StOutcome  outcome;
   /* Minutes up to the date. */
   gint64     concentrated;          /* class sessions that count as concentrated */

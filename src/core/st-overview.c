@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "st-overview.h"
+#include "st-schedule.h"
 
 void
 st_overview_township_free (StOverviewTownship *t)
@@ -117,6 +118,48 @@ st_overview_townships (StDb        *db,
       st_db_set_error (db, rc, _("reading the classes"), error);
       return NULL;
     }
+  /* Each class that still teaches someone, against its own schedule. */
+  stmt = st_db_prepare (db,
+                        "SELECT c.id, c.township_code FROM classes c WHERE c.deleted = 0"
+                        " AND EXISTS (SELECT 1 FROM enrolments e WHERE e.class_id = c.id AND e.deleted = 0"
+                        "             AND e.state = 'studying')",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  {
+    g_autoptr(GPtrArray) classes = g_ptr_array_new_with_free_func (g_free);
+
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        g_ptr_array_add (classes, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+        g_ptr_array_add (classes, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+      }
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE)
+      {
+        st_db_set_error (db, rc, _("reading the classes"), error);
+        return NULL;
+      }
+    for (guint i = 0; i < classes->len; i += 2)
+      {
+        g_autoptr(GError) local = NULL;
+        StScheduleStatus status;
+
+        /* A training has no schedule; a class whose program cannot be
+         * read is not judged here (the Graduation page names it). */
+        if (!st_class_schedule_status (db, g_ptr_array_index (classes, i), month, &status, &local))
+          {
+            if (local->domain == ST_DB_ERROR)
+              {
+                g_propagate_error (error, g_steal_pointer (&local));
+                return NULL;
+              }
+            continue;
+          }
+        if (status.behind)
+          township_for (by_code, list, g_ptr_array_index (classes, i + 1))->classes_behind_schedule++;
+      }
+  }
   g_ptr_array_sort (list, compare_townships);
   return g_steal_pointer (&list);
 }

@@ -380,9 +380,15 @@ st_program_new_from_data (const char  *json,
                      &p->practical_sessions_count_as_concentrated, error))
     return NULL;
 
+  p->default_schedule = ST_SCHEDULE_MONTHLY;
+  p->monthly_meeting_minutes = 8 * 60;
+  p->block_minutes = 120 * 60;
+  p->blocks_per_year = 2;
+  p->online_concentrated_max_percent = -1;
   if (p->kind == ST_PROGRAM_DIPLOMA)
     {
       gint64 n = 0;
+      g_autofree char *schedule = NULL;
 
       if (!read_number (obj, name, "concentrated_hours_per_year", TRUE, 0, 2000, 60,
                         &p->concentrated_minutes_per_year, error)
@@ -400,6 +406,28 @@ st_program_new_from_data (const char  *json,
           || !read_string (obj, name, "graduate_education_level", TRUE, &p->graduate_education_level, error))
         return NULL;
       p->min_assignments = (guint) n;
+      /* §(五)4: the schedule of concentrated teaching, and how much of it
+       * may be online. */
+      if (!read_string (obj, name, "concentrated_schedule", FALSE, &schedule, error)
+          || !read_number (obj, name, "monthly_meeting_hours", FALSE, 1, 24, 60, &p->monthly_meeting_minutes, error)
+          || !read_number (obj, name, "block_hours", FALSE, 1, 2000, 60, &p->block_minutes, error))
+        return NULL;
+      if (schedule != NULL && st_schedule_from_code (schedule) < 0)
+        {
+          field_error (error, name, "concentrated_schedule", _("must be \"monthly\" or \"blocks\""));
+          return NULL;
+        }
+      if (schedule != NULL)
+        p->default_schedule = st_schedule_from_code (schedule);
+      n = p->blocks_per_year;
+      if (!read_number (obj, name, "blocks_per_year", FALSE, 1, 12, 1, &n, error))
+        return NULL;
+      p->blocks_per_year = (guint) n;
+      n = -1;
+      if (!read_number (obj, name, "online_concentrated_max_percent", FALSE, 0, 100, 1, &n, error))
+        return NULL;
+      p->online_concentrated_max_percent = (int) n;
+      n = 0;
       if (p->internship_required)
         {
           n = 0;
@@ -603,6 +631,61 @@ st_program_study_years (const StProgram *program,
                         const char      *education)
 {
   return program->study_years[st_education_from_code (education)];
+}
+
+const char *
+st_schedule_to_code (StSchedule schedule)
+{
+  return schedule == ST_SCHEDULE_BLOCKS ? "blocks" : "monthly";
+}
+
+int
+st_schedule_from_code (const char *code)
+{
+  if (g_strcmp0 (code, "monthly") == 0)
+    return ST_SCHEDULE_MONTHLY;
+  if (g_strcmp0 (code, "blocks") == 0)
+    return ST_SCHEDULE_BLOCKS;
+  return -1;
+}
+
+StSchedule
+st_program_schedule (const StProgram *program,
+                     const char      *code)
+{
+  int s = st_schedule_from_code (code);
+
+  return s >= 0 ? (StSchedule) s : program->default_schedule;
+}
+
+gint64
+st_program_concentrated_per_year (const StProgram *program,
+                                  StSchedule       schedule)
+{
+  if (schedule == ST_SCHEDULE_BLOCKS)
+    return program->block_minutes * program->blocks_per_year;
+  return program->concentrated_minutes_per_year;
+}
+
+char *
+st_schedule_describe (const StProgram *program,
+                      StSchedule       schedule)
+{
+  g_autofree char *hours = NULL;
+
+  if (schedule == ST_SCHEDULE_BLOCKS)
+    {
+      hours = g_strdup_printf ("%" G_GINT64_FORMAT, program->block_minutes / 60);
+      /* Translators: "2 blocks of 120 hours a year" (每年集中培训不少于两次，每次不低于120学时) */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u block of %s hours a year",
+                                           "%u blocks of %s hours a year", program->blocks_per_year),
+                              program->blocks_per_year, hours);
+    }
+  hours = g_strdup_printf ("%" G_GINT64_FORMAT, program->monthly_meeting_minutes / 60);
+  /* Translators: "A day of 8 hours each month" (每月集中授课1次，每次1天(8学时)) */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "A day of %s hour each month",
+                                       "A day of %s hours each month",
+                                       (gulong) (program->monthly_meeting_minutes / 60)), hours);
 }
 
 char *

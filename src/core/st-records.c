@@ -282,6 +282,7 @@ st_class_free (StClass *c)
   g_free (c->start_date);
   g_strfreev (c->trainers);
   g_free (c->notes);
+  g_free (c->schedule);
   g_free (c);
 }
 
@@ -389,6 +390,13 @@ st_class_create (StDb     *db,
                    c->township_code ? c->township_code : "");
   if (!check_date (c->start_date, _("Start date"), error))
     return FALSE;
+  if (c->schedule != NULL && st_schedule_from_code (c->schedule) < 0)
+    return refuse (error, ST_RECORDS_ERROR_INVALID,
+                   _("Schedule: “%s” is not monthly or blocks."), c->schedule);
+  if (c->schedule != NULL && program->kind != ST_PROGRAM_DIPLOMA)
+    return refuse (error, ST_RECORDS_ERROR_INVALID,
+                   _("Schedule: the program “%s” is a training; its classes have no schedule of concentrated teaching."),
+                   program->name);
 
   if (c->id == NULL)
     c->id = st_uuid_new ();
@@ -400,12 +408,13 @@ st_class_create (StDb     *db,
       TEXT ("name", c->name), TEXT ("program_id", program->code), TEXT ("major_id", c->major),
       TEXT ("township_code", c->township_code), TEXT ("teaching_point", c->teaching_point),
       TEXT ("start_date", c->start_date), TEXT ("trainers", trainers), TEXT ("notes", c->notes),
+      TEXT ("schedule", c->schedule),
     };
     return upsert (db, "classes", c->id, cols, G_N_ELEMENTS (cols), _("saving a class"), error);
   }
 }
 
-#define CLASS_COLUMNS "id, name, program_id, major_id, township_code, teaching_point, start_date, trainers, notes"
+#define CLASS_COLUMNS "id, name, program_id, major_id, township_code, teaching_point, start_date, trainers, notes, schedule"
 
 static StClass *
 class_from_row (sqlite3_stmt *stmt)
@@ -422,6 +431,7 @@ class_from_row (sqlite3_stmt *stmt)
   c->start_date = column_dup (stmt, 6);
   c->trainers = trainers_from_json (trainers);
   c->notes = column_dup (stmt, 8);
+  c->schedule = column_dup (stmt, 9);
   return c;
 }
 
@@ -497,7 +507,7 @@ st_class_summaries (StDb     *db,
       StClassSummary *summary = g_new0 (StClassSummary, 1);
 
       summary->klass = class_from_row (stmt);
-      summary->studying = (guint) sqlite3_column_int64 (stmt, 9);
+      summary->studying = (guint) sqlite3_column_int64 (stmt, 10);
       g_ptr_array_add (list, summary);
     }
   sqlite3_reset (stmt);

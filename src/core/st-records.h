@@ -30,6 +30,7 @@ typedef struct
   char  *start_date;       /* YYYY-MM-DD */
   char **trainers;         /* account or person names */
   char  *notes;
+  char  *schedule;         /* monthly | blocks; NULL = the program's default (annex 6 §(五)4) */
 } StClass;
 
 typedef struct

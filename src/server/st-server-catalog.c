@@ -28,6 +28,7 @@ static const char *const assessment_kind_values[] = { "culture", "skill", "moral
 static const char *const result_values[] = { "pass", "fail", NULL };
 static const char *const exemption_kind_values[] = { "exemption", "credit", "internship_waiver", NULL };
 static const char *const certificate_kind_values[] = { "graduation", "completion", "study_record", NULL };
+static const char *const schedule_values[] = { "monthly", "blocks", NULL };
 
 /* What the laptop schema's CHECK constraints and the core's validation
  * check, field by field. A table of NULL means every table. A rule for a
@@ -62,6 +63,7 @@ static const struct
   { "participants", "poverty", ST_CHECK_ENUM, poverty_values, 0, 0 },
   { "classes", "start_date", ST_CHECK_DATE, NULL, 0, 0 },
   { "classes", "trainers", ST_CHECK_NAMES, NULL, 0, 0 },
+  { "classes", "schedule", ST_CHECK_ENUM, schedule_values, 0, 0 },
   { "enrolments", "enrolled_on", ST_CHECK_DATE, NULL, 0, 0 },
   { "enrolments", "study_years", ST_CHECK_RANGE, NULL, 1, 10 },
   { "enrolments", "state", ST_CHECK_ENUM, state_values, 0, 0 },

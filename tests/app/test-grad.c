@@ -491,10 +491,15 @@ test_overview_counts (Fixture *f, gconstpointer data)
                       "SELECT count (*) FROM participants WHERE deleted = 0 AND merged_into IS NULL AND"
                       " (phone IS NULL OR phone = '' OR education IS NULL OR ethnicity IS NULL OR ethnicity = ''"
                       "  OR (village_code IS NULL AND (village_name IS NULL OR village_name = '')))", NULL, NULL);
+  /* Classes behind their schedule: the demo's diploma classes keep the
+   * monthly one, a day of 8 hours (every mode counts as concentrated);
+   * trainings have none; a class not yet started owes nothing. */
   no_session = count (f->db,
-                      "SELECT count (*) FROM classes c WHERE c.deleted = 0"
+                      "SELECT count (*) FROM classes c WHERE c.deleted = 0 AND c.program_id = 'secondary-vocational'"
+                      " AND c.start_date <= ?2"
                       " AND c.id IN (SELECT class_id FROM enrolments WHERE deleted = 0 AND state = 'studying')"
-                      " AND c.id NOT IN (SELECT class_id FROM sessions WHERE deleted = 0 AND date >= ?1 AND date <= ?2)",
+                      " AND (SELECT coalesce (sum (minutes), 0) FROM sessions WHERE class_id = c.id AND deleted = 0"
+                      "      AND date >= ?1 AND date <= ?2) < 8 * 60",
                       first, today);
   participants = count (f->db, "SELECT count (*) FROM participants WHERE deleted = 0", NULL, NULL);
   all = st_eligibility_evaluate (f->db, NULL, &error);

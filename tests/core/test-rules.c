@@ -11,6 +11,7 @@
 #include "st-participant-query.h"
 #include "st-participant.h"
 #include "st-records.h"
+#include "st-schedule.h"
 #include "test-util.h"
 
 /* A participant on the diploma program with everything done, unless the
@@ -28,6 +29,7 @@ typedef struct
   const char *moral;
   gboolean    internship;
   const char *program;
+  const char *schedule;           /* the class's; NULL = the program's */
 } Scenario;
 
 static const Scenario complete = {
@@ -144,6 +146,7 @@ build (Fixture *f, const Scenario *s)
   c->major = g_strdup ("种植");
   c->township_code = g_strdup ("522327104000");
   c->start_date = g_strdup ("2024-03-01");
+  c->schedule = g_strdup (s->schedule);
   g_assert_true (st_class_create (f->db, c, &error));
   g_assert_no_error (error);
   f->klass = g_strdup (c->id);
@@ -868,6 +871,167 @@ test_outcome_names (void)
     }
 }
 
+/* §(五)4: 每班每月集中授课1次，每次1天(8学时) 或 每年每班集中培训不少于两次，
+ * 每次不低于120学时. A person needs the hours of the class's schedule: 96 a
+ * year monthly, 2 × 120 in blocks; one block of 120 is short. */
+typedef struct
+{
+  const char *name;
+  const char *schedule;
+  gint64      attended;     /* concentrated minutes */
+  gint64      required;
+  StOutcome   outcome;
+} ScheduleCase;
+
+static const ScheduleCase schedule_cases[] = {
+  { "monthly/96", NULL, 96 * 60, 96 * 60, ST_OUTCOME_ELIGIBLE },
+  { "monthly/95", "monthly", 95 * 60, 96 * 60, ST_OUTCOME_COMPLETION },
+  { "blocks/one-block-of-120", "blocks", 120 * 60, 240 * 60, ST_OUTCOME_COMPLETION },
+  { "blocks/two-blocks-of-120", "blocks", 240 * 60, 240 * 60, ST_OUTCOME_ELIGIBLE },
+  { "blocks/239", "blocks", 239 * 60, 240 * 60, ST_OUTCOME_COMPLETION },
+};
+
+static void
+test_schedule_requirement (Fixture *f, gconstpointer data)
+{
+  const ScheduleCase *c = data;
+  Scenario s = complete;
+  StEligibility *e;
+
+  s.schedule = c->schedule;
+  s.concentrated = c->attended;
+  s.self_study = MAX (360 * 60, c->attended);
+  build (f, &s);
+  e = evaluate (f, "2025-03-01");
+  g_assert_cmpint (e->required_concentrated, ==, c->required);
+  g_assert_cmpint (e->schedule, ==, c->schedule && g_str_equal (c->schedule, "blocks") ? ST_SCHEDULE_BLOCKS
+                                                                                         : ST_SCHEDULE_MONTHLY);
+  g_assert_cmpint (e->outcome, ==, c->outcome);
+  if (c->outcome == ST_OUTCOME_COMPLETION)
+    assert_missing (e, ST_MISSING_CONCENTRATED, c->required - c->attended);
+}
+
+/* Whether the class keeps its schedule: blocks of meetings on days at most
+ * a weekend apart, together 120 hours; the monthly day of 8 hours. */
+typedef struct
+{
+  const char *name;
+  const char *schedule;
+  const char *first;        /* the first meeting; a run of daily meetings from it */
+  int         days;
+  int         minutes;      /* each day */
+  int         skip_after;   /* a gap of this many days after the first half (0 = none) */
+  const char *second;       /* a second run, or NULL */
+  const char *as_of;
+  gboolean    behind;
+  guint       blocks_held;
+  guint       blocks_expected;
+} ClassScheduleCase;
+
+static const ClassScheduleCase class_schedule_cases[] = {
+  /* 15 days of 8 hours = one block of 120. */
+  { "blocks/one-block-a-year", "blocks", "2024-04-01", 15, 480, 0, NULL, "2025-03-01", TRUE, 1, 2 },
+  { "blocks/two-blocks-a-year", "blocks", "2024-04-01", 15, 480, 0, "2024-10-08", "2025-03-01", FALSE, 2, 2 },
+  { "blocks/119-hours-is-no-block", "blocks", "2024-04-01", 15, 476, 0, "2024-10-08", "2025-03-01", TRUE, 0, 2 },
+  { "blocks/a-weekend-apart", "blocks", "2024-04-01", 15, 480, 2, "2024-10-08", "2025-03-01", FALSE, 2, 2 },
+  { "blocks/three-days-apart", "blocks", "2024-04-01", 15, 480, 3, "2024-10-08", "2025-03-01", TRUE, 0, 2 },
+  { "blocks/half-a-year-one-due", "blocks", "2024-04-01", 15, 480, 0, NULL, "2024-09-01", FALSE, 1, 1 },
+  { "blocks/five-months-none-due", "blocks", "2024-06-01", 15, 480, 0, NULL, "2024-07-31", FALSE, 1, 0 },
+  { "blocks/five-months-nothing", "blocks", "2024-09-01", 15, 480, 0, NULL, "2024-07-31", FALSE, 0, 0 },
+  { "blocks/six-months-nothing", "blocks", "2024-09-02", 15, 480, 0, NULL, "2024-09-01", TRUE, 0, 1 },
+  { "monthly/8-hours-this-month", NULL, "2024-03-05", 1, 480, 0, NULL, "2024-03-31", FALSE, 0, 0 },
+  { "monthly/7-hours-this-month", "monthly", "2024-03-05", 1, 420, 0, NULL, "2024-03-31", TRUE, 0, 0 },
+};
+
+static void
+test_class_schedule (Fixture *f, gconstpointer data)
+{
+  const ClassScheduleCase *c = data;
+  Scenario s = complete;
+  g_autoptr(GError) error = NULL;
+  StScheduleStatus status;
+
+  s.schedule = c->schedule;
+  s.concentrated = 0;
+  build (f, &s);
+  for (int run = 0; run < 2; run++)
+    {
+      const char *first = run == 0 ? c->first : c->second;
+      GDate *day;
+      char iso[16];
+
+      if (first == NULL)
+        continue;
+      day = date (first);
+      for (int i = 0; i < c->days; i++)
+        {
+          if (c->skip_after > 0 && i == c->days / 2)
+            g_date_add_days (day, c->skip_after);
+          g_date_strftime (iso, sizeof iso, "%Y-%m-%d", day);
+          add_session (f, iso, c->minutes);
+          g_date_add_days (day, 1);
+        }
+    }
+  g_assert_true (st_class_schedule_status (f->db, f->klass, c->as_of, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status.behind, ==, c->behind);
+  if (status.schedule == ST_SCHEDULE_BLOCKS)
+    {
+      g_assert_cmpuint (status.blocks_held, ==, c->blocks_held);
+      g_assert_cmpuint (status.blocks_expected, ==, c->blocks_expected);
+    }
+  else
+    g_assert_cmpint (status.month_minutes, ==, c->minutes);
+}
+
+/* A program may cap the share of concentrated teaching held online (none
+ * by default): with 50 %, 60 online hours of 96 count as 48. */
+static void
+test_online_cap (Fixture *f, gconstpointer data)
+{
+  gboolean capped = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+  Scenario s = complete;
+  StEligibility *e;
+
+  if (capped)
+    {
+      g_autoptr(StProgram) p = st_program_load (f->db, "secondary-vocational", &error);
+      g_autofree char *json = g_strdup_printf ("{\"online_concentrated_max_percent\": 50, %s", strchr (p->json, '{') + 1);
+      g_autoptr(StProgram) county = st_program_new_from_data (json, -1, "secondary-vocational.json", &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (county->online_concentrated_max_percent, ==, 50);
+      g_assert_true (st_program_save (f->db, county, &error));
+    }
+  s.concentrated = 36 * 60;
+  build (f, &s);
+  for (int i = 0; i < 60 / 6; i++)
+    {
+      g_autoptr(StSession) session = g_new0 (StSession, 1);
+      g_autofree char *day = g_strdup_printf ("2024-%02d-20", 3 + i);
+
+      session->class_id = g_strdup (f->klass);
+      session->date = g_strdup (day);
+      session->minutes = 6 * 60;
+      session->mode = g_strdup ("online");
+      session->subject = g_strdup ("policy");
+      g_assert_true (st_session_create (f->db, session, &error));
+      g_assert_cmpint (st_attendance_fill_present (f->db, session->id, &error), ==, 1);
+    }
+  e = evaluate (f, "2025-03-01");
+  if (capped)
+    {
+      g_assert_cmpint (e->concentrated, ==, (36 + 48) * 60);
+      assert_missing (e, ST_MISSING_CONCENTRATED, 12 * 60);
+    }
+  else
+    {
+      g_assert_cmpint (e->concentrated, ==, 96 * 60);
+      g_assert_cmpint (e->outcome, ==, ST_OUTCOME_ELIGIBLE);
+    }
+}
+
 static void
 test_broken_program (void)
 {
@@ -953,6 +1117,20 @@ main (int argc, char **argv)
       ADD (path, &window_cases[i], test_study_window);
     }
   ADD ("/core/rules/study-window/extension", NULL, test_study_extension);
+  for (guint i = 0; i < G_N_ELEMENTS (schedule_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/rules/schedule/requirement/%s", schedule_cases[i].name);
+
+      ADD (path, &schedule_cases[i], test_schedule_requirement);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (class_schedule_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/rules/schedule/class/%s", class_schedule_cases[i].name);
+
+      ADD (path, &class_schedule_cases[i], test_class_schedule);
+    }
+  ADD ("/core/rules/schedule/online-uncapped", GINT_TO_POINTER (FALSE), test_online_cap);
+  ADD ("/core/rules/schedule/online-capped-50", GINT_TO_POINTER (TRUE), test_online_cap);
   for (guint i = 0; i < G_N_ELEMENTS (training_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/core/rules/training-program/%s", training_cases[i].name);
