@@ -81,6 +81,16 @@ progress_text (StClassView         *self,
       hours = g_strdup_printf (_("Concentrated %s / %s h · self-study and online %s / %s h"),
                                done, needed, study, study_needed);
     }
+  /* §(六)2–3: credits, when someone has some or the program asks for them. */
+  if (e->credits > 0 || (self->program != NULL && self->program->min_credits > 0))
+    {
+      /* Translators: appended to a participant's hours: " · 4 credits" */
+      g_autofree char *credits = g_strdup_printf (ngettext (" · %u credit", " · %u credits", e->credits), e->credits);
+      char *with = g_strconcat (hours, credits, NULL);
+
+      g_free (hours);
+      hours = with;
+    }
   if (*missing == '\0')
     return g_strdup_printf ("%s\n%s", hours, st_outcome_to_display (e->outcome));
   /* Translators: "<hours>\nStill missing: <what>" */

@@ -994,8 +994,11 @@ int
 st_cli_exempt (Globals *g, int argc, char **argv)
 {
   g_autofree char *klass = NULL, *kind = NULL, *target = NULL, *basis = NULL, *date = NULL;
+  g_autofree char *credit_basis = NULL;
   int credits = 0, years = 0;
   GOptionEntry entries[] = {
+    { "credit-basis", 0, 0, G_OPTION_ARG_STRING, &credit_basis,
+      N_("For credits: certificate, award or innovation (annex 6 §(六)2–3)"), N_("BASIS") },
     { "class", 0, 0, G_OPTION_ARG_STRING, &klass, N_("The class (if the participant is in several)"), N_("CLASS") },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("exemption, credit or internship_waiver"), N_("KIND") },
     { "target", 0, 0, G_OPTION_ARG_STRING, &target, N_("For an exemption: culture or skill"), N_("KIND") },
@@ -1015,15 +1018,21 @@ st_cli_exempt (Globals *g, int argc, char **argv)
                              entries, &argc, &argv))
     return 2;
   if (argc != 2)
-    return usage ("exempt ID-NUMBER --kind exemption|credit|internship_waiver --basis TEXT [--target K] [--credits N] [--years N]");
+    return usage ("exempt ID-NUMBER --kind exemption|credit|internship_waiver --basis TEXT [--target K] [--credits N] [--credit-basis certificate|award|innovation] [--years N]");
   db = st_cli_open_db (g);
   if (db == NULL)
     return 1;
   day = today_or (date);
   eid = resolve_enrolment (db, klass, argv[1], &error);
-  if (eid == NULL
-      || !st_exemption_add (db, eid, kind, target, basis,
-                            g_strcmp0 (kind, "internship_waiver") == 0 ? years : credits, day, &error))
+  if (eid == NULL)
+    return fail (g_steal_pointer (&error));
+  if (g_strcmp0 (kind, "credit") == 0)
+    {
+      if (!st_credit_add (db, eid, credit_basis, basis, credits, day, &error))
+        return fail (g_steal_pointer (&error));
+    }
+  else if (!st_exemption_add (db, eid, kind, target, basis,
+                              g_strcmp0 (kind, "internship_waiver") == 0 ? years : credits, day, &error))
     return fail (g_steal_pointer (&error));
   return 0;
 }
@@ -1133,6 +1142,7 @@ eligibility_to_json (JsonBuilder   *b,
   st_cli_add_int (b, "self_study_minutes", e->self_study);
   st_cli_add_int (b, "online_minutes", e->online);
   st_cli_add_int (b, "attended_minutes", e->attended);
+  st_cli_add_int (b, "credits", e->credits);
   st_cli_add_int (b, "assignments_done", e->assignments_done);
   st_cli_add_int (b, "assignments_total", e->assignments_total);
   json_builder_set_member_name (b, "missing");

@@ -17,6 +17,8 @@
 #include "st-import.h"
 #include "st-locale.h"
 #include "st-participant.h"
+#include "st-participant-query.h"
+#include "st-records.h"
 
 #include "st-cli-private.h"
 
@@ -585,6 +587,7 @@ cmd_participant (Globals *g, int argc, char **argv)
   g_autoptr(StDb) db = NULL;
   g_autoptr(StDivisions) divisions = NULL;
   g_autoptr(StParticipant) p = NULL;
+  g_autoptr(GPtrArray) enrolments = NULL;
   g_autoptr(GError) error = NULL;
   const StParticipantField *fields;
   guint n_fields;
@@ -625,12 +628,39 @@ cmd_participant (Globals *g, int argc, char **argv)
       return 1;
     }
 
+  enrolments = st_enrolment_list (db, NULL, p->id, &error);
+  if (enrolments == NULL)
+    {
+      st_cli_error (error->message);
+      return 1;
+    }
   if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+      JsonArray *list = json_array_new ();
 
       st_cli_participant_to_json (b, p, divisions, TRUE);
-      st_cli_print_json (json_builder_get_root (b));
+      node = json_builder_get_root (b);
+      /* The classes, with the credits (annex 6 §(六)2–3). */
+      for (guint i = 0; i < enrolments->len; i++)
+        {
+          StEnrolment *e = g_ptr_array_index (enrolments, i);
+          g_autoptr(StClass) c = st_class_load (db, e->class_id, NULL);
+          g_autofree char *credits = st_credits_describe (db, e->id, NULL, NULL);
+          JsonObject *o = json_object_new ();
+
+          json_object_set_string_member (o, "enrolment", e->id);
+          json_object_set_string_member (o, "class", c ? c->name : e->class_id);
+          json_object_set_string_member (o, "state", e->state);
+          if (credits != NULL)
+            json_object_set_string_member (o, "credits", credits);
+          else
+            json_object_set_null_member (o, "credits");
+          json_array_add_object_element (list, o);
+        }
+      json_object_set_array_member (json_node_get_object (node), "enrolments", list);
+      st_cli_print_json (node);
       return 0;
     }
 
@@ -654,6 +684,17 @@ cmd_participant (Globals *g, int argc, char **argv)
       else if (g_str_equal (fields[i].column, "poverty"))
         value = st_poverty_to_display (value);
       g_print ("%s: %s\n", _(fields[i].label), value ? value : "");
+    }
+  for (guint i = 0; i < enrolments->len; i++)
+    {
+      StEnrolment *e = g_ptr_array_index (enrolments, i);
+      g_autoptr(StClass) c = st_class_load (db, e->class_id, NULL);
+      g_autofree char *credits = st_credits_describe (db, e->id, NULL, NULL);
+
+      /* Translators: "Class: 巧马镇2024级种植班 (studying)" */
+      g_print ("%s: %s (%s)\n", _("Class"), c ? c->name : e->class_id, st_enrolment_state_to_display (e->state));
+      if (credits != NULL)
+        g_print ("  %s\n", credits);
     }
   if (p->deleted)
     g_print ("%s\n", _("This participant was deleted."));

@@ -528,7 +528,8 @@ add_column (StDb        *self,
 /* Annex 6 at its edges (issue 17): an approved extension of the study
  * length, in years, when the program allows one (§(七)1(2)); the schedule
  * of a class's concentrated teaching, monthly or in blocks (§(五)4; NULL =
- * the program's default). */
+ * the program's default); what credits rest on: a qualification
+ * certificate, a competition award or an innovation at work (§(六)2–3). */
 static gboolean
 migrate_to_7 (StDb    *self,
               GError **error)
@@ -538,7 +539,11 @@ migrate_to_7 (StDb    *self,
          && st_db_schema_create_triggers (self, "enrolments", error)
          && add_column (self, "classes", "schedule",
                         "TEXT CHECK (schedule IS NULL OR schedule = 'monthly' OR schedule = 'blocks')", error)
-         && st_db_schema_create_triggers (self, "classes", error);
+         && st_db_schema_create_triggers (self, "classes", error)
+         && add_column (self, "exemptions", "credit_basis",
+                        "TEXT CHECK (credit_basis IS NULL OR credit_basis = 'certificate' OR credit_basis = 'award'"
+                        " OR credit_basis = 'innovation')", error)
+         && st_db_schema_create_triggers (self, "exemptions", error);
 }
 
 /* Migration N brings the schema from version N-1 to N. Append, never edit a

@@ -102,6 +102,10 @@ st_missing_describe (const StMissing *m)
       return g_strdup (_("Internship not done"));
     case ST_MISSING_STUDY_LENGTH:
       return g_strdup (_("Study length not over, and no early graduation requested"));
+    case ST_MISSING_CREDITS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u credit short", "%u credits short",
+                                           (gulong) m->amount),
+                              (guint) m->amount);
     case ST_MISSING_ATTENDED:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s attended hour short",
                                            "%s attended hours short", n), hours);
@@ -261,6 +265,10 @@ apply_rules (Entry      *en,
           && (en->internship_done == NULL || g_strcmp0 (en->internship_done, en->cutoff) > 0))
         add_missing (e, ST_MISSING_INTERNSHIP, 0, 0);
     }
+
+  /* §(六)2–3: credits, when the program (the school) asks for some. */
+  if (e->credits < p->min_credits)
+    add_missing (e, ST_MISSING_CREDITS, p->min_credits - e->credits, 0);
 
   /* §(七)1–2: the outcome depends on the end of the study length. */
   over = g_strcmp0 (as_of, e->end_date) >= 0;
@@ -769,7 +777,7 @@ st_eligibility_evaluate_full (StDb                     *db,
 
       /* Exemptions and the internship waiver. */
       stmt = st_db_prepare (db,
-                            "SELECT enrolment_id, kind, target, date FROM exemptions"
+                            "SELECT enrolment_id, kind, target, date, credits FROM exemptions"
                             " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
                             " AND (?4 IS NULL OR enrolment_id = ?4)",
                             error);
@@ -787,6 +795,9 @@ st_eligibility_evaluate_full (StDb                     *db,
 
               if (strcmp ((const char *) sqlite3_column_text (stmt, 3), en->cutoff) > 0)
                 continue;
+              /* §(六)2–3: credits from a certificate, an award, an innovation. */
+              if (g_strcmp0 (kind, "exemption") == 0 || g_strcmp0 (kind, "credit") == 0)
+                en->e->credits += (guint) MAX (0, sqlite3_column_int (stmt, 4));
               if (g_strcmp0 (kind, "exemption") == 0)
                 en->exempted |= st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 2));
               else if (g_strcmp0 (kind, "internship_waiver") == 0)

@@ -31,6 +31,7 @@ typedef enum
   ST_MISSING_INTERNSHIP,            /* internship not done nor waived */
   ST_MISSING_STUDY_LENGTH,          /* all met, but before the end and no early-graduation request */
   ST_MISSING_ATTENDED,              /* training: attended hours short */
+  ST_MISSING_CREDITS,               /* credits short of the program's min_credits (count) */
 } StMissingKind;
 
 typedef struct
@@ -61,6 +62,7 @@ typedef struct
   gint64     online;
   gint64     attended;              /* all class sessions */
   gint64     required_concentrated;
+  guint      credits;               /* from certificates, awards, innovations (§(六)2–3) */
   guint      assignments_done;
   guint      assignments_total;
   GArray    *missing;               /* StMissing */

@@ -374,6 +374,14 @@ st_program_new_from_data (const char  *json,
     p->max_extension_years = (guint) n;
   }
 
+  {
+    gint64 n = 0;
+
+    if (!read_number (obj, name, "min_credits", FALSE, 0, 1000, 1, &n, error))
+      return NULL;
+    p->min_credits = (guint) n;
+  }
+
   if (!read_bool (obj, name, "online_sessions_count_as_concentrated", TRUE,
                   &p->online_sessions_count_as_concentrated, error)
       || !read_bool (obj, name, "practical_sessions_count_as_concentrated", TRUE,

@@ -84,6 +84,8 @@ typedef struct
   /* At most this share of the concentrated hours required may be held
    * online; -1 = no cap (the default). */
   int            online_concentrated_max_percent;
+  /* Credits required (§(六)2–3, the school's own rule); 0 = none. */
+  guint          min_credits;
   char          *graduate_education_level;
   char          *certificate_names[3];   /* graduation, completion, study record */
   char          *json;                   /* the source */

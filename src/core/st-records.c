@@ -1364,15 +1364,16 @@ st_assessment_record (StDb        *db,
   }
 }
 
-gboolean
-st_exemption_add (StDb        *db,
-                  const char  *enrolment_id,
-                  const char  *kind,
-                  const char  *target,
-                  const char  *basis,
-                  int          credits,
-                  const char  *date,
-                  GError     **error)
+static gboolean
+exemption_add (StDb        *db,
+               const char  *enrolment_id,
+               const char  *kind,
+               const char  *target,
+               const char  *credit_basis,
+               const char  *basis,
+               int          credits,
+               const char  *date,
+               GError     **error)
 {
   static const char *const kinds[] = { "exemption", "credit", "internship_waiver", NULL };
   g_autoptr(StEnrolment) e = st_enrolment_load (db, enrolment_id, error);
@@ -1425,12 +1426,110 @@ st_exemption_add (StDb        *db,
       target = NULL;
     }
 
+  if (credit_basis != NULL && st_credit_basis_to_display (credit_basis) == NULL)
+    return refuse (error, ST_RECORDS_ERROR_INVALID,
+                   _("Credits: “%s” is not certificate, award or innovation."), credit_basis);
+  if (credits > 1000 && !g_str_equal (kind, "internship_waiver"))
+    return refuse (error, ST_RECORDS_ERROR_INVALID, _("Credits: at most 1000."));
+
   id = st_uuid_new ();
   {
     const Col cols[] = {
       TEXT ("enrolment_id", enrolment_id), TEXT ("township_code", e->township_code), TEXT ("kind", kind),
       TEXT ("target", target), TEXT ("basis", why), INT ("credits", MAX (credits, 0)), TEXT ("date", date),
+      TEXT ("credit_basis", g_str_equal (kind, "internship_waiver") ? NULL : credit_basis),
     };
     return upsert (db, "exemptions", id, cols, G_N_ELEMENTS (cols), _("saving an exemption"), error);
   }
+}
+
+gboolean
+st_exemption_add (StDb        *db,
+                  const char  *enrolment_id,
+                  const char  *kind,
+                  const char  *target,
+                  const char  *basis,
+                  int          credits,
+                  const char  *date,
+                  GError     **error)
+{
+  /* An exemption rests on a qualification certificate (§(六)2). */
+  return exemption_add (db, enrolment_id, kind, target,
+                        g_strcmp0 (kind, "exemption") == 0 ? "certificate" : NULL,
+                        basis, credits, date, error);
+}
+
+gboolean
+st_credit_add (StDb        *db,
+               const char  *enrolment_id,
+               const char  *credit_basis,
+               const char  *basis,
+               int          credits,
+               const char  *date,
+               GError     **error)
+{
+  if (credit_basis == NULL)
+    return refuse (error, ST_RECORDS_ERROR_INVALID,
+                   _("Credits: say what they rest on: certificate, award or innovation."));
+  return exemption_add (db, enrolment_id, "credit", NULL, credit_basis, basis, credits, date, error);
+}
+
+char *
+st_credits_describe (StDb        *db,
+                     const char  *enrolment_id,
+                     const char  *as_of,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db,
+                                      "SELECT credit_basis, basis, credits FROM exemptions"
+                                      " WHERE enrolment_id = ?1 AND deleted = 0 AND credits > 0"
+                                      " AND (kind = 'credit' OR kind = 'exemption') AND (?2 IS NULL OR date <= ?2)"
+                                      " ORDER BY date, hlc",
+                                      error);
+  g_autoptr(GString) parts = g_string_new (NULL);
+  guint total = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, enrolment_id, -1, SQLITE_TRANSIENT);
+  st_db_bind_text (stmt, 2, as_of);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *kind = st_credit_basis_to_display ((const char *) sqlite3_column_text (stmt, 0));
+      int n = sqlite3_column_int (stmt, 2);
+
+      if (parts->len > 0)
+        /* Translators: separates the credits of one person */
+        g_string_append (parts, _(", "));
+      /* Translators: "Competition award 2 (县技能大赛二等奖)" */
+      g_string_append_printf (parts, _("%s %d (%s)"), kind ? kind : _("Credits"), n,
+                              (const char *) sqlite3_column_text (stmt, 1));
+      total += (guint) MAX (0, n);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the credits"), error);
+      return NULL;
+    }
+  if (total == 0)
+    return NULL;
+  /* Translators: "4 credits: <the list>" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u credit: %s", "%u credits: %s", total), total, parts->str);
+}
+
+const char *
+st_credit_basis_to_display (const char *code)
+{
+  if (g_strcmp0 (code, "certificate") == 0)
+    /* Translators: what credits rest on (annex 6 §(六)2: 职业资格证书、技能等级证书) */
+    return _("Qualification certificate");
+  if (g_strcmp0 (code, "award") == 0)
+    /* Translators: annex 6 §(六)3: 参加各级各类竞赛并获得奖励 */
+    return _("Competition award");
+  if (g_strcmp0 (code, "innovation") == 0)
+    /* Translators: annex 6 §(六)3: 发明创造、技术创新 */
+    return _("Innovation at work");
+  return NULL;
 }

@@ -29,6 +29,7 @@ static const char *const result_values[] = { "pass", "fail", NULL };
 static const char *const exemption_kind_values[] = { "exemption", "credit", "internship_waiver", NULL };
 static const char *const certificate_kind_values[] = { "graduation", "completion", "study_record", NULL };
 static const char *const schedule_values[] = { "monthly", "blocks", NULL };
+static const char *const credit_basis_values[] = { "certificate", "award", "innovation", NULL };
 
 /* What the laptop schema's CHECK constraints and the core's validation
  * check, field by field. A table of NULL means every table. A rule for a
@@ -85,6 +86,7 @@ static const struct
   { "exemptions", "kind", ST_CHECK_ENUM, exemption_kind_values, 0, 0 },
   { "exemptions", "target", ST_CHECK_ENUM, assessment_kind_values, 0, 0 },
   { "exemptions", "credits", ST_CHECK_RANGE, NULL, 0, 1000 },
+  { "exemptions", "credit_basis", ST_CHECK_ENUM, credit_basis_values, 0, 0 },
   { "certificates", "kind", ST_CHECK_ENUM, certificate_kind_values, 0, 0 },
   { "certificates", "issued_on", ST_CHECK_DATE, NULL, 0, 0 },
   { "certificates", "revoked_on", ST_CHECK_DATE, NULL, 0, 0 },

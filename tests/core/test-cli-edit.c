@@ -224,6 +224,35 @@ test_json_everywhere (void)
     }
 }
 
+/* Credits with what they rest on (annex 6 §(六)2–3), shown on the
+ * participant. */
+static void
+test_credits (void)
+{
+  Run r = { 0, };
+  JsonArray *enrolments;
+
+  CLI (&r, "exempt", "52232719920704001X", "--kind", "credit", "--basis", "县技能大赛", "--credits", "2",
+       "--date", "2025-03-10");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "Credits: say what they rest on"));
+  CLI (&r, "exempt", "52232719920704001X", "--kind", "credit", "--credit-basis", "award", "--basis", "县技能大赛",
+       "--credits", "2", "--date", "2025-03-10");
+  g_assert_cmpint (r.status, ==, 0);
+  CLI (&r, "participant", "show", "52232719920704001X");
+  g_assert_nonnull (strstr (r.out, "Class: 者楼班"));
+  g_assert_nonnull (strstr (r.out, "  2 credits: Competition award 2 (县技能大赛)\n"));
+  CLI (&r, "--json", "participant", "show", "52232719920704001X");
+  enrolments = json_object_get_array_member (json_node_get_object (run_json (&r)), "enrolments");
+  g_assert_cmpuint (json_array_get_length (enrolments), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (enrolments, 0), "credits"), ==,
+                   "2 credits: Competition award 2 (县技能大赛)");
+  CLI (&r, "--json", "eligibility", "--as-of", "2025-04-01", "--class", "者楼班");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (json_node_get_array (run_json (&r)), 0),
+                                               "credits"), ==, 2);
+  run_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -246,6 +275,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/cli-edit/3/move-township", test_move_township);
   g_test_add_func ("/core/cli-edit/4/delete-and-restore", test_delete);
   g_test_add_func ("/core/cli-edit/5/json-everywhere", test_json_everywhere);
+  g_test_add_func ("/core/cli-edit/6/credits", test_credits);
 
   status = g_test_run ();
   {

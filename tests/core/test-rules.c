@@ -1032,6 +1032,101 @@ test_online_cap (Fixture *f, gconstpointer data)
     }
 }
 
+/* §(六)2–3: credits for a certificate, an award, an innovation; a program
+ * (the school's own rule) may require some. At min_credits − 1 it is a
+ * completion; credits dated after the study length do not count. */
+typedef struct
+{
+  const char *name;
+  guint       min_credits;
+  int         award;          /* credits for a competition award */
+  int         certificate;    /* credits carried by an exemption (a qualification certificate) */
+  const char *day;
+  StOutcome   outcome;
+  gint64      missing;
+} CreditCase;
+
+static const CreditCase credit_cases[] = {
+  { "none-required", 0, 0, 0, "2024-06-01", ST_OUTCOME_ELIGIBLE, 0 },
+  { "min-minus-one", 4, 3, 0, "2024-06-01", ST_OUTCOME_COMPLETION, 1 },
+  { "min", 4, 4, 0, "2024-06-01", ST_OUTCOME_ELIGIBLE, 0 },
+  { "award-and-certificate", 4, 2, 2, "2024-06-01", ST_OUTCOME_ELIGIBLE, 0 },
+  { "on-the-end-day", 4, 4, 0, "2025-03-01", ST_OUTCOME_ELIGIBLE, 0 },
+  { "the-day-after", 4, 4, 0, "2025-03-02", ST_OUTCOME_COMPLETION, 4 },
+};
+
+static void
+test_credits (Fixture *f, gconstpointer data)
+{
+  const CreditCase *c = data;
+  g_autoptr(GError) error = NULL;
+  Scenario s = complete;
+  StEligibility *e;
+
+  if (c->min_credits > 0)
+    {
+      g_autoptr(StProgram) p = st_program_load (f->db, "secondary-vocational", &error);
+      g_autofree char *json = g_strdup_printf ("{\"min_credits\": %u, %s", c->min_credits, strchr (p->json, '{') + 1);
+      g_autoptr(StProgram) county = st_program_new_from_data (json, -1, "secondary-vocational.json", &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (county->min_credits, ==, c->min_credits);
+      g_assert_true (st_program_save (f->db, county, &error));
+    }
+  if (c->certificate > 0)
+    s.skill = NULL;
+  build (f, &s);
+  if (c->award > 0)
+    g_assert_true (st_credit_add (f->db, f->enrolment, "award", "县职业技能大赛二等奖", c->award, c->day, &error));
+  g_assert_no_error (error);
+  if (c->certificate > 0)
+    g_assert_true (st_exemption_add (f->db, f->enrolment, "exemption", "skill", "农作物植保员职业技能等级证书（四级）",
+                                     c->certificate, c->day, &error));
+  g_assert_no_error (error);
+
+  e = evaluate (f, "2025-06-01");
+  g_assert_cmpint (e->outcome, ==, c->outcome);
+  if (c->missing > 0)
+    {
+      assert_missing (e, ST_MISSING_CREDITS, c->missing);
+      g_assert_cmpuint (e->missing->len, ==, 1);
+    }
+  else
+    g_assert_cmpuint (e->credits, ==, (guint) (c->award + c->certificate));
+}
+
+/* Credits say what they rest on; the line on certificates and records. */
+static void
+test_credit_basis (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  build (f, &complete);
+  g_assert_false (st_credit_add (f->db, f->enrolment, NULL, "县技能大赛", 2, "2024-06-01", &error));
+  g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (st_credit_add (f->db, f->enrolment, "luck", "县技能大赛", 2, "2024-06-01", &error));
+  g_assert_cmpstr (error->message, ==, "Credits: “luck” is not certificate, award or innovation.");
+  g_clear_error (&error);
+  g_assert_false (st_credit_add (f->db, f->enrolment, "award", "县技能大赛", 0, "2024-06-01", &error));
+  g_clear_error (&error);
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT count (*) FROM exemptions"), ==, 0);
+
+  g_assert_true (st_credit_add (f->db, f->enrolment, "award", "县技能大赛", 2, "2024-06-01", &error));
+  g_assert_true (st_credit_add (f->db, f->enrolment, "innovation", "嫁接改良", 1, "2024-07-01", &error));
+  g_assert_no_error (error);
+  text = st_credits_describe (f->db, f->enrolment, NULL, &error);
+  g_assert_cmpstr (text, ==, "3 credits: Competition award 2 (县技能大赛), Innovation at work 1 (嫁接改良)");
+  g_clear_pointer (&text, g_free);
+  text = st_credits_describe (f->db, f->enrolment, "2024-06-30", &error);
+  g_assert_cmpstr (text, ==, "2 credits: Competition award 2 (县技能大赛)");
+  g_clear_pointer (&text, g_free);
+  text = st_credits_describe (f->db, f->enrolment, "2024-05-31", &error);
+  g_assert_null (text);
+  g_assert_no_error (error);
+}
+
 static void
 test_broken_program (void)
 {
@@ -1129,6 +1224,13 @@ main (int argc, char **argv)
 
       ADD (path, &class_schedule_cases[i], test_class_schedule);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (credit_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/rules/credits/%s", credit_cases[i].name);
+
+      ADD (path, &credit_cases[i], test_credits);
+    }
+  ADD ("/core/rules/credits/basis", NULL, test_credit_basis);
   ADD ("/core/rules/schedule/online-uncapped", GINT_TO_POINTER (FALSE), test_online_cap);
   ADD ("/core/rules/schedule/online-capped-50", GINT_TO_POINTER (TRUE), test_online_cap);
   for (guint i = 0; i < G_N_ELEMENTS (training_cases); i++)
