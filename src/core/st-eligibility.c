@@ -21,6 +21,7 @@ typedef struct
   /* What is dated on or before it counts: the date evaluated, or the end
    * of the study length if earlier (annex 6 §(七)1(2), §(七)2). */
   char              cutoff[11];
+  gboolean          ended;          /* cutoff is the end, before the date: compare dates */
   gint64            online_concentrated;   /* online class minutes counted as concentrated */
   guint             assessed;       /* StAssessmentKind bits with a result */
   guint             passed;         /* … whose latest result is pass */
@@ -385,7 +386,6 @@ sum_study_logs (gpointer data)
       const char *enrolment_id = (const char *) sqlite3_column_text (stmt, 1);
       gboolean self = sqlite3_column_int (stmt, 2);
       gint64 minutes = sqlite3_column_int64 (stmt, 3);
-      const char *date = (const char *) sqlite3_column_text (stmt, 4);
 
       if (strncmp (participant_id, last, sizeof last) != 0)
         {
@@ -398,8 +398,10 @@ sum_study_logs (gpointer data)
         {
           Entry *en = &g_array_index (scan->entries, Entry, i);
 
+          /* (the date is read only for a study length over before the
+           * date evaluated: the SQL already stops at that date) */
           if ((enrolment_id == NULL || g_str_equal (enrolment_id, en->e->enrolment_id))
-              && strcmp (date, en->cutoff) <= 0)
+              && (!en->ended || strcmp ((const char *) sqlite3_column_text (stmt, 4), en->cutoff) <= 0))
             {
               if (self)
                 en->e->self_study += minutes;
@@ -540,8 +542,8 @@ st_eligibility_evaluate_full (StDb                     *db,
       e->schedule = st_program_schedule (en.program, (const char *) sqlite3_column_text (stmt, 14));
       e->end_date = st_program_end_date (en.program, e->enrolled_on, e->study_years, e->extension_years);
       e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
-      g_strlcpy (en.cutoff, e->end_date != NULL && strcmp (e->end_date, as_of) < 0 ? e->end_date : as_of,
-                 sizeof en.cutoff);
+      en.ended = e->end_date != NULL && strcmp (e->end_date, as_of) < 0;
+      g_strlcpy (en.cutoff, en.ended ? e->end_date : as_of, sizeof en.cutoff);
       en.e = e;
 
       /* The participant's enrolments form a chain through next. */
@@ -679,7 +681,7 @@ st_eligibility_evaluate_full (StDb                     *db,
                       || (g_str_equal (session->mode, "online") && en->program->online_sessions_count_as_concentrated)
                       || (g_str_equal (session->mode, "practical") && en->program->practical_sessions_count_as_concentrated);
 
-                    if (strcmp (session->date, en->cutoff) > 0)
+                    if (en->ended && strcmp (session->date, en->cutoff) > 0)
                       break;   /* after the study length */
 
                     en->e->attended += minutes;
