@@ -118,46 +118,28 @@ st_overview_townships (StDb        *db,
       st_db_set_error (db, rc, _("reading the classes"), error);
       return NULL;
     }
-  /* Each class that still teaches someone, against its own schedule. */
-  stmt = st_db_prepare (db,
-                        "SELECT c.id, c.township_code FROM classes c WHERE c.deleted = 0"
-                        " AND EXISTS (SELECT 1 FROM enrolments e WHERE e.class_id = c.id AND e.deleted = 0"
-                        "             AND e.state = 'studying')",
-                        error);
-  if (stmt == NULL)
-    return NULL;
+  /* Each class that still teaches someone, against its own schedule
+   * (a training has none). */
   {
-    g_autoptr(GPtrArray) classes = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(GHashTable) statuses = st_schedule_status_all (db, month, error);
 
+    if (statuses == NULL)
+      return NULL;
+    stmt = st_db_prepare (db, "SELECT id, township_code FROM classes WHERE deleted = 0", error);
+    if (stmt == NULL)
+      return NULL;
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
       {
-        g_ptr_array_add (classes, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-        g_ptr_array_add (classes, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+        StScheduleStatus *status = g_hash_table_lookup (statuses, sqlite3_column_text (stmt, 0));
+
+        if (status != NULL && status->behind)
+          township_for (by_code, list, (const char *) sqlite3_column_text (stmt, 1))->classes_behind_schedule++;
       }
     sqlite3_reset (stmt);
     if (rc != SQLITE_DONE)
       {
         st_db_set_error (db, rc, _("reading the classes"), error);
         return NULL;
-      }
-    for (guint i = 0; i < classes->len; i += 2)
-      {
-        g_autoptr(GError) local = NULL;
-        StScheduleStatus status;
-
-        /* A training has no schedule; a class whose program cannot be
-         * read is not judged here (the Graduation page names it). */
-        if (!st_class_schedule_status (db, g_ptr_array_index (classes, i), month, &status, &local))
-          {
-            if (local->domain == ST_DB_ERROR)
-              {
-                g_propagate_error (error, g_steal_pointer (&local));
-                return NULL;
-              }
-            continue;
-          }
-        if (status.behind)
-          township_for (by_code, list, g_ptr_array_index (classes, i + 1))->classes_behind_schedule++;
       }
   }
   g_ptr_array_sort (list, compare_townships);

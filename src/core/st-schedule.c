@@ -168,6 +168,145 @@ st_class_schedule_status (StDb             *db,
   return TRUE;
 }
 
+typedef struct
+{
+  char            *start_date;
+  const StProgram *program;
+  StSchedule       schedule;
+  GArray          *days;     /* Day */
+} ClassDays;
+
+static void
+class_days_free (ClassDays *c)
+{
+  g_free (c->start_date);
+  g_array_unref (c->days);
+  g_free (c);
+}
+
+GHashTable *
+st_schedule_status_all (StDb        *db,
+                        const char  *as_of,
+                        GError     **error)
+{
+  g_autoptr(GHashTable) programs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) st_program_free);
+  g_autoptr(GHashTable) classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify) class_days_free);
+  g_autoptr(GHashTable) result = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+  GDate date;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!st_date_parse (as_of, &date))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not a date; write it as 2025-03-01."),
+                   as_of ? as_of : "");
+      return NULL;
+    }
+  stmt = st_db_prepare (db,
+                        "SELECT c.id, c.program_id, c.schedule, c.start_date FROM classes c WHERE c.deleted = 0"
+                        " AND c.start_date <= ?1"
+                        " AND EXISTS (SELECT 1 FROM enrolments e WHERE e.class_id = c.id AND e.deleted = 0"
+                        "             AND e.state = 'studying')",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, as_of, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *code = (const char *) sqlite3_column_text (stmt, 1);
+      StProgram *program = g_hash_table_lookup (programs, code);
+      ClassDays *c;
+
+      if (program == NULL && !g_hash_table_contains (programs, code))
+        {
+          g_autoptr(GError) local = NULL;
+
+          program = st_program_load (db, code, &local);
+          if (program == NULL && local->domain == ST_DB_ERROR)
+            {
+              sqlite3_reset (stmt);
+              g_propagate_error (error, g_steal_pointer (&local));
+              return NULL;
+            }
+          g_hash_table_insert (programs, g_strdup (code), program);
+        }
+      if (program == NULL || program->kind != ST_PROGRAM_DIPLOMA)
+        continue;
+      c = g_new0 (ClassDays, 1);
+      c->program = program;
+      c->schedule = st_program_schedule (program, (const char *) sqlite3_column_text (stmt, 2));
+      c->start_date = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      c->days = g_array_new (FALSE, FALSE, sizeof (Day));
+      g_hash_table_insert (classes, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), c);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the classes"), error);
+      return NULL;
+    }
+
+  /* Every session up to the date, by class and day, in one pass. */
+  stmt = st_db_prepare (db,
+                        "SELECT class_id, date, mode, sum (minutes) FROM sessions WHERE deleted = 0 AND date <= ?1"
+                        " GROUP BY class_id, date, mode ORDER BY class_id, date",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, as_of, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ClassDays *c = g_hash_table_lookup (classes, sqlite3_column_text (stmt, 0));
+      const char *day = (const char *) sqlite3_column_text (stmt, 1);
+      const char *mode = (const char *) sqlite3_column_text (stmt, 2);
+      GDate d;
+      Day entry;
+
+      if (c == NULL || strcmp (day, c->start_date) < 0 || !st_date_parse (day, &d))
+        continue;
+      if (!(g_str_equal (mode, "concentrated")
+            || (g_str_equal (mode, "online") && c->program->online_sessions_count_as_concentrated)
+            || (g_str_equal (mode, "practical") && c->program->practical_sessions_count_as_concentrated)))
+        continue;
+      entry.day = g_date_get_julian (&d);
+      entry.minutes = sqlite3_column_int64 (stmt, 3);
+      /* Modes of one day come together: one entry a day. */
+      if (c->days->len > 0 && g_array_index (c->days, Day, c->days->len - 1).day == entry.day)
+        g_array_index (c->days, Day, c->days->len - 1).minutes += entry.minutes;
+      else
+        g_array_append_val (c->days, entry);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the class sessions"), error);
+      return NULL;
+    }
+
+  g_hash_table_iter_init (&iter, classes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      ClassDays *c = value;
+      StScheduleStatus *status = g_new0 (StScheduleStatus, 1);
+      GDate start;
+
+      status->schedule = c->schedule;
+      if (st_date_parse (c->start_date, &start))
+        {
+          if (c->schedule == ST_SCHEDULE_BLOCKS)
+            check_blocks (c->program, c->days, &start, &date, status);
+          else
+            check_monthly (c->program, c->days, &start, &date, status);
+        }
+      g_hash_table_insert (result, g_strdup (key), status);
+    }
+  return g_steal_pointer (&result);
+}
+
 char *
 st_schedule_status_describe (const StProgram        *program,
                              const StScheduleStatus *status)

@@ -39,6 +39,14 @@ gboolean st_class_schedule_status (StDb             *db,
                                    StScheduleStatus *status,
                                    GError          **error);
 
+/* The same for every live class of a diploma program with someone in
+ * study, in two reads (for the Overview): class id → StScheduleStatus
+ * (owned by the table). A class whose program cannot be read is left
+ * out. */
+GHashTable *st_schedule_status_all (StDb        *db,
+                                    const char  *as_of,
+                                    GError     **error);
+
 /* "1 of 2 blocks held in the last 12 months", "8 of 8 hours this month;
  * 2 months short" — translated. */
 char    *st_schedule_status_describe (const StProgram        *program,

@@ -982,6 +982,21 @@ test_class_schedule (Fixture *f, gconstpointer data)
     }
   else
     g_assert_cmpint (status.month_minutes, ==, c->minutes);
+
+  /* The Overview's reading of every class says the same. */
+  {
+    g_autoptr(GHashTable) all = st_schedule_status_all (f->db, c->as_of, &error);
+    StScheduleStatus *same;
+
+    g_assert_no_error (error);
+    same = g_hash_table_lookup (all, f->klass);
+    g_assert_nonnull (same);
+    g_assert_cmpint (same->behind, ==, status.behind);
+    g_assert_cmpuint (same->blocks_held, ==, status.blocks_held);
+    g_assert_cmpuint (same->blocks_expected, ==, status.blocks_expected);
+    g_assert_cmpint (same->month_minutes, ==, status.month_minutes);
+    g_assert_cmpuint (same->months_short, ==, status.months_short);
+  }
 }
 
 /* A program may cap the share of concentrated teaching held online (none
