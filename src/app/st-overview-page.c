@@ -307,13 +307,17 @@ show_result (StOverviewPage *self,
       }
     if (target != NULL && everyone && !due)
       /* Translators: "4321 participants enrolled so far; the target is 6000 by 2025-12-31 (72.0%)" */
-      text = g_strdup_printf (_("%d participants enrolled so far; the target is %d by %s (%.1f%%)."),
+      text = g_strdup_printf (ngettext ("%d participant enrolled so far; the target is %d by %s (%.1f%%).",
+                                        "%d participants enrolled so far; the target is %d by %s (%.1f%%).",
+                                        (gulong) cumulative),
                               (int) cumulative, (int) member_int (target, "participants"),
                               json_object_get_string_member (target, "date"),
                               json_object_get_double_member (target, "percent"));
     else if (target != NULL && everyone)
       /* Translators: "4321 participants enrolled so far; the target was 6000 by 2025-12-31 (72.0%)" */
-      text = g_strdup_printf (_("%d participants enrolled so far; the target was %d by %s (%.1f%%)."),
+      text = g_strdup_printf (ngettext ("%d participant enrolled so far; the target was %d by %s (%.1f%%).",
+                                        "%d participants enrolled so far; the target was %d by %s (%.1f%%).",
+                                        (gulong) cumulative),
                               (int) cumulative, (int) member_int (target, "participants"),
                               json_object_get_string_member (target, "date"),
                               json_object_get_double_member (target, "percent"));
