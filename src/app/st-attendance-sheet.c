@@ -470,7 +470,8 @@ st_attendance_sheet_load (StAttendanceSheet  *self,
     hours = g_strdup_printf (ngettext ("%d hour", "%d hours", self->session->minutes / 60),
                              self->session->minutes / 60);
   else
-    hours = g_strdup_printf (_("%d minutes"), self->session->minutes);
+    hours = g_strdup_printf (ngettext ("%d minute", "%d minutes", self->session->minutes),
+                             self->session->minutes);
   subtitle = g_strdup_printf ("%s · %s · %s · %s", self->session->date, hours,
                               st_session_mode_to_display (self->session->mode),
                               st_session_subject_to_display (self->session->subject));

@@ -81,7 +81,7 @@ static const struct { const char *code; const char *label; } states[] = {
   { NULL, N_("All states") },
   { "studying", N_("In study") },
   { "eligible", N_("Eligible to graduate") },
-  { "completion", N_("Completion certificate") },
+  { "completion", N_("Completion certificate due") },
   { "study_record", N_("Study record (withdrawn)") },
   { "graduated", N_("Graduated") },
   { "completed", N_("Completed") },
@@ -1696,7 +1696,9 @@ st_graduation_page_init (StGraduationPage *self)
   self->menu_local = local_menu (self->documents_menu);
 
   for (guint i = 0; i < G_N_ELEMENTS (states); i++)
-    gtk_string_list_append (state_names, _(states[i].label));
+    gtk_string_list_append (state_names, states[i].code != NULL
+                                         ? st_outcome_to_display (st_outcome_from_code (states[i].code))
+                                         : _(states[i].label));
   gtk_drop_down_set_model (self->state_dropdown, G_LIST_MODEL (state_names));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "graduation.approve", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "graduation.stop", FALSE);

@@ -253,7 +253,7 @@ show_result (StOverviewPage *self,
       row->participants = t->participants;
       row->incomplete = t->incomplete;
       row->classes = t->classes;
-      row->without_session = t->classes_without_session;
+      row->without_session = t->classes_behind_schedule;
     }
   g_ptr_array_sort (order, compare_codes);
 
@@ -313,13 +313,17 @@ show_result (StOverviewPage *self,
       }
     if (target != NULL && everyone && !due)
       /* Translators: "4321 participants enrolled so far; the target is 6000 by 2025-12-31 (72.0%)" */
-      text = g_strdup_printf (_("%d participants enrolled so far; the target is %d by %s (%.1f%%)."),
+      text = g_strdup_printf (ngettext ("%d participant enrolled so far; the target is %d by %s (%.1f%%).",
+                                        "%d participants enrolled so far; the target is %d by %s (%.1f%%).",
+                                        (gulong) cumulative),
                               (int) cumulative, (int) member_int (target, "participants"),
                               json_object_get_string_member (target, "date"),
                               json_object_get_double_member (target, "percent"));
     else if (target != NULL && everyone)
       /* Translators: "4321 participants enrolled so far; the target was 6000 by 2025-12-31 (72.0%)" */
-      text = g_strdup_printf (_("%d participants enrolled so far; the target was %d by %s (%.1f%%)."),
+      text = g_strdup_printf (ngettext ("%d participant enrolled so far; the target was %d by %s (%.1f%%).",
+                                        "%d participants enrolled so far; the target was %d by %s (%.1f%%).",
+                                        (gulong) cumulative),
                               (int) cumulative, (int) member_int (target, "participants"),
                               json_object_get_string_member (target, "date"),
                               json_object_get_double_member (target, "percent"));
@@ -523,10 +527,10 @@ st_overview_page_init (StOverviewPage *self)
   st_table_add_column (self->townships_view, _("Enrolled So Far"), ST_OVERVIEW_COLUMN_ENROLLED, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("In Study"), ST_OVERVIEW_COLUMN_IN_STUDY, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Graduated"), ST_OVERVIEW_COLUMN_GRADUATED, TRUE, FALSE);
-  st_table_add_column (self->townships_view, _("Completed"), ST_OVERVIEW_COLUMN_COMPLETED, TRUE, FALSE);
+  st_table_add_column (self->townships_view, C_("enrolment state", "Completed"), ST_OVERVIEW_COLUMN_COMPLETED, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Withdrawn"), ST_OVERVIEW_COLUMN_WITHDRAWN, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Classes"), ST_OVERVIEW_COLUMN_CLASSES, TRUE, FALSE);
-  st_table_add_column (self->townships_view, _("Not Met This Month"), ST_OVERVIEW_COLUMN_NO_SESSION, TRUE, FALSE);
+  st_table_add_column (self->townships_view, _("Behind Schedule"), ST_OVERVIEW_COLUMN_NO_SESSION, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Hours Short"), ST_OVERVIEW_COLUMN_NEAR_END, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Incomplete Records"), ST_OVERVIEW_COLUMN_INCOMPLETE, TRUE, FALSE);
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
 #include "st-audit.h"
 #include "st-display.h"
@@ -148,29 +149,6 @@ set_row_error (GtkWidget *row,
     gtk_widget_remove_css_class (row, "error");
 }
 
-/* A mobile number has 11 digits and starts with 1; a landline its area
- * code (0 and two or three digits) and seven or eight digits. */
-static gboolean
-phone_is_valid (const char *phone)
-{
-  guint digits = 0;
-
-  if (*phone == '\0')
-    return TRUE;
-  for (const char *p = phone; *p; p++)
-    {
-      if (g_ascii_isdigit (*p))
-        digits++;
-      else if (*p != '-' && *p != ' ')
-        return FALSE;
-    }
-  if (phone[0] == '1')
-    return digits == 11 && strchr (phone, '-') == NULL;
-  if (phone[0] == '0')
-    return digits >= 10 && digits <= 12;
-  return digits == 7 || digits == 8;
-}
-
 static void
 show_derived (StParticipantEditor *self)
 {
@@ -183,7 +161,8 @@ show_derived (StParticipantEditor *self)
     {
       g_autofree char *birth = st_idcard_birth_date_string (&info);
       g_autofree char *age = st_display_age (birth);
-      g_autofree char *age_text = g_strdup_printf (_("%s years"), age);
+      /* Translators: an age, "35 years" */
+      g_autofree char *age_text = g_strdup_printf (ngettext ("%s year", "%s years", (gulong) atoi (age)), age);
 
       gtk_label_set_text (self->birth_date_label, birth);
       gtk_label_set_text (self->sex_label, st_sex_to_display (info.sex));
@@ -256,12 +235,12 @@ field_problem (StParticipantEditor *self)
   if (too_long != NULL)
     return too_long;
   set_row_error (GTK_WIDGET (self->ethnicity_row), *ethnicity && !st_ethnicity_normalize (ethnicity));
-  set_row_error (GTK_WIDGET (self->phone_row), !phone_is_valid (phone));
+  set_row_error (GTK_WIDGET (self->phone_row), !st_phone_is_valid (phone));
   if (*name == '\0')
     return g_strdup (_("Name: a participant needs a name."));
   if (*ethnicity && !st_ethnicity_normalize (ethnicity))
     return g_strdup_printf (_("Ethnicity: “%s” is not one of the 56 official names (for example 布依族, 汉族, 苗族)."), ethnicity);
-  if (!phone_is_valid (phone))
+  if (!st_phone_is_valid (phone))
     return g_strdup (_("Phone: a mobile number has 11 digits; a landline starts with its area code, as in 0859-1234567."));
   if (adw_combo_row_get_selected (self->township_row) == GTK_INVALID_LIST_POSITION)
     return g_strdup (_("Township: choose the participant’s township."));

@@ -967,7 +967,9 @@ st_participants_page_init (StParticipantsPage *self)
   self->probe_b = g_object_new (G_TYPE_OBJECT, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (states); i++)
-    gtk_string_list_append (state_names, _(states[i].label));
+    gtk_string_list_append (state_names, states[i].code != NULL
+                                         ? st_enrolment_state_to_display (states[i].code)
+                                         : _(states[i].label));
   gtk_drop_down_set_model (self->state_dropdown, G_LIST_MODEL (state_names));
 
   set_column (self, self->name_column, CELL_NAME, ST_PARTICIPANT_SORT_NAME);

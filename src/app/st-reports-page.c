@@ -153,10 +153,23 @@ show_report (StReportsPage *self,
                             json_object_get_string_member (scope, "name"));
   gtk_label_set_text (self->period_label, period);
   funding = count_text (member_int (total, "funding_cumulative_yuan"));
-  /* Translators: the report's summary line */
-  summary = g_strdup_printf (_("%d participants so far, %d new enrolments this quarter; %d finished training (funding: %s yuan)."),
-                             (int) member_int (total, "cumulative_participants"), (int) member_int (total, "new_enrolments"),
-                             (int) member_int (total, "finished_cumulative"), funding);
+  {
+    int so_far = (int) member_int (total, "cumulative_participants");
+    int added = (int) member_int (total, "new_enrolments");
+    int finished = (int) member_int (total, "finished_cumulative");
+    /* Translators: the report's summary line, first part */
+    g_autofree char *a = g_strdup_printf (ngettext ("%d participant so far", "%d participants so far", so_far), so_far);
+    /* Translators: the report's summary line, second part */
+    g_autofree char *b = g_strdup_printf (ngettext ("%d new enrolment this quarter", "%d new enrolments this quarter",
+                                                    added), added);
+    /* Translators: the report's summary line, third part */
+    g_autofree char *c = g_strdup_printf (ngettext ("%d finished training (funding: %s yuan)",
+                                                    "%d finished training (funding: %s yuan)", finished),
+                                          finished, funding);
+
+    /* Translators: the report's summary line: "<so far>, <new>; <finished>." */
+    summary = g_strdup_printf (_("%s, %s; %s."), a, b, c);
+  }
   gtk_label_set_text (self->summary_label, summary);
 
   g_list_store_remove_all (self->townships);
@@ -669,7 +682,7 @@ st_reports_page_init (StReportsPage *self)
   st_table_add_column (self->townships_view, _("Participants So Far"), ST_REPORT_COLUMN_CUMULATIVE, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("In Study"), ST_REPORT_COLUMN_IN_STUDY, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Graduated"), ST_REPORT_COLUMN_GRADUATED, TRUE, FALSE);
-  st_table_add_column (self->townships_view, _("Completed"), ST_REPORT_COLUMN_COMPLETED, TRUE, FALSE);
+  st_table_add_column (self->townships_view, C_("enrolment state", "Completed"), ST_REPORT_COLUMN_COMPLETED, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Withdrawn"), ST_REPORT_COLUMN_WITHDRAWN, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Sessions"), ST_REPORT_COLUMN_SESSIONS, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Session Hours"), ST_REPORT_COLUMN_SESSION_HOURS, TRUE, FALSE);

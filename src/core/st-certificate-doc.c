@@ -152,6 +152,16 @@ st_certificate_doc_draw (StDb        *db,
       g_string_append_printf (body, _("Hours: concentrated teaching %s, all class sessions %s, self-study %s, online %s. Practical assignments done: %u of %u."),
                               concentrated, attended, self_study, online, e->assignments_done, e->assignments_total);
     }
+  /* §(六)2–3: the credits, with what they rest on. */
+  {
+    g_autofree char *credits = st_credits_describe (db, c->enrolment_id, c->issued_on, NULL);
+
+    if (credits != NULL)
+      {
+        g_string_append_c (body, '\n');
+        g_string_append (body, credits);
+      }
+  }
 
   cairo_save (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);

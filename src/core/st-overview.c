@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "st-overview.h"
+#include "st-schedule.h"
 
 void
 st_overview_township_free (StOverviewTownship *t)
@@ -191,6 +192,30 @@ st_overview_townships (StDb        *db,
       st_db_set_error (db, rc, _("reading the classes"), error);
       return NULL;
     }
+  /* Each class that still teaches someone, against its own schedule
+   * (a training has none). */
+  {
+    g_autoptr(GHashTable) statuses = st_schedule_status_all (db, month, error);
+
+    if (statuses == NULL)
+      return NULL;
+    stmt = st_db_prepare (db, "SELECT id, township_code FROM classes WHERE deleted = 0", error);
+    if (stmt == NULL)
+      return NULL;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        StScheduleStatus *status = g_hash_table_lookup (statuses, sqlite3_column_text (stmt, 0));
+
+        if (status != NULL && status->behind)
+          township_for (by_code, list, (const char *) sqlite3_column_text (stmt, 1))->classes_behind_schedule++;
+      }
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE)
+      {
+        st_db_set_error (db, rc, _("reading the classes"), error);
+        return NULL;
+      }
+  }
   g_ptr_array_sort (list, compare_townships);
   return g_steal_pointer (&list);
 }

@@ -17,10 +17,14 @@ typedef struct
   gint64  incomplete;                  /* of those: no phone, village, education or ethnicity */
   gint64  classes;                     /* live classes with someone in study */
   gint64  classes_without_session;     /* of those: no session dated in the month */
+  gint64  classes_behind_schedule;     /* of those: not meeting their schedule as of the
+                                        * month's last day, or today within it
+                                        * (st-schedule.h, annex 6 §(五)4) */
 } StOverviewTownship;
 
 /* One row per township that has a participant or a class, by code.
- * @month is any day of the month ("YYYY-MM-DD"). */
+ * @month is any day of the month ("YYYY-MM-DD"); a class's schedule is
+ * judged as of that day. */
 GPtrArray *st_overview_townships        (StDb                *db,
                                          const char          *month,
                                          GError             **error);

@@ -639,7 +639,7 @@ st_enrolment_state_to_display (const char *state)
   if (g_strcmp0 (state, "graduated") == 0)
     return _("Graduated");
   if (g_strcmp0 (state, "completed") == 0)
-    return _("Completed");
+    return C_("enrolment state", "Completed");
   if (g_strcmp0 (state, "withdrawn") == 0)
     return _("Withdrawn");
   return _("Not in a class");

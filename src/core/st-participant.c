@@ -670,3 +670,24 @@ st_sex_to_display (StSex sex)
       return "";
     }
 }
+
+gboolean
+st_phone_is_valid (const char *phone)
+{
+  guint digits = 0;
+
+  if (phone == NULL || *phone == '\0')
+    return TRUE;
+  for (const char *p = phone; *p; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        digits++;
+      else if (*p != '-' && *p != ' ')
+        return FALSE;
+    }
+  if (phone[0] == '1')
+    return digits == 11 && strchr (phone, '-') == NULL;
+  if (phone[0] == '0')
+    return digits >= 10 && digits <= 12;
+  return digits == 7 || digits == 8;
+}

@@ -1723,7 +1723,7 @@ st_report_write_csv (StReport       *report,
   csv_add (&csv, _("Cumulative enrolments"));
   csv_add (&csv, _("In study"));
   csv_add (&csv, _("Graduated"));
-  csv_add (&csv, _("Completed"));
+  csv_add (&csv, C_("enrolment state", "Completed"));
   csv_add (&csv, _("Withdrawn"));
   csv_add (&csv, _("Sessions"));
   csv_add (&csv, _("Concentrated session hours"));
@@ -2575,7 +2575,7 @@ render (Doc *doc)
     static const double weights[] = { 1.6, 1, 1, 1.1, 1, 1, 1, 1 };
     const char *header[] = { _("Township"), _("New enrolments"), _("New participants"),
                              _("Cumulative participants"), _("In study"), _("Graduated"),
-                             _("Completed"), _("Withdrawn") };
+                             C_("enrolment state", "Completed"), _("Withdrawn") };
     g_autoptr(Table) t = table_new (8, weights, header);
 
     for (guint i = 0; i <= r->townships->len; i++)

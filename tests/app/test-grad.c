@@ -126,7 +126,7 @@ test_approve_export (Fixture *f, gconstpointer data)
   g_autofree char *contents = NULL;
   g_autofree char *utf8 = NULL;
   gsize length;
-  guint eligible;
+  guint eligible, diploma = 0;
 
   open_window (f, "graduation");
   page = graduation_ready (f);
@@ -162,8 +162,17 @@ test_approve_export (Fixture *f, gconstpointer data)
       g_assert_nonnull (number);
       g_assert_true (g_str_has_prefix (number, "522327"));
       g_assert_cmpint (st_graduation_item_get_eligibility (item)->outcome, ==, ST_OUTCOME_GRADUATED);
-      g_ptr_array_add (numbers, g_strdup (number));
+      /* The household register learns of diploma graduates only (annex 6
+       * §(七)3), not of a training's certificate. */
+      if (g_str_equal (st_graduation_item_get_eligibility (item)->program_code, "secondary-vocational"))
+        {
+          g_ptr_array_add (numbers, g_strdup (number));
+          diploma++;
+        }
     }
+  /* (The demo's approvals are mostly trainings, done as soon as their hours
+   * are in; its diploma graduates may be none on a given day: the export
+   * then holds its header only.) */
   g_assert_true (strstr (st_graduation_page_get_last_message (page), "certificates issued") != NULL);
   stored = st_certificate_list (f->db, NULL, &error);
   g_assert_no_error (error);
@@ -187,14 +196,14 @@ test_approve_export (Fixture *f, gconstpointer data)
     g_unlink (pdf);
   }
 
-  g_assert_cmpint (st_graduation_page_export (page, "household", csv, ST_CSV_ENCODING_UTF8_BOM, &error), ==, eligible);
+  g_assert_cmpint (st_graduation_page_export (page, "household", csv, ST_CSV_ENCODING_UTF8_BOM, &error), ==, diploma);
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (csv, &contents, &length, &error));
   for (guint i = 0; i < numbers->len; i++)
     g_assert_nonnull (strstr (contents, g_ptr_array_index (numbers, i)));
   g_clear_pointer (&contents, g_free);
 
-  g_assert_cmpint (st_graduation_page_export (page, "household", gb, ST_CSV_ENCODING_GB18030, &error), ==, eligible);
+  g_assert_cmpint (st_graduation_page_export (page, "household", gb, ST_CSV_ENCODING_GB18030, &error), ==, diploma);
   g_assert_true (g_file_get_contents (gb, &contents, &length, &error));
   g_assert_false (g_utf8_validate (contents, length, NULL));   /* names in GB18030 */
   utf8 = g_convert (contents, length, "UTF-8", "GB18030", NULL, NULL, &error);
@@ -624,10 +633,15 @@ test_overview_counts (Fixture *f, gconstpointer data)
                       "SELECT count (*) FROM participants WHERE deleted = 0 AND merged_into IS NULL AND"
                       " (phone IS NULL OR phone = '' OR education IS NULL OR ethnicity IS NULL OR ethnicity = ''"
                       "  OR (village_code IS NULL AND (village_name IS NULL OR village_name = '')))", NULL, NULL);
+  /* Classes behind their schedule: the demo's diploma classes keep the
+   * monthly one, a day of 8 hours (every mode counts as concentrated);
+   * trainings have none; a class not yet started owes nothing. */
   no_session = count (f->db,
-                      "SELECT count (*) FROM classes c WHERE c.deleted = 0"
+                      "SELECT count (*) FROM classes c WHERE c.deleted = 0 AND c.program_id = 'secondary-vocational'"
+                      " AND c.start_date <= ?2"
                       " AND c.id IN (SELECT class_id FROM enrolments WHERE deleted = 0 AND state = 'studying')"
-                      " AND c.id NOT IN (SELECT class_id FROM sessions WHERE deleted = 0 AND date >= ?1 AND date <= ?2)",
+                      " AND (SELECT coalesce (sum (minutes), 0) FROM sessions WHERE class_id = c.id AND deleted = 0"
+                      "      AND date >= ?1 AND date <= ?2) < 8 * 60",
                       first, today);
   participants = count (f->db, "SELECT count (*) FROM participants WHERE deleted = 0", NULL, NULL);
   all = st_eligibility_evaluate (f->db, NULL, &error);
