@@ -1696,7 +1696,9 @@ st_graduation_page_init (StGraduationPage *self)
   self->menu_local = local_menu (self->documents_menu);
 
   for (guint i = 0; i < G_N_ELEMENTS (states); i++)
-    gtk_string_list_append (state_names, states[i].code != NULL
+    /* The outcomes in the engine's words; "all" and "near the end" are
+     * the page's own. */
+    gtk_string_list_append (state_names, states[i].code != NULL && !g_str_equal (states[i].code, "near_end")
                                          ? st_outcome_to_display (st_outcome_from_code (states[i].code))
                                          : _(states[i].label));
   gtk_drop_down_set_model (self->state_dropdown, G_LIST_MODEL (state_names));

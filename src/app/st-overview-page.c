@@ -104,7 +104,7 @@ overview_thread (GTask        *task,
   report = st_report_quarterly (db, &quarter, NULL, &error);
   if (report == NULL || (r->townships = st_overview_townships (db, today, &error)) == NULL
       || (r->incomplete = st_overview_incomplete (db, &error)) == NULL
-      || (r->without_session = st_overview_without_session (db, today, &error)) == NULL)
+      || (r->without_session = st_overview_behind_schedule (db, today, &error)) == NULL)
     {
       result_free (r);
       g_task_return_error (task, g_steal_pointer (&error));

@@ -412,7 +412,7 @@ open_list_action (GtkWidget  *widget,
     {
       adw_view_stack_set_visible_child_name (self->view_stack, "classes");
       st_classes_page_show_only (self->classes_page, st_overview_page_get_without_session (self->overview_page),
-                                 _("Only the classes with someone in study and no session this month"));
+                                 _("Only the classes not meeting their teaching schedule"));
     }
   else if (g_str_equal (which, "incomplete") && st_overview_page_get_incomplete (self->overview_page))
     {

@@ -109,30 +109,22 @@ st_overview_incomplete (StDb    *db,
 }
 
 GStrv
-st_overview_without_session (StDb        *db,
+st_overview_behind_schedule (StDb        *db,
                              const char  *month,
                              GError     **error)
 {
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-  char first[11], last[11];
-  sqlite3_stmt *stmt;
-  int rc;
+  g_autoptr(GHashTable) statuses = st_schedule_status_all (db, month, error);
+  GHashTableIter iter;
+  gpointer id, value;
 
-  if (!month_bounds (month, first, last, error))
+  if (statuses == NULL)
     return NULL;
-  stmt = st_db_prepare (db, "SELECT c.id FROM classes c WHERE " TEACHING " AND " WITHOUT_SESSION, error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, first, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, last, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_strv_builder_add (ids, (const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (db, rc, _("reading the classes"), error);
-      return NULL;
-    }
+  /* Those the Overview counts (st_overview_townships ()). */
+  g_hash_table_iter_init (&iter, statuses);
+  while (g_hash_table_iter_next (&iter, &id, &value))
+    if (((StScheduleStatus *) value)->behind)
+      g_strv_builder_add (ids, id);
   return g_strv_builder_end (ids);
 }
 

@@ -32,10 +32,10 @@ void       st_overview_township_free    (StOverviewTownship  *t);
 
 /* What the townships' counts count, to be listed: the rowids of the live
  * participants with an incomplete record (element type gint64), and the
- * ids of the classes with someone in study and no session in @month. */
+ * ids of the classes not meeting their schedule in @month (st-schedule.h). */
 GArray    *st_overview_incomplete       (StDb                *db,
                                          GError             **error);
-GStrv      st_overview_without_session  (StDb                *db,
+GStrv      st_overview_behind_schedule  (StDb                *db,
                                          const char          *month,
                                          GError             **error);
 

@@ -747,7 +747,7 @@ test_overview_attention_lists (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (gtk_label_get_text (st_classes_page_get_count_label (classes)), expected));
   chip = find_chip (GTK_WIDGET (classes));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (chip)));
-  g_assert_cmpstr (st_filter_chip_get_label (chip), ==, "Only the classes with someone in study and no session this month");
+  g_assert_cmpstr (st_filter_chip_get_label (chip), ==, "Only the classes not meeting their teaching schedule");
   /* Show All: every class again. */
   st_test_click (st_filter_chip_get_button (chip));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (chip)));
