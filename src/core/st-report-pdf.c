@@ -1,0 +1,973 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The quarterly report as an A4 PDF: title, tables, the chart of progress
+ * against target, notes; a footer on every page says what counts as
+ * finished for funding. */
+#define G_LOG_DOMAIN "st-report"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <glib/gi18n-lib.h>
+#include <pango/pangocairo.h>
+
+#include "st-report-private.h"
+
+#define FONT_FAMILY "Noto Sans CJK SC"
+#define A4_WIDTH 595.276
+#define A4_HEIGHT 841.89
+#define MARGIN 50.0
+#define TABLE_FONT 8.5
+#define TABLE_PAD_X 3.0
+#define TABLE_PAD_Y 3.5
+#define MAX_COLUMNS 10
+
+typedef struct
+{
+  StReport     *report;
+  cairo_t      *cr;
+  PangoContext *pango;
+  double        left;
+  double        right;
+  double        top;
+  double        bottom;     /* where the footer begins */
+  double        y;          /* where the next block goes */
+  int           page;       /* 1-based */
+  int           n_pages;    /* 0 in the measuring pass */
+  char         *footer;
+  char         *running_head;
+  gboolean      chinese;    /* the UI language, for typography */
+} Doc;
+
+typedef struct
+{
+  guint      n_columns;
+  double     weights[MAX_COLUMNS];
+  GPtrArray *cells;        /* char *, row by row; the first row is the header */
+  gboolean   total_row;    /* the last row is a total: bold */
+} Table;
+
+static PangoLayout *
+doc_text (Doc            *doc,
+          const char     *text,
+          double          size,
+          gboolean        bold,
+          double          width,
+          PangoAlignment  alignment)
+{
+  PangoLayout *layout = pango_layout_new (doc->pango);
+  PangoFontDescription *font = pango_font_description_new ();
+
+  pango_font_description_set_family (font, FONT_FAMILY);
+  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_font_description_set_size (font, (int) (size * PANGO_SCALE));
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  if (width > 0)
+    {
+      pango_layout_set_width (layout, pango_units_from_double (width));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+    }
+  pango_layout_set_alignment (layout, alignment);
+  pango_layout_set_text (layout, text, -1);
+  if (!doc->chinese)
+    {
+      /* Noto Sans CJK SC draws ’ “ ” full width, as Chinese text wants them;
+       * in English they would gape ("quarter’ s"). */
+      PangoAttrList *attrs = pango_attr_list_new ();
+
+      pango_attr_list_insert (attrs, pango_attr_font_features_new ("pwid"));
+      pango_layout_set_attributes (layout, attrs);
+      pango_attr_list_unref (attrs);
+    }
+  return layout;
+}
+
+/* The width of the widest piece of @layout that cannot be broken: the
+ * narrowest its column may be without breaking inside a word. */
+static double
+min_text_width (PangoLayout *layout)
+{
+  PangoRectangle logical;
+
+  pango_layout_set_width (layout, 1);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+  pango_layout_get_extents (layout, NULL, &logical);
+  return pango_units_to_double (logical.width);
+}
+
+static double
+layout_height (PangoLayout *layout)
+{
+  int width, height;
+
+  pango_layout_get_size (layout, &width, &height);
+  return pango_units_to_double (height);
+}
+
+static void
+show_layout (Doc         *doc,
+             PangoLayout *layout,
+             double       x,
+             double       y)
+{
+  cairo_move_to (doc->cr, x, y);
+  pango_cairo_show_layout (doc->cr, layout);
+}
+
+/* Footer and running head of the current page; the footer says what counts
+ * as finished for funding, on every page, as the brief of a report to the
+ * county and prefecture needs it wherever the funding figure is read. */
+static void
+doc_page_start (Doc *doc)
+{
+  double width = doc->right - doc->left;
+  g_autofree char *page_text = g_strdup_printf (_("Page %d of %d"), doc->page,
+                                                doc->n_pages > 0 ? doc->n_pages : doc->page);
+  g_autoptr(PangoLayout) footer = doc_text (doc, doc->footer, 7, FALSE, width, PANGO_ALIGN_LEFT);
+  g_autoptr(PangoLayout) number = doc_text (doc, page_text, 8, FALSE, width, PANGO_ALIGN_CENTER);
+  double number_y = A4_HEIGHT - 30 - layout_height (number);
+  double footer_y = number_y - 4 - layout_height (footer);
+
+  cairo_save (doc->cr);
+  cairo_set_source_rgb (doc->cr, 0.35, 0.35, 0.35);
+  cairo_set_line_width (doc->cr, 0.5);
+  cairo_move_to (doc->cr, doc->left, footer_y - 4);
+  cairo_line_to (doc->cr, doc->right, footer_y - 4);
+  cairo_stroke (doc->cr);
+  show_layout (doc, footer, doc->left, footer_y);
+  show_layout (doc, number, doc->left, number_y);
+  if (doc->page > 1)
+    {
+      g_autoptr(PangoLayout) head = doc_text (doc, doc->running_head, 7.5, FALSE, width, PANGO_ALIGN_RIGHT);
+
+      show_layout (doc, head, doc->left, 28);
+    }
+  cairo_restore (doc->cr);
+
+  doc->bottom = footer_y - 12;
+  doc->y = doc->top;
+}
+
+static void
+doc_page_break (Doc *doc)
+{
+  cairo_show_page (doc->cr);
+  doc->page++;
+  doc_page_start (doc);
+}
+
+/* Moves to a new page unless @height still fits on this one. */
+static void
+doc_need (Doc    *doc,
+          double  height)
+{
+  if (doc->y + height > doc->bottom && doc->y > doc->top)
+    doc_page_break (doc);
+}
+
+static void
+doc_paragraph (Doc            *doc,
+               const char     *text,
+               double          size,
+               gboolean        bold,
+               PangoAlignment  alignment,
+               double          space_after)
+{
+  g_autoptr(PangoLayout) layout = doc_text (doc, text, size, bold, doc->right - doc->left, alignment);
+  double height = layout_height (layout);
+
+  doc_need (doc, height);
+  show_layout (doc, layout, doc->left, doc->y);
+  doc->y += height + space_after;
+}
+
+/* A heading is kept with at least @keep points of what follows it. */
+static void
+doc_heading (Doc        *doc,
+             const char *text,
+             double      keep)
+{
+  g_autoptr(PangoLayout) layout = doc_text (doc, text, 11.5, TRUE, doc->right - doc->left, PANGO_ALIGN_LEFT);
+  double height = layout_height (layout);
+
+  doc->y += 6;
+  doc_need (doc, height + 6 + keep);
+  show_layout (doc, layout, doc->left, doc->y);
+  doc->y += height + 6;
+}
+
+static Table *
+table_new (guint               n_columns,
+           const double       *weights,
+           const char *const  *header)
+{
+  Table *t = g_new0 (Table, 1);
+
+  g_assert (n_columns <= MAX_COLUMNS);
+  t->n_columns = n_columns;
+  t->cells = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n_columns; i++)
+    {
+      t->weights[i] = weights[i];
+      g_ptr_array_add (t->cells, g_strdup (header[i]));
+    }
+  return t;
+}
+
+static void
+table_free (Table *t)
+{
+  g_ptr_array_unref (t->cells);
+  g_free (t);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Table, table_free)
+
+/* Appends a row of n_columns strings, which the table takes. */
+static void
+table_add (Table *t,
+           ...)
+{
+  va_list args;
+
+  va_start (args, t);
+  for (guint i = 0; i < t->n_columns; i++)
+    g_ptr_array_add (t->cells, va_arg (args, char *));
+  va_end (args);
+}
+
+static guint
+table_rows (const Table *t)
+{
+  return t->cells->len / t->n_columns;
+}
+
+
+static gboolean
+row_is_bold (const Table *t,
+             guint        row)
+{
+  return row == 0 || (t->total_row && row == table_rows (t) - 1);
+}
+
+static PangoLayout *
+cell_layout (Doc         *doc,
+             const Table *t,
+             guint        row,
+             guint        column,
+             double       width)
+{
+  const char *text = g_ptr_array_index (t->cells, row * t->n_columns + column);
+
+  /* The first column names the row; figures are centred, as county
+   * statistical tables have them. */
+  return doc_text (doc, text, TABLE_FONT, row_is_bold (t, row), width - 2 * TABLE_PAD_X,
+                   column == 0 && row > 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER);
+}
+
+/* Column widths: by the table's weights, but never so narrow that a word
+ * of a cell must break (“Attenda-nces”) while another column has room to
+ * give; translations are longer or shorter than English, so this is
+ * measured, not tuned. */
+static void
+table_widths (Doc         *doc,
+              const Table *t,
+              double       width,
+              double      *widths)
+{
+  double min[MAX_COLUMNS];
+  double sum = 0, excess = 0, slack = 0;
+
+  for (guint c = 0; c < t->n_columns; c++)
+    sum += t->weights[c];
+  for (guint c = 0; c < t->n_columns; c++)
+    {
+      min[c] = 0;
+      for (guint r = 0; r < table_rows (t); r++)
+        {
+          g_autoptr(PangoLayout) layout = cell_layout (doc, t, r, c, width);
+
+          min[c] = MAX (min[c], min_text_width (layout) + 2 * TABLE_PAD_X + 1);
+        }
+      widths[c] = MAX (width * t->weights[c] / sum, min[c]);
+      excess += widths[c];
+    }
+  excess -= width;
+  for (guint c = 0; c < t->n_columns; c++)
+    slack += widths[c] - min[c];
+  if (excess <= 0.01)
+    return;
+  if (slack < excess)
+    {
+      /* Even the narrowest layout is too wide: words will break. */
+      for (guint c = 0; c < t->n_columns; c++)
+        widths[c] = width * t->weights[c] / sum;
+      return;
+    }
+  for (guint c = 0; c < t->n_columns; c++)
+    widths[c] -= excess * (widths[c] - min[c]) / slack;
+}
+
+static double
+row_height (Doc         *doc,
+            const Table *t,
+            guint        row,
+            const double *widths)
+{
+  double height = 0;
+
+  for (guint c = 0; c < t->n_columns; c++)
+    {
+      g_autoptr(PangoLayout) layout = cell_layout (doc, t, row, c, widths[c]);
+
+      height = MAX (height, layout_height (layout));
+    }
+  return height + 2 * TABLE_PAD_Y;
+}
+
+static double
+table_height (Doc         *doc,
+              const Table *t,
+              double       width)
+{
+  double widths[MAX_COLUMNS];
+  double height = 0;
+
+  table_widths (doc, t, width, widths);
+  for (guint r = 0; r < table_rows (t); r++)
+    height += row_height (doc, t, r, widths);
+  return height;
+}
+
+static void
+draw_row (Doc          *doc,
+          const Table  *t,
+          guint         row,
+          double        x,
+          const double *widths,
+          double        height)
+{
+  cairo_t *cr = doc->cr;
+  double cx = x;
+
+  cairo_save (cr);
+  for (guint c = 0; c < t->n_columns; c++)
+    {
+      g_autoptr(PangoLayout) layout = cell_layout (doc, t, row, c, widths[c]);
+      double text_height = layout_height (layout);
+
+      if (row == 0 || row_is_bold (t, row))
+        {
+          cairo_rectangle (cr, cx, doc->y, widths[c], height);
+          if (row == 0)
+            cairo_set_source_rgb (cr, 0.87, 0.90, 0.94);
+          else
+            cairo_set_source_rgb (cr, 0.95, 0.95, 0.95);
+          cairo_fill (cr);
+        }
+      cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+      cairo_set_line_width (cr, 0.5);
+      cairo_rectangle (cr, cx, doc->y, widths[c], height);
+      cairo_stroke (cr);
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      show_layout (doc, layout, cx + TABLE_PAD_X, doc->y + (height - text_height) / 2);
+      cx += widths[c];
+    }
+  cairo_restore (cr);
+}
+
+/* Draws @t at @x, @width wide, from doc->y on; a table that does not fit
+ * goes on over the next pages with its header row again. */
+static void
+draw_table (Doc         *doc,
+            const Table *t,
+            double       x,
+            double       width)
+{
+  double widths[MAX_COLUMNS];
+  double header_height;
+  gboolean header_drawn = FALSE;
+
+  table_widths (doc, t, width, widths);
+  header_height = row_height (doc, t, 0, widths);
+  for (guint r = 1; r < table_rows (t); r++)
+    {
+      double height = row_height (doc, t, r, widths);
+
+      if (header_drawn && doc->y + height > doc->bottom)
+        {
+          doc_page_break (doc);
+          header_drawn = FALSE;
+        }
+      if (!header_drawn)
+        {
+          doc_need (doc, header_height + height);
+          draw_row (doc, t, 0, x, widths, header_height);
+          doc->y += header_height;
+          header_drawn = TRUE;
+        }
+      draw_row (doc, t, r, x, widths, height);
+      doc->y += height;
+    }
+  if (!header_drawn)
+    {
+      doc_need (doc, header_height);
+      draw_row (doc, t, 0, x, widths, header_height);
+      doc->y += header_height;
+    }
+}
+
+/* Two tables side by side when both fit on a page, else one after the
+ * other. */
+static void
+draw_table_pair (Doc         *doc,
+                 const Table *a,
+                 const Table *b)
+{
+  double gap = 16;
+  double width = (doc->right - doc->left - gap) / 2;
+  double height = MAX (table_height (doc, a, width), table_height (doc, b, width));
+
+  if (height <= doc->bottom - doc->top)
+    {
+      double start, end_a;
+
+      doc_need (doc, height);
+      start = doc->y;
+      draw_table (doc, a, doc->left, width);
+      end_a = doc->y;
+      doc->y = start;
+      draw_table (doc, b, doc->left + width + gap, width);
+      doc->y = MAX (end_a, doc->y);
+    }
+  else
+    {
+      draw_table (doc, a, doc->left, doc->right - doc->left);
+      doc->y += 10;
+      draw_table (doc, b, doc->left, doc->right - doc->left);
+    }
+  doc->y += 12;
+}
+
+/* The axis step: 1, 2, 2.5 or 5 times a power of ten, so that @max takes
+ * at most six steps. */
+static double
+axis_step (double max)
+{
+  static const double steps[] = { 1, 2, 2.5, 5, 10 };
+  double raw = MAX (max, 5) / 6;
+  double magnitude = pow (10, floor (log10 (raw)));
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (steps[i] * magnitude >= raw)
+      return MAX (1, steps[i] * magnitude);
+  return 10 * magnitude;
+}
+
+/* Bars: cumulative participants at the end of each quarter. Dashed line:
+ * the target in force then (the next one due), as a step. */
+static void
+draw_chart (Doc    *doc,
+            double  height)
+{
+  StReport *r = doc->report;
+  cairo_t *cr = doc->cr;
+  double width = doc->right - doc->left;
+  g_autoptr(PangoLayout) title = doc_text (doc, _("Cumulative participants at the end of each quarter"),
+                                           9.5, TRUE, 0, PANGO_ALIGN_LEFT);
+  double top = doc->y;
+  double axis_width = 34;
+  double plot_left = doc->left + axis_width;
+  double plot_width = width - axis_width - 4;
+  double plot_top = top + layout_height (title) + 22;
+  double plot_bottom = top + height - 26;
+  double plot_height = plot_bottom - plot_top;
+  guint n = r->progress->len;
+  double slot = plot_width / MAX (n, 1);
+  double bar = MIN (slot * 0.58, 40);
+  double max = 0, scale, step;
+  int n_steps;
+  gboolean any_target = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const Point *p = &g_array_index (r->progress, Point, i);
+
+      max = MAX (max, MAX (p->cumulative, p->target));
+      any_target |= p->target > 0;
+    }
+  step = axis_step (max * 1.04);
+  n_steps = MAX (1, (int) ceil (max * 1.04 / step));
+  scale = step * n_steps;
+
+  cairo_save (cr);
+  show_layout (doc, title, doc->left, top);
+
+  /* Legend, right-aligned on the title's line. */
+  {
+    g_autoptr(PangoLayout) bars = doc_text (doc, _("Cumulative participants"), 7.5, FALSE, 0, PANGO_ALIGN_LEFT);
+    g_autoptr(PangoLayout) line = doc_text (doc, _("Target in force"), 7.5, FALSE, 0, PANGO_ALIGN_LEFT);
+    int w_bars, w_line, h_text;
+    double x;
+
+    pango_layout_get_pixel_size (bars, &w_bars, &h_text);
+    pango_layout_get_pixel_size (line, &w_line, NULL);
+    x = doc->right - w_bars - 14;
+    if (any_target)
+      x -= w_line + 34;
+    cairo_set_source_rgb (cr, 0.27, 0.47, 0.71);
+    cairo_rectangle (cr, x, top + 3, 9, 8);
+    cairo_fill (cr);
+    cairo_set_source_rgb (cr, 0, 0, 0);
+    show_layout (doc, bars, x + 12, top + 1);
+    if (any_target)
+      {
+        double dashes[] = { 4, 2 };
+
+        x += 12 + w_bars + 12;
+        cairo_set_source_rgb (cr, 0.80, 0.15, 0.15);
+        cairo_set_line_width (cr, 1.5);
+        cairo_set_dash (cr, dashes, 2, 0);
+        cairo_move_to (cr, x, top + 7);
+        cairo_line_to (cr, x + 16, top + 7);
+        cairo_stroke (cr);
+        cairo_set_dash (cr, NULL, 0, 0);
+        cairo_set_source_rgb (cr, 0, 0, 0);
+        show_layout (doc, line, x + 20, top + 1);
+      }
+  }
+
+  /* Grid and axis labels. */
+  cairo_set_line_width (cr, 0.4);
+  for (int i = 0; i <= n_steps; i++)
+    {
+      double value = step * i;
+      double y = plot_bottom - plot_height * i / n_steps;
+      g_autofree char *text = st_report_format_count ((gint64) value);
+      g_autoptr(PangoLayout) label = doc_text (doc, text, 7, FALSE, axis_width - 4, PANGO_ALIGN_RIGHT);
+
+      cairo_set_source_rgb (cr, i == 0 ? 0.2 : 0.82, i == 0 ? 0.2 : 0.82, i == 0 ? 0.2 : 0.82);
+      cairo_move_to (cr, plot_left, y);
+      cairo_line_to (cr, plot_left + plot_width, y);
+      cairo_stroke (cr);
+      cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
+      show_layout (doc, label, doc->left, y - layout_height (label) / 2);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const Point *p = &g_array_index (r->progress, Point, i);
+      double cx = plot_left + slot * (i + 0.5);
+      double h = plot_height * p->cumulative / scale;
+      g_autofree char *value = st_report_format_count (p->cumulative);
+      g_autofree char *q = g_strdup_printf (_("Q%d"), p->quarter.quarter);
+      g_autofree char *year = g_strdup_printf ("%d", p->quarter.year);
+      g_autoptr(PangoLayout) value_layout = doc_text (doc, value, 7, FALSE, slot, PANGO_ALIGN_CENTER);
+      g_autoptr(PangoLayout) q_layout = doc_text (doc, q, 7, i == n - 1, slot, PANGO_ALIGN_CENTER);
+      g_autoptr(PangoLayout) year_layout = doc_text (doc, year, 7, FALSE, slot, PANGO_ALIGN_CENTER);
+
+      if (i == n - 1)
+        cairo_set_source_rgb (cr, 0.16, 0.33, 0.55);
+      else
+        cairo_set_source_rgb (cr, 0.27, 0.47, 0.71);
+      cairo_rectangle (cr, cx - bar / 2, plot_bottom - h, bar, h);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      show_layout (doc, value_layout, cx - slot / 2, plot_bottom - h - layout_height (value_layout) - 1);
+      show_layout (doc, q_layout, cx - slot / 2, plot_bottom + 3);
+      if (i == 0 || p->quarter.quarter == 1)
+        {
+          cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+          show_layout (doc, year_layout, cx - slot / 2, plot_bottom + 3 + layout_height (q_layout));
+        }
+    }
+
+  /* The target as a step: a level over each quarter's slot, joined where it
+   * changes, labelled where it starts. */
+  for (guint i = 0; i < n; i++)
+    {
+      const Point *p = &g_array_index (r->progress, Point, i);
+      const Point *prev = i > 0 ? &g_array_index (r->progress, Point, i - 1) : NULL;
+      double x0 = plot_left + slot * i;
+      double y = plot_bottom - plot_height * p->target / scale;
+      double dashes[] = { 4, 2 };
+
+      if (p->target <= 0)
+        continue;
+      cairo_set_source_rgb (cr, 0.80, 0.15, 0.15);
+      cairo_set_line_width (cr, 1.5);
+      cairo_set_dash (cr, dashes, 2, 0);
+      if (prev != NULL && prev->target > 0 && prev->target != p->target)
+        {
+          cairo_move_to (cr, x0, plot_bottom - plot_height * prev->target / scale);
+          cairo_line_to (cr, x0, y);
+        }
+      else
+        cairo_move_to (cr, x0, y);
+      cairo_line_to (cr, x0 + slot, y);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      if (prev == NULL || prev->target != p->target)
+        {
+          g_autofree char *count = st_report_format_count (p->target);
+          /* Translators: the label of the target line in the chart */
+          g_autofree char *text = g_strdup_printf (_("Target %s"), count);
+          g_autoptr(PangoLayout) label = doc_text (doc, text, 7, TRUE, 0, PANGO_ALIGN_LEFT);
+          int label_width, label_height;
+
+          /* On a white ground: far below the bars (a county well past its
+           * target), the label would sit on them. */
+          pango_layout_get_pixel_size (label, &label_width, &label_height);
+          cairo_save (cr);
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+          cairo_rectangle (cr, x0 + 1, y - label_height - 1, label_width + 2, label_height);
+          cairo_fill (cr);
+          cairo_restore (cr);
+          show_layout (doc, label, x0 + 2, y - layout_height (label) - 1);
+        }
+    }
+  cairo_restore (cr);
+  doc->y = top + height + 8;
+}
+
+static Table *
+breakdown_table (const StReport *r,
+                 Breakdown       b)
+{
+  static const double weights[] = { 3, 1.3, 1.3 };
+  const char *header[] = { st_report_breakdown_title (b), _("Participants"), _("Share") };
+  Table *t = table_new (3, weights, header);
+
+  for (guint i = 0; i < r->breakdowns[b]->len; i++)
+    {
+      const Item *item = g_ptr_array_index (r->breakdowns[b], i);
+
+      table_add (t, g_strdup (item->label), st_report_format_count (item->participants),
+                 st_report_format_percent (item->participants, r->total.cumulative_participants));
+    }
+  return t;
+}
+
+static void
+render (Doc *doc)
+{
+  StReport *r = doc->report;
+  const Figures *f = &r->total;
+  double width = doc->right - doc->left;
+  g_autofree char *title = st_report_title (r);
+  g_autofree char *period = st_report_period (r);
+  g_autofree char *prepared = g_strdup_printf (_("Prepared on %s"), r->generated_on);
+  g_autoptr(GPtrArray) note_list = st_report_notes (r);
+  gboolean county = r->township_code == NULL;
+
+  doc_page_start (doc);
+
+  /* Title block. */
+  doc_paragraph (doc, title, 16, TRUE, PANGO_ALIGN_CENTER, 6);
+  doc_paragraph (doc, period, 11, FALSE, PANGO_ALIGN_CENTER, 10);
+  {
+    g_autoptr(PangoLayout) office = doc_text (doc, _("Reporting office (seal):"), 9, FALSE, width / 2, PANGO_ALIGN_LEFT);
+    g_autoptr(PangoLayout) date = doc_text (doc, prepared, 9, FALSE, width / 2, PANGO_ALIGN_RIGHT);
+
+    show_layout (doc, office, doc->left, doc->y);
+    show_layout (doc, date, doc->left + width / 2, doc->y);
+    doc->y += layout_height (office) + 4;
+    cairo_set_line_width (doc->cr, 1);
+    cairo_move_to (doc->cr, doc->left, doc->y);
+    cairo_line_to (doc->cr, doc->right, doc->y);
+    cairo_stroke (doc->cr);
+    doc->y += 8;
+  }
+
+  /* 1. Overview. */
+  doc_heading (doc, _("1. Overall progress"), 120);
+  {
+    static const double weights[] = { 4, 1.6, 1.6 };
+    const char *header[] = { _("Item"), _("This quarter"), _("Cumulative, by the quarter’s end") };
+    g_autoptr(Table) t = table_new (3, weights, header);
+
+    table_add (t, g_strdup (_("Participants")), st_report_format_count (f->new_participants),
+               st_report_format_count (f->cumulative_participants));
+    table_add (t, g_strdup (_("Enrolments")), st_report_format_count (f->new_enrolments),
+               st_report_format_count (f->cumulative_enrolments));
+    table_add (t, g_strdup (_("Enrolments in study / graduated / completed / withdrawn at the quarter’s end")),
+               g_strdup ("—"),
+               g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT,
+                                f->in_study, f->graduated, f->completed, f->withdrawn));
+    table_add (t, g_strdup (_("Sessions held")), st_report_format_count (st_report_sum (f->sessions, N_MODES)), g_strdup ("—"));
+    table_add (t, g_strdup (_("Session hours")), st_report_format_hours (st_report_sum (f->session_minutes, N_MODES)), g_strdup ("—"));
+    table_add (t, g_strdup (_("Participant-hours attended")), st_report_format_hours (st_report_sum (f->attended_minutes, N_MODES)),
+               g_strdup ("—"));
+    table_add (t, g_strdup (_("Participants who finished training (for funding)")),
+               st_report_format_count (f->finished_in_quarter), st_report_format_count (f->finished_cumulative));
+    table_add (t, g_strdup (_("Funding due (yuan)")), st_report_format_yuan (r, f->finished_in_quarter),
+               st_report_format_yuan (r, f->finished_cumulative));
+    draw_table (doc, t, doc->left, width);
+    doc->y += 12;
+  }
+
+  if (county && r->targets->len > 0)
+    {
+      static const double weights[] = { 1.5, 1.3, 1.8, 1.3, 1.3 };
+      const char *header[] = { _("Target date"), _("Target participants"), _("Cumulative participants"),
+                               _("Share of target"), _("Status") };
+      g_autoptr(Table) t = table_new (5, weights, header);
+
+      for (guint i = 0; i < r->targets->len; i++)
+        {
+          const Target *target = &g_array_index (r->targets, Target, i);
+
+          table_add (t, g_strdup (target->date), st_report_format_count (target->participants),
+                     st_report_format_count (target->achieved), st_report_format_percent (target->achieved, target->participants),
+                     g_strdup (st_report_target_status (r, target)));
+        }
+      draw_table (doc, t, doc->left, width);
+      doc->y += 12;
+    }
+
+  doc_need (doc, 220);
+  draw_chart (doc, 210);
+  if (!county)
+    doc_paragraph (doc, _("The targets are the county’s; the county report compares them."), 8, FALSE,
+                   PANGO_ALIGN_LEFT, 4);
+
+  /* 2. Enrolment by township. */
+  doc_heading (doc, _("2. Enrolment by township"), 60);
+  {
+    static const double weights[] = { 1.6, 1, 1, 1.1, 1, 1, 1, 1 };
+    const char *header[] = { _("Township"), _("New enrolments"), _("New participants"),
+                             _("Cumulative participants"), _("In study"), _("Graduated"),
+                             _("Completed"), _("Withdrawn") };
+    g_autoptr(Table) t = table_new (8, weights, header);
+
+    for (guint i = 0; i <= r->townships->len; i++)
+      {
+        gboolean total = i == r->townships->len;
+        const Township *tw = total ? NULL : g_ptr_array_index (r->townships, i);
+        const Figures *x = total ? &r->total : &tw->f;
+
+        if (total && !county)
+          break;
+        table_add (t, g_strdup (total ? _("Total") : tw->name), st_report_format_count (x->new_enrolments),
+                   st_report_format_count (x->new_participants), st_report_format_count (x->cumulative_participants),
+                   st_report_format_count (x->in_study), st_report_format_count (x->graduated), st_report_format_count (x->completed),
+                   st_report_format_count (x->withdrawn));
+      }
+    t->total_row = county;
+    draw_table (doc, t, doc->left, width);
+    doc->y += 6;
+    doc_paragraph (doc, _("In study, graduated, completed and withdrawn count enrolments; the other columns count people."),
+                   7.5, FALSE, PANGO_ALIGN_LEFT, 6);
+  }
+
+  /* 3. Teaching. */
+  doc_heading (doc, _("3. Sessions and hours in the quarter"), 60);
+  {
+    static const double weights[] = { 1.6, 0.9, 1.1, 1, 1, 1, 1, 1.1 };
+    const char *header[] = { _("Township"), _("Sessions"), _("Concentrated hours"), _("Online hours"),
+                             _("Practical hours"), _("Session hours"), _("Attendances"),
+                             _("Participant-hours") };
+    g_autoptr(Table) t = table_new (8, weights, header);
+
+    for (guint i = 0; i <= r->townships->len; i++)
+      {
+        gboolean total = i == r->townships->len;
+        const Township *tw = total ? NULL : g_ptr_array_index (r->townships, i);
+        const Figures *x = total ? &r->total : &tw->f;
+
+        if (total && !county)
+          break;
+        table_add (t, g_strdup (total ? _("Total") : tw->name), st_report_format_count (st_report_sum (x->sessions, N_MODES)),
+                   st_report_format_hours (x->session_minutes[MODE_CONCENTRATED]),
+                   st_report_format_hours (x->session_minutes[MODE_ONLINE]),
+                   st_report_format_hours (x->session_minutes[MODE_PRACTICAL]),
+                   st_report_format_hours (st_report_sum (x->session_minutes, N_MODES)),
+                   st_report_format_count (st_report_sum (x->attendances, N_MODES)),
+                   st_report_format_hours (st_report_sum (x->attended_minutes, N_MODES)));
+      }
+    t->total_row = county;
+    draw_table (doc, t, doc->left, width);
+    doc->y += 12;
+  }
+  {
+    static const double weights[] = { 1.6, 1, 1, 1, 1 };
+    const char *header[] = { _("Mode"), _("Sessions"), _("Session hours"), _("Attendances"),
+                             _("Participant-hours") };
+    g_autoptr(Table) t = table_new (5, weights, header);
+
+    for (guint m = 0; m <= N_MODES; m++)
+      {
+        gboolean total = m == N_MODES;
+
+        table_add (t, g_strdup (total ? _("Total") : st_report_mode_label (m)),
+                   st_report_format_count (total ? st_report_sum (f->sessions, N_MODES) : f->sessions[m]),
+                   st_report_format_hours (total ? st_report_sum (f->session_minutes, N_MODES) : f->session_minutes[m]),
+                   st_report_format_count (total ? st_report_sum (f->attendances, N_MODES) : f->attendances[m]),
+                   st_report_format_hours (total ? st_report_sum (f->attended_minutes, N_MODES) : f->attended_minutes[m]));
+      }
+    t->total_row = TRUE;
+    doc_need (doc, table_height (doc, t, width));
+    draw_table (doc, t, doc->left, width);
+    doc->y += 12;
+  }
+
+  /* 4. Funding. */
+  doc_heading (doc, _("4. Funding due for participants who finished training"), 60);
+  {
+    static const double weights[] = { 1.6, 1.2, 1.4, 1.2, 1.4 };
+    const char *header[] = { _("Township"), _("Finished this quarter"), _("Funding due this quarter (yuan)"),
+                             _("Finished, cumulative"), _("Funding due, cumulative (yuan)") };
+    g_autoptr(Table) t = table_new (5, weights, header);
+
+    for (guint i = 0; i <= r->townships->len; i++)
+      {
+        gboolean total = i == r->townships->len;
+        const Township *tw = total ? NULL : g_ptr_array_index (r->townships, i);
+        const Figures *x = total ? &r->total : &tw->f;
+
+        if (total && !county)
+          break;
+        table_add (t, g_strdup (total ? _("Total") : tw->name), st_report_format_count (x->finished_in_quarter),
+                   st_report_format_yuan (r, x->finished_in_quarter), st_report_format_count (x->finished_cumulative),
+                   st_report_format_yuan (r, x->finished_cumulative));
+      }
+    t->total_row = county;
+    draw_table (doc, t, doc->left, width);
+    doc->y += 6;
+    doc_paragraph (doc, doc->footer, 7.5, FALSE, PANGO_ALIGN_LEFT, 6);
+  }
+
+  /* 5. Participants. */
+  doc_heading (doc, _("5. Participants enrolled by the quarter’s end"), 100);
+  {
+    g_autofree char *count = st_report_format_count (f->cumulative_participants);
+    g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "Shares are of the %s cumulative participant.",
+                                                          "Shares are of the %s cumulative participants.",
+                                                          (gulong) MIN (f->cumulative_participants, G_MAXULONG)),
+                                             count);
+    static const Breakdown pairs[][2] = {
+      { BY_SEX, BY_POVERTY }, { BY_AGE, BY_PROGRAM }, { BY_MAJOR, BY_ETHNICITY },
+    };
+
+    doc_paragraph (doc, text, 8, FALSE, PANGO_ALIGN_LEFT, 6);
+    for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+      {
+        g_autoptr(Table) a = breakdown_table (r, pairs[i][0]);
+        g_autoptr(Table) b = breakdown_table (r, pairs[i][1]);
+
+        draw_table_pair (doc, a, b);
+      }
+  }
+
+  /* Notes: how each figure is counted. */
+  doc_heading (doc, _("How the figures are counted"), 40);
+  for (guint i = 0; i < note_list->len; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%u. %s", i + 1, (char *) g_ptr_array_index (note_list, i));
+
+      doc_paragraph (doc, text, 8, FALSE, PANGO_ALIGN_LEFT, 3);
+    }
+
+  cairo_show_page (doc->cr);
+}
+
+static cairo_status_t
+discard_bytes (void                *closure,
+               const unsigned char *data,
+               unsigned int         length)
+{
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static cairo_status_t
+append_bytes (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* Lays the report out on @surface and returns the number of pages; with
+ * @n_pages 0 the footers say "page N of N", which measures the same. */
+static int
+render_to (StReport        *report,
+           cairo_surface_t *surface,
+           int              n_pages)
+{
+  cairo_t *cr = cairo_create (surface);
+  cairo_font_options_t *options = cairo_font_options_create ();
+  g_autofree char *label = st_report_quarter_label (&report->quarter);
+  Doc doc = { 0, };
+
+  doc.report = report;
+  doc.cr = cr;
+  doc.pango = pango_cairo_create_context (cr);
+  /* Points as cairo's unit, and no hinting: metrics then do not depend on
+   * the surface, so both passes lay out the same. */
+  pango_cairo_context_set_resolution (doc.pango, 72);
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (doc.pango, options);
+  cairo_font_options_destroy (options);
+  doc.left = MARGIN;
+  doc.right = A4_WIDTH - MARGIN;
+  doc.top = 48;
+  doc.page = 1;
+  doc.n_pages = n_pages;
+  doc.chinese = st_report_ui_is_chinese ();
+  doc.footer = st_report_funding_definition (report);
+  doc.running_head = g_strdup_printf ("%s  %s", report->scope_name, label);
+
+  render (&doc);
+
+  g_free (doc.footer);
+  g_free (doc.running_head);
+  g_object_unref (doc.pango);
+  cairo_destroy (cr);
+  return doc.page;
+}
+
+gboolean
+st_report_write_pdf (StReport    *report,
+                     const char  *path,
+                     GError     **error)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GError) local = NULL;
+  g_autofree char *title = st_report_title (report);
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  int n_pages;
+
+  /* The footers say "page N of M": lay out once to count the pages. */
+  surface = cairo_pdf_surface_create_for_stream (discard_bytes, NULL, A4_WIDTH, A4_HEIGHT);
+  n_pages = render_to (report, surface, 0);
+  cairo_surface_destroy (surface);
+
+  surface = cairo_pdf_surface_create_for_stream (append_bytes, bytes, A4_WIDTH, A4_HEIGHT);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Shuangti " PACKAGE_VERSION);
+  render_to (report, surface, n_pages);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, ST_REPORT_ERROR, ST_REPORT_ERROR_WRITE,
+                   _("Could not write “%s”: %s"), path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  if (!g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local))
+    {
+      g_set_error_literal (error, ST_REPORT_ERROR, ST_REPORT_ERROR_WRITE, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
