@@ -9,15 +9,12 @@
 #include <math.h>
 #include <string.h>
 
-#include <cairo-pdf.h>
 #include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
 
+#include "st-doc.h"
 #include "st-report-private.h"
 
-#define FONT_FAMILY "Noto Sans CJK SC"
-#define A4_WIDTH 595.276
-#define A4_HEIGHT 841.89
 #define MARGIN 50.0
 #define TABLE_FONT 8.5
 #define TABLE_PAD_X 3.0
@@ -38,7 +35,6 @@ typedef struct
   int           n_pages;    /* 0 in the measuring pass */
   char         *footer;
   char         *running_head;
-  gboolean      chinese;    /* the UI language, for typography */
 } Doc;
 
 typedef struct
@@ -49,74 +45,6 @@ typedef struct
   gboolean   total_row;    /* the last row is a total: bold */
 } Table;
 
-static PangoLayout *
-doc_text (Doc            *doc,
-          const char     *text,
-          double          size,
-          gboolean        bold,
-          double          width,
-          PangoAlignment  alignment)
-{
-  PangoLayout *layout = pango_layout_new (doc->pango);
-  PangoFontDescription *font = pango_font_description_new ();
-
-  pango_font_description_set_family (font, FONT_FAMILY);
-  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_font_description_set_size (font, (int) (size * PANGO_SCALE));
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
-  if (width > 0)
-    {
-      pango_layout_set_width (layout, pango_units_from_double (width));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-    }
-  pango_layout_set_alignment (layout, alignment);
-  pango_layout_set_text (layout, text, -1);
-  if (!doc->chinese)
-    {
-      /* Noto Sans CJK SC draws ’ “ ” full width, as Chinese text wants them;
-       * in English they would gape ("quarter’ s"). */
-      PangoAttrList *attrs = pango_attr_list_new ();
-
-      pango_attr_list_insert (attrs, pango_attr_font_features_new ("pwid"));
-      pango_layout_set_attributes (layout, attrs);
-      pango_attr_list_unref (attrs);
-    }
-  return layout;
-}
-
-/* The width of the widest piece of @layout that cannot be broken: the
- * narrowest its column may be without breaking inside a word. */
-static double
-min_text_width (PangoLayout *layout)
-{
-  PangoRectangle logical;
-
-  pango_layout_set_width (layout, 1);
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
-  pango_layout_get_extents (layout, NULL, &logical);
-  return pango_units_to_double (logical.width);
-}
-
-static double
-layout_height (PangoLayout *layout)
-{
-  int width, height;
-
-  pango_layout_get_size (layout, &width, &height);
-  return pango_units_to_double (height);
-}
-
-static void
-show_layout (Doc         *doc,
-             PangoLayout *layout,
-             double       x,
-             double       y)
-{
-  cairo_move_to (doc->cr, x, y);
-  pango_cairo_show_layout (doc->cr, layout);
-}
-
 /* Footer and running head of the current page; the footer says what counts
  * as finished for funding, on every page, as the brief of a report to the
  * county and prefecture needs it wherever the funding figure is read. */
@@ -126,10 +54,10 @@ doc_page_start (Doc *doc)
   double width = doc->right - doc->left;
   g_autofree char *page_text = g_strdup_printf (_("Page %d of %d"), doc->page,
                                                 doc->n_pages > 0 ? doc->n_pages : doc->page);
-  g_autoptr(PangoLayout) footer = doc_text (doc, doc->footer, 7, FALSE, width, PANGO_ALIGN_LEFT);
-  g_autoptr(PangoLayout) number = doc_text (doc, page_text, 8, FALSE, width, PANGO_ALIGN_CENTER);
-  double number_y = A4_HEIGHT - 30 - layout_height (number);
-  double footer_y = number_y - 4 - layout_height (footer);
+  g_autoptr(PangoLayout) footer = st_doc_text (doc->pango, doc->footer, 7, FALSE, width, PANGO_ALIGN_LEFT);
+  g_autoptr(PangoLayout) number = st_doc_text (doc->pango, page_text, 8, FALSE, width, PANGO_ALIGN_CENTER);
+  double number_y = ST_DOC_A4_HEIGHT - 30 - st_doc_layout_height (number);
+  double footer_y = number_y - 4 - st_doc_layout_height (footer);
 
   cairo_save (doc->cr);
   cairo_set_source_rgb (doc->cr, 0.35, 0.35, 0.35);
@@ -137,13 +65,13 @@ doc_page_start (Doc *doc)
   cairo_move_to (doc->cr, doc->left, footer_y - 4);
   cairo_line_to (doc->cr, doc->right, footer_y - 4);
   cairo_stroke (doc->cr);
-  show_layout (doc, footer, doc->left, footer_y);
-  show_layout (doc, number, doc->left, number_y);
+  st_doc_show (doc->cr, footer, doc->left, footer_y);
+  st_doc_show (doc->cr, number, doc->left, number_y);
   if (doc->page > 1)
     {
-      g_autoptr(PangoLayout) head = doc_text (doc, doc->running_head, 7.5, FALSE, width, PANGO_ALIGN_RIGHT);
+      g_autoptr(PangoLayout) head = st_doc_text (doc->pango, doc->running_head, 7.5, FALSE, width, PANGO_ALIGN_RIGHT);
 
-      show_layout (doc, head, doc->left, 28);
+      st_doc_show (doc->cr, head, doc->left, 28);
     }
   cairo_restore (doc->cr);
 
@@ -176,11 +104,11 @@ doc_paragraph (Doc            *doc,
                PangoAlignment  alignment,
                double          space_after)
 {
-  g_autoptr(PangoLayout) layout = doc_text (doc, text, size, bold, doc->right - doc->left, alignment);
-  double height = layout_height (layout);
+  g_autoptr(PangoLayout) layout = st_doc_text (doc->pango, text, size, bold, doc->right - doc->left, alignment);
+  double height = st_doc_layout_height (layout);
 
   doc_need (doc, height);
-  show_layout (doc, layout, doc->left, doc->y);
+  st_doc_show (doc->cr, layout, doc->left, doc->y);
   doc->y += height + space_after;
 }
 
@@ -190,12 +118,12 @@ doc_heading (Doc        *doc,
              const char *text,
              double      keep)
 {
-  g_autoptr(PangoLayout) layout = doc_text (doc, text, 11.5, TRUE, doc->right - doc->left, PANGO_ALIGN_LEFT);
-  double height = layout_height (layout);
+  g_autoptr(PangoLayout) layout = st_doc_text (doc->pango, text, 11.5, TRUE, doc->right - doc->left, PANGO_ALIGN_LEFT);
+  double height = st_doc_layout_height (layout);
 
   doc->y += 6;
   doc_need (doc, height + 6 + keep);
-  show_layout (doc, layout, doc->left, doc->y);
+  st_doc_show (doc->cr, layout, doc->left, doc->y);
   doc->y += height + 6;
 }
 
@@ -264,7 +192,7 @@ cell_layout (Doc         *doc,
 
   /* The first column names the row; figures are centred, as county
    * statistical tables have them. */
-  return doc_text (doc, text, TABLE_FONT, row_is_bold (t, row), width - 2 * TABLE_PAD_X,
+  return st_doc_text (doc->pango, text, TABLE_FONT, row_is_bold (t, row), width - 2 * TABLE_PAD_X,
                    column == 0 && row > 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER);
 }
 
@@ -279,10 +207,7 @@ table_widths (Doc         *doc,
               double      *widths)
 {
   double min[MAX_COLUMNS];
-  double sum = 0, excess = 0, slack = 0;
 
-  for (guint c = 0; c < t->n_columns; c++)
-    sum += t->weights[c];
   for (guint c = 0; c < t->n_columns; c++)
     {
       min[c] = 0;
@@ -290,25 +215,10 @@ table_widths (Doc         *doc,
         {
           g_autoptr(PangoLayout) layout = cell_layout (doc, t, r, c, width);
 
-          min[c] = MAX (min[c], min_text_width (layout) + 2 * TABLE_PAD_X + 1);
+          min[c] = MAX (min[c], st_doc_min_text_width (layout) + 2 * TABLE_PAD_X + 1);
         }
-      widths[c] = MAX (width * t->weights[c] / sum, min[c]);
-      excess += widths[c];
     }
-  excess -= width;
-  for (guint c = 0; c < t->n_columns; c++)
-    slack += widths[c] - min[c];
-  if (excess <= 0.01)
-    return;
-  if (slack < excess)
-    {
-      /* Even the narrowest layout is too wide: words will break. */
-      for (guint c = 0; c < t->n_columns; c++)
-        widths[c] = width * t->weights[c] / sum;
-      return;
-    }
-  for (guint c = 0; c < t->n_columns; c++)
-    widths[c] -= excess * (widths[c] - min[c]) / slack;
+  st_doc_column_widths (t->n_columns, t->weights, min, width, widths);
 }
 
 static double
@@ -323,7 +233,7 @@ row_height (Doc         *doc,
     {
       g_autoptr(PangoLayout) layout = cell_layout (doc, t, row, c, widths[c]);
 
-      height = MAX (height, layout_height (layout));
+      height = MAX (height, st_doc_layout_height (layout));
     }
   return height + 2 * TABLE_PAD_Y;
 }
@@ -357,7 +267,7 @@ draw_row (Doc          *doc,
   for (guint c = 0; c < t->n_columns; c++)
     {
       g_autoptr(PangoLayout) layout = cell_layout (doc, t, row, c, widths[c]);
-      double text_height = layout_height (layout);
+      double text_height = st_doc_layout_height (layout);
 
       if (row == 0 || row_is_bold (t, row))
         {
@@ -373,7 +283,7 @@ draw_row (Doc          *doc,
       cairo_rectangle (cr, cx, doc->y, widths[c], height);
       cairo_stroke (cr);
       cairo_set_source_rgb (cr, 0, 0, 0);
-      show_layout (doc, layout, cx + TABLE_PAD_X, doc->y + (height - text_height) / 2);
+      st_doc_show (doc->cr, layout, cx + TABLE_PAD_X, doc->y + (height - text_height) / 2);
       cx += widths[c];
     }
   cairo_restore (cr);
@@ -476,13 +386,13 @@ draw_chart (Doc    *doc,
   StReport *r = doc->report;
   cairo_t *cr = doc->cr;
   double width = doc->right - doc->left;
-  g_autoptr(PangoLayout) title = doc_text (doc, _("Cumulative participants at the end of each quarter"),
+  g_autoptr(PangoLayout) title = st_doc_text (doc->pango, _("Cumulative participants at the end of each quarter"),
                                            9.5, TRUE, 0, PANGO_ALIGN_LEFT);
   double top = doc->y;
   double axis_width = 34;
   double plot_left = doc->left + axis_width;
   double plot_width = width - axis_width - 4;
-  double plot_top = top + layout_height (title) + 22;
+  double plot_top = top + st_doc_layout_height (title) + 22;
   double plot_bottom = top + height - 26;
   double plot_height = plot_bottom - plot_top;
   guint n = r->progress->len;
@@ -504,12 +414,12 @@ draw_chart (Doc    *doc,
   scale = step * n_steps;
 
   cairo_save (cr);
-  show_layout (doc, title, doc->left, top);
+  st_doc_show (doc->cr, title, doc->left, top);
 
   /* Legend, right-aligned on the title's line. */
   {
-    g_autoptr(PangoLayout) bars = doc_text (doc, _("Cumulative participants"), 7.5, FALSE, 0, PANGO_ALIGN_LEFT);
-    g_autoptr(PangoLayout) line = doc_text (doc, _("Target in force"), 7.5, FALSE, 0, PANGO_ALIGN_LEFT);
+    g_autoptr(PangoLayout) bars = st_doc_text (doc->pango, _("Cumulative participants"), 7.5, FALSE, 0, PANGO_ALIGN_LEFT);
+    g_autoptr(PangoLayout) line = st_doc_text (doc->pango, _("Target in force"), 7.5, FALSE, 0, PANGO_ALIGN_LEFT);
     int w_bars, w_line, h_text;
     double x;
 
@@ -522,7 +432,7 @@ draw_chart (Doc    *doc,
     cairo_rectangle (cr, x, top + 3, 9, 8);
     cairo_fill (cr);
     cairo_set_source_rgb (cr, 0, 0, 0);
-    show_layout (doc, bars, x + 12, top + 1);
+    st_doc_show (doc->cr, bars, x + 12, top + 1);
     if (any_target)
       {
         double dashes[] = { 4, 2 };
@@ -536,7 +446,7 @@ draw_chart (Doc    *doc,
         cairo_stroke (cr);
         cairo_set_dash (cr, NULL, 0, 0);
         cairo_set_source_rgb (cr, 0, 0, 0);
-        show_layout (doc, line, x + 20, top + 1);
+        st_doc_show (doc->cr, line, x + 20, top + 1);
       }
   }
 
@@ -547,14 +457,14 @@ draw_chart (Doc    *doc,
       double value = step * i;
       double y = plot_bottom - plot_height * i / n_steps;
       g_autofree char *text = st_report_format_count ((gint64) value);
-      g_autoptr(PangoLayout) label = doc_text (doc, text, 7, FALSE, axis_width - 4, PANGO_ALIGN_RIGHT);
+      g_autoptr(PangoLayout) label = st_doc_text (doc->pango, text, 7, FALSE, axis_width - 4, PANGO_ALIGN_RIGHT);
 
       cairo_set_source_rgb (cr, i == 0 ? 0.2 : 0.82, i == 0 ? 0.2 : 0.82, i == 0 ? 0.2 : 0.82);
       cairo_move_to (cr, plot_left, y);
       cairo_line_to (cr, plot_left + plot_width, y);
       cairo_stroke (cr);
       cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
-      show_layout (doc, label, doc->left, y - layout_height (label) / 2);
+      st_doc_show (doc->cr, label, doc->left, y - st_doc_layout_height (label) / 2);
     }
 
   for (guint i = 0; i < n; i++)
@@ -565,9 +475,9 @@ draw_chart (Doc    *doc,
       g_autofree char *value = st_report_format_count (p->cumulative);
       g_autofree char *q = g_strdup_printf (_("Q%d"), p->quarter.quarter);
       g_autofree char *year = g_strdup_printf ("%d", p->quarter.year);
-      g_autoptr(PangoLayout) value_layout = doc_text (doc, value, 7, FALSE, slot, PANGO_ALIGN_CENTER);
-      g_autoptr(PangoLayout) q_layout = doc_text (doc, q, 7, i == n - 1, slot, PANGO_ALIGN_CENTER);
-      g_autoptr(PangoLayout) year_layout = doc_text (doc, year, 7, FALSE, slot, PANGO_ALIGN_CENTER);
+      g_autoptr(PangoLayout) value_layout = st_doc_text (doc->pango, value, 7, FALSE, slot, PANGO_ALIGN_CENTER);
+      g_autoptr(PangoLayout) q_layout = st_doc_text (doc->pango, q, 7, i == n - 1, slot, PANGO_ALIGN_CENTER);
+      g_autoptr(PangoLayout) year_layout = st_doc_text (doc->pango, year, 7, FALSE, slot, PANGO_ALIGN_CENTER);
 
       if (i == n - 1)
         cairo_set_source_rgb (cr, 0.16, 0.33, 0.55);
@@ -576,12 +486,12 @@ draw_chart (Doc    *doc,
       cairo_rectangle (cr, cx - bar / 2, plot_bottom - h, bar, h);
       cairo_fill (cr);
       cairo_set_source_rgb (cr, 0, 0, 0);
-      show_layout (doc, value_layout, cx - slot / 2, plot_bottom - h - layout_height (value_layout) - 1);
-      show_layout (doc, q_layout, cx - slot / 2, plot_bottom + 3);
+      st_doc_show (doc->cr, value_layout, cx - slot / 2, plot_bottom - h - st_doc_layout_height (value_layout) - 1);
+      st_doc_show (doc->cr, q_layout, cx - slot / 2, plot_bottom + 3);
       if (i == 0 || p->quarter.quarter == 1)
         {
           cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
-          show_layout (doc, year_layout, cx - slot / 2, plot_bottom + 3 + layout_height (q_layout));
+          st_doc_show (doc->cr, year_layout, cx - slot / 2, plot_bottom + 3 + st_doc_layout_height (q_layout));
         }
     }
 
@@ -615,7 +525,7 @@ draw_chart (Doc    *doc,
           g_autofree char *count = st_report_format_count (p->target);
           /* Translators: the label of the target line in the chart */
           g_autofree char *text = g_strdup_printf (_("Target %s"), count);
-          g_autoptr(PangoLayout) label = doc_text (doc, text, 7, TRUE, 0, PANGO_ALIGN_LEFT);
+          g_autoptr(PangoLayout) label = st_doc_text (doc->pango, text, 7, TRUE, 0, PANGO_ALIGN_LEFT);
           int label_width, label_height;
 
           /* On a white ground: far below the bars (a county well past its
@@ -626,7 +536,7 @@ draw_chart (Doc    *doc,
           cairo_rectangle (cr, x0 + 1, y - label_height - 1, label_width + 2, label_height);
           cairo_fill (cr);
           cairo_restore (cr);
-          show_layout (doc, label, x0 + 2, y - layout_height (label) - 1);
+          st_doc_show (doc->cr, label, x0 + 2, y - st_doc_layout_height (label) - 1);
         }
     }
   cairo_restore (cr);
@@ -669,12 +579,12 @@ render (Doc *doc)
   doc_paragraph (doc, title, 16, TRUE, PANGO_ALIGN_CENTER, 6);
   doc_paragraph (doc, period, 11, FALSE, PANGO_ALIGN_CENTER, 10);
   {
-    g_autoptr(PangoLayout) office = doc_text (doc, _("Reporting office (seal):"), 9, FALSE, width / 2, PANGO_ALIGN_LEFT);
-    g_autoptr(PangoLayout) date = doc_text (doc, prepared, 9, FALSE, width / 2, PANGO_ALIGN_RIGHT);
+    g_autoptr(PangoLayout) office = st_doc_text (doc->pango, _("Reporting office (seal):"), 9, FALSE, width / 2, PANGO_ALIGN_LEFT);
+    g_autoptr(PangoLayout) date = st_doc_text (doc->pango, prepared, 9, FALSE, width / 2, PANGO_ALIGN_RIGHT);
 
-    show_layout (doc, office, doc->left, doc->y);
-    show_layout (doc, date, doc->left + width / 2, doc->y);
-    doc->y += layout_height (office) + 4;
+    st_doc_show (doc->cr, office, doc->left, doc->y);
+    st_doc_show (doc->cr, date, doc->left + width / 2, doc->y);
+    doc->y += st_doc_layout_height (office) + 4;
     cairo_set_line_width (doc->cr, 1);
     cairo_move_to (doc->cr, doc->left, doc->y);
     cairo_line_to (doc->cr, doc->right, doc->y);
@@ -875,23 +785,6 @@ render (Doc *doc)
   cairo_show_page (doc->cr);
 }
 
-static cairo_status_t
-discard_bytes (void                *closure,
-               const unsigned char *data,
-               unsigned int         length)
-{
-  return CAIRO_STATUS_SUCCESS;
-}
-
-static cairo_status_t
-append_bytes (void                *closure,
-              const unsigned char *data,
-              unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /* Lays the report out on @surface and returns the number of pages; with
  * @n_pages 0 the footers say "page N of N", which measures the same. */
 static int
@@ -900,26 +793,17 @@ render_to (StReport        *report,
            int              n_pages)
 {
   cairo_t *cr = cairo_create (surface);
-  cairo_font_options_t *options = cairo_font_options_create ();
   g_autofree char *label = st_report_quarter_label (&report->quarter);
   Doc doc = { 0, };
 
   doc.report = report;
   doc.cr = cr;
-  doc.pango = pango_cairo_create_context (cr);
-  /* Points as cairo's unit, and no hinting: metrics then do not depend on
-   * the surface, so both passes lay out the same. */
-  pango_cairo_context_set_resolution (doc.pango, 72);
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options (doc.pango, options);
-  cairo_font_options_destroy (options);
+  doc.pango = st_doc_context_new (cr);
   doc.left = MARGIN;
-  doc.right = A4_WIDTH - MARGIN;
+  doc.right = ST_DOC_A4_WIDTH - MARGIN;
   doc.top = 48;
   doc.page = 1;
   doc.n_pages = n_pages;
-  doc.chinese = st_report_ui_is_chinese ();
   doc.footer = st_report_funding_definition (report);
   doc.running_head = g_strdup_printf ("%s  %s", report->scope_name, label);
 
@@ -941,30 +825,16 @@ st_report_write_pdf (StReport    *report,
   g_autoptr(GError) local = NULL;
   g_autofree char *title = st_report_title (report);
   cairo_surface_t *surface;
-  cairo_status_t status;
   int n_pages;
 
   /* The footers say "page N of M": lay out once to count the pages. */
-  surface = cairo_pdf_surface_create_for_stream (discard_bytes, NULL, A4_WIDTH, A4_HEIGHT);
+  surface = st_doc_pdf_new (NULL, NULL);
   n_pages = render_to (report, surface, 0);
   cairo_surface_destroy (surface);
 
-  surface = cairo_pdf_surface_create_for_stream (append_bytes, bytes, A4_WIDTH, A4_HEIGHT);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Shuangti " PACKAGE_VERSION);
+  surface = st_doc_pdf_new (bytes, title);
   render_to (report, surface, n_pages);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, ST_REPORT_ERROR, ST_REPORT_ERROR_WRITE,
-                   _("Could not write “%s”: %s"), path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  if (!g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local))
+  if (!st_doc_pdf_save (surface, bytes, path, &local))
     {
       g_set_error_literal (error, ST_REPORT_ERROR, ST_REPORT_ERROR_WRITE, local->message);
       return FALSE;

@@ -100,7 +100,6 @@ char       *st_report_quarter_code             (const StQuarter *q);
 const char *st_report_breakdown_title          (Breakdown        b);
 const char *st_report_target_status            (const StReport  *report,
                                                 const Target    *t);
-gboolean    st_report_ui_is_chinese            (void);
 
 /* Numbers, the same in every locale */
 gint64      st_report_sum                      (const gint64    *values,

@@ -46,6 +46,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "st-core-resources.h"
+#include "st-doc.h"
 #include "st-json-guard.h"
 #include "st-participant.h"
 #include "st-program.h"
@@ -117,20 +118,12 @@ poverty_label (const char *code)
   return label != NULL ? label : _("Neither");
 }
 
-gboolean
-st_report_ui_is_chinese (void)
-{
-  const char *const *languages = g_get_language_names ();
-
-  return languages[0] != NULL && g_str_has_prefix (languages[0], "zh");
-}
-
 /* A program's name in the UI language: programs carry a Chinese name and
  * an English one. */
 static const char *
 program_label (const StProgram *program)
 {
-  if (!st_report_ui_is_chinese () && program->name_en != NULL)
+  if (!st_doc_ui_is_chinese () && program->name_en != NULL)
     return program->name_en;
   return program->name;
 }
