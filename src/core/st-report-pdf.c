@@ -6,12 +6,12 @@
 
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
 
+#include "st-bar-chart.h"
 #include "st-doc.h"
 #include "st-report-private.h"
 
@@ -362,69 +362,89 @@ draw_table_pair (Doc         *doc,
   doc->y += 12;
 }
 
-/* The axis step: 1, 2, 2.5 or 5 times a power of ten, so that @max takes
- * at most six steps. */
-static double
-axis_step (double max)
+static PangoLayout *
+chart_text (const char *text,
+            gboolean    bold,
+            gpointer    user_data)
 {
-  static const double steps[] = { 1, 2, 2.5, 5, 10 };
-  double raw = MAX (max, 5) / 6;
-  double magnitude = pow (10, floor (log10 (raw)));
+  Doc *doc = user_data;
 
-  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-    if (steps[i] * magnitude >= raw)
-      return MAX (1, steps[i] * magnitude);
-  return 10 * magnitude;
+  return st_doc_text (doc->pango, text, 7, bold, 0, PANGO_ALIGN_LEFT);
 }
 
-/* Bars: cumulative participants at the end of each quarter. Dashed line:
- * the target in force then (the next one due), as a step. */
+/* Bars: cumulative participants at the end of each quarter, the quarter
+ * reported on darker. Dashed line: the target in force then (the next one
+ * due), as a step. */
 static void
 draw_chart (Doc    *doc,
             double  height)
 {
+  static const StBarChartStyle style = {
+    .layout = chart_text,
+    .bar = { 0.27, 0.47, 0.71, 1 },
+    .current_bar = { 0.16, 0.33, 0.55, 1 },
+    .target = { 0.80, 0.15, 0.15, 1 },
+    .grid = { 0.82, 0.82, 0.82, 1 },
+    .baseline = { 0.2, 0.2, 0.2, 1 },
+    .axis_text = { 0.25, 0.25, 0.25, 1 },
+    .text = { 0, 0, 0, 1 },
+    .muted_text = { 0.35, 0.35, 0.35, 1 },
+    .grid_width = 0.4,
+    .bar_share = 0.58,
+    .bar_max = 40,
+    .target_style = ST_BAR_CHART_TARGET_STEP,
+    .target_width = 1.5,
+    .axis_gap = 4,
+    .value_gap = 1,
+    .label_gap = 3,
+  };
+  StBarChartStyle doc_style = style;
   StReport *r = doc->report;
   cairo_t *cr = doc->cr;
   double width = doc->right - doc->left;
   g_autoptr(PangoLayout) title = st_doc_text (doc->pango, _("Cumulative participants at the end of each quarter"),
-                                           9.5, TRUE, 0, PANGO_ALIGN_LEFT);
+                                              9.5, TRUE, 0, PANGO_ALIGN_LEFT);
   double top = doc->y;
   double axis_width = 34;
-  double plot_left = doc->left + axis_width;
-  double plot_width = width - axis_width - 4;
   double plot_top = top + st_doc_layout_height (title) + 22;
   double plot_bottom = top + height - 26;
-  double plot_height = plot_bottom - plot_top;
   guint n = r->progress->len;
-  double slot = plot_width / MAX (n, 1);
-  double bar = MIN (slot * 0.58, 40);
-  double max = 0, scale, step;
-  int n_steps;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree StBarChartBar *bars = g_new0 (StBarChartBar, n);
   gboolean any_target = FALSE;
 
   for (guint i = 0; i < n; i++)
     {
       const Point *p = &g_array_index (r->progress, Point, i);
+      char *q = g_strdup_printf (_("Q%d"), p->quarter.quarter);
 
-      max = MAX (max, MAX (p->cumulative, p->target));
+      g_ptr_array_add (texts, q);
+      bars[i].value = p->cumulative;
+      bars[i].target = p->target;
+      bars[i].label = q;
+      bars[i].current = i == n - 1;
+      if (i == 0 || p->quarter.quarter == 1)
+        {
+          char *year = g_strdup_printf ("%d", p->quarter.year);
+
+          g_ptr_array_add (texts, year);
+          bars[i].sublabel = year;
+        }
       any_target |= p->target > 0;
     }
-  step = axis_step (max * 1.04);
-  n_steps = MAX (1, (int) ceil (max * 1.04 / step));
-  scale = step * n_steps;
 
   cairo_save (cr);
-  st_doc_show (doc->cr, title, doc->left, top);
+  st_doc_show (cr, title, doc->left, top);
 
   /* Legend, right-aligned on the title's line. */
   {
-    g_autoptr(PangoLayout) bars = st_doc_text (doc->pango, _("Cumulative participants"), 7.5, FALSE, 0, PANGO_ALIGN_LEFT);
-    g_autoptr(PangoLayout) line = st_doc_text (doc->pango, _("Target in force"), 7.5, FALSE, 0, PANGO_ALIGN_LEFT);
+    g_autoptr(PangoLayout) legend_bars = st_doc_text (doc->pango, _("Cumulative participants"), 7.5, FALSE, 0, PANGO_ALIGN_LEFT);
+    g_autoptr(PangoLayout) legend_line = st_doc_text (doc->pango, _("Target in force"), 7.5, FALSE, 0, PANGO_ALIGN_LEFT);
     int w_bars, w_line, h_text;
     double x;
 
-    pango_layout_get_pixel_size (bars, &w_bars, &h_text);
-    pango_layout_get_pixel_size (line, &w_line, NULL);
+    pango_layout_get_pixel_size (legend_bars, &w_bars, &h_text);
+    pango_layout_get_pixel_size (legend_line, &w_line, NULL);
     x = doc->right - w_bars - 14;
     if (any_target)
       x -= w_line + 34;
@@ -432,7 +452,7 @@ draw_chart (Doc    *doc,
     cairo_rectangle (cr, x, top + 3, 9, 8);
     cairo_fill (cr);
     cairo_set_source_rgb (cr, 0, 0, 0);
-    st_doc_show (doc->cr, bars, x + 12, top + 1);
+    st_doc_show (cr, legend_bars, x + 12, top + 1);
     if (any_target)
       {
         double dashes[] = { 4, 2 };
@@ -446,99 +466,13 @@ draw_chart (Doc    *doc,
         cairo_stroke (cr);
         cairo_set_dash (cr, NULL, 0, 0);
         cairo_set_source_rgb (cr, 0, 0, 0);
-        st_doc_show (doc->cr, line, x + 20, top + 1);
+        st_doc_show (cr, legend_line, x + 20, top + 1);
       }
   }
 
-  /* Grid and axis labels. */
-  cairo_set_line_width (cr, 0.4);
-  for (int i = 0; i <= n_steps; i++)
-    {
-      double value = step * i;
-      double y = plot_bottom - plot_height * i / n_steps;
-      g_autofree char *text = st_report_format_count ((gint64) value);
-      g_autoptr(PangoLayout) label = st_doc_text (doc->pango, text, 7, FALSE, axis_width - 4, PANGO_ALIGN_RIGHT);
-
-      cairo_set_source_rgb (cr, i == 0 ? 0.2 : 0.82, i == 0 ? 0.2 : 0.82, i == 0 ? 0.2 : 0.82);
-      cairo_move_to (cr, plot_left, y);
-      cairo_line_to (cr, plot_left + plot_width, y);
-      cairo_stroke (cr);
-      cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
-      st_doc_show (doc->cr, label, doc->left, y - st_doc_layout_height (label) / 2);
-    }
-
-  for (guint i = 0; i < n; i++)
-    {
-      const Point *p = &g_array_index (r->progress, Point, i);
-      double cx = plot_left + slot * (i + 0.5);
-      double h = plot_height * p->cumulative / scale;
-      g_autofree char *value = st_report_format_count (p->cumulative);
-      g_autofree char *q = g_strdup_printf (_("Q%d"), p->quarter.quarter);
-      g_autofree char *year = g_strdup_printf ("%d", p->quarter.year);
-      g_autoptr(PangoLayout) value_layout = st_doc_text (doc->pango, value, 7, FALSE, slot, PANGO_ALIGN_CENTER);
-      g_autoptr(PangoLayout) q_layout = st_doc_text (doc->pango, q, 7, i == n - 1, slot, PANGO_ALIGN_CENTER);
-      g_autoptr(PangoLayout) year_layout = st_doc_text (doc->pango, year, 7, FALSE, slot, PANGO_ALIGN_CENTER);
-
-      if (i == n - 1)
-        cairo_set_source_rgb (cr, 0.16, 0.33, 0.55);
-      else
-        cairo_set_source_rgb (cr, 0.27, 0.47, 0.71);
-      cairo_rectangle (cr, cx - bar / 2, plot_bottom - h, bar, h);
-      cairo_fill (cr);
-      cairo_set_source_rgb (cr, 0, 0, 0);
-      st_doc_show (doc->cr, value_layout, cx - slot / 2, plot_bottom - h - st_doc_layout_height (value_layout) - 1);
-      st_doc_show (doc->cr, q_layout, cx - slot / 2, plot_bottom + 3);
-      if (i == 0 || p->quarter.quarter == 1)
-        {
-          cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
-          st_doc_show (doc->cr, year_layout, cx - slot / 2, plot_bottom + 3 + st_doc_layout_height (q_layout));
-        }
-    }
-
-  /* The target as a step: a level over each quarter's slot, joined where it
-   * changes, labelled where it starts. */
-  for (guint i = 0; i < n; i++)
-    {
-      const Point *p = &g_array_index (r->progress, Point, i);
-      const Point *prev = i > 0 ? &g_array_index (r->progress, Point, i - 1) : NULL;
-      double x0 = plot_left + slot * i;
-      double y = plot_bottom - plot_height * p->target / scale;
-      double dashes[] = { 4, 2 };
-
-      if (p->target <= 0)
-        continue;
-      cairo_set_source_rgb (cr, 0.80, 0.15, 0.15);
-      cairo_set_line_width (cr, 1.5);
-      cairo_set_dash (cr, dashes, 2, 0);
-      if (prev != NULL && prev->target > 0 && prev->target != p->target)
-        {
-          cairo_move_to (cr, x0, plot_bottom - plot_height * prev->target / scale);
-          cairo_line_to (cr, x0, y);
-        }
-      else
-        cairo_move_to (cr, x0, y);
-      cairo_line_to (cr, x0 + slot, y);
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
-      if (prev == NULL || prev->target != p->target)
-        {
-          g_autofree char *count = st_report_format_count (p->target);
-          /* Translators: the label of the target line in the chart */
-          g_autofree char *text = g_strdup_printf (_("Target %s"), count);
-          g_autoptr(PangoLayout) label = st_doc_text (doc->pango, text, 7, TRUE, 0, PANGO_ALIGN_LEFT);
-          int label_width, label_height;
-
-          /* On a white ground: far below the bars (a county well past its
-           * target), the label would sit on them. */
-          pango_layout_get_pixel_size (label, &label_width, &label_height);
-          cairo_save (cr);
-          cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
-          cairo_rectangle (cr, x0 + 1, y - label_height - 1, label_width + 2, label_height);
-          cairo_fill (cr);
-          cairo_restore (cr);
-          st_doc_show (doc->cr, label, x0 + 2, y - st_doc_layout_height (label) - 1);
-        }
-    }
+  doc_style.user_data = doc;
+  st_bar_chart_draw (cr, &doc_style, doc->left + axis_width, plot_top, width - axis_width - 4,
+                     plot_bottom - plot_top, bars, n);
   cairo_restore (cr);
   doc->y = top + height + 8;
 }
