@@ -221,13 +221,19 @@ typedef struct
 } Csv;
 
 static void
+csv_field (Csv            *csv,
+           char           *text,
+           StCsvFieldKind  kind)
+{
+  g_ptr_array_add (csv->row, text);
+  g_array_append_val (csv->kinds, kind);
+}
+
+static void
 csv_take (Csv  *csv,
           char *text)
 {
-  StCsvFieldKind kind = ST_CSV_FIELD_TEXT;
-
-  g_ptr_array_add (csv->row, text);
-  g_array_append_val (csv->kinds, kind);
+  csv_field (csv, text, ST_CSV_FIELD_TEXT);
 }
 
 static void
@@ -243,10 +249,7 @@ static void
 csv_number (Csv  *csv,
             char *text)
 {
-  StCsvFieldKind kind = ST_CSV_FIELD_NUMBER;
-
-  g_ptr_array_add (csv->row, text);
-  g_array_append_val (csv->kinds, kind);
+  csv_field (csv, text, ST_CSV_FIELD_NUMBER);
 }
 
 static void

@@ -496,79 +496,80 @@ breakdown_table (const StReport *r,
 }
 
 static void
-render (Doc *doc)
+render_title (Doc *doc)
 {
   StReport *r = doc->report;
-  const Figures *f = &r->total;
   double width = doc->right - doc->left;
   g_autofree char *title = st_report_title (r);
   g_autofree char *period = st_report_period (r);
   g_autofree char *prepared = g_strdup_printf (_("Prepared on %s"), r->generated_on);
-  g_autoptr(GPtrArray) note_list = st_report_notes (r);
-  gboolean county = r->township_code == NULL;
+  g_autoptr(PangoLayout) office = NULL, date = NULL;
 
-  doc_page_start (doc);
-
-  /* Title block. */
   doc_paragraph (doc, title, 16, TRUE, PANGO_ALIGN_CENTER, 6);
   doc_paragraph (doc, period, 11, FALSE, PANGO_ALIGN_CENTER, 10);
-  {
-    g_autoptr(PangoLayout) office = st_doc_text (doc->pango, _("Reporting office (seal):"), 9, FALSE, width / 2, PANGO_ALIGN_LEFT);
-    g_autoptr(PangoLayout) date = st_doc_text (doc->pango, prepared, 9, FALSE, width / 2, PANGO_ALIGN_RIGHT);
+  office = st_doc_text (doc->pango, _("Reporting office (seal):"), 9, FALSE, width / 2, PANGO_ALIGN_LEFT);
+  date = st_doc_text (doc->pango, prepared, 9, FALSE, width / 2, PANGO_ALIGN_RIGHT);
+  st_doc_show (doc->cr, office, doc->left, doc->y);
+  st_doc_show (doc->cr, date, doc->left + width / 2, doc->y);
+  doc->y += st_doc_layout_height (office) + 4;
+  cairo_set_line_width (doc->cr, 1);
+  cairo_move_to (doc->cr, doc->left, doc->y);
+  cairo_line_to (doc->cr, doc->right, doc->y);
+  cairo_stroke (doc->cr);
+  doc->y += 8;
+}
 
-    st_doc_show (doc->cr, office, doc->left, doc->y);
-    st_doc_show (doc->cr, date, doc->left + width / 2, doc->y);
-    doc->y += st_doc_layout_height (office) + 4;
-    cairo_set_line_width (doc->cr, 1);
-    cairo_move_to (doc->cr, doc->left, doc->y);
-    cairo_line_to (doc->cr, doc->right, doc->y);
-    cairo_stroke (doc->cr);
-    doc->y += 8;
-  }
+/* 1: the totals, the targets and the chart of progress against them. */
+static void
+render_overview (Doc *doc)
+{
+  static const double weights[] = { 4, 1.6, 1.6 };
+  StReport *r = doc->report;
+  const Figures *f = &r->total;
+  double width = doc->right - doc->left;
+  gboolean county = r->township_code == NULL;
+  const char *header[] = { _("Item"), _("This quarter"), _("Cumulative, by the quarter’s end") };
+  g_autoptr(Table) t = table_new (3, weights, header);
 
-  /* 1. Overview. */
   doc_heading (doc, _("1. Overall progress"), 120);
-  {
-    static const double weights[] = { 4, 1.6, 1.6 };
-    const char *header[] = { _("Item"), _("This quarter"), _("Cumulative, by the quarter’s end") };
-    g_autoptr(Table) t = table_new (3, weights, header);
-
-    table_add (t, g_strdup (_("Participants")), st_report_format_count (f->new_participants),
-               st_report_format_count (f->cumulative_participants));
-    table_add (t, g_strdup (_("Enrolments")), st_report_format_count (f->new_enrolments),
-               st_report_format_count (f->cumulative_enrolments));
-    table_add (t, g_strdup (_("Enrolments in study / graduated / completed / withdrawn at the quarter’s end")),
-               g_strdup ("—"),
-               g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT,
-                                f->in_study, f->graduated, f->completed, f->withdrawn));
-    table_add (t, g_strdup (_("Sessions held")), st_report_format_count (st_report_sum (f->sessions, N_MODES)), g_strdup ("—"));
-    table_add (t, g_strdup (_("Session hours")), st_report_format_hours (st_report_sum (f->session_minutes, N_MODES)), g_strdup ("—"));
-    table_add (t, g_strdup (_("Participant-hours attended")), st_report_format_hours (st_report_sum (f->attended_minutes, N_MODES)),
-               g_strdup ("—"));
-    table_add (t, g_strdup (_("Participants who finished training (for funding)")),
-               st_report_format_count (f->finished_in_quarter), st_report_format_count (f->finished_cumulative));
-    table_add (t, g_strdup (_("Funding due (yuan)")), st_report_format_yuan (r, f->finished_in_quarter),
-               st_report_format_yuan (r, f->finished_cumulative));
-    draw_table (doc, t, doc->left, width);
-    doc->y += 12;
-  }
+  table_add (t, g_strdup (_("Participants")), st_report_format_count (f->new_participants),
+             st_report_format_count (f->cumulative_participants));
+  table_add (t, g_strdup (_("Enrolments")), st_report_format_count (f->new_enrolments),
+             st_report_format_count (f->cumulative_enrolments));
+  table_add (t, g_strdup (_("Enrolments in study / graduated / completed / withdrawn at the quarter’s end")),
+             g_strdup ("—"),
+             g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT,
+                              f->in_study, f->graduated, f->completed, f->withdrawn));
+  table_add (t, g_strdup (_("Sessions held")), st_report_format_count (st_report_sum (f->sessions, N_MODES)),
+             g_strdup ("—"));
+  table_add (t, g_strdup (_("Session hours")), st_report_format_hours (st_report_sum (f->session_minutes, N_MODES)),
+             g_strdup ("—"));
+  table_add (t, g_strdup (_("Participant-hours attended")),
+             st_report_format_hours (st_report_sum (f->attended_minutes, N_MODES)), g_strdup ("—"));
+  table_add (t, g_strdup (_("Participants who finished training (for funding)")),
+             st_report_format_count (f->finished_in_quarter), st_report_format_count (f->finished_cumulative));
+  table_add (t, g_strdup (_("Funding due (yuan)")), st_report_format_yuan (r, f->finished_in_quarter),
+             st_report_format_yuan (r, f->finished_cumulative));
+  draw_table (doc, t, doc->left, width);
+  doc->y += 12;
 
   if (county && r->targets->len > 0)
     {
-      static const double weights[] = { 1.5, 1.3, 1.8, 1.3, 1.3 };
-      const char *header[] = { _("Target date"), _("Target participants"), _("Cumulative participants"),
-                               _("Share of target"), _("Status") };
-      g_autoptr(Table) t = table_new (5, weights, header);
+      static const double target_weights[] = { 1.5, 1.3, 1.8, 1.3, 1.3 };
+      const char *target_header[] = { _("Target date"), _("Target participants"), _("Cumulative participants"),
+                                      _("Share of target"), _("Status") };
+      g_autoptr(Table) targets = table_new (5, target_weights, target_header);
 
       for (guint i = 0; i < r->targets->len; i++)
         {
           const Target *target = &g_array_index (r->targets, Target, i);
 
-          table_add (t, g_strdup (target->date), st_report_format_count (target->participants),
-                     st_report_format_count (target->achieved), st_report_format_percent (target->achieved, target->participants),
+          table_add (targets, g_strdup (target->date), st_report_format_count (target->participants),
+                     st_report_format_count (target->achieved),
+                     st_report_format_percent (target->achieved, target->participants),
                      g_strdup (st_report_target_status (r, target)));
         }
-      draw_table (doc, t, doc->left, width);
+      draw_table (doc, targets, doc->left, width);
       doc->y += 12;
     }
 
@@ -577,135 +578,181 @@ render (Doc *doc)
   if (!county)
     doc_paragraph (doc, _("The targets are the county’s; the county report compares them."), 8, FALSE,
                    PANGO_ALIGN_LEFT, 4);
+}
 
-  /* 2. Enrolment by township. */
+typedef void (*TownshipRowFunc) (Table          *t,
+                                 const StReport *r,
+                                 const char     *name,
+                                 const Figures  *x);
+
+/* A row per township, then the county's total in bold; a township's
+ * report has its one row and no total, which would repeat it. */
+static void
+add_township_rows (Table           *t,
+                   const StReport  *r,
+                   TownshipRowFunc  add_row)
+{
+  gboolean county = r->township_code == NULL;
+
+  for (guint i = 0; i < r->townships->len; i++)
+    {
+      const Township *tw = g_ptr_array_index (r->townships, i);
+
+      add_row (t, r, tw->name, &tw->f);
+    }
+  if (county)
+    add_row (t, r, _("Total"), &r->total);
+  t->total_row = county;
+}
+
+static void
+enrolment_row (Table          *t,
+               const StReport *r,
+               const char     *name,
+               const Figures  *x)
+{
+  table_add (t, g_strdup (name), st_report_format_count (x->new_enrolments),
+             st_report_format_count (x->new_participants), st_report_format_count (x->cumulative_participants),
+             st_report_format_count (x->in_study), st_report_format_count (x->graduated),
+             st_report_format_count (x->completed), st_report_format_count (x->withdrawn));
+}
+
+static void
+teaching_row (Table          *t,
+              const StReport *r,
+              const char     *name,
+              const Figures  *x)
+{
+  table_add (t, g_strdup (name), st_report_format_count (st_report_sum (x->sessions, N_MODES)),
+             st_report_format_hours (x->session_minutes[MODE_CONCENTRATED]),
+             st_report_format_hours (x->session_minutes[MODE_ONLINE]),
+             st_report_format_hours (x->session_minutes[MODE_PRACTICAL]),
+             st_report_format_hours (st_report_sum (x->session_minutes, N_MODES)),
+             st_report_format_count (st_report_sum (x->attendances, N_MODES)),
+             st_report_format_hours (st_report_sum (x->attended_minutes, N_MODES)));
+}
+
+static void
+funding_row (Table          *t,
+             const StReport *r,
+             const char     *name,
+             const Figures  *x)
+{
+  table_add (t, g_strdup (name), st_report_format_count (x->finished_in_quarter),
+             st_report_format_yuan (r, x->finished_in_quarter), st_report_format_count (x->finished_cumulative),
+             st_report_format_yuan (r, x->finished_cumulative));
+}
+
+/* 2: enrolment by township. */
+static void
+render_enrolment (Doc *doc)
+{
+  static const double weights[] = { 1.6, 1, 1, 1.1, 1, 1, 1, 1 };
+  const char *header[] = { _("Township"), _("New enrolments"), _("New participants"),
+                           _("Cumulative participants"), _("In study"), _("Graduated"),
+                           _("Completed"), _("Withdrawn") };
+  g_autoptr(Table) t = table_new (8, weights, header);
+
   doc_heading (doc, _("2. Enrolment by township"), 60);
-  {
-    static const double weights[] = { 1.6, 1, 1, 1.1, 1, 1, 1, 1 };
-    const char *header[] = { _("Township"), _("New enrolments"), _("New participants"),
-                             _("Cumulative participants"), _("In study"), _("Graduated"),
-                             _("Completed"), _("Withdrawn") };
-    g_autoptr(Table) t = table_new (8, weights, header);
+  add_township_rows (t, doc->report, enrolment_row);
+  draw_table (doc, t, doc->left, doc->right - doc->left);
+  doc->y += 6;
+  doc_paragraph (doc, _("In study, graduated, completed and withdrawn count enrolments; the other columns count people."),
+                 7.5, FALSE, PANGO_ALIGN_LEFT, 6);
+}
 
-    for (guint i = 0; i <= r->townships->len; i++)
-      {
-        gboolean total = i == r->townships->len;
-        const Township *tw = total ? NULL : g_ptr_array_index (r->townships, i);
-        const Figures *x = total ? &r->total : &tw->f;
+/* 3: sessions and hours, by township and by mode. */
+static void
+render_teaching (Doc *doc)
+{
+  static const double weights[] = { 1.6, 0.9, 1.1, 1, 1, 1, 1, 1.1 };
+  static const double mode_weights[] = { 1.6, 1, 1, 1, 1 };
+  const Figures *f = &doc->report->total;
+  double width = doc->right - doc->left;
+  const char *header[] = { _("Township"), _("Sessions"), _("Concentrated hours"), _("Online hours"),
+                           _("Practical hours"), _("Session hours"), _("Attendances"),
+                           _("Participant-hours") };
+  const char *mode_header[] = { _("Mode"), _("Sessions"), _("Session hours"), _("Attendances"),
+                                _("Participant-hours") };
+  g_autoptr(Table) t = table_new (8, weights, header);
+  g_autoptr(Table) modes = table_new (5, mode_weights, mode_header);
 
-        if (total && !county)
-          break;
-        table_add (t, g_strdup (total ? _("Total") : tw->name), st_report_format_count (x->new_enrolments),
-                   st_report_format_count (x->new_participants), st_report_format_count (x->cumulative_participants),
-                   st_report_format_count (x->in_study), st_report_format_count (x->graduated), st_report_format_count (x->completed),
-                   st_report_format_count (x->withdrawn));
-      }
-    t->total_row = county;
-    draw_table (doc, t, doc->left, width);
-    doc->y += 6;
-    doc_paragraph (doc, _("In study, graduated, completed and withdrawn count enrolments; the other columns count people."),
-                   7.5, FALSE, PANGO_ALIGN_LEFT, 6);
-  }
-
-  /* 3. Teaching. */
   doc_heading (doc, _("3. Sessions and hours in the quarter"), 60);
-  {
-    static const double weights[] = { 1.6, 0.9, 1.1, 1, 1, 1, 1, 1.1 };
-    const char *header[] = { _("Township"), _("Sessions"), _("Concentrated hours"), _("Online hours"),
-                             _("Practical hours"), _("Session hours"), _("Attendances"),
-                             _("Participant-hours") };
-    g_autoptr(Table) t = table_new (8, weights, header);
+  add_township_rows (t, doc->report, teaching_row);
+  draw_table (doc, t, doc->left, width);
+  doc->y += 12;
 
-    for (guint i = 0; i <= r->townships->len; i++)
-      {
-        gboolean total = i == r->townships->len;
-        const Township *tw = total ? NULL : g_ptr_array_index (r->townships, i);
-        const Figures *x = total ? &r->total : &tw->f;
+  for (guint m = 0; m <= N_MODES; m++)
+    {
+      gboolean total = m == N_MODES;
 
-        if (total && !county)
-          break;
-        table_add (t, g_strdup (total ? _("Total") : tw->name), st_report_format_count (st_report_sum (x->sessions, N_MODES)),
-                   st_report_format_hours (x->session_minutes[MODE_CONCENTRATED]),
-                   st_report_format_hours (x->session_minutes[MODE_ONLINE]),
-                   st_report_format_hours (x->session_minutes[MODE_PRACTICAL]),
-                   st_report_format_hours (st_report_sum (x->session_minutes, N_MODES)),
-                   st_report_format_count (st_report_sum (x->attendances, N_MODES)),
-                   st_report_format_hours (st_report_sum (x->attended_minutes, N_MODES)));
-      }
-    t->total_row = county;
-    draw_table (doc, t, doc->left, width);
-    doc->y += 12;
-  }
-  {
-    static const double weights[] = { 1.6, 1, 1, 1, 1 };
-    const char *header[] = { _("Mode"), _("Sessions"), _("Session hours"), _("Attendances"),
-                             _("Participant-hours") };
-    g_autoptr(Table) t = table_new (5, weights, header);
+      table_add (modes, g_strdup (total ? _("Total") : st_report_mode_label (m)),
+                 st_report_format_count (total ? st_report_sum (f->sessions, N_MODES) : f->sessions[m]),
+                 st_report_format_hours (total ? st_report_sum (f->session_minutes, N_MODES) : f->session_minutes[m]),
+                 st_report_format_count (total ? st_report_sum (f->attendances, N_MODES) : f->attendances[m]),
+                 st_report_format_hours (total ? st_report_sum (f->attended_minutes, N_MODES) : f->attended_minutes[m]));
+    }
+  modes->total_row = TRUE;
+  doc_need (doc, table_height (doc, modes, width));
+  draw_table (doc, modes, doc->left, width);
+  doc->y += 12;
+}
 
-    for (guint m = 0; m <= N_MODES; m++)
-      {
-        gboolean total = m == N_MODES;
+/* 4: funding due, with what counts as finished under it. */
+static void
+render_funding (Doc *doc)
+{
+  static const double weights[] = { 1.6, 1.2, 1.4, 1.2, 1.4 };
+  const char *header[] = { _("Township"), _("Finished this quarter"), _("Funding due this quarter (yuan)"),
+                           _("Finished, cumulative"), _("Funding due, cumulative (yuan)") };
+  g_autoptr(Table) t = table_new (5, weights, header);
 
-        table_add (t, g_strdup (total ? _("Total") : st_report_mode_label (m)),
-                   st_report_format_count (total ? st_report_sum (f->sessions, N_MODES) : f->sessions[m]),
-                   st_report_format_hours (total ? st_report_sum (f->session_minutes, N_MODES) : f->session_minutes[m]),
-                   st_report_format_count (total ? st_report_sum (f->attendances, N_MODES) : f->attendances[m]),
-                   st_report_format_hours (total ? st_report_sum (f->attended_minutes, N_MODES) : f->attended_minutes[m]));
-      }
-    t->total_row = TRUE;
-    doc_need (doc, table_height (doc, t, width));
-    draw_table (doc, t, doc->left, width);
-    doc->y += 12;
-  }
-
-  /* 4. Funding. */
   doc_heading (doc, _("4. Funding due for participants who finished training"), 60);
-  {
-    static const double weights[] = { 1.6, 1.2, 1.4, 1.2, 1.4 };
-    const char *header[] = { _("Township"), _("Finished this quarter"), _("Funding due this quarter (yuan)"),
-                             _("Finished, cumulative"), _("Funding due, cumulative (yuan)") };
-    g_autoptr(Table) t = table_new (5, weights, header);
+  add_township_rows (t, doc->report, funding_row);
+  draw_table (doc, t, doc->left, doc->right - doc->left);
+  doc->y += 6;
+  doc_paragraph (doc, doc->footer, 7.5, FALSE, PANGO_ALIGN_LEFT, 6);
+}
 
-    for (guint i = 0; i <= r->townships->len; i++)
-      {
-        gboolean total = i == r->townships->len;
-        const Township *tw = total ? NULL : g_ptr_array_index (r->townships, i);
-        const Figures *x = total ? &r->total : &tw->f;
+/* 5: the participants by sex, poverty, age, program, major, ethnicity. */
+static void
+render_participants (Doc *doc)
+{
+  static const Breakdown pairs[][2] = {
+    { BY_SEX, BY_POVERTY }, { BY_AGE, BY_PROGRAM }, { BY_MAJOR, BY_ETHNICITY },
+  };
+  StReport *r = doc->report;
+  const Figures *f = &r->total;
+  g_autofree char *count = st_report_format_count (f->cumulative_participants);
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                        "Shares are of the %s cumulative participant.",
+                                                        "Shares are of the %s cumulative participants.",
+                                                        (gulong) MIN (f->cumulative_participants, G_MAXULONG)),
+                                           count);
 
-        if (total && !county)
-          break;
-        table_add (t, g_strdup (total ? _("Total") : tw->name), st_report_format_count (x->finished_in_quarter),
-                   st_report_format_yuan (r, x->finished_in_quarter), st_report_format_count (x->finished_cumulative),
-                   st_report_format_yuan (r, x->finished_cumulative));
-      }
-    t->total_row = county;
-    draw_table (doc, t, doc->left, width);
-    doc->y += 6;
-    doc_paragraph (doc, doc->footer, 7.5, FALSE, PANGO_ALIGN_LEFT, 6);
-  }
-
-  /* 5. Participants. */
   doc_heading (doc, _("5. Participants enrolled by the quarter’s end"), 100);
-  {
-    g_autofree char *count = st_report_format_count (f->cumulative_participants);
-    g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                          "Shares are of the %s cumulative participant.",
-                                                          "Shares are of the %s cumulative participants.",
-                                                          (gulong) MIN (f->cumulative_participants, G_MAXULONG)),
-                                             count);
-    static const Breakdown pairs[][2] = {
-      { BY_SEX, BY_POVERTY }, { BY_AGE, BY_PROGRAM }, { BY_MAJOR, BY_ETHNICITY },
-    };
+  doc_paragraph (doc, text, 8, FALSE, PANGO_ALIGN_LEFT, 6);
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+    {
+      g_autoptr(Table) a = breakdown_table (r, pairs[i][0]);
+      g_autoptr(Table) b = breakdown_table (r, pairs[i][1]);
 
-    doc_paragraph (doc, text, 8, FALSE, PANGO_ALIGN_LEFT, 6);
-    for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
-      {
-        g_autoptr(Table) a = breakdown_table (r, pairs[i][0]);
-        g_autoptr(Table) b = breakdown_table (r, pairs[i][1]);
+      draw_table_pair (doc, a, b);
+    }
+}
 
-        draw_table_pair (doc, a, b);
-      }
-  }
+static void
+render (Doc *doc)
+{
+  g_autoptr(GPtrArray) note_list = st_report_notes (doc->report);
+
+  doc_page_start (doc);
+  render_title (doc);
+  render_overview (doc);
+  render_enrolment (doc);
+  render_teaching (doc);
+  render_funding (doc);
+  render_participants (doc);
 
   /* Notes: how each figure is counted. */
   doc_heading (doc, _("How the figures are counted"), 40);
