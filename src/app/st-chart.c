@@ -96,7 +96,8 @@ st_chart_draw (GtkWidget        *widget,
       chart_bars[i].label = bars[i].label;
       any_target |= bars[i].target >= 0;
     }
-  st_bar_chart_draw (cr, &style, left, top, width - left - right, height - top - bottom, chart_bars, n_bars);
+  st_bar_chart_draw (cr, &style, &(cairo_rectangle_t) { left, top, width - left - right, height - top - bottom },
+                     chart_bars, n_bars);
 
   /* Legend, top left. */
   cairo_set_source_rgb (cr, 0x35 / 255.0, 0x84 / 255.0, 0xe4 / 255.0);

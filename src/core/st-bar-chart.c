@@ -143,16 +143,14 @@ draw_target_steps (cairo_t               *cr,
 }
 
 void
-st_bar_chart_draw (cairo_t               *cr,
-                   const StBarChartStyle *style,
-                   double                 x,
-                   double                 y,
-                   double                 width,
-                   double                 height,
-                   const StBarChartBar   *bars,
-                   guint                  n_bars)
+st_bar_chart_draw (cairo_t                 *cr,
+                   const StBarChartStyle   *style,
+                   const cairo_rectangle_t *plot,
+                   const StBarChartBar     *bars,
+                   guint                    n_bars)
 {
-  double bottom = y + height;
+  double x = plot->x, width = plot->width, height = plot->height;
+  double bottom = plot->y + height;
   double slot = width / MAX (n_bars, 1);
   double bar_width = slot * style->bar_share;
   double max = 0, step, scale;

@@ -69,18 +69,15 @@ typedef struct
 
 /* The value axis: see st-bar-chart.c for the rule. Returns the step; the
  * axis goes from 0 to the step times *@n_steps. */
-double st_bar_chart_axis (double               max,
-                          int                 *n_steps);
+double st_bar_chart_axis (double                   max,
+                          int                     *n_steps);
 
-/* Draws @bars in the plot area @x, @y, @width, @height: the grid's values
- * go left of it, the labels under it. */
-void   st_bar_chart_draw (cairo_t             *cr,
-                          const StBarChartStyle *style,
-                          double               x,
-                          double               y,
-                          double               width,
-                          double               height,
-                          const StBarChartBar *bars,
-                          guint                n_bars);
+/* Draws @bars in the plot area @plot: the grid's values go left of it,
+ * the labels under it. */
+void   st_bar_chart_draw (cairo_t                 *cr,
+                          const StBarChartStyle   *style,
+                          const cairo_rectangle_t *plot,
+                          const StBarChartBar     *bars,
+                          guint                    n_bars);
 
 G_END_DECLS

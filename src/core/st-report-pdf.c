@@ -408,6 +408,7 @@ draw_chart (Doc    *doc,
   double axis_width = 34;
   double plot_top = top + st_doc_layout_height (title) + 22;
   double plot_bottom = top + height - 26;
+  cairo_rectangle_t plot = { doc->left + axis_width, plot_top, width - axis_width - 4, plot_bottom - plot_top };
   guint n = r->progress->len;
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autofree StBarChartBar *bars = g_new0 (StBarChartBar, n);
@@ -471,8 +472,7 @@ draw_chart (Doc    *doc,
   }
 
   doc_style.user_data = doc;
-  st_bar_chart_draw (cr, &doc_style, doc->left + axis_width, plot_top, width - axis_width - 4,
-                     plot_bottom - plot_top, bars, n);
+  st_bar_chart_draw (cr, &doc_style, &plot, bars, n);
   cairo_restore (cr);
   doc->y = top + height + 8;
 }

@@ -1185,11 +1185,12 @@ test_chart_draw (void)
     .bar_share = 0.5,
     .target_style = ST_BAR_CHART_TARGET_STEP,
   };
+  const cairo_rectangle_t plot = { 40, 20, 400, 200 };
   cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
   cairo_t *cr = cairo_create (surface);
   g_autofree char *all = NULL;
 
-  st_bar_chart_draw (cr, &style, 40, 20, 400, 200, bars, G_N_ELEMENTS (bars));
+  st_bar_chart_draw (cr, &style, &plot, bars, G_N_ELEMENTS (bars));
   g_ptr_array_add (texts.texts, NULL);
   all = g_strjoinv ("|", (char **) texts.texts->pdata);
   g_assert_cmpstr (all, ==, "0|2000|4000|6000|8000|1149|Q3|2025|1512|*Q4|*Target 3000|*Target 6000");
@@ -1207,7 +1208,7 @@ test_chart_draw (void)
     };
     g_autofree char *marks = NULL;
 
-    st_bar_chart_draw (cr, &style, 40, 20, 400, 200, three, G_N_ELEMENTS (three));
+    st_bar_chart_draw (cr, &style, &plot, three, G_N_ELEMENTS (three));
     g_ptr_array_add (texts.texts, NULL);
     marks = g_strjoinv ("|", (char **) texts.texts->pdata);
     g_assert_cmpstr (marks, ==, "0|1|2|3|4|5|a|c");
