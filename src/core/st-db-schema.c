@@ -546,6 +546,38 @@ migrate_to_7 (StDb    *self,
          && st_db_schema_create_triggers (self, "exemptions", error);
 }
 
+/* Outreach (issue 21, annex 6 §(二)2): the township's visits to the people
+ * of the roster before they enrol. Scoped by the participant's township,
+ * like every record that hangs on a person. */
+static gboolean
+migrate_to_8 (StDb    *self,
+              GError **error)
+{
+  return st_db_exec (self,
+                     "CREATE TABLE visits (" SYNC_COLUMNS
+                     "  participant_id TEXT NOT NULL,"
+                     "  township_code TEXT NOT NULL,"
+                     "  date TEXT NOT NULL,"
+                     "  visitor TEXT NOT NULL,"
+                     "  how TEXT NOT NULL CHECK (how = 'home' OR how = 'phone' OR how = 'committee'),"
+                     "  reached INTEGER NOT NULL CHECK (reached = 0 OR reached = 1),"
+                     "  lives TEXT CHECK (lives IS NULL OR lives = 'home' OR lives = 'away'),"
+                     "  away_province TEXT,"
+                     "  away_city TEXT,"
+                     "  work TEXT CHECK (work IS NULL OR work = 'farming' OR work = 'local' OR work = 'away'"
+                     "                   OR work = 'none'),"
+                     "  health TEXT CHECK (health IS NULL OR health = 'good' OR health = 'illness'"
+                     "                     OR health = 'disability'),"
+                     "  willing TEXT CHECK (willing IS NULL OR willing = 'yes' OR willing = 'no' OR willing = 'later'),"
+                     "  major TEXT,"
+                     "  phone TEXT,"
+                     "  note TEXT"
+                     ");"
+                     "CREATE INDEX visits_participant ON visits (participant_id, date);",
+                     error)
+         && st_db_schema_create_triggers (self, "visits", error);
+}
+
 /* Migration N brings the schema from version N-1 to N. Append, never edit a
  * migration that has shipped. */
 static gboolean (*const migrations[]) (StDb *, GError **) = {
@@ -556,6 +588,7 @@ static gboolean (*const migrations[]) (StDb *, GError **) = {
   migrate_to_5,
   migrate_to_6,
   migrate_to_7,
+  migrate_to_8,
 };
 
 int

@@ -38,6 +38,12 @@ static const StFieldLimit limits[] = {
   CHARS ("programs", "name", 100),
   BYTES ("programs", "rules", ST_PROGRAM_MAX_BYTES),
   CHARS ("majors", "name", 100),
+  CHARS ("visits", "visitor", 50),
+  CHARS ("visits", "away_province", 20),
+  CHARS ("visits", "away_city", 50),
+  CHARS ("visits", "major", 100),
+  CHARS ("visits", "phone", 30),
+  BYTES ("visits", "note", ST_SERVER_MAX_TEXT_BYTES),
 };
 
 const StFieldLimit *

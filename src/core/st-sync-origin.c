@@ -13,7 +13,7 @@
 static const char *const synced_tables[] = {
   "programs", "majors", "participants", "classes", "enrolments", "sessions",
   "attendance", "study_logs", "assignments", "assessments", "exemptions",
-  "certificates", "review_items",
+  "certificates", "review_items", "visits",
 };
 
 #define PENDING_ROWS "SELECT a.row_id FROM outbox AS o JOIN audit_log AS a ON a.id = o.audit_id"

@@ -15,6 +15,7 @@
 #include "st-sync-origin.h"
 #include "st-sync-page.h"
 #include "st-sync-pin.h"
+#include "st-visit.h"
 
 G_DEFINE_QUARK (st-sync-error-quark, st_sync_error)
 
@@ -23,7 +24,7 @@ G_DEFINE_QUARK (st-sync-error-quark, st_sync_error)
 static const char *const feed_tables[] = {
   "programs", "majors", "participants", "classes", "enrolments", "sessions",
   "attendance", "study_logs", "assignments", "assessments", "exemptions",
-  "certificates", "review_items",
+  "certificates", "review_items", "visits",
 };
 
 /* How close to the server's time a stamp must be (the server refuses more
@@ -2508,6 +2509,7 @@ table_label (const char *table)
     { "assessments", N_("assessment") },
     { "exemptions", N_("exemption") },
     { "certificates", N_("certificate") },
+    { "visits", N_("visit") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -2598,6 +2600,8 @@ st_sync_field_label (const char *field)
     return _("ID number");
   if (g_str_equal (field, "deleted"))
     return _("deletion");
+  if (st_visit_field_label (field) != NULL)
+    return st_visit_field_label (field);
   return field;
 }
 

@@ -30,6 +30,11 @@ static const char *const exemption_kind_values[] = { "exemption", "credit", "int
 static const char *const certificate_kind_values[] = { "graduation", "completion", "study_record", NULL };
 static const char *const schedule_values[] = { "monthly", "blocks", NULL };
 static const char *const credit_basis_values[] = { "certificate", "award", "innovation", NULL };
+static const char *const visit_how_values[] = { "home", "phone", "committee", NULL };
+static const char *const visit_lives_values[] = { "home", "away", NULL };
+static const char *const visit_work_values[] = { "farming", "local", "away", "none", NULL };
+static const char *const visit_health_values[] = { "good", "illness", "disability", NULL };
+static const char *const visit_willing_values[] = { "yes", "no", "later", NULL };
 
 /* What the laptop schema's CHECK constraints and the core's validation
  * check, field by field. A table of NULL means every table. A rule for a
@@ -90,6 +95,12 @@ static const struct
   { "certificates", "kind", ST_CHECK_ENUM, certificate_kind_values, 0, 0 },
   { "certificates", "issued_on", ST_CHECK_DATE, NULL, 0, 0 },
   { "certificates", "revoked_on", ST_CHECK_DATE, NULL, 0, 0 },
+  { "visits", "how", ST_CHECK_ENUM, visit_how_values, 0, 0 },
+  { "visits", "reached", ST_CHECK_RANGE, NULL, 0, 1 },
+  { "visits", "lives", ST_CHECK_ENUM, visit_lives_values, 0, 0 },
+  { "visits", "work", ST_CHECK_ENUM, visit_work_values, 0, 0 },
+  { "visits", "health", ST_CHECK_ENUM, visit_health_values, 0, 0 },
+  { "visits", "willing", ST_CHECK_ENUM, visit_willing_values, 0, 0 },
 };
 
 #define ALL_BUT_TRAINER (ST_ROLE_BIT (ST_ROLE_TOWNSHIP) | ST_ROLE_BIT (ST_ROLE_COUNTY) | ST_ROLE_BIT (ST_ROLE_ADMIN))
@@ -116,6 +127,7 @@ static const struct
   { "assessments", COUNTY, "enrolment_id" },
   { "exemptions", COUNTY, "enrolment_id" },
   { "certificates", COUNTY, "enrolment_id" },
+  { "visits", ALL_BUT_TRAINER, NULL },
 };
 
 /* Longest text a field takes (the body limit bounds the rest). */

@@ -9,7 +9,7 @@
 static const char *const tables[] = {
   "programs", "majors", "participants", "classes", "enrolments", "sessions",
   "attendance", "study_logs", "assignments", "assessments", "exemptions",
-  "certificates", "review_items",
+  "certificates", "review_items", "visits",
 };
 
 static gint64
