@@ -27,11 +27,10 @@ refuse (const char *message)
   return 1;
 }
 
-/* The live participant of an ID number (any form the roster uses) or key. */
-static StParticipant *
-find_live (StDb        *db,
-           const char  *text,
-           GError     **error)
+StParticipant *
+st_cli_find_participant (StDb        *db,
+                         const char  *text,
+                         GError     **error)
 {
   StParticipant *p;
 
@@ -126,7 +125,7 @@ st_cli_participant_edit (Globals *g, int argc, char **argv)
   divisions = st_cli_load_divisions (db);
   if (divisions == NULL)
     return 1;
-  stored = find_live (db, argv[1], &error);
+  stored = st_cli_find_participant (db, argv[1], &error);
   if (stored == NULL)
     return fail (g_steal_pointer (&error));
   p = st_participant_copy (stored);
@@ -261,7 +260,7 @@ st_cli_participant_delete (Globals *g, int argc, char **argv)
   divisions = st_cli_load_divisions (db);
   if (divisions == NULL)
     return 1;
-  p = find_live (db, argv[1], &error);
+  p = st_cli_find_participant (db, argv[1], &error);
   if (p == NULL || !st_participant_set_deleted (db, p->id, TRUE, &error))
     return fail (g_steal_pointer (&error));
   if (!st_participant_search_refresh_one (db, p->id, &error))

@@ -51,6 +51,11 @@ void         st_cli_participant_to_json (JsonBuilder   *b,
                                          gboolean       full_id);
 const char  *st_cli_division_name  (StDivisions   *divisions,
                                     const char    *code);
+/* The live participant of an ID number (any form the roster uses) or key;
+ * NULL with a message a clerk understands. */
+StParticipant *st_cli_find_participant (StDb        *db,
+                                        const char  *text,
+                                        GError     **error);
 
 /* st-cli-records.c: training records, rules, certificates, exports, reports. */
 int st_cli_program         (Globals *g, int argc, char **argv);
@@ -78,6 +83,9 @@ int st_cli_sign_in_sheet   (Globals *g, int argc, char **argv);
 int st_cli_participant_edit    (Globals *g, int argc, char **argv);
 int st_cli_participant_delete  (Globals *g, int argc, char **argv);
 int st_cli_participant_restore (Globals *g, int argc, char **argv);
+
+/* st-cli-visit.c: outreach visits. */
+int st_cli_visit           (Globals *g, int argc, char **argv);
 
 /* st-cli-sync.c: the sync engine. */
 int st_cli_sync            (Globals *g, int argc, char **argv);

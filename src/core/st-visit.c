@@ -27,7 +27,7 @@ typedef struct
 
 static const Word how_words[] = {
   { "home", N_("Home visit"), "入户走访" },
-  { "phone", N_("Phone"), "电话" },
+  { "phone", N_("Phone call"), "电话" },
   { "committee", N_("Village committee"), "村委会" },
 };
 static const Word lives_words[] = {
@@ -242,7 +242,7 @@ st_visit_check (const StVisit  *v,
     return refuse (error, _("Visitor: say who made the visit."));
   if (v->how == NULL)
     return refuse (error, _("How: say whether it was a home visit, a phone call or through the village committee."));
-  if (!check_code ("how", v->how, how_codes, _("home visit, phone, village committee"), error)
+  if (!check_code ("how", v->how, how_codes, _("home visit, phone call, village committee"), error)
       || !check_code ("lives", v->lives, lives_codes, _("at home, away"), error)
       || !check_code ("work", v->work, work_codes, _("farming, local work, working away, no work"), error)
       || !check_code ("health", v->health, health_codes, _("good, chronic illness, disability"), error)

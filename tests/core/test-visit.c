@@ -72,7 +72,7 @@ test_checks (Fixture *f, gconstpointer data)
     { "date", "2025-13-01", "Date of the visit: “2025-13-01” is not a date; write it as 2025-03-01." },
     { "date", "2999-01-01", "Date of the visit: 2999-01-01 is after today; a visit is recorded once it was made." },
     { "visitor", "", "Visitor: say who made the visit." },
-    { "how", "letter", "How: “letter” is not one of home visit, phone, village committee." },
+    { "how", "letter", "How: “letter” is not one of home visit, phone call, village committee." },
     { "work", "fishing", "Work: “fishing” is not one of farming, local work, working away, no work." },
     { "health", "poor", "Health: “poor” is not one of good, chronic illness, disability." },
     { "willing", "maybe", "Willing to enrol: “maybe” is not one of willing, not willing, later." },

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shuangti-cli visit add | list: outreach visits (摸排走访) of one
+ * participant, with the core's checks; what a visit changed in the
+ * participant's record is printed, never done silently. */
+#define G_LOG_DOMAIN "st-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "st-cli-private.h"
+#include <string.h>
+
+#include "st-participant-search.h"
+#include "st-records.h"
+#include "st-visit.h"
+
+static int
+fail (GError *error)
+{
+  st_cli_error (error->message);
+  g_error_free (error);
+  return 1;
+}
+
+/* The code a word names, or the word itself, which the core then refuses
+ * by name. */
+static char *
+code_of (const char  *text,
+         const char *(*from_text) (const char *))
+{
+  const char *code;
+
+  if (text == NULL)
+    return NULL;
+  code = from_text (text);
+  return g_strdup (code != NULL ? code : text);
+}
+
+/* "yes"/"no" (是/否); -1 for anything else. */
+static int
+yes_no (const char *text)
+{
+  g_autofree char *t = g_strstrip (g_strdup (text));
+
+  if (g_ascii_strcasecmp (t, "yes") == 0 || g_str_equal (t, "是") || g_str_equal (t, _("yes")))
+    return 1;
+  if (g_ascii_strcasecmp (t, "no") == 0 || g_str_equal (t, "否") || g_str_equal (t, _("no")))
+    return 0;
+  return -1;
+}
+
+/* --away-place "浙江省 宁波市" (or 浙江省/宁波市): a province and a city. */
+static void
+split_place (const char  *place,
+             char       **province,
+             char       **city)
+{
+  g_autofree char *t = g_strstrip (g_strdup (place));
+  char *cut = strpbrk (t, " /\t");
+
+  if (cut != NULL)
+    {
+      *cut = '\0';
+      *city = g_strstrip (g_strdup (cut + 1));
+    }
+  *province = g_strdup (t);
+}
+
+static void
+add_visit_json (JsonBuilder   *b,
+                const StVisit *v)
+{
+  json_builder_begin_object (b);
+  st_cli_add_string (b, "id", v->id);
+  st_cli_add_string (b, "date", v->date);
+  st_cli_add_string (b, "visitor", v->visitor);
+  st_cli_add_string (b, "how", v->how);
+  json_builder_set_member_name (b, "reached");
+  json_builder_add_boolean_value (b, v->reached);
+  st_cli_add_string (b, "lives", v->lives);
+  st_cli_add_string (b, "away_province", v->away_province);
+  st_cli_add_string (b, "away_city", v->away_city);
+  st_cli_add_string (b, "work", v->work);
+  st_cli_add_string (b, "health", v->health);
+  st_cli_add_string (b, "willing", v->willing);
+  st_cli_add_string (b, "major", v->major);
+  st_cli_add_string (b, "phone", v->phone);
+  st_cli_add_string (b, "note", v->note);
+  json_builder_end_object (b);
+}
+
+/* visit add ID-NUMBER --date D --by NAME --how H --reached yes|no … */
+static int
+visit_add (Globals *g, int argc, char **argv)
+{
+  g_autofree char *date = NULL, *by = NULL, *how = NULL, *reached = NULL, *lives = NULL;
+  g_autofree char *province = NULL, *city = NULL, *place = NULL, *work = NULL, *health = NULL;
+  g_autofree char *willing = NULL, *major = NULL, *phone = NULL, *note = NULL;
+  gboolean not_reached = FALSE;
+  GOptionEntry entries[] = {
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("Date of the visit (default today)"), N_("YYYY-MM-DD") },
+    { "by", 0, 0, G_OPTION_ARG_STRING, &by, N_("Who made the visit"), N_("NAME") },
+    { "how", 0, 0, G_OPTION_ARG_STRING, &how, N_("home (home visit), phone, committee (through the village committee)"), N_("HOW") },
+    { "reached", 0, 0, G_OPTION_ARG_STRING, &reached, N_("Whether the person was reached: yes or no"), N_("yes|no") },
+    { "not-reached", 0, 0, G_OPTION_ARG_NONE, &not_reached, N_("The same as --reached no"), NULL },
+    { "lives", 0, 0, G_OPTION_ARG_STRING, &lives, N_("Where they live now: home or away"), N_("home|away") },
+    { "away-place", 0, 0, G_OPTION_ARG_STRING, &place, N_("Where away: province and city, as \"浙江省 宁波市\""), N_("PLACE") },
+    { "province", 0, 0, G_OPTION_ARG_STRING, &province, N_("Where away: the province"), N_("PROVINCE") },
+    { "city", 0, 0, G_OPTION_ARG_STRING, &city, N_("Where away: the city"), N_("CITY") },
+    { "work", 0, 0, G_OPTION_ARG_STRING, &work, N_("farming, local (local work), away (working away) or none"), N_("WORK") },
+    { "health", 0, 0, G_OPTION_ARG_STRING, &health, N_("good, illness (chronic illness) or disability"), N_("HEALTH") },
+    { "willing", 0, 0, G_OPTION_ARG_STRING, &willing, N_("Willing to enrol: yes, no or later"), N_("yes|no|later") },
+    { "major", 0, 0, G_OPTION_ARG_STRING, &major, N_("The major they would study"), N_("MAJOR") },
+    { "phone", 0, 0, G_OPTION_ARG_STRING, &phone, N_("A phone number that reaches them"), N_("PHONE") },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("Note"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(StParticipant) p = NULL;
+  g_autoptr(StVisit) v = st_visit_new ();
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  int is_reached;
+
+  if (!st_cli_parse_options ("visit add", N_("ID-NUMBER --date D --by NAME --how H --reached yes|no …"),
+                             N_("Record an outreach visit. The latest visit’s phone, work and health "
+                                "update the participant’s record; what changed is printed."),
+                             entries, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    {
+      st_cli_error (_("usage: visit add ID-NUMBER --date D --by NAME --how home|phone|committee --reached yes|no …"));
+      return 2;
+    }
+  is_reached = not_reached ? 0 : reached != NULL ? yes_no (reached) : -1;
+  if (is_reached < 0 || (not_reached && reached != NULL && yes_no (reached) != 0))
+    {
+      st_cli_error (_("Reached: say whether the visit reached the person, with --reached yes or --reached no."));
+      return 2;
+    }
+  if (place != NULL)
+    {
+      g_clear_pointer (&province, g_free);
+      g_clear_pointer (&city, g_free);
+      split_place (place, &province, &city);
+    }
+
+  db = st_cli_open_db (g);
+  if (db == NULL)
+    return 1;
+  p = st_cli_find_participant (db, argv[1], &error);
+  if (p == NULL)
+    return fail (g_steal_pointer (&error));
+
+  v->participant_id = g_strdup (p->id);
+  v->date = date != NULL ? g_strstrip (g_strdup (date)) : st_date_today ();
+  v->visitor = by != NULL ? g_strstrip (g_strdup (by)) : NULL;
+  v->how = code_of (how, st_visit_how_from_text);
+  v->reached = is_reached == 1;
+  /* Away and a place say "lives away" on their own. */
+  v->lives = code_of (lives, st_visit_lives_from_text);
+  if (v->lives == NULL && province != NULL)
+    v->lives = g_strdup ("away");
+  v->away_province = g_steal_pointer (&province);
+  v->away_city = g_steal_pointer (&city);
+  v->work = code_of (work, st_visit_work_from_text);
+  v->health = code_of (health, st_visit_health_from_text);
+  v->willing = code_of (willing, st_visit_willing_from_text);
+  v->major = g_steal_pointer (&major);
+  v->phone = g_steal_pointer (&phone);
+  v->note = g_steal_pointer (&note);
+
+  changes = st_visit_add (db, v, &error);
+  if (changes == NULL)
+    return fail (g_steal_pointer (&error));
+  if (changes->len > 0 && !st_participant_search_refresh_one (db, p->id, &error))
+    g_warning ("Could not update the search index: %s", error->message);
+
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      st_cli_add_string (b, "participant", p->id);
+      st_cli_add_string (b, "name", p->name);
+      json_builder_set_member_name (b, "visit");
+      add_visit_json (b, v);
+      json_builder_set_member_name (b, "changed");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < changes->len; i++)
+        {
+          StVisitChange *c = g_ptr_array_index (changes, i);
+
+          json_builder_begin_object (b);
+          st_cli_add_string (b, "field", c->column);
+          st_cli_add_string (b, "old", c->old_value);
+          st_cli_add_string (b, "new", c->new_value);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      st_cli_print_json (json_builder_get_root (b));
+      return 0;
+    }
+  /* Translators: "Visit of 王秀英 on 2025-03-01 saved." */
+  g_print (_("Visit of %s on %s saved.\n"), p->name, v->date);
+  if (changes->len > 0)
+    g_print ("%s\n", _("The participant’s record now says:"));
+  for (guint i = 0; i < changes->len; i++)
+    {
+      g_autofree char *line = st_visit_change_describe (g_ptr_array_index (changes, i));
+
+      g_print ("  %s\n", line);
+    }
+  return 0;
+}
+
+/* One line of visit list: date, how, visitor, reached, and the answers. */
+static char *
+describe_visit (const StVisit *v)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  g_string_append_printf (line, "%s\t%s\t%s\t%s", v->date, st_visit_how_to_display (v->how), v->visitor,
+                          v->reached ? _("reached") : _("not reached"));
+  if (v->lives != NULL)
+    {
+      g_string_append_printf (line, "\t%s", st_visit_lives_to_display (v->lives));
+      if (v->away_province != NULL)
+        g_string_append_printf (line, " %s%s", v->away_province, v->away_city ? v->away_city : "");
+    }
+  if (v->work != NULL)
+    g_string_append_printf (line, "\t%s", st_visit_work_to_display (v->work));
+  if (v->health != NULL)
+    g_string_append_printf (line, "\t%s", st_visit_health_to_display (v->health));
+  if (v->willing != NULL)
+    g_string_append_printf (line, "\t%s", st_visit_willing_to_display (v->willing));
+  if (v->major != NULL)
+    g_string_append_printf (line, " (%s)", v->major);
+  if (v->phone != NULL)
+    g_string_append_printf (line, "\t%s", v->phone);
+  if (v->note != NULL)
+    g_string_append_printf (line, "\t%s", v->note);
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+/* visit list ID-NUMBER: the visits of one participant, latest first. */
+static int
+visit_list (Globals *g, int argc, char **argv)
+{
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(StParticipant) p = NULL;
+  g_autoptr(GPtrArray) visits = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!st_cli_parse_options ("visit list", N_("ID-NUMBER"), N_("The outreach visits of a participant, latest first."),
+                             NULL, &argc, &argv))
+    return 2;
+  if (argc != 2)
+    {
+      st_cli_error (_("usage: visit list ID-NUMBER"));
+      return 2;
+    }
+  db = st_cli_open_db (g);
+  if (db == NULL)
+    return 1;
+  p = st_cli_find_participant (db, argv[1], &error);
+  if (p == NULL)
+    return fail (g_steal_pointer (&error));
+  visits = st_visit_list (db, p->id, &error);
+  if (visits == NULL)
+    return fail (g_steal_pointer (&error));
+
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < visits->len; i++)
+        add_visit_json (b, g_ptr_array_index (visits, i));
+      json_builder_end_array (b);
+      st_cli_print_json (json_builder_get_root (b));
+      return 0;
+    }
+  if (visits->len == 0)
+    g_print (_("%s has not been visited yet.\n"), p->name);
+  for (guint i = 0; i < visits->len; i++)
+    {
+      g_autofree char *line = describe_visit (g_ptr_array_index (visits, i));
+
+      g_print ("%s\n", line);
+    }
+  return 0;
+}
+
+int
+st_cli_visit (Globals *g, int argc, char **argv)
+{
+  if (argc >= 2 && g_str_equal (argv[1], "add"))
+    return visit_add (g, argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "list"))
+    return visit_list (g, argc - 1, argv + 1);
+  st_cli_error (_("usage: visit add ID-NUMBER … | visit list ID-NUMBER"));
+  return 2;
+}

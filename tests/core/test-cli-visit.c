@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* shuangti-cli visit add | list (issue 21): a township clerk records
+ * outreach visits from a terminal; what a visit changed in the person's
+ * record is printed; a refused answer says why and writes nothing. The real
+ * binary, real files. */
+#include "config.h"
+
+#include "cli-util.h"
+#include "st-db.h"
+#include "test-util.h"
+
+static char *db_path;
+static char *work_dir;
+
+#define CLI(r, ...) cli_run (r, db_path, NULL, __VA_ARGS__, NULL)
+
+#define WANG "522327198503120028"   /* 王秀英, phone 13800000001 */
+#define HUANG "52232719920704001X"
+
+static gint64
+query_int (const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = st_db_open (db_path, &error);
+
+  g_assert_no_error (error);
+  return st_test_query_int (db, sql);
+}
+
+static void
+test_add (void)
+{
+  g_autofree char *roster = g_test_build_filename (G_TEST_DIST, "data", "import", "roster.csv", NULL);
+  Run r = { 0, };
+  JsonObject *o, *visit;
+  JsonArray *changed;
+
+  CLI (&r, "import", roster);
+  g_assert_cmpint (r.status, ==, 0);
+
+  CLI (&r, "visit", "add", WANG, "--date", "2025-03-01", "--by", "韦主任", "--how", "home", "--reached", "yes",
+       "--away-place", "浙江省 宁波市", "--work", "away", "--health", "good", "--willing", "later",
+       "--major", "电子商务", "--phone", "13900000002", "--note", "春节回家时再谈");
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==,
+                   "Visit of 王秀英 on 2025-03-01 saved.\n"
+                   "The participant’s record now says:\n"
+                   "  Phone: 13800000001 → 13900000002\n"
+                   "  Employment: (empty) → 外出务工（浙江省宁波市）\n"
+                   "  Health: (empty) → 健康\n");
+  g_assert_cmpint (query_int ("SELECT count (*) FROM visits WHERE lives = 'away' AND away_city = '宁波市'"), ==, 1);
+
+  /* An older visit, with --json: saved, but the record keeps March's. */
+  CLI (&r, "--json", "visit", "add", WANG, "--date", "2025-01-05", "--by", "岑干部", "--how", "村委会",
+       "--not-reached", "--phone", "13800000001");
+  g_assert_cmpint (r.status, ==, 0);
+  o = json_node_get_object (run_json (&r));
+  changed = json_object_get_array_member (o, "changed");
+  g_assert_cmpuint (json_array_get_length (changed), ==, 0);
+  visit = json_object_get_object_member (o, "visit");
+  g_assert_cmpstr (json_object_get_string_member (visit, "how"), ==, "committee");
+  g_assert_false (json_object_get_boolean_member (visit, "reached"));
+  g_assert_cmpint (query_int ("SELECT count (*) FROM participants WHERE phone = '13900000002'"), ==, 1);
+
+  /* Latest first, in words. */
+  CLI (&r, "visit", "list", WANG);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==,
+                   "2025-03-01\tHome visit\t韦主任\treached\tAway 浙江省宁波市\tWorking away\tGood\tLater (电子商务)"
+                   "\t13900000002\t春节回家时再谈\n"
+                   "2025-01-05\tVillage committee\t岑干部\tnot reached\t13800000001\n");
+  CLI (&r, "--json", "visit", "list", WANG);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (run_json (&r))), ==, 2);
+
+  CLI (&r, "visit", "list", HUANG);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "黄明 has not been visited yet.\n");
+  run_clear (&r);
+}
+
+typedef struct
+{
+  const char *option;
+  const char *value;
+  const char *message;
+} BadVisit;
+
+static const BadVisit bad_visits[] = {
+  { "--date", "2025-02-30", "shuangti-cli: Date of the visit: “2025-02-30” is not a date; write it as 2025-03-01.\n" },
+  { "--how", "letter", "shuangti-cli: How: “letter” is not one of home visit, phone call, village committee.\n" },
+  { "--work", "fishing", "shuangti-cli: Work: “fishing” is not one of farming, local work, working away, no work.\n" },
+  { "--lives", "away", "shuangti-cli: Province: say in which province they live now, since they live away.\n" },
+  { "--phone", "110", "shuangti-cli: Phone: a mobile number has 11 digits; a landline starts with its area code, as in 0859-1234567.\n" },
+  { "--reached", "perhaps", "shuangti-cli: Reached: say whether the visit reached the person, with --reached yes or --reached no.\n" },
+};
+
+/* Refused with the reason; nothing written. */
+static void
+test_bad (gconstpointer data)
+{
+  const BadVisit *bad = data;
+  gint64 visits = query_int ("SELECT count (*) FROM visits");
+  gint64 audit = query_int ("SELECT count (*) FROM audit_log");
+  Run r = { 0, };
+
+  if (g_str_equal (bad->option, "--reached"))
+    CLI (&r, "visit", "add", WANG, "--by", "韦主任", "--how", "home", bad->option, bad->value);
+  else
+    CLI (&r, "visit", "add", WANG, "--by", "韦主任", "--how", "home", "--reached", "yes", bad->option, bad->value);
+  g_assert_cmpint (r.status, !=, 0);
+  g_assert_cmpstr (r.err, ==, bad->message);
+  g_assert_cmpint (query_int ("SELECT count (*) FROM visits"), ==, visits);
+  g_assert_cmpint (query_int ("SELECT count (*) FROM audit_log"), ==, audit);
+  run_clear (&r);
+}
+
+/* In Chinese, as a clerk reads it. */
+static void
+test_chinese (void)
+{
+  const char *env[] = { "LANGUAGE", "zh_CN", "LC_ALL", "C.UTF-8", NULL };
+  Run r = { 0, };
+
+  cli_run (&r, db_path, env, "visit", "add", HUANG, "--date", "2025-03-02", "--by", "韦主任", "--how", "电话",
+           "--reached", "是", "--work", "务农", "--willing", "愿意", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "已保存黄明 2025-03-02 的走访记录。\n学员信息随之更新：\n  务工情况：（空） → 务农\n");
+  cli_run (&r, db_path, env, "visit", "list", HUANG, NULL);
+  g_assert_cmpstr (r.out, ==, "2025-03-02\t电话\t韦主任\t已联系上\t务农\t愿意参加\n");
+  run_clear (&r);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  work_dir = g_dir_make_tmp ("st-cli-visit-XXXXXX", NULL);
+  g_assert_nonnull (work_dir);
+  db_path = g_build_filename (work_dir, "cli.db", NULL);
+
+  /* In order, on one database: each step is a suite of its own. */
+  g_test_add_func ("/core/cli-visit/1/add-and-list", test_add);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_visits); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/cli-visit/2-refused/%u%s", i, bad_visits[i].option);
+
+      g_test_add_data_func (path, &bad_visits[i], test_bad);
+    }
+  g_test_add_func ("/core/cli-visit/3/chinese", test_chinese);
+
+  status = g_test_run ();
+  {
+    const char *argv_rm[] = { "rm", "-rf", work_dir, NULL };
+    g_spawn_sync (NULL, (char **) argv_rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+  return status;
+}
