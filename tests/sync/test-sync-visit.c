@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Outreach visits (issue 21) between laptops and the real shuangti-server
+ * on 127.0.0.1: a visit recorded on one laptop of a township reaches the
+ * township's other laptop with the record it updated, and no laptop of
+ * another township. */
+#include "config.h"
+
+#include <locale.h>
+
+#include "st-test-replica.h"
+#include "st-visit.h"
+
+typedef struct
+{
+  StTestServer  *server;
+  char          *server_db;
+  StTestReplica *a1;     /* 巧马镇, the office */
+  StTestReplica *a2;     /* 巧马镇, a second laptop */
+  StTestReplica *b;      /* 秧坝镇 */
+  StTestReplica *county;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->server_db = st_test_db_path ("server.db");
+  st_test_add_user (f->server_db, "county", "county", NULL);
+  st_test_add_user (f->server_db, "qiaoma", "township", ST_TEST_TOWNSHIP_A, NULL);
+  st_test_add_user (f->server_db, "qiaoma2", "township", ST_TEST_TOWNSHIP_A, NULL);
+  st_test_add_user (f->server_db, "yangba", "township", ST_TEST_TOWNSHIP_B, NULL);
+  f->server = st_test_server_start (f->server_db, NULL);
+  f->a1 = st_test_replica_new ("qiaoma-office", 0);
+  f->a2 = st_test_replica_new ("qiaoma-laptop", 0);
+  f->b = st_test_replica_new ("yangba-office", 0);
+  f->county = st_test_replica_new ("county", 0);
+  st_test_replica_sign_in (f->a1, f->server, "qiaoma");
+  st_test_replica_sign_in (f->a2, f->server, "qiaoma2");
+  st_test_replica_sign_in (f->b, f->server, "yangba");
+  st_test_replica_sign_in (f->county, f->server, "county");
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  st_test_replica_free (f->a1);
+  st_test_replica_free (f->a2);
+  st_test_replica_free (f->b);
+  st_test_replica_free (f->county);
+  st_test_server_stop (f->server);
+  st_test_server_free (f->server);
+  g_free (f->server_db);
+}
+
+static GPtrArray *
+record_visit (StTestReplica *r,
+              const char    *person,
+              const char    *date,
+              const char    *phone)
+{
+  g_autoptr(StVisit) v = st_visit_new ();
+  g_autoptr(GError) error = NULL;
+  GPtrArray *changes;
+
+  v->participant_id = g_strdup (person);
+  v->date = g_strdup (date);
+  v->visitor = g_strdup ("韦主任");
+  v->how = g_strdup ("home");
+  v->reached = TRUE;
+  v->work = g_strdup ("away");
+  v->lives = g_strdup ("away");
+  v->away_province = g_strdup ("浙江省");
+  v->away_city = g_strdup ("宁波市");
+  v->willing = g_strdup ("yes");
+  v->major = g_strdup ("电子商务");
+  v->phone = g_strdup (phone);
+  changes = st_visit_add (r->db, v, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (changes);
+  return changes;
+}
+
+static void
+test_visits_stay_in_township (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *a_person = st_test_replica_add_participant (f->county, 1, "王秀英", ST_TEST_TOWNSHIP_A);
+  g_autofree char *b_person = st_test_replica_add_participant (f->county, 2, "黄明", ST_TEST_TOWNSHIP_B);
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GPtrArray) other = NULL;
+  g_autofree char *phone = NULL;
+  g_autofree char *employment = NULL;
+  g_autoptr(GError) error = NULL;
+  StSyncStats stats = { 0 };
+
+  st_test_replica_sync_ok (f->county);
+  st_test_replica_sync_ok (f->a1);
+  st_test_replica_sync_ok (f->a2);
+  st_test_replica_sync_ok (f->b);
+
+  /* The office records a visit; it and the record it updated are pushed. */
+  changes = record_visit (f->a1, a_person, "2025-03-01", "13900000002");
+  g_assert_cmpuint (changes->len, ==, 2);   /* phone and employment */
+  g_assert_cmpint (st_sync_count_pending (f->a1->db), ==, 2);
+  st_test_replica_sync (f->a1, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.pushed, ==, 2);
+  g_assert_cmpint (stats.applied, ==, 2);
+  g_assert_cmpint (stats.rejected, ==, 0);
+
+  /* The township's other laptop sees the visit, whole, and the new phone. */
+  st_test_replica_sync_ok (f->a2);
+  seen = st_visit_list (f->a2->db, a_person, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (((StVisit *) g_ptr_array_index (seen, 0))->away_city, ==, "宁波市");
+  g_assert_cmpstr (((StVisit *) g_ptr_array_index (seen, 0))->willing, ==, "yes");
+  g_assert_cmpstr (((StVisit *) g_ptr_array_index (seen, 0))->major, ==, "电子商务");
+  phone = st_test_replica_get (f->a2, "participants", a_person, "phone");
+  g_assert_cmpstr (phone, ==, "13900000002");
+  employment = st_test_replica_get (f->a2, "participants", a_person, "employment");
+  g_assert_cmpstr (employment, ==, "外出务工（浙江省宁波市）");
+  {
+    g_autofree char *d1 = st_test_digest (f->a1->db, NULL);
+    g_autofree char *d2 = st_test_digest (f->a2->db, NULL);
+
+    g_assert_cmpstr (d1, ==, d2);
+  }
+
+  /* The second laptop adds a later visit; the office gets it back. */
+  g_clear_pointer (&changes, g_ptr_array_unref);
+  changes = record_visit (f->a2, a_person, "2025-04-02", "13900000003");
+  g_assert_cmpuint (changes->len, ==, 1);
+  st_test_replica_sync_ok (f->a2);
+  st_test_replica_sync_ok (f->a1);
+  g_assert_cmpint (st_test_replica_count (f->a1, "SELECT count(*) FROM visits WHERE deleted = 0"), ==, 2);
+  g_clear_pointer (&phone, g_free);
+  phone = st_test_replica_get (f->a1, "participants", a_person, "phone");
+  g_assert_cmpstr (phone, ==, "13900000003");
+
+  /* Another township sees none of it; the county sees both visits. */
+  st_test_replica_sync_ok (f->b);
+  g_assert_cmpint (st_test_replica_count (f->b, "SELECT count(*) FROM visits"), ==, 0);
+  g_assert_cmpint (st_test_replica_count (f->b, "SELECT count(*) FROM participants"), ==, 1);
+  other = st_visit_list (f->b->db, a_person, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (other->len, ==, 0);
+  st_test_replica_sync_ok (f->county);
+  g_assert_cmpint (st_test_replica_count (f->county, "SELECT count(*) FROM visits WHERE township_code = '"
+                                                     ST_TEST_TOWNSHIP_A "'"), ==, 2);
+
+  /* A visit of its own people from the other township travels as well. */
+  g_clear_pointer (&changes, g_ptr_array_unref);
+  changes = record_visit (f->b, b_person, "2025-03-05", "13700000001");
+  st_test_replica_sync (f->b, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.rejected, ==, 0);
+  st_test_replica_sync_ok (f->a1);
+  g_assert_cmpint (st_test_replica_count (f->a1, "SELECT count(*) FROM visits"), ==, 2);
+  st_test_replica_sync_ok (f->county);
+  g_assert_cmpint (st_test_replica_count (f->county, "SELECT count(*) FROM visits"), ==, 3);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add ("/sync/visit/stay-in-township", Fixture, NULL, fixture_set_up, test_visits_stay_in_township,
+              fixture_tear_down);
+  return g_test_run ();
+}
