@@ -12,6 +12,13 @@
 #define LATEST_ENROLMENT(column) \
   "(SELECT e." column " FROM enrolments e WHERE e.participant_id = p.id AND e.deleted = 0" \
   " ORDER BY e.enrolled_on DESC, e.rowid DESC LIMIT 1)"
+/* Outreach: whether p was visited and ever reached (NULL: never visited),
+ * and the latest answer about enrolling. */
+#define EVER_REACHED \
+  "(SELECT max (v.reached) FROM visits v WHERE v.participant_id = p.id AND v.deleted = 0)"
+#define LATEST_WILLING \
+  "(SELECT v.willing FROM visits v WHERE v.participant_id = p.id AND v.deleted = 0 AND v.willing IS NOT NULL" \
+  " ORDER BY v.date DESC, v.hlc DESC LIMIT 1)"
 #define LATEST_CLASS_NAME "(SELECT c.name FROM classes c WHERE c.id = " LATEST_ENROLMENT ("class_id") ")"
 
 typedef enum
@@ -185,6 +192,12 @@ st_participant_query_list (StDb                      *db,
     g_string_append (sql, " AND p.village_code = ?");
   if (query->state != NULL)
     g_string_append (sql, " AND coalesce (" LATEST_ENROLMENT ("state") ", 'none') = ?");
+  if (g_strcmp0 (query->outreach, "not_visited") == 0)
+    g_string_append (sql, " AND " EVER_REACHED " IS NULL");
+  else if (g_strcmp0 (query->outreach, "not_reached") == 0)
+    g_string_append (sql, " AND " EVER_REACHED " = 0");
+  else if (g_strcmp0 (query->outreach, "willing") == 0)
+    g_string_append (sql, " AND " LATEST_WILLING " = 'yes' AND " LATEST_ENROLMENT ("state") " IS NULL");
 
   /* Ties fall back on the roster's order, then on the name. The unary +
    * keeps SQLite from walking an index in order and fetching every row
@@ -479,9 +492,29 @@ struct _StParticipantFacets
   guint32 *township;   /* by rowid: a GQuark of the code, 0 for none or not live */
   guint32 *village;
   guint8  *state;      /* by rowid: an index into facet_states + 1, 0 for not live */
+  guint8  *outreach;   /* by rowid: OUTREACH_* bits */
   gsize    n;          /* rowids below this */
   guint    count;
 };
+
+enum
+{
+  OUTREACH_NOT_VISITED = 1 << 0,
+  OUTREACH_NOT_REACHED = 1 << 1,   /* visited, never reached */
+  OUTREACH_WILLING     = 1 << 2,   /* the latest answer says yes, and in no class */
+};
+
+static guint8
+outreach_bit (const char *outreach)
+{
+  if (g_strcmp0 (outreach, "not_visited") == 0)
+    return OUTREACH_NOT_VISITED;
+  if (g_strcmp0 (outreach, "not_reached") == 0)
+    return OUTREACH_NOT_REACHED;
+  if (g_strcmp0 (outreach, "willing") == 0)
+    return OUTREACH_WILLING;
+  return 0;
+}
 
 static const char *const facet_states[] = { "studying", "graduated", "completed", "withdrawn", "none" };
 
@@ -519,8 +552,10 @@ st_participant_facets_read (StDb    *db,
   facets->township = g_new0 (guint32, facets->n);
   facets->village = g_new0 (guint32, facets->n);
   facets->state = g_new0 (guint8, facets->n);
+  facets->outreach = g_new0 (guint8, facets->n);
 
-  stmt = st_db_prepare (db, "SELECT p.rowid, p.township_code, p.village_code, " LATEST_ENROLMENT ("state")
+  stmt = st_db_prepare (db, "SELECT p.rowid, p.township_code, p.village_code, " LATEST_ENROLMENT ("state") ","
+                            " " EVER_REACHED ", " LATEST_WILLING
                             " FROM participants p WHERE p.deleted = 0 AND p.merged_into IS NULL", error);
   if (stmt == NULL)
     return NULL;
@@ -534,6 +569,13 @@ st_participant_facets_read (StDb    *db,
       facets->township[rowid] = g_quark_from_string ((const char *) sqlite3_column_text (stmt, 1));
       facets->village[rowid] = g_quark_from_string ((const char *) sqlite3_column_text (stmt, 2));
       facets->state[rowid] = facet_state ((const char *) sqlite3_column_text (stmt, 3));
+      if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
+        facets->outreach[rowid] |= OUTREACH_NOT_VISITED;
+      else if (sqlite3_column_int (stmt, 4) == 0)
+        facets->outreach[rowid] |= OUTREACH_NOT_REACHED;
+      if (sqlite3_column_type (stmt, 3) == SQLITE_NULL
+          && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 5), "yes") == 0)
+        facets->outreach[rowid] |= OUTREACH_WILLING;
       facets->count++;
     }
   sqlite3_reset (stmt);
@@ -554,6 +596,7 @@ st_participant_facets_filter (const StParticipantFacets *facets,
   GQuark township = query->township_code ? g_quark_try_string (query->township_code) : 0;
   GQuark village = query->village_code ? g_quark_try_string (query->village_code) : 0;
   guint8 state = query->state ? facet_state (query->state) : 0;
+  guint8 outreach = outreach_bit (query->outreach);
   GArray *rowids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), ordered->len);
 
   if ((query->township_code != NULL && township == 0) || (query->village_code != NULL && village == 0))
@@ -566,7 +609,8 @@ st_participant_facets_filter (const StParticipantFacets *facets,
         continue;
       if ((township != 0 && facets->township[rowid] != township)
           || (village != 0 && facets->village[rowid] != village)
-          || (state != 0 && facets->state[rowid] != state))
+          || (state != 0 && facets->state[rowid] != state)
+          || (outreach != 0 && !(facets->outreach[rowid] & outreach)))
         continue;
       g_array_append_val (rowids, rowid);
     }
@@ -587,6 +631,7 @@ st_participant_facets_free (StParticipantFacets *facets)
   g_free (facets->township);
   g_free (facets->village);
   g_free (facets->state);
+  g_free (facets->outreach);
   g_free (facets);
 }
 

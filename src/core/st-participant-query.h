@@ -34,6 +34,10 @@ typedef struct
   StParticipantSort  sort;
   gboolean           descending;
   guint              limit;           /* the first rows only; 0 = all */
+  /* Outreach (st-visit.h): not_visited (no visit yet), not_reached (visited,
+   * never reached), willing (the latest answer about enrolling is yes, and
+   * not in any class); NULL = all. */
+  const char        *outreach;
 } StParticipantQuery;
 
 /* One row of the list. The ID number is the full one: mask it for lists. */
@@ -82,7 +86,7 @@ void        st_participant_matches_free  (StParticipantMatches     *matches);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StParticipantMatches, st_participant_matches_free)
 
 /* What the filters look at, for every live participant: its township,
- * village and enrolment state, by rowid. Read once, in a worker (about
+ * village, enrolment state and outreach, by rowid. Read once, in a worker (about
  * 0.2 s for 100,000 people); a filter is then a pass over the ordered
  * list in memory (a millisecond) instead of a query that sorts everyone
  * on the main thread (0.1–0.2 s at every choice). */
@@ -91,7 +95,7 @@ typedef struct _StParticipantFacets StParticipantFacets;
 StParticipantFacets *st_participant_facets_read (StDb             *db,
                                           GError                  **error);
 /* The rowids of @ordered (st_participant_query_list () without filters)
- * that pass @query's township, village and state, in order; its search and
+ * that pass @query's township, village, state and outreach, in order; its search and
  * sort are not looked at. */
 GArray     *st_participant_facets_filter (const StParticipantFacets *facets,
                                           const GArray             *ordered,

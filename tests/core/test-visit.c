@@ -8,6 +8,8 @@
 
 #include "st-audit.h"
 #include "st-participant.h"
+#include "st-participant-query.h"
+#include "st-records.h"
 #include "st-visit.h"
 #include "test-util.h"
 
@@ -233,6 +235,104 @@ test_migration (Fixture *f, gconstpointer data)
   g_assert_false (st_db_exec (f->db, "DELETE FROM visits", NULL));
 }
 
+static char *
+add_person (Fixture *f, const char *id_number, const char *name)
+{
+  g_autoptr(StParticipant) p = st_participant_new ();
+  g_autoptr(GError) error = NULL;
+
+  p->id_number = g_strdup (id_number);
+  p->name = g_strdup (name);
+  p->township_code = g_strdup ("522327104000");
+  g_assert_true (st_participant_insert (f->db, p, &error));
+  g_assert_no_error (error);
+  return g_strdup (p->id);
+}
+
+static void
+add_visit (Fixture *f, const char *person, const char *date, gboolean reached, const char *willing)
+{
+  g_autoptr(StVisit) v = st_visit_new ();
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  v->participant_id = g_strdup (person);
+  v->date = g_strdup (date);
+  v->visitor = g_strdup ("韦主任");
+  v->how = g_strdup ("phone");
+  v->reached = reached;
+  v->willing = g_strdup (willing);
+  changes = st_visit_add (f->db, v, &error);
+  g_assert_no_error (error);
+}
+
+/* The Participants page's outreach filter, by a query and from the facets
+ * in memory: the same people either way. */
+static void
+test_outreach_filter (Fixture *f, gconstpointer data)
+{
+  g_autofree char *unreached = add_person (f, "52232719920704001X", "黄明");
+  g_autofree char *willing = add_person (f, "522327197801010033", "陆国强");
+  g_autofree char *enrolled = add_person (f, "522327199006060049", "岑文");
+  g_autofree char *later = add_person (f, "522327198809090052", "罗芳");
+  g_autoptr(StClass) c = st_class_new ();
+  g_autoptr(StParticipantFacets) facets = NULL;
+  g_autoptr(GArray) everyone = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *enrolment = NULL;
+  static const struct { const char *outreach; const char *names; } cases[] = {
+    { "not_visited", "王秀英" },
+    { "not_reached", "黄明" },
+    { "willing", "陆国强" },
+  };
+
+  add_visit (f, unreached, "2025-03-01", FALSE, NULL);
+  add_visit (f, unreached, "2025-03-08", FALSE, NULL);
+  add_visit (f, willing, "2025-03-01", FALSE, NULL);
+  add_visit (f, willing, "2025-03-02", TRUE, "yes");
+  add_visit (f, willing, "2025-03-09", FALSE, NULL);     /* not reached again: the answer stands */
+  add_visit (f, enrolled, "2025-03-01", TRUE, "yes");
+  add_visit (f, later, "2025-02-01", TRUE, "yes");
+  add_visit (f, later, "2025-03-01", TRUE, "later");     /* changed their mind */
+  c->name = g_strdup ("巧马镇种植班");
+  c->program_code = g_strdup ("secondary-vocational");
+  c->township_code = g_strdup ("522327104000");
+  c->start_date = g_strdup ("2025-03-10");
+  g_assert_true (st_class_create (f->db, c, &error));
+  g_assert_no_error (error);
+  enrolment = st_enrol (f->db, enrolled, c->id, NULL, 0, &error);
+  g_assert_no_error (error);
+
+  facets = st_participant_facets_read (f->db, &error);
+  g_assert_no_error (error);
+  {
+    StParticipantQuery all = { 0 };
+
+    everyone = st_participant_query_list (f->db, &all, &error);
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      StParticipantQuery q = { 0 };
+      g_autoptr(GArray) by_sql = NULL;
+      g_autoptr(GArray) in_memory = NULL;
+      g_autoptr(GPtrArray) rows = NULL;
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      q.outreach = cases[i].outreach;
+      by_sql = st_participant_query_run (f->db, &q, &error);
+      g_assert_no_error (error);
+      in_memory = st_participant_facets_filter (facets, everyone, &q);
+      g_assert_cmpuint (by_sql->len, ==, in_memory->len);
+      for (guint j = 0; j < by_sql->len; j++)
+        g_assert_cmpint (g_array_index (by_sql, gint64, j), ==, g_array_index (in_memory, gint64, j));
+      rows = st_participant_query_fetch (f->db, (const gint64 *) by_sql->data, by_sql->len, &error);
+      for (guint j = 0; j < rows->len; j++)
+        g_string_append_printf (names, "%s%s", j ? " " : "", ((StParticipantSummary *) g_ptr_array_index (rows, j))->name);
+      g_assert_cmpstr (names->str, ==, cases[i].names);
+    }
+}
+
 /* Words: codes, English and Chinese are read back to the code. */
 static void
 test_words (void)
@@ -254,6 +354,7 @@ main (int argc, char **argv)
   g_test_add ("/core/visit/checks", Fixture, NULL, fixture_setup, test_checks, fixture_teardown);
   g_test_add ("/core/visit/updates-participant", Fixture, NULL, fixture_setup, test_updates_participant, fixture_teardown);
   g_test_add ("/core/visit/deleted-participant", Fixture, NULL, fixture_setup, test_deleted_participant, fixture_teardown);
+  g_test_add ("/core/visit/outreach-filter", Fixture, NULL, fixture_setup, test_outreach_filter, fixture_teardown);
   g_test_add ("/core/visit/migration", Fixture, NULL, fixture_setup, test_migration, fixture_teardown);
   return g_test_run ();
 }
