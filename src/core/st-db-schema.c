@@ -554,7 +554,7 @@ migrate_to_8 (StDb    *self,
               GError **error)
 {
   return st_db_exec (self,
-                     "CREATE TABLE visits (" SYNC_COLUMNS
+                     "CREATE TABLE IF NOT EXISTS visits (" SYNC_COLUMNS
                      "  participant_id TEXT NOT NULL,"
                      "  township_code TEXT NOT NULL,"
                      "  date TEXT NOT NULL,"
@@ -573,7 +573,7 @@ migrate_to_8 (StDb    *self,
                      "  phone TEXT,"
                      "  note TEXT"
                      ");"
-                     "CREATE INDEX visits_participant ON visits (participant_id, date);",
+                     "CREATE INDEX IF NOT EXISTS visits_participant ON visits (participant_id, date);",
                      error)
          && st_db_schema_create_triggers (self, "visits", error);
 }
