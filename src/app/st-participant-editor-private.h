@@ -21,5 +21,10 @@ const char  *st_participant_editor_get_error           (StParticipantEditor *sel
 gboolean     st_participant_editor_can_save            (StParticipantEditor *self);
 guint        st_participant_editor_get_n_history       (StParticipantEditor *self);
 AdwComboRow *st_participant_editor_get_township_row    (StParticipantEditor *self);
+/* The visits listed, their list, and what the last visit saved here
+ * changed in the record, as said above the form (or NULL). */
+guint        st_participant_editor_get_n_visits        (StParticipantEditor *self);
+GtkListBox  *st_participant_editor_get_visits_list     (StParticipantEditor *self);
+const char  *st_participant_editor_get_visit_info      (StParticipantEditor *self);
 
 G_END_DECLS

@@ -14,6 +14,8 @@
 #include "st-participant-classes.h"
 #include "st-participant-editor-private.h"
 #include "st-participant-search.h"
+#include "st-visit.h"
+#include "st-visit-dialog.h"
 
 struct _StParticipantEditor
 {
@@ -42,6 +44,10 @@ struct _StParticipantEditor
   GtkListBox     *history_list;
   AdwPreferencesGroup *classes_group;
   GtkListBox     *classes_list;
+  AdwPreferencesGroup *visits_group;
+  GtkListBox     *visits_list;
+  GtkRevealer    *visit_info_revealer;
+  GtkLabel       *visit_info_label;
   GCancellable   *cancellable;
   AdwPreferencesGroup *delete_group;
 
@@ -56,6 +62,7 @@ struct _StParticipantEditor
   gboolean        loading;
   gboolean        dirty;
   guint           n_history;
+  guint           n_visits;
 };
 
 G_DEFINE_FINAL_TYPE (StParticipantEditor, st_participant_editor, ADW_TYPE_WINDOW)
@@ -63,6 +70,7 @@ G_DEFINE_FINAL_TYPE (StParticipantEditor, st_participant_editor, ADW_TYPE_WINDOW
 enum {
   SIGNAL_SAVED,
   SIGNAL_DELETE_REQUESTED,
+  SIGNAL_VISIT_SAVED,
   N_SIGNALS
 };
 
@@ -259,6 +267,11 @@ validate (StParticipantEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save",
                                  self->id_problem == NULL && problem == NULL && self->dirty
                                  && !st_db_is_read_only (self->db));
+  /* A visit writes into this record: not over edits not yet saved. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-visit",
+                                 self->stored != NULL && !self->dirty && !st_db_is_read_only (self->db));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->visits_group),
+                               self->dirty ? _("Save or cancel the changes first: a visit updates this record.") : NULL);
 }
 
 static void
@@ -442,6 +455,42 @@ load_classes (StParticipantEditor *self)
   st_participant_classes_read_async (self->db, self->uuid, self->cancellable, on_classes_read, self);
 }
 
+/* The participant's visits, latest first. */
+static void
+load_visits (StParticipantEditor *self)
+{
+  g_autoptr(GPtrArray) visits = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->visits_list))) != NULL)
+    gtk_list_box_remove (self->visits_list, child);
+  self->n_visits = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->visits_group), self->uuid != NULL);
+  if (self->uuid == NULL)
+    return;
+  visits = st_visit_list (self->db, self->uuid, &error);
+  if (visits == NULL)
+    {
+      g_warning ("Could not read the visits: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < visits->len; i++)
+    {
+      StVisit *v = g_ptr_array_index (visits, i);
+      g_autofree char *title = st_visit_title (v);
+      g_autofree char *summary = st_visit_summary (v);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), summary);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      gtk_list_box_append (self->visits_list, row);
+      self->n_visits++;
+    }
+}
+
 static void
 load_history (StParticipantEditor *self)
 {
@@ -551,6 +600,7 @@ load (StParticipantEditor *self)
       gtk_widget_set_visible (GTK_WIDGET (self->delete_group), FALSE);
     }
   load_history (self);
+  load_visits (self);
   load_classes (self);
 
   self->loading = FALSE;
@@ -679,6 +729,56 @@ st_participant_editor_close_request (GtkWindow *window)
   return TRUE;
 }
 
+/* A visit was saved: the record it changed is read again (the form had no
+ * edit of its own: Add Visit is off while it has), and what changed is
+ * said above the form. */
+static void
+on_visit_saved (StParticipantEditor *self,
+                const char          *changed)
+{
+  g_autoptr(StParticipant) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (changed != NULL)
+    {
+      stored = st_participant_load (self->db, self->uuid, &error);
+      if (stored == NULL)
+        g_warning ("Could not read participant %s again: %s", self->uuid, error->message);
+      else
+        {
+          g_clear_pointer (&self->stored, st_participant_free);
+          self->stored = g_steal_pointer (&stored);
+          self->loading = TRUE;
+          set_text_entry (self->phone_row, "phone", N_("Phone"), self->stored->phone);
+          set_text_entry (self->employment_row, "employment", N_("Employment"), self->stored->employment);
+          set_text_entry (self->health_row, "health", N_("Health"), self->stored->health);
+          self->loading = FALSE;
+          self->dirty = FALSE;
+        }
+      gtk_label_set_text (self->visit_info_label, changed);
+    }
+  gtk_revealer_set_reveal_child (self->visit_info_revealer, changed != NULL);
+  load_visits (self);
+  load_history (self);
+  validate (self);
+  g_signal_emit (self, signals[SIGNAL_VISIT_SAVED], 0, self->uuid);
+}
+
+static void
+add_visit_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  StParticipantEditor *self = ST_PARTICIPANT_EDITOR (widget);
+  StVisitDialog *dialog;
+
+  if (self->uuid == NULL)
+    return;
+  dialog = st_visit_dialog_new (GTK_WINDOW (self), self->db, self->uuid);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_visit_saved), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
@@ -740,6 +840,10 @@ st_participant_editor_class_init (StParticipantEditorClass *klass)
   signals[SIGNAL_SAVED] =
     g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  /* A visit was saved (the list and the outreach filter follow). */
+  signals[SIGNAL_VISIT_SAVED] =
+    g_signal_new ("visit-saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_DELETE_REQUESTED] =
     g_signal_new ("delete-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
@@ -769,6 +873,10 @@ st_participant_editor_class_init (StParticipantEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StParticipantEditor, classes_group);
   gtk_widget_class_bind_template_child (widget_class, StParticipantEditor, classes_list);
   gtk_widget_class_bind_template_child (widget_class, StParticipantEditor, delete_group);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantEditor, visits_group);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantEditor, visits_list);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantEditor, visit_info_revealer);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantEditor, visit_info_label);
   gtk_widget_class_bind_template_callback (widget_class, on_id_number_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_township_changed);
@@ -776,6 +884,7 @@ st_participant_editor_class_init (StParticipantEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "editor.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "editor.add-visit", NULL, add_visit_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.cancel", NULL);
 }
@@ -894,4 +1003,22 @@ AdwComboRow *
 st_participant_editor_get_township_row (StParticipantEditor *self)
 {
   return self->township_row;
+}
+
+guint
+st_participant_editor_get_n_visits (StParticipantEditor *self)
+{
+  return self->n_visits;
+}
+
+GtkListBox *
+st_participant_editor_get_visits_list (StParticipantEditor *self)
+{
+  return self->visits_list;
+}
+
+const char *
+st_participant_editor_get_visit_info (StParticipantEditor *self)
+{
+  return gtk_revealer_get_reveal_child (self->visit_info_revealer) ? gtk_label_get_text (self->visit_info_label) : NULL;
 }

@@ -12,6 +12,7 @@ GtkLabel     *st_participants_page_get_count_label    (StParticipantsPage *self)
 GtkColumnView *st_participants_page_get_column_view   (StParticipantsPage *self);
 GtkDropDown  *st_participants_page_get_township_dropdown (StParticipantsPage *self);
 GtkDropDown  *st_participants_page_get_state_dropdown (StParticipantsPage *self);
+GtkDropDown  *st_participants_page_get_outreach_dropdown (StParticipantsPage *self);
 const char   *st_participants_page_get_visible_state  (StParticipantsPage *self);
 /* Why the list cannot be read ("error" state), or NULL. */
 const char   *st_participants_page_get_read_error     (StParticipantsPage *self);

@@ -34,6 +34,7 @@ struct _StParticipantsPage
   GtkDropDown        *township_dropdown;
   GtkDropDown        *village_dropdown;
   GtkDropDown        *state_dropdown;
+  GtkDropDown        *outreach_dropdown;
   GtkStack           *content_stack;
   GtkColumnView      *column_view;
   GtkLabel           *count_label;
@@ -101,6 +102,14 @@ static const struct { const char *code; const char *label; } states[] = {
   { "none", N_("Not in a class") },
 };
 
+/* Outreach (摸排走访): who is still to visit, to reach again, to enrol. */
+static const struct { const char *code; const char *label; } outreaches[] = {
+  { NULL, N_("Any outreach") },
+  { "not_visited", N_("Not visited yet") },
+  { "not_reached", N_("Visited, not reached") },
+  { "willing", N_("Willing, not enrolled") },
+};
+
 static const char *
 selected_code_at (GtkDropDown *dropdown,
                   GPtrArray   *codes,
@@ -124,8 +133,10 @@ fill_query (StParticipantsPage *self,
             StParticipantQuery *query)
 {
   guint state = gtk_drop_down_get_selected (self->state_dropdown);
+  guint outreach = gtk_drop_down_get_selected (self->outreach_dropdown);
 
   memset (query, 0, sizeof *query);
+  query->outreach = outreach < G_N_ELEMENTS (outreaches) ? outreaches[outreach].code : NULL;
   query->township_code = selected_township (self);
   query->village_code = query->township_code ? selected_code_at (self->village_dropdown, self->village_codes, 1) : NULL;
   query->state = state < G_N_ELEMENTS (states) ? states[state].code : NULL;
@@ -139,7 +150,7 @@ filtered (StParticipantsPage *self)
   StParticipantQuery query;
 
   fill_query (self, &query);
-  return self->only != NULL || query.township_code != NULL || query.state != NULL
+  return self->only != NULL || query.township_code != NULL || query.state != NULL || query.outreach != NULL
     || st_participant_query_has_terms (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
@@ -295,7 +306,7 @@ load_base (StParticipantsPage *self,
   if (facets_usable (self, &query))
     {
       /* In memory: no query, no sort. */
-      if (query.township_code == NULL && query.village_code == NULL && query.state == NULL)
+      if (query.township_code == NULL && query.village_code == NULL && query.state == NULL && query.outreach == NULL)
         base = g_array_ref (self->ordered);
       else
         base = st_participant_facets_filter (self->facets, self->ordered, &query);
@@ -320,7 +331,7 @@ load_base (StParticipantsPage *self,
   g_clear_pointer (&self->base, g_array_unref);
   self->base = base;
   /* Unfiltered, the list is everyone: no second pass over the table. */
-  if (query.township_code == NULL && query.state == NULL)
+  if (query.township_code == NULL && query.state == NULL && query.outreach == NULL)
     self->total = base->len;
   else
     self->total = st_participant_query_count (self->db, &error);
@@ -500,7 +511,7 @@ load_first_rows (StParticipantsPage *self)
   GArray *base;
 
   fill_query (self, &query);
-  if (query.township_code != NULL || query.state != NULL)
+  if (query.township_code != NULL || query.state != NULL || query.outreach != NULL)
     {
       load_base (self, TRUE);
       return;
@@ -754,6 +765,7 @@ clear_action (GtkWidget  *widget,
 
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_drop_down_set_selected (self->state_dropdown, 0);
+  gtk_drop_down_set_selected (self->outreach_dropdown, 0);
   gtk_drop_down_set_selected (self->township_dropdown, 0);
   g_clear_pointer (&self->only, g_hash_table_unref);
   st_filter_chip_set_label (self->only_chip, NULL);
@@ -784,6 +796,7 @@ st_participants_page_show_only (StParticipantsPage *self,
       /* The other filters would hide some of them. */
       gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
       gtk_drop_down_set_selected (self->state_dropdown, 0);
+      gtk_drop_down_set_selected (self->outreach_dropdown, 0);
       gtk_drop_down_set_selected (self->township_dropdown, 0);
     }
   st_filter_chip_set_label (self->only_chip, rowids != NULL ? label : NULL);
@@ -819,6 +832,7 @@ st_participants_page_size_allocate (GtkWidget *widget,
       gtk_column_view_column_set_visible (self->class_column, !narrow);
       gtk_column_view_column_set_visible (self->state_column, !narrow);
       gtk_widget_set_visible (GTK_WIDGET (self->village_dropdown), !narrow);
+      gtk_widget_set_visible (GTK_WIDGET (self->outreach_dropdown), !narrow);
     }
   gtk_widget_allocate (self->box, width, height, baseline, NULL);
 }
@@ -835,6 +849,35 @@ st_participants_page_measure (GtkWidget      *widget,
   StParticipantsPage *self = ST_PARTICIPANTS_PAGE (widget);
 
   gtk_widget_measure (self->box, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+  /* What a narrow page hides is no part of its minimum: the window may be
+   * made as narrow as the page is without them (size_allocate hides
+   * them). The box is vertical: its minimum width is its widest child's. */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL && !self->narrow && minimum != NULL)
+    {
+      GtkWidget *hidden[] = { GTK_WIDGET (self->village_dropdown), GTK_WIDGET (self->outreach_dropdown) };
+      int spacing = gtk_box_get_spacing (GTK_BOX (self->toolbar));
+      int widest = 0;
+
+      for (GtkWidget *child = gtk_widget_get_first_child (self->box); child; child = gtk_widget_get_next_sibling (child))
+        {
+          int child_minimum = 0;
+
+          if (!gtk_widget_get_visible (child))
+            continue;
+          gtk_widget_measure (child, orientation, -1, &child_minimum, NULL, NULL, NULL);
+          if (child == self->toolbar)
+            for (guint i = 0; i < G_N_ELEMENTS (hidden); i++)
+              if (gtk_widget_get_visible (hidden[i]))
+                {
+                  int hidden_minimum = 0;
+
+                  gtk_widget_measure (hidden[i], orientation, -1, &hidden_minimum, NULL, NULL, NULL);
+                  child_minimum -= hidden_minimum + spacing;
+                }
+          widest = MAX (widest, child_minimum);
+        }
+      *minimum = MIN (*minimum, widest);
+    }
 }
 
 static void
@@ -919,6 +962,7 @@ st_participants_page_class_init (StParticipantsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, township_dropdown);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, village_dropdown);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, state_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, outreach_dropdown);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, count_label);
@@ -971,6 +1015,13 @@ st_participants_page_init (StParticipantsPage *self)
                                          ? st_enrolment_state_to_display (states[i].code)
                                          : _(states[i].label));
   gtk_drop_down_set_model (self->state_dropdown, G_LIST_MODEL (state_names));
+  {
+    g_autoptr(GtkStringList) outreach_names = gtk_string_list_new (NULL);
+
+    for (guint i = 0; i < G_N_ELEMENTS (outreaches); i++)
+      gtk_string_list_append (outreach_names, _(outreaches[i].label));
+    gtk_drop_down_set_model (self->outreach_dropdown, G_LIST_MODEL (outreach_names));
+  }
 
   set_column (self, self->name_column, CELL_NAME, ST_PARTICIPANT_SORT_NAME);
   set_column (self, self->sex_column, CELL_SEX, ST_PARTICIPANT_SORT_SEX);
@@ -1118,6 +1169,12 @@ GtkDropDown *
 st_participants_page_get_state_dropdown (StParticipantsPage *self)
 {
   return self->state_dropdown;
+}
+
+GtkDropDown *
+st_participants_page_get_outreach_dropdown (StParticipantsPage *self)
+{
+  return self->outreach_dropdown;
 }
 
 const char *

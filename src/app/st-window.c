@@ -154,6 +154,14 @@ on_editor_saved (StWindow   *self,
 }
 
 static void
+on_editor_visit_saved (StWindow   *self,
+                       const char *uuid)
+{
+  st_participants_page_participant_changed (self->participants_page, uuid);
+  st_sync_controller_refresh (self->sync_controller);
+}
+
+static void
 delete_participant (StWindow   *self,
                     const char *uuid)
 {
@@ -241,6 +249,7 @@ open_editor (StWindow   *self,
     gtk_window_destroy (GTK_WINDOW (self->editor));
   editor = st_participant_editor_new (GTK_WINDOW (self), self->db, self->divisions, uuid);
   g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (editor, "visit-saved", G_CALLBACK (on_editor_visit_saved), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (editor, "delete-requested", G_CALLBACK (on_editor_delete_requested), self,
                            G_CONNECT_SWAPPED);
   g_set_weak_pointer (&self->editor, editor);
@@ -465,7 +474,7 @@ static const char *const training_tables[] = {
   "participants", "classes", "enrolments", "sessions", "attendance", "study_logs", "assignments",
   "assessments", "exemptions", "certificates", "programs", "majors", "review_items", NULL
 };
-static const char *const participants_tables[] = { "participants", "enrolments", "classes", NULL };
+static const char *const participants_tables[] = { "participants", "enrolments", "classes", "visits", NULL };
 static const char *const classes_tables[] = {
   "classes", "enrolments", "sessions", "attendance", "study_logs", "participants", "programs", "majors", NULL
 };

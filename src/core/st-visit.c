@@ -122,7 +122,7 @@ static const struct { const char *column; const char *label; } field_labels[] = 
   { "date", N_("Date of the visit") },
   { "visitor", N_("Visitor") },
   { "how", N_("How") },
-  { "reached", N_("Reached") },
+  { "reached", N_("Reached or not") },
   { "lives", N_("Lives") },
   { "away_province", N_("Province") },
   { "away_city", N_("City") },
@@ -532,4 +532,38 @@ st_visit_change_describe (const StVisitChange *c)
 {
   /* Translators: a field of the participant a visit changed: "Employment: 务农 → 外出务工". */
   return g_strdup_printf (_("%s: %s → %s"), c->label, c->old_value ? c->old_value : _("(empty)"), c->new_value);
+}
+
+char *
+st_visit_title (const StVisit *v)
+{
+  /* Translators: a visit in a list: "2025-03-01 · Home visit · 韦主任" */
+  return g_strdup_printf (_("%s · %s · %s"), v->date, st_visit_how_to_display (v->how), v->visitor);
+}
+
+char *
+st_visit_summary (const StVisit *v)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (parts, g_strdup (v->reached ? C_("visit", "Reached") : C_("visit", "Not reached")));
+  if (g_strcmp0 (v->lives, "away") == 0 && !empty (v->away_province))
+    /* Translators: where someone lives: "Away: 浙江省宁波市" */
+    g_ptr_array_add (parts, g_strdup_printf (_("Away: %s%s"), v->away_province, v->away_city ? v->away_city : ""));
+  else if (v->lives != NULL)
+    g_ptr_array_add (parts, g_strdup (st_visit_lives_to_display (v->lives)));
+  if (v->work != NULL)
+    g_ptr_array_add (parts, g_strdup (st_visit_work_to_display (v->work)));
+  if (v->health != NULL)
+    g_ptr_array_add (parts, g_strdup (st_visit_health_to_display (v->health)));
+  if (v->willing != NULL && !empty (v->major))
+    g_ptr_array_add (parts, g_strdup_printf ("%s (%s)", st_visit_willing_to_display (v->willing), v->major));
+  else if (v->willing != NULL)
+    g_ptr_array_add (parts, g_strdup (st_visit_willing_to_display (v->willing)));
+  if (!empty (v->phone))
+    g_ptr_array_add (parts, g_strdup (v->phone));
+  if (!empty (v->note))
+    g_ptr_array_add (parts, g_strdup (v->note));
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
 }

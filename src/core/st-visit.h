@@ -95,6 +95,10 @@ const char *st_visit_work_from_text      (const char          *text);
 const char *st_visit_health_from_text    (const char          *text);
 const char *st_visit_willing_from_text   (const char          *text);
 
+/* A visit in words, for lists: "2025-03-01 · Home visit · 韦主任" and
+ * "Reached · Away: 浙江省宁波市 · Working away · Good · Willing (电子商务) · …". */
+char       *st_visit_title               (const StVisit       *visit);
+char       *st_visit_summary             (const StVisit       *visit);
 /* "Employment: 务农 → 外出务工（浙江省宁波市）", translated. */
 char       *st_visit_change_describe     (const StVisitChange *change);
 /* The label of a column of visits (translated), or NULL: for sync's

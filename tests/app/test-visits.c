@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Outreach in the app (issue 21, item 2): the participant window lists a
+ * person's visits and adds one through its dialog, which says what the
+ * visit will change in the record before it is saved; the Participants
+ * page filters who is not visited yet, visited but not reached, and
+ * willing but not enrolled. Driven through the real widgets under Xvfb. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "st-application.h"
+#include "st-idcard.h"
+#include "st-participant.h"
+#include "st-participant-editor-private.h"
+#include "st-participants-page-private.h"
+#include "st-visit-dialog-private.h"
+#include "st-window-private.h"
+#include "st-test-ui.h"
+#include "st-test-widgets.h"
+
+static const struct { const char *name; const char *id17; const char *township; const char *phone; } people[] = {
+  { "张三", "52232719850312001", "者楼街道", "13800000001" },
+  { "曾山", "52232719900101002", "者楼街道", NULL },
+  { "单田", "52232719920202003", "巧马镇", NULL },
+  { "覃明", "52232719930303004", "巧马镇", NULL },
+};
+
+typedef struct
+{
+  char     *path;
+  StDb     *db;
+  StWindow *window;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+  static guint n_databases;
+
+  f->path = g_strdup_printf ("%s/visits-%u.db", g_get_user_data_dir (), ++n_databases);
+  f->db = st_db_open (f->path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      g_autoptr(StParticipant) p = st_participant_new ();
+
+      p->id_number = g_strdup_printf ("%s%c", people[i].id17, st_idcard_check_character (people[i].id17));
+      p->name = g_strdup (people[i].name);
+      p->township_code = g_strdup (st_divisions_find_township (divisions, people[i].township)->code);
+      p->phone = g_strdup (people[i].phone);
+      g_assert_true (st_participant_insert (f->db, p, &error));
+    }
+  f->window = st_window_new (NULL, f->db);
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_UNTIL (st_window_is_index_ready (f->window) && gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  settle ();
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (window);
+    }
+  f->window = NULL;
+  settle ();
+  g_clear_object (&f->db);
+  g_free (f->path);
+}
+
+static const char *
+uuid_of (Fixture *f, const char *name)
+{
+  g_autoptr(GPtrArray) all = st_participant_list (f->db, NULL, NULL);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      StParticipant *p = g_ptr_array_index (all, i);
+
+      if (g_str_equal (p->name, name))
+        {
+          char *uuid = g_strdup (p->id);
+
+          g_test_queue_free (uuid);
+          return uuid;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static StParticipantEditor *
+open_editor (Fixture *f, const char *name)
+{
+  StParticipantEditor *editor;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-participant", "s", uuid_of (f, name)));
+  editor = st_window_get_editor (f->window);
+  g_assert_nonnull (editor);
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (editor)));
+  return editor;
+}
+
+/* The visit dialog that is open, or NULL. */
+static StVisitDialog *
+visit_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ST_IS_VISIT_DIALOG (window))
+        return ST_VISIT_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* Clicks Add Visit… in @editor and waits for the dialog. */
+static StVisitDialog *
+click_add_visit (StParticipantEditor *editor)
+{
+  StVisitDialog *dialog;
+
+  st_test_click (st_test_find_actionable (GTK_WIDGET (editor), "editor.add-visit"));
+  WAIT_UNTIL ((dialog = visit_dialog ()) != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  return dialog;
+}
+
+static void
+type_into (StVisitDialog *dialog, StVisitRow row, const char *text)
+{
+  GtkEditable *entry = GTK_EDITABLE (st_visit_dialog_get_row (dialog, row));
+
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (entry)));
+  gtk_editable_set_text (entry, "");
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      int end = g_utf8_strlen (gtk_editable_get_text (entry), -1);
+
+      gtk_editable_insert_text (entry, p, g_utf8_next_char (p) - p, &end);
+    }
+}
+
+/* Chooses the item that reads @word in a combo row, as a person picks it
+ * from the list. */
+static void
+choose (StVisitDialog *dialog, StVisitRow row, const char *word)
+{
+  AdwComboRow *combo = ADW_COMBO_ROW (st_visit_dialog_get_row (dialog, row));
+  GListModel *model = adw_combo_row_get_model (combo);
+
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (combo)));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), word))
+      {
+        adw_combo_row_set_selected (combo, i);
+        return;
+      }
+  g_error ("no “%s” to choose", word);
+}
+
+static void
+test_add_visit (Fixture *f, gconstpointer data)
+{
+  StParticipantEditor *editor = open_editor (f, "张三");
+  StVisitDialog *dialog;
+  GtkWidget *save;
+  guint history;
+
+  g_assert_cmpuint (st_participant_editor_get_n_visits (editor), ==, 0);
+  history = st_participant_editor_get_n_history (editor);
+  dialog = click_add_visit (editor);
+  save = st_test_find_actionable (GTK_WIDGET (dialog), "visit.save");
+
+  /* Nobody named yet: Save is off. A visit in the future is refused by
+   * name. */
+  g_assert_false (gtk_widget_is_sensitive (save));
+  type_into (dialog, ST_VISIT_ROW_VISITOR, "韦主任");
+  type_into (dialog, ST_VISIT_ROW_DATE, "2999-01-01");
+  g_assert_cmpstr (st_visit_dialog_get_error (dialog), ==,
+                   "Date of the visit: 2999-01-01 is after today; a visit is recorded once it was made.");
+  g_assert_false (gtk_widget_is_sensitive (save));
+  type_into (dialog, ST_VISIT_ROW_DATE, "2025-03-01");
+  g_assert_null (st_visit_dialog_get_error (dialog));
+  g_assert_true (gtk_widget_is_sensitive (save));
+
+  /* Away: the place is asked for. */
+  g_assert_false (gtk_widget_get_visible (st_visit_dialog_get_row (dialog, ST_VISIT_ROW_PROVINCE)));
+  choose (dialog, ST_VISIT_ROW_LIVES, "Away");
+  settle ();
+  g_assert_cmpstr (st_visit_dialog_get_error (dialog), ==,
+                   "Province: say in which province they live now, since they live away.");
+  g_assert_false (gtk_widget_is_sensitive (save));
+  type_into (dialog, ST_VISIT_ROW_PROVINCE, "浙江省");
+  type_into (dialog, ST_VISIT_ROW_CITY, "宁波市");
+  choose (dialog, ST_VISIT_ROW_WORK, "Working away");
+  choose (dialog, ST_VISIT_ROW_HEALTH, "Good");
+  g_assert_false (gtk_widget_get_visible (st_visit_dialog_get_row (dialog, ST_VISIT_ROW_MAJOR)));
+  choose (dialog, ST_VISIT_ROW_WILLING, "Willing");
+  settle ();
+  choose (dialog, ST_VISIT_ROW_MAJOR, "电子商务");
+  type_into (dialog, ST_VISIT_ROW_PHONE, "13900000002");
+  type_into (dialog, ST_VISIT_ROW_NOTE, "春节回家时再谈");
+
+  /* Before saving: what the record will say. */
+  g_assert_cmpstr (st_visit_dialog_get_changes (dialog), ==,
+                   "Saving also changes 张三’s record:\n"
+                   "Phone: 13800000001 → 13900000002\n"
+                   "Employment: (empty) → 外出务工（浙江省宁波市）\n"
+                   "Health: (empty) → 健康");
+  st_test_click (save);
+  WAIT_UNTIL (visit_dialog () == NULL);
+
+  /* The window lists the visit, shows the new phone, says what changed,
+   * and the change is in the history. */
+  g_assert_cmpuint (st_participant_editor_get_n_visits (editor), ==, 1);
+  g_assert_nonnull (st_test_find_label (GTK_WIDGET (st_participant_editor_get_visits_list (editor)),
+                                        "2025-03-01 · Home visit · 韦主任"));
+  g_assert_nonnull (st_test_find_label (GTK_WIDGET (st_participant_editor_get_visits_list (editor)),
+                                        "Reached · Away: 浙江省宁波市 · Working away · Good · Willing (电子商务)"));
+  g_assert_cmpstr (st_participant_editor_get_visit_info (editor), ==,
+                   "Updated from the visit of 2025-03-01:\n"
+                   "Phone: 13800000001 → 13900000002\n"
+                   "Employment: (empty) → 外出务工（浙江省宁波市）\n"
+                   "Health: (empty) → 健康");
+  g_assert_cmpstr (gtk_editable_get_text (st_participant_editor_get_phone_entry (editor)), ==, "13900000002");
+  g_assert_cmpuint (st_participant_editor_get_n_history (editor), ==, history + 1);
+  g_assert_false (st_participant_editor_can_save (editor));
+
+  /* An edit not saved: no visit over it. */
+  gtk_editable_set_text (st_participant_editor_get_phone_entry (editor), "13900000009");
+  g_assert_false (gtk_widget_is_sensitive (st_test_find_actionable (GTK_WIDGET (editor), "editor.add-visit")));
+  gtk_editable_set_text (st_participant_editor_get_phone_entry (editor), "13900000002");
+}
+
+/* Who to visit, who to visit again, who to enrol. */
+static void
+test_outreach_filter (Fixture *f, gconstpointer data)
+{
+  StParticipantsPage *page = st_window_get_participants_page (f->window);
+  GtkDropDown *outreach = st_participants_page_get_outreach_dropdown (page);
+  GtkLabel *count = st_participants_page_get_count_label (page);
+  StParticipantEditor *editor;
+  StVisitDialog *dialog;
+
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (outreach)));
+  gtk_drop_down_set_selected (outreach, 1);   /* Not visited yet */
+  WAIT_UNTIL (g_str_equal (gtk_label_get_text (count), "4 of 4 participants"));
+
+  /* 曾山 visited by phone, not reached. */
+  editor = open_editor (f, "曾山");
+  dialog = click_add_visit (editor);
+  type_into (dialog, ST_VISIT_ROW_VISITOR, "岑干部");
+  choose (dialog, ST_VISIT_ROW_HOW, "Phone call");
+  st_test_click (st_visit_dialog_get_row (dialog, ST_VISIT_ROW_REACHED));
+  WAIT_UNTIL (!gtk_switch_get_active (GTK_SWITCH (st_visit_dialog_get_row (dialog, ST_VISIT_ROW_REACHED))));
+  /* Not reached: nobody said they will enrol. */
+  choose (dialog, ST_VISIT_ROW_WILLING, "Willing");
+  g_assert_cmpstr (st_visit_dialog_get_error (dialog), ==,
+                   "Willing to enrol: a visit that did not reach the person cannot say whether they will enrol.");
+  choose (dialog, ST_VISIT_ROW_WILLING, "—");
+  g_assert_null (st_visit_dialog_get_changes (dialog));
+  st_test_click (st_test_find_actionable (GTK_WIDGET (dialog), "visit.save"));
+  WAIT_UNTIL (visit_dialog () == NULL);
+  g_assert_null (st_participant_editor_get_visit_info (editor));
+  g_assert_nonnull (st_test_find_label (GTK_WIDGET (st_participant_editor_get_visits_list (editor)), "Not reached"));
+  gtk_window_close (GTK_WINDOW (editor));
+  WAIT_UNTIL (st_window_get_editor (f->window) == NULL);
+  WAIT_UNTIL (g_str_equal (gtk_label_get_text (count), "3 of 4 participants"));
+
+  /* 单田 reached, willing. */
+  editor = open_editor (f, "单田");
+  dialog = click_add_visit (editor);
+  type_into (dialog, ST_VISIT_ROW_VISITOR, "韦主任");
+  choose (dialog, ST_VISIT_ROW_HOW, "Village committee");
+  choose (dialog, ST_VISIT_ROW_WILLING, "Willing");
+  st_test_click (st_test_find_actionable (GTK_WIDGET (dialog), "visit.save"));
+  WAIT_UNTIL (visit_dialog () == NULL);
+  gtk_window_close (GTK_WINDOW (editor));
+  WAIT_UNTIL (st_window_get_editor (f->window) == NULL);
+  WAIT_UNTIL (g_str_equal (gtk_label_get_text (count), "2 of 4 participants"));
+
+  gtk_drop_down_set_selected (outreach, 2);   /* Visited, not reached */
+  WAIT_UNTIL (g_str_equal (gtk_label_get_text (count), "1 of 4 participants"));
+  g_assert_nonnull (st_test_find_label (GTK_WIDGET (st_participants_page_get_column_view (page)), "曾山"));
+  gtk_drop_down_set_selected (outreach, 3);   /* Willing, not enrolled */
+  WAIT_UNTIL (g_str_equal (gtk_label_get_text (count), "1 of 4 participants"));
+  g_assert_nonnull (st_test_find_label (GTK_WIDGET (st_participants_page_get_column_view (page)), "单田"));
+  gtk_drop_down_set_selected (outreach, 0);
+  WAIT_UNTIL (g_str_equal (gtk_label_get_text (count), "4 participants"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *root = st_test_ui_private_dirs ("shuangti-test-visits");
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add ("/app/visits/add", Fixture, NULL, fixture_setup, test_add_visit, fixture_teardown);
+  g_test_add ("/app/visits/outreach-filter", Fixture, NULL, fixture_setup, test_outreach_filter, fixture_teardown);
+
+  status = g_test_run ();
+  st_test_ui_remove_dirs (root);
+  return status;
+}
