@@ -31,6 +31,7 @@
 #include "st-sign-in-dialog.h"
 #include "st-sync-button.h"
 #include "st-window-private.h"
+#include "st-visit-dialog-private.h"
 
 static const char *outdir;
 
@@ -128,6 +129,92 @@ scroll_to_end (GtkWidget *window)
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (find_scrolled (window));
 
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+}
+
+/* Scrolls @window's scrolled page so that @widget is near its top. */
+static void
+scroll_to (GtkWidget *window,
+           GtkWidget *widget)
+{
+  GtkScrolledWindow *scrolled = find_scrolled (window);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  double x = 0, y = 0;
+
+  if (gtk_widget_translate_coordinates (widget, gtk_scrolled_window_get_child (scrolled), 0, 0, &x, &y))
+    gtk_adjustment_set_value (adjustment, MAX (0, y - 60));
+}
+
+static StVisitDialog *
+open_visit_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ST_IS_VISIT_DIALOG (window))
+        return ST_VISIT_DIALOG (window);
+    }
+  return NULL;
+}
+
+static void
+choose_item (StVisitDialog *dialog,
+             StVisitRow     row,
+             guint          item)
+{
+  adw_combo_row_set_selected (ADW_COMBO_ROW (st_visit_dialog_get_row (dialog, row)), item);
+}
+
+static void
+type_text (StVisitDialog *dialog,
+           StVisitRow     row,
+           const char    *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (st_visit_dialog_get_row (dialog, row)), text);
+}
+
+/* Outreach: a visit being recorded, then the participant window with it,
+ * then the Participants page's outreach filter. */
+static void
+shoot_visits (StWindow   *window,
+              const char *participant_id)
+{
+  StParticipantEditor *editor;
+  StVisitDialog *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-participant", "s", participant_id);
+  editor = st_window_get_editor (window);
+  wait_until (mapped, editor);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-visit", NULL);
+  settle (300);
+  dialog = open_visit_dialog ();
+  g_assert (dialog != NULL);
+  wait_until (mapped, dialog);
+  type_text (dialog, ST_VISIT_ROW_DATE, "2025-03-01");
+  type_text (dialog, ST_VISIT_ROW_VISITOR, "韦主任");
+  choose_item (dialog, ST_VISIT_ROW_LIVES, 2);       /* away */
+  type_text (dialog, ST_VISIT_ROW_PROVINCE, "浙江省");
+  type_text (dialog, ST_VISIT_ROW_CITY, "宁波市");
+  choose_item (dialog, ST_VISIT_ROW_WORK, 3);        /* working away */
+  choose_item (dialog, ST_VISIT_ROW_HEALTH, 1);      /* good */
+  choose_item (dialog, ST_VISIT_ROW_WILLING, 3);     /* later */
+  choose_item (dialog, ST_VISIT_ROW_MAJOR, 11);
+  type_text (dialog, ST_VISIT_ROW_NOTE, "春节回家时再谈");
+  save (GTK_WIDGET (dialog), "visit");
+  scroll_to_end (GTK_WIDGET (dialog));
+  save (GTK_WIDGET (dialog), "visit-changes");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "visit.save", NULL);
+  settle (300);
+  save (GTK_WIDGET (editor), "participant-visit-saved");
+  scroll_to (GTK_WIDGET (editor), GTK_WIDGET (st_participant_editor_get_visits_list (editor)));
+  save (GTK_WIDGET (editor), "participant-visits");
+  gtk_window_destroy (GTK_WINDOW (editor));
+
+  gtk_drop_down_set_selected (st_participants_page_get_outreach_dropdown (st_window_get_participants_page (window)), 1);
+  save (GTK_WIDGET (window), "participants-not-visited");
+  gtk_drop_down_set_selected (st_participants_page_get_outreach_dropdown (st_window_get_participants_page (window)), 0);
 }
 
 static StWindow *
@@ -576,6 +663,7 @@ main (int   argc,
     save (GTK_WIDGET (editor), "participant-invalid-id");
   }
   gtk_window_destroy (GTK_WINDOW (editor));
+  shoot_visits (window, edited->id);
 
   /* Importing the messy test roster: the preview, then the summary. */
   roster = g_strdup (argv[2]);
