@@ -137,7 +137,11 @@ st_outcome_to_display (StOutcome outcome)
 {
   switch (outcome)
     {
-    case ST_OUTCOME_STUDYING: return _("In study");
+    /* Translators: an enrolment in study that does not yet meet what
+     * graduation asks (尚未达标) — not "in study" (在读), which the
+     * Overview and the reports count for every enrolment in study,
+     * those eligible included */
+    case ST_OUTCOME_STUDYING: return C_("graduation outcome", "Not yet eligible");
     case ST_OUTCOME_ELIGIBLE: return _("Eligible to graduate");
     /* Translators: the study length is over with something short: a
      * completion certificate (结业证书) is due — not yet issued */

@@ -959,7 +959,7 @@ test_participant_classes (Fixture *f, gconstpointer data)
   WAIT_UNTIL (st_test_find_label (editor, class_name) != NULL);
   settle ();
   st_test_collect_text (editor, text);
-  g_assert_nonnull (strstr (text->str, "In study · "));
+  g_assert_nonnull (strstr (text->str, "Not yet eligible · "));
   g_assert_nonnull (strstr (text->str, "concentrated hours"));
   g_assert_nonnull (strstr (text->str, " · 2 credits"));
   if (*missing)
