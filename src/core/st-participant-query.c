@@ -423,15 +423,6 @@ st_participant_query_run (StDb                      *db,
   return st_participant_matches_filter (matches, list);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           i)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, i);
-
-  return text ? g_strdup (text) : NULL;
-}
-
 void
 st_participant_summary_free (StParticipantSummary *summary)
 {
@@ -484,16 +475,16 @@ st_participant_query_fetch (StDb          *db,
         {
           row = g_new0 (StParticipantSummary, 1);
           row->rowid = rowids[i];
-          row->id = column_dup (stmt, 0);
-          row->name = column_dup (stmt, 1);
+          row->id = st_db_column_dup (stmt, 0);
+          row->name = st_db_column_dup (stmt, 1);
           row->sex = sqlite3_column_int (stmt, 2);
-          row->birth_date = column_dup (stmt, 3);
-          row->id_number = column_dup (stmt, 4);
-          row->township_code = column_dup (stmt, 5);
-          row->village_code = column_dup (stmt, 6);
-          row->village_name = column_dup (stmt, 7);
-          row->class_name = column_dup (stmt, 8);
-          row->state = column_dup (stmt, 9);
+          row->birth_date = st_db_column_dup (stmt, 3);
+          row->id_number = st_db_column_dup (stmt, 4);
+          row->township_code = st_db_column_dup (stmt, 5);
+          row->village_code = st_db_column_dup (stmt, 6);
+          row->village_name = st_db_column_dup (stmt, 7);
+          row->class_name = st_db_column_dup (stmt, 8);
+          row->state = st_db_column_dup (stmt, 9);
         }
       else if (rc != SQLITE_DONE)
         {

@@ -225,15 +225,6 @@ check_length (const char  *table,
   return refuse (error, ST_RECORDS_ERROR_INVALID, "%s", problem);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           i)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, i);
-
-  return text ? g_strdup (text) : NULL;
-}
-
 /* One row by its key through @from_row; NULL without an error when there
  * is none. */
 static gpointer
@@ -420,18 +411,18 @@ static StClass *
 class_from_row (sqlite3_stmt *stmt)
 {
   StClass *c = st_class_new ();
-  g_autofree char *trainers = column_dup (stmt, 7);
+  g_autofree char *trainers = st_db_column_dup (stmt, 7);
 
-  c->id = column_dup (stmt, 0);
-  c->name = column_dup (stmt, 1);
-  c->program_code = column_dup (stmt, 2);
-  c->major = column_dup (stmt, 3);
-  c->township_code = column_dup (stmt, 4);
-  c->teaching_point = column_dup (stmt, 5);
-  c->start_date = column_dup (stmt, 6);
+  c->id = st_db_column_dup (stmt, 0);
+  c->name = st_db_column_dup (stmt, 1);
+  c->program_code = st_db_column_dup (stmt, 2);
+  c->major = st_db_column_dup (stmt, 3);
+  c->township_code = st_db_column_dup (stmt, 4);
+  c->teaching_point = st_db_column_dup (stmt, 5);
+  c->start_date = st_db_column_dup (stmt, 6);
   c->trainers = trainers_from_json (trainers);
-  c->notes = column_dup (stmt, 8);
-  c->schedule = column_dup (stmt, 9);
+  c->notes = st_db_column_dup (stmt, 8);
+  c->schedule = st_db_column_dup (stmt, 9);
   return c;
 }
 
@@ -556,17 +547,17 @@ enrolment_from_row (sqlite3_stmt *stmt)
 {
   StEnrolment *e = g_new0 (StEnrolment, 1);
 
-  e->id = column_dup (stmt, 0);
-  e->participant_id = column_dup (stmt, 1);
-  e->class_id = column_dup (stmt, 2);
-  e->township_code = column_dup (stmt, 3);
-  e->enrolled_on = column_dup (stmt, 4);
+  e->id = st_db_column_dup (stmt, 0);
+  e->participant_id = st_db_column_dup (stmt, 1);
+  e->class_id = st_db_column_dup (stmt, 2);
+  e->township_code = st_db_column_dup (stmt, 3);
+  e->enrolled_on = st_db_column_dup (stmt, 4);
   e->study_years = sqlite3_column_int (stmt, 5);
-  e->state = column_dup (stmt, 6);
-  e->state_date = column_dup (stmt, 7);
-  e->withdraw_reason = column_dup (stmt, 8);
-  e->early_graduation_requested_on = column_dup (stmt, 9);
-  e->internship_done_on = column_dup (stmt, 10);
+  e->state = st_db_column_dup (stmt, 6);
+  e->state_date = st_db_column_dup (stmt, 7);
+  e->withdraw_reason = st_db_column_dup (stmt, 8);
+  e->early_graduation_requested_on = st_db_column_dup (stmt, 9);
+  e->internship_done_on = st_db_column_dup (stmt, 10);
   return e;
 }
 
@@ -897,15 +888,15 @@ session_from_row (sqlite3_stmt *stmt)
 {
   StSession *s = g_new0 (StSession, 1);
 
-  s->id = column_dup (stmt, 0);
-  s->class_id = column_dup (stmt, 1);
-  s->township_code = column_dup (stmt, 2);
-  s->date = column_dup (stmt, 3);
+  s->id = st_db_column_dup (stmt, 0);
+  s->class_id = st_db_column_dup (stmt, 1);
+  s->township_code = st_db_column_dup (stmt, 2);
+  s->date = st_db_column_dup (stmt, 3);
   s->minutes = sqlite3_column_int (stmt, 4);
-  s->mode = column_dup (stmt, 5);
-  s->subject = column_dup (stmt, 6);
-  s->trainer = column_dup (stmt, 7);
-  s->place = column_dup (stmt, 8);
+  s->mode = st_db_column_dup (stmt, 5);
+  s->subject = st_db_column_dup (stmt, 6);
+  s->trainer = st_db_column_dup (stmt, 7);
+  s->place = st_db_column_dup (stmt, 8);
   return s;
 }
 
@@ -1119,7 +1110,7 @@ st_attendance_fill_present (StDb        *db,
   sqlite3_bind_text (stmt, 2, s->date, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, s->id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (missing, column_dup (stmt, 0));
+    g_ptr_array_add (missing, st_db_column_dup (stmt, 0));
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
