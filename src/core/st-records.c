@@ -173,31 +173,6 @@ refuse (GError        **error,
   return FALSE;
 }
 
-gboolean
-st_date_is_valid (const char *date)
-{
-  guint y, m, d;
-  char tail;
-
-  if (date == NULL || strlen (date) != 10 || date[4] != '-' || date[7] != '-')
-    return FALSE;
-  if (sscanf (date, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-    return FALSE;
-  return g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y) && y >= 1900;
-}
-
-char *
-st_date_today (void)
-{
-  GDate today;
-  char buf[16];
-
-  g_date_clear (&today, 1);
-  g_date_set_time_t (&today, time (NULL));
-  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &today);
-  return g_strdup (buf);
-}
-
 static gboolean
 check_date (const char  *date,
             const char  *label,
