@@ -44,6 +44,17 @@ describe (const StEligibility *e)
   /* Translators: "96 of 288 concentrated hours · 120 self-study and online hours" */
   hours = g_strdup_printf (_("%s of %s concentrated hours · %s self-study and online hours"),
                            concentrated, required, self_and_online);
+  /* §(六)2–3: credits, when the person has some (the class page says the
+   * same). */
+  if (e->credits > 0)
+    {
+      /* Translators: appended to a participant's hours: " · 4 credits" */
+      g_autofree char *credits = g_strdup_printf (ngettext (" · %u credit", " · %u credits", e->credits), e->credits);
+      char *with = g_strconcat (hours, credits, NULL);
+
+      g_free (hours);
+      hours = with;
+    }
   if (missing != NULL && *missing)
     /* Translators: state · hours · what is still missing */
     return g_strdup_printf (_("%s · %s · %s"), st_outcome_to_display (e->outcome), hours, missing);

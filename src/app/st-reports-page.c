@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "st-class-util.h"
 #include "st-display.h"
 #include "st-records.h"
 #include "st-report-print.h"
@@ -95,12 +96,12 @@ count_text (gint64 n)
   return g_strdup_printf ("%" G_GINT64_FORMAT, n);
 }
 
+/* Hours as every page writes them (st_class_format_hours ()): "121",
+ * "7.5", "0.75" — never "113.0". */
 static char *
 hours_text (gint64 minutes)
 {
-  if (minutes % 60 == 0)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, minutes / 60);
-  return g_strdup_printf ("%.1f", minutes / 60.0);
+  return st_class_format_hours (minutes);
 }
 
 static GStrv

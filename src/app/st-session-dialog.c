@@ -38,11 +38,7 @@ static void
 on_minutes_changed (StSessionDialog *self)
 {
   int minutes = gtk_spin_button_get_value_as_int (self->minutes_spin);
-  g_autofree char *hours = st_class_format_hours (minutes);
-  /* A fraction ("1.5") takes the form of "many". */
-  gulong n = minutes % 60 == 0 ? (gulong) (minutes / 60) : (gulong) MAX (2, minutes / 60 + 1);
-  /* Translators: the length of a session, "8 hours (学时)" */
-  g_autofree char *subtitle = g_strdup_printf (ngettext ("%s hour", "%s hours", n), hours);
+  g_autofree char *subtitle = st_class_format_hours_text (minutes);
 
   adw_action_row_set_subtitle (self->minutes_row, subtitle);
 }

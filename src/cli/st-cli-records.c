@@ -65,15 +65,15 @@ static GDate *
 parse_date (const char  *text,
             GError     **error)
 {
-  guint y, m, d;
+  GDate date;
 
-  if (!st_date_is_valid (text) || sscanf (text, "%4u-%2u-%2u", &y, &m, &d) != 3)
+  if (!st_date_is_valid (text) || !st_date_parse (text, &date))
     {
       g_set_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_INVALID,
                    _("“%s” is not a date; write it as 2025-03-01."), text ? text : "");
       return NULL;
     }
-  return g_date_new_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
+  return g_date_copy (&date);
 }
 
 /* A participant by ID number or key. */

@@ -86,7 +86,6 @@ st_certificate_doc_draw (StDb        *db,
   int kind;
   double margin = width * 0.12, y;
   GDate issued;
-  guint yy, mm, dd;
 
   if (c == NULL)
     return FALSE;
@@ -98,10 +97,7 @@ st_certificate_doc_draw (StDb        *db,
   program = klass ? st_program_load (db, klass->program_code, error) : NULL;
   if (program == NULL)
     return FALSE;
-  g_date_clear (&issued, 1);
-  if (sscanf (c->issued_on, "%4u-%2u-%2u", &yy, &mm, &dd) == 3)
-    g_date_set_dmy (&issued, (GDateDay) dd, (GDateMonth) mm, (GDateYear) yy);
-  else
+  if (!st_date_parse (c->issued_on, &issued))
     g_date_set_time_t (&issued, time (NULL));
   e = st_eligibility_evaluate_one (db, c->enrolment_id, &issued, NULL);
 

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "st-date.h"
 
@@ -53,5 +55,28 @@ st_date_add_days (const char *date,
     return NULL;
   g_date_add_days (&g, days);
   st_date_format (&g, buf, sizeof buf);
+  return g_strdup (buf);
+}
+
+gboolean
+st_date_is_valid (const char *date)
+{
+  GDate parsed;
+
+  /* Exactly ten characters: st_date_parse () alone would take a tail. */
+  if (date == NULL || strlen (date) != 10 || date[4] != '-' || date[7] != '-')
+    return FALSE;
+  return st_date_parse (date, &parsed) && g_date_get_year (&parsed) >= 1900;
+}
+
+char *
+st_date_today (void)
+{
+  GDate today;
+  char buf[16];
+
+  g_date_clear (&today, 1);
+  g_date_set_time_t (&today, time (NULL));
+  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &today);
   return g_strdup (buf);
 }

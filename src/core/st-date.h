@@ -21,4 +21,9 @@ char     *st_date_add_years    (const char *date,
 char     *st_date_add_days     (const char *date,
                                 guint       days);
 
+/* Exactly "YYYY-MM-DD", a real day, year 1900 or later. */
+gboolean  st_date_is_valid     (const char *date);
+/* Today, local time, as "YYYY-MM-DD". */
+char     *st_date_today        (void);
+
 G_END_DECLS

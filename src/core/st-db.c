@@ -1045,3 +1045,12 @@ st_db_bind_text (sqlite3_stmt *stmt,
   else
     sqlite3_bind_text (stmt, index, value, -1, SQLITE_STATIC);
 }
+
+char *
+st_db_column_dup (sqlite3_stmt *stmt,
+                  int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text != NULL ? g_strdup (text) : NULL;
+}

@@ -104,6 +104,9 @@ gboolean      st_db_triggers_suspend      (StDb        *self,
 gboolean      st_db_triggers_restore      (StDb        *self,
                                            GError     **error);
 
+/* Column @column of @stmt's current row as a new string; NULL for NULL. */
+char         *st_db_column_dup            (sqlite3_stmt *stmt,
+                                           int           column);
 /* A prepared statement from the connection's cache, reset and unbound. Do
  * not finalize it. */
 sqlite3_stmt *st_db_prepare               (StDb        *self,

@@ -137,7 +137,11 @@ st_outcome_to_display (StOutcome outcome)
 {
   switch (outcome)
     {
-    case ST_OUTCOME_STUDYING: return _("In study");
+    /* Translators: an enrolment in study that does not yet meet what
+     * graduation asks (尚未达标) — not "in study" (在读), which the
+     * Overview and the reports count for every enrolment in study,
+     * those eligible included */
+    case ST_OUTCOME_STUDYING: return C_("graduation outcome", "Not yet eligible");
     case ST_OUTCOME_ELIGIBLE: return _("Eligible to graduate");
     /* Translators: the study length is over with something short: a
      * completion certificate (结业证书) is due — not yet issued */
@@ -317,15 +321,6 @@ bind_filters (sqlite3_stmt             *stmt,
   st_db_bind_text (stmt, 2, q->township_code);
   st_db_bind_text (stmt, 3, q->class_id);
   st_db_bind_text (stmt, 4, q->enrolment_id);
-}
-
-static char *
-dup_col (sqlite3_stmt *stmt,
-         int           i)
-{
-  const char *t = (const char *) sqlite3_column_text (stmt, i);
-
-  return t ? g_strdup (t) : NULL;
 }
 
 static int
@@ -525,18 +520,18 @@ st_eligibility_evaluate_full (StDb                     *db,
           return NULL;
         }
 
-      e->enrolment_id = dup_col (stmt, 0);
-      e->participant_id = dup_col (stmt, 1);
-      e->class_id = dup_col (stmt, 2);
-      e->township_code = dup_col (stmt, 3);
-      e->enrolled_on = dup_col (stmt, 4);
+      e->enrolment_id = st_db_column_dup (stmt, 0);
+      e->participant_id = st_db_column_dup (stmt, 1);
+      e->class_id = st_db_column_dup (stmt, 2);
+      e->township_code = st_db_column_dup (stmt, 3);
+      e->enrolled_on = st_db_column_dup (stmt, 4);
       e->study_years = sqlite3_column_int (stmt, 5);
-      en.state = dup_col (stmt, 6);
-      en.state_date = dup_col (stmt, 7);
-      en.early_request = dup_col (stmt, 8);
-      en.internship_done = dup_col (stmt, 9);
-      e->name = dup_col (stmt, 10);
-      e->id_number = dup_col (stmt, 11);
+      en.state = st_db_column_dup (stmt, 6);
+      en.state_date = st_db_column_dup (stmt, 7);
+      en.early_request = st_db_column_dup (stmt, 8);
+      en.internship_done = st_db_column_dup (stmt, 9);
+      e->name = st_db_column_dup (stmt, 10);
+      e->id_number = st_db_column_dup (stmt, 11);
       e->program_code = g_strdup (program_code);
       e->extension_years = sqlite3_column_int (stmt, 13);
       e->schedule = st_program_schedule (en.program, (const char *) sqlite3_column_text (stmt, 14));
@@ -600,10 +595,10 @@ st_eligibility_evaluate_full (StDb                     *db,
         {
           SessionInfo *s = g_new0 (SessionInfo, 1);
 
-          s->class_id = dup_col (stmt, 1);
-          s->mode = dup_col (stmt, 2);
+          s->class_id = st_db_column_dup (stmt, 1);
+          s->mode = st_db_column_dup (stmt, 2);
           g_strlcpy (s->date, (const char *) sqlite3_column_text (stmt, 3), sizeof s->date);
-          g_hash_table_insert (sessions, dup_col (stmt, 0), s);
+          g_hash_table_insert (sessions, st_db_column_dup (stmt, 0), s);
         }
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
@@ -903,15 +898,15 @@ st_eligibility_list (StDb                     *db,
       const char *state_date = (const char *) sqlite3_column_text (stmt, 7);
       gboolean decided = state_date != NULL && strcmp (state_date, as_of) <= 0;
 
-      e->enrolment_id = dup_col (stmt, 0);
-      e->participant_id = dup_col (stmt, 1);
-      e->class_id = dup_col (stmt, 2);
-      e->township_code = dup_col (stmt, 3);
-      e->enrolled_on = dup_col (stmt, 4);
+      e->enrolment_id = st_db_column_dup (stmt, 0);
+      e->participant_id = st_db_column_dup (stmt, 1);
+      e->class_id = st_db_column_dup (stmt, 2);
+      e->township_code = st_db_column_dup (stmt, 3);
+      e->enrolled_on = st_db_column_dup (stmt, 4);
       e->study_years = sqlite3_column_int (stmt, 5);
-      e->name = dup_col (stmt, 10);
-      e->id_number = dup_col (stmt, 11);
-      e->program_code = dup_col (stmt, 12);
+      e->name = st_db_column_dup (stmt, 10);
+      e->id_number = st_db_column_dup (stmt, 11);
+      e->program_code = st_db_column_dup (stmt, 12);
       e->extension_years = sqlite3_column_int (stmt, 13);
       /* A program that cannot be read is counted in years here; the
        * evaluation names the problem. */

@@ -68,13 +68,16 @@ month_bounds (const char  *month,
               char         last[11],
               GError     **error)
 {
-  guint y, m, d;
+  GDate date;
+  guint y, m;
 
-  if (month == NULL || sscanf (month, "%4u-%2u-%2u", &y, &m, &d) != 3 || m < 1 || m > 12)
+  if (!st_date_parse (month, &date))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not a date: %s", month ? month : "");
       return FALSE;
     }
+  y = g_date_get_year (&date);
+  m = g_date_get_month (&date);
   g_snprintf (first, 11, "%04u-%02u-01", y, m);
   g_snprintf (last, 11, "%04u-%02u-%02u", y, m, g_date_get_days_in_month ((GDateMonth) m, (GDateYear) y));
   return TRUE;
@@ -253,14 +256,11 @@ st_overview_near_end_short (const StEligibility *e,
                             guint                days)
 {
   GDate date;
-  guint y, m, d;
   char buf[16];
 
   if (e->outcome != ST_OUTCOME_STUDYING || e->end_date == NULL || e->missing == NULL
-      || sscanf (today, "%4u-%2u-%2u", &y, &m, &d) != 3)
+      || !st_date_parse (today, &date))
     return FALSE;
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
   g_date_add_days (&date, days);
   g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &date);
   if (strcmp (e->end_date, buf) > 0)

@@ -173,31 +173,6 @@ refuse (GError        **error,
   return FALSE;
 }
 
-gboolean
-st_date_is_valid (const char *date)
-{
-  guint y, m, d;
-  char tail;
-
-  if (date == NULL || strlen (date) != 10 || date[4] != '-' || date[7] != '-')
-    return FALSE;
-  if (sscanf (date, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-    return FALSE;
-  return g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y) && y >= 1900;
-}
-
-char *
-st_date_today (void)
-{
-  GDate today;
-  char buf[16];
-
-  g_date_clear (&today, 1);
-  g_date_set_time_t (&today, time (NULL));
-  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &today);
-  return g_strdup (buf);
-}
-
 static gboolean
 check_date (const char  *date,
             const char  *label,
@@ -223,15 +198,6 @@ check_length (const char  *table,
   if (problem == NULL)
     return TRUE;
   return refuse (error, ST_RECORDS_ERROR_INVALID, "%s", problem);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           i)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, i);
-
-  return text ? g_strdup (text) : NULL;
 }
 
 /* One row by its key through @from_row; NULL without an error when there
@@ -420,18 +386,18 @@ static StClass *
 class_from_row (sqlite3_stmt *stmt)
 {
   StClass *c = st_class_new ();
-  g_autofree char *trainers = column_dup (stmt, 7);
+  g_autofree char *trainers = st_db_column_dup (stmt, 7);
 
-  c->id = column_dup (stmt, 0);
-  c->name = column_dup (stmt, 1);
-  c->program_code = column_dup (stmt, 2);
-  c->major = column_dup (stmt, 3);
-  c->township_code = column_dup (stmt, 4);
-  c->teaching_point = column_dup (stmt, 5);
-  c->start_date = column_dup (stmt, 6);
+  c->id = st_db_column_dup (stmt, 0);
+  c->name = st_db_column_dup (stmt, 1);
+  c->program_code = st_db_column_dup (stmt, 2);
+  c->major = st_db_column_dup (stmt, 3);
+  c->township_code = st_db_column_dup (stmt, 4);
+  c->teaching_point = st_db_column_dup (stmt, 5);
+  c->start_date = st_db_column_dup (stmt, 6);
   c->trainers = trainers_from_json (trainers);
-  c->notes = column_dup (stmt, 8);
-  c->schedule = column_dup (stmt, 9);
+  c->notes = st_db_column_dup (stmt, 8);
+  c->schedule = st_db_column_dup (stmt, 9);
   return c;
 }
 
@@ -556,17 +522,17 @@ enrolment_from_row (sqlite3_stmt *stmt)
 {
   StEnrolment *e = g_new0 (StEnrolment, 1);
 
-  e->id = column_dup (stmt, 0);
-  e->participant_id = column_dup (stmt, 1);
-  e->class_id = column_dup (stmt, 2);
-  e->township_code = column_dup (stmt, 3);
-  e->enrolled_on = column_dup (stmt, 4);
+  e->id = st_db_column_dup (stmt, 0);
+  e->participant_id = st_db_column_dup (stmt, 1);
+  e->class_id = st_db_column_dup (stmt, 2);
+  e->township_code = st_db_column_dup (stmt, 3);
+  e->enrolled_on = st_db_column_dup (stmt, 4);
   e->study_years = sqlite3_column_int (stmt, 5);
-  e->state = column_dup (stmt, 6);
-  e->state_date = column_dup (stmt, 7);
-  e->withdraw_reason = column_dup (stmt, 8);
-  e->early_graduation_requested_on = column_dup (stmt, 9);
-  e->internship_done_on = column_dup (stmt, 10);
+  e->state = st_db_column_dup (stmt, 6);
+  e->state_date = st_db_column_dup (stmt, 7);
+  e->withdraw_reason = st_db_column_dup (stmt, 8);
+  e->early_graduation_requested_on = st_db_column_dup (stmt, 9);
+  e->internship_done_on = st_db_column_dup (stmt, 10);
   return e;
 }
 
@@ -897,15 +863,15 @@ session_from_row (sqlite3_stmt *stmt)
 {
   StSession *s = g_new0 (StSession, 1);
 
-  s->id = column_dup (stmt, 0);
-  s->class_id = column_dup (stmt, 1);
-  s->township_code = column_dup (stmt, 2);
-  s->date = column_dup (stmt, 3);
+  s->id = st_db_column_dup (stmt, 0);
+  s->class_id = st_db_column_dup (stmt, 1);
+  s->township_code = st_db_column_dup (stmt, 2);
+  s->date = st_db_column_dup (stmt, 3);
   s->minutes = sqlite3_column_int (stmt, 4);
-  s->mode = column_dup (stmt, 5);
-  s->subject = column_dup (stmt, 6);
-  s->trainer = column_dup (stmt, 7);
-  s->place = column_dup (stmt, 8);
+  s->mode = st_db_column_dup (stmt, 5);
+  s->subject = st_db_column_dup (stmt, 6);
+  s->trainer = st_db_column_dup (stmt, 7);
+  s->place = st_db_column_dup (stmt, 8);
   return s;
 }
 
@@ -1119,7 +1085,7 @@ st_attendance_fill_present (StDb        *db,
   sqlite3_bind_text (stmt, 2, s->date, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, s->id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (missing, column_dup (stmt, 0));
+    g_ptr_array_add (missing, st_db_column_dup (stmt, 0));
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {

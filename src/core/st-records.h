@@ -4,6 +4,7 @@
  * checked, audited and captured for sync (by the tables' triggers). */
 #pragma once
 
+#include "st-date.h"
 #include "st-db.h"
 #include "st-program.h"
 
@@ -243,10 +244,6 @@ gboolean     st_exemption_add             (StDb         *db,
                                            const char   *date,
                                            GError      **error);
 
-/* "YYYY-MM-DD" valid? */
-gboolean     st_date_is_valid             (const char   *date);
-/* Today, YYYY-MM-DD. */
-char        *st_date_today                (void);
 
 GQuark       st_records_error_quark       (void);
 

@@ -3060,7 +3060,13 @@ st_sync_describe_error (const GError *error)
       case ST_SYNC_ERROR_ACCOUNT_DISABLED:
         return g_strdup (_("This account is disabled. Ask the county office."));
       case ST_SYNC_ERROR_THROTTLED:
-        return g_strdup_printf (_("Too many attempts. Try again in %s seconds."), error->message);
+        {
+          guint64 seconds = g_ascii_strtoull (error->message, NULL, 10);
+
+          return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Too many attempts. Try again in %u second.",
+                                               "Too many attempts. Try again in %u seconds.", (gulong) seconds),
+                                  (guint) seconds);
+        }
       case ST_SYNC_ERROR_SERVER:
         return g_strdup (_("The server has a problem right now. Changes are kept on this laptop; try again later."));
       case ST_SYNC_ERROR_REFUSED:

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "st-date.h"
 #include "st-db.h"
 #include "st-idcard.h"
 #include "st-json-guard.h"
@@ -410,14 +411,7 @@ is_canonical_uuid (const char *text)
 static gboolean
 is_date (const char *text)
 {
-  guint y, m, d;
-  char tail;
-
-  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-    return FALSE;
-  if (sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-    return FALSE;
-  return g_date_valid_dmy (d, m, y) && y >= 1900;
+  return st_date_is_valid (text);
 }
 
 static gboolean

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "st-application.h"
+#include "st-class-dialog.h"
 #include "st-classes-page-private.h"
 #include "st-classwork.h"
 #include "st-eligibility.h"
@@ -684,12 +685,25 @@ test_dialogs (Fixture *f, gconstpointer data)
   g_assert_true (st_classes_page_get_dialog (page) == dialog);
   gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Start date (2025-03-01)"), "2026-03-01");
   gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Trainers (separated by commas)"), "韦老师、王老师");
+  /* Two blocks a year instead of the program's day each month. */
+  {
+    AdwComboRow *schedule = ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (dialog), ST_TYPE_CLASS_DIALOG,
+                                                                         "schedule_row"));
+    GListModel *choices = adw_combo_row_get_model (schedule);
+
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (schedule)));
+    g_assert_cmpuint (g_list_model_get_n_items (choices), ==, 2);
+    g_assert_cmpuint (adw_combo_row_get_selected (schedule), ==, 0);
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (choices), 1), ==, "2 blocks of 120 hours a year");
+    adw_combo_row_set_selected (schedule, 1);
+  }
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.create", NULL);
   g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "者楼街道 2026 级电商班 created");
   g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
   view = st_classes_page_get_class_view (page);
   g_assert_cmpstr (st_class_view_get_class (view)->name, ==, "者楼街道 2026 级电商班");
   g_assert_cmpuint (g_strv_length (st_class_view_get_class (view)->trainers), ==, 2);
+  g_assert_cmpstr (st_class_view_get_class (view)->schedule, ==, "blocks");
 
   /* New session, filled in from the class; a date before it starts is refused. */
   gtk_widget_activate_action (GTK_WIDGET (page), "classes.new-session", NULL);

@@ -941,6 +941,13 @@ test_participant_classes (Fixture *f, gconstpointer data)
   enrolment = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
   class_name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
   sqlite3_reset (stmt);
+  /* Two credits for a qualification certificate, dated within the study. */
+  {
+    g_autofree char *today = st_date_today ();
+
+    g_assert_true (st_credit_add (f->db, enrolment, "certificate", "农作物植保员四级", 2, today, &error));
+    g_assert_no_error (error);
+  }
   e = st_eligibility_evaluate_one (f->db, enrolment, NULL, &error);
   g_assert_no_error (error);
   missing = st_eligibility_describe_missing (e);
@@ -952,8 +959,9 @@ test_participant_classes (Fixture *f, gconstpointer data)
   WAIT_UNTIL (st_test_find_label (editor, class_name) != NULL);
   settle ();
   st_test_collect_text (editor, text);
-  g_assert_nonnull (strstr (text->str, "In study · "));
+  g_assert_nonnull (strstr (text->str, "Not yet eligible · "));
   g_assert_nonnull (strstr (text->str, "concentrated hours"));
+  g_assert_nonnull (strstr (text->str, " · 2 credits"));
   if (*missing)
     g_assert_nonnull (strstr (text->str, missing));
 }

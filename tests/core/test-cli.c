@@ -323,7 +323,7 @@ test_quarter (void)
   g_assert_nonnull (strstr (r.out, "黄明"));
   g_assert_nonnull (strstr (r.out, "280 concentrated teaching hours short"));
   g_assert_nonnull (strstr (r.out, "348 self-study or online hours short"));
-  g_assert_nonnull (strstr (r.out, "2 enrolments: In study 2"));
+  g_assert_nonnull (strstr (r.out, "2 enrolments: Not yet eligible 2"));
   run_clear (&r);
 
   /* Nobody is eligible: approving by name is refused with the reasons. */
