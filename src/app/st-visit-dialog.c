@@ -5,9 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include "st-date.h"
 #include "st-participant.h"
 #include "st-program.h"
-#include "st-records.h"
 #include "st-visit.h"
 #include "st-visit-dialog-private.h"
 

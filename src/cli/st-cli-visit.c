@@ -7,12 +7,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-
-#include "st-cli-private.h"
 #include <string.h>
 
+#include "st-cli-private.h"
+#include "st-date.h"
 #include "st-participant-search.h"
-#include "st-records.h"
 #include "st-visit.h"
 
 static int

@@ -5,10 +5,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "st-date.h"
 #include "st-limits.h"
 #include "st-participant.h"
-#include "st-program.h"
-#include "st-records.h"
 #include "st-uuid.h"
 #include "st-visit.h"
 
@@ -476,9 +475,6 @@ st_visit_add (StDb     *db,
   return g_steal_pointer (&changes);
 }
 
-/* g_strdup (NULL) is NULL: an empty column stays empty. */
-#define COLUMN_DUP(stmt, i) g_strdup ((const char *) sqlite3_column_text ((stmt), (i)))
-
 GPtrArray *
 st_visit_list (StDb        *db,
                const char  *participant_id,
@@ -499,22 +495,22 @@ st_visit_list (StDb        *db,
     {
       StVisit *v = st_visit_new ();
 
-      v->id = COLUMN_DUP (stmt, 0);
-      v->participant_id = COLUMN_DUP (stmt, 1);
-      v->township_code = COLUMN_DUP (stmt, 2);
-      v->date = COLUMN_DUP (stmt, 3);
-      v->visitor = COLUMN_DUP (stmt, 4);
-      v->how = COLUMN_DUP (stmt, 5);
+      v->id = st_db_column_dup (stmt, 0);
+      v->participant_id = st_db_column_dup (stmt, 1);
+      v->township_code = st_db_column_dup (stmt, 2);
+      v->date = st_db_column_dup (stmt, 3);
+      v->visitor = st_db_column_dup (stmt, 4);
+      v->how = st_db_column_dup (stmt, 5);
       v->reached = sqlite3_column_int (stmt, 6) != 0;
-      v->lives = COLUMN_DUP (stmt, 7);
-      v->away_province = COLUMN_DUP (stmt, 8);
-      v->away_city = COLUMN_DUP (stmt, 9);
-      v->work = COLUMN_DUP (stmt, 10);
-      v->health = COLUMN_DUP (stmt, 11);
-      v->willing = COLUMN_DUP (stmt, 12);
-      v->major = COLUMN_DUP (stmt, 13);
-      v->phone = COLUMN_DUP (stmt, 14);
-      v->note = COLUMN_DUP (stmt, 15);
+      v->lives = st_db_column_dup (stmt, 7);
+      v->away_province = st_db_column_dup (stmt, 8);
+      v->away_city = st_db_column_dup (stmt, 9);
+      v->work = st_db_column_dup (stmt, 10);
+      v->health = st_db_column_dup (stmt, 11);
+      v->willing = st_db_column_dup (stmt, 12);
+      v->major = st_db_column_dup (stmt, 13);
+      v->phone = st_db_column_dup (stmt, 14);
+      v->note = st_db_column_dup (stmt, 15);
       v->hlc = (guint64) sqlite3_column_int64 (stmt, 16);
       g_ptr_array_add (visits, v);
     }
