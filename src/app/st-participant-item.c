@@ -19,6 +19,7 @@ struct _StParticipantItem
   char    *class_name;
   char    *state;
   char    *masked_id_number;
+  char    *last_visit;
 };
 
 G_DEFINE_FINAL_TYPE (StParticipantItem, st_participant_item, G_TYPE_OBJECT)
@@ -35,6 +36,7 @@ enum {
   PROP_CLASS_NAME,
   PROP_STATE,
   PROP_MASKED_ID_NUMBER,
+  PROP_LAST_VISIT,
   N_PROPS
 };
 
@@ -62,6 +64,7 @@ string_slot (StParticipantItem *self,
     case PROP_CLASS_NAME: return &self->class_name;
     case PROP_STATE: return &self->state;
     case PROP_MASKED_ID_NUMBER: return &self->masked_id_number;
+    case PROP_LAST_VISIT: return &self->last_visit;
     default: return NULL;
     }
 }
@@ -112,6 +115,7 @@ st_participant_item_class_init (StParticipantItemClass *klass)
   properties[PROP_CLASS_NAME] = g_param_spec_string ("class-name", NULL, NULL, NULL, flags);
   properties[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, NULL, flags);
   properties[PROP_MASKED_ID_NUMBER] = g_param_spec_string ("masked-id-number", NULL, NULL, NULL, flags);
+  properties[PROP_LAST_VISIT] = g_param_spec_string ("last-visit", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* All of it changed at once: one signal rather than ten notifies. */
@@ -139,6 +143,7 @@ fill (StParticipantItem           *self,
   SET (class_name);
   SET (state);
   SET (masked_id_number);
+  SET (last_visit);
 #undef SET
 }
 
@@ -185,3 +190,4 @@ GETTER (village)
 GETTER (class_name)
 GETTER (state)
 GETTER (masked_id_number)
+GETTER (last_visit)

@@ -21,6 +21,7 @@ typedef struct
   const char *class_name;
   const char *state;
   const char *masked_id_number;
+  const char *last_visit;
 } StParticipantItemText;
 
 #define ST_TYPE_PARTICIPANT_ITEM (st_participant_item_get_type ())
@@ -41,5 +42,6 @@ const char *st_participant_item_get_village          (StParticipantItem *self);
 const char *st_participant_item_get_class_name       (StParticipantItem *self);
 const char *st_participant_item_get_state            (StParticipantItem *self);
 const char *st_participant_item_get_masked_id_number (StParticipantItem *self);
+const char *st_participant_item_get_last_visit       (StParticipantItem *self);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <stdlib.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -53,7 +54,8 @@ show_row (StParticipantList    *self,
   g_autofree char *age = NULL;
   g_autofree char *village = NULL;
   g_autofree char *masked = NULL;
-  StParticipantItemText text = { rowid, NULL, "—", "", "", "", "", "", "", "" };
+  g_autofree char *last_visit = NULL;
+  StParticipantItemText text = { rowid, NULL, "—", "", "", "", "", "", "", "", "" };
 
   if (row != NULL)
     {
@@ -69,6 +71,11 @@ show_row (StParticipantList    *self,
       text.class_name = row->class_name ? row->class_name : "—";
       text.state = st_enrolment_state_to_display (row->state);
       text.masked_id_number = masked;
+      if (row->last_visit != NULL)
+        /* Translators: the last visit in the list: "2025-03-01 · Reached" */
+        last_visit = g_strdup_printf (_("%s · %s"), row->last_visit,
+                                      row->last_visit_reached ? C_("visit", "Reached") : C_("visit", "Not reached"));
+      text.last_visit = last_visit != NULL ? last_visit : _("Not visited");
     }
   if (item == NULL)
     return st_participant_item_new (&text);

@@ -46,6 +46,7 @@ struct _StParticipantsPage
   GtkColumnViewColumn *village_column;
   GtkColumnViewColumn *class_column;
   GtkColumnViewColumn *state_column;
+  GtkColumnViewColumn *last_visit_column;
   GtkColumnViewColumn *id_number_column;
   AdwStatusPage       *error_page;
 
@@ -647,6 +648,7 @@ typedef enum
   CELL_CLASS,
   CELL_STATE,
   CELL_ID_NUMBER,
+  CELL_LAST_VISIT,
 } CellField;
 
 static void
@@ -683,6 +685,7 @@ show_cell (GtkListItem *list_item)
     case CELL_CLASS: text = st_participant_item_get_class_name (item); break;
     case CELL_STATE: text = st_participant_item_get_state (item); break;
     case CELL_ID_NUMBER: text = st_participant_item_get_masked_id_number (item); break;
+    case CELL_LAST_VISIT: text = st_participant_item_get_last_visit (item); break;
     default: g_assert_not_reached ();
     }
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), text ? text : "");
@@ -831,6 +834,7 @@ st_participants_page_size_allocate (GtkWidget *widget,
       gtk_column_view_column_set_visible (self->sex_column, !narrow);
       gtk_column_view_column_set_visible (self->class_column, !narrow);
       gtk_column_view_column_set_visible (self->state_column, !narrow);
+      gtk_column_view_column_set_visible (self->last_visit_column, !narrow);
       gtk_widget_set_visible (GTK_WIDGET (self->village_dropdown), !narrow);
       gtk_widget_set_visible (GTK_WIDGET (self->outreach_dropdown), !narrow);
     }
@@ -974,6 +978,7 @@ st_participants_page_class_init (StParticipantsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, village_column);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, class_column);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, state_column);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, last_visit_column);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, id_number_column);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
@@ -1031,6 +1036,7 @@ st_participants_page_init (StParticipantsPage *self)
   set_column (self, self->class_column, CELL_CLASS, ST_PARTICIPANT_SORT_CLASS);
   set_column (self, self->state_column, CELL_STATE, ST_PARTICIPANT_SORT_STATE);
   set_column (self, self->id_number_column, CELL_ID_NUMBER, ST_PARTICIPANT_SORT_ID_NUMBER);
+  set_column (self, self->last_visit_column, CELL_LAST_VISIT, ST_PARTICIPANT_SORT_LAST_VISIT);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
   {
@@ -1048,6 +1054,12 @@ st_participants_page_init (StParticipantsPage *self)
     st_display_fit_column (self->village_column, GTK_WIDGET (self), (const char *[]) { "者楼街道办事处居委会", NULL }, FALSE);
     st_display_fit_column (self->class_column, GTK_WIDGET (self), (const char *[]) { "者楼街道2026级电子商务1班", NULL }, FALSE);
     st_display_fit_column (self->state_column, GTK_WIDGET (self), enrolment_states, FALSE);
+    {
+      g_autofree char *reached = g_strdup_printf (_("%s · %s"), "2025-03-01", C_("visit", "Not reached"));
+
+      st_display_fit_column (self->last_visit_column, GTK_WIDGET (self),
+                             (const char *[]) { reached, _("Not visited"), NULL }, FALSE);
+    }
     st_display_fit_column (self->id_number_column, GTK_WIDGET (self), (const char *[]) { "522327********0000", NULL }, TRUE);
   }
 }

@@ -19,6 +19,9 @@
 #define LATEST_WILLING \
   "(SELECT v.willing FROM visits v WHERE v.participant_id = p.id AND v.deleted = 0 AND v.willing IS NOT NULL" \
   " ORDER BY v.date DESC, v.hlc DESC LIMIT 1)"
+#define LATEST_VISIT(column) \
+  "(SELECT v." column " FROM visits v WHERE v.participant_id = p.id AND v.deleted = 0" \
+  " ORDER BY v.date DESC, v.hlc DESC LIMIT 1)"
 #define LATEST_CLASS_NAME "(SELECT c.name FROM classes c WHERE c.id = " LATEST_ENROLMENT ("class_id") ")"
 
 typedef enum
@@ -129,6 +132,7 @@ sort_terms (StParticipantSort sort)
     NULL
   };
   static const char *const id_number[] = { "p.id_number", NULL };
+  static const char *const last_visit[] = { LATEST_VISIT ("date") " IS NOT NULL", LATEST_VISIT ("date"), NULL };
   static const char *const roster[] = {
     "p.township_code", "p.village_code IS NULL", "p.village_code", "p.village_name", NULL
   };
@@ -143,6 +147,7 @@ sort_terms (StParticipantSort sort)
     case ST_PARTICIPANT_SORT_CLASS: return klass;
     case ST_PARTICIPANT_SORT_STATE: return state;
     case ST_PARTICIPANT_SORT_ID_NUMBER: return id_number;
+    case ST_PARTICIPANT_SORT_LAST_VISIT: return last_visit;
     case ST_PARTICIPANT_SORT_DEFAULT:
     default:
       return roster;
@@ -450,6 +455,7 @@ st_participant_summary_free (StParticipantSummary *summary)
   g_free (summary->village_name);
   g_free (summary->class_name);
   g_free (summary->state);
+  g_free (summary->last_visit);
   g_free (summary);
 }
 
@@ -461,7 +467,8 @@ st_participant_query_fetch (StDb          *db,
 {
   static const char sql[] =
     "SELECT p.id, p.name, p.sex, p.birth_date, p.id_number, p.township_code,"
-    " p.village_code, p.village_name, " LATEST_CLASS_NAME ", " LATEST_ENROLMENT ("state")
+    " p.village_code, p.village_name, " LATEST_CLASS_NAME ", " LATEST_ENROLMENT ("state") ","
+    " " LATEST_VISIT ("date") ", " LATEST_VISIT ("reached")
     " FROM participants p"
     " WHERE p.rowid = ? AND p.deleted = 0 AND p.merged_into IS NULL";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_full (n_rowids, (GDestroyNotify) st_participant_summary_free);
@@ -498,6 +505,8 @@ st_participant_query_fetch (StDb          *db,
           row->village_name = st_db_column_dup (stmt, 7);
           row->class_name = st_db_column_dup (stmt, 8);
           row->state = st_db_column_dup (stmt, 9);
+          row->last_visit = st_db_column_dup (stmt, 10);
+          row->last_visit_reached = sqlite3_column_int (stmt, 11) != 0;
         }
       else if (rc != SQLITE_DONE)
         {

@@ -19,6 +19,7 @@ typedef enum
   ST_PARTICIPANT_SORT_CLASS,
   ST_PARTICIPANT_SORT_STATE,       /* in study, graduated, completed, withdrawn, none */
   ST_PARTICIPANT_SORT_ID_NUMBER,
+  ST_PARTICIPANT_SORT_LAST_VISIT,  /* not visited first, then the longest ago */
 } StParticipantSort;
 
 typedef struct
@@ -54,6 +55,8 @@ typedef struct
   char   *village_name;   /* as written, when no village code matched */
   char   *class_name;     /* of the latest enrolment, or NULL */
   char   *state;          /* of the latest enrolment, or NULL */
+  char   *last_visit;     /* the date of the latest visit, or NULL */
+  gboolean last_visit_reached;
 } StParticipantSummary;
 
 /* The live participants that match, in order, as rowids (element type

@@ -235,6 +235,12 @@ test_add_visit (Fixture *f, gconstpointer data)
   g_assert_cmpuint (st_participant_editor_get_n_history (editor), ==, history + 1);
   g_assert_false (st_participant_editor_can_save (editor));
 
+  /* The list's Last Visit column says it. */
+  WAIT_UNTIL (st_test_find_label (GTK_WIDGET (st_participants_page_get_column_view (st_window_get_participants_page (f->window))),
+                                  "2025-03-01 · Reached") != NULL);
+  g_assert_nonnull (st_test_find_label (GTK_WIDGET (st_participants_page_get_column_view (st_window_get_participants_page (f->window))),
+                                        "Not visited"));
+
   /* An edit not saved: no visit over it. */
   gtk_editable_set_text (st_participant_editor_get_phone_entry (editor), "13900000009");
   g_assert_false (gtk_widget_is_sensitive (st_test_find_actionable (GTK_WIDGET (editor), "editor.add-visit")));

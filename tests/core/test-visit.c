@@ -331,6 +331,28 @@ test_outreach_filter (Fixture *f, gconstpointer data)
         g_string_append_printf (names, "%s%s", j ? " " : "", ((StParticipantSummary *) g_ptr_array_index (rows, j))->name);
       g_assert_cmpstr (names->str, ==, cases[i].names);
     }
+
+  /* Sorted by the last visit: not visited first, then the longest ago. */
+  {
+    StParticipantQuery q = { 0 };
+    g_autoptr(GArray) sorted = NULL;
+    g_autoptr(GPtrArray) rows = NULL;
+    g_autoptr(GString) names = g_string_new (NULL);
+    StParticipantSummary *last;
+
+    q.sort = ST_PARTICIPANT_SORT_LAST_VISIT;
+    sorted = st_participant_query_run (f->db, &q, &error);
+    g_assert_no_error (error);
+    rows = st_participant_query_fetch (f->db, (const gint64 *) sorted->data, sorted->len, &error);
+    g_assert_no_error (error);
+    for (guint j = 0; j < rows->len; j++)
+      g_string_append_printf (names, "%s%s", j ? " " : "", ((StParticipantSummary *) g_ptr_array_index (rows, j))->name);
+    g_assert_cmpstr (names->str, ==, "王秀英 岑文 罗芳 黄明 陆国强");
+    last = g_ptr_array_index (rows, 4);
+    g_assert_cmpstr (last->last_visit, ==, "2025-03-09");
+    g_assert_false (last->last_visit_reached);
+    g_assert_null (((StParticipantSummary *) g_ptr_array_index (rows, 0))->last_visit);
+  }
 }
 
 /* Words: codes, English and Chinese are read back to the code. */
