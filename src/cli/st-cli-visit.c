@@ -11,6 +11,8 @@
 
 #include "st-cli-private.h"
 #include "st-date.h"
+#include "st-idcard.h"
+#include "st-participant-query.h"
 #include "st-participant-search.h"
 #include "st-visit.h"
 
@@ -245,27 +247,17 @@ describe_visit (const StVisit *v)
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
 
-/* visit list ID-NUMBER: the visits of one participant, latest first. */
+/* The visits of one participant, latest first. */
 static int
-visit_list (Globals *g, int argc, char **argv)
+list_one (Globals    *g,
+          StDb       *db,
+          const char *who)
 {
-  g_autoptr(StDb) db = NULL;
   g_autoptr(StParticipant) p = NULL;
   g_autoptr(GPtrArray) visits = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!st_cli_parse_options ("visit list", N_("ID-NUMBER"), N_("The outreach visits of a participant, latest first."),
-                             NULL, &argc, &argv))
-    return 2;
-  if (argc != 2)
-    {
-      st_cli_error (_("usage: visit list ID-NUMBER"));
-      return 2;
-    }
-  db = st_cli_open_db (g);
-  if (db == NULL)
-    return 1;
-  p = st_cli_find_participant (db, argv[1], &error);
+  p = st_cli_find_participant (db, who, &error);
   if (p == NULL)
     return fail (g_steal_pointer (&error));
   visits = st_visit_list (db, p->id, &error);
@@ -294,6 +286,144 @@ visit_list (Globals *g, int argc, char **argv)
   return 0;
 }
 
+/* The people of a township or village as the outreach filter of the
+ * Participants page picks them, with their last visit; ID numbers masked. */
+static int
+list_people (Globals            *g,
+             StDb               *db,
+             StParticipantQuery *query)
+{
+  g_autoptr(StDivisions) divisions = st_cli_load_divisions (db);
+  g_autoptr(GArray) rowids = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (divisions == NULL)
+    return 1;
+  rowids = st_participant_query_run (db, query, &error);
+  if (rowids != NULL)
+    rows = st_participant_query_fetch (db, (const gint64 *) rowids->data, rowids->len, &error);
+  if (rows == NULL)
+    return fail (g_steal_pointer (&error));
+  if (g->json)
+    {
+      b = json_builder_new ();
+      json_builder_begin_array (b);
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      StParticipantSummary *row = g_ptr_array_index (rows, i);
+      g_autofree char *masked = NULL;
+      const char *village;
+
+      if (row == NULL)
+        continue;
+      masked = st_idcard_mask (row->id_number);
+      village = row->village_code ? st_cli_division_name (divisions, row->village_code)
+                                  : (row->village_name ? row->village_name : "");
+      if (b != NULL)
+        {
+          json_builder_begin_object (b);
+          st_cli_add_string (b, "id", row->id);
+          st_cli_add_string (b, "name", row->name);
+          st_cli_add_string (b, "id_number", masked);
+          st_cli_add_string (b, "township", st_cli_division_name (divisions, row->township_code));
+          st_cli_add_string (b, "village", village);
+          st_cli_add_string (b, "last_visit", row->last_visit);
+          json_builder_set_member_name (b, "last_visit_reached");
+          if (row->last_visit != NULL)
+            json_builder_add_boolean_value (b, row->last_visit_reached);
+          else
+            json_builder_add_null_value (b);
+          json_builder_end_object (b);
+        }
+      else if (row->last_visit == NULL)
+        g_print ("%s\t%s\t%s\t%s\t%s\n", row->name, masked, st_cli_division_name (divisions, row->township_code),
+                 village, _("not visited"));
+      else
+        g_print ("%s\t%s\t%s\t%s\t%s %s\n", row->name, masked, st_cli_division_name (divisions, row->township_code),
+                 village, row->last_visit, row->last_visit_reached ? _("reached") : _("not reached"));
+    }
+  if (b != NULL)
+    {
+      json_builder_end_array (b);
+      st_cli_print_json (json_builder_get_root (b));
+    }
+  return 0;
+}
+
+/* visit list ID-NUMBER: one participant's visits; visit list [--township T]
+ * [--village V] [--not-visited|--not-reached|--willing]: who is where in
+ * the outreach. */
+static int
+visit_list (Globals *g, int argc, char **argv)
+{
+  g_autofree char *township = NULL, *village = NULL;
+  gboolean not_visited = FALSE, not_reached = FALSE, willing = FALSE;
+  GOptionEntry entries[] = {
+    { "township", 0, 0, G_OPTION_ARG_STRING, &township, N_("Only this township (name or code)"), N_("TOWNSHIP") },
+    { "village", 0, 0, G_OPTION_ARG_STRING, &village, N_("Only this village of the township"), N_("VILLAGE") },
+    { "not-visited", 0, 0, G_OPTION_ARG_NONE, &not_visited, N_("Only those not visited yet"), NULL },
+    { "not-reached", 0, 0, G_OPTION_ARG_NONE, &not_reached, N_("Only those visited but never reached"), NULL },
+    { "willing", 0, 0, G_OPTION_ARG_NONE, &willing, N_("Only those willing to enrol and in no class"), NULL },
+    { NULL }
+  };
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(StDivisions) divisions = NULL;
+  StParticipantQuery query = { 0 };
+
+  if (!st_cli_parse_options ("visit list", N_("ID-NUMBER | [--township T] [--village V] [--not-visited|--not-reached|--willing]"),
+                             N_("The outreach visits of a participant, latest first; or, without an ID number, "
+                                "the participants with their last visit."),
+                             entries, &argc, &argv))
+    return 2;
+  if (argc > 2 || (argc == 2 && (township || village || not_visited || not_reached || willing))
+      || not_visited + not_reached + willing > 1 || (village != NULL && township == NULL))
+    {
+      st_cli_error (_("usage: visit list ID-NUMBER | visit list [--township T [--village V]] "
+                      "[--not-visited|--not-reached|--willing]"));
+      return 2;
+    }
+  db = st_cli_open_db (g);
+  if (db == NULL)
+    return 1;
+  if (argc == 2)
+    return list_one (g, db, argv[1]);
+
+  divisions = st_cli_load_divisions (db);
+  if (divisions == NULL)
+    return 1;
+  if (township != NULL)
+    {
+      const StDivision *t = st_divisions_find_township (divisions, township);
+      g_autofree char *message = NULL;
+
+      if (t == NULL)
+        {
+          message = g_strdup_printf (_("Township: “%s” is not a township of this database’s county."), township);
+          st_cli_error (message);
+          return 1;
+        }
+      query.township_code = t->code;
+      if (village != NULL)
+        {
+          const StDivision *v = st_divisions_find_village (divisions, t->code, village);
+
+          if (v == NULL)
+            {
+              message = g_strdup_printf (_("Village: “%s” is not a village of %s (or it names several)."),
+                                         village, t->name);
+              st_cli_error (message);
+              return 1;
+            }
+          query.village_code = v->code;
+        }
+    }
+  query.outreach = not_visited ? "not_visited" : not_reached ? "not_reached" : willing ? "willing" : NULL;
+  return list_people (g, db, &query);
+}
+
 int
 st_cli_visit (Globals *g, int argc, char **argv)
 {
@@ -301,6 +431,6 @@ st_cli_visit (Globals *g, int argc, char **argv)
     return visit_add (g, argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "list"))
     return visit_list (g, argc - 1, argv + 1);
-  st_cli_error (_("usage: visit add ID-NUMBER … | visit list ID-NUMBER"));
+  st_cli_error (_("usage: visit add ID-NUMBER … | visit list [ID-NUMBER] …"));
   return 2;
 }

@@ -5,6 +5,8 @@
  * binary, real files. */
 #include "config.h"
 
+#include <string.h>
+
 #include "cli-util.h"
 #include "st-db.h"
 #include "test-util.h"
@@ -116,6 +118,43 @@ test_bad (gconstpointer data)
   run_clear (&r);
 }
 
+/* Who is where in the outreach, by township and village. The roster puts
+ * 王秀英 in 者楼街道 者楼村 (visited and reached in March, willing later)
+ * and 黄明 in 巧马镇 巧马社区 (reached and willing, 3/chinese). */
+static void
+test_list_people (void)
+{
+  Run r = { 0, };
+  JsonArray *people;
+
+  CLI (&r, "visit", "list", "--township", "者楼街道", "--village", "者楼村", "--not-visited");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "吴学历\t522327********0116\t者楼\t者楼村\tnot visited\n"));
+  g_assert_null (strstr (r.out, "王秀英"));
+  g_assert_null (strstr (r.out, "岑老六"));   /* 东风村 */
+  g_assert_cmpstr (r.err, ==, "");
+
+  CLI (&r, "visit", "list", "--township", "者楼街道", "--village", "者楼村");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "王秀英\t522327********0028\t者楼\t者楼村\t2025-03-01 reached\n"));
+  g_assert_null (strstr (r.out, "黄明"));
+  CLI (&r, "visit", "list", "--township", "巧马镇");
+  g_assert_nonnull (strstr (r.out, "黄明\t522327********001X\t巧马\t巧马社区\t2025-03-02 reached\n"));
+
+  CLI (&r, "--json", "visit", "list", "--willing");
+  g_assert_cmpint (r.status, ==, 0);
+  people = json_node_get_array (run_json (&r));
+  g_assert_cmpuint (json_array_get_length (people), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (people, 0), "name"), ==, "黄明");
+
+  CLI (&r, "visit", "list", "--township", "者楼街道", "--village", "月亮村");
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_cmpstr (r.err, ==, "shuangti-cli: Village: “月亮村” is not a village of 者楼街道 (or it names several).\n");
+  CLI (&r, "visit", "list", "--not-visited", "--willing");
+  g_assert_cmpint (r.status, ==, 2);
+  run_clear (&r);
+}
+
 /* In Chinese, as a clerk reads it. */
 static void
 test_chinese (void)
@@ -151,6 +190,7 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &bad_visits[i], test_bad);
     }
   g_test_add_func ("/core/cli-visit/3/chinese", test_chinese);
+  g_test_add_func ("/core/cli-visit/4/list-people", test_list_people);
 
   status = g_test_run ();
   {
