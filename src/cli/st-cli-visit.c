@@ -12,6 +12,7 @@
 #include "st-cli-private.h"
 #include "st-date.h"
 #include "st-idcard.h"
+#include "st-outreach.h"
 #include "st-participant-query.h"
 #include "st-participant-search.h"
 #include "st-visit.h"
@@ -424,6 +425,94 @@ visit_list (Globals *g, int argc, char **argv)
   return list_people (g, db, &query);
 }
 
+/* visit progress [--township T] [--csv FILE]: each township from the
+ * roster to enrolment. */
+static int
+visit_progress (Globals *g, int argc, char **argv)
+{
+  g_autofree char *township = NULL, *csv = NULL;
+  GOptionEntry entries[] = {
+    { "township", 0, 0, G_OPTION_ARG_STRING, &township, N_("Only this township (name or code)"), N_("TOWNSHIP") },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Write the figures to a CSV file for the county"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(StDivisions) divisions = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *code = NULL;
+
+  if (!st_cli_parse_options ("visit progress", N_("[--township T] [--csv FILE]"),
+                             N_("Each township’s outreach: the people to visit, visited, reached, "
+                                "willing to enrol, and enrolled."),
+                             entries, &argc, &argv))
+    return 2;
+  if (argc != 1)
+    {
+      st_cli_error (_("usage: visit progress [--township T] [--csv FILE]"));
+      return 2;
+    }
+  db = st_cli_open_db (g);
+  if (db == NULL)
+    return 1;
+  divisions = st_cli_load_divisions (db);
+  if (divisions == NULL)
+    return 1;
+  if (township != NULL)
+    {
+      const StDivision *t = st_divisions_find_township (divisions, township);
+
+      if (t == NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("Township: “%s” is not a township of this database’s county."),
+                                                      township);
+          st_cli_error (message);
+          return 1;
+        }
+      code = t->code;
+    }
+  rows = st_outreach_progress (db, code, &error);
+  if (rows == NULL)
+    return fail (g_steal_pointer (&error));
+  if (csv != NULL && !st_outreach_write_csv (rows, csv, ST_CSV_ENCODING_UTF8_BOM, &error))
+    return fail (g_steal_pointer (&error));
+
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          const StOutreachRow *row = g_ptr_array_index (rows, i);
+
+          json_builder_begin_object (b);
+          st_cli_add_string (b, "township_code", row->township_code);
+          st_cli_add_string (b, "township", row->township);
+          st_cli_add_int (b, "people", row->people);
+          st_cli_add_int (b, "visited", row->visited);
+          st_cli_add_int (b, "reached", row->reached);
+          st_cli_add_int (b, "willing", row->willing);
+          st_cli_add_int (b, "enrolled", row->enrolled);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      st_cli_print_json (json_builder_get_root (b));
+      return 0;
+    }
+  g_print ("%s\t%s\t%s\t%s\t%s\t%s\n", _("Township"), _("People to visit"), _("Visited"),
+           C_("outreach", "Reached"), _("Willing to enrol"), _("Enrolled"));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const StOutreachRow *row = g_ptr_array_index (rows, i);
+
+      g_print ("%s\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT
+               "\t%" G_GINT64_FORMAT "\n", row->township, row->people, row->visited, row->reached, row->willing,
+               row->enrolled);
+    }
+  return 0;
+}
+
 int
 st_cli_visit (Globals *g, int argc, char **argv)
 {
@@ -431,6 +520,8 @@ st_cli_visit (Globals *g, int argc, char **argv)
     return visit_add (g, argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "list"))
     return visit_list (g, argc - 1, argv + 1);
-  st_cli_error (_("usage: visit add ID-NUMBER … | visit list [ID-NUMBER] …"));
+  if (argc >= 2 && g_str_equal (argv[1], "progress"))
+    return visit_progress (g, argc - 1, argv + 1);
+  st_cli_error (_("usage: visit add ID-NUMBER … | visit list [ID-NUMBER] … | visit progress …"));
   return 2;
 }

@@ -152,6 +152,12 @@ test_list_people (void)
   g_assert_cmpstr (r.err, ==, "shuangti-cli: Village: “月亮村” is not a village of 者楼街道 (or it names several).\n");
   CLI (&r, "visit", "list", "--not-visited", "--willing");
   g_assert_cmpint (r.status, ==, 2);
+
+  /* The township’s progress: of the two people of 巧马镇, 黄明 was visited, reached and is willing. */
+  CLI (&r, "visit", "progress", "--township", "巧马镇");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Township\tPeople to visit\tVisited\tReached\tWilling to enrol\tEnrolled\n"));
+  g_assert_nonnull (strstr (r.out, "巧马镇\t2\t1\t1\t1\t0\nTotal\t2\t1\t1\t1\t0\n"));
   run_clear (&r);
 }
 

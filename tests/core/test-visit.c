@@ -6,8 +6,11 @@
  * for sync like every record. */
 #include "config.h"
 
+#include <string.h>
+
 #include "st-audit.h"
 #include "st-participant.h"
+#include "st-outreach.h"
 #include "st-participant-query.h"
 #include "st-records.h"
 #include "st-visit.h"
@@ -352,6 +355,34 @@ test_outreach_filter (Fixture *f, gconstpointer data)
     g_assert_cmpstr (last->last_visit, ==, "2025-03-09");
     g_assert_false (last->last_visit_reached);
     g_assert_null (((StParticipantSummary *) g_ptr_array_index (rows, 0))->last_visit);
+  }
+
+  /* The township's progress: 5 to visit, 4 visited, 3 reached, 2 whose
+   * latest answer is yes (罗芳 now says later), 1 enrolled; and the CSV. */
+  {
+    g_autoptr(GPtrArray) progress = st_outreach_progress (f->db, NULL, &error);
+    g_autofree char *csv = st_test_file ("outreach.csv");
+    g_autofree char *contents = NULL;
+    StOutreachRow *row;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (progress->len, ==, 2);
+    row = g_ptr_array_index (progress, 0);
+    g_assert_cmpstr (row->township_code, ==, "522327104000");
+    g_assert_cmpint (row->people, ==, 5);
+    g_assert_cmpint (row->visited, ==, 4);
+    g_assert_cmpint (row->reached, ==, 3);
+    g_assert_cmpint (row->willing, ==, 2);
+    g_assert_cmpint (row->enrolled, ==, 1);
+    row = g_ptr_array_index (progress, 1);
+    g_assert_null (row->township_code);
+    g_assert_cmpstr (row->township, ==, "Total");
+    g_assert_cmpint (row->people, ==, 5);
+    g_assert_true (st_outreach_write_csv (progress, csv, ST_CSV_ENCODING_UTF8, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "Township,People to visit,Visited,Reached,Willing to enrol,Enrolled\r\n"));
+    g_assert_nonnull (strstr (contents, ",5,4,3,2,1\r\nTotal,5,4,3,2,1\r\n"));
   }
 }
 
