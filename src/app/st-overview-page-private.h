@@ -16,6 +16,8 @@ GtkLabel   *st_overview_page_get_review_label    (StOverviewPage *self);
 GtkWidget  *st_overview_page_get_review_row      (StOverviewPage *self);
 /* The townships table (StTableRow; the total last). */
 GListModel *st_overview_page_get_townships       (StOverviewPage *self);
+/* The outreach table (StTableRow, st-overview-outreach.h; the total last). */
+GListModel *st_overview_page_get_outreach        (StOverviewPage *self);
 
 enum
 {

@@ -9,7 +9,9 @@
 #include "st-application.h"
 #include "st-display.h"
 #include "st-eligibility.h"
+#include "st-outreach.h"
 #include "st-overview.h"
+#include "st-overview-outreach.h"
 #include "st-overview-page-private.h"
 #include "st-records.h"
 #include "st-report.h"
@@ -29,12 +31,14 @@ struct _StOverviewPage
   GtkLabel       *review_label;
   GtkWidget      *review_row;
   GtkColumnView  *townships_view;
+  GtkColumnView  *outreach_view;
   AdwStatusPage  *error_page;
 
   StDb           *db;
   StDivisions    *divisions;
   StRole         *role;
   GListStore     *townships;
+  GListStore     *outreach;
   GArray         *bars;         /* StChartBar */
   GCancellable   *cancellable;
   GArray         *incomplete;     /* what the counts count: rowids … */
@@ -67,6 +71,7 @@ typedef struct
   gint64      review;
   GArray     *incomplete;      /* rowids */
   GStrv       without_session; /* class ids */
+  GPtrArray  *outreach;        /* StOutreachRow */
 } Result;
 
 static void
@@ -77,6 +82,7 @@ result_free (Result *r)
   g_clear_pointer (&r->near_end, g_hash_table_unref);
   g_clear_pointer (&r->incomplete, g_array_unref);
   g_clear_pointer (&r->without_session, g_strfreev);
+  g_clear_pointer (&r->outreach, g_ptr_array_unref);
   g_free (r);
 }
 
@@ -104,7 +110,8 @@ overview_thread (GTask        *task,
   report = st_report_quarterly (db, &quarter, NULL, &error);
   if (report == NULL || (r->townships = st_overview_townships (db, today, &error)) == NULL
       || (r->incomplete = st_overview_incomplete (db, &error)) == NULL
-      || (r->without_session = st_overview_behind_schedule (db, today, &error)) == NULL)
+      || (r->without_session = st_overview_behind_schedule (db, today, &error)) == NULL
+      || (r->outreach = st_outreach_progress (db, NULL, &error)) == NULL)
     {
       result_free (r);
       g_task_return_error (task, g_steal_pointer (&error));
@@ -289,6 +296,7 @@ show_result (StOverviewPage *self,
     g_list_store_append (self->townships, item);
   }
 
+  st_overview_outreach_fill (self->outreach, result->outreach, self->role, self->divisions);
   set_count (self->near_end_label, total.near_end);
   set_count (self->no_session_label, total.without_session);
   set_count (self->incomplete_label, total.incomplete);
@@ -473,6 +481,7 @@ st_overview_page_finalize (GObject *object)
   g_clear_object (&self->role);
   g_clear_pointer (&self->divisions, st_divisions_unref);
   g_clear_object (&self->townships);
+  g_clear_object (&self->outreach);
   clear_bars (self);
   g_clear_pointer (&self->bars, g_array_unref);
   g_clear_pointer (&self->incomplete, g_array_unref);
@@ -502,6 +511,7 @@ st_overview_page_class_init (StOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StOverviewPage, review_label);
   gtk_widget_class_bind_template_child (widget_class, StOverviewPage, review_row);
   gtk_widget_class_bind_template_child (widget_class, StOverviewPage, townships_view);
+  gtk_widget_class_bind_template_child (widget_class, StOverviewPage, outreach_view);
   gtk_widget_class_bind_template_child (widget_class, StOverviewPage, error_page);
 
   gtk_widget_class_install_action (widget_class, "overview.show", "s", show_action);
@@ -533,6 +543,8 @@ st_overview_page_init (StOverviewPage *self)
   st_table_add_column (self->townships_view, _("Behind Schedule"), ST_OVERVIEW_COLUMN_NO_SESSION, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Hours Short"), ST_OVERVIEW_COLUMN_NEAR_END, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Incomplete Records"), ST_OVERVIEW_COLUMN_INCOMPLETE, TRUE, FALSE);
+  self->outreach = g_list_store_new (ST_TYPE_TABLE_ROW);
+  st_overview_outreach_setup (self->outreach_view, self->outreach);
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
   gtk_widget_set_visible (self->review_row, FALSE);
@@ -596,6 +608,12 @@ GListModel *
 st_overview_page_get_townships (StOverviewPage *self)
 {
   return G_LIST_MODEL (self->townships);
+}
+
+GListModel *
+st_overview_page_get_outreach (StOverviewPage *self)
+{
+  return G_LIST_MODEL (self->outreach);
 }
 
 const GArray *

@@ -472,7 +472,7 @@ review_action (GtkWidget  *widget,
 
 static const char *const training_tables[] = {
   "participants", "classes", "enrolments", "sessions", "attendance", "study_logs", "assignments",
-  "assessments", "exemptions", "certificates", "programs", "majors", "review_items", NULL
+  "assessments", "exemptions", "certificates", "programs", "majors", "review_items", "visits", NULL
 };
 static const char *const participants_tables[] = { "participants", "enrolments", "classes", "visits", NULL };
 static const char *const classes_tables[] = {

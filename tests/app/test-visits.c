@@ -11,6 +11,9 @@
 #include "st-application.h"
 #include "st-idcard.h"
 #include "st-participant.h"
+#include "st-chart.h"
+#include "st-overview-outreach.h"
+#include "st-overview-page-private.h"
 #include "st-participant-editor-private.h"
 #include "st-participants-page-private.h"
 #include "st-visit-dialog-private.h"
@@ -302,6 +305,28 @@ test_outreach_filter (Fixture *f, gconstpointer data)
   g_assert_nonnull (st_test_find_label (GTK_WIDGET (st_participants_page_get_column_view (page)), "单田"));
   gtk_drop_down_set_selected (outreach, 0);
   WAIT_UNTIL (g_str_equal (gtk_label_get_text (count), "4 participants"));
+
+  /* The Overview: each township from the roster to enrolment. */
+  {
+    StOverviewPage *overview = st_window_get_overview_page (f->window);
+    GListModel *rows = st_overview_page_get_outreach (overview);
+    static const char *const expected[][ST_OUTREACH_N_COLUMNS] = {
+      { "者楼街道", "2", "1", "0", "0", "0" },
+      { "巧马镇", "2", "1", "1", "1", "0" },
+      { "Total", "4", "2", "1", "1", "0" },
+    };
+
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "overview");
+    WAIT_UNTIL (g_list_model_get_n_items (rows) == G_N_ELEMENTS (expected) && !st_overview_page_is_loading (overview));
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      {
+        g_autoptr(StTableRow) row = g_list_model_get_item (rows, i);
+
+        for (guint c = 0; c < ST_OUTREACH_N_COLUMNS; c++)
+          g_assert_cmpstr (st_table_row_get_cell (row, c), ==, expected[i][c]);
+      }
+    g_assert_nonnull (st_test_find_label (GTK_WIDGET (overview), "People to Visit"));
+  }
 }
 
 int
