@@ -190,3 +190,41 @@ st_doc_pdf_save (cairo_surface_t  *surface,
   return g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
 }
+
+void
+st_doc_table_row (cairo_t            *cr,
+                  PangoContext       *context,
+                  const char *const  *texts,
+                  guint               n,
+                  const double       *widths,
+                  double              x,
+                  double              y,
+                  double              height,
+                  double              size,
+                  gboolean            header,
+                  guint               left)
+{
+  for (guint c = 0; c < n; c++)
+    {
+      PangoAlignment alignment = !header && (left & (1u << c)) ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER;
+      g_autoptr(PangoLayout) layout = st_doc_text (context, texts[c], header ? size : size + 0.5,
+                                                   header, widths[c] - 6, alignment);
+      double text_height;
+
+      pango_layout_set_height (layout, -2);
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      text_height = st_doc_layout_height (layout);
+      if (header)
+        {
+          cairo_set_source_rgb (cr, 0.90, 0.90, 0.90);
+          cairo_rectangle (cr, x, y, widths[c], height);
+          cairo_fill (cr);
+        }
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      cairo_set_line_width (cr, 0.6);
+      cairo_rectangle (cr, x, y, widths[c], height);
+      cairo_stroke (cr);
+      st_doc_show (cr, layout, x + 3, y + (height - text_height) / 2);
+      x += widths[c];
+    }
+}

@@ -51,6 +51,22 @@ void             st_doc_column_widths     (guint            n,
                                            double           width,
                                            double          *widths);
 
+/* One row of a ruled table, its top left at @x, @y: @n cells of @widths
+ * and @height, each text at most two lines (cut short after), centred, or
+ * left-aligned where bit c of @left is set; a header row is grey, bold and
+ * @size points, a body row @size + 0.5 (handwriting sits beside it). */
+void             st_doc_table_row         (cairo_t            *cr,
+                                           PangoContext       *context,
+                                           const char *const  *texts,
+                                           guint               n,
+                                           const double       *widths,
+                                           double              x,
+                                           double              y,
+                                           double              height,
+                                           double              size,
+                                           gboolean            header,
+                                           guint               left);
+
 /* An A4 PDF surface whose bytes go to @bytes, or nowhere when @bytes is
  * NULL (a pass that only counts pages). @title may be NULL. */
 cairo_surface_t *st_doc_pdf_new           (GByteArray      *bytes,

@@ -414,44 +414,8 @@ st_signin_sheet_paginate (StSigninSheet *sheet,
   return sheet->n_pages;
 }
 
-static void
-draw_cells (cairo_t            *cr,
-            PangoContext       *context,
-            const char *const  *texts,
-            const double       *widths,
-            double              y,
-            double              height,
-            gboolean            header)
-{
-  double x = MARGIN;
-
-  for (guint c = 0; c < N_COLUMNS; c++)
-    {
-      /* Names and villages left-aligned, as they are read; the rest
-       * centred. At most two lines: a long village name is cut short rather
-       * than spilling into the next row. */
-      PangoAlignment alignment = !header && (c == 1 || c == 3) ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER;
-      g_autoptr(PangoLayout) layout = st_doc_text (context, texts[c], header ? BODY_FONT : BODY_FONT + 0.5,
-                                                   header, widths[c] - 6, alignment);
-      double text_height;
-
-      pango_layout_set_height (layout, -2);
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-      text_height = st_doc_layout_height (layout);
-      if (header)
-        {
-          cairo_set_source_rgb (cr, 0.90, 0.90, 0.90);
-          cairo_rectangle (cr, x, y, widths[c], height);
-          cairo_fill (cr);
-        }
-      cairo_set_source_rgb (cr, 0, 0, 0);
-      cairo_set_line_width (cr, 0.6);
-      cairo_rectangle (cr, x, y, widths[c], height);
-      cairo_stroke (cr);
-      st_doc_show (cr, layout, x + 3, y + (height - text_height) / 2);
-      x += widths[c];
-    }
-}
+/* Names and villages left-aligned, as they are read; the rest centred. */
+#define LEFT_COLUMNS ((1u << 1) | (1u << 3))
 
 void
 st_signin_sheet_draw_page (StSigninSheet *sheet,
@@ -480,7 +444,7 @@ st_signin_sheet_draw_page (StSigninSheet *sheet,
   header_block (sheet, context, cr, sheet->width);
 
   y = sheet->table_top;
-  draw_cells (cr, context, header, sheet->widths, y, HEADER_ROW_HEIGHT, TRUE);
+  st_doc_table_row (cr, context, header, N_COLUMNS, sheet->widths, MARGIN, y, HEADER_ROW_HEIGHT, BODY_FONT, TRUE, 0);
   y += HEADER_ROW_HEIGHT;
 
   first = page * sheet->rows_per_page;
@@ -491,7 +455,8 @@ st_signin_sheet_draw_page (StSigninSheet *sheet,
       g_autofree char *number = g_strdup_printf ("%d", i + 1);
       const char *cells[N_COLUMNS] = { number, row->name, row->sex, row->village, row->id_masked, "", "" };
 
-      draw_cells (cr, context, cells, sheet->widths, y, ROW_HEIGHT, FALSE);
+      st_doc_table_row (cr, context, cells, N_COLUMNS, sheet->widths, MARGIN, y, ROW_HEIGHT, BODY_FONT, FALSE,
+                        LEFT_COLUMNS);
       y += ROW_HEIGHT;
     }
   if (sheet->rows->len == 0)
