@@ -16,6 +16,7 @@
 #include "st-participant-query.h"
 #include "st-participant-search.h"
 #include "st-visit.h"
+#include "st-visit-sheet.h"
 
 static int
 fail (GError *error)
@@ -513,6 +514,64 @@ visit_progress (Globals *g, int argc, char **argv)
   return 0;
 }
 
+/* visit sheet --township T [--village V] --output FILE.pdf: the list to
+ * take on the round. */
+static int
+visit_sheet (Globals *g, int argc, char **argv)
+{
+  g_autofree char *township = NULL, *village = NULL, *output = NULL;
+  GOptionEntry entries[] = {
+    { "township", 0, 0, G_OPTION_ARG_STRING, &township, N_("The township (name or code)"), N_("TOWNSHIP") },
+    { "village", 0, 0, G_OPTION_ARG_STRING, &village, N_("Only this village of the township"), N_("VILLAGE") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PDF file to write"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(StDivisions) divisions = NULL;
+  g_autoptr(StVisitSheet) sheet = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  const StDivision *t, *v = NULL;
+
+  if (!st_cli_parse_options ("visit sheet", N_("--township T [--village V] --output FILE.pdf"),
+                             N_("The A4 visit list of a township or village: everyone not yet reached, "
+                                "with blank columns to fill in by hand."),
+                             entries, &argc, &argv))
+    return 2;
+  if (argc != 1 || township == NULL || output == NULL)
+    {
+      st_cli_error (_("usage: visit sheet --township T [--village V] --output FILE.pdf"));
+      return 2;
+    }
+  db = st_cli_open_db (g);
+  if (db == NULL)
+    return 1;
+  divisions = st_cli_load_divisions (db);
+  if (divisions == NULL)
+    return 1;
+  t = st_divisions_find_township (divisions, township);
+  if (t == NULL)
+    {
+      message = g_strdup_printf (_("Township: “%s” is not a township of this database’s county."), township);
+      st_cli_error (message);
+      return 1;
+    }
+  if (village != NULL && (v = st_divisions_find_village (divisions, t->code, village)) == NULL)
+    {
+      message = g_strdup_printf (_("Village: “%s” is not a village of %s (or it names several)."), village, t->name);
+      st_cli_error (message);
+      return 1;
+    }
+  sheet = st_visit_sheet_new (db, t->code, v ? v->code : NULL, &error);
+  if (sheet == NULL || !st_visit_sheet_write_pdf (sheet, output, &error))
+    return fail (g_steal_pointer (&error));
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %u person not yet reached.",
+                                          "%s: %u people not yet reached.", st_visit_sheet_get_count (sheet)),
+                             output, st_visit_sheet_get_count (sheet));
+  st_cli_print_result (g, message, "output", output, "#people", (gint64) st_visit_sheet_get_count (sheet), NULL);
+  return 0;
+}
+
 int
 st_cli_visit (Globals *g, int argc, char **argv)
 {
@@ -522,6 +581,8 @@ st_cli_visit (Globals *g, int argc, char **argv)
     return visit_list (g, argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "progress"))
     return visit_progress (g, argc - 1, argv + 1);
-  st_cli_error (_("usage: visit add ID-NUMBER … | visit list [ID-NUMBER] … | visit progress …"));
+  if (argc >= 2 && g_str_equal (argv[1], "sheet"))
+    return visit_sheet (g, argc - 1, argv + 1);
+  st_cli_error (_("usage: visit add ID-NUMBER … | visit list [ID-NUMBER] … | visit progress … | visit sheet …"));
   return 2;
 }

@@ -867,7 +867,7 @@ static const Command commands[] = {
   { "import", N_("FILE [--dry-run] [--rejects FILE] [--township T]"), N_("Import a roster CSV"), cmd_import },
   { "participants", N_("[--township T]"), N_("List participants"), cmd_participants },
   { "participant", N_("show|edit|delete|restore ID-NUMBER"), N_("Show, edit or delete one participant"), cmd_participant },
-  { "visit", N_("add ID-NUMBER … | list [ID-NUMBER] … | progress"), N_("Outreach visits (摸排走访)"), st_cli_visit },
+  { "visit", N_("add ID-NUMBER … | list [ID-NUMBER] … | progress | sheet"), N_("Outreach visits (摸排走访)"), st_cli_visit },
   { "demo", N_("[--participants N] [--seed S] [--csv FILE]"), N_("Make a synthetic county"), cmd_demo },
   { "divisions", N_("list | import FILE"), N_("Townships and villages"), cmd_divisions },
   { "program", N_("list | show CODE | add FILE"), N_("Programs and their rules"), st_cli_program },

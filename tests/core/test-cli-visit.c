@@ -158,6 +158,19 @@ test_list_people (void)
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "Township\tPeople to visit\tVisited\tReached\tWilling to enrol\tEnrolled\n"));
   g_assert_nonnull (strstr (r.out, "巧马镇\t2\t1\t1\t1\t0\nTotal\t2\t1\t1\t1\t0\n"));
+
+  /* The printed list of 者楼村: 王秀英 was reached, the others not yet. */
+  {
+    g_autofree char *pdf = g_build_filename (work_dir, "者楼村.pdf", NULL);
+    g_autofree char *expected = g_strdup_printf ("%s: 3 people not yet reached.\n", pdf);
+
+    CLI (&r, "visit", "sheet", "--township", "者楼街道", "--village", "者楼村", "--output", pdf);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.out, ==, expected);
+    g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+    CLI (&r, "visit", "sheet", "--township", "者楼街道");
+    g_assert_cmpint (r.status, ==, 2);
+  }
   run_clear (&r);
 }
 

@@ -14,6 +14,7 @@
 #include "st-participant-query.h"
 #include "st-records.h"
 #include "st-visit.h"
+#include "st-visit-sheet.h"
 #include "test-util.h"
 
 typedef struct
@@ -386,6 +387,59 @@ test_outreach_filter (Fixture *f, gconstpointer data)
   }
 }
 
+/* The text pdftotext reads from @path, or NULL without pdftotext. */
+static char *
+pdf_text (const char *path)
+{
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  const char *argv[] = { "pdftotext", "-layout", "-enc", "UTF-8", path, "-", NULL };
+  char *out = NULL;
+  int status = 0;
+
+  if (tool == NULL)
+    return NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &out, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  return out;
+}
+
+/* The printed list takes everyone never reached, and nobody else. */
+static void
+test_sheet (Fixture *f, gconstpointer data)
+{
+  g_autofree char *unreached = add_person (f, "52232719920704001X", "黄明");
+  g_autofree char *reached = add_person (f, "522327197801010033", "陆国强");
+  g_autofree char *path = st_test_file ("visits.pdf");
+  g_autoptr(StVisitSheet) sheet = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  add_visit (f, unreached, "2025-03-01", FALSE, NULL);
+  add_visit (f, reached, "2025-03-01", FALSE, NULL);
+  add_visit (f, reached, "2025-03-05", TRUE, "no");
+  sheet = st_visit_sheet_new (f->db, "522327104000", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (st_visit_sheet_get_count (sheet), ==, 2);
+  g_assert_cmpint (st_visit_sheet_paginate (sheet, 595, 842), ==, 1);
+  g_assert_true (st_visit_sheet_write_pdf (sheet, path, &error));
+  g_assert_no_error (error);
+  text = pdf_text (path);
+  if (text == NULL)
+    {
+      g_test_skip ("pdftotext (poppler-utils) is not installed");
+      return;
+    }
+  g_assert_nonnull (strstr (text, "Outreach Visit List"));
+  g_assert_nonnull (strstr (text, "2 people not yet reached"));
+  g_assert_nonnull (strstr (text, "王秀英"));
+  g_assert_nonnull (strstr (text, "13800000001"));
+  g_assert_nonnull (strstr (text, "黄明"));
+  g_assert_nonnull (strstr (text, "2025-03-01"));   /* 黄明's last visit */
+  g_assert_null (strstr (text, "陆国强"));
+  g_assert_nonnull (strstr (text, "Page 1 of 1"));
+}
+
 /* Words: codes, English and Chinese are read back to the code. */
 static void
 test_words (void)
@@ -408,6 +462,7 @@ main (int argc, char **argv)
   g_test_add ("/core/visit/updates-participant", Fixture, NULL, fixture_setup, test_updates_participant, fixture_teardown);
   g_test_add ("/core/visit/deleted-participant", Fixture, NULL, fixture_setup, test_deleted_participant, fixture_teardown);
   g_test_add ("/core/visit/outreach-filter", Fixture, NULL, fixture_setup, test_outreach_filter, fixture_teardown);
+  g_test_add ("/core/visit/sheet", Fixture, NULL, fixture_setup, test_sheet, fixture_teardown);
   g_test_add ("/core/visit/migration", Fixture, NULL, fixture_setup, test_migration, fixture_teardown);
   return g_test_run ();
 }

@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The visit list of a village, to take on the round: a header with the
+ * township and the village, one row per person not yet reached, tall enough
+ * to write the answers by hand. Every page repeats the header. */
+#define G_LOG_DOMAIN "st-visit"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <pango/pangocairo.h>
+
+#include "st-date.h"
+#include "st-doc.h"
+#include "st-participant.h"
+#include "st-visit-sheet.h"
+
+#define MARGIN 30.0
+#define ROW_HEIGHT 30.0
+#define HEADER_ROW_HEIGHT 26.0
+#define BODY_FONT 8.5
+#define N_COLUMNS 12
+/* Name and village left-aligned, as they are read; the rest centred. */
+#define LEFT_COLUMNS ((1u << 1) | (1u << 3))
+
+typedef struct
+{
+  char *name;
+  char *sex;
+  char *village;
+  char *phone;
+  char *last_visit;
+  char *village_code;
+  char *village_key;
+  char *name_key;
+} Row;
+
+struct _StVisitSheet
+{
+  char      *township;
+  char      *village;      /* NULL: the whole township */
+  char      *printed_on;
+  GPtrArray *rows;         /* Row */
+
+  double     width;
+  double     height;
+  double     widths[N_COLUMNS];
+  double     table_top;
+  int        rows_per_page;
+  int        n_pages;
+};
+
+static void
+row_free (Row *row)
+{
+  g_free (row->name);
+  g_free (row->sex);
+  g_free (row->village);
+  g_free (row->phone);
+  g_free (row->last_visit);
+  g_free (row->village_code);
+  g_free (row->village_key);
+  g_free (row->name_key);
+  g_free (row);
+}
+
+void
+st_visit_sheet_free (StVisitSheet *sheet)
+{
+  if (sheet == NULL)
+    return;
+  g_free (sheet->township);
+  g_free (sheet->village);
+  g_free (sheet->printed_on);
+  g_clear_pointer (&sheet->rows, g_ptr_array_unref);
+  g_free (sheet);
+}
+
+static int
+compare_rows (gconstpointer a,
+              gconstpointer b)
+{
+  const Row *x = *(Row *const *) a, *y = *(Row *const *) b;
+  int cmp;
+
+  if ((x->village_code == NULL) != (y->village_code == NULL))
+    return x->village_code == NULL ? 1 : -1;
+  if ((cmp = g_strcmp0 (x->village_code, y->village_code)) != 0)
+    return cmp;
+  if ((cmp = strcmp (x->village_key, y->village_key)) != 0)
+    return cmp;
+  return strcmp (x->name_key, y->name_key);
+}
+
+/* A township by its name, a village by its short name (者楼村, not
+ * 者楼村村民委员会). */
+static char *
+division_name (StDb        *db,
+               const char  *code,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, "SELECT CASE level WHEN 'village' THEN short_name ELSE name END"
+                                          " FROM divisions WHERE code = ?", error);
+  char *name = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    name = st_db_column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the visit list"), error);
+      return NULL;
+    }
+  return name != NULL ? name : g_strdup (code);
+}
+
+StVisitSheet *
+st_visit_sheet_new (StDb        *db,
+                    const char  *township_code,
+                    const char  *village_code,
+                    GError     **error)
+{
+  g_autoptr(StVisitSheet) sheet = g_new0 (StVisitSheet, 1);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (ST_IS_DB (db), NULL);
+  g_return_val_if_fail (township_code != NULL, NULL);
+
+  sheet->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
+  sheet->printed_on = st_date_today ();
+  sheet->township = division_name (db, township_code, error);
+  if (sheet->township == NULL)
+    return NULL;
+  if (village_code != NULL && (sheet->village = division_name (db, village_code, error)) == NULL)
+    return NULL;
+
+  /* Never reached: not visited yet, or visited without reaching them. */
+  stmt = st_db_prepare (db,
+                        "SELECT p.name, p.sex, p.phone, v.code, coalesce (v.short_name, p.village_name, ''),"
+                        " (SELECT max (x.date) FROM visits x WHERE x.participant_id = p.id AND x.deleted = 0)"
+                        " FROM participants p LEFT JOIN divisions v ON v.code = p.village_code"
+                        " WHERE p.deleted = 0 AND p.merged_into IS NULL AND p.township_code = ?1"
+                        " AND (?2 IS NULL OR p.village_code = ?2)"
+                        " AND NOT EXISTS (SELECT 1 FROM visits x WHERE x.participant_id = p.id AND x.deleted = 0"
+                        "                 AND x.reached = 1)",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, township_code, -1, SQLITE_TRANSIENT);
+  st_db_bind_text (stmt, 2, village_code);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Row *row = g_new0 (Row, 1);
+
+      row->name = st_db_column_dup (stmt, 0);
+      row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
+      row->phone = st_db_column_dup (stmt, 2);
+      row->village_code = st_db_column_dup (stmt, 3);
+      row->village = st_db_column_dup (stmt, 4);
+      row->last_visit = st_db_column_dup (stmt, 5);
+      row->village_key = g_utf8_collate_key (row->village ? row->village : "", -1);
+      row->name_key = g_utf8_collate_key (row->name ? row->name : "", -1);
+      g_ptr_array_add (sheet->rows, row);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the visit list"), error);
+      return NULL;
+    }
+  g_ptr_array_sort (sheet->rows, compare_rows);
+  return g_steal_pointer (&sheet);
+}
+
+guint
+st_visit_sheet_get_count (StVisitSheet *sheet)
+{
+  return sheet->rows->len;
+}
+
+static void
+column_headers (const char **header)
+{
+  header[0] = _("No.");
+  header[1] = _("Name");
+  header[2] = _("Sex");
+  header[3] = _("Village");
+  header[4] = _("Phone");
+  header[5] = _("Last visit");
+  header[6] = _("Date");
+  header[7] = C_("outreach", "Reached");
+  header[8] = _("Lives / works");
+  header[9] = _("Health");
+  header[10] = _("Willing / major");
+  header[11] = _("Note");
+}
+
+static double
+header_block (const StVisitSheet *sheet,
+              PangoContext       *context,
+              cairo_t            *cr,
+              double              width)
+{
+  double content = width - 2 * MARGIN;
+  double y = MARGIN;
+  g_autofree char *place = sheet->village != NULL ? g_strdup_printf ("%s %s", sheet->township, sheet->village)
+                                                  : g_strdup (sheet->township);
+  /* Translators: "巧马镇 巧马村 · printed on 2025-03-01 · 12 people not yet reached" */
+  g_autofree char *line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                        "%s · printed on %s · %u person not yet reached",
+                                                        "%s · printed on %s · %u people not yet reached",
+                                                        sheet->rows->len),
+                                           place, sheet->printed_on, sheet->rows->len);
+  g_autoptr(PangoLayout) title = st_doc_text (context, _("Outreach Visit List"), 18, TRUE, content, PANGO_ALIGN_CENTER);
+  g_autoptr(PangoLayout) subtitle = st_doc_text (context, line, 10, FALSE, content, PANGO_ALIGN_CENTER);
+  g_autoptr(PangoLayout) legend = st_doc_text (context,
+                                               _("Reached: yes / no. Lives: at home, or away (province, city). "
+                                                 "Works: farming, local work, working away, none. Health: good, "
+                                                 "chronic illness, disability. Willing: yes, no, later."),
+                                               8, FALSE, content, PANGO_ALIGN_LEFT);
+
+  st_doc_show (cr, title, MARGIN, y);
+  y += st_doc_layout_height (title) + 4;
+  st_doc_show (cr, subtitle, MARGIN, y);
+  y += st_doc_layout_height (subtitle) + 6;
+  st_doc_show (cr, legend, MARGIN, y);
+  return y + st_doc_layout_height (legend) + 8;
+}
+
+static double
+footer_height (PangoContext *context)
+{
+  g_autoptr(PangoLayout) probe = st_doc_text (context, "0", 10, FALSE, 0, PANGO_ALIGN_LEFT);
+  g_autoptr(PangoLayout) small = st_doc_text (context, "0", 8, FALSE, 0, PANGO_ALIGN_LEFT);
+
+  return 10 + st_doc_layout_height (probe) + 10 + st_doc_layout_height (small);
+}
+
+int
+st_visit_sheet_paginate (StVisitSheet *sheet,
+                         double        width,
+                         double        height)
+{
+  /* No., name, sex, village, phone, last visit; then what is written in. */
+  static const double weights[N_COLUMNS] = { 0.04, 0.08, 0.04, 0.09, 0.10, 0.08, 0.08, 0.06, 0.14, 0.08, 0.11, 0.10 };
+  PangoContext *context = st_doc_context_new (NULL);
+  const char *header[N_COLUMNS];
+  double min[N_COLUMNS];
+  double table_bottom;
+
+  column_headers (header);
+  for (guint c = 0; c < N_COLUMNS; c++)
+    {
+      g_autoptr(PangoLayout) layout = st_doc_text (context, header[c], BODY_FONT, TRUE, 0, PANGO_ALIGN_LEFT);
+
+      min[c] = st_doc_min_text_width (layout) + 8;
+    }
+  /* Sex and the phone number never break; names and villages may take two
+   * lines. */
+  for (guint i = 0; i < sheet->rows->len; i++)
+    {
+      const Row *row = g_ptr_array_index (sheet->rows, i);
+      const char *cells[] = { row->sex, row->phone, row->last_visit };
+      const guint columns[] = { 2, 4, 5 };
+
+      for (guint j = 0; j < G_N_ELEMENTS (cells); j++)
+        {
+          g_autoptr(PangoLayout) layout = NULL;
+
+          if (cells[j] == NULL)
+            continue;
+          layout = st_doc_text (context, cells[j], BODY_FONT + 0.5, FALSE, 0, PANGO_ALIGN_LEFT);
+          min[columns[j]] = MAX (min[columns[j]], st_doc_min_text_width (layout) + 8);
+        }
+    }
+  sheet->width = width;
+  sheet->height = height;
+  st_doc_column_widths (N_COLUMNS, weights, min, width - 2 * MARGIN, sheet->widths);
+  sheet->table_top = header_block (sheet, context, NULL, width);
+  table_bottom = height - MARGIN - footer_height (context);
+  sheet->rows_per_page = MAX (1, (int) ((table_bottom - sheet->table_top - HEADER_ROW_HEIGHT) / ROW_HEIGHT));
+  sheet->n_pages = MAX (1, ((int) sheet->rows->len + sheet->rows_per_page - 1) / sheet->rows_per_page);
+  g_object_unref (context);
+  return sheet->n_pages;
+}
+
+void
+st_visit_sheet_draw_page (StVisitSheet *sheet,
+                          cairo_t      *cr,
+                          int           page)
+{
+  PangoContext *context;
+  const char *header[N_COLUMNS];
+  double content, y;
+  int first, last;
+
+  g_return_if_fail (sheet != NULL && cr != NULL);
+  if (sheet->n_pages == 0)
+    st_visit_sheet_paginate (sheet, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT);
+  g_return_if_fail (page >= 0 && page < sheet->n_pages);
+
+  column_headers (header);
+  context = st_doc_context_new (cr);
+  content = sheet->width - 2 * MARGIN;
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  header_block (sheet, context, cr, sheet->width);
+  y = sheet->table_top;
+  st_doc_table_row (cr, context, header, N_COLUMNS, sheet->widths, MARGIN, y, HEADER_ROW_HEIGHT, BODY_FONT, TRUE, 0);
+  y += HEADER_ROW_HEIGHT;
+
+  first = page * sheet->rows_per_page;
+  last = MIN ((int) sheet->rows->len, first + sheet->rows_per_page);
+  for (int i = first; i < last; i++)
+    {
+      const Row *row = g_ptr_array_index (sheet->rows, i);
+      g_autofree char *number = g_strdup_printf ("%d", i + 1);
+      const char *cells[N_COLUMNS] = {
+        number, row->name, row->sex, row->village, row->phone ? row->phone : "",
+        row->last_visit ? row->last_visit : "", "", "", "", "", "", "",
+      };
+
+      st_doc_table_row (cr, context, cells, N_COLUMNS, sheet->widths, MARGIN, y, ROW_HEIGHT, BODY_FONT, FALSE,
+                        LEFT_COLUMNS);
+      y += ROW_HEIGHT;
+    }
+  if (sheet->rows->len == 0)
+    {
+      g_autoptr(PangoLayout) none = st_doc_text (context, _("Everyone here has been reached."),
+                                                 10, FALSE, content, PANGO_ALIGN_CENTER);
+
+      st_doc_show (cr, none, MARGIN, y + 10);
+    }
+  {
+    double bottom = sheet->height - MARGIN;
+    g_autofree char *page_text = g_strdup_printf (_("Page %d of %d"), page + 1, sheet->n_pages);
+    g_autoptr(PangoLayout) left = st_doc_text (context, _("Visitor: ______________    Date: ______________"), 10, FALSE,
+                                               content, PANGO_ALIGN_LEFT);
+    g_autoptr(PangoLayout) number = st_doc_text (context, page_text, 8, FALSE, content, PANGO_ALIGN_CENTER);
+    double number_y = bottom - st_doc_layout_height (number);
+
+    st_doc_show (cr, left, MARGIN, number_y - 10 - st_doc_layout_height (left));
+    st_doc_show (cr, number, MARGIN, number_y);
+  }
+  cairo_restore (cr);
+  g_object_unref (context);
+}
+
+gboolean
+st_visit_sheet_write_pdf (StVisitSheet  *sheet,
+                          const char    *path,
+                          GError       **error)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autofree char *title = g_strdup_printf ("%s %s %s", _("Outreach Visit List"), sheet->township,
+                                            sheet->village ? sheet->village : "");
+  cairo_surface_t *surface = st_doc_pdf_new (bytes, title);
+  cairo_t *cr = cairo_create (surface);
+  int n_pages = st_visit_sheet_paginate (sheet, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT);
+
+  for (int page = 0; page < n_pages; page++)
+    {
+      st_visit_sheet_draw_page (sheet, cr, page);
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  return st_doc_pdf_save (surface, bytes, path, error);
+}
