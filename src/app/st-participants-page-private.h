@@ -13,6 +13,11 @@ GtkColumnView *st_participants_page_get_column_view   (StParticipantsPage *self)
 GtkDropDown  *st_participants_page_get_township_dropdown (StParticipantsPage *self);
 GtkDropDown  *st_participants_page_get_state_dropdown (StParticipantsPage *self);
 GtkDropDown  *st_participants_page_get_outreach_dropdown (StParticipantsPage *self);
+/* What Print Visit List… prints, written to @path as a PDF without the
+ * dialog. */
+gboolean      st_participants_page_export_visit_list (StParticipantsPage *self,
+                                                      const char         *path,
+                                                      GError            **error);
 const char   *st_participants_page_get_visible_state  (StParticipantsPage *self);
 /* Why the list cannot be read ("error" state), or NULL. */
 const char   *st_participants_page_get_read_error     (StParticipantsPage *self);

@@ -16,6 +16,8 @@
 #include "st-participant.h"
 #include "st-participant-query.h"
 #include "st-participants-page-private.h"
+#include "st-print.h"
+#include "st-visit-sheet.h"
 
 typedef struct
 {
@@ -304,6 +306,8 @@ load_base (StParticipantsPage *self,
   g_clear_handle_id (&self->rest_source, g_source_remove);
   self->partial = FALSE;
   fill_query (self, &query);
+  /* A visit list is of a township (or one of its villages). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "participants.print-visit-list", query.township_code != NULL);
   if (facets_usable (self, &query))
     {
       /* In memory: no query, no sort. */
@@ -759,6 +763,57 @@ on_sorter_changed (StParticipantsPage *self,
   load_base (self, TRUE);
 }
 
+/* The visit list of the township (and village) chosen, in the print
+ * dialog with its preview; or, with @path, as a PDF without a dialog. */
+static gboolean
+print_visit_list (StParticipantsPage  *self,
+                  const char          *path,
+                  GError             **error)
+{
+  StParticipantQuery query;
+  StVisitSheet *sheet;
+  GtkPrintOperation *operation;
+  GtkWindow *parent = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
+
+  fill_query (self, &query);
+  if (self->db == NULL || query.township_code == NULL)
+    return TRUE;
+  sheet = st_visit_sheet_new (self->db, query.township_code, query.village_code, error);
+  if (sheet == NULL)
+    return FALSE;
+  operation = st_print_operation_new (_("Visit list"), sheet, (GDestroyNotify) st_visit_sheet_free,
+                                      (StPrintPaginate) st_visit_sheet_paginate,
+                                      (StPrintDraw) st_visit_sheet_draw_page);
+  if (path == NULL)
+    return st_print_run (operation, parent, error);
+  {
+    gboolean ok = st_print_export (operation, parent, path, error);
+
+    g_object_unref (operation);
+    return ok;
+  }
+}
+
+static void
+print_visit_list_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  StParticipantsPage *self = ST_PARTICIPANTS_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!print_visit_list (self, NULL, &error))
+    st_display_toast_near (widget, error->message, 0);
+}
+
+gboolean
+st_participants_page_export_visit_list (StParticipantsPage  *self,
+                                        const char          *path,
+                                        GError             **error)
+{
+  return print_visit_list (self, path, error);
+}
+
 static void
 clear_action (GtkWidget  *widget,
               const char *action_name,
@@ -991,6 +1046,7 @@ st_participants_page_class_init (StParticipantsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, cell_unbind);
 
   gtk_widget_class_install_action (widget_class, "participants.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "participants.print-visit-list", NULL, print_visit_list_action);
   gtk_widget_class_install_action (widget_class, "participants.show-all", NULL, show_all_action);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, only_chip);
   g_type_ensure (ST_TYPE_FILTER_CHIP);
@@ -1007,6 +1063,7 @@ st_participants_page_init (StParticipantsPage *self)
   g_autoptr(GtkStringList) state_names = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "participants.print-visit-list", FALSE);
 
   self->cancellable = g_cancellable_new ();
   self->township_codes = g_ptr_array_new_with_free_func (g_free);

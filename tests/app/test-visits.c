@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "st-application.h"
 #include "st-idcard.h"
@@ -305,6 +306,46 @@ test_outreach_filter (Fixture *f, gconstpointer data)
   g_assert_nonnull (st_test_find_label (GTK_WIDGET (st_participants_page_get_column_view (page)), "单田"));
   gtk_drop_down_set_selected (outreach, 0);
   WAIT_UNTIL (g_str_equal (gtk_label_get_text (count), "4 participants"));
+
+  /* The visit list of 者楼街道: 张三 not visited, 曾山 not reached. Printed
+   * through the dialog, or the same pages as a PDF. */
+  {
+    GtkDropDown *townships = st_participants_page_get_township_dropdown (page);
+    GListModel *names = gtk_drop_down_get_model (townships);
+    GtkWidget *print = st_test_find_actionable (GTK_WIDGET (page), "participants.print-visit-list");
+    g_autofree char *pdf = g_build_filename (g_get_user_data_dir (), "visit-list.pdf", NULL);
+    g_autoptr(GError) error = NULL;
+    const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
+    g_autofree char *text = NULL;
+    g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+    guint i;
+
+    g_assert_nonnull (print);
+    g_assert_false (gtk_widget_is_sensitive (print));
+    for (i = 0; i < g_list_model_get_n_items (names); i++)
+      {
+        g_autoptr(GtkStringObject) name = g_list_model_get_item (names, i);
+
+        if (g_str_equal (gtk_string_object_get_string (name), "者楼街道"))
+          break;
+      }
+    gtk_drop_down_set_selected (townships, i);
+    WAIT_UNTIL (g_str_equal (gtk_label_get_text (count), "2 of 4 participants"));
+    g_assert_true (gtk_widget_is_sensitive (print));
+    g_assert_true (st_participants_page_export_visit_list (page, pdf, &error));
+    g_assert_no_error (error);
+    if (pdftotext != NULL)
+      {
+        g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                                     NULL, NULL, &text, NULL, NULL, NULL));
+        g_assert_nonnull (strstr (text, "Outreach Visit List"));
+        g_assert_nonnull (strstr (text, "张三"));
+        g_assert_nonnull (strstr (text, "曾山"));
+        g_assert_null (strstr (text, "单田"));
+      }
+    gtk_drop_down_set_selected (townships, 0);
+    WAIT_UNTIL (g_str_equal (gtk_label_get_text (count), "4 participants"));
+  }
 
   /* The Overview: each township from the roster to enrolment. */
   {
