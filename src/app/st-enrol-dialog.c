@@ -19,6 +19,7 @@ struct _StEnrolDialog
   AdwWindow       parent_instance;
 
   GtkSearchEntry *search_entry;
+  GtkCheckButton *willing_check;
   AdwEntryRow    *date_row;
   GtkLabel       *message_label;
   GtkListBox     *result_list;
@@ -26,6 +27,7 @@ struct _StEnrolDialog
   StDb           *db;
   StDivisions    *divisions;
   char           *class_id;
+  char           *township_code;   /* the class's */
   guint           n_results;
 };
 
@@ -49,6 +51,7 @@ run_search (StEnrolDialog *self,
             const char    *text)
 {
   StParticipantQuery query = { .search = text };
+  gboolean willing = gtk_check_button_get_active (self->willing_check);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) rowids = NULL;
   g_autoptr(GPtrArray) rows = NULL;
@@ -57,7 +60,14 @@ run_search (StEnrolDialog *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->result_list))) != NULL)
     gtk_list_box_remove (self->result_list, child);
   self->n_results = 0;
-  if (!st_participant_query_has_terms (text))
+  /* The willing of the class's township, as the Participants page's
+   * outreach filter has them: no search needed to list them. */
+  if (willing)
+    {
+      query.township_code = self->township_code;
+      query.outreach = "willing";
+    }
+  if (!willing && !st_participant_query_has_terms (text))
     {
       gtk_label_set_text (self->message_label, _("Type a name, pinyin initials (zs) or digits of the ID number."));
       return;
@@ -109,7 +119,9 @@ run_search (StEnrolDialog *self,
       gtk_list_box_append (self->result_list, row);
       self->n_results++;
     }
-  if (rowids->len == 0)
+  if (rowids->len == 0 && willing)
+    gtk_label_set_text (self->message_label, _("Nobody of the class’s township said they will enrol and is in no class."));
+  else if (rowids->len == 0)
     gtk_label_set_text (self->message_label, _("Nobody in the register matches. Register them on the Participants page first."));
   else if (rowids->len > MAX_RESULTS)
     {
@@ -194,6 +206,7 @@ st_enrol_dialog_dispose (GObject *object)
   g_clear_object (&self->db);
   g_clear_pointer (&self->divisions, st_divisions_unref);
   g_clear_pointer (&self->class_id, g_free);
+  g_clear_pointer (&self->township_code, g_free);
 
   G_OBJECT_CLASS (st_enrol_dialog_parent_class)->dispose (object);
 }
@@ -211,6 +224,7 @@ st_enrol_dialog_class_init (StEnrolDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-enrol-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, StEnrolDialog, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, StEnrolDialog, willing_check);
   gtk_widget_class_bind_template_child (widget_class, StEnrolDialog, date_row);
   gtk_widget_class_bind_template_child (widget_class, StEnrolDialog, message_label);
   gtk_widget_class_bind_template_child (widget_class, StEnrolDialog, result_list);
@@ -239,8 +253,15 @@ st_enrol_dialog_new (GtkWindow   *parent,
   self->db = g_object_ref (db);
   self->divisions = st_divisions_ref (divisions);
   self->class_id = g_strdup (class_id);
+  self->township_code = g_strdup (klass ? klass->township_code : NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->date_row), klass ? klass->start_date : "");
   run_search (self, "");
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
   return self;
+}
+
+GtkCheckButton *
+st_enrol_dialog_get_willing_check (StEnrolDialog *self)
+{
+  return self->willing_check;
 }

@@ -23,6 +23,9 @@ StEnrolDialog *st_enrol_dialog_new    (GtkWindow     *parent,
 void           st_enrol_dialog_search (StEnrolDialog *self,
                                        const char    *text);
 guint          st_enrol_dialog_get_n_results (StEnrolDialog *self);
+/* "Only those willing to enrol": the willing of the class's township
+ * (st-visit.h), without a search. */
+GtkCheckButton *st_enrol_dialog_get_willing_check (StEnrolDialog *self);
 gboolean       st_enrol_dialog_enrol  (StEnrolDialog *self,
                                        const char    *participant_id,
                                        GError       **error);

@@ -13,6 +13,9 @@
 #include "st-idcard.h"
 #include "st-participant.h"
 #include "st-chart.h"
+#include "st-enrol-dialog.h"
+#include "st-records.h"
+#include "st-visit.h"
 #include "st-overview-outreach.h"
 #include "st-overview-page-private.h"
 #include "st-participant-editor-private.h"
@@ -370,6 +373,56 @@ test_outreach_filter (Fixture *f, gconstpointer data)
   }
 }
 
+/* Enrol from the willing: the class's enrol dialog lists those of its
+ * township who said yes and are in no class, and enrolling one fills the
+ * class and takes them off the list. */
+static void
+test_enrol_willing (Fixture *f, gconstpointer data)
+{
+  g_autoptr(StClass) c = st_class_new ();
+  g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+  g_autoptr(GError) error = NULL;
+  StEnrolDialog *dialog;
+  GtkWidget *enrol;
+  const char *willing[] = { "单田", "曾山" };   /* 巧马镇, 者楼街道 */
+
+  for (guint i = 0; i < G_N_ELEMENTS (willing); i++)
+    {
+      g_autoptr(StVisit) v = st_visit_new ();
+      g_autoptr(GPtrArray) changes = NULL;
+
+      v->participant_id = g_strdup (uuid_of (f, willing[i]));
+      v->date = g_strdup ("2025-03-01");
+      v->visitor = g_strdup ("韦主任");
+      v->how = g_strdup ("home");
+      v->reached = TRUE;
+      v->willing = g_strdup ("yes");
+      changes = st_visit_add (f->db, v, &error);
+      g_assert_no_error (error);
+    }
+  c->name = g_strdup ("巧马镇2025级电子商务班");
+  c->program_code = g_strdup ("secondary-vocational");
+  c->township_code = g_strdup (st_divisions_find_township (divisions, "巧马镇")->code);
+  c->start_date = g_strdup ("2025-03-10");
+  g_assert_true (st_class_create (f->db, c, &error));
+  g_assert_no_error (error);
+
+  dialog = st_enrol_dialog_new (GTK_WINDOW (f->window), f->db, divisions, c->id);
+  gtk_window_present (GTK_WINDOW (dialog));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  g_assert_cmpuint (st_enrol_dialog_get_n_results (dialog), ==, 0);
+  st_test_click (GTK_WIDGET (st_enrol_dialog_get_willing_check (dialog)));
+  g_assert_true (gtk_check_button_get_active (st_enrol_dialog_get_willing_check (dialog)));
+  g_assert_cmpuint (st_enrol_dialog_get_n_results (dialog), ==, 1);
+  g_assert_nonnull (st_test_find_label (GTK_WIDGET (dialog), "单田"));
+  enrol = st_test_find_actionable (GTK_WIDGET (dialog), "dialog.enrol");
+  st_test_click (enrol);
+  WAIT_UNTIL (st_enrol_dialog_get_n_results (dialog) == 0);
+  g_assert_nonnull (st_test_find_label (GTK_WIDGET (dialog), "单田 enrolled"));
+  g_assert_cmpint (st_db_count_live (f->db, "enrolments"), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -381,6 +434,7 @@ main (int argc, char **argv)
   adw_init ();
 
   g_test_add ("/app/visits/add", Fixture, NULL, fixture_setup, test_add_visit, fixture_teardown);
+  g_test_add ("/app/visits/enrol-willing", Fixture, NULL, fixture_setup, test_enrol_willing, fixture_teardown);
   g_test_add ("/app/visits/outreach-filter", Fixture, NULL, fixture_setup, test_outreach_filter, fixture_teardown);
 
   status = g_test_run ();
