@@ -42,6 +42,7 @@ cells_of (const char          *name,
 
 void
 st_overview_outreach_fill (GListStore  *store,
+                           GArray      *bars,
                            GPtrArray   *rows,
                            StRole      *role,
                            StDivisions *divisions)
@@ -49,6 +50,9 @@ st_overview_outreach_fill (GListStore  *store,
   StOutreachRow total = { 0, };
 
   g_list_store_remove_all (store);
+  for (guint i = 0; i < bars->len; i++)
+    st_chart_bar_clear (&g_array_index (bars, StChartBar, i));
+  g_array_set_size (bars, 0);
   for (guint i = 0; rows != NULL && i < rows->len; i++)
     {
       const StOutreachRow *row = g_ptr_array_index (rows, i);
@@ -64,10 +68,29 @@ st_overview_outreach_fill (GListStore  *store,
       total.enrolled += row->enrolled;
       item = st_table_row_new (cells_of (st_display_township (divisions, row->township_code), row), FALSE);
       g_list_store_append (store, item);
+      {
+        StChartBar bar = { g_strdup (st_display_township (divisions, row->township_code)),
+                           (double) row->reached, (double) row->people };
+
+        g_array_append_val (bars, bar);
+      }
     }
   {
     g_autoptr(StTableRow) item = st_table_row_new (cells_of (_("Total"), &total), TRUE);
 
     g_list_store_append (store, item);
   }
+}
+
+void
+st_overview_outreach_draw (GtkDrawingArea *area,
+                           cairo_t        *cr,
+                           int             width,
+                           int             height,
+                           gpointer        data)
+{
+  GArray *bars = data;
+
+  st_chart_draw (GTK_WIDGET (area), cr, width, height, (StChartBar *) bars->data, bars->len,
+                 C_("outreach", "Reached"), _("People to Visit"));
 }

@@ -25,10 +25,18 @@ enum
 void st_overview_outreach_setup (GtkColumnView *view,
                                  GListStore    *store);
 /* Fills @store from @rows (StOutreachRow, the core's total last): the
- * townships @role sees, and their total. */
+ * townships @role sees, and their total; and @bars (StChartBar, cleared
+ * first): each township's people reached against its people to visit. */
 void st_overview_outreach_fill  (GListStore    *store,
+                                 GArray        *bars,
                                  GPtrArray     *rows,
                                  StRole        *role,
                                  StDivisions   *divisions);
+/* The draw function of the outreach chart; @data is the GArray of bars. */
+void st_overview_outreach_draw  (GtkDrawingArea *area,
+                                 cairo_t        *cr,
+                                 int             width,
+                                 int             height,
+                                 gpointer        data);
 
 G_END_DECLS

@@ -18,6 +18,8 @@ GtkWidget  *st_overview_page_get_review_row      (StOverviewPage *self);
 GListModel *st_overview_page_get_townships       (StOverviewPage *self);
 /* The outreach table (StTableRow, st-overview-outreach.h; the total last). */
 GListModel *st_overview_page_get_outreach        (StOverviewPage *self);
+/* The outreach chart's bars (StChartBar): reached against people to visit. */
+const GArray *st_overview_page_get_outreach_bars (StOverviewPage *self);
 
 enum
 {

@@ -32,6 +32,7 @@ struct _StOverviewPage
   GtkWidget      *review_row;
   GtkColumnView  *townships_view;
   GtkColumnView  *outreach_view;
+  GtkDrawingArea *outreach_chart;
   AdwStatusPage  *error_page;
 
   StDb           *db;
@@ -39,6 +40,7 @@ struct _StOverviewPage
   StRole         *role;
   GListStore     *townships;
   GListStore     *outreach;
+  GArray         *outreach_bars; /* StChartBar */
   GArray         *bars;         /* StChartBar */
   GCancellable   *cancellable;
   GArray         *incomplete;     /* what the counts count: rowids … */
@@ -296,7 +298,8 @@ show_result (StOverviewPage *self,
     g_list_store_append (self->townships, item);
   }
 
-  st_overview_outreach_fill (self->outreach, result->outreach, self->role, self->divisions);
+  st_overview_outreach_fill (self->outreach, self->outreach_bars, result->outreach, self->role, self->divisions);
+  gtk_widget_queue_draw (GTK_WIDGET (self->outreach_chart));
   set_count (self->near_end_label, total.near_end);
   set_count (self->no_session_label, total.without_session);
   set_count (self->incomplete_label, total.incomplete);
@@ -482,6 +485,9 @@ st_overview_page_finalize (GObject *object)
   g_clear_pointer (&self->divisions, st_divisions_unref);
   g_clear_object (&self->townships);
   g_clear_object (&self->outreach);
+  for (guint i = 0; self->outreach_bars != NULL && i < self->outreach_bars->len; i++)
+    st_chart_bar_clear (&g_array_index (self->outreach_bars, StChartBar, i));
+  g_clear_pointer (&self->outreach_bars, g_array_unref);
   clear_bars (self);
   g_clear_pointer (&self->bars, g_array_unref);
   g_clear_pointer (&self->incomplete, g_array_unref);
@@ -512,6 +518,7 @@ st_overview_page_class_init (StOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StOverviewPage, review_row);
   gtk_widget_class_bind_template_child (widget_class, StOverviewPage, townships_view);
   gtk_widget_class_bind_template_child (widget_class, StOverviewPage, outreach_view);
+  gtk_widget_class_bind_template_child (widget_class, StOverviewPage, outreach_chart);
   gtk_widget_class_bind_template_child (widget_class, StOverviewPage, error_page);
 
   gtk_widget_class_install_action (widget_class, "overview.show", "s", show_action);
@@ -545,6 +552,8 @@ st_overview_page_init (StOverviewPage *self)
   st_table_add_column (self->townships_view, _("Incomplete Records"), ST_OVERVIEW_COLUMN_INCOMPLETE, TRUE, FALSE);
   self->outreach = g_list_store_new (ST_TYPE_TABLE_ROW);
   st_overview_outreach_setup (self->outreach_view, self->outreach);
+  self->outreach_bars = g_array_new (FALSE, TRUE, sizeof (StChartBar));
+  gtk_drawing_area_set_draw_func (self->outreach_chart, st_overview_outreach_draw, self->outreach_bars, NULL);
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
   gtk_widget_set_visible (self->review_row, FALSE);
@@ -628,4 +637,10 @@ st_overview_page_get_without_session (StOverviewPage *self)
 {
   g_return_val_if_fail (ST_IS_OVERVIEW_PAGE (self), NULL);
   return (const char * const *) self->without_session;
+}
+
+const GArray *
+st_overview_page_get_outreach_bars (StOverviewPage *self)
+{
+  return self->outreach_bars;
 }

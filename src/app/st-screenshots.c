@@ -175,6 +175,8 @@ type_text (StVisitDialog *dialog,
   gtk_editable_set_text (GTK_EDITABLE (st_visit_dialog_get_row (dialog, row)), text);
 }
 
+static gboolean overview_loaded (gpointer data);
+
 /* Outreach: a visit being recorded, then the participant window with it,
  * then the Participants page's outreach filter. */
 static void
@@ -215,6 +217,14 @@ shoot_visits (StWindow   *window,
   gtk_drop_down_set_selected (st_participants_page_get_outreach_dropdown (st_window_get_participants_page (window)), 1);
   save (GTK_WIDGET (window), "participants-not-visited");
   gtk_drop_down_set_selected (st_participants_page_get_outreach_dropdown (st_window_get_participants_page (window)), 0);
+
+  /* The Overview's outreach, at the end of the page. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "overview");
+  wait_until (overview_loaded, st_window_get_overview_page (window));
+  settle (300);
+  scroll_to_end (GTK_WIDGET (st_window_get_overview_page (window)));
+  save (GTK_WIDGET (window), "overview-outreach");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "participants");
 }
 
 static StWindow *

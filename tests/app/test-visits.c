@@ -370,6 +370,15 @@ test_outreach_filter (Fixture *f, gconstpointer data)
           g_assert_cmpstr (st_table_row_get_cell (row, c), ==, expected[i][c]);
       }
     g_assert_nonnull (st_test_find_label (GTK_WIDGET (overview), "People to Visit"));
+    /* The chart: each township's people reached against those to visit. */
+    {
+      const GArray *bars = st_overview_page_get_outreach_bars (overview);
+
+      g_assert_cmpuint (bars->len, ==, 2);
+      g_assert_cmpstr (g_array_index (bars, StChartBar, 1).label, ==, "巧马镇");
+      g_assert_cmpfloat (g_array_index (bars, StChartBar, 1).value, ==, 1);
+      g_assert_cmpfloat (g_array_index (bars, StChartBar, 1).target, ==, 2);
+    }
   }
 }
 
