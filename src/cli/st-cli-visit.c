@@ -431,10 +431,11 @@ visit_list (Globals *g, int argc, char **argv)
 static int
 visit_progress (Globals *g, int argc, char **argv)
 {
-  g_autofree char *township = NULL, *csv = NULL;
+  g_autofree char *township = NULL, *csv = NULL, *pdf = NULL;
   GOptionEntry entries[] = {
     { "township", 0, 0, G_OPTION_ARG_STRING, &township, N_("Only this township (name or code)"), N_("TOWNSHIP") },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv, N_("Write the figures to a CSV file for the county"), N_("FILE") },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Write the figures as an A4 PDF"), N_("FILE") },
     { NULL }
   };
   g_autoptr(StDb) db = NULL;
@@ -443,14 +444,14 @@ visit_progress (Globals *g, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   const char *code = NULL;
 
-  if (!st_cli_parse_options ("visit progress", N_("[--township T] [--csv FILE]"),
+  if (!st_cli_parse_options ("visit progress", N_("[--township T] [--csv FILE] [--pdf FILE]"),
                              N_("Each township’s outreach: the people to visit, visited, reached, "
                                 "willing to enrol, and enrolled."),
                              entries, &argc, &argv))
     return 2;
   if (argc != 1)
     {
-      st_cli_error (_("usage: visit progress [--township T] [--csv FILE]"));
+      st_cli_error (_("usage: visit progress [--township T] [--csv FILE] [--pdf FILE]"));
       return 2;
     }
   db = st_cli_open_db (g);
@@ -476,6 +477,8 @@ visit_progress (Globals *g, int argc, char **argv)
   if (rows == NULL)
     return fail (g_steal_pointer (&error));
   if (csv != NULL && !st_outreach_write_csv (rows, csv, ST_CSV_ENCODING_UTF8_BOM, &error))
+    return fail (g_steal_pointer (&error));
+  if (pdf != NULL && !st_outreach_write_pdf (rows, pdf, &error))
     return fail (g_steal_pointer (&error));
 
   if (g->json)

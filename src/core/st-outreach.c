@@ -4,8 +4,15 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <pango/pangocairo.h>
 
+#include "st-date.h"
+#include "st-doc.h"
 #include "st-outreach.h"
+
+#define N_COLUMNS 6
+#define MARGIN 42.0
+#define ROW_HEIGHT 22.0
 
 void
 st_outreach_row_free (StOutreachRow *row)
@@ -74,21 +81,107 @@ st_outreach_progress (StDb        *db,
   return g_steal_pointer (&rows);
 }
 
+static void
+column_headers (const char **header)
+{
+  header[0] = _("Township");
+  header[1] = _("People to visit");
+  header[2] = _("Visited");
+  header[3] = C_("outreach", "Reached");
+  header[4] = _("Willing to enrol");
+  header[5] = _("Enrolled");
+}
+
+static char *
+percent_of (gint64 part,
+            gint64 whole)
+{
+  g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, part);
+
+  if (whole <= 0)
+    return g_steal_pointer (&count);
+  /* Translators: a count and its share of the people to visit: "120 (80%)" */
+  return g_strdup_printf (_("%s (%d%%)"), count, (int) (part * 100 / whole));
+}
+
+gboolean
+st_outreach_write_pdf (GPtrArray   *rows,
+                       const char  *path,
+                       GError     **error)
+{
+  static const double weights[N_COLUMNS] = { 0.24, 0.14, 0.16, 0.16, 0.16, 0.14 };
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  cairo_surface_t *surface = st_doc_pdf_new (bytes, _("Outreach by Township"));
+  cairo_t *cr = cairo_create (surface);
+  PangoContext *context = st_doc_context_new (cr);
+  double content = ST_DOC_A4_WIDTH - 2 * MARGIN;
+  double widths[N_COLUMNS], min[N_COLUMNS] = { 0, };
+  const char *header[N_COLUMNS];
+  g_autofree char *today = st_date_today ();
+  /* Translators: under the title of the outreach summary: "As of 2025-03-31" */
+  g_autofree char *as_of = g_strdup_printf (_("As of %s"), today);
+  double y = MARGIN;
+
+  column_headers (header);
+  st_doc_column_widths (N_COLUMNS, weights, min, content, widths);
+  {
+    g_autoptr(PangoLayout) title = st_doc_text (context, _("Outreach by Township"), 18, TRUE, content, PANGO_ALIGN_CENTER);
+    g_autoptr(PangoLayout) date = st_doc_text (context, as_of, 10, FALSE, content, PANGO_ALIGN_CENTER);
+    g_autoptr(PangoLayout) note = st_doc_text (context,
+                                               _("Visited, reached and willing: the share of the people to visit. "
+                                                 "Willing: the latest answer about enrolling is yes."),
+                                               8, FALSE, content, PANGO_ALIGN_LEFT);
+
+    st_doc_show (cr, title, MARGIN, y);
+    y += st_doc_layout_height (title) + 4;
+    st_doc_show (cr, date, MARGIN, y);
+    y += st_doc_layout_height (date) + 8;
+    st_doc_show (cr, note, MARGIN, y);
+    y += st_doc_layout_height (note) + 8;
+  }
+  st_doc_table_row (cr, context, header, N_COLUMNS, widths, MARGIN, y, ROW_HEIGHT + 4, 9, TRUE, 0);
+  y += ROW_HEIGHT + 4;
+  /* 13 townships and a total fit one page; a county of more goes on. */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const StOutreachRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *people = g_strdup_printf ("%" G_GINT64_FORMAT, row->people);
+      g_autofree char *visited = percent_of (row->visited, row->people);
+      g_autofree char *reached = percent_of (row->reached, row->people);
+      g_autofree char *willing = percent_of (row->willing, row->people);
+      g_autofree char *enrolled = g_strdup_printf ("%" G_GINT64_FORMAT, row->enrolled);
+      const char *cells[N_COLUMNS] = { row->township, people, visited, reached, willing, enrolled };
+
+      if (y + ROW_HEIGHT > ST_DOC_A4_HEIGHT - MARGIN)
+        {
+          cairo_show_page (cr);
+          y = MARGIN;
+          st_doc_table_row (cr, context, header, N_COLUMNS, widths, MARGIN, y, ROW_HEIGHT + 4, 9, TRUE, 0);
+          y += ROW_HEIGHT + 4;
+        }
+      st_doc_table_row (cr, context, cells, N_COLUMNS, widths, MARGIN, y, ROW_HEIGHT, 9, FALSE, 1u << 0);
+      y += ROW_HEIGHT;
+    }
+  cairo_show_page (cr);
+  g_object_unref (context);
+  cairo_destroy (cr);
+  return st_doc_pdf_save (surface, bytes, path, error);
+}
+
 gboolean
 st_outreach_write_csv (GPtrArray      *rows,
                        const char     *path,
                        StCsvEncoding   encoding,
                        GError        **error)
 {
-  const char *header[] = {
-    _("Township"), _("People to visit"), _("Visited"), C_("outreach", "Reached"), _("Willing to enrol"), _("Enrolled"),
-  };
+  const char *header[N_COLUMNS];
   static const StCsvFieldKind kinds[] = {
     ST_CSV_FIELD_TEXT, ST_CSV_FIELD_NUMBER, ST_CSV_FIELD_NUMBER, ST_CSV_FIELD_NUMBER, ST_CSV_FIELD_NUMBER,
     ST_CSV_FIELD_NUMBER,
   };
   g_autoptr(StCsvWriter) writer = st_csv_writer_new (path, encoding, error);
 
+  column_headers (header);
   if (writer == NULL || !st_csv_writer_write_row (writer, header, G_N_ELEMENTS (header), error))
     return FALSE;
   for (guint i = 0; i < rows->len; i++)

@@ -30,6 +30,11 @@ gboolean   st_outreach_write_csv  (GPtrArray      *rows,
                                    const char     *path,
                                    StCsvEncoding   encoding,
                                    GError        **error);
+/* The rows as an A4 PDF for the county (a title, the date, the table),
+ * replaced atomically. */
+gboolean   st_outreach_write_pdf  (GPtrArray      *rows,
+                                   const char     *path,
+                                   GError        **error);
 void       st_outreach_row_free   (StOutreachRow  *row);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StOutreachRow, st_outreach_row_free)

@@ -239,6 +239,23 @@ test_migration (Fixture *f, gconstpointer data)
   g_assert_false (st_db_exec (f->db, "DELETE FROM visits", NULL));
 }
 
+/* The text pdftotext reads from @path, or NULL without pdftotext. */
+static char *
+pdf_text (const char *path)
+{
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  const char *argv[] = { "pdftotext", "-layout", "-enc", "UTF-8", path, "-", NULL };
+  char *out = NULL;
+  int status = 0;
+
+  if (tool == NULL)
+    return NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &out, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  return out;
+}
+
 static char *
 add_person (Fixture *f, const char *id_number, const char *name)
 {
@@ -384,24 +401,24 @@ test_outreach_filter (Fixture *f, gconstpointer data)
     g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
     g_assert_nonnull (strstr (contents, "Township,People to visit,Visited,Reached,Willing to enrol,Enrolled\r\n"));
     g_assert_nonnull (strstr (contents, ",5,4,3,2,1\r\nTotal,5,4,3,2,1\r\n"));
+
+    /* And as the PDF for the county. */
+    {
+      g_autofree char *pdf = st_test_file ("outreach.pdf");
+      g_autofree char *text = NULL;
+
+      g_assert_true (st_outreach_write_pdf (progress, pdf, &error));
+      g_assert_no_error (error);
+      text = pdf_text (pdf);
+      if (text != NULL)
+        {
+          g_assert_nonnull (strstr (text, "Outreach by Township"));
+          g_assert_nonnull (strstr (text, "4 (80%)"));    /* visited */
+          g_assert_nonnull (strstr (text, "3 (60%)"));    /* reached */
+          g_assert_nonnull (strstr (text, "Total"));
+        }
+    }
   }
-}
-
-/* The text pdftotext reads from @path, or NULL without pdftotext. */
-static char *
-pdf_text (const char *path)
-{
-  g_autofree char *tool = g_find_program_in_path ("pdftotext");
-  const char *argv[] = { "pdftotext", "-layout", "-enc", "UTF-8", path, "-", NULL };
-  char *out = NULL;
-  int status = 0;
-
-  if (tool == NULL)
-    return NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                               NULL, NULL, &out, NULL, &status, NULL));
-  g_assert_cmpint (status, ==, 0);
-  return out;
 }
 
 /* The printed list takes everyone never reached, and nobody else. */
