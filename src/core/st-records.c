@@ -283,12 +283,14 @@ trainers_to_json (char **trainers)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_array (b);
   for (guint i = 0; trainers && trainers[i]; i++)
     json_builder_add_string_value (b, trainers[i]);
   json_builder_end_array (b);
-  json_generator_set_root (gen, json_builder_get_root (b));
+  root = json_builder_get_root (b);   /* a new node: set_root copies it */
+  json_generator_set_root (gen, root);
   return json_generator_to_data (gen, NULL);
 }
 
