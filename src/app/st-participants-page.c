@@ -17,6 +17,7 @@
 #include "st-participant-query.h"
 #include "st-participants-page-private.h"
 #include "st-print.h"
+#include "st-visit-round.h"
 #include "st-visit-sheet.h"
 
 typedef struct
@@ -308,6 +309,8 @@ load_base (StParticipantsPage *self,
   fill_query (self, &query);
   /* A visit list is of a township (or one of its villages). */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "participants.print-visit-list", query.township_code != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "participants.record-visits",
+                                 query.township_code != NULL && !st_db_is_read_only (self->db));
   if (facets_usable (self, &query))
     {
       /* In memory: no query, no sort. */
@@ -795,6 +798,30 @@ print_visit_list (StParticipantsPage  *self,
 }
 
 static void
+on_round_saved (StParticipantsPage *self)
+{
+  st_participants_page_reload (self);
+}
+
+static void
+record_visits_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  StParticipantsPage *self = ST_PARTICIPANTS_PAGE (widget);
+  StParticipantQuery query;
+  StVisitRound *round;
+
+  fill_query (self, &query);
+  if (self->db == NULL || query.township_code == NULL)
+    return;
+  round = st_visit_round_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->db, self->divisions,
+                              query.township_code, query.village_code);
+  g_signal_connect_object (round, "saved", G_CALLBACK (on_round_saved), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (round));
+}
+
+static void
 print_visit_list_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
@@ -1047,6 +1074,7 @@ st_participants_page_class_init (StParticipantsPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "participants.clear", NULL, clear_action);
   gtk_widget_class_install_action (widget_class, "participants.print-visit-list", NULL, print_visit_list_action);
+  gtk_widget_class_install_action (widget_class, "participants.record-visits", NULL, record_visits_action);
   gtk_widget_class_install_action (widget_class, "participants.show-all", NULL, show_all_action);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, only_chip);
   g_type_ensure (ST_TYPE_FILTER_CHIP);
@@ -1064,6 +1092,7 @@ st_participants_page_init (StParticipantsPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "participants.print-visit-list", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "participants.record-visits", FALSE);
 
   self->cancellable = g_cancellable_new ();
   self->township_codes = g_ptr_array_new_with_free_func (g_free);

@@ -201,6 +201,8 @@ st_participant_query_list (StDb                      *db,
     g_string_append (sql, " AND " EVER_REACHED " IS NULL");
   else if (g_strcmp0 (query->outreach, "not_reached") == 0)
     g_string_append (sql, " AND " EVER_REACHED " = 0");
+  else if (g_strcmp0 (query->outreach, "unreached") == 0)
+    g_string_append (sql, " AND coalesce (" EVER_REACHED ", 0) = 0");
   else if (g_strcmp0 (query->outreach, "willing") == 0)
     g_string_append (sql, " AND " LATEST_WILLING " = 'yes' AND " LATEST_ENROLMENT ("state") " IS NULL");
 
@@ -550,6 +552,8 @@ outreach_bit (const char *outreach)
     return OUTREACH_NOT_REACHED;
   if (g_strcmp0 (outreach, "willing") == 0)
     return OUTREACH_WILLING;
+  if (g_strcmp0 (outreach, "unreached") == 0)
+    return OUTREACH_NOT_VISITED | OUTREACH_NOT_REACHED;
   return 0;
 }
 

@@ -37,7 +37,8 @@ typedef struct
   guint              limit;           /* the first rows only; 0 = all */
   /* Outreach (st-visit.h): not_visited (no visit yet), not_reached (visited,
    * never reached), willing (the latest answer about enrolling is yes, and
-   * not in any class); NULL = all. */
+   * not in any class), unreached (never reached: not visited or not
+   * reached); NULL = all. */
   const char        *outreach;
 } StParticipantQuery;
 

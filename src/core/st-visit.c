@@ -247,8 +247,7 @@ st_visit_check (const StVisit  *v,
       || !check_code ("health", v->health, health_codes, _("good, chronic illness, disability"), error)
       || !check_code ("willing", v->willing, willing_codes, _("willing, not willing, later"), error))
     return FALSE;
-  if (g_strcmp0 (v->lives, "away") == 0 && empty (v->away_province))
-    return refuse (error, _("Province: say in which province they live now, since they live away."));
+  /* Away, the place may not be known (a neighbour says they are away). */
   if (g_strcmp0 (v->lives, "away") != 0 && (!empty (v->away_province) || !empty (v->away_city)))
     return refuse (error, _("Province: a place away is given only for someone who lives away."));
   if (!v->reached && v->willing != NULL)

@@ -29,7 +29,7 @@ typedef struct
   char     *how;             /* home | phone | committee */
   gboolean  reached;
   char     *lives;           /* home | away | NULL (not known) */
-  char     *away_province;   /* when lives = away */
+  char     *away_province;   /* when lives = away, if known */
   char     *away_city;
   char     *work;            /* farming | local | away | none | NULL */
   char     *health;          /* good | illness | disability | NULL */

@@ -93,7 +93,6 @@ static const BadVisit bad_visits[] = {
   { "--date", "2025-02-30", "shuangti-cli: Date of the visit: “2025-02-30” is not a date; write it as 2025-03-01.\n" },
   { "--how", "letter", "shuangti-cli: How: “letter” is not one of home visit, phone call, village committee.\n" },
   { "--work", "fishing", "shuangti-cli: Work: “fishing” is not one of farming, local work, working away, no work.\n" },
-  { "--lives", "away", "shuangti-cli: Province: say in which province they live now, since they live away.\n" },
   { "--phone", "110", "shuangti-cli: Phone: a mobile number has 11 digits; a landline starts with its area code, as in 0859-1234567.\n" },
   { "--reached", "perhaps", "shuangti-cli: Reached: say whether the visit reached the person, with --reached yes or --reached no.\n" },
 };

@@ -82,7 +82,6 @@ test_checks (Fixture *f, gconstpointer data)
     { "work", "fishing", "Work: “fishing” is not one of farming, local work, working away, no work." },
     { "health", "poor", "Health: “poor” is not one of good, chronic illness, disability." },
     { "willing", "maybe", "Willing to enrol: “maybe” is not one of willing, not willing, later." },
-    { "lives", "away", "Province: say in which province they live now, since they live away." },
     { "away_province", "浙江省", "Province: a place away is given only for someone who lives away." },
     { "major", "种植", "Major: a major is asked of someone willing to enrol (now or later)." },
     { "phone", "12345", "Phone: a mobile number has 11 digits; a landline starts with its area code, as in 0859-1234567." },
