@@ -8,6 +8,8 @@
 
 #include "st-class-util.h"
 #include "st-display.h"
+#include "st-date.h"
+#include "st-outreach.h"
 #include "st-records.h"
 #include "st-report-print.h"
 #include "st-application.h"
@@ -406,6 +408,18 @@ st_reports_page_export (StReportsPage  *self,
                         GError        **error)
 {
   g_return_val_if_fail (ST_IS_REPORTS_PAGE (self), FALSE);
+  /* The outreach summary is its own figures, counted now (one grouped
+   * query), whatever the quarter. */
+  if (g_str_has_prefix (format, "outreach-"))
+    {
+      g_autoptr(GPtrArray) rows = self->db ? st_outreach_progress (self->db, NULL, error) : NULL;
+
+      if (rows == NULL)
+        return FALSE;
+      if (g_str_equal (format, "outreach-pdf"))
+        return st_outreach_write_pdf (rows, path, error);
+      return st_outreach_write_csv (rows, path, encoding, error);
+    }
   if (self->report == NULL || self->loading)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING, _("The report is still being counted."));
@@ -428,7 +442,7 @@ on_export_chosen (GtkNativeDialog *chooser,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = file ? g_file_get_path (file) : NULL;
       const char *format = g_object_get_data (G_OBJECT (chooser), "format");
-      const char *choice = g_str_equal (format, "csv")
+      const char *choice = g_str_has_suffix (format, "csv")
         ? gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "encoding") : NULL;
       g_autoptr(GError) error = NULL;
 
@@ -458,19 +472,29 @@ export_action (GtkWidget  *widget,
 {
   StReportsPage *self = ST_REPORTS_PAGE (widget);
   const char *format = g_variant_get_string (parameter, NULL);
-  gboolean pdf = g_str_equal (format, "pdf");
+  gboolean outreach = g_str_has_prefix (format, "outreach-");
+  gboolean pdf = g_str_has_suffix (format, "pdf");
   const char *quarter = selected_entry (self->quarter_dropdown, self->quarters);
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *name = NULL;
   GtkFileChooserNative *chooser;
 
-  if (self->report == NULL)
+  if (self->report == NULL && !outreach)
     return;
-  chooser = gtk_file_chooser_native_new (pdf ? _("Export the Report as PDF") : _("Export the Report as CSV"),
+  chooser = gtk_file_chooser_native_new (outreach ? (pdf ? _("Export the Outreach as PDF") : _("Export the Outreach as CSV"))
+                                         : pdf ? _("Export the Report as PDF") : _("Export the Report as CSV"),
                                          GTK_WINDOW (gtk_widget_get_root (widget)),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   /* Translators: a file name; %s is the quarter (2025Q3), then the extension */
-  name = g_strdup_printf (_("quarterly-report-%s.%s"), quarter, pdf ? "pdf" : "csv");
+  if (outreach)
+    {
+      g_autofree char *today = st_date_today ();
+
+      /* Translators: a file name; %s is today's date (2025-03-31), then the extension */
+      name = g_strdup_printf (_("outreach-%s.%s"), today, pdf ? "pdf" : "csv");
+    }
+  else
+    name = g_strdup_printf (_("quarterly-report-%s.%s"), quarter, pdf ? "pdf" : "csv");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   if (!pdf)
     {

@@ -33,6 +33,8 @@ gboolean  st_reports_page_set_quarter (StReportsPage  *self,
 gboolean  st_reports_page_print_to_file (StReportsPage *self,
                                          const char    *path,
                                          GError       **error);
+/* What Export CSV…, Export PDF… and the Outreach menu write: @format is
+ * "csv", "pdf", "outreach-csv" or "outreach-pdf". */
 gboolean  st_reports_page_export     (StReportsPage   *self,
                                       const char      *format,
                                       const char      *path,

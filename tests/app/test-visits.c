@@ -20,6 +20,7 @@
 #include "st-overview-page-private.h"
 #include "st-participant-editor-private.h"
 #include "st-participants-page-private.h"
+#include "st-reports-page.h"
 #include "st-visit-dialog-private.h"
 #include "st-visit-round.h"
 #include "st-window-private.h"
@@ -253,6 +254,14 @@ test_add_visit (Fixture *f, gconstpointer data)
   gtk_editable_set_text (st_participant_editor_get_phone_entry (editor), "13900000002");
 }
 
+static gboolean
+is_outreach_menu (GtkWidget *widget, gconstpointer data)
+{
+  const char *tip = gtk_widget_get_tooltip_text (widget);
+
+  return GTK_IS_MENU_BUTTON (widget) && tip != NULL && g_str_has_prefix (tip, "Outreach");
+}
+
 /* Who to visit, who to visit again, who to enrol. */
 static void
 test_outreach_filter (Fixture *f, gconstpointer data)
@@ -369,6 +378,31 @@ test_outreach_filter (Fixture *f, gconstpointer data)
           g_assert_cmpstr (st_table_row_get_cell (row, c), ==, expected[i][c]);
       }
     g_assert_nonnull (st_test_find_label (GTK_WIDGET (overview), "People to Visit"));
+    /* The same for the county from the Reports page's Outreach menu. */
+    {
+      StReportsPage *reports = st_window_get_reports_page (f->window);
+      g_autofree char *csv = g_build_filename (g_get_user_data_dir (), "outreach.csv", NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr(GError) error = NULL;
+      GtkWidget *menu;
+      GMenuModel *items;
+
+      gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "reports");
+      WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (reports)));
+      /* The Outreach menu offers both files. */
+      menu = st_test_ui_find_widget (GTK_WIDGET (reports), is_outreach_menu, NULL);
+      g_assert_nonnull (menu);
+      g_assert_true (gtk_widget_get_mapped (menu));
+      items = g_menu_model_get_item_link (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu)), 0, G_MENU_LINK_SECTION);
+      g_assert_cmpint (g_menu_model_get_n_items (items), ==, 2);
+      g_object_unref (items);
+      g_assert_true (st_reports_page_export (reports, "outreach-csv", csv, ST_CSV_ENCODING_UTF8_BOM, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+      g_assert_nonnull (strstr (contents, "Township,People to visit,Visited,Reached,Willing to enrol,Enrolled\r\n"));
+      g_assert_nonnull (strstr (contents, "Total,4,2,1,1,0\r\n"));
+      gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "overview");
+    }
     /* The chart: each township's people reached against those to visit. */
     {
       const GArray *bars = st_overview_page_get_outreach_bars (overview);
