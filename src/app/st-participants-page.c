@@ -38,6 +38,8 @@ struct _StParticipantsPage
   GtkDropDown        *village_dropdown;
   GtkDropDown        *state_dropdown;
   GtkDropDown        *outreach_dropdown;
+  GtkWidget          *record_visits_button;
+  GtkWidget          *print_visits_button;
   GtkStack           *content_stack;
   GtkColumnView      *column_view;
   GtkLabel           *count_label;
@@ -919,6 +921,8 @@ st_participants_page_size_allocate (GtkWidget *widget,
       gtk_column_view_column_set_visible (self->last_visit_column, !narrow);
       gtk_widget_set_visible (GTK_WIDGET (self->village_dropdown), !narrow);
       gtk_widget_set_visible (GTK_WIDGET (self->outreach_dropdown), !narrow);
+      gtk_widget_set_visible (self->record_visits_button, !narrow);
+      gtk_widget_set_visible (self->print_visits_button, !narrow);
     }
   gtk_widget_allocate (self->box, width, height, baseline, NULL);
 }
@@ -940,8 +944,8 @@ st_participants_page_measure (GtkWidget      *widget,
    * them). The box is vertical: its minimum width is its widest child's. */
   if (orientation == GTK_ORIENTATION_HORIZONTAL && !self->narrow && minimum != NULL)
     {
-      GtkWidget *hidden[] = { GTK_WIDGET (self->village_dropdown), GTK_WIDGET (self->outreach_dropdown) };
-      int spacing = gtk_box_get_spacing (GTK_BOX (self->toolbar));
+      GtkWidget *hidden[] = { GTK_WIDGET (self->village_dropdown), GTK_WIDGET (self->outreach_dropdown),
+                              self->record_visits_button, self->print_visits_button };
       int widest = 0;
 
       for (GtkWidget *child = gtk_widget_get_first_child (self->box); child; child = gtk_widget_get_next_sibling (child))
@@ -951,14 +955,14 @@ st_participants_page_measure (GtkWidget      *widget,
           if (!gtk_widget_get_visible (child))
             continue;
           gtk_widget_measure (child, orientation, -1, &child_minimum, NULL, NULL, NULL);
-          if (child == self->toolbar)
+          if (child == self->toolbar || child == self->status_bar)
             for (guint i = 0; i < G_N_ELEMENTS (hidden); i++)
-              if (gtk_widget_get_visible (hidden[i]))
+              if (gtk_widget_get_parent (hidden[i]) == child && gtk_widget_get_visible (hidden[i]))
                 {
                   int hidden_minimum = 0;
 
                   gtk_widget_measure (hidden[i], orientation, -1, &hidden_minimum, NULL, NULL, NULL);
-                  child_minimum -= hidden_minimum + spacing;
+                  child_minimum -= hidden_minimum + gtk_box_get_spacing (GTK_BOX (child));
                 }
           widest = MAX (widest, child_minimum);
         }
@@ -1049,6 +1053,8 @@ st_participants_page_class_init (StParticipantsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, village_dropdown);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, state_dropdown);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, outreach_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, record_visits_button);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, print_visits_button);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, count_label);

@@ -402,6 +402,19 @@ show_page_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (parameter, NULL));
 }
 
+/* The Overview's outreach as a file: the Reports page's export, which
+ * owns the file chooser and its encodings. */
+static void
+export_outreach_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  StWindow *self = ST_WINDOW (widget);
+  g_autofree char *format = g_strconcat ("outreach-", g_variant_get_string (parameter, NULL), NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->reports_page), "reports.export", "s", format);
+}
+
 /* A row of Overview's "Needs attention": the page with exactly the list
  * the row counts. */
 static void
@@ -1096,6 +1109,7 @@ st_window_class_init (StWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.delete-participant", "s", delete_participant_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.export-outreach", "s", export_outreach_action);
   gtk_widget_class_install_action (widget_class, "win.open-list", "s", open_list_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
