@@ -138,6 +138,7 @@ typedef struct
   int                  server_schema;   /* -1: not stated */
   char                *server_version;
   gboolean             origin_changed;  /* a pull met a restored or another server database */
+  int                  schema;          /* the laptop's, read once: the fetch thread must not touch @db */
 } Conn;
 
 typedef struct
@@ -345,7 +346,7 @@ send_once (Conn        *conn,
   /* What this laptop speaks, on every request: a server older than it
    * refuses it by name instead of refusing its changes one by one. */
   {
-    g_autofree char *schema = g_strdup_printf ("%d", st_db_get_schema_version (conn->db));
+    g_autofree char *schema = g_strdup_printf ("%d", conn->schema);
 
     soup_message_headers_replace (headers, "Shuangti-Protocol", G_STRINGIFY (ST_SYNC_PROTOCOL));
     soup_message_headers_replace (headers, "Shuangti-Schema", schema);
@@ -592,6 +593,10 @@ conn_init (Conn                *conn,
   conn->cancellable = cancellable;
   conn->server_protocol = (int) meta_int_early (db, "sync.server_protocol", 0);
   conn->server_schema = -1;
+  /* Read here, on the thread that owns the connection: a page is fetched
+   * on a thread of its own while the one before is applied, and the
+   * laptop's database handle is not to be shared between threads. */
+  conn->schema = st_db_get_schema_version (db);
   conn->session = soup_session_new_with_options ("timeout", conn->options.timeout_s,
                                                  "user-agent", "Shuangti/" PACKAGE_VERSION " ",
                                                  NULL);
@@ -1894,21 +1899,115 @@ drop_out_of_scope (Applier     *applier,
   return TRUE;
 }
 
+/* Pages are applied in groups, each group with the last page's cursor in
+ * one transaction: as if the server had sent one larger page. A county's
+ * first sync writes each index page once per group rather than once per
+ * page (the random keys of attendance touch most of an index's pages in
+ * every page of the feed); a group stays short enough that a clerk's edit
+ * made meanwhile waits at most about a second. */
+#define GROUP_MAX_ENTRIES 40000
+#define GROUP_MAX_US      (G_USEC_PER_SEC)
+/* A smaller page (an everyday sync's) is committed alone: grouping gains
+ * nothing there, and the database is free between its pages. */
+#define GROUP_MIN_PAGE    1000
+
+typedef struct
+{
+  gboolean  open;          /* a transaction holds pages not committed yet */
+  gint64    started;       /* monotonic time it began */
+  guint     entries;       /* entries applied in it */
+  gint64    pulled;        /* for the stats, once committed */
+  gint64    evicted;
+  guint64   high;          /* the highest clock seen in it */
+} Group;
+
 static gboolean
-apply_page (Conn        *conn,
-            Applier     *applier,
-            const StPage *page,
-            gboolean     from_start,
-            GError     **error)
+group_begin (Conn    *conn,
+             Group   *group,
+             GError **error)
+{
+  if (group->open)
+    return TRUE;
+  if (!st_db_begin (conn->db, error) || !check_not_restored (conn, error))
+    return FALSE;
+  group->open = TRUE;
+  group->started = g_get_monotonic_time ();
+  group->entries = 0;
+  group->pulled = group->evicted = 0;
+  group->high = 0;
+  return TRUE;
+}
+
+static void
+group_rollback (Conn  *conn,
+                Group *group)
+{
+  if (!group->open)
+    return;
+  st_db_triggers_restore (conn->db, NULL);
+  st_db_set_applying_remote (conn->db, FALSE);
+  st_db_rollback (conn->db);
+  group->open = FALSE;
+}
+
+/* Commits the pages applied so far with the last one's cursor. */
+static gboolean
+group_commit (Conn    *conn,
+              Group   *group,
+              GError **error)
 {
   StDb *db = conn->db;
-  guint64 high = (guint64) meta_int (db, "hlc_seen", 0);
-  guint64 seen_before = high;
+  gboolean ok;
+
+  if (!group->open)
+    return TRUE;
+  /* The triggers dropped for the group are back before anything is
+   * committed: no other connection ever sees a table without them. */
+  ok = st_db_triggers_restore (db, error);
+  st_db_set_applying_remote (db, FALSE);
+  if (ok && conn->offset_changed)
+    {
+      ok = set_meta_int (db, "sync.clock_offset", st_hlc_get_offset (st_db_get_clock (db)), error);
+      conn->offset_changed = FALSE;
+    }
+  if (ok && crash_at (conn, "sync-pull-before-commit", error))
+    ok = FALSE;
+  if (!ok)
+    {
+      group_rollback (conn, group);
+      return FALSE;
+    }
+  group->open = FALSE;
+  if (!st_db_commit (db, error))
+    return FALSE;
+  st_hlc_observe (st_db_get_clock (db), group->high);
+  if (conn->stats != NULL)
+    {
+      conn->stats->pulled += group->pulled;
+      conn->stats->evicted += group->evicted;
+    }
+  return TRUE;
+}
+
+/* Applies @page and its cursor in the open group (begun here if none is);
+ * the group is committed when it is large or old enough, or when @last. */
+static gboolean
+apply_page (Conn         *conn,
+            Applier      *applier,
+            Group        *group,
+            const StPage *page,
+            gboolean      from_start,
+            gboolean      last,
+            GError      **error)
+{
+  StDb *db = conn->db;
+  guint64 high, seen_before;
   gint64 evicted = 0;
   gboolean ok;
 
-  if (!st_db_begin (db, error) || !check_not_restored (conn, error))
+  if (!group_begin (conn, group, error))
     return FALSE;
+  high = seen_before = (guint64) meta_int (db, "hlc_seen", 0);
   st_db_set_applying_remote (db, TRUE);
   ok = TRUE;
   /* The feed read from its beginning (a new account on this laptop, or a
@@ -1926,8 +2025,8 @@ apply_page (Conn        *conn,
     }
   if (ok && page->server != NULL && !has_meta (db, "sync.server_id"))
     ok = st_sync_origin_store (db, page->server, error);
-  /* The triggers of the tables written go for the transaction: they do
-   * nothing while applying, but cost each INSERT a statement journal. */
+  /* The triggers of the tables written go for the group: they do nothing
+   * while applying, but cost each INSERT a statement journal. */
   for (guint i = 0, prev = 0; ok && i < page->entries->len; i++)
     {
       const StPageEntry *entry = &g_array_index (page->entries, StPageEntry, i);
@@ -1940,8 +2039,6 @@ apply_page (Conn        *conn,
     }
   for (guint i = 0; ok && i < page->entries->len; i++)
     ok = apply_entry (applier, db, page, &g_array_index (page->entries, StPageEntry, i), &high, &evicted, error);
-  ok = ok && st_db_triggers_restore (db, error);
-  st_db_set_applying_remote (db, FALSE);
 
   ok = ok && st_db_set_meta (db, "sync.cursor", page->cursor, error);
   if (ok && high != seen_before)
@@ -1956,26 +2053,18 @@ apply_page (Conn        *conn,
                               json_object_get_boolean_member_with_default (page->scope, "all_townships", FALSE) ? "1" : "0",
                               error);
     }
-  if (ok && conn->offset_changed)
-    {
-      ok = set_meta_int (db, "sync.clock_offset", st_hlc_get_offset (st_db_get_clock (db)), error);
-      conn->offset_changed = FALSE;
-    }
-  if (ok && crash_at (conn, "sync-pull-before-commit", error))
-    ok = FALSE;
   if (!ok)
     {
-      st_db_rollback (db);
+      group_rollback (conn, group);
       return FALSE;
     }
-  if (!st_db_commit (db, error))
-    return FALSE;
-  st_hlc_observe (st_db_get_clock (db), high);
-  if (conn->stats != NULL)
-    {
-      conn->stats->pulled += page->entries->len - evicted;
-      conn->stats->evicted += evicted;
-    }
+  group->entries += page->entries->len;
+  group->pulled += page->entries->len - evicted;
+  group->evicted += evicted;
+  group->high = MAX (group->high, high);
+  if (last || page->entries->len < GROUP_MIN_PAGE || group->entries >= GROUP_MAX_ENTRIES
+      || g_get_monotonic_time () - group->started >= GROUP_MAX_US)
+    return group_commit (conn, group, error);
   return TRUE;
 }
 
@@ -2101,6 +2190,7 @@ pull (Conn    *conn,
       GError **error)
 {
   Applier applier = { g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) table_info_free) };
+  Group group = { 0 };
   Fetch *next = NULL;
   gboolean from_start;
   gint64 done = 0;
@@ -2162,7 +2252,8 @@ pull (Conn    *conn,
            * harmless. */
           g_message ("the server does not know this laptop's place in its feed: reading it from the beginning");
           reply_clear (&reply);
-          ok = st_db_begin (conn->db, error) && st_db_set_meta (conn->db, "sync.cursor", NULL, error)
+          ok = group_commit (conn, &group, error)
+               && st_db_begin (conn->db, error) && st_db_set_meta (conn->db, "sync.cursor", NULL, error)
                && st_db_commit (conn->db, error);
           from_start = TRUE;
           continue;
@@ -2186,7 +2277,7 @@ pull (Conn    *conn,
         next = fetch_start (conn, page->cursor);
       if (ok)
         {
-          ok = apply_page (conn, &applier, page, from_start, error);
+          ok = apply_page (conn, &applier, &group, page, from_start, !page->more, error);
           from_start = FALSE;
           more = page->more;
         }
@@ -2206,6 +2297,15 @@ pull (Conn    *conn,
       fetch_finish (next, conn, &ignored, &unused, NULL);
       st_page_free (unused);
       reply_clear (&ignored);
+    }
+  /* Pages applied before a failure to fetch the next one, a cancel or a
+   * restored server stay applied, as if each had been committed alone. */
+  if (group.open)
+    {
+      g_autoptr(GError) commit_error = NULL;
+
+      if (!group_commit (conn, &group, ok ? error : &commit_error))
+        ok = FALSE;
     }
   g_hash_table_unref (applier.tables);
   st_db_exec (conn->db, "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000; PRAGMA cache_size = -16000", NULL);

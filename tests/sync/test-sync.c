@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 
+#include "st-demo.h"
 #include "st-test-replica.h"
 
 typedef struct
@@ -354,6 +355,49 @@ test_crash_resume (Fixture       *f,
       assert_same (f->a, f->b);
     }
   g_assert_cmpint (st_db_count_live (f->b->db, "participants"), ==, 10);
+}
+
+/* A county's first sync comes in full pages, applied several to a
+ * transaction with the last one's cursor: killed before it commits, the
+ * laptop holds none of them (no page half applied, no cursor past what it
+ * holds), and the next sync brings every row once. */
+static void
+test_large_pull_crash_resume (Fixture       *f,
+                              gconstpointer  data)
+{
+  const char *wanted = "sync-pull-before-commit";
+  StSyncFaults faults = { .crash = crash_once, .crash_data = &wanted };
+  StSyncOptions options = { .attempts = 2, .retry_base_ms = 10, .pull_limit = 1000, .faults = &faults };
+  g_autoptr(GError) error = NULL;
+  StSyncStats stats = { 0 };
+  gint64 rows;
+
+  g_assert_true (st_demo_populate (f->a->db, 2500, 2026, &error));
+  g_assert_no_error (error);
+  st_test_replica_sync_ok (f->a);
+  rows = st_test_replica_count (f->a, "SELECT count(*) FROM participants");
+  g_assert_cmpint (rows, >=, 2500);
+
+  g_assert_false (st_test_replica_sync (f->b, &options, &stats, &error));
+  g_assert_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_KILLED);
+  g_clear_error (&error);
+  st_test_replica_reopen (f->b);
+  g_assert_cmpint (st_test_replica_count (f->b, "SELECT count(*) FROM participants"), ==, 0);
+  g_assert_null (st_db_get_meta (f->b->db, "sync.cursor"));
+
+  options.faults = NULL;
+  g_assert_true (st_test_replica_sync (f->b, &options, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.requests, >=, 3);
+  g_assert_cmpint (st_test_replica_count (f->b, "SELECT count(*) FROM participants"), ==, rows);
+  assert_same (f->a, f->b);
+  /* The capture triggers dropped while applying are all back. */
+  {
+    g_autofree char *before = trigger_sql (f->a->db);
+    g_autofree char *after = trigger_sql (f->b->db);
+
+    g_assert_cmpstr (before, ==, after);
+  }
 }
 
 /* A laptop restored from a backup: its sequence numbers were used before;
@@ -774,6 +818,7 @@ main (int    argc,
   ADD ("/sync/refused-out-of-scope", test_refused_out_of_scope);
   ADD ("/sync/move-evicts", test_move_evicts);
   ADD ("/sync/crash-resume", test_crash_resume);
+  ADD ("/sync/large-pull-crash-resume", test_large_pull_crash_resume);
   ADD ("/sync/restored-from-backup", test_restored_from_backup);
   ADD ("/sync/clock-ahead", test_clock_ahead);
   ADD ("/sync/sign-out-keeps-changes", test_sign_out_keeps_changes);
