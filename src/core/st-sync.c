@@ -316,6 +316,10 @@ gzip_bytes (GBytes *bytes)
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
 }
 
+/* @gzip of send_once () and request (): FALSE (0) sends the body as it is,
+ * TRUE (1) gzips it, SEND_GZIPPED says it is gzipped already. */
+#define SEND_GZIPPED 2
+
 /* One request, once. FALSE with @error on a network failure; otherwise
  * TRUE and @reply holds the answer, whatever its status. */
 static gboolean
@@ -360,7 +364,9 @@ send_once (Conn        *conn,
     }
   if (body != NULL)
     {
-      if (gzip && g_bytes_get_size (body) > 512)
+      if (gzip == SEND_GZIPPED)
+        wire = g_bytes_ref (body);
+      else if (gzip && g_bytes_get_size (body) > 512)
         wire = gzip_bytes (body);
       if (wire != NULL)
         soup_message_headers_replace (headers, "Content-Encoding", "gzip");
@@ -1607,6 +1613,156 @@ set_aside (Conn         *conn,
   return TRUE;
 }
 
+/* A push request on a thread of its own, so that this laptop
+ * acknowledges the batch before and prepares the batch after while the
+ * server works on it. Still one request at a time: the next is sent only
+ * once this one is answered. The copy of the connection has its own
+ * session, random generator and counters, and never touches the database. */
+typedef struct
+{
+  Conn         conn;
+  StSyncStats  stats;
+  GBytes      *body;
+  Reply        reply;
+  gboolean     ok;
+  GError      *error;
+  GThread     *thread;
+} Send;
+
+static gpointer
+send_run (gpointer data)
+{
+  Send *send = data;
+
+  send->ok = request (&send->conn, "POST", "/api/v1/push", send->body, SEND_GZIPPED, TRUE, &send->reply, &send->error);
+  return NULL;
+}
+
+static void
+conn_copy_for_thread (Conn        *copy,
+                      const Conn  *conn,
+                      StSyncStats *stats)
+{
+  *copy = *conn;
+  copy->server = g_strdup (conn->server);
+  copy->session = soup_session_new_with_options ("timeout", conn->options.timeout_s,
+                                                 "user-agent", "Shuangti/" PACKAGE_VERSION " ", NULL);
+  copy->rand = conn->rand != NULL ? g_rand_new_with_seed (g_rand_int (conn->rand)) : NULL;
+  copy->last_push = NULL;
+  copy->server_version = NULL;
+  copy->stats = stats;
+  copy->offset_changed = FALSE;
+}
+
+/* What the copy learnt goes back to @conn; the copy is cleared. */
+static void
+conn_merge_from_thread (Conn        *conn,
+                        Conn        *copy,
+                        StSyncStats *stats)
+{
+  if (conn->stats != NULL)
+    {
+      conn->stats->requests += stats->requests;
+      conn->stats->bytes_sent += stats->bytes_sent;
+      conn->stats->bytes_received += stats->bytes_received;
+      if (stats->server_time > 0)
+        conn->stats->server_time = stats->server_time;
+    }
+  conn->offset_changed |= copy->offset_changed;
+  if (copy->server_protocol != conn->server_protocol && copy->server_protocol != 0)
+    conn->server_protocol = copy->server_protocol;
+  if (copy->server_schema >= 0)
+    conn->server_schema = copy->server_schema;
+  if (copy->server_version != NULL)
+    {
+      g_free (conn->server_version);
+      conn->server_version = g_steal_pointer (&copy->server_version);
+    }
+  g_clear_object (&copy->session);
+  g_free (copy->server);
+  g_clear_pointer (&copy->rand, g_rand_free);
+}
+
+static Send *
+send_start (Conn   *conn,
+            GBytes *body)
+{
+  Send *send = g_new0 (Send, 1);
+
+  conn_copy_for_thread (&send->conn, conn, &send->stats);
+  send->body = g_bytes_ref (body);
+  send->thread = g_thread_new ("st-sync-push", send_run, send);
+  return send;
+}
+
+/* Waits for the request; its answer moves to @reply. */
+static gboolean
+send_finish (Send    *send,
+             Conn    *conn,
+             Reply   *reply,
+             GError **error)
+{
+  gboolean ok;
+
+  g_thread_join (send->thread);
+  ok = send->ok;
+  if (ok)
+    *reply = send->reply;
+  else
+    {
+      reply_clear (&send->reply);
+      g_propagate_error (error, g_steal_pointer (&send->error));
+    }
+  conn_merge_from_thread (conn, &send->conn, &send->stats);
+  g_clear_error (&send->error);
+  g_bytes_unref (send->body);
+  g_free (send);
+  return ok;
+}
+
+/* A batch read from the outbox and gzipped, ready to send. */
+typedef struct
+{
+  GBytes  *wire;
+  gint64   after;          /* built from the outbox after this seq */
+  guint    max_changes;    /* with this limit */
+  gint64   last;
+  guint    n;
+} Batch;
+
+/* Frees the bytes; what the batch held (@n, @last) stays readable. */
+static void
+batch_clear (Batch *batch)
+{
+  g_clear_pointer (&batch->wire, g_bytes_unref);
+}
+
+static gboolean
+batch_build (Conn     *conn,
+             Batch    *batch,
+             gint64    after,
+             guint     max_changes,
+             GError  **error)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  batch_clear (batch);
+  batch->n = 0;
+  batch->after = after;
+  batch->max_changes = max_changes;
+  batch->last = after;
+  body = build_batch (conn, after, max_changes, &batch->last, &batch->n, error);
+  if (body == NULL)
+    return FALSE;
+  batch->wire = gzip_bytes (body);
+  if (batch->wire == NULL)
+    {
+      g_set_error_literal (error, ST_SYNC_ERROR, ST_SYNC_ERROR_DATABASE, "compressing a batch failed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 push (Conn    *conn,
       GError **error)
@@ -1616,6 +1772,9 @@ push (Conn    *conn,
   gint64 after = 0;
   guint max_changes = conn->options.max_batch;
   guint restamps = 0, epochs = 0;
+  Batch next = { 0 };
+  Reply answered = { 0 };     /* a 200 answer not acknowledged yet */
+  gboolean ok = TRUE;
 
   if (total < 0)
     return FALSE;
@@ -1625,54 +1784,91 @@ push (Conn    *conn,
     return FALSE;
   report (conn, ST_SYNC_PHASE_PUSHING, 0, total);
 
-  for (;;)
+  while (ok)
     {
-      g_autoptr(GBytes) body = NULL;
+      Batch batch = { 0 };
       Reply reply = { 0 };
-      gint64 last = after;
-      guint n = 0;
+      Send *send;
 
       if (g_cancellable_is_cancelled (conn->cancellable))
         {
           g_set_error_literal (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CANCELLED, _("Cancelled"));
-          return FALSE;
+          ok = FALSE;
+          break;
         }
-      body = build_batch (conn, after, max_changes, &last, &n, error);
-      if (body == NULL)
-        return FALSE;
-      if (n == 0)
-        break;
+      /* The batch prepared while the last request was answered, if it is
+       * still the one to send. */
+      if (next.wire != NULL && next.after == after && next.max_changes == max_changes)
+        {
+          batch = next;
+          next = (Batch) { 0 };
+        }
+      else
+        {
+          batch_clear (&next);
+          if (!batch_build (conn, &batch, after, max_changes, error))
+            {
+              batch_clear (&batch);
+              ok = FALSE;
+              break;
+            }
+        }
+      if (batch.n == 0)
+        {
+          batch_clear (&batch);
+          break;
+        }
 
       if (conn->last_push != NULL && fault (conn, conn->options.faults ? conn->options.faults->replay : 0))
         {
           Reply ignored = { 0 };
 
           /* An earlier request arriving late. */
-          send_once (conn, "POST", "/api/v1/push", conn->last_push, TRUE, TRUE, &ignored, NULL);
+          send_once (conn, "POST", "/api/v1/push", conn->last_push, SEND_GZIPPED, TRUE, &ignored, NULL);
           reply_clear (&ignored);
         }
-      if (!request (conn, "POST", "/api/v1/push", body, TRUE, TRUE, &reply, error))
-        return FALSE;
+      send = send_start (conn, batch.wire);
+      /* Meanwhile: the answer before is acknowledged, the batch after is
+       * read and gzipped. A crash before the acknowledgement sends those
+       * changes again: duplicates, harmless. */
+      if (answered.object != NULL)
+        {
+          JsonArray *results = json_object_get_array_member (answered.object, "results");
+
+          ok = acknowledge (conn, results, error);
+          reply_clear (&answered);
+        }
+      if (ok && !batch_build (conn, &next, batch.last, max_changes, error))
+        ok = FALSE;
+      if (!send_finish (send, conn, &reply, ok ? error : NULL) || !ok)
+        {
+          batch_clear (&batch);
+          reply_clear (&reply);
+          ok = FALSE;
+          break;
+        }
       g_clear_pointer (&conn->last_push, g_bytes_unref);
-      conn->last_push = g_bytes_ref (body);
+      conn->last_push = g_bytes_ref (batch.wire);
+      batch_clear (&batch);
 
       if (reply.status == 200)
         {
-          JsonArray *results = json_object_get_array_member (reply.object, "results");
-          gboolean ok = results != NULL && acknowledge (conn, results, error);
-
-          if (results == NULL)
-            g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "push answer without results");
-          reply_clear (&reply);
-          if (!ok)
-            return FALSE;
-          done += n;
+          if (json_object_get_array_member (reply.object, "results") == NULL)
+            {
+              g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "push answer without results");
+              reply_clear (&reply);
+              ok = FALSE;
+              break;
+            }
+          answered = reply;
+          done += batch.n;
           report (conn, ST_SYNC_PHASE_PUSHING, MIN (done, total), MAX (total, done));
           /* Changes added to the outbox meanwhile have higher sequence
            * numbers; a change re-queued whole (unknown_row) too. */
-          after = last;
+          after = batch.last;
           continue;
         }
+      batch_clear (&next);
 
       if (reply.status == 409 && epochs++ < 3
           && (g_strcmp0 (reply.code, "sequence_reused") == 0 || g_strcmp0 (reply.code, "stale_epoch") == 0))
@@ -1680,21 +1876,23 @@ push (Conn    *conn,
           reply_clear (&reply);
           g_message ("the server knows these sequence numbers from before: sending under a new epoch");
           if (!st_db_begin (conn->db, error) || !check_not_restored (conn, error))
-            return FALSE;
+            {
+              ok = FALSE;
+              break;
+            }
           if (!set_meta_int (conn->db, "sync.epoch", meta_int (conn->db, "sync.epoch", 0) + 1, error))
             {
               st_db_rollback (conn->db);
-              return FALSE;
+              ok = FALSE;
+              break;
             }
-          if (!st_db_commit (conn->db, error) || !check_device (conn, error))
-            return FALSE;
+          ok = st_db_commit (conn->db, error) && check_device (conn, error);
           continue;
         }
       if (reply.status == 400 && g_strcmp0 (reply.code, "clock_in_future") == 0 && restamps++ < 3)
         {
           reply_clear (&reply);
-          if (!restamp_future (conn, error))
-            return FALSE;
+          ok = restamp_future (conn, error);
           continue;
         }
       if (refused_for_good (&reply))
@@ -1702,39 +1900,50 @@ push (Conn    *conn,
           gint64 named = reply.object != NULL ? json_object_get_int_member_with_default (reply.object, "seq", -1) : -1;
           gint64 position = -1;
 
-          if (n == 1)
+          if (batch.n == 1)
             {
               /* Refused alone: it never blocks the changes after it. */
-              gboolean ok = set_aside (conn, last, &reply, error);
-
+              ok = set_aside (conn, batch.last, &reply, error);
               reply_clear (&reply);
               if (!ok)
-                return FALSE;
+                break;
               done += 1;
               report (conn, ST_SYNC_PHASE_PUSHING, MIN (done, total), MAX (total, done));
-              after = last;
+              after = batch.last;
               max_changes = conn->options.max_batch;
               continue;
             }
           /* Send the changes before the one the server names, then that one
            * alone; without a name (413), halve the batch until it is alone. */
-          if (named > after && named <= last)
+          if (named > after && named <= batch.last)
             position = query_int_2 (conn->db, "SELECT count(*) FROM outbox WHERE audit_id > ? AND audit_id < ?",
                                     after, named);
           reply_clear (&reply);
           if (position == 0)
             max_changes = 1;
-          else if (position > 0 && position < n)
+          else if (position > 0 && position < batch.n)
             max_changes = (guint) position;
           else
-            max_changes = MAX (MIN (max_changes, n) / 2, 1);
+            max_changes = MAX (MIN (max_changes, batch.n) / 2, 1);
           continue;
         }
       set_http_error (&reply, error);
       reply_clear (&reply);
-      return FALSE;
+      ok = FALSE;
     }
-  return TRUE;
+  batch_clear (&next);
+  /* The last answer, or the one before a failure: what the server has
+   * processed leaves the outbox either way. */
+  if (answered.object != NULL)
+    {
+      g_autoptr(GError) ack_error = NULL;
+      JsonArray *results = json_object_get_array_member (answered.object, "results");
+
+      if (!acknowledge (conn, results, ok ? error : &ack_error))
+        ok = FALSE;
+      reply_clear (&answered);
+    }
+  return ok;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1896,7 +2105,9 @@ drop_out_of_scope (Applier     *applier,
       if (!st_db_exec (db, sql, error))
         return FALSE;
     }
-  return TRUE;
+  /* Review items about programs and majors (no township) are the
+   * county's: a server before issue 16 sent them to every laptop. */
+  return st_db_exec (db, "DELETE FROM review_items WHERE township_code IS NULL", error);
 }
 
 /* Pages are applied in groups, each group with the last page's cursor in
@@ -2131,14 +2342,7 @@ fetch_start (Conn       *conn,
 {
   Fetch *fetch = g_new0 (Fetch, 1);
 
-  fetch->conn = *conn;
-  fetch->conn.server = g_strdup (conn->server);
-  fetch->conn.session = soup_session_new_with_options ("timeout", conn->options.timeout_s,
-                                                       "user-agent", "Shuangti/" PACKAGE_VERSION " ", NULL);
-  fetch->conn.rand = conn->rand != NULL ? g_rand_new_with_seed (g_rand_int (conn->rand)) : NULL;
-  fetch->conn.last_push = NULL;
-  fetch->conn.stats = &fetch->stats;
-  fetch->conn.offset_changed = FALSE;
+  conn_copy_for_thread (&fetch->conn, conn, &fetch->stats);
   fetch->path = pull_path (conn, cursor, FALSE);
   fetch->thread = g_thread_new ("st-sync-fetch", fetch_run, fetch);
   return fetch;
@@ -2167,19 +2371,8 @@ fetch_finish (Fetch   *fetch,
       st_page_free (fetch->page);
       g_propagate_error (error, g_steal_pointer (&fetch->error));
     }
-  if (conn->stats != NULL)
-    {
-      conn->stats->requests += fetch->stats.requests;
-      conn->stats->bytes_sent += fetch->stats.bytes_sent;
-      conn->stats->bytes_received += fetch->stats.bytes_received;
-      if (fetch->stats.server_time > 0)
-        conn->stats->server_time = fetch->stats.server_time;
-    }
-  conn->offset_changed |= fetch->conn.offset_changed;
+  conn_merge_from_thread (conn, &fetch->conn, &fetch->stats);
   g_clear_error (&fetch->error);
-  g_clear_object (&fetch->conn.session);
-  g_free (fetch->conn.server);
-  g_clear_pointer (&fetch->conn.rand, g_rand_free);
   g_free (fetch->path);
   g_free (fetch);
   return ok;

@@ -1250,7 +1250,10 @@ compare_strings (gconstpointer a,
 }
 
 /* Names the scope a cursor was issued for, so that a change of scope
- * restarts the feed. */
+ * restarts the feed. A township's scope also names the version of what it
+ * holds: "2" since review items about programs and majors are the
+ * county's only (issue 16), so that a laptop which pulled them before
+ * reads its feed again once and drops them. */
 static char *
 scope_tag (const StAccount *account)
 {
@@ -1263,6 +1266,7 @@ scope_tag (const StAccount *account)
     g_string_append (scope, "all");
   else
     {
+      g_string_append (scope, "2:");
       n = g_strv_length (account->townships);
       sorted = g_memdup2 (account->townships, (n + 1) * sizeof (char *));
       g_qsort_with_data (sorted, n, sizeof (char *), compare_strings, NULL);

@@ -283,6 +283,85 @@ test_refused_out_of_scope (Fixture       *f,
   }
 }
 
+/* Review items about programs and majors (county-wide tables, no township)
+ * reach the county's laptops only: they name county accounts and devices.
+ * A township laptop that pulled one from a server before issue 16 drops it
+ * at its next sync. */
+static void
+test_county_review_items (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(StTestReplica) t = st_test_replica_new ("township", 0);
+  g_autofree char *p = st_test_replica_add_participant (f->a, 11, "孙一", ST_TEST_TOWNSHIP_A);
+  g_autofree char *program = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *old_tag = NULL;
+  g_autofree char *old_cursor = NULL;
+  g_autofree char *attach = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Two county laptops rename one program differently, offline. */
+  g_assert_true (st_db_exec (f->a->db,
+                             "INSERT INTO programs (id, hlc, device, code, name, rules)"
+                             " VALUES (st_uuid (), st_hlc (), st_device (), 'test-program', '测试项目', '{}')", &error));
+  g_assert_no_error (error);
+  program = st_test_replica_get_text (f->a, "SELECT id FROM programs WHERE code = 'test-program'");
+  st_test_replica_sync_ok (f->a);
+  st_test_replica_sync_ok (f->b);
+  st_test_replica_set (f->a, "programs", program, "name", "测试项目（甲）");
+  st_test_replica_set (f->b, "programs", program, "name", "测试项目（乙）");
+  st_test_replica_sync_ok (f->a);
+  st_test_replica_sync_ok (f->b);
+  st_test_replica_sync_ok (f->a);
+  g_assert_cmpint (st_test_replica_count (f->a, "SELECT count(*) FROM review_items WHERE tbl = 'programs'"), ==, 1);
+  g_assert_cmpint (st_test_replica_count (f->b, "SELECT count(*) FROM review_items WHERE tbl = 'programs'"), ==, 1);
+
+  /* The township laptop gets the program and its township's people, not
+   * the review item. */
+  st_test_replica_sign_in (t, f->server, "qiaoma");
+  st_test_replica_sync_ok (t);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM participants"), ==, 1);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM programs WHERE code = 'test-program'"), ==, 1);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM review_items"), ==, 0);
+  g_assert_cmpint (st_sync_count_items (t->db), ==, 0);
+
+  /* As an older server left it: the item on the township laptop, and a
+   * cursor issued for the township scope of then (its tag did not name
+   * the version of what the township holds). */
+  attach = sqlite3_mprintf ("ATTACH DATABASE %Q AS county", f->a->path);
+  st_db_set_applying_remote (t->db, TRUE);
+  g_assert_true (st_db_exec (t->db, attach, &error));
+  g_assert_true (st_db_exec (t->db, "INSERT INTO review_items SELECT * FROM county.review_items", &error));
+  g_assert_true (st_db_exec (t->db, "DETACH DATABASE county", &error));
+  st_db_set_applying_remote (t->db, FALSE);
+  g_assert_no_error (error);
+  sqlite3_free (attach);
+  attach = NULL;
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM review_items"), ==, 1);
+  cursor = st_db_get_meta (t->db, "sync.cursor");
+  g_assert_nonnull (strrchr (cursor, '.'));
+  {
+    g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, ST_TEST_TOWNSHIP_A ",", -1);
+
+    old_tag = g_strndup (digest, 8);
+  }
+  old_cursor = g_strdup_printf ("%.*s.%s", (int) (strrchr (cursor, '.') - cursor), cursor, old_tag);
+  g_assert_true (st_db_begin (t->db, &error) && st_db_set_meta (t->db, "sync.cursor", old_cursor, &error)
+                 && st_db_commit (t->db, &error));
+  g_assert_no_error (error);
+
+  st_test_replica_sync_ok (t);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM review_items"), ==, 0);
+  g_assert_cmpint (st_sync_count_pending (t->db), ==, 0);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM participants"), ==, 1);
+  {
+    g_autofree char *dt = st_test_digest (t->db, (const char * const *) t->townships);
+    g_autofree char *da = st_test_digest (f->a->db, (const char * const *) t->townships);
+
+    g_assert_cmpstr (dt, ==, da);
+  }
+}
+
 /* A participant moved to another township leaves the laptops of the old one. */
 static void
 test_move_evicts (Fixture       *f,
@@ -816,6 +895,7 @@ main (int    argc,
   ADD ("/sync/delete-reaches-other", test_delete_reaches_other);
   ADD ("/sync/nothing-to-do", test_nothing_to_do);
   ADD ("/sync/refused-out-of-scope", test_refused_out_of_scope);
+  ADD ("/sync/county-review-items", test_county_review_items);
   ADD ("/sync/move-evicts", test_move_evicts);
   ADD ("/sync/crash-resume", test_crash_resume);
   ADD ("/sync/large-pull-crash-resume", test_large_pull_crash_resume);
