@@ -864,6 +864,7 @@ typedef struct
   char      *table;
   GPtrArray *columns;      /* char * */
   char      *upsert_sql;
+  sqlite3_stmt *upsert;    /* prepared once per pull: a lookup of its text per entry cost more */
   gboolean   scoped;       /* has township_code */
   gboolean   review_items;
 } TableInfo;
@@ -874,6 +875,7 @@ table_info_free (TableInfo *info)
   g_free (info->table);
   g_ptr_array_unref (info->columns);
   g_free (info->upsert_sql);
+  g_clear_pointer (&info->upsert, sqlite3_finalize);
   g_free (info);
 }
 
@@ -2033,9 +2035,15 @@ apply_entry (Applier          *applier,
   if ((guint64) entry->hlc > *high)
     *high = (guint64) entry->hlc;
 
-  stmt = st_db_prepare (db, info->upsert_sql, error);
-  if (stmt == NULL)
-    return FALSE;
+  if (info->upsert == NULL)
+    {
+      int prepared = sqlite3_prepare_v3 (st_db_get_handle (db), info->upsert_sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                         &info->upsert, NULL);
+
+      if (prepared != SQLITE_OK)
+        return st_db_set_error (db, prepared, _("applying changes from the server"), error);
+    }
+  stmt = info->upsert;
   sqlite3_bind_text (stmt, index++, entry->row, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, index++, entry->hlc);
   sqlite3_bind_text (stmt, index++, entry->device, -1, SQLITE_STATIC);
