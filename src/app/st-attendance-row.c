@@ -49,8 +49,9 @@ show_entry (StAttendanceRow *self)
     {
       gtk_widget_add_css_class (GTK_WIDGET (self), "partial");
       /* Translators: "<name>: present for 90 of 120 minutes" (for screen readers) */
-      description = g_strdup_printf (_("%s: present for %d of %d minutes"), self->entry->name,
-                                     self->entry->minutes, self->session_minutes);
+      description = g_strdup_printf (ngettext ("%s: present for %d of %d minute",
+                                               "%s: present for %d of %d minutes", self->session_minutes),
+                                     self->entry->name, self->entry->minutes, self->session_minutes);
     }
   else
     {

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "st-attendance-sheet-private.h"
+#include "st-class-util.h"
 #include "st-classwork.h"
 #include "st-records.h"
 
@@ -465,12 +466,8 @@ st_attendance_sheet_load (StAttendanceSheet  *self,
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
 
   gtk_label_set_text (self->title_label, klass->name);
-  if (self->session->minutes % 60 == 0)
-    /* Translators: the length of a session in hours (学时) */
-    hours = g_strdup_printf (ngettext ("%d hour", "%d hours", self->session->minutes / 60),
-                             self->session->minutes / 60);
-  else
-    hours = g_strdup_printf (_("%d minutes"), self->session->minutes);
+  /* In hours, as everywhere (90 minutes: "1.5 hours"). */
+  hours = st_class_format_hours_text (self->session->minutes);
   subtitle = g_strdup_printf ("%s · %s · %s · %s", self->session->date, hours,
                               st_session_mode_to_display (self->session->mode),
                               st_session_subject_to_display (self->session->subject));

@@ -3,8 +3,7 @@
 
 #include "config.h"
 
-#include <math.h>
-
+#include "st-bar-chart.h"
 #include "st-chart.h"
 
 void
@@ -13,40 +12,34 @@ st_chart_bar_clear (StChartBar *bar)
   g_clear_pointer (&bar->label, g_free);
 }
 
-static double
-nice_step (double max)
+static PangoLayout *
+chart_text (const char *text,
+            gboolean    bold,
+            gpointer    widget)
 {
-  double raw = max / 4, magnitude, residual;
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+  PangoAttrList *attrs = pango_attr_list_new ();
 
-  if (raw <= 0)
-    return 1;
-  magnitude = pow (10, floor (log10 (raw)));
-  residual = raw / magnitude;
-  return magnitude * (residual > 5 ? 10 : residual > 2 ? 5 : residual > 1 ? 2 : 1);
+  pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
+  if (bold)
+    pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  return layout;
 }
 
 static void
-show_text (GtkWidget     *widget,
-           cairo_t       *cr,
-           const char    *text,
-           double         x,
-           double         y,
-           double         xalign,
-           gboolean       small)
+show_legend (GtkWidget  *widget,
+             cairo_t    *cr,
+             const char *text,
+             double      x,
+             double      y)
 {
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  g_autoptr(PangoLayout) layout = chart_text (text, FALSE, widget);
   int w, h;
 
-  if (small)
-    {
-      PangoAttrList *attrs = pango_attr_list_new ();
-
-      pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
-      pango_layout_set_attributes (layout, attrs);
-      pango_attr_list_unref (attrs);
-    }
   pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, x - w * xalign, y - h / 2.0);
+  cairo_move_to (cr, x, y - h / 2.0);
   pango_cairo_show_layout (cr, layout);
 }
 
@@ -61,81 +54,57 @@ st_chart_draw (GtkWidget        *widget,
                const char       *target_legend)
 {
   GdkRGBA fg;
-  double max = 0, step, left = 56, right = 12, top = 28, bottom = 40, plot_w, plot_h, slot;
+  double left = 56, right = 12, top = 28, bottom = 40;
+  g_autofree StBarChartBar *chart_bars = NULL;
+  StBarChartStyle style = {
+    .layout = chart_text,
+    .user_data = widget,
+    .bar = { 0x35 / 255.0, 0x84 / 255.0, 0xe4 / 255.0, 1 },
+    .target = { 0xe0 / 255.0, 0x1b / 255.0, 0x24 / 255.0, 1 },
+    .grid_width = 1,
+    .pixel_grid = TRUE,
+    .bar_share = 0.6,
+    .target_style = ST_BAR_CHART_TARGET_MARK,
+    .target_width = 2.5,
+    .axis_gap = 6,
+    .value_gap = 2,
+    .label_gap = 5,
+    .min_value_slot = 30,
+    .min_label_slot = 48,
+  };
   gboolean any_target = FALSE;
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
 
-  for (guint i = 0; i < n_bars; i++)
-    {
-      max = MAX (max, bars[i].value);
-      if (bars[i].target >= 0)
-        {
-          max = MAX (max, bars[i].target);
-          any_target = TRUE;
-        }
-    }
   if (n_bars == 0 || width < left + right + 20 || height < top + bottom + 20)
     return;
-  step = nice_step (max);
-  max = MAX (step, ceil (max / step) * step);
-  plot_w = width - left - right;
-  plot_h = height - top - bottom;
-  slot = plot_w / n_bars;
-
-  /* Grid lines and their values. */
-  cairo_set_line_width (cr, 1);
-  for (double v = 0; v <= max + step / 2; v += step)
-    {
-      double y = top + plot_h - v / max * plot_h;
-      g_autofree char *text = g_strdup_printf ("%.0f", v);
-
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.15);
-      cairo_move_to (cr, left, floor (y) + 0.5);
-      cairo_line_to (cr, left + plot_w, floor (y) + 0.5);
-      cairo_stroke (cr);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.7);
-      show_text (widget, cr, text, left - 6, y, 1.0, TRUE);
-    }
-
-  /* The bars, the value above each, the label under it. Labels that would
-   * overlap are shown for every other bar only. */
+  /* Greys of the theme's text colour, so that the chart follows dark
+   * mode. */
+  style.current_bar = style.bar;
+  style.grid = (StBarChartColor) { fg.red, fg.green, fg.blue, 0.15 };
+  style.baseline = style.grid;
+  style.axis_text = (StBarChartColor) { fg.red, fg.green, fg.blue, 0.7 };
+  style.text = (StBarChartColor) { fg.red, fg.green, fg.blue, 0.9 };
+  style.muted_text = style.axis_text;
+  chart_bars = g_new0 (StBarChartBar, n_bars);
   for (guint i = 0; i < n_bars; i++)
     {
-      double x = left + i * slot + slot * 0.2;
-      double w = slot * 0.6;
-      double h = bars[i].value / max * plot_h;
-      g_autofree char *value = g_strdup_printf ("%.0f", bars[i].value);
-      guint every = slot < 48 ? (guint) ceil (48 / slot) : 1;
-
-      cairo_set_source_rgb (cr, 0x35 / 255.0, 0x84 / 255.0, 0xe4 / 255.0);
-      cairo_rectangle (cr, x, top + plot_h - h, w, h);
-      cairo_fill (cr);
-      if (bars[i].target >= 0)
-        {
-          double ty = top + plot_h - bars[i].target / max * plot_h;
-
-          cairo_set_source_rgb (cr, 0xe0 / 255.0, 0x1b / 255.0, 0x24 / 255.0);
-          cairo_set_line_width (cr, 2.5);
-          cairo_move_to (cr, x - slot * 0.1, ty);
-          cairo_line_to (cr, x + w + slot * 0.1, ty);
-          cairo_stroke (cr);
-        }
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
-      if (slot >= 30)
-        show_text (widget, cr, value, x + w / 2, top + plot_h - h - 9, 0.5, TRUE);
-      if (i % every == 0 && bars[i].label != NULL)
-        show_text (widget, cr, bars[i].label, x + w / 2, top + plot_h + 12, 0.5, TRUE);
+      chart_bars[i].value = bars[i].value;
+      chart_bars[i].target = bars[i].target;
+      chart_bars[i].label = bars[i].label;
+      any_target |= bars[i].target >= 0;
     }
+  st_bar_chart_draw (cr, &style, &(cairo_rectangle_t) { left, top, width - left - right, height - top - bottom },
+                     chart_bars, n_bars);
 
   /* Legend, top left. */
   cairo_set_source_rgb (cr, 0x35 / 255.0, 0x84 / 255.0, 0xe4 / 255.0);
   cairo_rectangle (cr, left, 6, 12, 12);
   cairo_fill (cr);
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
-  show_text (widget, cr, value_legend, left + 18, 12, 0, TRUE);
+  show_legend (widget, cr, value_legend, left + 18, 12);
   if (any_target && target_legend != NULL)
     {
       g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, value_legend);
@@ -150,7 +119,7 @@ st_chart_draw (GtkWidget        *widget,
       cairo_line_to (cr, x + 14, 12);
       cairo_stroke (cr);
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
-      show_text (widget, cr, target_legend, x + 20, 12, 0, TRUE);
+      show_legend (widget, cr, target_legend, x + 20, 12);
     }
 }
 

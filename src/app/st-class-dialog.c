@@ -16,6 +16,7 @@ struct _StClassDialog
 
   AdwEntryRow  *name_row;
   AdwComboRow  *program_row;
+  AdwComboRow  *schedule_row;
   AdwComboRow  *major_row;
   AdwComboRow  *township_row;
   AdwEntryRow  *teaching_point_row;
@@ -24,7 +25,7 @@ struct _StClassDialog
   GtkLabel     *error_label;
 
   StDb         *db;
-  GPtrArray    *program_codes;
+  GPtrArray    *programs;       /* StProgram, in the program row's order */
   GPtrArray    *majors;
   GPtrArray    *township_codes;
 };
@@ -42,6 +43,28 @@ on_changed (StClassDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.create", name != NULL && *name != '\0');
 }
 
+/* The two schedules in the program's words, its own chosen; none for a
+ * training (its hours are its own). */
+static void
+fill_schedules (StClassDialog *self)
+{
+  guint i = adw_combo_row_get_selected (self->program_row);
+  const StProgram *p = i < self->programs->len ? g_ptr_array_index (self->programs, i) : NULL;
+  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->schedule_row), p != NULL && p->kind != ST_PROGRAM_TRAINING);
+  if (p == NULL || p->kind == ST_PROGRAM_TRAINING)
+    return;
+  for (StSchedule s = ST_SCHEDULE_MONTHLY; s <= ST_SCHEDULE_BLOCKS; s++)
+    {
+      g_autofree char *text = st_schedule_describe (p, s);
+
+      gtk_string_list_append (choices, text);
+    }
+  adw_combo_row_set_model (self->schedule_row, G_LIST_MODEL (choices));
+  adw_combo_row_set_selected (self->schedule_row, st_program_schedule (p, NULL) == ST_SCHEDULE_BLOCKS ? 1 : 0);
+}
+
 static void
 create_action (GtkWidget  *widget,
                const char *action_name,
@@ -56,8 +79,16 @@ create_action (GtkWidget  *widget,
   guint township = adw_combo_row_get_selected (self->township_row);
 
   klass->name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
-  if (program < self->program_codes->len)
-    klass->program_code = g_strdup (g_ptr_array_index (self->program_codes, program));
+  if (program < self->programs->len)
+    {
+      const StProgram *p = g_ptr_array_index (self->programs, program);
+      StSchedule chosen = adw_combo_row_get_selected (self->schedule_row) == 1 ? ST_SCHEDULE_BLOCKS : ST_SCHEDULE_MONTHLY;
+
+      klass->program_code = g_strdup (p->code);
+      /* The program's own choice is kept as none: it follows the program. */
+      if (gtk_widget_get_visible (GTK_WIDGET (self->schedule_row)) && chosen != st_program_schedule (p, NULL))
+        klass->schedule = g_strdup (st_schedule_to_code (chosen));
+    }
   if (major < self->majors->len)
     klass->major = g_strdup (g_ptr_array_index (self->majors, major));
   if (township < self->township_codes->len)
@@ -100,7 +131,7 @@ st_class_dialog_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_CLASS_DIALOG);
   g_clear_object (&self->db);
-  g_clear_pointer (&self->program_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->programs, g_ptr_array_unref);
   g_clear_pointer (&self->majors, g_ptr_array_unref);
   g_clear_pointer (&self->township_codes, g_ptr_array_unref);
 
@@ -121,6 +152,7 @@ st_class_dialog_class_init (StClassDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-class-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, StClassDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, StClassDialog, program_row);
+  gtk_widget_class_bind_template_child (widget_class, StClassDialog, schedule_row);
   gtk_widget_class_bind_template_child (widget_class, StClassDialog, major_row);
   gtk_widget_class_bind_template_child (widget_class, StClassDialog, township_row);
   gtk_widget_class_bind_template_child (widget_class, StClassDialog, teaching_point_row);
@@ -137,7 +169,7 @@ static void
 st_class_dialog_init (StClassDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->program_codes = g_ptr_array_new_with_free_func (g_free);
+  self->programs = g_ptr_array_new_with_free_func ((GDestroyNotify) st_program_free);
   self->majors = g_ptr_array_new_with_free_func (g_free);
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
 }
@@ -152,20 +184,20 @@ st_class_dialog_new (GtkWindow   *parent,
   g_autoptr(GtkStringList) programs = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) majors = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) townships = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) program_list = st_program_list (db, NULL);
+  GPtrArray *program_list = st_program_list (db, NULL);
   g_autoptr(GPtrArray) major_list = st_majors_list (db, NULL);
   g_autoptr(GPtrArray) township_list = st_divisions_townships (divisions);
   g_autofree char *today = st_date_today ();
   guint selected = 0;
 
   self->db = g_object_ref (db);
-  for (guint i = 0; program_list != NULL && i < program_list->len; i++)
+  if (program_list != NULL)
     {
-      StProgram *p = g_ptr_array_index (program_list, i);
-
-      g_ptr_array_add (self->program_codes, g_strdup (p->code));
-      gtk_string_list_append (programs, st_class_program_name (p));
+      g_clear_pointer (&self->programs, g_ptr_array_unref);
+      self->programs = program_list;
     }
+  for (guint i = 0; i < self->programs->len; i++)
+    gtk_string_list_append (programs, st_class_program_name (g_ptr_array_index (self->programs, i)));
   for (guint i = 0; major_list != NULL && i < major_list->len; i++)
     {
       g_ptr_array_add (self->majors, g_strdup (g_ptr_array_index (major_list, i)));
@@ -181,6 +213,8 @@ st_class_dialog_new (GtkWindow   *parent,
       gtk_string_list_append (townships, d->name);
     }
   adw_combo_row_set_model (self->program_row, G_LIST_MODEL (programs));
+  g_signal_connect_object (self->program_row, "notify::selected", G_CALLBACK (fill_schedules), self, G_CONNECT_SWAPPED);
+  fill_schedules (self);
   adw_combo_row_set_model (self->major_row, G_LIST_MODEL (majors));
   adw_combo_row_set_model (self->township_row, G_LIST_MODEL (townships));
   adw_combo_row_set_selected (self->township_row, selected);

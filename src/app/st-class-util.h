@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 
 /* Minutes as hours (学时): "16", "7.5". Newly allocated. */
 char       *st_class_format_hours  (gint64           minutes);
+/* The same with its word, in the right plural form: "8 hours". */
+char       *st_class_format_hours_text (gint64          minutes);
 /* The program's name in the language of the interface. */
 const char *st_class_program_name  (const StProgram *program);
 

@@ -15,6 +15,7 @@
 #include "st-participant.h"
 #include "st-participant-query.h"
 #include "st-program.h"
+#include "st-schedule.h"
 
 struct _StClassView
 {
@@ -142,6 +143,16 @@ progress_text (StClassView         *self,
       hours = g_strdup_printf (_("Concentrated %s / %s h · self-study and online %s / %s h"),
                                done, needed, study, study_needed);
     }
+  /* §(六)2–3: credits, when someone has some or the program asks for them. */
+  if (e->credits > 0 || (self->program != NULL && self->program->min_credits > 0))
+    {
+      /* Translators: appended to a participant's hours: " · 4 credits" */
+      g_autofree char *credits = g_strdup_printf (ngettext (" · %u credit", " · %u credits", e->credits), e->credits);
+      char *with = g_strconcat (hours, credits, NULL);
+
+      g_free (hours);
+      hours = with;
+    }
   if (*missing == '\0')
     return g_strdup_printf ("%s\n%s", hours, st_outcome_to_display (e->outcome));
   /* Translators: "<hours>\nStill missing: <what>" */
@@ -182,8 +193,17 @@ show_progress (StClassView *self,
           g_hash_table_insert (self->progress, g_strdup (e->participant_id), g_strdup (text));
         }
     }
-  /* Translators: the class's progress: "12 short of hours · 3 eligible to graduate" */
-  summary = g_strdup_printf (_("%u short of hours · %u eligible to graduate"), short_of_hours, eligible);
+  {
+    /* Translators: the class's progress, first part: "12 short of hours" */
+    g_autofree char *short_text = g_strdup_printf (ngettext ("%u short of hours", "%u short of hours", short_of_hours),
+                                                   short_of_hours);
+    /* Translators: the class's progress, second part: "3 eligible to graduate" */
+    g_autofree char *eligible_text = g_strdup_printf (ngettext ("%u eligible to graduate", "%u eligible to graduate",
+                                                                eligible), eligible);
+
+    /* Translators: the two parts of a class's progress */
+    summary = g_strdup_printf (_("%s · %s"), short_text, eligible_text);
+  }
   gtk_label_set_text (self->progress_label, summary);
 }
 
@@ -489,6 +509,27 @@ fill (StClassView *self)
       g_autofree char *trainers = g_strjoinv (_(", "), self->klass->trainers);
 
       g_string_append_printf (subtitle, " · %s", trainers);
+    }
+  /* Annex 6 §(五)4: the class's schedule of concentrated teaching, and
+   * whether it is kept (as of today). */
+  if (self->program != NULL && self->program->kind == ST_PROGRAM_DIPLOMA)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+      StScheduleStatus status;
+
+      if (st_class_schedule_status (self->db, self->klass->id, today, &status, &error))
+        {
+          g_autofree char *kind = st_schedule_describe (self->program, status.schedule);
+          g_autofree char *held = st_schedule_status_describe (self->program, &status);
+
+          g_string_append (subtitle, "\n");
+          /* Translators: "Schedule: A day of 8 hours each month — 0 of 8 hours this month, behind" */
+          g_string_append_printf (subtitle, status.behind ? _("Schedule: %s — %s, behind") : _("Schedule: %s — %s"),
+                                  kind, held);
+        }
+      else
+        g_clear_error (&error);
     }
   gtk_label_set_text (self->subtitle_label, subtitle->str);
 

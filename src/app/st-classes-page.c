@@ -9,6 +9,7 @@
 #include "st-class-item.h"
 #include "st-class-util.h"
 #include "st-classes-page-private.h"
+#include "st-filter-chip.h"
 #include "st-display.h"
 #include "st-participant.h"
 #include "st-program.h"
@@ -28,6 +29,9 @@ struct _StClassesPage
   GtkListView       *class_list;
   GtkSpinner        *spinner;
   GtkLabel          *count_label;
+  StFilterChip      *only_chip;
+  char              *made_session;     /* made by Today's Session, no attendance saved yet */
+  GHashTable        *only;             /* class ids another page asked for, or NULL */
   StClassView       *class_view;
   StAttendanceSheet *sheet;
   StRole            *role;        /* what the user may see; NULL = everything */
@@ -139,6 +143,7 @@ class_visible (StClassesPage *self,
                const char    *major)
 {
   return (self->role == NULL || st_role_sees_class (self->role, c))
+         && (self->only == NULL || g_hash_table_contains (self->only, c->id))
          && (township == NULL || g_strcmp0 (c->township_code, township) == 0)
          && (program == NULL || g_strcmp0 (c->program_code, program) == 0)
          && (major == NULL || g_strcmp0 (c->major, major) == 0);
@@ -498,6 +503,22 @@ open_session_action (GtkWidget  *widget,
 static void
 leave_sheet (StClassesPage *self)
 {
+  /* Today's session, left without its attendance: not kept as a session
+   * nobody attended. */
+  if (self->made_session != NULL)
+    {
+      g_autofree char *id = g_steal_pointer (&self->made_session);
+      g_autoptr(GError) error = NULL;
+      gboolean discarded = FALSE;
+
+      if (!st_session_discard_unattended (self->db, id, &discarded, &error))
+        toast (self, error->message);
+      else if (discarded)
+        {
+          self->class_stale = TRUE;
+          toast (self, _("Today’s session removed: no attendance was saved."));
+        }
+    }
   if (self->class_stale)
     {
       self->class_stale = FALSE;
@@ -579,6 +600,54 @@ clear_filters_action (GtkWidget  *widget,
   gtk_drop_down_set_selected (self->program_dropdown, 0);
   gtk_drop_down_set_selected (self->major_dropdown, 0);
   self->filling = FALSE;
+  g_clear_pointer (&self->only, g_hash_table_unref);
+  st_filter_chip_set_label (self->only_chip, NULL);
+  refilter (self);
+}
+
+static void
+show_all_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  StClassesPage *self = ST_CLASSES_PAGE (widget);
+
+  g_clear_pointer (&self->only, g_hash_table_unref);
+  st_filter_chip_set_label (self->only_chip, NULL);
+  refilter (self);
+}
+
+void
+st_classes_page_show_only (StClassesPage      *self,
+                           const char * const *class_ids,
+                           const char         *label)
+{
+  g_return_if_fail (ST_IS_CLASSES_PAGE (self));
+
+  g_clear_pointer (&self->only, g_hash_table_unref);
+  if (class_ids != NULL)
+    {
+      self->only = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; class_ids[i] != NULL; i++)
+        g_hash_table_add (self->only, g_strdup (class_ids[i]));
+    }
+  /* The other filters would hide some of them: everything they asked for. */
+  self->filling = TRUE;
+  gtk_drop_down_set_selected (self->township_dropdown, 0);
+  gtk_drop_down_set_selected (self->program_dropdown, 0);
+  gtk_drop_down_set_selected (self->major_dropdown, 0);
+  self->filling = FALSE;
+  st_filter_chip_set_label (self->only_chip, class_ids != NULL ? label : NULL);
+  /* Back to the list: from a sheet with changes, the person is asked. */
+  for (guint i = 0; i < 2 && !g_str_equal (gtk_stack_get_visible_child_name (self->stack), "list"); i++)
+    if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "sheet")
+        && st_attendance_sheet_get_dirty (self->sheet))
+      {
+        gtk_widget_activate_action (GTK_WIDGET (self), "classes.back", NULL);
+        break;
+      }
+    else
+      gtk_widget_activate_action (GTK_WIDGET (self), "classes.back", NULL);
   refilter (self);
 }
 
@@ -720,6 +789,8 @@ today_action (GtkWidget  *widget,
     }
   st_class_view_reload (self->class_view);
   open_session (self, s->id);
+  g_free (self->made_session);
+  self->made_session = g_strdup (s->id);
   hours = st_class_format_hours (s->minutes);
   /* Translators: "Today’s session: 8 h, Literacy and numeracy" */
   message = g_strdup_printf (_("Today’s session: %s h, %s"), hours, st_session_subject_to_display (s->subject));
@@ -734,6 +805,7 @@ on_sheet_saved (StClassesPage *self)
   /* Translators: "Attendance saved: 38 / 40 present" */
   message = g_strdup_printf (_("Attendance saved: %u / %u present"), st_attendance_sheet_get_present (self->sheet),
                              st_attendance_sheet_get_total (self->sheet));
+  g_clear_pointer (&self->made_session, g_free);
   /* The trainer waits for Save: the class view is read again when they go
    * back to it, not now. */
   self->class_stale = TRUE;
@@ -972,6 +1044,8 @@ st_classes_page_dispose (GObject *object)
   g_clear_pointer (&self->program_codes, g_ptr_array_unref);
   g_clear_pointer (&self->majors, g_ptr_array_unref);
   g_clear_pointer (&self->last_toast, g_free);
+  g_clear_pointer (&self->only, g_hash_table_unref);
+  g_clear_pointer (&self->made_session, g_free);
 
   G_OBJECT_CLASS (st_classes_page_parent_class)->dispose (object);
 }
@@ -985,6 +1059,7 @@ st_classes_page_class_init (StClassesPageClass *klass)
   object_class->dispose = st_classes_page_dispose;
 
   g_type_ensure (ST_TYPE_CLASS_VIEW);
+  g_type_ensure (ST_TYPE_FILTER_CHIP);
   g_type_ensure (ST_TYPE_CLASS_ITEM);
   g_type_ensure (ST_TYPE_ATTENDANCE_SHEET);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-classes-page.ui");
@@ -996,6 +1071,7 @@ st_classes_page_class_init (StClassesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StClassesPage, class_list);
   gtk_widget_class_bind_template_child (widget_class, StClassesPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, StClassesPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, StClassesPage, only_chip);
   gtk_widget_class_bind_template_child (widget_class, StClassesPage, class_view);
   gtk_widget_class_bind_template_child (widget_class, StClassesPage, sheet);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
@@ -1003,6 +1079,7 @@ st_classes_page_class_init (StClassesPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "classes.new-class", NULL, new_class_action);
   gtk_widget_class_install_action (widget_class, "classes.clear-filters", NULL, clear_filters_action);
+  gtk_widget_class_install_action (widget_class, "classes.show-all", NULL, show_all_action);
   gtk_widget_class_install_action (widget_class, "classes.open-class", "s", open_class_action);
   gtk_widget_class_install_action (widget_class, "classes.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "classes.open-session", "s", open_session_action);

@@ -23,5 +23,11 @@ void st_classes_page_set_role (StClassesPage *self,
                                StRole        *role);
 /* Reads the classes again (after a sync, an import). */
 void st_classes_page_reload (StClassesPage *self);
+/* Shows only the classes @class_ids (NULL: all again), saying why with
+ * @label ("Classes without a session this month") above the list; the
+ * other filters are cleared. */
+void st_classes_page_show_only (StClassesPage      *self,
+                                const char * const *class_ids,
+                                const char         *label);
 
 G_END_DECLS

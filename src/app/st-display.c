@@ -178,3 +178,76 @@ st_display_fit_column (GtkColumnViewColumn *column,
     width = MAX (width, text_width (widget, samples[i], monospace));
   gtk_column_view_column_set_fixed_width (column, width + padding);
 }
+
+/* TRUE when the interface is in Chinese (or Japanese, Korean): the first
+ * language asked for that is not the untranslated C or English. */
+static gboolean
+interface_is_cjk (void)
+{
+  const char * const *names = g_get_language_names ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      if (g_str_equal (names[i], "C") || g_str_equal (names[i], "POSIX") || g_str_has_prefix (names[i], "en"))
+        return FALSE;
+      if (g_str_has_prefix (names[i], "zh") || g_str_has_prefix (names[i], "ja") || g_str_has_prefix (names[i], "ko"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* GTK 4.8 sizes a tooltip by the narrowest its label may be, and text
+ * without spaces may break after any character: "主菜单" came out one
+ * character per line, tall enough to cover the menu it names. A label of
+ * our own asks for the width of its text, up to about twenty characters,
+ * and wraps beyond. */
+static gboolean
+on_query_tooltip (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    user_data)
+{
+  const char *markup = gtk_widget_get_tooltip_markup (widget);
+  const char *text = gtk_widget_get_tooltip_text (widget);
+  GtkWidget *label;
+  glong n;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  label = gtk_label_new (NULL);
+  if (markup != NULL)
+    gtk_label_set_markup (GTK_LABEL (label), markup);
+  else
+    gtk_label_set_text (GTK_LABEL (label), text);
+  n = g_utf8_strlen (text, -1);
+  /* A width in characters counts narrow ones: a Chinese one is two. */
+  gtk_label_set_width_chars (GTK_LABEL (label), (int) MIN (2 * n, 40));
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_tooltip_set_custom (tooltip, label);
+  return TRUE;
+}
+
+static void
+fit_tooltips (GtkWidget *widget)
+{
+  if (gtk_widget_get_has_tooltip (widget) && !g_object_get_data (G_OBJECT (widget), "st-tooltip-fitted"))
+    {
+      g_object_set_data (G_OBJECT (widget), "st-tooltip-fitted", GINT_TO_POINTER (1));
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    fit_tooltips (child);
+}
+
+void
+st_display_fit_tooltips (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+  if (interface_is_cjk ())
+    fit_tooltips (root);
+}

@@ -50,4 +50,9 @@ void        st_display_toast_near   (GtkWidget       *widget,
                                      const char      *message,
                                      guint            timeout_s);
 
+/* Makes the tooltips of @root and the widgets in it as wide as their
+ * text when the interface is in Chinese (GTK 4.8 would put one character
+ * per line); widgets made later are not seen. */
+void        st_display_fit_tooltips (GtkWidget *root);
+
 G_END_DECLS

@@ -13,6 +13,7 @@ GtkDropDown      *st_graduation_page_get_township_dropdown (StGraduationPage *se
 GtkDropDown      *st_graduation_page_get_class_dropdown  (StGraduationPage *self);
 GtkDropDown      *st_graduation_page_get_state_dropdown  (StGraduationPage *self);
 GtkLabel         *st_graduation_page_get_counts_label    (StGraduationPage *self);
+GtkLabel         *st_graduation_page_get_selection_label (StGraduationPage *self);
 GtkWidget        *st_graduation_page_get_approve_button  (StGraduationPage *self);
 GtkWidget        *st_graduation_page_get_assess_button   (StGraduationPage *self);
 GtkWidget        *st_graduation_page_get_documents_button (StGraduationPage *self);

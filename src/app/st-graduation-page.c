@@ -16,6 +16,7 @@
 #include "st-application.h"
 #include "st-graduation-page-private.h"
 #include "st-idcard.h"
+#include "st-overview.h"
 #include "st-program.h"
 #include "st-records.h"
 
@@ -70,6 +71,7 @@ struct _StGraduationPage
   gboolean            narrow;
   GMenuModel         *menu_county;
   GMenuModel         *menu_local;
+  char               *today;            /* of the last refill, for the near-end filter */
 };
 
 G_DEFINE_FINAL_TYPE (StGraduationPage, st_graduation_page, GTK_TYPE_WIDGET)
@@ -79,10 +81,12 @@ static const struct { const char *code; const char *label; } states[] = {
   { NULL, N_("All states") },
   { "studying", N_("In study") },
   { "eligible", N_("Eligible to graduate") },
-  { "completion", N_("Completion certificate") },
+  { "completion", N_("Completion certificate due") },
   { "study_record", N_("Study record (withdrawn)") },
   { "graduated", N_("Graduated") },
   { "completed", N_("Completed") },
+  /* Not an outcome: Overview's "Needs attention" row of the same name. */
+  { "near_end", N_("Near the end, hours short") },
 };
 
 static void
@@ -171,6 +175,8 @@ item_matches (StGraduationPage *self,
     return FALSE;
   if (klass != NULL && g_strcmp0 (klass, e->class_id) != 0)
     return FALSE;
+  if (g_strcmp0 (state, "near_end") == 0)
+    return st_overview_near_end_short (e, self->today, ST_OVERVIEW_NEAR_END_DAYS);
   if (state != NULL && !g_str_equal (state, st_outcome_to_code (e->outcome)))
     return FALSE;
   return TRUE;
@@ -221,6 +227,8 @@ refill (StGraduationPage *self)
 
   if (self->items == NULL)
     return;
+  g_free (self->today);
+  self->today = st_date_today ();
   /* Another list: what was selected is not in it at the same places. */
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   shown = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->items->len);
@@ -1551,6 +1559,7 @@ st_graduation_page_finalize (GObject *object)
   g_clear_object (&self->menu_county);
   g_clear_object (&self->menu_local);
   g_free (self->last_message);
+  g_free (self->today);
 
   G_OBJECT_CLASS (st_graduation_page_parent_class)->finalize (object);
 }
@@ -1687,7 +1696,11 @@ st_graduation_page_init (StGraduationPage *self)
   self->menu_local = local_menu (self->documents_menu);
 
   for (guint i = 0; i < G_N_ELEMENTS (states); i++)
-    gtk_string_list_append (state_names, _(states[i].label));
+    /* The outcomes in the engine's words; "all" and "near the end" are
+     * the page's own. */
+    gtk_string_list_append (state_names, states[i].code != NULL && !g_str_equal (states[i].code, "near_end")
+                                         ? st_outcome_to_display (st_outcome_from_code (states[i].code))
+                                         : _(states[i].label));
   gtk_drop_down_set_model (self->state_dropdown, G_LIST_MODEL (state_names));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "graduation.approve", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "graduation.stop", FALSE);
@@ -1793,10 +1806,27 @@ st_graduation_page_get_last_message (StGraduationPage *self)
 }
 
 void
+st_graduation_page_show_state (StGraduationPage *self,
+                               const char       *state)
+{
+  g_return_if_fail (ST_IS_GRADUATION_PAGE (self));
+  /* Everyone in that state: the other filters go back to all. */
+  gtk_drop_down_set_selected (self->township_dropdown, 0);
+  gtk_drop_down_set_selected (self->class_dropdown, 0);
+  st_graduation_page_filter_state (self, state);
+}
+
+void
 st_graduation_page_filter_state (StGraduationPage *self,
                                  const char       *outcome_code)
 {
   for (guint i = 0; i < G_N_ELEMENTS (states); i++)
     if (g_strcmp0 (states[i].code, outcome_code) == 0)
       gtk_drop_down_set_selected (self->state_dropdown, i);
+}
+
+GtkLabel *
+st_graduation_page_get_selection_label (StGraduationPage *self)
+{
+  return self->selection_label;
 }

@@ -38,4 +38,11 @@ gboolean  st_graduation_page_save_certificates (StGraduationPage *self,
                                                const char       *path,
                                                GError          **error);
 
+/* Shows every enrolment in @state: an outcome code ("eligible") or
+ * "near_end" (in study, the study length ending within 90 days, hours
+ * short: Overview's "Needs attention"); the township and class filters go
+ * back to all. */
+void      st_graduation_page_show_state (StGraduationPage *self,
+                                         const char       *state);
+
 G_END_DECLS

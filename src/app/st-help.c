@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
 
 #include "st-help.h"
@@ -47,6 +48,36 @@ show_error (GtkWindow  *parent,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Neither a help viewer nor a browser that opens a window: what to
+ * install, and where the pages are meanwhile. */
+static void
+show_nothing_to_open (GtkWindow  *parent,
+                      const char *html)
+{
+  g_autofree char *folder = html != NULL ? g_path_get_dirname (html) : NULL;
+  g_autofree char *body = NULL;
+
+  if (folder != NULL)
+    body = g_strdup_printf (_("This computer has neither a help viewer nor a web browser to show the help. Install “yelp” (GNOME Help) or a web browser such as Firefox, then press F1 again. The help pages are in %s."),
+                            folder);
+  else
+    body = g_strdup (_("This computer has neither a help viewer nor a web browser to show the help. Install “yelp” (GNOME Help) or a web browser such as Firefox, then press F1 again."));
+  show_error (parent, _("Nothing Can Show the Help"), body);
+}
+
+/* A browser that runs in a terminal (w3m, lynx) needs one, which a
+ * desktop without GNOME may not have: GLib's "Unable to find terminal"
+ * would then be all the person reads. */
+static gboolean
+opens_a_window (GAppInfo *app)
+{
+  if (app == NULL)
+    return FALSE;
+  if (G_IS_DESKTOP_APP_INFO (app) && g_desktop_app_info_get_boolean (G_DESKTOP_APP_INFO (app), "Terminal"))
+    return FALSE;
+  return TRUE;
+}
+
 static void
 shown_cb (GObject      *object,
           GAsyncResult *result,
@@ -57,7 +88,12 @@ shown_cb (GObject      *object,
 
   if (!gtk_show_uri_full_finish (parent, result, &error)
       && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_error (parent, _("The Help Cannot Be Opened"), error->message);
+    {
+      g_autofree char *body = g_strdup_printf (_("%s. Install “yelp” (GNOME Help) or a web browser such as Firefox, then press F1 again."),
+                                               error->message);
+
+      show_error (parent, _("The Help Cannot Be Opened"), body);
+    }
 }
 
 static void
@@ -88,6 +124,16 @@ st_help_show (GtkWindow *parent)
   /* No yelp (a desktop other than GNOME, or a minimal install): the HTML
    * copy of the same pages, in the browser. */
   html = find_in_data_dirs ("shuangti" G_DIR_SEPARATOR_S "html", "index.html");
+  if (html != NULL)
+    {
+      g_autoptr(GAppInfo) browser = g_app_info_get_default_for_type ("text/html", TRUE);
+
+      if (!opens_a_window (browser))
+        {
+          show_nothing_to_open (parent, html);
+          return;
+        }
+    }
   if (html != NULL)
     {
       g_autofree char *uri = g_filename_to_uri (html, NULL, NULL);

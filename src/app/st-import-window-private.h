@@ -16,6 +16,15 @@ AdwComboRow *st_import_window_get_column_row  (StImportWindow *self,
                                                guint           column);
 /* The lines of the list page shown last. */
 GListModel  *st_import_window_get_list        (StImportWindow *self);
+/* The summary row of rejected, warnings, repeats or conflicts. */
+GtkWidget   *st_import_window_get_summary_row (StImportWindow *self,
+                                               const char     *which);
+/* The conflict page: one row per field of the person shown (see
+ * st-import-conflict-row.h), and its title ("Conflict 1 of 2"). */
+guint        st_import_window_get_n_conflict_fields (StImportWindow *self);
+GtkWidget   *st_import_window_get_conflict_field    (StImportWindow *self,
+                                                     guint           i);
+const char  *st_import_window_get_conflict_title    (StImportWindow *self);
 /* The last toast's title. */
 const char  *st_import_window_get_message     (StImportWindow *self);
 

@@ -7,6 +7,7 @@
 
 #include "st-display.h"
 #include "st-idcard.h"
+#include "st-import-conflict-row.h"
 #include "st-import-window-private.h"
 #include "st-participant.h"
 #include "st-participant-search.h"
@@ -80,9 +81,8 @@ struct _StImportWindow
   GtkListView     *list_view;
   AdwWindowTitle  *conflict_title;
   AdwPreferencesGroup *conflict_group;
-  GtkLabel        *conflict_field_label;
-  GtkLabel        *conflict_stored_label;
-  GtkLabel        *conflict_offered_label;
+  GtkListBox      *conflict_list;
+  GPtrArray       *conflict_rows;    /* the rows of the person shown, one per field */
 
   StDb            *db;
   StDivisions     *divisions;
@@ -96,7 +96,7 @@ struct _StImportWindow
   char            *import_path;      /* the file imported: the roster, or a remapped copy */
   StImportResult  *result;
   GListModel      *list;
-  guint            conflict;         /* the one shown */
+  guint            conflict;         /* the first field of the person shown */
   guint            resolved;
   char            *message;
   gboolean         updating_columns;
@@ -606,16 +606,49 @@ back_action (GtkWidget  *widget,
   show_summary (self);
 }
 
+/* The conflicts of one person are next to each other: the end of the
+ * person's run that starts at @start. */
+static guint
+conflict_run_end (StImportResult *r,
+                  guint           start)
+{
+  StImportConflict *first = g_ptr_array_index (r->conflicts, start);
+  guint end = start + 1;
+
+  while (end < r->conflicts->len
+         && g_strcmp0 (((StImportConflict *) g_ptr_array_index (r->conflicts, end))->participant_id,
+                       first->participant_id) == 0)
+    end++;
+  return end;
+}
+
+/* How many people the conflicts concern, and which of them starts at @start. */
+static guint
+conflict_people (StImportResult *r,
+                 guint           start,
+                 guint          *position)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < r->conflicts->len; i = conflict_run_end (r, i))
+    {
+      if (i == start && position != NULL)
+        *position = n;
+      n++;
+    }
+  return n;
+}
+
 static void
 show_conflict (StImportWindow *self)
 {
   StImportResult *r = self->result;
   StImportConflict *c;
+  GtkWidget *child;
   g_autofree char *title = NULL;
   g_autofree char *masked = NULL;
   g_autofree char *description = NULL;
-  g_autofree char *stored = NULL;
-  g_autofree char *offered = NULL;
+  guint position = 0, people, end;
 
   if (self->conflict >= r->conflicts->len)
     {
@@ -623,20 +656,35 @@ show_conflict (StImportWindow *self)
       return;
     }
   c = g_ptr_array_index (r->conflicts, self->conflict);
-  title = g_strdup_printf (_("Conflict %u of %u"), self->conflict + 1, r->conflicts->len);
+  people = conflict_people (r, self->conflict, &position);
+  end = conflict_run_end (r, self->conflict);
+  title = g_strdup_printf (_("Conflict %u of %u"), position + 1, people);
   masked = st_idcard_mask (c->id_number);
   /* Translators: "522327********002X, row 9 of the roster" */
   description = g_strdup_printf (_("%s, row %u of the roster"), masked, c->line);
-  stored = st_display_field_value (self->divisions, c->field, c->stored);
-  offered = st_display_field_value (self->divisions, c->field, c->offered);
 
   adw_window_title_set_title (self->conflict_title, title);
+  adw_window_title_set_subtitle (self->conflict_title,
+                                 _("Choose the right value of each field"));
   adw_preferences_group_set_title (self->conflict_group, c->name);
   adw_preferences_group_set_description (self->conflict_group, description);
-  gtk_label_set_text (self->conflict_field_label, c->label);
-  gtk_label_set_text (self->conflict_stored_label, stored);
-  gtk_label_set_text (self->conflict_offered_label, offered);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->conflict_list))) != NULL)
+    gtk_list_box_remove (self->conflict_list, child);
+  g_ptr_array_set_size (self->conflict_rows, 0);
+  for (guint i = self->conflict; i < end; i++)
+    {
+      StImportConflict *f = g_ptr_array_index (r->conflicts, i);
+      g_autofree char *stored = st_display_field_value (self->divisions, f->field, f->stored);
+      g_autofree char *offered = st_display_field_value (self->divisions, f->field, f->offered);
+      GtkWidget *row = st_import_conflict_row_new (f->label, stored, offered);
+
+      gtk_list_box_append (self->conflict_list, row);
+      g_ptr_array_add (self->conflict_rows, row);
+    }
   gtk_stack_set_visible_child_name (self->stack, "conflict");
+  gtk_widget_grab_focus (GTK_WIDGET (st_import_conflict_row_get_choice (g_ptr_array_index (self->conflict_rows, 0),
+                                                                        FALSE)));
 }
 
 static void
@@ -646,54 +694,68 @@ resolve_action (GtkWidget  *widget,
 {
   StImportWindow *self = ST_IMPORT_WINDOW (widget);
 
-  if (self->result != NULL)
-    show_conflict (self);
+  if (self->result != NULL && self->result->conflicts->len > 0)
+    {
+      /* All resolved: nothing left to show. */
+      if (self->conflict >= self->result->conflicts->len)
+        return;
+      show_conflict (self);
+    }
 }
 
+/* Writes the roster's values the person chose for the one shown and goes
+ * to the next. */
 static void
-keep_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+apply_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
 {
   StImportWindow *self = ST_IMPORT_WINDOW (widget);
-
-  self->conflict++;
-  show_conflict (self);
-}
-
-static void
-take_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  StImportWindow *self = ST_IMPORT_WINDOW (widget);
-  StImportConflict *c = g_ptr_array_index (self->result->conflicts, self->conflict);
+  StImportResult *r = self->result;
+  StImportConflict *c;
   g_autoptr(StParticipant) p = NULL;
   g_autoptr(GError) error = NULL;
   const StParticipantField *fields;
+  gboolean changed = FALSE;
   guint n;
 
+  if (r == NULL || self->conflict >= r->conflicts->len)
+    return;
+  c = g_ptr_array_index (r->conflicts, self->conflict);
   p = st_participant_load (self->db, c->participant_id, &error);
-  if (p != NULL)
-    {
-      fields = st_participant_fields (&n);
-      for (guint i = 0; i < n; i++)
-        if (g_str_equal (fields[i].column, c->field))
-          st_participant_field_set (p, &fields[i], c->offered);
-      /* A village code chosen replaces the name kept as written. */
-      if (g_str_equal (c->field, "village_code"))
-        g_clear_pointer (&p->village_name, g_free);
-    }
-  if (p == NULL || !st_participant_update (self->db, p, &error))
+  if (p == NULL)
     {
       toast (self, error->message);
       return;
     }
-  if (!st_participant_search_refresh_one (self->db, p->id, &error))
-    g_warning ("Could not update the search index: %s", error->message);
-  g_signal_emit (self, signals[SIGNAL_PARTICIPANT_CHANGED], 0, p->id);
-  self->resolved++;
-  self->conflict++;
+  fields = st_participant_fields (&n);
+  for (guint k = 0; k < self->conflict_rows->len; k++)
+    {
+      StImportConflict *f = g_ptr_array_index (r->conflicts, self->conflict + k);
+
+      if (!st_import_conflict_row_takes_roster (g_ptr_array_index (self->conflict_rows, k)))
+        continue;
+      for (guint i = 0; i < n; i++)
+        if (g_str_equal (fields[i].column, f->field))
+          st_participant_field_set (p, &fields[i], f->offered);
+      /* A village code chosen replaces the name kept as written. */
+      if (g_str_equal (f->field, "village_code"))
+        g_clear_pointer (&p->village_name, g_free);
+      changed = TRUE;
+    }
+  if (changed)
+    {
+      if (!st_participant_update (self->db, p, &error))
+        {
+          toast (self, error->message);
+          return;
+        }
+      if (!st_participant_search_refresh_one (self->db, p->id, &error))
+        g_warning ("Could not update the search index: %s", error->message);
+      g_signal_emit (self, signals[SIGNAL_PARTICIPANT_CHANGED], 0, p->id);
+      self->resolved++;
+    }
+  self->conflict += self->conflict_rows->len;
   show_conflict (self);
 }
 
@@ -790,6 +852,7 @@ st_import_window_finalize (GObject *object)
   g_clear_pointer (&self->preview, st_roster_preview_free);
   g_clear_pointer (&self->column_rows, g_ptr_array_unref);
   g_clear_pointer (&self->township_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->conflict_rows, g_ptr_array_unref);
   g_clear_pointer (&self->result, st_import_result_free);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->list);
@@ -846,17 +909,14 @@ st_import_window_class_init (StImportWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, conflict_title);
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, conflict_group);
-  gtk_widget_class_bind_template_child (widget_class, StImportWindow, conflict_field_label);
-  gtk_widget_class_bind_template_child (widget_class, StImportWindow, conflict_stored_label);
-  gtk_widget_class_bind_template_child (widget_class, StImportWindow, conflict_offered_label);
+  gtk_widget_class_bind_template_child (widget_class, StImportWindow, conflict_list);
 
   gtk_widget_class_install_action (widget_class, "import.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "import.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "import.show-list", "s", show_list_action);
   gtk_widget_class_install_action (widget_class, "import.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "import.resolve", NULL, resolve_action);
-  gtk_widget_class_install_action (widget_class, "import.keep", NULL, keep_action);
-  gtk_widget_class_install_action (widget_class, "import.take", NULL, take_action);
+  gtk_widget_class_install_action (widget_class, "import.apply", NULL, apply_action);
   gtk_widget_class_install_action (widget_class, "import.save-rejects", NULL, save_rejects_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -867,6 +927,7 @@ st_import_window_init (StImportWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->column_rows = g_ptr_array_new ();
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
+  self->conflict_rows = g_ptr_array_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "import.cancel", FALSE);
 }
 
@@ -942,4 +1003,42 @@ const char *
 st_import_window_get_message (StImportWindow *self)
 {
   return self->message;
+}
+
+GtkWidget *
+st_import_window_get_summary_row (StImportWindow *self,
+                                  const char     *which)
+{
+  AdwActionRow *row = NULL;
+
+  if (g_str_equal (which, "rejected"))
+    row = self->rejected_row;
+  else if (g_str_equal (which, "warnings"))
+    row = self->warnings_row;
+  else if (g_str_equal (which, "repeats"))
+    row = self->repeats_row;
+  else if (g_str_equal (which, "conflicts"))
+    row = self->conflicts_row;
+  g_return_val_if_fail (row != NULL, NULL);
+  return GTK_WIDGET (row);
+}
+
+guint
+st_import_window_get_n_conflict_fields (StImportWindow *self)
+{
+  return self->conflict_rows->len;
+}
+
+GtkWidget *
+st_import_window_get_conflict_field (StImportWindow *self,
+                                     guint           i)
+{
+  g_return_val_if_fail (i < self->conflict_rows->len, NULL);
+  return g_ptr_array_index (self->conflict_rows, i);
+}
+
+const char *
+st_import_window_get_conflict_title (StImportWindow *self)
+{
+  return adw_window_title_get_title (self->conflict_title);
 }

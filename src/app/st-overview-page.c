@@ -14,8 +14,6 @@
 #include "st-records.h"
 #include "st-report.h"
 
-/* "Near the end of the study length": within this many days. */
-#define NEAR_END_DAYS 90
 
 struct _StOverviewPage
 {
@@ -39,6 +37,8 @@ struct _StOverviewPage
   GListStore     *townships;
   GArray         *bars;         /* StChartBar */
   GCancellable   *cancellable;
+  GArray         *incomplete;     /* what the counts count: rowids … */
+  GStrv           without_session; /* … and class ids */
   gboolean        loaded;
   gboolean        loading;
 };
@@ -65,6 +65,8 @@ typedef struct
   GPtrArray  *townships;       /* StOverviewTownship */
   GHashTable *near_end;        /* township code → count */
   gint64      review;
+  GArray     *incomplete;      /* rowids */
+  GStrv       without_session; /* class ids */
 } Result;
 
 static void
@@ -73,6 +75,8 @@ result_free (Result *r)
   g_clear_pointer (&r->report, json_node_unref);
   g_clear_pointer (&r->townships, g_ptr_array_unref);
   g_clear_pointer (&r->near_end, g_hash_table_unref);
+  g_clear_pointer (&r->incomplete, g_array_unref);
+  g_clear_pointer (&r->without_session, g_strfreev);
   g_free (r);
 }
 
@@ -98,7 +102,9 @@ overview_thread (GTask        *task,
     }
   r = g_new0 (Result, 1);
   report = st_report_quarterly (db, &quarter, NULL, &error);
-  if (report == NULL || (r->townships = st_overview_townships (db, today, &error)) == NULL)
+  if (report == NULL || (r->townships = st_overview_townships (db, today, &error)) == NULL
+      || (r->incomplete = st_overview_incomplete (db, &error)) == NULL
+      || (r->without_session = st_overview_behind_schedule (db, today, &error)) == NULL)
     {
       result_free (r);
       g_task_return_error (task, g_steal_pointer (&error));
@@ -118,7 +124,7 @@ overview_thread (GTask        *task,
     {
       StEligibility *e = g_ptr_array_index (eligibility, i);
 
-      if (st_overview_near_end_short (e, today, NEAR_END_DAYS))
+      if (st_overview_near_end_short (e, today, ST_OVERVIEW_NEAR_END_DAYS))
         {
           gpointer n = g_hash_table_lookup (r->near_end, e->township_code);
 
@@ -247,7 +253,7 @@ show_result (StOverviewPage *self,
       row->participants = t->participants;
       row->incomplete = t->incomplete;
       row->classes = t->classes;
-      row->without_session = t->classes_without_session;
+      row->without_session = t->classes_behind_schedule;
     }
   g_ptr_array_sort (order, compare_codes);
 
@@ -307,13 +313,17 @@ show_result (StOverviewPage *self,
       }
     if (target != NULL && everyone && !due)
       /* Translators: "4321 participants enrolled so far; the target is 6000 by 2025-12-31 (72.0%)" */
-      text = g_strdup_printf (_("%d participants enrolled so far; the target is %d by %s (%.1f%%)."),
+      text = g_strdup_printf (ngettext ("%d participant enrolled so far; the target is %d by %s (%.1f%%).",
+                                        "%d participants enrolled so far; the target is %d by %s (%.1f%%).",
+                                        (gulong) cumulative),
                               (int) cumulative, (int) member_int (target, "participants"),
                               json_object_get_string_member (target, "date"),
                               json_object_get_double_member (target, "percent"));
     else if (target != NULL && everyone)
       /* Translators: "4321 participants enrolled so far; the target was 6000 by 2025-12-31 (72.0%)" */
-      text = g_strdup_printf (_("%d participants enrolled so far; the target was %d by %s (%.1f%%)."),
+      text = g_strdup_printf (ngettext ("%d participant enrolled so far; the target was %d by %s (%.1f%%).",
+                                        "%d participants enrolled so far; the target was %d by %s (%.1f%%).",
+                                        (gulong) cumulative),
                               (int) cumulative, (int) member_int (target, "participants"),
                               json_object_get_string_member (target, "date"),
                               json_object_get_double_member (target, "percent"));
@@ -364,6 +374,10 @@ overview_done (GObject      *source,
       gtk_stack_set_visible_child_name (self->content_stack, "error");
       return;
     }
+  g_clear_pointer (&self->incomplete, g_array_unref);
+  g_clear_pointer (&self->without_session, g_strfreev);
+  self->incomplete = g_steal_pointer (&result->incomplete);
+  self->without_session = g_steal_pointer (&result->without_session);
   show_result (self, result);
   result_free (result);
 }
@@ -461,6 +475,8 @@ st_overview_page_finalize (GObject *object)
   g_clear_object (&self->townships);
   clear_bars (self);
   g_clear_pointer (&self->bars, g_array_unref);
+  g_clear_pointer (&self->incomplete, g_array_unref);
+  g_clear_pointer (&self->without_session, g_strfreev);
 
   G_OBJECT_CLASS (st_overview_page_parent_class)->finalize (object);
 }
@@ -511,10 +527,10 @@ st_overview_page_init (StOverviewPage *self)
   st_table_add_column (self->townships_view, _("Enrolled So Far"), ST_OVERVIEW_COLUMN_ENROLLED, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("In Study"), ST_OVERVIEW_COLUMN_IN_STUDY, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Graduated"), ST_OVERVIEW_COLUMN_GRADUATED, TRUE, FALSE);
-  st_table_add_column (self->townships_view, _("Completed"), ST_OVERVIEW_COLUMN_COMPLETED, TRUE, FALSE);
+  st_table_add_column (self->townships_view, C_("enrolment state", "Completed"), ST_OVERVIEW_COLUMN_COMPLETED, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Withdrawn"), ST_OVERVIEW_COLUMN_WITHDRAWN, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Classes"), ST_OVERVIEW_COLUMN_CLASSES, TRUE, FALSE);
-  st_table_add_column (self->townships_view, _("Not Met This Month"), ST_OVERVIEW_COLUMN_NO_SESSION, TRUE, FALSE);
+  st_table_add_column (self->townships_view, _("Behind Schedule"), ST_OVERVIEW_COLUMN_NO_SESSION, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Hours Short"), ST_OVERVIEW_COLUMN_NEAR_END, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Incomplete Records"), ST_OVERVIEW_COLUMN_INCOMPLETE, TRUE, FALSE);
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
@@ -580,4 +596,18 @@ GListModel *
 st_overview_page_get_townships (StOverviewPage *self)
 {
   return G_LIST_MODEL (self->townships);
+}
+
+const GArray *
+st_overview_page_get_incomplete (StOverviewPage *self)
+{
+  g_return_val_if_fail (ST_IS_OVERVIEW_PAGE (self), NULL);
+  return self->incomplete;
+}
+
+const char * const *
+st_overview_page_get_without_session (StOverviewPage *self)
+{
+  g_return_val_if_fail (ST_IS_OVERVIEW_PAGE (self), NULL);
+  return (const char * const *) self->without_session;
 }

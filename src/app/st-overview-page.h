@@ -21,4 +21,10 @@ void st_overview_page_set_db (StOverviewPage *self,
                               StRole         *role);
 void st_overview_page_reload (StOverviewPage *self);
 
+/* What "Needs attention" counts, as last loaded (NULL before): the rowids
+ * of the participants with incomplete records, the ids of the classes
+ * without a session this month. */
+const GArray       *st_overview_page_get_incomplete      (StOverviewPage *self);
+const char * const *st_overview_page_get_without_session (StOverviewPage *self);
+
 G_END_DECLS

@@ -4,12 +4,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
 #include "st-audit.h"
 #include "st-display.h"
 #include "st-idcard.h"
 #include "st-limits.h"
 #include "st-participant.h"
+#include "st-participant-classes.h"
 #include "st-participant-editor-private.h"
 #include "st-participant-search.h"
 
@@ -38,6 +40,9 @@ struct _StParticipantEditor
   AdwEntryRow    *notes_row;
   AdwPreferencesGroup *history_group;
   GtkListBox     *history_list;
+  AdwPreferencesGroup *classes_group;
+  GtkListBox     *classes_list;
+  GCancellable   *cancellable;
   AdwPreferencesGroup *delete_group;
 
   StDb           *db;
@@ -144,29 +149,6 @@ set_row_error (GtkWidget *row,
     gtk_widget_remove_css_class (row, "error");
 }
 
-/* A mobile number has 11 digits and starts with 1; a landline its area
- * code (0 and two or three digits) and seven or eight digits. */
-static gboolean
-phone_is_valid (const char *phone)
-{
-  guint digits = 0;
-
-  if (*phone == '\0')
-    return TRUE;
-  for (const char *p = phone; *p; p++)
-    {
-      if (g_ascii_isdigit (*p))
-        digits++;
-      else if (*p != '-' && *p != ' ')
-        return FALSE;
-    }
-  if (phone[0] == '1')
-    return digits == 11 && strchr (phone, '-') == NULL;
-  if (phone[0] == '0')
-    return digits >= 10 && digits <= 12;
-  return digits == 7 || digits == 8;
-}
-
 static void
 show_derived (StParticipantEditor *self)
 {
@@ -179,7 +161,8 @@ show_derived (StParticipantEditor *self)
     {
       g_autofree char *birth = st_idcard_birth_date_string (&info);
       g_autofree char *age = st_display_age (birth);
-      g_autofree char *age_text = g_strdup_printf (_("%s years"), age);
+      /* Translators: an age, "35 years" */
+      g_autofree char *age_text = g_strdup_printf (ngettext ("%s year", "%s years", (gulong) atoi (age)), age);
 
       gtk_label_set_text (self->birth_date_label, birth);
       gtk_label_set_text (self->sex_label, st_sex_to_display (info.sex));
@@ -252,12 +235,12 @@ field_problem (StParticipantEditor *self)
   if (too_long != NULL)
     return too_long;
   set_row_error (GTK_WIDGET (self->ethnicity_row), *ethnicity && !st_ethnicity_normalize (ethnicity));
-  set_row_error (GTK_WIDGET (self->phone_row), !phone_is_valid (phone));
+  set_row_error (GTK_WIDGET (self->phone_row), !st_phone_is_valid (phone));
   if (*name == '\0')
     return g_strdup (_("Name: a participant needs a name."));
   if (*ethnicity && !st_ethnicity_normalize (ethnicity))
     return g_strdup_printf (_("Ethnicity: “%s” is not one of the 56 official names (for example 布依族, 汉族, 苗族)."), ethnicity);
-  if (!phone_is_valid (phone))
+  if (!st_phone_is_valid (phone))
     return g_strdup (_("Phone: a mobile number has 11 digits; a landline starts with its area code, as in 0859-1234567."));
   if (adw_combo_row_get_selected (self->township_row) == GTK_INVALID_LIST_POSITION)
     return g_strdup (_("Township: choose the participant’s township."));
@@ -413,6 +396,53 @@ describe_entry (StParticipantEditor *self,
 }
 
 static void
+on_classes_read (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GPtrArray) classes = NULL;
+  g_autoptr(GError) error = NULL;
+  StParticipantEditor *self;
+
+  classes = st_participant_classes_read_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = ST_PARTICIPANT_EDITOR (user_data);
+  if (classes == NULL)
+    {
+      g_warning ("Could not read the participant's classes: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < classes->len; i++)
+    {
+      StParticipantClass *c = g_ptr_array_index (classes, i);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), c->title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), c->subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      gtk_list_box_append (self->classes_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->classes_group), classes->len > 0);
+}
+
+/* The participant's classes, read in a worker: shown when they come. */
+static void
+load_classes (StParticipantEditor *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->classes_list))) != NULL)
+    gtk_list_box_remove (self->classes_list, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->classes_group), FALSE);
+  if (self->uuid == NULL)
+    return;
+  /* The callback runs only while the window is there: cancelled in dispose. */
+  st_participant_classes_read_async (self->db, self->uuid, self->cancellable, on_classes_read, self);
+}
+
+static void
 load_history (StParticipantEditor *self)
 {
   g_autoptr(GPtrArray) entries = NULL;
@@ -521,6 +551,7 @@ load (StParticipantEditor *self)
       gtk_widget_set_visible (GTK_WIDGET (self->delete_group), FALSE);
     }
   load_history (self);
+  load_classes (self);
 
   self->loading = FALSE;
   self->dirty = FALSE;
@@ -668,11 +699,22 @@ delete_action (GtkWidget  *widget,
 }
 
 static void
+st_participant_editor_dispose (GObject *object)
+{
+  StParticipantEditor *self = ST_PARTICIPANT_EDITOR (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  G_OBJECT_CLASS (st_participant_editor_parent_class)->dispose (object);
+}
+
+static void
 st_participant_editor_finalize (GObject *object)
 {
   StParticipantEditor *self = ST_PARTICIPANT_EDITOR (object);
 
   g_clear_object (&self->db);
+  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->divisions, st_divisions_unref);
   g_clear_pointer (&self->stored, st_participant_free);
   g_clear_pointer (&self->township_codes, g_ptr_array_unref);
@@ -691,6 +733,7 @@ st_participant_editor_class_init (StParticipantEditorClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  object_class->dispose = st_participant_editor_dispose;
   object_class->finalize = st_participant_editor_finalize;
   window_class->close_request = st_participant_editor_close_request;
 
@@ -723,6 +766,8 @@ st_participant_editor_class_init (StParticipantEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StParticipantEditor, notes_row);
   gtk_widget_class_bind_template_child (widget_class, StParticipantEditor, history_group);
   gtk_widget_class_bind_template_child (widget_class, StParticipantEditor, history_list);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantEditor, classes_group);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantEditor, classes_list);
   gtk_widget_class_bind_template_child (widget_class, StParticipantEditor, delete_group);
   gtk_widget_class_bind_template_callback (widget_class, on_id_number_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
@@ -739,6 +784,7 @@ static void
 st_participant_editor_init (StParticipantEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
   self->village_codes = g_ptr_array_new_with_free_func (g_free);
 }

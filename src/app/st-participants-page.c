@@ -10,6 +10,7 @@
 #endif
 
 #include "st-display.h"
+#include "st-filter-chip.h"
 #include "st-participant-item.h"
 #include "st-participant-list.h"
 #include "st-participant.h"
@@ -85,6 +86,8 @@ struct _StParticipantsPage
   GObject            *probe_b;
   int                 probe_first;
   gboolean            narrow;
+  StFilterChip       *only_chip;
+  GHashTable         *only;          /* rowids another page asked for, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (StParticipantsPage, st_participants_page, GTK_TYPE_WIDGET)
@@ -136,7 +139,7 @@ filtered (StParticipantsPage *self)
   StParticipantQuery query;
 
   fill_query (self, &query);
-  return query.township_code != NULL || query.state != NULL
+  return self->only != NULL || query.township_code != NULL || query.state != NULL
     || st_participant_query_has_terms (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
@@ -230,6 +233,17 @@ apply_search (StParticipantsPage *self,
       set_read_error (self, error);
       update_status (self);
       return;
+    }
+  /* Only those another page asked for (Overview's "Needs attention"). */
+  if (self->only != NULL)
+    {
+      GArray *kept = g_array_sized_new (FALSE, FALSE, sizeof (gint64), MIN (rowids->len, g_hash_table_size (self->only)));
+
+      for (guint i = 0; i < rowids->len; i++)
+        if (g_hash_table_contains (self->only, &g_array_index (rowids, gint64, i)))
+          g_array_append_val (kept, g_array_index (rowids, gint64, i));
+      g_array_unref (rowids);
+      rowids = kept;
     }
   /* No match: the status page stands in for the list, which keeps its
    * last rows out of sight. Emptied, GTK 4.8 would destroy the widgets of
@@ -741,7 +755,39 @@ clear_action (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_drop_down_set_selected (self->state_dropdown, 0);
   gtk_drop_down_set_selected (self->township_dropdown, 0);
+  g_clear_pointer (&self->only, g_hash_table_unref);
+  st_filter_chip_set_label (self->only_chip, NULL);
   apply_search (self, TRUE);
+}
+
+static void
+show_all_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  st_participants_page_show_only (ST_PARTICIPANTS_PAGE (widget), NULL, NULL);
+}
+
+void
+st_participants_page_show_only (StParticipantsPage *self,
+                                const GArray       *rowids,
+                                const char         *label)
+{
+  g_return_if_fail (ST_IS_PARTICIPANTS_PAGE (self));
+
+  g_clear_pointer (&self->only, g_hash_table_unref);
+  if (rowids != NULL)
+    {
+      self->only = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      for (guint i = 0; i < rowids->len; i++)
+        g_hash_table_add (self->only, g_memdup2 (&g_array_index (rowids, gint64, i), sizeof (gint64)));
+      /* The other filters would hide some of them. */
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      gtk_drop_down_set_selected (self->state_dropdown, 0);
+      gtk_drop_down_set_selected (self->township_dropdown, 0);
+    }
+  st_filter_chip_set_label (self->only_chip, rowids != NULL ? label : NULL);
+  load_base (self, TRUE);
 }
 
 static void
@@ -849,6 +895,7 @@ st_participants_page_finalize (GObject *object)
   g_clear_pointer (&self->read_error, g_free);
   g_clear_object (&self->probe_a);
   g_clear_object (&self->probe_b);
+  g_clear_pointer (&self->only, g_hash_table_unref);
 
   G_OBJECT_CLASS (st_participants_page_parent_class)->finalize (object);
 }
@@ -895,6 +942,9 @@ st_participants_page_class_init (StParticipantsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, cell_unbind);
 
   gtk_widget_class_install_action (widget_class, "participants.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "participants.show-all", NULL, show_all_action);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, only_chip);
+  g_type_ensure (ST_TYPE_FILTER_CHIP);
   gtk_widget_class_install_action (widget_class, "participants.delete-selected", NULL, delete_selected_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "participants.delete-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "participants.delete-selected", NULL);
@@ -917,7 +967,9 @@ st_participants_page_init (StParticipantsPage *self)
   self->probe_b = g_object_new (G_TYPE_OBJECT, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (states); i++)
-    gtk_string_list_append (state_names, _(states[i].label));
+    gtk_string_list_append (state_names, states[i].code != NULL
+                                         ? st_enrolment_state_to_display (states[i].code)
+                                         : _(states[i].label));
   gtk_drop_down_set_model (self->state_dropdown, G_LIST_MODEL (state_names));
 
   set_column (self, self->name_column, CELL_NAME, ST_PARTICIPANT_SORT_NAME);

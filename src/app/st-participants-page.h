@@ -32,4 +32,10 @@ void        st_participants_page_focus_search     (StParticipantsPage *self);
 void        st_participants_page_set_indexing     (StParticipantsPage *self,
                                                    gboolean            indexing);
 
+/* Shows only the participants of @rowids (NULL: everyone again), saying
+ * why with @label above the list; search and filters are cleared. */
+void        st_participants_page_show_only        (StParticipantsPage *self,
+                                                   const GArray       *rowids,
+                                                   const char         *label);
+
 G_END_DECLS

@@ -6,8 +6,10 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "st-class-util.h"
 #include "st-display.h"
 #include "st-records.h"
+#include "st-report-print.h"
 #include "st-application.h"
 #include "st-reports-page-private.h"
 
@@ -37,6 +39,8 @@ struct _StReportsPage
   GListStore     *townships;
   GListStore     *targets;
   StReport       *report;
+  GPtrArray      *retired;      /* reports replaced while a print dialog still draws them */
+  guint           printing;     /* print dialogs open */
   GArray         *bars;             /* StChartBar */
   GCancellable   *cancellable;
   char           *last_message;
@@ -92,12 +96,12 @@ count_text (gint64 n)
   return g_strdup_printf ("%" G_GINT64_FORMAT, n);
 }
 
+/* Hours as every page writes them (st_class_format_hours ()): "121",
+ * "7.5", "0.75" — never "113.0". */
 static char *
 hours_text (gint64 minutes)
 {
-  if (minutes % 60 == 0)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, minutes / 60);
-  return g_strdup_printf ("%.1f", minutes / 60.0);
+  return st_class_format_hours (minutes);
 }
 
 static GStrv
@@ -150,10 +154,23 @@ show_report (StReportsPage *self,
                             json_object_get_string_member (scope, "name"));
   gtk_label_set_text (self->period_label, period);
   funding = count_text (member_int (total, "funding_cumulative_yuan"));
-  /* Translators: the report's summary line */
-  summary = g_strdup_printf (_("%d participants so far, %d new enrolments this quarter; %d finished training (funding: %s yuan)."),
-                             (int) member_int (total, "cumulative_participants"), (int) member_int (total, "new_enrolments"),
-                             (int) member_int (total, "finished_cumulative"), funding);
+  {
+    int so_far = (int) member_int (total, "cumulative_participants");
+    int added = (int) member_int (total, "new_enrolments");
+    int finished = (int) member_int (total, "finished_cumulative");
+    /* Translators: the report's summary line, first part */
+    g_autofree char *a = g_strdup_printf (ngettext ("%d participant so far", "%d participants so far", so_far), so_far);
+    /* Translators: the report's summary line, second part */
+    g_autofree char *b = g_strdup_printf (ngettext ("%d new enrolment this quarter", "%d new enrolments this quarter",
+                                                    added), added);
+    /* Translators: the report's summary line, third part */
+    g_autofree char *c = g_strdup_printf (ngettext ("%d finished training (funding: %s yuan)",
+                                                    "%d finished training (funding: %s yuan)", finished),
+                                          finished, funding);
+
+    /* Translators: the report's summary line: "<so far>, <new>; <finished>." */
+    summary = g_strdup_printf (_("%s, %s; %s."), a, b, c);
+  }
   gtk_label_set_text (self->summary_label, summary);
 
   g_list_store_remove_all (self->townships);
@@ -310,6 +327,8 @@ report_done (GObject      *source,
       gtk_stack_set_visible_child_name (self->content_stack, "error");
       return;
     }
+  if (self->printing > 0 && self->report != NULL)
+    g_ptr_array_add (self->retired, g_steal_pointer (&self->report));
   g_clear_pointer (&self->report, st_report_free);
   self->report = g_steal_pointer (&result->report);
   show_report (self, result->json);
@@ -471,6 +490,47 @@ export_action (GtkWidget  *widget,
 }
 
 static void
+print_done (gpointer data)
+{
+  StReportsPage *self = data;
+
+  if (--self->printing == 0)
+    g_ptr_array_set_size (self->retired, 0);
+  g_object_unref (self);
+}
+
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  StReportsPage *self = ST_REPORTS_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->report == NULL)
+    return;
+  self->printing++;
+  if (!st_report_print (GTK_WINDOW (gtk_widget_get_root (widget)), self->report, print_done, g_object_ref (self), &error))
+    {
+      show_message (self, error->message);
+    }
+}
+
+gboolean
+st_reports_page_print_to_file (StReportsPage  *self,
+                               const char     *path,
+                               GError        **error)
+{
+  g_return_val_if_fail (ST_IS_REPORTS_PAGE (self), FALSE);
+  if (self->report == NULL || self->loading)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING, _("The report is still being counted."));
+      return FALSE;
+    }
+  return st_report_print_export (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->report, path, error);
+}
+
+static void
 refresh_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -558,6 +618,7 @@ st_reports_page_finalize (GObject *object)
   g_clear_object (&self->townships);
   g_clear_object (&self->targets);
   g_clear_pointer (&self->report, st_report_free);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
   clear_bars (self);
   g_clear_pointer (&self->bars, g_array_unref);
   g_free (self->last_message);
@@ -593,7 +654,8 @@ st_reports_page_class_init (StReportsPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "reports.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "reports.refresh", NULL, refresh_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "reports.export", "s", "pdf");
+  gtk_widget_class_install_action (widget_class, "reports.print", NULL, print_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "reports.print", NULL);
   /* F5 is the window's Sync Now. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "reports.refresh", NULL);
 
@@ -608,6 +670,7 @@ st_reports_page_init (StReportsPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->quarters = g_ptr_array_new_with_free_func (g_free);
+  self->retired = g_ptr_array_new_with_free_func ((GDestroyNotify) st_report_free);
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
   self->townships = g_list_store_new (ST_TYPE_TABLE_ROW);
   self->targets = g_list_store_new (ST_TYPE_TABLE_ROW);
@@ -620,7 +683,7 @@ st_reports_page_init (StReportsPage *self)
   st_table_add_column (self->townships_view, _("Participants So Far"), ST_REPORT_COLUMN_CUMULATIVE, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("In Study"), ST_REPORT_COLUMN_IN_STUDY, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Graduated"), ST_REPORT_COLUMN_GRADUATED, TRUE, FALSE);
-  st_table_add_column (self->townships_view, _("Completed"), ST_REPORT_COLUMN_COMPLETED, TRUE, FALSE);
+  st_table_add_column (self->townships_view, C_("enrolment state", "Completed"), ST_REPORT_COLUMN_COMPLETED, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Withdrawn"), ST_REPORT_COLUMN_WITHDRAWN, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Sessions"), ST_REPORT_COLUMN_SESSIONS, TRUE, FALSE);
   st_table_add_column (self->townships_view, _("Session Hours"), ST_REPORT_COLUMN_SESSION_HOURS, TRUE, FALSE);

@@ -28,6 +28,11 @@ gboolean  st_reports_page_set_quarter (StReportsPage  *self,
                                       const char      *quarter);
 /* Writes the report shown (format csv | pdf), as the file chooser's answer
  * does. */
+/* The pages the printer gets (the print operation, without its dialog),
+ * into a PDF file at @path: for the tests. Print… shows the dialog. */
+gboolean  st_reports_page_print_to_file (StReportsPage *self,
+                                         const char    *path,
+                                         GError       **error);
 gboolean  st_reports_page_export     (StReportsPage   *self,
                                       const char      *format,
                                       const char      *path,

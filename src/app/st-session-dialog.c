@@ -37,9 +37,8 @@ static const char *const subjects[] = { "literacy", "mandarin", "civic", "policy
 static void
 on_minutes_changed (StSessionDialog *self)
 {
-  g_autofree char *hours = st_class_format_hours (gtk_spin_button_get_value_as_int (self->minutes_spin));
-  /* Translators: the length of a session, "8 hours (学时)" */
-  g_autofree char *subtitle = g_strdup_printf (_("%s hours"), hours);
+  int minutes = gtk_spin_button_get_value_as_int (self->minutes_spin);
+  g_autofree char *subtitle = st_class_format_hours_text (minutes);
 
   adw_action_row_set_subtitle (self->minutes_row, subtitle);
 }

@@ -97,6 +97,17 @@ update (StSyncButton *self)
 
   gtk_label_set_text (self->account_label, account != NULL ? account : _("Not signed in"));
   gtk_widget_set_visible (GTK_WIDGET (self->sync_now_button), signed_in);
+  /* What Sync Now would send, said whatever the state (offline, failed). */
+  {
+    gint64 pending = st_sync_controller_get_pending (self->controller);
+    g_autofree char *label = pending > 0
+                             ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Sync Now: %lld Change Waiting",
+                                                             "_Sync Now: %lld Changes Waiting", (gulong) pending),
+                                                (long long) pending)
+                             : g_strdup (_("_Sync Now"));
+
+    gtk_button_set_label (self->sync_now_button, label);
+  }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.now", signed_in && !syncing);
   gtk_widget_set_visible (GTK_WIDGET (self->sign_in_button), !signed_in);
   gtk_button_set_label (self->sign_in_button, account != NULL ? _("Sign _In Again…") : _("Sign _In…"));

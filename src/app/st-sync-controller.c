@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "st-sync-controller.h"
+#include "st-sync-pin.h"
+#include "st-sync-problem.h"
 #include "st-token-store.h"
 
 #define PERIOD_S (15 * 60)
@@ -23,6 +25,7 @@ struct _StSyncController
   char          *title;
   char          *detail;
   char          *error_details;
+  char          *reason;       /* why the server cannot be reached, once diagnosed */
   gint64         pending;
   gint64         review_count;
   gboolean       syncing;
@@ -91,10 +94,20 @@ update_texts (StSyncController *self)
       break;
     case ST_SYNC_STATUS_OFFLINE:
       self->title = g_strdup (_("Offline"));
-      self->detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                   "The server cannot be reached. %lld change is kept on this laptop and sent when the network is back.",
-                                                   "The server cannot be reached. %lld changes are kept on this laptop and sent when the network is back.",
-                                                   (gulong) self->pending), (long long) self->pending);
+      if (self->reason != NULL)
+        {
+          g_autofree char *kept = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                "%lld change is kept on this laptop meanwhile.",
+                                                                "%lld changes are kept on this laptop meanwhile.",
+                                                                (gulong) self->pending), (long long) self->pending);
+
+          self->detail = g_strdup_printf ("%s %s", self->reason, kept);
+        }
+      else
+        self->detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                     "The server cannot be reached. %lld change is kept on this laptop and sent when the network is back.",
+                                                     "The server cannot be reached. %lld changes are kept on this laptop and sent when the network is back.",
+                                                     (gulong) self->pending), (long long) self->pending);
       break;
     case ST_SYNC_STATUS_SIGN_IN_NEEDED:
       self->title = g_strdup (_("Sign in again"));
@@ -172,6 +185,54 @@ on_progress (const StSyncProgress *progress,
 static gboolean retry_sync (gpointer user_data);
 
 static void
+diagnose_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  const char *server = task_data;
+  StSyncProblem problem = st_sync_problem_diagnose (server, cancellable);
+
+  g_task_return_pointer (task, st_sync_problem_describe (problem, server), g_free);
+}
+
+static void
+diagnose_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  StSyncController *self = ST_SYNC_CONTROLLER (source);
+  g_autofree char *reason = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (reason == NULL || self->syncing
+      || (self->status != ST_SYNC_STATUS_OFFLINE && self->status != ST_SYNC_STATUS_ERROR))
+    return;
+  g_free (self->reason);
+  self->reason = g_steal_pointer (&reason);
+  if (self->status == ST_SYNC_STATUS_ERROR)
+    {
+      g_free (self->error_details);
+      self->error_details = g_strdup (self->reason);
+    }
+  update_texts (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+/* The sync could not reach the server: find out why, off the main thread. */
+static void
+diagnose (StSyncController *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->account == NULL || self->account->server == NULL)
+    return;
+  task = g_task_new (self, self->cancellable, diagnose_done, NULL);
+  g_task_set_source_tag (task, diagnose);
+  g_task_set_task_data (task, g_strdup (self->account->server), g_free);
+  g_task_run_in_thread (task, diagnose_thread);
+}
+
+static void
 sync_done (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -183,6 +244,7 @@ sync_done (GObject      *source,
 
   self->syncing = FALSE;
   g_clear_pointer (&self->error_details, g_free);
+  g_clear_pointer (&self->reason, g_free);
   self->last_rejected = stats.rejected;
   if (ok)
     {
@@ -213,7 +275,12 @@ sync_done (GObject      *source,
     self->error_details = g_strdup_printf ("%s\n%s", text, error->message);
     g_message ("sync failed: %s", error->message);
   }
-  if (g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SIGN_IN_NEEDED))
+  /* The server's certificate changed (or is no longer trusted): nothing is
+   * sent until a person compares the new one and accepts it, which the
+   * sign-in dialog offers. */
+  if (g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SIGN_IN_NEEDED)
+      || g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CERTIFICATE_CHANGED)
+      || g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CERTIFICATE))
     {
       g_clear_pointer (&self->token, g_free);
       set_status (self, ST_SYNC_STATUS_SIGN_IN_NEEDED);
@@ -221,6 +288,9 @@ sync_done (GObject      *source,
     }
   set_status (self, g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_OFFLINE) ? ST_SYNC_STATUS_OFFLINE
                                                                                   : ST_SYNC_STATUS_ERROR);
+  if (g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_OFFLINE)
+      || g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER))
+    diagnose (self);
   /* Again later, less and less often. */
   if (self->automatic && self->retry == 0)
     {
@@ -309,6 +379,7 @@ st_sync_controller_finalize (GObject *object)
   g_free (self->title);
   g_free (self->detail);
   g_free (self->error_details);
+  g_free (self->reason);
   G_OBJECT_CLASS (st_sync_controller_parent_class)->finalize (object);
 }
 
@@ -461,6 +532,8 @@ sign_in_thread (GTask        *task,
   account = st_sync_sign_in (db, data->server, data->user, data->password, cancellable, &error);
   if (account == NULL)
     {
+      /* "Offline" says too little to act on: what exactly is wrong. */
+      st_sync_problem_refine (&error, data->server, cancellable);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -580,4 +653,24 @@ st_sync_controller_sign_out_finish (StSyncController  *self,
   st_sync_controller_refresh (self);
   set_status (self, resting_status (self));
   return ok;
+}
+
+gint64
+st_sync_controller_get_clock_offset (StSyncController *self)
+{
+  g_autofree char *offset = NULL;
+
+  g_return_val_if_fail (ST_IS_SYNC_CONTROLLER (self), 0);
+  offset = st_db_get_meta (self->db, "sync.clock_offset");
+  return offset != NULL ? g_ascii_strtoll (offset, NULL, 10) : 0;
+}
+
+gboolean
+st_sync_controller_trust_certificate (StSyncController  *self,
+                                      const char        *server,
+                                      const char        *pin,
+                                      GError           **error)
+{
+  g_return_val_if_fail (ST_IS_SYNC_CONTROLLER (self), FALSE);
+  return st_sync_set_pin (self->db, server, pin, error);
 }

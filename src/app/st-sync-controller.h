@@ -68,4 +68,14 @@ gboolean          st_sync_controller_sign_out_finish (StSyncController    *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
+/* How far the server's clock is ahead of this laptop's, in ms, as last
+ * seen (0 before the first sign-in). */
+gint64        st_sync_controller_get_clock_offset (StSyncController *self);
+/* Pins @pin as the certificate of @server (st-sync-pin.h), once a person
+ * has compared it with the one the county office gave. */
+gboolean      st_sync_controller_trust_certificate (StSyncController  *self,
+                                                    const char        *server,
+                                                    const char        *pin,
+                                                    GError           **error);
+
 G_END_DECLS

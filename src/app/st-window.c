@@ -35,12 +35,14 @@ struct _StWindow
   StGraduationPage     *graduation_page;
   StReportsPage        *reports_page;
   GtkLabel             *read_only_banner;
+  GtkWidget            *new_button;
   StRole               *role;
 
   StDb                 *db;
   StDivisions          *divisions;
   GSettings            *settings;
   GCancellable         *cancellable;
+  GHashTable           *stale;          /* names of the pages whose data changed while hidden */
   StParticipantEditor  *editor;         /* weak */
   StImportWindow       *import_window;  /* weak */
   AdwMessageDialog     *confirmation;   /* weak */
@@ -391,6 +393,35 @@ show_page_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (parameter, NULL));
 }
 
+/* A row of Overview's "Needs attention": the page with exactly the list
+ * the row counts. */
+static void
+open_list_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  StWindow *self = ST_WINDOW (widget);
+  const char *which = g_variant_get_string (parameter, NULL);
+
+  if (g_str_equal (which, "near-end"))
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "graduation");
+      st_graduation_page_show_state (self->graduation_page, "near_end");
+    }
+  else if (g_str_equal (which, "no-session") && st_overview_page_get_without_session (self->overview_page))
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "classes");
+      st_classes_page_show_only (self->classes_page, st_overview_page_get_without_session (self->overview_page),
+                                 _("Only the classes not meeting their teaching schedule"));
+    }
+  else if (g_str_equal (which, "incomplete") && st_overview_page_get_incomplete (self->overview_page))
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "participants");
+      st_participants_page_show_only (self->participants_page, st_overview_page_get_incomplete (self->overview_page),
+                                      _("Only the participants with an incomplete record: no phone, village, prior education or ethnicity"));
+    }
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
@@ -424,12 +455,99 @@ review_action (GtkWidget  *widget,
   gtk_widget_activate_action (GTK_WIDGET (ST_WINDOW (widget)->sync_button), "sync.review", NULL);
 }
 
+/* Figures follow the data. The database says which tables each commit
+ * changed (st_db_follow_changes ()); a page that shows them is read again
+ * when it is shown next, or at once when it is on screen and only reads
+ * (Overview, Reports: in the background). Pages that write show their own
+ * changes; what a sync brings, on_synced () reloads. */
+
+static const char *const training_tables[] = {
+  "participants", "classes", "enrolments", "sessions", "attendance", "study_logs", "assignments",
+  "assessments", "exemptions", "certificates", "programs", "majors", "review_items", NULL
+};
+static const char *const participants_tables[] = { "participants", "enrolments", "classes", NULL };
+static const char *const classes_tables[] = {
+  "classes", "enrolments", "sessions", "attendance", "study_logs", "participants", "programs", "majors", NULL
+};
+
+static const struct { const char *page; const char *const *tables; gboolean reads_only; } followers[] = {
+  { "overview", training_tables, TRUE },
+  { "reports", training_tables, TRUE },
+  { "graduation", training_tables, FALSE },
+  { "participants", participants_tables, FALSE },
+  { "classes", classes_tables, FALSE },
+};
+
+static void
+reload_page (StWindow   *self,
+             const char *page)
+{
+  if (g_str_equal (page, "overview"))
+    st_overview_page_reload (self->overview_page);
+  else if (g_str_equal (page, "reports"))
+    st_reports_page_reload (self->reports_page);
+  else if (g_str_equal (page, "graduation"))
+    st_graduation_page_reload (self->graduation_page);
+  else if (g_str_equal (page, "participants"))
+    st_participants_page_reload (self->participants_page);
+  else if (g_str_equal (page, "classes"))
+    st_classes_page_reload (self->classes_page);
+}
+
+static void
+on_tables_changed (StWindow           *self,
+                   const char * const *tables,
+                   StDb               *db)
+{
+  const char *visible = self->view_stack ? adw_view_stack_get_visible_child_name (self->view_stack) : NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (followers); i++)
+    {
+      gboolean depends = FALSE;
+
+      for (guint t = 0; tables[t] != NULL && !depends; t++)
+        depends = g_strv_contains (followers[i].tables, tables[t]);
+      if (!depends)
+        continue;
+      if (g_strcmp0 (visible, followers[i].page) != 0)
+        g_hash_table_add (self->stale, (gpointer) followers[i].page);
+      else if (followers[i].reads_only)
+        reload_page (self, followers[i].page);
+    }
+}
+
+static void
+on_visible_page (StWindow *self)
+{
+  const char *visible;
+
+  if (self->view_stack == NULL)
+    return;
+  visible = adw_view_stack_get_visible_child_name (self->view_stack);
+  /* The header's "+" adds a participant: beside the Classes page's own
+   * "+" (a class) it read as a second one of those. Ctrl+N and the menu
+   * add a participant from any page. */
+  if (self->new_button != NULL)
+    gtk_widget_set_visible (self->new_button,
+                            g_strcmp0 (visible, "participants") == 0 || g_strcmp0 (visible, "overview") == 0);
+  if (visible != NULL && g_hash_table_remove (self->stale, visible))
+    reload_page (self, visible);
+}
+
 /* A sync brought or refused something: what the pages show may be stale. */
 static void
 on_synced (StWindow *self)
 {
   gint64 rejected = st_sync_controller_get_last_rejected (self->sync_controller);
+  const char *visible = adw_view_stack_get_visible_child_name (self->view_stack);
 
+  /* The figures pages on screen too: the sync wrote, not the page. */
+  if (g_strcmp0 (visible, "overview") == 0 || g_strcmp0 (visible, "reports") == 0
+      || g_strcmp0 (visible, "graduation") == 0)
+    {
+      g_hash_table_remove (self->stale, visible);
+      reload_page (self, visible);
+    }
   if (self->participants_page != NULL)
     st_participants_page_reload (self->participants_page);
   if (self->classes_page != NULL)
@@ -928,6 +1046,7 @@ st_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->last_toast);
   g_free (self->backup_path);
+  g_clear_pointer (&self->stale, g_hash_table_unref);
 
   G_OBJECT_CLASS (st_window_parent_class)->finalize (object);
 }
@@ -953,6 +1072,7 @@ st_window_class_init (StWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, StWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, StWindow, new_button);
   gtk_widget_class_bind_template_child (widget_class, StWindow, participants_page);
   gtk_widget_class_bind_template_child (widget_class, StWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, StWindow, classes_page);
@@ -967,6 +1087,7 @@ st_window_class_init (StWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.delete-participant", "s", delete_participant_action);
   gtk_widget_class_install_action (widget_class, "win.undo-delete", "s", undo_delete_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.open-list", "s", open_list_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.review", NULL, review_action);
@@ -982,7 +1103,9 @@ static void
 st_window_init (StWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  st_display_fit_tooltips (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->stale = g_hash_table_new (g_str_hash, g_str_equal);
 #ifdef DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
@@ -1042,6 +1165,10 @@ st_window_new (AdwApplication *application,
   st_graduation_page_set_db (self->graduation_page, db, self->divisions, self->role);
   st_reports_page_set_db (self->reports_page, db, self->divisions, self->role);
   adw_view_stack_set_visible_child_name (self->view_stack, "participants");
+  st_db_follow_changes (db);
+  g_signal_connect_object (db, "tables-changed", G_CALLBACK (on_tables_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (on_visible_page), self,
+                           G_CONNECT_SWAPPED);
   if (st_db_is_read_only (db))
     {
       /* Everything can be read; nothing offers a change that could not be

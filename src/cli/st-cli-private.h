@@ -6,6 +6,7 @@
 
 #include "st-db.h"
 #include "st-divisions.h"
+#include "st-participant.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,13 @@ void         st_cli_add_int        (JsonBuilder   *b,
                                     const char    *name,
                                     gint64         value);
 void         st_cli_error          (const char    *message);
+/* Prints @text (a line, without its newline), or with --json one object of
+ * the members that follow: pairs of a name and a const char * value, or of
+ * "#name" and a gint64; NULL ends them. For commands that report what they
+ * did. */
+void         st_cli_print_result   (Globals       *g,
+                                    const char    *text,
+                                    ...) G_GNUC_NULL_TERMINATED;
 StDb        *st_cli_open_db        (Globals       *g);
 /* Prints why @db could not be read (its last error) and returns 1: for
  * functions that report an unreadable database as -1. */
@@ -36,6 +44,11 @@ gboolean     st_cli_parse_options  (const char    *command,
                                     int           *argc,
                                     char        ***argv);
 StDivisions *st_cli_load_divisions (StDb          *db);
+/* A participant as JSON; the ID number masked unless @full_id. */
+void         st_cli_participant_to_json (JsonBuilder   *b,
+                                         StParticipant *p,
+                                         StDivisions   *divisions,
+                                         gboolean       full_id);
 const char  *st_cli_division_name  (StDivisions   *divisions,
                                     const char    *code);
 
@@ -53,12 +66,18 @@ int st_cli_assess          (Globals *g, int argc, char **argv);
 int st_cli_exempt          (Globals *g, int argc, char **argv);
 int st_cli_internship      (Globals *g, int argc, char **argv);
 int st_cli_early           (Globals *g, int argc, char **argv);
+int st_cli_extend          (Globals *g, int argc, char **argv);
 int st_cli_eligibility     (Globals *g, int argc, char **argv);
 int st_cli_approve         (Globals *g, int argc, char **argv);
 int st_cli_certificate     (Globals *g, int argc, char **argv);
 int st_cli_export          (Globals *g, int argc, char **argv);
 int st_cli_report          (Globals *g, int argc, char **argv);
 int st_cli_sign_in_sheet   (Globals *g, int argc, char **argv);
+
+/* st-cli-participant.c: editing and deleting one participant, as the app. */
+int st_cli_participant_edit    (Globals *g, int argc, char **argv);
+int st_cli_participant_delete  (Globals *g, int argc, char **argv);
+int st_cli_participant_restore (Globals *g, int argc, char **argv);
 
 /* st-cli-sync.c: the sync engine. */
 int st_cli_sync            (Globals *g, int argc, char **argv);

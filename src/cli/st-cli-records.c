@@ -18,6 +18,7 @@
 #include "st-program.h"
 #include "st-records.h"
 #include "st-report.h"
+#include "st-schedule.h"
 #include "st-signin.h"
 
 /* Shared parsing */
@@ -64,15 +65,15 @@ static GDate *
 parse_date (const char  *text,
             GError     **error)
 {
-  guint y, m, d;
+  GDate date;
 
-  if (!st_date_is_valid (text) || sscanf (text, "%4u-%2u-%2u", &y, &m, &d) != 3)
+  if (!st_date_is_valid (text) || !st_date_parse (text, &date))
     {
       g_set_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_INVALID,
                    _("“%s” is not a date; write it as 2025-03-01."), text ? text : "");
       return NULL;
     }
-  return g_date_new_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y);
+  return g_date_copy (&date);
 }
 
 /* A participant by ID number or key. */
@@ -209,6 +210,42 @@ today_or (const char *date)
 }
 
 /* program list | show CODE | add FILE */
+/* A program's fields as read (hours, not the minutes kept inside). */
+static void
+program_to_json (JsonBuilder     *b,
+                 const StProgram *p)
+{
+  static const char *const education[ST_N_EDUCATION] = { "none", "primary", "junior", "senior", "unknown" };
+
+  json_builder_begin_object (b);
+  st_cli_add_string (b, "code", p->code);
+  st_cli_add_string (b, "name", p->name);
+  st_cli_add_string (b, "name_en", p->name_en);
+  st_cli_add_string (b, "kind", p->kind == ST_PROGRAM_DIPLOMA ? "diploma" : "training");
+  json_builder_set_member_name (b, "study_years");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < ST_N_EDUCATION; i++)
+    st_cli_add_int (b, education[i], p->study_years[i]);
+  json_builder_end_object (b);
+  st_cli_add_int (b, "study_days", p->study_days);
+  st_cli_add_int (b, "max_extension_years", p->max_extension_years);
+  if (p->kind == ST_PROGRAM_TRAINING)
+    st_cli_add_int (b, "attended_min_hours", p->attended_min_minutes / 60);
+  else
+    {
+      st_cli_add_int (b, "concentrated_hours_per_year", p->concentrated_minutes_per_year / 60);
+      st_cli_add_int (b, "self_and_online_min_hours", p->self_and_online_min_minutes / 60);
+      st_cli_add_string (b, "graduate_education_level", p->graduate_education_level);
+    }
+  json_builder_set_member_name (b, "certificate_names");
+  json_builder_begin_object (b);
+  st_cli_add_string (b, "graduation", p->certificate_names[0]);
+  st_cli_add_string (b, "completion", p->certificate_names[1]);
+  st_cli_add_string (b, "study_record", p->certificate_names[2]);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+}
+
 int
 st_cli_program (Globals *g, int argc, char **argv)
 {
@@ -227,14 +264,25 @@ st_cli_program (Globals *g, int argc, char **argv)
   if (g_str_equal (argv[1], "list"))
     {
       g_autoptr(GPtrArray) list = st_program_list (db, &error);
+      g_autoptr(JsonBuilder) b = json_builder_new ();
 
       if (list == NULL)
         return fail (g_steal_pointer (&error));
+      json_builder_begin_array (b);
       for (guint i = 0; i < list->len; i++)
         {
           StProgram *p = g_ptr_array_index (list, i);
-          g_print ("%s\t%s\n", p->code, p->name);
+          g_autofree char *length = st_program_describe_length (p, p->study_years[ST_EDUCATION_NONE]);
+
+          if (g->json)
+            program_to_json (b, p);
+          else
+            g_print ("%s\t%s\t%s\t%s\n", p->code, p->name,
+                     p->kind == ST_PROGRAM_DIPLOMA ? _("diploma") : _("training"), length);
         }
+      json_builder_end_array (b);
+      if (g->json)
+        st_cli_print_json (json_builder_get_root (b));
       return 0;
     }
   if (g_str_equal (argv[1], "show"))
@@ -243,7 +291,16 @@ st_cli_program (Globals *g, int argc, char **argv)
 
       if (p == NULL)
         return fail (g_steal_pointer (&error));
-      g_print ("%s\n", p->json);
+      /* The rules file is JSON already; --json gives the fields as read. */
+      if (g->json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+
+          program_to_json (b, p);
+          st_cli_print_json (json_builder_get_root (b));
+        }
+      else
+        g_print ("%s\n", p->json);
       return 0;
     }
   if (g_str_equal (argv[1], "add"))
@@ -252,7 +309,15 @@ st_cli_program (Globals *g, int argc, char **argv)
 
       if (p == NULL || !st_program_save (db, p, &error))
         return fail (g_steal_pointer (&error));
-      g_print (_("Program %s (%s) saved.\n"), p->code, p->name);
+      if (g->json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+
+          program_to_json (b, p);
+          st_cli_print_json (json_builder_get_root (b));
+        }
+      else
+        g_print (_("Program %s (%s) saved.\n"), p->code, p->name);
       return 0;
     }
   return usage ("program list | program show CODE | program add FILE");
@@ -279,6 +344,17 @@ st_cli_major (Globals *g, int argc, char **argv)
 
       if (list == NULL)
         return fail (g_steal_pointer (&error));
+      if (g->json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+
+          json_builder_begin_array (b);
+          for (guint i = 0; i < list->len; i++)
+            json_builder_add_string_value (b, g_ptr_array_index (list, i));
+          json_builder_end_array (b);
+          st_cli_print_json (json_builder_get_root (b));
+          return 0;
+        }
       for (guint i = 0; i < list->len; i++)
         g_print ("%s\n", (char *) g_ptr_array_index (list, i));
       return 0;
@@ -293,6 +369,22 @@ st_cli_major (Globals *g, int argc, char **argv)
 }
 
 static void
+session_to_json (JsonBuilder *b,
+                 StSession   *s)
+{
+  json_builder_begin_object (b);
+  st_cli_add_string (b, "id", s->id);
+  st_cli_add_string (b, "class", s->class_id);
+  st_cli_add_string (b, "date", s->date);
+  st_cli_add_int (b, "minutes", s->minutes);
+  st_cli_add_string (b, "mode", s->mode);
+  st_cli_add_string (b, "subject", s->subject);
+  st_cli_add_string (b, "trainer", s->trainer);
+  st_cli_add_string (b, "place", s->place);
+  json_builder_end_object (b);
+}
+
+static void
 class_to_json (JsonBuilder *b,
                StClass     *c)
 {
@@ -304,6 +396,7 @@ class_to_json (JsonBuilder *b,
   st_cli_add_string (b, "township_code", c->township_code);
   st_cli_add_string (b, "teaching_point", c->teaching_point);
   st_cli_add_string (b, "start_date", c->start_date);
+  st_cli_add_string (b, "schedule", c->schedule);
   json_builder_set_member_name (b, "trainers");
   json_builder_begin_array (b);
   for (guint i = 0; c->trainers && c->trainers[i]; i++)
@@ -317,9 +410,11 @@ int
 st_cli_class (Globals *g, int argc, char **argv)
 {
   g_autofree char *name = NULL, *program = NULL, *major = NULL, *township = NULL;
-  g_autofree char *point = NULL, *start = NULL, *notes = NULL;
+  g_autofree char *point = NULL, *start = NULL, *notes = NULL, *schedule = NULL;
   g_auto(GStrv) trainers = NULL;
   GOptionEntry entries[] = {
+    { "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule,
+      N_("Concentrated teaching: monthly (a day a month) or blocks (twice a year); default the program’s"), N_("SCHEDULE") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Name of the class"), N_("NAME") },
     { "program", 0, 0, G_OPTION_ARG_STRING, &program, N_("Program code (default secondary-vocational)"), N_("CODE") },
     { "major", 0, 0, G_OPTION_ARG_STRING, &major, N_("Major"), N_("MAJOR") },
@@ -361,6 +456,7 @@ st_cli_class (Globals *g, int argc, char **argv)
       c->start_date = g_strdup (start);
       c->trainers = g_steal_pointer (&trainers);
       c->notes = g_strdup (notes);
+      c->schedule = g_strdup (schedule);
       if (!st_class_create (db, c, &error))
         return fail (g_steal_pointer (&error));
       if (g->json)
@@ -406,13 +502,82 @@ st_cli_class (Globals *g, int argc, char **argv)
       g_autoptr(StClass) c = NULL;
       g_autoptr(GPtrArray) enrolments = NULL;
       g_autoptr(GPtrArray) sessions = NULL;
+      g_autofree char *schedule_text = NULL;
+      StScheduleStatus status = { 0, };
+      gboolean has_schedule = FALSE;
 
       if (id == NULL || (c = st_class_load (db, id, &error)) == NULL
           || (enrolments = st_enrolment_list (db, id, NULL, &error)) == NULL
           || (sessions = st_session_list (db, id, &error)) == NULL)
         return fail (g_steal_pointer (&error));
+      {
+        g_autoptr(StProgram) rules = st_program_load (db, c->program_code, NULL);
+        g_autofree char *today = today_or (NULL);
+
+        if (rules != NULL && rules->kind == ST_PROGRAM_DIPLOMA
+            && !st_class_schedule_status (db, c->id, today, &status, &error))
+          return fail (g_steal_pointer (&error));
+        if (rules != NULL && rules->kind == ST_PROGRAM_DIPLOMA)
+          {
+            g_autofree char *kind = st_schedule_describe (rules, status.schedule);
+            g_autofree char *held = st_schedule_status_describe (rules, &status);
+
+            schedule_text = g_strdup_printf (status.behind ? _("Schedule: %s — %s, behind") : _("Schedule: %s — %s"),
+                                             kind, held);
+            has_schedule = TRUE;
+          }
+      }
+      if (g->json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "class");
+          class_to_json (b, c);
+          if (has_schedule)
+            {
+              json_builder_set_member_name (b, "schedule");
+              json_builder_begin_object (b);
+              st_cli_add_string (b, "schedule", st_schedule_to_code (status.schedule));
+              json_builder_set_member_name (b, "behind");
+              json_builder_add_boolean_value (b, status.behind);
+              st_cli_add_int (b, "month_minutes", status.month_minutes);
+              st_cli_add_int (b, "months_short", status.months_short);
+              st_cli_add_int (b, "blocks_held", status.blocks_held);
+              st_cli_add_int (b, "blocks_expected", status.blocks_expected);
+              json_builder_end_object (b);
+            }
+          json_builder_set_member_name (b, "enrolments");
+          json_builder_begin_array (b);
+          for (guint i = 0; i < enrolments->len; i++)
+            {
+              StEnrolment *e = g_ptr_array_index (enrolments, i);
+              g_autoptr(StParticipant) p = st_participant_load (db, e->participant_id, NULL);
+              g_autofree char *masked = st_idcard_mask (p ? p->id_number : "");
+
+              json_builder_begin_object (b);
+              st_cli_add_string (b, "enrolment", e->id);
+              st_cli_add_string (b, "participant", e->participant_id);
+              st_cli_add_string (b, "name", p ? p->name : NULL);
+              st_cli_add_string (b, "id_number", masked);
+              st_cli_add_string (b, "enrolled_on", e->enrolled_on);
+              st_cli_add_string (b, "state", e->state);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+          json_builder_set_member_name (b, "sessions");
+          json_builder_begin_array (b);
+          for (guint i = 0; i < sessions->len; i++)
+            session_to_json (b, g_ptr_array_index (sessions, i));
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+          st_cli_print_json (json_builder_get_root (b));
+          return 0;
+        }
       g_print ("%s (%s, %s, %s)\n", c->name, c->major ? c->major : "",
                st_cli_division_name (divisions, c->township_code), c->start_date);
+      if (schedule_text != NULL)
+        g_print ("%s\n", schedule_text);
       g_print (g_dngettext (GETTEXT_PACKAGE, "%u participant enrolled:\n", "%u participants enrolled:\n",
                             enrolments->len), enrolments->len);
       for (guint i = 0; i < enrolments->len; i++)
@@ -448,6 +613,7 @@ st_cli_enrol (Globals *g, int argc, char **argv)
   };
   g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *cid = NULL;
 
   if (!st_cli_parse_options ("enrol", N_("CLASS ID-NUMBER…"), N_("Enrol participants in a class."),
@@ -461,6 +627,7 @@ st_cli_enrol (Globals *g, int argc, char **argv)
   cid = resolve_class (db, argv[1], &error);
   if (cid == NULL)
     return fail (g_steal_pointer (&error));
+  json_builder_begin_array (b);
   for (int i = 2; i < argc; i++)
     {
       g_autofree char *pid = resolve_participant (db, argv[i], &error);
@@ -468,8 +635,19 @@ st_cli_enrol (Globals *g, int argc, char **argv)
 
       if (pid == NULL || (eid = st_enrol (db, pid, cid, date, (guint) years, &error)) == NULL)
         return fail (g_steal_pointer (&error));
-      g_print ("%s\n", eid);
+      if (g->json)
+        {
+          json_builder_begin_object (b);
+          st_cli_add_string (b, "enrolment", eid);
+          st_cli_add_string (b, "participant", pid);
+          json_builder_end_object (b);
+        }
+      else
+        g_print ("%s\n", eid);
     }
+  json_builder_end_array (b);
+  if (g->json)
+    st_cli_print_json (json_builder_get_root (b));
   return 0;
 }
 
@@ -522,6 +700,7 @@ st_cli_session (Globals *g, int argc, char **argv)
   };
   g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
+  int n = 0;
   g_autofree char *cid = NULL;
 
   if (!st_cli_parse_options ("session", N_("add CLASS --hours H --subject S … | list CLASS"),
@@ -550,14 +729,26 @@ st_cli_session (Globals *g, int argc, char **argv)
       s->place = g_strdup (place);
       if (!st_session_create (db, s, &error))
         return fail (g_steal_pointer (&error));
-      g_print ("%s\n", s->id);
+      if (!g->json)
+        g_print ("%s\n", s->id);
       if (all_present)
         {
-          int n = st_attendance_fill_present (db, s->id, &error);
+          n = st_attendance_fill_present (db, s->id, &error);
 
           if (n < 0)
             return fail (g_steal_pointer (&error));
           if (!g->json)
+            g_printerr (g_dngettext (GETTEXT_PACKAGE, "%d participant marked present\n",
+                                     "%d participants marked present\n", n), n);
+        }
+      if (g->json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+
+          session_to_json (b, s);
+          st_cli_print_json (json_builder_get_root (b));
+          /* (the count, for a script, as the text says it) */
+          if (all_present)
             g_printerr (g_dngettext (GETTEXT_PACKAGE, "%d participant marked present\n",
                                      "%d participants marked present\n", n), n);
         }
@@ -569,6 +760,17 @@ st_cli_session (Globals *g, int argc, char **argv)
 
       if (list == NULL)
         return fail (g_steal_pointer (&error));
+      if (g->json)
+        {
+          g_autoptr(JsonBuilder) b = json_builder_new ();
+
+          json_builder_begin_array (b);
+          for (guint i = 0; i < list->len; i++)
+            session_to_json (b, g_ptr_array_index (list, i));
+          json_builder_end_array (b);
+          st_cli_print_json (json_builder_get_root (b));
+          return 0;
+        }
       for (guint i = 0; i < list->len; i++)
         {
           StSession *s = g_ptr_array_index (list, i);
@@ -596,6 +798,7 @@ st_cli_attend (Globals *g, int argc, char **argv)
   g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
   int minutes = -1;
+  g_autofree char *message = NULL;
 
   if (!st_cli_parse_options ("attend", N_("SESSION [ID-NUMBER…]"), N_("Record attendance (考勤) at a session."),
                              entries, &argc, &argv))
@@ -620,8 +823,10 @@ st_cli_attend (Globals *g, int argc, char **argv)
 
       if (n < 0)
         return fail (g_steal_pointer (&error));
-      g_print (g_dngettext (GETTEXT_PACKAGE, "%d participant marked present\n",
-                            "%d participants marked present\n", n), n);
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d participant marked present\n",
+                                              "%d participants marked present\n", n), n);
+      g_strchomp (message);
+      st_cli_print_result (g, message, "session", argv[1], "#marked_present", (gint64) n, NULL);
     }
   return 0;
 }
@@ -686,8 +891,13 @@ st_cli_study_log (Globals *g, int argc, char **argv)
       n = st_study_log_add_for_class (db, cid, day, minutes, kind, source, (const char *const *) skip->pdata, &error);
       if (n < 0)
         return fail (g_steal_pointer (&error));
-      g_print (g_dngettext (GETTEXT_PACKAGE, "Hours recorded for %d participant\n",
-                            "Hours recorded for %d participants\n", n), n);
+      {
+        g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Hours recorded for %d participant\n",
+                                                                 "Hours recorded for %d participants\n", n), n);
+
+        g_strchomp (message);
+        st_cli_print_result (g, message, "date", day, "#minutes", (gint64) minutes, "#participants", (gint64) n, NULL);
+      }
       return 0;
     }
 }
@@ -722,7 +932,7 @@ st_cli_assignment (Globals *g, int argc, char **argv)
 
       if (eid == NULL || (id = st_assignment_add (db, eid, title, done, &error)) == NULL)
         return fail (g_steal_pointer (&error));
-      g_print ("%s\n", id);
+      st_cli_print_result (g, id, "id", id, "enrolment", eid, NULL);
       return 0;
     }
   if (g_str_equal (argv[1], "done"))
@@ -784,8 +994,11 @@ int
 st_cli_exempt (Globals *g, int argc, char **argv)
 {
   g_autofree char *klass = NULL, *kind = NULL, *target = NULL, *basis = NULL, *date = NULL;
+  g_autofree char *credit_basis = NULL;
   int credits = 0, years = 0;
   GOptionEntry entries[] = {
+    { "credit-basis", 0, 0, G_OPTION_ARG_STRING, &credit_basis,
+      N_("For credits: certificate, award or innovation (annex 6 §(六)2–3)"), N_("BASIS") },
     { "class", 0, 0, G_OPTION_ARG_STRING, &klass, N_("The class (if the participant is in several)"), N_("CLASS") },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("exemption, credit or internship_waiver"), N_("KIND") },
     { "target", 0, 0, G_OPTION_ARG_STRING, &target, N_("For an exemption: culture or skill"), N_("KIND") },
@@ -805,15 +1018,21 @@ st_cli_exempt (Globals *g, int argc, char **argv)
                              entries, &argc, &argv))
     return 2;
   if (argc != 2)
-    return usage ("exempt ID-NUMBER --kind exemption|credit|internship_waiver --basis TEXT [--target K] [--credits N] [--years N]");
+    return usage ("exempt ID-NUMBER --kind exemption|credit|internship_waiver --basis TEXT [--target K] [--credits N] [--credit-basis certificate|award|innovation] [--years N]");
   db = st_cli_open_db (g);
   if (db == NULL)
     return 1;
   day = today_or (date);
   eid = resolve_enrolment (db, klass, argv[1], &error);
-  if (eid == NULL
-      || !st_exemption_add (db, eid, kind, target, basis,
-                            g_strcmp0 (kind, "internship_waiver") == 0 ? years : credits, day, &error))
+  if (eid == NULL)
+    return fail (g_steal_pointer (&error));
+  if (g_strcmp0 (kind, "credit") == 0)
+    {
+      if (!st_credit_add (db, eid, credit_basis, basis, credits, day, &error))
+        return fail (g_steal_pointer (&error));
+    }
+  else if (!st_exemption_add (db, eid, kind, target, basis,
+                              g_strcmp0 (kind, "internship_waiver") == 0 ? years : credits, day, &error))
     return fail (g_steal_pointer (&error));
   return 0;
 }
@@ -869,6 +1088,36 @@ st_cli_early (Globals *g, int argc, char **argv)
                                  st_request_early_graduation);
 }
 
+/* extend ID-NUMBER --years N [--class C] */
+int
+st_cli_extend (Globals *g, int argc, char **argv)
+{
+  g_autofree char *klass = NULL;
+  int years = -1;
+  GOptionEntry entries[] = {
+    { "class", 0, 0, G_OPTION_ARG_STRING, &klass, N_("The class (if the participant is in several)"), N_("CLASS") },
+    { "years", 0, 0, G_OPTION_ARG_INT, &years, N_("Years added to the study length (0 takes an extension back)"), "N" },
+    { NULL }
+  };
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *eid = NULL;
+
+  if (!st_cli_parse_options ("extend", N_("ID-NUMBER --years N"),
+                             N_("Record an approved extension of the study length, when the program allows one (annex 6 §(七)1(2))."),
+                             entries, &argc, &argv))
+    return 2;
+  if (argc != 2 || years < 0)
+    return usage ("extend ID-NUMBER --years N [--class CLASS]");
+  db = st_cli_open_db (g);
+  if (db == NULL)
+    return 1;
+  eid = resolve_enrolment (db, klass, argv[1], &error);
+  if (eid == NULL || !st_extend_study (db, eid, (guint) years, &error))
+    return fail (g_steal_pointer (&error));
+  return 0;
+}
+
 static void
 eligibility_to_json (JsonBuilder   *b,
                      StEligibility *e)
@@ -886,12 +1135,14 @@ eligibility_to_json (JsonBuilder   *b,
   st_cli_add_string (b, "enrolled_on", e->enrolled_on);
   st_cli_add_string (b, "end_date", e->end_date);
   st_cli_add_int (b, "study_years", e->study_years);
+  st_cli_add_int (b, "extension_years", e->extension_years);
   st_cli_add_string (b, "outcome", st_outcome_to_code (e->outcome));
   st_cli_add_int (b, "concentrated_minutes", e->concentrated);
   st_cli_add_int (b, "required_concentrated_minutes", e->required_concentrated);
   st_cli_add_int (b, "self_study_minutes", e->self_study);
   st_cli_add_int (b, "online_minutes", e->online);
   st_cli_add_int (b, "attended_minutes", e->attended);
+  st_cli_add_int (b, "credits", e->credits);
   st_cli_add_int (b, "assignments_done", e->assignments_done);
   st_cli_add_int (b, "assignments_total", e->assignments_total);
   json_builder_set_member_name (b, "missing");
@@ -1075,7 +1326,11 @@ st_cli_approve (Globals *g, int argc, char **argv)
   g_ptr_array_add (ids, NULL);
   if (ids->len == 1)
     {
-      g_print ("%s\n", _("Nobody in the selection can be approved."));
+      /* --json: the certificates issued, none. */
+      if (g->json)
+        g_print ("[]\n");
+      else
+        g_print ("%s\n", _("Nobody in the selection can be approved."));
       return 0;
     }
 
@@ -1126,6 +1381,7 @@ st_cli_certificate (Globals *g, int argc, char **argv)
   };
   g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
 
   if (!st_cli_parse_options ("certificate", N_("list | revoke NUMBER --reason R | pattern [PATTERN]"),
                              N_("Certificates and their numbering: {county}{year}{kind}{seq:04} by default."),
@@ -1142,15 +1398,34 @@ st_cli_certificate (Globals *g, int argc, char **argv)
 
       if (list == NULL)
         return fail (g_steal_pointer (&error));
+      json_builder_begin_array (b);
       for (guint i = 0; i < list->len; i++)
         {
           StCertificate *c = g_ptr_array_index (list, i);
           g_autoptr(StEnrolment) e = st_enrolment_load (db, c->enrolment_id, NULL);
           g_autoptr(StParticipant) p = e ? st_participant_load (db, e->participant_id, NULL) : NULL;
 
-          g_print ("%s\t%s\t%s\t%s\t%s\n", c->number, c->kind, c->issued_on, p ? p->name : "",
-                   c->revoked_on ? c->revoked_on : "");
+          if (g->json)
+            {
+              g_autofree char *masked = st_idcard_mask (p ? p->id_number : "");
+
+              json_builder_begin_object (b);
+              st_cli_add_string (b, "number", c->number);
+              st_cli_add_string (b, "kind", c->kind);
+              st_cli_add_string (b, "issued_on", c->issued_on);
+              st_cli_add_string (b, "revoked_on", c->revoked_on);
+              st_cli_add_string (b, "enrolment", c->enrolment_id);
+              st_cli_add_string (b, "name", p ? p->name : NULL);
+              st_cli_add_string (b, "id_number", masked);
+              json_builder_end_object (b);
+            }
+          else
+            g_print ("%s\t%s\t%s\t%s\t%s\n", c->number, c->kind, c->issued_on, p ? p->name : "",
+                     c->revoked_on ? c->revoked_on : "");
         }
+      json_builder_end_array (b);
+      if (g->json)
+        st_cli_print_json (json_builder_get_root (b));
       return 0;
     }
   if (g_str_equal (argv[1], "revoke") && argc == 3)
@@ -1168,7 +1443,7 @@ st_cli_certificate (Globals *g, int argc, char **argv)
       if (argc == 3 && !st_certificate_set_pattern (db, argv[2], &error))
         return fail (g_steal_pointer (&error));
       pattern = st_certificate_get_pattern (db);
-      g_print ("%s\n", pattern);
+      st_cli_print_result (g, pattern, "pattern", pattern, NULL);
       return 0;
     }
   return usage ("certificate list | certificate revoke NUMBER --reason TEXT | certificate pattern [PATTERN]");
@@ -1225,7 +1500,13 @@ st_cli_export (Globals *g, int argc, char **argv)
     return usage ("export household|enrolments --output FILE");
   if (n < 0)
     return fail (g_steal_pointer (&error));
-  g_print (g_dngettext (GETTEXT_PACKAGE, "%d row written to %s\n", "%d rows written to %s\n", n), n, output);
+  {
+    g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d row written to %s\n",
+                                                             "%d rows written to %s\n", n), n, output);
+
+    g_strchomp (message);
+    st_cli_print_result (g, message, "list", argv[1], "output", output, "#rows", (gint64) n, NULL);
+  }
   return 0;
 }
 
@@ -1271,7 +1552,7 @@ print_report (JsonNode *node)
            json_object_get_string_member (r, "last_day"));
   {
     /* Right-aligned by display width, as the figures below them. */
-    const char *heads[] = { _("Total"), _("New"), _("Study"), _("Grad."), _("Compl."), _("Withdr."),
+    const char *heads[] = { _("Total"), _("New"), _("Study"), _("Grad."), C_("enrolment state", "Compl."), _("Withdr."),
                             _("Sessions"), _("Hours"), _("Yuan") };
     const int widths[] = { 7, 8, 8, 8, 8, 8, 8, 10, 10 };
 
@@ -1387,6 +1668,11 @@ st_cli_sign_in_sheet (Globals *g, int argc, char **argv)
   sheet = st_signin_sheet_new (db, argv[1], &error);
   if (sheet == NULL || !st_signin_sheet_write_pdf (sheet, pdf, &error))
     return fail (g_steal_pointer (&error));
-  g_print (_("Sign-in sheet written to %s\n"), pdf);
+  {
+    g_autofree char *message = g_strdup_printf (_("Sign-in sheet written to %s\n"), pdf);
+
+    g_strchomp (message);
+    st_cli_print_result (g, message, "session", argv[1], "pdf", pdf, NULL);
+  }
   return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "st-cli-private.h"
 #include "st-sync.h"
+#include "st-sync-pin.h"
 
 /* The password: from ST_PASSWORD, or the first line of stdin — never from
  * the command line, where other users of the machine could read it. */
@@ -103,9 +104,16 @@ st_cli_sync (Globals *g, int argc, char **argv)
 {
   g_autofree char *server = NULL;
   g_autofree char *user = NULL;
+  g_autofree char *pin = NULL;
+  g_autofree char *ca_file = NULL;
   gboolean verbose = FALSE;
   GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("The county server (default: the last one)"), N_("URL") },
+    { "pin", 0, 0, G_OPTION_ARG_STRING, &pin,
+      N_("Trust the server’s certificate with this fingerprint, as the county office gave it (kept for that server)"),
+      N_("sha256:…") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
+      N_("Trust the certificate authorities in this PEM file besides the system’s (kept)"), N_("FILE") },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("The account (default: the last one)"), N_("NAME") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show progress"), NULL },
     { NULL }
@@ -145,6 +153,12 @@ st_cli_sync (Globals *g, int argc, char **argv)
       st_cli_error (_("Say which server and account: sync --server URL --user NAME"));
       return 2;
     }
+  if ((pin != NULL && !st_sync_set_pin (db, server, pin, &error))
+      || (ca_file != NULL && !st_sync_set_ca_file (db, ca_file, &error)))
+    {
+      st_cli_error (error->message);
+      return 2;
+    }
   password = read_password ();
   if (password == NULL || password[0] == '\0')
     {
@@ -160,6 +174,9 @@ st_cli_sync (Globals *g, int argc, char **argv)
       st_cli_error (text);
       if (g_strcmp0 (text, error->message) != 0)
         g_printerr ("(%s)\n", error->message);
+      if (g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CERTIFICATE)
+          || g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CERTIFICATE_CHANGED))
+        g_printerr ("%s\n", _("To accept it, run the same command again with --pin and that fingerprint (or --ca-file with the county’s certificate authority)."));
       return 1;
     }
 

@@ -17,6 +17,8 @@
 #include "st-import.h"
 #include "st-locale.h"
 #include "st-participant.h"
+#include "st-participant-query.h"
+#include "st-records.h"
 
 #include "st-cli-private.h"
 
@@ -27,6 +29,35 @@ typedef struct
   const char  *summary;   /* untranslated */
   CommandFunc  run;
 } Command;
+
+void
+st_cli_print_result (Globals    *g,
+                     const char *text,
+                     ...)
+{
+  g_autoptr(JsonBuilder) b = NULL;
+  const char *name;
+  va_list ap;
+
+  if (!g->json)
+    {
+      g_print ("%s\n", text);
+      return;
+    }
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  va_start (ap, text);
+  while ((name = va_arg (ap, const char *)) != NULL)
+    {
+      if (name[0] == '#')
+        st_cli_add_int (b, name + 1, va_arg (ap, gint64));
+      else
+        st_cli_add_string (b, name, va_arg (ap, const char *));
+    }
+  va_end (ap);
+  json_builder_end_object (b);
+  st_cli_print_json (json_builder_get_root (b));
+}
 
 void
 st_cli_print_json (JsonNode *node)
@@ -434,8 +465,8 @@ st_cli_division_name (StDivisions *divisions,
   return d ? d->short_name : (code ? code : "");
 }
 
-static void
-participant_to_json (JsonBuilder   *b,
+void
+st_cli_participant_to_json (JsonBuilder   *b,
                      StParticipant *p,
                      StDivisions   *divisions,
                      gboolean       full_id)
@@ -530,7 +561,7 @@ cmd_participants (Globals *g, int argc, char **argv)
 
       json_builder_begin_array (b);
       for (guint i = 0; i < list->len; i++)
-        participant_to_json (b, g_ptr_array_index (list, i), divisions, FALSE);
+        st_cli_participant_to_json (b, g_ptr_array_index (list, i), divisions, FALSE);
       json_builder_end_array (b);
       st_cli_print_json (json_builder_get_root (b));
       return 0;
@@ -556,16 +587,25 @@ cmd_participant (Globals *g, int argc, char **argv)
   g_autoptr(StDb) db = NULL;
   g_autoptr(StDivisions) divisions = NULL;
   g_autoptr(StParticipant) p = NULL;
+  g_autoptr(GPtrArray) enrolments = NULL;
   g_autoptr(GError) error = NULL;
   const StParticipantField *fields;
   guint n_fields;
 
+  /* edit, delete and restore have options of their own
+   * (st-cli-participant.c). */
+  if (argc >= 2 && g_str_equal (argv[1], "edit"))
+    return st_cli_participant_edit (g, argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "delete"))
+    return st_cli_participant_delete (g, argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "restore"))
+    return st_cli_participant_restore (g, argc - 1, argv + 1);
   if (!st_cli_parse_options ("participant", N_("show ID-NUMBER|KEY"), N_("Show one participant in full."),
                       NULL, &argc, &argv))
     return 2;
   if (argc != 3 || !g_str_equal (argv[1], "show"))
     {
-      st_cli_error (_("usage: participant show ID-NUMBER|KEY"));
+      st_cli_error (_("usage: participant show|edit|delete|restore ID-NUMBER|KEY"));
       return 2;
     }
   db = st_cli_open_db (g);
@@ -588,12 +628,39 @@ cmd_participant (Globals *g, int argc, char **argv)
       return 1;
     }
 
+  enrolments = st_enrolment_list (db, NULL, p->id, &error);
+  if (enrolments == NULL)
+    {
+      st_cli_error (error->message);
+      return 1;
+    }
   if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+      JsonArray *list = json_array_new ();
 
-      participant_to_json (b, p, divisions, TRUE);
-      st_cli_print_json (json_builder_get_root (b));
+      st_cli_participant_to_json (b, p, divisions, TRUE);
+      node = json_builder_get_root (b);
+      /* The classes, with the credits (annex 6 §(六)2–3). */
+      for (guint i = 0; i < enrolments->len; i++)
+        {
+          StEnrolment *e = g_ptr_array_index (enrolments, i);
+          g_autoptr(StClass) c = st_class_load (db, e->class_id, NULL);
+          g_autofree char *credits = st_credits_describe (db, e->id, NULL, NULL);
+          JsonObject *o = json_object_new ();
+
+          json_object_set_string_member (o, "enrolment", e->id);
+          json_object_set_string_member (o, "class", c ? c->name : e->class_id);
+          json_object_set_string_member (o, "state", e->state);
+          if (credits != NULL)
+            json_object_set_string_member (o, "credits", credits);
+          else
+            json_object_set_null_member (o, "credits");
+          json_array_add_object_element (list, o);
+        }
+      json_object_set_array_member (json_node_get_object (node), "enrolments", list);
+      st_cli_print_json (node);
       return 0;
     }
 
@@ -617,6 +684,17 @@ cmd_participant (Globals *g, int argc, char **argv)
       else if (g_str_equal (fields[i].column, "poverty"))
         value = st_poverty_to_display (value);
       g_print ("%s: %s\n", _(fields[i].label), value ? value : "");
+    }
+  for (guint i = 0; i < enrolments->len; i++)
+    {
+      StEnrolment *e = g_ptr_array_index (enrolments, i);
+      g_autoptr(StClass) c = st_class_load (db, e->class_id, NULL);
+      g_autofree char *credits = st_credits_describe (db, e->id, NULL, NULL);
+
+      /* Translators: "Class: 巧马镇2024级种植班 (studying)" */
+      g_print ("%s: %s (%s)\n", _("Class"), c ? c->name : e->class_id, st_enrolment_state_to_display (e->state));
+      if (credits != NULL)
+        g_print ("  %s\n", credits);
     }
   if (p->deleted)
     g_print ("%s\n", _("This participant was deleted."));
@@ -722,29 +800,63 @@ cmd_divisions (Globals *g, int argc, char **argv)
           st_cli_error (error->message);
           return 1;
         }
-      g_print (g_dngettext (GETTEXT_PACKAGE, "%u division imported\n", "%u divisions imported\n", n), n);
+      {
+        g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u division imported\n",
+                                                                 "%u divisions imported\n", n), n);
+
+        g_strchomp (message);
+        st_cli_print_result (g, message, "#imported", (gint64) n, NULL);
+      }
       return 0;
     }
   else
     {
       g_autoptr(StDivisions) divisions = st_cli_load_divisions (db);
       g_autoptr(GPtrArray) townships = NULL;
+      g_autoptr(JsonBuilder) b = json_builder_new ();
 
       if (divisions == NULL)
         return 1;
       townships = st_divisions_townships (divisions);
+      json_builder_begin_array (b);
       for (guint i = 0; i < townships->len; i++)
         {
           const StDivision *t = g_ptr_array_index (townships, i);
           g_autoptr(GPtrArray) villages = st_divisions_villages_of (divisions, t->code);
 
-          g_print ("%s\t%s\n", t->code, t->name);
+          if (g->json)
+            {
+              json_builder_begin_object (b);
+              st_cli_add_string (b, "code", t->code);
+              st_cli_add_string (b, "name", t->name);
+              json_builder_set_member_name (b, "villages");
+              json_builder_begin_array (b);
+            }
+          else
+            g_print ("%s\t%s\n", t->code, t->name);
           for (guint j = 0; j < villages->len; j++)
             {
               const StDivision *v = g_ptr_array_index (villages, j);
-              g_print ("  %s\t%s\n", v->code, v->name);
+
+              if (g->json)
+                {
+                  json_builder_begin_object (b);
+                  st_cli_add_string (b, "code", v->code);
+                  st_cli_add_string (b, "name", v->name);
+                  json_builder_end_object (b);
+                }
+              else
+                g_print ("  %s\t%s\n", v->code, v->name);
+            }
+          if (g->json)
+            {
+              json_builder_end_array (b);
+              json_builder_end_object (b);
             }
         }
+      json_builder_end_array (b);
+      if (g->json)
+        st_cli_print_json (json_builder_get_root (b));
       return 0;
     }
 }
@@ -754,7 +866,7 @@ static const Command commands[] = {
   { "id-check", N_("NUMBER…"), N_("Check resident ID numbers"), cmd_id_check },
   { "import", N_("FILE [--dry-run] [--rejects FILE] [--township T]"), N_("Import a roster CSV"), cmd_import },
   { "participants", N_("[--township T]"), N_("List participants"), cmd_participants },
-  { "participant", N_("show ID-NUMBER|KEY"), N_("Show one participant"), cmd_participant },
+  { "participant", N_("show|edit|delete|restore ID-NUMBER"), N_("Show, edit or delete one participant"), cmd_participant },
   { "demo", N_("[--participants N] [--seed S] [--csv FILE]"), N_("Make a synthetic county"), cmd_demo },
   { "divisions", N_("list | import FILE"), N_("Townships and villages"), cmd_divisions },
   { "program", N_("list | show CODE | add FILE"), N_("Programs and their rules"), st_cli_program },
@@ -770,6 +882,7 @@ static const Command commands[] = {
   { "exempt", N_("ID-NUMBER --kind K --basis B"), N_("Exemptions, credits, internship waiver"), st_cli_exempt },
   { "internship", N_("ID-NUMBER"), N_("Internship done"), st_cli_internship },
   { "early-graduation", N_("ID-NUMBER"), N_("Request early graduation"), st_cli_early },
+  { "extend", N_("ID-NUMBER --years N"), N_("Extend the study length (when the program allows)"), st_cli_extend },
   { "eligibility", N_("[--as-of D] [--township T] [--class C]"), N_("Who may graduate, and what is missing"), st_cli_eligibility },
   { "approve", N_("[ID-NUMBER…] [--class C] [--date D]"), N_("Approve and number certificates"), st_cli_approve },
   { "certificate", N_("list | revoke NUMBER | pattern"), N_("Certificates"), st_cli_certificate },

@@ -9,18 +9,14 @@
 #include <glib/gstdio.h>
 #include <cairo-pdf.h>
 #include <glib/gi18n-lib.h>
-#include <pango/pangocairo.h>
 
 #include "st-certificate.h"
 #include "st-certificate-doc.h"
+#include "st-doc.h"
 #include "st-eligibility.h"
 #include "st-participant.h"
 #include "st-program.h"
 #include "st-records.h"
-
-#define FONT_FAMILY "Noto Sans CJK SC"
-#define A4_WIDTH 595.276
-#define A4_HEIGHT 841.89
 
 static StCertificate *
 find_certificate (StDb        *db,
@@ -52,34 +48,21 @@ hours (gint64 minutes)
 
 /* Draws @text at @y, @width wide; returns the y below it. */
 static double
-paragraph (cairo_t               *cr,
-           const char            *text,
-           double                 x,
-           double                 y,
-           double                 width,
-           double                 size,
-           gboolean               bold,
-           PangoAlignment         align)
+paragraph (cairo_t        *cr,
+           PangoContext   *context,
+           const char     *text,
+           double          x,
+           double          y,
+           double          width,
+           double          size,
+           gboolean        bold,
+           PangoAlignment  align)
 {
-  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_new ();
-  int w, h;
+  g_autoptr(PangoLayout) layout = st_doc_text (context, text, size, bold, width, align);
 
-  pango_font_description_set_family (font, FONT_FAMILY);
-  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment (layout, align);
   pango_layout_set_spacing (layout, (int) (size * 0.5 * PANGO_SCALE));
-  pango_layout_set_text (layout, text, -1);
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, layout);
-  pango_layout_get_size (layout, &w, &h);
-  return y + (double) h / PANGO_SCALE;
+  st_doc_show (cr, layout, x, y);
+  return y + st_doc_layout_height (layout);
 }
 
 gboolean
@@ -97,12 +80,12 @@ st_certificate_doc_draw (StDb        *db,
   g_autoptr(StProgram) program = NULL;
   g_autoptr(StEligibility) e = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
+  PangoContext *context;
   g_autofree char *concentrated = NULL, *self_study = NULL, *online = NULL, *attended = NULL;
   const char *title;
   int kind;
   double margin = width * 0.12, y;
   GDate issued;
-  guint yy, mm, dd;
 
   if (c == NULL)
     return FALSE;
@@ -114,10 +97,7 @@ st_certificate_doc_draw (StDb        *db,
   program = klass ? st_program_load (db, klass->program_code, error) : NULL;
   if (program == NULL)
     return FALSE;
-  g_date_clear (&issued, 1);
-  if (sscanf (c->issued_on, "%4u-%2u-%2u", &yy, &mm, &dd) == 3)
-    g_date_set_dmy (&issued, (GDateDay) dd, (GDateMonth) mm, (GDateYear) yy);
-  else
+  if (!st_date_parse (c->issued_on, &issued))
     g_date_set_time_t (&issued, time (NULL));
   e = st_eligibility_evaluate_one (db, c->enrolment_id, &issued, NULL);
 
@@ -152,7 +132,18 @@ st_certificate_doc_draw (StDb        *db,
       g_string_append_printf (body, _("Hours: concentrated teaching %s, all class sessions %s, self-study %s, online %s. Practical assignments done: %u of %u."),
                               concentrated, attended, self_study, online, e->assignments_done, e->assignments_total);
     }
+  /* §(六)2–3: the credits, with what they rest on. */
+  {
+    g_autofree char *credits = st_credits_describe (db, c->enrolment_id, c->issued_on, NULL);
 
+    if (credits != NULL)
+      {
+        g_string_append_c (body, '\n');
+        g_string_append (body, credits);
+      }
+  }
+
+  context = st_doc_context_new (cr);
   cairo_save (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
@@ -165,29 +156,30 @@ st_certificate_doc_draw (StDb        *db,
   cairo_rectangle (cr, width * 0.065, height * 0.05, width * 0.87, height * 0.9);
   cairo_stroke (cr);
 
-  y = paragraph (cr, title, margin, height * 0.12, width - 2 * margin, width * 0.055, TRUE, PANGO_ALIGN_CENTER);
+  y = paragraph (cr, context, title, margin, height * 0.12, width - 2 * margin, width * 0.055, TRUE, PANGO_ALIGN_CENTER);
   cairo_set_source_rgb (cr, 0, 0, 0);
   {
     /* Translators: "No. 5223272026B0001" */
     g_autofree char *line = g_strdup_printf (_("No. %s"), c->number);
 
-    y = paragraph (cr, line, margin, y + height * 0.02, width - 2 * margin, width * 0.022, FALSE, PANGO_ALIGN_RIGHT);
+    y = paragraph (cr, context, line, margin, y + height * 0.02, width - 2 * margin, width * 0.022, FALSE, PANGO_ALIGN_RIGHT);
   }
-  y = paragraph (cr, body->str, margin, y + height * 0.05, width - 2 * margin, width * 0.027, FALSE, PANGO_ALIGN_LEFT);
+  y = paragraph (cr, context, body->str, margin, y + height * 0.05, width - 2 * margin, width * 0.027, FALSE, PANGO_ALIGN_LEFT);
   {
     /* Translators: "Issued on 2026-11-23" */
     g_autofree char *line = g_strdup_printf (_("Issued on %s"), c->issued_on);
 
-    paragraph (cr, line, margin, height * 0.8, width - 2 * margin, width * 0.025, FALSE, PANGO_ALIGN_RIGHT);
+    paragraph (cr, context, line, margin, height * 0.8, width - 2 * margin, width * 0.025, FALSE, PANGO_ALIGN_RIGHT);
   }
   if (c->revoked_on != NULL)
     {
       g_autofree char *line = g_strdup_printf (_("Revoked on %s"), c->revoked_on);
 
       cairo_set_source_rgb (cr, 0.8, 0, 0);
-      paragraph (cr, line, margin, height * 0.86, width - 2 * margin, width * 0.03, TRUE, PANGO_ALIGN_CENTER);
+      paragraph (cr, context, line, margin, height * 0.86, width - 2 * margin, width * 0.03, TRUE, PANGO_ALIGN_CENTER);
     }
   cairo_restore (cr);
+  g_object_unref (context);
   return TRUE;
 }
 
@@ -203,11 +195,11 @@ st_certificate_doc_write_pdf (StDb              *db,
   cairo_status_t status;
   gboolean ok = TRUE;
 
-  surface = cairo_pdf_surface_create (tmp, A4_WIDTH, A4_HEIGHT);
+  surface = cairo_pdf_surface_create (tmp, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT);
   cr = cairo_create (surface);
   for (guint i = 0; ok && numbers[i] != NULL; i++)
     {
-      ok = st_certificate_doc_draw (db, numbers[i], cr, A4_WIDTH, A4_HEIGHT, error);
+      ok = st_certificate_doc_draw (db, numbers[i], cr, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT, error);
       cairo_show_page (cr);
     }
   cairo_destroy (cr);

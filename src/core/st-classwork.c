@@ -34,15 +34,6 @@ st_assignment_free (StAssignment *assignment)
   g_free (assignment);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           i)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, i);
-
-  return text ? g_strdup (text) : NULL;
-}
-
 /* Several writes as one: joins the caller's transaction, or makes one. */
 static gboolean
 begin (StDb      *db,
@@ -136,12 +127,12 @@ st_attendance_load_sheet (StDb        *db,
       Sortable s;
 
       s.entry = g_new0 (StAttendanceEntry, 1);
-      s.entry->participant_id = column_dup (stmt, 0);
-      s.entry->name = column_dup (stmt, 1);
-      s.entry->id_number = column_dup (stmt, 2);
-      s.village_code = column_dup (stmt, 3);
-      s.entry->village = column_dup (stmt, 4);
-      s.entry->status = column_dup (stmt, 5);
+      s.entry->participant_id = st_db_column_dup (stmt, 0);
+      s.entry->name = st_db_column_dup (stmt, 1);
+      s.entry->id_number = st_db_column_dup (stmt, 2);
+      s.village_code = st_db_column_dup (stmt, 3);
+      s.entry->village = st_db_column_dup (stmt, 4);
+      s.entry->status = st_db_column_dup (stmt, 5);
       s.entry->minutes = sqlite3_column_int (stmt, 6);
       s.village_key = g_utf8_collate_key (s.entry->village ? s.entry->village : "", -1);
       s.name_key = g_utf8_collate_key (s.entry->name ? s.entry->name : "", -1);
@@ -239,7 +230,7 @@ st_class_attendance_tally (StDb        *db,
 
       t->present = sqlite3_column_int (stmt, 1);
       t->recorded = sqlite3_column_int (stmt, 2);
-      g_hash_table_insert (tally, column_dup (stmt, 0), t);
+      g_hash_table_insert (tally, st_db_column_dup (stmt, 0), t);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -272,10 +263,10 @@ st_assignment_list (StDb        *db,
     {
       StAssignment *a = g_new0 (StAssignment, 1);
 
-      a->id = column_dup (stmt, 0);
-      a->enrolment_id = column_dup (stmt, 1);
-      a->title = column_dup (stmt, 2);
-      a->done_on = column_dup (stmt, 3);
+      a->id = st_db_column_dup (stmt, 0);
+      a->enrolment_id = st_db_column_dup (stmt, 1);
+      a->title = st_db_column_dup (stmt, 2);
+      a->done_on = st_db_column_dup (stmt, 3);
       g_ptr_array_add (list, a);
     }
   sqlite3_reset (stmt);

@@ -503,6 +503,49 @@ migrate_to_6 (StDb    *self,
   return st_db_schema_create_triggers (self, "review_items", error);
 }
 
+/* Adds @column (its SQL after the name) to @table unless it is there, for
+ * migrations that add fields. The capture triggers are made again by the
+ * caller. */
+static gboolean
+add_column (StDb        *self,
+            const char  *table,
+            const char  *column,
+            const char  *definition,
+            GError     **error)
+{
+  g_autoptr(GPtrArray) columns = table_fields (self, table, error);
+  g_autofree char *sql = NULL;
+
+  if (columns == NULL)
+    return FALSE;
+  for (guint i = 0; i < columns->len; i++)
+    if (g_str_equal (g_ptr_array_index (columns, i), column))
+      return TRUE;
+  sql = g_strdup_printf ("ALTER TABLE %s ADD COLUMN %s %s;", table, column, definition);
+  return st_db_exec (self, sql, error);
+}
+
+/* Annex 6 at its edges (issue 17): an approved extension of the study
+ * length, in years, when the program allows one (§(七)1(2)); the schedule
+ * of a class's concentrated teaching, monthly or in blocks (§(五)4; NULL =
+ * the program's default); what credits rest on: a qualification
+ * certificate, a competition award or an innovation at work (§(六)2–3). */
+static gboolean
+migrate_to_7 (StDb    *self,
+              GError **error)
+{
+  return add_column (self, "enrolments", "extension_years",
+                     "INTEGER NOT NULL DEFAULT 0 CHECK (extension_years BETWEEN 0 AND 10)", error)
+         && st_db_schema_create_triggers (self, "enrolments", error)
+         && add_column (self, "classes", "schedule",
+                        "TEXT CHECK (schedule IS NULL OR schedule = 'monthly' OR schedule = 'blocks')", error)
+         && st_db_schema_create_triggers (self, "classes", error)
+         && add_column (self, "exemptions", "credit_basis",
+                        "TEXT CHECK (credit_basis IS NULL OR credit_basis = 'certificate' OR credit_basis = 'award'"
+                        " OR credit_basis = 'innovation')", error)
+         && st_db_schema_create_triggers (self, "exemptions", error);
+}
+
 /* Migration N brings the schema from version N-1 to N. Append, never edit a
  * migration that has shipped. */
 static gboolean (*const migrations[]) (StDb *, GError **) = {
@@ -512,6 +555,7 @@ static gboolean (*const migrations[]) (StDb *, GError **) = {
   migrate_to_4,
   migrate_to_5,
   migrate_to_6,
+  migrate_to_7,
 };
 
 int

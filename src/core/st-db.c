@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "st-db-private.h"
+#include "st-db-changes.h"
 #include "st-hlc.h"
 #include "st-uuid.h"
 
@@ -32,6 +33,7 @@ struct _StDb
   gint64      bulk_rowid;      /* rows after this one are not captured yet */
   GPtrArray  *suspended;       /* tables whose triggers are dropped in this transaction */
   gint64      slow_ns;         /* statements longer than this are reported; 0: none */
+  StDbChanges *changes;        /* the tables each commit changed */
 };
 
 G_DEFINE_FINAL_TYPE (StDb, st_db, G_TYPE_OBJECT)
@@ -44,6 +46,7 @@ st_db_finalize (GObject *object)
 
   g_clear_pointer (&self->by_address, g_hash_table_unref);
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->changes, st_db_changes_free);
   if (self->handle != NULL)
     sqlite3_close_v2 (self->handle);
   g_free (self->path);
@@ -55,10 +58,34 @@ st_db_finalize (GObject *object)
   G_OBJECT_CLASS (st_db_parent_class)->finalize (object);
 }
 
+enum { SIGNAL_TABLES_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 static void
 st_db_class_init (StDbClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = st_db_finalize;
+
+  /* The tables (a sorted NULL-terminated array of names) that commits of
+   * this process changed in the file, once st_db_follow_changes () was
+   * called; see st-db-changes.c. */
+  signals[SIGNAL_TABLES_CHANGED] =
+    g_signal_new ("tables-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRV);
+}
+
+void
+st_db_emit_tables_changed (StDb               *self,
+                           const char * const *tables)
+{
+  g_signal_emit (self, signals[SIGNAL_TABLES_CHANGED], 0, tables);
+}
+
+void
+st_db_follow_changes (StDb *self)
+{
+  g_return_if_fail (ST_IS_DB (self));
+  st_db_changes_follow (self->changes);
 }
 
 static void
@@ -569,6 +596,7 @@ st_db_open (const char  *path,
   if (!ensure_device_id (self, error))
     return NULL;
   observe_clock (self);
+  self->changes = st_db_changes_new (self);
 
   return g_steal_pointer (&self);
 }
@@ -1016,4 +1044,13 @@ st_db_bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
   else
     sqlite3_bind_text (stmt, index, value, -1, SQLITE_STATIC);
+}
+
+char *
+st_db_column_dup (sqlite3_stmt *stmt,
+                  int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text != NULL ? g_strdup (text) : NULL;
 }

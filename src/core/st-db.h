@@ -47,6 +47,11 @@ int           st_db_sqlite_open           (const char  *path,
  * a worker. */
 void          st_db_set_slow_statement_limit (StDb     *self,
                                               guint     ms);
+/* Makes @self emit "tables-changed" (a NULL-terminated array of table
+ * names) in the calling thread's main context after every commit to its
+ * file by any connection of this process — its own, a worker's, a sync
+ * pull's — so that what shows figures can follow the data. */
+void          st_db_follow_changes        (StDb        *self);
 /* TRUE when the user may not write the file (or its folder): it was
  * opened read-only, and every write fails with ST_DB_ERROR_READ_ONLY. */
 gboolean      st_db_is_read_only          (StDb        *self);
@@ -99,6 +104,9 @@ gboolean      st_db_triggers_suspend      (StDb        *self,
 gboolean      st_db_triggers_restore      (StDb        *self,
                                            GError     **error);
 
+/* Column @column of @stmt's current row as a new string; NULL for NULL. */
+char         *st_db_column_dup            (sqlite3_stmt *stmt,
+                                           int           column);
 /* A prepared statement from the connection's cache, reset and unbound. Do
  * not finalize it. */
 sqlite3_stmt *st_db_prepare               (StDb        *self,

@@ -18,6 +18,11 @@ typedef struct
   char             *state_date;
   char             *early_request;
   char             *internship_done;
+  /* What is dated on or before it counts: the date evaluated, or the end
+   * of the study length if earlier (annex 6 §(七)1(2), §(七)2). */
+  char              cutoff[11];
+  gboolean          ended;          /* cutoff is the end, before the date: compare dates */
+  gint64            online_concentrated;   /* online class minutes counted as concentrated */
   guint             assessed;       /* StAssessmentKind bits with a result */
   guint             passed;         /* … whose latest result is pass */
   guint             exempted;
@@ -45,27 +50,6 @@ st_eligibility_free (StEligibility *e)
   g_free (e);
 }
 
-char *
-st_date_add_years (const char *date,
-                   guint       years)
-{
-  guint y, m, d;
-  GDate g;
-  char buf[16];
-
-  if (date == NULL || sscanf (date, "%4u-%2u-%2u", &y, &m, &d) != 3
-      || !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
-    return NULL;
-  g_date_clear (&g, 1);
-  g_date_set_dmy (&g, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
-  g_date_add_years (&g, years);   /* clamps 29 February */
-  /* Not g_date_strftime (): it converts through the locale's encoding, and
-   * this runs for every enrolment. */
-  g_snprintf (buf, sizeof buf, "%04u-%02u-%02u", g_date_get_year (&g), g_date_get_month (&g),
-              g_date_get_day (&g));
-  return g_strdup (buf);
-}
-
 static char *
 format_hours (gint64 minutes)
 {
@@ -74,20 +58,36 @@ format_hours (gint64 minutes)
   return g_strdup_printf ("%.1f", minutes / 60.0);
 }
 
+/* The number that picks the plural form of @minutes as hours: the hours
+ * when whole; a fraction ("0.5", "1.5") takes the form of "many". */
+static gulong
+hours_plural (gint64 minutes)
+{
+  if (minutes % 60 == 0)
+    return (gulong) (minutes / 60);
+  return (gulong) MAX (2, minutes / 60 + 1);
+}
+
 char *
 st_missing_describe (const StMissing *m)
 {
   g_autofree char *hours = format_hours (m->amount);
+  gulong n = hours_plural (m->amount);
 
   switch (m->kind)
     {
     case ST_MISSING_CONCENTRATED:
       /* Translators: "%s" is a number of hours (学时) */
-      return g_strdup_printf (_("%s concentrated teaching hours short"), hours);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s concentrated teaching hour short",
+                                           "%s concentrated teaching hours short", n), hours);
     case ST_MISSING_SELF_STUDY:
-      return g_strdup_printf (_("%s self-study hours short (self-study must not be less than the concentrated hours attended)"), hours);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%s self-study hour short (self-study must not be less than the concentrated hours attended)",
+                                           "%s self-study hours short (self-study must not be less than the concentrated hours attended)",
+                                           n), hours);
     case ST_MISSING_SELF_AND_ONLINE:
-      return g_strdup_printf (_("%s self-study or online hours short"), hours);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s self-study or online hour short",
+                                           "%s self-study or online hours short", n), hours);
     case ST_MISSING_ASSIGNMENTS:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "%u practical assignment not done: no assessment until it is",
@@ -103,8 +103,13 @@ st_missing_describe (const StMissing *m)
       return g_strdup (_("Internship not done"));
     case ST_MISSING_STUDY_LENGTH:
       return g_strdup (_("Study length not over, and no early graduation requested"));
+    case ST_MISSING_CREDITS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u credit short", "%u credits short",
+                                           (gulong) m->amount),
+                              (guint) m->amount);
     case ST_MISSING_ATTENDED:
-      return g_strdup_printf (_("%s attended hours short"), hours);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s attended hour short",
+                                           "%s attended hours short", n), hours);
     default:
       return g_strdup ("");
     }
@@ -132,14 +137,31 @@ st_outcome_to_display (StOutcome outcome)
 {
   switch (outcome)
     {
-    case ST_OUTCOME_STUDYING: return _("In study");
+    /* Translators: an enrolment in study that does not yet meet what
+     * graduation asks (尚未达标) — not "in study" (在读), which the
+     * Overview and the reports count for every enrolment in study,
+     * those eligible included */
+    case ST_OUTCOME_STUDYING: return C_("graduation outcome", "Not yet eligible");
     case ST_OUTCOME_ELIGIBLE: return _("Eligible to graduate");
-    case ST_OUTCOME_COMPLETION: return _("Completion certificate");
+    /* Translators: the study length is over with something short: a
+     * completion certificate (结业证书) is due — not yet issued */
+    case ST_OUTCOME_COMPLETION: return _("Completion certificate due");
     case ST_OUTCOME_STUDY_RECORD: return _("Study record (withdrawn)");
     case ST_OUTCOME_GRADUATED: return _("Graduated");
-    case ST_OUTCOME_COMPLETED: return _("Completed");
+    /* Translators: the completion certificate was issued (已结业), apart
+     * from "Completion certificate due" */
+    case ST_OUTCOME_COMPLETED: return C_("enrolment state", "Completed");
     default: return "";
     }
+}
+
+StOutcome
+st_outcome_from_code (const char *code)
+{
+  for (StOutcome o = ST_OUTCOME_STUDYING; o <= ST_OUTCOME_COMPLETED; o++)
+    if (g_strcmp0 (code, st_outcome_to_code (o)) == 0)
+      return o;
+  return ST_OUTCOME_STUDYING;
 }
 
 const char *
@@ -204,8 +226,18 @@ apply_rules (Entry      *en,
     }
   else
     {
-      /* §(五)4: concentrated teaching, 96 hours per year of study length. */
-      e->required_concentrated = p->concentrated_minutes_per_year * e->study_years;
+      /* §(五)4: concentrated teaching per year of study length, as the
+       * class's schedule has it: 96 hours (a day a month), or 2 blocks of
+       * 120 hours. */
+      e->required_concentrated = st_program_concentrated_per_year (p, e->schedule) * e->study_years;
+      /* §(五)4 集中授课部分课时可采取线上教学: a part, when the program caps it. */
+      if (p->online_concentrated_max_percent >= 0)
+        {
+          gint64 allowed = e->required_concentrated * p->online_concentrated_max_percent / 100;
+
+          if (en->online_concentrated > allowed)
+            e->concentrated -= en->online_concentrated - allowed;
+        }
       if (e->concentrated < e->required_concentrated)
         add_missing (e, ST_MISSING_CONCENTRATED, e->required_concentrated - e->concentrated, 0);
       /* §(五)4: self-study not less than the concentrated hours attended. */
@@ -235,15 +267,21 @@ apply_rules (Entry      *en,
         }
       /* §(六)4: internship, waived after two years of related work. */
       if (p->internship_required && !en->waived
-          && (en->internship_done == NULL || g_strcmp0 (en->internship_done, as_of) > 0))
+          && (en->internship_done == NULL || g_strcmp0 (en->internship_done, en->cutoff) > 0))
         add_missing (e, ST_MISSING_INTERNSHIP, 0, 0);
     }
+
+  /* §(六)2–3: credits, when the program (the school) asks for some. */
+  if (e->credits < p->min_credits)
+    add_missing (e, ST_MISSING_CREDITS, p->min_credits - e->credits, 0);
 
   /* §(七)1–2: the outcome depends on the end of the study length. */
   over = g_strcmp0 (as_of, e->end_date) >= 0;
   if (e->missing->len == 0)
     {
-      if (over)
+      /* A training is completed as soon as its hours are in (within its
+       * length: nothing later counts). */
+      if (over || p->kind == ST_PROGRAM_TRAINING)
         e->outcome = ST_OUTCOME_ELIGIBLE;
       else if (p->early_graduation && en->early_request != NULL && g_strcmp0 (en->early_request, as_of) <= 0)
         e->outcome = ST_OUTCOME_ELIGIBLE;
@@ -261,6 +299,7 @@ typedef struct
 {
   char    *class_id;
   char    *mode;
+  char     date[11];
 } SessionInfo;
 
 static void
@@ -282,15 +321,6 @@ bind_filters (sqlite3_stmt             *stmt,
   st_db_bind_text (stmt, 2, q->township_code);
   st_db_bind_text (stmt, 3, q->class_id);
   st_db_bind_text (stmt, 4, q->enrolment_id);
-}
-
-static char *
-dup_col (sqlite3_stmt *stmt,
-         int           i)
-{
-  const char *t = (const char *) sqlite3_column_text (stmt, i);
-
-  return t ? g_strdup (t) : NULL;
 }
 
 static int
@@ -338,7 +368,7 @@ sum_study_logs (gpointer data)
   if (db == NULL)
     return NULL;
   stmt = st_db_prepare (db,
-                        "SELECT participant_id, enrolment_id, kind = 'self', minutes FROM study_logs"
+                        "SELECT participant_id, enrolment_id, kind = 'self', minutes, date FROM study_logs"
                         " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
                         " AND (?4 IS NULL OR participant_id = (SELECT participant_id FROM enrolments WHERE id = ?4))",
                         &scan->error);
@@ -363,7 +393,10 @@ sum_study_logs (gpointer data)
         {
           Entry *en = &g_array_index (scan->entries, Entry, i);
 
-          if (enrolment_id == NULL || g_str_equal (enrolment_id, en->e->enrolment_id))
+          /* (the date is read only for a study length over before the
+           * date evaluated: the SQL already stops at that date) */
+          if ((enrolment_id == NULL || g_str_equal (enrolment_id, en->e->enrolment_id))
+              && (!en->ended || strcmp ((const char *) sqlite3_column_text (stmt, 4), en->cutoff) <= 0))
             {
               if (self)
                 en->e->self_study += minutes;
@@ -378,6 +411,36 @@ sum_study_logs (gpointer data)
   if (rc != SQLITE_DONE)
     st_db_set_error (db, rc, _("reading the study logs"), &scan->error);
   return NULL;
+}
+
+/* The enrolments a query selects, for st_eligibility_evaluate () and
+ * st_eligibility_list () alike. */
+#define ENROLMENTS_SQL \
+  "SELECT e.id, e.participant_id, e.class_id, e.township_code, e.enrolled_on, e.study_years," \
+  " e.state, e.state_date, e.early_graduation_requested_on, e.internship_done_on," \
+  " p.name, p.id_number, c.program_id, e.extension_years, c.schedule" \
+  " FROM enrolments e JOIN participants p ON p.id = e.participant_id" \
+  " JOIN classes c ON c.id = e.class_id" \
+  " WHERE e.deleted = 0 AND p.deleted = 0 AND p.merged_into IS NULL AND e.enrolled_on <= ?1" \
+  " AND (?2 IS NULL OR e.township_code = ?2) AND (?3 IS NULL OR e.class_id = ?3)" \
+  " AND (?4 IS NULL OR e.id = ?4)"
+
+/* The program of @code, loaded once per evaluation into @programs. */
+static const StProgram *
+cached_program (StDb        *db,
+                GHashTable  *programs,
+                const char  *code,
+                GError     **error)
+{
+  StProgram *p = g_hash_table_lookup (programs, code);
+
+  if (p == NULL)
+    {
+      p = st_program_load (db, code, error);
+      if (p != NULL)
+        g_hash_table_insert (programs, g_strdup (code), p);
+    }
+  return p;
 }
 
 #define PROGRESS(fraction) \
@@ -435,14 +498,7 @@ st_eligibility_evaluate_full (StDb                     *db,
 
   /* Enrolments. */
   stmt = st_db_prepare (db,
-                        "SELECT e.id, e.participant_id, e.class_id, e.township_code, e.enrolled_on, e.study_years,"
-                        " e.state, e.state_date, e.early_graduation_requested_on, e.internship_done_on,"
-                        " p.name, p.id_number, c.program_id"
-                        " FROM enrolments e JOIN participants p ON p.id = e.participant_id"
-                        " JOIN classes c ON c.id = e.class_id"
-                        " WHERE e.deleted = 0 AND p.deleted = 0 AND p.merged_into IS NULL AND e.enrolled_on <= ?1"
-                        " AND (?2 IS NULL OR e.township_code = ?2) AND (?3 IS NULL OR e.class_id = ?3)"
-                        " AND (?4 IS NULL OR e.id = ?4)",
+                        ENROLMENTS_SQL,
                         error);
   if (stmt == NULL)
     return NULL;
@@ -454,38 +510,35 @@ st_eligibility_evaluate_full (StDb                     *db,
       const char *program_code = (const char *) sqlite3_column_text (stmt, 12);
       gpointer first;
 
-      en.program = g_hash_table_lookup (programs, program_code);
+      en.program = cached_program (db, programs, program_code, error);
       if (en.program == NULL)
         {
-          StProgram *p = st_program_load (db, program_code, error);
-
-          if (p == NULL)
-            {
-              sqlite3_reset (stmt);
-              st_eligibility_free (e);
-              for (guint i = 0; i < entries->len; i++)
-                st_eligibility_free (g_array_index (entries, Entry, i).e);
-              return NULL;
-            }
-          g_hash_table_insert (programs, g_strdup (program_code), p);
-          en.program = p;
+          sqlite3_reset (stmt);
+          st_eligibility_free (e);
+          for (guint i = 0; i < entries->len; i++)
+            st_eligibility_free (g_array_index (entries, Entry, i).e);
+          return NULL;
         }
 
-      e->enrolment_id = dup_col (stmt, 0);
-      e->participant_id = dup_col (stmt, 1);
-      e->class_id = dup_col (stmt, 2);
-      e->township_code = dup_col (stmt, 3);
-      e->enrolled_on = dup_col (stmt, 4);
+      e->enrolment_id = st_db_column_dup (stmt, 0);
+      e->participant_id = st_db_column_dup (stmt, 1);
+      e->class_id = st_db_column_dup (stmt, 2);
+      e->township_code = st_db_column_dup (stmt, 3);
+      e->enrolled_on = st_db_column_dup (stmt, 4);
       e->study_years = sqlite3_column_int (stmt, 5);
-      en.state = dup_col (stmt, 6);
-      en.state_date = dup_col (stmt, 7);
-      en.early_request = dup_col (stmt, 8);
-      en.internship_done = dup_col (stmt, 9);
-      e->name = dup_col (stmt, 10);
-      e->id_number = dup_col (stmt, 11);
+      en.state = st_db_column_dup (stmt, 6);
+      en.state_date = st_db_column_dup (stmt, 7);
+      en.early_request = st_db_column_dup (stmt, 8);
+      en.internship_done = st_db_column_dup (stmt, 9);
+      e->name = st_db_column_dup (stmt, 10);
+      e->id_number = st_db_column_dup (stmt, 11);
       e->program_code = g_strdup (program_code);
-      e->end_date = st_date_add_years (e->enrolled_on, e->study_years);
+      e->extension_years = sqlite3_column_int (stmt, 13);
+      e->schedule = st_program_schedule (en.program, (const char *) sqlite3_column_text (stmt, 14));
+      e->end_date = st_program_end_date (en.program, e->enrolled_on, e->study_years, e->extension_years);
       e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
+      en.ended = e->end_date != NULL && strcmp (e->end_date, as_of) < 0;
+      g_strlcpy (en.cutoff, en.ended ? e->end_date : as_of, sizeof en.cutoff);
       en.e = e;
 
       /* The participant's enrolments form a chain through next. */
@@ -531,7 +584,7 @@ st_eligibility_evaluate_full (StDb                     *db,
       PROGRESS (0.15);
       /* Sessions up to the date. */
       stmt = st_db_prepare (db,
-                            "SELECT id, class_id, mode FROM sessions WHERE deleted = 0 AND date <= ?1"
+                            "SELECT id, class_id, mode, date FROM sessions WHERE deleted = 0 AND date <= ?1"
                             " AND (?2 IS NULL OR township_code = ?2) AND (?3 IS NULL OR class_id = ?3)"
                             " AND (?4 IS NULL OR class_id = (SELECT class_id FROM enrolments WHERE id = ?4))",
                             error);
@@ -542,9 +595,10 @@ st_eligibility_evaluate_full (StDb                     *db,
         {
           SessionInfo *s = g_new0 (SessionInfo, 1);
 
-          s->class_id = dup_col (stmt, 1);
-          s->mode = dup_col (stmt, 2);
-          g_hash_table_insert (sessions, dup_col (stmt, 0), s);
+          s->class_id = st_db_column_dup (stmt, 1);
+          s->mode = st_db_column_dup (stmt, 2);
+          g_strlcpy (s->date, (const char *) sqlite3_column_text (stmt, 3), sizeof s->date);
+          g_hash_table_insert (sessions, st_db_column_dup (stmt, 0), s);
         }
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
@@ -622,9 +676,14 @@ st_eligibility_evaluate_full (StDb                     *db,
                       || (g_str_equal (session->mode, "online") && en->program->online_sessions_count_as_concentrated)
                       || (g_str_equal (session->mode, "practical") && en->program->practical_sessions_count_as_concentrated);
 
+                    if (en->ended && strcmp (session->date, en->cutoff) > 0)
+                      break;   /* after the study length */
+
                     en->e->attended += minutes;
                     if (counts)
                       en->e->concentrated += minutes;
+                    if (counts && g_str_equal (session->mode, "online"))
+                      en->online_concentrated += minutes;
                     break;
                   }
                 i = en->next;
@@ -642,10 +701,9 @@ st_eligibility_evaluate_full (StDb                     *db,
       PROGRESS (0.75);
       /* Assignments. */
       stmt = st_db_prepare (db,
-                            "SELECT enrolment_id, count (*), coalesce (sum (done = 1 AND done_on <= ?1), 0)"
+                            "SELECT enrolment_id, done = 1 AND done_on <= ?1, done_on"
                             " FROM assignments WHERE deleted = 0 AND (?2 IS NULL OR township_code = ?2)"
-                            " AND (?4 IS NULL OR enrolment_id = ?4)"
-                            " GROUP BY enrolment_id",
+                            " AND (?4 IS NULL OR enrolment_id = ?4)",
                             error);
       if (stmt == NULL)
         goto fail;
@@ -658,8 +716,11 @@ st_eligibility_evaluate_full (StDb                     *db,
             {
               Entry *en = &g_array_index (entries, Entry, GPOINTER_TO_INT (index) - 1);
 
-              en->e->assignments_total = sqlite3_column_int (stmt, 1);
-              en->e->assignments_done = sqlite3_column_int (stmt, 2);
+              const char *done_on = (const char *) sqlite3_column_text (stmt, 2);
+
+              en->e->assignments_total++;
+              if (sqlite3_column_int (stmt, 1) && strcmp (done_on, en->cutoff) <= 0)
+                en->e->assignments_done++;
             }
         }
       sqlite3_reset (stmt);
@@ -692,7 +753,8 @@ st_eligibility_evaluate_full (StDb                     *db,
               int slot = k == ST_ASSESSMENT_CULTURE ? 0 : k == ST_ASSESSMENT_SKILL ? 1 : 2;
               int order = (en->assessed & k) ? strcmp (date, en->latest_date[slot]) : 1;
 
-              if (k == 0 || order < 0 || (order == 0 && hlc < en->latest_hlc[slot]))
+              if (k == 0 || strcmp (date, en->cutoff) > 0 || order < 0
+                  || (order == 0 && hlc < en->latest_hlc[slot]))
                 continue;
               g_strlcpy (en->latest_date[slot], date, sizeof en->latest_date[slot]);
               en->latest_hlc[slot] = hlc;
@@ -712,7 +774,7 @@ st_eligibility_evaluate_full (StDb                     *db,
 
       /* Exemptions and the internship waiver. */
       stmt = st_db_prepare (db,
-                            "SELECT enrolment_id, kind, target FROM exemptions"
+                            "SELECT enrolment_id, kind, target, date, credits FROM exemptions"
                             " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
                             " AND (?4 IS NULL OR enrolment_id = ?4)",
                             error);
@@ -728,6 +790,11 @@ st_eligibility_evaluate_full (StDb                     *db,
             {
               Entry *en = &g_array_index (entries, Entry, GPOINTER_TO_INT (index) - 1);
 
+              if (strcmp ((const char *) sqlite3_column_text (stmt, 3), en->cutoff) > 0)
+                continue;
+              /* §(六)2–3: credits from a certificate, an award, an innovation. */
+              if (g_strcmp0 (kind, "exemption") == 0 || g_strcmp0 (kind, "credit") == 0)
+                en->e->credits += (guint) MAX (0, sqlite3_column_int (stmt, 4));
               if (g_strcmp0 (kind, "exemption") == 0)
                 en->exempted |= st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 2));
               else if (g_strcmp0 (kind, "internship_waiver") == 0)
@@ -799,6 +866,8 @@ st_eligibility_list (StDb                     *db,
 {
   static const StEligibilityQuery all = { NULL, NULL, NULL, NULL };
   g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) st_eligibility_free);
+  g_autoptr(GHashTable) programs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) st_program_free);
   char as_of[16];
   sqlite3_stmt *stmt;
   int rc;
@@ -817,13 +886,7 @@ st_eligibility_list (StDb                     *db,
     }
   /* The same selection as st_eligibility_evaluate's first statement. */
   stmt = st_db_prepare (db,
-                        "SELECT e.id, e.participant_id, e.class_id, e.township_code, e.enrolled_on, e.study_years,"
-                        " e.state, e.state_date, p.name, p.id_number, c.program_id"
-                        " FROM enrolments e JOIN participants p ON p.id = e.participant_id"
-                        " JOIN classes c ON c.id = e.class_id"
-                        " WHERE e.deleted = 0 AND p.deleted = 0 AND p.merged_into IS NULL AND e.enrolled_on <= ?1"
-                        " AND (?2 IS NULL OR e.township_code = ?2) AND (?3 IS NULL OR e.class_id = ?3)"
-                        " AND (?4 IS NULL OR e.id = ?4)",
+                        ENROLMENTS_SQL,
                         error);
   if (stmt == NULL)
     return NULL;
@@ -835,16 +898,25 @@ st_eligibility_list (StDb                     *db,
       const char *state_date = (const char *) sqlite3_column_text (stmt, 7);
       gboolean decided = state_date != NULL && strcmp (state_date, as_of) <= 0;
 
-      e->enrolment_id = dup_col (stmt, 0);
-      e->participant_id = dup_col (stmt, 1);
-      e->class_id = dup_col (stmt, 2);
-      e->township_code = dup_col (stmt, 3);
-      e->enrolled_on = dup_col (stmt, 4);
+      e->enrolment_id = st_db_column_dup (stmt, 0);
+      e->participant_id = st_db_column_dup (stmt, 1);
+      e->class_id = st_db_column_dup (stmt, 2);
+      e->township_code = st_db_column_dup (stmt, 3);
+      e->enrolled_on = st_db_column_dup (stmt, 4);
       e->study_years = sqlite3_column_int (stmt, 5);
-      e->name = dup_col (stmt, 8);
-      e->id_number = dup_col (stmt, 9);
-      e->program_code = dup_col (stmt, 10);
-      e->end_date = st_date_add_years (e->enrolled_on, e->study_years);
+      e->name = st_db_column_dup (stmt, 10);
+      e->id_number = st_db_column_dup (stmt, 11);
+      e->program_code = st_db_column_dup (stmt, 12);
+      e->extension_years = sqlite3_column_int (stmt, 13);
+      /* A program that cannot be read is counted in years here; the
+       * evaluation names the problem. */
+      {
+        const StProgram *program = cached_program (db, programs, e->program_code, NULL);
+
+        e->end_date = st_program_end_date (program, e->enrolled_on, e->study_years, e->extension_years);
+        if (program != NULL)
+          e->schedule = st_program_schedule (program, (const char *) sqlite3_column_text (stmt, 14));
+      }
       e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
       if (decided && g_strcmp0 (state, "withdrawn") == 0)
         e->outcome = ST_OUTCOME_STUDY_RECORD;

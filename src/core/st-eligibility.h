@@ -4,6 +4,7 @@
  * missing. One engine for the CLI, the reports and the app. */
 #pragma once
 
+#include "st-date.h"
 #include "st-db.h"
 #include "st-program.h"
 
@@ -30,6 +31,7 @@ typedef enum
   ST_MISSING_INTERNSHIP,            /* internship not done nor waived */
   ST_MISSING_STUDY_LENGTH,          /* all met, but before the end and no early-graduation request */
   ST_MISSING_ATTENDED,              /* training: attended hours short */
+  ST_MISSING_CREDITS,               /* credits short of the program's min_credits (count) */
 } StMissingKind;
 
 typedef struct
@@ -49,8 +51,10 @@ typedef struct
   char      *id_number;
   char      *program_code;
   char      *enrolled_on;
-  char      *end_date;              /* enrolled_on + study length */
+  char      *end_date;              /* enrolled_on + study length (+ extension): nothing later counts */
   guint      study_years;
+  guint      extension_years;       /* approved extension of the study length */
+  StSchedule schedule;              /* the class's concentrated-teaching schedule */
   StOutcome  outcome;
   /* Minutes up to the date. */
   gint64     concentrated;          /* class sessions that count as concentrated */
@@ -58,6 +62,7 @@ typedef struct
   gint64     online;
   gint64     attended;              /* all class sessions */
   gint64     required_concentrated;
+  guint      credits;               /* from certificates, awards, innovations (§(六)2–3) */
   guint      assignments_done;
   guint      assignments_total;
   GArray    *missing;               /* StMissing */
@@ -107,10 +112,8 @@ char          *st_missing_describe           (const StMissing          *m);
 char          *st_eligibility_describe_missing (const StEligibility    *e);
 const char    *st_outcome_to_display         (StOutcome                 outcome);
 const char    *st_outcome_to_code            (StOutcome                 outcome);
-
-/* "YYYY-MM-DD" plus @years years (29 February → 28 February). */
-char          *st_date_add_years             (const char               *date,
-                                              guint                     years);
+/* The outcome of a code of st_outcome_to_code (); studying if unknown. */
+StOutcome      st_outcome_from_code          (const char               *code);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StEligibility, st_eligibility_free)
 

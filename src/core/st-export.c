@@ -72,10 +72,16 @@ st_export_household_registration (StDb          *db,
               g_propagate_error (error, g_steal_pointer (&local_error));
               return -1;
             }
-          level = p && p->graduate_education_level ? p->graduate_education_level : "";
+          /* Only a diploma changes the education level on the household
+           * register (§(七)3); a training's certificate, or a program that
+           * cannot be read, has no level to report: "" = not exported. */
+          level = p != NULL && p->kind == ST_PROGRAM_DIPLOMA && p->graduate_education_level != NULL
+                  ? p->graduate_education_level : "";
           g_hash_table_insert (levels, g_strdup (program), g_strdup (level));
           level = g_hash_table_lookup (levels, program);
         }
+      if (*level == '\0')
+        continue;
       row[0] = text_or_empty (stmt, 0);
       row[1] = text_or_empty (stmt, 1);
       row[2] = level;

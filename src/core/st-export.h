@@ -10,8 +10,9 @@
 
 G_BEGIN_DECLS
 
-/* Graduates whose certificate stands: name, ID number, new education
- * level, certificate number, date, township, village. Returns how many rows,
+/* Diploma graduates whose certificate stands (never a training's
+ * certificate, annex 6 §(七)3): name, ID number, new education level,
+ * certificate number, date, township, village. Returns how many rows,
  * or -1 with @error. @township_code NULL = all. */
 int st_export_household_registration (StDb          *db,
                                       const char    *path,

@@ -1107,7 +1107,19 @@ st_import_result_summary (StImportResult *result)
                                                         result->rows_read),
                                            result->rows_read);
 
-  return g_strdup_printf (_("%s: %u imported, %u updated (%u of them already up to date), %u rejected; %u warnings, %u conflicts, %u repeated in the file."),
-                          head, result->imported, result->updated, result->unchanged, result->rejected,
-                          result->warnings->len, result->conflicts->len, result->repeats->len);
+  /* Translators: the counts of an import, after "15 rows read"; the
+   * warnings, conflicts and repeats follow in their own plural-aware parts */
+  g_autofree char *counts = g_strdup_printf (_("%s: %u imported, %u updated (%u of them already up to date), %u rejected"),
+                                             head, result->imported, result->updated, result->unchanged,
+                                             result->rejected);
+  g_autofree char *warnings = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u warning", "%u warnings",
+                                                            result->warnings->len), result->warnings->len);
+  g_autofree char *conflicts = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conflict", "%u conflicts",
+                                                             result->conflicts->len), result->conflicts->len);
+  g_autofree char *repeats = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u repeated in the file",
+                                                           "%u repeated in the file", result->repeats->len),
+                                              result->repeats->len);
+
+  /* Translators: "<counts>; <warnings>, <conflicts>, <repeats>." */
+  return g_strdup_printf (_("%s; %s, %s, %s."), counts, warnings, conflicts, repeats);
 }

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "st-overview.h"
+#include "st-schedule.h"
 
 void
 st_overview_township_free (StOverviewTownship *t)
@@ -46,6 +47,90 @@ compare_townships (gconstpointer a,
   return strcmp (x->township_code, y->township_code);
 }
 
+/* An incomplete record lacks what the county's roster asks for and the
+ * import may have left empty. */
+#define INCOMPLETE \
+  "coalesce (phone, '') = '' OR (village_code IS NULL AND coalesce (village_name, '') = '')" \
+  " OR education IS NULL OR coalesce (ethnicity, '') = ''"
+/* Classes c that still teach someone … */
+#define TEACHING \
+  "c.deleted = 0 AND EXISTS (SELECT 1 FROM enrolments e WHERE e.class_id = c.id AND e.deleted = 0" \
+  " AND e.state = 'studying')"
+/* … and did not meet between ?1 and ?2. */
+#define WITHOUT_SESSION \
+  "NOT EXISTS (SELECT 1 FROM sessions s WHERE s.class_id = c.id AND s.deleted = 0" \
+  " AND s.date BETWEEN ?1 AND ?2)"
+
+/* The first and last day of @month's month, as "YYYY-MM-DD". */
+static gboolean
+month_bounds (const char  *month,
+              char         first[11],
+              char         last[11],
+              GError     **error)
+{
+  GDate date;
+  guint y, m;
+
+  if (!st_date_parse (month, &date))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not a date: %s", month ? month : "");
+      return FALSE;
+    }
+  y = g_date_get_year (&date);
+  m = g_date_get_month (&date);
+  g_snprintf (first, 11, "%04u-%02u-01", y, m);
+  g_snprintf (last, 11, "%04u-%02u-%02u", y, m, g_date_get_days_in_month ((GDateMonth) m, (GDateYear) y));
+  return TRUE;
+}
+
+GArray *
+st_overview_incomplete (StDb    *db,
+                        GError **error)
+{
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = st_db_prepare (db,
+                        "SELECT rowid FROM participants WHERE deleted = 0 AND merged_into IS NULL AND (" INCOMPLETE ")",
+                        error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (rowids, rowid);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading participants"), error);
+      return NULL;
+    }
+  return g_steal_pointer (&rowids);
+}
+
+GStrv
+st_overview_behind_schedule (StDb        *db,
+                             const char  *month,
+                             GError     **error)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr(GHashTable) statuses = st_schedule_status_all (db, month, error);
+  GHashTableIter iter;
+  gpointer id, value;
+
+  if (statuses == NULL)
+    return NULL;
+  /* Those the Overview counts (st_overview_townships ()). */
+  g_hash_table_iter_init (&iter, statuses);
+  while (g_hash_table_iter_next (&iter, &id, &value))
+    if (((StScheduleStatus *) value)->behind)
+      g_strv_builder_add (ids, id);
+  return g_strv_builder_end (ids);
+}
+
 GPtrArray *
 st_overview_townships (StDb        *db,
                        const char  *month,
@@ -54,24 +139,14 @@ st_overview_townships (StDb        *db,
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_overview_township_free);
   g_autoptr(GHashTable) by_code = g_hash_table_new (g_str_hash, g_str_equal);
   char first[11], last[11];
-  guint y, m, d;
   sqlite3_stmt *stmt;
   int rc;
 
-  if (month == NULL || sscanf (month, "%4u-%2u-%2u", &y, &m, &d) != 3 || m < 1 || m > 12)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not a date: %s", month ? month : "");
-      return NULL;
-    }
-  g_snprintf (first, sizeof first, "%04u-%02u-01", y, m);
-  g_snprintf (last, sizeof last, "%04u-%02u-%02u", y, m, g_date_get_days_in_month ((GDateMonth) m, (GDateYear) y));
+  if (!month_bounds (month, first, last, error))
+    return NULL;
 
-  /* An incomplete record lacks what the county's roster asks for and the
-   * import may have left empty. */
   stmt = st_db_prepare (db,
-                        "SELECT township_code, count (*),"
-                        " sum (coalesce (phone, '') = '' OR (village_code IS NULL AND coalesce (village_name, '') = '')"
-                        "      OR education IS NULL OR coalesce (ethnicity, '') = '')"
+                        "SELECT township_code, count (*), sum (" INCOMPLETE ")"
                         " FROM participants WHERE deleted = 0 AND merged_into IS NULL GROUP BY township_code",
                         error);
   if (stmt == NULL)
@@ -92,13 +167,8 @@ st_overview_townships (StDb        *db,
 
   /* Classes that still teach someone, and whether they met this month. */
   stmt = st_db_prepare (db,
-                        "SELECT c.township_code, count (*),"
-                        " sum (NOT EXISTS (SELECT 1 FROM sessions s WHERE s.class_id = c.id AND s.deleted = 0"
-                        "                  AND s.date BETWEEN ?1 AND ?2))"
-                        " FROM classes c WHERE c.deleted = 0"
-                        " AND EXISTS (SELECT 1 FROM enrolments e WHERE e.class_id = c.id AND e.deleted = 0"
-                        "             AND e.state = 'studying')"
-                        " GROUP BY c.township_code",
+                        "SELECT c.township_code, count (*), sum (" WITHOUT_SESSION ")"
+                        " FROM classes c WHERE " TEACHING " GROUP BY c.township_code",
                         error);
   if (stmt == NULL)
     return NULL;
@@ -117,6 +187,30 @@ st_overview_townships (StDb        *db,
       st_db_set_error (db, rc, _("reading the classes"), error);
       return NULL;
     }
+  /* Each class that still teaches someone, against its own schedule
+   * (a training has none). */
+  {
+    g_autoptr(GHashTable) statuses = st_schedule_status_all (db, month, error);
+
+    if (statuses == NULL)
+      return NULL;
+    stmt = st_db_prepare (db, "SELECT id, township_code FROM classes WHERE deleted = 0", error);
+    if (stmt == NULL)
+      return NULL;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        StScheduleStatus *status = g_hash_table_lookup (statuses, sqlite3_column_text (stmt, 0));
+
+        if (status != NULL && status->behind)
+          township_for (by_code, list, (const char *) sqlite3_column_text (stmt, 1))->classes_behind_schedule++;
+      }
+    sqlite3_reset (stmt);
+    if (rc != SQLITE_DONE)
+      {
+        st_db_set_error (db, rc, _("reading the classes"), error);
+        return NULL;
+      }
+  }
   g_ptr_array_sort (list, compare_townships);
   return g_steal_pointer (&list);
 }
@@ -162,14 +256,11 @@ st_overview_near_end_short (const StEligibility *e,
                             guint                days)
 {
   GDate date;
-  guint y, m, d;
   char buf[16];
 
   if (e->outcome != ST_OUTCOME_STUDYING || e->end_date == NULL || e->missing == NULL
-      || sscanf (today, "%4u-%2u-%2u", &y, &m, &d) != 3)
+      || !st_date_parse (today, &date))
     return FALSE;
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
   g_date_add_days (&date, days);
   g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &date);
   if (strcmp (e->end_date, buf) > 0)

@@ -230,8 +230,11 @@ st_participant_query_list (StDb                      *db,
  * by it costs a bit test per row. */
 struct _StParticipantMatches
 {
-  guint64 *bits;
-  gsize    n_words;
+  guint64              *bits;
+  gsize                 n_words;
+  /* Of those, the rows whose name (or its initials) is what was typed,
+   * whole: listed first ("zs" puts 张三 before 曾思思). NULL: none. */
+  StParticipantMatches *exact;
 };
 
 static void
@@ -267,6 +270,7 @@ st_participant_matches_free (StParticipantMatches *matches)
 {
   if (matches == NULL)
     return;
+  st_participant_matches_free (matches->exact);
   g_free (matches->bits);
   g_free (matches);
 }
@@ -283,7 +287,7 @@ match_term (StDb        *db,
   switch (t->kind)
     {
     case TERM_NAME:
-      stmt = st_db_prepare (db, "SELECT pid FROM participant_search_keys WHERE key >= ? AND key < ?", error);
+      stmt = st_db_prepare (db, "SELECT pid, key = ?1 FROM participant_search_keys WHERE key >= ?1 AND key < ?2", error);
       break;
     case TERM_ID_SHORT:
       /* The index on the ID number holds the rowid: no row is read. */
@@ -303,7 +307,15 @@ match_term (StDb        *db,
   sqlite3_bind_text (stmt, 1, t->text, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, t->upper, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    matches_add (m, sqlite3_column_int64 (stmt, 0));
+    {
+      matches_add (m, sqlite3_column_int64 (stmt, 0));
+      if (t->kind == TERM_NAME && sqlite3_column_int (stmt, 1))
+        {
+          if (m->exact == NULL)
+            m->exact = g_new0 (StParticipantMatches, 1);
+          matches_add (m->exact, sqlite3_column_int64 (stmt, 0));
+        }
+    }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -337,10 +349,26 @@ st_participant_query_match (StDb        *db,
           all->n_words = MIN (all->n_words, m->n_words);
           for (gsize w = 0; w < all->n_words; w++)
             all->bits[w] &= m->bits[w];
+          /* Whole for every name term that has whole matches. */
+          if (all->exact == NULL)
+            all->exact = g_steal_pointer (&m->exact);
+          else if (m->exact != NULL)
+            {
+              all->exact->n_words = MIN (all->exact->n_words, m->exact->n_words);
+              for (gsize w = 0; w < all->exact->n_words; w++)
+                all->exact->bits[w] &= m->exact->bits[w];
+            }
         }
     }
   if (all == NULL)
     all = g_new0 (StParticipantMatches, 1);
+  /* Whole matches are matches of every term. */
+  if (all->exact != NULL)
+    {
+      all->exact->n_words = MIN (all->exact->n_words, all->n_words);
+      for (gsize w = 0; w < all->exact->n_words; w++)
+        all->exact->bits[w] &= all->bits[w];
+    }
   return g_steal_pointer (&all);
 }
 
@@ -358,11 +386,20 @@ st_participant_matches_filter (const StParticipantMatches *matches,
 {
   GArray *kept = g_array_new (FALSE, FALSE, sizeof (gint64));
 
+  /* Whole matches first, then the others, each in the list's order. */
+  if (matches->exact != NULL)
+    for (guint i = 0; i < list->len; i++)
+      {
+        gint64 rowid = g_array_index (list, gint64, i);
+
+        if (matches_has (matches->exact, rowid))
+          g_array_append_val (kept, rowid);
+      }
   for (guint i = 0; i < list->len; i++)
     {
       gint64 rowid = g_array_index (list, gint64, i);
 
-      if (matches_has (matches, rowid))
+      if (matches_has (matches, rowid) && (matches->exact == NULL || !matches_has (matches->exact, rowid)))
         g_array_append_val (kept, rowid);
     }
   return kept;
@@ -384,15 +421,6 @@ st_participant_query_run (StDb                      *db,
   if (matches == NULL)
     return NULL;
   return st_participant_matches_filter (matches, list);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           i)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, i);
-
-  return text ? g_strdup (text) : NULL;
 }
 
 void
@@ -447,16 +475,16 @@ st_participant_query_fetch (StDb          *db,
         {
           row = g_new0 (StParticipantSummary, 1);
           row->rowid = rowids[i];
-          row->id = column_dup (stmt, 0);
-          row->name = column_dup (stmt, 1);
+          row->id = st_db_column_dup (stmt, 0);
+          row->name = st_db_column_dup (stmt, 1);
           row->sex = sqlite3_column_int (stmt, 2);
-          row->birth_date = column_dup (stmt, 3);
-          row->id_number = column_dup (stmt, 4);
-          row->township_code = column_dup (stmt, 5);
-          row->village_code = column_dup (stmt, 6);
-          row->village_name = column_dup (stmt, 7);
-          row->class_name = column_dup (stmt, 8);
-          row->state = column_dup (stmt, 9);
+          row->birth_date = st_db_column_dup (stmt, 3);
+          row->id_number = st_db_column_dup (stmt, 4);
+          row->township_code = st_db_column_dup (stmt, 5);
+          row->village_code = st_db_column_dup (stmt, 6);
+          row->village_name = st_db_column_dup (stmt, 7);
+          row->class_name = st_db_column_dup (stmt, 8);
+          row->state = st_db_column_dup (stmt, 9);
         }
       else if (rc != SQLITE_DONE)
         {
@@ -639,7 +667,7 @@ st_enrolment_state_to_display (const char *state)
   if (g_strcmp0 (state, "graduated") == 0)
     return _("Graduated");
   if (g_strcmp0 (state, "completed") == 0)
-    return _("Completed");
+    return C_("enrolment state", "Completed");
   if (g_strcmp0 (state, "withdrawn") == 0)
     return _("Withdrawn");
   return _("Not in a class");

@@ -85,15 +85,6 @@ stale_clear (Stale *s)
   g_free (s->old_id_number);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           i)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, i);
-
-  return text ? g_strdup (text) : NULL;
-}
-
 #define STALE_SELECT \
   "SELECT p.rowid, p.id, p.hlc, p.deleted = 0 AND p.merged_into IS NULL, p.name, p.id_number," \
   " s.pid IS NOT NULL, s.live, s.name, s.id_number" \
@@ -129,15 +120,15 @@ collect_stale (StDb        *db,
       Stale s = { 0, };
 
       s.pid = sqlite3_column_int64 (stmt, 0);
-      s.uuid = column_dup (stmt, 1);
+      s.uuid = st_db_column_dup (stmt, 1);
       s.hlc = sqlite3_column_int64 (stmt, 2);
       s.live = sqlite3_column_int (stmt, 3);
-      s.name = column_dup (stmt, 4);
-      s.id_number = column_dup (stmt, 5);
+      s.name = st_db_column_dup (stmt, 4);
+      s.id_number = st_db_column_dup (stmt, 5);
       s.indexed = sqlite3_column_int (stmt, 6);
       s.old_live = sqlite3_column_int (stmt, 7);
-      s.old_name = column_dup (stmt, 8);
-      s.old_id_number = column_dup (stmt, 9);
+      s.old_name = st_db_column_dup (stmt, 8);
+      s.old_id_number = st_db_column_dup (stmt, 9);
       g_array_append_val (stale, s);
     }
   sqlite3_reset (stmt);
@@ -323,8 +314,8 @@ forget_orphans (StDb    *db,
 
       g_array_append_val (pids, pid);
       g_array_append_val (live, l);
-      g_ptr_array_add (names, column_dup (stmt, 2));
-      g_ptr_array_add (numbers, column_dup (stmt, 3));
+      g_ptr_array_add (names, st_db_column_dup (stmt, 2));
+      g_ptr_array_add (numbers, st_db_column_dup (stmt, 3));
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)

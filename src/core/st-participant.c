@@ -119,40 +119,31 @@ st_participant_set_id_number (StParticipant  *p,
   " village_code, village_name, education, employment, health, poverty, notes," \
   " merged_into, deleted, hlc, device"
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           i)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, i);
-
-  return text ? g_strdup (text) : NULL;
-}
-
 static StParticipant *
 participant_from_row (sqlite3_stmt *stmt)
 {
   StParticipant *p = st_participant_new ();
 
-  p->id = column_dup (stmt, 0);
-  p->id_number = column_dup (stmt, 1);
-  p->name = column_dup (stmt, 2);
+  p->id = st_db_column_dup (stmt, 0);
+  p->id_number = st_db_column_dup (stmt, 1);
+  p->name = st_db_column_dup (stmt, 2);
   p->sex = sqlite3_column_int (stmt, 3);
-  p->birth_date = column_dup (stmt, 4);
-  p->region_code = column_dup (stmt, 5);
-  p->ethnicity = column_dup (stmt, 6);
-  p->phone = column_dup (stmt, 7);
-  p->township_code = column_dup (stmt, 8);
-  p->village_code = column_dup (stmt, 9);
-  p->village_name = column_dup (stmt, 10);
-  p->education = column_dup (stmt, 11);
-  p->employment = column_dup (stmt, 12);
-  p->health = column_dup (stmt, 13);
-  p->poverty = column_dup (stmt, 14);
-  p->notes = column_dup (stmt, 15);
-  p->merged_into = column_dup (stmt, 16);
+  p->birth_date = st_db_column_dup (stmt, 4);
+  p->region_code = st_db_column_dup (stmt, 5);
+  p->ethnicity = st_db_column_dup (stmt, 6);
+  p->phone = st_db_column_dup (stmt, 7);
+  p->township_code = st_db_column_dup (stmt, 8);
+  p->village_code = st_db_column_dup (stmt, 9);
+  p->village_name = st_db_column_dup (stmt, 10);
+  p->education = st_db_column_dup (stmt, 11);
+  p->employment = st_db_column_dup (stmt, 12);
+  p->health = st_db_column_dup (stmt, 13);
+  p->poverty = st_db_column_dup (stmt, 14);
+  p->notes = st_db_column_dup (stmt, 15);
+  p->merged_into = st_db_column_dup (stmt, 16);
   p->deleted = sqlite3_column_int (stmt, 17);
   p->hlc = (guint64) sqlite3_column_int64 (stmt, 18);
-  p->device = column_dup (stmt, 19);
+  p->device = st_db_column_dup (stmt, 19);
   return p;
 }
 
@@ -669,4 +660,25 @@ st_sex_to_display (StSex sex)
     default:
       return "";
     }
+}
+
+gboolean
+st_phone_is_valid (const char *phone)
+{
+  guint digits = 0;
+
+  if (phone == NULL || *phone == '\0')
+    return TRUE;
+  for (const char *p = phone; *p; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        digits++;
+      else if (*p != '-' && *p != ' ')
+        return FALSE;
+    }
+  if (phone[0] == '1')
+    return digits == 11 && strchr (phone, '-') == NULL;
+  if (phone[0] == '0')
+    return digits >= 10 && digits <= 12;
+  return digits == 7 || digits == 8;
 }

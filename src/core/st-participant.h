@@ -108,6 +108,10 @@ const char    *st_poverty_from_text              (const char     *text,
                                                   gboolean       *recognised);
 const char    *st_poverty_to_display             (const char     *code);
 const char    *st_sex_to_display                 (StSex           sex);
+/* A phone number as the register keeps it: empty, a mobile number of 11
+ * digits, or a landline (7 or 8 digits, or 10 to 12 with its area code,
+ * "-" and spaces allowed). The app's editor and the CLI check the same. */
+gboolean       st_phone_is_valid                 (const char     *phone);
 
 GQuark         st_participant_error_quark        (void);
 

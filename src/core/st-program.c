@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "st-core-resources.h"
+#include "st-date.h"
 #include "st-json-guard.h"
 #include "st-limits.h"
 #include "st-program.h"
@@ -201,6 +202,55 @@ read_assessments (JsonObject  *obj,
   return TRUE;
 }
 
+/* "study_length": {"days": N} | {"weeks": N} | {"years": N}, training
+ * programs only (annex 6 §三(三): 长训短培; a teacher training of 5 years). */
+static gboolean
+read_study_length (JsonObject  *obj,
+                   const char  *file,
+                   StProgram   *p,
+                   GError     **error)
+{
+  static const struct { const char *unit; gint64 max; guint days; } units[] = {
+    { "days", 3650, 1 }, { "weeks", 520, 7 }, { "years", 10, 0 },
+  };
+  JsonNode *node = json_object_get_member (obj, "study_length");
+  JsonObject *length;
+  guint found = 0;
+
+  if (node == NULL)
+    return TRUE;
+  if (p->kind != ST_PROGRAM_TRAINING)
+    return field_error (error, file, "study_length",
+                        _("is for training programs; a diploma program gives “study_years” by prior education"));
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return field_error (error, file, "study_length",
+                        _("must be an object with one of “days”, “weeks” or “years”, such as {\"days\": 5}"));
+  length = json_node_get_object (node);
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      g_autofree char *field = g_strdup_printf ("study_length.%s", units[i].unit);
+      gint64 v = 0;
+
+      if (!json_object_has_member (length, units[i].unit))
+        continue;
+      found++;
+      if (!read_number (length, file, units[i].unit, TRUE, 1, units[i].max, 1, &v, error))
+        {
+          g_autofree char *what = g_strdup_printf (_("must be a whole number from 1 to %lld"), (long long) units[i].max);
+
+          g_clear_error (error);
+          return field_error (error, file, field, what);
+        }
+      for (guint e = 0; e < ST_N_EDUCATION; e++)
+        p->study_years[e] = units[i].days ? 1 : (guint) v;
+      p->study_days = (guint) v * units[i].days;
+    }
+  if (found != 1 || json_object_get_size (length) != 1)
+    return field_error (error, file, "study_length",
+                        _("must be an object with one of “days”, “weeks” or “years”, such as {\"days\": 5}"));
+  return TRUE;
+}
+
 StProgram *
 st_program_new_from_data (const char  *json,
                           gssize       length,
@@ -270,16 +320,28 @@ st_program_new_from_data (const char  *json,
       return NULL;
     }
 
+  /* A training's length, the same for everyone: days, weeks or years. */
+  if (!read_study_length (obj, name, p, error))
+    return NULL;
+
   /* Study length by prior education (annex 6 §(五)5). */
   node = json_object_get_member (obj, "study_years");
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (p->kind == ST_PROGRAM_TRAINING && json_object_has_member (obj, "study_length"))
+    {
+      if (node != NULL)
+        {
+          field_error (error, name, "study_years", _("may not be given with “study_length”: give one of them"));
+          return NULL;
+        }
+    }
+  else if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       field_error (error, name, "study_years",
                    _("must be an object of years by prior education: none, primary, junior, senior, unknown"));
       return NULL;
     }
-  years = json_node_get_object (node);
-  for (guint i = 0; i < ST_N_EDUCATION; i++)
+  years = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  for (guint i = 0; i < ST_N_EDUCATION && years != NULL; i++)
     {
       g_autofree char *field = g_strdup_printf ("study_years.%s", education_codes[i]);
 
@@ -298,15 +360,43 @@ st_program_new_from_data (const char  *json,
       p->study_years[i] = (guint) v;
     }
 
+  {
+    gint64 n = 0;
+
+    if (!read_number (obj, name, "max_extension_years", FALSE, 0, 5, 1, &n, error))
+      return NULL;
+    if (n > 0 && p->study_days > 0)
+      {
+        field_error (error, name, "max_extension_years",
+                     _("must be 0 for a training whose length is given in days or weeks"));
+        return NULL;
+      }
+    p->max_extension_years = (guint) n;
+  }
+
+  {
+    gint64 n = 0;
+
+    if (!read_number (obj, name, "min_credits", FALSE, 0, 1000, 1, &n, error))
+      return NULL;
+    p->min_credits = (guint) n;
+  }
+
   if (!read_bool (obj, name, "online_sessions_count_as_concentrated", TRUE,
                   &p->online_sessions_count_as_concentrated, error)
       || !read_bool (obj, name, "practical_sessions_count_as_concentrated", TRUE,
                      &p->practical_sessions_count_as_concentrated, error))
     return NULL;
 
+  p->default_schedule = ST_SCHEDULE_MONTHLY;
+  p->monthly_meeting_minutes = 8 * 60;
+  p->block_minutes = 120 * 60;
+  p->blocks_per_year = 2;
+  p->online_concentrated_max_percent = -1;
   if (p->kind == ST_PROGRAM_DIPLOMA)
     {
       gint64 n = 0;
+      g_autofree char *schedule = NULL;
 
       if (!read_number (obj, name, "concentrated_hours_per_year", TRUE, 0, 2000, 60,
                         &p->concentrated_minutes_per_year, error)
@@ -324,6 +414,28 @@ st_program_new_from_data (const char  *json,
           || !read_string (obj, name, "graduate_education_level", TRUE, &p->graduate_education_level, error))
         return NULL;
       p->min_assignments = (guint) n;
+      /* §(五)4: the schedule of concentrated teaching, and how much of it
+       * may be online. */
+      if (!read_string (obj, name, "concentrated_schedule", FALSE, &schedule, error)
+          || !read_number (obj, name, "monthly_meeting_hours", FALSE, 1, 24, 60, &p->monthly_meeting_minutes, error)
+          || !read_number (obj, name, "block_hours", FALSE, 1, 2000, 60, &p->block_minutes, error))
+        return NULL;
+      if (schedule != NULL && st_schedule_from_code (schedule) < 0)
+        {
+          field_error (error, name, "concentrated_schedule", _("must be \"monthly\" or \"blocks\""));
+          return NULL;
+        }
+      if (schedule != NULL)
+        p->default_schedule = st_schedule_from_code (schedule);
+      n = p->blocks_per_year;
+      if (!read_number (obj, name, "blocks_per_year", FALSE, 1, 12, 1, &n, error))
+        return NULL;
+      p->blocks_per_year = (guint) n;
+      n = -1;
+      if (!read_number (obj, name, "online_concentrated_max_percent", FALSE, 0, 100, 1, &n, error))
+        return NULL;
+      p->online_concentrated_max_percent = (int) n;
+      n = 0;
       if (p->internship_required)
         {
           n = 0;
@@ -527,6 +639,85 @@ st_program_study_years (const StProgram *program,
                         const char      *education)
 {
   return program->study_years[st_education_from_code (education)];
+}
+
+const char *
+st_schedule_to_code (StSchedule schedule)
+{
+  return schedule == ST_SCHEDULE_BLOCKS ? "blocks" : "monthly";
+}
+
+int
+st_schedule_from_code (const char *code)
+{
+  if (g_strcmp0 (code, "monthly") == 0)
+    return ST_SCHEDULE_MONTHLY;
+  if (g_strcmp0 (code, "blocks") == 0)
+    return ST_SCHEDULE_BLOCKS;
+  return -1;
+}
+
+StSchedule
+st_program_schedule (const StProgram *program,
+                     const char      *code)
+{
+  int s = st_schedule_from_code (code);
+
+  return s >= 0 ? (StSchedule) s : program->default_schedule;
+}
+
+gint64
+st_program_concentrated_per_year (const StProgram *program,
+                                  StSchedule       schedule)
+{
+  if (schedule == ST_SCHEDULE_BLOCKS)
+    return program->block_minutes * program->blocks_per_year;
+  return program->concentrated_minutes_per_year;
+}
+
+char *
+st_schedule_describe (const StProgram *program,
+                      StSchedule       schedule)
+{
+  g_autofree char *hours = NULL;
+
+  if (schedule == ST_SCHEDULE_BLOCKS)
+    {
+      hours = g_strdup_printf ("%" G_GINT64_FORMAT, program->block_minutes / 60);
+      /* Translators: "2 blocks of 120 hours a year" (每年集中培训不少于两次，每次不低于120学时) */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u block of %s hours a year",
+                                           "%u blocks of %s hours a year", program->blocks_per_year),
+                              program->blocks_per_year, hours);
+    }
+  hours = g_strdup_printf ("%" G_GINT64_FORMAT, program->monthly_meeting_minutes / 60);
+  /* Translators: "A day of 8 hours each month" (每月集中授课1次，每次1天(8学时)) */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "A day of %s hour each month",
+                                       "A day of %s hours each month",
+                                       (gulong) (program->monthly_meeting_minutes / 60)), hours);
+}
+
+char *
+st_program_end_date (const StProgram *program,
+                     const char      *enrolled_on,
+                     guint            study_years,
+                     guint            extension_years)
+{
+  if (program != NULL && program->study_days > 0)
+    return st_date_add_days (enrolled_on, program->study_days);
+  return st_date_add_years (enrolled_on, study_years + extension_years);
+}
+
+char *
+st_program_describe_length (const StProgram *program,
+                            guint            study_years)
+{
+  guint days = program != NULL ? program->study_days : 0;
+
+  if (days > 0 && days % 7 == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u week", "%u weeks", days / 7), days / 7);
+  if (days > 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u day", "%u days", days), days);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u year", "%u years", study_years), study_years);
 }
 
 /* Majors: the annex's list is data; the table holds what a county added

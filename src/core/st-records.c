@@ -173,31 +173,6 @@ refuse (GError        **error,
   return FALSE;
 }
 
-gboolean
-st_date_is_valid (const char *date)
-{
-  guint y, m, d;
-  char tail;
-
-  if (date == NULL || strlen (date) != 10 || date[4] != '-' || date[7] != '-')
-    return FALSE;
-  if (sscanf (date, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-    return FALSE;
-  return g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y) && y >= 1900;
-}
-
-char *
-st_date_today (void)
-{
-  GDate today;
-  char buf[16];
-
-  g_date_clear (&today, 1);
-  g_date_set_time_t (&today, time (NULL));
-  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &today);
-  return g_strdup (buf);
-}
-
 static gboolean
 check_date (const char  *date,
             const char  *label,
@@ -223,15 +198,6 @@ check_length (const char  *table,
   if (problem == NULL)
     return TRUE;
   return refuse (error, ST_RECORDS_ERROR_INVALID, "%s", problem);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           i)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, i);
-
-  return text ? g_strdup (text) : NULL;
 }
 
 /* One row by its key through @from_row; NULL without an error when there
@@ -282,6 +248,7 @@ st_class_free (StClass *c)
   g_free (c->start_date);
   g_strfreev (c->trainers);
   g_free (c->notes);
+  g_free (c->schedule);
   g_free (c);
 }
 
@@ -389,6 +356,13 @@ st_class_create (StDb     *db,
                    c->township_code ? c->township_code : "");
   if (!check_date (c->start_date, _("Start date"), error))
     return FALSE;
+  if (c->schedule != NULL && st_schedule_from_code (c->schedule) < 0)
+    return refuse (error, ST_RECORDS_ERROR_INVALID,
+                   _("Schedule: “%s” is not monthly or blocks."), c->schedule);
+  if (c->schedule != NULL && program->kind != ST_PROGRAM_DIPLOMA)
+    return refuse (error, ST_RECORDS_ERROR_INVALID,
+                   _("Schedule: the program “%s” is a training; its classes have no schedule of concentrated teaching."),
+                   program->name);
 
   if (c->id == NULL)
     c->id = st_uuid_new ();
@@ -400,28 +374,30 @@ st_class_create (StDb     *db,
       TEXT ("name", c->name), TEXT ("program_id", program->code), TEXT ("major_id", c->major),
       TEXT ("township_code", c->township_code), TEXT ("teaching_point", c->teaching_point),
       TEXT ("start_date", c->start_date), TEXT ("trainers", trainers), TEXT ("notes", c->notes),
+      TEXT ("schedule", c->schedule),
     };
     return upsert (db, "classes", c->id, cols, G_N_ELEMENTS (cols), _("saving a class"), error);
   }
 }
 
-#define CLASS_COLUMNS "id, name, program_id, major_id, township_code, teaching_point, start_date, trainers, notes"
+#define CLASS_COLUMNS "id, name, program_id, major_id, township_code, teaching_point, start_date, trainers, notes, schedule"
 
 static StClass *
 class_from_row (sqlite3_stmt *stmt)
 {
   StClass *c = st_class_new ();
-  g_autofree char *trainers = column_dup (stmt, 7);
+  g_autofree char *trainers = st_db_column_dup (stmt, 7);
 
-  c->id = column_dup (stmt, 0);
-  c->name = column_dup (stmt, 1);
-  c->program_code = column_dup (stmt, 2);
-  c->major = column_dup (stmt, 3);
-  c->township_code = column_dup (stmt, 4);
-  c->teaching_point = column_dup (stmt, 5);
-  c->start_date = column_dup (stmt, 6);
+  c->id = st_db_column_dup (stmt, 0);
+  c->name = st_db_column_dup (stmt, 1);
+  c->program_code = st_db_column_dup (stmt, 2);
+  c->major = st_db_column_dup (stmt, 3);
+  c->township_code = st_db_column_dup (stmt, 4);
+  c->teaching_point = st_db_column_dup (stmt, 5);
+  c->start_date = st_db_column_dup (stmt, 6);
   c->trainers = trainers_from_json (trainers);
-  c->notes = column_dup (stmt, 8);
+  c->notes = st_db_column_dup (stmt, 8);
+  c->schedule = st_db_column_dup (stmt, 9);
   return c;
 }
 
@@ -497,7 +473,7 @@ st_class_summaries (StDb     *db,
       StClassSummary *summary = g_new0 (StClassSummary, 1);
 
       summary->klass = class_from_row (stmt);
-      summary->studying = (guint) sqlite3_column_int64 (stmt, 9);
+      summary->studying = (guint) sqlite3_column_int64 (stmt, 10);
       g_ptr_array_add (list, summary);
     }
   sqlite3_reset (stmt);
@@ -546,17 +522,17 @@ enrolment_from_row (sqlite3_stmt *stmt)
 {
   StEnrolment *e = g_new0 (StEnrolment, 1);
 
-  e->id = column_dup (stmt, 0);
-  e->participant_id = column_dup (stmt, 1);
-  e->class_id = column_dup (stmt, 2);
-  e->township_code = column_dup (stmt, 3);
-  e->enrolled_on = column_dup (stmt, 4);
+  e->id = st_db_column_dup (stmt, 0);
+  e->participant_id = st_db_column_dup (stmt, 1);
+  e->class_id = st_db_column_dup (stmt, 2);
+  e->township_code = st_db_column_dup (stmt, 3);
+  e->enrolled_on = st_db_column_dup (stmt, 4);
   e->study_years = sqlite3_column_int (stmt, 5);
-  e->state = column_dup (stmt, 6);
-  e->state_date = column_dup (stmt, 7);
-  e->withdraw_reason = column_dup (stmt, 8);
-  e->early_graduation_requested_on = column_dup (stmt, 9);
-  e->internship_done_on = column_dup (stmt, 10);
+  e->state = st_db_column_dup (stmt, 6);
+  e->state_date = st_db_column_dup (stmt, 7);
+  e->withdraw_reason = st_db_column_dup (stmt, 8);
+  e->early_graduation_requested_on = st_db_column_dup (stmt, 9);
+  e->internship_done_on = st_db_column_dup (stmt, 10);
   return e;
 }
 
@@ -641,7 +617,9 @@ st_enrol (StDb        *db,
     study_years = st_program_study_years (program, p->education);
   if (study_years > 10)
     {
-      refuse (error, ST_RECORDS_ERROR_INVALID, _("Study length: %u years is more than 10."), study_years);
+      refuse (error, ST_RECORDS_ERROR_INVALID,
+              g_dngettext (GETTEXT_PACKAGE, "Study length: %u year is more than 10.",
+                           "Study length: %u years is more than 10.", study_years), study_years);
       return NULL;
     }
 
@@ -737,6 +715,44 @@ st_record_internship (StDb        *db,
   }
 }
 
+gboolean
+st_extend_study (StDb        *db,
+                 const char  *enrolment_id,
+                 guint        years,
+                 GError     **error)
+{
+  g_autoptr(StEnrolment) e = load_studying (db, enrolment_id, error);
+  g_autoptr(StClass) c = NULL;
+  g_autoptr(StProgram) program = NULL;
+
+  if (e == NULL)
+    return FALSE;
+  c = st_class_load (db, e->class_id, error);
+  if (c == NULL)
+    return FALSE;
+  program = st_program_load (db, c->program_code, error);
+  if (program == NULL)
+    return FALSE;
+  if (years > program->max_extension_years)
+    {
+      if (program->max_extension_years == 0)
+        refuse (error, ST_RECORDS_ERROR_RULE,
+                _("The program “%s” does not allow the study length to be extended."), program->name);
+      else
+        refuse (error, ST_RECORDS_ERROR_RULE,
+                g_dngettext (GETTEXT_PACKAGE,
+                             "The program “%s” allows an extension of at most %u year.",
+                             "The program “%s” allows an extension of at most %u years.",
+                             program->max_extension_years),
+                program->name, program->max_extension_years);
+      return FALSE;
+    }
+  {
+    const Col cols[] = { INT ("extension_years", years) };
+    return update (db, "enrolments", enrolment_id, cols, 1, _("recording the extension"), error);
+  }
+}
+
 /* Sessions */
 
 void
@@ -782,7 +798,10 @@ st_session_create (StDb       *db,
                    _("Session date: %s is before the class starts on %s."), s->date, c->start_date);
   if (s->minutes <= 0 || s->minutes > 24 * 60)
     return refuse (error, ST_RECORDS_ERROR_INVALID,
-                   _("Hours: a session lasts more than 0 and at most 24 hours; %d minutes is not possible."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Hours: a session lasts more than 0 and at most 24 hours; %d minute is not possible.",
+                                "Hours: a session lasts more than 0 and at most 24 hours; %d minutes is not possible.",
+                                (gulong) ABS (s->minutes)),
                    s->minutes);
   if (!one_of (s->mode, modes))
     return refuse (error, ST_RECORDS_ERROR_INVALID,
@@ -808,6 +827,35 @@ st_session_create (StDb       *db,
   }
 }
 
+gboolean
+st_session_discard_unattended (StDb        *db,
+                               const char  *id,
+                               gboolean    *discarded,
+                               GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db,
+                                      "UPDATE sessions SET hlc = ?1, device = ?2, deleted = 1"
+                                      " WHERE id = ?3 AND deleted = 0"
+                                      " AND NOT EXISTS (SELECT 1 FROM attendance WHERE session_id = ?3 AND deleted = 0)",
+                                      error);
+  int rc;
+
+  if (discarded != NULL)
+    *discarded = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) st_db_next_hlc (db));
+  sqlite3_bind_text (stmt, 2, st_db_get_device_id (db), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, _("saving a session"), error);
+  if (discarded != NULL)
+    *discarded = sqlite3_changes (st_db_get_handle (db)) > 0;
+  return TRUE;
+}
+
 #define SESSION_COLUMNS "id, class_id, township_code, date, minutes, mode, subject, trainer, place"
 
 static StSession *
@@ -815,15 +863,15 @@ session_from_row (sqlite3_stmt *stmt)
 {
   StSession *s = g_new0 (StSession, 1);
 
-  s->id = column_dup (stmt, 0);
-  s->class_id = column_dup (stmt, 1);
-  s->township_code = column_dup (stmt, 2);
-  s->date = column_dup (stmt, 3);
+  s->id = st_db_column_dup (stmt, 0);
+  s->class_id = st_db_column_dup (stmt, 1);
+  s->township_code = st_db_column_dup (stmt, 2);
+  s->date = st_db_column_dup (stmt, 3);
   s->minutes = sqlite3_column_int (stmt, 4);
-  s->mode = column_dup (stmt, 5);
-  s->subject = column_dup (stmt, 6);
-  s->trainer = column_dup (stmt, 7);
-  s->place = column_dup (stmt, 8);
+  s->mode = st_db_column_dup (stmt, 5);
+  s->subject = st_db_column_dup (stmt, 6);
+  s->trainer = st_db_column_dup (stmt, 7);
+  s->place = st_db_column_dup (stmt, 8);
   return s;
 }
 
@@ -993,7 +1041,9 @@ st_attendance_set (StDb        *db,
     minutes = s->minutes;
   if (minutes > s->minutes)
     return refuse (error, ST_RECORDS_ERROR_INVALID,
-                   _("Hours: %d minutes credited is more than the session’s %d."), minutes, s->minutes);
+                   g_dngettext (GETTEXT_PACKAGE, "Hours: %d minute credited is more than the session’s %d.",
+                                "Hours: %d minutes credited is more than the session’s %d.", (gulong) ABS (minutes)),
+                   minutes, s->minutes);
   if (g_str_equal (status, "present") && minutes == 0)
     return refuse (error, ST_RECORDS_ERROR_INVALID,
                    _("Hours: someone present is credited more than 0 minutes; mark them absent instead."));
@@ -1035,7 +1085,7 @@ st_attendance_fill_present (StDb        *db,
   sqlite3_bind_text (stmt, 2, s->date, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, s->id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (missing, column_dup (stmt, 0));
+    g_ptr_array_add (missing, st_db_column_dup (stmt, 0));
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
@@ -1087,7 +1137,10 @@ check_study_log (const char  *date,
     return FALSE;
   if (minutes <= 0 || minutes > 24 * 60)
     return refuse (error, ST_RECORDS_ERROR_INVALID,
-                   _("Hours: study hours on one day are more than 0 and at most 24; %d minutes is not possible."),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Hours: study hours on one day are more than 0 and at most 24; %d minute is not possible.",
+                                "Hours: study hours on one day are more than 0 and at most 24; %d minutes is not possible.",
+                                (gulong) ABS (minutes)),
                    minutes);
   if (!one_of (kind, kinds))
     return refuse (error, ST_RECORDS_ERROR_INVALID,
@@ -1306,15 +1359,16 @@ st_assessment_record (StDb        *db,
   }
 }
 
-gboolean
-st_exemption_add (StDb        *db,
-                  const char  *enrolment_id,
-                  const char  *kind,
-                  const char  *target,
-                  const char  *basis,
-                  int          credits,
-                  const char  *date,
-                  GError     **error)
+static gboolean
+exemption_add (StDb        *db,
+               const char  *enrolment_id,
+               const char  *kind,
+               const char  *target,
+               const char  *credit_basis,
+               const char  *basis,
+               int          credits,
+               const char  *date,
+               GError     **error)
 {
   static const char *const kinds[] = { "exemption", "credit", "internship_waiver", NULL };
   g_autoptr(StEnrolment) e = st_enrolment_load (db, enrolment_id, error);
@@ -1359,17 +1413,118 @@ st_exemption_add (StDb        *db,
         return refuse (error, ST_RECORDS_ERROR_RULE, _("This program has no internship to waive."));
       if (credits < (int) program->internship_waiver_years)
         return refuse (error, ST_RECORDS_ERROR_RULE,
-                       _("Internship waiver: %d years of related work is less than the %u the program asks (annex 6 §(六)4)."),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "Internship waiver: %d year of related work is less than the %u the program asks (annex 6 §(六)4).",
+                                    "Internship waiver: %d years of related work is less than the %u the program asks (annex 6 §(六)4).",
+                                    (gulong) ABS (credits)),
                        credits, program->internship_waiver_years);
       target = NULL;
     }
+
+  if (credit_basis != NULL && st_credit_basis_to_display (credit_basis) == NULL)
+    return refuse (error, ST_RECORDS_ERROR_INVALID,
+                   _("Credits: “%s” is not certificate, award or innovation."), credit_basis);
+  if (credits > 1000 && !g_str_equal (kind, "internship_waiver"))
+    return refuse (error, ST_RECORDS_ERROR_INVALID, _("Credits: at most 1000."));
 
   id = st_uuid_new ();
   {
     const Col cols[] = {
       TEXT ("enrolment_id", enrolment_id), TEXT ("township_code", e->township_code), TEXT ("kind", kind),
       TEXT ("target", target), TEXT ("basis", why), INT ("credits", MAX (credits, 0)), TEXT ("date", date),
+      TEXT ("credit_basis", g_str_equal (kind, "internship_waiver") ? NULL : credit_basis),
     };
     return upsert (db, "exemptions", id, cols, G_N_ELEMENTS (cols), _("saving an exemption"), error);
   }
+}
+
+gboolean
+st_exemption_add (StDb        *db,
+                  const char  *enrolment_id,
+                  const char  *kind,
+                  const char  *target,
+                  const char  *basis,
+                  int          credits,
+                  const char  *date,
+                  GError     **error)
+{
+  /* An exemption rests on a qualification certificate (§(六)2). */
+  return exemption_add (db, enrolment_id, kind, target,
+                        g_strcmp0 (kind, "exemption") == 0 ? "certificate" : NULL,
+                        basis, credits, date, error);
+}
+
+gboolean
+st_credit_add (StDb        *db,
+               const char  *enrolment_id,
+               const char  *credit_basis,
+               const char  *basis,
+               int          credits,
+               const char  *date,
+               GError     **error)
+{
+  if (credit_basis == NULL)
+    return refuse (error, ST_RECORDS_ERROR_INVALID,
+                   _("Credits: say what they rest on: certificate, award or innovation."));
+  return exemption_add (db, enrolment_id, "credit", NULL, credit_basis, basis, credits, date, error);
+}
+
+char *
+st_credits_describe (StDb        *db,
+                     const char  *enrolment_id,
+                     const char  *as_of,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db,
+                                      "SELECT credit_basis, basis, credits FROM exemptions"
+                                      " WHERE enrolment_id = ?1 AND deleted = 0 AND credits > 0"
+                                      " AND (kind = 'credit' OR kind = 'exemption') AND (?2 IS NULL OR date <= ?2)"
+                                      " ORDER BY date, hlc",
+                                      error);
+  g_autoptr(GString) parts = g_string_new (NULL);
+  guint total = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, enrolment_id, -1, SQLITE_TRANSIENT);
+  st_db_bind_text (stmt, 2, as_of);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *kind = st_credit_basis_to_display ((const char *) sqlite3_column_text (stmt, 0));
+      int n = sqlite3_column_int (stmt, 2);
+
+      if (parts->len > 0)
+        /* Translators: separates the credits of one person */
+        g_string_append (parts, _(", "));
+      /* Translators: "Competition award 2 (县技能大赛二等奖)" */
+      g_string_append_printf (parts, _("%s %d (%s)"), kind ? kind : _("Credits"), n,
+                              (const char *) sqlite3_column_text (stmt, 1));
+      total += (guint) MAX (0, n);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (db, rc, _("reading the credits"), error);
+      return NULL;
+    }
+  if (total == 0)
+    return NULL;
+  /* Translators: "4 credits: <the list>" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u credit: %s", "%u credits: %s", total), total, parts->str);
+}
+
+const char *
+st_credit_basis_to_display (const char *code)
+{
+  if (g_strcmp0 (code, "certificate") == 0)
+    /* Translators: what credits rest on (annex 6 §(六)2: 职业资格证书、技能等级证书) */
+    return _("Qualification certificate");
+  if (g_strcmp0 (code, "award") == 0)
+    /* Translators: annex 6 §(六)3: 参加各级各类竞赛并获得奖励 */
+    return _("Competition award");
+  if (g_strcmp0 (code, "innovation") == 0)
+    /* Translators: annex 6 §(六)3: 发明创造、技术创新 */
+    return _("Innovation at work");
+  return NULL;
 }

@@ -4,6 +4,7 @@
  * checked, audited and captured for sync (by the tables' triggers). */
 #pragma once
 
+#include "st-date.h"
 #include "st-db.h"
 #include "st-program.h"
 
@@ -30,6 +31,7 @@ typedef struct
   char  *start_date;       /* YYYY-MM-DD */
   char **trainers;         /* account or person names */
   char  *notes;
+  char  *schedule;         /* monthly | blocks; NULL = the program's default (annex 6 §(五)4) */
 } StClass;
 
 typedef struct
@@ -123,6 +125,13 @@ gboolean     st_record_internship         (StDb         *db,
                                            const char   *enrolment_id,
                                            const char   *date,
                                            GError      **error);
+/* An approved extension of the study length by @years (0 takes it back):
+ * refused when the class's program allows none or fewer years
+ * ("max_extension_years", docs/programs.md). */
+gboolean     st_extend_study              (StDb         *db,
+                                           const char   *enrolment_id,
+                                           guint         years,
+                                           GError      **error);
 
 void         st_session_free              (StSession    *session);
 /* Refuses a session before the class starts and minutes outside 1–1440. */
@@ -134,6 +143,12 @@ StSession   *st_session_load              (StDb         *db,
                                            GError      **error);
 GPtrArray   *st_session_list              (StDb         *db,
                                            const char   *class_id,
+                                           GError      **error);
+/* Deletes session @id if no attendance was taken at it (a session made by
+ * "Today's Session" and left unsaved); *@discarded says whether it was. */
+gboolean     st_session_discard_unattended (StDb        *db,
+                                           const char   *id,
+                                           gboolean     *discarded,
                                            GError      **error);
 
 /* Attendance of one participant at a session: present (with @minutes
@@ -199,6 +214,27 @@ gboolean     st_assessment_record         (StDb         *db,
  * assessment), credits for awards and innovations (kind credit, @credits),
  * or the internship waived for @credits years of related work (kind
  * internship_waiver; refused below the program's years). Annex 6 §(六)2–4. */
+/* Credits (§(六)2–3) resting on @credit_basis: "certificate" (a
+ * qualification or skill-level certificate), "award" (a competition) or
+ * "innovation" (at work); @basis names it. */
+gboolean     st_credit_add                (StDb         *db,
+                                           const char   *enrolment_id,
+                                           const char   *credit_basis,
+                                           const char   *basis,
+                                           int           credits,
+                                           const char   *date,
+                                           GError      **error);
+/* The credits of an enrolment as one line: "4 credits: Qualification
+ * certificate 2 (农作物植保员四级), Competition award 2 (县技能大赛)" —
+ * translated; NULL when it has none. Exemptions count with the credits
+ * they carry. Only those dated on or before @as_of (NULL = all). */
+char        *st_credits_describe          (StDb         *db,
+                                           const char   *enrolment_id,
+                                           const char   *as_of,
+                                           GError      **error);
+/* Qualification certificate, competition award, innovation at work —
+ * translated; NULL for an unknown code. */
+const char  *st_credit_basis_to_display   (const char   *code);
 gboolean     st_exemption_add             (StDb         *db,
                                            const char   *enrolment_id,
                                            const char   *kind,
@@ -208,10 +244,6 @@ gboolean     st_exemption_add             (StDb         *db,
                                            const char   *date,
                                            GError      **error);
 
-/* "YYYY-MM-DD" valid? */
-gboolean     st_date_is_valid             (const char   *date);
-/* Today, YYYY-MM-DD. */
-char        *st_date_today                (void);
 
 GQuark       st_records_error_quark       (void);
 

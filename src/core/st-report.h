@@ -4,6 +4,7 @@
  * report itself (its notes and the PDF's footer). */
 #pragma once
 
+#include <cairo.h>
 #include <json-glib/json-glib.h>
 
 #include "st-csv.h"
@@ -62,6 +63,15 @@ gboolean   st_report_write_csv       (StReport         *report,
 gboolean   st_report_write_pdf       (StReport         *report,
                                       const char       *path,
                                       GError          **error);
+/* The same pages for GtkPrintOperation: how many there are on A4, and
+ * page @page (0-based) drawn on @cr in points (GTK_UNIT_POINTS, the whole
+ * page: the report keeps its own margins), its footer saying "of
+ * @n_pages". */
+int        st_report_count_pages     (StReport         *report);
+void       st_report_draw_page       (StReport         *report,
+                                      cairo_t          *cr,
+                                      int               page,
+                                      int               n_pages);
 void       st_report_free            (StReport         *report);
 
 GQuark     st_report_error_quark     (void);

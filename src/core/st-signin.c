@@ -9,18 +9,15 @@
 
 #include <string.h>
 
-#include <cairo-pdf.h>
 #include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
 
+#include "st-doc.h"
 #include "st-idcard.h"
 #include "st-participant.h"
 #include "st-records.h"
 #include "st-signin.h"
 
-#define FONT_FAMILY "Noto Sans CJK SC"
-#define A4_WIDTH 595.276
-#define A4_HEIGHT 841.89
 #define MARGIN 36.0
 /* About 10.5 mm: room for a signature written by hand. */
 #define ROW_HEIGHT 30.0
@@ -278,97 +275,6 @@ st_signin_sheet_new (StDb        *db,
 
 /* Layout */
 
-static gboolean
-ui_is_chinese (void)
-{
-  const char *const *languages = g_get_language_names ();
-
-  return languages[0] != NULL && g_str_has_prefix (languages[0], "zh");
-}
-
-/* Points as the unit and no hinting, on paper and when measuring without a
- * surface alike, so that st_signin_sheet_paginate () and the drawing agree. */
-static void
-setup_context (PangoContext *context)
-{
-  cairo_font_options_t *options = cairo_font_options_create ();
-
-  pango_cairo_context_set_resolution (context, 72);
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options (context, options);
-  cairo_font_options_destroy (options);
-}
-
-static PangoLayout *
-text_layout (PangoContext   *context,
-             const char     *text,
-             double          size,
-             gboolean        bold,
-             double          width,
-             PangoAlignment  alignment)
-{
-  PangoLayout *layout = pango_layout_new (context);
-  PangoFontDescription *font = pango_font_description_new ();
-
-  pango_font_description_set_family (font, FONT_FAMILY);
-  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_font_description_set_size (font, (int) (size * PANGO_SCALE));
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
-  if (width > 0)
-    {
-      pango_layout_set_width (layout, pango_units_from_double (width));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-    }
-  pango_layout_set_alignment (layout, alignment);
-  pango_layout_set_text (layout, text != NULL ? text : "", -1);
-  if (!ui_is_chinese ())
-    {
-      /* Noto Sans CJK SC draws ’ “ ” full width, as Chinese text wants them;
-       * in English they would gape ("Trainer’ s"). */
-      PangoAttrList *attrs = pango_attr_list_new ();
-
-      pango_attr_list_insert (attrs, pango_attr_font_features_new ("pwid"));
-      pango_layout_set_attributes (layout, attrs);
-      pango_attr_list_unref (attrs);
-    }
-  return layout;
-}
-
-/* The widest piece of @layout that cannot be broken. */
-static double
-min_text_width (PangoLayout *layout)
-{
-  PangoRectangle logical;
-
-  pango_layout_set_width (layout, 1);
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
-  pango_layout_get_extents (layout, NULL, &logical);
-  return pango_units_to_double (logical.width);
-}
-
-static double
-layout_height (PangoLayout *layout)
-{
-  int width, height;
-
-  pango_layout_get_size (layout, &width, &height);
-  return pango_units_to_double (height);
-}
-
-static void
-show (cairo_t     *cr,
-      PangoLayout *layout,
-      double       x,
-      double       y)
-{
-  if (cr == NULL)
-    return;
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, layout);
-}
-
 static char *
 hours_text (const StSigninSheet *sheet)
 {
@@ -397,13 +303,13 @@ header_block (const StSigninSheet *sheet,
     { _("Trainer:"), sheet->trainer },    { _("Place:"), sheet->place },
     { _("Township:"), sheet->township },  { _("Major:"), sheet->major },
   };
-  g_autoptr(PangoLayout) title = text_layout (context, _("Sign-in Sheet"), 18, TRUE, content, PANGO_ALIGN_CENTER);
-  g_autoptr(PangoLayout) klass = text_layout (context, sheet->class_name, 12, TRUE, content, PANGO_ALIGN_CENTER);
+  g_autoptr(PangoLayout) title = st_doc_text (context, _("Sign-in Sheet"), 18, TRUE, content, PANGO_ALIGN_CENTER);
+  g_autoptr(PangoLayout) klass = st_doc_text (context, sheet->class_name, 12, TRUE, content, PANGO_ALIGN_CENTER);
 
-  show (cr, title, MARGIN, y);
-  y += layout_height (title) + 4;
-  show (cr, klass, MARGIN, y);
-  y += layout_height (klass) + 10;
+  st_doc_show (cr, title, MARGIN, y);
+  y += st_doc_layout_height (title) + 4;
+  st_doc_show (cr, klass, MARGIN, y);
+  y += st_doc_layout_height (klass) + 10;
 
   for (guint i = 0; i < G_N_ELEMENTS (pairs); i += 2)
     {
@@ -411,16 +317,16 @@ header_block (const StSigninSheet *sheet,
 
       for (guint j = 0; j < 2; j++)
         {
-          g_autoptr(PangoLayout) label = text_layout (context, pairs[i + j][0], BODY_FONT, TRUE, 0, PANGO_ALIGN_LEFT);
+          g_autoptr(PangoLayout) label = st_doc_text (context, pairs[i + j][0], BODY_FONT, TRUE, 0, PANGO_ALIGN_LEFT);
           int label_width;
           g_autoptr(PangoLayout) value = NULL;
           double x = MARGIN + j * half;
 
           pango_layout_get_pixel_size (label, &label_width, NULL);
-          value = text_layout (context, pairs[i + j][1], BODY_FONT, FALSE, half - label_width - 12, PANGO_ALIGN_LEFT);
-          show (cr, label, x, y);
-          show (cr, value, x + label_width + 4, y);
-          line = MAX (line, MAX (layout_height (label), layout_height (value)));
+          value = st_doc_text (context, pairs[i + j][1], BODY_FONT, FALSE, half - label_width - 12, PANGO_ALIGN_LEFT);
+          st_doc_show (cr, label, x, y);
+          st_doc_show (cr, value, x + label_width + 4, y);
+          line = MAX (line, MAX (st_doc_layout_height (label), st_doc_layout_height (value)));
         }
       y += line + 4;
     }
@@ -431,10 +337,10 @@ static double
 footer_height (PangoContext *context,
                double        width)
 {
-  g_autoptr(PangoLayout) probe = text_layout (context, "0", BODY_FONT, FALSE, 0, PANGO_ALIGN_LEFT);
-  g_autoptr(PangoLayout) small = text_layout (context, "0", 8, FALSE, 0, PANGO_ALIGN_LEFT);
+  g_autoptr(PangoLayout) probe = st_doc_text (context, "0", BODY_FONT, FALSE, 0, PANGO_ALIGN_LEFT);
+  g_autoptr(PangoLayout) small = st_doc_text (context, "0", 8, FALSE, 0, PANGO_ALIGN_LEFT);
 
-  return 10 + layout_height (probe) + 10 + layout_height (small);
+  return 10 + st_doc_layout_height (probe) + 10 + st_doc_layout_height (small);
 }
 
 static void
@@ -461,14 +367,13 @@ column_widths (StSigninSheet *sheet,
   static const double weights[N_COLUMNS] = { 0.06, 0.13, 0.07, 0.16, 0.22, 0.22, 0.14 };
   const char *header[N_COLUMNS];
   double min[N_COLUMNS];
-  double excess = 0, slack = 0;
 
   column_headers (header);
   for (guint c = 0; c < N_COLUMNS; c++)
     {
-      g_autoptr(PangoLayout) layout = text_layout (context, header[c], BODY_FONT, TRUE, 0, PANGO_ALIGN_LEFT);
+      g_autoptr(PangoLayout) layout = st_doc_text (context, header[c], BODY_FONT, TRUE, 0, PANGO_ALIGN_LEFT);
 
-      min[c] = min_text_width (layout);
+      min[c] = st_doc_min_text_width (layout);
     }
   for (guint i = 0; i < sheet->rows->len; i++)
     {
@@ -479,29 +384,14 @@ column_widths (StSigninSheet *sheet,
       /* Names and villages may take two lines; sex and the ID number not. */
       for (guint j = 0; j < G_N_ELEMENTS (cells); j++)
         {
-          g_autoptr(PangoLayout) layout = text_layout (context, cells[j], BODY_FONT + 0.5, FALSE, 0, PANGO_ALIGN_LEFT);
+          g_autoptr(PangoLayout) layout = st_doc_text (context, cells[j], BODY_FONT + 0.5, FALSE, 0, PANGO_ALIGN_LEFT);
 
-          min[columns[j]] = MAX (min[columns[j]], min_text_width (layout));
+          min[columns[j]] = MAX (min[columns[j]], st_doc_min_text_width (layout));
         }
     }
   for (guint c = 0; c < N_COLUMNS; c++)
-    {
-      min[c] += 8;
-      sheet->widths[c] = MAX (content * weights[c], min[c]);
-      excess += sheet->widths[c];
-      slack += sheet->widths[c] - min[c];
-    }
-  excess -= content;
-  if (excess <= 0.01)
-    return;
-  if (slack < excess)
-    {
-      for (guint c = 0; c < N_COLUMNS; c++)
-        sheet->widths[c] = content * weights[c];
-      return;
-    }
-  for (guint c = 0; c < N_COLUMNS; c++)
-    sheet->widths[c] -= excess * (sheet->widths[c] - min[c]) / slack;
+    min[c] += 8;
+  st_doc_column_widths (N_COLUMNS, weights, min, content, sheet->widths);
 }
 
 int
@@ -509,11 +399,10 @@ st_signin_sheet_paginate (StSigninSheet *sheet,
                           double         width,
                           double         height)
 {
-  PangoContext *context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  PangoContext *context = st_doc_context_new (NULL);
   double table_bottom;
   int n = (int) sheet->rows->len;
 
-  setup_context (context);
   sheet->width = width;
   sheet->height = height;
   column_widths (sheet, context, width - 2 * MARGIN);
@@ -542,13 +431,13 @@ draw_cells (cairo_t            *cr,
        * centred. At most two lines: a long village name is cut short rather
        * than spilling into the next row. */
       PangoAlignment alignment = !header && (c == 1 || c == 3) ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER;
-      g_autoptr(PangoLayout) layout = text_layout (context, texts[c], header ? BODY_FONT : BODY_FONT + 0.5,
+      g_autoptr(PangoLayout) layout = st_doc_text (context, texts[c], header ? BODY_FONT : BODY_FONT + 0.5,
                                                    header, widths[c] - 6, alignment);
       double text_height;
 
       pango_layout_set_height (layout, -2);
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-      text_height = layout_height (layout);
+      text_height = st_doc_layout_height (layout);
       if (header)
         {
           cairo_set_source_rgb (cr, 0.90, 0.90, 0.90);
@@ -559,7 +448,7 @@ draw_cells (cairo_t            *cr,
       cairo_set_line_width (cr, 0.6);
       cairo_rectangle (cr, x, y, widths[c], height);
       cairo_stroke (cr);
-      show (cr, layout, x + 3, y + (height - text_height) / 2);
+      st_doc_show (cr, layout, x + 3, y + (height - text_height) / 2);
       x += widths[c];
     }
 }
@@ -579,12 +468,11 @@ st_signin_sheet_draw_page (StSigninSheet *sheet,
   g_return_if_fail (cr != NULL);
 
   if (sheet->n_pages == 0)
-    st_signin_sheet_paginate (sheet, A4_WIDTH, A4_HEIGHT);
+    st_signin_sheet_paginate (sheet, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT);
   g_return_if_fail (page >= 0 && page < sheet->n_pages);
 
   column_headers (header);
-  context = pango_cairo_create_context (cr);
-  setup_context (context);
+  context = st_doc_context_new (cr);
   content = sheet->width - 2 * MARGIN;
 
   cairo_save (cr);
@@ -608,10 +496,10 @@ st_signin_sheet_draw_page (StSigninSheet *sheet,
     }
   if (sheet->rows->len == 0)
     {
-      g_autoptr(PangoLayout) none = text_layout (context, _("No participant is in study in this class on this date."),
+      g_autoptr(PangoLayout) none = st_doc_text (context, _("No participant is in study in this class on this date."),
                                                  BODY_FONT, FALSE, content, PANGO_ALIGN_CENTER);
 
-      show (cr, none, MARGIN, y + 10);
+      st_doc_show (cr, none, MARGIN, y + 10);
     }
 
   /* Footer: the counts and the trainer's signature for whoever checks the
@@ -620,28 +508,19 @@ st_signin_sheet_draw_page (StSigninSheet *sheet,
     double bottom = sheet->height - MARGIN;
     g_autofree char *counts = g_strdup_printf (_("Enrolled: %d    Present: ______"), (int) sheet->rows->len);
     g_autofree char *page_text = g_strdup_printf (_("Page %d of %d"), page + 1, sheet->n_pages);
-    g_autoptr(PangoLayout) left = text_layout (context, counts, BODY_FONT, FALSE, content / 2, PANGO_ALIGN_LEFT);
-    g_autoptr(PangoLayout) right = text_layout (context, _("Trainer’s signature: ______________"), BODY_FONT, FALSE,
+    g_autoptr(PangoLayout) left = st_doc_text (context, counts, BODY_FONT, FALSE, content / 2, PANGO_ALIGN_LEFT);
+    g_autoptr(PangoLayout) right = st_doc_text (context, _("Trainer’s signature: ______________"), BODY_FONT, FALSE,
                                                 content / 2, PANGO_ALIGN_RIGHT);
-    g_autoptr(PangoLayout) number = text_layout (context, page_text, 8, FALSE, content, PANGO_ALIGN_CENTER);
-    double number_y = bottom - layout_height (number);
-    double line_y = number_y - 10 - layout_height (left);
+    g_autoptr(PangoLayout) number = st_doc_text (context, page_text, 8, FALSE, content, PANGO_ALIGN_CENTER);
+    double number_y = bottom - st_doc_layout_height (number);
+    double line_y = number_y - 10 - st_doc_layout_height (left);
 
-    show (cr, left, MARGIN, line_y);
-    show (cr, right, MARGIN + content / 2, line_y);
-    show (cr, number, MARGIN, number_y);
+    st_doc_show (cr, left, MARGIN, line_y);
+    st_doc_show (cr, right, MARGIN + content / 2, line_y);
+    st_doc_show (cr, number, MARGIN, number_y);
   }
   cairo_restore (cr);
   g_object_unref (context);
-}
-
-static cairo_status_t
-append_bytes (void                *closure,
-              const unsigned char *data,
-              unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
 }
 
 gboolean
@@ -653,32 +532,18 @@ st_signin_sheet_write_pdf (StSigninSheet  *sheet,
   g_autofree char *title = g_strdup_printf ("%s %s %s", _("Sign-in Sheet"), sheet->class_name, sheet->date);
   cairo_surface_t *surface;
   cairo_t *cr;
-  cairo_status_t status;
   int n_pages;
 
   g_return_val_if_fail (sheet != NULL, FALSE);
 
-  surface = cairo_pdf_surface_create_for_stream (append_bytes, bytes, A4_WIDTH, A4_HEIGHT);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Shuangti " PACKAGE_VERSION);
+  surface = st_doc_pdf_new (bytes, title);
   cr = cairo_create (surface);
-  n_pages = st_signin_sheet_paginate (sheet, A4_WIDTH, A4_HEIGHT);
+  n_pages = st_signin_sheet_paginate (sheet, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT);
   for (int page = 0; page < n_pages; page++)
     {
       st_signin_sheet_draw_page (sheet, cr, page);
       cairo_show_page (cr);
     }
   cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("Could not write “%s”: %s"), path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  return st_doc_pdf_save (surface, bytes, path, error);
 }

@@ -14,6 +14,7 @@
 #include "st-sync.h"
 #include "st-sync-origin.h"
 #include "st-sync-page.h"
+#include "st-sync-pin.h"
 
 G_DEFINE_QUARK (st-sync-error-quark, st_sync_error)
 
@@ -139,6 +140,9 @@ typedef struct
   char                *server_version;
   gboolean             origin_changed;  /* a pull met a restored or another server database */
   int                  schema;          /* the laptop's, read once: the fetch thread must not touch @db */
+  char                *pin;            /* the certificate pinned for the server (st-sync-pin.h), or NULL */
+  char                *ca_file;        /* certificate authorities trusted besides the system's */
+  char                *shown_pin;      /* the untrusted certificate the server last showed */
 } Conn;
 
 typedef struct
@@ -323,6 +327,68 @@ gzip_bytes (GBytes *bytes)
 /* One request, once. FALSE with @error on a network failure; otherwise
  * TRUE and @reply holds the answer, whatever its status. */
 static gboolean
+accept_certificate (SoupMessage          *msg,
+                    GTlsCertificate      *certificate,
+                    GTlsCertificateFlags  errors,
+                    gpointer              user_data)
+{
+  Conn *conn = user_data;
+  g_autofree char *shown = st_sync_pin_of (certificate);
+
+  /* Pinned: accepted when it is that certificate, whatever else is wrong
+   * with it (self-signed, another name, a private CA). */
+  if (conn->pin != NULL && g_strcmp0 (shown, conn->pin) == 0)
+    return TRUE;
+  g_free (conn->shown_pin);
+  conn->shown_pin = g_steal_pointer (&shown);
+  return FALSE;
+}
+
+static void
+set_certificate_error (Conn    *conn,
+                       GError **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (conn->server, G_URI_FLAGS_NONE, NULL);
+  const char *host = uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : conn->server;
+
+  if (conn->pin != NULL)
+    g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CERTIFICATE_CHANGED,
+                 /* Translators: the host, the fingerprint accepted before, the one shown now */
+                 _("The certificate of %s is not the one this laptop accepted (%s): it now shows %s. "
+                   "If the county office renewed it and gives you this new fingerprint, accept it; "
+                   "otherwise do not sign in."),
+                 host, conn->pin, conn->shown_pin);
+  else
+    g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CERTIFICATE,
+                 /* Translators: the host, then its certificate's fingerprint */
+                 _("The certificate of %s is not trusted by this laptop. It shows the fingerprint %s: "
+                   "if that is the one the county office gave you, accept it."),
+                 host, conn->shown_pin);
+}
+
+/* libsoup's session, trusting the CA file given besides the system's. */
+static SoupSession *
+session_new (Conn *conn)
+{
+  SoupSession *session = soup_session_new_with_options ("timeout", conn->options.timeout_s,
+                                                        "user-agent", "Shuangti/" PACKAGE_VERSION " ",
+                                                        NULL);
+
+  if (conn->ca_file != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (conn->ca_file, &error);
+
+      /* Unreadable now: the system's trust alone (and the pin). */
+      if (database != NULL)
+        soup_session_set_tls_database (session, database);
+      else
+        g_warning ("the certificate authorities file cannot be read: %s", error->message);
+    }
+  return session;
+}
+
+static gboolean
 send_once (Conn        *conn,
            const char  *method,
            const char  *path,
@@ -346,6 +412,9 @@ send_once (Conn        *conn,
       g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_OFFLINE, _("“%s” is not a server address."), conn->server);
       return FALSE;
     }
+  /* A certificate the system does not trust: the pinned one passes; any
+   * other is refused, and kept to be shown. */
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), conn);
   headers = soup_message_get_request_headers (msg);
   /* What this laptop speaks, on every request: a server older than it
    * refuses it by name instead of refusing its changes one by one. */
@@ -480,7 +549,9 @@ request (Conn        *conn,
             }
           if (!is_network_error (local_error) || attempt >= attempts)
             {
-              if (local_error->domain == G_TLS_ERROR)
+              if (g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) && conn->shown_pin != NULL)
+                set_certificate_error (conn, error);
+              else if (local_error->domain == G_TLS_ERROR)
                 g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "%s", local_error->message);
               else
                 g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_OFFLINE, "%s", local_error->message);
@@ -603,15 +674,18 @@ conn_init (Conn                *conn,
    * on a thread of its own while the one before is applied, and the
    * laptop's database handle is not to be shared between threads. */
   conn->schema = st_db_get_schema_version (db);
-  conn->session = soup_session_new_with_options ("timeout", conn->options.timeout_s,
-                                                 "user-agent", "Shuangti/" PACKAGE_VERSION " ",
-                                                 NULL);
+  conn->pin = st_sync_get_pin (db, conn->server);
+  conn->ca_file = st_sync_get_ca_file (db);
+  conn->session = session_new (conn);
 }
 
 static void
 conn_clear (Conn *conn)
 {
   g_clear_object (&conn->session);
+  g_clear_pointer (&conn->pin, g_free);
+  g_clear_pointer (&conn->ca_file, g_free);
+  g_clear_pointer (&conn->shown_pin, g_free);
   g_clear_pointer (&conn->server, g_free);
   g_clear_pointer (&conn->rand, g_rand_free);
   g_clear_pointer (&conn->last_push, g_bytes_unref);
@@ -1647,8 +1721,10 @@ conn_copy_for_thread (Conn        *copy,
 {
   *copy = *conn;
   copy->server = g_strdup (conn->server);
-  copy->session = soup_session_new_with_options ("timeout", conn->options.timeout_s,
-                                                 "user-agent", "Shuangti/" PACKAGE_VERSION " ", NULL);
+  copy->pin = g_strdup (conn->pin);
+  copy->ca_file = g_strdup (conn->ca_file);
+  copy->shown_pin = NULL;
+  copy->session = session_new (copy);
   copy->rand = conn->rand != NULL ? g_rand_new_with_seed (g_rand_int (conn->rand)) : NULL;
   copy->last_push = NULL;
   copy->server_version = NULL;
@@ -1680,8 +1756,16 @@ conn_merge_from_thread (Conn        *conn,
       g_free (conn->server_version);
       conn->server_version = g_steal_pointer (&copy->server_version);
     }
+  /* The certificate a thread's request met, for the message of its error. */
+  if (copy->shown_pin != NULL)
+    {
+      g_free (conn->shown_pin);
+      conn->shown_pin = g_steal_pointer (&copy->shown_pin);
+    }
   g_clear_object (&copy->session);
   g_free (copy->server);
+  g_free (copy->pin);
+  g_free (copy->ca_file);
   g_clear_pointer (&copy->rand, g_rand_free);
 }
 
@@ -3281,7 +3365,13 @@ st_sync_describe_error (const GError *error)
       case ST_SYNC_ERROR_ACCOUNT_DISABLED:
         return g_strdup (_("This account is disabled. Ask the county office."));
       case ST_SYNC_ERROR_THROTTLED:
-        return g_strdup_printf (_("Too many attempts. Try again in %s seconds."), error->message);
+        {
+          guint64 seconds = g_ascii_strtoull (error->message, NULL, 10);
+
+          return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Too many attempts. Try again in %u second.",
+                                               "Too many attempts. Try again in %u seconds.", (gulong) seconds),
+                                  (guint) seconds);
+        }
       case ST_SYNC_ERROR_SERVER:
         return g_strdup (_("The server has a problem right now. Changes are kept on this laptop; try again later."));
       case ST_SYNC_ERROR_REFUSED:
@@ -3295,6 +3385,8 @@ st_sync_describe_error (const GError *error)
       case ST_SYNC_ERROR_KILLED:
         return g_strdup ("crashed (simulated)");
       case ST_SYNC_ERROR_SERVER_TOO_OLD:
+      case ST_SYNC_ERROR_CERTIFICATE:
+      case ST_SYNC_ERROR_CERTIFICATE_CHANGED:
         return g_strdup (error->message);
       default:
         break;

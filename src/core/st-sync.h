@@ -33,6 +33,8 @@ typedef enum
   ST_SYNC_ERROR_CANCELLED,
   ST_SYNC_ERROR_KILLED,           /* a simulated crash (tests) */
   ST_SYNC_ERROR_SERVER_TOO_OLD,   /* the server is older than this laptop: the message names both versions */
+  ST_SYNC_ERROR_CERTIFICATE,      /* the server's certificate is not trusted (nor pinned): the message shows its fingerprint */
+  ST_SYNC_ERROR_CERTIFICATE_CHANGED, /* the server shows another certificate than the one pinned */
 } StSyncError;
 
 /* The protocol revision this laptop speaks (docs/sync-protocol.md,

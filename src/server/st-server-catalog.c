@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "st-date.h"
 #include "st-db.h"
 #include "st-idcard.h"
 #include "st-json-guard.h"
@@ -28,6 +29,8 @@ static const char *const assessment_kind_values[] = { "culture", "skill", "moral
 static const char *const result_values[] = { "pass", "fail", NULL };
 static const char *const exemption_kind_values[] = { "exemption", "credit", "internship_waiver", NULL };
 static const char *const certificate_kind_values[] = { "graduation", "completion", "study_record", NULL };
+static const char *const schedule_values[] = { "monthly", "blocks", NULL };
+static const char *const credit_basis_values[] = { "certificate", "award", "innovation", NULL };
 
 /* What the laptop schema's CHECK constraints and the core's validation
  * check, field by field. A table of NULL means every table. A rule for a
@@ -62,12 +65,14 @@ static const struct
   { "participants", "poverty", ST_CHECK_ENUM, poverty_values, 0, 0 },
   { "classes", "start_date", ST_CHECK_DATE, NULL, 0, 0 },
   { "classes", "trainers", ST_CHECK_NAMES, NULL, 0, 0 },
+  { "classes", "schedule", ST_CHECK_ENUM, schedule_values, 0, 0 },
   { "enrolments", "enrolled_on", ST_CHECK_DATE, NULL, 0, 0 },
   { "enrolments", "study_years", ST_CHECK_RANGE, NULL, 1, 10 },
   { "enrolments", "state", ST_CHECK_ENUM, state_values, 0, 0 },
   { "enrolments", "state_date", ST_CHECK_DATE, NULL, 0, 0 },
   { "enrolments", "early_graduation_requested_on", ST_CHECK_DATE, NULL, 0, 0 },
   { "enrolments", "internship_done_on", ST_CHECK_DATE, NULL, 0, 0 },
+  { "enrolments", "extension_years", ST_CHECK_RANGE, NULL, 0, 10 },
   { "sessions", "minutes", ST_CHECK_RANGE, NULL, 1, 1440 },
   { "sessions", "mode", ST_CHECK_ENUM, mode_values, 0, 0 },
   { "sessions", "subject", ST_CHECK_ENUM, subject_values, 0, 0 },
@@ -82,6 +87,7 @@ static const struct
   { "exemptions", "kind", ST_CHECK_ENUM, exemption_kind_values, 0, 0 },
   { "exemptions", "target", ST_CHECK_ENUM, assessment_kind_values, 0, 0 },
   { "exemptions", "credits", ST_CHECK_RANGE, NULL, 0, 1000 },
+  { "exemptions", "credit_basis", ST_CHECK_ENUM, credit_basis_values, 0, 0 },
   { "certificates", "kind", ST_CHECK_ENUM, certificate_kind_values, 0, 0 },
   { "certificates", "issued_on", ST_CHECK_DATE, NULL, 0, 0 },
   { "certificates", "revoked_on", ST_CHECK_DATE, NULL, 0, 0 },
@@ -393,14 +399,7 @@ is_canonical_uuid (const char *text)
 static gboolean
 is_date (const char *text)
 {
-  guint y, m, d;
-  char tail;
-
-  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-    return FALSE;
-  if (sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-    return FALSE;
-  return g_date_valid_dmy (d, m, y) && y >= 1900;
+  return st_date_is_valid (text);
 }
 
 static gboolean

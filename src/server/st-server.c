@@ -26,6 +26,7 @@
 #include "st-server-log.h"
 #include "st-server.h"
 #include "st-store-sqlite.h"
+#include "st-sync-pin.h"
 
 #define SERVER_TIME_HEADER "Shuangti-Server-Time"
 /* How long a refused request's connection is drained before it is closed,
@@ -1267,6 +1268,14 @@ st_server_listen (StServer  *self,
 
   /* Translators: %s is a URL such as https://0.0.0.0:8443/ */
   g_print (_("Listening on %s\n"), self->url);
+  /* For IT to hand out: laptops that do not trust the certificate show
+   * this and pin it once a person has compared the two. */
+  if (self->certificate != NULL)
+    {
+      g_autofree char *pin = st_sync_pin_of (self->certificate);
+
+      g_print (_("Certificate fingerprint: %s\n"), pin);
+    }
   fflush (stdout);
   st_server_log (G_LOG_LEVEL_MESSAGE, "listening", "url", self->url, NULL);
   return TRUE;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "st-application.h"
+#include "st-class-dialog.h"
 #include "st-classes-page-private.h"
 #include "st-classwork.h"
 #include "st-eligibility.h"
@@ -21,6 +22,7 @@
 #include "st-withdraw-dialog.h"
 #include "st-window-private.h"
 #include "st-test-ui.h"
+#include "st-test-widgets.h"
 
 /* Sorted as the sheet sorts them: no village, so by name (code points in
  * C.UTF-8: 王 < 覃 < 陈 < 韦? no — the test reads the order back). */
@@ -461,6 +463,40 @@ test_today (Fixture *f, gconstpointer data)
   g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 1);
 }
 
+/* One "+" on the Classes page: its own, for a class; the header's (a new
+ * participant) is on the Participants page. */
+static void
+test_one_add_button (Fixture *f, gconstpointer data)
+{
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "classes");
+  settle ();
+  g_assert_null (st_test_find_actionable (GTK_WIDGET (f->window), "win.new-participant"));
+  g_assert_nonnull (st_test_find_actionable (GTK_WIDGET (f->window), "classes.new-class"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "participants");
+  settle ();
+  g_assert_nonnull (st_test_find_actionable (GTK_WIDGET (f->window), "win.new-participant"));
+}
+
+/* Today's session, then Discard: no empty "not taken" session is left. */
+static void
+test_today_discarded (Fixture *f, gconstpointer data)
+{
+  StClassesPage *page = page_of (f);
+  StClassView *view = open_class (f);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.today", NULL);
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "sheet");
+  g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 1);
+  /* Alt+←, and Discard. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "classes.back", NULL);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (st_classes_page_get_dialog (page)));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (st_classes_page_get_dialog (page)), "discard");
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
+  g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 0);
+  g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "Today’s session removed: no attendance was saved.");
+  g_assert_cmpint (st_db_count_live (f->db, "sessions"), ==, 0);
+}
+
 static void
 test_bulk_hours (Fixture *f, gconstpointer data)
 {
@@ -649,12 +685,25 @@ test_dialogs (Fixture *f, gconstpointer data)
   g_assert_true (st_classes_page_get_dialog (page) == dialog);
   gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Start date (2025-03-01)"), "2026-03-01");
   gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Trainers (separated by commas)"), "韦老师、王老师");
+  /* Two blocks a year instead of the program's day each month. */
+  {
+    AdwComboRow *schedule = ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (dialog), ST_TYPE_CLASS_DIALOG,
+                                                                         "schedule_row"));
+    GListModel *choices = adw_combo_row_get_model (schedule);
+
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (schedule)));
+    g_assert_cmpuint (g_list_model_get_n_items (choices), ==, 2);
+    g_assert_cmpuint (adw_combo_row_get_selected (schedule), ==, 0);
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (choices), 1), ==, "2 blocks of 120 hours a year");
+    adw_combo_row_set_selected (schedule, 1);
+  }
   gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.create", NULL);
   g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "者楼街道 2026 级电商班 created");
   g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
   view = st_classes_page_get_class_view (page);
   g_assert_cmpstr (st_class_view_get_class (view)->name, ==, "者楼街道 2026 级电商班");
   g_assert_cmpuint (g_strv_length (st_class_view_get_class (view)->trainers), ==, 2);
+  g_assert_cmpstr (st_class_view_get_class (view)->schedule, ==, "blocks");
 
   /* New session, filled in from the class; a date before it starts is refused. */
   gtk_widget_activate_action (GTK_WIDGET (page), "classes.new-session", NULL);
@@ -798,6 +847,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/app/classes/keyboard-path", Fixture, NULL, fixture_setup, test_keyboard_path, fixture_teardown);
   g_test_add ("/app/classes/today", Fixture, NULL, fixture_setup, test_today, fixture_teardown);
+  g_test_add ("/app/classes/one-add-button", Fixture, NULL, fixture_setup, test_one_add_button, fixture_teardown);
+  g_test_add ("/app/classes/today-discarded", Fixture, NULL, fixture_setup, test_today_discarded, fixture_teardown);
   g_test_add ("/app/classes/bulk-hours", Fixture, NULL, fixture_setup, test_bulk_hours, fixture_teardown);
   g_test_add ("/app/classes/dialogs", Fixture, NULL, fixture_setup, test_dialogs, fixture_teardown);
   g_test_add ("/app/classes/large-class", Fixture, NULL, fixture_setup, test_large_class, fixture_teardown);

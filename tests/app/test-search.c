@@ -211,6 +211,33 @@ test_search_initials (Fixture *f, gconstpointer data)
   g_assert_cmpstr (zxs, ==, "张小三");
 }
 
+/* What was typed whole comes first: "zs" lists 曾山 and 张三, whose
+ * initials are zs, before 曾思思 (zss), whom the name order puts between
+ * them; then each group in the list's order. */
+static void
+test_search_whole_first (Fixture *f, gconstpointer data)
+{
+  g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+  g_autoptr(StParticipant) p = st_participant_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *zs = NULL;
+  g_autofree char *name = NULL;
+
+  p->id_number = id_number ("52232719950505017");
+  p->name = g_strdup ("曾思思");
+  p->township_code = g_strdup (st_divisions_find_township (divisions, "者楼街道")->code);
+  g_assert_true (st_participant_insert (f->db, p, &error));
+  g_assert_no_error (error);
+  st_participant_search_refresh (f->db, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  zs = search (f, "zs");
+  g_assert_cmpstr (zs, ==, "曾山 张三 曾思思");
+  /* A whole name too. */
+  name = search (f, "张三");
+  g_assert_cmpstr (name, ==, "张三");
+}
+
 static void
 test_search_id_number (Fixture *f, gconstpointer data)
 {
@@ -634,6 +661,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/pinyin/sort-key", test_pinyin_sort_key);
   g_test_add ("/core/search/names", Fixture, NULL, fixture_setup, test_search_names, fixture_teardown);
   g_test_add ("/core/search/initials", Fixture, NULL, fixture_setup, test_search_initials, fixture_teardown);
+  g_test_add ("/core/search/whole-first", Fixture, NULL, fixture_setup, test_search_whole_first, fixture_teardown);
   g_test_add ("/core/search/id-number", Fixture, NULL, fixture_setup, test_search_id_number, fixture_teardown);
   g_test_add ("/core/search/follows-changes", Fixture, NULL, fixture_setup, test_search_follows_changes, fixture_teardown);
   g_test_add ("/core/search/cancel", Fixture, NULL, fixture_setup, test_search_cancel, fixture_teardown);

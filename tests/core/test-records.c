@@ -371,6 +371,43 @@ test_exports (Fixture *f, gconstpointer data)
   issued = st_certificates_approve (f->db, first, day (2025, 3, 1), &error);
   g_assert_no_error (error);
 
+  /* 陆国强 passes a short training: its certificate (of kind graduation,
+   * "培训合格证明") changes no education level and is not exported
+   * (annex 6 §(七)3 is about diploma graduates). */
+  {
+    g_autoptr(StClass) c = st_class_new ();
+    g_autoptr(StSession) s = g_new0 (StSession, 1);
+    g_autoptr(GPtrArray) trained = NULL;
+    g_autofree char *enrolment = NULL;
+    const char *ids[2] = { NULL, NULL };
+
+    c->name = g_strdup ("巧马镇电商培训班");
+    c->program_code = g_strdup ("short-training");
+    c->major = g_strdup ("电子商务");
+    c->township_code = g_strdup ("522327104000");
+    c->start_date = g_strdup ("2025-01-06");
+    g_assert_true (st_class_create (f->db, c, &error));
+    enrolment = st_enrol (f->db, f->p[2], c->id, NULL, 0, &error);
+    g_assert_no_error (error);
+    s->class_id = g_strdup (c->id);
+    s->date = g_strdup ("2025-01-06");
+    s->minutes = 40 * 60 / 2;
+    s->mode = g_strdup ("concentrated");
+    s->subject = g_strdup ("skill");
+    g_assert_true (st_session_create (f->db, s, &error));
+    g_assert_cmpint (st_attendance_fill_present (f->db, s->id, &error), ==, 1);
+    g_clear_pointer (&s->id, g_free);
+    g_free (s->date);
+    s->date = g_strdup ("2025-01-07");
+    g_assert_true (st_session_create (f->db, s, &error));
+    g_assert_cmpint (st_attendance_fill_present (f->db, s->id, &error), ==, 1);
+    ids[0] = enrolment;
+    trained = st_certificates_approve (f->db, ids, day (2025, 1, 8), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (trained->len, ==, 1);
+    g_assert_cmpstr (((StCertificate *) g_ptr_array_index (trained, 0))->kind, ==, "graduation");
+  }
+
   g_assert_cmpint (st_export_household_registration (f->db, hh, ST_CSV_ENCODING_UTF8_BOM, NULL, &error), ==, 1);
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (hh, &contents, &len, NULL));
@@ -380,7 +417,7 @@ test_exports (Fixture *f, gconstpointer data)
                    "王秀英,522327198503120028,中等职业教育（中专）,5223272025B0001,2025-03-01,巧马,巧马社区\r\n");
   g_clear_pointer (&contents, g_free);
 
-  g_assert_cmpint (st_export_enrolments (f->db, en, ST_CSV_ENCODING_GB18030, NULL, &error), ==, 2);
+  g_assert_cmpint (st_export_enrolments (f->db, en, ST_CSV_ENCODING_GB18030, NULL, &error), ==, 3);
   g_assert_true (g_file_get_contents (en, &contents, &len, NULL));
   utf8 = g_convert (contents, len, "UTF-8", "GB18030", NULL, NULL, &error);
   g_assert_no_error (error);

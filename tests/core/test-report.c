@@ -4,12 +4,15 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "st-bar-chart.h"
 #include "st-csv.h"
+#include "st-doc.h"
 #include "st-report.h"
 #include "test-util.h"
 
@@ -1089,6 +1092,134 @@ skip_without_poppler (gconstpointer data)
   g_test_skip ("poppler-utils (pdftotext, pdftoppm) is not installed");
 }
 
+/* The chart's value axis, the same in the PDF and in the app: steps of
+ * 1, 2 or 5 times a power of ten, reaching the largest value plus 4% in at
+ * most five steps. */
+static void
+test_chart_axis (void)
+{
+  static const struct
+  {
+    double max;
+    double step;
+    int    n_steps;
+  } cases[] = {
+    { 0, 1, 1 },          /* nobody yet: one step, no division by zero */
+    { -3, 1, 1 },
+    { 1, 1, 2 },          /* 1.04 needs a second step */
+    { 4, 1, 5 },
+    { 5, 2, 3 },          /* 5.2 in steps of 1 would be six */
+    { 12, 5, 3 },         /* was 2.5: "2" and "7" on the axis */
+    { 48, 10, 5 },        /* 49.92 fits five steps of 10 */
+    { 49, 20, 3 },        /* 50.96 does not */
+    { 113, 50, 3 },
+    { 1149, 500, 3 },
+    { 1512, 500, 4 },
+    { 3000, 1000, 4 },    /* a target never lies on the top edge */
+    { 6000, 2000, 4 },
+    { 2000000, 500000, 5 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      int n_steps = 0;
+      double step = st_bar_chart_axis (cases[i].max, &n_steps);
+
+      g_test_message ("max %g", cases[i].max);
+      g_assert_cmpfloat (step, ==, cases[i].step);
+      g_assert_cmpint (n_steps, ==, cases[i].n_steps);
+    }
+
+  /* Every whole maximum up to 100,000: whole steps of 1, 2 or 5 times a
+   * power of ten, the axis above the value plus 4%, at most five steps,
+   * and no smaller such step would do. */
+  for (int max = 0; max <= 100000; max += max < 1000 ? 1 : 37)
+    {
+      int n_steps = 0;
+      double step = st_bar_chart_axis (max, &n_steps);
+      double magnitude = pow (10, floor (log10 (step) + 1e-9));
+      double factor = step / magnitude;
+      double smaller = factor == 1 ? magnitude / 2 : factor == 2 ? magnitude : 2 * magnitude;
+
+      g_assert_cmpfloat (step, ==, floor (step));
+      g_assert_true (factor == 1 || factor == 2 || factor == 5);
+      g_assert_cmpint (n_steps, >=, 1);
+      g_assert_cmpint (n_steps, <=, 5);
+      g_assert_cmpfloat (step * n_steps, >=, max * 1.04);
+      if (step > 1)
+        g_assert_cmpfloat (smaller * 5, <, max * 1.04);
+    }
+}
+
+typedef struct
+{
+  PangoContext *context;
+  GPtrArray    *texts;
+} ChartTexts;
+
+static PangoLayout *
+record_text (const char *text,
+             gboolean    bold,
+             gpointer    user_data)
+{
+  ChartTexts *texts = user_data;
+
+  g_ptr_array_add (texts->texts, g_strdup_printf ("%s%s", bold ? "*" : "", text));
+  return st_doc_text (texts->context, text, 7, bold, 0, PANGO_ALIGN_LEFT);
+}
+
+/* What the chart writes, in the order it writes it: the axis values, each
+ * bar's value and label (the current one bold), the target's label where
+ * the target steps up. */
+static void
+test_chart_draw (void)
+{
+  const StBarChartBar bars[] = {
+    { 1149, 3000, "Q3", "2025", FALSE },
+    { 1512, 6000, "Q4", NULL, TRUE },
+  };
+  ChartTexts texts = { st_doc_context_new (NULL), g_ptr_array_new_with_free_func (g_free) };
+  StBarChartStyle style = {
+    .layout = record_text,
+    .user_data = &texts,
+    .bar_share = 0.5,
+    .target_style = ST_BAR_CHART_TARGET_STEP,
+  };
+  const cairo_rectangle_t plot = { 40, 20, 400, 200 };
+  cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create (surface);
+  g_autofree char *all = NULL;
+
+  st_bar_chart_draw (cr, &style, &plot, bars, G_N_ELEMENTS (bars));
+  g_ptr_array_add (texts.texts, NULL);
+  all = g_strjoinv ("|", (char **) texts.texts->pdata);
+  g_assert_cmpstr (all, ==, "0|2000|4000|6000|8000|1149|Q3|2025|1512|*Q4|*Target 3000|*Target 6000");
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+
+  /* The screen's marks: no target labels; narrow slots label every other
+   * bar and show no values. */
+  g_ptr_array_set_size (texts.texts, 0);
+  style.target_style = ST_BAR_CHART_TARGET_MARK;
+  style.min_value_slot = 300;
+  style.min_label_slot = 200;
+  {
+    const StBarChartBar three[] = {
+      { 1, -1, "a", NULL, FALSE }, { 2, -1, "b", NULL, FALSE }, { 3, 4, "c", NULL, FALSE },
+    };
+    g_autofree char *marks = NULL;
+
+    st_bar_chart_draw (cr, &style, &plot, three, G_N_ELEMENTS (three));
+    g_ptr_array_add (texts.texts, NULL);
+    marks = g_strjoinv ("|", (char **) texts.texts->pdata);
+    g_assert_cmpstr (marks, ==, "0|1|2|3|4|5|a|c");
+  }
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  g_ptr_array_unref (texts.texts);
+  g_object_unref (texts.context);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1102,6 +1233,8 @@ main (int    argc,
   poppler = have_poppler ();
 
   g_test_add_func ("/core/report/quarter-parse", test_quarter_parse);
+  g_test_add_func ("/core/report/chart-axis", test_chart_axis);
+  g_test_add_func ("/core/report/chart-draw", test_chart_draw);
 #define ADD(path, fn) g_test_add (path, Fixture, dataset, fixture_setup, fn, fixture_teardown)
 #define ADD_PDF(path, fn) \
   if (poppler) ADD (path, fn); else g_test_add_data_func (path, NULL, skip_without_poppler)

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "st-doc"
+
+#include "config.h"
+
+#include <cairo-pdf.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <pango/pangocairo.h>
+
+#include "st-doc.h"
+
+gboolean
+st_doc_ui_is_chinese (void)
+{
+  const char *const *languages = g_get_language_names ();
+
+  return languages[0] != NULL && g_str_has_prefix (languages[0], "zh");
+}
+
+PangoContext *
+st_doc_context_new (cairo_t *cr)
+{
+  PangoContext *context;
+  cairo_font_options_t *options = cairo_font_options_create ();
+
+  if (cr != NULL)
+    context = pango_cairo_create_context (cr);
+  else
+    context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  /* Points as cairo's unit, and no hinting: metrics then do not depend on
+   * the surface, so a measuring pass lays out as the drawing does. */
+  pango_cairo_context_set_resolution (context, 72);
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (context, options);
+  cairo_font_options_destroy (options);
+  return context;
+}
+
+PangoLayout *
+st_doc_text (PangoContext   *context,
+             const char     *text,
+             double          size,
+             gboolean        bold,
+             double          width,
+             PangoAlignment  alignment)
+{
+  PangoLayout *layout = pango_layout_new (context);
+  PangoFontDescription *font = pango_font_description_new ();
+
+  pango_font_description_set_family (font, ST_DOC_FONT_FAMILY);
+  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_font_description_set_size (font, (int) (size * PANGO_SCALE));
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  if (width > 0)
+    {
+      pango_layout_set_width (layout, pango_units_from_double (width));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+    }
+  pango_layout_set_alignment (layout, alignment);
+  pango_layout_set_text (layout, text != NULL ? text : "", -1);
+  if (!st_doc_ui_is_chinese ())
+    {
+      /* Noto Sans CJK SC draws ’ “ ” full width, as Chinese text wants them;
+       * in English they would gape ("quarter’ s"). */
+      PangoAttrList *attrs = pango_attr_list_new ();
+
+      pango_attr_list_insert (attrs, pango_attr_font_features_new ("pwid"));
+      pango_layout_set_attributes (layout, attrs);
+      pango_attr_list_unref (attrs);
+    }
+  return layout;
+}
+
+double
+st_doc_min_text_width (PangoLayout *layout)
+{
+  PangoRectangle logical;
+
+  pango_layout_set_width (layout, 1);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD);
+  pango_layout_get_extents (layout, NULL, &logical);
+  return pango_units_to_double (logical.width);
+}
+
+double
+st_doc_layout_height (PangoLayout *layout)
+{
+  int width, height;
+
+  pango_layout_get_size (layout, &width, &height);
+  return pango_units_to_double (height);
+}
+
+void
+st_doc_show (cairo_t     *cr,
+             PangoLayout *layout,
+             double       x,
+             double       y)
+{
+  if (cr == NULL)
+    return;
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* Translations are longer or shorter than English, so the columns are
+ * measured, not tuned: a narrow column ("Attenda-nces") takes what it
+ * lacks from the columns wider than they need, in proportion to what
+ * each can spare. */
+void
+st_doc_column_widths (guint         n,
+                      const double *weights,
+                      const double *min,
+                      double        width,
+                      double       *widths)
+{
+  double sum = 0, excess = -width, slack = 0;
+
+  for (guint c = 0; c < n; c++)
+    sum += weights[c];
+  for (guint c = 0; c < n; c++)
+    {
+      widths[c] = MAX (width * weights[c] / sum, min[c]);
+      excess += widths[c];
+      slack += widths[c] - min[c];
+    }
+  if (excess <= 0.01)
+    return;
+  if (slack < excess)
+    {
+      for (guint c = 0; c < n; c++)
+        widths[c] = width * weights[c] / sum;
+      return;
+    }
+  for (guint c = 0; c < n; c++)
+    widths[c] -= excess * (widths[c] - min[c]) / slack;
+}
+
+static cairo_status_t
+discard_bytes (void                *closure,
+               const unsigned char *data,
+               unsigned int         length)
+{
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static cairo_status_t
+append_bytes (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+cairo_surface_t *
+st_doc_pdf_new (GByteArray *bytes,
+                const char *title)
+{
+  cairo_surface_t *surface;
+
+  surface = cairo_pdf_surface_create_for_stream (bytes != NULL ? append_bytes : discard_bytes, bytes,
+                                                 ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT);
+  if (title != NULL)
+    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Shuangti " PACKAGE_VERSION);
+  return surface;
+}
+
+gboolean
+st_doc_pdf_save (cairo_surface_t  *surface,
+                 GByteArray       *bytes,
+                 const char       *path,
+                 GError          **error)
+{
+  cairo_status_t status;
+
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not write “%s”: %s"), path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}

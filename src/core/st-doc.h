@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Page layout for the documents the core prints: the quarterly report
+ * (st-report-pdf.c), the sign-in sheet (st-signin.c) and the certificates
+ * (st-certificate-doc.c). Units are points; text is Noto Sans CJK SC set
+ * by pango, and measures the same on paper as off it, so that a document
+ * can be laid out once to count its pages and again to draw them. */
+#pragma once
+
+#include <cairo.h>
+#include <pango/pango.h>
+
+G_BEGIN_DECLS
+
+#define ST_DOC_FONT_FAMILY "Noto Sans CJK SC"
+#define ST_DOC_A4_WIDTH 595.276
+#define ST_DOC_A4_HEIGHT 841.89
+
+/* TRUE when the UI language is Chinese: the typography follows it. */
+gboolean         st_doc_ui_is_chinese     (void);
+
+/* A context with points as the unit and no hinting, for drawing on @cr,
+ * or for measuring alone when @cr is NULL. */
+PangoContext    *st_doc_context_new       (cairo_t         *cr);
+
+/* @text (NULL: none) at @size points; wrapped at @width points unless
+ * @width is 0. */
+PangoLayout     *st_doc_text              (PangoContext    *context,
+                                           const char      *text,
+                                           double           size,
+                                           gboolean         bold,
+                                           double           width,
+                                           PangoAlignment   alignment);
+/* The widest piece of @layout that cannot be broken: the narrowest its
+ * column may be without breaking inside a word. Leaves @layout unwrapped. */
+double           st_doc_min_text_width    (PangoLayout     *layout);
+double           st_doc_layout_height     (PangoLayout     *layout);
+/* Draws @layout with its top left at @x, @y; nothing when @cr is NULL
+ * (measuring). */
+void             st_doc_show              (cairo_t         *cr,
+                                           PangoLayout     *layout,
+                                           double           x,
+                                           double           y);
+
+/* Widths of @n columns that add up to @width: by @weights, but none
+ * narrower than its @min (where a word of it would break) while another
+ * column has room to give; by the weights alone when even the narrowest
+ * do not fit. */
+void             st_doc_column_widths     (guint            n,
+                                           const double    *weights,
+                                           const double    *min,
+                                           double           width,
+                                           double          *widths);
+
+/* An A4 PDF surface whose bytes go to @bytes, or nowhere when @bytes is
+ * NULL (a pass that only counts pages). @title may be NULL. */
+cairo_surface_t *st_doc_pdf_new           (GByteArray      *bytes,
+                                           const char      *title);
+/* Finishes and destroys @surface, then replaces @path with @bytes
+ * atomically. */
+gboolean         st_doc_pdf_save          (cairo_surface_t *surface,
+                                           GByteArray      *bytes,
+                                           const char      *path,
+                                           GError         **error);
+
+G_END_DECLS

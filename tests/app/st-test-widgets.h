@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Finding the widget a person would use and using it, in the UI tests. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+/* The first widget under @root, in a visible branch, whose action is
+ * @action: the button or row a person would press. */
+static inline GtkWidget *
+st_test_find_actionable (GtkWidget  *root,
+                         const char *action)
+{
+  /* A stack's pages not shown are visible but not child-visible. */
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
+    return NULL;
+  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = st_test_find_actionable (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The first widget under @root, in a visible branch, whose action is
+ * @action with the string target @target. */
+static inline GtkWidget *
+st_test_find_action_target (GtkWidget  *root,
+                            const char *action,
+                            const char *target)
+{
+  /* A stack's pages not shown are visible but not child-visible. */
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
+    return NULL;
+  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    {
+      GVariant *value = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (root));
+
+      if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+          && g_strcmp0 (g_variant_get_string (value, NULL), target) == 0)
+        return root;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = st_test_find_action_target (child, action, target);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The first label under @root, in a visible branch, whose text contains
+ * @text. */
+static inline GtkWidget *
+st_test_find_label (GtkWidget  *root,
+                    const char *text)
+{
+  /* A stack's pages not shown are visible but not child-visible. */
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
+    return NULL;
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = st_test_find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Clicks @widget (a button, a row) as a person would: only when it is
+ * shown and sensitive; the same path as Enter on it. A button shows
+ * itself pressed for a moment before it acts: that moment is waited for. */
+static inline void
+st_test_click (GtkWidget *widget)
+{
+  g_assert_nonnull (widget);
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_is_sensitive (widget));
+  g_assert_true (gtk_widget_activate (widget));
+  if (GTK_IS_BUTTON (widget))
+    {
+      gint64 end = g_get_monotonic_time () + 400 * 1000;
+
+      while (g_get_monotonic_time () < end)
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (2000);
+    }
+}
+
+/* The text of every label under @root, one after another: what a person
+ * reads there. */
+static inline void
+st_test_collect_text (GtkWidget *root,
+                      GString   *out)
+{
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
+    return;
+  if (GTK_IS_LABEL (root))
+    {
+      g_string_append (out, gtk_label_get_text (GTK_LABEL (root)));
+      g_string_append_c (out, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    st_test_collect_text (child, out);
+}
