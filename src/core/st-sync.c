@@ -966,6 +966,7 @@ table_info_new (StDb        *db,
   g_autoptr(GString) names = g_string_new ("id, hlc, device, deleted");
   g_autoptr(GString) values = g_string_new ("?, ?, ?, ?");
   g_autoptr(GString) set = g_string_new ("hlc = excluded.hlc, device = excluded.device, deleted = excluded.deleted");
+  g_autoptr(GString) differs = g_string_new (NULL);
   g_autoptr(TableInfo) info = g_new0 (TableInfo, 1);
   sqlite3_stmt *stmt = NULL;
   int rc;
@@ -989,6 +990,7 @@ table_info_new (StDb        *db,
           g_string_append_printf (names, ", %s", name);
           g_string_append (values, ", ?");
           g_string_append_printf (set, ", %s = excluded.%s", name, name);
+          g_string_append_printf (differs, " OR excluded.%1$s IS NOT %2$s.%1$s", name, table);
         }
       sqlite3_finalize (stmt);
     }
@@ -998,12 +1000,19 @@ table_info_new (StDb        *db,
       return NULL;
     }
   /* The remote state wins unless this laptop's row is newer: an edit made
-   * here that is not pushed yet, which the server will merge. */
+   * here that is not pushed yet, which the server will merge. Under the
+   * same row clock it wins too (a merge on the server may have filled
+   * fields under this laptop's clock), but a row that already holds every
+   * value is not written again: the rows a laptop pushed come back in its
+   * next pull, and a feed read again from its beginning brings what the
+   * laptop has. */
   info->upsert_sql = g_strdup_printf ("INSERT INTO %1$s (%2$s) VALUES (%3$s)"
                                       " ON CONFLICT (id) DO UPDATE SET %4$s"
                                       " WHERE excluded.hlc > %1$s.hlc"
-                                      "    OR (excluded.hlc = %1$s.hlc AND excluded.device >= %1$s.device)",
-                                      table, names->str, values->str, set->str);
+                                      "    OR (excluded.hlc = %1$s.hlc AND (excluded.device > %1$s.device"
+                                      "        OR (excluded.device = %1$s.device"
+                                      "            AND (excluded.deleted IS NOT %1$s.deleted%5$s))))",
+                                      table, names->str, values->str, set->str, differs->str);
   return g_steal_pointer (&info);
 }
 
@@ -1509,6 +1518,12 @@ acknowledge (Conn       *conn,
       JsonObject *result = json_array_get_object_element (results, i);
       const char *what = result != NULL ? json_object_get_string_member_with_default (result, "result", "") : "";
       gint64 seq = result != NULL ? json_object_get_int_member_with_default (result, "seq", -1) : -1;
+
+      /* A change refused before, whose answer was lost (a retried
+       * request): the refusal all the same, as the server kept it. */
+      if (g_str_equal (what, "duplicate")
+          && g_strcmp0 (json_object_get_string_member_with_default (result, "original", NULL), "rejected") == 0)
+        what = "rejected";
 
       if (seq < 0)
         continue;

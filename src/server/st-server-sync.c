@@ -1097,6 +1097,26 @@ apply_change (StPush           *self,
   return TRUE;
 }
 
+/* The status and code of a refusal, from the code the change log kept. */
+static void
+refusal_again (PushResult *result,
+               const char *code)
+{
+  static const struct { const char *code; guint status; } refusals[] = {
+    { "out_of_scope", 403 }, { "role_forbidden", 403 }, { "not_your_class", 403 },
+    { "read_only_table", 403 }, { "unknown_row", 409 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    if (g_strcmp0 (code, refusals[i].code) == 0)
+      {
+        result->status = refusals[i].status;
+        result->code = refusals[i].code;
+        result->message = g_strdup ("This change was refused when it was first sent.");
+        return;
+      }
+}
+
 gboolean
 st_push_apply (StStore     *store,
                StStoreTxn  *txn,
@@ -1170,6 +1190,11 @@ st_push_apply (StStore     *store,
             }
           result->result = "duplicate";
           result->original = g_strdup (seen->entry.result);
+          /* A refusal whose answer was lost must reach the laptop all
+           * the same: the status and code it had (the message is not
+           * kept). */
+          if (g_strcmp0 (seen->entry.result, "rejected") == 0)
+            refusal_again (result, seen->entry.code);
           self->counts[COUNT_DUPLICATE]++;
           continue;
         }

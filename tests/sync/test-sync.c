@@ -283,6 +283,38 @@ test_refused_out_of_scope (Fixture       *f,
   }
 }
 
+/* A refusal whose answer was lost: the laptop sends the change again, the
+ * server answers "duplicate" — and the clerk still learns of the refusal,
+ * and the change is undone here, as when the first answer arrives. */
+static void
+test_refusal_answer_lost (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(StTestReplica) t = st_test_replica_new ("township", 0);
+  g_autofree char *theirs = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  /* Every request twice, the first answer lost. */
+  StSyncFaults faults = { .seed = 1, .duplicate = 1.0 };
+  StSyncOptions options = { .attempts = 2, .retry_base_ms = 10, .faults = &faults };
+  StSyncStats stats = { 0 };
+  StSyncItem *item;
+
+  st_test_replica_sign_in (t, f->server, "qiaoma");
+  theirs = st_test_replica_add_participant (t, 17, "吴十七", ST_TEST_TOWNSHIP_B);
+  g_assert_true (st_test_replica_sync (t, &options, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.rejected, ==, 1);
+  g_assert_cmpint (st_sync_count_pending (t->db), ==, 0);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM participants"), ==, 0);
+  items = st_sync_list_items (t->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpint (item->kind, ==, ST_SYNC_ITEM_REFUSED);
+  g_assert_cmpstr (item->summary, ==, "The server refused: your account may not change records of 秧坝镇 (吴十七).");
+}
+
 /* Review items about programs and majors (county-wide tables, no township)
  * reach the county's laptops only: they name county accounts and devices.
  * A township laptop that pulled one from a server before issue 16 drops it
@@ -297,7 +329,7 @@ test_county_review_items (Fixture       *f,
   g_autofree char *cursor = NULL;
   g_autofree char *old_tag = NULL;
   g_autofree char *old_cursor = NULL;
-  g_autofree char *attach = NULL;
+  char *attach = NULL;
   g_autoptr(GError) error = NULL;
 
   /* Two county laptops rename one program differently, offline. */
@@ -336,7 +368,6 @@ test_county_review_items (Fixture       *f,
   st_db_set_applying_remote (t->db, FALSE);
   g_assert_no_error (error);
   sqlite3_free (attach);
-  attach = NULL;
   g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM review_items"), ==, 1);
   cursor = st_db_get_meta (t->db, "sync.cursor");
   g_assert_nonnull (strrchr (cursor, '.'));
@@ -896,6 +927,7 @@ main (int    argc,
   ADD ("/sync/nothing-to-do", test_nothing_to_do);
   ADD ("/sync/refused-out-of-scope", test_refused_out_of_scope);
   ADD ("/sync/county-review-items", test_county_review_items);
+  ADD ("/sync/refusal-answer-lost", test_refusal_answer_lost);
   ADD ("/sync/move-evicts", test_move_evicts);
   ADD ("/sync/crash-resume", test_crash_resume);
   ADD ("/sync/large-pull-crash-resume", test_large_pull_crash_resume);
