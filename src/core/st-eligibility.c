@@ -500,6 +500,15 @@ step_done (Evaluation    *ev,
   return FALSE;
 }
 
+static void
+entry_clear_strings (Entry *en)
+{
+  g_free (en->state);
+  g_free (en->state_date);
+  g_free (en->early_request);
+  g_free (en->internship_done);
+}
+
 /* The enrolments, each with its program, end of study length and cutoff. */
 static gboolean
 read_enrolments (Evaluation  *ev,
@@ -542,6 +551,13 @@ read_enrolments (Evaluation  *ev,
       e->schedule = st_program_schedule (en.program, (const char *) sqlite3_column_text (stmt, 14));
       e->end_date = st_program_end_date (en.program, e->enrolled_on, e->study_years, e->extension_years);
       e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
+      if (ev->query->ending_by != NULL
+          && (e->end_date == NULL || strcmp (e->end_date, ev->query->ending_by) > 0))
+        {
+          entry_clear_strings (&en);
+          st_eligibility_free (e);
+          continue;
+        }
       en.ended = e->end_date != NULL && strcmp (e->end_date, ev->as_of) < 0;
       g_strlcpy (en.cutoff, en.ended ? e->end_date : ev->as_of, sizeof en.cutoff);
       en.e = e;
@@ -794,10 +810,7 @@ entry_clear (Entry    *en,
 {
   if (with_eligibility)
     st_eligibility_free (en->e);
-  g_free (en->state);
-  g_free (en->state_date);
-  g_free (en->early_request);
-  g_free (en->internship_done);
+  entry_clear_strings (en);
 }
 
 GPtrArray *
@@ -847,8 +860,9 @@ st_eligibility_evaluate_full (StDb                     *db,
       logs.query = ev.query;
       logs.as_of = ev.as_of;
       logs.path = st_db_get_path (db);
-      /* Opening a connection costs more than a small scan saves. */
-      if (entries->len >= 2000)
+      /* Opening a connection costs more than a small scan saves; a few
+       * enrolments ending soon still scan every log. */
+      if (entries->len >= 2000 || ev.query->ending_by != NULL)
         logs_thread = g_thread_new ("st-eligibility-logs", sum_study_logs, &logs);
       else
         {
