@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "st-print.h"
 #include "st-report-print.h"
 
 typedef struct
@@ -45,15 +44,37 @@ on_draw_page (GtkPrintOperation *operation,
 static GtkPrintOperation *
 operation_new (StReport *report)
 {
-  /* The report lays out the whole A4 page, margins included. */
-  GtkPrintOperation *operation = st_print_operation_new (_("Quarterly report"), TRUE);
+  GtkPrintOperation *operation = gtk_print_operation_new ();
+  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+  g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
   Job *job = g_new0 (Job, 1);
 
   job->report = report;
+  gtk_page_setup_set_paper_size_and_default_margins (setup, a4);
+  gtk_print_operation_set_default_page_setup (operation, setup);
+  /* The report lays out the whole A4 page, margins included, in points. */
+  gtk_print_operation_set_use_full_page (operation, TRUE);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_job_name (operation, _("Quarterly report"));
   g_object_set_data_full (G_OBJECT (operation), "job", job, (GDestroyNotify) job_free);
   g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), job);
   g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), job);
   return operation;
+}
+
+static void
+on_done (GtkPrintOperation       *operation,
+         GtkPrintOperationResult  result,
+         gpointer                 user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      gtk_print_operation_get_error (operation, &error);
+      g_warning ("Printing the quarterly report failed: %s", error ? error->message : "?");
+    }
+  g_object_unref (operation);
 }
 
 gboolean
@@ -65,10 +86,18 @@ st_report_print (GtkWindow       *parent,
 {
   GtkPrintOperation *operation = operation_new (report);
   Job *job = g_object_get_data (G_OBJECT (operation), "job");
+  GtkPrintOperationResult result;
 
+  /* The operation's last reference goes at "done", or below. */
   job->done = done;
   job->data = data;
-  return st_print_run_dialog (operation, parent, "the quarterly report", error);
+  gtk_print_operation_set_allow_async (operation, TRUE);
+  g_signal_connect (operation, "done", G_CALLBACK (on_done), NULL);
+  result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent, error);
+  /* Not in progress: "done" was not and will not be emitted. */
+  if (result != GTK_PRINT_OPERATION_RESULT_IN_PROGRESS)
+    g_object_unref (operation);
+  return result != GTK_PRINT_OPERATION_RESULT_ERROR;
 }
 
 gboolean

@@ -6,7 +6,6 @@
 #include <glib/gi18n.h>
 
 #include "st-signin.h"
-#include "st-print.h"
 #include "st-signin-print.h"
 
 static void
@@ -36,15 +35,38 @@ operation_new (StDb        *db,
                GError     **error)
 {
   StSigninSheet *sheet = st_signin_sheet_new (db, session_id, error);
+  g_autoptr(GtkPageSetup) setup = NULL;
+  g_autoptr(GtkPaperSize) a4 = NULL;
   GtkPrintOperation *operation;
 
   if (sheet == NULL)
     return NULL;
-  operation = st_print_operation_new (_("Sign-in sheet"), FALSE);
+  operation = gtk_print_operation_new ();
+  a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
+  setup = gtk_page_setup_new ();
+  gtk_page_setup_set_paper_size_and_default_margins (setup, a4);
+  gtk_print_operation_set_default_page_setup (operation, setup);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_job_name (operation, _("Sign-in sheet"));
   g_object_set_data_full (G_OBJECT (operation), "sheet", sheet, (GDestroyNotify) st_signin_sheet_free);
   g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), sheet);
   g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), sheet);
   return operation;
+}
+
+static void
+on_done (GtkPrintOperation       *operation,
+         GtkPrintOperationResult  result,
+         gpointer                 user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      gtk_print_operation_get_error (operation, &error);
+      g_warning ("Printing the sign-in sheet failed: %s", error ? error->message : "?");
+    }
+  g_object_unref (operation);
 }
 
 gboolean
@@ -57,7 +79,12 @@ st_signin_print (GtkWindow   *parent,
 
   if (operation == NULL)
     return FALSE;
-  return st_print_run_dialog (operation, parent, "the sign-in sheet", error);
+  gtk_print_operation_set_allow_async (operation, TRUE);
+  g_signal_connect (operation, "done", G_CALLBACK (on_done), NULL);
+  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent, error)
+      == GTK_PRINT_OPERATION_RESULT_ERROR)
+    return FALSE;
+  return TRUE;
 }
 
 gboolean
