@@ -216,29 +216,13 @@ st_test_replica_get_text (StTestReplica *r,
 }
 
 char *
-st_test_digest (StDb               *db,
-                const char * const *townships)
-{
-  return st_test_digest_present (db, townships, NULL);
-}
-
-char *
-st_test_digest_present (StDb               *db,
-                        const char * const *townships,
-                        const char         *present_in)
+st_test_digest_rows (StDb               *db,
+                     const char * const *townships,
+                     int                 deleted)
 {
   GString *out = g_string_new (NULL);
   g_autoptr(GString) in = g_string_new (NULL);
-  g_autofree char *present = NULL;
-
-  if (present_in != NULL)
-    {
-      char *attach = sqlite3_mprintf ("ATTACH DATABASE %Q AS present", present_in);
-
-      g_assert_true (st_db_exec (db, attach, NULL));
-      sqlite3_free (attach);
-      present = g_strdup ("present");
-    }
+  const char *which = deleted == 0 ? " AND deleted = 0" : deleted == 1 ? " AND deleted = 1" : "";
 
   for (guint i = 0; townships != NULL && townships[i] != NULL; i++)
     g_string_append_printf (in, "%s'%s'", i ? "," : "", townships[i]);
@@ -249,15 +233,10 @@ st_test_digest_present (StDb               *db,
       gboolean scoped = !g_str_equal (tables[t], "programs") && !g_str_equal (tables[t], "majors");
       sqlite3_stmt *stmt = NULL;
 
-      g_autofree char *tombstones = present != NULL
-                                    ? g_strdup_printf ("(deleted = 0 OR id IN (SELECT id FROM present.%s))", tables[t])
-                                    : g_strdup ("1");
-
       if (townships != NULL && scoped)
-        sql = g_strdup_printf ("SELECT * FROM main.%s WHERE township_code IN (%s) AND %s ORDER BY id",
-                               tables[t], in->str, tombstones);
+        sql = g_strdup_printf ("SELECT * FROM %s WHERE township_code IN (%s)%s ORDER BY id", tables[t], in->str, which);
       else
-        sql = g_strdup_printf ("SELECT * FROM main.%s WHERE %s ORDER BY id", tables[t], tombstones);
+        sql = g_strdup_printf ("SELECT * FROM %s WHERE 1%s ORDER BY id", tables[t], which);
       g_assert_cmpint (sqlite3_prepare_v2 (st_db_get_handle (db), sql, -1, &stmt, NULL), ==, SQLITE_OK);
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
@@ -277,7 +256,12 @@ st_test_digest_present (StDb               *db,
         }
       sqlite3_finalize (stmt);
     }
-  if (present != NULL)
-    g_assert_true (st_db_exec (db, "DETACH DATABASE present", NULL));
   return g_string_free (out, FALSE);
+}
+
+char *
+st_test_digest (StDb               *db,
+                const char * const *townships)
+{
+  return st_test_digest_rows (db, townships, -1);
 }

@@ -67,12 +67,11 @@ char          *st_test_replica_get_text   (StTestReplica *r,
  * rows of townships outside @townships left out (NULL = all). */
 char          *st_test_digest             (StDb          *db,
                                            const char * const *townships);
-/* The same, but of the tombstones only those the database @present_in
- * holds too: a laptop's first pull skips tombstones (docs/sync-protocol.md,
- * Growth), so a laptop may lack one, never hold one that differs. */
-char          *st_test_digest_present     (StDb          *db,
+/* The same, of the live rows only (@deleted 0), of the tombstones only
+ * (1), or of both (-1). */
+char          *st_test_digest_rows        (StDb          *db,
                                            const char * const *townships,
-                                           const char    *present_in);
+                                           int            deleted);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StTestReplica, st_test_replica_free)
 
