@@ -10,6 +10,8 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "st-test-server.h"
 #include "st-uuid.h"
@@ -111,6 +113,34 @@ client_run (gpointer data)
   return NULL;
 }
 
+/* CPU time of @server so far (from /proc), or of this process (@server
+ * NULL): on a machine shared with other work, wall time varies from run to
+ * run, this much less. */
+static double
+cpu_seconds (StTestServer *server)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *end;
+
+  if (server == NULL)
+    {
+      struct rusage usage;
+
+      getrusage (RUSAGE_SELF, &usage);
+      return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    }
+  path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (server->process));
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
+    return 0;
+  /* After "pid (comm)": utime and stime are fields 14 and 15. */
+  fields = g_strsplit (end + 2, " ", 16);
+  if (g_strv_length (fields) < 14)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
 static gint
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -153,6 +183,7 @@ main (int    argc,
   Client *clients;
   GThread **threads;
   gint64 finished_at, pull_started, pull_finished;
+  double server_cpu0, server_cpu1, own_cpu0, own_cpu1;
   guint applied = 0, failed = 0, lost = 0;
   gdouble seconds;
 
@@ -195,11 +226,15 @@ main (int    argc,
     g_cond_wait (&start_cond, &start_lock);
   go = TRUE;
   started_at = g_get_monotonic_time ();
+  server_cpu0 = cpu_seconds (server);
+  own_cpu0 = cpu_seconds (NULL);
   g_cond_broadcast (&start_cond);
   g_mutex_unlock (&start_lock);
   for (int i = 0; i < n_clients; i++)
     g_thread_join (threads[i]);
   finished_at = g_get_monotonic_time ();
+  server_cpu1 = cpu_seconds (server);
+  own_cpu1 = cpu_seconds (NULL);
 
   for (int i = 0; i < n_clients; i++)
     {
@@ -237,6 +272,7 @@ main (int    argc,
   g_print ("  changes pushed       %u (applied %u, not applied %u)\n", applied + failed, applied, failed);
   g_print ("  wall time            %.2f s\n", seconds);
   g_print ("  throughput           %.0f changes/s, %.0f pushes/s\n", (applied + failed) / seconds, all->len / seconds);
+  g_print ("  CPU                  server %.2f s, the laptops %.2f s\n", server_cpu1 - server_cpu0, own_cpu1 - own_cpu0);
   g_print ("  push latency p50     %.0f ms\n", percentile (all, 0.50));
   g_print ("  push latency p95     %.0f ms   (target ≤ 500 ms: %s)\n", percentile (all, 0.95),
            percentile (all, 0.95) <= 500 ? "met" : "MISSED");

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "st-application.h"
+#include "st-date.h"
 #include "st-display.h"
 #include "st-eligibility.h"
 #include "st-outreach.h"
@@ -122,7 +123,14 @@ overview_thread (GTask        *task,
   r->report = st_report_to_json (report);
   r->review = st_overview_review_items (db);
   r->near_end = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  eligibility = st_eligibility_evaluate_full (db, NULL, NULL, NULL, cancellable, &error);
+  {
+    /* Only those whose study length ends within the horizon can be near
+     * the end: a few thousand of a county's enrolments, not all of them. */
+    g_autofree char *horizon = st_date_add_days (today, ST_OVERVIEW_NEAR_END_DAYS);
+    StEligibilityQuery near = { NULL, NULL, NULL, NULL, horizon };
+
+    eligibility = st_eligibility_evaluate_full (db, &near, NULL, NULL, cancellable, &error);
+  }
   if (eligibility == NULL)
     {
       result_free (r);

@@ -115,12 +115,19 @@ signed_in (GObject      *source,
           || g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CANCELLED))
         return;
       self->busy = FALSE;
-      text = st_sync_problem_describe_error (error, gtk_editable_get_text (GTK_EDITABLE (self->server_row)));
-      show_message (self, text, TRUE);
       {
         g_autofree char *pin = st_sync_pin_from_error (error);
+        gboolean renewal = g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CERTIFICATE_CHANGED);
 
-        offer_certificate (self, pin, g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CERTIFICATE_CHANGED));
+        /* The fingerprint is in the box below, in blocks: the message says
+         * what to do with it. */
+        if (pin != NULL)
+          text = g_strdup (renewal ? _("This server now shows another certificate than the one this laptop accepted. Compare its fingerprint below with the new one the county office gives you; accept it only if every character is the same.")
+                                   : _("This laptop does not know this server’s certificate. Compare its fingerprint below with the one the county office gave you; accept it only if every character is the same."));
+        else
+          text = st_sync_problem_describe_error (error, gtk_editable_get_text (GTK_EDITABLE (self->server_row)));
+        show_message (self, text, TRUE);
+        offer_certificate (self, pin, renewal);
         if (pin != NULL)
           {
             /* Compare, then accept: the button, not the password. */

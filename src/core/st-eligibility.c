@@ -459,67 +459,81 @@ st_eligibility_evaluate (StDb                     *db,
   return st_eligibility_evaluate_full (db, query, NULL, NULL, NULL, error);
 }
 
-GPtrArray *
-st_eligibility_evaluate_full (StDb                     *db,
-                              const StEligibilityQuery *query,
-                              StEligibilityProgress     progress,
-                              gpointer                  progress_data,
-                              GCancellable             *cancellable,
-                              GError                  **error)
+/* One evaluation: the enrolments the query selects, and what is read for
+ * them, phase by phase. */
+typedef struct
 {
-  static const StEligibilityQuery all = { NULL, NULL, NULL, NULL };
-  g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (Entry));
-  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);          /* enrolment id → index+1 */
-  g_autoptr(GHashTable) by_participant = g_hash_table_new (g_str_hash, g_str_equal); /* participant id → first index+1 */
-  g_autoptr(GHashTable) sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                          (GDestroyNotify) session_info_free);
-  g_autoptr(GHashTable) programs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                          (GDestroyNotify) st_program_free);
-  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) st_eligibility_free);
-  char as_of[16];
-  sqlite3_stmt *stmt;
-  LogScan logs = { 0, };
-  GThread *logs_thread = NULL;
-  gint64 started = g_get_monotonic_time ();
+  StDb                     *db;
+  const StEligibilityQuery *query;
+  char                      as_of[16];
+  GArray                   *entries;          /* Entry */
+  GHashTable               *by_id;            /* enrolment id → index+1 */
+  GHashTable               *by_participant;   /* participant id → first index+1 */
+  GHashTable               *sessions;         /* session id → SessionInfo, up to the date */
+  GHashTable               *programs;         /* code → StProgram */
+  StEligibilityProgress     progress;
+  gpointer                  progress_data;
+  GCancellable             *cancellable;
+} Evaluation;
+
+/* The entry of enrolment @id, or NULL when the query did not select it. */
+static Entry *
+entry_of (Evaluation    *ev,
+          const guchar  *id)
+{
+  gpointer index = g_hash_table_lookup (ev->by_id, id);
+
+  return index != NULL ? &g_array_index (ev->entries, Entry, GPOINTER_TO_INT (index) - 1) : NULL;
+}
+
+static gboolean
+step_done (Evaluation    *ev,
+           sqlite3_stmt  *stmt,
+           int            rc,
+           const char    *what,
+           GError       **error)
+{
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  st_db_set_error (ev->db, rc, what, error);
+  return FALSE;
+}
+
+static void
+entry_clear_strings (Entry *en)
+{
+  g_free (en->state);
+  g_free (en->state_date);
+  g_free (en->early_request);
+  g_free (en->internship_done);
+}
+
+/* The enrolments, each with its program, end of study length and cutoff. */
+static gboolean
+read_enrolments (Evaluation  *ev,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (ev->db, ENROLMENTS_SQL, error);
   int rc;
 
-  if (query == NULL)
-    query = &all;
-  if (query->as_of != NULL)
-    g_date_strftime (as_of, sizeof as_of, "%Y-%m-%d", query->as_of);
-  else
-    {
-      GDate d;
-
-      g_date_clear (&d, 1);
-      g_date_set_time_t (&d, time (NULL));
-      g_date_strftime (as_of, sizeof as_of, "%Y-%m-%d", &d);
-    }
-
-  /* Enrolments. */
-  stmt = st_db_prepare (db,
-                        ENROLMENTS_SQL,
-                        error);
   if (stmt == NULL)
-    return NULL;
-  bind_filters (stmt, query, as_of);
+    return FALSE;
+  bind_filters (stmt, ev->query, ev->as_of);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Entry en = { 0, };
-      StEligibility *e = g_new0 (StEligibility, 1);
+      StEligibility *e;
       const char *program_code = (const char *) sqlite3_column_text (stmt, 12);
       gpointer first;
 
-      en.program = cached_program (db, programs, program_code, error);
+      en.program = cached_program (ev->db, ev->programs, program_code, error);
       if (en.program == NULL)
         {
           sqlite3_reset (stmt);
-          st_eligibility_free (e);
-          for (guint i = 0; i < entries->len; i++)
-            st_eligibility_free (g_array_index (entries, Entry, i).e);
-          return NULL;
+          return FALSE;
         }
-
+      e = g_new0 (StEligibility, 1);
       e->enrolment_id = st_db_column_dup (stmt, 0);
       e->participant_id = st_db_column_dup (stmt, 1);
       e->class_id = st_db_column_dup (stmt, 2);
@@ -537,24 +551,304 @@ st_eligibility_evaluate_full (StDb                     *db,
       e->schedule = st_program_schedule (en.program, (const char *) sqlite3_column_text (stmt, 14));
       e->end_date = st_program_end_date (en.program, e->enrolled_on, e->study_years, e->extension_years);
       e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
-      en.ended = e->end_date != NULL && strcmp (e->end_date, as_of) < 0;
-      g_strlcpy (en.cutoff, en.ended ? e->end_date : as_of, sizeof en.cutoff);
+      if (ev->query->ending_by != NULL
+          && (e->end_date == NULL || strcmp (e->end_date, ev->query->ending_by) > 0))
+        {
+          entry_clear_strings (&en);
+          st_eligibility_free (e);
+          continue;
+        }
+      en.ended = e->end_date != NULL && strcmp (e->end_date, ev->as_of) < 0;
+      g_strlcpy (en.cutoff, en.ended ? e->end_date : ev->as_of, sizeof en.cutoff);
       en.e = e;
 
       /* The participant's enrolments form a chain through next. */
-      first = g_hash_table_lookup (by_participant, e->participant_id);
+      first = g_hash_table_lookup (ev->by_participant, e->participant_id);
       en.next = first ? GPOINTER_TO_INT (first) - 1 : -1;
-      g_array_append_val (entries, en);
-      g_hash_table_insert (by_participant, e->participant_id, GINT_TO_POINTER (entries->len));
-      g_hash_table_insert (by_id, e->enrolment_id, GINT_TO_POINTER (entries->len));
+      g_array_append_val (ev->entries, en);
+      g_hash_table_insert (ev->by_participant, e->participant_id, GINT_TO_POINTER (ev->entries->len));
+      g_hash_table_insert (ev->by_id, e->enrolment_id, GINT_TO_POINTER (ev->entries->len));
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  return step_done (ev, stmt, rc, _("reading the enrolments"), error);
+}
+
+/* The class sessions up to the date. */
+static gboolean
+read_sessions (Evaluation  *ev,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (ev->db,
+                                      "SELECT id, class_id, mode, date FROM sessions WHERE deleted = 0 AND date <= ?1"
+                                      " AND (?2 IS NULL OR township_code = ?2) AND (?3 IS NULL OR class_id = ?3)"
+                                      " AND (?4 IS NULL OR class_id = (SELECT class_id FROM enrolments WHERE id = ?4))",
+                                      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_filters (stmt, ev->query, ev->as_of);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      st_db_set_error (db, rc, _("reading the enrolments"), error);
-      goto fail;
+      SessionInfo *s = g_new0 (SessionInfo, 1);
+
+      s->class_id = st_db_column_dup (stmt, 1);
+      s->mode = st_db_column_dup (stmt, 2);
+      g_strlcpy (s->date, (const char *) sqlite3_column_text (stmt, 3), sizeof s->date);
+      g_hash_table_insert (ev->sessions, st_db_column_dup (stmt, 0), s);
+    }
+  return step_done (ev, stmt, rc, _("reading the class sessions"), error);
+}
+
+/* Adds one attendance row to the participant's enrolment in the session's
+ * class, within its study length. */
+static void
+add_attendance (Evaluation        *ev,
+                const SessionInfo *session,
+                const char        *participant_id,
+                gint64             minutes)
+{
+  gpointer index = g_hash_table_lookup (ev->by_participant, participant_id);
+
+  for (int i = index ? GPOINTER_TO_INT (index) - 1 : -1; i >= 0; )
+    {
+      Entry *en = &g_array_index (ev->entries, Entry, i);
+
+      if (g_str_equal (en->e->class_id, session->class_id))
+        {
+          gboolean counts = g_str_equal (session->mode, "concentrated")
+            || (g_str_equal (session->mode, "online") && en->program->online_sessions_count_as_concentrated)
+            || (g_str_equal (session->mode, "practical") && en->program->practical_sessions_count_as_concentrated);
+
+          if (en->ended && strcmp (session->date, en->cutoff) > 0)
+            return;   /* after the study length */
+          en->e->attended += minutes;
+          if (counts)
+            en->e->concentrated += minutes;
+          if (counts && g_str_equal (session->mode, "online"))
+            en->online_concentrated += minutes;
+          return;
+        }
+      i = en->next;
+    }
+}
+
+/* Attendance: one pass over the table, which is the big one (30 rows per
+ * participant and year), adding each row to its enrolment. Rows come in
+ * session order, so the session is looked up once per run. Stops early,
+ * without an error, when cancelled (the caller's progress check says so). */
+static gboolean
+sum_attendance (Evaluation  *ev,
+                GError     **error)
+{
+  const StEligibilityQuery *query = ev->query;
+  sqlite3_stmt *stmt;
+  char last_session[40] = "";
+  SessionInfo *session = NULL;
+  guint64 n_rows = 0;
+  /* About 30 attendance rows per enrolment and year (a monthly day of
+   * class): enough to move a progress bar, not a promise. */
+  double expected = MAX (1.0, ev->entries->len * 30.0);
+  int rc;
+
+  /* SQLite uses no index for "?x IS NULL OR col = ?x": one statement per
+   * kind of query, so that one enrolment reads only its rows. */
+  if (query->enrolment_id != NULL)
+    stmt = st_db_prepare (ev->db,
+                          "SELECT session_id, participant_id, minutes FROM attendance"
+                          " WHERE participant_id = (SELECT participant_id FROM enrolments WHERE id = ?4)"
+                          " AND deleted = 0 AND minutes > 0",
+                          error);
+  else if (query->class_id != NULL)
+    stmt = st_db_prepare (ev->db,
+                          "SELECT a.session_id, a.participant_id, a.minutes FROM sessions s"
+                          " JOIN attendance a ON a.session_id = s.id"
+                          " WHERE s.class_id = ?3 AND s.deleted = 0 AND a.deleted = 0 AND a.minutes > 0",
+                          error);
+  else
+    stmt = st_db_prepare (ev->db,
+                          "SELECT session_id, participant_id, minutes FROM attendance"
+                          " WHERE deleted = 0 AND minutes > 0 AND (?2 IS NULL OR township_code = ?2)",
+                          error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_filters (stmt, query, ev->as_of);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *session_id = (const char *) sqlite3_column_text (stmt, 0);
+
+      if ((++n_rows & 0xffff) == 0)
+        {
+          if (ev->progress != NULL)
+            ev->progress (0.2 + 0.55 * MIN (1.0, n_rows / expected), ev->progress_data);
+          if (g_cancellable_is_cancelled (ev->cancellable))
+            {
+              rc = SQLITE_DONE;
+              break;
+            }
+        }
+      if (strncmp (session_id, last_session, sizeof last_session) != 0)
+        {
+          session = g_hash_table_lookup (ev->sessions, session_id);
+          g_strlcpy (last_session, session_id, sizeof last_session);
+        }
+      if (session != NULL)   /* NULL: after the date, or deleted */
+        add_attendance (ev, session, (const char *) sqlite3_column_text (stmt, 1), sqlite3_column_int64 (stmt, 2));
+    }
+  return step_done (ev, stmt, rc, _("reading the attendance"), error);
+}
+
+/* Assignments, done within the study length. */
+static gboolean
+count_assignments (Evaluation  *ev,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (ev->db,
+                                      "SELECT enrolment_id, done = 1 AND done_on <= ?1, done_on"
+                                      " FROM assignments WHERE deleted = 0 AND (?2 IS NULL OR township_code = ?2)"
+                                      " AND (?4 IS NULL OR enrolment_id = ?4)",
+                                      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_filters (stmt, ev->query, ev->as_of);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Entry *en = entry_of (ev, sqlite3_column_text (stmt, 0));
+
+      if (en == NULL)
+        continue;
+      en->e->assignments_total++;
+      if (sqlite3_column_int (stmt, 1) && strcmp ((const char *) sqlite3_column_text (stmt, 2), en->cutoff) <= 0)
+        en->e->assignments_done++;
+    }
+  return step_done (ev, stmt, rc, _("reading the assignments"), error);
+}
+
+/* Assessments: the latest result of each kind within the study length
+ * counts. Ordered by (date, hlc) here, for the same reason as the study
+ * logs. */
+static gboolean
+read_assessments (Evaluation  *ev,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (ev->db,
+                                      "SELECT enrolment_id, kind, result, date, hlc FROM assessments"
+                                      " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
+                                      " AND (?4 IS NULL OR enrolment_id = ?4)",
+                                      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_filters (stmt, ev->query, ev->as_of);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Entry *en = entry_of (ev, sqlite3_column_text (stmt, 0));
+      StAssessmentKind k = st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 1));
+      const char *date;
+      gint64 hlc;
+      int slot, order;
+
+      if (en == NULL)
+        continue;
+      date = (const char *) sqlite3_column_text (stmt, 3);
+      hlc = sqlite3_column_int64 (stmt, 4);
+      slot = k == ST_ASSESSMENT_CULTURE ? 0 : k == ST_ASSESSMENT_SKILL ? 1 : 2;
+      order = (en->assessed & k) ? strcmp (date, en->latest_date[slot]) : 1;
+      if (k == 0 || strcmp (date, en->cutoff) > 0 || order < 0
+          || (order == 0 && hlc < en->latest_hlc[slot]))
+        continue;
+      g_strlcpy (en->latest_date[slot], date, sizeof en->latest_date[slot]);
+      en->latest_hlc[slot] = hlc;
+      en->assessed |= k;
+      if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "pass") == 0)
+        en->passed |= k;
+      else
+        en->passed &= ~k;
+    }
+  return step_done (ev, stmt, rc, _("reading the assessments"), error);
+}
+
+/* Exemptions, credits and the internship waiver, within the study length. */
+static gboolean
+read_exemptions (Evaluation  *ev,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (ev->db,
+                                      "SELECT enrolment_id, kind, target, date, credits FROM exemptions"
+                                      " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
+                                      " AND (?4 IS NULL OR enrolment_id = ?4)",
+                                      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_filters (stmt, ev->query, ev->as_of);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Entry *en = entry_of (ev, sqlite3_column_text (stmt, 0));
+      const char *kind = (const char *) sqlite3_column_text (stmt, 1);
+
+      if (en == NULL || strcmp ((const char *) sqlite3_column_text (stmt, 3), en->cutoff) > 0)
+        continue;
+      /* §(六)2–3: credits from a certificate, an award, an innovation. */
+      if (g_strcmp0 (kind, "exemption") == 0 || g_strcmp0 (kind, "credit") == 0)
+        en->e->credits += (guint) MAX (0, sqlite3_column_int (stmt, 4));
+      if (g_strcmp0 (kind, "exemption") == 0)
+        en->exempted |= st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 2));
+      else if (g_strcmp0 (kind, "internship_waiver") == 0)
+        en->waived = TRUE;
+    }
+  return step_done (ev, stmt, rc, _("reading the exemptions"), error);
+}
+
+/* An entry's own strings; its eligibility too unless it was handed on. */
+static void
+entry_clear (Entry    *en,
+             gboolean  with_eligibility)
+{
+  if (with_eligibility)
+    st_eligibility_free (en->e);
+  entry_clear_strings (en);
+}
+
+GPtrArray *
+st_eligibility_evaluate_full (StDb                     *db,
+                              const StEligibilityQuery *query,
+                              StEligibilityProgress     progress,
+                              gpointer                  progress_data,
+                              GCancellable             *cancellable,
+                              GError                  **error)
+{
+  static const StEligibilityQuery all = { NULL, NULL, NULL, NULL };
+  g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (Entry));
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) by_participant = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) session_info_free);
+  g_autoptr(GHashTable) programs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) st_program_free);
+  g_autoptr(GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) st_eligibility_free);
+  Evaluation ev = { db, query != NULL ? query : &all, "", entries, by_id, by_participant, sessions, programs,
+                    progress, progress_data, cancellable };
+  LogScan logs = { 0, };
+  GThread *logs_thread = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  if (ev.query->as_of != NULL)
+    g_date_strftime (ev.as_of, sizeof ev.as_of, "%Y-%m-%d", ev.query->as_of);
+  else
+    {
+      GDate d;
+
+      g_date_clear (&d, 1);
+      g_date_set_time_t (&d, time (NULL));
+      g_date_strftime (ev.as_of, sizeof ev.as_of, "%Y-%m-%d", &d);
     }
 
+  if (!read_enrolments (&ev, error))
+    goto fail;
   if (entries->len > 0)
     {
       /* The study logs are the biggest table after attendance: a second
@@ -563,11 +857,12 @@ st_eligibility_evaluate_full (StDb                     *db,
        * which nothing else here touches. */
       logs.entries = entries;
       logs.by_participant = by_participant;
-      logs.query = query;
-      logs.as_of = as_of;
+      logs.query = ev.query;
+      logs.as_of = ev.as_of;
       logs.path = st_db_get_path (db);
-      /* Opening a connection costs more than a small scan saves. */
-      if (entries->len >= 2000)
+      /* Opening a connection costs more than a small scan saves; a few
+       * enrolments ending soon still scan every log. */
+      if (entries->len >= 2000 || ev.query->ending_by != NULL)
         logs_thread = g_thread_new ("st-eligibility-logs", sum_study_logs, &logs);
       else
         {
@@ -579,234 +874,17 @@ st_eligibility_evaluate_full (StDb                     *db,
               goto fail;
             }
         }
-
       g_debug ("eligibility: %u enrolments loaded after %.3f s", entries->len, (g_get_monotonic_time () - started) / 1e6);
       PROGRESS (0.15);
-      /* Sessions up to the date. */
-      stmt = st_db_prepare (db,
-                            "SELECT id, class_id, mode, date FROM sessions WHERE deleted = 0 AND date <= ?1"
-                            " AND (?2 IS NULL OR township_code = ?2) AND (?3 IS NULL OR class_id = ?3)"
-                            " AND (?4 IS NULL OR class_id = (SELECT class_id FROM enrolments WHERE id = ?4))",
-                            error);
-      if (stmt == NULL)
-        goto fail;
-      bind_filters (stmt, query, as_of);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          SessionInfo *s = g_new0 (SessionInfo, 1);
-
-          s->class_id = st_db_column_dup (stmt, 1);
-          s->mode = st_db_column_dup (stmt, 2);
-          g_strlcpy (s->date, (const char *) sqlite3_column_text (stmt, 3), sizeof s->date);
-          g_hash_table_insert (sessions, st_db_column_dup (stmt, 0), s);
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          st_db_set_error (db, rc, _("reading the class sessions"), error);
-          goto fail;
-        }
-
-      /* Attendance: one pass over the table, which is the big one (30 rows
-       * per participant and year), adding each row to its enrolment. Rows
-       * come in session order, so the session is looked up once per run. */
-      /* SQLite uses no index for "?x IS NULL OR col = ?x": one statement
-       * per kind of query, so that one enrolment reads only its rows. */
-      if (query->enrolment_id != NULL)
-        stmt = st_db_prepare (db,
-                              "SELECT session_id, participant_id, minutes FROM attendance"
-                              " WHERE participant_id = (SELECT participant_id FROM enrolments WHERE id = ?4)"
-                              " AND deleted = 0 AND minutes > 0",
-                              error);
-      else if (query->class_id != NULL)
-        stmt = st_db_prepare (db,
-                              "SELECT a.session_id, a.participant_id, a.minutes FROM sessions s"
-                              " JOIN attendance a ON a.session_id = s.id"
-                              " WHERE s.class_id = ?3 AND s.deleted = 0 AND a.deleted = 0 AND a.minutes > 0",
-                              error);
-      else
-        stmt = st_db_prepare (db,
-                              "SELECT session_id, participant_id, minutes FROM attendance"
-                              " WHERE deleted = 0 AND minutes > 0 AND (?2 IS NULL OR township_code = ?2)",
-                              error);
-      if (stmt == NULL)
+      if (!read_sessions (&ev, error))
         goto fail;
       PROGRESS (0.2);
-      bind_filters (stmt, query, as_of);
-      {
-        char last_session[40] = "";
-        SessionInfo *session = NULL;
-        guint64 n_rows = 0;
-        /* About 30 attendance rows per enrolment and year (a monthly day of
-         * class): enough to move a progress bar, not a promise. */
-        double expected = MAX (1.0, entries->len * 30.0);
-
-        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          {
-            const char *session_id = (const char *) sqlite3_column_text (stmt, 0);
-            const char *participant_id = (const char *) sqlite3_column_text (stmt, 1);
-            gint64 minutes = sqlite3_column_int64 (stmt, 2);
-            gpointer index;
-
-            if ((++n_rows & 0xffff) == 0)
-              {
-                if (progress != NULL)
-                  progress (0.2 + 0.55 * MIN (1.0, n_rows / expected), progress_data);
-                if (g_cancellable_is_cancelled (cancellable))
-                  {
-                    rc = SQLITE_DONE;   /* PROGRESS () below says cancelled */
-                    break;
-                  }
-              }
-            if (strncmp (session_id, last_session, sizeof last_session) != 0)
-              {
-                session = g_hash_table_lookup (sessions, session_id);
-                g_strlcpy (last_session, session_id, sizeof last_session);
-              }
-            if (session == NULL)
-              continue;   /* after the date, or deleted */
-            index = g_hash_table_lookup (by_participant, participant_id);
-            for (int i = index ? GPOINTER_TO_INT (index) - 1 : -1; i >= 0; )
-              {
-                Entry *en = &g_array_index (entries, Entry, i);
-
-                if (g_str_equal (en->e->class_id, session->class_id))
-                  {
-                    gboolean counts = g_str_equal (session->mode, "concentrated")
-                      || (g_str_equal (session->mode, "online") && en->program->online_sessions_count_as_concentrated)
-                      || (g_str_equal (session->mode, "practical") && en->program->practical_sessions_count_as_concentrated);
-
-                    if (en->ended && strcmp (session->date, en->cutoff) > 0)
-                      break;   /* after the study length */
-
-                    en->e->attended += minutes;
-                    if (counts)
-                      en->e->concentrated += minutes;
-                    if (counts && g_str_equal (session->mode, "online"))
-                      en->online_concentrated += minutes;
-                    break;
-                  }
-                i = en->next;
-              }
-          }
-      }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          st_db_set_error (db, rc, _("reading the attendance"), error);
-          goto fail;
-        }
-
+      if (!sum_attendance (&ev, error))
+        goto fail;
       g_debug ("eligibility: attendance summed after %.3f s", (g_get_monotonic_time () - started) / 1e6);
       PROGRESS (0.75);
-      /* Assignments. */
-      stmt = st_db_prepare (db,
-                            "SELECT enrolment_id, done = 1 AND done_on <= ?1, done_on"
-                            " FROM assignments WHERE deleted = 0 AND (?2 IS NULL OR township_code = ?2)"
-                            " AND (?4 IS NULL OR enrolment_id = ?4)",
-                            error);
-      if (stmt == NULL)
+      if (!count_assignments (&ev, error) || !read_assessments (&ev, error) || !read_exemptions (&ev, error))
         goto fail;
-      bind_filters (stmt, query, as_of);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          gpointer index = g_hash_table_lookup (by_id, sqlite3_column_text (stmt, 0));
-
-          if (index != NULL)
-            {
-              Entry *en = &g_array_index (entries, Entry, GPOINTER_TO_INT (index) - 1);
-
-              const char *done_on = (const char *) sqlite3_column_text (stmt, 2);
-
-              en->e->assignments_total++;
-              if (sqlite3_column_int (stmt, 1) && strcmp (done_on, en->cutoff) <= 0)
-                en->e->assignments_done++;
-            }
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          st_db_set_error (db, rc, _("reading the assignments"), error);
-          goto fail;
-        }
-
-      /* Assessments: the latest result of each kind counts. Ordered by
-       * (date, hlc) here, for the same reason as the study logs. */
-      stmt = st_db_prepare (db,
-                            "SELECT enrolment_id, kind, result, date, hlc FROM assessments"
-                            " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
-                            " AND (?4 IS NULL OR enrolment_id = ?4)",
-                            error);
-      if (stmt == NULL)
-        goto fail;
-      bind_filters (stmt, query, as_of);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          gpointer index = g_hash_table_lookup (by_id, sqlite3_column_text (stmt, 0));
-          StAssessmentKind k = st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 1));
-
-          if (index != NULL)
-            {
-              Entry *en = &g_array_index (entries, Entry, GPOINTER_TO_INT (index) - 1);
-              const char *date = (const char *) sqlite3_column_text (stmt, 3);
-              gint64 hlc = sqlite3_column_int64 (stmt, 4);
-              int slot = k == ST_ASSESSMENT_CULTURE ? 0 : k == ST_ASSESSMENT_SKILL ? 1 : 2;
-              int order = (en->assessed & k) ? strcmp (date, en->latest_date[slot]) : 1;
-
-              if (k == 0 || strcmp (date, en->cutoff) > 0 || order < 0
-                  || (order == 0 && hlc < en->latest_hlc[slot]))
-                continue;
-              g_strlcpy (en->latest_date[slot], date, sizeof en->latest_date[slot]);
-              en->latest_hlc[slot] = hlc;
-              en->assessed |= k;
-              if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "pass") == 0)
-                en->passed |= k;
-              else
-                en->passed &= ~k;
-            }
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          st_db_set_error (db, rc, _("reading the assessments"), error);
-          goto fail;
-        }
-
-      /* Exemptions and the internship waiver. */
-      stmt = st_db_prepare (db,
-                            "SELECT enrolment_id, kind, target, date, credits FROM exemptions"
-                            " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
-                            " AND (?4 IS NULL OR enrolment_id = ?4)",
-                            error);
-      if (stmt == NULL)
-        goto fail;
-      bind_filters (stmt, query, as_of);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          gpointer index = g_hash_table_lookup (by_id, sqlite3_column_text (stmt, 0));
-          const char *kind = (const char *) sqlite3_column_text (stmt, 1);
-
-          if (index != NULL)
-            {
-              Entry *en = &g_array_index (entries, Entry, GPOINTER_TO_INT (index) - 1);
-
-              if (strcmp ((const char *) sqlite3_column_text (stmt, 3), en->cutoff) > 0)
-                continue;
-              /* §(六)2–3: credits from a certificate, an award, an innovation. */
-              if (g_strcmp0 (kind, "exemption") == 0 || g_strcmp0 (kind, "credit") == 0)
-                en->e->credits += (guint) MAX (0, sqlite3_column_int (stmt, 4));
-              if (g_strcmp0 (kind, "exemption") == 0)
-                en->exempted |= st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 2));
-              else if (g_strcmp0 (kind, "internship_waiver") == 0)
-                en->waived = TRUE;
-            }
-        }
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          st_db_set_error (db, rc, _("reading the exemptions"), error);
-          goto fail;
-        }
     }
 
   g_debug ("eligibility: everything but the study logs after %.3f s", (g_get_monotonic_time () - started) / 1e6);
@@ -829,12 +907,9 @@ st_eligibility_evaluate_full (StDb                     *db,
     {
       Entry *en = &g_array_index (entries, Entry, i);
 
-      apply_rules (en, as_of);
+      apply_rules (en, ev.as_of);
       g_ptr_array_add (result, en->e);
-      g_free (en->state);
-      g_free (en->state_date);
-      g_free (en->early_request);
-      g_free (en->internship_done);
+      entry_clear (en, FALSE);
     }
   /* Sorted here: an ORDER BY sorted every row with its text in SQLite. */
   g_ptr_array_sort (result, compare_results);
@@ -847,15 +922,7 @@ fail:
     g_thread_join (logs_thread);
   g_clear_error (&logs.error);
   for (guint i = 0; i < entries->len; i++)
-    {
-      Entry *en = &g_array_index (entries, Entry, i);
-
-      st_eligibility_free (en->e);
-      g_free (en->state);
-      g_free (en->state_date);
-      g_free (en->early_request);
-      g_free (en->internship_done);
-    }
+    entry_clear (&g_array_index (entries, Entry, i), TRUE);
   return NULL;
 }
 

@@ -74,6 +74,10 @@ typedef struct
   const char  *township_code;       /* NULL = all */
   const char  *class_id;            /* NULL = all */
   const char  *enrolment_id;        /* NULL = all */
+  /* "YYYY-MM-DD": only the enrolments whose study length ends on or before
+   * it (the Overview's "near the end": a few thousand of a county's
+   * 75,000, evaluated in a fraction of the memory). NULL = all. */
+  const char  *ending_by;
 } StEligibilityQuery;
 
 /* Evaluates the enrolments the query selects (element-type StEligibility),

@@ -140,6 +140,7 @@ typedef struct
   int                  server_schema;   /* -1: not stated */
   char                *server_version;
   gboolean             origin_changed;  /* a pull met a restored or another server database */
+  int                  schema;          /* the laptop's, read once: the fetch thread must not touch @db */
   char                *pin;            /* the certificate pinned for the server (st-sync-pin.h), or NULL */
   char                *ca_file;        /* certificate authorities trusted besides the system's */
   char                *shown_pin;      /* the untrusted certificate the server last showed */
@@ -320,6 +321,10 @@ gzip_bytes (GBytes *bytes)
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
 }
 
+/* @gzip of send_once () and request (): FALSE (0) sends the body as it is,
+ * TRUE (1) gzips it, SEND_GZIPPED says it is gzipped already. */
+#define SEND_GZIPPED 2
+
 /* One request, once. FALSE with @error on a network failure; otherwise
  * TRUE and @reply holds the answer, whatever its status. */
 static gboolean
@@ -415,7 +420,7 @@ send_once (Conn        *conn,
   /* What this laptop speaks, on every request: a server older than it
    * refuses it by name instead of refusing its changes one by one. */
   {
-    g_autofree char *schema = g_strdup_printf ("%d", st_db_get_schema_version (conn->db));
+    g_autofree char *schema = g_strdup_printf ("%d", conn->schema);
 
     soup_message_headers_replace (headers, "Shuangti-Protocol", G_STRINGIFY (ST_SYNC_PROTOCOL));
     soup_message_headers_replace (headers, "Shuangti-Schema", schema);
@@ -429,7 +434,9 @@ send_once (Conn        *conn,
     }
   if (body != NULL)
     {
-      if (gzip && g_bytes_get_size (body) > 512)
+      if (gzip == SEND_GZIPPED)
+        wire = g_bytes_ref (body);
+      else if (gzip && g_bytes_get_size (body) > 512)
         wire = gzip_bytes (body);
       if (wire != NULL)
         soup_message_headers_replace (headers, "Content-Encoding", "gzip");
@@ -664,6 +671,10 @@ conn_init (Conn                *conn,
   conn->cancellable = cancellable;
   conn->server_protocol = (int) meta_int_early (db, "sync.server_protocol", 0);
   conn->server_schema = -1;
+  /* Read here, on the thread that owns the connection: a page is fetched
+   * on a thread of its own while the one before is applied, and the
+   * laptop's database handle is not to be shared between threads. */
+  conn->schema = st_db_get_schema_version (db);
   conn->pin = st_sync_get_pin (db, conn->server);
   conn->ca_file = st_sync_get_ca_file (db);
   conn->session = session_new (conn);
@@ -928,6 +939,7 @@ typedef struct
   char      *table;
   GPtrArray *columns;      /* char * */
   char      *upsert_sql;
+  sqlite3_stmt *upsert;    /* prepared once per pull: a lookup of its text per entry cost more */
   gboolean   scoped;       /* has township_code */
   gboolean   review_items;
 } TableInfo;
@@ -938,6 +950,7 @@ table_info_free (TableInfo *info)
   g_free (info->table);
   g_ptr_array_unref (info->columns);
   g_free (info->upsert_sql);
+  g_clear_pointer (&info->upsert, sqlite3_finalize);
   g_free (info);
 }
 
@@ -954,6 +967,7 @@ table_info_new (StDb        *db,
   g_autoptr(GString) names = g_string_new ("id, hlc, device, deleted");
   g_autoptr(GString) values = g_string_new ("?, ?, ?, ?");
   g_autoptr(GString) set = g_string_new ("hlc = excluded.hlc, device = excluded.device, deleted = excluded.deleted");
+  g_autoptr(GString) differs = g_string_new (NULL);
   g_autoptr(TableInfo) info = g_new0 (TableInfo, 1);
   sqlite3_stmt *stmt = NULL;
   int rc;
@@ -977,6 +991,7 @@ table_info_new (StDb        *db,
           g_string_append_printf (names, ", %s", name);
           g_string_append (values, ", ?");
           g_string_append_printf (set, ", %s = excluded.%s", name, name);
+          g_string_append_printf (differs, " OR excluded.%1$s IS NOT %2$s.%1$s", name, table);
         }
       sqlite3_finalize (stmt);
     }
@@ -986,12 +1001,19 @@ table_info_new (StDb        *db,
       return NULL;
     }
   /* The remote state wins unless this laptop's row is newer: an edit made
-   * here that is not pushed yet, which the server will merge. */
+   * here that is not pushed yet, which the server will merge. Under the
+   * same row clock it wins too (a merge on the server may have filled
+   * fields under this laptop's clock), but a row that already holds every
+   * value is not written again: the rows a laptop pushed come back in its
+   * next pull, and a feed read again from its beginning brings what the
+   * laptop has. */
   info->upsert_sql = g_strdup_printf ("INSERT INTO %1$s (%2$s) VALUES (%3$s)"
                                       " ON CONFLICT (id) DO UPDATE SET %4$s"
                                       " WHERE excluded.hlc > %1$s.hlc"
-                                      "    OR (excluded.hlc = %1$s.hlc AND excluded.device >= %1$s.device)",
-                                      table, names->str, values->str, set->str);
+                                      "    OR (excluded.hlc = %1$s.hlc AND (excluded.device > %1$s.device"
+                                      "        OR (excluded.device = %1$s.device"
+                                      "            AND (excluded.deleted IS NOT %1$s.deleted%5$s))))",
+                                      table, names->str, values->str, set->str, differs->str);
   return g_steal_pointer (&info);
 }
 
@@ -1498,6 +1520,12 @@ acknowledge (Conn       *conn,
       const char *what = result != NULL ? json_object_get_string_member_with_default (result, "result", "") : "";
       gint64 seq = result != NULL ? json_object_get_int_member_with_default (result, "seq", -1) : -1;
 
+      /* A change refused before, whose answer was lost (a retried
+       * request): the refusal all the same, as the server kept it. */
+      if (g_str_equal (what, "duplicate")
+          && g_strcmp0 (json_object_get_string_member_with_default (result, "original", NULL), "rejected") == 0)
+        what = "rejected";
+
       if (seq < 0)
         continue;
       if (g_str_equal (what, "rejected") && g_strcmp0 (json_object_get_string_member_with_default (result, "code", NULL),
@@ -1677,6 +1705,166 @@ set_aside (Conn         *conn,
   return TRUE;
 }
 
+/* A push request on a thread of its own, so that this laptop
+ * acknowledges the batch before and prepares the batch after while the
+ * server works on it. Still one request at a time: the next is sent only
+ * once this one is answered. The copy of the connection has its own
+ * session, random generator and counters, and never touches the database. */
+typedef struct
+{
+  Conn         conn;
+  StSyncStats  stats;
+  GBytes      *body;
+  Reply        reply;
+  gboolean     ok;
+  GError      *error;
+  GThread     *thread;
+} Send;
+
+static gpointer
+send_run (gpointer data)
+{
+  Send *send = data;
+
+  send->ok = request (&send->conn, "POST", "/api/v1/push", send->body, SEND_GZIPPED, TRUE, &send->reply, &send->error);
+  return NULL;
+}
+
+static void
+conn_copy_for_thread (Conn        *copy,
+                      const Conn  *conn,
+                      StSyncStats *stats)
+{
+  *copy = *conn;
+  copy->server = g_strdup (conn->server);
+  copy->pin = g_strdup (conn->pin);
+  copy->ca_file = g_strdup (conn->ca_file);
+  copy->shown_pin = NULL;
+  copy->session = session_new (copy);
+  copy->rand = conn->rand != NULL ? g_rand_new_with_seed (g_rand_int (conn->rand)) : NULL;
+  copy->last_push = NULL;
+  copy->server_version = NULL;
+  copy->stats = stats;
+  copy->offset_changed = FALSE;
+}
+
+/* What the copy learnt goes back to @conn; the copy is cleared. */
+static void
+conn_merge_from_thread (Conn        *conn,
+                        Conn        *copy,
+                        StSyncStats *stats)
+{
+  if (conn->stats != NULL)
+    {
+      conn->stats->requests += stats->requests;
+      conn->stats->bytes_sent += stats->bytes_sent;
+      conn->stats->bytes_received += stats->bytes_received;
+      if (stats->server_time > 0)
+        conn->stats->server_time = stats->server_time;
+    }
+  conn->offset_changed |= copy->offset_changed;
+  if (copy->server_protocol != conn->server_protocol && copy->server_protocol != 0)
+    conn->server_protocol = copy->server_protocol;
+  if (copy->server_schema >= 0)
+    conn->server_schema = copy->server_schema;
+  if (copy->server_version != NULL)
+    {
+      g_free (conn->server_version);
+      conn->server_version = g_steal_pointer (&copy->server_version);
+    }
+  /* The certificate a thread's request met, for the message of its error. */
+  if (copy->shown_pin != NULL)
+    {
+      g_free (conn->shown_pin);
+      conn->shown_pin = g_steal_pointer (&copy->shown_pin);
+    }
+  g_clear_object (&copy->session);
+  g_free (copy->server);
+  g_free (copy->pin);
+  g_free (copy->ca_file);
+  g_clear_pointer (&copy->rand, g_rand_free);
+}
+
+static Send *
+send_start (Conn   *conn,
+            GBytes *body)
+{
+  Send *send = g_new0 (Send, 1);
+
+  conn_copy_for_thread (&send->conn, conn, &send->stats);
+  send->body = g_bytes_ref (body);
+  send->thread = g_thread_new ("st-sync-push", send_run, send);
+  return send;
+}
+
+/* Waits for the request; its answer moves to @reply. */
+static gboolean
+send_finish (Send    *send,
+             Conn    *conn,
+             Reply   *reply,
+             GError **error)
+{
+  gboolean ok;
+
+  g_thread_join (send->thread);
+  ok = send->ok;
+  if (ok)
+    *reply = send->reply;
+  else
+    {
+      reply_clear (&send->reply);
+      g_propagate_error (error, g_steal_pointer (&send->error));
+    }
+  conn_merge_from_thread (conn, &send->conn, &send->stats);
+  g_clear_error (&send->error);
+  g_bytes_unref (send->body);
+  g_free (send);
+  return ok;
+}
+
+/* A batch read from the outbox and gzipped, ready to send. */
+typedef struct
+{
+  GBytes  *wire;
+  gint64   after;          /* built from the outbox after this seq */
+  guint    max_changes;    /* with this limit */
+  gint64   last;
+  guint    n;
+} Batch;
+
+/* Frees the bytes; what the batch held (@n, @last) stays readable. */
+static void
+batch_clear (Batch *batch)
+{
+  g_clear_pointer (&batch->wire, g_bytes_unref);
+}
+
+static gboolean
+batch_build (Conn     *conn,
+             Batch    *batch,
+             gint64    after,
+             guint     max_changes,
+             GError  **error)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  batch_clear (batch);
+  batch->n = 0;
+  batch->after = after;
+  batch->max_changes = max_changes;
+  batch->last = after;
+  body = build_batch (conn, after, max_changes, &batch->last, &batch->n, error);
+  if (body == NULL)
+    return FALSE;
+  batch->wire = gzip_bytes (body);
+  if (batch->wire == NULL)
+    {
+      g_set_error_literal (error, ST_SYNC_ERROR, ST_SYNC_ERROR_DATABASE, "compressing a batch failed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 push (Conn    *conn,
       GError **error)
@@ -1686,6 +1874,9 @@ push (Conn    *conn,
   gint64 after = 0;
   guint max_changes = conn->options.max_batch;
   guint restamps = 0, epochs = 0;
+  Batch next = { 0 };
+  Reply answered = { 0 };     /* a 200 answer not acknowledged yet */
+  gboolean ok = TRUE;
 
   if (total < 0)
     return FALSE;
@@ -1695,54 +1886,91 @@ push (Conn    *conn,
     return FALSE;
   report (conn, ST_SYNC_PHASE_PUSHING, 0, total);
 
-  for (;;)
+  while (ok)
     {
-      g_autoptr(GBytes) body = NULL;
+      Batch batch = { 0 };
       Reply reply = { 0 };
-      gint64 last = after;
-      guint n = 0;
+      Send *send;
 
       if (g_cancellable_is_cancelled (conn->cancellable))
         {
           g_set_error_literal (error, ST_SYNC_ERROR, ST_SYNC_ERROR_CANCELLED, _("Cancelled"));
-          return FALSE;
+          ok = FALSE;
+          break;
         }
-      body = build_batch (conn, after, max_changes, &last, &n, error);
-      if (body == NULL)
-        return FALSE;
-      if (n == 0)
-        break;
+      /* The batch prepared while the last request was answered, if it is
+       * still the one to send. */
+      if (next.wire != NULL && next.after == after && next.max_changes == max_changes)
+        {
+          batch = next;
+          next = (Batch) { 0 };
+        }
+      else
+        {
+          batch_clear (&next);
+          if (!batch_build (conn, &batch, after, max_changes, error))
+            {
+              batch_clear (&batch);
+              ok = FALSE;
+              break;
+            }
+        }
+      if (batch.n == 0)
+        {
+          batch_clear (&batch);
+          break;
+        }
 
       if (conn->last_push != NULL && fault (conn, conn->options.faults ? conn->options.faults->replay : 0))
         {
           Reply ignored = { 0 };
 
           /* An earlier request arriving late. */
-          send_once (conn, "POST", "/api/v1/push", conn->last_push, TRUE, TRUE, &ignored, NULL);
+          send_once (conn, "POST", "/api/v1/push", conn->last_push, SEND_GZIPPED, TRUE, &ignored, NULL);
           reply_clear (&ignored);
         }
-      if (!request (conn, "POST", "/api/v1/push", body, TRUE, TRUE, &reply, error))
-        return FALSE;
+      send = send_start (conn, batch.wire);
+      /* Meanwhile: the answer before is acknowledged, the batch after is
+       * read and gzipped. A crash before the acknowledgement sends those
+       * changes again: duplicates, harmless. */
+      if (answered.object != NULL)
+        {
+          JsonArray *results = json_object_get_array_member (answered.object, "results");
+
+          ok = acknowledge (conn, results, error);
+          reply_clear (&answered);
+        }
+      if (ok && !batch_build (conn, &next, batch.last, max_changes, error))
+        ok = FALSE;
+      if (!send_finish (send, conn, &reply, ok ? error : NULL) || !ok)
+        {
+          batch_clear (&batch);
+          reply_clear (&reply);
+          ok = FALSE;
+          break;
+        }
       g_clear_pointer (&conn->last_push, g_bytes_unref);
-      conn->last_push = g_bytes_ref (body);
+      conn->last_push = g_bytes_ref (batch.wire);
+      batch_clear (&batch);
 
       if (reply.status == 200)
         {
-          JsonArray *results = json_object_get_array_member (reply.object, "results");
-          gboolean ok = results != NULL && acknowledge (conn, results, error);
-
-          if (results == NULL)
-            g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "push answer without results");
-          reply_clear (&reply);
-          if (!ok)
-            return FALSE;
-          done += n;
+          if (json_object_get_array_member (reply.object, "results") == NULL)
+            {
+              g_set_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "push answer without results");
+              reply_clear (&reply);
+              ok = FALSE;
+              break;
+            }
+          answered = reply;
+          done += batch.n;
           report (conn, ST_SYNC_PHASE_PUSHING, MIN (done, total), MAX (total, done));
           /* Changes added to the outbox meanwhile have higher sequence
            * numbers; a change re-queued whole (unknown_row) too. */
-          after = last;
+          after = batch.last;
           continue;
         }
+      batch_clear (&next);
 
       if (reply.status == 409 && epochs++ < 3
           && (g_strcmp0 (reply.code, "sequence_reused") == 0 || g_strcmp0 (reply.code, "stale_epoch") == 0))
@@ -1750,21 +1978,23 @@ push (Conn    *conn,
           reply_clear (&reply);
           g_message ("the server knows these sequence numbers from before: sending under a new epoch");
           if (!st_db_begin (conn->db, error) || !check_not_restored (conn, error))
-            return FALSE;
+            {
+              ok = FALSE;
+              break;
+            }
           if (!set_meta_int (conn->db, "sync.epoch", meta_int (conn->db, "sync.epoch", 0) + 1, error))
             {
               st_db_rollback (conn->db);
-              return FALSE;
+              ok = FALSE;
+              break;
             }
-          if (!st_db_commit (conn->db, error) || !check_device (conn, error))
-            return FALSE;
+          ok = st_db_commit (conn->db, error) && check_device (conn, error);
           continue;
         }
       if (reply.status == 400 && g_strcmp0 (reply.code, "clock_in_future") == 0 && restamps++ < 3)
         {
           reply_clear (&reply);
-          if (!restamp_future (conn, error))
-            return FALSE;
+          ok = restamp_future (conn, error);
           continue;
         }
       if (refused_for_good (&reply))
@@ -1772,39 +2002,50 @@ push (Conn    *conn,
           gint64 named = reply.object != NULL ? json_object_get_int_member_with_default (reply.object, "seq", -1) : -1;
           gint64 position = -1;
 
-          if (n == 1)
+          if (batch.n == 1)
             {
               /* Refused alone: it never blocks the changes after it. */
-              gboolean ok = set_aside (conn, last, &reply, error);
-
+              ok = set_aside (conn, batch.last, &reply, error);
               reply_clear (&reply);
               if (!ok)
-                return FALSE;
+                break;
               done += 1;
               report (conn, ST_SYNC_PHASE_PUSHING, MIN (done, total), MAX (total, done));
-              after = last;
+              after = batch.last;
               max_changes = conn->options.max_batch;
               continue;
             }
           /* Send the changes before the one the server names, then that one
            * alone; without a name (413), halve the batch until it is alone. */
-          if (named > after && named <= last)
+          if (named > after && named <= batch.last)
             position = query_int_2 (conn->db, "SELECT count(*) FROM outbox WHERE audit_id > ? AND audit_id < ?",
                                     after, named);
           reply_clear (&reply);
           if (position == 0)
             max_changes = 1;
-          else if (position > 0 && position < n)
+          else if (position > 0 && position < batch.n)
             max_changes = (guint) position;
           else
-            max_changes = MAX (MIN (max_changes, n) / 2, 1);
+            max_changes = MAX (MIN (max_changes, batch.n) / 2, 1);
           continue;
         }
       set_http_error (&reply, error);
       reply_clear (&reply);
-      return FALSE;
+      ok = FALSE;
     }
-  return TRUE;
+  batch_clear (&next);
+  /* The last answer, or the one before a failure: what the server has
+   * processed leaves the outbox either way. */
+  if (answered.object != NULL)
+    {
+      g_autoptr(GError) ack_error = NULL;
+      JsonArray *results = json_object_get_array_member (answered.object, "results");
+
+      if (!acknowledge (conn, results, ok ? error : &ack_error))
+        ok = FALSE;
+      reply_clear (&answered);
+    }
+  return ok;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1894,9 +2135,15 @@ apply_entry (Applier          *applier,
   if ((guint64) entry->hlc > *high)
     *high = (guint64) entry->hlc;
 
-  stmt = st_db_prepare (db, info->upsert_sql, error);
-  if (stmt == NULL)
-    return FALSE;
+  if (info->upsert == NULL)
+    {
+      int prepared = sqlite3_prepare_v3 (st_db_get_handle (db), info->upsert_sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                         &info->upsert, NULL);
+
+      if (prepared != SQLITE_OK)
+        return st_db_set_error (db, prepared, _("applying changes from the server"), error);
+    }
+  stmt = info->upsert;
   sqlite3_bind_text (stmt, index++, entry->row, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, index++, entry->hlc);
   sqlite3_bind_text (stmt, index++, entry->device, -1, SQLITE_STATIC);
@@ -1966,24 +2213,120 @@ drop_out_of_scope (Applier     *applier,
       if (!st_db_exec (db, sql, error))
         return FALSE;
     }
+  /* Review items about programs and majors (no township) are the
+   * county's: a server before issue 16 sent them to every laptop. */
+  return st_db_exec (db, "DELETE FROM review_items WHERE township_code IS NULL", error);
+}
+
+/* Pages are applied in groups, each group with the last page's cursor in
+ * one transaction: as if the server had sent one larger page. A county's
+ * first sync writes each index page once per group rather than once per
+ * page (the random keys of attendance touch most of an index's pages in
+ * every page of the feed); a group stays short enough that a clerk's edit
+ * made meanwhile waits at most about a second. */
+#define GROUP_MAX_ENTRIES 40000
+#define GROUP_MAX_US      (G_USEC_PER_SEC)
+/* A smaller page (an everyday sync's) is committed alone: grouping gains
+ * nothing there, and the database is free between its pages. */
+#define GROUP_MIN_PAGE    1000
+
+typedef struct
+{
+  gboolean  open;          /* a transaction holds pages not committed yet */
+  gint64    started;       /* monotonic time it began */
+  guint     entries;       /* entries applied in it */
+  gint64    pulled;        /* for the stats, once committed */
+  gint64    evicted;
+  guint64   high;          /* the highest clock seen in it */
+} Group;
+
+static gboolean
+group_begin (Conn    *conn,
+             Group   *group,
+             GError **error)
+{
+  if (group->open)
+    return TRUE;
+  if (!st_db_begin (conn->db, error) || !check_not_restored (conn, error))
+    return FALSE;
+  group->open = TRUE;
+  group->started = g_get_monotonic_time ();
+  group->entries = 0;
+  group->pulled = group->evicted = 0;
+  group->high = 0;
   return TRUE;
 }
 
+static void
+group_rollback (Conn  *conn,
+                Group *group)
+{
+  if (!group->open)
+    return;
+  st_db_triggers_restore (conn->db, NULL);
+  st_db_set_applying_remote (conn->db, FALSE);
+  st_db_rollback (conn->db);
+  group->open = FALSE;
+}
+
+/* Commits the pages applied so far with the last one's cursor. */
 static gboolean
-apply_page (Conn        *conn,
-            Applier     *applier,
-            const StPage *page,
-            gboolean     from_start,
-            GError     **error)
+group_commit (Conn    *conn,
+              Group   *group,
+              GError **error)
 {
   StDb *db = conn->db;
-  guint64 high = (guint64) meta_int (db, "hlc_seen", 0);
-  guint64 seen_before = high;
+  gboolean ok;
+
+  if (!group->open)
+    return TRUE;
+  /* The triggers dropped for the group are back before anything is
+   * committed: no other connection ever sees a table without them. */
+  ok = st_db_triggers_restore (db, error);
+  st_db_set_applying_remote (db, FALSE);
+  if (ok && conn->offset_changed)
+    {
+      ok = set_meta_int (db, "sync.clock_offset", st_hlc_get_offset (st_db_get_clock (db)), error);
+      conn->offset_changed = FALSE;
+    }
+  if (ok && crash_at (conn, "sync-pull-before-commit", error))
+    ok = FALSE;
+  if (!ok)
+    {
+      group_rollback (conn, group);
+      return FALSE;
+    }
+  group->open = FALSE;
+  if (!st_db_commit (db, error))
+    return FALSE;
+  st_hlc_observe (st_db_get_clock (db), group->high);
+  if (conn->stats != NULL)
+    {
+      conn->stats->pulled += group->pulled;
+      conn->stats->evicted += group->evicted;
+    }
+  return TRUE;
+}
+
+/* Applies @page and its cursor in the open group (begun here if none is);
+ * the group is committed when it is large or old enough, or when @last. */
+static gboolean
+apply_page (Conn         *conn,
+            Applier      *applier,
+            Group        *group,
+            const StPage *page,
+            gboolean      from_start,
+            gboolean      last,
+            GError      **error)
+{
+  StDb *db = conn->db;
+  guint64 high, seen_before;
   gint64 evicted = 0;
   gboolean ok;
 
-  if (!st_db_begin (db, error) || !check_not_restored (conn, error))
+  if (!group_begin (conn, group, error))
     return FALSE;
+  high = seen_before = (guint64) meta_int (db, "hlc_seen", 0);
   st_db_set_applying_remote (db, TRUE);
   ok = TRUE;
   /* The feed read from its beginning (a new account on this laptop, or a
@@ -2001,8 +2344,8 @@ apply_page (Conn        *conn,
     }
   if (ok && page->server != NULL && !has_meta (db, "sync.server_id"))
     ok = st_sync_origin_store (db, page->server, error);
-  /* The triggers of the tables written go for the transaction: they do
-   * nothing while applying, but cost each INSERT a statement journal. */
+  /* The triggers of the tables written go for the group: they do nothing
+   * while applying, but cost each INSERT a statement journal. */
   for (guint i = 0, prev = 0; ok && i < page->entries->len; i++)
     {
       const StPageEntry *entry = &g_array_index (page->entries, StPageEntry, i);
@@ -2015,8 +2358,6 @@ apply_page (Conn        *conn,
     }
   for (guint i = 0; ok && i < page->entries->len; i++)
     ok = apply_entry (applier, db, page, &g_array_index (page->entries, StPageEntry, i), &high, &evicted, error);
-  ok = ok && st_db_triggers_restore (db, error);
-  st_db_set_applying_remote (db, FALSE);
 
   ok = ok && st_db_set_meta (db, "sync.cursor", page->cursor, error);
   if (ok && high != seen_before)
@@ -2031,26 +2372,18 @@ apply_page (Conn        *conn,
                               json_object_get_boolean_member_with_default (page->scope, "all_townships", FALSE) ? "1" : "0",
                               error);
     }
-  if (ok && conn->offset_changed)
-    {
-      ok = set_meta_int (db, "sync.clock_offset", st_hlc_get_offset (st_db_get_clock (db)), error);
-      conn->offset_changed = FALSE;
-    }
-  if (ok && crash_at (conn, "sync-pull-before-commit", error))
-    ok = FALSE;
   if (!ok)
     {
-      st_db_rollback (db);
+      group_rollback (conn, group);
       return FALSE;
     }
-  if (!st_db_commit (db, error))
-    return FALSE;
-  st_hlc_observe (st_db_get_clock (db), high);
-  if (conn->stats != NULL)
-    {
-      conn->stats->pulled += page->entries->len - evicted;
-      conn->stats->evicted += evicted;
-    }
+  group->entries += page->entries->len;
+  group->pulled += page->entries->len - evicted;
+  group->evicted += evicted;
+  group->high = MAX (group->high, high);
+  if (last || page->entries->len < GROUP_MIN_PAGE || group->entries >= GROUP_MAX_ENTRIES
+      || g_get_monotonic_time () - group->started >= GROUP_MAX_US)
+    return group_commit (conn, group, error);
   return TRUE;
 }
 
@@ -2117,16 +2450,7 @@ fetch_start (Conn       *conn,
 {
   Fetch *fetch = g_new0 (Fetch, 1);
 
-  fetch->conn = *conn;
-  fetch->conn.server = g_strdup (conn->server);
-  fetch->conn.pin = g_strdup (conn->pin);
-  fetch->conn.ca_file = g_strdup (conn->ca_file);
-  fetch->conn.shown_pin = NULL;
-  fetch->conn.session = session_new (&fetch->conn);
-  fetch->conn.rand = conn->rand != NULL ? g_rand_new_with_seed (g_rand_int (conn->rand)) : NULL;
-  fetch->conn.last_push = NULL;
-  fetch->conn.stats = &fetch->stats;
-  fetch->conn.offset_changed = FALSE;
+  conn_copy_for_thread (&fetch->conn, conn, &fetch->stats);
   fetch->path = pull_path (conn, cursor, FALSE);
   fetch->thread = g_thread_new ("st-sync-fetch", fetch_run, fetch);
   return fetch;
@@ -2155,19 +2479,8 @@ fetch_finish (Fetch   *fetch,
       st_page_free (fetch->page);
       g_propagate_error (error, g_steal_pointer (&fetch->error));
     }
-  if (conn->stats != NULL)
-    {
-      conn->stats->requests += fetch->stats.requests;
-      conn->stats->bytes_sent += fetch->stats.bytes_sent;
-      conn->stats->bytes_received += fetch->stats.bytes_received;
-      if (fetch->stats.server_time > 0)
-        conn->stats->server_time = fetch->stats.server_time;
-    }
-  conn->offset_changed |= fetch->conn.offset_changed;
+  conn_merge_from_thread (conn, &fetch->conn, &fetch->stats);
   g_clear_error (&fetch->error);
-  g_clear_object (&fetch->conn.session);
-  g_free (fetch->conn.server);
-  g_clear_pointer (&fetch->conn.rand, g_rand_free);
   g_free (fetch->path);
   g_free (fetch);
   return ok;
@@ -2178,6 +2491,7 @@ pull (Conn    *conn,
       GError **error)
 {
   Applier applier = { g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) table_info_free) };
+  Group group = { 0 };
   Fetch *next = NULL;
   gboolean from_start;
   gint64 done = 0;
@@ -2239,7 +2553,8 @@ pull (Conn    *conn,
            * harmless. */
           g_message ("the server does not know this laptop's place in its feed: reading it from the beginning");
           reply_clear (&reply);
-          ok = st_db_begin (conn->db, error) && st_db_set_meta (conn->db, "sync.cursor", NULL, error)
+          ok = group_commit (conn, &group, error)
+               && st_db_begin (conn->db, error) && st_db_set_meta (conn->db, "sync.cursor", NULL, error)
                && st_db_commit (conn->db, error);
           from_start = TRUE;
           continue;
@@ -2263,7 +2578,7 @@ pull (Conn    *conn,
         next = fetch_start (conn, page->cursor);
       if (ok)
         {
-          ok = apply_page (conn, &applier, page, from_start, error);
+          ok = apply_page (conn, &applier, &group, page, from_start, !page->more, error);
           from_start = FALSE;
           more = page->more;
         }
@@ -2283,6 +2598,15 @@ pull (Conn    *conn,
       fetch_finish (next, conn, &ignored, &unused, NULL);
       st_page_free (unused);
       reply_clear (&ignored);
+    }
+  /* Pages applied before a failure to fetch the next one, a cancel or a
+   * restored server stay applied, as if each had been committed alone. */
+  if (group.open)
+    {
+      g_autoptr(GError) commit_error = NULL;
+
+      if (!group_commit (conn, &group, ok ? error : &commit_error))
+        ok = FALSE;
     }
   g_hash_table_unref (applier.tables);
   st_db_exec (conn->db, "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000; PRAGMA cache_size = -16000", NULL);

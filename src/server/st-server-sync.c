@@ -1097,6 +1097,26 @@ apply_change (StPush           *self,
   return TRUE;
 }
 
+/* The status and code of a refusal, from the code the change log kept. */
+static void
+refusal_again (PushResult *result,
+               const char *code)
+{
+  static const struct { const char *code; guint status; } refusals[] = {
+    { "out_of_scope", 403 }, { "role_forbidden", 403 }, { "not_your_class", 403 },
+    { "read_only_table", 403 }, { "unknown_row", 409 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    if (g_strcmp0 (code, refusals[i].code) == 0)
+      {
+        result->status = refusals[i].status;
+        result->code = refusals[i].code;
+        result->message = g_strdup ("This change was refused when it was first sent.");
+        return;
+      }
+}
+
 gboolean
 st_push_apply (StStore     *store,
                StStoreTxn  *txn,
@@ -1170,6 +1190,11 @@ st_push_apply (StStore     *store,
             }
           result->result = "duplicate";
           result->original = g_strdup (seen->entry.result);
+          /* A refusal whose answer was lost must reach the laptop all
+           * the same: the status and code it had (the message is not
+           * kept). */
+          if (g_strcmp0 (seen->entry.result, "rejected") == 0)
+            refusal_again (result, seen->entry.code);
           self->counts[COUNT_DUPLICATE]++;
           continue;
         }
@@ -1250,7 +1275,10 @@ compare_strings (gconstpointer a,
 }
 
 /* Names the scope a cursor was issued for, so that a change of scope
- * restarts the feed. */
+ * restarts the feed. A township's scope also names the version of what it
+ * holds: "2" since review items about programs and majors are the
+ * county's only (issue 16), so that a laptop which pulled them before
+ * reads its feed again once and drops them. */
 static char *
 scope_tag (const StAccount *account)
 {
@@ -1263,6 +1291,7 @@ scope_tag (const StAccount *account)
     g_string_append (scope, "all");
   else
     {
+      g_string_append (scope, "2:");
       n = g_strv_length (account->townships);
       sorted = g_memdup2 (account->townships, (n + 1) * sizeof (char *));
       g_qsort_with_data (sorted, n, sizeof (char *), compare_strings, NULL);

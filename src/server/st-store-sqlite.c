@@ -2120,9 +2120,13 @@ sqlite_feed_read (StStore             *store,
                        all_townships
                        ? "SELECT seq, tbl, id, hlc, device, deleted, data FROM records"
                          " WHERE seq > ?1 AND NOT (deleted AND seq <= ?4) ORDER BY seq LIMIT ?3"
+                       /* Rows without a township (programs, majors) are
+                        * everyone's; review items about them are the
+                        * county's (docs/sync-protocol.md, Review items). */
                        : "SELECT seq, tbl, id, hlc, device, deleted, data FROM records"
                          " WHERE seq > ?1 AND NOT (deleted AND seq <= ?4)"
-                         " AND (township IS NULL OR township IN (SELECT value FROM json_each (?2)))"
+                         " AND (township IN (SELECT value FROM json_each (?2))"
+                         "      OR (township IS NULL AND tbl != 'review_items'))"
                          " ORDER BY seq LIMIT ?3",
                        error);
   if (stmt != NULL)
@@ -2157,7 +2161,8 @@ sqlite_feed_read (StStore             *store,
                            "SELECT e.seq, e.tbl, e.id FROM evictions AS e"
                            " WHERE e.seq > ?1 AND e.seq > ?4 AND e.township IN (SELECT value FROM json_each (?2))"
                            " AND NOT EXISTS (SELECT 1 FROM records AS r WHERE r.tbl = e.tbl AND r.id = e.id"
-                           "   AND (r.township IS NULL OR r.township IN (SELECT value FROM json_each (?2))))"
+                           "   AND (r.township IN (SELECT value FROM json_each (?2))"
+                           "        OR (r.township IS NULL AND r.tbl != 'review_items')))"
                            " ORDER BY e.seq LIMIT ?3",
                            error);
       if (stmt != NULL)

@@ -375,7 +375,7 @@ test_sign_in_problems (void)
       st_test_add_user (tls_db, "county", "county", NULL);
       tls_server = st_test_server_start (tls_db, "--tls-cert", cert, "--tls-key", key_copy, NULL);
       said = sign_in_says (dialog, tls_server->url, "county", ST_TEST_PASSWORD);
-      g_assert_nonnull (strstr (said, "is not trusted by this laptop"));
+      g_assert_nonnull (strstr (said, "does not know this server’s certificate"));
       g_clear_pointer (&said, g_free);
       st_test_server_stop (tls_server);
     }
@@ -457,7 +457,8 @@ test_sign_in_certificate (void)
       fingerprint = GTK_WIDGET (gtk_widget_get_template_child (dialog, ST_TYPE_SIGN_IN_DIALOG, "fingerprint_label"));
       said = sign_in_says (dialog, server->url, "county", ST_TEST_PASSWORD);
       g_assert_nonnull (said);
-      g_assert_nonnull (strstr (said, round == 0 ? "is not trusted by this laptop" : "is not the one this laptop accepted"));
+      g_assert_nonnull (strstr (said, round == 0 ? "does not know this server’s certificate"
+                                                 : "another certificate than the one this laptop accepted"));
       /* The fingerprint to compare, in blocks of four, and the offer. */
       g_assert_true (gtk_widget_get_mapped (fingerprint));
       shown = st_sync_pin_display (pin);

@@ -216,11 +216,13 @@ st_test_replica_get_text (StTestReplica *r,
 }
 
 char *
-st_test_digest (StDb               *db,
-                const char * const *townships)
+st_test_digest_rows (StDb               *db,
+                     const char * const *townships,
+                     int                 deleted)
 {
   GString *out = g_string_new (NULL);
   g_autoptr(GString) in = g_string_new (NULL);
+  const char *which = deleted == 0 ? " AND deleted = 0" : deleted == 1 ? " AND deleted = 1" : "";
 
   for (guint i = 0; townships != NULL && townships[i] != NULL; i++)
     g_string_append_printf (in, "%s'%s'", i ? "," : "", townships[i]);
@@ -232,9 +234,9 @@ st_test_digest (StDb               *db,
       sqlite3_stmt *stmt = NULL;
 
       if (townships != NULL && scoped)
-        sql = g_strdup_printf ("SELECT * FROM %s WHERE township_code IN (%s) ORDER BY id", tables[t], in->str);
+        sql = g_strdup_printf ("SELECT * FROM %s WHERE township_code IN (%s)%s ORDER BY id", tables[t], in->str, which);
       else
-        sql = g_strdup_printf ("SELECT * FROM %s ORDER BY id", tables[t]);
+        sql = g_strdup_printf ("SELECT * FROM %s WHERE 1%s ORDER BY id", tables[t], which);
       g_assert_cmpint (sqlite3_prepare_v2 (st_db_get_handle (db), sql, -1, &stmt, NULL), ==, SQLITE_OK);
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
@@ -255,4 +257,11 @@ st_test_digest (StDb               *db,
       sqlite3_finalize (stmt);
     }
   return g_string_free (out, FALSE);
+}
+
+char *
+st_test_digest (StDb               *db,
+                const char * const *townships)
+{
+  return st_test_digest_rows (db, townships, -1);
 }

@@ -67,6 +67,11 @@ char          *st_test_replica_get_text   (StTestReplica *r,
  * rows of townships outside @townships left out (NULL = all). */
 char          *st_test_digest             (StDb          *db,
                                            const char * const *townships);
+/* The same, of the live rows only (@deleted 0), of the tombstones only
+ * (1), or of both (-1). */
+char          *st_test_digest_rows        (StDb          *db,
+                                           const char * const *townships,
+                                           int            deleted);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StTestReplica, st_test_replica_free)
 

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 
+#include "st-demo.h"
 #include "st-test-replica.h"
 
 typedef struct
@@ -282,6 +283,116 @@ test_refused_out_of_scope (Fixture       *f,
   }
 }
 
+/* A refusal whose answer was lost: the laptop sends the change again, the
+ * server answers "duplicate" — and the clerk still learns of the refusal,
+ * and the change is undone here, as when the first answer arrives. */
+static void
+test_refusal_answer_lost (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(StTestReplica) t = st_test_replica_new ("township", 0);
+  g_autofree char *theirs = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  /* Every request twice, the first answer lost. */
+  StSyncFaults faults = { .seed = 1, .duplicate = 1.0 };
+  StSyncOptions options = { .attempts = 2, .retry_base_ms = 10, .faults = &faults };
+  StSyncStats stats = { 0 };
+  StSyncItem *item;
+
+  st_test_replica_sign_in (t, f->server, "qiaoma");
+  theirs = st_test_replica_add_participant (t, 17, "吴十七", ST_TEST_TOWNSHIP_B);
+  g_assert_true (st_test_replica_sync (t, &options, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.rejected, ==, 1);
+  g_assert_cmpint (st_sync_count_pending (t->db), ==, 0);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM participants"), ==, 0);
+  items = st_sync_list_items (t->db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpint (item->kind, ==, ST_SYNC_ITEM_REFUSED);
+  g_assert_cmpstr (item->summary, ==, "The server refused: your account may not change records of 秧坝镇 (吴十七).");
+}
+
+/* Review items about programs and majors (county-wide tables, no township)
+ * reach the county's laptops only: they name county accounts and devices.
+ * A township laptop that pulled one from a server before issue 16 drops it
+ * at its next sync. */
+static void
+test_county_review_items (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(StTestReplica) t = st_test_replica_new ("township", 0);
+  g_autofree char *p = st_test_replica_add_participant (f->a, 11, "孙一", ST_TEST_TOWNSHIP_A);
+  g_autofree char *program = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *old_tag = NULL;
+  g_autofree char *old_cursor = NULL;
+  char *attach = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Two county laptops rename one program differently, offline. */
+  g_assert_true (st_db_exec (f->a->db,
+                             "INSERT INTO programs (id, hlc, device, code, name, rules)"
+                             " VALUES (st_uuid (), st_hlc (), st_device (), 'test-program', '测试项目', '{}')", &error));
+  g_assert_no_error (error);
+  program = st_test_replica_get_text (f->a, "SELECT id FROM programs WHERE code = 'test-program'");
+  st_test_replica_sync_ok (f->a);
+  st_test_replica_sync_ok (f->b);
+  st_test_replica_set (f->a, "programs", program, "name", "测试项目（甲）");
+  st_test_replica_set (f->b, "programs", program, "name", "测试项目（乙）");
+  st_test_replica_sync_ok (f->a);
+  st_test_replica_sync_ok (f->b);
+  st_test_replica_sync_ok (f->a);
+  g_assert_cmpint (st_test_replica_count (f->a, "SELECT count(*) FROM review_items WHERE tbl = 'programs'"), ==, 1);
+  g_assert_cmpint (st_test_replica_count (f->b, "SELECT count(*) FROM review_items WHERE tbl = 'programs'"), ==, 1);
+
+  /* The township laptop gets the program and its township's people, not
+   * the review item. */
+  st_test_replica_sign_in (t, f->server, "qiaoma");
+  st_test_replica_sync_ok (t);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM participants"), ==, 1);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM programs WHERE code = 'test-program'"), ==, 1);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM review_items"), ==, 0);
+  g_assert_cmpint (st_sync_count_items (t->db), ==, 0);
+
+  /* As an older server left it: the item on the township laptop, and a
+   * cursor issued for the township scope of then (its tag did not name
+   * the version of what the township holds). */
+  attach = sqlite3_mprintf ("ATTACH DATABASE %Q AS county", f->a->path);
+  st_db_set_applying_remote (t->db, TRUE);
+  g_assert_true (st_db_exec (t->db, attach, &error));
+  g_assert_true (st_db_exec (t->db, "INSERT INTO review_items SELECT * FROM county.review_items", &error));
+  g_assert_true (st_db_exec (t->db, "DETACH DATABASE county", &error));
+  st_db_set_applying_remote (t->db, FALSE);
+  g_assert_no_error (error);
+  sqlite3_free (attach);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM review_items"), ==, 1);
+  cursor = st_db_get_meta (t->db, "sync.cursor");
+  g_assert_nonnull (strrchr (cursor, '.'));
+  {
+    g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, ST_TEST_TOWNSHIP_A ",", -1);
+
+    old_tag = g_strndup (digest, 8);
+  }
+  old_cursor = g_strdup_printf ("%.*s.%s", (int) (strrchr (cursor, '.') - cursor), cursor, old_tag);
+  g_assert_true (st_db_begin (t->db, &error) && st_db_set_meta (t->db, "sync.cursor", old_cursor, &error)
+                 && st_db_commit (t->db, &error));
+  g_assert_no_error (error);
+
+  st_test_replica_sync_ok (t);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM review_items"), ==, 0);
+  g_assert_cmpint (st_sync_count_pending (t->db), ==, 0);
+  g_assert_cmpint (st_test_replica_count (t, "SELECT count(*) FROM participants"), ==, 1);
+  {
+    g_autofree char *dt = st_test_digest (t->db, (const char * const *) t->townships);
+    g_autofree char *da = st_test_digest (f->a->db, (const char * const *) t->townships);
+
+    g_assert_cmpstr (dt, ==, da);
+  }
+}
+
 /* A participant moved to another township leaves the laptops of the old one. */
 static void
 test_move_evicts (Fixture       *f,
@@ -354,6 +465,49 @@ test_crash_resume (Fixture       *f,
       assert_same (f->a, f->b);
     }
   g_assert_cmpint (st_db_count_live (f->b->db, "participants"), ==, 10);
+}
+
+/* A county's first sync comes in full pages, applied several to a
+ * transaction with the last one's cursor: killed before it commits, the
+ * laptop holds none of them (no page half applied, no cursor past what it
+ * holds), and the next sync brings every row once. */
+static void
+test_large_pull_crash_resume (Fixture       *f,
+                              gconstpointer  data)
+{
+  const char *wanted = "sync-pull-before-commit";
+  StSyncFaults faults = { .crash = crash_once, .crash_data = &wanted };
+  StSyncOptions options = { .attempts = 2, .retry_base_ms = 10, .pull_limit = 1000, .faults = &faults };
+  g_autoptr(GError) error = NULL;
+  StSyncStats stats = { 0 };
+  gint64 rows;
+
+  g_assert_true (st_demo_populate (f->a->db, 2500, 2026, &error));
+  g_assert_no_error (error);
+  st_test_replica_sync_ok (f->a);
+  rows = st_test_replica_count (f->a, "SELECT count(*) FROM participants");
+  g_assert_cmpint (rows, >=, 2500);
+
+  g_assert_false (st_test_replica_sync (f->b, &options, &stats, &error));
+  g_assert_error (error, ST_SYNC_ERROR, ST_SYNC_ERROR_KILLED);
+  g_clear_error (&error);
+  st_test_replica_reopen (f->b);
+  g_assert_cmpint (st_test_replica_count (f->b, "SELECT count(*) FROM participants"), ==, 0);
+  g_assert_null (st_db_get_meta (f->b->db, "sync.cursor"));
+
+  options.faults = NULL;
+  g_assert_true (st_test_replica_sync (f->b, &options, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.requests, >=, 3);
+  g_assert_cmpint (st_test_replica_count (f->b, "SELECT count(*) FROM participants"), ==, rows);
+  assert_same (f->a, f->b);
+  /* The capture triggers dropped while applying are all back. */
+  {
+    g_autofree char *before = trigger_sql (f->a->db);
+    g_autofree char *after = trigger_sql (f->b->db);
+
+    g_assert_cmpstr (before, ==, after);
+  }
 }
 
 /* A laptop restored from a backup: its sequence numbers were used before;
@@ -772,8 +926,11 @@ main (int    argc,
   ADD ("/sync/delete-reaches-other", test_delete_reaches_other);
   ADD ("/sync/nothing-to-do", test_nothing_to_do);
   ADD ("/sync/refused-out-of-scope", test_refused_out_of_scope);
+  ADD ("/sync/county-review-items", test_county_review_items);
+  ADD ("/sync/refusal-answer-lost", test_refusal_answer_lost);
   ADD ("/sync/move-evicts", test_move_evicts);
   ADD ("/sync/crash-resume", test_crash_resume);
+  ADD ("/sync/large-pull-crash-resume", test_large_pull_crash_resume);
   ADD ("/sync/restored-from-backup", test_restored_from_backup);
   ADD ("/sync/clock-ahead", test_clock_ahead);
   ADD ("/sync/sign-out-keeps-changes", test_sign_out_keeps_changes);
