@@ -87,10 +87,16 @@ st_print_run (GtkPrintOperation  *operation,
               GtkWindow          *parent,
               GError            **error)
 {
+  GtkPrintOperationResult result;
+
+  /* The operation's last reference goes at "done", or below. */
   gtk_print_operation_set_allow_async (operation, TRUE);
   g_signal_connect (operation, "done", G_CALLBACK (on_done), NULL);
-  return gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent, error)
-         != GTK_PRINT_OPERATION_RESULT_ERROR;
+  result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent, error);
+  /* Not in progress: "done" was not and will not be emitted. */
+  if (result != GTK_PRINT_OPERATION_RESULT_IN_PROGRESS)
+    g_object_unref (operation);
+  return result != GTK_PRINT_OPERATION_RESULT_ERROR;
 }
 
 gboolean
