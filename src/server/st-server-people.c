@@ -39,11 +39,16 @@ child_key (guint       t,
          : st_uuid_v5_pair (keyed_children[t].ns, other, person);
 }
 
-/* Tables whose rows point at an enrolment (and study logs at a participant
- * too) by a plain field, moved in place. */
+/* Tables whose rows point at an enrolment (and study logs and visits at a
+ * participant) by a plain field, moved in place — also when they arrive
+ * after the merge, naming the person who went. */
 static const char *const enrolment_children[] = {
-  "study_logs", "assignments", "assessments", "exemptions", "certificates",
+  "study_logs", "assignments", "assessments", "exemptions", "certificates", "visits",
 };
+
+/* Tables whose rows point at the person alone by a plain field, moved to
+ * the one that stays. */
+static const char *const person_children[] = { "study_logs", "visits" };
 
 /* A chain of merges longer than this is a bug, not a county. */
 #define MAX_CHAIN 16
@@ -367,19 +372,24 @@ move_children (StServerWrite  *ctx,
     }
 
   /* Study logs of the person outside any enrolment (or of one already
-   * moved above). */
-  logs = st_store_records_by_field (ctx->store, ctx->txn, "study_logs", "participant_id", from, TRUE, error);
-  if (logs == NULL)
-    return FALSE;
-  for (guint i = 0; i < logs->len; i++)
+   * moved above), and the outreach visits (issue 21): they follow the
+   * person. */
+  for (guint t = 0; t < G_N_ELEMENTS (person_children); t++)
     {
-      StRecord *row = g_ptr_array_index (logs, i);
-      StClock clock = server_clock (ctx);
-
-      set_key (row, "participant_id", to);
-      st_record_advance (row, &clock);
-      if (!st_store_record_put (ctx->store, ctx->txn, row, error))
+      g_clear_pointer (&logs, g_ptr_array_unref);
+      logs = st_store_records_by_field (ctx->store, ctx->txn, person_children[t], "participant_id", from, TRUE, error);
+      if (logs == NULL)
         return FALSE;
+      for (guint i = 0; i < logs->len; i++)
+        {
+          StRecord *row = g_ptr_array_index (logs, i);
+          StClock clock = server_clock (ctx);
+
+          set_key (row, "participant_id", to);
+          st_record_advance (row, &clock);
+          if (!st_store_record_put (ctx->store, ctx->txn, row, error))
+            return FALSE;
+        }
     }
   return TRUE;
 }

@@ -859,7 +859,9 @@ resolve_review (StPush      *self,
 static gboolean
 concerns_people (const StTable *table)
 {
-  return table->class_via != NULL || g_str_equal (table->name, "participants");
+  /* Visits hang on a person alone, not on a class (issue 21). */
+  return table->class_via != NULL || g_str_equal (table->name, "participants")
+         || g_str_equal (table->name, "visits");
 }
 
 static gboolean

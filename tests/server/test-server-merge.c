@@ -614,6 +614,8 @@ run_same_person (const Keys *k,
 {
   g_autoptr(Server) s = server_new (k, a_first ? "person-ab.db" : "person-ba.db");
   g_autoptr(StTestReply) r0 = NULL, r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, r6 = NULL, r7 = NULL;
+  g_autofree char *visit = g_strdup (k->rows[7]);
+  g_autofree char *with_visit = NULL;
   g_autoptr(GPtrArray) feed = NULL;
   g_autoptr(GPtrArray) feed_again = NULL;
   g_autoptr(GPtrArray) items = NULL;
@@ -636,10 +638,25 @@ run_same_person (const Keys *k,
                          st_test_change (3, "sessions", k->rows[3], "insert", k->t0 + 2, 0,
                                          session_fields (k->rows[1], "2025-04-15")),
                          NULL), &r0);
-  results = push (s, a_first ? s->laptop_a : s->laptop_b, 0, laptop_changes (k, a_first, 1), &r1);
+  /* B's clerk also visited the person (outreach): the visit goes with B's
+   * registration, in the same push. */
+  {
+    g_autofree char *b_changes = laptop_changes (k, FALSE, 1);
+    g_autofree char *fields = g_strdup_printf ("{\"participant_id\":\"%s\",\"township_code\":\"%s\",\"date\":\"2025-03-20\","
+                                               "\"visitor\":\"韦干事\",\"how\":\"home\",\"reached\":1,\"willing\":\"yes\","
+                                               "\"deleted\":0}", loser, ST_TEST_TOWNSHIP_A);
+    g_autofree char *change = st_test_change (50, "visits", visit, "insert", k->t0 + 3, 0, g_steal_pointer (&fields));
+
+    g_assert_true (g_str_has_suffix (b_changes, "]"));
+    b_changes[strlen (b_changes) - 1] = '\0';
+    with_visit = g_strdup_printf ("%s,%s]", b_changes, change);
+  }
+  results = push (s, a_first ? s->laptop_a : s->laptop_b, 0,
+                  a_first ? laptop_changes (k, TRUE, 1) : g_strdup (with_visit), &r1);
   for (guint i = 0; i < json_array_get_length (results); i++)
     g_assert_cmpstr (result_of (results, i), ==, "applied");
-  results = push (s, a_first ? s->laptop_b : s->laptop_a, 0, laptop_changes (k, !a_first, 1), &r2);
+  results = push (s, a_first ? s->laptop_b : s->laptop_a, 0,
+                  a_first ? g_strdup (with_visit) : laptop_changes (k, TRUE, 1), &r2);
   for (guint i = 0; i < json_array_get_length (results); i++)
     g_assert_cmpstr (result_of (results, i), !=, "rejected");
 
@@ -650,6 +667,9 @@ run_same_person (const Keys *k,
   g_assert_false (is_deleted (feed, winner));
   g_assert_true (is_deleted (feed, loser));
   g_assert_cmpstr (field (feed, loser, "merged_into"), ==, winner);
+  /* The visit follows the person to the one that stays. */
+  g_assert_false (is_deleted (feed, visit));
+  g_assert_cmpstr (field (feed, visit, "participant_id"), ==, winner);
   /* Empty fields of the one that stays are filled from the other. */
   g_assert_cmpstr (field (feed, winner, "phone"), ==, "13500000001");
   g_assert_cmpstr (field (feed, winner, "notes"), ==, "B 登记的备注");
