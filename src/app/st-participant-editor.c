@@ -63,6 +63,7 @@ struct _StParticipantEditor
   gboolean        dirty;
   guint           n_history;
   guint           n_visits;
+  char               *visits_refused;   /* why this account records no visit, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (StParticipantEditor, st_participant_editor, ADW_TYPE_WINDOW)
@@ -269,9 +270,11 @@ validate (StParticipantEditor *self)
                                  && !st_db_is_read_only (self->db));
   /* A visit writes into this record: not over edits not yet saved. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.add-visit",
-                                 self->stored != NULL && !self->dirty && !st_db_is_read_only (self->db));
+                                 self->stored != NULL && !self->dirty && !st_db_is_read_only (self->db)
+                                 && self->visits_refused == NULL);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->visits_group),
-                               self->dirty ? _("Save or cancel the changes first: a visit updates this record.") : NULL);
+                               self->visits_refused != NULL ? self->visits_refused
+                               : self->dirty ? _("Save or cancel the changes first: a visit updates this record.") : NULL);
 }
 
 static void
@@ -822,6 +825,7 @@ st_participant_editor_finalize (GObject *object)
   g_free (self->uuid);
   g_free (self->id_problem);
   g_free (self->error);
+  g_free (self->visits_refused);
 
   G_OBJECT_CLASS (st_participant_editor_parent_class)->finalize (object);
 }
@@ -1021,4 +1025,14 @@ const char *
 st_participant_editor_get_visit_info (StParticipantEditor *self)
 {
   return gtk_revealer_get_reveal_child (self->visit_info_revealer) ? gtk_label_get_text (self->visit_info_label) : NULL;
+}
+
+void
+st_participant_editor_refuse_visits (StParticipantEditor *self,
+                                     const char          *why)
+{
+  g_return_if_fail (ST_IS_PARTICIPANT_EDITOR (self));
+  g_free (self->visits_refused);
+  self->visits_refused = g_strdup (why);
+  validate (self);
 }

@@ -23,4 +23,9 @@ StParticipantEditor *st_participant_editor_new      (GtkWindow   *parent,
                                                      const char  *uuid);
 const char          *st_participant_editor_get_uuid (StParticipantEditor *self);
 
+/* This account records no visit (a trainer's, the server refuses them):
+ * Add Visit off, its tooltip saying @why; NULL allows them again. */
+void                 st_participant_editor_refuse_visits (StParticipantEditor *self,
+                                                          const char          *why);
+
 G_END_DECLS

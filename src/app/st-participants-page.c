@@ -312,7 +312,8 @@ load_base (StParticipantsPage *self,
   /* A visit list is of a township (or one of its villages). */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "participants.print-visit-list", query.township_code != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "participants.record-visits",
-                                 query.township_code != NULL && !st_db_is_read_only (self->db));
+                                 query.township_code != NULL && !st_db_is_read_only (self->db)
+                                 && (self->role == NULL || st_role_can (self->role, ST_PERMISSION_VISIT)));
   if (facets_usable (self, &query))
     {
       /* In memory: no query, no sort. */

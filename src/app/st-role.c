@@ -276,6 +276,9 @@ st_role_can (StRole       *self,
       return self->kind == ST_ROLE_COUNTY;
     case ST_PERMISSION_ALL_TOWNSHIPS:
       return self->kind == ST_ROLE_COUNTY || self->townships == NULL;
+    case ST_PERMISSION_VISIT:
+      /* The server refuses a trainer's visits: not offered. */
+      return self->kind != ST_ROLE_TRAINER && (self->db == NULL || !st_db_is_read_only (self->db));
     default:
       return FALSE;
     }
@@ -287,8 +290,8 @@ st_role_why_not (StRole       *self,
 {
   if (st_role_can (self, permission))
     return NULL;
-  if ((permission == ST_PERMISSION_APPROVE || permission == ST_PERMISSION_ASSESS)
-      && self->kind == ST_ROLE_COUNTY)
+  if ((permission == ST_PERMISSION_APPROVE || permission == ST_PERMISSION_ASSESS
+       || (permission == ST_PERMISSION_VISIT && self->kind != ST_ROLE_TRAINER)))
     return _("The database is read-only: changes cannot be saved");
   switch (permission)
     {
@@ -296,6 +299,7 @@ st_role_why_not (StRole       *self,
     case ST_PERMISSION_ASSESS: return _("Only county staff record assessment results");
     case ST_PERMISSION_EXPORT: return _("Only county staff export lists for the agencies");
     case ST_PERMISSION_ALL_TOWNSHIPS: return _("Your account sees only its own townships");
+    case ST_PERMISSION_VISIT: return _("Visits are recorded by the township office, not with a trainer’s account");
     default: return NULL;
     }
 }

@@ -56,6 +56,7 @@ typedef enum
   ST_PERMISSION_ASSESS,           /* record assessment results */
   ST_PERMISSION_EXPORT,           /* the agencies' lists */
   ST_PERMISSION_ALL_TOWNSHIPS,    /* see the whole county */
+  ST_PERMISSION_VISIT,            /* record outreach visits (the township office, the county) */
 } StPermission;
 
 #define ST_TYPE_ROLE (st_role_get_type ())

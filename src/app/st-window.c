@@ -248,6 +248,7 @@ open_editor (StWindow   *self,
   if (self->editor != NULL)
     gtk_window_destroy (GTK_WINDOW (self->editor));
   editor = st_participant_editor_new (GTK_WINDOW (self), self->db, self->divisions, uuid);
+  st_participant_editor_refuse_visits (editor, st_role_why_not (self->role, ST_PERMISSION_VISIT));
   g_signal_connect_object (editor, "saved", G_CALLBACK (on_editor_saved), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (editor, "visit-saved", G_CALLBACK (on_editor_visit_saved), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (editor, "delete-requested", G_CALLBACK (on_editor_delete_requested), self,

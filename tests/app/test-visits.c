@@ -176,6 +176,36 @@ choose (StVisitDialog *dialog, StVisitRow row, const char *word)
   g_error ("no “%s” to choose", word);
 }
 
+/* A trainer's account: the server refuses its visits, so the app offers
+ * none — Add Visit off, saying why, and no visit round. */
+static void
+test_trainer_no_visits (Fixture *f, gconstpointer data)
+{
+  g_autoptr(StDivisions) divisions = st_divisions_new_default ();
+  g_autofree char *json = g_strdup_printf ("[\"%s\"]", st_divisions_find_township (divisions, people[0].township)->code);
+  StParticipantEditor *editor;
+  GtkWidget *add;
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  settle ();
+  g_assert_true (st_db_set_meta (f->db, "sync.role", "trainer", NULL));
+  g_assert_true (st_db_set_meta (f->db, "sync.townships", json, NULL));
+  g_assert_true (st_db_set_meta (f->db, "sync.account", "wei", NULL));
+  f->window = st_window_new (NULL, f->db);
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_UNTIL (st_window_is_index_ready (f->window) && gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  settle ();
+
+  editor = open_editor (f, people[0].name);
+  add = st_test_find_actionable (GTK_WIDGET (editor), "editor.add-visit");
+  g_assert_nonnull (add);
+  g_assert_false (gtk_widget_is_sensitive (add));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-visit", NULL)
+                  && visit_dialog () != NULL);
+  g_assert_false (gtk_widget_is_sensitive (st_test_find_actionable (GTK_WIDGET (st_window_get_participants_page (f->window)),
+                                                                   "participants.record-visits")));
+}
+
 static void
 test_add_visit (Fixture *f, gconstpointer data)
 {
@@ -551,6 +581,7 @@ main (int argc, char **argv)
   adw_init ();
 
   g_test_add ("/app/visits/add", Fixture, NULL, fixture_setup, test_add_visit, fixture_teardown);
+  g_test_add ("/app/visits/trainer", Fixture, NULL, fixture_setup, test_trainer_no_visits, fixture_teardown);
   g_test_add ("/app/visits/round", Fixture, NULL, fixture_setup, test_round, fixture_teardown);
   g_test_add ("/app/visits/enrol-willing", Fixture, NULL, fixture_setup, test_enrol_willing, fixture_teardown);
   g_test_add ("/app/visits/outreach-filter", Fixture, NULL, fixture_setup, test_outreach_filter, fixture_teardown);
