@@ -119,11 +119,8 @@ st_cli_participant_edit (Globals *g, int argc, char **argv)
       st_cli_error (_("usage: participant edit ID-NUMBER [--name N] [--phone P] [--township T] [--village V] …"));
       return 2;
     }
-  db = st_cli_open_db (g);
+  db = st_cli_open_db_divisions (g, &divisions);
   if (db == NULL)
-    return 1;
-  divisions = st_cli_load_divisions (db);
-  if (divisions == NULL)
     return 1;
   stored = st_cli_find_participant (db, argv[1], &error);
   if (stored == NULL)
@@ -254,11 +251,8 @@ st_cli_participant_delete (Globals *g, int argc, char **argv)
       st_cli_error (_("usage: participant delete ID-NUMBER"));
       return 2;
     }
-  db = st_cli_open_db (g);
+  db = st_cli_open_db_divisions (g, &divisions);
   if (db == NULL)
-    return 1;
-  divisions = st_cli_load_divisions (db);
-  if (divisions == NULL)
     return 1;
   p = st_cli_find_participant (db, argv[1], &error);
   if (p == NULL || !st_participant_set_deleted (db, p->id, TRUE, &error))
@@ -334,11 +328,8 @@ st_cli_participant_restore (Globals *g, int argc, char **argv)
       st_cli_error (_("usage: participant restore ID-NUMBER"));
       return 2;
     }
-  db = st_cli_open_db (g);
+  db = st_cli_open_db_divisions (g, &divisions);
   if (db == NULL)
-    return 1;
-  divisions = st_cli_load_divisions (db);
-  if (divisions == NULL)
     return 1;
   id = find_deleted (db, argv[1], &error);
   if (id == NULL || !st_participant_set_deleted (db, id, FALSE, &error))

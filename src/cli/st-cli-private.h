@@ -44,6 +44,12 @@ gboolean     st_cli_parse_options  (const char    *command,
                                     int           *argc,
                                     char        ***argv);
 StDivisions *st_cli_load_divisions (StDb          *db);
+/* The database and its divisions; NULL when either cannot be read (said). */
+StDb        *st_cli_open_db_divisions (Globals      *g,
+                                       StDivisions **divisions);
+/* The township @name names (name or code), or NULL having said so. */
+const StDivision *st_cli_find_township (StDivisions *divisions,
+                                        const char  *name);
 /* A participant as JSON; the ID number masked unless @full_id. */
 void         st_cli_participant_to_json (JsonBuilder   *b,
                                          StParticipant *p,

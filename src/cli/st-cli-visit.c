@@ -398,15 +398,11 @@ visit_list (Globals *g, int argc, char **argv)
     return 1;
   if (township != NULL)
     {
-      const StDivision *t = st_divisions_find_township (divisions, township);
+      const StDivision *t = st_cli_find_township (divisions, township);
       g_autofree char *message = NULL;
 
       if (t == NULL)
-        {
-          message = g_strdup_printf (_("Township: “%s” is not a township of this database’s county."), township);
-          st_cli_error (message);
-          return 1;
-        }
+        return 1;
       query.township_code = t->code;
       if (village != NULL)
         {
@@ -454,23 +450,15 @@ visit_progress (Globals *g, int argc, char **argv)
       st_cli_error (_("usage: visit progress [--township T] [--csv FILE] [--pdf FILE]"));
       return 2;
     }
-  db = st_cli_open_db (g);
+  db = st_cli_open_db_divisions (g, &divisions);
   if (db == NULL)
-    return 1;
-  divisions = st_cli_load_divisions (db);
-  if (divisions == NULL)
     return 1;
   if (township != NULL)
     {
-      const StDivision *t = st_divisions_find_township (divisions, township);
+      const StDivision *t = st_cli_find_township (divisions, township);
 
       if (t == NULL)
-        {
-          g_autofree char *message = g_strdup_printf (_("Township: “%s” is not a township of this database’s county."),
-                                                      township);
-          st_cli_error (message);
-          return 1;
-        }
+        return 1;
       code = t->code;
     }
   rows = st_outreach_progress (db, code, &error);
@@ -546,19 +534,12 @@ visit_sheet (Globals *g, int argc, char **argv)
       st_cli_error (_("usage: visit sheet --township T [--village V] --output FILE.pdf"));
       return 2;
     }
-  db = st_cli_open_db (g);
+  db = st_cli_open_db_divisions (g, &divisions);
   if (db == NULL)
     return 1;
-  divisions = st_cli_load_divisions (db);
-  if (divisions == NULL)
-    return 1;
-  t = st_divisions_find_township (divisions, township);
+  t = st_cli_find_township (divisions, township);
   if (t == NULL)
-    {
-      message = g_strdup_printf (_("Township: “%s” is not a township of this database’s county."), township);
-      st_cli_error (message);
-      return 1;
-    }
+    return 1;
   if (village != NULL && (v = st_divisions_find_village (divisions, t->code, village)) == NULL)
     {
       message = g_strdup_printf (_("Village: “%s” is not a village of %s (or it names several)."), village, t->name);

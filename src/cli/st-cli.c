@@ -513,6 +513,33 @@ st_cli_load_divisions (StDb *db)
   return divisions;
 }
 
+StDb *
+st_cli_open_db_divisions (Globals      *g,
+                          StDivisions **divisions)
+{
+  g_autoptr(StDb) db = st_cli_open_db (g);
+
+  if (db == NULL)
+    return NULL;
+  *divisions = st_cli_load_divisions (db);
+  return *divisions != NULL ? g_steal_pointer (&db) : NULL;
+}
+
+const StDivision *
+st_cli_find_township (StDivisions *divisions,
+                      const char  *name)
+{
+  const StDivision *t = st_divisions_find_township (divisions, name);
+
+  if (t == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Township: “%s” is not a township of this database’s county."), name);
+
+      st_cli_error (message);
+    }
+  return t;
+}
+
 static int
 cmd_participants (Globals *g, int argc, char **argv)
 {
@@ -529,22 +556,15 @@ cmd_participants (Globals *g, int argc, char **argv)
 
   if (!st_cli_parse_options ("participants", "", N_("List participants, ID numbers masked."), entries, &argc, &argv))
     return 2;
-  db = st_cli_open_db (g);
+  db = st_cli_open_db_divisions (g, &divisions);
   if (db == NULL)
-    return 1;
-  divisions = st_cli_load_divisions (db);
-  if (divisions == NULL)
     return 1;
   if (township != NULL)
     {
-      const StDivision *t = st_divisions_find_township (divisions, township);
+      const StDivision *t = st_cli_find_township (divisions, township);
 
       if (t == NULL)
-        {
-          g_autofree char *msg = g_strdup_printf (_("“%s” is not a township of this database’s county."), township);
-          st_cli_error (msg);
-          return 1;
-        }
+        return 1;
       code = t->code;
     }
 
@@ -608,11 +628,8 @@ cmd_participant (Globals *g, int argc, char **argv)
       st_cli_error (_("usage: participant show|edit|delete|restore ID-NUMBER|KEY"));
       return 2;
     }
-  db = st_cli_open_db (g);
+  db = st_cli_open_db_divisions (g, &divisions);
   if (db == NULL)
-    return 1;
-  divisions = st_cli_load_divisions (db);
-  if (divisions == NULL)
     return 1;
 
   if (g_uuid_string_is_valid (argv[2]))
