@@ -82,19 +82,6 @@ parse_time (const char *text)
 }
 
 static void
-print_json (JsonBuilder *b)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (b);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
-}
-
-static void
 change_to_json (JsonBuilder      *b,
                 const StLogEntry *e)
 {
@@ -182,7 +169,7 @@ admin_entries (StStore          *store,
     }
   json_builder_end_array (b);
   if (json)
-    print_json (b);
+    st_admin_print_json (b);
   else if (rows->len == 0)
     g_print (_("No administration command matches.\n"));
   return 0;
@@ -325,7 +312,7 @@ st_admin_audit (const char *db_path,
     }
   json_builder_end_array (b);
   if (json)
-    print_json (b);
+    st_admin_print_json (b);
   else if (shown == 0)
     g_print (_("No change matches.\n"));
   else if (shown >= (guint) limit)

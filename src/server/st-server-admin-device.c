@@ -65,9 +65,6 @@ device_list (const char *db_path,
   if (json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autofree char *text = NULL;
 
       json_builder_begin_array (b);
       for (guint i = 0; i < devices->len; i++)
@@ -96,11 +93,7 @@ device_list (const char *db_path,
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      root = json_builder_get_root (b);
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", text);
+      st_admin_print_json (b);
       return 0;
     }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "st-store.h"
 
@@ -10,6 +11,8 @@ G_BEGIN_DECLS
 
 /* "shuangti-server: MESSAGE" on stderr. */
 void      st_admin_print_error    (const char    *message);
+/* Prints what @b built, pretty, on standard output (--json). */
+void      st_admin_print_json     (JsonBuilder   *b);
 /* Refuses (FALSE, @error) when run as root on a file of the service's user. */
 gboolean  st_admin_check_owner    (const char    *path,
                                    GError       **error);

@@ -701,9 +701,6 @@ user_list (const char *db_path,
   if (json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autofree char *text = NULL;
 
       json_builder_begin_array (b);
       for (guint i = 0; i < accounts->len; i++)
@@ -727,11 +724,7 @@ user_list (const char *db_path,
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      root = json_builder_get_root (b);
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", text);
+      st_admin_print_json (b);
       return 0;
     }
 
@@ -791,4 +784,17 @@ st_admin_run (const char  *db_path,
     }
   st_admin_print_error (_("Unknown command. Commands: user add|modify|passwd|disable|enable|list, device list|revoke, audit, backup, restore, compact; see --help."));
   return 2;
+}
+
+void
+st_admin_print_json (JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
 }
