@@ -268,6 +268,8 @@ type (StParticipantsPage *page,
       bench_wait_for_frame (window);
       ms = bench_ms_since (start);
       g_array_append_val (times, ms);
+      if (g_getenv ("ST_BENCH_VERBOSE") != NULL)
+        g_print ("  \"%s\" %.1f ms\n", gtk_editable_get_text (entry), ms);
     }
 }
 

@@ -23,7 +23,7 @@
 /* The first rows keep their items across a change of the list (a search,
  * a filter): filled anew, they keep their widgets, which GTK 4.8 would
  * otherwise make again for every keystroke. */
-#define KEEP_ROWS 128
+#define KEEP_ROWS 256
 
 struct _StParticipantList
 {

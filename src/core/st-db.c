@@ -784,6 +784,41 @@ st_db_commit (StDb    *self,
   return TRUE;
 }
 
+/* A read of several statements that must see one state of the file (and
+ * take the file's lock once). Prepared once: parsing BEGIN and ROLLBACK
+ * at every screenful of a list cost more than the reads (malloc's
+ * consolidation under the parser's allocation). */
+static gboolean
+step_cached (StDb        *self,
+             const char  *sql,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (self, rc, _("reading the database"), error);
+  return TRUE;
+}
+
+gboolean
+st_db_begin_read (StDb    *self,
+                  GError **error)
+{
+  return step_cached (self, "BEGIN", error);
+}
+
+void
+st_db_end_read (StDb *self)
+{
+  if (!sqlite3_get_autocommit (self->handle))
+    step_cached (self, "ROLLBACK", NULL);
+}
+
 void
 st_db_rollback (StDb *self)
 {

@@ -121,6 +121,9 @@ gboolean      st_db_begin                 (StDb        *self,
 gboolean      st_db_commit                (StDb        *self,
                                            GError     **error);
 void          st_db_rollback              (StDb        *self);
+gboolean      st_db_begin_read            (StDb        *self,
+                                           GError     **error);
+void          st_db_end_read              (StDb        *self);
 
 /* The clock that stamps this connection's changes: the process clock
  * (st_hlc_get_default ()) unless set, e.g. by a simulation that gives each

@@ -483,7 +483,7 @@ st_participant_query_fetch (StDb          *db,
   /* One read transaction for the page: outside one, every row would take
    * and release the file's lock, and check the WAL, on its own. */
   own_transaction = sqlite3_get_autocommit (st_db_get_handle (db));
-  if (own_transaction && !st_db_exec (db, "BEGIN", error))
+  if (own_transaction && !st_db_begin_read (db, error))
     return NULL;
   for (guint i = 0; i < n_rowids; i++)
     {
@@ -515,14 +515,14 @@ st_participant_query_fetch (StDb          *db,
           sqlite3_reset (stmt);
           st_db_set_error (db, rc, _("reading participants"), error);
           if (own_transaction)
-            st_db_rollback (db);
+            st_db_end_read (db);
           return NULL;
         }
       g_ptr_array_add (rows, row);
     }
   sqlite3_reset (stmt);
   if (own_transaction)
-    st_db_rollback (db);   /* nothing was written: the end of the read */
+    st_db_end_read (db);   /* nothing was written */
   return g_steal_pointer (&rows);
 }
 
