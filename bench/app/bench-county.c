@@ -38,6 +38,9 @@
 #include "bench-util.h"
 
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #define N_PARTICIPANTS "100000"
 
@@ -435,6 +438,10 @@ run_child (const char *path,
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (10000);
   }
+#ifdef __GLIBC__
+  if (g_getenv ("ST_BENCH_TRIM") != NULL)
+    malloc_trim (0);
+#endif
   bench_print_memory ("3 s after visiting every page");
   bench_print_mappings ();
   /* Under heaptrack, what is still allocated here is "leaked": the memory

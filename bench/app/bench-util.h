@@ -95,7 +95,7 @@ bench_print_mappings (void)
     g_print ("    %6.1f MB  of it the GL driver (Mesa, LLVM)\n", gl / 1024.0);
   }
   keys = g_hash_table_get_keys (sizes);
-  for (guint shown = 0; shown < 6 && keys != NULL; shown++)
+  for (guint shown = 0; shown < (g_getenv ("ST_BENCH_VERBOSE") ? 40 : 6) && keys != NULL; shown++)
     {
       GList *best = keys;
 
