@@ -1,12 +1,85 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* For the tests, the benchmark and the screenshots. */
+/* The page's instance, shared by its view (st-graduation-page.c) and its
+ * actions (st-graduation-page-actions.c: approval, assessments, documents,
+ * certificates); and what the tests, the benchmark and the screenshots
+ * reach. */
 #pragma once
 
 #include <adwaita.h>
 
+#include "st-db.h"
+#include "st-divisions.h"
+#include "st-graduation-list.h"
 #include "st-graduation-page.h"
+#include "st-role.h"
 
 G_BEGIN_DECLS
+
+struct _StGraduationPage
+{
+  GtkWidget           parent_instance;
+
+  GtkWidget          *box;
+  GtkWidget          *toolbar;
+  GtkWidget          *status_bar;
+  GtkDropDown        *township_dropdown;
+  GtkDropDown        *class_dropdown;
+  GtkDropDown        *state_dropdown;
+  GtkWidget          *assess_button;
+  GtkWidget          *approve_button;
+  GtkMenuButton      *documents_button;
+  GtkRevealer        *progress_revealer;
+  GtkLabel           *progress_label;
+  GtkProgressBar     *progress_bar;
+  GtkStack           *content_stack;
+  GtkColumnView      *column_view;
+  GtkColumnViewColumn *name_column;
+  GtkColumnViewColumn *id_number_column;
+  GtkColumnViewColumn *class_column;
+  GtkColumnViewColumn *end_column;
+  GtkColumnViewColumn *state_column;
+  GtkColumnViewColumn *missing_column;
+  GtkColumnViewColumn *certificate_column;
+  GtkLabel           *counts_label;
+  GtkLabel           *selection_label;
+  GMenuModel         *documents_menu;
+
+  StDb               *db;
+  StDivisions        *divisions;
+  StRole             *role;
+  GPtrArray          *items;            /* StGraduationItem the role sees */
+  GHashTable         *class_names;      /* class id → name */
+  GPtrArray          *all_classes;      /* of StClass, as last read */
+  GHashTable         *role_classes;     /* ids of the classes the role sees */
+  GPtrArray          *class_order;      /* … in the list's order: township, key */
+  GPtrArray          *township_codes;   /* dropdown position → code (NULL = all) */
+  GPtrArray          *class_ids;        /* dropdown position → id (NULL = all) */
+  StGraduationList   *list;             /* the rows the filters let through */
+  GtkMultiSelection  *selection;
+  GCancellable       *cancellable;
+  AdwMessageDialog   *confirmation;     /* weak */
+  GtkWindow          *sheet;            /* weak */
+  char               *last_message;
+  double              fraction;         /* written by the thread */
+  gboolean            evaluating;
+  gboolean            loaded;
+  gboolean            narrow;
+  GMenuModel         *menu_county;
+  GMenuModel         *menu_local;
+  char               *today;            /* of the last refill, for the near-end filter */
+};
+
+/* Shared by the view and the actions. */
+void              st_graduation_page_class_actions_init  (StGraduationPageClass *klass);
+void              st_graduation_page_show_message        (StGraduationPage *self,
+                                                          const char       *message);
+GDate            *st_graduation_page_today               (void);
+const char       *st_graduation_page_selected_entry      (GtkDropDown      *dropdown,
+                                                          GPtrArray        *values);
+void              st_graduation_page_update_selection    (StGraduationPage *self);
+void              st_graduation_page_update_counts       (StGraduationPage *self);
+
+/* For the tests, the benchmark and the screenshots. */
 
 GtkColumnView    *st_graduation_page_get_column_view     (StGraduationPage *self);
 GtkDropDown      *st_graduation_page_get_township_dropdown (StGraduationPage *self);
