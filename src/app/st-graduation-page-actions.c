@@ -16,6 +16,7 @@
 #include "st-export.h"
 #include "st-graduation-item.h"
 #include "st-graduation-page-private.h"
+#include "st-page-kit.h"
 #include "st-program.h"
 #include "st-records.h"
 
@@ -229,7 +230,7 @@ assess_action (GtkWidget  *widget,
     }
   /* Without a class chosen, the one with the most people an assessment is
    * still missing for (and whose assignments are done). */
-  first = st_graduation_page_selected_entry (self->class_dropdown, self->class_ids);
+  first = st_page_kit_selected (self->class_dropdown, self->class_ids);
   if (first == NULL)
     {
       g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
@@ -284,7 +285,7 @@ st_graduation_page_export (StGraduationPage *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, st_role_why_not (self->role, ST_PERMISSION_EXPORT));
       return -1;
     }
-  township = st_graduation_page_selected_entry (self->township_dropdown, self->township_codes);
+  township = st_page_kit_selected (self->township_dropdown, self->township_codes);
   if (g_strcmp0 (kind, "household") == 0)
     return st_export_household_registration (self->db, path, encoding, township, error);
   return st_export_enrolments (self->db, path, encoding, township, error);

@@ -74,8 +74,6 @@ void              st_graduation_page_class_actions_init  (StGraduationPageClass 
 void              st_graduation_page_show_message        (StGraduationPage *self,
                                                           const char       *message);
 GDate            *st_graduation_page_today               (void);
-const char       *st_graduation_page_selected_entry      (GtkDropDown      *dropdown,
-                                                          GPtrArray        *values);
 void              st_graduation_page_update_selection    (StGraduationPage *self);
 void              st_graduation_page_update_counts       (StGraduationPage *self);
 

@@ -13,6 +13,7 @@
 #include "st-application.h"
 #include "st-graduation-page-private.h"
 #include "st-idcard.h"
+#include "st-page-kit.h"
 #include "st-overview.h"
 #include "st-records.h"
 
@@ -48,17 +49,6 @@ st_graduation_page_today (void)
 
   g_date_set_time_t (d, time (NULL));
   return d;
-}
-
-const char *
-st_graduation_page_selected_entry (GtkDropDown *dropdown,
-                GPtrArray   *values)
-{
-  guint i = gtk_drop_down_get_selected (dropdown);
-
-  if (values == NULL || i == GTK_INVALID_LIST_POSITION || i >= values->len)
-    return NULL;
-  return g_ptr_array_index (values, i);
 }
 
 static const char *
@@ -122,8 +112,8 @@ item_matches (StGraduationPage *self,
 void
 st_graduation_page_update_counts (StGraduationPage *self)
 {
-  const char *township = st_graduation_page_selected_entry (self->township_dropdown, self->township_codes);
-  const char *klass = st_graduation_page_selected_entry (self->class_dropdown, self->class_ids);
+  const char *township = st_page_kit_selected (self->township_dropdown, self->township_codes);
+  const char *klass = st_page_kit_selected (self->class_dropdown, self->class_ids);
   guint counts[ST_OUTCOME_COMPLETED + 1] = { 0, };
   g_autoptr(GString) text = g_string_new (NULL);
   guint total = 0;
@@ -156,8 +146,8 @@ st_graduation_page_update_counts (StGraduationPage *self)
 static void
 refill (StGraduationPage *self)
 {
-  const char *township = st_graduation_page_selected_entry (self->township_dropdown, self->township_codes);
-  const char *klass = st_graduation_page_selected_entry (self->class_dropdown, self->class_ids);
+  const char *township = st_page_kit_selected (self->township_dropdown, self->township_codes);
+  const char *klass = st_page_kit_selected (self->class_dropdown, self->class_ids);
   const char *state = selected_state (self);
   GArray *shown;
   guint n;
@@ -205,7 +195,7 @@ str_equal0 (gconstpointer a,
 static void
 fill_class_choices (StGraduationPage *self)
 {
-  const char *township = st_graduation_page_selected_entry (self->township_dropdown, self->township_codes);
+  const char *township = st_page_kit_selected (self->township_dropdown, self->township_codes);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
 
   g_ptr_array_set_size (self->class_ids, 0);
@@ -259,18 +249,8 @@ fill_classes (StGraduationPage *self)
 static void
 fill_townships (StGraduationPage *self)
 {
-  g_autoptr(GtkStringList) names = st_role_township_choices (self->role, self->divisions, _("All townships"),
-                                                              self->township_codes);
-  gboolean all = st_role_can (self->role, ST_PERMISSION_ALL_TOWNSHIPS);
-
-  g_signal_handlers_block_matched (self->township_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  gtk_drop_down_set_model (self->township_dropdown, G_LIST_MODEL (names));
-  gtk_drop_down_set_selected (self->township_dropdown, 0);
-  g_signal_handlers_unblock_matched (self->township_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  /* One township: nothing to choose, but it says which. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->township_dropdown), self->township_codes->len > 1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->township_dropdown),
-                               all ? _("Township") : st_role_why_not (self->role, ST_PERMISSION_ALL_TOWNSHIPS));
+  st_page_kit_fill_townships (self->township_dropdown, self->township_codes, self->role, self->divisions,
+                              _("All townships"), self);
 }
 
 static void
@@ -680,7 +660,7 @@ st_graduation_page_reload (StGraduationPage *self)
   /* Classes may have come since (the Classes page, sync): the filter keeps
    * the class chosen. */
   {
-    g_autofree char *chosen = g_strdup (st_graduation_page_selected_entry (self->class_dropdown, self->class_ids));
+    g_autofree char *chosen = g_strdup (st_page_kit_selected (self->class_dropdown, self->class_ids));
     guint position;
 
     fill_classes (self);

@@ -16,6 +16,7 @@
 #include "st-participant.h"
 #include "st-participant-query.h"
 #include "st-participants-page-private.h"
+#include "st-page-kit.h"
 #include "st-print.h"
 #include "st-visit-round.h"
 #include "st-visit-sheet.h"
@@ -60,8 +61,7 @@ struct _StParticipantsPage
   StRole             *role;
   StParticipantList  *list;
   GtkSingleSelection *selection;
-  GPtrArray          *township_codes;   /* index of the dropdown - township_offset → code */
-  guint               township_offset;  /* 1 after "All townships", 0 when the role may not see all */
+  GPtrArray          *township_codes;   /* dropdown position → code (NULL: all) */
   GPtrArray          *village_codes;
 
   GArray             *base;             /* rowids for the filters and the sort */
@@ -131,7 +131,7 @@ selected_code_at (GtkDropDown *dropdown,
 static const char *
 selected_township (StParticipantsPage *self)
 {
-  return selected_code_at (self->township_dropdown, self->township_codes, self->township_offset);
+  return st_page_kit_selected (self->township_dropdown, self->township_codes);
 }
 
 static void
@@ -1103,7 +1103,6 @@ st_participants_page_init (StParticipantsPage *self)
 
   self->cancellable = g_cancellable_new ();
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
-  self->township_offset = 1;
   self->village_codes = g_ptr_array_new_with_free_func (g_free);
   self->probe_a = g_object_new (G_TYPE_OBJECT, NULL);
   self->probe_b = g_object_new (G_TYPE_OBJECT, NULL);
@@ -1162,30 +1161,8 @@ st_participants_page_init (StParticipantsPage *self)
 static void
 fill_townships (StParticipantsPage *self)
 {
-  g_autoptr(GtkStringList) townships = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) list = st_divisions_townships (self->divisions);
-  gboolean all = self->role == NULL || st_role_can (self->role, ST_PERMISSION_ALL_TOWNSHIPS);
-
-  g_ptr_array_set_size (self->township_codes, 0);
-  self->township_offset = all ? 1 : 0;
-  if (all)
-    gtk_string_list_append (townships, _("All townships"));
-  for (guint i = 0; i < list->len; i++)
-    {
-      const StDivision *t = g_ptr_array_index (list, i);
-
-      if (!all && !st_role_sees_township (self->role, t->code))
-        continue;
-      gtk_string_list_append (townships, t->name);
-      g_ptr_array_add (self->township_codes, g_strdup (t->code));
-    }
-  g_signal_handlers_block_matched (self->township_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  gtk_drop_down_set_model (self->township_dropdown, G_LIST_MODEL (townships));
-  gtk_drop_down_set_selected (self->township_dropdown, 0);
-  g_signal_handlers_unblock_matched (self->township_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->township_dropdown), all || self->township_codes->len > 1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->township_dropdown),
-                               all ? _("Township") : st_role_why_not (self->role, ST_PERMISSION_ALL_TOWNSHIPS));
+  st_page_kit_fill_townships (self->township_dropdown, self->township_codes, self->role, self->divisions,
+                              _("All townships"), self);
   g_signal_handlers_block_matched (self->village_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
   fill_villages (self);
   g_signal_handlers_unblock_matched (self->village_dropdown, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);

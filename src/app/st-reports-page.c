@@ -14,6 +14,7 @@
 #include "st-report-print.h"
 #include "st-application.h"
 #include "st-reports-page-private.h"
+#include "st-page-kit.h"
 
 struct _StReportsPage
 {
@@ -59,17 +60,6 @@ show_message (StReportsPage *self,
   g_free (self->last_message);
   self->last_message = g_strdup (message);
   st_display_toast_near (GTK_WIDGET (self), message, 8);
-}
-
-static const char *
-selected_entry (GtkDropDown *dropdown,
-                GPtrArray   *values)
-{
-  guint i = gtk_drop_down_get_selected (dropdown);
-
-  if (values == NULL || i == GTK_INVALID_LIST_POSITION || i >= values->len)
-    return NULL;
-  return g_ptr_array_index (values, i);
 }
 
 static gint64
@@ -341,7 +331,7 @@ void
 st_reports_page_reload (StReportsPage *self)
 {
   g_autoptr(GTask) task = NULL;
-  const char *code = selected_entry (self->quarter_dropdown, self->quarters);
+  const char *code = st_page_kit_selected (self->quarter_dropdown, self->quarters);
   Job *job;
 
   g_return_if_fail (ST_IS_REPORTS_PAGE (self));
@@ -357,7 +347,7 @@ st_reports_page_reload (StReportsPage *self)
   job = g_new0 (Job, 1);
   job->path = g_strdup (st_db_get_path (self->db));
   st_quarter_parse (code, &job->quarter, NULL);
-  job->township = g_strdup (selected_entry (self->township_dropdown, self->township_codes));
+  job->township = g_strdup (st_page_kit_selected (self->township_dropdown, self->township_codes));
   if (self->report == NULL)
     gtk_stack_set_visible_child_name (self->content_stack, "loading");
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
@@ -474,7 +464,7 @@ export_action (GtkWidget  *widget,
   const char *format = g_variant_get_string (parameter, NULL);
   gboolean outreach = g_str_has_prefix (format, "outreach-");
   gboolean pdf = g_str_has_suffix (format, "pdf");
-  const char *quarter = selected_entry (self->quarter_dropdown, self->quarters);
+  const char *quarter = st_page_kit_selected (self->quarter_dropdown, self->quarters);
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *name = NULL;
   GtkFileChooserNative *chooser;
@@ -596,12 +586,8 @@ fill_quarters (StReportsPage *self)
 static void
 fill_townships (StReportsPage *self)
 {
-  g_autoptr(GtkStringList) names = st_role_township_choices (self->role, self->divisions, _("Whole county"),
-                                                              self->township_codes);
-
-  gtk_drop_down_set_model (self->township_dropdown, G_LIST_MODEL (names));
-  gtk_drop_down_set_selected (self->township_dropdown, 0);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->township_dropdown), self->township_codes->len > 1);
+  st_page_kit_fill_townships (self->township_dropdown, self->township_codes, self->role, self->divisions,
+                              _("Whole county"), self);
 }
 
 static void
