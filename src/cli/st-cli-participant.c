@@ -13,14 +13,6 @@
 #include "st-participant.h"
 
 static int
-fail (GError *error)
-{
-  st_cli_error (error->message);
-  g_error_free (error);
-  return 1;
-}
-
-static int
 refuse (const char *message)
 {
   st_cli_error (message);
@@ -124,11 +116,11 @@ st_cli_participant_edit (Globals *g, int argc, char **argv)
     return 1;
   stored = st_cli_find_participant (db, argv[1], &error);
   if (stored == NULL)
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
   p = st_participant_copy (stored);
 
   if (id_number != NULL && !st_participant_set_id_number (p, id_number, &error))
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
   if (name != NULL)
     set_text (&p->name, name);
   if (phone != NULL)
@@ -219,12 +211,12 @@ st_cli_participant_edit (Globals *g, int argc, char **argv)
     set_text (&p->notes, notes);
 
   if (!st_participant_update (db, p, &error))
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
   if (!st_participant_search_refresh_one (db, p->id, &error))
     g_warning ("Could not update the search index: %s", error->message);
   saved = st_participant_load (db, p->id, &error);
   if (saved == NULL)
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
   message = saved->hlc == stored->hlc ? g_strdup_printf (_("%s: nothing changed."), saved->name)
                                       : g_strdup_printf (_("%s saved."), saved->name);
   print_saved (g, saved, divisions, message);
@@ -256,7 +248,7 @@ st_cli_participant_delete (Globals *g, int argc, char **argv)
     return 1;
   p = st_cli_find_participant (db, argv[1], &error);
   if (p == NULL || !st_participant_set_deleted (db, p->id, TRUE, &error))
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
   if (!st_participant_search_refresh_one (db, p->id, &error))
     g_warning ("Could not update the search index: %s", error->message);
   p->deleted = TRUE;
@@ -333,12 +325,12 @@ st_cli_participant_restore (Globals *g, int argc, char **argv)
     return 1;
   id = find_deleted (db, argv[1], &error);
   if (id == NULL || !st_participant_set_deleted (db, id, FALSE, &error))
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
   if (!st_participant_search_refresh_one (db, id, &error))
     g_warning ("Could not update the search index: %s", error->message);
   p = st_participant_load (db, id, &error);
   if (p == NULL)
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
   message = g_strdup_printf (_("%s restored."), p->name);
   print_saved (g, p, divisions, message);
   return 0;

@@ -63,9 +63,34 @@ StParticipant *st_cli_find_participant (StDb        *db,
                                         const char  *text,
                                         GError     **error);
 
-/* st-cli-records.c: training records, rules, certificates, exports, reports. */
+/* st-cli-args.c: what the record commands parse alike. Each returns what
+ * the command returns, or NULL/FALSE with @error set. */
+int          st_cli_fail                (GError       *error);   /* prints it, frees it: 1 */
+int          st_cli_usage               (const char   *text);    /* "usage: …": 2 */
+gboolean     st_cli_parse_hours         (const char   *text,
+                                         int          *minutes,
+                                         GError      **error);
+GDate       *st_cli_parse_date          (const char   *text,
+                                         GError      **error);
+char        *st_cli_resolve_participant (StDb         *db,
+                                         const char   *text,
+                                         GError      **error);
+char        *st_cli_resolve_class       (StDb         *db,
+                                         const char   *text,
+                                         GError      **error);
+char        *st_cli_resolve_enrolment   (StDb         *db,
+                                         const char   *klass,
+                                         const char   *participant,
+                                         GError      **error);
+const char  *st_cli_township_code       (StDivisions  *divisions,
+                                         const char   *text,
+                                         GError      **error);
+char        *st_cli_today_or            (const char   *date);
+
+/* st-cli-catalog.c: programs and majors. */
 int st_cli_program         (Globals *g, int argc, char **argv);
 int st_cli_major           (Globals *g, int argc, char **argv);
+/* st-cli-records.c: classes and training records. */
 int st_cli_class           (Globals *g, int argc, char **argv);
 int st_cli_enrol           (Globals *g, int argc, char **argv);
 int st_cli_withdraw        (Globals *g, int argc, char **argv);
@@ -78,9 +103,11 @@ int st_cli_exempt          (Globals *g, int argc, char **argv);
 int st_cli_internship      (Globals *g, int argc, char **argv);
 int st_cli_early           (Globals *g, int argc, char **argv);
 int st_cli_extend          (Globals *g, int argc, char **argv);
+/* st-cli-graduation.c: rules, approval, certificates. */
 int st_cli_eligibility     (Globals *g, int argc, char **argv);
 int st_cli_approve         (Globals *g, int argc, char **argv);
 int st_cli_certificate     (Globals *g, int argc, char **argv);
+/* st-cli-report.c: exports, reports, sign-in sheets. */
 int st_cli_export          (Globals *g, int argc, char **argv);
 int st_cli_report          (Globals *g, int argc, char **argv);
 int st_cli_sign_in_sheet   (Globals *g, int argc, char **argv);

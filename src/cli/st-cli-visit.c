@@ -18,14 +18,6 @@
 #include "st-visit.h"
 #include "st-visit-sheet.h"
 
-static int
-fail (GError *error)
-{
-  st_cli_error (error->message);
-  g_error_free (error);
-  return 1;
-}
-
 /* The code a word names, or the word itself, which the core then refuses
  * by name. */
 static char *
@@ -155,7 +147,7 @@ visit_add (Globals *g, int argc, char **argv)
     return 1;
   p = st_cli_find_participant (db, argv[1], &error);
   if (p == NULL)
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
 
   v->participant_id = g_strdup (p->id);
   v->date = date != NULL ? g_strstrip (g_strdup (date)) : st_date_today ();
@@ -177,7 +169,7 @@ visit_add (Globals *g, int argc, char **argv)
 
   changes = st_visit_add (db, v, &error);
   if (changes == NULL)
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
   if (changes->len > 0 && !st_participant_search_refresh_one (db, p->id, &error))
     g_warning ("Could not update the search index: %s", error->message);
 
@@ -261,10 +253,10 @@ list_one (Globals    *g,
 
   p = st_cli_find_participant (db, who, &error);
   if (p == NULL)
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
   visits = st_visit_list (db, p->id, &error);
   if (visits == NULL)
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
 
   if (g->json)
     {
@@ -307,7 +299,7 @@ list_people (Globals            *g,
   if (rowids != NULL)
     rows = st_participant_query_fetch (db, (const gint64 *) rowids->data, rowids->len, &error);
   if (rows == NULL)
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
   if (g->json)
     {
       b = json_builder_new ();
@@ -463,11 +455,11 @@ visit_progress (Globals *g, int argc, char **argv)
     }
   rows = st_outreach_progress (db, code, &error);
   if (rows == NULL)
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
   if (csv != NULL && !st_outreach_write_csv (rows, csv, ST_CSV_ENCODING_UTF8_BOM, &error))
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
   if (pdf != NULL && !st_outreach_write_pdf (rows, pdf, &error))
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
 
   if (g->json)
     {
@@ -548,7 +540,7 @@ visit_sheet (Globals *g, int argc, char **argv)
     }
   sheet = st_visit_sheet_new (db, t->code, v ? v->code : NULL, &error);
   if (sheet == NULL || !st_visit_sheet_write_pdf (sheet, output, &error))
-    return fail (g_steal_pointer (&error));
+    return st_cli_fail (g_steal_pointer (&error));
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %u person not yet reached.",
                                           "%s: %u people not yet reached.", st_visit_sheet_get_count (sheet)),
                              output, st_visit_sheet_get_count (sheet));
