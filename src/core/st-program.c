@@ -251,6 +251,202 @@ read_study_length (JsonObject  *obj,
   return TRUE;
 }
 
+/* The program's code, names and kind. */
+static gboolean
+read_identity (JsonObject  *obj,
+               const char  *name,
+               StProgram   *p,
+               GError     **error)
+{
+  g_autofree char *kind = NULL;
+  g_autofree char *problem = NULL;
+  gint64 v;
+
+  if (!read_number (obj, name, "schema", TRUE, 1, 1, 1, &v, error)
+      || !read_string (obj, name, "code", TRUE, &p->code, error)
+      || !read_string (obj, name, "name", TRUE, &p->name, error)
+      || !read_string (obj, name, "name_en", FALSE, &p->name_en, error)
+      || !read_string (obj, name, "kind", TRUE, &kind, error))
+    return FALSE;
+  if (strspn (p->code, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen (p->code))
+    {
+      field_error (error, name, "code", _("may hold only lower-case letters, digits and “-”"));
+      return FALSE;
+    }
+  problem = st_field_limit_problem ("programs", "code", "code", p->code);
+  if (problem == NULL)
+    problem = st_field_limit_problem ("programs", "name", "name", p->name);
+  if (problem != NULL)
+    {
+      g_set_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID, _("%s: %s"), name, problem);
+      return FALSE;
+    }
+  if (g_str_equal (kind, "diploma"))
+    p->kind = ST_PROGRAM_DIPLOMA;
+  else if (g_str_equal (kind, "training"))
+    p->kind = ST_PROGRAM_TRAINING;
+  else
+    {
+      field_error (error, name, "kind", _("must be \"diploma\" or \"training\""));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Study length by prior education (annex 6 §(五)5), unless a training
+ * gives one length for everyone. */
+static gboolean
+read_study_years (JsonObject  *obj,
+                  const char  *name,
+                  StProgram   *p,
+                  GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, "study_years");
+  JsonObject *years;
+
+  if (p->kind == ST_PROGRAM_TRAINING && json_object_has_member (obj, "study_length"))
+    {
+      if (node != NULL)
+        {
+          field_error (error, name, "study_years", _("may not be given with “study_length”: give one of them"));
+          return FALSE;
+        }
+    }
+  else if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      field_error (error, name, "study_years",
+                   _("must be an object of years by prior education: none, primary, junior, senior, unknown"));
+      return FALSE;
+    }
+  years = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  for (guint i = 0; i < ST_N_EDUCATION && years != NULL; i++)
+    {
+      g_autofree char *field = g_strdup_printf ("study_years.%s", education_codes[i]);
+      gint64 v = 0;
+
+      if (!json_object_has_member (years, education_codes[i]))
+        {
+          field_error (error, name, field, _("is missing"));
+          return FALSE;
+        }
+      if (!read_number (years, name, education_codes[i], TRUE, 1, 10, 1, &v, error))
+        {
+          g_clear_error (error);
+          field_error (error, name, field, _("must be a whole number of years from 1 to 10"));
+          return FALSE;
+        }
+      p->study_years[i] = (guint) v;
+    }
+  return TRUE;
+}
+
+/* Extensions, credits and which sessions count as concentrated. */
+static gboolean
+read_allowances (JsonObject  *obj,
+                 const char  *name,
+                 StProgram   *p,
+                 GError     **error)
+{
+  gint64 n = 0;
+
+  if (!read_number (obj, name, "max_extension_years", FALSE, 0, 5, 1, &n, error))
+    return FALSE;
+  if (n > 0 && p->study_days > 0)
+    {
+      field_error (error, name, "max_extension_years",
+                   _("must be 0 for a training whose length is given in days or weeks"));
+      return FALSE;
+    }
+  p->max_extension_years = (guint) n;
+  n = 0;
+  if (!read_number (obj, name, "min_credits", FALSE, 0, 1000, 1, &n, error))
+    return FALSE;
+  p->min_credits = (guint) n;
+  return read_bool (obj, name, "online_sessions_count_as_concentrated", TRUE,
+                    &p->online_sessions_count_as_concentrated, error)
+    && read_bool (obj, name, "practical_sessions_count_as_concentrated", TRUE,
+                  &p->practical_sessions_count_as_concentrated, error);
+}
+
+/* A diploma's rules: hours a year, self-study, assignments, assessments,
+ * the schedule of concentrated teaching (§(五)4), the internship. */
+static gboolean
+read_diploma_rules (JsonObject  *obj,
+                    const char  *name,
+                    StProgram   *p,
+                    GError     **error)
+{
+  gint64 n = 0;
+  g_autofree char *schedule = NULL;
+
+  if (!read_number (obj, name, "concentrated_hours_per_year", TRUE, 0, 2000, 60,
+                    &p->concentrated_minutes_per_year, error)
+      || !read_bool (obj, name, "self_study_at_least_concentrated", TRUE,
+                     &p->self_study_at_least_concentrated, error)
+      || !read_number (obj, name, "self_and_online_min_hours", TRUE, 0, 10000, 60,
+                       &p->self_and_online_min_minutes, error)
+      || !read_bool (obj, name, "assignments_before_assessment", TRUE,
+                     &p->assignments_before_assessment, error)
+      || !read_number (obj, name, "min_assignments", FALSE, 0, 100, 1, &n, error)
+      || !read_assessments (obj, name, "required_assessments", &p->required_assessments, error)
+      || !read_assessments (obj, name, "exemptions_allowed", &p->exemptions_allowed, error)
+      || !read_bool (obj, name, "internship_required", FALSE, &p->internship_required, error)
+      || !read_bool (obj, name, "early_graduation", FALSE, &p->early_graduation, error)
+      || !read_string (obj, name, "graduate_education_level", TRUE, &p->graduate_education_level, error))
+    return FALSE;
+  p->min_assignments = (guint) n;
+  /* §(五)4: the schedule of concentrated teaching, and how much of it may
+   * be online. */
+  if (!read_string (obj, name, "concentrated_schedule", FALSE, &schedule, error)
+      || !read_number (obj, name, "monthly_meeting_hours", FALSE, 1, 24, 60, &p->monthly_meeting_minutes, error)
+      || !read_number (obj, name, "block_hours", FALSE, 1, 2000, 60, &p->block_minutes, error))
+    return FALSE;
+  if (schedule != NULL && st_schedule_from_code (schedule) < 0)
+    {
+      field_error (error, name, "concentrated_schedule", _("must be \"monthly\" or \"blocks\""));
+      return FALSE;
+    }
+  if (schedule != NULL)
+    p->default_schedule = st_schedule_from_code (schedule);
+  n = p->blocks_per_year;
+  if (!read_number (obj, name, "blocks_per_year", FALSE, 1, 12, 1, &n, error))
+    return FALSE;
+  p->blocks_per_year = (guint) n;
+  n = -1;
+  if (!read_number (obj, name, "online_concentrated_max_percent", FALSE, 0, 100, 1, &n, error))
+    return FALSE;
+  p->online_concentrated_max_percent = (int) n;
+  if (p->internship_required)
+    {
+      n = 0;
+      if (!read_number (obj, name, "internship_waiver_years", FALSE, 0, 50, 1, &n, error))
+        return FALSE;
+      p->internship_waiver_years = (guint) n;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_certificate_names (JsonObject  *obj,
+                        const char  *name,
+                        StProgram   *p,
+                        GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, "certificate_names");
+  JsonObject *names;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      field_error (error, name, "certificate_names",
+                   _("must be an object with the names of the graduation, completion and study_record certificates"));
+      return FALSE;
+    }
+  names = json_node_get_object (node);
+  return read_string (names, name, "graduation", TRUE, &p->certificate_names[0], error)
+    && read_string (names, name, "completion", TRUE, &p->certificate_names[1], error)
+    && read_string (names, name, "study_record", TRUE, &p->certificate_names[2], error);
+}
+
 StProgram *
 st_program_new_from_data (const char  *json,
                           gssize       length,
@@ -260,10 +456,8 @@ st_program_new_from_data (const char  *json,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(StProgram) p = g_new0 (StProgram, 1);
   g_autoptr(GError) local = NULL;
-  g_autofree char *kind = NULL;
-  JsonObject *obj, *years, *names;
+  JsonObject *obj;
   JsonNode *node;
-  gint64 v;
 
   /* json-glib recurses once per level: 100,000 “[” would overflow the
    * stack. Size and depth are checked before it sees the text. */
@@ -288,179 +482,27 @@ st_program_new_from_data (const char  *json,
   obj = json_node_get_object (node);
   p->json = length < 0 ? g_strdup (json) : g_strndup (json, length);
 
-  if (!read_number (obj, name, "schema", TRUE, 1, 1, 1, &v, error)
-      || !read_string (obj, name, "code", TRUE, &p->code, error)
-      || !read_string (obj, name, "name", TRUE, &p->name, error)
-      || !read_string (obj, name, "name_en", FALSE, &p->name_en, error)
-      || !read_string (obj, name, "kind", TRUE, &kind, error))
-    return NULL;
-  if (strspn (p->code, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen (p->code))
-    {
-      field_error (error, name, "code", _("may hold only lower-case letters, digits and “-”"));
-      return NULL;
-    }
-  {
-    g_autofree char *problem = st_field_limit_problem ("programs", "code", "code", p->code);
-
-    if (problem == NULL)
-      problem = st_field_limit_problem ("programs", "name", "name", p->name);
-    if (problem != NULL)
-      {
-        g_set_error (error, ST_PROGRAM_ERROR, ST_PROGRAM_ERROR_INVALID, _("%s: %s"), name, problem);
-        return NULL;
-      }
-  }
-  if (g_str_equal (kind, "diploma"))
-    p->kind = ST_PROGRAM_DIPLOMA;
-  else if (g_str_equal (kind, "training"))
-    p->kind = ST_PROGRAM_TRAINING;
-  else
-    {
-      field_error (error, name, "kind", _("must be \"diploma\" or \"training\""));
-      return NULL;
-    }
-
-  /* A training's length, the same for everyone: days, weeks or years. */
-  if (!read_study_length (obj, name, p, error))
-    return NULL;
-
-  /* Study length by prior education (annex 6 §(五)5). */
-  node = json_object_get_member (obj, "study_years");
-  if (p->kind == ST_PROGRAM_TRAINING && json_object_has_member (obj, "study_length"))
-    {
-      if (node != NULL)
-        {
-          field_error (error, name, "study_years", _("may not be given with “study_length”: give one of them"));
-          return NULL;
-        }
-    }
-  else if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      field_error (error, name, "study_years",
-                   _("must be an object of years by prior education: none, primary, junior, senior, unknown"));
-      return NULL;
-    }
-  years = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  for (guint i = 0; i < ST_N_EDUCATION && years != NULL; i++)
-    {
-      g_autofree char *field = g_strdup_printf ("study_years.%s", education_codes[i]);
-
-      v = 0;
-      if (!json_object_has_member (years, education_codes[i]))
-        {
-          field_error (error, name, field, _("is missing"));
-          return NULL;
-        }
-      if (!read_number (years, name, education_codes[i], TRUE, 1, 10, 1, &v, error))
-        {
-          g_clear_error (error);
-          field_error (error, name, field, _("must be a whole number of years from 1 to 10"));
-          return NULL;
-        }
-      p->study_years[i] = (guint) v;
-    }
-
-  {
-    gint64 n = 0;
-
-    if (!read_number (obj, name, "max_extension_years", FALSE, 0, 5, 1, &n, error))
-      return NULL;
-    if (n > 0 && p->study_days > 0)
-      {
-        field_error (error, name, "max_extension_years",
-                     _("must be 0 for a training whose length is given in days or weeks"));
-        return NULL;
-      }
-    p->max_extension_years = (guint) n;
-  }
-
-  {
-    gint64 n = 0;
-
-    if (!read_number (obj, name, "min_credits", FALSE, 0, 1000, 1, &n, error))
-      return NULL;
-    p->min_credits = (guint) n;
-  }
-
-  if (!read_bool (obj, name, "online_sessions_count_as_concentrated", TRUE,
-                  &p->online_sessions_count_as_concentrated, error)
-      || !read_bool (obj, name, "practical_sessions_count_as_concentrated", TRUE,
-                     &p->practical_sessions_count_as_concentrated, error))
-    return NULL;
-
   p->default_schedule = ST_SCHEDULE_MONTHLY;
   p->monthly_meeting_minutes = 8 * 60;
   p->block_minutes = 120 * 60;
   p->blocks_per_year = 2;
   p->online_concentrated_max_percent = -1;
+  /* A training's length, the same for everyone: days, weeks or years. */
+  if (!read_identity (obj, name, p, error)
+      || !read_study_length (obj, name, p, error)
+      || !read_study_years (obj, name, p, error)
+      || !read_allowances (obj, name, p, error))
+    return NULL;
   if (p->kind == ST_PROGRAM_DIPLOMA)
     {
-      gint64 n = 0;
-      g_autofree char *schedule = NULL;
-
-      if (!read_number (obj, name, "concentrated_hours_per_year", TRUE, 0, 2000, 60,
-                        &p->concentrated_minutes_per_year, error)
-          || !read_bool (obj, name, "self_study_at_least_concentrated", TRUE,
-                         &p->self_study_at_least_concentrated, error)
-          || !read_number (obj, name, "self_and_online_min_hours", TRUE, 0, 10000, 60,
-                           &p->self_and_online_min_minutes, error)
-          || !read_bool (obj, name, "assignments_before_assessment", TRUE,
-                         &p->assignments_before_assessment, error)
-          || !read_number (obj, name, "min_assignments", FALSE, 0, 100, 1, &n, error)
-          || !read_assessments (obj, name, "required_assessments", &p->required_assessments, error)
-          || !read_assessments (obj, name, "exemptions_allowed", &p->exemptions_allowed, error)
-          || !read_bool (obj, name, "internship_required", FALSE, &p->internship_required, error)
-          || !read_bool (obj, name, "early_graduation", FALSE, &p->early_graduation, error)
-          || !read_string (obj, name, "graduate_education_level", TRUE, &p->graduate_education_level, error))
+      if (!read_diploma_rules (obj, name, p, error))
         return NULL;
-      p->min_assignments = (guint) n;
-      /* §(五)4: the schedule of concentrated teaching, and how much of it
-       * may be online. */
-      if (!read_string (obj, name, "concentrated_schedule", FALSE, &schedule, error)
-          || !read_number (obj, name, "monthly_meeting_hours", FALSE, 1, 24, 60, &p->monthly_meeting_minutes, error)
-          || !read_number (obj, name, "block_hours", FALSE, 1, 2000, 60, &p->block_minutes, error))
-        return NULL;
-      if (schedule != NULL && st_schedule_from_code (schedule) < 0)
-        {
-          field_error (error, name, "concentrated_schedule", _("must be \"monthly\" or \"blocks\""));
-          return NULL;
-        }
-      if (schedule != NULL)
-        p->default_schedule = st_schedule_from_code (schedule);
-      n = p->blocks_per_year;
-      if (!read_number (obj, name, "blocks_per_year", FALSE, 1, 12, 1, &n, error))
-        return NULL;
-      p->blocks_per_year = (guint) n;
-      n = -1;
-      if (!read_number (obj, name, "online_concentrated_max_percent", FALSE, 0, 100, 1, &n, error))
-        return NULL;
-      p->online_concentrated_max_percent = (int) n;
-      n = 0;
-      if (p->internship_required)
-        {
-          n = 0;
-          if (!read_number (obj, name, "internship_waiver_years", FALSE, 0, 50, 1, &n, error))
-            return NULL;
-          p->internship_waiver_years = (guint) n;
-        }
     }
   else if (!read_number (obj, name, "attended_min_hours", TRUE, 1, 10000, 60,
                          &p->attended_min_minutes, error))
     return NULL;
-
-  node = json_object_get_member (obj, "certificate_names");
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      field_error (error, name, "certificate_names",
-                   _("must be an object with the names of the graduation, completion and study_record certificates"));
-      return NULL;
-    }
-  names = json_node_get_object (node);
-  if (!read_string (names, name, "graduation", TRUE, &p->certificate_names[0], error)
-      || !read_string (names, name, "completion", TRUE, &p->certificate_names[1], error)
-      || !read_string (names, name, "study_record", TRUE, &p->certificate_names[2], error))
+  if (!read_certificate_names (obj, name, p, error))
     return NULL;
-
   return g_steal_pointer (&p);
 }
 
