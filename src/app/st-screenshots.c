@@ -523,6 +523,186 @@ shoot_classes (StWindow *window,
   gtk_window_destroy (st_classes_page_get_dialog (page));
 }
 
+/* The pages of a county's demo: Participants searched, Overview, the
+ * lists it opens, Classes, Reports, Graduation (wide and narrow). */
+static void
+shoot_pages (StWindow *window)
+{
+  show_page (window, "participants", "participants");
+  gtk_editable_set_text (st_participants_page_get_search_entry (st_window_get_participants_page (window)), "wxy");
+  st_participants_page_search_now (st_window_get_participants_page (window));
+  save (GTK_WIDGET (window), "participants-search");
+  gtk_editable_set_text (st_participants_page_get_search_entry (st_window_get_participants_page (window)), "");
+  st_participants_page_search_now (st_window_get_participants_page (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "overview");
+  wait_until (overview_loaded, st_window_get_overview_page (window));
+  save (GTK_WIDGET (window), "overview");
+  /* A whole 1366×768 screen: the townships' table, every column. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  settle (500);
+  scroll_to_end (GTK_WIDGET (window));
+  save (GTK_WIDGET (window), "overview-1366");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  settle (300);
+  /* "Needs attention": a row opens the list it counts. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-list", "s", "no-session");
+  settle (500);
+  save (GTK_WIDGET (window), "classes-no-session");
+  st_classes_page_show_only (st_window_get_classes_page (window), NULL, NULL);
+  show_page (window, "classes", "classes");
+  /* A quarter the demo county was busy in. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "reports");
+  st_reports_page_set_quarter (st_window_get_reports_page (window), "2025Q3");
+  settle (100);
+  wait_until (reports_loaded, st_window_get_reports_page (window));
+  save (GTK_WIDGET (window), "reports");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "graduation");
+  wait_until (graduation_loaded, st_window_get_graduation_page (window));
+  save (GTK_WIDGET (window), "graduation");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-list", "s", "near-end");
+  settle (300);
+  save (GTK_WIDGET (window), "graduation-near-end");
+  gtk_window_set_default_size (GTK_WINDOW (window), 683, 720);
+  /* Rows selected: the selection's count beside the buttons. */
+  st_graduation_page_filter_state (st_window_get_graduation_page (window), NULL);
+  gtk_selection_model_select_all (gtk_column_view_get_model (st_graduation_page_get_column_view (st_window_get_graduation_page (window))));
+  settle (500);
+  save (GTK_WIDGET (window), "graduation-narrow");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  st_graduation_page_filter_state (st_window_get_graduation_page (window), NULL);
+  settle (300);
+}
+
+/* County staff: those who can be approved, selected, and the question;
+ * then the assessment sheet. */
+static void
+shoot_approval (StWindow *window)
+{
+  StGraduationPage *page = st_window_get_graduation_page (window);
+
+  st_graduation_page_filter_state (page, "eligible");
+  gtk_widget_activate_action (GTK_WIDGET (page), "graduation.select-approvable", NULL);
+  save (GTK_WIDGET (window), "graduation-selected");
+  gtk_widget_activate_action (GTK_WIDGET (page), "graduation.approve", NULL);
+  settle (300);
+  /* The demo's dates move with today: some days nobody can be approved. */
+  if (st_graduation_page_get_confirmation (page) != NULL)
+    {
+      wait_until (mapped, st_graduation_page_get_confirmation (page));
+      save (GTK_WIDGET (st_graduation_page_get_confirmation (page)), "graduation-approve");
+      adw_message_dialog_response (st_graduation_page_get_confirmation (page), "approve");
+      settle (300);
+      save (GTK_WIDGET (window), "graduation-approved");
+    }
+  else
+    g_message ("Nobody can be approved in the demo today: no approval screenshots.");
+  st_graduation_page_filter_state (page, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (page), "graduation.assess", NULL);
+  wait_until (mapped, st_graduation_page_get_assessment_sheet (page));
+  {
+    GtkListBox *rows = st_assessment_sheet_get_list_box (ST_ASSESSMENT_SHEET (st_graduation_page_get_assessment_sheet (page)));
+    guint i = 0;
+
+    /* A few marked by keyboard, as a clerk would. */
+    for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (rows)); row && i < 6;
+         row = gtk_widget_get_next_sibling (row), i++)
+      st_assessment_row_set_result (ST_ASSESSMENT_ROW (row), i == 3 ? "fail" : "pass");
+  }
+  save (GTK_WIDGET (st_graduation_page_get_assessment_sheet (page)), "assessment-sheet");
+  gtk_window_destroy (st_graduation_page_get_assessment_sheet (page));
+}
+
+/* One participant, and one whose ID number is being mistyped. */
+static void
+shoot_participant (StWindow      *window,
+                   StParticipant *edited)
+{
+  StParticipantEditor *editor;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-participant", "s", edited->id);
+  editor = st_window_get_editor (window);
+  wait_until (mapped, editor);
+  save (GTK_WIDGET (editor), "participant");
+  scroll_to_end (GTK_WIDGET (editor));
+  save (GTK_WIDGET (editor), "participant-history");
+  gtk_window_destroy (GTK_WINDOW (editor));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-participant", "s", edited->id);
+  editor = st_window_get_editor (window);
+  wait_until (mapped, editor);
+  {
+    g_autofree char *wrong = g_strdup (edited->id_number);
+
+    wrong[16] = wrong[16] == '1' ? '2' : '1';
+    gtk_editable_set_text (st_participant_editor_get_id_number_entry (editor), wrong);
+    save (GTK_WIDGET (editor), "participant-invalid-id");
+  }
+  gtk_window_destroy (GTK_WINDOW (editor));
+}
+
+/* Importing the messy test roster: the preview, then the summary. */
+static void
+shoot_import (StWindow   *window,
+              const char *roster)
+{
+  StImportWindow *import;
+
+  st_window_import_file (window, roster);
+  import = st_window_get_import_window (window);
+  wait_until (mapped, import);
+  save (GTK_WIDGET (import), "import-preview");
+  gtk_widget_activate_action (GTK_WIDGET (import), "import.start", NULL);
+  wait_until (import_finished, import);
+  save (GTK_WIDGET (import), "import-summary");
+  gtk_widget_activate_action (GTK_WIDGET (import), "import.show-list", "s", "rejects");
+  save (GTK_WIDGET (import), "import-rejects");
+  gtk_widget_activate_action (GTK_WIDGET (import), "import.back", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (import), "import.resolve", NULL);
+  save (GTK_WIDGET (import), "import-conflict");
+  gtk_window_destroy (GTK_WINDOW (import));
+
+}
+
+/* Preferences, as a township office sets them. */
+static void
+shoot_preferences (StDb *db)
+{
+  StWindow *window = open_window (db, 1280, 720);
+  StPreferencesWindow *preferences;
+
+  {
+    g_autoptr(GSettings) settings = st_application_settings_new ();
+
+    if (settings != NULL)
+      {
+        const char *townships[] = { "522327104000", NULL };
+
+        g_settings_set_string (settings, "server-url", "https://shuangti.ceheng.example.gov.cn");
+        /* The local role, as a township office would set it. */
+        g_settings_set_string (settings, "local-role", "township");
+        g_settings_set_strv (settings, "local-townships", townships);
+      }
+    preferences = st_preferences_window_new (GTK_WINDOW (window), st_db_get_path (db), settings);
+    st_preferences_window_set_role (preferences, st_window_get_role (window), st_window_get_divisions (window));
+  }
+  gtk_window_present (GTK_WINDOW (preferences));
+  wait_until (mapped, preferences);
+  save (GTK_WIDGET (preferences), "preferences");
+  scroll_to_end (GTK_WIDGET (preferences));
+  save (GTK_WIDGET (preferences), "preferences-role");
+  {
+    g_autoptr(GSettings) settings = st_application_settings_new ();
+
+    if (settings != NULL)
+      {
+        g_settings_reset (settings, "local-role");
+        g_settings_reset (settings, "local-townships");
+      }
+  }
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -531,14 +711,10 @@ main (int   argc,
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *empty_path = NULL;
-  g_autofree char *roster = NULL;
   g_autoptr(StDb) db = NULL;
   g_autoptr(StDb) empty = NULL;
   g_autoptr(StParticipant) edited = NULL;
   StWindow *window;
-  StParticipantEditor *editor;
-  StImportWindow *import;
-  StPreferencesWindow *preferences;
   const char *localedir = g_getenv ("ST_LOCALEDIR");
 
   /* The screenshots show sync without a server: no automatic attempts. */
@@ -591,84 +767,8 @@ main (int   argc,
 
   /* The pages, at the size of a 1366×768 laptop's window. */
   window = open_window (db, 1280, 720);
-  show_page (window, "participants", "participants");
-  gtk_editable_set_text (st_participants_page_get_search_entry (st_window_get_participants_page (window)), "wxy");
-  st_participants_page_search_now (st_window_get_participants_page (window));
-  save (GTK_WIDGET (window), "participants-search");
-  gtk_editable_set_text (st_participants_page_get_search_entry (st_window_get_participants_page (window)), "");
-  st_participants_page_search_now (st_window_get_participants_page (window));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "overview");
-  wait_until (overview_loaded, st_window_get_overview_page (window));
-  save (GTK_WIDGET (window), "overview");
-  /* A whole 1366×768 screen: the townships' table, every column. */
-  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
-  settle (500);
-  scroll_to_end (GTK_WIDGET (window));
-  save (GTK_WIDGET (window), "overview-1366");
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
-  settle (300);
-  /* "Needs attention": a row opens the list it counts. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-list", "s", "no-session");
-  settle (500);
-  save (GTK_WIDGET (window), "classes-no-session");
-  st_classes_page_show_only (st_window_get_classes_page (window), NULL, NULL);
-  show_page (window, "classes", "classes");
-  /* A quarter the demo county was busy in. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "reports");
-  st_reports_page_set_quarter (st_window_get_reports_page (window), "2025Q3");
-  settle (100);
-  wait_until (reports_loaded, st_window_get_reports_page (window));
-  save (GTK_WIDGET (window), "reports");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "graduation");
-  wait_until (graduation_loaded, st_window_get_graduation_page (window));
-  save (GTK_WIDGET (window), "graduation");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-list", "s", "near-end");
-  settle (300);
-  save (GTK_WIDGET (window), "graduation-near-end");
-  gtk_window_set_default_size (GTK_WINDOW (window), 683, 720);
-  /* Rows selected: the selection's count beside the buttons. */
-  st_graduation_page_filter_state (st_window_get_graduation_page (window), NULL);
-  gtk_selection_model_select_all (gtk_column_view_get_model (st_graduation_page_get_column_view (st_window_get_graduation_page (window))));
-  settle (500);
-  save (GTK_WIDGET (window), "graduation-narrow");
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
-  st_graduation_page_filter_state (st_window_get_graduation_page (window), NULL);
-  settle (300);
-  /* County staff: those who can be approved, selected, and the question. */
-  {
-    StGraduationPage *page = st_window_get_graduation_page (window);
-
-    st_graduation_page_filter_state (page, "eligible");
-    gtk_widget_activate_action (GTK_WIDGET (page), "graduation.select-approvable", NULL);
-    save (GTK_WIDGET (window), "graduation-selected");
-    gtk_widget_activate_action (GTK_WIDGET (page), "graduation.approve", NULL);
-    settle (300);
-    /* The demo's dates move with today: some days nobody can be approved. */
-    if (st_graduation_page_get_confirmation (page) != NULL)
-      {
-        wait_until (mapped, st_graduation_page_get_confirmation (page));
-        save (GTK_WIDGET (st_graduation_page_get_confirmation (page)), "graduation-approve");
-        adw_message_dialog_response (st_graduation_page_get_confirmation (page), "approve");
-        settle (300);
-        save (GTK_WIDGET (window), "graduation-approved");
-      }
-    else
-      g_message ("Nobody can be approved in the demo today: no approval screenshots.");
-    st_graduation_page_filter_state (page, NULL);
-    gtk_widget_activate_action (GTK_WIDGET (page), "graduation.assess", NULL);
-    wait_until (mapped, st_graduation_page_get_assessment_sheet (page));
-    {
-      GtkListBox *rows = st_assessment_sheet_get_list_box (ST_ASSESSMENT_SHEET (st_graduation_page_get_assessment_sheet (page)));
-      guint i = 0;
-
-      /* A few marked by keyboard, as a clerk would. */
-      for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (rows)); row && i < 6;
-           row = gtk_widget_get_next_sibling (row), i++)
-        st_assessment_row_set_result (ST_ASSESSMENT_ROW (row), i == 3 ? "fail" : "pass");
-    }
-    save (GTK_WIDGET (st_graduation_page_get_assessment_sheet (page)), "assessment-sheet");
-    gtk_window_destroy (st_graduation_page_get_assessment_sheet (page));
-  }
+  shoot_pages (window);
+  shoot_approval (window);
   /* A fresh window: the approval's toast would show on the next pages. */
   gtk_window_destroy (GTK_WINDOW (window));
   window = open_window (db, 1280, 720);
@@ -682,76 +782,12 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
   settle (300);
 
-  /* One participant, and one whose ID number is being mistyped. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-participant", "s", edited->id);
-  editor = st_window_get_editor (window);
-  wait_until (mapped, editor);
-  save (GTK_WIDGET (editor), "participant");
-  scroll_to_end (GTK_WIDGET (editor));
-  save (GTK_WIDGET (editor), "participant-history");
-  gtk_window_destroy (GTK_WINDOW (editor));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-participant", "s", edited->id);
-  editor = st_window_get_editor (window);
-  wait_until (mapped, editor);
-  {
-    g_autofree char *wrong = g_strdup (edited->id_number);
-
-    wrong[16] = wrong[16] == '1' ? '2' : '1';
-    gtk_editable_set_text (st_participant_editor_get_id_number_entry (editor), wrong);
-    save (GTK_WIDGET (editor), "participant-invalid-id");
-  }
-  gtk_window_destroy (GTK_WINDOW (editor));
+  shoot_participant (window, edited);
   shoot_visits (window, edited->id);
 
-  /* Importing the messy test roster: the preview, then the summary. */
-  roster = g_strdup (argv[2]);
-  st_window_import_file (window, roster);
-  import = st_window_get_import_window (window);
-  wait_until (mapped, import);
-  save (GTK_WIDGET (import), "import-preview");
-  gtk_widget_activate_action (GTK_WIDGET (import), "import.start", NULL);
-  wait_until (import_finished, import);
-  save (GTK_WIDGET (import), "import-summary");
-  gtk_widget_activate_action (GTK_WIDGET (import), "import.show-list", "s", "rejects");
-  save (GTK_WIDGET (import), "import-rejects");
-  gtk_widget_activate_action (GTK_WIDGET (import), "import.back", NULL);
-  gtk_widget_activate_action (GTK_WIDGET (import), "import.resolve", NULL);
-  save (GTK_WIDGET (import), "import-conflict");
-  gtk_window_destroy (GTK_WINDOW (import));
-
+  shoot_import (window, argv[2]);
   gtk_window_destroy (GTK_WINDOW (window));
-  window = open_window (db, 1280, 720);
-  {
-    g_autoptr(GSettings) settings = st_application_settings_new ();
-
-    if (settings != NULL)
-      {
-        const char *townships[] = { "522327104000", NULL };
-
-        g_settings_set_string (settings, "server-url", "https://shuangti.ceheng.example.gov.cn");
-        /* The local role, as a township office would set it. */
-        g_settings_set_string (settings, "local-role", "township");
-        g_settings_set_strv (settings, "local-townships", townships);
-      }
-    preferences = st_preferences_window_new (GTK_WINDOW (window), st_db_get_path (db), settings);
-    st_preferences_window_set_role (preferences, st_window_get_role (window), st_window_get_divisions (window));
-  }
-  gtk_window_present (GTK_WINDOW (preferences));
-  wait_until (mapped, preferences);
-  save (GTK_WIDGET (preferences), "preferences");
-  scroll_to_end (GTK_WIDGET (preferences));
-  save (GTK_WIDGET (preferences), "preferences-role");
-  {
-    g_autoptr(GSettings) settings = st_application_settings_new ();
-
-    if (settings != NULL)
-      {
-        g_settings_reset (settings, "local-role");
-        g_settings_reset (settings, "local-townships");
-      }
-  }
-  gtk_window_destroy (GTK_WINDOW (preferences));
-  gtk_window_destroy (GTK_WINDOW (window));
+  shoot_preferences (db);
 
   sync_screenshots (db);
 
