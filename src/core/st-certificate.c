@@ -429,23 +429,11 @@ st_certificate_list (StDb        *db,
 {
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT " CERT_COLUMNS " FROM certificates WHERE deleted = 0"
                                           " AND (?1 IS NULL OR enrolment_id = ?1) ORDER BY issued_on, number", error);
-  GPtrArray *list;
-  int rc;
-
   if (stmt == NULL)
     return NULL;
   st_db_bind_text (stmt, 1, enrolment_id);
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_certificate_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, certificate_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (db, rc, _("reading the certificates"), error);
-      g_ptr_array_unref (list);
-      return NULL;
-    }
-  return list;
+  return st_db_read_rows (db, stmt, (gpointer (*) (sqlite3_stmt *)) certificate_from_row, (GDestroyNotify) st_certificate_free,
+                          _("reading the certificates"), error);
 }
 
 gboolean

@@ -749,6 +749,31 @@ st_db_prepare (StDb        *self,
   return stmt;
 }
 
+/* Every row @stmt gives (its parameters bound), each made by @from_row,
+ * in an array that frees them with @free_row. NULL with @error set when
+ * the database cannot be read ("reading @what"). Resets @stmt. */
+GPtrArray *
+st_db_read_rows (StDb            *self,
+                 sqlite3_stmt    *stmt,
+                 gpointer       (*from_row) (sqlite3_stmt *),
+                 GDestroyNotify   free_row,
+                 const char      *what,
+                 GError         **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (self, rc, what, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
 gboolean
 st_db_exec (StDb        *self,
             const char  *sql,

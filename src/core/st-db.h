@@ -121,6 +121,12 @@ gboolean      st_db_begin                 (StDb        *self,
 gboolean      st_db_commit                (StDb        *self,
                                            GError     **error);
 void          st_db_rollback              (StDb        *self);
+GPtrArray    *st_db_read_rows             (StDb            *self,
+                                           sqlite3_stmt    *stmt,
+                                           gpointer       (*from_row) (sqlite3_stmt *),
+                                           GDestroyNotify   free_row,
+                                           const char      *what,
+                                           GError         **error);
 gboolean      st_db_begin_read            (StDb        *self,
                                            GError     **error);
 void          st_db_end_read              (StDb        *self);

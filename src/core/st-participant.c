@@ -517,21 +517,12 @@ st_participant_list (StDb        *db,
                                       " AND (?1 IS NULL OR township_code = ?1)"
                                       " ORDER BY township_code, village_code, name, id_number",
                                       error);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_participant_free);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   st_db_bind_text (stmt, 1, township_code);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, participant_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (db, rc, _("reading participants"), error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
+  return st_db_read_rows (db, stmt, (gpointer (*) (sqlite3_stmt *)) participant_from_row,
+                          (GDestroyNotify) st_participant_free, _("reading participants"), error);
 }
 
 static const char *const ethnicities[] = {

@@ -77,6 +77,12 @@ gpointer  st_records_load_one      (StDb           *db,
                                     const char     *id,
                                     gpointer      (*from_row) (sqlite3_stmt *),
                                     GError        **error);
+gpointer  st_records_load          (StDb           *db,
+                                    const char     *sql,
+                                    const char     *id,
+                                    gpointer      (*from_row) (sqlite3_stmt *),
+                                    const char     *not_found,
+                                    GError        **error);
 gboolean  st_records_one_of        (const char     *value,
                                     const char *const *allowed);
 /* Minutes already on the participant's record for @date, other than the

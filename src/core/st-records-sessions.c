@@ -128,15 +128,9 @@ st_session_load (StDb        *db,
                  const char  *id,
                  GError     **error)
 {
-  g_autoptr(GError) local = NULL;
-  StSession *row = st_records_load_one (db, "SELECT " SESSION_COLUMNS " FROM sessions WHERE id = ? AND deleted = 0", id,
-                       (gpointer (*) (sqlite3_stmt *)) session_from_row, &local);
-
-  if (local != NULL)
-    g_propagate_error (error, g_steal_pointer (&local));
-  else if (row == NULL)
-    st_records_refuse (error, ST_RECORDS_ERROR_NOT_FOUND, _("There is no session with the key %s."), id);
-  return row;
+  return st_records_load (db, "SELECT " SESSION_COLUMNS " FROM sessions WHERE id = ? AND deleted = 0", id,
+                          (gpointer (*) (sqlite3_stmt *)) session_from_row,
+                          _("There is no session with the key %s."), error);
 }
 
 GPtrArray *
@@ -146,23 +140,11 @@ st_session_list (StDb        *db,
 {
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT " SESSION_COLUMNS " FROM sessions WHERE deleted = 0"
                                           " AND class_id = ? ORDER BY date, id", error);
-  GPtrArray *list;
-  int rc;
-
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, class_id, -1, SQLITE_STATIC);
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_session_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, session_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (db, rc, _("reading the class sessions"), error);
-      g_ptr_array_unref (list);
-      return NULL;
-    }
-  return list;
+  return st_db_read_rows (db, stmt, (gpointer (*) (sqlite3_stmt *)) session_from_row, (GDestroyNotify) st_session_free,
+                          _("reading the class sessions"), error);
 }
 
 /* Attendance */

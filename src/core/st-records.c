@@ -212,6 +212,32 @@ st_records_load_one (StDb         *db,
   return row;
 }
 
+/* One row by its key, or NULL and @not_found (a format of the key) as the
+ * error when there is none. */
+gpointer
+st_records_load (StDb         *db,
+                 const char   *sql,
+                 const char   *id,
+                 gpointer    (*from_row) (sqlite3_stmt *),
+                 const char   *not_found,
+                 GError      **error)
+{
+  g_autoptr(GError) local = NULL;
+  gpointer row = st_records_load_one (db, sql, id, from_row, &local);
+
+  if (local != NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  else if (row == NULL)
+    {
+      /* @not_found is one of this file's translated formats of one %s. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+      g_set_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_NOT_FOUND, not_found, id);
+#pragma GCC diagnostic pop
+    }
+  return row;
+}
+
 gboolean
 st_records_one_of (const char        *value,
                    const char *const *allowed)
@@ -404,15 +430,9 @@ st_class_load (StDb        *db,
                const char  *id,
                GError     **error)
 {
-  g_autoptr(GError) local = NULL;
-  StClass *row = st_records_load_one (db, "SELECT " CLASS_COLUMNS " FROM classes WHERE id = ? AND deleted = 0", id,
-                       (gpointer (*) (sqlite3_stmt *)) class_from_row, &local);
-
-  if (local != NULL)
-    g_propagate_error (error, g_steal_pointer (&local));
-  else if (row == NULL)
-    st_records_refuse (error, ST_RECORDS_ERROR_NOT_FOUND, _("There is no class with the key %s."), id);
-  return row;
+  return st_records_load (db, "SELECT " CLASS_COLUMNS " FROM classes WHERE id = ? AND deleted = 0", id,
+                          (gpointer (*) (sqlite3_stmt *)) class_from_row,
+                          _("There is no class with the key %s."), error);
 }
 
 GPtrArray *
@@ -423,23 +443,11 @@ st_class_list (StDb        *db,
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT " CLASS_COLUMNS " FROM classes WHERE deleted = 0"
                                           " AND (?1 IS NULL OR township_code = ?1)"
                                           " ORDER BY start_date DESC, name", error);
-  GPtrArray *list;
-  int rc;
-
   if (stmt == NULL)
     return NULL;
   st_db_bind_text (stmt, 1, township_code);
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_class_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, class_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (db, rc, _("reading the classes"), error);
-      g_ptr_array_unref (list);
-      return NULL;
-    }
-  return list;
+  return st_db_read_rows (db, stmt, (gpointer (*) (sqlite3_stmt *)) class_from_row, (GDestroyNotify) st_class_free,
+                          _("reading the classes"), error);
 }
 
 void
@@ -539,15 +547,9 @@ st_enrolment_load (StDb        *db,
                    const char  *id,
                    GError     **error)
 {
-  g_autoptr(GError) local = NULL;
-  StEnrolment *row = st_records_load_one (db, "SELECT " ENROLMENT_COLUMNS " FROM enrolments WHERE id = ? AND deleted = 0", id,
-                       (gpointer (*) (sqlite3_stmt *)) enrolment_from_row, &local);
-
-  if (local != NULL)
-    g_propagate_error (error, g_steal_pointer (&local));
-  else if (row == NULL)
-    st_records_refuse (error, ST_RECORDS_ERROR_NOT_FOUND, _("There is no enrolment with the key %s."), id);
-  return row;
+  return st_records_load (db, "SELECT " ENROLMENT_COLUMNS " FROM enrolments WHERE id = ? AND deleted = 0", id,
+                          (gpointer (*) (sqlite3_stmt *)) enrolment_from_row,
+                          _("There is no enrolment with the key %s."), error);
 }
 
 GPtrArray *
@@ -559,24 +561,12 @@ st_enrolment_list (StDb        *db,
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT " ENROLMENT_COLUMNS " FROM enrolments WHERE deleted = 0"
                                           " AND (?1 IS NULL OR class_id = ?1) AND (?2 IS NULL OR participant_id = ?2)"
                                           " ORDER BY enrolled_on, id", error);
-  GPtrArray *list;
-  int rc;
-
   if (stmt == NULL)
     return NULL;
   st_db_bind_text (stmt, 1, class_id);
   st_db_bind_text (stmt, 2, participant_id);
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_enrolment_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (list, enrolment_from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (db, rc, _("reading the enrolments"), error);
-      g_ptr_array_unref (list);
-      return NULL;
-    }
-  return list;
+  return st_db_read_rows (db, stmt, (gpointer (*) (sqlite3_stmt *)) enrolment_from_row, (GDestroyNotify) st_enrolment_free,
+                          _("reading the enrolments"), error);
 }
 
 char *
