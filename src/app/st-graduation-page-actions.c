@@ -292,37 +292,22 @@ st_graduation_page_export (StGraduationPage *self,
 }
 
 static void
-on_export_chosen (GtkNativeDialog *chooser,
-                  int              response,
-                  gpointer         user_data)
+export_chosen (GtkWidget     *widget,
+               const char    *kind,
+               const char    *path,
+               StCsvEncoding  encoding)
 {
-  StGraduationPage *self = ST_GRADUATION_PAGE (user_data);
+  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  int n = st_graduation_page_export (self, kind, path, encoding, &error);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      const char *choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "encoding");
-      StCsvEncoding encoding = g_strcmp0 (choice, "gb18030") == 0 ? ST_CSV_ENCODING_GB18030 : ST_CSV_ENCODING_UTF8_BOM;
-      const char *kind = g_object_get_data (G_OBJECT (chooser), "kind");
-      g_autoptr(GError) error = NULL;
-      int n;
-
-      if (path != NULL)
-        {
-          g_autofree char *message = NULL;
-          g_autofree char *base = g_path_get_basename (path);
-
-          n = st_graduation_page_export (self, kind, path, encoding, &error);
-          if (n < 0)
-            message = g_strdup (error->message);
-          else
-            message = g_strdup_printf (ngettext ("%d row written to %s", "%d rows written to %s", n), n, base);
-          st_graduation_page_show_message (self, message);
-        }
-    }
-  g_object_unref (chooser);
-  g_object_unref (self);
+  if (n < 0)
+    message = g_strdup (error->message);
+  else
+    message = g_strdup_printf (ngettext ("%d row written to %s", "%d rows written to %s", n), n, base);
+  st_graduation_page_show_message (self, message);
 }
 
 static void
@@ -333,31 +318,20 @@ export_action (GtkWidget  *widget,
   StGraduationPage *self = ST_GRADUATION_PAGE (widget);
   const char *kind = g_variant_get_string (parameter, NULL);
   gboolean household = g_str_equal (kind, "household");
-  static const char *ids[] = { "utf8", "gb18030", NULL };
-  const char *labels[] = { _("UTF-8 (Excel 2016 and later, WPS)"), _("GB18030 (older Excel on Chinese Windows)"), NULL };
   g_autofree char *today = st_date_today ();
   g_autofree char *name = NULL;
-  g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
-  GtkFileChooserNative *chooser;
 
   if (!st_role_can (self->role, ST_PERMISSION_EXPORT))
     return;
-  chooser = gtk_file_chooser_native_new (household ? _("Export for the Household Registration Update")
-                                                   : _("Export for the Provincial Registry"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   /* Translators: file names; keep the %s (the date) */
   name = g_strdup_printf (household ? _("household-registration-%s.csv") : _("provincial-registry-%s.csv"), today);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "encoding", _("Encoding"), ids, labels);
-  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "encoding", "utf8");
-  gtk_file_filter_set_name (csv, _("CSV for Excel"));
-  gtk_file_filter_add_suffix (csv, "csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_object_set_data_full (G_OBJECT (chooser), "kind", g_strdup (kind), g_free);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_chosen), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  st_page_kit_save_as (widget, &(StPageKitSaveAs) {
+    .title = household ? _("Export for the Household Registration Update") : _("Export for the Provincial Registry"),
+    .accept = _("_Export"),
+    .file_name = name,
+    .what = kind,
+    .save = export_chosen,
+  });
 }
 
 /* Certificates as documents */
@@ -398,32 +372,21 @@ st_graduation_page_save_certificates (StGraduationPage  *self,
 }
 
 static void
-on_certificates_chosen (GtkNativeDialog *chooser,
-                        int              response,
-                        gpointer         user_data)
+certificates_chosen (GtkWidget     *widget,
+                     const char    *what,
+                     const char    *path,
+                     StCsvEncoding  encoding)
 {
-  StGraduationPage *self = ST_GRADUATION_PAGE (user_data);
+  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *message = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      g_autoptr(GError) error = NULL;
-
-      if (path != NULL)
-        {
-          g_autofree char *base = g_path_get_basename (path);
-          g_autofree char *message = NULL;
-
-          if (st_graduation_page_save_certificates (self, path, &error))
-            message = g_strdup_printf (_("Saved as %s"), base);
-          else
-            message = g_strdup (error->message);
-          st_graduation_page_show_message (self, message);
-        }
-    }
-  g_object_unref (chooser);
-  g_object_unref (self);
+  if (st_graduation_page_save_certificates (self, path, &error))
+    message = g_strdup_printf (_("Saved as %s"), base);
+  else
+    message = g_strdup (error->message);
+  st_graduation_page_show_message (self, message);
 }
 
 static void
@@ -432,29 +395,23 @@ save_certificates_action (GtkWidget  *widget,
                           GVariant   *parameter)
 {
   StGraduationPage *self = ST_GRADUATION_PAGE (widget);
-  GPtrArray *numbers = selected_certificates (self);
-  g_autoptr(GtkFileFilter) pdf = gtk_file_filter_new ();
+  g_autoptr(GPtrArray) numbers = selected_certificates (self);
   g_autofree char *name = NULL;
-  GtkFileChooserNative *chooser;
 
   if (numbers->len == 0)
     {
-      g_ptr_array_unref (numbers);
       st_graduation_page_show_message (self, _("Select enrolments that have a certificate number."));
       return;
     }
-  chooser = gtk_file_chooser_native_new (_("Save Certificates as PDF"), GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   /* Translators: a file name; keep the %s (the first certificate number) */
   name = g_strdup_printf (_("certificates-%s.pdf"), (const char *) g_ptr_array_index (numbers, 0));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_file_filter_set_name (pdf, _("PDF documents"));
-  gtk_file_filter_add_suffix (pdf, "pdf");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pdf);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_ptr_array_unref (numbers);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_certificates_chosen), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  st_page_kit_save_as (widget, &(StPageKitSaveAs) {
+    .title = _("Save Certificates as PDF"),
+    .accept = _("_Save"),
+    .file_name = name,
+    .pdf = TRUE,
+    .save = certificates_chosen,
+  });
 }
 
 static void

@@ -35,11 +35,9 @@ static const struct { const char *code; const char *label; } states[] = {
 
 void
 st_graduation_page_show_message (StGraduationPage *self,
-              const char       *message)
+                                 const char       *message)
 {
-  g_free (self->last_message);
-  self->last_message = g_strdup (message);
-  st_display_toast_near (GTK_WIDGET (self), message, 8);
+  st_page_kit_show_message (GTK_WIDGET (self), &self->last_message, message);
 }
 
 GDate *

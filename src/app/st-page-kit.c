@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "st-display.h"
 #include "st-page-kit.h"
 
 /* Fills a page's township filter with the townships @role sees: first
@@ -66,4 +67,83 @@ st_page_kit_selected (GtkDropDown *dropdown,
   if (values == NULL || i == GTK_INVALID_LIST_POSITION || i >= values->len)
     return NULL;
   return g_ptr_array_index (values, i);
+}
+
+typedef struct
+{
+  GtkWidget         *page;
+  char              *what;
+  StPageKitSaveFunc  save;
+} SaveAs;
+
+static void
+save_as_free (SaveAs *s)
+{
+  g_object_unref (s->page);
+  g_free (s->what);
+  g_free (s);
+}
+
+static void
+on_save_as_chosen (GtkNativeDialog *chooser,
+                   int              response,
+                   SaveAs          *s)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      const char *choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "encoding");
+
+      if (path != NULL)
+        s->save (s->page, s->what, path,
+                 g_strcmp0 (choice, "gb18030") == 0 ? ST_CSV_ENCODING_GB18030 : ST_CSV_ENCODING_UTF8_BOM);
+    }
+  save_as_free (s);
+  g_object_unref (chooser);
+}
+
+/* The file chooser of an export: the name proposed, PDF or CSV (with the
+ * choice of the encoding Excel reads), modal to @page's window. */
+void
+st_page_kit_save_as (GtkWidget             *page,
+                     const StPageKitSaveAs *save_as)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *chooser;
+  SaveAs *s;
+
+  g_return_if_fail (GTK_IS_WIDGET (page));
+
+  chooser = gtk_file_chooser_native_new (save_as->title, GTK_WINDOW (gtk_widget_get_root (page)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, save_as->accept, _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), save_as->file_name);
+  if (!save_as->pdf)
+    {
+      static const char *ids[] = { "utf8", "gb18030", NULL };
+      const char *labels[] = { _("UTF-8 (Excel 2016 and later, WPS)"), _("GB18030 (older Excel on Chinese Windows)"), NULL };
+
+      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "encoding", _("Encoding"), ids, labels);
+      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "encoding", "utf8");
+    }
+  gtk_file_filter_set_name (filter, save_as->pdf ? _("PDF documents") : _("CSV for Excel"));
+  gtk_file_filter_add_suffix (filter, save_as->pdf ? "pdf" : "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  s = g_new0 (SaveAs, 1);
+  s->page = g_object_ref (page);
+  s->what = g_strdup (save_as->what);
+  s->save = save_as->save;
+  g_signal_connect (chooser, "response", G_CALLBACK (on_save_as_chosen), s);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+void
+st_page_kit_show_message (GtkWidget   *page,
+                          char       **last,
+                          const char  *message)
+{
+  g_free (*last);
+  *last = g_strdup (message);
+  st_display_toast_near (page, message, 8);
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What the pages' toolbars repeat: the township filter. */
+/* What the pages repeat: the township filter, the file chooser of an
+ * export, the message shown after an action. */
 #pragma once
 
 #include <gtk/gtk.h>
 
+#include "st-csv.h"
 #include "st-divisions.h"
 #include "st-role.h"
 
@@ -17,5 +19,28 @@ void        st_page_kit_fill_townships (GtkDropDown *dropdown,
                                         gpointer     page);
 const char *st_page_kit_selected       (GtkDropDown *dropdown,
                                         GPtrArray   *values);
+
+/* Called with the file chosen (and its encoding: UTF-8 for a PDF). */
+typedef void (*StPageKitSaveFunc) (GtkWidget     *page,
+                                   const char    *what,
+                                   const char    *path,
+                                   StCsvEncoding  encoding);
+
+typedef struct
+{
+  const char        *title;
+  const char        *accept;      /* "_Export", "_Save" */
+  const char        *file_name;   /* proposed */
+  gboolean           pdf;         /* else CSV, with its encoding offered */
+  const char        *what;        /* handed to @save */
+  StPageKitSaveFunc  save;
+} StPageKitSaveAs;
+
+void        st_page_kit_save_as        (GtkWidget             *page,
+                                        const StPageKitSaveAs *save_as);
+/* A message near @page (a toast), kept in @last for the tests. */
+void        st_page_kit_show_message   (GtkWidget             *page,
+                                        char                 **last,
+                                        const char            *message);
 
 G_END_DECLS

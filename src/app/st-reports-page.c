@@ -57,9 +57,7 @@ static void
 show_message (StReportsPage *self,
               const char    *message)
 {
-  g_free (self->last_message);
-  self->last_message = g_strdup (message);
-  st_display_toast_near (GTK_WIDGET (self), message, 8);
+  st_page_kit_show_message (GTK_WIDGET (self), &self->last_message, message);
 }
 
 static gint64
@@ -421,38 +419,21 @@ st_reports_page_export (StReportsPage  *self,
 }
 
 static void
-on_export_chosen (GtkNativeDialog *chooser,
-                  int              response,
-                  gpointer         user_data)
+export_chosen (GtkWidget     *widget,
+               const char    *format,
+               const char    *path,
+               StCsvEncoding  encoding)
 {
-  StReportsPage *self = ST_REPORTS_PAGE (user_data);
+  StReportsPage *self = ST_REPORTS_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *message = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      const char *format = g_object_get_data (G_OBJECT (chooser), "format");
-      const char *choice = g_str_has_suffix (format, "csv")
-        ? gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "encoding") : NULL;
-      g_autoptr(GError) error = NULL;
-
-      if (path != NULL)
-        {
-          g_autofree char *base = g_path_get_basename (path);
-          g_autofree char *message = NULL;
-
-          if (st_reports_page_export (self, format, path,
-                                      g_strcmp0 (choice, "gb18030") == 0 ? ST_CSV_ENCODING_GB18030
-                                                                         : ST_CSV_ENCODING_UTF8_BOM,
-                                      &error))
-            message = g_strdup_printf (_("Saved as %s"), base);
-          else
-            message = g_strdup (error->message);
-          show_message (self, message);
-        }
-    }
-  g_object_unref (chooser);
-  g_object_unref (self);
+  if (st_reports_page_export (self, format, path, encoding, &error))
+    message = g_strdup_printf (_("Saved as %s"), base);
+  else
+    message = g_strdup (error->message);
+  show_message (self, message);
 }
 
 static void
@@ -465,17 +446,10 @@ export_action (GtkWidget  *widget,
   gboolean outreach = g_str_has_prefix (format, "outreach-");
   gboolean pdf = g_str_has_suffix (format, "pdf");
   const char *quarter = st_page_kit_selected (self->quarter_dropdown, self->quarters);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *name = NULL;
-  GtkFileChooserNative *chooser;
 
   if (self->report == NULL && !outreach)
     return;
-  chooser = gtk_file_chooser_native_new (outreach ? (pdf ? _("Export the Outreach as PDF") : _("Export the Outreach as CSV"))
-                                         : pdf ? _("Export the Report as PDF") : _("Export the Report as CSV"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  /* Translators: a file name; %s is the quarter (2025Q3), then the extension */
   if (outreach)
     {
       g_autofree char *today = st_date_today ();
@@ -484,23 +458,17 @@ export_action (GtkWidget  *widget,
       name = g_strdup_printf (_("outreach-%s.%s"), today, pdf ? "pdf" : "csv");
     }
   else
+    /* Translators: a file name; %s is the quarter (2025Q3), then the extension */
     name = g_strdup_printf (_("quarterly-report-%s.%s"), quarter, pdf ? "pdf" : "csv");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  if (!pdf)
-    {
-      static const char *ids[] = { "utf8", "gb18030", NULL };
-      const char *labels[] = { _("UTF-8 (Excel 2016 and later, WPS)"), _("GB18030 (older Excel on Chinese Windows)"), NULL };
-
-      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "encoding", _("Encoding"), ids, labels);
-      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "encoding", "utf8");
-    }
-  gtk_file_filter_set_name (filter, pdf ? _("PDF documents") : _("CSV for Excel"));
-  gtk_file_filter_add_suffix (filter, pdf ? "pdf" : "csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_object_set_data_full (G_OBJECT (chooser), "format", g_strdup (format), g_free);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_chosen), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  st_page_kit_save_as (widget, &(StPageKitSaveAs) {
+    .title = outreach ? (pdf ? _("Export the Outreach as PDF") : _("Export the Outreach as CSV"))
+                      : pdf ? _("Export the Report as PDF") : _("Export the Report as CSV"),
+    .accept = _("_Export"),
+    .file_name = name,
+    .pdf = pdf,
+    .what = format,
+    .save = export_chosen,
+  });
 }
 
 static void

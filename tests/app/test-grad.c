@@ -112,6 +112,125 @@ model_of (GtkColumnView *view)
 /* Approving what the page offers numbers certificates, shows them in the
  * rows, and the household-registration file written through the page
  * holds every one of them, in either encoding. */
+/* GTK's own file chooser dialog, shown (without a portal). */
+static GtkWidget *
+chooser_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_mapped (GTK_WIDGET (w)))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+static gboolean
+is_encoding_dropdown (GtkWidget     *widget,
+                      gconstpointer  data)
+{
+  GListModel *model;
+
+  if (!GTK_IS_DROP_DOWN (widget))
+    return FALSE;
+  model = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+  return GTK_IS_STRING_LIST (model) && g_list_model_get_n_items (model) > 0
+         && g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (model), 0), "UTF-8");
+}
+
+/* The Documents menu's row @text, clicked; then, in the file chooser it
+ * opens, the name proposed checked, the encoding @encoding picked (NULL:
+ * a PDF, none offered), the folder chosen and the accept button pressed. */
+static void
+save_from_documents (StGraduationPage *page,
+                     const char       *text,
+                     const char       *proposed_prefix,
+                     const char       *encoding,
+                     const char       *folder_path)
+{
+  GtkWidget *button = st_graduation_page_get_documents_button (page);
+  g_autoptr(GFile) folder = g_file_new_for_path (folder_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  GtkWidget *popover, *row, *dialog = NULL;
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  WAIT_UNTIL (gtk_widget_get_mapped (popover));
+  row = st_test_ui_find_widget (popover, st_test_ui_is_menu_row, text);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_is_sensitive (row));
+  g_signal_emit_by_name (row, "clicked");
+  WAIT_UNTIL ((dialog = chooser_dialog ()) != NULL);
+  settle ();
+  name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog));
+  g_assert_true (g_str_has_prefix (name, proposed_prefix));
+  if (encoding != NULL)
+    {
+      /* The encoding's dropdown at the foot of the dialog, its entry picked. */
+      GtkWidget *dropdown = st_test_ui_find_widget (dialog, is_encoding_dropdown, NULL);
+      GListModel *entries;
+      guint i;
+
+      g_assert_nonnull (dropdown);
+      entries = gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown));
+      for (i = 0; i < g_list_model_get_n_items (entries); i++)
+        if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (entries), i), encoding))
+          break;
+      g_assert_cmpuint (i, <, g_list_model_get_n_items (entries));
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), i);
+    }
+  else
+    g_assert_null (gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "encoding"));
+  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, &error));
+  g_assert_no_error (error);
+  settle ();
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  WAIT_UNTIL (chooser_dialog () == NULL);
+  settle ();
+}
+
+/* The exports as a clerk makes them: the Documents menu, the file chooser
+ * with the name proposed and the encoding offered, the message after. */
+static void
+test_export_dialog (Fixture *f, gconstpointer data)
+{
+  StGraduationPage *page;
+  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "exports", NULL);
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *path = NULL;
+  const char *file;
+  gsize length;
+
+  g_mkdir_with_parents (folder, 0700);
+  open_window (f, "graduation");
+  page = graduation_ready (f);
+
+  save_from_documents (page, "Provincial Registry (Enrolments)…", "provincial-registry-", "GB18030", folder);
+  dir = g_dir_open (folder, 0, NULL);
+  g_assert_nonnull (dir);
+  file = g_dir_read_name (dir);
+  g_assert_nonnull (file);
+  g_assert_true (g_str_has_prefix (file, "provincial-registry-"));
+  path = g_build_filename (folder, file, NULL);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  /* Chinese names in GB18030, as older Excel reads them. */
+  g_assert_false (g_utf8_validate (contents, length, NULL));
+  g_assert_nonnull (strstr (st_graduation_page_get_last_message (page), "rows written to provincial-registry-"));
+  g_unlink (path);
+
+  /* Certificates: nothing selected with a number, said without a dialog. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "graduation.save-certificates", NULL);
+  settle ();
+  g_assert_null (chooser_dialog ());
+  g_assert_cmpstr (st_graduation_page_get_last_message (page), ==, "Select enrolments that have a certificate number.");
+  g_rmdir (folder);
+}
+
 static void
 test_approve_export (Fixture *f, gconstpointer data)
 {
@@ -1082,6 +1201,7 @@ main (int argc, char **argv)
   adw_init ();
 
   g_test_add ("/app/graduation/approve-export", Fixture, NULL, fixture_setup, test_approve_export, fixture_teardown);
+  g_test_add ("/app/graduation/export-dialog", Fixture, NULL, fixture_setup, test_export_dialog, fixture_teardown);
   g_test_add ("/app/graduation/filter-rows-shown", Fixture, NULL, fixture_setup, test_filter_rows_shown, fixture_teardown);
   g_test_add ("/app/graduation/assessment-sheet", Fixture, NULL, fixture_setup, test_assessment_sheet, fixture_teardown);
   g_test_add ("/app/reports/print", Fixture, NULL, fixture_setup, test_report_print, fixture_teardown);
