@@ -14,6 +14,7 @@
 #include "st-overview.h"
 #include "st-overview-outreach.h"
 #include "st-overview-page-private.h"
+#include "st-page-kit.h"
 #include "st-records.h"
 #include "st-report.h"
 
@@ -36,14 +37,11 @@ struct _StOverviewPage
   GtkDrawingArea *outreach_chart;
   AdwStatusPage  *error_page;
 
-  StDb           *db;
-  StDivisions    *divisions;
-  StRole         *role;
+  StPageData      data;             /* db, divisions, role, cancellable */
   GListStore     *townships;
   GListStore     *outreach;
   GArray         *outreach_bars; /* StChartBar */
   GArray         *bars;         /* StChartBar */
-  GCancellable   *cancellable;
   GArray         *incomplete;     /* what the counts count: rowids … */
   GStrv           without_session; /* … and class ids */
   gboolean        loaded;
@@ -238,7 +236,7 @@ show_result (StOverviewPage *self,
   g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
   Row total = { 0, };
-  gboolean everyone = st_role_can (self->role, ST_PERMISSION_ALL_TOWNSHIPS);
+  gboolean everyone = st_role_can (self->data.role, ST_PERMISSION_ALL_TOWNSHIPS);
   gint64 cumulative;
 
   /* The report counts enrolments by the class's township; the overview's
@@ -250,7 +248,7 @@ show_result (StOverviewPage *self,
       const char *code = json_object_get_string_member (t, "code");
       Row *row;
 
-      if (!st_role_sees_township (self->role, code))
+      if (!st_role_sees_township (self->data.role, code))
         continue;
       row = row_for (rows, order, code);
       row->enrolled = member_int (f, "cumulative_participants");
@@ -264,7 +262,7 @@ show_result (StOverviewPage *self,
       StOverviewTownship *t = g_ptr_array_index (result->townships, i);
       Row *row;
 
-      if (!st_role_sees_township (self->role, t->township_code))
+      if (!st_role_sees_township (self->data.role, t->township_code))
         continue;
       row = row_for (rows, order, t->township_code);
       row->participants = t->participants;
@@ -292,7 +290,7 @@ show_result (StOverviewPage *self,
       total.without_session += row->without_session;
       total.near_end += row->near_end;
       total.incomplete += row->incomplete;
-      item = st_table_row_new (row_cells (st_display_township (self->divisions, code), row), FALSE);
+      item = st_table_row_new (row_cells (st_display_township (self->data.divisions, code), row), FALSE);
       g_list_store_append (self->townships, item);
     }
   /* Someone enrolled in two townships' classes counts in each, once in the
@@ -306,7 +304,7 @@ show_result (StOverviewPage *self,
     g_list_store_append (self->townships, item);
   }
 
-  st_overview_outreach_fill (self->outreach, self->outreach_bars, result->outreach, self->role, self->divisions);
+  st_overview_outreach_fill (self->outreach, self->outreach_bars, result->outreach, self->data.role, self->data.divisions);
   gtk_widget_queue_draw (GTK_WIDGET (self->outreach_chart));
   set_count (self->near_end_label, total.near_end);
   set_count (self->no_session_label, total.without_session);
@@ -379,7 +377,7 @@ overview_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   Result *result = g_task_propagate_pointer (G_TASK (res), &error);
 
-  if (g_task_get_cancellable (G_TASK (res)) != self->cancellable)
+  if (g_task_get_cancellable (G_TASK (res)) != self->data.cancellable)
     {
       g_clear_pointer (&result, result_free);
       return;
@@ -407,21 +405,21 @@ st_overview_page_reload (StOverviewPage *self)
   g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (ST_IS_OVERVIEW_PAGE (self));
-  if (self->db == NULL)
+  if (self->data.db == NULL)
     return;
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  if (self->data.cancellable != NULL)
+    g_cancellable_cancel (self->data.cancellable);
+  g_clear_object (&self->data.cancellable);
+  self->data.cancellable = g_cancellable_new ();
   self->loaded = TRUE;
   self->loading = TRUE;
   if (g_list_model_get_n_items (G_LIST_MODEL (self->townships)) == 0)
     gtk_stack_set_visible_child_name (self->content_stack, "loading");
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
   gtk_spinner_start (self->spinner);
-  task = g_task_new (self, self->cancellable, overview_done, NULL);
+  task = g_task_new (self, self->data.cancellable, overview_done, NULL);
   g_task_set_source_tag (task, st_overview_page_reload);
-  g_task_set_task_data (task, g_strdup (st_db_get_path (self->db)), g_free);
+  g_task_set_task_data (task, g_strdup (st_db_get_path (self->data.db)), g_free);
   g_task_run_in_thread (task, overview_thread);
 }
 
@@ -457,7 +455,7 @@ refresh_action (GtkWidget  *widget,
 static void
 on_map (StOverviewPage *self)
 {
-  if (!self->loaded && self->db != NULL)
+  if (!self->loaded && self->data.db != NULL)
     st_overview_page_reload (self);
 }
 
@@ -473,10 +471,7 @@ st_overview_page_dispose (GObject *object)
 {
   StOverviewPage *self = ST_OVERVIEW_PAGE (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  if (self->role != NULL)
-    g_signal_handlers_disconnect_by_data (self->role, self);
+  st_page_data_dispose (&self->data, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_OVERVIEW_PAGE);
 
   G_OBJECT_CLASS (st_overview_page_parent_class)->dispose (object);
@@ -487,10 +482,7 @@ st_overview_page_finalize (GObject *object)
 {
   StOverviewPage *self = ST_OVERVIEW_PAGE (object);
 
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->db);
-  g_clear_object (&self->role);
-  g_clear_pointer (&self->divisions, st_divisions_unref);
+  st_page_data_clear (&self->data);
   g_clear_object (&self->townships);
   g_clear_object (&self->outreach);
   for (guint i = 0; self->outreach_bars != NULL && i < self->outreach_bars->len; i++)
@@ -575,12 +567,7 @@ st_overview_page_set_db (StOverviewPage *self,
                          StRole         *role)
 {
   g_return_if_fail (ST_IS_OVERVIEW_PAGE (self));
-  g_return_if_fail (self->db == NULL);
-
-  self->db = g_object_ref (db);
-  self->divisions = st_divisions_ref (divisions);
-  self->role = g_object_ref (role);
-  g_signal_connect_object (role, "changed", G_CALLBACK (on_role_changed), self, G_CONNECT_SWAPPED);
+  st_page_data_set (&self->data, db, divisions, role, G_CALLBACK (on_role_changed), self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     st_overview_page_reload (self);
 }

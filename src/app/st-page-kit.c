@@ -147,3 +147,38 @@ st_page_kit_show_message (GtkWidget   *page,
   *last = g_strdup (message);
   st_display_toast_near (page, message, 8);
 }
+
+void
+st_page_data_set (StPageData  *data,
+                  StDb        *db,
+                  StDivisions *divisions,
+                  StRole      *role,
+                  GCallback    on_role_changed,
+                  gpointer     page)
+{
+  g_return_if_fail (data->db == NULL);
+
+  data->db = g_object_ref (db);
+  data->divisions = st_divisions_ref (divisions);
+  data->role = g_object_ref (role);
+  g_signal_connect_object (role, "changed", on_role_changed, page, G_CONNECT_SWAPPED);
+}
+
+void
+st_page_data_dispose (StPageData *data,
+                      gpointer    page)
+{
+  if (data->cancellable != NULL)
+    g_cancellable_cancel (data->cancellable);
+  if (data->role != NULL)
+    g_signal_handlers_disconnect_by_data (data->role, page);
+}
+
+void
+st_page_data_clear (StPageData *data)
+{
+  g_clear_object (&data->cancellable);
+  g_clear_object (&data->db);
+  g_clear_object (&data->role);
+  g_clear_pointer (&data->divisions, st_divisions_unref);
+}

@@ -6,6 +6,7 @@
 #include <gtk/gtk.h>
 
 #include "st-csv.h"
+#include "st-db.h"
 #include "st-divisions.h"
 #include "st-role.h"
 
@@ -19,6 +20,30 @@ void        st_page_kit_fill_townships (GtkDropDown *dropdown,
                                         gpointer     page);
 const char *st_page_kit_selected       (GtkDropDown *dropdown,
                                         GPtrArray   *values);
+
+/* What a page that reads the database in the background holds: the
+ * database, the county's divisions, the role, the read under way. */
+typedef struct
+{
+  StDb         *db;
+  StDivisions  *divisions;
+  StRole       *role;
+  GCancellable *cancellable;
+} StPageData;
+
+/* Holds @db, @divisions and @role; @on_role_changed (swapped: @page) runs
+ * when the role changes, until st_page_data_dispose (). */
+void        st_page_data_set           (StPageData   *data,
+                                        StDb         *db,
+                                        StDivisions  *divisions,
+                                        StRole       *role,
+                                        GCallback     on_role_changed,
+                                        gpointer      page);
+/* From the page's dispose: the read under way stopped, the role left. */
+void        st_page_data_dispose       (StPageData   *data,
+                                        gpointer      page);
+/* From the page's finalize. */
+void        st_page_data_clear         (StPageData   *data);
 
 /* Called with the file chosen (and its encoding: UTF-8 for a PDF). */
 typedef void (*StPageKitSaveFunc) (GtkWidget     *page,

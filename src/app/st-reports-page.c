@@ -34,9 +34,7 @@ struct _StReportsPage
   GtkLabel       *notes_label;
   AdwStatusPage  *error_page;
 
-  StDb           *db;
-  StDivisions    *divisions;
-  StRole         *role;
+  StPageData      data;             /* db, divisions, role, cancellable */
   GPtrArray      *quarters;         /* dropdown position → "2025Q3" */
   GPtrArray      *township_codes;   /* dropdown position → code, NULL = county */
   GListStore     *townships;
@@ -45,7 +43,6 @@ struct _StReportsPage
   GPtrArray      *retired;      /* reports replaced while a print dialog still draws them */
   guint           printing;     /* print dialogs open */
   GArray         *bars;             /* StChartBar */
-  GCancellable   *cancellable;
   char           *last_message;
   gboolean        loaded;
   gboolean        loading;
@@ -303,7 +300,7 @@ report_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   Result *result = g_task_propagate_pointer (G_TASK (res), &error);
 
-  if (g_task_get_cancellable (G_TASK (res)) != self->cancellable)
+  if (g_task_get_cancellable (G_TASK (res)) != self->data.cancellable)
     {
       g_clear_pointer (&result, result_free);
       return;
@@ -333,17 +330,17 @@ st_reports_page_reload (StReportsPage *self)
   Job *job;
 
   g_return_if_fail (ST_IS_REPORTS_PAGE (self));
-  if (self->db == NULL || code == NULL)
+  if (self->data.db == NULL || code == NULL)
     return;
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  if (self->data.cancellable != NULL)
+    g_cancellable_cancel (self->data.cancellable);
+  g_clear_object (&self->data.cancellable);
+  self->data.cancellable = g_cancellable_new ();
   self->loaded = TRUE;
   self->loading = TRUE;
 
   job = g_new0 (Job, 1);
-  job->path = g_strdup (st_db_get_path (self->db));
+  job->path = g_strdup (st_db_get_path (self->data.db));
   st_quarter_parse (code, &job->quarter, NULL);
   job->township = g_strdup (st_page_kit_selected (self->township_dropdown, self->township_codes));
   if (self->report == NULL)
@@ -351,7 +348,7 @@ st_reports_page_reload (StReportsPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
   gtk_spinner_start (self->spinner);
 
-  task = g_task_new (self, self->cancellable, report_done, NULL);
+  task = g_task_new (self, self->data.cancellable, report_done, NULL);
   g_task_set_source_tag (task, st_reports_page_reload);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, report_thread);
@@ -360,14 +357,14 @@ st_reports_page_reload (StReportsPage *self)
 static void
 on_selection_changed (StReportsPage *self)
 {
-  if (self->db != NULL && self->loaded)
+  if (self->data.db != NULL && self->loaded)
     st_reports_page_reload (self);
 }
 
 static void
 on_map (StReportsPage *self)
 {
-  if (!self->loaded && self->db != NULL)
+  if (!self->loaded && self->data.db != NULL)
     st_reports_page_reload (self);
 }
 
@@ -400,7 +397,7 @@ st_reports_page_export (StReportsPage  *self,
    * query), whatever the quarter. */
   if (g_str_has_prefix (format, "outreach-"))
     {
-      g_autoptr(GPtrArray) rows = self->db ? st_outreach_progress (self->db, NULL, error) : NULL;
+      g_autoptr(GPtrArray) rows = self->data.db ? st_outreach_progress (self->data.db, NULL, error) : NULL;
 
       if (rows == NULL)
         return FALSE;
@@ -554,7 +551,7 @@ fill_quarters (StReportsPage *self)
 static void
 fill_townships (StReportsPage *self)
 {
-  st_page_kit_fill_townships (self->township_dropdown, self->township_codes, self->role, self->divisions,
+  st_page_kit_fill_townships (self->township_dropdown, self->township_codes, self->data.role, self->data.divisions,
                               _("Whole county"), self);
 }
 
@@ -573,10 +570,7 @@ st_reports_page_dispose (GObject *object)
 {
   StReportsPage *self = ST_REPORTS_PAGE (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  if (self->role != NULL)
-    g_signal_handlers_disconnect_by_data (self->role, self);
+  st_page_data_dispose (&self->data, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_REPORTS_PAGE);
 
   G_OBJECT_CLASS (st_reports_page_parent_class)->dispose (object);
@@ -587,10 +581,7 @@ st_reports_page_finalize (GObject *object)
 {
   StReportsPage *self = ST_REPORTS_PAGE (object);
 
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->db);
-  g_clear_object (&self->role);
-  g_clear_pointer (&self->divisions, st_divisions_unref);
+  st_page_data_clear (&self->data);
   g_clear_pointer (&self->quarters, g_ptr_array_unref);
   g_clear_pointer (&self->township_codes, g_ptr_array_unref);
   g_clear_object (&self->townships);
@@ -686,12 +677,7 @@ st_reports_page_set_db (StReportsPage *self,
                         StRole        *role)
 {
   g_return_if_fail (ST_IS_REPORTS_PAGE (self));
-  g_return_if_fail (self->db == NULL);
-
-  self->db = g_object_ref (db);
-  self->divisions = st_divisions_ref (divisions);
-  self->role = g_object_ref (role);
-  g_signal_connect_object (role, "changed", G_CALLBACK (on_role_changed), self, G_CONNECT_SWAPPED);
+  st_page_data_set (&self->data, db, divisions, role, G_CALLBACK (on_role_changed), self);
   g_signal_handlers_block_by_func (self->quarter_dropdown, on_selection_changed, self);
   g_signal_handlers_block_by_func (self->township_dropdown, on_selection_changed, self);
   fill_quarters (self);
