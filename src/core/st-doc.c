@@ -228,3 +228,57 @@ st_doc_table_row (cairo_t            *cr,
       x += widths[c];
     }
 }
+
+double
+st_doc_ruled_rows (cairo_t            *cr,
+                   PangoContext       *context,
+                   const char *const  *header,
+                   guint               n,
+                   const double       *widths,
+                   double              x,
+                   double              y,
+                   double              header_height,
+                   double              row_height,
+                   double              size,
+                   guint               left,
+                   int                 first,
+                   int                 last,
+                   StDocRowCells       row_cells,
+                   gpointer            doc)
+{
+  g_autofree const char **cells = g_new0 (const char *, n);
+
+  st_doc_table_row (cr, context, header, n, widths, x, y, header_height, size, TRUE, 0);
+  y += header_height;
+  for (int i = first; i < last; i++)
+    {
+      for (guint c = 0; c < n; c++)
+        cells[c] = "";
+      row_cells (doc, i, cells);
+      st_doc_table_row (cr, context, cells, n, widths, x, y, row_height, size, FALSE, left);
+      y += row_height;
+    }
+  return y;
+}
+
+gboolean
+st_doc_write_pdf (gpointer     doc,
+                  const char  *title,
+                  int        (*paginate) (gpointer, double, double),
+                  void       (*draw_page) (gpointer, cairo_t *, int),
+                  const char  *path,
+                  GError     **error)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  cairo_surface_t *surface = st_doc_pdf_new (bytes, title);
+  cairo_t *cr = cairo_create (surface);
+  int n_pages = paginate (doc, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT);
+
+  for (int page = 0; page < n_pages; page++)
+    {
+      draw_page (doc, cr, page);
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  return st_doc_pdf_save (surface, bytes, path, error);
+}

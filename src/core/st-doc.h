@@ -67,6 +67,40 @@ void             st_doc_table_row         (cairo_t            *cr,
                                            gboolean            header,
                                            guint               left);
 
+/* The cells of body row @i of a ruled table, into @cells (strings that
+ * live until the next call). */
+typedef void (*StDocRowCells) (gpointer     doc,
+                               int          i,
+                               const char **cells);
+
+/* A page of a ruled table from @y: the header row (@header_height), then
+ * rows @first to @last - 1 (@row_height each, cells from @row_cells).
+ * Returns the y below the last row. */
+double           st_doc_ruled_rows        (cairo_t            *cr,
+                                           PangoContext       *context,
+                                           const char *const  *header,
+                                           guint               n,
+                                           const double       *widths,
+                                           double              x,
+                                           double              y,
+                                           double              header_height,
+                                           double              row_height,
+                                           double              size,
+                                           guint               left,
+                                           int                 first,
+                                           int                 last,
+                                           StDocRowCells       row_cells,
+                                           gpointer            doc);
+
+/* A document of A4 pages as a PDF at @path: @paginate (@doc, width,
+ * height) says how many pages, @draw_page (@doc, cr, page) draws each. */
+gboolean         st_doc_write_pdf         (gpointer            doc,
+                                           const char         *title,
+                                           int               (*paginate) (gpointer, double, double),
+                                           void              (*draw_page) (gpointer, cairo_t *, int),
+                                           const char         *path,
+                                           GError            **error);
+
 /* An A4 PDF surface whose bytes go to @bytes, or nowhere when @bytes is
  * NULL (a pass that only counts pages). @title may be NULL. */
 cairo_surface_t *st_doc_pdf_new           (GByteArray      *bytes,

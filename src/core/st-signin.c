@@ -57,7 +57,7 @@ struct _StSigninSheet
   double     widths[N_COLUMNS];
   double     table_top;
   int        rows_per_page;
-  int        n_pages;       /* 0 until paginated */
+  int        n_pages;       /* 0 until paginated */  char       number[16];    /* the row number being drawn */
 };
 
 static void
@@ -417,6 +417,24 @@ st_signin_sheet_paginate (StSigninSheet *sheet,
 /* Names and villages left-aligned, as they are read; the rest centred. */
 #define LEFT_COLUMNS ((1u << 1) | (1u << 3))
 
+/* No., name, sex, village, ID number; then the signature and the time,
+ * written in. */
+static void
+row_cells (gpointer     data,
+           int          i,
+           const char **cells)
+{
+  StSigninSheet *sheet = data;
+  const Row *row = g_ptr_array_index (sheet->rows, i);
+
+  g_snprintf (sheet->number, sizeof sheet->number, "%d", i + 1);
+  cells[0] = sheet->number;
+  cells[1] = row->name;
+  cells[2] = row->sex;
+  cells[3] = row->village;
+  cells[4] = row->id_masked;
+}
+
 void
 st_signin_sheet_draw_page (StSigninSheet *sheet,
                            cairo_t       *cr,
@@ -443,22 +461,10 @@ st_signin_sheet_draw_page (StSigninSheet *sheet,
   cairo_set_source_rgb (cr, 0, 0, 0);
   header_block (sheet, context, cr, sheet->width);
 
-  y = sheet->table_top;
-  st_doc_table_row (cr, context, header, N_COLUMNS, sheet->widths, MARGIN, y, HEADER_ROW_HEIGHT, BODY_FONT, TRUE, 0);
-  y += HEADER_ROW_HEIGHT;
-
   first = page * sheet->rows_per_page;
   last = MIN ((int) sheet->rows->len, first + sheet->rows_per_page);
-  for (int i = first; i < last; i++)
-    {
-      const Row *row = g_ptr_array_index (sheet->rows, i);
-      g_autofree char *number = g_strdup_printf ("%d", i + 1);
-      const char *cells[N_COLUMNS] = { number, row->name, row->sex, row->village, row->id_masked, "", "" };
-
-      st_doc_table_row (cr, context, cells, N_COLUMNS, sheet->widths, MARGIN, y, ROW_HEIGHT, BODY_FONT, FALSE,
-                        LEFT_COLUMNS);
-      y += ROW_HEIGHT;
-    }
+  y = st_doc_ruled_rows (cr, context, header, N_COLUMNS, sheet->widths, MARGIN, sheet->table_top,
+                         HEADER_ROW_HEIGHT, ROW_HEIGHT, BODY_FONT, LEFT_COLUMNS, first, last, row_cells, sheet);
   if (sheet->rows->len == 0)
     {
       g_autoptr(PangoLayout) none = st_doc_text (context, _("No participant is in study in this class on this date."),
@@ -493,22 +499,11 @@ st_signin_sheet_write_pdf (StSigninSheet  *sheet,
                            const char     *path,
                            GError        **error)
 {
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  g_autofree char *title = g_strdup_printf ("%s %s %s", _("Sign-in Sheet"), sheet->class_name, sheet->date);
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  int n_pages;
+  g_autofree char *title = NULL;
 
   g_return_val_if_fail (sheet != NULL, FALSE);
 
-  surface = st_doc_pdf_new (bytes, title);
-  cr = cairo_create (surface);
-  n_pages = st_signin_sheet_paginate (sheet, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT);
-  for (int page = 0; page < n_pages; page++)
-    {
-      st_signin_sheet_draw_page (sheet, cr, page);
-      cairo_show_page (cr);
-    }
-  cairo_destroy (cr);
-  return st_doc_pdf_save (surface, bytes, path, error);
+  title = g_strdup_printf ("%s %s %s", _("Sign-in Sheet"), sheet->class_name, sheet->date);
+  return st_doc_write_pdf (sheet, title, (int (*) (gpointer, double, double)) st_signin_sheet_paginate,
+                           (void (*) (gpointer, cairo_t *, int)) st_signin_sheet_draw_page, path, error);
 }

@@ -48,7 +48,7 @@ struct _StVisitSheet
   double     widths[N_COLUMNS];
   double     table_top;
   int        rows_per_page;
-  int        n_pages;
+  int        n_pages;  char       number[16];    /* the row number being drawn */
 };
 
 static void
@@ -291,6 +291,24 @@ st_visit_sheet_paginate (StVisitSheet *sheet,
   return sheet->n_pages;
 }
 
+/* No., name, sex, village, phone, last visit; the rest is written in. */
+static void
+row_cells (gpointer     data,
+           int          i,
+           const char **cells)
+{
+  StVisitSheet *sheet = data;
+  const Row *row = g_ptr_array_index (sheet->rows, i);
+
+  g_snprintf (sheet->number, sizeof sheet->number, "%d", i + 1);
+  cells[0] = sheet->number;
+  cells[1] = row->name;
+  cells[2] = row->sex;
+  cells[3] = row->village;
+  cells[4] = row->phone ? row->phone : "";
+  cells[5] = row->last_visit ? row->last_visit : "";
+}
+
 void
 st_visit_sheet_draw_page (StVisitSheet *sheet,
                           cairo_t      *cr,
@@ -312,25 +330,10 @@ st_visit_sheet_draw_page (StVisitSheet *sheet,
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
   header_block (sheet, context, cr, sheet->width);
-  y = sheet->table_top;
-  st_doc_table_row (cr, context, header, N_COLUMNS, sheet->widths, MARGIN, y, HEADER_ROW_HEIGHT, BODY_FONT, TRUE, 0);
-  y += HEADER_ROW_HEIGHT;
-
   first = page * sheet->rows_per_page;
   last = MIN ((int) sheet->rows->len, first + sheet->rows_per_page);
-  for (int i = first; i < last; i++)
-    {
-      const Row *row = g_ptr_array_index (sheet->rows, i);
-      g_autofree char *number = g_strdup_printf ("%d", i + 1);
-      const char *cells[N_COLUMNS] = {
-        number, row->name, row->sex, row->village, row->phone ? row->phone : "",
-        row->last_visit ? row->last_visit : "", "", "", "", "", "", "",
-      };
-
-      st_doc_table_row (cr, context, cells, N_COLUMNS, sheet->widths, MARGIN, y, ROW_HEIGHT, BODY_FONT, FALSE,
-                        LEFT_COLUMNS);
-      y += ROW_HEIGHT;
-    }
+  y = st_doc_ruled_rows (cr, context, header, N_COLUMNS, sheet->widths, MARGIN, sheet->table_top,
+                         HEADER_ROW_HEIGHT, ROW_HEIGHT, BODY_FONT, LEFT_COLUMNS, first, last, row_cells, sheet);
   if (sheet->rows->len == 0)
     {
       g_autoptr(PangoLayout) none = st_doc_text (context, _("Everyone here has been reached."),
@@ -358,18 +361,9 @@ st_visit_sheet_write_pdf (StVisitSheet  *sheet,
                           const char    *path,
                           GError       **error)
 {
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
   g_autofree char *title = g_strdup_printf ("%s %s %s", _("Outreach Visit List"), sheet->township,
                                             sheet->village ? sheet->village : "");
-  cairo_surface_t *surface = st_doc_pdf_new (bytes, title);
-  cairo_t *cr = cairo_create (surface);
-  int n_pages = st_visit_sheet_paginate (sheet, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT);
 
-  for (int page = 0; page < n_pages; page++)
-    {
-      st_visit_sheet_draw_page (sheet, cr, page);
-      cairo_show_page (cr);
-    }
-  cairo_destroy (cr);
-  return st_doc_pdf_save (surface, bytes, path, error);
+  return st_doc_write_pdf (sheet, title, (int (*) (gpointer, double, double)) st_visit_sheet_paginate,
+                           (void (*) (gpointer, cairo_t *, int)) st_visit_sheet_draw_page, path, error);
 }
