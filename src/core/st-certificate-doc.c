@@ -189,38 +189,22 @@ st_certificate_doc_write_pdf (StDb              *db,
                               const char        *path,
                               GError           **error)
 {
-  g_autofree char *tmp = g_strconcat (path, ".part", NULL);
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  cairo_status_t status;
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  cairo_surface_t *surface = st_doc_pdf_new (bytes, NULL);
+  cairo_t *cr = cairo_create (surface);
   gboolean ok = TRUE;
 
-  surface = cairo_pdf_surface_create (tmp, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT);
-  cr = cairo_create (surface);
   for (guint i = 0; ok && numbers[i] != NULL; i++)
     {
       ok = st_certificate_doc_draw (db, numbers[i], cr, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT, error);
       cairo_show_page (cr);
     }
   cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (ok && status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s could not be written: %s"), path,
-                   cairo_status_to_string (status));
-      ok = FALSE;
-    }
-  if (ok && g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("%s could not be written: %s"), path,
-                   g_strerror (saved));
-      ok = FALSE;
-    }
   if (!ok)
-    g_unlink (tmp);
-  return ok;
+    {
+      cairo_surface_destroy (surface);
+      return FALSE;
+    }
+  /* Written whole, then put in place: a reader never sees half a file. */
+  return st_doc_pdf_save (surface, bytes, path, error);
 }
