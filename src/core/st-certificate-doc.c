@@ -3,10 +3,8 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 
-#include <glib/gstdio.h>
 #include <cairo-pdf.h>
 #include <glib/gi18n-lib.h>
 
