@@ -5,6 +5,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <time.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -44,6 +45,16 @@ bench_wait_for_frame (GtkWidget *widget)
   gtk_widget_queue_draw (widget);
   while (!bench_painted)
     g_main_context_iteration (NULL, TRUE);
+}
+
+/* The calling thread's CPU time, in ms. */
+static inline double
+bench_thread_cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 /* The largest parts of the resident memory, by mapping. */

@@ -12,6 +12,7 @@ struct _StGraduationSlot
   StGraduationItem *item;
   StGraduationList *list;       /* weak: it clears this when it goes */
   guint             position;
+  gboolean          pending;    /* shows an old row until retargeted */
 };
 
 struct _StGraduationList
@@ -21,6 +22,8 @@ struct _StGraduationList
   GPtrArray        *items;      /* StGraduationItem */
   GArray           *shown;      /* guint: indexes into items */
   GHashTable       *slots;      /* position → StGraduationSlot GTK holds (weak) */
+  GPtrArray        *pending;    /* slots to retarget, nearest the focus last */
+  guint             focus;      /* the first row in sight */
 };
 
 static void st_graduation_list_model_init (GListModelInterface *iface);
@@ -75,6 +78,18 @@ row_at (StGraduationList *self,
   return g_ptr_array_index (self->items, g_array_index (self->shown, guint, position));
 }
 
+/* Gives @slot the row @item, if it shows another. */
+static void
+retarget (StGraduationSlot *slot,
+          StGraduationItem *item)
+{
+  slot->pending = FALSE;
+  if (item == slot->item)
+    return;
+  g_set_object (&slot->item, item);
+  g_signal_emit (slot, slot_signals[RETARGETED], 0);
+}
+
 static GType
 get_item_type (GListModel *model)
 {
@@ -101,7 +116,10 @@ get_item (GListModel *model,
     return NULL;
   slot = g_hash_table_lookup (self->slots, GUINT_TO_POINTER (position));
   if (slot != NULL)
-    return g_object_ref (slot);
+    {
+      retarget (slot, item);
+      return g_object_ref (slot);
+    }
   slot = g_object_new (ST_TYPE_GRADUATION_SLOT, NULL);
   slot->item = g_object_ref (item);
   slot->list = self;
@@ -135,6 +153,7 @@ st_graduation_list_finalize (GObject *object)
 {
   StGraduationList *self = ST_GRADUATION_LIST (object);
 
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
   forget_slots (self);
   g_hash_table_unref (self->slots);
   g_clear_pointer (&self->items, g_ptr_array_unref);
@@ -152,12 +171,28 @@ static void
 st_graduation_list_init (StGraduationList *self)
 {
   self->slots = g_hash_table_new (NULL, NULL);
+  self->pending = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 StGraduationList *
 st_graduation_list_new (void)
 {
   return g_object_new (ST_TYPE_GRADUATION_LIST, NULL);
+}
+
+static int
+by_distance (gconstpointer a,
+             gconstpointer b,
+             gpointer      data)
+{
+  guint focus = GPOINTER_TO_UINT (data);
+  const StGraduationSlot *x = *(StGraduationSlot **) a;
+  const StGraduationSlot *y = *(StGraduationSlot **) b;
+  guint dx = x->position > focus ? x->position - focus : focus - x->position;
+  guint dy = y->position > focus ? y->position - focus : focus - y->position;
+
+  /* Farthest first: the array is taken from its end. */
+  return dx < dy ? 1 : dx > dy ? -1 : 0;
 }
 
 void
@@ -169,7 +204,6 @@ st_graduation_list_set (StGraduationList *self,
   GHashTableIter iter;
   gpointer key;
   StGraduationSlot *slot;
-  g_autoptr(GPtrArray) retargeted = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_return_if_fail (ST_IS_GRADUATION_LIST (self));
   had = get_n_items (G_LIST_MODEL (self));
@@ -182,13 +216,18 @@ st_graduation_list_set (StGraduationList *self,
   self->shown = shown;
   n = shown->len;
 
-  /* The slots in sight show the rows now at their places; those past the
-   * end are no longer the list's. */
+  /* The slots GTK holds show the rows now at their places; those past the
+   * end are no longer the list's. GTK 4.8 keeps about 200 rows and
+   * measures again every one whose text changed, though a screenful is in
+   * sight: the slots nearest the row in sight are given their rows now,
+   * the others a few a frame (st_graduation_list_retarget_some ()). */
+  g_ptr_array_set_size (self->pending, 0);
   g_hash_table_iter_init (&iter, self->slots);
   while (g_hash_table_iter_next (&iter, &key, (gpointer *) &slot))
     {
       StGraduationItem *item = row_at (self, GPOINTER_TO_UINT (key));
 
+      slot->pending = FALSE;
       if (item == NULL)
         {
           slot->list = NULL;
@@ -196,18 +235,44 @@ st_graduation_list_set (StGraduationList *self,
         }
       else if (item != slot->item)
         {
-          g_set_object (&slot->item, item);
-          g_ptr_array_add (retargeted, g_object_ref (slot));
+          slot->pending = TRUE;
+          g_ptr_array_add (self->pending, g_object_ref (slot));
         }
     }
-  for (guint i = 0; i < retargeted->len; i++)
-    g_signal_emit (g_ptr_array_index (retargeted, i), slot_signals[RETARGETED], 0);
-  /* Every slot anyone holds shows its new row: the positions before the
-   * end are the same objects, only the end of the list changed. */
+  g_ptr_array_sort_with_data (self->pending, by_distance, GUINT_TO_POINTER (self->focus));
+  st_graduation_list_retarget_some (self, ST_GRADUATION_LIST_RETARGET_AT_ONCE);
+  /* Every slot anyone holds is the same object at the same place: only the
+   * end of the list changed. */
   if (n < had)
     g_list_model_items_changed (G_LIST_MODEL (self), n, had - n, 0);
   else if (n > had)
     g_list_model_items_changed (G_LIST_MODEL (self), had, 0, n - had);
+}
+
+void
+st_graduation_list_set_focus (StGraduationList *self,
+                              guint             position)
+{
+  g_return_if_fail (ST_IS_GRADUATION_LIST (self));
+  self->focus = position;
+}
+
+gboolean
+st_graduation_list_retarget_some (StGraduationList *self,
+                                  guint             n)
+{
+  g_return_val_if_fail (ST_IS_GRADUATION_LIST (self), FALSE);
+
+  for (guint i = 0; i < n && self->pending->len > 0; i++)
+    {
+      StGraduationSlot *slot = g_ptr_array_steal_index (self->pending, self->pending->len - 1);
+
+      /* Retargeted meanwhile (GTK asked for its place), or GTK let go. */
+      if (slot->pending && slot->list == self)
+        retarget (slot, row_at (self, slot->position));
+      g_object_unref (slot);
+    }
+  return self->pending->len > 0;
 }
 
 StGraduationItem *

@@ -33,6 +33,16 @@ StGraduationList    *st_graduation_list_new             (void);
 void                 st_graduation_list_set             (StGraduationList *self,
                                                          GPtrArray        *items,
                                                          GArray           *shown);
+/* The rows in sight start about @position: their slots are retargeted
+ * first at the next st_graduation_list_set (). */
+void                 st_graduation_list_set_focus       (StGraduationList *self,
+                                                         guint             position);
+/* How many slots st_graduation_list_set () retargets at once; the others
+ * go by st_graduation_list_retarget_some (), @n at a time, TRUE while some
+ * are left (once a frame: see the Graduation page). */
+#define ST_GRADUATION_LIST_RETARGET_AT_ONCE 40
+gboolean             st_graduation_list_retarget_some   (StGraduationList *self,
+                                                         guint             n);
 /* The row at @position (not a new reference), NULL past the end. */
 StGraduationItem    *st_graduation_list_get_row         (StGraduationList *self,
                                                          guint             position);

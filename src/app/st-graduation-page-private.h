@@ -67,6 +67,7 @@ struct _StGraduationPage
   GMenuModel         *menu_county;
   GMenuModel         *menu_local;
   char               *today;            /* of the last refill, for the near-end filter */
+  guint               retarget_tick;    /* rows out of sight still to show anew */
 };
 
 /* Shared by the view and the actions. */

@@ -141,6 +141,35 @@ st_graduation_page_update_counts (StGraduationPage *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->counts_label), text->str);
 }
 
+/* The row at the top of the list in sight (GTK 4.8 has no call for it:
+ * from the scrolled distance and the rows' mean height). */
+static guint
+first_in_sight (StGraduationPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  double upper = adjustment != NULL ? gtk_adjustment_get_upper (adjustment) : 0;
+
+  if (n == 0 || upper <= 0)
+    return 0;
+  return (guint) (gtk_adjustment_get_value (adjustment) / upper * n);
+}
+
+/* The rows GTK keeps out of sight get their new contents a few a frame,
+ * after those in sight (st-graduation-list.h). */
+static gboolean
+retarget_rows (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       data)
+{
+  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
+
+  if (st_graduation_list_retarget_some (self->list, ST_GRADUATION_LIST_RETARGET_AT_ONCE))
+    return G_SOURCE_CONTINUE;
+  self->retarget_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 refill (StGraduationPage *self)
 {
@@ -161,7 +190,10 @@ refill (StGraduationPage *self)
     if (item_matches (self, g_ptr_array_index (self->items, i), township, klass, state))
       g_array_append_val (shown, i);
   n = shown->len;
+  st_graduation_list_set_focus (self->list, first_in_sight (self));
   st_graduation_list_set (self->list, self->items, shown);
+  if (st_graduation_list_retarget_some (self->list, 0) && self->retarget_tick == 0)
+    self->retarget_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), retarget_rows, NULL, NULL);
   if (self->items->len == 0)
     gtk_stack_set_visible_child_name (self->content_stack, "empty");
   else if (n == 0)
@@ -1011,6 +1043,9 @@ st_graduation_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   if (self->role != NULL)
     g_signal_handlers_disconnect_by_data (self->role, self);
+  if (self->retarget_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->retarget_tick);
+  self->retarget_tick = 0;
   g_clear_weak_pointer (&self->confirmation);
   if (self->sheet != NULL)
     gtk_window_destroy (self->sheet);
