@@ -23,6 +23,7 @@ struct _StGraduationList
   GArray           *shown;      /* guint: indexes into items */
   GHashTable       *slots;      /* position → StGraduationSlot GTK holds (weak) */
   GPtrArray        *pending;    /* slots to retarget, nearest the focus last */
+  guint             announced;  /* rows GTK was told of: shown->len once revealed */
   guint             focus;      /* the first row in sight */
 };
 
@@ -99,9 +100,7 @@ get_item_type (GListModel *model)
 static guint
 get_n_items (GListModel *model)
 {
-  StGraduationList *self = ST_GRADUATION_LIST (model);
-
-  return self->shown != NULL ? self->shown->len : 0;
+  return ST_GRADUATION_LIST (model)->announced;
 }
 
 static gpointer
@@ -180,6 +179,24 @@ st_graduation_list_new (void)
   return g_object_new (ST_TYPE_GRADUATION_LIST, NULL);
 }
 
+/* Rows told of a frame while the list grows from a few, and the count from
+ * which the rest are told of at once (more than GTK 4.8's 200 rows with
+ * widgets). */
+#define REVEAL_STEP 40
+#define REVEAL_ALL  240
+
+static void
+announce (StGraduationList *self,
+          guint             n)
+{
+  guint had = self->announced;
+
+  if (n <= had)
+    return;
+  self->announced = n;
+  g_list_model_items_changed (G_LIST_MODEL (self), had, 0, n - had);
+}
+
 static int
 by_distance (gconstpointer a,
              gconstpointer b,
@@ -206,7 +223,7 @@ st_graduation_list_set (StGraduationList *self,
   StGraduationSlot *slot;
 
   g_return_if_fail (ST_IS_GRADUATION_LIST (self));
-  had = get_n_items (G_LIST_MODEL (self));
+  had = self->announced;
   if (items != self->items)
     {
       g_clear_pointer (&self->items, g_ptr_array_unref);
@@ -242,11 +259,17 @@ st_graduation_list_set (StGraduationList *self,
   g_ptr_array_sort_with_data (self->pending, by_distance, GUINT_TO_POINTER (self->focus));
   st_graduation_list_retarget_some (self, ST_GRADUATION_LIST_RETARGET_AT_ONCE);
   /* Every slot anyone holds is the same object at the same place: only the
-   * end of the list changed. */
+   * end of the list changed. A list that grows from a few rows (the first
+   * class shown, then the county) makes GTK make the widgets of up to 200
+   * rows in one frame: it is told of a few more rows each frame
+   * instead, up to REVEAL_ALL, then of all the others. */
   if (n < had)
-    g_list_model_items_changed (G_LIST_MODEL (self), n, had - n, 0);
+    {
+      self->announced = n;
+      g_list_model_items_changed (G_LIST_MODEL (self), n, had - n, 0);
+    }
   else if (n > had)
-    g_list_model_items_changed (G_LIST_MODEL (self), had, 0, n - had);
+    announce (self, had < REVEAL_ALL ? MIN (n, had + REVEAL_STEP) : n);
 }
 
 void
@@ -263,6 +286,9 @@ st_graduation_list_retarget_some (StGraduationList *self,
 {
   g_return_val_if_fail (ST_IS_GRADUATION_LIST (self), FALSE);
 
+  if (n > 0 && self->shown != NULL && self->announced < self->shown->len)
+    announce (self, self->announced < REVEAL_ALL ? MIN (self->shown->len, self->announced + REVEAL_STEP)
+                                                 : self->shown->len);
   for (guint i = 0; i < n && self->pending->len > 0; i++)
     {
       StGraduationSlot *slot = g_ptr_array_steal_index (self->pending, self->pending->len - 1);
@@ -272,7 +298,22 @@ st_graduation_list_retarget_some (StGraduationList *self,
         retarget (slot, row_at (self, slot->position));
       g_object_unref (slot);
     }
-  return self->pending->len > 0;
+  return self->pending->len > 0 || (self->shown != NULL && self->announced < self->shown->len);
+}
+
+void
+st_graduation_list_reveal_all (StGraduationList *self)
+{
+  g_return_if_fail (ST_IS_GRADUATION_LIST (self));
+  if (self->shown != NULL)
+    announce (self, self->shown->len);
+}
+
+guint
+st_graduation_list_get_n_rows (StGraduationList *self)
+{
+  g_return_val_if_fail (ST_IS_GRADUATION_LIST (self), 0);
+  return self->shown != NULL ? self->shown->len : 0;
 }
 
 StGraduationItem *

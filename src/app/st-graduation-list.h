@@ -39,10 +39,15 @@ void                 st_graduation_list_set_focus       (StGraduationList *self,
                                                          guint             position);
 /* How many slots st_graduation_list_set () retargets at once; the others
  * go by st_graduation_list_retarget_some (), @n at a time, TRUE while some
- * are left (once a frame: see the Graduation page). */
+ * are left (once a frame: see the Graduation page). A list that grows from
+ * a few rows is told of its rows a few a frame the same way. */
 #define ST_GRADUATION_LIST_RETARGET_AT_ONCE 40
 gboolean             st_graduation_list_retarget_some   (StGraduationList *self,
                                                          guint             n);
+/* Every row told of at once (before selecting all of them). */
+void                 st_graduation_list_reveal_all      (StGraduationList *self);
+/* The rows the filters let through, told of or not yet. */
+guint                st_graduation_list_get_n_rows      (StGraduationList *self);
 /* The row at @position (not a new reference), NULL past the end. */
 StGraduationItem    *st_graduation_list_get_row         (StGraduationList *self,
                                                          guint             position);

@@ -164,7 +164,11 @@ select_approvable_action (GtkWidget  *widget,
 {
   StGraduationPage *self = ST_GRADUATION_PAGE (widget);
   g_autoptr(GtkBitset) positions = gtk_bitset_new_empty ();
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  guint n;
+
+  /* Rows still being shown a few a frame: all of them now. */
+  st_graduation_list_reveal_all (self->list);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
 
   for (guint i = 0; i < n; i++)
     {

@@ -91,7 +91,8 @@ GtkWidget        *st_graduation_page_get_assess_button   (StGraduationPage *self
 GtkWidget        *st_graduation_page_get_documents_button (StGraduationPage *self);
 /* Rows shown now (after the filters). */
 guint             st_graduation_page_get_n_rows          (StGraduationPage *self);
-/* TRUE while the rules are being checked in the background. */
+/* TRUE while the rules are being checked in the background, or the rows
+ * are still being shown (a few a frame). */
 gboolean          st_graduation_page_is_evaluating       (StGraduationPage *self);
 /* The approval asked now, or NULL. */
 AdwMessageDialog *st_graduation_page_get_confirmation    (StGraduationPage *self);

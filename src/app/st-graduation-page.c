@@ -1292,13 +1292,14 @@ st_graduation_page_get_documents_button (StGraduationPage *self)
 guint
 st_graduation_page_get_n_rows (StGraduationPage *self)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  return st_graduation_list_get_n_rows (self->list);
 }
 
 gboolean
 st_graduation_page_is_evaluating (StGraduationPage *self)
 {
-  return self->evaluating;
+  /* Also while the rows are still being shown, a few a frame. */
+  return self->evaluating || self->retarget_tick != 0;
 }
 
 AdwMessageDialog *
