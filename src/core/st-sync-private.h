@@ -103,9 +103,20 @@ void st_sync_conn_merge_from_thread (Conn *conn, Conn *copy, StSyncStats *stats)
 /* st-sync-push.c */
 gboolean st_sync_check_device (Conn *conn, GError **error);
 gboolean st_sync_push (Conn *conn, GError **error);
+/* The outbox after @after as one push body of at most @max_changes. */
+GBytes *st_sync_build_batch (Conn *conn, gint64 after, guint max_changes, gint64 *last_seq, guint *n_changes,
+                             GError **error);
+/* The per-change results of a push, applied in one transaction. */
+gboolean st_sync_acknowledge (Conn *conn, JsonArray *results, GError **error);
+/* A refusal of a whole request that sending it again cannot help. */
+gboolean st_sync_refused_for_good (const Reply *reply);
+/* The change @seq, refused alone for good, set aside for review. */
+gboolean st_sync_set_aside (Conn *conn, gint64 seq, const Reply *reply, GError **error);
 
 /* st-sync-pull.c */
 gboolean st_sync_pull (Conn *conn, GError **error);
+/* Pages (StPage *) that came in a file, applied as the pull applies them. */
+gboolean st_sync_apply_pages (Conn *conn, GPtrArray *pages, GError **error);
 
 /* st-sync-review.c */
 char *st_sync_row_label (StDb *db, const char *table, const char *row);

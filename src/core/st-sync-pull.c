@@ -584,3 +584,39 @@ st_sync_pull (Conn    *conn,
     st_db_exec (conn->db, "PRAGMA wal_checkpoint (PASSIVE)", NULL);
   return ok;
 }
+
+/* Pages that came another way than a request (a reply of sync by file,
+ * st-bundle.c), applied exactly as the pull applies those it fetches: in
+ * groups, each with its cursor; @pages are StPage *. */
+gboolean
+st_sync_apply_pages (Conn       *conn,
+                     GPtrArray  *pages,
+                     GError    **error)
+{
+  Applier applier = { g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) st_sync_table_info_free) };
+  Group group = { 0 };
+  gboolean from_start;
+  gboolean ok = TRUE;
+
+  {
+    g_autofree char *cursor = st_db_get_meta (conn->db, "sync.cursor");
+
+    from_start = cursor == NULL;
+  }
+  for (guint i = 0; ok && i < pages->len; i++)
+    {
+      const StPage *page = g_ptr_array_index (pages, i);
+
+      ok = apply_page (conn, &applier, &group, page, from_start, i + 1 == pages->len, error);
+      from_start = FALSE;
+    }
+  if (group.open)
+    {
+      g_autoptr(GError) commit_error = NULL;
+
+      if (!group_commit (conn, &group, ok ? error : &commit_error))
+        ok = FALSE;
+    }
+  g_hash_table_unref (applier.tables);
+  return ok;
+}

@@ -236,13 +236,13 @@ st_sync_check_device (Conn    *conn,
 }
 
 /* The next batch of the outbox after @after, as a push body. */
-static GBytes *
-build_batch (Conn     *conn,
-             gint64    after,
-             guint     max_changes,
-             gint64   *last_seq,
-             guint    *n_changes,
-             GError  **error)
+GBytes *
+st_sync_build_batch (Conn     *conn,
+                     gint64    after,
+                     guint     max_changes,
+                     gint64   *last_seq,
+                     guint    *n_changes,
+                     GError  **error)
 {
   sqlite3_stmt *stmt = st_db_prepare (conn->db,
                                       "SELECT a.id, a.tbl, a.row_id, a.op, a.hlc, a.base_hlc, a.new"
@@ -451,10 +451,10 @@ refuse_change (Conn        *conn,
 
 /* Applies the per-change results of a push: every result acknowledges its
  * change, in one transaction. */
-static gboolean
-acknowledge (Conn       *conn,
-             JsonArray  *results,
-             GError    **error)
+gboolean
+st_sync_acknowledge (Conn       *conn,
+                     JsonArray  *results,
+                     GError    **error)
 {
   StDb *db = conn->db;
   sqlite3_stmt *stmt;
@@ -590,8 +590,8 @@ query_int_2 (StDb       *db,
  * value); a 400 about the request as a whole (a member this client should
  * not send) is a bug that no change should be set aside for, and a clock in
  * the server's future is corrected instead. */
-static gboolean
-refused_for_good (const Reply *reply)
+gboolean
+st_sync_refused_for_good (const Reply *reply)
 {
   if (reply->status == 413 || reply->status == 422)
     return TRUE;
@@ -603,11 +603,11 @@ refused_for_good (const Reply *reply)
 
 /* The change @seq, refused alone for good, leaves the outbox and becomes a
  * review item, in one transaction; its values stay on this laptop. */
-static gboolean
-set_aside (Conn         *conn,
-           gint64        seq,
-           const Reply  *reply,
-           GError      **error)
+gboolean
+st_sync_set_aside (Conn         *conn,
+                   gint64        seq,
+                   const Reply  *reply,
+                   GError      **error)
 {
   g_autoptr(JsonObject) result = json_object_new ();
   const char *message = reply->object != NULL
@@ -748,7 +748,7 @@ batch_build (Conn     *conn,
   batch->after = after;
   batch->max_changes = max_changes;
   batch->last = after;
-  body = build_batch (conn, after, max_changes, &batch->last, &batch->n, error);
+  body = st_sync_build_batch (conn, after, max_changes, &batch->last, &batch->n, error);
   if (body == NULL)
     return FALSE;
   batch->wire = st_sync_gzip_bytes (body);
@@ -832,7 +832,7 @@ st_sync_push (Conn    *conn,
         {
           JsonArray *results = json_object_get_array_member (answered.object, "results");
 
-          ok = acknowledge (conn, results, error);
+          ok = st_sync_acknowledge (conn, results, error);
           st_sync_reply_clear (&answered);
         }
       if (ok && !batch_build (conn, &next, batch.last, max_changes, error))
@@ -892,7 +892,7 @@ st_sync_push (Conn    *conn,
           ok = restamp_future (conn, error);
           continue;
         }
-      if (refused_for_good (&reply))
+      if (st_sync_refused_for_good (&reply))
         {
           gint64 named = reply.object != NULL ? json_object_get_int_member_with_default (reply.object, "seq", -1) : -1;
           gint64 position = -1;
@@ -900,7 +900,7 @@ st_sync_push (Conn    *conn,
           if (batch.n == 1)
             {
               /* Refused alone: it never blocks the changes after it. */
-              ok = set_aside (conn, batch.last, &reply, error);
+              ok = st_sync_set_aside (conn, batch.last, &reply, error);
               st_sync_reply_clear (&reply);
               if (!ok)
                 break;
@@ -936,7 +936,7 @@ st_sync_push (Conn    *conn,
       g_autoptr(GError) ack_error = NULL;
       JsonArray *results = json_object_get_array_member (answered.object, "results");
 
-      if (!acknowledge (conn, results, ok ? error : &ack_error))
+      if (!st_sync_acknowledge (conn, results, ok ? error : &ack_error))
         ok = FALSE;
       st_sync_reply_clear (&answered);
     }

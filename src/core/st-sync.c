@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "st-bundle.h"
 #include "st-failpoint.h"
 #include "st-json-guard.h"
 #include "st-participant.h"
@@ -231,6 +232,14 @@ st_sync_sign_in (StDb          *db,
   account->expires_at = json_object_get_int_member_with_default (reply.object, "expires_at", 0);
   st_sync_reply_clear (&reply);
   st_sync_conn_clear (&conn);
+  /* The device's key for sync by file (st-bundle.h), registered with the
+   * sign-in; a server without sync by file still signs in. */
+  {
+    g_autoptr(GError) key_error = NULL;
+
+    if (!st_bundle_register_key (db, account->token, cancellable, &key_error))
+      g_message ("the device key for sync by file is not registered: %s", key_error->message);
+  }
   return account;
 }
 
@@ -501,6 +510,14 @@ st_sync_run (StDb                *db,
         ok = st_db_commit (db, error);
       else
         st_db_rollback (db);
+    }
+  /* A laptop signed in before sync by file registers its key now. */
+  if (ok && !st_bundle_key_registered (db))
+    {
+      g_autoptr(GError) key_error = NULL;
+
+      if (!st_bundle_register_key (db, token, cancellable, &key_error))
+        g_message ("the device key for sync by file is not registered: %s", key_error->message);
     }
   if (ok)
     st_sync_report (&conn, ST_SYNC_PHASE_DONE, stats->pushed, stats->pushed);
