@@ -114,6 +114,24 @@ st_bundle_public_from_text (const char *text,
          && from_base64 (json_object_get_string_member_with_default (object, "reply", NULL), reply_key, 32);
 }
 
+JsonObject *
+st_bundle_json_object (JsonObject *object,
+                       const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+st_bundle_json_array (JsonObject *object,
+                      const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
 /* ------------------------------------------------------------------------ */
 
 static void
@@ -375,7 +393,7 @@ st_bundle_payload_parse (GBytes  *payload,
 
   if (object == NULL)
     return NULL;
-  pushes = json_object_get_array_member (object, "pushes");
+  pushes = st_bundle_json_array (object, "pushes");
   device = json_object_get_string_member_with_default (object, "device", NULL);
   if (json_object_get_int_member_with_default (object, "format", 0) != 1
       || g_strcmp0 (json_object_get_string_member_with_default (object, "kind", NULL), "bundle") != 0
@@ -396,7 +414,7 @@ st_bundle_payload_parse (GBytes  *payload,
       JsonObject *push = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 
       if (push == NULL || !has_int (push, "epoch", FALSE)
-          || json_object_get_array_member (push, "changes") == NULL)
+          || st_bundle_json_array (push, "changes") == NULL)
         {
           set_damaged (error);
           return NULL;
@@ -555,7 +573,7 @@ st_bundle_reply_header_parse (GBytes  *frame,
 
   if (object == NULL)
     return NULL;
-  results = json_object_get_array_member (object, "results");
+  results = st_bundle_json_array (object, "results");
   device = json_object_get_string_member_with_default (object, "device", NULL);
   if (json_object_get_int_member_with_default (object, "format", 0) != 1
       || g_strcmp0 (json_object_get_string_member_with_default (object, "kind", NULL), "reply") != 0

@@ -121,6 +121,14 @@ GBytes     *st_bundle_frames_write     (GPtrArray     *frames);
 JsonObject *st_bundle_reply_header_parse (GBytes      *frame,
                                           GError     **error);
 
+/* The member @name of @object when it is an object (an array), else NULL:
+ * json-glib's getters complain of a member that is missing or of another
+ * type, and these files come from outside. */
+JsonObject *st_bundle_json_object      (JsonObject    *object,
+                                        const char    *name);
+JsonArray  *st_bundle_json_array       (JsonObject    *object,
+                                        const char    *name);
+
 /* gzip and its inverse, refusing more than @limit bytes inflated. */
 GBytes     *st_bundle_gzip             (const void    *data,
                                         gsize          size);

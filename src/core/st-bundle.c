@@ -462,7 +462,7 @@ open_reply (StDb     *db,
                            _("This reply was made for another laptop: it cannot be opened here. Nothing was applied."));
       goto fail;
     }
-  server = json_object_get_object_member (o->header, "server");
+  server = st_bundle_json_object (o->header, "server");
   server_id = server != NULL ? json_object_get_string_member_with_default (server, "id", NULL) : NULL;
   own_server_id = st_db_get_meta (db, "sync.server_id");
   if (server_id != NULL && own_server_id != NULL && g_strcmp0 (server_id, own_server_id) != 0)
@@ -517,16 +517,17 @@ st_bundle_describe_reply (StDb    *db,
   info->bundle = g_strdup (json_object_get_string_member (o.header, "bundle"));
   info->issued = json_object_get_int_member (o.header, "issued");
   info->courier = g_strdup (json_object_get_string_member_with_default (o.header, "courier", NULL));
-  results = json_object_get_array_member (o.header, "results");
+  results = st_bundle_json_array (o.header, "results");
   for (guint i = 0; i < json_array_get_length (results); i++)
     {
       JsonObject *result = json_array_get_object_element (results, i);
-      JsonObject *body = json_object_get_object_member (result, "body");
-      JsonArray *each = body != NULL ? json_object_get_array_member (body, "results") : NULL;
+      JsonObject *body = st_bundle_json_object (result, "body");
+      JsonArray *each = st_bundle_json_array (body, "results");
 
       for (guint j = 0; each != NULL && j < json_array_get_length (each); j++)
         {
-          JsonObject *r = json_array_get_object_element (each, j);
+          JsonNode *node = json_array_get_element (each, j);
+          JsonObject *r = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
           const char *what = r != NULL ? json_object_get_string_member_with_default (r, "result", "") : "";
 
           info->results++;
@@ -554,6 +555,7 @@ st_bundle_describe_reply (StDb    *db,
  * push handles the same answer. */
 static gboolean
 apply_refusal (Conn        *conn,
+               JsonObject  *header,
                JsonObject  *result,
                GError     **error)
 {
@@ -579,6 +581,23 @@ apply_refusal (Conn        *conn,
           return FALSE;
         }
       return st_db_commit (conn->db, error);
+    }
+  if (reply.status == 400 && g_strcmp0 (reply.code, "clock_in_future") == 0)
+    {
+      StHlc *clock = st_db_get_clock (conn->db);
+      gint64 server_time = json_object_get_int_member_with_default (header, "server_time", 0);
+      gint64 offset = server_time - st_hlc_physical (clock);
+
+      /* This laptop's date went wrong since it last saw the server. The
+       * server's time when it made the reply is the latest this laptop
+       * knows: taken as now, the changes are restamped at most as late as
+       * the server's clock, and go with the next bundle. */
+      if (server_time <= 0)
+        return TRUE;
+      g_message ("the server refused clock stamps in its future: restamping from the reply's time");
+      if (offset < st_hlc_get_offset (clock))
+        st_hlc_set_offset (clock, offset);
+      return st_sync_restamp_future (conn, error);
     }
   seq = json_object_get_int_member_with_default (result, "seq", -1);
   if (st_sync_refused_for_good (&reply) && seq > 0)
@@ -640,17 +659,17 @@ st_bundle_import (StDb         *db,
         }
     }
 
-  results = json_object_get_array_member (o.header, "results");
+  results = st_bundle_json_array (o.header, "results");
   for (guint i = 0; ok && i < json_array_get_length (results); i++)
     {
       JsonObject *result = json_array_get_object_element (results, i);
-      JsonObject *body = json_object_get_object_member (result, "body");
-      JsonArray *each = body != NULL ? json_object_get_array_member (body, "results") : NULL;
+      JsonObject *body = st_bundle_json_object (result, "body");
+      JsonArray *each = st_bundle_json_array (body, "results");
 
       if (each != NULL)
         ok = st_sync_acknowledge (&conn, each, error);
       else
-        ok = apply_refusal (&conn, result, error);
+        ok = apply_refusal (&conn, o.header, result, error);
     }
   if (ok && o.pages->len > 0)
     ok = st_sync_apply_pages (&conn, o.pages, error);

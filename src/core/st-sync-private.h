@@ -101,6 +101,9 @@ void st_sync_conn_copy_for_thread (Conn *copy, const Conn *conn, StSyncStats *st
 void st_sync_conn_merge_from_thread (Conn *conn, Conn *copy, StSyncStats *stats);
 
 /* st-sync-push.c */
+/* Restamps the unsent changes a wrong date put past the server's time
+ * (as the laptop's clock offset says it is). */
+gboolean st_sync_restamp_future (Conn *conn, GError **error);
 gboolean st_sync_check_device (Conn *conn, GError **error);
 gboolean st_sync_push (Conn *conn, GError **error);
 /* The outbox after @after as one push body of at most @max_changes. */

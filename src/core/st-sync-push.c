@@ -25,9 +25,9 @@
 /* ------------------------------------------------------------------------ */
 /* Restamping changes a wrong system date put into the future               */
 
-static gboolean
-restamp_future (Conn    *conn,
-                GError **error)
+gboolean
+st_sync_restamp_future (Conn    *conn,
+                        GError **error)
 {
   StDb *db = conn->db;
   StHlc *clock = st_db_get_clock (db);
@@ -889,7 +889,7 @@ st_sync_push (Conn    *conn,
       if (reply.status == 400 && g_strcmp0 (reply.code, "clock_in_future") == 0 && restamps++ < 3)
         {
           st_sync_reply_clear (&reply);
-          ok = restamp_future (conn, error);
+          ok = st_sync_restamp_future (conn, error);
           continue;
         }
       if (st_sync_refused_for_good (&reply))

@@ -82,7 +82,7 @@ st_server_bundle_register (StStore            *store,
                            StBundleDone        done,
                            gpointer            data)
 {
-  JsonObject *key = json_object_get_object_member (body, "key");
+  JsonObject *key = st_bundle_json_object (body, "key");
   guint8 sign_pk[32], reply_key[32];
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
@@ -253,7 +253,7 @@ relay_prepare (Relay      *relay,
   relay->credential->expires_at = G_MAXINT64;
 
   relay->pushes = g_ptr_array_new_with_free_func ((GDestroyNotify) st_push_free);
-  pushes = json_object_get_array_member (relay->payload, "pushes");
+  pushes = st_bundle_json_array (relay->payload, "pushes");
   for (guint i = 0; i < json_array_get_length (pushes); i++)
     {
       StApiError push_error = { 0, };

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "st-bundle.h"
+#include "st-demo.h"
 #include "st-test-replica.h"
 
 typedef struct
@@ -389,6 +390,47 @@ test_courier_other_township (Fixture       *f,
   }
 }
 
+/* B's date went a day ahead in the village, after its last sync: the
+ * server refuses the stamps; the reply restamps them from the server's
+ * time, and the next bundle goes through. */
+static void
+test_clock_ahead (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *pb = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(GBytes) bundle = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(StBundleReplyInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->b->skew_ms = 24 * 3600 * 1000;
+  pb = st_test_replica_add_participant (f->b, 8, "郑十", ST_TEST_TOWNSHIP_A);
+  bundle = export_ok (f->b);
+  reply = relay_ok (f->a, bundle);
+  info = st_bundle_describe_reply (f->b->db, reply, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info->refusal);
+  g_assert_nonnull (strstr (info->refusal, "clock_in_future"));
+  import_ok (f->b, reply, NULL);
+  g_assert_cmpint (st_sync_count_pending (f->b->db), ==, 1);
+
+  g_clear_pointer (&bundle, g_bytes_unref);
+  g_clear_pointer (&reply, g_bytes_unref);
+  g_clear_pointer (&info, st_bundle_reply_info_free);
+  bundle = export_ok (f->b);
+  reply = relay_ok (f->a, bundle);
+  info = st_bundle_describe_reply (f->b->db, reply, &error);
+  g_assert_no_error (error);
+  g_assert_null (info->refusal);
+  g_assert_cmpint (info->applied, ==, 1);
+  import_ok (f->b, reply, NULL);
+  g_assert_cmpint (st_sync_count_pending (f->b->db), ==, 0);
+  st_test_replica_sync_ok (f->a);
+  name = st_test_replica_get (f->a, "participants", pb, "name");
+  g_assert_cmpstr (name, ==, "郑十");
+}
+
 /* A bundle of 1,000 changes is at most 200 KB, and goes through whole. */
 static void
 test_size (Fixture       *f,
@@ -419,6 +461,27 @@ test_size (Fixture       *f,
   g_assert_cmpint (st_sync_count_pending (f->b->db), ==, 0);
   st_test_replica_sync_ok (f->a);
   g_assert_cmpint (st_test_replica_count (f->a, "SELECT count(*) FROM participants"), ==, 1000);
+
+  /* 1,000 people as a roster brings them, every field filled as the demo
+   * county fills it (names, ID numbers, villages, phones, education …). */
+  {
+    g_autoptr(StTestReplica) d = st_test_replica_new ("laptop-d", 0);
+    g_autoptr(GBytes) full = NULL;
+    g_autoptr(GBytes) full_reply = NULL;
+    g_autoptr(StBundleInfo) full_info = NULL;
+
+    st_test_replica_sign_in (d, f->server, "county");
+    g_assert_true (st_demo_populate (d->db, 1000, 7, &error));
+    full = st_bundle_export (d->db, &full_info, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (full_info->changes, ==, 1000);
+    g_print ("# bundle of 1000 demo participants (every field): %" G_GSIZE_FORMAT " bytes\n", g_bytes_get_size (full));
+    g_assert_cmpuint (g_bytes_get_size (full), <=, 200 * 1024);
+    full_reply = relay_ok (f->a, full);
+    import_ok (d, full_reply, &stats);
+    g_assert_cmpint (stats.pushed, ==, 1000);
+    g_assert_cmpint (stats.rejected, ==, 0);
+  }
 }
 
 static void
@@ -525,6 +588,7 @@ main (int    argc,
   ADD ("/bundle/tampering", test_tampering);
   ADD ("/bundle/wrong-and-revoked-device", test_wrong_and_revoked_device);
   ADD ("/bundle/courier-other-township", test_courier_other_township);
+  ADD ("/bundle/clock-ahead", test_clock_ahead);
   ADD ("/bundle/size", test_size);
   ADD ("/bundle/commands", test_commands);
 #undef ADD
