@@ -84,9 +84,9 @@ st_bundle_keys_from_text (const char   *text,
   g_autoptr(JsonObject) object = object_of_text (text);
 
   if (object == NULL
-      || !from_base64 (json_object_get_string_member_with_default (object, "sign_secret", NULL),
+      || !from_base64 (st_bundle_json_string (object, "sign_secret", NULL),
                        keys->sign_sk, sizeof keys->sign_sk)
-      || !from_base64 (json_object_get_string_member_with_default (object, "reply", NULL),
+      || !from_base64 (st_bundle_json_string (object, "reply", NULL),
                        keys->reply_key, sizeof keys->reply_key))
     return FALSE;
   crypto_sign_ed25519_sk_to_pk (keys->sign_pk, keys->sign_sk);
@@ -110,8 +110,8 @@ st_bundle_public_from_text (const char *text,
   g_autoptr(JsonObject) object = object_of_text (text);
 
   return object != NULL
-         && from_base64 (json_object_get_string_member_with_default (object, "sign", NULL), sign_pk, 32)
-         && from_base64 (json_object_get_string_member_with_default (object, "reply", NULL), reply_key, 32);
+         && from_base64 (st_bundle_json_string (object, "sign", NULL), sign_pk, 32)
+         && from_base64 (st_bundle_json_string (object, "reply", NULL), reply_key, 32);
 }
 
 JsonObject *
@@ -130,6 +130,46 @@ st_bundle_json_array (JsonObject *object,
   JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
 
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static JsonNode *
+value_member (JsonObject *object,
+              const char *name,
+              GType       type)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type ? node : NULL;
+}
+
+const char *
+st_bundle_json_string (JsonObject *object,
+                       const char *name,
+                       const char *fallback)
+{
+  JsonNode *node = value_member (object, name, G_TYPE_STRING);
+
+  return node != NULL ? json_node_get_string (node) : fallback;
+}
+
+gint64
+st_bundle_json_int (JsonObject *object,
+                    const char *name,
+                    gint64      fallback)
+{
+  JsonNode *node = value_member (object, name, G_TYPE_INT64);
+
+  return node != NULL ? json_node_get_int (node) : fallback;
+}
+
+gboolean
+st_bundle_json_bool (JsonObject *object,
+                     const char *name,
+                     gboolean    fallback)
+{
+  JsonNode *node = value_member (object, name, G_TYPE_BOOLEAN);
+
+  return node != NULL ? json_node_get_boolean (node) : fallback;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -258,8 +298,18 @@ st_bundle_gunzip (const void  *data,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+/* The key of a bundle's box, derived from the reply key (which alone
+ * authenticates replies). */
+static void
+box_key (const guint8 reply_key[32],
+         guint8       key[crypto_secretbox_KEYBYTES])
+{
+  crypto_kdf_derive_from_key (key, crypto_secretbox_KEYBYTES, 1, "StBundle", reply_key);
+}
+
 GBytes *
 st_bundle_seal (const char          *device,
+                const char          *label,
                 const char          *payload,
                 gsize                length,
                 const StBundleKeys  *keys,
@@ -268,6 +318,10 @@ st_bundle_seal (const char          *device,
   g_autoptr(GBytes) body = st_bundle_gzip (payload, length);
   g_autoptr(GByteArray) out = NULL;
   guint8 signature[crypto_sign_BYTES];
+  guint8 nonce[crypto_secretbox_NONCEBYTES];
+  guint8 key[crypto_secretbox_KEYBYTES];
+  guint32 label_length = GUINT32_TO_BE ((guint32) strlen (label));
+  guint at;
 
   g_return_val_if_fail (device != NULL && strlen (device) == ST_BUNDLE_DEVICE_LEN, NULL);
   if (body == NULL || !st_bundle_crypto_init ())
@@ -275,48 +329,106 @@ st_bundle_seal (const char          *device,
       g_set_error_literal (error, ST_BUNDLE_ERROR, ST_BUNDLE_ERROR_DAMAGED, "compressing the bundle failed");
       return NULL;
     }
-  out = g_byte_array_sized_new (HEAD_LEN + g_bytes_get_size (body) + sizeof signature);
+  out = g_byte_array_sized_new (HEAD_LEN + 4 + strlen (label) + sizeof nonce + crypto_secretbox_MACBYTES
+                                + g_bytes_get_size (body) + sizeof signature);
   g_byte_array_append (out, (const guint8 *) bundle_magic, MAGIC_LEN);
   g_byte_array_append (out, (const guint8 *) device, ST_BUNDLE_DEVICE_LEN);
-  g_byte_array_append (out, g_bytes_get_data (body, NULL), (guint) g_bytes_get_size (body));
+  g_byte_array_append (out, (const guint8 *) &label_length, 4);
+  g_byte_array_append (out, (const guint8 *) label, (guint) strlen (label));
+  randombytes_buf (nonce, sizeof nonce);
+  g_byte_array_append (out, nonce, sizeof nonce);
+  at = out->len;
+  g_byte_array_set_size (out, at + crypto_secretbox_MACBYTES + (guint) g_bytes_get_size (body));
+  box_key (keys->reply_key, key);
+  crypto_secretbox_easy (out->data + at, g_bytes_get_data (body, NULL), g_bytes_get_size (body), nonce, key);
+  sodium_memzero (key, sizeof key);
   crypto_sign_ed25519_detached (signature, NULL, out->data, out->len, keys->sign_sk);
   g_byte_array_append (out, signature, sizeof signature);
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
-static gboolean
+/* Where the label ends (and the box begins); 0 with @error. */
+static gsize
 bundle_parts (const guint8  *data,
               gsize          size,
               GError       **error)
 {
   StBundleKind kind;
   char device[ST_BUNDLE_DEVICE_LEN + 1];
+  guint32 label_length;
 
   if (!st_bundle_peek (data, size, &kind, device, error))
-    return FALSE;
+    return 0;
   if (kind != ST_BUNDLE_KIND_BUNDLE)
     {
       g_set_error_literal (error, ST_BUNDLE_ERROR, ST_BUNDLE_ERROR_NOT_A_BUNDLE,
                            _("This file is a reply from the server, not a laptop’s bundle."));
-      return FALSE;
+      return 0;
     }
-  if (size < HEAD_LEN + crypto_sign_BYTES + 1)
+  if (size < HEAD_LEN + 4)
     {
       set_damaged (error);
-      return FALSE;
+      return 0;
     }
-  return TRUE;
+  memcpy (&label_length, data + HEAD_LEN, 4);
+  label_length = GUINT32_FROM_BE (label_length);
+  if (label_length > size - HEAD_LEN - 4
+      || size - HEAD_LEN - 4 - label_length < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + crypto_sign_BYTES)
+    {
+      set_damaged (error);
+      return 0;
+    }
+  return HEAD_LEN + 4 + label_length;
+}
+
+static JsonObject *parse_object (GBytes  *bytes,
+                                 GError **error);
+
+JsonObject *
+st_bundle_read_label (const guint8  *data,
+                      gsize          size,
+                      GError       **error)
+{
+  gsize end = bundle_parts (data, size, error);
+  g_autoptr(GBytes) label = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  const char *device;
+
+  if (end == 0)
+    return NULL;
+  label = g_bytes_new (data + HEAD_LEN + 4, end - HEAD_LEN - 4);
+  object = parse_object (label, error);
+  if (object == NULL)
+    return NULL;
+  device = st_bundle_json_string (object, "device", NULL);
+  if (st_bundle_json_int (object, "format", 0) != 1
+      || st_bundle_json_int (object, "changes", -1) < 0
+      || st_bundle_json_int (object, "made_at", -1) < 0
+      || st_bundle_json_string (object, "id", NULL) == NULL
+      || g_strcmp0 (device, "") == 0 || device == NULL || strncmp (device, (const char *) data + MAGIC_LEN, ST_BUNDLE_DEVICE_LEN) != 0
+      || strlen (device) != ST_BUNDLE_DEVICE_LEN)
+    {
+      set_damaged (error);
+      return NULL;
+    }
+  return g_steal_pointer (&object);
 }
 
 GBytes *
 st_bundle_open (const guint8  *data,
                 gsize          size,
                 const guint8   sign_pk[32],
+                const guint8   reply_key[32],
+                JsonObject   **label,
                 GError       **error)
 {
-  gsize signed_size;
+  gsize end = bundle_parts (data, size, error);
+  gsize signed_size, box_size;
+  guint8 key[crypto_secretbox_KEYBYTES];
+  g_autofree guint8 *plain = NULL;
+  gboolean opened;
 
-  if (!bundle_parts (data, size, error))
+  if (end == 0)
     return NULL;
   signed_size = size - crypto_sign_BYTES;
   if (!st_bundle_crypto_init ()
@@ -325,17 +437,20 @@ st_bundle_open (const guint8  *data,
       set_damaged (error);
       return NULL;
     }
-  return st_bundle_gunzip (data + HEAD_LEN, signed_size - HEAD_LEN, ST_BUNDLE_MAX_PAYLOAD, error);
-}
-
-GBytes *
-st_bundle_read_unverified (const guint8  *data,
-                           gsize          size,
-                           GError       **error)
-{
-  if (!bundle_parts (data, size, error))
+  box_size = signed_size - end - crypto_secretbox_NONCEBYTES;
+  plain = g_malloc (box_size - crypto_secretbox_MACBYTES + 1);
+  box_key (reply_key, key);
+  opened = crypto_secretbox_open_easy (plain, data + end + crypto_secretbox_NONCEBYTES, box_size,
+                                       data + end, key) == 0;
+  sodium_memzero (key, sizeof key);
+  if (!opened)
+    {
+      set_damaged (error);
+      return NULL;
+    }
+  if (label != NULL && (*label = st_bundle_read_label (data, size, error)) == NULL)
     return NULL;
-  return st_bundle_gunzip (data + HEAD_LEN, size - crypto_sign_BYTES - HEAD_LEN, ST_BUNDLE_MAX_PAYLOAD, error);
+  return st_bundle_gunzip (plain, box_size - crypto_secretbox_MACBYTES, ST_BUNDLE_MAX_PAYLOAD, error);
 }
 
 static JsonObject *
@@ -394,9 +509,9 @@ st_bundle_payload_parse (GBytes  *payload,
   if (object == NULL)
     return NULL;
   pushes = st_bundle_json_array (object, "pushes");
-  device = json_object_get_string_member_with_default (object, "device", NULL);
-  if (json_object_get_int_member_with_default (object, "format", 0) != 1
-      || g_strcmp0 (json_object_get_string_member_with_default (object, "kind", NULL), "bundle") != 0
+  device = st_bundle_json_string (object, "device", NULL);
+  if (st_bundle_json_int (object, "format", 0) != 1
+      || g_strcmp0 (st_bundle_json_string (object, "kind", NULL), "bundle") != 0
       || !has_string (object, "id", FALSE) || !has_string (object, "device", FALSE)
       || device == NULL || strlen (device) != ST_BUNDLE_DEVICE_LEN || !is_device_id ((const guint8 *) device)
       || !has_string (object, "cursor", TRUE) || !has_string (object, "server_id", TRUE)
@@ -574,9 +689,9 @@ st_bundle_reply_header_parse (GBytes  *frame,
   if (object == NULL)
     return NULL;
   results = st_bundle_json_array (object, "results");
-  device = json_object_get_string_member_with_default (object, "device", NULL);
-  if (json_object_get_int_member_with_default (object, "format", 0) != 1
-      || g_strcmp0 (json_object_get_string_member_with_default (object, "kind", NULL), "reply") != 0
+  device = st_bundle_json_string (object, "device", NULL);
+  if (st_bundle_json_int (object, "format", 0) != 1
+      || g_strcmp0 (st_bundle_json_string (object, "kind", NULL), "reply") != 0
       || device == NULL || strlen (device) != ST_BUNDLE_DEVICE_LEN
       || !has_string (object, "bundle", FALSE) || !has_int (object, "issued", FALSE)
       || !has_int (object, "pages", FALSE) || results == NULL)

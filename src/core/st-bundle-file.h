@@ -3,9 +3,13 @@
  * laptop without a network exchanges with the county through a courier.
  *
  * A bundle is what the laptop sends: "STBUNDL1", its device id (36
- * characters), its payload gzipped (JSON: its pending changes as push
- * bodies, its cursor, epoch, account), then an Ed25519 signature (64 bytes)
- * by the device's key of everything before it.
+ * characters), a label (4-byte big-endian length, then JSON: the bundle's
+ * id, account, server, time and number of changes, no record), then its
+ * payload (JSON: its pending changes as push bodies, its cursor, epoch),
+ * gzipped and encrypted (crypto_secretbox, a 24-byte nonce first) with a key
+ * derived from the reply key, which only the laptop and the server have;
+ * last an Ed25519 signature (64 bytes) by the device's key of everything
+ * before it.
  *
  * A reply is what the server answers: "STREPLY1", the device id, then a
  * sealed box (crypto_box_seal) to the device's key converted to X25519,
@@ -78,21 +82,26 @@ gboolean    st_bundle_peek             (const guint8  *data,
                                         char           device[ST_BUNDLE_DEVICE_LEN + 1],
                                         GError       **error);
 
-/* A bundle of @payload (JSON text) for @device, signed. */
+/* A bundle of @payload (JSON text) for @device, labelled with @label
+ * (JSON text), encrypted and signed. */
 GBytes     *st_bundle_seal             (const char    *device,
+                                        const char    *label,
                                         const char    *payload,
                                         gsize          length,
                                         const StBundleKeys *keys,
                                         GError       **error);
-/* The payload of a bundle whose signature is @sign_pk's; NULL with
- * ST_BUNDLE_ERROR_DAMAGED when any byte differs from what was signed. */
+/* The payload of a bundle whose signature is @sign_pk's, decrypted with
+ * @reply_key; NULL with ST_BUNDLE_ERROR_DAMAGED when any byte differs from
+ * what was signed. @label (may be NULL) gets its label. */
 GBytes     *st_bundle_open             (const guint8  *data,
                                         gsize          size,
                                         const guint8   sign_pk[32],
+                                        const guint8   reply_key[32],
+                                        JsonObject   **label,
                                         GError       **error);
-/* The payload without checking the signature: to show what a bundle holds
- * before it is relayed, and for the fuzzer. */
-GBytes     *st_bundle_read_unverified  (const guint8  *data,
+/* The label without checking the signature: what a courier may see of a
+ * bundle (and the fuzzer); NULL with @error. */
+JsonObject *st_bundle_read_label       (const guint8  *data,
                                         gsize          size,
                                         GError       **error);
 /* The payload's JSON, checked member by member; NULL with @error. */
@@ -128,6 +137,17 @@ JsonObject *st_bundle_json_object      (JsonObject    *object,
                                         const char    *name);
 JsonArray  *st_bundle_json_array       (JsonObject    *object,
                                         const char    *name);
+/* The member's string, integer or boolean, else @fallback (a member of
+ * another type included, of which json-glib's getters complain). */
+const char *st_bundle_json_string      (JsonObject    *object,
+                                        const char    *name,
+                                        const char    *fallback);
+gint64      st_bundle_json_int         (JsonObject    *object,
+                                        const char    *name,
+                                        gint64         fallback);
+gboolean    st_bundle_json_bool        (JsonObject    *object,
+                                        const char    *name,
+                                        gboolean       fallback);
 
 /* gzip and its inverse, refusing more than @limit bytes inflated. */
 GBytes     *st_bundle_gzip             (const void    *data,

@@ -182,6 +182,7 @@ st_bundle_export (StDb          *db,
   g_autoptr(JsonBuilder) b = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *head = NULL;
+  g_autofree char *label = NULL;
   g_autoptr(GString) payload = NULL;
   GBytes *bundle;
   StBundleKeys keys;
@@ -276,7 +277,29 @@ st_bundle_export (StDb          *db,
   head[strlen (head) - 1] = ',';
   g_string_prepend (payload, head);
 
-  bundle = st_bundle_seal (st_db_get_device_id (db), payload->str, payload->len, &keys, error);
+  /* What the courier may read: whose, when, how many; no record. */
+  {
+    g_autoptr(JsonBuilder) l = json_builder_new ();
+    g_autoptr(JsonNode) label_root = NULL;
+
+    json_builder_begin_object (l);
+    json_builder_set_member_name (l, "format");
+    json_builder_add_int_value (l, 1);
+    json_builder_set_member_name (l, "id");
+    json_builder_add_string_value (l, id);
+    json_builder_set_member_name (l, "device");
+    json_builder_add_string_value (l, st_db_get_device_id (db));
+    add_string_or_null (l, "account", account->name);
+    add_string_or_null (l, "server", account->server);
+    json_builder_set_member_name (l, "made_at");
+    json_builder_add_int_value (l, made_at);
+    json_builder_set_member_name (l, "changes");
+    json_builder_add_int_value (l, total);
+    json_builder_end_object (l);
+    label_root = json_builder_get_root (l);
+    label = json_to_string (label_root, FALSE);
+  }
+  bundle = st_bundle_seal (st_db_get_device_id (db), label, payload->str, payload->len, &keys, error);
   memset (&keys, 0, sizeof keys);
   if (bundle != NULL && info_out != NULL)
     {
@@ -298,20 +321,18 @@ StBundleInfo *
 st_bundle_describe (GBytes  *bundle,
                     GError **error)
 {
-  g_autoptr(GBytes) payload = st_bundle_read_unverified (g_bytes_get_data (bundle, NULL),
-                                                         g_bytes_get_size (bundle), error);
-  g_autoptr(JsonObject) object = payload != NULL ? st_bundle_payload_parse (payload, error) : NULL;
+  g_autoptr(JsonObject) label = st_bundle_read_label (g_bytes_get_data (bundle, NULL), g_bytes_get_size (bundle), error);
   StBundleInfo *info;
 
-  if (object == NULL)
+  if (label == NULL)
     return NULL;
   info = g_new0 (StBundleInfo, 1);
-  info->id = g_strdup (json_object_get_string_member (object, "id"));
-  info->device = g_strdup (json_object_get_string_member (object, "device"));
-  info->account = g_strdup (json_object_get_string_member_with_default (object, "account", NULL));
-  info->server = g_strdup (json_object_get_string_member_with_default (object, "server", NULL));
-  info->made_at = json_object_get_int_member (object, "made_at");
-  info->changes = json_object_get_int_member (object, "changes");
+  info->id = g_strdup (st_bundle_json_string (label, "id", NULL));
+  info->device = g_strdup (st_bundle_json_string (label, "device", NULL));
+  info->account = g_strdup (st_bundle_json_string (label, "account", NULL));
+  info->server = g_strdup (st_bundle_json_string (label, "server", NULL));
+  info->made_at = st_bundle_json_int (label, "made_at", 0);
+  info->changes = st_bundle_json_int (label, "changes", 0);
   info->size = (gint64) g_bytes_get_size (bundle);
   return info;
 }
@@ -389,7 +410,7 @@ st_bundle_relay (StDb          *db,
   if (reply.status != 200)
     set_refused (&reply, error);
   else if (reply.object == NULL
-           || (text = json_object_get_string_member_with_default (reply.object, "reply", NULL)) == NULL)
+           || (text = st_bundle_json_string (reply.object, "reply", NULL)) == NULL)
     g_set_error_literal (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER, "bundle answer without a reply");
   else
     {
@@ -456,14 +477,14 @@ open_reply (StDb     *db,
   o->header = st_bundle_reply_header_parse (g_ptr_array_index (o->frames, 0), error);
   if (o->header == NULL)
     goto fail;
-  if (g_strcmp0 (json_object_get_string_member (o->header, "device"), st_db_get_device_id (db)) != 0)
+  if (g_strcmp0 (st_bundle_json_string (o->header, "device", NULL), st_db_get_device_id (db)) != 0)
     {
       g_set_error_literal (error, ST_BUNDLE_ERROR, ST_BUNDLE_ERROR_OTHER_LAPTOP,
                            _("This reply was made for another laptop: it cannot be opened here. Nothing was applied."));
       goto fail;
     }
   server = st_bundle_json_object (o->header, "server");
-  server_id = server != NULL ? json_object_get_string_member_with_default (server, "id", NULL) : NULL;
+  server_id = server != NULL ? st_bundle_json_string (server, "id", NULL) : NULL;
   own_server_id = st_db_get_meta (db, "sync.server_id");
   if (server_id != NULL && own_server_id != NULL && g_strcmp0 (server_id, own_server_id) != 0)
     {
@@ -472,13 +493,13 @@ open_reply (StDb     *db,
       goto fail;
     }
   last = st_sync_meta_int (db, "bundle.last_reply_issued", 0);
-  if (json_object_get_int_member (o->header, "issued") <= last)
+  if (st_bundle_json_int (o->header, "issued", 0) <= last)
     {
       g_set_error_literal (error, ST_BUNDLE_ERROR, ST_BUNDLE_ERROR_OLD_REPLY,
                            _("This reply is not newer than one this laptop has applied already: nothing was applied."));
       goto fail;
     }
-  pages = json_object_get_int_member (o->header, "pages");
+  pages = st_bundle_json_int (o->header, "pages", 0);
   if (pages != (gint64) o->frames->len - 1)
     {
       g_set_error_literal (error, ST_BUNDLE_ERROR, ST_BUNDLE_ERROR_DAMAGED,
@@ -514,9 +535,9 @@ st_bundle_describe_reply (StDb    *db,
   if (!open_reply (db, reply, &o, error))
     return NULL;
   info = g_new0 (StBundleReplyInfo, 1);
-  info->bundle = g_strdup (json_object_get_string_member (o.header, "bundle"));
-  info->issued = json_object_get_int_member (o.header, "issued");
-  info->courier = g_strdup (json_object_get_string_member_with_default (o.header, "courier", NULL));
+  info->bundle = g_strdup (st_bundle_json_string (o.header, "bundle", NULL));
+  info->issued = st_bundle_json_int (o.header, "issued", 0);
+  info->courier = g_strdup (st_bundle_json_string (o.header, "courier", NULL));
   results = st_bundle_json_array (o.header, "results");
   for (guint i = 0; i < json_array_get_length (results); i++)
     {
@@ -528,7 +549,7 @@ st_bundle_describe_reply (StDb    *db,
         {
           JsonNode *node = json_array_get_element (each, j);
           JsonObject *r = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-          const char *what = r != NULL ? json_object_get_string_member_with_default (r, "result", "") : "";
+          const char *what = r != NULL ? st_bundle_json_string (r, "result", "") : "";
 
           info->results++;
           if (g_str_equal (what, "applied"))
@@ -541,8 +562,8 @@ st_bundle_describe_reply (StDb    *db,
             info->rejected++;
         }
       if (body == NULL && info->refusal == NULL)
-        info->refusal = g_strdup_printf ("%s: %s", json_object_get_string_member_with_default (result, "code", ""),
-                                         json_object_get_string_member_with_default (result, "message", ""));
+        info->refusal = g_strdup_printf ("%s: %s", st_bundle_json_string (result, "code", ""),
+                                         st_bundle_json_string (result, "message", ""));
     }
   info->pages = o.pages->len;
   for (guint i = 0; i < o.pages->len; i++)
@@ -562,9 +583,9 @@ apply_refusal (Conn        *conn,
   Reply reply = { 0 };
   gint64 seq;
 
-  reply.status = (guint) json_object_get_int_member_with_default (result, "status", 0);
+  reply.status = (guint) st_bundle_json_int (result, "status", 0);
   reply.object = result;
-  reply.code = json_object_get_string_member_with_default (result, "code", NULL);
+  reply.code = st_bundle_json_string (result, "code", NULL);
   if (reply.status == 409 && (g_strcmp0 (reply.code, "sequence_reused") == 0
                               || g_strcmp0 (reply.code, "stale_epoch") == 0))
     {
@@ -585,7 +606,7 @@ apply_refusal (Conn        *conn,
   if (reply.status == 400 && g_strcmp0 (reply.code, "clock_in_future") == 0)
     {
       StHlc *clock = st_db_get_clock (conn->db);
-      gint64 server_time = json_object_get_int_member_with_default (header, "server_time", 0);
+      gint64 server_time = st_bundle_json_int (header, "server_time", 0);
       gint64 offset = server_time - st_hlc_physical (clock);
 
       /* This laptop's date went wrong since it last saw the server. The
@@ -599,7 +620,7 @@ apply_refusal (Conn        *conn,
         st_hlc_set_offset (clock, offset);
       return st_sync_restamp_future (conn, error);
     }
-  seq = json_object_get_int_member_with_default (result, "seq", -1);
+  seq = st_bundle_json_int (result, "seq", -1);
   if (st_sync_refused_for_good (&reply) && seq > 0)
     return st_sync_set_aside (conn, seq, &reply, error);
   /* Anything else (a clock in the server's future, a server that failed):
@@ -633,7 +654,7 @@ st_bundle_import (StDb         *db,
     }
   if (!open_reply (db, reply, &o, error))
     return FALSE;
-  issued = json_object_get_int_member (o.header, "issued");
+  issued = st_bundle_json_int (o.header, "issued", 0);
   st_sync_conn_init (&conn, db, server, NULL, NULL, stats, NULL);
 
   /* The reply counts as applied first, in its own transaction: a reply is

@@ -190,6 +190,7 @@ relay_prepare (Relay      *relay,
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
   g_autoptr(GBytes) payload = NULL;
+  g_autoptr(JsonObject) label = NULL;
   g_autoptr(StAccount) account = NULL;
   StBundleKind kind;
   gint64 account_id = 0, revoked_at = 0;
@@ -221,16 +222,20 @@ relay_prepare (Relay      *relay,
                         "The laptop that made this bundle was signed out (device revoke).");
       return FALSE;
     }
-  payload = st_bundle_open (data, size, relay->sign_pk, &error);
+  payload = st_bundle_open (data, size, relay->sign_pk, relay->reply_key, &label, &error);
   relay->payload = payload != NULL ? st_bundle_payload_parse (payload, &error) : NULL;
+  /* The label a courier sees says what the payload holds. */
   if (relay->payload == NULL
-      || g_strcmp0 (json_object_get_string_member (relay->payload, "device"), relay->device) != 0)
+      || g_strcmp0 (st_bundle_json_string (relay->payload, "device", NULL), relay->device) != 0
+      || g_strcmp0 (st_bundle_json_string (relay->payload, "id", NULL),
+                    st_bundle_json_string (label, "id", NULL)) != 0
+      || st_bundle_json_int (relay->payload, "changes", 0) != st_bundle_json_int (label, "changes", 0))
     {
       st_api_error_set (&relay->error, 400, "bundle_damaged",
                         "The bundle does not match its device's signature: changed or damaged on the way.");
       return FALSE;
     }
-  server_id = json_object_get_string_member_with_default (relay->payload, "server_id", NULL);
+  server_id = st_bundle_json_string (relay->payload, "server_id", NULL);
   if (server_id != NULL && g_strcmp0 (server_id, st_store_get_identity (relay->store)) != 0)
     {
       st_api_error_set (&relay->error, 409, "other_server", "The bundle was made for another server.");
@@ -352,9 +357,9 @@ relay_reply (Relay *relay)
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *cursor = g_strdup (json_object_get_string_member_with_default (relay->payload, "cursor", NULL));
-  gboolean fresh = json_object_get_boolean_member_with_default (relay->payload, "fresh", FALSE);
-  int protocol = (int) CLAMP (json_object_get_int_member_with_default (relay->payload, "protocol", 1),
+  g_autofree char *cursor = g_strdup (st_bundle_json_string (relay->payload, "cursor", NULL));
+  gboolean fresh = st_bundle_json_bool (relay->payload, "fresh", FALSE);
+  int protocol = (int) CLAMP (st_bundle_json_int (relay->payload, "protocol", 1),
                               1, ST_PROTOCOL_VERSION);
   gint64 now = st_now_ms ();
   gint64 entries = 0;
@@ -415,7 +420,7 @@ relay_reply (Relay *relay)
   json_builder_set_member_name (b, "device");
   json_builder_add_string_value (b, relay->device);
   json_builder_set_member_name (b, "bundle");
-  json_builder_add_string_value (b, json_object_get_string_member (relay->payload, "id"));
+  json_builder_add_string_value (b, st_bundle_json_string (relay->payload, "id", NULL));
   /* Microseconds: two replies for one laptop are never issued at once. */
   json_builder_set_member_name (b, "issued");
   json_builder_add_int_value (b, g_get_real_time ());

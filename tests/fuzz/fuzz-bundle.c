@@ -39,25 +39,24 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (st_bundle_peek (data, size, &kind, device, NULL))
     g_assert (strlen (device) == ST_BUNDLE_DEVICE_LEN);
 
-  /* A bundle: read without and with its signature, then its payload. */
+  /* A bundle: its label, then opened with the fixed keys, its payload. */
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GBytes) payload = st_bundle_read_unverified (data, size, &error);
+    g_autoptr(JsonObject) label = st_bundle_read_label (data, size, &error);
 
-    g_assert ((payload == NULL) != (error == NULL));
-    if (payload != NULL)
-      {
-        g_autoptr(JsonObject) object = st_bundle_payload_parse (payload, NULL);
-      }
+    g_assert ((label == NULL) != (error == NULL));
   }
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GBytes) payload = st_bundle_open (data, size, keys.sign_pk, &error);
+    g_autoptr(JsonObject) label = NULL;
+    g_autoptr(GBytes) payload = st_bundle_open (data, size, keys.sign_pk, keys.reply_key, &label, &error);
 
     g_assert ((payload == NULL) != (error == NULL));
     if (payload != NULL)
       {
         g_autoptr(JsonObject) object = st_bundle_payload_parse (payload, NULL);
+
+        g_assert_nonnull (label);
       }
   }
 
