@@ -785,7 +785,7 @@ st_admin_run (const char  *db_path,
       if (g_str_equal (command, "list"))
         return user_list (db_path, argc, argv);
     }
-  st_admin_print_error (_("Unknown command. Commands: user add|modify|passwd|disable|enable|list, device list|revoke, audit, backup, restore, compact; see --help."));
+  st_admin_print_error (_("Unknown command. Commands: user add|modify|passwd|disable|enable|list, device list|revoke, audit, backup, restore, compact, bundle import; see --help."));
   return 2;
 }
 
