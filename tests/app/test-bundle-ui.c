@@ -15,6 +15,7 @@
 #include "st-bundle-dialog.h"
 #include "st-sync-button.h"
 #include "st-test-replica.h"
+#include "st-token-store.h"
 #include "st-window-private.h"
 #include "st-test-ui.h"
 #include "st-test-widgets.h"
@@ -77,6 +78,13 @@ test_sync_by_file (void)
   b = st_test_replica_new ("laptop-b", 0);
   st_test_replica_sign_in (b, server, "qiaoma");
   pb = st_test_replica_add_participant (b, 1, "张三", ST_TEST_TOWNSHIP_A);
+
+  /* B keeps its sign-in as the app does (it relays C's bundle below). */
+  {
+    g_autoptr(StSyncAccount) account = st_sync_account_load (b->db);
+
+    st_token_store_save (b->db, account->server, account->name, b->token);
+  }
 
   window = st_window_new (NULL, b->db);
   gtk_window_present (GTK_WINDOW (window));
@@ -151,6 +159,41 @@ test_sync_by_file (void)
   st_test_click (st_test_find_actionable (dialog, "bundle.open"));
   g_assert_nonnull (strstr (st_bundle_dialog_get_status (ST_BUNDLE_DIALOG (dialog)), "not newer"));
   g_assert_null (st_test_find_actionable (dialog, "bundle.apply"));
+
+  /* Another laptop's bundle, brought here to be sent: what it holds, then
+   * Send to the Server writes the reply beside it, which only C opens. */
+  {
+    g_autoptr(StTestReplica) c = st_test_replica_new ("laptop-c", 0);
+    g_autofree char *c_bundle = g_build_filename (dir, "c.stbundle", NULL);
+    g_autofree char *c_reply = g_build_filename (dir, "c.streply", NULL);
+    g_autofree char *pc = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GError) error = NULL;
+    char *contents = NULL;
+    gsize length = 0;
+
+    st_test_replica_sign_in (c, server, "qiaoma");
+    pc = st_test_replica_add_participant (c, 3, "王五", ST_TEST_TOWNSHIP_A);
+    bytes = st_bundle_export (c->db, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_file_set_contents (c_bundle, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL));
+
+    type_into (dialog, "open_row", c_bundle);
+    st_test_click (st_test_find_actionable (dialog, "bundle.open"));
+    g_clear_pointer (&text, g_free);
+    text = text_of (dialog);
+    g_assert_nonnull (strstr (text, "A bundle from another laptop"));
+    g_assert_nonnull (strstr (text, "1 change of account qiaoma"));
+    st_test_click (st_test_find_actionable (dialog, "bundle.relay"));
+    WAIT_UNTIL (!st_bundle_dialog_is_busy (ST_BUNDLE_DIALOG (dialog)));
+    g_assert_nonnull (strstr (st_bundle_dialog_get_status (ST_BUNDLE_DIALOG (dialog)), "The server took the bundle"));
+    g_assert_true (g_file_get_contents (c_reply, &contents, &length, &error));
+    g_clear_pointer (&bytes, g_bytes_unref);
+    bytes = g_bytes_new_take (contents, length);
+    g_assert_true (st_bundle_import (c->db, bytes, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (st_sync_count_pending (c->db), ==, 0);
+  }
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
