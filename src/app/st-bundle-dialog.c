@@ -305,7 +305,10 @@ show_reply (StBundleDialog          *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->kind_row), kind);
   adw_action_row_set_subtitle (self->kind_row, info->courier != NULL ? info->courier : "");
   /* Translators: the counts of the changes the server answered */
-  answered = g_strdup_printf (_("%lld changes answered: %lld applied, %lld already there, %lld conflicts, %lld refused"),
+  answered = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%lld change answered: %lld applied, %lld already there, %lld conflicts, %lld refused",
+                                           "%lld changes answered: %lld applied, %lld already there, %lld conflicts, %lld refused",
+                                           (gulong) info->results),
                               (long long) info->results, (long long) info->applied, (long long) info->duplicates,
                               (long long) info->conflicts, (long long) info->rejected);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->detail_row), answered);

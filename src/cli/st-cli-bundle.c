@@ -87,7 +87,8 @@ print_bundle (Globals            *g,
       return;
     }
   /* Translators: the file, the number of changes, the account, the time it was made, its size */
-  g_print (_("%s: %lld changes of account %s, made %s (%lld bytes), for %s.\n"), path,
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%s: %lld change of account %s, made %s (%lld bytes), for %s.\n",
+                        "%s: %lld changes of account %s, made %s (%lld bytes), for %s.\n", (gulong) info->changes), path,
            (long long) info->changes, info->account ? info->account : "?", made, (long long) info->size,
            info->server ? info->server : "?");
 }
@@ -127,8 +128,11 @@ print_reply (Globals                 *g,
       return;
     }
   /* Translators: when the server made the reply, then the counts of changes */
-  g_print (_("Reply of %s: the server answered %lld changes (%lld applied, %lld already there, %lld conflicts, "
-             "%lld refused) and sends %lld rows.\n"),
+  g_print (g_dngettext (GETTEXT_PACKAGE,
+                        "Reply of %s: the server answered %lld change (%lld applied, %lld already there, %lld conflicts, "
+                        "%lld refused) and sends %lld rows.\n",
+                        "Reply of %s: the server answered %lld changes (%lld applied, %lld already there, %lld conflicts, "
+                        "%lld refused) and sends %lld rows.\n", (gulong) info->results),
            issued, (long long) info->results, (long long) info->applied, (long long) info->duplicates,
            (long long) info->conflicts, (long long) info->rejected, (long long) info->entries);
   if (info->refusal != NULL)
@@ -232,8 +236,11 @@ bundle_relay (Globals    *g,
                          "#changes", info->changes, NULL);
   else
     /* Translators: the number of changes, the reply file */
-    g_print (_("The server took the bundle (%lld changes). Its reply is in %s: take it back to the laptop "
-               "that made the bundle (only that laptop can open it).\n"),
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "The server took the bundle (%lld change). Its reply is in %s: take it back to the laptop "
+                          "that made the bundle (only that laptop can open it).\n",
+                          "The server took the bundle (%lld changes). Its reply is in %s: take it back to the laptop "
+                          "that made the bundle (only that laptop can open it).\n", (gulong) info->changes),
              (long long) info->changes, reply_path);
   return 0;
 }

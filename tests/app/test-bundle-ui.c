@@ -137,7 +137,7 @@ test_sync_by_file (void)
   st_test_click (st_test_find_actionable (dialog, "bundle.open"));
   g_clear_pointer (&text, g_free);
   text = text_of (dialog);
-  g_assert_nonnull (strstr (text, "1 changes answered: 1 applied, 0 already there, 0 conflicts, 0 refused"));
+  g_assert_nonnull (strstr (text, "1 change answered: 1 applied, 0 already there, 0 conflicts, 0 refused"));
   g_test_message ("%s", text);
   g_assert_nonnull (strstr (text, "2 rows to receive"));   /* A’s row, and B’s own back */
   g_assert_cmpint (st_sync_count_pending (b->db), ==, 1);

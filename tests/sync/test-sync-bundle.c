@@ -547,10 +547,10 @@ test_commands (Fixture       *f,
   g_autofree char *name = NULL;
 
   run (cli, &out, 0, "--db", f->b->path, "bundle", "export", bundle, NULL);
-  g_assert_nonnull (strstr (out, "1 changes of account qiaoma"));
+  g_assert_nonnull (strstr (out, "1 change of account qiaoma"));
   g_clear_pointer (&out, g_free);
   run (cli, &out, 0, "--db", f->b->path, "bundle", "show", bundle, NULL);
-  g_assert_nonnull (strstr (out, "1 changes"));
+  g_assert_nonnull (strstr (out, "1 change of account"));
   g_clear_pointer (&out, g_free);
 
   /* The courier's laptop cannot import it, and says why. */
