@@ -327,7 +327,6 @@ test_wrong_and_revoked_device (Fixture       *f,
   /* The same device id with another laptop's keys: B's own keys replaced
    * (as if the file were made elsewhere under B's id) are not the server's. */
   {
-    g_autoptr(StTestReplica) c = st_test_replica_new ("laptop-c", 0);
     g_autofree char *keys = st_db_get_meta (f->b->db, "bundle.keys");
     g_autoptr(GBytes) forged = NULL;
     StBundleKeys other;
