@@ -468,6 +468,7 @@ relay_reply (Relay *relay)
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   header = json_to_string (root, FALSE);
+  g_bytes_unref (g_ptr_array_index (frames, 0));
   g_ptr_array_index (frames, 0) = g_bytes_new_take (header, strlen (header));
 
   reply = st_bundle_reply_seal (relay->device, frames, relay->sign_pk, relay->reply_key, &error);
