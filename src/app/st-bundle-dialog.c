@@ -303,7 +303,15 @@ show_reply (StBundleDialog          *self,
   /* Translators: when the server made the reply */
   kind = g_strdup_printf (_("The server’s reply of %s, for this laptop"), issued);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->kind_row), kind);
-  adw_action_row_set_subtitle (self->kind_row, info->courier != NULL ? info->courier : "");
+  if (info->courier != NULL)
+    {
+      /* Translators: the account of the laptop that sent the bundle to the server */
+      g_autofree char *courier = g_strdup_printf (_("Sent to the server by account %s"), info->courier);
+
+      adw_action_row_set_subtitle (self->kind_row, courier);
+    }
+  else
+    adw_action_row_set_subtitle (self->kind_row, _("Applied at the server itself"));
   /* Translators: the counts of the changes the server answered */
   answered = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "%lld change answered: %lld applied, %lld already there, %lld conflicts, %lld refused",

@@ -140,6 +140,7 @@ test_sync_by_file (void)
   g_assert_nonnull (strstr (text, "1 change answered: 1 applied, 0 already there, 0 conflicts, 0 refused"));
   g_test_message ("%s", text);
   g_assert_nonnull (strstr (text, "2 rows to receive"));   /* A’s row, and B’s own back */
+  g_assert_nonnull (strstr (text, "Sent to the server by account county"));
   g_assert_cmpint (st_sync_count_pending (b->db), ==, 1);
   g_assert_null (st_test_replica_get (b, "participants", pa, "name"));
 
