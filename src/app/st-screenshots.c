@@ -22,6 +22,8 @@
 #include "st-participant-search.h"
 #include "st-participants-page-private.h"
 #include "st-assessment-row.h"
+#include "st-bundle.h"
+#include "st-bundle-dialog.h"
 #include "st-assessment-sheet.h"
 #include "st-graduation-page-private.h"
 #include "st-overview-page-private.h"
@@ -394,6 +396,33 @@ sync_screenshots (StDb *db)
     st_review_window_expand (ST_REVIEW_WINDOW (review), 0);
     save (review, "sync-review");
     gtk_window_destroy (GTK_WINDOW (review));
+  }
+
+  /* Sync by File…: ready to export, then a bundle opened. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("shuangti-screenshots-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename (dir, "zhelou-village.stbundle", NULL);
+    g_autoptr(GBytes) bundle = NULL;
+    StBundleDialog *dialog;
+    GtkWidget *open_row;
+
+    g_assert_true (st_bundle_ensure_keys (db, &error));
+    g_assert_true (st_db_set_meta (db, "bundle.key_server", "https://shuangti.ceheng.example.gov.cn", &error));
+    bundle = st_bundle_export (db, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_file_set_contents (file, g_bytes_get_data (bundle, NULL), g_bytes_get_size (bundle), &error));
+    dialog = st_bundle_dialog_new (GTK_WINDOW (window), db, st_window_get_sync_controller (window));
+    gtk_window_present (GTK_WINDOW (dialog));
+    wait_until (mapped, dialog);
+    save (GTK_WIDGET (dialog), "sync-by-file");
+    open_row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), ST_TYPE_BUNDLE_DIALOG, "open_row"));
+    gtk_editable_set_text (GTK_EDITABLE (open_row), file);
+    gtk_widget_activate_action (GTK_WIDGET (dialog), "bundle.open", NULL);
+    settle (300);
+    save (GTK_WIDGET (dialog), "sync-by-file-bundle");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_unlink (file);
+    g_rmdir (dir);
   }
 
   g_assert_true (st_db_set_meta (db, "sync.account", NULL, &error));

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "st-bundle-dialog.h"
 #include "st-review-window.h"
 #include "st-sign-in-dialog.h"
 #include "st-sync-button.h"
@@ -31,6 +32,7 @@ struct _StSyncButton
   GSettings        *settings;
   GtkWindow        *review_window;   /* weak */
   GtkWindow        *sign_in_dialog;  /* weak */
+  GtkWindow        *bundle_dialog;   /* weak */
   guint             pulse;
 };
 
@@ -228,6 +230,32 @@ review_action (GtkWidget  *widget,
 }
 
 static void
+file_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  StSyncButton *self = ST_SYNC_BUTTON (widget);
+  StBundleDialog *dialog;
+
+  gtk_popover_popdown (self->popover);
+  if (self->bundle_dialog != NULL)
+    {
+      gtk_window_present (self->bundle_dialog);
+      return;
+    }
+  dialog = st_bundle_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->db, self->controller);
+  g_set_weak_pointer (&self->bundle_dialog, GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+GtkWindow *
+st_sync_button_get_bundle_dialog (StSyncButton *self)
+{
+  g_return_val_if_fail (ST_IS_SYNC_BUTTON (self), NULL);
+  return self->bundle_dialog;
+}
+
+static void
 st_sync_button_dispose (GObject *object)
 {
   StSyncButton *self = ST_SYNC_BUTTON (object);
@@ -240,6 +268,7 @@ st_sync_button_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_weak_pointer (&self->review_window);
   g_clear_weak_pointer (&self->sign_in_dialog);
+  g_clear_weak_pointer (&self->bundle_dialog);
   G_OBJECT_CLASS (st_sync_button_parent_class)->dispose (object);
 }
 
@@ -269,6 +298,7 @@ st_sync_button_class_init (StSyncButtonClass *klass)
   gtk_widget_class_install_action (widget_class, "sync.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "sync.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "sync.review", NULL, review_action);
+  gtk_widget_class_install_action (widget_class, "sync.file", NULL, file_action);
 }
 
 static void

@@ -21,5 +21,6 @@ GtkPopover       *st_sync_button_get_popover    (StSyncButton     *self);
 const char       *st_sync_button_get_icon_name  (StSyncButton     *self);
 GtkWindow        *st_sync_button_get_review_window (StSyncButton  *self);
 GtkWindow        *st_sync_button_get_sign_in_dialog (StSyncButton *self);
+GtkWindow        *st_sync_button_get_bundle_dialog (StSyncButton *self);
 
 G_END_DECLS

@@ -14,8 +14,8 @@
 
 /* The password: from ST_PASSWORD, or the first line of stdin — never from
  * the command line, where other users of the machine could read it. */
-static char *
-read_password (void)
+char *
+st_cli_read_password (void)
 {
   const char *env = g_getenv ("ST_PASSWORD");
   char line[1100];
@@ -159,7 +159,7 @@ st_cli_sync (Globals *g, int argc, char **argv)
       st_cli_error (error->message);
       return 2;
     }
-  password = read_password ();
+  password = st_cli_read_password ();
   if (password == NULL || password[0] == '\0')
     {
       st_cli_error (_("No password given (ST_PASSWORD or standard input)."));

@@ -908,6 +908,8 @@ static const Command commands[] = {
   { "report", N_("quarterly --quarter 2025Q3"), N_("The quarterly report"), st_cli_report },
   { "sign-in-sheet", N_("SESSION --pdf FILE"), N_("Print a session’s sign-in sheet"), st_cli_sign_in_sheet },
   { "sync", N_("[status] [--server URL] [--user NAME]"), N_("Sync with the county server"), st_cli_sync },
+  { "bundle", N_("export FILE | relay FILE --reply REPLY | import REPLY | show FILE"),
+    N_("Sync by file, for a laptop without a network"), st_cli_bundle },
   { "conflicts", N_("list | resolve ID [--use-other]"), N_("Conflicts and refused changes to review"), st_cli_conflicts },
   { "backup", N_("FILE [--force]"), N_("Back up the database to FILE"), st_cli_backup },
   { "restore", N_("FILE [--yes]"), N_("Replace the database with a backup"), st_cli_restore },

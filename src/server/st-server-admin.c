@@ -20,6 +20,7 @@
 #include "st-divisions.h"
 #include "st-server-admin.h"
 #include "st-server-admin-private.h"
+#include "st-server-bundle.h"
 #include "st-server-auth.h"
 #include "st-store-sqlite.h"
 
@@ -759,6 +760,8 @@ st_admin_run (const char  *db_path,
     return st_admin_backup (db_path, argc, argv);
   if (g_str_equal (argv[0], "restore"))
     return st_admin_restore (db_path, argc, argv);
+  if (g_str_equal (argv[0], "bundle"))
+    return st_admin_bundle (db_path, argc, argv);
   if (g_str_equal (argv[0], "compact"))
     return st_admin_compact (db_path, argc, argv);
 
@@ -782,7 +785,7 @@ st_admin_run (const char  *db_path,
       if (g_str_equal (command, "list"))
         return user_list (db_path, argc, argv);
     }
-  st_admin_print_error (_("Unknown command. Commands: user add|modify|passwd|disable|enable|list, device list|revoke, audit, backup, restore, compact; see --help."));
+  st_admin_print_error (_("Unknown command. Commands: user add|modify|passwd|disable|enable|list, device list|revoke, audit, backup, restore, compact, bundle import; see --help."));
   return 2;
 }
 

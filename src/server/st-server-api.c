@@ -12,6 +12,7 @@
 #include "st-json-guard.h"
 #include "st-server-api.h"
 #include "st-server-auth.h"
+#include "st-server-bundle.h"
 #include "st-server-log.h"
 #include "st-server-sync.h"
 #include "st-server-version.h"
@@ -52,6 +53,8 @@ static const StRoute routes[] = {
   { "/api/v1/pull", "GET", ST_ROUTE_PULL, FALSE },
   { "/api/v1/device", "GET", ST_ROUTE_DEVICE, FALSE },
   { "/api/v1/health", "GET", ST_ROUTE_HEALTH, FALSE },
+  { "/api/v1/device/key", "POST", ST_ROUTE_DEVICE_KEY, FALSE },
+  { "/api/v1/bundle", "POST", ST_ROUTE_BUNDLE, FALSE },
 };
 
 gint64
@@ -1317,6 +1320,90 @@ handle_health (StApi  *self,
 }
 
 
+/* Sync by file (st-server-bundle.c) */
+
+static void
+bundle_done (gpointer          data,
+             GBytes           *answer,
+             const StApiError *error)
+{
+  StCall *call = data;
+  gint64 now = st_now_ms ();
+
+  if (error != NULL)
+    {
+      StApiError copy = { 0, };
+
+      st_api_error_set (&copy, error->status, error->code, "%s", error->message);
+      copy.retry_after = error->retry_after;
+      finish_error (call, &copy);
+      return;
+    }
+  if (answer == NULL)
+    {
+      char *text = g_strdup_printf ("{\"registered\":true,\"server_time\":%" G_GINT64_FORMAT "}", now);
+      g_autoptr(GBytes) body = g_bytes_new_take (text, strlen (text));
+
+      respond (call, 200, body, now);
+    }
+  else
+    {
+      g_autofree char *encoded = g_base64_encode (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+      char *text = g_strdup_printf ("{\"reply\":\"%s\",\"server_time\":%" G_GINT64_FORMAT "}", encoded, now);
+      g_autoptr(GBytes) body = g_bytes_new_take (text, strlen (text));
+
+      call->summary = g_strdup_printf ("reply=%" G_GSIZE_FORMAT, g_bytes_get_size (answer));
+      respond (call, 200, body, now);
+    }
+  finish (call);
+}
+
+static void
+handle_bundle (StApi   *self,
+               StCall  *call,
+               gboolean key)
+{
+  StApiError error = { 0, };
+  g_autoptr(StCredential) credential = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  if (!no_query (call, &error)
+      || (credential = authenticate (self, call, st_now_ms (), &error)) == NULL
+      || (root = read_body (self, call, FALSE, &error)) == NULL)
+    {
+      finish_error (call, &error);
+      return;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      fail (call, 400, "invalid_request", "The body must be a JSON object.");
+      return;
+    }
+  object = json_node_get_object (root);
+  if (key)
+    st_server_bundle_register (self->store, self->writer, credential, object, bundle_done, call);
+  else
+    {
+      static const char *const members[] = { "bundle", NULL };
+      const char *text;
+      g_autoptr(GBytes) bundle = NULL;
+      guchar *bytes;
+      gsize size = 0;
+
+      if (!only_members (object, members, &error) || !string_member (object, "bundle", TRUE, &text, &error))
+        {
+          finish_error (call, &error);
+          return;
+        }
+      bytes = g_base64_decode (text, &size);
+      bundle = g_bytes_new_take (bytes, size);
+      st_server_bundle_relay (self->store, self->catalog, self->writer, self->config.max_clock_skew * 1000,
+                              credential->account->name, bundle, bundle_done, call);
+    }
+}
+
+
 StApi *
 st_api_new (StStore           *store,
             StCatalog         *catalog,
@@ -1389,6 +1476,12 @@ st_api_handle (StApi         *self,
       break;
     case ST_ROUTE_HEALTH:
       handle_health (self, call);
+      break;
+    case ST_ROUTE_DEVICE_KEY:
+      handle_bundle (self, call, TRUE);
+      break;
+    case ST_ROUTE_BUNDLE:
+      handle_bundle (self, call, FALSE);
       break;
     default:
       g_assert_not_reached ();

@@ -91,6 +91,8 @@ typedef enum
   ST_ROUTE_PULL,
   ST_ROUTE_DEVICE,
   ST_ROUTE_HEALTH,
+  ST_ROUTE_DEVICE_KEY,
+  ST_ROUTE_BUNDLE,
 } StRouteId;
 
 typedef struct

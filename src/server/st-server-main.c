@@ -127,6 +127,7 @@ main (int    argc,
       "  backup FILE [--replace]\n"
       "  restore FILE   (with the server stopped)\n"
       "  compact --older-than DAYS [--vacuum]\n"
+      "  bundle import FILE --reply REPLY   (a laptop's bundle, sync by file)\n"
       "\n"
       "See docs/deployment.md."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

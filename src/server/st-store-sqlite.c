@@ -538,11 +538,20 @@ migrate_to_3 (StStoreSqlite  *self,
   return step_done (self, self->writer, stmt, error);
 }
 
+/* Sync by file (issue 20): the keys each device registered at sign-in. */
+static gboolean
+migrate_to_4 (StStoreSqlite  *self,
+              GError        **error)
+{
+  return conn_exec (self, self->writer, "ALTER TABLE devices ADD COLUMN bundle_key TEXT;", error);
+}
+
 /* Migration N brings version N-1 to N. Append; never edit a shipped one. */
 static gboolean (*const migrations[]) (StStoreSqlite *, GError **) = {
   migrate_to_1,
   migrate_to_2,
   migrate_to_3,
+  migrate_to_4,
 };
 
 int
@@ -1404,6 +1413,65 @@ sqlite_device_save (StStore         *store,
   bind_int_or_null (stmt, 7, device->last_push_at);
   bind_int_or_null (stmt, 8, device->last_pull_at);
   return step_done (self, txn->conn, stmt, error);
+}
+
+static gboolean
+sqlite_device_key_set (StStore     *store,
+                       StStoreTxn  *txn,
+                       const char  *id,
+                       const char  *key,
+                       GError     **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  sqlite3_stmt *stmt = conn_prepare (self, txn->conn, "UPDATE devices SET bundle_key = ? WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  if (!step_done (self, txn->conn, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (txn->conn->db) == 0)
+    {
+      g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED, "no device %s", id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+sqlite_device_key_get (StStore     *store,
+                       StStoreTxn  *txn,
+                       const char  *id,
+                       gint64      *account_id,
+                       gint64      *revoked_at,
+                       GError     **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  Conn *conn = conn_for (self, txn, error);
+  sqlite3_stmt *stmt;
+  char *key = NULL;
+  int rc;
+
+  if (conn == NULL)
+    return NULL;
+  stmt = conn_prepare (self, conn, "SELECT bundle_key, account_id, revoked_at FROM devices WHERE id = ?", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          key = column_dup (stmt, 0);
+          *account_id = sqlite3_column_int64 (stmt, 1);
+          *revoked_at = sqlite3_column_int64 (stmt, 2);
+        }
+      else if (rc != SQLITE_DONE)
+        set_error (self, conn->db, rc, error);
+      sqlite3_reset (stmt);
+    }
+  conn_done (self, txn, conn);
+  return key;
 }
 
 static GPtrArray *
@@ -2274,6 +2342,8 @@ st_store_sqlite_iface_init (StStoreInterface *iface)
   iface->device_save = sqlite_device_save;
   iface->device_list = sqlite_device_list;
   iface->device_revoke = sqlite_device_revoke;
+  iface->device_key_set = sqlite_device_key_set;
+  iface->device_key_get = sqlite_device_key_get;
   iface->admin_log_insert = sqlite_admin_log_insert;
   iface->admin_log_search = sqlite_admin_log_search;
   iface->log_search = sqlite_log_search;

@@ -316,6 +316,38 @@ st_store_device_save (StStore         *self,
   return IFACE (self)->device_save (self, txn, device, error);
 }
 
+gboolean
+st_store_device_key_set (StStore     *self,
+                         StStoreTxn  *txn,
+                         const char  *id,
+                         const char  *key,
+                         GError     **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), FALSE);
+  if (IFACE (self)->device_key_set == NULL)
+    {
+      g_set_error_literal (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED, "this storage keeps no device keys");
+      return FALSE;
+    }
+  return IFACE (self)->device_key_set (self, txn, id, key, error);
+}
+
+char *
+st_store_device_key_get (StStore     *self,
+                         StStoreTxn  *txn,
+                         const char  *id,
+                         gint64      *account_id,
+                         gint64      *revoked_at,
+                         GError     **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), NULL);
+  *account_id = 0;
+  *revoked_at = 0;
+  if (IFACE (self)->device_key_get == NULL)
+    return NULL;
+  return IFACE (self)->device_key_get (self, txn, id, account_id, revoked_at, error);
+}
+
 StRecord *
 st_store_record_get (StStore     *self,
                      StStoreTxn  *txn,

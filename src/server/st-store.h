@@ -348,6 +348,20 @@ struct _StStoreInterface
                                        const char  *row_id,
                                        GError     **error);
 
+  /* Sync by file (issue 20): the device's keys as text, and the account
+   * and revocation they go with. */
+  gboolean      (*device_key_set)     (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *id,
+                                       const char  *key,
+                                       GError     **error);
+  char         *(*device_key_get)     (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *id,
+                                       gint64      *account_id,
+                                       gint64      *revoked_at,
+                                       GError     **error);
+
   GPtrArray    *(*feed_read)          (StStore     *self,
                                        gboolean     all_townships,
                                        const char * const *townships,
@@ -592,6 +606,23 @@ void          st_json_append_string         (GString     *out,
 JsonObject   *st_json_flat_object_parse     (const char  *text);
 
 /* Plain data. */
+/* Sync by file (docs/sync-protocol.md): the keys a device registered
+ * (st-bundle-file.h), kept with it; FALSE when there is no such device.
+ * device_key_get: NULL (without @error) when the device has none;
+ * *@account_id the account last signed in on it, *@revoked_at when
+ * `device revoke` signed it out (0: not since its last sign-in). */
+gboolean      st_store_device_key_set       (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *id,
+                                             const char  *key,
+                                             GError     **error);
+char         *st_store_device_key_get       (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *id,
+                                             gint64      *account_id,
+                                             gint64      *revoked_at,
+                                             GError     **error);
+
 const char   *st_role_to_string             (StRole       role);
 gboolean      st_role_from_string           (const char  *text,
                                              StRole      *role);
