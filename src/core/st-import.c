@@ -11,6 +11,7 @@
 #include "st-failpoint.h"
 #include "st-idcard.h"
 #include "st-import.h"
+#include "st-limits.h"
 #include "st-participant-private.h"
 #include "st-uuid.h"
 #include "st-visit-private.h"
@@ -505,7 +506,6 @@ prepare_visit (ImportRun     *run,
   const char *const *fields = (const char *const *) pr->fields;
   g_autofree char *employment = NULL, *health = NULL, *lives = NULL, *place = NULL, *reached = NULL;
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) local = NULL;
   StVisitRosterCells cells;
 
   cells.employment = field_of (run, fields, pr->n_fields, ST_IMPORT_COLUMN_EMPLOYMENT, &employment);
@@ -516,11 +516,19 @@ prepare_visit (ImportRun     *run,
   pr->visit = st_visit_from_roster (&cells, run->visit_date, run->source, problems);
   for (guint i = 0; i < problems->len; i++)
     warn (pr, row->name, "%s", (const char *) g_ptr_array_index (problems, i));
-  if (pr->visit != NULL && !st_visit_check_any (pr->visit, &local))
+  /* The visit is made to fit every field (st-visit-roster.c) but its note,
+   * which holds the cells not understood. */
+  if (pr->visit != NULL && pr->visit->note != NULL)
     {
-      /* Translators: the reason follows, as in "Note is longer than …" */
-      warn (pr, row->name, _("No visit was made from the roster for this row: %s"), local->message);
-      g_clear_pointer (&pr->visit, st_visit_free);
+      g_autofree char *too_long = st_field_limit_problem ("visits", "note", st_visit_field_label ("note"),
+                                                          pr->visit->note);
+
+      if (too_long != NULL)
+        {
+          /* Translators: the reason follows, as in "Note is longer than …" */
+          warn (pr, row->name, _("No visit was made from the roster for this row: %s"), too_long);
+          g_clear_pointer (&pr->visit, st_visit_free);
+        }
     }
 
   if (pr->visit != NULL && pr->visit->work != NULL)
@@ -682,12 +690,19 @@ has_visit (ImportRun   *run,
   sqlite3_stmt *stmt;
   int rc, found = 0;
 
+  g_autofree char *roster_id = NULL;
+
   if (g_hash_table_contains (run->visited, participant_id))
     return 1;
-  stmt = st_db_prepare (run->db, "SELECT EXISTS (SELECT 1 FROM visits WHERE participant_id = ? AND deleted = 0)", error);
+  /* The visit from the roster has one key per person: one made once and
+   * deleted since is not made again. */
+  roster_id = st_uuid_v5 (ST_UUID_NS_ROSTER_VISIT, participant_id);
+  stmt = st_db_prepare (run->db, "SELECT EXISTS (SELECT 1 FROM visits WHERE participant_id = ? AND deleted = 0)"
+                                 " OR EXISTS (SELECT 1 FROM visits WHERE id = ?)", error);
   if (stmt == NULL)
     return -1;
   sqlite3_bind_text (stmt, 1, participant_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, roster_id, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     found = sqlite3_column_int (stmt, 0);
@@ -731,7 +746,7 @@ queue_visit (ImportRun           *run,
 
   v->participant_id = g_strdup (p->id);
   v->township_code = g_strdup (p->township_code);
-  g_hash_table_add (run->visited, g_strdup (p->id));
+  g_hash_table_add (run->visited, v->participant_id);   /* the visit holds the key */
   g_ptr_array_add (run->visits, v);
 
   if (changes->len == 0)
@@ -766,7 +781,7 @@ write_visits (ImportRun  *run,
     {
       StVisit *v = g_ptr_array_index (run->visits, i);
 
-      v->id = st_uuid_new ();
+      v->id = st_uuid_v5 (ST_UUID_NS_ROSTER_VISIT, v->participant_id);
       if (!st_visit_insert (run->db, v, error))
         return FALSE;
     }
@@ -1156,7 +1171,7 @@ st_import_roster (StDb                   *db,
   st_date_format (&run.today, visit_date, 11);
   source = g_path_get_basename (path);
   visits = g_ptr_array_new_with_free_func ((GDestroyNotify) st_visit_free);
-  visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  visited = g_hash_table_new (g_str_hash, g_str_equal);
   run.visit_date = visit_date;
   run.source = source;
   run.visits = visits;

@@ -23,7 +23,8 @@ static const RosterWord work_words[] = {
   { "种植", "farming" }, { "养殖", "farming" }, { "种养殖", "farming" },
   { "本地务工", "local" }, { "就近务工", "local" }, { "县内务工", "local" }, { "乡内务工", "local" },
   { "本地打工", "local" }, { "就地务工", "local" }, { "打零工", "local" }, { "零工", "local" },
-  { "灵活就业", "local" }, { "公益性岗位", "local" },
+  { "灵活就业", "local" }, { "公益性岗位", "local" }, { "个体经营", "local" }, { "个体", "local" },
+  { "经商", "local" },
   { "外出务工", "away" }, { "外出打工", "away" }, { "外地务工", "away" }, { "县外务工", "away" },
   { "省外务工", "away" }, { "省内务工", "away" }, { "务工", "away" }, { "打工", "away" },
   { "无", "none" }, { "无业", "none" }, { "待业", "none" }, { "失业", "none" }, { "未就业", "none" },
@@ -33,6 +34,8 @@ static const RosterWord work_words[] = {
 
 static const RosterWord health_words[] = {
   { "健康", "good" }, { "良好", "good" }, { "身体健康", "good" }, { "正常", "good" }, { "好", "good" },
+  /* Fair: neither an illness nor a disability. */
+  { "一般", "good" }, { "较好", "good" }, { "较差", "illness" },
   { "慢性病", "illness" }, { "患病", "illness" }, { "有病", "illness" }, { "疾病", "illness" },
   { "大病", "illness" }, { "长期慢性病", "illness" }, { "患有慢性病", "illness" }, { "重病", "illness" },
   { "残疾", "disability" }, { "残疾人", "disability" },

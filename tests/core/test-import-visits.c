@@ -108,6 +108,17 @@ test_words (void)
   g_assert_true (v->reached);
   g_assert_null (v->note);
   g_assert_null (st_visit_from_roster (&none, "2026-11-23", "名册.csv", problems));
+  /* Words the demo county's roster writes too (st-demo.c). */
+  {
+    StVisitRosterCells fair = { "个体经营", "一般", "在家", NULL, NULL };
+    g_autoptr(StVisit) w = st_visit_from_roster (&fair, "2026-11-23", "名册.csv", problems);
+
+    g_assert_cmpstr (w->work, ==, "local");
+    g_assert_cmpstr (w->health, ==, "good");
+    g_assert_cmpstr (w->lives, ==, "home");
+    g_assert_false (w->reached);
+    g_assert_cmpuint (problems->len, ==, 0);
+  }
 
   g_assert_true (st_visit_split_place ("广西百色", &province, &city));
   g_assert_cmpstr (province, ==, "广西壮族自治区");
