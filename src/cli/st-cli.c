@@ -772,7 +772,8 @@ cmd_demo (Globals *g, int argc, char **argv)
     {
       StDemoTrainingOptions training = { NULL, TRUE, TRUE, 0, FALSE };
 
-      if (!st_demo_populate_training (db, seed, &training, &error))
+      if (!st_demo_populate_training (db, seed, &training, &error)
+          || !st_demo_populate_visits (db, seed, NULL, TRUE, &error))
         {
           st_cli_error (error->message);
           return 1;
