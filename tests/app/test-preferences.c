@@ -201,6 +201,13 @@ test_local_role (Fixture *f, gconstpointer data)
   g_assert_cmpstr (st_role_get_account (f->role), ==, "韦老师");
   g_assert_cmpuint (notified (f, "account"), ==, 1);
   g_assert_cmpuint (notified (f, "signed-in"), ==, 0);
+
+  /* Bound to the settings: a change made elsewhere shows at once. */
+  g_settings_set_string (f->settings, "local-role", "county");
+  settle ();
+  g_assert_cmpstr (chosen (role_row), ==, "County staff");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (townships)));
+  g_assert_cmpint (st_role_get_kind (f->role), ==, ST_ROLE_COUNTY);
 }
 
 /* Signed in: the account's role is shown and cannot be changed here; the
