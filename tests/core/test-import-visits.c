@@ -3,11 +3,14 @@
  * first visit, how = "roster" (issue 21 item 4). */
 #include "config.h"
 
+#include <string.h>
+
 #include "st-import.h"
 #include "st-outreach.h"
 #include "st-participant.h"
 #include "st-visit.h"
 #include "st-visit-roster.h"
+#include "st-visit-sheet.h"
 #include "test-util.h"
 
 typedef struct
@@ -367,6 +370,41 @@ test_migration (Fixture *f, gconstpointer data)
   g_assert_false (st_db_exec (f->db, "DELETE FROM visits", NULL));
 }
 
+/* The printed visit list of the township: the people the roster did not
+ * say were reached, without a "last visit" — the roster's answers are not
+ * a round that found no one. */
+static void
+test_sheet (Fixture *f, gconstpointer data)
+{
+  g_autoptr(StImportResult) r = import (f, "roster-visits.csv", FALSE);
+  g_autoptr(StVisitSheet) sheet = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pdf = st_test_file ("sheet.pdf");
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  g_autofree char *text = NULL;
+  int status = 0;
+
+  sheet = st_visit_sheet_new (f->db, "522327104000", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (st_visit_sheet_get_count (sheet), ==, 4);   /* 6 less 王秀英 and 韦阿妹, reached */
+  g_assert_true (st_visit_sheet_write_pdf (sheet, pdf, &error));
+  if (tool == NULL)
+    {
+      g_test_skip ("pdftotext is not installed");
+      return;
+    }
+  {
+    const char *argv[] = { "pdftotext", "-layout", "-enc", "UTF-8", pdf, "-", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, &text, NULL, &status, &error));
+  }
+  g_assert_nonnull (strstr (text, "黄明"));
+  g_assert_nonnull (strstr (text, "岑小妹"));
+  g_assert_null (strstr (text, "王秀英"));
+  g_assert_null (strstr (text, "2026-11-23"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -379,6 +417,7 @@ main (int argc, char **argv)
   ADD ("/core/import-visits/known-people", test_known_people);
   ADD ("/core/import-visits/dry-run", test_dry_run);
   ADD ("/core/import-visits/migration", test_migration);
+  ADD ("/core/import-visits/sheet", test_sheet);
 #undef ADD
 
   return g_test_run ();
