@@ -86,5 +86,7 @@ st_app_demo_prepare (StDb    *db,
   if (!st_demo_populate (db, DEMO_PARTICIPANTS, DEMO_SEED, error))
     return FALSE;
   add_classes (db);
-  return TRUE;
+  /* The outreach before the classes: the Overview's and the Participants
+   * page's outreach have something to show. */
+  return st_demo_populate_visits (db, DEMO_SEED, NULL, TRUE, error);
 }

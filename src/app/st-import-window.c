@@ -12,6 +12,7 @@
 #include "st-participant.h"
 #include "st-participant-search.h"
 #include "st-roster.h"
+#include "st-visit-roster.h"
 
 #define PREVIEW_ROWS 6
 
@@ -30,6 +31,9 @@ static const StImportColumn column_choices[] = {
   ST_IMPORT_COLUMN_HEALTH,
   ST_IMPORT_COLUMN_POVERTY,
   ST_IMPORT_COLUMN_NOTES,
+  ST_IMPORT_COLUMN_LIVES,
+  ST_IMPORT_COLUMN_AWAY_PLACE,
+  ST_IMPORT_COLUMN_REACHED,
 };
 
 /* What the import thread and the window share. */
@@ -62,6 +66,7 @@ struct _StImportWindow
   GtkLabel        *rows_label;
   AdwComboRow     *township_row;
   AdwPreferencesGroup *columns_group;
+  AdwPreferencesGroup *visits_group;
   GtkGrid         *preview_grid;
   GtkProgressBar  *progress_bar;
   AdwWindowTitle  *summary_title;
@@ -76,6 +81,8 @@ struct _StImportWindow
   AdwActionRow    *repeats_row;
   GtkLabel        *conflicts_label;
   AdwActionRow    *conflicts_row;
+  GtkLabel        *visits_label;
+  AdwActionRow    *visits_row;
   AdwActionRow    *ignored_row;
   AdwWindowTitle  *list_title;
   GtkListView     *list_view;
@@ -88,6 +95,7 @@ struct _StImportWindow
   StDivisions     *divisions;
   StRosterPreview *preview;
   GPtrArray       *column_rows;      /* AdwComboRow, one per column */
+  GPtrArray       *visit_cells;      /* GtkLabel: the first visit of each preview row */
   GPtrArray       *township_codes;
   StImportColumn  *columns;          /* the mapping chosen */
   GCancellable    *cancellable;
@@ -174,6 +182,70 @@ cell_text (StImportColumn  column,
   return g_strdup (text);
 }
 
+static gboolean
+is_visit_column (StImportColumn column)
+{
+  return column == ST_IMPORT_COLUMN_EMPLOYMENT || column == ST_IMPORT_COLUMN_HEALTH
+         || column == ST_IMPORT_COLUMN_LIVES || column == ST_IMPORT_COLUMN_AWAY_PLACE
+         || column == ST_IMPORT_COLUMN_REACHED;
+}
+
+/* The first visit a preview row makes with the columns as chosen, in words,
+ * as the import will make it (st-visit-roster.c); "" when none. */
+static char *
+row_visit_text (StImportWindow *self,
+                char          **row)
+{
+  g_autoptr(StVisit) visit = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *base = g_path_get_basename (self->preview->path);
+  StVisitRosterCells cells = { NULL, };
+
+  for (guint c = 0; c < self->preview->n_columns; c++)
+    switch ((int) self->columns[c])
+      {
+      case ST_IMPORT_COLUMN_EMPLOYMENT: cells.employment = row[c]; break;
+      case ST_IMPORT_COLUMN_HEALTH: cells.health = row[c]; break;
+      case ST_IMPORT_COLUMN_LIVES: cells.lives = row[c]; break;
+      case ST_IMPORT_COLUMN_AWAY_PLACE: cells.away_place = row[c]; break;
+      case ST_IMPORT_COLUMN_REACHED: cells.reached = row[c]; break;
+      default: break;
+      }
+  visit = st_visit_from_roster (&cells, today, base, NULL);
+  return visit != NULL ? st_visit_summary (visit) : g_strdup ("");
+}
+
+/* After the roster's columns, one more: the first visit each row makes,
+ * shown before anything is written. */
+static void
+fill_visit_column (StImportWindow *self)
+{
+  gboolean any = FALSE;
+  GtkWidget *label;
+
+  g_ptr_array_set_size (self->visit_cells, 0);
+  for (guint c = 0; c < self->preview->n_columns; c++)
+    any |= is_visit_column (self->columns[c]);
+  gtk_widget_set_visible (GTK_WIDGET (self->visits_group), any);
+  if (!any)
+    return;
+
+  label = gtk_label_new (_("First visit (from the roster)"));
+  gtk_widget_add_css_class (label, "heading");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_grid_attach (self->preview_grid, label, self->preview->n_columns, 0, 1, 1);
+  for (guint r = 0; r < self->preview->rows->len; r++)
+    {
+      g_autofree char *text = row_visit_text (self, g_ptr_array_index (self->preview->rows, r));
+      GtkWidget *cell = gtk_label_new (text);
+
+      gtk_label_set_xalign (GTK_LABEL (cell), 0);
+      gtk_grid_attach (self->preview_grid, cell, self->preview->n_columns, r + 1, 1, 1);
+      g_ptr_array_add (self->visit_cells, cell);
+    }
+}
+
 static void
 fill_grid (StImportWindow *self)
 {
@@ -202,6 +274,7 @@ fill_grid (StImportWindow *self)
           gtk_grid_attach (self->preview_grid, cell, c, r + 1, 1, 1);
         }
     }
+  fill_visit_column (self);
 }
 
 /* The first value of a column, under its name. */
@@ -402,6 +475,8 @@ show_summary (StImportWindow *self)
   set_count (self->warnings_label, self->warnings_row, r->warnings->len);
   set_count (self->repeats_label, self->repeats_row, r->repeats->len);
   set_count (self->conflicts_label, self->conflicts_row, open_conflicts);
+  set_count (self->visits_label, self->visits_row, r->visits->len);
+  gtk_widget_set_visible (GTK_WIDGET (self->visits_row), r->visits->len > 0);
   if (r->conflicts->len > 0 && open_conflicts == 0)
     {
       g_autofree char *done = g_strdup_printf (ngettext ("%u conflict resolved", "%u conflicts resolved",
@@ -575,6 +650,11 @@ show_list_action (GtkWidget  *widget,
     {
       adw_window_title_set_title (self->list_title, _("Warnings"));
       notes = r->warnings;
+    }
+  else if (g_str_equal (which, "visits"))
+    {
+      adw_window_title_set_title (self->list_title, _("First Visits from the Roster"));
+      notes = r->visits;
     }
   else
     {
@@ -851,6 +931,7 @@ st_import_window_finalize (GObject *object)
   g_clear_pointer (&self->divisions, st_divisions_unref);
   g_clear_pointer (&self->preview, st_roster_preview_free);
   g_clear_pointer (&self->column_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->visit_cells, g_ptr_array_unref);
   g_clear_pointer (&self->township_codes, g_ptr_array_unref);
   g_clear_pointer (&self->conflict_rows, g_ptr_array_unref);
   g_clear_pointer (&self->result, st_import_result_free);
@@ -890,6 +971,7 @@ st_import_window_class_init (StImportWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, rows_label);
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, township_row);
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, columns_group);
+  gtk_widget_class_bind_template_child (widget_class, StImportWindow, visits_group);
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, preview_grid);
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, summary_title);
@@ -904,6 +986,8 @@ st_import_window_class_init (StImportWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, repeats_row);
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, conflicts_label);
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, conflicts_row);
+  gtk_widget_class_bind_template_child (widget_class, StImportWindow, visits_label);
+  gtk_widget_class_bind_template_child (widget_class, StImportWindow, visits_row);
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, ignored_row);
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, list_title);
   gtk_widget_class_bind_template_child (widget_class, StImportWindow, list_view);
@@ -926,6 +1010,7 @@ st_import_window_init (StImportWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->column_rows = g_ptr_array_new ();
+  self->visit_cells = g_ptr_array_new ();
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
   self->conflict_rows = g_ptr_array_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "import.cancel", FALSE);
@@ -981,6 +1066,8 @@ st_import_window_get_count (StImportWindow *self,
     label = self->repeats_label;
   else if (g_str_equal (which, "conflicts"))
     label = self->conflicts_label;
+  else if (g_str_equal (which, "visits"))
+    label = self->visits_label;
   g_return_val_if_fail (label != NULL, NULL);
   return gtk_label_get_text (label);
 }
@@ -1019,6 +1106,8 @@ st_import_window_get_summary_row (StImportWindow *self,
     row = self->repeats_row;
   else if (g_str_equal (which, "conflicts"))
     row = self->conflicts_row;
+  else if (g_str_equal (which, "visits"))
+    row = self->visits_row;
   g_return_val_if_fail (row != NULL, NULL);
   return GTK_WIDGET (row);
 }
@@ -1041,4 +1130,13 @@ const char *
 st_import_window_get_conflict_title (StImportWindow *self)
 {
   return adw_window_title_get_title (self->conflict_title);
+}
+
+const char *
+st_import_window_get_preview_visit (StImportWindow *self,
+                                    guint           row)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->visits_group)) || row >= self->visit_cells->len)
+    return NULL;
+  return gtk_label_get_text (g_ptr_array_index (self->visit_cells, row));
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "st-preferences-window.h"
 
@@ -68,6 +69,83 @@ on_server_apply (StPreferencesWindow *self)
 
 static const char *const role_codes[] = { "trainer", "township", "county" };
 
+/* local-role ↔ the role row's position (StRoleKind's order). */
+static gboolean
+role_to_position (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  g_value_set_uint (value, st_role_kind_from_code (g_variant_get_string (variant, NULL)));
+  return TRUE;
+}
+
+static GVariant *
+position_to_role (const GValue       *value,
+                  const GVariantType *expected_type,
+                  gpointer            user_data)
+{
+  guint position = g_value_get_uint (value);
+
+  return position < G_N_ELEMENTS (role_codes) ? g_variant_new_string (role_codes[position]) : NULL;
+}
+
+/* A township's check button ↔ whether local-townships lists it. */
+typedef struct
+{
+  GSettings *settings;
+  char      *code;
+} TownshipBinding;
+
+static void
+township_binding_free (gpointer data)
+{
+  TownshipBinding *b = data;
+
+  g_object_unref (b->settings);
+  g_free (b->code);
+  g_free (b);
+}
+
+static gboolean
+township_listed (GValue   *value,
+                 GVariant *variant,
+                 gpointer  user_data)
+{
+  TownshipBinding *b = user_data;
+  g_autofree const char **codes = g_variant_get_strv (variant, NULL);
+
+  g_value_set_boolean (value, g_strv_contains (codes, b->code));
+  return TRUE;
+}
+
+static int
+compare_codes (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The list with the township added or taken out, in the county's order
+ * (the statistical codes'). */
+static GVariant *
+township_list (const GValue       *value,
+               const GVariantType *expected_type,
+               gpointer            user_data)
+{
+  TownshipBinding *b = user_data;
+  g_auto(GStrv) codes = g_settings_get_strv (b->settings, "local-townships");
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+  gboolean listed = g_value_get_boolean (value);
+
+  for (guint i = 0; codes[i] != NULL; i++)
+    if (!g_str_equal (codes[i], b->code))
+      g_ptr_array_add (list, codes[i]);
+  if (listed)
+    g_ptr_array_add (list, b->code);
+  g_ptr_array_sort (list, compare_codes);
+  return g_variant_new_strv ((const char *const *) list->pdata, list->len);
+}
+
 static void
 update_role_rows (StPreferencesWindow *self)
 {
@@ -81,43 +159,24 @@ update_role_rows (StPreferencesWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->trainer_row), local && self->settings != NULL);
 }
 
+/* The role row writes local-role through its binding (not while signed
+ * in: then it shows the account's role, unbound). */
 static void
 on_role_selected (StPreferencesWindow *self)
 {
-  guint selected = adw_combo_row_get_selected (self->role_row);
-
-  if (self->settings != NULL && selected < G_N_ELEMENTS (role_codes) && (self->role == NULL || !st_role_is_signed_in (self->role)))
-    g_settings_set_string (self->settings, "local-role", role_codes[selected]);
   update_role_rows (self);
 }
 
 static void
-on_township_toggled (StPreferencesWindow *self)
+update_townships_subtitle (StPreferencesWindow *self)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) codes = NULL;
-  guint n = 0;
+  g_auto(GStrv) codes = self->settings ? g_settings_get_strv (self->settings, "local-townships") : NULL;
+  guint n = codes ? g_strv_length (codes) : 0;
+  /* Translators: the subtitle of the townships row */
+  g_autofree char *subtitle = n == 0 ? g_strdup (_("All townships"))
+                                     : g_strdup_printf (ngettext ("%u township", "%u townships", n), n);
 
-  for (guint i = 0; i < self->township_checks->len; i++)
-    {
-      GtkCheckButton *check = g_ptr_array_index (self->township_checks, i);
-
-      if (gtk_check_button_get_active (check))
-        {
-          g_strv_builder_add (builder, g_object_get_data (G_OBJECT (check), "code"));
-          n++;
-        }
-    }
-  codes = g_strv_builder_end (builder);
-  if (self->settings != NULL)
-    g_settings_set_strv (self->settings, "local-townships", (const char *const *) codes);
-  {
-    /* Translators: the subtitle of the townships row */
-    g_autofree char *subtitle = n == 0 ? g_strdup (_("All townships"))
-                                       : g_strdup_printf (ngettext ("%u township", "%u townships", n), n);
-
-    adw_expander_row_set_subtitle (self->townships_row, subtitle);
-  }
+  adw_expander_row_set_subtitle (self->townships_row, subtitle);
 }
 
 static void
@@ -136,7 +195,6 @@ st_preferences_window_set_role (StPreferencesWindow *self,
                                 StDivisions         *divisions)
 {
   g_autoptr(GPtrArray) townships = st_divisions_townships (divisions);
-  g_auto(GStrv) chosen = self->settings ? g_settings_get_strv (self->settings, "local-townships") : NULL;
 
   g_return_if_fail (ST_IS_PREFERENCES_WINDOW (self));
   g_set_object (&self->role, role);
@@ -150,25 +208,34 @@ st_preferences_window_set_role (StPreferencesWindow *self,
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), t->name);
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
-                                   chosen != NULL && g_strv_contains ((const char *const *) chosen, t->code));
       gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, t->name, -1);
       g_object_set_data_full (G_OBJECT (check), "code", g_strdup (t->code), g_free);
-      g_signal_connect_object (check, "toggled", G_CALLBACK (on_township_toggled), self, G_CONNECT_SWAPPED);
+      if (self->settings != NULL)
+        {
+          TownshipBinding *b = g_new0 (TownshipBinding, 1);
+
+          b->settings = g_object_ref (self->settings);
+          b->code = g_strdup (t->code);
+          g_settings_bind_with_mapping (self->settings, "local-townships", check, "active",
+                                        G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_NO_SENSITIVITY,
+                                        township_listed, township_list, b, township_binding_free);
+        }
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       adw_expander_row_add_row (self->townships_row, row);
       g_ptr_array_add (self->township_checks, check);
     }
 
-  g_signal_handlers_block_by_func (self->role_row, on_role_selected, self);
-  adw_combo_row_set_selected (self->role_row, st_role_get_kind (role));
-  g_signal_handlers_unblock_by_func (self->role_row, on_role_selected, self);
   if (self->settings != NULL)
+    g_settings_bind (self->settings, "local-trainer", self->trainer_row, "text",
+                     G_SETTINGS_BIND_GET | G_SETTINGS_BIND_NO_SENSITIVITY);
+  if (st_role_is_signed_in (role))
     {
-      g_autofree char *trainer = g_settings_get_string (self->settings, "local-trainer");
-
-      gtk_editable_set_text (GTK_EDITABLE (self->trainer_row), trainer);
+      /* The account's role, shown: the local one is not changed. */
+      g_settings_unbind (self->role_row, "selected");
+      g_signal_handlers_block_by_func (self->role_row, on_role_selected, self);
+      adw_combo_row_set_selected (self->role_row, st_role_get_kind (role));
+      g_signal_handlers_unblock_by_func (self->role_row, on_role_selected, self);
     }
   if (st_role_is_signed_in (role))
     {
@@ -179,13 +246,10 @@ st_preferences_window_set_role (StPreferencesWindow *self,
 
       adw_preferences_group_set_description (self->role_group, text);
     }
-  {
-    guint n = chosen ? g_strv_length (chosen) : 0;
-    g_autofree char *subtitle = n == 0 ? g_strdup (_("All townships"))
-                                       : g_strdup_printf (ngettext ("%u township", "%u townships", n), n);
-
-    adw_expander_row_set_subtitle (self->townships_row, subtitle);
-  }
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::local-townships", G_CALLBACK (update_townships_subtitle),
+                             self, G_CONNECT_SWAPPED);
+  update_townships_subtitle (self);
   update_role_rows (self);
 }
 
@@ -268,22 +332,21 @@ st_preferences_window_new (GtkWindow  *parent,
   self->settings = settings ? g_object_ref (settings) : NULL;
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->database_row), FALSE);
   adw_action_row_set_subtitle (self->database_row, database_path);
+  /* The addresses and names are saved on Enter, once checked (apply):
+   * the rows only show what the settings hold. The role is saved as it is
+   * chosen. */
   if (settings != NULL)
     {
-      g_autofree char *url = g_settings_get_string (settings, "server-url");
-
-      gtk_editable_set_text (GTK_EDITABLE (self->server_row), url);
+      g_settings_bind (settings, "server-url", self->server_row, "text",
+                       G_SETTINGS_BIND_GET | G_SETTINGS_BIND_NO_SENSITIVITY);
+      g_signal_handlers_block_by_func (self->role_row, on_role_selected, self);
+      g_settings_bind_with_mapping (settings, "local-role", self->role_row, "selected",
+                                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_NO_SENSITIVITY,
+                                    role_to_position, position_to_role, NULL, NULL);
+      g_signal_handlers_unblock_by_func (self->role_row, on_role_selected, self);
     }
   else
     gtk_widget_set_sensitive (GTK_WIDGET (self->server_row), FALSE);
-  if (settings != NULL)
-    {
-      g_autofree char *local = g_settings_get_string (settings, "local-role");
-
-      g_signal_handlers_block_by_func (self->role_row, on_role_selected, self);
-      adw_combo_row_set_selected (self->role_row, st_role_kind_from_code (local));
-      g_signal_handlers_unblock_by_func (self->role_row, on_role_selected, self);
-    }
   /* Without a window's role (no township list), only the role. */
   gtk_widget_set_visible (GTK_WIDGET (self->townships_row), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->trainer_row), FALSE);

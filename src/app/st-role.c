@@ -23,8 +23,24 @@ struct _StRole
 
 G_DEFINE_FINAL_TYPE (StRole, st_role, G_TYPE_OBJECT)
 
+G_DEFINE_ENUM_TYPE (StRoleKind, st_role_kind,
+                    G_DEFINE_ENUM_VALUE (ST_ROLE_TRAINER, "trainer"),
+                    G_DEFINE_ENUM_VALUE (ST_ROLE_TOWNSHIP, "township"),
+                    G_DEFINE_ENUM_VALUE (ST_ROLE_COUNTY, "county"))
+
 enum { CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+enum
+{
+  PROP_0,
+  PROP_KIND,
+  PROP_SIGNED_IN,
+  PROP_ACCOUNT,
+  PROP_TOWNSHIPS,
+  N_PROPS
+};
+static GParamSpec *properties[N_PROPS];
 
 StRoleKind
 st_role_kind_from_code (const char *code)
@@ -125,13 +141,31 @@ st_role_reload (StRole *self)
   if (kind == self->kind && signed_in == self->signed_in && g_strcmp0 (account, self->account) == 0
       && strv_equal0 (townships, self->townships))
     return;
-  self->kind = kind;
-  self->signed_in = signed_in;
-  g_free (self->account);
-  self->account = g_steal_pointer (&account);
-  g_strfreev (self->townships);
-  self->townships = g_steal_pointer (&townships);
+  g_object_freeze_notify (G_OBJECT (self));
+  if (kind != self->kind)
+    {
+      self->kind = kind;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIND]);
+    }
+  if (signed_in != self->signed_in)
+    {
+      self->signed_in = signed_in;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+    }
+  if (g_strcmp0 (account, self->account) != 0)
+    {
+      g_free (self->account);
+      self->account = g_steal_pointer (&account);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
+    }
+  if (!strv_equal0 (townships, self->townships))
+    {
+      g_strfreev (self->townships);
+      self->townships = g_steal_pointer (&townships);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOWNSHIPS]);
+    }
   g_debug ("role: %d, %s", kind, signed_in ? "signed in" : "local");
+  g_object_thaw_notify (G_OBJECT (self));
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -155,11 +189,53 @@ st_role_finalize (GObject *object)
 }
 
 static void
+st_role_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  StRole *self = ST_ROLE (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
+    case PROP_SIGNED_IN:
+      g_value_set_boolean (value, self->signed_in);
+      break;
+    case PROP_ACCOUNT:
+      g_value_set_string (value, self->account);
+      break;
+    case PROP_TOWNSHIPS:
+      g_value_set_boxed (value, self->townships);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 st_role_class_init (StRoleClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = st_role_finalize;
+  object_class->get_property = st_role_get_property;
+
+  properties[PROP_KIND] =
+    g_param_spec_enum ("kind", NULL, NULL, ST_TYPE_ROLE_KIND, ST_ROLE_COUNTY,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SIGNED_IN] =
+    g_param_spec_boolean ("signed-in", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCOUNT] =
+    g_param_spec_string ("account", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TOWNSHIPS] =
+    g_param_spec_boxed ("townships", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The role, its townships or its account changed. */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

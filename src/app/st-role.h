@@ -28,7 +28,9 @@
  *     a control, or make it insensitive with st_role_why_not () as its
  *     tooltip;
  *   - connect to "changed" (emitted when Preferences change the local role
- *     or sync signs in again: st_role_reload ()) and apply it again.
+ *     or sync signs in again: st_role_reload ()) and apply it again, or to
+ *     the notify of the one property a widget shows ("kind", "signed-in",
+ *     "account", "townships"), or bind that property.
  * The Classes page: list the classes for which st_role_sees_class () holds;
  * the township filter from st_role_get_townships (); a trainer takes
  * attendance and adds sessions and study logs of its classes (nothing
@@ -59,6 +61,12 @@ typedef enum
   ST_PERMISSION_VISIT,            /* record outreach visits (the township office, the county) */
 } StPermission;
 
+#define ST_TYPE_ROLE_KIND (st_role_kind_get_type ())
+GType st_role_kind_get_type (void);
+
+/* Its state is in read-only properties that notify when they change:
+ * "kind" (StRoleKind), "signed-in", "account" (or NULL) and "townships"
+ * (a strv, or NULL for all). "changed" is emitted once after any of them. */
 #define ST_TYPE_ROLE (st_role_get_type ())
 G_DECLARE_FINAL_TYPE (StRole, st_role, ST, ROLE, GObject)
 

@@ -68,59 +68,148 @@ pulse_progress (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The button's icon, tooltip and accent: what the header bar shows. */
 static void
-update (StSyncButton *self)
+update_button (StSyncButton *self)
 {
   StSyncStatus status = st_sync_controller_get_status (self->controller);
-  gboolean signed_in = st_sync_controller_is_signed_in (self->controller);
-  gboolean syncing = st_sync_controller_is_syncing (self->controller);
-  gint64 review = st_sync_controller_get_review_count (self->controller);
-  const char *details = st_sync_controller_get_error_details (self->controller);
-  g_autofree char *account = st_sync_controller_dup_account_label (self->controller);
   g_autofree char *tooltip = g_strdup_printf ("%s — %s", st_sync_controller_get_title (self->controller),
                                               st_sync_controller_get_detail (self->controller));
 
   gtk_menu_button_set_icon_name (self->button, icon_for (status));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), tooltip);
-  gtk_label_set_text (self->title_label, st_sync_controller_get_title (self->controller));
-  gtk_label_set_text (self->detail_label, st_sync_controller_get_detail (self->controller));
-  gtk_widget_set_visible (GTK_WIDGET (self->details_expander), details != NULL);
-  gtk_label_set_text (self->details_label, details != NULL ? details : "");
-  if (status == ST_SYNC_STATUS_WAITING || review > 0)
+  if (status == ST_SYNC_STATUS_WAITING || st_sync_controller_get_review_count (self->controller) > 0)
     gtk_widget_add_css_class (GTK_WIDGET (self->button), "accent");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->button), "accent");
+}
 
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), syncing);
+static void
+update_syncing (StSyncButton *self)
+{
+  gboolean syncing = st_sync_controller_is_syncing (self->controller);
+
   if (syncing && self->pulse == 0)
     self->pulse = g_timeout_add (150, pulse_progress, self);
   else if (!syncing)
     g_clear_handle_id (&self->pulse, g_source_remove);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.now",
+                                 st_sync_controller_is_signed_in (self->controller) && !syncing);
+}
 
-  gtk_label_set_text (self->account_label, account != NULL ? account : _("Not signed in"));
-  gtk_widget_set_visible (GTK_WIDGET (self->sync_now_button), signed_in);
-  /* What Sync Now would send, said whatever the state (offline, failed). */
-  {
-    gint64 pending = st_sync_controller_get_pending (self->controller);
-    g_autofree char *label = pending > 0
-                             ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Sync Now: %lld Change Waiting",
-                                                             "_Sync Now: %lld Changes Waiting", (gulong) pending),
-                                                (long long) pending)
-                             : g_strdup (_("_Sync Now"));
+static gboolean
+text_or_empty (GBinding     *binding,
+               const GValue *from,
+               GValue       *to,
+               gpointer      user_data)
+{
+  const char *text = g_value_get_string (from);
 
-    gtk_button_set_label (self->sync_now_button, label);
-  }
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.now", signed_in && !syncing);
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_button), !signed_in);
-  gtk_button_set_label (self->sign_in_button, account != NULL ? _("Sign _In Again…") : _("Sign _In…"));
-  gtk_widget_set_visible (GTK_WIDGET (self->sign_out_button), account != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->review_button), review > 0);
-  {
-    g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Review %lld Item…", "_Review %lld Items…",
-                                                           (gulong) review), (long long) review);
+  g_value_set_string (to, text != NULL ? text : "");
+  return TRUE;
+}
 
-    gtk_button_set_label (self->review_button, label);
-  }
+static gboolean
+is_set (GBinding     *binding,
+        const GValue *from,
+        GValue       *to,
+        gpointer      user_data)
+{
+  g_value_set_boolean (to, g_value_get_string (from) != NULL);
+  return TRUE;
+}
+
+static gboolean
+account_text (GBinding     *binding,
+              const GValue *from,
+              GValue       *to,
+              gpointer      user_data)
+{
+  const char *account = g_value_get_string (from);
+
+  g_value_set_string (to, account != NULL ? account : _("Not signed in"));
+  return TRUE;
+}
+
+static gboolean
+sign_in_label (GBinding     *binding,
+               const GValue *from,
+               GValue       *to,
+               gpointer      user_data)
+{
+  g_value_set_string (to, g_value_get_string (from) != NULL ? _("Sign _In Again…") : _("Sign _In…"));
+  return TRUE;
+}
+
+/* What Sync Now would send, said whatever the state (offline, failed). */
+static gboolean
+sync_now_label (GBinding     *binding,
+                const GValue *from,
+                GValue       *to,
+                gpointer      user_data)
+{
+  gint64 pending = g_value_get_int64 (from);
+
+  g_value_take_string (to, pending > 0
+                           ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Sync Now: %lld Change Waiting",
+                                                           "_Sync Now: %lld Changes Waiting", (gulong) pending),
+                                              (long long) pending)
+                           : g_strdup (_("_Sync Now")));
+  return TRUE;
+}
+
+static gboolean
+is_positive (GBinding     *binding,
+             const GValue *from,
+             GValue       *to,
+             gpointer      user_data)
+{
+  g_value_set_boolean (to, g_value_get_int64 (from) > 0);
+  return TRUE;
+}
+
+static gboolean
+review_label (GBinding     *binding,
+              const GValue *from,
+              GValue       *to,
+              gpointer      user_data)
+{
+  gint64 review = g_value_get_int64 (from);
+
+  g_value_take_string (to, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "_Review %lld Item…", "_Review %lld Items…",
+                                                         (gulong) review), (long long) review));
+  return TRUE;
+}
+
+/* Each widget of the popover follows the controller's property it shows. */
+static void
+bind_controller (StSyncButton *self)
+{
+  StSyncController *c = self->controller;
+  const GBindingFlags flags = G_BINDING_SYNC_CREATE;
+
+  g_object_bind_property (c, "title", self->title_label, "label", flags);
+  g_object_bind_property (c, "detail", self->detail_label, "label", flags);
+  g_object_bind_property_full (c, "error-details", self->details_expander, "visible", flags, is_set, NULL, NULL, NULL);
+  g_object_bind_property_full (c, "error-details", self->details_label, "label", flags, text_or_empty, NULL, NULL, NULL);
+  g_object_bind_property (c, "syncing", self->progress_bar, "visible", flags);
+  g_object_bind_property_full (c, "account-label", self->account_label, "label", flags, account_text, NULL, NULL, NULL);
+  g_object_bind_property (c, "signed-in", self->sync_now_button, "visible", flags);
+  g_object_bind_property_full (c, "pending", self->sync_now_button, "label", flags, sync_now_label, NULL, NULL, NULL);
+  g_object_bind_property (c, "signed-in", self->sign_in_button, "visible", flags | G_BINDING_INVERT_BOOLEAN);
+  g_object_bind_property_full (c, "account-label", self->sign_in_button, "label", flags, sign_in_label, NULL, NULL, NULL);
+  g_object_bind_property_full (c, "account-label", self->sign_out_button, "visible", flags, is_set, NULL, NULL, NULL);
+  g_object_bind_property_full (c, "review-count", self->review_button, "visible", flags, is_positive, NULL, NULL, NULL);
+  g_object_bind_property_full (c, "review-count", self->review_button, "label", flags, review_label, NULL, NULL, NULL);
+
+  g_signal_connect_object (c, "notify::status", G_CALLBACK (update_button), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (c, "notify::title", G_CALLBACK (update_button), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (c, "notify::detail", G_CALLBACK (update_button), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (c, "notify::review-count", G_CALLBACK (update_button), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (c, "notify::syncing", G_CALLBACK (update_syncing), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (c, "notify::signed-in", G_CALLBACK (update_syncing), self, G_CONNECT_SWAPPED);
+  update_button (self);
+  update_syncing (self);
 }
 
 static void
@@ -315,11 +404,12 @@ st_sync_button_set_controller (StSyncButton     *self,
 {
   g_return_if_fail (ST_IS_SYNC_BUTTON (self));
 
+  g_return_if_fail (self->controller == NULL);
+
   g_set_object (&self->controller, controller);
   g_set_object (&self->db, db);
   g_set_object (&self->settings, settings);
-  g_signal_connect_object (controller, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-  update (self);
+  bind_controller (self);
 }
 
 GtkPopover *

@@ -37,12 +37,100 @@ struct _StSyncController
   guint          retry;
   guint          retry_s;
   GNetworkMonitor *monitor;
+
+  /* What the properties said last, to notify only what changed. */
+  struct
+  {
+    StSyncStatus status;
+    char        *title;
+    char        *detail;
+    char        *error_details;
+    gint64       pending;
+    gint64       review_count;
+    gboolean     signed_in;
+    gboolean     syncing;
+    char        *account_label;
+    gint64       last_rejected;
+  } shown;
 };
 
 G_DEFINE_FINAL_TYPE (StSyncController, st_sync_controller, G_TYPE_OBJECT)
 
+G_DEFINE_ENUM_TYPE (StSyncStatus, st_sync_status,
+                    G_DEFINE_ENUM_VALUE (ST_SYNC_STATUS_NOT_SET_UP, "not-set-up"),
+                    G_DEFINE_ENUM_VALUE (ST_SYNC_STATUS_UP_TO_DATE, "up-to-date"),
+                    G_DEFINE_ENUM_VALUE (ST_SYNC_STATUS_WAITING, "waiting"),
+                    G_DEFINE_ENUM_VALUE (ST_SYNC_STATUS_SYNCING, "syncing"),
+                    G_DEFINE_ENUM_VALUE (ST_SYNC_STATUS_OFFLINE, "offline"),
+                    G_DEFINE_ENUM_VALUE (ST_SYNC_STATUS_SIGN_IN_NEEDED, "sign-in-needed"),
+                    G_DEFINE_ENUM_VALUE (ST_SYNC_STATUS_ERROR, "error"))
+
 enum { SIGNAL_CHANGED, SIGNAL_SYNCED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+enum
+{
+  PROP_0,
+  PROP_STATUS,
+  PROP_TITLE,
+  PROP_DETAIL,
+  PROP_ERROR_DETAILS,
+  PROP_PENDING,
+  PROP_REVIEW_COUNT,
+  PROP_SIGNED_IN,
+  PROP_SYNCING,
+  PROP_ACCOUNT_LABEL,
+  PROP_LAST_REJECTED,
+  N_PROPS
+};
+static GParamSpec *properties[N_PROPS];
+
+/* Notifies the properties whose value is not what they said last. */
+static void
+notify_changes (StSyncController *self)
+{
+  g_autofree char *account = st_sync_controller_dup_account_label (self);
+  const char *error_details = st_sync_controller_get_error_details (self);
+  gboolean signed_in = st_sync_controller_is_signed_in (self);
+  GObject *object = G_OBJECT (self);
+
+  g_object_freeze_notify (object);
+#define SHOW_VALUE(field, value, prop) \
+  if (self->shown.field != (value)) \
+    { \
+      self->shown.field = (value); \
+      g_object_notify_by_pspec (object, properties[prop]); \
+    }
+#define SHOW_TEXT(field, value, prop) \
+  if (g_strcmp0 (self->shown.field, (value)) != 0) \
+    { \
+      g_free (self->shown.field); \
+      self->shown.field = g_strdup (value); \
+      g_object_notify_by_pspec (object, properties[prop]); \
+    }
+  SHOW_VALUE (status, self->status, PROP_STATUS);
+  SHOW_TEXT (title, self->title, PROP_TITLE);
+  SHOW_TEXT (detail, self->detail, PROP_DETAIL);
+  SHOW_TEXT (error_details, error_details, PROP_ERROR_DETAILS);
+  SHOW_VALUE (pending, self->pending, PROP_PENDING);
+  SHOW_VALUE (review_count, self->review_count, PROP_REVIEW_COUNT);
+  SHOW_VALUE (signed_in, signed_in, PROP_SIGNED_IN);
+  SHOW_VALUE (syncing, self->syncing, PROP_SYNCING);
+  SHOW_TEXT (account_label, account, PROP_ACCOUNT_LABEL);
+  SHOW_VALUE (last_rejected, self->last_rejected, PROP_LAST_REJECTED);
+#undef SHOW_VALUE
+#undef SHOW_TEXT
+  g_object_thaw_notify (object);
+}
+
+/* The state or its texts changed: the properties that did notify, then
+ * "changed" for whoever reads everything. */
+static void
+emit_changed (StSyncController *self)
+{
+  notify_changes (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
 
 static char *
 format_time (gint64 ms)
@@ -127,7 +215,7 @@ set_status (StSyncController *self,
 {
   self->status = status;
   update_texts (self);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  emit_changed (self);
 }
 
 /* An outbox that cannot be read is not an empty one: not "up to date". */
@@ -167,7 +255,7 @@ st_sync_controller_refresh (StSyncController *self)
                          || self->status == ST_SYNC_STATUS_NOT_SET_UP))
     self->status = resting_status (self);
   update_texts (self);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  emit_changed (self);
 }
 
 static void
@@ -215,7 +303,7 @@ diagnose_done (GObject      *source,
       self->error_details = g_strdup (self->reason);
     }
   update_texts (self);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  emit_changed (self);
 }
 
 /* The sync could not reach the server: find out why, off the main thread. */
@@ -380,16 +468,80 @@ st_sync_controller_finalize (GObject *object)
   g_free (self->detail);
   g_free (self->error_details);
   g_free (self->reason);
+  g_free (self->shown.title);
+  g_free (self->shown.detail);
+  g_free (self->shown.error_details);
+  g_free (self->shown.account_label);
   G_OBJECT_CLASS (st_sync_controller_parent_class)->finalize (object);
+}
+
+static void
+st_sync_controller_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  StSyncController *self = ST_SYNC_CONTROLLER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATUS:
+      g_value_set_enum (value, self->shown.status);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->shown.title);
+      break;
+    case PROP_DETAIL:
+      g_value_set_string (value, self->shown.detail);
+      break;
+    case PROP_ERROR_DETAILS:
+      g_value_set_string (value, self->shown.error_details);
+      break;
+    case PROP_PENDING:
+      g_value_set_int64 (value, self->shown.pending);
+      break;
+    case PROP_REVIEW_COUNT:
+      g_value_set_int64 (value, self->shown.review_count);
+      break;
+    case PROP_SIGNED_IN:
+      g_value_set_boolean (value, self->shown.signed_in);
+      break;
+    case PROP_SYNCING:
+      g_value_set_boolean (value, self->shown.syncing);
+      break;
+    case PROP_ACCOUNT_LABEL:
+      g_value_set_string (value, self->shown.account_label);
+      break;
+    case PROP_LAST_REJECTED:
+      g_value_set_int64 (value, self->shown.last_rejected);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
 st_sync_controller_class_init (StSyncControllerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = st_sync_controller_dispose;
   object_class->finalize = st_sync_controller_finalize;
+  object_class->get_property = st_sync_controller_get_property;
+
+  properties[PROP_STATUS] = g_param_spec_enum ("status", NULL, NULL, ST_TYPE_SYNC_STATUS,
+                                               ST_SYNC_STATUS_NOT_SET_UP, flags);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
+  properties[PROP_DETAIL] = g_param_spec_string ("detail", NULL, NULL, NULL, flags);
+  properties[PROP_ERROR_DETAILS] = g_param_spec_string ("error-details", NULL, NULL, NULL, flags);
+  properties[PROP_PENDING] = g_param_spec_int64 ("pending", NULL, NULL, -1, G_MAXINT64, 0, flags);
+  properties[PROP_REVIEW_COUNT] = g_param_spec_int64 ("review-count", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_SIGNED_IN] = g_param_spec_boolean ("signed-in", NULL, NULL, FALSE, flags);
+  properties[PROP_SYNCING] = g_param_spec_boolean ("syncing", NULL, NULL, FALSE, flags);
+  properties[PROP_ACCOUNT_LABEL] = g_param_spec_string ("account-label", NULL, NULL, NULL, flags);
+  properties[PROP_LAST_REJECTED] = g_param_spec_int64 ("last-rejected", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The state or its texts changed. */
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -418,6 +570,7 @@ st_sync_controller_new (StDb     *db,
   self->review_count = st_sync_count_items (db);
   self->status = resting_status (self);
   update_texts (self);
+  notify_changes (self);   /* nobody listens yet: the first values */
 
   if (automatic)
     {

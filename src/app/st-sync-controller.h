@@ -23,6 +23,15 @@ typedef enum
   ST_SYNC_STATUS_ERROR,
 } StSyncStatus;
 
+#define ST_TYPE_SYNC_STATUS (st_sync_status_get_type ())
+GType st_sync_status_get_type (void);
+
+/* Its state is in read-only properties that notify when they change, for
+ * widgets to bind: "status" (StSyncStatus), "title", "detail",
+ * "error-details", "pending", "review-count", "signed-in", "syncing",
+ * "account-label", "last-rejected" — each what its getter below returns.
+ * "changed" is emitted once after any change of state; "synced" when a
+ * sync changed something here. */
 #define ST_TYPE_SYNC_CONTROLLER (st_sync_controller_get_type ())
 G_DECLARE_FINAL_TYPE (StSyncController, st_sync_controller, ST, SYNC_CONTROLLER, GObject)
 

@@ -334,6 +334,7 @@ print_import_result (Globals        *g,
       json_builder_end_array (b);
       add_notes_json (b, "warnings", r->warnings);
       add_notes_json (b, "repeats", r->repeats);
+      add_notes_json (b, "visits", r->visits);
       json_builder_set_member_name (b, "conflicts");
       json_builder_begin_array (b);
       for (guint i = 0; i < r->conflicts->len; i++)
@@ -382,6 +383,7 @@ print_import_result (Globals        *g,
     }
   print_notes (_("Warnings (imported anyway):"), r->warnings);
   print_notes (_("Repeated in the file:"), r->repeats);
+  print_notes (_("First visits from the roster:"), r->visits);
   if (r->conflicts->len > 0)
     {
       g_print ("%s\n", _("Conflicts (the stored value was kept):"));
@@ -770,7 +772,8 @@ cmd_demo (Globals *g, int argc, char **argv)
     {
       StDemoTrainingOptions training = { NULL, TRUE, TRUE, 0, FALSE };
 
-      if (!st_demo_populate_training (db, seed, &training, &error))
+      if (!st_demo_populate_training (db, seed, &training, &error)
+          || !st_demo_populate_visits (db, seed, NULL, TRUE, &error))
         {
           st_cli_error (error->message);
           return 1;

@@ -578,6 +578,47 @@ migrate_to_8 (StDb    *self,
          && st_db_schema_create_triggers (self, "visits", error);
 }
 
+/* A visit made from the roster's columns about residence, work and health
+ * (issue 21 item 4) has how = 'roster'. SQLite changes no CHECK in place:
+ * the table is made again with the new one and its rows copied, in the
+ * migration's transaction. */
+static gboolean
+migrate_to_9 (StDb    *self,
+              GError **error)
+{
+  return st_db_exec (self,
+                     "CREATE TABLE visits_9 (" SYNC_COLUMNS
+                     "  participant_id TEXT NOT NULL,"
+                     "  township_code TEXT NOT NULL,"
+                     "  date TEXT NOT NULL,"
+                     "  visitor TEXT NOT NULL,"
+                     "  how TEXT NOT NULL CHECK (how = 'home' OR how = 'phone' OR how = 'committee'"
+                     "                           OR how = 'roster'),"
+                     "  reached INTEGER NOT NULL CHECK (reached = 0 OR reached = 1),"
+                     "  lives TEXT CHECK (lives IS NULL OR lives = 'home' OR lives = 'away'),"
+                     "  away_province TEXT,"
+                     "  away_city TEXT,"
+                     "  work TEXT CHECK (work IS NULL OR work = 'farming' OR work = 'local' OR work = 'away'"
+                     "                   OR work = 'none'),"
+                     "  health TEXT CHECK (health IS NULL OR health = 'good' OR health = 'illness'"
+                     "                     OR health = 'disability'),"
+                     "  willing TEXT CHECK (willing IS NULL OR willing = 'yes' OR willing = 'no' OR willing = 'later'),"
+                     "  major TEXT,"
+                     "  phone TEXT,"
+                     "  note TEXT"
+                     ");"
+                     "INSERT INTO visits_9 (id, hlc, device, deleted, participant_id, township_code, date, visitor,"
+                     " how, reached, lives, away_province, away_city, work, health, willing, major, phone, note)"
+                     " SELECT id, hlc, device, deleted, participant_id, township_code, date, visitor,"
+                     " how, reached, lives, away_province, away_city, work, health, willing, major, phone, note"
+                     " FROM visits;"
+                     "DROP TABLE visits;"
+                     "ALTER TABLE visits_9 RENAME TO visits;"
+                     "CREATE INDEX visits_participant ON visits (participant_id, date);",
+                     error)
+         && st_db_schema_create_triggers (self, "visits", error);
+}
+
 /* Migration N brings the schema from version N-1 to N. Append, never edit a
  * migration that has shipped. */
 static gboolean (*const migrations[]) (StDb *, GError **) = {
@@ -589,6 +630,7 @@ static gboolean (*const migrations[]) (StDb *, GError **) = {
   migrate_to_6,
   migrate_to_7,
   migrate_to_8,
+  migrate_to_9,
 };
 
 int

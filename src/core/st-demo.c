@@ -756,7 +756,7 @@ st_demo_populate_training (StDb                        *db,
   stmt = st_db_prepare (db, "SELECT id, township_code, coalesce (education, 'unknown') FROM participants p"
                             " WHERE deleted = 0 AND merged_into IS NULL"
                             " AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.participant_id = p.id)"
-                            " ORDER BY township_code, id", error);
+                            " ORDER BY township_code, rowid", error);
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -42,4 +42,15 @@ gboolean st_demo_populate_training (StDb                        *db,
                                     const StDemoTrainingOptions *options,
                                     GError                     **error);
 
+/* The outreach before the classes (issue 21): everyone in a class was
+ * reached and said yes before it began; of the others, each township has
+ * visited, reached and heard "willing" or "later" from its own share. Adds
+ * visits only for people without any; the same @seed gives the same
+ * answers. @today as above; @capture as in StDemoTrainingOptions. */
+gboolean st_demo_populate_visits   (StDb                        *db,
+                                    guint32                      seed,
+                                    const GDate                 *today,
+                                    gboolean                     capture,
+                                    GError                     **error);
+
 G_END_DECLS

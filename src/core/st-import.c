@@ -5,12 +5,17 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "st-date.h"
 #include "st-db-private.h"
 #include "st-divisions.h"
 #include "st-failpoint.h"
 #include "st-idcard.h"
 #include "st-import.h"
+#include "st-limits.h"
 #include "st-participant-private.h"
+#include "st-uuid.h"
+#include "st-visit-private.h"
+#include "st-visit-roster.h"
 
 G_DEFINE_QUARK (st-import-error-quark, st_import_error)
 
@@ -82,6 +87,27 @@ static const struct
   { "户类型", ST_IMPORT_COLUMN_POVERTY },
   { "脱贫户/监测户", ST_IMPORT_COLUMN_POVERTY },
   { "poverty", ST_IMPORT_COLUMN_POVERTY },
+  { "现居住地", ST_IMPORT_COLUMN_LIVES },
+  { "现居住地址", ST_IMPORT_COLUMN_LIVES },
+  { "现住址", ST_IMPORT_COLUMN_LIVES },
+  { "现住地", ST_IMPORT_COLUMN_LIVES },
+  { "居住地", ST_IMPORT_COLUMN_LIVES },
+  { "居住情况", ST_IMPORT_COLUMN_LIVES },
+  { "现居住情况", ST_IMPORT_COLUMN_LIVES },
+  { "是否在家", ST_IMPORT_COLUMN_LIVES },
+  { "lives", ST_IMPORT_COLUMN_LIVES },
+  { "外出务工地点", ST_IMPORT_COLUMN_AWAY_PLACE },
+  { "外出务工地", ST_IMPORT_COLUMN_AWAY_PLACE },
+  { "外出务工地址", ST_IMPORT_COLUMN_AWAY_PLACE },
+  { "务工地点", ST_IMPORT_COLUMN_AWAY_PLACE },
+  { "外出地点", ST_IMPORT_COLUMN_AWAY_PLACE },
+  { "awayplace", ST_IMPORT_COLUMN_AWAY_PLACE },
+  { "away_place", ST_IMPORT_COLUMN_AWAY_PLACE },
+  { "是否联系上", ST_IMPORT_COLUMN_REACHED },
+  { "是否联系到本人", ST_IMPORT_COLUMN_REACHED },
+  { "是否见到本人", ST_IMPORT_COLUMN_REACHED },
+  { "联系情况", ST_IMPORT_COLUMN_REACHED },
+  { "reached", ST_IMPORT_COLUMN_REACHED },
   { "备注", ST_IMPORT_COLUMN_NOTES },
   { "notes", ST_IMPORT_COLUMN_NOTES },
   { "序号", ST_IMPORT_COLUMN_IGNORED },
@@ -143,6 +169,9 @@ st_import_column_label (StImportColumn column)
     case ST_IMPORT_COLUMN_HEALTH: return _("Health");
     case ST_IMPORT_COLUMN_POVERTY: return _("Poverty registration");
     case ST_IMPORT_COLUMN_NOTES: return _("Notes");
+    case ST_IMPORT_COLUMN_LIVES: return _("Where they live (first visit)");
+    case ST_IMPORT_COLUMN_AWAY_PLACE: return _("Place working away (first visit)");
+    case ST_IMPORT_COLUMN_REACHED: return _("Reached (first visit)");
     case ST_IMPORT_COLUMN_IGNORED: return _("Not needed");
     case ST_IMPORT_COLUMN_UNKNOWN:
     case ST_IMPORT_N_COLUMNS:
@@ -193,6 +222,7 @@ st_import_result_free (StImportResult *result)
   g_clear_pointer (&result->warnings, g_ptr_array_unref);
   g_clear_pointer (&result->conflicts, g_ptr_array_unref);
   g_clear_pointer (&result->repeats, g_ptr_array_unref);
+  g_clear_pointer (&result->visits, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -207,6 +237,7 @@ result_new (const char *path)
   result->warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) note_free);
   result->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) conflict_free);
   result->repeats = g_ptr_array_new_with_free_func ((GDestroyNotify) note_free);
+  result->visits = g_ptr_array_new_with_free_func ((GDestroyNotify) note_free);
   return result;
 }
 
@@ -360,6 +391,10 @@ typedef struct
   int                    index[ST_IMPORT_N_COLUMNS];   /* column → field index, -1 if absent */
   GHashTable            *seen;                         /* id number → first line */
   gboolean               none_before;                  /* no live participant before the import */
+  char                  *visit_date;                   /* of the visits from the roster: today */
+  char                  *source;                       /* their visitor: the roster's file name */
+  GPtrArray             *visits;                       /* StVisit, written after the rows */
+  GHashTable            *visited;                      /* participant id of each of them */
 } ImportRun;
 
 static const char *
@@ -423,6 +458,7 @@ typedef struct
   guint          n_fields;
   double         fraction;    /* of the file read, for progress */
   StParticipant *row;         /* NULL when rejected */
+  StVisit       *visit;       /* the first visit the row's answers make, or NULL */
   char          *reject;      /* why, when rejected */
   GPtrArray     *warnings;    /* StImportNote, or NULL */
 } PreparedRow;
@@ -432,6 +468,7 @@ prepared_row_free (PreparedRow *pr)
 {
   g_strfreev (pr->fields);
   g_clear_pointer (&pr->row, st_participant_free);
+  g_clear_pointer (&pr->visit, st_visit_free);
   g_free (pr->reject);
   g_clear_pointer (&pr->warnings, g_ptr_array_unref);
   g_free (pr);
@@ -455,6 +492,53 @@ warn (PreparedRow *pr,
   note->message = g_strdup_vprintf (format, args);
   va_end (args);
   g_ptr_array_add (pr->warnings, note);
+}
+
+/* The columns about residence, work and health make the first visit
+ * (st-visit-roster.c); the record's employment and health are then written
+ * as that visit writes them. What the visit does not understand stays in
+ * the record as the roster wrote it, with a warning. */
+static void
+prepare_visit (ImportRun     *run,
+               PreparedRow   *pr,
+               StParticipant *row)
+{
+  const char *const *fields = (const char *const *) pr->fields;
+  g_autofree char *employment = NULL, *health = NULL, *lives = NULL, *place = NULL, *reached = NULL;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  StVisitRosterCells cells;
+
+  cells.employment = field_of (run, fields, pr->n_fields, ST_IMPORT_COLUMN_EMPLOYMENT, &employment);
+  cells.health = field_of (run, fields, pr->n_fields, ST_IMPORT_COLUMN_HEALTH, &health);
+  cells.lives = field_of (run, fields, pr->n_fields, ST_IMPORT_COLUMN_LIVES, &lives);
+  cells.away_place = field_of (run, fields, pr->n_fields, ST_IMPORT_COLUMN_AWAY_PLACE, &place);
+  cells.reached = field_of (run, fields, pr->n_fields, ST_IMPORT_COLUMN_REACHED, &reached);
+  pr->visit = st_visit_from_roster (&cells, run->visit_date, run->source, problems);
+  for (guint i = 0; i < problems->len; i++)
+    warn (pr, row->name, "%s", (const char *) g_ptr_array_index (problems, i));
+  /* The visit is made to fit every field (st-visit-roster.c) but its note,
+   * which holds the cells not understood. */
+  if (pr->visit != NULL && pr->visit->note != NULL)
+    {
+      g_autofree char *too_long = st_field_limit_problem ("visits", "note", st_visit_field_label ("note"),
+                                                          pr->visit->note);
+
+      if (too_long != NULL)
+        {
+          /* Translators: the reason follows, as in "Note is longer than …" */
+          warn (pr, row->name, _("No visit was made from the roster for this row: %s"), too_long);
+          g_clear_pointer (&pr->visit, st_visit_free);
+        }
+    }
+
+  if (pr->visit != NULL && pr->visit->work != NULL)
+    row->employment = st_visit_employment_record (pr->visit);
+  else
+    row->employment = *cells.employment ? g_strdup (cells.employment) : NULL;
+  if (pr->visit != NULL && pr->visit->health != NULL)
+    row->health = g_strdup (st_visit_health_record (pr->visit));
+  else
+    row->health = *cells.health ? g_strdup (cells.health) : NULL;
 }
 
 /* Everything about a row that needs no database: the ID number, the name,
@@ -582,10 +666,7 @@ prepare_row (ImportRun    *run,
   text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_PHONE, &tmp);
   if (*text != '\0')
     row->phone = normalise_phone (text);
-  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_EMPLOYMENT, &tmp);
-  row->employment = *text ? g_strdup (text) : NULL;
-  text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_HEALTH, &tmp);
-  row->health = *text ? g_strdup (text) : NULL;
+  prepare_visit (run, pr, row);
   text = field_of (run, fields, n_fields, ST_IMPORT_COLUMN_NOTES, &tmp);
   row->notes = *text ? g_strdup (text) : NULL;
 
@@ -596,6 +677,115 @@ prepare_row (ImportRun    *run,
     return;
 
   pr->row = g_steal_pointer (&row);
+}
+
+/* 1 when the participant has a live visit, or one from this roster on the
+ * way, 0 when not, -1 on error: a visit from the roster is the first visit
+ * only, so importing the same roster again makes no second one. */
+static int
+has_visit (ImportRun   *run,
+           const char  *participant_id,
+           GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc, found = 0;
+
+  g_autofree char *roster_id = NULL;
+
+  if (g_hash_table_contains (run->visited, participant_id))
+    return 1;
+  /* The visit from the roster has one key per person: one made once and
+   * deleted since is not made again. */
+  roster_id = st_uuid_v5 (ST_UUID_NS_ROSTER_VISIT, participant_id);
+  stmt = st_db_prepare (run->db, "SELECT EXISTS (SELECT 1 FROM visits WHERE participant_id = ? AND deleted = 0)"
+                                 " OR EXISTS (SELECT 1 FROM visits WHERE id = ?)", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, participant_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, roster_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    found = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      st_db_set_error (run->db, rc, _("reading the visits"), error);
+      return -1;
+    }
+  return found;
+}
+
+static void
+add_change (GPtrArray  *changes,
+            const char *label,
+            const char *old_value,
+            const char *new_value)
+{
+  StVisitChange *c;
+
+  if (new_value == NULL || g_strcmp0 (old_value, new_value) == 0)
+    return;
+  c = g_new0 (StVisitChange, 1);
+  c->label = label;
+  c->old_value = g_strdup (old_value);
+  c->new_value = g_strdup (new_value);
+  g_ptr_array_add (changes, c);
+}
+
+/* The visit of @pr goes to @p (written after the rows, see
+ * write_visits ()), and the result says what it recorded and what it
+ * changed in the record: never silently. */
+static void
+queue_visit (ImportRun           *run,
+             PreparedRow         *pr,
+             const StParticipant *p,
+             GPtrArray           *changes)
+{
+  StVisit *v = g_steal_pointer (&pr->visit);
+  g_autofree char *summary = st_visit_summary (v);
+
+  v->participant_id = g_strdup (p->id);
+  v->township_code = g_strdup (p->township_code);
+  g_hash_table_add (run->visited, v->participant_id);   /* the visit holds the key */
+  g_ptr_array_add (run->visits, v);
+
+  if (changes->len == 0)
+    /* Translators: what a roster row's columns about residence, work and
+     * health recorded: "First visit from the roster: Not reached · Away: 浙江省宁波市 · Working away." */
+    add_note (run->result->visits, pr->line, p->name, _("First visit from the roster: %s."), summary);
+  else
+    {
+      g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *joined = NULL;
+
+      for (guint i = 0; i < changes->len; i++)
+        g_ptr_array_add (lines, st_visit_change_describe (g_ptr_array_index (changes, i)));
+      g_ptr_array_add (lines, NULL);
+      joined = g_strjoinv (_("; "), (char **) lines->pdata);
+      /* Translators: "First visit from the roster: <the visit>. In the record: Employment: (empty) → 务农; Health: …" */
+      add_note (run->result->visits, pr->line, p->name, _("First visit from the roster: %s. In the record: %s."),
+                summary, joined);
+    }
+}
+
+static gboolean
+write_visits (ImportRun  *run,
+              GError    **error)
+{
+  if (run->visits->len == 0)
+    return TRUE;
+  /* After the rows: the outbox sends each person before their visit. */
+  if (!st_db_bulk_begin (run->db, "visits", error))
+    return FALSE;
+  for (guint i = 0; i < run->visits->len; i++)
+    {
+      StVisit *v = g_ptr_array_index (run->visits, i);
+
+      v->id = st_uuid_v5 (ST_UUID_NS_ROSTER_VISIT, v->participant_id);
+      if (!st_visit_insert (run->db, v, error))
+        return FALSE;
+    }
+  return st_db_bulk_end (run->db, error);
 }
 
 /* The database's part of a row, on the importing thread, in file order.
@@ -658,14 +848,35 @@ apply_row (ImportRun    *run,
           return TRUE;
         }
       result->imported++;
+      if (pr->visit != NULL)
+        {
+          g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) st_visit_change_free);
+
+          add_change (changes, _("Employment"), NULL, pr->visit->work ? row->employment : NULL);
+          add_change (changes, _("Health"), NULL, pr->visit->health ? row->health : NULL);
+          queue_visit (run, pr, row, changes);
+        }
       return TRUE;
     }
   else
     {
       g_autoptr(StParticipant) merged = st_participant_copy (existing);
+      g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) st_visit_change_free);
       const StParticipantField *pf;
       guint n_pf;
       gboolean changed = FALSE;
+
+      if (pr->visit != NULL)
+        {
+          int visited = has_visit (run, existing->id, error);
+
+          if (visited < 0)
+            return FALSE;
+          /* Visited before: the roster's answers are offered like any
+           * field, and a disagreement is a conflict. */
+          if (visited)
+            g_clear_pointer (&pr->visit, st_visit_free);
+        }
 
       pf = st_participant_fields (&n_pf);
       for (guint i = 0; i < n_pf; i++)
@@ -675,6 +886,20 @@ apply_row (ImportRun    *run,
 
           if (offered == NULL)
             continue;
+          /* The first visit writes its answers as every latest visit does
+           * (st_visit_add ()), and says so. */
+          if (pr->visit != NULL
+              && ((g_str_equal (pf[i].column, "employment") && pr->visit->work != NULL)
+                  || (g_str_equal (pf[i].column, "health") && pr->visit->health != NULL)))
+            {
+              if (g_strcmp0 (have, offered) != 0)
+                {
+                  add_change (changes, _(pf[i].label), have, offered);
+                  st_participant_field_set (merged, &pf[i], offered);
+                  changed = TRUE;
+                }
+              continue;
+            }
           if (have == NULL)
             {
               /* The village is one fact written two ways: a matched code
@@ -707,6 +932,8 @@ apply_row (ImportRun    *run,
       result->updated++;
       if (!changed)
         result->unchanged++;
+      if (pr->visit != NULL)
+        queue_visit (run, pr, merged, changes);
       return TRUE;
     }
 }
@@ -902,6 +1129,10 @@ st_import_roster (StDb                   *db,
   g_autoptr(StCsvReader) reader = NULL;
   g_autoptr(StDivisions) divisions = NULL;
   g_autoptr(GHashTable) seen = NULL;
+  g_autofree char *visit_date = NULL;
+  g_autofree char *source = NULL;
+  g_autoptr(GPtrArray) visits = NULL;
+  g_autoptr(GHashTable) visited = NULL;
   ImportRun run = { 0, };
 
   g_return_val_if_fail (ST_IS_DB (db), NULL);
@@ -936,6 +1167,15 @@ st_import_roster (StDb                   *db,
       g_date_clear (&run.today, 1);
       g_date_set_time_t (&run.today, time (NULL));
     }
+  visit_date = g_malloc (11);
+  st_date_format (&run.today, visit_date, 11);
+  source = g_path_get_basename (path);
+  visits = g_ptr_array_new_with_free_func ((GDestroyNotify) st_visit_free);
+  visited = g_hash_table_new (g_str_hash, g_str_equal);
+  run.visit_date = visit_date;
+  run.source = source;
+  run.visits = visits;
+  run.visited = visited;
   if (options->default_township != NULL && *options->default_township != '\0')
     {
       run.default_township = st_divisions_find_township (divisions, options->default_township);
@@ -1038,6 +1278,8 @@ st_import_roster (StDb                   *db,
 
   if (!st_db_bulk_end (db, error))
     goto fail;
+  if (!write_visits (&run, error))
+    goto fail;
   if (!record_import (&run, error))
     goto fail;
 
@@ -1121,5 +1363,13 @@ st_import_result_summary (StImportResult *result)
                                               result->repeats->len);
 
   /* Translators: "<counts>; <warnings>, <conflicts>, <repeats>." */
-  return g_strdup_printf (_("%s; %s, %s, %s."), counts, warnings, conflicts, repeats);
+  g_autofree char *line = g_strdup_printf (_("%s; %s, %s, %s."), counts, warnings, conflicts, repeats);
+
+  if (result->visits->len == 0)
+    return g_steal_pointer (&line);
+  /* Translators: after the import's counts: the first visits that the
+   * roster's columns about residence, work and health made */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s %u first visit from the roster.",
+                                       "%s %u first visits from the roster.", result->visits->len),
+                          line, result->visits->len);
 }

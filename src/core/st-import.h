@@ -36,6 +36,9 @@ typedef enum
   ST_IMPORT_COLUMN_HEALTH,
   ST_IMPORT_COLUMN_POVERTY,
   ST_IMPORT_COLUMN_NOTES,
+  ST_IMPORT_COLUMN_LIVES,        /* 现居住地 / 居住情况: the first visit's */
+  ST_IMPORT_COLUMN_AWAY_PLACE,   /* 外出务工地点: the first visit's */
+  ST_IMPORT_COLUMN_REACHED,      /* 是否联系上: the first visit's */
   ST_IMPORT_N_COLUMNS
 } StImportColumn;
 
@@ -90,6 +93,10 @@ typedef struct
   GPtrArray     *warnings;          /* StImportNote */
   GPtrArray     *conflicts;         /* StImportConflict */
   GPtrArray     *repeats;           /* StImportNote: the same ID number again in the file */
+  /* The first visits the roster's columns about residence, work and health
+   * made (how = "roster", docs/outreach.md): one note each, what it
+   * recorded and what it changed in the person's record. */
+  GPtrArray     *visits;            /* StImportNote */
   gboolean       dry_run;
 } StImportResult;
 

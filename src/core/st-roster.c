@@ -244,6 +244,9 @@ st_roster_header_for_column (StImportColumn column)
     case ST_IMPORT_COLUMN_HEALTH: return "身体健康情况";
     case ST_IMPORT_COLUMN_POVERTY: return "脱贫户";
     case ST_IMPORT_COLUMN_NOTES: return "备注";
+    case ST_IMPORT_COLUMN_LIVES: return "现居住地";
+    case ST_IMPORT_COLUMN_AWAY_PLACE: return "外出务工地点";
+    case ST_IMPORT_COLUMN_REACHED: return "是否联系上";
     case ST_IMPORT_COLUMN_IGNORED: return "序号";
     case ST_IMPORT_COLUMN_UNKNOWN:
     case ST_IMPORT_N_COLUMNS:

@@ -141,10 +141,13 @@ st_visit_sheet_new (StDb        *db,
   if (village_code != NULL && (sheet->village = division_name (db, village_code, error)) == NULL)
     return NULL;
 
-  /* Never reached: not visited yet, or visited without reaching them. */
+  /* Never reached: not visited yet, or visited without reaching them. The
+   * last visit is the last one made: a visit from the roster is the
+   * roster's answers, not a round that found no one. */
   stmt = st_db_prepare (db,
                         "SELECT p.name, p.sex, p.phone, v.code, coalesce (v.short_name, p.village_name, ''),"
-                        " (SELECT max (x.date) FROM visits x WHERE x.participant_id = p.id AND x.deleted = 0)"
+                        " (SELECT max (x.date) FROM visits x WHERE x.participant_id = p.id AND x.deleted = 0"
+                        "  AND x.how <> 'roster')"
                         " FROM participants p LEFT JOIN divisions v ON v.code = p.village_code"
                         " WHERE p.deleted = 0 AND p.merged_into IS NULL AND p.township_code = ?1"
                         " AND (?2 IS NULL OR p.village_code = ?2)"

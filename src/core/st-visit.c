@@ -9,7 +9,7 @@
 #include "st-limits.h"
 #include "st-participant.h"
 #include "st-uuid.h"
-#include "st-visit.h"
+#include "st-visit-private.h"
 
 G_DEFINE_QUARK (st-visit-error-quark, st_visit_error)
 
@@ -28,6 +28,9 @@ static const Word how_words[] = {
   { "home", N_("Home visit"), "入户走访" },
   { "phone", N_("Phone call"), "电话" },
   { "committee", N_("Village committee"), "村委会" },
+  /* Not chosen by anyone: the first visit a roster's columns make
+   * (st-visit-roster.c). */
+  { "roster", N_("From the roster"), "花名册" },
 };
 static const Word lives_words[] = {
   { "home", N_("At home"), "在家" },
@@ -50,7 +53,9 @@ static const Word willing_words[] = {
   { "later", N_("Later"), "以后再说" },
 };
 
+/* What a person may choose; "roster" is the import's alone. */
 static const char *const how_codes[] = { "home", "phone", "committee", NULL };
+static const char *const all_how_codes[] = { "home", "phone", "committee", "roster", NULL };
 static const char *const lives_codes[] = { "home", "away", NULL };
 static const char *const work_codes[] = { "farming", "local", "away", "none", NULL };
 static const char *const health_codes[] = { "good", "illness", "disability", NULL };
@@ -110,7 +115,14 @@ const char *st_visit_work_to_display (const char *code) { return DISPLAY (work_w
 const char *st_visit_health_to_display (const char *code) { return DISPLAY (health_words, code); }
 const char *st_visit_willing_to_display (const char *code) { return DISPLAY (willing_words, code); }
 
-const char *st_visit_how_from_text (const char *t) { return word_from_text (how_words, G_N_ELEMENTS (how_words), t); }
+const char *
+st_visit_how_from_text (const char *t)
+{
+  const char *code = word_from_text (how_words, G_N_ELEMENTS (how_words), t);
+
+  /* Only an import makes a visit from the roster. */
+  return g_strcmp0 (code, "roster") == 0 ? NULL : code;
+}
 const char *st_visit_lives_from_text (const char *t) { return word_from_text (lives_words, G_N_ELEMENTS (lives_words), t); }
 const char *st_visit_work_from_text (const char *t) { return word_from_text (work_words, G_N_ELEMENTS (work_words), t); }
 const char *st_visit_health_from_text (const char *t) { return word_from_text (health_words, G_N_ELEMENTS (health_words), t); }
@@ -230,6 +242,15 @@ gboolean
 st_visit_check (const StVisit  *v,
                 GError        **error)
 {
+  if (g_strcmp0 (v->how, "roster") == 0)
+    return refuse (error, _("How: a visit “from the roster” is made by importing the roster, not recorded by hand."));
+  return st_visit_check_any (v, error);
+}
+
+gboolean
+st_visit_check_any (const StVisit  *v,
+                    GError        **error)
+{
   g_autofree char *today = st_date_today ();
 
   if (!st_date_is_valid (v->date))
@@ -241,7 +262,7 @@ st_visit_check (const StVisit  *v,
     return refuse (error, _("Visitor: say who made the visit."));
   if (v->how == NULL)
     return refuse (error, _("How: say whether it was a home visit, a phone call or through the village committee."));
-  if (!check_code ("how", v->how, how_codes, _("home visit, phone call, village committee"), error)
+  if (!check_code ("how", v->how, all_how_codes, _("home visit, phone call, village committee"), error)
       || !check_code ("lives", v->lives, lives_codes, _("at home, away"), error)
       || !check_code ("work", v->work, work_codes, _("farming, local work, working away, no work"), error)
       || !check_code ("health", v->health, health_codes, _("good, chronic illness, disability"), error)
@@ -321,8 +342,8 @@ has_later_visit (StDb        *db,
 
 /* What the visit's answers make of the participant's employment and
  * health, as the register writes them (NULL: the visit did not say). */
-static char *
-employment_of (const StVisit *v)
+char *
+st_visit_employment_record (const StVisit *v)
 {
   const Word *w = word_of (work_words, G_N_ELEMENTS (work_words), v->work);
 
@@ -359,7 +380,7 @@ changes_for (StDb                *db,
              GError             **error)
 {
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) st_visit_change_free);
-  g_autofree char *employment = employment_of (v);
+  g_autofree char *employment = st_visit_employment_record (v);
   g_autofree char *phone = !empty (v->phone) ? g_strstrip (g_strdup (v->phone)) : NULL;
   const Word *health = word_of (health_words, G_N_ELEMENTS (health_words), v->health);
   int later = has_later_visit (db, p->id, v->date, error);
@@ -386,10 +407,18 @@ st_visit_changes (StDb           *db,
   return changes_for (db, v, p, error);
 }
 
-static gboolean
-insert_visit (StDb     *db,
-              StVisit  *v,
-              GError  **error)
+const char *
+st_visit_health_record (const StVisit *v)
+{
+  const Word *w = word_of (health_words, G_N_ELEMENTS (health_words), v->health);
+
+  return w != NULL ? w->record : NULL;
+}
+
+gboolean
+st_visit_insert (StDb     *db,
+                 StVisit  *v,
+                 GError  **error)
 {
   sqlite3_stmt *stmt = st_db_prepare (db,
                                       "INSERT INTO visits (id, hlc, device, deleted, participant_id, township_code,"
@@ -447,7 +476,7 @@ st_visit_add (StDb     *db,
         v->id = st_uuid_new ();
       g_free (v->township_code);
       v->township_code = g_strdup (p->township_code);
-      ok = insert_visit (db, v, error);
+      ok = st_visit_insert (db, v, error);
     }
   if (ok && changes->len > 0)
     {

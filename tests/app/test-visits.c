@@ -14,6 +14,7 @@
 #include "st-participant.h"
 #include "st-chart.h"
 #include "st-enrol-dialog.h"
+#include "st-import-window-private.h"
 #include "st-records.h"
 #include "st-visit.h"
 #include "st-overview-outreach.h"
@@ -570,6 +571,79 @@ test_round (Fixture *f, gconstpointer data)
   WAIT_UNTIL (g_str_equal (gtk_label_get_text (st_participants_page_get_count_label (page)), "1 of 4 participants"));
 }
 
+/* Selects the choice of @row whose words are @text, as a click in its list does. */
+static void
+choose_column (AdwComboRow *row, const char *text)
+{
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), text))
+      {
+        adw_combo_row_set_selected (row, i);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+/* A roster with columns about residence, work and health (issue 21 item
+ * 4): the preview shows the first visit each row will make, as the columns
+ * are chosen; the summary counts them and lists what they changed; the
+ * participant window lists the visit "From the roster". */
+static void
+test_import_roster (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "import", "roster-visits.csv", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *title = g_strdup_printf ("%s · From the roster · roster-visits.csv", today);
+  StImportWindow *window;
+  StParticipantEditor *editor;
+  GListModel *lines;
+  gboolean found = FALSE;
+
+  st_window_import_file (f->window, path);
+  window = st_window_get_import_window (f->window);
+  g_assert_nonnull (window);
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_assert_cmpstr (st_import_window_get_page (window), ==, "preview");
+
+  /* Before anything is written: the first visit of each row. */
+  g_assert_cmpstr (st_import_window_get_preview_visit (window, 0), ==, "Reached · Away: 浙江省宁波 · Working away · Good");
+  g_assert_cmpstr (st_import_window_get_preview_visit (window, 3), ==, "");
+  g_assert_nonnull (st_test_find_label (GTK_WIDGET (window), "First visit (from the roster)"));
+  /* 是否联系上 not imported: nobody counts as reached. */
+  choose_column (st_import_window_get_column_row (window, 8), "Not imported");
+  g_assert_cmpstr (st_import_window_get_preview_visit (window, 0), ==, "Not reached · Away: 浙江省宁波 · Working away · Good");
+  choose_column (st_import_window_get_column_row (window, 8), "Reached (first visit)");
+  g_assert_cmpstr (st_import_window_get_preview_visit (window, 0), ==, "Reached · Away: 浙江省宁波 · Working away · Good");
+
+  st_test_click (st_test_find_actionable (GTK_WIDGET (window), "import.start"));
+  WAIT_UNTIL (g_str_equal (st_import_window_get_page (window), "summary"));
+  g_assert_cmpstr (st_import_window_get_count (window, "imported"), ==, "6");
+  g_assert_cmpstr (st_import_window_get_count (window, "visits"), ==, "5");
+  g_assert_cmpstr (st_import_window_get_count (window, "warnings"), ==, "3");
+
+  st_test_click (st_import_window_get_summary_row (window, "visits"));
+  g_assert_cmpstr (st_import_window_get_page (window), ==, "list");
+  lines = st_import_window_get_list (window);
+  g_assert_cmpuint (g_list_model_get_n_items (lines), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    found |= g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (lines), i),
+                          "Row 3, 王秀英: First visit from the roster: Reached · Away: 浙江省宁波 · Working away · Good."
+                          " In the record: Employment: (empty) → 外出务工（浙江省宁波）; Health: (empty) → 健康.");
+  g_assert_true (found);
+  st_test_click (st_test_find_actionable (GTK_WIDGET (window), "import.back"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+
+  editor = open_editor (f, "王秀英");
+  g_assert_cmpuint (st_participant_editor_get_n_visits (editor), ==, 1);
+  g_assert_nonnull (st_test_find_label (GTK_WIDGET (st_participant_editor_get_visits_list (editor)), title));
+  g_assert_nonnull (st_test_find_label (GTK_WIDGET (st_participant_editor_get_visits_list (editor)),
+                                        "Reached · Away: 浙江省宁波 · Working away · Good"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -585,6 +659,7 @@ main (int argc, char **argv)
   g_test_add ("/app/visits/round", Fixture, NULL, fixture_setup, test_round, fixture_teardown);
   g_test_add ("/app/visits/enrol-willing", Fixture, NULL, fixture_setup, test_enrol_willing, fixture_teardown);
   g_test_add ("/app/visits/outreach-filter", Fixture, NULL, fixture_setup, test_outreach_filter, fixture_teardown);
+  g_test_add ("/app/visits/import-roster", Fixture, NULL, fixture_setup, test_import_roster, fixture_teardown);
 
   status = g_test_run ();
   st_test_ui_remove_dirs (root);

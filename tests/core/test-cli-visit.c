@@ -189,6 +189,64 @@ test_chinese (void)
   run_clear (&r);
 }
 
+/* A roster with columns about residence, work and health: the people not
+ * visited yet get their first visit, "From the roster", printed by the
+ * import; those visited already (王秀英, 黄明) get none, and the roster's
+ * answers are conflicts. Importing it again adds no visit. */
+static void
+test_import_roster (void)
+{
+  g_autofree char *roster = g_test_build_filename (G_TEST_DIST, "data", "import", "roster-visits.csv", NULL);
+  g_autofree char *today = NULL;
+  g_autofree char *expected = NULL;
+  const char *env[] = { "LANGUAGE", "zh_CN", "LC_ALL", "C.UTF-8", NULL };
+  gint64 visits = query_int ("SELECT count (*) FROM visits");
+  Run r = { 0, };
+  JsonObject *o;
+
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+    today = g_date_time_format (now, "%Y-%m-%d");
+  }
+  CLI (&r, "--json", "import", "--dry-run", roster);
+  g_assert_cmpint (r.status, ==, 0);
+  o = json_node_get_object (run_json (&r));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "visits")), ==, 3);
+  g_assert_cmpint (query_int ("SELECT count (*) FROM visits"), ==, visits);
+
+  CLI (&r, "import", roster);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, " 3 first visits from the roster.\n"));
+  g_assert_nonnull (strstr (r.out, "First visits from the roster:\n"
+                                   "  row 5 (陆国强): First visit from the roster: Not reached · Away: 广东省东莞市 · 务工情况：打鱼.\n"));
+  g_assert_nonnull (strstr (r.out, "  row 7 (罗日新): First visit from the roster: Not reached · No work · Good"
+                                   " · 现居住地：不知道；是否联系上：联系中."
+                                   " In the record: Employment: (empty) → 无; Health: (empty) → 健康.\n"));
+  g_assert_nonnull (strstr (r.out, "  row 5 (陆国强): The employment “打鱼” is not one of"));
+  g_assert_nonnull (strstr (r.out, "  row 3 (王秀英): Employment stored “外出务工（浙江省宁波市）”, roster says “外出务工（浙江省宁波）”\n"));
+  g_assert_cmpint (query_int ("SELECT count (*) FROM visits"), ==, visits + 3);
+
+  expected = g_strdup_printf ("%s\tFrom the roster\troster-visits.csv\tnot reached\tAway 广东省东莞市\t务工情况：打鱼\n", today);
+  CLI (&r, "visit", "list", "522327197801010033");
+  g_assert_cmpstr (r.out, ==, expected);
+  g_free (expected);
+  expected = g_strdup_printf ("%s\t来自花名册\troster-visits.csv\t未联系上\t外出 广东省东莞市\t务工情况：打鱼\n", today);
+  cli_run (&r, db_path, env, "visit", "list", "522327197801010033", NULL);
+  g_assert_cmpstr (r.out, ==, expected);
+
+  /* Visited, not reached: 陆国强 is still on the township's visit sheet. */
+  CLI (&r, "visit", "list", "--township", "巧马镇", "--not-reached");
+  g_assert_nonnull (strstr (r.out, "陆国强"));
+  g_assert_null (strstr (r.out, "韦阿妹"));   /* the roster says reached */
+
+  CLI (&r, "import", roster);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_null (strstr (r.out, "first visit"));
+  g_assert_cmpint (query_int ("SELECT count (*) FROM visits"), ==, visits + 3);
+  run_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -209,6 +267,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/core/cli-visit/3/chinese", test_chinese);
   g_test_add_func ("/core/cli-visit/4/list-people", test_list_people);
+  g_test_add_func ("/core/cli-visit/5/import-roster", test_import_roster);
 
   status = g_test_run ();
   {

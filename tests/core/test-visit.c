@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "st-audit.h"
+#include "st-demo.h"
 #include "st-participant.h"
 #include "st-outreach.h"
 #include "st-participant-query.h"
@@ -230,7 +231,7 @@ test_migration (Fixture *f, gconstpointer data)
   g_clear_object (&f->db);
   f->db = st_db_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (st_db_get_schema_version (f->db), ==, 8);
+  g_assert_cmpint (st_db_get_schema_version (f->db), ==, st_db_get_latest_schema_version ());
   changes = st_visit_add (f->db, v, &error);
   g_assert_no_error (error);
   g_assert_cmpint (count (f, "SELECT count(*) FROM audit_log WHERE tbl = 'visits'"), ==, 1);
@@ -469,11 +470,87 @@ test_words (void)
   g_assert_cmpstr (st_visit_how_to_display ("committee"), ==, "Village committee");
 }
 
+/* The demo county's outreach, made twice with the same seed into two
+ * databases: the same answers for the same people; everyone in a class
+ * reached and willing before it began; of the others some not visited,
+ * some willing; a second run adds nothing. */
+static char *
+demo_county (const char *name, GDate *today)
+{
+  g_autofree char *path = st_test_file (name);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = st_db_open (path, &error);
+  StDemoTrainingOptions training = { today, FALSE, TRUE, 0, FALSE, 1 };
+  sqlite3_stmt *stmt;
+  GString *answers = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  g_assert_true (st_demo_populate (db, 600, 5, &error));
+  g_assert_true (st_demo_populate_training (db, 5, &training, &error));
+  g_assert_true (st_demo_populate_visits (db, 5, today, TRUE, &error));
+  g_assert_no_error (error);
+
+  /* Everyone in a class was reached and said yes, before the class began. */
+  g_assert_cmpint (st_test_query_int (db, "SELECT count(*) FROM enrolments e WHERE NOT EXISTS (SELECT 1 FROM visits v"
+                                          " JOIN classes c ON c.id = e.class_id WHERE v.participant_id = e.participant_id"
+                                          " AND v.reached = 1 AND v.willing = 'yes' AND v.date < c.start_date)"), ==, 0);
+  /* Of the others: some never visited, some visited and not reached, some willing. */
+  g_assert_cmpint (st_test_query_int (db, "SELECT count(*) FROM participants p WHERE NOT EXISTS"
+                                          " (SELECT 1 FROM visits v WHERE v.participant_id = p.id)"), >, 10);
+  g_assert_cmpint (st_test_query_int (db, "SELECT count(*) FROM participants p WHERE NOT EXISTS"
+                                          " (SELECT 1 FROM visits v WHERE v.participant_id = p.id AND v.reached = 1)"
+                                          " AND EXISTS (SELECT 1 FROM visits v WHERE v.participant_id = p.id)"), >, 5);
+  g_assert_cmpint (st_test_query_int (db, "SELECT count(*) FROM visits v WHERE v.willing = 'yes' AND NOT EXISTS"
+                                          " (SELECT 1 FROM enrolments e WHERE e.participant_id = v.participant_id)"), >, 5);
+  g_assert_cmpint (st_test_query_int (db, "SELECT count(*) FROM visits WHERE date > '2026-11-23'"), ==, 0);
+  /* Synced: captured like any visit. */
+  g_assert_cmpint (st_test_query_int (db, "SELECT count(*) FROM audit_log WHERE tbl = 'visits'"), ==,
+                   st_test_query_int (db, "SELECT count(*) FROM visits"));
+
+  /* Again: nobody is left without a visit who would get one. */
+  {
+    gint64 before = st_test_query_int (db, "SELECT count(*) FROM visits");
+
+    g_assert_true (st_demo_populate_visits (db, 5, today, TRUE, &error));
+    g_assert_cmpint (st_test_query_int (db, "SELECT count(*) FROM visits WHERE participant_id IN (SELECT participant_id"
+                                            " FROM visits GROUP BY participant_id HAVING count(*) > 2)"), ==, 0);
+    g_assert_cmpint (st_test_query_int (db, "SELECT count(*) FROM visits"), >=, before);
+  }
+
+  stmt = st_db_prepare (db, "SELECT p.id_number, v.date, v.visitor, v.how, v.reached, v.lives, v.away_province,"
+                            " v.work, v.health, v.willing, v.major FROM visits v JOIN participants p"
+                            " ON p.id = v.participant_id ORDER BY 1, 2, v.rowid", NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int i = 0; i < 11; i++)
+        g_string_append_printf (answers, "%s|", sqlite3_column_text (stmt, i) ? (const char *) sqlite3_column_text (stmt, i) : "");
+      g_string_append_c (answers, '\n');
+    }
+  sqlite3_reset (stmt);
+  return g_string_free (answers, FALSE);
+}
+
+static void
+test_demo (void)
+{
+  GDate today;
+  g_autofree char *one = NULL;
+  g_autofree char *two = NULL;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 23, G_DATE_NOVEMBER, 2026);
+  one = demo_county ("demo-1.db", &today);
+  two = demo_county ("demo-2.db", &today);
+  g_assert_cmpuint (strlen (one), >, 1000);
+  g_assert_cmpstr (one, ==, two);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/core/visit/words", test_words);
+  g_test_add_func ("/core/visit/demo", test_demo);
   g_test_add ("/core/visit/checks", Fixture, NULL, fixture_setup, test_checks, fixture_teardown);
   g_test_add ("/core/visit/updates-participant", Fixture, NULL, fixture_setup, test_updates_participant, fixture_teardown);
   g_test_add ("/core/visit/deleted-participant", Fixture, NULL, fixture_setup, test_deleted_participant, fixture_teardown);

@@ -7,6 +7,7 @@
 
 #include <locale.h>
 
+#include "st-import.h"
 #include "st-test-replica.h"
 #include "st-visit.h"
 
@@ -163,12 +164,116 @@ test_visits_stay_in_township (Fixture       *f,
   g_assert_cmpint (st_test_replica_count (f->county, "SELECT count(*) FROM visits"), ==, 3);
 }
 
+/* The first visits a roster makes (how = "roster", issue 21 item 4) sync
+ * like any visit: to the township's second laptop, with the employment and
+ * health they wrote, and to no other township. */
+static void
+test_roster_visits (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "import", "roster-visits.csv", NULL);
+  g_autoptr(StImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  StSyncStats stats = { 0 };
+
+  st_test_replica_sync_ok (f->a1);
+  st_test_replica_sync_ok (f->a2);
+  st_test_replica_sync_ok (f->b);
+
+  result = st_import_roster (f->a1->db, path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->imported, ==, 6);
+  g_assert_cmpuint (result->visits->len, ==, 5);
+  st_test_replica_sync (f->a1, NULL, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.pushed, ==, 11);
+  g_assert_cmpint (stats.rejected, ==, 0);
+
+  st_test_replica_sync_ok (f->a2);
+  g_assert_cmpint (st_test_replica_count (f->a2, "SELECT count(*) FROM visits WHERE how = 'roster'"), ==, 5);
+  g_assert_cmpint (st_test_replica_count (f->a2, "SELECT count(*) FROM visits WHERE how = 'roster' AND reached = 1"), ==, 2);
+  g_assert_cmpint (st_test_replica_count (f->a2, "SELECT count(*) FROM participants"
+                                                 " WHERE employment = '外出务工（浙江省宁波）' AND health = '健康'"), ==, 1);
+  {
+    g_autofree char *d1 = st_test_digest (f->a1->db, NULL);
+    g_autofree char *d2 = st_test_digest (f->a2->db, NULL);
+
+    g_assert_cmpstr (d1, ==, d2);
+  }
+  /* Importing it again on the second laptop adds nothing to send. */
+  g_clear_pointer (&result, st_import_result_free);
+  result = st_import_roster (f->a2->db, path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->visits->len, ==, 0);
+  g_assert_cmpint (st_sync_count_pending (f->a2->db), ==, 0);
+
+  st_test_replica_sync_ok (f->b);
+  g_assert_cmpint (st_test_replica_count (f->b, "SELECT count(*) FROM visits"), ==, 0);
+}
+
+/* The township's people are on both its laptops; both import the roster
+ * with columns about residence, work and health before either syncs: a
+ * person's visit from the roster has one key (st-uuid.h), so after the
+ * syncs each laptop has one per person, and nothing is left for review. */
+static void
+test_roster_visits_twice (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "import", "roster-visits.csv", NULL);
+  g_autofree char *plain = g_build_filename (g_get_user_data_dir (), "names-only.csv", NULL);
+  g_autoptr(StImportResult) names = NULL;
+  g_autoptr(StImportResult) first = NULL;
+  g_autoptr(StImportResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The people first, without the columns that make visits. */
+  g_assert_true (g_file_set_contents (plain,
+                                      "姓名,身份证号码,乡镇\n"
+                                      "王秀英,522327198503120028,巧马镇\n"
+                                      "黄明,52232719920704001X,巧马镇\n"
+                                      "陆国强,522327197801010033,巧马镇\n"
+                                      "岑小妹,522327199002150047,巧马镇\n"
+                                      "罗日新,522327198811110075,巧马镇\n"
+                                      "韦阿妹,522327200003010033,巧马镇\n", -1, &error));
+  names = st_import_roster (f->a1->db, plain, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (names->imported, ==, 6);
+  g_assert_cmpuint (names->visits->len, ==, 0);
+  st_test_replica_sync_ok (f->a1);
+  st_test_replica_sync_ok (f->a2);
+  g_assert_cmpint (st_test_replica_count (f->a2, "SELECT count(*) FROM participants"), ==, 6);
+
+  first = st_import_roster (f->a1->db, path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  second = st_import_roster (f->a2->db, path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->visits->len, ==, 5);
+  g_assert_cmpuint (second->visits->len, ==, 5);
+
+  st_test_replica_sync_ok (f->a1);
+  st_test_replica_sync_ok (f->a2);
+  st_test_replica_sync_ok (f->a1);
+  g_assert_cmpint (st_test_replica_count (f->a1, "SELECT count(*) FROM visits WHERE deleted = 0"), ==, 5);
+  g_assert_cmpint (st_test_replica_count (f->a2, "SELECT count(*) FROM visits WHERE deleted = 0"), ==, 5);
+  g_assert_cmpint (st_test_replica_count (f->a1, "SELECT count(*) FROM review_items WHERE tbl = 'visits'"), ==, 0);
+  g_assert_cmpint (st_test_replica_count (f->a2, "SELECT count(*) FROM review_items WHERE tbl = 'visits'"), ==, 0);
+  {
+    g_autofree char *d1 = st_test_digest (f->a1->db, NULL);
+    g_autofree char *d2 = st_test_digest (f->a2->db, NULL);
+
+    g_assert_cmpstr (d1, ==, d2);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add ("/sync/visit/stay-in-township", Fixture, NULL, fixture_set_up, test_visits_stay_in_township,
+              fixture_tear_down);
+  g_test_add ("/sync/visit/from-roster", Fixture, NULL, fixture_set_up, test_roster_visits, fixture_tear_down);
+  g_test_add ("/sync/visit/from-roster-twice", Fixture, NULL, fixture_set_up, test_roster_visits_twice,
               fixture_tear_down);
   return g_test_run ();
 }
