@@ -74,7 +74,10 @@ show_row (StParticipantList    *self,
       if (row->last_visit != NULL)
         /* Translators: the last visit in the list: "2025-03-01 · Reached" */
         last_visit = g_strdup_printf (_("%s · %s"), row->last_visit,
-                                      row->last_visit_reached ? C_("visit", "Reached") : C_("visit", "Not reached"));
+                                      row->last_visit_reached ? C_("visit", "Reached")
+                                      /* The roster's first visit: nobody went yet. */
+                                      : row->last_visit_from_roster ? C_("visit", "From the roster")
+                                      : C_("visit", "Not reached"));
       text.last_visit = last_visit != NULL ? last_visit : _("Not visited");
     }
   if (item == NULL)

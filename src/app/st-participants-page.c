@@ -1148,9 +1148,10 @@ st_participants_page_init (StParticipantsPage *self)
     st_display_fit_column (self->state_column, GTK_WIDGET (self), enrolment_states, FALSE);
     {
       g_autofree char *reached = g_strdup_printf (_("%s · %s"), "2025-03-01", C_("visit", "Not reached"));
+      g_autofree char *roster = g_strdup_printf (_("%s · %s"), "2025-03-01", C_("visit", "From the roster"));
 
       st_display_fit_column (self->last_visit_column, GTK_WIDGET (self),
-                             (const char *[]) { reached, _("Not visited"), NULL }, FALSE);
+                             (const char *[]) { reached, roster, _("Not visited"), NULL }, FALSE);
     }
     st_display_fit_column (self->id_number_column, GTK_WIDGET (self), (const char *[]) { "522327********0000", NULL }, TRUE);
   }

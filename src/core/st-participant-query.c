@@ -470,7 +470,7 @@ st_participant_query_fetch (StDb          *db,
   static const char sql[] =
     "SELECT p.id, p.name, p.sex, p.birth_date, p.id_number, p.township_code,"
     " p.village_code, p.village_name, " LATEST_CLASS_NAME ", " LATEST_ENROLMENT ("state") ","
-    " " LATEST_VISIT ("date") ", " LATEST_VISIT ("reached")
+    " " LATEST_VISIT ("date") ", " LATEST_VISIT ("reached") ", " LATEST_VISIT ("how") " = 'roster'"
     " FROM participants p"
     " WHERE p.rowid = ? AND p.deleted = 0 AND p.merged_into IS NULL";
   g_autoptr(GPtrArray) rows = g_ptr_array_new_full (n_rowids, (GDestroyNotify) st_participant_summary_free);
@@ -509,6 +509,7 @@ st_participant_query_fetch (StDb          *db,
           row->state = st_db_column_dup (stmt, 9);
           row->last_visit = st_db_column_dup (stmt, 10);
           row->last_visit_reached = sqlite3_column_int (stmt, 11) != 0;
+          row->last_visit_from_roster = sqlite3_column_int (stmt, 12) != 0;
         }
       else if (rc != SQLITE_DONE)
         {

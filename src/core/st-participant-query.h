@@ -58,6 +58,7 @@ typedef struct
   char   *state;          /* of the latest enrolment, or NULL */
   char   *last_visit;     /* the date of the latest visit, or NULL */
   gboolean last_visit_reached;
+  gboolean last_visit_from_roster;   /* made by the roster's import, not by a visitor */
 } StParticipantSummary;
 
 /* The live participants that match, in order, as rowids (element type

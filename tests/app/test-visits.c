@@ -637,6 +637,18 @@ test_import_roster (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (window));
   settle ();
 
+  /* The list's Last Visit column: 黄明, whom the roster does not say was
+   * reached, was visited by nobody yet — not "Not reached". */
+  {
+    g_autofree char *from_roster = g_strdup_printf ("%s · From the roster", today);
+    g_autofree char *reached = g_strdup_printf ("%s · Reached", today);
+    GtkWidget *list = GTK_WIDGET (st_participants_page_get_column_view (st_window_get_participants_page (f->window)));
+
+    WAIT_UNTIL (st_test_find_label (list, from_roster) != NULL);
+    g_assert_nonnull (st_test_find_label (list, reached));
+    g_assert_null (st_test_find_label (list, "· Not reached"));
+  }
+
   editor = open_editor (f, "王秀英");
   g_assert_cmpuint (st_participant_editor_get_n_visits (editor), ==, 1);
   g_assert_nonnull (st_test_find_label (GTK_WIDGET (st_participant_editor_get_visits_list (editor)), title));
