@@ -24,6 +24,8 @@
  * a filter): filled anew, they keep their widgets, which GTK 4.8 would
  * otherwise make again for every keystroke. */
 #define KEEP_ROWS 256
+/* Of those, filled anew before the change's frame: more than a screenful. */
+#define REFILL_AT_ONCE 48
 
 struct _StParticipantList
 {
@@ -32,6 +34,8 @@ struct _StParticipantList
   StDb        *db;
   StDivisions *divisions;
   GArray      *rowids;     /* gint64 */
+  guint        announced;  /* rows GTK was told of: rowids->len once revealed */
+  GArray      *stale;      /* guint: positions whose items show an older row, to fill anew */
   GHashTable  *items;      /* position → StParticipantItem */
   GHashTable  *pages;      /* page numbers read (a set) */
   GQueue       lru;        /* page numbers, the most recent first */
@@ -181,7 +185,7 @@ st_participant_list_get_item_type (GListModel *model)
 static guint
 st_participant_list_get_n_items (GListModel *model)
 {
-  return ST_PARTICIPANT_LIST (model)->rowids->len;
+  return ST_PARTICIPANT_LIST (model)->announced;
 }
 
 static gpointer
@@ -195,6 +199,18 @@ st_participant_list_get_item (GListModel *model,
   if (position >= self->rowids->len)
     return NULL;
   item = g_hash_table_lookup (self->items, GUINT_TO_POINTER (position));
+  if (item != NULL)
+    for (guint i = 0; i < self->stale->len; i++)
+      if (g_array_index (self->stale, guint, i) == position)
+        {
+          g_autoptr(GArray) one = g_array_new (FALSE, FALSE, sizeof (guint));
+
+          /* Asked for before its turn: filled now. */
+          g_array_append_val (one, position);
+          read_rows (self, one);
+          g_array_remove_index (self->stale, i);
+          break;
+        }
   if (item == NULL)
     {
       load_page (self, page);
@@ -230,6 +246,7 @@ st_participant_list_finalize (GObject *object)
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_queue_clear (&self->lru);
 
+  g_clear_pointer (&self->stale, g_array_unref);
   G_OBJECT_CLASS (st_participant_list_parent_class)->finalize (object);
 }
 
@@ -243,6 +260,7 @@ static void
 st_participant_list_init (StParticipantList *self)
 {
   self->rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->stale = g_array_new (FALSE, FALSE, sizeof (guint));
   self->items = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
   self->pages = g_hash_table_new (NULL, NULL);
   g_queue_init (&self->lru);
@@ -284,6 +302,26 @@ forget_from (StParticipantList *self,
  * one) among the added items when they were in the removed range, asking
  * for every added item: a cleared search would read 100,000 rows. Removed,
  * then added, in two changes, there is nothing to look for. */
+/* Tells GTK that @removed rows at @position became @added; it then holds
+ * @announced rows. */
+static void
+changed (StParticipantList *self,
+         guint              position,
+         guint              removed,
+         guint              added,
+         guint              announced)
+{
+  self->announced = announced;
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+/* Rows told of a frame while the list grows from a few (a search cleared:
+ * from one match to 100,000 people), and the count from which the rest
+ * are told of at once: GTK 4.8 would otherwise make the widgets of about
+ * 200 rows in one frame (100 ms). */
+#define REVEAL_STEP 40
+#define REVEAL_ALL  240
+
 static void
 emit_changed (StParticipantList *self,
               GArray            *old,
@@ -291,9 +329,15 @@ emit_changed (StParticipantList *self,
               guint              removed,
               guint              added)
 {
+  GArray *final = self->rowids;
+  guint now = added;
+
+  /* The change reaches the end, and the list grows from a few rows: a few
+   * more now, the rest by st_participant_list_reveal_some (). */
+  if (position + added == final->len && old->len < REVEAL_ALL && final->len > old->len)
+    now = MIN (added, MAX (old->len, position) + REVEAL_STEP - position);
   if (removed > 0 && added > 0)
     {
-      GArray *final = self->rowids;
       g_autoptr(GArray) between = g_array_sized_new (FALSE, FALSE, sizeof (gint64), old->len - removed);
 
       /* Before @position the rows are already the new ones (they were
@@ -301,13 +345,55 @@ emit_changed (StParticipantList *self,
       g_array_append_vals (between, final->data, position);
       g_array_append_vals (between, &g_array_index (old, gint64, position + removed), old->len - position - removed);
       self->rowids = between;
-      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, 0);
+      changed (self, position, removed, 0, between->len);
       self->rowids = final;
       forget_from (self, position);
-      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, added);
+      changed (self, position, 0, now, between->len + now);
     }
   else if (removed > 0 || added > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+    changed (self, position, removed, now, old->len - removed + now);
+  else
+    self->announced = final->len;
+}
+
+gboolean
+st_participant_list_is_revealing (StParticipantList *self)
+{
+  g_return_val_if_fail (ST_IS_PARTICIPANT_LIST (self), FALSE);
+  return self->announced < self->rowids->len || self->stale->len > 0;
+}
+
+gboolean
+st_participant_list_reveal_some (StParticipantList *self)
+{
+  guint len;
+
+  g_return_val_if_fail (ST_IS_PARTICIPANT_LIST (self), FALSE);
+  if (self->stale->len > 0)
+    {
+      g_autoptr(GArray) some = g_array_new (FALSE, FALSE, sizeof (guint));
+      guint i;
+
+      for (i = 0; i < self->stale->len && some->len < REFILL_AT_ONCE; i++)
+        {
+          guint position = g_array_index (self->stale, guint, i);
+
+          /* Forgotten since (scrolled far away): made again when asked. */
+          if (g_hash_table_contains (self->items, GUINT_TO_POINTER (position)))
+            g_array_append_val (some, position);
+        }
+      g_array_remove_range (self->stale, 0, i);
+      read_rows (self, some);
+    }
+  len = self->rowids->len;
+  if (self->announced < len)
+    {
+      guint had = self->announced;
+      guint to = had < REVEAL_ALL ? MIN (len, had + REVEAL_STEP) : len;
+
+      changed (self, had, 0, to - had, to);
+    }
+  return self->announced < len || self->stale->len > 0;
 }
 
 void
@@ -319,7 +405,13 @@ st_participant_list_set_rowids (StParticipantList *self,
 
   g_return_if_fail (ST_IS_PARTICIPANT_LIST (self));
 
+  /* Rows still to fill anew are filled by this change, or forgotten. */
+  g_array_set_size (self->stale, 0);
   old = g_steal_pointer (&self->rowids);
+  /* What is compared below is what GTK was told of: a list still being
+   * told of its rows is, for GTK, the rows told so far. */
+  if (self->announced < old->len)
+    g_array_set_size (old, self->announced);
   self->rowids = rowids;
   trim_memory_soon (self);
 
@@ -350,6 +442,14 @@ st_participant_list_set_rowids (StParticipantList *self,
     for (guint p = prefix; p < keep; p++)
       if (g_hash_table_contains (self->items, GUINT_TO_POINTER (p)))
         g_array_append_val (refill, p);
+    /* A screenful now; the rows GTK keeps below it a few a frame
+     * (st_participant_list_reveal_some ()): every row filled anew is
+     * measured again, and GTK 4.8 keeps 200. */
+    if (refill->len > REFILL_AT_ONCE)
+      {
+        g_array_append_vals (self->stale, &g_array_index (refill, guint, REFILL_AT_ONCE), refill->len - REFILL_AT_ONCE);
+        g_array_set_size (refill, REFILL_AT_ONCE);
+      }
     read_rows (self, refill);
   }
   emit_changed (self, old, keep, old->len - keep, rowids->len - keep);

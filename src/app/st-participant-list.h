@@ -21,6 +21,10 @@ StParticipantList *st_participant_list_new            (StDb              *db,
  * narrows or one row goes. */
 void               st_participant_list_set_rowids     (StParticipantList *self,
                                                        GArray            *rowids);
+/* A list that grew from a few rows is told to GTK a few rows a frame:
+ * call once a frame while it returns TRUE. */
+gboolean           st_participant_list_reveal_some    (StParticipantList *self);
+gboolean           st_participant_list_is_revealing   (StParticipantList *self);
 const GArray      *st_participant_list_get_rowids     (StParticipantList *self);
 /* Reads the row again (after an edit); returns its position or -1. */
 int                st_participant_list_refresh_row    (StParticipantList *self,

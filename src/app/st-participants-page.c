@@ -62,6 +62,7 @@ struct _StParticipantsPage
   StParticipantList  *list;
   GtkSingleSelection *selection;
   GPtrArray          *township_codes;   /* dropdown position → code (NULL: all) */
+  guint               reveal_tick;      /* rows still told to GTK a few a frame */
   GPtrArray          *village_codes;
 
   GArray             *base;             /* rowids for the filters and the sort */
@@ -163,7 +164,7 @@ filtered (StParticipantsPage *self)
 static void
 update_status (StParticipantsPage *self)
 {
-  guint shown = self->no_match ? 0 : g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  guint shown = self->no_match ? 0 : st_participant_list_get_rowids (self->list)->len;
   g_autofree char *text = NULL;
 
   /* A database that cannot be read is not an empty one, nor a search
@@ -229,6 +230,20 @@ set_read_error (StParticipantsPage *self,
 /* Filters the base list by the search: the index gives the set of matches,
  * the base list their order. No query sorts anything here, so a keystroke
  * costs milliseconds even against 100,000 people. */
+/* The rows of a list that grew from a few, told to GTK a few a frame. */
+static gboolean
+reveal_rows (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  StParticipantsPage *self = ST_PARTICIPANTS_PAGE (widget);
+
+  if (st_participant_list_reveal_some (self->list))
+    return G_SOURCE_CONTINUE;
+  self->reveal_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 apply_search (StParticipantsPage *self,
               gboolean            to_top)
@@ -283,6 +298,8 @@ apply_search (StParticipantsPage *self,
       gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
     }
   st_participant_list_set_rowids (self->list, rowids);
+  if (st_participant_list_is_revealing (self->list) && self->reveal_tick == 0)
+    self->reveal_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), reveal_rows, NULL, NULL);
   update_status (self);
 }
 
@@ -582,7 +599,7 @@ on_search_changed (StParticipantsPage *self)
 static void
 on_search_activate (StParticipantsPage *self)
 {
-  if (!self->no_match && g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 1)
+  if (!self->no_match && st_participant_list_get_rowids (self->list)->len == 1)
     {
       g_autoptr(StParticipantItem) item = g_list_model_get_item (G_LIST_MODEL (self->list), 0);
 
@@ -1004,6 +1021,9 @@ st_participants_page_dispose (GObject *object)
   if (self->role != NULL)
     g_signal_handlers_disconnect_by_data (self->role, self);
   g_clear_handle_id (&self->rest_source, g_source_remove);
+  if (self->reveal_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->reveal_tick);
+  self->reveal_tick = 0;
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), ST_TYPE_PARTICIPANTS_PAGE);
   g_clear_object (&self->selection);
