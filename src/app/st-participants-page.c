@@ -42,6 +42,7 @@ struct _StParticipantsPage
   GtkWidget          *record_visits_button;
   GtkWidget          *print_visits_button;
   GtkStack           *content_stack;
+  GtkWidget          *no_results_page;  /* over the list, which stays mapped */
   GtkColumnView      *column_view;
   GtkLabel           *count_label;
   GtkLabel           *index_label;
@@ -169,6 +170,14 @@ update_status (StParticipantsPage *self)
 
   /* A database that cannot be read is not an empty one, nor a search
    * without a match: the message, and no count. */
+  {
+    gboolean covered = self->read_error == NULL && self->total > 0 && shown == 0;
+
+    /* Under the status page the list takes neither pointer nor focus. */
+    gtk_widget_set_visible (self->no_results_page, covered);
+    gtk_widget_set_can_target (GTK_WIDGET (self->column_view), !covered);
+    gtk_widget_set_can_focus (GTK_WIDGET (self->column_view), !covered);
+  }
   if (self->read_error != NULL)
     {
       adw_status_page_set_description (self->error_page, self->read_error);
@@ -195,7 +204,9 @@ update_status (StParticipantsPage *self)
     }
   else if (shown == 0)
     {
-      gtk_stack_set_visible_child_name (self->content_stack, "no-results");
+      /* The list stays in its place, under the status page: shown again,
+       * GTK 4.8 would lay out every row it keeps anew. */
+      gtk_stack_set_visible_child_name (self->content_stack, "list");
       text = g_strdup_printf (ngettext ("No match among %u participant",
                                            "No match among %u participants", (gulong) self->total),
                               (guint) self->total);
@@ -1077,6 +1088,7 @@ st_participants_page_class_init (StParticipantsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, record_visits_button);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, print_visits_button);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, index_label);
@@ -1290,6 +1302,8 @@ st_participants_page_get_read_error (StParticipantsPage *self)
 const char *
 st_participants_page_get_visible_state (StParticipantsPage *self)
 {
+  if (gtk_widget_get_visible (self->no_results_page))
+    return "no-results";
   return gtk_stack_get_visible_child_name (self->content_stack);
 }
 

@@ -389,9 +389,28 @@ test_search_name (Fixture *f, gconstpointer data)
   g_assert_cmpstr (xiu, ==, "王秀英");
   type_search (f, "李", "No match among 6 participants");
   g_assert_cmpstr (st_participants_page_get_visible_state (page_of (f)), ==, "no-results");
-  /* The list is out of sight (it keeps its rows for the next search). */
+  /* The list is out of sight, under the status page (it keeps its rows for
+   * the next search): no pointer, no focus reaches it. */
   settle ();
-  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (st_participants_page_get_column_view (page_of (f)))));
+  {
+    GtkWidget *view = GTK_WIDGET (st_participants_page_get_column_view (page_of (f)));
+    GtkWidget *status = st_test_find_label (GTK_WIDGET (page_of (f)), "No Matching Participants");
+    graphene_point_t centre;
+
+    g_assert_nonnull (status);
+    g_assert_true (gtk_widget_get_mapped (status));
+    g_assert_false (gtk_widget_get_can_target (view));
+    g_assert_false (gtk_widget_get_can_focus (view));
+    /* What a click in the middle of the page would reach is not the list. */
+    g_assert_true (gtk_widget_compute_point (view, GTK_WIDGET (page_of (f)),
+                                             &GRAPHENE_POINT_INIT (gtk_widget_get_width (view) / 2.f,
+                                                                   gtk_widget_get_height (view) / 2.f), &centre));
+    {
+      GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (page_of (f)), centre.x, centre.y, GTK_PICK_DEFAULT);
+
+      g_assert_true (picked == NULL || !gtk_widget_is_ancestor (picked, view));
+    }
+  }
 
   /* One match, then none: Enter opens nobody, although the list out of
    * sight still holds that one row. */
