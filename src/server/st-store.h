@@ -359,6 +359,21 @@ struct _StStoreInterface
 
 GQuark        st_store_error_quark          (void);
 
+/* Opens the server database @db: a PostgreSQL database when @db is a
+ * postgresql:// or postgres:// URI or a libpq connection string
+ * (st-store-pg.c), else the SQLite file at that path (st-store-sqlite.c). */
+StStore      *st_store_open                 (const char  *db,
+                                             GError     **error);
+/* Whether @db names a file (SQLite) rather than a PostgreSQL database. */
+gboolean      st_store_is_file              (const char  *db);
+/* @db as messages show it: a connection string loses its password. */
+char         *st_store_display_name         (const char  *db);
+
+/* For the backends: an account's townships as the JSON array text they
+ * are stored as, and back. */
+char        **st_store_townships_from_text  (const char  *text);
+char         *st_store_townships_to_text    (char       **townships);
+
 int           st_store_get_schema_version   (StStore     *self);
 /* The device id under which the server itself writes (review items). */
 const char   *st_store_get_server_device    (StStore     *self);
