@@ -2,7 +2,8 @@
 /* What the files of the PostgreSQL store share: its connections, its
  * parameters and its errors (st-store-pg.c), the schema
  * (st-store-pg-schema.c), accounts and devices (st-store-pg-accounts.c), and
- * the synced rows, the feed and the change log (st-store-pg-feed.c). */
+ * the synced rows and the feed (st-store-pg-feed.c), the change log
+ * (st-store-pg-log.c) and the sign-in throttle (st-store-pg-throttle.c). */
 #pragma once
 
 #include <libpq-fe.h>
@@ -145,5 +146,7 @@ void        pg_accounts_iface_init (StStoreInterface *iface);
 /* st-store-pg-feed.c */
 void        pg_feed_iface_init   (StStoreInterface *iface);
 void        pg_log_iface_init    (StStoreInterface *iface);
+/* st-store-pg-throttle.c */
+void        pg_throttle_iface_init (StStoreInterface *iface);
 
 G_END_DECLS

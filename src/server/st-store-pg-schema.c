@@ -127,10 +127,19 @@ static const char schema_v1[] =
   " WHERE tbl = 'exemptions';"
   "CREATE INDEX records_certificates_enrolment_id ON records ((data::json ->> 'enrolment_id'))"
   " WHERE tbl = 'certificates';"
+  /* PostgreSQL's own: the sign-in throttle shared by every server process
+   * (st-store-pg-throttle.c). Keys are hashes: no name, no address. */
+  "CREATE TABLE signin_failures ("
+  "  key text PRIMARY KEY,"
+  "  failures integer NOT NULL,"
+  "  first_at bigint NOT NULL,"
+  "  locked_until bigint NOT NULL DEFAULT 0"
+  ");"
   ;
 
+/* Schema 3 at once: the SQLite store's schemas 1 to 3. */
 static gboolean
-migrate_to_1 (StStorePg  *self,
+migrate_to_3 (StStorePg  *self,
               PgConn     *conn,
               GError    **error)
 {
@@ -145,15 +154,21 @@ migrate_to_1 (StStorePg  *self,
          && pg_meta_set (self, conn, "compacted_seq", "0", error);
 }
 
-/* Migration N brings version N-1 to N. Append; never edit a shipped one. */
+/* A PostgreSQL schema N holds what the SQLite store's schema N holds (and
+ * the health answer's storage_schema means the same on both): the first
+ * migration makes schema 3 from nothing; migrations[i] brings
+ * FIRST_VERSION + i - 1 to FIRST_VERSION + i. Append; never edit a shipped
+ * one. */
+#define FIRST_VERSION 3
+
 static gboolean (*const migrations[]) (StStorePg *, PgConn *, GError **) = {
-  migrate_to_1,
+  migrate_to_3,
 };
 
 int
 st_store_pg_latest_schema (void)
 {
-  return G_N_ELEMENTS (migrations);
+  return FIRST_VERSION - 1 + G_N_ELEMENTS (migrations);
 }
 
 char *
@@ -233,7 +248,7 @@ pg_migrate (StStorePg  *self,
             GError    **error)
 {
   PgConn *conn = self->writer;
-  int latest = G_N_ELEMENTS (migrations);
+  int latest = st_store_pg_latest_schema ();
   gboolean has_meta = FALSE;
   g_autofree char *kind = NULL;
   g_autofree char *version_text = NULL;
@@ -270,11 +285,12 @@ pg_migrate (StStorePg  *self,
                    self->display, version, latest);
       return FALSE;
     }
-  for (int v = version; v < latest; v++)
+  for (int v = MAX (version, FIRST_VERSION - 1); v < latest; v++)
     {
       g_autofree char *next = g_strdup_printf ("%d", v + 1);
 
-      if (!migrations[v] (self, conn, error) || !pg_meta_set (self, conn, "schema_version", next, error))
+      if (!migrations[v - (FIRST_VERSION - 1)] (self, conn, error)
+          || !pg_meta_set (self, conn, "schema_version", next, error))
         goto fail;
     }
   if (!pg_exec (self, conn, "COMMIT", error))

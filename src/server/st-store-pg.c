@@ -183,6 +183,9 @@ pg_set_error (StStorePg  *self,
            || g_str_equal (state, "57014"))
     g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_BUSY,
                  _("The server database %s is held by another program. Try again in a moment."), self->display);
+  else if (g_str_has_prefix (state, "XX") || g_str_equal (state, "42P01") || g_str_equal (state, "42703"))
+    g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_NOT_A_STORE,
+                 _("The server database %s is damaged (%s). Restore it from a backup."), self->display, detail);
   else if (g_str_equal (state, "42501"))
     g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
                  _("The server database %s cannot be written by its role (%s). Give the role the database (docs/deployment.md, PostgreSQL)."),
@@ -757,4 +760,5 @@ st_store_pg_iface_init (StStoreInterface *iface)
   pg_accounts_iface_init (iface);
   pg_feed_iface_init (iface);
   pg_log_iface_init (iface);
+  pg_throttle_iface_init (iface);
 }

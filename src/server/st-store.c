@@ -42,6 +42,41 @@ st_store_display_name (const char *db)
   return st_store_pg_is_conninfo (db) ? st_store_pg_display_name (db) : g_strdup (db);
 }
 
+gboolean
+st_store_shares_throttle (StStore *self)
+{
+  return IFACE (self)->throttle_fail != NULL;
+}
+
+gint64
+st_store_throttle_locked_until (StStore     *self,
+                                const char  *key,
+                                GError     **error)
+{
+  g_return_val_if_fail (IFACE (self)->throttle_locked_until != NULL, 0);
+  return IFACE (self)->throttle_locked_until (self, key, error);
+}
+
+gboolean
+st_store_throttle_fail (StStore                 *self,
+                        const char              *key,
+                        gint64                   now_ms,
+                        const StThrottlePolicy  *policy,
+                        GError                 **error)
+{
+  g_return_val_if_fail (IFACE (self)->throttle_fail != NULL, FALSE);
+  return IFACE (self)->throttle_fail (self, key, now_ms, policy, error);
+}
+
+gboolean
+st_store_throttle_clear (StStore     *self,
+                         const char  *key,
+                         GError     **error)
+{
+  g_return_val_if_fail (IFACE (self)->throttle_clear != NULL, FALSE);
+  return IFACE (self)->throttle_clear (self, key, error);
+}
+
 char **
 st_store_townships_from_text (const char *text)
 {

@@ -171,6 +171,15 @@ typedef struct
 
 typedef struct _StStoreTxn StStoreTxn;
 
+/* How sign-in failures lock a key (st-server-auth.c). */
+typedef struct
+{
+  guint  max_failures;     /* failures before the first lockout */
+  guint  lockout_s;        /* the first lockout; doubled with every further failure */
+  guint  max_lockout_s;
+  gint64 window_ms;        /* failures older than this are forgotten */
+} StThrottlePolicy;
+
 /* What st_store_compact () dropped. */
 typedef struct
 {
@@ -354,6 +363,20 @@ struct _StStoreInterface
                                        gint64       after,
                                        gint64       skip_deleted_until,
                                        guint        limit,
+                                       GError     **error);
+
+  /* Optional: a store that several server processes share keeps the
+   * sign-in throttle (st-server-auth.c) for all of them. */
+  gint64        (*throttle_locked_until) (StStore *self,
+                                       const char  *key,
+                                       GError     **error);
+  gboolean      (*throttle_fail)      (StStore     *self,
+                                       const char  *key,
+                                       gint64       now_ms,
+                                       const StThrottlePolicy *policy,
+                                       GError     **error);
+  gboolean      (*throttle_clear)     (StStore     *self,
+                                       const char  *key,
                                        GError     **error);
 };
 
@@ -590,6 +613,25 @@ GPtrArray    *st_store_feed_read            (StStore     *self,
                                              gint64       after,
                                              gint64       skip_deleted_until,
                                              guint        limit,
+                                             GError     **error);
+
+/* Whether the store keeps the sign-in throttle for every process that
+ * serves it (PostgreSQL); the SQLite store has one process, which keeps it
+ * in memory. */
+gboolean      st_store_shares_throttle      (StStore     *self);
+/* When the key is locked until (ms since the epoch; 0: not locked); -1
+ * with @error set. @key is a hash: no name or address is stored. */
+gint64        st_store_throttle_locked_until (StStore    *self,
+                                             const char  *key,
+                                             GError     **error);
+/* Counts a failure of @key and locks it as @policy says. */
+gboolean      st_store_throttle_fail        (StStore     *self,
+                                             const char  *key,
+                                             gint64       now_ms,
+                                             const StThrottlePolicy *policy,
+                                             GError     **error);
+gboolean      st_store_throttle_clear       (StStore     *self,
+                                             const char  *key,
                                              GError     **error);
 
 /* JSON text of @object, quickly for the flat objects records are made of

@@ -83,7 +83,7 @@ st_test_store_pg_query (const char *db_path,
 
   if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) > 0)
     value = g_strdup (PQgetvalue (result, 0, 0));
-  else if (PQresultStatus (result) != PGRES_TUPLES_OK)
+  else if (PQresultStatus (result) != PGRES_TUPLES_OK && PQresultStatus (result) != PGRES_COMMAND_OK)
     g_error ("%s: %s", sql, PQerrorMessage (pg));
   PQclear (result);
   PQfinish (pg);
@@ -102,4 +102,24 @@ st_test_store_pg_dump (const char *db_path)
                                  " (SELECT string_agg (t::text, E'\\n') FROM records AS t),"
                                  " (SELECT string_agg (t::text, E'\\n') FROM changes AS t),"
                                  " (SELECT string_agg (t::text, E'\\n') FROM admin_log AS t))");
+}
+
+gint64
+st_test_store_pg_int (const char *db_path,
+                      const char *sql,
+                      const char *param)
+{
+  g_autofree char *name = database_name (db_path);
+  PGconn *pg = connect_to (name);
+  const char *values[1] = { param };
+  PGresult *result = PQexecParams (pg, sql, param ? 1 : 0, NULL, values, NULL, NULL, 0);
+  gint64 v;
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (pg));
+  g_assert_cmpint (PQntuples (result), ==, 1);
+  v = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  PQclear (result);
+  PQfinish (pg);
+  return v;
 }

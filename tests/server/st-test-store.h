@@ -17,9 +17,15 @@ gboolean  st_test_store_is_pg    (void);
  * without a cluster. */
 char     *st_test_store_db       (const char  *db_path);
 /* The first value @sql reads in @db_path's database (PostgreSQL runs
- * only), for a test that looks inside it; NULL when there is no row. */
+ * only), for a test that looks inside it or damages it; NULL when there is
+ * no row. */
 char     *st_test_store_pg_query (const char  *db_path,
                                   const char  *sql);
+/* The integer @sql reads in @db_path's database (PostgreSQL runs only),
+ * with $1 bound to @param (may be NULL); asserts one row. */
+gint64    st_test_store_pg_int   (const char  *db_path,
+                                  const char  *sql,
+                                  const char  *param);
 /* Every row of every table of @db_path's database as text (PostgreSQL
  * runs only): what a copy of the database would give away. */
 char     *st_test_store_pg_dump  (const char  *db_path);
