@@ -5,10 +5,21 @@
 
 #include "st-test-store.h"
 
+static int forced = -1;
+
 gboolean
 st_test_store_is_pg (void)
 {
+  if (forced >= 0)
+    return forced;
   return g_strcmp0 (g_getenv ("ST_TEST_STORE"), "pg") == 0;
+}
+
+void
+st_test_store_use_pg (gboolean pg)
+{
+  g_assert_true (g_strcmp0 (g_getenv ("ST_TEST_STORE"), "pg") == 0);
+  forced = pg;
 }
 
 static const char *

@@ -11,6 +11,10 @@ G_BEGIN_DECLS
 
 /* Whether this run's server stores in PostgreSQL. */
 gboolean  st_test_store_is_pg    (void);
+/* In a PostgreSQL run, switches between SQLite files (FALSE) and
+ * PostgreSQL (TRUE) from now on: a test that moves a county from one to
+ * the other. */
+void      st_test_store_use_pg   (gboolean     pg);
 /* What the server is given as --db for the database file @db_path: the
  * path itself, or the connection string of a database of its own (made
  * on first use). Aborts with a clear message when ST_TEST_STORE=pg runs
