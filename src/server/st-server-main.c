@@ -128,6 +128,7 @@ main (int    argc,
       "  backup FILE [--replace]\n"
       "  restore FILE   (with the server stopped)\n"
       "  compact --older-than DAYS [--vacuum]\n"
+      "  migrate --from FILE --to postgresql://…   (a SQLite database into PostgreSQL)\n"
       "\n"
       "See docs/deployment.md."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
