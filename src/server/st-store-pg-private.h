@@ -20,6 +20,8 @@ typedef struct
   GHashTable *prepared;     /* SQL text → statement name */
   guint       next_name;
   JsonParser *parser;
+  gboolean    pipelined;    /* the writer, inside a transaction (st-store-pg-pipeline.c) */
+  guint       pending;      /* commands sent whose answers are not read yet */
 } PgConn;
 
 struct _StStoreTxn
@@ -126,6 +128,33 @@ gboolean    pg_is_null           (PGresult        *result,
 /* A JSON object this server stored. */
 JsonObject *pg_object            (PgConn          *conn,
                                   const char      *text,
+                                  GError         **error);
+
+/* st-store-pg-pipeline.c: the writer's pipeline inside a transaction.
+ * pg_query (), pg_run () and pg_exec () use it by themselves on a
+ * pipelined connection; pg_run () does not wait for its answer there. */
+void        pg_pipeline_enter    (PgConn          *conn);
+/* Reads every answer (FALSE when a command failed) and leaves the mode. */
+gboolean    pg_pipeline_leave    (StStorePg       *self,
+                                  PgConn          *conn,
+                                  GError         **error);
+gboolean    pg_pipeline_send     (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  const PgParams  *params,
+                                  GError         **error);
+PGresult   *pg_pipeline_query    (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  const PgParams  *params,
+                                  GError         **error);
+gboolean    pg_pipeline_exec     (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  GError         **error);
+/* Reads every answer so far: FALSE when a command sent failed. */
+gboolean    pg_pipeline_wait     (StStorePg       *self,
+                                  PgConn          *conn,
                                   GError         **error);
 
 /* st-store-pg-schema.c */

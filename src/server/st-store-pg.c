@@ -246,6 +246,8 @@ pg_conn_ensure (StStorePg  *self,
   if (PQstatus (conn->pg) == CONNECTION_OK)
     return TRUE;
   g_hash_table_remove_all (conn->prepared);
+  conn->pipelined = FALSE;
+  conn->pending = 0;
   PQreset (conn->pg);
   if (PQstatus (conn->pg) != CONNECTION_OK)
     return pg_set_error (self, conn, NULL, error);
@@ -259,10 +261,15 @@ pg_exec (StStorePg   *self,
          const char  *sql,
          GError     **error)
 {
-  PGresult *result = PQexec (conn->pg, sql);
-  ExecStatusType status = PQresultStatus (result);
-  gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  PGresult *result;
+  ExecStatusType status;
+  gboolean ok;
 
+  if (conn->pipelined)
+    return pg_pipeline_exec (self, conn, sql, error);
+  result = PQexec (conn->pg, sql);
+  status = PQresultStatus (result);
+  ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
   if (!ok)
     pg_set_error (self, conn, result, error);
   PQclear (result);
@@ -276,10 +283,13 @@ pg_query (StStorePg       *self,
           const PgParams  *params,
           GError         **error)
 {
-  const char *name = g_hash_table_lookup (conn->prepared, sql);
+  const char *name;
   PGresult *result;
   ExecStatusType status;
 
+  if (conn->pipelined)
+    return pg_pipeline_query (self, conn, sql, params, error);
+  name = g_hash_table_lookup (conn->prepared, sql);
   if (name == NULL)
     {
       g_autofree char *new_name = g_strdup_printf ("st%u", ++conn->next_name);
@@ -314,8 +324,12 @@ pg_run (StStorePg       *self,
         const PgParams  *params,
         GError         **error)
 {
-  PGresult *result = pg_query (self, conn, sql, params, error);
+  PGresult *result;
 
+  /* Not waited for: st-store-pg-pipeline.c. */
+  if (conn->pipelined)
+    return pg_pipeline_send (self, conn, sql, params, error);
+  result = pg_query (self, conn, sql, params, error);
   if (result == NULL)
     return FALSE;
   PQclear (result);
@@ -632,6 +646,7 @@ pg_begin (StStore  *store,
     }
   self->txn.next_seq = 0;
   self->txn.savepoints = 0;
+  pg_pipeline_enter (self->writer);
   return &self->txn;
 }
 
@@ -641,8 +656,18 @@ pg_commit (StStore     *store,
            GError     **error)
 {
   StStorePg *self = ST_STORE_PG (store);
-  PGresult *result = PQexec (txn->conn->pg, "COMMIT");
-  gboolean ok = PQresultStatus (result) == PGRES_COMMAND_OK;
+  PGresult *result;
+  gboolean ok;
+
+  if (!pg_pipeline_leave (self, txn->conn, error))
+    {
+      if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
+        PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
+      g_mutex_unlock (&self->write_lock);
+      return FALSE;
+    }
+  result = PQexec (txn->conn->pg, "COMMIT");
+  ok = PQresultStatus (result) == PGRES_COMMAND_OK;
 
   /* A transaction that failed earlier "commits" as ROLLBACK. */
   if (ok && !g_str_equal (PQcmdStatus (result), "COMMIT"))
@@ -666,6 +691,7 @@ pg_rollback (StStore    *store,
 {
   StStorePg *self = ST_STORE_PG (store);
 
+  pg_pipeline_leave (self, txn->conn, NULL);
   if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
     PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
   g_mutex_unlock (&self->write_lock);
@@ -697,7 +723,10 @@ static void
 pg_rollback_to (StStore    *store,
                 StStoreTxn *txn)
 {
-  PQclear (PQexec (txn->conn->pg, "ROLLBACK TO SAVEPOINT request; RELEASE SAVEPOINT request"));
+  StStorePg *self = ST_STORE_PG (store);
+
+  pg_exec (self, txn->conn, "ROLLBACK TO SAVEPOINT request", NULL);
+  pg_exec (self, txn->conn, "RELEASE SAVEPOINT request", NULL);
   txn->savepoints--;
   /* Feed positions given inside the savepoint went with it. */
   txn->next_seq = 0;
