@@ -14,7 +14,7 @@
 
 #include "st-db.h"
 #include "st-server-admin-private.h"
-#include "st-store-pg.h"
+#include "st-store-pg-private.h"
 #include "st-store-sqlite.h"
 
 /* The tables copied, their columns in both stores (the SQLite store's
@@ -187,7 +187,7 @@ copy_all (sqlite3     *src,
     }
   /* One transaction, holding the store's write lock: a server started on
    * the database meanwhile sees nothing until all of it is there. */
-  if (!pg_ok (pg, PQexec (pg, "BEGIN; SELECT pg_advisory_xact_lock (5319190001)"), "BEGIN", error))
+  if (!pg_ok (pg, PQexec (pg, "BEGIN; SELECT pg_advisory_xact_lock (" ST_PG_LOCK_WRITE ")"), "BEGIN", error))
     goto out;
   if (!target_is_empty (pg))
     {

@@ -60,6 +60,9 @@ pg_record_get (StStore     *store,
 
   if (conn == NULL)
     return NULL;
+  /* Read before a push's transaction: it will ask for the row's position. */
+  if (txn == NULL)
+    pg_cache_hint (self, table, id);
   pg_param_text (&p, table);
   pg_param_text (&p, id);
   result = pg_query (self, conn, "SELECT " RECORD_COLUMNS " FROM records WHERE tbl = $1::text AND id = $2::text",
@@ -83,10 +86,18 @@ pg_record_seq (StStore     *store,
                GError     **error)
 {
   StStorePg *self = ST_STORE_PG (store);
-  PgConn *conn = pg_conn_for (self, txn, error);
+  PgConn *conn;
   PgParams p = { 0, };
   PGresult *result;
 
+  if (txn != NULL)
+    {
+      int known = pg_cache_record_seq (self, txn, table, id, seq, error);
+
+      if (known != 0)
+        return known > 0;
+    }
+  conn = pg_conn_for (self, txn, error);
   if (conn == NULL)
     return FALSE;
   pg_param_text (&p, table);
@@ -156,6 +167,7 @@ pg_record_put (StStore     *store,
                &p, error))
     return FALSE;
   record->seq = seq;
+  pg_cache_record_put (txn, record->table, record->id, seq);
   return TRUE;
 }
 

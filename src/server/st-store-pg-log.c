@@ -59,11 +59,15 @@ pg_log_find (StStore     *store,
              GError     **error)
 {
   StStorePg *self = ST_STORE_PG (store);
-  PgConn *conn = pg_conn_for (self, txn, error);
+  PgConn *conn;
   StLogRow *row = NULL;
   PgParams p = { 0, };
   PGresult *result;
 
+  /* A push's new changes: known absent, a range at a time. */
+  if (txn != NULL && pg_cache_op_absent (self, txn, device, epoch, client_seq))
+    return NULL;
+  conn = pg_conn_for (self, txn, error);
   if (conn == NULL)
     return NULL;
   pg_param_text (&p, device);
@@ -119,6 +123,7 @@ pg_log_insert (StStore           *store,
 {
   PgParams p = { 0, };
 
+  pg_cache_op_logged (txn, e->device, e->epoch, e->client_seq);
   pg_param_int (&p, e->at);
   pg_param_int (&p, e->account_id);
   pg_param_text (&p, e->account_name);

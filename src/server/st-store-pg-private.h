@@ -26,9 +26,12 @@ typedef struct
 
 struct _StStoreTxn
 {
-  PgConn *conn;
-  gint64  next_seq;         /* 0: not read from the database yet */
-  guint   savepoints;
+  PgConn     *conn;
+  gint64      next_seq;     /* 0: not read from the database yet */
+  guint       savepoints;
+  /* st-store-pg-cache.c */
+  GHashTable *ops;          /* "device\x1fepoch\x1fseq" → known absent or present */
+  GHashTable *seqs;         /* "table\x1fid" → gint64 * feed position, NULL: no such row */
 };
 
 struct _StStorePg
@@ -49,6 +52,10 @@ struct _StStorePg
   GMutex       readers_lock;
   GPtrArray   *readers;         /* every read connection (owns them) */
   GAsyncQueue *idle_readers;
+
+  GMutex       hints_lock;      /* rows read outside a transaction (st-store-pg-cache.c): */
+  GQueue      *hint_queue;      /* oldest first */
+  GHashTable  *hints;           /* "table\x1fid" → its link in hint_queue */
 };
 
 /* The advisory locks of the store (pg_advisory_xact_lock keys). */
@@ -156,6 +163,33 @@ gboolean    pg_pipeline_exec     (StStorePg       *self,
 gboolean    pg_pipeline_wait     (StStorePg       *self,
                                   PgConn          *conn,
                                   GError         **error);
+
+/* st-store-pg-cache.c: what the write transaction knows without asking. */
+void        pg_cache_clear       (StStoreTxn      *txn);
+void        pg_cache_hints_free  (StStorePg       *self);
+/* A row read outside a transaction: the next one may ask about it. */
+void        pg_cache_hint        (StStorePg       *self,
+                                  const char      *table,
+                                  const char      *id);
+int         pg_cache_record_seq  (StStorePg       *self,
+                                  StStoreTxn      *txn,
+                                  const char      *table,
+                                  const char      *id,
+                                  gint64          *seq,
+                                  GError         **error);
+void        pg_cache_record_put  (StStoreTxn      *txn,
+                                  const char      *table,
+                                  const char      *id,
+                                  gint64           seq);
+gboolean    pg_cache_op_absent   (StStorePg       *self,
+                                  StStoreTxn      *txn,
+                                  const char      *device,
+                                  gint64           epoch,
+                                  gint64           client_seq);
+void        pg_cache_op_logged   (StStoreTxn      *txn,
+                                  const char      *device,
+                                  gint64           epoch,
+                                  gint64           client_seq);
 
 /* st-store-pg-schema.c */
 gboolean    pg_migrate           (StStorePg       *self,

@@ -168,14 +168,17 @@ pg_set_error (StStorePg  *self,
   const char *state = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
   const char *detail = result ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 
+  g_autofree char *stripped = NULL;
+
   if (detail == NULL)
     detail = conn && conn->pg ? PQerrorMessage (conn->pg) : "";
-  g_debug ("postgresql: %s (%s)", detail, state ? state : "-");
+  stripped = g_strstrip (g_strdup (detail));
+  g_debug ("postgresql: %s (%s)", stripped, state ? state : "-");
   if (conn == NULL || conn->pg == NULL || PQstatus (conn->pg) != CONNECTION_OK || state == NULL
       || g_str_has_prefix (state, "08"))
     g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
                  _("The server database %s cannot be reached (%s). Check that PostgreSQL runs and that the connection string is right."),
-                 self->display, g_strstrip (g_strdup (detail)));
+                 self->display, stripped);
   else if (g_str_equal (state, "53100"))
     g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_FULL,
                  _("The disk of the server database %s is full. Nothing was saved."), self->display);
@@ -646,6 +649,7 @@ pg_begin (StStore  *store,
     }
   self->txn.next_seq = 0;
   self->txn.savepoints = 0;
+  pg_cache_clear (&self->txn);
   pg_pipeline_enter (self->writer);
   return &self->txn;
 }
@@ -728,6 +732,7 @@ pg_rollback_to (StStore    *store,
   pg_exec (self, txn->conn, "ROLLBACK TO SAVEPOINT request", NULL);
   pg_exec (self, txn->conn, "RELEASE SAVEPOINT request", NULL);
   txn->savepoints--;
+  pg_cache_clear (txn);
   /* Feed positions given inside the savepoint went with it. */
   txn->next_seq = 0;
 }
@@ -745,6 +750,10 @@ st_store_pg_finalize (GObject *object)
   g_clear_pointer (&self->writer, pg_conn_free);
   g_mutex_clear (&self->write_lock);
   g_mutex_clear (&self->readers_lock);
+  g_mutex_clear (&self->hints_lock);
+  pg_cache_hints_free (self);
+  g_clear_pointer (&self->txn.ops, g_hash_table_unref);
+  g_clear_pointer (&self->txn.seqs, g_hash_table_unref);
   g_free (self->conninfo);
   g_free (self->display);
   g_free (self->server_device);
@@ -764,6 +773,11 @@ st_store_pg_init (StStorePg *self)
 {
   g_mutex_init (&self->write_lock);
   g_mutex_init (&self->readers_lock);
+  g_mutex_init (&self->hints_lock);
+  self->hint_queue = g_queue_new ();
+  self->hints = g_hash_table_new (g_str_hash, g_str_equal);
+  self->txn.ops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->txn.seqs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->readers = g_ptr_array_new_with_free_func ((GDestroyNotify) pg_conn_free);
   self->idle_readers = g_async_queue_new ();
 }
