@@ -210,6 +210,10 @@ copy_all (sqlite3     *src,
       /* Translators: a table name and its number of rows */
       g_print (_("  %s: %lld rows\n"), tables[t].table, (long long) rows);
     }
+  /* The township of each logged change, which SQLite does not keep. */
+  if (!pg_ok (pg, PQexec (pg, "UPDATE changes AS c SET township = r.township FROM records AS r"
+                              " WHERE r.tbl = c.tbl AND r.id = c.row_id"), "changes", error))
+    goto out;
   /* The PostgreSQL schema's version, not SQLite's. */
   {
     g_autofree char *version = g_strdup_printf ("INSERT INTO meta (key, value) VALUES ('schema_version', '%d')"

@@ -142,8 +142,9 @@ pg_log_insert (StStore           *store,
   pg_param_text (&p, e->new_values);
   return pg_run (ST_STORE_PG (store), txn->conn,
                  "INSERT INTO changes (at, account_id, account_name, device, epoch, client_seq,"
-                 " tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old, new)"
-                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)", &p, error);
+                 " tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old, new, township)"
+                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
+                 " (SELECT r.township FROM records AS r WHERE r.tbl = $7::text AND r.id = $8::text))", &p, error);
 }
 
 static GPtrArray *

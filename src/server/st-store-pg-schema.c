@@ -25,7 +25,10 @@ static const char schema_v1[] =
   "  password_hash text NOT NULL,"              /* argon2id, crypto_pwhash_str () */
   "  disabled integer NOT NULL DEFAULT 0,"
   "  created_at bigint NOT NULL,"
-  "  changed_at bigint NOT NULL"
+  "  changed_at bigint NOT NULL,"
+  /* The county of a township account (its first township's); NULL for
+   * the county's own accounts. */
+  "  county text GENERATED ALWAYS AS (left (townships::json ->> 0, 6)) STORED"
   ");"
   /* Names differ by more than case (st_store_account_insert ()). */
   "CREATE UNIQUE INDEX accounts_name_folded ON accounts (lower (name));"
@@ -95,6 +98,10 @@ static const char schema_v1[] =
   "  server_seq bigint,"
   "  old text,"
   "  new text,"
+  /* The row's township when the change was logged (NULL: everyone's, or
+   * refused before it was written), and its county. */
+  "  township text,"
+  "  county text GENERATED ALWAYS AS (left (township, 6)) STORED,"
   "  UNIQUE (device, epoch, client_seq)"
   ");"
   "CREATE INDEX changes_row ON changes (row_id);"

@@ -110,6 +110,15 @@ test_migrate (void)
                    ==, 4);
   g_assert_cmpint (st_test_store_pg_int (file, "SELECT count(DISTINCT seq) FROM records", NULL), ==,
                    st_test_store_pg_int (file, "SELECT count(*) FROM records", NULL));
+  /* Every row and every logged change of a participant names its township
+   * and county (the columns a province shards by), those copied too. */
+  g_assert_cmpint (st_test_store_pg_int (file, "SELECT count(*) FROM records WHERE tbl = 'participants'"
+                                               " AND (township IS NULL OR county <> '522327')", NULL), ==, 0);
+  g_assert_cmpint (st_test_store_pg_int (file, "SELECT count(*) FROM changes WHERE tbl = 'participants'"
+                                               " AND (township IS NULL OR county <> '522327')", NULL), ==, 0);
+  g_assert_cmpint (st_test_store_pg_int (file, "SELECT count(*) FROM changes WHERE tbl = 'participants'", NULL),
+                   ==, 7);
+  g_assert_cmpint (st_test_store_pg_int (file, "SELECT count(*) FROM accounts WHERE county = '522327'", NULL), ==, 1);
   st_test_server_stop (server);
 }
 
