@@ -19,6 +19,7 @@
 static int n_clients = 100;
 static int n_changes = 1000;
 static int batch = 100;
+static int n_processes = 1;
 
 typedef struct
 {
@@ -167,6 +168,8 @@ main (int    argc,
     { "clients", 0, 0, G_OPTION_ARG_INT, &n_clients, "Laptops pushing at once (100)", "N" },
     { "changes", 0, 0, G_OPTION_ARG_INT, &n_changes, "Changes each laptop pushes (1000)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Changes per push (100)", "N" },
+    { "processes", 0, 0, G_OPTION_ARG_INT, &n_processes,
+      "Server processes on the database, each laptop talking to one (1; more on PostgreSQL only)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("[SERVER-BINARY]");
@@ -174,6 +177,7 @@ main (int    argc,
   g_autofree char *dir = NULL;
   g_autofree char *db = NULL;
   g_autoptr(StTestServer) server = NULL;
+  StTestServer *others[8] = { NULL, };
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr(GPtrArray) feed = NULL;
@@ -196,9 +200,9 @@ main (int    argc,
     }
   if (argc > 1)
     st_test_set_server_binary (argv[1]);
-  if (n_clients < 1 || n_changes < 2 || batch < 1)
+  if (n_clients < 1 || n_changes < 2 || batch < 1 || n_processes < 1 || n_processes > 9)
     {
-      g_printerr ("bench-server: --clients, --changes and --batch must be positive\n");
+      g_printerr ("bench-server: --clients, --changes and --batch must be positive, --processes 1 to 9\n");
       return 2;
     }
   /* No proxy lookups; no GSettings. */
@@ -210,12 +214,14 @@ main (int    argc,
   db = g_build_filename (dir, "server.db", NULL);
   st_test_add_user (db, "bench", "county", NULL);
   server = st_test_server_start (db, "--quiet", NULL);
+  for (int p = 1; p < n_processes; p++)
+    others[p - 1] = st_test_server_start (db, "--quiet", NULL);
 
   clients = g_new0 (Client, n_clients);
   threads = g_new0 (GThread *, n_clients);
   for (int i = 0; i < n_clients; i++)
     {
-      clients[i].server = server;
+      clients[i].server = i % n_processes == 0 ? server : others[i % n_processes - 1];
       clients[i].index = (guint) i;
       clients[i].rows = g_ptr_array_new_with_free_func (g_free);
       clients[i].latencies = g_array_new (FALSE, FALSE, sizeof (gdouble));
@@ -227,6 +233,8 @@ main (int    argc,
   go = TRUE;
   started_at = g_get_monotonic_time ();
   server_cpu0 = cpu_seconds (server);
+  for (int p = 1; p < n_processes; p++)
+    server_cpu0 += cpu_seconds (others[p - 1]);
   own_cpu0 = cpu_seconds (NULL);
   g_cond_broadcast (&start_cond);
   g_mutex_unlock (&start_lock);
@@ -234,6 +242,8 @@ main (int    argc,
     g_thread_join (threads[i]);
   finished_at = g_get_monotonic_time ();
   server_cpu1 = cpu_seconds (server);
+  for (int p = 1; p < n_processes; p++)
+    server_cpu1 += cpu_seconds (others[p - 1]);
   own_cpu1 = cpu_seconds (NULL);
 
   for (int i = 0; i < n_clients; i++)
@@ -265,10 +275,15 @@ main (int    argc,
           lost++;
       }
   st_test_server_stop (server);
+  for (int p = 1; p < n_processes; p++)
+    {
+      st_test_server_stop (others[p - 1]);
+      st_test_server_free (others[p - 1]);
+    }
 
   seconds = (finished_at - started_at) / 1e6;
-  g_print ("shuangti-server: %d laptops × %d changes at once, %d changes per push (%u pushes)\n",
-           n_clients, n_changes, batch, all->len);
+  g_print ("shuangti-server: %d laptops × %d changes at once, %d changes per push (%u pushes), %d process%s\n",
+           n_clients, n_changes, batch, all->len, n_processes, n_processes > 1 ? "es" : "");
   g_print ("  changes pushed       %u (applied %u, not applied %u)\n", applied + failed, applied, failed);
   g_print ("  wall time            %.2f s\n", seconds);
   g_print ("  throughput           %.0f changes/s, %.0f pushes/s\n", (applied + failed) / seconds, all->len / seconds);

@@ -39,6 +39,7 @@ static char *keep_dir = NULL;
 static char *from_dir = NULL;
 static int n_rounds = 3;
 static gboolean push_only = FALSE;
+static gboolean participants_only = FALSE;
 
 static int
 compare_double (gconstpointer a,
@@ -222,6 +223,8 @@ main (int    argc,
     { "from", 0, 0, G_OPTION_ARG_FILENAME, &from_dir, "Only the initial sync, from the server database kept in DIR", "DIR" },
     { "rounds", 0, 0, G_OPTION_ARG_INT, &n_rounds, "Rounds of --from (default 3)", "N" },
     { "push-only", 0, 0, G_OPTION_ARG_NONE, &push_only, "Only the first push of the participants", NULL },
+    { "participants-only", 0, 0, G_OPTION_ARG_NONE, &participants_only,
+      "Only the push and the initial sync of the participants", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("SERVER-BINARY");
@@ -284,6 +287,16 @@ main (int    argc,
   g_print ("initial sync, %" G_GINT64_FORMAT " participants alone: %.2f s (%.0f rows/s, %u requests, %.1f MB received)"
            " — target ≤ 10 s\n  CPU: %s\n", stats.pulled, pull_s, stats.pulled / pull_s, stats.requests,
            stats.bytes_received / 1e6, cpu_text ());
+
+  if (participants_only)
+    {
+      st_test_server_stop (server);
+      st_test_server_free (server);
+      g_clear_object (&a);
+      g_clear_object (&c);
+      st_test_remove_dir (dir);
+      return 0;
+    }
 
   /* A adds the attendance of the classes. */
   t0 = g_get_monotonic_time ();

@@ -100,9 +100,13 @@ static void
 print_size (const char *label,
             const char *path)
 {
-  sqlite3 *handle = open_server_file (path);
+  sqlite3 *handle;
   gint64 pages, free_pages, page_size;
 
+  /* PostgreSQL counts its own: docs/deployment.md. */
+  if (!st_store_is_file (path))
+    return;
+  handle = open_server_file (path);
   if (handle == NULL)
     return;
   pages = query_int (handle, "PRAGMA page_count");
@@ -137,6 +141,8 @@ st_admin_backup (const char *db_path,
     return 2;
   if (db != NULL)
     db_path = db;
+  if (db_path != NULL && !st_store_is_file (db_path))
+    return st_admin_backup_pg (db_path);
   if (argc != 2)
     {
       st_admin_print_error (_("Give the backup file: backup FILE"));
@@ -193,6 +199,8 @@ st_admin_restore (const char *db_path,
     return 2;
   if (db != NULL)
     db_path = db;
+  if (db_path != NULL && !st_store_is_file (db_path))
+    return st_admin_restore_pg (db_path, argc, argv);
   if (argc != 2)
     {
       st_admin_print_error (_("Give the backup file: restore FILE"));
@@ -348,7 +356,9 @@ st_admin_compact (const char *db_path,
       return 1;
     }
   g_clear_object (&store);
-  if (vacuum)
+  if (vacuum && !st_store_is_file (db_path))
+    g_print ("%s\n", _("PostgreSQL gives the space back by itself (autovacuum); --vacuum does nothing more here."));
+  else if (vacuum)
     {
       sqlite3 *handle = NULL;
       int rc = st_db_sqlite_open (db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, &handle);

@@ -55,5 +55,14 @@ int       st_admin_restore        (const char    *db_path,
 int       st_admin_compact        (const char    *db_path,
                                    int            argc,
                                    char         **argv);
+/* st-server-admin-migrate.c: a SQLite server database into PostgreSQL. */
+int       st_admin_migrate        (const char    *db_path,
+                                   int            argc,
+                                   char         **argv);
+/* What backup and restore say and do for a PostgreSQL database. */
+int       st_admin_backup_pg      (const char    *db_path);
+int       st_admin_restore_pg     (const char    *db_path,
+                                   int            argc,
+                                   char         **argv);
 
 G_END_DECLS

@@ -43,7 +43,7 @@ st_admin_check_owner (const char  *path,
   g_autofree char *dir = g_path_get_dirname (path);
   GStatBuf st;
 
-  if (geteuid () != 0)
+  if (geteuid () != 0 || !st_store_is_file (path))
     return TRUE;
   if (g_stat (path, &st) != 0 && g_stat (dir, &st) != 0)
     return TRUE;
@@ -75,7 +75,7 @@ st_admin_open_store (const char *db_path)
       st_admin_print_error (error->message);
       return NULL;
     }
-  store = st_store_sqlite_open (db_path, &error);
+  store = st_store_open (db_path, &error);
   if (store == NULL)
     st_admin_print_error (error->message);
   return store;
@@ -764,6 +764,8 @@ st_admin_run (const char  *db_path,
     return st_admin_bundle (db_path, argc, argv);
   if (g_str_equal (argv[0], "compact"))
     return st_admin_compact (db_path, argc, argv);
+  if (g_str_equal (argv[0], "migrate"))
+    return st_admin_migrate (db_path, argc, argv);
 
   if (g_str_equal (argv[0], "user") && argc >= 2)
     {
@@ -785,7 +787,7 @@ st_admin_run (const char  *db_path,
       if (g_str_equal (command, "list"))
         return user_list (db_path, argc, argv);
     }
-  st_admin_print_error (_("Unknown command. Commands: user add|modify|passwd|disable|enable|list, device list|revoke, audit, backup, restore, compact, bundle import; see --help."));
+  st_admin_print_error (_("Unknown command. Commands: user add|modify|passwd|disable|enable|list, device list|revoke, audit, backup, restore, compact, migrate, bundle import; see --help."));
   return 2;
 }
 

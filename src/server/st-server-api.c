@@ -1418,6 +1418,10 @@ st_api_new (StStore           *store,
   self->pair_throttle = st_throttle_new (config->signin_failures, config->signin_lockout);
   self->address_throttle = st_throttle_new (config->signin_failures_per_address, config->signin_lockout);
   self->account_throttle = st_throttle_new (config->signin_failures * 10, config->signin_lockout);
+  /* Shared by every process of a PostgreSQL database (issue 19). */
+  st_throttle_set_store (self->pair_throttle, store, "pair");
+  st_throttle_set_store (self->address_throttle, store, "address");
+  st_throttle_set_store (self->account_throttle, store, "account");
   g_mutex_init (&self->known_lock);
   self->known_pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_mutex_init (&self->touch_lock);

@@ -114,6 +114,8 @@ typedef struct
 
 struct _StThrottle
 {
+  StStore    *store;     /* NULL: in memory only */
+  char       *name;
   GMutex      lock;
   GHashTable *entries;   /* key → Entry */
   guint       max_failures;
@@ -140,7 +142,37 @@ st_throttle_free (StThrottle *self)
     return;
   g_hash_table_unref (self->entries);
   g_mutex_clear (&self->lock);
+  g_free (self->name);
   g_free (self);
+}
+
+void
+st_throttle_set_store (StThrottle *self,
+                       StStore    *store,
+                       const char *name)
+{
+  if (store == NULL || !st_store_shares_throttle (store))
+    return;
+  self->store = store;
+  g_free (self->name);
+  self->name = g_strdup (name);
+}
+
+/* The key as the store keeps it: no account name, no address. */
+static char *
+stored_key (StThrottle *self,
+            const char *key)
+{
+  g_autofree char *named = g_strconcat (self->name, ":", key, NULL);
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, named, -1);
+}
+
+static void
+store_failed (GError *error)
+{
+  g_warning ("the shared sign-in throttle failed (counted in this process only): %s", error->message);
+  g_error_free (error);
 }
 
 static gboolean
@@ -158,9 +190,23 @@ guint
 st_throttle_retry_after (StThrottle *self,
                          const char *key)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker = NULL;
   gint64 now = g_get_monotonic_time ();
-  Entry *entry = g_hash_table_lookup (self->entries, key);
+  Entry *entry;
+
+  if (self->store != NULL)
+    {
+      g_autofree char *hashed = stored_key (self, key);
+      GError *error = NULL;
+      gint64 until = st_store_throttle_locked_until (self->store, hashed, &error);
+      gint64 now_ms = g_get_real_time () / 1000;
+
+      if (until >= 0)
+        return until > now_ms ? (guint) ((until - now_ms + 999) / 1000) : 0;
+      store_failed (error);
+    }
+  locker = g_mutex_locker_new (&self->lock);
+  entry = g_hash_table_lookup (self->entries, key);
 
   if (entry == NULL || entry->locked_until_us <= now)
     return 0;
@@ -171,9 +217,26 @@ void
 st_throttle_fail (StThrottle *self,
                   const char *key)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker = NULL;
   gint64 now = g_get_monotonic_time ();
   Entry *entry;
+
+  if (self->store != NULL)
+    {
+      g_autofree char *hashed = stored_key (self, key);
+      StThrottlePolicy policy = {
+        .max_failures = self->max_failures,
+        .lockout_s = self->lockout_seconds,
+        .max_lockout_s = THROTTLE_MAX_LOCKOUT_S,
+        .window_ms = THROTTLE_WINDOW_US / 1000,
+      };
+      GError *error = NULL;
+
+      if (st_store_throttle_fail (self->store, hashed, g_get_real_time () / 1000, &policy, &error))
+        return;
+      store_failed (error);
+    }
+  locker = g_mutex_locker_new (&self->lock);
 
   /* Addresses that try once and leave must not fill the memory. */
   if (g_hash_table_size (self->entries) > 10000)
@@ -201,7 +264,16 @@ void
 st_throttle_clear (StThrottle *self,
                    const char *key)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker = NULL;
 
+  if (self->store != NULL)
+    {
+      g_autofree char *hashed = stored_key (self, key);
+      GError *error = NULL;
+
+      if (!st_store_throttle_clear (self->store, hashed, &error))
+        store_failed (error);
+    }
+  locker = g_mutex_locker_new (&self->lock);
   g_hash_table_remove (self->entries, key);
 }

@@ -5,6 +5,8 @@
 
 #include <glib.h>
 
+#include "st-store.h"
+
 G_BEGIN_DECLS
 
 /* libsodium's start-up; FALSE when it cannot run. */
@@ -27,7 +29,8 @@ gboolean  st_auth_token_looks_valid (const char *token);
 /* What the server stores of a token: its SHA-256, in hex. */
 char     *st_auth_token_hash      (const char *token);
 
-/* Counts of wrong passwords, in memory. */
+/* Counts of wrong passwords: in memory, or in a store that several server
+ * processes share (st_throttle_set_store ()). */
 typedef struct _StThrottle StThrottle;
 
 StThrottle *st_throttle_new        (guint        max_failures,
@@ -40,5 +43,12 @@ void        st_throttle_fail       (StThrottle  *self,
                                     const char  *key);
 void        st_throttle_clear      (StThrottle  *self,
                                     const char  *key);
+/* Keeps the counts in @store (not owned; it outlives the throttle) when it
+ * shares them between processes (st_store_shares_throttle ()), under keys
+ * hashed with @name, which tells throttles apart. Memory stays the
+ * fallback when the store fails. */
+void        st_throttle_set_store  (StThrottle  *self,
+                                    StStore     *store,
+                                    const char  *name);
 
 G_END_DECLS

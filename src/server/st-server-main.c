@@ -18,6 +18,7 @@
 #include "st-server-lock.h"
 #include "st-server-log.h"
 #include "st-server.h"
+#include "st-store.h"
 
 static char *
 default_db_path (void)
@@ -60,7 +61,7 @@ main (int    argc,
   gboolean quiet = FALSE, version = FALSE;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &config.db_path,
-      N_("The server database (default: $STATE_DIRECTORY/server.db under systemd)"), N_("FILE") },
+      N_("The server database: a file (SQLite; default: $STATE_DIRECTORY/server.db under systemd) or a postgresql:// URI"), N_("FILE|URI") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &config.listen,
       N_("Address and port to serve on (default: 0.0.0.0:8443 with TLS, 127.0.0.1:8080 without; port 0 picks one)"), N_("ADDRESS:PORT") },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &config.tls_cert, N_("The TLS certificate (PEM, with its chain)"), N_("FILE") },
@@ -128,6 +129,7 @@ main (int    argc,
       "  restore FILE   (with the server stopped)\n"
       "  compact --older-than DAYS [--vacuum]\n"
       "  bundle import FILE --reply REPLY   (a laptop's bundle, sync by file)\n"
+      "  migrate --from FILE --to postgresql://…   (a SQLite database into PostgreSQL)\n"
       "\n"
       "See docs/deployment.md."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -252,8 +254,10 @@ main (int    argc,
   mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
   st_server_log_init (quiet);
 
-  /* Held until the end: a restore waits for the server to stop. */
-  if (st_server_lock (config.db_path, FALSE, &error) < 0)
+  /* Held until the end: a restore waits for the server to stop. A
+   * PostgreSQL database has no file to lock, and several processes serve
+   * it at once. */
+  if (st_store_is_file (config.db_path) && st_server_lock (config.db_path, FALSE, &error) < 0)
     {
       g_printerr (_("shuangti-server: %s\n"), error->message);
       st_server_config_clear (&config);

@@ -983,7 +983,7 @@ st_server_new (const StServerConfig  *config,
     }
   if (self->catalog == NULL)
     return NULL;
-  self->store = st_store_sqlite_open (config->db_path, error);
+  self->store = st_store_open (config->db_path, error);
   if (self->store == NULL)
     return NULL;
 

@@ -6,7 +6,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include "st-json-guard.h"
 #include "st-store.h"
+#include "st-store-pg.h"
+#include "st-store-sqlite.h"
 
 G_DEFINE_INTERFACE (StStore, st_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (st-store-error-quark, st_store_error)
@@ -17,6 +20,96 @@ st_store_default_init (StStoreInterface *iface)
 }
 
 #define IFACE(self) (ST_STORE_GET_IFACE (self))
+
+StStore *
+st_store_open (const char  *db,
+               GError     **error)
+{
+  if (st_store_pg_is_conninfo (db))
+    return st_store_pg_open (db, error);
+  return st_store_sqlite_open (db, error);
+}
+
+gboolean
+st_store_is_file (const char *db)
+{
+  return !st_store_pg_is_conninfo (db);
+}
+
+char *
+st_store_display_name (const char *db)
+{
+  return st_store_pg_is_conninfo (db) ? st_store_pg_display_name (db) : g_strdup (db);
+}
+
+gboolean
+st_store_shares_throttle (StStore *self)
+{
+  return IFACE (self)->throttle_fail != NULL;
+}
+
+gint64
+st_store_throttle_locked_until (StStore     *self,
+                                const char  *key,
+                                GError     **error)
+{
+  g_return_val_if_fail (IFACE (self)->throttle_locked_until != NULL, 0);
+  return IFACE (self)->throttle_locked_until (self, key, error);
+}
+
+gboolean
+st_store_throttle_fail (StStore                 *self,
+                        const char              *key,
+                        gint64                   now_ms,
+                        const StThrottlePolicy  *policy,
+                        GError                 **error)
+{
+  g_return_val_if_fail (IFACE (self)->throttle_fail != NULL, FALSE);
+  return IFACE (self)->throttle_fail (self, key, now_ms, policy, error);
+}
+
+gboolean
+st_store_throttle_clear (StStore     *self,
+                         const char  *key,
+                         GError     **error)
+{
+  g_return_val_if_fail (IFACE (self)->throttle_clear != NULL, FALSE);
+  return IFACE (self)->throttle_clear (self, key, error);
+}
+
+char **
+st_store_townships_from_text (const char *text)
+{
+  g_autoptr(JsonNode) node = st_json_from_string (text ? text : "[]", NULL);
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          const char *code = json_array_get_string_element (array, i);
+
+          if (code != NULL)
+            g_ptr_array_add (codes, g_strdup (code));
+        }
+    }
+  g_ptr_array_add (codes, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&codes), FALSE);
+}
+
+char *
+st_store_townships_to_text (char **townships)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  for (guint i = 0; townships != NULL && townships[i] != NULL; i++)
+    json_array_add_string_element (array, townships[i]);
+  node = json_node_init_array (json_node_alloc (), array);
+  return json_to_string (node, FALSE);
+}
 
 int
 st_store_get_schema_version (StStore *self)

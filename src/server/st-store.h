@@ -171,6 +171,15 @@ typedef struct
 
 typedef struct _StStoreTxn StStoreTxn;
 
+/* How sign-in failures lock a key (st-server-auth.c). */
+typedef struct
+{
+  guint  max_failures;     /* failures before the first lockout */
+  guint  lockout_s;        /* the first lockout; doubled with every further failure */
+  guint  max_lockout_s;
+  gint64 window_ms;        /* failures older than this are forgotten */
+} StThrottlePolicy;
+
 /* What st_store_compact () dropped. */
 typedef struct
 {
@@ -369,9 +378,38 @@ struct _StStoreInterface
                                        gint64       skip_deleted_until,
                                        guint        limit,
                                        GError     **error);
+
+  /* Optional: a store that several server processes share keeps the
+   * sign-in throttle (st-server-auth.c) for all of them. */
+  gint64        (*throttle_locked_until) (StStore *self,
+                                       const char  *key,
+                                       GError     **error);
+  gboolean      (*throttle_fail)      (StStore     *self,
+                                       const char  *key,
+                                       gint64       now_ms,
+                                       const StThrottlePolicy *policy,
+                                       GError     **error);
+  gboolean      (*throttle_clear)     (StStore     *self,
+                                       const char  *key,
+                                       GError     **error);
 };
 
 GQuark        st_store_error_quark          (void);
+
+/* Opens the server database @db: a PostgreSQL database when @db is a
+ * postgresql:// or postgres:// URI or a libpq connection string
+ * (st-store-pg.c), else the SQLite file at that path (st-store-sqlite.c). */
+StStore      *st_store_open                 (const char  *db,
+                                             GError     **error);
+/* Whether @db names a file (SQLite) rather than a PostgreSQL database. */
+gboolean      st_store_is_file              (const char  *db);
+/* @db as messages show it: a connection string loses its password. */
+char         *st_store_display_name         (const char  *db);
+
+/* For the backends: an account's townships as the JSON array text they
+ * are stored as, and back. */
+char        **st_store_townships_from_text  (const char  *text);
+char         *st_store_townships_to_text    (char       **townships);
 
 int           st_store_get_schema_version   (StStore     *self);
 /* The device id under which the server itself writes (review items). */
@@ -589,6 +627,25 @@ GPtrArray    *st_store_feed_read            (StStore     *self,
                                              gint64       after,
                                              gint64       skip_deleted_until,
                                              guint        limit,
+                                             GError     **error);
+
+/* Whether the store keeps the sign-in throttle for every process that
+ * serves it (PostgreSQL); the SQLite store has one process, which keeps it
+ * in memory. */
+gboolean      st_store_shares_throttle      (StStore     *self);
+/* When the key is locked until (ms since the epoch; 0: not locked); -1
+ * with @error set. @key is a hash: no name or address is stored. */
+gint64        st_store_throttle_locked_until (StStore    *self,
+                                             const char  *key,
+                                             GError     **error);
+/* Counts a failure of @key and locks it as @policy says. */
+gboolean      st_store_throttle_fail        (StStore     *self,
+                                             const char  *key,
+                                             gint64       now_ms,
+                                             const StThrottlePolicy *policy,
+                                             GError     **error);
+gboolean      st_store_throttle_clear       (StStore     *self,
+                                             const char  *key,
                                              GError     **error);
 
 /* JSON text of @object, quickly for the flat objects records are made of

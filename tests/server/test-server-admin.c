@@ -9,6 +9,7 @@
 #include <locale.h>
 
 #include "st-test-server.h"
+#include "st-test-store.h"
 #include "st-uuid.h"
 
 static JsonNode *
@@ -160,12 +161,13 @@ count_entries (const char *db,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *store_db = st_test_store_db (db);
   const char *arg;
   va_list ap;
 
   g_ptr_array_add (args, (gpointer) st_test_server_binary ());
   g_ptr_array_add (args, (gpointer) "--db");
-  g_ptr_array_add (args, (gpointer) db);
+  g_ptr_array_add (args, (gpointer) store_db);
   g_ptr_array_add (args, (gpointer) "audit");
   g_ptr_array_add (args, (gpointer) "--json");
   va_start (ap, db);
@@ -274,6 +276,11 @@ test_backup_restore_checks (void)
   g_autoptr(GError) error = NULL;
   GStatBuf st;
 
+  if (st_test_store_is_pg ())
+    {
+      g_test_skip ("the server's own backup of its SQLite file; on PostgreSQL: /server/admin/pg-backup-restore");
+      return;
+    }
   st_test_add_user (db, "county", "county", NULL);
   g_assert_cmpint (st_test_admin (db, NULL, NULL, NULL, "backup", backup, NULL), ==, 0);
   g_assert_cmpint (g_stat (backup, &st), ==, 0);
@@ -315,6 +322,43 @@ test_backup_restore_checks (void)
   st_test_server_stop (server);
 }
 
+/* On PostgreSQL, backup and restore send the administrator to pg_dump and
+ * pg_restore, and restore without a file marks the database restored. */
+static void
+test_pg_backup_restore (void)
+{
+  g_autofree char *db = st_test_db_path ("county.db");
+  g_autofree char *backup = st_test_db_path ("county-backup.dump");
+  g_autofree char *err = NULL, *out = NULL;
+  g_autoptr(SoupSession) session = st_test_session_new ();
+  g_autoptr(StTestServer) server = NULL;
+
+  if (!st_test_store_is_pg ())
+    {
+      g_test_skip ("PostgreSQL only");
+      return;
+    }
+  st_test_add_user (db, "county", "county", NULL);
+  g_assert_cmpint (st_test_admin (db, NULL, NULL, &err, "backup", backup, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "pg_dump"));
+  g_assert_false (g_file_test (backup, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (st_test_admin (db, NULL, NULL, &err, "restore", backup, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "pg_restore"));
+  /* The password never shows in a message. */
+  g_assert_null (strstr (err, "password"));
+
+  server = st_test_server_start (db, NULL);
+  g_assert_cmpint (generation_of (session, server), ==, 0);
+  st_test_server_stop (server);
+  g_clear_pointer (&server, st_test_server_free);
+  g_assert_cmpint (st_test_admin (db, NULL, &out, NULL, "restore", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "generation 1"));
+  server = st_test_server_start (db, NULL);
+  g_assert_cmpint (generation_of (session, server), ==, 1);
+  st_test_server_stop (server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -325,5 +369,6 @@ main (int    argc,
   g_test_add_func ("/server/admin/admin-audit", test_admin_audit);
   g_test_add_func ("/server/admin/audit-search", test_audit_search);
   g_test_add_func ("/server/admin/backup-restore-checks", test_backup_restore_checks);
+  g_test_add_func ("/server/admin/pg-backup-restore", test_pg_backup_restore);
   return g_test_run ();
 }

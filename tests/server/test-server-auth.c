@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "st-test-server.h"
+#include "st-test-store.h"
 #include "st-uuid.h"
 
 typedef struct
@@ -379,8 +380,16 @@ test_secrets_not_stored (Fixture       *f,
 
   st_test_server_stop (f->server);
   g_clear_pointer (&f->server, st_test_server_free);
-  g_assert_true (g_file_get_contents (f->db, &contents, &size, NULL));
-  g_file_get_contents (wal, &wal_contents, &wal_size, NULL);
+  if (st_test_store_is_pg ())
+    {
+      contents = st_test_store_pg_dump (f->db);
+      size = strlen (contents);
+    }
+  else
+    {
+      g_assert_true (g_file_get_contents (f->db, &contents, &size, NULL));
+      g_file_get_contents (wal, &wal_contents, &wal_size, NULL);
+    }
   g_assert_null (memmem (contents, size, token, strlen (token)));
   g_assert_null (memmem (contents, size, ST_TEST_PASSWORD, strlen (ST_TEST_PASSWORD)));
   if (wal_contents)

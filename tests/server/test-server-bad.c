@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "st-test-server.h"
+#include "st-test-store.h"
 #include "st-uuid.h"
 #include "../core/test-util.h"
 
@@ -741,7 +742,12 @@ test_damaged_store (Fixture       *f,
 
   st_test_server_stop (f->server);
   g_clear_pointer (&f->server, st_test_server_free);
-  g_assert_cmpuint (st_test_damage_table (f->db, "records"), >, 0);
+  /* On PostgreSQL, a table of the store gone (what a damaged catalogue or
+   * a careless administrator leaves). */
+  if (st_test_store_is_pg ())
+    g_free (st_test_store_pg_query (f->db, "ALTER TABLE records RENAME TO records_lost"));
+  else
+    g_assert_cmpuint (st_test_damage_table (f->db, "records"), >, 0);
   f->server = st_test_server_start (f->db, "--request-timeout", timeout, NULL);
 
   pull = st_test_call (f->session, f->server, "GET", "/api/v1/pull?limit=5000", f->county, NULL);

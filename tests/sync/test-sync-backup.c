@@ -9,6 +9,7 @@
 
 #include "st-backup.h"
 #include "st-test-replica.h"
+#include "st-test-store.h"
 
 typedef struct
 {
@@ -52,6 +53,13 @@ server_int (Fixture    *f,
   sqlite3_stmt *stmt = NULL;
   gint64 v;
 
+  if (st_test_store_is_pg ())
+    {
+      g_autoptr(GString) pg_sql = g_string_new (sql);
+
+      g_string_replace (pg_sql, "?", "$1", 0);
+      return st_test_store_pg_int (f->server_db, pg_sql->str, device);
+    }
   g_assert_cmpint (sqlite3_open_v2 (f->server_db, &handle, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   sqlite3_busy_timeout (handle, 5000);
   g_assert_cmpint (sqlite3_prepare_v2 (handle, sql, -1, &stmt, NULL), ==, SQLITE_OK);
@@ -198,7 +206,7 @@ test_backup_restore_sync (Fixture       *f,
   g_assert_cmpint (server_int (f, "SELECT count(*) FROM changes WHERE device = ? AND result <> 'applied'", device), ==, 0);
   g_assert_cmpint (server_int (f, "SELECT count(*) FROM records WHERE tbl = 'review_items'", NULL), ==, 0);
   g_assert_cmpint (server_int (f, "SELECT count(*) FROM (SELECT row_id, hlc FROM changes WHERE device = ?"
-                                  " GROUP BY row_id, hlc HAVING count(*) > 1)", device), ==, 1);
+                                  " GROUP BY row_id, hlc HAVING count(*) > 1) AS twice", device), ==, 1);
   g_assert_cmpint (server_int (f, "SELECT count(DISTINCT server_seq) FROM changes WHERE device = ?"
                                   " AND (row_id, hlc) IN (SELECT row_id, hlc FROM changes GROUP BY row_id, hlc HAVING count(*) > 1)",
                                device), ==, 1);

@@ -6,6 +6,11 @@
  * crashes at the engine's named points; clocks days off — and, after
  * everyone has synced, the seven invariants.
  *
+ * On PostgreSQL (sync-sim-pg, issue 19) two server processes serve the
+ * database, each sync goes to either at random, and now and then one of
+ * them is killed (SIGKILL) in the middle of a sync and started again: the
+ * invariants must hold all the same.
+ *
  * A failing seed is printed; replay it with ST_SIM_SEED=N. The default
  * suite runs a few seeds, the slow suite (ST_SIM_MANY) hundreds. */
 #include "config.h"
@@ -16,6 +21,7 @@
 #include "st-participant.h"
 #include "st-records.h"
 #include "st-test-replica.h"
+#include "st-test-store.h"
 
 #define DAY_MS (24 * 3600 * G_GINT64_CONSTANT (1000))
 
@@ -35,7 +41,9 @@ typedef struct
   guint32         seed;
   GRand          *rand;
   StTestServer   *server;
+  StTestServer   *second;      /* PostgreSQL: another process on the database, or NULL */
   char           *server_db;
+  gint64          kills;
   GPtrArray      *replicas;    /* StTestReplica */
   gboolean       *offline;
   StTestReplica  *observer;    /* a county laptop that only reads */
@@ -336,6 +344,39 @@ do_class (Sim  *sim,
   }
 }
 
+/* With two server processes, the laptop's next sync goes to either. */
+static StTestServer **
+point_at_a_server (Sim           *sim,
+                   StTestReplica *r)
+{
+  StTestServer **server = &sim->server;
+  g_autoptr(GError) error = NULL;
+
+  if (sim->second == NULL)
+    return server;
+  if (g_rand_boolean (sim->rand))
+    server = &sim->second;
+  g_assert_true (st_db_set_meta (r->db, "sync.server", (*server)->url, &error));
+  g_assert_no_error (error);
+  return server;
+}
+
+typedef struct
+{
+  StTestServer *victim;
+  guint         delay_us;
+} Kill;
+
+static gpointer
+kill_run (gpointer data)
+{
+  Kill *k = data;
+
+  g_usleep (k->delay_us);
+  st_test_server_kill (k->victim);
+  return NULL;
+}
+
 static void
 do_sync (Sim      *sim,
          guint     index,
@@ -345,9 +386,29 @@ do_sync (Sim      *sim,
   StSyncOptions options = { .attempts = 2, .retry_base_ms = 5, .pull_limit = 50, .max_batch = 40,
                             .faults = with_faults ? &sim->faults : NULL };
   g_autoptr(GError) error = NULL;
+  StTestServer **server = point_at_a_server (sim, r);
+  GThread *killer = NULL;
+  Kill kill = { 0, };
+  gboolean ok;
 
   sim->faults.seed = g_rand_int (sim->rand);
-  if (st_test_replica_sync (r, &options, NULL, &error))
+  /* kill -9 of the process this sync talks to, at some moment of it. */
+  if (with_faults && sim->second != NULL && g_rand_int_range (sim->rand, 0, 100) < 6)
+    {
+      kill = (Kill) { .victim = *server, .delay_us = g_rand_int_range (sim->rand, 0, 30000) };
+      killer = g_thread_new ("kill", kill_run, &kill);
+    }
+  ok = st_test_replica_sync (r, &options, NULL, &error);
+  if (killer != NULL)
+    {
+      g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", (*server)->port);
+
+      g_thread_join (killer);
+      st_test_server_free (*server);
+      *server = st_test_server_start (sim->server_db, "--listen", listen, NULL);
+      sim->kills++;
+    }
+  if (ok)
     return;
   if (g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_KILLED))
     st_test_replica_reopen (r);   /* the process restarts */
@@ -360,6 +421,7 @@ observe (Sim *sim)
 {
   sqlite3_stmt *stmt = NULL;
 
+  point_at_a_server (sim, sim->observer);
   st_test_replica_sync_ok (sim->observer);
   g_assert_cmpint (sqlite3_prepare_v2 (st_db_get_handle (sim->observer->db),
                                        "SELECT id FROM participants WHERE deleted = 1", -1, &stmt, NULL), ==, SQLITE_OK);
@@ -561,6 +623,8 @@ run_seed (guint32 seed)
   st_test_add_user (sim.server_db, "tb", "township", ST_TEST_TOWNSHIP_B, NULL);
   st_test_add_user (sim.server_db, "tab", "township", ST_TEST_TOWNSHIP_A, ST_TEST_TOWNSHIP_B, NULL);
   sim.server = st_test_server_start (sim.server_db, NULL);
+  if (st_test_store_is_pg ())
+    sim.second = st_test_server_start (sim.server_db, NULL);
 
   sim.replicas = g_ptr_array_new_with_free_func ((GDestroyNotify) st_test_replica_free);
   sim.offline = g_new0 (gboolean, n_replicas);
@@ -611,8 +675,9 @@ run_seed (guint32 seed)
   quiesce (&sim);
   check_invariants (&sim);
   g_test_message ("seed %u: %u laptops, %u changes, %" G_GINT64_FORMAT " crashes, %" G_GINT64_FORMAT
+                  " server processes killed, %" G_GINT64_FORMAT
                   " people registered twice, %" G_GINT64_FORMAT " live participants, %" G_GINT64_FORMAT " review items",
-                  seed, n_replicas, sim.ops->len, sim.crashes, sim.twins,
+                  seed, n_replicas, sim.ops->len, sim.crashes, sim.kills, sim.twins,
                   st_db_count_live (sim.observer->db, "participants"), st_db_count_live (sim.observer->db, "review_items"));
 
   st_test_replica_free (sim.observer);
@@ -620,6 +685,11 @@ run_seed (guint32 seed)
   g_free (sim.offline);
   st_test_server_stop (sim.server);
   st_test_server_free (sim.server);
+  if (sim.second != NULL)
+    {
+      st_test_server_stop (sim.second);
+      st_test_server_free (sim.second);
+    }
   g_free (sim.server_db);
   g_ptr_array_unref (sim.ops);
   g_hash_table_unref (sim.seen_deleted);

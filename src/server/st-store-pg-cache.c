@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the PostgreSQL store's write transaction knows without asking: the
+ * two questions the push asks of every change under the write lock — is
+ * this op id known (st_store_log_find ()), and is the row still at the
+ * feed position it was read at (st_store_record_seq ()) — answered for many
+ * changes by one query each instead of one round trip per change.
+ *
+ * Sound because nothing else writes while the transaction holds the write
+ * lock: what it learnt stays true but for its own writes, which update it
+ * (log_insert, record_put), and a savepoint rolled back forgets it all.
+ * The rows to ask about come from the reads the push makes beforehand,
+ * outside the transaction (hints). */
+#define G_LOG_DOMAIN "st-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "st-store-pg-private.h"
+
+/* Op ids looked ahead past the one asked for. */
+#define LOG_AHEAD 255
+/* Rows read outside a transaction remembered for the next one: how many,
+ * how many asked about at once, and for how long. */
+#define MAX_HINTS       20000
+#define HINTS_PER_FETCH 2000
+#define HINT_AGE_US     (10 * G_USEC_PER_SEC)
+
+/* What the transaction knows of an op id. */
+#define OP_ABSENT  GINT_TO_POINTER (1)
+#define OP_PRESENT GINT_TO_POINTER (2)
+
+static char *
+row_key (const char *table,
+         const char *id)
+{
+  return g_strconcat (table, "\x1f", id, NULL);
+}
+
+static char *
+op_key (const char *device,
+        gint64      epoch,
+        gint64      client_seq)
+{
+  return g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT "\x1f%" G_GINT64_FORMAT, device, epoch, client_seq);
+}
+
+void
+pg_cache_clear (StStoreTxn *txn)
+{
+  if (txn->ops != NULL)
+    g_hash_table_remove_all (txn->ops);
+  if (txn->seqs != NULL)
+    g_hash_table_remove_all (txn->seqs);
+}
+
+typedef struct
+{
+  char   *key;
+  gint64  at_us;
+} Hint;
+
+static void
+hint_free (Hint *hint)
+{
+  g_free (hint->key);
+  g_free (hint);
+}
+
+void
+pg_cache_hints_free (StStorePg *self)
+{
+  g_clear_pointer (&self->hints, g_hash_table_unref);
+  if (self->hint_queue != NULL)
+    g_queue_free_full (g_steal_pointer (&self->hint_queue), (GDestroyNotify) hint_free);
+}
+
+/* Oldest first, as the writer takes the pushes: the hints at the head are
+ * those of the next transaction. */
+void
+pg_cache_hint (StStorePg  *self,
+               const char *table,
+               const char *id)
+{
+  Hint *hint = g_new (Hint, 1);
+
+  hint->key = row_key (table, id);
+  hint->at_us = g_get_monotonic_time ();
+  g_mutex_lock (&self->hints_lock);
+  if (g_hash_table_contains (self->hints, hint->key) || g_queue_get_length (self->hint_queue) >= MAX_HINTS)
+    hint_free (hint);
+  else
+    {
+      g_queue_push_tail (self->hint_queue, hint);
+      g_hash_table_insert (self->hints, hint->key, self->hint_queue->tail);
+    }
+  g_mutex_unlock (&self->hints_lock);
+}
+
+/* The row was answered: its hint is done. */
+static void
+hint_done (StStorePg  *self,
+           const char *key)
+{
+  GList *link;
+
+  g_mutex_lock (&self->hints_lock);
+  link = g_hash_table_lookup (self->hints, key);
+  if (link != NULL)
+    {
+      g_hash_table_remove (self->hints, key);
+      hint_free (link->data);
+      g_queue_delete_link (self->hint_queue, link);
+    }
+  g_mutex_unlock (&self->hints_lock);
+}
+
+/* The oldest hints not answered yet (at most HINTS_PER_FETCH); those a push
+ * never asked about go after HINT_AGE_US. */
+static GPtrArray *
+take_hints (StStorePg *self)
+{
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  gint64 old = g_get_monotonic_time () - HINT_AGE_US;
+
+  g_mutex_lock (&self->hints_lock);
+  while (!g_queue_is_empty (self->hint_queue) && ((Hint *) g_queue_peek_head (self->hint_queue))->at_us < old)
+    {
+      Hint *hint = g_queue_pop_head (self->hint_queue);
+
+      g_hash_table_remove (self->hints, hint->key);
+      hint_free (hint);
+    }
+  for (GList *l = self->hint_queue->head; l != NULL && keys->len < HINTS_PER_FETCH; l = l->next)
+    g_ptr_array_add (keys, g_strdup (((Hint *) l->data)->key));
+  g_mutex_unlock (&self->hints_lock);
+  return keys;
+}
+
+/* The feed positions of the hinted rows (0: no such row), in the cache. */
+static gboolean
+fetch_hinted_seqs (StStorePg   *self,
+                   StStoreTxn  *txn,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) hints = take_hints (self);
+  g_autoptr(GString) tables = g_string_new ("{");
+  g_autoptr(GString) ids = g_string_new ("{");
+  PgParams p = { 0, };
+  PGresult *result;
+  guint n = 0;
+
+  for (guint i = 0; i < hints->len; i++)
+    {
+      const char *key = g_ptr_array_index (hints, i);
+      const char *sep = strchr (key, '\x1f');
+
+      if (sep == NULL || g_hash_table_contains (txn->seqs, key))
+        continue;
+      /* Keys and table names are UUIDs and identifiers: nothing to quote
+       * but the quotes themselves, which they never hold. */
+      if (strpbrk (key, "\"\\{},") != NULL)
+        continue;
+      g_string_append_printf (tables, "%s\"%.*s\"", n ? "," : "", (int) (sep - key), key);
+      g_string_append_printf (ids, "%s\"%s\"", n ? "," : "", sep + 1);
+      g_hash_table_insert (txn->seqs, g_strdup (key), NULL);
+      n++;
+    }
+  g_string_append_c (tables, '}');
+  g_string_append_c (ids, '}');
+  if (n == 0)
+    return TRUE;
+  pg_param_text (&p, tables->str);
+  pg_param_text (&p, ids->str);
+  result = pg_query (self, txn->conn,
+                     "SELECT r.tbl, r.id, r.seq FROM unnest ($1::text[], $2::text[]) AS k (tbl, id)"
+                     " JOIN records AS r ON r.tbl = k.tbl AND r.id = k.id", &p, error);
+  if (result == NULL)
+    {
+      g_hash_table_remove_all (txn->seqs);
+      return FALSE;
+    }
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      g_autofree char *k = row_key (PQgetvalue (result, i, 0), PQgetvalue (result, i, 1));
+      gint64 *seq = g_new (gint64, 1);
+
+      *seq = pg_int (result, i, 2);
+      g_hash_table_insert (txn->seqs, g_steal_pointer (&k), seq);
+    }
+  PQclear (result);
+  return TRUE;
+}
+
+/* 1 with *@seq when the cache knows (0: no such row), 0 when it does not,
+ * -1 with @error set. */
+int
+pg_cache_record_seq (StStorePg   *self,
+                     StStoreTxn  *txn,
+                     const char  *table,
+                     const char  *id,
+                     gint64      *seq,
+                     GError     **error)
+{
+  g_autofree char *key = row_key (table, id);
+  gpointer value;
+
+  if (!g_hash_table_lookup_extended (txn->seqs, key, NULL, &value))
+    {
+      if (!fetch_hinted_seqs (self, txn, error))
+        return -1;
+      if (!g_hash_table_lookup_extended (txn->seqs, key, NULL, &value))
+        {
+          hint_done (self, key);
+          return 0;
+        }
+    }
+  hint_done (self, key);
+  *seq = value != NULL ? *(gint64 *) value : 0;
+  return 1;
+}
+
+void
+pg_cache_record_put (StStoreTxn *txn,
+                     const char *table,
+                     const char *id,
+                     gint64      seq)
+{
+  gint64 *value = g_new (gint64, 1);
+
+  *value = seq;
+  g_hash_table_insert (txn->seqs, row_key (table, id), value);
+}
+
+/* TRUE when the op id is known to be absent: no query needed. Else, once
+ * per range, learns which of the next op ids exist (FALSE for those: the
+ * caller reads the entry). */
+gboolean
+pg_cache_op_absent (StStorePg   *self,
+                    StStoreTxn  *txn,
+                    const char  *device,
+                    gint64       epoch,
+                    gint64       client_seq)
+{
+  g_autofree char *key = op_key (device, epoch, client_seq);
+  g_autoptr(GHashTable) present = NULL;
+  PgParams p = { 0, };
+  PGresult *result;
+  gpointer known = g_hash_table_lookup (txn->ops, key);
+
+  if (known != NULL)
+    return known == OP_ABSENT;
+  pg_param_text (&p, device);
+  pg_param_int (&p, epoch);
+  pg_param_int (&p, client_seq);
+  pg_param_int (&p, client_seq + LOG_AHEAD);
+  result = pg_query (self, txn->conn,
+                     "SELECT client_seq FROM changes WHERE device = $1::text AND epoch = $2::bigint"
+                     " AND client_seq BETWEEN $3::bigint AND $4::bigint", &p, NULL);
+  if (result == NULL)
+    return FALSE;   /* asked again, one by one */
+  present = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      gint64 *s = g_new (gint64, 1);
+
+      *s = pg_int (result, i, 0);
+      g_hash_table_add (present, s);
+    }
+  for (gint64 s = client_seq; s <= client_seq + LOG_AHEAD; s++)
+    {
+      char *k = op_key (device, epoch, s);
+
+      if (g_hash_table_contains (txn->ops, k))
+        g_free (k);   /* logged by this transaction meanwhile */
+      else
+        g_hash_table_insert (txn->ops, k, g_hash_table_contains (present, &s) ? OP_PRESENT : OP_ABSENT);
+    }
+  PQclear (result);
+  return g_hash_table_lookup (txn->ops, key) == OP_ABSENT;
+}
+
+void
+pg_cache_op_logged (StStoreTxn *txn,
+                    const char *device,
+                    gint64      epoch,
+                    gint64      client_seq)
+{
+  g_hash_table_insert (txn->ops, op_key (device, epoch, client_seq), OP_PRESENT);
+}

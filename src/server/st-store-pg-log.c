@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The PostgreSQL store: the change log, the audit and the memory of op ids
+ * (device, epoch, client_seq) that makes a resent push harmless, whichever
+ * server process it reaches (the UNIQUE constraint is the backstop; the
+ * write lock makes the second process find the first one's entry). */
+#define G_LOG_DOMAIN "st-store"
+
+#include "config.h"
+
+#include "st-store-pg-private.h"
+
+#define LOG_COLUMNS "id, at, account_id, account_name, device, epoch, client_seq, tbl, row_id, kind," \
+                    " hlc, base_hlc, result, code, server_seq, old, new"
+
+static StLogRow *
+log_row_from_result (PGresult *result,
+                     int       i)
+{
+  StLogRow *row = g_new0 (StLogRow, 1);
+  StLogEntry *e = &row->entry;
+
+  e->id = pg_int (result, i, 0);
+  e->at = pg_int (result, i, 1);
+  e->account_id = pg_int (result, i, 2);
+  e->account_name = row->strings[0] = pg_dup (result, i, 3);
+  e->device = row->strings[1] = pg_dup (result, i, 4);
+  e->epoch = pg_int (result, i, 5);
+  e->client_seq = pg_int (result, i, 6);
+  e->table = row->strings[2] = pg_dup (result, i, 7);
+  e->row_id = row->strings[3] = pg_dup (result, i, 8);
+  e->kind = row->strings[4] = pg_dup (result, i, 9);
+  e->hlc = pg_int (result, i, 10);
+  e->base_hlc = pg_int (result, i, 11);
+  e->result = row->strings[5] = pg_dup (result, i, 12);
+  e->code = row->strings[6] = pg_dup (result, i, 13);
+  e->server_seq = pg_int (result, i, 14);
+  e->old_values = row->strings[7] = pg_dup (result, i, 15);
+  e->new_values = row->strings[8] = pg_dup (result, i, 16);
+  return row;
+}
+
+static GPtrArray *
+log_rows (PGresult *result)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) st_log_row_free);
+
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (rows, log_row_from_result (result, i));
+  PQclear (result);
+  return rows;
+}
+
+static StLogRow *
+pg_log_find (StStore     *store,
+             StStoreTxn  *txn,
+             const char  *device,
+             gint64       epoch,
+             gint64       client_seq,
+             GError     **error)
+{
+  StStorePg *self = ST_STORE_PG (store);
+  PgConn *conn;
+  StLogRow *row = NULL;
+  PgParams p = { 0, };
+  PGresult *result;
+
+  /* A push's new changes: known absent, a range at a time. */
+  if (txn != NULL && pg_cache_op_absent (self, txn, device, epoch, client_seq))
+    return NULL;
+  conn = pg_conn_for (self, txn, error);
+  if (conn == NULL)
+    return NULL;
+  pg_param_text (&p, device);
+  pg_param_int (&p, epoch);
+  pg_param_int (&p, client_seq);
+  result = pg_query (self, conn,
+                     "SELECT " LOG_COLUMNS " FROM changes WHERE device = $1::text AND epoch = $2::bigint"
+                     " AND client_seq = $3::bigint", &p, error);
+  pg_conn_done (self, txn, conn);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) > 0)
+    row = log_row_from_result (result, 0);
+  PQclear (result);
+  return row;
+}
+
+static int
+pg_log_seen (StStore     *store,
+             StStoreTxn  *txn,
+             const char  *row_id,
+             const char  *device,
+             gint64       hlc,
+             GError     **error)
+{
+  StStorePg *self = ST_STORE_PG (store);
+  PgConn *conn = pg_conn_for (self, txn, error);
+  PgParams p = { 0, };
+  PGresult *result;
+  int seen;
+
+  if (conn == NULL)
+    return -1;
+  pg_param_text (&p, row_id);
+  pg_param_text (&p, device);
+  pg_param_int (&p, hlc);
+  result = pg_query (self, conn,
+                     "SELECT 1 FROM changes WHERE row_id = $1::text AND device = $2::text AND hlc = $3::bigint"
+                     " AND result <> 'rejected' LIMIT 1", &p, error);
+  pg_conn_done (self, txn, conn);
+  if (result == NULL)
+    return -1;
+  seen = PQntuples (result) > 0;
+  PQclear (result);
+  return seen;
+}
+
+static gboolean
+pg_log_insert (StStore           *store,
+               StStoreTxn        *txn,
+               const StLogEntry  *e,
+               GError           **error)
+{
+  PgParams p = { 0, };
+
+  pg_cache_op_logged (txn, e->device, e->epoch, e->client_seq);
+  pg_param_int (&p, e->at);
+  pg_param_int (&p, e->account_id);
+  pg_param_text (&p, e->account_name);
+  pg_param_text (&p, e->device);
+  pg_param_int (&p, e->epoch);
+  pg_param_int (&p, e->client_seq);
+  pg_param_text (&p, e->table);
+  pg_param_text (&p, e->row_id);
+  pg_param_text (&p, e->kind);
+  pg_param_int (&p, e->hlc);
+  pg_param_int_or_null (&p, e->base_hlc);
+  pg_param_text (&p, e->result);
+  pg_param_text (&p, e->code);
+  pg_param_int_or_null (&p, e->server_seq);
+  pg_param_text (&p, e->old_values);
+  pg_param_text (&p, e->new_values);
+  return pg_run (ST_STORE_PG (store), txn->conn,
+                 "INSERT INTO changes (at, account_id, account_name, device, epoch, client_seq,"
+                 " tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old, new, township)"
+                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
+                 " (SELECT r.township FROM records AS r WHERE r.tbl = $7::text AND r.id = $8::text))", &p, error);
+}
+
+static GPtrArray *
+pg_log_for_row (StStore     *store,
+                const char  *row_id,
+                GError     **error)
+{
+  StStorePg *self = ST_STORE_PG (store);
+  PgConn *conn = pg_reader_acquire (self, error);
+  PgParams p = { 0, };
+  PGresult *result;
+
+  if (conn == NULL)
+    return NULL;
+  pg_param_text (&p, row_id);
+  result = pg_query (self, conn, "SELECT " LOG_COLUMNS " FROM changes WHERE row_id = $1::text ORDER BY id",
+                     &p, error);
+  pg_reader_release (self, conn);
+  return result != NULL ? log_rows (result) : NULL;
+}
+
+static GPtrArray *
+pg_log_search (StStore           *store,
+               const StLogQuery  *q,
+               GError           **error)
+{
+  StStorePg *self = ST_STORE_PG (store);
+  PgConn *conn = pg_reader_acquire (self, error);
+  PgParams p = { 0, };
+  PGresult *result;
+
+  if (conn == NULL)
+    return NULL;
+  pg_param_text (&p, q->account);
+  pg_param_text (&p, q->device);
+  pg_param_text (&p, q->table);
+  pg_param_text (&p, q->row_id);
+  pg_param_int (&p, q->since);
+  pg_param_int (&p, q->until > 0 ? q->until : G_MAXINT64);
+  pg_param_int_or_null (&p, q->limit);
+  result = pg_query (self, conn,
+                     "SELECT " LOG_COLUMNS " FROM changes"
+                     " WHERE ($1::text IS NULL OR account_name = $1::text)"
+                     " AND ($2::text IS NULL OR left (device, length ($2::text)) = $2::text)"
+                     " AND ($3::text IS NULL OR tbl = $3::text) AND ($4::text IS NULL OR row_id = $4::text)"
+                     " AND at >= $5::bigint AND at < $6::bigint ORDER BY id LIMIT $7::bigint", &p, error);
+  pg_reader_release (self, conn);
+  return result != NULL ? log_rows (result) : NULL;
+}
+
+void
+pg_log_iface_init (StStoreInterface *iface)
+{
+  iface->log_find = pg_log_find;
+  iface->log_seen = pg_log_seen;
+  iface->log_insert = pg_log_insert;
+  iface->log_for_row = pg_log_for_row;
+  iface->log_search = pg_log_search;
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the files of the PostgreSQL store share: its connections, its
+ * parameters and its errors (st-store-pg.c), the schema
+ * (st-store-pg-schema.c), accounts and devices (st-store-pg-accounts.c), and
+ * the synced rows and the feed (st-store-pg-feed.c), the change log
+ * (st-store-pg-log.c) and the sign-in throttle (st-store-pg-throttle.c). */
+#pragma once
+
+#include <libpq-fe.h>
+
+#include "st-store-pg.h"
+
+G_BEGIN_DECLS
+
+/* One libpq connection and the statements prepared on it. A connection is
+ * used by one thread at a time. */
+typedef struct
+{
+  PGconn     *pg;
+  GHashTable *prepared;     /* SQL text → statement name */
+  guint       next_name;
+  JsonParser *parser;
+  gboolean    pipelined;    /* the writer, inside a transaction (st-store-pg-pipeline.c) */
+  guint       pending;      /* commands sent whose answers are not read yet */
+} PgConn;
+
+struct _StStoreTxn
+{
+  PgConn     *conn;
+  gint64      next_seq;     /* 0: not read from the database yet */
+  guint       savepoints;
+  /* st-store-pg-cache.c */
+  GHashTable *ops;          /* "device\x1fepoch\x1fseq" → known absent or present */
+  GHashTable *seqs;         /* "table\x1fid" → gint64 * feed position, NULL: no such row */
+};
+
+struct _StStorePg
+{
+  GObject      parent_instance;
+
+  char        *conninfo;
+  char        *display;         /* conninfo without a password */
+  char        *server_device;
+  char        *identity;
+  gint64       generation;
+  int          schema_version;
+
+  GMutex       write_lock;
+  PgConn      *writer;
+  StStoreTxn   txn;
+
+  GMutex       readers_lock;
+  GPtrArray   *readers;         /* every read connection (owns them) */
+  GAsyncQueue *idle_readers;
+
+  GMutex       hints_lock;      /* rows read outside a transaction (st-store-pg-cache.c): */
+  GQueue      *hint_queue;      /* oldest first */
+  GHashTable  *hints;           /* "table\x1fid" → its link in hint_queue */
+};
+
+/* The advisory locks of the store (pg_advisory_xact_lock keys). */
+#define ST_PG_LOCK_WRITE    "5319190001"  /* every write transaction: one at a time */
+#define ST_PG_LOCK_MIGRATE  "5319190002"  /* schema migrations */
+
+/* Parameters of a statement, as text. */
+#define ST_PG_MAX_PARAMS 20
+
+typedef struct
+{
+  int         n;
+  const char *values[ST_PG_MAX_PARAMS];
+  char        numbers[ST_PG_MAX_PARAMS][24];
+} PgParams;
+
+void        pg_param_text        (PgParams    *p,
+                                  const char  *value);
+void        pg_param_int         (PgParams    *p,
+                                  gint64       value);
+/* 0 as NULL. */
+void        pg_param_int_or_null (PgParams    *p,
+                                  gint64       value);
+
+/* Runs @sql (prepared once per connection) with @params; the result when
+ * it succeeded, NULL with @error set. */
+PGresult   *pg_query             (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  const PgParams  *params,
+                                  GError         **error);
+/* The same, for a statement whose rows do not matter. */
+gboolean    pg_run               (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  const PgParams  *params,
+                                  GError         **error);
+/* The number of rows a statement changed; -1 with @error set. */
+gint64      pg_run_count         (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  const PgParams  *params,
+                                  GError         **error);
+/* A statement without parameters, not prepared (BEGIN, DDL …). */
+gboolean    pg_exec              (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  GError         **error);
+/* Sets @error from a failed result (or the connection) and returns FALSE. */
+gboolean    pg_set_error         (StStorePg       *self,
+                                  PgConn          *conn,
+                                  PGresult        *result,
+                                  GError         **error);
+
+PgConn     *pg_reader_acquire    (StStorePg       *self,
+                                  GError         **error);
+void        pg_reader_release    (StStorePg       *self,
+                                  PgConn          *conn);
+/* The connection of @txn, or an idle reader. */
+PgConn     *pg_conn_for          (StStorePg       *self,
+                                  StStoreTxn      *txn,
+                                  GError         **error);
+void        pg_conn_done         (StStorePg       *self,
+                                  StStoreTxn      *txn,
+                                  PgConn          *conn);
+
+/* Column values: NULL and 0 for SQL NULL. */
+char       *pg_dup               (PGresult        *result,
+                                  int              row,
+                                  int              col);
+gint64      pg_int               (PGresult        *result,
+                                  int              row,
+                                  int              col);
+gboolean    pg_is_null           (PGresult        *result,
+                                  int              row,
+                                  int              col);
+/* A JSON object this server stored. */
+JsonObject *pg_object            (PgConn          *conn,
+                                  const char      *text,
+                                  GError         **error);
+
+/* st-store-pg-pipeline.c: the writer's pipeline inside a transaction.
+ * pg_query (), pg_run () and pg_exec () use it by themselves on a
+ * pipelined connection; pg_run () does not wait for its answer there. */
+void        pg_pipeline_enter    (PgConn          *conn);
+/* Reads every answer (FALSE when a command failed) and leaves the mode. */
+gboolean    pg_pipeline_leave    (StStorePg       *self,
+                                  PgConn          *conn,
+                                  GError         **error);
+gboolean    pg_pipeline_send     (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  const PgParams  *params,
+                                  GError         **error);
+PGresult   *pg_pipeline_query    (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  const PgParams  *params,
+                                  GError         **error);
+gboolean    pg_pipeline_exec     (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  GError         **error);
+/* Reads every answer so far: FALSE when a command sent failed. */
+gboolean    pg_pipeline_wait     (StStorePg       *self,
+                                  PgConn          *conn,
+                                  GError         **error);
+
+/* st-store-pg-cache.c: what the write transaction knows without asking. */
+void        pg_cache_clear       (StStoreTxn      *txn);
+void        pg_cache_hints_free  (StStorePg       *self);
+/* A row read outside a transaction: the next one may ask about it. */
+void        pg_cache_hint        (StStorePg       *self,
+                                  const char      *table,
+                                  const char      *id);
+int         pg_cache_record_seq  (StStorePg       *self,
+                                  StStoreTxn      *txn,
+                                  const char      *table,
+                                  const char      *id,
+                                  gint64          *seq,
+                                  GError         **error);
+void        pg_cache_record_put  (StStoreTxn      *txn,
+                                  const char      *table,
+                                  const char      *id,
+                                  gint64           seq);
+gboolean    pg_cache_op_absent   (StStorePg       *self,
+                                  StStoreTxn      *txn,
+                                  const char      *device,
+                                  gint64           epoch,
+                                  gint64           client_seq);
+void        pg_cache_op_logged   (StStoreTxn      *txn,
+                                  const char      *device,
+                                  gint64           epoch,
+                                  gint64           client_seq);
+
+/* st-store-pg-schema.c */
+gboolean    pg_migrate           (StStorePg       *self,
+                                  GError         **error);
+char       *pg_meta_get          (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *key,
+                                  GError         **error);
+gboolean    pg_meta_set          (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *key,
+                                  const char      *value,
+                                  GError         **error);
+
+/* st-store-pg-accounts.c */
+void        pg_accounts_iface_init (StStoreInterface *iface);
+/* st-store-pg-feed.c */
+void        pg_feed_iface_init   (StStoreInterface *iface);
+void        pg_log_iface_init    (StStoreInterface *iface);
+/* st-store-pg-throttle.c */
+void        pg_throttle_iface_init (StStoreInterface *iface);
+
+G_END_DECLS

@@ -1,0 +1,807 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* StStore on PostgreSQL (libpq): one write connection guarded by a mutex,
+ * and a pool of connections for the readers, as the SQLite store has. Any
+ * number of server processes may share the database: every write
+ * transaction takes one transaction-level advisory lock first and holds it
+ * until its commit, so that writes follow one another across processes as
+ * they do within one, feed positions are given in commit order, and what one
+ * process decided (a person registered, an op id applied) is seen by the
+ * next writer of any process (docs/sync-protocol.md, Several server
+ * processes). Every value is a parameter; no SQL is built from data. */
+#define G_LOG_DOMAIN "st-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "st-json-guard.h"
+#include "st-store-pg-private.h"
+
+static void st_store_pg_iface_init (StStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (StStorePg, st_store_pg, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (ST_TYPE_STORE, st_store_pg_iface_init))
+
+
+/* Names */
+
+gboolean
+st_store_pg_is_conninfo (const char *db)
+{
+  if (db == NULL)
+    return FALSE;
+  if (g_str_has_prefix (db, "postgresql://") || g_str_has_prefix (db, "postgres://"))
+    return TRUE;
+  /* key=value … (dbname=shuangti host=/run/postgresql): a file name has no
+   * '=' before its first '/' in any setup this server is given. */
+  return strchr (db, '=') != NULL && (strchr (db, '/') == NULL || strchr (db, '=') < strchr (db, '/'));
+}
+
+char *
+st_store_pg_display_name (const char *conninfo)
+{
+  PQconninfoOption *options = PQconninfoParse (conninfo, NULL);
+  const char *dbname = NULL, *host = NULL, *user = NULL;
+
+  if (options == NULL)
+    return g_strdup ("PostgreSQL");
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    {
+      if (o->val == NULL || *o->val == '\0')
+        continue;
+      if (g_str_equal (o->keyword, "dbname"))
+        dbname = o->val;
+      else if (g_str_equal (o->keyword, "host"))
+        host = o->val;
+      else if (g_str_equal (o->keyword, "user"))
+        user = o->val;
+    }
+  {
+    g_autoptr(GString) name = g_string_new ("postgresql://");
+    char *text;
+
+    if (user != NULL)
+      g_string_append_printf (name, "%s@", user);
+    if (host != NULL && host[0] != '/')
+      g_string_append (name, host);
+    g_string_append_printf (name, "/%s", dbname ? dbname : (user ? user : ""));
+    if (host != NULL && host[0] == '/')
+      g_string_append_printf (name, "?host=%s", host);
+    text = g_string_free (g_steal_pointer (&name), FALSE);
+    PQconninfoFree (options);
+    return text;
+  }
+}
+
+
+/* Parameters and columns */
+
+void
+pg_param_text (PgParams   *p,
+               const char *value)
+{
+  g_assert (p->n < ST_PG_MAX_PARAMS);
+  p->values[p->n++] = value;
+}
+
+void
+pg_param_int (PgParams *p,
+              gint64    value)
+{
+  g_assert (p->n < ST_PG_MAX_PARAMS);
+  g_snprintf (p->numbers[p->n], sizeof p->numbers[p->n], "%" G_GINT64_FORMAT, value);
+  p->values[p->n] = p->numbers[p->n];
+  p->n++;
+}
+
+void
+pg_param_int_or_null (PgParams *p,
+                      gint64    value)
+{
+  if (value == 0)
+    pg_param_text (p, NULL);
+  else
+    pg_param_int (p, value);
+}
+
+char *
+pg_dup (PGresult *result,
+        int       row,
+        int       col)
+{
+  if (PQgetisnull (result, row, col))
+    return NULL;
+  return g_strdup (PQgetvalue (result, row, col));
+}
+
+gint64
+pg_int (PGresult *result,
+        int       row,
+        int       col)
+{
+  if (PQgetisnull (result, row, col))
+    return 0;
+  return g_ascii_strtoll (PQgetvalue (result, row, col), NULL, 10);
+}
+
+gboolean
+pg_is_null (PGresult *result,
+            int       row,
+            int       col)
+{
+  return PQgetisnull (result, row, col);
+}
+
+JsonObject *
+pg_object (PgConn      *conn,
+           const char  *text,
+           GError     **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *flat = st_json_flat_object_parse (text ? text : "{}");
+
+  /* Records are flat objects this server wrote: the quick way first. */
+  if (flat != NULL)
+    return flat;
+  if (!st_json_parser_load (conn->parser, text ? text : "{}", -1, error))
+    return NULL;
+  node = json_parser_steal_root (conn->parser);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
+                           "a stored record is not a JSON object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (node));
+}
+
+
+/* Errors */
+
+gboolean
+pg_set_error (StStorePg  *self,
+              PgConn     *conn,
+              PGresult   *result,
+              GError    **error)
+{
+  const char *state = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+  const char *detail = result ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+  g_autofree char *stripped = NULL;
+
+  if (detail == NULL)
+    detail = conn && conn->pg ? PQerrorMessage (conn->pg) : "";
+  stripped = g_strstrip (g_strdup (detail));
+  g_debug ("postgresql: %s (%s)", stripped, state ? state : "-");
+  if (conn == NULL || conn->pg == NULL || PQstatus (conn->pg) != CONNECTION_OK || state == NULL
+      || g_str_has_prefix (state, "08"))
+    g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
+                 _("The server database %s cannot be reached (%s). Check that PostgreSQL runs and that the connection string is right."),
+                 self->display, stripped);
+  else if (g_str_equal (state, "53100"))
+    g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_FULL,
+                 _("The disk of the server database %s is full. Nothing was saved."), self->display);
+  else if (g_str_equal (state, "40001") || g_str_equal (state, "40P01") || g_str_equal (state, "55P03")
+           || g_str_equal (state, "57014"))
+    g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_BUSY,
+                 _("The server database %s is held by another program. Try again in a moment."), self->display);
+  else if (g_str_has_prefix (state, "XX") || g_str_equal (state, "42P01") || g_str_equal (state, "42703"))
+    g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_NOT_A_STORE,
+                 _("The server database %s is damaged (%s). Restore it from a backup."), self->display, detail);
+  else if (g_str_equal (state, "42501"))
+    g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
+                 _("The server database %s cannot be written by its role (%s). Give the role the database (docs/deployment.md, PostgreSQL)."),
+                 self->display, detail);
+  else
+    g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
+                 _("The server database %s failed (%s). Nothing was saved."), self->display, detail);
+  return FALSE;
+}
+
+
+/* Connections */
+
+static void
+pg_conn_free (PgConn *conn)
+{
+  if (conn == NULL)
+    return;
+  g_clear_pointer (&conn->prepared, g_hash_table_unref);
+  g_clear_object (&conn->parser);
+  g_clear_pointer (&conn->pg, PQfinish);
+  g_free (conn);
+}
+
+static PgConn *
+pg_conn_open (StStorePg  *self,
+              GError    **error)
+{
+  PgConn *conn = g_new0 (PgConn, 1);
+
+  conn->prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  conn->parser = json_parser_new_immutable ();
+  conn->pg = PQconnectdb (self->conninfo);
+  if (PQstatus (conn->pg) != CONNECTION_OK)
+    {
+      pg_set_error (self, conn, NULL, error);
+      pg_conn_free (conn);
+      return NULL;
+    }
+  /* UTC and UTF-8 whatever the role's settings; a statement that waits
+   * longer than a minute for a lock is an error, not a hang. */
+  if (!pg_exec (self, conn,
+                "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET lock_timeout = '60s';"
+                " SET application_name = 'shuangti-server'", error))
+    {
+      pg_conn_free (conn);
+      return NULL;
+    }
+  return conn;
+}
+
+/* A connection broken under us (PostgreSQL restarted): one more try. */
+static gboolean
+pg_conn_ensure (StStorePg  *self,
+                PgConn     *conn,
+                GError    **error)
+{
+  if (PQstatus (conn->pg) == CONNECTION_OK)
+    return TRUE;
+  g_hash_table_remove_all (conn->prepared);
+  conn->pipelined = FALSE;
+  conn->pending = 0;
+  PQreset (conn->pg);
+  if (PQstatus (conn->pg) != CONNECTION_OK)
+    return pg_set_error (self, conn, NULL, error);
+  return pg_exec (self, conn, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET lock_timeout = '60s'",
+                  error);
+}
+
+gboolean
+pg_exec (StStorePg   *self,
+         PgConn      *conn,
+         const char  *sql,
+         GError     **error)
+{
+  PGresult *result;
+  ExecStatusType status;
+  gboolean ok;
+
+  if (conn->pipelined)
+    return pg_pipeline_exec (self, conn, sql, error);
+  result = PQexec (conn->pg, sql);
+  status = PQresultStatus (result);
+  ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  if (!ok)
+    pg_set_error (self, conn, result, error);
+  PQclear (result);
+  return ok;
+}
+
+PGresult *
+pg_query (StStorePg       *self,
+          PgConn          *conn,
+          const char      *sql,
+          const PgParams  *params,
+          GError         **error)
+{
+  const char *name;
+  PGresult *result;
+  ExecStatusType status;
+
+  if (conn->pipelined)
+    return pg_pipeline_query (self, conn, sql, params, error);
+  name = g_hash_table_lookup (conn->prepared, sql);
+  if (name == NULL)
+    {
+      g_autofree char *new_name = g_strdup_printf ("st%u", ++conn->next_name);
+
+      result = PQprepare (conn->pg, new_name, sql, params ? params->n : 0, NULL);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        {
+          pg_set_error (self, conn, result, error);
+          PQclear (result);
+          return NULL;
+        }
+      PQclear (result);
+      name = new_name;
+      g_hash_table_insert (conn->prepared, g_strdup (sql), g_steal_pointer (&new_name));
+    }
+  result = PQexecPrepared (conn->pg, name, params ? params->n : 0, params ? params->values : NULL,
+                           NULL, NULL, 0);
+  status = PQresultStatus (result);
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+    {
+      pg_set_error (self, conn, result, error);
+      PQclear (result);
+      return NULL;
+    }
+  return result;
+}
+
+gboolean
+pg_run (StStorePg       *self,
+        PgConn          *conn,
+        const char      *sql,
+        const PgParams  *params,
+        GError         **error)
+{
+  PGresult *result;
+
+  /* Not waited for: st-store-pg-pipeline.c. */
+  if (conn->pipelined)
+    return pg_pipeline_send (self, conn, sql, params, error);
+  result = pg_query (self, conn, sql, params, error);
+  if (result == NULL)
+    return FALSE;
+  PQclear (result);
+  return TRUE;
+}
+
+gint64
+pg_run_count (StStorePg       *self,
+              PgConn          *conn,
+              const char      *sql,
+              const PgParams  *params,
+              GError         **error)
+{
+  PGresult *result = pg_query (self, conn, sql, params, error);
+  gint64 count;
+
+  if (result == NULL)
+    return -1;
+  count = g_ascii_strtoll (PQcmdTuples (result), NULL, 10);
+  PQclear (result);
+  return count;
+}
+
+PgConn *
+pg_reader_acquire (StStorePg  *self,
+                   GError    **error)
+{
+  PgConn *conn = g_async_queue_try_pop (self->idle_readers);
+
+  if (conn != NULL)
+    {
+      if (pg_conn_ensure (self, conn, error))
+        return conn;
+      g_async_queue_push (self->idle_readers, conn);
+      return NULL;
+    }
+  conn = pg_conn_open (self, error);
+  if (conn != NULL)
+    {
+      g_mutex_lock (&self->readers_lock);
+      g_ptr_array_add (self->readers, conn);
+      g_mutex_unlock (&self->readers_lock);
+    }
+  return conn;
+}
+
+void
+pg_reader_release (StStorePg *self,
+                   PgConn    *conn)
+{
+  if (conn == NULL)
+    return;
+  if (PQtransactionStatus (conn->pg) != PQTRANS_IDLE)
+    PQclear (PQexec (conn->pg, "ROLLBACK"));
+  g_async_queue_push (self->idle_readers, conn);
+}
+
+PgConn *
+pg_conn_for (StStorePg   *self,
+             StStoreTxn  *txn,
+             GError     **error)
+{
+  return txn != NULL ? txn->conn : pg_reader_acquire (self, error);
+}
+
+void
+pg_conn_done (StStorePg  *self,
+              StStoreTxn *txn,
+              PgConn     *conn)
+{
+  if (txn == NULL)
+    pg_reader_release (self, conn);
+}
+
+
+/* Opening */
+
+StStore *
+st_store_pg_open (const char  *conninfo,
+                  GError     **error)
+{
+  g_autoptr(StStorePg) self = g_object_new (ST_TYPE_STORE_PG, NULL);
+  g_autofree char *generation = NULL;
+  g_autofree char *parse_error = NULL;
+  PQconninfoOption *options;
+
+  g_return_val_if_fail (conninfo != NULL, NULL);
+
+  self->conninfo = g_strdup (conninfo);
+  self->display = st_store_pg_display_name (conninfo);
+  options = PQconninfoParse (conninfo, &parse_error);
+  if (options == NULL)
+    {
+      g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
+                   _("%s is not a PostgreSQL connection string: %s"),
+                   self->display, parse_error ? g_strstrip (parse_error) : "");
+      return NULL;
+    }
+  PQconninfoFree (options);
+  self->writer = pg_conn_open (self, error);
+  if (self->writer == NULL)
+    return NULL;
+  if (!pg_migrate (self, error))
+    return NULL;
+  self->server_device = pg_meta_get (self, self->writer, "server_device", NULL);
+  self->identity = pg_meta_get (self, self->writer, "identity", NULL);
+  generation = pg_meta_get (self, self->writer, "generation", NULL);
+  self->generation = generation ? g_ascii_strtoll (generation, NULL, 10) : 0;
+  if (self->server_device == NULL || self->identity == NULL)
+    {
+      g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_NOT_A_STORE,
+                   _("The database %s is not a shuangti-server database or is damaged. Restore it from a backup."),
+                   self->display);
+      return NULL;
+    }
+  self->txn.conn = self->writer;
+  return ST_STORE (g_steal_pointer (&self));
+}
+
+
+/* StStore: the database */
+
+static int
+pg_get_schema_version (StStore *store)
+{
+  return ST_STORE_PG (store)->schema_version;
+}
+
+static const char *
+pg_get_server_device (StStore *store)
+{
+  return ST_STORE_PG (store)->server_device;
+}
+
+static const char *
+pg_get_identity (StStore *store)
+{
+  return ST_STORE_PG (store)->identity;
+}
+
+static gint64
+pg_get_generation (StStore *store)
+{
+  return ST_STORE_PG (store)->generation;
+}
+
+/* One integer a query of no parameters answers; -1 with @error set. */
+static gint64
+read_int (StStorePg   *self,
+          const char  *sql,
+          GError     **error)
+{
+  PgConn *conn = pg_reader_acquire (self, error);
+  PGresult *result;
+  gint64 value = -1;
+
+  if (conn == NULL)
+    return -1;
+  result = pg_query (self, conn, sql, NULL, error);
+  if (result != NULL)
+    {
+      value = PQntuples (result) > 0 ? pg_int (result, 0, 0) : 0;
+      PQclear (result);
+    }
+  pg_reader_release (self, conn);
+  return value;
+}
+
+static gint64
+pg_get_compacted_seq (StStore  *store,
+                      GError  **error)
+{
+  return read_int (ST_STORE_PG (store),
+                   "SELECT value::bigint FROM meta WHERE key = 'compacted_seq'", error);
+}
+
+static gint64
+pg_get_feed_high (StStore  *store,
+                  GError  **error)
+{
+  return read_int (ST_STORE_PG (store),
+                   "SELECT greatest ((SELECT coalesce (max (seq), 0) FROM records),"
+                   " (SELECT coalesce (max (seq), 0) FROM evictions))", error);
+}
+
+static gboolean
+pg_set_origin (StStore     *store,
+               const char  *identity,
+               gint64       generation,
+               GError     **error)
+{
+  StStorePg *self = ST_STORE_PG (store);
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, generation);
+  StStoreTxn *txn = st_store_begin (store, error);
+
+  if (txn == NULL)
+    return FALSE;
+  if (!pg_meta_set (self, txn->conn, "identity", identity, error)
+      || !pg_meta_set (self, txn->conn, "generation", text, error))
+    {
+      st_store_rollback (store, txn);
+      return FALSE;
+    }
+  if (!st_store_commit (store, txn, error))
+    return FALSE;
+  g_free (self->identity);
+  self->identity = g_strdup (identity);
+  self->generation = generation;
+  return TRUE;
+}
+
+static gboolean
+pg_compact (StStore         *store,
+            gint64           before_ms,
+            StCompactStats  *stats,
+            GError         **error)
+{
+  StStorePg *self = ST_STORE_PG (store);
+  g_autofree char *horizon_text = NULL, *now_text = NULL;
+  PgParams p = { 0, };
+  StStoreTxn *txn;
+  PGresult *result;
+
+  memset (stats, 0, sizeof *stats);
+  txn = st_store_begin (store, error);
+  if (txn == NULL)
+    return FALSE;
+  /* As in the SQLite store: the feed position the last change before the
+   * horizon reached. */
+  pg_param_int (&p, before_ms);
+  result = pg_query (self, txn->conn,
+                     "SELECT greatest ((SELECT coalesce (max (server_seq), 0) FROM changes WHERE at < $1::bigint),"
+                     " coalesce ((SELECT value::bigint FROM meta WHERE key = 'compacted_seq'), 0))", &p, error);
+  if (result == NULL)
+    goto fail;
+  stats->horizon_seq = pg_int (result, 0, 0);
+  PQclear (result);
+
+  stats->changes_slimmed = pg_run_count (self, txn->conn,
+                                         "UPDATE changes SET old = NULL, new = NULL"
+                                         " WHERE at < $1::bigint AND (old IS NOT NULL OR new IS NOT NULL)", &p, error);
+  if (stats->changes_slimmed < 0)
+    goto fail;
+  p.n = 0;
+  pg_param_int (&p, stats->horizon_seq);
+  stats->evictions = pg_run_count (self, txn->conn, "DELETE FROM evictions WHERE seq <= $1::bigint", &p, error);
+  if (stats->evictions < 0)
+    goto fail;
+  stats->review_items = pg_run_count (self, txn->conn,
+                                      "DELETE FROM records WHERE tbl = 'review_items' AND seq <= $1::bigint"
+                                      " AND (data::json ->> 'resolved') IN ('1', 'true')", &p, error);
+  if (stats->review_items < 0)
+    goto fail;
+  horizon_text = g_strdup_printf ("%" G_GINT64_FORMAT, stats->horizon_seq);
+  now_text = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / 1000);
+  if (!pg_meta_set (self, txn->conn, "compacted_seq", horizon_text, error)
+      || !pg_meta_set (self, txn->conn, "compacted_at", now_text, error))
+    goto fail;
+  return st_store_commit (store, txn, error);
+
+fail:
+  st_store_rollback (store, txn);
+  return FALSE;
+}
+
+static gboolean
+pg_check (StStore  *store,
+          GError  **error)
+{
+  StStorePg *self = ST_STORE_PG (store);
+  PgConn *conn = pg_reader_acquire (self, error);
+  g_autofree char *kind = NULL;
+  GError *local = NULL;
+
+  if (conn == NULL)
+    return FALSE;
+  kind = pg_meta_get (self, conn, "store", &local);
+  pg_reader_release (self, conn);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (kind == NULL)
+    {
+      g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_NOT_A_STORE,
+                   _("The database %s is not a shuangti-server database or is damaged. Restore it from a backup."),
+                   self->display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+
+/* StStore: transactions */
+
+static StStoreTxn *
+pg_begin (StStore  *store,
+          GError  **error)
+{
+  StStorePg *self = ST_STORE_PG (store);
+
+  g_mutex_lock (&self->write_lock);
+  /* The lock orders the writers of every process (see the top); it goes
+   * with the transaction. */
+  if (!pg_conn_ensure (self, self->writer, error)
+      || !pg_exec (self, self->writer,
+                   "BEGIN; SELECT pg_advisory_xact_lock (" ST_PG_LOCK_WRITE ")", error))
+    {
+      if (self->writer->pg != NULL && PQtransactionStatus (self->writer->pg) != PQTRANS_IDLE)
+        PQclear (PQexec (self->writer->pg, "ROLLBACK"));
+      g_mutex_unlock (&self->write_lock);
+      return NULL;
+    }
+  self->txn.next_seq = 0;
+  self->txn.savepoints = 0;
+  pg_cache_clear (&self->txn);
+  pg_pipeline_enter (self->writer);
+  return &self->txn;
+}
+
+static gboolean
+pg_commit (StStore     *store,
+           StStoreTxn  *txn,
+           GError     **error)
+{
+  StStorePg *self = ST_STORE_PG (store);
+  PGresult *result;
+  gboolean ok;
+
+  if (!pg_pipeline_leave (self, txn->conn, error))
+    {
+      if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
+        PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
+      g_mutex_unlock (&self->write_lock);
+      return FALSE;
+    }
+  result = PQexec (txn->conn->pg, "COMMIT");
+  ok = PQresultStatus (result) == PGRES_COMMAND_OK;
+
+  /* A transaction that failed earlier "commits" as ROLLBACK. */
+  if (ok && !g_str_equal (PQcmdStatus (result), "COMMIT"))
+    {
+      ok = FALSE;
+      g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
+                   _("The server database %s failed (%s). Nothing was saved."), self->display, "ROLLBACK");
+    }
+  else if (!ok)
+    pg_set_error (self, txn->conn, result, error);
+  PQclear (result);
+  if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
+    PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
+  g_mutex_unlock (&self->write_lock);
+  return ok;
+}
+
+static void
+pg_rollback (StStore    *store,
+             StStoreTxn *txn)
+{
+  StStorePg *self = ST_STORE_PG (store);
+
+  pg_pipeline_leave (self, txn->conn, NULL);
+  if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
+    PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
+  g_mutex_unlock (&self->write_lock);
+}
+
+static gboolean
+pg_savepoint (StStore     *store,
+              StStoreTxn  *txn,
+              GError     **error)
+{
+  if (!pg_exec (ST_STORE_PG (store), txn->conn, "SAVEPOINT request", error))
+    return FALSE;
+  txn->savepoints++;
+  return TRUE;
+}
+
+static gboolean
+pg_release (StStore     *store,
+            StStoreTxn  *txn,
+            GError     **error)
+{
+  if (!pg_exec (ST_STORE_PG (store), txn->conn, "RELEASE SAVEPOINT request", error))
+    return FALSE;
+  txn->savepoints--;
+  return TRUE;
+}
+
+static void
+pg_rollback_to (StStore    *store,
+                StStoreTxn *txn)
+{
+  StStorePg *self = ST_STORE_PG (store);
+
+  pg_exec (self, txn->conn, "ROLLBACK TO SAVEPOINT request", NULL);
+  pg_exec (self, txn->conn, "RELEASE SAVEPOINT request", NULL);
+  txn->savepoints--;
+  pg_cache_clear (txn);
+  /* Feed positions given inside the savepoint went with it. */
+  txn->next_seq = 0;
+}
+
+
+/* GObject */
+
+static void
+st_store_pg_finalize (GObject *object)
+{
+  StStorePg *self = ST_STORE_PG (object);
+
+  g_clear_pointer (&self->idle_readers, g_async_queue_unref);
+  g_clear_pointer (&self->readers, g_ptr_array_unref);
+  g_clear_pointer (&self->writer, pg_conn_free);
+  g_mutex_clear (&self->write_lock);
+  g_mutex_clear (&self->readers_lock);
+  g_mutex_clear (&self->hints_lock);
+  pg_cache_hints_free (self);
+  g_clear_pointer (&self->txn.ops, g_hash_table_unref);
+  g_clear_pointer (&self->txn.seqs, g_hash_table_unref);
+  g_free (self->conninfo);
+  g_free (self->display);
+  g_free (self->server_device);
+  g_free (self->identity);
+
+  G_OBJECT_CLASS (st_store_pg_parent_class)->finalize (object);
+}
+
+static void
+st_store_pg_class_init (StStorePgClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = st_store_pg_finalize;
+}
+
+static void
+st_store_pg_init (StStorePg *self)
+{
+  g_mutex_init (&self->write_lock);
+  g_mutex_init (&self->readers_lock);
+  g_mutex_init (&self->hints_lock);
+  self->hint_queue = g_queue_new ();
+  self->hints = g_hash_table_new (g_str_hash, g_str_equal);
+  self->txn.ops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->txn.seqs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->readers = g_ptr_array_new_with_free_func ((GDestroyNotify) pg_conn_free);
+  self->idle_readers = g_async_queue_new ();
+}
+
+static void
+st_store_pg_iface_init (StStoreInterface *iface)
+{
+  iface->get_schema_version = pg_get_schema_version;
+  iface->get_server_device = pg_get_server_device;
+  iface->get_identity = pg_get_identity;
+  iface->get_generation = pg_get_generation;
+  iface->get_compacted_seq = pg_get_compacted_seq;
+  iface->get_feed_high = pg_get_feed_high;
+  iface->set_origin = pg_set_origin;
+  iface->compact = pg_compact;
+  iface->check = pg_check;
+  iface->begin = pg_begin;
+  iface->commit = pg_commit;
+  iface->rollback = pg_rollback;
+  iface->savepoint = pg_savepoint;
+  iface->release = pg_release;
+  iface->rollback_to = pg_rollback_to;
+  pg_accounts_iface_init (iface);
+  pg_feed_iface_init (iface);
+  pg_log_iface_init (iface);
+  pg_throttle_iface_init (iface);
+}
