@@ -27,7 +27,7 @@ static const struct
 } tables[] = {
   { "meta", "key, value", NULL },
   { "accounts", "id, name, role, townships, password_hash, disabled, created_at, changed_at", "id" },
-  { "devices", "id, name, account_id, registered_at, epoch, acked_seq, last_push_at, last_pull_at, revoked_at", NULL },
+  { "devices", "id, name, account_id, registered_at, epoch, acked_seq, last_push_at, last_pull_at, revoked_at, bundle_key", NULL },
   { "tokens", "hash, account_id, device, created_at, expires_at, revoked_at", NULL },
   { "records", "seq, tbl, id, hlc, device, writer, deleted, township, data, clocks", NULL },
   { "evictions", "seq, tbl, id, township", NULL },

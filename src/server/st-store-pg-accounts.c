@@ -300,6 +300,63 @@ pg_device_save (StStore         *store,
                  " last_pull_at = excluded.last_pull_at, revoked_at = NULL", &p, error);
 }
 
+static gboolean
+pg_device_key_set (StStore     *store,
+                   StStoreTxn  *txn,
+                   const char  *id,
+                   const char  *key,
+                   GError     **error)
+{
+  StStorePg *self = ST_STORE_PG (store);
+  PgParams p = { 0, };
+  gint64 n;
+
+  pg_param_text (&p, key);
+  pg_param_text (&p, id);
+  n = pg_run_count (self, txn->conn, "UPDATE devices SET bundle_key = $1 WHERE id = $2", &p, error);
+  if (n < 0)
+    return FALSE;
+  if (n == 0)
+    {
+      g_set_error (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED, "no device %s", id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+pg_device_key_get (StStore     *store,
+                   StStoreTxn  *txn,
+                   const char  *id,
+                   gint64      *account_id,
+                   gint64      *revoked_at,
+                   GError     **error)
+{
+  StStorePg *self = ST_STORE_PG (store);
+  PgConn *conn = txn != NULL ? txn->conn : pg_reader_acquire (self, error);
+  PgParams p = { 0, };
+  PGresult *result;
+  char *key = NULL;
+
+  if (conn == NULL)
+    return NULL;
+  pg_param_text (&p, id);
+  result = pg_query (self, conn, "SELECT bundle_key, account_id, revoked_at FROM devices WHERE id = $1::text",
+                     &p, error);
+  if (txn == NULL)
+    pg_reader_release (self, conn);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) > 0)
+    {
+      key = PQgetisnull (result, 0, 0) ? NULL : g_strdup (PQgetvalue (result, 0, 0));
+      *account_id = PQgetisnull (result, 0, 1) ? 0 : g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10);
+      *revoked_at = PQgetisnull (result, 0, 2) ? 0 : g_ascii_strtoll (PQgetvalue (result, 0, 2), NULL, 10);
+    }
+  PQclear (result);
+  return key;
+}
+
 static GPtrArray *
 pg_device_list (StStore  *store,
                 gint64    now,
@@ -434,6 +491,8 @@ pg_accounts_iface_init (StStoreInterface *iface)
   iface->tokens_revoke_account = pg_tokens_revoke_account;
   iface->device_find = pg_device_find;
   iface->device_save = pg_device_save;
+  iface->device_key_set = pg_device_key_set;
+  iface->device_key_get = pg_device_key_get;
   iface->device_list = pg_device_list;
   iface->device_revoke = pg_device_revoke;
   iface->admin_log_insert = pg_admin_log_insert;

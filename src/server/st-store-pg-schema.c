@@ -161,6 +161,15 @@ migrate_to_3 (StStorePg  *self,
          && pg_meta_set (self, conn, "compacted_seq", "0", error);
 }
 
+/* Schema 4: the keys a device registered for sync by file. */
+static gboolean
+migrate_to_4 (StStorePg  *self,
+              PgConn     *conn,
+              GError    **error)
+{
+  return pg_exec (self, conn, "ALTER TABLE devices ADD COLUMN bundle_key text;", error);
+}
+
 /* A PostgreSQL schema N holds what the SQLite store's schema N holds (and
  * the health answer's storage_schema means the same on both): the first
  * migration makes schema 3 from nothing; migrations[i] brings
@@ -170,6 +179,7 @@ migrate_to_3 (StStorePg  *self,
 
 static gboolean (*const migrations[]) (StStorePg *, PgConn *, GError **) = {
   migrate_to_3,
+  migrate_to_4,
 };
 
 int
