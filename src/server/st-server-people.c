@@ -338,6 +338,15 @@ move_enrolment_children (StServerWrite  *ctx,
   return TRUE;
 }
 
+/* A first visit made by a roster's import (how = roster): its key is the
+ * person's (st-import.c), so that two laptops importing one roster make
+ * one. */
+static gboolean
+is_roster_visit (const StRecord *record)
+{
+  return g_str_equal (record->table, "visits") && g_strcmp0 (text_of (record, "how"), "roster") == 0;
+}
+
 /* Moves everything that hangs on participant @from to @to. */
 static gboolean
 move_children (StServerWrite  *ctx,
@@ -385,6 +394,16 @@ move_children (StServerWrite  *ctx,
           StRecord *row = g_ptr_array_index (logs, i);
           StClock clock = server_clock (ctx);
 
+          if (is_roster_visit (row))
+            {
+              /* The roster's first visit is one a person, keyed by them:
+               * it joins the one of who stays. */
+              g_autofree char *target = st_uuid_v5 (ST_UUID_NS_ROSTER_VISIT, to);
+
+              if (!move_row (ctx, row, target, "participant_id", to, error))
+                return FALSE;
+              continue;
+            }
           set_key (row, "participant_id", to);
           st_record_advance (row, &clock);
           if (!st_store_record_put (ctx->store, ctx->txn, row, error))
@@ -693,6 +712,13 @@ st_people_after_write (StServerWrite  *ctx,
         row = reread (ctx, record, error);
         if (row == NULL)
           return FALSE;
+        if (target_person != NULL && is_roster_visit (row))
+          {
+            /* Joins the roster's visit of who stays (see move_children). */
+            g_autofree char *target = st_uuid_v5 (ST_UUID_NS_ROSTER_VISIT, target_person);
+
+            return g_str_equal (target, row->id) || move_row (ctx, row, target, "participant_id", target_person, error);
+          }
         if (target_enrolment != NULL)
           set_key (row, "enrolment_id", target_enrolment);
         if (target_person != NULL)

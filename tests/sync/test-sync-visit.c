@@ -265,6 +265,50 @@ test_roster_visits_twice (Fixture       *f,
   }
 }
 
+/* Two laptops of the township register the same people by importing the
+ * same roster, offline: the server merges each pair of registrations, and
+ * each person keeps one first visit from the roster, in both orders of
+ * arrival. */
+static void
+test_roster_visits_merged (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "import", "roster-visits.csv", NULL);
+  g_autoptr(StImportResult) first = NULL;
+  g_autoptr(StImportResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  st_test_replica_sync_ok (f->a1);
+  st_test_replica_sync_ok (f->a2);
+  first = st_import_roster (f->a1->db, path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  second = st_import_roster (f->a2->db, path, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->visits->len, ==, 5);
+  g_assert_cmpuint (second->visits->len, ==, 5);
+
+  st_test_replica_sync_ok (f->a1);
+  st_test_replica_sync_ok (f->a2);
+  st_test_replica_sync_ok (f->a1);
+  st_test_replica_sync_ok (f->a2);
+  /* Six people, each once, each with one first visit. */
+  for (guint i = 0; i < 2; i++)
+    {
+      StTestReplica *r = i == 0 ? f->a1 : f->a2;
+
+      g_assert_cmpint (st_test_replica_count (r, "SELECT count(*) FROM participants WHERE deleted = 0"), ==, 6);
+      g_assert_cmpint (st_test_replica_count (r, "SELECT count(*) FROM visits WHERE deleted = 0"), ==, 5);
+      g_assert_cmpint (st_test_replica_count (r, "SELECT count(*) FROM visits v JOIN participants p ON p.id = v.participant_id"
+                                                 " WHERE v.deleted = 0 AND p.deleted = 0"), ==, 5);
+    }
+  {
+    g_autofree char *d1 = st_test_digest (f->a1->db, NULL);
+    g_autofree char *d2 = st_test_digest (f->a2->db, NULL);
+
+    g_assert_cmpstr (d1, ==, d2);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -274,6 +318,8 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/sync/visit/from-roster", Fixture, NULL, fixture_set_up, test_roster_visits, fixture_tear_down);
   g_test_add ("/sync/visit/from-roster-twice", Fixture, NULL, fixture_set_up, test_roster_visits_twice,
+              fixture_tear_down);
+  g_test_add ("/sync/visit/from-roster-merged", Fixture, NULL, fixture_set_up, test_roster_visits_merged,
               fixture_tear_down);
   return g_test_run ();
 }
