@@ -104,7 +104,7 @@ st_cli_backup (Globals *g, int argc, char **argv)
       st_cli_add_int (b, "bytes", (gint64) st.st_size);
       st_cli_add_int (b, "participants", st_db_count_live (db, "participants"));
       json_builder_end_object (b);
-      st_cli_print_json (json_builder_get_root (b));
+      st_cli_print_builder (b);
     }
   else
     {
@@ -203,7 +203,7 @@ st_cli_restore (Globals *g, int argc, char **argv)
       st_cli_add_int (b, "lost", done->lost);
       st_cli_add_int (b, "epoch", done->epoch);
       json_builder_end_object (b);
-      st_cli_print_json (json_builder_get_root (b));
+      st_cli_print_builder (b);
     }
   else
     {

@@ -82,7 +82,7 @@ st_cli_program (Globals *g, int argc, char **argv)
         }
       json_builder_end_array (b);
       if (g->json)
-        st_cli_print_json (json_builder_get_root (b));
+        st_cli_print_builder (b);
       return 0;
     }
   if (g_str_equal (argv[1], "show"))
@@ -97,7 +97,7 @@ st_cli_program (Globals *g, int argc, char **argv)
           g_autoptr(JsonBuilder) b = json_builder_new ();
 
           program_to_json (b, p);
-          st_cli_print_json (json_builder_get_root (b));
+          st_cli_print_builder (b);
         }
       else
         g_print ("%s\n", p->json);
@@ -114,7 +114,7 @@ st_cli_program (Globals *g, int argc, char **argv)
           g_autoptr(JsonBuilder) b = json_builder_new ();
 
           program_to_json (b, p);
-          st_cli_print_json (json_builder_get_root (b));
+          st_cli_print_builder (b);
         }
       else
         g_print (_("Program %s (%s) saved.\n"), p->code, p->name);
@@ -152,7 +152,7 @@ st_cli_major (Globals *g, int argc, char **argv)
           for (guint i = 0; i < list->len; i++)
             json_builder_add_string_value (b, g_ptr_array_index (list, i));
           json_builder_end_array (b);
-          st_cli_print_json (json_builder_get_root (b));
+          st_cli_print_builder (b);
           return 0;
         }
       for (guint i = 0; i < list->len; i++)

@@ -138,7 +138,7 @@ st_cli_eligibility (Globals *g, int argc, char **argv)
   json_builder_end_array (b);
   if (g->json)
     {
-      st_cli_print_json (json_builder_get_root (b));
+      st_cli_print_builder (b);
       return 0;
     }
   g_print (g_dngettext (GETTEXT_PACKAGE, "%u enrolment", "%u enrolments", shown), shown);
@@ -256,7 +256,7 @@ st_cli_approve (Globals *g, int argc, char **argv)
     }
   json_builder_end_array (b);
   if (g->json)
-    st_cli_print_json (json_builder_get_root (b));
+    st_cli_print_builder (b);
   else
     g_print (g_dngettext (GETTEXT_PACKAGE, "%u certificate issued\n", "%u certificates issued\n", issued->len),
              issued->len);
@@ -319,7 +319,7 @@ st_cli_certificate (Globals *g, int argc, char **argv)
         }
       json_builder_end_array (b);
       if (g->json)
-        st_cli_print_json (json_builder_get_root (b));
+        st_cli_print_builder (b);
       return 0;
     }
   if (g_str_equal (argv[1], "revoke") && argc == 3)

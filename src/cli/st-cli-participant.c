@@ -66,7 +66,7 @@ print_saved (Globals       *g,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       st_cli_participant_to_json (b, p, divisions, TRUE);
-      st_cli_print_json (json_builder_get_root (b));
+      st_cli_print_builder (b);
     }
   else
     g_print ("%s\n", text);
@@ -263,7 +263,7 @@ st_cli_participant_delete (Globals *g, int argc, char **argv)
       json_builder_set_member_name (b, "deleted");
       json_builder_add_boolean_value (b, TRUE);
       json_builder_end_object (b);
-      st_cli_print_json (json_builder_get_root (b));
+      st_cli_print_builder (b);
     }
   else
     g_print ("%s\n", message);

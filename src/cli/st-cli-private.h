@@ -19,6 +19,7 @@ typedef struct
 typedef int (*CommandFunc) (Globals *g, int argc, char **argv);
 
 void         st_cli_print_json     (JsonNode      *node);
+void         st_cli_print_builder  (JsonBuilder   *builder);
 void         st_cli_add_string     (JsonBuilder   *b,
                                     const char    *name,
                                     const char    *value);

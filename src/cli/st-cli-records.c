@@ -107,7 +107,7 @@ st_cli_class (Globals *g, int argc, char **argv)
         {
           g_autoptr(JsonBuilder) b = json_builder_new ();
           class_to_json (b, c);
-          st_cli_print_json (json_builder_get_root (b));
+          st_cli_print_builder (b);
         }
       else
         g_print ("%s\n", c->id);
@@ -137,7 +137,7 @@ st_cli_class (Globals *g, int argc, char **argv)
         }
       json_builder_end_array (b);
       if (g->json)
-        st_cli_print_json (json_builder_get_root (b));
+        st_cli_print_builder (b);
       return 0;
     }
   if (g_str_equal (argv[1], "show") && argc == 3)
@@ -215,7 +215,7 @@ st_cli_class (Globals *g, int argc, char **argv)
             session_to_json (b, g_ptr_array_index (sessions, i));
           json_builder_end_array (b);
           json_builder_end_object (b);
-          st_cli_print_json (json_builder_get_root (b));
+          st_cli_print_builder (b);
           return 0;
         }
       g_print ("%s (%s, %s, %s)\n", c->name, c->major ? c->major : "",
@@ -291,7 +291,7 @@ st_cli_enrol (Globals *g, int argc, char **argv)
     }
   json_builder_end_array (b);
   if (g->json)
-    st_cli_print_json (json_builder_get_root (b));
+    st_cli_print_builder (b);
   return 0;
 }
 
@@ -390,7 +390,7 @@ st_cli_session (Globals *g, int argc, char **argv)
           g_autoptr(JsonBuilder) b = json_builder_new ();
 
           session_to_json (b, s);
-          st_cli_print_json (json_builder_get_root (b));
+          st_cli_print_builder (b);
           /* (the count, for a script, as the text says it) */
           if (all_present)
             g_printerr (g_dngettext (GETTEXT_PACKAGE, "%d participant marked present\n",
@@ -412,7 +412,7 @@ st_cli_session (Globals *g, int argc, char **argv)
           for (guint i = 0; i < list->len; i++)
             session_to_json (b, g_ptr_array_index (list, i));
           json_builder_end_array (b);
-          st_cli_print_json (json_builder_get_root (b));
+          st_cli_print_builder (b);
           return 0;
         }
       for (guint i = 0; i < list->len; i++)

@@ -196,7 +196,7 @@ visit_add (Globals *g, int argc, char **argv)
         }
       json_builder_end_array (b);
       json_builder_end_object (b);
-      st_cli_print_json (json_builder_get_root (b));
+      st_cli_print_builder (b);
       return 0;
     }
   /* Translators: "Visit of 王秀英 on 2025-03-01 saved." */
@@ -266,7 +266,7 @@ list_one (Globals    *g,
       for (guint i = 0; i < visits->len; i++)
         add_visit_json (b, g_ptr_array_index (visits, i));
       json_builder_end_array (b);
-      st_cli_print_json (json_builder_get_root (b));
+      st_cli_print_builder (b);
       return 0;
     }
   if (visits->len == 0)
@@ -342,7 +342,7 @@ list_people (Globals            *g,
   if (b != NULL)
     {
       json_builder_end_array (b);
-      st_cli_print_json (json_builder_get_root (b));
+      st_cli_print_builder (b);
     }
   return 0;
 }
@@ -481,7 +481,7 @@ visit_progress (Globals *g, int argc, char **argv)
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      st_cli_print_json (json_builder_get_root (b));
+      st_cli_print_builder (b);
       return 0;
     }
   g_print ("%s\t%s\t%s\t%s\t%s\t%s\n", _("Township"), _("People to visit"), _("Visited"),

@@ -56,7 +56,16 @@ st_cli_print_result (Globals    *g,
     }
   va_end (ap);
   json_builder_end_object (b);
-  st_cli_print_json (json_builder_get_root (b));
+  st_cli_print_builder (b);
+}
+
+/* Prints what @builder built (its root is a new reference: let go of here). */
+void
+st_cli_print_builder (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  st_cli_print_json (root);
 }
 
 void
@@ -186,7 +195,7 @@ cmd_init (Globals *g, int argc, char **argv)
       st_cli_add_string (b, "device", st_db_get_device_id (db));
       st_cli_add_int (b, "participants", n_participants);
       json_builder_end_object (b);
-      st_cli_print_json (json_builder_get_root (b));
+      st_cli_print_builder (b);
     }
   else
     {
@@ -257,7 +266,7 @@ cmd_id_check (Globals *g, int argc, char **argv)
     }
   json_builder_end_array (b);
   if (g->json)
-    st_cli_print_json (json_builder_get_root (b));
+    st_cli_print_builder (b);
   return status;
 }
 
@@ -351,7 +360,7 @@ print_import_result (Globals        *g,
         }
       json_builder_end_array (b);
       json_builder_end_object (b);
-      st_cli_print_json (json_builder_get_root (b));
+      st_cli_print_builder (b);
       return;
     }
 
@@ -585,7 +594,7 @@ cmd_participants (Globals *g, int argc, char **argv)
       for (guint i = 0; i < list->len; i++)
         st_cli_participant_to_json (b, g_ptr_array_index (list, i), divisions, FALSE);
       json_builder_end_array (b);
-      st_cli_print_json (json_builder_get_root (b));
+      st_cli_print_builder (b);
       return 0;
     }
 
@@ -876,7 +885,7 @@ cmd_divisions (Globals *g, int argc, char **argv)
         }
       json_builder_end_array (b);
       if (g->json)
-        st_cli_print_json (json_builder_get_root (b));
+        st_cli_print_builder (b);
       return 0;
     }
 }
