@@ -48,17 +48,139 @@ positive (gint64       value,
   return FALSE;
 }
 
+/* The serving options as given (0: the default). */
+typedef struct
+{
+  gint64   max_body;
+  gint64   token_lifetime;
+  gint64   max_body_memory;
+  int      request_timeout;
+  int      max_clock_skew;      /* -1: the default */
+  int      signin_failures;
+  int      signin_failures_per_address;
+  int      signin_lockout;
+  int      shutdown_timeout;
+  int      threads;
+  int      max_connections;
+  int      idle_timeout;
+  gboolean quiet;
+  gboolean version;
+} Options;
+
+/* Checks the serving options given and puts them in @config; FALSE (said)
+ * when one is wrong. */
+static gboolean
+apply_options (const Options  *o,
+               StServerConfig *config)
+{
+  if ((o->max_body != 0 && !positive (o->max_body, "--max-body"))
+      || (o->request_timeout != 0 && !positive (o->request_timeout, "--request-timeout"))
+      || (o->token_lifetime != 0 && !positive (o->token_lifetime, "--token-lifetime"))
+      || (o->max_clock_skew != -1 && !positive (o->max_clock_skew + 1, "--max-clock-skew"))
+      || (o->signin_failures != 0 && !positive (o->signin_failures, "--signin-failures"))
+      || (o->signin_failures_per_address != 0 && !positive (o->signin_failures_per_address, "--signin-failures-per-address"))
+      || (o->signin_lockout != 0 && !positive (o->signin_lockout, "--signin-lockout"))
+      || (o->shutdown_timeout != 0 && !positive (o->shutdown_timeout, "--shutdown-timeout"))
+      || (o->threads != 0 && !positive (o->threads, "--threads"))
+      || (o->max_connections != 0 && !positive (o->max_connections, "--max-connections"))
+      || (o->idle_timeout != 0 && !positive (o->idle_timeout, "--idle-timeout"))
+      || (o->max_body_memory != 0 && !positive (o->max_body_memory, "--max-body-memory")))
+    return FALSE;
+  for (guint i = 0; config->trusted_proxies != NULL && config->trusted_proxies[i] != NULL; i++)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (config->trusted_proxies[i]);
+
+      if (address == NULL)
+        {
+          /* Translators: %s is what was given after --trusted-proxy */
+          g_autofree char *message = g_strdup_printf (_("--trusted-proxy needs an IP address, not “%s”."),
+                                                      config->trusted_proxies[i]);
+
+          g_printerr (_("shuangti-server: %s\n"), message);
+          return FALSE;
+        }
+    }
+  if (o->max_body > 0)
+    config->max_body = o->max_body;
+  if (o->request_timeout > 0)
+    config->request_timeout = (guint) o->request_timeout;
+  if (o->token_lifetime > 0)
+    config->token_lifetime = o->token_lifetime;
+  if (o->max_clock_skew >= 0)
+    config->max_clock_skew = (guint) o->max_clock_skew;
+  if (o->signin_failures > 0)
+    config->signin_failures = (guint) o->signin_failures;
+  if (o->signin_failures_per_address > 0)
+    config->signin_failures_per_address = (guint) o->signin_failures_per_address;
+  if (o->signin_lockout > 0)
+    config->signin_lockout = (guint) o->signin_lockout;
+  if (o->shutdown_timeout > 0)
+    config->shutdown_timeout = (guint) o->shutdown_timeout;
+  if (o->threads > 0)
+    config->threads = (guint) o->threads;
+  if (o->max_connections > 0)
+    config->max_connections = (guint) o->max_connections;
+  if (o->idle_timeout > 0)
+    config->idle_timeout = (guint) o->idle_timeout;
+  if (o->max_body_memory > 0)
+    config->max_body_memory = o->max_body_memory;
+  return TRUE;
+}
+
+/* Serves @config's database until SIGTERM. */
+static int
+serve (StServerConfig *config,
+       gboolean        quiet)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StServer) server = NULL;
+
+  /* A client that goes away mid-answer must not end the server. */
+  signal (SIGPIPE, SIG_IGN);
+  /* Each connection is a file: the soft limit (often 1024) up to the hard
+   * one, which the unit sets (LimitNOFILE); --max-connections stays below. */
+  {
+    struct rlimit files;
+
+    if (getrlimit (RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max)
+      {
+        files.rlim_cur = files.rlim_max;
+        setrlimit (RLIMIT_NOFILE, &files);
+      }
+  }
+  /* Every request allocates and frees a parsed JSON tree: without this,
+   * glibc hands the memory back to the kernel after each one (madvise, a
+   * TLB flush on every core) only to ask for it again. */
+  mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+  st_server_log_init (quiet);
+
+  /* Held until the end: a restore waits for the server to stop. A
+   * PostgreSQL database has no file to lock, and several processes serve
+   * it at once. */
+  if (st_store_is_file (config->db_path) && st_server_lock (config->db_path, FALSE, &error) < 0)
+    {
+      g_printerr (_("shuangti-server: %s\n"), error->message);
+      st_server_config_clear (config);
+      return 1;
+    }
+  server = st_server_new (config, &error);
+  if (server == NULL || !st_server_listen (server, &error))
+    {
+      g_printerr (_("shuangti-server: %s\n"), error->message);
+      st_server_config_clear (config);
+      return 1;
+    }
+  st_server_config_clear (config);
+  st_server_run (server);
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
 {
   StServerConfig config;
-  gint64 max_body = 0;
-  gint64 token_lifetime = 0;
-  int request_timeout = 0, max_clock_skew = -1, signin_failures = 0, signin_failures_per_address = 0;
-  int signin_lockout = 0, shutdown_timeout = 0, threads = 0, max_connections = 0, idle_timeout = 0;
-  gint64 max_body_memory = 0;
-  gboolean quiet = FALSE, version = FALSE;
+  Options o = { .max_clock_skew = -1 };
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &config.db_path,
       N_("The server database: a file (SQLite; default: $STATE_DIRECTORY/server.db under systemd) or a postgresql:// URI"), N_("FILE|URI") },
@@ -68,37 +190,36 @@ main (int    argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &config.tls_key, N_("The certificate’s private key (PEM)"), N_("FILE") },
     { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &config.insecure_http,
       N_("Serve plain HTTP on an address that is not loopback (only behind a TLS proxy)"), NULL },
-    { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, N_("Largest request body, in bytes (default: 8388608)"), N_("BYTES") },
-    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout,
+    { "max-body", 0, 0, G_OPTION_ARG_INT64, &o.max_body, N_("Largest request body, in bytes (default: 8388608)"), N_("BYTES") },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &o.request_timeout,
       N_("Seconds a request may take to arrive, and an idle connection may stay open (default: 30)"), N_("SECONDS") },
-    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &o.idle_timeout,
       N_("Seconds a connection may stay open without a request’s headers (default: 10)"), N_("SECONDS") },
-    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &o.max_connections,
       N_("Connections open at once; past it, the oldest without a request is closed (default: 1000)"), N_("N") },
     { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &config.trusted_proxies,
       N_("A reverse proxy whose X-Forwarded-For names the client (repeat for several)"), N_("ADDRESS") },
-    { "max-body-memory", 0, 0, G_OPTION_ARG_INT64, &max_body_memory,
+    { "max-body-memory", 0, 0, G_OPTION_ARG_INT64, &o.max_body_memory,
       N_("Bytes of request bodies held at once; past it, requests are answered 503 (default: 268435456)"), N_("BYTES") },
-    { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &token_lifetime,
+    { "token-lifetime", 0, 0, G_OPTION_ARG_INT64, &o.token_lifetime,
       N_("Seconds a sign-in stays valid (default: 2592000, 30 days)"), N_("SECONDS") },
-    { "max-clock-skew", 0, 0, G_OPTION_ARG_INT, &max_clock_skew,
+    { "max-clock-skew", 0, 0, G_OPTION_ARG_INT, &o.max_clock_skew,
       N_("How far ahead of the server’s clock a change may be stamped, in seconds (default: 300)"), N_("SECONDS") },
-    { "signin-failures", 0, 0, G_OPTION_ARG_INT, &signin_failures,
+    { "signin-failures", 0, 0, G_OPTION_ARG_INT, &o.signin_failures,
       N_("Wrong passwords of one account before it is locked for a while (default: 5)"), N_("N") },
-    { "signin-failures-per-address", 0, 0, G_OPTION_ARG_INT, &signin_failures_per_address,
+    { "signin-failures-per-address", 0, 0, G_OPTION_ARG_INT, &o.signin_failures_per_address,
       N_("Wrong passwords from one address before it is locked for a while (default: 20)"), N_("N") },
-    { "signin-lockout", 0, 0, G_OPTION_ARG_INT, &signin_lockout,
+    { "signin-lockout", 0, 0, G_OPTION_ARG_INT, &o.signin_lockout,
       N_("Seconds of the first lock, doubled at each further failure (default: 60)"), N_("SECONDS") },
-    { "shutdown-timeout", 0, 0, G_OPTION_ARG_INT, &shutdown_timeout,
+    { "shutdown-timeout", 0, 0, G_OPTION_ARG_INT, &o.shutdown_timeout,
       N_("Seconds to let requests finish after SIGTERM (default: 30)"), N_("SECONDS") },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Worker threads (default: one per processor)"), N_("N") },
-    { "quiet", 0, 0, G_OPTION_ARG_NONE, &quiet, N_("Log warnings only, not every request"), NULL },
-    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version"), NULL },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, N_("Worker threads (default: one per processor)"), N_("N") },
+    { "quiet", 0, 0, G_OPTION_ARG_NONE, &o.quiet, N_("Log warnings only, not every request"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &o.version, N_("Print the version"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(StServer) server = NULL;
   const char *localedir = g_getenv ("ST_LOCALEDIR");
   int status;
 
@@ -142,7 +263,7 @@ main (int    argc,
       st_server_config_clear (&config);
       return 2;
     }
-  if (version)
+  if (o.version)
     {
       g_print ("shuangti-server %s\n", PACKAGE_VERSION);
       st_server_config_clear (&config);
@@ -170,62 +291,11 @@ main (int    argc,
       return 2;
     }
 
-  if ((max_body != 0 && !positive (max_body, "--max-body"))
-      || (request_timeout != 0 && !positive (request_timeout, "--request-timeout"))
-      || (token_lifetime != 0 && !positive (token_lifetime, "--token-lifetime"))
-      || (max_clock_skew != -1 && !positive (max_clock_skew + 1, "--max-clock-skew"))
-      || (signin_failures != 0 && !positive (signin_failures, "--signin-failures"))
-      || (signin_failures_per_address != 0 && !positive (signin_failures_per_address, "--signin-failures-per-address"))
-      || (signin_lockout != 0 && !positive (signin_lockout, "--signin-lockout"))
-      || (shutdown_timeout != 0 && !positive (shutdown_timeout, "--shutdown-timeout"))
-      || (threads != 0 && !positive (threads, "--threads"))
-      || (max_connections != 0 && !positive (max_connections, "--max-connections"))
-      || (idle_timeout != 0 && !positive (idle_timeout, "--idle-timeout"))
-      || (max_body_memory != 0 && !positive (max_body_memory, "--max-body-memory")))
+  if (!apply_options (&o, &config))
     {
       st_server_config_clear (&config);
       return 2;
     }
-  for (guint i = 0; config.trusted_proxies != NULL && config.trusted_proxies[i] != NULL; i++)
-    {
-      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (config.trusted_proxies[i]);
-
-      if (address == NULL)
-        {
-          /* Translators: %s is what was given after --trusted-proxy */
-          g_autofree char *message = g_strdup_printf (_("--trusted-proxy needs an IP address, not “%s”."),
-                                                      config.trusted_proxies[i]);
-
-          g_printerr (_("shuangti-server: %s\n"), message);
-          st_server_config_clear (&config);
-          return 2;
-        }
-    }
-  if (max_body > 0)
-    config.max_body = max_body;
-  if (request_timeout > 0)
-    config.request_timeout = (guint) request_timeout;
-  if (token_lifetime > 0)
-    config.token_lifetime = token_lifetime;
-  if (max_clock_skew >= 0)
-    config.max_clock_skew = (guint) max_clock_skew;
-  if (signin_failures > 0)
-    config.signin_failures = (guint) signin_failures;
-  if (signin_failures_per_address > 0)
-    config.signin_failures_per_address = (guint) signin_failures_per_address;
-  if (signin_lockout > 0)
-    config.signin_lockout = (guint) signin_lockout;
-  if (shutdown_timeout > 0)
-    config.shutdown_timeout = (guint) shutdown_timeout;
-  if (threads > 0)
-    config.threads = (guint) threads;
-  if (max_connections > 0)
-    config.max_connections = (guint) max_connections;
-  if (idle_timeout > 0)
-    config.idle_timeout = (guint) idle_timeout;
-  if (max_body_memory > 0)
-    config.max_body_memory = max_body_memory;
-
   if (config.db_path == NULL)
     {
       g_printerr (_("shuangti-server: %s\n"), _("Give the server database with --db FILE."));
@@ -235,42 +305,6 @@ main (int    argc,
   if (config.listen == NULL)
     config.listen = g_strdup (config.tls_cert ? "0.0.0.0:8443" : "127.0.0.1:8080");
 
-  /* A client that goes away mid-answer must not end the server. */
-  signal (SIGPIPE, SIG_IGN);
-  /* Each connection is a file: the soft limit (often 1024) up to the hard
-   * one, which the unit sets (LimitNOFILE); --max-connections stays below. */
-  {
-    struct rlimit files;
-
-    if (getrlimit (RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max)
-      {
-        files.rlim_cur = files.rlim_max;
-        setrlimit (RLIMIT_NOFILE, &files);
-      }
-  }
-  /* Every request allocates and frees a parsed JSON tree: without this,
-   * glibc hands the memory back to the kernel after each one (madvise, a
-   * TLB flush on every core) only to ask for it again. */
-  mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-  st_server_log_init (quiet);
-
-  /* Held until the end: a restore waits for the server to stop. A
-   * PostgreSQL database has no file to lock, and several processes serve
-   * it at once. */
-  if (st_store_is_file (config.db_path) && st_server_lock (config.db_path, FALSE, &error) < 0)
-    {
-      g_printerr (_("shuangti-server: %s\n"), error->message);
-      st_server_config_clear (&config);
-      return 1;
-    }
-  server = st_server_new (&config, &error);
-  if (server == NULL || !st_server_listen (server, &error))
-    {
-      g_printerr (_("shuangti-server: %s\n"), error->message);
-      st_server_config_clear (&config);
-      return 1;
-    }
-  st_server_config_clear (&config);
-  st_server_run (server);
-  return 0;
+  return serve (&config, o.quiet);
 }
+
