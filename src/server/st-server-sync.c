@@ -568,6 +568,8 @@ st_push_prefetch (StPush  *self,
                   StStore *store)
 {
   g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);
+  /* One snapshot for them all: the reads share what the first brought in. */
+  StStoreTxn *snapshot = st_store_begin_read (store, NULL);
 
   /* Reading and parsing the rows here, on a worker thread, spares the
    * writer; it only checks that each is still the same version. Only a
@@ -580,9 +582,10 @@ st_push_prefetch (StPush  *self,
 
       if (!g_hash_table_add (rows, (gpointer) change->row))
         continue;
-      change->before = st_store_record_get (store, NULL, change->table->name, change->row, &error);
+      change->before = st_store_record_get (store, snapshot, change->table->name, change->row, &error);
       change->prefetched = error == NULL;
     }
+  st_store_end_read (store, snapshot);
 }
 
 

@@ -1042,6 +1042,40 @@ sqlite_rollback (StStore    *store,
   g_mutex_unlock (&self->write_lock);
 }
 
+/* A read snapshot: an idle reader inside BEGIN. Its first read fixes the
+ * snapshot; the reads after it keep the reader's page cache, which a read
+ * outside a transaction loses whenever the writer committed since. */
+static StStoreTxn *
+sqlite_begin_read (StStore  *store,
+                   GError  **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  StStoreTxn *txn;
+  Conn *conn = reader_acquire (self, error);
+
+  if (conn == NULL)
+    return NULL;
+  if (!conn_exec (self, conn, "BEGIN", error))
+    {
+      reader_release (self, conn);
+      return NULL;
+    }
+  txn = g_new0 (StStoreTxn, 1);
+  txn->conn = conn;
+  return txn;
+}
+
+static void
+sqlite_end_read (StStore    *store,
+                 StStoreTxn *txn)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+
+  g_return_if_fail (txn != &self->txn);
+  reader_release (self, txn->conn);
+  g_free (txn);
+}
+
 static gboolean
 run_prepared (StStoreSqlite  *self,
               Conn           *conn,
@@ -2259,6 +2293,8 @@ st_store_sqlite_iface_init (StStoreInterface *iface)
   iface->begin = sqlite_begin;
   iface->commit = sqlite_commit;
   iface->rollback = sqlite_rollback;
+  iface->begin_read = sqlite_begin_read;
+  iface->end_read = sqlite_end_read;
   iface->savepoint = sqlite_savepoint;
   iface->release = sqlite_release;
   iface->rollback_to = sqlite_rollback_to;

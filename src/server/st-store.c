@@ -186,6 +186,25 @@ st_store_rollback (StStore    *self,
   IFACE (self)->rollback (self, txn);
 }
 
+StStoreTxn *
+st_store_begin_read (StStore  *self,
+                     GError  **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), NULL);
+  if (IFACE (self)->begin_read == NULL)
+    return NULL;
+  return IFACE (self)->begin_read (self, error);
+}
+
+void
+st_store_end_read (StStore    *self,
+                   StStoreTxn *txn)
+{
+  g_return_if_fail (ST_IS_STORE (self));
+  if (txn != NULL)
+    IFACE (self)->end_read (self, txn);
+}
+
 gboolean
 st_store_savepoint (StStore     *self,
                     StStoreTxn  *txn,
