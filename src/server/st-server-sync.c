@@ -952,14 +952,15 @@ apply_change (StPush           *self,
                       : NULL;
       row->data_text = g_strdup (change->row_text);
       row->clocks_text = g_strdup (change->clocks_text);
+      /* The store reads its key columns here, and the rules of the same
+       * person twice only the keys: the fields are enough (a whole row). */
+      row->data = json_object_ref (change->fields);
       if (!st_store_record_put (store, txn, row, error))
         return FALSE;
       result->result = "applied";
       result->server_seq = row->seq;
       if (concerns_people (change->table) && !row->deleted)
         {
-          /* The rules of the same person twice read only the keys. */
-          row->data = json_object_ref (change->fields);
           row->clocks = json_object_new ();
           if (!st_people_after_write (&self->write, row, NULL, TRUE, error))
             return FALSE;

@@ -308,6 +308,33 @@ bind_int_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_int64 (stmt, index, value);
 }
 
+/* A JSON scalar as SQL: as json_extract () gives it. */
+static void
+bind_json_value (sqlite3_stmt *stmt,
+                 int           index,
+                 JsonNode     *node)
+{
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      sqlite3_bind_text (stmt, index, json_node_get_string (node), -1, SQLITE_STATIC);
+      break;
+    case G_TYPE_INT64:
+      sqlite3_bind_int64 (stmt, index, json_node_get_int (node));
+      break;
+    case G_TYPE_DOUBLE:
+      sqlite3_bind_double (stmt, index, json_node_get_double (node));
+      break;
+    case G_TYPE_BOOLEAN:
+      sqlite3_bind_int (stmt, index, json_node_get_boolean (node));
+      break;
+    default:
+      break;
+    }
+}
+
 static JsonObject *
 object_from_text (Conn        *conn,
                   const char  *text,
@@ -474,8 +501,8 @@ migrate_to_1 (StStoreSqlite  *self,
 
 /* Finding the same person twice and the rows that hang on a person or an
  * enrolment (st-server-people.c): partial indexes, so that a row pays only
- * for the index of its own table. The expressions must read exactly as in
- * sqlite_records_by_field (). */
+ * for the index of its own table. Replaced by columns of their own in
+ * schema 4 (key_columns). */
 static const char schema_v2[] =
   "CREATE INDEX records_participants_id_number ON records (json_extract (data, '$.id_number'), deleted)"
   " WHERE tbl = 'participants';"
@@ -538,11 +565,117 @@ migrate_to_3 (StStoreSqlite  *self,
   return step_done (self, self->writer, stmt, error);
 }
 
+/* Fields of a row copied into a column of its own (schema 4), for the
+ * rules of the same person twice and the moves of a merge
+ * (st-server-people.c): "person" holds a participant's ID number and the
+ * participant a row hangs on, "enrolment" the enrolment it hangs on. Their
+ * indexes read a column, not the row's JSON text. */
+typedef struct
+{
+  const char *table;
+  const char *field;
+  const char *column;
+} KeyColumn;
+
+static const KeyColumn key_columns[] = {
+  { "participants", "id_number", "person" },
+  { "enrolments", "participant_id", "person" },
+  { "attendance", "participant_id", "person" },
+  { "study_logs", "participant_id", "person" },
+  { "visits", "participant_id", "person" },
+  { "study_logs", "enrolment_id", "enrolment" },
+  { "assignments", "enrolment_id", "enrolment" },
+  { "assessments", "enrolment_id", "enrolment" },
+  { "exemptions", "enrolment_id", "enrolment" },
+  { "certificates", "enrolment_id", "enrolment" },
+  { "visits", "enrolment_id", "enrolment" },
+};
+
+/* The column that holds @field of @table's rows, or NULL. */
+static const char *
+key_column (const char *table,
+            const char *field)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (key_columns); i++)
+    if (g_str_equal (key_columns[i].table, table) && g_str_equal (key_columns[i].field, field))
+      return key_columns[i].column;
+  return NULL;
+}
+
+/* The field of @table's rows that @column holds, or NULL. */
+static const char *
+key_field (const char *table,
+           const char *column)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (key_columns); i++)
+    if (g_str_equal (key_columns[i].table, table) && g_str_equal (key_columns[i].column, column))
+      return key_columns[i].field;
+  return NULL;
+}
+
+/* SQL computing @column from a row's tbl and data, as record_put () does. */
+static char *
+key_column_sql (const char *column)
+{
+  GString *sql = g_string_new ("CASE tbl");
+
+  for (guint i = 0; i < G_N_ELEMENTS (key_columns); i++)
+    if (g_str_equal (key_columns[i].column, column))
+      g_string_append_printf (sql, " WHEN '%s' THEN json_extract (data, '$.%s')",
+                              key_columns[i].table, key_columns[i].field);
+  g_string_append (sql, " END");
+  return g_string_free (sql, FALSE);
+}
+
+/* A row keeps its place in the table for good (rid); its position in the
+ * feed (seq) is a column with an index of its own. Until schema 3 seq was
+ * the rowid: every change to a row moved it to the table's end and
+ * rewrote every index entry of it (half the time the server spent writing
+ * an update), and the indexes of people and enrolments parsed the row's
+ * JSON text at each write (json_extract), for the old row and the new. */
+static gboolean
+migrate_to_4 (StStoreSqlite  *self,
+              GError        **error)
+{
+  g_autofree char *person = key_column_sql ("person");
+  g_autofree char *enrolment = key_column_sql ("enrolment");
+  g_autofree char *sql = g_strdup_printf (
+    "CREATE TABLE records_4 ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  seq INTEGER NOT NULL,"
+    "  tbl TEXT NOT NULL,"
+    "  id TEXT NOT NULL,"
+    "  hlc INTEGER NOT NULL,"
+    "  device TEXT NOT NULL,"
+    "  writer TEXT,"
+    "  deleted INTEGER NOT NULL DEFAULT 0,"
+    "  township TEXT,"
+    "  data TEXT NOT NULL,"
+    "  clocks TEXT NOT NULL,"
+    "  person,"                /* no type: holds the JSON value as it is */
+    "  enrolment,"
+    "  UNIQUE (tbl, id)"
+    ");"
+    "INSERT INTO records_4 (rid, seq, tbl, id, hlc, device, writer, deleted, township, data, clocks,"
+    "                       person, enrolment)"
+    " SELECT seq, seq, tbl, id, hlc, device, writer, deleted, township, data, clocks, %s, %s"
+    " FROM records ORDER BY seq;"
+    "DROP TABLE records;"
+    "ALTER TABLE records_4 RENAME TO records;"
+    "CREATE UNIQUE INDEX records_seq ON records (seq);"
+    "CREATE INDEX records_person ON records (tbl, person, deleted) WHERE person IS NOT NULL;"
+    "CREATE INDEX records_enrolment ON records (tbl, enrolment) WHERE enrolment IS NOT NULL;",
+    person, enrolment);
+
+  return conn_exec (self, self->writer, sql, error);
+}
+
 /* Migration N brings version N-1 to N. Append; never edit a shipped one. */
 static gboolean (*const migrations[]) (StStoreSqlite *, GError **) = {
   migrate_to_1,
   migrate_to_2,
   migrate_to_3,
+  migrate_to_4,
 };
 
 int
@@ -1715,17 +1848,40 @@ sqlite_record_put (StStore     *store,
   sqlite3_stmt *stmt;
   gint64 seq;
 
+  g_autoptr(JsonObject) parsed = NULL;
+  JsonObject *values = record->data;
+  static const char *const columns[] = { "person", "enrolment" };
+
   if (!next_seq (self, txn, &seq, error))
     return FALSE;
   stmt = conn_prepare (self, txn->conn,
-                       "INSERT INTO records (seq, tbl, id, hlc, device, writer, deleted, township, data, clocks)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                       "INSERT INTO records (seq, tbl, id, hlc, device, writer, deleted, township, data, clocks,"
+                       " person, enrolment)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                        " ON CONFLICT (tbl, id) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc,"
                        " device = excluded.device, writer = excluded.writer, deleted = excluded.deleted,"
-                       " township = excluded.township, data = excluded.data, clocks = excluded.clocks",
+                       " township = excluded.township, data = excluded.data, clocks = excluded.clocks,"
+                       " person = excluded.person, enrolment = excluded.enrolment",
                        error);
   if (stmt == NULL)
     return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      const char *field = key_field (record->table, columns[i]);
+      JsonNode *node;
+
+      if (field == NULL)
+        continue;
+      if (values == NULL)
+        {
+          values = parsed = object_from_text (txn->conn, record->data_text, error);
+          if (values == NULL)
+            return FALSE;
+        }
+      node = json_object_get_member (values, field);
+      if (node != NULL)
+        bind_json_value (stmt, 11 + i, node);
+    }
   sqlite3_bind_int64 (stmt, 1, seq);
   sqlite3_bind_text (stmt, 2, record->table, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, record->id, -1, SQLITE_STATIC);
@@ -1783,17 +1939,28 @@ sqlite_record_ids_by_field (StStore     *store,
   gboolean ok = FALSE;
   int rc;
 
+  const char *column = key_column (table, field);
+
   g_return_val_if_fail (strchr (field, '"') == NULL, NULL);
   conn = reader_acquire (self, error);
   if (conn == NULL)
     return NULL;
-  stmt = conn_prepare (self, conn,
-                       "SELECT id FROM records WHERE tbl = ? AND json_extract (data, ?) = ? ORDER BY seq",
-                       error);
+  if (column != NULL)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT id FROM records WHERE tbl = ?1 AND %s = ?3 ORDER BY seq",
+                                              column);
+
+      stmt = conn_prepare (self, conn, sql, error);
+    }
+  else
+    stmt = conn_prepare (self, conn,
+                         "SELECT id FROM records WHERE tbl = ?1 AND json_extract (data, ?2) = ?3 ORDER BY seq",
+                         error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, path, -1, SQLITE_TRANSIENT);
+      if (column == NULL)
+        sqlite3_bind_text (stmt, 2, path, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 3, value, -1, SQLITE_TRANSIENT);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         g_ptr_array_add (ids, column_dup (stmt, 0));
@@ -1815,6 +1982,17 @@ is_identifier (const char *text)
   return TRUE;
 }
 
+/* How a query names @field of @table's rows (both identifiers): its own
+ * column, which has an index, or the value in the row's JSON text. */
+static char *
+field_expression (const char *table,
+                  const char *field)
+{
+  const char *column = key_column (table, field);
+
+  return column ? g_strdup (column) : g_strdup_printf ("json_extract (data, '$.%s')", field);
+}
+
 static GPtrArray *
 sqlite_records_by_field (StStore     *store,
                          StStoreTxn  *txn,
@@ -1827,17 +2005,16 @@ sqlite_records_by_field (StStore     *store,
   StStoreSqlite *self = ST_STORE_SQLITE (store);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) st_record_free);
   g_autofree char *sql = NULL;
+  g_autofree char *field_sql = NULL;
   Conn *conn;
   sqlite3_stmt *stmt;
   gboolean ok = FALSE;
   int rc;
 
   g_return_val_if_fail (is_identifier (table) && is_identifier (field), NULL);
-  /* Table and field as literals: a partial index on an expression is used
-   * only when the query says the same. */
   sql = g_strdup_printf ("SELECT id, seq, hlc, device, writer, deleted, township, data, clocks FROM records"
-                         " WHERE tbl = '%s' AND json_extract (data, '$.%s') = ?1%s ORDER BY seq",
-                         table, field, live_only ? " AND deleted = 0" : "");
+                         " WHERE tbl = '%s' AND %s = ?1%s ORDER BY seq",
+                         table, field_sql = field_expression (table, field), live_only ? " AND deleted = 0" : "");
   conn = conn_for (self, txn, error);
   if (conn == NULL)
     return NULL;
@@ -1883,14 +2060,15 @@ sqlite_count_by_field (StStore     *store,
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
   g_autofree char *sql = NULL;
+  g_autofree char *field_sql = NULL;
   Conn *conn;
   sqlite3_stmt *stmt;
   gint64 count = -1;
   int rc;
 
   g_return_val_if_fail (is_identifier (table) && is_identifier (field), -1);
-  sql = g_strdup_printf ("SELECT count(*) FROM records WHERE tbl = '%s' AND json_extract (data, '$.%s') = ?1"
-                         " AND deleted = 0", table, field);
+  sql = g_strdup_printf ("SELECT count(*) FROM records WHERE tbl = '%s' AND %s = ?1"
+                         " AND deleted = 0", table, field_sql = field_expression (table, field));
   conn = conn_for (self, txn, error);
   if (conn == NULL)
     return -1;
