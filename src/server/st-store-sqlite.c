@@ -277,15 +277,6 @@ conn_done (StStoreSqlite *self,
     reader_release (self, conn);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           col)
-{
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    return NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
-}
-
 static void
 bind_text (sqlite3_stmt *stmt,
            int           index,
@@ -714,7 +705,7 @@ meta_get (StStoreSqlite *self,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    value = column_dup (stmt, 0);
+    value = st_db_column_dup (stmt, 0);
   else if (rc != SQLITE_DONE)
     g_warning ("%s: the setting %s cannot be read: %s", self->path, key, sqlite3_errmsg (self->writer->db));
   sqlite3_reset (stmt);
@@ -1259,12 +1250,12 @@ account_from_row (sqlite3_stmt *stmt,
   StAccount *account = st_account_new ();
 
   account->id = sqlite3_column_int64 (stmt, first);
-  account->name = column_dup (stmt, first + 1);
+  account->name = st_db_column_dup (stmt, first + 1);
   if (!st_role_from_string ((const char *) sqlite3_column_text (stmt, first + 2), &account->role))
     account->role = ST_ROLE_TRAINER;
   g_strfreev (account->townships);
   account->townships = townships_from_text ((const char *) sqlite3_column_text (stmt, first + 3));
-  account->password_hash = column_dup (stmt, first + 4);
+  account->password_hash = st_db_column_dup (stmt, first + 4);
   account->disabled = sqlite3_column_int (stmt, first + 5) != 0;
   account->created_at = sqlite3_column_int64 (stmt, first + 6);
   account->changed_at = sqlite3_column_int64 (stmt, first + 7);
@@ -1428,7 +1419,7 @@ sqlite_credential_find (StStore     *store,
       if (rc == SQLITE_ROW)
         {
           credential = g_new0 (StCredential, 1);
-          credential->device = column_dup (stmt, 0);
+          credential->device = st_db_column_dup (stmt, 0);
           credential->expires_at = sqlite3_column_int64 (stmt, 1);
           credential->revoked = sqlite3_column_type (stmt, 2) != SQLITE_NULL;
           credential->account = account_from_row (stmt, 3);
@@ -1528,8 +1519,8 @@ sqlite_device_find (StStore     *store,
       if (rc == SQLITE_ROW)
         {
           device = g_new0 (StDevice, 1);
-          device->id = column_dup (stmt, 0);
-          device->name = column_dup (stmt, 1);
+          device->id = st_db_column_dup (stmt, 0);
+          device->name = st_db_column_dup (stmt, 1);
           device->account_id = sqlite3_column_int64 (stmt, 2);
           device->registered_at = sqlite3_column_int64 (stmt, 3);
           device->epoch = sqlite3_column_int64 (stmt, 4);
@@ -1602,15 +1593,15 @@ sqlite_device_list (StStore  *store,
         {
           StDeviceInfo *info = g_new0 (StDeviceInfo, 1);
 
-          info->device.id = column_dup (stmt, 0);
-          info->device.name = column_dup (stmt, 1);
+          info->device.id = st_db_column_dup (stmt, 0);
+          info->device.name = st_db_column_dup (stmt, 1);
           info->device.account_id = sqlite3_column_int64 (stmt, 2);
           info->device.registered_at = sqlite3_column_int64 (stmt, 3);
           info->device.epoch = sqlite3_column_int64 (stmt, 4);
           info->device.acked_seq = sqlite3_column_int64 (stmt, 5);
           info->device.last_push_at = sqlite3_column_int64 (stmt, 6);
           info->device.last_pull_at = sqlite3_column_int64 (stmt, 7);
-          info->account_name = column_dup (stmt, 8);
+          info->account_name = st_db_column_dup (stmt, 8);
           info->revoked_at = sqlite3_column_int64 (stmt, 9);
           info->active_tokens = sqlite3_column_int64 (stmt, 10);
           g_ptr_array_add (devices, info);
@@ -1718,10 +1709,10 @@ sqlite_admin_log_search (StStore           *store,
 
           row->entry.id = sqlite3_column_int64 (stmt, 0);
           row->entry.at = sqlite3_column_int64 (stmt, 1);
-          row->entry.os_user = row->strings[0] = column_dup (stmt, 2);
-          row->entry.command = row->strings[1] = column_dup (stmt, 3);
-          row->entry.target = row->strings[2] = column_dup (stmt, 4);
-          row->entry.detail = row->strings[3] = column_dup (stmt, 5);
+          row->entry.os_user = row->strings[0] = st_db_column_dup (stmt, 2);
+          row->entry.command = row->strings[1] = st_db_column_dup (stmt, 3);
+          row->entry.target = row->strings[2] = st_db_column_dup (stmt, 4);
+          row->entry.detail = row->strings[3] = st_db_column_dup (stmt, 5);
           g_ptr_array_add (rows, row);
         }
       ok = rc == SQLITE_DONE || set_error (self, conn->db, rc, error);
@@ -1761,10 +1752,10 @@ sqlite_record_get (StStore     *store,
           record->id = g_strdup (id);
           record->seq = sqlite3_column_int64 (stmt, 0);
           record->hlc = sqlite3_column_int64 (stmt, 1);
-          record->device = column_dup (stmt, 2);
-          record->writer = column_dup (stmt, 3);
+          record->device = st_db_column_dup (stmt, 2);
+          record->writer = st_db_column_dup (stmt, 3);
           record->deleted = sqlite3_column_int (stmt, 4) != 0;
-          record->township = column_dup (stmt, 5);
+          record->township = st_db_column_dup (stmt, 5);
           record->data = object_from_text (conn, (const char *) sqlite3_column_text (stmt, 6), error);
           record->clocks = record->data ? object_from_text (conn, (const char *) sqlite3_column_text (stmt, 7), error) : NULL;
           if (record->data == NULL || record->clocks == NULL)
@@ -1963,7 +1954,7 @@ sqlite_record_ids_by_field (StStore     *store,
         sqlite3_bind_text (stmt, 2, path, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 3, value, -1, SQLITE_TRANSIENT);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_ptr_array_add (ids, column_dup (stmt, 0));
+        g_ptr_array_add (ids, st_db_column_dup (stmt, 0));
       ok = rc == SQLITE_DONE || set_error (self, conn->db, rc, error);
       sqlite3_reset (stmt);
     }
@@ -2027,13 +2018,13 @@ sqlite_records_by_field (StStore     *store,
           g_autoptr(StRecord) record = g_new0 (StRecord, 1);
 
           record->table = g_strdup (table);
-          record->id = column_dup (stmt, 0);
+          record->id = st_db_column_dup (stmt, 0);
           record->seq = sqlite3_column_int64 (stmt, 1);
           record->hlc = sqlite3_column_int64 (stmt, 2);
-          record->device = column_dup (stmt, 3);
-          record->writer = column_dup (stmt, 4);
+          record->device = st_db_column_dup (stmt, 3);
+          record->writer = st_db_column_dup (stmt, 4);
           record->deleted = sqlite3_column_int (stmt, 5) != 0;
-          record->township = column_dup (stmt, 6);
+          record->township = st_db_column_dup (stmt, 6);
           record->data = object_from_text (conn, (const char *) sqlite3_column_text (stmt, 7), error);
           record->clocks = record->data ? object_from_text (conn, (const char *) sqlite3_column_text (stmt, 8), error) : NULL;
           if (record->data == NULL || record->clocks == NULL)
@@ -2099,20 +2090,20 @@ log_row_from_stmt (sqlite3_stmt *stmt)
   e->id = sqlite3_column_int64 (stmt, 0);
   e->at = sqlite3_column_int64 (stmt, 1);
   e->account_id = sqlite3_column_int64 (stmt, 2);
-  e->account_name = row->strings[0] = column_dup (stmt, 3);
-  e->device = row->strings[1] = column_dup (stmt, 4);
+  e->account_name = row->strings[0] = st_db_column_dup (stmt, 3);
+  e->device = row->strings[1] = st_db_column_dup (stmt, 4);
   e->epoch = sqlite3_column_int64 (stmt, 5);
   e->client_seq = sqlite3_column_int64 (stmt, 6);
-  e->table = row->strings[2] = column_dup (stmt, 7);
-  e->row_id = row->strings[3] = column_dup (stmt, 8);
-  e->kind = row->strings[4] = column_dup (stmt, 9);
+  e->table = row->strings[2] = st_db_column_dup (stmt, 7);
+  e->row_id = row->strings[3] = st_db_column_dup (stmt, 8);
+  e->kind = row->strings[4] = st_db_column_dup (stmt, 9);
   e->hlc = sqlite3_column_int64 (stmt, 10);
   e->base_hlc = sqlite3_column_int64 (stmt, 11);
-  e->result = row->strings[5] = column_dup (stmt, 12);
-  e->code = row->strings[6] = column_dup (stmt, 13);
+  e->result = row->strings[5] = st_db_column_dup (stmt, 12);
+  e->code = row->strings[6] = st_db_column_dup (stmt, 13);
   e->server_seq = sqlite3_column_int64 (stmt, 14);
-  e->old_values = row->strings[7] = column_dup (stmt, 15);
-  e->new_values = row->strings[8] = column_dup (stmt, 16);
+  e->old_values = row->strings[7] = st_db_column_dup (stmt, 15);
+  e->new_values = row->strings[8] = st_db_column_dup (stmt, 16);
   return row;
 }
 
@@ -2353,12 +2344,12 @@ sqlite_feed_read (StStore             *store,
           StFeedEntry *entry = g_new0 (StFeedEntry, 1);
 
           entry->seq = sqlite3_column_int64 (stmt, 0);
-          entry->table = column_dup (stmt, 1);
-          entry->id = column_dup (stmt, 2);
+          entry->table = st_db_column_dup (stmt, 1);
+          entry->id = st_db_column_dup (stmt, 2);
           entry->hlc = sqlite3_column_int64 (stmt, 3);
-          entry->device = column_dup (stmt, 4);
+          entry->device = st_db_column_dup (stmt, 4);
           entry->deleted = sqlite3_column_int (stmt, 5) != 0;
-          entry->data = column_dup (stmt, 6);
+          entry->data = st_db_column_dup (stmt, 6);
           g_ptr_array_add (entries, entry);
         }
       ok = rc == SQLITE_DONE || set_error (self, conn->db, rc, error);
@@ -2388,8 +2379,8 @@ sqlite_feed_read (StStore             *store,
               StFeedEntry *entry = g_new0 (StFeedEntry, 1);
 
               entry->seq = sqlite3_column_int64 (stmt, 0);
-              entry->table = column_dup (stmt, 1);
-              entry->id = column_dup (stmt, 2);
+              entry->table = st_db_column_dup (stmt, 1);
+              entry->id = st_db_column_dup (stmt, 2);
               entry->evict = TRUE;
               g_ptr_array_add (entries, entry);
             }
