@@ -179,6 +179,59 @@ static const yajl_callbacks callbacks = {
   .yajl_end_array = on_end,
 };
 
+static int
+hex_value (const char *p)
+{
+  int v = 0;
+
+  for (int i = 0; i < 4; i++)
+    {
+      int d = g_ascii_xdigit_value (p[i]);
+
+      if (d < 0)
+        return -1;
+      v = v * 16 + d;
+    }
+  return v;
+}
+
+/* Whether a \u escape of @text names half a UTF-16 surrogate pair alone:
+ * yajl would write it as bytes that are not UTF-8 (or as "?"), json-glib
+ * too, differently. Such a body is refused. */
+static gboolean
+has_lone_surrogate (const char *text,
+                    gsize       length)
+{
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (text[i] == '"')
+        in_string = !in_string;
+      else if (in_string && text[i] == '\\' && i + 1 < length)
+        {
+          int unit;
+
+          i++;
+          if (text[i] != 'u')
+            continue;
+          unit = i + 4 < length ? hex_value (text + i + 1) : -1;
+          if (unit >= 0xdc00 && unit <= 0xdfff)
+            return TRUE;
+          if (unit >= 0xd800 && unit <= 0xdbff)
+            {
+              int low = i + 10 < length && text[i + 5] == '\\' && text[i + 6] == 'u'
+                        ? hex_value (text + i + 7) : -1;
+
+              if (low < 0xdc00 || low > 0xdfff)
+                return TRUE;
+              i += 6;   /* the low half */
+            }
+        }
+    }
+  return FALSE;
+}
+
 static gboolean
 is_blank (const char *text,
           gsize       length)
@@ -203,6 +256,12 @@ st_server_json_read (const char  *text,
   if (is_blank (text, length))
     {
       g_set_error_literal (error, ST_SERVER_JSON_ERROR, ST_SERVER_JSON_ERROR_EMPTY, "no value");
+      return NULL;
+    }
+  if (has_lone_surrogate (text, length))
+    {
+      g_set_error_literal (error, ST_SERVER_JSON_ERROR, ST_SERVER_JSON_ERROR_INVALID,
+                           "a \\u escape names half a UTF-16 surrogate pair");
       return NULL;
     }
   r.open = g_ptr_array_new ();

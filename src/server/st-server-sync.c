@@ -1133,6 +1133,7 @@ st_push_apply (StStore     *store,
   g_autoptr(StDevice) device = NULL;
   g_autoptr(GError) local_error = NULL;
   gint64 max_seq = 0;
+  gint64 known_seq;
 
   self->store = store;
   /* A job runs once, but may fail and leave results behind. */
@@ -1166,6 +1167,11 @@ st_push_apply (StStore     *store,
       device->acked_seq = 0;
     }
 
+  /* Every op id of this device and epoch in the change log is at most its
+   * acked_seq (both are written in the same savepoint): a change past it is
+   * new, without a look at the log — the common case. */
+  known_seq = device->acked_seq;
+
   g_array_set_size (self->results, self->changes->len);
   for (guint i = 0; i < self->changes->len; i++)
     {
@@ -1176,7 +1182,8 @@ st_push_apply (StStore     *store,
       result->seq = change->seq;
       max_seq = MAX (max_seq, change->seq);
 
-      seen = st_store_log_find (store, txn, device->id, self->epoch, change->seq, &local_error);
+      if (change->seq <= known_seq)
+        seen = st_store_log_find (store, txn, device->id, self->epoch, change->seq, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
