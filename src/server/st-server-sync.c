@@ -880,7 +880,6 @@ apply_change (StPush           *self,
   g_autoptr(StRecord) record = NULL;
   g_autoptr(JsonObject) old_values = NULL;
   g_autofree char *old_text = NULL;
-  g_autofree char *new_text = NULL;
   g_autofree char *before_township = NULL;
   StChange merge_change = { 0, };
   StLogEntry entry = { 0, };
@@ -940,6 +939,7 @@ apply_change (StPush           *self,
       /* A new row, the common case: stored as it was prepared. */
       g_autoptr(StRecord) row = g_new0 (StRecord, 1);
       JsonNode *deleted = json_object_get_member (change->fields, "deleted");
+      gboolean stored;
 
       row->table = g_strdup (change->table->name);
       row->id = g_strdup (change->row);
@@ -950,12 +950,16 @@ apply_change (StPush           *self,
       row->township = change->table->scoped
                       ? g_strdup (json_object_get_string_member_with_default (change->fields, "township_code", NULL))
                       : NULL;
-      row->data_text = g_strdup (change->row_text);
-      row->clocks_text = g_strdup (change->clocks_text);
+      /* The texts prepared off the writer's thread, lent (not copied:
+       * they are long). */
+      row->data_text = change->row_text;
+      row->clocks_text = change->clocks_text;
       /* The store reads its key columns here, and the rules of the same
        * person twice only the keys: the fields are enough (a whole row). */
       row->data = json_object_ref (change->fields);
-      if (!st_store_record_put (store, txn, row, error))
+      stored = st_store_record_put (store, txn, row, error);
+      row->data_text = row->clocks_text = NULL;
+      if (!stored)
         return FALSE;
       result->result = "applied";
       result->server_seq = row->seq;
@@ -1077,7 +1081,6 @@ apply_change (StPush           *self,
 
   if (old_values != NULL)
     old_text = st_json_object_to_text (old_values);
-  new_text = g_strdup (change->fields_text);
   entry.at = self->now;
   entry.account_id = account->id;
   entry.account_name = account->name;
@@ -1093,7 +1096,7 @@ apply_change (StPush           *self,
   entry.code = g_str_equal (result->result, "conflict") ? result->winner : result->code;
   entry.server_seq = result->server_seq;
   entry.old_values = old_text;
-  entry.new_values = new_text;
+  entry.new_values = change->fields_text;
   if (!st_store_log_insert (store, txn, &entry, error))
     return FALSE;
 
