@@ -186,16 +186,20 @@ prepare_texts (PushChange *change,
                const char *account)
 {
   g_autoptr(GString) fields = g_string_sized_new (256);
-  GList *members = json_object_get_members (change->fields);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
 
+  /* In the order the laptop gave them, without a copy of the list. */
   g_string_append_c (fields, '{');
-  for (GList *l = members; l != NULL; l = l->next)
+  json_object_iter_init_ordered (&iter, change->fields);
+  while (json_object_iter_next_ordered (&iter, &name, &value))
     {
-      if (l != members)
+      if (fields->len > 1)
         g_string_append_c (fields, ',');
-      st_json_append_string (fields, l->data);
+      st_json_append_string (fields, name);
       g_string_append_c (fields, ':');
-      st_json_append_node (fields, json_object_get_member (change->fields, l->data));
+      st_json_append_node (fields, value);
     }
   g_string_append_c (fields, '}');
   change->fields_text = g_string_free (g_steal_pointer (&fields), FALSE);
@@ -233,7 +237,6 @@ prepare_texts (PushChange *change,
       change->row_text = g_string_free (g_steal_pointer (&row), FALSE);
       change->clocks_text = g_string_free (g_steal_pointer (&clocks), FALSE);
     }
-  g_list_free (members);
 }
 
 static gboolean

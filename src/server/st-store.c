@@ -483,11 +483,20 @@ void
 st_json_append_string (GString    *out,
                        const char *text)
 {
+  /* Runs of characters that need no escape are copied whole: every row of
+   * every pull page and push goes through here. */
+  const char *run = text;
+  const char *p;
+
   g_string_append_c (out, '"');
-  for (const char *p = text; *p; p++)
+  for (p = text; *p; p++)
     {
       guchar c = (guchar) *p;
 
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
       switch (c)
         {
         case '"':
@@ -506,13 +515,11 @@ st_json_append_string (GString    *out,
           g_string_append (out, "\\r");
           break;
         default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
+          g_string_append_printf (out, "\\u%04x", c);
           break;
         }
     }
+  g_string_append_len (out, run, p - run);
   g_string_append_c (out, '"');
 }
 
