@@ -13,6 +13,7 @@
 #include "st-server-api.h"
 #include "st-server-auth.h"
 #include "st-server-bundle.h"
+#include "st-server-json.h"
 #include "st-server-log.h"
 #include "st-server-sync.h"
 #include "st-server-version.h"
@@ -387,8 +388,8 @@ read_body (StApi      *self,
            StApiError *error)
 {
   g_autoptr(GBytes) body = call->body ? g_bytes_ref (call->body) : g_bytes_new_static ("", 0);
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) parse_error = NULL;
+  JsonNode *root;
   const char *data;
   gsize size;
 
@@ -451,18 +452,19 @@ read_body (StApi      *self,
       st_api_error_set (error, 400, "malformed_json", "The body nests deeper than %d levels.", ST_JSON_MAX_DEPTH);
       return NULL;
     }
-  parser = json_parser_new_immutable ();
-  if (!st_json_parser_load (parser, data, (gssize) size, &parse_error))
-    {
-      st_api_error_set (error, 400, "malformed_json", "The body is not JSON: %s", parse_error->message);
-      return NULL;
-    }
-  if (json_parser_get_root (parser) == NULL)
+  /* The limits were checked above; the reader enforces the depth too. */
+  root = st_server_json_read (data, size, ST_JSON_MAX_DEPTH, &parse_error);
+  if (root == NULL && g_error_matches (parse_error, ST_SERVER_JSON_ERROR, ST_SERVER_JSON_ERROR_EMPTY))
     {
       st_api_error_set (error, 400, "malformed_json", "The body is empty JSON.");
       return NULL;
     }
-  return json_parser_steal_root (parser);
+  if (root == NULL)
+    {
+      st_api_error_set (error, 400, "malformed_json", "The body is not JSON: %s", parse_error->message);
+      return NULL;
+    }
+  return root;
 }
 
 static gboolean

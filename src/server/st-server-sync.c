@@ -186,16 +186,20 @@ prepare_texts (PushChange *change,
                const char *account)
 {
   g_autoptr(GString) fields = g_string_sized_new (256);
-  GList *members = json_object_get_members (change->fields);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
 
+  /* In the order the laptop gave them, without a copy of the list. */
   g_string_append_c (fields, '{');
-  for (GList *l = members; l != NULL; l = l->next)
+  json_object_iter_init_ordered (&iter, change->fields);
+  while (json_object_iter_next_ordered (&iter, &name, &value))
     {
-      if (l != members)
+      if (fields->len > 1)
         g_string_append_c (fields, ',');
-      st_json_append_string (fields, l->data);
+      st_json_append_string (fields, name);
       g_string_append_c (fields, ':');
-      st_json_append_node (fields, json_object_get_member (change->fields, l->data));
+      st_json_append_node (fields, value);
     }
   g_string_append_c (fields, '}');
   change->fields_text = g_string_free (g_steal_pointer (&fields), FALSE);
@@ -233,7 +237,6 @@ prepare_texts (PushChange *change,
       change->row_text = g_string_free (g_steal_pointer (&row), FALSE);
       change->clocks_text = g_string_free (g_steal_pointer (&clocks), FALSE);
     }
-  g_list_free (members);
 }
 
 static gboolean
@@ -568,6 +571,8 @@ st_push_prefetch (StPush  *self,
                   StStore *store)
 {
   g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);
+  /* One snapshot for them all: the reads share what the first brought in. */
+  StStoreTxn *snapshot = st_store_begin_read (store, NULL);
 
   /* Reading and parsing the rows here, on a worker thread, spares the
    * writer; it only checks that each is still the same version. Only a
@@ -580,9 +585,10 @@ st_push_prefetch (StPush  *self,
 
       if (!g_hash_table_add (rows, (gpointer) change->row))
         continue;
-      change->before = st_store_record_get (store, NULL, change->table->name, change->row, &error);
+      change->before = st_store_record_get (store, snapshot, change->table->name, change->row, &error);
       change->prefetched = error == NULL;
     }
+  st_store_end_read (store, snapshot);
 }
 
 
@@ -877,7 +883,6 @@ apply_change (StPush           *self,
   g_autoptr(StRecord) record = NULL;
   g_autoptr(JsonObject) old_values = NULL;
   g_autofree char *old_text = NULL;
-  g_autofree char *new_text = NULL;
   g_autofree char *before_township = NULL;
   StChange merge_change = { 0, };
   StLogEntry entry = { 0, };
@@ -937,6 +942,7 @@ apply_change (StPush           *self,
       /* A new row, the common case: stored as it was prepared. */
       g_autoptr(StRecord) row = g_new0 (StRecord, 1);
       JsonNode *deleted = json_object_get_member (change->fields, "deleted");
+      gboolean stored;
 
       row->table = g_strdup (change->table->name);
       row->id = g_strdup (change->row);
@@ -947,16 +953,21 @@ apply_change (StPush           *self,
       row->township = change->table->scoped
                       ? g_strdup (json_object_get_string_member_with_default (change->fields, "township_code", NULL))
                       : NULL;
-      row->data_text = g_strdup (change->row_text);
-      row->clocks_text = g_strdup (change->clocks_text);
-      if (!st_store_record_put (store, txn, row, error))
+      /* The texts prepared off the writer's thread, lent (not copied:
+       * they are long). */
+      row->data_text = change->row_text;
+      row->clocks_text = change->clocks_text;
+      /* The store reads its key columns here, and the rules of the same
+       * person twice only the keys: the fields are enough (a whole row). */
+      row->data = json_object_ref (change->fields);
+      stored = st_store_record_put (store, txn, row, error);
+      row->data_text = row->clocks_text = NULL;
+      if (!stored)
         return FALSE;
       result->result = "applied";
       result->server_seq = row->seq;
       if (concerns_people (change->table) && !row->deleted)
         {
-          /* The rules of the same person twice read only the keys. */
-          row->data = json_object_ref (change->fields);
           row->clocks = json_object_new ();
           if (!st_people_after_write (&self->write, row, NULL, TRUE, error))
             return FALSE;
@@ -1073,7 +1084,6 @@ apply_change (StPush           *self,
 
   if (old_values != NULL)
     old_text = st_json_object_to_text (old_values);
-  new_text = g_strdup (change->fields_text);
   entry.at = self->now;
   entry.account_id = account->id;
   entry.account_name = account->name;
@@ -1089,7 +1099,7 @@ apply_change (StPush           *self,
   entry.code = g_str_equal (result->result, "conflict") ? result->winner : result->code;
   entry.server_seq = result->server_seq;
   entry.old_values = old_text;
-  entry.new_values = new_text;
+  entry.new_values = change->fields_text;
   if (!st_store_log_insert (store, txn, &entry, error))
     return FALSE;
 
@@ -1129,6 +1139,7 @@ st_push_apply (StStore     *store,
   g_autoptr(StDevice) device = NULL;
   g_autoptr(GError) local_error = NULL;
   gint64 max_seq = 0;
+  gint64 known_seq;
 
   self->store = store;
   /* A job runs once, but may fail and leave results behind. */
@@ -1162,6 +1173,11 @@ st_push_apply (StStore     *store,
       device->acked_seq = 0;
     }
 
+  /* Every op id of this device and epoch in the change log is at most its
+   * acked_seq (both are written in the same savepoint): a change past it is
+   * new, without a look at the log — the common case. */
+  known_seq = device->acked_seq;
+
   g_array_set_size (self->results, self->changes->len);
   for (guint i = 0; i < self->changes->len; i++)
     {
@@ -1172,7 +1188,8 @@ st_push_apply (StStore     *store,
       result->seq = change->seq;
       max_seq = MAX (max_seq, change->seq);
 
-      seen = st_store_log_find (store, txn, device->id, self->epoch, change->seq, &local_error);
+      if (change->seq <= known_seq)
+        seen = st_store_log_find (store, txn, device->id, self->epoch, change->seq, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));

@@ -170,6 +170,17 @@ migrate_to_4 (StStorePg  *self,
   return pg_exec (self, conn, "ALTER TABLE devices ADD COLUMN bundle_key text;", error);
 }
 
+/* Schema 5: the SQLite store's rows got a place of their own and key
+ * columns (rid, person, enrolment); here feed positions and keys were
+ * columns from the start: nothing to do, the number kept in step. */
+static gboolean
+migrate_to_5 (StStorePg  *self,
+              PgConn     *conn,
+              GError    **error)
+{
+  return TRUE;
+}
+
 /* A PostgreSQL schema N holds what the SQLite store's schema N holds (and
  * the health answer's storage_schema means the same on both): the first
  * migration makes schema 3 from nothing; migrations[i] brings
@@ -180,6 +191,7 @@ migrate_to_4 (StStorePg  *self,
 static gboolean (*const migrations[]) (StStorePg *, PgConn *, GError **) = {
   migrate_to_3,
   migrate_to_4,
+  migrate_to_5,
 };
 
 int

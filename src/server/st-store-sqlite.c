@@ -26,6 +26,7 @@ typedef struct
 {
   sqlite3    *db;
   GHashTable *statements;   /* SQL text → sqlite3_stmt */
+  GHashTable *literals;     /* address of a literal SQL text → sqlite3_stmt (of statements) */
   JsonParser *parser;       /* reused: a parser per record read cost as much as the read */
 } Conn;
 
@@ -123,6 +124,7 @@ conn_free (Conn *conn)
 {
   if (conn == NULL)
     return;
+  g_clear_pointer (&conn->literals, g_hash_table_unref);
   g_clear_pointer (&conn->statements, g_hash_table_unref);
   g_clear_object (&conn->parser);
   if (conn->db != NULL)
@@ -139,6 +141,7 @@ conn_open (StStoreSqlite  *self,
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
   int rc;
 
+  conn->literals = g_hash_table_new (g_direct_hash, g_direct_equal);
   conn->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) sqlite3_finalize);
   conn->parser = json_parser_new_immutable ();
@@ -200,6 +203,33 @@ conn_prepare (StStoreSqlite  *self,
   g_hash_table_insert (conn->statements, g_strdup (sql), stmt);
   return stmt;
 }
+
+/* conn_prepare () of a literal SQL text, found by its address: the hot
+ * statements of a push are looked up hundreds of thousands of times, and
+ * hashing their text each time cost more than a tenth of what the writer
+ * spent outside SQLite. */
+static sqlite3_stmt *
+conn_prepare_at (StStoreSqlite  *self,
+                 Conn           *conn,
+                 const char     *sql,
+                 GError        **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (conn->literals, sql);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  stmt = conn_prepare (self, conn, sql, error);
+  if (stmt != NULL)
+    g_hash_table_insert (conn->literals, (gpointer) sql, stmt);
+  return stmt;
+}
+
+/* Only for a string literal, which lives as long as the program. */
+#define conn_prepare_literal(self, conn, sql, error) conn_prepare_at (self, conn, "" sql "", error)
 
 static gboolean
 conn_exec (StStoreSqlite  *self,
@@ -277,15 +307,6 @@ conn_done (StStoreSqlite *self,
     reader_release (self, conn);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           col)
-{
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    return NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
-}
-
 static void
 bind_text (sqlite3_stmt *stmt,
            int           index,
@@ -306,6 +327,33 @@ bind_int_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
   else
     sqlite3_bind_int64 (stmt, index, value);
+}
+
+/* A JSON scalar as SQL: as json_extract () gives it. */
+static void
+bind_json_value (sqlite3_stmt *stmt,
+                 int           index,
+                 JsonNode     *node)
+{
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      sqlite3_bind_text (stmt, index, json_node_get_string (node), -1, SQLITE_STATIC);
+      break;
+    case G_TYPE_INT64:
+      sqlite3_bind_int64 (stmt, index, json_node_get_int (node));
+      break;
+    case G_TYPE_DOUBLE:
+      sqlite3_bind_double (stmt, index, json_node_get_double (node));
+      break;
+    case G_TYPE_BOOLEAN:
+      sqlite3_bind_int (stmt, index, json_node_get_boolean (node));
+      break;
+    default:
+      break;
+    }
 }
 
 static JsonObject *
@@ -474,8 +522,8 @@ migrate_to_1 (StStoreSqlite  *self,
 
 /* Finding the same person twice and the rows that hang on a person or an
  * enrolment (st-server-people.c): partial indexes, so that a row pays only
- * for the index of its own table. The expressions must read exactly as in
- * sqlite_records_by_field (). */
+ * for the index of its own table. Replaced by columns of their own in
+ * schema 4 (key_columns). */
 static const char schema_v2[] =
   "CREATE INDEX records_participants_id_number ON records (json_extract (data, '$.id_number'), deleted)"
   " WHERE tbl = 'participants';"
@@ -546,12 +594,120 @@ migrate_to_4 (StStoreSqlite  *self,
   return conn_exec (self, self->writer, "ALTER TABLE devices ADD COLUMN bundle_key TEXT;", error);
 }
 
+/* Fields of a row copied into a column of its own (schema 5), for the
+ * rules of the same person twice and the moves of a merge
+ * (st-server-people.c): "person" holds a participant's ID number and the
+ * participant a row hangs on, "enrolment" the enrolment it hangs on. Their
+ * indexes read a column, not the row's JSON text. */
+typedef struct
+{
+  const char *table;
+  const char *field;
+  const char *column;
+} KeyColumn;
+
+static const KeyColumn key_columns[] = {
+  { "participants", "id_number", "person" },
+  { "enrolments", "participant_id", "person" },
+  { "attendance", "participant_id", "person" },
+  { "study_logs", "participant_id", "person" },
+  { "visits", "participant_id", "person" },
+  { "study_logs", "enrolment_id", "enrolment" },
+  { "assignments", "enrolment_id", "enrolment" },
+  { "assessments", "enrolment_id", "enrolment" },
+  { "exemptions", "enrolment_id", "enrolment" },
+  { "certificates", "enrolment_id", "enrolment" },
+  { "visits", "enrolment_id", "enrolment" },
+};
+
+/* The column that holds @field of @table's rows, or NULL. */
+static const char *
+key_column (const char *table,
+            const char *field)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (key_columns); i++)
+    if (g_str_equal (key_columns[i].table, table) && g_str_equal (key_columns[i].field, field))
+      return key_columns[i].column;
+  return NULL;
+}
+
+/* The field of @table's rows that @column holds, or NULL. */
+static const char *
+key_field (const char *table,
+           const char *column)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (key_columns); i++)
+    if (g_str_equal (key_columns[i].table, table) && g_str_equal (key_columns[i].column, column))
+      return key_columns[i].field;
+  return NULL;
+}
+
+/* SQL computing @column from a row's tbl and data, as record_put () does. */
+static char *
+key_column_sql (const char *column)
+{
+  GString *sql = g_string_new ("CASE tbl");
+
+  for (guint i = 0; i < G_N_ELEMENTS (key_columns); i++)
+    if (g_str_equal (key_columns[i].column, column))
+      g_string_append_printf (sql, " WHEN '%s' THEN json_extract (data, '$.%s')",
+                              key_columns[i].table, key_columns[i].field);
+  g_string_append (sql, " END");
+  return g_string_free (sql, FALSE);
+}
+
+/* A row keeps its place in the table for good (rid); its position in the
+ * feed (seq) is a column with an index of its own. Until schema 4 seq was
+ * the rowid: every change to a row moved it to the table's end and
+ * rewrote every index entry of it (half the time the server spent writing
+ * an update), and the indexes of people and enrolments parsed the row's
+ * JSON text at each write (json_extract), for the old row and the new. */
+static gboolean
+migrate_to_5 (StStoreSqlite  *self,
+              GError        **error)
+{
+  g_autofree char *person = key_column_sql ("person");
+  g_autofree char *enrolment = key_column_sql ("enrolment");
+  g_autofree char *sql = g_strdup_printf (
+    "CREATE TABLE records_5 ("
+    "  rid INTEGER PRIMARY KEY,"
+    "  seq INTEGER NOT NULL,"
+    "  tbl TEXT NOT NULL,"
+    "  id TEXT NOT NULL,"
+    "  hlc INTEGER NOT NULL,"
+    "  device TEXT NOT NULL,"
+    "  writer TEXT,"
+    "  deleted INTEGER NOT NULL DEFAULT 0,"
+    "  township TEXT,"
+    "  data TEXT NOT NULL,"
+    "  clocks TEXT NOT NULL,"
+    "  person,"                /* no type: holds the JSON value as it is */
+    "  enrolment,"
+    "  UNIQUE (tbl, id)"
+    ");"
+    "INSERT INTO records_5 (rid, seq, tbl, id, hlc, device, writer, deleted, township, data, clocks,"
+    "                       person, enrolment)"
+    " SELECT seq, seq, tbl, id, hlc, device, writer, deleted, township, data, clocks, %s, %s"
+    " FROM records ORDER BY seq;"
+    "DROP TABLE records;"
+    "ALTER TABLE records_5 RENAME TO records;"
+    /* Unique by construction (next_seq ()): a plain index spares a
+     * uniqueness check at every write. */
+    "CREATE INDEX records_seq ON records (seq);"
+    "CREATE INDEX records_person ON records (tbl, person, deleted) WHERE person IS NOT NULL;"
+    "CREATE INDEX records_enrolment ON records (tbl, enrolment) WHERE enrolment IS NOT NULL;",
+    person, enrolment);
+
+  return conn_exec (self, self->writer, sql, error);
+}
+
 /* Migration N brings version N-1 to N. Append; never edit a shipped one. */
 static gboolean (*const migrations[]) (StStoreSqlite *, GError **) = {
   migrate_to_1,
   migrate_to_2,
   migrate_to_3,
   migrate_to_4,
+  migrate_to_5,
 };
 
 int
@@ -590,7 +746,7 @@ meta_get (StStoreSqlite *self,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    value = column_dup (stmt, 0);
+    value = st_db_column_dup (stmt, 0);
   else if (rc != SQLITE_DONE)
     g_warning ("%s: the setting %s cannot be read: %s", self->path, key, sqlite3_errmsg (self->writer->db));
   sqlite3_reset (stmt);
@@ -1051,6 +1207,40 @@ sqlite_rollback (StStore    *store,
   g_mutex_unlock (&self->write_lock);
 }
 
+/* A read snapshot: an idle reader inside BEGIN. Its first read fixes the
+ * snapshot; the reads after it keep the reader's page cache, which a read
+ * outside a transaction loses whenever the writer committed since. */
+static StStoreTxn *
+sqlite_begin_read (StStore  *store,
+                   GError  **error)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+  StStoreTxn *txn;
+  Conn *conn = reader_acquire (self, error);
+
+  if (conn == NULL)
+    return NULL;
+  if (!conn_exec (self, conn, "BEGIN", error))
+    {
+      reader_release (self, conn);
+      return NULL;
+    }
+  txn = g_new0 (StStoreTxn, 1);
+  txn->conn = conn;
+  return txn;
+}
+
+static void
+sqlite_end_read (StStore    *store,
+                 StStoreTxn *txn)
+{
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
+
+  g_return_if_fail (txn != &self->txn);
+  reader_release (self, txn->conn);
+  g_free (txn);
+}
+
 static gboolean
 run_prepared (StStoreSqlite  *self,
               Conn           *conn,
@@ -1101,12 +1291,12 @@ account_from_row (sqlite3_stmt *stmt,
   StAccount *account = st_account_new ();
 
   account->id = sqlite3_column_int64 (stmt, first);
-  account->name = column_dup (stmt, first + 1);
+  account->name = st_db_column_dup (stmt, first + 1);
   if (!st_role_from_string ((const char *) sqlite3_column_text (stmt, first + 2), &account->role))
     account->role = ST_ROLE_TRAINER;
   g_strfreev (account->townships);
   account->townships = townships_from_text ((const char *) sqlite3_column_text (stmt, first + 3));
-  account->password_hash = column_dup (stmt, first + 4);
+  account->password_hash = st_db_column_dup (stmt, first + 4);
   account->disabled = sqlite3_column_int (stmt, first + 5) != 0;
   account->created_at = sqlite3_column_int64 (stmt, first + 6);
   account->changed_at = sqlite3_column_int64 (stmt, first + 7);
@@ -1270,7 +1460,7 @@ sqlite_credential_find (StStore     *store,
       if (rc == SQLITE_ROW)
         {
           credential = g_new0 (StCredential, 1);
-          credential->device = column_dup (stmt, 0);
+          credential->device = st_db_column_dup (stmt, 0);
           credential->expires_at = sqlite3_column_int64 (stmt, 1);
           credential->revoked = sqlite3_column_type (stmt, 2) != SQLITE_NULL;
           credential->account = account_from_row (stmt, 3);
@@ -1360,7 +1550,7 @@ sqlite_device_find (StStore     *store,
 
   if (conn == NULL)
     return NULL;
-  stmt = conn_prepare (self, conn,
+  stmt = conn_prepare_literal (self, conn,
                        "SELECT id, name, account_id, registered_at, epoch, acked_seq, last_push_at, last_pull_at"
                        " FROM devices WHERE id = ?", error);
   if (stmt != NULL)
@@ -1370,8 +1560,8 @@ sqlite_device_find (StStore     *store,
       if (rc == SQLITE_ROW)
         {
           device = g_new0 (StDevice, 1);
-          device->id = column_dup (stmt, 0);
-          device->name = column_dup (stmt, 1);
+          device->id = st_db_column_dup (stmt, 0);
+          device->name = st_db_column_dup (stmt, 1);
           device->account_id = sqlite3_column_int64 (stmt, 2);
           device->registered_at = sqlite3_column_int64 (stmt, 3);
           device->epoch = sqlite3_column_int64 (stmt, 4);
@@ -1394,7 +1584,7 @@ sqlite_device_save (StStore         *store,
                     GError         **error)
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
-  sqlite3_stmt *stmt = conn_prepare (self, txn->conn,
+  sqlite3_stmt *stmt = conn_prepare_literal (self, txn->conn,
                                      "INSERT INTO devices (id, name, account_id, registered_at, epoch, acked_seq,"
                                      " last_push_at, last_pull_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                                      " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
@@ -1503,15 +1693,15 @@ sqlite_device_list (StStore  *store,
         {
           StDeviceInfo *info = g_new0 (StDeviceInfo, 1);
 
-          info->device.id = column_dup (stmt, 0);
-          info->device.name = column_dup (stmt, 1);
+          info->device.id = st_db_column_dup (stmt, 0);
+          info->device.name = st_db_column_dup (stmt, 1);
           info->device.account_id = sqlite3_column_int64 (stmt, 2);
           info->device.registered_at = sqlite3_column_int64 (stmt, 3);
           info->device.epoch = sqlite3_column_int64 (stmt, 4);
           info->device.acked_seq = sqlite3_column_int64 (stmt, 5);
           info->device.last_push_at = sqlite3_column_int64 (stmt, 6);
           info->device.last_pull_at = sqlite3_column_int64 (stmt, 7);
-          info->account_name = column_dup (stmt, 8);
+          info->account_name = st_db_column_dup (stmt, 8);
           info->revoked_at = sqlite3_column_int64 (stmt, 9);
           info->active_tokens = sqlite3_column_int64 (stmt, 10);
           g_ptr_array_add (devices, info);
@@ -1619,10 +1809,10 @@ sqlite_admin_log_search (StStore           *store,
 
           row->entry.id = sqlite3_column_int64 (stmt, 0);
           row->entry.at = sqlite3_column_int64 (stmt, 1);
-          row->entry.os_user = row->strings[0] = column_dup (stmt, 2);
-          row->entry.command = row->strings[1] = column_dup (stmt, 3);
-          row->entry.target = row->strings[2] = column_dup (stmt, 4);
-          row->entry.detail = row->strings[3] = column_dup (stmt, 5);
+          row->entry.os_user = row->strings[0] = st_db_column_dup (stmt, 2);
+          row->entry.command = row->strings[1] = st_db_column_dup (stmt, 3);
+          row->entry.target = row->strings[2] = st_db_column_dup (stmt, 4);
+          row->entry.detail = row->strings[3] = st_db_column_dup (stmt, 5);
           g_ptr_array_add (rows, row);
         }
       ok = rc == SQLITE_DONE || set_error (self, conn->db, rc, error);
@@ -1647,7 +1837,7 @@ sqlite_record_get (StStore     *store,
 
   if (conn == NULL)
     return NULL;
-  stmt = conn_prepare (self, conn,
+  stmt = conn_prepare_literal (self, conn,
                        "SELECT seq, hlc, device, writer, deleted, township, data, clocks"
                        " FROM records WHERE tbl = ? AND id = ?", error);
   if (stmt != NULL)
@@ -1662,10 +1852,10 @@ sqlite_record_get (StStore     *store,
           record->id = g_strdup (id);
           record->seq = sqlite3_column_int64 (stmt, 0);
           record->hlc = sqlite3_column_int64 (stmt, 1);
-          record->device = column_dup (stmt, 2);
-          record->writer = column_dup (stmt, 3);
+          record->device = st_db_column_dup (stmt, 2);
+          record->writer = st_db_column_dup (stmt, 3);
           record->deleted = sqlite3_column_int (stmt, 4) != 0;
-          record->township = column_dup (stmt, 5);
+          record->township = st_db_column_dup (stmt, 5);
           record->data = object_from_text (conn, (const char *) sqlite3_column_text (stmt, 6), error);
           record->clocks = record->data ? object_from_text (conn, (const char *) sqlite3_column_text (stmt, 7), error) : NULL;
           if (record->data == NULL || record->clocks == NULL)
@@ -1695,7 +1885,7 @@ sqlite_record_seq (StStore     *store,
 
   if (conn == NULL)
     return FALSE;
-  stmt = conn_prepare (self, conn, "SELECT seq FROM records WHERE tbl = ? AND id = ?", error);
+  stmt = conn_prepare_literal (self, conn, "SELECT seq FROM records WHERE tbl = ? AND id = ?", error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
@@ -1717,8 +1907,8 @@ next_seq (StStoreSqlite  *self,
 {
   if (txn->next_seq == 0)
     {
-      sqlite3_stmt *stmt = conn_prepare (self, txn->conn,
-                                         "SELECT max (coalesce ((SELECT max (seq) FROM records), 0),"
+      sqlite3_stmt *stmt = conn_prepare_literal (self, txn->conn,
+                                                 "SELECT max (coalesce ((SELECT max (seq) FROM records), 0),"
                                          " coalesce ((SELECT max (seq) FROM evictions), 0))", error);
       int rc;
 
@@ -1749,17 +1939,40 @@ sqlite_record_put (StStore     *store,
   sqlite3_stmt *stmt;
   gint64 seq;
 
+  g_autoptr(JsonObject) parsed = NULL;
+  JsonObject *values = record->data;
+  static const char *const columns[] = { "person", "enrolment" };
+
   if (!next_seq (self, txn, &seq, error))
     return FALSE;
-  stmt = conn_prepare (self, txn->conn,
-                       "INSERT INTO records (seq, tbl, id, hlc, device, writer, deleted, township, data, clocks)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+  stmt = conn_prepare_literal (self, txn->conn,
+                       "INSERT INTO records (seq, tbl, id, hlc, device, writer, deleted, township, data, clocks,"
+                       " person, enrolment)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                        " ON CONFLICT (tbl, id) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc,"
                        " device = excluded.device, writer = excluded.writer, deleted = excluded.deleted,"
-                       " township = excluded.township, data = excluded.data, clocks = excluded.clocks",
+                       " township = excluded.township, data = excluded.data, clocks = excluded.clocks,"
+                       " person = excluded.person, enrolment = excluded.enrolment",
                        error);
   if (stmt == NULL)
     return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      const char *field = key_field (record->table, columns[i]);
+      JsonNode *node;
+
+      if (field == NULL)
+        continue;
+      if (values == NULL)
+        {
+          values = parsed = object_from_text (txn->conn, record->data_text, error);
+          if (values == NULL)
+            return FALSE;
+        }
+      node = json_object_get_member (values, field);
+      if (node != NULL)
+        bind_json_value (stmt, 11 + i, node);
+    }
   sqlite3_bind_int64 (stmt, 1, seq);
   sqlite3_bind_text (stmt, 2, record->table, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, record->id, -1, SQLITE_STATIC);
@@ -1790,7 +2003,7 @@ sqlite_eviction_put (StStore     *store,
 
   if (!next_seq (self, txn, &seq, error))
     return FALSE;
-  stmt = conn_prepare (self, txn->conn,
+  stmt = conn_prepare_literal (self, txn->conn,
                        "INSERT INTO evictions (seq, tbl, id, township) VALUES (?, ?, ?, ?)"
                        " ON CONFLICT (tbl, id, township) DO UPDATE SET seq = excluded.seq", error);
   if (stmt == NULL)
@@ -1817,20 +2030,31 @@ sqlite_record_ids_by_field (StStore     *store,
   gboolean ok = FALSE;
   int rc;
 
+  const char *column = key_column (table, field);
+
   g_return_val_if_fail (strchr (field, '"') == NULL, NULL);
   conn = reader_acquire (self, error);
   if (conn == NULL)
     return NULL;
-  stmt = conn_prepare (self, conn,
-                       "SELECT id FROM records WHERE tbl = ? AND json_extract (data, ?) = ? ORDER BY seq",
-                       error);
+  if (column != NULL)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT id FROM records WHERE tbl = ?1 AND %s = ?3 ORDER BY seq",
+                                              column);
+
+      stmt = conn_prepare (self, conn, sql, error);
+    }
+  else
+    stmt = conn_prepare (self, conn,
+                         "SELECT id FROM records WHERE tbl = ?1 AND json_extract (data, ?2) = ?3 ORDER BY seq",
+                         error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, path, -1, SQLITE_TRANSIENT);
+      if (column == NULL)
+        sqlite3_bind_text (stmt, 2, path, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 3, value, -1, SQLITE_TRANSIENT);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_ptr_array_add (ids, column_dup (stmt, 0));
+        g_ptr_array_add (ids, st_db_column_dup (stmt, 0));
       ok = rc == SQLITE_DONE || set_error (self, conn->db, rc, error);
       sqlite3_reset (stmt);
     }
@@ -1849,6 +2073,17 @@ is_identifier (const char *text)
   return TRUE;
 }
 
+/* How a query names @field of @table's rows (both identifiers): its own
+ * column, which has an index, or the value in the row's JSON text. */
+static char *
+field_expression (const char *table,
+                  const char *field)
+{
+  const char *column = key_column (table, field);
+
+  return column ? g_strdup (column) : g_strdup_printf ("json_extract (data, '$.%s')", field);
+}
+
 static GPtrArray *
 sqlite_records_by_field (StStore     *store,
                          StStoreTxn  *txn,
@@ -1861,17 +2096,16 @@ sqlite_records_by_field (StStore     *store,
   StStoreSqlite *self = ST_STORE_SQLITE (store);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) st_record_free);
   g_autofree char *sql = NULL;
+  g_autofree char *field_sql = NULL;
   Conn *conn;
   sqlite3_stmt *stmt;
   gboolean ok = FALSE;
   int rc;
 
   g_return_val_if_fail (is_identifier (table) && is_identifier (field), NULL);
-  /* Table and field as literals: a partial index on an expression is used
-   * only when the query says the same. */
   sql = g_strdup_printf ("SELECT id, seq, hlc, device, writer, deleted, township, data, clocks FROM records"
-                         " WHERE tbl = '%s' AND json_extract (data, '$.%s') = ?1%s ORDER BY seq",
-                         table, field, live_only ? " AND deleted = 0" : "");
+                         " WHERE tbl = '%s' AND %s = ?1%s ORDER BY seq",
+                         table, field_sql = field_expression (table, field), live_only ? " AND deleted = 0" : "");
   conn = conn_for (self, txn, error);
   if (conn == NULL)
     return NULL;
@@ -1884,13 +2118,13 @@ sqlite_records_by_field (StStore     *store,
           g_autoptr(StRecord) record = g_new0 (StRecord, 1);
 
           record->table = g_strdup (table);
-          record->id = column_dup (stmt, 0);
+          record->id = st_db_column_dup (stmt, 0);
           record->seq = sqlite3_column_int64 (stmt, 1);
           record->hlc = sqlite3_column_int64 (stmt, 2);
-          record->device = column_dup (stmt, 3);
-          record->writer = column_dup (stmt, 4);
+          record->device = st_db_column_dup (stmt, 3);
+          record->writer = st_db_column_dup (stmt, 4);
           record->deleted = sqlite3_column_int (stmt, 5) != 0;
-          record->township = column_dup (stmt, 6);
+          record->township = st_db_column_dup (stmt, 6);
           record->data = object_from_text (conn, (const char *) sqlite3_column_text (stmt, 7), error);
           record->clocks = record->data ? object_from_text (conn, (const char *) sqlite3_column_text (stmt, 8), error) : NULL;
           if (record->data == NULL || record->clocks == NULL)
@@ -1917,14 +2151,15 @@ sqlite_count_by_field (StStore     *store,
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
   g_autofree char *sql = NULL;
+  g_autofree char *field_sql = NULL;
   Conn *conn;
   sqlite3_stmt *stmt;
   gint64 count = -1;
   int rc;
 
   g_return_val_if_fail (is_identifier (table) && is_identifier (field), -1);
-  sql = g_strdup_printf ("SELECT count(*) FROM records WHERE tbl = '%s' AND json_extract (data, '$.%s') = ?1"
-                         " AND deleted = 0", table, field);
+  sql = g_strdup_printf ("SELECT count(*) FROM records WHERE tbl = '%s' AND %s = ?1"
+                         " AND deleted = 0", table, field_sql = field_expression (table, field));
   conn = conn_for (self, txn, error);
   if (conn == NULL)
     return -1;
@@ -1955,20 +2190,20 @@ log_row_from_stmt (sqlite3_stmt *stmt)
   e->id = sqlite3_column_int64 (stmt, 0);
   e->at = sqlite3_column_int64 (stmt, 1);
   e->account_id = sqlite3_column_int64 (stmt, 2);
-  e->account_name = row->strings[0] = column_dup (stmt, 3);
-  e->device = row->strings[1] = column_dup (stmt, 4);
+  e->account_name = row->strings[0] = st_db_column_dup (stmt, 3);
+  e->device = row->strings[1] = st_db_column_dup (stmt, 4);
   e->epoch = sqlite3_column_int64 (stmt, 5);
   e->client_seq = sqlite3_column_int64 (stmt, 6);
-  e->table = row->strings[2] = column_dup (stmt, 7);
-  e->row_id = row->strings[3] = column_dup (stmt, 8);
-  e->kind = row->strings[4] = column_dup (stmt, 9);
+  e->table = row->strings[2] = st_db_column_dup (stmt, 7);
+  e->row_id = row->strings[3] = st_db_column_dup (stmt, 8);
+  e->kind = row->strings[4] = st_db_column_dup (stmt, 9);
   e->hlc = sqlite3_column_int64 (stmt, 10);
   e->base_hlc = sqlite3_column_int64 (stmt, 11);
-  e->result = row->strings[5] = column_dup (stmt, 12);
-  e->code = row->strings[6] = column_dup (stmt, 13);
+  e->result = row->strings[5] = st_db_column_dup (stmt, 12);
+  e->code = row->strings[6] = st_db_column_dup (stmt, 13);
   e->server_seq = sqlite3_column_int64 (stmt, 14);
-  e->old_values = row->strings[7] = column_dup (stmt, 15);
-  e->new_values = row->strings[8] = column_dup (stmt, 16);
+  e->old_values = row->strings[7] = st_db_column_dup (stmt, 15);
+  e->new_values = row->strings[8] = st_db_column_dup (stmt, 16);
   return row;
 }
 
@@ -1988,7 +2223,7 @@ sqlite_log_find (StStore     *store,
 
   if (conn == NULL)
     return NULL;
-  stmt = conn_prepare (self, conn,
+  stmt = conn_prepare_literal (self, conn,
                        "SELECT " LOG_COLUMNS " FROM changes WHERE device = ? AND epoch = ? AND client_seq = ?",
                        error);
   if (stmt != NULL)
@@ -2023,7 +2258,7 @@ sqlite_log_seen (StStore     *store,
 
   if (conn == NULL)
     return -1;
-  stmt = conn_prepare (self, conn,
+  stmt = conn_prepare_literal (self, conn,
                        "SELECT 1 FROM changes WHERE row_id = ? AND device = ? AND hlc = ? AND result != 'rejected' LIMIT 1",
                        error);
   if (stmt != NULL)
@@ -2049,7 +2284,7 @@ sqlite_log_insert (StStore           *store,
                    GError           **error)
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
-  sqlite3_stmt *stmt = conn_prepare (self, txn->conn,
+  sqlite3_stmt *stmt = conn_prepare_literal (self, txn->conn,
                                      "INSERT INTO changes (at, account_id, account_name, device, epoch, client_seq,"
                                      " tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old, new)"
                                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
@@ -2209,12 +2444,12 @@ sqlite_feed_read (StStore             *store,
           StFeedEntry *entry = g_new0 (StFeedEntry, 1);
 
           entry->seq = sqlite3_column_int64 (stmt, 0);
-          entry->table = column_dup (stmt, 1);
-          entry->id = column_dup (stmt, 2);
+          entry->table = st_db_column_dup (stmt, 1);
+          entry->id = st_db_column_dup (stmt, 2);
           entry->hlc = sqlite3_column_int64 (stmt, 3);
-          entry->device = column_dup (stmt, 4);
+          entry->device = st_db_column_dup (stmt, 4);
           entry->deleted = sqlite3_column_int (stmt, 5) != 0;
-          entry->data = column_dup (stmt, 6);
+          entry->data = st_db_column_dup (stmt, 6);
           g_ptr_array_add (entries, entry);
         }
       ok = rc == SQLITE_DONE || set_error (self, conn->db, rc, error);
@@ -2244,8 +2479,8 @@ sqlite_feed_read (StStore             *store,
               StFeedEntry *entry = g_new0 (StFeedEntry, 1);
 
               entry->seq = sqlite3_column_int64 (stmt, 0);
-              entry->table = column_dup (stmt, 1);
-              entry->id = column_dup (stmt, 2);
+              entry->table = st_db_column_dup (stmt, 1);
+              entry->id = st_db_column_dup (stmt, 2);
               entry->evict = TRUE;
               g_ptr_array_add (entries, entry);
             }
@@ -2327,6 +2562,8 @@ st_store_sqlite_iface_init (StStoreInterface *iface)
   iface->begin = sqlite_begin;
   iface->commit = sqlite_commit;
   iface->rollback = sqlite_rollback;
+  iface->begin_read = sqlite_begin_read;
+  iface->end_read = sqlite_end_read;
   iface->savepoint = sqlite_savepoint;
   iface->release = sqlite_release;
   iface->rollback_to = sqlite_rollback_to;

@@ -222,6 +222,11 @@ struct _StStoreInterface
                                        GError     **error);
   void          (*rollback)           (StStore     *self,
                                        StStoreTxn  *txn);
+  /* Optional: a backend without them reads statement by statement. */
+  StStoreTxn   *(*begin_read)         (StStore     *self,
+                                       GError     **error);
+  void          (*end_read)           (StStore     *self,
+                                       StStoreTxn  *txn);
   gboolean      (*savepoint)          (StStore     *self,
                                        StStoreTxn  *txn,
                                        GError     **error);
@@ -451,6 +456,15 @@ gboolean      st_store_commit               (StStore     *self,
                                              StStoreTxn  *txn,
                                              GError     **error);
 void          st_store_rollback             (StStore     *self,
+                                             StStoreTxn  *txn);
+/* One snapshot for many reads in a row from one thread (a push's rows read
+ * before the writer's turn): pass it as @txn to the reading methods only,
+ * and end it soon — it holds the database's state of its first read. NULL
+ * (without an error) when the backend has no such thing or cannot open
+ * one: read with @txn NULL then. */
+StStoreTxn   *st_store_begin_read           (StStore     *self,
+                                             GError     **error);
+void          st_store_end_read             (StStore     *self,
                                              StStoreTxn  *txn);
 gboolean      st_store_savepoint            (StStore     *self,
                                              StStoreTxn  *txn,

@@ -152,6 +152,16 @@ test_malformed_json (Fixture       *f,
 
     expect_body_refused (f, body, -1, 400, "malformed_json");
   }
+  /* Half a UTF-16 surrogate pair in a name: no such character (it would be
+   * stored as bytes that are not UTF-8). */
+  {
+    g_autofree char *row = st_uuid_new ();
+    g_autofree char *named = st_test_change (1, "participants", row, "insert", st_test_hlc (0), 0,
+                                             st_test_participant ("王\\ud800五", ST_TEST_TOWNSHIP_A, 3));
+    g_autofree char *body = g_strdup_printf ("{\"changes\":[%s]}", named);
+
+    expect_body_refused (f, body, -1, 400, "malformed_json");
+  }
   /* Nested deep enough to exhaust a parser's stack. */
   for (guint i = 0; i < 100000; i++)
     g_string_append_c (deep, '[');

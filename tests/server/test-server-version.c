@@ -11,6 +11,7 @@
 #include "st-json-guard.h"
 #include "st-sync.h"
 #include "st-test-server.h"
+#include "st-uuid.h"
 
 typedef struct
 {
@@ -264,6 +265,161 @@ test_cli_message (void)
   st_test_server_stop (server);
 }
 
+/* The rows of fixtures/store3/server.sql, a database shuangti-server wrote
+ * under storage schema 3 (README there). */
+#define STORE3_KLASS      "0193a000-0000-7000-8000-000000000002"
+#define STORE3_SESSION    "0193a000-0000-7000-8000-000000000003"
+#define STORE3_PERSON     "0193a000-0000-7000-8000-000000000004"
+#define STORE3_ENROLMENT  "0193a000-0000-7000-8000-000000000005"
+#define STORE3_ASSIGNMENT "0193a000-0000-7000-8000-000000000007"
+#define STORE3_OTHER      "0193a000-0000-7000-8000-000000000008"
+#define STORE3_NUMBER     "52232719920704001X"
+
+static gint64
+entry_seq (GPtrArray  *feed,
+           const char *row)
+{
+  JsonObject *entry = st_test_find_row (feed, row);
+
+  g_assert_nonnull (entry);
+  return json_object_get_int_member (entry, "seq");
+}
+
+static const char *
+entry_field (GPtrArray  *feed,
+             const char *row,
+             const char *name)
+{
+  JsonObject *entry = st_test_find_row (feed, row);
+
+  g_assert_nonnull (entry);
+  return json_object_get_string_member_with_default (json_object_get_object_member (entry, "fields"), name, NULL);
+}
+
+static gboolean
+entry_deleted (GPtrArray  *feed,
+               const char *row)
+{
+  JsonObject *entry = st_test_find_row (feed, row);
+
+  g_assert_nonnull (entry);
+  return json_object_get_boolean_member (entry, "deleted");
+}
+
+/* A county's database from before storage schema 5 (issue 16, item 8: a
+ * row's feed position became a column of its own, and the keys of people
+ * and enrolments columns with their indexes): the server upgrades it at
+ * start; every row keeps its place in the feed, and the same person
+ * registered again is found through the migrated rows — the old person, its
+ * enrolment, attendance and the assignment on the enrolment move to the
+ * one registered first. */
+static void
+test_store3_migrates (void)
+{
+  g_autofree char *db = st_test_db_path ("store3.db");
+  g_autofree char *sql_path = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "server", "fixtures", "store3",
+                                                "server.sql", NULL);
+  g_autofree char *sql = NULL;
+  g_autofree char *device = st_uuid_new ();
+  g_autofree char *first = st_uuid_new ();
+  g_autofree char *token = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *moved_enrolment = st_uuid_v5_pair (ST_UUID_NS_ENROLMENT, first, STORE3_KLASS);
+  g_autofree char *moved_attendance = st_uuid_v5_pair (ST_UUID_NS_ATTENDANCE, STORE3_SESSION, first);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StTestServer) server = NULL;
+  g_autoptr(SoupSession) session = st_test_session_new ();
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) feed = NULL;
+  g_autoptr(GPtrArray) later = NULL;
+  g_autoptr(StTestReply) reply = NULL;
+  g_autoptr(StTestReply) health = NULL;
+  sqlite3 *handle = NULL;
+  gint64 registered;
+
+  /* The older server's file, as it left it. */
+  g_assert_true (g_file_get_contents (sql_path, &sql, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (st_db_sqlite_open (db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    /* The feed positions the older server gave (an update had moved
+     * STORE3_OTHER to the end). */
+    before = g_ptr_array_new_with_free_func (g_free);
+    g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT seq, id FROM records ORDER BY seq", -1, &stmt, NULL), ==, SQLITE_OK);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_ptr_array_add (before, g_strdup_printf ("%lld %s", (long long) sqlite3_column_int64 (stmt, 0),
+                                                (const char *) sqlite3_column_text (stmt, 1)));
+    sqlite3_finalize (stmt);
+    /* The registration clock of the person: the new one is registered
+     * before it. */
+    g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT hlc FROM records WHERE id = '" STORE3_PERSON "'", -1, &stmt, NULL),
+                     ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    registered = sqlite3_column_int64 (stmt, 0);
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (handle);
+  g_assert_cmpuint (before->len, ==, 7);
+
+  server = st_test_server_start (db, NULL);
+  health = st_test_call (session, server, "GET", "/api/v1/health", NULL, NULL);
+  g_assert_cmpint (json_object_get_int_member (st_test_reply_object (health), "storage_schema"), ==, 5);
+  token = st_test_sign_in (session, server, "county", device);
+
+  /* Every row where it was in the feed. */
+  feed = st_test_pull_all (session, server, token, NULL, &cursor);
+  g_assert_cmpuint (feed->len, ==, before->len);
+  for (guint i = 0; i < feed->len; i++)
+    {
+      JsonObject *entry = g_ptr_array_index (feed, i);
+      g_autofree char *position = g_strdup_printf ("%" G_GINT64_FORMAT " %s", json_object_get_int_member (entry, "seq"),
+                                                   json_object_get_string_member (entry, "row"));
+
+      g_assert_cmpstr (position, ==, g_ptr_array_index (before, i));
+    }
+
+  /* The same person, registered earlier on another laptop, arrives now. */
+  {
+    g_autofree char *fields = g_strdup_printf ("{\"id_number\":\"%s\",\"name\":\"张三\",\"sex\":1,"
+                                               "\"birth_date\":\"1992-07-04\",\"region_code\":\"522327\","
+                                               "\"township_code\":\"%s\",\"phone\":\"13900000000\",\"deleted\":0}",
+                                               STORE3_NUMBER, ST_TEST_TOWNSHIP_A);
+    g_autofree char *changes = st_test_changes (st_test_change (1, "participants", first, "insert", registered - 1000, 0,
+                                                                g_steal_pointer (&fields)),
+                                                NULL);
+
+    reply = st_test_push (session, server, token, 0, changes);
+    g_assert_cmpuint (reply->status, ==, 200);
+  }
+  later = st_test_pull_all (session, server, token, cursor, NULL);
+  g_clear_pointer (&feed, g_ptr_array_unref);
+  feed = st_test_pull_all (session, server, token, NULL, NULL);
+
+  /* One live person with the number: the one registered first. */
+  g_assert_false (entry_deleted (feed, first));
+  g_assert_true (entry_deleted (feed, STORE3_PERSON));
+  g_assert_cmpstr (entry_field (feed, STORE3_PERSON, "merged_into"), ==, first);
+  /* What hung on the old person, found by the migrated keys, hangs on the
+   * one that stays. */
+  g_assert_true (entry_deleted (feed, STORE3_ENROLMENT));
+  g_assert_false (entry_deleted (feed, moved_enrolment));
+  g_assert_cmpstr (entry_field (feed, moved_enrolment, "participant_id"), ==, first);
+  g_assert_false (entry_deleted (feed, moved_attendance));
+  g_assert_cmpstr (entry_field (feed, moved_attendance, "participant_id"), ==, first);
+  g_assert_cmpstr (entry_field (feed, STORE3_ASSIGNMENT, "enrolment_id"), ==, moved_enrolment);
+  /* The rows that changed came after the cursor, past every older one;
+   * the one that did not kept its place. */
+  g_assert_nonnull (st_test_find_row (later, STORE3_PERSON));
+  g_assert_nonnull (st_test_find_row (later, STORE3_ASSIGNMENT));
+  g_assert_null (st_test_find_row (later, STORE3_OTHER));
+  g_assert_cmpint (entry_seq (feed, STORE3_ASSIGNMENT), >, entry_seq (feed, STORE3_OTHER));
+  g_assert_cmpint (entry_seq (feed, STORE3_OTHER), ==, 8);
+  st_test_server_stop (server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -273,5 +429,6 @@ main (int    argc,
   g_test_add ("/server/version/protocol1-client", Fixture, NULL, fixture_set_up, test_protocol1_client, fixture_tear_down);
   g_test_add ("/server/version/newer-laptop", Fixture, NULL, fixture_set_up, test_newer_laptop, fixture_tear_down);
   g_test_add_func ("/server/version/cli-message", test_cli_message);
+  g_test_add_func ("/server/version/store3-migrates", test_store3_migrates);
   return g_test_run ();
 }
