@@ -1652,7 +1652,7 @@ sqlite_device_key_get (StStore     *store,
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
         {
-          key = column_dup (stmt, 0);
+          key = st_db_column_dup (stmt, 0);
           *account_id = sqlite3_column_int64 (stmt, 1);
           *revoked_at = sqlite3_column_int64 (stmt, 2);
         }
