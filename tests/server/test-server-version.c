@@ -11,6 +11,7 @@
 #include "st-json-guard.h"
 #include "st-sync.h"
 #include "st-test-server.h"
+#include "st-test-store.h"
 #include "st-uuid.h"
 
 typedef struct
@@ -429,6 +430,10 @@ main (int    argc,
   g_test_add ("/server/version/protocol1-client", Fixture, NULL, fixture_set_up, test_protocol1_client, fixture_tear_down);
   g_test_add ("/server/version/newer-laptop", Fixture, NULL, fixture_set_up, test_newer_laptop, fixture_tear_down);
   g_test_add_func ("/server/version/cli-message", test_cli_message);
-  g_test_add_func ("/server/version/store3-migrates", test_store3_migrates);
+  /* A SQLite file an older server wrote: the SQLite store's own migration
+   * (PostgreSQL's schema 5 changes nothing; tests/sync/test-sync-migrate
+   * moves such a county to PostgreSQL). */
+  if (!st_test_store_is_pg ())
+    g_test_add_func ("/server/version/store3-migrates", test_store3_migrates);
   return g_test_run ();
 }
