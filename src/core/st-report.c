@@ -559,56 +559,86 @@ release (StDb *db)
   "   AND program_id IN (SELECT value FROM json_each (?4))" \
   "   THEN coalesce (state_date, '') END)"
 
+/* A query of figures per township: its first column the township's code,
+ * then (with @by_mode) a session mode, then one figure a field of Figures,
+ * given by its offset (with a mode, that mode's element of the array). */
+typedef struct
+{
+  const char *sql;
+  gboolean    by_mode;
+  guint       n;
+  gsize       fields[6];
+} TownshipQuery;
+
+#define FIELD(name) G_STRUCT_OFFSET (Figures, name)
+
 /* Enrolment counts per township: new, cumulative, and by state at the end of
  * the last day. */
-static gboolean
-query_enrolments (StDb        *db,
-                  StReport    *report,
-                  GHashTable  *by_code,
-                  GPtrArray   *all,
-                  GError     **error)
-{
-  sqlite3_stmt *stmt = st_db_prepare (db,
-    "SELECT township_code, count (*), sum (enrolled_on >= ?1),"
-    " sum (state = 'studying' OR coalesce (state_date, '') > ?2),"
-    " sum (state = 'graduated' AND coalesce (state_date, '') <= ?2),"
-    " sum (state = 'completed' AND coalesce (state_date, '') <= ?2),"
-    " sum (state = 'withdrawn' AND coalesce (state_date, '') <= ?2)"
-    " FROM temp.st_report_enrolments"
-    " GROUP BY township_code", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_scope (stmt, report);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Township *t = township_for (by_code, all, column_text (stmt, 0));
-
-      t->f.cumulative_enrolments = sqlite3_column_int64 (stmt, 1);
-      t->f.new_enrolments = sqlite3_column_int64 (stmt, 2);
-      t->f.in_study = sqlite3_column_int64 (stmt, 3);
-      t->f.graduated = sqlite3_column_int64 (stmt, 4);
-      t->f.completed = sqlite3_column_int64 (stmt, 5);
-      t->f.withdrawn = sqlite3_column_int64 (stmt, 6);
-    }
-  return query_done (db, stmt, rc, error);
-}
+static const TownshipQuery enrolment_counts = {
+  "SELECT township_code, count (*), sum (enrolled_on >= ?1),"
+  " sum (state = 'studying' OR coalesce (state_date, '') > ?2),"
+  " sum (state = 'graduated' AND coalesce (state_date, '') <= ?2),"
+  " sum (state = 'completed' AND coalesce (state_date, '') <= ?2),"
+  " sum (state = 'withdrawn' AND coalesce (state_date, '') <= ?2)"
+  " FROM temp.st_report_enrolments"
+  " GROUP BY township_code",
+  FALSE, 6,
+  { FIELD (cumulative_enrolments), FIELD (new_enrolments), FIELD (in_study), FIELD (graduated),
+    FIELD (completed), FIELD (withdrawn) },
+};
 
 /* Distinct participants per township: cumulative, new (first enrolment in
  * the township dated in the quarter), finished for funding. */
+static const TownshipQuery participant_counts = {
+  "SELECT township_code, count (*), sum (first_on >= ?1), sum (finished_on >= ?1), count (finished_on)"
+  " FROM (SELECT township_code, min (enrolled_on) AS first_on," FINISHED_ON " AS finished_on"
+  "  FROM temp.st_report_enrolments GROUP BY township_code, participant_id)"
+  " GROUP BY township_code",
+  FALSE, 4,
+  { FIELD (cumulative_participants), FIELD (new_participants), FIELD (finished_in_quarter),
+    FIELD (finished_cumulative) },
+};
+
+/* Sessions of the quarter per township and mode, and their hours. */
+static const TownshipQuery session_counts = {
+  "SELECT s.township_code, s.mode, count (*), sum (s.minutes)"
+  " FROM sessions s JOIN classes c ON c.id = s.class_id"
+  " WHERE s.deleted = 0 AND c.deleted = 0 AND s.date >= ?1 AND s.date <= ?2"
+  " AND (?3 IS NULL OR s.township_code = ?3)"
+  " GROUP BY s.township_code, s.mode",
+  TRUE, 2,
+  { FIELD (sessions), FIELD (session_minutes) },
+};
+
+/* From the sessions of the quarter to their attendance (attendance_session):
+ * CROSS JOIN keeps SQLite to that order, which reads only the quarter's
+ * rows; without statistics it would scan all of attendance. Rows are left
+ * out by the short list of deleted and merged participants rather than
+ * kept by a lookup of each of some 400,000 in the long list of live ones,
+ * which cost a third of the report. (So an attendance row that sync brought
+ * before its participant counts.) */
+static const TownshipQuery attendance_counts = {
+  "SELECT s.township_code, s.mode, count (*), sum (a.minutes)"
+  " FROM sessions s JOIN classes c ON c.id = s.class_id"
+  " CROSS JOIN attendance a ON a.session_id = s.id"
+  " WHERE s.deleted = 0 AND c.deleted = 0 AND s.date >= ?1 AND s.date <= ?2"
+  " AND (?3 IS NULL OR s.township_code = ?3)"
+  " AND a.deleted = 0 AND a.status = 'present'"
+  " AND a.participant_id NOT IN (SELECT id FROM temp.st_report_people WHERE NOT live)"
+  " GROUP BY s.township_code, s.mode",
+  TRUE, 2,
+  { FIELD (attendances), FIELD (attended_minutes) },
+};
+
 static gboolean
-query_participants (StDb        *db,
-                    StReport    *report,
-                    GHashTable  *by_code,
-                    GPtrArray   *all,
-                    GError     **error)
+query_townships (StDb                *db,
+                 StReport            *report,
+                 GHashTable          *by_code,
+                 GPtrArray           *all,
+                 const TownshipQuery *q,
+                 GError             **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (db,
-    "SELECT township_code, count (*), sum (first_on >= ?1), sum (finished_on >= ?1), count (finished_on)"
-    " FROM (SELECT township_code, min (enrolled_on) AS first_on," FINISHED_ON " AS finished_on"
-    "  FROM temp.st_report_enrolments GROUP BY township_code, participant_id)"
-    " GROUP BY township_code", error);
+  sqlite3_stmt *stmt = st_db_prepare (db, q->sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -617,11 +647,18 @@ query_participants (StDb        *db,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Township *t = township_for (by_code, all, column_text (stmt, 0));
+      int m = 0;
+      int first = 1;
 
-      t->f.cumulative_participants = sqlite3_column_int64 (stmt, 1);
-      t->f.new_participants = sqlite3_column_int64 (stmt, 2);
-      t->f.finished_in_quarter = sqlite3_column_int64 (stmt, 3);
-      t->f.finished_cumulative = sqlite3_column_int64 (stmt, 4);
+      if (q->by_mode)
+        {
+          m = code_index (st_report_mode_codes, N_MODES, column_text (stmt, 1));
+          if (m < 0)
+            continue;
+          first = 2;
+        }
+      for (guint i = 0; i < q->n; i++)
+        G_STRUCT_MEMBER (gint64, &t->f, q->fields[i] + m * sizeof (gint64)) = sqlite3_column_int64 (stmt, first + i);
     }
   return query_done (db, stmt, rc, error);
 }
@@ -657,78 +694,6 @@ query_first_dates (StDb      *db,
         report->total.new_participants += d.participants;
       report->total.finished_in_quarter += sqlite3_column_int64 (stmt, 2);
       report->total.finished_cumulative += sqlite3_column_int64 (stmt, 3);
-    }
-  return query_done (db, stmt, rc, error);
-}
-
-static gboolean
-query_sessions (StDb        *db,
-                StReport    *report,
-                GHashTable  *by_code,
-                GPtrArray   *all,
-                GError     **error)
-{
-  sqlite3_stmt *stmt = st_db_prepare (db,
-    "SELECT s.township_code, s.mode, count (*), sum (s.minutes)"
-    " FROM sessions s JOIN classes c ON c.id = s.class_id"
-    " WHERE s.deleted = 0 AND c.deleted = 0 AND s.date >= ?1 AND s.date <= ?2"
-    " AND (?3 IS NULL OR s.township_code = ?3)"
-    " GROUP BY s.township_code, s.mode", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_scope (stmt, report);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Township *t = township_for (by_code, all, column_text (stmt, 0));
-      int m = code_index (st_report_mode_codes, N_MODES, column_text (stmt, 1));
-
-      if (m < 0)
-        continue;
-      t->f.sessions[m] = sqlite3_column_int64 (stmt, 2);
-      t->f.session_minutes[m] = sqlite3_column_int64 (stmt, 3);
-    }
-  return query_done (db, stmt, rc, error);
-}
-
-/* From the sessions of the quarter to their attendance (attendance_session):
- * CROSS JOIN keeps SQLite to that order, which reads only the quarter's
- * rows; without statistics it would scan all of attendance. Rows are left
- * out by the short list of deleted and merged participants rather than
- * kept by a lookup of each of some 400,000 in the long list of live ones,
- * which cost a third of the report. (So an attendance row that sync brought
- * before its participant counts.) */
-static gboolean
-query_attendance (StDb        *db,
-                  StReport    *report,
-                  GHashTable  *by_code,
-                  GPtrArray   *all,
-                  GError     **error)
-{
-  sqlite3_stmt *stmt = st_db_prepare (db,
-    "SELECT s.township_code, s.mode, count (*), sum (a.minutes)"
-    " FROM sessions s JOIN classes c ON c.id = s.class_id"
-    " CROSS JOIN attendance a ON a.session_id = s.id"
-    " WHERE s.deleted = 0 AND c.deleted = 0 AND s.date >= ?1 AND s.date <= ?2"
-    " AND (?3 IS NULL OR s.township_code = ?3)"
-    " AND a.deleted = 0 AND a.status = 'present'"
-    " AND a.participant_id NOT IN (SELECT id FROM temp.st_report_people WHERE NOT live)"
-    " GROUP BY s.township_code, s.mode", error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_scope (stmt, report);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Township *t = township_for (by_code, all, column_text (stmt, 0));
-      int m = code_index (st_report_mode_codes, N_MODES, column_text (stmt, 1));
-
-      if (m < 0)
-        continue;
-      t->f.attendances[m] = sqlite3_column_int64 (stmt, 2);
-      t->f.attended_minutes[m] = sqlite3_column_int64 (stmt, 3);
     }
   return query_done (db, stmt, rc, error);
 }
@@ -1074,14 +1039,14 @@ st_report_quarterly (StDb             *db,
   /* Each step is timed for G_MESSAGES_DEBUG=st-report: the report has a
    * budget of 2 s on 3,000,000 attendance rows. */
   ok = timed (gather (db, report, error), "participants and enrolments gathered", t0)
-       && timed (query_enrolments (db, report, by_code, all, error), "enrolment counts", t0)
-       && timed (query_participants (db, report, by_code, all, error), "participants", t0)
+       && timed (query_townships (db, report, by_code, all, &enrolment_counts, error), "enrolment counts", t0)
+       && timed (query_townships (db, report, by_code, all, &participant_counts, error), "participants", t0)
        && timed (query_first_dates (db, report, first_dates, error), "first enrolments", t0)
        && timed (query_people (db, report, error), "people", t0)
        && timed (query_majors (db, report, error), "majors", t0)
        && timed (query_programs (db, report, programs, error), "programs", t0)
-       && timed (query_sessions (db, report, by_code, all, error), "sessions", t0)
-       && timed (query_attendance (db, report, by_code, all, error), "attendance", t0);
+       && timed (query_townships (db, report, by_code, all, &session_counts, error), "sessions", t0)
+       && timed (query_townships (db, report, by_code, all, &attendance_counts, error), "attendance", t0);
   release (db);
   if (!ok)
     return NULL;
