@@ -16,6 +16,7 @@
 #include "st-idcard.h"
 #include "st-participant.h"
 #include "st-records.h"
+#include "st-classwork.h"
 #include "st-signin.h"
 
 #define MARGIN 36.0
@@ -88,34 +89,6 @@ st_signin_sheet_free (StSigninSheet *sheet)
   g_free (sheet->place);
   g_clear_pointer (&sheet->rows, g_ptr_array_unref);
   g_free (sheet);
-}
-
-static const char *
-mode_label (const char *mode)
-{
-  if (g_strcmp0 (mode, "concentrated") == 0)
-    return _("Concentrated");
-  if (g_strcmp0 (mode, "online") == 0)
-    return _("Online");
-  if (g_strcmp0 (mode, "practical") == 0)
-    return _("Practical");
-  return mode != NULL ? mode : "";
-}
-
-static const char *
-subject_label (const char *subject)
-{
-  if (g_strcmp0 (subject, "literacy") == 0)
-    return _("Literacy and numeracy");
-  if (g_strcmp0 (subject, "mandarin") == 0)
-    return _("Mandarin");
-  if (g_strcmp0 (subject, "civic") == 0)
-    return _("Civic and moral education");
-  if (g_strcmp0 (subject, "policy") == 0)
-    return _("Policy and law");
-  if (g_strcmp0 (subject, "skill") == 0)
-    return _("Vocational skill");
-  return subject != NULL ? subject : "";
 }
 
 /* Minutes as class hours: "8", "1.5", "0.75". */
@@ -224,8 +197,8 @@ st_signin_sheet_new (StDb        *db,
     sheet->major = g_strdup ("");
   sheet->date = g_strdup (session->date);
   sheet->minutes = session->minutes;
-  sheet->mode = g_strdup (mode_label (session->mode));
-  sheet->subject = g_strdup (subject_label (session->subject));
+  sheet->mode = g_strdup (st_session_mode_to_display (session->mode));
+  sheet->subject = g_strdup (st_session_subject_to_display (session->subject));
   sheet->trainer = session->trainer != NULL && *session->trainer != '\0'
                    ? g_strdup (session->trainer) : join_trainers (klass->trainers);
   sheet->place = g_strdup (session->place != NULL && *session->place != '\0'
