@@ -130,19 +130,11 @@ number_taken (StDb        *db,
               GError     **error)
 {
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT 1 FROM certificates WHERE number = ?", error);
-  int rc;
 
   if (stmt == NULL)
     return -1;
   sqlite3_bind_text (stmt, 1, number, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_ROW)
-    return 1;
-  if (rc == SQLITE_DONE)
-    return 0;
-  st_db_set_error (db, rc, _("reading the certificates"), error);
-  return -1;
+  return st_db_step_exists (db, stmt, _("reading the certificates"), error);
 }
 
 /* The next number of its kind and year. Every certificate ever issued stays
@@ -254,19 +246,11 @@ has_live_certificate (StDb        *db,
 {
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT 1 FROM certificates WHERE enrolment_id = ? AND deleted = 0"
                                           " AND revoked_on IS NULL", error);
-  int rc;
 
   if (stmt == NULL)
     return -1;
   sqlite3_bind_text (stmt, 1, enrolment_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_ROW)
-    return 1;
-  if (rc == SQLITE_DONE)
-    return 0;
-  st_db_set_error (db, rc, _("reading the certificates"), error);
-  return -1;
+  return st_db_step_exists (db, stmt, _("reading the certificates"), error);
 }
 
 GPtrArray *

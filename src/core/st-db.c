@@ -774,6 +774,26 @@ st_db_read_rows (StDb            *self,
   return g_steal_pointer (&rows);
 }
 
+/* Whether @stmt (its parameters bound) gives a row: 1 or 0, or -1 with
+ * @error set ("reading @what") when the database cannot say. Resets
+ * @stmt. */
+int
+st_db_step_exists (StDb          *self,
+                   sqlite3_stmt  *stmt,
+                   const char    *what,
+                   GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_ROW)
+    return 1;
+  if (rc == SQLITE_DONE)
+    return 0;
+  st_db_set_error (self, rc, what, error);
+  return -1;
+}
+
 gboolean
 st_db_exec (StDb        *self,
             const char  *sql,

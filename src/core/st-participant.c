@@ -206,20 +206,12 @@ division_exists (StDb        *db,
                  GError     **error)
 {
   sqlite3_stmt *stmt = st_db_prepare (db, "SELECT 1 FROM divisions WHERE code = ? AND level = ?", error);
-  int rc;
 
   if (stmt == NULL)
     return -1;
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, level, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_ROW)
-    return 1;
-  if (rc == SQLITE_DONE)
-    return 0;
-  st_db_set_error (db, rc, _("reading the list of townships and villages"), error);
-  return -1;
+  return st_db_step_exists (db, stmt, _("reading the list of townships and villages"), error);
 }
 
 char *

@@ -282,7 +282,6 @@ township_exists (StDb        *db,
                  GError     **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   if (code == NULL)
     return 0;
@@ -290,14 +289,7 @@ township_exists (StDb        *db,
   if (stmt == NULL)
     return -1;
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_ROW)
-    return 1;
-  if (rc == SQLITE_DONE)
-    return 0;
-  st_db_set_error (db, rc, _("reading the list of townships and villages"), error);
-  return -1;
+  return st_db_step_exists (db, stmt, _("reading the list of townships and villages"), error);
 }
 
 static char *
