@@ -713,3 +713,20 @@ st_csv_encoding_to_string (StCsvEncoding encoding)
       g_return_val_if_reached (NULL);
     }
 }
+
+/* Whether every field of a row is blank (spaces, ideographic spaces, or
+ * nothing): an empty line of a spreadsheet. */
+gboolean
+st_csv_fields_blank (const char *const *fields,
+                     guint              n)
+{
+  for (guint i = 0; i < n; i++)
+    for (const char *p = fields[i]; *p; p = g_utf8_next_char (p))
+      {
+        gunichar c = g_utf8_get_char (p);
+
+        if (!g_unichar_isspace (c) && c != 0x3000)
+          return FALSE;
+      }
+  return TRUE;
+}

@@ -107,4 +107,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StCsvWriter, st_csv_writer_free)
 /* "UTF-8", "UTF-8-BOM" or "GB18030": a stable name for logs and options. */
 const char    *st_csv_encoding_to_string   (StCsvEncoding   encoding);
 
+gboolean       st_csv_fields_blank     (const char *const *fields,
+                                        guint              n);
+
 G_END_DECLS

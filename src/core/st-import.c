@@ -434,21 +434,6 @@ add_conflict (ImportRun                *run,
   g_ptr_array_add (run->result->conflicts, c);
 }
 
-static gboolean
-all_blank (const char *const *fields,
-           guint              n_fields)
-{
-  for (guint i = 0; i < n_fields; i++)
-    for (const char *p = fields[i]; *p; p = g_utf8_next_char (p))
-      {
-        gunichar c = g_utf8_get_char (p);
-
-        if (!g_unichar_isspace (c) && c != 0x3000)
-          return FALSE;
-      }
-  return TRUE;
-}
-
 /* One data row, checked without the database: made on the reading thread
  * (see st_import_roster). */
 typedef struct
@@ -974,7 +959,7 @@ reader_thread (gpointer data)
       fields = st_csv_reader_next (pl->reader, &n_fields, &line, &pl->error);
       if (fields == NULL)
         break;
-      if (all_blank (fields, n_fields))
+      if (st_csv_fields_blank (fields, n_fields))
         continue;
 
       pr = g_new0 (PreparedRow, 1);
@@ -1096,7 +1081,7 @@ read_header (ImportRun    *run,
             {
               /* Unknown, or a second column of a kind already mapped. */
               result->columns[i] = ST_IMPORT_COLUMN_UNKNOWN;
-              if (!all_blank (&fields[i], 1))
+              if (!st_csv_fields_blank (&fields[i], 1))
                 g_ptr_array_add (result->unknown_columns, g_strstrip (g_strdup (fields[i])));
               continue;
             }

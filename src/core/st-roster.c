@@ -25,21 +25,6 @@ st_roster_preview_free (StRosterPreview *preview)
 }
 
 static gboolean
-blank (const char *const *fields,
-       guint              n)
-{
-  for (guint i = 0; i < n; i++)
-    for (const char *p = fields[i]; *p; p = g_utf8_next_char (p))
-      {
-        gunichar c = g_utf8_get_char (p);
-
-        if (!g_unichar_isspace (c) && c != 0x3000)
-          return FALSE;
-      }
-  return TRUE;
-}
-
-static gboolean
 names_person (const char *const *fields,
               guint              n)
 {
@@ -124,7 +109,7 @@ st_roster_preview_new (const char  *path,
        attempt < MAX_TITLE_ROWS && (fields = st_csv_reader_next (reader, &n_fields, &line, error)) != NULL;
        attempt++)
     {
-      if (blank (fields, n_fields))
+      if (st_csv_fields_blank (fields, n_fields))
         continue;
       g_ptr_array_add (first, padded (fields, n_fields, 0));
       g_array_append_val (first_lines, line);
@@ -201,7 +186,7 @@ st_roster_preview_new (const char  *path,
     }
   while ((fields = st_csv_reader_next (reader, &n_fields, &line, error)) != NULL)
     {
-      if (blank (fields, n_fields))
+      if (st_csv_fields_blank (fields, n_fields))
         continue;
       preview->n_data_rows++;
       if (preview->rows->len < n_rows)
