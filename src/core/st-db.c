@@ -774,6 +774,22 @@ st_db_read_rows (StDb            *self,
   return g_steal_pointer (&rows);
 }
 
+/* Runs @stmt (a write, its parameters bound) to its end and resets it;
+ * FALSE with @error set ("@what") when it fails. */
+gboolean
+st_db_step_done (StDb          *self,
+                 sqlite3_stmt  *stmt,
+                 const char    *what,
+                 GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (self, rc, what, error);
+  return TRUE;
+}
+
 /* Whether @stmt (its parameters bound) gives a row: 1 or 0, or -1 with
  * @error set ("reading @what") when the database cannot say. Resets
  * @stmt. */

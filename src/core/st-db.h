@@ -127,6 +127,10 @@ GPtrArray    *st_db_read_rows             (StDb            *self,
                                            GDestroyNotify   free_row,
                                            const char      *what,
                                            GError         **error);
+gboolean      st_db_step_done             (StDb            *self,
+                                           sqlite3_stmt    *stmt,
+                                           const char      *what,
+                                           GError         **error);
 int           st_db_step_exists           (StDb            *self,
                                            sqlite3_stmt    *stmt,
                                            const char      *what,

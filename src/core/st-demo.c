@@ -338,19 +338,6 @@ iso (const GDate *d,
 }
 
 /* One prepared INSERT per table; values bound in column order. */
-static gboolean
-step_done (StDb          *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return st_db_set_error (db, rc, _("making the demo data"), error);
-  return TRUE;
-}
-
 static void
 bind_row_header (StDb         *db,
                  sqlite3_stmt *stmt,
@@ -397,7 +384,7 @@ insert_classes (StDb       *db,
       sqlite3_bind_text (stmt, 8, point, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 9, start, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 10, trainers, -1, SQLITE_STATIC);
-      if (!step_done (db, stmt, error))
+      if (!st_db_step_done (db, stmt, _("making the demo data"), error))
         return FALSE;
     }
   return TRUE;
@@ -446,7 +433,7 @@ insert_enrolments (StDb       *db,
               sqlite3_bind_null (stmt, 10);
               sqlite3_bind_null (stmt, 11);
             }
-          if (!step_done (db, stmt, error))
+          if (!st_db_step_done (db, stmt, _("making the demo data"), error))
             return FALSE;
         }
     }
@@ -514,7 +501,7 @@ insert_sessions_and_attendance (StDb        *db,
           sqlite3_bind_text (session_stmt, 8, demo_subjects[n % G_N_ELEMENTS (demo_subjects)], -1, SQLITE_STATIC);
           sqlite3_bind_text (session_stmt, 9, demo_trainers[g_rand_int_range (r, 0, G_N_ELEMENTS (demo_trainers))], -1, SQLITE_STATIC);
           sqlite3_bind_text (session_stmt, 10, "村委会会议室", -1, SQLITE_STATIC);
-          if (!step_done (db, session_stmt, error))
+          if (!st_db_step_done (db, session_stmt, _("making the demo data"), error))
             return FALSE;
           g_ptr_array_add (sessions, g_strdup_printf ("%s\t%u\t%s", id, i, date));
           if (per_month > 1 && n % per_month != per_month - 1)
@@ -561,7 +548,7 @@ insert_sessions_and_attendance (StDb        *db,
           sqlite3_bind_text (attendance_stmt, 6, c->township, -1, SQLITE_STATIC);
           sqlite3_bind_text (attendance_stmt, 7, status, -1, SQLITE_STATIC);
           sqlite3_bind_int (attendance_stmt, 8, minutes);
-          if (!step_done (db, attendance_stmt, error))
+          if (!st_db_step_done (db, attendance_stmt, _("making the demo data"), error))
             return FALSE;
         }
     }
@@ -617,7 +604,7 @@ insert_study (StDb        *db,
                   sqlite3_bind_int (log_stmt, 8, MAX (minutes, 30));
                   sqlite3_bind_text (log_stmt, 9, k == 0 ? "self" : "online", -1, SQLITE_STATIC);
                   sqlite3_bind_text (log_stmt, 10, k == 0 ? "自学" : "一乐之学习网", -1, SQLITE_STATIC);
-                  if (!step_done (db, log_stmt, error))
+                  if (!st_db_step_done (db, log_stmt, _("making the demo data"), error))
                     return FALSE;
                   g_date_add_days (&d, 1);
                 }
@@ -669,7 +656,7 @@ insert_study (StDb        *db,
             sqlite3_bind_text (assignment_stmt, 8, date, -1, SQLITE_STATIC);
           else
             sqlite3_bind_null (assignment_stmt, 8);
-          if (!step_done (db, assignment_stmt, error))
+          if (!st_db_step_done (db, assignment_stmt, _("making the demo data"), error))
             return FALSE;
 
           /* Assessments a month before the end, for those who did it. */
@@ -686,7 +673,7 @@ insert_study (StDb        *db,
               sqlite3_bind_text (assessment_stmt, 7, g_rand_int_range (r, 0, 100) < 92 ? "pass" : "fail", -1, SQLITE_STATIC);
               sqlite3_bind_text (assessment_stmt, 8, date, -1, SQLITE_STATIC);
               sqlite3_bind_text (assessment_stmt, 9, k == 0 ? "县教育局" : "县中职学校", -1, SQLITE_STATIC);
-              if (!step_done (db, assessment_stmt, error))
+              if (!st_db_step_done (db, assessment_stmt, _("making the demo data"), error))
                 return FALSE;
             }
 
@@ -707,7 +694,7 @@ insert_study (StDb        *db,
                   sqlite3_bind_text (exemption_stmt, 8, "在合作社从事种养殖工作三年（村委会证明）", -1, SQLITE_STATIC);
                   sqlite3_bind_int (exemption_stmt, 9, 3);
                   sqlite3_bind_text (exemption_stmt, 10, date, -1, SQLITE_STATIC);
-                  if (!step_done (db, exemption_stmt, error))
+                  if (!st_db_step_done (db, exemption_stmt, _("making the demo data"), error))
                     return FALSE;
                 }
               else if (e->diligence > 0.6)
@@ -715,7 +702,7 @@ insert_study (StDb        *db,
                   sqlite3_bind_int64 (internship_stmt, 1, (sqlite3_int64) st_db_next_hlc (db));
                   sqlite3_bind_text (internship_stmt, 2, date, -1, SQLITE_STATIC);
                   sqlite3_bind_text (internship_stmt, 3, e->id, -1, SQLITE_STATIC);
-                  if (!step_done (db, internship_stmt, error))
+                  if (!st_db_step_done (db, internship_stmt, _("making the demo data"), error))
                     return FALSE;
                 }
             }

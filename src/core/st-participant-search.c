@@ -137,19 +137,6 @@ collect_stale (StDb        *db,
   return TRUE;
 }
 
-static gboolean
-step_done (StDb          *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return st_db_set_error (db, rc, _("updating the search index"), error);
-  return TRUE;
-}
-
 /* Removes the keys a row was indexed with (they are known from the name
  * and number it was indexed from, so no index on pid is needed). */
 static gboolean
@@ -174,7 +161,7 @@ forget (StDb        *db,
       {
         sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
         sqlite3_bind_int64 (stmt, 2, pid);
-        if (!step_done (db, stmt, error))
+        if (!st_db_step_done (db, stmt, _("updating the search index"), error))
           return FALSE;
       }
   }
@@ -188,7 +175,7 @@ forget (StDb        *db,
       {
         sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
         sqlite3_bind_int64 (stmt, 2, pid);
-        if (!step_done (db, stmt, error))
+        if (!st_db_step_done (db, stmt, _("updating the search index"), error))
           return FALSE;
       }
   }
@@ -244,7 +231,7 @@ index_row (StDb         *db,
         {
           sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
           sqlite3_bind_int64 (stmt, 2, s->pid);
-          if (!step_done (db, stmt, error))
+          if (!st_db_step_done (db, stmt, _("updating the search index"), error))
             return FALSE;
         }
       g_ptr_array_unref (keys);
@@ -267,7 +254,7 @@ index_row (StDb         *db,
         {
           sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
           sqlite3_bind_int64 (stmt, 2, s->pid);
-          if (!step_done (db, stmt, error))
+          if (!st_db_step_done (db, stmt, _("updating the search index"), error))
             return FALSE;
         }
         }
@@ -286,7 +273,7 @@ index_row (StDb         *db,
   st_db_bind_text (stmt, 5, s->name);
   st_db_bind_text (stmt, 6, s->id_number);
   sqlite3_bind_text (stmt, 7, sort_key, -1, SQLITE_STATIC);
-  return step_done (db, stmt, error);
+  return st_db_step_done (db, stmt, _("updating the search index"), error);
 }
 
 /* Rows of the index whose participant is gone: only after a VACUUM
@@ -332,7 +319,7 @@ forget_orphans (StDb    *db,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, pid);
-      if (!step_done (db, stmt, error))
+      if (!st_db_step_done (db, stmt, _("updating the search index"), error))
         return FALSE;
     }
   return TRUE;
@@ -398,7 +385,7 @@ flush_keys (StDb     *db,
 
       sqlite3_bind_text (stmt, 1, k->key, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, k->pid);
-      if (!step_done (db, stmt, error))
+      if (!st_db_step_done (db, stmt, _("updating the search index"), error))
         return FALSE;
     }
   g_array_set_size (keys, 0);
