@@ -350,6 +350,15 @@ st_sync_send_once (Conn        *conn,
       reply->object = json_node_get_object (reply->root);
       reply->code = json_object_get_string_member_with_default (reply->object, "code", NULL);
     }
+  else if (SOUP_STATUS_IS_SUCCESSFUL (reply->status))
+    {
+      /* Every success of the API answers a JSON object: without one the
+       * answer was cut short (a server process killed while it wrote it)
+       * — as a lost answer, tried again. */
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                           _("The server’s answer was cut short; it will be asked again."));
+      return FALSE;
+    }
   return TRUE;
 }
 
