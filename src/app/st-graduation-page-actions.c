@@ -241,6 +241,7 @@ assess_action (GtkWidget  *widget,
       guint best = 0;
 
       g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
+      StGraduationPeek peek = { missing, };
       StEligibility row;
       const StEligibility *e = &row;
 
@@ -249,7 +250,7 @@ assess_action (GtkWidget  *widget,
           gboolean waiting = FALSE, blocked = FALSE;
           guint n;
 
-          st_graduation_rows_peek (self->rows, g_array_index (self->seen, guint, i), &row, missing);
+          st_graduation_rows_peek (self->rows, g_array_index (self->seen, guint, i), &row, &peek);
           for (guint m = 0; m < e->missing->len; m++)
             {
               StMissingKind k = g_array_index (e->missing, StMissing, m).kind;

@@ -87,7 +87,7 @@ st_graduation_page_update_selection (StGraduationPage *self)
                                  approvable > 0 && st_role_can (self->role, ST_PERMISSION_APPROVE));
 }
 
-/* Whether the row @index passes the filters; @missing: for the near-end
+/* Whether the row @index passes the filters; @peek: for the near-end
  * filter's look at what the row misses. */
 static gboolean
 row_matches (StGraduationPage *self,
@@ -95,7 +95,7 @@ row_matches (StGraduationPage *self,
              const char       *township,
              const char       *klass,
              const char       *state,
-             GArray           *missing)
+             StGraduationPeek *peek)
 {
   StOutcome outcome = st_graduation_rows_get_outcome (self->rows, index);
 
@@ -109,7 +109,7 @@ row_matches (StGraduationPage *self,
 
       if (outcome != ST_OUTCOME_STUDYING)
         return FALSE;
-      st_graduation_rows_peek (self->rows, index, &e, missing);
+      st_graduation_rows_peek (self->rows, index, &e, peek);
       return st_overview_near_end_short (&e, self->today, ST_OVERVIEW_NEAR_END_DAYS);
     }
   if (state != NULL && !g_str_equal (state, st_outcome_to_code (outcome)))
@@ -188,6 +188,7 @@ refill (StGraduationPage *self)
   const char *state = selected_state (self);
   GArray *shown;
   g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
+  StGraduationPeek peek = { missing, };
   guint n;
 
   if (self->seen == NULL)
@@ -201,7 +202,7 @@ refill (StGraduationPage *self)
     {
       guint index = g_array_index (self->seen, guint, i);
 
-      if (row_matches (self, index, township, klass, state, missing))
+      if (row_matches (self, index, township, klass, state, &peek))
         g_array_append_val (shown, index);
     }
   n = shown->len;

@@ -16,8 +16,64 @@ typedef struct
   guint8  kind;
 } Missing;
 
-/* The six strings of a row, one after the other in its strings. */
+/* The six strings of a row, one after the other in its strings; the first
+ * N_KEYS of them (the keys) in the row's keys instead when they are
+ * UUIDs as the app makes them (36 characters in 16 bytes). */
 enum { S_ENROLMENT, S_PARTICIPANT, S_NAME, S_ID_NUMBER, S_ENROLLED_ON, S_END_DATE, N_STRINGS };
+#define N_KEYS 2
+
+/* @text in 16 bytes if it is a UUID in lowercase (and so written back the
+ * same by key_unpack ()); FALSE otherwise. */
+static gboolean
+key_pack (const char *text,
+          guint8      out[16])
+{
+  guint n = 0;
+
+  if (text == NULL || strlen (text) != 36)
+    return FALSE;
+  for (guint i = 0; i < 36; i++)
+    {
+      char c = text[i];
+      int v;
+
+      if (i == 8 || i == 13 || i == 18 || i == 23)
+        {
+          if (c != '-')
+            return FALSE;
+          continue;
+        }
+      if (c >= '0' && c <= '9')
+        v = c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v = c - 'a' + 10;
+      else
+        return FALSE;
+      if (n % 2 == 0)
+        out[n / 2] = v << 4;
+      else
+        out[n / 2] |= v;
+      n++;
+    }
+  return TRUE;
+}
+
+static void
+key_unpack (const guint8 in[16],
+            char         out[37])
+{
+  static const char hex[] = "0123456789abcdef";
+  char *next = out;
+
+  for (guint i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        *next++ = '-';
+      *next++ = hex[in[i] >> 4];
+      *next++ = hex[in[i] & 0xf];
+    }
+  *next = '\0';
+}
 
 enum
 {
@@ -27,7 +83,7 @@ enum
 
 typedef struct
 {
-  const char    *strings;       /* N_STRINGS nul-terminated strings */
+  const char    *strings;       /* N_STRINGS nul-terminated strings, less the packed keys */
   const char    *class_id;      /* interned */
   const char    *township_code; /* interned */
   const char    *program_code;  /* interned */
@@ -47,6 +103,8 @@ typedef struct
   guint8         outcome;
   guint8         n_missing;
   guint8         flags;
+  guint8         packed_keys;   /* 1 << S_…: that key is in keys */
+  guint8         keys[N_KEYS][16];
 } Row;
 
 struct _StGraduationRows
@@ -77,7 +135,13 @@ strings_size (StEligibility *e)
   gsize size = 0;
 
   for (guint s = 0; s < N_STRINGS; s++)
-    size += (field (e, s) != NULL ? strlen (field (e, s)) : 0) + 1;
+    {
+      guint8 key[16];
+
+      if (s < N_KEYS && key_pack (field (e, s), key))
+        continue;
+      size += (field (e, s) != NULL ? strlen (field (e, s)) : 0) + 1;
+    }
   return size;
 }
 
@@ -99,11 +163,17 @@ fill_row (Row           *row,
   char *next = strings;
 
   row->flags = 0;
+  row->packed_keys = 0;
   for (guint s = 0; s < N_STRINGS; s++)
     {
       const char *text = field (e, s);
       gsize len = text != NULL ? strlen (text) : 0;
 
+      if (s < N_KEYS && key_pack (text, row->keys[s]))
+        {
+          row->packed_keys |= 1 << s;
+          continue;
+        }
       if (text == NULL)
         row->flags |= ROW_NULL << s;
       else
@@ -260,15 +330,22 @@ void
 st_graduation_rows_peek (StGraduationRows *self,
                          guint             index,
                          StEligibility    *out,
-                         GArray           *missing)
+                         StGraduationPeek *peek)
 {
   const Row *row = &self->rows[index];
   char **fields[N_STRINGS] = { &out->enrolment_id, &out->participant_id, &out->name,
                                &out->id_number, &out->enrolled_on, &out->end_date };
   const char *next = row->strings;
+  GArray *missing = peek->missing;
 
   for (guint s = 0; s < N_STRINGS; s++)
     {
+      if (s < N_KEYS && (row->packed_keys & (1 << s)))
+        {
+          key_unpack (row->keys[s], peek->keys[s]);
+          *fields[s] = peek->keys[s];
+          continue;
+        }
       *fields[s] = (row->flags & (ROW_NULL << s)) ? NULL : (char *) next;
       next += strlen (next) + 1;
     }
@@ -302,9 +379,9 @@ st_graduation_rows_dup (StGraduationRows *self,
                         guint             index)
 {
   StEligibility *e = g_new0 (StEligibility, 1);
-  GArray *missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
+  StGraduationPeek peek = { g_array_new (FALSE, FALSE, sizeof (StMissing)), };
 
-  st_graduation_rows_peek (self, index, e, missing);
+  st_graduation_rows_peek (self, index, e, &peek);
   e->enrolment_id = g_strdup (e->enrolment_id);
   e->participant_id = g_strdup (e->participant_id);
   e->name = g_strdup (e->name);

@@ -3,8 +3,8 @@
  * enrolments kept as one array of small fixed-size rows (outcome, minutes,
  * counts, interned class, township and program), their strings in one
  * block and what is missing in another, instead of an object, an
- * evaluation and a list each (about 480 bytes a row before, about 230
- * now). A full StEligibility is made only for a row shown, approved or
+ * evaluation and a list each (about 480 bytes a row before, about 200
+ * now: the keys, UUIDs, in 16 bytes each). A full StEligibility is made only for a row shown, approved or
  * evaluated again: StGraduationItem, one object a row while someone holds
  * it (the slots GTK holds, an approval).
  *
@@ -46,13 +46,20 @@ const char       *st_graduation_rows_get_certificate (StGraduationRows *self,
 /* Eligible, completion or study record, evaluated, and no certificate yet. */
 gboolean          st_graduation_rows_can_approve   (StGraduationRows *self,
                                                     guint             index);
+/* Where st_graduation_rows_peek () writes what it does not point to. */
+typedef struct
+{
+  GArray *missing;              /* StMissing: the caller's */
+  char    keys[2][37];
+} StGraduationPeek;
+
 /* Fills @out with the row at @index: its strings are the rows' (valid
- * until the row changes), its list of what is missing is @missing
- * (StMissing; emptied and filled). Nothing to free but @missing. */
+ * until the row changes) or @peek's keys, its list of what is missing is
+ * @peek's missing (emptied and filled). Nothing to free but that list. */
 void              st_graduation_rows_peek          (StGraduationRows *self,
                                                     guint             index,
                                                     StEligibility    *out,
-                                                    GArray           *missing);
+                                                    StGraduationPeek *peek);
 /* A full copy of the row at @index (st_eligibility_free ()). */
 StEligibility    *st_graduation_rows_dup           (StGraduationRows *self,
                                                     guint             index);
