@@ -433,7 +433,7 @@ st_graduation_rows_set_certificate (StGraduationRows *self,
                                     guint             index,
                                     const char       *number)
 {
-  self->rows[index].certificate = number != NULL ? g_string_chunk_insert_const (more_strings (self), number) : NULL;
+  self->rows[index].certificate = number != NULL ? g_string_chunk_insert (more_strings (self), number) : NULL;
 }
 
 StGraduationItem *
