@@ -9,7 +9,8 @@ struct _StGraduationSlot
 {
   GObject           parent_instance;
 
-  StGraduationItem *item;
+  StGraduationItem *item;       /* of the row at index */
+  guint             index;
   StGraduationList *list;       /* weak: it clears this when it goes */
   guint             position;
   gboolean          pending;    /* shows an old row until retargeted */
@@ -19,8 +20,8 @@ struct _StGraduationList
 {
   GObject           parent_instance;
 
-  GPtrArray        *items;      /* StGraduationItem */
-  GArray           *shown;      /* guint: indexes into items */
+  StGraduationRows *rows;
+  GArray           *shown;      /* guint: indexes into rows */
   GHashTable       *slots;      /* position → StGraduationSlot GTK holds (weak) */
   GPtrArray        *pending;    /* slots to retarget, nearest the focus last */
   guint             announced;  /* rows GTK was told of: shown->len once revealed */
@@ -70,24 +71,38 @@ st_graduation_slot_get_item (StGraduationSlot *self)
   return self->item;
 }
 
-static StGraduationItem *
+/* The index of the row at @position, G_MAXUINT past the end. */
+static guint
 row_at (StGraduationList *self,
         guint             position)
 {
   if (self->shown == NULL || position >= self->shown->len)
-    return NULL;
-  return g_ptr_array_index (self->items, g_array_index (self->shown, guint, position));
+    return G_MAXUINT;
+  return g_array_index (self->shown, guint, position);
 }
 
-/* Gives @slot the row @item, if it shows another. */
+/* Whether @slot shows the row @index of the list's rows. */
+static gboolean
+shows (StGraduationSlot *slot,
+       StGraduationList *self,
+       guint             index)
+{
+  return slot->item != NULL && slot->index == index
+    && st_graduation_item_get_rows (slot->item) == self->rows;
+}
+
+/* Gives @slot the row @index, if it shows another. */
 static void
 retarget (StGraduationSlot *slot,
-          StGraduationItem *item)
+          StGraduationList *self,
+          guint             index)
 {
   slot->pending = FALSE;
-  if (item == slot->item)
+  if (shows (slot, self, index))
     return;
-  g_set_object (&slot->item, item);
+  g_clear_object (&slot->item);
+  slot->item = st_graduation_rows_get_item (self->rows, index);
+  slot->index = index;
   g_signal_emit (slot, slot_signals[RETARGETED], 0);
 }
 
@@ -108,19 +123,20 @@ get_item (GListModel *model,
           guint       position)
 {
   StGraduationList *self = ST_GRADUATION_LIST (model);
-  StGraduationItem *item = row_at (self, position);
+  guint index = row_at (self, position);
   StGraduationSlot *slot;
 
-  if (item == NULL)
+  if (index == G_MAXUINT)
     return NULL;
   slot = g_hash_table_lookup (self->slots, GUINT_TO_POINTER (position));
   if (slot != NULL)
     {
-      retarget (slot, item);
+      retarget (slot, self, index);
       return g_object_ref (slot);
     }
   slot = g_object_new (ST_TYPE_GRADUATION_SLOT, NULL);
-  slot->item = g_object_ref (item);
+  slot->item = st_graduation_rows_get_item (self->rows, index);
+  slot->index = index;
   slot->list = self;
   slot->position = position;
   g_hash_table_insert (self->slots, GUINT_TO_POINTER (position), slot);
@@ -155,7 +171,7 @@ st_graduation_list_finalize (GObject *object)
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   forget_slots (self);
   g_hash_table_unref (self->slots);
-  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->rows, st_graduation_rows_unref);
   g_clear_pointer (&self->shown, g_array_unref);
   G_OBJECT_CLASS (st_graduation_list_parent_class)->finalize (object);
 }
@@ -214,7 +230,7 @@ by_distance (gconstpointer a,
 
 void
 st_graduation_list_set (StGraduationList *self,
-                        GPtrArray        *items,
+                        StGraduationRows *rows,
                         GArray           *shown)
 {
   guint had, n;
@@ -224,10 +240,10 @@ st_graduation_list_set (StGraduationList *self,
 
   g_return_if_fail (ST_IS_GRADUATION_LIST (self));
   had = self->announced;
-  if (items != self->items)
+  if (rows != self->rows)
     {
-      g_clear_pointer (&self->items, g_ptr_array_unref);
-      self->items = g_ptr_array_ref (items);
+      g_clear_pointer (&self->rows, st_graduation_rows_unref);
+      self->rows = st_graduation_rows_ref (rows);
     }
   g_clear_pointer (&self->shown, g_array_unref);
   self->shown = shown;
@@ -242,15 +258,15 @@ st_graduation_list_set (StGraduationList *self,
   g_hash_table_iter_init (&iter, self->slots);
   while (g_hash_table_iter_next (&iter, &key, (gpointer *) &slot))
     {
-      StGraduationItem *item = row_at (self, GPOINTER_TO_UINT (key));
+      guint index = row_at (self, GPOINTER_TO_UINT (key));
 
       slot->pending = FALSE;
-      if (item == NULL)
+      if (index == G_MAXUINT)
         {
           slot->list = NULL;
           g_hash_table_iter_remove (&iter);
         }
-      else if (item != slot->item)
+      else if (!shows (slot, self, index))
         {
           slot->pending = TRUE;
           g_ptr_array_add (self->pending, g_object_ref (slot));
@@ -295,7 +311,7 @@ st_graduation_list_retarget_some (StGraduationList *self,
 
       /* Retargeted meanwhile (GTK asked for its place), or GTK let go. */
       if (slot->pending && slot->list == self)
-        retarget (slot, row_at (self, slot->position));
+        retarget (slot, self, row_at (self, slot->position));
       g_object_unref (slot);
     }
   return self->pending->len > 0 || (self->shown != NULL && self->announced < self->shown->len);
@@ -316,10 +332,21 @@ st_graduation_list_get_n_rows (StGraduationList *self)
   return self->shown != NULL ? self->shown->len : 0;
 }
 
+guint
+st_graduation_list_get_index (StGraduationList *self,
+                              guint             position)
+{
+  g_return_val_if_fail (ST_IS_GRADUATION_LIST (self), G_MAXUINT);
+  return row_at (self, position);
+}
+
 StGraduationItem *
 st_graduation_list_get_row (StGraduationList *self,
                             guint             position)
 {
+  guint index;
+
   g_return_val_if_fail (ST_IS_GRADUATION_LIST (self), NULL);
-  return row_at (self, position);
+  index = row_at (self, position);
+  return index != G_MAXUINT ? st_graduation_rows_get_item (self->rows, index) : NULL;
 }

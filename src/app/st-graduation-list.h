@@ -28,10 +28,10 @@ StGraduationItem    *st_graduation_slot_get_item        (StGraduationSlot *self)
 G_DECLARE_FINAL_TYPE (StGraduationList, st_graduation_list, ST, GRADUATION_LIST, GObject)
 
 StGraduationList    *st_graduation_list_new             (void);
-/* Shows the rows of @items (StGraduationItem) at @shown (guint indexes
- * into @items, in the order shown; taken). */
+/* Shows the rows of @rows at @shown (guint indexes into @rows, in the
+ * order shown; taken). A slot's item is made when GTK asks for its place. */
 void                 st_graduation_list_set             (StGraduationList *self,
-                                                         GPtrArray        *items,
+                                                         StGraduationRows *rows,
                                                          GArray           *shown);
 /* The rows in sight start about @position: their slots are retargeted
  * first at the next st_graduation_list_set (). */
@@ -48,7 +48,10 @@ gboolean             st_graduation_list_retarget_some   (StGraduationList *self,
 void                 st_graduation_list_reveal_all      (StGraduationList *self);
 /* The rows the filters let through, told of or not yet. */
 guint                st_graduation_list_get_n_rows      (StGraduationList *self);
-/* The row at @position (not a new reference), NULL past the end. */
+/* The index into the rows of the row at @position; G_MAXUINT past the end. */
+guint                st_graduation_list_get_index       (StGraduationList *self,
+                                                         guint             position);
+/* The item of the row at @position (a new reference), NULL past the end. */
 StGraduationItem    *st_graduation_list_get_row         (StGraduationList *self,
                                                          guint             position);
 

@@ -34,10 +34,10 @@ selected_items (StGraduationPage *self,
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
        ok = gtk_bitset_iter_next (&iter, &position))
     {
-      StGraduationItem *item = st_graduation_list_get_row (self->list, position);
+      guint index = st_graduation_list_get_index (self->list, position);
 
-      if (item != NULL && (!approvable_only || st_graduation_item_can_approve (item)))
-        g_ptr_array_add (items, g_object_ref (item));
+      if (index != G_MAXUINT && (!approvable_only || st_graduation_rows_can_approve (self->rows, index)))
+        g_ptr_array_add (items, st_graduation_rows_get_item (self->rows, index));
     }
   return items;
 }
@@ -172,7 +172,7 @@ select_approvable_action (GtkWidget  *widget,
 
   for (guint i = 0; i < n; i++)
     {
-      if (st_graduation_item_can_approve (st_graduation_list_get_row (self->list, i)))
+      if (st_graduation_rows_can_approve (self->rows, st_graduation_list_get_index (self->list, i)))
         gtk_bitset_add (positions, i);
     }
   gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), positions,
@@ -240,12 +240,17 @@ assess_action (GtkWidget  *widget,
       g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
       guint best = 0;
 
-      for (guint i = 0; i < self->items->len; i++)
+      g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
+      StGraduationPeek peek = { missing, };
+      StEligibility row;
+      const StEligibility *e = &row;
+
+      for (guint i = 0; i < self->seen->len; i++)
         {
-          const StEligibility *e = st_graduation_item_get_eligibility (g_ptr_array_index (self->items, i));
           gboolean waiting = FALSE, blocked = FALSE;
           guint n;
 
+          st_graduation_rows_peek (self->rows, g_array_index (self->seen, guint, i), &row, &peek);
           for (guint m = 0; m < e->missing->len; m++)
             {
               StMissingKind k = g_array_index (e->missing, StMissing, m).kind;

@@ -47,7 +47,8 @@ struct _StGraduationPage
   StDb               *db;
   StDivisions        *divisions;
   StRole             *role;
-  GPtrArray          *items;            /* StGraduationItem the role sees */
+  StGraduationRows   *rows;             /* every row read (st-graduation-rows.h) */
+  GArray             *seen;             /* guint: those of rows the role sees, in order */
   GHashTable         *class_names;      /* class id → name */
   GPtrArray          *all_classes;      /* of StClass, as last read */
   GHashTable         *role_classes;     /* ids of the classes the role sees */

@@ -72,9 +72,9 @@ st_graduation_page_update_selection (StGraduationPage *self)
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
        ok = gtk_bitset_iter_next (&iter, &position))
     {
-      StGraduationItem *item = st_graduation_list_get_row (self->list, position);
+      guint index = st_graduation_list_get_index (self->list, position);
 
-      if (item != NULL && st_graduation_item_can_approve (item))
+      if (index != G_MAXUINT && st_graduation_rows_can_approve (self->rows, index))
         approvable++;
     }
   if (n > 0)
@@ -87,22 +87,32 @@ st_graduation_page_update_selection (StGraduationPage *self)
                                  approvable > 0 && st_role_can (self->role, ST_PERMISSION_APPROVE));
 }
 
+/* Whether the row @index passes the filters; @peek: for the near-end
+ * filter's look at what the row misses. */
 static gboolean
-item_matches (StGraduationPage *self,
-              StGraduationItem *item,
-              const char       *township,
-              const char       *klass,
-              const char       *state)
+row_matches (StGraduationPage *self,
+             guint             index,
+             const char       *township,
+             const char       *klass,
+             const char       *state,
+             StGraduationPeek *peek)
 {
-  const StEligibility *e = st_graduation_item_get_eligibility (item);
+  StOutcome outcome = st_graduation_rows_get_outcome (self->rows, index);
 
-  if (township != NULL && g_strcmp0 (township, e->township_code) != 0)
+  if (township != NULL && g_strcmp0 (township, st_graduation_rows_get_township (self->rows, index)) != 0)
     return FALSE;
-  if (klass != NULL && g_strcmp0 (klass, e->class_id) != 0)
+  if (klass != NULL && g_strcmp0 (klass, st_graduation_rows_get_class (self->rows, index)) != 0)
     return FALSE;
   if (g_strcmp0 (state, "near_end") == 0)
-    return st_overview_near_end_short (e, self->today, ST_OVERVIEW_NEAR_END_DAYS);
-  if (state != NULL && !g_str_equal (state, st_outcome_to_code (e->outcome)))
+    {
+      StEligibility e;
+
+      if (outcome != ST_OUTCOME_STUDYING)
+        return FALSE;
+      st_graduation_rows_peek (self->rows, index, &e, peek);
+      return st_overview_near_end_short (&e, self->today, ST_OVERVIEW_NEAR_END_DAYS);
+    }
+  if (state != NULL && !g_str_equal (state, st_outcome_to_code (outcome)))
     return FALSE;
   return TRUE;
 }
@@ -116,13 +126,13 @@ st_graduation_page_update_counts (StGraduationPage *self)
   g_autoptr(GString) text = g_string_new (NULL);
   guint total = 0;
 
-  for (guint i = 0; self->items != NULL && i < self->items->len; i++)
+  for (guint i = 0; self->seen != NULL && i < self->seen->len; i++)
     {
-      StGraduationItem *item = g_ptr_array_index (self->items, i);
+      guint index = g_array_index (self->seen, guint, i);
 
-      if (item_matches (self, item, township, klass, NULL))
+      if (row_matches (self, index, township, klass, NULL, NULL))
         {
-          counts[st_graduation_item_get_eligibility (item)->outcome]++;
+          counts[st_graduation_rows_get_outcome (self->rows, index)]++;
           total++;
         }
     }
@@ -177,30 +187,36 @@ refill (StGraduationPage *self)
   const char *klass = st_page_kit_selected (self->class_dropdown, self->class_ids);
   const char *state = selected_state (self);
   GArray *shown;
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
+  StGraduationPeek peek = { missing, };
   guint n;
 
-  if (self->items == NULL)
+  if (self->seen == NULL)
     return;
   g_free (self->today);
   self->today = st_date_today ();
   /* Another list: what was selected is not in it at the same places. */
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
-  shown = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->items->len);
-  for (guint i = 0; i < self->items->len; i++)
-    if (item_matches (self, g_ptr_array_index (self->items, i), township, klass, state))
-      g_array_append_val (shown, i);
+  shown = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->seen->len);
+  for (guint i = 0; i < self->seen->len; i++)
+    {
+      guint index = g_array_index (self->seen, guint, i);
+
+      if (row_matches (self, index, township, klass, state, &peek))
+        g_array_append_val (shown, index);
+    }
   n = shown->len;
   st_graduation_list_set_focus (self->list, first_in_sight (self));
-  st_graduation_list_set (self->list, self->items, shown);
+  st_graduation_list_set (self->list, self->rows, shown);
   if (st_graduation_list_retarget_some (self->list, 0) && self->retarget_tick == 0)
     self->retarget_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), retarget_rows, NULL, NULL);
-  if (self->items->len == 0)
+  if (self->seen->len == 0)
     gtk_stack_set_visible_child_name (self->content_stack, "empty");
   else if (n == 0)
     gtk_stack_set_visible_child_name (self->content_stack, "no-results");
   else
     gtk_stack_set_visible_child_name (self->content_stack, "list");
-  gtk_widget_set_visible (self->status_bar, self->items->len > 0);
+  gtk_widget_set_visible (self->status_bar, self->seen->len > 0);
   st_graduation_page_update_counts (self);
   st_graduation_page_update_selection (self);
 }
@@ -385,7 +401,7 @@ typedef struct
 {
   StGraduationPage *page;
   GCancellable     *cancellable;
-  GPtrArray        *items;          /* StGraduationItem */
+  StGraduationRows *rows;
   Gate             *gate;
   gboolean          partial;        /* one class only: the rest follows */
 } Rows;
@@ -398,7 +414,7 @@ rows_free (Rows *rows)
   gate_unref (rows->gate);
   g_clear_object (&rows->page);
   g_clear_object (&rows->cancellable);
-  g_clear_pointer (&rows->items, g_ptr_array_unref);
+  g_clear_pointer (&rows->rows, st_graduation_rows_unref);
   g_free (rows);
 }
 
@@ -424,56 +440,33 @@ read_certificates (StDb    *db,
   return map;
 }
 
-/* In the thread: the rows of @list (StEligibility; taken), packed. */
-static GPtrArray *
-make_items (GPtrArray  *list,
-            GHashTable *certificates,
-            gboolean    evaluated)
-{
-  GPtrArray *items = g_ptr_array_new_full (list->len, g_object_unref);
-
-  g_ptr_array_set_free_func (list, NULL);
-  for (guint i = 0; i < list->len; i++)
-    {
-      StEligibility *e = g_ptr_array_index (list, i);
-      StGraduationItem *item;
-      const char *number = certificates != NULL ? g_hash_table_lookup (certificates, e->enrolment_id) : NULL;
-
-      item = st_graduation_item_new (e);
-      st_graduation_item_set_evaluated (item, evaluated);
-      st_graduation_item_set_certificate (item, number);
-      g_ptr_array_add (items, item);
-    }
-  g_ptr_array_unref (list);
-  return items;
-}
-
-/* The page's rows: those of @items the role sees. */
+/* The page's rows: @rows, of which the role sees those in self->seen. */
 static void
-set_items (StGraduationPage *self,
-           GPtrArray        *items)
+set_rows (StGraduationPage *self,
+          StGraduationRows *rows)
 {
-  g_clear_pointer (&self->items, g_ptr_array_unref);
-  /* A county account sees every class: the rows as they came, without a
-   * look-up each (75,154 of them on a county). */
-  if (st_role_can (self->role, ST_PERMISSION_ALL_TOWNSHIPS) && self->all_classes != NULL
-      && g_hash_table_size (self->role_classes) == self->all_classes->len)
-    {
-      self->items = g_ptr_array_ref (items);
-      return;
-    }
-  self->items = g_ptr_array_new_full (items->len, g_object_unref);
-  for (guint i = 0; i < items->len; i++)
-    {
-      StGraduationItem *item = g_ptr_array_index (items, i);
-      const StEligibility *e = st_graduation_item_get_eligibility (item);
+  guint n = st_graduation_rows_get_n (rows);
+  /* A county account sees every class: every row, without a look-up each
+   * (75,154 of them on a county). */
+  gboolean all = st_role_can (self->role, ST_PERMISSION_ALL_TOWNSHIPS) && self->all_classes != NULL
+    && g_hash_table_size (self->role_classes) == self->all_classes->len;
 
-      if (!st_role_sees_township (self->role, e->township_code))
-        continue;
-      /* A trainer sees the enrolments of its classes. */
-      if (!g_hash_table_contains (self->role_classes, e->class_id))
-        continue;
-      g_ptr_array_add (self->items, g_object_ref (item));
+  st_graduation_rows_ref (rows);
+  g_clear_pointer (&self->rows, st_graduation_rows_unref);
+  self->rows = rows;
+  g_clear_pointer (&self->seen, g_array_unref);
+  self->seen = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
+  for (guint i = 0; i < n; i++)
+    {
+      if (!all)
+        {
+          if (!st_role_sees_township (self->role, st_graduation_rows_get_township (rows, i)))
+            continue;
+          /* A trainer sees the enrolments of its classes. */
+          if (!g_hash_table_contains (self->role_classes, st_graduation_rows_get_class (rows, i)))
+            continue;
+        }
+      g_array_append_val (self->seen, i);
     }
 }
 
@@ -505,14 +498,14 @@ show_first_rows (gpointer data)
 
   if (g_cancellable_is_cancelled (rows->cancellable))
     return G_SOURCE_REMOVE;
-  set_items (self, rows->items);
+  set_rows (self, rows->rows);
   g_debug ("graduation: rows chosen in %.3f s", (g_get_monotonic_time () - started) / 1e6);
   refill (self);
   g_debug ("graduation: list filled in %.3f s", (g_get_monotonic_time () - started) / 1e6);
   /* A low-priority idle runs once the frame with the rows is drawn. */
   if (!rows->partial)
     g_idle_add_full (G_PRIORITY_LOW, gate_open, g_atomic_rc_box_acquire (rows->gate), (GDestroyNotify) gate_unref);
-  g_debug ("graduation: %u rows in the list", self->items->len);
+  g_debug ("graduation: %u rows in the list", self->seen->len);
   return G_SOURCE_REMOVE;
 }
 
@@ -549,8 +542,8 @@ load_thread (GTask        *task,
   g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) certificates = NULL;
-  GPtrArray *full;
   GPtrArray *list;
+  StGraduationRows *full = NULL;
   Rows *rows;
   Gate *gate;
   gint64 started = g_get_monotonic_time ();
@@ -576,7 +569,7 @@ load_thread (GTask        *task,
           continue;
         }
       rows = g_new0 (Rows, 1);
-      rows->items = make_items (one, NULL, FALSE);
+      rows->rows = st_graduation_rows_new_from_list (one, NULL, FALSE);
       rows->page = g_object_ref (load->page);
       rows->cancellable = g_object_ref (cancellable);
       rows->gate = gate_new ();
@@ -601,7 +594,7 @@ load_thread (GTask        *task,
       return;
     }
   rows = g_new0 (Rows, 1);
-  rows->items = make_items (list, certificates, FALSE);
+  rows->rows = st_graduation_rows_new_from_list (list, certificates, FALSE);
   g_debug ("graduation: rows made after %.3f s", (g_get_monotonic_time () - started) / 1e6);
   rows->page = g_object_ref (load->page);
   rows->cancellable = g_object_ref (cancellable);
@@ -611,35 +604,15 @@ load_thread (GTask        *task,
   gate_wait (gate, cancellable);
   gate_unref (gate);
 
-  full = st_eligibility_evaluate_full (db, &q, on_progress, load, cancellable, &error);
-  if (full != NULL)
-    full = make_items (full, certificates, TRUE);
+  list = st_eligibility_evaluate_full (db, &q, on_progress, load, cancellable, &error);
+  if (list != NULL)
+    full = st_graduation_rows_new_from_list (list, certificates, TRUE);
   /* The sums of a county's hours are freed: back to the system. */
   st_application_give_back_memory ();
   if (full == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, full, (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-drop_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  g_ptr_array_unref (task_data);
-}
-
-/* Lets go of @rows (taken) in a worker: the slots and cells in sight show
- * other rows now, so the last references to most of them go there. */
-static void
-drop_in_background (GPtrArray *rows)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
-
-  g_task_set_task_data (task, rows, NULL);
-  g_task_run_in_thread (task, drop_thread);
+    g_task_return_pointer (task, full, (GDestroyNotify) st_graduation_rows_unref);
 }
 
 static void
@@ -663,7 +636,7 @@ load_done (GObject      *source,
 {
   StGraduationPage *self = ST_GRADUATION_PAGE (source);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) full = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(StGraduationRows) full = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -688,16 +661,10 @@ load_done (GObject      *source,
       st_graduation_page_update_counts (self);
       return;
     }
-  {
-    /* The rows listed before the rules were checked: 75,000 objects on a
-     * county, freed by a worker (a third of a frame's budget here). */
-    GPtrArray *before = self->items != NULL ? g_ptr_array_ref (self->items) : NULL;
-
-    set_items (self, full);
-    refill (self);
-    if (before != NULL)
-      drop_in_background (before);
-  }
+  /* The rows listed before the rules were checked go as the slots in
+   * sight are given the checked ones: three blocks, not 75,000 objects. */
+  set_rows (self, full);
+  refill (self);
 }
 
 void
@@ -739,7 +706,7 @@ st_graduation_page_reload (StGraduationPage *self)
   load->page = g_object_ref (self);
   load->cancellable = g_object_ref (self->cancellable);
   load->context = g_main_context_ref_thread_default ();
-  if (self->items->len == 0)
+  if (self->seen->len == 0)
     gtk_stack_set_visible_child_name (self->content_stack, "loading");
   set_evaluating (self, TRUE);
   st_graduation_page_update_counts (self);
@@ -1068,7 +1035,8 @@ st_graduation_page_finalize (GObject *object)
   g_clear_object (&self->db);
   g_clear_object (&self->role);
   g_clear_pointer (&self->divisions, st_divisions_unref);
-  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->rows, st_graduation_rows_unref);
+  g_clear_pointer (&self->seen, g_array_unref);
   g_clear_pointer (&self->class_names, g_hash_table_unref);
   g_clear_pointer (&self->all_classes, g_ptr_array_unref);
   g_clear_pointer (&self->role_classes, g_hash_table_unref);
@@ -1196,7 +1164,8 @@ st_graduation_page_init (StGraduationPage *self)
     st_display_fit_column (self->certificate_column, GTK_WIDGET (self), (const char *[]) { "5223272026B0001", NULL }, TRUE);
   }
 
-  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->rows = st_graduation_rows_new_from_list (g_ptr_array_new (), NULL, FALSE);
+  self->seen = g_array_new (FALSE, FALSE, sizeof (guint));
   self->class_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->role_classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->class_order = g_ptr_array_new_with_free_func (g_free);

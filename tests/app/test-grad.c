@@ -15,6 +15,7 @@
 #include "st-demo.h"
 #include "st-eligibility.h"
 #include "st-graduation-list.h"
+#include "st-graduation-rows.h"
 #include "st-graduation-page-private.h"
 #include "st-overview.h"
 #include "st-overview-page-private.h"
@@ -1191,6 +1192,138 @@ test_assessment_sheet (Fixture *f, gconstpointer data)
   graduation_ready (f);
 }
 
+/* The Graduation page keeps a county's rows compact (st-graduation-rows.h):
+ * what a row shows, approves and exports is the evaluation it was made of,
+ * whatever its keys look like (a UUID, kept in 16 bytes, or not) and
+ * whatever it misses; approved again, it is the new evaluation. */
+static StEligibility *
+sample_eligibility (const char *enrolment_id,
+                    const char *end_date,
+                    guint       n_missing)
+{
+  StEligibility *e = g_new0 (StEligibility, 1);
+
+  e->enrolment_id = g_strdup (enrolment_id);
+  e->participant_id = g_strdup ("01a24b12-d36b-79e7-aefe-96dbcfcb1009");
+  e->class_id = g_strdup ("class-1");
+  e->township_code = g_strdup ("522327101");
+  e->name = g_strdup ("张三");
+  e->id_number = g_strdup ("52232719850301123X");
+  e->program_code = g_strdup ("secondary-vocational");
+  e->enrolled_on = g_strdup ("2024-03-01");
+  e->end_date = g_strdup (end_date);
+  e->study_years = 3;
+  e->schedule = ST_SCHEDULE_BLOCKS;
+  e->outcome = n_missing > 0 ? ST_OUTCOME_STUDYING : ST_OUTCOME_ELIGIBLE;
+  e->concentrated = 1234;
+  e->self_study = 567;
+  e->online = 89;
+  e->attended = 1300;
+  e->required_concentrated = 4000;
+  e->credits = 2;
+  e->assignments_done = 3;
+  e->assignments_total = 5;
+  e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
+  for (guint i = 0; i < n_missing; i++)
+    {
+      StMissing m = { ST_MISSING_ASSESSMENT, 100 + i, ST_ASSESSMENT_SKILL };
+
+      g_array_append_val (e->missing, m);
+    }
+  return e;
+}
+
+static void
+assert_same_eligibility (const StEligibility *a,
+                         const StEligibility *b)
+{
+  g_assert_cmpstr (a->enrolment_id, ==, b->enrolment_id);
+  g_assert_cmpstr (a->participant_id, ==, b->participant_id);
+  g_assert_cmpstr (a->class_id, ==, b->class_id);
+  g_assert_cmpstr (a->township_code, ==, b->township_code);
+  g_assert_cmpstr (a->name, ==, b->name);
+  g_assert_cmpstr (a->id_number, ==, b->id_number);
+  g_assert_cmpstr (a->program_code, ==, b->program_code);
+  g_assert_cmpstr (a->enrolled_on, ==, b->enrolled_on);
+  g_assert_cmpstr (a->end_date, ==, b->end_date);
+  g_assert_cmpuint (a->study_years, ==, b->study_years);
+  g_assert_cmpint (a->schedule, ==, b->schedule);
+  g_assert_cmpint (a->outcome, ==, b->outcome);
+  g_assert_cmpint (a->concentrated, ==, b->concentrated);
+  g_assert_cmpint (a->self_study, ==, b->self_study);
+  g_assert_cmpint (a->online, ==, b->online);
+  g_assert_cmpint (a->attended, ==, b->attended);
+  g_assert_cmpint (a->required_concentrated, ==, b->required_concentrated);
+  g_assert_cmpuint (a->credits, ==, b->credits);
+  g_assert_cmpuint (a->assignments_done, ==, b->assignments_done);
+  g_assert_cmpuint (a->assignments_total, ==, b->assignments_total);
+  g_assert_cmpuint (a->missing->len, ==, b->missing->len);
+  for (guint i = 0; i < a->missing->len; i++)
+    {
+      StMissing *x = &g_array_index (a->missing, StMissing, i), *y = &g_array_index (b->missing, StMissing, i);
+
+      g_assert_cmpint (x->kind, ==, y->kind);
+      g_assert_cmpint (x->amount, ==, y->amount);
+      g_assert_cmpint (x->assessment, ==, y->assessment);
+    }
+}
+
+static void
+test_graduation_rows (void)
+{
+  const char *ids[] = { "3a3a7800-b646-5c99-8003-76b4ff2c0b2c", "E-2024-0001", "3A3A7800-B646-5C99-8003-76B4FF2C0B2C" };
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func ((GDestroyNotify) st_eligibility_free);
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) st_eligibility_free);
+  g_autoptr(GHashTable) certificates = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(StGraduationRows) rows = NULL;
+  g_autoptr(StGraduationItem) item = NULL;
+  g_autoptr(StGraduationItem) same = NULL;
+  StEligibility *again;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_ptr_array_add (list, sample_eligibility (ids[i], i == 1 ? NULL : "2027-03-01", i));
+      g_ptr_array_add (expected, sample_eligibility (ids[i], i == 1 ? NULL : "2027-03-01", i));
+    }
+  g_hash_table_insert (certificates, (gpointer) ids[0], (gpointer) "5223272026B0001");
+  rows = st_graduation_rows_new_from_list (list, certificates, TRUE);
+  g_assert_cmpuint (st_graduation_rows_get_n (rows), ==, G_N_ELEMENTS (ids));
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(StGraduationItem) row = st_graduation_rows_get_item (rows, i);
+
+      assert_same_eligibility (st_graduation_item_get_eligibility (row), g_ptr_array_index (expected, i));
+      g_assert_cmpstr (st_graduation_rows_get_class (rows, i), ==, "class-1");
+    }
+  g_assert_cmpstr (st_graduation_rows_get_certificate (rows, 0), ==, "5223272026B0001");
+  g_assert_null (st_graduation_rows_get_certificate (rows, 1));
+  g_assert_false (st_graduation_rows_can_approve (rows, 0));
+  g_assert_false (st_graduation_rows_can_approve (rows, 1));
+
+  /* One object a row while it is held: whoever shows it hears of it. */
+  item = st_graduation_rows_get_item (rows, 2);
+  same = st_graduation_rows_get_item (rows, 2);
+  g_assert_true (item == same);
+  again = sample_eligibility (ids[2], "2028-01-01", 0);
+  again->outcome = ST_OUTCOME_GRADUATED;
+  st_graduation_item_set_eligibility (item, again);
+  st_graduation_item_set_certificate (item, "5223272026B0002");
+  {
+    g_autoptr(StEligibility) shown = sample_eligibility (ids[2], "2028-01-01", 0);
+
+    shown->outcome = ST_OUTCOME_GRADUATED;
+    assert_same_eligibility (st_graduation_item_get_eligibility (same), shown);
+  }
+  g_assert_true (st_graduation_item_get_evaluated (item));
+  g_assert_cmpstr (st_graduation_item_get_certificate (same), ==, "5223272026B0002");
+  /* The others are as they were. */
+  {
+    g_autoptr(StGraduationItem) first = st_graduation_rows_get_item (rows, 1);
+
+    assert_same_eligibility (st_graduation_item_get_eligibility (first), g_ptr_array_index (expected, 1));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1200,6 +1333,7 @@ main (int argc, char **argv)
   gtk_init ();
   adw_init ();
 
+  g_test_add_func ("/app/graduation/rows", test_graduation_rows);
   g_test_add ("/app/graduation/approve-export", Fixture, NULL, fixture_setup, test_approve_export, fixture_teardown);
   g_test_add ("/app/graduation/export-dialog", Fixture, NULL, fixture_setup, test_export_dialog, fixture_teardown);
   g_test_add ("/app/graduation/filter-rows-shown", Fixture, NULL, fixture_setup, test_filter_rows_shown, fixture_teardown);
