@@ -8,43 +8,8 @@
 #include <glib/gi18n.h>
 
 #include "st-db.h"
-#include "st-json-guard.h"
 
 #include "st-store-sqlite-private.h"
-
-static char **
-townships_from_text (const char *text)
-{
-  g_autoptr(JsonNode) node = st_json_from_string (text ? text : "[]", NULL);
-  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
-
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          const char *code = json_array_get_string_element (array, i);
-
-          if (code != NULL)
-            g_ptr_array_add (codes, g_strdup (code));
-        }
-    }
-  g_ptr_array_add (codes, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&codes), FALSE);
-}
-
-static char *
-townships_to_text (char **townships)
-{
-  g_autoptr(JsonArray) array = json_array_new ();
-  g_autoptr(JsonNode) node = NULL;
-
-  for (guint i = 0; townships != NULL && townships[i] != NULL; i++)
-    json_array_add_string_element (array, townships[i]);
-  node = json_node_init_array (json_node_alloc (), array);
-  return json_to_string (node, FALSE);
-}
 
 #define ACCOUNT_COLUMNS "id, name, role, townships, password_hash, disabled, created_at, changed_at"
 
@@ -59,7 +24,7 @@ account_from_row (sqlite3_stmt *stmt,
   if (!st_role_from_string ((const char *) sqlite3_column_text (stmt, first + 2), &account->role))
     account->role = ST_ROLE_TRAINER;
   g_strfreev (account->townships);
-  account->townships = townships_from_text ((const char *) sqlite3_column_text (stmt, first + 3));
+  account->townships = st_store_townships_from_text ((const char *) sqlite3_column_text (stmt, first + 3));
   account->password_hash = st_db_column_dup (stmt, first + 4);
   account->disabled = sqlite3_column_int (stmt, first + 5) != 0;
   account->created_at = sqlite3_column_int64 (stmt, first + 6);
@@ -77,7 +42,6 @@ sqlite_account_find (StStore     *store,
   Conn *conn = sqlite_conn_for (self, txn, error);
   StAccount *account = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (conn == NULL)
     return NULL;
@@ -85,11 +49,8 @@ sqlite_account_find (StStore     *store,
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
+      if (sqlite_step_row (self, conn, stmt, error))
         account = account_from_row (stmt, 0);
-      else if (rc != SQLITE_DONE)
-        sqlite_set_error (self, conn->db, rc, error);
       sqlite3_reset (stmt);
     }
   sqlite_conn_done (self, txn, conn);
@@ -128,7 +89,7 @@ sqlite_account_insert (StStore     *store,
                        GError     **error)
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
-  g_autofree char *townships = townships_to_text (account->townships);
+  g_autofree char *townships = st_store_townships_to_text (account->townships);
   sqlite3_stmt *stmt = sqlite_conn_prepare (self, txn->conn,
                                             "INSERT INTO accounts (name, role, townships, password_hash, disabled, created_at, changed_at)"
                                             " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
@@ -183,7 +144,7 @@ sqlite_account_update (StStore          *store,
                        GError          **error)
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
-  g_autofree char *townships = townships_to_text (account->townships);
+  g_autofree char *townships = st_store_townships_to_text (account->townships);
   sqlite3_stmt *stmt = sqlite_conn_prepare (self, txn->conn,
                                             "UPDATE accounts SET role = ?, townships = ?, password_hash = ?,"
                                             " disabled = ?, changed_at = ? WHERE id = ?", error);
@@ -208,7 +169,6 @@ sqlite_credential_find (StStore     *store,
   Conn *conn = sqlite_reader_acquire (self, error);
   StCredential *credential = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (conn == NULL)
     return NULL;
@@ -220,8 +180,7 @@ sqlite_credential_find (StStore     *store,
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_TRANSIENT);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
+      if (sqlite_step_row (self, conn, stmt, error))
         {
           credential = g_new0 (StCredential, 1);
           credential->device = st_db_column_dup (stmt, 0);
@@ -229,8 +188,6 @@ sqlite_credential_find (StStore     *store,
           credential->revoked = sqlite3_column_type (stmt, 2) != SQLITE_NULL;
           credential->account = account_from_row (stmt, 3);
         }
-      else if (rc != SQLITE_DONE)
-        sqlite_set_error (self, conn->db, rc, error);
       sqlite3_reset (stmt);
     }
   sqlite_reader_release (self, conn);
@@ -310,18 +267,16 @@ sqlite_device_find (StStore     *store,
   Conn *conn = sqlite_conn_for (self, txn, error);
   StDevice *device = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (conn == NULL)
     return NULL;
   stmt = sqlite_conn_prepare_literal (self, conn,
-                       "SELECT id, name, account_id, registered_at, epoch, acked_seq, last_push_at, last_pull_at"
-                       " FROM devices WHERE id = ?", error);
+                                      "SELECT id, name, account_id, registered_at, epoch, acked_seq, last_push_at, last_pull_at"
+                                      " FROM devices WHERE id = ?", error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
+      if (sqlite_step_row (self, conn, stmt, error))
         {
           device = g_new0 (StDevice, 1);
           device->id = st_db_column_dup (stmt, 0);
@@ -333,8 +288,6 @@ sqlite_device_find (StStore     *store,
           device->last_push_at = sqlite3_column_int64 (stmt, 6);
           device->last_pull_at = sqlite3_column_int64 (stmt, 7);
         }
-      else if (rc != SQLITE_DONE)
-        sqlite_set_error (self, conn->db, rc, error);
       sqlite3_reset (stmt);
     }
   sqlite_conn_done (self, txn, conn);
@@ -349,12 +302,12 @@ sqlite_device_save (StStore         *store,
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
   sqlite3_stmt *stmt = sqlite_conn_prepare_literal (self, txn->conn,
-                                     "INSERT INTO devices (id, name, account_id, registered_at, epoch, acked_seq,"
-                                     " last_push_at, last_pull_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                                     " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
-                                     " account_id = excluded.account_id, epoch = excluded.epoch,"
-                                     " acked_seq = excluded.acked_seq, last_push_at = excluded.last_push_at,"
-                                     " last_pull_at = excluded.last_pull_at, revoked_at = NULL", error);
+                                                    "INSERT INTO devices (id, name, account_id, registered_at, epoch, acked_seq,"
+                                                    " last_push_at, last_pull_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                                                    " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
+                                                    " account_id = excluded.account_id, epoch = excluded.epoch,"
+                                                    " acked_seq = excluded.acked_seq, last_push_at = excluded.last_push_at,"
+                                                    " last_pull_at = excluded.last_pull_at, revoked_at = NULL", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -405,7 +358,6 @@ sqlite_device_key_get (StStore     *store,
   Conn *conn = sqlite_conn_for (self, txn, error);
   sqlite3_stmt *stmt;
   char *key = NULL;
-  int rc;
 
   if (conn == NULL)
     return NULL;
@@ -413,15 +365,12 @@ sqlite_device_key_get (StStore     *store,
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
+      if (sqlite_step_row (self, conn, stmt, error))
         {
           key = st_db_column_dup (stmt, 0);
           *account_id = sqlite3_column_int64 (stmt, 1);
           *revoked_at = sqlite3_column_int64 (stmt, 2);
         }
-      else if (rc != SQLITE_DONE)
-        sqlite_set_error (self, conn->db, rc, error);
       sqlite3_reset (stmt);
     }
   sqlite_conn_done (self, txn, conn);

@@ -77,19 +77,17 @@ sqlite_record_get (StStore     *store,
   Conn *conn = sqlite_conn_for (self, txn, error);
   g_autoptr(StRecord) record = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (conn == NULL)
     return NULL;
   stmt = sqlite_conn_prepare_literal (self, conn,
-                       "SELECT seq, hlc, device, writer, deleted, township, data, clocks"
-                       " FROM records WHERE tbl = ? AND id = ?", error);
+                                      "SELECT seq, hlc, device, writer, deleted, township, data, clocks"
+                                      " FROM records WHERE tbl = ? AND id = ?", error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
+      if (sqlite_step_row (self, conn, stmt, error))
         {
           record = g_new0 (StRecord, 1);
           record->table = g_strdup (table);
@@ -105,8 +103,6 @@ sqlite_record_get (StStore     *store,
           if (record->data == NULL || record->clocks == NULL)
             g_clear_pointer (&record, st_record_free);
         }
-      else if (rc != SQLITE_DONE)
-        sqlite_set_error (self, conn->db, rc, error);
       sqlite3_reset (stmt);
     }
   sqlite_conn_done (self, txn, conn);
@@ -153,7 +149,7 @@ next_seq (StStoreSqlite  *self,
     {
       sqlite3_stmt *stmt = sqlite_conn_prepare_literal (self, txn->conn,
                                                         "SELECT max (coalesce ((SELECT max (seq) FROM records), 0),"
-                                         " coalesce ((SELECT max (seq) FROM evictions), 0))", error);
+                                                        " coalesce ((SELECT max (seq) FROM evictions), 0))", error);
       int rc;
 
       if (stmt == NULL)
@@ -190,14 +186,14 @@ sqlite_record_put (StStore     *store,
   if (!next_seq (self, txn, &seq, error))
     return FALSE;
   stmt = sqlite_conn_prepare_literal (self, txn->conn,
-                       "INSERT INTO records (seq, tbl, id, hlc, device, writer, deleted, township, data, clocks,"
-                       " person, enrolment)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                       " ON CONFLICT (tbl, id) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc,"
-                       " device = excluded.device, writer = excluded.writer, deleted = excluded.deleted,"
-                       " township = excluded.township, data = excluded.data, clocks = excluded.clocks,"
-                       " person = excluded.person, enrolment = excluded.enrolment",
-                       error);
+                                      "INSERT INTO records (seq, tbl, id, hlc, device, writer, deleted, township, data, clocks,"
+                                      " person, enrolment)"
+                                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                      " ON CONFLICT (tbl, id) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc,"
+                                      " device = excluded.device, writer = excluded.writer, deleted = excluded.deleted,"
+                                      " township = excluded.township, data = excluded.data, clocks = excluded.clocks,"
+                                      " person = excluded.person, enrolment = excluded.enrolment",
+                                      error);
   if (stmt == NULL)
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
@@ -248,8 +244,8 @@ sqlite_eviction_put (StStore     *store,
   if (!next_seq (self, txn, &seq, error))
     return FALSE;
   stmt = sqlite_conn_prepare_literal (self, txn->conn,
-                       "INSERT INTO evictions (seq, tbl, id, township) VALUES (?, ?, ?, ?)"
-                       " ON CONFLICT (tbl, id, township) DO UPDATE SET seq = excluded.seq", error);
+                                      "INSERT INTO evictions (seq, tbl, id, township) VALUES (?, ?, ?, ?)"
+                                      " ON CONFLICT (tbl, id, township) DO UPDATE SET seq = excluded.seq", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, seq);
@@ -472,15 +468,15 @@ sqlite_feed_read (StStore             *store,
   stmt = sqlite_conn_prepare (self, conn,
                               all_townships
                               ? "SELECT seq, tbl, id, hlc, device, deleted, data FROM records"
-                         " WHERE seq > ?1 AND NOT (deleted AND seq <= ?4) ORDER BY seq LIMIT ?3"
+                              " WHERE seq > ?1 AND NOT (deleted AND seq <= ?4) ORDER BY seq LIMIT ?3"
                               /* Rows without a township (programs, majors) are
-                        * everyone's; review items about them are the
-                        * county's (docs/sync-protocol.md, Review items). */
+                              * everyone's; review items about them are the
+                              * county's (docs/sync-protocol.md, Review items). */
                               : "SELECT seq, tbl, id, hlc, device, deleted, data FROM records"
-                         " WHERE seq > ?1 AND NOT (deleted AND seq <= ?4)"
-                         " AND (township IN (SELECT value FROM json_each (?2))"
-                         "      OR (township IS NULL AND tbl != 'review_items'))"
-                         " ORDER BY seq LIMIT ?3",
+                              " WHERE seq > ?1 AND NOT (deleted AND seq <= ?4)"
+                              " AND (township IN (SELECT value FROM json_each (?2))"
+                              "      OR (township IS NULL AND tbl != 'review_items'))"
+                              " ORDER BY seq LIMIT ?3",
                               error);
   if (stmt != NULL)
     {

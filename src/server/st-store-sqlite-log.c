@@ -50,23 +50,19 @@ sqlite_log_find (StStore     *store,
   Conn *conn = sqlite_conn_for (self, txn, error);
   StLogRow *row = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (conn == NULL)
     return NULL;
   stmt = sqlite_conn_prepare_literal (self, conn,
-                       "SELECT " LOG_COLUMNS " FROM changes WHERE device = ? AND epoch = ? AND client_seq = ?",
-                       error);
+                                      "SELECT " LOG_COLUMNS " FROM changes WHERE device = ? AND epoch = ? AND client_seq = ?",
+                                      error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, device, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 2, epoch);
       sqlite3_bind_int64 (stmt, 3, client_seq);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
+      if (sqlite_step_row (self, conn, stmt, error))
         row = log_row_from_stmt (stmt);
-      else if (rc != SQLITE_DONE)
-        sqlite_set_error (self, conn->db, rc, error);
       sqlite3_reset (stmt);
     }
   sqlite_conn_done (self, txn, conn);
@@ -90,8 +86,8 @@ sqlite_log_seen (StStore     *store,
   if (conn == NULL)
     return -1;
   stmt = sqlite_conn_prepare_literal (self, conn,
-                       "SELECT 1 FROM changes WHERE row_id = ? AND device = ? AND hlc = ? AND result != 'rejected' LIMIT 1",
-                       error);
+                                      "SELECT 1 FROM changes WHERE row_id = ? AND device = ? AND hlc = ? AND result != 'rejected' LIMIT 1",
+                                      error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_TRANSIENT);
@@ -116,9 +112,9 @@ sqlite_log_insert (StStore           *store,
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
   sqlite3_stmt *stmt = sqlite_conn_prepare_literal (self, txn->conn,
-                                     "INSERT INTO changes (at, account_id, account_name, device, epoch, client_seq,"
-                                     " tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old, new)"
-                                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                                                    "INSERT INTO changes (at, account_id, account_name, device, epoch, client_seq,"
+                                                    " tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old, new)"
+                                                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -144,17 +140,34 @@ sqlite_log_insert (StStore           *store,
   return sqlite_step_done (self, txn->conn, stmt, error);
 }
 
+/* Every row of @stmt (prepared on @conn, bound), as StLogRow; NULL with
+ * @error set when the read failed. Resets @stmt. */
+static GPtrArray *
+log_rows (StStoreSqlite  *self,
+          Conn           *conn,
+          sqlite3_stmt   *stmt,
+          GError        **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) st_log_row_free);
+  gboolean ok;
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, log_row_from_stmt (stmt));
+  ok = rc == SQLITE_DONE || sqlite_set_error (self, conn->db, rc, error);
+  sqlite3_reset (stmt);
+  return ok ? g_steal_pointer (&rows) : NULL;
+}
+
 static GPtrArray *
 sqlite_log_for_row (StStore     *store,
                     const char  *row_id,
                     GError     **error)
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) st_log_row_free);
   Conn *conn = sqlite_reader_acquire (self, error);
+  GPtrArray *rows = NULL;
   sqlite3_stmt *stmt;
-  gboolean ok = FALSE;
-  int rc;
 
   if (conn == NULL)
     return NULL;
@@ -162,13 +175,10 @@ sqlite_log_for_row (StStore     *store,
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_TRANSIENT);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_ptr_array_add (rows, log_row_from_stmt (stmt));
-      ok = rc == SQLITE_DONE || sqlite_set_error (self, conn->db, rc, error);
-      sqlite3_reset (stmt);
+      rows = log_rows (self, conn, stmt, error);
     }
   sqlite_reader_release (self, conn);
-  return ok ? g_steal_pointer (&rows) : NULL;
+  return rows;
 }
 
 static GPtrArray *
@@ -177,11 +187,9 @@ sqlite_log_search (StStore           *store,
                    GError           **error)
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) st_log_row_free);
   Conn *conn = sqlite_reader_acquire (self, error);
+  GPtrArray *rows = NULL;
   sqlite3_stmt *stmt;
-  gboolean ok = FALSE;
-  int rc;
 
   if (conn == NULL)
     return NULL;
@@ -193,13 +201,10 @@ sqlite_log_search (StStore           *store,
   if (stmt != NULL)
     {
       sqlite_bind_log_query (stmt, q);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_ptr_array_add (rows, log_row_from_stmt (stmt));
-      ok = rc == SQLITE_DONE || sqlite_set_error (self, conn->db, rc, error);
-      sqlite3_reset (stmt);
+      rows = log_rows (self, conn, stmt, error);
     }
   sqlite_reader_release (self, conn);
-  return ok ? g_steal_pointer (&rows) : NULL;
+  return rows;
 }
 
 void

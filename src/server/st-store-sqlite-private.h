@@ -85,6 +85,13 @@ gboolean      sqlite_step_done        (StStoreSqlite  *self,
                                        Conn           *conn,
                                        sqlite3_stmt   *stmt,
                                        GError        **error);
+/* Steps a statement that returns at most one row, and leaves it for the
+ * caller to read and reset: TRUE when there is a row; FALSE when there is
+ * none, or (with @error set) when the step failed. */
+gboolean      sqlite_step_row         (StStoreSqlite  *self,
+                                       Conn           *conn,
+                                       sqlite3_stmt   *stmt,
+                                       GError        **error);
 Conn         *sqlite_reader_acquire   (StStoreSqlite  *self,
                                        GError        **error);
 void          sqlite_reader_release   (StStoreSqlite  *self,

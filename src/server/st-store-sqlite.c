@@ -212,6 +212,21 @@ sqlite_step_done (StStoreSqlite  *self,
   return TRUE;
 }
 
+gboolean
+sqlite_step_row (StStoreSqlite  *self,
+                 Conn           *conn,
+                 sqlite3_stmt   *stmt,
+                 GError        **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    sqlite_set_error (self, conn->db, rc, error);
+  return FALSE;
+}
+
 Conn *
 sqlite_reader_acquire (StStoreSqlite  *self,
                        GError        **error)
