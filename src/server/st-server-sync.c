@@ -128,17 +128,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StPush, st_push_free)
 /* Reading a push */
 
 static gboolean
-is_canonical_uuid (const char *text)
-{
-  if (text == NULL || !g_uuid_string_is_valid (text))
-    return FALSE;
-  for (const char *p = text; *p; p++)
-    if (g_ascii_isupper (*p))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 holds_int (JsonNode *node)
 {
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
@@ -344,7 +333,7 @@ parse_change_target (StCatalog   *catalog,
   change->row = required_string (object, "row", index, seq, error);
   if (change->row == NULL)
     return FALSE;
-  if (!is_canonical_uuid (change->row))
+  if (!st_catalog_is_uuid (change->row))
     {
       change_error (error, index, seq, "row", 400, "invalid_uuid", "\"row\" is not a lower-case UUID");
       return FALSE;
