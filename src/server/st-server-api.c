@@ -530,9 +530,10 @@ authenticate (StApi      *self,
   return g_steal_pointer (&credential);
 }
 
-static void
-add_account (JsonBuilder     *b,
-             const StAccount *account)
+void
+st_api_add_account (JsonBuilder     *b,
+                    const StAccount *account,
+                    gboolean         all_townships)
 {
   json_builder_set_member_name (b, "account");
   json_builder_begin_object (b);
@@ -545,8 +546,11 @@ add_account (JsonBuilder     *b,
   for (guint i = 0; account->townships[i] != NULL; i++)
     json_builder_add_string_value (b, account->townships[i]);
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "all_townships");
-  json_builder_add_boolean_value (b, st_role_sees_all (account->role));
+  if (all_townships)
+    {
+      json_builder_set_member_name (b, "all_townships");
+      json_builder_add_boolean_value (b, st_role_sees_all (account->role));
+    }
   json_builder_end_object (b);
 }
 
@@ -625,17 +629,6 @@ only_members (JsonObject         *object,
         error->field = g_strdup (name);
         return FALSE;
       }
-  return TRUE;
-}
-
-static gboolean
-is_canonical_uuid (const char *text)
-{
-  if (text == NULL || !g_uuid_string_is_valid (text))
-    return FALSE;
-  for (const char *p = text; *p; p++)
-    if (g_ascii_isupper (*p))
-      return FALSE;
   return TRUE;
 }
 
@@ -731,7 +724,7 @@ sign_in_done (gpointer      data,
   json_builder_add_string_value (b, "Bearer");
   json_builder_set_member_name (b, "expires_at");
   json_builder_add_int_value (b, job->expires_at);
-  add_account (b, job->account);
+  st_api_add_account (b, job->account, TRUE);
   json_builder_set_member_name (b, "device");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
@@ -806,7 +799,7 @@ handle_sign_in (StApi  *self,
       fail (call, 400, "invalid_value", "\"password\" must have 1 to 1024 bytes.");
       return;
     }
-  if (!is_canonical_uuid (device))
+  if (!st_catalog_is_uuid (device))
     {
       fail (call, 400, "invalid_uuid", "\"device\" is not a lower-case UUID.");
       return;
@@ -1249,7 +1242,7 @@ handle_device (StApi  *self,
   add_int_or_null (b, "last_push_at", device ? device->last_push_at : 0);
   add_int_or_null (b, "last_pull_at", device ? device->last_pull_at : 0);
   json_builder_end_object (b);
-  add_account (b, credential->account);
+  st_api_add_account (b, credential->account, TRUE);
   json_builder_set_member_name (b, "token");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "expires_at");

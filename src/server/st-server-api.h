@@ -137,4 +137,10 @@ void   st_api_respond_error (StCall       *call,
 
 gint64 st_now_ms       (void);
 
+/* The member "account" of a reply: name, role and townships, and with
+ * @all_townships whether the account sees every township. */
+void   st_api_add_account (JsonBuilder     *b,
+                           const StAccount *account,
+                           gboolean         all_townships);
+
 G_END_DECLS

@@ -331,24 +331,6 @@ relay_apply (StStore     *store,
   return TRUE;
 }
 
-static void
-add_account (JsonBuilder     *b,
-             const StAccount *account)
-{
-  json_builder_set_member_name (b, "account");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, account->name);
-  json_builder_set_member_name (b, "role");
-  json_builder_add_string_value (b, st_role_to_string (account->role));
-  json_builder_set_member_name (b, "townships");
-  json_builder_begin_array (b);
-  for (guint i = 0; account->townships[i] != NULL; i++)
-    json_builder_add_string_value (b, account->townships[i]);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-}
-
 /* The results and the pages, sealed to the device. */
 static GBytes *
 relay_reply (Relay *relay)
@@ -438,7 +420,7 @@ relay_reply (Relay *relay)
     json_builder_add_string_value (b, relay->courier);
   else
     json_builder_add_null_value (b);
-  add_account (b, relay->credential->account);
+  st_api_add_account (b, relay->credential->account, FALSE);
   json_builder_set_member_name (b, "results");
   json_builder_begin_array (b);
   for (guint i = 0; i < relay->applied; i++)

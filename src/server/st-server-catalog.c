@@ -397,10 +397,10 @@ st_catalog_get_client_schema (StCatalog *self)
   return self->client_schema;
 }
 
-static gboolean
-is_canonical_uuid (const char *text)
+gboolean
+st_catalog_is_uuid (const char *text)
 {
-  if (!g_uuid_string_is_valid (text))
+  if (text == NULL || !g_uuid_string_is_valid (text))
     return FALSE;
   for (const char *p = text; *p; p++)
     if (g_ascii_isupper (*p))
@@ -507,7 +507,7 @@ st_field_check (const StField  *field,
     case ST_CHECK_NONE:
       return ST_FIELD_OK;
     case ST_CHECK_UUID:
-      if (text && is_canonical_uuid (text))
+      if (text && st_catalog_is_uuid (text))
         return ST_FIELD_OK;
       *reason = g_strdup_printf ("field \"%s\" is not a lower-case UUID", field->name);
       return ST_FIELD_BAD_VALUE;

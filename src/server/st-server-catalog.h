@@ -87,4 +87,7 @@ StFieldVerdict  st_field_check            (const StField    *field,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StCatalog, st_catalog_free)
 
+/* Whether @text is a UUID in lower case, as row ids and UUID fields are. */
+gboolean st_catalog_is_uuid (const char *text);
+
 G_END_DECLS

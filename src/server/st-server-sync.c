@@ -8,17 +8,13 @@
 #include "st-json-guard.h"
 #include "st-server-merge.h"
 #include "st-server-people.h"
-#include "st-server-cursor.h"
 #include "st-server-sync.h"
-#include "st-server-version.h"
 #include "st-uuid.h"
 
 G_DEFINE_QUARK (st-sync-error-quark, st_sync_error)
 
 /* No laptop made a change before 2020: a stamp before it is garbage. */
 #define HLC_MIN_MS G_GINT64_CONSTANT (1577836800000)
-/* A page of the feed stops at about this size. */
-#define PULL_MAX_BYTES (1024 * 1024)
 
 typedef struct
 {
@@ -132,17 +128,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StPush, st_push_free)
 /* Reading a push */
 
 static gboolean
-is_canonical_uuid (const char *text)
-{
-  if (text == NULL || !g_uuid_string_is_valid (text))
-    return FALSE;
-  for (const char *p = text; *p; p++)
-    if (g_ascii_isupper (*p))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 holds_int (JsonNode *node)
 {
   return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
@@ -239,38 +224,62 @@ prepare_texts (PushChange *change,
     }
 }
 
+/* @name of change @index's @object, or NULL with @error set when it is
+ * missing. */
+static JsonNode *
+required_member (JsonObject *object,
+                 const char *name,
+                 guint       index,
+                 gint64      seq,
+                 StApiError *error)
+{
+  JsonNode *member = json_object_get_member (object, name);
+
+  if (member == NULL)
+    change_error (error, index, seq, name, 400, "invalid_request", "member \"%s\" is missing", name);
+  return member;
+}
+
+/* The string @name of change @index's @object, or NULL with @error set. */
+static const char *
+required_string (JsonObject *object,
+                 const char *name,
+                 guint       index,
+                 gint64      seq,
+                 StApiError *error)
+{
+  JsonNode *member = required_member (object, name, index, seq, error);
+
+  if (member == NULL)
+    return NULL;
+  if (!holds_string (member))
+    {
+      change_error (error, index, seq, name, 400, "invalid_type", "\"%s\" must be a string", name);
+      return NULL;
+    }
+  return json_node_get_string (member);
+}
+
+/* The change's seq, first, so that every later message can name the
+ * change; then its members, and that no other change of the request has
+ * the same seq. */
 static gboolean
-parse_change (StCatalog   *catalog,
-              JsonNode    *node,
-              guint        index,
-              GHashTable  *seen,
-              gint64       now_ms,
-              gint64       max_skew_ms,
-              PushChange  *change,
-              StApiError  *error)
+parse_change_seq (JsonObject  *object,
+                  guint        index,
+                  GHashTable  *seen,
+                  PushChange  *change,
+                  StApiError  *error)
 {
   static const char *const members[] = { "seq", "table", "row", "kind", "hlc", "base_hlc", "fields", NULL };
-  JsonObject *object;
   JsonNode *member;
   JsonObjectIter iter;
   const char *name;
   JsonNode *value;
-  gint64 seq = 0;
+  gint64 seq;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      change_error (error, index, 0, NULL, 400, "invalid_type", "a change must be an object");
-      return FALSE;
-    }
-  object = json_node_get_object (node);
-
-  /* seq first, so that every later message can name the change. */
-  member = json_object_get_member (object, "seq");
+  member = required_member (object, "seq", index, 0, error);
   if (member == NULL)
-    {
-      change_error (error, index, 0, "seq", 400, "invalid_request", "member \"seq\" is missing");
-      return FALSE;
-    }
+    return FALSE;
   if (!holds_int (member))
     {
       change_error (error, index, 0, "seq", 400, "invalid_type", "\"seq\" must be an integer");
@@ -298,59 +307,41 @@ parse_change (StCatalog   *catalog,
       return FALSE;
     }
   g_hash_table_add (seen, &change->seq);
+  return TRUE;
+}
 
-  /* table */
-  member = json_object_get_member (object, "table");
-  if (member == NULL)
-    {
-      change_error (error, index, seq, "table", 400, "invalid_request", "member \"table\" is missing");
-      return FALSE;
-    }
-  if (!holds_string (member))
-    {
-      change_error (error, index, seq, "table", 400, "invalid_type", "\"table\" must be a string");
-      return FALSE;
-    }
-  change->table = st_catalog_lookup (catalog, json_node_get_string (member));
+/* What the change is about: its table, row and kind. */
+static gboolean
+parse_change_target (StCatalog   *catalog,
+                     JsonObject  *object,
+                     guint        index,
+                     PushChange  *change,
+                     StApiError  *error)
+{
+  gint64 seq = change->seq;
+  const char *table = required_string (object, "table", index, seq, error);
+
+  if (table == NULL)
+    return FALSE;
+  change->table = st_catalog_lookup (catalog, table);
   if (change->table == NULL)
     {
-      change_error (error, index, seq, "table", 400, "unknown_table", "there is no synced table \"%s\"",
-                    json_node_get_string (member));
+      change_error (error, index, seq, "table", 400, "unknown_table", "there is no synced table \"%s\"", table);
       return FALSE;
     }
 
-  /* row */
-  member = json_object_get_member (object, "row");
-  if (member == NULL)
-    {
-      change_error (error, index, seq, "row", 400, "invalid_request", "member \"row\" is missing");
-      return FALSE;
-    }
-  if (!holds_string (member))
-    {
-      change_error (error, index, seq, "row", 400, "invalid_type", "\"row\" must be a string");
-      return FALSE;
-    }
-  change->row = json_node_get_string (member);
-  if (!is_canonical_uuid (change->row))
+  change->row = required_string (object, "row", index, seq, error);
+  if (change->row == NULL)
+    return FALSE;
+  if (!st_catalog_is_uuid (change->row))
     {
       change_error (error, index, seq, "row", 400, "invalid_uuid", "\"row\" is not a lower-case UUID");
       return FALSE;
     }
 
-  /* kind */
-  member = json_object_get_member (object, "kind");
-  if (member == NULL)
-    {
-      change_error (error, index, seq, "kind", 400, "invalid_request", "member \"kind\" is missing");
-      return FALSE;
-    }
-  if (!holds_string (member))
-    {
-      change_error (error, index, seq, "kind", 400, "invalid_type", "\"kind\" must be a string");
-      return FALSE;
-    }
-  change->kind = json_node_get_string (member);
+  change->kind = required_string (object, "kind", index, seq, error);
+  if (change->kind == NULL)
+    return FALSE;
   if (!g_str_equal (change->kind, "insert") && !g_str_equal (change->kind, "update")
       && !g_str_equal (change->kind, "delete"))
     {
@@ -358,14 +349,24 @@ parse_change (StCatalog   *catalog,
                     "\"kind\" must be insert, update or delete");
       return FALSE;
     }
+  return TRUE;
+}
 
-  /* hlc and base_hlc */
-  member = json_object_get_member (object, "hlc");
+/* hlc and base_hlc: clock stamps, not too far ahead of the server's clock,
+ * the base before the stamp; only an insert may come without a base. */
+static gboolean
+parse_change_clocks (JsonObject  *object,
+                     guint        index,
+                     gint64       now_ms,
+                     gint64       max_skew_ms,
+                     PushChange  *change,
+                     StApiError  *error)
+{
+  gint64 seq = change->seq;
+  JsonNode *member = required_member (object, "hlc", index, seq, error);
+
   if (member == NULL)
-    {
-      change_error (error, index, seq, "hlc", 400, "invalid_request", "member \"hlc\" is missing");
-      return FALSE;
-    }
+    return FALSE;
   if (!holds_int (member))
     {
       change_error (error, index, seq, "hlc", 400, "invalid_type", "\"hlc\" must be an integer");
@@ -406,14 +407,25 @@ parse_change (StCatalog   *catalog,
                     "an update or delete must carry the row clock it was based on");
       return FALSE;
     }
+  return TRUE;
+}
 
-  /* fields */
-  member = json_object_get_member (object, "fields");
+/* The fields: each one of the table's, of its type and rules; an insert
+ * carries every required one, a delete sets "deleted" to 1. */
+static gboolean
+parse_change_fields (JsonObject  *object,
+                     guint        index,
+                     PushChange  *change,
+                     StApiError  *error)
+{
+  gint64 seq = change->seq;
+  JsonNode *member = required_member (object, "fields", index, seq, error);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
   if (member == NULL)
-    {
-      change_error (error, index, seq, "fields", 400, "invalid_request", "member \"fields\" is missing");
-      return FALSE;
-    }
+    return FALSE;
   if (!JSON_NODE_HOLDS_OBJECT (member))
     {
       change_error (error, index, seq, "fields", 400, "invalid_type", "\"fields\" must be an object");
@@ -467,6 +479,31 @@ parse_change (StCatalog   *catalog,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Change @index of a push, checked in the order its messages name things. */
+static gboolean
+parse_change (StCatalog   *catalog,
+              JsonNode    *node,
+              guint        index,
+              GHashTable  *seen,
+              gint64       now_ms,
+              gint64       max_skew_ms,
+              PushChange  *change,
+              StApiError  *error)
+{
+  JsonObject *object;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      change_error (error, index, 0, NULL, 400, "invalid_type", "a change must be an object");
+      return FALSE;
+    }
+  object = json_node_get_object (node);
+  return parse_change_seq (object, index, seen, change, error)
+         && parse_change_target (catalog, object, index, change, error)
+         && parse_change_clocks (object, index, now_ms, max_skew_ms, change, error)
+         && parse_change_fields (object, index, change, error);
 }
 
 StPush *
@@ -870,27 +907,17 @@ concerns_people (const StTable *table)
          || g_str_equal (table->name, "visits");
 }
 
+/* The row @change is about, as the writer sees it (NULL: the server has
+ * none): the one a reader fetched before the writer's turn when its seq
+ * has not moved since, or else read now. */
 static gboolean
-apply_change (StPush           *self,
-              StStore          *store,
-              StStoreTxn       *txn,
-              PushChange       *change,
-              PushResult       *result,
-              GError          **error)
+current_row (StStore     *store,
+             StStoreTxn  *txn,
+             PushChange  *change,
+             StRecord   **record,
+             GError     **error)
 {
-  const StAccount *account = self->credential->account;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(StRecord) record = NULL;
-  g_autoptr(JsonObject) old_values = NULL;
-  g_autofree char *old_text = NULL;
-  g_autofree char *before_township = NULL;
-  StChange merge_change = { 0, };
-  StLogEntry entry = { 0, };
-  StMergeResult merge;
-
-  /* Before anything: a write of the server's own that this change causes
-   * (a merge, a refused delete) must stamp later than the change itself. */
-  st_hlc_observe (st_hlc_get_default (), (guint64) change->hlc);
 
   if (change->prefetched)
     {
@@ -899,20 +926,267 @@ apply_change (StPush           *self,
       if (!st_store_record_seq (store, txn, change->table->name, change->row, &seq, error))
         return FALSE;
       if (seq == (change->before ? change->before->seq : 0))
-        record = g_steal_pointer (&change->before);
+        *record = g_steal_pointer (&change->before);
       else
         g_clear_pointer (&change->before, st_record_free);
-      change->prefetched = seq == 0 || record != NULL;
+      change->prefetched = seq == 0 || *record != NULL;
     }
   if (!change->prefetched)
     {
-      record = st_store_record_get (store, txn, change->table->name, change->row, &local_error);
+      *record = st_store_record_get (store, txn, change->table->name, change->row, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
     }
+  return TRUE;
+}
+
+/* A new row, the common case: stored as it was prepared. */
+static gboolean
+insert_row (StPush      *self,
+            StStore     *store,
+            StStoreTxn  *txn,
+            PushChange  *change,
+            PushResult  *result,
+            GError     **error)
+{
+  const StAccount *account = self->credential->account;
+  g_autoptr(StRecord) row = g_new0 (StRecord, 1);
+  JsonNode *deleted = json_object_get_member (change->fields, "deleted");
+  gboolean stored;
+
+  row->table = g_strdup (change->table->name);
+  row->id = g_strdup (change->row);
+  row->hlc = change->hlc;
+  row->device = g_strdup (self->credential->device);
+  row->writer = g_strdup (account->name);
+  row->deleted = deleted != NULL && json_node_get_int (deleted) != 0;
+  row->township = change->table->scoped
+                  ? g_strdup (json_object_get_string_member_with_default (change->fields, "township_code", NULL))
+                  : NULL;
+  /* The texts prepared off the writer's thread, lent (not copied:
+   * they are long). */
+  row->data_text = change->row_text;
+  row->clocks_text = change->clocks_text;
+  /* The store reads its key columns here, and the rules of the same
+   * person twice only the keys: the fields are enough (a whole row). */
+  row->data = json_object_ref (change->fields);
+  stored = st_store_record_put (store, txn, row, error);
+  row->data_text = row->clocks_text = NULL;
+  if (!stored)
+    return FALSE;
+  result->result = "applied";
+  result->server_seq = row->seq;
+  if (concerns_people (change->table) && !row->deleted)
+    {
+      row->clocks = json_object_new ();
+      if (!st_people_after_write (&self->write, row, NULL, TRUE, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Stores what st_merge_change () made of @record: @before is the row
+ * before (for the rules of the same person twice, or NULL), and
+ * @before_township the township it was in. */
+static gboolean
+store_merged_row (StPush        *self,
+                  StStore       *store,
+                  StStoreTxn    *txn,
+                  PushChange    *change,
+                  StMergeResult  merge,
+                  StConflict    *conflict,
+                  StRecord      *record,
+                  StRecord      *before,
+                  const char    *before_township,
+                  PushResult    *result,
+                  GError       **error)
+{
+  const StAccount *account = self->credential->account;
+
+  switch (merge)
+    {
+    case ST_MERGE_INCOMPLETE:
+      result->result = "rejected";
+      result->status = 409;
+      result->code = "unknown_row";
+      result->message = g_strdup ("The server does not have this row and the change is not a whole row: push the whole row as an insert.");
+      break;
+    case ST_MERGE_UNCHANGED:
+      /* Nothing to write, but the laptop's copy now carries this
+       * change's clock: if it is the later one, the server's row takes
+       * it too (and goes out in the feed), or the two would disagree
+       * for ever on which copy is newer. */
+      {
+        StClock clock = { change->hlc, self->credential->device, account->name };
+
+        if (st_merge_clock_compare (clock.hlc, clock.device, record->hlc, record->device) > 0)
+          {
+            st_record_advance (record, &clock);
+            if (!st_store_record_put (store, txn, record, error))
+              return FALSE;
+          }
+      }
+      result->result = "applied";
+      result->server_seq = record->seq;
+      break;
+    case ST_MERGE_APPLIED:
+    case ST_MERGE_WON_CONFLICT:
+      /* The township it left hears of it first. */
+      if (before_township != NULL && g_strcmp0 (before_township, record->township) != 0
+          && !st_store_eviction_put (store, txn, change->table->name, change->row, before_township, error))
+        return FALSE;
+      /* A refused delete, or a row brought back, is the server's
+       * decision: a clock of its own says so to every laptop, the one
+       * that deleted included. */
+      if (conflict != NULL && g_str_equal (conflict->kind, "delete"))
+        {
+          StClock clock = { (gint64) st_hlc_next (st_hlc_get_default ()), self->server_device, NULL };
+
+          st_record_advance (record, &clock);
+        }
+      if (!st_store_record_put (store, txn, record, error))
+        return FALSE;
+      result->server_seq = record->seq;
+      result->result = "applied";
+      if (merge == ST_MERGE_WON_CONFLICT
+          && !put_review (self, change, record->township, conflict, result, error))
+        return FALSE;
+      if (concerns_people (change->table)
+          && !st_people_after_write (&self->write, record, before, FALSE, error))
+        return FALSE;
+      break;
+    case ST_MERGE_LOST_CONFLICT:
+      result->server_seq = record->seq;
+      /* The same change again, from a laptop restored from a backup
+       * that pushes it under a new epoch: it lost before, and its
+       * values are in a review item already. */
+      {
+        int seen = st_store_log_seen (store, txn, change->row, self->credential->device, change->hlc, error);
+
+        if (seen < 0)
+          return FALSE;
+        if (seen)
+          {
+            result->result = "applied";
+            break;
+          }
+      }
+      if (!put_review (self, change, record->township, conflict, result, error))
+        return FALSE;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return TRUE;
+}
+
+/* A change to a row the server has: merged field by field with it.
+ * @old_values receives what the change is about to overwrite, for the
+ * audit. */
+static gboolean
+merge_row (StPush       *self,
+           StStore      *store,
+           StStoreTxn   *txn,
+           PushChange   *change,
+           StRecord    **record,
+           JsonObject  **old_values,
+           PushResult   *result,
+           GError      **error)
+{
+  const StAccount *account = self->credential->account;
+  g_autoptr(StRecord) before = NULL;
+  g_autoptr(StConflict) conflict = NULL;
+  g_autofree char *before_township = NULL;
+  StChange merge_change = { 0, };
+  StMergeResult merge;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  *old_values = json_object_new ();
+  json_object_iter_init (&iter, change->fields);
+  while (json_object_iter_next (&iter, &name, &value))
+    json_object_set_member (*old_values, name, st_record_get_field (*record, name));
+  before_township = g_strdup ((*record)->township);
+  /* The row before, when the rules of the same person twice need it. */
+  if (concerns_people (change->table)
+      && ((*record)->deleted || json_object_has_member (change->fields, "id_number")
+          || json_object_has_member (change->fields, "deleted")))
+    before = st_record_copy (*record);
+
+  merge_change.table = change->table->name;
+  merge_change.row = change->row;
+  merge_change.kind = change->kind;
+  merge_change.hlc = change->hlc;
+  merge_change.base_hlc = change->base_hlc;
+  merge_change.device = self->credential->device;
+  merge_change.writer = account->name;
+  merge_change.fields = change->fields;
+
+  merge = st_merge_change (change->table, record, &merge_change, &conflict);
+  return store_merged_row (self, store, txn, change, merge, conflict, *record, before, before_township,
+                           result, error);
+}
+
+/* The change log's entry of @change: what it did, and what it overwrote
+ * (@old_values, NULL when nothing). */
+static gboolean
+log_change (StPush      *self,
+            StStore     *store,
+            StStoreTxn  *txn,
+            PushChange  *change,
+            JsonObject  *old_values,
+            PushResult  *result,
+            GError     **error)
+{
+  const StAccount *account = self->credential->account;
+  g_autofree char *old_text = NULL;
+  StLogEntry entry = { 0, };
+
+  if (old_values != NULL)
+    old_text = st_json_object_to_text (old_values);
+  entry.at = self->now;
+  entry.account_id = account->id;
+  entry.account_name = account->name;
+  entry.device = self->credential->device;
+  entry.epoch = self->epoch;
+  entry.client_seq = change->seq;
+  entry.table = change->table->name;
+  entry.row_id = change->row;
+  entry.kind = change->kind;
+  entry.hlc = change->hlc;
+  entry.base_hlc = change->base_hlc;
+  entry.result = result->result;
+  entry.code = g_str_equal (result->result, "conflict") ? result->winner : result->code;
+  entry.server_seq = result->server_seq;
+  entry.old_values = old_text;
+  entry.new_values = change->fields_text;
+  return st_store_log_insert (store, txn, &entry, error);
+}
+
+/* One change of a push, in the writer's transaction: the row read, the
+ * change refused, stored or merged, and logged. */
+static gboolean
+apply_change (StPush           *self,
+              StStore          *store,
+              StStoreTxn       *txn,
+              PushChange       *change,
+              PushResult       *result,
+              GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(StRecord) record = NULL;
+  g_autoptr(JsonObject) old_values = NULL;
+
+  /* Before anything: a write of the server's own that this change causes
+   * (a merge, a refused delete) must stamp later than the change itself. */
+  st_hlc_observe (st_hlc_get_default (), (guint64) change->hlc);
+
+  if (!current_row (store, txn, change, &record, error))
+    return FALSE;
 
   /* A row the server has never seen must come whole: without its
    * township there is not even a scope to check. */
@@ -939,168 +1213,13 @@ apply_change (StPush           *self,
     }
   else if (record == NULL)
     {
-      /* A new row, the common case: stored as it was prepared. */
-      g_autoptr(StRecord) row = g_new0 (StRecord, 1);
-      JsonNode *deleted = json_object_get_member (change->fields, "deleted");
-      gboolean stored;
-
-      row->table = g_strdup (change->table->name);
-      row->id = g_strdup (change->row);
-      row->hlc = change->hlc;
-      row->device = g_strdup (self->credential->device);
-      row->writer = g_strdup (account->name);
-      row->deleted = deleted != NULL && json_node_get_int (deleted) != 0;
-      row->township = change->table->scoped
-                      ? g_strdup (json_object_get_string_member_with_default (change->fields, "township_code", NULL))
-                      : NULL;
-      /* The texts prepared off the writer's thread, lent (not copied:
-       * they are long). */
-      row->data_text = change->row_text;
-      row->clocks_text = change->clocks_text;
-      /* The store reads its key columns here, and the rules of the same
-       * person twice only the keys: the fields are enough (a whole row). */
-      row->data = json_object_ref (change->fields);
-      stored = st_store_record_put (store, txn, row, error);
-      row->data_text = row->clocks_text = NULL;
-      if (!stored)
+      if (!insert_row (self, store, txn, change, result, error))
         return FALSE;
-      result->result = "applied";
-      result->server_seq = row->seq;
-      if (concerns_people (change->table) && !row->deleted)
-        {
-          row->clocks = json_object_new ();
-          if (!st_people_after_write (&self->write, row, NULL, TRUE, error))
-            return FALSE;
-        }
     }
-  else
-    {
-      g_autoptr(StRecord) before = NULL;
-      g_autoptr(StConflict) conflict = NULL;
+  else if (!merge_row (self, store, txn, change, &record, &old_values, result, error))
+    return FALSE;
 
-      /* What the change is about to overwrite, for the audit. */
-      {
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *value;
-
-        old_values = json_object_new ();
-        json_object_iter_init (&iter, change->fields);
-        while (json_object_iter_next (&iter, &name, &value))
-          json_object_set_member (old_values, name, st_record_get_field (record, name));
-        before_township = g_strdup (record->township);
-      }
-      /* The row before, when the rules of the same person twice need it. */
-      if (concerns_people (change->table)
-          && (record->deleted || json_object_has_member (change->fields, "id_number")
-              || json_object_has_member (change->fields, "deleted")))
-        before = st_record_copy (record);
-
-      merge_change.table = change->table->name;
-      merge_change.row = change->row;
-      merge_change.kind = change->kind;
-      merge_change.hlc = change->hlc;
-      merge_change.base_hlc = change->base_hlc;
-      merge_change.device = self->credential->device;
-      merge_change.writer = account->name;
-      merge_change.fields = change->fields;
-
-      merge = st_merge_change (change->table, &record, &merge_change, &conflict);
-      switch (merge)
-        {
-        case ST_MERGE_INCOMPLETE:
-          result->result = "rejected";
-          result->status = 409;
-          result->code = "unknown_row";
-          result->message = g_strdup ("The server does not have this row and the change is not a whole row: push the whole row as an insert.");
-          break;
-        case ST_MERGE_UNCHANGED:
-          /* Nothing to write, but the laptop's copy now carries this
-           * change's clock: if it is the later one, the server's row takes
-           * it too (and goes out in the feed), or the two would disagree
-           * for ever on which copy is newer. */
-          {
-            StClock clock = { change->hlc, self->credential->device, account->name };
-
-            if (st_merge_clock_compare (clock.hlc, clock.device, record->hlc, record->device) > 0)
-              {
-                st_record_advance (record, &clock);
-                if (!st_store_record_put (store, txn, record, error))
-                  return FALSE;
-              }
-          }
-          result->result = "applied";
-          result->server_seq = record->seq;
-          break;
-        case ST_MERGE_APPLIED:
-        case ST_MERGE_WON_CONFLICT:
-          /* The township it left hears of it first. */
-          if (before_township != NULL && g_strcmp0 (before_township, record->township) != 0
-              && !st_store_eviction_put (store, txn, change->table->name, change->row, before_township, error))
-            return FALSE;
-          /* A refused delete, or a row brought back, is the server's
-           * decision: a clock of its own says so to every laptop, the one
-           * that deleted included. */
-          if (conflict != NULL && g_str_equal (conflict->kind, "delete"))
-            {
-              StClock clock = { (gint64) st_hlc_next (st_hlc_get_default ()), self->server_device, NULL };
-
-              st_record_advance (record, &clock);
-            }
-          if (!st_store_record_put (store, txn, record, error))
-            return FALSE;
-          result->server_seq = record->seq;
-          result->result = "applied";
-          if (merge == ST_MERGE_WON_CONFLICT
-              && !put_review (self, change, record->township, conflict, result, error))
-            return FALSE;
-          if (concerns_people (change->table)
-              && !st_people_after_write (&self->write, record, before, FALSE, error))
-            return FALSE;
-          break;
-        case ST_MERGE_LOST_CONFLICT:
-          result->server_seq = record->seq;
-          /* The same change again, from a laptop restored from a backup
-           * that pushes it under a new epoch: it lost before, and its
-           * values are in a review item already. */
-          {
-            int seen = st_store_log_seen (store, txn, change->row, self->credential->device, change->hlc, error);
-
-            if (seen < 0)
-              return FALSE;
-            if (seen)
-              {
-                result->result = "applied";
-                break;
-              }
-          }
-          if (!put_review (self, change, record->township, conflict, result, error))
-            return FALSE;
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-    }
-
-  if (old_values != NULL)
-    old_text = st_json_object_to_text (old_values);
-  entry.at = self->now;
-  entry.account_id = account->id;
-  entry.account_name = account->name;
-  entry.device = self->credential->device;
-  entry.epoch = self->epoch;
-  entry.client_seq = change->seq;
-  entry.table = change->table->name;
-  entry.row_id = change->row;
-  entry.kind = change->kind;
-  entry.hlc = change->hlc;
-  entry.base_hlc = change->base_hlc;
-  entry.result = result->result;
-  entry.code = g_str_equal (result->result, "conflict") ? result->winner : result->code;
-  entry.server_seq = result->server_seq;
-  entry.old_values = old_text;
-  entry.new_values = change->fields_text;
-  if (!st_store_log_insert (store, txn, &entry, error))
+  if (!log_change (self, store, txn, change, old_values, result, error))
     return FALSE;
 
   /* Freed later, on the main thread, with the request. */
@@ -1279,211 +1398,5 @@ st_push_response (StPush  *self,
                               self->changes->len, self->counts[COUNT_APPLIED],
                               self->counts[COUNT_DUPLICATE], self->counts[COUNT_CONFLICT],
                               self->counts[COUNT_REJECTED]);
-  return g_string_free_to_bytes (g_steal_pointer (&out));
-}
-
-
-/* Pull */
-
-static gint
-compare_strings (gconstpointer a,
-                 gconstpointer b,
-                 gpointer      user_data)
-{
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
-}
-
-/* Names the scope a cursor was issued for, so that a change of scope
- * restarts the feed. A township's scope also names the version of what it
- * holds: "2" since review items about programs and majors are the
- * county's only (issue 16), so that a laptop which pulled them before
- * reads its feed again once and drops them. */
-static char *
-scope_tag (const StAccount *account)
-{
-  g_autoptr(GString) scope = g_string_new (NULL);
-  g_autofree char **sorted = NULL;
-  g_autofree char *digest = NULL;
-  guint n;
-
-  if (st_role_sees_all (account->role))
-    g_string_append (scope, "all");
-  else
-    {
-      g_string_append (scope, "2:");
-      n = g_strv_length (account->townships);
-      sorted = g_memdup2 (account->townships, (n + 1) * sizeof (char *));
-      g_qsort_with_data (sorted, n, sizeof (char *), compare_strings, NULL);
-      for (guint i = 0; i < n; i++)
-        g_string_append_printf (scope, "%s,", sorted[i]);
-    }
-  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, scope->str, -1);
-  digest[8] = '\0';
-  return g_steal_pointer (&digest);
-}
-
-static gboolean
-storage_failed (StApiError *error,
-                GError     *local_error)
-{
-  g_warning ("reading the feed failed: %s", local_error->message);
-  st_api_error_set (error, 503, "storage_unavailable", "The server's storage failed; nothing was read.");
-  error->retry_after = 5;
-  return FALSE;
-}
-
-void
-st_server_origin_append (GString *out,
-                         StStore *store)
-{
-  g_string_append (out, "\"server\":{\"id\":");
-  st_json_append_string (out, st_store_get_identity (store));
-  g_string_append_printf (out, ",\"generation\":%" G_GINT64_FORMAT ",\"protocol\":%d}",
-                          st_store_get_generation (store), ST_PROTOCOL_VERSION);
-}
-
-GBytes *
-st_pull_page (StStore            *store,
-              const StCredential *credential,
-              const char         *cursor_text,
-              gboolean            fresh,
-              int                 client_protocol,
-              guint               limit,
-              gint64              now_ms,
-              guint              *n_entries,
-              StApiError         *error)
-{
-  const StAccount *account = credential->account;
-  gboolean all = st_role_sees_all (account->role);
-  g_autofree char *tag = scope_tag (account);
-  g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GString) out = NULL;
-  char identity[9];
-  gint64 generation = st_store_get_generation (store);
-  gint64 after = 0, skip = 0, base;
-  gint64 compacted;
-  gint64 last;
-  gboolean reset = FALSE, rebuild = FALSE;
-  gboolean more;
-  guint included = 0;
-
-  g_strlcpy (identity, st_store_get_identity (store), sizeof identity);
-  compacted = st_store_get_compacted_seq (store, &local_error);
-  if (compacted < 0)
-    {
-      storage_failed (error, local_error);
-      return NULL;
-    }
-  /* A pass from the beginning misses nothing a compaction dropped. */
-  base = compacted;
-  if (cursor_text != NULL && *cursor_text != '\0')
-    {
-      StCursor cursor;
-
-      if (!st_cursor_parse (cursor_text, identity, &cursor))
-        {
-          st_api_error_set (error, 400, "invalid_cursor", "The cursor was not issued by this server.");
-          error->field = g_strdup ("cursor");
-          return NULL;
-        }
-      if (g_ascii_strcasecmp (cursor.identity, identity) != 0 || cursor.generation != generation)
-        {
-          /* Another database, or this one restored from a backup: its
-           * positions mean nothing here. From the beginning, tombstones
-           * and all: the laptop keeps what it has. */
-          reset = TRUE;
-        }
-      else if (!g_str_equal (cursor.tag, tag))
-        reset = TRUE;
-      else if (cursor.seq < compacted && cursor.base < compacted)
-        {
-          /* Evictions and resolved review items this laptop has not seen
-           * are gone: it starts again from an empty copy (protocol 2), or
-           * reads everything again (protocol 1). */
-          reset = TRUE;
-          rebuild = client_protocol >= 2;
-        }
-      else
-        {
-          after = cursor.seq;
-          skip = cursor.skip;
-          base = cursor.base;
-        }
-    }
-  else
-    rebuild = fresh;
-
-  if (rebuild)
-    {
-      /* Tombstones and evictions written before this pass began concern
-       * no row an empty laptop has. */
-      skip = st_store_get_feed_high (store, &local_error);
-      if (skip < 0)
-        {
-          storage_failed (error, local_error);
-          return NULL;
-        }
-    }
-
-  entries = st_store_feed_read (store, all, (const char * const *) account->townships, after, skip,
-                                limit + 1, &local_error);
-  if (entries == NULL)
-    {
-      storage_failed (error, local_error);
-      return NULL;
-    }
-
-  out = g_string_sized_new (4096);
-  g_string_append (out, "{\"changes\":[");
-  last = after;
-  more = entries->len > limit;
-  for (guint i = 0; i < entries->len && i < limit; i++)
-    {
-      const StFeedEntry *e = g_ptr_array_index (entries, i);
-
-      if (included > 0 && out->len > PULL_MAX_BYTES)
-        {
-          more = TRUE;
-          break;
-        }
-      if (included > 0)
-        g_string_append_c (out, ',');
-      g_string_append_printf (out, "{\"seq\":%" G_GINT64_FORMAT ",\"table\":", e->seq);
-      st_json_append_string (out, e->table);
-      g_string_append (out, ",\"row\":");
-      st_json_append_string (out, e->id);
-      if (e->evict)
-        g_string_append (out, ",\"evict\":true}");
-      else
-        {
-          g_string_append_printf (out, ",\"hlc\":%" G_GINT64_FORMAT ",\"device\":", e->hlc);
-          st_json_append_string (out, e->device ? e->device : "");
-          g_string_append_printf (out, ",\"deleted\":%s,\"fields\":%s}",
-                                  e->deleted ? "true" : "false", e->data ? e->data : "{}");
-        }
-      last = e->seq;
-      included++;
-    }
-  /* At the end of a fresh pass, what it skipped lies behind the cursor. */
-  if (!more && skip > last)
-    last = skip;
-  g_string_append_printf (out, "],\"cursor\":\"c2.%s.%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT
-                          ".%" G_GINT64_FORMAT ".%s\",\"more\":%s,\"reset\":%s,\"rebuild\":%s,"
-                          "\"scope\":{\"all_townships\":%s,\"townships\":[",
-                          identity, generation, last, more ? skip : 0, base, tag, more ? "true" : "false",
-                          reset ? "true" : "false", rebuild && reset ? "true" : "false",
-                          all ? "true" : "false");
-  for (guint i = 0; !all && account->townships[i] != NULL; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      st_json_append_string (out, account->townships[i]);
-    }
-  g_string_append (out, "]},");
-  st_server_origin_append (out, store);
-  g_string_append_printf (out, ",\"server_time\":%" G_GINT64_FORMAT "}", now_ms);
-
-  *n_entries = included;
   return g_string_free_to_bytes (g_steal_pointer (&out));
 }

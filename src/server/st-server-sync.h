@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Push and pull (docs/sync-protocol.md): reading and checking a push,
- * applying it in the writer's transaction, and reading the feed. */
+ * applying it in the writer's transaction (st-server-sync.c), and reading
+ * the feed (st-server-pull.c). */
 #pragma once
 
 #include "st-server-api.h"
