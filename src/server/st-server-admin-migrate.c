@@ -18,18 +18,25 @@
 #include "st-store-sqlite.h"
 
 /* The tables copied, their columns in both stores (the SQLite store's
- * schema 3), in the order of their foreign keys. */
+ * schema 3), in the order of their foreign keys; where PostgreSQL has
+ * more, what the SQLite file gives for them. The township and county of
+ * the laptops, tokens, administration log and of what is everyone's are
+ * filled after the copy (st_store_pg_fill_places_sql). */
 static const struct
 {
   const char *table;
   const char *columns;
   const char *identity;   /* the column whose sequence goes on after the copy */
+  const char *more;       /* PostgreSQL's columns only … */
+  const char *more_from;  /* … and their values read from SQLite */
 } tables[] = {
   { "meta", "key, value", NULL },
-  { "accounts", "id, name, role, townships, password_hash, disabled, created_at, changed_at", "id" },
+  { "accounts", "id, name, role, townships, password_hash, disabled, created_at, changed_at", "id",
+    "township, county", "json_extract (townships, '$[0]'), substr (json_extract (townships, '$[0]'), 1, 6)" },
   { "devices", "id, name, account_id, registered_at, epoch, acked_seq, last_push_at, last_pull_at, revoked_at, bundle_key", NULL },
   { "tokens", "hash, account_id, device, created_at, expires_at, revoked_at", NULL },
-  { "records", "seq, tbl, id, hlc, device, writer, deleted, township, data, clocks", NULL },
+  { "records", "seq, tbl, id, hlc, device, writer, deleted, township, data, clocks", NULL,
+    "county", "substr (township, 1, 6)" },
   { "evictions", "seq, tbl, id, township", NULL },
   { "changes", "id, at, account_id, account_name, device, epoch, client_seq, tbl, row_id, kind, hlc, base_hlc,"
                " result, code, server_seq, old, new", "id" },
@@ -89,8 +96,11 @@ copy_table (sqlite3     *src,
             guint        t,
             GError     **error)
 {
-  g_autofree char *select = g_strdup_printf ("SELECT %s FROM %s", tables[t].columns, tables[t].table);
-  g_autofree char *copy = g_strdup_printf ("COPY %s (%s) FROM STDIN", tables[t].table, tables[t].columns);
+  gboolean more = tables[t].more != NULL;
+  g_autofree char *select = g_strdup_printf ("SELECT %s%s%s FROM %s", tables[t].columns, more ? ", " : "",
+                                             more ? tables[t].more_from : "", tables[t].table);
+  g_autofree char *copy = g_strdup_printf ("COPY %s (%s%s%s) FROM STDIN", tables[t].table, tables[t].columns,
+                                           more ? ", " : "", more ? tables[t].more : "");
   g_autoptr(GString) buffer = g_string_sized_new (1 << 20);
   sqlite3_stmt *stmt = NULL;
   gint64 rows = 0;
@@ -210,14 +220,17 @@ copy_all (sqlite3     *src,
       /* Translators: a table name and its number of rows */
       g_print (_("  %s: %lld rows\n"), tables[t].table, (long long) rows);
     }
-  /* The township of each logged change, which SQLite does not keep. */
-  if (!pg_ok (pg, PQexec (pg, "UPDATE changes AS c SET township = r.township FROM records AS r"
-                              " WHERE r.tbl = c.tbl AND r.id = c.row_id"), "changes", error))
+  /* The township of each logged change, which SQLite does not keep; then
+   * the county the database serves, and every row's township and county
+   * (docs/deployment.md, Growing past one database). */
+  if (!pg_ok (pg, PQexec (pg, "UPDATE changes AS c SET township = r.township, county = r.county FROM records AS r"
+                              " WHERE r.tbl = c.tbl AND r.id = c.row_id"), "changes", error)
+      || !pg_ok (pg, PQexec (pg, st_store_pg_fill_places_sql), "county", error))
     goto out;
   /* The PostgreSQL schema's version, not SQLite's. */
   {
-    g_autofree char *version = g_strdup_printf ("INSERT INTO meta (key, value) VALUES ('schema_version', '%d')"
-                                                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    g_autofree char *version = g_strdup_printf ("INSERT INTO meta (key, value, county) VALUES ('schema_version', '%d', "
+                                                PG_SQL_DB_COUNTY ") ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                                 st_store_pg_latest_schema ());
 
     if (!pg_ok (pg, PQexec (pg, version), "meta", error)

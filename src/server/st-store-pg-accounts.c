@@ -80,6 +80,32 @@ pg_account_list (StStore  *store,
   return g_steal_pointer (&accounts);
 }
 
+/* The township an account's rows are kept with (its first), or NULL. */
+static const char *
+first_township (const StAccount *account)
+{
+  return account->townships != NULL ? account->townships[0] : NULL;
+}
+
+/* The first township account tells the county the database serves
+ * (st-store-pg-schema.c). */
+static gboolean
+learn_county (StStorePg        *self,
+              StStoreTxn       *txn,
+              const StAccount  *account,
+              GError          **error)
+{
+  if (first_township (account) == NULL)
+    return TRUE;
+  return pg_run (self, txn->conn, st_store_pg_fill_places_sql, NULL, error);
+}
+
+/* The township and county of account @id (a parameter): its own, or
+ * the database's for a county account and for no account. */
+#define PG_SQL_ACCOUNT_PLACE(id) \
+  "(SELECT a.township FROM accounts AS a WHERE a.id = " id "::bigint)," \
+  " coalesce ((SELECT a.county FROM accounts AS a WHERE a.id = " id "::bigint), " PG_SQL_DB_COUNTY ")"
+
 static gboolean
 pg_account_insert (StStore     *store,
                    StStoreTxn  *txn,
@@ -112,14 +138,17 @@ pg_account_insert (StStore     *store,
   pg_param_int (&p, account->disabled);
   pg_param_int (&p, account->created_at);
   pg_param_int (&p, account->changed_at);
+  pg_param_text (&p, first_township (account));
   result = pg_query (self, txn->conn,
-                     "INSERT INTO accounts (name, role, townships, password_hash, disabled, created_at, changed_at)"
-                     " VALUES ($1::text, $2, $3, $4, $5, $6, $7) RETURNING id", &p, error);
+                     "INSERT INTO accounts (name, role, townships, password_hash, disabled, created_at, changed_at,"
+                     " township, county)"
+                     " VALUES ($1::text, $2, $3, $4, $5, $6, $7, $8::text, coalesce (left ($8::text, 6), "
+                     PG_SQL_DB_COUNTY ")) RETURNING id", &p, error);
   if (result == NULL)
     return FALSE;
   account->id = pg_int (result, 0, 0);
   PQclear (result);
-  return TRUE;
+  return learn_county (self, txn, account, error);
 }
 
 static gboolean
@@ -138,9 +167,12 @@ pg_account_update (StStore          *store,
   pg_param_int (&p, account->disabled);
   pg_param_int (&p, account->changed_at);
   pg_param_int (&p, account->id);
+  pg_param_text (&p, first_township (account));
   return pg_run (self, txn->conn,
                  "UPDATE accounts SET role = $1, townships = $2, password_hash = $3,"
-                 " disabled = $4, changed_at = $5 WHERE id = $6", &p, error);
+                 " disabled = $4, changed_at = $5, township = $7::text,"
+                 " county = coalesce (left ($7::text, 6), " PG_SQL_DB_COUNTY ") WHERE id = $6", &p, error)
+         && learn_county (self, txn, account, error);
 }
 
 static StCredential *
@@ -195,8 +227,8 @@ pg_token_insert (StStore     *store,
   pg_param_int (&p, created_at);
   pg_param_int (&p, expires_at);
   return pg_run (ST_STORE_PG (store), txn->conn,
-                 "INSERT INTO tokens (hash, account_id, device, created_at, expires_at)"
-                 " VALUES ($1, $2, $3, $4, $5)", &p, error);
+                 "INSERT INTO tokens (hash, account_id, device, created_at, expires_at, township, county)"
+                 " VALUES ($1, $2, $3, $4, $5, " PG_SQL_ACCOUNT_PLACE ("$2") ")", &p, error);
 }
 
 static gboolean
@@ -293,11 +325,13 @@ pg_device_save (StStore         *store,
   pg_param_int_or_null (&p, device->last_pull_at);
   return pg_run (ST_STORE_PG (store), txn->conn,
                  "INSERT INTO devices (id, name, account_id, registered_at, epoch, acked_seq,"
-                 " last_push_at, last_pull_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                 " last_push_at, last_pull_at, township, county)"
+                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, " PG_SQL_ACCOUNT_PLACE ("$3") ")"
                  " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
                  " account_id = excluded.account_id, epoch = excluded.epoch,"
                  " acked_seq = excluded.acked_seq, last_push_at = excluded.last_push_at,"
-                 " last_pull_at = excluded.last_pull_at, revoked_at = NULL", &p, error);
+                 " last_pull_at = excluded.last_pull_at, revoked_at = NULL,"
+                 " township = excluded.township, county = excluded.county", &p, error);
 }
 
 static gboolean
@@ -429,7 +463,13 @@ pg_admin_log_insert (StStore             *store,
   pg_param_text (&p, e->target);
   pg_param_text (&p, e->detail);
   return pg_run (ST_STORE_PG (store), txn->conn,
-                 "INSERT INTO admin_log (at, os_user, command, target, detail) VALUES ($1, $2, $3, $4, $5)",
+                 "INSERT INTO admin_log (at, os_user, command, target, detail, township, county)"
+                 " SELECT $1::bigint, $2::text, $3::text, $4::text, $5::text, a.township, coalesce (a.county, " PG_SQL_DB_COUNTY ")"
+                 /* The account the command was about, or the account of
+                  * the laptop it was about; else the county's. */
+                 " FROM (SELECT NULL) AS nothing LEFT JOIN LATERAL"
+                 " (SELECT township, county FROM accounts WHERE lower (name) = lower ($4::text)"
+                 "  UNION ALL SELECT township, county FROM devices WHERE id = $4::text LIMIT 1) AS a ON TRUE",
                  &p, error);
 }
 

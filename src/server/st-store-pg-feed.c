@@ -159,11 +159,13 @@ pg_record_put (StStore     *store,
   pg_param_text (&p, data ? data : record->data_text);
   pg_param_text (&p, clocks ? clocks : record->clocks_text);
   if (!pg_run (self, txn->conn,
-               "INSERT INTO records (seq, tbl, id, hlc, device, writer, deleted, township, data, clocks)"
-               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+               "INSERT INTO records (seq, tbl, id, hlc, device, writer, deleted, township, data, clocks, county)"
+               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text, $9, $10,"
+               " coalesce (left ($8::text, 6), " PG_SQL_DB_COUNTY "))"
                " ON CONFLICT (tbl, id) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc,"
                " device = excluded.device, writer = excluded.writer, deleted = excluded.deleted,"
-               " township = excluded.township, data = excluded.data, clocks = excluded.clocks",
+               " township = excluded.township, data = excluded.data, clocks = excluded.clocks,"
+               " county = excluded.county",
                &p, error))
     return FALSE;
   record->seq = seq;

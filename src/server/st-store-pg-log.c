@@ -142,9 +142,12 @@ pg_log_insert (StStore           *store,
   pg_param_text (&p, e->new_values);
   return pg_run (ST_STORE_PG (store), txn->conn,
                  "INSERT INTO changes (at, account_id, account_name, device, epoch, client_seq,"
-                 " tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old, new, township)"
+                 " tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old, new, township, county)"
                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-                 " (SELECT r.township FROM records AS r WHERE r.tbl = $7::text AND r.id = $8::text))", &p, error);
+                 " (SELECT r.township FROM records AS r WHERE r.tbl = $7::text AND r.id = $8::text),"
+                 /* The row's county: its township's, or the database's. */
+                 " coalesce ((SELECT r.county FROM records AS r WHERE r.tbl = $7::text AND r.id = $8::text), "
+                 PG_SQL_DB_COUNTY "))", &p, error);
 }
 
 static GPtrArray *

@@ -62,6 +62,10 @@ struct _StStorePg
 #define ST_PG_LOCK_WRITE    "5319190001"  /* every write transaction: one at a time */
 #define ST_PG_LOCK_MIGRATE  "5319190002"  /* schema migrations */
 
+/* The county the database serves (schema 6), in a statement: NULL until
+ * it is known (st_store_pg_fill_places_sql). */
+#define PG_SQL_DB_COUNTY "(SELECT m.value FROM meta AS m WHERE m.key = 'county')"
+
 /* Parameters of a statement, as text. */
 #define ST_PG_MAX_PARAMS 20
 
@@ -203,6 +207,7 @@ gboolean    pg_meta_set          (StStorePg       *self,
                                   const char      *key,
                                   const char      *value,
                                   GError         **error);
+extern const char st_store_pg_fill_places_sql[];
 
 /* st-store-pg-accounts.c */
 void        pg_accounts_iface_init (StStoreInterface *iface);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The PostgreSQL store's schema and its migrations. The tables mirror the
  * SQLite store's (schema 3) column for column, so that `shuangti-server
- * migrate` copies one into the other as it is; integers are bigint (the
- * clocks and times are milliseconds), JSON stays text as it was written
- * (the feed hands it out byte for byte). */
+ * migrate` copies one into the other as it is, plus the township and county
+ * columns of every table (schema 6), which migrate computes; integers are
+ * bigint (the clocks and times are milliseconds), JSON stays text as it
+ * was written (the feed hands it out byte for byte). */
 #define G_LOG_DOMAIN "st-store"
 
 #include "config.h"
@@ -181,6 +182,69 @@ migrate_to_5 (StStorePg  *self,
   return TRUE;
 }
 
+/* Schema 6: every table carries the township's and the county's code, the
+ * columns a province's database is partitioned or sharded by
+ * (docs/deployment.md, Growing past one database). The county columns of
+ * records, changes and accounts become plain columns, filled on insert:
+ * the row's township's county, or, for what is everyone's (a row without
+ * a township, a county account, its laptops and tokens, meta, the
+ * administration log), the county the database serves (meta "county",
+ * PG_SQL_DB_COUNTY). The SQLite store's schema 6 is a step in number only:
+ * one file serves one county, and `migrate` fills the columns as it copies. */
+static gboolean
+migrate_to_6 (StStorePg  *self,
+              PgConn     *conn,
+              GError    **error)
+{
+  return pg_exec (self, conn,
+                  "ALTER TABLE records ALTER COLUMN county DROP EXPRESSION;"
+                  "ALTER TABLE changes ALTER COLUMN county DROP EXPRESSION;"
+                  "ALTER TABLE accounts ALTER COLUMN county DROP EXPRESSION;"
+                  "ALTER TABLE accounts ADD COLUMN township text;"
+                  "UPDATE accounts SET township = townships::json ->> 0;"
+                  "ALTER TABLE meta ADD COLUMN township text, ADD COLUMN county text;"
+                  "ALTER TABLE devices ADD COLUMN township text, ADD COLUMN county text;"
+                  "ALTER TABLE tokens ADD COLUMN township text, ADD COLUMN county text;"
+                  "ALTER TABLE admin_log ADD COLUMN township text, ADD COLUMN county text;"
+                  "ALTER TABLE signin_failures ADD COLUMN township text, ADD COLUMN county text;",
+                  error)
+         && pg_exec (self, conn, st_store_pg_fill_places_sql, error);
+}
+
+/* Learns the county the database serves, once: the first township
+ * account's, else the first row's with a township; and gives it to every
+ * row that has no county of its own yet, the laptops and tokens and the
+ * administration log their account's. Does nothing once the county is
+ * known (every insert fills the columns from then on) or while no
+ * township is known (everything is the county's own: nothing to tell
+ * apart). Under the write lock, so that no write of another process slips
+ * in between the learning and the filling. */
+const char st_store_pg_fill_places_sql[] =
+  "DO $fill$ DECLARE c text; BEGIN"
+  "  IF EXISTS (SELECT FROM meta WHERE key = 'county') THEN RETURN; END IF;"
+  "  PERFORM pg_advisory_xact_lock (" ST_PG_LOCK_WRITE ");"
+  "  c := coalesce ((SELECT a.county FROM accounts AS a WHERE a.township IS NOT NULL ORDER BY a.id LIMIT 1),"
+  "                 (SELECT left (r.township, 6) FROM records AS r WHERE r.township IS NOT NULL"
+  "                  ORDER BY r.seq LIMIT 1));"
+  "  IF c IS NULL THEN RETURN; END IF;"
+  "  INSERT INTO meta (key, value, county) VALUES ('county', c, c);"
+  "  UPDATE meta SET county = c WHERE county IS NULL;"
+  "  UPDATE accounts SET county = c WHERE county IS NULL;"
+  "  UPDATE devices AS d SET township = a.township, county = a.county FROM accounts AS a"
+  "   WHERE a.id = d.account_id AND d.county IS NULL;"
+  "  UPDATE devices SET county = c WHERE county IS NULL;"
+  "  UPDATE tokens AS t SET township = a.township, county = a.county FROM accounts AS a"
+  "   WHERE a.id = t.account_id AND t.county IS NULL;"
+  "  UPDATE admin_log AS l SET township = a.township, county = a.county FROM accounts AS a"
+  "   WHERE lower (a.name) = lower (l.target) AND l.county IS NULL;"
+  "  UPDATE admin_log AS l SET township = d.township, county = d.county FROM devices AS d"
+  "   WHERE d.id = l.target AND l.county IS NULL;"
+  "  UPDATE admin_log SET county = c WHERE county IS NULL;"
+  "  UPDATE records SET county = coalesce (left (township, 6), c) WHERE county IS NULL;"
+  "  UPDATE changes SET county = coalesce (left (township, 6), c) WHERE county IS NULL;"
+  "  UPDATE signin_failures SET county = c WHERE county IS NULL;"
+  "END $fill$;";
+
 /* A PostgreSQL schema N holds what the SQLite store's schema N holds (and
  * the health answer's storage_schema means the same on both): the first
  * migration makes schema 3 from nothing; migrations[i] brings
@@ -192,6 +256,7 @@ static gboolean (*const migrations[]) (StStorePg *, PgConn *, GError **) = {
   migrate_to_3,
   migrate_to_4,
   migrate_to_5,
+  migrate_to_6,
 };
 
 int
@@ -231,6 +296,10 @@ pg_meta_set (StStorePg   *self,
 
   pg_param_text (&p, key);
   pg_param_text (&p, value);
+  if (self->schema_version >= 6)
+    return pg_run (self, conn,
+                   "INSERT INTO meta (key, value, county) VALUES ($1::text, $2::text, " PG_SQL_DB_COUNTY ")"
+                   " ON CONFLICT (key) DO UPDATE SET value = excluded.value", &p, error);
   return pg_run (self, conn,
                  "INSERT INTO meta (key, value) VALUES ($1::text, $2::text)"
                  " ON CONFLICT (key) DO UPDATE SET value = excluded.value", &p, error);
@@ -318,10 +387,17 @@ pg_migrate (StStorePg  *self,
     {
       g_autofree char *next = g_strdup_printf ("%d", v + 1);
 
-      if (!migrations[v - (FIRST_VERSION - 1)] (self, conn, error)
-          || !pg_meta_set (self, conn, "schema_version", next, error))
+      if (!migrations[v - (FIRST_VERSION - 1)] (self, conn, error))
+        goto fail;
+      /* pg_meta_set () writes the columns the schema has. */
+      self->schema_version = v + 1;
+      if (!pg_meta_set (self, conn, "schema_version", next, error))
         goto fail;
     }
+  /* A county learnt since (a township account made by an older server,
+   * rows pushed before any township account existed). */
+  if (!pg_exec (self, conn, st_store_pg_fill_places_sql, error))
+    goto fail;
   if (!pg_exec (self, conn, "COMMIT", error))
     goto fail;
   self->schema_version = latest;

@@ -63,8 +63,9 @@ pg_throttle_fail (StStore                 *store,
                  " THEN 1 ELSE f.failures + 1 END)"
 #define LOCK_FOR(n) "$2::bigint + 1000 * least ($5::bigint, $4::bigint * power (2, least (" n " - $3::bigint, 20))::bigint)"
   ok = pg_run (self, conn,
-               "INSERT INTO signin_failures AS f (key, failures, first_at, locked_until)"
-               " VALUES ($1::text, 1, $2::bigint, CASE WHEN 1 >= $3::bigint THEN " LOCK_FOR ("1") " ELSE 0 END)"
+               "INSERT INTO signin_failures AS f (key, failures, first_at, locked_until, county)"
+               " VALUES ($1::text, 1, $2::bigint, CASE WHEN 1 >= $3::bigint THEN " LOCK_FOR ("1") " ELSE 0 END,"
+               " " PG_SQL_DB_COUNTY ")"
                " ON CONFLICT (key) DO UPDATE SET"
                "  failures = " FAILURES ","
                "  first_at = CASE WHEN f.locked_until <= $2::bigint AND $2::bigint - f.first_at > $6::bigint"

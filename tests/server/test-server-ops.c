@@ -36,7 +36,7 @@ test_health (void)
   g_assert_cmpstr (json_object_get_string_member (health, "version"), ==, PACKAGE_VERSION);
   g_assert_cmpint (json_object_get_int_member (health, "api"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (health, "schema"), ==, st_db_get_latest_schema_version ());
-  g_assert_cmpint (json_object_get_int_member (health, "storage_schema"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (health, "storage_schema"), ==, 6);
   header_time = g_ascii_strtoll (soup_message_headers_get_one (reply->headers, "Shuangti-Server-Time"), NULL, 10);
   g_assert_cmpint (header_time, ==, json_object_get_int_member (health, "server_time"));
   g_assert_cmpint (ABS (header_time - g_get_real_time () / 1000), <, 60000);

@@ -367,7 +367,7 @@ test_store3_migrates (void)
 
   server = st_test_server_start (db, NULL);
   health = st_test_call (session, server, "GET", "/api/v1/health", NULL, NULL);
-  g_assert_cmpint (json_object_get_int_member (st_test_reply_object (health), "storage_schema"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (st_test_reply_object (health), "storage_schema"), ==, 6);
   token = st_test_sign_in (session, server, "county", device);
 
   /* Every row where it was in the feed. */

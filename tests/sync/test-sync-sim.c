@@ -7,9 +7,12 @@
  * everyone has synced, the seven invariants.
  *
  * On PostgreSQL (sync-sim-pg, issue 19) two server processes serve the
- * database, each sync goes to either at random, and now and then one of
- * them is killed (SIGKILL) in the middle of a sync and started again: the
- * invariants must hold all the same.
+ * database behind a load balancer (st-test-balancer.c) that sends each
+ * request to either at random, and now and then one of them is killed
+ * (SIGKILL) in the middle of a push — while it applies a change, with
+ * every change applied but not committed, or committed but not answered
+ * (the server's failpoints) — and started again: the invariants must hold
+ * all the same (nothing lost, nothing applied twice).
  *
  * A failing seed is printed; replay it with ST_SIM_SEED=N. The default
  * suite runs a few seeds, the slow suite (ST_SIM_MANY) hundreds. */
@@ -20,6 +23,7 @@
 
 #include "st-participant.h"
 #include "st-records.h"
+#include "st-test-balancer.h"
 #include "st-test-replica.h"
 #include "st-test-store.h"
 
@@ -40,10 +44,11 @@ typedef struct
 {
   guint32         seed;
   GRand          *rand;
-  StTestServer   *server;
-  StTestServer   *second;      /* PostgreSQL: another process on the database, or NULL */
+  StTestServer   *servers[2];  /* PostgreSQL: two processes on the database; SQLite: one */
+  StTestBalancer *balancer;    /* in front of both, on PostgreSQL */
   char           *server_db;
-  gint64          kills;
+  gint64          kills;        /* in the middle of a request (a push) */
+  gint64          idle_kills;   /* while it wrote after answering (a pull's "last seen") */
   GPtrArray      *replicas;    /* StTestReplica */
   gboolean       *offline;
   StTestReplica  *observer;    /* a county laptop that only reads */
@@ -344,37 +349,65 @@ do_class (Sim  *sim,
   }
 }
 
-/* With two server processes, the laptop's next sync goes to either. */
-static StTestServer **
-point_at_a_server (Sim           *sim,
-                   StTestReplica *r)
+/* With two server processes, the laptop syncs through the balancer: each
+ * of its requests goes to either. */
+static void
+point_at_the_balancer (Sim           *sim,
+                       StTestReplica *r)
 {
-  StTestServer **server = &sim->server;
   g_autoptr(GError) error = NULL;
 
-  if (sim->second == NULL)
-    return server;
-  if (g_rand_boolean (sim->rand))
-    server = &sim->second;
-  g_assert_true (st_db_set_meta (r->db, "sync.server", (*server)->url, &error));
+  if (sim->balancer == NULL)
+    return;
+  g_assert_true (st_db_set_meta (r->db, "sync.server", st_test_balancer_url (sim->balancer), &error));
   g_assert_no_error (error);
-  return server;
 }
 
+/* The points of a push where a process is killed: in the middle of its
+ * changes, all applied but not committed, committed but not answered. */
+static const char *const kill_points[] = { "server-apply-change:1", "server-apply-change:3", "server-commit:1",
+                                            "server-committed:1" };
+
+/* Kills the process when it stops at its failpoint. */
 typedef struct
 {
-  StTestServer *victim;
-  guint         delay_us;
-} Kill;
+  StTestBalancer *balancer;
+  guint           slot;
+  StTestServer   *server;
+  gint            stop;
+  gboolean        killed;
+  gboolean        in_push;   /* a push was under way in it */
+} Killer;
 
 static gpointer
-kill_run (gpointer data)
+killer_run (gpointer data)
 {
-  Kill *k = data;
+  Killer *k = data;
 
-  g_usleep (k->delay_us);
-  st_test_server_kill (k->victim);
+  while (!g_atomic_int_get (&k->stop))
+    if (st_test_server_wait_log (k->server, "failpoint ", 10))
+      {
+        k->in_push = st_test_balancer_pushing (k->balancer, k->slot);
+        st_test_server_kill (k->server);
+        k->killed = TRUE;
+        break;
+      }
   return NULL;
+}
+
+/* Slot @i's process (killed if it still runs: no request is under way
+ * between syncs) started again on its port, with @failpoint or none. */
+static void
+restart (Sim        *sim,
+         guint       i,
+         const char *failpoint)
+{
+  StTestServer **server = &sim->servers[i];
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", (*server)->port);
+  const char *args[] = { "--listen", listen, NULL };
+
+  st_test_server_free (*server);
+  *server = st_test_server_startv (sim->server_db, args, failpoint);
 }
 
 static void
@@ -386,33 +419,44 @@ do_sync (Sim      *sim,
   StSyncOptions options = { .attempts = 2, .retry_base_ms = 5, .pull_limit = 50, .max_batch = 40,
                             .faults = with_faults ? &sim->faults : NULL };
   g_autoptr(GError) error = NULL;
-  StTestServer **server = point_at_a_server (sim, r);
-  GThread *killer = NULL;
-  Kill kill = { 0, };
+  Killer killer = { 0, };
+  GThread *killer_thread = NULL;
   gboolean ok;
+  gboolean killed = FALSE;
 
   sim->faults.seed = g_rand_int (sim->rand);
-  /* kill -9 of the process this sync talks to, at some moment of it. */
-  if (with_faults && sim->second != NULL && g_rand_int_range (sim->rand, 0, 100) < 6)
+  /* For this sync, one of the processes stops at a point of a push (when
+   * a push of this sync goes to it), and is killed there. */
+  if (with_faults && sim->balancer != NULL && g_rand_int_range (sim->rand, 0, 100) < 15)
     {
-      kill = (Kill) { .victim = *server, .delay_us = g_rand_int_range (sim->rand, 0, 30000) };
-      killer = g_thread_new ("kill", kill_run, &kill);
+      guint victim = g_rand_int_range (sim->rand, 0, 2);
+
+      restart (sim, victim, kill_points[g_rand_int_range (sim->rand, 0, G_N_ELEMENTS (kill_points))]);
+      killer = (Killer) { .balancer = sim->balancer, .slot = victim, .server = sim->servers[victim] };
+      killer_thread = g_thread_new ("killer", killer_run, &killer);
     }
   ok = st_test_replica_sync (r, &options, NULL, &error);
-  if (killer != NULL)
+  if (killer_thread != NULL)
     {
-      g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", (*server)->port);
-
-      g_thread_join (killer);
-      st_test_server_free (*server);
-      *server = st_test_server_start (sim->server_db, "--listen", listen, NULL);
-      sim->kills++;
+      g_atomic_int_set (&killer.stop, 1);
+      g_thread_join (killer_thread);
+      killed = killer.killed;
+      if (killed && killer.in_push)
+        sim->kills++;
+      else if (killed)
+        sim->idle_kills++;
+      /* Without its failpoint (no push of this sync may have reached it). */
+      restart (sim, killer.slot, NULL);
     }
   if (ok)
     return;
   if (g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_KILLED))
     st_test_replica_reopen (r);   /* the process restarts */
-  else if (!with_faults || !g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_OFFLINE))
+  else if (with_faults && g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_OFFLINE))
+    ;   /* dropped requests, one after the other */
+  else if (killed && g_error_matches (error, ST_SYNC_ERROR, ST_SYNC_ERROR_SERVER))
+    ;   /* the balancer's 502s while a process was down */
+  else
     g_error ("seed %u: %s sync failed: %s", sim->seed, r->name, error->message);
 }
 
@@ -421,7 +465,6 @@ observe (Sim *sim)
 {
   sqlite3_stmt *stmt = NULL;
 
-  point_at_a_server (sim, sim->observer);
   st_test_replica_sync_ok (sim->observer);
   g_assert_cmpint (sqlite3_prepare_v2 (st_db_get_handle (sim->observer->db),
                                        "SELECT id FROM participants WHERE deleted = 1", -1, &stmt, NULL), ==, SQLITE_OK);
@@ -622,9 +665,12 @@ run_seed (guint32 seed)
   st_test_add_user (sim.server_db, "ta", "township", ST_TEST_TOWNSHIP_A, NULL);
   st_test_add_user (sim.server_db, "tb", "township", ST_TEST_TOWNSHIP_B, NULL);
   st_test_add_user (sim.server_db, "tab", "township", ST_TEST_TOWNSHIP_A, ST_TEST_TOWNSHIP_B, NULL);
-  sim.server = st_test_server_start (sim.server_db, NULL);
+  sim.servers[0] = st_test_server_start (sim.server_db, NULL);
   if (st_test_store_is_pg ())
-    sim.second = st_test_server_start (sim.server_db, NULL);
+    {
+      sim.servers[1] = st_test_server_start (sim.server_db, NULL);
+      sim.balancer = st_test_balancer_new (sim.servers, 2, seed);
+    }
 
   sim.replicas = g_ptr_array_new_with_free_func ((GDestroyNotify) st_test_replica_free);
   sim.offline = g_new0 (gboolean, n_replicas);
@@ -634,14 +680,16 @@ run_seed (guint32 seed)
       g_autofree char *name = g_strdup_printf ("s%u-laptop%u", seed, i);
       StTestReplica *r = st_test_replica_new (name, skews[g_rand_int_range (sim.rand, 0, G_N_ELEMENTS (skews))]);
 
-      st_test_replica_sign_in (r, sim.server, accounts[g_rand_int_range (sim.rand, 0, G_N_ELEMENTS (accounts))]);
+      st_test_replica_sign_in (r, sim.servers[0], accounts[g_rand_int_range (sim.rand, 0, G_N_ELEMENTS (accounts))]);
+      point_at_the_balancer (&sim, r);
       g_ptr_array_add (sim.replicas, r);
     }
   {
     g_autofree char *name = g_strdup_printf ("s%u-observer", seed);
 
     sim.observer = st_test_replica_new (name, 0);
-    st_test_replica_sign_in (sim.observer, sim.server, "county");
+    st_test_replica_sign_in (sim.observer, sim.servers[0], "county");
+    point_at_the_balancer (&sim, sim.observer);
   }
 
   for (guint step = 0; step < steps; step++)
@@ -675,21 +723,36 @@ run_seed (guint32 seed)
   quiesce (&sim);
   check_invariants (&sim);
   g_test_message ("seed %u: %u laptops, %u changes, %" G_GINT64_FORMAT " crashes, %" G_GINT64_FORMAT
-                  " server processes killed, %" G_GINT64_FORMAT
+                  " server processes killed in a push (and %" G_GINT64_FORMAT " after answering), %" G_GINT64_FORMAT
                   " people registered twice, %" G_GINT64_FORMAT " live participants, %" G_GINT64_FORMAT " review items",
-                  seed, n_replicas, sim.ops->len, sim.crashes, sim.kills, sim.twins,
+                  seed, n_replicas, sim.ops->len, sim.crashes, sim.kills, sim.idle_kills, sim.twins,
                   st_db_count_live (sim.observer->db, "participants"), st_db_count_live (sim.observer->db, "review_items"));
 
+  if (sim.balancer != NULL)
+    {
+      guint64 to_first = st_test_balancer_requests (sim.balancer, 0);
+      guint64 to_second = st_test_balancer_requests (sim.balancer, 1);
+      guint64 switches = st_test_balancer_switches (sim.balancer);
+
+      g_test_message ("seed %u: %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT " requests to the two processes,"
+                      " %" G_GUINT64_FORMAT " to another process than the laptop's request before,"
+                      " %" G_GUINT64_FORMAT " answered 502",
+                      seed, to_first, to_second, switches, st_test_balancer_failed (sim.balancer));
+      /* Both served, and a laptop's requests went back and forth. */
+      g_assert_cmpuint (to_first, >, 0);
+      g_assert_cmpuint (to_second, >, 0);
+      g_assert_cmpuint (switches, >, 0);
+      g_clear_pointer (&sim.balancer, st_test_balancer_free);
+    }
   st_test_replica_free (sim.observer);
   g_ptr_array_unref (sim.replicas);
   g_free (sim.offline);
-  st_test_server_stop (sim.server);
-  st_test_server_free (sim.server);
-  if (sim.second != NULL)
-    {
-      st_test_server_stop (sim.second);
-      st_test_server_free (sim.second);
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (sim.servers); i++)
+    if (sim.servers[i] != NULL)
+      {
+        st_test_server_stop (sim.servers[i]);
+        st_test_server_free (sim.servers[i]);
+      }
   g_free (sim.server_db);
   g_ptr_array_unref (sim.ops);
   g_hash_table_unref (sim.seen_deleted);
