@@ -49,6 +49,25 @@ st_test_ui_find_widget (GtkWidget *widget,
   return NULL;
 }
 
+/* GTK's own file chooser dialog, shown (a GtkFileChooserNative without a
+ * portal shows one), or NULL. */
+static inline GtkWidget *
+st_test_ui_chooser_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_mapped (GTK_WIDGET (w)))
+        return GTK_WIDGET (w);
+      G_GNUC_END_IGNORE_DEPRECATIONS
+    }
+  return NULL;
+}
+
 /* A row of a GtkPopoverMenu (a GtkModelButton) by its text (without the
  * mnemonic's underscore). */
 static inline gboolean

@@ -93,22 +93,6 @@ click_menu_row (StWindow   *window,
   WAIT_UNTIL (!gtk_widget_get_mapped (popover));
 }
 
-/* GTK's own file chooser dialog, shown. */
-static GtkWidget *
-chooser_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_mapped (GTK_WIDGET (w)))
-        return GTK_WIDGET (w);
-    }
-  return NULL;
-}
-
 static gboolean
 is_chooser_widget (GtkWidget     *widget,
                    gconstpointer  data)
@@ -129,7 +113,7 @@ choose_file (StWindow   *window,
   g_autoptr(GError) error = NULL;
 
   WAIT_UNTIL (st_window_get_file_chooser (window) != NULL);
-  WAIT_UNTIL ((dialog = chooser_dialog ()) != NULL);
+  WAIT_UNTIL ((dialog = st_test_ui_chooser_dialog ()) != NULL);
   settle ();
   if (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)) == GTK_FILE_CHOOSER_ACTION_SAVE)
     {

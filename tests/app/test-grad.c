@@ -113,22 +113,6 @@ model_of (GtkColumnView *view)
 /* Approving what the page offers numbers certificates, shows them in the
  * rows, and the household-registration file written through the page
  * holds every one of them, in either encoding. */
-/* GTK's own file chooser dialog, shown (without a portal). */
-static GtkWidget *
-chooser_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_mapped (GTK_WIDGET (w)))
-        return GTK_WIDGET (w);
-    }
-  return NULL;
-}
-
 static gboolean
 is_encoding_dropdown (GtkWidget     *widget,
                       gconstpointer  data)
@@ -165,7 +149,7 @@ save_from_documents (StGraduationPage *page,
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_is_sensitive (row));
   g_signal_emit_by_name (row, "clicked");
-  WAIT_UNTIL ((dialog = chooser_dialog ()) != NULL);
+  WAIT_UNTIL ((dialog = st_test_ui_chooser_dialog ()) != NULL);
   settle ();
   name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog));
   g_assert_true (g_str_has_prefix (name, proposed_prefix));
@@ -190,7 +174,7 @@ save_from_documents (StGraduationPage *page,
   g_assert_no_error (error);
   settle ();
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  WAIT_UNTIL (chooser_dialog () == NULL);
+  WAIT_UNTIL (st_test_ui_chooser_dialog () == NULL);
   settle ();
 }
 
@@ -227,7 +211,7 @@ test_export_dialog (Fixture *f, gconstpointer data)
   /* Certificates: nothing selected with a number, said without a dialog. */
   gtk_widget_activate_action (GTK_WIDGET (page), "graduation.save-certificates", NULL);
   settle ();
-  g_assert_null (chooser_dialog ());
+  g_assert_null (st_test_ui_chooser_dialog ());
   g_assert_cmpstr (st_graduation_page_get_last_message (page), ==, "Select enrolments that have a certificate number.");
   g_rmdir (folder);
 }
