@@ -62,22 +62,6 @@ query_int (sqlite3    *handle,
   return rc == SQLITE_OK ? v : fallback;
 }
 
-static char *
-query_meta (sqlite3    *handle,
-            const char *key)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *value = NULL;
-
-  if (sqlite3_prepare_v2 (handle, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
-
 static int
 set_meta (sqlite3    *handle,
           const char *key,
@@ -115,7 +99,7 @@ static gint64
 meta_int (sqlite3    *handle,
           const char *key)
 {
-  g_autofree char *text = query_meta (handle, key);
+  g_autofree char *text = st_db_sqlite_meta (handle, key);
 
   return text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
 }
@@ -589,7 +573,7 @@ inspect_handle (const char  *path,
     }
 
   info->schema = (int) query_int (handle, "PRAGMA user_version", -1, NULL);
-  info->device = has_tables (handle) ? query_meta (handle, "device_id") : NULL;
+  info->device = has_tables (handle) ? st_db_sqlite_meta (handle, "device_id") : NULL;
   if (info->schema <= 0 || info->device == NULL)
     {
       close_handle (&handle);
@@ -605,7 +589,7 @@ inspect_handle (const char  *path,
                    path, info->schema, st_db_get_latest_schema_version ());
       return NULL;
     }
-  made_at = query_meta (handle, "backup.made_at");
+  made_at = st_db_sqlite_meta (handle, "backup.made_at");
   info->made_at = made_at != NULL ? g_ascii_strtoll (made_at, NULL, 10) : 0;
   info->participants = query_int (handle, "SELECT count(*) FROM participants WHERE deleted = 0", 0, NULL);
   info->pending = query_int (handle, "SELECT count(*) FROM outbox", 0, NULL);
@@ -631,7 +615,7 @@ static gint64
 count_lost (sqlite3            *live,
             const StBackupInfo *backup)
 {
-  g_autofree char *device = query_meta (live, "device_id");
+  g_autofree char *device = st_db_sqlite_meta (live, "device_id");
   g_autofree char *sql = NULL;
   int rc;
   gint64 n;
@@ -696,14 +680,14 @@ static void
 live_state_read (sqlite3   *handle,
                  LiveState *s)
 {
-  s->device = query_meta (handle, "device_id");
+  s->device = st_db_sqlite_meta (handle, "device_id");
   s->hlc_high = MAX (meta_int (handle, "hlc_seen"),
                      query_int (handle, "SELECT max(hlc) FROM audit_log", 0, NULL));
   s->epoch = meta_int (handle, "sync.epoch");
-  s->server = query_meta (handle, "sync.server");
-  s->account = query_meta (handle, "sync.account");
-  s->token = query_meta (handle, "sync.token");
-  s->clock_offset = query_meta (handle, "sync.clock_offset");
+  s->server = st_db_sqlite_meta (handle, "sync.server");
+  s->account = st_db_sqlite_meta (handle, "sync.account");
+  s->token = st_db_sqlite_meta (handle, "sync.token");
+  s->clock_offset = st_db_sqlite_meta (handle, "sync.clock_offset");
 }
 
 static int
@@ -746,9 +730,9 @@ mark_restored (sqlite3         *live,
    * and account (the backup holds no token). */
   if (rc == SQLITE_OK && before->device != NULL)
     {
-      g_autofree char *device = query_meta (live, "device_id");
-      g_autofree char *server = query_meta (live, "sync.server");
-      g_autofree char *account = query_meta (live, "sync.account");
+      g_autofree char *device = st_db_sqlite_meta (live, "device_id");
+      g_autofree char *server = st_db_sqlite_meta (live, "sync.server");
+      g_autofree char *account = st_db_sqlite_meta (live, "sync.account");
 
       if (g_strcmp0 (device, before->device) == 0 && server != NULL
           && g_strcmp0 (server, before->server) == 0 && g_strcmp0 (account, before->account) == 0)

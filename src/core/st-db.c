@@ -774,6 +774,24 @@ st_db_read_rows (StDb            *self,
   return g_steal_pointer (&rows);
 }
 
+/* The text of @key in the meta table of a connection that is not an StDb
+ * (a backup being checked, a server database), or NULL. */
+char *
+st_db_sqlite_meta (sqlite3    *handle,
+                   const char *key)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  if (sqlite3_prepare_v2 (handle, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return value;
+}
+
 /* Runs @stmt (a write, its parameters bound) to its end and resets it;
  * FALSE with @error set ("@what") when it fails. */
 gboolean

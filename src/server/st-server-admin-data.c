@@ -64,22 +64,6 @@ open_server_file (const char *path)
   return handle;
 }
 
-static char *
-meta_text (sqlite3    *handle,
-           const char *key)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *value = NULL;
-
-  if (sqlite3_prepare_v2 (handle, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
-
 static gint64
 query_int (sqlite3    *handle,
            const char *sql)
@@ -254,8 +238,8 @@ st_admin_restore (const char *db_path,
       st_admin_print_error (message);
       goto fail;
     }
-  backup_identity = meta_text (src, "identity");
-  backup_generation = meta_text (src, "generation");
+  backup_identity = st_db_sqlite_meta (src, "identity");
+  backup_generation = st_db_sqlite_meta (src, "generation");
   generation = backup_generation ? g_ascii_strtoll (backup_generation, NULL, 10) : 0;
 
   /* The database it replaces: its identity stays (the laptops know it) and
