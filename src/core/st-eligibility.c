@@ -697,16 +697,17 @@ sum_attendance (Evaluation  *ev,
   return step_done (ev, stmt, rc, _("reading the attendance"), error);
 }
 
-/* Assignments, done within the study length. */
+/* Runs @sql (an enrolment's key first, then what @row reads; the filters
+ * bound as bind_filters () binds them) and hands each row whose enrolment
+ * is evaluated to @row. */
 static gboolean
-count_assignments (Evaluation  *ev,
-                   GError     **error)
+each_entry_row (Evaluation  *ev,
+                const char  *sql,
+                void       (*row) (Evaluation *, Entry *, sqlite3_stmt *),
+                const char  *what,
+                GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (ev->db,
-                                      "SELECT enrolment_id, done = 1 AND done_on <= ?1, done_on"
-                                      " FROM assignments WHERE deleted = 0 AND (?2 IS NULL OR township_code = ?2)"
-                                      " AND (?4 IS NULL OR enrolment_id = ?4)",
-                                      error);
+  sqlite3_stmt *stmt = st_db_prepare (ev->db, sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -716,91 +717,102 @@ count_assignments (Evaluation  *ev,
     {
       Entry *en = entry_of (ev, sqlite3_column_text (stmt, 0));
 
-      if (en == NULL)
-        continue;
-      en->e->assignments_total++;
-      if (sqlite3_column_int (stmt, 1) && strcmp ((const char *) sqlite3_column_text (stmt, 2), en->cutoff) <= 0)
-        en->e->assignments_done++;
+      if (en != NULL)
+        row (ev, en, stmt);
     }
-  return step_done (ev, stmt, rc, _("reading the assignments"), error);
+  return step_done (ev, stmt, rc, what, error);
+}
+
+/* Assignments, done within the study length. */
+static void
+assignment_row (Evaluation   *ev,
+                Entry        *en,
+                sqlite3_stmt *stmt)
+{
+  en->e->assignments_total++;
+  if (sqlite3_column_int (stmt, 1) && strcmp ((const char *) sqlite3_column_text (stmt, 2), en->cutoff) <= 0)
+    en->e->assignments_done++;
+}
+
+static gboolean
+count_assignments (Evaluation  *ev,
+                   GError     **error)
+{
+  return each_entry_row (ev,
+                         "SELECT enrolment_id, done = 1 AND done_on <= ?1, done_on"
+                         " FROM assignments WHERE deleted = 0 AND (?2 IS NULL OR township_code = ?2)"
+                         " AND (?4 IS NULL OR enrolment_id = ?4)",
+                         assignment_row, _("reading the assignments"), error);
 }
 
 /* Assessments: the latest result of each kind within the study length
  * counts. Ordered by (date, hlc) here, for the same reason as the study
  * logs. */
+static void
+assessment_row (Evaluation   *ev,
+                Entry        *en,
+                sqlite3_stmt *stmt)
+{
+  StAssessmentKind k = st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 1));
+  const char *date;
+  gint64 hlc;
+  int slot, order;
+
+  date = (const char *) sqlite3_column_text (stmt, 3);
+  hlc = sqlite3_column_int64 (stmt, 4);
+  slot = k == ST_ASSESSMENT_CULTURE ? 0 : k == ST_ASSESSMENT_SKILL ? 1 : 2;
+  order = (en->assessed & k) ? strcmp (date, en->latest_date[slot]) : 1;
+  if (k == 0 || strcmp (date, en->cutoff) > 0 || order < 0
+      || (order == 0 && hlc < en->latest_hlc[slot]))
+    return;
+  g_strlcpy (en->latest_date[slot], date, sizeof en->latest_date[slot]);
+  en->latest_hlc[slot] = hlc;
+  en->assessed |= k;
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "pass") == 0)
+    en->passed |= k;
+  else
+    en->passed &= ~k;
+}
+
 static gboolean
 read_assessments (Evaluation  *ev,
                   GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (ev->db,
-                                      "SELECT enrolment_id, kind, result, date, hlc FROM assessments"
-                                      " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
-                                      " AND (?4 IS NULL OR enrolment_id = ?4)",
-                                      error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_filters (stmt, ev->query, ev->as_of);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Entry *en = entry_of (ev, sqlite3_column_text (stmt, 0));
-      StAssessmentKind k = st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 1));
-      const char *date;
-      gint64 hlc;
-      int slot, order;
-
-      if (en == NULL)
-        continue;
-      date = (const char *) sqlite3_column_text (stmt, 3);
-      hlc = sqlite3_column_int64 (stmt, 4);
-      slot = k == ST_ASSESSMENT_CULTURE ? 0 : k == ST_ASSESSMENT_SKILL ? 1 : 2;
-      order = (en->assessed & k) ? strcmp (date, en->latest_date[slot]) : 1;
-      if (k == 0 || strcmp (date, en->cutoff) > 0 || order < 0
-          || (order == 0 && hlc < en->latest_hlc[slot]))
-        continue;
-      g_strlcpy (en->latest_date[slot], date, sizeof en->latest_date[slot]);
-      en->latest_hlc[slot] = hlc;
-      en->assessed |= k;
-      if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "pass") == 0)
-        en->passed |= k;
-      else
-        en->passed &= ~k;
-    }
-  return step_done (ev, stmt, rc, _("reading the assessments"), error);
+  return each_entry_row (ev,
+                         "SELECT enrolment_id, kind, result, date, hlc FROM assessments"
+                         " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
+                         " AND (?4 IS NULL OR enrolment_id = ?4)",
+                         assessment_row, _("reading the assessments"), error);
 }
 
 /* Exemptions, credits and the internship waiver, within the study length. */
+static void
+exemption_row (Evaluation   *ev,
+               Entry        *en,
+               sqlite3_stmt *stmt)
+{
+  const char *kind = (const char *) sqlite3_column_text (stmt, 1);
+
+  if (strcmp ((const char *) sqlite3_column_text (stmt, 3), en->cutoff) > 0)
+    return;
+  /* §(六)2–3: credits from a certificate, an award, an innovation. */
+  if (g_strcmp0 (kind, "exemption") == 0 || g_strcmp0 (kind, "credit") == 0)
+    en->e->credits += (guint) MAX (0, sqlite3_column_int (stmt, 4));
+  if (g_strcmp0 (kind, "exemption") == 0)
+    en->exempted |= st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 2));
+  else if (g_strcmp0 (kind, "internship_waiver") == 0)
+    en->waived = TRUE;
+}
+
 static gboolean
 read_exemptions (Evaluation  *ev,
                  GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (ev->db,
-                                      "SELECT enrolment_id, kind, target, date, credits FROM exemptions"
-                                      " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
-                                      " AND (?4 IS NULL OR enrolment_id = ?4)",
-                                      error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_filters (stmt, ev->query, ev->as_of);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Entry *en = entry_of (ev, sqlite3_column_text (stmt, 0));
-      const char *kind = (const char *) sqlite3_column_text (stmt, 1);
-
-      if (en == NULL || strcmp ((const char *) sqlite3_column_text (stmt, 3), en->cutoff) > 0)
-        continue;
-      /* §(六)2–3: credits from a certificate, an award, an innovation. */
-      if (g_strcmp0 (kind, "exemption") == 0 || g_strcmp0 (kind, "credit") == 0)
-        en->e->credits += (guint) MAX (0, sqlite3_column_int (stmt, 4));
-      if (g_strcmp0 (kind, "exemption") == 0)
-        en->exempted |= st_assessment_kind_from_code ((const char *) sqlite3_column_text (stmt, 2));
-      else if (g_strcmp0 (kind, "internship_waiver") == 0)
-        en->waived = TRUE;
-    }
-  return step_done (ev, stmt, rc, _("reading the exemptions"), error);
+  return each_entry_row (ev,
+                         "SELECT enrolment_id, kind, target, date, credits FROM exemptions"
+                         " WHERE deleted = 0 AND date <= ?1 AND (?2 IS NULL OR township_code = ?2)"
+                         " AND (?4 IS NULL OR enrolment_id = ?4)",
+                         exemption_row, _("reading the exemptions"), error);
 }
 
 /* An entry's own strings; its eligibility too unless it was handed on. */
