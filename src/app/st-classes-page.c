@@ -11,6 +11,7 @@
 #include "st-classes-page-private.h"
 #include "st-filter-chip.h"
 #include "st-display.h"
+#include "st-page-kit.h"
 #include "st-participant.h"
 #include "st-program.h"
 #include "st-records.h"
@@ -1108,6 +1109,8 @@ st_classes_page_class_init (StClassesPageClass *klass)
 static void
 st_classes_page_init (StClassesPage *self)
 {
+  g_autoptr(GtkNoSelection) selection = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   g_signal_connect (self, "map", G_CALLBACK (focus_visible), NULL);
@@ -1115,8 +1118,8 @@ st_classes_page_init (StClassesPage *self)
   self->program_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) st_class_row_unref);
   self->shown = g_list_store_new (ST_TYPE_CLASS_ITEM);
-  gtk_list_view_set_model (self->class_list,
-                           GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->shown)))));
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->shown)));
+  st_page_kit_set_rows (GTK_WIDGET (self->class_list), GTK_SELECTION_MODEL (selection));
   g_signal_connect_swapped (self->class_list, "activate", G_CALLBACK (on_class_activated), self);
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
   self->program_codes = g_ptr_array_new_with_free_func (g_free);

@@ -945,7 +945,7 @@ apply_role (StGraduationPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "graduation.export", st_role_can (self->role, ST_PERMISSION_EXPORT));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "graduation.select-approvable", county);
   gtk_menu_button_set_menu_model (self->documents_button, county ? self->menu_county : self->menu_local);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  st_page_kit_set_rows (GTK_WIDGET (self->column_view), GTK_SELECTION_MODEL (self->selection));
 }
 
 static void

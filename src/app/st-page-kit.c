@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "st-application.h"
 #include "st-display.h"
 #include "st-page-kit.h"
 
@@ -181,4 +182,140 @@ st_page_data_clear (StPageData *data)
   g_clear_object (&data->db);
   g_clear_object (&data->role);
   g_clear_pointer (&data->divisions, st_divisions_unref);
+}
+
+/* How long a hidden page keeps its rows: going to a page and straight
+ * back makes none again. */
+#define RELEASE_AFTER_MS 1000
+
+typedef struct
+{
+  GtkWidget         *view;     /* not held: the data lives on it */
+  GtkSelectionModel *model;
+  double             value;    /* the scroll position when hidden */
+  guint              release_source;
+  guint              restore_tick;
+  guint              ticks;
+  gboolean           released;
+} HiddenRows;
+
+static void
+hidden_rows_free (HiddenRows *h)
+{
+  g_clear_handle_id (&h->release_source, g_source_remove);
+  g_clear_object (&h->model);
+  g_free (h);
+}
+
+static void
+view_set_model (GtkWidget         *view,
+                GtkSelectionModel *model)
+{
+  if (GTK_IS_COLUMN_VIEW (view))
+    gtk_column_view_set_model (GTK_COLUMN_VIEW (view), model);
+  else
+    gtk_list_view_set_model (GTK_LIST_VIEW (view), model);
+}
+
+static void
+give_back_memory_thread (GTask        *task,
+                         gpointer      source,
+                         gpointer      data,
+                         GCancellable *cancellable)
+{
+  st_application_give_back_memory ();
+}
+
+static gboolean
+release_rows (gpointer data)
+{
+  HiddenRows *h = data;
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  h->release_source = 0;
+  h->released = TRUE;
+  view_set_model (h->view, NULL);
+  g_task_run_in_thread (task, give_back_memory_thread);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_rows_view_unmap (GtkWidget  *view,
+                    HiddenRows *h)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+
+  /* Hidden again before its position was given back: that one stands. */
+  if (h->restore_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (view, h->restore_tick);
+      h->restore_tick = 0;
+      gtk_widget_set_opacity (view, 1);
+    }
+  else
+    h->value = adjustment != NULL ? gtk_adjustment_get_value (adjustment) : 0;
+  if (h->release_source == 0 && !h->released)
+    h->release_source = g_timeout_add (RELEASE_AFTER_MS, release_rows, h);
+}
+
+/* The list starts again at its first row, and takes the position to show
+ * from its adjustment only once its rows have been laid out: the frame
+ * after it is shown. Until then it is drawn transparent, not at the top. */
+static gboolean
+restore_position (GtkWidget     *view,
+                  GdkFrameClock *clock,
+                  gpointer       data)
+{
+  HiddenRows *h = data;
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+
+  if (h->ticks++ == 0)
+    return G_SOURCE_CONTINUE;
+  h->restore_tick = 0;
+  if (gtk_adjustment_get_value (adjustment) != h->value)
+    gtk_adjustment_set_value (adjustment, h->value);
+  else
+    g_signal_emit_by_name (adjustment, "value-changed");
+  gtk_widget_set_opacity (view, 1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_rows_view_map (GtkWidget  *view,
+                  HiddenRows *h)
+{
+  g_clear_handle_id (&h->release_source, g_source_remove);
+  if (!h->released)
+    return;
+  h->released = FALSE;
+  view_set_model (view, h->model);
+  if (h->value > 0 && h->restore_tick == 0 && gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)) != NULL)
+    {
+      h->ticks = 0;
+      gtk_widget_set_opacity (view, 0);
+      h->restore_tick = gtk_widget_add_tick_callback (view, restore_position, h, NULL);
+    }
+}
+
+void
+st_page_kit_set_rows (GtkWidget         *view,
+                      GtkSelectionModel *model)
+{
+  HiddenRows *h;
+
+  g_return_if_fail (GTK_IS_COLUMN_VIEW (view) || GTK_IS_LIST_VIEW (view));
+  g_return_if_fail (GTK_IS_SELECTION_MODEL (model));
+
+  h = g_object_get_data (G_OBJECT (view), "st-hidden-rows");
+  if (h == NULL)
+    {
+      h = g_new0 (HiddenRows, 1);
+      h->view = view;
+      g_object_set_data_full (G_OBJECT (view), "st-hidden-rows", h, (GDestroyNotify) hidden_rows_free);
+      g_signal_connect (view, "unmap", G_CALLBACK (on_rows_view_unmap), h);
+      g_signal_connect (view, "map", G_CALLBACK (on_rows_view_map), h);
+    }
+  g_set_object (&h->model, model);
+  if (!h->released)
+    view_set_model (view, model);
 }

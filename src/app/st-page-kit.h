@@ -68,4 +68,11 @@ void        st_page_kit_show_message   (GtkWidget             *page,
                                         char                 **last,
                                         const char            *message);
 
+/* @model shown in @view (a GtkColumnView or GtkListView). The widgets of
+ * its rows (a few hundred; tens of MB on a county) are released a moment
+ * after @view is hidden and made again, at the same scroll position, when
+ * it is shown; the model (and so what is selected) is kept. */
+void        st_page_kit_set_rows       (GtkWidget             *view,
+                                        GtkSelectionModel     *model);
+
 G_END_DECLS

@@ -1235,7 +1235,7 @@ st_participants_page_set_db (StParticipantsPage *self,
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  st_page_kit_set_rows (GTK_WIDGET (self->column_view), GTK_SELECTION_MODEL (self->selection));
 
   fill_townships (self);
   load_first_rows (self);

@@ -8,7 +8,9 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <math.h>
 
 #include "st-attendance-sheet-private.h"
 #include "st-demo.h"
@@ -21,6 +23,7 @@
 #include "st-reports-page-private.h"
 #include "st-window-private.h"
 #include "st-test-ui.h"
+#include "st-test-widgets.h"
 
 static char *db_path;
 
@@ -143,6 +146,110 @@ test_every_page (void)
   settle ();
 }
 
+/* The page switcher's button for @title in the header bar, as a person
+ * clicks it. */
+static GtkWidget *
+switcher_button (StWindow   *window,
+                 const char *title)
+{
+  GtkWidget *label = st_test_find_label (GTK_WIDGET (window), title);
+
+  while (label != NULL && !GTK_IS_TOGGLE_BUTTON (label))
+    label = gtk_widget_get_parent (label);
+  g_assert_nonnull (label);
+  return label;
+}
+
+/* The widgets GTK made for the rows of @view (each a child of its list). */
+static guint
+count_row_widgets (GtkWidget *view)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (view); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      for (GtkWidget *row = gtk_widget_get_first_child (child); row; row = gtk_widget_get_next_sibling (row))
+        n++;
+  return n;
+}
+
+/* What a person reads in the row at the top of @view, under its titles. */
+static char *
+top_row_text (GtkWidget *view)
+{
+  GtkWidget *row = gtk_widget_pick (view, 40, 60, GTK_PICK_DEFAULT);
+  GString *text = g_string_new (NULL);
+
+  while (row != NULL && !GTK_IS_LIST_VIEW (gtk_widget_get_parent (row)))
+    row = gtk_widget_get_parent (row);
+  g_assert_nonnull (row);
+  st_test_collect_text (row, text);
+  return g_string_free (text, FALSE);
+}
+
+static void
+wait_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+/* A page left gives back its rows' widgets (tens of MB on a county) and
+ * shows them again, where it was scrolled to, when it comes back. */
+static void
+test_hidden_page_rows (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  StWindow *window;
+  GtkWidget *view;
+  GtkAdjustment *adjustment;
+  double scrolled;
+
+  if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
+    make_county ();
+  db = st_db_open (db_path, &error);
+  g_assert_no_error (error);
+  window = st_window_new (NULL, db);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_UNTIL (st_window_is_index_ready (window) && gtk_widget_get_mapped (GTK_WIDGET (window)));
+  settle ();
+
+  view = GTK_WIDGET (st_participants_page_get_column_view (st_window_get_participants_page (window)));
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  /* The person drags the scroll bar a good way down the list. */
+  gtk_adjustment_set_value (adjustment, 5000);
+  wait_ms (300);
+  settle ();
+  scrolled = gtk_adjustment_get_value (adjustment);
+  g_assert_cmpfloat (scrolled, >, 4000);
+  before = top_row_text (view);
+  g_assert_cmpuint (strlen (before), >, 0);
+  g_assert_cmpuint (count_row_widgets (view), >, 20);
+
+  st_test_click (switcher_button (window, _("Overview")));
+  g_assert_false (gtk_widget_get_mapped (view));
+  wait_ms (1500);
+  g_assert_cmpuint (count_row_widgets (view), ==, 0);
+
+  st_test_click (switcher_button (window, _("Participants")));
+  settle ();
+  wait_ms (300);
+  g_assert_true (gtk_widget_get_mapped (view));
+  g_assert_cmpuint (count_row_widgets (view), >, 20);
+  g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adjustment) - scrolled), <, 1);
+  after = top_row_text (view);
+  g_assert_cmpstr (after, ==, before);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 /* The watch itself: a read longer than the limit on the window's
  * connection fails, naming the statement and not its values. */
 static void
@@ -189,6 +296,7 @@ main (int argc, char **argv)
   db_path = g_build_filename (root, child ? "child.db" : "medium.db", NULL);
   g_test_add_func ("/app/medium/slow-read-caught", test_slow_read_caught);
   g_test_add_func ("/app/medium/every-page", test_every_page);
+  g_test_add_func ("/app/medium/hidden-page-rows", test_hidden_page_rows);
   status = g_test_run ();
   if (!child)
     st_test_ui_remove_dirs (root);
