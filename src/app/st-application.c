@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <stdlib.h>
+#include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -24,6 +25,25 @@ struct _StApplication
 };
 
 G_DEFINE_FINAL_TYPE (StApplication, st_application, ADW_TYPE_APPLICATION)
+
+/* GLib before 2.76 keeps its small blocks (every GObject: every widget) in
+ * slabs of its own, which freed widgets leave half-empty and which never
+ * go back to the system: the rows of the pages left (st_page_kit_set_rows
+ * ()) kept about 25 MB resident on the county (bench-county). GLib 2.76
+ * left that allocator for malloc; G_SLICE=always-malloc asks an older GLib
+ * for the same, but GLib reads it once, as it starts, before main (): so
+ * the process starts itself again with it set. Nothing else has happened
+ * yet; where that fails (no /proc), it goes on as it is. */
+void
+st_application_prefer_malloc (char **argv)
+{
+#ifdef __linux__
+  if (glib_check_version (2, 76, 0) == NULL || g_getenv ("G_SLICE") != NULL)
+    return;
+  g_setenv ("G_SLICE", "always-malloc", TRUE);
+  execv ("/proc/self/exe", argv);
+#endif
+}
 
 void
 st_application_tune_memory (void)

@@ -12,6 +12,7 @@ StApplication *st_application_new          (void);
 
 /* Called first thing in main (): the process's memory allocator tuned for
  * a desktop app (glibc only). */
+void           st_application_prefer_malloc (char **argv);
 void           st_application_tune_memory  (void);
 /* Gives memory the process freed back to the system (glibc only); for a
  * worker thread, at its end. */
