@@ -225,3 +225,40 @@ st_table_add_column (GtkColumnView *view,
   gtk_column_view_column_set_resizable (c, TRUE);
   gtk_column_view_append_column (view, c);
 }
+
+GArray *
+st_chart_bars_new (void)
+{
+  GArray *bars = g_array_new (FALSE, TRUE, sizeof (StChartBar));
+
+  g_array_set_clear_func (bars, (GDestroyNotify) st_chart_bar_clear);
+  return bars;
+}
+
+void
+st_chart_bars_set_progress (GArray    *bars,
+                            JsonArray *progress,
+                            gboolean   with_targets)
+{
+  g_array_set_size (bars, 0);
+  for (guint i = 0; progress != NULL && i < json_array_get_length (progress); i++)
+    {
+      JsonObject *p = json_array_get_object_element (progress, i);
+      JsonNode *target = json_object_get_member (p, "target");
+      StChartBar bar = { 0, };
+
+      bar.label = g_strdup (json_object_get_string_member (p, "quarter"));
+      bar.value = st_json_member_int (p, "cumulative_participants");
+      bar.target = with_targets && target != NULL && JSON_NODE_HOLDS_VALUE (target) ? json_node_get_int (target) : -1;
+      g_array_append_val (bars, bar);
+    }
+}
+
+gint64
+st_json_member_int (JsonObject *o,
+                    const char *name)
+{
+  JsonNode *node = o != NULL ? json_object_get_member (o, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
+}

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,20 @@ void st_chart_draw (GtkWidget        *widget,
                     const char       *target_legend);
 
 void st_chart_bar_clear (StChartBar *bar);
+
+/* An empty array of StChartBar that clears what it drops. */
+GArray *st_chart_bars_new          (void);
+/* @bars made again from a report's quarterly progress (its "progress"
+ * array): the participants enrolled so far each quarter, and its target
+ * when @with_targets. */
+void    st_chart_bars_set_progress (GArray    *bars,
+                                    JsonArray *progress,
+                                    gboolean   with_targets);
+
+/* @name of @o as an integer: 0 when @o is NULL, the member missing or not
+ * a value. */
+gint64  st_json_member_int         (JsonObject *o,
+                                    const char *name);
 
 #define ST_TYPE_TABLE_ROW (st_table_row_get_type ())
 G_DECLARE_FINAL_TYPE (StTableRow, st_table_row, ST, TABLE_ROW, GObject)

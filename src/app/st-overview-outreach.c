@@ -50,8 +50,6 @@ st_overview_outreach_fill (GListStore  *store,
   StOutreachRow total = { 0, };
 
   g_list_store_remove_all (store);
-  for (guint i = 0; i < bars->len; i++)
-    st_chart_bar_clear (&g_array_index (bars, StChartBar, i));
   g_array_set_size (bars, 0);
   for (guint i = 0; rows != NULL && i < rows->len; i++)
     {

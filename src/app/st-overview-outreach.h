@@ -25,8 +25,8 @@ enum
 void st_overview_outreach_setup (GtkColumnView *view,
                                  GListStore    *store);
 /* Fills @store from @rows (StOutreachRow, the core's total last): the
- * townships @role sees, and their total; and @bars (StChartBar, cleared
- * first): each township's people reached against its people to visit. */
+ * townships @role sees, and their total; and @bars (made by st_chart_bars_new (),
+ * emptied first): each township's people reached against its people to visit. */
 void st_overview_outreach_fill  (GListStore    *store,
                                  GArray        *bars,
                                  GPtrArray     *rows,

@@ -44,8 +44,6 @@ struct _StOverviewPage
   GArray         *bars;         /* StChartBar */
   GArray         *incomplete;     /* what the counts count: rowids … */
   GStrv           without_session; /* … and class ids */
-  gboolean        loaded;
-  gboolean        loading;
 };
 
 G_DEFINE_FINAL_TYPE (StOverviewPage, st_overview_page, GTK_TYPE_WIDGET)
@@ -152,15 +150,6 @@ overview_thread (GTask        *task,
   g_task_return_pointer (task, r, (GDestroyNotify) result_free);
 }
 
-static gint64
-member_int (JsonObject *o,
-            const char *name)
-{
-  JsonNode *node = o ? json_object_get_member (o, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
-}
-
 static Row *
 row_for (GHashTable *rows,
          GPtrArray  *order,
@@ -210,14 +199,6 @@ set_count (GtkLabel *label,
     gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
 }
 
-static void
-clear_bars (StOverviewPage *self)
-{
-  for (guint i = 0; i < self->bars->len; i++)
-    st_chart_bar_clear (&g_array_index (self->bars, StChartBar, i));
-  g_array_set_size (self->bars, 0);
-}
-
 static int
 compare_codes (gconstpointer a,
                gconstpointer b)
@@ -251,11 +232,11 @@ show_result (StOverviewPage *self,
       if (!st_role_sees_township (self->data.role, code))
         continue;
       row = row_for (rows, order, code);
-      row->enrolled = member_int (f, "cumulative_participants");
-      row->in_study = member_int (f, "in_study");
-      row->graduated = member_int (f, "graduated");
-      row->completed = member_int (f, "completed");
-      row->withdrawn = member_int (f, "withdrawn");
+      row->enrolled = st_json_member_int (f, "cumulative_participants");
+      row->in_study = st_json_member_int (f, "in_study");
+      row->graduated = st_json_member_int (f, "graduated");
+      row->completed = st_json_member_int (f, "completed");
+      row->withdrawn = st_json_member_int (f, "withdrawn");
     }
   for (guint i = 0; i < result->townships->len; i++)
     {
@@ -295,7 +276,7 @@ show_result (StOverviewPage *self,
     }
   /* Someone enrolled in two townships' classes counts in each, once in the
    * county's total (as in the report). */
-  cumulative = member_int (json_object_get_object_member (o, "total"), "cumulative_participants");
+  cumulative = st_json_member_int (json_object_get_object_member (o, "total"), "cumulative_participants");
   if (everyone)
     total.enrolled = cumulative;
   {
@@ -333,7 +314,7 @@ show_result (StOverviewPage *self,
       text = g_strdup_printf (ngettext ("%d participant enrolled so far; the target is %d by %s (%.1f%%).",
                                         "%d participants enrolled so far; the target is %d by %s (%.1f%%).",
                                         (gulong) cumulative),
-                              (int) cumulative, (int) member_int (target, "participants"),
+                              (int) cumulative, (int) st_json_member_int (target, "participants"),
                               json_object_get_string_member (target, "date"),
                               json_object_get_double_member (target, "percent"));
     else if (target != NULL && everyone)
@@ -341,7 +322,7 @@ show_result (StOverviewPage *self,
       text = g_strdup_printf (ngettext ("%d participant enrolled so far; the target was %d by %s (%.1f%%).",
                                         "%d participants enrolled so far; the target was %d by %s (%.1f%%).",
                                         (gulong) cumulative),
-                              (int) cumulative, (int) member_int (target, "participants"),
+                              (int) cumulative, (int) st_json_member_int (target, "participants"),
                               json_object_get_string_member (target, "date"),
                               json_object_get_double_member (target, "percent"));
     else
@@ -351,18 +332,7 @@ show_result (StOverviewPage *self,
     gtk_label_set_text (self->target_label, text);
   }
 
-  clear_bars (self);
-  for (guint i = 0; i < json_array_get_length (progress); i++)
-    {
-      JsonObject *p = json_array_get_object_element (progress, i);
-      JsonNode *target = json_object_get_member (p, "target");
-      StChartBar bar = { 0, };
-
-      bar.label = g_strdup (json_object_get_string_member (p, "quarter"));
-      bar.value = member_int (p, "cumulative_participants");
-      bar.target = everyone && target && !json_node_is_null (target) ? json_node_get_int (target) : -1;
-      g_array_append_val (self->bars, bar);
-    }
+  st_chart_bars_set_progress (self->bars, progress, everyone);
   gtk_widget_queue_draw (GTK_WIDGET (self->chart));
   gtk_stack_set_visible_child_name (self->content_stack,
                                     total.participants == 0 && total.enrolled == 0 ? "empty" : "overview");
@@ -374,23 +344,11 @@ overview_done (GObject      *source,
                gpointer      user_data)
 {
   StOverviewPage *self = ST_OVERVIEW_PAGE (source);
-  g_autoptr(GError) error = NULL;
-  Result *result = g_task_propagate_pointer (G_TASK (res), &error);
+  Result *result = st_page_data_end_read (&self->data, res, (GDestroyNotify) result_free, self->spinner,
+                                          self->error_page, self->content_stack);
 
-  if (g_task_get_cancellable (G_TASK (res)) != self->data.cancellable)
-    {
-      g_clear_pointer (&result, result_free);
-      return;
-    }
-  self->loading = FALSE;
-  gtk_spinner_stop (self->spinner);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
   if (result == NULL)
-    {
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->content_stack, "error");
-      return;
-    }
+    return;
   g_clear_pointer (&self->incomplete, g_array_unref);
   g_clear_pointer (&self->without_session, g_strfreev);
   self->incomplete = g_steal_pointer (&result->incomplete);
@@ -403,21 +361,14 @@ void
 st_overview_page_reload (StOverviewPage *self)
 {
   g_autoptr(GTask) task = NULL;
+  GCancellable *cancellable;
 
   g_return_if_fail (ST_IS_OVERVIEW_PAGE (self));
   if (self->data.db == NULL)
     return;
-  if (self->data.cancellable != NULL)
-    g_cancellable_cancel (self->data.cancellable);
-  g_clear_object (&self->data.cancellable);
-  self->data.cancellable = g_cancellable_new ();
-  self->loaded = TRUE;
-  self->loading = TRUE;
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->townships)) == 0)
-    gtk_stack_set_visible_child_name (self->content_stack, "loading");
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
-  gtk_spinner_start (self->spinner);
-  task = g_task_new (self, self->data.cancellable, overview_done, NULL);
+  cancellable = st_page_data_begin_read (&self->data, self->spinner, self->content_stack,
+                                         g_list_model_get_n_items (G_LIST_MODEL (self->townships)) == 0);
+  task = g_task_new (self, cancellable, overview_done, NULL);
   g_task_set_source_tag (task, st_overview_page_reload);
   g_task_set_task_data (task, g_strdup (st_db_get_path (self->data.db)), g_free);
   g_task_run_in_thread (task, overview_thread);
@@ -455,14 +406,14 @@ refresh_action (GtkWidget  *widget,
 static void
 on_map (StOverviewPage *self)
 {
-  if (!self->loaded && self->data.db != NULL)
+  if (!self->data.loaded && self->data.db != NULL)
     st_overview_page_reload (self);
 }
 
 static void
 on_role_changed (StOverviewPage *self)
 {
-  if (self->loaded)
+  if (self->data.loaded)
     st_overview_page_reload (self);
 }
 
@@ -485,10 +436,7 @@ st_overview_page_finalize (GObject *object)
   st_page_data_clear (&self->data);
   g_clear_object (&self->townships);
   g_clear_object (&self->outreach);
-  for (guint i = 0; self->outreach_bars != NULL && i < self->outreach_bars->len; i++)
-    st_chart_bar_clear (&g_array_index (self->outreach_bars, StChartBar, i));
   g_clear_pointer (&self->outreach_bars, g_array_unref);
-  clear_bars (self);
   g_clear_pointer (&self->bars, g_array_unref);
   g_clear_pointer (&self->incomplete, g_array_unref);
   g_clear_pointer (&self->without_session, g_strfreev);
@@ -536,7 +484,7 @@ st_overview_page_init (StOverviewPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->townships = g_list_store_new (ST_TYPE_TABLE_ROW);
-  self->bars = g_array_new (FALSE, TRUE, sizeof (StChartBar));
+  self->bars = st_chart_bars_new ();
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->townships)));
   gtk_column_view_set_model (self->townships_view, GTK_SELECTION_MODEL (selection));
   st_table_add_column (self->townships_view, _("Township"), ST_OVERVIEW_COLUMN_TOWNSHIP, FALSE, TRUE);
@@ -552,7 +500,7 @@ st_overview_page_init (StOverviewPage *self)
   st_table_add_column (self->townships_view, _("Incomplete Records"), ST_OVERVIEW_COLUMN_INCOMPLETE, TRUE, FALSE);
   self->outreach = g_list_store_new (ST_TYPE_TABLE_ROW);
   st_overview_outreach_setup (self->outreach_view, self->outreach);
-  self->outreach_bars = g_array_new (FALSE, TRUE, sizeof (StChartBar));
+  self->outreach_bars = st_chart_bars_new ();
   gtk_drawing_area_set_draw_func (self->outreach_chart, st_overview_outreach_draw, self->outreach_bars, NULL);
   gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
@@ -575,7 +523,7 @@ st_overview_page_set_db (StOverviewPage *self,
 gboolean
 st_overview_page_is_loading (StOverviewPage *self)
 {
-  return self->loading || !self->loaded;
+  return self->data.loading || !self->data.loaded;
 }
 
 GtkLabel *

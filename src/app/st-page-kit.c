@@ -175,6 +175,52 @@ st_page_data_dispose (StPageData *data,
     g_signal_handlers_disconnect_by_data (data->role, page);
 }
 
+GCancellable *
+st_page_data_begin_read (StPageData *data,
+                         GtkSpinner *spinner,
+                         GtkStack   *stack,
+                         gboolean    nothing_shown)
+{
+  if (data->cancellable != NULL)
+    g_cancellable_cancel (data->cancellable);
+  g_clear_object (&data->cancellable);
+  data->cancellable = g_cancellable_new ();
+  data->loaded = TRUE;
+  data->loading = TRUE;
+  if (nothing_shown)
+    gtk_stack_set_visible_child_name (stack, "loading");
+  gtk_widget_set_visible (GTK_WIDGET (spinner), TRUE);
+  gtk_spinner_start (spinner);
+  return data->cancellable;
+}
+
+gpointer
+st_page_data_end_read (StPageData    *data,
+                       GAsyncResult  *res,
+                       GDestroyNotify free_result,
+                       GtkSpinner    *spinner,
+                       AdwStatusPage *error_page,
+                       GtkStack      *stack)
+{
+  g_autoptr(GError) error = NULL;
+  gpointer result = g_task_propagate_pointer (G_TASK (res), &error);
+
+  if (g_task_get_cancellable (G_TASK (res)) != data->cancellable)
+    {
+      g_clear_pointer (&result, free_result);
+      return NULL;
+    }
+  data->loading = FALSE;
+  gtk_spinner_stop (spinner);
+  gtk_widget_set_visible (GTK_WIDGET (spinner), FALSE);
+  if (result == NULL)
+    {
+      adw_status_page_set_description (error_page, error->message);
+      gtk_stack_set_visible_child_name (stack, "error");
+    }
+  return result;
+}
+
 void
 st_page_data_clear (StPageData *data)
 {

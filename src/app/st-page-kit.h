@@ -3,7 +3,7 @@
  * export, the message shown after an action. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "st-csv.h"
 #include "st-db.h"
@@ -29,6 +29,8 @@ typedef struct
   StDivisions  *divisions;
   StRole       *role;
   GCancellable *cancellable;
+  gboolean      loaded;       /* a read has begun */
+  gboolean      loading;      /* one is under way */
 } StPageData;
 
 /* Holds @db, @divisions and @role; @on_role_changed (swapped: @page) runs
@@ -42,6 +44,23 @@ void        st_page_data_set           (StPageData   *data,
 /* From the page's dispose: the read under way stopped, the role left. */
 void        st_page_data_dispose       (StPageData   *data,
                                         gpointer      page);
+/* A read begins: the one under way stopped, the spinner shown, and the
+ * "loading" page of @stack when @nothing_shown. Returns the read's
+ * cancellable (the data's). */
+GCancellable *st_page_data_begin_read  (StPageData    *data,
+                                        GtkSpinner    *spinner,
+                                        GtkStack      *stack,
+                                        gboolean       nothing_shown);
+/* A read's end (its GTask returns a pointer): its result; or NULL when
+ * another read has begun since (the result freed with @free_result), or
+ * when it failed (the "error" page of @stack shown, @error_page saying
+ * why). */
+gpointer      st_page_data_end_read    (StPageData    *data,
+                                        GAsyncResult  *res,
+                                        GDestroyNotify free_result,
+                                        GtkSpinner    *spinner,
+                                        AdwStatusPage *error_page,
+                                        GtkStack      *stack);
 /* From the page's finalize. */
 void        st_page_data_clear         (StPageData   *data);
 

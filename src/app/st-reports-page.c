@@ -44,8 +44,6 @@ struct _StReportsPage
   guint           printing;     /* print dialogs open */
   GArray         *bars;             /* StChartBar */
   char           *last_message;
-  gboolean        loaded;
-  gboolean        loading;
 };
 
 G_DEFINE_FINAL_TYPE (StReportsPage, st_reports_page, GTK_TYPE_WIDGET)
@@ -58,23 +56,12 @@ show_message (StReportsPage *self,
 }
 
 static gint64
-member_int (JsonObject *o,
-            const char *name)
-{
-  JsonNode *node = o ? json_object_get_member (o, name) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return 0;
-  return json_node_get_int (node);
-}
-
-static gint64
 member_total (JsonObject *o,
               const char *name)
 {
   JsonObject *by_mode = o && json_object_has_member (o, name) ? json_object_get_object_member (o, name) : NULL;
 
-  return member_int (by_mode, "total");
+  return st_json_member_int (by_mode, "total");
 }
 
 static char *
@@ -98,24 +85,16 @@ figures_row (const char *name,
   GStrv cells = g_new0 (char *, ST_REPORT_N_COLUMNS + 1);
 
   cells[ST_REPORT_COLUMN_TOWNSHIP] = g_strdup (name);
-  cells[ST_REPORT_COLUMN_NEW_ENROLMENTS] = count_text (member_int (f, "new_enrolments"));
-  cells[ST_REPORT_COLUMN_CUMULATIVE] = count_text (member_int (f, "cumulative_participants"));
-  cells[ST_REPORT_COLUMN_IN_STUDY] = count_text (member_int (f, "in_study"));
-  cells[ST_REPORT_COLUMN_GRADUATED] = count_text (member_int (f, "graduated"));
-  cells[ST_REPORT_COLUMN_COMPLETED] = count_text (member_int (f, "completed"));
-  cells[ST_REPORT_COLUMN_WITHDRAWN] = count_text (member_int (f, "withdrawn"));
+  cells[ST_REPORT_COLUMN_NEW_ENROLMENTS] = count_text (st_json_member_int (f, "new_enrolments"));
+  cells[ST_REPORT_COLUMN_CUMULATIVE] = count_text (st_json_member_int (f, "cumulative_participants"));
+  cells[ST_REPORT_COLUMN_IN_STUDY] = count_text (st_json_member_int (f, "in_study"));
+  cells[ST_REPORT_COLUMN_GRADUATED] = count_text (st_json_member_int (f, "graduated"));
+  cells[ST_REPORT_COLUMN_COMPLETED] = count_text (st_json_member_int (f, "completed"));
+  cells[ST_REPORT_COLUMN_WITHDRAWN] = count_text (st_json_member_int (f, "withdrawn"));
   cells[ST_REPORT_COLUMN_SESSIONS] = count_text (member_total (f, "sessions"));
   cells[ST_REPORT_COLUMN_SESSION_HOURS] = hours_text (member_total (f, "session_minutes"));
-  cells[ST_REPORT_COLUMN_FINISHED] = count_text (member_int (f, "finished_cumulative"));
+  cells[ST_REPORT_COLUMN_FINISHED] = count_text (st_json_member_int (f, "finished_cumulative"));
   return cells;
-}
-
-static void
-clear_bars (StReportsPage *self)
-{
-  for (guint i = 0; i < self->bars->len; i++)
-    st_chart_bar_clear (&g_array_index (self->bars, StChartBar, i));
-  g_array_set_size (self->bars, 0);
 }
 
 static void
@@ -140,11 +119,11 @@ show_report (StReportsPage *self,
                             json_object_get_string_member (o, "first_day"), json_object_get_string_member (o, "last_day"),
                             json_object_get_string_member (scope, "name"));
   gtk_label_set_text (self->period_label, period);
-  funding = count_text (member_int (total, "funding_cumulative_yuan"));
+  funding = count_text (st_json_member_int (total, "funding_cumulative_yuan"));
   {
-    int so_far = (int) member_int (total, "cumulative_participants");
-    int added = (int) member_int (total, "new_enrolments");
-    int finished = (int) member_int (total, "finished_cumulative");
+    int so_far = (int) st_json_member_int (total, "cumulative_participants");
+    int added = (int) st_json_member_int (total, "new_enrolments");
+    int finished = (int) st_json_member_int (total, "finished_cumulative");
     /* Translators: the report's summary line, first part */
     g_autofree char *a = g_strdup_printf (ngettext ("%d participant so far", "%d participants so far", so_far), so_far);
     /* Translators: the report's summary line, second part */
@@ -184,25 +163,14 @@ show_report (StReportsPage *self,
       g_autoptr(StTableRow) row = NULL;
 
       cells[0] = g_strdup (json_object_get_string_member (t, "date"));
-      cells[1] = count_text (member_int (t, "participants"));
-      cells[2] = count_text (member_int (t, "cumulative_participants"));
+      cells[1] = count_text (st_json_member_int (t, "participants"));
+      cells[2] = count_text (st_json_member_int (t, "cumulative_participants"));
       cells[3] = g_strdup_printf ("%.1f%%", json_object_get_double_member (t, "percent"));
       row = st_table_row_new (cells, FALSE);
       g_list_store_append (self->targets, row);
     }
 
-  clear_bars (self);
-  for (guint i = 0; i < json_array_get_length (progress); i++)
-    {
-      JsonObject *p = json_array_get_object_element (progress, i);
-      JsonNode *target = json_object_get_member (p, "target");
-      StChartBar bar = { 0, };
-
-      bar.label = g_strdup (json_object_get_string_member (p, "quarter"));
-      bar.value = member_int (p, "cumulative_participants");
-      bar.target = target && !json_node_is_null (target) ? json_node_get_int (target) : -1;
-      g_array_append_val (self->bars, bar);
-    }
+  st_chart_bars_set_progress (self->bars, progress, TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self->chart));
 
   for (guint i = 0; i < json_array_get_length (notes); i++)
@@ -297,23 +265,11 @@ report_done (GObject      *source,
              gpointer      user_data)
 {
   StReportsPage *self = ST_REPORTS_PAGE (source);
-  g_autoptr(GError) error = NULL;
-  Result *result = g_task_propagate_pointer (G_TASK (res), &error);
+  Result *result = st_page_data_end_read (&self->data, res, (GDestroyNotify) result_free, self->spinner,
+                                          self->error_page, self->content_stack);
 
-  if (g_task_get_cancellable (G_TASK (res)) != self->data.cancellable)
-    {
-      g_clear_pointer (&result, result_free);
-      return;
-    }
-  self->loading = FALSE;
-  gtk_spinner_stop (self->spinner);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
   if (result == NULL)
-    {
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->content_stack, "error");
-      return;
-    }
+    return;
   if (self->printing > 0 && self->report != NULL)
     g_ptr_array_add (self->retired, g_steal_pointer (&self->report));
   g_clear_pointer (&self->report, st_report_free);
@@ -327,28 +283,19 @@ st_reports_page_reload (StReportsPage *self)
 {
   g_autoptr(GTask) task = NULL;
   const char *code = st_page_kit_selected (self->quarter_dropdown, self->quarters);
+  GCancellable *cancellable;
   Job *job;
 
   g_return_if_fail (ST_IS_REPORTS_PAGE (self));
   if (self->data.db == NULL || code == NULL)
     return;
-  if (self->data.cancellable != NULL)
-    g_cancellable_cancel (self->data.cancellable);
-  g_clear_object (&self->data.cancellable);
-  self->data.cancellable = g_cancellable_new ();
-  self->loaded = TRUE;
-  self->loading = TRUE;
 
   job = g_new0 (Job, 1);
   job->path = g_strdup (st_db_get_path (self->data.db));
   st_quarter_parse (code, &job->quarter, NULL);
   job->township = g_strdup (st_page_kit_selected (self->township_dropdown, self->township_codes));
-  if (self->report == NULL)
-    gtk_stack_set_visible_child_name (self->content_stack, "loading");
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
-  gtk_spinner_start (self->spinner);
-
-  task = g_task_new (self, self->data.cancellable, report_done, NULL);
+  cancellable = st_page_data_begin_read (&self->data, self->spinner, self->content_stack, self->report == NULL);
+  task = g_task_new (self, cancellable, report_done, NULL);
   g_task_set_source_tag (task, st_reports_page_reload);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, report_thread);
@@ -357,14 +304,14 @@ st_reports_page_reload (StReportsPage *self)
 static void
 on_selection_changed (StReportsPage *self)
 {
-  if (self->data.db != NULL && self->loaded)
+  if (self->data.db != NULL && self->data.loaded)
     st_reports_page_reload (self);
 }
 
 static void
 on_map (StReportsPage *self)
 {
-  if (!self->loaded && self->data.db != NULL)
+  if (!self->data.loaded && self->data.db != NULL)
     st_reports_page_reload (self);
 }
 
@@ -376,7 +323,7 @@ st_reports_page_set_quarter (StReportsPage *self,
     if (g_str_equal (g_ptr_array_index (self->quarters, i), quarter))
       {
         gtk_drop_down_set_selected (self->quarter_dropdown, i);
-        if (!self->loaded)
+        if (!self->data.loaded)
           st_reports_page_reload (self);
         return TRUE;
       }
@@ -405,7 +352,7 @@ st_reports_page_export (StReportsPage  *self,
         return st_outreach_write_pdf (rows, path, error);
       return st_outreach_write_csv (rows, path, encoding, error);
     }
-  if (self->report == NULL || self->loading)
+  if (self->report == NULL || self->data.loading)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING, _("The report is still being counted."));
       return FALSE;
@@ -501,7 +448,7 @@ st_reports_page_print_to_file (StReportsPage  *self,
                                GError        **error)
 {
   g_return_val_if_fail (ST_IS_REPORTS_PAGE (self), FALSE);
-  if (self->report == NULL || self->loading)
+  if (self->report == NULL || self->data.loading)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING, _("The report is still being counted."));
       return FALSE;
@@ -561,7 +508,7 @@ on_role_changed (StReportsPage *self)
   g_signal_handlers_block_by_func (self->township_dropdown, on_selection_changed, self);
   fill_townships (self);
   g_signal_handlers_unblock_by_func (self->township_dropdown, on_selection_changed, self);
-  if (self->loaded)
+  if (self->data.loaded)
     st_reports_page_reload (self);
 }
 
@@ -588,7 +535,6 @@ st_reports_page_finalize (GObject *object)
   g_clear_object (&self->targets);
   g_clear_pointer (&self->report, st_report_free);
   g_clear_pointer (&self->retired, g_ptr_array_unref);
-  clear_bars (self);
   g_clear_pointer (&self->bars, g_array_unref);
   g_free (self->last_message);
 
@@ -643,7 +589,7 @@ st_reports_page_init (StReportsPage *self)
   self->township_codes = g_ptr_array_new_with_free_func (g_free);
   self->townships = g_list_store_new (ST_TYPE_TABLE_ROW);
   self->targets = g_list_store_new (ST_TYPE_TABLE_ROW);
-  self->bars = g_array_new (FALSE, TRUE, sizeof (StChartBar));
+  self->bars = st_chart_bars_new ();
 
   townships = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->townships)));
   gtk_column_view_set_model (self->townships_view, GTK_SELECTION_MODEL (townships));
@@ -691,7 +637,7 @@ st_reports_page_set_db (StReportsPage *self,
 gboolean
 st_reports_page_is_loading (StReportsPage *self)
 {
-  return self->loading || !self->loaded;
+  return self->data.loading || !self->data.loaded;
 }
 
 GListModel *
