@@ -38,10 +38,16 @@ void
 st_application_prefer_malloc (char **argv)
 {
 #ifdef __linux__
+  g_autofree char *self = NULL;
+
   if (glib_check_version (2, 76, 0) == NULL || g_getenv ("G_SLICE") != NULL)
     return;
+  /* The file itself, not /proc/self/exe: the process is named after it. */
+  self = g_file_read_link ("/proc/self/exe", NULL);
+  if (self == NULL)
+    return;
   g_setenv ("G_SLICE", "always-malloc", TRUE);
-  execv ("/proc/self/exe", argv);
+  execv (self, argv);
 #endif
 }
 
