@@ -135,6 +135,14 @@ press_f1() {
 
 start_app
 ok "started from its desktop file: a window titled 双提升台账 (pid $app_pid)"
+# On a GLib before 2.76 it starts itself again with GLib's slab allocator
+# off (st_application_prefer_malloc), under its own name.
+[[ $(cat "/proc/$app_pid/comm") == shuangti ]] || fail "the app's process is named $(cat "/proc/$app_pid/comm")"
+if ! pkg-config --atleast-version=2.76 glib-2.0; then
+  tr '\0' '\n' < "/proc/$app_pid/environ" | grep -qx G_SLICE=always-malloc \
+    || fail "the app runs with GLib's slab allocator"
+fi
+ok "the app's process: named shuangti, GLib's slices from malloc"
 actions=$(app_actions List)
 [[ $actions == *"'help'"* ]] || fail "the app has no help action: $actions"
 
