@@ -251,3 +251,13 @@ st_display_fit_tooltips (GtkWidget *root)
   if (interface_is_cjk ())
     fit_tooltips (root);
 }
+
+char *
+st_display_entered (GtkEditable *editable)
+{
+  char *text = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
+
+  if (*text == '\0')
+    g_clear_pointer (&text, g_free);
+  return text;
+}

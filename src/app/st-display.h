@@ -55,4 +55,8 @@ void        st_display_toast_near   (GtkWidget       *widget,
  * per line); widgets made later are not seen. */
 void        st_display_fit_tooltips (GtkWidget *root);
 
+/* What @editable holds without the spaces around it; NULL when nothing is
+ * left. */
+char       *st_display_entered      (GtkEditable *editable);
+
 G_END_DECLS

@@ -623,11 +623,7 @@ code_at (const char *const *codes,
 static char *
 nonempty (AdwEntryRow *row)
 {
-  char *text = trimmed (row);
-
-  if (*text == '\0')
-    g_clear_pointer (&text, g_free);
-  return text;
+  return st_display_entered (GTK_EDITABLE (row));
 }
 
 static void

@@ -324,6 +324,29 @@ facets_usable (StParticipantsPage       *self,
     && self->ordered_sort == query->sort && self->ordered_descending == query->descending;
 }
 
+/* @base (taken) is the list the search narrows, of @total people (the
+ * filters' count); a @total < 0 is a failed read, @error saying why. */
+static gboolean
+show_base (StParticipantsPage *self,
+           GArray             *base,
+           gint64              total,
+           const GError       *error,
+           gboolean            to_top)
+{
+  g_clear_pointer (&self->base, g_array_unref);
+  self->base = base;
+  self->total = total;
+  if (total < 0)
+    {
+      set_read_error (self, error);
+      update_status (self);
+      return FALSE;
+    }
+  g_clear_pointer (&self->read_error, g_free);
+  apply_search (self, to_top);
+  return TRUE;
+}
+
 static void
 load_base (StParticipantsPage *self,
            gboolean            to_top)
@@ -349,11 +372,7 @@ load_base (StParticipantsPage *self,
         base = g_array_ref (self->ordered);
       else
         base = st_participant_facets_filter (self->facets, self->ordered, &query);
-      g_clear_pointer (&self->base, g_array_unref);
-      self->base = base;
-      self->total = st_participant_facets_count (self->facets);
-      g_clear_pointer (&self->read_error, g_free);
-      apply_search (self, to_top);
+      show_base (self, base, st_participant_facets_count (self->facets), NULL, to_top);
       return;
     }
   /* Another sort, or the data changed: read by a query now, and the
@@ -367,21 +386,11 @@ load_base (StParticipantsPage *self,
       update_status (self);
       return;
     }
-  g_clear_pointer (&self->base, g_array_unref);
-  self->base = base;
   /* Unfiltered, the list is everyone: no second pass over the table. */
   if (query.township_code == NULL && query.state == NULL && query.outreach == NULL)
-    self->total = base->len;
+    show_base (self, base, base->len, NULL, to_top);
   else
-    self->total = st_participant_query_count (self->db, &error);
-  if (self->total < 0)
-    {
-      set_read_error (self, error);
-      update_status (self);
-      return;
-    }
-  g_clear_pointer (&self->read_error, g_free);
-  apply_search (self, to_top);
+    show_base (self, base, st_participant_query_count (self->db, &error), error, to_top);
 }
 
 /* The row of the participant last saved, read again and selected. */
@@ -563,18 +572,9 @@ load_first_rows (StParticipantsPage *self)
       load_base (self, TRUE);
       return;
     }
-  g_clear_pointer (&self->base, g_array_unref);
-  self->base = base;
   self->partial = TRUE;
-  self->total = st_participant_query_count (self->db, &error);
-  if (self->total < 0)
-    {
-      set_read_error (self, error);
-      update_status (self);
-      return;
-    }
-  g_clear_pointer (&self->read_error, g_free);
-  apply_search (self, TRUE);
+  if (!show_base (self, base, st_participant_query_count (self->db, &error), error, TRUE))
+    return;
   self->rest_source = g_idle_add_full (G_PRIORITY_LOW, load_rest, self, NULL);
 }
 

@@ -224,16 +224,6 @@ on_key_pressed (GtkEventControllerKey *controller,
   return st_visit_round_handle_key (self, keyval);
 }
 
-static char *
-header_text (AdwEntryRow *row)
-{
-  char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
-
-  if (*text == '\0')
-    g_clear_pointer (&text, g_free);
-  return text;
-}
-
 /* Every line with answers, in one transaction: all saved or none, and
  * what they changed in the records said. */
 static void
@@ -244,8 +234,8 @@ save_action (GtkWidget  *widget,
   StVisitRound *self = ST_VISIT_ROUND (widget);
   g_autoptr(GString) changed = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
-  g_autofree char *date = header_text (self->date_row);
-  g_autofree char *visitor = header_text (self->visitor_row);
+  g_autofree char *date = st_display_entered (GTK_EDITABLE (self->date_row));
+  g_autofree char *visitor = st_display_entered (GTK_EDITABLE (self->visitor_row));
   const char *how = st_visit_how_codes ()[MIN (adw_combo_row_get_selected (self->how_row), 2)];
   g_autofree char *message = NULL;
   guint saved = 0;
