@@ -5,6 +5,7 @@
 
 #include "st-bar-chart.h"
 #include "st-chart.h"
+#include "st-display.h"
 
 void
 st_chart_bar_clear (StChartBar *bar)
@@ -181,12 +182,11 @@ table_setup (GtkSignalListItemFactory *factory,
              GtkListItem              *list_item,
              gpointer                  numeric)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label = st_display_cell_label (numeric != NULL, FALSE);
 
-  gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1 : 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* Figures to the right, under their title. */
   if (numeric)
-    gtk_widget_add_css_class (label, "numeric");
+    gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_list_item_set_child (list_item, label);
 }
 

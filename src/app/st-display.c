@@ -261,3 +261,18 @@ st_display_entered (GtkEditable *editable)
     g_clear_pointer (&text, g_free);
   return text;
 }
+
+GtkWidget *
+st_display_cell_label (gboolean numeric,
+                       gboolean monospace)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  if (monospace)
+    gtk_widget_add_css_class (label, "monospace");
+  return label;
+}

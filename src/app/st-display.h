@@ -55,6 +55,12 @@ void        st_display_toast_near   (GtkWidget       *widget,
  * per line); widgets made later are not seen. */
 void        st_display_fit_tooltips (GtkWidget *root);
 
+/* A cell of a table's column: text from the start, ellipsized; figures in
+ * even widths when @numeric, ID numbers in a monospace font when
+ * @monospace. */
+GtkWidget  *st_display_cell_label   (gboolean     numeric,
+                                     gboolean     monospace);
+
 /* What @editable holds without the spaces around it; NULL when nothing is
  * left. */
 char       *st_display_entered      (GtkEditable *editable);

@@ -783,14 +783,9 @@ cell_setup (GtkSignalListItemFactory *factory,
             StGraduationPage         *self)
 {
   CellField field = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "field"));
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label = st_display_cell_label (field == CELL_ID_NUMBER || field == CELL_CERTIFICATE || field == CELL_END,
+                                            field == CELL_ID_NUMBER || field == CELL_CERTIFICATE);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (field == CELL_ID_NUMBER || field == CELL_CERTIFICATE || field == CELL_END)
-    gtk_widget_add_css_class (label, "numeric");
-  if (field == CELL_ID_NUMBER || field == CELL_CERTIFICATE)
-    gtk_widget_add_css_class (label, "monospace");
   if (field == CELL_MISSING)
     {
       /* What is missing can be longer than its column: the whole of it in

@@ -695,15 +695,8 @@ cell_setup (GtkSignalListItemFactory *factory,
             StParticipantsPage       *self)
 {
   CellField field = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "field"));
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (field == CELL_AGE || field == CELL_ID_NUMBER)
-    gtk_widget_add_css_class (label, "numeric");
-  if (field == CELL_ID_NUMBER)
-    gtk_widget_add_css_class (label, "monospace");
-  gtk_list_item_set_child (list_item, label);
+  gtk_list_item_set_child (list_item, st_display_cell_label (field == CELL_AGE || field == CELL_ID_NUMBER,
+                                                            field == CELL_ID_NUMBER));
 }
 
 static void
