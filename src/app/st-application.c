@@ -77,6 +77,23 @@ st_application_give_back_memory (void)
 #endif
 }
 
+static void
+give_back_memory_thread (GTask        *task,
+                         gpointer      source,
+                         gpointer      data,
+                         GCancellable *cancellable)
+{
+  st_application_give_back_memory ();
+}
+
+void
+st_application_give_back_memory_later (void)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_task_run_in_thread (task, give_back_memory_thread);
+}
+
 GSettings *
 st_application_settings_new (void)
 {

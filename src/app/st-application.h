@@ -17,6 +17,8 @@ void           st_application_tune_memory  (void);
 /* Gives memory the process freed back to the system (glibc only); for a
  * worker thread, at its end. */
 void           st_application_give_back_memory (void);
+/* The same, from the main thread: done by a worker. */
+void           st_application_give_back_memory_later (void);
 
 /* The app's settings, or NULL (with a debug message) when the schema is
  * not installed: the app then runs with its defaults. */

@@ -186,7 +186,7 @@ table_setup (GtkSignalListItemFactory *factory,
 
   /* Figures to the right, under their title. */
   if (numeric)
-    gtk_label_set_xalign (GTK_LABEL (label), 1);
+    gtk_inscription_set_xalign (GTK_INSCRIPTION (label), 1);
   gtk_list_item_set_child (list_item, label);
 }
 
@@ -200,7 +200,7 @@ table_bind (GtkSignalListItemFactory *factory,
   guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
   const char *text = st_table_row_get_cell (row, column);
 
-  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+  st_display_cell_set_text (label, text);
   if (st_table_row_get_bold (row))
     gtk_widget_add_css_class (label, "heading");
   else

@@ -266,13 +266,34 @@ GtkWidget *
 st_display_cell_label (gboolean numeric,
                        gboolean monospace)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  static int height = 0;
+  GtkWidget *cell = gtk_inscription_new (NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* An inscription is as high as a line of its font; text in another font
+   * (Chinese, from its fallback font) is higher, so that the rows' text
+   * would not share a baseline. As high as a line in both, each is
+   * centred, as labels are. */
+  if (height == 0)
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (cell, "Ag汉");
+
+      pango_layout_get_pixel_size (layout, NULL, &height);
+    }
+  gtk_widget_set_size_request (cell, -1, height);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 0);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   if (numeric)
-    gtk_widget_add_css_class (label, "numeric");
+    gtk_widget_add_css_class (cell, "numeric");
   if (monospace)
-    gtk_widget_add_css_class (label, "monospace");
-  return label;
+    gtk_widget_add_css_class (cell, "monospace");
+  return cell;
+}
+
+void
+st_display_cell_set_text (GtkWidget  *cell,
+                          const char *text)
+{
+  /* Set again to the same text, GTK 4.8 lays it out again all the same. */
+  if (g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (cell)), text != NULL ? text : "") != 0)
+    gtk_inscription_set_text (GTK_INSCRIPTION (cell), text != NULL ? text : "");
 }

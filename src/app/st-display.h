@@ -55,11 +55,14 @@ void        st_display_toast_near   (GtkWidget       *widget,
  * per line); widgets made later are not seen. */
 void        st_display_fit_tooltips (GtkWidget *root);
 
-/* A cell of a table's column: text from the start, ellipsized; figures in
- * even widths when @numeric, ID numbers in a monospace font when
- * @monospace. */
+/* A cell of a table's column (a GtkInscription: its height does not depend
+ * on its text, so GTK lays out no text to measure the rows of a list):
+ * text from the start, ellipsized; figures in even widths when @numeric,
+ * ID numbers in a monospace font when @monospace. */
 GtkWidget  *st_display_cell_label   (gboolean     numeric,
                                      gboolean     monospace);
+void        st_display_cell_set_text (GtkWidget  *cell,
+                                      const char *text);
 
 /* What @editable holds without the spaces around it; NULL when nothing is
  * left. */

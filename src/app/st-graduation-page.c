@@ -768,7 +768,7 @@ query_missing_tooltip (GtkWidget  *label,
                        gboolean    keyboard,
                        GtkTooltip *tooltip)
 {
-  const char *text = gtk_label_get_text (GTK_LABEL (label));
+  const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (label));
 
   /* Nothing while the row is being checked ("Checking…", dimmed). */
   if (text == NULL || *text == '\0' || gtk_widget_has_css_class (label, "dim-label"))
@@ -869,7 +869,7 @@ show_cell (GtkListItem      *list_item,
             gtk_widget_remove_css_class (label, cell_styles[i]);
         }
     }
-  gtk_label_set_text (GTK_LABEL (label), text ? text : "");
+  st_display_cell_set_text (label, text);
 }
 
 static void

@@ -263,25 +263,15 @@ view_set_model (GtkWidget         *view,
     gtk_list_view_set_model (GTK_LIST_VIEW (view), model);
 }
 
-static void
-give_back_memory_thread (GTask        *task,
-                         gpointer      source,
-                         gpointer      data,
-                         GCancellable *cancellable)
-{
-  st_application_give_back_memory ();
-}
-
 static gboolean
 release_rows (gpointer data)
 {
   HiddenRows *h = data;
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
 
   h->release_source = 0;
   h->released = TRUE;
   view_set_model (h->view, NULL);
-  g_task_run_in_thread (task, give_back_memory_thread);
+  st_application_give_back_memory_later ();
   return G_SOURCE_REMOVE;
 }
 
@@ -304,9 +294,25 @@ on_rows_view_unmap (GtkWidget  *view,
     h->release_source = g_timeout_add (RELEASE_AFTER_MS, release_rows, h);
 }
 
+/* Whether the rows of @view (a GtkColumnView or GtkListView) have their
+ * places: its first row has a size. */
+static gboolean
+rows_laid_out (GtkWidget *view)
+{
+  GtkWidget *list = view;
+
+  if (GTK_IS_COLUMN_VIEW (view))
+    for (list = gtk_widget_get_first_child (view); list != NULL && !GTK_IS_LIST_VIEW (list);
+         list = gtk_widget_get_next_sibling (list))
+      ;
+  return list != NULL && gtk_widget_get_first_child (list) != NULL
+    && gtk_widget_get_height (gtk_widget_get_first_child (list)) > 0;
+}
+
 /* The list starts again at its first row, and takes the position to show
- * from its adjustment only once its rows have been laid out: the frame
- * after it is shown. Until then it is drawn transparent, not at the top. */
+ * from its adjustment only once its rows have been laid out (the frame
+ * after it is shown, or later). Until then it is drawn transparent, not
+ * at the top. */
 static gboolean
 restore_position (GtkWidget     *view,
                   GdkFrameClock *clock,
@@ -315,10 +321,14 @@ restore_position (GtkWidget     *view,
   HiddenRows *h = data;
   GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
 
-  if (h->ticks++ == 0)
+  /* Not yet laid out (a busy machine may skip frames): a position asked
+   * for now could not be found. Given up after a second (or no rows). */
+  if (!rows_laid_out (view) && h->ticks++ < 60)
     return G_SOURCE_CONTINUE;
   h->restore_tick = 0;
-  if (gtk_adjustment_get_value (adjustment) != h->value)
+  if (!rows_laid_out (view))
+    ;
+  else if (gtk_adjustment_get_value (adjustment) != h->value)
     gtk_adjustment_set_value (adjustment, h->value);
   else
     g_signal_emit_by_name (adjustment, "value-changed");

@@ -5,10 +5,8 @@
 
 #include <glib/gi18n.h>
 #include <stdlib.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
+#include "st-application.h"
 #include "st-display.h"
 #include "st-idcard.h"
 #include "st-participant.h"
@@ -135,9 +133,7 @@ trim_memory (gpointer data)
   StParticipantList *self = data;
 
   self->trim_source = 0;
-#ifdef __GLIBC__
-  malloc_trim (0);
-#endif
+  st_application_give_back_memory_later ();
   return G_SOURCE_REMOVE;
 }
 

@@ -5,10 +5,8 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
+#include "st-application.h"
 #include "st-display.h"
 #include "st-filter-chip.h"
 #include "st-participant-item.h"
@@ -444,11 +442,8 @@ facets_thread (GTask        *task,
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
-#ifdef __GLIBC__
-  /* Sorting a county took 8 MB in 100,000 small blocks, free now: glibc
-   * keeps freed memory for the process unless asked to give it back. */
-  malloc_trim (0);
-#endif
+  /* Sorting a county took 8 MB in 100,000 small blocks, free now. */
+  st_application_give_back_memory ();
 }
 
 static void
@@ -719,7 +714,7 @@ show_cell (GtkListItem *list_item)
     case CELL_LAST_VISIT: text = st_participant_item_get_last_visit (item); break;
     default: g_assert_not_reached ();
     }
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), text ? text : "");
+  st_display_cell_set_text (gtk_list_item_get_child (list_item), text);
 }
 
 static void

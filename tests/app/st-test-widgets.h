@@ -53,6 +53,22 @@ st_test_find_action_target (GtkWidget  *root,
   return NULL;
 }
 
+/* The text @widget shows when it is a label or an inscription (the cells
+ * of the tables), else NULL. */
+static inline const char *
+st_test_text_of (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_text (GTK_LABEL (widget));
+  if (GTK_IS_INSCRIPTION (widget))
+    {
+      const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+
+      return text != NULL ? text : "";
+    }
+  return NULL;
+}
+
 /* The first label under @root, in a visible branch, whose text contains
  * @text. */
 static inline GtkWidget *
@@ -62,7 +78,7 @@ st_test_find_label (GtkWidget  *root,
   /* A stack's pages not shown are visible but not child-visible. */
   if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
     return NULL;
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+  if (st_test_text_of (root) != NULL && strstr (st_test_text_of (root), text) != NULL)
     return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
     {
@@ -102,9 +118,9 @@ st_test_collect_text (GtkWidget *root,
 {
   if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
     return;
-  if (GTK_IS_LABEL (root))
+  if (st_test_text_of (root) != NULL)
     {
-      g_string_append (out, gtk_label_get_text (GTK_LABEL (root)));
+      g_string_append (out, st_test_text_of (root));
       g_string_append_c (out, '\n');
     }
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))

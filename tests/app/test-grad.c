@@ -637,8 +637,8 @@ shown_names (GtkWidget  *widget,
 {
   if (!gtk_widget_get_mapped (widget))
     return;
-  if (GTK_IS_LABEL (widget) && g_hash_table_contains (names, gtk_label_get_text (GTK_LABEL (widget))))
-    g_ptr_array_add (found, (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
+  if (st_test_text_of (widget) != NULL && g_hash_table_contains (names, st_test_text_of (widget)))
+    g_ptr_array_add (found, (gpointer) st_test_text_of (widget));
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
     shown_names (child, names, found);
 }
