@@ -79,33 +79,37 @@ enum
 {
   ROW_EVALUATED = 1 << 0,
   ROW_NULL      = 1 << 1,   /* << S_…: that string is NULL */
+  ROW_MORE      = 1 << 8,   /* strings and missing in more, more_missing */
+  ROW_CERTIFIED = 1 << 9,   /* its number in certificates */
 };
 
+/* No pointers: 88 bytes a row instead of 120 (75,154 rows on the county). */
 typedef struct
 {
-  const char    *strings;       /* N_STRINGS nul-terminated strings, less the packed keys */
-  const char    *class_id;      /* interned */
-  const char    *township_code; /* interned */
-  const char    *program_code;  /* interned */
-  const Missing *missing;
-  const char    *certificate;   /* in more_strings, or NULL */
-  gint32         concentrated;
-  gint32         self_study;
-  gint32         online;
-  gint32         attended;
-  gint32         required_concentrated;
-  guint32        credits;
-  guint32        assignments_done;
-  guint32        assignments_total;
-  guint8         study_years;
-  guint8         extension_years;
-  guint8         schedule;
-  guint8         outcome;
-  guint8         n_missing;
-  guint8         flags;
-  guint8         packed_keys;   /* 1 << S_…: that key is in keys */
-  guint8         keys[N_KEYS][16];
+  guint32 strings;       /* offset in strings, or (ROW_MORE) index in more */
+  guint32 missing;       /* offset in missing, or (ROW_MORE) index in more_missing */
+  gint32  concentrated;
+  gint32  self_study;
+  gint32  online;
+  gint32  attended;
+  gint32  required_concentrated;
+  guint32 credits;
+  guint32 assignments_done;
+  guint32 assignments_total;
+  guint16 class_id;      /* in names */
+  guint16 township_code; /* in names */
+  guint16 program_code;  /* in names */
+  guint16 flags;
+  guint8  study_years;
+  guint8  extension_years;
+  guint8  schedule;
+  guint8  outcome;
+  guint8  n_missing;
+  guint8  packed_keys;   /* 1 << S_…: that key is in keys */
+  guint8  keys[N_KEYS][16];
 } Row;
+
+G_STATIC_ASSERT (sizeof (Row) == 88);
 
 struct _StGraduationRows
 {
@@ -114,10 +118,55 @@ struct _StGraduationRows
   guint            n_rows;
   char            *strings;       /* the rows' strings, one block */
   Missing         *missing;       /* what they miss, one block */
+  GPtrArray       *names;         /* interned class, township and program codes */
+  GHashTable      *name_index;    /* interned name → its index in names + 1 */
   GStringChunk    *more_strings;  /* certificates and rows evaluated again */
+  GPtrArray       *more;          /* the strings of rows evaluated again */
   GPtrArray       *more_missing;  /* Missing[] of rows evaluated again */
+  GHashTable      *certificates;  /* index → number, in more_strings */
   GHashTable      *items;         /* index → StGraduationItem (weak) */
 };
+
+static guint16
+name_id (StGraduationRows *self,
+         const char       *name)
+{
+  const char *interned = g_intern_string (name);
+  guint id = GPOINTER_TO_UINT (g_hash_table_lookup (self->name_index, interned));
+
+  if (id == 0)
+    {
+      g_ptr_array_add (self->names, (gpointer) interned);
+      id = self->names->len;
+      g_hash_table_insert (self->name_index, (gpointer) interned, GUINT_TO_POINTER (id));
+    }
+  /* A county has a few thousand classes at the most. */
+  g_assert (id <= G_MAXUINT16 + 1);
+  return (guint16) (id - 1);
+}
+
+static const char *
+name_of (StGraduationRows *self,
+         guint16           id)
+{
+  return g_ptr_array_index (self->names, id);
+}
+
+static const char *
+row_strings (StGraduationRows *self,
+             const Row        *row)
+{
+  return (row->flags & ROW_MORE) ? g_ptr_array_index (self->more, row->strings) : self->strings + row->strings;
+}
+
+static const Missing *
+row_missing (StGraduationRows *self,
+             const Row        *row)
+{
+  if (row->n_missing == 0)
+    return NULL;
+  return (row->flags & ROW_MORE) ? g_ptr_array_index (self->more_missing, row->missing) : self->missing + row->missing;
+}
 
 static const char *
 field (StEligibility *e,
@@ -152,17 +201,19 @@ clamp32 (gint64 v)
 }
 
 /* Fills @row from @e, its strings written at @strings (strings_size ()),
- * its missing at @missing (e->missing->len of them). */
+ * its missing at @missing (e->missing->len of them); where they are is the
+ * caller's to say (row->strings, row->missing, ROW_MORE). */
 static void
-fill_row (Row           *row,
-          StEligibility *e,
-          char          *strings,
-          Missing       *missing)
+fill_row (StGraduationRows *self,
+          Row              *row,
+          StEligibility    *e,
+          char             *strings,
+          Missing          *missing)
 {
   guint n_missing = e->missing != NULL ? MIN (e->missing->len, G_MAXUINT8) : 0;
   char *next = strings;
 
-  row->flags = 0;
+  row->flags &= ROW_CERTIFIED;
   row->packed_keys = 0;
   for (guint s = 0; s < N_STRINGS; s++)
     {
@@ -181,10 +232,9 @@ fill_row (Row           *row,
       next[len] = '\0';
       next += len + 1;
     }
-  row->strings = strings;
-  row->class_id = g_intern_string (e->class_id);
-  row->township_code = g_intern_string (e->township_code);
-  row->program_code = g_intern_string (e->program_code);
+  row->class_id = name_id (self, e->class_id);
+  row->township_code = name_id (self, e->township_code);
+  row->program_code = name_id (self, e->program_code);
   row->concentrated = clamp32 (e->concentrated);
   row->self_study = clamp32 (e->self_study);
   row->online = clamp32 (e->online);
@@ -198,7 +248,6 @@ fill_row (Row           *row,
   row->schedule = e->schedule;
   row->outcome = e->outcome;
   row->n_missing = n_missing;
-  row->missing = n_missing > 0 ? missing : NULL;
   for (guint m = 0; m < n_missing; m++)
     {
       const StMissing *from = &g_array_index (e->missing, StMissing, m);
@@ -220,6 +269,8 @@ st_graduation_rows_new_from_list (GPtrArray  *list,
   Missing *missing;
 
   g_atomic_ref_count_init (&self->ref);
+  self->names = g_ptr_array_new ();
+  self->name_index = g_hash_table_new (NULL, NULL);
   /* Sized first, then made in one block each: nothing of the evaluation's
    * temporaries is left between them once it is freed. */
   for (guint i = 0; i < list->len; i++)
@@ -229,8 +280,9 @@ st_graduation_rows_new_from_list (GPtrArray  *list,
       n_strings += strings_size (e);
       n_missing += e->missing != NULL ? MIN (e->missing->len, G_MAXUINT8) : 0;
     }
+  g_assert (n_strings < G_MAXUINT32 && n_missing < G_MAXUINT32);
   self->n_rows = list->len;
-  self->rows = g_new (Row, MAX (list->len, 1));
+  self->rows = g_new0 (Row, MAX (list->len, 1));
   self->strings = strings = g_malloc (MAX (n_strings, 1));
   self->missing = missing = g_new (Missing, MAX (n_missing, 1));
   for (guint i = 0; i < list->len; i++)
@@ -238,12 +290,13 @@ st_graduation_rows_new_from_list (GPtrArray  *list,
       StEligibility *e = g_ptr_array_index (list, i);
       Row *row = &self->rows[i];
 
-      fill_row (row, e, strings, missing);
+      fill_row (self, row, e, strings, missing);
+      row->strings = strings - self->strings;
+      row->missing = missing - self->missing;
       strings += strings_size (e);
       missing += row->n_missing;
       if (evaluated)
         row->flags |= ROW_EVALUATED;
-      row->certificate = NULL;
       if (certificates != NULL)
         st_graduation_rows_set_certificate (self, i, g_hash_table_lookup (certificates, e->enrolment_id));
     }
@@ -266,7 +319,11 @@ st_graduation_rows_unref (StGraduationRows *self)
   /* Every item holds a reference: none is left. */
   g_clear_pointer (&self->items, g_hash_table_unref);
   g_clear_pointer (&self->more_strings, g_string_chunk_free);
+  g_clear_pointer (&self->more, g_ptr_array_unref);
   g_clear_pointer (&self->more_missing, g_ptr_array_unref);
+  g_clear_pointer (&self->certificates, g_hash_table_unref);
+  g_clear_pointer (&self->names, g_ptr_array_unref);
+  g_clear_pointer (&self->name_index, g_hash_table_unref);
   g_free (self->rows);
   g_free (self->strings);
   g_free (self->missing);
@@ -283,14 +340,14 @@ const char *
 st_graduation_rows_get_township (StGraduationRows *self,
                                  guint             index)
 {
-  return self->rows[index].township_code;
+  return name_of (self, self->rows[index].township_code);
 }
 
 const char *
 st_graduation_rows_get_class (StGraduationRows *self,
                               guint             index)
 {
-  return self->rows[index].class_id;
+  return name_of (self, self->rows[index].class_id);
 }
 
 StOutcome
@@ -311,7 +368,9 @@ const char *
 st_graduation_rows_get_certificate (StGraduationRows *self,
                                     guint             index)
 {
-  return self->rows[index].certificate;
+  if (!(self->rows[index].flags & ROW_CERTIFIED))
+    return NULL;
+  return g_hash_table_lookup (self->certificates, GUINT_TO_POINTER (index));
 }
 
 gboolean
@@ -320,7 +379,7 @@ st_graduation_rows_can_approve (StGraduationRows *self,
 {
   const Row *row = &self->rows[index];
 
-  if (!(row->flags & ROW_EVALUATED) || row->certificate != NULL)
+  if (!(row->flags & ROW_EVALUATED) || (row->flags & ROW_CERTIFIED))
     return FALSE;
   return row->outcome == ST_OUTCOME_ELIGIBLE || row->outcome == ST_OUTCOME_COMPLETION
     || row->outcome == ST_OUTCOME_STUDY_RECORD;
@@ -335,7 +394,8 @@ st_graduation_rows_peek (StGraduationRows *self,
   const Row *row = &self->rows[index];
   char **fields[N_STRINGS] = { &out->enrolment_id, &out->participant_id, &out->name,
                                &out->id_number, &out->enrolled_on, &out->end_date };
-  const char *next = row->strings;
+  const char *next = row_strings (self, row);
+  const Missing *row_missed = row_missing (self, row);
   GArray *missing = peek->missing;
 
   for (guint s = 0; s < N_STRINGS; s++)
@@ -349,9 +409,9 @@ st_graduation_rows_peek (StGraduationRows *self,
       *fields[s] = (row->flags & (ROW_NULL << s)) ? NULL : (char *) next;
       next += strlen (next) + 1;
     }
-  out->class_id = (char *) row->class_id;
-  out->township_code = (char *) row->township_code;
-  out->program_code = (char *) row->program_code;
+  out->class_id = (char *) name_of (self, row->class_id);
+  out->township_code = (char *) name_of (self, row->township_code);
+  out->program_code = (char *) name_of (self, row->program_code);
   out->study_years = row->study_years;
   out->extension_years = row->extension_years;
   out->schedule = row->schedule;
@@ -367,7 +427,7 @@ st_graduation_rows_peek (StGraduationRows *self,
   g_array_set_size (missing, 0);
   for (guint m = 0; m < row->n_missing; m++)
     {
-      StMissing one = { row->missing[m].kind, row->missing[m].amount, row->missing[m].assessment };
+      StMissing one = { row_missed[m].kind, row_missed[m].amount, row_missed[m].assessment };
 
       g_array_append_val (missing, one);
     }
@@ -412,19 +472,20 @@ st_graduation_rows_replace (StGraduationRows *self,
   guint n_missing = e->missing != NULL ? MIN (e->missing->len, G_MAXUINT8) : 0;
   /* The chunk copies bytes and adds a nul: written here first. */
   g_autofree char *strings = g_malloc (size);
-  Missing *missing = NULL;
-  guint8 evaluated = row->flags & ROW_EVALUATED;
+  Missing *missing = g_new (Missing, MAX (n_missing, 1));
+  guint16 evaluated = row->flags & ROW_EVALUATED;
 
-  if (n_missing > 0)
+  if (self->more == NULL)
     {
-      if (self->more_missing == NULL)
-        self->more_missing = g_ptr_array_new_with_free_func (g_free);
-      missing = g_new (Missing, n_missing);
-      g_ptr_array_add (self->more_missing, missing);
+      self->more = g_ptr_array_new ();
+      self->more_missing = g_ptr_array_new_with_free_func (g_free);
     }
-  fill_row (row, e, strings, missing);
-  row->strings = g_string_chunk_insert_len (more_strings (self), strings, size);
-  row->flags |= evaluated;
+  fill_row (self, row, e, strings, missing);
+  row->flags |= evaluated | ROW_MORE;
+  row->strings = self->more->len;
+  row->missing = self->more_missing->len;
+  g_ptr_array_add (self->more, g_string_chunk_insert_len (more_strings (self), strings, size));
+  g_ptr_array_add (self->more_missing, missing);
   st_eligibility_free (e);
 }
 
@@ -433,7 +494,17 @@ st_graduation_rows_set_certificate (StGraduationRows *self,
                                     guint             index,
                                     const char       *number)
 {
-  self->rows[index].certificate = number != NULL ? g_string_chunk_insert (more_strings (self), number) : NULL;
+  if (number == NULL)
+    {
+      self->rows[index].flags &= ~ROW_CERTIFIED;
+      if (self->certificates != NULL)
+        g_hash_table_remove (self->certificates, GUINT_TO_POINTER (index));
+      return;
+    }
+  if (self->certificates == NULL)
+    self->certificates = g_hash_table_new (NULL, NULL);
+  g_hash_table_insert (self->certificates, GUINT_TO_POINTER (index), g_string_chunk_insert (more_strings (self), number));
+  self->rows[index].flags |= ROW_CERTIFIED;
 }
 
 StGraduationItem *
