@@ -18,30 +18,30 @@ program_to_json (JsonBuilder     *b,
   static const char *const education[ST_N_EDUCATION] = { "none", "primary", "junior", "senior", "unknown" };
 
   json_builder_begin_object (b);
-  st_cli_add_string (b, "code", p->code);
-  st_cli_add_string (b, "name", p->name);
-  st_cli_add_string (b, "name_en", p->name_en);
-  st_cli_add_string (b, "kind", p->kind == ST_PROGRAM_DIPLOMA ? "diploma" : "training");
+  st_json_add_string (b, "code", p->code);
+  st_json_add_string (b, "name", p->name);
+  st_json_add_string (b, "name_en", p->name_en);
+  st_json_add_string (b, "kind", p->kind == ST_PROGRAM_DIPLOMA ? "diploma" : "training");
   json_builder_set_member_name (b, "study_years");
   json_builder_begin_object (b);
   for (guint i = 0; i < ST_N_EDUCATION; i++)
-    st_cli_add_int (b, education[i], p->study_years[i]);
+    st_json_add_int (b, education[i], p->study_years[i]);
   json_builder_end_object (b);
-  st_cli_add_int (b, "study_days", p->study_days);
-  st_cli_add_int (b, "max_extension_years", p->max_extension_years);
+  st_json_add_int (b, "study_days", p->study_days);
+  st_json_add_int (b, "max_extension_years", p->max_extension_years);
   if (p->kind == ST_PROGRAM_TRAINING)
-    st_cli_add_int (b, "attended_min_hours", p->attended_min_minutes / 60);
+    st_json_add_int (b, "attended_min_hours", p->attended_min_minutes / 60);
   else
     {
-      st_cli_add_int (b, "concentrated_hours_per_year", p->concentrated_minutes_per_year / 60);
-      st_cli_add_int (b, "self_and_online_min_hours", p->self_and_online_min_minutes / 60);
-      st_cli_add_string (b, "graduate_education_level", p->graduate_education_level);
+      st_json_add_int (b, "concentrated_hours_per_year", p->concentrated_minutes_per_year / 60);
+      st_json_add_int (b, "self_and_online_min_hours", p->self_and_online_min_minutes / 60);
+      st_json_add_string (b, "graduate_education_level", p->graduate_education_level);
     }
   json_builder_set_member_name (b, "certificate_names");
   json_builder_begin_object (b);
-  st_cli_add_string (b, "graduation", p->certificate_names[0]);
-  st_cli_add_string (b, "completion", p->certificate_names[1]);
-  st_cli_add_string (b, "study_record", p->certificate_names[2]);
+  st_json_add_string (b, "graduation", p->certificate_names[0]);
+  st_json_add_string (b, "completion", p->certificate_names[1]);
+  st_json_add_string (b, "study_record", p->certificate_names[2]);
   json_builder_end_object (b);
   json_builder_end_object (b);
 }

@@ -6,6 +6,7 @@
 
 #include "st-db.h"
 #include "st-divisions.h"
+#include "st-json-build.h"
 #include "st-participant.h"
 
 G_BEGIN_DECLS
@@ -20,12 +21,6 @@ typedef int (*CommandFunc) (Globals *g, int argc, char **argv);
 
 void         st_cli_print_json     (JsonNode      *node);
 void         st_cli_print_builder  (JsonBuilder   *builder);
-void         st_cli_add_string     (JsonBuilder   *b,
-                                    const char    *name,
-                                    const char    *value);
-void         st_cli_add_int        (JsonBuilder   *b,
-                                    const char    *name,
-                                    gint64         value);
 void         st_cli_error          (const char    *message);
 /* Prints @text (a line, without its newline), or with --json one object of
  * the members that follow: pairs of a name and a const char * value, or of

@@ -17,14 +17,14 @@ session_to_json (JsonBuilder *b,
                  StSession   *s)
 {
   json_builder_begin_object (b);
-  st_cli_add_string (b, "id", s->id);
-  st_cli_add_string (b, "class", s->class_id);
-  st_cli_add_string (b, "date", s->date);
-  st_cli_add_int (b, "minutes", s->minutes);
-  st_cli_add_string (b, "mode", s->mode);
-  st_cli_add_string (b, "subject", s->subject);
-  st_cli_add_string (b, "trainer", s->trainer);
-  st_cli_add_string (b, "place", s->place);
+  st_json_add_string (b, "id", s->id);
+  st_json_add_string (b, "class", s->class_id);
+  st_json_add_string (b, "date", s->date);
+  st_json_add_int (b, "minutes", s->minutes);
+  st_json_add_string (b, "mode", s->mode);
+  st_json_add_string (b, "subject", s->subject);
+  st_json_add_string (b, "trainer", s->trainer);
+  st_json_add_string (b, "place", s->place);
   json_builder_end_object (b);
 }
 
@@ -33,14 +33,14 @@ class_to_json (JsonBuilder *b,
                StClass     *c)
 {
   json_builder_begin_object (b);
-  st_cli_add_string (b, "id", c->id);
-  st_cli_add_string (b, "name", c->name);
-  st_cli_add_string (b, "program", c->program_code);
-  st_cli_add_string (b, "major", c->major);
-  st_cli_add_string (b, "township_code", c->township_code);
-  st_cli_add_string (b, "teaching_point", c->teaching_point);
-  st_cli_add_string (b, "start_date", c->start_date);
-  st_cli_add_string (b, "schedule", c->schedule);
+  st_json_add_string (b, "id", c->id);
+  st_json_add_string (b, "name", c->name);
+  st_json_add_string (b, "program", c->program_code);
+  st_json_add_string (b, "major", c->major);
+  st_json_add_string (b, "township_code", c->township_code);
+  st_json_add_string (b, "teaching_point", c->teaching_point);
+  st_json_add_string (b, "start_date", c->start_date);
+  st_json_add_string (b, "schedule", c->schedule);
   json_builder_set_member_name (b, "trainers");
   json_builder_begin_array (b);
   for (guint i = 0; c->trainers && c->trainers[i]; i++)
@@ -182,13 +182,13 @@ st_cli_class (Globals *g, int argc, char **argv)
             {
               json_builder_set_member_name (b, "schedule");
               json_builder_begin_object (b);
-              st_cli_add_string (b, "schedule", st_schedule_to_code (status.schedule));
+              st_json_add_string (b, "schedule", st_schedule_to_code (status.schedule));
               json_builder_set_member_name (b, "behind");
               json_builder_add_boolean_value (b, status.behind);
-              st_cli_add_int (b, "month_minutes", status.month_minutes);
-              st_cli_add_int (b, "months_short", status.months_short);
-              st_cli_add_int (b, "blocks_held", status.blocks_held);
-              st_cli_add_int (b, "blocks_expected", status.blocks_expected);
+              st_json_add_int (b, "month_minutes", status.month_minutes);
+              st_json_add_int (b, "months_short", status.months_short);
+              st_json_add_int (b, "blocks_held", status.blocks_held);
+              st_json_add_int (b, "blocks_expected", status.blocks_expected);
               json_builder_end_object (b);
             }
           json_builder_set_member_name (b, "enrolments");
@@ -200,12 +200,12 @@ st_cli_class (Globals *g, int argc, char **argv)
               g_autofree char *masked = st_idcard_mask (p ? p->id_number : "");
 
               json_builder_begin_object (b);
-              st_cli_add_string (b, "enrolment", e->id);
-              st_cli_add_string (b, "participant", e->participant_id);
-              st_cli_add_string (b, "name", p ? p->name : NULL);
-              st_cli_add_string (b, "id_number", masked);
-              st_cli_add_string (b, "enrolled_on", e->enrolled_on);
-              st_cli_add_string (b, "state", e->state);
+              st_json_add_string (b, "enrolment", e->id);
+              st_json_add_string (b, "participant", e->participant_id);
+              st_json_add_string (b, "name", p ? p->name : NULL);
+              st_json_add_string (b, "id_number", masked);
+              st_json_add_string (b, "enrolled_on", e->enrolled_on);
+              st_json_add_string (b, "state", e->state);
               json_builder_end_object (b);
             }
           json_builder_end_array (b);
@@ -282,8 +282,8 @@ st_cli_enrol (Globals *g, int argc, char **argv)
       if (g->json)
         {
           json_builder_begin_object (b);
-          st_cli_add_string (b, "enrolment", eid);
-          st_cli_add_string (b, "participant", pid);
+          st_json_add_string (b, "enrolment", eid);
+          st_json_add_string (b, "participant", pid);
           json_builder_end_object (b);
         }
       else

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "st-idcard.h"
+#include "st-json-build.h"
 #include "st-json-guard.h"
 #include "st-server-admin-private.h"
 
@@ -46,18 +47,6 @@ add_json_text (JsonBuilder *b,
   json_builder_set_member_name (b, name);
   if (node != NULL)
     json_builder_add_value (b, node);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_string_or_null (JsonBuilder *b,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
   else
     json_builder_add_null_value (b);
 }
@@ -100,7 +89,7 @@ change_to_json (JsonBuilder      *b,
   json_builder_add_string_value (b, e->kind);
   json_builder_set_member_name (b, "result");
   json_builder_add_string_value (b, e->result);
-  add_string_or_null (b, "code", e->code);
+  st_json_add_string (b, "code", e->code);
   json_builder_set_member_name (b, "hlc");
   json_builder_add_int_value (b, e->hlc);
   add_json_text (b, "old", e->old_values);
@@ -161,10 +150,10 @@ admin_entries (StStore          *store,
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "at");
       json_builder_add_int_value (b, e->at);
-      add_string_or_null (b, "by", e->os_user);
-      add_string_or_null (b, "command", e->command);
-      add_string_or_null (b, "target", e->target);
-      add_string_or_null (b, "detail", e->detail);
+      st_json_add_string (b, "by", e->os_user);
+      st_json_add_string (b, "command", e->command);
+      st_json_add_string (b, "target", e->target);
+      st_json_add_string (b, "detail", e->detail);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

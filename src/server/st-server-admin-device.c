@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "st-json-build.h"
 #include "st-server-admin-private.h"
 
 static void
@@ -74,16 +75,8 @@ device_list (const char *db_path,
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "id");
           json_builder_add_string_value (b, d->device.id);
-          json_builder_set_member_name (b, "name");
-          if (d->device.name)
-            json_builder_add_string_value (b, d->device.name);
-          else
-            json_builder_add_null_value (b);
-          json_builder_set_member_name (b, "account");
-          if (d->account_name)
-            json_builder_add_string_value (b, d->account_name);
-          else
-            json_builder_add_null_value (b);
+          st_json_add_string (b, "name", d->device.name);
+          st_json_add_string (b, "account", d->account_name);
           add_time_or_null (b, "registered_at", d->device.registered_at);
           add_time_or_null (b, "last_push_at", d->device.last_push_at);
           add_time_or_null (b, "last_pull_at", d->device.last_pull_at);
