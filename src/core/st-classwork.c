@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "st-classwork.h"
+#include "st-doc.h"
 #include "st-records.h"
 
 void
@@ -65,9 +66,7 @@ end (StDb      *db,
 typedef struct
 {
   StAttendanceEntry *entry;
-  char              *village_code;
-  char              *village_key;
-  char              *name_key;
+  StDocOrder         order;
 } Sortable;
 
 static int
@@ -75,17 +74,9 @@ compare_sortable (gconstpointer a,
                   gconstpointer b)
 {
   const Sortable *x = a, *y = b;
-  int cmp;
+  int cmp = st_doc_order_compare (&x->order, &y->order);
 
-  if ((x->village_code == NULL) != (y->village_code == NULL))
-    return x->village_code == NULL ? 1 : -1;
-  if ((cmp = g_strcmp0 (x->village_code, y->village_code)) != 0)
-    return cmp;
-  if ((cmp = strcmp (x->village_key, y->village_key)) != 0)
-    return cmp;
-  if ((cmp = strcmp (x->name_key, y->name_key)) != 0)
-    return cmp;
-  return g_strcmp0 (x->entry->participant_id, y->entry->participant_id);
+  return cmp != 0 ? cmp : g_strcmp0 (x->entry->participant_id, y->entry->participant_id);
 }
 
 GPtrArray *
@@ -130,12 +121,10 @@ st_attendance_load_sheet (StDb        *db,
       s.entry->participant_id = st_db_column_dup (stmt, 0);
       s.entry->name = st_db_column_dup (stmt, 1);
       s.entry->id_number = st_db_column_dup (stmt, 2);
-      s.village_code = st_db_column_dup (stmt, 3);
       s.entry->village = st_db_column_dup (stmt, 4);
       s.entry->status = st_db_column_dup (stmt, 5);
       s.entry->minutes = sqlite3_column_int (stmt, 6);
-      s.village_key = g_utf8_collate_key (s.entry->village ? s.entry->village : "", -1);
-      s.name_key = g_utf8_collate_key (s.entry->name ? s.entry->name : "", -1);
+      st_doc_order_init (&s.order, (const char *) sqlite3_column_text (stmt, 3), s.entry->village, s.entry->name);
       g_array_append_val (sortable, s);
     }
   sqlite3_reset (stmt);
@@ -157,9 +146,7 @@ st_attendance_load_sheet (StDb        *db,
         g_ptr_array_add (entries, s->entry);
       else
         st_attendance_entry_free (s->entry);
-      g_free (s->village_code);
-      g_free (s->village_key);
-      g_free (s->name_key);
+      st_doc_order_clear (&s->order);
     }
   return entries;
 }

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
+#include <string.h>
 
 #include "st-doc.h"
 
@@ -281,4 +282,38 @@ st_doc_write_pdf (gpointer     doc,
     }
   cairo_destroy (cr);
   return st_doc_pdf_save (surface, bytes, path, error);
+}
+
+void
+st_doc_order_init (StDocOrder *order,
+                   const char *village_code,
+                   const char *village,
+                   const char *name)
+{
+  order->village_code = g_strdup (village_code);
+  order->village_key = g_utf8_collate_key (village ? village : "", -1);
+  order->name_key = g_utf8_collate_key (name ? name : "", -1);
+}
+
+void
+st_doc_order_clear (StDocOrder *order)
+{
+  g_clear_pointer (&order->village_code, g_free);
+  g_clear_pointer (&order->village_key, g_free);
+  g_clear_pointer (&order->name_key, g_free);
+}
+
+int
+st_doc_order_compare (const StDocOrder *a,
+                      const StDocOrder *b)
+{
+  int cmp;
+
+  if ((a->village_code == NULL) != (b->village_code == NULL))
+    return a->village_code == NULL ? 1 : -1;
+  if ((cmp = g_strcmp0 (a->village_code, b->village_code)) != 0)
+    return cmp;
+  if ((cmp = strcmp (a->village_key, b->village_key)) != 0)
+    return cmp;
+  return strcmp (a->name_key, b->name_key);
 }

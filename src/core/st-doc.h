@@ -92,6 +92,29 @@ double           st_doc_ruled_rows        (cairo_t            *cr,
                                            StDocRowCells       row_cells,
                                            gpointer            doc);
 
+/* Where a person stands on a printed list (the sign-in sheet, the visit
+ * list, and the attendance sheet that follows the sign-in sheet): villages
+ * of the official list by code, those typed by hand after them, each by its
+ * name, then people by name, both collated for the UI locale. Lists break
+ * ties their own way. */
+typedef struct
+{
+  char *village_code;   /* NULL: a village typed by hand */
+  char *village_key;
+  char *name_key;
+} StDocOrder;
+
+/* Fills @order for a person of @name (NULL as "") in @village (NULL as
+ * "") of official code @village_code (NULL: none). */
+void             st_doc_order_init        (StDocOrder         *order,
+                                           const char         *village_code,
+                                           const char         *village,
+                                           const char         *name);
+void             st_doc_order_clear       (StDocOrder         *order);
+/* Negative, 0 or positive as @a stands before, with or after @b. */
+int              st_doc_order_compare     (const StDocOrder   *a,
+                                           const StDocOrder   *b);
+
 /* A document of A4 pages as a PDF at @path: @paginate (@doc, width,
  * height) says how many pages, @draw_page (@doc, cr, page) draws each. */
 gboolean         st_doc_write_pdf         (gpointer            doc,

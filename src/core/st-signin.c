@@ -32,11 +32,7 @@ typedef struct
   char *sex;
   char *village;
   char *id_masked;
-  /* Sort keys: the village's official code (villages typed by hand have
-   * none and come after), then names collated for the UI locale. */
-  char *village_code;
-  char *village_key;
-  char *name_key;
+  StDocOrder order;
 } Row;
 
 struct _StSigninSheet
@@ -68,9 +64,7 @@ row_free (Row *row)
   g_free (row->sex);
   g_free (row->village);
   g_free (row->id_masked);
-  g_free (row->village_code);
-  g_free (row->village_key);
-  g_free (row->name_key);
+  st_doc_order_clear (&row->order);
   g_free (row);
 }
 
@@ -137,17 +131,9 @@ compare_rows (gconstpointer a,
               gconstpointer b)
 {
   const Row *x = *(Row *const *) a, *y = *(Row *const *) b;
-  int cmp;
+  int cmp = st_doc_order_compare (&x->order, &y->order);
 
-  if ((x->village_code == NULL) != (y->village_code == NULL))
-    return x->village_code == NULL ? 1 : -1;
-  if ((cmp = g_strcmp0 (x->village_code, y->village_code)) != 0)
-    return cmp;
-  if ((cmp = strcmp (x->village_key, y->village_key)) != 0)
-    return cmp;
-  if ((cmp = strcmp (x->name_key, y->name_key)) != 0)
-    return cmp;
-  return strcmp (x->id_masked, y->id_masked);
+  return cmp != 0 ? cmp : strcmp (x->id_masked, y->id_masked);
 }
 
 static char *
@@ -225,15 +211,12 @@ st_signin_sheet_new (StDb        *db,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Row *row = g_new0 (Row, 1);
-      const char *village_code = (const char *) sqlite3_column_text (stmt, 3);
 
       row->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
       row->id_masked = st_idcard_mask ((const char *) sqlite3_column_text (stmt, 2));
-      row->village_code = g_strdup (village_code);
       row->village = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      row->village_key = g_utf8_collate_key (row->village, -1);
-      row->name_key = g_utf8_collate_key (row->name, -1);
+      st_doc_order_init (&row->order, (const char *) sqlite3_column_text (stmt, 3), row->village, row->name);
       g_ptr_array_add (sheet->rows, row);
     }
   sqlite3_reset (stmt);

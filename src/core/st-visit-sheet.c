@@ -31,9 +31,7 @@ typedef struct
   char *village;
   char *phone;
   char *last_visit;
-  char *village_code;
-  char *village_key;
-  char *name_key;
+  StDocOrder order;
 } Row;
 
 struct _StVisitSheet
@@ -59,9 +57,7 @@ row_free (Row *row)
   g_free (row->village);
   g_free (row->phone);
   g_free (row->last_visit);
-  g_free (row->village_code);
-  g_free (row->village_key);
-  g_free (row->name_key);
+  st_doc_order_clear (&row->order);
   g_free (row);
 }
 
@@ -82,15 +78,8 @@ compare_rows (gconstpointer a,
               gconstpointer b)
 {
   const Row *x = *(Row *const *) a, *y = *(Row *const *) b;
-  int cmp;
 
-  if ((x->village_code == NULL) != (y->village_code == NULL))
-    return x->village_code == NULL ? 1 : -1;
-  if ((cmp = g_strcmp0 (x->village_code, y->village_code)) != 0)
-    return cmp;
-  if ((cmp = strcmp (x->village_key, y->village_key)) != 0)
-    return cmp;
-  return strcmp (x->name_key, y->name_key);
+  return st_doc_order_compare (&x->order, &y->order);
 }
 
 /* A township by its name, a village by its short name (者楼村, not
@@ -165,11 +154,9 @@ st_visit_sheet_new (StDb        *db,
       row->name = st_db_column_dup (stmt, 0);
       row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
       row->phone = st_db_column_dup (stmt, 2);
-      row->village_code = st_db_column_dup (stmt, 3);
       row->village = st_db_column_dup (stmt, 4);
       row->last_visit = st_db_column_dup (stmt, 5);
-      row->village_key = g_utf8_collate_key (row->village ? row->village : "", -1);
-      row->name_key = g_utf8_collate_key (row->name ? row->name : "", -1);
+      st_doc_order_init (&row->order, (const char *) sqlite3_column_text (stmt, 3), row->village, row->name);
       g_ptr_array_add (sheet->rows, row);
     }
   sqlite3_reset (stmt);
