@@ -183,8 +183,6 @@ st_admin_audit (const char *db_path,
     { "until", 0, 0, G_OPTION_ARG_STRING, &until_text, N_("Before this time (YYYY-MM-DD [HH:MM])"), N_("TIME") },
     { "admin", 0, 0, G_OPTION_ARG_NONE, &admin, N_("The administration commands run on the server instead (user …, device revoke)"), NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most this many entries (default 1000)"), N_("N") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON for scripts"), NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
     { NULL }
   };
   g_autoptr(StStore) store = NULL;
@@ -198,7 +196,7 @@ st_admin_audit (const char *db_path,
                                _("Show the changes the server applied — when, by which account and laptop, old and new values — "
                                  "by participant, account, laptop, time or table; or, with --admin, the administration "
                                  "commands run on the server."),
-                               entries, &argc, &argv))
+                               entries, &json, &db, &argc, &argv))
     return 2;
   if (argc != 1 || (!admin && participant == NULL && account == NULL && device == NULL && table == NULL
                     && since_text == NULL && until_text == NULL))

@@ -36,17 +36,12 @@ device_list (const char *db_path,
 {
   gboolean json = FALSE;
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON for scripts"), NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
-    { NULL }
-  };
   g_autoptr(StStore) store = NULL;
   g_autoptr(GPtrArray) devices = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!st_admin_parse_options ("", _("List the laptops that signed in: their account, when they last synced, and whether they are signed in."),
-                               entries, &argc, &argv))
+                               NULL, &json, &db, &argc, &argv))
     return 2;
   if (argc != 1)
     {
@@ -117,10 +112,6 @@ device_revoke (const char *db_path,
                char      **argv)
 {
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
-    { NULL }
-  };
   g_autoptr(StStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) devices = NULL;
@@ -133,7 +124,7 @@ device_revoke (const char *db_path,
   if (!st_admin_parse_options (_("DEVICE"),
                                _("Sign a laptop out at once (a lost or stolen one): its sign-ins stop working and it must sign in "
                                  "again with a password. DEVICE is its id, or the first characters of it that “device list” shows."),
-                               entries, &argc, &argv))
+                               NULL, NULL, &db, &argc, &argv))
     return 2;
   if (argc != 2)
     {

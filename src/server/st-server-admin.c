@@ -304,19 +304,27 @@ describe_townships (char **townships)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-/* Parses a command's options; FALSE (after a message) when they are wrong. */
 gboolean
 st_admin_parse_options (const char    *parameter,
-               const char    *summary,
-               GOptionEntry  *entries,
-               int           *argc,
-               char        ***argv)
+                        const char    *summary,
+                        GOptionEntry  *entries,
+                        gboolean      *json,
+                        char         **db,
+                        int           *argc,
+                        char        ***argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (parameter);
   g_autoptr(GError) error = NULL;
+  GOptionEntry common[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, json, N_("Print JSON for scripts"), NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, db, N_("The server database"), N_("FILE") },
+    { NULL }
+  };
 
   g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, json != NULL ? common : common + 1, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
@@ -430,7 +438,6 @@ user_add (const char *db_path,
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_("trainer, township, county or admin"), N_("ROLE") },
     { "township", 0, 0, G_OPTION_ARG_STRING_ARRAY, &township_args, N_("A township the account sees (repeat for several)"), N_("CODE") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
     { NULL }
   };
   g_autoptr(StAccount) account = st_account_new ();
@@ -440,7 +447,7 @@ user_add (const char *db_path,
   g_autofree char *scope = NULL;
 
   if (!st_admin_parse_options (_("NAME"), _("Create an account. The password is asked for, or read as one line from standard input."),
-                      entries, &argc, &argv))
+                               entries, NULL, &db, &argc, &argv))
     return 2;
   if (argc != 2)
     {
@@ -518,7 +525,6 @@ user_modify (const char *db_path,
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_("trainer, township, county or admin"), N_("ROLE") },
     { "township", 0, 0, G_OPTION_ARG_STRING_ARRAY, &township_args, N_("The townships the account sees, replacing the old list"), N_("CODE") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
     { NULL }
   };
   g_autoptr(StAccount) account = NULL;
@@ -527,7 +533,7 @@ user_modify (const char *db_path,
   g_autofree char *scope = NULL;
 
   if (!st_admin_parse_options (_("NAME"), _("Change an account’s role or townships. It takes effect at the account’s next request."),
-                      entries, &argc, &argv))
+                               entries, NULL, &db, &argc, &argv))
     return 2;
   if (argc != 2)
     {
@@ -574,17 +580,13 @@ user_passwd (const char *db_path,
              char      **argv)
 {
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
-    { NULL }
-  };
   g_autoptr(StAccount) account = NULL;
   g_autoptr(StStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(StSecret) password = NULL;
 
   if (!st_admin_parse_options (_("NAME"), _("Set an account’s password. Its laptops must sign in again."),
-                      entries, &argc, &argv))
+                               NULL, NULL, &db, &argc, &argv))
     return 2;
   if (argc != 2)
     {
@@ -623,17 +625,13 @@ user_set_disabled (const char *db_path,
                    gboolean    disabled)
 {
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
-    { NULL }
-  };
   g_autoptr(StAccount) account = NULL;
   g_autoptr(StStore) store = NULL;
 
   if (!st_admin_parse_options (_("NAME"),
-                      disabled ? _("Disable an account: it can no longer sign in, and its laptops are signed out at once.")
-                               : _("Enable a disabled account again."),
-                      entries, &argc, &argv))
+                               disabled ? _("Disable an account: it can no longer sign in, and its laptops are signed out at once.")
+                                        : _("Enable a disabled account again."),
+                               NULL, NULL, &db, &argc, &argv))
     return 2;
   if (argc != 2)
     {
@@ -673,16 +671,11 @@ user_list (const char *db_path,
 {
   gboolean json = FALSE;
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON for scripts"), NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
-    { NULL }
-  };
   g_autoptr(StStore) store = NULL;
   g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!st_admin_parse_options ("", _("List the accounts."), entries, &argc, &argv))
+  if (!st_admin_parse_options ("", _("List the accounts."), NULL, &json, &db, &argc, &argv))
     return 2;
   if (argc != 1)
     {
