@@ -409,12 +409,20 @@ save_account (StStore    *store,
   return TRUE;
 }
 
+/* Opens the store at @db_path into *@store and finds the account @name
+ * there; NULL after a message. */
 static StAccount *
-find_account (StStore    *store,
-              const char *name)
+open_account (const char  *db_path,
+              const char  *name,
+              StStore    **store)
 {
   g_autoptr(GError) error = NULL;
-  StAccount *account = st_store_account_find (store, NULL, name, &error);
+  StAccount *account;
+
+  *store = st_admin_open_store (db_path);
+  if (*store == NULL)
+    return NULL;
+  account = st_store_account_find (*store, NULL, name, &error);
 
   if (error != NULL)
     st_admin_print_error (error->message);
@@ -425,6 +433,29 @@ find_account (StStore    *store,
       st_admin_print_error (message);
     }
   return account;
+}
+
+/* Asks for @account's new password and sets its hash; FALSE after a
+ * message. */
+static gboolean
+ask_password (StAccount *account)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(StSecret) password = read_password (account->name, &error);
+
+  if (password == NULL)
+    {
+      st_admin_print_error (error->message);
+      return FALSE;
+    }
+  g_free (account->password_hash);
+  account->password_hash = st_auth_hash_password (password);
+  if (account->password_hash == NULL)
+    {
+      st_admin_print_error (_("The password could not be hashed (out of memory)."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static int
@@ -443,7 +474,6 @@ user_add (const char *db_path,
   g_autoptr(StAccount) account = st_account_new ();
   g_autoptr(StStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(StSecret) password = NULL;
   g_autofree char *scope = NULL;
 
   if (!st_admin_parse_options (_("NAME"), _("Create an account. The password is asked for, or read as one line from standard input."),
@@ -493,18 +523,8 @@ user_add (const char *db_path,
       }
   }
 
-  password = read_password (account->name, &error);
-  if (password == NULL)
-    {
-      st_admin_print_error (error->message);
-      return 1;
-    }
-  account->password_hash = st_auth_hash_password (password);
-  if (account->password_hash == NULL)
-    {
-      st_admin_print_error (_("The password could not be hashed (out of memory)."));
-      return 1;
-    }
+  if (!ask_password (account))
+    return 1;
   if (!save_account (store, account, TRUE, FALSE, "user add"))
     return 1;
 
@@ -540,10 +560,7 @@ user_modify (const char *db_path,
       st_admin_print_error (_("Give the account’s name: user modify NAME [--role ROLE] [--township CODE …]"));
       return 2;
     }
-  store = st_admin_open_store (db ? db : db_path);
-  if (store == NULL)
-    return 1;
-  account = find_account (store, argv[1]);
+  account = open_account (db ? db : db_path, argv[1], &store);
   if (account == NULL)
     return 1;
   if (role_text != NULL && !parse_role (role_text, &account->role))
@@ -582,8 +599,6 @@ user_passwd (const char *db_path,
   g_autofree char *db = NULL;
   g_autoptr(StAccount) account = NULL;
   g_autoptr(StStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(StSecret) password = NULL;
 
   if (!st_admin_parse_options (_("NAME"), _("Set an account’s password. Its laptops must sign in again."),
                                NULL, NULL, &db, &argc, &argv))
@@ -593,25 +608,11 @@ user_passwd (const char *db_path,
       st_admin_print_error (_("Give the account’s name: user passwd NAME"));
       return 2;
     }
-  store = st_admin_open_store (db ? db : db_path);
-  if (store == NULL)
-    return 1;
-  account = find_account (store, argv[1]);
+  account = open_account (db ? db : db_path, argv[1], &store);
   if (account == NULL)
     return 1;
-  password = read_password (account->name, &error);
-  if (password == NULL)
-    {
-      st_admin_print_error (error->message);
-      return 1;
-    }
-  g_free (account->password_hash);
-  account->password_hash = st_auth_hash_password (password);
-  if (account->password_hash == NULL)
-    {
-      st_admin_print_error (_("The password could not be hashed (out of memory)."));
-      return 1;
-    }
+  if (!ask_password (account))
+    return 1;
   if (!save_account (store, account, FALSE, TRUE, "user passwd"))
     return 1;
   g_print (_("The password of %s is changed; its laptops must sign in again.\n"), account->name);
@@ -639,10 +640,7 @@ user_set_disabled (const char *db_path,
                             : _("Give the account’s name: user enable NAME"));
       return 2;
     }
-  store = st_admin_open_store (db ? db : db_path);
-  if (store == NULL)
-    return 1;
-  account = find_account (store, argv[1]);
+  account = open_account (db ? db : db_path, argv[1], &store);
   if (account == NULL)
     return 1;
   account->disabled = disabled;
