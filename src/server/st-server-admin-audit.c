@@ -120,6 +120,33 @@ change_print (const StLogEntry *e)
   print_values ("+", e->new_values);
 }
 
+static void
+admin_entry_to_json (JsonBuilder   *b,
+                     gconstpointer  row)
+{
+  const StAdminEntry *e = &((const StAdminRow *) row)->entry;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "at");
+  json_builder_add_int_value (b, e->at);
+  st_json_add_string (b, "by", e->os_user);
+  st_json_add_string (b, "command", e->command);
+  st_json_add_string (b, "target", e->target);
+  st_json_add_string (b, "detail", e->detail);
+  json_builder_end_object (b);
+}
+
+static void
+admin_entry_print (gconstpointer row)
+{
+  const StAdminEntry *e = &((const StAdminRow *) row)->entry;
+  g_autofree char *when = st_admin_format_time (e->at);
+
+  /* Translators: time, the person who ran it, the command, its target, what changed */
+  g_print (_("  %s  %s ran “%s %s” %s\n"), when, e->os_user ? e->os_user : "?", e->command,
+           e->target ? e->target : "", e->detail ? e->detail : "");
+}
+
 static int
 admin_entries (StStore          *store,
                const StLogQuery *query,
@@ -127,40 +154,13 @@ admin_entries (StStore          *store,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = st_store_admin_log_search (store, query, &error);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
 
   if (rows == NULL)
     {
       st_admin_print_error (error->message);
       return 1;
     }
-  json_builder_begin_array (b);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      const StAdminEntry *e = &((StAdminRow *) g_ptr_array_index (rows, i))->entry;
-      g_autofree char *when = st_admin_format_time (e->at);
-
-      if (!json)
-        {
-          /* Translators: time, the person who ran it, the command, its target, what changed */
-          g_print (_("  %s  %s ran “%s %s” %s\n"), when, e->os_user ? e->os_user : "?", e->command,
-                   e->target ? e->target : "", e->detail ? e->detail : "");
-          continue;
-        }
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "at");
-      json_builder_add_int_value (b, e->at);
-      st_json_add_string (b, "by", e->os_user);
-      st_json_add_string (b, "command", e->command);
-      st_json_add_string (b, "target", e->target);
-      st_json_add_string (b, "detail", e->detail);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  if (json)
-    st_admin_print_json (b);
-  else if (rows->len == 0)
-    g_print (_("No administration command matches.\n"));
+  st_admin_print_list (rows, json, admin_entry_to_json, admin_entry_print, _("No administration command matches.\n"));
   return 0;
 }
 

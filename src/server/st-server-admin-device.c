@@ -29,6 +29,41 @@ time_or_never (gint64 ms)
   return ms > 0 ? st_admin_format_time (ms) : g_strdup (_("never"));
 }
 
+static void
+device_to_json (JsonBuilder   *b,
+                gconstpointer  row)
+{
+  const StDeviceInfo *d = row;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, d->device.id);
+  st_json_add_string (b, "name", d->device.name);
+  st_json_add_string (b, "account", d->account_name);
+  add_time_or_null (b, "registered_at", d->device.registered_at);
+  add_time_or_null (b, "last_push_at", d->device.last_push_at);
+  add_time_or_null (b, "last_pull_at", d->device.last_pull_at);
+  add_time_or_null (b, "revoked_at", d->revoked_at);
+  json_builder_set_member_name (b, "signed_in");
+  json_builder_add_boolean_value (b, d->active_tokens > 0);
+  json_builder_end_object (b);
+}
+
+static void
+device_print (gconstpointer row)
+{
+  const StDeviceInfo *d = row;
+  g_autofree char *push = time_or_never (d->device.last_push_at);
+  g_autofree char *pull = time_or_never (d->device.last_pull_at);
+  g_autofree char *revoked = d->revoked_at > 0 ? st_admin_format_time (d->revoked_at) : NULL;
+  g_autofree char *state = revoked != NULL ? g_strdup_printf (_("revoked %s"), revoked)
+                           : g_strdup (d->active_tokens > 0 ? _("signed in") : _("signed out"));
+
+  /* Translators: device id, its name, account, last push, last pull, state */
+  g_print (_("%s\t%s\t%s\tsent %s\treceived %s\t%s\n"), d->device.id, d->device.name ? d->device.name : "-",
+           d->account_name ? d->account_name : "-", push, pull, state);
+}
+
 static int
 device_list (const char *db_path,
              int         argc,
@@ -58,51 +93,7 @@ device_list (const char *db_path,
       return 1;
     }
 
-  if (json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-
-      json_builder_begin_array (b);
-      for (guint i = 0; i < devices->len; i++)
-        {
-          const StDeviceInfo *d = g_ptr_array_index (devices, i);
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_string_value (b, d->device.id);
-          st_json_add_string (b, "name", d->device.name);
-          st_json_add_string (b, "account", d->account_name);
-          add_time_or_null (b, "registered_at", d->device.registered_at);
-          add_time_or_null (b, "last_push_at", d->device.last_push_at);
-          add_time_or_null (b, "last_pull_at", d->device.last_pull_at);
-          add_time_or_null (b, "revoked_at", d->revoked_at);
-          json_builder_set_member_name (b, "signed_in");
-          json_builder_add_boolean_value (b, d->active_tokens > 0);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      st_admin_print_json (b);
-      return 0;
-    }
-
-  if (devices->len == 0)
-    {
-      g_print (_("No laptop has signed in yet.\n"));
-      return 0;
-    }
-  for (guint i = 0; i < devices->len; i++)
-    {
-      const StDeviceInfo *d = g_ptr_array_index (devices, i);
-      g_autofree char *push = time_or_never (d->device.last_push_at);
-      g_autofree char *pull = time_or_never (d->device.last_pull_at);
-      g_autofree char *revoked = d->revoked_at > 0 ? st_admin_format_time (d->revoked_at) : NULL;
-      g_autofree char *state = revoked != NULL ? g_strdup_printf (_("revoked %s"), revoked)
-                               : g_strdup (d->active_tokens > 0 ? _("signed in") : _("signed out"));
-
-      /* Translators: device id, its name, account, last push, last pull, state */
-      g_print (_("%s\t%s\t%s\tsent %s\treceived %s\t%s\n"), d->device.id, d->device.name ? d->device.name : "-",
-               d->account_name ? d->account_name : "-", push, pull, state);
-    }
+  st_admin_print_list (devices, json, device_to_json, device_print, _("No laptop has signed in yet.\n"));
   return 0;
 }
 

@@ -29,6 +29,15 @@ gboolean  st_admin_parse_options  (const char    *parameter,
                                    char         **db,
                                    int           *argc,
                                    char        ***argv);
+/* What a listing command prints of @rows: with @json an array of the
+ * objects @to_json writes; else @none (a line) when there are no rows, or a
+ * line per row by @print. */
+void      st_admin_print_list     (GPtrArray     *rows,
+                                   gboolean       json,
+                                   void         (*to_json) (JsonBuilder *b,
+                                                            gconstpointer row),
+                                   void         (*print) (gconstpointer row),
+                                   const char    *none);
 /* Local time, "YYYY-MM-DD HH:MM:SS". */
 char     *st_admin_format_time    (gint64         ms);
 

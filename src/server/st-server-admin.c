@@ -662,6 +662,41 @@ st_admin_format_time (gint64 ms)
   return local ? g_date_time_format (local, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
 }
 
+static void
+account_to_json (JsonBuilder   *b,
+                 gconstpointer  row)
+{
+  const StAccount *a = row;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, a->name);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, st_role_to_string (a->role));
+  json_builder_set_member_name (b, "townships");
+  json_builder_begin_array (b);
+  for (guint t = 0; a->townships[t] != NULL; t++)
+    json_builder_add_string_value (b, a->townships[t]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "disabled");
+  json_builder_add_boolean_value (b, a->disabled);
+  json_builder_set_member_name (b, "created_at");
+  json_builder_add_int_value (b, a->created_at);
+  json_builder_end_object (b);
+}
+
+static void
+account_print (gconstpointer row)
+{
+  const StAccount *a = row;
+  g_autofree char *scope = st_role_sees_all (a->role) ? g_strdup (_("all townships")) : describe_townships (a->townships);
+  g_autofree char *created = st_admin_format_time (a->created_at);
+
+  /* Translators: name, role, state, townships, creation time */
+  g_print (_("%s\t%s\t%s\t%s\tcreated %s\n"), a->name, st_role_to_string (a->role),
+           a->disabled ? _("disabled") : _("active"), scope, created);
+}
+
 static int
 user_list (const char *db_path,
            int         argc,
@@ -690,51 +725,8 @@ user_list (const char *db_path,
       return 1;
     }
 
-  if (json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-
-      json_builder_begin_array (b);
-      for (guint i = 0; i < accounts->len; i++)
-        {
-          const StAccount *a = g_ptr_array_index (accounts, i);
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, a->name);
-          json_builder_set_member_name (b, "role");
-          json_builder_add_string_value (b, st_role_to_string (a->role));
-          json_builder_set_member_name (b, "townships");
-          json_builder_begin_array (b);
-          for (guint t = 0; a->townships[t] != NULL; t++)
-            json_builder_add_string_value (b, a->townships[t]);
-          json_builder_end_array (b);
-          json_builder_set_member_name (b, "disabled");
-          json_builder_add_boolean_value (b, a->disabled);
-          json_builder_set_member_name (b, "created_at");
-          json_builder_add_int_value (b, a->created_at);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      st_admin_print_json (b);
-      return 0;
-    }
-
-  if (accounts->len == 0)
-    {
-      g_print (_("No accounts yet: create one with “user add NAME --role ROLE”.\n"));
-      return 0;
-    }
-  for (guint i = 0; i < accounts->len; i++)
-    {
-      const StAccount *a = g_ptr_array_index (accounts, i);
-      g_autofree char *scope = st_role_sees_all (a->role) ? g_strdup (_("all townships")) : describe_townships (a->townships);
-      g_autofree char *created = st_admin_format_time (a->created_at);
-
-      /* Translators: name, role, state, townships, creation time */
-      g_print (_("%s\t%s\t%s\t%s\tcreated %s\n"), a->name, st_role_to_string (a->role),
-               a->disabled ? _("disabled") : _("active"), scope, created);
-    }
+  st_admin_print_list (accounts, json, account_to_json, account_print,
+                       _("No accounts yet: create one with “user add NAME --role ROLE”.\n"));
   return 0;
 }
 
@@ -793,4 +785,29 @@ st_admin_print_json (JsonBuilder *b)
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
   g_print ("%s\n", text);
+}
+
+void
+st_admin_print_list (GPtrArray   *rows,
+                     gboolean     json,
+                     void       (*to_json) (JsonBuilder *b,
+                                            gconstpointer row),
+                     void       (*print) (gconstpointer row),
+                     const char  *none)
+{
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < rows->len; i++)
+        to_json (b, g_ptr_array_index (rows, i));
+      json_builder_end_array (b);
+      st_admin_print_json (b);
+      return;
+    }
+  if (rows->len == 0)
+    g_print ("%s", none);
+  for (guint i = 0; i < rows->len; i++)
+    print (g_ptr_array_index (rows, i));
 }
