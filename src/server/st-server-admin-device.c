@@ -64,6 +64,24 @@ device_print (gconstpointer row)
            d->account_name ? d->account_name : "-", push, pull, state);
 }
 
+/* Opens the store at @db_path into *@store and lists its laptops; NULL
+ * after a message. */
+static GPtrArray *
+open_devices (const char  *db_path,
+              StStore    **store)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *devices;
+
+  *store = st_admin_open_store (db_path);
+  if (*store == NULL)
+    return NULL;
+  devices = st_store_device_list (*store, g_get_real_time () / 1000, &error);
+  if (devices == NULL)
+    st_admin_print_error (error->message);
+  return devices;
+}
+
 static int
 device_list (const char *db_path,
              int         argc,
@@ -73,7 +91,6 @@ device_list (const char *db_path,
   g_autofree char *db = NULL;
   g_autoptr(StStore) store = NULL;
   g_autoptr(GPtrArray) devices = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (!st_admin_parse_options ("", _("List the laptops that signed in: their account, when they last synced, and whether they are signed in."),
                                NULL, &json, &db, &argc, &argv))
@@ -83,15 +100,9 @@ device_list (const char *db_path,
       st_admin_print_error (_("device list takes no names."));
       return 2;
     }
-  store = st_admin_open_store (db ? db : db_path);
-  if (store == NULL)
-    return 1;
-  devices = st_store_device_list (store, g_get_real_time () / 1000, &error);
+  devices = open_devices (db ? db : db_path, &store);
   if (devices == NULL)
-    {
-      st_admin_print_error (error->message);
-      return 1;
-    }
+    return 1;
 
   st_admin_print_list (devices, json, device_to_json, device_print, _("No laptop has signed in yet.\n"));
   return 0;
@@ -122,15 +133,9 @@ device_revoke (const char *db_path,
       st_admin_print_error (_("Give the laptop: device revoke DEVICE"));
       return 2;
     }
-  store = st_admin_open_store (db ? db : db_path);
-  if (store == NULL)
-    return 1;
-  devices = st_store_device_list (store, g_get_real_time () / 1000, &error);
+  devices = open_devices (db ? db : db_path, &store);
   if (devices == NULL)
-    {
-      st_admin_print_error (error->message);
-      return 1;
-    }
+    return 1;
   /* A prefix names one laptop, or none. */
   wanted = g_ascii_strdown (argv[1], -1);
   for (guint i = 0; i < devices->len; i++)
