@@ -467,6 +467,23 @@ read_body (StApi      *self,
   return root;
 }
 
+/* The body as read_body () reads it, which must be a JSON object. */
+static JsonNode *
+read_object (StApi      *self,
+             StCall     *call,
+             gboolean    optional,
+             StApiError *error)
+{
+  JsonNode *root = read_body (self, call, optional, error);
+
+  if (root != NULL && !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      st_api_error_set (error, 400, "invalid_request", "The body must be a JSON object.");
+      g_clear_pointer (&root, json_node_unref);
+    }
+  return root;
+}
+
 static gboolean
 no_query (StCall     *call,
           StApiError *error)
@@ -769,14 +786,9 @@ handle_sign_in (StApi  *self,
   guint retry;
   SignIn *job;
 
-  if (!no_query (call, &error) || (root = read_body (self, call, FALSE, &error)) == NULL)
+  if (!no_query (call, &error) || (root = read_object (self, call, FALSE, &error)) == NULL)
     {
       finish_error (call, &error);
-      return;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      fail (call, 400, "invalid_request", "The body must be a JSON object.");
       return;
     }
   object = json_node_get_object (root);
@@ -943,14 +955,9 @@ handle_sign_out (StApi  *self,
 
   if (!no_query (call, &error)
       || (credential = authenticate (self, call, st_now_ms (), &error)) == NULL
-      || (root = read_body (self, call, TRUE, &error)) == NULL)
+      || (root = read_object (self, call, TRUE, &error)) == NULL)
     {
       finish_error (call, &error);
-      return;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      fail (call, 400, "invalid_request", "The body must be a JSON object.");
       return;
     }
   if (!only_members (json_node_get_object (root), members, &error))
@@ -1365,14 +1372,9 @@ handle_bundle (StApi   *self,
 
   if (!no_query (call, &error)
       || (credential = authenticate (self, call, st_now_ms (), &error)) == NULL
-      || (root = read_body (self, call, FALSE, &error)) == NULL)
+      || (root = read_object (self, call, FALSE, &error)) == NULL)
     {
       finish_error (call, &error);
-      return;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      fail (call, 400, "invalid_request", "The body must be a JSON object.");
       return;
     }
   object = json_node_get_object (root);
