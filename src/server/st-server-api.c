@@ -680,6 +680,26 @@ sign_in_free (SignIn *job)
   g_free (job);
 }
 
+/* Sets *@device to the laptop @id, or NULL when it has not signed in
+ * before; FALSE with @error when the store cannot say. */
+static gboolean
+find_device (StStore     *store,
+             StStoreTxn  *txn,
+             const char  *id,
+             StDevice   **device,
+             GError     **error)
+{
+  GError *local_error = NULL;
+
+  *device = st_store_device_find (store, txn, id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 sign_in_apply (StStore     *store,
                StStoreTxn  *txn,
@@ -687,14 +707,10 @@ sign_in_apply (StStore     *store,
                GError     **error)
 {
   SignIn *job = data;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(StDevice) device = st_store_device_find (store, txn, job->device_id, &local_error);
+  g_autoptr(StDevice) device = NULL;
 
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!find_device (store, txn, job->device_id, &device, error))
+    return FALSE;
   if (device == NULL)
     {
       device = g_new0 (StDevice, 1);
@@ -1076,14 +1092,10 @@ touch_apply (StStore     *store,
              GError     **error)
 {
   Touch *touch = data;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(StDevice) device = st_store_device_find (store, txn, touch->device, &local_error);
+  g_autoptr(StDevice) device = NULL;
 
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!find_device (store, txn, touch->device, &device, error))
+    return FALSE;
   if (device == NULL)
     return TRUE;
   device->last_pull_at = touch->at;
