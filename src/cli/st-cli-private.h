@@ -43,6 +43,12 @@ StDivisions *st_cli_load_divisions (StDb          *db);
 /* The database and its divisions; NULL when either cannot be read (said). */
 StDb        *st_cli_open_db_divisions (Globals      *g,
                                        StDivisions **divisions);
+/* The same, and in *@code the code of @township (name or code; NULL: none,
+ * and *@code NULL); NULL when it is not a township (said). */
+StDb        *st_cli_open_db_township  (Globals      *g,
+                                       const char   *township,
+                                       StDivisions **divisions,
+                                       const char  **code);
 /* The township @name names (name or code), or NULL having said so. */
 const StDivision *st_cli_find_township (StDivisions *divisions,
                                         const char  *name);

@@ -442,17 +442,9 @@ visit_progress (Globals *g, int argc, char **argv)
       st_cli_error (_("usage: visit progress [--township T] [--csv FILE] [--pdf FILE]"));
       return 2;
     }
-  db = st_cli_open_db_divisions (g, &divisions);
+  db = st_cli_open_db_township (g, township, &divisions, &code);
   if (db == NULL)
     return 1;
-  if (township != NULL)
-    {
-      const StDivision *t = st_cli_find_township (divisions, township);
-
-      if (t == NULL)
-        return 1;
-      code = t->code;
-    }
   rows = st_outreach_progress (db, code, &error);
   if (rows == NULL)
     return st_cli_fail (g_steal_pointer (&error));

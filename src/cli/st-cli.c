@@ -530,6 +530,25 @@ st_cli_find_township (StDivisions *divisions,
   return t;
 }
 
+StDb *
+st_cli_open_db_township (Globals      *g,
+                         const char   *township,
+                         StDivisions **divisions,
+                         const char  **code)
+{
+  g_autoptr(StDb) db = st_cli_open_db_divisions (g, divisions);
+  const StDivision *t;
+
+  *code = NULL;
+  if (db == NULL || township == NULL)
+    return g_steal_pointer (&db);
+  t = st_cli_find_township (*divisions, township);
+  if (t == NULL)
+    return NULL;
+  *code = t->code;
+  return g_steal_pointer (&db);
+}
+
 static int
 cmd_participants (Globals *g, int argc, char **argv)
 {
@@ -546,17 +565,9 @@ cmd_participants (Globals *g, int argc, char **argv)
 
   if (!st_cli_parse_options ("participants", "", N_("List participants, ID numbers masked."), entries, &argc, &argv))
     return 2;
-  db = st_cli_open_db_divisions (g, &divisions);
+  db = st_cli_open_db_township (g, township, &divisions, &code);
   if (db == NULL)
     return 1;
-  if (township != NULL)
-    {
-      const StDivision *t = st_cli_find_township (divisions, township);
-
-      if (t == NULL)
-        return 1;
-      code = t->code;
-    }
 
   list = st_participant_list (db, code, &error);
   if (list == NULL)
