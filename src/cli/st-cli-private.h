@@ -29,6 +29,16 @@ void         st_cli_error          (const char    *message);
 void         st_cli_print_result   (Globals       *g,
                                     const char    *text,
                                     ...) G_GNUC_NULL_TERMINATED;
+/* A listing command's output: with --json an array of what @to_json
+ * writes of each item of @list, else a line per item by @print (@data
+ * passed on). */
+void         st_cli_print_list     (Globals       *g,
+                                    GPtrArray     *list,
+                                    void         (*to_json) (JsonBuilder *b,
+                                                             gpointer     item),
+                                    void         (*print) (gpointer item,
+                                                           gpointer data),
+                                    gpointer       data);
 StDb        *st_cli_open_db        (Globals       *g);
 /* Prints why @db could not be read (its last error) and returns 1: for
  * functions that report an unreadable database as -1. */

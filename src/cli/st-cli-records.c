@@ -14,8 +14,10 @@
 
 static void
 session_to_json (JsonBuilder *b,
-                 StSession   *s)
+                 gpointer     item)
 {
+  const StSession *s = item;
+
   json_builder_begin_object (b);
   st_json_add_string (b, "id", s->id);
   st_json_add_string (b, "class", s->class_id);
@@ -30,8 +32,10 @@ session_to_json (JsonBuilder *b,
 
 static void
 class_to_json (JsonBuilder *b,
-               StClass     *c)
+               gpointer     item)
 {
+  const StClass *c = item;
+
   json_builder_begin_object (b);
   st_json_add_string (b, "id", c->id);
   st_json_add_string (b, "name", c->name);
@@ -47,6 +51,16 @@ class_to_json (JsonBuilder *b,
     json_builder_add_string_value (b, c->trainers[i]);
   json_builder_end_array (b);
   json_builder_end_object (b);
+}
+
+static void
+class_print (gpointer item,
+             gpointer divisions)
+{
+  const StClass *c = item;
+
+  g_print ("%s\t%s\t%s\t%s\t%s\n", c->id, c->name, st_cli_division_name (divisions, c->township_code),
+           c->major ? c->major : "", c->start_date);
 }
 
 /* class add … | list | show CLASS */
@@ -117,27 +131,13 @@ st_cli_class (Globals *g, int argc, char **argv)
     {
       const char *code = st_cli_township_code (divisions, township, &error);
       g_autoptr(GPtrArray) list = NULL;
-      g_autoptr(JsonBuilder) b = json_builder_new ();
 
       if (error != NULL)
         return st_cli_fail (g_steal_pointer (&error));
       list = st_class_list (db, code, &error);
       if (list == NULL)
         return st_cli_fail (g_steal_pointer (&error));
-      json_builder_begin_array (b);
-      for (guint i = 0; i < list->len; i++)
-        {
-          StClass *c = g_ptr_array_index (list, i);
-
-          if (g->json)
-            class_to_json (b, c);
-          else
-            g_print ("%s\t%s\t%s\t%s\t%s\n", c->id, c->name, st_cli_division_name (divisions, c->township_code),
-                     c->major ? c->major : "", c->start_date);
-        }
-      json_builder_end_array (b);
-      if (g->json)
-        st_cli_print_builder (b);
+      st_cli_print_list (g, list, class_to_json, class_print, divisions);
       return 0;
     }
   if (g_str_equal (argv[1], "show") && argc == 3)
@@ -326,6 +326,16 @@ st_cli_withdraw (Globals *g, int argc, char **argv)
   return 0;
 }
 
+static void
+session_print (gpointer item,
+               gpointer data)
+{
+  const StSession *s = item;
+
+  g_print ("%s\t%s\t%.1f\t%s\t%s\t%s\n", s->id, s->date, s->minutes / 60.0, s->mode, s->subject,
+           s->trainer ? s->trainer : "");
+}
+
 /* session add CLASS … | list CLASS */
 int
 st_cli_session (Globals *g, int argc, char **argv)
@@ -404,24 +414,7 @@ st_cli_session (Globals *g, int argc, char **argv)
 
       if (list == NULL)
         return st_cli_fail (g_steal_pointer (&error));
-      if (g->json)
-        {
-          g_autoptr(JsonBuilder) b = json_builder_new ();
-
-          json_builder_begin_array (b);
-          for (guint i = 0; i < list->len; i++)
-            session_to_json (b, g_ptr_array_index (list, i));
-          json_builder_end_array (b);
-          st_cli_print_builder (b);
-          return 0;
-        }
-      for (guint i = 0; i < list->len; i++)
-        {
-          StSession *s = g_ptr_array_index (list, i);
-
-          g_print ("%s\t%s\t%.1f\t%s\t%s\t%s\n", s->id, s->date, s->minutes / 60.0, s->mode, s->subject,
-                   s->trainer ? s->trainer : "");
-        }
+      st_cli_print_list (g, list, session_to_json, session_print, NULL);
       return 0;
     }
   return st_cli_usage ("session add CLASS … | session list CLASS");

@@ -95,6 +95,30 @@ st_cli_print_json (JsonNode *node)
 }
 
 void
+st_cli_print_list (Globals    *g,
+                   GPtrArray  *list,
+                   void      (*to_json) (JsonBuilder *b,
+                                         gpointer     item),
+                   void      (*print) (gpointer item,
+                                       gpointer data),
+                   gpointer    data)
+{
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < list->len; i++)
+        to_json (b, g_ptr_array_index (list, i));
+      json_builder_end_array (b);
+      st_cli_print_builder (b);
+      return;
+    }
+  for (guint i = 0; i < list->len; i++)
+    print (g_ptr_array_index (list, i), data);
+}
+
+void
 st_cli_error (const char *message)
 {
   /* Translators: an error message printed by the command-line tool */
