@@ -218,11 +218,8 @@ bundle_relay (Globals    *g,
       return 2;
     }
   password = st_cli_read_password ();
-  if (password == NULL || password[0] == '\0')
-    {
-      st_cli_error (_("No password given (ST_PASSWORD or standard input)."));
-      return 2;
-    }
+  if (password == NULL)
+    return 2;
   account = st_sync_sign_in (db, saved->server, saved->name, password, NULL, &error);
   if (account == NULL)
     return fail_with (error);

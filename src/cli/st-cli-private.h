@@ -134,7 +134,8 @@ int st_cli_visit           (Globals *g, int argc, char **argv);
 
 /* st-cli-sync.c: the sync engine. */
 int st_cli_sync            (Globals *g, int argc, char **argv);
-/* The password: from ST_PASSWORD, or the first line of standard input. */
+/* The password: from ST_PASSWORD, or the first line of standard input;
+ * NULL, having said so, when none is given. */
 char *st_cli_read_password (void);
 /* st-cli-bundle.c: sync by file. */
 int st_cli_bundle          (Globals *g, int argc, char **argv);

@@ -17,17 +17,25 @@
 char *
 st_cli_read_password (void)
 {
-  const char *env = g_getenv ("ST_PASSWORD");
+  const char *password = g_getenv ("ST_PASSWORD");
   char line[1100];
 
-  if (env != NULL)
-    return g_strdup (env);
-  if (isatty (fileno (stdin)))
-    g_printerr ("%s", _("Password: "));
-  if (fgets (line, sizeof line, stdin) == NULL)
-    return NULL;
-  line[strcspn (line, "\r\n")] = '\0';
-  return g_strdup (line);
+  if (password == NULL)
+    {
+      if (isatty (fileno (stdin)))
+        g_printerr ("%s", _("Password: "));
+      if (fgets (line, sizeof line, stdin) != NULL)
+        line[strcspn (line, "\r\n")] = '\0';
+      else
+        line[0] = '\0';
+      password = line;
+    }
+  if (*password == '\0')
+    {
+      st_cli_error (_("No password given (ST_PASSWORD or standard input)."));
+      return NULL;
+    }
+  return g_strdup (password);
 }
 
 static void
@@ -160,11 +168,8 @@ st_cli_sync (Globals *g, int argc, char **argv)
       return 2;
     }
   password = st_cli_read_password ();
-  if (password == NULL || password[0] == '\0')
-    {
-      st_cli_error (_("No password given (ST_PASSWORD or standard input)."));
-      return 2;
-    }
+  if (password == NULL)
+    return 2;
 
   account = st_sync_sign_in (db, server, user, password, NULL, &error);
   if (account == NULL)
