@@ -159,10 +159,7 @@ st_cli_restore (Globals *g, int argc, char **argv)
     }
   backup = st_backup_inspect (argv[1], &error);
   if (backup == NULL)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   lost = st_restore_count_lost (path, backup);
 
   if (!yes)
@@ -188,10 +185,7 @@ st_cli_restore (Globals *g, int argc, char **argv)
   done = st_restore (path, argv[1], terminal ? print_progress : NULL, (gpointer) what, NULL, &error);
   end_progress (terminal);
   if (done == NULL)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();

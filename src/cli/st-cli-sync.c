@@ -63,10 +63,7 @@ sync_status (Globals *g,
   gint64 last = st_sync_last_sync (db);
 
   if (pending < 0)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   if (items < 0)
     return st_cli_db_failed (db);
   if (g->json)
@@ -272,10 +269,7 @@ st_cli_conflicts (Globals *g, int argc, char **argv)
   if (g_str_equal (argv[1], "resolve"))
     {
       if (!st_sync_resolve_item (db, argv[2], use_other, &error))
-        {
-          st_cli_error (error->message);
-          return 1;
-        }
+        return st_cli_fail (g_steal_pointer (&error));
       if (!g->json)
         g_print ("%s\n", _("Resolved. The resolution reaches the server at the next sync."));
       return 0;
@@ -283,10 +277,7 @@ st_cli_conflicts (Globals *g, int argc, char **argv)
 
   items = st_sync_list_items (db, &error);
   if (items == NULL)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();

@@ -444,18 +444,12 @@ cmd_import (Globals *g, int argc, char **argv)
   options.default_township = township;
   result = st_import_roster (db, argv[1], &options, NULL, NULL, NULL, &error);
   if (result == NULL)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   print_import_result (g, result);
   if (rejects != NULL)
     {
       if (!st_import_result_write_rejects (result, rejects, &error))
-        {
-          st_cli_error (error->message);
-          return 1;
-        }
+        return st_cli_fail (g_steal_pointer (&error));
       if (!g->json)
         g_print (_("Rejected rows written to %s\n"), rejects);
     }
@@ -595,10 +589,7 @@ cmd_participants (Globals *g, int argc, char **argv)
 
   list = st_participant_list (db, code, &error);
   if (list == NULL)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
 
   if (g->json)
     {
@@ -672,10 +663,7 @@ cmd_participant (Globals *g, int argc, char **argv)
 
   enrolments = st_enrolment_list (db, NULL, p->id, &error);
   if (enrolments == NULL)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -773,10 +761,7 @@ cmd_demo (Globals *g, int argc, char **argv)
   if (csv != NULL)
     {
       if (!st_demo_write_roster (csv, n, seed, gb18030 ? ST_CSV_ENCODING_GB18030 : ST_CSV_ENCODING_UTF8_BOM, &error))
-        {
-          st_cli_error (error->message);
-          return 1;
-        }
+        return st_cli_fail (g_steal_pointer (&error));
       if (!g->json)
         g_print (g_dngettext (GETTEXT_PACKAGE, "Wrote a roster of %d person to %s\n",
                               "Wrote a roster of %d people to %s\n", n), n, csv);
@@ -787,20 +772,14 @@ cmd_demo (Globals *g, int argc, char **argv)
   if (db == NULL)
     return 1;
   if (!st_demo_populate (db, n, seed, &error))
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   if (!people_only)
     {
       StDemoTrainingOptions training = { NULL, TRUE, TRUE, 0, FALSE };
 
       if (!st_demo_populate_training (db, seed, &training, &error)
           || !st_demo_populate_visits (db, seed, NULL, TRUE, &error))
-        {
-          st_cli_error (error->message);
-          return 1;
-        }
+        return st_cli_fail (g_steal_pointer (&error));
     }
   if (!g->json)
     {
@@ -839,10 +818,7 @@ cmd_divisions (Globals *g, int argc, char **argv)
       guint n = 0;
 
       if (!st_import_divisions (db, argv[2], &n, &error))
-        {
-          st_cli_error (error->message);
-          return 1;
-        }
+        return st_cli_fail (g_steal_pointer (&error));
       {
         g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u division imported\n",
                                                                  "%u divisions imported\n", n), n);
