@@ -1024,9 +1024,9 @@ record_import (ImportRun  *run,
 /* No library in Debian 12 reads XLSX (libxlsxwriter only writes, freexl
  * 1.0 reads only .xls), so a workbook gets a message saying what to do
  * rather than an encoding error. */
-static gboolean
-refuse_workbook (const char  *path,
-                 GError     **error)
+gboolean
+st_import_refuse_workbook (const char  *path,
+                           GError     **error)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
@@ -1126,7 +1126,7 @@ st_import_roster (StDb                   *db,
   if (options == NULL)
     options = &defaults;
 
-  if (!refuse_workbook (path, error))
+  if (!st_import_refuse_workbook (path, error))
     return NULL;
   reader = st_csv_reader_new_for_path (path, error);
   if (reader == NULL)
