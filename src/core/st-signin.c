@@ -52,9 +52,9 @@ struct _StSigninSheet
   double     width;
   double     height;
   double     widths[N_COLUMNS];
-  double     table_top;
-  int        rows_per_page;
-  int        n_pages;       /* 0 until paginated */  char       number[16];    /* the row number being drawn */
+  StDocTable table;
+  int        n_pages;       /* 0 until paginated */
+  char       number[16];    /* the row number being drawn */
 };
 
 static void
@@ -289,16 +289,6 @@ header_block (const StSigninSheet *sheet,
   return y + 8;
 }
 
-static double
-footer_height (PangoContext *context,
-               double        width)
-{
-  g_autoptr(PangoLayout) probe = st_doc_text (context, "0", BODY_FONT, FALSE, 0, PANGO_ALIGN_LEFT);
-  g_autoptr(PangoLayout) small = st_doc_text (context, "0", 8, FALSE, 0, PANGO_ALIGN_LEFT);
-
-  return 10 + st_doc_layout_height (probe) + 10 + st_doc_layout_height (small);
-}
-
 static void
 column_headers (const char **header)
 {
@@ -350,26 +340,6 @@ column_widths (StSigninSheet *sheet,
   st_doc_column_widths (N_COLUMNS, weights, min, content, sheet->widths);
 }
 
-int
-st_signin_sheet_paginate (StSigninSheet *sheet,
-                          double         width,
-                          double         height)
-{
-  PangoContext *context = st_doc_context_new (NULL);
-  double table_bottom;
-  int n = (int) sheet->rows->len;
-
-  sheet->width = width;
-  sheet->height = height;
-  column_widths (sheet, context, width - 2 * MARGIN);
-  sheet->table_top = header_block (sheet, context, NULL, width);
-  table_bottom = height - MARGIN - footer_height (context, width);
-  sheet->rows_per_page = MAX (1, (int) ((table_bottom - sheet->table_top - HEADER_ROW_HEIGHT) / ROW_HEIGHT));
-  sheet->n_pages = MAX (1, (n + sheet->rows_per_page - 1) / sheet->rows_per_page);
-  g_object_unref (context);
-  return sheet->n_pages;
-}
-
 /* Names and villages left-aligned, as they are read; the rest centred. */
 #define LEFT_COLUMNS ((1u << 1) | (1u << 3))
 
@@ -391,6 +361,28 @@ row_cells (gpointer     data,
   cells[4] = row->id_masked;
 }
 
+int
+st_signin_sheet_paginate (StSigninSheet *sheet,
+                          double         width,
+                          double         height)
+{
+  PangoContext *context = st_doc_context_new (NULL);
+  StDocTable table = {
+    .n_columns = N_COLUMNS, .widths = sheet->widths, .x = MARGIN, .header_height = HEADER_ROW_HEIGHT,
+    .row_height = ROW_HEIGHT, .size = BODY_FONT, .left = LEFT_COLUMNS, .row_cells = row_cells, .doc = sheet,
+    .n_rows = (int) sheet->rows->len,
+  };
+
+  sheet->width = width;
+  sheet->height = height;
+  column_widths (sheet, context, width - 2 * MARGIN);
+  table.top = header_block (sheet, context, NULL, width);
+  sheet->table = table;
+  sheet->n_pages = st_doc_table_paginate (&sheet->table, height - MARGIN - st_doc_footer_height (context, BODY_FONT));
+  g_object_unref (context);
+  return sheet->n_pages;
+}
+
 void
 st_signin_sheet_draw_page (StSigninSheet *sheet,
                            cairo_t       *cr,
@@ -398,8 +390,6 @@ st_signin_sheet_draw_page (StSigninSheet *sheet,
 {
   PangoContext *context;
   double content;
-  double y;
-  int first, last;
   const char *header[N_COLUMNS];
 
   g_return_if_fail (sheet != NULL);
@@ -417,28 +407,18 @@ st_signin_sheet_draw_page (StSigninSheet *sheet,
   cairo_set_source_rgb (cr, 0, 0, 0);
   header_block (sheet, context, cr, sheet->width);
 
-  first = page * sheet->rows_per_page;
-  last = MIN ((int) sheet->rows->len, first + sheet->rows_per_page);
-  y = st_doc_ruled_rows (cr, context, header, N_COLUMNS, sheet->widths, MARGIN, sheet->table_top,
-                         HEADER_ROW_HEIGHT, ROW_HEIGHT, BODY_FONT, LEFT_COLUMNS, first, last, row_cells, sheet);
-  if (sheet->rows->len == 0)
-    {
-      g_autoptr(PangoLayout) none = st_doc_text (context, _("No participant is in study in this class on this date."),
-                                                 BODY_FONT, FALSE, content, PANGO_ALIGN_CENTER);
-
-      st_doc_show (cr, none, MARGIN, y + 10);
-    }
+  st_doc_table_draw_page (&sheet->table, cr, context, header, page,
+                          _("No participant is in study in this class on this date."), BODY_FONT, content);
 
   /* Footer: the counts and the trainer's signature for whoever checks the
    * sheet, and the page number. */
   {
     double bottom = sheet->height - MARGIN;
     g_autofree char *counts = g_strdup_printf (_("Enrolled: %d    Present: ______"), (int) sheet->rows->len);
-    g_autofree char *page_text = g_strdup_printf (_("Page %d of %d"), page + 1, sheet->n_pages);
     g_autoptr(PangoLayout) left = st_doc_text (context, counts, BODY_FONT, FALSE, content / 2, PANGO_ALIGN_LEFT);
     g_autoptr(PangoLayout) right = st_doc_text (context, _("Trainer’s signature: ______________"), BODY_FONT, FALSE,
                                                 content / 2, PANGO_ALIGN_RIGHT);
-    g_autoptr(PangoLayout) number = st_doc_text (context, page_text, 8, FALSE, content, PANGO_ALIGN_CENTER);
+    g_autoptr(PangoLayout) number = st_doc_page_number (context, page, sheet->n_pages, content);
     double number_y = bottom - st_doc_layout_height (number);
     double line_y = number_y - 10 - st_doc_layout_height (left);
 

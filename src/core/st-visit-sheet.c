@@ -44,9 +44,9 @@ struct _StVisitSheet
   double     width;
   double     height;
   double     widths[N_COLUMNS];
-  double     table_top;
-  int        rows_per_page;
-  int        n_pages;  char       number[16];    /* the row number being drawn */
+  StDocTable table;
+  int        n_pages;       /* 0 until paginated */
+  char       number[16];    /* the row number being drawn */
 };
 
 static void
@@ -224,13 +224,22 @@ header_block (const StVisitSheet *sheet,
   return y + st_doc_layout_height (legend) + 8;
 }
 
-static double
-footer_height (PangoContext *context)
+/* No., name, sex, village, phone, last visit; the rest is written in. */
+static void
+row_cells (gpointer     data,
+           int          i,
+           const char **cells)
 {
-  g_autoptr(PangoLayout) probe = st_doc_text (context, "0", 10, FALSE, 0, PANGO_ALIGN_LEFT);
-  g_autoptr(PangoLayout) small = st_doc_text (context, "0", 8, FALSE, 0, PANGO_ALIGN_LEFT);
+  StVisitSheet *sheet = data;
+  const Row *row = g_ptr_array_index (sheet->rows, i);
 
-  return 10 + st_doc_layout_height (probe) + 10 + st_doc_layout_height (small);
+  g_snprintf (sheet->number, sizeof sheet->number, "%d", i + 1);
+  cells[0] = sheet->number;
+  cells[1] = row->name;
+  cells[2] = row->sex;
+  cells[3] = row->village;
+  cells[4] = row->phone ? row->phone : "";
+  cells[5] = row->last_visit ? row->last_visit : "";
 }
 
 int
@@ -243,7 +252,11 @@ st_visit_sheet_paginate (StVisitSheet *sheet,
   PangoContext *context = st_doc_context_new (NULL);
   const char *header[N_COLUMNS];
   double min[N_COLUMNS];
-  double table_bottom;
+  StDocTable table = {
+    .n_columns = N_COLUMNS, .widths = sheet->widths, .x = MARGIN, .header_height = HEADER_ROW_HEIGHT,
+    .row_height = ROW_HEIGHT, .size = BODY_FONT, .left = LEFT_COLUMNS, .row_cells = row_cells, .doc = sheet,
+    .n_rows = (int) sheet->rows->len,
+  };
 
   column_headers (header);
   for (guint c = 0; c < N_COLUMNS; c++)
@@ -273,30 +286,11 @@ st_visit_sheet_paginate (StVisitSheet *sheet,
   sheet->width = width;
   sheet->height = height;
   st_doc_column_widths (N_COLUMNS, weights, min, width - 2 * MARGIN, sheet->widths);
-  sheet->table_top = header_block (sheet, context, NULL, width);
-  table_bottom = height - MARGIN - footer_height (context);
-  sheet->rows_per_page = MAX (1, (int) ((table_bottom - sheet->table_top - HEADER_ROW_HEIGHT) / ROW_HEIGHT));
-  sheet->n_pages = MAX (1, ((int) sheet->rows->len + sheet->rows_per_page - 1) / sheet->rows_per_page);
+  table.top = header_block (sheet, context, NULL, width);
+  sheet->table = table;
+  sheet->n_pages = st_doc_table_paginate (&sheet->table, height - MARGIN - st_doc_footer_height (context, 10));
   g_object_unref (context);
   return sheet->n_pages;
-}
-
-/* No., name, sex, village, phone, last visit; the rest is written in. */
-static void
-row_cells (gpointer     data,
-           int          i,
-           const char **cells)
-{
-  StVisitSheet *sheet = data;
-  const Row *row = g_ptr_array_index (sheet->rows, i);
-
-  g_snprintf (sheet->number, sizeof sheet->number, "%d", i + 1);
-  cells[0] = sheet->number;
-  cells[1] = row->name;
-  cells[2] = row->sex;
-  cells[3] = row->village;
-  cells[4] = row->phone ? row->phone : "";
-  cells[5] = row->last_visit ? row->last_visit : "";
 }
 
 void
@@ -306,8 +300,7 @@ st_visit_sheet_draw_page (StVisitSheet *sheet,
 {
   PangoContext *context;
   const char *header[N_COLUMNS];
-  double content, y;
-  int first, last;
+  double content;
 
   g_return_if_fail (sheet != NULL && cr != NULL);
   if (sheet->n_pages == 0)
@@ -320,24 +313,13 @@ st_visit_sheet_draw_page (StVisitSheet *sheet,
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
   header_block (sheet, context, cr, sheet->width);
-  first = page * sheet->rows_per_page;
-  last = MIN ((int) sheet->rows->len, first + sheet->rows_per_page);
-  y = st_doc_ruled_rows (cr, context, header, N_COLUMNS, sheet->widths, MARGIN, sheet->table_top,
-                         HEADER_ROW_HEIGHT, ROW_HEIGHT, BODY_FONT, LEFT_COLUMNS, first, last, row_cells, sheet);
-  if (sheet->rows->len == 0)
-    {
-      g_autoptr(PangoLayout) none = st_doc_text (context, _("Everyone here has been reached."),
-                                                 10, FALSE, content, PANGO_ALIGN_CENTER);
-
-      st_doc_show (cr, none, MARGIN, y + 10);
-    }
+  st_doc_table_draw_page (&sheet->table, cr, context, header, page, _("Everyone here has been reached."), 10,
+                          content);
   {
-    double bottom = sheet->height - MARGIN;
-    g_autofree char *page_text = g_strdup_printf (_("Page %d of %d"), page + 1, sheet->n_pages);
     g_autoptr(PangoLayout) left = st_doc_text (context, _("Visitor: ______________    Date: ______________"), 10, FALSE,
                                                content, PANGO_ALIGN_LEFT);
-    g_autoptr(PangoLayout) number = st_doc_text (context, page_text, 8, FALSE, content, PANGO_ALIGN_CENTER);
-    double number_y = bottom - st_doc_layout_height (number);
+    g_autoptr(PangoLayout) number = st_doc_page_number (context, page, sheet->n_pages, content);
+    double number_y = sheet->height - MARGIN - st_doc_layout_height (number);
 
     st_doc_show (cr, left, MARGIN, number_y - 10 - st_doc_layout_height (left));
     st_doc_show (cr, number, MARGIN, number_y);
