@@ -104,9 +104,7 @@ st_attendance_load_sheet (StDb        *db,
                         " LEFT JOIN divisions v ON v.code = p.village_code"
                         " LEFT JOIN attendance a ON a.session_id = ?3 AND a.participant_id = e.participant_id"
                         "                        AND a.deleted = 0"
-                        " WHERE e.class_id = ?1 AND e.deleted = 0 AND e.enrolled_on <= ?2"
-                        " AND (e.state = 'studying' OR e.state_date >= ?2)"
-                        " AND p.deleted = 0 AND p.merged_into IS NULL",
+                        " WHERE" ST_IN_STUDY_ON_DAY_SQL,
                         error);
   if (stmt == NULL)
     return NULL;

@@ -9,6 +9,15 @@
 
 G_BEGIN_DECLS
 
+/* SQL: the participants "p" of the enrolments "e" of class ?1 in study on
+ * the date ?2 — enrolled by then, and studying, or left (withdrawn,
+ * graduated) that day or later. The attendance sheet and the sign-in sheet
+ * list the same people. */
+#define ST_IN_STUDY_ON_DAY_SQL \
+  " e.class_id = ?1 AND e.deleted = 0 AND e.enrolled_on <= ?2" \
+  " AND (e.state = 'studying' OR e.state_date >= ?2)" \
+  " AND p.deleted = 0 AND p.merged_into IS NULL"
+
 /* One line of the attendance sheet. */
 typedef struct
 {

@@ -200,9 +200,7 @@ st_signin_sheet_new (StDb        *db,
                         " FROM enrolments e"
                         " JOIN participants p ON p.id = e.participant_id"
                         " LEFT JOIN divisions v ON v.code = p.village_code"
-                        " WHERE e.class_id = ?1 AND e.deleted = 0 AND e.enrolled_on <= ?2"
-                        " AND (e.state = 'studying' OR e.state_date >= ?2)"
-                        " AND p.deleted = 0 AND p.merged_into IS NULL",
+                        " WHERE" ST_IN_STUDY_ON_DAY_SQL,
                         error);
   if (stmt == NULL)
     return NULL;
