@@ -126,6 +126,19 @@ lookup_text (StDb        *db,
   return TRUE;
 }
 
+static gpointer
+row_from_stmt (sqlite3_stmt *stmt)
+{
+  Row *row = g_new0 (Row, 1);
+
+  row->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
+  row->id_masked = st_idcard_mask ((const char *) sqlite3_column_text (stmt, 2));
+  row->village = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  st_doc_order_init (&row->order, (const char *) sqlite3_column_text (stmt, 3), row->village, row->name);
+  return row;
+}
+
 static int
 compare_rows (gconstpointer a,
               gconstpointer b)
@@ -152,7 +165,6 @@ st_signin_sheet_new (StDb        *db,
   g_autoptr(StSession) session = NULL;
   g_autoptr(StClass) klass = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (ST_IS_DB (db), NULL);
   g_return_val_if_fail (session_id != NULL, NULL);
@@ -189,7 +201,6 @@ st_signin_sheet_new (StDb        *db,
                    ? g_strdup (session->trainer) : join_trainers (klass->trainers);
   sheet->place = g_strdup (session->place != NULL && *session->place != '\0'
                            ? session->place : klass->teaching_point != NULL ? klass->teaching_point : "");
-  sheet->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
 
   /* In study on the day as st_attendance_fill_present () has it, so that
    * everyone whose attendance the app records has a line to sign: a state
@@ -206,23 +217,10 @@ st_signin_sheet_new (StDb        *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, session->class_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, session->date, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Row *row = g_new0 (Row, 1);
-
-      row->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
-      row->id_masked = st_idcard_mask ((const char *) sqlite3_column_text (stmt, 2));
-      row->village = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      st_doc_order_init (&row->order, (const char *) sqlite3_column_text (stmt, 3), row->village, row->name);
-      g_ptr_array_add (sheet->rows, row);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (db, rc, _("reading the participants of the class"), error);
-      return NULL;
-    }
+  sheet->rows = st_db_read_rows (db, stmt, row_from_stmt, (GDestroyNotify) row_free,
+                                 _("reading the participants of the class"), error);
+  if (sheet->rows == NULL)
+    return NULL;
   g_ptr_array_sort (sheet->rows, compare_rows);
   return g_steal_pointer (&sheet);
 }

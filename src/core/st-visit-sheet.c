@@ -73,6 +73,20 @@ st_visit_sheet_free (StVisitSheet *sheet)
   g_free (sheet);
 }
 
+static gpointer
+row_from_stmt (sqlite3_stmt *stmt)
+{
+  Row *row = g_new0 (Row, 1);
+
+  row->name = st_db_column_dup (stmt, 0);
+  row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
+  row->phone = st_db_column_dup (stmt, 2);
+  row->village = st_db_column_dup (stmt, 4);
+  row->last_visit = st_db_column_dup (stmt, 5);
+  st_doc_order_init (&row->order, (const char *) sqlite3_column_text (stmt, 3), row->village, row->name);
+  return row;
+}
+
 static int
 compare_rows (gconstpointer a,
               gconstpointer b)
@@ -117,12 +131,10 @@ st_visit_sheet_new (StDb        *db,
 {
   g_autoptr(StVisitSheet) sheet = g_new0 (StVisitSheet, 1);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (ST_IS_DB (db), NULL);
   g_return_val_if_fail (township_code != NULL, NULL);
 
-  sheet->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
   sheet->printed_on = st_date_today ();
   sheet->township = division_name (db, township_code, error);
   if (sheet->township == NULL)
@@ -147,24 +159,10 @@ st_visit_sheet_new (StDb        *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, township_code, -1, SQLITE_TRANSIENT);
   st_db_bind_text (stmt, 2, village_code);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Row *row = g_new0 (Row, 1);
-
-      row->name = st_db_column_dup (stmt, 0);
-      row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
-      row->phone = st_db_column_dup (stmt, 2);
-      row->village = st_db_column_dup (stmt, 4);
-      row->last_visit = st_db_column_dup (stmt, 5);
-      st_doc_order_init (&row->order, (const char *) sqlite3_column_text (stmt, 3), row->village, row->name);
-      g_ptr_array_add (sheet->rows, row);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (db, rc, _("reading the visit list"), error);
-      return NULL;
-    }
+  sheet->rows = st_db_read_rows (db, stmt, row_from_stmt, (GDestroyNotify) row_free, _("reading the visit list"),
+                                 error);
+  if (sheet->rows == NULL)
+    return NULL;
   g_ptr_array_sort (sheet->rows, compare_rows);
   return g_steal_pointer (&sheet);
 }
