@@ -295,6 +295,29 @@ st_cli_enrol (Globals *g, int argc, char **argv)
   return 0;
 }
 
+/* Opens the database and finds the enrolment of @who (an ID number or a
+ * participant's key) in @klass (NULL: the one class @who is in) into
+ * *@eid; NULL after a message. */
+static StDb *
+open_enrolment (Globals     *g,
+                const char  *klass,
+                const char  *who,
+                char       **eid)
+{
+  g_autoptr(StDb) db = st_cli_open_db (g);
+  g_autoptr(GError) error = NULL;
+
+  if (db == NULL)
+    return NULL;
+  *eid = st_cli_resolve_enrolment (db, klass, who, &error);
+  if (*eid == NULL)
+    {
+      st_cli_fail (g_steal_pointer (&error));
+      return NULL;
+    }
+  return g_steal_pointer (&db);
+}
+
 /* withdraw ID-NUMBER --class C --date D --reason R */
 int
 st_cli_withdraw (Globals *g, int argc, char **argv)
@@ -316,12 +339,11 @@ st_cli_withdraw (Globals *g, int argc, char **argv)
     return 2;
   if (argc != 2)
     return st_cli_usage ("withdraw ID-NUMBER [--class CLASS] --date DATE --reason TEXT");
-  db = st_cli_open_db (g);
+  db = open_enrolment (g, klass, argv[1], &eid);
   if (db == NULL)
     return 1;
   day = st_cli_today_or (date);
-  eid = st_cli_resolve_enrolment (db, klass, argv[1], &error);
-  if (eid == NULL || !st_withdraw (db, eid, day, reason, &error))
+  if (!st_withdraw (db, eid, day, reason, &error))
     return st_cli_fail (g_steal_pointer (&error));
   return 0;
 }
@@ -656,13 +678,10 @@ st_cli_exempt (Globals *g, int argc, char **argv)
     return 2;
   if (argc != 2)
     return st_cli_usage ("exempt ID-NUMBER --kind exemption|credit|internship_waiver --basis TEXT [--target K] [--credits N] [--credit-basis certificate|award|innovation] [--years N]");
-  db = st_cli_open_db (g);
+  db = open_enrolment (g, klass, argv[1], &eid);
   if (db == NULL)
     return 1;
   day = st_cli_today_or (date);
-  eid = st_cli_resolve_enrolment (db, klass, argv[1], &error);
-  if (eid == NULL)
-    return st_cli_fail (g_steal_pointer (&error));
   if (g_strcmp0 (kind, "credit") == 0)
     {
       if (!st_credit_add (db, eid, credit_basis, basis, credits, day, &error))
@@ -700,12 +719,11 @@ enrolment_date_command (Globals    *g,
       g_autofree char *form = g_strdup_printf ("%s ID-NUMBER [--class CLASS] [--date DATE]", name);
       return st_cli_usage (form);
     }
-  db = st_cli_open_db (g);
+  db = open_enrolment (g, klass, argv[1], &eid);
   if (db == NULL)
     return 1;
   day = st_cli_today_or (date);
-  eid = st_cli_resolve_enrolment (db, klass, argv[1], &error);
-  if (eid == NULL || !record (db, eid, day, &error))
+  if (!record (db, eid, day, &error))
     return st_cli_fail (g_steal_pointer (&error));
   return 0;
 }
@@ -746,11 +764,10 @@ st_cli_extend (Globals *g, int argc, char **argv)
     return 2;
   if (argc != 2 || years < 0)
     return st_cli_usage ("extend ID-NUMBER --years N [--class CLASS]");
-  db = st_cli_open_db (g);
+  db = open_enrolment (g, klass, argv[1], &eid);
   if (db == NULL)
     return 1;
-  eid = st_cli_resolve_enrolment (db, klass, argv[1], &error);
-  if (eid == NULL || !st_extend_study (db, eid, (guint) years, &error))
+  if (!st_extend_study (db, eid, (guint) years, &error))
     return st_cli_fail (g_steal_pointer (&error));
   return 0;
 }
