@@ -61,6 +61,22 @@ end (StDb      *db,
   return st_db_commit (db, error);
 }
 
+sqlite3_stmt *
+st_in_study_prepare (StDb        *db,
+                     const char  *sql,
+                     const char  *class_id,
+                     const char  *date,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, class_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, date, -1, SQLITE_STATIC);
+  return stmt;
+}
+
 /* The sign-in sheet's order: villages of the official list by code, those
  * typed by hand after them, then names. */
 typedef struct
@@ -96,20 +112,18 @@ st_attendance_load_sheet (StDb        *db,
   session = st_session_load (db, session_id, error);
   if (session == NULL)
     return NULL;
-  stmt = st_db_prepare (db,
-                        "SELECT p.id, p.name, p.id_number, v.code, coalesce (v.short_name, p.village_name, ''),"
-                        "       a.status, a.minutes"
-                        " FROM enrolments e"
-                        " JOIN participants p ON p.id = e.participant_id"
-                        " LEFT JOIN divisions v ON v.code = p.village_code"
-                        " LEFT JOIN attendance a ON a.session_id = ?3 AND a.participant_id = e.participant_id"
-                        "                        AND a.deleted = 0"
-                        " WHERE" ST_IN_STUDY_ON_DAY_SQL,
-                        error);
+  stmt = st_in_study_prepare (db,
+                              "SELECT p.id, p.name, p.id_number, v.code, coalesce (v.short_name, p.village_name, ''),"
+                              "       a.status, a.minutes"
+                              " FROM enrolments e"
+                              " JOIN participants p ON p.id = e.participant_id"
+                              " LEFT JOIN divisions v ON v.code = p.village_code"
+                              " LEFT JOIN attendance a ON a.session_id = ?3 AND a.participant_id = e.participant_id"
+                              "                        AND a.deleted = 0"
+                              " WHERE" ST_IN_STUDY_ON_DAY_SQL,
+                              session->class_id, session->date, error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, session->class_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, session->date, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, session->id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

@@ -18,6 +18,14 @@ G_BEGIN_DECLS
   " AND (e.state = 'studying' OR e.state_date >= ?2)" \
   " AND p.deleted = 0 AND p.merged_into IS NULL"
 
+/* Prepares @sql, which selects with ST_IN_STUDY_ON_DAY_SQL, its class (?1)
+ * and date (?2) bound (not copied: they must outlive the statement's use). */
+sqlite3_stmt *st_in_study_prepare           (StDb              *db,
+                                            const char        *sql,
+                                            const char        *class_id,
+                                            const char        *date,
+                                            GError           **error);
+
 /* One line of the attendance sheet. */
 typedef struct
 {

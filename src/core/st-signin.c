@@ -206,17 +206,15 @@ st_signin_sheet_new (StDb        *db,
    * everyone whose attendance the app records has a line to sign: a state
    * dated on the session's day (withdrawn, graduated that day) still counts
    * as in study then. */
-  stmt = st_db_prepare (db,
-                        "SELECT p.name, p.sex, p.id_number, v.code, coalesce (v.short_name, p.village_name, '')"
-                        " FROM enrolments e"
-                        " JOIN participants p ON p.id = e.participant_id"
-                        " LEFT JOIN divisions v ON v.code = p.village_code"
-                        " WHERE" ST_IN_STUDY_ON_DAY_SQL,
-                        error);
+  stmt = st_in_study_prepare (db,
+                              "SELECT p.name, p.sex, p.id_number, v.code, coalesce (v.short_name, p.village_name, '')"
+                              " FROM enrolments e"
+                              " JOIN participants p ON p.id = e.participant_id"
+                              " LEFT JOIN divisions v ON v.code = p.village_code"
+                              " WHERE" ST_IN_STUDY_ON_DAY_SQL,
+                              session->class_id, session->date, error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, session->class_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, session->date, -1, SQLITE_STATIC);
   sheet->rows = st_db_read_rows (db, stmt, row_from_stmt, (GDestroyNotify) row_free,
                                  _("reading the participants of the class"), error);
   if (sheet->rows == NULL)
