@@ -99,10 +99,10 @@ st_cli_backup (Globals *g, int argc, char **argv)
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      st_cli_add_string (b, "database", st_db_get_path (db));
-      st_cli_add_string (b, "backup", argv[1]);
-      st_cli_add_int (b, "bytes", (gint64) st.st_size);
-      st_cli_add_int (b, "participants", st_db_count_live (db, "participants"));
+      st_json_add_string (b, "database", st_db_get_path (db));
+      st_json_add_string (b, "backup", argv[1]);
+      st_json_add_int (b, "bytes", (gint64) st.st_size);
+      st_json_add_int (b, "participants", st_db_count_live (db, "participants"));
       json_builder_end_object (b);
       st_cli_print_builder (b);
     }
@@ -159,10 +159,7 @@ st_cli_restore (Globals *g, int argc, char **argv)
     }
   backup = st_backup_inspect (argv[1], &error);
   if (backup == NULL)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   lost = st_restore_count_lost (path, backup);
 
   if (!yes)
@@ -188,20 +185,17 @@ st_cli_restore (Globals *g, int argc, char **argv)
   done = st_restore (path, argv[1], terminal ? print_progress : NULL, (gpointer) what, NULL, &error);
   end_progress (terminal);
   if (done == NULL)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      st_cli_add_string (b, "database", path);
-      st_cli_add_string (b, "backup", argv[1]);
-      st_cli_add_int (b, "participants", done->participants);
-      st_cli_add_int (b, "lost", done->lost);
-      st_cli_add_int (b, "epoch", done->epoch);
+      st_json_add_string (b, "database", path);
+      st_json_add_string (b, "backup", argv[1]);
+      st_json_add_int (b, "participants", done->participants);
+      st_json_add_int (b, "lost", done->lost);
+      st_json_add_int (b, "epoch", done->epoch);
       json_builder_end_object (b);
       st_cli_print_builder (b);
     }

@@ -73,14 +73,14 @@ print_bundle (Globals            *g,
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (b);
-      st_cli_add_string (b, "file", path);
-      st_cli_add_string (b, "id", info->id);
-      st_cli_add_string (b, "device", info->device);
-      st_cli_add_string (b, "account", info->account);
-      st_cli_add_string (b, "server", info->server);
-      st_cli_add_int (b, "made_at", info->made_at);
-      st_cli_add_int (b, "changes", info->changes);
-      st_cli_add_int (b, "bytes", info->size);
+      st_json_add_string (b, "file", path);
+      st_json_add_string (b, "id", info->id);
+      st_json_add_string (b, "device", info->device);
+      st_json_add_string (b, "account", info->account);
+      st_json_add_string (b, "server", info->server);
+      st_json_add_int (b, "made_at", info->made_at);
+      st_json_add_int (b, "changes", info->changes);
+      st_json_add_int (b, "bytes", info->size);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       st_cli_print_json (root);
@@ -109,19 +109,19 @@ print_reply (Globals                 *g,
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "applied_here");
       json_builder_add_boolean_value (b, applied);
-      st_cli_add_string (b, "bundle", info->bundle);
-      st_cli_add_int (b, "issued", info->issued / 1000);
-      st_cli_add_string (b, "courier", info->courier);
-      st_cli_add_int (b, "results", info->results);
-      st_cli_add_int (b, "applied", info->applied);
-      st_cli_add_int (b, "duplicates", info->duplicates);
-      st_cli_add_int (b, "conflicts", info->conflicts);
-      st_cli_add_int (b, "rejected", info->rejected);
-      st_cli_add_int (b, "pages", info->pages);
-      st_cli_add_int (b, "entries", info->entries);
+      st_json_add_string (b, "bundle", info->bundle);
+      st_json_add_int (b, "issued", info->issued / 1000);
+      st_json_add_string (b, "courier", info->courier);
+      st_json_add_int (b, "results", info->results);
+      st_json_add_int (b, "applied", info->applied);
+      st_json_add_int (b, "duplicates", info->duplicates);
+      st_json_add_int (b, "conflicts", info->conflicts);
+      st_json_add_int (b, "rejected", info->rejected);
+      st_json_add_int (b, "pages", info->pages);
+      st_json_add_int (b, "entries", info->entries);
       if (applied)
-        st_cli_add_int (b, "pulled", pulled);
-      st_cli_add_string (b, "refusal", info->refusal);
+        st_json_add_int (b, "pulled", pulled);
+      st_json_add_string (b, "refusal", info->refusal);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       st_cli_print_json (root);
@@ -218,11 +218,8 @@ bundle_relay (Globals    *g,
       return 2;
     }
   password = st_cli_read_password ();
-  if (password == NULL || password[0] == '\0')
-    {
-      st_cli_error (_("No password given (ST_PASSWORD or standard input)."));
-      return 2;
-    }
+  if (password == NULL)
+    return 2;
   account = st_sync_sign_in (db, saved->server, saved->name, password, NULL, &error);
   if (account == NULL)
     return fail_with (error);

@@ -12,38 +12,66 @@
 /* program list | show CODE | add FILE */
 /* A program's fields as read (hours, not the minutes kept inside). */
 static void
-program_to_json (JsonBuilder     *b,
-                 const StProgram *p)
+program_to_json (JsonBuilder *b,
+                 gpointer     item)
 {
+  const StProgram *p = item;
   static const char *const education[ST_N_EDUCATION] = { "none", "primary", "junior", "senior", "unknown" };
 
   json_builder_begin_object (b);
-  st_cli_add_string (b, "code", p->code);
-  st_cli_add_string (b, "name", p->name);
-  st_cli_add_string (b, "name_en", p->name_en);
-  st_cli_add_string (b, "kind", p->kind == ST_PROGRAM_DIPLOMA ? "diploma" : "training");
+  st_json_add_string (b, "code", p->code);
+  st_json_add_string (b, "name", p->name);
+  st_json_add_string (b, "name_en", p->name_en);
+  st_json_add_string (b, "kind", p->kind == ST_PROGRAM_DIPLOMA ? "diploma" : "training");
   json_builder_set_member_name (b, "study_years");
   json_builder_begin_object (b);
   for (guint i = 0; i < ST_N_EDUCATION; i++)
-    st_cli_add_int (b, education[i], p->study_years[i]);
+    st_json_add_int (b, education[i], p->study_years[i]);
   json_builder_end_object (b);
-  st_cli_add_int (b, "study_days", p->study_days);
-  st_cli_add_int (b, "max_extension_years", p->max_extension_years);
+  st_json_add_int (b, "study_days", p->study_days);
+  st_json_add_int (b, "max_extension_years", p->max_extension_years);
   if (p->kind == ST_PROGRAM_TRAINING)
-    st_cli_add_int (b, "attended_min_hours", p->attended_min_minutes / 60);
+    st_json_add_int (b, "attended_min_hours", p->attended_min_minutes / 60);
   else
     {
-      st_cli_add_int (b, "concentrated_hours_per_year", p->concentrated_minutes_per_year / 60);
-      st_cli_add_int (b, "self_and_online_min_hours", p->self_and_online_min_minutes / 60);
-      st_cli_add_string (b, "graduate_education_level", p->graduate_education_level);
+      st_json_add_int (b, "concentrated_hours_per_year", p->concentrated_minutes_per_year / 60);
+      st_json_add_int (b, "self_and_online_min_hours", p->self_and_online_min_minutes / 60);
+      st_json_add_string (b, "graduate_education_level", p->graduate_education_level);
     }
   json_builder_set_member_name (b, "certificate_names");
   json_builder_begin_object (b);
-  st_cli_add_string (b, "graduation", p->certificate_names[0]);
-  st_cli_add_string (b, "completion", p->certificate_names[1]);
-  st_cli_add_string (b, "study_record", p->certificate_names[2]);
+  st_json_add_string (b, "graduation", p->certificate_names[0]);
+  st_json_add_string (b, "completion", p->certificate_names[1]);
+  st_json_add_string (b, "study_record", p->certificate_names[2]);
   json_builder_end_object (b);
   json_builder_end_object (b);
+}
+
+static void
+program_print (gpointer item,
+               gpointer data)
+{
+  const StProgram *p = item;
+  g_autofree char *length = st_program_describe_length (p, p->study_years[ST_EDUCATION_NONE]);
+
+  g_print ("%s\t%s\t%s\t%s\n", p->code, p->name, p->kind == ST_PROGRAM_DIPLOMA ? _("diploma") : _("training"), length);
+}
+
+/* @p as JSON with --json, else @text and a newline. */
+static void
+program_print_one (Globals         *g,
+                   const StProgram *p,
+                   const char      *text)
+{
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      program_to_json (b, (gpointer) p);
+      st_cli_print_builder (b);
+    }
+  else
+    g_print ("%s\n", text);
 }
 
 int
@@ -64,25 +92,10 @@ st_cli_program (Globals *g, int argc, char **argv)
   if (g_str_equal (argv[1], "list"))
     {
       g_autoptr(GPtrArray) list = st_program_list (db, &error);
-      g_autoptr(JsonBuilder) b = json_builder_new ();
 
       if (list == NULL)
         return st_cli_fail (g_steal_pointer (&error));
-      json_builder_begin_array (b);
-      for (guint i = 0; i < list->len; i++)
-        {
-          StProgram *p = g_ptr_array_index (list, i);
-          g_autofree char *length = st_program_describe_length (p, p->study_years[ST_EDUCATION_NONE]);
-
-          if (g->json)
-            program_to_json (b, p);
-          else
-            g_print ("%s\t%s\t%s\t%s\n", p->code, p->name,
-                     p->kind == ST_PROGRAM_DIPLOMA ? _("diploma") : _("training"), length);
-        }
-      json_builder_end_array (b);
-      if (g->json)
-        st_cli_print_builder (b);
+      st_cli_print_list (g, list, program_to_json, program_print, NULL);
       return 0;
     }
   if (g_str_equal (argv[1], "show"))
@@ -92,35 +105,37 @@ st_cli_program (Globals *g, int argc, char **argv)
       if (p == NULL)
         return st_cli_fail (g_steal_pointer (&error));
       /* The rules file is JSON already; --json gives the fields as read. */
-      if (g->json)
-        {
-          g_autoptr(JsonBuilder) b = json_builder_new ();
-
-          program_to_json (b, p);
-          st_cli_print_builder (b);
-        }
-      else
-        g_print ("%s\n", p->json);
+      program_print_one (g, p, p->json);
       return 0;
     }
   if (g_str_equal (argv[1], "add"))
     {
       g_autoptr(StProgram) p = st_program_new_from_file (argv[2], &error);
 
+      g_autofree char *saved = NULL;
+
       if (p == NULL || !st_program_save (db, p, &error))
         return st_cli_fail (g_steal_pointer (&error));
-      if (g->json)
-        {
-          g_autoptr(JsonBuilder) b = json_builder_new ();
-
-          program_to_json (b, p);
-          st_cli_print_builder (b);
-        }
-      else
-        g_print (_("Program %s (%s) saved.\n"), p->code, p->name);
+      saved = g_strdup_printf (_("Program %s (%s) saved.\n"), p->code, p->name);
+      g_strchomp (saved);
+      program_print_one (g, p, saved);
       return 0;
     }
   return st_cli_usage ("program list | program show CODE | program add FILE");
+}
+
+static void
+major_to_json (JsonBuilder *b,
+               gpointer     item)
+{
+  json_builder_add_string_value (b, item);
+}
+
+static void
+major_print (gpointer item,
+             gpointer data)
+{
+  g_print ("%s\n", (char *) item);
 }
 
 /* major list | add NAME | remove NAME */
@@ -144,19 +159,7 @@ st_cli_major (Globals *g, int argc, char **argv)
 
       if (list == NULL)
         return st_cli_fail (g_steal_pointer (&error));
-      if (g->json)
-        {
-          g_autoptr(JsonBuilder) b = json_builder_new ();
-
-          json_builder_begin_array (b);
-          for (guint i = 0; i < list->len; i++)
-            json_builder_add_string_value (b, g_ptr_array_index (list, i));
-          json_builder_end_array (b);
-          st_cli_print_builder (b);
-          return 0;
-        }
-      for (guint i = 0; i < list->len; i++)
-        g_print ("%s\n", (char *) g_ptr_array_index (list, i));
+      st_cli_print_list (g, list, major_to_json, major_print, NULL);
       return 0;
     }
   if (g_str_equal (argv[1], "add") && !st_major_add (db, argv[2], &error))

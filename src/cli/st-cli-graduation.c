@@ -19,26 +19,26 @@ eligibility_to_json (JsonBuilder   *b,
   g_autofree char *masked = st_idcard_mask (e->id_number);
 
   json_builder_begin_object (b);
-  st_cli_add_string (b, "enrolment", e->enrolment_id);
-  st_cli_add_string (b, "participant", e->participant_id);
-  st_cli_add_string (b, "name", e->name);
-  st_cli_add_string (b, "id_number", masked);
-  st_cli_add_string (b, "class", e->class_id);
-  st_cli_add_string (b, "township_code", e->township_code);
-  st_cli_add_string (b, "program", e->program_code);
-  st_cli_add_string (b, "enrolled_on", e->enrolled_on);
-  st_cli_add_string (b, "end_date", e->end_date);
-  st_cli_add_int (b, "study_years", e->study_years);
-  st_cli_add_int (b, "extension_years", e->extension_years);
-  st_cli_add_string (b, "outcome", st_outcome_to_code (e->outcome));
-  st_cli_add_int (b, "concentrated_minutes", e->concentrated);
-  st_cli_add_int (b, "required_concentrated_minutes", e->required_concentrated);
-  st_cli_add_int (b, "self_study_minutes", e->self_study);
-  st_cli_add_int (b, "online_minutes", e->online);
-  st_cli_add_int (b, "attended_minutes", e->attended);
-  st_cli_add_int (b, "credits", e->credits);
-  st_cli_add_int (b, "assignments_done", e->assignments_done);
-  st_cli_add_int (b, "assignments_total", e->assignments_total);
+  st_json_add_string (b, "enrolment", e->enrolment_id);
+  st_json_add_string (b, "participant", e->participant_id);
+  st_json_add_string (b, "name", e->name);
+  st_json_add_string (b, "id_number", masked);
+  st_json_add_string (b, "class", e->class_id);
+  st_json_add_string (b, "township_code", e->township_code);
+  st_json_add_string (b, "program", e->program_code);
+  st_json_add_string (b, "enrolled_on", e->enrolled_on);
+  st_json_add_string (b, "end_date", e->end_date);
+  st_json_add_int (b, "study_years", e->study_years);
+  st_json_add_int (b, "extension_years", e->extension_years);
+  st_json_add_string (b, "outcome", st_outcome_to_code (e->outcome));
+  st_json_add_int (b, "concentrated_minutes", e->concentrated);
+  st_json_add_int (b, "required_concentrated_minutes", e->required_concentrated);
+  st_json_add_int (b, "self_study_minutes", e->self_study);
+  st_json_add_int (b, "online_minutes", e->online);
+  st_json_add_int (b, "attended_minutes", e->attended);
+  st_json_add_int (b, "credits", e->credits);
+  st_json_add_int (b, "assignments_done", e->assignments_done);
+  st_json_add_int (b, "assignments_total", e->assignments_total);
   json_builder_set_member_name (b, "missing");
   json_builder_begin_array (b);
   for (guint i = 0; i < e->missing->len; i++)
@@ -242,11 +242,11 @@ st_cli_approve (Globals *g, int argc, char **argv)
       if (g->json)
         {
           json_builder_begin_object (b);
-          st_cli_add_string (b, "enrolment", c->enrolment_id);
-          st_cli_add_string (b, "name", p ? p->name : NULL);
-          st_cli_add_string (b, "kind", c->kind);
-          st_cli_add_string (b, "number", c->number);
-          st_cli_add_string (b, "issued_on", c->issued_on);
+          st_json_add_string (b, "enrolment", c->enrolment_id);
+          st_json_add_string (b, "name", p ? p->name : NULL);
+          st_json_add_string (b, "kind", c->kind);
+          st_json_add_string (b, "number", c->number);
+          st_json_add_string (b, "issued_on", c->issued_on);
           json_builder_end_object (b);
         }
       else
@@ -304,13 +304,13 @@ st_cli_certificate (Globals *g, int argc, char **argv)
               g_autofree char *masked = st_idcard_mask (p ? p->id_number : "");
 
               json_builder_begin_object (b);
-              st_cli_add_string (b, "number", c->number);
-              st_cli_add_string (b, "kind", c->kind);
-              st_cli_add_string (b, "issued_on", c->issued_on);
-              st_cli_add_string (b, "revoked_on", c->revoked_on);
-              st_cli_add_string (b, "enrolment", c->enrolment_id);
-              st_cli_add_string (b, "name", p ? p->name : NULL);
-              st_cli_add_string (b, "id_number", masked);
+              st_json_add_string (b, "number", c->number);
+              st_json_add_string (b, "kind", c->kind);
+              st_json_add_string (b, "issued_on", c->issued_on);
+              st_json_add_string (b, "revoked_on", c->revoked_on);
+              st_json_add_string (b, "enrolment", c->enrolment_id);
+              st_json_add_string (b, "name", p ? p->name : NULL);
+              st_json_add_string (b, "id_number", masked);
               json_builder_end_object (b);
             }
           else

@@ -258,8 +258,8 @@ st_cli_participant_delete (Globals *g, int argc, char **argv)
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      st_cli_add_string (b, "id", p->id);
-      st_cli_add_string (b, "name", p->name);
+      st_json_add_string (b, "id", p->id);
+      st_json_add_string (b, "name", p->name);
       json_builder_set_member_name (b, "deleted");
       json_builder_add_boolean_value (b, TRUE);
       json_builder_end_object (b);

@@ -6,6 +6,7 @@
 
 #include "st-db.h"
 #include "st-divisions.h"
+#include "st-json-build.h"
 #include "st-participant.h"
 
 G_BEGIN_DECLS
@@ -20,12 +21,6 @@ typedef int (*CommandFunc) (Globals *g, int argc, char **argv);
 
 void         st_cli_print_json     (JsonNode      *node);
 void         st_cli_print_builder  (JsonBuilder   *builder);
-void         st_cli_add_string     (JsonBuilder   *b,
-                                    const char    *name,
-                                    const char    *value);
-void         st_cli_add_int        (JsonBuilder   *b,
-                                    const char    *name,
-                                    gint64         value);
 void         st_cli_error          (const char    *message);
 /* Prints @text (a line, without its newline), or with --json one object of
  * the members that follow: pairs of a name and a const char * value, or of
@@ -34,6 +29,16 @@ void         st_cli_error          (const char    *message);
 void         st_cli_print_result   (Globals       *g,
                                     const char    *text,
                                     ...) G_GNUC_NULL_TERMINATED;
+/* A listing command's output: with --json an array of what @to_json
+ * writes of each item of @list, else a line per item by @print (@data
+ * passed on). */
+void         st_cli_print_list     (Globals       *g,
+                                    GPtrArray     *list,
+                                    void         (*to_json) (JsonBuilder *b,
+                                                             gpointer     item),
+                                    void         (*print) (gpointer item,
+                                                           gpointer data),
+                                    gpointer       data);
 StDb        *st_cli_open_db        (Globals       *g);
 /* Prints why @db could not be read (its last error) and returns 1: for
  * functions that report an unreadable database as -1. */
@@ -48,6 +53,12 @@ StDivisions *st_cli_load_divisions (StDb          *db);
 /* The database and its divisions; NULL when either cannot be read (said). */
 StDb        *st_cli_open_db_divisions (Globals      *g,
                                        StDivisions **divisions);
+/* The same, and in *@code the code of @township (name or code; NULL: none,
+ * and *@code NULL); NULL when it is not a township (said). */
+StDb        *st_cli_open_db_township  (Globals      *g,
+                                       const char   *township,
+                                       StDivisions **divisions,
+                                       const char  **code);
 /* The township @name names (name or code), or NULL having said so. */
 const StDivision *st_cli_find_township (StDivisions *divisions,
                                         const char  *name);
@@ -123,7 +134,8 @@ int st_cli_visit           (Globals *g, int argc, char **argv);
 
 /* st-cli-sync.c: the sync engine. */
 int st_cli_sync            (Globals *g, int argc, char **argv);
-/* The password: from ST_PASSWORD, or the first line of standard input. */
+/* The password: from ST_PASSWORD, or the first line of standard input;
+ * NULL, having said so, when none is given. */
 char *st_cli_read_password (void);
 /* st-cli-bundle.c: sync by file. */
 int st_cli_bundle          (Globals *g, int argc, char **argv);

@@ -14,39 +14,53 @@
 
 static void
 session_to_json (JsonBuilder *b,
-                 StSession   *s)
+                 gpointer     item)
 {
+  const StSession *s = item;
+
   json_builder_begin_object (b);
-  st_cli_add_string (b, "id", s->id);
-  st_cli_add_string (b, "class", s->class_id);
-  st_cli_add_string (b, "date", s->date);
-  st_cli_add_int (b, "minutes", s->minutes);
-  st_cli_add_string (b, "mode", s->mode);
-  st_cli_add_string (b, "subject", s->subject);
-  st_cli_add_string (b, "trainer", s->trainer);
-  st_cli_add_string (b, "place", s->place);
+  st_json_add_string (b, "id", s->id);
+  st_json_add_string (b, "class", s->class_id);
+  st_json_add_string (b, "date", s->date);
+  st_json_add_int (b, "minutes", s->minutes);
+  st_json_add_string (b, "mode", s->mode);
+  st_json_add_string (b, "subject", s->subject);
+  st_json_add_string (b, "trainer", s->trainer);
+  st_json_add_string (b, "place", s->place);
   json_builder_end_object (b);
 }
 
 static void
 class_to_json (JsonBuilder *b,
-               StClass     *c)
+               gpointer     item)
 {
+  const StClass *c = item;
+
   json_builder_begin_object (b);
-  st_cli_add_string (b, "id", c->id);
-  st_cli_add_string (b, "name", c->name);
-  st_cli_add_string (b, "program", c->program_code);
-  st_cli_add_string (b, "major", c->major);
-  st_cli_add_string (b, "township_code", c->township_code);
-  st_cli_add_string (b, "teaching_point", c->teaching_point);
-  st_cli_add_string (b, "start_date", c->start_date);
-  st_cli_add_string (b, "schedule", c->schedule);
+  st_json_add_string (b, "id", c->id);
+  st_json_add_string (b, "name", c->name);
+  st_json_add_string (b, "program", c->program_code);
+  st_json_add_string (b, "major", c->major);
+  st_json_add_string (b, "township_code", c->township_code);
+  st_json_add_string (b, "teaching_point", c->teaching_point);
+  st_json_add_string (b, "start_date", c->start_date);
+  st_json_add_string (b, "schedule", c->schedule);
   json_builder_set_member_name (b, "trainers");
   json_builder_begin_array (b);
   for (guint i = 0; c->trainers && c->trainers[i]; i++)
     json_builder_add_string_value (b, c->trainers[i]);
   json_builder_end_array (b);
   json_builder_end_object (b);
+}
+
+static void
+class_print (gpointer item,
+             gpointer divisions)
+{
+  const StClass *c = item;
+
+  g_print ("%s\t%s\t%s\t%s\t%s\n", c->id, c->name, st_cli_division_name (divisions, c->township_code),
+           c->major ? c->major : "", c->start_date);
 }
 
 /* class add … | list | show CLASS */
@@ -117,27 +131,13 @@ st_cli_class (Globals *g, int argc, char **argv)
     {
       const char *code = st_cli_township_code (divisions, township, &error);
       g_autoptr(GPtrArray) list = NULL;
-      g_autoptr(JsonBuilder) b = json_builder_new ();
 
       if (error != NULL)
         return st_cli_fail (g_steal_pointer (&error));
       list = st_class_list (db, code, &error);
       if (list == NULL)
         return st_cli_fail (g_steal_pointer (&error));
-      json_builder_begin_array (b);
-      for (guint i = 0; i < list->len; i++)
-        {
-          StClass *c = g_ptr_array_index (list, i);
-
-          if (g->json)
-            class_to_json (b, c);
-          else
-            g_print ("%s\t%s\t%s\t%s\t%s\n", c->id, c->name, st_cli_division_name (divisions, c->township_code),
-                     c->major ? c->major : "", c->start_date);
-        }
-      json_builder_end_array (b);
-      if (g->json)
-        st_cli_print_builder (b);
+      st_cli_print_list (g, list, class_to_json, class_print, divisions);
       return 0;
     }
   if (g_str_equal (argv[1], "show") && argc == 3)
@@ -182,13 +182,13 @@ st_cli_class (Globals *g, int argc, char **argv)
             {
               json_builder_set_member_name (b, "schedule");
               json_builder_begin_object (b);
-              st_cli_add_string (b, "schedule", st_schedule_to_code (status.schedule));
+              st_json_add_string (b, "schedule", st_schedule_to_code (status.schedule));
               json_builder_set_member_name (b, "behind");
               json_builder_add_boolean_value (b, status.behind);
-              st_cli_add_int (b, "month_minutes", status.month_minutes);
-              st_cli_add_int (b, "months_short", status.months_short);
-              st_cli_add_int (b, "blocks_held", status.blocks_held);
-              st_cli_add_int (b, "blocks_expected", status.blocks_expected);
+              st_json_add_int (b, "month_minutes", status.month_minutes);
+              st_json_add_int (b, "months_short", status.months_short);
+              st_json_add_int (b, "blocks_held", status.blocks_held);
+              st_json_add_int (b, "blocks_expected", status.blocks_expected);
               json_builder_end_object (b);
             }
           json_builder_set_member_name (b, "enrolments");
@@ -200,12 +200,12 @@ st_cli_class (Globals *g, int argc, char **argv)
               g_autofree char *masked = st_idcard_mask (p ? p->id_number : "");
 
               json_builder_begin_object (b);
-              st_cli_add_string (b, "enrolment", e->id);
-              st_cli_add_string (b, "participant", e->participant_id);
-              st_cli_add_string (b, "name", p ? p->name : NULL);
-              st_cli_add_string (b, "id_number", masked);
-              st_cli_add_string (b, "enrolled_on", e->enrolled_on);
-              st_cli_add_string (b, "state", e->state);
+              st_json_add_string (b, "enrolment", e->id);
+              st_json_add_string (b, "participant", e->participant_id);
+              st_json_add_string (b, "name", p ? p->name : NULL);
+              st_json_add_string (b, "id_number", masked);
+              st_json_add_string (b, "enrolled_on", e->enrolled_on);
+              st_json_add_string (b, "state", e->state);
               json_builder_end_object (b);
             }
           json_builder_end_array (b);
@@ -282,8 +282,8 @@ st_cli_enrol (Globals *g, int argc, char **argv)
       if (g->json)
         {
           json_builder_begin_object (b);
-          st_cli_add_string (b, "enrolment", eid);
-          st_cli_add_string (b, "participant", pid);
+          st_json_add_string (b, "enrolment", eid);
+          st_json_add_string (b, "participant", pid);
           json_builder_end_object (b);
         }
       else
@@ -293,6 +293,29 @@ st_cli_enrol (Globals *g, int argc, char **argv)
   if (g->json)
     st_cli_print_builder (b);
   return 0;
+}
+
+/* Opens the database and finds the enrolment of @who (an ID number or a
+ * participant's key) in @klass (NULL: the one class @who is in) into
+ * *@eid; NULL after a message. */
+static StDb *
+open_enrolment (Globals     *g,
+                const char  *klass,
+                const char  *who,
+                char       **eid)
+{
+  g_autoptr(StDb) db = st_cli_open_db (g);
+  g_autoptr(GError) error = NULL;
+
+  if (db == NULL)
+    return NULL;
+  *eid = st_cli_resolve_enrolment (db, klass, who, &error);
+  if (*eid == NULL)
+    {
+      st_cli_fail (g_steal_pointer (&error));
+      return NULL;
+    }
+  return g_steal_pointer (&db);
 }
 
 /* withdraw ID-NUMBER --class C --date D --reason R */
@@ -316,14 +339,23 @@ st_cli_withdraw (Globals *g, int argc, char **argv)
     return 2;
   if (argc != 2)
     return st_cli_usage ("withdraw ID-NUMBER [--class CLASS] --date DATE --reason TEXT");
-  db = st_cli_open_db (g);
+  db = open_enrolment (g, klass, argv[1], &eid);
   if (db == NULL)
     return 1;
   day = st_cli_today_or (date);
-  eid = st_cli_resolve_enrolment (db, klass, argv[1], &error);
-  if (eid == NULL || !st_withdraw (db, eid, day, reason, &error))
+  if (!st_withdraw (db, eid, day, reason, &error))
     return st_cli_fail (g_steal_pointer (&error));
   return 0;
+}
+
+static void
+session_print (gpointer item,
+               gpointer data)
+{
+  const StSession *s = item;
+
+  g_print ("%s\t%s\t%.1f\t%s\t%s\t%s\n", s->id, s->date, s->minutes / 60.0, s->mode, s->subject,
+           s->trainer ? s->trainer : "");
 }
 
 /* session add CLASS … | list CLASS */
@@ -404,24 +436,7 @@ st_cli_session (Globals *g, int argc, char **argv)
 
       if (list == NULL)
         return st_cli_fail (g_steal_pointer (&error));
-      if (g->json)
-        {
-          g_autoptr(JsonBuilder) b = json_builder_new ();
-
-          json_builder_begin_array (b);
-          for (guint i = 0; i < list->len; i++)
-            session_to_json (b, g_ptr_array_index (list, i));
-          json_builder_end_array (b);
-          st_cli_print_builder (b);
-          return 0;
-        }
-      for (guint i = 0; i < list->len; i++)
-        {
-          StSession *s = g_ptr_array_index (list, i);
-
-          g_print ("%s\t%s\t%.1f\t%s\t%s\t%s\n", s->id, s->date, s->minutes / 60.0, s->mode, s->subject,
-                   s->trainer ? s->trainer : "");
-        }
+      st_cli_print_list (g, list, session_to_json, session_print, NULL);
       return 0;
     }
   return st_cli_usage ("session add CLASS … | session list CLASS");
@@ -663,13 +678,10 @@ st_cli_exempt (Globals *g, int argc, char **argv)
     return 2;
   if (argc != 2)
     return st_cli_usage ("exempt ID-NUMBER --kind exemption|credit|internship_waiver --basis TEXT [--target K] [--credits N] [--credit-basis certificate|award|innovation] [--years N]");
-  db = st_cli_open_db (g);
+  db = open_enrolment (g, klass, argv[1], &eid);
   if (db == NULL)
     return 1;
   day = st_cli_today_or (date);
-  eid = st_cli_resolve_enrolment (db, klass, argv[1], &error);
-  if (eid == NULL)
-    return st_cli_fail (g_steal_pointer (&error));
   if (g_strcmp0 (kind, "credit") == 0)
     {
       if (!st_credit_add (db, eid, credit_basis, basis, credits, day, &error))
@@ -707,12 +719,11 @@ enrolment_date_command (Globals    *g,
       g_autofree char *form = g_strdup_printf ("%s ID-NUMBER [--class CLASS] [--date DATE]", name);
       return st_cli_usage (form);
     }
-  db = st_cli_open_db (g);
+  db = open_enrolment (g, klass, argv[1], &eid);
   if (db == NULL)
     return 1;
   day = st_cli_today_or (date);
-  eid = st_cli_resolve_enrolment (db, klass, argv[1], &error);
-  if (eid == NULL || !record (db, eid, day, &error))
+  if (!record (db, eid, day, &error))
     return st_cli_fail (g_steal_pointer (&error));
   return 0;
 }
@@ -753,11 +764,10 @@ st_cli_extend (Globals *g, int argc, char **argv)
     return 2;
   if (argc != 2 || years < 0)
     return st_cli_usage ("extend ID-NUMBER --years N [--class CLASS]");
-  db = st_cli_open_db (g);
+  db = open_enrolment (g, klass, argv[1], &eid);
   if (db == NULL)
     return 1;
-  eid = st_cli_resolve_enrolment (db, klass, argv[1], &error);
-  if (eid == NULL || !st_extend_study (db, eid, (guint) years, &error))
+  if (!st_extend_study (db, eid, (guint) years, &error))
     return st_cli_fail (g_steal_pointer (&error));
   return 0;
 }

@@ -17,17 +17,25 @@
 char *
 st_cli_read_password (void)
 {
-  const char *env = g_getenv ("ST_PASSWORD");
+  const char *password = g_getenv ("ST_PASSWORD");
   char line[1100];
 
-  if (env != NULL)
-    return g_strdup (env);
-  if (isatty (fileno (stdin)))
-    g_printerr ("%s", _("Password: "));
-  if (fgets (line, sizeof line, stdin) == NULL)
-    return NULL;
-  line[strcspn (line, "\r\n")] = '\0';
-  return g_strdup (line);
+  if (password == NULL)
+    {
+      if (isatty (fileno (stdin)))
+        g_printerr ("%s", _("Password: "));
+      if (fgets (line, sizeof line, stdin) != NULL)
+        line[strcspn (line, "\r\n")] = '\0';
+      else
+        line[0] = '\0';
+      password = line;
+    }
+  if (*password == '\0')
+    {
+      st_cli_error (_("No password given (ST_PASSWORD or standard input)."));
+      return NULL;
+    }
+  return g_strdup (password);
 }
 
 static void
@@ -55,10 +63,7 @@ sync_status (Globals *g,
   gint64 last = st_sync_last_sync (db);
 
   if (pending < 0)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   if (items < 0)
     return st_cli_db_failed (db);
   if (g->json)
@@ -67,12 +72,12 @@ sync_status (Globals *g,
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (b);
-      st_cli_add_string (b, "server", account ? account->server : NULL);
-      st_cli_add_string (b, "account", account ? account->name : NULL);
-      st_cli_add_string (b, "role", account ? account->role : NULL);
-      st_cli_add_int (b, "pending", pending);
-      st_cli_add_int (b, "review_items", items);
-      st_cli_add_int (b, "last_sync_at", last);
+      st_json_add_string (b, "server", account ? account->server : NULL);
+      st_json_add_string (b, "account", account ? account->name : NULL);
+      st_json_add_string (b, "role", account ? account->role : NULL);
+      st_json_add_int (b, "pending", pending);
+      st_json_add_int (b, "review_items", items);
+      st_json_add_int (b, "last_sync_at", last);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       st_cli_print_json (root);
@@ -160,11 +165,8 @@ st_cli_sync (Globals *g, int argc, char **argv)
       return 2;
     }
   password = st_cli_read_password ();
-  if (password == NULL || password[0] == '\0')
-    {
-      st_cli_error (_("No password given (ST_PASSWORD or standard input)."));
-      return 2;
-    }
+  if (password == NULL)
+    return 2;
 
   account = st_sync_sign_in (db, server, user, password, NULL, &error);
   if (account == NULL)
@@ -192,24 +194,24 @@ st_cli_sync (Globals *g, int argc, char **argv)
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "ok");
       json_builder_add_boolean_value (b, ok);
-      st_cli_add_int (b, "pushed", stats.pushed);
-      st_cli_add_int (b, "applied", stats.applied);
-      st_cli_add_int (b, "duplicates", stats.duplicates);
-      st_cli_add_int (b, "conflicts", stats.conflicts);
-      st_cli_add_int (b, "rejected", stats.rejected);
-      st_cli_add_int (b, "pulled", stats.pulled);
-      st_cli_add_int (b, "evicted", stats.evicted);
-      st_cli_add_int (b, "requests", stats.requests);
-      st_cli_add_int (b, "bytes_sent", stats.bytes_sent);
-      st_cli_add_int (b, "bytes_received", stats.bytes_received);
-      st_cli_add_int (b, "pending", st_sync_count_pending (db));
-      st_cli_add_int (b, "review_items", st_sync_count_items (db));
+      st_json_add_int (b, "pushed", stats.pushed);
+      st_json_add_int (b, "applied", stats.applied);
+      st_json_add_int (b, "duplicates", stats.duplicates);
+      st_json_add_int (b, "conflicts", stats.conflicts);
+      st_json_add_int (b, "rejected", stats.rejected);
+      st_json_add_int (b, "pulled", stats.pulled);
+      st_json_add_int (b, "evicted", stats.evicted);
+      st_json_add_int (b, "requests", stats.requests);
+      st_json_add_int (b, "bytes_sent", stats.bytes_sent);
+      st_json_add_int (b, "bytes_received", stats.bytes_received);
+      st_json_add_int (b, "pending", st_sync_count_pending (db));
+      st_json_add_int (b, "review_items", st_sync_count_items (db));
       if (!ok)
         {
           g_autofree char *text = st_sync_describe_error (error);
 
-          st_cli_add_string (b, "error", text);
-          st_cli_add_string (b, "details", error->message);
+          st_json_add_string (b, "error", text);
+          st_json_add_string (b, "details", error->message);
         }
       json_builder_end_object (b);
       root = json_builder_get_root (b);
@@ -267,10 +269,7 @@ st_cli_conflicts (Globals *g, int argc, char **argv)
   if (g_str_equal (argv[1], "resolve"))
     {
       if (!st_sync_resolve_item (db, argv[2], use_other, &error))
-        {
-          st_cli_error (error->message);
-          return 1;
-        }
+        return st_cli_fail (g_steal_pointer (&error));
       if (!g->json)
         g_print ("%s\n", _("Resolved. The resolution reaches the server at the next sync."));
       return 0;
@@ -278,10 +277,7 @@ st_cli_conflicts (Globals *g, int argc, char **argv)
 
   items = st_sync_list_items (db, &error);
   if (items == NULL)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -294,13 +290,13 @@ st_cli_conflicts (Globals *g, int argc, char **argv)
           StSyncItem *item = g_ptr_array_index (items, i);
 
           json_builder_begin_object (b);
-          st_cli_add_string (b, "id", item->id);
-          st_cli_add_string (b, "kind", kinds[item->kind]);
-          st_cli_add_string (b, "table", item->table);
-          st_cli_add_string (b, "row", item->row);
-          st_cli_add_string (b, "township_code", item->township_code);
-          st_cli_add_string (b, "summary", item->summary);
-          st_cli_add_int (b, "created_at", item->created_at);
+          st_json_add_string (b, "id", item->id);
+          st_json_add_string (b, "kind", kinds[item->kind]);
+          st_json_add_string (b, "table", item->table);
+          st_json_add_string (b, "row", item->row);
+          st_json_add_string (b, "township_code", item->township_code);
+          st_json_add_string (b, "summary", item->summary);
+          st_json_add_int (b, "created_at", item->created_at);
           if (item->data != NULL)
             {
               JsonNode *node = json_node_new (JSON_NODE_OBJECT);

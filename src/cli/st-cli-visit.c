@@ -67,21 +67,21 @@ add_visit_json (JsonBuilder   *b,
                 const StVisit *v)
 {
   json_builder_begin_object (b);
-  st_cli_add_string (b, "id", v->id);
-  st_cli_add_string (b, "date", v->date);
-  st_cli_add_string (b, "visitor", v->visitor);
-  st_cli_add_string (b, "how", v->how);
+  st_json_add_string (b, "id", v->id);
+  st_json_add_string (b, "date", v->date);
+  st_json_add_string (b, "visitor", v->visitor);
+  st_json_add_string (b, "how", v->how);
   json_builder_set_member_name (b, "reached");
   json_builder_add_boolean_value (b, v->reached);
-  st_cli_add_string (b, "lives", v->lives);
-  st_cli_add_string (b, "away_province", v->away_province);
-  st_cli_add_string (b, "away_city", v->away_city);
-  st_cli_add_string (b, "work", v->work);
-  st_cli_add_string (b, "health", v->health);
-  st_cli_add_string (b, "willing", v->willing);
-  st_cli_add_string (b, "major", v->major);
-  st_cli_add_string (b, "phone", v->phone);
-  st_cli_add_string (b, "note", v->note);
+  st_json_add_string (b, "lives", v->lives);
+  st_json_add_string (b, "away_province", v->away_province);
+  st_json_add_string (b, "away_city", v->away_city);
+  st_json_add_string (b, "work", v->work);
+  st_json_add_string (b, "health", v->health);
+  st_json_add_string (b, "willing", v->willing);
+  st_json_add_string (b, "major", v->major);
+  st_json_add_string (b, "phone", v->phone);
+  st_json_add_string (b, "note", v->note);
   json_builder_end_object (b);
 }
 
@@ -178,8 +178,8 @@ visit_add (Globals *g, int argc, char **argv)
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      st_cli_add_string (b, "participant", p->id);
-      st_cli_add_string (b, "name", p->name);
+      st_json_add_string (b, "participant", p->id);
+      st_json_add_string (b, "name", p->name);
       json_builder_set_member_name (b, "visit");
       add_visit_json (b, v);
       json_builder_set_member_name (b, "changed");
@@ -189,9 +189,9 @@ visit_add (Globals *g, int argc, char **argv)
           StVisitChange *c = g_ptr_array_index (changes, i);
 
           json_builder_begin_object (b);
-          st_cli_add_string (b, "field", c->column);
-          st_cli_add_string (b, "old", c->old_value);
-          st_cli_add_string (b, "new", c->new_value);
+          st_json_add_string (b, "field", c->column);
+          st_json_add_string (b, "old", c->old_value);
+          st_json_add_string (b, "new", c->new_value);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -319,12 +319,12 @@ list_people (Globals            *g,
       if (b != NULL)
         {
           json_builder_begin_object (b);
-          st_cli_add_string (b, "id", row->id);
-          st_cli_add_string (b, "name", row->name);
-          st_cli_add_string (b, "id_number", masked);
-          st_cli_add_string (b, "township", st_cli_division_name (divisions, row->township_code));
-          st_cli_add_string (b, "village", village);
-          st_cli_add_string (b, "last_visit", row->last_visit);
+          st_json_add_string (b, "id", row->id);
+          st_json_add_string (b, "name", row->name);
+          st_json_add_string (b, "id_number", masked);
+          st_json_add_string (b, "township", st_cli_division_name (divisions, row->township_code));
+          st_json_add_string (b, "village", village);
+          st_json_add_string (b, "last_visit", row->last_visit);
           json_builder_set_member_name (b, "last_visit_reached");
           if (row->last_visit != NULL)
             json_builder_add_boolean_value (b, row->last_visit_reached);
@@ -442,17 +442,9 @@ visit_progress (Globals *g, int argc, char **argv)
       st_cli_error (_("usage: visit progress [--township T] [--csv FILE] [--pdf FILE]"));
       return 2;
     }
-  db = st_cli_open_db_divisions (g, &divisions);
+  db = st_cli_open_db_township (g, township, &divisions, &code);
   if (db == NULL)
     return 1;
-  if (township != NULL)
-    {
-      const StDivision *t = st_cli_find_township (divisions, township);
-
-      if (t == NULL)
-        return 1;
-      code = t->code;
-    }
   rows = st_outreach_progress (db, code, &error);
   if (rows == NULL)
     return st_cli_fail (g_steal_pointer (&error));
@@ -471,13 +463,13 @@ visit_progress (Globals *g, int argc, char **argv)
           const StOutreachRow *row = g_ptr_array_index (rows, i);
 
           json_builder_begin_object (b);
-          st_cli_add_string (b, "township_code", row->township_code);
-          st_cli_add_string (b, "township", row->township);
-          st_cli_add_int (b, "people", row->people);
-          st_cli_add_int (b, "visited", row->visited);
-          st_cli_add_int (b, "reached", row->reached);
-          st_cli_add_int (b, "willing", row->willing);
-          st_cli_add_int (b, "enrolled", row->enrolled);
+          st_json_add_string (b, "township_code", row->township_code);
+          st_json_add_string (b, "township", row->township);
+          st_json_add_int (b, "people", row->people);
+          st_json_add_int (b, "visited", row->visited);
+          st_json_add_int (b, "reached", row->reached);
+          st_json_add_int (b, "willing", row->willing);
+          st_json_add_int (b, "enrolled", row->enrolled);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

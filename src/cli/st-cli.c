@@ -50,9 +50,9 @@ st_cli_print_result (Globals    *g,
   while ((name = va_arg (ap, const char *)) != NULL)
     {
       if (name[0] == '#')
-        st_cli_add_int (b, name + 1, va_arg (ap, gint64));
+        st_json_add_int (b, name + 1, va_arg (ap, gint64));
       else
-        st_cli_add_string (b, name, va_arg (ap, const char *));
+        st_json_add_string (b, name, va_arg (ap, const char *));
     }
   va_end (ap);
   json_builder_end_object (b);
@@ -95,24 +95,27 @@ st_cli_print_json (JsonNode *node)
 }
 
 void
-st_cli_add_string (JsonBuilder *b,
-                   const char  *name,
-                   const char  *value)
+st_cli_print_list (Globals    *g,
+                   GPtrArray  *list,
+                   void      (*to_json) (JsonBuilder *b,
+                                         gpointer     item),
+                   void      (*print) (gpointer item,
+                                       gpointer data),
+                   gpointer    data)
 {
-  json_builder_set_member_name (b, name);
-  if (value)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
+  if (g->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
 
-void
-st_cli_add_int (JsonBuilder *b,
-                const char  *name,
-                gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
+      json_builder_begin_array (b);
+      for (guint i = 0; i < list->len; i++)
+        to_json (b, g_ptr_array_index (list, i));
+      json_builder_end_array (b);
+      st_cli_print_builder (b);
+      return;
+    }
+  for (guint i = 0; i < list->len; i++)
+    print (g_ptr_array_index (list, i), data);
 }
 
 void
@@ -190,10 +193,10 @@ cmd_init (Globals *g, int argc, char **argv)
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      st_cli_add_string (b, "database", st_db_get_path (db));
-      st_cli_add_int (b, "schema", st_db_get_schema_version (db));
-      st_cli_add_string (b, "device", st_db_get_device_id (db));
-      st_cli_add_int (b, "participants", n_participants);
+      st_json_add_string (b, "database", st_db_get_path (db));
+      st_json_add_int (b, "schema", st_db_get_schema_version (db));
+      st_json_add_string (b, "device", st_db_get_device_id (db));
+      st_json_add_int (b, "participants", n_participants);
       json_builder_end_object (b);
       st_cli_print_builder (b);
     }
@@ -235,21 +238,21 @@ cmd_id_check (Globals *g, int argc, char **argv)
       if (g->json)
         {
           json_builder_begin_object (b);
-          st_cli_add_string (b, "input", argv[i]);
-          st_cli_add_string (b, "normalized", normal);
+          st_json_add_string (b, "input", argv[i]);
+          st_json_add_string (b, "normalized", normal);
           json_builder_set_member_name (b, "valid");
           json_builder_add_boolean_value (b, valid);
           if (valid)
             {
               g_autofree char *birth = st_idcard_birth_date_string (&info);
 
-              st_cli_add_string (b, "birth_date", birth);
-              st_cli_add_string (b, "sex", info.sex == ST_SEX_MALE ? "male" : "female");
-              st_cli_add_string (b, "region", info.region);
+              st_json_add_string (b, "birth_date", birth);
+              st_json_add_string (b, "sex", info.sex == ST_SEX_MALE ? "male" : "female");
+              st_json_add_string (b, "region", info.region);
             }
           else
             {
-              st_cli_add_string (b, "reason", error->message);
+              st_json_add_string (b, "reason", error->message);
             }
           json_builder_end_object (b);
         }
@@ -298,9 +301,9 @@ add_notes_json (JsonBuilder *b,
       StImportNote *note = g_ptr_array_index (notes, i);
 
       json_builder_begin_object (b);
-      st_cli_add_int (b, "row", note->line);
-      st_cli_add_string (b, "name", note->name);
-      st_cli_add_string (b, "message", note->message);
+      st_json_add_int (b, "row", note->line);
+      st_json_add_string (b, "name", note->name);
+      st_json_add_string (b, "message", note->message);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -315,15 +318,15 @@ print_import_result (Globals        *g,
       g_autoptr(JsonBuilder) b = json_builder_new ();
 
       json_builder_begin_object (b);
-      st_cli_add_string (b, "file", r->file_name);
-      st_cli_add_string (b, "encoding", st_csv_encoding_to_string (r->encoding));
+      st_json_add_string (b, "file", r->file_name);
+      st_json_add_string (b, "encoding", st_csv_encoding_to_string (r->encoding));
       json_builder_set_member_name (b, "dry_run");
       json_builder_add_boolean_value (b, r->dry_run);
-      st_cli_add_int (b, "rows_read", r->rows_read);
-      st_cli_add_int (b, "imported", r->imported);
-      st_cli_add_int (b, "updated", r->updated);
-      st_cli_add_int (b, "unchanged", r->unchanged);
-      st_cli_add_int (b, "rejected", r->rejected);
+      st_json_add_int (b, "rows_read", r->rows_read);
+      st_json_add_int (b, "imported", r->imported);
+      st_json_add_int (b, "updated", r->updated);
+      st_json_add_int (b, "unchanged", r->unchanged);
+      st_json_add_int (b, "rejected", r->rejected);
       json_builder_set_member_name (b, "unknown_columns");
       json_builder_begin_array (b);
       for (guint i = 0; i < r->unknown_columns->len; i++)
@@ -336,8 +339,8 @@ print_import_result (Globals        *g,
           StImportReject *rej = g_ptr_array_index (r->rejects, i);
 
           json_builder_begin_object (b);
-          st_cli_add_int (b, "row", rej->line);
-          st_cli_add_string (b, "reason", rej->reason);
+          st_json_add_int (b, "row", rej->line);
+          st_json_add_string (b, "reason", rej->reason);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -351,11 +354,11 @@ print_import_result (Globals        *g,
           StImportConflict *c = g_ptr_array_index (r->conflicts, i);
 
           json_builder_begin_object (b);
-          st_cli_add_int (b, "row", c->line);
-          st_cli_add_string (b, "participant", c->participant_id);
-          st_cli_add_string (b, "field", c->field);
-          st_cli_add_string (b, "stored", c->stored);
-          st_cli_add_string (b, "offered", c->offered);
+          st_json_add_int (b, "row", c->line);
+          st_json_add_string (b, "participant", c->participant_id);
+          st_json_add_string (b, "field", c->field);
+          st_json_add_string (b, "stored", c->stored);
+          st_json_add_string (b, "offered", c->offered);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -441,18 +444,12 @@ cmd_import (Globals *g, int argc, char **argv)
   options.default_township = township;
   result = st_import_roster (db, argv[1], &options, NULL, NULL, NULL, &error);
   if (result == NULL)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   print_import_result (g, result);
   if (rejects != NULL)
     {
       if (!st_import_result_write_rejects (result, rejects, &error))
-        {
-          st_cli_error (error->message);
-          return 1;
-        }
+        return st_cli_fail (g_steal_pointer (&error));
       if (!g->json)
         g_print (_("Rejected rows written to %s\n"), rejects);
     }
@@ -487,16 +484,16 @@ st_cli_participant_to_json (JsonBuilder   *b,
   guint n_fields;
 
   json_builder_begin_object (b);
-  st_cli_add_string (b, "id", p->id);
-  st_cli_add_string (b, "id_number", full_id ? p->id_number : masked);
-  st_cli_add_string (b, "sex", p->sex == ST_SEX_MALE ? "male" : "female");
-  st_cli_add_string (b, "birth_date", p->birth_date);
-  st_cli_add_string (b, "region_code", p->region_code);
+  st_json_add_string (b, "id", p->id);
+  st_json_add_string (b, "id_number", full_id ? p->id_number : masked);
+  st_json_add_string (b, "sex", p->sex == ST_SEX_MALE ? "male" : "female");
+  st_json_add_string (b, "birth_date", p->birth_date);
+  st_json_add_string (b, "region_code", p->region_code);
   fields = st_participant_fields (&n_fields);
   for (guint i = 0; i < n_fields; i++)
-    st_cli_add_string (b, fields[i].column, st_participant_field_get (p, &fields[i]));
-  st_cli_add_string (b, "township", st_cli_division_name (divisions, p->township_code));
-  st_cli_add_string (b, "village", p->village_code ? st_cli_division_name (divisions, p->village_code) : p->village_name);
+    st_json_add_string (b, fields[i].column, st_participant_field_get (p, &fields[i]));
+  st_json_add_string (b, "township", st_cli_division_name (divisions, p->township_code));
+  st_json_add_string (b, "village", p->village_code ? st_cli_division_name (divisions, p->village_code) : p->village_name);
   json_builder_end_object (b);
 }
 
@@ -551,6 +548,25 @@ st_cli_find_township (StDivisions *divisions,
   return t;
 }
 
+StDb *
+st_cli_open_db_township (Globals      *g,
+                         const char   *township,
+                         StDivisions **divisions,
+                         const char  **code)
+{
+  g_autoptr(StDb) db = st_cli_open_db_divisions (g, divisions);
+  const StDivision *t;
+
+  *code = NULL;
+  if (db == NULL || township == NULL)
+    return g_steal_pointer (&db);
+  t = st_cli_find_township (*divisions, township);
+  if (t == NULL)
+    return NULL;
+  *code = t->code;
+  return g_steal_pointer (&db);
+}
+
 static int
 cmd_participants (Globals *g, int argc, char **argv)
 {
@@ -567,24 +583,13 @@ cmd_participants (Globals *g, int argc, char **argv)
 
   if (!st_cli_parse_options ("participants", "", N_("List participants, ID numbers masked."), entries, &argc, &argv))
     return 2;
-  db = st_cli_open_db_divisions (g, &divisions);
+  db = st_cli_open_db_township (g, township, &divisions, &code);
   if (db == NULL)
     return 1;
-  if (township != NULL)
-    {
-      const StDivision *t = st_cli_find_township (divisions, township);
-
-      if (t == NULL)
-        return 1;
-      code = t->code;
-    }
 
   list = st_participant_list (db, code, &error);
   if (list == NULL)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
 
   if (g->json)
     {
@@ -658,10 +663,7 @@ cmd_participant (Globals *g, int argc, char **argv)
 
   enrolments = st_enrolment_list (db, NULL, p->id, &error);
   if (enrolments == NULL)
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   if (g->json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -759,10 +761,7 @@ cmd_demo (Globals *g, int argc, char **argv)
   if (csv != NULL)
     {
       if (!st_demo_write_roster (csv, n, seed, gb18030 ? ST_CSV_ENCODING_GB18030 : ST_CSV_ENCODING_UTF8_BOM, &error))
-        {
-          st_cli_error (error->message);
-          return 1;
-        }
+        return st_cli_fail (g_steal_pointer (&error));
       if (!g->json)
         g_print (g_dngettext (GETTEXT_PACKAGE, "Wrote a roster of %d person to %s\n",
                               "Wrote a roster of %d people to %s\n", n), n, csv);
@@ -773,20 +772,14 @@ cmd_demo (Globals *g, int argc, char **argv)
   if (db == NULL)
     return 1;
   if (!st_demo_populate (db, n, seed, &error))
-    {
-      st_cli_error (error->message);
-      return 1;
-    }
+    return st_cli_fail (g_steal_pointer (&error));
   if (!people_only)
     {
       StDemoTrainingOptions training = { NULL, TRUE, TRUE, 0, FALSE };
 
       if (!st_demo_populate_training (db, seed, &training, &error)
           || !st_demo_populate_visits (db, seed, NULL, TRUE, &error))
-        {
-          st_cli_error (error->message);
-          return 1;
-        }
+        return st_cli_fail (g_steal_pointer (&error));
     }
   if (!g->json)
     {
@@ -825,10 +818,7 @@ cmd_divisions (Globals *g, int argc, char **argv)
       guint n = 0;
 
       if (!st_import_divisions (db, argv[2], &n, &error))
-        {
-          st_cli_error (error->message);
-          return 1;
-        }
+        return st_cli_fail (g_steal_pointer (&error));
       {
         g_autofree char *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u division imported\n",
                                                                  "%u divisions imported\n", n), n);
@@ -856,8 +846,8 @@ cmd_divisions (Globals *g, int argc, char **argv)
           if (g->json)
             {
               json_builder_begin_object (b);
-              st_cli_add_string (b, "code", t->code);
-              st_cli_add_string (b, "name", t->name);
+              st_json_add_string (b, "code", t->code);
+              st_json_add_string (b, "name", t->name);
               json_builder_set_member_name (b, "villages");
               json_builder_begin_array (b);
             }
@@ -870,8 +860,8 @@ cmd_divisions (Globals *g, int argc, char **argv)
               if (g->json)
                 {
                   json_builder_begin_object (b);
-                  st_cli_add_string (b, "code", v->code);
-                  st_cli_add_string (b, "name", v->name);
+                  st_json_add_string (b, "code", v->code);
+                  st_json_add_string (b, "name", v->name);
                   json_builder_end_object (b);
                 }
               else

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "st-bundle.h"
+#include "st-json-build.h"
 #include "st-json-guard.h"
 #include "st-sync-origin.h"
 #include "st-sync-page.h"
@@ -158,18 +159,6 @@ st_bundle_register_key (StDb          *db,
 /* ------------------------------------------------------------------------ */
 /* Export                                                                   */
 
-static void
-add_string_or_null (JsonBuilder *b,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 GBytes *
 st_bundle_export (StDb          *db,
                   StBundleInfo **info_out,
@@ -254,14 +243,14 @@ st_bundle_export (StDb          *db,
   json_builder_add_string_value (b, id);
   json_builder_set_member_name (b, "device");
   json_builder_add_string_value (b, st_db_get_device_id (db));
-  add_string_or_null (b, "server", account->server);
-  add_string_or_null (b, "server_id", server_id);
-  add_string_or_null (b, "account", account->name);
+  st_json_add_string (b, "server", account->server);
+  st_json_add_string (b, "server_id", server_id);
+  st_json_add_string (b, "account", account->name);
   json_builder_set_member_name (b, "made_at");
   json_builder_add_int_value (b, made_at);
   json_builder_set_member_name (b, "epoch");
   json_builder_add_int_value (b, epoch);
-  add_string_or_null (b, "cursor", cursor);
+  st_json_add_string (b, "cursor", cursor);
   json_builder_set_member_name (b, "fresh");
   json_builder_add_boolean_value (b, fresh);
   json_builder_set_member_name (b, "schema");
@@ -289,8 +278,8 @@ st_bundle_export (StDb          *db,
     json_builder_add_string_value (l, id);
     json_builder_set_member_name (l, "device");
     json_builder_add_string_value (l, st_db_get_device_id (db));
-    add_string_or_null (l, "account", account->name);
-    add_string_or_null (l, "server", account->server);
+    st_json_add_string (l, "account", account->name);
+    st_json_add_string (l, "server", account->server);
     json_builder_set_member_name (l, "made_at");
     json_builder_add_int_value (l, made_at);
     json_builder_set_member_name (l, "changes");

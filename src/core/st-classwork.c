@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "st-classwork.h"
+#include "st-doc.h"
 #include "st-records.h"
 
 void
@@ -60,14 +61,28 @@ end (StDb      *db,
   return st_db_commit (db, error);
 }
 
+sqlite3_stmt *
+st_in_study_prepare (StDb        *db,
+                     const char  *sql,
+                     const char  *class_id,
+                     const char  *date,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, class_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, date, -1, SQLITE_STATIC);
+  return stmt;
+}
+
 /* The sign-in sheet's order: villages of the official list by code, those
  * typed by hand after them, then names. */
 typedef struct
 {
   StAttendanceEntry *entry;
-  char              *village_code;
-  char              *village_key;
-  char              *name_key;
+  StDocOrder         order;
 } Sortable;
 
 static int
@@ -75,17 +90,9 @@ compare_sortable (gconstpointer a,
                   gconstpointer b)
 {
   const Sortable *x = a, *y = b;
-  int cmp;
+  int cmp = st_doc_order_compare (&x->order, &y->order);
 
-  if ((x->village_code == NULL) != (y->village_code == NULL))
-    return x->village_code == NULL ? 1 : -1;
-  if ((cmp = g_strcmp0 (x->village_code, y->village_code)) != 0)
-    return cmp;
-  if ((cmp = strcmp (x->village_key, y->village_key)) != 0)
-    return cmp;
-  if ((cmp = strcmp (x->name_key, y->name_key)) != 0)
-    return cmp;
-  return g_strcmp0 (x->entry->participant_id, y->entry->participant_id);
+  return cmp != 0 ? cmp : g_strcmp0 (x->entry->participant_id, y->entry->participant_id);
 }
 
 GPtrArray *
@@ -105,22 +112,18 @@ st_attendance_load_sheet (StDb        *db,
   session = st_session_load (db, session_id, error);
   if (session == NULL)
     return NULL;
-  stmt = st_db_prepare (db,
-                        "SELECT p.id, p.name, p.id_number, v.code, coalesce (v.short_name, p.village_name, ''),"
-                        "       a.status, a.minutes"
-                        " FROM enrolments e"
-                        " JOIN participants p ON p.id = e.participant_id"
-                        " LEFT JOIN divisions v ON v.code = p.village_code"
-                        " LEFT JOIN attendance a ON a.session_id = ?3 AND a.participant_id = e.participant_id"
-                        "                        AND a.deleted = 0"
-                        " WHERE e.class_id = ?1 AND e.deleted = 0 AND e.enrolled_on <= ?2"
-                        " AND (e.state = 'studying' OR e.state_date >= ?2)"
-                        " AND p.deleted = 0 AND p.merged_into IS NULL",
-                        error);
+  stmt = st_in_study_prepare (db,
+                              "SELECT p.id, p.name, p.id_number, v.code, coalesce (v.short_name, p.village_name, ''),"
+                              "       a.status, a.minutes"
+                              " FROM enrolments e"
+                              " JOIN participants p ON p.id = e.participant_id"
+                              " LEFT JOIN divisions v ON v.code = p.village_code"
+                              " LEFT JOIN attendance a ON a.session_id = ?3 AND a.participant_id = e.participant_id"
+                              "                        AND a.deleted = 0"
+                              " WHERE" ST_IN_STUDY_ON_DAY_SQL,
+                              session->class_id, session->date, error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, session->class_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, session->date, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, session->id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -130,12 +133,10 @@ st_attendance_load_sheet (StDb        *db,
       s.entry->participant_id = st_db_column_dup (stmt, 0);
       s.entry->name = st_db_column_dup (stmt, 1);
       s.entry->id_number = st_db_column_dup (stmt, 2);
-      s.village_code = st_db_column_dup (stmt, 3);
       s.entry->village = st_db_column_dup (stmt, 4);
       s.entry->status = st_db_column_dup (stmt, 5);
       s.entry->minutes = sqlite3_column_int (stmt, 6);
-      s.village_key = g_utf8_collate_key (s.entry->village ? s.entry->village : "", -1);
-      s.name_key = g_utf8_collate_key (s.entry->name ? s.entry->name : "", -1);
+      st_doc_order_init (&s.order, (const char *) sqlite3_column_text (stmt, 3), s.entry->village, s.entry->name);
       g_array_append_val (sortable, s);
     }
   sqlite3_reset (stmt);
@@ -157,9 +158,7 @@ st_attendance_load_sheet (StDb        *db,
         g_ptr_array_add (entries, s->entry);
       else
         st_attendance_entry_free (s->entry);
-      g_free (s->village_code);
-      g_free (s->village_key);
-      g_free (s->name_key);
+      st_doc_order_clear (&s->order);
     }
   return entries;
 }

@@ -9,6 +9,23 @@
 
 G_BEGIN_DECLS
 
+/* SQL: the participants "p" of the enrolments "e" of class ?1 in study on
+ * the date ?2 — enrolled by then, and studying, or left (withdrawn,
+ * graduated) that day or later. The attendance sheet and the sign-in sheet
+ * list the same people. */
+#define ST_IN_STUDY_ON_DAY_SQL \
+  " e.class_id = ?1 AND e.deleted = 0 AND e.enrolled_on <= ?2" \
+  " AND (e.state = 'studying' OR e.state_date >= ?2)" \
+  " AND p.deleted = 0 AND p.merged_into IS NULL"
+
+/* Prepares @sql, which selects with ST_IN_STUDY_ON_DAY_SQL, its class (?1)
+ * and date (?2) bound (not copied: they must outlive the statement's use). */
+sqlite3_stmt *st_in_study_prepare           (StDb              *db,
+                                            const char        *sql,
+                                            const char        *class_id,
+                                            const char        *date,
+                                            GError           **error);
+
 /* One line of the attendance sheet. */
 typedef struct
 {

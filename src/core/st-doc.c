@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <pango/pangocairo.h>
+#include <string.h>
 
 #include "st-doc.h"
 
@@ -229,36 +230,69 @@ st_doc_table_row (cairo_t            *cr,
     }
 }
 
-double
-st_doc_ruled_rows (cairo_t            *cr,
-                   PangoContext       *context,
-                   const char *const  *header,
-                   guint               n,
-                   const double       *widths,
-                   double              x,
-                   double              y,
-                   double              header_height,
-                   double              row_height,
-                   double              size,
-                   guint               left,
-                   int                 first,
-                   int                 last,
-                   StDocRowCells       row_cells,
-                   gpointer            doc)
+int
+st_doc_table_paginate (StDocTable *table,
+                       double      bottom)
 {
-  g_autofree const char **cells = g_new0 (const char *, n);
+  table->rows_per_page = MAX (1, (int) ((bottom - table->top - table->header_height) / table->row_height));
+  return MAX (1, (table->n_rows + table->rows_per_page - 1) / table->rows_per_page);
+}
 
-  st_doc_table_row (cr, context, header, n, widths, x, y, header_height, size, TRUE, 0);
-  y += header_height;
+double
+st_doc_table_draw_page (const StDocTable  *table,
+                        cairo_t           *cr,
+                        PangoContext      *context,
+                        const char *const *header,
+                        int                page,
+                        const char        *none,
+                        double             none_size,
+                        double             width)
+{
+  g_autofree const char **cells = g_new0 (const char *, table->n_columns);
+  int first = page * table->rows_per_page;
+  int last = MIN (table->n_rows, first + table->rows_per_page);
+  double y = table->top;
+
+  st_doc_table_row (cr, context, header, table->n_columns, table->widths, table->x, y, table->header_height,
+                    table->size, TRUE, 0);
+  y += table->header_height;
   for (int i = first; i < last; i++)
     {
-      for (guint c = 0; c < n; c++)
+      for (guint c = 0; c < table->n_columns; c++)
         cells[c] = "";
-      row_cells (doc, i, cells);
-      st_doc_table_row (cr, context, cells, n, widths, x, y, row_height, size, FALSE, left);
-      y += row_height;
+      table->row_cells (table->doc, i, cells);
+      st_doc_table_row (cr, context, cells, table->n_columns, table->widths, table->x, y, table->row_height,
+                        table->size, FALSE, table->left);
+      y += table->row_height;
+    }
+  if (table->n_rows == 0)
+    {
+      g_autoptr(PangoLayout) layout = st_doc_text (context, none, none_size, FALSE, width, PANGO_ALIGN_CENTER);
+
+      st_doc_show (cr, layout, table->x, y + 10);
     }
   return y;
+}
+
+double
+st_doc_footer_height (PangoContext *context,
+                      double        size)
+{
+  g_autoptr(PangoLayout) probe = st_doc_text (context, "0", size, FALSE, 0, PANGO_ALIGN_LEFT);
+  g_autoptr(PangoLayout) small = st_doc_text (context, "0", 8, FALSE, 0, PANGO_ALIGN_LEFT);
+
+  return 10 + st_doc_layout_height (probe) + 10 + st_doc_layout_height (small);
+}
+
+PangoLayout *
+st_doc_page_number (PangoContext *context,
+                    int           page,
+                    int           n_pages,
+                    double        width)
+{
+  g_autofree char *text = g_strdup_printf (_("Page %d of %d"), page + 1, n_pages);
+
+  return st_doc_text (context, text, 8, FALSE, width, PANGO_ALIGN_CENTER);
 }
 
 gboolean
@@ -281,4 +315,38 @@ st_doc_write_pdf (gpointer     doc,
     }
   cairo_destroy (cr);
   return st_doc_pdf_save (surface, bytes, path, error);
+}
+
+void
+st_doc_order_init (StDocOrder *order,
+                   const char *village_code,
+                   const char *village,
+                   const char *name)
+{
+  order->village_code = g_strdup (village_code);
+  order->village_key = g_utf8_collate_key (village ? village : "", -1);
+  order->name_key = g_utf8_collate_key (name ? name : "", -1);
+}
+
+void
+st_doc_order_clear (StDocOrder *order)
+{
+  g_clear_pointer (&order->village_code, g_free);
+  g_clear_pointer (&order->village_key, g_free);
+  g_clear_pointer (&order->name_key, g_free);
+}
+
+int
+st_doc_order_compare (const StDocOrder *a,
+                      const StDocOrder *b)
+{
+  int cmp;
+
+  if ((a->village_code == NULL) != (b->village_code == NULL))
+    return a->village_code == NULL ? 1 : -1;
+  if ((cmp = g_strcmp0 (a->village_code, b->village_code)) != 0)
+    return cmp;
+  if ((cmp = strcmp (a->village_key, b->village_key)) != 0)
+    return cmp;
+  return strcmp (a->name_key, b->name_key);
 }

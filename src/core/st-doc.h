@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Page layout for the documents the core prints: the quarterly report
- * (st-report-pdf.c), the sign-in sheet (st-signin.c) and the certificates
- * (st-certificate-doc.c). Units are points; text is Noto Sans CJK SC set
+ * (st-report-pdf.c), the sign-in sheet (st-signin.c), the visit list
+ * (st-visit-sheet.c) and the certificates (st-certificate-doc.c). Units are points; text is Noto Sans CJK SC set
  * by pango, and measures the same on paper as off it, so that a document
  * can be laid out once to count its pages and again to draw them. */
 #pragma once
@@ -73,24 +73,72 @@ typedef void (*StDocRowCells) (gpointer     doc,
                                int          i,
                                const char **cells);
 
-/* A page of a ruled table from @y: the header row (@header_height), then
- * rows @first to @last - 1 (@row_height each, cells from @row_cells).
- * Returns the y below the last row. */
-double           st_doc_ruled_rows        (cairo_t            *cr,
+/* A ruled table that runs over pages below a header block every page
+ * repeats (the sign-in sheet, the visit list): the header row, then rows
+ * of @row_height whose cells @row_cells gives. */
+typedef struct
+{
+  guint          n_columns;
+  const double  *widths;
+  double         x;
+  double         top;             /* of the header row, below the block */
+  double         header_height;
+  double         row_height;
+  double         size;            /* of the text */
+  guint          left;            /* bit c: column c is aligned left */
+  StDocRowCells  row_cells;
+  gpointer       doc;
+  int            n_rows;
+  int            rows_per_page;   /* from st_doc_table_paginate () */
+} StDocTable;
+
+/* Sets how many rows fit on a page between the table's top and @bottom (at
+ * least one); returns how many pages its rows take (at least one). */
+int              st_doc_table_paginate    (StDocTable         *table,
+                                           double              bottom);
+/* Draws @page of @table under the column titles @header; a table without
+ * rows says @none (at @none_size, centred on @width) below its header row.
+ * Returns the y below what it drew. */
+double           st_doc_table_draw_page   (const StDocTable   *table,
+                                           cairo_t            *cr,
                                            PangoContext       *context,
                                            const char *const  *header,
-                                           guint               n,
-                                           const double       *widths,
-                                           double              x,
-                                           double              y,
-                                           double              header_height,
-                                           double              row_height,
-                                           double              size,
-                                           guint               left,
-                                           int                 first,
-                                           int                 last,
-                                           StDocRowCells       row_cells,
-                                           gpointer            doc);
+                                           int                 page,
+                                           const char         *none,
+                                           double              none_size,
+                                           double              width);
+/* What a footer takes: a line of text at @size, then the page number. */
+double           st_doc_footer_height     (PangoContext       *context,
+                                           double              size);
+/* "Page 1 of 2" (@page counts from 0) in small type, centred on @width:
+ * the last line of a page. */
+PangoLayout     *st_doc_page_number       (PangoContext       *context,
+                                           int                 page,
+                                           int                 n_pages,
+                                           double              width);
+
+/* Where a person stands on a printed list (the sign-in sheet, the visit
+ * list, and the attendance sheet that follows the sign-in sheet): villages
+ * of the official list by code, those typed by hand after them, each by its
+ * name, then people by name, both collated for the UI locale. Lists break
+ * ties their own way. */
+typedef struct
+{
+  char *village_code;   /* NULL: a village typed by hand */
+  char *village_key;
+  char *name_key;
+} StDocOrder;
+
+/* Fills @order for a person of @name (NULL as "") in @village (NULL as
+ * "") of official code @village_code (NULL: none). */
+void             st_doc_order_init        (StDocOrder         *order,
+                                           const char         *village_code,
+                                           const char         *village,
+                                           const char         *name);
+void             st_doc_order_clear       (StDocOrder         *order);
+/* Negative, 0 or positive as @a stands before, with or after @b. */
+int              st_doc_order_compare     (const StDocOrder   *a,
+                                           const StDocOrder   *b);
 
 /* A document of A4 pages as a PDF at @path: @paginate (@doc, width,
  * height) says how many pages, @draw_page (@doc, cr, page) draws each. */

@@ -700,23 +700,6 @@ has_visit (ImportRun   *run,
   return found;
 }
 
-static void
-add_change (GPtrArray  *changes,
-            const char *label,
-            const char *old_value,
-            const char *new_value)
-{
-  StVisitChange *c;
-
-  if (new_value == NULL || g_strcmp0 (old_value, new_value) == 0)
-    return;
-  c = g_new0 (StVisitChange, 1);
-  c->label = label;
-  c->old_value = g_strdup (old_value);
-  c->new_value = g_strdup (new_value);
-  g_ptr_array_add (changes, c);
-}
-
 /* The visit of @pr goes to @p (written after the rows, see
  * write_visits ()), and the result says what it recorded and what it
  * changed in the record: never silently. */
@@ -837,8 +820,8 @@ apply_row (ImportRun    *run,
         {
           g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) st_visit_change_free);
 
-          add_change (changes, _("Employment"), NULL, pr->visit->work ? row->employment : NULL);
-          add_change (changes, _("Health"), NULL, pr->visit->health ? row->health : NULL);
+          st_visit_change_add (changes, NULL, _("Employment"), NULL, pr->visit->work ? row->employment : NULL);
+          st_visit_change_add (changes, NULL, _("Health"), NULL, pr->visit->health ? row->health : NULL);
           queue_visit (run, pr, row, changes);
         }
       return TRUE;
@@ -879,7 +862,7 @@ apply_row (ImportRun    *run,
             {
               if (g_strcmp0 (have, offered) != 0)
                 {
-                  add_change (changes, _(pf[i].label), have, offered);
+                  st_visit_change_add (changes, NULL, _(pf[i].label), have, offered);
                   st_participant_field_set (merged, &pf[i], offered);
                   changed = TRUE;
                 }
@@ -1024,9 +1007,9 @@ record_import (ImportRun  *run,
 /* No library in Debian 12 reads XLSX (libxlsxwriter only writes, freexl
  * 1.0 reads only .xls), so a workbook gets a message saying what to do
  * rather than an encoding error. */
-static gboolean
-refuse_workbook (const char  *path,
-                 GError     **error)
+gboolean
+st_import_refuse_workbook (const char  *path,
+                           GError     **error)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
@@ -1126,7 +1109,7 @@ st_import_roster (StDb                   *db,
   if (options == NULL)
     options = &defaults;
 
-  if (!refuse_workbook (path, error))
+  if (!st_import_refuse_workbook (path, error))
     return NULL;
   reader = st_csv_reader_new_for_path (path, error);
   if (reader == NULL)

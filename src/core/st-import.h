@@ -115,6 +115,12 @@ StImportResult *st_import_roster             (StDb                    *db,
                                               StImportProgress         progress,
                                               gpointer                 user_data,
                                               GError                 **error);
+/* FALSE with ST_IMPORT_ERROR_SPREADSHEET when @path is an Excel workbook
+ * (XLSX or XLS), saying how to save it as CSV; the roster's import and its
+ * preview both ask. TRUE for anything else, unreadable files too (the CSV
+ * reader says why). */
+gboolean        st_import_refuse_workbook    (const char              *path,
+                                              GError                 **error);
 /* The rejected rows, with their row number and the reason, in the input's
  * encoding, so that they can be fixed and imported again. */
 gboolean        st_import_result_write_rejects (StImportResult        *result,

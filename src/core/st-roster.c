@@ -52,31 +52,6 @@ padded (const char *const *fields,
   return v;
 }
 
-/* The import refuses workbooks (st-import.c); so does the preview, with the
- * same words, before the CSV reader calls them a bad encoding. */
-static gboolean
-refuse_workbook (const char  *path,
-                 GError     **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
-  guchar magic[4] = { 0, };
-  gsize got = 0;
-
-  if (in == NULL)
-    return TRUE;
-  g_input_stream_read_all (G_INPUT_STREAM (in), magic, sizeof magic, &got, NULL, NULL);
-  if (got == 4 && ((magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4)
-                   || (magic[0] == 0xD0 && magic[1] == 0xCF && magic[2] == 0x11 && magic[3] == 0xE0)))
-    {
-      g_set_error (error, ST_IMPORT_ERROR, ST_IMPORT_ERROR_SPREADSHEET,
-                   _("%s is an Excel workbook, not a CSV file. Open it in Excel or LibreOffice, save it as “CSV UTF-8” (or CSV), and import that file."),
-                   path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 StRosterPreview *
 st_roster_preview_new (const char  *path,
                        guint        n_rows,
@@ -92,7 +67,8 @@ st_roster_preview_new (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!refuse_workbook (path, error))
+  /* Before the CSV reader calls a workbook a bad encoding. */
+  if (!st_import_refuse_workbook (path, error))
     return NULL;
   reader = st_csv_reader_new_for_path (path, error);
   if (reader == NULL)

@@ -32,11 +32,7 @@ typedef struct
   char *sex;
   char *village;
   char *id_masked;
-  /* Sort keys: the village's official code (villages typed by hand have
-   * none and come after), then names collated for the UI locale. */
-  char *village_code;
-  char *village_key;
-  char *name_key;
+  StDocOrder order;
 } Row;
 
 struct _StSigninSheet
@@ -56,9 +52,9 @@ struct _StSigninSheet
   double     width;
   double     height;
   double     widths[N_COLUMNS];
-  double     table_top;
-  int        rows_per_page;
-  int        n_pages;       /* 0 until paginated */  char       number[16];    /* the row number being drawn */
+  StDocTable table;
+  int        n_pages;       /* 0 until paginated */
+  char       number[16];    /* the row number being drawn */
 };
 
 static void
@@ -68,9 +64,7 @@ row_free (Row *row)
   g_free (row->sex);
   g_free (row->village);
   g_free (row->id_masked);
-  g_free (row->village_code);
-  g_free (row->village_key);
-  g_free (row->name_key);
+  st_doc_order_clear (&row->order);
   g_free (row);
 }
 
@@ -132,22 +126,27 @@ lookup_text (StDb        *db,
   return TRUE;
 }
 
+static gpointer
+row_from_stmt (sqlite3_stmt *stmt)
+{
+  Row *row = g_new0 (Row, 1);
+
+  row->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
+  row->id_masked = st_idcard_mask ((const char *) sqlite3_column_text (stmt, 2));
+  row->village = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  st_doc_order_init (&row->order, (const char *) sqlite3_column_text (stmt, 3), row->village, row->name);
+  return row;
+}
+
 static int
 compare_rows (gconstpointer a,
               gconstpointer b)
 {
   const Row *x = *(Row *const *) a, *y = *(Row *const *) b;
-  int cmp;
+  int cmp = st_doc_order_compare (&x->order, &y->order);
 
-  if ((x->village_code == NULL) != (y->village_code == NULL))
-    return x->village_code == NULL ? 1 : -1;
-  if ((cmp = g_strcmp0 (x->village_code, y->village_code)) != 0)
-    return cmp;
-  if ((cmp = strcmp (x->village_key, y->village_key)) != 0)
-    return cmp;
-  if ((cmp = strcmp (x->name_key, y->name_key)) != 0)
-    return cmp;
-  return strcmp (x->id_masked, y->id_masked);
+  return cmp != 0 ? cmp : strcmp (x->id_masked, y->id_masked);
 }
 
 static char *
@@ -166,7 +165,6 @@ st_signin_sheet_new (StDb        *db,
   g_autoptr(StSession) session = NULL;
   g_autoptr(StClass) klass = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (ST_IS_DB (db), NULL);
   g_return_val_if_fail (session_id != NULL, NULL);
@@ -203,45 +201,24 @@ st_signin_sheet_new (StDb        *db,
                    ? g_strdup (session->trainer) : join_trainers (klass->trainers);
   sheet->place = g_strdup (session->place != NULL && *session->place != '\0'
                            ? session->place : klass->teaching_point != NULL ? klass->teaching_point : "");
-  sheet->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
 
   /* In study on the day as st_attendance_fill_present () has it, so that
    * everyone whose attendance the app records has a line to sign: a state
    * dated on the session's day (withdrawn, graduated that day) still counts
    * as in study then. */
-  stmt = st_db_prepare (db,
-                        "SELECT p.name, p.sex, p.id_number, v.code, coalesce (v.short_name, p.village_name, '')"
-                        " FROM enrolments e"
-                        " JOIN participants p ON p.id = e.participant_id"
-                        " LEFT JOIN divisions v ON v.code = p.village_code"
-                        " WHERE e.class_id = ?1 AND e.deleted = 0 AND e.enrolled_on <= ?2"
-                        " AND (e.state = 'studying' OR e.state_date >= ?2)"
-                        " AND p.deleted = 0 AND p.merged_into IS NULL",
-                        error);
+  stmt = st_in_study_prepare (db,
+                              "SELECT p.name, p.sex, p.id_number, v.code, coalesce (v.short_name, p.village_name, '')"
+                              " FROM enrolments e"
+                              " JOIN participants p ON p.id = e.participant_id"
+                              " LEFT JOIN divisions v ON v.code = p.village_code"
+                              " WHERE" ST_IN_STUDY_ON_DAY_SQL,
+                              session->class_id, session->date, error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, session->class_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, session->date, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Row *row = g_new0 (Row, 1);
-      const char *village_code = (const char *) sqlite3_column_text (stmt, 3);
-
-      row->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
-      row->id_masked = st_idcard_mask ((const char *) sqlite3_column_text (stmt, 2));
-      row->village_code = g_strdup (village_code);
-      row->village = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-      row->village_key = g_utf8_collate_key (row->village, -1);
-      row->name_key = g_utf8_collate_key (row->name, -1);
-      g_ptr_array_add (sheet->rows, row);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (db, rc, _("reading the participants of the class"), error);
-      return NULL;
-    }
+  sheet->rows = st_db_read_rows (db, stmt, row_from_stmt, (GDestroyNotify) row_free,
+                                 _("reading the participants of the class"), error);
+  if (sheet->rows == NULL)
+    return NULL;
   g_ptr_array_sort (sheet->rows, compare_rows);
   return g_steal_pointer (&sheet);
 }
@@ -306,16 +283,6 @@ header_block (const StSigninSheet *sheet,
   return y + 8;
 }
 
-static double
-footer_height (PangoContext *context,
-               double        width)
-{
-  g_autoptr(PangoLayout) probe = st_doc_text (context, "0", BODY_FONT, FALSE, 0, PANGO_ALIGN_LEFT);
-  g_autoptr(PangoLayout) small = st_doc_text (context, "0", 8, FALSE, 0, PANGO_ALIGN_LEFT);
-
-  return 10 + st_doc_layout_height (probe) + 10 + st_doc_layout_height (small);
-}
-
 static void
 column_headers (const char **header)
 {
@@ -367,26 +334,6 @@ column_widths (StSigninSheet *sheet,
   st_doc_column_widths (N_COLUMNS, weights, min, content, sheet->widths);
 }
 
-int
-st_signin_sheet_paginate (StSigninSheet *sheet,
-                          double         width,
-                          double         height)
-{
-  PangoContext *context = st_doc_context_new (NULL);
-  double table_bottom;
-  int n = (int) sheet->rows->len;
-
-  sheet->width = width;
-  sheet->height = height;
-  column_widths (sheet, context, width - 2 * MARGIN);
-  sheet->table_top = header_block (sheet, context, NULL, width);
-  table_bottom = height - MARGIN - footer_height (context, width);
-  sheet->rows_per_page = MAX (1, (int) ((table_bottom - sheet->table_top - HEADER_ROW_HEIGHT) / ROW_HEIGHT));
-  sheet->n_pages = MAX (1, (n + sheet->rows_per_page - 1) / sheet->rows_per_page);
-  g_object_unref (context);
-  return sheet->n_pages;
-}
-
 /* Names and villages left-aligned, as they are read; the rest centred. */
 #define LEFT_COLUMNS ((1u << 1) | (1u << 3))
 
@@ -408,6 +355,28 @@ row_cells (gpointer     data,
   cells[4] = row->id_masked;
 }
 
+int
+st_signin_sheet_paginate (StSigninSheet *sheet,
+                          double         width,
+                          double         height)
+{
+  PangoContext *context = st_doc_context_new (NULL);
+  StDocTable table = {
+    .n_columns = N_COLUMNS, .widths = sheet->widths, .x = MARGIN, .header_height = HEADER_ROW_HEIGHT,
+    .row_height = ROW_HEIGHT, .size = BODY_FONT, .left = LEFT_COLUMNS, .row_cells = row_cells, .doc = sheet,
+    .n_rows = (int) sheet->rows->len,
+  };
+
+  sheet->width = width;
+  sheet->height = height;
+  column_widths (sheet, context, width - 2 * MARGIN);
+  table.top = header_block (sheet, context, NULL, width);
+  sheet->table = table;
+  sheet->n_pages = st_doc_table_paginate (&sheet->table, height - MARGIN - st_doc_footer_height (context, BODY_FONT));
+  g_object_unref (context);
+  return sheet->n_pages;
+}
+
 void
 st_signin_sheet_draw_page (StSigninSheet *sheet,
                            cairo_t       *cr,
@@ -415,8 +384,6 @@ st_signin_sheet_draw_page (StSigninSheet *sheet,
 {
   PangoContext *context;
   double content;
-  double y;
-  int first, last;
   const char *header[N_COLUMNS];
 
   g_return_if_fail (sheet != NULL);
@@ -434,28 +401,18 @@ st_signin_sheet_draw_page (StSigninSheet *sheet,
   cairo_set_source_rgb (cr, 0, 0, 0);
   header_block (sheet, context, cr, sheet->width);
 
-  first = page * sheet->rows_per_page;
-  last = MIN ((int) sheet->rows->len, first + sheet->rows_per_page);
-  y = st_doc_ruled_rows (cr, context, header, N_COLUMNS, sheet->widths, MARGIN, sheet->table_top,
-                         HEADER_ROW_HEIGHT, ROW_HEIGHT, BODY_FONT, LEFT_COLUMNS, first, last, row_cells, sheet);
-  if (sheet->rows->len == 0)
-    {
-      g_autoptr(PangoLayout) none = st_doc_text (context, _("No participant is in study in this class on this date."),
-                                                 BODY_FONT, FALSE, content, PANGO_ALIGN_CENTER);
-
-      st_doc_show (cr, none, MARGIN, y + 10);
-    }
+  st_doc_table_draw_page (&sheet->table, cr, context, header, page,
+                          _("No participant is in study in this class on this date."), BODY_FONT, content);
 
   /* Footer: the counts and the trainer's signature for whoever checks the
    * sheet, and the page number. */
   {
     double bottom = sheet->height - MARGIN;
     g_autofree char *counts = g_strdup_printf (_("Enrolled: %d    Present: ______"), (int) sheet->rows->len);
-    g_autofree char *page_text = g_strdup_printf (_("Page %d of %d"), page + 1, sheet->n_pages);
     g_autoptr(PangoLayout) left = st_doc_text (context, counts, BODY_FONT, FALSE, content / 2, PANGO_ALIGN_LEFT);
     g_autoptr(PangoLayout) right = st_doc_text (context, _("Trainer’s signature: ______________"), BODY_FONT, FALSE,
                                                 content / 2, PANGO_ALIGN_RIGHT);
-    g_autoptr(PangoLayout) number = st_doc_text (context, page_text, 8, FALSE, content, PANGO_ALIGN_CENTER);
+    g_autoptr(PangoLayout) number = st_doc_page_number (context, page, sheet->n_pages, content);
     double number_y = bottom - st_doc_layout_height (number);
     double line_y = number_y - 10 - st_doc_layout_height (left);
 

@@ -102,49 +102,43 @@ label_of (char *name)
   return g_strconcat (cut, "…", NULL);
 }
 
+/* The name @sql reads of @row of @table, or NULL. */
+static char *
+row_name (StDb       *db,
+          const char *sql,
+          const char *table,
+          const char *row)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, sql, NULL);
+  char *name = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, row, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    g_warning ("The name of %s %s cannot be read: %s", table, row, sqlite3_errstr (rc));
+  sqlite3_reset (stmt);
+  return name;
+}
+
 /* What a clerk calls the row: a participant's name, or the kind of record. */
 char *
 st_sync_row_label (StDb       *db,
                    const char *table,
                    const char *row)
 {
-  if (g_strcmp0 (table, "participants") == 0)
+  const char *sql = g_strcmp0 (table, "participants") == 0 ? "SELECT name FROM participants WHERE id = ?"
+                    : g_strcmp0 (table, "classes") == 0 ? "SELECT name FROM classes WHERE id = ?"
+                    : NULL;
+
+  if (sql != NULL)
     {
-      sqlite3_stmt *stmt = st_db_prepare (db, "SELECT name FROM participants WHERE id = ?", NULL);
-      char *name = NULL;
+      char *name = row_name (db, sql, table, row);
 
-      if (stmt != NULL)
-        {
-          int rc;
-
-          sqlite3_bind_text (stmt, 1, row, -1, SQLITE_TRANSIENT);
-          rc = sqlite3_step (stmt);
-          if (rc == SQLITE_ROW)
-            name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-          else if (rc != SQLITE_DONE)
-            g_warning ("The name of %s %s cannot be read: %s", table, row, sqlite3_errstr (rc));
-          sqlite3_reset (stmt);
-        }
-      if (name != NULL)
-        return label_of (name);
-    }
-  if (g_strcmp0 (table, "classes") == 0)
-    {
-      sqlite3_stmt *stmt = st_db_prepare (db, "SELECT name FROM classes WHERE id = ?", NULL);
-      char *name = NULL;
-
-      if (stmt != NULL)
-        {
-          int rc;
-
-          sqlite3_bind_text (stmt, 1, row, -1, SQLITE_TRANSIENT);
-          rc = sqlite3_step (stmt);
-          if (rc == SQLITE_ROW)
-            name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-          else if (rc != SQLITE_DONE)
-            g_warning ("The name of %s %s cannot be read: %s", table, row, sqlite3_errstr (rc));
-          sqlite3_reset (stmt);
-        }
       if (name != NULL)
         return label_of (name);
     }
@@ -296,45 +290,62 @@ describe_review (StDb           *db,
   return g_strdup_printf (_("%s was changed on two laptops at once; one version was kept, the other is here."), what);
 }
 
+static gpointer
+review_item_from_row (sqlite3_stmt *stmt)
+{
+  StSyncItem *item = g_new0 (StSyncItem, 1);
+  const char *kind;
+
+  item->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  item->table = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  item->row = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  item->township_code = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  item->created_at = sqlite3_column_int64 (stmt, 4);
+  item->data = object_from_text ((const char *) sqlite3_column_text (stmt, 5));
+  kind = item->data != NULL ? json_object_get_string_member_with_default (item->data, "kind", "") : "";
+  item->kind = g_str_equal (kind, "merge") ? ST_SYNC_ITEM_MERGE
+               : g_str_equal (kind, "delete") ? ST_SYNC_ITEM_DELETE : ST_SYNC_ITEM_CONFLICT;
+  return item;
+}
+
+static gpointer
+refusal_from_row (sqlite3_stmt *stmt)
+{
+  StSyncItem *item = g_new0 (StSyncItem, 1);
+
+  item->id = g_strdup_printf ("refused:%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 0));
+  item->kind = ST_SYNC_ITEM_REFUSED;
+  item->table = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  item->row = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  item->township_code = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  item->created_at = sqlite3_column_int64 (stmt, 4);
+  item->data = json_object_new ();
+  json_object_set_string_member (item->data, "code", (const char *) sqlite3_column_text (stmt, 5));
+  json_object_set_string_member (item->data, "message", (const char *) sqlite3_column_text (stmt, 6));
+  json_object_set_int_member (item->data, "status", sqlite3_column_int64 (stmt, 7));
+  json_object_set_string_member (item->data, "label", (const char *) sqlite3_column_text (stmt, 8));
+  json_object_set_int_member (item->data, "seq", sqlite3_column_int64 (stmt, 9));
+  return item;
+}
+
 GPtrArray *
 st_sync_list_items (StDb    *db,
                     GError **error)
 {
-  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) st_sync_item_free);
+  g_autoptr(GPtrArray) items = NULL;
+  GPtrArray *refusals;
   sqlite3_stmt *stmt;
-  int rc;
+  guint first;
 
   stmt = st_db_prepare (db,
                         "SELECT id, tbl, row_id, township_code, created_at, data FROM review_items"
                         " WHERE resolved = 0 AND deleted = 0 ORDER BY created_at DESC", error);
   if (stmt == NULL)
-    {
-      g_ptr_array_unref (items);
-      return NULL;
-    }
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      StSyncItem *item = g_new0 (StSyncItem, 1);
-      const char *kind;
-
-      item->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      item->table = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      item->row = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      item->township_code = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      item->created_at = sqlite3_column_int64 (stmt, 4);
-      item->data = object_from_text ((const char *) sqlite3_column_text (stmt, 5));
-      kind = item->data != NULL ? json_object_get_string_member_with_default (item->data, "kind", "") : "";
-      item->kind = g_str_equal (kind, "merge") ? ST_SYNC_ITEM_MERGE
-                   : g_str_equal (kind, "delete") ? ST_SYNC_ITEM_DELETE : ST_SYNC_ITEM_CONFLICT;
-      g_ptr_array_add (items, item);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (db, rc, _("reading the items to review"), error);
-      g_ptr_array_unref (items);
-      return NULL;
-    }
+    return NULL;
+  items = st_db_read_rows (db, stmt, review_item_from_row, (GDestroyNotify) st_sync_item_free,
+                           _("reading the items to review"), error);
+  if (items == NULL)
+    return NULL;
   /* Summaries read other rows: after the statement is done. */
   for (guint i = 0; i < items->len; i++)
     {
@@ -347,63 +358,36 @@ st_sync_list_items (StDb    *db,
                         "SELECT id, tbl, row_id, township_code, at, code, message, status, label, seq FROM sync_refusals"
                         " WHERE resolved = 0 ORDER BY at DESC, id DESC", error);
   if (stmt == NULL)
+    return NULL;
+  refusals = st_db_read_rows (db, stmt, refusal_from_row, (GDestroyNotify) st_sync_item_free,
+                              _("reading the items to review"), error);
+  if (refusals == NULL)
+    return NULL;
+  first = items->len;
+  g_ptr_array_extend_and_steal (items, refusals);
+  for (guint i = first; i < items->len; i++)
     {
-      g_ptr_array_unref (items);
-      return NULL;
+      StSyncItem *item = g_ptr_array_index (items, i);
+      const char *label = json_object_get_string_member (item->data, "label");
+      gint64 status = json_object_get_int_member (item->data, "status");
+
+      /* Set aside for what it holds (400, 413, 422): its values are here. */
+      if (status == 400 || status == 413 || status == 422)
+        {
+          g_autofree char *field = NULL;
+
+          item->summary = describe_set_aside (db, json_object_get_int_member (item->data, "seq"),
+                                              json_object_get_string_member (item->data, "code"), item->table,
+                                              label != NULL ? label : table_label (item->table), &field);
+          if (field != NULL)
+            json_object_set_string_member (item->data, "field", field);
+        }
+      else
+        item->summary = describe_refusal (db, json_object_get_string_member (item->data, "code"),
+                                          item->table, label != NULL ? label : table_label (item->table),
+                                          item->township_code);
     }
-  {
-    guint first = items->len;
-
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        StSyncItem *item = g_new0 (StSyncItem, 1);
-
-        item->id = g_strdup_printf ("refused:%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 0));
-        item->kind = ST_SYNC_ITEM_REFUSED;
-        item->table = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-        item->row = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-        item->township_code = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-        item->created_at = sqlite3_column_int64 (stmt, 4);
-        item->data = json_object_new ();
-        json_object_set_string_member (item->data, "code", (const char *) sqlite3_column_text (stmt, 5));
-        json_object_set_string_member (item->data, "message", (const char *) sqlite3_column_text (stmt, 6));
-        json_object_set_int_member (item->data, "status", sqlite3_column_int64 (stmt, 7));
-        json_object_set_string_member (item->data, "label", (const char *) sqlite3_column_text (stmt, 8));
-        json_object_set_int_member (item->data, "seq", sqlite3_column_int64 (stmt, 9));
-        g_ptr_array_add (items, item);
-      }
-    sqlite3_reset (stmt);
-    if (rc != SQLITE_DONE)
-      {
-        st_db_set_error (db, rc, _("reading the items to review"), error);
-        g_ptr_array_unref (items);
-        return NULL;
-      }
-    for (guint i = first; i < items->len; i++)
-      {
-        StSyncItem *item = g_ptr_array_index (items, i);
-
-        const char *label = json_object_get_string_member (item->data, "label");
-        gint64 status = json_object_get_int_member (item->data, "status");
-
-        /* Set aside for what it holds (400, 413, 422): its values are here. */
-        if (status == 400 || status == 413 || status == 422)
-          {
-            g_autofree char *field = NULL;
-
-            item->summary = describe_set_aside (db, json_object_get_int_member (item->data, "seq"),
-                                                json_object_get_string_member (item->data, "code"), item->table,
-                                                label != NULL ? label : table_label (item->table), &field);
-            if (field != NULL)
-              json_object_set_string_member (item->data, "field", field);
-          }
-        else
-          item->summary = describe_refusal (db, json_object_get_string_member (item->data, "code"),
-                                            item->table, label != NULL ? label : table_label (item->table),
-                                            item->township_code);
-      }
-  }
-  return items;
+  return g_steal_pointer (&items);
 }
 
 gint64

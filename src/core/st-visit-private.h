@@ -23,4 +23,13 @@ gboolean    st_visit_insert              (StDb           *db,
 char       *st_visit_employment_record   (const StVisit  *visit);
 const char *st_visit_health_record       (const StVisit  *visit);
 
+/* Adds to @changes (of StVisitChange) the change of @column (NULL: none
+ * named) from @old_value to @new_value, unless @new_value is NULL or the
+ * same. */
+void        st_visit_change_add          (GPtrArray      *changes,
+                                          const char     *column,
+                                          const char     *label,
+                                          const char     *old_value,
+                                          const char     *new_value);
+
 G_END_DECLS

@@ -31,9 +31,7 @@ typedef struct
   char *village;
   char *phone;
   char *last_visit;
-  char *village_code;
-  char *village_key;
-  char *name_key;
+  StDocOrder order;
 } Row;
 
 struct _StVisitSheet
@@ -46,9 +44,9 @@ struct _StVisitSheet
   double     width;
   double     height;
   double     widths[N_COLUMNS];
-  double     table_top;
-  int        rows_per_page;
-  int        n_pages;  char       number[16];    /* the row number being drawn */
+  StDocTable table;
+  int        n_pages;       /* 0 until paginated */
+  char       number[16];    /* the row number being drawn */
 };
 
 static void
@@ -59,9 +57,7 @@ row_free (Row *row)
   g_free (row->village);
   g_free (row->phone);
   g_free (row->last_visit);
-  g_free (row->village_code);
-  g_free (row->village_key);
-  g_free (row->name_key);
+  st_doc_order_clear (&row->order);
   g_free (row);
 }
 
@@ -77,20 +73,27 @@ st_visit_sheet_free (StVisitSheet *sheet)
   g_free (sheet);
 }
 
+static gpointer
+row_from_stmt (sqlite3_stmt *stmt)
+{
+  Row *row = g_new0 (Row, 1);
+
+  row->name = st_db_column_dup (stmt, 0);
+  row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
+  row->phone = st_db_column_dup (stmt, 2);
+  row->village = st_db_column_dup (stmt, 4);
+  row->last_visit = st_db_column_dup (stmt, 5);
+  st_doc_order_init (&row->order, (const char *) sqlite3_column_text (stmt, 3), row->village, row->name);
+  return row;
+}
+
 static int
 compare_rows (gconstpointer a,
               gconstpointer b)
 {
   const Row *x = *(Row *const *) a, *y = *(Row *const *) b;
-  int cmp;
 
-  if ((x->village_code == NULL) != (y->village_code == NULL))
-    return x->village_code == NULL ? 1 : -1;
-  if ((cmp = g_strcmp0 (x->village_code, y->village_code)) != 0)
-    return cmp;
-  if ((cmp = strcmp (x->village_key, y->village_key)) != 0)
-    return cmp;
-  return strcmp (x->name_key, y->name_key);
+  return st_doc_order_compare (&x->order, &y->order);
 }
 
 /* A township by its name, a village by its short name (者楼村, not
@@ -128,12 +131,10 @@ st_visit_sheet_new (StDb        *db,
 {
   g_autoptr(StVisitSheet) sheet = g_new0 (StVisitSheet, 1);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (ST_IS_DB (db), NULL);
   g_return_val_if_fail (township_code != NULL, NULL);
 
-  sheet->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
   sheet->printed_on = st_date_today ();
   sheet->township = division_name (db, township_code, error);
   if (sheet->township == NULL)
@@ -158,26 +159,10 @@ st_visit_sheet_new (StDb        *db,
     return NULL;
   sqlite3_bind_text (stmt, 1, township_code, -1, SQLITE_TRANSIENT);
   st_db_bind_text (stmt, 2, village_code);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Row *row = g_new0 (Row, 1);
-
-      row->name = st_db_column_dup (stmt, 0);
-      row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
-      row->phone = st_db_column_dup (stmt, 2);
-      row->village_code = st_db_column_dup (stmt, 3);
-      row->village = st_db_column_dup (stmt, 4);
-      row->last_visit = st_db_column_dup (stmt, 5);
-      row->village_key = g_utf8_collate_key (row->village ? row->village : "", -1);
-      row->name_key = g_utf8_collate_key (row->name ? row->name : "", -1);
-      g_ptr_array_add (sheet->rows, row);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (db, rc, _("reading the visit list"), error);
-      return NULL;
-    }
+  sheet->rows = st_db_read_rows (db, stmt, row_from_stmt, (GDestroyNotify) row_free, _("reading the visit list"),
+                                 error);
+  if (sheet->rows == NULL)
+    return NULL;
   g_ptr_array_sort (sheet->rows, compare_rows);
   return g_steal_pointer (&sheet);
 }
@@ -237,13 +222,22 @@ header_block (const StVisitSheet *sheet,
   return y + st_doc_layout_height (legend) + 8;
 }
 
-static double
-footer_height (PangoContext *context)
+/* No., name, sex, village, phone, last visit; the rest is written in. */
+static void
+row_cells (gpointer     data,
+           int          i,
+           const char **cells)
 {
-  g_autoptr(PangoLayout) probe = st_doc_text (context, "0", 10, FALSE, 0, PANGO_ALIGN_LEFT);
-  g_autoptr(PangoLayout) small = st_doc_text (context, "0", 8, FALSE, 0, PANGO_ALIGN_LEFT);
+  StVisitSheet *sheet = data;
+  const Row *row = g_ptr_array_index (sheet->rows, i);
 
-  return 10 + st_doc_layout_height (probe) + 10 + st_doc_layout_height (small);
+  g_snprintf (sheet->number, sizeof sheet->number, "%d", i + 1);
+  cells[0] = sheet->number;
+  cells[1] = row->name;
+  cells[2] = row->sex;
+  cells[3] = row->village;
+  cells[4] = row->phone ? row->phone : "";
+  cells[5] = row->last_visit ? row->last_visit : "";
 }
 
 int
@@ -256,7 +250,11 @@ st_visit_sheet_paginate (StVisitSheet *sheet,
   PangoContext *context = st_doc_context_new (NULL);
   const char *header[N_COLUMNS];
   double min[N_COLUMNS];
-  double table_bottom;
+  StDocTable table = {
+    .n_columns = N_COLUMNS, .widths = sheet->widths, .x = MARGIN, .header_height = HEADER_ROW_HEIGHT,
+    .row_height = ROW_HEIGHT, .size = BODY_FONT, .left = LEFT_COLUMNS, .row_cells = row_cells, .doc = sheet,
+    .n_rows = (int) sheet->rows->len,
+  };
 
   column_headers (header);
   for (guint c = 0; c < N_COLUMNS; c++)
@@ -286,30 +284,11 @@ st_visit_sheet_paginate (StVisitSheet *sheet,
   sheet->width = width;
   sheet->height = height;
   st_doc_column_widths (N_COLUMNS, weights, min, width - 2 * MARGIN, sheet->widths);
-  sheet->table_top = header_block (sheet, context, NULL, width);
-  table_bottom = height - MARGIN - footer_height (context);
-  sheet->rows_per_page = MAX (1, (int) ((table_bottom - sheet->table_top - HEADER_ROW_HEIGHT) / ROW_HEIGHT));
-  sheet->n_pages = MAX (1, ((int) sheet->rows->len + sheet->rows_per_page - 1) / sheet->rows_per_page);
+  table.top = header_block (sheet, context, NULL, width);
+  sheet->table = table;
+  sheet->n_pages = st_doc_table_paginate (&sheet->table, height - MARGIN - st_doc_footer_height (context, 10));
   g_object_unref (context);
   return sheet->n_pages;
-}
-
-/* No., name, sex, village, phone, last visit; the rest is written in. */
-static void
-row_cells (gpointer     data,
-           int          i,
-           const char **cells)
-{
-  StVisitSheet *sheet = data;
-  const Row *row = g_ptr_array_index (sheet->rows, i);
-
-  g_snprintf (sheet->number, sizeof sheet->number, "%d", i + 1);
-  cells[0] = sheet->number;
-  cells[1] = row->name;
-  cells[2] = row->sex;
-  cells[3] = row->village;
-  cells[4] = row->phone ? row->phone : "";
-  cells[5] = row->last_visit ? row->last_visit : "";
 }
 
 void
@@ -319,8 +298,7 @@ st_visit_sheet_draw_page (StVisitSheet *sheet,
 {
   PangoContext *context;
   const char *header[N_COLUMNS];
-  double content, y;
-  int first, last;
+  double content;
 
   g_return_if_fail (sheet != NULL && cr != NULL);
   if (sheet->n_pages == 0)
@@ -333,24 +311,13 @@ st_visit_sheet_draw_page (StVisitSheet *sheet,
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
   header_block (sheet, context, cr, sheet->width);
-  first = page * sheet->rows_per_page;
-  last = MIN ((int) sheet->rows->len, first + sheet->rows_per_page);
-  y = st_doc_ruled_rows (cr, context, header, N_COLUMNS, sheet->widths, MARGIN, sheet->table_top,
-                         HEADER_ROW_HEIGHT, ROW_HEIGHT, BODY_FONT, LEFT_COLUMNS, first, last, row_cells, sheet);
-  if (sheet->rows->len == 0)
-    {
-      g_autoptr(PangoLayout) none = st_doc_text (context, _("Everyone here has been reached."),
-                                                 10, FALSE, content, PANGO_ALIGN_CENTER);
-
-      st_doc_show (cr, none, MARGIN, y + 10);
-    }
+  st_doc_table_draw_page (&sheet->table, cr, context, header, page, _("Everyone here has been reached."), 10,
+                          content);
   {
-    double bottom = sheet->height - MARGIN;
-    g_autofree char *page_text = g_strdup_printf (_("Page %d of %d"), page + 1, sheet->n_pages);
     g_autoptr(PangoLayout) left = st_doc_text (context, _("Visitor: ______________    Date: ______________"), 10, FALSE,
                                                content, PANGO_ALIGN_LEFT);
-    g_autoptr(PangoLayout) number = st_doc_text (context, page_text, 8, FALSE, content, PANGO_ALIGN_CENTER);
-    double number_y = bottom - st_doc_layout_height (number);
+    g_autoptr(PangoLayout) number = st_doc_page_number (context, page, sheet->n_pages, content);
+    double number_y = sheet->height - MARGIN - st_doc_layout_height (number);
 
     st_doc_show (cr, left, MARGIN, number_y - 10 - st_doc_layout_height (left));
     st_doc_show (cr, number, MARGIN, number_y);

@@ -354,12 +354,12 @@ st_visit_employment_record (const StVisit *v)
   return g_strdup (w->record);
 }
 
-static void
-add_change (GPtrArray  *changes,
-            const char *column,
-            const char *label,
-            const char *old_value,
-            const char *new_value)
+void
+st_visit_change_add (GPtrArray  *changes,
+                     const char *column,
+                     const char *label,
+                     const char *old_value,
+                     const char *new_value)
 {
   StVisitChange *c;
 
@@ -389,9 +389,9 @@ changes_for (StDb                *db,
     return NULL;
   if (later)
     return g_steal_pointer (&changes);
-  add_change (changes, "phone", _("Phone"), p->phone, phone);
-  add_change (changes, "employment", _("Employment"), p->employment, employment);
-  add_change (changes, "health", _("Health"), p->health, health ? health->record : NULL);
+  st_visit_change_add (changes, "phone", _("Phone"), p->phone, phone);
+  st_visit_change_add (changes, "employment", _("Employment"), p->employment, employment);
+  st_visit_change_add (changes, "health", _("Health"), p->health, health ? health->record : NULL);
   return g_steal_pointer (&changes);
 }
 

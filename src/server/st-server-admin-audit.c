@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "st-idcard.h"
+#include "st-json-build.h"
 #include "st-json-guard.h"
 #include "st-server-admin-private.h"
 
@@ -46,18 +47,6 @@ add_json_text (JsonBuilder *b,
   json_builder_set_member_name (b, name);
   if (node != NULL)
     json_builder_add_value (b, node);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_string_or_null (JsonBuilder *b,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
   else
     json_builder_add_null_value (b);
 }
@@ -100,7 +89,7 @@ change_to_json (JsonBuilder      *b,
   json_builder_add_string_value (b, e->kind);
   json_builder_set_member_name (b, "result");
   json_builder_add_string_value (b, e->result);
-  add_string_or_null (b, "code", e->code);
+  st_json_add_string (b, "code", e->code);
   json_builder_set_member_name (b, "hlc");
   json_builder_add_int_value (b, e->hlc);
   add_json_text (b, "old", e->old_values);
@@ -131,6 +120,33 @@ change_print (const StLogEntry *e)
   print_values ("+", e->new_values);
 }
 
+static void
+admin_entry_to_json (JsonBuilder   *b,
+                     gconstpointer  row)
+{
+  const StAdminEntry *e = &((const StAdminRow *) row)->entry;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "at");
+  json_builder_add_int_value (b, e->at);
+  st_json_add_string (b, "by", e->os_user);
+  st_json_add_string (b, "command", e->command);
+  st_json_add_string (b, "target", e->target);
+  st_json_add_string (b, "detail", e->detail);
+  json_builder_end_object (b);
+}
+
+static void
+admin_entry_print (gconstpointer row)
+{
+  const StAdminEntry *e = &((const StAdminRow *) row)->entry;
+  g_autofree char *when = st_admin_format_time (e->at);
+
+  /* Translators: time, the person who ran it, the command, its target, what changed */
+  g_print (_("  %s  %s ran “%s %s” %s\n"), when, e->os_user ? e->os_user : "?", e->command,
+           e->target ? e->target : "", e->detail ? e->detail : "");
+}
+
 static int
 admin_entries (StStore          *store,
                const StLogQuery *query,
@@ -138,40 +154,13 @@ admin_entries (StStore          *store,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = st_store_admin_log_search (store, query, &error);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
 
   if (rows == NULL)
     {
       st_admin_print_error (error->message);
       return 1;
     }
-  json_builder_begin_array (b);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      const StAdminEntry *e = &((StAdminRow *) g_ptr_array_index (rows, i))->entry;
-      g_autofree char *when = st_admin_format_time (e->at);
-
-      if (!json)
-        {
-          /* Translators: time, the person who ran it, the command, its target, what changed */
-          g_print (_("  %s  %s ran “%s %s” %s\n"), when, e->os_user ? e->os_user : "?", e->command,
-                   e->target ? e->target : "", e->detail ? e->detail : "");
-          continue;
-        }
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "at");
-      json_builder_add_int_value (b, e->at);
-      add_string_or_null (b, "by", e->os_user);
-      add_string_or_null (b, "command", e->command);
-      add_string_or_null (b, "target", e->target);
-      add_string_or_null (b, "detail", e->detail);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  if (json)
-    st_admin_print_json (b);
-  else if (rows->len == 0)
-    g_print (_("No administration command matches.\n"));
+  st_admin_print_list (rows, json, admin_entry_to_json, admin_entry_print, _("No administration command matches.\n"));
   return 0;
 }
 
@@ -194,8 +183,6 @@ st_admin_audit (const char *db_path,
     { "until", 0, 0, G_OPTION_ARG_STRING, &until_text, N_("Before this time (YYYY-MM-DD [HH:MM])"), N_("TIME") },
     { "admin", 0, 0, G_OPTION_ARG_NONE, &admin, N_("The administration commands run on the server instead (user …, device revoke)"), NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most this many entries (default 1000)"), N_("N") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON for scripts"), NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
     { NULL }
   };
   g_autoptr(StStore) store = NULL;
@@ -209,7 +196,7 @@ st_admin_audit (const char *db_path,
                                _("Show the changes the server applied — when, by which account and laptop, old and new values — "
                                  "by participant, account, laptop, time or table; or, with --admin, the administration "
                                  "commands run on the server."),
-                               entries, &argc, &argv))
+                               entries, &json, &db, &argc, &argv))
     return 2;
   if (argc != 1 || (!admin && participant == NULL && account == NULL && device == NULL && table == NULL
                     && since_text == NULL && until_text == NULL))

@@ -111,7 +111,6 @@ st_admin_backup (const char *db_path,
   g_autofree char *db = NULL;
   GOptionEntry entries[] = {
     { "replace", 0, 0, G_OPTION_ARG_NONE, &replace, N_("Replace FILE if it exists"), NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -121,7 +120,7 @@ st_admin_backup (const char *db_path,
   if (!st_admin_parse_options (_("FILE"),
                                _("Copy the server database into FILE while the server runs (SQLite’s online backup): "
                                  "readable by this user only, and checked before it is kept."),
-                               entries, &argc, &argv))
+                               entries, NULL, &db, &argc, &argv))
     return 2;
   if (db != NULL)
     db_path = db;
@@ -163,10 +162,6 @@ st_admin_restore (const char *db_path,
                   char      **argv)
 {
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
-    { NULL }
-  };
   g_autoptr(GError) error = NULL;
   g_autofree char *identity = NULL;
   g_autofree char *backup_generation = NULL;
@@ -179,7 +174,7 @@ st_admin_restore (const char *db_path,
   if (!st_admin_parse_options (_("FILE"),
                                _("Replace the server database with the backup FILE. Stop the server first. Laptops then send "
                                  "again what the server lost, and read its data from the beginning."),
-                               entries, &argc, &argv))
+                               NULL, NULL, &db, &argc, &argv))
     return 2;
   if (db != NULL)
     db_path = db;
@@ -310,7 +305,6 @@ st_admin_compact (const char *db_path,
     { "older-than", 0, 0, G_OPTION_ARG_INT, &days, N_("Drop the details of what is older than this many days"), N_("DAYS") },
     { "vacuum", 0, 0, G_OPTION_ARG_NONE, &vacuum,
       N_("Give the freed space back to the disk (holds the server’s writes meanwhile)"), NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
     { NULL }
   };
   g_autoptr(StStore) store = NULL;
@@ -321,7 +315,7 @@ st_admin_compact (const char *db_path,
                                _("Drop what no laptop needs any more: the old and new values of changes older than DAYS, "
                                  "evictions, and resolved review items. A laptop that has not synced since then reads "
                                  "the data again from the beginning."),
-                               entries, &argc, &argv))
+                               entries, NULL, &db, &argc, &argv))
     return 2;
   if (db != NULL)
     db_path = db;

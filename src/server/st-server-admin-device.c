@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "st-json-build.h"
 #include "st-server-admin-private.h"
 
 static void
@@ -28,6 +29,59 @@ time_or_never (gint64 ms)
   return ms > 0 ? st_admin_format_time (ms) : g_strdup (_("never"));
 }
 
+static void
+device_to_json (JsonBuilder   *b,
+                gconstpointer  row)
+{
+  const StDeviceInfo *d = row;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, d->device.id);
+  st_json_add_string (b, "name", d->device.name);
+  st_json_add_string (b, "account", d->account_name);
+  add_time_or_null (b, "registered_at", d->device.registered_at);
+  add_time_or_null (b, "last_push_at", d->device.last_push_at);
+  add_time_or_null (b, "last_pull_at", d->device.last_pull_at);
+  add_time_or_null (b, "revoked_at", d->revoked_at);
+  json_builder_set_member_name (b, "signed_in");
+  json_builder_add_boolean_value (b, d->active_tokens > 0);
+  json_builder_end_object (b);
+}
+
+static void
+device_print (gconstpointer row)
+{
+  const StDeviceInfo *d = row;
+  g_autofree char *push = time_or_never (d->device.last_push_at);
+  g_autofree char *pull = time_or_never (d->device.last_pull_at);
+  g_autofree char *revoked = d->revoked_at > 0 ? st_admin_format_time (d->revoked_at) : NULL;
+  g_autofree char *state = revoked != NULL ? g_strdup_printf (_("revoked %s"), revoked)
+                           : g_strdup (d->active_tokens > 0 ? _("signed in") : _("signed out"));
+
+  /* Translators: device id, its name, account, last push, last pull, state */
+  g_print (_("%s\t%s\t%s\tsent %s\treceived %s\t%s\n"), d->device.id, d->device.name ? d->device.name : "-",
+           d->account_name ? d->account_name : "-", push, pull, state);
+}
+
+/* Opens the store at @db_path into *@store and lists its laptops; NULL
+ * after a message. */
+static GPtrArray *
+open_devices (const char  *db_path,
+              StStore    **store)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *devices;
+
+  *store = st_admin_open_store (db_path);
+  if (*store == NULL)
+    return NULL;
+  devices = st_store_device_list (*store, g_get_real_time () / 1000, &error);
+  if (devices == NULL)
+    st_admin_print_error (error->message);
+  return devices;
+}
+
 static int
 device_list (const char *db_path,
              int         argc,
@@ -35,86 +89,22 @@ device_list (const char *db_path,
 {
   gboolean json = FALSE;
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON for scripts"), NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
-    { NULL }
-  };
   g_autoptr(StStore) store = NULL;
   g_autoptr(GPtrArray) devices = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (!st_admin_parse_options ("", _("List the laptops that signed in: their account, when they last synced, and whether they are signed in."),
-                               entries, &argc, &argv))
+                               NULL, &json, &db, &argc, &argv))
     return 2;
   if (argc != 1)
     {
       st_admin_print_error (_("device list takes no names."));
       return 2;
     }
-  store = st_admin_open_store (db ? db : db_path);
-  if (store == NULL)
-    return 1;
-  devices = st_store_device_list (store, g_get_real_time () / 1000, &error);
+  devices = open_devices (db ? db : db_path, &store);
   if (devices == NULL)
-    {
-      st_admin_print_error (error->message);
-      return 1;
-    }
+    return 1;
 
-  if (json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-
-      json_builder_begin_array (b);
-      for (guint i = 0; i < devices->len; i++)
-        {
-          const StDeviceInfo *d = g_ptr_array_index (devices, i);
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_string_value (b, d->device.id);
-          json_builder_set_member_name (b, "name");
-          if (d->device.name)
-            json_builder_add_string_value (b, d->device.name);
-          else
-            json_builder_add_null_value (b);
-          json_builder_set_member_name (b, "account");
-          if (d->account_name)
-            json_builder_add_string_value (b, d->account_name);
-          else
-            json_builder_add_null_value (b);
-          add_time_or_null (b, "registered_at", d->device.registered_at);
-          add_time_or_null (b, "last_push_at", d->device.last_push_at);
-          add_time_or_null (b, "last_pull_at", d->device.last_pull_at);
-          add_time_or_null (b, "revoked_at", d->revoked_at);
-          json_builder_set_member_name (b, "signed_in");
-          json_builder_add_boolean_value (b, d->active_tokens > 0);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      st_admin_print_json (b);
-      return 0;
-    }
-
-  if (devices->len == 0)
-    {
-      g_print (_("No laptop has signed in yet.\n"));
-      return 0;
-    }
-  for (guint i = 0; i < devices->len; i++)
-    {
-      const StDeviceInfo *d = g_ptr_array_index (devices, i);
-      g_autofree char *push = time_or_never (d->device.last_push_at);
-      g_autofree char *pull = time_or_never (d->device.last_pull_at);
-      g_autofree char *revoked = d->revoked_at > 0 ? st_admin_format_time (d->revoked_at) : NULL;
-      g_autofree char *state = revoked != NULL ? g_strdup_printf (_("revoked %s"), revoked)
-                               : g_strdup (d->active_tokens > 0 ? _("signed in") : _("signed out"));
-
-      /* Translators: device id, its name, account, last push, last pull, state */
-      g_print (_("%s\t%s\t%s\tsent %s\treceived %s\t%s\n"), d->device.id, d->device.name ? d->device.name : "-",
-               d->account_name ? d->account_name : "-", push, pull, state);
-    }
+  st_admin_print_list (devices, json, device_to_json, device_print, _("No laptop has signed in yet.\n"));
   return 0;
 }
 
@@ -124,10 +114,6 @@ device_revoke (const char *db_path,
                char      **argv)
 {
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
-    { NULL }
-  };
   g_autoptr(StStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) devices = NULL;
@@ -140,22 +126,16 @@ device_revoke (const char *db_path,
   if (!st_admin_parse_options (_("DEVICE"),
                                _("Sign a laptop out at once (a lost or stolen one): its sign-ins stop working and it must sign in "
                                  "again with a password. DEVICE is its id, or the first characters of it that “device list” shows."),
-                               entries, &argc, &argv))
+                               NULL, NULL, &db, &argc, &argv))
     return 2;
   if (argc != 2)
     {
       st_admin_print_error (_("Give the laptop: device revoke DEVICE"));
       return 2;
     }
-  store = st_admin_open_store (db ? db : db_path);
-  if (store == NULL)
-    return 1;
-  devices = st_store_device_list (store, g_get_real_time () / 1000, &error);
+  devices = open_devices (db ? db : db_path, &store);
   if (devices == NULL)
-    {
-      st_admin_print_error (error->message);
-      return 1;
-    }
+    return 1;
   /* A prefix names one laptop, or none. */
   wanted = g_ascii_strdown (argv[1], -1);
   for (guint i = 0; i < devices->len; i++)

@@ -257,7 +257,6 @@ st_admin_migrate (const char *db_path,
   GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, N_("The SQLite server database"), N_("FILE") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("The PostgreSQL database (postgresql://…), new and empty"), N_("URI") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -271,7 +270,7 @@ st_admin_migrate (const char *db_path,
   if (!st_admin_parse_options ("",
                                _("Copy a SQLite server database into a new PostgreSQL database, whole: laptops go on "
                                  "syncing without noticing. Stop the server first."),
-                               entries, &argc, &argv))
+                               entries, NULL, &db, &argc, &argv))
     return 2;
   if (from == NULL)
     from = g_strdup (db ? db : db_path);

@@ -18,12 +18,26 @@ gboolean  st_admin_check_owner    (const char    *path,
                                    GError       **error);
 /* The store at @db_path, or NULL after a message. */
 StStore  *st_admin_open_store     (const char    *db_path);
-/* Parses a command's options; FALSE (after a message) when they are wrong. */
+/* Parses a command's options: its own @entries (NULL: none), then --json
+ * into *@json unless @json is NULL (the listing commands), then --db FILE
+ * into *@db, which every command takes. FALSE (after a message) when they
+ * are wrong. */
 gboolean  st_admin_parse_options  (const char    *parameter,
                                    const char    *summary,
                                    GOptionEntry  *entries,
+                                   gboolean      *json,
+                                   char         **db,
                                    int           *argc,
                                    char        ***argv);
+/* What a listing command prints of @rows: with @json an array of the
+ * objects @to_json writes; else @none (a line) when there are no rows, or a
+ * line per row by @print. */
+void      st_admin_print_list     (GPtrArray     *rows,
+                                   gboolean       json,
+                                   void         (*to_json) (JsonBuilder *b,
+                                                            gconstpointer row),
+                                   void         (*print) (gconstpointer row),
+                                   const char    *none);
 /* Local time, "YYYY-MM-DD HH:MM:SS". */
 char     *st_admin_format_time    (gint64         ms);
 

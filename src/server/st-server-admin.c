@@ -304,19 +304,27 @@ describe_townships (char **townships)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-/* Parses a command's options; FALSE (after a message) when they are wrong. */
 gboolean
 st_admin_parse_options (const char    *parameter,
-               const char    *summary,
-               GOptionEntry  *entries,
-               int           *argc,
-               char        ***argv)
+                        const char    *summary,
+                        GOptionEntry  *entries,
+                        gboolean      *json,
+                        char         **db,
+                        int           *argc,
+                        char        ***argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (parameter);
   g_autoptr(GError) error = NULL;
+  GOptionEntry common[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, json, N_("Print JSON for scripts"), NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, db, N_("The server database"), N_("FILE") },
+    { NULL }
+  };
 
   g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, json != NULL ? common : common + 1, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
@@ -401,12 +409,20 @@ save_account (StStore    *store,
   return TRUE;
 }
 
+/* Opens the store at @db_path into *@store and finds the account @name
+ * there; NULL after a message. */
 static StAccount *
-find_account (StStore    *store,
-              const char *name)
+open_account (const char  *db_path,
+              const char  *name,
+              StStore    **store)
 {
   g_autoptr(GError) error = NULL;
-  StAccount *account = st_store_account_find (store, NULL, name, &error);
+  StAccount *account;
+
+  *store = st_admin_open_store (db_path);
+  if (*store == NULL)
+    return NULL;
+  account = st_store_account_find (*store, NULL, name, &error);
 
   if (error != NULL)
     st_admin_print_error (error->message);
@@ -417,6 +433,29 @@ find_account (StStore    *store,
       st_admin_print_error (message);
     }
   return account;
+}
+
+/* Asks for @account's new password and sets its hash; FALSE after a
+ * message. */
+static gboolean
+ask_password (StAccount *account)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(StSecret) password = read_password (account->name, &error);
+
+  if (password == NULL)
+    {
+      st_admin_print_error (error->message);
+      return FALSE;
+    }
+  g_free (account->password_hash);
+  account->password_hash = st_auth_hash_password (password);
+  if (account->password_hash == NULL)
+    {
+      st_admin_print_error (_("The password could not be hashed (out of memory)."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static int
@@ -430,17 +469,15 @@ user_add (const char *db_path,
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_("trainer, township, county or admin"), N_("ROLE") },
     { "township", 0, 0, G_OPTION_ARG_STRING_ARRAY, &township_args, N_("A township the account sees (repeat for several)"), N_("CODE") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
     { NULL }
   };
   g_autoptr(StAccount) account = st_account_new ();
   g_autoptr(StStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(StSecret) password = NULL;
   g_autofree char *scope = NULL;
 
   if (!st_admin_parse_options (_("NAME"), _("Create an account. The password is asked for, or read as one line from standard input."),
-                      entries, &argc, &argv))
+                               entries, NULL, &db, &argc, &argv))
     return 2;
   if (argc != 2)
     {
@@ -486,18 +523,8 @@ user_add (const char *db_path,
       }
   }
 
-  password = read_password (account->name, &error);
-  if (password == NULL)
-    {
-      st_admin_print_error (error->message);
-      return 1;
-    }
-  account->password_hash = st_auth_hash_password (password);
-  if (account->password_hash == NULL)
-    {
-      st_admin_print_error (_("The password could not be hashed (out of memory)."));
-      return 1;
-    }
+  if (!ask_password (account))
+    return 1;
   if (!save_account (store, account, TRUE, FALSE, "user add"))
     return 1;
 
@@ -518,7 +545,6 @@ user_modify (const char *db_path,
   GOptionEntry entries[] = {
     { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_("trainer, township, county or admin"), N_("ROLE") },
     { "township", 0, 0, G_OPTION_ARG_STRING_ARRAY, &township_args, N_("The townships the account sees, replacing the old list"), N_("CODE") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
     { NULL }
   };
   g_autoptr(StAccount) account = NULL;
@@ -527,17 +553,14 @@ user_modify (const char *db_path,
   g_autofree char *scope = NULL;
 
   if (!st_admin_parse_options (_("NAME"), _("Change an account’s role or townships. It takes effect at the account’s next request."),
-                      entries, &argc, &argv))
+                               entries, NULL, &db, &argc, &argv))
     return 2;
   if (argc != 2)
     {
       st_admin_print_error (_("Give the account’s name: user modify NAME [--role ROLE] [--township CODE …]"));
       return 2;
     }
-  store = st_admin_open_store (db ? db : db_path);
-  if (store == NULL)
-    return 1;
-  account = find_account (store, argv[1]);
+  account = open_account (db ? db : db_path, argv[1], &store);
   if (account == NULL)
     return 1;
   if (role_text != NULL && !parse_role (role_text, &account->role))
@@ -574,42 +597,22 @@ user_passwd (const char *db_path,
              char      **argv)
 {
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
-    { NULL }
-  };
   g_autoptr(StAccount) account = NULL;
   g_autoptr(StStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(StSecret) password = NULL;
 
   if (!st_admin_parse_options (_("NAME"), _("Set an account’s password. Its laptops must sign in again."),
-                      entries, &argc, &argv))
+                               NULL, NULL, &db, &argc, &argv))
     return 2;
   if (argc != 2)
     {
       st_admin_print_error (_("Give the account’s name: user passwd NAME"));
       return 2;
     }
-  store = st_admin_open_store (db ? db : db_path);
-  if (store == NULL)
-    return 1;
-  account = find_account (store, argv[1]);
+  account = open_account (db ? db : db_path, argv[1], &store);
   if (account == NULL)
     return 1;
-  password = read_password (account->name, &error);
-  if (password == NULL)
-    {
-      st_admin_print_error (error->message);
-      return 1;
-    }
-  g_free (account->password_hash);
-  account->password_hash = st_auth_hash_password (password);
-  if (account->password_hash == NULL)
-    {
-      st_admin_print_error (_("The password could not be hashed (out of memory)."));
-      return 1;
-    }
+  if (!ask_password (account))
+    return 1;
   if (!save_account (store, account, FALSE, TRUE, "user passwd"))
     return 1;
   g_print (_("The password of %s is changed; its laptops must sign in again.\n"), account->name);
@@ -623,17 +626,13 @@ user_set_disabled (const char *db_path,
                    gboolean    disabled)
 {
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
-    { NULL }
-  };
   g_autoptr(StAccount) account = NULL;
   g_autoptr(StStore) store = NULL;
 
   if (!st_admin_parse_options (_("NAME"),
-                      disabled ? _("Disable an account: it can no longer sign in, and its laptops are signed out at once.")
-                               : _("Enable a disabled account again."),
-                      entries, &argc, &argv))
+                               disabled ? _("Disable an account: it can no longer sign in, and its laptops are signed out at once.")
+                                        : _("Enable a disabled account again."),
+                               NULL, NULL, &db, &argc, &argv))
     return 2;
   if (argc != 2)
     {
@@ -641,10 +640,7 @@ user_set_disabled (const char *db_path,
                             : _("Give the account’s name: user enable NAME"));
       return 2;
     }
-  store = st_admin_open_store (db ? db : db_path);
-  if (store == NULL)
-    return 1;
-  account = find_account (store, argv[1]);
+  account = open_account (db ? db : db_path, argv[1], &store);
   if (account == NULL)
     return 1;
   account->disabled = disabled;
@@ -666,6 +662,41 @@ st_admin_format_time (gint64 ms)
   return local ? g_date_time_format (local, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
 }
 
+static void
+account_to_json (JsonBuilder   *b,
+                 gconstpointer  row)
+{
+  const StAccount *a = row;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, a->name);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, st_role_to_string (a->role));
+  json_builder_set_member_name (b, "townships");
+  json_builder_begin_array (b);
+  for (guint t = 0; a->townships[t] != NULL; t++)
+    json_builder_add_string_value (b, a->townships[t]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "disabled");
+  json_builder_add_boolean_value (b, a->disabled);
+  json_builder_set_member_name (b, "created_at");
+  json_builder_add_int_value (b, a->created_at);
+  json_builder_end_object (b);
+}
+
+static void
+account_print (gconstpointer row)
+{
+  const StAccount *a = row;
+  g_autofree char *scope = st_role_sees_all (a->role) ? g_strdup (_("all townships")) : describe_townships (a->townships);
+  g_autofree char *created = st_admin_format_time (a->created_at);
+
+  /* Translators: name, role, state, townships, creation time */
+  g_print (_("%s\t%s\t%s\t%s\tcreated %s\n"), a->name, st_role_to_string (a->role),
+           a->disabled ? _("disabled") : _("active"), scope, created);
+}
+
 static int
 user_list (const char *db_path,
            int         argc,
@@ -673,16 +704,11 @@ user_list (const char *db_path,
 {
   gboolean json = FALSE;
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON for scripts"), NULL },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
-    { NULL }
-  };
   g_autoptr(StStore) store = NULL;
   g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!st_admin_parse_options ("", _("List the accounts."), entries, &argc, &argv))
+  if (!st_admin_parse_options ("", _("List the accounts."), NULL, &json, &db, &argc, &argv))
     return 2;
   if (argc != 1)
     {
@@ -699,51 +725,8 @@ user_list (const char *db_path,
       return 1;
     }
 
-  if (json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-
-      json_builder_begin_array (b);
-      for (guint i = 0; i < accounts->len; i++)
-        {
-          const StAccount *a = g_ptr_array_index (accounts, i);
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, a->name);
-          json_builder_set_member_name (b, "role");
-          json_builder_add_string_value (b, st_role_to_string (a->role));
-          json_builder_set_member_name (b, "townships");
-          json_builder_begin_array (b);
-          for (guint t = 0; a->townships[t] != NULL; t++)
-            json_builder_add_string_value (b, a->townships[t]);
-          json_builder_end_array (b);
-          json_builder_set_member_name (b, "disabled");
-          json_builder_add_boolean_value (b, a->disabled);
-          json_builder_set_member_name (b, "created_at");
-          json_builder_add_int_value (b, a->created_at);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      st_admin_print_json (b);
-      return 0;
-    }
-
-  if (accounts->len == 0)
-    {
-      g_print (_("No accounts yet: create one with “user add NAME --role ROLE”.\n"));
-      return 0;
-    }
-  for (guint i = 0; i < accounts->len; i++)
-    {
-      const StAccount *a = g_ptr_array_index (accounts, i);
-      g_autofree char *scope = st_role_sees_all (a->role) ? g_strdup (_("all townships")) : describe_townships (a->townships);
-      g_autofree char *created = st_admin_format_time (a->created_at);
-
-      /* Translators: name, role, state, townships, creation time */
-      g_print (_("%s\t%s\t%s\t%s\tcreated %s\n"), a->name, st_role_to_string (a->role),
-               a->disabled ? _("disabled") : _("active"), scope, created);
-    }
+  st_admin_print_list (accounts, json, account_to_json, account_print,
+                       _("No accounts yet: create one with “user add NAME --role ROLE”.\n"));
   return 0;
 }
 
@@ -802,4 +785,29 @@ st_admin_print_json (JsonBuilder *b)
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
   g_print ("%s\n", text);
+}
+
+void
+st_admin_print_list (GPtrArray   *rows,
+                     gboolean     json,
+                     void       (*to_json) (JsonBuilder *b,
+                                            gconstpointer row),
+                     void       (*print) (gconstpointer row),
+                     const char  *none)
+{
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < rows->len; i++)
+        to_json (b, g_ptr_array_index (rows, i));
+      json_builder_end_array (b);
+      st_admin_print_json (b);
+      return;
+    }
+  if (rows->len == 0)
+    g_print ("%s", none);
+  for (guint i = 0; i < rows->len; i++)
+    print (g_ptr_array_index (rows, i));
 }

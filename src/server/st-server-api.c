@@ -467,6 +467,23 @@ read_body (StApi      *self,
   return root;
 }
 
+/* The body as read_body () reads it, which must be a JSON object. */
+static JsonNode *
+read_object (StApi      *self,
+             StCall     *call,
+             gboolean    optional,
+             StApiError *error)
+{
+  JsonNode *root = read_body (self, call, optional, error);
+
+  if (root != NULL && !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      st_api_error_set (error, 400, "invalid_request", "The body must be a JSON object.");
+      g_clear_pointer (&root, json_node_unref);
+    }
+  return root;
+}
+
 static gboolean
 no_query (StCall     *call,
           StApiError *error)
@@ -663,6 +680,26 @@ sign_in_free (SignIn *job)
   g_free (job);
 }
 
+/* Sets *@device to the laptop @id, or NULL when it has not signed in
+ * before; FALSE with @error when the store cannot say. */
+static gboolean
+find_device (StStore     *store,
+             StStoreTxn  *txn,
+             const char  *id,
+             StDevice   **device,
+             GError     **error)
+{
+  GError *local_error = NULL;
+
+  *device = st_store_device_find (store, txn, id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 sign_in_apply (StStore     *store,
                StStoreTxn  *txn,
@@ -670,14 +707,10 @@ sign_in_apply (StStore     *store,
                GError     **error)
 {
   SignIn *job = data;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(StDevice) device = st_store_device_find (store, txn, job->device_id, &local_error);
+  g_autoptr(StDevice) device = NULL;
 
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!find_device (store, txn, job->device_id, &device, error))
+    return FALSE;
   if (device == NULL)
     {
       device = g_new0 (StDevice, 1);
@@ -769,14 +802,9 @@ handle_sign_in (StApi  *self,
   guint retry;
   SignIn *job;
 
-  if (!no_query (call, &error) || (root = read_body (self, call, FALSE, &error)) == NULL)
+  if (!no_query (call, &error) || (root = read_object (self, call, FALSE, &error)) == NULL)
     {
       finish_error (call, &error);
-      return;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      fail (call, 400, "invalid_request", "The body must be a JSON object.");
       return;
     }
   object = json_node_get_object (root);
@@ -943,14 +971,9 @@ handle_sign_out (StApi  *self,
 
   if (!no_query (call, &error)
       || (credential = authenticate (self, call, st_now_ms (), &error)) == NULL
-      || (root = read_body (self, call, TRUE, &error)) == NULL)
+      || (root = read_object (self, call, TRUE, &error)) == NULL)
     {
       finish_error (call, &error);
-      return;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      fail (call, 400, "invalid_request", "The body must be a JSON object.");
       return;
     }
   if (!only_members (json_node_get_object (root), members, &error))
@@ -1069,14 +1092,10 @@ touch_apply (StStore     *store,
              GError     **error)
 {
   Touch *touch = data;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(StDevice) device = st_store_device_find (store, txn, touch->device, &local_error);
+  g_autoptr(StDevice) device = NULL;
 
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!find_device (store, txn, touch->device, &device, error))
+    return FALSE;
   if (device == NULL)
     return TRUE;
   device->last_pull_at = touch->at;
@@ -1365,14 +1384,9 @@ handle_bundle (StApi   *self,
 
   if (!no_query (call, &error)
       || (credential = authenticate (self, call, st_now_ms (), &error)) == NULL
-      || (root = read_body (self, call, FALSE, &error)) == NULL)
+      || (root = read_object (self, call, FALSE, &error)) == NULL)
     {
       finish_error (call, &error);
-      return;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      fail (call, 400, "invalid_request", "The body must be a JSON object.");
       return;
     }
   object = json_node_get_object (root);

@@ -604,7 +604,6 @@ st_admin_bundle (const char  *db_path,
   g_autofree char *db = g_strdup (db_path);
   GOptionEntry entries[] = {
     { "reply", 0, 0, G_OPTION_ARG_FILENAME, &reply_path, N_("Where to write the reply for the laptop"), N_("FILE") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("The server database"), N_("FILE") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -618,7 +617,7 @@ st_admin_bundle (const char  *db_path,
   if (!st_admin_parse_options ("import FILE --reply REPLY",
                                _("Apply a bundle a laptop without a network made (shuangti-cli bundle export) as that "
                                  "laptop and its account, and write the reply it imports."),
-                               entries, &argc, &argv))
+                               entries, NULL, &db, &argc, &argv))
     return 2;
   if (argc != 3 || !g_str_equal (argv[1], "import") || reply_path == NULL)
     {
