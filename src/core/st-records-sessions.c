@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "st-classwork.h"
 #include "st-participant.h"
 #include "st-records.h"
 #include "st-records-private.h"
@@ -302,17 +303,16 @@ st_attendance_fill_present (StDb        *db,
 
   if (s == NULL)
     return -1;
-  stmt = st_db_prepare (db,
-                        "SELECT e.participant_id FROM enrolments e"
-                        " WHERE e.class_id = ?1 AND e.deleted = 0 AND e.enrolled_on <= ?2"
-                        " AND (e.state = 'studying' OR e.state_date >= ?2)"
-                        " AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = ?3"
-                        "                 AND a.participant_id = e.participant_id AND a.deleted = 0)",
-                        error);
+  /* Who the sheets list as in study on the day (not a person deleted or
+   * merged into another), less those already written down. */
+  stmt = st_in_study_prepare (db,
+                              "SELECT e.participant_id FROM enrolments e JOIN participants p ON p.id = e.participant_id"
+                              " WHERE" ST_IN_STUDY_ON_DAY_SQL
+                              " AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = ?3"
+                              "                 AND a.participant_id = e.participant_id AND a.deleted = 0)",
+                              s->class_id, s->date, error);
   if (stmt == NULL)
     return -1;
-  sqlite3_bind_text (stmt, 1, s->class_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, s->date, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, s->id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (missing, st_db_column_dup (stmt, 0));

@@ -10,31 +10,11 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "st-json-build.h"
 #include "st-json-guard.h"
 #include "st-report-private.h"
 
 /* JSON */
-
-static void
-add_int (JsonBuilder *b,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
 
 static void
 add_by_code (JsonBuilder        *b,
@@ -46,8 +26,8 @@ add_by_code (JsonBuilder        *b,
   json_builder_set_member_name (b, name);
   json_builder_begin_object (b);
   for (guint i = 0; i < n; i++)
-    add_int (b, codes[i], values[i]);
-  add_int (b, "total", st_report_sum (values, n));
+    st_json_add_int (b, codes[i], values[i]);
+  st_json_add_int (b, "total", st_report_sum (values, n));
   json_builder_end_object (b);
 }
 
@@ -57,22 +37,22 @@ add_figures (JsonBuilder    *b,
              const Figures  *f)
 {
   json_builder_begin_object (b);
-  add_int (b, "new_enrolments", f->new_enrolments);
-  add_int (b, "new_participants", f->new_participants);
-  add_int (b, "cumulative_participants", f->cumulative_participants);
-  add_int (b, "cumulative_enrolments", f->cumulative_enrolments);
-  add_int (b, "in_study", f->in_study);
-  add_int (b, "graduated", f->graduated);
-  add_int (b, "completed", f->completed);
-  add_int (b, "withdrawn", f->withdrawn);
+  st_json_add_int (b, "new_enrolments", f->new_enrolments);
+  st_json_add_int (b, "new_participants", f->new_participants);
+  st_json_add_int (b, "cumulative_participants", f->cumulative_participants);
+  st_json_add_int (b, "cumulative_enrolments", f->cumulative_enrolments);
+  st_json_add_int (b, "in_study", f->in_study);
+  st_json_add_int (b, "graduated", f->graduated);
+  st_json_add_int (b, "completed", f->completed);
+  st_json_add_int (b, "withdrawn", f->withdrawn);
   add_by_code (b, "sessions", st_report_mode_codes, f->sessions, N_MODES);
   add_by_code (b, "session_minutes", st_report_mode_codes, f->session_minutes, N_MODES);
   add_by_code (b, "attendances", st_report_mode_codes, f->attendances, N_MODES);
   add_by_code (b, "attended_minutes", st_report_mode_codes, f->attended_minutes, N_MODES);
-  add_int (b, "finished_in_quarter", f->finished_in_quarter);
-  add_int (b, "finished_cumulative", f->finished_cumulative);
-  add_int (b, "funding_in_quarter_yuan", f->finished_in_quarter * report->yuan_per_participant);
-  add_int (b, "funding_cumulative_yuan", f->finished_cumulative * report->yuan_per_participant);
+  st_json_add_int (b, "finished_in_quarter", f->finished_in_quarter);
+  st_json_add_int (b, "finished_cumulative", f->finished_cumulative);
+  st_json_add_int (b, "funding_in_quarter_yuan", f->finished_in_quarter * report->yuan_per_participant);
+  st_json_add_int (b, "funding_cumulative_yuan", f->finished_cumulative * report->yuan_per_participant);
   json_builder_end_object (b);
 }
 
@@ -87,18 +67,18 @@ st_report_to_json (StReport *report)
   g_autoptr(GPtrArray) note_list = st_report_notes (report);
 
   json_builder_begin_object (b);
-  add_string (b, "title", title);
-  add_string (b, "quarter", code);
-  add_string (b, "quarter_label", label);
-  add_string (b, "first_day", report->first_day);
-  add_string (b, "last_day", report->last_day);
-  add_string (b, "generated_on", report->generated_on);
+  st_json_add_string (b, "title", title);
+  st_json_add_string (b, "quarter", code);
+  st_json_add_string (b, "quarter_label", label);
+  st_json_add_string (b, "first_day", report->first_day);
+  st_json_add_string (b, "last_day", report->last_day);
+  st_json_add_string (b, "generated_on", report->generated_on);
 
   json_builder_set_member_name (b, "scope");
   json_builder_begin_object (b);
-  add_string (b, "township_code", report->township_code);
-  add_string (b, "name", report->scope_name);
-  add_string (b, "county", report->county_name);
+  st_json_add_string (b, "township_code", report->township_code);
+  st_json_add_string (b, "name", report->scope_name);
+  st_json_add_string (b, "county", report->county_name);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "townships");
@@ -108,9 +88,9 @@ st_report_to_json (StReport *report)
       const Township *t = g_ptr_array_index (report->townships, i);
 
       json_builder_begin_object (b);
-      add_string (b, "code", t->code);
-      add_string (b, "name", t->name);
-      add_string (b, "short_name", t->short_name);
+      st_json_add_string (b, "code", t->code);
+      st_json_add_string (b, "name", t->name);
+      st_json_add_string (b, "short_name", t->short_name);
       json_builder_set_member_name (b, "figures");
       add_figures (b, report, &t->f);
       json_builder_end_object (b);
@@ -127,9 +107,9 @@ st_report_to_json (StReport *report)
       const Target *t = &g_array_index (report->targets, Target, i);
 
       json_builder_begin_object (b);
-      add_string (b, "date", t->date);
-      add_int (b, "participants", t->participants);
-      add_int (b, "cumulative_participants", t->achieved);
+      st_json_add_string (b, "date", t->date);
+      st_json_add_int (b, "participants", t->participants);
+      st_json_add_int (b, "cumulative_participants", t->achieved);
       json_builder_set_member_name (b, "percent");
       json_builder_add_double_value (b, st_report_percent (t->achieved, t->participants));
       json_builder_set_member_name (b, "due");
@@ -149,9 +129,9 @@ st_report_to_json (StReport *report)
       g_autofree char *end = st_quarter_last_day (&point->quarter);
 
       json_builder_begin_object (b);
-      add_string (b, "quarter", q);
-      add_string (b, "last_day", end);
-      add_int (b, "cumulative_participants", point->cumulative);
+      st_json_add_string (b, "quarter", q);
+      st_json_add_string (b, "last_day", end);
+      st_json_add_int (b, "cumulative_participants", point->cumulative);
       json_builder_set_member_name (b, "target");
       if (point->target > 0)
         json_builder_add_int_value (b, point->target);
@@ -172,9 +152,9 @@ st_report_to_json (StReport *report)
           const Item *item = g_ptr_array_index (report->breakdowns[i], j);
 
           json_builder_begin_object (b);
-          add_string (b, "key", item->key);
-          add_string (b, "label", item->label);
-          add_int (b, "participants", item->participants);
+          st_json_add_string (b, "key", item->key);
+          st_json_add_string (b, "label", item->label);
+          st_json_add_int (b, "participants", item->participants);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -183,7 +163,7 @@ st_report_to_json (StReport *report)
 
   json_builder_set_member_name (b, "funding");
   json_builder_begin_object (b);
-  add_int (b, "yuan_per_participant", report->yuan_per_participant);
+  st_json_add_int (b, "yuan_per_participant", report->yuan_per_participant);
   json_builder_set_member_name (b, "program_kinds");
   json_builder_begin_array (b);
   for (guint i = 0; report->funded_kinds[i] != NULL; i++)
@@ -196,8 +176,8 @@ st_report_to_json (StReport *report)
   json_builder_add_string_value (b, "graduated");
   json_builder_add_string_value (b, "completed");
   json_builder_end_array (b);
-  add_string (b, "finished_by", report->last_day);
-  add_string (b, "definition", definition);
+  st_json_add_string (b, "finished_by", report->last_day);
+  st_json_add_string (b, "definition", definition);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "notes");

@@ -208,6 +208,21 @@ test_attendance (Fixture *f, gconstpointer data)
     g_assert_false (st_attendance_set (f->db, later, f->p[1], "present", -1, &error));
     g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_NOT_ENROLLED);
     g_assert_nonnull (strstr (error->message, "withdrew"));
+    g_clear_error (&error);
+  }
+
+  /* A person deleted (their enrolment left as it was) is no longer on the
+   * sheet, and "all present" does not mark them. */
+  {
+    g_autofree char *third = new_session (f, "2024-05-17", 480, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (st_participant_set_deleted (f->db, f->p[0], TRUE, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (st_attendance_fill_present (f->db, third, &error), ==, 0);
+    g_assert_no_error (error);
+    g_assert_cmpint (st_test_query_int (f->db, "SELECT count (*) FROM attendance a JOIN sessions s ON s.id = a.session_id"
+                                               " WHERE s.date = '2024-05-17'"), ==, 0);
   }
 }
 
