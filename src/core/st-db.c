@@ -774,6 +774,33 @@ st_db_read_rows (StDb            *self,
   return g_steal_pointer (&rows);
 }
 
+/* The first column of every row of @stmt, an integer (a rowid), in order;
+ * NULL with @error set ("reading @what") when the database cannot be read.
+ * Resets @stmt. */
+GArray *
+st_db_read_rowids (StDb          *self,
+                   sqlite3_stmt  *stmt,
+                   const char    *what,
+                   GError       **error)
+{
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (rowids, rowid);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      st_db_set_error (self, rc, what, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rowids);
+}
+
 /* The text of @key in the meta table of a connection that is not an StDb
  * (a backup being checked, a server database), or NULL. */
 char *

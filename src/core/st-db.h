@@ -127,6 +127,10 @@ GPtrArray    *st_db_read_rows             (StDb            *self,
                                            GDestroyNotify   free_row,
                                            const char      *what,
                                            GError         **error);
+GArray       *st_db_read_rowids           (StDb            *self,
+                                           sqlite3_stmt    *stmt,
+                                           const char      *what,
+                                           GError         **error);
 char         *st_db_sqlite_meta           (sqlite3         *handle,
                                            const char      *key);
 gboolean      st_db_step_done             (StDb            *self,

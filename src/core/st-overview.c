@@ -87,28 +87,14 @@ GArray *
 st_overview_incomplete (StDb    *db,
                         GError **error)
 {
-  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = st_db_prepare (db,
                         "SELECT rowid FROM participants WHERE deleted = 0 AND merged_into IS NULL AND (" INCOMPLETE ")",
                         error);
   if (stmt == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 rowid = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (rowids, rowid);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (db, rc, _("reading participants"), error);
-      return NULL;
-    }
-  return g_steal_pointer (&rowids);
+  return st_db_read_rowids (db, stmt, _("reading participants"), error);
 }
 
 GStrv

@@ -178,10 +178,8 @@ st_participant_query_list (StDb                      *db,
                            GError                   **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
-  g_autoptr(GArray) rowids = NULL;
   sqlite3_stmt *stmt;
   int param = 1;
-  int rc;
 
   g_return_val_if_fail (ST_IS_DB (db), NULL);
 
@@ -228,21 +226,7 @@ st_participant_query_list (StDb                      *db,
     sqlite3_bind_text (stmt, param++, query->state, -1, SQLITE_STATIC);
   if (query->limit > 0)
     sqlite3_bind_int64 (stmt, param++, query->limit);
-
-  rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 rowid = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (rowids, rowid);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (db, rc, _("reading participants"), error);
-      return NULL;
-    }
-  return g_steal_pointer (&rowids);
+  return st_db_read_rowids (db, stmt, _("reading participants"), error);
 }
 
 /* A set of rowids as a bitmap: rowids are small and dense (participants
