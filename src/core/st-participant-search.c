@@ -137,6 +137,28 @@ collect_stale (StDb        *db,
   return TRUE;
 }
 
+/* Runs @sql (a key ?1, a participant ?2) for each of @keys. */
+static gboolean
+each_key (StDb        *db,
+          const char  *sql,
+          GPtrArray   *keys,
+          gint64       pid,
+          GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < keys->len; i++)
+    {
+      sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, pid);
+      if (!st_db_step_done (db, stmt, _("updating the search index"), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Removes the keys a row was indexed with (they are known from the name
  * and number it was indexed from, so no index on pid is needed). */
 static gboolean
@@ -147,39 +169,15 @@ forget (StDb        *db,
         gboolean     had_keys,
         GError     **error)
 {
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
 
   if (!had_keys)
     return TRUE;
-  {
-    g_autoptr(GPtrArray) keys = name_keys (name);
-
-    stmt = st_db_prepare (db, "DELETE FROM participant_search_keys WHERE key = ? AND pid = ?", error);
-    if (stmt == NULL)
-      return FALSE;
-    for (guint i = 0; i < keys->len; i++)
-      {
-        sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
-        sqlite3_bind_int64 (stmt, 2, pid);
-        if (!st_db_step_done (db, stmt, _("updating the search index"), error))
-          return FALSE;
-      }
-  }
-  {
-    g_autoptr(GPtrArray) keys = id_keys (id_number);
-
-    stmt = st_db_prepare (db, "DELETE FROM participant_search_id_keys WHERE key = ? AND pid = ?", error);
-    if (stmt == NULL)
-      return FALSE;
-    for (guint i = 0; i < keys->len; i++)
-      {
-        sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
-        sqlite3_bind_int64 (stmt, 2, pid);
-        if (!st_db_step_done (db, stmt, _("updating the search index"), error))
-          return FALSE;
-      }
-  }
-  return TRUE;
+  names = name_keys (name);
+  ids = id_keys (id_number);
+  return each_key (db, "DELETE FROM participant_search_keys WHERE key = ? AND pid = ?", names, pid, error)
+    && each_key (db, "DELETE FROM participant_search_id_keys WHERE key = ? AND pid = ?", ids, pid, error);
 }
 
 typedef struct
@@ -224,40 +222,22 @@ index_row (StDb         *db,
     {
       g_autoptr(GPtrArray) keys = name_keys (s->name);
 
-      stmt = st_db_prepare (db, "INSERT OR IGNORE INTO participant_search_keys (key, pid) VALUES (?, ?)", error);
-      if (stmt == NULL)
+      if (!each_key (db, "INSERT OR IGNORE INTO participant_search_keys (key, pid) VALUES (?, ?)", keys, s->pid, error))
         return FALSE;
-      for (guint i = 0; i < keys->len; i++)
-        {
-          sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (stmt, 2, s->pid);
-          if (!st_db_step_done (db, stmt, _("updating the search index"), error))
-            return FALSE;
-        }
       g_ptr_array_unref (keys);
       keys = id_keys (s->id_number);
-      if (deferred != NULL)
+      if (deferred == NULL)
         {
-          for (guint i = 0; i < keys->len; i++)
-            {
-              Key k = { g_strdup (g_ptr_array_index (keys, i)), s->pid };
-
-              g_array_append_val (deferred, k);
-            }
-        }
-      else
-        {
-      stmt = st_db_prepare (db, "INSERT OR IGNORE INTO participant_search_id_keys (key, pid) VALUES (?, ?)", error);
-      if (stmt == NULL)
-        return FALSE;
-      for (guint i = 0; i < keys->len; i++)
-        {
-          sqlite3_bind_text (stmt, 1, g_ptr_array_index (keys, i), -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (stmt, 2, s->pid);
-          if (!st_db_step_done (db, stmt, _("updating the search index"), error))
+          if (!each_key (db, "INSERT OR IGNORE INTO participant_search_id_keys (key, pid) VALUES (?, ?)", keys, s->pid, error))
             return FALSE;
         }
-        }
+      else
+        for (guint i = 0; i < keys->len; i++)
+          {
+            Key k = { g_strdup (g_ptr_array_index (keys, i)), s->pid };
+
+            g_array_append_val (deferred, k);
+          }
     }
 
   stmt = st_db_prepare (db,
