@@ -32,6 +32,8 @@ struct _StStoreTxn
   /* st-store-pg-cache.c */
   GHashTable *ops;          /* "device\x1fepoch\x1fseq" → known absent or present */
   GHashTable *seqs;         /* "table\x1fid" → gint64 * feed position, NULL: no such row */
+  GHashTable *counts;       /* "table\x1ffield\x1fvalue" → gint64 * live rows with it */
+  GPtrArray  *count_fields; /* "table\x1ffield" of the counts */
 };
 
 struct _StStorePg
@@ -91,6 +93,15 @@ PGresult   *pg_query             (StStorePg       *self,
                                   const char      *sql,
                                   const PgParams  *params,
                                   GError         **error);
+/* The same, planned for its parameters at each run instead of prepared
+ * once: for a statement whose best plan depends on them (= ANY of an
+ * array: a plan made for the first runs, on an empty table, read every
+ * row of it for ever after). */
+PGresult   *pg_query_unprepared  (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  const PgParams  *params,
+                                  GError         **error);
 /* The same, for a statement whose rows do not matter. */
 gboolean    pg_run               (StStorePg       *self,
                                   PgConn          *conn,
@@ -136,6 +147,8 @@ gint64      pg_int               (PGresult        *result,
 gboolean    pg_is_null           (PGresult        *result,
                                   int              row,
                                   int              col);
+/* @values (NULL-terminated) as a PostgreSQL text[] literal: {"a","b"}. */
+char       *pg_text_array        (const char * const *values);
 /* A JSON object this server stored. */
 JsonObject *pg_object            (PgConn          *conn,
                                   const char      *text,
@@ -155,6 +168,11 @@ gboolean    pg_pipeline_send     (StStorePg       *self,
                                   const PgParams  *params,
                                   GError         **error);
 PGresult   *pg_pipeline_query    (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  const PgParams  *params,
+                                  GError         **error);
+PGresult   *pg_pipeline_query_unprepared (StStorePg *self,
                                   PgConn          *conn,
                                   const char      *sql,
                                   const PgParams  *params,
@@ -181,10 +199,23 @@ int         pg_cache_record_seq  (StStorePg       *self,
                                   const char      *id,
                                   gint64          *seq,
                                   GError         **error);
+/* @record was just written at @seq (the counts follow a new row, and
+ * forget what a changed one may have moved). */
 void        pg_cache_record_put  (StStoreTxn      *txn,
-                                  const char      *table,
-                                  const char      *id,
+                                  const StRecord  *record,
                                   gint64           seq);
+gboolean    pg_cache_counts_ahead (StStorePg      *self,
+                                  StStoreTxn      *txn,
+                                  const char      *table,
+                                  const char      *field,
+                                  const char * const *values,
+                                  GError         **error);
+/* TRUE with *@count when the transaction knows it. */
+gboolean    pg_cache_count       (StStoreTxn      *txn,
+                                  const char      *table,
+                                  const char      *field,
+                                  const char      *value,
+                                  gint64          *count);
 gboolean    pg_cache_op_absent   (StStorePg       *self,
                                   StStoreTxn      *txn,
                                   const char      *device,

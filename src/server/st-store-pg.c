@@ -320,6 +320,30 @@ pg_query (StStorePg       *self,
   return result;
 }
 
+PGresult *
+pg_query_unprepared (StStorePg       *self,
+                     PgConn          *conn,
+                     const char      *sql,
+                     const PgParams  *params,
+                     GError         **error)
+{
+  PGresult *result;
+  ExecStatusType status;
+
+  if (conn->pipelined)
+    return pg_pipeline_query_unprepared (self, conn, sql, params, error);
+  result = PQexecParams (conn->pg, sql, params ? params->n : 0, NULL, params ? params->values : NULL,
+                         NULL, NULL, 0);
+  status = PQresultStatus (result);
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+    {
+      pg_set_error (self, conn, result, error);
+      PQclear (result);
+      return NULL;
+    }
+  return result;
+}
+
 gboolean
 pg_run (StStorePg       *self,
         PgConn          *conn,
@@ -627,6 +651,28 @@ pg_check (StStore  *store,
 }
 
 
+char *
+pg_text_array (const char * const *values)
+{
+  g_autoptr(GString) text = g_string_new ("{");
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, ',');
+      g_string_append_c (text, '"');
+      for (const char *c = values[i]; *c; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (text, '\\');
+          g_string_append_c (text, *c);
+        }
+      g_string_append_c (text, '"');
+    }
+  g_string_append_c (text, '}');
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* StStore: transactions */
 
 static StStoreTxn *
@@ -754,6 +800,8 @@ st_store_pg_finalize (GObject *object)
   pg_cache_hints_free (self);
   g_clear_pointer (&self->txn.ops, g_hash_table_unref);
   g_clear_pointer (&self->txn.seqs, g_hash_table_unref);
+  g_clear_pointer (&self->txn.counts, g_hash_table_unref);
+  g_clear_pointer (&self->txn.count_fields, g_ptr_array_unref);
   g_free (self->conninfo);
   g_free (self->display);
   g_free (self->server_device);
@@ -778,6 +826,8 @@ st_store_pg_init (StStorePg *self)
   self->hints = g_hash_table_new (g_str_hash, g_str_equal);
   self->txn.ops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->txn.seqs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->txn.counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->txn.count_fields = g_ptr_array_new_with_free_func (g_free);
   self->readers = g_ptr_array_new_with_free_func ((GDestroyNotify) pg_conn_free);
   self->idle_readers = g_async_queue_new ();
 }
