@@ -154,28 +154,6 @@ pg_pipeline_query (StStorePg       *self,
   return result;
 }
 
-PGresult *
-pg_pipeline_query_unprepared (StStorePg       *self,
-                              PgConn          *conn,
-                              const char      *sql,
-                              const PgParams  *params,
-                              GError         **error)
-{
-  PGresult *result = NULL;
-
-  if (PQsendQueryParams (conn->pg, sql, params ? params->n : 0, NULL, params ? params->values : NULL,
-                         NULL, NULL, 0) != 1)
-    {
-      pg_set_error (self, conn, NULL, error);
-      collect (self, conn, NULL, NULL);
-      return NULL;
-    }
-  conn->pending++;
-  if (!collect (self, conn, &result, error))
-    return NULL;
-  return result;
-}
-
 gboolean
 pg_pipeline_exec (StStorePg   *self,
                   PgConn      *conn,

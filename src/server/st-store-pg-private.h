@@ -93,15 +93,6 @@ PGresult   *pg_query             (StStorePg       *self,
                                   const char      *sql,
                                   const PgParams  *params,
                                   GError         **error);
-/* The same, planned for its parameters at each run instead of prepared
- * once: for a statement whose best plan depends on them (= ANY of an
- * array: a plan made for the first runs, on an empty table, read every
- * row of it for ever after). */
-PGresult   *pg_query_unprepared  (StStorePg       *self,
-                                  PgConn          *conn,
-                                  const char      *sql,
-                                  const PgParams  *params,
-                                  GError         **error);
 /* The same, for a statement whose rows do not matter. */
 gboolean    pg_run               (StStorePg       *self,
                                   PgConn          *conn,
@@ -168,11 +159,6 @@ gboolean    pg_pipeline_send     (StStorePg       *self,
                                   const PgParams  *params,
                                   GError         **error);
 PGresult   *pg_pipeline_query    (StStorePg       *self,
-                                  PgConn          *conn,
-                                  const char      *sql,
-                                  const PgParams  *params,
-                                  GError         **error);
-PGresult   *pg_pipeline_query_unprepared (StStorePg *self,
                                   PgConn          *conn,
                                   const char      *sql,
                                   const PgParams  *params,

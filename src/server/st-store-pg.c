@@ -320,30 +320,6 @@ pg_query (StStorePg       *self,
   return result;
 }
 
-PGresult *
-pg_query_unprepared (StStorePg       *self,
-                     PgConn          *conn,
-                     const char      *sql,
-                     const PgParams  *params,
-                     GError         **error)
-{
-  PGresult *result;
-  ExecStatusType status;
-
-  if (conn->pipelined)
-    return pg_pipeline_query_unprepared (self, conn, sql, params, error);
-  result = PQexecParams (conn->pg, sql, params ? params->n : 0, NULL, params ? params->values : NULL,
-                         NULL, NULL, 0);
-  status = PQresultStatus (result);
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
-    {
-      pg_set_error (self, conn, result, error);
-      PQclear (result);
-      return NULL;
-    }
-  return result;
-}
-
 gboolean
 pg_run (StStorePg       *self,
         PgConn          *conn,
