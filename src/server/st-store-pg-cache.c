@@ -197,9 +197,13 @@ fetch_hinted_seqs (StStorePg   *self,
     return TRUE;
   pg_param_text (&p, tables->str);
   pg_param_text (&p, ids->str);
+  /* A look-up by the key for each row (NULL: no such row), not a join:
+   * on a table grown since it was last analysed the planner hashed the
+   * whole table for a join, under the write lock (5-20 ms a push by
+   * auto_explain in bench-server). */
   result = pg_query (self, txn->conn,
-                     "SELECT r.tbl, r.id, r.seq FROM unnest ($1::text[], $2::text[]) AS k (tbl, id)"
-                     " JOIN records AS r ON r.tbl = k.tbl AND r.id = k.id", &p, error);
+                     "SELECT k.tbl, k.id, (SELECT r.seq FROM records AS r WHERE r.tbl = k.tbl AND r.id = k.id)"
+                     " FROM unnest ($1::text[], $2::text[]) AS k (tbl, id)", &p, error);
   if (result == NULL)
     {
       g_hash_table_remove_all (txn->seqs);
@@ -207,9 +211,13 @@ fetch_hinted_seqs (StStorePg   *self,
     }
   for (int i = 0; i < PQntuples (result); i++)
     {
-      g_autofree char *k = row_key (PQgetvalue (result, i, 0), PQgetvalue (result, i, 1));
-      gint64 *seq = g_new (gint64, 1);
+      g_autofree char *k = NULL;
+      gint64 *seq;
 
+      if (pg_is_null (result, i, 2))
+        continue;
+      k = row_key (PQgetvalue (result, i, 0), PQgetvalue (result, i, 1));
+      seq = g_new (gint64, 1);
       *seq = pg_int (result, i, 2);
       g_hash_table_insert (txn->seqs, g_steal_pointer (&k), seq);
     }
