@@ -148,6 +148,9 @@ pg_record_put (StStore     *store,
 
   if (!next_seq (self, txn, &seq, error))
     return FALSE;
+  /* A change-log entry not sent yet reads the row as it was logged. */
+  if (pg_log_names_row (txn->conn, record->table, record->id) && !pg_log_flush (self, txn->conn, error))
+    return FALSE;
   pg_param_int (&p, seq);
   pg_param_text (&p, record->table);
   pg_param_text (&p, record->id);

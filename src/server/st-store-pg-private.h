@@ -22,6 +22,10 @@ typedef struct
   JsonParser *parser;
   gboolean    pipelined;    /* the writer, inside a transaction (st-store-pg-pipeline.c) */
   guint       pending;      /* commands sent whose answers are not read yet */
+  /* The change-log entries not sent yet (st-store-pg-log.c): of char *[16],
+   * and the "table\x1fid" of their rows. */
+  GPtrArray  *log_batch;
+  GHashTable *log_rows;
 } PgConn;
 
 struct _StStoreTxn
@@ -225,6 +229,17 @@ gboolean    pg_meta_set          (StStorePg       *self,
                                   const char      *value,
                                   GError         **error);
 extern const char st_store_pg_fill_places_sql[];
+
+/* st-store-pg-log.c: the change-log entries of the writer's pipeline are
+ * sent together, as one statement, before anything else but a row's write
+ * is sent on @conn, and before a row they name is written again. */
+gboolean    pg_log_flush         (StStorePg       *self,
+                                  PgConn          *conn,
+                                  GError         **error);
+gboolean    pg_log_names_row     (PgConn          *conn,
+                                  const char      *table,
+                                  const char      *id);
+void        pg_log_batch_clear   (PgConn          *conn);
 
 /* st-store-pg-accounts.c */
 void        pg_accounts_iface_init (StStoreInterface *iface);
