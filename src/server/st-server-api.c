@@ -130,6 +130,15 @@ st_call_free (StCall *call)
   g_free (call);
 }
 
+void
+st_call_build (StCall *call)
+{
+  void (*build) (StCall *) = call->build;
+
+  call->build = NULL;
+  if (build != NULL)
+    build (call);
+}
 
 /* Responses */
 
@@ -1007,13 +1016,22 @@ push_apply (StStore     *store,
   return st_push_apply (store, txn, job->push, error);
 }
 
+/* The answer of a push that the writer applied (st_call_build ()). */
+static void
+push_answer (StCall *call)
+{
+  gint64 now = st_now_ms ();
+  g_autoptr(GBytes) body = st_push_response (call->garbage, now, &call->summary);
+
+  respond (call, 200, body, now);
+}
+
 static void
 push_done (gpointer      data,
            const GError *error)
 {
   Push *job = data;
   StCall *call = job->call;
-  gint64 now = st_now_ms ();
 
   /* The request's JSON is freed with the call, off the writer's thread. */
   call->garbage = job->push;
@@ -1036,10 +1054,10 @@ push_done (gpointer      data,
     }
   else
     {
-      g_autoptr(GBytes) body = st_push_response (job->push, now, &call->summary);
-
+      /* Its results, made into text and gzipped, not on the writer's
+       * thread. */
       g_free (job);
-      respond (call, 200, body, now);
+      call->build = push_answer;
       finish (call);
     }
 }

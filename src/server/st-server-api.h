@@ -74,6 +74,10 @@ struct _StCall
 
   StCallDone   done;
   gpointer     done_data;
+  /* The answer still to make, when the handler finished on the writer's
+   * thread: made by st_call_build () on the thread that sends it, so that
+   * the writer goes on to the next request. NULL when made. */
+  void       (*build)            (StCall *call);
 
   /* Freed with the call, on the main thread: what the handler made and the
    * writer must not spend its time freeing. */
@@ -81,7 +85,8 @@ struct _StCall
   GDestroyNotify garbage_free;
 };
 
-void st_call_free (StCall *call);
+void st_call_free  (StCall *call);
+void st_call_build (StCall *call);
 
 typedef enum
 {

@@ -736,6 +736,8 @@ work_back (gpointer user_data)
 
   if (!work->server->disconnected)
     {
+      /* A push's answer, made here rather than on the writer's thread. */
+      st_call_build (work->call);
       respond (work->msg, work->call, NULL);
       soup_server_message_unpause (work->msg);
     }

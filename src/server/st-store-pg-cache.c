@@ -9,7 +9,14 @@
  * lock: what it learnt stays true but for its own writes, which update it
  * (log_insert, record_put), and a savepoint rolled back forgets it all.
  * The rows to ask about come from the reads the push makes beforehand,
- * outside the transaction (hints). */
+ * outside the transaction (hints).
+ *
+ * The same holds of a third: how many live participants have this ID
+ * number (st_store_count_by_field ()), asked after every new participant
+ * is written — counted for the whole push at once when it says which
+ * numbers it holds (st_store_count_by_field_ahead ()), then kept by the
+ * transaction's writes: a row known to be new adds itself, any other
+ * write of the table makes the transaction forget the counts. */
 #define G_LOG_DOMAIN "st-store"
 
 #include "config.h"
@@ -45,6 +52,23 @@ op_key (const char *device,
   return g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT "\x1f%" G_GINT64_FORMAT, device, epoch, client_seq);
 }
 
+static char *
+count_key (const char *table,
+           const char *field,
+           const char *value)
+{
+  return g_strconcat (table, "\x1f", field, "\x1f", value, NULL);
+}
+
+static void
+counts_forget (StStoreTxn *txn)
+{
+  if (txn->counts != NULL)
+    g_hash_table_remove_all (txn->counts);
+  if (txn->count_fields != NULL)
+    g_ptr_array_set_size (txn->count_fields, 0);
+}
+
 void
 pg_cache_clear (StStoreTxn *txn)
 {
@@ -52,6 +76,7 @@ pg_cache_clear (StStoreTxn *txn)
     g_hash_table_remove_all (txn->ops);
   if (txn->seqs != NULL)
     g_hash_table_remove_all (txn->seqs);
+  counts_forget (txn);
 }
 
 typedef struct
@@ -172,9 +197,13 @@ fetch_hinted_seqs (StStorePg   *self,
     return TRUE;
   pg_param_text (&p, tables->str);
   pg_param_text (&p, ids->str);
+  /* A look-up by the key for each row (NULL: no such row), not a join:
+   * on a table grown since it was last analysed the planner hashed the
+   * whole table for a join, under the write lock (5-20 ms a push by
+   * auto_explain in bench-server). */
   result = pg_query (self, txn->conn,
-                     "SELECT r.tbl, r.id, r.seq FROM unnest ($1::text[], $2::text[]) AS k (tbl, id)"
-                     " JOIN records AS r ON r.tbl = k.tbl AND r.id = k.id", &p, error);
+                     "SELECT k.tbl, k.id, (SELECT r.seq FROM records AS r WHERE r.tbl = k.tbl AND r.id = k.id)"
+                     " FROM unnest ($1::text[], $2::text[]) AS k (tbl, id)", &p, error);
   if (result == NULL)
     {
       g_hash_table_remove_all (txn->seqs);
@@ -182,9 +211,13 @@ fetch_hinted_seqs (StStorePg   *self,
     }
   for (int i = 0; i < PQntuples (result); i++)
     {
-      g_autofree char *k = row_key (PQgetvalue (result, i, 0), PQgetvalue (result, i, 1));
-      gint64 *seq = g_new (gint64, 1);
+      g_autofree char *k = NULL;
+      gint64 *seq;
 
+      if (pg_is_null (result, i, 2))
+        continue;
+      k = row_key (PQgetvalue (result, i, 0), PQgetvalue (result, i, 1));
+      seq = g_new (gint64, 1);
       *seq = pg_int (result, i, 2);
       g_hash_table_insert (txn->seqs, g_steal_pointer (&k), seq);
     }
@@ -220,16 +253,120 @@ pg_cache_record_seq (StStorePg   *self,
   return 1;
 }
 
-void
-pg_cache_record_put (StStoreTxn *txn,
-                     const char *table,
-                     const char *id,
-                     gint64      seq)
+/* The counts of @record's table after it was written: a row the
+ * transaction knew to be new adds one to the count of each counted value
+ * it holds (live); any other write of the table may have moved a row from
+ * one value to another, and the counts are forgotten (asked again). */
+static void
+counts_after_put (StStoreTxn     *txn,
+                  const StRecord *record,
+                  gboolean        is_new)
 {
+  gsize table_len = strlen (record->table);
+
+  for (guint i = 0; i < txn->count_fields->len; i++)
+    {
+      const char *table_field = g_ptr_array_index (txn->count_fields, i);
+      const char *field = table_field + table_len + 1;
+      JsonNode *node;
+      const char *value;
+      g_autofree char *key = NULL;
+      gint64 *count;
+
+      if (strncmp (table_field, record->table, table_len) != 0 || table_field[table_len] != '\x1f')
+        continue;
+      if (!is_new || record->data == NULL)
+        {
+          counts_forget (txn);
+          return;
+        }
+      node = json_object_get_member (record->data, field);
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node) || record->deleted)
+        continue;
+      /* ->> of a number or a boolean is its text too: not followed here. */
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          counts_forget (txn);
+          return;
+        }
+      value = json_node_get_string (node);
+      key = count_key (record->table, field, value);
+      count = g_hash_table_lookup (txn->counts, key);
+      if (count != NULL)
+        (*count)++;
+    }
+}
+
+void
+pg_cache_record_put (StStoreTxn     *txn,
+                     const StRecord *record,
+                     gint64          seq)
+{
+  char *key = row_key (record->table, record->id);
+  gpointer before;
+  gboolean is_new = g_hash_table_lookup_extended (txn->seqs, key, NULL, &before) && before == NULL;
   gint64 *value = g_new (gint64, 1);
 
+  if (txn->count_fields->len > 0)
+    counts_after_put (txn, record, is_new);
   *value = seq;
-  g_hash_table_insert (txn->seqs, row_key (table, id), value);
+  g_hash_table_insert (txn->seqs, key, value);
+}
+
+/* The live rows of @table with each of @values in @field, in one query;
+ * a value no row has counts 0. */
+gboolean
+pg_cache_counts_ahead (StStorePg          *self,
+                       StStoreTxn         *txn,
+                       const char         *table,
+                       const char         *field,
+                       const char * const *values,
+                       GError            **error)
+{
+  g_autofree char *table_field = g_strconcat (table, "\x1f", field, NULL);
+  g_autofree char *array = pg_text_array (values);
+  g_autofree char *sql = NULL;
+  PgParams p = { 0, };
+  PGresult *result;
+
+  /* Each value as count_by_field asks for one, with the expression as the
+   * index has it (st-store-pg-schema.c): an = ANY of them all looked to the
+   * planner, on a table grown since it was last analysed, like most of the
+   * table, and it read every participant instead of the index. */
+  sql = g_strdup_printf ("SELECT v.value, (SELECT count(*) FROM records WHERE tbl = '%s'"
+                         " AND (data::json ->> '%s') = v.value AND deleted = 0)"
+                         " FROM unnest ($1::text[]) AS v (value)", table, field);
+  pg_param_text (&p, array);
+  result = pg_query (self, txn->conn, sql, &p, error);
+  if (result == NULL)
+    return FALSE;
+  if (!g_ptr_array_find_with_equal_func (txn->count_fields, table_field, g_str_equal, NULL))
+    g_ptr_array_add (txn->count_fields, g_strdup (table_field));
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      gint64 *count = g_new (gint64, 1);
+
+      *count = pg_int (result, i, 1);
+      g_hash_table_insert (txn->counts, count_key (table, field, PQgetvalue (result, i, 0)), count);
+    }
+  PQclear (result);
+  return TRUE;
+}
+
+gboolean
+pg_cache_count (StStoreTxn *txn,
+                const char *table,
+                const char *field,
+                const char *value,
+                gint64     *count)
+{
+  g_autofree char *key = count_key (table, field, value);
+  gint64 *known = g_hash_table_lookup (txn->counts, key);
+
+  if (known == NULL)
+    return FALSE;
+  *count = *known;
+  return TRUE;
 }
 
 /* TRUE when the op id is known to be absent: no query needed. Else, once

@@ -148,6 +148,9 @@ pg_record_put (StStore     *store,
 
   if (!next_seq (self, txn, &seq, error))
     return FALSE;
+  /* A change-log entry not sent yet reads the row as it was logged. */
+  if (pg_log_names_row (txn->conn, record->table, record->id) && !pg_log_flush (self, txn->conn, error))
+    return FALSE;
   pg_param_int (&p, seq);
   pg_param_text (&p, record->table);
   pg_param_text (&p, record->id);
@@ -169,7 +172,7 @@ pg_record_put (StStore     *store,
                &p, error))
     return FALSE;
   record->seq = seq;
-  pg_cache_record_put (txn, record->table, record->id, seq);
+  pg_cache_record_put (txn, record, seq);
   return TRUE;
 }
 
@@ -298,6 +301,8 @@ pg_count_by_field (StStore     *store,
   gint64 count = -1;
 
   g_return_val_if_fail (is_identifier (table) && is_identifier (field), -1);
+  if (txn != NULL && pg_cache_count (txn, table, field, value, &count))
+    return count;
   sql = g_strdup_printf ("SELECT count(*) FROM records WHERE tbl = '%s' AND (data::json ->> '%s') = $1::text"
                          " AND deleted = 0", table, field);
   conn = pg_conn_for (self, txn, error);
@@ -314,27 +319,16 @@ pg_count_by_field (StStore     *store,
   return count;
 }
 
-/* The townships of a scope as a PostgreSQL array literal: {"a","b"}. */
-static char *
-townships_array (const char * const *townships)
+static gboolean
+pg_count_by_field_ahead (StStore            *store,
+                         StStoreTxn         *txn,
+                         const char         *table,
+                         const char         *field,
+                         const char * const *values,
+                         GError            **error)
 {
-  g_autoptr(GString) text = g_string_new ("{");
-
-  for (guint i = 0; townships != NULL && townships[i] != NULL; i++)
-    {
-      if (i > 0)
-        g_string_append_c (text, ',');
-      g_string_append_c (text, '"');
-      for (const char *c = townships[i]; *c; c++)
-        {
-          if (*c == '"' || *c == '\\')
-            g_string_append_c (text, '\\');
-          g_string_append_c (text, *c);
-        }
-      g_string_append_c (text, '"');
-    }
-  g_string_append_c (text, '}');
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  g_return_val_if_fail (is_identifier (table) && is_identifier (field), FALSE);
+  return pg_cache_counts_ahead (ST_STORE_PG (store), txn, table, field, values, error);
 }
 
 static gint
@@ -390,7 +384,7 @@ pg_feed_read (StStore             *store,
 {
   StStorePg *self = ST_STORE_PG (store);
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) st_feed_entry_free);
-  g_autofree char *scope = all_townships ? NULL : townships_array (townships);
+  g_autofree char *scope = all_townships ? NULL : pg_text_array (townships);
   PgParams p = { 0, };
   PGresult *result;
   PgConn *conn;
@@ -460,5 +454,6 @@ pg_feed_iface_init (StStoreInterface *iface)
   iface->record_ids_by_field = pg_record_ids_by_field;
   iface->records_by_field = pg_records_by_field;
   iface->count_by_field = pg_count_by_field;
+  iface->count_by_field_ahead = pg_count_by_field_ahead;
   iface->feed_read = pg_feed_read;
 }

@@ -115,6 +115,115 @@ pg_log_seen (StStore     *store,
   return seen;
 }
 
+/* Entries sent at once, at most. */
+#define LOG_BATCH_MAX 1000
+#define LOG_FIELDS 16
+
+static void
+log_batch_row_free (char **row)
+{
+  for (guint i = 0; i < LOG_FIELDS; i++)
+    g_free (row[i]);
+  g_free (row);
+}
+
+void
+pg_log_batch_clear (PgConn *conn)
+{
+  if (conn->log_batch != NULL)
+    g_ptr_array_set_size (conn->log_batch, 0);
+  if (conn->log_rows != NULL)
+    g_hash_table_remove_all (conn->log_rows);
+}
+
+gboolean
+pg_log_names_row (PgConn     *conn,
+                  const char *table,
+                  const char *id)
+{
+  g_autofree char *key = NULL;
+
+  if (conn->log_rows == NULL || g_hash_table_size (conn->log_rows) == 0)
+    return FALSE;
+  key = g_strconcat (table, "\x1f", id, NULL);
+  return g_hash_table_contains (conn->log_rows, key);
+}
+
+/* A value in a PostgreSQL array literal: NULL, or quoted. */
+static void
+array_append (GString    *out,
+              const char *value)
+{
+  if (out->len > 1)
+    g_string_append_c (out, ',');
+  if (value == NULL)
+    {
+      g_string_append (out, "NULL");
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *c = value; *c; c++)
+    {
+      if (*c == '"' || *c == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *c);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* Sends the entries logged since the last time as one INSERT (not waited
+ * for, as one entry was): a push of a hundred changes makes one statement
+ * of the change log instead of a hundred. */
+gboolean
+pg_log_flush (StStorePg  *self,
+              PgConn     *conn,
+              GError    **error)
+{
+  g_autoptr(GPtrArray) batch = NULL;
+  GString *columns[LOG_FIELDS];
+  PgParams p = { 0, };
+  gboolean ok;
+
+  if (conn->log_batch == NULL || conn->log_batch->len == 0)
+    return TRUE;
+  batch = g_steal_pointer (&conn->log_batch);
+  g_hash_table_remove_all (conn->log_rows);
+  for (guint f = 0; f < LOG_FIELDS; f++)
+    columns[f] = g_string_new ("{");
+  for (guint i = 0; i < batch->len; i++)
+    {
+      char **row = g_ptr_array_index (batch, i);
+
+      for (guint f = 0; f < LOG_FIELDS; f++)
+        array_append (columns[f], row[f]);
+    }
+  for (guint f = 0; f < LOG_FIELDS; f++)
+    {
+      g_string_append_c (columns[f], '}');
+      pg_param_text (&p, columns[f]->str);
+    }
+  /* In the order logged (the entries' ids); the row's township and county
+   * each by the row's key, as one entry reads them. */
+  ok = pg_run (self, conn,
+               "INSERT INTO changes (at, account_id, account_name, device, epoch, client_seq,"
+               " tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old, new, township, county)"
+               " SELECT e.at, e.account_id, e.account_name, e.device, e.epoch, e.client_seq, e.tbl, e.row_id,"
+               " e.kind, e.hlc, e.base_hlc, e.result, e.code, e.server_seq, e.old, e.new,"
+               " (SELECT r.township FROM records AS r WHERE r.tbl = e.tbl AND r.id = e.row_id),"
+               /* The row's county: its township's, or the database's. */
+               " coalesce ((SELECT r.county FROM records AS r WHERE r.tbl = e.tbl AND r.id = e.row_id), "
+               PG_SQL_DB_COUNTY ")"
+               " FROM unnest ($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],"
+               " $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[],"
+               " $14::bigint[], $15::text[], $16::text[]) WITH ORDINALITY"
+               " AS e (at, account_id, account_name, device, epoch, client_seq, tbl, row_id, kind, hlc,"
+               " base_hlc, result, code, server_seq, old, new, n)"
+               " ORDER BY e.n", &p, error);
+  for (guint f = 0; f < LOG_FIELDS; f++)
+    g_string_free (columns[f], TRUE);
+  return ok;
+}
+
 static gboolean
 pg_log_insert (StStore           *store,
                StStoreTxn        *txn,
@@ -140,6 +249,21 @@ pg_log_insert (StStore           *store,
   pg_param_int_or_null (&p, e->server_seq);
   pg_param_text (&p, e->old_values);
   pg_param_text (&p, e->new_values);
+  /* The writer's pipeline: kept, and sent with the others. */
+  if (txn->conn->pipelined)
+    {
+      char **row = g_new (char *, LOG_FIELDS);
+
+      for (guint f = 0; f < LOG_FIELDS; f++)
+        row[f] = g_strdup (p.values[f]);
+      if (txn->conn->log_batch == NULL)
+        txn->conn->log_batch = g_ptr_array_new_with_free_func ((GDestroyNotify) log_batch_row_free);
+      if (txn->conn->log_rows == NULL)
+        txn->conn->log_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_ptr_array_add (txn->conn->log_batch, row);
+      g_hash_table_add (txn->conn->log_rows, g_strconcat (e->table, "\x1f", e->row_id, NULL));
+      return txn->conn->log_batch->len < LOG_BATCH_MAX || pg_log_flush (ST_STORE_PG (store), txn->conn, error);
+    }
   return pg_run (ST_STORE_PG (store), txn->conn,
                  "INSERT INTO changes (at, account_id, account_name, device, epoch, client_seq,"
                  " tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old, new, township, county)"

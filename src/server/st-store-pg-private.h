@@ -22,6 +22,10 @@ typedef struct
   JsonParser *parser;
   gboolean    pipelined;    /* the writer, inside a transaction (st-store-pg-pipeline.c) */
   guint       pending;      /* commands sent whose answers are not read yet */
+  /* The change-log entries not sent yet (st-store-pg-log.c): of char *[16],
+   * and the "table\x1fid" of their rows. */
+  GPtrArray  *log_batch;
+  GHashTable *log_rows;
 } PgConn;
 
 struct _StStoreTxn
@@ -32,6 +36,8 @@ struct _StStoreTxn
   /* st-store-pg-cache.c */
   GHashTable *ops;          /* "device\x1fepoch\x1fseq" → known absent or present */
   GHashTable *seqs;         /* "table\x1fid" → gint64 * feed position, NULL: no such row */
+  GHashTable *counts;       /* "table\x1ffield\x1fvalue" → gint64 * live rows with it */
+  GPtrArray  *count_fields; /* "table\x1ffield" of the counts */
 };
 
 struct _StStorePg
@@ -136,6 +142,8 @@ gint64      pg_int               (PGresult        *result,
 gboolean    pg_is_null           (PGresult        *result,
                                   int              row,
                                   int              col);
+/* @values (NULL-terminated) as a PostgreSQL text[] literal: {"a","b"}. */
+char       *pg_text_array        (const char * const *values);
 /* A JSON object this server stored. */
 JsonObject *pg_object            (PgConn          *conn,
                                   const char      *text,
@@ -181,10 +189,23 @@ int         pg_cache_record_seq  (StStorePg       *self,
                                   const char      *id,
                                   gint64          *seq,
                                   GError         **error);
+/* @record was just written at @seq (the counts follow a new row, and
+ * forget what a changed one may have moved). */
 void        pg_cache_record_put  (StStoreTxn      *txn,
-                                  const char      *table,
-                                  const char      *id,
+                                  const StRecord  *record,
                                   gint64           seq);
+gboolean    pg_cache_counts_ahead (StStorePg      *self,
+                                  StStoreTxn      *txn,
+                                  const char      *table,
+                                  const char      *field,
+                                  const char * const *values,
+                                  GError         **error);
+/* TRUE with *@count when the transaction knows it. */
+gboolean    pg_cache_count       (StStoreTxn      *txn,
+                                  const char      *table,
+                                  const char      *field,
+                                  const char      *value,
+                                  gint64          *count);
 gboolean    pg_cache_op_absent   (StStorePg       *self,
                                   StStoreTxn      *txn,
                                   const char      *device,
@@ -208,6 +229,17 @@ gboolean    pg_meta_set          (StStorePg       *self,
                                   const char      *value,
                                   GError         **error);
 extern const char st_store_pg_fill_places_sql[];
+
+/* st-store-pg-log.c: the change-log entries of the writer's pipeline are
+ * sent together, as one statement, before anything else but a row's write
+ * is sent on @conn, and before a row they name is written again. */
+gboolean    pg_log_flush         (StStorePg       *self,
+                                  PgConn          *conn,
+                                  GError         **error);
+gboolean    pg_log_names_row     (PgConn          *conn,
+                                  const char      *table,
+                                  const char      *id);
+void        pg_log_batch_clear   (PgConn          *conn);
 
 /* st-store-pg-accounts.c */
 void        pg_accounts_iface_init (StStoreInterface *iface);

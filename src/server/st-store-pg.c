@@ -208,6 +208,8 @@ pg_conn_free (PgConn *conn)
   if (conn == NULL)
     return;
   g_clear_pointer (&conn->prepared, g_hash_table_unref);
+  g_clear_pointer (&conn->log_batch, g_ptr_array_unref);
+  g_clear_pointer (&conn->log_rows, g_hash_table_unref);
   g_clear_object (&conn->parser);
   g_clear_pointer (&conn->pg, PQfinish);
   g_free (conn);
@@ -268,6 +270,8 @@ pg_exec (StStorePg   *self,
   ExecStatusType status;
   gboolean ok;
 
+  if (conn->log_batch != NULL && conn->log_batch->len > 0 && !pg_log_flush (self, conn, error))
+    return FALSE;
   if (conn->pipelined)
     return pg_pipeline_exec (self, conn, sql, error);
   result = PQexec (conn->pg, sql);
@@ -290,6 +294,8 @@ pg_query (StStorePg       *self,
   PGresult *result;
   ExecStatusType status;
 
+  if (conn->log_batch != NULL && conn->log_batch->len > 0 && !pg_log_flush (self, conn, error))
+    return NULL;
   if (conn->pipelined)
     return pg_pipeline_query (self, conn, sql, params, error);
   name = g_hash_table_lookup (conn->prepared, sql);
@@ -627,6 +633,28 @@ pg_check (StStore  *store,
 }
 
 
+char *
+pg_text_array (const char * const *values)
+{
+  g_autoptr(GString) text = g_string_new ("{");
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, ',');
+      g_string_append_c (text, '"');
+      for (const char *c = values[i]; *c; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (text, '\\');
+          g_string_append_c (text, *c);
+        }
+      g_string_append_c (text, '"');
+    }
+  g_string_append_c (text, '}');
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* StStore: transactions */
 
 static StStoreTxn *
@@ -650,6 +678,7 @@ pg_begin (StStore  *store,
   self->txn.next_seq = 0;
   self->txn.savepoints = 0;
   pg_cache_clear (&self->txn);
+  pg_log_batch_clear (self->writer);
   pg_pipeline_enter (self->writer);
   return &self->txn;
 }
@@ -663,7 +692,7 @@ pg_commit (StStore     *store,
   PGresult *result;
   gboolean ok;
 
-  if (!pg_pipeline_leave (self, txn->conn, error))
+  if (!pg_log_flush (self, txn->conn, error) || !pg_pipeline_leave (self, txn->conn, error))
     {
       if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
         PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
@@ -695,6 +724,7 @@ pg_rollback (StStore    *store,
 {
   StStorePg *self = ST_STORE_PG (store);
 
+  pg_log_batch_clear (txn->conn);
   pg_pipeline_leave (self, txn->conn, NULL);
   if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
     PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
@@ -754,6 +784,8 @@ st_store_pg_finalize (GObject *object)
   pg_cache_hints_free (self);
   g_clear_pointer (&self->txn.ops, g_hash_table_unref);
   g_clear_pointer (&self->txn.seqs, g_hash_table_unref);
+  g_clear_pointer (&self->txn.counts, g_hash_table_unref);
+  g_clear_pointer (&self->txn.count_fields, g_ptr_array_unref);
   g_free (self->conninfo);
   g_free (self->display);
   g_free (self->server_device);
@@ -778,6 +810,8 @@ st_store_pg_init (StStorePg *self)
   self->hints = g_hash_table_new (g_str_hash, g_str_equal);
   self->txn.ops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->txn.seqs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->txn.counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->txn.count_fields = g_ptr_array_new_with_free_func (g_free);
   self->readers = g_ptr_array_new_with_free_func ((GDestroyNotify) pg_conn_free);
   self->idle_readers = g_async_queue_new ();
 }

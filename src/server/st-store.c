@@ -544,6 +544,21 @@ st_store_count_by_field (StStore     *self,
   return IFACE (self)->count_by_field (self, txn, table, field, value, error);
 }
 
+gboolean
+st_store_count_by_field_ahead (StStore            *self,
+                               StStoreTxn         *txn,
+                               const char         *table,
+                               const char         *field,
+                               const char * const *values,
+                               GError            **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), FALSE);
+  g_return_val_if_fail (txn != NULL, FALSE);
+  if (IFACE (self)->count_by_field_ahead == NULL || values == NULL || values[0] == NULL)
+    return TRUE;
+  return IFACE (self)->count_by_field_ahead (self, txn, table, field, values, error);
+}
+
 StLogRow *
 st_store_log_find (StStore     *self,
                    StStoreTxn  *txn,

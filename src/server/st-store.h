@@ -341,6 +341,13 @@ struct _StStoreInterface
                                        const char  *field,
                                        const char  *value,
                                        GError     **error);
+  /* Optional: a backend without it counts value by value. */
+  gboolean      (*count_by_field_ahead) (StStore   *self,
+                                       StStoreTxn  *txn,
+                                       const char  *table,
+                                       const char  *field,
+                                       const char * const *values,
+                                       GError     **error);
 
   StLogRow     *(*log_find)           (StStore     *self,
                                        StStoreTxn  *txn,
@@ -605,6 +612,17 @@ gint64        st_store_count_by_field       (StStore     *self,
                                              const char  *table,
                                              const char  *field,
                                              const char  *value,
+                                             GError     **error);
+/* Says which @values of @field the transaction @txn is about to ask
+ * st_store_count_by_field () about (a push's ID numbers): a backend that
+ * pays a round trip per question (PostgreSQL) counts them all at once and
+ * answers from what it learnt, kept true by the transaction's own writes.
+ * Nothing else changes; TRUE when the backend has no such thing. */
+gboolean      st_store_count_by_field_ahead (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             const char  *table,
+                                             const char  *field,
+                                             const char * const *values,
                                              GError     **error);
 
 StLogRow     *st_store_log_find             (StStore     *self,

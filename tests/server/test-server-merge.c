@@ -775,6 +775,82 @@ test_same_person (void)
   keys_clear (&k);
 }
 
+/* The same ID number several times in one push, and one already on the
+ * server: each merged into the one registered first, as if they had come
+ * one push at a time. The server counts the push's numbers before its
+ * turn (st_store_count_by_field_ahead (): one query on PostgreSQL) and
+ * keeps the counts as it writes: a count it got wrong would leave two
+ * live participants with one number. A number changed in the same push
+ * leaves the old one to the next person who has it. */
+static void
+test_same_person_one_push (void)
+{
+  Keys k;
+  g_autoptr(Server) s = NULL;
+  g_autoptr(StTestReply) r0 = NULL, r1 = NULL, r2 = NULL;
+  g_autoptr(GPtrArray) feed = NULL;
+  g_autoptr(GPtrArray) feed_again = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *state_again = NULL;
+  g_autofree char *changes = NULL;
+  g_autofree char *number_4 = st_test_id_number (4);
+  const char *earlier, *first, *second, *third, *renumbered, *after;
+  JsonArray *results;
+
+  keys_init (&k);
+  earlier = k.rows[0];
+  first = k.rows[1];
+  second = k.rows[2];
+  third = k.rows[3];
+  renumbered = k.rows[4];
+  after = k.rows[5];
+  s = server_new (&k, "person-one-push.db");
+  results = push (s, s->laptop_a, 0,
+                  st_test_changes (st_test_change (1, "participants", earlier, "insert", k.t0, 0,
+                                                   st_test_participant ("甲", ST_TEST_TOWNSHIP_A, 1)),
+                                   NULL), &r0);
+  g_assert_cmpstr (result_of (results, 0), ==, "applied");
+
+  changes = st_test_changes (st_test_change (1, "participants", first, "insert", k.t0 + 1, 0,
+                                             st_test_participant ("乙", ST_TEST_TOWNSHIP_A, 2)),
+                             st_test_change (2, "participants", second, "insert", k.t0 + 2, 0,
+                                             st_test_participant ("乙二", ST_TEST_TOWNSHIP_A, 2)),
+                             st_test_change (3, "participants", third, "insert", k.t0 + 3, 0,
+                                             st_test_participant ("甲二", ST_TEST_TOWNSHIP_A, 1)),
+                             st_test_change (4, "participants", renumbered, "insert", k.t0 + 4, 0,
+                                             st_test_participant ("丙", ST_TEST_TOWNSHIP_A, 3)),
+                             st_test_change (5, "participants", renumbered, "update", k.t0 + 5, k.t0 + 4,
+                                             g_strdup_printf ("{\"id_number\":\"%s\"}", number_4)),
+                             st_test_change (6, "participants", after, "insert", k.t0 + 6, 0,
+                                             st_test_participant ("丁", ST_TEST_TOWNSHIP_A, 3)),
+                             NULL);
+  results = push (s, s->laptop_b, 0, g_strdup (changes), &r1);
+  g_assert_cmpuint (json_array_get_length (results), ==, 6);
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpstr (result_of (results, i), ==, "applied");
+
+  feed = feed_of (s);
+  g_assert_cmpuint (count_live (feed, "participants"), ==, 4);
+  g_assert_false (is_deleted (feed, earlier));
+  g_assert_true (is_deleted (feed, third));
+  g_assert_cmpstr (field (feed, third, "merged_into"), ==, earlier);
+  g_assert_false (is_deleted (feed, first));
+  g_assert_true (is_deleted (feed, second));
+  g_assert_cmpstr (field (feed, second, "merged_into"), ==, first);
+  g_assert_false (is_deleted (feed, renumbered));
+  g_assert_cmpstr (field (feed, renumbered, "id_number"), ==, number_4);
+  g_assert_false (is_deleted (feed, after));
+
+  /* Sent again (the answer was lost): the same, nothing twice. */
+  state = state_of (feed);
+  results = push (s, s->laptop_b, 0, g_strdup (changes), &r2);
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpstr (result_of (results, i), ==, "duplicate");
+  feed_again = feed_of (s);
+  state_again = state_of (feed_again);
+  g_assert_cmpstr (state_again, ==, state);
+  keys_clear (&k);
+}
 
 /* Resolving review items */
 
@@ -877,6 +953,7 @@ main (int    argc,
   g_test_add_func ("/server/merge/delete-unseen", test_delete_unseen);
   g_test_add_func ("/server/merge/delete-seen", test_delete_seen);
   g_test_add_func ("/server/merge/same-person", test_same_person);
+  g_test_add_func ("/server/merge/same-person-one-push", test_same_person_one_push);
   g_test_add_func ("/server/merge/resolve", test_resolve);
   return g_test_run ();
 }
