@@ -21,6 +21,8 @@ gboolean      st_participants_page_export_visit_list (StParticipantsPage *self,
 const char   *st_participants_page_get_visible_state  (StParticipantsPage *self);
 /* Why the list cannot be read ("error" state), or NULL. */
 const char   *st_participants_page_get_read_error     (StParticipantsPage *self);
+/* The list holds its first rows only, the rest on its way. */
+gboolean      st_participants_page_is_partial         (StParticipantsPage *self);
 /* Runs the search for the entry's text now, without the typing delay. */
 void          st_participants_page_search_now         (StParticipantsPage *self);
 

@@ -189,6 +189,13 @@ update_status (StParticipantsPage *self)
   /* The first rows are on screen, the rest is on its way: everyone. */
   if (self->partial && !filtered (self))
     shown = (guint) self->total;
+  /* A search typed before the rest came: it runs when it is there. */
+  if (self->partial && filtered (self))
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, "list");
+      gtk_label_set_text (self->count_label, _("Searching all participants…"));
+      return;
+    }
 
   /* Nothing to search or filter yet: the empty state alone says what to
    * do. */
@@ -264,6 +271,15 @@ apply_search (StParticipantsPage *self,
 
   if (self->db == NULL || self->base == NULL)
     return;
+  /* Just after the window opens the list holds its first rows only, the
+   * rest being read in the background (load_rest ()): searched, they would
+   * give some of the matches and a wrong count. The search runs when the
+   * whole list is there (facets_done ()), a second or so later. */
+  if (self->partial && st_participant_query_has_terms (text))
+    {
+      update_status (self);
+      return;
+    }
 
   if (!st_participant_query_has_terms (text))
     rowids = g_array_copy (self->base);
@@ -1278,6 +1294,12 @@ GtkDropDown *
 st_participants_page_get_outreach_dropdown (StParticipantsPage *self)
 {
   return self->outreach_dropdown;
+}
+
+gboolean
+st_participants_page_is_partial (StParticipantsPage *self)
+{
+  return self->partial;
 }
 
 const char *

@@ -18,6 +18,7 @@
 #include "st-classes-page-private.h"
 #include "st-graduation-page-private.h"
 #include "st-overview-page-private.h"
+#include "st-participant-query.h"
 #include "st-participants-page-private.h"
 #include "st-records.h"
 #include "st-reports-page-private.h"
@@ -250,6 +251,63 @@ test_hidden_page_rows (void)
   settle ();
 }
 
+/* A search typed as the window opens, while the list holds its first rows
+ * only: the count never says a part of the matches, and the rows found are
+ * all of them once the whole list is read. */
+static void
+test_search_at_start (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StDb) db = NULL;
+  g_autoptr(GArray) truth = NULL;
+  g_autofree char *expected = NULL;
+  StParticipantQuery query = { .search = "1985" };
+  StParticipantsPage *participants;
+  GtkLabel *count;
+  StWindow *window;
+  guint n_partial_checks = 0;
+
+  if (!g_file_test (db_path, G_FILE_TEST_EXISTS))
+    make_county ();
+  db = st_db_open (db_path, &error);
+  g_assert_no_error (error);
+  truth = st_participant_query_run (db, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (truth->len, >, 200);
+  expected = g_strdup_printf ("%u of %u participants", truth->len, (guint) st_participant_query_count (db, NULL));
+
+  window = st_window_new (NULL, db);
+  participants = st_window_get_participants_page (window);
+  count = st_participants_page_get_count_label (participants);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  /* The rest of the list is read after the first frame: not yet. */
+  g_assert_true (st_participants_page_is_partial (participants));
+  {
+    GtkEditable *entry = st_participants_page_get_search_entry (participants);
+    int end = 0;
+
+    gtk_editable_insert_text (entry, "1985", -1, &end);
+    st_participants_page_search_now (participants);
+  }
+  /* Until the whole list is there, no count of a part of it. */
+  while (st_participants_page_is_partial (participants))
+    {
+      const char *text = gtk_label_get_text (count);
+
+      g_assert_false (g_str_has_suffix (text, "participants") && strstr (text, " of ") != NULL
+                      && !g_str_equal (text, expected));
+      n_partial_checks++;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_test_message ("searched %u times while the list was partial", n_partial_checks);
+  settle ();
+  g_assert_cmpstr (gtk_label_get_text (count), ==, expected);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+}
+
 /* The watch itself: a read longer than the limit on the window's
  * connection fails, naming the statement and not its values. */
 static void
@@ -297,6 +355,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app/medium/slow-read-caught", test_slow_read_caught);
   g_test_add_func ("/app/medium/every-page", test_every_page);
   g_test_add_func ("/app/medium/hidden-page-rows", test_hidden_page_rows);
+  g_test_add_func ("/app/medium/search-at-start", test_search_at_start);
   status = g_test_run ();
   if (!child)
     st_test_ui_remove_dirs (root);
