@@ -320,19 +320,20 @@ restore_position (GtkWidget     *view,
 {
   HiddenRows *h = data;
   GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  gboolean laid_out = rows_laid_out (view);
 
   /* Not yet laid out (a busy machine may skip frames): a position asked
    * for now could not be found. Given up after a second (or no rows). */
-  if (!rows_laid_out (view) && h->ticks++ < 60)
+  if (!laid_out && h->ticks++ < 60)
     return G_SOURCE_CONTINUE;
   h->restore_tick = 0;
-  if (!rows_laid_out (view))
-    ;
-  else if (gtk_adjustment_get_value (adjustment) != h->value)
+  gtk_widget_set_opacity (view, 1);
+  if (!laid_out)
+    return G_SOURCE_REMOVE;
+  if (gtk_adjustment_get_value (adjustment) != h->value)
     gtk_adjustment_set_value (adjustment, h->value);
   else
     g_signal_emit_by_name (adjustment, "value-changed");
-  gtk_widget_set_opacity (view, 1);
   return G_SOURCE_REMOVE;
 }
 

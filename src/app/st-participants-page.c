@@ -190,7 +190,7 @@ update_status (StParticipantsPage *self)
   if (self->partial && !filtered (self))
     shown = (guint) self->total;
   /* A search typed before the rest came: it runs when it is there. */
-  if (self->partial && filtered (self))
+  if (self->partial && st_participant_query_has_terms (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))))
     {
       gtk_stack_set_visible_child_name (self->content_stack, "list");
       gtk_label_set_text (self->count_label, _("Searching all participants…"));
