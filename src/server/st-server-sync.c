@@ -603,13 +603,55 @@ st_push_parse (StCatalog          *catalog,
   return g_steal_pointer (&self);
 }
 
+/* The rows all read by one request of the store (PostgreSQL: one
+ * statement instead of one per row); FALSE when the store cannot, or the
+ * read failed (then row by row, as before). */
+static gboolean
+prefetch_many (StPush  *self,
+               StStore *store)
+{
+  g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) tables = g_ptr_array_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GArray) firsts = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree StRecord **records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < self->changes->len; i++)
+    {
+      PushChange *change = &g_array_index (self->changes, PushChange, i);
+
+      if (!g_hash_table_add (rows, (gpointer) change->row))
+        continue;
+      g_ptr_array_add (tables, (gpointer) change->table->name);
+      g_ptr_array_add (ids, (gpointer) change->row);
+      g_array_append_val (firsts, i);
+    }
+  records = g_new0 (StRecord *, MAX (firsts->len, 1));
+  if (!st_store_records_get_many (store, (const char * const *) tables->pdata, (const char * const *) ids->pdata,
+                                  firsts->len, records, &error))
+    return FALSE;
+  for (guint k = 0; k < firsts->len; k++)
+    {
+      PushChange *change = &g_array_index (self->changes, PushChange, g_array_index (firsts, guint, k));
+
+      change->before = records[k];
+      change->prefetched = TRUE;
+    }
+  return TRUE;
+}
+
 void
 st_push_prefetch (StPush  *self,
                   StStore *store)
 {
   g_autoptr(GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);
+  StStoreTxn *snapshot;
+
+  if (prefetch_many (self, store))
+    return;
   /* One snapshot for them all: the reads share what the first brought in. */
-  StStoreTxn *snapshot = st_store_begin_read (store, NULL);
+  snapshot = st_store_begin_read (store, NULL);
 
   /* Reading and parsing the rows here, on a worker thread, spares the
    * writer; it only checks that each is still the same version. Only a

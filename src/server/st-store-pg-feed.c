@@ -19,12 +19,12 @@
 
 /* A record of @table from a row of RECORD_COLUMNS; NULL with @error set
  * when its JSON cannot be read. */
-static StRecord *
-record_from_row (PgConn      *conn,
-                 const char  *table,
-                 PGresult    *result,
-                 int          row,
-                 GError     **error)
+StRecord *
+pg_record_from_row (PgConn      *conn,
+                    const char  *table,
+                    PGresult    *result,
+                    int          row,
+                    GError     **error)
 {
   g_autoptr(StRecord) record = g_new0 (StRecord, 1);
 
@@ -70,7 +70,7 @@ pg_record_get (StStore     *store,
   if (result != NULL)
     {
       if (PQntuples (result) > 0)
-        record = record_from_row (conn, table, result, 0, error);
+        record = pg_record_from_row (conn, table, result, 0, error);
       PQclear (result);
     }
   pg_conn_done (self, txn, conn);
@@ -161,7 +161,13 @@ pg_record_put (StStore     *store,
   pg_param_text (&p, record->township);
   pg_param_text (&p, data ? data : record->data_text);
   pg_param_text (&p, clocks ? clocks : record->clocks_text);
-  if (!pg_run (self, txn->conn,
+  /* The writer's pipeline: kept, and sent with the others. */
+  if (txn->conn->pipelined)
+    {
+      if (!pg_records_add (self, txn->conn, &p, error))
+        return FALSE;
+    }
+  else if (!pg_run (self, txn->conn,
                "INSERT INTO records (seq, tbl, id, hlc, device, writer, deleted, township, data, clocks, county)"
                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text, $9, $10,"
                " coalesce (left ($8::text, 6), " PG_SQL_DB_COUNTY "))"
@@ -272,7 +278,7 @@ pg_records_by_field (StStore     *store,
     {
       for (int i = 0; ok && i < PQntuples (result); i++)
         {
-          StRecord *record = record_from_row (conn, table, result, i, error);
+          StRecord *record = pg_record_from_row (conn, table, result, i, error);
 
           if (record == NULL)
             ok = FALSE;

@@ -26,6 +26,10 @@ typedef struct
    * and the "table\x1fid" of their rows. */
   GPtrArray  *log_batch;
   GHashTable *log_rows;
+  /* The rows' upserts not sent yet (st-store-pg-records.c): of
+   * char *[PG_RECORD_FIELDS], and the "table\x1fid" of their rows. */
+  GPtrArray  *record_batch;
+  GHashTable *record_rows;
 } PgConn;
 
 struct _StStoreTxn
@@ -142,6 +146,10 @@ gint64      pg_int               (PGresult        *result,
 gboolean    pg_is_null           (PGresult        *result,
                                   int              row,
                                   int              col);
+/* Appends @value (NULL: SQL NULL) to the array literal @out ("{" and the
+ * values so far). */
+void        pg_array_append      (GString         *out,
+                                  const char      *value);
 /* @values (NULL-terminated) as a PostgreSQL text[] literal: {"a","b"}. */
 char       *pg_text_array        (const char * const *values);
 /* A JSON object this server stored. */
@@ -240,6 +248,34 @@ gboolean    pg_log_names_row     (PgConn          *conn,
                                   const char      *table,
                                   const char      *id);
 void        pg_log_batch_clear   (PgConn          *conn);
+
+/* st-store-pg-records.c: the rows' upserts of the writer's pipeline, sent
+ * together before any other statement. @params: seq, table, id, hlc,
+ * device, writer, deleted, township, data, clocks. */
+#define PG_RECORD_FIELDS 10
+gboolean    pg_records_add       (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const PgParams  *params,
+                                  GError         **error);
+gboolean    pg_records_flush     (StStorePg       *self,
+                                  PgConn          *conn,
+                                  GError         **error);
+void        pg_records_clear     (PgConn          *conn);
+/* StStore's records_get_many. */
+gboolean    pg_records_get_many  (StStore         *store,
+                                  const char * const *tables,
+                                  const char * const *ids,
+                                  guint            n,
+                                  StRecord       **records,
+                                  GError         **error);
+/* st-store-pg-feed.c: a record of @table from a row of its columns (id,
+ * seq, hlc, device, writer, deleted, township, data, clocks); NULL with
+ * @error set when its JSON cannot be read. */
+StRecord   *pg_record_from_row   (PgConn          *conn,
+                                  const char      *table,
+                                  PGresult        *result,
+                                  int              row,
+                                  GError         **error);
 
 /* st-store-pg-accounts.c */
 void        pg_accounts_iface_init (StStoreInterface *iface);

@@ -210,6 +210,8 @@ pg_conn_free (PgConn *conn)
   g_clear_pointer (&conn->prepared, g_hash_table_unref);
   g_clear_pointer (&conn->log_batch, g_ptr_array_unref);
   g_clear_pointer (&conn->log_rows, g_hash_table_unref);
+  g_clear_pointer (&conn->record_batch, g_ptr_array_unref);
+  g_clear_pointer (&conn->record_rows, g_hash_table_unref);
   g_clear_object (&conn->parser);
   g_clear_pointer (&conn->pg, PQfinish);
   g_free (conn);
@@ -270,6 +272,8 @@ pg_exec (StStorePg   *self,
   ExecStatusType status;
   gboolean ok;
 
+  if (!pg_records_flush (self, conn, error))
+    return FALSE;
   if (conn->log_batch != NULL && conn->log_batch->len > 0 && !pg_log_flush (self, conn, error))
     return FALSE;
   if (conn->pipelined)
@@ -294,6 +298,9 @@ pg_query (StStorePg       *self,
   PGresult *result;
   ExecStatusType status;
 
+  /* The rows first: the change log's entries read them. */
+  if (!pg_records_flush (self, conn, error))
+    return NULL;
   if (conn->log_batch != NULL && conn->log_batch->len > 0 && !pg_log_flush (self, conn, error))
     return NULL;
   if (conn->pipelined)
@@ -335,9 +342,10 @@ pg_run (StStorePg       *self,
 {
   PGresult *result;
 
-  /* Not waited for: st-store-pg-pipeline.c. */
+  /* Not waited for: st-store-pg-pipeline.c (after the rows kept: this
+   * statement may read them). */
   if (conn->pipelined)
-    return pg_pipeline_send (self, conn, sql, params, error);
+    return pg_records_flush (self, conn, error) && pg_pipeline_send (self, conn, sql, params, error);
   result = pg_query (self, conn, sql, params, error);
   if (result == NULL)
     return FALSE;
@@ -633,6 +641,27 @@ pg_check (StStore  *store,
 }
 
 
+void
+pg_array_append (GString    *out,
+                 const char *value)
+{
+  if (out->len > 1)
+    g_string_append_c (out, ',');
+  if (value == NULL)
+    {
+      g_string_append (out, "NULL");
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *c = value; *c; c++)
+    {
+      if (*c == '"' || *c == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *c);
+    }
+  g_string_append_c (out, '"');
+}
+
 char *
 pg_text_array (const char * const *values)
 {
@@ -679,6 +708,7 @@ pg_begin (StStore  *store,
   self->txn.savepoints = 0;
   pg_cache_clear (&self->txn);
   pg_log_batch_clear (self->writer);
+  pg_records_clear (self->writer);
   pg_pipeline_enter (self->writer);
   return &self->txn;
 }
@@ -692,7 +722,8 @@ pg_commit (StStore     *store,
   PGresult *result;
   gboolean ok;
 
-  if (!pg_log_flush (self, txn->conn, error) || !pg_pipeline_leave (self, txn->conn, error))
+  if (!pg_records_flush (self, txn->conn, error) || !pg_log_flush (self, txn->conn, error)
+      || !pg_pipeline_leave (self, txn->conn, error))
     {
       if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
         PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
@@ -725,6 +756,7 @@ pg_rollback (StStore    *store,
   StStorePg *self = ST_STORE_PG (store);
 
   pg_log_batch_clear (txn->conn);
+  pg_records_clear (txn->conn);
   pg_pipeline_leave (self, txn->conn, NULL);
   if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
     PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
@@ -838,4 +870,5 @@ st_store_pg_iface_init (StStoreInterface *iface)
   pg_feed_iface_init (iface);
   pg_log_iface_init (iface);
   pg_throttle_iface_init (iface);
+  iface->records_get_many = pg_records_get_many;
 }

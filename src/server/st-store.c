@@ -1051,3 +1051,20 @@ st_feed_entry_free (StFeedEntry *entry)
   g_free (entry->data);
   g_free (entry);
 }
+
+gboolean
+st_store_records_get_many (StStore            *self,
+                           const char * const *tables,
+                           const char * const *ids,
+                           guint               n,
+                           StRecord          **records,
+                           GError            **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), FALSE);
+  if (IFACE (self)->records_get_many == NULL)
+    return FALSE;
+  memset (records, 0, n * sizeof *records);
+  if (n == 0)
+    return TRUE;
+  return IFACE (self)->records_get_many (self, tables, ids, n, records, error);
+}

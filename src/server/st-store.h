@@ -404,6 +404,16 @@ struct _StStoreInterface
   gboolean      (*throttle_clear)     (StStore     *self,
                                        const char  *key,
                                        GError     **error);
+
+  /* Optional: @n rows read at once, outside any transaction (one
+   * snapshot); records[i] is the row tables[i]/ids[i], NULL when there is
+   * none. A backend without it is read row by row (st_store_record_get). */
+  gboolean      (*records_get_many)   (StStore     *self,
+                                       const char * const *tables,
+                                       const char * const *ids,
+                                       guint        n,
+                                       StRecord   **records,
+                                       GError     **error);
 };
 
 GQuark        st_store_error_quark          (void);
@@ -730,6 +740,15 @@ StRecord     *st_record_new                 (const char  *table,
 void          st_record_free                (StRecord    *record);
 void          st_log_row_free               (StLogRow    *row);
 void          st_feed_entry_free            (StFeedEntry *entry);
+
+/* FALSE without @error when the store has no records_get_many: read
+ * the rows one by one then. */
+gboolean      st_store_records_get_many     (StStore     *self,
+                                             const char * const *tables,
+                                             const char * const *ids,
+                                             guint        n,
+                                             StRecord   **records,
+                                             GError     **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StAccount, st_account_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StCredential, st_credential_free)

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The PostgreSQL store: a write transaction's row upserts sent together.
+ *
+ * On the writer's pipeline (st-store-pg-pipeline.c), a row's write
+ * (st_store_record_put ()) is kept on the connection instead of being sent
+ * as a statement of its own; the rows kept are sent as one
+ * INSERT … SELECT … FROM unnest (…) ON CONFLICT … DO UPDATE before any
+ * other statement is sent on the connection (pg_query (), pg_run (),
+ * pg_exec () and the commit call pg_records_flush () first), so that
+ * whatever the transaction reads or writes next — the change log's
+ * entries reading a row's township, a merge reading a person, the feed —
+ * sees every row written before, exactly as when each was sent alone. A row
+ * written twice before a flush is flushed in between (one statement cannot
+ * upsert a row twice). A push of a hundred changes thus makes one statement
+ * of its rows instead of a hundred, and the database's county
+ * (PG_SQL_DB_COUNTY) is read once per statement, not once per row. */
+#define G_LOG_DOMAIN "st-store"
+
+#include "config.h"
+
+#include "st-store-pg-private.h"
+
+/* Rows sent at once, at most. */
+#define RECORDS_BATCH_MAX 1000
+
+void
+pg_records_clear (PgConn *conn)
+{
+  if (conn->record_batch != NULL)
+    g_ptr_array_set_size (conn->record_batch, 0);
+  if (conn->record_rows != NULL)
+    g_hash_table_remove_all (conn->record_rows);
+}
+
+static void
+record_row_free (char **row)
+{
+  for (guint i = 0; i < PG_RECORD_FIELDS; i++)
+    g_free (row[i]);
+  g_free (row);
+}
+
+gboolean
+pg_records_flush (StStorePg  *self,
+                  PgConn     *conn,
+                  GError    **error)
+{
+  g_autoptr(GPtrArray) batch = NULL;
+  GString *columns[PG_RECORD_FIELDS];
+  PgParams p = { 0, };
+  gboolean ok;
+
+  if (conn->record_batch == NULL || conn->record_batch->len == 0)
+    return TRUE;
+  batch = g_steal_pointer (&conn->record_batch);
+  g_hash_table_remove_all (conn->record_rows);
+  for (guint f = 0; f < PG_RECORD_FIELDS; f++)
+    columns[f] = g_string_new ("{");
+  for (guint i = 0; i < batch->len; i++)
+    {
+      char **row = g_ptr_array_index (batch, i);
+
+      for (guint f = 0; f < PG_RECORD_FIELDS; f++)
+        pg_array_append (columns[f], row[f]);
+    }
+  for (guint f = 0; f < PG_RECORD_FIELDS; f++)
+    {
+      g_string_append_c (columns[f], '}');
+      pg_param_text (&p, columns[f]->str);
+    }
+  /* Sent as is (pg_pipeline_send (): not through pg_run (), which would
+   * flush this very batch first). The rows are distinct: see
+   * pg_records_add (). */
+  ok = pg_pipeline_send (self, conn,
+                         "INSERT INTO records (seq, tbl, id, hlc, device, writer, deleted, township, data, clocks,"
+                         " county)"
+                         " SELECT r.seq, r.tbl, r.id, r.hlc, r.device, r.writer, r.deleted, r.township, r.data,"
+                         " r.clocks, coalesce (left (r.township, 6), " PG_SQL_DB_COUNTY ")"
+                         " FROM unnest ($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],"
+                         " $7::integer[], $8::text[], $9::text[], $10::text[])"
+                         " AS r (seq, tbl, id, hlc, device, writer, deleted, township, data, clocks)"
+                         " ON CONFLICT (tbl, id) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc,"
+                         " device = excluded.device, writer = excluded.writer, deleted = excluded.deleted,"
+                         " township = excluded.township, data = excluded.data, clocks = excluded.clocks,"
+                         " county = excluded.county",
+                         &p, error);
+  for (guint f = 0; f < PG_RECORD_FIELDS; f++)
+    g_string_free (columns[f], TRUE);
+  return ok;
+}
+
+gboolean
+pg_records_add (StStorePg       *self,
+                PgConn          *conn,
+                const PgParams  *params,
+                GError         **error)
+{
+  g_autofree char *key = NULL;
+  char **row;
+
+  g_assert (params->n == PG_RECORD_FIELDS);
+  key = g_strconcat (params->values[1], "\x1f", params->values[2], NULL);
+  if (conn->record_rows != NULL && g_hash_table_contains (conn->record_rows, key)
+      && !pg_records_flush (self, conn, error))
+    return FALSE;
+  if (conn->record_batch == NULL)
+    conn->record_batch = g_ptr_array_new_with_free_func ((GDestroyNotify) record_row_free);
+  if (conn->record_rows == NULL)
+    conn->record_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  row = g_new (char *, PG_RECORD_FIELDS);
+  for (guint f = 0; f < PG_RECORD_FIELDS; f++)
+    row[f] = g_strdup (params->values[f]);
+  g_ptr_array_add (conn->record_batch, row);
+  g_hash_table_add (conn->record_rows, g_steal_pointer (&key));
+  return conn->record_batch->len < RECORDS_BATCH_MAX || pg_records_flush (self, conn, error);
+}
+
+/* A push's rows read before its transaction (st_push_prefetch ()): one
+ * statement instead of one per row. Each key is looked up by the unique
+ * index (the subquery is kept apart from the join: OFFSET 0), whatever the
+ * planner thinks of a table grown since its last ANALYZE. */
+gboolean
+pg_records_get_many (StStore             *store,
+                     const char * const  *tables,
+                     const char * const  *ids,
+                     guint                n,
+                     StRecord           **records,
+                     GError             **error)
+{
+  StStorePg *self = ST_STORE_PG (store);
+  g_autoptr(GString) table_list = g_string_new ("{");
+  g_autoptr(GString) id_list = g_string_new ("{");
+  PgParams p = { 0, };
+  PgConn *conn;
+  PGresult *result;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      pg_array_append (table_list, tables[i]);
+      pg_array_append (id_list, ids[i]);
+      /* The transaction will ask for the row's position. */
+      pg_cache_hint (self, tables[i], ids[i]);
+    }
+  g_string_append_c (table_list, '}');
+  g_string_append_c (id_list, '}');
+  pg_param_text (&p, table_list->str);
+  pg_param_text (&p, id_list->str);
+  conn = pg_reader_acquire (self, error);
+  if (conn == NULL)
+    return FALSE;
+  result = pg_query (self, conn,
+                     "SELECT r.id, r.seq, r.hlc, r.device, r.writer, r.deleted, r.township, r.data, r.clocks, k.n"
+                     " FROM unnest ($1::text[], $2::text[]) WITH ORDINALITY AS k (tbl, id, n)"
+                     " CROSS JOIN LATERAL (SELECT * FROM records AS r WHERE r.tbl = k.tbl AND r.id = k.id"
+                     " OFFSET 0) AS r", &p, error);
+  if (result == NULL)
+    {
+      pg_reader_release (self, conn);
+      return FALSE;
+    }
+  for (int row = 0; ok && row < PQntuples (result); row++)
+    {
+      gint64 i = pg_int (result, row, 9) - 1;
+
+      g_assert (i >= 0 && i < (gint64) n);
+      g_clear_pointer (&records[i], st_record_free);
+      records[i] = pg_record_from_row (conn, tables[i], result, row, error);
+      ok = records[i] != NULL;
+    }
+  PQclear (result);
+  pg_reader_release (self, conn);
+  if (!ok)
+    for (guint i = 0; i < n; i++)
+      g_clear_pointer (&records[i], st_record_free);
+  return ok;
+}
