@@ -653,11 +653,17 @@ pg_array_append (GString    *out,
       return;
     }
   g_string_append_c (out, '"');
-  for (const char *c = value; *c; c++)
+  /* A row's JSON holds many quotes: the runs between them at once. */
+  for (const char *c = value; *c != '\0';)
     {
-      if (*c == '"' || *c == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *c);
+      size_t run = strcspn (c, "\"\\");
+
+      g_string_append_len (out, c, (gssize) run);
+      c += run;
+      if (*c == '\0')
+        break;
+      g_string_append_c (out, '\\');
+      g_string_append_c (out, *c++);
     }
   g_string_append_c (out, '"');
 }

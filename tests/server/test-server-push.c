@@ -447,6 +447,84 @@ test_unknown_row_and_same_key (Fixture       *f,
                    ==, "leave");
 }
 
+/* One request's changes read what its earlier changes wrote (PostgreSQL
+ * keeps a request's row writes and sends them together: a later read of
+ * the same row must see them), and rows read before the request's
+ * transaction, all at once, are each the right one. */
+static void
+test_rows_of_one_request (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *x = st_uuid_new ();
+  g_autofree char *y = st_uuid_new ();
+  g_autofree char *n = st_uuid_new ();
+  g_autofree char *device_b = NULL;
+  g_autofree char *laptop_b = laptop (f, &device_b);
+  gint64 t0 = st_test_hlc (-10000);
+  gint64 t1 = t0 + ((gint64) 500 << 16);
+  g_autofree char *changes = NULL;
+  g_autoptr(StTestReply) r0 = NULL;
+  g_autoptr(StTestReply) rb = NULL;
+  g_autoptr(StTestReply) again = NULL;
+  g_autoptr(GPtrArray) feed = NULL;
+  g_autoptr(JsonNode) lost = NULL;
+  JsonArray *results;
+  JsonObject *review;
+
+  r0 = st_test_push_take (f->session, f->server, f->county, 0,
+                          st_test_changes (st_test_change (1, "participants", x, "insert", t0, 0,
+                                                           st_test_participant ("甲", ST_TEST_TOWNSHIP_A, 51)),
+                                           st_test_change (2, "participants", y, "insert", t0, 0,
+                                                           st_test_participant ("乙", ST_TEST_TOWNSHIP_A, 52)),
+                                           NULL));
+  g_assert_cmpstr (result_at (results_of (r0), 0), ==, "applied");
+  g_assert_cmpstr (result_at (results_of (r0), 1), ==, "applied");
+
+  changes = st_test_changes (
+    st_test_change (1, "participants", n, "insert", t1, 0, st_test_participant ("新", ST_TEST_TOWNSHIP_A, 53)),
+    st_test_change (2, "participants", x, "update", t0 + ((gint64) 2000 << 16), t0,
+                    g_strdup ("{\"phone\":\"13900000002\"}")),
+    /* The row inserted two changes before. */
+    st_test_change (3, "participants", n, "update", t1 + 1, t1, g_strdup ("{\"phone\":\"13900000005\"}")),
+    /* An older edit of the number change 2 wrote: it sees change 2's
+     * write and loses to it (it would win against the row as first read). */
+    st_test_change (4, "participants", x, "update", t0 + ((gint64) 1000 << 16), t0,
+                    g_strdup ("{\"phone\":\"13900000003\"}")),
+    st_test_change (5, "participants", y, "update", t0 + 5, t0, g_strdup ("{\"education\":\"junior\"}")),
+    NULL);
+  rb = st_test_push (f->session, f->server, laptop_b, 0, changes);
+  results = results_of (rb);
+  g_assert_cmpuint (json_array_get_length (results), ==, 5);
+  g_assert_cmpstr (result_at (results, 0), ==, "applied");
+  g_assert_cmpstr (result_at (results, 1), ==, "applied");
+  g_assert_cmpstr (result_at (results, 2), ==, "applied");
+  g_assert_cmpstr (result_at (results, 3), ==, "conflict");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 3), "winner"), ==, "server");
+  g_assert_cmpstr (result_at (results, 4), ==, "applied");
+
+  /* Sent again: nothing changes. */
+  again = st_test_push (f->session, f->server, laptop_b, 0, changes);
+  results = results_of (again);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpstr (result_at (results, i), ==, "duplicate");
+
+  feed = st_test_pull_all (f->session, f->server, f->county, NULL, NULL);
+  g_assert_cmpuint (st_test_count_table (feed, "participants"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (fields_of (st_test_find_row (feed, x)), "phone"), ==, "13900000002");
+  g_assert_cmpstr (json_object_get_string_member (fields_of (st_test_find_row (feed, x)), "name"), ==, "甲");
+  g_assert_cmpstr (json_object_get_string_member (fields_of (st_test_find_row (feed, n)), "name"), ==, "新");
+  g_assert_cmpstr (json_object_get_string_member (fields_of (st_test_find_row (feed, n)), "phone"), ==, "13900000005");
+  g_assert_cmpint (json_object_get_int_member (st_test_find_row (feed, n), "hlc"), ==, t1 + 1);
+  g_assert_cmpstr (json_object_get_string_member (fields_of (st_test_find_row (feed, y)), "education"), ==, "junior");
+  g_assert_cmpstr (json_object_get_string_member (fields_of (st_test_find_row (feed, y)), "name"), ==, "乙");
+  g_assert_cmpuint (st_test_count_table (feed, "review_items"), ==, 1);
+  review = review_for (feed, "server");
+  g_assert_nonnull (review);
+  g_assert_cmpstr (json_object_get_string_member (review, "row_id"), ==, x);
+  lost = json_from_string (json_object_get_string_member (review, "values"), NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (lost), "phone"), ==, "13900000003");
+}
+
 /* Fifty laptops at once. */
 
 #define N_CLIENTS 50
@@ -675,6 +753,8 @@ main (int    argc,
   g_test_add ("/server/push/conflicts", Fixture, NULL, fixture_setup, test_conflicts, fixture_teardown);
   g_test_add ("/server/push/delete", Fixture, NULL, fixture_setup, test_delete, fixture_teardown);
   g_test_add ("/server/push/pages-and-compaction", Fixture, NULL, fixture_setup, test_pages_and_compaction,
+              fixture_teardown);
+  g_test_add ("/server/push/rows-of-one-request", Fixture, NULL, fixture_setup, test_rows_of_one_request,
               fixture_teardown);
   g_test_add ("/server/push/epochs", Fixture, NULL, fixture_setup, test_epochs, fixture_teardown);
   g_test_add ("/server/push/unknown-row-and-same-key", Fixture, NULL, fixture_setup, test_unknown_row_and_same_key,
