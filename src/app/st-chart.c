@@ -235,6 +235,50 @@ st_chart_bars_new (void)
   return bars;
 }
 
+typedef struct
+{
+  GArray     *bars;
+  const char *value_legend;
+  const char *target_legend;
+} ChartArea;
+
+static void
+chart_area_free (gpointer data)
+{
+  ChartArea *chart = data;
+
+  g_array_unref (chart->bars);
+  g_free (chart);
+}
+
+static void
+chart_area_draw (GtkDrawingArea *area,
+                 cairo_t        *cr,
+                 int             width,
+                 int             height,
+                 gpointer        data)
+{
+  ChartArea *chart = data;
+
+  st_chart_draw (GTK_WIDGET (area), cr, width, height, (StChartBar *) chart->bars->data, chart->bars->len,
+                 chart->value_legend, chart->target_legend);
+}
+
+void
+st_chart_area_set_bars (GtkDrawingArea *area,
+                        GArray         *bars,
+                        const char     *value_legend,
+                        const char     *target_legend)
+{
+  ChartArea *chart = g_new (ChartArea, 1);
+
+  chart->bars = g_array_ref (bars);
+  /* Translated strings live as long as the process. */
+  chart->value_legend = value_legend;
+  chart->target_legend = target_legend;
+  gtk_drawing_area_set_draw_func (area, chart_area_draw, chart, chart_area_free);
+}
+
 void
 st_chart_bars_set_progress (GArray    *bars,
                             JsonArray *progress,

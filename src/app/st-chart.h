@@ -30,6 +30,12 @@ void st_chart_bar_clear (StChartBar *bar);
 
 /* An empty array of StChartBar that clears what it drops. */
 GArray *st_chart_bars_new          (void);
+/* Makes @area draw @bars (kept alive by it) with st_chart_draw () and the
+ * two legends, whatever @bars holds when it draws. */
+void    st_chart_area_set_bars     (GtkDrawingArea *area,
+                                    GArray         *bars,
+                                    const char     *value_legend,
+                                    const char     *target_legend);
 /* @bars made again from a report's quarterly progress (its "progress"
  * array): the participants enrolled so far each quarter, and its target
  * when @with_targets. */
