@@ -397,6 +397,16 @@ st_doc_sheet_draw_page (StDocSheet *sheet,
   g_object_unref (context);
 }
 
+gboolean
+st_doc_sheet_write_pdf (StDocSheet  *sheet,
+                        const char  *title,
+                        const char  *path,
+                        GError     **error)
+{
+  return st_doc_write_pdf (sheet, title, (int (*) (gpointer, double, double)) st_doc_sheet_paginate,
+                           (void (*) (gpointer, cairo_t *, int)) st_doc_sheet_draw_page, path, error);
+}
+
 const char *
 st_doc_sheet_row_number (StDocSheet *sheet,
                          int         i)
@@ -444,6 +454,25 @@ st_doc_order_clear (StDocOrder *order)
   g_clear_pointer (&order->village_code, g_free);
   g_clear_pointer (&order->village_key, g_free);
   g_clear_pointer (&order->name_key, g_free);
+}
+
+void
+st_doc_person_init (StDocPerson *person,
+                    const char  *name,
+                    const char  *village_code,
+                    const char  *village)
+{
+  person->name = g_strdup (name ? name : "");
+  person->village = g_strdup (village ? village : "");
+  st_doc_order_init (&person->order, village_code, person->village, person->name);
+}
+
+void
+st_doc_person_clear (StDocPerson *person)
+{
+  g_clear_pointer (&person->name, g_free);
+  g_clear_pointer (&person->village, g_free);
+  st_doc_order_clear (&person->order);
 }
 
 int

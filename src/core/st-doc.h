@@ -177,6 +177,11 @@ int              st_doc_sheet_paginate    (StDocSheet         *sheet,
 void             st_doc_sheet_draw_page   (StDocSheet         *sheet,
                                            cairo_t            *cr,
                                            int                 page);
+/* @sheet as an A4 PDF at @path (st_doc_write_pdf ()). */
+gboolean         st_doc_sheet_write_pdf   (StDocSheet         *sheet,
+                                           const char         *title,
+                                           const char         *path,
+                                           GError            **error);
 /* Row @i's number ("1" for the first), for the first cell: valid until the
  * next call. */
 const char      *st_doc_sheet_row_number  (StDocSheet         *sheet,
@@ -204,6 +209,23 @@ void             st_doc_order_clear       (StDocOrder         *order);
 /* Negative, 0 or positive as @a stands before, with or after @b. */
 int              st_doc_order_compare     (const StDocOrder   *a,
                                            const StDocOrder   *b);
+
+/* A person on a printed list: the name and village its cells show, and
+ * where the person stands. */
+typedef struct
+{
+  char       *name;
+  char       *village;
+  StDocOrder  order;
+} StDocPerson;
+
+/* Copies @name and @village (NULL as ""); @village_code as in
+ * st_doc_order_init (). */
+void             st_doc_person_init       (StDocPerson        *person,
+                                           const char         *name,
+                                           const char         *village_code,
+                                           const char         *village);
+void             st_doc_person_clear      (StDocPerson        *person);
 
 /* A document of A4 pages as a PDF at @path: @paginate (@doc, width,
  * height) says how many pages, @draw_page (@doc, cr, page) draws each. */

@@ -28,11 +28,9 @@
 
 typedef struct
 {
-  char *name;
-  char *sex;
-  char *village;
-  char *id_masked;
-  StDocOrder order;
+  StDocPerson person;
+  char       *sex;
+  char       *id_masked;
 } Row;
 
 struct _StSigninSheet
@@ -55,11 +53,9 @@ static const StDocSheetKind sheet_kind;
 static void
 row_free (Row *row)
 {
-  g_free (row->name);
+  st_doc_person_clear (&row->person);
   g_free (row->sex);
-  g_free (row->village);
   g_free (row->id_masked);
-  st_doc_order_clear (&row->order);
   g_free (row);
 }
 
@@ -126,11 +122,10 @@ row_from_stmt (sqlite3_stmt *stmt)
 {
   Row *row = g_new0 (Row, 1);
 
-  row->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  st_doc_person_init (&row->person, (const char *) sqlite3_column_text (stmt, 0),
+                      (const char *) sqlite3_column_text (stmt, 3), (const char *) sqlite3_column_text (stmt, 4));
   row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
   row->id_masked = st_idcard_mask ((const char *) sqlite3_column_text (stmt, 2));
-  row->village = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-  st_doc_order_init (&row->order, (const char *) sqlite3_column_text (stmt, 3), row->village, row->name);
   return row;
 }
 
@@ -139,7 +134,7 @@ compare_rows (gconstpointer a,
               gconstpointer b)
 {
   const Row *x = *(Row *const *) a, *y = *(Row *const *) b;
-  int cmp = st_doc_order_compare (&x->order, &y->order);
+  int cmp = st_doc_order_compare (&x->person.order, &y->person.order);
 
   return cmp != 0 ? cmp : strcmp (x->id_masked, y->id_masked);
 }
@@ -309,9 +304,9 @@ row_cells (gpointer     data,
   const Row *row = g_ptr_array_index (sheet->rows, i);
 
   cells[0] = st_doc_sheet_row_number (&sheet->doc, i);
-  cells[1] = row->name;
+  cells[1] = row->person.name;
   cells[2] = row->sex;
-  cells[3] = row->village;
+  cells[3] = row->person.village;
   cells[4] = row->id_masked;
 }
 
@@ -366,6 +361,5 @@ st_signin_sheet_write_pdf (StSigninSheet  *sheet,
   g_return_val_if_fail (sheet != NULL, FALSE);
 
   title = g_strdup_printf ("%s %s %s", _("Sign-in Sheet"), sheet->class_name, sheet->date);
-  return st_doc_write_pdf (sheet, title, (int (*) (gpointer, double, double)) st_signin_sheet_paginate,
-                           (void (*) (gpointer, cairo_t *, int)) st_signin_sheet_draw_page, path, error);
+  return st_doc_sheet_write_pdf (&sheet->doc, title, path, error);
 }

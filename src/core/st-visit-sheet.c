@@ -29,9 +29,8 @@
 
 typedef struct
 {
-  char *name;
+  StDocPerson person;
   char *sex;
-  char *village;
   char *phone;
   char *last_visit;
   StDocOrder order;
@@ -51,12 +50,10 @@ static const StDocSheetKind sheet_kind;
 static void
 row_free (Row *row)
 {
-  g_free (row->name);
+  st_doc_person_clear (&row->person);
   g_free (row->sex);
-  g_free (row->village);
   g_free (row->phone);
   g_free (row->last_visit);
-  st_doc_order_clear (&row->order);
   g_free (row);
 }
 
@@ -77,12 +74,11 @@ row_from_stmt (sqlite3_stmt *stmt)
 {
   Row *row = g_new0 (Row, 1);
 
-  row->name = st_db_column_dup (stmt, 0);
+  st_doc_person_init (&row->person, (const char *) sqlite3_column_text (stmt, 0),
+                      (const char *) sqlite3_column_text (stmt, 3), (const char *) sqlite3_column_text (stmt, 4));
   row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
   row->phone = st_db_column_dup (stmt, 2);
-  row->village = st_db_column_dup (stmt, 4);
   row->last_visit = st_db_column_dup (stmt, 5);
-  st_doc_order_init (&row->order, (const char *) sqlite3_column_text (stmt, 3), row->village, row->name);
   return row;
 }
 
@@ -92,7 +88,7 @@ compare_rows (gconstpointer a,
 {
   const Row *x = *(Row *const *) a, *y = *(Row *const *) b;
 
-  return st_doc_order_compare (&x->order, &y->order);
+  return st_doc_order_compare (&x->person.order, &y->person.order);
 }
 
 /* A township by its name, a village by its short name (者楼村, not
@@ -233,9 +229,9 @@ row_cells (gpointer     data,
   const Row *row = g_ptr_array_index (sheet->rows, i);
 
   cells[0] = st_doc_sheet_row_number (&sheet->doc, i);
-  cells[1] = row->name;
+  cells[1] = row->person.name;
   cells[2] = row->sex;
-  cells[3] = row->village;
+  cells[3] = row->person.village;
   cells[4] = row->phone ? row->phone : "";
   cells[5] = row->last_visit ? row->last_visit : "";
 }
@@ -284,6 +280,5 @@ st_visit_sheet_write_pdf (StVisitSheet  *sheet,
   g_autofree char *title = g_strdup_printf ("%s %s %s", _("Outreach Visit List"), sheet->township,
                                             sheet->village ? sheet->village : "");
 
-  return st_doc_write_pdf (sheet, title, (int (*) (gpointer, double, double)) st_visit_sheet_paginate,
-                           (void (*) (gpointer, cairo_t *, int)) st_visit_sheet_draw_page, path, error);
+  return st_doc_sheet_write_pdf (&sheet->doc, title, path, error);
 }
