@@ -1153,26 +1153,39 @@ st_db_set_meta (StDb        *self,
   return TRUE;
 }
 
+gboolean
+st_db_query_int64 (StDb        *self,
+                   const char  *sql,
+                   gint64      *value,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    *value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return st_db_set_error (self, rc, _("reading the database"), error);
+  return TRUE;
+}
+
 gint64
 st_db_count_live (StDb       *self,
                   const char *table)
 {
   g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
   gint64 n = -1;
 
   /* @table is one of our own names, never user input. */
   g_return_val_if_fail (table != NULL && strspn (table, "abcdefghijklmnopqrstuvwxyz_") == strlen (table), -1);
 
   sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE deleted = 0", table);
-  stmt = st_db_prepare (self, sql, NULL);
-  if (stmt == NULL)
+  if (!st_db_query_int64 (self, sql, &n, NULL))
     return -1;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  else
-    n = -1;
-  sqlite3_reset (stmt);
   return n;
 }
 

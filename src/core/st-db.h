@@ -170,6 +170,12 @@ gboolean      st_db_set_meta              (StDb        *self,
                                            const char  *value,
                                            GError     **error);
 
+/* Sets *@value to the first column of the first row of @sql unless it is
+ * NULL or there is none; FALSE with @error set when it cannot be read. */
+gboolean      st_db_query_int64           (StDb        *self,
+                                           const char  *sql,
+                                           gint64      *value,
+                                           GError     **error);
 /* Counts rows of a table that are not tombstones; -1 when they cannot be
  * read. */
 gint64        st_db_count_live            (StDb        *self,
