@@ -749,6 +749,21 @@ st_db_prepare (StDb        *self,
   return stmt;
 }
 
+/* Resets @stmt, last stepped to @rc; FALSE with @error set (@what)
+ * unless it ran to its end. */
+static gboolean
+stepped_to_end (StDb          *self,
+           sqlite3_stmt  *stmt,
+           int            rc,
+           const char    *what,
+           GError       **error)
+{
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (self, rc, what, error);
+  return TRUE;
+}
+
 /* Every row @stmt gives (its parameters bound), each made by @from_row,
  * in an array that frees them with @free_row. NULL with @error set when
  * the database cannot be read ("reading @what"). Resets @stmt. */
@@ -765,13 +780,7 @@ st_db_read_rows (StDb            *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (rows, from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (self, rc, what, error);
-      return NULL;
-    }
-  return g_steal_pointer (&rows);
+  return stepped_to_end (self, stmt, rc, what, error) ? g_steal_pointer (&rows) : NULL;
 }
 
 /* The first column of every row of @stmt, an integer (a rowid), in order;
@@ -792,13 +801,7 @@ st_db_read_rowids (StDb          *self,
 
       g_array_append_val (rowids, rowid);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (self, rc, what, error);
-      return NULL;
-    }
-  return g_steal_pointer (&rowids);
+  return stepped_to_end (self, stmt, rc, what, error) ? g_steal_pointer (&rowids) : NULL;
 }
 
 /* The text of @key in the meta table of a connection that is not an StDb
@@ -827,12 +830,7 @@ st_db_step_done (StDb          *self,
                  const char    *what,
                  GError       **error)
 {
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return st_db_set_error (self, rc, what, error);
-  return TRUE;
+  return stepped_to_end (self, stmt, sqlite3_step (stmt), what, error);
 }
 
 /* Whether @stmt (its parameters bound) gives a row: 1 or 0, or -1 with
@@ -900,15 +898,8 @@ step_cached (StDb        *self,
              GError     **error)
 {
   sqlite3_stmt *stmt = st_db_prepare (self, sql, error);
-  int rc;
 
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return st_db_set_error (self, rc, _("reading the database"), error);
-  return TRUE;
+  return stmt != NULL && st_db_step_done (self, stmt, _("reading the database"), error);
 }
 
 gboolean
