@@ -15,23 +15,13 @@ typedef struct
   double  target;    /* < 0: none */
 } StChartBar;
 
-/* Bars with their labels under them, the value above each, the target as a
- * red mark across its bar; a legend naming both. */
-void st_chart_draw (GtkWidget        *widget,
-                    cairo_t          *cr,
-                    int               width,
-                    int               height,
-                    const StChartBar *bars,
-                    guint             n_bars,
-                    const char       *value_legend,
-                    const char       *target_legend);
-
 void st_chart_bar_clear (StChartBar *bar);
 
 /* An empty array of StChartBar that clears what it drops. */
 GArray *st_chart_bars_new          (void);
-/* Makes @area draw @bars (kept alive by it) with st_chart_draw () and the
- * two legends, whatever @bars holds when it draws. */
+/* Makes @area draw whatever @bars (kept alive by it) holds: bars with their
+ * labels under them, the value above each, the target as a red mark across
+ * its bar, and a legend naming both (@value_legend, @target_legend). */
 void    st_chart_area_set_bars     (GtkDrawingArea *area,
                                     GArray         *bars,
                                     const char     *value_legend,
