@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "st-date.h"
 #include "st-display.h"
 #include "st-idcard.h"
 #include "st-participant.h"
@@ -46,18 +47,17 @@ st_display_age (const char *birth_date)
    * time zone reads /etc/localtime each time. */
   static GTimeZone *local;
   g_autoptr(GDateTime) now = NULL;
-  int y, m, d, age;
+  GDate birth, today;
 
+  if (!st_date_parse (birth_date, &birth))
+    return g_strdup ("");
   if (g_once_init_enter (&local))
     g_once_init_leave (&local, g_time_zone_new_local ());
   now = g_date_time_new_now (local);
-
-  if (birth_date == NULL || sscanf (birth_date, "%d-%d-%d", &y, &m, &d) != 3)
-    return g_strdup ("");
-  age = g_date_time_get_year (now) - y;
-  if (g_date_time_get_month (now) < m || (g_date_time_get_month (now) == m && g_date_time_get_day_of_month (now) < d))
-    age--;
-  return g_strdup_printf ("%d", MAX (age, 0));
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, (GDateDay) g_date_time_get_day_of_month (now), (GDateMonth) g_date_time_get_month (now),
+                  (GDateYear) g_date_time_get_year (now));
+  return g_strdup_printf ("%u", st_date_age_at (&birth, &today));
 }
 
 const char *
