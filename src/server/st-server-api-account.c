@@ -69,6 +69,7 @@ sign_in_apply (StStore     *store,
 {
   SignIn *job = data;
   g_autoptr(StDevice) device = NULL;
+  StNewToken token;
 
   if (!st_api_find_device (store, txn, job->device_id, &device, error))
     return FALSE;
@@ -86,8 +87,14 @@ sign_in_apply (StStore     *store,
   device->account_id = job->account->id;
   if (!st_store_device_save (store, txn, device, error))
     return FALSE;
-  if (!st_store_token_insert (store, txn, job->token_hash, job->account->id, job->device_id,
-                              job->now, job->expires_at, error))
+  token = (StNewToken) {
+    .hash = job->token_hash,
+    .account_id = job->account->id,
+    .device = job->device_id,
+    .created_at = job->now,
+    .expires_at = job->expires_at,
+  };
+  if (!st_store_token_insert (store, txn, &token, error))
     return FALSE;
   job->device = g_steal_pointer (&device);
   return TRUE;

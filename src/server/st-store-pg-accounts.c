@@ -210,22 +210,18 @@ pg_credential_find (StStore     *store,
 }
 
 static gboolean
-pg_token_insert (StStore     *store,
-                 StStoreTxn  *txn,
-                 const char  *token_hash,
-                 gint64       account_id,
-                 const char  *device,
-                 gint64       created_at,
-                 gint64       expires_at,
-                 GError     **error)
+pg_token_insert (StStore          *store,
+                 StStoreTxn       *txn,
+                 const StNewToken *token,
+                 GError          **error)
 {
   PgParams p = { 0, };
 
-  pg_param_text (&p, token_hash);
-  pg_param_int (&p, account_id);
-  pg_param_text (&p, device);
-  pg_param_int (&p, created_at);
-  pg_param_int (&p, expires_at);
+  pg_param_text (&p, token->hash);
+  pg_param_int (&p, token->account_id);
+  pg_param_text (&p, token->device);
+  pg_param_int (&p, token->created_at);
+  pg_param_int (&p, token->expires_at);
   return pg_run (ST_STORE_PG (store), txn->conn,
                  "INSERT INTO tokens (hash, account_id, device, created_at, expires_at, township, county)"
                  " VALUES ($1, $2, $3, $4, $5, " PG_SQL_ACCOUNT_PLACE ("$2") ")", &p, error);

@@ -195,14 +195,10 @@ sqlite_credential_find (StStore     *store,
 }
 
 static gboolean
-sqlite_token_insert (StStore     *store,
-                     StStoreTxn  *txn,
-                     const char  *token_hash,
-                     gint64       account_id,
-                     const char  *device,
-                     gint64       created_at,
-                     gint64       expires_at,
-                     GError     **error)
+sqlite_token_insert (StStore          *store,
+                     StStoreTxn       *txn,
+                     const StNewToken *token,
+                     GError          **error)
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
   sqlite3_stmt *stmt = sqlite_conn_prepare (self, txn->conn,
@@ -211,11 +207,11 @@ sqlite_token_insert (StStore     *store,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, account_id);
-  sqlite3_bind_text (stmt, 3, device, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, created_at);
-  sqlite3_bind_int64 (stmt, 5, expires_at);
+  sqlite3_bind_text (stmt, 1, token->hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, token->account_id);
+  sqlite3_bind_text (stmt, 3, token->device, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, token->created_at);
+  sqlite3_bind_int64 (stmt, 5, token->expires_at);
   return sqlite_step_done (self, txn->conn, stmt, error);
 }
 

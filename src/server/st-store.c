@@ -372,18 +372,13 @@ st_store_credential_find (StStore     *self,
 }
 
 gboolean
-st_store_token_insert (StStore     *self,
-                       StStoreTxn  *txn,
-                       const char  *token_hash,
-                       gint64       account_id,
-                       const char  *device,
-                       gint64       created_at,
-                       gint64       expires_at,
-                       GError     **error)
+st_store_token_insert (StStore          *self,
+                       StStoreTxn       *txn,
+                       const StNewToken *token,
+                       GError          **error)
 {
   g_return_val_if_fail (ST_IS_STORE (self), FALSE);
-  return IFACE (self)->token_insert (self, txn, token_hash, account_id, device,
-                                     created_at, expires_at, error);
+  return IFACE (self)->token_insert (self, txn, token, error);
 }
 
 gboolean

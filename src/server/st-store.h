@@ -57,6 +57,16 @@ typedef struct
   gboolean   revoked;
 } StCredential;
 
+/* A token as sign-in saves it (st_store_token_insert ()). */
+typedef struct
+{
+  const char *hash;          /* st_auth_token_hash () of the token */
+  gint64      account_id;
+  const char *device;
+  gint64      created_at;    /* ms */
+  gint64      expires_at;
+} StNewToken;
+
 typedef struct
 {
   char   *id;
@@ -256,11 +266,7 @@ struct _StStoreInterface
                                        GError     **error);
   gboolean      (*token_insert)       (StStore     *self,
                                        StStoreTxn  *txn,
-                                       const char  *token_hash,
-                                       gint64       account_id,
-                                       const char  *device,
-                                       gint64       created_at,
-                                       gint64       expires_at,
+                                       const StNewToken *token,
                                        GError     **error);
   gboolean      (*token_revoke)       (StStore     *self,
                                        StStoreTxn  *txn,
@@ -505,11 +511,7 @@ StCredential *st_store_credential_find      (StStore     *self,
                                              GError     **error);
 gboolean      st_store_token_insert         (StStore     *self,
                                              StStoreTxn  *txn,
-                                             const char  *token_hash,
-                                             gint64       account_id,
-                                             const char  *device,
-                                             gint64       created_at,
-                                             gint64       expires_at,
+                                             const StNewToken *token,
                                              GError     **error);
 gboolean      st_store_token_revoke         (StStore     *self,
                                              StStoreTxn  *txn,
