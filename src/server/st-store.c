@@ -502,6 +502,29 @@ st_store_eviction_put (StStore     *self,
   return IFACE (self)->eviction_put (self, txn, table, id, township, error);
 }
 
+/* Table and field names are put in the backends' SQL as they are: only
+ * lower-case letters and '_' pass. */
+static gboolean
+is_identifier (const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if (!(g_ascii_islower (*p) || *p == '_'))
+      return FALSE;
+  return TRUE;
+}
+
+static gint
+feed_entry_compare (gconstpointer a,
+                    gconstpointer b)
+{
+  const StFeedEntry *x = *(StFeedEntry * const *) a;
+  const StFeedEntry *y = *(StFeedEntry * const *) b;
+
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 GPtrArray *
 st_store_record_ids_by_field (StStore     *self,
                               const char  *table,
@@ -522,9 +545,12 @@ st_store_records_by_field (StStore     *self,
                            gboolean     live_only,
                            GError     **error)
 {
+  StFieldQuery query = { table, field, value, live_only };
+
   g_return_val_if_fail (ST_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  return IFACE (self)->records_by_field (self, txn, table, field, value, live_only, error);
+  g_return_val_if_fail (is_identifier (table) && is_identifier (field), NULL);
+  return IFACE (self)->records_by_field (self, txn, &query, error);
 }
 
 gint64
@@ -536,6 +562,7 @@ st_store_count_by_field (StStore     *self,
                          GError     **error)
 {
   g_return_val_if_fail (ST_IS_STORE (self), -1);
+  g_return_val_if_fail (is_identifier (table) && is_identifier (field), -1);
   return IFACE (self)->count_by_field (self, txn, table, field, value, error);
 }
 
@@ -551,6 +578,7 @@ st_store_count_by_field_ahead (StStore            *self,
   g_return_val_if_fail (txn != NULL, FALSE);
   if (IFACE (self)->count_by_field_ahead == NULL || values == NULL || values[0] == NULL)
     return TRUE;
+  g_return_val_if_fail (is_identifier (table) && is_identifier (field), FALSE);
   return IFACE (self)->count_by_field_ahead (self, txn, table, field, values, error);
 }
 
@@ -607,8 +635,19 @@ st_store_feed_read (StStore             *self,
                     guint                limit,
                     GError             **error)
 {
+  StFeedQuery query = { all_townships, townships, after, skip_deleted_until, limit };
+  GPtrArray *entries;
+
   g_return_val_if_fail (ST_IS_STORE (self), NULL);
-  return IFACE (self)->feed_read (self, all_townships, townships, after, skip_deleted_until, limit, error);
+  entries = IFACE (self)->feed_read (self, &query, error);
+  /* Rows and evictions, each in feed order, as one page. */
+  if (entries != NULL && !all_townships)
+    {
+      g_ptr_array_sort (entries, feed_entry_compare);
+      if (entries->len > limit)
+        g_ptr_array_set_size (entries, limit);
+    }
+  return entries;
 }
 
 

@@ -100,6 +100,25 @@ typedef struct
   guint       limit;         /* 0: no limit */
 } StLogQuery;
 
+/* What the backends' records_by_field reads (st_store_records_by_field ()). */
+typedef struct
+{
+  const char *table;         /* identifiers: checked by the wrapper */
+  const char *field;
+  const char *value;
+  gboolean    live_only;
+} StFieldQuery;
+
+/* What the backends' feed_read reads (st_store_feed_read ()). */
+typedef struct
+{
+  gboolean            all_townships;
+  const char * const *townships;
+  gint64              after;
+  gint64              skip_deleted_until;
+  guint               limit;
+} StFeedQuery;
+
 /* One administration command, for the audit. */
 typedef struct
 {
@@ -335,10 +354,7 @@ struct _StStoreInterface
 
   GPtrArray    *(*records_by_field)   (StStore     *self,
                                        StStoreTxn  *txn,
-                                       const char  *table,
-                                       const char  *field,
-                                       const char  *value,
-                                       gboolean     live_only,
+                                       const StFieldQuery *query,
                                        GError     **error);
 
   gint64        (*count_by_field)     (StStore     *self,
@@ -389,12 +405,11 @@ struct _StStoreInterface
                                        gint64      *revoked_at,
                                        GError     **error);
 
+  /* The rows of the page and, unless query->all_townships, its
+   * evictions: each at most query->limit, in any order (the wrapper sorts
+   * them and cuts to the limit). */
   GPtrArray    *(*feed_read)          (StStore     *self,
-                                       gboolean     all_townships,
-                                       const char * const *townships,
-                                       gint64       after,
-                                       gint64       skip_deleted_until,
-                                       guint        limit,
+                                       const StFeedQuery *query,
                                        GError     **error);
 
   /* Optional: a store that several server processes share keeps the
