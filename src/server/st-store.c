@@ -926,6 +926,35 @@ st_json_flat_object_parse (const char *text)
     }
 }
 
+JsonObject *
+st_store_object_from_text (JsonParser  *parser,
+                           const char  *text,
+                           GError     **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *flat = st_json_flat_object_parse (text ? text : "{}");
+
+  /* Records are flat objects this server wrote: the quick way first. */
+  if (flat != NULL)
+    return flat;
+  if (!st_json_parser_load (parser, text ? text : "{}", -1, error))
+    return NULL;
+  node = json_parser_steal_root (parser);
+  if (node == NULL)
+    {
+      g_set_error_literal (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
+                           "a stored record is empty");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
+                           "a stored record is not a JSON object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (node));
+}
+
 char *
 st_json_object_to_text (JsonObject *object)
 {

@@ -710,6 +710,12 @@ void          st_json_append_string         (GString     *out,
  * a JsonParser for the many small objects the server reads. NULL when @text
  * is anything else (the caller then asks json-glib). */
 JsonObject   *st_json_flat_object_parse     (const char  *text);
+/* For the backends: a stored record's JSON text (NULL: empty) as an
+ * object, flat the quick way, else through @parser (the connection's);
+ * NULL with @error set when it is not an object. */
+JsonObject   *st_store_object_from_text     (JsonParser  *parser,
+                                             const char  *text,
+                                             GError     **error);
 
 /* Plain data. */
 /* Sync by file (docs/sync-protocol.md): the keys a device registered
