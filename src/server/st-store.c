@@ -762,8 +762,8 @@ skip_space (const char *p)
   return p;
 }
 
-static int
-hex4 (const char *p)
+int
+st_json_hex4 (const char *p)
 {
   int v = 0;
 
@@ -821,14 +821,14 @@ parse_string (const char *p,
           break;
         case 'u':
           {
-            int c = hex4 (p + 1);
+            int c = st_json_hex4 (p + 1);
 
             if (c < 0)
               return NULL;
             p += 4;
             if (c >= 0xd800 && c < 0xdc00)
               {
-                int low = p[1] == '\\' && p[2] == 'u' ? hex4 (p + 3) : -1;
+                int low = p[1] == '\\' && p[2] == 'u' ? st_json_hex4 (p + 3) : -1;
 
                 if (low < 0xdc00 || low >= 0xe000)
                   return NULL;

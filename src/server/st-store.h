@@ -705,6 +705,9 @@ void          st_json_append_node           (GString     *out,
                                              JsonNode    *node);
 void          st_json_append_string         (GString     *out,
                                              const char  *text);
+/* The value of the four hex digits at @p (of a \u escape), -1 when they
+ * are not four hex digits. */
+int           st_json_hex4                  (const char  *p);
 /* Parses a flat JSON object (members that are strings, integers, booleans
  * or null), as st_json_object_to_text () writes records: much cheaper than
  * a JsonParser for the many small objects the server reads. NULL when @text
