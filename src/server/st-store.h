@@ -391,8 +391,7 @@ struct _StStoreInterface
                                        const char  *row_id,
                                        GError     **error);
 
-  /* Sync by file (issue 20): the device's keys as text, and the account
-   * and revocation they go with. */
+  /* Sync by file: see st_store_device_key_set (). */
   gboolean      (*device_key_set)     (StStore     *self,
                                        StStoreTxn  *txn,
                                        const char  *id,
