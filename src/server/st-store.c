@@ -545,7 +545,7 @@ st_store_records_by_field (StStore     *self,
                            gboolean     live_only,
                            GError     **error)
 {
-  StFieldQuery query = { table, field, value, live_only };
+  StFieldQuery query = { .table = table, .field = field, .value = value, .live_only = live_only };
 
   g_return_val_if_fail (ST_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -635,7 +635,13 @@ st_store_feed_read (StStore             *self,
                     guint                limit,
                     GError             **error)
 {
-  StFeedQuery query = { all_townships, townships, after, skip_deleted_until, limit };
+  StFeedQuery query = {
+    .all_townships = all_townships,
+    .townships = townships,
+    .after = after,
+    .skip_deleted_until = skip_deleted_until,
+    .limit = limit,
+  };
   GPtrArray *entries;
 
   g_return_val_if_fail (ST_IS_STORE (self), NULL);
