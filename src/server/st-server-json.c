@@ -20,6 +20,7 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
+#include "st-json-guard.h"
 #include "st-server-json.h"
 #include "st-store.h"
 
@@ -84,22 +85,13 @@ on_number (void       *data,
            size_t      length)
 {
   Reader *r = data;
-  char *end = NULL;
   gint64 integer = 0;
+  double real = 0;
 
-  g_string_truncate (r->scratch, 0);
-  g_string_append_len (r->scratch, text, (gssize) length);
-  if (strpbrk (r->scratch->str, ".eE") == NULL)
-    {
-      errno = 0;
-      integer = g_ascii_strtoll (r->scratch->str, &end, 10);
-      if (errno == ERANGE)
-        end = NULL;   /* beyond 64 bits: a real, as json-glib reads it */
-    }
-  if (end != NULL && *end == '\0')
+  if (st_json_number_from_text (text, length, r->scratch, &integer, &real))
     add (r, json_node_init_int (json_node_alloc (), integer));
   else
-    add (r, json_node_init_double (json_node_alloc (), g_ascii_strtod (r->scratch->str, NULL)));
+    add (r, json_node_init_double (json_node_alloc (), real));
   return 1;
 }
 
