@@ -657,14 +657,7 @@ st_db_get_device_id (StDb *self)
 int
 st_db_get_schema_version (StDb *self)
 {
-  sqlite3_stmt *stmt = st_db_prepare (self, "PRAGMA user_version", NULL);
-  int version = -1;
-
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
-  return version;
+  return st_db_stmt_int (st_db_prepare (self, "PRAGMA user_version", NULL), -1);
 }
 
 void
@@ -816,8 +809,7 @@ st_db_sqlite_meta (sqlite3    *handle,
   if (sqlite3_prepare_v2 (handle, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
     return NULL;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  value = st_db_stmt_text (stmt, NULL);
   sqlite3_finalize (stmt);
   return value;
 }
@@ -1104,16 +1096,13 @@ st_db_get_meta (StDb       *self,
                 const char *key)
 {
   sqlite3_stmt *stmt = st_db_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
-  char *value = NULL;
+  char *value;
   int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
+  value = st_db_stmt_text (stmt, &rc);
   /* Not silently absent: the file's first pages are read at opening, so
    * this is rare, and whoever looks at the log learns why. */
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -1189,6 +1178,39 @@ st_db_bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
   else
     sqlite3_bind_text (stmt, index, value, -1, SQLITE_STATIC);
+}
+
+char *
+st_db_stmt_text (sqlite3_stmt *stmt,
+                 int          *rc)
+{
+  char *text = NULL;
+  int step = SQLITE_MISUSE;
+
+  if (stmt != NULL)
+    {
+      step = sqlite3_step (stmt);
+      if (step == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+  if (rc != NULL)
+    *rc = step;
+  return text;
+}
+
+int
+st_db_stmt_int (sqlite3_stmt *stmt,
+                int           otherwise)
+{
+  int value = otherwise;
+
+  if (stmt == NULL)
+    return otherwise;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
 }
 
 char *

@@ -330,14 +330,7 @@ static int
 query_int (StStoreSqlite *self,
            const char    *sql)
 {
-  sqlite3_stmt *stmt = sqlite_conn_prepare (self, self->writer, sql, NULL);
-  int v = -1;
-
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    v = sqlite3_column_int (stmt, 0);
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
-  return v;
+  return st_db_stmt_int (sqlite_conn_prepare (self, self->writer, sql, NULL), -1);
 }
 
 /* NULL when there is no such key, or (with a message in the log) when it
@@ -347,18 +340,15 @@ sqlite_meta_get (StStoreSqlite *self,
                  const char    *key)
 {
   sqlite3_stmt *stmt = sqlite_conn_prepare (self, self->writer, "SELECT value FROM meta WHERE key = ?", NULL);
-  char *value = NULL;
+  char *value;
   int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    value = st_db_column_dup (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    g_warning ("%s: the setting %s cannot be read: %s", self->path, key, sqlite3_errmsg (self->writer->db));
-  sqlite3_reset (stmt);
+  value = st_db_stmt_text (stmt, &rc);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    g_warning ("%s: the setting %s cannot be read: %s", self->path, key, sqlite3_errstr (rc));
   return value;
 }
 
