@@ -808,8 +808,7 @@ st_db_sqlite_meta (sqlite3    *handle,
 
   if (sqlite3_prepare_v2 (handle, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
     return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  value = st_db_stmt_text (stmt, NULL);
+  value = st_db_stmt_text (stmt, key, NULL);
   sqlite3_finalize (stmt);
   return value;
 }
@@ -1095,17 +1094,12 @@ char *
 st_db_get_meta (StDb       *self,
                 const char *key)
 {
-  sqlite3_stmt *stmt = st_db_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
-  char *value;
   int rc;
+  char *value = st_db_stmt_text (st_db_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL), key, &rc);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  value = st_db_stmt_text (stmt, &rc);
   /* Not silently absent: the file's first pages are read at opening, so
    * this is rare, and whoever looks at the log learns why. */
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_MISUSE)
     g_warning ("The setting %s cannot be read from %s: %s", key, self->path, sqlite3_errstr (rc));
   return value;
 }
@@ -1182,6 +1176,7 @@ st_db_bind_text (sqlite3_stmt *stmt,
 
 char *
 st_db_stmt_text (sqlite3_stmt *stmt,
+                 const char   *key,
                  int          *rc)
 {
   char *text = NULL;
@@ -1189,6 +1184,8 @@ st_db_stmt_text (sqlite3_stmt *stmt,
 
   if (stmt != NULL)
     {
+      if (key != NULL)
+        sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
       step = sqlite3_step (stmt);
       if (step == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
         text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));

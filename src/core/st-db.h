@@ -107,10 +107,12 @@ gboolean      st_db_triggers_restore      (StDb        *self,
 /* Column @column of @stmt's current row as a new string; NULL for NULL. */
 char         *st_db_column_dup            (sqlite3_stmt *stmt,
                                            int           column);
-/* Steps @stmt (NULL: none) once and resets it: the first column of its row
- * as a new string, or NULL when it gave no row or NULL; *@rc (may be NULL)
- * is what the step returned (SQLITE_MISUSE for a NULL @stmt). */
+/* Binds @key (NULL: nothing) to ?1 of @stmt (NULL: none), steps it once
+ * and resets it: the first column of its row as a new string, or NULL when
+ * it gave no row or NULL; *@rc (may be NULL) is what the step returned
+ * (SQLITE_MISUSE for a NULL @stmt). */
 char         *st_db_stmt_text             (sqlite3_stmt *stmt,
+                                           const char   *key,
                                            int          *rc);
 /* The same as an int, or @otherwise. */
 int           st_db_stmt_int              (sqlite3_stmt *stmt,

@@ -339,15 +339,11 @@ char *
 sqlite_meta_get (StStoreSqlite *self,
                  const char    *key)
 {
-  sqlite3_stmt *stmt = sqlite_conn_prepare (self, self->writer, "SELECT value FROM meta WHERE key = ?", NULL);
-  char *value;
   int rc;
+  char *value = st_db_stmt_text (sqlite_conn_prepare (self, self->writer, "SELECT value FROM meta WHERE key = ?", NULL),
+                                 key, &rc);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  value = st_db_stmt_text (stmt, &rc);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_MISUSE)
     g_warning ("%s: the setting %s cannot be read: %s", self->path, key, sqlite3_errstr (rc));
   return value;
 }
