@@ -180,16 +180,29 @@ move_to (StAttendanceSheet *self,
     gtk_widget_grab_focus (GTK_WIDGET (row));
 }
 
+/* The current row and its entry, about to be marked by a key (what was
+ * being typed into its minutes is dropped); NULL when there is none. */
+static StAttendanceRow *
+row_to_mark (StAttendanceSheet  *self,
+             StAttendanceEntry **entry)
+{
+  StAttendanceRow *row = current_row (self);
+
+  if (row == NULL)
+    return NULL;
+  cancel_typing (self);
+  *entry = st_attendance_row_get_entry (row);
+  return row;
+}
+
 static void
 toggle (StAttendanceSheet *self)
 {
-  StAttendanceRow *row = current_row (self);
   StAttendanceEntry *e;
+  StAttendanceRow *row = row_to_mark (self, &e);
 
   if (row == NULL)
     return;
-  cancel_typing (self);
-  e = st_attendance_row_get_entry (row);
   if (g_strcmp0 (e->status, "present") == 0)
     st_attendance_row_set (row, "absent", 0);
   else
@@ -200,13 +213,11 @@ static void
 set_current (StAttendanceSheet *self,
              const char        *status)
 {
-  StAttendanceRow *row = current_row (self);
   StAttendanceEntry *e;
+  StAttendanceRow *row = row_to_mark (self, &e);
 
   if (row == NULL)
     return;
-  cancel_typing (self);
-  e = st_attendance_row_get_entry (row);
   /* L twice puts someone back. */
   if (g_str_equal (status, "leave") && g_strcmp0 (e->status, "leave") == 0)
     status = "present";

@@ -44,16 +44,37 @@ show_legend (GtkWidget  *widget,
   pango_cairo_show_layout (cr, layout);
 }
 
-void
-st_chart_draw (GtkWidget        *widget,
-               cairo_t          *cr,
-               int               width,
-               int               height,
-               const StChartBar *bars,
-               guint             n_bars,
-               const char       *value_legend,
-               const char       *target_legend)
+typedef struct
 {
+  GArray     *bars;
+  const char *value_legend;
+  const char *target_legend;
+} ChartArea;
+
+static void
+chart_area_free (gpointer data)
+{
+  ChartArea *chart = data;
+
+  g_array_unref (chart->bars);
+  g_free (chart);
+}
+
+/* Bars with their labels under them, the value above each, the target as a
+ * red mark across its bar; a legend naming both. */
+static void
+chart_area_draw (GtkDrawingArea *area,
+                 cairo_t        *cr,
+                 int             width,
+                 int             height,
+                 gpointer        data)
+{
+  ChartArea *chart = data;
+  GtkWidget *widget = GTK_WIDGET (area);
+  const StChartBar *bars = (const StChartBar *) chart->bars->data;
+  guint n_bars = chart->bars->len;
+  const char *value_legend = chart->value_legend;
+  const char *target_legend = chart->target_legend;
   GdkRGBA fg;
   double left = 56, right = 12, top = 28, bottom = 40;
   g_autofree StBarChartBar *chart_bars = NULL;
@@ -233,6 +254,23 @@ st_chart_bars_new (void)
 
   g_array_set_clear_func (bars, (GDestroyNotify) st_chart_bar_clear);
   return bars;
+}
+
+
+
+void
+st_chart_area_set_bars (GtkDrawingArea *area,
+                        GArray         *bars,
+                        const char     *value_legend,
+                        const char     *target_legend)
+{
+  ChartArea *chart = g_new (ChartArea, 1);
+
+  chart->bars = g_array_ref (bars);
+  /* Translated strings live as long as the process. */
+  chart->value_legend = value_legend;
+  chart->target_legend = target_legend;
+  gtk_drawing_area_set_draw_func (area, chart_area_draw, chart, chart_area_free);
 }
 
 void

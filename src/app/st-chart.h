@@ -15,21 +15,17 @@ typedef struct
   double  target;    /* < 0: none */
 } StChartBar;
 
-/* Bars with their labels under them, the value above each, the target as a
- * red mark across its bar; a legend naming both. */
-void st_chart_draw (GtkWidget        *widget,
-                    cairo_t          *cr,
-                    int               width,
-                    int               height,
-                    const StChartBar *bars,
-                    guint             n_bars,
-                    const char       *value_legend,
-                    const char       *target_legend);
-
 void st_chart_bar_clear (StChartBar *bar);
 
 /* An empty array of StChartBar that clears what it drops. */
 GArray *st_chart_bars_new          (void);
+/* Makes @area draw whatever @bars (kept alive by it) holds: bars with their
+ * labels under them, the value above each, the target as a red mark across
+ * its bar, and a legend naming both (@value_legend, @target_legend). */
+void    st_chart_area_set_bars     (GtkDrawingArea *area,
+                                    GArray         *bars,
+                                    const char     *value_legend,
+                                    const char     *target_legend);
 /* @bars made again from a report's quarterly progress (its "progress"
  * array): the participants enrolled so far each quarter, and its target
  * when @with_targets. */

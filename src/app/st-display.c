@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "st-date.h"
 #include "st-display.h"
 #include "st-idcard.h"
 #include "st-participant.h"
@@ -46,18 +47,17 @@ st_display_age (const char *birth_date)
    * time zone reads /etc/localtime each time. */
   static GTimeZone *local;
   g_autoptr(GDateTime) now = NULL;
-  int y, m, d, age;
+  GDate birth, today;
 
+  if (!st_date_parse (birth_date, &birth))
+    return g_strdup ("");
   if (g_once_init_enter (&local))
     g_once_init_leave (&local, g_time_zone_new_local ());
   now = g_date_time_new_now (local);
-
-  if (birth_date == NULL || sscanf (birth_date, "%d-%d-%d", &y, &m, &d) != 3)
-    return g_strdup ("");
-  age = g_date_time_get_year (now) - y;
-  if (g_date_time_get_month (now) < m || (g_date_time_get_month (now) == m && g_date_time_get_day_of_month (now) < d))
-    age--;
-  return g_strdup_printf ("%d", MAX (age, 0));
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, (GDateDay) g_date_time_get_day_of_month (now), (GDateMonth) g_date_time_get_month (now),
+                  (GDateYear) g_date_time_get_year (now));
+  return g_strdup_printf ("%u", st_date_age_at (&birth, &today));
 }
 
 const char *
@@ -262,24 +262,70 @@ st_display_entered (GtkEditable *editable)
   return text;
 }
 
+/* The height of a table cell (see st_display_cell_label ()), and the cells
+ * made, to be given a new one when the interface's text size changes. */
+static int cell_height;
+static GHashTable *cells;
+
+static int
+measure_cell_height (GtkWidget *cell)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (cell, "Ag汉");
+  int height;
+
+  pango_layout_get_pixel_size (layout, NULL, &height);
+  return height;
+}
+
+static void
+on_text_size_changed (GtkSettings *settings,
+                      GParamSpec  *pspec,
+                      gpointer     data)
+{
+  GHashTableIter iter;
+  gpointer cell;
+
+  cell_height = 0;
+  g_hash_table_iter_init (&iter, cells);
+  while (g_hash_table_iter_next (&iter, &cell, NULL))
+    {
+      if (cell_height == 0)
+        cell_height = measure_cell_height (cell);
+      gtk_widget_set_size_request (cell, -1, cell_height);
+    }
+}
+
+static void
+forget_cell (gpointer  data,
+             GObject  *cell)
+{
+  g_hash_table_remove (cells, cell);
+}
+
 GtkWidget *
 st_display_cell_label (gboolean numeric,
                        gboolean monospace)
 {
-  static int height = 0;
   GtkWidget *cell = gtk_inscription_new (NULL);
 
   /* An inscription is as high as a line of its font; text in another font
    * (Chinese, from its fallback font) is higher, so that the rows' text
    * would not share a baseline. As high as a line in both, each is
-   * centred, as labels are. */
-  if (height == 0)
+   * centred, as labels are. Measured once, and again for every cell when
+   * the text size or the font changes. */
+  if (cells == NULL)
     {
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (cell, "Ag汉");
+      GtkSettings *settings = gtk_widget_get_settings (cell);
 
-      pango_layout_get_pixel_size (layout, NULL, &height);
+      cells = g_hash_table_new (NULL, NULL);
+      g_signal_connect (settings, "notify::gtk-xft-dpi", G_CALLBACK (on_text_size_changed), NULL);
+      g_signal_connect (settings, "notify::gtk-font-name", G_CALLBACK (on_text_size_changed), NULL);
     }
-  gtk_widget_set_size_request (cell, -1, height);
+  if (cell_height == 0)
+    cell_height = measure_cell_height (cell);
+  g_hash_table_add (cells, cell);
+  g_object_weak_ref (G_OBJECT (cell), forget_cell, NULL);
+  gtk_widget_set_size_request (cell, -1, cell_height);
   gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 0);
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   if (numeric)

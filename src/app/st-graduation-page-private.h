@@ -64,7 +64,6 @@ struct _StGraduationPage
   double              fraction;         /* written by the thread */
   gboolean            evaluating;
   gboolean            loaded;
-  gboolean            narrow;
   GMenuModel         *menu_county;
   GMenuModel         *menu_local;
   char               *today;            /* of the last refill, for the near-end filter */

@@ -13,6 +13,7 @@
 #include "st-application.h"
 #include "st-graduation-page-private.h"
 #include "st-idcard.h"
+#include "st-narrow-layout.h"
 #include "st-page-kit.h"
 #include "st-overview.h"
 #include "st-records.h"
@@ -961,41 +962,6 @@ on_map (StGraduationPage *self)
     st_graduation_page_reload (self);
 }
 
-/* Layout */
-
-static void
-st_graduation_page_size_allocate (GtkWidget *widget,
-                                  int        width,
-                                  int        height,
-                                  int        baseline)
-{
-  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
-  gboolean narrow = width < 900;
-
-  if (narrow != self->narrow)
-    {
-      self->narrow = narrow;
-      gtk_column_view_column_set_visible (self->id_number_column, !narrow);
-      gtk_column_view_column_set_visible (self->end_column, !narrow);
-      gtk_column_view_column_set_visible (self->class_column, !narrow);
-    }
-  gtk_widget_allocate (self->box, width, height, baseline, NULL);
-}
-
-static void
-st_graduation_page_measure (GtkWidget      *widget,
-                            GtkOrientation  orientation,
-                            int             for_size,
-                            int            *minimum,
-                            int            *natural,
-                            int            *minimum_baseline,
-                            int            *natural_baseline)
-{
-  StGraduationPage *self = ST_GRADUATION_PAGE (widget);
-
-  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
-}
-
 static void
 st_graduation_page_dispose (GObject *object)
 {
@@ -1054,8 +1020,7 @@ st_graduation_page_class_init (StGraduationPageClass *klass)
 
   object_class->dispose = st_graduation_page_dispose;
   object_class->finalize = st_graduation_page_finalize;
-  widget_class->size_allocate = st_graduation_page_size_allocate;
-  widget_class->measure = st_graduation_page_measure;
+  gtk_widget_class_set_layout_manager_type (widget_class, ST_TYPE_NARROW_LAYOUT);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-graduation-page.ui");
   gtk_widget_class_bind_template_child (widget_class, StGraduationPage, box);
@@ -1133,6 +1098,14 @@ st_graduation_page_init (StGraduationPage *self)
   GtkColumnViewColumn *columns[G_N_ELEMENTS (fields)];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* A narrow window keeps who, what is missing and the certificate. */
+  {
+    StNarrowLayout *layout = ST_NARROW_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self)));
+
+    st_narrow_layout_add_column (layout, self->id_number_column);
+    st_narrow_layout_add_column (layout, self->end_column);
+    st_narrow_layout_add_column (layout, self->class_column);
+  }
 
   columns[0] = self->name_column;
   columns[1] = self->id_number_column;

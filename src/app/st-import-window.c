@@ -16,25 +16,19 @@
 
 #define PREVIEW_ROWS 6
 
-/* The choices of a column's combo row, in order. */
-static const StImportColumn column_choices[] = {
-  ST_IMPORT_COLUMN_UNKNOWN,   /* not imported */
-  ST_IMPORT_COLUMN_NAME,
-  ST_IMPORT_COLUMN_ID_NUMBER,
-  ST_IMPORT_COLUMN_SEX,
-  ST_IMPORT_COLUMN_ETHNICITY,
-  ST_IMPORT_COLUMN_TOWNSHIP,
-  ST_IMPORT_COLUMN_VILLAGE,
-  ST_IMPORT_COLUMN_PHONE,
-  ST_IMPORT_COLUMN_EDUCATION,
-  ST_IMPORT_COLUMN_EMPLOYMENT,
-  ST_IMPORT_COLUMN_HEALTH,
-  ST_IMPORT_COLUMN_POVERTY,
-  ST_IMPORT_COLUMN_NOTES,
-  ST_IMPORT_COLUMN_LIVES,
-  ST_IMPORT_COLUMN_AWAY_PLACE,
-  ST_IMPORT_COLUMN_REACHED,
-};
+/* A column's combo row offers every StImportColumn in the enum's order but
+ * ST_IMPORT_COLUMN_IGNORED (derived columns are never chosen by hand):
+ * choice 0 is "Not imported" (UNKNOWN), then NAME, ID_NUMBER, … */
+#define N_COLUMN_CHOICES (ST_IMPORT_N_COLUMNS - 1)
+
+static StImportColumn
+column_of_choice (guint choice)
+{
+  G_STATIC_ASSERT (ST_IMPORT_COLUMN_UNKNOWN == 0 && ST_IMPORT_COLUMN_IGNORED == 1);
+  if (choice == 0 || choice >= N_COLUMN_CHOICES)
+    return ST_IMPORT_COLUMN_UNKNOWN;
+  return (StImportColumn) (choice + 1);
+}
 
 /* What the import thread and the window share. */
 typedef struct
@@ -152,10 +146,7 @@ encoding_display (StCsvEncoding encoding)
 static int
 choice_of (StImportColumn column)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (column_choices); i++)
-    if (column_choices[i] == column)
-      return i;
-  return 0;
+  return column > ST_IMPORT_COLUMN_IGNORED && column < ST_IMPORT_N_COLUMNS ? (int) column - 1 : 0;
 }
 
 /* A cell of the preview: long notes cut short (the grid scrolls sideways,
@@ -310,7 +301,7 @@ on_column_changed (StImportWindow *self,
 {
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "column"));
   guint choice = adw_combo_row_get_selected (row);
-  StImportColumn column = choice < G_N_ELEMENTS (column_choices) ? column_choices[choice] : ST_IMPORT_COLUMN_UNKNOWN;
+  StImportColumn column = column_of_choice (choice);
 
   if (self->updating_columns)
     return;
@@ -357,8 +348,8 @@ fill_preview (StImportWindow *self)
   adw_combo_row_set_model (self->township_row, G_LIST_MODEL (townships));
 
   gtk_string_list_append (choices, _("Not imported"));
-  for (guint i = 1; i < G_N_ELEMENTS (column_choices); i++)
-    gtk_string_list_append (choices, st_import_column_label (column_choices[i]));
+  for (guint i = 1; i < N_COLUMN_CHOICES; i++)
+    gtk_string_list_append (choices, st_import_column_label (column_of_choice (i)));
 
   self->columns = g_new0 (StImportColumn, preview->n_columns);
   for (guint c = 0; c < preview->n_columns; c++)

@@ -80,15 +80,3 @@ st_overview_outreach_fill (GListStore  *store,
   }
 }
 
-void
-st_overview_outreach_draw (GtkDrawingArea *area,
-                           cairo_t        *cr,
-                           int             width,
-                           int             height,
-                           gpointer        data)
-{
-  GArray *bars = data;
-
-  st_chart_draw (GTK_WIDGET (area), cr, width, height, (StChartBar *) bars->data, bars->len,
-                 C_("outreach", "Reached"), _("People to Visit"));
-}

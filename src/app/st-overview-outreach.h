@@ -32,11 +32,5 @@ void st_overview_outreach_fill  (GListStore    *store,
                                  GPtrArray     *rows,
                                  StRole        *role,
                                  StDivisions   *divisions);
-/* The draw function of the outreach chart; @data is the GArray of bars. */
-void st_overview_outreach_draw  (GtkDrawingArea *area,
-                                 cairo_t        *cr,
-                                 int             width,
-                                 int             height,
-                                 gpointer        data);
 
 G_END_DECLS

@@ -375,19 +375,6 @@ st_overview_page_reload (StOverviewPage *self)
 }
 
 static void
-draw_chart (GtkDrawingArea *area,
-            cairo_t        *cr,
-            int             width,
-            int             height,
-            gpointer        user_data)
-{
-  StOverviewPage *self = user_data;
-
-  st_chart_draw (GTK_WIDGET (area), cr, width, height, (StChartBar *) self->bars->data, self->bars->len,
-                 _("Participants enrolled so far"), _("Target"));
-}
-
-static void
 show_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -501,8 +488,8 @@ st_overview_page_init (StOverviewPage *self)
   self->outreach = g_list_store_new (ST_TYPE_TABLE_ROW);
   st_overview_outreach_setup (self->outreach_view, self->outreach);
   self->outreach_bars = st_chart_bars_new ();
-  gtk_drawing_area_set_draw_func (self->outreach_chart, st_overview_outreach_draw, self->outreach_bars, NULL);
-  gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
+  st_chart_area_set_bars (self->outreach_chart, self->outreach_bars, C_("outreach", "Reached"), _("People to Visit"));
+  st_chart_area_set_bars (self->chart, self->bars, _("Participants enrolled so far"), _("Target"));
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
   gtk_widget_set_visible (self->review_row, FALSE);
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);

@@ -14,6 +14,7 @@
 #include "st-participant.h"
 #include "st-participant-query.h"
 #include "st-participants-page-private.h"
+#include "st-narrow-layout.h"
 #include "st-page-kit.h"
 #include "st-print.h"
 #include "st-visit-round.h"
@@ -92,7 +93,6 @@ struct _StParticipantsPage
   GObject            *probe_a;
   GObject            *probe_b;
   int                 probe_first;
-  gboolean            narrow;
   StFilterChip       *only_chip;
   GHashTable         *only;          /* rowids another page asked for, or NULL */
 };
@@ -935,74 +935,6 @@ delete_selected_action (GtkWidget  *widget,
     gtk_widget_activate_action (widget, "win.delete-participant", "s", st_participant_item_get_uuid (item));
 }
 
-/* A narrow window keeps the columns that tell people apart. */
-static void
-st_participants_page_size_allocate (GtkWidget *widget,
-                                    int        width,
-                                    int        height,
-                                    int        baseline)
-{
-  StParticipantsPage *self = ST_PARTICIPANTS_PAGE (widget);
-  gboolean narrow = width < 900;
-
-  if (narrow != self->narrow)
-    {
-      self->narrow = narrow;
-      gtk_column_view_column_set_visible (self->sex_column, !narrow);
-      gtk_column_view_column_set_visible (self->class_column, !narrow);
-      gtk_column_view_column_set_visible (self->state_column, !narrow);
-      gtk_column_view_column_set_visible (self->last_visit_column, !narrow);
-      gtk_widget_set_visible (GTK_WIDGET (self->village_dropdown), !narrow);
-      gtk_widget_set_visible (GTK_WIDGET (self->outreach_dropdown), !narrow);
-      gtk_widget_set_visible (self->record_visits_button, !narrow);
-      gtk_widget_set_visible (self->print_visits_button, !narrow);
-    }
-  gtk_widget_allocate (self->box, width, height, baseline, NULL);
-}
-
-static void
-st_participants_page_measure (GtkWidget      *widget,
-                              GtkOrientation  orientation,
-                              int             for_size,
-                              int            *minimum,
-                              int            *natural,
-                              int            *minimum_baseline,
-                              int            *natural_baseline)
-{
-  StParticipantsPage *self = ST_PARTICIPANTS_PAGE (widget);
-
-  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
-  /* What a narrow page hides is no part of its minimum: the window may be
-   * made as narrow as the page is without them (size_allocate hides
-   * them). The box is vertical: its minimum width is its widest child's. */
-  if (orientation == GTK_ORIENTATION_HORIZONTAL && !self->narrow && minimum != NULL)
-    {
-      GtkWidget *hidden[] = { GTK_WIDGET (self->village_dropdown), GTK_WIDGET (self->outreach_dropdown),
-                              self->record_visits_button, self->print_visits_button };
-      int widest = 0;
-
-      for (GtkWidget *child = gtk_widget_get_first_child (self->box); child; child = gtk_widget_get_next_sibling (child))
-        {
-          int child_minimum = 0;
-
-          if (!gtk_widget_get_visible (child))
-            continue;
-          gtk_widget_measure (child, orientation, -1, &child_minimum, NULL, NULL, NULL);
-          if (child == self->toolbar || child == self->status_bar)
-            for (guint i = 0; i < G_N_ELEMENTS (hidden); i++)
-              if (gtk_widget_get_parent (hidden[i]) == child && gtk_widget_get_visible (hidden[i]))
-                {
-                  int hidden_minimum = 0;
-
-                  gtk_widget_measure (hidden[i], orientation, -1, &hidden_minimum, NULL, NULL, NULL);
-                  child_minimum -= hidden_minimum + gtk_box_get_spacing (GTK_BOX (child));
-                }
-          widest = MAX (widest, child_minimum);
-        }
-      *minimum = MIN (*minimum, widest);
-    }
-}
-
 static void
 probe_column_free (gpointer data)
 {
@@ -1077,8 +1009,7 @@ st_participants_page_class_init (StParticipantsPageClass *klass)
 
   object_class->dispose = st_participants_page_dispose;
   object_class->finalize = st_participants_page_finalize;
-  widget_class->size_allocate = st_participants_page_size_allocate;
-  widget_class->measure = st_participants_page_measure;
+  gtk_widget_class_set_layout_manager_type (widget_class, ST_TYPE_NARROW_LAYOUT);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/shuangti/Shuangti/st-participants-page.ui");
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, box);
@@ -1134,6 +1065,19 @@ st_participants_page_init (StParticipantsPage *self)
   g_autoptr(GtkStringList) state_names = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* A narrow window keeps the columns that tell people apart. */
+  {
+    StNarrowLayout *layout = ST_NARROW_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self)));
+    GtkColumnViewColumn *columns[] = { self->sex_column, self->class_column, self->state_column,
+                                       self->last_visit_column };
+    GtkWidget *widgets[] = { GTK_WIDGET (self->village_dropdown), GTK_WIDGET (self->outreach_dropdown),
+                             self->record_visits_button, self->print_visits_button };
+
+    for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+      st_narrow_layout_add_column (layout, columns[i]);
+    for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)
+      st_narrow_layout_add_widget (layout, widgets[i]);
+  }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "participants.print-visit-list", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "participants.record-visits", FALSE);
 

@@ -183,19 +183,6 @@ show_report (StReportsPage *self,
   gtk_stack_set_visible_child_name (self->content_stack, "report");
 }
 
-static void
-draw_chart (GtkDrawingArea *area,
-            cairo_t        *cr,
-            int             width,
-            int             height,
-            gpointer        user_data)
-{
-  StReportsPage *self = user_data;
-
-  st_chart_draw (GTK_WIDGET (area), cr, width, height, (StChartBar *) self->bars->data, self->bars->len,
-                 _("Cumulative participants"), _("Target"));
-}
-
 /* Counting in the background */
 
 typedef struct
@@ -611,7 +598,7 @@ st_reports_page_init (StReportsPage *self)
   st_table_add_column (self->targets_view, _("Participants"), 2, TRUE, FALSE);
   st_table_add_column (self->targets_view, _("Reached"), 3, TRUE, FALSE);
 
-  gtk_drawing_area_set_draw_func (self->chart, draw_chart, self, NULL);
+  st_chart_area_set_bars (self->chart, self->bars, _("Cumulative participants"), _("Target"));
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 }

@@ -188,7 +188,7 @@ st_cli_township_code (StDivisions  *divisions,
   t = st_divisions_find_township (divisions, text);
   if (t == NULL)
     g_set_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_INVALID,
-                 _("“%s” is not a township of this database’s county."), text);
+                 _("Township: “%s” is not a township of this database’s county."), text);
   return t ? t->code : NULL;
 }
 

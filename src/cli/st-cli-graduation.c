@@ -317,10 +317,7 @@ st_cli_certificate (Globals *g, int argc, char **argv)
             g_print ("%s\t%s\t%s\t%s\t%s\n", c->number, c->kind, c->issued_on, p ? p->name : "",
                      c->revoked_on ? c->revoked_on : "");
         }
-      json_builder_end_array (b);
-      if (g->json)
-        st_cli_print_builder (b);
-      return 0;
+      return st_cli_end_list (g, b);
     }
   if (g_str_equal (argv[1], "revoke") && argc == 3)
     {

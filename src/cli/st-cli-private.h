@@ -21,6 +21,11 @@ typedef int (*CommandFunc) (Globals *g, int argc, char **argv);
 
 void         st_cli_print_json     (JsonNode      *node);
 void         st_cli_print_builder  (JsonBuilder   *builder);
+/* Ends the array @builder holds open, prints it with --json (the text
+ * lines were printed as it was built without), and returns 0, the exit
+ * status of a list that was read. */
+int          st_cli_end_list       (Globals       *g,
+                                    JsonBuilder   *builder);
 void         st_cli_error          (const char    *message);
 /* Prints @text (a line, without its newline), or with --json one object of
  * the members that follow: pairs of a name and a const char * value, or of

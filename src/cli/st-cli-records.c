@@ -289,61 +289,81 @@ st_cli_enrol (Globals *g, int argc, char **argv)
       else
         g_print ("%s\n", eid);
     }
-  json_builder_end_array (b);
-  if (g->json)
-    st_cli_print_builder (b);
-  return 0;
+  return st_cli_end_list (g, b);
 }
 
-/* Opens the database and finds the enrolment of @who (an ID number or a
- * participant's key) in @klass (NULL: the one class @who is in) into
- * *@eid; NULL after a message. */
-static StDb *
-open_enrolment (Globals     *g,
-                const char  *klass,
-                const char  *who,
-                char       **eid)
+/* What the commands about one person's enrolment share: which of the
+ * person's classes (--class), the date (--date, default today), and the
+ * database and enrolment they open. */
+typedef struct
 {
-  g_autoptr(StDb) db = st_cli_open_db (g);
+  char *klass;
+  char *date;
+  StDb *db;
+  char *eid;
+  char *day;
+} Enrolment;
+
+static void
+enrolment_clear (Enrolment *e)
+{
+  g_free (e->klass);
+  g_free (e->date);
+  g_clear_object (&e->db);
+  g_free (e->eid);
+  g_free (e->day);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Enrolment, enrolment_clear)
+
+#define CLASS_OPTION(e) \
+  { "class", 0, 0, G_OPTION_ARG_STRING, &(e).klass, N_("The class (if the participant is in several)"), N_("CLASS") }
+
+/* Opens the database and finds the enrolment of @who (an ID number or a
+ * participant's key) in --class (none: the one class @who is in), and the
+ * day of --date; FALSE after a message. */
+static gboolean
+enrolment_open (Globals    *g,
+                Enrolment  *e,
+                const char *who)
+{
   g_autoptr(GError) error = NULL;
 
-  if (db == NULL)
-    return NULL;
-  *eid = st_cli_resolve_enrolment (db, klass, who, &error);
-  if (*eid == NULL)
+  e->db = st_cli_open_db (g);
+  if (e->db == NULL)
+    return FALSE;
+  e->eid = st_cli_resolve_enrolment (e->db, e->klass, who, &error);
+  if (e->eid == NULL)
     {
       st_cli_fail (g_steal_pointer (&error));
-      return NULL;
+      return FALSE;
     }
-  return g_steal_pointer (&db);
+  e->day = st_cli_today_or (e->date);
+  return TRUE;
 }
 
 /* withdraw ID-NUMBER --class C --date D --reason R */
 int
 st_cli_withdraw (Globals *g, int argc, char **argv)
 {
-  g_autofree char *klass = NULL, *date = NULL, *reason = NULL;
+  g_auto(Enrolment) e = { 0, };
+  g_autofree char *reason = NULL;
   GOptionEntry entries[] = {
-    { "class", 0, 0, G_OPTION_ARG_STRING, &klass, N_("The class (if the participant is in several)"), N_("CLASS") },
-    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("Date of the withdrawal (default today)"), N_("DATE") },
+    CLASS_OPTION (e),
+    { "date", 0, 0, G_OPTION_ARG_STRING, &e.date, N_("Date of the withdrawal (default today)"), N_("DATE") },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why"), N_("TEXT") },
     { NULL }
   };
-  g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *eid = NULL;
-  g_autofree char *day = NULL;
 
   if (!st_cli_parse_options ("withdraw", N_("ID-NUMBER"), N_("Record a withdrawal (退学) with its date and reason."),
                              entries, &argc, &argv))
     return 2;
   if (argc != 2)
     return st_cli_usage ("withdraw ID-NUMBER [--class CLASS] --date DATE --reason TEXT");
-  db = open_enrolment (g, klass, argv[1], &eid);
-  if (db == NULL)
+  if (!enrolment_open (g, &e, argv[1]))
     return 1;
-  day = st_cli_today_or (date);
-  if (!st_withdraw (db, eid, day, reason, &error))
+  if (!st_withdraw (e.db, e.eid, e.day, reason, &error))
     return st_cli_fail (g_steal_pointer (&error));
   return 0;
 }
@@ -565,9 +585,10 @@ st_cli_study_log (Globals *g, int argc, char **argv)
 int
 st_cli_assignment (Globals *g, int argc, char **argv)
 {
-  g_autofree char *klass = NULL, *title = NULL, *done = NULL, *date = NULL;
+  g_auto(Enrolment) e = { 0, };
+  g_autofree char *title = NULL, *done = NULL, *date = NULL;
   GOptionEntry entries[] = {
-    { "class", 0, 0, G_OPTION_ARG_STRING, &klass, N_("The class (if the participant is in several)"), N_("CLASS") },
+    CLASS_OPTION (e),
     { "title", 0, 0, G_OPTION_ARG_STRING, &title, N_("What the assignment is"), N_("TEXT") },
     { "done", 0, 0, G_OPTION_ARG_STRING, &done, N_("Done on this date"), N_("DATE") },
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("Date it was done (default today)"), N_("DATE") },
@@ -586,7 +607,7 @@ st_cli_assignment (Globals *g, int argc, char **argv)
     return 1;
   if (g_str_equal (argv[1], "add"))
     {
-      g_autofree char *eid = st_cli_resolve_enrolment (db, klass, argv[2], &error);
+      g_autofree char *eid = st_cli_resolve_enrolment (db, e.klass, argv[2], &error);
       g_autofree char *id = NULL;
 
       if (eid == NULL || (id = st_assignment_add (db, eid, title, done, &error)) == NULL)
@@ -609,19 +630,17 @@ st_cli_assignment (Globals *g, int argc, char **argv)
 int
 st_cli_assess (Globals *g, int argc, char **argv)
 {
-  g_autofree char *klass = NULL, *kind = NULL, *result = NULL, *date = NULL, *assessor = NULL;
+  g_auto(Enrolment) e = { 0, };
+  g_autofree char *kind = NULL, *result = NULL, *assessor = NULL;
   GOptionEntry entries[] = {
-    { "class", 0, 0, G_OPTION_ARG_STRING, &klass, N_("The class (if the participant is in several)"), N_("CLASS") },
+    CLASS_OPTION (e),
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("culture, skill or moral"), N_("KIND") },
     { "result", 0, 0, G_OPTION_ARG_STRING, &result, N_("pass or fail"), N_("RESULT") },
-    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("Date (default today)"), N_("DATE") },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &e.date, N_("Date (default today)"), N_("DATE") },
     { "assessor", 0, 0, G_OPTION_ARG_STRING, &assessor, N_("Who assessed"), N_("NAME") },
     { NULL }
   };
-  g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *eid = NULL;
-  g_autofree char *day = NULL;
 
   if (!st_cli_parse_options ("assess", N_("ID-NUMBER --kind K --result R"),
                              N_("Record an assessment (考核): culture course, vocational skill course or moral evaluation."),
@@ -629,21 +648,21 @@ st_cli_assess (Globals *g, int argc, char **argv)
     return 2;
   if (argc < 2)
     return st_cli_usage ("assess ID-NUMBER… --kind culture|skill|moral --result pass|fail [--date D]");
-  db = st_cli_open_db (g);
-  if (db == NULL)
+  e.db = st_cli_open_db (g);
+  if (e.db == NULL)
     return 1;
-  day = st_cli_today_or (date);
+  e.day = st_cli_today_or (e.date);
   for (int i = 1; i < argc; i++)
     {
-      eid = st_cli_resolve_enrolment (db, klass, argv[i], &error);
-      if (eid == NULL || !st_assessment_record (db, eid, kind, result, day, assessor, &error))
+      g_autofree char *eid = st_cli_resolve_enrolment (e.db, e.klass, argv[i], &error);
+
+      if (eid == NULL || !st_assessment_record (e.db, eid, kind, result, e.day, assessor, &error))
         {
           g_autofree char *msg = g_strdup_printf ("%s: %s", argv[i], error->message);
 
           st_cli_error (msg);
           return 1;
         }
-      g_clear_pointer (&eid, g_free);
     }
   return 0;
 }
@@ -652,25 +671,22 @@ st_cli_assess (Globals *g, int argc, char **argv)
 int
 st_cli_exempt (Globals *g, int argc, char **argv)
 {
-  g_autofree char *klass = NULL, *kind = NULL, *target = NULL, *basis = NULL, *date = NULL;
-  g_autofree char *credit_basis = NULL;
+  g_auto(Enrolment) e = { 0, };
+  g_autofree char *kind = NULL, *target = NULL, *basis = NULL, *credit_basis = NULL;
   int credits = 0, years = 0;
   GOptionEntry entries[] = {
     { "credit-basis", 0, 0, G_OPTION_ARG_STRING, &credit_basis,
       N_("For credits: certificate, award or innovation (annex 6 §(六)2–3)"), N_("BASIS") },
-    { "class", 0, 0, G_OPTION_ARG_STRING, &klass, N_("The class (if the participant is in several)"), N_("CLASS") },
+    CLASS_OPTION (e),
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, N_("exemption, credit or internship_waiver"), N_("KIND") },
     { "target", 0, 0, G_OPTION_ARG_STRING, &target, N_("For an exemption: culture or skill"), N_("KIND") },
     { "basis", 0, 0, G_OPTION_ARG_STRING, &basis, N_("The certificate, award or work record"), N_("TEXT") },
     { "credits", 0, 0, G_OPTION_ARG_INT, &credits, N_("Credits awarded"), "N" },
     { "years", 0, 0, G_OPTION_ARG_INT, &years, N_("For a waiver: years of related work"), "N" },
-    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("Date (default today)"), N_("DATE") },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &e.date, N_("Date (default today)"), N_("DATE") },
     { NULL }
   };
-  g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *eid = NULL;
-  g_autofree char *day = NULL;
 
   if (!st_cli_parse_options ("exempt", N_("ID-NUMBER --kind K --basis B"),
                              N_("Exemptions by certificate, credits, and the internship waiver (annex 6 §(六)2–4)."),
@@ -678,17 +694,15 @@ st_cli_exempt (Globals *g, int argc, char **argv)
     return 2;
   if (argc != 2)
     return st_cli_usage ("exempt ID-NUMBER --kind exemption|credit|internship_waiver --basis TEXT [--target K] [--credits N] [--credit-basis certificate|award|innovation] [--years N]");
-  db = open_enrolment (g, klass, argv[1], &eid);
-  if (db == NULL)
+  if (!enrolment_open (g, &e, argv[1]))
     return 1;
-  day = st_cli_today_or (date);
   if (g_strcmp0 (kind, "credit") == 0)
     {
-      if (!st_credit_add (db, eid, credit_basis, basis, credits, day, &error))
+      if (!st_credit_add (e.db, e.eid, credit_basis, basis, credits, e.day, &error))
         return st_cli_fail (g_steal_pointer (&error));
     }
-  else if (!st_exemption_add (db, eid, kind, target, basis,
-                              g_strcmp0 (kind, "internship_waiver") == 0 ? years : credits, day, &error))
+  else if (!st_exemption_add (e.db, e.eid, kind, target, basis,
+                              g_strcmp0 (kind, "internship_waiver") == 0 ? years : credits, e.day, &error))
     return st_cli_fail (g_steal_pointer (&error));
   return 0;
 }
@@ -701,16 +715,13 @@ enrolment_date_command (Globals    *g,
                         const char *summary,
                         gboolean  (*record) (StDb *, const char *, const char *, GError **))
 {
-  g_autofree char *klass = NULL, *date = NULL;
+  g_auto(Enrolment) e = { 0, };
   GOptionEntry entries[] = {
-    { "class", 0, 0, G_OPTION_ARG_STRING, &klass, N_("The class (if the participant is in several)"), N_("CLASS") },
-    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("Date (default today)"), N_("DATE") },
+    CLASS_OPTION (e),
+    { "date", 0, 0, G_OPTION_ARG_STRING, &e.date, N_("Date (default today)"), N_("DATE") },
     { NULL }
   };
-  g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *eid = NULL;
-  g_autofree char *day = NULL;
 
   if (!st_cli_parse_options (name, N_("ID-NUMBER [--date DATE]"), summary, entries, &argc, &argv))
     return 2;
@@ -719,11 +730,9 @@ enrolment_date_command (Globals    *g,
       g_autofree char *form = g_strdup_printf ("%s ID-NUMBER [--class CLASS] [--date DATE]", name);
       return st_cli_usage (form);
     }
-  db = open_enrolment (g, klass, argv[1], &eid);
-  if (db == NULL)
+  if (!enrolment_open (g, &e, argv[1]))
     return 1;
-  day = st_cli_today_or (date);
-  if (!record (db, eid, day, &error))
+  if (!record (e.db, e.eid, e.day, &error))
     return st_cli_fail (g_steal_pointer (&error));
   return 0;
 }
@@ -747,16 +756,14 @@ st_cli_early (Globals *g, int argc, char **argv)
 int
 st_cli_extend (Globals *g, int argc, char **argv)
 {
-  g_autofree char *klass = NULL;
+  g_auto(Enrolment) e = { 0, };
   int years = -1;
   GOptionEntry entries[] = {
-    { "class", 0, 0, G_OPTION_ARG_STRING, &klass, N_("The class (if the participant is in several)"), N_("CLASS") },
+    CLASS_OPTION (e),
     { "years", 0, 0, G_OPTION_ARG_INT, &years, N_("Years added to the study length (0 takes an extension back)"), "N" },
     { NULL }
   };
-  g_autoptr(StDb) db = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *eid = NULL;
 
   if (!st_cli_parse_options ("extend", N_("ID-NUMBER --years N"),
                              N_("Record an approved extension of the study length, when the program allows one (annex 6 §(七)1(2))."),
@@ -764,10 +771,9 @@ st_cli_extend (Globals *g, int argc, char **argv)
     return 2;
   if (argc != 2 || years < 0)
     return st_cli_usage ("extend ID-NUMBER --years N [--class CLASS]");
-  db = open_enrolment (g, klass, argv[1], &eid);
-  if (db == NULL)
+  if (!enrolment_open (g, &e, argv[1]))
     return 1;
-  if (!st_extend_study (db, eid, (guint) years, &error))
+  if (!st_extend_study (e.db, e.eid, (guint) years, &error))
     return st_cli_fail (g_steal_pointer (&error));
   return 0;
 }

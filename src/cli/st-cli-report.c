@@ -50,12 +50,9 @@ st_cli_export (Globals *g, int argc, char **argv)
     return 2;
   if (argc != 2 || output == NULL || !parse_encoding (encoding_name, &encoding))
     return st_cli_usage ("export household|enrolments --output FILE [--encoding utf8|gb18030] [--township T]");
-  db = st_cli_open_db (g);
-  if (db == NULL || (divisions = st_cli_load_divisions (db)) == NULL)
+  db = st_cli_open_db_township (g, township, &divisions, &code);
+  if (db == NULL)
     return 1;
-  code = st_cli_township_code (divisions, township, &error);
-  if (township != NULL && code == NULL)
-    return st_cli_fail (g_steal_pointer (&error));
   if (g_str_equal (argv[1], "household"))
     n = st_export_household_registration (db, output, encoding, code, &error);
   else if (g_str_equal (argv[1], "enrolments"))
@@ -173,12 +170,9 @@ st_cli_report (Globals *g, int argc, char **argv)
     return st_cli_usage ("report quarterly --quarter 2025Q3 [--township T] [--json | --csv FILE | --pdf FILE]");
   if (!st_quarter_parse (quarter_text, &quarter, &error))
     return st_cli_fail (g_steal_pointer (&error));
-  db = st_cli_open_db (g);
-  if (db == NULL || (divisions = st_cli_load_divisions (db)) == NULL)
+  db = st_cli_open_db_township (g, township, &divisions, &code);
+  if (db == NULL)
     return 1;
-  code = st_cli_township_code (divisions, township, &error);
-  if (township != NULL && code == NULL)
-    return st_cli_fail (g_steal_pointer (&error));
   report = st_report_quarterly (db, &quarter, code, &error);
   if (report == NULL)
     return st_cli_fail (g_steal_pointer (&error));

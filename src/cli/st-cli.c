@@ -68,6 +68,16 @@ st_cli_print_builder (JsonBuilder *builder)
   st_cli_print_json (root);
 }
 
+int
+st_cli_end_list (Globals     *g,
+                 JsonBuilder *builder)
+{
+  json_builder_end_array (builder);
+  if (g->json)
+    st_cli_print_builder (builder);
+  return 0;
+}
+
 void
 st_cli_print_json (JsonNode *node)
 {
@@ -873,10 +883,7 @@ cmd_divisions (Globals *g, int argc, char **argv)
               json_builder_end_object (b);
             }
         }
-      json_builder_end_array (b);
-      if (g->json)
-        st_cli_print_builder (b);
-      return 0;
+      return st_cli_end_list (g, b);
     }
 }
 

@@ -21,6 +21,28 @@ st_date_parse (const char *date,
   return TRUE;
 }
 
+guint
+st_date_age_at (const GDate *birth,
+                const GDate *on)
+{
+  guint year = g_date_get_year (on), month = g_date_get_month (on), day = g_date_get_day (on);
+  guint birth_year = g_date_get_year (birth);
+  guint birthday_month = g_date_get_month (birth), birthday_day = g_date_get_day (birth);
+  guint age;
+
+  if (g_date_compare (on, birth) < 0)
+    return 0;
+  if (birthday_month == 2 && birthday_day == 29 && !g_date_is_leap_year ((GDateYear) year))
+    {
+      birthday_month = 3;
+      birthday_day = 1;
+    }
+  age = year - birth_year;
+  if (month < birthday_month || (month == birthday_month && day < birthday_day))
+    age--;
+  return age;
+}
+
 void
 st_date_format (const GDate *date,
                 char        *buf,

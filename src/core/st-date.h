@@ -21,6 +21,11 @@ char     *st_date_add_years    (const char *date,
 char     *st_date_add_days     (const char *date,
                                 guint       days);
 
+/* Whole years from @birth to @on (0 before @birth); someone born on 29
+ * February comes of age on 1 March in common years. */
+guint     st_date_age_at       (const GDate *birth,
+                                const GDate *on);
+
 /* Exactly "YYYY-MM-DD", a real day, year 1900 or later. */
 gboolean  st_date_is_valid     (const char *date);
 /* Today, local time, as "YYYY-MM-DD". */

@@ -546,6 +546,24 @@ migrate_to_7 (StDb    *self,
          && st_db_schema_create_triggers (self, "exemptions", error);
 }
 
+/* The columns of visits after `how`, and the end of the statement: the
+ * same in the table migration 8 made and in the one migration 9 makes again
+ * with a wider `how` (the SQL both run is unchanged by sharing it). */
+#define VISITS_COLUMNS_AFTER_HOW \
+  "  reached INTEGER NOT NULL CHECK (reached = 0 OR reached = 1)," \
+  "  lives TEXT CHECK (lives IS NULL OR lives = 'home' OR lives = 'away')," \
+  "  away_province TEXT," \
+  "  away_city TEXT," \
+  "  work TEXT CHECK (work IS NULL OR work = 'farming' OR work = 'local' OR work = 'away'" \
+  "                   OR work = 'none')," \
+  "  health TEXT CHECK (health IS NULL OR health = 'good' OR health = 'illness'" \
+  "                     OR health = 'disability')," \
+  "  willing TEXT CHECK (willing IS NULL OR willing = 'yes' OR willing = 'no' OR willing = 'later')," \
+  "  major TEXT," \
+  "  phone TEXT," \
+  "  note TEXT" \
+  ");"
+
 /* Outreach (issue 21, annex 6 §(二)2): the township's visits to the people
  * of the roster before they enrol. Scoped by the participant's township,
  * like every record that hangs on a person. */
@@ -560,19 +578,7 @@ migrate_to_8 (StDb    *self,
                      "  date TEXT NOT NULL,"
                      "  visitor TEXT NOT NULL,"
                      "  how TEXT NOT NULL CHECK (how = 'home' OR how = 'phone' OR how = 'committee'),"
-                     "  reached INTEGER NOT NULL CHECK (reached = 0 OR reached = 1),"
-                     "  lives TEXT CHECK (lives IS NULL OR lives = 'home' OR lives = 'away'),"
-                     "  away_province TEXT,"
-                     "  away_city TEXT,"
-                     "  work TEXT CHECK (work IS NULL OR work = 'farming' OR work = 'local' OR work = 'away'"
-                     "                   OR work = 'none'),"
-                     "  health TEXT CHECK (health IS NULL OR health = 'good' OR health = 'illness'"
-                     "                     OR health = 'disability'),"
-                     "  willing TEXT CHECK (willing IS NULL OR willing = 'yes' OR willing = 'no' OR willing = 'later'),"
-                     "  major TEXT,"
-                     "  phone TEXT,"
-                     "  note TEXT"
-                     ");"
+                     VISITS_COLUMNS_AFTER_HOW
                      "CREATE INDEX IF NOT EXISTS visits_participant ON visits (participant_id, date);",
                      error)
          && st_db_schema_create_triggers (self, "visits", error);
@@ -594,19 +600,7 @@ migrate_to_9 (StDb    *self,
                      "  visitor TEXT NOT NULL,"
                      "  how TEXT NOT NULL CHECK (how = 'home' OR how = 'phone' OR how = 'committee'"
                      "                           OR how = 'roster'),"
-                     "  reached INTEGER NOT NULL CHECK (reached = 0 OR reached = 1),"
-                     "  lives TEXT CHECK (lives IS NULL OR lives = 'home' OR lives = 'away'),"
-                     "  away_province TEXT,"
-                     "  away_city TEXT,"
-                     "  work TEXT CHECK (work IS NULL OR work = 'farming' OR work = 'local' OR work = 'away'"
-                     "                   OR work = 'none'),"
-                     "  health TEXT CHECK (health IS NULL OR health = 'good' OR health = 'illness'"
-                     "                     OR health = 'disability'),"
-                     "  willing TEXT CHECK (willing IS NULL OR willing = 'yes' OR willing = 'no' OR willing = 'later'),"
-                     "  major TEXT,"
-                     "  phone TEXT,"
-                     "  note TEXT"
-                     ");"
+                     VISITS_COLUMNS_AFTER_HOW
                      "INSERT INTO visits_9 (id, hlc, device, deleted, participant_id, township_code, date, visitor,"
                      " how, reached, lives, away_province, away_city, work, health, willing, major, phone, note)"
                      " SELECT id, hlc, device, deleted, participant_id, township_code, date, visitor,"

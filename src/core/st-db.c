@@ -657,14 +657,7 @@ st_db_get_device_id (StDb *self)
 int
 st_db_get_schema_version (StDb *self)
 {
-  sqlite3_stmt *stmt = st_db_prepare (self, "PRAGMA user_version", NULL);
-  int version = -1;
-
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
-  return version;
+  return st_db_stmt_int (st_db_prepare (self, "PRAGMA user_version", NULL), -1);
 }
 
 void
@@ -749,6 +742,21 @@ st_db_prepare (StDb        *self,
   return stmt;
 }
 
+/* Resets @stmt, last stepped to @rc; FALSE with @error set (@what)
+ * unless it ran to its end. */
+static gboolean
+stepped_to_end (StDb          *self,
+           sqlite3_stmt  *stmt,
+           int            rc,
+           const char    *what,
+           GError       **error)
+{
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (self, rc, what, error);
+  return TRUE;
+}
+
 /* Every row @stmt gives (its parameters bound), each made by @from_row,
  * in an array that frees them with @free_row. NULL with @error set when
  * the database cannot be read ("reading @what"). Resets @stmt. */
@@ -765,13 +773,7 @@ st_db_read_rows (StDb            *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (rows, from_row (stmt));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (self, rc, what, error);
-      return NULL;
-    }
-  return g_steal_pointer (&rows);
+  return stepped_to_end (self, stmt, rc, what, error) ? g_steal_pointer (&rows) : NULL;
 }
 
 /* The first column of every row of @stmt, an integer (a rowid), in order;
@@ -792,13 +794,7 @@ st_db_read_rowids (StDb          *self,
 
       g_array_append_val (rowids, rowid);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      st_db_set_error (self, rc, what, error);
-      return NULL;
-    }
-  return g_steal_pointer (&rowids);
+  return stepped_to_end (self, stmt, rc, what, error) ? g_steal_pointer (&rowids) : NULL;
 }
 
 /* The text of @key in the meta table of a connection that is not an StDb
@@ -812,9 +808,7 @@ st_db_sqlite_meta (sqlite3    *handle,
 
   if (sqlite3_prepare_v2 (handle, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
     return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  value = st_db_stmt_text (stmt, key, NULL);
   sqlite3_finalize (stmt);
   return value;
 }
@@ -827,12 +821,7 @@ st_db_step_done (StDb          *self,
                  const char    *what,
                  GError       **error)
 {
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return st_db_set_error (self, rc, what, error);
-  return TRUE;
+  return stepped_to_end (self, stmt, sqlite3_step (stmt), what, error);
 }
 
 /* Whether @stmt (its parameters bound) gives a row: 1 or 0, or -1 with
@@ -900,15 +889,8 @@ step_cached (StDb        *self,
              GError     **error)
 {
   sqlite3_stmt *stmt = st_db_prepare (self, sql, error);
-  int rc;
 
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return st_db_set_error (self, rc, _("reading the database"), error);
-  return TRUE;
+  return stmt != NULL && st_db_step_done (self, stmt, _("reading the database"), error);
 }
 
 gboolean
@@ -1112,20 +1094,12 @@ char *
 st_db_get_meta (StDb       *self,
                 const char *key)
 {
-  sqlite3_stmt *stmt = st_db_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
-  char *value = NULL;
   int rc;
+  char *value = st_db_stmt_text (st_db_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL), key, &rc);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
   /* Not silently absent: the file's first pages are read at opening, so
    * this is rare, and whoever looks at the log learns why. */
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_MISUSE)
     g_warning ("The setting %s cannot be read from %s: %s", key, self->path, sqlite3_errstr (rc));
   return value;
 }
@@ -1153,26 +1127,39 @@ st_db_set_meta (StDb        *self,
   return TRUE;
 }
 
+gboolean
+st_db_query_int64 (StDb        *self,
+                   const char  *sql,
+                   gint64      *value,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    *value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return st_db_set_error (self, rc, _("reading the database"), error);
+  return TRUE;
+}
+
 gint64
 st_db_count_live (StDb       *self,
                   const char *table)
 {
   g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
   gint64 n = -1;
 
   /* @table is one of our own names, never user input. */
   g_return_val_if_fail (table != NULL && strspn (table, "abcdefghijklmnopqrstuvwxyz_") == strlen (table), -1);
 
   sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE deleted = 0", table);
-  stmt = st_db_prepare (self, sql, NULL);
-  if (stmt == NULL)
+  if (!st_db_query_int64 (self, sql, &n, NULL))
     return -1;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  else
-    n = -1;
-  sqlite3_reset (stmt);
   return n;
 }
 
@@ -1185,6 +1172,42 @@ st_db_bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
   else
     sqlite3_bind_text (stmt, index, value, -1, SQLITE_STATIC);
+}
+
+char *
+st_db_stmt_text (sqlite3_stmt *stmt,
+                 const char   *key,
+                 int          *rc)
+{
+  char *text = NULL;
+  int step = SQLITE_MISUSE;
+
+  if (stmt != NULL)
+    {
+      if (key != NULL)
+        sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      step = sqlite3_step (stmt);
+      if (step == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+  if (rc != NULL)
+    *rc = step;
+  return text;
+}
+
+int
+st_db_stmt_int (sqlite3_stmt *stmt,
+                int           otherwise)
+{
+  int value = otherwise;
+
+  if (stmt == NULL)
+    return otherwise;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
 }
 
 char *

@@ -107,6 +107,16 @@ gboolean      st_db_triggers_restore      (StDb        *self,
 /* Column @column of @stmt's current row as a new string; NULL for NULL. */
 char         *st_db_column_dup            (sqlite3_stmt *stmt,
                                            int           column);
+/* Binds @key (NULL: nothing) to ?1 of @stmt (NULL: none), steps it once
+ * and resets it: the first column of its row as a new string, or NULL when
+ * it gave no row or NULL; *@rc (may be NULL) is what the step returned
+ * (SQLITE_MISUSE for a NULL @stmt). */
+char         *st_db_stmt_text             (sqlite3_stmt *stmt,
+                                           const char   *key,
+                                           int          *rc);
+/* The same as an int, or @otherwise. */
+int           st_db_stmt_int              (sqlite3_stmt *stmt,
+                                           int           otherwise);
 /* A prepared statement from the connection's cache, reset and unbound. Do
  * not finalize it. */
 sqlite3_stmt *st_db_prepare               (StDb        *self,
@@ -170,6 +180,12 @@ gboolean      st_db_set_meta              (StDb        *self,
                                            const char  *value,
                                            GError     **error);
 
+/* Sets *@value to the first column of the first row of @sql unless it is
+ * NULL or there is none; FALSE with @error set when it cannot be read. */
+gboolean      st_db_query_int64           (StDb        *self,
+                                           const char  *sql,
+                                           gint64      *value,
+                                           GError     **error);
 /* Counts rows of a table that are not tombstones; -1 when they cannot be
  * read. */
 gint64        st_db_count_live            (StDb        *self,

@@ -295,6 +295,126 @@ st_doc_page_number (PangoContext *context,
   return st_doc_text (context, text, 8, FALSE, width, PANGO_ALIGN_CENTER);
 }
 
+int
+st_doc_sheet_paginate (StDocSheet *sheet,
+                       double      width,
+                       double      height)
+{
+  const StDocSheetKind *kind = sheet->kind;
+  PangoContext *context = st_doc_context_new (NULL);
+  const char *header[ST_DOC_SHEET_MAX_COLUMNS];
+  const char *cells[ST_DOC_SHEET_MAX_COLUMNS];
+  double min[ST_DOC_SHEET_MAX_COLUMNS];
+  double content = width - 2 * kind->margin;
+
+  g_return_val_if_fail (kind->n_columns <= ST_DOC_SHEET_MAX_COLUMNS, 0);
+
+  kind->headers (header);
+  for (guint c = 0; c < kind->n_columns; c++)
+    {
+      g_autoptr(PangoLayout) layout = st_doc_text (context, header[c], kind->size, TRUE, 0, PANGO_ALIGN_LEFT);
+
+      min[c] = st_doc_min_text_width (layout);
+    }
+  /* Cells that keep to one line (sex, an ID or phone number) widen their
+   * column; names and villages may take two lines. */
+  for (int i = 0; kind->unbroken != 0 && i < sheet->n_rows; i++)
+    {
+      for (guint c = 0; c < kind->n_columns; c++)
+        cells[c] = "";
+      kind->row_cells (sheet->doc, i, cells);
+      for (guint c = 0; c < kind->n_columns; c++)
+        if (kind->unbroken & (1u << c))
+          {
+            g_autoptr(PangoLayout) layout = st_doc_text (context, cells[c], kind->size + 0.5, FALSE, 0,
+                                                         PANGO_ALIGN_LEFT);
+
+            min[c] = MAX (min[c], st_doc_min_text_width (layout));
+          }
+    }
+  for (guint c = 0; c < kind->n_columns; c++)
+    min[c] += 8;
+  st_doc_column_widths (kind->n_columns, kind->weights, min, content, sheet->widths);
+
+  sheet->width = width;
+  sheet->height = height;
+  sheet->table = (StDocTable) {
+    .n_columns = kind->n_columns, .widths = sheet->widths, .x = kind->margin,
+    .top = kind->header_block (sheet->doc, context, NULL, width),
+    .header_height = kind->header_height, .row_height = kind->row_height, .size = kind->size,
+    .left = kind->left, .row_cells = kind->row_cells, .doc = sheet->doc, .n_rows = sheet->n_rows,
+  };
+  sheet->n_pages = st_doc_table_paginate (&sheet->table,
+                                          height - kind->margin - st_doc_footer_height (context, kind->footer_size));
+  g_object_unref (context);
+  return sheet->n_pages;
+}
+
+void
+st_doc_sheet_draw_page (StDocSheet *sheet,
+                        cairo_t    *cr,
+                        int         page)
+{
+  const StDocSheetKind *kind = sheet->kind;
+  const char *header[ST_DOC_SHEET_MAX_COLUMNS];
+  g_autofree char *left_text = NULL, *right_text = NULL;
+  PangoContext *context;
+  double content;
+
+  g_return_if_fail (cr != NULL);
+  if (sheet->n_pages == 0)
+    st_doc_sheet_paginate (sheet, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT);
+  g_return_if_fail (page >= 0 && page < sheet->n_pages);
+
+  kind->headers (header);
+  context = st_doc_context_new (cr);
+  content = sheet->width - 2 * kind->margin;
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  kind->header_block (sheet->doc, context, cr, sheet->width);
+  st_doc_table_draw_page (&sheet->table, cr, context, header, page, _(kind->none), kind->footer_size, content);
+
+  /* The footer line above the page number. */
+  kind->footer (sheet->doc, &left_text, &right_text);
+  {
+    double half = right_text != NULL ? content / 2 : content;
+    g_autoptr(PangoLayout) left = st_doc_text (context, left_text, kind->footer_size, FALSE, half, PANGO_ALIGN_LEFT);
+    g_autoptr(PangoLayout) number = st_doc_page_number (context, page, sheet->n_pages, content);
+    double number_y = sheet->height - kind->margin - st_doc_layout_height (number);
+    double line_y = number_y - 10 - st_doc_layout_height (left);
+
+    st_doc_show (cr, left, kind->margin, line_y);
+    if (right_text != NULL)
+      {
+        g_autoptr(PangoLayout) right = st_doc_text (context, right_text, kind->footer_size, FALSE, half,
+                                                    PANGO_ALIGN_RIGHT);
+
+        st_doc_show (cr, right, kind->margin + half, line_y);
+      }
+    st_doc_show (cr, number, kind->margin, number_y);
+  }
+  cairo_restore (cr);
+  g_object_unref (context);
+}
+
+gboolean
+st_doc_sheet_write_pdf (StDocSheet  *sheet,
+                        const char  *title,
+                        const char  *path,
+                        GError     **error)
+{
+  return st_doc_write_pdf (sheet, title, (int (*) (gpointer, double, double)) st_doc_sheet_paginate,
+                           (void (*) (gpointer, cairo_t *, int)) st_doc_sheet_draw_page, path, error);
+}
+
+const char *
+st_doc_sheet_row_number (StDocSheet *sheet,
+                         int         i)
+{
+  g_snprintf (sheet->number, sizeof sheet->number, "%d", i + 1);
+  return sheet->number;
+}
+
 gboolean
 st_doc_write_pdf (gpointer     doc,
                   const char  *title,
@@ -334,6 +454,25 @@ st_doc_order_clear (StDocOrder *order)
   g_clear_pointer (&order->village_code, g_free);
   g_clear_pointer (&order->village_key, g_free);
   g_clear_pointer (&order->name_key, g_free);
+}
+
+void
+st_doc_person_init (StDocPerson *person,
+                    const char  *name,
+                    const char  *village_code,
+                    const char  *village)
+{
+  person->name = g_strdup (name ? name : "");
+  person->village = g_strdup (village ? village : "");
+  st_doc_order_init (&person->order, village_code, person->village, person->name);
+}
+
+void
+st_doc_person_clear (StDocPerson *person)
+{
+  g_clear_pointer (&person->name, g_free);
+  g_clear_pointer (&person->village, g_free);
+  st_doc_order_clear (&person->order);
 }
 
 int

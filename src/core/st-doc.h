@@ -117,6 +117,76 @@ PangoLayout     *st_doc_page_number       (PangoContext       *context,
                                            int                 n_pages,
                                            double              width);
 
+/* The most columns a sheet may have. */
+#define ST_DOC_SHEET_MAX_COLUMNS 12
+
+/* What a kind of sheet is: a header block every page repeats, a ruled
+ * table, a footer line and the page number (the sign-in sheet, the visit
+ * list). */
+typedef struct
+{
+  guint          n_columns;
+  const double  *weights;         /* of the columns' widths */
+  guint          unbroken;        /* bit c: column c's cells keep to one line */
+  guint          left;            /* bit c: column c is aligned left */
+  double         margin;
+  double         header_height;   /* of the table's header row */
+  double         row_height;
+  double         size;            /* of the table's text */
+  double         footer_size;     /* of the footer line and of @none */
+  const char    *none;            /* N_(): what a sheet without rows says */
+  /* The column titles, into @header. */
+  void         (*headers)      (const char **header);
+  /* Draws the header block on @cr (NULL: measures it) for a page @width
+   * wide; returns the y below it. */
+  double       (*header_block) (gpointer      doc,
+                                PangoContext *context,
+                                cairo_t      *cr,
+                                double        width);
+  /* The footer line: @left, and @right (NULL: none; @left then takes the
+   * whole width). Both are freed by the caller. */
+  void         (*footer)       (gpointer      doc,
+                                char        **left,
+                                char        **right);
+  StDocRowCells  row_cells;
+} StDocSheetKind;
+
+/* A sheet of @kind for @doc, of @n_rows rows, and its layout. */
+typedef struct
+{
+  const StDocSheetKind *kind;
+  gpointer              doc;
+  int                   n_rows;
+
+  /* From st_doc_sheet_paginate (). */
+  double                width;
+  double                height;
+  double                widths[ST_DOC_SHEET_MAX_COLUMNS];
+  StDocTable            table;
+  int                   n_pages;        /* 0 until paginated */
+  char                  number[16];     /* the row number being drawn */
+} StDocSheet;
+
+/* Lays @sheet out on pages of @width × @height: its columns as wide as
+ * their titles and unbroken cells need, by the kind's weights otherwise.
+ * Returns how many pages it takes. */
+int              st_doc_sheet_paginate    (StDocSheet         *sheet,
+                                           double              width,
+                                           double              height);
+/* Draws @page of @sheet (laid out on A4 first if it is not yet). */
+void             st_doc_sheet_draw_page   (StDocSheet         *sheet,
+                                           cairo_t            *cr,
+                                           int                 page);
+/* @sheet as an A4 PDF at @path (st_doc_write_pdf ()). */
+gboolean         st_doc_sheet_write_pdf   (StDocSheet         *sheet,
+                                           const char         *title,
+                                           const char         *path,
+                                           GError            **error);
+/* Row @i's number ("1" for the first), for the first cell: valid until the
+ * next call. */
+const char      *st_doc_sheet_row_number  (StDocSheet         *sheet,
+                                           int                 i);
+
 /* Where a person stands on a printed list (the sign-in sheet, the visit
  * list, and the attendance sheet that follows the sign-in sheet): villages
  * of the official list by code, those typed by hand after them, each by its
@@ -139,6 +209,23 @@ void             st_doc_order_clear       (StDocOrder         *order);
 /* Negative, 0 or positive as @a stands before, with or after @b. */
 int              st_doc_order_compare     (const StDocOrder   *a,
                                            const StDocOrder   *b);
+
+/* A person on a printed list: the name and village its cells show, and
+ * where the person stands. */
+typedef struct
+{
+  char       *name;
+  char       *village;
+  StDocOrder  order;
+} StDocPerson;
+
+/* Copies @name and @village (NULL as ""); @village_code as in
+ * st_doc_order_init (). */
+void             st_doc_person_init       (StDocPerson        *person,
+                                           const char         *name,
+                                           const char         *village_code,
+                                           const char         *village);
+void             st_doc_person_clear      (StDocPerson        *person);
 
 /* A document of A4 pages as a PDF at @path: @paginate (@doc, width,
  * height) says how many pages, @draw_page (@doc, cr, page) draws each. */

@@ -413,6 +413,17 @@ sum_study_logs (gpointer data)
   return NULL;
 }
 
+/* FALSE with @error set when the scan of the study logs failed. */
+static gboolean
+log_scan_done (LogScan  *scan,
+               GError  **error)
+{
+  if (scan->error == NULL)
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&scan->error));
+  return FALSE;
+}
+
 /* The enrolments a query selects, for st_eligibility_evaluate () and
  * st_eligibility_list () alike. */
 #define ENROLMENTS_SQL \
@@ -509,67 +520,116 @@ entry_clear_strings (Entry *en)
   g_free (en->internship_done);
 }
 
-/* The enrolments, each with its program, end of study length and cutoff. */
+/* Runs @sql with the filters bound as bind_filters () binds them and hands
+ * each row to @row, which stops the reading by returning FALSE with @error
+ * set. */
 static gboolean
-read_enrolments (Evaluation  *ev,
-                 GError     **error)
+each_row (Evaluation  *ev,
+          const char  *sql,
+          gboolean   (*row) (Evaluation *, sqlite3_stmt *, gpointer, GError **),
+          gpointer     data,
+          const char  *what,
+          GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (ev->db, ENROLMENTS_SQL, error);
+  sqlite3_stmt *stmt = st_db_prepare (ev->db, sql, error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
   bind_filters (stmt, ev->query, ev->as_of);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (!row (ev, stmt, data, error))
+      {
+        sqlite3_reset (stmt);
+        return FALSE;
+      }
+  return step_done (ev, stmt, rc, what, error);
+}
+
+/* The StEligibility of an ENROLMENTS_SQL row, without a verdict yet: its
+ * end of study by @program (NULL: one that cannot be read, counted in
+ * years). */
+static StEligibility *
+eligibility_from_row (sqlite3_stmt    *stmt,
+                      const StProgram *program)
+{
+  StEligibility *e = g_new0 (StEligibility, 1);
+
+  e->enrolment_id = st_db_column_dup (stmt, 0);
+  e->participant_id = st_db_column_dup (stmt, 1);
+  e->class_id = st_db_column_dup (stmt, 2);
+  e->township_code = st_db_column_dup (stmt, 3);
+  e->enrolled_on = st_db_column_dup (stmt, 4);
+  e->study_years = sqlite3_column_int (stmt, 5);
+  e->name = st_db_column_dup (stmt, 10);
+  e->id_number = st_db_column_dup (stmt, 11);
+  e->program_code = st_db_column_dup (stmt, 12);
+  e->extension_years = sqlite3_column_int (stmt, 13);
+  if (program != NULL)
+    e->schedule = st_program_schedule (program, (const char *) sqlite3_column_text (stmt, 14));
+  e->end_date = st_program_end_date (program, e->enrolled_on, e->study_years, e->extension_years);
+  e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
+  return e;
+}
+
+static gboolean
+enrolment_row (Evaluation    *ev,
+               sqlite3_stmt  *stmt,
+               gpointer       data,
+               GError       **error)
+{
+  Entry en = { 0, };
+  StEligibility *e;
+  gpointer first;
+
+  en.program = cached_program (ev->db, ev->programs, (const char *) sqlite3_column_text (stmt, 12), error);
+  if (en.program == NULL)
+    return FALSE;
+  e = eligibility_from_row (stmt, en.program);
+  if (ev->query->ending_by != NULL
+      && (e->end_date == NULL || strcmp (e->end_date, ev->query->ending_by) > 0))
     {
-      Entry en = { 0, };
-      StEligibility *e;
-      const char *program_code = (const char *) sqlite3_column_text (stmt, 12);
-      gpointer first;
-
-      en.program = cached_program (ev->db, ev->programs, program_code, error);
-      if (en.program == NULL)
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-      e = g_new0 (StEligibility, 1);
-      e->enrolment_id = st_db_column_dup (stmt, 0);
-      e->participant_id = st_db_column_dup (stmt, 1);
-      e->class_id = st_db_column_dup (stmt, 2);
-      e->township_code = st_db_column_dup (stmt, 3);
-      e->enrolled_on = st_db_column_dup (stmt, 4);
-      e->study_years = sqlite3_column_int (stmt, 5);
-      en.state = st_db_column_dup (stmt, 6);
-      en.state_date = st_db_column_dup (stmt, 7);
-      en.early_request = st_db_column_dup (stmt, 8);
-      en.internship_done = st_db_column_dup (stmt, 9);
-      e->name = st_db_column_dup (stmt, 10);
-      e->id_number = st_db_column_dup (stmt, 11);
-      e->program_code = g_strdup (program_code);
-      e->extension_years = sqlite3_column_int (stmt, 13);
-      e->schedule = st_program_schedule (en.program, (const char *) sqlite3_column_text (stmt, 14));
-      e->end_date = st_program_end_date (en.program, e->enrolled_on, e->study_years, e->extension_years);
-      e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
-      if (ev->query->ending_by != NULL
-          && (e->end_date == NULL || strcmp (e->end_date, ev->query->ending_by) > 0))
-        {
-          entry_clear_strings (&en);
-          st_eligibility_free (e);
-          continue;
-        }
-      en.ended = e->end_date != NULL && strcmp (e->end_date, ev->as_of) < 0;
-      g_strlcpy (en.cutoff, en.ended ? e->end_date : ev->as_of, sizeof en.cutoff);
-      en.e = e;
-
-      /* The participant's enrolments form a chain through next. */
-      first = g_hash_table_lookup (ev->by_participant, e->participant_id);
-      en.next = first ? GPOINTER_TO_INT (first) - 1 : -1;
-      g_array_append_val (ev->entries, en);
-      g_hash_table_insert (ev->by_participant, e->participant_id, GINT_TO_POINTER (ev->entries->len));
-      g_hash_table_insert (ev->by_id, e->enrolment_id, GINT_TO_POINTER (ev->entries->len));
+      st_eligibility_free (e);
+      return TRUE;
     }
-  return step_done (ev, stmt, rc, _("reading the enrolments"), error);
+  en.state = st_db_column_dup (stmt, 6);
+  en.state_date = st_db_column_dup (stmt, 7);
+  en.early_request = st_db_column_dup (stmt, 8);
+  en.internship_done = st_db_column_dup (stmt, 9);
+  en.ended = e->end_date != NULL && strcmp (e->end_date, ev->as_of) < 0;
+  g_strlcpy (en.cutoff, en.ended ? e->end_date : ev->as_of, sizeof en.cutoff);
+  en.e = e;
+
+  /* The participant's enrolments form a chain through next. */
+  first = g_hash_table_lookup (ev->by_participant, e->participant_id);
+  en.next = first ? GPOINTER_TO_INT (first) - 1 : -1;
+  g_array_append_val (ev->entries, en);
+  g_hash_table_insert (ev->by_participant, e->participant_id, GINT_TO_POINTER (ev->entries->len));
+  g_hash_table_insert (ev->by_id, e->enrolment_id, GINT_TO_POINTER (ev->entries->len));
+  return TRUE;
+}
+
+/* The enrolments, each with its program, end of study length and cutoff. */
+static gboolean
+read_enrolments (Evaluation  *ev,
+                 GError     **error)
+{
+  return each_row (ev, ENROLMENTS_SQL, enrolment_row, NULL, _("reading the enrolments"), error);
+}
+
+static gboolean
+session_row (Evaluation    *ev,
+             sqlite3_stmt  *stmt,
+             gpointer       data,
+             GError       **error)
+{
+  SessionInfo *s = g_new0 (SessionInfo, 1);
+
+  s->class_id = st_db_column_dup (stmt, 1);
+  s->mode = st_db_column_dup (stmt, 2);
+  g_strlcpy (s->date, (const char *) sqlite3_column_text (stmt, 3), sizeof s->date);
+  g_hash_table_insert (ev->sessions, st_db_column_dup (stmt, 0), s);
+  return TRUE;
 }
 
 /* The class sessions up to the date. */
@@ -577,26 +637,11 @@ static gboolean
 read_sessions (Evaluation  *ev,
                GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (ev->db,
-                                      "SELECT id, class_id, mode, date FROM sessions WHERE deleted = 0 AND date <= ?1"
-                                      " AND (?2 IS NULL OR township_code = ?2) AND (?3 IS NULL OR class_id = ?3)"
-                                      " AND (?4 IS NULL OR class_id = (SELECT class_id FROM enrolments WHERE id = ?4))",
-                                      error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_filters (stmt, ev->query, ev->as_of);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      SessionInfo *s = g_new0 (SessionInfo, 1);
-
-      s->class_id = st_db_column_dup (stmt, 1);
-      s->mode = st_db_column_dup (stmt, 2);
-      g_strlcpy (s->date, (const char *) sqlite3_column_text (stmt, 3), sizeof s->date);
-      g_hash_table_insert (ev->sessions, st_db_column_dup (stmt, 0), s);
-    }
-  return step_done (ev, stmt, rc, _("reading the class sessions"), error);
+  return each_row (ev,
+                   "SELECT id, class_id, mode, date FROM sessions WHERE deleted = 0 AND date <= ?1"
+                   " AND (?2 IS NULL OR township_code = ?2) AND (?3 IS NULL OR class_id = ?3)"
+                   " AND (?4 IS NULL OR class_id = (SELECT class_id FROM enrolments WHERE id = ?4))",
+                   session_row, NULL, _("reading the class sessions"), error);
 }
 
 /* Adds one attendance row to the participant's enrolment in the session's
@@ -697,6 +742,25 @@ sum_attendance (Evaluation  *ev,
   return step_done (ev, stmt, rc, _("reading the attendance"), error);
 }
 
+typedef struct
+{
+  void (*row) (Evaluation *, Entry *, sqlite3_stmt *);
+} EntryRow;
+
+static gboolean
+entry_row (Evaluation    *ev,
+           sqlite3_stmt  *stmt,
+           gpointer       data,
+           GError       **error)
+{
+  const EntryRow *of = data;
+  Entry *en = entry_of (ev, sqlite3_column_text (stmt, 0));
+
+  if (en != NULL)
+    of->row (ev, en, stmt);
+  return TRUE;
+}
+
 /* Runs @sql (an enrolment's key first, then what @row reads; the filters
  * bound as bind_filters () binds them) and hands each row whose enrolment
  * is evaluated to @row. */
@@ -707,20 +771,9 @@ each_entry_row (Evaluation  *ev,
                 const char  *what,
                 GError     **error)
 {
-  sqlite3_stmt *stmt = st_db_prepare (ev->db, sql, error);
-  int rc;
+  EntryRow entry_row_of = { row };
 
-  if (stmt == NULL)
-    return FALSE;
-  bind_filters (stmt, ev->query, ev->as_of);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Entry *en = entry_of (ev, sqlite3_column_text (stmt, 0));
-
-      if (en != NULL)
-        row (ev, en, stmt);
-    }
-  return step_done (ev, stmt, rc, what, error);
+  return each_row (ev, sql, entry_row, &entry_row_of, what, error);
 }
 
 /* Assignments, done within the study length. */
@@ -880,11 +933,8 @@ st_eligibility_evaluate_full (StDb                     *db,
         {
           logs.db = db;
           sum_study_logs (&logs);
-          if (logs.error != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&logs.error));
-              goto fail;
-            }
+          if (!log_scan_done (&logs, error))
+            goto fail;
         }
       g_debug ("eligibility: %u enrolments loaded after %.3f s", entries->len, (g_get_monotonic_time () - started) / 1e6);
       PROGRESS (0.15);
@@ -906,11 +956,8 @@ st_eligibility_evaluate_full (StDb                     *db,
     {
       g_thread_join (g_steal_pointer (&logs_thread));
       g_debug ("eligibility: study logs summed after %.3f s", (g_get_monotonic_time () - started) / 1e6);
-      if (logs.error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&logs.error));
-          goto fail;
-        }
+      if (!log_scan_done (&logs, error))
+        goto fail;
     }
   if (entries->len > 0)
     PROGRESS (0.95);
@@ -972,31 +1019,14 @@ st_eligibility_list (StDb                     *db,
   bind_filters (stmt, query, as_of);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      StEligibility *e = g_new0 (StEligibility, 1);
       const char *state = (const char *) sqlite3_column_text (stmt, 6);
       const char *state_date = (const char *) sqlite3_column_text (stmt, 7);
       gboolean decided = state_date != NULL && strcmp (state_date, as_of) <= 0;
-
-      e->enrolment_id = st_db_column_dup (stmt, 0);
-      e->participant_id = st_db_column_dup (stmt, 1);
-      e->class_id = st_db_column_dup (stmt, 2);
-      e->township_code = st_db_column_dup (stmt, 3);
-      e->enrolled_on = st_db_column_dup (stmt, 4);
-      e->study_years = sqlite3_column_int (stmt, 5);
-      e->name = st_db_column_dup (stmt, 10);
-      e->id_number = st_db_column_dup (stmt, 11);
-      e->program_code = st_db_column_dup (stmt, 12);
-      e->extension_years = sqlite3_column_int (stmt, 13);
       /* A program that cannot be read is counted in years here; the
        * evaluation names the problem. */
-      {
-        const StProgram *program = cached_program (db, programs, e->program_code, NULL);
-
-        e->end_date = st_program_end_date (program, e->enrolled_on, e->study_years, e->extension_years);
-        if (program != NULL)
-          e->schedule = st_program_schedule (program, (const char *) sqlite3_column_text (stmt, 14));
-      }
-      e->missing = g_array_new (FALSE, FALSE, sizeof (StMissing));
+      StEligibility *e = eligibility_from_row (stmt, cached_program (db, programs,
+                                                                     (const char *) sqlite3_column_text (stmt, 12),
+                                                                     NULL));
       if (decided && g_strcmp0 (state, "withdrawn") == 0)
         e->outcome = ST_OUTCOME_STUDY_RECORD;
       else if (decided && g_strcmp0 (state, "graduated") == 0)

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "st-date.h"
 #include "st-idcard.h"
 
 #define ST_IDCARD_LENGTH    18
@@ -319,36 +320,16 @@ guint
 st_idcard_age_at (const StIdcardInfo *info,
                   const GDate        *date)
 {
-  guint year, month, day;
-  guint birthday_month, birthday_day;
-  guint age;
+  GDate birth;
 
   g_return_val_if_fail (info != NULL, 0);
   g_return_val_if_fail (date != NULL && g_date_valid (date), 0);
 
-  year = g_date_get_year (date);
-  month = g_date_get_month (date);
-  day = g_date_get_day (date);
-
-  if (year < info->year ||
-      (year == info->year && (month < info->month ||
-                              (month == info->month && day < info->day))))
+  g_date_clear (&birth, 1);
+  if (!g_date_valid_dmy ((GDateDay) info->day, (GDateMonth) info->month, (GDateYear) info->year))
     return 0;
-
-  birthday_month = info->month;
-  birthday_day = info->day;
-  /* Someone born on 29 February comes of age on 1 March in common years. */
-  if (birthday_month == 2 && birthday_day == 29 && !g_date_is_leap_year ((GDateYear) year))
-    {
-      birthday_month = 3;
-      birthday_day = 1;
-    }
-
-  age = year - info->year;
-  if (month < birthday_month || (month == birthday_month && day < birthday_day))
-    age--;
-
-  return age;
+  g_date_set_dmy (&birth, (GDateDay) info->day, (GDateMonth) info->month, (GDateYear) info->year);
+  return st_date_age_at (&birth, date);
 }
 
 char *

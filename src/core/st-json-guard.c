@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -82,4 +83,28 @@ st_json_parser_load (JsonParser  *parser,
   if (!st_json_check_limits (text, len, ST_JSON_MAX_DEPTH, 0, error))
     return FALSE;
   return json_parser_load_from_data (parser, text, len, error);
+}
+
+gboolean
+st_json_number_from_text (const char *text,
+                          gsize       length,
+                          GString    *scratch,
+                          gint64     *integer,
+                          double     *real)
+{
+  char *end = NULL;
+
+  g_string_truncate (scratch, 0);
+  g_string_append_len (scratch, text, (gssize) length);
+  if (strpbrk (scratch->str, ".eE") == NULL)
+    {
+      errno = 0;
+      *integer = g_ascii_strtoll (scratch->str, &end, 10);
+      if (errno == ERANGE)
+        end = NULL;   /* beyond 64 bits: a real */
+    }
+  if (end != NULL && *end == '\0')
+    return TRUE;
+  *real = g_ascii_strtod (scratch->str, NULL);
+  return FALSE;
 }

@@ -42,6 +42,17 @@ gboolean  st_json_parser_load       (JsonParser  *parser,
                                      gssize       len,
                                      GError     **error);
 
+/* A JSON number as a streaming parser (yajl) gives it, @length bytes of
+ * @text: TRUE with *@integer set when it is an integer that fits in 64
+ * bits, else FALSE with *@real set, as json-glib reads it. Read without the
+ * locale (strtod's decimal point is the locale's); @scratch is any string
+ * to copy the text into. */
+gboolean  st_json_number_from_text  (const char  *text,
+                                     gsize        length,
+                                     GString     *scratch,
+                                     gint64      *integer,
+                                     double      *real);
+
 GQuark   st_json_guard_error_quark (void);
 
 G_END_DECLS

@@ -324,26 +324,6 @@ forget_all (StDb    *db,
   return st_db_commit (db, error);
 }
 
-static gboolean
-count_of (StDb        *db,
-          const char  *sql,
-          gint64      *n,
-          GError     **error)
-{
-  sqlite3_stmt *stmt = st_db_prepare (db, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return st_db_set_error (db, rc, _("updating the search index"), error);
-  return TRUE;
-}
-
 /* Keys held back at most: each batch goes into the index in key order, a
  * pass from one end to the other, in a few megabytes. */
 #define FLUSH_KEYS 65536
@@ -402,8 +382,8 @@ refresh (StDb              *db,
     {
       gint64 indexed = 0, people = 0;
 
-      if (!count_of (db, "SELECT count(*) FROM participant_search", &indexed, error)
-          || !count_of (db, "SELECT count(*) FROM participants", &people, error))
+      if (!st_db_query_int64 (db, "SELECT count(*) FROM participant_search", &indexed, error)
+          || !st_db_query_int64 (db, "SELECT count(*) FROM participants", &people, error))
         return -1;
       orphans = indexed > people;
     }
@@ -466,7 +446,7 @@ st_participant_search_refresh (StDb              *db,
   gint64 n;
 
   g_return_val_if_fail (ST_IS_DB (db), -1);
-  if (!count_of (db, "PRAGMA cache_size", &cache, error))
+  if (!st_db_query_int64 (db, "PRAGMA cache_size", &cache, error))
     return -1;
 
   /* The refresh reads every participant once: caching those pages would
@@ -497,7 +477,7 @@ st_participant_search_stale_count (StDb *db)
 {
   gint64 n = -1;
 
-  if (!count_of (db,
+  if (!st_db_query_int64 (db,
                  "SELECT count(*) FROM participants p LEFT JOIN participant_search s ON s.pid = p.rowid"
                  " WHERE" STALE_WHERE,
                  &n, NULL))

@@ -30,6 +30,34 @@ st_records_bind_col (sqlite3_stmt *stmt,
     st_db_bind_text (stmt, index, col->text);
 }
 
+/* Runs @sql with the row's id as ?1, a new HLC as ?2, this device as ?3
+ * and @cols from ?4 on. */
+static gboolean
+write_row (StDb        *db,
+           const char  *sql,
+           const char  *id,
+           const Col   *cols,
+           guint        n,
+           const char  *what,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = st_db_prepare (db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) st_db_next_hlc (db));
+  sqlite3_bind_text (stmt, 3, st_db_get_device_id (db), -1, SQLITE_STATIC);
+  for (guint i = 0; i < n; i++)
+    st_records_bind_col (stmt, i + 4, &cols[i]);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return st_db_set_error (db, rc, what, error);
+  return TRUE;
+}
+
 /* Inserts the row, or brings a row of the same id (a deterministic key, or a
  * tombstone) to these values. Nothing is written when nothing changes, so no
  * empty change reaches the audit log or the outbox. */
@@ -46,8 +74,6 @@ st_records_upsert (StDb        *db,
   g_autoptr(GString) values = g_string_new ("?1, ?2, ?3, 0");
   g_autoptr(GString) sets = g_string_new ("hlc = excluded.hlc, device = excluded.device, deleted = 0");
   g_autoptr(GString) changed = g_string_new (NULL);
-  sqlite3_stmt *stmt;
-  int rc;
 
   g_string_append_printf (sql, "INSERT INTO %s (id, hlc, device, deleted", table);
   g_string_append_printf (changed, "%s.deleted IS NOT 0", table);
@@ -60,20 +86,7 @@ st_records_upsert (StDb        *db,
     }
   g_string_append_printf (sql, ") VALUES (%s) ON CONFLICT (id) DO UPDATE SET %s WHERE %s",
                           values->str, sets->str, changed->str);
-
-  stmt = st_db_prepare (db, sql->str, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) st_db_next_hlc (db));
-  sqlite3_bind_text (stmt, 3, st_db_get_device_id (db), -1, SQLITE_STATIC);
-  for (guint i = 0; i < n; i++)
-    st_records_bind_col (stmt, i + 4, &cols[i]);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return st_db_set_error (db, rc, what, error);
-  return TRUE;
+  return write_row (db, sql->str, id, cols, n, what, error);
 }
 
 /* Sets some columns of an existing row, when they differ. */
@@ -88,30 +101,15 @@ st_records_update (StDb        *db,
 {
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GString) changed = g_string_new (NULL);
-  sqlite3_stmt *stmt;
-  int rc;
 
-  g_string_append_printf (sql, "UPDATE %s SET hlc = ?1, device = ?2", table);
+  g_string_append_printf (sql, "UPDATE %s SET hlc = ?2, device = ?3", table);
   for (guint i = 0; i < n; i++)
     {
       g_string_append_printf (sql, ", %s = ?%u", cols[i].column, i + 4);
       g_string_append_printf (changed, "%s%s IS NOT ?%u", i ? " OR " : "", cols[i].column, i + 4);
     }
-  g_string_append_printf (sql, " WHERE id = ?3 AND (%s)", changed->str);
-
-  stmt = st_db_prepare (db, sql->str, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) st_db_next_hlc (db));
-  sqlite3_bind_text (stmt, 2, st_db_get_device_id (db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, id, -1, SQLITE_STATIC);
-  for (guint i = 0; i < n; i++)
-    st_records_bind_col (stmt, i + 4, &cols[i]);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return st_db_set_error (db, rc, what, error);
-  return TRUE;
+  g_string_append_printf (sql, " WHERE id = ?1 AND (%s)", changed->str);
+  return write_row (db, sql->str, id, cols, n, what, error);
 }
 
 /* Several writes as one: joins the caller's transaction, or makes one. */

@@ -28,11 +28,9 @@
 
 typedef struct
 {
-  char *name;
-  char *sex;
-  char *village;
-  char *id_masked;
-  StDocOrder order;
+  StDocPerson person;
+  char       *sex;
+  char       *id_masked;
 } Row;
 
 struct _StSigninSheet
@@ -47,24 +45,17 @@ struct _StSigninSheet
   char      *trainer;
   char      *place;
   GPtrArray *rows;          /* Row */
-
-  /* Layout, from st_signin_sheet_paginate (). */
-  double     width;
-  double     height;
-  double     widths[N_COLUMNS];
-  StDocTable table;
-  int        n_pages;       /* 0 until paginated */
-  char       number[16];    /* the row number being drawn */
+  StDocSheet doc;
 };
+
+static const StDocSheetKind sheet_kind;
 
 static void
 row_free (Row *row)
 {
-  g_free (row->name);
+  st_doc_person_clear (&row->person);
   g_free (row->sex);
-  g_free (row->village);
   g_free (row->id_masked);
-  st_doc_order_clear (&row->order);
   g_free (row);
 }
 
@@ -131,11 +122,10 @@ row_from_stmt (sqlite3_stmt *stmt)
 {
   Row *row = g_new0 (Row, 1);
 
-  row->name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  st_doc_person_init (&row->person, (const char *) sqlite3_column_text (stmt, 0),
+                      (const char *) sqlite3_column_text (stmt, 3), (const char *) sqlite3_column_text (stmt, 4));
   row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
   row->id_masked = st_idcard_mask ((const char *) sqlite3_column_text (stmt, 2));
-  row->village = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-  st_doc_order_init (&row->order, (const char *) sqlite3_column_text (stmt, 3), row->village, row->name);
   return row;
 }
 
@@ -144,7 +134,7 @@ compare_rows (gconstpointer a,
               gconstpointer b)
 {
   const Row *x = *(Row *const *) a, *y = *(Row *const *) b;
-  int cmp = st_doc_order_compare (&x->order, &y->order);
+  int cmp = st_doc_order_compare (&x->person.order, &y->person.order);
 
   return cmp != 0 ? cmp : strcmp (x->id_masked, y->id_masked);
 }
@@ -220,6 +210,7 @@ st_signin_sheet_new (StDb        *db,
   if (sheet->rows == NULL)
     return NULL;
   g_ptr_array_sort (sheet->rows, compare_rows);
+  sheet->doc = (StDocSheet) { .kind = &sheet_kind, .doc = sheet, .n_rows = (int) sheet->rows->len };
   return g_steal_pointer (&sheet);
 }
 
@@ -238,11 +229,12 @@ hours_text (const StSigninSheet *sheet)
 /* The header block: title, class, and the session's particulars in two
  * columns. Draws it when @cr is set; returns where it ends either way. */
 static double
-header_block (const StSigninSheet *sheet,
-              PangoContext        *context,
-              cairo_t             *cr,
-              double               width)
+header_block (gpointer      data,
+              PangoContext *context,
+              cairo_t      *cr,
+              double        width)
 {
+  const StSigninSheet *sheet = data;
   double content = width - 2 * MARGIN;
   double half = content / 2;
   double y = MARGIN;
@@ -295,47 +287,11 @@ column_headers (const char **header)
   header[6] = _("Remarks");
 }
 
-/* By weight, but no column so narrow that a word in it breaks ("Fe-male")
- * while the signature box, which needs width and no words, has room to
- * give. */
-static void
-column_widths (StSigninSheet *sheet,
-               PangoContext  *context,
-               double         content)
-{
-  /* No., name, sex, village, ID number, signature, remarks. */
-  static const double weights[N_COLUMNS] = { 0.06, 0.13, 0.07, 0.16, 0.22, 0.22, 0.14 };
-  const char *header[N_COLUMNS];
-  double min[N_COLUMNS];
-
-  column_headers (header);
-  for (guint c = 0; c < N_COLUMNS; c++)
-    {
-      g_autoptr(PangoLayout) layout = st_doc_text (context, header[c], BODY_FONT, TRUE, 0, PANGO_ALIGN_LEFT);
-
-      min[c] = st_doc_min_text_width (layout);
-    }
-  for (guint i = 0; i < sheet->rows->len; i++)
-    {
-      const Row *row = g_ptr_array_index (sheet->rows, i);
-      const char *cells[] = { row->sex, row->id_masked };
-      const guint columns[] = { 2, 4 };
-
-      /* Names and villages may take two lines; sex and the ID number not. */
-      for (guint j = 0; j < G_N_ELEMENTS (cells); j++)
-        {
-          g_autoptr(PangoLayout) layout = st_doc_text (context, cells[j], BODY_FONT + 0.5, FALSE, 0, PANGO_ALIGN_LEFT);
-
-          min[columns[j]] = MAX (min[columns[j]], st_doc_min_text_width (layout));
-        }
-    }
-  for (guint c = 0; c < N_COLUMNS; c++)
-    min[c] += 8;
-  st_doc_column_widths (N_COLUMNS, weights, min, content, sheet->widths);
-}
-
 /* Names and villages left-aligned, as they are read; the rest centred. */
 #define LEFT_COLUMNS ((1u << 1) | (1u << 3))
+/* Sex and the ID number never break; names and villages may take two
+ * lines. */
+#define UNBROKEN_COLUMNS ((1u << 2) | (1u << 4))
 
 /* No., name, sex, village, ID number; then the signature and the time,
  * written in. */
@@ -347,34 +303,43 @@ row_cells (gpointer     data,
   StSigninSheet *sheet = data;
   const Row *row = g_ptr_array_index (sheet->rows, i);
 
-  g_snprintf (sheet->number, sizeof sheet->number, "%d", i + 1);
-  cells[0] = sheet->number;
-  cells[1] = row->name;
+  cells[0] = st_doc_sheet_row_number (&sheet->doc, i);
+  cells[1] = row->person.name;
   cells[2] = row->sex;
-  cells[3] = row->village;
+  cells[3] = row->person.village;
   cells[4] = row->id_masked;
 }
+
+/* The counts and the trainer's signature, for whoever checks the sheet. */
+static void
+footer (gpointer   data,
+        char     **left,
+        char     **right)
+{
+  StSigninSheet *sheet = data;
+
+  *left = g_strdup_printf (_("Enrolled: %d    Present: ______"), (int) sheet->rows->len);
+  *right = g_strdup (_("Trainer’s signature: ______________"));
+}
+
+/* By weight, but no column so narrow that a word in it breaks ("Fe-male")
+ * while the signature box, which needs width and no words, has room to
+ * give: no., name, sex, village, ID number, signature, remarks. */
+static const double weights[N_COLUMNS] = { 0.06, 0.13, 0.07, 0.16, 0.22, 0.22, 0.14 };
+
+static const StDocSheetKind sheet_kind = {
+  .n_columns = N_COLUMNS, .weights = weights, .unbroken = UNBROKEN_COLUMNS, .left = LEFT_COLUMNS,
+  .margin = MARGIN, .header_height = HEADER_ROW_HEIGHT, .row_height = ROW_HEIGHT, .size = BODY_FONT,
+  .footer_size = BODY_FONT, .none = N_("No participant is in study in this class on this date."),
+  .headers = column_headers, .header_block = header_block, .footer = footer, .row_cells = row_cells,
+};
 
 int
 st_signin_sheet_paginate (StSigninSheet *sheet,
                           double         width,
                           double         height)
 {
-  PangoContext *context = st_doc_context_new (NULL);
-  StDocTable table = {
-    .n_columns = N_COLUMNS, .widths = sheet->widths, .x = MARGIN, .header_height = HEADER_ROW_HEIGHT,
-    .row_height = ROW_HEIGHT, .size = BODY_FONT, .left = LEFT_COLUMNS, .row_cells = row_cells, .doc = sheet,
-    .n_rows = (int) sheet->rows->len,
-  };
-
-  sheet->width = width;
-  sheet->height = height;
-  column_widths (sheet, context, width - 2 * MARGIN);
-  table.top = header_block (sheet, context, NULL, width);
-  sheet->table = table;
-  sheet->n_pages = st_doc_table_paginate (&sheet->table, height - MARGIN - st_doc_footer_height (context, BODY_FONT));
-  g_object_unref (context);
-  return sheet->n_pages;
+  return st_doc_sheet_paginate (&sheet->doc, width, height);
 }
 
 void
@@ -382,46 +347,8 @@ st_signin_sheet_draw_page (StSigninSheet *sheet,
                            cairo_t       *cr,
                            int            page)
 {
-  PangoContext *context;
-  double content;
-  const char *header[N_COLUMNS];
-
   g_return_if_fail (sheet != NULL);
-  g_return_if_fail (cr != NULL);
-
-  if (sheet->n_pages == 0)
-    st_signin_sheet_paginate (sheet, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT);
-  g_return_if_fail (page >= 0 && page < sheet->n_pages);
-
-  column_headers (header);
-  context = st_doc_context_new (cr);
-  content = sheet->width - 2 * MARGIN;
-
-  cairo_save (cr);
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  header_block (sheet, context, cr, sheet->width);
-
-  st_doc_table_draw_page (&sheet->table, cr, context, header, page,
-                          _("No participant is in study in this class on this date."), BODY_FONT, content);
-
-  /* Footer: the counts and the trainer's signature for whoever checks the
-   * sheet, and the page number. */
-  {
-    double bottom = sheet->height - MARGIN;
-    g_autofree char *counts = g_strdup_printf (_("Enrolled: %d    Present: ______"), (int) sheet->rows->len);
-    g_autoptr(PangoLayout) left = st_doc_text (context, counts, BODY_FONT, FALSE, content / 2, PANGO_ALIGN_LEFT);
-    g_autoptr(PangoLayout) right = st_doc_text (context, _("Trainer’s signature: ______________"), BODY_FONT, FALSE,
-                                                content / 2, PANGO_ALIGN_RIGHT);
-    g_autoptr(PangoLayout) number = st_doc_page_number (context, page, sheet->n_pages, content);
-    double number_y = bottom - st_doc_layout_height (number);
-    double line_y = number_y - 10 - st_doc_layout_height (left);
-
-    st_doc_show (cr, left, MARGIN, line_y);
-    st_doc_show (cr, right, MARGIN + content / 2, line_y);
-    st_doc_show (cr, number, MARGIN, number_y);
-  }
-  cairo_restore (cr);
-  g_object_unref (context);
+  st_doc_sheet_draw_page (&sheet->doc, cr, page);
 }
 
 gboolean
@@ -434,6 +361,5 @@ st_signin_sheet_write_pdf (StSigninSheet  *sheet,
   g_return_val_if_fail (sheet != NULL, FALSE);
 
   title = g_strdup_printf ("%s %s %s", _("Sign-in Sheet"), sheet->class_name, sheet->date);
-  return st_doc_write_pdf (sheet, title, (int (*) (gpointer, double, double)) st_signin_sheet_paginate,
-                           (void (*) (gpointer, cairo_t *, int)) st_signin_sheet_draw_page, path, error);
+  return st_doc_sheet_write_pdf (&sheet->doc, title, path, error);
 }

@@ -211,8 +211,6 @@ on_boolean (void *data,
   return 1;
 }
 
-/* Numbers arrive as their text, read here without the locale (strtod's
- * decimal point is the locale's). */
 static int
 on_number (void       *data,
            const char *text,
@@ -220,24 +218,11 @@ on_number (void       *data,
 {
   Reader *r = data;
   StPageValue value = { SQLITE_INTEGER };
-  char *end = NULL;
 
   if (r->opaque_depth > 0)
     return 1;
-  g_string_truncate (r->scratch, 0);
-  g_string_append_len (r->scratch, text, (gssize) length);
-  if (strpbrk (r->scratch->str, ".eE") == NULL)
-    {
-      errno = 0;
-      value.integer = g_ascii_strtoll (r->scratch->str, &end, 10);
-      if (errno == ERANGE)
-        end = NULL;   /* beyond 64 bits: read as a real */
-    }
-  if (end == NULL || *end != '\0')
-    {
-      value.type = SQLITE_FLOAT;
-      value.real = g_ascii_strtod (r->scratch->str, NULL);
-    }
+  if (!st_json_number_from_text (text, length, r->scratch, &value.integer, &value.real))
+    value.type = SQLITE_FLOAT;
   scalar (r, &value);
   return 1;
 }

@@ -72,7 +72,6 @@ typedef struct
 } TableInfo;
 
 char *st_sync_json_text_from_array (JsonArray *array);
-gboolean st_sync_query_int (StDb *db, const char *sql, gint64 *value, GError **error);
 gint64 st_sync_meta_int (StDb *db, const char *key, gint64 fallback);
 gboolean st_sync_set_meta_int (StDb *db, const char *key, gint64 value, GError **error);
 gboolean st_sync_is_feed_table (const char *table);

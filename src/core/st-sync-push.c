@@ -177,7 +177,7 @@ st_sync_check_device (Conn    *conn,
       gint64 acked = json_object_get_int_member_with_default (device, "acked_seq", 0);
       gint64 high = 0;
 
-      if (!st_sync_query_int (conn->db, "SELECT max(id) FROM audit_log", &high, error))
+      if (!st_db_query_int64 (conn->db, "SELECT max(id) FROM audit_log", &high, error))
         {
           st_sync_reply_clear (&reply);
           return FALSE;

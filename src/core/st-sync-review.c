@@ -395,8 +395,8 @@ st_sync_count_items (StDb *db)
 {
   gint64 items = 0, refusals = 0;
 
-  if (!st_sync_query_int (db, "SELECT count(*) FROM review_items WHERE resolved = 0 AND deleted = 0", &items, NULL)
-      || !st_sync_query_int (db, "SELECT count(*) FROM sync_refusals WHERE resolved = 0", &refusals, NULL))
+  if (!st_db_query_int64 (db, "SELECT count(*) FROM review_items WHERE resolved = 0 AND deleted = 0", &items, NULL)
+      || !st_db_query_int64 (db, "SELECT count(*) FROM sync_refusals WHERE resolved = 0", &refusals, NULL))
     return -1;
   return items + refusals;
 }

@@ -280,28 +280,6 @@ st_sync_sign_out (StDb          *db,
 /* ------------------------------------------------------------------------ */
 /* Database helpers                                                         */
 
-/* Sets *@value to the first column of the first row unless it is NULL or
- * there is none; FALSE with @error set when it cannot be read. */
-gboolean
-st_sync_query_int (StDb        *db,
-                   const char  *sql,
-                   gint64      *value,
-                   GError     **error)
-{
-  sqlite3_stmt *stmt = st_db_prepare (db, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    *value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return st_db_set_error (db, rc, _("reading the database"), error);
-  return TRUE;
-}
-
 gint64
 st_sync_meta_int (StDb       *db,
                   const char *key,
@@ -335,7 +313,7 @@ st_sync_count_pending_full (StDb    *db,
 {
   gint64 n = 0;
 
-  if (!st_sync_query_int (db, "SELECT count(*) FROM outbox", &n, error))
+  if (!st_db_query_int64 (db, "SELECT count(*) FROM outbox", &n, error))
     return -1;
   return n;
 }

@@ -23,12 +23,14 @@
 #define N_COLUMNS 12
 /* Name and village left-aligned, as they are read; the rest centred. */
 #define LEFT_COLUMNS ((1u << 1) | (1u << 3))
+/* Sex, the phone number and the last visit's date never break; names and
+ * villages may take two lines. */
+#define UNBROKEN_COLUMNS ((1u << 2) | (1u << 4) | (1u << 5))
 
 typedef struct
 {
-  char *name;
+  StDocPerson person;
   char *sex;
-  char *village;
   char *phone;
   char *last_visit;
   StDocOrder order;
@@ -40,24 +42,18 @@ struct _StVisitSheet
   char      *village;      /* NULL: the whole township */
   char      *printed_on;
   GPtrArray *rows;         /* Row */
-
-  double     width;
-  double     height;
-  double     widths[N_COLUMNS];
-  StDocTable table;
-  int        n_pages;       /* 0 until paginated */
-  char       number[16];    /* the row number being drawn */
+  StDocSheet doc;
 };
+
+static const StDocSheetKind sheet_kind;
 
 static void
 row_free (Row *row)
 {
-  g_free (row->name);
+  st_doc_person_clear (&row->person);
   g_free (row->sex);
-  g_free (row->village);
   g_free (row->phone);
   g_free (row->last_visit);
-  st_doc_order_clear (&row->order);
   g_free (row);
 }
 
@@ -78,12 +74,11 @@ row_from_stmt (sqlite3_stmt *stmt)
 {
   Row *row = g_new0 (Row, 1);
 
-  row->name = st_db_column_dup (stmt, 0);
+  st_doc_person_init (&row->person, (const char *) sqlite3_column_text (stmt, 0),
+                      (const char *) sqlite3_column_text (stmt, 3), (const char *) sqlite3_column_text (stmt, 4));
   row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
   row->phone = st_db_column_dup (stmt, 2);
-  row->village = st_db_column_dup (stmt, 4);
   row->last_visit = st_db_column_dup (stmt, 5);
-  st_doc_order_init (&row->order, (const char *) sqlite3_column_text (stmt, 3), row->village, row->name);
   return row;
 }
 
@@ -93,7 +88,7 @@ compare_rows (gconstpointer a,
 {
   const Row *x = *(Row *const *) a, *y = *(Row *const *) b;
 
-  return st_doc_order_compare (&x->order, &y->order);
+  return st_doc_order_compare (&x->person.order, &y->person.order);
 }
 
 /* A township by its name, a village by its short name (者楼村, not
@@ -164,6 +159,7 @@ st_visit_sheet_new (StDb        *db,
   if (sheet->rows == NULL)
     return NULL;
   g_ptr_array_sort (sheet->rows, compare_rows);
+  sheet->doc = (StDocSheet) { .kind = &sheet_kind, .doc = sheet, .n_rows = (int) sheet->rows->len };
   return g_steal_pointer (&sheet);
 }
 
@@ -191,11 +187,12 @@ column_headers (const char **header)
 }
 
 static double
-header_block (const StVisitSheet *sheet,
-              PangoContext       *context,
-              cairo_t            *cr,
-              double              width)
+header_block (gpointer      data,
+              PangoContext *context,
+              cairo_t      *cr,
+              double        width)
 {
+  const StVisitSheet *sheet = data;
   double content = width - 2 * MARGIN;
   double y = MARGIN;
   g_autofree char *place = sheet->village != NULL ? g_strdup_printf ("%s %s", sheet->township, sheet->village)
@@ -231,64 +228,39 @@ row_cells (gpointer     data,
   StVisitSheet *sheet = data;
   const Row *row = g_ptr_array_index (sheet->rows, i);
 
-  g_snprintf (sheet->number, sizeof sheet->number, "%d", i + 1);
-  cells[0] = sheet->number;
-  cells[1] = row->name;
+  cells[0] = st_doc_sheet_row_number (&sheet->doc, i);
+  cells[1] = row->person.name;
   cells[2] = row->sex;
-  cells[3] = row->village;
+  cells[3] = row->person.village;
   cells[4] = row->phone ? row->phone : "";
   cells[5] = row->last_visit ? row->last_visit : "";
 }
+
+static void
+footer (gpointer   data,
+        char     **left,
+        char     **right)
+{
+  *left = g_strdup (_("Visitor: ______________    Date: ______________"));
+  *right = NULL;
+}
+
+/* No., name, sex, village, phone, last visit; then what is written in. */
+static const double weights[N_COLUMNS] = { 0.04, 0.08, 0.04, 0.09, 0.10, 0.08, 0.08, 0.06, 0.14, 0.08, 0.11, 0.10 };
+
+static const StDocSheetKind sheet_kind = {
+  .n_columns = N_COLUMNS, .weights = weights, .unbroken = UNBROKEN_COLUMNS, .left = LEFT_COLUMNS,
+  .margin = MARGIN, .header_height = HEADER_ROW_HEIGHT, .row_height = ROW_HEIGHT, .size = BODY_FONT,
+  .footer_size = 10, .none = N_("Everyone here has been reached."),
+  .headers = column_headers, .header_block = header_block, .footer = footer, .row_cells = row_cells,
+};
 
 int
 st_visit_sheet_paginate (StVisitSheet *sheet,
                          double        width,
                          double        height)
 {
-  /* No., name, sex, village, phone, last visit; then what is written in. */
-  static const double weights[N_COLUMNS] = { 0.04, 0.08, 0.04, 0.09, 0.10, 0.08, 0.08, 0.06, 0.14, 0.08, 0.11, 0.10 };
-  PangoContext *context = st_doc_context_new (NULL);
-  const char *header[N_COLUMNS];
-  double min[N_COLUMNS];
-  StDocTable table = {
-    .n_columns = N_COLUMNS, .widths = sheet->widths, .x = MARGIN, .header_height = HEADER_ROW_HEIGHT,
-    .row_height = ROW_HEIGHT, .size = BODY_FONT, .left = LEFT_COLUMNS, .row_cells = row_cells, .doc = sheet,
-    .n_rows = (int) sheet->rows->len,
-  };
-
-  column_headers (header);
-  for (guint c = 0; c < N_COLUMNS; c++)
-    {
-      g_autoptr(PangoLayout) layout = st_doc_text (context, header[c], BODY_FONT, TRUE, 0, PANGO_ALIGN_LEFT);
-
-      min[c] = st_doc_min_text_width (layout) + 8;
-    }
-  /* Sex and the phone number never break; names and villages may take two
-   * lines. */
-  for (guint i = 0; i < sheet->rows->len; i++)
-    {
-      const Row *row = g_ptr_array_index (sheet->rows, i);
-      const char *cells[] = { row->sex, row->phone, row->last_visit };
-      const guint columns[] = { 2, 4, 5 };
-
-      for (guint j = 0; j < G_N_ELEMENTS (cells); j++)
-        {
-          g_autoptr(PangoLayout) layout = NULL;
-
-          if (cells[j] == NULL)
-            continue;
-          layout = st_doc_text (context, cells[j], BODY_FONT + 0.5, FALSE, 0, PANGO_ALIGN_LEFT);
-          min[columns[j]] = MAX (min[columns[j]], st_doc_min_text_width (layout) + 8);
-        }
-    }
-  sheet->width = width;
-  sheet->height = height;
-  st_doc_column_widths (N_COLUMNS, weights, min, width - 2 * MARGIN, sheet->widths);
-  table.top = header_block (sheet, context, NULL, width);
-  sheet->table = table;
-  sheet->n_pages = st_doc_table_paginate (&sheet->table, height - MARGIN - st_doc_footer_height (context, 10));
-  g_object_unref (context);
-  return sheet->n_pages;
+  return st_doc_sheet_paginate (&sheet->doc, width, height);
 }
 
 void
@@ -296,34 +268,8 @@ st_visit_sheet_draw_page (StVisitSheet *sheet,
                           cairo_t      *cr,
                           int           page)
 {
-  PangoContext *context;
-  const char *header[N_COLUMNS];
-  double content;
-
-  g_return_if_fail (sheet != NULL && cr != NULL);
-  if (sheet->n_pages == 0)
-    st_visit_sheet_paginate (sheet, ST_DOC_A4_WIDTH, ST_DOC_A4_HEIGHT);
-  g_return_if_fail (page >= 0 && page < sheet->n_pages);
-
-  column_headers (header);
-  context = st_doc_context_new (cr);
-  content = sheet->width - 2 * MARGIN;
-  cairo_save (cr);
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  header_block (sheet, context, cr, sheet->width);
-  st_doc_table_draw_page (&sheet->table, cr, context, header, page, _("Everyone here has been reached."), 10,
-                          content);
-  {
-    g_autoptr(PangoLayout) left = st_doc_text (context, _("Visitor: ______________    Date: ______________"), 10, FALSE,
-                                               content, PANGO_ALIGN_LEFT);
-    g_autoptr(PangoLayout) number = st_doc_page_number (context, page, sheet->n_pages, content);
-    double number_y = sheet->height - MARGIN - st_doc_layout_height (number);
-
-    st_doc_show (cr, left, MARGIN, number_y - 10 - st_doc_layout_height (left));
-    st_doc_show (cr, number, MARGIN, number_y);
-  }
-  cairo_restore (cr);
-  g_object_unref (context);
+  g_return_if_fail (sheet != NULL);
+  st_doc_sheet_draw_page (&sheet->doc, cr, page);
 }
 
 gboolean
@@ -334,6 +280,5 @@ st_visit_sheet_write_pdf (StVisitSheet  *sheet,
   g_autofree char *title = g_strdup_printf ("%s %s %s", _("Outreach Visit List"), sheet->township,
                                             sheet->village ? sheet->village : "");
 
-  return st_doc_write_pdf (sheet, title, (int (*) (gpointer, double, double)) st_visit_sheet_paginate,
-                           (void (*) (gpointer, cairo_t *, int)) st_visit_sheet_draw_page, path, error);
+  return st_doc_sheet_write_pdf (&sheet->doc, title, path, error);
 }

@@ -304,6 +304,44 @@ describe_townships (char **townships)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* What an account sees, as user add and user modify report it. */
+static char *
+describe_scope (const StAccount *account)
+{
+  if (st_role_sees_all (account->role))
+    return g_strdup (_("all townships"));
+  return describe_townships (account->townships);
+}
+
+/* The options of user add and user modify: the role and the townships
+ * (their help, which differs, is given to account_options_init ()). */
+typedef struct
+{
+  char         *role_text;
+  char        **township_args;
+  GOptionEntry  entries[3];
+} AccountOptions;
+
+static void
+account_options_init (AccountOptions *options,
+                      const char     *township_help)
+{
+  options->entries[0] = (GOptionEntry) { "role", 0, 0, G_OPTION_ARG_STRING, &options->role_text,
+                                         N_("trainer, township, county or admin"), N_("ROLE") };
+  options->entries[1] = (GOptionEntry) { "township", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->township_args,
+                                         township_help, N_("CODE") };
+  options->entries[2] = (GOptionEntry) { NULL };
+}
+
+static void
+account_options_clear (AccountOptions *options)
+{
+  g_clear_pointer (&options->role_text, g_free);
+  g_clear_pointer (&options->township_args, g_strfreev);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AccountOptions, account_options_clear)
+
 gboolean
 st_admin_parse_options (const char    *parameter,
                         const char    *summary,
@@ -463,28 +501,23 @@ user_add (const char *db_path,
           int         argc,
           char      **argv)
 {
-  g_autofree char *role_text = NULL;
-  g_auto(GStrv) township_args = NULL;
+  g_auto(AccountOptions) options = { 0, };
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_("trainer, township, county or admin"), N_("ROLE") },
-    { "township", 0, 0, G_OPTION_ARG_STRING_ARRAY, &township_args, N_("A township the account sees (repeat for several)"), N_("CODE") },
-    { NULL }
-  };
   g_autoptr(StAccount) account = st_account_new ();
   g_autoptr(StStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *scope = NULL;
 
+  account_options_init (&options, N_("A township the account sees (repeat for several)"));
   if (!st_admin_parse_options (_("NAME"), _("Create an account. The password is asked for, or read as one line from standard input."),
-                               entries, NULL, &db, &argc, &argv))
+                               options.entries, NULL, &db, &argc, &argv))
     return 2;
   if (argc != 2)
     {
       st_admin_print_error (_("Give the account’s name: user add NAME --role ROLE [--township CODE …]"));
       return 2;
     }
-  if (role_text == NULL)
+  if (options.role_text == NULL)
     {
       st_admin_print_error (_("Give the account’s role with --role trainer|township|county|admin."));
       return 2;
@@ -494,10 +527,10 @@ user_add (const char *db_path,
       st_admin_print_error (_("An account name has 1 to 64 characters and no spaces."));
       return 2;
     }
-  if (!parse_role (role_text, &account->role))
+  if (!parse_role (options.role_text, &account->role))
     return 2;
   g_strfreev (account->townships);
-  account->townships = resolve_townships (township_args, &error);
+  account->townships = resolve_townships (options.township_args, &error);
   if (account->townships == NULL)
     {
       account->townships = g_new0 (char *, 1);
@@ -528,7 +561,7 @@ user_add (const char *db_path,
   if (!save_account (store, account, TRUE, FALSE, "user add"))
     return 1;
 
-  scope = st_role_sees_all (account->role) ? g_strdup (_("all townships")) : describe_townships (account->townships);
+  scope = describe_scope (account);
   /* Translators: account name, role, townships */
   g_print (_("Account %s created: %s, %s.\n"), account->name, st_role_to_string (account->role), scope);
   return 0;
@@ -539,21 +572,16 @@ user_modify (const char *db_path,
              int         argc,
              char      **argv)
 {
-  g_autofree char *role_text = NULL;
-  g_auto(GStrv) township_args = NULL;
+  g_auto(AccountOptions) options = { 0, };
   g_autofree char *db = NULL;
-  GOptionEntry entries[] = {
-    { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_("trainer, township, county or admin"), N_("ROLE") },
-    { "township", 0, 0, G_OPTION_ARG_STRING_ARRAY, &township_args, N_("The townships the account sees, replacing the old list"), N_("CODE") },
-    { NULL }
-  };
   g_autoptr(StAccount) account = NULL;
   g_autoptr(StStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *scope = NULL;
 
+  account_options_init (&options, N_("The townships the account sees, replacing the old list"));
   if (!st_admin_parse_options (_("NAME"), _("Change an account’s role or townships. It takes effect at the account’s next request."),
-                               entries, NULL, &db, &argc, &argv))
+                               options.entries, NULL, &db, &argc, &argv))
     return 2;
   if (argc != 2)
     {
@@ -563,11 +591,11 @@ user_modify (const char *db_path,
   account = open_account (db ? db : db_path, argv[1], &store);
   if (account == NULL)
     return 1;
-  if (role_text != NULL && !parse_role (role_text, &account->role))
+  if (options.role_text != NULL && !parse_role (options.role_text, &account->role))
     return 2;
-  if (township_args != NULL)
+  if (options.township_args != NULL)
     {
-      char **codes = resolve_townships (township_args, &error);
+      char **codes = resolve_townships (options.township_args, &error);
 
       if (codes == NULL)
         {
@@ -586,7 +614,7 @@ user_modify (const char *db_path,
     return 2;
   if (!save_account (store, account, FALSE, FALSE, "user modify"))
     return 1;
-  scope = st_role_sees_all (account->role) ? g_strdup (_("all townships")) : describe_townships (account->townships);
+  scope = describe_scope (account);
   g_print (_("Account %s changed: %s, %s.\n"), account->name, st_role_to_string (account->role), scope);
   return 0;
 }

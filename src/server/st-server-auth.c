@@ -186,57 +186,28 @@ entry_is_stale (gpointer key,
   return entry->locked_until_us <= now && now - entry->first_us > THROTTLE_WINDOW_US;
 }
 
-guint
-st_throttle_retry_after (StThrottle *self,
-                         const char *key)
+/* The throttle in this process's memory: for the SQLite store, or when the
+ * shared one failed. */
+static guint
+memory_retry_after (StThrottle *self,
+                    const char *key)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
   gint64 now = g_get_monotonic_time ();
-  Entry *entry;
-
-  if (self->store != NULL)
-    {
-      g_autofree char *hashed = stored_key (self, key);
-      GError *error = NULL;
-      gint64 until = st_store_throttle_locked_until (self->store, hashed, &error);
-      gint64 now_ms = g_get_real_time () / 1000;
-
-      if (until >= 0)
-        return until > now_ms ? (guint) ((until - now_ms + 999) / 1000) : 0;
-      store_failed (error);
-    }
-  locker = g_mutex_locker_new (&self->lock);
-  entry = g_hash_table_lookup (self->entries, key);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  Entry *entry = g_hash_table_lookup (self->entries, key);
 
   if (entry == NULL || entry->locked_until_us <= now)
     return 0;
   return (guint) ((entry->locked_until_us - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 }
 
-void
-st_throttle_fail (StThrottle *self,
-                  const char *key)
+static void
+memory_fail (StThrottle *self,
+             const char *key)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
   gint64 now = g_get_monotonic_time ();
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   Entry *entry;
-
-  if (self->store != NULL)
-    {
-      g_autofree char *hashed = stored_key (self, key);
-      StThrottlePolicy policy = {
-        .max_failures = self->max_failures,
-        .lockout_s = self->lockout_seconds,
-        .max_lockout_s = THROTTLE_MAX_LOCKOUT_S,
-        .window_ms = THROTTLE_WINDOW_US / 1000,
-      };
-      GError *error = NULL;
-
-      if (st_store_throttle_fail (self->store, hashed, g_get_real_time () / 1000, &policy, &error))
-        return;
-      store_failed (error);
-    }
-  locker = g_mutex_locker_new (&self->lock);
 
   /* Addresses that try once and leave must not fill the memory. */
   if (g_hash_table_size (self->entries) > 10000)
@@ -258,6 +229,46 @@ st_throttle_fail (StThrottle *self,
 
       entry->locked_until_us = now + (gint64) seconds * G_USEC_PER_SEC;
     }
+}
+
+guint
+st_throttle_retry_after (StThrottle *self,
+                         const char *key)
+{
+  if (self->store != NULL)
+    {
+      g_autofree char *hashed = stored_key (self, key);
+      GError *error = NULL;
+      gint64 until = st_store_throttle_locked_until (self->store, hashed, &error);
+      gint64 now_ms = g_get_real_time () / 1000;
+
+      if (until >= 0)
+        return until > now_ms ? (guint) ((until - now_ms + 999) / 1000) : 0;
+      store_failed (error);
+    }
+  return memory_retry_after (self, key);
+}
+
+void
+st_throttle_fail (StThrottle *self,
+                  const char *key)
+{
+  if (self->store != NULL)
+    {
+      g_autofree char *hashed = stored_key (self, key);
+      StThrottlePolicy policy = {
+        .max_failures = self->max_failures,
+        .lockout_s = self->lockout_seconds,
+        .max_lockout_s = THROTTLE_MAX_LOCKOUT_S,
+        .window_ms = THROTTLE_WINDOW_US / 1000,
+      };
+      GError *error = NULL;
+
+      if (st_store_throttle_fail (self->store, hashed, g_get_real_time () / 1000, &policy, &error))
+        return;
+      store_failed (error);
+    }
+  memory_fail (self, key);
 }
 
 void

@@ -20,7 +20,9 @@
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
+#include "st-json-guard.h"
 #include "st-server-json.h"
+#include "st-store.h"
 
 G_DEFINE_QUARK (st-server-json-error-quark, st_server_json_error)
 
@@ -83,22 +85,13 @@ on_number (void       *data,
            size_t      length)
 {
   Reader *r = data;
-  char *end = NULL;
   gint64 integer = 0;
+  double real = 0;
 
-  g_string_truncate (r->scratch, 0);
-  g_string_append_len (r->scratch, text, (gssize) length);
-  if (strpbrk (r->scratch->str, ".eE") == NULL)
-    {
-      errno = 0;
-      integer = g_ascii_strtoll (r->scratch->str, &end, 10);
-      if (errno == ERANGE)
-        end = NULL;   /* beyond 64 bits: a real, as json-glib reads it */
-    }
-  if (end != NULL && *end == '\0')
+  if (st_json_number_from_text (text, length, r->scratch, &integer, &real))
     add (r, json_node_init_int (json_node_alloc (), integer));
   else
-    add (r, json_node_init_double (json_node_alloc (), g_ascii_strtod (r->scratch->str, NULL)));
+    add (r, json_node_init_double (json_node_alloc (), real));
   return 1;
 }
 
@@ -179,22 +172,6 @@ static const yajl_callbacks callbacks = {
   .yajl_end_array = on_end,
 };
 
-static int
-hex_value (const char *p)
-{
-  int v = 0;
-
-  for (int i = 0; i < 4; i++)
-    {
-      int d = g_ascii_xdigit_value (p[i]);
-
-      if (d < 0)
-        return -1;
-      v = v * 16 + d;
-    }
-  return v;
-}
-
 /* Whether a \u escape of @text names half a UTF-16 surrogate pair alone:
  * yajl would write it as bytes that are not UTF-8 (or as "?"), json-glib
  * too, differently. Such a body is refused. */
@@ -215,13 +192,13 @@ has_lone_surrogate (const char *text,
           i++;
           if (text[i] != 'u')
             continue;
-          unit = i + 4 < length ? hex_value (text + i + 1) : -1;
+          unit = i + 4 < length ? st_json_hex4 (text + i + 1) : -1;
           if (unit >= 0xdc00 && unit <= 0xdfff)
             return TRUE;
           if (unit >= 0xd800 && unit <= 0xdbff)
             {
               int low = i + 10 < length && text[i + 5] == '\\' && text[i + 6] == 'u'
-                        ? hex_value (text + i + 7) : -1;
+                        ? st_json_hex4 (text + i + 7) : -1;
 
               if (low < 0xdc00 || low > 0xdfff)
                 return TRUE;

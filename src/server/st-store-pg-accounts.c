@@ -210,22 +210,18 @@ pg_credential_find (StStore     *store,
 }
 
 static gboolean
-pg_token_insert (StStore     *store,
-                 StStoreTxn  *txn,
-                 const char  *token_hash,
-                 gint64       account_id,
-                 const char  *device,
-                 gint64       created_at,
-                 gint64       expires_at,
-                 GError     **error)
+pg_token_insert (StStore          *store,
+                 StStoreTxn       *txn,
+                 const StNewToken *token,
+                 GError          **error)
 {
   PgParams p = { 0, };
 
-  pg_param_text (&p, token_hash);
-  pg_param_int (&p, account_id);
-  pg_param_text (&p, device);
-  pg_param_int (&p, created_at);
-  pg_param_int (&p, expires_at);
+  pg_param_text (&p, token->hash);
+  pg_param_int (&p, token->account_id);
+  pg_param_text (&p, token->device);
+  pg_param_int (&p, token->created_at);
+  pg_param_int (&p, token->expires_at);
   return pg_run (ST_STORE_PG (store), txn->conn,
                  "INSERT INTO tokens (hash, account_id, device, created_at, expires_at, township, county)"
                  " VALUES ($1, $2, $3, $4, $5, " PG_SQL_ACCOUNT_PLACE ("$2") ")", &p, error);
@@ -473,51 +469,6 @@ pg_admin_log_insert (StStore             *store,
                  &p, error);
 }
 
-static GPtrArray *
-pg_admin_log_search (StStore           *store,
-                     const StLogQuery  *q,
-                     GError           **error)
-{
-  StStorePg *self = ST_STORE_PG (store);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) st_admin_row_free);
-  PgConn *conn = pg_reader_acquire (self, error);
-  PgParams p = { 0, };
-  PGresult *result;
-
-  if (conn == NULL)
-    return NULL;
-  pg_param_text (&p, q->account);
-  pg_param_text (&p, q->device);
-  pg_param_text (&p, q->table);
-  pg_param_text (&p, q->row_id);
-  pg_param_int (&p, q->since);
-  pg_param_int (&p, q->until > 0 ? q->until : G_MAXINT64);
-  pg_param_int_or_null (&p, q->limit);
-  result = pg_query (self, conn,
-                     "SELECT id, at, os_user, command, target, detail FROM admin_log"
-                     " WHERE ($1::text IS NULL OR target = $1::text)"
-                     " AND ($2::text IS NULL OR left (target, length ($2::text)) = $2::text)"
-                     " AND ($3::text IS NULL OR $3::text = '') AND ($4::text IS NULL OR $4::text = '')"
-                     " AND at >= $5::bigint AND at < $6::bigint ORDER BY id LIMIT $7::bigint", &p, error);
-  pg_reader_release (self, conn);
-  if (result == NULL)
-    return NULL;
-  for (int i = 0; i < PQntuples (result); i++)
-    {
-      StAdminRow *row = g_new0 (StAdminRow, 1);
-
-      row->entry.id = pg_int (result, i, 0);
-      row->entry.at = pg_int (result, i, 1);
-      row->entry.os_user = row->strings[0] = pg_dup (result, i, 2);
-      row->entry.command = row->strings[1] = pg_dup (result, i, 3);
-      row->entry.target = row->strings[2] = pg_dup (result, i, 4);
-      row->entry.detail = row->strings[3] = pg_dup (result, i, 5);
-      g_ptr_array_add (rows, row);
-    }
-  PQclear (result);
-  return g_steal_pointer (&rows);
-}
-
 void
 pg_accounts_iface_init (StStoreInterface *iface)
 {
@@ -536,5 +487,4 @@ pg_accounts_iface_init (StStoreInterface *iface)
   iface->device_list = pg_device_list;
   iface->device_revoke = pg_device_revoke;
   iface->admin_log_insert = pg_admin_log_insert;
-  iface->admin_log_search = pg_admin_log_search;
 }

@@ -235,25 +235,11 @@ pg_record_ids_by_field (StStore     *store,
   return g_steal_pointer (&ids);
 }
 
-static gboolean
-is_identifier (const char *text)
-{
-  if (text == NULL || *text == '\0')
-    return FALSE;
-  for (const char *p = text; *p; p++)
-    if (!(g_ascii_islower (*p) || *p == '_'))
-      return FALSE;
-  return TRUE;
-}
-
 static GPtrArray *
-pg_records_by_field (StStore     *store,
-                     StStoreTxn  *txn,
-                     const char  *table,
-                     const char  *field,
-                     const char  *value,
-                     gboolean     live_only,
-                     GError     **error)
+pg_records_by_field (StStore            *store,
+                     StStoreTxn         *txn,
+                     const StFieldQuery *query,
+                     GError            **error)
 {
   StStorePg *self = ST_STORE_PG (store);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) st_record_free);
@@ -263,22 +249,21 @@ pg_records_by_field (StStore     *store,
   PGresult *result;
   gboolean ok = TRUE;
 
-  g_return_val_if_fail (is_identifier (table) && is_identifier (field), NULL);
   /* Table and field as literals: a partial index on an expression is used
    * only when the query says the same (st-store-pg-schema.c). */
   sql = g_strdup_printf ("SELECT " RECORD_COLUMNS " FROM records"
                          " WHERE tbl = '%s' AND (data::json ->> '%s') = $1::text%s ORDER BY seq",
-                         table, field, live_only ? " AND deleted = 0" : "");
+                         query->table, query->field, query->live_only ? " AND deleted = 0" : "");
   conn = pg_conn_for (self, txn, error);
   if (conn == NULL)
     return NULL;
-  pg_param_text (&p, value);
+  pg_param_text (&p, query->value);
   result = pg_query (self, conn, sql, &p, error);
   if (result != NULL)
     {
       for (int i = 0; ok && i < PQntuples (result); i++)
         {
-          StRecord *record = pg_record_from_row (conn, table, result, i, error);
+          StRecord *record = pg_record_from_row (conn, query->table, result, i, error);
 
           if (record == NULL)
             ok = FALSE;
@@ -306,7 +291,6 @@ pg_count_by_field (StStore     *store,
   PGresult *result;
   gint64 count = -1;
 
-  g_return_val_if_fail (is_identifier (table) && is_identifier (field), -1);
   if (txn != NULL && pg_cache_count (txn, table, field, value, &count))
     return count;
   sql = g_strdup_printf ("SELECT count(*) FROM records WHERE tbl = '%s' AND (data::json ->> '%s') = $1::text"
@@ -333,18 +317,7 @@ pg_count_by_field_ahead (StStore            *store,
                          const char * const *values,
                          GError            **error)
 {
-  g_return_val_if_fail (is_identifier (table) && is_identifier (field), FALSE);
   return pg_cache_counts_ahead (ST_STORE_PG (store), txn, table, field, values, error);
-}
-
-static gint
-feed_entry_compare (gconstpointer a,
-                    gconstpointer b)
-{
-  const StFeedEntry *x = *(StFeedEntry * const *) a;
-  const StFeedEntry *y = *(StFeedEntry * const *) b;
-
-  return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* The evictions of a page (the second query of pg_feed_read ()). */
@@ -380,17 +353,13 @@ read_evictions (StStorePg   *self,
 }
 
 static GPtrArray *
-pg_feed_read (StStore             *store,
-              gboolean             all_townships,
-              const char * const  *townships,
-              gint64               after,
-              gint64               skip_deleted_until,
-              guint                limit,
-              GError             **error)
+pg_feed_read (StStore           *store,
+              const StFeedQuery *query,
+              GError           **error)
 {
   StStorePg *self = ST_STORE_PG (store);
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) st_feed_entry_free);
-  g_autofree char *scope = all_townships ? NULL : pg_text_array (townships);
+  g_autofree char *scope = query->all_townships ? NULL : pg_text_array (query->townships);
   PgParams p = { 0, };
   PGresult *result;
   PgConn *conn;
@@ -405,12 +374,12 @@ pg_feed_read (StStore             *store,
       pg_reader_release (self, conn);
       return NULL;
     }
-  pg_param_int (&p, after);
+  pg_param_int (&p, query->after);
   pg_param_text (&p, scope);
-  pg_param_int (&p, limit);
-  pg_param_int (&p, skip_deleted_until);
+  pg_param_int (&p, query->limit);
+  pg_param_int (&p, query->skip_deleted_until);
   result = pg_query (self, conn,
-                     all_townships
+                     query->all_townships
                      ? "SELECT seq, tbl, id, hlc, device, deleted, data FROM records"
                        " WHERE seq > $1::bigint AND ($2::text[] IS NULL OR TRUE)"
                        " AND NOT (deleted <> 0 AND seq <= $4::bigint) ORDER BY seq LIMIT $3::bigint"
@@ -438,13 +407,8 @@ pg_feed_read (StStore             *store,
   g_clear_pointer (&result, PQclear);
 
   /* Someone who sees every township never needs an eviction. */
-  if (ok && !all_townships)
-    {
-      ok = read_evictions (self, conn, &p, entries, error);
-      g_ptr_array_sort (entries, feed_entry_compare);
-      if (entries->len > limit)
-        g_ptr_array_set_size (entries, limit);
-    }
+  if (ok && !query->all_townships)
+    ok = read_evictions (self, conn, &p, entries, error);
   pg_exec (self, conn, "COMMIT", NULL);
   pg_reader_release (self, conn);
   return ok ? g_steal_pointer (&entries) : NULL;

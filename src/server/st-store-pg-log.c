@@ -274,22 +274,48 @@ pg_log_insert (StStore           *store,
                  PG_SQL_DB_COUNTY "))", &p, error);
 }
 
+/* One statement on a reader's connection; NULL with @error set. */
+static PGresult *
+read_query (StStorePg   *self,
+            const char  *sql,
+            PgParams    *p,
+            GError     **error)
+{
+  PgConn *conn = pg_reader_acquire (self, error);
+  PGresult *result;
+
+  if (conn == NULL)
+    return NULL;
+  result = pg_query (self, conn, sql, p, error);
+  pg_reader_release (self, conn);
+  return result;
+}
+
+/* A StLogQuery as the parameters $1 to $7 of the searches below. */
+static void
+param_log_query (PgParams         *p,
+                 const StLogQuery *q)
+{
+  pg_param_text (p, q->account);
+  pg_param_text (p, q->device);
+  pg_param_text (p, q->table);
+  pg_param_text (p, q->row_id);
+  pg_param_int (p, q->since);
+  pg_param_int (p, q->until > 0 ? q->until : G_MAXINT64);
+  pg_param_int_or_null (p, q->limit);
+}
+
 static GPtrArray *
 pg_log_for_row (StStore     *store,
                 const char  *row_id,
                 GError     **error)
 {
-  StStorePg *self = ST_STORE_PG (store);
-  PgConn *conn = pg_reader_acquire (self, error);
   PgParams p = { 0, };
   PGresult *result;
 
-  if (conn == NULL)
-    return NULL;
   pg_param_text (&p, row_id);
-  result = pg_query (self, conn, "SELECT " LOG_COLUMNS " FROM changes WHERE row_id = $1::text ORDER BY id",
-                     &p, error);
-  pg_reader_release (self, conn);
+  result = read_query (ST_STORE_PG (store),
+                       "SELECT " LOG_COLUMNS " FROM changes WHERE row_id = $1::text ORDER BY id", &p, error);
   return result != NULL ? log_rows (result) : NULL;
 }
 
@@ -298,28 +324,51 @@ pg_log_search (StStore           *store,
                const StLogQuery  *q,
                GError           **error)
 {
-  StStorePg *self = ST_STORE_PG (store);
-  PgConn *conn = pg_reader_acquire (self, error);
   PgParams p = { 0, };
   PGresult *result;
 
-  if (conn == NULL)
-    return NULL;
-  pg_param_text (&p, q->account);
-  pg_param_text (&p, q->device);
-  pg_param_text (&p, q->table);
-  pg_param_text (&p, q->row_id);
-  pg_param_int (&p, q->since);
-  pg_param_int (&p, q->until > 0 ? q->until : G_MAXINT64);
-  pg_param_int_or_null (&p, q->limit);
-  result = pg_query (self, conn,
-                     "SELECT " LOG_COLUMNS " FROM changes"
-                     " WHERE ($1::text IS NULL OR account_name = $1::text)"
-                     " AND ($2::text IS NULL OR left (device, length ($2::text)) = $2::text)"
-                     " AND ($3::text IS NULL OR tbl = $3::text) AND ($4::text IS NULL OR row_id = $4::text)"
-                     " AND at >= $5::bigint AND at < $6::bigint ORDER BY id LIMIT $7::bigint", &p, error);
-  pg_reader_release (self, conn);
+  param_log_query (&p, q);
+  result = read_query (ST_STORE_PG (store),
+                       "SELECT " LOG_COLUMNS " FROM changes"
+                       " WHERE ($1::text IS NULL OR account_name = $1::text)"
+                       " AND ($2::text IS NULL OR left (device, length ($2::text)) = $2::text)"
+                       " AND ($3::text IS NULL OR tbl = $3::text) AND ($4::text IS NULL OR row_id = $4::text)"
+                       " AND at >= $5::bigint AND at < $6::bigint ORDER BY id LIMIT $7::bigint", &p, error);
   return result != NULL ? log_rows (result) : NULL;
+}
+
+static GPtrArray *
+pg_admin_log_search (StStore           *store,
+                     const StLogQuery  *q,
+                     GError           **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) st_admin_row_free);
+  PgParams p = { 0, };
+  PGresult *result;
+
+  param_log_query (&p, q);
+  result = read_query (ST_STORE_PG (store),
+                       "SELECT id, at, os_user, command, target, detail FROM admin_log"
+                       " WHERE ($1::text IS NULL OR target = $1::text)"
+                       " AND ($2::text IS NULL OR left (target, length ($2::text)) = $2::text)"
+                       " AND ($3::text IS NULL OR $3::text = '') AND ($4::text IS NULL OR $4::text = '')"
+                       " AND at >= $5::bigint AND at < $6::bigint ORDER BY id LIMIT $7::bigint", &p, error);
+  if (result == NULL)
+    return NULL;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      StAdminRow *row = g_new0 (StAdminRow, 1);
+
+      row->entry.id = pg_int (result, i, 0);
+      row->entry.at = pg_int (result, i, 1);
+      row->entry.os_user = row->strings[0] = pg_dup (result, i, 2);
+      row->entry.command = row->strings[1] = pg_dup (result, i, 3);
+      row->entry.target = row->strings[2] = pg_dup (result, i, 4);
+      row->entry.detail = row->strings[3] = pg_dup (result, i, 5);
+      g_ptr_array_add (rows, row);
+    }
+  PQclear (result);
+  return g_steal_pointer (&rows);
 }
 
 void
@@ -330,4 +379,5 @@ pg_log_iface_init (StStoreInterface *iface)
   iface->log_insert = pg_log_insert;
   iface->log_for_row = pg_log_for_row;
   iface->log_search = pg_log_search;
+  iface->admin_log_search = pg_admin_log_search;
 }

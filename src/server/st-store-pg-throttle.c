@@ -12,6 +12,24 @@
 
 #include "st-store-pg-private.h"
 
+/* One statement on a reader's connection (the throttle takes no write
+ * lock). */
+static gboolean
+run_on_reader (StStorePg   *self,
+               const char  *sql,
+               PgParams    *p,
+               GError     **error)
+{
+  PgConn *conn = pg_reader_acquire (self, error);
+  gboolean ok;
+
+  if (conn == NULL)
+    return FALSE;
+  ok = pg_run (self, conn, sql, p, error);
+  pg_reader_release (self, conn);
+  return ok;
+}
+
 static gint64
 pg_throttle_locked_until (StStore     *store,
                           const char  *key,
@@ -44,12 +62,9 @@ pg_throttle_fail (StStore                 *store,
                   GError                 **error)
 {
   StStorePg *self = ST_STORE_PG (store);
-  PgConn *conn = pg_reader_acquire (self, error);
   PgParams p = { 0, };
   gboolean ok;
 
-  if (conn == NULL)
-    return FALSE;
   pg_param_text (&p, key);
   pg_param_int (&p, now_ms);
   pg_param_int (&p, MAX (policy->max_failures, 1));
@@ -62,17 +77,17 @@ pg_throttle_fail (StStore                 *store,
 #define FAILURES "(CASE WHEN f.locked_until <= $2::bigint AND $2::bigint - f.first_at > $6::bigint" \
                  " THEN 1 ELSE f.failures + 1 END)"
 #define LOCK_FOR(n) "$2::bigint + 1000 * least ($5::bigint, $4::bigint * power (2, least (" n " - $3::bigint, 20))::bigint)"
-  ok = pg_run (self, conn,
-               "INSERT INTO signin_failures AS f (key, failures, first_at, locked_until, county)"
-               " VALUES ($1::text, 1, $2::bigint, CASE WHEN 1 >= $3::bigint THEN " LOCK_FOR ("1") " ELSE 0 END,"
-               " " PG_SQL_DB_COUNTY ")"
-               " ON CONFLICT (key) DO UPDATE SET"
-               "  failures = " FAILURES ","
-               "  first_at = CASE WHEN f.locked_until <= $2::bigint AND $2::bigint - f.first_at > $6::bigint"
-               "             THEN $2::bigint ELSE f.first_at END,"
-               "  locked_until = CASE WHEN " FAILURES " >= $3::bigint THEN " LOCK_FOR (FAILURES)
-               "                 ELSE f.locked_until END",
-               &p, error);
+  ok = run_on_reader (self,
+                      "INSERT INTO signin_failures AS f (key, failures, first_at, locked_until, county)"
+                      " VALUES ($1::text, 1, $2::bigint, CASE WHEN 1 >= $3::bigint THEN " LOCK_FOR ("1") " ELSE 0 END,"
+                      " " PG_SQL_DB_COUNTY ")"
+                      " ON CONFLICT (key) DO UPDATE SET"
+                      "  failures = " FAILURES ","
+                      "  first_at = CASE WHEN f.locked_until <= $2::bigint AND $2::bigint - f.first_at > $6::bigint"
+                      "             THEN $2::bigint ELSE f.first_at END,"
+                      "  locked_until = CASE WHEN " FAILURES " >= $3::bigint THEN " LOCK_FOR (FAILURES)
+                      "                 ELSE f.locked_until END",
+                      &p, error);
 #undef FAILURES
 #undef LOCK_FOR
   /* Keys that tried once and left must not fill the table. */
@@ -82,10 +97,9 @@ pg_throttle_fail (StStore                 *store,
 
       pg_param_int (&old, now_ms);
       pg_param_int (&old, policy->window_ms);
-      pg_run (self, conn, "DELETE FROM signin_failures WHERE locked_until <= $1::bigint"
-                          " AND $1::bigint - first_at > $2::bigint", &old, NULL);
+      run_on_reader (self, "DELETE FROM signin_failures WHERE locked_until <= $1::bigint"
+                           " AND $1::bigint - first_at > $2::bigint", &old, NULL);
     }
-  pg_reader_release (self, conn);
   return ok;
 }
 
@@ -94,17 +108,10 @@ pg_throttle_clear (StStore     *store,
                    const char  *key,
                    GError     **error)
 {
-  StStorePg *self = ST_STORE_PG (store);
-  PgConn *conn = pg_reader_acquire (self, error);
   PgParams p = { 0, };
-  gboolean ok;
 
-  if (conn == NULL)
-    return FALSE;
   pg_param_text (&p, key);
-  ok = pg_run (self, conn, "DELETE FROM signin_failures WHERE key = $1::text", &p, error);
-  pg_reader_release (self, conn);
-  return ok;
+  return run_on_reader (ST_STORE_PG (store), "DELETE FROM signin_failures WHERE key = $1::text", &p, error);
 }
 
 void

@@ -138,22 +138,7 @@ pg_object (PgConn      *conn,
            const char  *text,
            GError     **error)
 {
-  g_autoptr(JsonNode) node = NULL;
-  JsonObject *flat = st_json_flat_object_parse (text ? text : "{}");
-
-  /* Records are flat objects this server wrote: the quick way first. */
-  if (flat != NULL)
-    return flat;
-  if (!st_json_parser_load (conn->parser, text ? text : "{}", -1, error))
-    return NULL;
-  node = json_parser_steal_root (conn->parser);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error_literal (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
-                           "a stored record is not a JSON object");
-      return NULL;
-    }
-  return json_object_ref (json_node_get_object (node));
+  return st_store_object_from_text (conn->parser, text, error);
 }
 
 

@@ -57,29 +57,18 @@ sqlite_account_find (StStore     *store,
   return account;
 }
 
+static gpointer
+account_from_stmt (sqlite3_stmt *stmt)
+{
+  return account_from_row (stmt, 0);
+}
+
 static GPtrArray *
 sqlite_account_list (StStore  *store,
                      GError  **error)
 {
-  StStoreSqlite *self = ST_STORE_SQLITE (store);
-  Conn *conn = sqlite_reader_acquire (self, error);
-  g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) st_account_free);
-  sqlite3_stmt *stmt;
-  gboolean ok = FALSE;
-  int rc;
-
-  if (conn == NULL)
-    return NULL;
-  stmt = sqlite_conn_prepare (self, conn, "SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY name", error);
-  if (stmt != NULL)
-    {
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_ptr_array_add (accounts, account_from_row (stmt, 0));
-      ok = rc == SQLITE_DONE || sqlite_set_error (self, conn->db, rc, error);
-      sqlite3_reset (stmt);
-    }
-  sqlite_reader_release (self, conn);
-  return ok ? g_steal_pointer (&accounts) : NULL;
+  return sqlite_read_list (ST_STORE_SQLITE (store), "SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY name",
+                           NULL, NULL, account_from_stmt, (GDestroyNotify) st_account_free, error);
 }
 
 static gboolean
@@ -195,14 +184,10 @@ sqlite_credential_find (StStore     *store,
 }
 
 static gboolean
-sqlite_token_insert (StStore     *store,
-                     StStoreTxn  *txn,
-                     const char  *token_hash,
-                     gint64       account_id,
-                     const char  *device,
-                     gint64       created_at,
-                     gint64       expires_at,
-                     GError     **error)
+sqlite_token_insert (StStore          *store,
+                     StStoreTxn       *txn,
+                     const StNewToken *token,
+                     GError          **error)
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
   sqlite3_stmt *stmt = sqlite_conn_prepare (self, txn->conn,
@@ -211,11 +196,11 @@ sqlite_token_insert (StStore     *store,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, token_hash, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, account_id);
-  sqlite3_bind_text (stmt, 3, device, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, created_at);
-  sqlite3_bind_int64 (stmt, 5, expires_at);
+  sqlite3_bind_text (stmt, 1, token->hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, token->account_id);
+  sqlite3_bind_text (stmt, 3, token->device, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, token->created_at);
+  sqlite3_bind_int64 (stmt, 5, token->expires_at);
   return sqlite_step_done (self, txn->conn, stmt, error);
 }
 
@@ -377,53 +362,66 @@ sqlite_device_key_get (StStore     *store,
   return key;
 }
 
+static void
+bind_now (sqlite3_stmt  *stmt,
+          gconstpointer  now)
+{
+  sqlite3_bind_int64 (stmt, 1, *(const gint64 *) now);
+}
+
+static gpointer
+device_info_from_stmt (sqlite3_stmt *stmt)
+{
+  StDeviceInfo *info = g_new0 (StDeviceInfo, 1);
+
+  info->device.id = st_db_column_dup (stmt, 0);
+  info->device.name = st_db_column_dup (stmt, 1);
+  info->device.account_id = sqlite3_column_int64 (stmt, 2);
+  info->device.registered_at = sqlite3_column_int64 (stmt, 3);
+  info->device.epoch = sqlite3_column_int64 (stmt, 4);
+  info->device.acked_seq = sqlite3_column_int64 (stmt, 5);
+  info->device.last_push_at = sqlite3_column_int64 (stmt, 6);
+  info->device.last_pull_at = sqlite3_column_int64 (stmt, 7);
+  info->account_name = st_db_column_dup (stmt, 8);
+  info->revoked_at = sqlite3_column_int64 (stmt, 9);
+  info->active_tokens = sqlite3_column_int64 (stmt, 10);
+  return info;
+}
+
 static GPtrArray *
 sqlite_device_list (StStore  *store,
                     gint64    now,
                     GError  **error)
 {
-  StStoreSqlite *self = ST_STORE_SQLITE (store);
-  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) st_device_info_free);
-  Conn *conn = sqlite_reader_acquire (self, error);
-  sqlite3_stmt *stmt;
-  gboolean ok = FALSE;
-  int rc;
+  return sqlite_read_list (ST_STORE_SQLITE (store),
+                           "SELECT d.id, d.name, d.account_id, d.registered_at, d.epoch, d.acked_seq, d.last_push_at,"
+                           " d.last_pull_at, a.name, d.revoked_at,"
+                           " (SELECT count(*) FROM tokens AS t WHERE t.device = d.id AND t.revoked_at IS NULL"
+                           "  AND t.expires_at > ?1)"
+                           " FROM devices AS d LEFT JOIN accounts AS a ON a.id = d.account_id"
+                           " ORDER BY max (coalesce (d.last_push_at, 0), coalesce (d.last_pull_at, 0), d.registered_at) DESC",
+                           bind_now, &now, device_info_from_stmt, (GDestroyNotify) st_device_info_free, error);
+}
 
-  if (conn == NULL)
-    return NULL;
-  stmt = sqlite_conn_prepare (self, conn,
-                              "SELECT d.id, d.name, d.account_id, d.registered_at, d.epoch, d.acked_seq, d.last_push_at,"
-                              " d.last_pull_at, a.name, d.revoked_at,"
-                              " (SELECT count(*) FROM tokens AS t WHERE t.device = d.id AND t.revoked_at IS NULL"
-                              "  AND t.expires_at > ?1)"
-                              " FROM devices AS d LEFT JOIN accounts AS a ON a.id = d.account_id"
-                              " ORDER BY max (coalesce (d.last_push_at, 0), coalesce (d.last_pull_at, 0), d.registered_at) DESC",
-                              error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, now);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          StDeviceInfo *info = g_new0 (StDeviceInfo, 1);
+/* Runs @sql (?1 @at, ?2 @id) on @conn: how many rows it changed, -1 with
+ * @error set. */
+static gint64
+run_at_id (StStoreSqlite  *self,
+           Conn           *conn,
+           const char     *sql,
+           gint64          at,
+           const char     *id,
+           GError        **error)
+{
+  sqlite3_stmt *stmt = sqlite_conn_prepare (self, conn, sql, error);
 
-          info->device.id = st_db_column_dup (stmt, 0);
-          info->device.name = st_db_column_dup (stmt, 1);
-          info->device.account_id = sqlite3_column_int64 (stmt, 2);
-          info->device.registered_at = sqlite3_column_int64 (stmt, 3);
-          info->device.epoch = sqlite3_column_int64 (stmt, 4);
-          info->device.acked_seq = sqlite3_column_int64 (stmt, 5);
-          info->device.last_push_at = sqlite3_column_int64 (stmt, 6);
-          info->device.last_pull_at = sqlite3_column_int64 (stmt, 7);
-          info->account_name = st_db_column_dup (stmt, 8);
-          info->revoked_at = sqlite3_column_int64 (stmt, 9);
-          info->active_tokens = sqlite3_column_int64 (stmt, 10);
-          g_ptr_array_add (devices, info);
-        }
-      ok = rc == SQLITE_DONE || sqlite_set_error (self, conn->db, rc, error);
-      sqlite3_reset (stmt);
-    }
-  sqlite_reader_release (self, conn);
-  return ok ? g_steal_pointer (&devices) : NULL;
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, at);
+  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
+  if (!sqlite_step_done (self, conn, stmt, error))
+    return -1;
+  return sqlite3_changes64 (conn->db);
 }
 
 static gint64
@@ -434,27 +432,12 @@ sqlite_device_revoke (StStore     *store,
                       GError     **error)
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
-  sqlite3_stmt *stmt = sqlite_conn_prepare (self, txn->conn, "UPDATE devices SET revoked_at = ? WHERE id = ?", error);
-  gint64 revoked;
+  gint64 n = run_at_id (self, txn->conn, "UPDATE devices SET revoked_at = ? WHERE id = ?", at, id, error);
 
-  if (stmt == NULL)
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, at);
-  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
-  if (!sqlite_step_done (self, txn->conn, stmt, error))
-    return -1;
-  if (sqlite3_changes (txn->conn->db) == 0)
-    return -2;
-  stmt = sqlite_conn_prepare (self, txn->conn,
-                              "UPDATE tokens SET revoked_at = ? WHERE device = ? AND revoked_at IS NULL", error);
-  if (stmt == NULL)
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, at);
-  sqlite3_bind_text (stmt, 2, id, -1, SQLITE_TRANSIENT);
-  if (!sqlite_step_done (self, txn->conn, stmt, error))
-    return -1;
-  revoked = sqlite3_changes64 (txn->conn->db);
-  return revoked;
+  if (n <= 0)
+    return n < 0 ? -1 : -2;
+  return run_at_id (self, txn->conn, "UPDATE tokens SET revoked_at = ? WHERE device = ? AND revoked_at IS NULL",
+                    at, id, error);
 }
 
 static gboolean
@@ -494,45 +477,32 @@ sqlite_bind_log_query (sqlite3_stmt     *stmt,
   sqlite3_bind_int64 (stmt, 7, q->limit > 0 ? (gint64) q->limit : -1);
 }
 
+static gpointer
+admin_row_from_stmt (sqlite3_stmt *stmt)
+{
+  StAdminRow *row = g_new0 (StAdminRow, 1);
+
+  row->entry.id = sqlite3_column_int64 (stmt, 0);
+  row->entry.at = sqlite3_column_int64 (stmt, 1);
+  row->entry.os_user = row->strings[0] = st_db_column_dup (stmt, 2);
+  row->entry.command = row->strings[1] = st_db_column_dup (stmt, 3);
+  row->entry.target = row->strings[2] = st_db_column_dup (stmt, 4);
+  row->entry.detail = row->strings[3] = st_db_column_dup (stmt, 5);
+  return row;
+}
+
 static GPtrArray *
 sqlite_admin_log_search (StStore           *store,
                          const StLogQuery  *q,
                          GError           **error)
 {
-  StStoreSqlite *self = ST_STORE_SQLITE (store);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) st_admin_row_free);
-  Conn *conn = sqlite_reader_acquire (self, error);
-  sqlite3_stmt *stmt;
-  gboolean ok = FALSE;
-  int rc;
-
-  if (conn == NULL)
-    return NULL;
-  stmt = sqlite_conn_prepare (self, conn,
-                              "SELECT id, at, os_user, command, target, detail FROM admin_log"
-                              " WHERE (?1 IS NULL OR target = ?1) AND (?2 IS NULL OR substr (target, 1, length (?2)) = ?2)"
-                              " AND (?3 IS NULL OR ?3 = '') AND (?4 IS NULL OR ?4 = '')"
-                              " AND at >= ?5 AND at < ?6 ORDER BY id LIMIT ?7", error);
-  if (stmt != NULL)
-    {
-      sqlite_bind_log_query (stmt, q);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          StAdminRow *row = g_new0 (StAdminRow, 1);
-
-          row->entry.id = sqlite3_column_int64 (stmt, 0);
-          row->entry.at = sqlite3_column_int64 (stmt, 1);
-          row->entry.os_user = row->strings[0] = st_db_column_dup (stmt, 2);
-          row->entry.command = row->strings[1] = st_db_column_dup (stmt, 3);
-          row->entry.target = row->strings[2] = st_db_column_dup (stmt, 4);
-          row->entry.detail = row->strings[3] = st_db_column_dup (stmt, 5);
-          g_ptr_array_add (rows, row);
-        }
-      ok = rc == SQLITE_DONE || sqlite_set_error (self, conn->db, rc, error);
-      sqlite3_reset (stmt);
-    }
-  sqlite_reader_release (self, conn);
-  return ok ? g_steal_pointer (&rows) : NULL;
+  return sqlite_read_list (ST_STORE_SQLITE (store),
+                           "SELECT id, at, os_user, command, target, detail FROM admin_log"
+                           " WHERE (?1 IS NULL OR target = ?1) AND (?2 IS NULL OR substr (target, 1, length (?2)) = ?2)"
+                           " AND (?3 IS NULL OR ?3 = '') AND (?4 IS NULL OR ?4 = '')"
+                           " AND at >= ?5 AND at < ?6 ORDER BY id LIMIT ?7",
+                           (SqliteBindFunc) sqlite_bind_log_query, q, admin_row_from_stmt,
+                           (GDestroyNotify) st_admin_row_free, error);
 }
 
 void

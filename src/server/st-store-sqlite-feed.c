@@ -42,28 +42,7 @@ object_from_text (Conn        *conn,
                   const char  *text,
                   GError     **error)
 {
-  g_autoptr(JsonNode) node = NULL;
-  JsonObject *flat = st_json_flat_object_parse (text ? text : "{}");
-
-  /* Records are flat objects this server wrote: the quick way first. */
-  if (flat != NULL)
-    return flat;
-  if (!st_json_parser_load (conn->parser, text ? text : "{}", -1, error))
-    return NULL;
-  node = json_parser_steal_root (conn->parser);
-  if (node == NULL)
-    {
-      g_set_error_literal (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
-                           "a stored record is empty");
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error_literal (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
-                           "a stored record is not a JSON object");
-      return NULL;
-    }
-  return json_object_ref (json_node_get_object (node));
+  return st_store_object_from_text (conn->parser, text, error);
 }
 
 static StRecord *
@@ -302,17 +281,6 @@ sqlite_record_ids_by_field (StStore     *store,
   return ok ? g_steal_pointer (&ids) : NULL;
 }
 
-static gboolean
-is_identifier (const char *text)
-{
-  if (text == NULL || *text == '\0')
-    return FALSE;
-  for (const char *p = text; *p; p++)
-    if (!(g_ascii_islower (*p) || *p == '_'))
-      return FALSE;
-  return TRUE;
-}
-
 /* How a query names @field of @table's rows (both identifiers): its own
  * column, which has an index, or the value in the row's JSON text. */
 static char *
@@ -325,13 +293,10 @@ field_expression (const char *table,
 }
 
 static GPtrArray *
-sqlite_records_by_field (StStore     *store,
-                         StStoreTxn  *txn,
-                         const char  *table,
-                         const char  *field,
-                         const char  *value,
-                         gboolean     live_only,
-                         GError     **error)
+sqlite_records_by_field (StStore            *store,
+                         StStoreTxn         *txn,
+                         const StFieldQuery *query,
+                         GError            **error)
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) st_record_free);
@@ -342,22 +307,22 @@ sqlite_records_by_field (StStore     *store,
   gboolean ok = FALSE;
   int rc;
 
-  g_return_val_if_fail (is_identifier (table) && is_identifier (field), NULL);
   sql = g_strdup_printf ("SELECT id, seq, hlc, device, writer, deleted, township, data, clocks FROM records"
                          " WHERE tbl = '%s' AND %s = ?1%s ORDER BY seq",
-                         table, field_sql = field_expression (table, field), live_only ? " AND deleted = 0" : "");
+                         query->table, field_sql = field_expression (query->table, query->field),
+                         query->live_only ? " AND deleted = 0" : "");
   conn = sqlite_conn_for (self, txn, error);
   if (conn == NULL)
     return NULL;
   stmt = sqlite_conn_prepare (self, conn, sql, error);
   if (stmt != NULL)
     {
-      sqlite3_bind_text (stmt, 1, value, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 1, query->value, -1, SQLITE_TRANSIENT);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           g_autoptr(StRecord) record = g_new0 (StRecord, 1);
 
-          record->table = g_strdup (table);
+          record->table = g_strdup (query->table);
           record->id = st_db_column_dup (stmt, 0);
           record->seq = sqlite3_column_int64 (stmt, 1);
           record->hlc = sqlite3_column_int64 (stmt, 2);
@@ -397,7 +362,6 @@ sqlite_count_by_field (StStore     *store,
   gint64 count = -1;
   int rc;
 
-  g_return_val_if_fail (is_identifier (table) && is_identifier (field), -1);
   sql = g_strdup_printf ("SELECT count(*) FROM records WHERE tbl = '%s' AND %s = ?1"
                          " AND deleted = 0", table, field_sql = field_expression (table, field));
   conn = sqlite_conn_for (self, txn, error);
@@ -417,40 +381,68 @@ sqlite_count_by_field (StStore     *store,
   sqlite_conn_done (self, txn, conn);
   return count;
 }
-static gint
-feed_entry_compare (gconstpointer a,
-                    gconstpointer b)
+/* Steps one of sqlite_feed_read ()'s two queries (?1 after, ?2 the
+ * townships as JSON text, none for all, ?3 limit, ?4 skip_deleted_until)
+ * into @entries: rows, or the evictions when @evict. */
+static gboolean
+read_page (StStoreSqlite      *self,
+           Conn               *conn,
+           sqlite3_stmt       *stmt,
+           const StFeedQuery  *query,
+           const char         *scope,
+           gboolean            evict,
+           GPtrArray          *entries,
+           GError            **error)
 {
-  const StFeedEntry *x = *(StFeedEntry * const *) a;
-  const StFeedEntry *y = *(StFeedEntry * const *) b;
+  gboolean ok;
+  int rc;
 
-  return x->seq < y->seq ? -1 : x->seq > y->seq;
+  sqlite3_bind_int64 (stmt, 1, query->after);
+  if (scope != NULL)
+    sqlite3_bind_text (stmt, 2, scope, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, query->limit);
+  sqlite3_bind_int64 (stmt, 4, query->skip_deleted_until);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      StFeedEntry *entry = g_new0 (StFeedEntry, 1);
+
+      entry->seq = sqlite3_column_int64 (stmt, 0);
+      entry->table = st_db_column_dup (stmt, 1);
+      entry->id = st_db_column_dup (stmt, 2);
+      entry->evict = evict;
+      if (!evict)
+        {
+          entry->hlc = sqlite3_column_int64 (stmt, 3);
+          entry->device = st_db_column_dup (stmt, 4);
+          entry->deleted = sqlite3_column_int (stmt, 5) != 0;
+          entry->data = st_db_column_dup (stmt, 6);
+        }
+      g_ptr_array_add (entries, entry);
+    }
+  ok = rc == SQLITE_DONE || sqlite_set_error (self, conn->db, rc, error);
+  sqlite3_reset (stmt);
+  return ok;
 }
 
 static GPtrArray *
-sqlite_feed_read (StStore             *store,
-                  gboolean             all_townships,
-                  const char * const  *townships,
-                  gint64               after,
-                  gint64               skip_deleted_until,
-                  guint                limit,
-                  GError             **error)
+sqlite_feed_read (StStore           *store,
+                  const StFeedQuery *query,
+                  GError           **error)
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) st_feed_entry_free);
   g_autofree char *scope = NULL;
   Conn *conn;
   sqlite3_stmt *stmt;
-  gboolean ok = FALSE;
-  int rc;
+  gboolean ok;
 
-  if (!all_townships)
+  if (!query->all_townships)
     {
       g_autoptr(JsonArray) array = json_array_new ();
       g_autoptr(JsonNode) node = NULL;
 
-      for (guint i = 0; townships != NULL && townships[i] != NULL; i++)
-        json_array_add_string_element (array, townships[i]);
+      for (guint i = 0; query->townships != NULL && query->townships[i] != NULL; i++)
+        json_array_add_string_element (array, query->townships[i]);
       node = json_node_init_array (json_node_alloc (), array);
       scope = json_to_string (node, FALSE);
     }
@@ -466,7 +458,7 @@ sqlite_feed_read (StStore             *store,
     }
 
   stmt = sqlite_conn_prepare (self, conn,
-                              all_townships
+                              query->all_townships
                               ? "SELECT seq, tbl, id, hlc, device, deleted, data FROM records"
                               " WHERE seq > ?1 AND NOT (deleted AND seq <= ?4) ORDER BY seq LIMIT ?3"
                               /* Rows without a township (programs, majors) are
@@ -478,34 +470,11 @@ sqlite_feed_read (StStore             *store,
                               "      OR (township IS NULL AND tbl != 'review_items'))"
                               " ORDER BY seq LIMIT ?3",
                               error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, after);
-      if (scope)
-        sqlite3_bind_text (stmt, 2, scope, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 3, limit);
-      sqlite3_bind_int64 (stmt, 4, skip_deleted_until);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          StFeedEntry *entry = g_new0 (StFeedEntry, 1);
-
-          entry->seq = sqlite3_column_int64 (stmt, 0);
-          entry->table = st_db_column_dup (stmt, 1);
-          entry->id = st_db_column_dup (stmt, 2);
-          entry->hlc = sqlite3_column_int64 (stmt, 3);
-          entry->device = st_db_column_dup (stmt, 4);
-          entry->deleted = sqlite3_column_int (stmt, 5) != 0;
-          entry->data = st_db_column_dup (stmt, 6);
-          g_ptr_array_add (entries, entry);
-        }
-      ok = rc == SQLITE_DONE || sqlite_set_error (self, conn->db, rc, error);
-      sqlite3_reset (stmt);
-    }
+  ok = stmt != NULL && read_page (self, conn, stmt, query, scope, FALSE, entries, error);
 
   /* Someone who sees every township never needs an eviction. */
-  if (ok && !all_townships)
+  if (ok && !query->all_townships)
     {
-      ok = FALSE;
       stmt = sqlite_conn_prepare (self, conn,
                                   "SELECT e.seq, e.tbl, e.id FROM evictions AS e"
                                   " WHERE e.seq > ?1 AND e.seq > ?4 AND e.township IN (SELECT value FROM json_each (?2))"
@@ -514,28 +483,7 @@ sqlite_feed_read (StStore             *store,
                                   "        OR (r.township IS NULL AND r.tbl != 'review_items')))"
                                   " ORDER BY e.seq LIMIT ?3",
                                   error);
-      if (stmt != NULL)
-        {
-          sqlite3_bind_int64 (stmt, 1, after);
-          sqlite3_bind_text (stmt, 2, scope, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (stmt, 3, limit);
-          sqlite3_bind_int64 (stmt, 4, skip_deleted_until);
-          while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-            {
-              StFeedEntry *entry = g_new0 (StFeedEntry, 1);
-
-              entry->seq = sqlite3_column_int64 (stmt, 0);
-              entry->table = st_db_column_dup (stmt, 1);
-              entry->id = st_db_column_dup (stmt, 2);
-              entry->evict = TRUE;
-              g_ptr_array_add (entries, entry);
-            }
-          ok = rc == SQLITE_DONE || sqlite_set_error (self, conn->db, rc, error);
-          sqlite3_reset (stmt);
-        }
-      g_ptr_array_sort (entries, feed_entry_compare);
-      if (entries->len > limit)
-        g_ptr_array_set_size (entries, limit);
+      ok = stmt != NULL && read_page (self, conn, stmt, query, scope, TRUE, entries, error);
     }
   sqlite_conn_exec (self, conn, "COMMIT", NULL);
   sqlite_reader_release (self, conn);

@@ -140,23 +140,11 @@ sqlite_log_insert (StStore           *store,
   return sqlite_step_done (self, txn->conn, stmt, error);
 }
 
-/* Every row of @stmt (prepared on @conn, bound), as StLogRow; NULL with
- * @error set when the read failed. Resets @stmt. */
-static GPtrArray *
-log_rows (StStoreSqlite  *self,
-          Conn           *conn,
-          sqlite3_stmt   *stmt,
-          GError        **error)
+static void
+bind_row_id (sqlite3_stmt  *stmt,
+             gconstpointer  row_id)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) st_log_row_free);
-  gboolean ok;
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (rows, log_row_from_stmt (stmt));
-  ok = rc == SQLITE_DONE || sqlite_set_error (self, conn->db, rc, error);
-  sqlite3_reset (stmt);
-  return ok ? g_steal_pointer (&rows) : NULL;
+  sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_TRANSIENT);
 }
 
 static GPtrArray *
@@ -164,21 +152,9 @@ sqlite_log_for_row (StStore     *store,
                     const char  *row_id,
                     GError     **error)
 {
-  StStoreSqlite *self = ST_STORE_SQLITE (store);
-  Conn *conn = sqlite_reader_acquire (self, error);
-  GPtrArray *rows = NULL;
-  sqlite3_stmt *stmt;
-
-  if (conn == NULL)
-    return NULL;
-  stmt = sqlite_conn_prepare (self, conn, "SELECT " LOG_COLUMNS " FROM changes WHERE row_id = ? ORDER BY id", error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, row_id, -1, SQLITE_TRANSIENT);
-      rows = log_rows (self, conn, stmt, error);
-    }
-  sqlite_reader_release (self, conn);
-  return rows;
+  return sqlite_read_list (ST_STORE_SQLITE (store), "SELECT " LOG_COLUMNS " FROM changes WHERE row_id = ? ORDER BY id",
+                           bind_row_id, row_id, (SqliteRowFunc) log_row_from_stmt,
+                           (GDestroyNotify) st_log_row_free, error);
 }
 
 static GPtrArray *
@@ -186,25 +162,13 @@ sqlite_log_search (StStore           *store,
                    const StLogQuery  *q,
                    GError           **error)
 {
-  StStoreSqlite *self = ST_STORE_SQLITE (store);
-  Conn *conn = sqlite_reader_acquire (self, error);
-  GPtrArray *rows = NULL;
-  sqlite3_stmt *stmt;
-
-  if (conn == NULL)
-    return NULL;
-  stmt = sqlite_conn_prepare (self, conn,
-                              "SELECT " LOG_COLUMNS " FROM changes"
-                              " WHERE (?1 IS NULL OR account_name = ?1) AND (?2 IS NULL OR substr (device, 1, length (?2)) = ?2)"
-                              " AND (?3 IS NULL OR tbl = ?3) AND (?4 IS NULL OR row_id = ?4)"
-                              " AND at >= ?5 AND at < ?6 ORDER BY id LIMIT ?7", error);
-  if (stmt != NULL)
-    {
-      sqlite_bind_log_query (stmt, q);
-      rows = log_rows (self, conn, stmt, error);
-    }
-  sqlite_reader_release (self, conn);
-  return rows;
+  return sqlite_read_list (ST_STORE_SQLITE (store),
+                           "SELECT " LOG_COLUMNS " FROM changes"
+                           " WHERE (?1 IS NULL OR account_name = ?1) AND (?2 IS NULL OR substr (device, 1, length (?2)) = ?2)"
+                           " AND (?3 IS NULL OR tbl = ?3) AND (?4 IS NULL OR row_id = ?4)"
+                           " AND at >= ?5 AND at < ?6 ORDER BY id LIMIT ?7",
+                           (SqliteBindFunc) sqlite_bind_log_query, q, (SqliteRowFunc) log_row_from_stmt,
+                           (GDestroyNotify) st_log_row_free, error);
 }
 
 void

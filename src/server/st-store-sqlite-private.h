@@ -85,6 +85,19 @@ gboolean      sqlite_step_done        (StStoreSqlite  *self,
                                        Conn           *conn,
                                        sqlite3_stmt   *stmt,
                                        GError        **error);
+typedef void     (*SqliteBindFunc) (sqlite3_stmt  *stmt,
+                                    gconstpointer  data);
+typedef gpointer (*SqliteRowFunc)  (sqlite3_stmt  *stmt);
+/* Every row of @sql on an idle reader, the statement bound by @bind (when
+ * not NULL) with @data, each made by @from_row (element-type: what it
+ * returns, freed by @free_row); NULL with @error set. */
+GPtrArray    *sqlite_read_list        (StStoreSqlite  *self,
+                                       const char     *sql,
+                                       SqliteBindFunc  bind,
+                                       gconstpointer   data,
+                                       SqliteRowFunc   from_row,
+                                       GDestroyNotify  free_row,
+                                       GError        **error);
 /* Steps a statement that returns at most one row, and leaves it for the
  * caller to read and reset: TRUE when there is a row; FALSE when there is
  * none, or (with @error set) when the step failed. */

@@ -17,6 +17,17 @@
 
 /* Schema */
 
+/* The columns of a synced row that the records table has had at every
+ * version, as schema 1 and migrate_to_5 () create them (shipped: the text
+ * must not change). */
+#define RECORD_COLUMNS_SQL \
+  "  tbl TEXT NOT NULL," \
+  "  id TEXT NOT NULL," \
+  "  hlc INTEGER NOT NULL," \
+  "  device TEXT NOT NULL," \
+  "  writer TEXT," \
+  "  deleted INTEGER NOT NULL DEFAULT 0,"
+
 static const char schema_v1[] =
   "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT);"
   "CREATE TABLE accounts ("
@@ -54,12 +65,7 @@ static const char schema_v1[] =
    * compacted feed: a row gets a new one at every change. */
   "CREATE TABLE records ("
   "  seq INTEGER PRIMARY KEY,"
-  "  tbl TEXT NOT NULL,"
-  "  id TEXT NOT NULL,"
-  "  hlc INTEGER NOT NULL,"
-  "  device TEXT NOT NULL,"
-  "  writer TEXT,"
-  "  deleted INTEGER NOT NULL DEFAULT 0,"
+  RECORD_COLUMNS_SQL
   "  township TEXT,"                             /* NULL: everyone's */
   "  data TEXT NOT NULL,"
   "  clocks TEXT NOT NULL,"
@@ -267,12 +273,7 @@ migrate_to_5 (StStoreSqlite  *self,
     "CREATE TABLE records_5 ("
     "  rid INTEGER PRIMARY KEY,"
     "  seq INTEGER NOT NULL,"
-    "  tbl TEXT NOT NULL,"
-    "  id TEXT NOT NULL,"
-    "  hlc INTEGER NOT NULL,"
-    "  device TEXT NOT NULL,"
-    "  writer TEXT,"
-    "  deleted INTEGER NOT NULL DEFAULT 0,"
+    RECORD_COLUMNS_SQL
     "  township TEXT,"
     "  data TEXT NOT NULL,"
     "  clocks TEXT NOT NULL,"
@@ -329,14 +330,7 @@ static int
 query_int (StStoreSqlite *self,
            const char    *sql)
 {
-  sqlite3_stmt *stmt = sqlite_conn_prepare (self, self->writer, sql, NULL);
-  int v = -1;
-
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    v = sqlite3_column_int (stmt, 0);
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
-  return v;
+  return st_db_stmt_int (sqlite_conn_prepare (self, self->writer, sql, NULL), -1);
 }
 
 /* NULL when there is no such key, or (with a message in the log) when it
@@ -345,19 +339,12 @@ char *
 sqlite_meta_get (StStoreSqlite *self,
                  const char    *key)
 {
-  sqlite3_stmt *stmt = sqlite_conn_prepare (self, self->writer, "SELECT value FROM meta WHERE key = ?", NULL);
-  char *value = NULL;
   int rc;
+  char *value = st_db_stmt_text (sqlite_conn_prepare (self, self->writer, "SELECT value FROM meta WHERE key = ?", NULL),
+                                 key, &rc);
 
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    value = st_db_column_dup (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    g_warning ("%s: the setting %s cannot be read: %s", self->path, key, sqlite3_errmsg (self->writer->db));
-  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_MISUSE)
+    g_warning ("%s: the setting %s cannot be read: %s", self->path, key, sqlite3_errstr (rc));
   return value;
 }
 
@@ -457,60 +444,51 @@ sqlite_get_generation (StStore *store)
   return ST_STORE_SQLITE (store)->generation;
 }
 
+/* The integer @sql reads on a reader (0 when it finds no row); -1 with
+ * @error set. */
+static gint64
+read_int (StStoreSqlite  *self,
+          const char     *sql,
+          GError        **error)
+{
+  Conn *conn = sqlite_reader_acquire (self, error);
+  sqlite3_stmt *stmt;
+  gint64 value = -1;
+  int rc;
+
+  if (conn == NULL)
+    return -1;
+  stmt = sqlite_conn_prepare (self, conn, sql, error);
+  if (stmt != NULL)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        value = sqlite3_column_int64 (stmt, 0);
+      else if (rc == SQLITE_DONE)
+        value = 0;
+      else
+        sqlite_set_error (self, conn->db, rc, error);
+      sqlite3_reset (stmt);
+    }
+  sqlite_reader_release (self, conn);
+  return value;
+}
+
 static gint64
 sqlite_get_compacted_seq (StStore  *store,
                           GError  **error)
 {
-  StStoreSqlite *self = ST_STORE_SQLITE (store);
-  Conn *conn = sqlite_reader_acquire (self, error);
-  sqlite3_stmt *stmt;
-  gint64 seq = -1;
-  int rc;
-
-  if (conn == NULL)
-    return -1;
-  stmt = sqlite_conn_prepare (self, conn, "SELECT value FROM meta WHERE key = 'compacted_seq'", error);
-  if (stmt != NULL)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        seq = sqlite3_column_int64 (stmt, 0);
-      else if (rc == SQLITE_DONE)
-        seq = 0;
-      else
-        sqlite_set_error (self, conn->db, rc, error);
-      sqlite3_reset (stmt);
-    }
-  sqlite_reader_release (self, conn);
-  return seq;
+  return read_int (ST_STORE_SQLITE (store), "SELECT value FROM meta WHERE key = 'compacted_seq'", error);
 }
 
+/* (The query always finds its one row.) */
 static gint64
 sqlite_get_feed_high (StStore  *store,
                       GError  **error)
 {
-  StStoreSqlite *self = ST_STORE_SQLITE (store);
-  Conn *conn = sqlite_reader_acquire (self, error);
-  sqlite3_stmt *stmt;
-  gint64 seq = -1;
-  int rc;
-
-  if (conn == NULL)
-    return -1;
-  stmt = sqlite_conn_prepare (self, conn,
-                              "SELECT max (coalesce ((SELECT max (seq) FROM records), 0),"
-                              " coalesce ((SELECT max (seq) FROM evictions), 0))", error);
-  if (stmt != NULL)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        seq = sqlite3_column_int64 (stmt, 0);
-      else
-        sqlite_set_error (self, conn->db, rc, error);
-      sqlite3_reset (stmt);
-    }
-  sqlite_reader_release (self, conn);
-  return seq;
+  return read_int (ST_STORE_SQLITE (store),
+                   "SELECT max (coalesce ((SELECT max (seq) FROM records), 0),"
+                   " coalesce ((SELECT max (seq) FROM evictions), 0))", error);
 }
 
 static gboolean

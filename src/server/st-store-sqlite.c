@@ -212,6 +212,37 @@ sqlite_step_done (StStoreSqlite  *self,
   return TRUE;
 }
 
+GPtrArray *
+sqlite_read_list (StStoreSqlite  *self,
+                  const char     *sql,
+                  SqliteBindFunc  bind,
+                  gconstpointer   data,
+                  SqliteRowFunc   from_row,
+                  GDestroyNotify  free_row,
+                  GError        **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
+  Conn *conn = sqlite_reader_acquire (self, error);
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  int rc;
+
+  if (conn == NULL)
+    return NULL;
+  stmt = sqlite_conn_prepare (self, conn, sql, error);
+  if (stmt != NULL)
+    {
+      if (bind != NULL)
+        bind (stmt, data);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_ptr_array_add (rows, from_row (stmt));
+      ok = rc == SQLITE_DONE || sqlite_set_error (self, conn->db, rc, error);
+      sqlite3_reset (stmt);
+    }
+  sqlite_reader_release (self, conn);
+  return ok ? g_steal_pointer (&rows) : NULL;
+}
+
 gboolean
 sqlite_step_row (StStoreSqlite  *self,
                  Conn           *conn,

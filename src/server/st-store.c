@@ -372,18 +372,13 @@ st_store_credential_find (StStore     *self,
 }
 
 gboolean
-st_store_token_insert (StStore     *self,
-                       StStoreTxn  *txn,
-                       const char  *token_hash,
-                       gint64       account_id,
-                       const char  *device,
-                       gint64       created_at,
-                       gint64       expires_at,
-                       GError     **error)
+st_store_token_insert (StStore          *self,
+                       StStoreTxn       *txn,
+                       const StNewToken *token,
+                       GError          **error)
 {
   g_return_val_if_fail (ST_IS_STORE (self), FALSE);
-  return IFACE (self)->token_insert (self, txn, token_hash, account_id, device,
-                                     created_at, expires_at, error);
+  return IFACE (self)->token_insert (self, txn, token, error);
 }
 
 gboolean
@@ -507,6 +502,29 @@ st_store_eviction_put (StStore     *self,
   return IFACE (self)->eviction_put (self, txn, table, id, township, error);
 }
 
+/* Table and field names are put in the backends' SQL as they are: only
+ * lower-case letters and '_' pass. */
+static gboolean
+is_identifier (const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if (!(g_ascii_islower (*p) || *p == '_'))
+      return FALSE;
+  return TRUE;
+}
+
+static gint
+feed_entry_compare (gconstpointer a,
+                    gconstpointer b)
+{
+  const StFeedEntry *x = *(StFeedEntry * const *) a;
+  const StFeedEntry *y = *(StFeedEntry * const *) b;
+
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 GPtrArray *
 st_store_record_ids_by_field (StStore     *self,
                               const char  *table,
@@ -527,9 +545,12 @@ st_store_records_by_field (StStore     *self,
                            gboolean     live_only,
                            GError     **error)
 {
+  StFieldQuery query = { .table = table, .field = field, .value = value, .live_only = live_only };
+
   g_return_val_if_fail (ST_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  return IFACE (self)->records_by_field (self, txn, table, field, value, live_only, error);
+  g_return_val_if_fail (is_identifier (table) && is_identifier (field), NULL);
+  return IFACE (self)->records_by_field (self, txn, &query, error);
 }
 
 gint64
@@ -541,6 +562,7 @@ st_store_count_by_field (StStore     *self,
                          GError     **error)
 {
   g_return_val_if_fail (ST_IS_STORE (self), -1);
+  g_return_val_if_fail (is_identifier (table) && is_identifier (field), -1);
   return IFACE (self)->count_by_field (self, txn, table, field, value, error);
 }
 
@@ -556,6 +578,7 @@ st_store_count_by_field_ahead (StStore            *self,
   g_return_val_if_fail (txn != NULL, FALSE);
   if (IFACE (self)->count_by_field_ahead == NULL || values == NULL || values[0] == NULL)
     return TRUE;
+  g_return_val_if_fail (is_identifier (table) && is_identifier (field), FALSE);
   return IFACE (self)->count_by_field_ahead (self, txn, table, field, values, error);
 }
 
@@ -612,8 +635,25 @@ st_store_feed_read (StStore             *self,
                     guint                limit,
                     GError             **error)
 {
+  StFeedQuery query = {
+    .all_townships = all_townships,
+    .townships = townships,
+    .after = after,
+    .skip_deleted_until = skip_deleted_until,
+    .limit = limit,
+  };
+  GPtrArray *entries;
+
   g_return_val_if_fail (ST_IS_STORE (self), NULL);
-  return IFACE (self)->feed_read (self, all_townships, townships, after, skip_deleted_until, limit, error);
+  entries = IFACE (self)->feed_read (self, &query, error);
+  /* Rows and evictions, each in feed order, as one page. */
+  if (entries != NULL && !all_townships)
+    {
+      g_ptr_array_sort (entries, feed_entry_compare);
+      if (entries->len > limit)
+        g_ptr_array_set_size (entries, limit);
+    }
+  return entries;
 }
 
 
@@ -728,8 +768,8 @@ skip_space (const char *p)
   return p;
 }
 
-static int
-hex4 (const char *p)
+int
+st_json_hex4 (const char *p)
 {
   int v = 0;
 
@@ -787,14 +827,14 @@ parse_string (const char *p,
           break;
         case 'u':
           {
-            int c = hex4 (p + 1);
+            int c = st_json_hex4 (p + 1);
 
             if (c < 0)
               return NULL;
             p += 4;
             if (c >= 0xd800 && c < 0xdc00)
               {
-                int low = p[1] == '\\' && p[2] == 'u' ? hex4 (p + 3) : -1;
+                int low = p[1] == '\\' && p[2] == 'u' ? st_json_hex4 (p + 3) : -1;
 
                 if (low < 0xdc00 || low >= 0xe000)
                   return NULL;
@@ -890,6 +930,35 @@ st_json_flat_object_parse (const char *text)
         return NULL;
       return *skip_space (p) == '\0' ? g_steal_pointer (&object) : NULL;
     }
+}
+
+JsonObject *
+st_store_object_from_text (JsonParser  *parser,
+                           const char  *text,
+                           GError     **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *flat = st_json_flat_object_parse (text ? text : "{}");
+
+  /* Records are flat objects this server wrote: the quick way first. */
+  if (flat != NULL)
+    return flat;
+  if (!st_json_parser_load (parser, text ? text : "{}", -1, error))
+    return NULL;
+  node = json_parser_steal_root (parser);
+  if (node == NULL)
+    {
+      g_set_error_literal (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
+                           "a stored record is empty");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, ST_STORE_ERROR, ST_STORE_ERROR_FAILED,
+                           "a stored record is not a JSON object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (node));
 }
 
 char *

@@ -57,6 +57,16 @@ typedef struct
   gboolean   revoked;
 } StCredential;
 
+/* A token as sign-in saves it (st_store_token_insert ()). */
+typedef struct
+{
+  const char *hash;          /* st_auth_token_hash () of the token */
+  gint64      account_id;
+  const char *device;
+  gint64      created_at;    /* ms */
+  gint64      expires_at;
+} StNewToken;
+
 typedef struct
 {
   char   *id;
@@ -89,6 +99,25 @@ typedef struct
   gint64      until;         /* ms, exclusive */
   guint       limit;         /* 0: no limit */
 } StLogQuery;
+
+/* What the backends' records_by_field reads (st_store_records_by_field ()). */
+typedef struct
+{
+  const char *table;         /* identifiers: checked by the wrapper */
+  const char *field;
+  const char *value;
+  gboolean    live_only;
+} StFieldQuery;
+
+/* What the backends' feed_read reads (st_store_feed_read ()). */
+typedef struct
+{
+  gboolean            all_townships;
+  const char * const *townships;
+  gint64              after;
+  gint64              skip_deleted_until;
+  guint               limit;
+} StFeedQuery;
 
 /* One administration command, for the audit. */
 typedef struct
@@ -256,11 +285,7 @@ struct _StStoreInterface
                                        GError     **error);
   gboolean      (*token_insert)       (StStore     *self,
                                        StStoreTxn  *txn,
-                                       const char  *token_hash,
-                                       gint64       account_id,
-                                       const char  *device,
-                                       gint64       created_at,
-                                       gint64       expires_at,
+                                       const StNewToken *token,
                                        GError     **error);
   gboolean      (*token_revoke)       (StStore     *self,
                                        StStoreTxn  *txn,
@@ -329,10 +354,7 @@ struct _StStoreInterface
 
   GPtrArray    *(*records_by_field)   (StStore     *self,
                                        StStoreTxn  *txn,
-                                       const char  *table,
-                                       const char  *field,
-                                       const char  *value,
-                                       gboolean     live_only,
+                                       const StFieldQuery *query,
                                        GError     **error);
 
   gint64        (*count_by_field)     (StStore     *self,
@@ -369,8 +391,7 @@ struct _StStoreInterface
                                        const char  *row_id,
                                        GError     **error);
 
-  /* Sync by file (issue 20): the device's keys as text, and the account
-   * and revocation they go with. */
+  /* Sync by file: see st_store_device_key_set (). */
   gboolean      (*device_key_set)     (StStore     *self,
                                        StStoreTxn  *txn,
                                        const char  *id,
@@ -383,12 +404,11 @@ struct _StStoreInterface
                                        gint64      *revoked_at,
                                        GError     **error);
 
+  /* The rows of the page and, unless query->all_townships, its
+   * evictions: each at most query->limit, in any order (the wrapper sorts
+   * them and cuts to the limit). */
   GPtrArray    *(*feed_read)          (StStore     *self,
-                                       gboolean     all_townships,
-                                       const char * const *townships,
-                                       gint64       after,
-                                       gint64       skip_deleted_until,
-                                       guint        limit,
+                                       const StFeedQuery *query,
                                        GError     **error);
 
   /* Optional: a store that several server processes share keeps the
@@ -515,11 +535,7 @@ StCredential *st_store_credential_find      (StStore     *self,
                                              GError     **error);
 gboolean      st_store_token_insert         (StStore     *self,
                                              StStoreTxn  *txn,
-                                             const char  *token_hash,
-                                             gint64       account_id,
-                                             const char  *device,
-                                             gint64       created_at,
-                                             gint64       expires_at,
+                                             const StNewToken *token,
                                              GError     **error);
 gboolean      st_store_token_revoke         (StStore     *self,
                                              StStoreTxn  *txn,
@@ -698,11 +714,20 @@ void          st_json_append_node           (GString     *out,
                                              JsonNode    *node);
 void          st_json_append_string         (GString     *out,
                                              const char  *text);
+/* The value of the four hex digits at @p (of a \u escape), -1 when they
+ * are not four hex digits. */
+int           st_json_hex4                  (const char  *p);
 /* Parses a flat JSON object (members that are strings, integers, booleans
  * or null), as st_json_object_to_text () writes records: much cheaper than
  * a JsonParser for the many small objects the server reads. NULL when @text
  * is anything else (the caller then asks json-glib). */
 JsonObject   *st_json_flat_object_parse     (const char  *text);
+/* For the backends: a stored record's JSON text (NULL: empty) as an
+ * object, flat the quick way, else through @parser (the connection's);
+ * NULL with @error set when it is not an object. */
+JsonObject   *st_store_object_from_text     (JsonParser  *parser,
+                                             const char  *text,
+                                             GError     **error);
 
 /* Plain data. */
 /* Sync by file (docs/sync-protocol.md): the keys a device registered

@@ -272,6 +272,73 @@ test_demo_count (Fixture *f, gconstpointer data)
                                        st_participant_item_get_masked_id_number (first), 0, 0));
 }
 
+/* The first shown inscription (a table cell) under @root whose text holds
+ * Chinese. */
+static GtkWidget *
+find_chinese_cell (GtkWidget *root)
+{
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
+    return NULL;
+  if (GTK_IS_INSCRIPTION (root) && gtk_widget_get_mapped (root))
+    {
+      const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (root));
+
+      if (text != NULL && *text != '\0' && g_unichar_get_script (g_utf8_get_char (text)) == G_UNICODE_SCRIPT_HAN)
+        return root;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_chinese_cell (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* How much of a line of @cell's text its height leaves out (0: nothing). */
+static int
+cell_cut (GtkWidget *cell)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (cell, gtk_inscription_get_text (GTK_INSCRIPTION (cell)));
+  int height;
+
+  pango_layout_get_pixel_size (layout, NULL, &height);
+  return MAX (height - gtk_widget_get_height (cell), 0);
+}
+
+/* A larger interface text size set while the app runs (Settings,
+ * Accessibility): the names in the list grow with it and are not cut. */
+static void
+test_text_size (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkSettings *settings;
+  GtkWidget *cell;
+  int dpi, before;
+
+  g_assert_true (st_app_demo_prepare (f->db, &error));
+  g_assert_no_error (error);
+  f->window = open_window (f->db);
+  settle ();
+  cell = find_chinese_cell (GTK_WIDGET (st_participants_page_get_column_view (page_of (f))));
+  g_assert_nonnull (cell);
+  g_assert_cmpint (cell_cut (cell), ==, 0);
+  before = gtk_widget_get_height (cell);
+
+  settings = gtk_widget_get_settings (GTK_WIDGET (f->window));
+  g_object_get (settings, "gtk-xft-dpi", &dpi, NULL);
+  if (dpi <= 0)
+    dpi = 96 * 1024;
+  g_object_set (settings, "gtk-xft-dpi", dpi * 2, NULL);
+  settle ();
+  cell = find_chinese_cell (GTK_WIDGET (st_participants_page_get_column_view (page_of (f))));
+  g_assert_nonnull (cell);
+  g_assert_cmpint (gtk_widget_get_height (cell), >, before);
+  g_assert_cmpint (cell_cut (cell), ==, 0);
+  g_object_set (settings, "gtk-xft-dpi", dpi, NULL);
+}
+
 /* A county opens on its first screens at once, everyone right after; the
  * people on screen stay where they are. */
 static void
@@ -1197,6 +1264,7 @@ main (int argc, char **argv)
   g_test_add ("/app/window/empty-state", Fixture, GINT_TO_POINTER (1), fixture_setup, test_empty_state, fixture_teardown);
   g_test_add ("/app/window/damaged", Fixture, GINT_TO_POINTER (1), fixture_setup, test_damaged, fixture_teardown);
   g_test_add ("/app/window/narrow", Fixture, NULL, fixture_setup, test_narrow, fixture_teardown);
+  g_test_add ("/app/window/text-size", Fixture, NULL, fixture_setup, test_text_size, fixture_teardown);
   g_test_add ("/app/window/size-remembered", Fixture, NULL, fixture_setup, test_size_remembered, fixture_teardown);
   g_test_add ("/app/window/accessible-names", Fixture, NULL, fixture_setup, test_accessible_names, fixture_teardown);
   g_test_add ("/app/participants/list-model", Fixture, NULL, fixture_setup, test_list_model, fixture_teardown);

@@ -252,6 +252,36 @@ test_credits (void)
                                                "credits"), ==, 2);
   run_clear (&r);
 }
+/* Every command that takes --township refuses one the county does not have
+ * with the same words, and status 1. */
+static void
+test_unknown_township (void)
+{
+#define MARS "--township=火星镇"
+  static const char *const commands[][5] = {
+    { "participants", MARS, NULL },
+    { "class", "list", MARS, NULL },
+    { "report", "quarterly", "--quarter=2025Q3", MARS, NULL },
+    { "export", "household", "--output=/nonexistent/unused.csv", MARS, NULL },
+    { "export", "enrolments", "--output=/nonexistent/unused.csv", MARS, NULL },
+    { "visit", "list", MARS, NULL },
+    { "visit", "progress", MARS, NULL },
+    { "visit", "sheet", "--output=/nonexistent/unused.pdf", MARS, NULL },
+  };
+#undef MARS
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      Run r = { 0, };
+      const char *const *c = commands[i];
+
+      cli_run (&r, db_path, NULL, c[0], c[1], c[2], c[3], c[4], NULL);
+      g_assert_cmpint (r.status, ==, 1);
+      if (strstr (r.err, "Township: “火星镇” is not a township of this database’s county.") == NULL)
+        g_error ("%s %s: %s", c[0], c[1], r.err);
+      run_clear (&r);
+    }
+}
 
 int
 main (int argc, char **argv)
@@ -276,6 +306,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/cli-edit/4/delete-and-restore", test_delete);
   g_test_add_func ("/core/cli-edit/5/json-everywhere", test_json_everywhere);
   g_test_add_func ("/core/cli-edit/6/credits", test_credits);
+  g_test_add_func ("/core/cli-edit/7/unknown-township", test_unknown_township);
 
   status = g_test_run ();
   {
