@@ -12,6 +12,7 @@ struct _StNarrowLayout
   int        width;
   gboolean   narrow;
   GPtrArray *columns;   /* GtkColumnViewColumn */
+  GArray    *fixed;     /* int: each column's fixed width while shown */
   GPtrArray *widgets;   /* GtkWidget */
 };
 
@@ -94,7 +95,26 @@ st_narrow_layout_allocate (GtkLayoutManager *manager,
     {
       self->narrow = narrow;
       for (guint i = 0; i < self->columns->len; i++)
-        gtk_column_view_column_set_visible (g_ptr_array_index (self->columns, i), !narrow);
+        {
+          GtkColumnViewColumn *column = g_ptr_array_index (self->columns, i);
+          int *fixed = &g_array_index (self->fixed, int, i);
+
+          /* GTK 4.8 counts a hidden column's width in the list's minimum
+           * (so the others never expand into the room, and the list
+           * scrolls across nothing): hidden, its width is 0. What it was
+           * (-1, or a width the user dragged it to) comes back with it. */
+          if (narrow)
+            {
+              *fixed = gtk_column_view_column_get_fixed_width (column);
+              gtk_column_view_column_set_visible (column, FALSE);
+              gtk_column_view_column_set_fixed_width (column, 0);
+            }
+          else
+            {
+              gtk_column_view_column_set_fixed_width (column, *fixed);
+              gtk_column_view_column_set_visible (column, TRUE);
+            }
+        }
       for (guint i = 0; i < self->widgets->len; i++)
         gtk_widget_set_visible (g_ptr_array_index (self->widgets, i), !narrow);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NARROW]);
@@ -127,6 +147,7 @@ st_narrow_layout_finalize (GObject *object)
   StNarrowLayout *self = ST_NARROW_LAYOUT (object);
 
   g_ptr_array_unref (self->columns);
+  g_array_unref (self->fixed);
   g_ptr_array_unref (self->widgets);
   G_OBJECT_CLASS (st_narrow_layout_parent_class)->finalize (object);
 }
@@ -153,6 +174,7 @@ st_narrow_layout_init (StNarrowLayout *self)
 {
   self->width = 900;
   self->columns = g_ptr_array_new_with_free_func (g_object_unref);
+  self->fixed = g_array_new (FALSE, FALSE, sizeof (int));
   self->widgets = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
@@ -169,8 +191,11 @@ void
 st_narrow_layout_add_column (StNarrowLayout      *self,
                              GtkColumnViewColumn *column)
 {
+  int fixed = gtk_column_view_column_get_fixed_width (column);
+
   g_return_if_fail (ST_IS_NARROW_LAYOUT (self));
   g_ptr_array_add (self->columns, g_object_ref (column));
+  g_array_append_val (self->fixed, fixed);
 }
 
 void

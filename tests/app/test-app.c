@@ -1223,7 +1223,21 @@ test_narrow (Fixture *f, gconstpointer data)
   g_assert_false (gtk_column_view_column_get_visible (sex));
   g_assert_true (gtk_column_view_column_get_visible (name));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (st_participants_page_get_search_entry (page_of (f)))), >, 100);
+  /* The columns left take the room of those hidden: the header row and
+   * the rows are as wide as the list, with no blank band to scroll to. */
+  g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_first_child (GTK_WIDGET (view))), ==,
+                   gtk_widget_get_width (GTK_WIDGET (view)));
+  g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_last_child (GTK_WIDGET (view))), ==,
+                   gtk_widget_get_width (GTK_WIDGET (view)));
   type_search (f, "zs", "2 of 6 participants");
+
+  /* Wide again: every column back. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 700);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (f->window)) >= 1100);
+  settle ();
+  g_assert_true (gtk_column_view_column_get_visible (sex));
+  g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_first_child (GTK_WIDGET (view))), ==,
+                   gtk_widget_get_width (GTK_WIDGET (view)));
 }
 
 /* The window opens at the size it was closed at. */

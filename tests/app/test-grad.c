@@ -997,6 +997,22 @@ assert_whole (GtkLabel *label)
 
 /* At half a laptop's width (683 px) the Graduation page's counts and what
  * is selected are whole, and the buttons beside them inside the window. */
+/* The first GtkColumnView under @widget. */
+static GtkWidget *
+find_column_view (GtkWidget *widget)
+{
+  if (GTK_IS_COLUMN_VIEW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_column_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_graduation_narrow (Fixture *f, gconstpointer data)
 {
@@ -1020,6 +1036,13 @@ test_graduation_narrow (Fixture *f, gconstpointer data)
   approve = st_graduation_page_get_approve_button (page);
   g_assert_true (gtk_widget_compute_bounds (approve, GTK_WIDGET (f->window), &bounds));
   g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (f->window)));
+  /* The columns left fill the list: its header row is as wide as it. */
+  {
+    GtkWidget *view = find_column_view (GTK_WIDGET (page));
+
+    g_assert_nonnull (view);
+    g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_first_child (view)), ==, gtk_widget_get_width (view));
+  }
 }
 
 /* The participant window shows the person's classes: the class, the
