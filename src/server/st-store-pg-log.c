@@ -149,28 +149,6 @@ pg_log_names_row (PgConn     *conn,
   return g_hash_table_contains (conn->log_rows, key);
 }
 
-/* A value in a PostgreSQL array literal: NULL, or quoted. */
-static void
-array_append (GString    *out,
-              const char *value)
-{
-  if (out->len > 1)
-    g_string_append_c (out, ',');
-  if (value == NULL)
-    {
-      g_string_append (out, "NULL");
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *c = value; *c; c++)
-    {
-      if (*c == '"' || *c == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *c);
-    }
-  g_string_append_c (out, '"');
-}
-
 /* Sends the entries logged since the last time as one INSERT (not waited
  * for, as one entry was): a push of a hundred changes makes one statement
  * of the change log instead of a hundred. */
@@ -195,7 +173,7 @@ pg_log_flush (StStorePg  *self,
       char **row = g_ptr_array_index (batch, i);
 
       for (guint f = 0; f < LOG_FIELDS; f++)
-        array_append (columns[f], row[f]);
+        pg_array_append (columns[f], row[f]);
     }
   for (guint f = 0; f < LOG_FIELDS; f++)
     {
