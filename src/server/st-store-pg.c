@@ -370,11 +370,7 @@ pg_reader_acquire (StStorePg  *self,
     }
   conn = pg_conn_open (self, error);
   if (conn != NULL)
-    {
-      g_mutex_lock (&self->readers_lock);
-      g_ptr_array_add (self->readers, conn);
-      g_mutex_unlock (&self->readers_lock);
-    }
+    st_store_readers_add (&self->readers_lock, self->readers, conn);
   return conn;
 }
 
@@ -696,7 +692,6 @@ pg_begin (StStore  *store,
       return NULL;
     }
   self->txn.next_seq = 0;
-  self->txn.savepoints = 0;
   pg_cache_clear (&self->txn);
   pg_log_batch_clear (self->writer);
   pg_records_clear (self->writer);
@@ -759,10 +754,7 @@ pg_savepoint (StStore     *store,
               StStoreTxn  *txn,
               GError     **error)
 {
-  if (!pg_exec (ST_STORE_PG (store), txn->conn, "SAVEPOINT request", error))
-    return FALSE;
-  txn->savepoints++;
-  return TRUE;
+  return pg_exec (ST_STORE_PG (store), txn->conn, "SAVEPOINT request", error);
 }
 
 static gboolean
@@ -770,10 +762,7 @@ pg_release (StStore     *store,
             StStoreTxn  *txn,
             GError     **error)
 {
-  if (!pg_exec (ST_STORE_PG (store), txn->conn, "RELEASE SAVEPOINT request", error))
-    return FALSE;
-  txn->savepoints--;
-  return TRUE;
+  return pg_exec (ST_STORE_PG (store), txn->conn, "RELEASE SAVEPOINT request", error);
 }
 
 static void
@@ -784,7 +773,6 @@ pg_rollback_to (StStore    *store,
 
   pg_exec (self, txn->conn, "ROLLBACK TO SAVEPOINT request", NULL);
   pg_exec (self, txn->conn, "RELEASE SAVEPOINT request", NULL);
-  txn->savepoints--;
   pg_cache_clear (txn);
   /* Feed positions given inside the savepoint went with it. */
   txn->next_seq = 0;

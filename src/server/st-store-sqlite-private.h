@@ -25,7 +25,6 @@ struct _StStoreTxn
 {
   Conn   *conn;
   gint64  next_seq;        /* 0: not read from the database yet */
-  guint   savepoints;
 };
 
 struct _StStoreSqlite

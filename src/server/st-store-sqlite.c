@@ -268,11 +268,7 @@ sqlite_reader_acquire (StStoreSqlite  *self,
     return conn;
   conn = conn_open (self, FALSE, error);
   if (conn != NULL)
-    {
-      g_mutex_lock (&self->readers_lock);
-      g_ptr_array_add (self->readers, conn);
-      g_mutex_unlock (&self->readers_lock);
-    }
+    st_store_readers_add (&self->readers_lock, self->readers, conn);
   return conn;
 }
 
@@ -417,7 +413,6 @@ sqlite_begin (StStore  *store,
       return NULL;
     }
   self->txn.next_seq = 0;
-  self->txn.savepoints = 0;
   return &self->txn;
 }
 
@@ -502,10 +497,7 @@ sqlite_savepoint (StStore     *store,
                   StStoreTxn  *txn,
                   GError     **error)
 {
-  if (!run_prepared (ST_STORE_SQLITE (store), txn->conn, "SAVEPOINT request", error))
-    return FALSE;
-  txn->savepoints++;
-  return TRUE;
+  return run_prepared (ST_STORE_SQLITE (store), txn->conn, "SAVEPOINT request", error);
 }
 
 static gboolean
@@ -513,10 +505,7 @@ sqlite_release (StStore     *store,
                 StStoreTxn  *txn,
                 GError     **error)
 {
-  if (!run_prepared (ST_STORE_SQLITE (store), txn->conn, "RELEASE request", error))
-    return FALSE;
-  txn->savepoints--;
-  return TRUE;
+  return run_prepared (ST_STORE_SQLITE (store), txn->conn, "RELEASE request", error);
 }
 
 static void
@@ -524,7 +513,6 @@ sqlite_rollback_to (StStore    *store,
                     StStoreTxn *txn)
 {
   sqlite3_exec (txn->conn->db, "ROLLBACK TO request; RELEASE request", NULL, NULL, NULL);
-  txn->savepoints--;
 }
 
 

@@ -1137,3 +1137,13 @@ st_store_records_get_many (StStore            *self,
     return TRUE;
   return IFACE (self)->records_get_many (self, tables, ids, n, records, error);
 }
+
+void
+st_store_readers_add (GMutex    *lock,
+                      GPtrArray *readers,
+                      gpointer   conn)
+{
+  g_mutex_lock (lock);
+  g_ptr_array_add (readers, conn);
+  g_mutex_unlock (lock);
+}

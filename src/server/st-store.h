@@ -775,6 +775,12 @@ gboolean      st_store_records_get_many     (StStore     *self,
                                              StRecord   **records,
                                              GError     **error);
 
+/* For the stores: adds @conn, a reader connection just opened, to
+ * @readers (all of the store's readers, closed with it) under @lock. */
+void          st_store_readers_add          (GMutex      *lock,
+                                             GPtrArray   *readers,
+                                             gpointer     conn);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StAccount, st_account_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StCredential, st_credential_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StDevice, st_device_free)
