@@ -312,6 +312,34 @@ conflict_get (StConflict **conflict,
   return *conflict;
 }
 
+/* Field @name of @record (last written at @theirs) against @value of the
+ * change (written at @mine): the change wins it when @order > 0 — a value it
+ * had not seen becomes a conflict, kept for review — else the server's
+ * value stays, and a different one of the change is kept for review. */
+static void
+merge_field (const StTable  *table,
+             StRecord       *record,
+             const StChange *change,
+             const StClock  *mine,
+             int             order,
+             const char     *name,
+             JsonNode       *value,
+             const StClock  *theirs,
+             StConflict    **conflict)
+{
+  g_autoptr(JsonNode) current = st_record_get_field (record, name);
+
+  if (order > 0)
+    {
+      if (!json_node_equal (current, value) && theirs->hlc > change->base_hlc)
+        st_conflict_add (conflict_get (conflict, "conflict"), name, "change", value, mine, current, theirs);
+      set_value (table, record, name, value);
+      st_record_set_field_clock (record, name, mine);
+    }
+  else if (!json_node_equal (current, value))
+    st_conflict_add (conflict_get (conflict, "conflict"), name, "server", current, theirs, value, mine);
+}
+
 /* Data fields, one by one (participants). TRUE when something was written. */
 static gboolean
 merge_per_field (const StTable  *table,
@@ -329,7 +357,6 @@ merge_per_field (const StTable  *table,
   while (json_object_iter_next (&iter, &name, &value))
     {
       StClock theirs;
-      g_autoptr(JsonNode) current = NULL;
       int order;
 
       if (g_str_equal (name, "deleted"))
@@ -338,19 +365,8 @@ merge_per_field (const StTable  *table,
       order = clock_compare (mine, &theirs);
       if (order == 0)
         continue;
-      current = st_record_get_field (record, name);
-      if (order > 0)
-        {
-          /* The change wins the field; a value it had not seen is kept. */
-          if (!json_node_equal (current, value) && theirs.hlc > change->base_hlc)
-            st_conflict_add (conflict_get (conflict, "conflict"), name, "change",
-                             value, mine, current, &theirs);
-          set_value (table, record, name, value);
-          st_record_set_field_clock (record, name, mine);
-          wrote = TRUE;
-        }
-      else if (!json_node_equal (current, value))
-        st_conflict_add (conflict_get (conflict, "conflict"), name, "server", current, &theirs, value, mine);
+      merge_field (table, record, change, mine, order, name, value, &theirs, conflict);
+      wrote = wrote || order > 0;
     }
   return wrote;
 }
@@ -382,22 +398,11 @@ merge_per_row (const StTable  *table,
   while (json_object_iter_next (&iter, &name, &value))
     {
       StClock theirs;
-      g_autoptr(JsonNode) current = NULL;
 
       if (g_str_equal (name, "deleted"))
         continue;
       theirs = st_record_field_clock (record, name);
-      current = st_record_get_field (record, name);
-      if (order > 0)
-        {
-          if (!json_node_equal (current, value) && theirs.hlc > change->base_hlc)
-            st_conflict_add (conflict_get (conflict, "conflict"), name, "change",
-                             value, mine, current, &theirs);
-          set_value (table, record, name, value);
-          st_record_set_field_clock (record, name, mine);
-        }
-      else if (!json_node_equal (current, value))
-        st_conflict_add (conflict_get (conflict, "conflict"), name, "server", current, &theirs, value, mine);
+      merge_field (table, record, change, mine, order, name, value, &theirs, conflict);
     }
   return order > 0;
 }
