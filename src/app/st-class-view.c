@@ -595,6 +595,28 @@ st_class_view_reload (StClassView *self)
   fill (self);
 }
 
+void
+st_class_view_forget (StClassView *self)
+{
+  g_return_if_fail (ST_IS_CLASS_VIEW (self));
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->reveal_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->reveal_tick);
+  self->reveal_tick = 0;
+  /* The rows first: their keys are the enrolments'. */
+  g_hash_table_remove_all (self->rows);
+  g_hash_table_remove_all (self->progress);
+  clear_list (self->participant_list);
+  clear_list (self->session_list);
+  if (self->enrolments != NULL)
+    g_ptr_array_set_size (self->enrolments, 0);
+  g_clear_pointer (&self->klass, st_class_free);
+  g_clear_pointer (&self->program, st_program_free);
+  self->n_sessions = 0;
+  self->progress_ready = FALSE;
+}
+
 const StClass *
 st_class_view_get_class (StClassView *self)
 {

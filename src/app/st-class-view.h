@@ -22,6 +22,9 @@ gboolean        st_class_view_set_class    (StClassView  *self,
                                             GError      **error);
 /* Reads the class again, and works its progress out again. */
 void            st_class_view_reload       (StClassView  *self);
+/* Lets go of the class shown and of its rows' widgets (a few MB for a
+ * large class), when the page goes back to the list of classes. */
+void            st_class_view_forget       (StClassView  *self);
 const StClass  *st_class_view_get_class    (StClassView  *self);
 /* The enrolments shown (element-type StEnrolment), in list order. */
 GPtrArray      *st_class_view_get_enrolments (StClassView *self);

@@ -585,6 +585,7 @@ back_action (GtkWidget  *widget,
     {
       fill_list (self);
       gtk_stack_set_visible_child_name (self->stack, "list");
+      st_class_view_forget (self->class_view);
       focus_visible (self);
     }
 }

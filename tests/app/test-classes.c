@@ -163,6 +163,18 @@ page_of (Fixture *f)
   return st_window_get_classes_page (f->window);
 }
 
+/* The rows of the lists under @widget (a class's participants and
+ * sessions). */
+static guint
+count_list_rows (GtkWidget *widget)
+{
+  guint n = GTK_IS_LIST_BOX_ROW (widget) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_list_rows (child);
+  return n;
+}
+
 static StClassView *
 open_class (Fixture *f)
 {
@@ -181,6 +193,27 @@ progress_of (Fixture *f, guint person)
 
   g_assert_nonnull (text);
   return text;
+}
+
+/* Back on the list (by its button), the class view lets go of the class's
+ * rows — a large class's are megabytes — and the class opens again whole. */
+static void
+test_back_lets_go (Fixture *f, gconstpointer data)
+{
+  StClassView *view = open_class (f);
+  guint shown;
+
+  settle ();
+  shown = count_list_rows (GTK_WIDGET (view));
+  g_assert_cmpuint (shown, >=, G_N_ELEMENTS (f->ids));
+  st_test_click (st_test_find_actionable (GTK_WIDGET (page_of (f)), "classes.back"));
+  g_assert_cmpstr (st_classes_page_get_visible (page_of (f)), ==, "list");
+  g_assert_cmpuint (count_list_rows (GTK_WIDGET (view)), ==, 0);
+
+  open_class (f);
+  settle ();
+  g_assert_cmpuint (count_list_rows (GTK_WIDGET (view)), ==, shown);
+  g_assert_nonnull (progress_of (f, 0));
 }
 
 static char *
@@ -846,6 +879,7 @@ main (int argc, char **argv)
   g_test_add ("/app/classes/attendance-keyboard", Fixture, NULL, fixture_setup, test_attendance_keyboard,
               fixture_teardown);
   g_test_add ("/app/classes/keyboard-path", Fixture, NULL, fixture_setup, test_keyboard_path, fixture_teardown);
+  g_test_add ("/app/classes/back-lets-go", Fixture, NULL, fixture_setup, test_back_lets_go, fixture_teardown);
   g_test_add ("/app/classes/today", Fixture, NULL, fixture_setup, test_today, fixture_teardown);
   g_test_add ("/app/classes/one-add-button", Fixture, NULL, fixture_setup, test_one_add_button, fixture_teardown);
   g_test_add ("/app/classes/today-discarded", Fixture, NULL, fixture_setup, test_today_discarded, fixture_teardown);
