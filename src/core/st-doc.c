@@ -230,7 +230,9 @@ st_doc_table_row (cairo_t            *cr,
     }
 }
 
-int
+/* Sets how many rows fit on a page between the table's top and @bottom (at
+ * least one); returns how many pages its rows take (at least one). */
+static int
 st_doc_table_paginate (StDocTable *table,
                        double      bottom)
 {
@@ -238,7 +240,10 @@ st_doc_table_paginate (StDocTable *table,
   return MAX (1, (table->n_rows + table->rows_per_page - 1) / table->rows_per_page);
 }
 
-double
+/* Draws @page of @table under the column titles @header; a table without
+ * rows says @none (at @none_size, centred on @width) below its header row.
+ * Returns the y below what it drew. */
+static double
 st_doc_table_draw_page (const StDocTable  *table,
                         cairo_t           *cr,
                         PangoContext      *context,
@@ -274,7 +279,8 @@ st_doc_table_draw_page (const StDocTable  *table,
   return y;
 }
 
-double
+/* What a footer takes: a line of text at @size, then the page number. */
+static double
 st_doc_footer_height (PangoContext *context,
                       double        size)
 {
@@ -284,7 +290,9 @@ st_doc_footer_height (PangoContext *context,
   return 10 + st_doc_layout_height (probe) + 10 + st_doc_layout_height (small);
 }
 
-PangoLayout *
+/* "Page 1 of 2" (@page counts from 0) in small type, centred on @width:
+ * the last line of a page. */
+static PangoLayout *
 st_doc_page_number (PangoContext *context,
                     int           page,
                     int           n_pages,

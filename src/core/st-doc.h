@@ -92,30 +92,6 @@ typedef struct
   int            rows_per_page;   /* from st_doc_table_paginate () */
 } StDocTable;
 
-/* Sets how many rows fit on a page between the table's top and @bottom (at
- * least one); returns how many pages its rows take (at least one). */
-int              st_doc_table_paginate    (StDocTable         *table,
-                                           double              bottom);
-/* Draws @page of @table under the column titles @header; a table without
- * rows says @none (at @none_size, centred on @width) below its header row.
- * Returns the y below what it drew. */
-double           st_doc_table_draw_page   (const StDocTable   *table,
-                                           cairo_t            *cr,
-                                           PangoContext       *context,
-                                           const char *const  *header,
-                                           int                 page,
-                                           const char         *none,
-                                           double              none_size,
-                                           double              width);
-/* What a footer takes: a line of text at @size, then the page number. */
-double           st_doc_footer_height     (PangoContext       *context,
-                                           double              size);
-/* "Page 1 of 2" (@page counts from 0) in small type, centred on @width:
- * the last line of a page. */
-PangoLayout     *st_doc_page_number       (PangoContext       *context,
-                                           int                 page,
-                                           int                 n_pages,
-                                           double              width);
 
 /* The most columns a sheet may have. */
 #define ST_DOC_SHEET_MAX_COLUMNS 12
