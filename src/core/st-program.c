@@ -11,6 +11,7 @@
 #include "st-json-guard.h"
 #include "st-limits.h"
 #include "st-program.h"
+#include "st-records-private.h"
 #include "st-uuid.h"
 
 G_DEFINE_QUARK (st-program-error-quark, st_program_error)
@@ -647,33 +648,20 @@ st_program_list (StDb    *db,
   return g_steal_pointer (&list);
 }
 
+/* A county's own program, or its version of a built-in one: a row of
+ * programs like any other record, so an unchanged program is not written
+ * again. */
 gboolean
 st_program_save (StDb       *db,
                  StProgram  *program,
                  GError    **error)
 {
   g_autofree char *id = st_uuid_v5 (ST_UUID_NS_PROGRAM, program->code);
-  sqlite3_stmt *stmt = st_db_prepare (db,
-                                      "INSERT INTO programs (id, hlc, device, code, name, rules, builtin)"
-                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)"
-                                      " ON CONFLICT (id) DO UPDATE SET hlc = excluded.hlc, device = excluded.device,"
-                                      " name = excluded.name, rules = excluded.rules, deleted = 0",
-                                      error);
-  int rc;
+  const Col cols[] = {
+    TEXT ("code", program->code), TEXT ("name", program->name), TEXT ("rules", program->json), INT ("builtin", 0),
+  };
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) st_db_next_hlc (db));
-  sqlite3_bind_text (stmt, 3, st_db_get_device_id (db), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, program->code, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, program->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, program->json, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return st_db_set_error (db, rc, _("saving a program"), error);
-  return TRUE;
+  return st_records_upsert (db, ROW_WRITE ("programs", id, cols), _("saving a program"), error);
 }
 
 guint

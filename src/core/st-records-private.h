@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the record files share (st-records.c: classes and enrolments;
  * st-records-sessions.c: sessions and attendance; st-records-progress.c:
- * study logs, assignments, assessments, exemptions): writing rows, one
+ * study logs, assignments, assessments, exemptions; st-program.c: the
+ * programs a county adds): writing rows, one
  * transaction for several writes, the checks of dates and lengths. */
 #pragma once
 
@@ -31,23 +32,30 @@ typedef struct
   gboolean  own;
 } Tx;
 
+/* A row to write: the row @id of @table, the @n columns @cols. Column names
+ * come from these files, never from input. */
+typedef struct
+{
+  const char *table;
+  const char *id;
+  const Col  *cols;
+  guint       n;
+} RowWrite;
+
+/* The row @id of @table with the columns of the array @cols. */
+#define ROW_WRITE(table, id, cols) (&(const RowWrite) { (table), (id), (cols), G_N_ELEMENTS (cols) })
+
 void      st_records_bind_col      (sqlite3_stmt   *stmt,
                                     int             index,
                                     const Col      *col);
-/* Inserts or replaces the row @id of @table (@what names it in errors). */
+/* Inserts or replaces the row (@what names it in errors). */
 gboolean  st_records_upsert        (StDb           *db,
-                                    const char     *table,
-                                    const char     *id,
-                                    const Col      *cols,
-                                    guint           n,
+                                    const RowWrite *row,
                                     const char     *what,
                                     GError        **error);
 /* Sets some columns of an existing row, when they differ. */
 gboolean  st_records_update        (StDb           *db,
-                                    const char     *table,
-                                    const char     *id,
-                                    const Col      *cols,
-                                    guint           n,
+                                    const RowWrite *row,
                                     const char     *what,
                                     GError        **error);
 /* Several writes as one: joins the caller's transaction, or makes one. */

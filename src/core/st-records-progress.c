@@ -32,7 +32,7 @@ write_study_log (StDb        *db,
     TEXT ("kind", kind), TEXT ("source", source),
   };
 
-  return st_records_upsert (db, "study_logs", id, cols, G_N_ELEMENTS (cols), _("saving study hours"), error);
+  return st_records_upsert (db, ROW_WRITE ("study_logs", id, cols), _("saving study hours"), error);
 }
 
 static gboolean
@@ -178,7 +178,7 @@ st_assignment_add (StDb        *db,
       TEXT ("enrolment_id", enrolment_id), TEXT ("township_code", e->township_code), TEXT ("title", t),
       INT ("done", done_on != NULL), TEXT ("done_on", done_on),
     };
-    if (!st_records_upsert (db, "assignments", id, cols, G_N_ELEMENTS (cols), _("saving an assignment"), error))
+    if (!st_records_upsert (db, ROW_WRITE ("assignments", id, cols), _("saving an assignment"), error))
       return NULL;
   }
   return g_steal_pointer (&id);
@@ -194,7 +194,7 @@ st_assignment_set_done (StDb        *db,
     return FALSE;
   {
     const Col cols[] = { INT ("done", done_on != NULL), TEXT ("done_on", done_on) };
-    return st_records_update (db, "assignments", assignment_id, cols, G_N_ELEMENTS (cols), _("saving an assignment"), error);
+    return st_records_update (db, ROW_WRITE ("assignments", assignment_id, cols), _("saving an assignment"), error);
   }
 }
 
@@ -265,7 +265,7 @@ st_assessment_record (StDb        *db,
       TEXT ("enrolment_id", enrolment_id), TEXT ("township_code", e->township_code), TEXT ("kind", kind),
       TEXT ("result", result), TEXT ("date", date), TEXT ("assessor", assessor),
     };
-    return st_records_upsert (db, "assessments", id, cols, G_N_ELEMENTS (cols), _("saving an assessment"), error);
+    return st_records_upsert (db, ROW_WRITE ("assessments", id, cols), _("saving an assessment"), error);
   }
 }
 
@@ -344,7 +344,7 @@ exemption_add (StDb        *db,
       TEXT ("target", target), TEXT ("basis", why), INT ("credits", MAX (credits, 0)), TEXT ("date", date),
       TEXT ("credit_basis", g_str_equal (kind, "internship_waiver") ? NULL : credit_basis),
     };
-    return st_records_upsert (db, "exemptions", id, cols, G_N_ELEMENTS (cols), _("saving an exemption"), error);
+    return st_records_upsert (db, ROW_WRITE ("exemptions", id, cols), _("saving an exemption"), error);
   }
 }
 

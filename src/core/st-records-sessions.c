@@ -72,7 +72,7 @@ st_session_create (StDb       *db,
       INT ("minutes", s->minutes), TEXT ("mode", s->mode), TEXT ("subject", s->subject),
       TEXT ("trainer", s->trainer), TEXT ("place", s->place),
     };
-    return st_records_upsert (db, "sessions", s->id, cols, G_N_ELEMENTS (cols), _("saving a session"), error);
+    return st_records_upsert (db, ROW_WRITE ("sessions", s->id, cols), _("saving a session"), error);
   }
 }
 
@@ -240,7 +240,7 @@ write_attendance (StDb             *db,
     TEXT ("township_code", s->township_code), TEXT ("status", status), INT ("minutes", minutes),
   };
 
-  return st_records_upsert (db, "attendance", id, cols, G_N_ELEMENTS (cols), _("saving attendance"), error);
+  return st_records_upsert (db, ROW_WRITE ("attendance", id, cols), _("saving attendance"), error);
 }
 
 gboolean

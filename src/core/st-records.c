@@ -31,85 +31,77 @@ st_records_bind_col (sqlite3_stmt *stmt,
 }
 
 /* Runs @sql with the row's id as ?1, a new HLC as ?2, this device as ?3
- * and @cols from ?4 on. */
+ * and its columns from ?4 on. */
 static gboolean
-write_row (StDb        *db,
-           const char  *sql,
-           const char  *id,
-           const Col   *cols,
-           guint        n,
-           const char  *what,
-           GError     **error)
+write_row (StDb            *db,
+           const char      *sql,
+           const RowWrite  *row,
+           const char      *what,
+           GError         **error)
 {
   sqlite3_stmt *stmt = st_db_prepare (db, sql, error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 1, row->id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) st_db_next_hlc (db));
   sqlite3_bind_text (stmt, 3, st_db_get_device_id (db), -1, SQLITE_STATIC);
-  for (guint i = 0; i < n; i++)
-    st_records_bind_col (stmt, i + 4, &cols[i]);
+  for (guint i = 0; i < row->n; i++)
+    st_records_bind_col (stmt, i + 4, &row->cols[i]);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return st_db_set_error (db, rc, what, error);
-  return TRUE;
+  return rc == SQLITE_DONE || st_db_set_error (db, rc, what, error);
 }
 
 /* Inserts the row, or brings a row of the same id (a deterministic key, or a
  * tombstone) to these values. Nothing is written when nothing changes, so no
  * empty change reaches the audit log or the outbox. */
 gboolean
-st_records_upsert (StDb        *db,
-                   const char  *table,
-                   const char  *id,
-                   const Col   *cols,
-                   guint        n,
-                   const char  *what,
-                   GError     **error)
+st_records_upsert (StDb            *db,
+                   const RowWrite  *row,
+                   const char      *what,
+                   GError         **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GString) values = g_string_new ("?1, ?2, ?3, 0");
   g_autoptr(GString) sets = g_string_new ("hlc = excluded.hlc, device = excluded.device, deleted = 0");
   g_autoptr(GString) changed = g_string_new (NULL);
 
-  g_string_append_printf (sql, "INSERT INTO %s (id, hlc, device, deleted", table);
-  g_string_append_printf (changed, "%s.deleted IS NOT 0", table);
-  for (guint i = 0; i < n; i++)
+  g_string_append_printf (sql, "INSERT INTO %s (id, hlc, device, deleted", row->table);
+  g_string_append_printf (changed, "%s.deleted IS NOT 0", row->table);
+  for (guint i = 0; i < row->n; i++)
     {
-      g_string_append_printf (sql, ", %s", cols[i].column);
+      const char *column = row->cols[i].column;
+
+      g_string_append_printf (sql, ", %s", column);
       g_string_append_printf (values, ", ?%u", i + 4);
-      g_string_append_printf (sets, ", %s = excluded.%s", cols[i].column, cols[i].column);
-      g_string_append_printf (changed, " OR %s.%s IS NOT excluded.%s", table, cols[i].column, cols[i].column);
+      g_string_append_printf (sets, ", %s = excluded.%s", column, column);
+      g_string_append_printf (changed, " OR %s.%s IS NOT excluded.%s", row->table, column, column);
     }
   g_string_append_printf (sql, ") VALUES (%s) ON CONFLICT (id) DO UPDATE SET %s WHERE %s",
                           values->str, sets->str, changed->str);
-  return write_row (db, sql->str, id, cols, n, what, error);
+  return write_row (db, sql->str, row, what, error);
 }
 
 /* Sets some columns of an existing row, when they differ. */
 gboolean
-st_records_update (StDb        *db,
-                   const char  *table,
-                   const char  *id,
-                   const Col   *cols,
-                   guint        n,
-                   const char  *what,
-                   GError     **error)
+st_records_update (StDb            *db,
+                   const RowWrite  *row,
+                   const char      *what,
+                   GError         **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autoptr(GString) changed = g_string_new (NULL);
 
-  g_string_append_printf (sql, "UPDATE %s SET hlc = ?2, device = ?3", table);
-  for (guint i = 0; i < n; i++)
+  g_string_append_printf (sql, "UPDATE %s SET hlc = ?2, device = ?3", row->table);
+  for (guint i = 0; i < row->n; i++)
     {
-      g_string_append_printf (sql, ", %s = ?%u", cols[i].column, i + 4);
-      g_string_append_printf (changed, "%s%s IS NOT ?%u", i ? " OR " : "", cols[i].column, i + 4);
+      g_string_append_printf (sql, ", %s = ?%u", row->cols[i].column, i + 4);
+      g_string_append_printf (changed, "%s%s IS NOT ?%u", i ? " OR " : "", row->cols[i].column, i + 4);
     }
   g_string_append_printf (sql, " WHERE id = ?1 AND (%s)", changed->str);
-  return write_row (db, sql->str, id, cols, n, what, error);
+  return write_row (db, sql->str, row, what, error);
 }
 
 /* Several writes as one: joins the caller's transaction, or makes one. */
@@ -390,7 +382,7 @@ st_class_create (StDb     *db,
       TEXT ("start_date", c->start_date), TEXT ("trainers", trainers), TEXT ("notes", c->notes),
       TEXT ("schedule", c->schedule),
     };
-    return st_records_upsert (db, "classes", c->id, cols, G_N_ELEMENTS (cols), _("saving a class"), error);
+    return st_records_upsert (db, ROW_WRITE ("classes", c->id, cols), _("saving a class"), error);
   }
 }
 
@@ -615,7 +607,7 @@ st_enrol (StDb        *db,
       INT ("study_years", study_years), TEXT ("state", "studying"), TEXT ("state_date", NULL),
       TEXT ("withdraw_reason", NULL),
     };
-    if (!st_records_upsert (db, "enrolments", id, cols, G_N_ELEMENTS (cols), _("saving an enrolment"), error))
+    if (!st_records_upsert (db, ROW_WRITE ("enrolments", id, cols), _("saving an enrolment"), error))
       return NULL;
   }
   return g_steal_pointer (&id);
@@ -657,7 +649,7 @@ st_withdraw (StDb        *db,
     return FALSE;
   {
     const Col cols[] = { TEXT ("state", "withdrawn"), TEXT ("state_date", date), TEXT ("withdraw_reason", why) };
-    return st_records_update (db, "enrolments", enrolment_id, cols, G_N_ELEMENTS (cols), _("recording a withdrawal"), error);
+    return st_records_update (db, ROW_WRITE ("enrolments", enrolment_id, cols), _("recording a withdrawal"), error);
   }
 }
 
@@ -673,7 +665,7 @@ st_request_early_graduation (StDb        *db,
     return FALSE;
   {
     const Col cols[] = { TEXT ("early_graduation_requested_on", date) };
-    return st_records_update (db, "enrolments", enrolment_id, cols, 1, _("recording the request"), error);
+    return st_records_update (db, ROW_WRITE ("enrolments", enrolment_id, cols), _("recording the request"), error);
   }
 }
 
@@ -689,7 +681,7 @@ st_record_internship (StDb        *db,
     return FALSE;
   {
     const Col cols[] = { TEXT ("internship_done_on", date) };
-    return st_records_update (db, "enrolments", enrolment_id, cols, 1, _("recording the internship"), error);
+    return st_records_update (db, ROW_WRITE ("enrolments", enrolment_id, cols), _("recording the internship"), error);
   }
 }
 
@@ -727,6 +719,6 @@ st_extend_study (StDb        *db,
     }
   {
     const Col cols[] = { INT ("extension_years", years) };
-    return st_records_update (db, "enrolments", enrolment_id, cols, 1, _("recording the extension"), error);
+    return st_records_update (db, ROW_WRITE ("enrolments", enrolment_id, cols), _("recording the extension"), error);
   }
 }

@@ -634,6 +634,7 @@ test_study_extension (Fixture *f, gconstpointer data)
   g_autofree char *json = NULL;
   Scenario s = complete;
   StEligibility *e;
+  gint64 hlc;
 
   s.self_study = 359 * 60;
   build (f, &s);
@@ -650,6 +651,12 @@ test_study_extension (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (p->max_extension_years, ==, 1);
   g_assert_true (st_program_save (f->db, p, &error));
+  /* Saved again unchanged, it keeps its clock stamp: a newer stamp with
+   * nothing to send would make the laptop ignore the county's later edit of
+   * the program when it pulls it. */
+  hlc = st_test_query_int (f->db, "SELECT hlc FROM programs WHERE code = 'secondary-vocational'");
+  g_assert_true (st_program_save (f->db, p, &error));
+  g_assert_cmpint (st_test_query_int (f->db, "SELECT hlc FROM programs WHERE code = 'secondary-vocational'"), ==, hlc);
 
   g_assert_false (st_extend_study (f->db, f->enrolment, 2, &error));
   g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_RULE);
