@@ -916,13 +916,13 @@ on_pdf_chosen (GtkNativeDialog *chooser,
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      g_autoptr(StSigninSheet) sheet = NULL;
+      g_autoptr(StDocSheet) sheet = NULL;
       g_autoptr(GError) error = NULL;
 
       if (path != NULL)
         {
           sheet = st_signin_sheet_new (self->db, session_id, &error);
-          if (sheet == NULL || !st_signin_sheet_write_pdf (sheet, path, &error))
+          if (sheet == NULL || !st_doc_sheet_write_pdf (sheet, path, &error))
             toast (self, error->message);
           else
             {

@@ -809,7 +809,7 @@ print_visit_list (StParticipantsPage  *self,
                   GError             **error)
 {
   StParticipantQuery query;
-  StVisitSheet *sheet;
+  StDocSheet *sheet;
   GtkPrintOperation *operation;
   GtkWindow *parent = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
 
@@ -819,9 +819,9 @@ print_visit_list (StParticipantsPage  *self,
   sheet = st_visit_sheet_new (self->db, query.township_code, query.village_code, error);
   if (sheet == NULL)
     return FALSE;
-  operation = st_print_operation_new (_("Visit list"), sheet, (GDestroyNotify) st_visit_sheet_free,
-                                      (StPrintPaginate) st_visit_sheet_paginate,
-                                      (StPrintDraw) st_visit_sheet_draw_page);
+  operation = st_print_operation_new (_("Visit list"), sheet, (GDestroyNotify) st_doc_sheet_free,
+                                      (StPrintPaginate) st_doc_sheet_paginate,
+                                      (StPrintDraw) st_doc_sheet_draw_page);
   if (path == NULL)
     return st_print_run (operation, parent, error);
   {

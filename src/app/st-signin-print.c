@@ -14,12 +14,12 @@ operation_new (StDb        *db,
                const char  *session_id,
                GError     **error)
 {
-  StSigninSheet *sheet = st_signin_sheet_new (db, session_id, error);
+  StDocSheet *sheet = st_signin_sheet_new (db, session_id, error);
 
   if (sheet == NULL)
     return NULL;
-  return st_print_operation_new (_("Sign-in sheet"), sheet, (GDestroyNotify) st_signin_sheet_free,
-                                 (StPrintPaginate) st_signin_sheet_paginate, (StPrintDraw) st_signin_sheet_draw_page);
+  return st_print_operation_new (_("Sign-in sheet"), sheet, (GDestroyNotify) st_doc_sheet_free,
+                                 (StPrintPaginate) st_doc_sheet_paginate, (StPrintDraw) st_doc_sheet_draw_page);
 }
 
 gboolean

@@ -212,7 +212,7 @@ st_cli_sign_in_sheet (Globals *g, int argc, char **argv)
     { NULL }
   };
   g_autoptr(StDb) db = NULL;
-  g_autoptr(StSigninSheet) sheet = NULL;
+  g_autoptr(StDocSheet) sheet = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!st_cli_parse_options ("sign-in-sheet", N_("SESSION --pdf FILE"),
@@ -224,7 +224,7 @@ st_cli_sign_in_sheet (Globals *g, int argc, char **argv)
   if (db == NULL)
     return 1;
   sheet = st_signin_sheet_new (db, argv[1], &error);
-  if (sheet == NULL || !st_signin_sheet_write_pdf (sheet, pdf, &error))
+  if (sheet == NULL || !st_doc_sheet_write_pdf (sheet, pdf, &error))
     return st_cli_fail (g_steal_pointer (&error));
   {
     g_autofree char *message = g_strdup_printf (_("Sign-in sheet written to %s\n"), pdf);

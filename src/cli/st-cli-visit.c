@@ -503,7 +503,7 @@ visit_sheet (Globals *g, int argc, char **argv)
   };
   g_autoptr(StDb) db = NULL;
   g_autoptr(StDivisions) divisions = NULL;
-  g_autoptr(StVisitSheet) sheet = NULL;
+  g_autoptr(StDocSheet) sheet = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   const StDivision *t, *v = NULL;
@@ -531,12 +531,12 @@ visit_sheet (Globals *g, int argc, char **argv)
       return 1;
     }
   sheet = st_visit_sheet_new (db, t->code, v ? v->code : NULL, &error);
-  if (sheet == NULL || !st_visit_sheet_write_pdf (sheet, output, &error))
+  if (sheet == NULL || !st_doc_sheet_write_pdf (sheet, output, &error))
     return st_cli_fail (g_steal_pointer (&error));
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %u person not yet reached.",
-                                          "%s: %u people not yet reached.", st_visit_sheet_get_count (sheet)),
-                             output, st_visit_sheet_get_count (sheet));
-  st_cli_print_result (g, message, "output", output, "#people", (gint64) st_visit_sheet_get_count (sheet), NULL);
+                                          "%s: %u people not yet reached.", st_doc_sheet_get_n_rows (sheet)),
+                             output, st_doc_sheet_get_n_rows (sheet));
+  st_cli_print_result (g, message, "output", output, "#people", (gint64) st_doc_sheet_get_n_rows (sheet), NULL);
   return 0;
 }
 

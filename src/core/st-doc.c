@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "st-doc.h"
+#include "st-participant.h"
 
 gboolean
 st_doc_ui_is_chinese (void)
@@ -193,23 +194,22 @@ st_doc_pdf_save (cairo_surface_t  *surface,
 }
 
 void
-st_doc_table_row (cairo_t            *cr,
+st_doc_table_row (const StDocTable   *table,
+                  cairo_t            *cr,
                   PangoContext       *context,
                   const char *const  *texts,
-                  guint               n,
-                  const double       *widths,
-                  double              x,
                   double              y,
-                  double              height,
-                  double              size,
-                  gboolean            header,
-                  guint               left)
+                  gboolean            header)
 {
-  for (guint c = 0; c < n; c++)
+  double height = header ? table->header_height : table->row_height;
+  double x = table->x;
+
+  for (guint c = 0; c < table->n_columns; c++)
     {
-      PangoAlignment alignment = !header && (left & (1u << c)) ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER;
-      g_autoptr(PangoLayout) layout = st_doc_text (context, texts[c], header ? size : size + 0.5,
-                                                   header, widths[c] - 6, alignment);
+      double width = table->widths[c];
+      PangoAlignment alignment = !header && (table->left & (1u << c)) ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER;
+      g_autoptr(PangoLayout) layout = st_doc_text (context, texts[c], header ? table->size : table->size + 0.5,
+                                                   header, width - 6, alignment);
       double text_height;
 
       pango_layout_set_height (layout, -2);
@@ -218,15 +218,15 @@ st_doc_table_row (cairo_t            *cr,
       if (header)
         {
           cairo_set_source_rgb (cr, 0.90, 0.90, 0.90);
-          cairo_rectangle (cr, x, y, widths[c], height);
+          cairo_rectangle (cr, x, y, width, height);
           cairo_fill (cr);
         }
       cairo_set_source_rgb (cr, 0, 0, 0);
       cairo_set_line_width (cr, 0.6);
-      cairo_rectangle (cr, x, y, widths[c], height);
+      cairo_rectangle (cr, x, y, width, height);
       cairo_stroke (cr);
       st_doc_show (cr, layout, x + 3, y + (height - text_height) / 2);
-      x += widths[c];
+      x += width;
     }
 }
 
@@ -258,16 +258,18 @@ st_doc_table_draw_page (const StDocTable  *table,
   int last = MIN (table->n_rows, first + table->rows_per_page);
   double y = table->top;
 
-  st_doc_table_row (cr, context, header, table->n_columns, table->widths, table->x, y, table->header_height,
-                    table->size, TRUE, 0);
+  st_doc_table_row (table, cr, context, header, y, TRUE);
   y += table->header_height;
   for (int i = first; i < last; i++)
     {
+      char number[16];
+
       for (guint c = 0; c < table->n_columns; c++)
         cells[c] = "";
+      g_snprintf (number, sizeof number, "%d", i + 1);
+      cells[0] = number;
       table->row_cells (table->doc, i, cells);
-      st_doc_table_row (cr, context, cells, table->n_columns, table->widths, table->x, y, table->row_height,
-                        table->size, FALSE, table->left);
+      st_doc_table_row (table, cr, context, cells, y, FALSE);
       y += table->row_height;
     }
   if (table->n_rows == 0)
@@ -301,6 +303,53 @@ st_doc_page_number (PangoContext *context,
   g_autofree char *text = g_strdup_printf (_("Page %d of %d"), page + 1, n_pages);
 
   return st_doc_text (context, text, 8, FALSE, width, PANGO_ALIGN_CENTER);
+}
+
+struct _StDocSheet
+{
+  const StDocSheetKind *kind;
+  gpointer              doc;
+  int                   n_rows;
+  char                 *title;
+
+  /* From st_doc_sheet_paginate (). */
+  double                width;
+  double                height;
+  double                widths[ST_DOC_SHEET_MAX_COLUMNS];
+  StDocTable            table;
+  int                   n_pages;        /* 0 until paginated */
+};
+
+StDocSheet *
+st_doc_sheet_new (const StDocSheetKind *kind,
+                  gpointer              doc,
+                  int                   n_rows,
+                  const char           *title)
+{
+  StDocSheet *sheet = g_new0 (StDocSheet, 1);
+
+  g_return_val_if_fail (kind->n_columns <= ST_DOC_SHEET_MAX_COLUMNS, NULL);
+  sheet->kind = kind;
+  sheet->doc = doc;
+  sheet->n_rows = n_rows;
+  sheet->title = g_strdup (title);
+  return sheet;
+}
+
+void
+st_doc_sheet_free (StDocSheet *sheet)
+{
+  if (sheet == NULL)
+    return;
+  sheet->kind->free (sheet->doc);
+  g_free (sheet->title);
+  g_free (sheet);
+}
+
+int
+st_doc_sheet_get_n_rows (StDocSheet *sheet)
+{
+  return sheet->n_rows;
 }
 
 int
@@ -407,20 +456,11 @@ st_doc_sheet_draw_page (StDocSheet *sheet,
 
 gboolean
 st_doc_sheet_write_pdf (StDocSheet  *sheet,
-                        const char  *title,
                         const char  *path,
                         GError     **error)
 {
-  return st_doc_write_pdf (sheet, title, (int (*) (gpointer, double, double)) st_doc_sheet_paginate,
+  return st_doc_write_pdf (sheet, sheet->title, (int (*) (gpointer, double, double)) st_doc_sheet_paginate,
                            (void (*) (gpointer, cairo_t *, int)) st_doc_sheet_draw_page, path, error);
-}
-
-const char *
-st_doc_sheet_row_number (StDocSheet *sheet,
-                         int         i)
-{
-  g_snprintf (sheet->number, sizeof sheet->number, "%d", i + 1);
-  return sheet->number;
 }
 
 gboolean
@@ -465,22 +505,43 @@ st_doc_order_clear (StDocOrder *order)
 }
 
 void
-st_doc_person_init (StDocPerson *person,
-                    const char  *name,
-                    const char  *village_code,
-                    const char  *village)
+st_doc_person_read (StDocPerson  *person,
+                    sqlite3_stmt *stmt)
 {
+  const char *name = (const char *) sqlite3_column_text (stmt, 0);
+  const char *village = (const char *) sqlite3_column_text (stmt, 3);
+
   person->name = g_strdup (name ? name : "");
+  person->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
   person->village = g_strdup (village ? village : "");
-  st_doc_order_init (&person->order, village_code, person->village, person->name);
+  st_doc_order_init (&person->order, (const char *) sqlite3_column_text (stmt, 2), person->village, person->name);
 }
 
 void
 st_doc_person_clear (StDocPerson *person)
 {
   g_clear_pointer (&person->name, g_free);
+  g_clear_pointer (&person->sex, g_free);
   g_clear_pointer (&person->village, g_free);
   st_doc_order_clear (&person->order);
+}
+
+void
+st_doc_person_headers (const char **header)
+{
+  header[0] = _("No.");
+  header[1] = _("Name");
+  header[2] = _("Sex");
+  header[3] = _("Village");
+}
+
+void
+st_doc_person_cells (const StDocPerson  *person,
+                     const char        **cells)
+{
+  cells[1] = person->name;
+  cells[2] = person->sex;
+  cells[3] = person->village;
 }
 
 int

@@ -8,6 +8,7 @@
 
 #include <cairo.h>
 #include <pango/pango.h>
+#include <sqlite3.h>
 
 G_BEGIN_DECLS
 
@@ -51,31 +52,17 @@ void             st_doc_column_widths     (guint            n,
                                            double           width,
                                            double          *widths);
 
-/* One row of a ruled table, its top left at @x, @y: @n cells of @widths
- * and @height, each text at most two lines (cut short after), centred, or
- * left-aligned where bit c of @left is set; a header row is grey, bold and
- * @size points, a body row @size + 0.5 (handwriting sits beside it). */
-void             st_doc_table_row         (cairo_t            *cr,
-                                           PangoContext       *context,
-                                           const char *const  *texts,
-                                           guint               n,
-                                           const double       *widths,
-                                           double              x,
-                                           double              y,
-                                           double              height,
-                                           double              size,
-                                           gboolean            header,
-                                           guint               left);
-
 /* The cells of body row @i of a ruled table, into @cells (strings that
- * live until the next call). */
+ * live until the next call); the first cell is the row's number, already
+ * set. */
 typedef void (*StDocRowCells) (gpointer     doc,
                                int          i,
                                const char **cells);
 
-/* A ruled table that runs over pages below a header block every page
- * repeats (the sign-in sheet, the visit list): the header row, then rows
- * of @row_height whose cells @row_cells gives. */
+/* A ruled table: columns of @widths from @x, a header row of
+ * @header_height, rows of @row_height. On a sheet (below) it runs over
+ * pages below a header block every page repeats, its rows' cells from
+ * @row_cells. */
 typedef struct
 {
   guint          n_columns;
@@ -92,13 +79,24 @@ typedef struct
   int            rows_per_page;   /* from st_doc_table_paginate () */
 } StDocTable;
 
+/* One row of @table, its top at @y: its header row (grey, bold, @size
+ * points, of @header_height) or a body row (@size + 0.5: handwriting sits
+ * beside it; of @row_height). Each text at most two lines (cut short
+ * after), centred, or left-aligned in a body row where bit c of @left is
+ * set. */
+void             st_doc_table_row         (const StDocTable   *table,
+                                           cairo_t            *cr,
+                                           PangoContext       *context,
+                                           const char *const  *texts,
+                                           double              y,
+                                           gboolean            header);
 
 /* The most columns a sheet may have. */
 #define ST_DOC_SHEET_MAX_COLUMNS 12
 
 /* What a kind of sheet is: a header block every page repeats, a ruled
- * table, a footer line and the page number (the sign-in sheet, the visit
- * list). */
+ * table whose first column numbers the rows, a footer line and the page
+ * number (the sign-in sheet, the visit list). */
 typedef struct
 {
   guint          n_columns;
@@ -125,43 +123,38 @@ typedef struct
                                 char        **left,
                                 char        **right);
   StDocRowCells  row_cells;
+  GDestroyNotify free;            /* of the doc */
 } StDocSheetKind;
 
-/* A sheet of @kind for @doc, of @n_rows rows, and its layout. */
-typedef struct
-{
-  const StDocSheetKind *kind;
-  gpointer              doc;
-  int                   n_rows;
+typedef struct _StDocSheet StDocSheet;
 
-  /* From st_doc_sheet_paginate (). */
-  double                width;
-  double                height;
-  double                widths[ST_DOC_SHEET_MAX_COLUMNS];
-  StDocTable            table;
-  int                   n_pages;        /* 0 until paginated */
-  char                  number[16];     /* the row number being drawn */
-} StDocSheet;
-
-/* Lays @sheet out on pages of @width × @height: its columns as wide as
- * their titles and unbroken cells need, by the kind's weights otherwise.
- * Returns how many pages it takes. */
+/* A sheet of @kind that shows @doc (it takes it), of @n_rows rows; @title
+ * is its PDF's. */
+StDocSheet      *st_doc_sheet_new         (const StDocSheetKind *kind,
+                                           gpointer            doc,
+                                           int                 n_rows,
+                                           const char         *title);
+void             st_doc_sheet_free        (StDocSheet         *sheet);
+int              st_doc_sheet_get_n_rows  (StDocSheet         *sheet);
+/* Lays @sheet out on pages of @width × @height points (A4 = 595 × 842):
+ * its columns as wide as their titles and unbroken cells need, by the
+ * kind's weights otherwise. Returns how many pages it takes. For
+ * GtkPrintOperation, use GTK_UNIT_POINTS and the print context's size. */
 int              st_doc_sheet_paginate    (StDocSheet         *sheet,
                                            double              width,
                                            double              height);
-/* Draws @page of @sheet (laid out on A4 first if it is not yet). */
+/* Draws @page (0-based) of @sheet on @cr, in points from its origin, for
+ * PDF files and GtkPrintOperation alike (laid out on A4 first if it is
+ * not yet). */
 void             st_doc_sheet_draw_page   (StDocSheet         *sheet,
                                            cairo_t            *cr,
                                            int                 page);
-/* @sheet as an A4 PDF at @path (st_doc_write_pdf ()). */
+/* @sheet as an A4 PDF at @path, replaced atomically (st_doc_write_pdf ()). */
 gboolean         st_doc_sheet_write_pdf   (StDocSheet         *sheet,
-                                           const char         *title,
                                            const char         *path,
                                            GError            **error);
-/* Row @i's number ("1" for the first), for the first cell: valid until the
- * next call. */
-const char      *st_doc_sheet_row_number  (StDocSheet         *sheet,
-                                           int                 i);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StDocSheet, st_doc_sheet_free)
 
 /* Where a person stands on a printed list (the sign-in sheet, the visit
  * list, and the attendance sheet that follows the sign-in sheet): villages
@@ -186,22 +179,31 @@ void             st_doc_order_clear       (StDocOrder         *order);
 int              st_doc_order_compare     (const StDocOrder   *a,
                                            const StDocOrder   *b);
 
-/* A person on a printed list: the name and village its cells show, and
- * where the person stands. */
+/* A person on a printed list: the name, sex and village its cells show,
+ * and where the person stands. */
 typedef struct
 {
   char       *name;
+  char       *sex;
   char       *village;
   StDocOrder  order;
 } StDocPerson;
 
-/* Copies @name and @village (NULL as ""); @village_code as in
- * st_doc_order_init (). */
-void             st_doc_person_init       (StDocPerson        *person,
-                                           const char         *name,
-                                           const char         *village_code,
-                                           const char         *village);
+/* The columns st_doc_person_read () reads, first in a SELECT from
+ * participants p joined with ST_DOC_PERSON_JOIN. */
+#define ST_DOC_PERSON_COLUMNS "p.name, p.sex, v.code, coalesce (v.short_name, p.village_name, '')"
+#define ST_DOC_PERSON_JOIN " LEFT JOIN divisions v ON v.code = p.village_code"
+#define ST_DOC_PERSON_N_COLUMNS 4
+
+/* @person from the first columns of @stmt (ST_DOC_PERSON_COLUMNS). */
+void             st_doc_person_read       (StDocPerson        *person,
+                                           sqlite3_stmt       *stmt);
 void             st_doc_person_clear      (StDocPerson        *person);
+/* A sheet's first columns: the row number's and the person's titles into
+ * @header[0…3], the person's cells into @cells[1…3]. */
+void             st_doc_person_headers    (const char        **header);
+void             st_doc_person_cells      (const StDocPerson  *person,
+                                           const char        **cells);
 
 /* A document of A4 pages as a PDF at @path: @paginate (@doc, width,
  * height) says how many pages, @draw_page (@doc, cr, page) draws each. */

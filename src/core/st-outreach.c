@@ -116,6 +116,11 @@ st_outreach_write_pdf (GPtrArray   *rows,
   PangoContext *context = st_doc_context_new (cr);
   double content = ST_DOC_A4_WIDTH - 2 * MARGIN;
   double widths[N_COLUMNS], min[N_COLUMNS] = { 0, };
+  /* The township's name left-aligned, as it is read; the figures centred. */
+  const StDocTable table = {
+    .n_columns = N_COLUMNS, .widths = widths, .x = MARGIN, .header_height = ROW_HEIGHT + 4,
+    .row_height = ROW_HEIGHT, .size = 9, .left = 1u << 0,
+  };
   const char *header[N_COLUMNS];
   g_autofree char *today = st_date_today ();
   /* Translators: under the title of the outreach summary: "As of 2025-03-31" */
@@ -139,8 +144,8 @@ st_outreach_write_pdf (GPtrArray   *rows,
     st_doc_show (cr, note, MARGIN, y);
     y += st_doc_layout_height (note) + 8;
   }
-  st_doc_table_row (cr, context, header, N_COLUMNS, widths, MARGIN, y, ROW_HEIGHT + 4, 9, TRUE, 0);
-  y += ROW_HEIGHT + 4;
+  st_doc_table_row (&table, cr, context, header, y, TRUE);
+  y += table.header_height;
   /* 13 townships and a total fit one page; a county of more goes on. */
   for (guint i = 0; i < rows->len; i++)
     {
@@ -156,10 +161,10 @@ st_outreach_write_pdf (GPtrArray   *rows,
         {
           cairo_show_page (cr);
           y = MARGIN;
-          st_doc_table_row (cr, context, header, N_COLUMNS, widths, MARGIN, y, ROW_HEIGHT + 4, 9, TRUE, 0);
-          y += ROW_HEIGHT + 4;
+          st_doc_table_row (&table, cr, context, header, y, TRUE);
+          y += table.header_height;
         }
-      st_doc_table_row (cr, context, cells, N_COLUMNS, widths, MARGIN, y, ROW_HEIGHT, 9, FALSE, 1u << 0);
+      st_doc_table_row (&table, cr, context, cells, y, FALSE);
       y += ROW_HEIGHT;
     }
   cairo_show_page (cr);

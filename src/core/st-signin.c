@@ -29,11 +29,10 @@
 typedef struct
 {
   StDocPerson person;
-  char       *sex;
   char       *id_masked;
 } Row;
 
-struct _StSigninSheet
+typedef struct
 {
   char      *class_name;
   char      *township;
@@ -45,8 +44,7 @@ struct _StSigninSheet
   char      *trainer;
   char      *place;
   GPtrArray *rows;          /* Row */
-  StDocSheet doc;
-};
+} Sheet;
 
 static const StDocSheetKind sheet_kind;
 
@@ -54,13 +52,12 @@ static void
 row_free (Row *row)
 {
   st_doc_person_clear (&row->person);
-  g_free (row->sex);
   g_free (row->id_masked);
   g_free (row);
 }
 
-void
-st_signin_sheet_free (StSigninSheet *sheet)
+static void
+sheet_free (Sheet *sheet)
 {
   if (sheet == NULL)
     return;
@@ -122,10 +119,8 @@ row_from_stmt (sqlite3_stmt *stmt)
 {
   Row *row = g_new0 (Row, 1);
 
-  st_doc_person_init (&row->person, (const char *) sqlite3_column_text (stmt, 0),
-                      (const char *) sqlite3_column_text (stmt, 3), (const char *) sqlite3_column_text (stmt, 4));
-  row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
-  row->id_masked = st_idcard_mask ((const char *) sqlite3_column_text (stmt, 2));
+  st_doc_person_read (&row->person, stmt);
+  row->id_masked = st_idcard_mask ((const char *) sqlite3_column_text (stmt, ST_DOC_PERSON_N_COLUMNS));
   return row;
 }
 
@@ -146,12 +141,16 @@ join_trainers (char **trainers)
   return trainers != NULL ? g_strjoinv (_(", "), trainers) : g_strdup ("");
 }
 
-StSigninSheet *
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sheet, sheet_free)
+
+StDocSheet *
 st_signin_sheet_new (StDb        *db,
                      const char  *session_id,
                      GError     **error)
 {
-  g_autoptr(StSigninSheet) sheet = g_new0 (StSigninSheet, 1);
+  g_autoptr(Sheet) sheet = g_new0 (Sheet, 1);
+  g_autofree char *title = NULL;
+  int n_rows;
   g_autoptr(StSession) session = NULL;
   g_autoptr(StClass) klass = NULL;
   sqlite3_stmt *stmt;
@@ -197,10 +196,9 @@ st_signin_sheet_new (StDb        *db,
    * dated on the session's day (withdrawn, graduated that day) still counts
    * as in study then. */
   stmt = st_in_study_prepare (db,
-                              "SELECT p.name, p.sex, p.id_number, v.code, coalesce (v.short_name, p.village_name, '')"
+                              "SELECT " ST_DOC_PERSON_COLUMNS ", p.id_number"
                               " FROM enrolments e"
-                              " JOIN participants p ON p.id = e.participant_id"
-                              " LEFT JOIN divisions v ON v.code = p.village_code"
+                              " JOIN participants p ON p.id = e.participant_id" ST_DOC_PERSON_JOIN
                               " WHERE" ST_IN_STUDY_ON_DAY_SQL,
                               session->class_id, session->date, error);
   if (stmt == NULL)
@@ -210,14 +208,15 @@ st_signin_sheet_new (StDb        *db,
   if (sheet->rows == NULL)
     return NULL;
   g_ptr_array_sort (sheet->rows, compare_rows);
-  sheet->doc = (StDocSheet) { .kind = &sheet_kind, .doc = sheet, .n_rows = (int) sheet->rows->len };
-  return g_steal_pointer (&sheet);
+  title = g_strdup_printf ("%s %s %s", _("Sign-in Sheet"), sheet->class_name, sheet->date);
+  n_rows = (int) sheet->rows->len;
+  return st_doc_sheet_new (&sheet_kind, g_steal_pointer (&sheet), n_rows, title);
 }
 
 /* Layout */
 
 static char *
-hours_text (const StSigninSheet *sheet)
+hours_text (const Sheet *sheet)
 {
   g_autofree char *hours = format_hours (sheet->minutes);
 
@@ -234,7 +233,7 @@ header_block (gpointer      data,
               cairo_t      *cr,
               double        width)
 {
-  const StSigninSheet *sheet = data;
+  const Sheet *sheet = data;
   double content = width - 2 * MARGIN;
   double half = content / 2;
   double y = MARGIN;
@@ -278,10 +277,7 @@ header_block (gpointer      data,
 static void
 column_headers (const char **header)
 {
-  header[0] = _("No.");
-  header[1] = _("Name");
-  header[2] = _("Sex");
-  header[3] = _("Village");
+  st_doc_person_headers (header);
   header[4] = _("ID number");
   header[5] = _("Signature");
   header[6] = _("Remarks");
@@ -300,13 +296,10 @@ row_cells (gpointer     data,
            int          i,
            const char **cells)
 {
-  StSigninSheet *sheet = data;
+  Sheet *sheet = data;
   const Row *row = g_ptr_array_index (sheet->rows, i);
 
-  cells[0] = st_doc_sheet_row_number (&sheet->doc, i);
-  cells[1] = row->person.name;
-  cells[2] = row->sex;
-  cells[3] = row->person.village;
+  st_doc_person_cells (&row->person, cells);
   cells[4] = row->id_masked;
 }
 
@@ -316,7 +309,7 @@ footer (gpointer   data,
         char     **left,
         char     **right)
 {
-  StSigninSheet *sheet = data;
+  Sheet *sheet = data;
 
   *left = g_strdup_printf (_("Enrolled: %d    Present: ______"), (int) sheet->rows->len);
   *right = g_strdup (_("Trainer’s signature: ______________"));
@@ -332,34 +325,5 @@ static const StDocSheetKind sheet_kind = {
   .margin = MARGIN, .header_height = HEADER_ROW_HEIGHT, .row_height = ROW_HEIGHT, .size = BODY_FONT,
   .footer_size = BODY_FONT, .none = N_("No participant is in study in this class on this date."),
   .headers = column_headers, .header_block = header_block, .footer = footer, .row_cells = row_cells,
+  .free = (GDestroyNotify) sheet_free,
 };
-
-int
-st_signin_sheet_paginate (StSigninSheet *sheet,
-                          double         width,
-                          double         height)
-{
-  return st_doc_sheet_paginate (&sheet->doc, width, height);
-}
-
-void
-st_signin_sheet_draw_page (StSigninSheet *sheet,
-                           cairo_t       *cr,
-                           int            page)
-{
-  g_return_if_fail (sheet != NULL);
-  st_doc_sheet_draw_page (&sheet->doc, cr, page);
-}
-
-gboolean
-st_signin_sheet_write_pdf (StSigninSheet  *sheet,
-                           const char     *path,
-                           GError        **error)
-{
-  g_autofree char *title = NULL;
-
-  g_return_val_if_fail (sheet != NULL, FALSE);
-
-  title = g_strdup_printf ("%s %s %s", _("Sign-in Sheet"), sheet->class_name, sheet->date);
-  return st_doc_sheet_write_pdf (&sheet->doc, title, path, error);
-}

@@ -30,20 +30,17 @@
 typedef struct
 {
   StDocPerson person;
-  char *sex;
   char *phone;
   char *last_visit;
-  StDocOrder order;
 } Row;
 
-struct _StVisitSheet
+typedef struct
 {
   char      *township;
   char      *village;      /* NULL: the whole township */
   char      *printed_on;
   GPtrArray *rows;         /* Row */
-  StDocSheet doc;
-};
+} Sheet;
 
 static const StDocSheetKind sheet_kind;
 
@@ -51,14 +48,13 @@ static void
 row_free (Row *row)
 {
   st_doc_person_clear (&row->person);
-  g_free (row->sex);
   g_free (row->phone);
   g_free (row->last_visit);
   g_free (row);
 }
 
-void
-st_visit_sheet_free (StVisitSheet *sheet)
+static void
+sheet_free (Sheet *sheet)
 {
   if (sheet == NULL)
     return;
@@ -74,11 +70,9 @@ row_from_stmt (sqlite3_stmt *stmt)
 {
   Row *row = g_new0 (Row, 1);
 
-  st_doc_person_init (&row->person, (const char *) sqlite3_column_text (stmt, 0),
-                      (const char *) sqlite3_column_text (stmt, 3), (const char *) sqlite3_column_text (stmt, 4));
-  row->sex = g_strdup (st_sex_to_display (sqlite3_column_int (stmt, 1)));
-  row->phone = st_db_column_dup (stmt, 2);
-  row->last_visit = st_db_column_dup (stmt, 5);
+  st_doc_person_read (&row->person, stmt);
+  row->phone = st_db_column_dup (stmt, ST_DOC_PERSON_N_COLUMNS);
+  row->last_visit = st_db_column_dup (stmt, ST_DOC_PERSON_N_COLUMNS + 1);
   return row;
 }
 
@@ -118,13 +112,17 @@ division_name (StDb        *db,
   return name != NULL ? name : g_strdup (code);
 }
 
-StVisitSheet *
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sheet, sheet_free)
+
+StDocSheet *
 st_visit_sheet_new (StDb        *db,
                     const char  *township_code,
                     const char  *village_code,
                     GError     **error)
 {
-  g_autoptr(StVisitSheet) sheet = g_new0 (StVisitSheet, 1);
+  g_autoptr(Sheet) sheet = g_new0 (Sheet, 1);
+  g_autofree char *title = NULL;
+  int n_rows;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (ST_IS_DB (db), NULL);
@@ -141,10 +139,10 @@ st_visit_sheet_new (StDb        *db,
    * last visit is the last one made: a visit from the roster is the
    * roster's answers, not a round that found no one. */
   stmt = st_db_prepare (db,
-                        "SELECT p.name, p.sex, p.phone, v.code, coalesce (v.short_name, p.village_name, ''),"
+                        "SELECT " ST_DOC_PERSON_COLUMNS ", p.phone,"
                         " (SELECT max (x.date) FROM visits x WHERE x.participant_id = p.id AND x.deleted = 0"
                         "  AND x.how <> 'roster')"
-                        " FROM participants p LEFT JOIN divisions v ON v.code = p.village_code"
+                        " FROM participants p" ST_DOC_PERSON_JOIN
                         " WHERE p.deleted = 0 AND p.merged_into IS NULL AND p.township_code = ?1"
                         " AND (?2 IS NULL OR p.village_code = ?2)"
                         " AND NOT EXISTS (SELECT 1 FROM visits x WHERE x.participant_id = p.id AND x.deleted = 0"
@@ -159,23 +157,16 @@ st_visit_sheet_new (StDb        *db,
   if (sheet->rows == NULL)
     return NULL;
   g_ptr_array_sort (sheet->rows, compare_rows);
-  sheet->doc = (StDocSheet) { .kind = &sheet_kind, .doc = sheet, .n_rows = (int) sheet->rows->len };
-  return g_steal_pointer (&sheet);
-}
-
-guint
-st_visit_sheet_get_count (StVisitSheet *sheet)
-{
-  return sheet->rows->len;
+  title = g_strdup_printf ("%s %s %s", _("Outreach Visit List"), sheet->township,
+                           sheet->village ? sheet->village : "");
+  n_rows = (int) sheet->rows->len;
+  return st_doc_sheet_new (&sheet_kind, g_steal_pointer (&sheet), n_rows, title);
 }
 
 static void
 column_headers (const char **header)
 {
-  header[0] = _("No.");
-  header[1] = _("Name");
-  header[2] = _("Sex");
-  header[3] = _("Village");
+  st_doc_person_headers (header);
   header[4] = _("Phone");
   header[5] = _("Last visit");
   header[6] = _("Date");
@@ -192,7 +183,7 @@ header_block (gpointer      data,
               cairo_t      *cr,
               double        width)
 {
-  const StVisitSheet *sheet = data;
+  const Sheet *sheet = data;
   double content = width - 2 * MARGIN;
   double y = MARGIN;
   g_autofree char *place = sheet->village != NULL ? g_strdup_printf ("%s %s", sheet->township, sheet->village)
@@ -225,13 +216,10 @@ row_cells (gpointer     data,
            int          i,
            const char **cells)
 {
-  StVisitSheet *sheet = data;
+  Sheet *sheet = data;
   const Row *row = g_ptr_array_index (sheet->rows, i);
 
-  cells[0] = st_doc_sheet_row_number (&sheet->doc, i);
-  cells[1] = row->person.name;
-  cells[2] = row->sex;
-  cells[3] = row->person.village;
+  st_doc_person_cells (&row->person, cells);
   cells[4] = row->phone ? row->phone : "";
   cells[5] = row->last_visit ? row->last_visit : "";
 }
@@ -253,32 +241,5 @@ static const StDocSheetKind sheet_kind = {
   .margin = MARGIN, .header_height = HEADER_ROW_HEIGHT, .row_height = ROW_HEIGHT, .size = BODY_FONT,
   .footer_size = 10, .none = N_("Everyone here has been reached."),
   .headers = column_headers, .header_block = header_block, .footer = footer, .row_cells = row_cells,
+  .free = (GDestroyNotify) sheet_free,
 };
-
-int
-st_visit_sheet_paginate (StVisitSheet *sheet,
-                         double        width,
-                         double        height)
-{
-  return st_doc_sheet_paginate (&sheet->doc, width, height);
-}
-
-void
-st_visit_sheet_draw_page (StVisitSheet *sheet,
-                          cairo_t      *cr,
-                          int           page)
-{
-  g_return_if_fail (sheet != NULL);
-  st_doc_sheet_draw_page (&sheet->doc, cr, page);
-}
-
-gboolean
-st_visit_sheet_write_pdf (StVisitSheet  *sheet,
-                          const char    *path,
-                          GError       **error)
-{
-  g_autofree char *title = g_strdup_printf ("%s %s %s", _("Outreach Visit List"), sheet->township,
-                                            sheet->village ? sheet->village : "");
-
-  return st_doc_sheet_write_pdf (&sheet->doc, title, path, error);
-}

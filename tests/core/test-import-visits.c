@@ -377,7 +377,7 @@ static void
 test_sheet (Fixture *f, gconstpointer data)
 {
   g_autoptr(StImportResult) r = import (f, "roster-visits.csv", FALSE);
-  g_autoptr(StVisitSheet) sheet = NULL;
+  g_autoptr(StDocSheet) sheet = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *pdf = st_test_file ("sheet.pdf");
   g_autofree char *tool = g_find_program_in_path ("pdftotext");
@@ -386,8 +386,8 @@ test_sheet (Fixture *f, gconstpointer data)
 
   sheet = st_visit_sheet_new (f->db, "522327104000", NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (st_visit_sheet_get_count (sheet), ==, 4);   /* 6 less 王秀英 and 韦阿妹, reached */
-  g_assert_true (st_visit_sheet_write_pdf (sheet, pdf, &error));
+  g_assert_cmpint (st_doc_sheet_get_n_rows (sheet), ==, 4);   /* 6 less 王秀英 and 韦阿妹, reached */
+  g_assert_true (st_doc_sheet_write_pdf (sheet, pdf, &error));
   if (tool == NULL)
     {
       g_test_skip ("pdftotext is not installed");

@@ -227,16 +227,16 @@ write_sheet (Fixture    *f,
              guint      *n_pages)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(StSigninSheet) sheet = st_signin_sheet_new (f->db, session_id, &error);
+  g_autoptr(StDocSheet) sheet = st_signin_sheet_new (f->db, session_id, &error);
   char *path = st_test_file (file);
   int paginated;
 
   g_assert_no_error (error);
   g_assert_nonnull (sheet);
-  g_assert_true (st_signin_sheet_write_pdf (sheet, path, &error));
+  g_assert_true (st_doc_sheet_write_pdf (sheet, path, &error));
   g_assert_no_error (error);
   *n_pages = render_pages (path);
-  paginated = st_signin_sheet_paginate (sheet, 595.276, 841.89);
+  paginated = st_doc_sheet_paginate (sheet, 595.276, 841.89);
   g_assert_cmpint (paginated, ==, (int) *n_pages);
   return path;
 }
@@ -348,7 +348,7 @@ test_unknown_session (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(StSigninSheet) sheet = st_signin_sheet_new (f->db, ids[i], &error);
+      g_autoptr(StDocSheet) sheet = st_signin_sheet_new (f->db, ids[i], &error);
 
       g_assert_null (sheet);
       g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_NOT_FOUND);
@@ -419,7 +419,7 @@ test_draw_page (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(StSigninSheet) sheet = NULL;
+  g_autoptr(StDocSheet) sheet = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
   int a4, a5;
@@ -429,15 +429,15 @@ test_draw_page (Fixture       *f,
   sheet = st_signin_sheet_new (f->db, "t45", &error);
   g_assert_no_error (error);
 
-  a5 = st_signin_sheet_paginate (sheet, 419.53, 595.276);
-  a4 = st_signin_sheet_paginate (sheet, 595.276, 841.89);
+  a5 = st_doc_sheet_paginate (sheet, 419.53, 595.276);
+  a4 = st_doc_sheet_paginate (sheet, 595.276, 841.89);
   g_assert_cmpint (a5, >, a4);
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 596, 842);
   cr = cairo_create (surface);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  st_signin_sheet_draw_page (sheet, cr, a4 - 1);
+  st_doc_sheet_draw_page (sheet, cr, a4 - 1);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
   for (int y = 0; y < 842; y++)

@@ -428,7 +428,7 @@ test_sheet (Fixture *f, gconstpointer data)
   g_autofree char *unreached = add_person (f, "52232719920704001X", "黄明");
   g_autofree char *reached = add_person (f, "522327197801010033", "陆国强");
   g_autofree char *path = st_test_file ("visits.pdf");
-  g_autoptr(StVisitSheet) sheet = NULL;
+  g_autoptr(StDocSheet) sheet = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
@@ -437,9 +437,9 @@ test_sheet (Fixture *f, gconstpointer data)
   add_visit (f, reached, "2025-03-05", TRUE, "no");
   sheet = st_visit_sheet_new (f->db, "522327104000", NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (st_visit_sheet_get_count (sheet), ==, 2);
-  g_assert_cmpint (st_visit_sheet_paginate (sheet, 595, 842), ==, 1);
-  g_assert_true (st_visit_sheet_write_pdf (sheet, path, &error));
+  g_assert_cmpint (st_doc_sheet_get_n_rows (sheet), ==, 2);
+  g_assert_cmpint (st_doc_sheet_paginate (sheet, 595, 842), ==, 1);
+  g_assert_true (st_doc_sheet_write_pdf (sheet, path, &error));
   g_assert_no_error (error);
   text = pdf_text (path);
   if (text == NULL)
