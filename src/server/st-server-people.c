@@ -106,17 +106,13 @@ set_text_or_null (JsonObject *object,
 }
 
 gboolean
-st_review_put (StServerWrite  *ctx,
-               const char     *table,
-               const char     *row,
-               const char     *township,
-               StConflict     *conflict,
-               const StClock  *winner,
-               const StClock  *loser,
-               const char     *merged_from,
-               char          **id,
-               GError        **error)
+st_review_put (StServerWrite       *ctx,
+               const StReviewItem  *item,
+               char               **id,
+               GError             **error)
 {
+  StConflict *conflict = item->conflict;
+  const StClock *winner = item->winner, *loser = item->loser;
   g_autofree char *key = st_uuid_new ();
   g_autoptr(StRecord) review = st_record_new ("review_items", key);
   g_autofree char *values = st_json_object_to_text (conflict->lost);
@@ -127,15 +123,15 @@ st_review_put (StServerWrite  *ctx,
   StClock clock = server_clock (ctx);
 
   json_object_set_string_member (d, "kind", conflict->kind);
-  json_object_set_string_member (d, "tbl", table);
-  json_object_set_string_member (d, "row_id", row);
-  set_text_or_null (d, "township_code", township);
+  json_object_set_string_member (d, "tbl", item->table);
+  json_object_set_string_member (d, "row_id", item->row);
+  set_text_or_null (d, "township_code", item->township);
   json_object_set_string_member (d, "winner", st_conflict_winner (conflict));
   json_object_set_string_member (d, "values", values);
   json_object_set_string_member (d, "kept", kept);
   json_object_set_string_member (d, "detail", detail);
-  set_text_or_null (d, "merged_from", merged_from);
-  set_text_or_null (d, "merged_into", merged_from ? row : NULL);
+  set_text_or_null (d, "merged_from", item->merged_from);
+  set_text_or_null (d, "merged_into", item->merged_from ? item->row : NULL);
   json_object_set_int_member (d, "loser_hlc", loser->hlc);
   json_object_set_string_member (d, "loser_device", loser->device ? loser->device : "");
   set_text_or_null (d, "loser_account", loser->account);
@@ -150,7 +146,7 @@ st_review_put (StServerWrite  *ctx,
   st_record_set_field_clock (review, "*", &clock);
   review->hlc = clock.hlc;
   review->device = g_strdup (clock.device);
-  review->township = g_strdup (township);
+  review->township = g_strdup (item->township);
   if (!st_store_record_put (ctx->store, ctx->txn, review, error))
     return FALSE;
   if (id != NULL)
@@ -497,6 +493,7 @@ merge_person (StServerWrite  *ctx,
   StClock winner_made = st_record_field_clock (winner, "*");
   StClock loser_made = st_record_field_clock (loser, "*");
   g_autofree char *winner_township = g_strdup (winner->township);
+  StReviewItem item;
 
   g_debug ("merging participant %s into %s", loser->id, winner->id);
   fill_from (winner, loser, conflict);
@@ -519,14 +516,14 @@ merge_person (StServerWrite  *ctx,
 
   /* The clerks of both townships see it. Like every review item it is
    * about the row that holds the kept values: the one that stays. */
-  if (!st_review_put (ctx, "participants", winner->id, winner_township, conflict,
-                      &winner_made, &loser_made, loser->id, NULL, error))
+  item = (StReviewItem) {
+    .table = "participants", .row = winner->id, .township = winner_township, .conflict = conflict,
+    .winner = &winner_made, .loser = &loser_made, .merged_from = loser->id,
+  };
+  if (!st_review_put (ctx, &item, NULL, error))
     return FALSE;
-  if (g_strcmp0 (loser->township, winner_township) != 0
-      && !st_review_put (ctx, "participants", winner->id, loser->township, conflict,
-                         &winner_made, &loser_made, loser->id, NULL, error))
-    return FALSE;
-  return TRUE;
+  item.township = loser->township;
+  return g_strcmp0 (loser->township, winner_township) == 0 || st_review_put (ctx, &item, NULL, error);
 }
 
 /* Merges every live participant with @person's ID number into the one

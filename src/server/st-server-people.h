@@ -30,19 +30,24 @@ void      st_server_write_init   (StServerWrite  *ctx,
 void      st_server_write_clear  (StServerWrite  *ctx);
 
 /* A review item of @conflict about @row of @table (the row that holds the
- * kept values), in @township, between @winner and @loser; *@id its key (may
- * be NULL). @merged_from: for a merge, the participant that went (@row is
- * the one that stays). */
-gboolean  st_review_put          (StServerWrite  *ctx,
-                                  const char     *table,
-                                  const char     *row,
-                                  const char     *township,
-                                  StConflict     *conflict,
-                                  const StClock  *winner,
-                                  const StClock  *loser,
-                                  const char     *merged_from,
-                                  char          **id,
-                                  GError        **error);
+ * kept values), in @township, between @winner and @loser. @merged_from:
+ * for a merge, the participant that went (@row is the one that stays). */
+typedef struct
+{
+  const char     *table;
+  const char     *row;
+  const char     *township;
+  StConflict     *conflict;
+  const StClock  *winner;
+  const StClock  *loser;
+  const char     *merged_from;
+} StReviewItem;
+
+/* Writes @item; *@id its key (may be NULL). */
+gboolean  st_review_put          (StServerWrite       *ctx,
+                                  const StReviewItem  *item,
+                                  char               **id,
+                                  GError             **error);
 
 /* To call after a change wrote @record (a participant or a row that hangs on
  * one): merges the same person registered twice, moves rows that hang on a

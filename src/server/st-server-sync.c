@@ -865,12 +865,14 @@ put_review (StPush           *self,
   StClock mine = { change->hlc, self->credential->device, self->credential->account->name };
   const char *winner = st_conflict_winner (conflict);
   gboolean change_won = !g_str_equal (winner, "server");
+  StReviewItem item = {
+    .table = change->table->name, .row = change->row, .township = township, .conflict = conflict,
+    .winner = change_won ? &mine : &conflict->other, .loser = change_won ? &conflict->other : &mine,
+  };
 
   result->result = "conflict";
   result->winner = winner;
-  return st_review_put (&self->write, change->table->name, change->row, township, conflict,
-                        change_won ? &mine : &conflict->other, change_won ? &conflict->other : &mine,
-                        NULL, &result->review, error);
+  return st_review_put (&self->write, &item, &result->review, error);
 }
 
 /* A clerk marks a review item resolved: the only change a laptop may make
