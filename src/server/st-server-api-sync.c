@@ -297,6 +297,10 @@ st_api_handle_bundle (StApi   *self,
   g_autoptr(StCredential) credential = NULL;
   g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
+  const StBundleTarget target = {
+    .store = self->store, .catalog = self->catalog, .writer = self->writer,
+    .max_skew_ms = self->config.max_clock_skew * 1000,
+  };
 
   if (!st_api_no_query (call, &error)
       || (credential = st_api_authenticate (self, call, st_now_ms (), &error)) == NULL
@@ -307,7 +311,7 @@ st_api_handle_bundle (StApi   *self,
     }
   object = json_node_get_object (root);
   if (key)
-    st_server_bundle_register (self->store, self->writer, credential, object, bundle_done, call);
+    st_server_bundle_register (&target, credential, object, bundle_done, call);
   else
     {
       static const char *const members[] = { "bundle", NULL };
@@ -323,7 +327,6 @@ st_api_handle_bundle (StApi   *self,
         }
       bytes = g_base64_decode (text, &size);
       bundle = g_bytes_new_take (bytes, size);
-      st_server_bundle_relay (self->store, self->catalog, self->writer, self->config.max_clock_skew * 1000,
-                              credential->account->name, bundle, bundle_done, call);
+      st_server_bundle_relay (&target, credential->account->name, bundle, bundle_done, call);
     }
 }

@@ -75,12 +75,11 @@ register_done (gpointer      data,
 }
 
 void
-st_server_bundle_register (StStore            *store,
-                           StWriter           *writer,
-                           const StCredential *credential,
-                           JsonObject         *body,
-                           StBundleDone        done,
-                           gpointer            data)
+st_server_bundle_register (const StBundleTarget *target,
+                           const StCredential   *credential,
+                           JsonObject           *body,
+                           StBundleDone          done,
+                           gpointer              data)
 {
   JsonObject *key = st_bundle_json_object (body, "key");
   guint8 sign_pk[32], reply_key[32];
@@ -109,7 +108,7 @@ st_server_bundle_register (StStore            *store,
   job->key = g_steal_pointer (&text);
   job->done = done;
   job->data = data;
-  st_writer_submit (writer, register_apply, register_done, job);
+  st_writer_submit (target->writer, register_apply, register_done, job);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -515,30 +514,28 @@ relay_done (gpointer      data,
 }
 
 void
-st_server_bundle_relay (StStore      *store,
-                        StCatalog    *catalog,
-                        StWriter     *writer,
-                        gint64        max_skew_ms,
-                        const char   *courier,
-                        GBytes       *bundle,
-                        StBundleDone  done,
-                        gpointer      data)
+st_server_bundle_relay (const StBundleTarget *target,
+                        const char           *courier,
+                        GBytes               *bundle,
+                        StBundleDone          done,
+                        gpointer              data)
 {
+  StStore *store = target->store;
   Relay *relay = g_new0 (Relay, 1);
 
   relay->store = g_object_ref (store);
   relay->courier = g_strdup (courier);
   relay->done = done;
   relay->data = data;
-  if (!relay_prepare (relay, catalog, max_skew_ms, bundle))
+  if (!relay_prepare (relay, target->catalog, target->max_skew_ms, bundle))
     {
       done (data, NULL, &relay->error);
       relay_free (relay);
       return;
     }
-  if (writer != NULL)
+  if (target->writer != NULL)
     {
-      st_writer_submit (writer, relay_apply, relay_done, relay);
+      st_writer_submit (target->writer, relay_apply, relay_done, relay);
       return;
     }
   {
@@ -610,6 +607,7 @@ st_admin_bundle (const char  *db_path,
   g_autoptr(StStore) store = NULL;
   g_autoptr(GBytes) bundle = NULL;
   StCatalog *catalog;
+  StBundleTarget target;
   AdminResult result = { 0 };
   char *contents = NULL;
   gsize length = 0;
@@ -639,7 +637,8 @@ st_admin_bundle (const char  *db_path,
       st_admin_print_error (error->message);
       return 1;
     }
-  st_server_bundle_relay (store, catalog, NULL, 300 * 1000, NULL, bundle, admin_done, &result);
+  target = (StBundleTarget) { .store = store, .catalog = catalog, .max_skew_ms = 300 * 1000 };
+  st_server_bundle_relay (&target, NULL, bundle, admin_done, &result);
   st_catalog_free (catalog);
   if (result.reply == NULL)
     {

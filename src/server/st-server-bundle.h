@@ -18,29 +18,38 @@ typedef void (*StBundleDone) (gpointer          data,
                               GBytes           *answer,
                               const StApiError *error);
 
-/* Keeps the keys of @credential's device ({"key": {"sign", "reply"}}). */
-void st_server_bundle_register (StStore            *store,
-                                StWriter           *writer,
-                                const StCredential *credential,
-                                JsonObject         *body,
-                                StBundleDone        done,
-                                gpointer            data);
-/* Applies @bundle as its device and account and makes the reply; @courier
- * (the account that brought it, or NULL at the server) is only recorded.
- * With a @writer, the changes go through it and @done runs on a thread of
- * its own; without, all of it runs here. */
-void st_server_bundle_relay    (StStore            *store,
-                                StCatalog          *catalog,
-                                StWriter           *writer,
-                                gint64              max_skew_ms,
-                                const char         *courier,
-                                GBytes             *bundle,
-                                StBundleDone        done,
-                                gpointer            data);
+/* Where a bundle is applied: @store, checked by @catalog, changes dated
+ * up to @max_skew_ms ahead of the server's clock. With a @writer (a
+ * running server) the changes go through it and the done callbacks run on
+ * a thread of its own; without (NULL: `bundle import`), all of it runs
+ * where it is called. */
+typedef struct
+{
+  StStore   *store;
+  StCatalog *catalog;
+  StWriter  *writer;
+  gint64     max_skew_ms;
+} StBundleTarget;
+
+/* Keeps the keys of @credential's device ({"key": {"sign", "reply"}}); at
+ * a running server (@target has a writer). */
+void st_server_bundle_register (const StBundleTarget *target,
+                                const StCredential   *credential,
+                                JsonObject           *body,
+                                StBundleDone          done,
+                                gpointer              data);
+/* Applies @bundle to @target as its device and account and makes the
+ * reply; @courier (the account that brought it, or NULL at the server) is
+ * only recorded. */
+void st_server_bundle_relay    (const StBundleTarget *target,
+                                const char           *courier,
+                                GBytes               *bundle,
+                                StBundleDone          done,
+                                gpointer              data);
 
 /* shuangti-server bundle import FILE --reply REPLY */
-int  st_admin_bundle           (const char         *db_path,
-                                int                 argc,
-                                char              **argv);
+int  st_admin_bundle           (const char           *db_path,
+                                int                   argc,
+                                char                **argv);
 
 G_END_DECLS
