@@ -171,19 +171,20 @@ save_action (GtkWidget  *widget,
       int minutes;
       const char *kind = kinds[MIN (adw_combo_row_get_selected (self->kind_row), G_N_ELEMENTS (kinds) - 1)];
       g_autofree char *hours = NULL;
+      StStudyHours logged;
 
       gtk_spin_button_update (self->hours_spin);
       minutes = (int) lround (gtk_spin_button_get_value (self->hours_spin) * 60);
       hours = st_class_format_hours (minutes);
+      logged = (StStudyHours) { .date = date, .minutes = minutes, .kind = kind, .source = *source ? source : NULL };
       if (self->participant_id != NULL)
         {
           g_autofree char *enrolment = st_enrolment_id (self->participant_id, self->class_id);
 
-          written = st_study_log_add (self->db, self->participant_id, enrolment, date, minutes, kind,
-                                      *source ? source : NULL, &error) ? 1 : -1;
+          written = st_study_log_add (self->db, self->participant_id, enrolment, &logged, &error) ? 1 : -1;
         }
       else
-        written = st_study_log_add_for_class (self->db, self->class_id, date, minutes, kind, *source ? source : NULL,
+        written = st_study_log_add_for_class (self->db, self->class_id, &logged,
                                               (const char *const *) unchecked->pdata, &error);
       if (written >= 0)
         /* Translators: "20 hours each for 37 participants" */

@@ -490,7 +490,8 @@ shoot_classes (StWindow *window,
       g_free (last);
       last = g_strdup (s->id);
     }
-  g_assert_cmpint (st_study_log_add_for_class (db, klass->id, "2024-03-31", 20 * 60, "self", NULL, NULL, NULL), >, 0);
+  g_assert_cmpint (st_study_log_add_for_class (db, klass->id, &(StStudyHours) { "2024-03-31", 20 * 60, "self", NULL },
+                                               NULL, NULL), >, 0);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "classes");
   settle (300);

@@ -529,6 +529,7 @@ st_cli_study_log (Globals *g, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autofree char *day = NULL;
   int minutes;
+  StStudyHours logged;
 
   if (!st_cli_parse_options ("study-log", N_("[ID-NUMBER] --hours H --kind K"),
                              N_("Self-study and online hours (自学/线上学时), for one participant or a whole class."),
@@ -542,11 +543,12 @@ st_cli_study_log (Globals *g, int argc, char **argv)
   if (db == NULL)
     return 1;
   day = st_cli_today_or (date);
+  logged = (StStudyHours) { .date = day, .minutes = minutes, .kind = kind, .source = source };
   if (klass == NULL)
     {
       g_autofree char *pid = st_cli_resolve_participant (db, argv[1], &error);
 
-      if (pid == NULL || !st_study_log_add (db, pid, NULL, day, minutes, kind, source, &error))
+      if (pid == NULL || !st_study_log_add (db, pid, NULL, &logged, &error))
         return st_cli_fail (g_steal_pointer (&error));
       return 0;
     }
@@ -567,7 +569,7 @@ st_cli_study_log (Globals *g, int argc, char **argv)
           g_ptr_array_add (skip, pid);
         }
       g_ptr_array_add (skip, NULL);
-      n = st_study_log_add_for_class (db, cid, day, minutes, kind, source, (const char *const *) skip->pdata, &error);
+      n = st_study_log_add_for_class (db, cid, &logged, (const char *const *) skip->pdata, &error);
       if (n < 0)
         return st_cli_fail (g_steal_pointer (&error));
       {
@@ -674,6 +676,7 @@ st_cli_exempt (Globals *g, int argc, char **argv)
   g_auto(Enrolment) e = { 0, };
   g_autofree char *kind = NULL, *target = NULL, *basis = NULL, *credit_basis = NULL;
   int credits = 0, years = 0;
+  StExemptionEntry entry;
   GOptionEntry entries[] = {
     { "credit-basis", 0, 0, G_OPTION_ARG_STRING, &credit_basis,
       N_("For credits: certificate, award or innovation (annex 6 §(六)2–3)"), N_("BASIS") },
@@ -696,13 +699,11 @@ st_cli_exempt (Globals *g, int argc, char **argv)
     return st_cli_usage ("exempt ID-NUMBER --kind exemption|credit|internship_waiver --basis TEXT [--target K] [--credits N] [--credit-basis certificate|award|innovation] [--years N]");
   if (!enrolment_open (g, &e, argv[1]))
     return 1;
-  if (g_strcmp0 (kind, "credit") == 0)
-    {
-      if (!st_credit_add (e.db, e.eid, credit_basis, basis, credits, e.day, &error))
-        return st_cli_fail (g_steal_pointer (&error));
-    }
-  else if (!st_exemption_add (e.db, e.eid, kind, target, basis,
-                              g_strcmp0 (kind, "internship_waiver") == 0 ? years : credits, e.day, &error))
+  entry = (StExemptionEntry) {
+    .kind = kind, .target = target, .credit_basis = credit_basis, .basis = basis,
+    .credits = g_strcmp0 (kind, "internship_waiver") == 0 ? years : credits, .date = e.day,
+  };
+  if (!st_exemption_add (e.db, e.eid, &entry, &error))
     return st_cli_fail (g_steal_pointer (&error));
   return 0;
 }

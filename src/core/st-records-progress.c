@@ -15,33 +15,30 @@
 /* Study logs */
 
 static gboolean
-write_study_log (StDb        *db,
-                 const char  *participant_id,
-                 const char  *enrolment_id,
-                 const char  *township_code,
-                 const char  *date,
-                 int          minutes,
-                 const char  *kind,
-                 const char  *source,
-                 GError     **error)
+write_study_log (StDb               *db,
+                 const char         *participant_id,
+                 const char         *enrolment_id,
+                 const char         *township_code,
+                 const StStudyHours *hours,
+                 GError            **error)
 {
   g_autofree char *id = st_uuid_new ();
   const Col cols[] = {
     TEXT ("participant_id", participant_id), TEXT ("enrolment_id", enrolment_id),
-    TEXT ("township_code", township_code), TEXT ("date", date), INT ("minutes", minutes),
-    TEXT ("kind", kind), TEXT ("source", source),
+    TEXT ("township_code", township_code), TEXT ("date", hours->date), INT ("minutes", hours->minutes),
+    TEXT ("kind", hours->kind), TEXT ("source", hours->source),
   };
 
   return st_records_upsert (db, ROW_WRITE ("study_logs", id, cols), _("saving study hours"), error);
 }
 
 static gboolean
-check_study_log (const char  *date,
-                 int          minutes,
-                 const char  *kind,
-                 GError     **error)
+check_study_log (const StStudyHours  *hours,
+                 GError             **error)
 {
   static const char *const kinds[] = { "self", "online", NULL };
+  const char *date = hours->date, *kind = hours->kind;
+  int minutes = hours->minutes;
 
   if (!st_records_check_date (date, _("Date"), error))
     return FALSE;
@@ -55,24 +52,20 @@ check_study_log (const char  *date,
   if (!st_records_one_of (kind, kinds))
     return st_records_refuse (error, ST_RECORDS_ERROR_INVALID,
                    _("Kind: “%s” is not self (self-study) or online."), kind ? kind : "");
-  return TRUE;
+  return st_records_check_length ("study_logs", "source", _("Source"), hours->source, error);
 }
 
 gboolean
-st_study_log_add (StDb        *db,
-                  const char  *participant_id,
-                  const char  *enrolment_id,
-                  const char  *date,
-                  int          minutes,
-                  const char  *kind,
-                  const char  *source,
-                  GError     **error)
+st_study_log_add (StDb               *db,
+                  const char         *participant_id,
+                  const char         *enrolment_id,
+                  const StStudyHours *hours,
+                  GError            **error)
 {
   g_autoptr(StParticipant) p = st_participant_load (db, participant_id, error);
   gint64 day;
 
-  if (p == NULL || !check_study_log (date, minutes, kind, error)
-      || !st_records_check_length ("study_logs", "source", _("Source"), source, error))
+  if (p == NULL || !check_study_log (hours, error))
     return FALSE;
   if (enrolment_id != NULL)
     {
@@ -84,25 +77,23 @@ st_study_log_add (StDb        *db,
         return st_records_refuse (error, ST_RECORDS_ERROR_NOT_ENROLLED,
                        _("The enrolment %s is not %s’s."), enrolment_id, p->name);
     }
-  day = st_records_minutes_on_day (db, participant_id, date, NULL, error);
+  day = st_records_minutes_on_day (db, participant_id, hours->date, NULL, error);
   if (day < 0)
     return FALSE;
-  if (day + minutes > 24 * 60)
+  if (day + hours->minutes > 24 * 60)
     return st_records_refuse (error, ST_RECORDS_ERROR_INVALID,
-                   _("Hours: this would credit %s with more than 24 hours on %s."), p->name, date);
-  return write_study_log (db, participant_id, enrolment_id, p->township_code, date, minutes, kind, source, error);
+                   _("Hours: this would credit %s with more than 24 hours on %s."), p->name, hours->date);
+  return write_study_log (db, participant_id, enrolment_id, p->township_code, hours, error);
 }
 
 int
 st_study_log_add_for_class (StDb               *db,
                             const char         *class_id,
-                            const char         *date,
-                            int                 minutes,
-                            const char         *kind,
-                            const char         *source,
+                            const StStudyHours *hours,
                             const char *const  *except,
                             GError            **error)
 {
+  const char *date = hours->date;
   g_autoptr(StClass) c = st_class_load (db, class_id, error);
   g_autoptr(GPtrArray) enrolments = NULL;
   gboolean ok = TRUE;
@@ -110,8 +101,7 @@ st_study_log_add_for_class (StDb               *db,
   gint64 day;
   Tx tx;
 
-  if (c == NULL || !check_study_log (date, minutes, kind, error)
-      || !st_records_check_length ("study_logs", "source", _("Source"), source, error))
+  if (c == NULL || !check_study_log (hours, error))
     return -1;
   enrolments = st_enrolment_list (db, class_id, NULL, error);
   if (enrolments == NULL || !st_records_tx_begin (&tx, db, error))
@@ -131,7 +121,7 @@ st_study_log_add_for_class (StDb               *db,
           ok = FALSE;
           break;
         }
-      if (day + minutes > 24 * 60)
+      if (day + hours->minutes > 24 * 60)
         {
           g_autoptr(StParticipant) p = st_participant_load (db, e->participant_id, NULL);
 
@@ -140,7 +130,7 @@ st_study_log_add_for_class (StDb               *db,
                        p ? p->name : e->participant_id, date);
           break;
         }
-      ok = write_study_log (db, e->participant_id, e->id, e->township_code, date, minutes, kind, source, error);
+      ok = write_study_log (db, e->participant_id, e->id, e->township_code, hours, error);
       written++;
     }
   if (!st_records_tx_end (&tx, ok, error))
@@ -269,22 +259,19 @@ st_assessment_record (StDb        *db,
   }
 }
 
-static gboolean
-exemption_add (StDb        *db,
-               const char  *enrolment_id,
-               const char  *kind,
-               const char  *target,
-               const char  *credit_basis,
-               const char  *basis,
-               int          credits,
-               const char  *date,
-               GError     **error)
+gboolean
+st_exemption_add (StDb                   *db,
+                  const char             *enrolment_id,
+                  const StExemptionEntry *entry,
+                  GError                **error)
 {
   static const char *const kinds[] = { "exemption", "credit", "internship_waiver", NULL };
+  const char *kind = entry->kind, *target = entry->target, *credit_basis = entry->credit_basis;
+  int credits = entry->credits;
   g_autoptr(StEnrolment) e = st_enrolment_load (db, enrolment_id, error);
   g_autoptr(StClass) c = NULL;
   g_autoptr(StProgram) program = NULL;
-  g_autofree char *why = g_strstrip (g_strdup (basis ? basis : ""));
+  g_autofree char *why = g_strstrip (g_strdup (entry->basis ? entry->basis : ""));
   g_autofree char *id = NULL;
 
   if (e == NULL)
@@ -300,7 +287,7 @@ exemption_add (StDb        *db,
                    _("Basis: name the certificate, award or work record it rests on."));
   if (!st_records_check_length ("exemptions", "basis", _("Basis"), why, error))
     return FALSE;
-  if (!st_records_check_date (date, _("Date"), error))
+  if (!st_records_check_date (entry->date, _("Date"), error))
     return FALSE;
 
   if (g_str_equal (kind, "exemption"))
@@ -310,9 +297,14 @@ exemption_add (StDb        *db,
       if (k == 0 || !(program->exemptions_allowed & k))
         return st_records_refuse (error, ST_RECORDS_ERROR_RULE,
                        _("Exemption: the program allows no exemption from “%s”."), target ? target : "");
+      /* An exemption rests on a qualification certificate (§(六)2). */
+      credit_basis = "certificate";
     }
   else if (g_str_equal (kind, "credit"))
     {
+      if (credit_basis == NULL)
+        return st_records_refuse (error, ST_RECORDS_ERROR_INVALID,
+                       _("Credits: say what they rest on: certificate, award or innovation."));
       if (credits <= 0)
         return st_records_refuse (error, ST_RECORDS_ERROR_INVALID, _("Credits: give how many (more than 0)."));
       target = NULL;
@@ -329,6 +321,7 @@ exemption_add (StDb        *db,
                                     (gulong) ABS (credits)),
                        credits, program->internship_waiver_years);
       target = NULL;
+      credit_basis = NULL;
     }
 
   if (credit_basis != NULL && st_credit_basis_to_display (credit_basis) == NULL)
@@ -341,42 +334,11 @@ exemption_add (StDb        *db,
   {
     const Col cols[] = {
       TEXT ("enrolment_id", enrolment_id), TEXT ("township_code", e->township_code), TEXT ("kind", kind),
-      TEXT ("target", target), TEXT ("basis", why), INT ("credits", MAX (credits, 0)), TEXT ("date", date),
-      TEXT ("credit_basis", g_str_equal (kind, "internship_waiver") ? NULL : credit_basis),
+      TEXT ("target", target), TEXT ("basis", why), INT ("credits", MAX (credits, 0)), TEXT ("date", entry->date),
+      TEXT ("credit_basis", credit_basis),
     };
     return st_records_upsert (db, ROW_WRITE ("exemptions", id, cols), _("saving an exemption"), error);
   }
-}
-
-gboolean
-st_exemption_add (StDb        *db,
-                  const char  *enrolment_id,
-                  const char  *kind,
-                  const char  *target,
-                  const char  *basis,
-                  int          credits,
-                  const char  *date,
-                  GError     **error)
-{
-  /* An exemption rests on a qualification certificate (§(六)2). */
-  return exemption_add (db, enrolment_id, kind, target,
-                        g_strcmp0 (kind, "exemption") == 0 ? "certificate" : NULL,
-                        basis, credits, date, error);
-}
-
-gboolean
-st_credit_add (StDb        *db,
-               const char  *enrolment_id,
-               const char  *credit_basis,
-               const char  *basis,
-               int          credits,
-               const char  *date,
-               GError     **error)
-{
-  if (credit_basis == NULL)
-    return st_records_refuse (error, ST_RECORDS_ERROR_INVALID,
-                   _("Credits: say what they rest on: certificate, award or innovation."));
-  return exemption_add (db, enrolment_id, "credit", NULL, credit_basis, basis, credits, date, error);
 }
 
 char *

@@ -167,26 +167,30 @@ int          st_attendance_fill_present   (StDb         *db,
                                            const char   *session_id,
                                            GError      **error);
 
-/* Self-study or online hours (kind self | online); @enrolment_id may be
- * NULL (they count for every enrolment of the participant). */
-gboolean     st_study_log_add             (StDb         *db,
-                                           const char   *participant_id,
-                                           const char   *enrolment_id,
-                                           const char   *date,
-                                           int           minutes,
-                                           const char   *kind,
-                                           const char   *source,
-                                           GError      **error);
+/* Self-study or online hours (kind self | online) on @date, from @source
+ * (may be NULL). */
+typedef struct
+{
+  const char *date;
+  int         minutes;
+  const char *kind;
+  const char *source;
+} StStudyHours;
+
+/* @hours for a participant; @enrolment_id may be NULL (they count for
+ * every enrolment of the participant). */
+gboolean     st_study_log_add             (StDb               *db,
+                                           const char         *participant_id,
+                                           const char         *enrolment_id,
+                                           const StStudyHours *hours,
+                                           GError            **error);
 /* The same for every participant in study in a class, except @except
  * (participant ids, may be NULL). Returns how many logs were written. */
-int          st_study_log_add_for_class   (StDb         *db,
-                                           const char   *class_id,
-                                           const char   *date,
-                                           int           minutes,
-                                           const char   *kind,
-                                           const char   *source,
-                                           const char *const *except,
-                                           GError      **error);
+int          st_study_log_add_for_class   (StDb               *db,
+                                           const char         *class_id,
+                                           const StStudyHours *hours,
+                                           const char *const  *except,
+                                           GError            **error);
 
 /* A practical assignment (实操作业), done or not. Returns its id. */
 char        *st_assignment_add            (StDb         *db,
@@ -211,19 +215,27 @@ gboolean     st_assessment_record         (StDb         *db,
                                            GError      **error);
 
 /* Exemption of an assessment by a certificate (kind exemption, @target the
- * assessment), credits for awards and innovations (kind credit, @credits),
- * or the internship waived for @credits years of related work (kind
- * internship_waiver; refused below the program's years). Annex 6 §(六)2–4. */
-/* Credits (§(六)2–3) resting on @credit_basis: "certificate" (a
- * qualification or skill-level certificate), "award" (a competition) or
- * "innovation" (at work); @basis names it. */
-gboolean     st_credit_add                (StDb         *db,
-                                           const char   *enrolment_id,
-                                           const char   *credit_basis,
-                                           const char   *basis,
-                                           int           credits,
-                                           const char   *date,
-                                           GError      **error);
+ * assessment; it rests on a qualification certificate and may carry
+ * @credits), credits (kind credit, §(六)2–3: @credits resting on
+ * @credit_basis, "certificate" (a qualification or skill-level
+ * certificate), "award" (a competition) or "innovation" (at work)), or the
+ * internship waived for @credits years of related work (kind
+ * internship_waiver; refused below the program's years). @basis names
+ * what it rests on. Annex 6 §(六)2–4. */
+typedef struct
+{
+  const char *kind;
+  const char *target;
+  const char *credit_basis;
+  const char *basis;
+  int         credits;
+  const char *date;
+} StExemptionEntry;
+
+gboolean     st_exemption_add             (StDb                   *db,
+                                           const char             *enrolment_id,
+                                           const StExemptionEntry *entry,
+                                           GError                **error);
 /* The credits of an enrolment as one line: "4 credits: Qualification
  * certificate 2 (农作物植保员四级), Competition award 2 (县技能大赛)" —
  * translated; NULL when it has none. Exemptions count with the credits
@@ -235,15 +247,6 @@ char        *st_credits_describe          (StDb         *db,
 /* Qualification certificate, competition award, innovation at work —
  * translated; NULL for an unknown code. */
 const char  *st_credit_basis_to_display   (const char   *code);
-gboolean     st_exemption_add             (StDb         *db,
-                                           const char   *enrolment_id,
-                                           const char   *kind,
-                                           const char   *target,
-                                           const char   *basis,
-                                           int           credits,
-                                           const char   *date,
-                                           GError      **error);
-
 
 GQuark       st_records_error_quark       (void);
 

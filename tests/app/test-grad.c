@@ -1072,7 +1072,11 @@ test_participant_classes (Fixture *f, gconstpointer data)
   {
     g_autofree char *today = st_date_today ();
 
-    g_assert_true (st_credit_add (f->db, enrolment, "certificate", "农作物植保员四级", 2, today, &error));
+    g_assert_true (st_exemption_add (f->db, enrolment,
+                                     &(StExemptionEntry) {
+                                       .kind = "credit", .credit_basis = "certificate", .basis = "农作物植保员四级",
+                                       .credits = 2, .date = today,
+                                     }, &error));
     g_assert_no_error (error);
   }
   e = st_eligibility_evaluate_one (f->db, enrolment, NULL, &error);

@@ -235,20 +235,23 @@ test_study_logs (Fixture *f, gconstpointer data)
 
   /* "Everyone: 20 self-study hours in March, except this one." */
   except[0] = f->p[1];
-  n = st_study_log_add_for_class (f->db, f->klass, "2024-03-31", 1200, "self", "三月自学", except, &error);
+  n = st_study_log_add_for_class (f->db, f->klass,
+                                  &(StStudyHours) { "2024-03-31", 1200, "self", "三月自学" }, except, &error);
   g_assert_no_error (error);
   g_assert_cmpint (n, ==, 1);
   g_assert_cmpint (st_test_query_int (f->db, "SELECT count (*) FROM study_logs"), ==, 1);
 
   /* More than 24 hours in a day is refused, nothing written. */
-  g_assert_false (st_study_log_add (f->db, f->p[0], NULL, "2024-03-31", 300, "online", NULL, &error));
+  g_assert_false (st_study_log_add (f->db, f->p[0], NULL,
+                                    &(StStudyHours) { "2024-03-31", 300, "online", NULL }, &error));
   g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "24 hours"));
   g_clear_error (&error);
-  g_assert_false (st_study_log_add (f->db, f->p[0], NULL, "2024-04-01", 0, "online", NULL, &error));
+  g_assert_false (st_study_log_add (f->db, f->p[0], NULL,
+                                    &(StStudyHours) { "2024-04-01", 0, "online", NULL }, &error));
   g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_false (st_study_log_add (f->db, f->p[0], NULL, "2024-04-01", 60, "tv", NULL, &error));
+  g_assert_false (st_study_log_add (f->db, f->p[0], NULL, &(StStudyHours) { "2024-04-01", 60, "tv", NULL }, &error));
   g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_cmpint (st_test_query_int (f->db, "SELECT count (*) FROM study_logs"), ==, 1);
@@ -274,8 +277,10 @@ complete_enrolment (Fixture *f, const char *enrolment, const char *participant)
       s->subject = g_strdup ("skill");
       g_assert_true (st_session_create (f->db, s, &error));
       g_assert_true (st_attendance_set (f->db, s->id, participant, "present", -1, &error));
-      g_assert_true (st_study_log_add (f->db, participant, NULL, date, 900, "self", NULL, &error));
-      g_assert_true (st_study_log_add (f->db, participant, NULL, day, 900, "online", NULL, &error));
+      g_assert_true (st_study_log_add (f->db, participant, NULL,
+                                       &(StStudyHours) { date, 900, "self", NULL }, &error));
+      g_assert_true (st_study_log_add (f->db, participant, NULL,
+                                       &(StStudyHours) { day, 900, "online", NULL }, &error));
       g_assert_no_error (error);
     }
   a = st_assignment_add (f->db, enrolment, "嫁接", "2024-06-01", &error);

@@ -117,7 +117,7 @@ add_logs (Fixture *f, const char *kind, gint64 minutes)
       int m = (int) MIN (minutes, 600);
 
       g_date_strftime (iso, sizeof iso, "%Y-%m-%d", d);
-      st_study_log_add (f->db, f->participant, NULL, iso, m, kind, "一乐之学习网", &error);
+      st_study_log_add (f->db, f->participant, NULL, &(StStudyHours) { iso, m, kind, "一乐之学习网" }, &error);
       g_assert_no_error (error);
       minutes -= m;
       g_date_add_days (d, 1);
@@ -397,11 +397,18 @@ test_exemption (Fixture *f, gconstpointer data)
   g_assert_cmpint (e->outcome, ==, ST_OUTCOME_COMPLETION);
 
   /* Moral evaluation cannot be exempted. */
-  g_assert_false (st_exemption_add (f->db, f->enrolment, "exemption", "moral", "证书", 0, "2024-05-01", &error));
+  g_assert_false (st_exemption_add (f->db, f->enrolment,
+                                    &(StExemptionEntry) {
+                                      .kind = "exemption", .target = "moral", .basis = "证书", .credits = 0,
+                                      .date = "2024-05-01",
+                                    }, &error));
   g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_RULE);
   g_clear_error (&error);
-  g_assert_true (st_exemption_add (f->db, f->enrolment, "exemption", "skill",
-                                   "农作物植保员职业技能等级证书（四级）", 0, "2024-05-01", &error));
+  g_assert_true (st_exemption_add (f->db, f->enrolment,
+                                   &(StExemptionEntry) {
+                                     .kind = "exemption", .target = "skill", .basis = "农作物植保员职业技能等级证书（四级）",
+                                     .credits = 0, .date = "2024-05-01",
+                                   }, &error));
   g_assert_no_error (error);
   e = evaluate (f, "2025-03-01");
   g_assert_cmpint (e->outcome, ==, ST_OUTCOME_ELIGIBLE);
@@ -419,12 +426,18 @@ test_internship_waiver (Fixture *f, gconstpointer data)
   build (f, &s);
   e = evaluate (f, "2025-03-01");
   assert_missing (e, ST_MISSING_INTERNSHIP, 0);
-  g_assert_false (st_exemption_add (f->db, f->enrolment, "internship_waiver", NULL, "合作社务工证明", 1,
-                                    "2024-05-01", &error));
+  g_assert_false (st_exemption_add (f->db, f->enrolment,
+                                    &(StExemptionEntry) {
+                                      .kind = "internship_waiver", .basis = "合作社务工证明", .credits = 1,
+                                      .date = "2024-05-01",
+                                    }, &error));
   g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_RULE);
   g_clear_error (&error);
-  g_assert_true (st_exemption_add (f->db, f->enrolment, "internship_waiver", NULL, "合作社务工证明", 2,
-                                   "2024-05-01", &error));
+  g_assert_true (st_exemption_add (f->db, f->enrolment,
+                                   &(StExemptionEntry) {
+                                     .kind = "internship_waiver", .basis = "合作社务工证明", .credits = 2,
+                                     .date = "2024-05-01",
+                                   }, &error));
   g_assert_no_error (error);
   e = evaluate (f, "2025-03-01");
   g_assert_cmpint (e->outcome, ==, ST_OUTCOME_ELIGIBLE);
@@ -603,7 +616,8 @@ test_study_window (Fixture *f, gconstpointer data)
   g_assert_cmpuint (e->missing->len, ==, 1);
 
   if (g_str_equal (c->what, "online") || g_str_equal (c->what, "self"))
-    g_assert_true (st_study_log_add (f->db, f->participant, NULL, c->day, 60, c->what, "一乐之学习网", &error));
+    g_assert_true (st_study_log_add (f->db, f->participant, NULL,
+                                     &(StStudyHours) { c->day, 60, c->what, "一乐之学习网" }, &error));
   else if (g_str_equal (c->what, "session"))
     add_session (f, c->day, 60);
   else if (g_str_equal (c->what, "assessment"))
@@ -613,8 +627,11 @@ test_study_window (Fixture *f, gconstpointer data)
   else if (g_str_equal (c->what, "internship"))
     g_assert_true (st_record_internship (f->db, f->enrolment, c->day, &error));
   else if (g_str_equal (c->what, "exemption"))
-    g_assert_true (st_exemption_add (f->db, f->enrolment, "exemption", "skill", "农作物植保员职业技能等级证书（四级）",
-                                     0, c->day, &error));
+    g_assert_true (st_exemption_add (f->db, f->enrolment,
+                                     &(StExemptionEntry) {
+                                       .kind = "exemption", .target = "skill", .basis = "农作物植保员职业技能等级证书（四级）",
+                                       .credits = 0, .date = c->day,
+                                     }, &error));
   g_assert_no_error (error);
 
   e = evaluate (f, "2025-09-01");
@@ -665,7 +682,8 @@ test_study_extension (Fixture *f, gconstpointer data)
   g_assert_true (st_extend_study (f->db, f->enrolment, 1, &error));
   g_assert_no_error (error);
 
-  g_assert_true (st_study_log_add (f->db, f->participant, NULL, "2025-03-02", 60, "online", "一乐之学习网", &error));
+  g_assert_true (st_study_log_add (f->db, f->participant, NULL,
+                                   &(StStudyHours) { "2025-03-02", 60, "online", "一乐之学习网" }, &error));
   g_assert_no_error (error);
   e = evaluate (f, "2025-03-01");
   g_assert_cmpstr (e->end_date, ==, "2026-03-01");
@@ -1099,11 +1117,18 @@ test_credits (Fixture *f, gconstpointer data)
     s.skill = NULL;
   build (f, &s);
   if (c->award > 0)
-    g_assert_true (st_credit_add (f->db, f->enrolment, "award", "县职业技能大赛二等奖", c->award, c->day, &error));
+    g_assert_true (st_exemption_add (f->db, f->enrolment,
+                                     &(StExemptionEntry) {
+                                       .kind = "credit", .credit_basis = "award", .basis = "县职业技能大赛二等奖",
+                                       .credits = c->award, .date = c->day,
+                                     }, &error));
   g_assert_no_error (error);
   if (c->certificate > 0)
-    g_assert_true (st_exemption_add (f->db, f->enrolment, "exemption", "skill", "农作物植保员职业技能等级证书（四级）",
-                                     c->certificate, c->day, &error));
+    g_assert_true (st_exemption_add (f->db, f->enrolment,
+                                     &(StExemptionEntry) {
+                                       .kind = "exemption", .target = "skill", .basis = "农作物植保员职业技能等级证书（四级）",
+                                       .credits = c->certificate, .date = c->day,
+                                     }, &error));
   g_assert_no_error (error);
 
   e = evaluate (f, "2025-06-01");
@@ -1125,18 +1150,37 @@ test_credit_basis (Fixture *f, gconstpointer data)
   g_autofree char *text = NULL;
 
   build (f, &complete);
-  g_assert_false (st_credit_add (f->db, f->enrolment, NULL, "县技能大赛", 2, "2024-06-01", &error));
+  g_assert_false (st_exemption_add (f->db, f->enrolment,
+                                    &(StExemptionEntry) {
+                                      .kind = "credit", .basis = "县技能大赛", .credits = 2, .date = "2024-06-01",
+                                    }, &error));
   g_assert_error (error, ST_RECORDS_ERROR, ST_RECORDS_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_false (st_credit_add (f->db, f->enrolment, "luck", "县技能大赛", 2, "2024-06-01", &error));
+  g_assert_false (st_exemption_add (f->db, f->enrolment,
+                                    &(StExemptionEntry) {
+                                      .kind = "credit", .credit_basis = "luck", .basis = "县技能大赛", .credits = 2,
+                                      .date = "2024-06-01",
+                                    }, &error));
   g_assert_cmpstr (error->message, ==, "Credits: “luck” is not certificate, award or innovation.");
   g_clear_error (&error);
-  g_assert_false (st_credit_add (f->db, f->enrolment, "award", "县技能大赛", 0, "2024-06-01", &error));
+  g_assert_false (st_exemption_add (f->db, f->enrolment,
+                                    &(StExemptionEntry) {
+                                      .kind = "credit", .credit_basis = "award", .basis = "县技能大赛", .credits = 0,
+                                      .date = "2024-06-01",
+                                    }, &error));
   g_clear_error (&error);
   g_assert_cmpint (st_test_query_int (f->db, "SELECT count (*) FROM exemptions"), ==, 0);
 
-  g_assert_true (st_credit_add (f->db, f->enrolment, "award", "县技能大赛", 2, "2024-06-01", &error));
-  g_assert_true (st_credit_add (f->db, f->enrolment, "innovation", "嫁接改良", 1, "2024-07-01", &error));
+  g_assert_true (st_exemption_add (f->db, f->enrolment,
+                                   &(StExemptionEntry) {
+                                     .kind = "credit", .credit_basis = "award", .basis = "县技能大赛", .credits = 2,
+                                     .date = "2024-06-01",
+                                   }, &error));
+  g_assert_true (st_exemption_add (f->db, f->enrolment,
+                                   &(StExemptionEntry) {
+                                     .kind = "credit", .credit_basis = "innovation", .basis = "嫁接改良", .credits = 1,
+                                     .date = "2024-07-01",
+                                   }, &error));
   g_assert_no_error (error);
   text = st_credits_describe (f->db, f->enrolment, NULL, &error);
   g_assert_cmpstr (text, ==, "3 credits: Competition award 2 (县技能大赛), Innovation at work 1 (嫁接改良)");
