@@ -514,47 +514,38 @@ pg_get_feed_high (StStore  *store,
 }
 
 static gboolean
-pg_set_origin (StStore     *store,
+pg_meta_set_in (StStore     *store,
+                StStoreTxn  *txn,
+                const char  *key,
+                const char  *value,
+                GError     **error)
+{
+  return pg_meta_set (ST_STORE_PG (store), txn->conn, key, value, error);
+}
+
+static void
+pg_origin_set (StStore     *store,
                const char  *identity,
-               gint64       generation,
-               GError     **error)
+               gint64       generation)
 {
   StStorePg *self = ST_STORE_PG (store);
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, generation);
-  StStoreTxn *txn = st_store_begin (store, error);
 
-  if (txn == NULL)
-    return FALSE;
-  if (!pg_meta_set (self, txn->conn, "identity", identity, error)
-      || !pg_meta_set (self, txn->conn, "generation", text, error))
-    {
-      st_store_rollback (store, txn);
-      return FALSE;
-    }
-  if (!st_store_commit (store, txn, error))
-    return FALSE;
   g_free (self->identity);
   self->identity = g_strdup (identity);
   self->generation = generation;
-  return TRUE;
 }
 
 static gboolean
 pg_compact (StStore         *store,
+            StStoreTxn      *txn,
             gint64           before_ms,
             StCompactStats  *stats,
             GError         **error)
 {
   StStorePg *self = ST_STORE_PG (store);
-  g_autofree char *horizon_text = NULL, *now_text = NULL;
   PgParams p = { 0, };
-  StStoreTxn *txn;
   PGresult *result;
 
-  memset (stats, 0, sizeof *stats);
-  txn = st_store_begin (store, error);
-  if (txn == NULL)
-    return FALSE;
   /* As in the SQLite store: the feed position the last change before the
    * horizon reached. */
   pg_param_int (&p, before_ms);
@@ -562,7 +553,7 @@ pg_compact (StStore         *store,
                      "SELECT greatest ((SELECT coalesce (max (server_seq), 0) FROM changes WHERE at < $1::bigint),"
                      " coalesce ((SELECT value::bigint FROM meta WHERE key = 'compacted_seq'), 0))", &p, error);
   if (result == NULL)
-    goto fail;
+    return FALSE;
   stats->horizon_seq = pg_int (result, 0, 0);
   PQclear (result);
 
@@ -570,27 +561,16 @@ pg_compact (StStore         *store,
                                          "UPDATE changes SET old = NULL, new = NULL"
                                          " WHERE at < $1::bigint AND (old IS NOT NULL OR new IS NOT NULL)", &p, error);
   if (stats->changes_slimmed < 0)
-    goto fail;
+    return FALSE;
   p.n = 0;
   pg_param_int (&p, stats->horizon_seq);
   stats->evictions = pg_run_count (self, txn->conn, "DELETE FROM evictions WHERE seq <= $1::bigint", &p, error);
   if (stats->evictions < 0)
-    goto fail;
+    return FALSE;
   stats->review_items = pg_run_count (self, txn->conn,
                                       "DELETE FROM records WHERE tbl = 'review_items' AND seq <= $1::bigint"
                                       " AND (data::json ->> 'resolved') IN ('1', 'true')", &p, error);
-  if (stats->review_items < 0)
-    goto fail;
-  horizon_text = g_strdup_printf ("%" G_GINT64_FORMAT, stats->horizon_seq);
-  now_text = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / 1000);
-  if (!pg_meta_set (self, txn->conn, "compacted_seq", horizon_text, error)
-      || !pg_meta_set (self, txn->conn, "compacted_at", now_text, error))
-    goto fail;
-  return st_store_commit (store, txn, error);
-
-fail:
-  st_store_rollback (store, txn);
-  return FALSE;
+  return stats->review_items >= 0;
 }
 
 static gboolean
@@ -836,7 +816,8 @@ st_store_pg_iface_init (StStoreInterface *iface)
   iface->get_generation = pg_get_generation;
   iface->get_compacted_seq = pg_get_compacted_seq;
   iface->get_feed_high = pg_get_feed_high;
-  iface->set_origin = pg_set_origin;
+  iface->meta_set = pg_meta_set_in;
+  iface->origin_set = pg_origin_set;
   iface->compact = pg_compact;
   iface->check = pg_check;
   iface->begin = pg_begin;

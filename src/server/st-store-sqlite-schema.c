@@ -491,12 +491,15 @@ sqlite_get_feed_high (StStore  *store,
                    " coalesce ((SELECT max (seq) FROM evictions), 0))", error);
 }
 
+/* In the writer's transaction, which is @txn's. */
 static gboolean
-set_meta_text (StStoreSqlite  *self,
-               const char     *key,
-               const char     *value,
-               GError        **error)
+sqlite_meta_set (StStore     *store,
+                 StStoreTxn  *txn,
+                 const char  *key,
+                 const char  *value,
+                 GError     **error)
 {
+  StStoreSqlite *self = ST_STORE_SQLITE (store);
   sqlite3_stmt *stmt = sqlite_conn_prepare (self, self->writer,
                                             "INSERT INTO meta (key, value) VALUES (?, ?)"
                                             " ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
@@ -508,40 +511,16 @@ set_meta_text (StStoreSqlite  *self,
   return sqlite_step_done (self, self->writer, stmt, error);
 }
 
-static gboolean
-set_meta_int64 (StStoreSqlite  *self,
-                const char     *key,
-                gint64          value,
-                GError        **error)
-{
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
-
-  return set_meta_text (self, key, text, error);
-}
-
-static gboolean
-sqlite_set_origin (StStore     *store,
+static void
+sqlite_origin_set (StStore     *store,
                    const char  *identity,
-                   gint64       generation,
-                   GError     **error)
+                   gint64       generation)
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
-  StStoreTxn *txn = st_store_begin (store, error);
 
-  if (txn == NULL)
-    return FALSE;
-  if (!set_meta_text (self, "identity", identity, error)
-      || !set_meta_int64 (self, "generation", generation, error))
-    {
-      st_store_rollback (store, txn);
-      return FALSE;
-    }
-  if (!st_store_commit (store, txn, error))
-    return FALSE;
   g_free (self->identity);
   self->identity = g_strdup (identity);
   self->generation = generation;
-  return TRUE;
 }
 
 /* Runs @sql (with ?1 bound to @value) in the writer's transaction; the
@@ -564,20 +543,16 @@ exec_count (StStoreSqlite  *self,
 
 static gboolean
 sqlite_compact (StStore         *store,
+                StStoreTxn      *txn,
                 gint64           before_ms,
                 StCompactStats  *stats,
                 GError         **error)
 {
   StStoreSqlite *self = ST_STORE_SQLITE (store);
-  StStoreTxn *txn;
   sqlite3_stmt *stmt;
   gint64 horizon = 0, previous = 0;
   int rc;
 
-  memset (stats, 0, sizeof *stats);
-  txn = st_store_begin (store, error);
-  if (txn == NULL)
-    return FALSE;
   /* The feed position the last change before the horizon reached: what
    * the server wrote on its own in between lies below the next one. */
   stmt = sqlite_conn_prepare (self, self->writer,
@@ -585,7 +560,7 @@ sqlite_compact (StStore         *store,
                               " coalesce ((SELECT CAST (value AS INTEGER) FROM meta WHERE key = 'compacted_seq'), 0)",
                               error);
   if (stmt == NULL)
-    goto fail;
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, before_ms);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -597,7 +572,7 @@ sqlite_compact (StStore         *store,
   if (rc != SQLITE_ROW)
     {
       sqlite_set_error (self, self->writer->db, rc, error);
-      goto fail;
+      return FALSE;
     }
   stats->horizon_seq = MAX (horizon, previous);
 
@@ -605,23 +580,14 @@ sqlite_compact (StStore         *store,
                                              " WHERE at < ?1 AND (old IS NOT NULL OR new IS NOT NULL)",
                                        before_ms, error);
   if (stats->changes_slimmed < 0)
-    goto fail;
+    return FALSE;
   stats->evictions = exec_count (self, "DELETE FROM evictions WHERE seq <= ?1", stats->horizon_seq, error);
   if (stats->evictions < 0)
-    goto fail;
+    return FALSE;
   stats->review_items = exec_count (self, "DELETE FROM records WHERE tbl = 'review_items' AND seq <= ?1"
                                           " AND json_extract (data, '$.resolved') = 1",
                                     stats->horizon_seq, error);
-  if (stats->review_items < 0)
-    goto fail;
-  if (!set_meta_int64 (self, "compacted_seq", stats->horizon_seq, error)
-      || !set_meta_int64 (self, "compacted_at", g_get_real_time () / 1000, error))
-    goto fail;
-  return st_store_commit (store, txn, error);
-
-fail:
-  st_store_rollback (store, txn);
-  return FALSE;
+  return stats->review_items >= 0;
 }
 
 static gboolean
@@ -659,7 +625,8 @@ sqlite_schema_iface_init (StStoreInterface *iface)
   iface->get_generation = sqlite_get_generation;
   iface->get_compacted_seq = sqlite_get_compacted_seq;
   iface->get_feed_high = sqlite_get_feed_high;
-  iface->set_origin = sqlite_set_origin;
+  iface->meta_set = sqlite_meta_set;
+  iface->origin_set = sqlite_origin_set;
   iface->compact = sqlite_compact;
   iface->check = sqlite_check;
 }

@@ -161,8 +161,23 @@ st_store_set_origin (StStore     *self,
                      gint64       generation,
                      GError     **error)
 {
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, generation);
+  StStoreTxn *txn;
+
   g_return_val_if_fail (ST_IS_STORE (self), FALSE);
-  return IFACE (self)->set_origin (self, identity, generation, error);
+  txn = st_store_begin (self, error);
+  if (txn == NULL)
+    return FALSE;
+  if (!IFACE (self)->meta_set (self, txn, "identity", identity, error)
+      || !IFACE (self)->meta_set (self, txn, "generation", text, error))
+    {
+      st_store_rollback (self, txn);
+      return FALSE;
+    }
+  if (!st_store_commit (self, txn, error))
+    return FALSE;
+  IFACE (self)->origin_set (self, identity, generation);
+  return TRUE;
 }
 
 gboolean
@@ -171,8 +186,26 @@ st_store_compact (StStore         *self,
                   StCompactStats  *stats,
                   GError         **error)
 {
+  g_autofree char *horizon = NULL, *now = NULL;
+  StStoreTxn *txn;
+
   g_return_val_if_fail (ST_IS_STORE (self), FALSE);
-  return IFACE (self)->compact (self, before_ms, stats, error);
+  memset (stats, 0, sizeof *stats);
+  txn = st_store_begin (self, error);
+  if (txn == NULL)
+    return FALSE;
+  if (!IFACE (self)->compact (self, txn, before_ms, stats, error))
+    goto fail;
+  horizon = g_strdup_printf ("%" G_GINT64_FORMAT, stats->horizon_seq);
+  now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / 1000);
+  if (!IFACE (self)->meta_set (self, txn, "compacted_seq", horizon, error)
+      || !IFACE (self)->meta_set (self, txn, "compacted_at", now, error))
+    goto fail;
+  return st_store_commit (self, txn, error);
+
+fail:
+  st_store_rollback (self, txn);
+  return FALSE;
 }
 
 GPtrArray *

@@ -233,11 +233,20 @@ struct _StStoreInterface
                                        GError     **error);
   gint64        (*get_feed_high)      (StStore     *self,
                                        GError     **error);
-  gboolean      (*set_origin)         (StStore     *self,
-                                       const char  *identity,
-                                       gint64       generation,
+  /* Sets the meta entry @key to @value in @txn. */
+  gboolean      (*meta_set)           (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       const char  *key,
+                                       const char  *value,
                                        GError     **error);
+  /* Takes on the identity and generation st_store_set_origin () wrote. */
+  void          (*origin_set)         (StStore     *self,
+                                       const char  *identity,
+                                       gint64       generation);
+  /* In @txn: sets @stats' horizon, then slims the change log before
+   * @before_ms and drops evictions and resolved review items up to it. */
   gboolean      (*compact)            (StStore     *self,
+                                       StStoreTxn  *txn,
                                        gint64       before_ms,
                                        StCompactStats *stats,
                                        GError     **error);
