@@ -326,9 +326,10 @@ st_doc_sheet_new (const StDocSheetKind *kind,
                   int                   n_rows,
                   const char           *title)
 {
-  StDocSheet *sheet = g_new0 (StDocSheet, 1);
+  StDocSheet *sheet;
 
   g_return_val_if_fail (kind->n_columns <= ST_DOC_SHEET_MAX_COLUMNS, NULL);
+  sheet = g_new0 (StDocSheet, 1);
   sheet->kind = kind;
   sheet->doc = doc;
   sheet->n_rows = n_rows;
