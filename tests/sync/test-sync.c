@@ -7,6 +7,7 @@
 #include <locale.h>
 
 #include "st-demo.h"
+#include "st-program.h"
 #include "st-test-replica.h"
 
 typedef struct
@@ -913,6 +914,68 @@ test_refused_set_aside (Fixture       *f,
   g_assert_nonnull (strstr (item->summary, "(malformed_json), kept on this laptop"));
 }
 
+/* The county's version of the built-in program @code on @replica, its study
+ * extension allowing @years. */
+static void
+save_program (StTestReplica *replica,
+              const char    *code,
+              guint          years)
+{
+  const GPtrArray *programs = st_programs_builtin ();
+  const StProgram *builtin = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(StProgram) county = NULL;
+
+  for (guint i = 0; i < programs->len; i++)
+    if (g_str_equal (((const StProgram *) g_ptr_array_index (programs, i))->code, code))
+      builtin = g_ptr_array_index (programs, i);
+  g_assert_nonnull (builtin);
+  json = g_strdup_printf ("{\"max_extension_years\": %u, %s", years, strchr (builtin->json, '{') + 1);
+  county = st_program_new_from_data (json, -1, "county.json", &error);
+  g_assert_no_error (error);
+  g_assert_true (st_program_save (replica->db, county, &error));
+  g_assert_no_error (error);
+}
+
+static guint
+program_years (StTestReplica *replica,
+               const char    *code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StProgram) program = st_program_load (replica->db, code, &error);
+
+  g_assert_no_error (error);
+  return program->max_extension_years;
+}
+
+/* A program saved again unchanged on one laptop does not hide the other
+ * laptop's later edit of it: the first laptop takes the edit at its next
+ * sync. */
+static void
+test_program_saved_unchanged (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  save_program (f->a, "secondary-vocational", 1);
+  st_test_replica_sync (f->a, NULL, NULL, &error);
+  g_assert_no_error (error);
+  st_test_replica_sync (f->b, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (program_years (f->b, "secondary-vocational"), ==, 1);
+
+  save_program (f->b, "secondary-vocational", 2);
+  st_test_replica_sync (f->b, NULL, NULL, &error);
+  g_assert_no_error (error);
+  save_program (f->a, "secondary-vocational", 1);   /* the same as A has */
+  g_assert_cmpint (st_sync_count_pending (f->a->db), ==, 0);
+  st_test_replica_sync (f->a, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (program_years (f->a, "secondary-vocational"), ==, 2);
+  assert_same (f->a, f->b);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -938,6 +1001,7 @@ main (int    argc,
   ADD ("/sync/errors", test_errors);
   ADD ("/sync/cli", test_cli);
   ADD ("/sync/refused-set-aside", test_refused_set_aside);
+  ADD ("/sync/program-saved-unchanged", test_program_saved_unchanged);
 #undef ADD
   return g_test_run ();
 }
