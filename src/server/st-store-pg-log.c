@@ -117,7 +117,7 @@ pg_log_seen (StStore     *store,
 
 /* Entries sent at once, at most. */
 #define LOG_BATCH_MAX 1000
-#define LOG_FIELDS 16
+#define LOG_FIELDS 18
 
 static void
 log_batch_row_free (char **row)
@@ -180,22 +180,26 @@ pg_log_flush (StStorePg  *self,
       g_string_append_c (columns[f], '}');
       pg_param_text (&p, columns[f]->str);
     }
-  /* In the order logged (the entries' ids); the row's township and county
-   * each by the row's key, as one entry reads them. */
+  /* In the order logged (the entries' ids). The row's township and
+   * county: as the transaction last wrote the row (e.known; the county as
+   * the row's upsert computes it), else read by the row's key, as one
+   * entry reads them (CASE runs a subquery only when it is needed). */
   ok = pg_run (self, conn,
                "INSERT INTO changes (at, account_id, account_name, device, epoch, client_seq,"
                " tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old, new, township, county)"
                " SELECT e.at, e.account_id, e.account_name, e.device, e.epoch, e.client_seq, e.tbl, e.row_id,"
                " e.kind, e.hlc, e.base_hlc, e.result, e.code, e.server_seq, e.old, e.new,"
-               " (SELECT r.township FROM records AS r WHERE r.tbl = e.tbl AND r.id = e.row_id),"
+               " CASE WHEN e.known THEN e.township"
+               " ELSE (SELECT r.township FROM records AS r WHERE r.tbl = e.tbl AND r.id = e.row_id) END,"
                /* The row's county: its township's, or the database's. */
-               " coalesce ((SELECT r.county FROM records AS r WHERE r.tbl = e.tbl AND r.id = e.row_id), "
-               PG_SQL_DB_COUNTY ")"
+               " CASE WHEN e.known THEN coalesce (left (e.township, 6), " PG_SQL_DB_COUNTY ")"
+               " ELSE coalesce ((SELECT r.county FROM records AS r WHERE r.tbl = e.tbl AND r.id = e.row_id), "
+               PG_SQL_DB_COUNTY ") END"
                " FROM unnest ($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],"
                " $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[],"
-               " $14::bigint[], $15::text[], $16::text[]) WITH ORDINALITY"
+               " $14::bigint[], $15::text[], $16::text[], $17::boolean[], $18::text[]) WITH ORDINALITY"
                " AS e (at, account_id, account_name, device, epoch, client_seq, tbl, row_id, kind, hlc,"
-               " base_hlc, result, code, server_seq, old, new, n)"
+               " base_hlc, result, code, server_seq, old, new, known, township, n)"
                " ORDER BY e.n", &p, error);
   for (guint f = 0; f < LOG_FIELDS; f++)
     g_string_free (columns[f], TRUE);
@@ -231,9 +235,13 @@ pg_log_insert (StStore           *store,
   if (txn->conn->pipelined)
     {
       char **row = g_new (char *, LOG_FIELDS);
+      const char *township = NULL;
+      gboolean known = pg_records_township (txn->conn, e->table, e->row_id, &township);
 
-      for (guint f = 0; f < LOG_FIELDS; f++)
+      for (guint f = 0; f < 16; f++)
         row[f] = g_strdup (p.values[f]);
+      row[16] = g_strdup (known ? "t" : "f");
+      row[17] = g_strdup (township);
       if (txn->conn->log_batch == NULL)
         txn->conn->log_batch = g_ptr_array_new_with_free_func ((GDestroyNotify) log_batch_row_free);
       if (txn->conn->log_rows == NULL)

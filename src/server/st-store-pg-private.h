@@ -30,6 +30,11 @@ typedef struct
    * char *[PG_RECORD_FIELDS], and the "table\x1fid" of their rows. */
   GPtrArray  *record_batch;
   GHashTable *record_rows;
+  /* The township of each row the transaction wrote through
+   * pg_records_add (), as last written ("table\x1fid" → "=" and its
+   * township, or "-" for none): the change log's entries take it from here instead of
+   * reading the row back. */
+  GHashTable *record_townships;
 } PgConn;
 
 struct _StStoreTxn
@@ -260,6 +265,14 @@ gboolean    pg_records_flush     (StStorePg       *self,
                                   PgConn          *conn,
                                   GError         **error);
 void        pg_records_clear     (PgConn          *conn);
+/* Forgets the townships of the rows written (a savepoint rolled back). */
+void        pg_records_forget    (PgConn          *conn);
+/* TRUE with *@township (NULL: none; owned by @conn) when the transaction
+ * wrote the row through pg_records_add (). */
+gboolean    pg_records_township  (PgConn          *conn,
+                                  const char      *table,
+                                  const char      *id,
+                                  const char     **township);
 /* StStore's records_get_many. */
 gboolean    pg_records_get_many  (StStore         *store,
                                   const char * const *tables,

@@ -24,12 +24,40 @@
 #define RECORDS_BATCH_MAX 1000
 
 void
+pg_records_forget (PgConn *conn)
+{
+  if (conn->record_townships != NULL)
+    g_hash_table_remove_all (conn->record_townships);
+}
+
+void
 pg_records_clear (PgConn *conn)
 {
   if (conn->record_batch != NULL)
     g_ptr_array_set_size (conn->record_batch, 0);
   if (conn->record_rows != NULL)
     g_hash_table_remove_all (conn->record_rows);
+  pg_records_forget (conn);
+}
+
+gboolean
+pg_records_township (PgConn      *conn,
+                     const char  *table,
+                     const char  *id,
+                     const char **township)
+{
+  g_autofree char *key = NULL;
+  const char *value;
+
+  if (conn->record_townships == NULL || g_hash_table_size (conn->record_townships) == 0)
+    return FALSE;
+  key = g_strconcat (table, "\x1f", id, NULL);
+  value = g_hash_table_lookup (conn->record_townships, key);
+  if (value == NULL)
+    return FALSE;
+  /* "=" and the township, or "-" for none. */
+  *township = *value == '=' ? value + 1 : NULL;
+  return TRUE;
 }
 
 static void
@@ -111,6 +139,9 @@ pg_records_add (StStorePg       *self,
   for (guint f = 0; f < PG_RECORD_FIELDS; f++)
     row[f] = g_strdup (params->values[f]);
   g_ptr_array_add (conn->record_batch, row);
+  if (conn->record_townships == NULL)
+    conn->record_townships = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert (conn->record_townships, g_strdup (key), row[7] != NULL ? g_strconcat ("=", row[7], NULL) : g_strdup ("-"));
   g_hash_table_add (conn->record_rows, g_steal_pointer (&key));
   return conn->record_batch->len < RECORDS_BATCH_MAX || pg_records_flush (self, conn, error);
 }

@@ -197,6 +197,7 @@ pg_conn_free (PgConn *conn)
   g_clear_pointer (&conn->log_rows, g_hash_table_unref);
   g_clear_pointer (&conn->record_batch, g_ptr_array_unref);
   g_clear_pointer (&conn->record_rows, g_hash_table_unref);
+  g_clear_pointer (&conn->record_townships, g_hash_table_unref);
   g_clear_object (&conn->parser);
   g_clear_pointer (&conn->pg, PQfinish);
   g_free (conn);
@@ -774,6 +775,7 @@ pg_rollback_to (StStore    *store,
   pg_exec (self, txn->conn, "ROLLBACK TO SAVEPOINT request", NULL);
   pg_exec (self, txn->conn, "RELEASE SAVEPOINT request", NULL);
   pg_cache_clear (txn);
+  pg_records_forget (txn->conn);
   /* Feed positions given inside the savepoint went with it. */
   txn->next_seq = 0;
 }
