@@ -119,19 +119,11 @@ pg_log_seen (StStore     *store,
 #define LOG_BATCH_MAX 1000
 #define LOG_FIELDS 18
 
-static void
-log_batch_row_free (char **row)
-{
-  for (guint i = 0; i < LOG_FIELDS; i++)
-    g_free (row[i]);
-  g_free (row);
-}
-
 void
 pg_log_batch_clear (PgConn *conn)
 {
   if (conn->log_batch != NULL)
-    g_ptr_array_set_size (conn->log_batch, 0);
+    pg_columns_reset (conn->log_batch);
   if (conn->log_rows != NULL)
     g_hash_table_remove_all (conn->log_rows);
 }
@@ -157,29 +149,15 @@ pg_log_flush (StStorePg  *self,
               PgConn     *conn,
               GError    **error)
 {
-  g_autoptr(GPtrArray) batch = NULL;
-  GString *columns[LOG_FIELDS];
   PgParams p = { 0, };
   gboolean ok;
 
-  if (conn->log_batch == NULL || conn->log_batch->len == 0)
+  if (conn->log_batch == NULL || conn->log_batch->n_rows == 0)
     return TRUE;
-  batch = g_steal_pointer (&conn->log_batch);
   g_hash_table_remove_all (conn->log_rows);
-  for (guint f = 0; f < LOG_FIELDS; f++)
-    columns[f] = g_string_new ("{");
-  for (guint i = 0; i < batch->len; i++)
-    {
-      char **row = g_ptr_array_index (batch, i);
-
-      for (guint f = 0; f < LOG_FIELDS; f++)
-        pg_array_append (columns[f], row[f]);
-    }
-  for (guint f = 0; f < LOG_FIELDS; f++)
-    {
-      g_string_append_c (columns[f], '}');
-      pg_param_text (&p, columns[f]->str);
-    }
+  pg_columns_params (conn->log_batch, &p);
+  /* Sent from here on: pg_run () must not flush it again. */
+  conn->log_batch->n_rows = 0;
   /* In the order logged (the entries' ids). The row's township and
    * county: as the transaction last wrote the row (e.known; the county as
    * the row's upsert computes it), else read by the row's key, as one
@@ -201,8 +179,7 @@ pg_log_flush (StStorePg  *self,
                " AS e (at, account_id, account_name, device, epoch, client_seq, tbl, row_id, kind, hlc,"
                " base_hlc, result, code, server_seq, old, new, known, township, n)"
                " ORDER BY e.n", &p, error);
-  for (guint f = 0; f < LOG_FIELDS; f++)
-    g_string_free (columns[f], TRUE);
+  pg_columns_reset (conn->log_batch);
   return ok;
 }
 
@@ -234,21 +211,18 @@ pg_log_insert (StStore           *store,
   /* The writer's pipeline: kept, and sent with the others. */
   if (txn->conn->pipelined)
     {
-      char **row = g_new (char *, LOG_FIELDS);
       const char *township = NULL;
       gboolean known = pg_records_township (txn->conn, e->table, e->row_id, &township);
 
-      for (guint f = 0; f < 16; f++)
-        row[f] = g_strdup (p.values[f]);
-      row[16] = g_strdup (known ? "t" : "f");
-      row[17] = g_strdup (township);
+      pg_param_text (&p, known ? "t" : "f");
+      pg_param_text (&p, township);
       if (txn->conn->log_batch == NULL)
-        txn->conn->log_batch = g_ptr_array_new_with_free_func ((GDestroyNotify) log_batch_row_free);
+        txn->conn->log_batch = pg_columns_new (LOG_FIELDS);
       if (txn->conn->log_rows == NULL)
         txn->conn->log_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_ptr_array_add (txn->conn->log_batch, row);
+      pg_columns_add (txn->conn->log_batch, p.values);
       g_hash_table_add (txn->conn->log_rows, g_strconcat (e->table, "\x1f", e->row_id, NULL));
-      return txn->conn->log_batch->len < LOG_BATCH_MAX || pg_log_flush (ST_STORE_PG (store), txn->conn, error);
+      return txn->conn->log_batch->n_rows < LOG_BATCH_MAX || pg_log_flush (ST_STORE_PG (store), txn->conn, error);
     }
   return pg_run (ST_STORE_PG (store), txn->conn,
                  "INSERT INTO changes (at, account_id, account_name, device, epoch, client_seq,"

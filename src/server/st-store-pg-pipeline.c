@@ -171,6 +171,18 @@ pg_pipeline_exec (StStorePg   *self,
 }
 
 gboolean
+pg_pipeline_send_exec (StStorePg   *self,
+                       PgConn      *conn,
+                       const char  *sql,
+                       GError     **error)
+{
+  if (PQsendQueryParams (conn->pg, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+    return pg_set_error (self, conn, NULL, error);
+  conn->pending++;
+  return TRUE;
+}
+
+gboolean
 pg_pipeline_wait (StStorePg  *self,
                   PgConn     *conn,
                   GError    **error)

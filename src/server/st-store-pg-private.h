@@ -22,13 +22,13 @@ typedef struct
   JsonParser *parser;
   gboolean    pipelined;    /* the writer, inside a transaction (st-store-pg-pipeline.c) */
   guint       pending;      /* commands sent whose answers are not read yet */
-  /* The change-log entries not sent yet (st-store-pg-log.c): of char *[16],
-   * and the "table\x1fid" of their rows. */
-  GPtrArray  *log_batch;
+  /* The change-log entries not sent yet (st-store-pg-log.c), and the
+   * "table\x1fid" of their rows. */
+  struct _PgColumns *log_batch;
   GHashTable *log_rows;
-  /* The rows' upserts not sent yet (st-store-pg-records.c): of
-   * char *[PG_RECORD_FIELDS], and the "table\x1fid" of their rows. */
-  GPtrArray  *record_batch;
+  /* The rows' upserts not sent yet (st-store-pg-records.c), and the
+   * "table\x1fid" of their rows. */
+  struct _PgColumns *record_batch;
   GHashTable *record_rows;
   /* The township of each row the transaction wrote through
    * pg_records_add (), as last written ("table\x1fid" → "=" and its
@@ -154,6 +154,27 @@ gboolean    pg_is_null           (PGresult        *result,
  * values so far). */
 void        pg_array_append      (GString         *out,
                                   const char      *value);
+/* The rows of a batch as one array literal per column, appended a row at a
+ * time as the rows come (no copy of each row's values kept until it is
+ * sent): the parameters of an INSERT … SELECT … FROM unnest (…). */
+typedef struct _PgColumns
+{
+  guint    n_fields;
+  guint    n_rows;
+  GString *columns[ST_PG_MAX_PARAMS];
+} PgColumns;
+
+PgColumns  *pg_columns_new       (guint            n_fields);
+void        pg_columns_free      (PgColumns       *columns);
+/* Appends a row: @values holds n_fields values (NULL: SQL NULL). */
+void        pg_columns_add       (PgColumns       *columns,
+                                  const char * const *values);
+/* Closes the literals and makes them @p's parameters, valid until
+ * pg_columns_reset (). */
+void        pg_columns_params    (PgColumns       *columns,
+                                  PgParams        *p);
+/* Empty again. */
+void        pg_columns_reset     (PgColumns       *columns);
 /* @values (NULL-terminated) as a PostgreSQL text[] literal: {"a","b"}. */
 char       *pg_text_array        (const char * const *values);
 /* A JSON object this server stored. */
@@ -180,6 +201,12 @@ PGresult   *pg_pipeline_query    (StStorePg       *self,
                                   const PgParams  *params,
                                   GError         **error);
 gboolean    pg_pipeline_exec     (StStorePg       *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  GError         **error);
+/* A statement without parameters (SAVEPOINT …), sent and not waited for:
+ * a failure is reported by the next wait. */
+gboolean    pg_pipeline_send_exec (StStorePg      *self,
                                   PgConn          *conn,
                                   const char      *sql,
                                   GError         **error);

@@ -34,7 +34,7 @@ void
 pg_records_clear (PgConn *conn)
 {
   if (conn->record_batch != NULL)
-    g_ptr_array_set_size (conn->record_batch, 0);
+    pg_columns_reset (conn->record_batch);
   if (conn->record_rows != NULL)
     g_hash_table_remove_all (conn->record_rows);
   pg_records_forget (conn);
@@ -60,42 +60,18 @@ pg_records_township (PgConn      *conn,
   return TRUE;
 }
 
-static void
-record_row_free (char **row)
-{
-  for (guint i = 0; i < PG_RECORD_FIELDS; i++)
-    g_free (row[i]);
-  g_free (row);
-}
-
 gboolean
 pg_records_flush (StStorePg  *self,
                   PgConn     *conn,
                   GError    **error)
 {
-  g_autoptr(GPtrArray) batch = NULL;
-  GString *columns[PG_RECORD_FIELDS];
   PgParams p = { 0, };
   gboolean ok;
 
-  if (conn->record_batch == NULL || conn->record_batch->len == 0)
+  if (conn->record_batch == NULL || conn->record_batch->n_rows == 0)
     return TRUE;
-  batch = g_steal_pointer (&conn->record_batch);
   g_hash_table_remove_all (conn->record_rows);
-  for (guint f = 0; f < PG_RECORD_FIELDS; f++)
-    columns[f] = g_string_new ("{");
-  for (guint i = 0; i < batch->len; i++)
-    {
-      char **row = g_ptr_array_index (batch, i);
-
-      for (guint f = 0; f < PG_RECORD_FIELDS; f++)
-        pg_array_append (columns[f], row[f]);
-    }
-  for (guint f = 0; f < PG_RECORD_FIELDS; f++)
-    {
-      g_string_append_c (columns[f], '}');
-      pg_param_text (&p, columns[f]->str);
-    }
+  pg_columns_params (conn->record_batch, &p);
   /* Sent as is (pg_pipeline_send (): not through pg_run (), which would
    * flush this very batch first). The rows are distinct: see
    * pg_records_add (). */
@@ -112,8 +88,7 @@ pg_records_flush (StStorePg  *self,
                          " township = excluded.township, data = excluded.data, clocks = excluded.clocks,"
                          " county = excluded.county",
                          &p, error);
-  for (guint f = 0; f < PG_RECORD_FIELDS; f++)
-    g_string_free (columns[f], TRUE);
+  pg_columns_reset (conn->record_batch);
   return ok;
 }
 
@@ -124,7 +99,7 @@ pg_records_add (StStorePg       *self,
                 GError         **error)
 {
   g_autofree char *key = NULL;
-  char **row;
+  const char *township;
 
   g_assert (params->n == PG_RECORD_FIELDS);
   key = g_strconcat (params->values[1], "\x1f", params->values[2], NULL);
@@ -132,18 +107,17 @@ pg_records_add (StStorePg       *self,
       && !pg_records_flush (self, conn, error))
     return FALSE;
   if (conn->record_batch == NULL)
-    conn->record_batch = g_ptr_array_new_with_free_func ((GDestroyNotify) record_row_free);
+    conn->record_batch = pg_columns_new (PG_RECORD_FIELDS);
   if (conn->record_rows == NULL)
     conn->record_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  row = g_new (char *, PG_RECORD_FIELDS);
-  for (guint f = 0; f < PG_RECORD_FIELDS; f++)
-    row[f] = g_strdup (params->values[f]);
-  g_ptr_array_add (conn->record_batch, row);
+  pg_columns_add (conn->record_batch, params->values);
+  township = params->values[7];
   if (conn->record_townships == NULL)
     conn->record_townships = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_hash_table_insert (conn->record_townships, g_strdup (key), row[7] != NULL ? g_strconcat ("=", row[7], NULL) : g_strdup ("-"));
+  g_hash_table_insert (conn->record_townships, g_strdup (key),
+                       township != NULL ? g_strconcat ("=", township, NULL) : g_strdup ("-"));
   g_hash_table_add (conn->record_rows, g_steal_pointer (&key));
-  return conn->record_batch->len < RECORDS_BATCH_MAX || pg_records_flush (self, conn, error);
+  return conn->record_batch->n_rows < RECORDS_BATCH_MAX || pg_records_flush (self, conn, error);
 }
 
 /* A push's rows read before its transaction (st_push_prefetch ()): one

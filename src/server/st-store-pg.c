@@ -193,9 +193,9 @@ pg_conn_free (PgConn *conn)
   if (conn == NULL)
     return;
   g_clear_pointer (&conn->prepared, g_hash_table_unref);
-  g_clear_pointer (&conn->log_batch, g_ptr_array_unref);
+  g_clear_pointer (&conn->log_batch, pg_columns_free);
   g_clear_pointer (&conn->log_rows, g_hash_table_unref);
-  g_clear_pointer (&conn->record_batch, g_ptr_array_unref);
+  g_clear_pointer (&conn->record_batch, pg_columns_free);
   g_clear_pointer (&conn->record_rows, g_hash_table_unref);
   g_clear_pointer (&conn->record_townships, g_hash_table_unref);
   g_clear_object (&conn->parser);
@@ -260,7 +260,7 @@ pg_exec (StStorePg   *self,
 
   if (!pg_records_flush (self, conn, error))
     return FALSE;
-  if (conn->log_batch != NULL && conn->log_batch->len > 0 && !pg_log_flush (self, conn, error))
+  if (conn->log_batch != NULL && conn->log_batch->n_rows > 0 && !pg_log_flush (self, conn, error))
     return FALSE;
   if (conn->pipelined)
     return pg_pipeline_exec (self, conn, sql, error);
@@ -287,7 +287,7 @@ pg_query (StStorePg       *self,
   /* The rows first: the change log's entries read them. */
   if (!pg_records_flush (self, conn, error))
     return NULL;
-  if (conn->log_batch != NULL && conn->log_batch->len > 0 && !pg_log_flush (self, conn, error))
+  if (conn->log_batch != NULL && conn->log_batch->n_rows > 0 && !pg_log_flush (self, conn, error))
     return NULL;
   if (conn->pipelined)
     return pg_pipeline_query (self, conn, sql, params, error);
@@ -650,6 +650,54 @@ pg_array_append (GString    *out,
   g_string_append_c (out, '"');
 }
 
+PgColumns *
+pg_columns_new (guint n_fields)
+{
+  PgColumns *columns = g_new0 (PgColumns, 1);
+
+  g_assert (n_fields <= ST_PG_MAX_PARAMS);
+  columns->n_fields = n_fields;
+  for (guint f = 0; f < n_fields; f++)
+    columns->columns[f] = g_string_new ("{");
+  return columns;
+}
+
+void
+pg_columns_free (PgColumns *columns)
+{
+  for (guint f = 0; f < columns->n_fields; f++)
+    g_string_free (columns->columns[f], TRUE);
+  g_free (columns);
+}
+
+void
+pg_columns_add (PgColumns          *columns,
+                const char * const *values)
+{
+  for (guint f = 0; f < columns->n_fields; f++)
+    pg_array_append (columns->columns[f], values[f]);
+  columns->n_rows++;
+}
+
+void
+pg_columns_params (PgColumns *columns,
+                   PgParams  *p)
+{
+  for (guint f = 0; f < columns->n_fields; f++)
+    {
+      g_string_append_c (columns->columns[f], '}');
+      pg_param_text (p, columns->columns[f]->str);
+    }
+}
+
+void
+pg_columns_reset (PgColumns *columns)
+{
+  for (guint f = 0; f < columns->n_fields; f++)
+    g_string_truncate (columns->columns[f], 1);
+  columns->n_rows = 0;
+}
+
 char *
 pg_text_array (const char * const *values)
 {
@@ -750,12 +798,20 @@ pg_rollback (StStore    *store,
   g_mutex_unlock (&self->write_lock);
 }
 
+/* Not waited for on the writer's pipeline (one round trip less per
+ * request): were it to fail, the request's first read or its release says
+ * so, and the request fails, as it would here. */
 static gboolean
 pg_savepoint (StStore     *store,
               StStoreTxn  *txn,
               GError     **error)
 {
-  return pg_exec (ST_STORE_PG (store), txn->conn, "SAVEPOINT request", error);
+  StStorePg *self = ST_STORE_PG (store);
+
+  if (!txn->conn->pipelined)
+    return pg_exec (self, txn->conn, "SAVEPOINT request", error);
+  return pg_records_flush (self, txn->conn, error) && pg_log_flush (self, txn->conn, error)
+         && pg_pipeline_send_exec (self, txn->conn, "SAVEPOINT request", error);
 }
 
 static gboolean
