@@ -30,7 +30,7 @@
 /* Rows read outside a transaction remembered for the next one: how many,
  * how many asked about at once, and for how long. */
 #define MAX_HINTS       20000
-#define HINTS_PER_FETCH 2000
+#define HINTS_PER_FETCH 6400   /* a group of 64 pushes of 100 changes */
 #define HINT_AGE_US     (10 * G_USEC_PER_SEC)
 
 /* What the transaction knows of an op id. */
@@ -140,10 +140,14 @@ hint_done (StStorePg  *self,
   g_mutex_unlock (&self->hints_lock);
 }
 
-/* The oldest hints not answered yet (at most HINTS_PER_FETCH); those a push
- * never asked about go after HINT_AGE_US. */
+/* The oldest hints not answered yet, made before @before_us (at most
+ * HINTS_PER_FETCH); those a push never asked about go after HINT_AGE_US.
+ * The pushes of a transaction were read before it began; rows read since
+ * are those of later pushes, which a later transaction asks about (and
+ * would ask again: what this one learns goes with it). */
 static GPtrArray *
-take_hints (StStorePg *self)
+take_hints (StStorePg *self,
+            gint64     before_us)
 {
   GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
   gint64 old = g_get_monotonic_time () - HINT_AGE_US;
@@ -156,7 +160,8 @@ take_hints (StStorePg *self)
       g_hash_table_remove (self->hints, hint->key);
       hint_free (hint);
     }
-  for (GList *l = self->hint_queue->head; l != NULL && keys->len < HINTS_PER_FETCH; l = l->next)
+  for (GList *l = self->hint_queue->head;
+       l != NULL && keys->len < HINTS_PER_FETCH && ((Hint *) l->data)->at_us < before_us; l = l->next)
     g_ptr_array_add (keys, g_strdup (((Hint *) l->data)->key));
   g_mutex_unlock (&self->hints_lock);
   return keys;
@@ -168,7 +173,7 @@ fetch_hinted_seqs (StStorePg   *self,
                    StStoreTxn  *txn,
                    GError     **error)
 {
-  g_autoptr(GPtrArray) hints = take_hints (self);
+  g_autoptr(GPtrArray) hints = take_hints (self, txn->began_us);
   g_autoptr(GString) tables = g_string_new ("{");
   g_autoptr(GString) ids = g_string_new ("{");
   PgParams p = { 0, };

@@ -41,6 +41,7 @@ struct _StStoreTxn
 {
   PgConn     *conn;
   gint64      next_seq;     /* 0: not read from the database yet */
+  gint64      began_us;     /* monotonic time it began */
   /* st-store-pg-cache.c */
   GHashTable *ops;          /* "device\x1fepoch\x1fseq" → known absent or present */
   GHashTable *seqs;         /* "table\x1fid" → gint64 * feed position, NULL: no such row */

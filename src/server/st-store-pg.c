@@ -729,6 +729,9 @@ pg_begin (StStore  *store,
   StStorePg *self = ST_STORE_PG (store);
 
   g_mutex_lock (&self->write_lock);
+  /* Before the wait for the lock: the rows read since are later pushes'
+   * (st-store-pg-cache.c). */
+  self->txn.began_us = g_get_monotonic_time ();
   /* The lock orders the writers of every process (see the top); it goes
    * with the transaction. */
   if (!pg_conn_ensure (self, self->writer, error)
