@@ -751,6 +751,17 @@ pg_begin (StStore  *store,
   return &self->txn;
 }
 
+/* What the transaction kept (thousands of rows' keys after a group of
+ * pushes), let go once it is over and the write lock is released: not in
+ * the next one's time under the lock. */
+static void
+forget_txn (StStoreTxn *txn)
+{
+  pg_cache_clear (txn);
+  pg_log_batch_clear (txn->conn);
+  pg_records_clear (txn->conn);
+}
+
 static gboolean
 pg_commit (StStore     *store,
            StStoreTxn  *txn,
@@ -765,6 +776,7 @@ pg_commit (StStore     *store,
     {
       if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
         PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
+      forget_txn (txn);
       g_mutex_unlock (&self->write_lock);
       return FALSE;
     }
@@ -783,6 +795,7 @@ pg_commit (StStore     *store,
   PQclear (result);
   if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
     PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
+  forget_txn (txn);
   g_mutex_unlock (&self->write_lock);
   return ok;
 }
@@ -798,6 +811,7 @@ pg_rollback (StStore    *store,
   pg_pipeline_leave (self, txn->conn, NULL);
   if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
     PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
+  forget_txn (txn);
   g_mutex_unlock (&self->write_lock);
 }
 
