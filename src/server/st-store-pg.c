@@ -845,10 +845,15 @@ pg_rollback_to (StStore    *store,
 {
   StStorePg *self = ST_STORE_PG (store);
 
+  /* What the request still keeps on the pipeline is its own (its SAVEPOINT
+   * sent everything before): dropped, not sent. Were it sent after a
+   * failure, the pipeline would skip the ROLLBACK TO behind it and the
+   * rest of the transaction would fail with the request. */
+  pg_log_batch_clear (txn->conn);
+  pg_records_clear (txn->conn);
   pg_exec (self, txn->conn, "ROLLBACK TO SAVEPOINT request", NULL);
   pg_exec (self, txn->conn, "RELEASE SAVEPOINT request", NULL);
   pg_cache_clear (txn);
-  pg_records_forget (txn->conn);
   /* Feed positions given inside the savepoint went with it. */
   txn->next_seq = 0;
 }
