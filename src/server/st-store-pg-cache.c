@@ -258,6 +258,19 @@ pg_cache_record_seq (StStorePg   *self,
   return 1;
 }
 
+int
+pg_cache_row_known (StStoreTxn *txn,
+                    const char *table,
+                    const char *id)
+{
+  g_autofree char *key = row_key (table, id);
+  gpointer value;
+
+  if (txn->seqs == NULL || !g_hash_table_lookup_extended (txn->seqs, key, NULL, &value))
+    return -1;
+  return value != NULL;
+}
+
 /* The counts of @record's table after it was written: a row the
  * transaction knew to be new adds one to the count of each counted value
  * it holds (live); any other write of the table may have moved a row from

@@ -164,7 +164,7 @@ pg_record_put (StStore     *store,
   /* The writer's pipeline: kept, and sent with the others. */
   if (txn->conn->pipelined)
     {
-      if (!pg_records_add (self, txn->conn, &p, error))
+      if (!pg_records_add (self, txn->conn, &p, pg_cache_row_known (txn, record->table, record->id), error))
         return FALSE;
     }
   else if (!pg_run (self, txn->conn,

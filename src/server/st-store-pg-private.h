@@ -30,6 +30,10 @@ typedef struct
    * "table\x1fid" of their rows. */
   struct _PgColumns *record_batch;
   GHashTable *record_rows;
+  /* Of them, those the transaction knows to be new, and known to exist:
+   * a plain INSERT, a plain UPDATE (the rest: INSERT … ON CONFLICT). */
+  struct _PgColumns *record_inserts;
+  struct _PgColumns *record_updates;
   /* The township of each row the transaction wrote through
    * pg_records_add (), as last written ("table\x1fid" → "=" and its
    * township, or "-" for none): the change log's entries take it from here instead of
@@ -229,6 +233,11 @@ int         pg_cache_record_seq  (StStorePg       *self,
                                   const char      *id,
                                   gint64          *seq,
                                   GError         **error);
+/* 1 when the transaction knows the row exists, 0 when it knows it does
+ * not, -1 when it does not know (nothing asked). */
+int         pg_cache_row_known   (StStoreTxn      *txn,
+                                  const char      *table,
+                                  const char      *id);
 /* @record was just written at @seq (the counts follow a new row, and
  * forget what a changed one may have moved). */
 void        pg_cache_record_put  (StStoreTxn      *txn,
@@ -285,9 +294,12 @@ void        pg_log_batch_clear   (PgConn          *conn);
  * together before any other statement. @params: seq, table, id, hlc,
  * device, writer, deleted, township, data, clocks. */
 #define PG_RECORD_FIELDS 10
+/* @known: 0 the row is known not to exist, 1 known to exist, -1 not
+ * known (pg_cache_row_known ()). */
 gboolean    pg_records_add       (StStorePg       *self,
                                   PgConn          *conn,
                                   const PgParams  *params,
+                                  int              known,
                                   GError         **error);
 gboolean    pg_records_flush     (StStorePg       *self,
                                   PgConn          *conn,

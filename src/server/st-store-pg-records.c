@@ -35,6 +35,10 @@ pg_records_clear (PgConn *conn)
 {
   if (conn->record_batch != NULL)
     pg_columns_reset (conn->record_batch);
+  if (conn->record_inserts != NULL)
+    pg_columns_reset (conn->record_inserts);
+  if (conn->record_updates != NULL)
+    pg_columns_reset (conn->record_updates);
   if (conn->record_rows != NULL)
     g_hash_table_remove_all (conn->record_rows);
   pg_records_forget (conn);
@@ -60,64 +64,99 @@ pg_records_township (PgConn      *conn,
   return TRUE;
 }
 
+#define RECORD_ARRAYS "$1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]," \
+                      " $7::integer[], $8::text[], $9::text[], $10::text[]"
+#define RECORD_NAMES "seq, tbl, id, hlc, device, writer, deleted, township, data, clocks"
+
+/* Sends @columns with @sql and empties them; @count: the number of rows as
+ * a last parameter. Sent as is (pg_pipeline_send (): not through pg_run (),
+ * which would flush this very batch first). */
+static gboolean
+send_rows (StStorePg   *self,
+           PgConn      *conn,
+           PgColumns   *columns,
+           const char  *sql,
+           gboolean     count,
+           GError     **error)
+{
+  PgParams p = { 0, };
+  gboolean ok;
+
+  if (columns == NULL || columns->n_rows == 0)
+    return TRUE;
+  pg_columns_params (columns, &p);
+  if (count)
+    pg_param_int (&p, columns->n_rows);
+  ok = pg_pipeline_send (self, conn, sql, &p, error);
+  pg_columns_reset (columns);
+  return ok;
+}
+
 gboolean
 pg_records_flush (StStorePg  *self,
                   PgConn     *conn,
                   GError    **error)
 {
-  PgParams p = { 0, };
-  gboolean ok;
-
-  if (conn->record_batch == NULL || conn->record_batch->n_rows == 0)
+  if (conn->record_rows == NULL || g_hash_table_size (conn->record_rows) == 0)
     return TRUE;
   g_hash_table_remove_all (conn->record_rows);
-  pg_columns_params (conn->record_batch, &p);
-  /* Sent as is (pg_pipeline_send (): not through pg_run (), which would
-   * flush this very batch first). The rows are distinct: see
-   * pg_records_add (). */
-  ok = pg_pipeline_send (self, conn,
-                         "INSERT INTO records (seq, tbl, id, hlc, device, writer, deleted, township, data, clocks,"
-                         " county)"
-                         " SELECT r.seq, r.tbl, r.id, r.hlc, r.device, r.writer, r.deleted, r.township, r.data,"
-                         " r.clocks, coalesce (left (r.township, 6), " PG_SQL_DB_COUNTY ")"
-                         " FROM unnest ($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],"
-                         " $7::integer[], $8::text[], $9::text[], $10::text[])"
-                         " AS r (seq, tbl, id, hlc, device, writer, deleted, township, data, clocks)"
-                         " ON CONFLICT (tbl, id) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc,"
-                         " device = excluded.device, writer = excluded.writer, deleted = excluded.deleted,"
-                         " township = excluded.township, data = excluded.data, clocks = excluded.clocks,"
-                         " county = excluded.county",
-                         &p, error);
-  pg_columns_reset (conn->record_batch);
-  return ok;
+  /* The rows are distinct (see pg_records_add ()), in one statement or
+   * another alike; their feed positions are new. */
+  return send_rows (self, conn, conn->record_inserts,
+                    "INSERT INTO records (" RECORD_NAMES ", county)"
+                    " SELECT r.*, coalesce (left (r.township, 6), " PG_SQL_DB_COUNTY ")"
+                    " FROM unnest (" RECORD_ARRAYS ") AS r (" RECORD_NAMES ")",
+                    FALSE, error)
+         /* Each row by the unique key; one missing (which the cache
+          * says cannot be) fails the statement, not a write lost. */
+         && send_rows (self, conn, conn->record_updates,
+                       "WITH u AS (UPDATE records AS r SET seq = n.seq, hlc = n.hlc, device = n.device,"
+                       " writer = n.writer, deleted = n.deleted, township = n.township, data = n.data,"
+                       " clocks = n.clocks, county = coalesce (left (n.township, 6), " PG_SQL_DB_COUNTY ")"
+                       " FROM unnest (" RECORD_ARRAYS ") AS n (" RECORD_NAMES ")"
+                       " WHERE r.tbl = n.tbl AND r.id = n.id RETURNING 1)"
+                       " SELECT (CASE WHEN count(*) = $11::bigint THEN '0'"
+                       " ELSE 'a row to update is missing' END)::integer FROM u",
+                       TRUE, error)
+         && send_rows (self, conn, conn->record_batch,
+                       "INSERT INTO records (" RECORD_NAMES ", county)"
+                       " SELECT r.*, coalesce (left (r.township, 6), " PG_SQL_DB_COUNTY ")"
+                       " FROM unnest (" RECORD_ARRAYS ") AS r (" RECORD_NAMES ")"
+                       " ON CONFLICT (tbl, id) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc,"
+                       " device = excluded.device, writer = excluded.writer, deleted = excluded.deleted,"
+                       " township = excluded.township, data = excluded.data, clocks = excluded.clocks,"
+                       " county = excluded.county",
+                       FALSE, error);
 }
 
 gboolean
 pg_records_add (StStorePg       *self,
                 PgConn          *conn,
                 const PgParams  *params,
+                int              known,
                 GError         **error)
 {
   g_autofree char *key = NULL;
   const char *township;
+  PgColumns **batch = known == 0 ? &conn->record_inserts : known > 0 ? &conn->record_updates : &conn->record_batch;
 
   g_assert (params->n == PG_RECORD_FIELDS);
   key = g_strconcat (params->values[1], "\x1f", params->values[2], NULL);
   if (conn->record_rows != NULL && g_hash_table_contains (conn->record_rows, key)
       && !pg_records_flush (self, conn, error))
     return FALSE;
-  if (conn->record_batch == NULL)
-    conn->record_batch = pg_columns_new (PG_RECORD_FIELDS);
+  if (*batch == NULL)
+    *batch = pg_columns_new (PG_RECORD_FIELDS);
   if (conn->record_rows == NULL)
     conn->record_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  pg_columns_add (conn->record_batch, params->values);
+  pg_columns_add (*batch, params->values);
   township = params->values[7];
   if (conn->record_townships == NULL)
     conn->record_townships = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_insert (conn->record_townships, g_strdup (key),
                        township != NULL ? g_strconcat ("=", township, NULL) : g_strdup ("-"));
   g_hash_table_add (conn->record_rows, g_steal_pointer (&key));
-  return conn->record_batch->n_rows < RECORDS_BATCH_MAX || pg_records_flush (self, conn, error);
+  return g_hash_table_size (conn->record_rows) < RECORDS_BATCH_MAX || pg_records_flush (self, conn, error);
 }
 
 /* A push's rows read before its transaction (st_push_prefetch ()): one

@@ -196,6 +196,8 @@ pg_conn_free (PgConn *conn)
   g_clear_pointer (&conn->log_batch, pg_columns_free);
   g_clear_pointer (&conn->log_rows, g_hash_table_unref);
   g_clear_pointer (&conn->record_batch, pg_columns_free);
+  g_clear_pointer (&conn->record_inserts, pg_columns_free);
+  g_clear_pointer (&conn->record_updates, pg_columns_free);
   g_clear_pointer (&conn->record_rows, g_hash_table_unref);
   g_clear_pointer (&conn->record_townships, g_hash_table_unref);
   g_clear_object (&conn->parser);
