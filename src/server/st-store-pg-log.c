@@ -117,7 +117,10 @@ pg_log_seen (StStore     *store,
 
 /* Entries sent at once, at most. */
 #define LOG_BATCH_MAX 1000
-#define LOG_FIELDS 18
+/* The columns' types (PgColumns): at, account_id, account_name, device, epoch,
+ * client_seq, tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old,
+ * new, and whether the row's township is known, and the township. */
+#define LOG_TYPES "bbttbbtttbbttbttBt"
 
 void
 pg_log_batch_clear (PgConn *conn)
@@ -217,7 +220,7 @@ pg_log_insert (StStore           *store,
       pg_param_text (&p, known ? "t" : "f");
       pg_param_text (&p, township);
       if (txn->conn->log_batch == NULL)
-        txn->conn->log_batch = pg_columns_new (LOG_FIELDS);
+        txn->conn->log_batch = pg_columns_new (LOG_TYPES);
       if (txn->conn->log_rows == NULL)
         txn->conn->log_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       pg_columns_add (txn->conn->log_batch, p.values);

@@ -93,6 +93,9 @@ typedef struct
   int         n;
   const char *values[ST_PG_MAX_PARAMS];
   char        numbers[ST_PG_MAX_PARAMS][24];
+  /* Of a parameter in binary form (pg_param_binary ()); 0 for text. */
+  int         lengths[ST_PG_MAX_PARAMS];
+  int         formats[ST_PG_MAX_PARAMS];
 } PgParams;
 
 void        pg_param_text        (PgParams    *p,
@@ -102,6 +105,10 @@ void        pg_param_int         (PgParams    *p,
 /* 0 as NULL. */
 void        pg_param_int_or_null (PgParams    *p,
                                   gint64       value);
+/* @length bytes of PostgreSQL's binary form (an array's: array_recv). */
+void        pg_param_binary      (PgParams    *p,
+                                  const char  *data,
+                                  int          length);
 
 /* Runs @sql (prepared once per connection) with @params; the result when
  * it succeeded, NULL with @error set. */
@@ -159,19 +166,26 @@ gboolean    pg_is_null           (PGresult        *result,
  * values so far). */
 void        pg_array_append      (GString         *out,
                                   const char      *value);
-/* The rows of a batch as one array literal per column, appended a row at a
- * time as the rows come (no copy of each row's values kept until it is
- * sent): the parameters of an INSERT … SELECT … FROM unnest (…). */
+/* The rows of a batch as one array per column, appended a row at a time
+ * as the rows come (no copy of each row's values kept until it is sent):
+ * the parameters of an INSERT … SELECT … FROM unnest (…). The arrays go in
+ * PostgreSQL's binary form: the server copies each value as it is instead
+ * of parsing a literal, character by character, under the write lock. */
 typedef struct _PgColumns
 {
   guint    n_fields;
   guint    n_rows;
+  char     types[ST_PG_MAX_PARAMS];     /* 'b' bigint, 'i' integer, 't' text, 'B' boolean */
+  gboolean nulls[ST_PG_MAX_PARAMS];
   GString *columns[ST_PG_MAX_PARAMS];
 } PgColumns;
 
-PgColumns  *pg_columns_new       (guint            n_fields);
+/* @types: one letter a column, as PgColumns.types; the statement takes the
+ * column as an array of that type ($1::bigint[], $2::text[] …). */
+PgColumns  *pg_columns_new       (const char      *types);
 void        pg_columns_free      (PgColumns       *columns);
-/* Appends a row: @values holds n_fields values (NULL: SQL NULL). */
+/* Appends a row: @values holds n_fields values as text (NULL: SQL
+ * NULL). */
 void        pg_columns_add       (PgColumns       *columns,
                                   const char * const *values);
 /* Closes the literals and makes them @p's parameters, valid until

@@ -67,6 +67,8 @@ pg_records_township (PgConn      *conn,
 #define RECORD_ARRAYS "$1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]," \
                       " $7::integer[], $8::text[], $9::text[], $10::text[]"
 #define RECORD_NAMES "seq, tbl, id, hlc, device, writer, deleted, township, data, clocks"
+/* PgColumns: seq, hlc bigint; deleted integer; the rest text. */
+#define RECORD_TYPES "bttbttittt"
 
 /* Sends @columns with @sql and empties them; @count: the number of rows as
  * a last parameter. Sent as is (pg_pipeline_send (): not through pg_run (),
@@ -146,7 +148,7 @@ pg_records_add (StStorePg       *self,
       && !pg_records_flush (self, conn, error))
     return FALSE;
   if (*batch == NULL)
-    *batch = pg_columns_new (PG_RECORD_FIELDS);
+    *batch = pg_columns_new (RECORD_TYPES);
   if (conn->record_rows == NULL)
     conn->record_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   pg_columns_add (*batch, params->values);

@@ -105,6 +105,18 @@ pg_param_int_or_null (PgParams *p,
     pg_param_int (p, value);
 }
 
+void
+pg_param_binary (PgParams   *p,
+                 const char *data,
+                 int         length)
+{
+  g_assert (p->n < ST_PG_MAX_PARAMS);
+  p->values[p->n] = data;
+  p->lengths[p->n] = length;
+  p->formats[p->n] = 1;
+  p->n++;
+}
+
 char *
 pg_dup (PGresult *result,
         int       row,
@@ -310,7 +322,7 @@ pg_query (StStorePg       *self,
       g_hash_table_insert (conn->prepared, g_strdup (sql), g_steal_pointer (&new_name));
     }
   result = PQexecPrepared (conn->pg, name, params ? params->n : 0, params ? params->values : NULL,
-                           NULL, NULL, 0);
+                           params ? params->lengths : NULL, params ? params->formats : NULL, 0);
   status = PQresultStatus (result);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
     {
@@ -652,16 +664,31 @@ pg_array_append (GString    *out,
   g_string_append_c (out, '"');
 }
 
+/* array_recv's header: dimensions, whether a NULL is there, the
+ * element's type, the length and the lower bound of the one dimension;
+ * filled when the array is sent. */
+#define ARRAY_HEADER 20
+
 PgColumns *
-pg_columns_new (guint n_fields)
+pg_columns_new (const char *types)
 {
   PgColumns *columns = g_new0 (PgColumns, 1);
 
-  g_assert (n_fields <= ST_PG_MAX_PARAMS);
-  columns->n_fields = n_fields;
-  for (guint f = 0; f < n_fields; f++)
-    columns->columns[f] = g_string_new ("{");
+  columns->n_fields = strlen (types);
+  g_assert (columns->n_fields <= ST_PG_MAX_PARAMS);
+  memcpy (columns->types, types, columns->n_fields);
+  for (guint f = 0; f < columns->n_fields; f++)
+    columns->columns[f] = g_string_sized_new (4096);
+  pg_columns_reset (columns);
   return columns;
+}
+
+static void
+append_be32 (GString *out,
+             guint32  value)
+{
+  value = GUINT32_TO_BE (value);
+  g_string_append_len (out, (const char *) &value, 4);
 }
 
 void
@@ -672,12 +699,51 @@ pg_columns_free (PgColumns *columns)
   g_free (columns);
 }
 
+/* Each element: its length (-1: NULL) and its bytes, as the element
+ * type's binary receive function reads them. */
 void
 pg_columns_add (PgColumns          *columns,
                 const char * const *values)
 {
   for (guint f = 0; f < columns->n_fields; f++)
-    pg_array_append (columns->columns[f], values[f]);
+    {
+      GString *out = columns->columns[f];
+      const char *value = values[f];
+
+      if (value == NULL)
+        {
+          append_be32 (out, (guint32) -1);
+          columns->nulls[f] = TRUE;
+          continue;
+        }
+      switch (columns->types[f])
+        {
+        case 'b':
+          {
+            guint64 n = GUINT64_TO_BE ((guint64) g_ascii_strtoll (value, NULL, 10));
+
+            append_be32 (out, 8);
+            g_string_append_len (out, (const char *) &n, 8);
+          }
+          break;
+        case 'i':
+          append_be32 (out, 4);
+          append_be32 (out, (guint32) (gint32) g_ascii_strtoll (value, NULL, 10));
+          break;
+        case 'B':
+          append_be32 (out, 1);
+          g_string_append_c (out, value[0] == 't' ? 1 : 0);
+          break;
+        default:
+          {
+            size_t length = strlen (value);
+
+            append_be32 (out, (guint32) length);
+            g_string_append_len (out, value, (gssize) length);
+          }
+          break;
+        }
+    }
   columns->n_rows++;
 }
 
@@ -687,8 +753,22 @@ pg_columns_params (PgColumns *columns,
 {
   for (guint f = 0; f < columns->n_fields; f++)
     {
-      g_string_append_c (columns->columns[f], '}');
-      pg_param_text (p, columns->columns[f]->str);
+      guint32 *header = (guint32 *) columns->columns[f]->str;
+      guint32 type;
+
+      switch (columns->types[f])
+        {
+        case 'b': type = 20; break;     /* int8 */
+        case 'i': type = 23; break;     /* int4 */
+        case 'B': type = 16; break;     /* bool */
+        default: type = 25; break;      /* text */
+        }
+      header[0] = GUINT32_TO_BE (1);
+      header[1] = GUINT32_TO_BE (columns->nulls[f] ? 1 : 0);
+      header[2] = GUINT32_TO_BE (type);
+      header[3] = GUINT32_TO_BE (columns->n_rows);
+      header[4] = GUINT32_TO_BE (1);
+      pg_param_binary (p, columns->columns[f]->str, (int) columns->columns[f]->len);
     }
 }
 
@@ -696,7 +776,10 @@ void
 pg_columns_reset (PgColumns *columns)
 {
   for (guint f = 0; f < columns->n_fields; f++)
-    g_string_truncate (columns->columns[f], 1);
+    {
+      g_string_set_size (columns->columns[f], ARRAY_HEADER);
+      columns->nulls[f] = FALSE;
+    }
   columns->n_rows = 0;
 }
 
