@@ -46,6 +46,7 @@ struct _StStoreTxn
   PgConn     *conn;
   gint64      next_seq;     /* 0: not read from the database yet */
   gint64      began_us;     /* monotonic time it began */
+  gboolean    wrote;        /* wrote a row (st-store-pg-cache.c: the feed's high mark) */
   /* st-store-pg-cache.c */
   GHashTable *ops;          /* "device\x1fepoch\x1fseq" → known absent or present */
   GHashTable *seqs;         /* "table\x1fid" → gint64 * feed position, NULL: no such row */
@@ -241,6 +242,27 @@ void        pg_cache_hints_free  (StStorePg       *self);
 void        pg_cache_hint        (StStorePg       *self,
                                   const char      *table,
                                   const char      *id);
+/* The feed's high mark (meta "feed_high", st-store-pg-cache.c), in a
+ * statement: the highest feed position of a row as of the last write
+ * transaction's commit. A row a reader found at or under it, or did not
+ * find, is still so under the write lock unless a row written since moved
+ * it: every write gets a position above every position there is, and
+ * commits in the order of the positions (the write lock). NULL until a
+ * write transaction set it; a mark lower than the truth only widens what
+ * the writer asks. */
+#define PG_SQL_FEED_HIGH "(SELECT m.value::bigint FROM meta AS m WHERE m.key = 'feed_high')"
+/* The same, read at @seq (0: absent) by a statement that also read the
+ * feed's high mark @high (-1: none). */
+void        pg_cache_hint_seen   (StStorePg       *self,
+                                  const char      *table,
+                                  const char      *id,
+                                  gint64           seq,
+                                  gint64           high);
+/* Before the commit of a transaction that wrote rows: the feed's high
+ * mark moves with it. */
+gboolean    pg_cache_mark_high   (StStorePg       *self,
+                                  StStoreTxn      *txn,
+                                  GError         **error);
 int         pg_cache_record_seq  (StStorePg       *self,
                                   StStoreTxn      *txn,
                                   const char      *table,

@@ -180,13 +180,12 @@ pg_records_get_many (StStore             *store,
   PgConn *conn;
   PGresult *result;
   gboolean ok = TRUE;
+  gint64 high = -1;
 
   for (guint i = 0; i < n; i++)
     {
       pg_array_append (table_list, tables[i]);
       pg_array_append (id_list, ids[i]);
-      /* The transaction will ask for the row's position. */
-      pg_cache_hint (self, tables[i], ids[i]);
     }
   g_string_append_c (table_list, '}');
   g_string_append_c (id_list, '}');
@@ -199,7 +198,10 @@ pg_records_get_many (StStore             *store,
                      "SELECT r.id, r.seq, r.hlc, r.device, r.writer, r.deleted, r.township, r.data, r.clocks, k.n"
                      " FROM unnest ($1::text[], $2::text[]) WITH ORDINALITY AS k (tbl, id, n)"
                      " CROSS JOIN LATERAL (SELECT * FROM records AS r WHERE r.tbl = k.tbl AND r.id = k.id"
-                     " OFFSET 0) AS r", &p, error);
+                     " OFFSET 0) AS r"
+                     /* The feed's high mark as of these reads (n 0). */
+                     " UNION ALL SELECT NULL, " PG_SQL_FEED_HIGH ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0",
+                     &p, error);
   if (result == NULL)
     {
       pg_reader_release (self, conn);
@@ -209,7 +211,12 @@ pg_records_get_many (StStore             *store,
     {
       gint64 i = pg_int (result, row, 9) - 1;
 
-      g_assert (i >= 0 && i < (gint64) n);
+      if (i < 0)
+        {
+          high = pg_is_null (result, row, 1) ? -1 : pg_int (result, row, 1);
+          continue;
+        }
+      g_assert (i < (gint64) n);
       g_clear_pointer (&records[i], st_record_free);
       records[i] = pg_record_from_row (conn, tables[i], result, row, error);
       ok = records[i] != NULL;
@@ -219,5 +226,9 @@ pg_records_get_many (StStore             *store,
   if (!ok)
     for (guint i = 0; i < n; i++)
       g_clear_pointer (&records[i], st_record_free);
+  else
+    /* The transaction will ask for the rows' positions. */
+    for (guint i = 0; i < n; i++)
+      pg_cache_hint_seen (self, tables[i], ids[i], records[i] != NULL ? records[i]->seq : 0, high);
   return ok;
 }

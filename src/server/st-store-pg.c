@@ -829,6 +829,7 @@ pg_begin (StStore  *store,
       return NULL;
     }
   self->txn.next_seq = 0;
+  self->txn.wrote = FALSE;
   pg_cache_clear (&self->txn);
   pg_log_batch_clear (self->writer);
   pg_records_clear (self->writer);
@@ -856,7 +857,8 @@ pg_commit (StStore     *store,
   PGresult *result;
   gboolean ok;
 
-  if (!pg_records_flush (self, txn->conn, error) || !pg_log_flush (self, txn->conn, error)
+  if (!pg_cache_mark_high (self, txn, error)
+      || !pg_records_flush (self, txn->conn, error) || !pg_log_flush (self, txn->conn, error)
       || !pg_pipeline_leave (self, txn->conn, error))
     {
       if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
