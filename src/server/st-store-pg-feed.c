@@ -146,6 +146,8 @@ pg_record_put (StStore     *store,
   PgParams p = { 0, };
   gint64 seq;
 
+  gint64 old_seq = record->seq;
+
   if (!next_seq (self, txn, &seq, error))
     return FALSE;
   /* A change-log entry not sent yet reads the row as it was logged. */
@@ -164,7 +166,8 @@ pg_record_put (StStore     *store,
   /* The writer's pipeline: kept, and sent with the others. */
   if (txn->conn->pipelined)
     {
-      if (!pg_records_add (self, txn->conn, &p, pg_cache_row_known (txn, record->table, record->id), error))
+      if (!pg_records_add (self, txn->conn, &p, pg_cache_row_known (txn, record->table, record->id), old_seq,
+                           error))
         return FALSE;
     }
   else if (!pg_run (self, txn->conn,

@@ -331,11 +331,13 @@ void        pg_log_batch_clear   (PgConn          *conn);
  * device, writer, deleted, township, data, clocks. */
 #define PG_RECORD_FIELDS 10
 /* @known: 0 the row is known not to exist, 1 known to exist, -1 not
- * known (pg_cache_row_known ()). */
+ * known (pg_cache_row_known ()); @old_seq: the position of the version
+ * the write was made from (a row known to exist must still be there). */
 gboolean    pg_records_add       (StStorePg       *self,
                                   PgConn          *conn,
                                   const PgParams  *params,
                                   int              known,
+                                  gint64           old_seq,
                                   GError         **error);
 gboolean    pg_records_flush     (StStorePg       *self,
                                   PgConn          *conn,

@@ -18,6 +18,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "st-store-pg-private.h"
 
 /* Rows sent at once, at most. */
@@ -109,16 +111,17 @@ pg_records_flush (StStorePg  *self,
                     " SELECT r.*, coalesce (left (r.township, 6), " PG_SQL_DB_COUNTY ")"
                     " FROM unnest (" RECORD_ARRAYS ") AS r (" RECORD_NAMES ")",
                     FALSE, error)
-         /* Each row by the unique key; one missing (which the cache
-          * says cannot be) fails the statement, not a write lost. */
+         /* Each row by the unique key, still at the position it was
+          * read at; one missing or moved (which the cache says cannot be)
+          * fails the statement: no write made from an old version. */
          && send_rows (self, conn, conn->record_updates,
                        "WITH u AS (UPDATE records AS r SET seq = n.seq, hlc = n.hlc, device = n.device,"
                        " writer = n.writer, deleted = n.deleted, township = n.township, data = n.data,"
                        " clocks = n.clocks, county = coalesce (left (n.township, 6), " PG_SQL_DB_COUNTY ")"
-                       " FROM unnest (" RECORD_ARRAYS ") AS n (" RECORD_NAMES ")"
-                       " WHERE r.tbl = n.tbl AND r.id = n.id RETURNING 1)"
-                       " SELECT (CASE WHEN count(*) = $11::bigint THEN '0'"
-                       " ELSE 'a row to update is missing' END)::integer FROM u",
+                       " FROM unnest (" RECORD_ARRAYS ", $11::bigint[]) AS n (" RECORD_NAMES ", old_seq)"
+                       " WHERE r.tbl = n.tbl AND r.id = n.id AND r.seq = n.old_seq RETURNING 1)"
+                       " SELECT (CASE WHEN count(*) = $12::bigint THEN '0'"
+                       " ELSE 'a row to update is missing or moved' END)::integer FROM u",
                        TRUE, error)
          && send_rows (self, conn, conn->record_batch,
                        "INSERT INTO records (" RECORD_NAMES ", county)"
@@ -136,11 +139,14 @@ pg_records_add (StStorePg       *self,
                 PgConn          *conn,
                 const PgParams  *params,
                 int              known,
+                gint64           old_seq,
                 GError         **error)
 {
   g_autofree char *key = NULL;
   const char *township;
   PgColumns **batch = known == 0 ? &conn->record_inserts : known > 0 ? &conn->record_updates : &conn->record_batch;
+  const char *values[PG_RECORD_FIELDS + 1];
+  char old[24];
 
   g_assert (params->n == PG_RECORD_FIELDS);
   key = g_strconcat (params->values[1], "\x1f", params->values[2], NULL);
@@ -148,10 +154,13 @@ pg_records_add (StStorePg       *self,
       && !pg_records_flush (self, conn, error))
     return FALSE;
   if (*batch == NULL)
-    *batch = pg_columns_new (RECORD_TYPES);
+    *batch = pg_columns_new (known > 0 ? RECORD_TYPES "b" : RECORD_TYPES);
   if (conn->record_rows == NULL)
     conn->record_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  pg_columns_add (*batch, params->values);
+  memcpy (values, params->values, sizeof (const char *) * PG_RECORD_FIELDS);
+  g_snprintf (old, sizeof old, "%" G_GINT64_FORMAT, old_seq);
+  values[PG_RECORD_FIELDS] = old;
+  pg_columns_add (*batch, values);
   township = params->values[7];
   if (conn->record_townships == NULL)
     conn->record_townships = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
