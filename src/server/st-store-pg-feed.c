@@ -121,9 +121,16 @@ next_seq (StStorePg   *self,
 {
   if (txn->next_seq == 0)
     {
+      /* Never under the feed's high mark either: a row compacted away
+       * must not give its position again to a row a reader would take
+       * for seen (st-store-pg-cache.c). */
       PGresult *result = pg_query (self, txn->conn,
-                                   "SELECT greatest ((SELECT coalesce (max (seq), 0) FROM records),"
-                                   " (SELECT coalesce (max (seq), 0) FROM evictions))", NULL, error);
+                                   self->schema_version >= 6
+                                   ? "SELECT greatest ((SELECT coalesce (max (seq), 0) FROM records),"
+                                     " (SELECT coalesce (max (seq), 0) FROM evictions),"
+                                     " coalesce (" PG_SQL_FEED_HIGH ", 0))"
+                                   : "SELECT greatest ((SELECT coalesce (max (seq), 0) FROM records),"
+                                     " (SELECT coalesce (max (seq), 0) FROM evictions))", NULL, error);
 
       if (result == NULL)
         return FALSE;
