@@ -670,7 +670,10 @@ overwritten_values (PushChange     *change,
  * worker thread, so that the writer, under the write lock, only stores
  * them (when the row has not moved since): the merge and the row's JSON
  * texts were a good part of its time. Only a merge that simply applies
- * the change is kept; the writer makes the others itself. */
+ * the change is kept; the writer makes the others itself. For a store
+ * that reads a push's rows at once (PostgreSQL, whose writers of every
+ * process wait for one another's lock); on SQLite the copies cost more CPU
+ * than the writer saves (bench-server). */
 static void
 premerge (StPush *self)
 {
@@ -734,7 +737,6 @@ st_push_prefetch (StPush  *self,
       change->prefetched = error == NULL;
     }
   st_store_end_read (store, snapshot);
-  premerge (self);
 }
 
 
