@@ -101,37 +101,43 @@ pg_records_flush (StStorePg  *self,
                   PgConn     *conn,
                   GError    **error)
 {
+  gboolean ok;
+
   if (conn->record_rows == NULL || g_hash_table_size (conn->record_rows) == 0)
     return TRUE;
   g_hash_table_remove_all (conn->record_rows);
   /* The rows are distinct (see pg_records_add ()), in one statement or
    * another alike; their feed positions are new. */
-  return send_rows (self, conn, conn->record_inserts,
-                    "INSERT INTO records (" RECORD_NAMES ", county)"
-                    " SELECT r.*, coalesce (left (r.township, 6), " PG_SQL_DB_COUNTY ")"
-                    " FROM unnest (" RECORD_ARRAYS ") AS r (" RECORD_NAMES ")",
-                    FALSE, error)
-         /* Each row by the unique key, still at the position it was
-          * read at; one missing or moved (which the cache says cannot be)
-          * fails the statement: no write made from an old version. */
-         && send_rows (self, conn, conn->record_updates,
-                       "WITH u AS (UPDATE records AS r SET seq = n.seq, hlc = n.hlc, device = n.device,"
-                       " writer = n.writer, deleted = n.deleted, township = n.township, data = n.data,"
-                       " clocks = n.clocks, county = coalesce (left (n.township, 6), " PG_SQL_DB_COUNTY ")"
-                       " FROM unnest (" RECORD_ARRAYS ", $11::bigint[]) AS n (" RECORD_NAMES ", old_seq)"
-                       " WHERE r.tbl = n.tbl AND r.id = n.id AND r.seq = n.old_seq RETURNING 1)"
-                       " SELECT (CASE WHEN count(*) = $12::bigint THEN '0'"
-                       " ELSE 'a row to update is missing or moved' END)::integer FROM u",
-                       TRUE, error)
-         && send_rows (self, conn, conn->record_batch,
-                       "INSERT INTO records (" RECORD_NAMES ", county)"
-                       " SELECT r.*, coalesce (left (r.township, 6), " PG_SQL_DB_COUNTY ")"
-                       " FROM unnest (" RECORD_ARRAYS ") AS r (" RECORD_NAMES ")"
-                       " ON CONFLICT (tbl, id) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc,"
-                       " device = excluded.device, writer = excluded.writer, deleted = excluded.deleted,"
-                       " township = excluded.township, data = excluded.data, clocks = excluded.clocks,"
-                       " county = excluded.county",
-                       FALSE, error);
+  ok = send_rows (self, conn, conn->record_inserts,
+                  "INSERT INTO records (" RECORD_NAMES ", county)"
+                  " SELECT r.*, coalesce (left (r.township, 6), " PG_SQL_DB_COUNTY ")"
+                  " FROM unnest (" RECORD_ARRAYS ") AS r (" RECORD_NAMES ")",
+                  FALSE, error)
+       /* Each row by the unique key, still at the position it was
+        * read at; one missing or moved (which the cache says cannot be)
+        * fails the statement: no write made from an old version. */
+       && send_rows (self, conn, conn->record_updates,
+                     "WITH u AS (UPDATE records AS r SET seq = n.seq, hlc = n.hlc, device = n.device,"
+                     " writer = n.writer, deleted = n.deleted, township = n.township, data = n.data,"
+                     " clocks = n.clocks, county = coalesce (left (n.township, 6), " PG_SQL_DB_COUNTY ")"
+                     " FROM unnest (" RECORD_ARRAYS ", $11::bigint[]) AS n (" RECORD_NAMES ", old_seq)"
+                     " WHERE r.tbl = n.tbl AND r.id = n.id AND r.seq = n.old_seq RETURNING 1)"
+                     " SELECT (CASE WHEN count(*) = $12::bigint THEN '0'"
+                     " ELSE 'a row to update is missing or moved' END)::integer FROM u",
+                     TRUE, error)
+       && send_rows (self, conn, conn->record_batch,
+                     "INSERT INTO records (" RECORD_NAMES ", county)"
+                     " SELECT r.*, coalesce (left (r.township, 6), " PG_SQL_DB_COUNTY ")"
+                     " FROM unnest (" RECORD_ARRAYS ") AS r (" RECORD_NAMES ")"
+                     " ON CONFLICT (tbl, id) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc,"
+                     " device = excluded.device, writer = excluded.writer, deleted = excluded.deleted,"
+                     " township = excluded.township, data = excluded.data, clocks = excluded.clocks,"
+                     " county = excluded.county",
+                     FALSE, error);
+  /* What was not sent goes with the failed transaction. */
+  if (!ok)
+    pg_records_clear (conn);
+  return ok;
 }
 
 gboolean
