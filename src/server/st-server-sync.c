@@ -36,6 +36,13 @@ typedef struct
    * used when the row's seq has not changed since. */
   gboolean       prefetched;
   StRecord      *before;
+  /* The change merged into @before on the same worker thread, when the
+   * merge simply applies it (no conflict): the row as it will be stored,
+   * with its texts, and the text of the values it overwrites. The writer
+   * takes them when the row is still that version, and merges again
+   * otherwise. */
+  StRecord      *merged;
+  char          *old_text;
 } PushChange;
 
 typedef struct
@@ -79,6 +86,8 @@ push_change_clear (gpointer data)
   g_free (c->row_text);
   g_free (c->clocks_text);
   g_clear_pointer (&c->before, st_record_free);
+  g_clear_pointer (&c->merged, st_record_free);
+  g_free (c->old_text);
 }
 
 static void
@@ -641,6 +650,63 @@ prefetch_many (StPush  *self,
   return TRUE;
 }
 
+/* What the values @change writes were in @record, as a JSON object. */
+static JsonObject *
+overwritten_values (PushChange     *change,
+                    const StRecord *record)
+{
+  JsonObject *old_values = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, change->fields);
+  while (json_object_iter_next (&iter, &name, &value))
+    json_object_set_member (old_values, name, st_record_get_field (record, name));
+  return old_values;
+}
+
+/* The merges of the changes into the rows prefetched, made here, on a
+ * worker thread, so that the writer, under the write lock, only stores
+ * them (when the row has not moved since): the merge and the row's JSON
+ * texts were a good part of its time. Only a merge that simply applies
+ * the change is kept; the writer makes the others itself. For a store
+ * that reads a push's rows at once (PostgreSQL, whose writers of every
+ * process wait for one another's lock); on SQLite the copies cost more CPU
+ * than the writer saves (bench-server). */
+static void
+premerge (StPush *self)
+{
+  for (guint i = 0; i < self->changes->len; i++)
+    {
+      PushChange *change = &g_array_index (self->changes, PushChange, i);
+      g_autoptr(StRecord) merged = NULL;
+      g_autoptr(StConflict) conflict = NULL;
+      g_autoptr(JsonObject) old_values = NULL;
+      StChange merge_change = { 0, };
+
+      if (!change->prefetched || change->before == NULL || change->table->read_only)
+        continue;
+      merge_change.table = change->table->name;
+      merge_change.row = change->row;
+      merge_change.kind = change->kind;
+      merge_change.hlc = change->hlc;
+      merge_change.base_hlc = change->base_hlc;
+      merge_change.device = self->credential->device;
+      merge_change.writer = self->credential->account->name;
+      merge_change.fields = change->fields;
+      old_values = overwritten_values (change, change->before);
+      merged = st_record_copy (change->before);
+      if (st_merge_change (change->table, &merged, &merge_change, &conflict) != ST_MERGE_APPLIED
+          || conflict != NULL)
+        continue;
+      merged->data_text = st_json_object_to_text (merged->data);
+      merged->clocks_text = st_json_object_to_text (merged->clocks);
+      change->old_text = st_json_object_to_text (old_values);
+      change->merged = g_steal_pointer (&merged);
+    }
+}
+
 void
 st_push_prefetch (StPush  *self,
                   StStore *store)
@@ -649,7 +715,10 @@ st_push_prefetch (StPush  *self,
   StStoreTxn *snapshot;
 
   if (prefetch_many (self, store))
-    return;
+    {
+      premerge (self);
+      return;
+    }
   /* One snapshot for them all: the reads share what the first brought in. */
   snapshot = st_store_begin_read (store, NULL);
 
@@ -975,6 +1044,12 @@ current_row (StStore     *store,
         g_clear_pointer (&change->before, st_record_free);
       change->prefetched = seq == 0 || *record != NULL;
     }
+  /* Merged beforehand into another version of the row: made again. */
+  if (*record == NULL || !change->prefetched)
+    {
+      g_clear_pointer (&change->merged, st_record_free);
+      g_clear_pointer (&change->old_text, g_free);
+    }
   if (!change->prefetched)
     {
       *record = st_store_record_get (store, txn, change->table->name, change->row, &local_error);
@@ -1137,6 +1212,7 @@ merge_row (StPush       *self,
            PushChange   *change,
            StRecord    **record,
            JsonObject  **old_values,
+           char        **old_text,
            PushResult   *result,
            GError      **error)
 {
@@ -1146,20 +1222,24 @@ merge_row (StPush       *self,
   g_autofree char *before_township = NULL;
   StChange merge_change = { 0, };
   StMergeResult merge;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
 
-  *old_values = json_object_new ();
-  json_object_iter_init (&iter, change->fields);
-  while (json_object_iter_next (&iter, &name, &value))
-    json_object_set_member (*old_values, name, st_record_get_field (*record, name));
   before_township = g_strdup ((*record)->township);
   /* The row before, when the rules of the same person twice need it. */
   if (concerns_people (change->table)
       && ((*record)->deleted || json_object_has_member (change->fields, "id_number")
           || json_object_has_member (change->fields, "deleted")))
     before = st_record_copy (*record);
+  /* Merged on the worker thread, from this very version of the row
+   * (current_row () let it go otherwise). */
+  if (change->merged != NULL)
+    {
+      g_ptr_array_add (self->garbage, g_steal_pointer (record));
+      *record = g_steal_pointer (&change->merged);
+      *old_text = g_steal_pointer (&change->old_text);
+      return store_merged_row (self, store, txn, change, ST_MERGE_APPLIED, NULL, *record, before, before_township,
+                               result, error);
+    }
+  *old_values = overwritten_values (change, *record);
 
   merge_change.table = change->table->name;
   merge_change.row = change->row;
@@ -1183,6 +1263,7 @@ log_change (StPush      *self,
             StStoreTxn  *txn,
             PushChange  *change,
             JsonObject  *old_values,
+            const char  *old_values_text,
             PushResult  *result,
             GError     **error)
 {
@@ -1191,7 +1272,7 @@ log_change (StPush      *self,
   StLogEntry entry = { 0, };
 
   if (old_values != NULL)
-    old_text = st_json_object_to_text (old_values);
+    old_values_text = old_text = st_json_object_to_text (old_values);
   entry.at = self->now;
   entry.account_id = account->id;
   entry.account_name = account->name;
@@ -1206,7 +1287,7 @@ log_change (StPush      *self,
   entry.result = result->result;
   entry.code = g_str_equal (result->result, "conflict") ? result->winner : result->code;
   entry.server_seq = result->server_seq;
-  entry.old_values = old_text;
+  entry.old_values = old_values_text;
   entry.new_values = change->fields_text;
   return st_store_log_insert (store, txn, &entry, error);
 }
@@ -1224,6 +1305,7 @@ apply_change (StPush           *self,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(StRecord) record = NULL;
   g_autoptr(JsonObject) old_values = NULL;
+  g_autofree char *old_text = NULL;
 
   /* Before anything: a write of the server's own that this change causes
    * (a merge, a refused delete) must stamp later than the change itself. */
@@ -1260,10 +1342,10 @@ apply_change (StPush           *self,
       if (!insert_row (self, store, txn, change, result, error))
         return FALSE;
     }
-  else if (!merge_row (self, store, txn, change, &record, &old_values, result, error))
+  else if (!merge_row (self, store, txn, change, &record, &old_values, &old_text, result, error))
     return FALSE;
 
-  if (!log_change (self, store, txn, change, old_values, result, error))
+  if (!log_change (self, store, txn, change, old_values, old_text, result, error))
     return FALSE;
 
   /* Freed later, on the main thread, with the request. */

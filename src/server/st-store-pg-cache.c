@@ -30,7 +30,7 @@
 /* Rows read outside a transaction remembered for the next one: how many,
  * how many asked about at once, and for how long. */
 #define MAX_HINTS       20000
-#define HINTS_PER_FETCH 2000
+#define HINTS_PER_FETCH 6400   /* a group of 64 pushes of 100 changes */
 #define HINT_AGE_US     (10 * G_USEC_PER_SEC)
 
 /* What the transaction knows of an op id. */
@@ -83,6 +83,8 @@ typedef struct
 {
   char   *key;
   gint64  at_us;
+  gint64  seq;      /* as read (0: absent) */
+  gint64  high;     /* the feed's high mark when it was read; -1: not known */
 } Hint;
 
 static void
@@ -107,10 +109,22 @@ pg_cache_hint (StStorePg  *self,
                const char *table,
                const char *id)
 {
+  pg_cache_hint_seen (self, table, id, 0, -1);
+}
+
+void
+pg_cache_hint_seen (StStorePg  *self,
+                    const char *table,
+                    const char *id,
+                    gint64      seq,
+                    gint64      high)
+{
   Hint *hint = g_new (Hint, 1);
 
   hint->key = row_key (table, id);
   hint->at_us = g_get_monotonic_time ();
+  hint->seq = seq;
+  hint->high = high;
   g_mutex_lock (&self->hints_lock);
   if (g_hash_table_contains (self->hints, hint->key) || g_queue_get_length (self->hint_queue) >= MAX_HINTS)
     hint_free (hint);
@@ -140,12 +154,16 @@ hint_done (StStorePg  *self,
   g_mutex_unlock (&self->hints_lock);
 }
 
-/* The oldest hints not answered yet (at most HINTS_PER_FETCH); those a push
- * never asked about go after HINT_AGE_US. */
+/* The oldest hints not answered yet, made before @before_us (at most
+ * HINTS_PER_FETCH); those a push never asked about go after HINT_AGE_US.
+ * The pushes of a transaction were read before it began; rows read since
+ * are those of later pushes, which a later transaction asks about (and
+ * would ask again: what this one learns goes with it). */
 static GPtrArray *
-take_hints (StStorePg *self)
+take_hints (StStorePg *self,
+            gint64     before_us)
 {
-  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *keys = g_ptr_array_new_with_free_func ((GDestroyNotify) hint_free);
   gint64 old = g_get_monotonic_time () - HINT_AGE_US;
 
   g_mutex_lock (&self->hints_lock);
@@ -156,28 +174,136 @@ take_hints (StStorePg *self)
       g_hash_table_remove (self->hints, hint->key);
       hint_free (hint);
     }
-  for (GList *l = self->hint_queue->head; l != NULL && keys->len < HINTS_PER_FETCH; l = l->next)
-    g_ptr_array_add (keys, g_strdup (((Hint *) l->data)->key));
+  for (GList *l = self->hint_queue->head;
+       l != NULL && keys->len < HINTS_PER_FETCH && ((Hint *) l->data)->at_us < before_us; l = l->next)
+    {
+      Hint *copy = g_memdup2 (l->data, sizeof (Hint));
+
+      copy->key = g_strdup (copy->key);
+      g_ptr_array_add (keys, copy);
+    }
   g_mutex_unlock (&self->hints_lock);
   return keys;
 }
 
-/* The feed positions of the hinted rows (0: no such row), in the cache. */
+gboolean
+pg_cache_mark_high (StStorePg   *self,
+                    StStoreTxn  *txn,
+                    GError     **error)
+{
+  if (!txn->wrote || self->schema_version < 6)
+    return TRUE;
+  txn->wrote = FALSE;
+  return pg_run (self, txn->conn,
+                 "INSERT INTO meta (key, value, county)"
+                 " VALUES ('feed_high', (SELECT coalesce (max (seq), 0) FROM records)::text, " PG_SQL_DB_COUNTY ")"
+                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value", NULL, error);
+}
+
+/* Rows written since a high mark, at most (more: asked one by one). */
+#define MOVED_MAX 20000
+
+/* The rows written since @high that @wanted names: their positions in the
+ * cache. FALSE with @error set on a failure; *@too_many when more rows
+ * than MOVED_MAX were written since (nothing in the cache then). */
+static gboolean
+fetch_moved (StStorePg   *self,
+             StStoreTxn  *txn,
+             gint64       high,
+             GHashTable  *wanted,
+             gboolean    *too_many,
+             GError     **error)
+{
+  PgParams p = { 0, };
+  PGresult *result;
+  int n;
+
+  pg_param_int (&p, high);
+  pg_param_int (&p, MOVED_MAX + 1);
+  /* By the feed's index, from the mark on. */
+  result = pg_query (self, txn->conn,
+                     "SELECT tbl, id, seq FROM records WHERE seq > $1::bigint ORDER BY seq LIMIT $2::bigint",
+                     &p, error);
+  if (result == NULL)
+    return FALSE;
+  n = PQntuples (result);
+  *too_many = n > MOVED_MAX;
+  for (int i = 0; !*too_many && i < n; i++)
+    {
+      g_autofree char *k = row_key (PQgetvalue (result, i, 0), PQgetvalue (result, i, 1));
+      gint64 *seq;
+
+      if (!g_hash_table_contains (wanted, k) || g_hash_table_contains (txn->seqs, k))
+        continue;
+      seq = g_new (gint64, 1);
+      *seq = pg_int (result, i, 2);
+      g_hash_table_insert (txn->seqs, g_steal_pointer (&k), seq);
+    }
+  PQclear (result);
+  return TRUE;
+}
+
+/* The feed positions of the hinted rows (0: no such row), in the cache:
+ * those read with the feed's high mark from the rows written since the
+ * lowest mark (one scan of the feed's newest end), the others, or all when
+ * too much was written since, by a look-up of each. */
 static gboolean
 fetch_hinted_seqs (StStorePg   *self,
                    StStoreTxn  *txn,
                    GError     **error)
 {
-  g_autoptr(GPtrArray) hints = take_hints (self);
+  g_autoptr(GPtrArray) hints = take_hints (self, txn->began_us);
+  g_autoptr(GHashTable) marked = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GString) tables = g_string_new ("{");
   g_autoptr(GString) ids = g_string_new ("{");
   PgParams p = { 0, };
   PGresult *result;
+  gint64 high = G_MAXINT64;
+  gboolean too_many = FALSE;
   guint n = 0;
 
   for (guint i = 0; i < hints->len; i++)
     {
-      const char *key = g_ptr_array_index (hints, i);
+      Hint *hint = g_ptr_array_index (hints, i);
+
+      if (hint->high >= 0 && !g_hash_table_contains (txn->seqs, hint->key))
+        {
+          g_hash_table_insert (marked, hint->key, hint);
+          high = MIN (high, hint->high);
+        }
+    }
+  if (g_hash_table_size (marked) > 0)
+    {
+      if (!fetch_moved (self, txn, high, marked, &too_many, error))
+        {
+          g_hash_table_remove_all (txn->seqs);
+          return FALSE;
+        }
+      if (!too_many)
+        {
+          GHashTableIter iter;
+          Hint *hint;
+
+          /* Not moved since: as read. */
+          g_hash_table_iter_init (&iter, marked);
+          while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &hint))
+            if (!g_hash_table_contains (txn->seqs, hint->key))
+              {
+                gint64 *seq = NULL;
+
+                if (hint->seq > 0)
+                  {
+                    seq = g_new (gint64, 1);
+                    *seq = hint->seq;
+                  }
+                g_hash_table_insert (txn->seqs, g_strdup (hint->key), seq);
+              }
+        }
+    }
+
+  for (guint i = 0; i < hints->len; i++)
+    {
+      const char *key = ((Hint *) g_ptr_array_index (hints, i))->key;
       const char *sep = strchr (key, '\x1f');
 
       if (sep == NULL || g_hash_table_contains (txn->seqs, key))
@@ -253,6 +379,19 @@ pg_cache_record_seq (StStorePg   *self,
   return 1;
 }
 
+int
+pg_cache_row_known (StStoreTxn *txn,
+                    const char *table,
+                    const char *id)
+{
+  g_autofree char *key = row_key (table, id);
+  gpointer value;
+
+  if (txn->seqs == NULL || !g_hash_table_lookup_extended (txn->seqs, key, NULL, &value))
+    return -1;
+  return value != NULL;
+}
+
 /* The counts of @record's table after it was written: a row the
  * transaction knew to be new adds one to the count of each counted value
  * it holds (live); any other write of the table may have moved a row from
@@ -307,6 +446,7 @@ pg_cache_record_put (StStoreTxn     *txn,
   gboolean is_new = g_hash_table_lookup_extended (txn->seqs, key, NULL, &before) && before == NULL;
   gint64 *value = g_new (gint64, 1);
 
+  txn->wrote = TRUE;
   if (txn->count_fields->len > 0)
     counts_after_put (txn, record, is_new);
   *value = seq;

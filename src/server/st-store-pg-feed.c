@@ -121,9 +121,16 @@ next_seq (StStorePg   *self,
 {
   if (txn->next_seq == 0)
     {
+      /* Never under the feed's high mark either: a row compacted away
+       * must not give its position again to a row a reader would take
+       * for seen (st-store-pg-cache.c). */
       PGresult *result = pg_query (self, txn->conn,
-                                   "SELECT greatest ((SELECT coalesce (max (seq), 0) FROM records),"
-                                   " (SELECT coalesce (max (seq), 0) FROM evictions))", NULL, error);
+                                   self->schema_version >= 6
+                                   ? "SELECT greatest ((SELECT coalesce (max (seq), 0) FROM records),"
+                                     " (SELECT coalesce (max (seq), 0) FROM evictions),"
+                                     " coalesce (" PG_SQL_FEED_HIGH ", 0))"
+                                   : "SELECT greatest ((SELECT coalesce (max (seq), 0) FROM records),"
+                                     " (SELECT coalesce (max (seq), 0) FROM evictions))", NULL, error);
 
       if (result == NULL)
         return FALSE;
@@ -146,6 +153,8 @@ pg_record_put (StStore     *store,
   PgParams p = { 0, };
   gint64 seq;
 
+  gint64 old_seq = record->seq;
+
   if (!next_seq (self, txn, &seq, error))
     return FALSE;
   /* A change-log entry not sent yet reads the row as it was logged. */
@@ -164,7 +173,8 @@ pg_record_put (StStore     *store,
   /* The writer's pipeline: kept, and sent with the others. */
   if (txn->conn->pipelined)
     {
-      if (!pg_records_add (self, txn->conn, &p, error))
+      if (!pg_records_add (self, txn->conn, &p, pg_cache_row_known (txn, record->table, record->id), old_seq,
+                           error))
         return FALSE;
     }
   else if (!pg_run (self, txn->conn,

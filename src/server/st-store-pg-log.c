@@ -117,21 +117,16 @@ pg_log_seen (StStore     *store,
 
 /* Entries sent at once, at most. */
 #define LOG_BATCH_MAX 1000
-#define LOG_FIELDS 16
-
-static void
-log_batch_row_free (char **row)
-{
-  for (guint i = 0; i < LOG_FIELDS; i++)
-    g_free (row[i]);
-  g_free (row);
-}
+/* The columns' types (PgColumns): at, account_id, account_name, device, epoch,
+ * client_seq, tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old,
+ * new, and whether the row's township is known, and the township. */
+#define LOG_TYPES "bbttbbtttbbttbttBt"
 
 void
 pg_log_batch_clear (PgConn *conn)
 {
   if (conn->log_batch != NULL)
-    g_ptr_array_set_size (conn->log_batch, 0);
+    pg_columns_reset (conn->log_batch);
   if (conn->log_rows != NULL)
     g_hash_table_remove_all (conn->log_rows);
 }
@@ -157,48 +152,37 @@ pg_log_flush (StStorePg  *self,
               PgConn     *conn,
               GError    **error)
 {
-  g_autoptr(GPtrArray) batch = NULL;
-  GString *columns[LOG_FIELDS];
   PgParams p = { 0, };
   gboolean ok;
 
-  if (conn->log_batch == NULL || conn->log_batch->len == 0)
+  if (conn->log_batch == NULL || conn->log_batch->n_rows == 0)
     return TRUE;
-  batch = g_steal_pointer (&conn->log_batch);
   g_hash_table_remove_all (conn->log_rows);
-  for (guint f = 0; f < LOG_FIELDS; f++)
-    columns[f] = g_string_new ("{");
-  for (guint i = 0; i < batch->len; i++)
-    {
-      char **row = g_ptr_array_index (batch, i);
-
-      for (guint f = 0; f < LOG_FIELDS; f++)
-        pg_array_append (columns[f], row[f]);
-    }
-  for (guint f = 0; f < LOG_FIELDS; f++)
-    {
-      g_string_append_c (columns[f], '}');
-      pg_param_text (&p, columns[f]->str);
-    }
-  /* In the order logged (the entries' ids); the row's township and county
-   * each by the row's key, as one entry reads them. */
+  pg_columns_params (conn->log_batch, &p);
+  /* Sent from here on: pg_run () must not flush it again. */
+  conn->log_batch->n_rows = 0;
+  /* In the order logged (the entries' ids). The row's township and
+   * county: as the transaction last wrote the row (e.known; the county as
+   * the row's upsert computes it), else read by the row's key, as one
+   * entry reads them (CASE runs a subquery only when it is needed). */
   ok = pg_run (self, conn,
                "INSERT INTO changes (at, account_id, account_name, device, epoch, client_seq,"
                " tbl, row_id, kind, hlc, base_hlc, result, code, server_seq, old, new, township, county)"
                " SELECT e.at, e.account_id, e.account_name, e.device, e.epoch, e.client_seq, e.tbl, e.row_id,"
                " e.kind, e.hlc, e.base_hlc, e.result, e.code, e.server_seq, e.old, e.new,"
-               " (SELECT r.township FROM records AS r WHERE r.tbl = e.tbl AND r.id = e.row_id),"
+               " CASE WHEN e.known THEN e.township"
+               " ELSE (SELECT r.township FROM records AS r WHERE r.tbl = e.tbl AND r.id = e.row_id) END,"
                /* The row's county: its township's, or the database's. */
-               " coalesce ((SELECT r.county FROM records AS r WHERE r.tbl = e.tbl AND r.id = e.row_id), "
-               PG_SQL_DB_COUNTY ")"
+               " CASE WHEN e.known THEN coalesce (left (e.township, 6), " PG_SQL_DB_COUNTY ")"
+               " ELSE coalesce ((SELECT r.county FROM records AS r WHERE r.tbl = e.tbl AND r.id = e.row_id), "
+               PG_SQL_DB_COUNTY ") END"
                " FROM unnest ($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],"
                " $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[],"
-               " $14::bigint[], $15::text[], $16::text[]) WITH ORDINALITY"
+               " $14::bigint[], $15::text[], $16::text[], $17::boolean[], $18::text[]) WITH ORDINALITY"
                " AS e (at, account_id, account_name, device, epoch, client_seq, tbl, row_id, kind, hlc,"
-               " base_hlc, result, code, server_seq, old, new, n)"
+               " base_hlc, result, code, server_seq, old, new, known, township, n)"
                " ORDER BY e.n", &p, error);
-  for (guint f = 0; f < LOG_FIELDS; f++)
-    g_string_free (columns[f], TRUE);
+  pg_columns_reset (conn->log_batch);
   return ok;
 }
 
@@ -230,17 +214,18 @@ pg_log_insert (StStore           *store,
   /* The writer's pipeline: kept, and sent with the others. */
   if (txn->conn->pipelined)
     {
-      char **row = g_new (char *, LOG_FIELDS);
+      const char *township = NULL;
+      gboolean known = pg_records_township (txn->conn, e->table, e->row_id, &township);
 
-      for (guint f = 0; f < LOG_FIELDS; f++)
-        row[f] = g_strdup (p.values[f]);
+      pg_param_text (&p, known ? "t" : "f");
+      pg_param_text (&p, township);
       if (txn->conn->log_batch == NULL)
-        txn->conn->log_batch = g_ptr_array_new_with_free_func ((GDestroyNotify) log_batch_row_free);
+        txn->conn->log_batch = pg_columns_new (LOG_TYPES);
       if (txn->conn->log_rows == NULL)
         txn->conn->log_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_ptr_array_add (txn->conn->log_batch, row);
+      pg_columns_add (txn->conn->log_batch, p.values);
       g_hash_table_add (txn->conn->log_rows, g_strconcat (e->table, "\x1f", e->row_id, NULL));
-      return txn->conn->log_batch->len < LOG_BATCH_MAX || pg_log_flush (ST_STORE_PG (store), txn->conn, error);
+      return txn->conn->log_batch->n_rows < LOG_BATCH_MAX || pg_log_flush (ST_STORE_PG (store), txn->conn, error);
     }
   return pg_run (ST_STORE_PG (store), txn->conn,
                  "INSERT INTO changes (at, account_id, account_name, device, epoch, client_seq,"

@@ -129,7 +129,8 @@ pg_pipeline_send (StStorePg       *self,
       name = new_name;
       g_hash_table_insert (conn->prepared, g_strdup (sql), g_steal_pointer (&new_name));
     }
-  if (PQsendQueryPrepared (conn->pg, name, n, params ? params->values : NULL, NULL, NULL, 0) != 1)
+  if (PQsendQueryPrepared (conn->pg, name, n, params ? params->values : NULL, params ? params->lengths : NULL,
+                           params ? params->formats : NULL, 0) != 1)
     return pg_set_error (self, conn, NULL, error);
   conn->pending++;
   return TRUE;
@@ -168,6 +169,18 @@ pg_pipeline_exec (StStorePg   *self,
     }
   conn->pending++;
   return collect (self, conn, NULL, error);
+}
+
+gboolean
+pg_pipeline_send_exec (StStorePg   *self,
+                       PgConn      *conn,
+                       const char  *sql,
+                       GError     **error)
+{
+  if (PQsendQueryParams (conn->pg, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+    return pg_set_error (self, conn, NULL, error);
+  conn->pending++;
+  return TRUE;
 }
 
 gboolean

@@ -22,20 +22,31 @@ typedef struct
   JsonParser *parser;
   gboolean    pipelined;    /* the writer, inside a transaction (st-store-pg-pipeline.c) */
   guint       pending;      /* commands sent whose answers are not read yet */
-  /* The change-log entries not sent yet (st-store-pg-log.c): of char *[16],
-   * and the "table\x1fid" of their rows. */
-  GPtrArray  *log_batch;
+  /* The change-log entries not sent yet (st-store-pg-log.c), and the
+   * "table\x1fid" of their rows. */
+  struct _PgColumns *log_batch;
   GHashTable *log_rows;
-  /* The rows' upserts not sent yet (st-store-pg-records.c): of
-   * char *[PG_RECORD_FIELDS], and the "table\x1fid" of their rows. */
-  GPtrArray  *record_batch;
+  /* The rows' upserts not sent yet (st-store-pg-records.c), and the
+   * "table\x1fid" of their rows. */
+  struct _PgColumns *record_batch;
   GHashTable *record_rows;
+  /* Of them, those the transaction knows to be new, and known to exist:
+   * a plain INSERT, a plain UPDATE (the rest: INSERT … ON CONFLICT). */
+  struct _PgColumns *record_inserts;
+  struct _PgColumns *record_updates;
+  /* The township of each row the transaction wrote through
+   * pg_records_add (), as last written ("table\x1fid" → "=" and its
+   * township, or "-" for none): the change log's entries take it from here instead of
+   * reading the row back. */
+  GHashTable *record_townships;
 } PgConn;
 
 struct _StStoreTxn
 {
   PgConn     *conn;
   gint64      next_seq;     /* 0: not read from the database yet */
+  gint64      began_us;     /* monotonic time it began */
+  gboolean    wrote;        /* wrote a row (st-store-pg-cache.c: the feed's high mark) */
   /* st-store-pg-cache.c */
   GHashTable *ops;          /* "device\x1fepoch\x1fseq" → known absent or present */
   GHashTable *seqs;         /* "table\x1fid" → gint64 * feed position, NULL: no such row */
@@ -83,6 +94,9 @@ typedef struct
   int         n;
   const char *values[ST_PG_MAX_PARAMS];
   char        numbers[ST_PG_MAX_PARAMS][24];
+  /* Of a parameter in binary form (pg_param_binary ()); 0 for text. */
+  int         lengths[ST_PG_MAX_PARAMS];
+  int         formats[ST_PG_MAX_PARAMS];
 } PgParams;
 
 void        pg_param_text        (PgParams    *p,
@@ -92,6 +106,10 @@ void        pg_param_int         (PgParams    *p,
 /* 0 as NULL. */
 void        pg_param_int_or_null (PgParams    *p,
                                   gint64       value);
+/* @length bytes of PostgreSQL's binary form (an array's: array_recv). */
+void        pg_param_binary      (PgParams    *p,
+                                  const char  *data,
+                                  int          length);
 
 /* Runs @sql (prepared once per connection) with @params; the result when
  * it succeeded, NULL with @error set. */
@@ -149,6 +167,34 @@ gboolean    pg_is_null           (PGresult        *result,
  * values so far). */
 void        pg_array_append      (GString         *out,
                                   const char      *value);
+/* The rows of a batch as one array per column, appended a row at a time
+ * as the rows come (no copy of each row's values kept until it is sent):
+ * the parameters of an INSERT … SELECT … FROM unnest (…). The arrays go in
+ * PostgreSQL's binary form: the server copies each value as it is instead
+ * of parsing a literal, character by character, under the write lock. */
+typedef struct _PgColumns
+{
+  guint    n_fields;
+  guint    n_rows;
+  char     types[ST_PG_MAX_PARAMS];     /* 'b' bigint, 'i' integer, 't' text, 'B' boolean */
+  gboolean nulls[ST_PG_MAX_PARAMS];
+  GString *columns[ST_PG_MAX_PARAMS];
+} PgColumns;
+
+/* @types: one letter a column, as PgColumns.types; the statement takes the
+ * column as an array of that type ($1::bigint[], $2::text[] …). */
+PgColumns  *pg_columns_new       (const char      *types);
+void        pg_columns_free      (PgColumns       *columns);
+/* Appends a row: @values holds n_fields values as text (NULL: SQL
+ * NULL). */
+void        pg_columns_add       (PgColumns       *columns,
+                                  const char * const *values);
+/* Closes the literals and makes them @p's parameters, valid until
+ * pg_columns_reset (). */
+void        pg_columns_params    (PgColumns       *columns,
+                                  PgParams        *p);
+/* Empty again. */
+void        pg_columns_reset     (PgColumns       *columns);
 /* @values (NULL-terminated) as a PostgreSQL text[] literal: {"a","b"}. */
 char       *pg_text_array        (const char * const *values);
 /* A JSON object this server stored. */
@@ -178,6 +224,12 @@ gboolean    pg_pipeline_exec     (StStorePg       *self,
                                   PgConn          *conn,
                                   const char      *sql,
                                   GError         **error);
+/* A statement without parameters (SAVEPOINT …), sent and not waited for:
+ * a failure is reported by the next wait. */
+gboolean    pg_pipeline_send_exec (StStorePg      *self,
+                                  PgConn          *conn,
+                                  const char      *sql,
+                                  GError         **error);
 /* Reads every answer so far: FALSE when a command sent failed. */
 gboolean    pg_pipeline_wait     (StStorePg       *self,
                                   PgConn          *conn,
@@ -190,12 +242,38 @@ void        pg_cache_hints_free  (StStorePg       *self);
 void        pg_cache_hint        (StStorePg       *self,
                                   const char      *table,
                                   const char      *id);
+/* The feed's high mark (meta "feed_high", st-store-pg-cache.c), in a
+ * statement: the highest feed position of a row as of the last write
+ * transaction's commit. A row a reader found at or under it, or did not
+ * find, is still so under the write lock unless a row written since moved
+ * it: every write gets a position above every position there is, and
+ * commits in the order of the positions (the write lock). NULL until a
+ * write transaction set it; a mark lower than the truth only widens what
+ * the writer asks. */
+#define PG_SQL_FEED_HIGH "(SELECT m.value::bigint FROM meta AS m WHERE m.key = 'feed_high')"
+/* The same, read at @seq (0: absent) by a statement that also read the
+ * feed's high mark @high (-1: none). */
+void        pg_cache_hint_seen   (StStorePg       *self,
+                                  const char      *table,
+                                  const char      *id,
+                                  gint64           seq,
+                                  gint64           high);
+/* Before the commit of a transaction that wrote rows: the feed's high
+ * mark moves with it. */
+gboolean    pg_cache_mark_high   (StStorePg       *self,
+                                  StStoreTxn      *txn,
+                                  GError         **error);
 int         pg_cache_record_seq  (StStorePg       *self,
                                   StStoreTxn      *txn,
                                   const char      *table,
                                   const char      *id,
                                   gint64          *seq,
                                   GError         **error);
+/* 1 when the transaction knows the row exists, 0 when it knows it does
+ * not, -1 when it does not know (nothing asked). */
+int         pg_cache_row_known   (StStoreTxn      *txn,
+                                  const char      *table,
+                                  const char      *id);
 /* @record was just written at @seq (the counts follow a new row, and
  * forget what a changed one may have moved). */
 void        pg_cache_record_put  (StStoreTxn      *txn,
@@ -252,14 +330,27 @@ void        pg_log_batch_clear   (PgConn          *conn);
  * together before any other statement. @params: seq, table, id, hlc,
  * device, writer, deleted, township, data, clocks. */
 #define PG_RECORD_FIELDS 10
+/* @known: 0 the row is known not to exist, 1 known to exist, -1 not
+ * known (pg_cache_row_known ()); @old_seq: the position of the version
+ * the write was made from (a row known to exist must still be there). */
 gboolean    pg_records_add       (StStorePg       *self,
                                   PgConn          *conn,
                                   const PgParams  *params,
+                                  int              known,
+                                  gint64           old_seq,
                                   GError         **error);
 gboolean    pg_records_flush     (StStorePg       *self,
                                   PgConn          *conn,
                                   GError         **error);
 void        pg_records_clear     (PgConn          *conn);
+/* Forgets the townships of the rows written (a savepoint rolled back). */
+void        pg_records_forget    (PgConn          *conn);
+/* TRUE with *@township (NULL: none; owned by @conn) when the transaction
+ * wrote the row through pg_records_add (). */
+gboolean    pg_records_township  (PgConn          *conn,
+                                  const char      *table,
+                                  const char      *id,
+                                  const char     **township);
 /* StStore's records_get_many. */
 gboolean    pg_records_get_many  (StStore         *store,
                                   const char * const *tables,

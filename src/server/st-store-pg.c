@@ -105,6 +105,18 @@ pg_param_int_or_null (PgParams *p,
     pg_param_int (p, value);
 }
 
+void
+pg_param_binary (PgParams   *p,
+                 const char *data,
+                 int         length)
+{
+  g_assert (p->n < ST_PG_MAX_PARAMS);
+  p->values[p->n] = data;
+  p->lengths[p->n] = length;
+  p->formats[p->n] = 1;
+  p->n++;
+}
+
 char *
 pg_dup (PGresult *result,
         int       row,
@@ -193,10 +205,13 @@ pg_conn_free (PgConn *conn)
   if (conn == NULL)
     return;
   g_clear_pointer (&conn->prepared, g_hash_table_unref);
-  g_clear_pointer (&conn->log_batch, g_ptr_array_unref);
+  g_clear_pointer (&conn->log_batch, pg_columns_free);
   g_clear_pointer (&conn->log_rows, g_hash_table_unref);
-  g_clear_pointer (&conn->record_batch, g_ptr_array_unref);
+  g_clear_pointer (&conn->record_batch, pg_columns_free);
+  g_clear_pointer (&conn->record_inserts, pg_columns_free);
+  g_clear_pointer (&conn->record_updates, pg_columns_free);
   g_clear_pointer (&conn->record_rows, g_hash_table_unref);
+  g_clear_pointer (&conn->record_townships, g_hash_table_unref);
   g_clear_object (&conn->parser);
   g_clear_pointer (&conn->pg, PQfinish);
   g_free (conn);
@@ -259,7 +274,7 @@ pg_exec (StStorePg   *self,
 
   if (!pg_records_flush (self, conn, error))
     return FALSE;
-  if (conn->log_batch != NULL && conn->log_batch->len > 0 && !pg_log_flush (self, conn, error))
+  if (conn->log_batch != NULL && conn->log_batch->n_rows > 0 && !pg_log_flush (self, conn, error))
     return FALSE;
   if (conn->pipelined)
     return pg_pipeline_exec (self, conn, sql, error);
@@ -286,7 +301,7 @@ pg_query (StStorePg       *self,
   /* The rows first: the change log's entries read them. */
   if (!pg_records_flush (self, conn, error))
     return NULL;
-  if (conn->log_batch != NULL && conn->log_batch->len > 0 && !pg_log_flush (self, conn, error))
+  if (conn->log_batch != NULL && conn->log_batch->n_rows > 0 && !pg_log_flush (self, conn, error))
     return NULL;
   if (conn->pipelined)
     return pg_pipeline_query (self, conn, sql, params, error);
@@ -307,7 +322,7 @@ pg_query (StStorePg       *self,
       g_hash_table_insert (conn->prepared, g_strdup (sql), g_steal_pointer (&new_name));
     }
   result = PQexecPrepared (conn->pg, name, params ? params->n : 0, params ? params->values : NULL,
-                           NULL, NULL, 0);
+                           params ? params->lengths : NULL, params ? params->formats : NULL, 0);
   status = PQresultStatus (result);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
     {
@@ -629,6 +644,125 @@ pg_array_append (GString    *out,
   g_string_append_c (out, '"');
 }
 
+/* array_recv's header: dimensions, whether a NULL is there, the
+ * element's type, the length and the lower bound of the one dimension;
+ * filled when the array is sent. */
+#define ARRAY_HEADER 20
+
+PgColumns *
+pg_columns_new (const char *types)
+{
+  PgColumns *columns = g_new0 (PgColumns, 1);
+
+  columns->n_fields = strlen (types);
+  g_assert (columns->n_fields <= ST_PG_MAX_PARAMS);
+  memcpy (columns->types, types, columns->n_fields);
+  for (guint f = 0; f < columns->n_fields; f++)
+    columns->columns[f] = g_string_sized_new (4096);
+  pg_columns_reset (columns);
+  return columns;
+}
+
+static void
+append_be32 (GString *out,
+             guint32  value)
+{
+  value = GUINT32_TO_BE (value);
+  g_string_append_len (out, (const char *) &value, 4);
+}
+
+void
+pg_columns_free (PgColumns *columns)
+{
+  for (guint f = 0; f < columns->n_fields; f++)
+    g_string_free (columns->columns[f], TRUE);
+  g_free (columns);
+}
+
+/* Each element: its length (-1: NULL) and its bytes, as the element
+ * type's binary receive function reads them. */
+void
+pg_columns_add (PgColumns          *columns,
+                const char * const *values)
+{
+  for (guint f = 0; f < columns->n_fields; f++)
+    {
+      GString *out = columns->columns[f];
+      const char *value = values[f];
+
+      if (value == NULL)
+        {
+          append_be32 (out, (guint32) -1);
+          columns->nulls[f] = TRUE;
+          continue;
+        }
+      switch (columns->types[f])
+        {
+        case 'b':
+          {
+            guint64 n = GUINT64_TO_BE ((guint64) g_ascii_strtoll (value, NULL, 10));
+
+            append_be32 (out, 8);
+            g_string_append_len (out, (const char *) &n, 8);
+          }
+          break;
+        case 'i':
+          append_be32 (out, 4);
+          append_be32 (out, (guint32) (gint32) g_ascii_strtoll (value, NULL, 10));
+          break;
+        case 'B':
+          append_be32 (out, 1);
+          g_string_append_c (out, value[0] == 't' ? 1 : 0);
+          break;
+        default:
+          {
+            size_t length = strlen (value);
+
+            append_be32 (out, (guint32) length);
+            g_string_append_len (out, value, (gssize) length);
+          }
+          break;
+        }
+    }
+  columns->n_rows++;
+}
+
+void
+pg_columns_params (PgColumns *columns,
+                   PgParams  *p)
+{
+  for (guint f = 0; f < columns->n_fields; f++)
+    {
+      guint32 *header = (guint32 *) columns->columns[f]->str;
+      guint32 type;
+
+      switch (columns->types[f])
+        {
+        case 'b': type = 20; break;     /* int8 */
+        case 'i': type = 23; break;     /* int4 */
+        case 'B': type = 16; break;     /* bool */
+        default: type = 25; break;      /* text */
+        }
+      header[0] = GUINT32_TO_BE (1);
+      header[1] = GUINT32_TO_BE (columns->nulls[f] ? 1 : 0);
+      header[2] = GUINT32_TO_BE (type);
+      header[3] = GUINT32_TO_BE (columns->n_rows);
+      header[4] = GUINT32_TO_BE (1);
+      pg_param_binary (p, columns->columns[f]->str, (int) columns->columns[f]->len);
+    }
+}
+
+void
+pg_columns_reset (PgColumns *columns)
+{
+  for (guint f = 0; f < columns->n_fields; f++)
+    {
+      g_string_set_size (columns->columns[f], ARRAY_HEADER);
+      columns->nulls[f] = FALSE;
+    }
+  columns->n_rows = 0;
+}
+
 char *
 pg_text_array (const char * const *values)
 {
@@ -660,6 +794,9 @@ pg_begin (StStore  *store,
   StStorePg *self = ST_STORE_PG (store);
 
   g_mutex_lock (&self->write_lock);
+  /* Before the wait for the lock: the rows read since are later pushes'
+   * (st-store-pg-cache.c). */
+  self->txn.began_us = g_get_monotonic_time ();
   /* The lock orders the writers of every process (see the top); it goes
    * with the transaction. */
   if (!pg_conn_ensure (self, self->writer, error)
@@ -672,11 +809,23 @@ pg_begin (StStore  *store,
       return NULL;
     }
   self->txn.next_seq = 0;
+  self->txn.wrote = FALSE;
   pg_cache_clear (&self->txn);
   pg_log_batch_clear (self->writer);
   pg_records_clear (self->writer);
   pg_pipeline_enter (self->writer);
   return &self->txn;
+}
+
+/* What the transaction kept (thousands of rows' keys after a group of
+ * pushes), let go once it is over and the write lock is released: not in
+ * the next one's time under the lock. */
+static void
+forget_txn (StStoreTxn *txn)
+{
+  pg_cache_clear (txn);
+  pg_log_batch_clear (txn->conn);
+  pg_records_clear (txn->conn);
 }
 
 static gboolean
@@ -688,11 +837,13 @@ pg_commit (StStore     *store,
   PGresult *result;
   gboolean ok;
 
-  if (!pg_records_flush (self, txn->conn, error) || !pg_log_flush (self, txn->conn, error)
+  if (!pg_cache_mark_high (self, txn, error)
+      || !pg_records_flush (self, txn->conn, error) || !pg_log_flush (self, txn->conn, error)
       || !pg_pipeline_leave (self, txn->conn, error))
     {
       if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
         PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
+      forget_txn (txn);
       g_mutex_unlock (&self->write_lock);
       return FALSE;
     }
@@ -711,6 +862,7 @@ pg_commit (StStore     *store,
   PQclear (result);
   if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
     PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
+  forget_txn (txn);
   g_mutex_unlock (&self->write_lock);
   return ok;
 }
@@ -726,15 +878,24 @@ pg_rollback (StStore    *store,
   pg_pipeline_leave (self, txn->conn, NULL);
   if (PQtransactionStatus (txn->conn->pg) != PQTRANS_IDLE)
     PQclear (PQexec (txn->conn->pg, "ROLLBACK"));
+  forget_txn (txn);
   g_mutex_unlock (&self->write_lock);
 }
 
+/* Not waited for on the writer's pipeline (one round trip less per
+ * request): were it to fail, the request's first read or its release says
+ * so, and the request fails, as it would here. */
 static gboolean
 pg_savepoint (StStore     *store,
               StStoreTxn  *txn,
               GError     **error)
 {
-  return pg_exec (ST_STORE_PG (store), txn->conn, "SAVEPOINT request", error);
+  StStorePg *self = ST_STORE_PG (store);
+
+  if (!txn->conn->pipelined)
+    return pg_exec (self, txn->conn, "SAVEPOINT request", error);
+  return pg_records_flush (self, txn->conn, error) && pg_log_flush (self, txn->conn, error)
+         && pg_pipeline_send_exec (self, txn->conn, "SAVEPOINT request", error);
 }
 
 static gboolean
@@ -751,6 +912,12 @@ pg_rollback_to (StStore    *store,
 {
   StStorePg *self = ST_STORE_PG (store);
 
+  /* What the request still keeps on the pipeline is its own (its SAVEPOINT
+   * sent everything before): dropped, not sent. Were it sent after a
+   * failure, the pipeline would skip the ROLLBACK TO behind it and the
+   * rest of the transaction would fail with the request. */
+  pg_log_batch_clear (txn->conn);
+  pg_records_clear (txn->conn);
   pg_exec (self, txn->conn, "ROLLBACK TO SAVEPOINT request", NULL);
   pg_exec (self, txn->conn, "RELEASE SAVEPOINT request", NULL);
   pg_cache_clear (txn);

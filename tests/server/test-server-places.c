@@ -178,6 +178,10 @@ assert_places (Fixture *f)
   g_assert_cmpint (count (f, "SELECT count(*) FROM records WHERE county IS DISTINCT FROM"
                              " coalesce (left (township, 6), '" COUNTY_A "')"), ==, 0);
   g_assert_cmpint (count (f, "SELECT count(*) FROM changes WHERE township = '" ST_TEST_TOWNSHIP_A "'"), ==, 2);
+  /* A change's township and county are its row's (none moved since). */
+  g_assert_cmpint (count (f, "SELECT count(*) FROM changes AS c JOIN records AS r ON r.tbl = c.tbl AND r.id = c.row_id"
+                             " WHERE c.township IS DISTINCT FROM r.township OR c.county IS DISTINCT FROM r.county"),
+                   ==, 0);
   /* The laptops, their tokens and the commands about them: their
    * account's township. */
   g_assert_cmpstr (device_place (f, f->qiaoma_device), ==, ST_TEST_TOWNSHIP_A " " COUNTY_A);

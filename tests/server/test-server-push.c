@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "st-test-server.h"
+#include "st-test-store.h"
 #include "st-uuid.h"
 
 typedef struct
@@ -742,6 +743,150 @@ test_restart_keeps_everything (Fixture       *f,
   g_assert_cmpstr (result_at (results_of (again), 199), ==, "duplicate");
 }
 
+/* A statement of a request fails inside PostgreSQL (a constraint the test
+ * adds: one row its upsert refuses, one change-log entry): that request
+ * fails alone, with nothing of it kept, whatever requests shared its
+ * transaction and the writer's pipeline; the others are applied. Sent
+ * again once the database takes them, the failed ones are applied whole
+ * (nothing of them was kept: no change is a duplicate). */
+#define FAIL_LAPTOPS 8
+#define FAIL_ROWS 20
+
+typedef struct
+{
+  StTestServer *server;
+  guint         index;
+  char         *device;
+  char         *rows[FAIL_ROWS];
+  guint         status;
+  guint         applied;
+} FailLaptop;
+
+static GMutex fail_lock;
+static GCond fail_cond;
+static guint fail_ready;
+
+static guint
+fail_push (FailLaptop *l,
+           SoupSession *session,
+           const char *token)
+{
+  g_autoptr(GString) changes = g_string_new ("[");
+  g_autoptr(StTestReply) reply = NULL;
+  JsonArray *results;
+
+  for (guint i = 0; i < FAIL_ROWS; i++)
+    {
+      g_autofree char *change = st_test_change (i + 1, "participants", l->rows[i], "insert", st_test_hlc (-60000) + i, 0,
+                                                st_test_participant ("失败", ST_TEST_TOWNSHIP_A, l->index * 100 + i));
+
+      g_string_append_printf (changes, "%s%s", i > 0 ? "," : "", change);
+    }
+  g_string_append_c (changes, ']');
+  reply = st_test_push (session, l->server, token, 0, changes->str);
+  l->applied = 0;
+  if (reply->status == 200)
+    {
+      results = json_object_get_array_member (st_test_reply_object (reply), "results");
+      for (guint i = 0; i < json_array_get_length (results); i++)
+        if (g_str_equal (result_at (results, i), "applied"))
+          l->applied++;
+    }
+  return reply->status;
+}
+
+static gpointer
+fail_laptop_run (gpointer data)
+{
+  FailLaptop *l = data;
+  g_autoptr(SoupSession) session = st_test_session_new ();
+  g_autofree char *token = st_test_sign_in (session, l->server, "county", l->device);
+
+  /* All at once, so that the writer takes several in one transaction. */
+  g_mutex_lock (&fail_lock);
+  fail_ready++;
+  g_cond_broadcast (&fail_cond);
+  while (fail_ready < FAIL_LAPTOPS)
+    g_cond_wait (&fail_cond, &fail_lock);
+  g_mutex_unlock (&fail_lock);
+  l->status = fail_push (l, session, token);
+  return NULL;
+}
+
+static void
+test_failed_statement (Fixture       *f,
+                       gconstpointer  data)
+{
+  FailLaptop laptops[FAIL_LAPTOPS] = { { 0, } };
+  GThread *threads[FAIL_LAPTOPS];
+  g_autoptr(GPtrArray) feed = NULL;
+  g_autofree char *refuse_row = NULL, *refuse_entry = NULL;
+
+  for (guint i = 0; i < FAIL_LAPTOPS; i++)
+    {
+      laptops[i].server = f->server;
+      laptops[i].index = i;
+      laptops[i].device = st_uuid_new ();
+      for (guint r = 0; r < FAIL_ROWS; r++)
+        laptops[i].rows[r] = st_uuid_new ();
+    }
+  /* Laptop 2's 11th row cannot be stored, laptop 5's 7th change cannot be
+   * logged. */
+  refuse_row = g_strdup_printf ("ALTER TABLE records ADD CONSTRAINT test_refuses CHECK (id <> '%s')",
+                                laptops[2].rows[10]);
+  refuse_entry = g_strdup_printf ("ALTER TABLE changes ADD CONSTRAINT test_refuses CHECK (row_id <> '%s')",
+                                  laptops[5].rows[6]);
+  g_free (st_test_store_pg_query (f->db, refuse_row));
+  g_free (st_test_store_pg_query (f->db, refuse_entry));
+
+  fail_ready = 0;
+  for (guint i = 0; i < FAIL_LAPTOPS; i++)
+    threads[i] = g_thread_new ("laptop", fail_laptop_run, &laptops[i]);
+  for (guint i = 0; i < FAIL_LAPTOPS; i++)
+    g_thread_join (threads[i]);
+
+  for (guint i = 0; i < FAIL_LAPTOPS; i++)
+    if (i == 2 || i == 5)
+      g_assert_cmpuint (laptops[i].status, ==, 503);
+    else
+      {
+        g_assert_cmpuint (laptops[i].status, ==, 200);
+        g_assert_cmpuint (laptops[i].applied, ==, FAIL_ROWS);
+      }
+  /* Nothing of the two failed requests: no row, no entry, no laptop. */
+  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM records WHERE tbl = 'participants'", NULL),
+                   ==, (FAIL_LAPTOPS - 2) * FAIL_ROWS);
+  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM changes WHERE device = $1", laptops[2].device),
+                   ==, 0);
+  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM changes WHERE device = $1", laptops[5].device),
+                   ==, 0);
+  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM devices WHERE id = $1 AND acked_seq > 0",
+                                         laptops[5].device), ==, 0);
+
+  /* The database takes them again: sent again, all applied. */
+  g_free (st_test_store_pg_query (f->db, "ALTER TABLE records DROP CONSTRAINT test_refuses"));
+  g_free (st_test_store_pg_query (f->db, "ALTER TABLE changes DROP CONSTRAINT test_refuses"));
+  for (guint i = 2; i < FAIL_LAPTOPS; i += 3)
+    {
+      g_autoptr(SoupSession) session = st_test_session_new ();
+      g_autofree char *token = st_test_sign_in (session, f->server, "county", laptops[i].device);
+
+      g_assert_cmpuint (fail_push (&laptops[i], session, token), ==, 200);
+      g_assert_cmpuint (laptops[i].applied, ==, FAIL_ROWS);
+    }
+  feed = st_test_pull_all (f->session, f->server, f->county, NULL, NULL);
+  g_assert_cmpuint (st_test_count_table (feed, "participants"), ==, FAIL_LAPTOPS * FAIL_ROWS);
+  for (guint i = 0; i < FAIL_LAPTOPS; i++)
+    {
+      for (guint r = 0; r < FAIL_ROWS; r++)
+        {
+          g_assert_nonnull (st_test_find_row (feed, laptops[i].rows[r]));
+          g_free (laptops[i].rows[r]);
+        }
+      g_free (laptops[i].device);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -763,6 +908,11 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/server/push/restart-keeps-everything", Fixture, NULL, fixture_setup, test_restart_keeps_everything,
               fixture_teardown);
+
+  /* PostgreSQL's: the test makes a statement fail inside the database. */
+  if (st_test_store_is_pg ())
+    g_test_add ("/server/push/failed-statement", Fixture, NULL, fixture_setup, test_failed_statement,
+                fixture_teardown);
 
   return g_test_run ();
 }
