@@ -545,6 +545,43 @@ test_today_discarded (Fixture *f, gconstpointer data)
   g_assert_cmpint (st_db_count_live (f->db, "sessions"), ==, 0);
 }
 
+/* The class's own menu (⋮ beside its title): opens it and clicks @item, as
+ * a person does. */
+static gboolean
+is_class_menu_button (GtkWidget     *widget,
+                      gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget)
+         && g_strcmp0 (gtk_widget_get_tooltip_text (widget), "More Actions for the Class") == 0;
+}
+
+static void
+class_menu_click (Fixture    *f,
+                  const char *item)
+{
+  StClassView *view = st_classes_page_get_class_view (page_of (f));
+  GtkWidget *button = st_test_ui_find_widget (GTK_WIDGET (view), is_class_menu_button, NULL);
+  GtkWidget *popover, *row;
+
+  g_assert_nonnull (button);
+  settle ();
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  g_assert_nonnull (popover);
+  WAIT_UNTIL (gtk_widget_get_mapped (popover));
+  row = st_test_ui_find_widget (popover, st_test_ui_is_menu_row, item);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "clicked");
+  settle ();
+}
+
+/* A dialog's Save button, clicked. */
+static void
+click_save (StRecordsDialog *dialog)
+{
+  st_test_click (st_test_find_actionable (GTK_WIDGET (dialog), "dialog.save"));
+}
+
 static void
 test_bulk_hours (Fixture *f, gconstpointer data)
 {
@@ -556,14 +593,14 @@ test_bulk_hours (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (progress_of (f, i), "20 self-study or online hours short"));
 
   /* Everyone 20 hours in March, except the last. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.study-hours", NULL);
+  class_menu_click (f, "Study Hours for the Class…");
   dialog = ST_RECORDS_DIALOG (st_classes_page_get_dialog (page));
   g_assert_cmpuint (st_records_dialog_get_n_checked (dialog), ==, 3);
   st_records_dialog_set_hours (dialog, 20);
   st_records_dialog_set_date (dialog, "2025-03-31");
   g_assert_true (st_records_dialog_set_checked (dialog, f->ids[2], FALSE));
   g_assert_cmpuint (st_records_dialog_get_n_checked (dialog), ==, 2);
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  click_save (dialog);
   g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "20 hours each for 2 participants");
   WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (page)));
   g_assert_null (strstr (progress_of (f, 0), "self-study or online hours short"));
@@ -576,10 +613,10 @@ test_bulk_hours (Fixture *f, gconstpointer data)
   dialog = ST_RECORDS_DIALOG (st_classes_page_get_dialog (page));
   st_records_dialog_set_hours (dialog, 12.5);
   st_records_dialog_set_date (dialog, "2025-04-31");
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  click_save (dialog);
   g_assert_true (st_classes_page_get_dialog (page) == GTK_WINDOW (dialog));
   st_records_dialog_set_date (dialog, "2025-04-30");
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  click_save (dialog);
   g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "12.5 hours each for 1 participant");
   WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (page)));
   g_assert_nonnull (strstr (progress_of (f, 2), "7.5 self-study or online hours short"));
@@ -589,7 +626,7 @@ test_bulk_hours (Fixture *f, gconstpointer data)
   dialog = ST_RECORDS_DIALOG (st_classes_page_get_dialog (page));
   st_records_dialog_set_title (dialog, "嫁接实操");
   st_records_dialog_set_date (dialog, "2025-04-15");
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL);
+  click_save (dialog);
   g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "Assignment recorded for 3 participants");
   {
     g_autofree char *enrolment = st_enrolment_id (f->ids[0], f->class_id);
