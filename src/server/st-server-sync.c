@@ -9,7 +9,6 @@
 #include "st-hlc.h"
 #include "st-json-guard.h"
 #include "st-server-sync-private.h"
-#include "st-uuid.h"
 
 G_DEFINE_QUARK (st-sync-error-quark, st_sync_error)
 
@@ -487,7 +486,6 @@ merge_row (StPush       *self,
            PushResult   *result,
            GError      **error)
 {
-  const StAccount *account = self->credential->account;
   g_autoptr(StRecord) before = NULL;
   g_autoptr(StConflict) conflict = NULL;
   g_autofree char *before_township = NULL;

@@ -71,6 +71,10 @@ pg_records_township (PgConn      *conn,
 #define RECORD_NAMES "seq, tbl, id, hlc, device, writer, deleted, township, data, clocks"
 /* PgColumns: seq, hlc bigint; deleted integer; the rest text. */
 #define RECORD_TYPES "bttbttittt"
+/* The rows of a batch inserted, their county from their township. */
+#define INSERT_ROWS "INSERT INTO records (" RECORD_NAMES ", county)" \
+                    " SELECT r.*, coalesce (left (r.township, 6), " PG_SQL_DB_COUNTY ")" \
+                    " FROM unnest (" RECORD_ARRAYS ") AS r (" RECORD_NAMES ")"
 
 /* Sends @columns with @sql and empties them; @count: the number of rows as
  * a last parameter. Sent as is (pg_pipeline_send (): not through pg_run (),
@@ -109,9 +113,7 @@ pg_records_flush (StStorePg  *self,
   /* The rows are distinct (see pg_records_add ()), in one statement or
    * another alike; their feed positions are new. */
   ok = send_rows (self, conn, conn->record_inserts,
-                  "INSERT INTO records (" RECORD_NAMES ", county)"
-                  " SELECT r.*, coalesce (left (r.township, 6), " PG_SQL_DB_COUNTY ")"
-                  " FROM unnest (" RECORD_ARRAYS ") AS r (" RECORD_NAMES ")",
+                  INSERT_ROWS,
                   FALSE, error)
        /* Each row by the unique key, still at the position it was
         * read at; one missing or moved (which the cache says cannot be)
@@ -126,9 +128,7 @@ pg_records_flush (StStorePg  *self,
                      " ELSE 'a row to update is missing or moved' END)::integer FROM u",
                      TRUE, error)
        && send_rows (self, conn, conn->record_batch,
-                     "INSERT INTO records (" RECORD_NAMES ", county)"
-                     " SELECT r.*, coalesce (left (r.township, 6), " PG_SQL_DB_COUNTY ")"
-                     " FROM unnest (" RECORD_ARRAYS ") AS r (" RECORD_NAMES ")"
+                     INSERT_ROWS
                      " ON CONFLICT (tbl, id) DO UPDATE SET seq = excluded.seq, hlc = excluded.hlc,"
                      " device = excluded.device, writer = excluded.writer, deleted = excluded.deleted,"
                      " township = excluded.township, data = excluded.data, clocks = excluded.clocks,"
