@@ -602,6 +602,23 @@ test_bulk_hours (Fixture *f, gconstpointer data)
   g_assert_cmpuint (st_records_dialog_get_n_checked (dialog), ==, 2);
   click_save (dialog);
   g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "20 hours each for 2 participants");
+
+  /* Five more each on the same day would be more than 24: refused, and said
+   * under the header bar, not at the foot of a list scrolled out of sight. */
+  class_menu_click (f, "Study Hours for the Class…");
+  dialog = ST_RECORDS_DIALOG (st_classes_page_get_dialog (page));
+  st_records_dialog_set_hours (dialog, 5);
+  st_records_dialog_set_date (dialog, "2025-03-31");
+  click_save (dialog);
+  g_assert_true (st_classes_page_get_dialog (page) == GTK_WINDOW (dialog));
+  {
+    GtkWidget *refusal = st_test_find_label (GTK_WIDGET (dialog), "more than 24 hours on 2025-03-31");
+
+    g_assert_nonnull (refusal);
+    g_assert_true (gtk_widget_get_mapped (refusal));
+    g_assert_null (gtk_widget_get_ancestor (refusal, GTK_TYPE_SCROLLED_WINDOW));
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
   WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (page)));
   g_assert_null (strstr (progress_of (f, 0), "self-study or online hours short"));
   g_assert_nonnull (strstr (progress_of (f, 0), "self-study and online 20 / 20 h"));
