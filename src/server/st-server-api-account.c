@@ -96,6 +96,8 @@ sign_in_apply (StStore     *store,
   };
   if (!st_store_token_insert (store, txn, &token, error))
     return FALSE;
+  /* Run again (st-server-writer.h): the device as this run left it. */
+  g_clear_pointer (&job->device, st_device_free);
   job->device = g_steal_pointer (&device);
   return TRUE;
 }

@@ -304,6 +304,7 @@ relay_apply (StStore     *store,
       return FALSE;
     }
   relay->applied = 0;
+  g_clear_pointer (&relay->stale, json_object_unref);
   for (guint i = 0; i < relay->pushes->len; i++)
     {
       g_autoptr(GError) push_error = NULL;

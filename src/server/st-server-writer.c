@@ -26,6 +26,19 @@ struct _StWriter
   GThread     *thread;
 };
 
+/* Request @failed was found to have failed after the next one began: it
+ * is rolled back (with what the next did) and gets its error. */
+static void
+fail_earlier (StWriter   *self,
+              StStoreTxn *txn,
+              Job        *failed,
+              GError     *error)
+{
+  st_store_rollback_to (self->store, txn);
+  g_clear_error (&failed->error);
+  failed->error = error;
+}
+
 static void
 run_group (StWriter  *self,
            GPtrArray *jobs)
@@ -35,19 +48,42 @@ run_group (StWriter  *self,
 
   if (txn != NULL)
     {
+      /* The request ended last whose writes the store may still be
+       * making (st_store_release_later ()). */
+      Job *unsettled = NULL;
+
       for (guint i = 0; i < jobs->len; i++)
         {
           Job *job = g_ptr_array_index (jobs, i);
+          GError *earlier = NULL;
+          gboolean began = st_store_savepoint (self->store, txn, &job->error);
 
-          if (!st_store_savepoint (self->store, txn, &job->error))
-            continue;
-          if (job->apply (self->store, txn, job->data, &job->error))
+          if (began && job->apply (self->store, txn, job->data, &job->error)
+              && st_store_release_later (self->store, txn, &job->error))
             {
-              if (!st_store_release (self->store, txn, &job->error))
-                st_store_rollback_to (self->store, txn);
+              unsettled = job;
+              continue;
             }
-          else
+          if (unsettled != NULL && !st_store_settle (self->store, txn, &earlier))
+            {
+              /* Not this request's failure: the one before's. This one
+               * never ran in the database; it runs again. */
+              fail_earlier (self, txn, unsettled, earlier);
+              unsettled = NULL;
+              g_clear_error (&job->error);
+              i--;
+              continue;
+            }
+          unsettled = NULL;
+          if (began)
             st_store_rollback_to (self->store, txn);
+        }
+      if (unsettled != NULL)
+        {
+          GError *earlier = NULL;
+
+          if (!st_store_settle (self->store, txn, &earlier))
+            fail_earlier (self, txn, unsettled, earlier);
         }
       /* Tests kill the server here: nothing of the group may survive. */
       st_failpoint ("server-commit");

@@ -5,7 +5,13 @@
  * flush per round instead of one each. Each job is still all or nothing:
  * a job that fails is rolled back to its savepoint, and a failed commit fails
  * every job of the group. A job's @done runs after the commit, on the
- * writer thread. */
+ * writer thread.
+ *
+ * The writer does not wait for the database between jobs
+ * (st_store_release_later ()): when a job's writes are found to have
+ * failed only once the next job ran, the next job is rolled back with it
+ * and runs again. A job's @apply must therefore start afresh from what it
+ * was given each time it runs. */
 #pragma once
 
 #include "st-store.h"

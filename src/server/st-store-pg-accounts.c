@@ -275,6 +275,18 @@ device_from_row (StDevice *device,
   device->last_pull_at = pg_int (result, row, 7);
 }
 
+/* A device the write transaction writes: read inside it from then on. */
+static void
+device_written (StStoreTxn *txn,
+                const char *id)
+{
+  g_hash_table_add (txn->devices, g_strdup (id));
+}
+
+/* A device the write transaction has not written is read outside it, as
+ * committed: the same, since every writer of a device holds the write
+ * lock (st-store-pg.c), and the read does not wait on the writer's
+ * pipeline for the writes of the requests before it. */
 static StDevice *
 pg_device_find (StStore     *store,
                 StStoreTxn  *txn,
@@ -282,7 +294,8 @@ pg_device_find (StStore     *store,
                 GError     **error)
 {
   StStorePg *self = ST_STORE_PG (store);
-  PgConn *conn = pg_conn_for (self, txn, error);
+  StStoreTxn *inside = txn != NULL && g_hash_table_contains (txn->devices, id) ? txn : NULL;
+  PgConn *conn = pg_conn_for (self, inside, error);
   StDevice *device = NULL;
   PgParams p = { 0, };
   PGresult *result;
@@ -291,7 +304,7 @@ pg_device_find (StStore     *store,
     return NULL;
   pg_param_text (&p, id);
   result = pg_query (self, conn, "SELECT " DEVICE_COLUMNS " FROM devices AS d WHERE d.id = $1::text", &p, error);
-  pg_conn_done (self, txn, conn);
+  pg_conn_done (self, inside, conn);
   if (result == NULL)
     return NULL;
   if (PQntuples (result) > 0)
@@ -311,6 +324,7 @@ pg_device_save (StStore         *store,
 {
   PgParams p = { 0, };
 
+  device_written (txn, device->id);
   pg_param_text (&p, device->id);
   pg_param_text (&p, device->name);
   pg_param_int_or_null (&p, device->account_id);
@@ -341,6 +355,7 @@ pg_device_key_set (StStore     *store,
   PgParams p = { 0, };
   gint64 n;
 
+  device_written (txn, id);
   pg_param_text (&p, key);
   pg_param_text (&p, id);
   n = pg_run_count (self, txn->conn, "UPDATE devices SET bundle_key = $1 WHERE id = $2", &p, error);
@@ -436,6 +451,7 @@ pg_device_revoke (StStore     *store,
   PgParams p = { 0, };
   gint64 n;
 
+  device_written (txn, id);
   pg_param_int (&p, at);
   pg_param_text (&p, id);
   n = pg_run_count (self, txn->conn, "UPDATE devices SET revoked_at = $1 WHERE id = $2", &p, error);

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The PostgreSQL store's writer talks in libpq's pipeline mode inside a
  * transaction: a write whose answer nobody reads (a record, a log entry)
- * is sent and not waited for; the answers are read at the next read, at the
- * end of each request (st_store_release ()) and at the commit. A push of a
- * hundred changes thus waits for the database a few times instead of
- * hundreds — the round trips SQLite never had. A write that failed is
- * reported at the latest by the release of its request, so that the request
- * it belongs to fails, not the next one. */
+ * is sent and not waited for; the answers are read at the next read and at
+ * the commit. A push of a hundred changes thus waits for the database a
+ * few times instead of hundreds — the round trips SQLite never had.
+ *
+ * The writer does not wait at the end of each request either
+ * (st_store_release_later ()): while the database writes request n, the
+ * writer makes request n + 1 ready. The answers of request n are told
+ * apart from the next one's by their number (conn->unsettled): a failure
+ * among them is request n's, kept for st_store_settle () — the writer
+ * then rolls request n back and makes request n + 1 again, so that the
+ * request a failed write belongs to fails, never the next one. */
 #define G_LOG_DOMAIN "st-store"
 
 #include "config.h"
@@ -16,6 +21,9 @@
 void
 pg_pipeline_enter (PgConn *conn)
 {
+  conn->unsettled = 0;
+  conn->depth = 0;
+  g_clear_error (&conn->earlier_error);
   if (PQenterPipelineMode (conn->pg) == 1)
     {
       conn->pipelined = TRUE;
@@ -49,26 +57,32 @@ resync (PgConn *conn)
     }
 }
 
-/* Reads the answers of every command sent; the last one's result in
- * @last (when not NULL and it succeeded); @error from the first failure. */
+/* Reads the answers of the first @n commands sent, the last one's result
+ * in @last (when not NULL and it succeeded). On a failure, @error and
+ * *@failed_at (its place among them) tell which failed, and every answer
+ * is read: the pipeline skipped the commands after the failed one. */
 static gboolean
-collect (StStorePg  *self,
-         PgConn     *conn,
-         PGresult  **last,
-         GError    **error)
+read_answers (StStorePg  *self,
+              PgConn     *conn,
+              guint       n,
+              PGresult  **last,
+              guint      *failed_at,
+              GError    **error)
 {
   GError *first = NULL;
+  guint i = 0;
 
   if (last != NULL)
     *last = NULL;
-  if (conn->pending == 0)
+  if (n == 0)
     return TRUE;
   if (PQsendFlushRequest (conn->pg) != 1 || PQflush (conn->pg) != 0)
     {
       conn->pending = 0;
+      *failed_at = 0;
       return pg_set_error (self, conn, NULL, error);
     }
-  while (conn->pending > 0)
+  while (i < n && conn->pending > 0)
     {
       PGresult *r = PQgetResult (conn->pg);
       ExecStatusType status;
@@ -76,16 +90,22 @@ collect (StStorePg  *self,
       if (r == NULL)
         {
           if (first == NULL)
-            pg_set_error (self, conn, NULL, &first);
+            {
+              pg_set_error (self, conn, NULL, &first);
+              *failed_at = i;
+            }
           conn->pending = 0;
           break;
         }
       status = PQresultStatus (r);
-      if (status == PGRES_FATAL_ERROR && first == NULL)
-        pg_set_error (self, conn, r, &first);
-      else if (status == PGRES_PIPELINE_ABORTED && first == NULL)
-        pg_set_error (self, conn, r, &first);
-      if (conn->pending == 1 && last != NULL && first == NULL
+      if ((status == PGRES_FATAL_ERROR || status == PGRES_PIPELINE_ABORTED) && first == NULL)
+        {
+          pg_set_error (self, conn, r, &first);
+          *failed_at = i;
+          /* The rest were skipped: read them all. */
+          n = i + conn->pending;
+        }
+      if (i == n - 1 && last != NULL && first == NULL
           && (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK))
         *last = r;
       else
@@ -95,6 +115,7 @@ collect (StStorePg  *self,
       if (r != NULL)
         PQclear (r);
       conn->pending--;
+      i++;
     }
   if (first != NULL)
     {
@@ -106,6 +127,57 @@ collect (StStorePg  *self,
       g_propagate_error (error, first);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* Reads the answers of every command sent; the last one's result in
+ * @last (when not NULL and it succeeded); @error from the first failure.
+ * A failure among the answers of the request ended later
+ * (st_store_release_later ()) is that request's: kept for
+ * st_store_settle (), and this call fails with ST_STORE_ERROR_EARLIER. */
+static gboolean
+collect (StStorePg  *self,
+         PgConn     *conn,
+         PGresult  **last,
+         GError    **error)
+{
+  guint unsettled = conn->unsettled;
+  guint failed_at = 0;
+  GError *local = NULL;
+
+  conn->unsettled = 0;
+  if (read_answers (self, conn, conn->pending, last, &failed_at, &local))
+    return TRUE;
+  if (failed_at < unsettled)
+    {
+      g_clear_error (&conn->earlier_error);
+      conn->earlier_error = local;
+      g_set_error_literal (error, ST_STORE_ERROR, ST_STORE_ERROR_EARLIER, "The request before this one failed.");
+      return FALSE;
+    }
+  g_propagate_error (error, local);
+  return FALSE;
+}
+
+gboolean
+pg_pipeline_settle (StStorePg  *self,
+                    PgConn     *conn,
+                    GError    **error)
+{
+  guint n = conn->unsettled;
+  guint failed_at = 0;
+
+  conn->unsettled = 0;
+  return read_answers (self, conn, n, NULL, &failed_at, error);
+}
+
+gboolean
+pg_pipeline_push (StStorePg  *self,
+                  PgConn     *conn,
+                  GError    **error)
+{
+  if (PQsendFlushRequest (conn->pg) != 1 || PQflush (conn->pg) != 0)
+    return pg_set_error (self, conn, NULL, error);
   return TRUE;
 }
 
@@ -215,5 +287,6 @@ pg_pipeline_leave (StStorePg  *self,
     }
   conn->pipelined = FALSE;
   conn->pending = 0;
+  conn->unsettled = 0;
   return ok;
 }

@@ -22,6 +22,12 @@ typedef struct
   JsonParser *parser;
   gboolean    pipelined;    /* the writer, inside a transaction (st-store-pg-pipeline.c) */
   guint       pending;      /* commands sent whose answers are not read yet */
+  /* Of them, the first so many are the request ended by
+   * st_store_release_later () and not settled yet; when one of those
+   * failed, its error, until st_store_settle () hands it over. */
+  guint       unsettled;
+  GError     *earlier_error;
+  guint       depth;        /* savepoints open */
   /* The change-log entries not sent yet (st-store-pg-log.c), and the
    * "table\x1fid" of their rows. */
   struct _PgColumns *log_batch;
@@ -47,6 +53,9 @@ struct _StStoreTxn
   gint64      next_seq;     /* 0: not read from the database yet */
   gint64      began_us;     /* monotonic time it began */
   gboolean    wrote;        /* wrote a row (st-store-pg-cache.c: the feed's high mark) */
+  /* The devices it wrote (st-store-pg-accounts.c): the others are read
+   * outside it, not behind its writes on the pipeline. */
+  GHashTable *devices;
   /* st-store-pg-cache.c */
   GHashTable *ops;          /* "device\x1fepoch\x1fseq" → known absent or present */
   GHashTable *seqs;         /* "table\x1fid" → gint64 * feed position, NULL: no such row */
@@ -232,6 +241,16 @@ gboolean    pg_pipeline_send_exec (StStorePg      *self,
                                   GError         **error);
 /* Reads every answer so far: FALSE when a command sent failed. */
 gboolean    pg_pipeline_wait     (StStorePg       *self,
+                                  PgConn          *conn,
+                                  GError         **error);
+/* Asks the database to send the answers of what was sent so far as soon
+ * as it has them, without waiting for them. */
+gboolean    pg_pipeline_push     (StStorePg       *self,
+                                  PgConn          *conn,
+                                  GError         **error);
+/* Reads the answers of the request ended later (conn->unsettled): FALSE
+ * with its error when one of its commands failed. */
+gboolean    pg_pipeline_settle   (StStorePg       *self,
                                   PgConn          *conn,
                                   GError         **error);
 

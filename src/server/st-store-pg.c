@@ -205,6 +205,7 @@ pg_conn_free (PgConn *conn)
   if (conn == NULL)
     return;
   g_clear_pointer (&conn->prepared, g_hash_table_unref);
+  g_clear_error (&conn->earlier_error);
   g_clear_pointer (&conn->log_batch, pg_columns_free);
   g_clear_pointer (&conn->log_rows, g_hash_table_unref);
   g_clear_pointer (&conn->record_batch, pg_columns_free);
@@ -824,6 +825,8 @@ static void
 forget_txn (StStoreTxn *txn)
 {
   pg_cache_clear (txn);
+  if (txn->devices != NULL)
+    g_hash_table_remove_all (txn->devices);
   pg_log_batch_clear (txn->conn);
   pg_records_clear (txn->conn);
 }
@@ -882,6 +885,23 @@ pg_rollback (StStore    *store,
   g_mutex_unlock (&self->write_lock);
 }
 
+/* Settles the request ended by pg_release_later (): FALSE with
+ * ST_STORE_ERROR_EARLIER when it failed (its error kept for pg_settle ()). */
+static gboolean
+settle_earlier (StStorePg  *self,
+                PgConn     *conn,
+                GError    **error)
+{
+  GError *local = NULL;
+
+  if (conn->earlier_error == NULL && pg_pipeline_settle (self, conn, &local))
+    return TRUE;
+  if (local != NULL)
+    conn->earlier_error = local;
+  g_set_error_literal (error, ST_STORE_ERROR, ST_STORE_ERROR_EARLIER, "The request before this one failed.");
+  return FALSE;
+}
+
 /* Not waited for on the writer's pipeline (one round trip less per
  * request): were it to fail, the request's first read or its release says
  * so, and the request fails, as it would here. */
@@ -891,11 +911,21 @@ pg_savepoint (StStore     *store,
               GError     **error)
 {
   StStorePg *self = ST_STORE_PG (store);
+  PgConn *conn = txn->conn;
 
-  if (!txn->conn->pipelined)
-    return pg_exec (self, txn->conn, "SAVEPOINT request", error);
-  return pg_records_flush (self, txn->conn, error) && pg_log_flush (self, txn->conn, error)
-         && pg_pipeline_send_exec (self, txn->conn, "SAVEPOINT request", error);
+  if (!conn->pipelined)
+    {
+      if (!pg_exec (self, conn, "SAVEPOINT request", error))
+        return FALSE;
+    }
+  /* Inside a request: the one ended before it is settled first, so that
+   * a failure of the nested request is its own. */
+  else if ((conn->depth > 0 && !settle_earlier (self, conn, error))
+           || !pg_records_flush (self, conn, error) || !pg_log_flush (self, conn, error)
+           || !pg_pipeline_send_exec (self, conn, "SAVEPOINT request", error))
+    return FALSE;
+  conn->depth++;
+  return TRUE;
 }
 
 static gboolean
@@ -903,7 +933,49 @@ pg_release (StStore     *store,
             StStoreTxn  *txn,
             GError     **error)
 {
+  txn->conn->depth = txn->conn->depth > 0 ? txn->conn->depth - 1 : 0;
   return pg_exec (ST_STORE_PG (store), txn->conn, "RELEASE SAVEPOINT request", error);
+}
+
+/* The request's writes, its RELEASE and a request to send the answers as
+ * they come are sent, not waited for: the database writes this request
+ * while the writer makes the next one ready (the writer's CPU time and the
+ * database's overlap instead of following each other). The request before
+ * is settled now: its answers came meanwhile. */
+static gboolean
+pg_release_later (StStore     *store,
+                  StStoreTxn  *txn,
+                  GError     **error)
+{
+  StStorePg *self = ST_STORE_PG (store);
+  PgConn *conn = txn->conn;
+
+  if (!conn->pipelined || conn->depth > 1)
+    return pg_release (store, txn, error);
+  if (!pg_records_flush (self, conn, error) || !pg_log_flush (self, conn, error)
+      || !pg_pipeline_send_exec (self, conn, "RELEASE SAVEPOINT request", error)
+      || !pg_pipeline_push (self, conn, error))
+    return FALSE;
+  conn->depth = conn->depth > 0 ? conn->depth - 1 : 0;
+  if (!settle_earlier (self, conn, error))
+    return FALSE;
+  conn->unsettled = conn->pending;
+  return TRUE;
+}
+
+static gboolean
+pg_settle (StStore     *store,
+           StStoreTxn  *txn,
+           GError     **error)
+{
+  PgConn *conn = txn->conn;
+
+  if (conn->earlier_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&conn->earlier_error));
+      return FALSE;
+    }
+  return !conn->pipelined || pg_pipeline_settle (ST_STORE_PG (store), conn, error);
 }
 
 static void
@@ -918,6 +990,10 @@ pg_rollback_to (StStore    *store,
    * rest of the transaction would fail with the request. */
   pg_log_batch_clear (txn->conn);
   pg_records_clear (txn->conn);
+  /* Settled by the caller (the writer) or by the savepoint (nested). */
+  txn->conn->unsettled = 0;
+  g_clear_error (&txn->conn->earlier_error);
+  txn->conn->depth = txn->conn->depth > 0 ? txn->conn->depth - 1 : 0;
   pg_exec (self, txn->conn, "ROLLBACK TO SAVEPOINT request", NULL);
   pg_exec (self, txn->conn, "RELEASE SAVEPOINT request", NULL);
   pg_cache_clear (txn);
@@ -944,6 +1020,7 @@ st_store_pg_finalize (GObject *object)
   g_clear_pointer (&self->txn.seqs, g_hash_table_unref);
   g_clear_pointer (&self->txn.counts, g_hash_table_unref);
   g_clear_pointer (&self->txn.count_fields, g_ptr_array_unref);
+  g_clear_pointer (&self->txn.devices, g_hash_table_unref);
   g_free (self->conninfo);
   g_free (self->display);
   g_free (self->server_device);
@@ -970,6 +1047,7 @@ st_store_pg_init (StStorePg *self)
   self->txn.seqs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->txn.counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->txn.count_fields = g_ptr_array_new_with_free_func (g_free);
+  self->txn.devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->readers = g_ptr_array_new_with_free_func ((GDestroyNotify) pg_conn_free);
   self->idle_readers = g_async_queue_new ();
 }
@@ -993,6 +1071,8 @@ st_store_pg_iface_init (StStoreInterface *iface)
   iface->savepoint = pg_savepoint;
   iface->release = pg_release;
   iface->rollback_to = pg_rollback_to;
+  iface->release_later = pg_release_later;
+  iface->settle = pg_settle;
   pg_accounts_iface_init (iface);
   pg_feed_iface_init (iface);
   pg_log_iface_init (iface);

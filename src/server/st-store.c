@@ -357,6 +357,26 @@ st_store_rollback_to (StStore    *self,
   IFACE (self)->rollback_to (self, txn);
 }
 
+gboolean
+st_store_release_later (StStore     *self,
+                        StStoreTxn  *txn,
+                        GError     **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), FALSE);
+  if (IFACE (self)->release_later == NULL)
+    return IFACE (self)->release (self, txn, error);
+  return IFACE (self)->release_later (self, txn, error);
+}
+
+gboolean
+st_store_settle (StStore     *self,
+                 StStoreTxn  *txn,
+                 GError     **error)
+{
+  g_return_val_if_fail (ST_IS_STORE (self), FALSE);
+  return IFACE (self)->settle == NULL || IFACE (self)->settle (self, txn, error);
+}
+
 StAccount *
 st_store_account_find (StStore     *self,
                        StStoreTxn  *txn,

@@ -26,6 +26,7 @@ typedef enum
   ST_STORE_ERROR_EXISTS,         /* an account with that name exists */
   ST_STORE_ERROR_NEWER_SCHEMA,   /* written by a newer shuangti-server */
   ST_STORE_ERROR_NOT_A_STORE,    /* not a shuangti-server database */
+  ST_STORE_ERROR_EARLIER,        /* the request before failed (st_store_release_later ()) */
 } StStoreError;
 
 typedef enum
@@ -273,6 +274,13 @@ struct _StStoreInterface
                                        GError     **error);
   void          (*rollback_to)        (StStore     *self,
                                        StStoreTxn  *txn);
+  /* Optional: a backend without them releases and waits at once. */
+  gboolean      (*release_later)      (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       GError     **error);
+  gboolean      (*settle)             (StStore     *self,
+                                       StStoreTxn  *txn,
+                                       GError     **error);
 
   StAccount    *(*account_find)       (StStore     *self,
                                        StStoreTxn  *txn,
@@ -520,6 +528,25 @@ gboolean      st_store_release              (StStore     *self,
                                              GError     **error);
 void          st_store_rollback_to          (StStore     *self,
                                              StStoreTxn  *txn);
+/* Ends a request as st_store_release () does, but the backend may go on
+ * before the database has done the request's writes (PostgreSQL: the next
+ * request is made ready while the database writes this one). A failure of
+ * this request then shows later: a call made for the next request fails
+ * with ST_STORE_ERROR_EARLIER, and st_store_settle () gives this request's
+ * own error. Either way, st_store_rollback_to () then undoes this request
+ * (and the next, which never ran in the database: make it again). At most
+ * one request is unsettled at a time: the next st_store_release_later ()
+ * settles the one before. Not for nested savepoints. */
+gboolean      st_store_release_later        (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             GError     **error);
+/* TRUE when the request last ended by st_store_release_later () (if any)
+ * was written; FALSE with its error when it failed: roll back to its
+ * savepoint then. Call it before the commit, and after any failure of the
+ * request that followed it. */
+gboolean      st_store_settle               (StStore     *self,
+                                             StStoreTxn  *txn,
+                                             GError     **error);
 
 /* NULL without an error when there is none. */
 StAccount    *st_store_account_find         (StStore     *self,
