@@ -101,6 +101,29 @@ st_test_store_pg_query (const char *db_path,
   return value;
 }
 
+/* As ST_PG_LOCK_WRITE in st-store-pg-private.h. */
+#define LOCK_WRITE "5319190001"
+
+gpointer
+st_test_store_pg_lock_writes (const char *db_path)
+{
+  g_autofree char *name = database_name (db_path);
+  PGconn *pg = connect_to (name);
+  PGresult *result = PQexec (pg, "SELECT pg_advisory_lock (" LOCK_WRITE ")");
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("the write lock: %s", PQerrorMessage (pg));
+  PQclear (result);
+  return pg;
+}
+
+void
+st_test_store_pg_unlock (gpointer lock)
+{
+  /* The session's lock goes with it. */
+  PQfinish (lock);
+}
+
 char *
 st_test_store_pg_dump (const char *db_path)
 {

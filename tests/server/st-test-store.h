@@ -30,6 +30,12 @@ char     *st_test_store_pg_query (const char  *db_path,
 gint64    st_test_store_pg_int   (const char  *db_path,
                                   const char  *sql,
                                   const char  *param);
+/* PostgreSQL runs only: takes the lock every server process's write
+ * transaction takes first (st-store-pg.c), on a connection of its own, and
+ * holds it until st_test_store_pg_unlock (): the servers' writers wait,
+ * and what is sent meanwhile queues up for one transaction. */
+gpointer  st_test_store_pg_lock_writes   (const char *db_path);
+void      st_test_store_pg_unlock        (gpointer    lock);
 /* Every row of every table of @db_path's database as text (PostgreSQL
  * runs only): what a copy of the database would give away. */
 char     *st_test_store_pg_dump  (const char  *db_path);

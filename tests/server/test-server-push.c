@@ -760,6 +760,9 @@ typedef struct
   char         *rows[FAIL_ROWS];
   guint         status;
   guint         applied;
+  guint         duplicate;
+  const char   *token;      /* test_retry_in_group (): the push's token and */
+  const char   *body;       /* changes, the same each time it is sent */
 } FailLaptop;
 
 static GMutex fail_lock;
@@ -775,7 +778,7 @@ fail_push (FailLaptop *l,
   g_autoptr(StTestReply) reply = NULL;
   JsonArray *results;
 
-  for (guint i = 0; i < FAIL_ROWS; i++)
+  for (guint i = 0; l->body == NULL && i < FAIL_ROWS; i++)
     {
       g_autofree char *change = st_test_change (i + 1, "participants", l->rows[i], "insert", st_test_hlc (-60000) + i, 0,
                                                 st_test_participant ("失败", ST_TEST_TOWNSHIP_A, l->index * 100 + i));
@@ -783,14 +786,16 @@ fail_push (FailLaptop *l,
       g_string_append_printf (changes, "%s%s", i > 0 ? "," : "", change);
     }
   g_string_append_c (changes, ']');
-  reply = st_test_push (session, l->server, token, 0, changes->str);
-  l->applied = 0;
+  reply = st_test_push (session, l->server, token, 0, l->body != NULL ? l->body : changes->str);
+  l->applied = l->duplicate = 0;
   if (reply->status == 200)
     {
       results = json_object_get_array_member (st_test_reply_object (reply), "results");
       for (guint i = 0; i < json_array_get_length (results); i++)
         if (g_str_equal (result_at (results, i), "applied"))
           l->applied++;
+        else if (g_str_equal (result_at (results, i), "duplicate"))
+          l->duplicate++;
     }
   return reply->status;
 }
@@ -887,6 +892,155 @@ test_failed_statement (Fixture       *f,
     }
 }
 
+static gpointer
+retry_push_run (gpointer data)
+{
+  FailLaptop *l = data;
+  g_autoptr(SoupSession) session = st_test_session_new ();
+
+  l->status = fail_push (l, session, l->token);
+  return NULL;
+}
+
+/* A laptop's push sent again while the first is still waiting (a retry
+ * after an answer lost on the way), both taken by the writer into one
+ * transaction behind another laptop's push: the one applied second sees
+ * what the first did in that transaction (the laptop's acknowledged
+ * position, the change log) and answers every change as a duplicate, as
+ * it would a transaction later. The writer does not wait for the database
+ * between requests, and reads a laptop's record outside the transaction
+ * unless the transaction wrote it: reading it outside after the first
+ * push wrote it would take every change of the second for new (a refused
+ * log entry: 503). */
+static void
+test_retry_in_group (Fixture       *f,
+                     gconstpointer  data)
+{
+  FailLaptop other = { .server = f->server, .index = 0 };
+  FailLaptop first = { .server = f->server, .index = 1 };
+  FailLaptop again;
+  g_autoptr(SoupSession) session = st_test_session_new ();
+  g_autofree char *other_token = NULL, *token = NULL;
+  g_autoptr(GString) body = g_string_new ("[");
+  GThread *threads[3];
+  gpointer lock;
+
+  other.device = st_uuid_new ();
+  first.device = st_uuid_new ();
+  for (guint r = 0; r < FAIL_ROWS; r++)
+    {
+      other.rows[r] = st_uuid_new ();
+      first.rows[r] = st_uuid_new ();
+    }
+  other.token = other_token = st_test_sign_in (session, f->server, "county", other.device);
+  first.token = token = st_test_sign_in (session, f->server, "county", first.device);
+  /* Sent twice as it is, as a laptop sends its outbox again. */
+  for (guint i = 0; i < FAIL_ROWS; i++)
+    {
+      g_autofree char *change = st_test_change (i + 1, "participants", first.rows[i], "insert",
+                                                st_test_hlc (-60000) + i, 0,
+                                                st_test_participant ("重发", ST_TEST_TOWNSHIP_A, 100 + i));
+
+      g_string_append_printf (body, "%s%s", i > 0 ? "," : "", change);
+    }
+  g_string_append_c (body, ']');
+  first.body = body->str;
+  again = first;
+
+  lock = st_test_store_pg_lock_writes (f->db);
+  /* The writer takes this one and waits for the lock with it… */
+  threads[0] = g_thread_new ("other", retry_push_run, &other);
+  g_usleep (500 * 1000);
+  /* …while these two queue up behind it. */
+  threads[1] = g_thread_new ("first", retry_push_run, &first);
+  threads[2] = g_thread_new ("again", retry_push_run, &again);
+  g_usleep (500 * 1000);
+  st_test_store_pg_unlock (lock);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpuint (other.status, ==, 200);
+  g_assert_cmpuint (other.applied, ==, FAIL_ROWS);
+  g_assert_cmpuint (first.status, ==, 200);
+  g_assert_cmpuint (again.status, ==, 200);
+  /* One of the two applied every change, the other found each applied. */
+  g_assert_cmpuint (first.applied + again.applied, ==, FAIL_ROWS);
+  g_assert_cmpuint (first.duplicate + again.duplicate, ==, FAIL_ROWS);
+  g_assert_cmpuint (MAX (first.applied, again.applied), ==, FAIL_ROWS);
+  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM changes WHERE device = $1", first.device),
+                   ==, FAIL_ROWS);
+  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT acked_seq FROM devices WHERE id = $1", first.device),
+                   ==, FAIL_ROWS);
+  for (guint r = 0; r < FAIL_ROWS; r++)
+    {
+      g_free (other.rows[r]);
+      g_free (first.rows[r]);
+    }
+  g_free (other.device);
+  g_free (first.device);
+}
+
+/* A request whose write fails inside PostgreSQL, the next request of the
+ * same transaction made ready before the failure is known (the writer does
+ * not wait for the database between requests): the failure is the first
+ * request's alone — it gets 503 and keeps nothing — and the second, made
+ * again, is applied whole. Both are queued behind a third laptop's push
+ * while the test holds the write lock, the failing one first. */
+static void
+test_failure_found_later (Fixture       *f,
+                          gconstpointer  data)
+{
+  FailLaptop laptops[3] = { { 0, } };
+  g_autoptr(SoupSession) session = st_test_session_new ();
+  g_autofree char *refuse = NULL;
+  g_autofree char *tokens[3] = { NULL, };
+  GThread *threads[3];
+  gpointer lock;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      laptops[i].server = f->server;
+      laptops[i].index = i;
+      laptops[i].device = st_uuid_new ();
+      for (guint r = 0; r < FAIL_ROWS; r++)
+        laptops[i].rows[r] = st_uuid_new ();
+      laptops[i].token = tokens[i] = st_test_sign_in (session, f->server, "county", laptops[i].device);
+    }
+  /* Laptop 1's last row cannot be stored. */
+  refuse = g_strdup_printf ("ALTER TABLE records ADD CONSTRAINT test_refuses CHECK (id <> '%s')",
+                            laptops[1].rows[FAIL_ROWS - 1]);
+  g_free (st_test_store_pg_query (f->db, refuse));
+
+  lock = st_test_store_pg_lock_writes (f->db);
+  for (guint i = 0; i < 3; i++)
+    {
+      threads[i] = g_thread_new ("laptop", retry_push_run, &laptops[i]);
+      /* In this order: the writer waits with the first; the others queue. */
+      g_usleep (400 * 1000);
+    }
+  st_test_store_pg_unlock (lock);
+  for (guint i = 0; i < 3; i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpuint (laptops[0].status, ==, 200);
+  g_assert_cmpuint (laptops[0].applied, ==, FAIL_ROWS);
+  g_assert_cmpuint (laptops[1].status, ==, 503);
+  g_assert_cmpuint (laptops[2].status, ==, 200);
+  g_assert_cmpuint (laptops[2].applied, ==, FAIL_ROWS);
+  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM changes WHERE device = $1", laptops[1].device),
+                   ==, 0);
+  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM changes WHERE device = $1", laptops[2].device),
+                   ==, FAIL_ROWS);
+  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM records WHERE tbl = 'participants'", NULL),
+                   ==, 2 * FAIL_ROWS);
+  for (guint i = 0; i < 3; i++)
+    {
+      for (guint r = 0; r < FAIL_ROWS; r++)
+        g_free (laptops[i].rows[r]);
+      g_free (laptops[i].device);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -912,6 +1066,12 @@ main (int    argc,
   /* PostgreSQL's: the test makes a statement fail inside the database. */
   if (st_test_store_is_pg ())
     g_test_add ("/server/push/failed-statement", Fixture, NULL, fixture_setup, test_failed_statement,
+                fixture_teardown);
+  if (st_test_store_is_pg ())
+    g_test_add ("/server/push/retry-in-group", Fixture, NULL, fixture_setup, test_retry_in_group,
+                fixture_teardown);
+  if (st_test_store_is_pg ())
+    g_test_add ("/server/push/failure-found-later", Fixture, NULL, fixture_setup, test_failure_found_later,
                 fixture_teardown);
 
   return g_test_run ();
