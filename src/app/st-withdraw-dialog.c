@@ -47,6 +47,26 @@ withdraw (StWithdrawDialog *self)
   return TRUE;
 }
 
+/* Withdraw is offered only for what would be recorded: an answer closes
+ * an AdwMessageDialog, and a refusal after the click would lose what was
+ * typed. Without a reason the button waits for one (the field says what
+ * is missing); any other refusal is said under the fields as they are
+ * typed. */
+static void
+update_response (StWithdrawDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *date = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->date_row))));
+  const char *reason = gtk_editable_get_text (GTK_EDITABLE (self->reason_row));
+  g_autofree char *why = g_strstrip (g_strdup (reason));
+  gboolean blank = *why == '\0';
+  gboolean ok = st_withdraw_check (self->db, self->enrolment_id, date, blank ? "-" : reason, &error);
+
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "withdraw", ok && !blank);
+  gtk_label_set_text (self->error_label, ok ? "" : error->message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), !ok);
+}
+
 static void
 st_withdraw_dialog_response (AdwMessageDialog *dialog,
                              const char       *response)
@@ -55,19 +75,6 @@ st_withdraw_dialog_response (AdwMessageDialog *dialog,
 
   if (g_strcmp0 (response, "withdraw") == 0)
     withdraw (self);
-}
-
-gboolean
-st_withdraw_dialog_submit (StWithdrawDialog *self,
-                           const char       *date,
-                           const char       *reason)
-{
-  gtk_editable_set_text (GTK_EDITABLE (self->date_row), date);
-  gtk_editable_set_text (GTK_EDITABLE (self->reason_row), reason);
-  if (!withdraw (self))
-    return FALSE;
-  gtk_window_destroy (GTK_WINDOW (self));
-  return TRUE;
 }
 
 static void
@@ -126,5 +133,8 @@ st_withdraw_dialog_new (GtkWindow  *parent,
   self->name = g_strdup (name);
   adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self), heading);
   gtk_editable_set_text (GTK_EDITABLE (self->date_row), today);
+  g_signal_connect_object (self->date_row, "changed", G_CALLBACK (update_response), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->reason_row, "changed", G_CALLBACK (update_response), self, G_CONNECT_SWAPPED);
+  update_response (self);
   return self;
 }

@@ -17,9 +17,5 @@ StWithdrawDialog *st_withdraw_dialog_new    (GtkWindow        *parent,
                                              StDb             *db,
                                              const char       *enrolment_id,
                                              const char       *name);
-/* For the tests: fills in the date and reason and answers Withdraw. */
-gboolean          st_withdraw_dialog_submit (StWithdrawDialog *self,
-                                             const char       *date,
-                                             const char       *reason);
 
 G_END_DECLS

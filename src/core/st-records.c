@@ -628,15 +628,15 @@ load_studying (StDb        *db,
   return e;
 }
 
-gboolean
-st_withdraw (StDb        *db,
-             const char  *enrolment_id,
-             const char  *date,
-             const char  *reason,
-             GError     **error)
+/* The refusals of st_withdraw (), @why stripped. */
+static gboolean
+withdraw_check (StDb        *db,
+                const char  *enrolment_id,
+                const char  *date,
+                const char  *why,
+                GError     **error)
 {
   g_autoptr(StEnrolment) e = load_studying (db, enrolment_id, error);
-  g_autofree char *why = g_strstrip (g_strdup (reason ? reason : ""));
 
   if (e == NULL || !st_records_check_date (date, _("Withdrawal date"), error))
     return FALSE;
@@ -645,7 +645,31 @@ st_withdraw (StDb        *db,
                    _("Withdrawal date: %s is before the enrolment on %s."), date, e->enrolled_on);
   if (*why == '\0')
     return st_records_refuse (error, ST_RECORDS_ERROR_INVALID, _("Withdrawal: give the reason."));
-  if (!st_records_check_length ("enrolments", "withdraw_reason", _("Reason"), why, error))
+  return st_records_check_length ("enrolments", "withdraw_reason", _("Reason"), why, error);
+}
+
+gboolean
+st_withdraw_check (StDb        *db,
+                   const char  *enrolment_id,
+                   const char  *date,
+                   const char  *reason,
+                   GError     **error)
+{
+  g_autofree char *why = g_strstrip (g_strdup (reason ? reason : ""));
+
+  return withdraw_check (db, enrolment_id, date, why, error);
+}
+
+gboolean
+st_withdraw (StDb        *db,
+             const char  *enrolment_id,
+             const char  *date,
+             const char  *reason,
+             GError     **error)
+{
+  g_autofree char *why = g_strstrip (g_strdup (reason ? reason : ""));
+
+  if (!withdraw_check (db, enrolment_id, date, why, error))
     return FALSE;
   {
     const Col cols[] = { TEXT ("state", "withdrawn"), TEXT ("state_date", date), TEXT ("withdraw_reason", why) };

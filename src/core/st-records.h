@@ -117,6 +117,12 @@ gboolean     st_withdraw                  (StDb         *db,
                                            const char   *date,
                                            const char   *reason,
                                            GError      **error);
+/* What st_withdraw () would refuse, without writing anything. */
+gboolean     st_withdraw_check            (StDb         *db,
+                                           const char   *enrolment_id,
+                                           const char   *date,
+                                           const char   *reason,
+                                           GError      **error);
 gboolean     st_request_early_graduation  (StDb         *db,
                                            const char   *enrolment_id,
                                            const char   *date,

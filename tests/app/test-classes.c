@@ -271,6 +271,122 @@ count_of (StAttendanceSheet *sheet)
   return gtk_label_get_text (st_attendance_sheet_get_count_label (sheet));
 }
 
+/* The class's own menu (⋮ beside its title): opens it and clicks @item, as
+ * a person does. */
+static gboolean
+is_class_menu_button (GtkWidget     *widget,
+                      gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget)
+         && g_strcmp0 (gtk_widget_get_tooltip_text (widget), "More Actions for the Class") == 0;
+}
+
+/* A dialog's Save button, clicked. */
+static void
+click_save (StRecordsDialog *dialog)
+{
+  st_test_click (st_test_find_actionable (GTK_WIDGET (dialog), "dialog.save"));
+}
+
+static gboolean
+is_search_entry (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_SEARCH_ENTRY (widget) && gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+is_menu_button (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget);
+}
+
+/* The item @item of @button's menu, opened and clicked as a person does. */
+static void
+menu_click (GtkWidget  *button,
+            const char *item)
+{
+  GtkWidget *popover, *row;
+
+  g_assert_nonnull (button);
+  settle ();
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  g_assert_nonnull (popover);
+  WAIT_UNTIL (gtk_widget_get_mapped (popover));
+  row = st_test_ui_find_widget (popover, st_test_ui_is_menu_row, item);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (row, "clicked");
+  settle ();
+}
+
+static void
+class_menu_click (Fixture    *f,
+                  const char *item)
+{
+  StClassView *view = st_classes_page_get_class_view (page_of (f));
+
+  menu_click (st_test_ui_find_widget (GTK_WIDGET (view), is_class_menu_button, NULL), item);
+}
+
+/* The item @item of the ⋮ menu on @name's line of the class. */
+static void
+participant_menu_click (Fixture    *f,
+                        const char *name,
+                        const char *item)
+{
+  StClassView *view = st_classes_page_get_class_view (page_of (f));
+  GtkWidget *label = st_test_find_label (GTK_WIDGET (view), name);
+  GtkWidget *row = label != NULL ? gtk_widget_get_ancestor (label, ADW_TYPE_ACTION_ROW) : NULL;
+
+  g_assert_nonnull (row);
+  menu_click (st_test_ui_find_widget (row, is_menu_button, NULL), item);
+}
+
+static gboolean
+is_row_titled_prefix (GtkWidget     *widget,
+                      gconstpointer  data)
+{
+  return ADW_IS_ENTRY_ROW (widget)
+         && g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), data);
+}
+
+/* Types @text into the entry row whose title begins with @title, as a
+ * person would after clicking it (what was there is replaced). */
+static void
+type_into_row (GtkWidget  *root,
+               const char *title,
+               const char *text)
+{
+  GtkWidget *row = st_test_ui_find_widget (root, is_row_titled_prefix, title);
+
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_mapped (row));
+  gtk_widget_grab_focus (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  settle ();
+}
+
+static gboolean
+is_label_of_button (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), data)
+         && gtk_widget_get_ancestor (widget, GTK_TYPE_BUTTON) != NULL && gtk_widget_get_mapped (widget);
+}
+
+/* The button showing @text under @root. */
+static GtkWidget *
+button_labelled (GtkWidget  *root,
+                 const char *text)
+{
+  GtkWidget *label = st_test_ui_find_widget (root, is_label_of_button, text);
+
+  g_assert_nonnull (label);
+  return gtk_widget_get_ancestor (label, GTK_TYPE_BUTTON);
+}
+
 static void
 test_list (Fixture *f, gconstpointer data)
 {
@@ -325,29 +441,47 @@ test_list (Fixture *f, gconstpointer data)
    * enrol dialog searches the register. */
   gtk_drop_down_set_selected (township, 0);
   open_class (f);
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.enrol", NULL);
+  st_test_click (st_test_find_actionable (GTK_WIDGET (st_classes_page_get_class_view (page)), "classes.enrol"));
   {
     StEnrolDialog *dialog = ST_ENROL_DIALOG (st_classes_page_get_dialog (page));
-    g_autoptr(GError) error = NULL;
+    GtkWidget *search;
 
     g_assert_nonnull (dialog);
-    st_enrol_dialog_search (dialog, "wxy");
-    g_assert_cmpuint (st_enrol_dialog_get_n_results (dialog), ==, 1);
-    g_assert_true (st_enrol_dialog_enrol (dialog, f->ids[1], &error));
-    g_assert_no_error (error);
+    WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+    search = st_test_ui_find_widget (GTK_WIDGET (dialog), is_search_entry, NULL);
+    g_assert_nonnull (search);
+    gtk_editable_set_text (GTK_EDITABLE (search), "wxy");
+    WAIT_UNTIL (st_enrol_dialog_get_n_results (dialog) == 1);
+    st_test_click (st_test_find_action_target (GTK_WIDGET (dialog), "dialog.enrol", f->ids[1]));
     g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "王秀英 enrolled");
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
   WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (page)));
   g_assert_true (g_str_has_prefix (progress_of (f, 1), "Concentrated 0 / 288 h"));
 
-  /* Withdrawal: date and reason, and the line says so. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.withdraw", "s", f->ids[1]);
+  /* Withdrawal, from the person's ⋮ menu: date and reason, and the line
+   * says so. The dialog closes on any answer: Withdraw waits for a reason,
+   * and a date it would refuse is said as it is typed, so that a refusal
+   * never closes the dialog on what was typed. */
+  participant_menu_click (f, "王秀英", "Withdraw…");
   {
-    StWithdrawDialog *dialog = ST_WITHDRAW_DIALOG (st_classes_page_get_dialog (page));
+    GtkWidget *dialog = GTK_WIDGET (st_classes_page_get_dialog (page));
+    GtkWidget *withdraw;
 
-    g_assert_false (st_withdraw_dialog_submit (dialog, "2025-06-30", "  "));
-    g_assert_true (st_withdraw_dialog_submit (dialog, "2025-06-30", "外出务工"));
+    g_assert_true (ST_IS_WITHDRAW_DIALOG (dialog));
+    WAIT_UNTIL (gtk_widget_get_mapped (dialog));
+    withdraw = button_labelled (dialog, "Withdraw");
+    type_into_row (dialog, "Withdrawal date", "2025-06-30");
+    type_into_row (dialog, "Reason", "  ");
+    g_assert_false (gtk_widget_is_sensitive (withdraw));
+    type_into_row (dialog, "Reason", "外出务工");
+    g_assert_true (gtk_widget_is_sensitive (withdraw));
+    type_into_row (dialog, "Withdrawal date", "2025-06-31");
+    g_assert_false (gtk_widget_is_sensitive (withdraw));
+    g_assert_true (gtk_widget_get_mapped (st_test_find_label (dialog, "“2025-06-31” is not a date")));
+    type_into_row (dialog, "Withdrawal date", "2025-06-30");
+    g_assert_null (st_test_find_label (dialog, "is not a date"));
+    st_test_click (withdraw);
   }
   g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "王秀英 withdrew on 2025-06-30");
   WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (page)));
@@ -545,42 +679,7 @@ test_today_discarded (Fixture *f, gconstpointer data)
   g_assert_cmpint (st_db_count_live (f->db, "sessions"), ==, 0);
 }
 
-/* The class's own menu (⋮ beside its title): opens it and clicks @item, as
- * a person does. */
-static gboolean
-is_class_menu_button (GtkWidget     *widget,
-                      gconstpointer  data)
-{
-  return GTK_IS_MENU_BUTTON (widget)
-         && g_strcmp0 (gtk_widget_get_tooltip_text (widget), "More Actions for the Class") == 0;
-}
 
-static void
-class_menu_click (Fixture    *f,
-                  const char *item)
-{
-  StClassView *view = st_classes_page_get_class_view (page_of (f));
-  GtkWidget *button = st_test_ui_find_widget (GTK_WIDGET (view), is_class_menu_button, NULL);
-  GtkWidget *popover, *row;
-
-  g_assert_nonnull (button);
-  settle ();
-  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
-  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
-  g_assert_nonnull (popover);
-  WAIT_UNTIL (gtk_widget_get_mapped (popover));
-  row = st_test_ui_find_widget (popover, st_test_ui_is_menu_row, item);
-  g_assert_nonnull (row);
-  g_signal_emit_by_name (row, "clicked");
-  settle ();
-}
-
-/* A dialog's Save button, clicked. */
-static void
-click_save (StRecordsDialog *dialog)
-{
-  st_test_click (st_test_find_actionable (GTK_WIDGET (dialog), "dialog.save"));
-}
 
 static void
 test_bulk_hours (Fixture *f, gconstpointer data)
@@ -695,13 +794,6 @@ shows_text (GtkWidget     *widget,
   else if (ADW_IS_WINDOW_TITLE (widget))
     text = adw_window_title_get_title (ADW_WINDOW_TITLE (widget));
   return text != NULL && strstr (text, data) != NULL;
-}
-
-static gboolean
-is_menu_button (GtkWidget     *widget,
-                gconstpointer  data)
-{
-  return GTK_IS_MENU_BUTTON (widget);
 }
 
 /* A class of 40: every person gets a row (the rows past the first screen
