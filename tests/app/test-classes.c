@@ -288,6 +288,13 @@ click_save (StRecordsDialog *dialog)
   st_test_click (st_test_find_actionable (GTK_WIDGET (dialog), "dialog.save"));
 }
 
+/* A dialog's Create button, clicked. */
+static void
+click_create (GtkWindow *dialog)
+{
+  st_test_click (st_test_find_actionable (GTK_WIDGET (dialog), "dialog.create"));
+}
+
 static gboolean
 is_search_entry (GtkWidget     *widget,
                  gconstpointer  data)
@@ -725,7 +732,7 @@ test_bulk_hours (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (progress_of (f, 2), "20 self-study or online hours short"));
 
   /* For one participant: their own dialog, and a bad date is refused in it. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.participant-hours", "s", f->ids[2]);
+  participant_menu_click (f, "陈明", "Study Hours…");
   dialog = ST_RECORDS_DIALOG (st_classes_page_get_dialog (page));
   st_records_dialog_set_hours (dialog, 12.5);
   st_records_dialog_set_date (dialog, "2025-04-31");
@@ -738,7 +745,7 @@ test_bulk_hours (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (progress_of (f, 2), "7.5 self-study or online hours short"));
 
   /* An assignment for the class. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.assignment", NULL);
+  class_menu_click (f, "Assignment for the Class…");
   dialog = ST_RECORDS_DIALOG (st_classes_page_get_dialog (page));
   st_records_dialog_set_title (dialog, "嫁接实操");
   st_records_dialog_set_date (dialog, "2025-04-15");
@@ -759,10 +766,10 @@ test_bulk_hours (Fixture *f, gconstpointer data)
     g_autoptr(GPtrArray) assignments = NULL;
 
     g_assert_nonnull (pending);
-    gtk_widget_activate_action (GTK_WIDGET (page), "classes.participant-assignment", "s", f->ids[1]);
+    participant_menu_click (f, "王秀英", "Assignments…");
     dialog = ST_RECORDS_DIALOG (st_classes_page_get_dialog (page));
     st_records_dialog_set_date (dialog, "2025-05-20");
-    gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.mark-done", "s", pending);
+    st_test_click (st_test_find_action_target (GTK_WIDGET (dialog), "dialog.mark-done", pending));
     g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "Assignment marked done");
     assignments = st_assignment_list (f->db, enrolment, NULL);
     g_assert_cmpuint (assignments->len, ==, 2);
@@ -869,14 +876,17 @@ test_dialogs (Fixture *f, gconstpointer data)
   GtkWindow *dialog;
   StClassView *view;
 
-  /* New class: the core's refusal shown in the dialog, then created. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.new-class", NULL);
+  /* New class, from the page's + button: the core's refusal shown in the
+   * dialog, then created. */
+  st_test_click (st_test_find_actionable (GTK_WIDGET (page), "classes.new-class"));
   dialog = st_classes_page_get_dialog (page);
   g_assert_true (ST_IS_CLASS_DIALOG (dialog));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Name"), "者楼街道 2026 级电商班");
   gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Start date (2025-03-01)"), "2026-02-30");
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.create", NULL);
+  click_create (dialog);
   g_assert_true (st_classes_page_get_dialog (page) == dialog);
+  g_assert_true (gtk_widget_get_mapped (st_test_find_label (GTK_WIDGET (dialog), "“2026-02-30” is not a date")));
   gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Start date (2025-03-01)"), "2026-03-01");
   gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Trainers (separated by commas)"), "韦老师、王老师");
   /* Two blocks a year instead of the program's day each month. */
@@ -891,7 +901,7 @@ test_dialogs (Fixture *f, gconstpointer data)
     g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (choices), 1), ==, "2 blocks of 120 hours a year");
     adw_combo_row_set_selected (schedule, 1);
   }
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.create", NULL);
+  click_create (dialog);
   g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "者楼街道 2026 级电商班 created");
   g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
   view = st_classes_page_get_class_view (page);
@@ -899,16 +909,19 @@ test_dialogs (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_strv_length (st_class_view_get_class (view)->trainers), ==, 2);
   g_assert_cmpstr (st_class_view_get_class (view)->schedule, ==, "blocks");
 
-  /* New session, filled in from the class; a date before it starts is refused. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.new-session", NULL);
+  /* New session, from the class's ⋮ menu, filled in from the class; a
+   * date before it starts is refused, and said. */
+  class_menu_click (f, "New Session…");
   dialog = st_classes_page_get_dialog (page);
   g_assert_true (ST_IS_SESSION_DIALOG (dialog));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   g_assert_cmpstr (gtk_editable_get_text (find_entry_row (GTK_WIDGET (dialog), "Trainer")), ==, "韦老师");
   gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Date (2025-03-08)"), "2026-02-01");
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.create", NULL);
+  click_create (dialog);
   g_assert_true (st_classes_page_get_dialog (page) == dialog);
+  g_assert_true (gtk_widget_get_mapped (st_test_find_label (GTK_WIDGET (dialog), "2026-02-01")));
   gtk_editable_set_text (find_entry_row (GTK_WIDGET (dialog), "Date (2025-03-08)"), "2026-03-07");
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.create", NULL);
+  click_create (dialog);
   g_assert_cmpstr (st_classes_page_get_visible (page), ==, "sheet");
   g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 1);
   /* Nobody enrolled yet: an empty sheet. */
