@@ -90,6 +90,27 @@ st_test_find_label (GtkWidget  *root,
   return NULL;
 }
 
+/* The button under @root, in a visible branch, whose label reads @text
+ * (as shown: a mnemonic's underscore is not part of it). */
+static inline GtkWidget *
+st_test_find_button (GtkWidget  *root,
+                     const char *text)
+{
+  if (!gtk_widget_get_visible (root) || !gtk_widget_get_child_visible (root))
+    return NULL;
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0
+      && gtk_widget_get_ancestor (root, GTK_TYPE_BUTTON) != NULL)
+    return gtk_widget_get_ancestor (root, GTK_TYPE_BUTTON);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = st_test_find_button (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Clicks @widget (a button, a row) as a person would: only when it is
  * shown and sensitive; the same path as Enter on it. A button shows
  * itself pressed for a moment before it acts: that moment is waited for. */

@@ -375,24 +375,6 @@ type_into_row (GtkWidget  *root,
   settle ();
 }
 
-static gboolean
-is_label_of_button (GtkWidget     *widget,
-                    gconstpointer  data)
-{
-  return GTK_IS_LABEL (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), data)
-         && gtk_widget_get_ancestor (widget, GTK_TYPE_BUTTON) != NULL && gtk_widget_get_mapped (widget);
-}
-
-/* The button showing @text under @root. */
-static GtkWidget *
-button_labelled (GtkWidget  *root,
-                 const char *text)
-{
-  GtkWidget *label = st_test_ui_find_widget (root, is_label_of_button, text);
-
-  g_assert_nonnull (label);
-  return gtk_widget_get_ancestor (label, GTK_TYPE_BUTTON);
-}
 
 static void
 test_list (Fixture *f, gconstpointer data)
@@ -477,7 +459,8 @@ test_list (Fixture *f, gconstpointer data)
 
     g_assert_true (ST_IS_WITHDRAW_DIALOG (dialog));
     WAIT_UNTIL (gtk_widget_get_mapped (dialog));
-    withdraw = button_labelled (dialog, "Withdraw");
+    withdraw = st_test_find_button (dialog, "Withdraw");
+    g_assert_nonnull (withdraw);
     type_into_row (dialog, "Withdrawal date", "2025-06-30");
     type_into_row (dialog, "Reason", "  ");
     g_assert_false (gtk_widget_is_sensitive (withdraw));

@@ -249,11 +249,12 @@ test_approve_export (Fixture *f, gconstpointer data)
   }
   g_assert_true (gtk_widget_get_sensitive (st_graduation_page_get_approve_button (page)));
 
-  gtk_widget_activate_action (GTK_WIDGET (page), "graduation.approve", NULL);
+  st_test_click (st_graduation_page_get_approve_button (page));
   WAIT_UNTIL (st_graduation_page_get_confirmation (page) != NULL);
   dialog = st_graduation_page_get_confirmation (page);
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   g_assert_true (g_str_has_prefix (adw_message_dialog_get_heading (dialog), "Approve"));
-  adw_message_dialog_response (dialog, "approve");
+  st_test_click (st_test_find_button (GTK_WIDGET (dialog), "Approve and Number"));
   settle ();
 
   /* Every approved row shows its number and is graduated. */
@@ -1145,7 +1146,8 @@ test_assessment_sheet (Fixture *f, gconstpointer data)
 
   open_window (f, "graduation");
   page = graduation_ready (f);
-  gtk_widget_activate_action (GTK_WIDGET (page), "graduation.assess", NULL);
+  /* The toolbar's Assess button, as a person opens it. */
+  st_test_click (st_test_find_actionable (GTK_WIDGET (page), "graduation.assess"));
   WAIT_UNTIL (st_graduation_page_get_assessment_sheet (page) != NULL
               && gtk_widget_get_mapped (GTK_WIDGET (st_graduation_page_get_assessment_sheet (page))));
   sheet = ST_ASSESSMENT_SHEET (st_graduation_page_get_assessment_sheet (page));
@@ -1175,7 +1177,7 @@ test_assessment_sheet (Fixture *f, gconstpointer data)
 
   passed_id = g_strdup (st_assessment_row_get_enrolment (ST_ASSESSMENT_ROW (rows[0])));
   failed_id = g_strdup (st_assessment_row_get_enrolment (ST_ASSESSMENT_ROW (rows[1])));
-  gtk_widget_activate_action (GTK_WIDGET (sheet), "sheet.save", NULL);
+  st_test_click (st_test_find_actionable (GTK_WIDGET (sheet), "sheet.save"));
   WAIT_UNTIL (st_graduation_page_get_assessment_sheet (page) == NULL);
   g_assert_nonnull (strstr (st_graduation_page_get_last_message (page), "2 assessment results saved"));
   {
