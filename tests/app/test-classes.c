@@ -295,6 +295,43 @@ click_create (GtkWindow *dialog)
   st_test_click (st_test_find_actionable (GTK_WIDGET (dialog), "dialog.create"));
 }
 
+/* The button of the classes page shown now that does @action (the class's
+ * Today's Session, the back arrow of the class or of the sheet). */
+static void
+click_page (Fixture    *f,
+            const char *action)
+{
+  st_test_click (st_test_find_actionable (GTK_WIDGET (page_of (f)), action));
+}
+
+/* The session's line in the class's Sessions tab, clicked. */
+static void
+open_session_row (Fixture    *f,
+                  const char *session)
+{
+  StClassView *view = st_classes_page_get_class_view (page_of (f));
+  GtkWidget *tab = st_test_find_button (GTK_WIDGET (view), "Sessions");
+
+  g_assert_nonnull (tab);
+  st_test_click (tab);
+  settle ();
+  st_test_click (st_test_find_action_target (GTK_WIDGET (view), "classes.open-session", session));
+  settle ();
+}
+
+/* The answer @label of the dialog the classes page shows, clicked. */
+static void
+answer_dialog (Fixture    *f,
+               const char *label)
+{
+  GtkWidget *dialog = GTK_WIDGET (st_classes_page_get_dialog (page_of (f)));
+
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  WAIT_UNTIL (gtk_widget_get_mapped (dialog));
+  st_test_click (st_test_find_button (dialog, label));
+  settle ();
+}
+
 static gboolean
 is_search_entry (GtkWidget     *widget,
                  gconstpointer  data)
@@ -492,7 +529,7 @@ test_attendance_keyboard (Fixture *f, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (people); i++)
     g_assert_true (g_str_has_prefix (progress_of (f, i), "Concentrated 0 / 16 h"));
 
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.open-session", "s", session);
+  open_session_row (f, session);
   g_assert_cmpstr (st_classes_page_get_visible (page), ==, "sheet");
   /* Everyone present until marked otherwise, not saved yet. */
   g_assert_cmpstr (count_of (sheet), ==, "3 / 3 present");
@@ -522,12 +559,12 @@ test_attendance_keyboard (Fixture *f, gconstpointer data)
   g_assert_cmpstr (count_of (sheet), ==, "2 / 3 present");
   /* Ctrl+S is not the sheet's to eat: it reaches the Save binding. */
   g_assert_false (st_attendance_sheet_handle_key (sheet, GDK_KEY_s, GDK_CONTROL_MASK));
-  gtk_widget_activate_action (GTK_WIDGET (sheet), "sheet.save", NULL);
+  st_test_click (st_test_find_actionable (GTK_WIDGET (sheet), "sheet.save"));
   g_assert_false (st_attendance_sheet_get_dirty (sheet));
   g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "Attendance saved: 2 / 3 present");
 
   /* The class's progress follows. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.back", NULL);
+  click_page (f, "classes.back");
   g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
   WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (page)));
   g_assert_true (g_str_has_prefix (progress_of (f, first), "Concentrated 8 / 16 h"));
@@ -563,7 +600,7 @@ test_attendance_keyboard (Fixture *f, gconstpointer data)
   page = page_of (f);
   sheet = st_classes_page_get_sheet (page);
   open_class (f);
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.open-session", "s", session);
+  open_session_row (f, session);
   g_assert_cmpstr (count_of (sheet), ==, "2 / 3 present");
   g_assert_false (st_attendance_sheet_get_dirty (sheet));
 }
@@ -614,7 +651,7 @@ test_today (Fixture *f, gconstpointer data)
 
   g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 0);
   /* One click: made, prefilled from the class, and its sheet open. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.today", NULL);
+  click_page (f, "classes.today");
   g_assert_cmpstr (st_classes_page_get_visible (page), ==, "sheet");
   g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 1);
   session = g_strdup (st_attendance_sheet_get_session_id (sheet));
@@ -624,12 +661,11 @@ test_today (Fixture *f, gconstpointer data)
   g_assert_cmpstr (s->place, ==, "者楼村委会");
   g_assert_cmpint (s->minutes, ==, 480);
   /* Leaving unsaved asks first. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.back", NULL);
-  g_assert_true (ADW_IS_MESSAGE_DIALOG (st_classes_page_get_dialog (page)));
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (st_classes_page_get_dialog (page)), "save");
+  click_page (f, "classes.back");
+  answer_dialog (f, "Save");
   g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
   /* The second click opens the same session. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.today", NULL);
+  click_page (f, "classes.today");
   g_assert_cmpstr (st_attendance_sheet_get_session_id (sheet), ==, session);
   g_assert_false (st_attendance_sheet_get_dirty (sheet));
   g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 1);
@@ -656,13 +692,12 @@ test_today_discarded (Fixture *f, gconstpointer data)
   StClassesPage *page = page_of (f);
   StClassView *view = open_class (f);
 
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.today", NULL);
+  click_page (f, "classes.today");
   g_assert_cmpstr (st_classes_page_get_visible (page), ==, "sheet");
   g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 1);
-  /* Alt+←, and Discard. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.back", NULL);
-  g_assert_true (ADW_IS_MESSAGE_DIALOG (st_classes_page_get_dialog (page)));
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (st_classes_page_get_dialog (page)), "discard");
+  /* Back, and Discard. */
+  click_page (f, "classes.back");
+  answer_dialog (f, "Discard");
   g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
   g_assert_cmpuint (st_class_view_get_n_sessions (view), ==, 0);
   g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "Today’s session removed: no attendance was saved.");
