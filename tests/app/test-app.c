@@ -543,6 +543,13 @@ test_search_id (Fixture *f, gconstpointer data)
 
 /* A phone number edited in the form is in the database after the app is
  * closed and opened again, and in the history. */
+/* The editor's Save button, clicked. */
+static void
+click_save (StParticipantEditor *editor)
+{
+  st_test_click (st_test_find_actionable (GTK_WIDGET (editor), "editor.save"));
+}
+
 static void
 test_edit_phone (Fixture *f, gconstpointer data)
 {
@@ -560,7 +567,7 @@ test_edit_phone (Fixture *f, gconstpointer data)
   gtk_editable_set_text (st_participant_editor_get_phone_entry (editor), "13912345678");
   g_assert_null (st_participant_editor_get_error (editor));
   g_assert_true (st_participant_editor_can_save (editor));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  click_save (editor);
   WAIT_UNTIL (st_window_get_editor (f->window) == NULL);
   g_assert_cmpstr (st_window_get_last_toast (f->window), ==, "张三 saved");
 
@@ -595,7 +602,8 @@ test_invalid_id (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (st_participant_editor_get_id_problem (editor), "check character"));
   g_assert_cmpstr (st_participant_editor_get_birth_date_text (editor), ==, "—");
   g_assert_false (st_participant_editor_can_save (editor));
-  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  /* Save cannot be clicked. */
+  g_assert_false (gtk_widget_is_sensitive (st_test_find_actionable (GTK_WIDGET (editor), "editor.save")));
   settle ();
   g_assert_true (st_window_get_editor (f->window) == editor);
 
@@ -662,7 +670,8 @@ test_field_limits (Fixture *f, gconstpointer data)
   g_assert_cmpstr (st_participant_editor_get_error (editor), ==, "Name is longer than 50 characters (51).");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (name), "error"));
   g_assert_false (st_participant_editor_can_save (editor));
-  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  /* Save cannot be clicked. */
+  g_assert_false (gtk_widget_is_sensitive (st_test_find_actionable (GTK_WIDGET (editor), "editor.save")));
   settle ();
   g_assert_true (st_window_get_editor (f->window) == editor);
   stored = st_participant_load (f->db, uuid_of (f, "张三"), NULL);
@@ -675,7 +684,7 @@ test_field_limits (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (name), "error"));
   g_assert_true (st_participant_editor_can_save (editor));
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  click_save (editor);
   WAIT_UNTIL (st_window_get_editor (f->window) == NULL);
   stored = st_participant_load (f->db, uuid_of (f, fifty->str), NULL);
   g_assert_cmpstr (stored->name, ==, fifty->str);
@@ -708,7 +717,7 @@ test_field_limits_stored (Fixture *f, gconstpointer data)
   g_assert_null (st_participant_editor_get_error (editor));
   g_assert_true (st_participant_editor_can_save (editor));
   gtk_editable_set_text (notes, "短");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  click_save (editor);
   WAIT_UNTIL (st_window_get_editor (f->window) == NULL);
   stored = st_participant_load (f->db, p->id, NULL);
   g_assert_cmpstr (stored->notes, ==, "短");
@@ -729,7 +738,7 @@ test_new_participant (Fixture *f, gconstpointer data)
   adw_combo_row_set_selected (st_participant_editor_get_township_row (editor), 2);
   g_assert_cmpstr (st_participant_editor_get_sex_text (editor), ==, "Male");
   g_assert_true (st_participant_editor_can_save (editor));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  click_save (editor);
   WAIT_UNTIL (g_str_equal (count_text (f), "7 participants"));
   g_assert_cmpstr (st_window_get_last_toast (f->window), ==, "罗新 added");
   type_search (f, "lx", "1 of 7 participants");
@@ -739,7 +748,7 @@ test_new_participant (Fixture *f, gconstpointer data)
   gtk_editable_set_text (st_participant_editor_get_id_number_entry (editor), number);
   gtk_editable_set_text (st_participant_editor_get_name_entry (editor), "罗新二");
   adw_combo_row_set_selected (st_participant_editor_get_township_row (editor), 2);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  click_save (editor);
   g_assert_nonnull (st_participant_editor_get_error (editor));
   g_assert_nonnull (strstr (st_participant_editor_get_error (editor), "罗新"));
   g_assert_cmpint (st_db_count_live (f->db, "participants"), ==, 7);
@@ -758,15 +767,17 @@ test_delete_undo (Fixture *f, gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.delete-participant", "s", uuid));
   dialog = st_window_get_confirmation (f->window);
   g_assert_nonnull (dialog);
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   /* Cancel keeps it. */
-  adw_message_dialog_response (dialog, "cancel");
+  st_test_click (st_test_find_button (GTK_WIDGET (dialog), "Cancel"));
   settle ();
   g_assert_cmpstr (count_text (f), ==, "6 participants");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.delete-participant", "s", uuid));
   dialog = st_window_get_confirmation (f->window);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 王秀英?");
-  adw_message_dialog_response (dialog, "delete");
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  st_test_click (st_test_find_button (GTK_WIDGET (dialog), "Delete"));
   WAIT_UNTIL (g_str_equal (count_text (f), "5 participants"));
   after = listed_names (f);
   g_assert_null (strstr (after, "王秀英"));
@@ -774,7 +785,10 @@ test_delete_undo (Fixture *f, gconstpointer data)
   /* A tombstone, not a removal. */
   g_assert_nonnull (st_participant_load (f->db, uuid, NULL));
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.undo-delete", "s", uuid));
+  /* The toast's Undo. */
+  WAIT_UNTIL (st_test_find_button (GTK_WIDGET (f->window), "Undo") != NULL
+              && gtk_widget_get_mapped (st_test_find_button (GTK_WIDGET (f->window), "Undo")));
+  st_test_click (st_test_find_button (GTK_WIDGET (f->window), "Undo"));
   WAIT_UNTIL (g_str_equal (count_text (f), "6 participants"));
   restored = listed_names (f);
   g_assert_nonnull (strstr (restored, "王秀英"));
