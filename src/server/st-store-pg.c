@@ -904,7 +904,9 @@ settle_earlier (StStorePg  *self,
 
 /* Not waited for on the writer's pipeline (one round trip less per
  * request): were it to fail, the request's first read or its release says
- * so, and the request fails, as it would here. */
+ * so, and the request fails, as it would here — or, ended by
+ * pg_release_later (), the next request's first wait (the writer then
+ * fails this one, ST_STORE_ERROR_EARLIER). */
 static gboolean
 pg_savepoint (StStore     *store,
               StStoreTxn  *txn,
