@@ -214,9 +214,28 @@ open_editor (Fixture *f, const char *name)
   StParticipantEditor *editor;
 
   if (name != NULL)
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-participant", "s", uuid_of (f, name)));
+    {
+      /* The person's line in the list, clicked (what a click or Enter on
+       * a row of the list does: its position, activated). */
+      GListModel *list = list_of (f);
+      GtkWidget *cell = NULL;
+      guint position = G_MAXUINT;
+
+      for (guint i = 0; i < g_list_model_get_n_items (list) && position == G_MAXUINT; i++)
+        {
+          g_autoptr(StParticipantItem) item = g_list_model_get_item (list, i);
+
+          if (g_strcmp0 (st_participant_item_get_name (item), name) == 0)
+            position = i;
+        }
+      g_assert_cmpuint (position, !=, G_MAXUINT);
+      WAIT_UNTIL ((cell = st_test_find_label (GTK_WIDGET (st_participants_page_get_column_view (page_of (f))), name))
+                  != NULL && gtk_widget_get_mapped (cell));
+      g_assert_true (gtk_widget_activate_action (cell, "list.activate-item", "u", position));
+    }
   else
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-participant", NULL));
+    /* The header's + button. */
+    st_test_click (st_test_find_actionable (GTK_WIDGET (f->window), "win.new-participant"));
   editor = st_window_get_editor (f->window);
   g_assert_nonnull (editor);
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (editor)));
