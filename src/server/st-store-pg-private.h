@@ -87,10 +87,6 @@ struct _StStorePg
   GHashTable  *hints;           /* "table\x1fid" → its link in hint_queue */
 };
 
-/* The advisory locks of the store (pg_advisory_xact_lock keys). */
-#define ST_PG_LOCK_WRITE    "5319190001"  /* every write transaction: one at a time */
-#define ST_PG_LOCK_MIGRATE  "5319190002"  /* schema migrations */
-
 /* The county the database serves (schema 6), in a statement: NULL until
  * it is known (st_store_pg_fill_places_sql). */
 #define PG_SQL_DB_COUNTY "(SELECT m.value FROM meta AS m WHERE m.key = 'county')"

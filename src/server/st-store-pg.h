@@ -7,6 +7,12 @@
 
 G_BEGIN_DECLS
 
+/* The advisory locks of the store (pg_advisory_xact_lock keys): every
+ * process that writes the database takes the first (tests take it to hold
+ * the servers' writers back). */
+#define ST_PG_LOCK_WRITE    "5319190001"  /* every write transaction: one at a time */
+#define ST_PG_LOCK_MIGRATE  "5319190002"  /* schema migrations */
+
 #define ST_TYPE_STORE_PG (st_store_pg_get_type ())
 G_DECLARE_FINAL_TYPE (StStorePg, st_store_pg, ST, STORE_PG, GObject)
 

@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 
+#include "st-store-pg.h"
 #include "st-test-store.h"
 
 static int forced = -1;
@@ -101,15 +102,12 @@ st_test_store_pg_query (const char *db_path,
   return value;
 }
 
-/* As ST_PG_LOCK_WRITE in st-store-pg-private.h. */
-#define LOCK_WRITE "5319190001"
-
 gpointer
 st_test_store_pg_lock_writes (const char *db_path)
 {
   g_autofree char *name = database_name (db_path);
   PGconn *pg = connect_to (name);
-  PGresult *result = PQexec (pg, "SELECT pg_advisory_lock (" LOCK_WRITE ")");
+  PGresult *result = PQexec (pg, "SELECT pg_advisory_lock (" ST_PG_LOCK_WRITE ")");
 
   if (PQresultStatus (result) != PGRES_TUPLES_OK)
     g_error ("the write lock: %s", PQerrorMessage (pg));
