@@ -39,12 +39,15 @@ fail_earlier (StWriter   *self,
   failed->error = error;
 }
 
+/* Runs @jobs in @txn (NULL: the store could not begin one, @error says
+ * why, taken). */
 static void
-run_group (StWriter  *self,
-           GPtrArray *jobs)
+run_group (StWriter   *self,
+           StStoreTxn *txn,
+           GError     *begin_error,
+           GPtrArray  *jobs)
 {
-  g_autoptr(GError) error = NULL;
-  StStoreTxn *txn = st_store_begin (self->store, &error);
+  g_autoptr(GError) error = begin_error;
 
   if (txn != NULL)
     {
@@ -119,6 +122,8 @@ writer_thread (gpointer user_data)
   while (!stop)
     {
       Job *job = g_async_queue_pop (self->queue);
+      GError *error = NULL;
+      StStoreTxn *txn;
 
       if (job->stop)
         {
@@ -126,7 +131,12 @@ writer_thread (gpointer user_data)
           break;
         }
       g_ptr_array_add (jobs, job);
-      while (jobs->len < MAX_GROUP && (job = g_async_queue_try_pop (self->queue)) != NULL)
+      /* The transaction first, then the group: beginning may wait (on
+       * PostgreSQL, for the writers of the other processes), and the jobs
+       * that came in meanwhile are taken into this transaction instead of
+       * waiting for a turn more. */
+      txn = st_store_begin (self->store, &error);
+      while (txn != NULL && jobs->len < MAX_GROUP && (job = g_async_queue_try_pop (self->queue)) != NULL)
         {
           if (job->stop)
             {
@@ -136,7 +146,7 @@ writer_thread (gpointer user_data)
             }
           g_ptr_array_add (jobs, job);
         }
-      run_group (self, jobs);
+      run_group (self, txn, g_steal_pointer (&error), jobs);
     }
   return NULL;
 }

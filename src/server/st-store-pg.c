@@ -795,9 +795,6 @@ pg_begin (StStore  *store,
   StStorePg *self = ST_STORE_PG (store);
 
   g_mutex_lock (&self->write_lock);
-  /* Before the wait for the lock: the rows read since are later pushes'
-   * (st-store-pg-cache.c). */
-  self->txn.began_us = g_get_monotonic_time ();
   /* The lock orders the writers of every process (see the top); it goes
    * with the transaction. */
   if (!pg_conn_ensure (self, self->writer, error)
@@ -809,6 +806,11 @@ pg_begin (StStore  *store,
       g_mutex_unlock (&self->write_lock);
       return NULL;
     }
+  /* Once the lock is held: the writer takes the jobs that came in while
+   * it waited into this transaction (st-server-writer.c), and the rows they
+   * read are theirs; the rows read since are later pushes'
+   * (st-store-pg-cache.c). */
+  self->txn.began_us = g_get_monotonic_time ();
   self->txn.next_seq = 0;
   self->txn.wrote = FALSE;
   pg_cache_clear (&self->txn);

@@ -115,6 +115,30 @@ st_test_store_pg_lock_writes (const char *db_path)
   return pg;
 }
 
+gpointer
+st_test_store_pg_lock_ask (const char *db_path)
+{
+  g_autofree char *name = database_name (db_path);
+  PGconn *pg = connect_to (name);
+
+  if (PQsendQuery (pg, "SELECT pg_advisory_lock (" ST_PG_LOCK_WRITE ")") != 1)
+    g_error ("the write lock: %s", PQerrorMessage (pg));
+  return pg;
+}
+
+void
+st_test_store_pg_lock_wait (gpointer lock)
+{
+  PGresult *result;
+
+  while ((result = PQgetResult (lock)) != NULL)
+    {
+      if (PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("the write lock: %s", PQerrorMessage (lock));
+      PQclear (result);
+    }
+}
+
 void
 st_test_store_pg_unlock (gpointer lock)
 {

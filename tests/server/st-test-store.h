@@ -35,6 +35,11 @@ gint64    st_test_store_pg_int   (const char  *db_path,
  * holds it until st_test_store_pg_unlock (): the servers' writers wait,
  * and what is sent meanwhile queues up for one transaction. */
 gpointer  st_test_store_pg_lock_writes   (const char *db_path);
+/* Asks for the servers' write lock without waiting for it (in line behind
+ * whoever asked before); st_test_store_pg_lock_wait () waits until it is
+ * held. */
+gpointer  st_test_store_pg_lock_ask     (const char *db_path);
+void      st_test_store_pg_lock_wait    (gpointer    lock);
 void      st_test_store_pg_unlock        (gpointer    lock);
 /* Every row of every table of @db_path's database as text (PostgreSQL
  * runs only): what a copy of the database would give away. */

@@ -904,7 +904,7 @@ retry_push_run (gpointer data)
 
 /* A laptop's push sent again while the first is still waiting (a retry
  * after an answer lost on the way), both taken by the writer into one
- * transaction behind another laptop's push: the one applied second sees
+ * transaction after another laptop's push: the one applied second sees
  * what the first did in that transaction (the laptop's acknowledged
  * position, the change log) and answers every change as a duplicate, as
  * it would a transaction later. The writer does not wait for the database
@@ -951,7 +951,7 @@ test_retry_in_group (Fixture       *f,
   /* The writer takes this one and waits for the lock with it… */
   threads[0] = g_thread_new ("other", retry_push_run, &other);
   g_usleep (500 * 1000);
-  /* …while these two queue up behind it. */
+  /* …while these two queue up; it takes them once it holds the lock. */
   threads[1] = g_thread_new ("first", retry_push_run, &first);
   threads[2] = g_thread_new ("again", retry_push_run, &again);
   g_usleep (500 * 1000);
@@ -984,8 +984,9 @@ test_retry_in_group (Fixture       *f,
  * same transaction made ready before the failure is known (the writer does
  * not wait for the database between requests): the failure is the first
  * request's alone — it gets 503 and keeps nothing — and the second, made
- * again, is applied whole. Both are queued behind a third laptop's push
- * while the test holds the write lock, the failing one first. */
+ * again, is applied whole. Both are queued after a third laptop's push
+ * while the test holds the write lock, the failing one first, and go into
+ * the third's transaction. */
 static void
 test_failure_found_later (Fixture       *f,
                           gconstpointer  data)
@@ -1041,6 +1042,89 @@ test_failure_found_later (Fixture       *f,
     }
 }
 
+static gint waiting_done;
+
+static gpointer
+waiting_push_run (gpointer data)
+{
+  retry_push_run (data);
+  g_atomic_int_inc (&waiting_done);
+  return NULL;
+}
+
+/* The pushes that come in while the writer waits for the write lock (held
+ * by another process's writer, here by the test) go into the transaction
+ * it then begins, with the push it waited with: not into a transaction of
+ * their own, after waiting for the other processes' writers once more. The
+ * test asks for the lock again while the writer waits (in line behind it),
+ * and lets go of it: it gets the lock back as soon as the writer's first
+ * transaction is over, and every push must be answered by then. */
+static void
+test_waiting_join_group (Fixture       *f,
+                         gconstpointer  data)
+{
+  FailLaptop laptops[3] = { { 0, } };
+  g_autoptr(SoupSession) session = st_test_session_new ();
+  g_autofree char *tokens[3] = { NULL, };
+  GThread *threads[3];
+  gpointer lock, next;
+  gint64 until;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      laptops[i].server = f->server;
+      laptops[i].index = i;
+      laptops[i].device = st_uuid_new ();
+      for (guint r = 0; r < FAIL_ROWS; r++)
+        laptops[i].rows[r] = st_uuid_new ();
+      laptops[i].token = tokens[i] = st_test_sign_in (session, f->server, "county", laptops[i].device);
+    }
+
+  g_atomic_int_set (&waiting_done, 0);
+  lock = st_test_store_pg_lock_writes (f->db);
+  for (guint i = 0; i < 3; i++)
+    {
+      threads[i] = g_thread_new ("laptop", waiting_push_run, &laptops[i]);
+      /* The writer waits for the lock with the first; the others come in
+       * meanwhile. */
+      g_usleep (400 * 1000);
+    }
+  /* In line behind the writer: the writer and the test wait. */
+  next = st_test_store_pg_lock_ask (f->db);
+  until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (st_test_store_pg_int (f->db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+                               NULL) < 2)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, until);
+      g_usleep (20 * 1000);
+    }
+  st_test_store_pg_unlock (lock);
+  st_test_store_pg_lock_wait (next);
+
+  /* The writer's first transaction is over, and no other can begin. */
+  until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (g_atomic_int_get (&waiting_done) < 3 && g_get_monotonic_time () < until)
+    g_usleep (20 * 1000);
+  g_assert_cmpint (g_atomic_int_get (&waiting_done), ==, 3);
+  st_test_store_pg_unlock (next);
+  for (guint i = 0; i < 3; i++)
+    g_thread_join (threads[i]);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpuint (laptops[i].status, ==, 200);
+      g_assert_cmpuint (laptops[i].applied, ==, FAIL_ROWS);
+    }
+  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM records WHERE tbl = 'participants'", NULL),
+                   ==, 3 * FAIL_ROWS);
+  for (guint i = 0; i < 3; i++)
+    {
+      for (guint r = 0; r < FAIL_ROWS; r++)
+        g_free (laptops[i].rows[r]);
+      g_free (laptops[i].device);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1072,6 +1156,9 @@ main (int    argc,
                 fixture_teardown);
   if (st_test_store_is_pg ())
     g_test_add ("/server/push/failure-found-later", Fixture, NULL, fixture_setup, test_failure_found_later,
+                fixture_teardown);
+  if (st_test_store_is_pg ())
+    g_test_add ("/server/push/waiting-join-group", Fixture, NULL, fixture_setup, test_waiting_join_group,
                 fixture_teardown);
 
   return g_test_run ();
