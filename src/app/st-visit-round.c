@@ -125,8 +125,9 @@ load_lines (StVisitRound *self)
       gtk_list_box_append (self->list_box, line->row);
       g_ptr_array_add (self->lines, line);
     }
+  /* The keyboard on the first line: its answers can be typed at once. */
   if (self->lines->len > 0)
-    gtk_list_box_select_row (self->list_box, GTK_LIST_BOX_ROW (((Line *) g_ptr_array_index (self->lines, 0))->row));
+    st_visit_round_select (self, 0);
 }
 
 static Line *
@@ -149,8 +150,14 @@ void
 st_visit_round_select (StVisitRound *self,
                        guint         line)
 {
+  GtkWidget *row;
+
   g_return_if_fail (line < self->lines->len);
-  gtk_list_box_select_row (self->list_box, GTK_LIST_BOX_ROW (((Line *) g_ptr_array_index (self->lines, line))->row));
+  row = ((Line *) g_ptr_array_index (self->lines, line))->row;
+  gtk_list_box_select_row (self->list_box, GTK_LIST_BOX_ROW (row));
+  /* The keys answer for the line selected: it has the keyboard, as after
+   * a click on it (also before the window is shown). */
+  gtk_window_set_focus (GTK_WINDOW (self), row);
 }
 
 static void

@@ -22,6 +22,7 @@
 #include "st-withdraw-dialog.h"
 #include "st-window-private.h"
 #include "st-test-ui.h"
+#include "st-test-keys.h"
 #include "st-test-widgets.h"
 
 /* Sorted as the sheet sorts them: no village, so by name (code points in
@@ -259,10 +260,14 @@ person_on_line (StAttendanceSheet *sheet, guint line)
   g_assert_not_reached ();
 }
 
+/* A key pressed on the sheet: it has the keyboard on one of its lines. */
 static void
 press (StAttendanceSheet *sheet, guint keyval)
 {
-  g_assert_true (st_attendance_sheet_handle_key (sheet, keyval, 0));
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (sheet)));
+
+  g_assert_true (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (sheet)));
+  st_test_key (GTK_WIDGET (sheet), keyval, 0);
 }
 
 static const char *
@@ -558,8 +563,7 @@ test_attendance_keyboard (Fixture *f, gconstpointer data)
   press (sheet, GDK_KEY_L);
   g_assert_cmpstr (count_of (sheet), ==, "2 / 3 present");
   /* Ctrl+S is not the sheet's to eat: it reaches the Save binding. */
-  g_assert_false (st_attendance_sheet_handle_key (sheet, GDK_KEY_s, GDK_CONTROL_MASK));
-  st_test_click (st_test_find_actionable (GTK_WIDGET (sheet), "sheet.save"));
+  st_test_key (GTK_WIDGET (sheet), GDK_KEY_s, GDK_CONTROL_MASK);
   g_assert_false (st_attendance_sheet_get_dirty (sheet));
   g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "Attendance saved: 2 / 3 present");
 
@@ -605,38 +609,46 @@ test_attendance_keyboard (Fixture *f, gconstpointer data)
   g_assert_false (st_attendance_sheet_get_dirty (sheet));
 }
 
-/* From the window to the sheet without a mouse: the Classes page puts the
- * keyboard on the first class, Enter opens it, and the page's keys reach it
- * from there. */
+/* From the window to the sheet without a mouse, by the keys a person
+ * presses: Alt+3 shows the Classes page with the keyboard on the first
+ * class, Enter opens it, Ctrl+T opens today's session with the keyboard on
+ * its first line, Space marks that person absent, Ctrl+S saves. */
 static void
 test_keyboard_path (Fixture *f, gconstpointer data)
 {
   StClassesPage *page = page_of (f);
+  StAttendanceSheet *sheet = st_classes_page_get_sheet (page);
+  GtkWidget *window = GTK_WIDGET (f->window);
   GtkWidget *focus;
 
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "participants");
-  settle ();
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "classes");
+  st_test_key (window, GDK_KEY_2, GDK_ALT_MASK);
+  g_assert_true (gtk_widget_get_child_visible (st_test_find_actionable (window, "win.new-participant")));
+  st_test_key (window, GDK_KEY_3, GDK_ALT_MASK);
   settle ();
   focus = gtk_root_get_focus (GTK_ROOT (f->window));
   g_assert_nonnull (focus);
   /* The first row of the list of classes. */
   g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (st_classes_page_get_class_list (page))));
-  /* What Enter on it does (the row's key binding). */
-  g_assert_true (gtk_widget_activate_action (focus, "list.activate-item", "u", 0));
+  st_test_key (window, GDK_KEY_Return, 0);
   g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
   focus = gtk_root_get_focus (GTK_ROOT (f->window));
   g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (st_classes_page_get_class_view (page))));
-  /* Ctrl+T from there, then the sheet has the keyboard on its first line. */
-  gtk_widget_activate_action (focus, "classes.today", NULL);
+  st_test_key (window, GDK_KEY_t, GDK_CONTROL_MASK);
   g_assert_cmpstr (st_classes_page_get_visible (page), ==, "sheet");
   settle ();
   focus = gtk_root_get_focus (GTK_ROOT (f->window));
   g_assert_true (ST_IS_ATTENDANCE_ROW (focus));
-  g_assert_true (focus == GTK_WIDGET (st_attendance_sheet_get_row (st_classes_page_get_sheet (page), 0)));
-  /* Ctrl+S from the line: the sheet's binding. */
-  gtk_widget_activate_action (focus, "sheet.save", NULL);
-  g_assert_false (st_attendance_sheet_get_dirty (st_classes_page_get_sheet (page)));
+  g_assert_true (focus == GTK_WIDGET (st_attendance_sheet_get_row (sheet, 0)));
+  g_assert_cmpstr (count_of (sheet), ==, "3 / 3 present");
+  st_test_key (window, GDK_KEY_space, 0);
+  g_assert_cmpstr (count_of (sheet), ==, "2 / 3 present");
+  g_assert_true (st_attendance_sheet_get_dirty (sheet));
+  st_test_key (window, GDK_KEY_s, GDK_CONTROL_MASK);
+  g_assert_false (st_attendance_sheet_get_dirty (sheet));
+  g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "Attendance saved: 2 / 3 present");
+  /* Alt+← back to the class. */
+  st_test_key (window, GDK_KEY_Left, GDK_ALT_MASK);
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
 }
 
 static void

@@ -24,6 +24,7 @@
 #include "st-reports-page-private.h"
 #include "st-window-private.h"
 #include "st-test-ui.h"
+#include "st-test-keys.h"
 #include "st-test-widgets.h"
 #include "st-classes-page-private.h"
 #include "st-filter-chip.h"
@@ -1113,23 +1114,6 @@ test_overview_no_review (Fixture *f, gconstpointer data)
   g_assert_cmpint (st_overview_review_items (f->db), ==, 0);
 }
 
-static gboolean
-press (GtkWidget *widget,
-       guint      keyval)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  gboolean handled = FALSE;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
-    {
-      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_EVENT_CONTROLLER_KEY (c))
-        g_signal_emit_by_name (c, "key-pressed", keyval, 0, (GdkModifierType) 0, &handled);
-    }
-  return handled;
-}
-
 /* The assessment sheet by keyboard: P and F mark the focused row and move
  * on; Save records the results, which the rules then count. */
 static void
@@ -1166,9 +1150,9 @@ test_assessment_sheet (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n, ==, 3);
 
   gtk_widget_grab_focus (rows[0]);
-  g_assert_true (press (GTK_WIDGET (list), GDK_KEY_p));
+  st_test_key (rows[0], GDK_KEY_p, 0);
   g_assert_true (gtk_widget_has_focus (rows[1]));
-  g_assert_true (press (GTK_WIDGET (list), GDK_KEY_f));
+  st_test_key (rows[1], GDK_KEY_f, 0);
   g_assert_true (gtk_widget_has_focus (rows[2]));
   g_assert_cmpstr (st_assessment_row_get_result (ST_ASSESSMENT_ROW (rows[0])), ==, "pass");
   g_assert_cmpstr (st_assessment_row_get_result (ST_ASSESSMENT_ROW (rows[1])), ==, "fail");

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Pressing real keys in the UI tests: the X server (Xvfb) is asked, by its
+ * XTest extension, to press and release a key as a keyboard would; GTK
+ * reads the events from the server like any others, so that they go
+ * through the window's focus, the shortcut controllers and the key
+ * bindings a person's keys go through — a key bound to nothing does
+ * nothing here too. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#if defined(ST_TEST_HAVE_XTEST) && defined(GDK_WINDOWING_X11)
+#include <gdk/x11/gdkx.h>
+#include <X11/XKBlib.h>
+#include <X11/extensions/XTest.h>
+#endif
+
+/* Runs the main loop until it has had nothing to do for @quiet_ms. */
+static inline void
+st_test_keys_settle (guint quiet_ms)
+{
+  gint64 quiet_until = g_get_monotonic_time () + quiet_ms * 1000;
+
+  while (g_get_monotonic_time () < quiet_until)
+    if (g_main_context_iteration (NULL, FALSE))
+      quiet_until = g_get_monotonic_time () + quiet_ms * 1000;
+    else
+      g_usleep (1000);
+}
+
+#if defined(ST_TEST_HAVE_XTEST) && defined(GDK_WINDOWING_X11)
+static inline void
+st_test_keys_send (Display *x,
+                   KeySym   keysym,
+                   gboolean press)
+{
+  KeyCode code = XKeysymToKeycode (x, keysym);
+
+  if (code == 0)
+    g_error ("no key makes %s on this display", XKeysymToString (keysym));
+  XTestFakeKeyEvent (x, code, press, CurrentTime);
+}
+#endif
+
+/* Presses @keyval with @mods (Control, Shift, Alt) on the keyboard of
+ * @widget's window, as a person does, and waits until the window has
+ * handled it. The window is given the keyboard first (there is no window
+ * manager under Xvfb to give it). */
+static inline void
+st_test_key (GtkWidget       *widget,
+             guint            keyval,
+             GdkModifierType  mods)
+{
+#if defined(ST_TEST_HAVE_XTEST) && defined(GDK_WINDOWING_X11)
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  GdkSurface *surface;
+  Display *x;
+  KeyCode code;
+  gboolean shift;
+  gint64 until;
+
+  g_assert_nonnull (root);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (root)));
+  if (!GDK_IS_X11_DISPLAY (display))
+    g_error ("real keys need GDK_BACKEND=x11 (the UI tests run under xvfb-run)");
+  x = gdk_x11_display_get_xdisplay (display);
+  surface = gtk_native_get_surface (GTK_NATIVE (root));
+  if (!GTK_IS_WINDOW (root) || !gtk_window_is_active (GTK_WINDOW (root)))
+    {
+      XSetInputFocus (x, gdk_x11_surface_get_xid (surface), RevertToParent, CurrentTime);
+      XSync (x, False);
+      until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+      while (GTK_IS_WINDOW (root) && !gtk_window_is_active (GTK_WINDOW (root)))
+        {
+          if (g_get_monotonic_time () > until)
+            g_error ("the window did not take the keyboard");
+          if (!g_main_context_iteration (NULL, FALSE))
+            g_usleep (1000);
+        }
+    }
+
+  /* A key whose symbol is its shifted one (an upper-case letter) is
+   * pressed with Shift, as on a keyboard. */
+  code = XKeysymToKeycode (x, keyval);
+  if (code == 0)
+    g_error ("no key makes %s on this display", gdk_keyval_name (keyval));
+  shift = (mods & GDK_SHIFT_MASK) != 0
+          || (XkbKeycodeToKeysym (x, code, 0, 0) != keyval && XkbKeycodeToKeysym (x, code, 0, 1) == keyval);
+  if (mods & GDK_CONTROL_MASK)
+    st_test_keys_send (x, XK_Control_L, TRUE);
+  if (mods & GDK_ALT_MASK)
+    st_test_keys_send (x, XK_Alt_L, TRUE);
+  if (shift)
+    st_test_keys_send (x, XK_Shift_L, TRUE);
+  XTestFakeKeyEvent (x, code, True, CurrentTime);
+  XTestFakeKeyEvent (x, code, False, CurrentTime);
+  if (shift)
+    st_test_keys_send (x, XK_Shift_L, FALSE);
+  if (mods & GDK_ALT_MASK)
+    st_test_keys_send (x, XK_Alt_L, FALSE);
+  if (mods & GDK_CONTROL_MASK)
+    st_test_keys_send (x, XK_Control_L, FALSE);
+  XSync (x, False);
+  st_test_keys_settle (50);
+#else
+  g_error ("real keys need XTest: build the tests with libxtst-dev (scripts/deps --test)");
+#endif
+}
