@@ -22,6 +22,7 @@
 #include "st-help.h"
 #include "st-window-private.h"
 #include "st-test-ui.h"
+#include "st-test-keys.h"
 #include "st-test-widgets.h"
 #include "st-import-conflict-row.h"
 #include "../core/test-util.h"
@@ -208,6 +209,27 @@ uuid_of (Fixture *f, const char *name)
   g_assert_not_reached ();
 }
 
+/* The cell of @name's line in the list, shown, and its position. */
+static GtkWidget *
+find_line (Fixture *f, const char *name, guint *position)
+{
+  GListModel *list = list_of (f);
+  GtkWidget *cell = NULL;
+
+  *position = G_MAXUINT;
+  for (guint i = 0; i < g_list_model_get_n_items (list) && *position == G_MAXUINT; i++)
+    {
+      g_autoptr(StParticipantItem) item = g_list_model_get_item (list, i);
+
+      if (g_strcmp0 (st_participant_item_get_name (item), name) == 0)
+        *position = i;
+    }
+  g_assert_cmpuint (*position, !=, G_MAXUINT);
+  WAIT_UNTIL ((cell = st_test_find_label (GTK_WIDGET (st_participants_page_get_column_view (page_of (f))), name))
+              != NULL && gtk_widget_get_mapped (cell));
+  return cell;
+}
+
 static StParticipantEditor *
 open_editor (Fixture *f, const char *name)
 {
@@ -217,20 +239,9 @@ open_editor (Fixture *f, const char *name)
     {
       /* The person's line in the list, clicked (what a click or Enter on
        * a row of the list does: its position, activated). */
-      GListModel *list = list_of (f);
-      GtkWidget *cell = NULL;
-      guint position = G_MAXUINT;
+      guint position;
+      GtkWidget *cell = find_line (f, name, &position);
 
-      for (guint i = 0; i < g_list_model_get_n_items (list) && position == G_MAXUINT; i++)
-        {
-          g_autoptr(StParticipantItem) item = g_list_model_get_item (list, i);
-
-          if (g_strcmp0 (st_participant_item_get_name (item), name) == 0)
-            position = i;
-        }
-      g_assert_cmpuint (position, !=, G_MAXUINT);
-      WAIT_UNTIL ((cell = st_test_find_label (GTK_WIDGET (st_participants_page_get_column_view (page_of (f))), name))
-                  != NULL && gtk_widget_get_mapped (cell));
       g_assert_true (gtk_widget_activate_action (cell, "list.activate-item", "u", position));
     }
   else
@@ -783,7 +794,20 @@ test_delete_undo (Fixture *f, gconstpointer data)
   g_autofree char *after = NULL;
   g_autofree char *restored = NULL;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.delete-participant", "s", uuid));
+  /* The person's line selected, as a click does, and the Delete key. */
+  {
+    guint position;
+    GtkWidget *cell = find_line (f, "王秀英", &position);
+
+    GtkWidget *line = cell;
+
+    /* A click selects the line and puts the keyboard on it. */
+    g_assert_true (gtk_widget_activate_action (cell, "list.select-item", "(ubb)", position, FALSE, FALSE));
+    while (line != NULL && !gtk_widget_get_focusable (line))
+      line = gtk_widget_get_parent (line);
+    g_assert_true (line != NULL && gtk_widget_grab_focus (line));
+    st_test_key (line, GDK_KEY_Delete, 0);
+  }
   dialog = st_window_get_confirmation (f->window);
   g_assert_nonnull (dialog);
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
