@@ -798,7 +798,6 @@ test_delete_undo (Fixture *f, gconstpointer data)
   {
     guint position;
     GtkWidget *cell = find_line (f, "王秀英", &position);
-
     GtkWidget *line = cell;
 
     /* A click selects the line and puts the keyboard on it. */

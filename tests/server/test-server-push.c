@@ -892,6 +892,38 @@ test_failed_statement (Fixture       *f,
     }
 }
 
+/* @n laptops, each with FAIL_ROWS new rows of its own, signed in (their
+ * tokens in @tokens, for the caller to free). */
+static void
+signed_in_laptops (Fixture      *f,
+                   SoupSession  *session,
+                   FailLaptop   *laptops,
+                   char        **tokens,
+                   guint         n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      laptops[i].server = f->server;
+      laptops[i].index = i;
+      laptops[i].device = st_uuid_new ();
+      for (guint r = 0; r < FAIL_ROWS; r++)
+        laptops[i].rows[r] = st_uuid_new ();
+      laptops[i].token = tokens[i] = st_test_sign_in (session, f->server, "county", laptops[i].device);
+    }
+}
+
+static void
+laptops_clear (FailLaptop *laptops,
+               guint       n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      for (guint r = 0; r < FAIL_ROWS; r++)
+        g_free (laptops[i].rows[r]);
+      g_free (laptops[i].device);
+    }
+}
+
 static gpointer
 retry_push_run (gpointer data)
 {
@@ -998,15 +1030,7 @@ test_failure_found_later (Fixture       *f,
   GThread *threads[3];
   gpointer lock;
 
-  for (guint i = 0; i < 3; i++)
-    {
-      laptops[i].server = f->server;
-      laptops[i].index = i;
-      laptops[i].device = st_uuid_new ();
-      for (guint r = 0; r < FAIL_ROWS; r++)
-        laptops[i].rows[r] = st_uuid_new ();
-      laptops[i].token = tokens[i] = st_test_sign_in (session, f->server, "county", laptops[i].device);
-    }
+  signed_in_laptops (f, session, laptops, tokens, 3);
   /* Laptop 1's last row cannot be stored. */
   refuse = g_strdup_printf ("ALTER TABLE records ADD CONSTRAINT test_refuses CHECK (id <> '%s')",
                             laptops[1].rows[FAIL_ROWS - 1]);
@@ -1034,12 +1058,7 @@ test_failure_found_later (Fixture       *f,
                    ==, FAIL_ROWS);
   g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM records WHERE tbl = 'participants'", NULL),
                    ==, 2 * FAIL_ROWS);
-  for (guint i = 0; i < 3; i++)
-    {
-      for (guint r = 0; r < FAIL_ROWS; r++)
-        g_free (laptops[i].rows[r]);
-      g_free (laptops[i].device);
-    }
+  laptops_clear (laptops, 3);
 }
 
 static gint waiting_done;
@@ -1070,15 +1089,7 @@ test_waiting_join_group (Fixture       *f,
   gpointer lock, next;
   gint64 until;
 
-  for (guint i = 0; i < 3; i++)
-    {
-      laptops[i].server = f->server;
-      laptops[i].index = i;
-      laptops[i].device = st_uuid_new ();
-      for (guint r = 0; r < FAIL_ROWS; r++)
-        laptops[i].rows[r] = st_uuid_new ();
-      laptops[i].token = tokens[i] = st_test_sign_in (session, f->server, "county", laptops[i].device);
-    }
+  signed_in_laptops (f, session, laptops, tokens, 3);
 
   g_atomic_int_set (&waiting_done, 0);
   lock = st_test_store_pg_lock_writes (f->db);
@@ -1117,12 +1128,7 @@ test_waiting_join_group (Fixture       *f,
     }
   g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM records WHERE tbl = 'participants'", NULL),
                    ==, 3 * FAIL_ROWS);
-  for (guint i = 0; i < 3; i++)
-    {
-      for (guint r = 0; r < FAIL_ROWS; r++)
-        g_free (laptops[i].rows[r]);
-      g_free (laptops[i].device);
-    }
+  laptops_clear (laptops, 3);
 }
 
 int
