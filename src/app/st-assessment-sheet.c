@@ -111,6 +111,15 @@ fill_rows (StAssessmentSheet *self)
       gtk_list_box_append (self->list_box, GTK_WIDGET (row));
     }
   update_count (self);
+  /* The keyboard on the first person who can be assessed: P and F can be
+   * pressed at once (also before the window is shown). */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (ST_IS_ASSESSMENT_ROW (child) && !st_assessment_row_is_blocked (ST_ASSESSMENT_ROW (child)))
+      {
+        gtk_window_set_focus (GTK_WINDOW (self), child);
+        break;
+      }
 }
 
 static void
