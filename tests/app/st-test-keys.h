@@ -15,13 +15,17 @@
 #include <X11/extensions/XTest.h>
 #endif
 
-/* Runs the main loop until it has had nothing to do for @quiet_ms. */
+/* Runs the main loop until it has had nothing to do for @quiet_ms, or for
+ * @max_ms at most (a page that keeps drawing, a spinner, never rests: what
+ * a key starts beyond that is waited for by the test, WAIT_UNTIL). */
 static inline void
-st_test_keys_settle (guint quiet_ms)
+st_test_keys_settle (guint quiet_ms,
+                     guint max_ms)
 {
+  gint64 end = g_get_monotonic_time () + max_ms * 1000;
   gint64 quiet_until = g_get_monotonic_time () + quiet_ms * 1000;
 
-  while (g_get_monotonic_time () < quiet_until)
+  while (g_get_monotonic_time () < MIN (quiet_until, end))
     if (g_main_context_iteration (NULL, FALSE))
       quiet_until = g_get_monotonic_time () + quiet_ms * 1000;
     else
@@ -102,7 +106,7 @@ st_test_key (GtkWidget       *widget,
   if (mods & GDK_CONTROL_MASK)
     st_test_keys_send (x, XK_Control_L, FALSE);
   XSync (x, False);
-  st_test_keys_settle (50);
+  st_test_keys_settle (50, 400);
 #else
   g_error ("real keys need XTest: build the tests with libxtst-dev (scripts/deps --test)");
 #endif
