@@ -82,6 +82,27 @@ st_test_ui_is_menu_row (GtkWidget     *widget,
   return g_strcmp0 (text, data) == 0;
 }
 
+/* The item @item of the menu button @button's menu, opened and clicked as
+ * a person does. */
+static inline void
+st_test_ui_menu_click (GtkWidget  *button,
+                       const char *item)
+{
+  GtkWidget *popover, *row;
+
+  g_assert_nonnull (button);
+  settle ();
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  g_assert_nonnull (popover);
+  WAIT_UNTIL (gtk_widget_get_mapped (popover));
+  row = st_test_ui_find_widget (popover, st_test_ui_is_menu_row, item);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_is_sensitive (row));
+  g_signal_emit_by_name (row, "clicked");
+  settle ();
+}
+
 /* Folders of the test's own for home, data, settings, cache, state and
  * runtime, made under a new temporary folder whose path is returned; the
  * system's XDG_DATA_DIRS are kept (GTK reads its SVG icons through the MIME

@@ -78,19 +78,9 @@ click_menu_row (StWindow   *window,
                 const char *text)
 {
   GtkWidget *button = st_test_ui_find_widget (GTK_WIDGET (window), is_primary_menu_button, NULL);
-  GtkWidget *popover;
-  GtkWidget *row;
 
-  g_assert_nonnull (button);
-  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
-  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
-  WAIT_UNTIL (gtk_widget_get_mapped (popover));
-  row = st_test_ui_find_widget (popover, st_test_ui_is_menu_row, text);
-  g_assert_nonnull (row);
-  g_assert_true (gtk_widget_is_sensitive (row));
-  g_signal_emit_by_name (row, "clicked");
-  settle ();
-  WAIT_UNTIL (!gtk_widget_get_mapped (popover));
+  st_test_ui_menu_click (button, text);
+  WAIT_UNTIL (!gtk_widget_get_mapped (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)))));
 }
 
 static gboolean

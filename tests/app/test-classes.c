@@ -351,32 +351,13 @@ is_menu_button (GtkWidget     *widget,
   return GTK_IS_MENU_BUTTON (widget);
 }
 
-/* The item @item of @button's menu, opened and clicked as a person does. */
-static void
-menu_click (GtkWidget  *button,
-            const char *item)
-{
-  GtkWidget *popover, *row;
-
-  g_assert_nonnull (button);
-  settle ();
-  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
-  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
-  g_assert_nonnull (popover);
-  WAIT_UNTIL (gtk_widget_get_mapped (popover));
-  row = st_test_ui_find_widget (popover, st_test_ui_is_menu_row, item);
-  g_assert_nonnull (row);
-  g_signal_emit_by_name (row, "clicked");
-  settle ();
-}
-
 static void
 class_menu_click (Fixture    *f,
                   const char *item)
 {
   StClassView *view = st_classes_page_get_class_view (page_of (f));
 
-  menu_click (st_test_ui_find_widget (GTK_WIDGET (view), is_class_menu_button, NULL), item);
+  st_test_ui_menu_click (st_test_ui_find_widget (GTK_WIDGET (view), is_class_menu_button, NULL), item);
 }
 
 /* The item @item of the ⋮ menu on @name's line of the class. */
@@ -390,7 +371,7 @@ participant_menu_click (Fixture    *f,
   GtkWidget *row = label != NULL ? gtk_widget_get_ancestor (label, ADW_TYPE_ACTION_ROW) : NULL;
 
   g_assert_nonnull (row);
-  menu_click (st_test_ui_find_widget (row, is_menu_button, NULL), item);
+  st_test_ui_menu_click (st_test_ui_find_widget (row, is_menu_button, NULL), item);
 }
 
 static gboolean
@@ -848,7 +829,7 @@ test_large_class (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(StDivisions) divisions = st_divisions_new_default ();
   StClassView *view;
-  GtkWidget *row, *button, *popover, *item;
+  GtkWidget *row, *button;
   GtkWindow *dialog;
 
   for (guint i = 0; i < 37; i++)
@@ -873,15 +854,7 @@ test_large_class (Fixture *f, gconstpointer data)
   /* A person clicks it once it is on screen: scrolled to, drawn. */
   gtk_widget_grab_focus (button);
   WAIT_UNTIL (gtk_widget_get_mapped (button) && gtk_widget_get_width (button) > 0);
-  settle ();
-  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
-  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
-  g_assert_nonnull (popover);
-  WAIT_UNTIL (gtk_widget_get_mapped (popover));
-  item = st_test_ui_find_widget (popover, st_test_ui_is_menu_row, "Withdraw…");
-  g_assert_nonnull (item);
-  g_signal_emit_by_name (item, "clicked");
-  settle ();
+  st_test_ui_menu_click (button, "Withdraw…");
   dialog = st_classes_page_get_dialog (page_of (f));
   g_assert_true (ST_IS_WITHDRAW_DIALOG (dialog));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));

@@ -141,15 +141,9 @@ save_from_documents (StGraduationPage *page,
   g_autoptr(GFile) folder = g_file_new_for_path (folder_path);
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
-  GtkWidget *popover, *row, *dialog = NULL;
+  GtkWidget *dialog = NULL;
 
-  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
-  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
-  WAIT_UNTIL (gtk_widget_get_mapped (popover));
-  row = st_test_ui_find_widget (popover, st_test_ui_is_menu_row, text);
-  g_assert_nonnull (row);
-  g_assert_true (gtk_widget_is_sensitive (row));
-  g_signal_emit_by_name (row, "clicked");
+  st_test_ui_menu_click (button, text);
   WAIT_UNTIL ((dialog = st_test_ui_chooser_dialog ()) != NULL);
   settle ();
   name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog));
@@ -241,7 +235,7 @@ test_approve_export (Fixture *f, gconstpointer data)
   st_graduation_page_filter_state (page, "eligible");
   eligible = st_graduation_page_get_n_rows (page);
   g_assert_cmpuint (eligible, >, 0);
-  gtk_widget_activate_action (GTK_WIDGET (page), "graduation.select-approvable", NULL);
+  st_test_ui_menu_click (st_graduation_page_get_documents_button (page), "Select All Who Can Be Approved");
   model = model_of (st_graduation_page_get_column_view (page));
   {
     g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (model);
@@ -249,6 +243,15 @@ test_approve_export (Fixture *f, gconstpointer data)
     g_assert_cmpuint (gtk_bitset_get_size (selected), ==, eligible);
   }
   g_assert_true (gtk_widget_get_sensitive (st_graduation_page_get_approve_button (page)));
+
+  /* Ctrl+Enter from the list asks the same as the button; Cancel. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (st_graduation_page_get_column_view (page))));
+  st_test_key (GTK_WIDGET (page), GDK_KEY_Return, GDK_CONTROL_MASK);
+  WAIT_UNTIL (st_graduation_page_get_confirmation (page) != NULL);
+  dialog = st_graduation_page_get_confirmation (page);
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  st_test_click (st_test_find_button (GTK_WIDGET (dialog), "Cancel"));
+  WAIT_UNTIL (st_graduation_page_get_confirmation (page) == NULL);
 
   st_test_click (st_graduation_page_get_approve_button (page));
   WAIT_UNTIL (st_graduation_page_get_confirmation (page) != NULL);
@@ -508,8 +511,10 @@ test_role_township (Fixture *f, gconstpointer data)
   g_assert_cmpint (st_graduation_page_export (page, "household", "/nonexistent.csv", ST_CSV_ENCODING_UTF8_BOM, &error), ==, -1);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
-  /* Approving by the keyboard shortcut does nothing either. */
-  gtk_widget_activate_action (GTK_WIDGET (page), "graduation.approve", NULL);
+  /* Approving by the keyboard shortcut (Ctrl+Enter from the list) does
+   * nothing either. */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (st_graduation_page_get_column_view (page))));
+  st_test_key (GTK_WIDGET (page), GDK_KEY_Return, GDK_CONTROL_MASK);
   settle ();
   g_assert_null (st_graduation_page_get_confirmation (page));
 
@@ -920,7 +925,7 @@ test_figures_follow (Fixture *f, gconstpointer data)
   st_graduation_page_filter_state (graduation, "eligible");
   eligible = st_graduation_page_get_n_rows (graduation);
   g_assert_cmpuint (eligible, >, 0);
-  gtk_widget_activate_action (GTK_WIDGET (graduation), "graduation.select-approvable", NULL);
+  st_test_ui_menu_click (st_graduation_page_get_documents_button (graduation), "Select All Who Can Be Approved");
   st_test_click (st_graduation_page_get_approve_button (graduation));
   WAIT_UNTIL (st_graduation_page_get_confirmation (graduation) != NULL);
   adw_message_dialog_response (st_graduation_page_get_confirmation (graduation), "approve");
@@ -1028,7 +1033,7 @@ test_graduation_narrow (Fixture *f, gconstpointer data)
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (f->window)) && st_window_is_index_ready (f->window));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "graduation");
   page = graduation_ready (f);
-  gtk_widget_activate_action (GTK_WIDGET (page), "graduation.select-approvable", NULL);
+  st_test_ui_menu_click (st_graduation_page_get_documents_button (page), "Select All Who Can Be Approved");
   settle ();
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 700);
   g_assert_true (g_str_has_suffix (gtk_label_get_text (st_graduation_page_get_counts_label (page)), "Completed 0"));
