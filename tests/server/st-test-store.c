@@ -103,19 +103,6 @@ st_test_store_pg_query (const char *db_path,
 }
 
 gpointer
-st_test_store_pg_lock_writes (const char *db_path)
-{
-  g_autofree char *name = database_name (db_path);
-  PGconn *pg = connect_to (name);
-  PGresult *result = PQexec (pg, "SELECT pg_advisory_lock (" ST_PG_LOCK_WRITE ")");
-
-  if (PQresultStatus (result) != PGRES_TUPLES_OK)
-    g_error ("the write lock: %s", PQerrorMessage (pg));
-  PQclear (result);
-  return pg;
-}
-
-gpointer
 st_test_store_pg_lock_ask (const char *db_path)
 {
   g_autofree char *name = database_name (db_path);
@@ -137,6 +124,15 @@ st_test_store_pg_lock_wait (gpointer lock)
         g_error ("the write lock: %s", PQerrorMessage (lock));
       PQclear (result);
     }
+}
+
+gpointer
+st_test_store_pg_lock_writes (const char *db_path)
+{
+  gpointer lock = st_test_store_pg_lock_ask (db_path);
+
+  st_test_store_pg_lock_wait (lock);
+  return lock;
 }
 
 void
