@@ -2,6 +2,9 @@
 /* 100 laptops each pushing 1,000 changes to a real shuangti-server at once:
  * throughput, push latency (p50, p95, max) and lost writes, checked by
  * pulling everything back. Targets (issue 4): no lost write, p95 ≤ 500 ms.
+ * The latency of every laptop's first push (all sent at the same moment)
+ * is printed apart from the later ones' (each sent when the one before was
+ * answered): a p95 above target may come from either.
  *
  *   bench-server [--clients N] [--changes N] [--batch N] [SERVER-BINARY]
  */
@@ -180,6 +183,8 @@ main (int    argc,
   StTestServer *others[8] = { NULL, };
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr(GArray) later = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr(GPtrArray) feed = NULL;
   g_autoptr(GHashTable) by_row = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *device = st_uuid_new ();
@@ -253,6 +258,12 @@ main (int    argc,
       failed += clients[i].failed;
     }
   g_array_sort (all, compare_doubles);
+  /* The first push of each laptop, and the others. */
+  for (int i = 0; i < n_clients; i++)
+    for (guint k = 0; k < clients[i].latencies->len; k++)
+      g_array_append_val (k == 0 ? first : later, g_array_index (clients[i].latencies, gdouble, k));
+  g_array_sort (first, compare_doubles);
+  g_array_sort (later, compare_doubles);
 
   /* Every write must be on the server: pull it all back, as the county. */
   session = st_test_session_new ();
@@ -291,6 +302,10 @@ main (int    argc,
   g_print ("  push latency p50     %.0f ms\n", percentile (all, 0.50));
   g_print ("  push latency p95     %.0f ms   (target ≤ 500 ms: %s)\n", percentile (all, 0.95),
            percentile (all, 0.95) <= 500 ? "met" : "MISSED");
+  g_print ("    first pushes       p50 %.0f ms, p95 %.0f ms (each laptop's first, all sent at once)\n",
+           percentile (first, 0.50), percentile (first, 0.95));
+  if (later->len > 0)
+    g_print ("    later pushes       p50 %.0f ms, p95 %.0f ms\n", percentile (later, 0.50), percentile (later, 0.95));
   g_print ("  push latency max     %.0f ms\n", g_array_index (all, gdouble, all->len - 1));
   g_print ("  lost writes          %u   (target 0: %s)\n", lost, lost == 0 ? "met" : "MISSED");
   g_print ("  pull of %u rows   %.2f s (%.0f rows/s)\n", feed->len, (pull_finished - pull_started) / 1e6,
