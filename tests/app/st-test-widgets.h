@@ -2,7 +2,7 @@
 /* Finding the widget a person would use and using it, in the UI tests. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 /* The first widget under @root, in a visible branch, whose action is
  * @action: the button or row a person would press. */
@@ -146,4 +146,40 @@ st_test_collect_text (GtkWidget *root,
     }
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
     st_test_collect_text (child, out);
+}
+
+/* The first widget under @root, in a mapped branch, of @type. */
+static inline GtkWidget *
+st_test_find_mapped (GtkWidget *root,
+                     GType      type)
+{
+  if (!gtk_widget_get_mapped (root))
+    return NULL;
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = st_test_find_mapped (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Shows @window's page @name ("overview", "participants", …) as a person
+ * does: a click on the page's button in the view switcher on screen (the
+ * header bar's, or the bar at the bottom of a narrow window). */
+static inline void
+st_test_show_page (GtkWidget  *window,
+                   const char *name)
+{
+  AdwViewStack *stack = ADW_VIEW_STACK (st_test_find_mapped (window, ADW_TYPE_VIEW_STACK));
+  GtkWidget *page = adw_view_stack_get_child_by_name (stack, name);
+  GtkWidget *switcher = st_test_find_mapped (window, ADW_TYPE_VIEW_SWITCHER);
+
+  g_assert_nonnull (page);
+  g_assert_nonnull (switcher);
+  st_test_click (st_test_find_button (switcher, adw_view_stack_page_get_title (adw_view_stack_get_page (stack, page))));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, name);
 }

@@ -20,27 +20,8 @@
 #include "st-participant-editor-private.h"
 #include "st-window-private.h"
 #include "st-test-ui.h"
+#include "st-test-widgets.h"
 #include "../core/st-test-read-only.h"
-
-/* The first widget under @root, in a visible branch, whose action is
- * @action: the button a person would press. */
-static GtkWidget *
-find_actionable (GtkWidget  *root,
-                 const char *action)
-{
-  if (!gtk_widget_get_visible (root))
-    return NULL;
-  if (GTK_IS_ACTIONABLE (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_actionable (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static GtkWidget *
 find_label (GtkWidget  *root,
@@ -104,7 +85,7 @@ edit_phone (StWindow   *window,
       gtk_editable_insert_text (entry, p, 1, &end);
     }
   settle ();
-  save = find_actionable (GTK_WIDGET (editor), "editor.save");
+  save = st_test_find_actionable (GTK_WIDGET (editor), "editor.save");
   g_assert_nonnull (save);
   if (!gtk_widget_is_sensitive (save))
     return FALSE;
@@ -279,8 +260,8 @@ test_read_only_window (void)
 
   /* New and Import are there but cannot be pressed; pressing New opens
    * nothing. */
-  new_button = find_actionable (GTK_WIDGET (window), "win.new-participant");
-  import_button = find_actionable (GTK_WIDGET (window), "win.import");
+  new_button = st_test_find_actionable (GTK_WIDGET (window), "win.new-participant");
+  import_button = st_test_find_actionable (GTK_WIDGET (window), "win.import");
   g_assert_nonnull (new_button);
   g_assert_nonnull (import_button);
   g_assert_false (gtk_widget_is_sensitive (new_button));
@@ -299,10 +280,10 @@ test_read_only_window (void)
   settle ();
 
   /* The Classes page offers no new class. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "classes"));
+  st_test_show_page (GTK_WIDGET (window), "classes");
   settle ();
   {
-    GtkWidget *new_class = find_actionable (GTK_WIDGET (st_window_get_classes_page (window)), "classes.new-class");
+    GtkWidget *new_class = st_test_find_actionable (GTK_WIDGET (st_window_get_classes_page (window)), "classes.new-class");
 
     g_assert_nonnull (new_class);
     g_assert_false (gtk_widget_is_sensitive (new_class));
@@ -334,7 +315,7 @@ test_writable_window (void)
   banner = find_label (GTK_WIDGET (window), "Read-only: changes cannot be saved");
   g_assert_nonnull (banner);
   g_assert_false (gtk_widget_get_mapped (banner));
-  g_assert_true (gtk_widget_is_sensitive (find_actionable (GTK_WIDGET (window), "win.new-participant")));
+  g_assert_true (gtk_widget_is_sensitive (st_test_find_actionable (GTK_WIDGET (window), "win.new-participant")));
   gtk_window_destroy (GTK_WINDOW (window));
   settle ();
 }

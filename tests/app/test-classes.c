@@ -49,7 +49,7 @@ open_window (StDb *db)
 
   gtk_window_present (GTK_WINDOW (window));
   WAIT_UNTIL (st_window_is_index_ready (window) && gtk_widget_get_mapped (GTK_WIDGET (window)));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "classes");
+  st_test_show_page (GTK_WIDGET (window), "classes");
   /* The page reads its classes in a worker when it is first shown. */
   WAIT_UNTIL (!g_str_equal (st_classes_page_get_list_state (st_window_get_classes_page (window)), "loading"));
   settle ();
@@ -675,11 +675,11 @@ test_today (Fixture *f, gconstpointer data)
 static void
 test_one_add_button (Fixture *f, gconstpointer data)
 {
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "classes");
+  st_test_show_page (GTK_WIDGET (f->window), "classes");
   settle ();
   g_assert_null (st_test_find_actionable (GTK_WIDGET (f->window), "win.new-participant"));
   g_assert_nonnull (st_test_find_actionable (GTK_WIDGET (f->window), "classes.new-class"));
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "participants");
+  st_test_show_page (GTK_WIDGET (f->window), "participants");
   settle ();
   g_assert_nonnull (st_test_find_actionable (GTK_WIDGET (f->window), "win.new-participant"));
 }

@@ -73,7 +73,7 @@ open_window (Fixture    *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 720);
   gtk_window_present (GTK_WINDOW (f->window));
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (f->window)) && st_window_is_index_ready (f->window));
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", page);
+  st_test_show_page (GTK_WIDGET (f->window), page);
   settle ();
 }
 
@@ -847,7 +847,7 @@ test_overview_attention_lists (Fixture *f, gconstpointer data)
                    ==, "Near the end, hours short");
 
   /* Without a session this month: the Classes page with only those. */
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "overview");
+  st_test_show_page (GTK_WIDGET (f->window), "overview");
   settle ();
   st_test_click (st_test_find_action_target (GTK_WIDGET (overview), "win.open-list", "no-session"));
   classes = st_window_get_classes_page (f->window);
@@ -865,7 +865,7 @@ test_overview_attention_lists (Fixture *f, gconstpointer data)
   g_assert_null (strstr (gtk_label_get_text (st_classes_page_get_count_label (classes)), " of "));
 
   /* Incomplete records: the Participants page with only those. */
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "overview");
+  st_test_show_page (GTK_WIDGET (f->window), "overview");
   settle ();
   st_test_click (st_test_find_action_target (GTK_WIDGET (overview), "win.open-list", "incomplete"));
   participants = st_window_get_participants_page (f->window);
@@ -911,7 +911,7 @@ test_figures_follow (Fixture *f, gconstpointer data)
   settle ();
   WAIT_UNTIL (!st_reports_page_is_loading (reports));
   graduated = report_total (reports, ST_REPORT_COLUMN_GRADUATED);
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "overview");
+  st_test_show_page (GTK_WIDGET (f->window), "overview");
   overview = st_window_get_overview_page (f->window);
   settle ();
   WAIT_UNTIL (!st_overview_page_is_loading (overview));
@@ -920,7 +920,7 @@ test_figures_follow (Fixture *f, gconstpointer data)
   overview_graduated = g_ascii_strtoll (st_table_row_get_cell (before_row, ST_OVERVIEW_COLUMN_GRADUATED), NULL, 10);
 
   /* The clerk approves everyone who can be. */
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "graduation");
+  st_test_show_page (GTK_WIDGET (f->window), "graduation");
   graduation = graduation_ready (f);
   st_graduation_page_filter_state (graduation, "eligible");
   eligible = st_graduation_page_get_n_rows (graduation);
@@ -932,13 +932,13 @@ test_figures_follow (Fixture *f, gconstpointer data)
   settle ();
 
   /* Reports: the new graduates, at once. */
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "reports");
+  st_test_show_page (GTK_WIDGET (f->window), "reports");
   settle ();
   WAIT_UNTIL (!st_reports_page_is_loading (reports));
   g_assert_cmpint (report_total (reports, ST_REPORT_COLUMN_GRADUATED), ==, graduated + eligible);
 
   /* Overview too. */
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "overview");
+  st_test_show_page (GTK_WIDGET (f->window), "overview");
   settle ();
   WAIT_UNTIL (!st_overview_page_is_loading (overview));
   rows = st_overview_page_get_townships (overview);
@@ -977,7 +977,7 @@ test_overview_table_fits (Fixture *f, gconstpointer data)
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 740);
   gtk_window_present (GTK_WINDOW (f->window));
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (f->window)) && st_window_is_index_ready (f->window));
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "overview");
+  st_test_show_page (GTK_WIDGET (f->window), "overview");
   page = st_window_get_overview_page (f->window);
   settle ();
   WAIT_UNTIL (!st_overview_page_is_loading (page));
@@ -1031,7 +1031,7 @@ test_graduation_narrow (Fixture *f, gconstpointer data)
   gtk_window_set_default_size (GTK_WINDOW (f->window), 683, 740);
   gtk_window_present (GTK_WINDOW (f->window));
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (f->window)) && st_window_is_index_ready (f->window));
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "graduation");
+  st_test_show_page (GTK_WIDGET (f->window), "graduation");
   page = graduation_ready (f);
   st_test_ui_menu_click (st_graduation_page_get_documents_button (page), "Select All Who Can Be Approved");
   settle ();

@@ -116,11 +116,11 @@ test_every_page (void)
     choose (st_participants_page_get_state_dropdown (participants), i);
   choose (st_participants_page_get_state_dropdown (participants), 0);
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "overview");
+  st_test_show_page (GTK_WIDGET (window), "overview");
   WAIT_UNTIL (!st_overview_page_is_loading (st_window_get_overview_page (window)));
 
   classes = st_window_get_classes_page (window);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "classes");
+  st_test_show_page (GTK_WIDGET (window), "classes");
   WAIT_UNTIL (!g_str_equal (st_classes_page_get_list_state (classes), "loading"));
   g_assert_cmpstr (st_classes_page_get_list_state (classes), ==, "classes");
   for (guint i = 1; i < 4; i++)
@@ -133,13 +133,13 @@ test_every_page (void)
   g_assert_cmpstr (st_classes_page_get_visible (classes), ==, "sheet");
 
   graduation = st_window_get_graduation_page (window);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "graduation");
+  st_test_show_page (GTK_WIDGET (window), "graduation");
   WAIT_UNTIL (st_graduation_page_get_n_rows (graduation) > 0 && !st_graduation_page_is_evaluating (graduation));
   for (guint i = 1; i < 4; i++)
     choose (st_graduation_page_get_township_dropdown (graduation), i);
   choose (st_graduation_page_get_township_dropdown (graduation), 0);
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "reports");
+  st_test_show_page (GTK_WIDGET (window), "reports");
   WAIT_UNTIL (!st_reports_page_is_loading (st_window_get_reports_page (window)));
   settle ();
 

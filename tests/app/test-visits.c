@@ -400,7 +400,7 @@ test_outreach_filter (Fixture *f, gconstpointer data)
       { "Total", "4", "2", "1", "1", "0" },
     };
 
-    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "overview");
+    st_test_show_page (GTK_WIDGET (f->window), "overview");
     WAIT_UNTIL (g_list_model_get_n_items (rows) == G_N_ELEMENTS (expected) && !st_overview_page_is_loading (overview));
     for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
       {
