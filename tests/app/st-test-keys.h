@@ -46,22 +46,16 @@ st_test_keys_send (Display *x,
 }
 #endif
 
-/* Presses @keyval with @mods (Control, Shift, Alt) on the keyboard of
- * @widget's window, as a person does, and waits until the window has
- * handled it. The window is given the keyboard first (there is no window
- * manager under Xvfb to give it). */
-static inline void
-st_test_key (GtkWidget       *widget,
-             guint            keyval,
-             GdkModifierType  mods)
-{
 #if defined(ST_TEST_HAVE_XTEST) && defined(GDK_WINDOWING_X11)
+/* Gives @widget's window the keyboard, as a click on it would (there is no
+ * window manager under Xvfb to give it), and returns its X display. */
+static inline Display *
+st_test_keys_focus (GtkWidget *widget)
+{
   GtkRoot *root = gtk_widget_get_root (widget);
   GdkDisplay *display = gtk_widget_get_display (widget);
   GdkSurface *surface;
   Display *x;
-  KeyCode code;
-  gboolean shift;
   gint64 until;
 
   g_assert_nonnull (root);
@@ -83,10 +77,20 @@ st_test_key (GtkWidget       *widget,
             g_usleep (1000);
         }
     }
+  return x;
+}
 
-  /* A key whose symbol is its shifted one (an upper-case letter) is
-   * pressed with Shift, as on a keyboard. */
-  code = XKeysymToKeycode (x, keyval);
+/* Presses and releases @keyval with @mods. A key whose symbol is its
+ * shifted one (an upper-case letter, a colon) is pressed with Shift, as on
+ * a keyboard. */
+static inline void
+st_test_keys_press (Display         *x,
+                    guint            keyval,
+                    GdkModifierType  mods)
+{
+  KeyCode code = XKeysymToKeycode (x, keyval);
+  gboolean shift;
+
   if (code == 0)
     g_error ("no key makes %s on this display", gdk_keyval_name (keyval));
   shift = (mods & GDK_SHIFT_MASK) != 0
@@ -105,6 +109,40 @@ st_test_key (GtkWidget       *widget,
     st_test_keys_send (x, XK_Alt_L, FALSE);
   if (mods & GDK_CONTROL_MASK)
     st_test_keys_send (x, XK_Control_L, FALSE);
+}
+#endif
+
+/* Presses @keyval with @mods (Control, Shift, Alt) on the keyboard of
+ * @widget's window, as a person does, and waits until the window has
+ * handled it. */
+static inline void
+st_test_key (GtkWidget       *widget,
+             guint            keyval,
+             GdkModifierType  mods)
+{
+#if defined(ST_TEST_HAVE_XTEST) && defined(GDK_WINDOWING_X11)
+  Display *x = st_test_keys_focus (widget);
+
+  st_test_keys_press (x, keyval, mods);
+  XSync (x, False);
+  st_test_keys_settle (50, 400);
+#else
+  g_error ("real keys need XTest: build the tests with libxtst-dev (scripts/deps --test)");
+#endif
+}
+
+/* Types @text (what a keyboard has keys for: no input method) where
+ * @widget's window has its focus, key after key, and waits until the
+ * window has read them all. */
+static inline void
+st_test_type (GtkWidget  *widget,
+              const char *text)
+{
+#if defined(ST_TEST_HAVE_XTEST) && defined(GDK_WINDOWING_X11)
+  Display *x = st_test_keys_focus (widget);
+
+  for (const char *c = text; *c != '\0'; c = g_utf8_next_char (c))
+    st_test_keys_press (x, gdk_unicode_to_keyval (g_utf8_get_char (c)), 0);
   XSync (x, False);
   st_test_keys_settle (50, 400);
 #else

@@ -19,6 +19,7 @@
 #include "st-window-private.h"
 #include "st-test-ui.h"
 #include "st-test-widgets.h"
+#include "st-test-keys.h"
 #include "st-test-server.h"
 
 /* The first button under @widget whose label is @label. */
@@ -38,14 +39,34 @@ find_button (GtkWidget  *widget,
   return NULL;
 }
 
+/* Types @text into the dialog's entry row @name as a person does: a click
+ * into the field, Ctrl+A, the keys. */
 static void
-set_row (GtkWidget  *dialog,
-         const char *name,
-         const char *text)
+type_into (GtkWidget  *dialog,
+           const char *name,
+           const char *text)
 {
   GtkWidget *row = GTK_WIDGET (gtk_widget_get_template_child (dialog, ST_TYPE_SIGN_IN_DIALOG, name));
 
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  /* (What a click into the field does.) */
+  g_assert_true (gtk_widget_grab_focus (row));
+  st_test_key (row, GDK_KEY_a, GDK_CONTROL_MASK);
+  st_test_type (row, text);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, text);
+}
+
+/* Opens the sync button's menu and clicks its button for @action. */
+static void
+sync_menu_click (StSyncButton *button,
+                 const char   *action)
+{
+  GtkMenuButton *menu = GTK_MENU_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (button), ST_TYPE_SYNC_BUTTON,
+                                                                        "button"));
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (menu));
+
+  st_test_click (GTK_WIDGET (menu));
+  WAIT_UNTIL (gtk_widget_get_mapped (popover));
+  st_test_click (st_test_find_actionable (popover, action));
 }
 
 static char *
@@ -103,23 +124,24 @@ test_sync_from_window (void)
   g_assert_cmpstr (st_sync_button_get_icon_name (button), ==, "network-server-symbolic");
 
   /* F5 before signing in opens the sign-in dialog. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  st_test_key (GTK_WIDGET (window), GDK_KEY_F5, 0);
   dialog = GTK_WIDGET (st_sync_button_get_sign_in_dialog (button));
   g_assert_nonnull (dialog);
   WAIT_UNTIL (gtk_widget_get_mapped (dialog));
 
   /* A wrong password: said plainly, the dialog stays. */
-  set_row (dialog, "server_row", server->url);
-  set_row (dialog, "user_row", "county");
-  set_row (dialog, "password_row", "wrong password");
-  g_assert_true (gtk_widget_activate_action (dialog, "dialog.sign-in", NULL));
+  type_into (dialog, "server_row", server->url);
+  type_into (dialog, "user_row", "county");
+  type_into (dialog, "password_row", "wrong password");
+  /* Enter in the password signs in. */
+  st_test_key (dialog, GDK_KEY_Return, 0);
   error_label = GTK_LABEL (gtk_widget_get_template_child (dialog, ST_TYPE_SIGN_IN_DIALOG, "error_label"));
   WAIT_UNTIL (gtk_widget_get_visible (GTK_WIDGET (error_label)));
   g_assert_cmpstr (gtk_label_get_text (error_label), ==, "The user name or the password is wrong. Check both (and Caps Lock); the county office can set a new password.");
 
   /* The right one: signed in, and the first sync sends what was waiting. */
-  set_row (dialog, "password_row", ST_TEST_PASSWORD);
-  g_assert_true (gtk_widget_activate_action (dialog, "dialog.sign-in", NULL));
+  type_into (dialog, "password_row", ST_TEST_PASSWORD);
+  st_test_click (st_test_find_actionable (dialog, "dialog.sign-in"));
   WAIT_UNTIL (st_sync_button_get_sign_in_dialog (button) == NULL);
   WAIT_UNTIL (st_sync_controller_get_status (controller) == ST_SYNC_STATUS_UP_TO_DATE);
   g_assert_cmpstr (st_sync_button_get_icon_name (button), ==, "emblem-ok-symbolic");
@@ -152,7 +174,7 @@ test_sync_from_window (void)
 
   /* F5: the window gets the later number, and the clerk's own number is
    * kept for review, not dropped. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  st_test_key (GTK_WIDGET (window), GDK_KEY_F5, 0);
   WAIT_UNTIL (!st_sync_controller_is_syncing (controller)
               && st_sync_controller_get_status (controller) == ST_SYNC_STATUS_UP_TO_DATE);
   phone = phone_of (db, uuid);
@@ -161,7 +183,7 @@ test_sync_from_window (void)
 
   /* The Review list shows both numbers and who made them; the clerk
    * chooses theirs. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.review", NULL));
+  sync_menu_click (button, "sync.review");
   {
     GtkWindow *review = st_sync_button_get_review_window (button);
     GtkWidget *use_other;
@@ -169,9 +191,17 @@ test_sync_from_window (void)
     g_assert_nonnull (review);
     WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (review)));
     g_assert_cmpuint (st_review_window_get_n_items (ST_REVIEW_WINDOW (review)), ==, 1);
-    use_other = find_button (GTK_WIDGET (review), "_Use Other Value");
-    g_assert_nonnull (use_other);
-    g_signal_emit_by_name (use_other, "clicked");
+    /* The item opens with a click on it, and shows its choices. */
+    {
+      GtkWidget *item = st_test_find_mapped (GTK_WIDGET (review), ADW_TYPE_EXPANDER_ROW);
+
+      g_assert_nonnull (item);
+      st_test_click (st_test_find_mapped (item, ADW_TYPE_ACTION_ROW));
+      WAIT_UNTIL (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (item)));
+      settle ();
+    }
+    use_other = st_test_find_button (GTK_WIDGET (review), "Use Other Value");
+    st_test_click (use_other);
     settle ();
     g_assert_cmpuint (st_review_window_get_n_items (ST_REVIEW_WINDOW (review)), ==, 0);
     gtk_window_destroy (review);
@@ -180,8 +210,9 @@ test_sync_from_window (void)
   phone = phone_of (db, uuid);
   g_assert_cmpstr (phone, ==, "13811111111");
 
-  /* Synced, the choice reaches the other laptop. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  /* Synced (Sync Now in the sync menu), the choice reaches the other
+   * laptop. */
+  sync_menu_click (button, "sync.now");
   WAIT_UNTIL (!st_sync_controller_is_syncing (controller) && st_sync_controller_get_pending (controller) == 0);
   st_test_replica_sync_ok (other);
   g_free (phone);
@@ -201,7 +232,7 @@ test_sync_from_window (void)
     p->notes = g_strdup ("离线修改");
     g_assert_true (st_participant_update (db, p, &error));
     st_sync_controller_refresh (controller);
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (button), "sync.sign-out", NULL));
+    sync_menu_click (button, "sync.sign-out");
     for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
       {
         g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
@@ -220,24 +251,6 @@ test_sync_from_window (void)
   gtk_window_destroy (GTK_WINDOW (window));
   settle ();
   st_test_server_stop (server);
-}
-
-/* Types @text into the dialog's entry row @name, replacing what is there. */
-static void
-type_into (GtkWidget  *dialog,
-           const char *name,
-           const char *text)
-{
-  GtkEditable *row = GTK_EDITABLE (gtk_widget_get_template_child (dialog, ST_TYPE_SIGN_IN_DIALOG, name));
-
-  gtk_editable_delete_text (row, 0, -1);
-  for (const char *c = text; *c; c = g_utf8_next_char (c))
-    {
-      int position = -1;
-
-      gtk_editable_insert_text (row, c, (int) (g_utf8_next_char (c) - c), &position);
-      gtk_editable_set_position (row, -1);
-    }
 }
 
 /* Signs in through the dialog's button and returns what the dialog then
@@ -289,7 +302,7 @@ open_sign_in (StWindow *window)
   StSyncButton *button = st_window_get_sync_button (window);
   GtkWidget *dialog;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  st_test_key (GTK_WIDGET (window), GDK_KEY_F5, 0);
   dialog = GTK_WIDGET (st_sync_button_get_sign_in_dialog (button));
   g_assert_nonnull (dialog);
   WAIT_UNTIL (gtk_widget_get_mapped (dialog));
@@ -445,7 +458,7 @@ test_sign_in_certificate (void)
            * laptop asks to sign in again. */
           StSyncController *controller = st_window_get_sync_controller (window);
 
-          g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+          st_test_key (GTK_WIDGET (window), GDK_KEY_F5, 0);
           WAIT_UNTIL (st_sync_controller_get_status (controller) == ST_SYNC_STATUS_SIGN_IN_NEEDED);
           /* (Without a keyring in the tests the token may already be gone,
            * and then nothing was tried.) */
