@@ -191,10 +191,33 @@ static void
 on_search_activate (StEnrolDialog *self)
 {
   GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->result_list, 0);
+  GtkWidget *button;
+  GVariant *target;
+  g_autoptr(GError) error = NULL;
 
-  /* Enter enrols the one match left, as on the Participants page. */
-  if (first != NULL && self->n_results == 1)
-    gtk_widget_activate (GTK_WIDGET (first));
+  /* Enter enrols the one match left, as on the Participants page; the
+   * keyboard stays in the search for the next name (activating the row
+   * would give it to the row's button, gone with the results it redraws). */
+  if (first == NULL || self->n_results != 1 || !ADW_IS_ACTION_ROW (first))
+    return;
+  button = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (first));
+  target = button != NULL ? gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button)) : NULL;
+  if (target == NULL || !g_variant_is_of_type (target, G_VARIANT_TYPE_STRING))
+    return;
+  if (!st_enrol_dialog_enrol (self, g_variant_get_string (target, NULL), &error))
+    gtk_label_set_text (self->message_label, error->message);
+}
+
+/* Escape in the search (which takes the key before the dialog does):
+ * clears what was typed, or, with nothing typed, closes the dialog, as
+ * Escape anywhere else in it does. */
+static void
+on_search_stop (StEnrolDialog *self)
+{
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  else
+    gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
@@ -230,6 +253,7 @@ st_enrol_dialog_class_init (StEnrolDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StEnrolDialog, result_list);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_stop);
 
   gtk_widget_class_install_action (widget_class, "dialog.enrol", "s", enrol_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);

@@ -617,6 +617,14 @@ on_search_changed (StParticipantsPage *self)
   apply_search (self, TRUE);
 }
 
+/* Escape in the search clears it (the list shows everyone again, within
+ * the filters). */
+static void
+on_search_stop (StParticipantsPage *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+}
+
 /* Enter in the search opens the participant when only one is left. */
 static void
 on_search_activate (StParticipantsPage *self)
@@ -1038,6 +1046,7 @@ st_participants_page_class_init (StParticipantsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, id_number_column);
   gtk_widget_class_bind_template_child (widget_class, StParticipantsPage, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_stop);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_township_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_selected);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Pressing real keys in the UI tests: the X server (Xvfb) is asked, by its
- * XTest extension, to press and release a key as a keyboard would; GTK
- * reads the events from the server like any others, so that they go
- * through the window's focus, the shortcut controllers and the key
- * bindings a person's keys go through — a key bound to nothing does
- * nothing here too. */
+/* Pressing real keys and clicking the mouse in the UI tests: the X server
+ * (Xvfb) is asked, by its XTest extension, to press and release a key as a
+ * keyboard would, or to move the pointer and press its button; GTK reads
+ * the events from the server like any others, so that they go through the
+ * window's focus, the shortcut controllers, the key bindings and the
+ * gestures a person's keys and clicks go through — a key bound to nothing
+ * does nothing here too, and a click lands on what is on top. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -147,5 +148,44 @@ st_test_type (GtkWidget  *widget,
   st_test_keys_settle (50, 400);
 #else
   g_error ("real keys need XTest: build the tests with libxtst-dev (scripts/deps --test)");
+#endif
+}
+
+/* Clicks @widget with the mouse's left button, @n_press times in a row (2:
+ * a double click), at its middle, as a person does: the X server moves the
+ * pointer there and presses the button, and GTK reads the events like any
+ * others (the widget under the pointer gets them, through its gestures). */
+static inline void
+st_test_pointer_click (GtkWidget *widget,
+                       guint      n_press)
+{
+#if defined(ST_TEST_HAVE_XTEST) && defined(GDK_WINDOWING_X11)
+  Display *x = st_test_keys_focus (widget);
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t middle = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0f,
+                                                 gtk_widget_get_height (widget) / 2.0f);
+  graphene_point_t at;
+  double dx, dy;
+  int root_x, root_y;
+  Window child;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &middle, &at));
+  /* The surface may begin before the widget (a window's shadow). */
+  gtk_native_get_surface_transform (native, &dx, &dy);
+  XTranslateCoordinates (x, gdk_x11_surface_get_xid (gtk_native_get_surface (native)), DefaultRootWindow (x),
+                         (int) (at.x + dx), (int) (at.y + dy), &root_x, &root_y, &child);
+  XTestFakeMotionEvent (x, -1, root_x, root_y, CurrentTime);
+  XSync (x, False);
+  st_test_keys_settle (20, 200);
+  for (guint i = 0; i < n_press; i++)
+    {
+      XTestFakeButtonEvent (x, 1, True, CurrentTime);
+      XTestFakeButtonEvent (x, 1, False, CurrentTime);
+    }
+  XSync (x, False);
+  st_test_keys_settle (50, 400);
+#else
+  g_error ("real clicks need XTest: build the tests with libxtst-dev (scripts/deps --test)");
 #endif
 }

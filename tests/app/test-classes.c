@@ -180,9 +180,15 @@ static StClassView *
 open_class (Fixture *f)
 {
   StClassView *view = st_classes_page_get_class_view (page_of (f));
+  GtkWidget *list = GTK_WIDGET (st_classes_page_get_class_list (page_of (f)));
+  GtkWidget *name = NULL;
 
-  gtk_widget_activate_action (GTK_WIDGET (page_of (f)), "classes.open-class", "s", f->class_id);
+  /* The class's row in the list, clicked (one click opens a class). */
+  g_assert_cmpstr (st_classes_page_get_visible (page_of (f)), ==, "list");
+  WAIT_UNTIL ((name = st_test_find_label (list, "者楼街道 2025 级种植班")) != NULL && gtk_widget_get_mapped (name));
+  st_test_pointer_click (name, 1);
   g_assert_cmpstr (st_classes_page_get_visible (page_of (f)), ==, "class");
+  g_assert_cmpstr (st_class_view_get_class (view)->id, ==, f->class_id);
   WAIT_UNTIL (st_class_view_is_progress_ready (view));
   return view;
 }
@@ -211,7 +217,7 @@ test_back_lets_go (Fixture *f, gconstpointer data)
   g_assert_cmpstr (st_classes_page_get_visible (page_of (f)), ==, "list");
   g_assert_cmpuint (count_list_rows (GTK_WIDGET (view)), ==, 0);
 
-  /* Opened again from its row in the list, as a click or Enter does. */
+  /* Opened again by a click on its row in the list. */
   settle ();
   {
     GtkWidget *list = GTK_WIDGET (st_classes_page_get_class_list (page_of (f)));
@@ -222,7 +228,7 @@ test_back_lets_go (Fixture *f, gconstpointer data)
       if (gtk_widget_get_visible (child) && gtk_widget_get_first_child (child) != NULL)
         row = child;
     g_assert_nonnull (row);
-    g_assert_true (gtk_widget_activate_action (row, "list.activate-item", "u", 0));
+    st_test_pointer_click (row, 1);
   }
   g_assert_cmpstr (st_classes_page_get_visible (page_of (f)), ==, "class");
   g_assert_cmpstr (st_class_view_get_class (view)->id, ==, f->class_id);
@@ -441,11 +447,11 @@ test_list (Fixture *f, gconstpointer data)
         }
     g_assert_cmpuint (rows, ==, 1);
     g_assert_nonnull (row);
-    /* What a click or Enter on the row does. */
-    g_assert_true (gtk_widget_activate_action (row, "list.activate-item", "u", 0));
+    st_test_pointer_click (row, 1);
     g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
     g_assert_cmpstr (st_class_view_get_class (st_classes_page_get_class_view (page))->id, ==, other);
-    gtk_widget_activate_action (GTK_WIDGET (page), "classes.back", NULL);
+    /* The header's back button. */
+    st_test_pointer_click (st_test_find_actionable (GTK_WIDGET (page), "classes.back"), 1);
     g_assert_cmpstr (st_classes_page_get_visible (page), ==, "list");
   }
 
@@ -472,7 +478,17 @@ test_list (Fixture *f, gconstpointer data)
     WAIT_UNTIL (st_enrol_dialog_get_n_results (dialog) == 1);
     st_test_key (search, GDK_KEY_Return, 0);
     g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "王秀英 enrolled");
-    gtk_window_destroy (GTK_WINDOW (dialog));
+    /* The keyboard is still in the search, for the next name. */
+    g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)), search));
+    /* Escape clears the search; on an empty search it closes the dialog,
+     * as anywhere else in it. */
+    g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+    st_test_key (search, GDK_KEY_Escape, 0);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "");
+    g_assert_nonnull (dialog);
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+    st_test_key (search, GDK_KEY_Escape, 0);
+    WAIT_UNTIL (dialog == NULL);
   }
   WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (page)));
   g_assert_true (g_str_has_prefix (progress_of (f, 1), "Concentrated 0 / 288 h"));
@@ -505,7 +521,7 @@ test_list (Fixture *f, gconstpointer data)
   g_assert_cmpstr (st_classes_page_get_last_toast (page), ==, "王秀英 withdrew on 2025-06-30");
   WAIT_UNTIL (st_class_view_is_progress_ready (st_classes_page_get_class_view (page)));
   g_assert_null (st_class_view_get_progress_text (st_classes_page_get_class_view (page), f->ids[1]));
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.back", NULL);
+  st_test_pointer_click (st_test_find_actionable (GTK_WIDGET (page), "classes.back"), 1);
   g_assert_cmpstr (st_classes_page_get_visible (page), ==, "list");
 }
 
@@ -1030,20 +1046,36 @@ test_accessible_names (Fixture *f, gconstpointer data)
   GtkWindow *dialog;
 
   open_class (f);
-  gtk_widget_activate_action (GTK_WIDGET (page), "classes.open-session", "s", session);
+  open_session_row (f, session);
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "sheet");
   g_assert_cmpuint (check_names (GTK_WIDGET (page)), >=, 20);
-  {
-    const char *kinds[] = { "classes.study-hours", "classes.assignment", "classes.enrol", "classes.new-session",
-                            "classes.new-class" };
 
-    for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+  /* Back on the class (the new session's sheet not kept), each dialog of
+   * its ⋮ menu, opened from the menu; then New Class from the list. */
+  st_test_click (st_test_find_actionable (GTK_WIDGET (page), "classes.back"));
+  if (st_classes_page_get_dialog (page) != NULL)
+    answer_dialog (f, "Discard");
+  g_assert_cmpstr (st_classes_page_get_visible (page), ==, "class");
+  {
+    const char *items[] = { "New Session…", "Study Hours for the Class…", "Assignment for the Class…",
+                            "Enrol Participants…", NULL };
+
+    for (guint i = 0; i < G_N_ELEMENTS (items); i++)
       {
-        gtk_widget_activate_action (GTK_WIDGET (page), kinds[i], NULL);
+        if (items[i] != NULL)
+          class_menu_click (f, items[i]);
+        else
+          {
+            st_test_click (st_test_find_actionable (GTK_WIDGET (page), "classes.back"));
+            g_assert_cmpstr (st_classes_page_get_visible (page), ==, "list");
+            st_test_click (st_test_find_actionable (GTK_WIDGET (page), "classes.new-class"));
+          }
         dialog = st_classes_page_get_dialog (page);
         g_assert_nonnull (dialog);
-        gtk_window_present (dialog);
+        WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
         check_names (GTK_WIDGET (dialog));
         gtk_window_destroy (dialog);
+        settle ();
       }
   }
 }
