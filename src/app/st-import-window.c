@@ -37,6 +37,7 @@ typedef struct
   char *roster_path;
   char *default_township;
   int   permille;          /* progress, written by the thread */
+  int   committed;         /* the rows are written: set by the thread */
 } ImportJob;
 
 static void
@@ -421,8 +422,10 @@ import_thread_run (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* The rows are committed: from here on Cancel has nothing to undo, and
-   * the index is brought up to date whatever happens. */
+  /* The rows are committed: from here on Cancel has nothing to undo (the
+   * window stops offering it), and the index is brought up to date
+   * whatever happens. */
+  g_atomic_int_set (&job->committed, 1);
   if (st_participant_search_refresh (db, NULL, on_search_progress, job, &error) < 0)
     g_warning ("Could not update the search index: %s", error->message);
   g_task_return_pointer (task, result, (GDestroyNotify) st_import_result_free);
@@ -434,7 +437,11 @@ poll_progress (gpointer user_data)
   StImportWindow *self = user_data;
 
   if (self->job != NULL)
-    gtk_progress_bar_set_fraction (self->progress_bar, g_atomic_int_get (&self->job->permille) / 1000.0);
+    {
+      gtk_progress_bar_set_fraction (self->progress_bar, g_atomic_int_get (&self->job->permille) / 1000.0);
+      if (g_atomic_int_get (&self->job->committed))
+        gtk_widget_action_set_enabled (GTK_WIDGET (self), "import.cancel", FALSE);
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -584,6 +591,9 @@ start_action (GtkWidget  *widget,
 
   task = g_task_new (self, self->cancellable, import_done, NULL);
   g_task_set_source_tag (task, start_action);
+  /* What the import did, as it returns it: a Cancel too late to stop the
+   * rows being written must not be told as "nothing was written". */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
   g_task_run_in_thread (task, import_thread_run);
 }

@@ -161,6 +161,13 @@ on_editor_visit_saved (StWindow   *self,
   st_sync_controller_refresh (self->sync_controller);
 }
 
+static gboolean
+destroy_window_cb (gpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 delete_participant (StWindow   *self,
                     const char *uuid)
@@ -177,8 +184,14 @@ delete_participant (StWindow   *self,
     }
   if (!st_participant_search_refresh_one (self->db, uuid, &error))
     g_warning ("Could not update the search index: %s", error->message);
+  /* The person's form goes too: once the question (which may be above
+   * it, asked from its Delete button) has gone; destroying a window under
+   * a dialog still answering crashes GTK 4.8. */
   if (self->editor != NULL && g_strcmp0 (st_participant_editor_get_uuid (self->editor), uuid) == 0)
-    gtk_window_destroy (GTK_WINDOW (self->editor));
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->editor), FALSE);
+      g_idle_add_full (G_PRIORITY_HIGH_IDLE, destroy_window_cb, g_object_ref (self->editor), g_object_unref);
+    }
   st_participants_page_reload (self->participants_page);
   st_sync_controller_refresh (self->sync_controller);
 

@@ -162,14 +162,26 @@ st_test_pointer_click (GtkWidget *widget,
 #if defined(ST_TEST_HAVE_XTEST) && defined(GDK_WINDOWING_X11)
   Display *x = st_test_keys_focus (widget);
   GtkNative *native = gtk_widget_get_native (widget);
-  graphene_point_t middle = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0f,
-                                                 gtk_widget_get_height (widget) / 2.0f);
-  graphene_point_t at;
+  gint64 until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  graphene_point_t middle, at;
   double dx, dy;
   int root_x, root_y;
   Window child;
 
   g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_is_sensitive (widget));
+  /* A window just shown is laid out at its first frame: where the widget
+   * is, is known then. */
+  while (gtk_widget_get_width (widget) == 0 || gtk_widget_get_height (widget) == 0)
+    {
+      if (g_get_monotonic_time () > until)
+        g_error ("%s is shown but has no size", G_OBJECT_TYPE_NAME (widget));
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  middle = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0f, gtk_widget_get_height (widget) / 2.0f);
+  /* On top, as a window manager keeps the window a person works in. */
+  XRaiseWindow (x, gdk_x11_surface_get_xid (gtk_native_get_surface (native)));
   g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &middle, &at));
   /* The surface may begin before the widget (a window's shadow). */
   gtk_native_get_surface_transform (native, &dx, &dy);
