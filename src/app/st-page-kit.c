@@ -376,3 +376,18 @@ st_page_kit_set_rows (GtkWidget         *view,
   if (!h->released)
     view_set_model (view, model);
 }
+
+static gboolean
+destroy_window_cb (gpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
+void
+st_page_kit_destroy_later (GtkWindow *window)
+{
+  g_return_if_fail (GTK_IS_WINDOW (window));
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, destroy_window_cb, g_object_ref (window), g_object_unref);
+}

@@ -12,6 +12,13 @@
 
 G_BEGIN_DECLS
 
+/* Hides @window now and destroys it once the main loop is idle: for a
+ * window under a dialog that is answering (the answer closes it). With
+ * libadwaita 1.2 and GTK 4.8, destroying a message dialog's parent from
+ * its response handler leaves the dialog holding a freed window when it
+ * closes itself right after. */
+void        st_page_kit_destroy_later  (GtkWindow   *window);
+
 void        st_page_kit_fill_townships (GtkDropDown *dropdown,
                                         GPtrArray   *codes,
                                         StRole      *role,

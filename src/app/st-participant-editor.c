@@ -16,6 +16,7 @@
 #include "st-participant-search.h"
 #include "st-visit.h"
 #include "st-visit-dialog.h"
+#include "st-page-kit.h"
 
 struct _StParticipantEditor
 {
@@ -701,7 +702,8 @@ on_discard_response (StParticipantEditor *self,
   if (g_strcmp0 (response, "discard") == 0)
     {
       self->dirty = FALSE;
-      gtk_window_destroy (GTK_WINDOW (self));
+      /* Once the question (above the form) has gone. */
+      st_page_kit_destroy_later (GTK_WINDOW (self));
     }
 }
 

@@ -1205,6 +1205,20 @@ st_participants_page_focus_search (StParticipantsPage *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* The search index is out of date and cannot be brought up to date (a
+ * database that cannot be written): said beside the search, which may
+ * miss people, instead of letting "No match" pass for the truth. */
+void
+st_participants_page_set_index_stale (StParticipantsPage *self)
+{
+  g_return_if_fail (ST_IS_PARTICIPANTS_PAGE (self));
+  gtk_label_set_text (self->index_label, _("Search may miss people: this read-only database’s search index is out of date"));
+  gtk_label_set_wrap (self->index_label, TRUE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->index_label), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->index_label), "warning");
+  gtk_widget_set_visible (GTK_WIDGET (self->index_label), TRUE);
+}
+
 void
 st_participants_page_set_indexing (StParticipantsPage *self,
                                    gboolean            indexing)

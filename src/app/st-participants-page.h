@@ -29,6 +29,7 @@ void        st_participants_page_participant_changed (StParticipantsPage *self,
                                                    const char         *uuid);
 void        st_participants_page_focus_search     (StParticipantsPage *self);
 /* While the search index is being brought up to date. */
+void        st_participants_page_set_index_stale  (StParticipantsPage *self);
 void        st_participants_page_set_indexing     (StParticipantsPage *self,
                                                    gboolean            indexing);
 

@@ -20,6 +20,7 @@
 #include "st-sync-button.h"
 #include "st-sync-controller.h"
 #include "st-window-private.h"
+#include "st-page-kit.h"
 
 struct _StWindow
 {
@@ -161,13 +162,6 @@ on_editor_visit_saved (StWindow   *self,
   st_sync_controller_refresh (self->sync_controller);
 }
 
-static gboolean
-destroy_window_cb (gpointer data)
-{
-  gtk_window_destroy (GTK_WINDOW (data));
-  return G_SOURCE_REMOVE;
-}
-
 static void
 delete_participant (StWindow   *self,
                     const char *uuid)
@@ -184,14 +178,10 @@ delete_participant (StWindow   *self,
     }
   if (!st_participant_search_refresh_one (self->db, uuid, &error))
     g_warning ("Could not update the search index: %s", error->message);
-  /* The person's form goes too: once the question (which may be above
-   * it, asked from its Delete button) has gone; destroying a window under
-   * a dialog still answering crashes GTK 4.8. */
+  /* The person's form goes too, once the question (which may be above
+   * it, asked from its Delete button) has gone. */
   if (self->editor != NULL && g_strcmp0 (st_participant_editor_get_uuid (self->editor), uuid) == 0)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->editor), FALSE);
-      g_idle_add_full (G_PRIORITY_HIGH_IDLE, destroy_window_cb, g_object_ref (self->editor), g_object_unref);
-    }
+    st_page_kit_destroy_later (GTK_WINDOW (self->editor));
   st_participants_page_reload (self->participants_page);
   st_sync_controller_refresh (self->sync_controller);
 
@@ -1220,7 +1210,12 @@ st_window_new (AdwApplication *application,
       gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), FALSE);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button),
                                    _("The database is read-only: nothing can be synced into it"));
-      /* The search index is read as it is: updating it would write. */
+      /* The search index is read as it is: updating it would write. One
+       * out of date (the database was changed by a program that does not
+       * keep it, such as the command line's import) may miss people: the
+       * page says so. */
+      if (!st_participant_search_is_current (db))
+        st_participants_page_set_index_stale (self->participants_page);
       self->index_ready = TRUE;
       return self;
     }

@@ -484,3 +484,11 @@ st_participant_search_stale_count (StDb *db)
     return -1;
   return n;
 }
+
+gboolean
+st_participant_search_is_current (StDb *db)
+{
+  g_autofree char *version = st_db_get_meta (db, "search_index_version");
+
+  return g_strcmp0 (version, INDEX_VERSION) == 0 && st_participant_search_stale_count (db) == 0;
+}

@@ -32,6 +32,12 @@ gboolean  st_participant_search_refresh_one (StDb             *db,
  * database cannot be read. */
 gint64    st_participant_search_stale_count (StDb             *db);
 
+/* Whether the index reflects every participant, made by this version's
+ * rules: FALSE when a search could miss someone (or the database cannot
+ * be read). Reads only: for a database that cannot be written, whose index
+ * is used as it is. */
+gboolean  st_participant_search_is_current  (StDb             *db);
+
 /* How names and search terms are compared: NFKC (full-width letters and
  * digits become ASCII), lower case, blanks removed. Newly allocated. */
 char     *st_participant_search_fold        (const char       *text);

@@ -26,6 +26,7 @@
 #include "st-test-ui.h"
 #include "st-test-keys.h"
 #include "st-test-widgets.h"
+#include "st-test-participants.h"
 #include "st-classes-page-private.h"
 #include "st-filter-chip.h"
 
@@ -1091,9 +1092,7 @@ test_participant_classes (Fixture *f, gconstpointer data)
   missing = st_eligibility_describe_missing (e);
 
   open_window (f, "participants");
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-participant", "s", uuid);
-  editor = GTK_WIDGET (st_window_get_editor (f->window));
-  g_assert_nonnull (editor);
+  editor = GTK_WIDGET (st_test_open_participant (f->window, f->db, uuid));
   WAIT_UNTIL (st_test_find_label (editor, class_name) != NULL);
   settle ();
   st_test_collect_text (editor, text);

@@ -28,6 +28,7 @@
 #include "st-test-ui.h"
 #include "st-test-keys.h"
 #include "st-test-widgets.h"
+#include "st-test-participants.h"
 
 static const struct { const char *name; const char *id17; const char *township; const char *phone; } people[] = {
   { "张三", "52232719850312001", "者楼街道", "13800000001" },
@@ -109,13 +110,7 @@ uuid_of (Fixture *f, const char *name)
 static StParticipantEditor *
 open_editor (Fixture *f, const char *name)
 {
-  StParticipantEditor *editor;
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-participant", "s", uuid_of (f, name)));
-  editor = st_window_get_editor (f->window);
-  g_assert_nonnull (editor);
-  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (editor)));
-  return editor;
+  return st_test_open_participant_line (f->window, name);
 }
 
 /* The visit dialog that is open, or NULL. */
@@ -277,13 +272,32 @@ test_add_visit (Fixture *f, gconstpointer data)
   /* The list's Last Visit column says it. */
   WAIT_UNTIL (st_test_find_label (GTK_WIDGET (st_participants_page_get_column_view (st_window_get_participants_page (f->window))),
                                   "2025-03-01 · Reached") != NULL);
-  g_assert_nonnull (st_test_find_label (GTK_WIDGET (st_participants_page_get_column_view (st_window_get_participants_page (f->window))),
-                                        "Not visited"));
 
   /* An edit not saved: no visit over it. */
   gtk_editable_set_text (st_participant_editor_get_phone_entry (editor), "13900000009");
   g_assert_false (gtk_widget_is_sensitive (st_test_find_actionable (GTK_WIDGET (editor), "editor.add-visit")));
   gtk_editable_set_text (st_participant_editor_get_phone_entry (editor), "13900000002");
+
+  /* The form closed (Escape, and the edit discarded), the others are not
+   * visited. */
+  st_test_key (GTK_WIDGET (editor), GDK_KEY_Escape, 0);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWidget *question = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && question == NULL; i++)
+      {
+        g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_mapped (w))
+          question = w;
+      }
+    g_assert_nonnull (question);
+    st_test_click (st_test_find_button (question, "Discard"));
+  }
+  WAIT_UNTIL (st_window_get_editor (f->window) == NULL);
+  WAIT_UNTIL (st_test_find_label (GTK_WIDGET (st_participants_page_get_column_view (st_window_get_participants_page (f->window))),
+                                  "Not visited") != NULL);
 }
 
 static gboolean
