@@ -15,6 +15,8 @@
 #include "st-participants-page-private.h"
 #include "st-window-private.h"
 #include "st-test-ui.h"
+#include "st-test-keys.h"
+#include "st-test-widgets.h"
 
 typedef struct
 {
@@ -107,20 +109,23 @@ choose_file (StWindow   *window,
   settle ();
   if (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)) == GTK_FILE_CHOOSER_ACTION_SAVE)
     {
+      /* (The folder browsed to.) The name typed over the one proposed. */
       g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, &error));
       g_assert_no_error (error);
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), base);
+      settle ();
+      st_test_key (dialog, GDK_KEY_a, GDK_CONTROL_MASK);
+      st_test_type (dialog, base);
     }
   else
     {
-      /* What typing the path does: the location entry, filled. */
-      GtkWidget *widget = st_test_ui_find_widget (dialog, is_chooser_widget, NULL);
-
-      g_assert_nonnull (widget);
-      g_signal_emit_by_name (widget, "location-popup", path);
+      /* Ctrl+L and the path typed. */
+      g_assert_nonnull (st_test_ui_find_widget (dialog, is_chooser_widget, NULL));
+      st_test_key (dialog, GDK_KEY_l, GDK_CONTROL_MASK);
+      st_test_type (dialog, path);
     }
   settle ();
-  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  /* Enter: Save, or Open. */
+  st_test_key (dialog, GDK_KEY_Return, 0);
   WAIT_UNTIL (st_window_get_file_chooser (window) == NULL);
 }
 
@@ -197,7 +202,7 @@ test_restore_menu (Fixture       *f,
   replace = st_test_ui_find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Replace");
   g_assert_nonnull (replace);
   g_object_add_weak_pointer (G_OBJECT (old_widget), (gpointer *) &old_widget);
-  g_signal_emit_by_name (replace, "clicked");
+  st_test_click (replace);
   WAIT_UNTIL ((restored = other_window (f->window)) != NULL);
   WAIT_UNTIL (old_widget == NULL);
   f->window = restored;

@@ -15,6 +15,7 @@
 #include "st-sync-controller.h"
 #include "st-test-ui.h"
 #include "st-test-widgets.h"
+#include "st-test-keys.h"
 
 typedef struct
 {
@@ -193,8 +194,10 @@ test_local_role (Fixture *f, gconstpointer data)
   /* A trainer: the name the classes list, saved with Enter. */
   choose (role_row, "Trainer");
   g_assert_true (gtk_widget_get_visible (trainer));
+  /* (The field clicked into, and the name as an input method gives it.) */
+  g_assert_true (gtk_widget_grab_focus (trainer));
   gtk_editable_set_text (GTK_EDITABLE (trainer), "  韦老师 ");
-  g_signal_emit_by_name (trainer, "apply");
+  st_test_key (trainer, GDK_KEY_Return, 0);
   g_clear_pointer (&name, g_free);
   name = g_settings_get_string (f->settings, "local-trainer");
   g_assert_cmpstr (name, ==, "韦老师");
@@ -237,14 +240,17 @@ test_server (Fixture *f, gconstpointer data)
   GtkWidget *server = row (prefs, "Server address");
   g_autofree char *url = NULL;
 
-  gtk_editable_set_text (GTK_EDITABLE (server), "ftp://county");
+  /* Typed into the field, and Enter. */
+  g_assert_true (gtk_widget_grab_focus (server));
+  st_test_type (server, "ftp://county");
   g_assert_true (gtk_widget_has_css_class (server, "error"));
-  g_signal_emit_by_name (server, "apply");
+  st_test_key (server, GDK_KEY_Return, 0);
   url = g_settings_get_string (f->settings, "server-url");
   g_assert_cmpstr (url, ==, "");
-  gtk_editable_set_text (GTK_EDITABLE (server), " https://shuangti.example.gov.cn ");
+  st_test_key (server, GDK_KEY_a, GDK_CONTROL_MASK);
+  st_test_type (server, " https://shuangti.example.gov.cn ");
   g_assert_false (gtk_widget_has_css_class (server, "error"));
-  g_signal_emit_by_name (server, "apply");
+  st_test_key (server, GDK_KEY_Return, 0);
   g_clear_pointer (&url, g_free);
   url = g_settings_get_string (f->settings, "server-url");
   g_assert_cmpstr (url, ==, "https://shuangti.example.gov.cn");
