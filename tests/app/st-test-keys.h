@@ -113,6 +113,27 @@ st_test_keys_press (Display         *x,
 }
 #endif
 
+/* Presses @n keys of @keyvals one after another, each with @mods, on the
+ * keyboard of @widget's window, and waits until the window has handled
+ * them. */
+static inline void
+st_test_keys_run (GtkWidget       *widget,
+                  const guint     *keyvals,
+                  gsize            n,
+                  GdkModifierType  mods)
+{
+#if defined(ST_TEST_HAVE_XTEST) && defined(GDK_WINDOWING_X11)
+  Display *x = st_test_keys_focus (widget);
+
+  for (gsize i = 0; i < n; i++)
+    st_test_keys_press (x, keyvals[i], mods);
+  XSync (x, False);
+  st_test_keys_settle (50, 400);
+#else
+  g_error ("real keys need XTest: build the tests with libxtst-dev (scripts/deps --test)");
+#endif
+}
+
 /* Presses @keyval with @mods (Control, Shift, Alt) on the keyboard of
  * @widget's window, as a person does, and waits until the window has
  * handled it. */
@@ -121,15 +142,7 @@ st_test_key (GtkWidget       *widget,
              guint            keyval,
              GdkModifierType  mods)
 {
-#if defined(ST_TEST_HAVE_XTEST) && defined(GDK_WINDOWING_X11)
-  Display *x = st_test_keys_focus (widget);
-
-  st_test_keys_press (x, keyval, mods);
-  XSync (x, False);
-  st_test_keys_settle (50, 400);
-#else
-  g_error ("real keys need XTest: build the tests with libxtst-dev (scripts/deps --test)");
-#endif
+  st_test_keys_run (widget, &keyval, 1, mods);
 }
 
 /* Types @text (what a keyboard has keys for: no input method) where
@@ -139,16 +152,15 @@ static inline void
 st_test_type (GtkWidget  *widget,
               const char *text)
 {
-#if defined(ST_TEST_HAVE_XTEST) && defined(GDK_WINDOWING_X11)
-  Display *x = st_test_keys_focus (widget);
+  g_autoptr(GArray) keyvals = g_array_new (FALSE, FALSE, sizeof (guint));
 
   for (const char *c = text; *c != '\0'; c = g_utf8_next_char (c))
-    st_test_keys_press (x, gdk_unicode_to_keyval (g_utf8_get_char (c)), 0);
-  XSync (x, False);
-  st_test_keys_settle (50, 400);
-#else
-  g_error ("real keys need XTest: build the tests with libxtst-dev (scripts/deps --test)");
-#endif
+    {
+      guint keyval = gdk_unicode_to_keyval (g_utf8_get_char (c));
+
+      g_array_append_val (keyvals, keyval);
+    }
+  st_test_keys_run (widget, (const guint *) keyvals->data, keyvals->len, 0);
 }
 
 /* Clicks @widget with the mouse's left button, @n_press times in a row (2:
