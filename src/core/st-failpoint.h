@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 /* When the environment variable ST_FAILPOINT equals "@name" or
  * "@name:@count" (reached the @count-th time), prints
  * "failpoint @name reached" on stderr and waits forever, so that the test
- * that set it can kill the process at exactly this point. */
+ * that set it can kill the process at exactly this point. With
+ * "@name:@count:@ms" it waits @ms milliseconds instead and goes on: the
+ * test does something meanwhile. */
 void st_failpoint (const char *name);
 
 G_END_DECLS

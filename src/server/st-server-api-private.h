@@ -33,6 +33,12 @@ struct _StApi
 
   GMutex       touch_lock;
   GHashTable  *touched;       /* device id → gint64 ms of the last saved pull */
+
+  /* Pushes read and prepared at once, at most (st_api_handle_push ()). */
+  GMutex       prepare_lock;
+  GCond        prepare_cond;
+  guint        preparing;
+  guint        max_preparing;
 };
 
 /* Answering: st_api_respond () sets the response (gzipped when the client

@@ -697,6 +697,11 @@ st_api_new (StStore           *store,
   self->known_pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_mutex_init (&self->touch_lock);
   self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* Half the processors: the other half for the writer (and, on
+   * PostgreSQL, its database process), which every push waits for. */
+  g_mutex_init (&self->prepare_lock);
+  g_cond_init (&self->prepare_cond);
+  self->max_preparing = MAX (1u, g_get_num_processors () / 2);
   /* Made now, not on the first unknown user's sign-in. */
   st_auth_dummy_hash ();
   return self;
@@ -715,6 +720,8 @@ st_api_free (StApi *self)
   g_mutex_clear (&self->known_lock);
   g_hash_table_unref (self->touched);
   g_mutex_clear (&self->touch_lock);
+  g_mutex_clear (&self->prepare_lock);
+  g_cond_clear (&self->prepare_cond);
   g_object_unref (self->store);
   g_free (self);
 }

@@ -39,8 +39,32 @@ fail_earlier (StWriter   *self,
   failed->error = error;
 }
 
+/* Adds the jobs waiting in the queue to @jobs, up to MAX_GROUP; TRUE when
+ * it took any. A stop job is left at the head of the queue. */
+static gboolean
+take_waiting (StWriter  *self,
+              GPtrArray *jobs)
+{
+  guint before = jobs->len;
+  Job *job;
+
+  while (jobs->len < MAX_GROUP && (job = g_async_queue_try_pop (self->queue)) != NULL)
+    {
+      if (job->stop)
+        {
+          g_async_queue_push_front (self->queue, job);
+          break;
+        }
+      g_ptr_array_add (jobs, job);
+    }
+  return jobs->len > before;
+}
+
 /* Runs @jobs in @txn (NULL: the store could not begin one, @error says
- * why, taken). */
+ * why, taken). The requests that come in while it runs join it, up to
+ * MAX_GROUP: on PostgreSQL the other processes' writers take turns with
+ * this one, and a request left for the next transaction of this process
+ * would wait for one of theirs as well. */
 static void
 run_group (StWriter   *self,
            StStoreTxn *txn,
@@ -55,7 +79,7 @@ run_group (StWriter   *self,
        * making (st_store_release_later ()). */
       Job *unsettled = NULL;
 
-      for (guint i = 0; i < jobs->len; i++)
+      for (guint i = 0; i < jobs->len || take_waiting (self, jobs); i++)
         {
           Job *job = g_ptr_array_index (jobs, i);
           GError *earlier = NULL;
@@ -65,6 +89,8 @@ run_group (StWriter   *self,
               && st_store_release_later (self->store, txn, &job->error))
             {
               unsettled = job;
+              /* Tests hold the writer here while more requests come in. */
+              st_failpoint ("server-applied");
               continue;
             }
           if (unsettled != NULL && !st_store_settle (self->store, txn, &earlier))
@@ -117,9 +143,8 @@ writer_thread (gpointer user_data)
 {
   StWriter *self = user_data;
   g_autoptr(GPtrArray) jobs = g_ptr_array_new ();
-  gboolean stop = FALSE;
 
-  while (!stop)
+  for (;;)
     {
       Job *job = g_async_queue_pop (self->queue);
       GError *error = NULL;
@@ -136,16 +161,8 @@ writer_thread (gpointer user_data)
        * that came in meanwhile are taken into this transaction instead of
        * waiting for a turn more. */
       txn = st_store_begin (self->store, &error);
-      while (txn != NULL && jobs->len < MAX_GROUP && (job = g_async_queue_try_pop (self->queue)) != NULL)
-        {
-          if (job->stop)
-            {
-              g_free (job);
-              stop = TRUE;
-              break;
-            }
-          g_ptr_array_add (jobs, job);
-        }
+      if (txn != NULL)
+        take_waiting (self, jobs);
       run_group (self, txn, g_steal_pointer (&error), jobs);
     }
   return NULL;

@@ -156,9 +156,11 @@ hint_done (StStorePg  *self,
 
 /* The oldest hints not answered yet, made before @before_us (at most
  * HINTS_PER_FETCH); those a push never asked about go after HINT_AGE_US.
- * The pushes of a transaction were read before it began; rows read since
- * are those of later pushes, which a later transaction asks about (and
- * would ask again: what this one learns goes with it). */
+ * The pushes of a transaction were read before their request began in it
+ * (the transaction's began_us, moved at each request: a request may join a
+ * transaction under way); rows read since are those of later pushes, which
+ * a later request asks about (and would ask again: what this one learns
+ * goes with the transaction). */
 static GPtrArray *
 take_hints (StStorePg *self,
             gint64     before_us)

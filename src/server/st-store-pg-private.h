@@ -51,7 +51,7 @@ struct _StStoreTxn
 {
   PgConn     *conn;
   gint64      next_seq;     /* 0: not read from the database yet */
-  gint64      began_us;     /* monotonic time it began */
+  gint64      began_us;     /* monotonic time it began, or its request (pg_savepoint ()) */
   gboolean    wrote;        /* wrote a row (st-store-pg-cache.c: the feed's high mark) */
   /* The devices it wrote (st-store-pg-accounts.c): the others are read
    * outside it, not behind its writes on the pipeline. */

@@ -917,6 +917,10 @@ pg_savepoint (StStore     *store,
   StStorePg *self = ST_STORE_PG (store);
   PgConn *conn = txn->conn;
 
+  /* A request: it may have joined the transaction after it began
+   * (st-server-writer.c), and was read ahead before now. */
+  if (conn->depth == 0)
+    txn->began_us = g_get_monotonic_time ();
   if (!conn->pipelined)
     {
       if (!pg_exec (self, conn, "SAVEPOINT request", error))

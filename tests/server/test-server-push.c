@@ -1131,6 +1131,70 @@ test_waiting_join_group (Fixture       *f,
   laptops_clear (laptops, 3);
 }
 
+/* A push that comes in while the writer applies its transaction's requests
+ * joins that transaction (up to a group's most): on PostgreSQL the writers
+ * of the processes take turns, and a push left for this process's next
+ * transaction would wait for another process's as well. A server whose
+ * writer stops for a while after the first request it applies (a failpoint
+ * that pauses) takes one laptop's push; two more push meanwhile. The test
+ * then asks for the write lock (in line behind the writer) and gets it as
+ * soon as the writer's first transaction is over: every push must have
+ * been answered by then. */
+static void
+test_join_running_group (Fixture       *f,
+                         gconstpointer  data)
+{
+  FailLaptop laptops[3] = { { 0, } };
+  g_autoptr(SoupSession) session = st_test_session_new ();
+  g_autofree char *tokens[3] = { NULL, };
+  GThread *threads[3];
+  StTestServer *held;
+  gpointer next;
+  gint64 until;
+
+  held = st_test_server_startv (f->db, NULL, "server-applied:1:2000");
+  signed_in_laptops (f, session, laptops, tokens, 3);
+  for (guint i = 0; i < 3; i++)
+    laptops[i].server = held;
+
+  g_atomic_int_set (&waiting_done, 0);
+  threads[0] = g_thread_new ("laptop", waiting_push_run, &laptops[0]);
+  g_assert_true (st_test_server_wait_log (held, "failpoint server-applied reached", 10000));
+  threads[1] = g_thread_new ("laptop", waiting_push_run, &laptops[1]);
+  threads[2] = g_thread_new ("laptop", waiting_push_run, &laptops[2]);
+  /* Read and waiting for the writer: time for it, well within its pause. */
+  g_usleep (600 * 1000);
+  next = st_test_store_pg_lock_ask (f->db);
+  until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (st_test_store_pg_int (f->db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+                               NULL) < 1)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, until);
+      g_usleep (20 * 1000);
+    }
+  st_test_store_pg_lock_wait (next);
+
+  /* The writer's first transaction is over, and no other can begin. */
+  until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (g_atomic_int_get (&waiting_done) < 3 && g_get_monotonic_time () < until)
+    g_usleep (20 * 1000);
+  g_assert_cmpint (g_atomic_int_get (&waiting_done), ==, 3);
+  st_test_store_pg_unlock (next);
+  for (guint i = 0; i < 3; i++)
+    g_thread_join (threads[i]);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpuint (laptops[i].status, ==, 200);
+      g_assert_cmpuint (laptops[i].applied, ==, FAIL_ROWS);
+    }
+  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM records WHERE tbl = 'participants'", NULL),
+                   ==, 3 * FAIL_ROWS);
+  st_test_server_stop (held);
+  st_test_server_free (held);
+  laptops_clear (laptops, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1162,6 +1226,9 @@ main (int    argc,
                 fixture_teardown);
   if (st_test_store_is_pg ())
     g_test_add ("/server/push/failure-found-later", Fixture, NULL, fixture_setup, test_failure_found_later,
+                fixture_teardown);
+  if (st_test_store_is_pg ())
+    g_test_add ("/server/push/join-running-group", Fixture, NULL, fixture_setup, test_join_running_group,
                 fixture_teardown);
   if (st_test_store_is_pg ())
     g_test_add ("/server/push/waiting-join-group", Fixture, NULL, fixture_setup, test_waiting_join_group,
