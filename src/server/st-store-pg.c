@@ -1060,6 +1060,13 @@ st_store_pg_init (StStorePg *self)
   self->idle_readers = g_async_queue_new ();
 }
 
+/* Any number of processes may serve the database. */
+static gboolean
+pg_is_shared (StStore *store)
+{
+  return TRUE;
+}
+
 static void
 st_store_pg_iface_init (StStoreInterface *iface)
 {
@@ -1086,4 +1093,5 @@ st_store_pg_iface_init (StStoreInterface *iface)
   pg_log_iface_init (iface);
   pg_throttle_iface_init (iface);
   iface->records_get_many = pg_records_get_many;
+  iface->is_shared = pg_is_shared;
 }

@@ -43,6 +43,12 @@ st_store_display_name (const char *db)
 }
 
 gboolean
+st_store_is_shared (StStore *self)
+{
+  return IFACE (self)->is_shared != NULL && IFACE (self)->is_shared (self);
+}
+
+gboolean
 st_store_shares_throttle (StStore *self)
 {
   return IFACE (self)->throttle_fail != NULL;

@@ -428,6 +428,10 @@ struct _StStoreInterface
                                        const StFeedQuery *query,
                                        GError     **error);
 
+  /* Optional: TRUE when several server processes may write the store at
+   * once (their writers take turns for the write lock). */
+  gboolean      (*is_shared)          (StStore     *self);
+
   /* Optional: a store that several server processes share keeps the
    * sign-in throttle (st-server-auth.c) for all of them. */
   gint64        (*throttle_locked_until) (StStore *self,
@@ -723,6 +727,10 @@ GPtrArray    *st_store_feed_read            (StStore     *self,
                                              guint        limit,
                                              GError     **error);
 
+/* Whether several server processes may write the store at once, their
+ * writers taking turns for the write lock (PostgreSQL); the SQLite store
+ * has one process. */
+gboolean      st_store_is_shared            (StStore     *self);
 /* Whether the store keeps the sign-in throttle for every process that
  * serves it (PostgreSQL); the SQLite store has one process, which keeps it
  * in memory. */
