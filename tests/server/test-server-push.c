@@ -1071,6 +1071,50 @@ waiting_push_run (gpointer data)
   return NULL;
 }
 
+/* The test asks for the write lock and waits in line until @queued
+ * requests for it are waiting (the writer's among them), lets go of @held
+ * (when not NULL), and gets the lock as soon as the writer's transaction
+ * under way is over: the @n laptops' pushes must all have been answered by
+ * that transaction, every change applied. */
+static void
+answered_by_one_transaction (Fixture    *f,
+                             gpointer    held,
+                             gint64      queued,
+                             FailLaptop *laptops,
+                             GThread   **threads,
+                             guint       n)
+{
+  gpointer next = st_test_store_pg_lock_ask (f->db);
+  gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (st_test_store_pg_int (f->db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+                               NULL) < queued)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, until);
+      g_usleep (20 * 1000);
+    }
+  if (held != NULL)
+    st_test_store_pg_unlock (held);
+  st_test_store_pg_lock_wait (next);
+
+  /* The writer's transaction is over, and no other can begin. */
+  until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (g_atomic_int_get (&waiting_done) < (gint) n && g_get_monotonic_time () < until)
+    g_usleep (20 * 1000);
+  g_assert_cmpint (g_atomic_int_get (&waiting_done), ==, n);
+  st_test_store_pg_unlock (next);
+  for (guint i = 0; i < n; i++)
+    g_thread_join (threads[i]);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (laptops[i].status, ==, 200);
+      g_assert_cmpuint (laptops[i].applied, ==, FAIL_ROWS);
+    }
+  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM records WHERE tbl = 'participants'", NULL),
+                   ==, n * FAIL_ROWS);
+}
+
 /* The pushes that come in while the writer waits for the write lock (held
  * by another process's writer, here by the test) go into the transaction
  * it then begins, with the push it waited with: not into a transaction of
@@ -1086,8 +1130,7 @@ test_waiting_join_group (Fixture       *f,
   g_autoptr(SoupSession) session = st_test_session_new ();
   g_autofree char *tokens[3] = { NULL, };
   GThread *threads[3];
-  gpointer lock, next;
-  gint64 until;
+  gpointer lock;
 
   signed_in_laptops (f, session, laptops, tokens, 3);
 
@@ -1101,33 +1144,7 @@ test_waiting_join_group (Fixture       *f,
       g_usleep (400 * 1000);
     }
   /* In line behind the writer: the writer and the test wait. */
-  next = st_test_store_pg_lock_ask (f->db);
-  until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (st_test_store_pg_int (f->db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
-                               NULL) < 2)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, until);
-      g_usleep (20 * 1000);
-    }
-  st_test_store_pg_unlock (lock);
-  st_test_store_pg_lock_wait (next);
-
-  /* The writer's first transaction is over, and no other can begin. */
-  until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
-  while (g_atomic_int_get (&waiting_done) < 3 && g_get_monotonic_time () < until)
-    g_usleep (20 * 1000);
-  g_assert_cmpint (g_atomic_int_get (&waiting_done), ==, 3);
-  st_test_store_pg_unlock (next);
-  for (guint i = 0; i < 3; i++)
-    g_thread_join (threads[i]);
-
-  for (guint i = 0; i < 3; i++)
-    {
-      g_assert_cmpuint (laptops[i].status, ==, 200);
-      g_assert_cmpuint (laptops[i].applied, ==, FAIL_ROWS);
-    }
-  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM records WHERE tbl = 'participants'", NULL),
-                   ==, 3 * FAIL_ROWS);
+  answered_by_one_transaction (f, lock, 2, laptops, threads, 3);
   laptops_clear (laptops, 3);
 }
 
@@ -1149,8 +1166,6 @@ test_join_running_group (Fixture       *f,
   g_autofree char *tokens[3] = { NULL, };
   GThread *threads[3];
   StTestServer *held;
-  gpointer next;
-  gint64 until;
 
   held = st_test_server_startv (f->db, NULL, "server-applied:1:2000");
   signed_in_laptops (f, session, laptops, tokens, 3);
@@ -1164,32 +1179,7 @@ test_join_running_group (Fixture       *f,
   threads[2] = g_thread_new ("laptop", waiting_push_run, &laptops[2]);
   /* Read and waiting for the writer: time for it, well within its pause. */
   g_usleep (600 * 1000);
-  next = st_test_store_pg_lock_ask (f->db);
-  until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (st_test_store_pg_int (f->db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
-                               NULL) < 1)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, until);
-      g_usleep (20 * 1000);
-    }
-  st_test_store_pg_lock_wait (next);
-
-  /* The writer's first transaction is over, and no other can begin. */
-  until = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
-  while (g_atomic_int_get (&waiting_done) < 3 && g_get_monotonic_time () < until)
-    g_usleep (20 * 1000);
-  g_assert_cmpint (g_atomic_int_get (&waiting_done), ==, 3);
-  st_test_store_pg_unlock (next);
-  for (guint i = 0; i < 3; i++)
-    g_thread_join (threads[i]);
-
-  for (guint i = 0; i < 3; i++)
-    {
-      g_assert_cmpuint (laptops[i].status, ==, 200);
-      g_assert_cmpuint (laptops[i].applied, ==, FAIL_ROWS);
-    }
-  g_assert_cmpint (st_test_store_pg_int (f->db, "SELECT count(*) FROM records WHERE tbl = 'participants'", NULL),
-                   ==, 3 * FAIL_ROWS);
+  answered_by_one_transaction (f, NULL, 1, laptops, threads, 3);
   st_test_server_stop (held);
   st_test_server_free (held);
   laptops_clear (laptops, 3);
