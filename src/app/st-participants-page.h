@@ -28,8 +28,10 @@ void        st_participants_page_reload           (StParticipantsPage *self);
 void        st_participants_page_participant_changed (StParticipantsPage *self,
                                                    const char         *uuid);
 void        st_participants_page_focus_search     (StParticipantsPage *self);
-/* While the search index is being brought up to date. */
+/* The search index is out of date and cannot be made current (a
+ * read-only database): said beside the search. */
 void        st_participants_page_set_index_stale  (StParticipantsPage *self);
+/* While the search index is being brought up to date. */
 void        st_participants_page_set_indexing     (StParticipantsPage *self,
                                                    gboolean            indexing);
 
