@@ -77,6 +77,10 @@ show_message (StWindow   *self,
   st_display_toast (self->toast_overlay, message, 8);
 }
 
+/* What the index thread returns for a read-only database whose index is
+ * out of date. */
+#define INDEX_STALE (-2)
+
 /* The search index reflects what others changed (shuangti-cli, sync) once
  * it is refreshed: in a thread with its own connection, while the list,
  * which does not need it, is shown at once. */
@@ -94,6 +98,14 @@ index_thread (GTask        *task,
   if (db == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* A database that cannot be written: its index is read as it is, and
+   * only checked (a scan of the participants: 50–210 ms on the demo
+   * county, kept off the window's thread). */
+  if (st_db_is_read_only (db))
+    {
+      g_task_return_int (task, st_participant_search_is_current (db) ? 0 : INDEX_STALE);
       return;
     }
   n = st_participant_search_refresh (db, cancellable, NULL, NULL, &error);
@@ -118,7 +130,9 @@ index_done (GObject      *source,
   if (self->participants_page == NULL)
     return;
   st_participants_page_set_indexing (self->participants_page, FALSE);
-  if (n < 0)
+  if (n == INDEX_STALE && error == NULL)
+    st_participants_page_set_index_stale (self->participants_page);
+  else if (n < 0)
     g_warning ("Could not update the search index: %s", error->message);
   else if (n > 0)
     st_participants_page_reload (self->participants_page);
@@ -1213,10 +1227,9 @@ st_window_new (AdwApplication *application,
       /* The search index is read as it is: updating it would write. One
        * out of date (the database was changed by a program that does not
        * keep it, such as the command line's import) may miss people: the
-       * page says so. */
-      if (!st_participant_search_is_current (db))
-        st_participants_page_set_index_stale (self->participants_page);
+       * page says so, once the index thread has checked it. */
       self->index_ready = TRUE;
+      g_idle_add_full (G_PRIORITY_LOW, start_index_refresh, g_object_ref (self), g_object_unref);
       return self;
     }
   /* After the first frame (a low-priority idle runs after drawing): the

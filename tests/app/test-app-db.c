@@ -282,8 +282,8 @@ test_read_only_window (void)
   /* The search index was never made (the county was written without the
    * app), and cannot be made now: the page says a search may miss people,
    * rather than let "No match" pass for the truth. */
-  g_assert_nonnull (find_label (GTK_WIDGET (window), "Search may miss people"));
-  g_assert_true (gtk_widget_get_mapped (find_label (GTK_WIDGET (window), "Search may miss people")));
+  WAIT_UNTIL (find_label (GTK_WIDGET (window), "Search may miss people") != NULL
+              && gtk_widget_get_mapped (find_label (GTK_WIDGET (window), "Search may miss people")));
 
   /* A participant opens (the first line, double-clicked), to be read;
    * typing into a field does not make Save pressable. */
