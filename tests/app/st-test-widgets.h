@@ -4,6 +4,8 @@
 
 #include <adwaita.h>
 
+#include "st-test-ui.h"
+
 /* The first widget under @root, in a visible branch, whose action is
  * @action: the button or row a person would press. */
 static inline GtkWidget *
@@ -148,23 +150,19 @@ st_test_collect_text (GtkWidget *root,
     st_test_collect_text (child, out);
 }
 
-/* The first widget under @root, in a mapped branch, of @type. */
+static inline gboolean
+st_test_is_mapped_of_type (GtkWidget     *widget,
+                           gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type)) && gtk_widget_get_mapped (widget);
+}
+
+/* The first widget under @root of @type that is shown. */
 static inline GtkWidget *
 st_test_find_mapped (GtkWidget *root,
                      GType      type)
 {
-  if (!gtk_widget_get_mapped (root))
-    return NULL;
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = st_test_find_mapped (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return st_test_ui_find_widget (root, st_test_is_mapped_of_type, GSIZE_TO_POINTER (type));
 }
 
 /* Shows @window's page @name ("overview", "participants", …) as a person

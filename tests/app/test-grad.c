@@ -947,23 +947,6 @@ test_figures_follow (Fixture *f, gconstpointer data)
                    ==, overview_graduated + eligible);
 }
 
-/* The first widget of @type under @root. */
-static GtkWidget *
-find_type (GtkWidget *root,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* At 1366 px, in English, the townships' table is whole: every column
  * (the last one too) without scrolling sideways. */
 static void
@@ -982,7 +965,7 @@ test_overview_table_fits (Fixture *f, gconstpointer data)
   settle ();
   WAIT_UNTIL (!st_overview_page_is_loading (page));
   settle ();
-  table = find_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW);
+  table = st_test_find_mapped (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW);
   g_assert_nonnull (table);
   gtk_widget_measure (table, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &needed, NULL, NULL);
   g_test_message ("townships table: %d px wide, %d needed", gtk_widget_get_width (gtk_widget_get_parent (table)), needed);
